@@ -1,0 +1,984 @@
+"""Pydantic models of a scenario file: the boundary where YAML becomes typed, checked data.
+
+Every model is frozen and forbids unknown keys. Numbers are strict: a number written as a
+string (YAML 1.1 reads ``1e-2`` as text) is an error with a hint, never a silent coercion.
+Ids are strict strings: an unquoted ``NO`` (read as ``false`` by YAML 1.1) is an error with a
+hint. Cross-references (unknown player, sector, layer, package or item), duplicate ids, dates
+outside the window and weights that do not sum to 1 are checked in :meth:`Scenario._check`,
+which reports every problem at once with the path of the offending node.
+
+The engine never sees these classes: :func:`tradegame.scenario.convert.to_rules` turns a
+validated :class:`Scenario` into the engine's frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+from collections import Counter
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+FORMAT = "tradegame-scenario/1"
+
+_ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+_YAML11_BOOLS = {
+    True: "yes/Yes/YES/on/On/ON/true/y",
+    False: "no/No/NO/off/Off/OFF/false/n",
+}
+
+
+def _literal(message: str) -> str:
+    """Escape a finished message for pydantic's ``{name}`` message templates."""
+    return message.replace("{", "{{").replace("}", "}}")
+
+
+def _strict_id(value: Any) -> Any:
+    if isinstance(value, bool):
+        spelled = _YAML11_BOOLS[value]
+        raise PydanticCustomError(
+            "yaml_bool_id",
+            "got the boolean {value}: YAML 1.1 reads an unquoted {spelled} as a boolean; "
+            "quote the id, e.g. \"NO\"",
+            {"value": str(value).lower(), "spelled": spelled},
+        )
+    if isinstance(value, (int, float)):
+        raise PydanticCustomError(
+            "id_type", "expected an id (text), got the number {value}; quote it", {"value": value}
+        )
+    if not isinstance(value, str):
+        raise PydanticCustomError("id_type", "expected an id (text)")
+    if not _ID_PATTERN.match(value):
+        raise PydanticCustomError(
+            "id_pattern",
+            _literal(f"invalid id {value!r}: use a letter, then letters, digits, '_', '-' or '.'"),
+        )
+    return value
+
+
+def _strict_number(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise PydanticCustomError(
+            "number_type",
+            "expected a number, got the boolean {value} (YAML 1.1 reads yes/no/on/off as booleans)",
+            {"value": str(value).lower()},
+        )
+    if isinstance(value, str):
+        text = value.strip()
+        hint = ""
+        try:
+            float(text)
+            hint = (
+                f": YAML 1.1 reads {text} as text; write it with a decimal point "
+                f"(e.g. 1.0e-2) or as a plain decimal"
+            )
+        except ValueError:
+            pass
+        raise PydanticCustomError(
+            "number_is_string", _literal(f"expected a number, got the text {value!r}{hint}")
+        )
+    if isinstance(value, float) and not math.isfinite(value):
+        raise PydanticCustomError("number_finite", "expected a finite number, got {value}",
+                                  {"value": value})
+    return value
+
+
+def _rate(value: Any) -> Any:
+    """A tariff rate as a fraction (0.24); the text '24%' is accepted as well."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            return float(value.strip()[:-1]) / 100.0
+        except ValueError:
+            raise PydanticCustomError(
+                "rate", _literal(f"expected a rate such as 0.24 or '24%', got {value!r}")
+            ) from None
+    return _strict_number(value)
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise PydanticCustomError(
+        "date", _literal(f"expected a date written YYYY-MM-DD, got {value!r}")
+    )
+
+
+Id = Annotated[str, BeforeValidator(_strict_id)]
+Number = Annotated[float, BeforeValidator(_strict_number)]
+NonNegative = Annotated[float, BeforeValidator(_strict_number), Field(ge=0)]
+Positive = Annotated[float, BeforeValidator(_strict_number), Field(gt=0)]
+Percent = Annotated[float, BeforeValidator(_strict_number), Field(ge=0, le=100)]
+Share = Annotated[float, BeforeValidator(_strict_number), Field(ge=0, le=1)]
+Rate = Annotated[float, BeforeValidator(_rate), Field(ge=0)]
+Count = Annotated[int, BeforeValidator(_strict_number), Field(strict=True, ge=0)]
+PositiveCount = Annotated[int, BeforeValidator(_strict_number), Field(strict=True, ge=1)]
+Date = Annotated[dt.date, BeforeValidator(_date)]
+Text = Annotated[str, Field(strict=True)]
+TalkLevel = Literal["working", "ministerial", "leader"]
+ALL = "all"
+
+
+def _two_distinct(value: list[str]) -> list[str]:
+    if len(value) == 2 and value[0] == value[1]:
+        raise PydanticCustomError("pair", "a pair needs two different players")
+    return value
+
+
+Pair = Annotated[list[Id], Field(min_length=2, max_length=2), AfterValidator(_two_distinct)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+# --------------------------------------------------------------------------- calendar, limits
+
+
+class Calendar(Model):
+    """When the game happens. Day 0 is ``window_start``; play begins at ``start``."""
+
+    window_start: Date = Field(description="Day 0 of the game (in the default scenario, the pause).")
+    start: Date = Field(description="The date play begins (the first round's first day).")
+    round_days: PositiveCount = Field(7, description="Days per round.")
+    deadline: Date = Field(description="Last day of the pause; paused measures snap back after it.")
+    max_extension_days: Count = Field(0, description="How far the deadline holder may extend it.")
+    extension_step_days: PositiveCount = Field(
+        7, description="Extensions are offered in multiples of this many days."
+    )
+    after_deadline_days: Count = Field(
+        0, description="Days played after the (final) deadline before the game ends."
+    )
+    projection_days: Count = Field(
+        365, description="Days the economy is projected past the end for the final score."
+    )
+    end_when_settled: bool = Field(
+        False, description="End early once every negotiating pair has a deal in force."
+    )
+
+
+class Limits(Model):
+    max_tariff: Rate = Field(1.0, description="No tariff in the scenario may exceed this.")
+    tariff_step: Rate = Field(0.025, gt=0, description="Settable tariffs move in these steps.")
+    max_orders: PositiveCount = Field(3, description="Orders per player per round (before Done).")
+    max_terms: PositiveCount = Field(6, description="Terms per deal.")
+
+
+# --------------------------------------------------------------------------- world
+
+
+class Sector(Model):
+    id: Id
+    name: Text
+    elasticity: Positive = Field(description="Import-demand elasticity (eps) of this sector.")
+    value_added_share: Share | None = Field(
+        None, description="Domestic value added per $ of exports; overrides the economy default."
+    )
+    salience: dict[Id, NonNegative] = Field(
+        default_factory=dict,
+        description="Political salience per player (0 = nobody cares, 1 = the default).",
+    )
+
+
+class Flow(Model):
+    """A base annual trade flow (2024, $bn) and the importer's base (MFN) tariff on it."""
+
+    exporter: Id
+    importer: Id
+    sector: Id
+    value_bn: NonNegative
+    mfn: Rate = Field(0.0, description="The importer's base tariff t0 on this flow.")
+
+
+Combine = Literal["add", "replace", "all_in"]
+LayerStatus = Literal["in_force", "paused", "inactive"]
+
+
+class TariffLayer(Model):
+    """A tariff measure applied by ``importer`` on ``exporter`` (or on ``all``) for sectors.
+
+    ``add`` adds its rate on top of the MFN rate; ``replace`` does the same and switches off
+    the layers it names in ``replaces``; ``all_in`` makes its rate the whole rate.
+    ``paused`` layers are not in force until the deadline, when they snap back.
+    """
+
+    id: Id
+    name: Text
+    importer: Id
+    exporter: Id = Field(description="A player id, or 'all'.")
+    sectors: list[Id] | None = Field(None, description="Sectors covered; omitted = all.")
+    except_sectors: list[Id] = Field(default_factory=list)
+    rate: Rate
+    combine: Combine = "add"
+    replaces: list[Id] = Field(default_factory=list)
+    status: LayerStatus = "in_force"
+    from_date: Date | None = Field(None, description="In force from this date (scheduled).")
+    source: Text | None = None
+
+
+class Relation(Model):
+    between: Pair
+    value: Percent
+
+
+class Claim(Model):
+    """A public claim a fact-check can rebut; ``accurate`` says whether it is true."""
+
+    id: Id
+    by: Id
+    about: Id
+    text: Text
+    accurate: bool
+
+
+# --------------------------------------------------------------------------- instruments
+
+
+class TariffInstrument(Model):
+    """A tariff layer its owner may set, within bounds (``min`` is the floor, e.g. 10%)."""
+
+    layer: Id
+    min: Rate = 0.0
+    max: Rate
+
+
+class CountermeasureTariff(Model):
+    sector: Id
+    rate: Rate
+
+
+class Countermeasure(Model):
+    id: Id
+    name: Text
+    target: Id
+    value_bn: NonNegative = 0.0
+    tariffs: list[CountermeasureTariff] = Field(default_factory=list)
+    market_stress: Number = Field(
+        0.0, description="Market stress added per round while active (e.g. selling Treasuries)."
+    )
+    gdp_cost_pct: NonNegative = Field(
+        0.0, description="Annualised GDP cost (% of own GDP) to the owner while active."
+    )
+    status: Literal["suspended", "active"] = "suspended"
+    description: Text = ""
+
+
+class Level(Model):
+    value: Number
+    cost: Number = Field(0.0, description="Political cost to the giver (private to the giver).")
+    gain: Number = Field(0.0, description="Political gain to the receiver (private to it).")
+
+
+class ItemBase(Model):
+    id: Id
+    name: Text
+    to: list[Id] | None = Field(None, description="Who may receive it; omitted = any partner.")
+    levels: list[Level] = Field(min_length=1)
+    available: bool = True
+    description: Text = ""
+
+
+class TariffCapItem(ItemBase):
+    kind: Literal["tariff_cap"]
+    sectors: list[Id] | None = None
+    except_sectors: list[Id] = Field(default_factory=list)
+
+
+class TariffCutItem(ItemBase):
+    kind: Literal["tariff_cut"]
+    sectors: list[Id] | None = None
+    except_sectors: list[Id] = Field(default_factory=list)
+
+
+class QuotaItem(ItemBase):
+    kind: Literal["quota"]
+    sector: Id
+    in_quota_rate: Rate = 0.0
+
+
+class PurchaseItem(ItemBase):
+    kind: Literal["purchase"]
+    sector: Id
+
+
+class InvestmentItem(ItemBase):
+    kind: Literal["investment"]
+    years: Positive = 4.0
+
+
+class CostSharingItem(ItemBase):
+    kind: Literal["cost_sharing"]
+
+
+class RegulatoryItem(ItemBase):
+    kind: Literal["regulatory"]
+    sector: Id
+    export_boost: Share = Field(
+        0.1, description="Share by which the receiver's exports of the sector rise per level unit."
+    )
+
+
+class CurrencyItem(ItemBase):
+    kind: Literal["currency"]
+
+
+class DebtSwapItem(ItemBase):
+    kind: Literal["debt_swap"]
+    stress_relief_per_100bn: NonNegative = 1.0
+
+
+class SuspendCountermeasuresItem(ItemBase):
+    kind: Literal["suspend_countermeasures"]
+    package: Id
+
+
+class DeadlineExtensionItem(ItemBase):
+    kind: Literal["deadline_extension"]
+
+
+class ProcessItem(ItemBase):
+    kind: Literal["process"]
+    level: TalkLevel = "ministerial"
+
+
+CatalogueItem = Annotated[
+    TariffCapItem
+    | TariffCutItem
+    | QuotaItem
+    | PurchaseItem
+    | InvestmentItem
+    | CostSharingItem
+    | RegulatoryItem
+    | CurrencyItem
+    | DebtSwapItem
+    | SuspendCountermeasuresItem
+    | DeadlineExtensionItem
+    | ProcessItem,
+    Field(discriminator="kind"),
+]
+
+
+class Ratification(Model):
+    body: Text = Field(description="Who ratifies (e.g. 'the Diet').")
+    win_set_base: Number = Field(description="Win-set at approval 50, in political points.")
+    win_set_slope: Number = Field(0.0, description="Win-set change per approval point above 50.")
+
+
+Metric = Literal[
+    "tariff_faced",
+    "gdp_effect",
+    "trade_balance",
+    "tariff_revenue",
+    "consumer_cost",
+    "investment_received",
+    "purchases_received",
+    "cost_sharing_received",
+    "political_cost",
+    "approval",
+    "credibility",
+    "relations",
+    "market_stress",
+    "deals",
+]
+
+
+class Objective(Model):
+    metric: Metric
+    partner: Id | None = None
+    sector: Id | None = None
+    best: Number
+    worst: Number
+    weight: Share
+    label: Text | None = None
+
+
+class Briefing(Model):
+    public: Text = ""
+    confidential: Text = ""
+
+
+class Player(Model):
+    id: Id
+    name: Text
+    gdp_bn: Positive = Field(description="GDP (2024, nominal, $bn).")
+    approval: Percent = 50.0
+    credibility: Percent = 70.0
+    value_added_share: Share | None = None
+    ratification: Ratification | None = None
+    tariffs: list[TariffInstrument] = Field(default_factory=list)
+    countermeasures: list[Countermeasure] = Field(default_factory=list)
+    concessions: list[CatalogueItem] = Field(default_factory=list)
+    objectives: list[Objective] = Field(min_length=1)
+    briefing: Briefing = Briefing()
+
+
+class Roles(Model):
+    deadline_holder: Id | None = None
+    talk_capacity_holder: Id | None = None
+    market_stress_player: Id | None = None
+    precedent_setter: Id | None = None
+
+
+# --------------------------------------------------------------------------- talks
+
+
+class LevelRules(Model):
+    max_exchanges: PositiveCount
+    stakes: NonNegative = 1.0
+
+
+def _default_levels() -> dict[str, LevelRules]:
+    return {
+        "working": LevelRules(max_exchanges=2, stakes=0.5),
+        "ministerial": LevelRules(max_exchanges=3, stakes=1.0),
+        "leader": LevelRules(max_exchanges=4, stakes=1.5),
+    }
+
+
+class ScheduledTalks(Model):
+    round: PositiveCount
+    between: Pair
+    level: TalkLevel = "ministerial"
+    requester: Id | None = None
+
+
+class Talks(Model):
+    capacity: PositiveCount | None = Field(
+        None, description="Sessions the talk-capacity holder can hold per round."
+    )
+    levels: dict[TalkLevel, LevelRules] = Field(default_factory=_default_levels)
+    scheduled: list[ScheduledTalks] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- economy, politics
+
+
+class Economy(Model):
+    value_added_share: Share = Field(0.6, description="Domestic value added per $ of exports.")
+    pass_through: Share = Field(1.0, description="Share of a tariff paid by the importer's buyers.")
+    substitution_share: Share = Field(
+        0.3, description="Share of lost imports produced at home instead."
+    )
+    revenue_recycling: Share = Field(
+        0.5, description="Share of tariff revenue returned to the economy."
+    )
+    investment_multiplier: NonNegative = Field(
+        0.5, description="GDP gain per $ of investment disbursed."
+    )
+    currency_effect: NonNegative = Field(
+        1.0, description="How strongly a currency term moves the exchange factor f_e."
+    )
+    currency_partner_bonus: NonNegative = Field(
+        0.5, description="Extra strength of a currency term for each other matching partner."
+    )
+
+
+class MarketStress(Model):
+    start: Percent = 30.0
+    floor: Percent = Field(10.0, description="Where stress decays to with no pressure.")
+    tariff_weight: NonNegative = Field(
+        120.0, description="Stress points per unit of trade-weighted tariff the holder applies."
+    )
+    retaliation_weight: NonNegative = Field(
+        60.0, description="Stress points per unit of trade-weighted tariff against the holder."
+    )
+    decay: Share = Field(0.3, description="Share of the gap to the target closed per round.")
+    deal_relief: NonNegative = 6.0
+    extension_relief: NonNegative = 4.0
+    approval_weight: NonNegative = Field(
+        0.05, description="Approval points the holder loses per round per point above 50."
+    )
+
+
+class StatementRules(Model):
+    claim_progress_approval: NonNegative = 2.0
+    claim_progress_credibility: NonNegative = 6.0
+    claim_progress_rounds: PositiveCount = 3
+    public_demand_approval: NonNegative = 2.0
+    public_demand_penalty: NonNegative = 5.0
+    threat_approval: NonNegative = 1.0
+    threat_credibility: NonNegative = 10.0
+    reassure_relations: NonNegative = 4.0
+    fact_check_credibility: NonNegative = 6.0
+
+
+class Politics(Model):
+    approval_drift: Share = Field(0.15, description="Share of the gap to base closed per round.")
+    pain_weight: NonNegative = Field(
+        4.0, description="Approval points lost per round per % of GDP lost (salience-weighted)."
+    )
+    concession_weight: NonNegative = Field(
+        0.5, description="Approval points per political point of a deal (scaled by talk stakes)."
+    )
+    precedent_weight: NonNegative = Field(
+        40.0, description="Approval points per unit of cap above (or below) the precedent."
+    )
+    renege_credibility: NonNegative = 20.0
+    renege_relations: NonNegative = 25.0
+    ratification_failure_approval: NonNegative = 4.0
+    ratification_failure_credibility: NonNegative = 5.0
+    tariff_raise_relations: NonNegative = 5.0
+    countermeasure_relations: NonNegative = 6.0
+    deal_relations: NonNegative = 8.0
+    goodwill_relations: NonNegative = 3.0
+    goodwill_credibility: NonNegative = 1.0
+    deal_credibility: NonNegative = 2.0
+    extension_credibility: NonNegative = 4.0
+    statements: StatementRules = StatementRules()
+
+
+# --------------------------------------------------------------------------- events
+
+
+class SetLayer(Model):
+    kind: Literal["set_layer"]
+    layer: Id
+    rate: Rate | None = None
+    status: LayerStatus | None = None
+
+
+class ShiftApproval(Model):
+    kind: Literal["shift_approval"]
+    player: Id
+    by: Number
+
+
+class ShiftMarketStress(Model):
+    kind: Literal["shift_market_stress"]
+    by: Number
+
+
+class ShiftRelations(Model):
+    kind: Literal["shift_relations"]
+    between: Pair
+    by: Number
+
+
+class ShiftCredibility(Model):
+    kind: Literal["shift_credibility"]
+    player: Id
+    by: Number
+
+
+class ScheduleTalks(Model):
+    kind: Literal["schedule_talks"]
+    between: Pair
+    level: TalkLevel = "ministerial"
+    requester: Id | None = None
+
+
+class CancelTalks(Model):
+    kind: Literal["cancel_talks"]
+    between: Pair
+
+
+class RaiseStakes(Model):
+    kind: Literal["raise_stakes"]
+    between: Pair
+    factor: Positive = 1.5
+
+
+class AddItem(Model):
+    kind: Literal["add_item"]
+    item: Id
+
+
+class WithdrawItem(Model):
+    kind: Literal["withdraw_item"]
+    item: Id
+
+
+Effect = Annotated[
+    SetLayer
+    | ShiftApproval
+    | ShiftMarketStress
+    | ShiftRelations
+    | ShiftCredibility
+    | ScheduleTalks
+    | CancelTalks
+    | RaiseStakes
+    | AddItem
+    | WithdrawItem,
+    Field(discriminator="kind"),
+]
+
+
+class ScheduledEvent(Model):
+    id: Id
+    date: Date
+    news: Text
+    effects: list[Effect] = Field(default_factory=list)
+    source: Text | None = None
+
+
+Watched = Literal["market_stress", "approval", "credibility", "relations"]
+
+
+class Condition(Model):
+    metric: Watched
+    player: Id | None = None
+    partner: Id | None = None
+    at_least: Number | None = None
+    at_most: Number | None = None
+
+
+class ConditionalEvent(Model):
+    id: Id
+    when: Condition
+    repeat: bool = False
+    news: Text
+    effects: list[Effect] = Field(default_factory=list)
+
+
+class RandomEvent(Model):
+    id: Id
+    probability: Share = Field(description="Chance per round while the event is possible.")
+    from_date: Date | None = None
+    until_date: Date | None = None
+    max_times: PositiveCount = 1
+    news: Text
+    effects: list[Effect] = Field(default_factory=list)
+
+
+class Inject(Model):
+    id: Id
+    name: Text
+    news: Text
+    effects: list[Effect] = Field(default_factory=list)
+
+
+class Events(Model):
+    scheduled: list[ScheduledEvent] = Field(default_factory=list)
+    conditional: list[ConditionalEvent] = Field(default_factory=list)
+    random: list[RandomEvent] = Field(default_factory=list)
+    injects: list[Inject] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- the scenario
+
+
+class Scenario(Model):
+    format: Literal["tradegame-scenario/1"] = Field(description="The scenario format version.")
+    id: Id
+    title: Text
+    summary: Text = ""
+    calendar: Calendar
+    limits: Limits = Limits()
+    players: list[Player] = Field(min_length=2)
+    roles: Roles = Roles()
+    sectors: list[Sector] = Field(min_length=1)
+    trade: list[Flow] = Field(min_length=1)
+    tariffs: list[TariffLayer] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    talks: Talks = Talks()
+    economy: Economy = Economy()
+    market_stress: MarketStress = MarketStress()
+    politics: Politics = Politics()
+    events: Events = Events()
+    debrief: list[Text] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> Scenario:
+        problems = list(check_references(self))
+        if problems:
+            raise ValidationError.from_exception_data(
+                "Scenario",
+                [
+                    InitErrorDetails(
+                        type=PydanticCustomError("scenario", _literal(message)), loc=loc,
+                        input=None,
+                    )
+                    for loc, message in problems
+                ],
+            )
+        return self
+
+    # Convenience look-ups (used by the converter and the CLI).
+    def player(self, player_id: str) -> Player:
+        return next(p for p in self.players if p.id == player_id)
+
+    def day_of(self, date: dt.date) -> int:
+        return (date - self.calendar.window_start).days
+
+
+# --------------------------------------------------------------------------- cross-checks
+
+Loc = tuple[str | int, ...]
+
+
+def _suggest(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _unknown(what: str, name: str, known: list[str]) -> str:
+    return f"unknown {what} {name!r}{_suggest(name, known)}"
+
+
+def check_references(s: Scenario) -> list[tuple[Loc, str]]:
+    """Every cross-reference, uniqueness and range problem, each with the path of its node."""
+    out: list[tuple[Loc, str]] = []
+    players = [p.id for p in s.players]
+    sectors = [x.id for x in s.sectors]
+    layers = [layer.id for layer in s.tariffs]
+    packages = [c.id for p in s.players for c in p.countermeasures]
+    items = [i.id for p in s.players for i in p.concessions]
+    claims = [c.id for c in s.claims]
+    cal = s.calendar
+    cap = s.limits.max_tariff
+
+    def dup(ids: list[str], loc_of: Any, what: str) -> None:
+        seen: Counter[str] = Counter()
+        for n, i in enumerate(ids):
+            seen[i] += 1
+            if seen[i] == 2:
+                out.append((loc_of(n), f"duplicate {what} id {i!r}"))
+
+    def player(loc: Loc, name: str | None, allow_all: bool = False) -> None:
+        if name is None or (allow_all and name == ALL):
+            return
+        if name not in players:
+            out.append((loc, _unknown("player", name, players)))
+
+    def sector(loc: Loc, name: str | None, allow_all: bool = False) -> None:
+        if name is None or (allow_all and name == ALL):
+            return
+        if name not in sectors:
+            out.append((loc, _unknown("sector", name, sectors)))
+
+    def rate(loc: Loc, value: float) -> None:
+        if value > cap + 1e-12:
+            out.append((loc, f"rate {value:g} is above the scenario's max_tariff {cap:g}"))
+
+    def date(loc: Loc, value: dt.date | None) -> None:
+        if value is None:
+            return
+        last = cal.deadline + dt.timedelta(days=cal.max_extension_days + cal.after_deadline_days)
+        if not cal.window_start <= value <= last:
+            out.append((loc, f"date {value} is outside the game window "
+                             f"{cal.window_start}..{last}"))
+
+    def pair(loc: Loc, between: list[str]) -> None:
+        for n, name in enumerate(between):
+            player((*loc, n), name)
+
+    # Calendar.
+    if cal.start < cal.window_start:
+        out.append((("calendar", "start"), "start is before window_start"))
+    if cal.deadline <= cal.start:
+        out.append((("calendar", "deadline"), "deadline must be after start"))
+
+    dup(players, lambda n: ("players", n, "id"), "player")
+    dup(sectors, lambda n: ("sectors", n, "id"), "sector")
+    dup(layers, lambda n: ("tariffs", n, "id"), "tariff layer")
+    dup(claims, lambda n: ("claims", n, "id"), "claim")
+    pkg_locs = [("players", a, "countermeasures", b, "id")
+                for a, p in enumerate(s.players) for b, _ in enumerate(p.countermeasures)]
+    dup(packages, lambda n: pkg_locs[n], "countermeasure package")
+    item_locs = [("players", a, "concessions", b, "id")
+                 for a, p in enumerate(s.players) for b, _ in enumerate(p.concessions)]
+    dup(items, lambda n: item_locs[n], "catalogue item")
+
+    for n, x in enumerate(s.sectors):
+        for who in x.salience:
+            player(("sectors", n, "salience", who), who)
+
+    seen_flows: set[tuple[str, str, str]] = set()
+    for n, f in enumerate(s.trade):
+        player(("trade", n, "exporter"), f.exporter)
+        player(("trade", n, "importer"), f.importer)
+        sector(("trade", n, "sector"), f.sector)
+        rate(("trade", n, "mfn"), f.mfn)
+        if f.exporter == f.importer:
+            out.append((("trade", n, "importer"), "a flow needs two different players"))
+        key = (f.exporter, f.importer, f.sector)
+        if key in seen_flows:
+            out.append((("trade", n), f"duplicate flow {f.exporter}->{f.importer} {f.sector}"))
+        seen_flows.add(key)
+
+    for n, layer in enumerate(s.tariffs):
+        loc: Loc = ("tariffs", n)
+        player((*loc, "importer"), layer.importer)
+        player((*loc, "exporter"), layer.exporter, allow_all=True)
+        for k, sec in enumerate(layer.sectors or []):
+            sector((*loc, "sectors", k), sec)
+        for k, sec in enumerate(layer.except_sectors):
+            sector((*loc, "except_sectors", k), sec)
+        rate((*loc, "rate"), layer.rate)
+        for k, r in enumerate(layer.replaces):
+            if r not in layers:
+                out.append(((*loc, "replaces", k), _unknown("tariff layer", r, layers)))
+        date((*loc, "from_date"), layer.from_date)
+
+    for n, rel in enumerate(s.relations):
+        pair(("relations", n, "between"), rel.between)
+    for n, c in enumerate(s.claims):
+        player(("claims", n, "by"), c.by)
+        player(("claims", n, "about"), c.about)
+
+    layer_owner = {layer.id: layer.importer for layer in s.tariffs}
+    for a, p in enumerate(s.players):
+        ploc: Loc = ("players", a)
+        for b, ins in enumerate(p.tariffs):
+            iloc: Loc = (*ploc, "tariffs", b)
+            if ins.layer not in layers:
+                out.append(((*iloc, "layer"), _unknown("tariff layer", ins.layer, layers)))
+            elif layer_owner[ins.layer] != p.id:
+                out.append(((*iloc, "layer"), f"layer {ins.layer!r} is applied by "
+                                              f"{layer_owner[ins.layer]}, not by {p.id}"))
+            if ins.min > ins.max:
+                out.append(((*iloc, "min"), f"min {ins.min:g} is above max {ins.max:g}"))
+            rate((*iloc, "max"), ins.max)
+        for b, cm in enumerate(p.countermeasures):
+            cloc: Loc = (*ploc, "countermeasures", b)
+            player((*cloc, "target"), cm.target)
+            if cm.target == p.id:
+                out.append(((*cloc, "target"), "a countermeasure cannot target its owner"))
+            for k, t in enumerate(cm.tariffs):
+                sector((*cloc, "tariffs", k, "sector"), t.sector)
+                rate((*cloc, "tariffs", k, "rate"), t.rate)
+        for b, item in enumerate(p.concessions):
+            kloc: Loc = (*ploc, "concessions", b)
+            for k, who in enumerate(item.to or []):
+                player((*kloc, "to", k), who)
+                if who == p.id:
+                    out.append(((*kloc, "to", k), "a concession cannot be given to its owner"))
+            values = [lv.value for lv in item.levels]
+            if len(set(values)) != len(values):
+                out.append(((*kloc, "levels"), "levels must have distinct values"))
+            if isinstance(item, (TariffCapItem, TariffCutItem)):
+                for k, sec in enumerate(item.sectors or []):
+                    sector((*kloc, "sectors", k), sec)
+                for k, sec in enumerate(item.except_sectors):
+                    sector((*kloc, "except_sectors", k), sec)
+                for k, lv in enumerate(item.levels):
+                    if lv.value < 0:
+                        out.append(((*kloc, "levels", k, "value"), "a rate cannot be negative"))
+                    rate((*kloc, "levels", k, "value"), lv.value)
+            else:
+                for k, lv in enumerate(item.levels):
+                    if lv.value < 0:
+                        out.append(((*kloc, "levels", k, "value"),
+                                    f"a {item.kind} level cannot be negative"))
+            if isinstance(item, (QuotaItem, PurchaseItem, RegulatoryItem)):
+                sector((*kloc, "sector"), item.sector)
+            if isinstance(item, SuspendCountermeasuresItem):
+                own = [c.id for c in p.countermeasures]
+                if item.package not in own:
+                    out.append(((*kloc, "package"), _unknown(
+                        f"countermeasure package of {p.id}", item.package, own)))
+            if isinstance(item, DeadlineExtensionItem) and s.roles.deadline_holder != p.id:
+                out.append(((*kloc, "kind"), "only the deadline holder can offer an extension"))
+        weights = [o.weight for o in p.objectives]
+        if p.objectives and abs(sum(weights) - 1.0) > 1e-6:
+            out.append(((*ploc, "objectives"),
+                        f"objective weights sum to {sum(weights):g}, not 1"))
+        for b, o in enumerate(p.objectives):
+            oloc: Loc = (*ploc, "objectives", b)
+            player((*oloc, "partner"), o.partner)
+            sector((*oloc, "sector"), o.sector)
+            if o.partner == p.id:
+                out.append(((*oloc, "partner"), "an objective's partner cannot be the player"))
+            if o.best == o.worst:
+                out.append(((*oloc, "best"), "best and worst must differ"))
+            if o.metric == "relations" and o.partner is None:
+                out.append(((*oloc, "partner"), "the relations metric needs a partner"))
+
+    for field in ("deadline_holder", "talk_capacity_holder", "market_stress_player",
+                  "precedent_setter"):
+        player(("roles", field), getattr(s.roles, field))
+    if s.talks.capacity is not None and s.roles.talk_capacity_holder is None:
+        out.append((("talks", "capacity"), "a talk capacity needs roles.talk_capacity_holder"))
+
+    last_round = _round_count(s)
+    for n, st in enumerate(s.talks.scheduled):
+        tloc: Loc = ("talks", "scheduled", n)
+        pair((*tloc, "between"), st.between)
+        if st.requester is not None and st.requester not in st.between:
+            out.append(((*tloc, "requester"), f"requester {st.requester!r} is not in the pair"))
+        if st.round > last_round:
+            out.append(((*tloc, "round"), f"round {st.round} is after the last round "
+                                          f"({last_round})"))
+    for level in s.talks.levels:
+        if level not in ("working", "ministerial", "leader"):  # pragma: no cover - Literal
+            out.append((("talks", "levels", level), f"unknown talk level {level!r}"))
+
+    def effects(loc: Loc, effs: list[Any]) -> None:
+        for k, e in enumerate(effs):
+            eloc: Loc = (*loc, "effects", k)
+            if isinstance(e, SetLayer) and e.layer not in layers:
+                out.append(((*eloc, "layer"), _unknown("tariff layer", e.layer, layers)))
+            if isinstance(e, SetLayer) and e.rate is not None:
+                rate((*eloc, "rate"), e.rate)
+            if isinstance(e, (ShiftApproval, ShiftCredibility)):
+                player((*eloc, "player"), e.player)
+            if isinstance(e, (ShiftRelations, ScheduleTalks, CancelTalks, RaiseStakes)):
+                pair((*eloc, "between"), e.between)
+            if isinstance(e, ScheduleTalks) and e.requester is not None \
+                    and e.requester not in e.between:
+                out.append(((*eloc, "requester"), f"requester {e.requester!r} is not in the pair"))
+            if isinstance(e, (AddItem, WithdrawItem)) and e.item not in items:
+                out.append(((*eloc, "item"), _unknown("catalogue item", e.item, items)))
+
+    ev = s.events
+    all_events = ([("scheduled", n, e.id) for n, e in enumerate(ev.scheduled)]
+                  + [("conditional", n, e.id) for n, e in enumerate(ev.conditional)]
+                  + [("random", n, e.id) for n, e in enumerate(ev.random)]
+                  + [("injects", n, e.id) for n, e in enumerate(ev.injects)])
+    dup([e[2] for e in all_events], lambda n: ("events", all_events[n][0], all_events[n][1], "id"),
+        "event")
+    for n, se in enumerate(ev.scheduled):
+        date(("events", "scheduled", n, "date"), se.date)
+        effects(("events", "scheduled", n), se.effects)
+    for n, ce in enumerate(ev.conditional):
+        cloc = ("events", "conditional", n)
+        player((*cloc, "when", "player"), ce.when.player)
+        player((*cloc, "when", "partner"), ce.when.partner)
+        if ce.when.at_least is None and ce.when.at_most is None:
+            out.append(((*cloc, "when"), "a condition needs at_least or at_most"))
+        if ce.when.metric != "market_stress" and ce.when.player is None:
+            out.append(((*cloc, "when"), f"the {ce.when.metric} condition needs a player"))
+        if ce.when.metric == "relations" and ce.when.partner is None:
+            out.append(((*cloc, "when"), "the relations condition needs a partner"))
+        effects(cloc, ce.effects)
+    for n, re_ in enumerate(ev.random):
+        rloc = ("events", "random", n)
+        date((*rloc, "from_date"), re_.from_date)
+        date((*rloc, "until_date"), re_.until_date)
+        effects(rloc, re_.effects)
+    for n, inj in enumerate(ev.injects):
+        effects(("events", "injects", n), inj.effects)
+
+    for field in ("deadline_holder",):
+        holder = getattr(s.roles, field)
+        if holder is None and cal.max_extension_days:
+            out.append((("calendar", "max_extension_days"),
+                        "an extension needs roles.deadline_holder"))
+    return out
+
+
+def _round_count(s: Scenario) -> int:
+    """Rounds in the game without any extension."""
+    cal = s.calendar
+    start = (cal.start - cal.window_start).days
+    end = (cal.deadline - cal.window_start).days + cal.after_deadline_days
+    return max(1, -(-(end - start + 1) // cal.round_days))
