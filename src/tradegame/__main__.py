@@ -1,0 +1,5 @@
+import sys
+
+from tradegame.cli import main
+
+sys.exit(main())
