@@ -422,6 +422,9 @@ class Player(Model):
     approval: Percent = 50.0
     credibility: Percent = 70.0
     value_added_share: Share | None = None
+    gdp_multiplier: NonNegative = Field(
+        1.0, description="GDP lost per $ of export value added lost (domestic spill-overs)."
+    )
     ratification: Ratification | None = None
     tariffs: list[TariffInstrument] = Field(default_factory=list)
     countermeasures: list[Countermeasure] = Field(default_factory=list)

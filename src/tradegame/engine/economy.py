@@ -1,0 +1,286 @@
+"""The economy model (DESIGN §3.5): effective tariffs, trade flows and their annual effects.
+
+For exporter e, importer i, sector s: ``V = V0 · ((1+t)·f_e / (1+t0))^(−eps_s) · boost +
+purchases``. :func:`snapshot` evaluates every flow at the current tariffs and terms and
+returns annual rates ($bn/yr, % of GDP) per player; the game accumulates them over days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from tradegame.engine.rules import ALL, Rules
+
+if TYPE_CHECKING:
+    from tradegame.engine.game import Deal
+
+
+@dataclass(frozen=True, slots=True)
+class FlowCell:
+    index: int
+    exporter: str
+    importer: str
+    sector: str
+    v0: float
+    mfn: float
+    eps: float
+    export_weight: float  # exporter's value added × multiplier per $ of exports
+    import_share: float  # importer's value added per $ of domestic substitution
+    layers: tuple[str, ...]  # layers covering this cell, in scenario order
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """Look-up tables derived once per scenario."""
+
+    cells: tuple[FlowCell, ...]
+    cell_index: dict[tuple[str, str, str], int]
+    package_tariffs: dict[tuple[str, str, str], tuple[tuple[str, float], ...]]
+
+
+def compile_rules(rules: Rules) -> Compiled:
+    cached = rules._index.get("compiled")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    sectors = {s.id: s for s in rules.sectors}
+    cells = []
+    for n, f in enumerate(rules.flows):
+        sec = sectors[f.sector]
+        exp = rules.player(f.exporter)
+        imp = rules.player(f.importer)
+        va_exp = sec.value_added_share if sec.value_added_share is not None \
+            else exp.value_added_share
+        va_imp = sec.value_added_share if sec.value_added_share is not None \
+            else imp.value_added_share
+        layers = tuple(la.id for la in rules.layers if la.covers(f.importer, f.exporter, f.sector))
+        cells.append(FlowCell(n, f.exporter, f.importer, f.sector, f.value_bn, f.mfn,
+                              sec.elasticity, va_exp * exp.gdp_multiplier, va_imp, layers))
+    package_tariffs: dict[tuple[str, str, str], list[tuple[str, float]]] = {}
+    for p in rules.players:
+        for c in p.countermeasures:
+            for sector, rate in c.tariffs:
+                package_tariffs.setdefault((p.id, c.target, sector), []).append((c.id, rate))
+    compiled = Compiled(
+        cells=tuple(cells),
+        cell_index={(c.exporter, c.importer, c.sector): c.index for c in cells},
+        package_tariffs={k: tuple(v) for k, v in package_tariffs.items()},
+    )
+    rules._index["compiled"] = compiled
+    return compiled
+
+
+@dataclass(slots=True)
+class TermIndex:
+    """The economic terms of every deal in force, indexed for the flow computation."""
+
+    caps: dict[tuple[str, str], list[tuple[object, float]]] = field(default_factory=dict)
+    cuts: dict[tuple[str, str], list[tuple[object, float]]] = field(default_factory=dict)
+    quotas: dict[tuple[str, str, str], list[tuple[float, float]]] = field(default_factory=dict)
+    purchases: dict[tuple[str, str, str], float] = field(default_factory=dict)
+    boosts: dict[tuple[str, str, str], float] = field(default_factory=dict)
+    investment: dict[str, float] = field(default_factory=dict)  # receiver -> $bn/yr
+    investment_given: dict[str, float] = field(default_factory=dict)
+    cost_sharing: dict[str, float] = field(default_factory=dict)  # receiver -> $bn/yr
+    cost_sharing_paid: dict[str, float] = field(default_factory=dict)
+    purchases_received: dict[str, float] = field(default_factory=dict)
+    currency: dict[str, float] = field(default_factory=dict)  # giver -> appreciation
+
+
+def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) -> TermIndex:
+    """Index the terms of ``deals`` (all in force); pledges are discounted by credibility."""
+    idx = TermIndex()
+    currency_deals = 0
+    for deal in deals:
+        has_currency = False
+        for term in deal.terms:
+            item = rules.item(term.item)
+            giver = item.owner
+            receiver = deal.other(giver)
+            v = term.value
+            kind = item.kind
+            pledge = credibility[giver] / 100.0
+            if kind == "tariff_cap":
+                idx.caps.setdefault((giver, receiver), []).append((item, v))
+            elif kind == "tariff_cut":
+                idx.cuts.setdefault((giver, receiver), []).append((item, v))
+            elif kind == "quota":
+                assert item.sector is not None
+                idx.quotas.setdefault((giver, receiver, item.sector), []).append(
+                    (v, item.in_quota_rate))
+            elif kind == "purchase":
+                assert item.sector is not None
+                key = (receiver, giver, item.sector)  # seller -> buyer flow
+                idx.purchases[key] = idx.purchases.get(key, 0.0) + v * pledge
+                idx.purchases_received[receiver] = (
+                    idx.purchases_received.get(receiver, 0.0) + v * pledge)
+            elif kind == "investment":
+                per_year = v / item.years * pledge
+                idx.investment[receiver] = idx.investment.get(receiver, 0.0) + per_year
+                idx.investment_given[giver] = idx.investment_given.get(giver, 0.0) + per_year
+            elif kind == "cost_sharing":
+                idx.cost_sharing[receiver] = idx.cost_sharing.get(receiver, 0.0) + v * pledge
+                idx.cost_sharing_paid[giver] = idx.cost_sharing_paid.get(giver, 0.0) + v * pledge
+            elif kind == "regulatory":
+                assert item.sector is not None
+                key = (receiver, giver, item.sector)
+                idx.boosts[key] = idx.boosts.get(key, 0.0) + item.export_boost * v * pledge
+            elif kind == "currency":
+                idx.currency[giver] = max(idx.currency.get(giver, 0.0), v)
+                has_currency = True
+        currency_deals += has_currency
+    if idx.currency:
+        # Plaza-style: each accord is stronger for every other accord in force.
+        strength = 1.0 + rules.economy.currency_partner_bonus * max(0, currency_deals - 1)
+        idx.currency = {g: a * rules.economy.currency_effect * strength
+                        for g, a in idx.currency.items()}
+    return idx
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """Annual rates at one moment: per flow and per player."""
+
+    rate: list[float]  # effective tariff per flow cell
+    value: list[float]  # trade value per flow cell ($bn/yr), purchases included
+    gdp_bn: dict[str, float]
+    gdp_pct: dict[str, float]
+    revenue: dict[str, float]
+    consumer_cost: dict[str, float]
+    investment_received: dict[str, float]
+    purchases_received: dict[str, float]
+    cost_sharing_received: dict[str, float]
+    pain_pct: dict[str, float]  # salience-weighted loss, for approval
+
+
+def effective_rate(cell: FlowCell, layer_rate: dict[str, float], layer_status: dict[str, str],
+                   layer_info: dict[str, tuple[str, tuple[str, ...]]], active_packages: set[str],
+                   compiled: Compiled, terms: TermIndex) -> float:
+    """The all-in tariff on one flow cell (DESIGN §3.9 tariff layers)."""
+    base = cell.mfn
+    for item, v in terms.cuts.get((cell.importer, cell.exporter), ()):
+        if item.covers_sector(cell.sector) and v < base:  # type: ignore[attr-defined]
+            base = v
+    active = [lid for lid in cell.layers if layer_status[lid] == "in_force"]
+    switched_off: set[str] = set()
+    for lid in active:
+        combine, replaces = layer_info[lid]
+        if combine == "replace":
+            switched_off.update(replaces)
+    total = base
+    all_in: float | None = None
+    for lid in active:
+        if lid in switched_off:
+            continue
+        if layer_info[lid][0] == "all_in":
+            all_in = layer_rate[lid]
+        else:
+            total += layer_rate[lid]
+    if all_in is not None:
+        total = all_in
+    for package, rate in compiled.package_tariffs.get((cell.importer, cell.exporter, cell.sector),
+                                                      ()):
+        if package in active_packages:
+            total += rate
+    for item, cap in terms.caps.get((cell.importer, cell.exporter), ()):
+        if item.covers_sector(cell.sector) and cap < total:  # type: ignore[attr-defined]
+            total = cap
+    quotas = terms.quotas.get((cell.importer, cell.exporter, cell.sector))
+    if quotas and cell.v0 > 0:
+        for volume, in_rate in quotas:
+            share = min(1.0, volume / cell.v0)
+            if in_rate < total:
+                total = share * in_rate + (1.0 - share) * total
+    return total
+
+
+def flow_value(cell: FlowCell, rate: float, fx: float, boost: float) -> float:
+    """Trade value of a cell at ``rate`` without purchases (constant-elasticity demand)."""
+    if cell.v0 == 0.0:
+        return 0.0
+    ratio = (1.0 + rate) * fx / (1.0 + cell.mfn)
+    return cell.v0 * ratio ** (-cell.eps) * (1.0 + boost)
+
+
+def snapshot(rules: Rules, rates: list[float], terms: TermIndex,
+             active_packages: set[str]) -> Snapshot:
+    """Evaluate every flow at ``rates`` and derive each player's annual economic effects."""
+    compiled = compile_rules(rules)
+    eco = rules.economy
+    ids = rules.player_ids
+    gdp_bn = dict.fromkeys(ids, 0.0)
+    revenue = dict.fromkeys(ids, 0.0)
+    consumer = dict.fromkeys(ids, 0.0)
+    pain = dict.fromkeys(ids, 0.0)
+    values: list[float] = []
+    salience = {s.id: s for s in rules.sectors}
+    for cell in compiled.cells:
+        rate = rates[cell.index]
+        fx = 1.0 + terms.currency.get(cell.exporter, 0.0)
+        boost = terms.boosts.get((cell.exporter, cell.importer, cell.sector), 0.0)
+        traded = flow_value(cell, rate, fx, boost)
+        bought = terms.purchases.get((cell.exporter, cell.importer, cell.sector), 0.0)
+        value = traded + bought
+        values.append(value)
+        extra = rate - cell.mfn
+        revenue[cell.importer] += rate * value
+        cost = eco.pass_through * extra * value
+        consumer[cell.importer] += cost
+        lost = cell.v0 - value
+        export_effect = -lost * cell.export_weight
+        gdp_bn[cell.exporter] += export_effect
+        if traded < cell.v0:
+            gdp_bn[cell.importer] += eco.substitution_share * (cell.v0 - traded) * cell.import_share
+        net_cost = cost - eco.revenue_recycling * extra * value
+        gdp_bn[cell.importer] -= net_cost
+        sec = salience[cell.sector]
+        if export_effect < 0:
+            pain[cell.exporter] -= export_effect * sec.salience_for(cell.exporter)
+        if net_cost > 0:
+            pain[cell.importer] += net_cost * sec.salience_for(cell.importer)
+    for receiver, per_year in terms.investment.items():
+        gdp_bn[receiver] += eco.investment_multiplier * per_year
+    for receiver, per_year in terms.cost_sharing.items():
+        gdp_bn[receiver] += per_year
+    for giver, per_year in terms.cost_sharing_paid.items():
+        gdp_bn[giver] -= per_year
+    for p in rules.players:
+        for c in p.countermeasures:
+            if c.id in active_packages and c.gdp_cost_pct:
+                gdp_bn[p.id] -= c.gdp_cost_pct / 100.0 * p.gdp_bn
+                pain[p.id] += c.gdp_cost_pct / 100.0 * p.gdp_bn
+    gdp_pct = {p.id: 100.0 * gdp_bn[p.id] / p.gdp_bn for p in rules.players}
+    pain_pct = {p.id: 100.0 * pain[p.id] / p.gdp_bn for p in rules.players}
+    return Snapshot(
+        rate=rates,
+        value=values,
+        gdp_bn=gdp_bn,
+        gdp_pct=gdp_pct,
+        revenue=revenue,
+        consumer_cost=consumer,
+        investment_received={p: terms.investment.get(p, 0.0) for p in ids},
+        purchases_received={p: terms.purchases_received.get(p, 0.0) for p in ids},
+        cost_sharing_received={p: terms.cost_sharing.get(p, 0.0) for p in ids},
+        pain_pct=pain_pct,
+    )
+
+
+def stress_pressure(rules: Rules, snap: Snapshot) -> tuple[float, float]:
+    """Trade-weighted extra tariff the stress player applies, and that it faces."""
+    holder = rules.market_stress_player
+    if holder is None:
+        return 0.0, 0.0
+    applied = faced = applied_w = faced_w = 0.0
+    for cell in compile_rules(rules).cells:
+        extra = snap.rate[cell.index] - cell.mfn
+        if cell.importer == holder:
+            applied += extra * cell.v0
+            applied_w += cell.v0
+        elif cell.exporter == holder:
+            faced += extra * cell.v0
+            faced_w += cell.v0
+    return (applied / applied_w if applied_w else 0.0, faced / faced_w if faced_w else 0.0)
+
+
+__all__ = ["ALL", "Compiled", "FlowCell", "Snapshot", "TermIndex", "compile_rules",
+           "effective_rate", "flow_value", "index_terms", "snapshot", "stress_pressure"]

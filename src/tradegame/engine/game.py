@@ -1,0 +1,1337 @@
+"""One play-through of a scenario: the rules of DESIGN §3 as a deterministic state machine.
+
+A game is fully determined by (rules, seed, actions). :class:`Game` is mutable for speed
+(python-chess style); :meth:`Game.copy` gives an independent copy, :attr:`Game.actions` the
+action list that replays it. Automatic phases (news, resolution) run inside :meth:`apply`, so
+``to_move()`` always names the player who must act, or ``None`` when the game is over.
+"""
+
+from __future__ import annotations
+
+import copy as _copy
+import hashlib
+import json
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tradegame.engine import economy as eco
+from tradegame.engine.actions import (
+    INSTRUCTOR,
+    Accept,
+    Action,
+    Concede,
+    Counter,
+    Countermeasure,
+    Done,
+    ExtendDeadline,
+    Inject,
+    Pass,
+    Propose,
+    Reject,
+    Renege,
+    RequestTalks,
+    SetTariff,
+    Statement,
+    Term,
+    fmt_number,
+)
+from tradegame.engine.errors import IllegalActionError
+from tradegame.engine.rules import STATEMENT_KINDS, TALK_LEVELS, Effect, Event, Item, Rules
+
+TALKS = "talks"
+ORDERS = "orders"
+OVER = "over"
+PUBLIC: frozenset[str] | None = None
+RATE_EPS = 1e-9
+
+
+def pair_key(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a < b else (b, a)
+
+
+@dataclass(slots=True)
+class Deal:
+    """A deal between two players (or a unilateral concession when ``unilateral``)."""
+
+    id: str
+    parties: tuple[str, str]
+    terms: tuple[Term, ...]
+    round: int
+    level: str
+    stakes: float
+    status: str = "agreed"  # agreed | in_force | failed | reneged | superseded
+    unilateral: bool = False
+    ended_by: str | None = None
+
+    def other(self, player: str) -> str:
+        return self.parties[1] if self.parties[0] == player else self.parties[0]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "parties": list(self.parties), "round": self.round,
+            "terms": [[t.item, t.value] for t in self.terms], "level": self.level,
+            "status": self.status, "unilateral": self.unilateral, "ended_by": self.ended_by,
+        }
+
+
+@dataclass(slots=True)
+class Session:
+    """A bilateral talks session in the current round."""
+
+    pair: tuple[str, str]
+    requester: str
+    responder: str
+    level: str
+    stakes: float
+    max_exchanges: int
+    exchanges: int = 0
+    offer: tuple[Term, ...] | None = None
+    offer_by: str | None = None
+    turn: str = ""
+    status: str = "open"  # open | agreed | rejected | passed | lapsed
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "pair": list(self.pair), "requester": self.requester, "level": self.level,
+            "stakes": self.stakes, "max_exchanges": self.max_exchanges,
+            "exchanges": self.exchanges, "status": self.status, "turn": self.turn,
+            "offer": [[t.item, t.value] for t in self.offer] if self.offer else None,
+            "offer_by": self.offer_by,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    """One line of the event log; ``audience`` None means public."""
+
+    round: int
+    day: int
+    phase: str
+    kind: str
+    text: str
+    audience: frozenset[str] | None = None
+
+    def visible_to(self, player: str | None) -> bool:
+        return self.audience is None or player is None or player in self.audience
+
+    def to_json(self) -> dict[str, Any]:
+        return {"round": self.round, "day": self.day, "phase": self.phase, "kind": self.kind,
+                "text": self.text,
+                "audience": sorted(self.audience) if self.audience is not None else None}
+
+
+@dataclass(slots=True)
+class Pledge:
+    """A statement whose audience cost is still open (claim, demand or threat)."""
+
+    kind: str
+    speaker: str
+    partner: str
+    subject: str
+    round: int
+    due: int = 0
+    triggered: int = 0  # round a threat was triggered, 0 = not yet
+    settled: bool = False
+
+
+@dataclass(slots=True)
+class Ledger:
+    """Per-player sums of annual rates × days, and per-flow sums for tariffs and values."""
+
+    days: int = 0
+    player: dict[str, dict[str, float]] = field(default_factory=dict)
+    flow_rate: list[float] = field(default_factory=list)
+    flow_value: list[float] = field(default_factory=list)
+
+
+LEDGER_KEYS = ("gdp_bn", "gdp_pct", "revenue", "consumer_cost", "investment_received",
+               "purchases_received", "cost_sharing_received")
+
+
+class Game:
+    """A game in progress. Build one with :meth:`new`; act with :meth:`apply`."""
+
+    def __init__(self, rules: Rules, seed: int) -> None:
+        self.rules = rules
+        self.seed = seed
+        c = rules.calendar
+        self.rng = random.Random(seed)
+        self.round = 1
+        self.day = c.start_day
+        self.deadline_day = c.deadline_day
+        self.extension_days = 0
+        self.snapped = False
+        self.phase = TALKS
+        self.layer_rate = {la.id: la.rate for la in rules.layers}
+        self.layer_status = {la.id: ("inactive" if la.from_day is not None and
+                                     la.from_day > c.start_day and la.status == "in_force"
+                                     else la.status) for la in rules.layers}
+        self.layer_info = {la.id: (la.combine, la.replaces) for la in rules.layers}
+        self.active_packages = {cm.id for p in rules.players for cm in p.countermeasures
+                                if cm.active_at_start}
+        self.available_items = {it.id for it in rules.items if it.available}
+        self.approval = {p.id: p.approval for p in rules.players}
+        self.credibility = {p.id: p.credibility for p in rules.players}
+        self.relations: dict[tuple[str, str], float] = {}
+        ids = rules.player_ids
+        for i, a in enumerate(ids):
+            for b in ids[i + 1:]:
+                self.relations[pair_key(a, b)] = 50.0
+        for (a, b), value in rules.relations:
+            self.relations[pair_key(a, b)] = value
+        self.stress = rules.market_stress.start
+        self.deals: list[Deal] = []
+        self.sessions: list[Session] = []
+        self.session_index = 0
+        self.requests: list[tuple[str, str, str]] = []  # (requester, partner, level) for next
+        self.event_talks: list[tuple[tuple[str, str], str, str | None]] = []
+        self.stakes: dict[tuple[str, str], float] = {}
+        self.orders: dict[str, list[Action]] = {p: [] for p in ids}
+        self.done: set[str] = set()
+        self.pledges: list[Pledge] = []
+        self.fact_checked: set[tuple[str, str]] = set()
+        self.precedent: float | None = None
+        self.fired: dict[str, int] = {}
+        self.log: list[LogEntry] = []
+        self.actions: list[Action] = []
+        self.history: list[dict[str, Any]] = []
+        self.round_hashes: list[str] = []
+        self.ledger = Ledger(player={p: dict.fromkeys(LEDGER_KEYS, 0.0) for p in ids},
+                             flow_rate=[0.0] * len(rules.flows),
+                             flow_value=[0.0] * len(rules.flows))
+        self.final_extra_days = 0
+        self.what_if_mode = False
+        self._snap: eco.Snapshot | None = None
+        self._terms: eco.TermIndex | None = None
+        self._begin_round()
+
+    # ------------------------------------------------------------------ construction, copies
+
+    @classmethod
+    def new(cls, rules: Rules, seed: int = 0) -> Game:
+        """A new game of ``rules`` whose chance is decided by ``seed``."""
+        return cls(rules, seed)
+
+    @classmethod
+    def replay(cls, rules: Rules, seed: int, actions: Iterable[Action]) -> Game:
+        """Rebuild a game from its seed and action list (each action is verified)."""
+        game = cls(rules, seed)
+        for action in actions:
+            game.apply(action)
+        return game
+
+    def copy(self) -> Game:
+        """An independent copy (shares only the frozen rules)."""
+        memo = {id(self.rules): self.rules}
+        return _copy.deepcopy(self, memo)
+
+    # ------------------------------------------------------------------ the small public API
+
+    def to_move(self) -> str | None:
+        """The player who must act now, or None when the game is over."""
+        if self.phase == TALKS:
+            return self.sessions[self.session_index].turn
+        if self.phase == ORDERS:
+            for p in self.rules.player_ids:
+                if p not in self.done:
+                    return p
+        return None
+
+    def is_over(self) -> bool:
+        return self.phase == OVER
+
+    @property
+    def session(self) -> Session | None:
+        return self.sessions[self.session_index] if self.phase == TALKS else None
+
+    def legal_actions(self, player: str | None = None) -> Any:
+        """A lazy view of ``player``'s legal actions (iterate, ``in``, ``len``, ``sample``)."""
+        from tradegame.engine.legal import LegalActions
+
+        return LegalActions(self, player if player is not None else self.to_move())
+
+    def can(self, action: Action) -> bool:
+        try:
+            self.verify(action)
+        except IllegalActionError:
+            return False
+        return True
+
+    def verify(self, action: Action) -> None:
+        """Raise :class:`IllegalActionError`, naming the rule, unless ``action`` is legal now."""
+        rules = self.rules
+        if isinstance(action, Inject):
+            if action.player != INSTRUCTOR:
+                raise IllegalActionError("only the instructor may inject events")
+            if self.phase == OVER:
+                raise IllegalActionError("the game is over")
+            if not any(e.id == action.inject and e.trigger == "inject" for e in rules.events):
+                raise IllegalActionError(f"unknown inject {action.inject!r}")
+            return
+        if action.player not in rules.player_ids:
+            raise IllegalActionError(f"unknown player {action.player!r}")
+        if self.phase == OVER:
+            raise IllegalActionError("the game is over")
+        mover = self.to_move()
+        if action.player != mover:
+            raise IllegalActionError(
+                f"it is {mover}'s turn ({self.phase} phase), not {action.player}'s")
+        if self.phase == TALKS:
+            self._verify_talk(action)
+        else:
+            self._verify_order(action)
+
+    def apply(self, action: Action) -> None:
+        """Verify and apply ``action``; automatic phases that follow run at once."""
+        self.verify(action)
+        self._apply_verified(action)
+
+    def _apply_verified(self, action: Action) -> None:
+        self.actions.append(action)
+        if isinstance(action, Inject):
+            event = self.rules.event(action.inject)
+            self._log("inject", f"Instructor inject: {event.news}")
+            self._fire(event)
+            self._invalidate()
+            return
+        if self.phase == TALKS:
+            self._apply_talk(action)
+        else:
+            self._apply_order(action)
+
+    def view(self, player: str | None) -> Any:
+        """What ``player`` may see (DESIGN §3.7); ``None`` is the instructor's full view."""
+        from tradegame.engine.view import build_view
+
+        return build_view(self, player)
+
+    def scores(self) -> dict[str, float]:
+        """Each player's score (0–100) if things stay as they are now (final when over)."""
+        from tradegame.engine.scoring import score
+
+        return {p: score(self, p) for p in self.rules.player_ids}
+
+    def batna(self) -> dict[str, float]:
+        """Each player's score if nobody agrees to anything (everyone passes)."""
+        from tradegame.engine.scoring import batna
+
+        return batna(self.rules, self.seed)
+
+    def what_if(self, player: str, actions: Sequence[Action] = ()) -> Any:
+        """Project ``player``'s score after hypothetical ``actions`` (game unchanged)."""
+        from tradegame.engine.scoring import what_if
+
+        return what_if(self, player, actions)
+
+    # ------------------------------------------------------------------ dates
+
+    def date_of(self, day: int) -> str:
+        import datetime as dt
+
+        start = dt.date.fromisoformat(self.rules.calendar.window_start)
+        return (start + dt.timedelta(days=day)).isoformat()
+
+    @property
+    def round_end_day(self) -> int:
+        return self.day + self.rules.calendar.round_days - 1
+
+    @property
+    def final_day(self) -> int:
+        return self.deadline_day + self.rules.calendar.after_deadline_days
+
+    def rounds_total(self) -> int:
+        c = self.rules.calendar
+        return max(1, -(-(self.final_day - c.start_day + 1) // c.round_days))
+
+    def win_set(self, player: str) -> float | None:
+        rat = self.rules.player(player).ratification
+        return rat.win_set(self.approval[player]) if rat else None
+
+    def deals_in_force(self, player: str | None = None) -> list[Deal]:
+        return [d for d in self.deals if d.status == "in_force"
+                and (player is None or player in d.parties)]
+
+    def deal(self, deal_id: str) -> Deal | None:
+        return next((d for d in self.deals if d.id == deal_id), None)
+
+    # ------------------------------------------------------------------ logging
+
+    def _log(self, kind: str, text: str, audience: Iterable[str] | None = None,
+             phase: str | None = None) -> None:
+        self.log.append(LogEntry(self.round, self.day, phase or self.phase, kind, text,
+                                 frozenset(audience) if audience is not None else None))
+
+    # ------------------------------------------------------------------ rounds
+
+    def _begin_round(self) -> None:
+        """News, then talks (or straight to orders when no session is held)."""
+        self._news()
+        self._open_talks()
+
+    def _news(self) -> None:
+        c = self.rules.calendar
+        first, last = self.day, self.round_end_day
+        for la in self.rules.layers:
+            if la.from_day is not None and first <= la.from_day <= last \
+                    and la.status == "in_force" and self.layer_status[la.id] == "inactive":
+                if la.from_day > c.start_day:
+                    self.layer_status[la.id] = "in_force"
+                    self._log("news", f"{la.name} ({fmt_pct(self.layer_rate[la.id])}) takes "
+                                      f"effect on {self.date_of(la.from_day)}.", phase="news")
+        for ev in self.rules.events:
+            if ev.trigger == "scheduled" and ev.day is not None and first <= ev.day <= last:
+                self._log("news", f"{self.date_of(ev.day)}: {ev.news}", phase="news")
+                self._fire(ev)
+        for ev in self.rules.events:
+            if ev.trigger == "conditional" and (ev.repeat or ev.id not in self.fired) \
+                    and self._condition_holds(ev):
+                self._log("news", ev.news, phase="news")
+                self._fire(ev)
+        for ev in self.rules.events:
+            if ev.trigger != "random" or self.fired.get(ev.id, 0) >= ev.max_times:
+                continue
+            if ev.from_day is not None and last < ev.from_day:
+                continue
+            if ev.until_day is not None and first > ev.until_day:
+                continue
+            if self.rng.random() < ev.probability:
+                self._log("news", ev.news, phase="news")
+                self._fire(ev)
+        self._invalidate()
+
+    def _condition_holds(self, ev: Event) -> bool:
+        if ev.metric == "market_stress":
+            value = self.stress
+        elif ev.metric == "approval":
+            value = self.approval[ev.player or ""]
+        elif ev.metric == "credibility":
+            value = self.credibility[ev.player or ""]
+        else:
+            value = self.relations[pair_key(ev.player or "", ev.partner or "")]
+        if ev.at_least is not None and value < ev.at_least:
+            return False
+        return not (ev.at_most is not None and value > ev.at_most)
+
+    def _fire(self, ev: Event) -> None:
+        self.fired[ev.id] = self.fired.get(ev.id, 0) + 1
+        for effect in ev.effects:
+            self._effect(effect)
+
+    def _effect(self, e: Effect) -> None:
+        k = e.kind
+        if k == "set_layer":
+            assert e.layer is not None
+            if e.rate is not None:
+                self.layer_rate[e.layer] = e.rate
+            if e.status is not None:
+                self.layer_status[e.layer] = e.status
+        elif k == "shift_approval":
+            self.approval[e.player or ""] = clamp(self.approval[e.player or ""] + e.by)
+        elif k == "shift_credibility":
+            self.credibility[e.player or ""] = clamp(self.credibility[e.player or ""] + e.by)
+        elif k == "shift_market_stress":
+            self.stress = clamp(self.stress + e.by)
+        elif k == "shift_relations":
+            assert e.pair is not None
+            key = pair_key(*e.pair)
+            self.relations[key] = clamp(self.relations[key] + e.by)
+        elif k == "schedule_talks":
+            assert e.pair is not None
+            self.event_talks.append((e.pair, e.level, e.requester))
+        elif k == "cancel_talks":
+            assert e.pair is not None
+            key = pair_key(*e.pair)
+            self.event_talks = [t for t in self.event_talks if pair_key(*t[0]) != key]
+            self.requests = [r for r in self.requests if pair_key(r[0], r[1]) != key]
+        elif k == "raise_stakes":
+            assert e.pair is not None
+            key = pair_key(*e.pair)
+            self.stakes[key] = self.stakes.get(key, 1.0) * e.factor
+        elif k == "add_item":
+            self.available_items.add(e.item or "")
+        elif k == "withdraw_item":
+            self.available_items.discard(e.item or "")
+
+    def _open_talks(self) -> None:
+        """Turn requests and scheduled talks into this round's sessions (capacity applies)."""
+        rules = self.rules
+        order = {p: n for n, p in enumerate(rules.player_ids)}
+        wanted: dict[tuple[str, str], tuple[int, str, str]] = {}  # pair -> (rank, level, req)
+        rank = 0
+        for st in rules.scheduled_talks:
+            if st.round == self.round:
+                key = pair_key(*st.pair)
+                if key not in wanted:
+                    wanted[key] = (rank, st.level, st.requester or min(st.pair, key=order.get))
+                    rank += 1
+        for pair, level, requester in self.event_talks:
+            key = pair_key(*pair)
+            if key not in wanted:
+                wanted[key] = (rank, level, requester or min(pair, key=order.get))
+                rank += 1
+        holder = rules.talk_capacity_holder
+        # The capacity holder's own requests come first, in the order it made them.
+        requests = sorted(self.requests, key=lambda r: (r[0] != holder, order[r[0]]))
+        for requester, partner, level in requests:
+            key = pair_key(requester, partner)
+            if key in wanted:
+                # Both sides asked: the one earlier in scenario order is the requester.
+                _, lvl, req = wanted[key]
+                if order[requester] < order[req] and not any(
+                        pair_key(*s.pair) == key and s.round == self.round
+                        for s in rules.scheduled_talks):
+                    wanted[key] = (wanted[key][0], lvl, requester)
+                continue
+            wanted[key] = (rank, level, requester)
+            rank += 1
+        self.requests = []
+        self.event_talks = []
+        sessions: list[Session] = []
+        held_by_holder = 0
+        for key, (_, level, requester) in sorted(wanted.items(), key=lambda kv: kv[1][0]):
+            responder = key[1] if key[0] == requester else key[0]
+            if holder is not None and holder in key and rules.talk_capacity is not None:
+                if held_by_holder >= rules.talk_capacity:
+                    self._log("talks", f"No time for {level} talks between {key[0]} and "
+                                       f"{key[1]} this round: {holder} is at capacity.",
+                              audience=key, phase="talks")
+                    continue
+                held_by_holder += 1
+            lvl = rules.talk_level(level)
+            stakes = lvl.stakes * self.stakes.get(key, 1.0)
+            sessions.append(Session(pair=(requester, responder), requester=requester,
+                                    responder=responder, level=level, stakes=stakes,
+                                    max_exchanges=lvl.max_exchanges, turn=requester))
+            self._log("talks", f"{requester} and {responder} hold {level} talks.", phase="talks")
+        self.stakes = {}
+        self.sessions = sessions
+        self.session_index = 0
+        self.phase = TALKS if sessions else ORDERS
+        self.orders = {p: [] for p in rules.player_ids}
+        self.done = set()
+
+    # ------------------------------------------------------------------ talks
+
+    def _verify_talk(self, a: Action) -> None:
+        s = self.sessions[self.session_index]
+        if s.offer is None:
+            if isinstance(a, Pass):
+                return
+            if isinstance(a, Propose):
+                if a.partner != s.responder:
+                    raise IllegalActionError(
+                        f"talks this session are between {s.requester} and {s.responder}")
+                self.check_terms(a.player, a.partner, a.terms)
+                return
+            raise IllegalActionError(
+                f"{a.player} opens the {s.level} talks with {s.responder}: propose or pass")
+        if isinstance(a, (Accept, Reject)):
+            return
+        if isinstance(a, Counter):
+            if a.partner != s.offer_by:
+                raise IllegalActionError(f"a counter goes back to {s.offer_by}")
+            self.check_terms(a.player, a.partner, a.terms)
+            if a.terms == s.offer:
+                raise IllegalActionError("a counter must differ from the offer (accept it instead)")
+            return
+        raise IllegalActionError(
+            f"{a.player} answers {s.offer_by}'s offer: accept, reject or counter")
+
+    def check_terms(self, player: str, partner: str, terms: tuple[Term, ...]) -> None:
+        """Raise unless ``terms`` form a valid deal between ``player`` and ``partner``."""
+        rules = self.rules
+        if partner not in rules.player_ids or partner == player:
+            raise IllegalActionError(f"{partner!r} is not a partner of {player}")
+        if not terms:
+            raise IllegalActionError("a deal needs at least one term")
+        if len(terms) > rules.limits.max_terms:
+            raise IllegalActionError(
+                f"a deal has at most {rules.limits.max_terms} terms (max_terms)")
+        seen: set[str] = set()
+        for t in terms:
+            if not rules.has_item(t.item):
+                raise IllegalActionError(f"unknown catalogue item {t.item!r}")
+            if t.item in seen:
+                raise IllegalActionError(f"item {t.item!r} appears twice in one deal")
+            seen.add(t.item)
+            item = rules.item(t.item)
+            if t.item not in self.available_items:
+                raise IllegalActionError(f"{item.name} ({t.item}) is not on the table now")
+            if item.owner not in (player, partner):
+                raise IllegalActionError(
+                    f"{t.item} is {item.owner}'s to give, not part of {player}–{partner} talks")
+            receiver = partner if item.owner == player else player
+            if not item.can_go_to(receiver):
+                raise IllegalActionError(f"{t.item} cannot be given to {receiver}")
+            if item.level(t.value) is None:
+                allowed = ", ".join(fmt_number(lv.value) for lv in item.levels)
+                raise IllegalActionError(
+                    f"{fmt_number(t.value)} is not a level of {t.item} (levels: {allowed})")
+            if item.kind == "deadline_extension" and not self._extension_fits(int(t.value)):
+                raise IllegalActionError(
+                    f"an extension of {fmt_number(t.value)} days exceeds max_extension_days")
+
+    def _apply_talk(self, a: Action) -> None:
+        s = self.sessions[self.session_index]
+        audience = s.pair
+        if isinstance(a, Pass):
+            s.status = "passed"
+            self._log("talks", f"{a.player} made no proposal to {s.responder}.", audience)
+        elif isinstance(a, (Propose, Counter)):
+            if isinstance(a, Counter):
+                self._log("talks", f"{a.player} counters: {terms_text(self.rules, a.terms)}",
+                          audience)
+            else:
+                self._log("talks", f"{a.player} proposes: {terms_text(self.rules, a.terms)}",
+                          audience)
+            s.exchanges += 1
+            s.offer, s.offer_by = a.terms, a.player
+            if isinstance(a, Counter) and s.exchanges > s.max_exchanges:
+                s.status = "lapsed"
+                self._log("talks", f"{a.player}'s counter lapses: the {s.level} talks allow "
+                                   f"{s.max_exchanges} exchanges.", audience)
+            else:
+                s.turn = a.partner
+        elif isinstance(a, Accept):
+            s.status = "agreed"
+            assert s.offer is not None and s.offer_by is not None
+            deal = Deal(id=f"d{len(self.deals) + 1}", parties=(s.offer_by, a.player),
+                        terms=s.offer, round=self.round, level=s.level, stakes=s.stakes)
+            self.deals.append(deal)
+            self._log("talks", f"{a.player} accepts {s.offer_by}'s offer ({deal.id}); it goes "
+                               f"to ratification at resolution.", audience)
+            self._log("talks", f"{s.pair[0]} and {s.pair[1]} reached an agreement; details "
+                               f"follow at resolution.")
+        elif isinstance(a, Reject):
+            s.status = "rejected"
+            self._log("talks", f"{a.player} rejects {s.offer_by}'s offer.", audience)
+        if s.status != "open":
+            self.session_index += 1
+            if self.session_index >= len(self.sessions):
+                self.phase = ORDERS
+
+    # ------------------------------------------------------------------ orders
+
+    def _extension_fits(self, days: int) -> bool:
+        c = self.rules.calendar
+        return (days > 0 and days % c.extension_step_days == 0
+                and self.extension_days + days <= c.max_extension_days
+                and not self.snapped)
+
+    def _verify_order(self, a: Action) -> None:
+        rules = self.rules
+        p = a.player
+        if isinstance(a, Done):
+            return
+        pending = self.orders[p]
+        if len(pending) >= rules.limits.max_orders:
+            raise IllegalActionError(
+                f"{p} has issued {rules.limits.max_orders} orders this round (max_orders): "
+                f"only done is left")
+        if isinstance(a, SetTariff):
+            ins = next((t for t in rules.player(p).tariffs if t.layer == a.layer), None)
+            if ins is None:
+                raise IllegalActionError(f"{p} has no tariff instrument on layer {a.layer!r}")
+            if not ins.min - RATE_EPS <= a.rate <= ins.max + RATE_EPS:
+                raise IllegalActionError(
+                    f"{a.layer} must stay within {fmt_pct(ins.min)}–{fmt_pct(ins.max)}")
+            if not on_step(a.rate, ins.min, ins.max, rules.limits.tariff_step):
+                raise IllegalActionError(
+                    f"tariffs move in steps of {fmt_pct(rules.limits.tariff_step)} (tariff_step)")
+            if self.layer_status[a.layer] == "in_force" and \
+                    abs(self.layer_rate[a.layer] - a.rate) < RATE_EPS:
+                raise IllegalActionError(f"{a.layer} is already in force at {fmt_pct(a.rate)}")
+            if any(isinstance(o, SetTariff) and o.layer == a.layer for o in pending):
+                raise IllegalActionError(f"{p} already set {a.layer} this round")
+        elif isinstance(a, Countermeasure):
+            own = {c.id for c in rules.player(p).countermeasures}
+            if a.package not in own:
+                raise IllegalActionError(f"{a.package!r} is not one of {p}'s countermeasures")
+            active = a.package in self.active_packages
+            if a.activate == active:
+                raise IllegalActionError(
+                    f"{a.package} is already {'active' if active else 'suspended'}")
+            if any(isinstance(o, Countermeasure) and o.package == a.package for o in pending):
+                raise IllegalActionError(f"{p} already ordered {a.package} this round")
+        elif isinstance(a, Concede):
+            if len(a.terms) != 1:
+                raise IllegalActionError("a unilateral concession is one catalogue item")
+            self.check_terms(p, a.partner, a.terms)
+            if rules.item(a.terms[0].item).owner != p:
+                raise IllegalActionError(f"{p} can only concede its own items")
+            if any(isinstance(o, Concede) and o.terms[0].item == a.terms[0].item
+                   for o in pending):
+                raise IllegalActionError(f"{p} already concedes {a.terms[0].item} this round")
+            if any(d.unilateral and d.terms == a.terms and d.parties == (p, a.partner)
+                   for d in self.deals_in_force(p)):
+                raise IllegalActionError(f"{p} already grants {a.partner} exactly this concession")
+        elif isinstance(a, Statement):
+            self._verify_statement(a)
+            if any(isinstance(o, Statement) and o.statement == a.statement
+                   and o.partner == a.partner for o in pending):
+                raise IllegalActionError(
+                    f"{p} already made a {a.statement} statement about {a.partner} this round")
+        elif isinstance(a, RequestTalks):
+            if a.partner not in rules.player_ids or a.partner == p:
+                raise IllegalActionError(f"{a.partner!r} is not a partner of {p}")
+            if a.level not in TALK_LEVELS:
+                raise IllegalActionError(f"talk level must be one of {', '.join(TALK_LEVELS)}")
+            if any(isinstance(o, RequestTalks) and o.partner == a.partner for o in pending):
+                raise IllegalActionError(f"{p} already requested talks with {a.partner}")
+        elif isinstance(a, ExtendDeadline):
+            if rules.deadline_holder != p:
+                raise IllegalActionError(
+                    f"only the deadline holder ({rules.deadline_holder}) can extend it")
+            if any(isinstance(o, ExtendDeadline) for o in pending):
+                raise IllegalActionError("one extension per round")
+            if not self._extension_fits(a.days):
+                c = rules.calendar
+                left = c.max_extension_days - self.extension_days
+                raise IllegalActionError(
+                    f"extensions come in steps of {c.extension_step_days} days, up to "
+                    f"max_extension_days ({left} left), before the deadline passes")
+        elif isinstance(a, Renege):
+            deal = self.deal(a.deal)
+            if deal is None or deal.status != "in_force" or p not in deal.parties:
+                raise IllegalActionError(f"{p} has no deal {a.deal!r} in force to renege on")
+            if deal.unilateral and deal.parties[0] != p:
+                raise IllegalActionError(f"{a.deal} is {deal.parties[0]}'s own concession")
+            if any(isinstance(o, Renege) and o.deal == a.deal for o in pending):
+                raise IllegalActionError(f"{p} already reneges on {a.deal}")
+        else:
+            raise IllegalActionError(
+                f"{a.kind} is a talks move; now is the orders phase (orders or done)")
+
+    def _verify_statement(self, a: Statement) -> None:
+        rules = self.rules
+        p = a.player
+        if a.statement not in STATEMENT_KINDS:
+            raise IllegalActionError(
+                f"a statement is one of {', '.join(STATEMENT_KINDS)}, not {a.statement!r}")
+        if a.partner not in rules.player_ids or a.partner == p:
+            raise IllegalActionError(f"{a.partner!r} is not a partner of {p}")
+        kind = a.statement
+        if kind in ("claim_progress", "reassure"):
+            if a.subject:
+                raise IllegalActionError(f"a {kind} statement takes no subject")
+        elif kind == "fact_check":
+            claim = next((c for c in rules.claims if c.id == a.subject), None)
+            if claim is None or claim.by != a.partner:
+                raise IllegalActionError(f"{a.partner} made no public claim {a.subject!r}")
+            if (p, claim.id) in self.fact_checked:
+                raise IllegalActionError(f"{p} already fact-checked {claim.id}")
+        elif kind == "threat":
+            packages = {c.id for c in rules.player(p).countermeasures
+                        if c.target == a.partner}
+            layers = {t.layer for t in rules.player(p).tariffs
+                      if rules.layer(t.layer).exporter in (a.partner, "all")}
+            if a.subject not in packages | layers:
+                raise IllegalActionError(
+                    f"a threat names one of {p}'s countermeasures or tariffs against {a.partner}")
+        elif kind == "public_demand":
+            try:
+                term = Term.parse(a.subject)
+            except ValueError:
+                raise IllegalActionError("a public demand names a term item=level") from None
+            if not rules.has_item(term.item):
+                raise IllegalActionError(f"unknown catalogue item {term.item!r}")
+            item = rules.item(term.item)
+            if item.owner != a.partner or not item.can_go_to(p) or item.level(term.value) is None:
+                raise IllegalActionError(
+                    f"a public demand names a level of an item {a.partner} can give {p}")
+
+    def _apply_order(self, a: Action) -> None:
+        if isinstance(a, Done):
+            self.done.add(a.player)
+            if len(self.done) == len(self.rules.players):
+                self._resolve()
+            return
+        self.orders[a.player].append(a)
+
+    # ------------------------------------------------------------------ resolution
+
+    def _resolve(self) -> None:
+        rules = self.rules
+        self.phase = "resolution"
+        raised_against: set[tuple[str, str]] = set()  # (raiser, victim)
+        before = self.rates()
+        for p in rules.player_ids:
+            for order in self.orders[p]:
+                self._resolve_order(order, raised_against)
+        self._invalidate()
+        after = self.rates()
+        for cell in eco.compile_rules(rules).cells:
+            if after[cell.index] > before[cell.index] + RATE_EPS:
+                raised_against.add((cell.importer, cell.exporter))
+        for raiser, victim in sorted(raised_against):
+            key = pair_key(raiser, victim)
+            self.relations[key] = clamp(self.relations[key] - rules.politics.tariff_raise_relations)
+        self._check_caps_kept(before, after)
+        self._ratify()
+        self._invalidate()
+        # Economy over the round's days.
+        snap = self.snapshot()
+        days = rules.calendar.round_days
+        self._accumulate(snap, days)
+        self.day += days
+        if not self.snapped and self.day > self.deadline_day:
+            self._snap_back(raised_against)
+        self._politics(snap, raised_against)
+        self._market_stress(snap)
+        self._record_history(snap)
+        self.round_hashes.append(self.state_hash())
+        if self.day > self.final_day or self._settled():
+            self.phase = OVER
+            self.orders = {p: [] for p in rules.player_ids}
+            self._log("end", "The game is over.", phase="end")
+            return
+        self.round += 1
+        self._begin_round()
+
+    def _resolve_order(self, a: Action, raised_against: set[tuple[str, str]]) -> None:
+        rules = self.rules
+        pol = rules.politics
+        p = a.player
+        if isinstance(a, SetTariff):
+            layer = rules.layer(a.layer)
+            self.layer_rate[a.layer] = a.rate
+            self.layer_status[a.layer] = "in_force"
+            self._log("order", f"{p} sets {layer.name} to {fmt_pct(a.rate)}.")
+        elif isinstance(a, Countermeasure):
+            pkg = rules.package(a.package)
+            if a.activate:
+                self.active_packages.add(a.package)
+                key = pair_key(p, pkg.target)
+                self.relations[key] = clamp(self.relations[key] - pol.countermeasure_relations)
+                raised_against.add((p, pkg.target))
+                self._log("order", f"{p} activates its countermeasures: {pkg.name}.")
+                for deal in self.deals_in_force(p):
+                    for t in deal.terms:
+                        item = rules.item(t.item)
+                        if item.kind == "suspend_countermeasures" and item.package == a.package \
+                                and item.owner == p:
+                            self._void(deal, p, "activating suspended countermeasures")
+                            break
+            else:
+                self.active_packages.discard(a.package)
+                self._log("order", f"{p} suspends its countermeasures: {pkg.name}.")
+        elif isinstance(a, Concede):
+            term = a.terms[0]
+            item = rules.item(term.item)
+            deal = Deal(id=f"d{len(self.deals) + 1}", parties=(p, a.partner), terms=a.terms,
+                        round=self.round, level="unilateral", stakes=1.0, status="in_force",
+                        unilateral=True)
+            self.deals.append(deal)
+            self._take_effect(deal)
+            key = pair_key(p, a.partner)
+            self.relations[key] = clamp(self.relations[key] + pol.goodwill_relations)
+            self.credibility[p] = clamp(self.credibility[p] + pol.goodwill_credibility)
+            lv = item.level(term.value)
+            assert lv is not None
+            self.approval[p] = clamp(self.approval[p] - pol.concession_weight * lv.cost)
+            self.approval[a.partner] = clamp(self.approval[a.partner]
+                                             + pol.concession_weight * lv.gain)
+            self._log("order", f"{p} concedes to {a.partner}: {term_text(rules, term)} "
+                               f"({deal.id}).")
+        elif isinstance(a, Statement):
+            self._statement(a)
+        elif isinstance(a, RequestTalks):
+            self.requests.append((p, a.partner, a.level))
+            self._log("order", f"{p} requests {a.level} talks with {a.partner}.")
+        elif isinstance(a, ExtendDeadline):
+            self.deadline_day += a.days
+            self.extension_days += a.days
+            self.credibility[p] = clamp(self.credibility[p] - pol.extension_credibility)
+            self.stress = clamp(self.stress - rules.market_stress.extension_relief)
+            self._log("order", f"{p} extends the deadline by {a.days} days to "
+                               f"{self.date_of(self.deadline_day)}.")
+        elif isinstance(a, Renege):
+            deal = self.deal(a.deal)
+            assert deal is not None
+            self._void(deal, p, "an explicit renege")
+
+    def _void(self, deal: Deal, reneger: str, how: str) -> None:
+        pol = self.rules.politics
+        if deal.status != "in_force":
+            return
+        deal.status = "reneged"
+        deal.ended_by = reneger
+        self.credibility[reneger] = clamp(self.credibility[reneger] - pol.renege_credibility)
+        other = deal.other(reneger)
+        key = pair_key(reneger, other)
+        self.relations[key] = clamp(self.relations[key] - pol.renege_relations)
+        self._log("renege", f"{reneger} reneges on {deal.id} with {other} ({how}); its terms "
+                            f"are void for both sides.")
+        self._invalidate()
+
+    def _check_caps_kept(self, before: list[float], after: list[float]) -> None:
+        """A SetTariff above an agreed cap is an implicit renege (DESIGN §3.9)."""
+        rules = self.rules
+        for deal in self.deals_in_force():
+            for t in deal.terms:
+                item = rules.item(t.item)
+                if item.kind != "tariff_cap":
+                    continue
+                importer, exporter = item.owner, deal.other(item.owner)
+                for cell in eco.compile_rules(rules).cells:
+                    if cell.importer == importer and cell.exporter == exporter \
+                            and item.covers_sector(cell.sector) \
+                            and self.layered_rate(cell) > t.value + RATE_EPS \
+                            and self._raised_this_round(importer, cell):
+                        self._void(deal, importer, f"a tariff above the agreed "
+                                                   f"{fmt_pct(t.value)} cap")
+                        break
+                if deal.status != "in_force":
+                    break
+
+    def _raised_this_round(self, importer: str, cell: eco.FlowCell) -> bool:
+        for order in self.orders[importer]:
+            if isinstance(order, SetTariff) and order.layer in cell.layers:
+                return True
+            if isinstance(order, Countermeasure) and order.activate:
+                pkg = self.rules.package(order.package)
+                if pkg.target == cell.exporter and any(s == cell.sector for s, _ in pkg.tariffs):
+                    return True
+        return False
+
+    def layered_rate(self, cell: eco.FlowCell) -> float:
+        """The cell's rate from layers and countermeasures, before deal caps."""
+        no_caps = eco.TermIndex(cuts=self.terms().cuts)
+        return eco.effective_rate(cell, self.layer_rate, self.layer_status, self.layer_info,
+                                  self.active_packages, eco.compile_rules(self.rules), no_caps)
+
+    def _ratify(self) -> None:
+        """Deals agreed this round face ratification, then enter force (DESIGN §3.4)."""
+        rules = self.rules
+        pol = rules.politics
+        for deal in [d for d in self.deals if d.status == "agreed"]:
+            failed_by = None
+            for party in deal.parties:
+                rat = rules.player(party).ratification
+                if rat is None:
+                    continue
+                cost = self.political_cost(deal, party)
+                limit = rat.win_set(self.approval[party])
+                if cost > limit and not (self.what_if_mode and party != self._what_if_player):
+                    failed_by = party
+                    self._log("ratification",
+                              f"{rat.body} refuses to ratify {deal.id}: its political cost "
+                              f"({cost:.1f}) exceeds what {party} can pass ({limit:.1f}).",
+                              audience=[party])
+                    self._log("ratification", f"{deal.id} between {deal.parties[0]} and "
+                                              f"{deal.parties[1]} fails ratification in "
+                                              f"{party} and lapses.")
+                    break
+            if failed_by is not None:
+                deal.status = "failed"
+                deal.ended_by = failed_by
+                self.approval[failed_by] = clamp(self.approval[failed_by]
+                                                 - pol.ratification_failure_approval)
+                self.credibility[failed_by] = clamp(self.credibility[failed_by]
+                                                    - pol.ratification_failure_credibility)
+                continue
+            for old in self.deals_in_force():
+                if not old.unilateral and set(old.parties) == set(deal.parties):
+                    old.status = "superseded"
+                    old.ended_by = None
+            deal.status = "in_force"
+            self._take_effect(deal)
+            self._deal_politics(deal)
+            self._log("deal", f"{deal.id} between {deal.parties[0]} and {deal.parties[1]} "
+                              f"enters force: {terms_text(rules, deal.terms)}.")
+
+    def political_cost(self, deal: Deal, party: str) -> float:
+        """Cost of what ``party`` gives minus the gain of what it gets (political points)."""
+        total = 0.0
+        for t in deal.terms:
+            item = self.rules.item(t.item)
+            lv = item.level(t.value)
+            assert lv is not None
+            total += lv.cost if item.owner == party else -lv.gain
+        return total
+
+    def _deal_politics(self, deal: Deal) -> None:
+        rules = self.rules
+        pol = rules.politics
+        a, b = deal.parties
+        substantive = any(rules.item(t.item).kind != "process" for t in deal.terms)
+        for party in deal.parties:
+            net = -self.political_cost(deal, party)
+            self.approval[party] = clamp(self.approval[party]
+                                         + pol.concession_weight * deal.stakes * net)
+            self.credibility[party] = clamp(self.credibility[party] + pol.deal_credibility)
+        key = pair_key(a, b)
+        bonus = pol.deal_relations if substantive else pol.deal_relations / 4
+        self.relations[key] = clamp(self.relations[key] + bonus)
+        if rules.market_stress_player in deal.parties and substantive:
+            self.stress = clamp(self.stress - rules.market_stress.deal_relief)
+        # Precedent: the setter's first capped deal sets the reference for later partners.
+        setter = rules.precedent_setter
+        if setter in deal.parties:
+            caps = [t.value for t in deal.terms if rules.item(t.item).owner == setter
+                    and rules.item(t.item).kind == "tariff_cap"
+                    and rules.item(t.item).sectors is None]
+            if caps:
+                cap = min(caps)
+                partner = deal.other(setter)
+                if self.precedent is None:
+                    self.precedent = cap
+                    self._log("precedent", f"{partner}'s deal sets the precedent: a "
+                                           f"{fmt_pct(cap)} cap.")
+                else:
+                    shift = rules.politics.precedent_weight * (self.precedent - cap)
+                    self.approval[partner] = clamp(self.approval[partner] + shift)
+                    word = "better than" if cap < self.precedent else "worse than" \
+                        if cap > self.precedent else "level with"
+                    self._log("precedent", f"{partner} settles {word} the precedent "
+                                           f"({fmt_pct(cap)} against {fmt_pct(self.precedent)}).")
+        # Public demands: settling for less than you demanded costs approval.
+        for pl in self.pledges:
+            if pl.kind == "public_demand" and not pl.settled and pl.speaker in deal.parties \
+                    and pl.partner in deal.parties:
+                want = Term.parse(pl.subject)
+                got = next((t.value for t in deal.terms if t.item == want.item), None)
+                pl.settled = True
+                if got is None or not _at_least_as_good(rules.item(want.item), got, want.value):
+                    self.approval[pl.speaker] = clamp(
+                        self.approval[pl.speaker] - pol.statements.public_demand_penalty)
+                    self._log("statement", f"{pl.speaker} settles for less than its public "
+                                           f"demand ({term_text(rules, want)}).")
+
+    def _take_effect(self, deal: Deal) -> None:
+        """One-off effects of terms entering force (economic effects are read continuously)."""
+        rules = self.rules
+        for t in deal.terms:
+            item = rules.item(t.item)
+            if item.kind == "suspend_countermeasures" and item.package in self.active_packages:
+                self.active_packages.discard(item.package)
+                self._log("deal", f"{item.owner} suspends {rules.package(item.package).name}.")
+            elif item.kind == "deadline_extension" and self._extension_fits(int(t.value)):
+                self.deadline_day += int(t.value)
+                self.extension_days += int(t.value)
+                self.stress = clamp(self.stress - rules.market_stress.extension_relief)
+                self._log("deal", f"The deadline moves to {self.date_of(self.deadline_day)}.")
+            elif item.kind == "debt_swap":
+                relief = item.stress_relief_per_100bn * t.value / 100.0
+                self.stress = clamp(self.stress - relief)
+            elif item.kind == "process":
+                self.event_talks.append((deal.parties, item.talk_level, None))
+        self._invalidate()
+
+    def _statement(self, a: Statement) -> None:
+        rules = self.rules
+        st = rules.politics.statements
+        p = a.player
+        kind = a.statement
+        if kind == "claim_progress":
+            self.approval[p] = clamp(self.approval[p] + st.claim_progress_approval)
+            self.pledges.append(Pledge(kind, p, a.partner, "", self.round,
+                                       due=self.round + st.claim_progress_rounds))
+            self._log("statement", f"{p} claims progress in its talks with {a.partner}.")
+        elif kind == "public_demand":
+            self.approval[p] = clamp(self.approval[p] + st.public_demand_approval)
+            self.pledges.append(Pledge(kind, p, a.partner, a.subject, self.round))
+            self._log("statement", f"{p} publicly demands from {a.partner}: "
+                                   f"{term_text(rules, Term.parse(a.subject))}.")
+        elif kind == "threat":
+            self.approval[p] = clamp(self.approval[p] + st.threat_approval)
+            self.pledges.append(Pledge(kind, p, a.partner, a.subject, self.round))
+            self._log("statement", f"{p} threatens {a.partner}: {self._subject_name(a.subject)} "
+                                   f"if {a.partner} escalates or no deal is reached.")
+        elif kind == "reassure":
+            key = pair_key(p, a.partner)
+            self.relations[key] = clamp(self.relations[key] + st.reassure_relations)
+            self._log("statement", f"{p} reassures {a.partner}.")
+        elif kind == "fact_check":
+            claim = rules.claim(a.subject)
+            self.fact_checked.add((p, claim.id))
+            loser = claim.by if not claim.accurate else p
+            self.credibility[loser] = clamp(self.credibility[loser] - st.fact_check_credibility)
+            verdict = "false" if not claim.accurate else "accurate after all"
+            self._log("statement", f"{p} fact-checks {claim.by}'s claim \"{claim.text}\": "
+                                   f"it is {verdict}; {loser} loses credibility.")
+
+    def _subject_name(self, subject: str) -> str:
+        rules = self.rules
+        if any(la.id == subject for la in rules.layers):
+            return rules.layer(subject).name
+        try:
+            return rules.package(subject).name
+        except KeyError:
+            return subject
+
+    def _snap_back(self, raised_against: set[tuple[str, str]]) -> None:
+        self.snapped = True
+        before = self.rates()
+        snapped = []
+        for la in self.rules.layers:
+            if self.layer_status[la.id] == "paused":
+                self.layer_status[la.id] = "in_force"
+                snapped.append(la)
+        self._invalidate()
+        after = self.rates()
+        for cell in eco.compile_rules(self.rules).cells:
+            if after[cell.index] > before[cell.index] + RATE_EPS:
+                raised_against.add((cell.importer, cell.exporter))
+        if snapped:
+            names = "; ".join(f"{la.name} {fmt_pct(self.layer_rate[la.id])}" for la in snapped)
+            self._log("deadline", f"The deadline has passed: paused tariffs snap back ({names}); "
+                                  f"caps in deals still bound them.")
+        else:
+            self._log("deadline", "The deadline has passed.")
+
+    def _politics(self, snap: eco.Snapshot, raised_against: set[tuple[str, str]]) -> None:
+        rules = self.rules
+        pol = rules.politics
+        st = pol.statements
+        holder = rules.market_stress_player
+        for p in rules.players:
+            pid = p.id
+            delta = -pol.pain_weight * snap.pain_pct[pid]
+            if pid == holder:
+                delta -= rules.market_stress.approval_weight * max(0.0, self.stress - 50.0)
+            delta += pol.approval_drift * (p.approval - self.approval[pid])
+            self.approval[pid] = clamp(self.approval[pid] + delta)
+        for pl in self.pledges:
+            if pl.settled:
+                continue
+            if pl.kind == "claim_progress":
+                if any(pl.partner in d.parties and not d.unilateral
+                       for d in self.deals_in_force(pl.speaker)):
+                    pl.settled = True
+                elif self.round >= pl.due:
+                    pl.settled = True
+                    self.credibility[pl.speaker] = clamp(self.credibility[pl.speaker]
+                                                         - st.claim_progress_credibility)
+                    self._log("statement", f"{pl.speaker} claimed progress with {pl.partner}, "
+                                           f"but no deal followed: it loses credibility.")
+            elif pl.kind == "threat":
+                if not pl.triggered:
+                    no_deal = self.snapped and not any(
+                        pl.partner in d.parties and not d.unilateral
+                        for d in self.deals_in_force(pl.speaker))
+                    if (pl.partner, pl.speaker) in raised_against or no_deal:
+                        pl.triggered = self.round
+                        self._log("statement", f"{pl.speaker}'s threat against {pl.partner} "
+                                               f"is put to the test.")
+                elif self._threat_carried_out(pl):
+                    pl.settled = True
+                    self.credibility[pl.speaker] = clamp(self.credibility[pl.speaker] + 2.0)
+                    self._log("statement", f"{pl.speaker} carries out its threat.")
+                elif self.round > pl.triggered:
+                    pl.settled = True
+                    self.credibility[pl.speaker] = clamp(self.credibility[pl.speaker]
+                                                         - st.threat_credibility)
+                    self._log("statement", f"{pl.speaker} did not carry out its threat against "
+                                           f"{pl.partner}: it loses credibility.")
+
+    def _threat_carried_out(self, pl: Pledge) -> bool:
+        if pl.subject in self.active_packages:
+            return True
+        return any(isinstance(o, SetTariff) and o.layer == pl.subject
+                   for o in self.orders[pl.speaker])
+
+    def _market_stress(self, snap: eco.Snapshot) -> None:
+        ms = self.rules.market_stress
+        if self.rules.market_stress_player is None:
+            return
+        applied, faced = eco.stress_pressure(self.rules, snap)
+        target = ms.floor + ms.tariff_weight * applied + ms.retaliation_weight * faced
+        for p in self.rules.players:
+            for c in p.countermeasures:
+                if c.id in self.active_packages:
+                    target += c.market_stress
+        self.stress = clamp(self.stress + ms.decay * (target - self.stress))
+
+    def _settled(self) -> bool:
+        if not self.rules.calendar.end_when_settled:
+            return False
+        pairs = self.negotiating_pairs()
+        settled = {pair_key(*d.parties) for d in self.deals_in_force() if not d.unilateral
+                   and any(self.rules.item(t.item).kind != "process" for t in d.terms)}
+        return bool(pairs) and pairs <= settled
+
+    def negotiating_pairs(self) -> set[tuple[str, str]]:
+        """Pairs with something in the catalogue to give each other."""
+        out = set()
+        ids = self.rules.player_ids
+        for item in self.rules.items:
+            for other in ids:
+                if item.can_go_to(other):
+                    out.add(pair_key(item.owner, other))
+        return out
+
+    # ------------------------------------------------------------------ economy access
+
+    def _invalidate(self) -> None:
+        self._snap = None
+        self._terms = None
+
+    def terms(self) -> eco.TermIndex:
+        if self._terms is None:
+            self._terms = eco.index_terms(self.rules, self.deals_in_force(), self.credibility)
+        return self._terms
+
+    def rates(self) -> list[float]:
+        compiled = eco.compile_rules(self.rules)
+        terms = self.terms()
+        return [eco.effective_rate(c, self.layer_rate, self.layer_status, self.layer_info,
+                                   self.active_packages, compiled, terms)
+                for c in compiled.cells]
+
+    def snapshot(self) -> eco.Snapshot:
+        """The economy at the current tariffs and terms (annual rates)."""
+        if self._snap is None:
+            self._snap = eco.snapshot(self.rules, self.rates(), self.terms(),
+                                      self.active_packages)
+        return self._snap
+
+    def _accumulate(self, snap: eco.Snapshot, days: int) -> None:
+        led = self.ledger
+        led.days += days
+        for pid, sums in led.player.items():
+            sums["gdp_bn"] += snap.gdp_bn[pid] * days
+            sums["gdp_pct"] += snap.gdp_pct[pid] * days
+            sums["revenue"] += snap.revenue[pid] * days
+            sums["consumer_cost"] += snap.consumer_cost[pid] * days
+            sums["investment_received"] += snap.investment_received[pid] * days
+            sums["purchases_received"] += snap.purchases_received[pid] * days
+            sums["cost_sharing_received"] += snap.cost_sharing_received[pid] * days
+        for n in range(len(led.flow_rate)):
+            led.flow_rate[n] += snap.rate[n] * days
+            led.flow_value[n] += snap.value[n] * days
+
+    def _record_history(self, snap: eco.Snapshot) -> None:
+        self.history.append({
+            "round": self.round,
+            "day": self.day,
+            "date": self.date_of(self.day),
+            "approval": dict(self.approval),
+            "credibility": dict(self.credibility),
+            "market_stress": self.stress,
+            "gdp_pct": {p: round(v, 6) for p, v in snap.gdp_pct.items()},
+            "balance": {p: round(self.balance(p, snap=snap), 6) for p in self.rules.player_ids},
+            "tariff_faced": {p: round(self.tariff_faced_now(p, snap), 6)
+                             for p in self.rules.player_ids},
+        })
+
+    def balance(self, player: str, partner: str | None = None,
+                snap: eco.Snapshot | None = None) -> float:
+        """Current annual goods balance ($bn/yr) of ``player`` (with ``partner``)."""
+        snap = snap or self.snapshot()
+        total = 0.0
+        for cell in eco.compile_rules(self.rules).cells:
+            if cell.exporter == player and partner in (None, cell.importer):
+                total += snap.value[cell.index]
+            elif cell.importer == player and partner in (None, cell.exporter):
+                total -= snap.value[cell.index]
+        return total
+
+    def tariff_faced_now(self, player: str, snap: eco.Snapshot | None = None,
+                         partner: str | None = None, sector: str | None = None) -> float:
+        """Trade-weighted (base flows) tariff on ``player``'s exports now."""
+        snap = snap or self.snapshot()
+        num = den = 0.0
+        for cell in eco.compile_rules(self.rules).cells:
+            if cell.exporter == player and partner in (None, cell.importer) \
+                    and sector in (None, cell.sector):
+                num += snap.rate[cell.index] * cell.v0
+                den += cell.v0
+        return num / den if den else 0.0
+
+    # ------------------------------------------------------------------ hashing
+
+    def state_json(self) -> dict[str, Any]:
+        """A canonical JSON form of the whole state (the basis of :meth:`state_hash`)."""
+        return {
+            "scenario": self.rules.id,
+            "seed": self.seed,
+            "round": self.round,
+            "day": self.day,
+            "phase": self.phase,
+            "deadline_day": self.deadline_day,
+            "snapped": self.snapped,
+            "layers": {k: [self.layer_rate[k], self.layer_status[k]]
+                       for k in sorted(self.layer_rate)},
+            "packages": sorted(self.active_packages),
+            "items": sorted(self.available_items),
+            "approval": self.approval,
+            "credibility": self.credibility,
+            "relations": {f"{a}-{b}": v for (a, b), v in sorted(self.relations.items())},
+            "market_stress": self.stress,
+            "deals": [d.to_json() for d in self.deals],
+            "sessions": [s.to_json() for s in self.sessions],
+            "session_index": self.session_index,
+            "orders": {p: [str(o) for o in v] for p, v in self.orders.items()},
+            "done": sorted(self.done),
+            "requests": [list(r) for r in self.requests],
+            "pledges": [[p.kind, p.speaker, p.partner, p.subject, p.round, p.due, p.triggered,
+                         p.settled] for p in self.pledges],
+            "precedent": self.precedent,
+            "fired": dict(sorted(self.fired.items())),
+            "ledger": {"days": self.ledger.days, "player": self.ledger.player,
+                       "flow_rate": self.ledger.flow_rate, "flow_value": self.ledger.flow_value},
+            "actions": len(self.actions),
+            "rng": hashlib.sha256(repr(self.rng.getstate()).encode()).hexdigest(),
+        }
+
+    def state_hash(self) -> str:
+        """sha256 of the canonical state JSON (stable across processes and platforms)."""
+        text = json.dumps(self.state_json(), sort_keys=True, separators=(",", ":"),
+                          allow_nan=False)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    _what_if_player: str | None = None
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def clamp(x: float, lo: float = 0.0, hi: float = 100.0) -> float:
+    return lo if x < lo else hi if x > hi else x
+
+
+def on_step(rate: float, lo: float, hi: float, step: float) -> bool:
+    if abs(rate - lo) < RATE_EPS or abs(rate - hi) < RATE_EPS:
+        return True
+    k = rate / step
+    return abs(k - round(k)) < 1e-6
+
+
+def fmt_pct(rate: float) -> str:
+    pct = rate * 100.0
+    text = f"{pct:.2f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def _at_least_as_good(item: Item, got: float, wanted: float) -> bool:
+    # For caps and cuts a lower level is better for the receiver; otherwise higher.
+    if item.kind in ("tariff_cap", "tariff_cut"):
+        return got <= wanted + RATE_EPS
+    return got >= wanted - RATE_EPS
+
+
+def term_text(rules: Rules, term: Term) -> str:
+    item = rules.item(term.item)
+    v = term.value
+    if item.kind in ("tariff_cap", "tariff_cut", "currency"):
+        amount = fmt_pct(v)
+    elif item.kind in ("quota", "purchase", "cost_sharing"):
+        amount = f"${fmt_number(v)}bn/yr" if item.kind != "quota" else f"${fmt_number(v)}bn"
+    elif item.kind in ("investment", "debt_swap"):
+        amount = f"${fmt_number(v)}bn"
+    elif item.kind == "deadline_extension":
+        amount = f"{fmt_number(v)} days"
+    else:
+        amount = fmt_number(v)
+    return f"{item.name} [{item.owner}] {amount}"
+
+
+def terms_text(rules: Rules, terms: Iterable[Term]) -> str:
+    return "; ".join(term_text(rules, t) for t in terms)
+
+
+__all__ = ["Deal", "Game", "LogEntry", "Session", "clamp", "fmt_pct", "on_step",
+           "pair_key", "term_text", "terms_text"]

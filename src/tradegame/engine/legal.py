@@ -1,0 +1,248 @@
+"""The legal actions of one player: a lazy view (iterate, ``in``, ``len``, ``sample``).
+
+Deals are never enumerated up front: a deal is a set of at most ``max_terms`` terms, each an
+item at one of its levels, so iteration walks combinations lazily and ``len`` counts them with
+a small polynomial product. ``sample(rng)`` first picks a kind of move uniformly, then a move
+of that kind uniformly, so a random agent neither floods talks with giant deals nor never
+finishes a round.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from tradegame.engine.actions import (
+    Accept,
+    Action,
+    Concede,
+    Counter,
+    Countermeasure,
+    Done,
+    ExtendDeadline,
+    Pass,
+    Propose,
+    Reject,
+    Renege,
+    RequestTalks,
+    SetTariff,
+    Statement,
+    Term,
+    deal_terms,
+)
+from tradegame.engine.errors import IllegalActionError
+from tradegame.engine.rules import TALK_LEVELS, Item
+
+if TYPE_CHECKING:
+    from tradegame.engine.game import Game
+
+
+class LegalActions:
+    """The legal actions of ``player`` in ``game`` right now."""
+
+    def __init__(self, game: Game, player: str | None) -> None:
+        self.game = game
+        self.player = player
+        self._active = player is not None and game.to_move() == player
+
+    # -- deals
+
+    def deal_items(self, giver_a: str, giver_b: str) -> list[Item]:
+        """Items on the table between two players (either may give)."""
+        g = self.game
+        out = []
+        for item in g.rules.items:
+            if item.id not in g.available_items:
+                continue
+            if item.owner == giver_a and item.can_go_to(giver_b) or \
+                    item.owner == giver_b and item.can_go_to(giver_a):
+                if item.kind == "deadline_extension" and not any(
+                        g._extension_fits(int(lv.value)) for lv in item.levels):
+                    continue
+                out.append(item)
+        return out
+
+    def _levels(self, item: Item) -> list[float]:
+        g = self.game
+        if item.kind == "deadline_extension":
+            return [lv.value for lv in item.levels if g._extension_fits(int(lv.value))]
+        return [lv.value for lv in item.levels]
+
+    def _deal_count(self, items: list[Item]) -> int:
+        # Elementary symmetric sums: choose k items, one level each, 1 <= k <= max_terms.
+        max_terms = self.game.rules.limits.max_terms
+        e = [1] + [0] * max_terms
+        for item in items:
+            n = len(self._levels(item))
+            for k in range(max_terms, 0, -1):
+                e[k] += e[k - 1] * n
+        return sum(e[1:])
+
+    def _deals(self, items: list[Item]) -> Iterator[tuple[Term, ...]]:
+        max_terms = self.game.rules.limits.max_terms
+        for k in range(1, min(max_terms, len(items)) + 1):
+            for chosen in itertools.combinations(items, k):
+                for values in itertools.product(*(self._levels(it) for it in chosen)):
+                    yield deal_terms([Term(it.id, v) for it, v in zip(chosen, values,
+                                                                       strict=True)])
+
+    def _sample_deal(self, items: list[Item], rng: random.Random) -> tuple[Term, ...]:
+        max_terms = min(self.game.rules.limits.max_terms, len(items))
+        k = rng.randint(1, max_terms)
+        chosen = rng.sample(items, k)
+        return deal_terms([Term(it.id, rng.choice(self._levels(it))) for it in chosen])
+
+    # -- the groups of moves available now, each (count, iterator factory, sampler)
+
+    def _groups(self) -> list[tuple[int, object, object]]:
+        g = self.game
+        p = self.player
+        if not self._active or p is None:
+            return []
+        session = g.session
+        if session is not None:
+            return self._talk_groups(session)
+        return self._order_groups(p)
+
+    def _talk_groups(self, s: object) -> list[tuple[int, object, object]]:
+        from tradegame.engine.game import Session
+
+        assert isinstance(s, Session)
+        p = self.player
+        assert p is not None
+        partner = s.responder if p == s.requester else s.requester
+        items = self.deal_items(p, partner)
+        groups: list[tuple[int, object, object]] = []
+        if s.offer is None:
+            groups.append((1, lambda: iter([Pass(p)]), lambda rng: Pass(p)))
+            cls: type[Propose] | type[Counter] = Propose
+        else:
+            groups.append((1, lambda: iter([Accept(p)]), lambda rng: Accept(p)))
+            groups.append((1, lambda: iter([Reject(p)]), lambda rng: Reject(p)))
+            cls = Counter
+        offer = s.offer
+        if items:
+            n = self._deal_count(items) - (1 if offer is not None else 0)
+
+            def deals() -> Iterator[Action]:
+                for terms in self._deals(items):
+                    if terms != offer:
+                        yield cls(p, partner, terms)
+
+            def sample(rng: random.Random) -> Action:
+                while True:
+                    terms = self._sample_deal(items, rng)
+                    if terms != offer:
+                        return cls(p, partner, terms)
+
+            if n > 0:
+                groups.append((n, deals, sample))
+        return groups
+
+    def _order_groups(self, p: str) -> list[tuple[int, object, object]]:
+        g = self.game
+        rules = g.rules
+        groups: list[tuple[int, object, object]] = [
+            (1, lambda: iter([Done(p)]), lambda rng: Done(p))]
+        if len(g.orders[p]) >= rules.limits.max_orders:
+            return groups
+        candidates: list[list[Action]] = []
+        tariffs: list[Action] = []
+        step = rules.limits.tariff_step
+        for ins in rules.player(p).tariffs:
+            n_steps = int(round((ins.max - ins.min) / step))
+            rates = sorted({round(ins.min + k * step, 10) for k in range(n_steps + 1)}
+                           | {ins.min, ins.max})
+            for rate in rates:
+                if ins.min - 1e-9 <= rate <= ins.max + 1e-9:
+                    tariffs.append(SetTariff(p, ins.layer, rate))
+        candidates.append(tariffs)
+        candidates.append([Countermeasure(p, c.id, c.id not in g.active_packages)
+                           for c in rules.player(p).countermeasures])
+        concessions: list[Action] = []
+        for item in rules.items:
+            if item.owner != p or item.id not in g.available_items \
+                    or item.kind in ("process", "deadline_extension"):
+                continue
+            for other in rules.player_ids:
+                if item.can_go_to(other):
+                    for v in self._levels(item):
+                        concessions.append(Concede(p, other, (Term(item.id, v),)))
+        candidates.append(concessions)
+        candidates.append(self._statements(p))
+        candidates.append([RequestTalks(p, other, level) for other in rules.player_ids
+                           if other != p for level in TALK_LEVELS])
+        if rules.deadline_holder == p:
+            c = rules.calendar
+            candidates.append([ExtendDeadline(p, d) for d in range(
+                c.extension_step_days, c.max_extension_days + 1, c.extension_step_days)])
+        candidates.append([Renege(p, d.id) for d in g.deals_in_force(p)])
+        for group in candidates:
+            legal = [a for a in group if g.can(a)]
+            if legal:
+                groups.append((len(legal), lambda legal=legal: iter(legal),
+                               lambda rng, legal=legal: rng.choice(legal)))
+        return groups
+
+    def _statements(self, p: str) -> list[Action]:
+        rules = self.game.rules
+        out: list[Action] = []
+        for other in rules.player_ids:
+            if other == p:
+                continue
+            out.append(Statement(p, "claim_progress", other))
+            out.append(Statement(p, "reassure", other))
+            for claim in rules.claims:
+                if claim.by == other:
+                    out.append(Statement(p, "fact_check", other, claim.id))
+            for c in rules.player(p).countermeasures:
+                if c.target == other:
+                    out.append(Statement(p, "threat", other, c.id))
+            for t in rules.player(p).tariffs:
+                if rules.layer(t.layer).exporter in (other, "all"):
+                    out.append(Statement(p, "threat", other, t.layer))
+            for item in rules.items:
+                if item.owner == other and item.can_go_to(p) and item.kind not in (
+                        "process", "deadline_extension"):
+                    top = max(item.levels, key=lambda lv: lv.value).value \
+                        if item.kind not in ("tariff_cap", "tariff_cut") \
+                        else min(item.levels, key=lambda lv: lv.value).value
+                    out.append(Statement(p, "public_demand", other, str(Term(item.id, top))))
+        return out
+
+    # -- the view protocol
+
+    def __iter__(self) -> Iterator[Action]:
+        for _, make, _ in self._groups():
+            yield from make()  # type: ignore[operator]
+
+    def __len__(self) -> int:
+        return sum(n for n, _, _ in self._groups())
+
+    def count(self) -> int:
+        return len(self)
+
+    def __bool__(self) -> bool:
+        return self._active and not self.game.is_over()
+
+    def __contains__(self, action: object) -> bool:
+        if not isinstance(action, Action) or action.player != self.player:
+            return False
+        try:
+            self.game.verify(action)
+        except IllegalActionError:
+            return False
+        return True
+
+    def sample(self, rng: random.Random) -> Action:
+        """A legal action: a kind of move uniformly, then one of that kind uniformly."""
+        groups = self._groups()
+        if not groups:
+            raise IllegalActionError(f"{self.player} has no move now")
+        _, _, sampler = groups[rng.randrange(len(groups))]
+        return sampler(rng)  # type: ignore[operator, no-any-return]
+
+    def __repr__(self) -> str:
+        return f"<LegalActions {self.player}: {len(self)}>"

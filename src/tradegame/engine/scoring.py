@@ -1,0 +1,251 @@
+"""Metrics, scores, BATNA and ``what_if`` (DESIGN §3.8).
+
+Economic metrics are annual averages over the days played plus the projection: what has
+accumulated so far, plus today's annual rates held for the rest of the window and
+``projection_days`` beyond it. So a score is meaningful at any moment ("if things stay as they
+are") and final when the game is over.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from tradegame.engine import economy as eco
+from tradegame.engine.actions import (
+    Accept,
+    Action,
+    Counter,
+    Done,
+    Pass,
+    Propose,
+    Reject,
+)
+from tradegame.engine.errors import IllegalActionError
+from tradegame.engine.rules import Objective, Rules
+
+if TYPE_CHECKING:
+    from tradegame.engine.game import Game
+
+ECONOMIC_METRICS = {
+    "gdp_effect": "gdp_pct",
+    "tariff_revenue": "revenue",
+    "consumer_cost": "consumer_cost",
+    "investment_received": "investment_received",
+    "purchases_received": "purchases_received",
+    "cost_sharing_received": "cost_sharing_received",
+}
+
+
+def _remaining_days(game: Game) -> int:
+    """Days still to be accumulated at today's rates: rest of the window plus projection."""
+    rest = 0 if game.is_over() else max(0, game.final_day + 1 - game.day)
+    return rest + game.rules.calendar.projection_days
+
+
+def metric(game: Game, player: str, obj: Objective | str, partner: str | None = None,
+           sector: str | None = None) -> float:
+    """The value of one metric for ``player`` (annualised over window plus projection)."""
+    name = obj if isinstance(obj, str) else obj.metric
+    if not isinstance(obj, str):
+        partner, sector = obj.partner, obj.sector
+    snap = game.snapshot()
+    led = game.ledger
+    rest = _remaining_days(game)
+    total_days = led.days + rest
+    if name in ECONOMIC_METRICS:
+        key = ECONOMIC_METRICS[name]
+        now = getattr(snap, key)[player]
+        return (led.player[player][key] + now * rest) / total_days
+    cells = eco.compile_rules(game.rules).cells
+    if name == "tariff_faced":
+        num = den = 0.0
+        for cell in cells:
+            if cell.exporter == player and partner in (None, cell.importer) \
+                    and sector in (None, cell.sector):
+                avg = (led.flow_rate[cell.index] + snap.rate[cell.index] * rest) / total_days
+                num += avg * cell.v0
+                den += cell.v0
+        return num / den if den else 0.0
+    if name == "trade_balance":
+        total = 0.0
+        for cell in cells:
+            sign = 1.0 if cell.exporter == player else -1.0 if cell.importer == player else 0.0
+            if not sign:
+                continue
+            other = cell.importer if sign > 0 else cell.exporter
+            if partner not in (None, other) or sector not in (None, cell.sector):
+                continue
+            total += sign * (led.flow_value[cell.index] + snap.value[cell.index] * rest)
+        return total / total_days
+    if name == "political_cost":
+        return sum(game.political_cost(d, player) for d in game.deals_in_force(player))
+    if name == "approval":
+        return game.approval[player]
+    if name == "credibility":
+        return game.credibility[player]
+    if name == "relations":
+        from tradegame.engine.game import pair_key
+
+        return game.relations[pair_key(player, partner or "")]
+    if name == "market_stress":
+        return game.stress
+    if name == "deals":
+        return float(sum(1 for d in game.deals_in_force(player) if not d.unilateral
+                         and (partner is None or partner in d.parties)))
+    raise ValueError(f"unknown metric {name!r}")  # pragma: no cover - models forbid it
+
+
+def score(game: Game, player: str) -> float:
+    """``player``'s score, 0–100: the weighted sum of its normalised objectives."""
+    total = 0.0
+    for obj in game.rules.player(player).objectives:
+        total += obj.weight * obj.normalise(metric(game, player, obj))
+    return 100.0 * total
+
+
+def score_breakdown(game: Game, player: str) -> list[dict[str, Any]]:
+    out = []
+    for obj in game.rules.player(player).objectives:
+        value = metric(game, player, obj)
+        out.append({"label": obj.label, "metric": obj.metric, "partner": obj.partner,
+                    "sector": obj.sector, "value": value, "best": obj.best, "worst": obj.worst,
+                    "weight": obj.weight, "points": 100.0 * obj.weight * obj.normalise(value)})
+    return out
+
+
+def play_out_passing(game: Game) -> None:
+    """Everyone passes (or is done) until the game ends."""
+    while not game.is_over():
+        mover = game.to_move()
+        assert mover is not None
+        session = game.session
+        if session is not None:
+            action: Action = Pass(mover) if session.offer is None else Reject(mover)
+        else:
+            action = Done(mover)
+        game._apply_verified(action)
+
+
+def batna(rules: Rules, seed: int) -> dict[str, float]:
+    """Scores with every player passing throughout; computed once per (rules, seed)."""
+    key = f"batna:{seed}"
+    cached = rules._index.get(key)
+    if cached is None:
+        from tradegame.engine.game import Game
+
+        game = Game(rules, seed)
+        play_out_passing(game)
+        cached = game.scores()
+        rules._index[key] = cached
+    return dict(cached)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Projection:
+    """What ``what_if`` reports: the player's own projected score and public metrics."""
+
+    player: str
+    score: float
+    baseline: float  # the projected score if the player does nothing more
+    metrics: dict[str, float]
+    notes: tuple[str, ...]
+
+    @property
+    def change(self) -> float:
+        return self.score - self.baseline
+
+    def to_json(self) -> dict[str, Any]:
+        return {"player": self.player, "score": self.score, "baseline": self.baseline,
+                "change": self.change, "metrics": self.metrics, "notes": list(self.notes)}
+
+
+def _prepare(game: Game, player: str) -> Game:
+    """A copy for projection: others' secret orders dropped, chance from a separate stream."""
+    sim = game.copy()
+    for other in sim.orders:
+        if other != player:
+            sim.orders[other] = []
+    sim.rng = random.Random(f"what-if:{game.seed}:{len(game.actions)}")
+    sim.what_if_mode = True
+    sim._what_if_player = player
+    sim._invalidate()
+    return sim
+
+
+def _public_metrics(game: Game, player: str) -> dict[str, float]:
+    return {
+        "gdp_effect": metric(game, player, "gdp_effect"),
+        "trade_balance": metric(game, player, "trade_balance"),
+        "tariff_faced": metric(game, player, "tariff_faced"),
+        "tariff_revenue": metric(game, player, "tariff_revenue"),
+        "consumer_cost": metric(game, player, "consumer_cost"),
+        "approval": game.approval[player],
+        "credibility": game.credibility[player],
+        "market_stress": game.stress,
+    }
+
+
+def _play_hypothetical(sim: Game, player: str, actions: Sequence[Action]) -> list[str]:
+    """Apply ``actions`` as if the partner agreed to any offer; returns notes."""
+    notes: list[str] = []
+    for action in actions:
+        session = sim.session
+        if isinstance(action, (Propose, Counter)) and session is not None:
+            sim.check_terms(player, action.partner, action.terms)
+            deal_partner = action.partner
+            from tradegame.engine.game import Deal
+
+            deal = Deal(id=f"d{len(sim.deals) + 1}", parties=(player, deal_partner),
+                        terms=action.terms, round=sim.round, level=session.level,
+                        stakes=session.stakes)
+            sim.deals.append(deal)
+            cost = sim.political_cost(deal, player)
+            ws = sim.win_set(player)
+            if ws is not None:
+                fits = "fits" if cost <= ws else "exceeds"
+                notes.append(f"its political cost to you ({cost:.1f}) {fits} your win-set "
+                             f"({ws:.1f})")
+            notes.append(f"assumes {deal_partner} accepts; its ratification is not checked")
+            _close_session(sim)
+        elif isinstance(action, Accept) and session is not None:
+            sim.apply(action)
+        elif isinstance(action, (Reject, Pass)) and session is not None:
+            sim.apply(action)
+        else:
+            # An order: queue it for this round's resolution even outside the orders phase.
+            if sim.session is not None or sim.to_move() != player:
+                sim.orders[player].append(action)
+            else:
+                sim.apply(action)
+    return notes
+
+
+def _close_session(sim: Game) -> None:
+    from tradegame.engine.game import ORDERS
+
+    s = sim.sessions[sim.session_index]
+    s.status = "agreed"
+    sim.session_index += 1
+    if sim.session_index >= len(sim.sessions):
+        sim.phase = ORDERS
+
+
+def what_if(game: Game, player: str, actions: Sequence[Action]) -> Projection:
+    """Project ``player``'s score after ``actions``; every other player passes to the end.
+
+    Never reads another player's private data: their pending orders are dropped, their
+    ratification is assumed, and only ``player``'s own score is reported.
+    """
+    if player not in game.rules.player_ids:
+        raise IllegalActionError(f"unknown player {player!r}")
+    base = _prepare(game, player)
+    play_out_passing(base)
+    baseline = score(base, player)
+    sim = _prepare(game, player)
+    notes = _play_hypothetical(sim, player, actions)
+    play_out_passing(sim)
+    return Projection(player=player, score=score(sim, player), baseline=baseline,
+                      metrics=_public_metrics(sim, player), notes=tuple(notes))
