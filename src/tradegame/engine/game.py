@@ -820,6 +820,10 @@ class Game:
         elif isinstance(a, Concede):
             term = a.terms[0]
             item = rules.item(term.item)
+            for old in self.deals_in_force(p):
+                if old.unilateral and old.parties == (p, a.partner) \
+                        and old.terms[0].item == term.item:
+                    old.status = "superseded"  # a new level of the same concession replaces it
             deal = Deal(id=f"d{len(self.deals) + 1}", parties=(p, a.partner), terms=a.terms,
                         round=self.round, level="unilateral", stakes=1.0, status="in_force",
                         unilateral=True)

@@ -1,0 +1,39 @@
+"""Built-in agents. Each is one explainable strategy; ``description`` says it in a line."""
+
+from __future__ import annotations
+
+import random
+
+from tradegame.agents.base import Turn, register
+from tradegame.engine import Action, Done, Pass, Reject
+
+
+@register("random")
+class RandomAgent:
+    """Uniform over kinds of legal move, then over moves of that kind."""
+
+    name = "random"
+    description = "plays a random legal move (a kind of move first, then one of that kind)"
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def act(self, turn: Turn) -> Action:
+        return turn.legal.sample(self.rng)
+
+
+@register("passive")
+class PassiveAgent:
+    """Never proposes, accepts or orders anything: the BATNA reference."""
+
+    name = "passive"
+    description = "never proposes, accepts or orders anything (the BATNA reference)"
+
+    def __init__(self, rng: random.Random | None = None) -> None:
+        self.rng = rng
+
+    def act(self, turn: Turn) -> Action:
+        for action in (Pass(turn.player), Reject(turn.player), Done(turn.player)):
+            if action in turn.legal:
+                return action
+        raise AssertionError("a passive move is always legal")  # pragma: no cover

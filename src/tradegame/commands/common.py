@@ -1,0 +1,46 @@
+"""Helpers shared by the subcommands: loading scenarios and parsing seats and rates."""
+
+from __future__ import annotations
+
+from tradegame.cli import UserError
+from tradegame.engine.rules import Rules
+
+
+def load_rules_or_exit(source: str) -> Rules:
+    from tradegame.scenario import load_rules
+    from tradegame.scenario.loader import ScenarioError
+
+    try:
+        return load_rules(source)
+    except ScenarioError as exc:
+        raise UserError(f"the scenario has problems:\n{exc}") from None
+
+
+def parse_rate(text: str) -> float:
+    """'0.24' or '24%' -> 0.24."""
+    t = text.strip()
+    try:
+        value = float(t[:-1]) / 100.0 if t.endswith("%") else float(t)
+    except ValueError:
+        raise UserError(f"not a rate: {text!r} (write 0.24 or 24%)") from None
+    if value != value or value < 0:
+        raise UserError(f"not a rate: {text!r} (a rate is 0 or more)")
+    return value
+
+
+def parse_seats(specs: list[str], rules: Rules, allow_human: bool = False) -> dict[str, str]:
+    """['JP=random', ...] -> {'JP': 'random'}; players are checked against the scenario."""
+    seats: dict[str, str] = {}
+    for spec in specs:
+        player, sep, agent = spec.partition("=")
+        if not sep or not player or not agent:
+            raise UserError(f"--seat is written PLAYER=AGENT, got {spec!r}")
+        if player not in rules.player_ids:
+            raise UserError(f"--seat {spec}: unknown player {player!r} "
+                            f"(players: {', '.join(rules.player_ids)})")
+        if agent == "human" and not allow_human:
+            raise UserError(f"--seat {spec}: a headless match has no human seats")
+        if player in seats:
+            raise UserError(f"--seat {player} given twice")
+        seats[player] = agent
+    return seats
