@@ -141,13 +141,14 @@ class LegalActions:
                 groups.append((n, deals, sample))
         return groups
 
-    def _order_groups(self, p: str) -> list[tuple[int, object, object]]:
+    def _order_candidates(self, p: str) -> list[list[Action]]:
+        """Every order ``p`` could ever give, by kind; cached per scenario and player."""
         g = self.game
         rules = g.rules
-        groups: list[tuple[int, object, object]] = [
-            (1, lambda: iter([Done(p)]), lambda rng: Done(p))]
-        if len(g.orders[p]) >= rules.limits.max_orders:
-            return groups
+        key = "orders:" + p
+        cached = rules._index.get(key)
+        if cached is not None:
+            return cached  # type: ignore[return-value]
         candidates: list[list[Action]] = []
         tariffs: list[Action] = []
         step = rules.limits.tariff_step
@@ -159,17 +160,16 @@ class LegalActions:
                 if ins.min - 1e-9 <= rate <= ins.max + 1e-9:
                     tariffs.append(SetTariff(p, ins.layer, rate))
         candidates.append(tariffs)
-        candidates.append([Countermeasure(p, c.id, c.id not in g.active_packages)
-                           for c in rules.player(p).countermeasures])
+        candidates.append([Countermeasure(p, c.id, on) for c in rules.player(p).countermeasures
+                           for on in (True, False)])
         concessions: list[Action] = []
         for item in rules.items:
-            if item.owner != p or item.id not in g.available_items \
-                    or item.kind in ("process", "deadline_extension"):
+            if item.owner != p or item.kind in ("process", "deadline_extension"):
                 continue
             for other in rules.player_ids:
                 if item.can_go_to(other):
-                    for v in self._levels(item):
-                        concessions.append(Concede(p, other, (Term(item.id, v),)))
+                    for lv in item.levels:
+                        concessions.append(Concede(p, other, (Term(item.id, lv.value),)))
         candidates.append(concessions)
         candidates.append(self._statements(p))
         candidates.append([RequestTalks(p, other, level) for other in rules.player_ids
@@ -178,13 +178,50 @@ class LegalActions:
             c = rules.calendar
             candidates.append([ExtendDeadline(p, d) for d in range(
                 c.extension_step_days, c.max_extension_days + 1, c.extension_step_days)])
-        candidates.append([Renege(p, d.id) for d in g.deals_in_force(p)])
-        for group in candidates:
+        candidates = [group for group in candidates if group]
+        rules._index[key] = candidates
+        return candidates
+
+    def _order_groups(self, p: str) -> list[tuple[int, object, object]]:
+        g = self.game
+        groups: list[tuple[int, object, object]] = [
+            (1, lambda: iter([Done(p)]), lambda rng: Done(p))]
+        if len(g.orders[p]) >= g.rules.limits.max_orders:
+            return groups
+        dynamic: list[Action] = [Renege(p, d.id) for d in g.deals_in_force(p)]
+        for group in [*self._order_candidates(p), dynamic]:
             legal = [a for a in group if g.can(a)]
             if legal:
                 groups.append((len(legal), lambda legal=legal: iter(legal),
                                lambda rng, legal=legal: rng.choice(legal)))
         return groups
+
+    def _sample_order(self, p: str, rng: random.Random) -> Action:
+        """Kind of order first, then an order of that kind, both uniform over legal ones.
+
+        Rejection sampling within a kind; a kind with no legal order is dropped and the
+        kind is drawn again, so the result is the same distribution as filtering everything.
+        """
+        g = self.game
+        if len(g.orders[p]) >= g.rules.limits.max_orders:
+            return Done(p)
+        reneges: list[Action] = [Renege(p, d.id) for d in g.deals_in_force(p)]
+        kinds: list[list[Action] | None] = [None, *self._order_candidates(p)]
+        if reneges:
+            kinds.append(reneges)
+        while True:
+            n = rng.randrange(len(kinds))
+            group = kinds[n]
+            if group is None:
+                return Done(p)
+            for _ in range(8):
+                action = group[rng.randrange(len(group))]
+                if g.can(action):
+                    return action
+            legal = [a for a in group if g.can(a)]
+            if legal:
+                return legal[rng.randrange(len(legal))]
+            kinds.pop(n)
 
     def _statements(self, p: str) -> list[Action]:
         rules = self.game.rules
@@ -238,6 +275,8 @@ class LegalActions:
 
     def sample(self, rng: random.Random) -> Action:
         """A legal action: a kind of move uniformly, then one of that kind uniformly."""
+        if self._active and self.player is not None and self.game.phase == "orders":
+            return self._sample_order(self.player, rng)
         groups = self._groups()
         if not groups:
             raise IllegalActionError(f"{self.player} has no move now")

@@ -368,7 +368,9 @@ class Rules:
         return self._index[key]  # type: ignore[return-value]
 
     def has_item(self, iid: str) -> bool:
-        return any(it.id == iid for it in self.items)
+        if "items" not in self._index:
+            self._index["items"] = frozenset(it.id for it in self.items)
+        return iid in self._index["items"]  # type: ignore[operator]
 
     def layer(self, lid: str) -> Layer:
         key = "l:" + lid
@@ -403,7 +405,10 @@ class Rules:
 
     @property
     def player_ids(self) -> tuple[str, ...]:
-        return tuple(p.id for p in self.players)
+        ids = self._index.get("player_ids")
+        if ids is None:
+            ids = self._index["player_ids"] = tuple(p.id for p in self.players)
+        return ids  # type: ignore[return-value]
 
     @property
     def sector_ids(self) -> tuple[str, ...]:
