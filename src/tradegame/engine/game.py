@@ -203,6 +203,7 @@ class Game:
                              flow_value=[0.0] * len(rules.flows))
         self.final_extra_days = 0
         self.what_if_mode = False
+        self.projection_cache: dict[tuple[int, str], float] = {}
         self._snap: eco.Snapshot | None = None
         self._terms: eco.TermIndex | None = None
         self._begin_round()
@@ -223,9 +224,23 @@ class Game:
         return game
 
     def copy(self) -> Game:
-        """An independent copy (shares only the frozen rules)."""
-        memo = {id(self.rules): self.rules}
-        return _copy.deepcopy(self, memo)
+        """An independent copy; frozen values (rules, actions, log entries) are shared."""
+        new = Game.__new__(Game)
+        for name, value in self.__dict__.items():
+            if isinstance(value, (dict, set, list)):
+                value = _copy.copy(value)
+            new.__dict__[name] = value
+        new.deals = [_copy.copy(d) for d in self.deals]
+        new.sessions = [_copy.copy(s) for s in self.sessions]
+        new.pledges = [_copy.copy(p) for p in self.pledges]
+        new.orders = {p: list(v) for p, v in self.orders.items()}
+        new.ledger = Ledger(days=self.ledger.days,
+                            player={p: dict(v) for p, v in self.ledger.player.items()},
+                            flow_rate=list(self.ledger.flow_rate),
+                            flow_value=list(self.ledger.flow_value))
+        new.rng = random.Random()
+        new.rng.setstate(self.rng.getstate())
+        return new
 
     # ------------------------------------------------------------------ the small public API
 
@@ -756,19 +771,23 @@ class Game:
         rules = self.rules
         self.phase = "resolution"
         raised_against: set[tuple[str, str]] = set()  # (raiser, victim)
-        before = self.rates()
+        # Only these orders can raise a rate; skip the before/after comparison otherwise.
+        moves = any(isinstance(o, (SetTariff, Countermeasure, Renege))
+                    for orders in self.orders.values() for o in orders)
+        before = self.rates() if moves else []
         for p in rules.player_ids:
             for order in self.orders[p]:
                 self._resolve_order(order, raised_against)
         self._invalidate()
-        after = self.rates()
-        for cell in eco.compile_rules(rules).cells:
-            if after[cell.index] > before[cell.index] + RATE_EPS:
-                raised_against.add((cell.importer, cell.exporter))
+        if moves:
+            after = self.rates()
+            for cell in eco.compile_rules(rules).cells:
+                if after[cell.index] > before[cell.index] + RATE_EPS:
+                    raised_against.add((cell.importer, cell.exporter))
+            self._check_caps_kept()
         for raiser, victim in sorted(raised_against):
             key = pair_key(raiser, victim)
             self.relations[key] = clamp(self.relations[key] - rules.politics.tariff_raise_relations)
-        self._check_caps_kept(before, after)
         self._ratify()
         self._invalidate()
         # Economy over the round's days.
@@ -780,8 +799,9 @@ class Game:
             self._snap_back(raised_against)
         self._politics(snap, raised_against)
         self._market_stress(snap)
-        self._record_history(snap)
-        self.round_hashes.append(self.state_hash())
+        if not self.what_if_mode:  # projections need neither charts nor hashes
+            self._record_history(snap)
+            self.round_hashes.append(self.state_hash())
         if self.day > self.final_day or self._settled():
             self.phase = OVER
             self.orders = {p: [] for p in rules.player_ids}
@@ -870,7 +890,7 @@ class Game:
                             f"are void for both sides.")
         self._invalidate()
 
-    def _check_caps_kept(self, before: list[float], after: list[float]) -> None:
+    def _check_caps_kept(self) -> None:
         """A SetTariff above an agreed cap is an implicit renege (DESIGN §3.9)."""
         rules = self.rules
         for deal in self.deals_in_force():

@@ -241,9 +241,12 @@ def what_if(game: Game, player: str, actions: Sequence[Action]) -> Projection:
     """
     if player not in game.rules.player_ids:
         raise IllegalActionError(f"unknown player {player!r}")
-    base = _prepare(game, player)
-    play_out_passing(base)
-    baseline = score(base, player)
+    key = (len(game.actions), player)
+    baseline = game.projection_cache.get(key)
+    if baseline is None:
+        base = _prepare(game, player)
+        play_out_passing(base)
+        baseline = game.projection_cache[key] = score(base, player)
     sim = _prepare(game, player)
     notes = _play_hypothetical(sim, player, actions)
     play_out_passing(sim)
