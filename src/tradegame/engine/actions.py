@@ -15,6 +15,8 @@ for text that is not an action (legality is the game's business, not the parser'
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -294,11 +296,36 @@ def parse(text: str) -> Action:
 
 def from_json(data: dict[str, Any]) -> Action:
     """Rebuild an action from :meth:`Action.to_json` output."""
-    try:
-        cls = ACTION_TYPES[data["kind"]]
-        fields = {k: v for k, v in data.items() if k != "kind"}
-        if "terms" in fields:
-            fields["terms"] = deal_terms([Term(str(i), float(v)) for i, v in fields["terms"]])
-        return cls(**fields)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidActionError(f"not an action: {data!r} ({exc})") from None
+    if not isinstance(data, dict) or data.get("kind") not in ACTION_TYPES:
+        raise InvalidActionError(f"not an action: {data!r} (unknown or missing kind)")
+    cls = ACTION_TYPES[data["kind"]]
+    expected = {f.name: f.type for f in dataclasses.fields(cls)}
+    fields = {k: v for k, v in data.items() if k != "kind"}
+    if set(fields) != set(expected):
+        raise InvalidActionError(
+            f"not an action: {data!r} (a {cls.kind} has the fields "
+            f"{', '.join(sorted(expected))})")
+    for name, kind in expected.items():
+        value = fields[name]
+        if kind == "str":
+            ok = isinstance(value, str)
+        elif kind == "bool":
+            ok = isinstance(value, bool)
+        elif kind == "int":
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        elif kind == "float":
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool) \
+                and math.isfinite(value)
+            if ok:
+                fields[name] = float(value)
+        else:  # the terms of a deal: [[item, level], ...]
+            ok = isinstance(value, list) and all(
+                isinstance(t, (list, tuple)) and len(t) == 2 and isinstance(t[0], str)
+                and isinstance(t[1], (int, float)) and not isinstance(t[1], bool)
+                and math.isfinite(t[1]) for t in value) and bool(value)
+            if ok:
+                fields[name] = deal_terms([Term(i, float(v)) for i, v in value])
+        if not ok:
+            raise InvalidActionError(
+                f"not an action: {data!r} ({name} should be {kind}, got {value!r})")
+    return cls(**fields)

@@ -28,6 +28,8 @@ class FlowCell:
     export_weight: float  # exporter's value added × multiplier per $ of exports
     import_share: float  # importer's value added per $ of domestic substitution
     layers: tuple[str, ...]  # layers covering this cell, in scenario order
+    exporter_salience: float
+    importer_salience: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +57,8 @@ def compile_rules(rules: Rules) -> Compiled:
             else imp.value_added_share
         layers = tuple(la.id for la in rules.layers if la.covers(f.importer, f.exporter, f.sector))
         cells.append(FlowCell(n, f.exporter, f.importer, f.sector, f.value_bn, f.mfn,
-                              sec.elasticity, va_exp * exp.gdp_multiplier, va_imp, layers))
+                              sec.elasticity, va_exp * exp.gdp_multiplier, va_imp, layers,
+                              sec.salience_for(f.exporter), sec.salience_for(f.importer)))
     package_tariffs: dict[tuple[str, str, str], list[tuple[str, float]]] = {}
     for p in rules.players:
         for c in p.countermeasures:
@@ -213,31 +216,31 @@ def snapshot(rules: Rules, rates: list[float], terms: TermIndex,
     consumer = dict.fromkeys(ids, 0.0)
     pain = dict.fromkeys(ids, 0.0)
     values: list[float] = []
-    salience = {s.id: s for s in rules.sectors}
+    currency, boosts, purchases = terms.currency, terms.boosts, terms.purchases
+    pass_through, substitution = eco.pass_through, eco.substitution_share
+    recycling = eco.revenue_recycling
     for cell in compiled.cells:
         rate = rates[cell.index]
-        fx = 1.0 + terms.currency.get(cell.exporter, 0.0)
-        boost = terms.boosts.get((cell.exporter, cell.importer, cell.sector), 0.0)
+        fx = 1.0 + currency.get(cell.exporter, 0.0) if currency else 1.0
+        key = (cell.exporter, cell.importer, cell.sector)
+        boost = boosts.get(key, 0.0) if boosts else 0.0
         traded = flow_value(cell, rate, fx, boost)
-        bought = terms.purchases.get((cell.exporter, cell.importer, cell.sector), 0.0)
-        value = traded + bought
+        value = traded + purchases.get(key, 0.0) if purchases else traded
         values.append(value)
         extra = rate - cell.mfn
         revenue[cell.importer] += rate * value
-        cost = eco.pass_through * extra * value
+        cost = pass_through * extra * value
         consumer[cell.importer] += cost
-        lost = cell.v0 - value
-        export_effect = -lost * cell.export_weight
+        export_effect = (value - cell.v0) * cell.export_weight
         gdp_bn[cell.exporter] += export_effect
         if traded < cell.v0:
-            gdp_bn[cell.importer] += eco.substitution_share * (cell.v0 - traded) * cell.import_share
-        net_cost = cost - eco.revenue_recycling * extra * value
+            gdp_bn[cell.importer] += substitution * (cell.v0 - traded) * cell.import_share
+        net_cost = cost - recycling * extra * value
         gdp_bn[cell.importer] -= net_cost
-        sec = salience[cell.sector]
         if export_effect < 0:
-            pain[cell.exporter] -= export_effect * sec.salience_for(cell.exporter)
+            pain[cell.exporter] -= export_effect * cell.exporter_salience
         if net_cost > 0:
-            pain[cell.importer] += net_cost * sec.salience_for(cell.importer)
+            pain[cell.importer] += net_cost * cell.importer_salience
     for receiver, per_year in terms.investment.items():
         gdp_bn[receiver] += eco.investment_multiplier * per_year
     for receiver, per_year in terms.cost_sharing.items():

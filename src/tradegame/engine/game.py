@@ -197,7 +197,8 @@ class Game:
         self.log: list[LogEntry] = []
         self.actions: list[Action] = []
         self.history: list[dict[str, Any]] = []
-        self.round_hashes: list[str] = []
+        self._round_states: list[Game | str] = []  # end-of-round copies, hashed on demand
+        self.rng_draws = 0
         self.ledger = Ledger(player={p: dict.fromkeys(LEDGER_KEYS, 0.0) for p in ids},
                              flow_rate=[0.0] * len(rules.flows),
                              flow_value=[0.0] * len(rules.flows))
@@ -411,6 +412,7 @@ class Game:
                 continue
             if ev.until_day is not None and first > ev.until_day:
                 continue
+            self.rng_draws += 1
             if self.rng.random() < ev.probability:
                 self._log("news", ev.news, phase="news")
                 self._fire(ev)
@@ -801,7 +803,7 @@ class Game:
         self._market_stress(snap)
         if not self.what_if_mode:  # projections need neither charts nor hashes
             self._record_history(snap)
-            self.round_hashes.append(self.state_hash())
+            self._round_states.append(self.copy())
         if self.day > self.final_day or self._settled():
             self.phase = OVER
             self.orders = {p: [] for p in rules.player_ids}
@@ -1267,6 +1269,15 @@ class Game:
 
     # ------------------------------------------------------------------ hashing
 
+    @property
+    def round_hashes(self) -> list[str]:
+        """The state hash at the end of each resolved round (computed when first asked)."""
+        states = self._round_states
+        for n, state in enumerate(states):
+            if not isinstance(state, str):
+                states[n] = state.state_hash()
+        return list(states)  # type: ignore[arg-type]
+
     def state_json(self) -> dict[str, Any]:
         """A canonical JSON form of the whole state (the basis of :meth:`state_hash`)."""
         return {
@@ -1298,7 +1309,7 @@ class Game:
             "ledger": {"days": self.ledger.days, "player": self.ledger.player,
                        "flow_rate": self.ledger.flow_rate, "flow_value": self.ledger.flow_value},
             "actions": len(self.actions),
-            "rng": hashlib.sha256(repr(self.rng.getstate()).encode()).hexdigest(),
+            "rng_draws": self.rng_draws,  # with the seed, fixes the RNG state
         }
 
     def state_hash(self) -> str:
