@@ -803,7 +803,7 @@ def check_references(s: Scenario) -> list[tuple[Loc, str]]:
 
     for n, x in enumerate(s.sectors):
         for who in x.salience:
-            player(("sectors", n, "salience", who), who)
+            player(("sectors", n, "salience", who, "[key]"), who)  # the key is the reference
 
     seen_flows: set[tuple[str, str, str]] = set()
     for n, f in enumerate(s.trade):

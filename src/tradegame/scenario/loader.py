@@ -1,0 +1,738 @@
+"""Load scenario files: YAML text in, a checked :class:`Scenario` or located problems out.
+
+Every problem is reported like a compiler would, as ``file:line:column: path: message`` (1-based),
+all of them at once, never as a traceback. The YAML is only *composed* (``yaml.compose`` with a
+bounded :class:`yaml.SafeLoader` subclass), so node marks give the positions; plain Python data is
+then built from the node tree here, refusing every non-standard tag before anything is
+constructed, and validated with :meth:`Scenario.model_validate`. Each pydantic error is mapped
+back to the deepest YAML node that exists on its path (CONVENTIONS.md B.2).
+
+Paths are dotted field paths (``players.1.concessions.0.levels.2.value``), ``<root>`` for the
+document itself, ``<yaml>`` for YAML syntax problems and ``<file>`` when the file cannot be read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import os
+import re
+import types
+import typing
+from collections.abc import Iterable
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import yaml
+from pydantic import BaseModel, ValidationError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from tradegame.scenario.models import Scenario
+
+DEFAULT_SCENARIO = "april-2025"
+
+# Generous for real scenarios (the bundled ones have a few thousand nodes and nest < 10 deep),
+# small enough that a "billion laughs" document fails at once instead of eating memory.
+MAX_ALIAS_NODES = 20_000
+MAX_DEPTH = 64
+MAX_BYTES = 4 * 1024 * 1024
+
+ROOT = "<root>"
+YAML_PATH = "<yaml>"
+FILE_PATH = "<file>"
+
+_STD = "tag:yaml.org,2002:"
+_MAP, _SEQ, _MERGE = _STD + "map", _STD + "seq", _STD + "merge"
+_SCALAR_CONSTRUCTORS = {
+    _STD + "null": yaml.SafeLoader.construct_yaml_null,
+    _STD + "bool": yaml.SafeLoader.construct_yaml_bool,
+    _STD + "int": yaml.SafeLoader.construct_yaml_int,
+    _STD + "float": yaml.SafeLoader.construct_yaml_float,
+    _STD + "str": yaml.SafeLoader.construct_yaml_str,
+    _STD + "timestamp": yaml.SafeLoader.construct_yaml_timestamp,
+}
+_SCENARIO_FIELDS_HINT = "a mapping of scenario fields (format, id, title, ...)"
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    """One located problem in a scenario file (line and column are 1-based)."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.path}: {self.message}"
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be loaded, with every problem found, sorted by position."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: list[Problem] = sorted(
+            set(problems), key=lambda p: (p.file, p.line, p.column, p.path, p.message)
+        )
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+# --------------------------------------------------------------------------- finding files
+
+
+def bundled_scenarios() -> dict[str, Traversable]:
+    """The scenarios shipped with tradegame, by name (the file stem), sorted by name."""
+    folder = _bundled_folder()
+    if folder is None:
+        return {}
+    found = {
+        entry.name.removesuffix(".yaml"): entry
+        for entry in folder.iterdir()
+        if entry.name.endswith(".yaml") and entry.is_file()
+    }
+    return dict(sorted(found.items()))
+
+
+def _bundled_folder() -> Traversable | None:
+    # An installed wheel has them at tradegame/scenarios (pyproject force-includes the top-level
+    # folder there); an editable install or a checkout has them next to src/.
+    packaged = resources.files("tradegame") / "scenarios"
+    if packaged.is_dir():
+        return packaged
+    here = Path(__file__).resolve()
+    if here.parents[2].name == "src":
+        checkout = here.parents[3] / "scenarios"
+        if checkout.is_dir():
+            return checkout
+    return None
+
+
+def load_scenario_text(source: str | os.PathLike[str]) -> tuple[str, str]:
+    """The text of a scenario file or bundled scenario, and the file name to show for it.
+
+    An existing file wins over a bundled name; a bundled name shows as ``scenarios/NAME.yaml``.
+    """
+    shown = os.fspath(source)
+    path = Path(shown)
+    if not isinstance(source, os.PathLike) and not path.is_file():
+        bundled = bundled_scenarios()
+        if shown in bundled:
+            return _decode(bundled[shown].read_bytes(), f"scenarios/{shown}.yaml")
+        if not path.exists() and _looks_like_name(shown):
+            hint = _suggest(shown, list(bundled))
+            names = ", ".join(bundled) or "none"
+            raise _file_error(shown, f"no such file or bundled scenario{hint}; "
+                                     f"bundled scenarios: {names}")
+    try:
+        # Checked before reading, so a huge file is refused without loading it.
+        data = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
+    except FileNotFoundError:
+        raise _file_error(shown, "no such file") from None
+    except IsADirectoryError:
+        raise _file_error(shown, "is a directory, not a scenario file") from None
+    except PermissionError:
+        raise _file_error(shown, "permission denied") from None
+    except ValueError:  # a path os functions refuse, e.g. with a NUL byte
+        raise _file_error(shown, "not a valid file name") from None
+    except OSError as exc:
+        if path.is_dir():
+            raise _file_error(shown, "is a directory, not a scenario file") from None
+        raise _file_error(shown, f"cannot read the file ({exc.strerror or exc})") from None
+    if data is None:
+        raise _file_error(shown, f"the file is larger than {MAX_BYTES // 1024 // 1024} MiB")
+    return _decode(data, shown)
+
+
+def _looks_like_name(text: str) -> bool:
+    return "/" not in text and os.sep not in text and not text.endswith((".yaml", ".yml"))
+
+
+def _decode(data: bytes, shown: str) -> tuple[str, str]:
+    try:
+        return data.decode("utf-8-sig"), shown
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise ScenarioError([Problem(
+            shown, line, column, FILE_PATH,
+            f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be decoded; save the file "
+            f"as UTF-8",
+        )]) from None
+
+
+def _file_error(shown: str, message: str) -> ScenarioError:
+    return ScenarioError([Problem(shown, 1, 1, FILE_PATH, message)])
+
+
+def load_scenario(source: str | os.PathLike[str]) -> Scenario:
+    """Load and check a scenario file or a bundled scenario by name; raises ScenarioError."""
+    return parse_scenario(*load_scenario_text(source))
+
+
+def parse_scenario(text: str, filename: str) -> Scenario:
+    """Check scenario YAML text; ``filename`` is only used in the problems reported."""
+    if len(text) > MAX_BYTES:
+        raise _file_error(filename, f"the text is larger than {MAX_BYTES // 1024 // 1024} MiB")
+    try:
+        root = _compose(text)
+    except yaml.MarkedYAMLError as exc:
+        raise ScenarioError([_syntax_problem(exc, filename)]) from None
+    except yaml.reader.ReaderError as exc:
+        line, column = _position(text, exc.position)
+        raise ScenarioError([Problem(
+            filename, line, column, YAML_PATH,
+            f"the character {_codepoint(exc.character)} is not allowed in YAML",
+        )]) from None
+    except yaml.YAMLError as exc:  # any other PyYAML error, without a position
+        raise ScenarioError([Problem(filename, 1, 1, YAML_PATH, str(exc))]) from None
+
+    if root is None or (isinstance(root, ScalarNode) and root.tag == _STD + "null"):
+        line, column = _mark(root) if root is not None else (1, 1)
+        raise ScenarioError([Problem(filename, line, column, ROOT,
+                                     f"the document is empty; expected {_SCENARIO_FIELDS_HINT}")])
+
+    if not _plain_tag(root):
+        raise ScenarioError([Problem(filename, *_mark(root), ROOT, _refusal(root.tag))])
+    if not isinstance(root, MappingNode):
+        got = "a list"
+        if isinstance(root, ScalarNode):
+            value = _Builder()._scalar(root, ROOT)
+            got = f"the text {_clip(root.value)!r}" if value is _REJECTED else _describe(value)
+        raise ScenarioError([Problem(filename, *_mark(root), ROOT,
+                                     f"expected {_SCENARIO_FIELDS_HINT}, got {got}")])
+
+    builder = _Builder()
+    data = builder.build(root, (), "")
+    problems = [Problem(filename, *_mark(node), shown or ROOT, message)
+                for node, shown, message in builder.problems]
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        # Errors under a node already reported (a refused tag, say) are left out: that
+        # problem is their cause, and it is in ``problems`` already.
+        for error in exc.errors(include_url=False):
+            located = builder.locate(error)
+            if located is not None:
+                node, shown, message = located
+                problems.append(Problem(filename, *_mark(node), shown or ROOT, message))
+        raise ScenarioError(problems) from None
+    if problems:
+        raise ScenarioError(problems)
+    return scenario
+
+
+def _mark(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    before = text[:index]
+    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
+
+
+def _codepoint(character: Any) -> str:
+    code = character if isinstance(character, int) else ord(character)
+    return f"U+{code:04X}"
+
+
+# --------------------------------------------------------------------------- composing
+
+
+class _LimitError(yaml.composer.ComposerError):
+    pass
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """A SafeLoader used only to compose: it bounds nesting and alias expansion.
+
+    The expanded size of the document is exactly the number of nodes composed plus, for every
+    alias, the expanded size of the node it names; so summing the latter as aliases are met
+    bounds the whole expansion, and the alias that crosses the line is the one reported.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._expanded: dict[Node, tuple[int, int]] = {}  # node -> (expanded nodes, depth)
+        self._alias_nodes = 0
+        self._depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            target = typing.cast(Node, super().compose_node(parent, index))
+            size = self._expanded.get(target)
+            if size is None:
+                raise _LimitError(None, None, f"alias *{event.anchor} refers to a node that "
+                                              f"contains it", event.start_mark)
+            self._alias_nodes += size[0]
+            if self._alias_nodes > MAX_ALIAS_NODES:
+                raise _LimitError(None, None, f"aliases expand to more than {MAX_ALIAS_NODES} "
+                                              f"nodes (an alias bomb?)", event.start_mark)
+            # A copy placed at the alias, so problems inside it point where it is used.
+            placed = _copy_node(target, event.start_mark, event.end_mark)
+            self._expanded[placed] = size
+            return placed
+        start = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _LimitError(None, None, f"the document nests deeper than {MAX_DEPTH} levels",
+                              start)
+        try:
+            node = typing.cast(Node, super().compose_node(parent, index))
+        finally:
+            self._depth -= 1
+        children: list[Node] = []
+        if isinstance(node, MappingNode):
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, SequenceNode):
+            children = list(node.value)
+        sizes = [self._expanded[child] for child in children]
+        depth = 1 + max((d for _, d in sizes), default=0)
+        if depth > MAX_DEPTH:
+            raise _LimitError(None, None, f"the document nests deeper than {MAX_DEPTH} levels",
+                              node.start_mark)
+        self._expanded[node] = (1 + sum(n for n, _ in sizes), depth)
+        return node
+
+
+def _copy_node(node: Node, start: yaml.Mark, end: yaml.Mark) -> Node:
+    copy: Node = type(node).__new__(type(node))
+    copy.__dict__.update(node.__dict__)
+    copy.start_mark, copy.end_mark = start, end
+    return copy
+
+
+def _compose(text: str) -> Node | None:
+    loader = _BoundedLoader(text)
+    try:
+        node: Node | None = loader.get_single_node()
+        return node
+    finally:
+        loader.dispose()
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, filename: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return Problem(filename, line, column, YAML_PATH, _syntax_message(exc))
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = (exc.problem or "").replace("'<stream end>'", "the end of the file")
+    context = exc.context or ""
+    where = ""
+    if exc.context_mark is not None:
+        where = f"line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}"
+    if isinstance(exc, _LimitError):
+        return problem
+    if "'\\t'" in problem or "tab character" in problem:
+        return "a tab character: indent YAML with spaces, never tabs"
+    if problem == "mapping values are not allowed here":
+        return "unexpected ':' (quote a value that contains ': ', or check the indentation)"
+    if problem.startswith("expected <block end>") and context.startswith("while parsing a block"):
+        kind = "list" if context.endswith(("sequence", "collection")) else "mapping"
+        return f"bad indentation: this line does not fit the {kind} that starts at {where}"
+    if context.startswith("while parsing a flow ") and problem.startswith("expected ','"):
+        bracket = "[" if context.endswith("sequence") else "{"
+        return f"{problem}; is the '{bracket}' at {where} closed?"
+    if problem == "but found another document":
+        return "a scenario file holds one YAML document; a second one starts here"
+    if context.startswith("found duplicate anchor"):
+        anchor = context.removeprefix("found duplicate anchor ").split(";")[0]
+        return f"duplicate anchor {anchor} (first at {where})"
+    if problem.startswith("found undefined alias"):
+        return "undefined alias *" + problem.removeprefix("found undefined alias ").strip("'")
+    if context and where:
+        return f"{problem} ({context} starting at {where})"
+    return problem or context or str(exc)
+
+
+# --------------------------------------------------------------------------- building data
+
+
+class _Rejected:
+    """Stands in for a node that was refused; validation errors under it are not reported."""
+
+    def __repr__(self) -> str:
+        return "<rejected>"
+
+
+_REJECTED = _Rejected()
+
+Segment = str | int | Any
+Loc = tuple[Segment, ...]
+
+
+class _Entry(NamedTuple):
+    node: Node  # the value node
+    key: Node | None  # the key node, for a mapping entry
+    shown: str  # the dotted path, with keys as written in the file
+
+
+class _Builder:
+    """Builds plain data from a composed node tree, indexing every node by its path."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[Loc, _Entry] = {}
+        self.problems: list[tuple[Node, str, str]] = []
+        self._rejected: list[Loc] = []  # problems under these are already reported
+        self._incomplete: set[Loc] = set()  # mappings that lost a key to a rejected tag
+
+    def build(self, node: Node, path: Loc, shown: str, key: Node | None = None) -> Any:
+        self.nodes.setdefault(path, _Entry(node, key, shown))
+        if not _plain_tag(node):
+            value = self._refuse_tag(node, shown)
+        elif isinstance(node, MappingNode):
+            return self._mapping(node, path, shown)
+        elif isinstance(node, SequenceNode):
+            return [self.build(item, (*path, i), _join(shown, str(i)))
+                    for i, item in enumerate(node.value)]
+        else:
+            value = self._scalar(typing.cast(ScalarNode, node), shown)
+        if value is _REJECTED:
+            self._rejected.append(path)
+        return value
+
+    def _refuse_tag(self, node: Node, shown: str) -> _Rejected:
+        # Refused from the node alone: nothing is ever constructed for an unknown tag.
+        self.problems.append((node, shown, _refusal(node.tag)))
+        return _REJECTED
+
+    def _scalar(self, node: ScalarNode, shown: str) -> Any:
+        try:
+            return _SCALAR_CONSTRUCTORS[node.tag](_SCALAR_READER, node)
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError, OverflowError,
+                yaml.YAMLError) as exc:
+            if node.tag == _STD + "timestamp":
+                message = f"invalid date {_clip(node.value)!r} ({exc})"
+            else:
+                message = f"cannot read {_clip(node.value)!r} as {_show_tag(node.tag)}"
+            self.problems.append((node, shown, message))
+            return _REJECTED
+
+    def _mapping(self, node: MappingNode, path: Loc, shown: str) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        first: dict[Any, Node] = {}
+        explicit, merged = self._entries(node, path, shown)
+        for key_node, value_node in explicit:
+            key = self._key(key_node, path, shown)
+            if key is _REJECTED:
+                continue
+            child = _join(shown, key_node.value)
+            if key in first:
+                self.problems.append((key_node, child, f"duplicate key {_clip(key_node.value)!r} "
+                                                       f"(first at line {_mark(first[key])[0]})"))
+                continue
+            first[key] = key_node
+            out[key] = self.build(value_node, (*path, key), child, key_node)
+            if not isinstance(key, (str, int)):  # pydantic's loc names such keys by repr()
+                self.nodes.setdefault((*path, repr(key)), self.nodes[(*path, key)])
+        # Merged entries (`<<: *base`) never override explicit keys, nor earlier merges.
+        for key_node, value_node in merged:
+            key = self._key(key_node, path, shown)
+            if key is _REJECTED or key in out:
+                continue
+            out[key] = self.build(value_node, (*path, key), _join(shown, key_node.value),
+                                  key_node)
+        return out
+
+    def _entries(self, node: MappingNode, path: Loc, shown: str
+                 ) -> tuple[list[tuple[Node, Node]], list[tuple[Node, Node]]]:
+        """The explicit entries of a mapping, and those it merges in with ``<<``, in order."""
+        explicit: list[tuple[Node, Node]] = []
+        merged: list[tuple[Node, Node]] = []
+        for key_node, value_node in node.value:
+            if key_node.tag != _MERGE:
+                explicit.append((key_node, value_node))
+                continue
+            sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+            for source in sources:
+                if not (isinstance(source, MappingNode) and source.tag == _MAP):
+                    self.problems.append((source, shown or ROOT,
+                                          "'<<' merges a mapping or a list of mappings only"))
+                    self._incomplete.add(path)
+                    continue
+                inner_explicit, inner_merged = self._entries(source, path, shown)
+                merged.extend(inner_explicit + inner_merged)
+        return explicit, merged
+
+    def _key(self, key_node: Node, path: Loc, shown: str) -> Any:
+        """The value of a mapping key, or _REJECTED (reported) when it cannot be a key."""
+        if isinstance(key_node, ScalarNode):
+            child = _join(shown, key_node.value)
+            plain = _plain_tag(key_node)
+            key = self._scalar(key_node, child) if plain else self._refuse_tag(key_node, child)
+        elif not _plain_tag(key_node):
+            key = self._refuse_tag(key_node, shown or ROOT)
+        else:
+            key = _REJECTED
+            kind = "list" if isinstance(key_node, SequenceNode) else "mapping"
+            self.problems.append((key_node, shown or ROOT,
+                                  f"a key must be a single value, not a {kind}"))
+        if key is _REJECTED:
+            self._incomplete.add(path)
+        return key
+
+    # ----------------------------------------------------------------------- locating errors
+
+    def locate(self, error: Any) -> tuple[Node, str, str] | None:
+        """The node, shown path and message for a pydantic error (None if already reported)."""
+        kind = error["type"]
+        segments, on_key, owner, final_type = _resolve(error["loc"])
+        found: Loc = ()
+        for segment in segments:
+            if (*found, segment) not in self.nodes:
+                break
+            found = (*found, segment)
+        entry = self.nodes[found]
+        complete = found == segments
+
+        points_at_key = complete and (on_key or kind in ("extra_forbidden", "invalid_key"))
+        if kind == "missing" and found in self._incomplete:
+            return None
+        if not points_at_key and any(found[: len(r)] == r for r in self._rejected):
+            return None
+
+        node = entry.key if points_at_key and entry.key is not None else entry.node
+        shown = entry.shown
+        if kind in ("extra_forbidden", "invalid_key") and complete:
+            known = list(owner.model_fields) if owner is not None else []
+            return node, shown, _unknown_key(node, known)
+        if kind == "missing":
+            name = segments[len(found)] if not complete else segments[-1]
+            return node, shown, f"missing required field {name!r}"
+        if kind in ("union_tag_invalid", "union_tag_not_found"):
+            tags = list(_variants(final_type))
+            if complete and kind == "union_tag_invalid" and (*found, "kind") in self.nodes:
+                kind_entry = self.nodes[(*found, "kind")]
+                value = error["input"].get("kind") if isinstance(error["input"], dict) else None
+                return kind_entry.node, kind_entry.shown, (
+                    f"unknown kind {_show(value)}{_suggest(str(value), tags)}; "
+                    f"expected one of: {', '.join(tags)}")
+            fields = {name for variant in _variants(final_type).values()
+                      for name in variant.model_fields}
+            misspelt = _misspelt_key(node, "kind", fields)
+            if misspelt is not None:  # validation stopped at the tag, so say what is wrong
+                return misspelt, _join(shown, misspelt.value), _unknown_key(misspelt, ["kind"])
+            return node, shown, f"missing required field 'kind'; expected one of: {', '.join(tags)}"
+        return node, shown, _message(error, node, on_key)
+
+
+_SCALAR_READER = yaml.SafeLoader("")
+
+
+def _misspelt_key(node: Node, field: str, known: set[str]) -> ScalarNode | None:
+    """The key of a mapping node that looks like a misspelling of ``field``, if any.
+
+    Keys in ``known`` are right where they are, however close to ``field`` they look.
+    """
+    if not isinstance(node, MappingNode):
+        return None
+    keys = {key.value: key for key, _ in node.value if isinstance(key, ScalarNode)}
+    close = difflib.get_close_matches(field, [k for k in keys if k not in known], n=1)
+    return keys[close[0]] if close else None
+
+
+def _plain_tag(node: Node) -> bool:
+    """Whether the node's tag is one of plain data: a mapping, a list or a simple scalar."""
+    if isinstance(node, MappingNode):
+        return bool(node.tag == _MAP)
+    if isinstance(node, SequenceNode):
+        return bool(node.tag == _SEQ)
+    return node.tag in _SCALAR_CONSTRUCTORS
+
+
+def _refusal(tag: str) -> str:
+    return f"tag {_show_tag(tag)!r} is not allowed: scenario files hold plain data only"
+
+
+def _join(shown: str, segment: str) -> str:
+    segment = segment or "''"
+    return f"{shown}.{segment}" if shown else segment
+
+
+def _show_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(_STD) if tag.startswith(_STD) else tag
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def _resolve(loc: Loc) -> tuple[Loc, bool, type[BaseModel] | None, Any]:
+    """Split a pydantic loc into document segments, dropping discriminator tags.
+
+    Returns the segments, whether the error is about a mapping key (``[key]``), the model that
+    owns the last segment (for "did you mean") and the type expected at the end of the loc.
+    """
+    segments: list[Segment] = []
+    on_key = False
+    owner: type[BaseModel] | None = None
+    expected: Any = Scenario
+    for segment in loc:
+        if segment == "[key]":
+            on_key = True
+            continue
+        expected = _unwrap(expected)
+        variants = _variants(expected)
+        if variants and isinstance(segment, str) and segment in variants:
+            expected = variants[segment]  # a tag pydantic adds to the loc, not in the document
+            continue
+        segments.append(segment)
+        owner = None
+        if isinstance(expected, type) and issubclass(expected, BaseModel):
+            owner = expected
+            field = expected.model_fields.get(segment) if isinstance(segment, str) else None
+            expected = field.annotation if field is not None else None
+        elif typing.get_origin(expected) is list:
+            expected = typing.get_args(expected)[0]
+        elif typing.get_origin(expected) is dict:
+            expected = typing.get_args(expected)[1]
+        else:
+            expected = None
+    return tuple(segments), on_key, owner, _unwrap(expected)
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip Annotated and Optional from a type."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            if len(args) != 1:
+                return tp
+            tp = args[0]
+        else:
+            return tp
+
+
+def _variants(tp: Any) -> dict[str, type[BaseModel]]:
+    """For a discriminated union of models, each variant by its ``kind`` tag; else empty."""
+    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
+        return {}
+    out: dict[str, type[BaseModel]] = {}
+    for arg in typing.get_args(tp):
+        field = getattr(arg, "model_fields", {}).get("kind")
+        if field is None or typing.get_origin(field.annotation) is not typing.Literal:
+            return {}
+        for tag in typing.get_args(field.annotation):
+            out[tag] = arg
+    return out
+
+
+def _suggest(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _unknown_key(node: Node, known: list[str]) -> str:
+    name = node.value if isinstance(node, ScalarNode) else "?"
+    hint = _suggest(name, known)
+    if hint or not known:
+        return f"unknown key {_clip(name)!r}{hint}"
+    return f"unknown key {_clip(name)!r}; expected one of: {', '.join(known)}"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(_clip(value))
+    if isinstance(value, bool) or value is None:
+        return str(value).lower() if value is not None else "null"
+    return _clip(str(value))
+
+
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _describe(value: Any, node: Node | None = None) -> str:
+    if value is None:
+        empty = isinstance(node, ScalarNode) and not node.value
+        return "null (an empty value)" if empty else "null"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {_number(value)}"
+    if isinstance(value, str):
+        return f"the text {_clip(value)!r}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return _clip(repr(value))
+
+
+def _yaml11_hint(value: Any, node: Node) -> str:
+    """Why YAML 1.1 read an unquoted word as a boolean (``NO``, ``on``, ``yes``...), if it did."""
+    if isinstance(value, bool) and isinstance(node, ScalarNode) and node.style is None \
+            and node.value.lower() not in ("true", "false"):
+        return f" (YAML 1.1 reads an unquoted {node.value} as a boolean)"
+    return ""
+
+
+def _expected_values(ctx_text: str) -> list[str]:
+    return re.findall(r"'([^']*)'", ctx_text)
+
+
+def _message(error: Any, node: Node, on_key: bool) -> str:
+    kind: str = error["type"]
+    ctx: dict[str, Any] = error.get("ctx") or {}
+    value = error.get("input")
+    got = _describe(value, node) + _yaml11_hint(value, node)
+    plain = isinstance(node, ScalarNode) and node.style is None
+    quoted = isinstance(node, ScalarNode) and node.style in ("'", '"')
+
+    if kind == "string_type":
+        scalar = isinstance(value, (bool, int, float, dt.date))
+        return f"expected text, got {got}" + ("; quote it" if plain and scalar else "")
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"expected a mapping, got {got}"
+    if kind == "list_type":
+        return f"expected a list, got {got}"
+    if kind == "int_type":
+        return f"expected a whole number, got {got}"
+    if kind == "float_type":
+        return f"expected a number, got {got}"
+    if kind == "bool_type":
+        return f"expected true or false, got {got}"
+    if kind == "literal_error":
+        options = _expected_values(str(ctx.get("expected", "")))
+        if error["loc"] == ("format",):
+            return f"unsupported format {_show(value)}; expected {' or '.join(map(repr, options))}"
+        what = "key" if on_key else "value"
+        hint = _suggest(value, options) if isinstance(value, str) else ""
+        return f"invalid {what} {_show(value)}{hint}; expected one of: {', '.join(options)}"
+    bounds = {"greater_than_equal": ("ge", "at least"), "less_than_equal": ("le", "at most"),
+              "greater_than": ("gt", "greater than"), "less_than": ("lt", "less than")}
+    if kind in bounds:
+        key, words = bounds[kind]
+        return f"must be {words} {_number(ctx.get(key))}, got {_number(value)}"
+    if kind in ("too_short", "too_long"):
+        words = "at least" if kind == "too_short" else "at most"
+        limit = ctx.get("min_length" if kind == "too_short" else "max_length")
+        noun = "item" if limit == 1 else "items"
+        return f"needs {words} {limit} {noun}, got {ctx.get('actual_length')}"
+    if kind == "yaml_bool_id" and plain:
+        return (f"expected an id, got the boolean {str(value).lower()}: YAML 1.1 reads an "
+                f"unquoted {node.value} as a boolean; quote it: \"{node.value}\"")
+    if kind == "id_type" and "got" not in error["msg"]:
+        scalar = isinstance(value, (bool, int, float, dt.date))
+        return f"expected an id (text), got {got}" + ("; quote it" if plain and scalar else "")
+    if kind == "number_type" and isinstance(value, bool):
+        return f"expected a number, got {got}"  # names the word the file has (on, no...)
+    if kind == "number_is_string" and quoted:
+        return f"expected a number, got the text {_show(value)}; remove the quotes"
+    message: str = error["msg"]
+    return message
