@@ -15,7 +15,7 @@ from tradegame.scenario.loader import (
     load_scenario_text,
     parse_scenario,
 )
-from tradegame.scenario.models import Scenario, _round_count
+from tradegame.scenario.models import Scenario, round_count
 from tradegame.scenario.schema import schema_text
 
 
@@ -68,7 +68,7 @@ def scenarios(args: argparse.Namespace) -> int:
 
 
 def _summary(scenario: Scenario) -> str:
-    players, sectors, rounds = len(scenario.players), len(scenario.sectors), _round_count(scenario)
+    players, sectors, rounds = len(scenario.players), len(scenario.sectors), round_count(scenario)
     return (f"{players} player{'s' * (players != 1)}, {sectors} sector{'s' * (sectors != 1)}, "
             f"{rounds} round{'s' * (rounds != 1)}")
 

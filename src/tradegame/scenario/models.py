@@ -128,7 +128,7 @@ NonNegative = Annotated[float, BeforeValidator(_strict_number), Field(ge=0)]
 Positive = Annotated[float, BeforeValidator(_strict_number), Field(gt=0)]
 Percent = Annotated[float, BeforeValidator(_strict_number), Field(ge=0, le=100)]
 Share = Annotated[float, BeforeValidator(_strict_number), Field(ge=0, le=1)]
-Rate = Annotated[float, BeforeValidator(_rate), Field(ge=0)]
+Rate = Annotated[float, BeforeValidator(_rate, json_schema_input_type=float | str), Field(ge=0)]
 Count = Annotated[int, BeforeValidator(_strict_number), Field(strict=True, ge=0)]
 PositiveCount = Annotated[int, BeforeValidator(_strict_number), Field(strict=True, ge=1)]
 Date = Annotated[dt.date, BeforeValidator(_date)]
@@ -887,8 +887,9 @@ def check_references(s: Scenario) -> list[tuple[Loc, str]]:
             if isinstance(item, SuspendCountermeasuresItem):
                 own = [c.id for c in p.countermeasures]
                 if item.package not in own:
-                    out.append(((*kloc, "package"), _unknown(
-                        f"countermeasure package of {p.id}", item.package, own)))
+                    out.append(((*kloc, "package"),
+                                f"unknown countermeasure package {item.package!r} of {p.id}"
+                                f"{_suggest(item.package, own)}"))
             if isinstance(item, DeadlineExtensionItem) and s.roles.deadline_holder != p.id:
                 out.append(((*kloc, "kind"), "only the deadline holder can offer an extension"))
         weights = [o.weight for o in p.objectives]
@@ -912,7 +913,7 @@ def check_references(s: Scenario) -> list[tuple[Loc, str]]:
     if s.talks.capacity is not None and s.roles.talk_capacity_holder is None:
         out.append((("talks", "capacity"), "a talk capacity needs roles.talk_capacity_holder"))
 
-    last_round = _round_count(s)
+    last_round = round_count(s)
     for n, st in enumerate(s.talks.scheduled):
         tloc: Loc = ("talks", "scheduled", n)
         pair((*tloc, "between"), st.between)
@@ -921,9 +922,6 @@ def check_references(s: Scenario) -> list[tuple[Loc, str]]:
         if st.round > last_round:
             out.append(((*tloc, "round"), f"round {st.round} is after the last round "
                                           f"({last_round})"))
-    for level in s.talks.levels:
-        if level not in ("working", "ministerial", "leader"):  # pragma: no cover - Literal
-            out.append((("talks", "levels", level), f"unknown talk level {level!r}"))
 
     def effects(loc: Loc, effs: list[Any]) -> None:
         for k, e in enumerate(effs):
@@ -979,7 +977,7 @@ def check_references(s: Scenario) -> list[tuple[Loc, str]]:
     return out
 
 
-def _round_count(s: Scenario) -> int:
+def round_count(s: Scenario) -> int:
     """Rounds in the game without any extension."""
     cal = s.calendar
     start = (cal.start - cal.window_start).days
