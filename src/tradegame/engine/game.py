@@ -633,8 +633,9 @@ class Game:
 
     def _extension_fits(self, days: int) -> bool:
         c = self.rules.calendar
-        return (days > 0 and days % c.extension_step_days == 0
-                and self.extension_days + days <= c.max_extension_days
+        left = c.max_extension_days - self.extension_days
+        # Steps of extension_step_days; the last step may be shorter, to reach the maximum.
+        return (0 < days <= left and (days % c.extension_step_days == 0 or days == left)
                 and not self.snapped)
 
     def _verify_order(self, a: Action) -> None:
@@ -706,9 +707,11 @@ class Game:
             if not self._extension_fits(a.days):
                 c = rules.calendar
                 left = c.max_extension_days - self.extension_days
+                if self.snapped:
+                    raise IllegalActionError("the deadline has passed: it cannot be extended")
                 raise IllegalActionError(
-                    f"extensions come in steps of {c.extension_step_days} days, up to "
-                    f"max_extension_days ({left} left), before the deadline passes")
+                    f"extensions come in steps of {c.extension_step_days} days (or all the "
+                    f"{left} days left of max_extension_days)")
         elif isinstance(a, Renege):
             deal = self.deal(a.deal)
             if deal is None or deal.status != "in_force" or p not in deal.parties:

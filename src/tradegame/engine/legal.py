@@ -176,8 +176,11 @@ class LegalActions:
                            if other != p for level in TALK_LEVELS])
         if rules.deadline_holder == p:
             c = rules.calendar
-            candidates.append([ExtendDeadline(p, d) for d in range(
-                c.extension_step_days, c.max_extension_days + 1, c.extension_step_days)])
+            days = set(range(c.extension_step_days, c.max_extension_days + 1,
+                             c.extension_step_days))
+            # The remaining days, whatever they are, are reachable too (see _extension_fits).
+            days.update(range(1, c.max_extension_days + 1))
+            candidates.append([ExtendDeadline(p, d) for d in sorted(days)])
         candidates = [group for group in candidates if group]
         rules._index[key] = candidates
         return candidates
