@@ -7,11 +7,18 @@ from tradegame.engine.rules import Rules
 
 
 def load_rules_or_exit(source: str) -> Rules:
-    from tradegame.scenario import load_rules
-    from tradegame.scenario.loader import ScenarioError
+    return load_scenario_or_exit(source)[0]
+
+
+def load_scenario_or_exit(source: str) -> tuple[Rules, str, str]:
+    """(rules, scenario text, name shown to the user); a broken scenario exits with its
+    located problems."""
+    from tradegame.scenario import rules_from_text
+    from tradegame.scenario.loader import ScenarioError, load_scenario_text
 
     try:
-        return load_rules(source)
+        text, shown = load_scenario_text(source)
+        return rules_from_text(text, shown), text, shown
     except ScenarioError as exc:
         raise UserError(f"the scenario has problems:\n{exc}") from None
 

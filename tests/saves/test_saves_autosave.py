@@ -1,0 +1,97 @@
+"""Autosaves: naming, keeping the last few, the save folder, failures that lose nothing."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tradegame.saves import Autosaver, SaveError, default_save_dir, game_id_of, load_game
+from tradegame.saves import autosave as autosave_module
+
+from .support import ROOT, SEATS, scripted_game, small_text
+
+GAMES = [scripted_game(upto=n, finish=False) for n in (0, 6, 11, 17)] + [scripted_game()]
+
+
+def saver(folder: Path, **kw: Any) -> Autosaver:
+    return Autosaver(folder, "g1", keep=3, created="2025-04-16T09:30:00Z",
+                     scenario_text=small_text(), scenario_name="small", **kw)
+
+
+def test_one_file_per_call_the_newest_kept(tmp_path: Path) -> None:
+    s = saver(tmp_path)
+    written = [s.autosave(g, SEATS) for g in GAMES]
+    assert [p.name for p in written] == ["g1-0001-round01.json", "g1-0002-round02.json",
+                                         "g1-0003-round03.json", "g1-0004-round04.json",
+                                         "g1-0005-round04.json"]
+    assert s.files() == written[-3:] and s.latest() == written[-1]
+    assert sorted(os.listdir(tmp_path)) == [p.name for p in written[-3:]]
+    for path, game in zip(written[-3:], GAMES[-3:], strict=True):
+        loaded = load_game(path)
+        assert loaded.game.state_hash() == game.state_hash()
+        assert loaded.meta.created == "2025-04-16T09:30:00Z"
+
+
+def test_other_games_in_the_folder_are_left_alone(tmp_path: Path) -> None:
+    other = Autosaver(tmp_path, "g1-0001", keep=1, scenario_text=small_text())
+    other.autosave(GAMES[0], SEATS)
+    (tmp_path / "g1.json").write_text("a manual save")
+    s = saver(tmp_path)
+    for g in GAMES:
+        s.autosave(g, SEATS)
+    assert len(s.files()) == 3 and other.files() == [tmp_path / "g1-0001-0001-round01.json"]
+    assert (tmp_path / "g1.json").read_text() == "a manual save"
+
+
+def test_a_failed_autosave_keeps_the_earlier_ones(tmp_path: Path) -> None:
+    def failing(path: Path, doc: Mapping[str, Any]) -> None:
+        raise SaveError(str(path), "cannot write the save: no space left on the device")
+
+    s = saver(tmp_path)
+    for g in GAMES[:3]:
+        s.autosave(g, SEATS)
+    before = s.files()
+    s.writer = failing
+    with pytest.raises(SaveError):
+        s.autosave(GAMES[3], SEATS)
+    assert s.files() == before
+
+
+def test_the_folder_is_created_and_a_file_in_its_way_is_a_clear_error(tmp_path: Path) -> None:
+    s = saver(tmp_path / "new" / "folder")
+    assert s.autosave(GAMES[0], SEATS).exists()
+    blocked = tmp_path / "blocked"
+    blocked.write_text("")
+    with pytest.raises(SaveError) as info:
+        saver(blocked / "saves").autosave(GAMES[0], SEATS)
+    assert str(info.value).startswith(f"{blocked / 'saves'}: cannot create the save folder")
+
+
+def test_game_ids(tmp_path: Path) -> None:
+    for bad in ("", ".hidden", "a/b", "x" * 101, "sp ace"):
+        with pytest.raises(ValueError):
+            Autosaver(tmp_path, bad)
+    assert game_id_of("saves/g1-0012-round03.json") == "g1"
+    assert game_id_of("my game.json") == "my_game"
+    assert game_id_of(".json") == "game"
+    stamp = autosave_module.new_game_id("april-2025", 3)
+    assert stamp.startswith("april-2025-s3-") and stamp.endswith("Z")
+
+
+def test_default_save_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("TRADEGAME_SAVE_DIR", str(tmp_path / "env"))
+    assert default_save_dir() == tmp_path / "env"
+    monkeypatch.delenv("TRADEGAME_SAVE_DIR")
+    # this test runs from a source checkout with a top-level saves/ folder
+    assert default_save_dir() == ROOT / "saves"
+    # installed: the per-user data folder
+    import platformdirs
+
+    monkeypatch.setattr(autosave_module, "checkout_save_dir", lambda: None)
+    monkeypatch.setattr(platformdirs, "user_data_dir",
+                        lambda app: str(tmp_path / "data" / app))
+    assert default_save_dir() == tmp_path / "data" / "tradegame" / "saves"
