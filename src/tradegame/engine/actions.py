@@ -2,12 +2,12 @@
 
 The notation is one line of space-separated tokens, the actor first::
 
-    JP propose US jp-invest=550,us-cap-jp=0.15    US counter JP us-cap-jp=0.2
-    US accept        US reject        JP pass        JP done
-    US tariff us-jp-country 0.25      EU countermeasure eu-list-1 on
-    JP concede US jp-lng=5            JP request US ministerial
-    US extend 7      US renege d2     JP say fact_check US us-claim-hns
-    ! inject pharma-232
+    B propose A b-invest=550,a-cap-b=0.15      A counter B a-cap-b=0.2
+    A accept         A reject         B pass         B done
+    A tariff a-on-b 0.25               C countermeasure c-list-1 on
+    B concede A b-purchase=5           B request A ministerial
+    A extend 7       A renege d2       B say fact_check A a-claim
+    ! inject shock
 
 ``parse(str(a)) == a`` for every action; :func:`parse` raises :class:`InvalidActionError`
 for text that is not an action (legality is the game's business, not the parser's).
@@ -328,4 +328,13 @@ def from_json(data: dict[str, Any]) -> Action:
         if not ok:
             raise InvalidActionError(
                 f"not an action: {data!r} ({name} should be {kind}, got {value!r})")
-    return cls(**fields)
+    action = cls(**fields)
+    # Only what the notation can say is an action: ids without spaces, '=' or ','.
+    try:
+        same = parse(str(action)) == action
+    except InvalidActionError:
+        same = False
+    if not same:
+        raise InvalidActionError(f"not an action: {data!r} (ids must be non-empty, without "
+                                 f"spaces, '=' or ','; only the instructor ('!') injects)")
+    return action

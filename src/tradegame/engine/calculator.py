@@ -2,7 +2,7 @@
 
 Starts from the tariffs in force when the scenario begins (pauses as at the start), replaces
 the effective (all-in) rate of every cell an override names, and evaluates the economy model.
-A teacher's calculator: ``tradegame whatif april-2025 --tariff US:JP:all=24%``.
+A teacher's calculator: ``tradegame whatif SCENARIO --tariff A:B:all=24%``.
 """
 
 from __future__ import annotations

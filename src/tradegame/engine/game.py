@@ -64,6 +64,7 @@ class Deal:
     status: str = "agreed"  # agreed | in_force | failed | reneged | superseded
     unilateral: bool = False
     ended_by: str | None = None
+    ended_round: int = 0
 
     def other(self, player: str) -> str:
         return self.parties[1] if self.parties[0] == player else self.parties[0]
@@ -677,8 +678,13 @@ class Game:
             if len(a.terms) != 1:
                 raise IllegalActionError("a unilateral concession is one catalogue item")
             self.check_terms(p, a.partner, a.terms)
-            if rules.item(a.terms[0].item).owner != p:
+            item = rules.item(a.terms[0].item)
+            if item.owner != p:
                 raise IllegalActionError(f"{p} can only concede its own items")
+            if item.kind in ("process", "deadline_extension"):
+                raise IllegalActionError(
+                    f"a {item.kind.replace('_', ' ')} is agreed in talks, not conceded "
+                    f"(the deadline holder extends with an order)")
             if any(isinstance(o, Concede) and o.terms[0].item == a.terms[0].item
                    for o in pending):
                 raise IllegalActionError(f"{p} already concedes {a.terms[0].item} this round")
@@ -786,8 +792,13 @@ class Game:
         self._invalidate()
         if moves:
             after = self.rates()
+            movers = {p for p, orders in self.orders.items()
+                      if any(isinstance(o, (SetTariff, Countermeasure, Renege)) for o in orders)}
             for cell in eco.compile_rules(rules).cells:
-                if after[cell.index] > before[cell.index] + RATE_EPS:
+                # A rise counts against the importer only if it moved this round: a cap
+                # voided by the partner's renege is not the importer raising its tariff.
+                if after[cell.index] > before[cell.index] + RATE_EPS \
+                        and cell.importer in movers:
                     raised_against.add((cell.importer, cell.exporter))
             self._check_caps_kept()
         for raiser, victim in sorted(raised_against):
@@ -883,10 +894,15 @@ class Game:
 
     def _void(self, deal: Deal, reneger: str, how: str) -> None:
         pol = self.rules.politics
-        if deal.status != "in_force":
+        # Both parties can renege in the same resolution; each pays for its own renege.
+        same_time = deal.status == "reneged" and deal.ended_round == self.round \
+            and deal.ended_by != reneger
+        if deal.status != "in_force" and not same_time:
             return
-        deal.status = "reneged"
-        deal.ended_by = reneger
+        if not same_time:
+            deal.status = "reneged"
+            deal.ended_by = reneger
+            deal.ended_round = self.round
         self.credibility[reneger] = clamp(self.credibility[reneger] - pol.renege_credibility)
         other = deal.other(reneger)
         key = pair_key(reneger, other)
@@ -961,15 +977,22 @@ class Game:
                 self.credibility[failed_by] = clamp(self.credibility[failed_by]
                                                     - pol.ratification_failure_credibility)
                 continue
-            for old in self.deals_in_force():
-                if not old.unilateral and set(old.parties) == set(deal.parties):
-                    old.status = "superseded"
-                    old.ended_by = None
+            # A substantive deal replaces the pair's previous one; a process-only agreement
+            # (no economic effect) leaves it in force.
+            if self._substantive(deal):
+                for old in self.deals_in_force():
+                    if not old.unilateral and set(old.parties) == set(deal.parties) \
+                            and self._substantive(old):
+                        old.status = "superseded"
+                        old.ended_by = None
             deal.status = "in_force"
             self._take_effect(deal)
             self._deal_politics(deal)
             self._log("deal", f"{deal.id} between {deal.parties[0]} and {deal.parties[1]} "
                               f"enters force: {terms_text(rules, deal.terms)}.")
+
+    def _substantive(self, deal: Deal) -> bool:
+        return any(self.rules.item(t.item).kind != "process" for t in deal.terms)
 
     def political_cost(self, deal: Deal, party: str) -> float:
         """Cost of what ``party`` gives minus the gain of what it gets (political points)."""
@@ -1019,7 +1042,7 @@ class Game:
         # Public demands: settling for less than you demanded costs approval.
         for pl in self.pledges:
             if pl.kind == "public_demand" and not pl.settled and pl.speaker in deal.parties \
-                    and pl.partner in deal.parties:
+                    and pl.partner in deal.parties and substantive:
                 want = Term.parse(pl.subject)
                 got = next((t.value for t in deal.terms if t.item == want.item), None)
                 pl.settled = True

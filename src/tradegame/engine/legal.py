@@ -244,12 +244,10 @@ class LegalActions:
                 if rules.layer(t.layer).exporter in (other, "all"):
                     out.append(Statement(p, "threat", other, t.layer))
             for item in rules.items:
-                if item.owner == other and item.can_go_to(p) and item.kind not in (
-                        "process", "deadline_extension"):
-                    top = max(item.levels, key=lambda lv: lv.value).value \
-                        if item.kind not in ("tariff_cap", "tariff_cut") \
-                        else min(item.levels, key=lambda lv: lv.value).value
-                    out.append(Statement(p, "public_demand", other, str(Term(item.id, top))))
+                if item.owner == other and item.can_go_to(p):
+                    for lv in item.levels:
+                        out.append(Statement(p, "public_demand", other,
+                                             str(Term(item.id, lv.value))))
         return out
 
     # -- the view protocol

@@ -168,7 +168,10 @@ def _prepare(game: Game, player: str) -> Game:
     for other in sim.orders:
         if other != player:
             sim.orders[other] = []
-    sim.rng = random.Random(f"what-if:{game.seed}:{len(game.actions)}")
+    # Deals others agreed this round are not public until resolution: leave them out.
+    sim.deals = [d for d in sim.deals if d.status != "agreed" or player in d.parties]
+    # Chance from a stream that depends on public facts only (not on how long others talked).
+    sim.rng = random.Random(f"what-if:{game.seed}:{game.round}:{game.phase}")
     sim.what_if_mode = True
     sim._what_if_player = player
     sim._invalidate()
@@ -192,9 +195,15 @@ def _play_hypothetical(sim: Game, player: str, actions: Sequence[Action]) -> lis
     """Apply ``actions`` as if the partner agreed to any offer; returns notes."""
     notes: list[str] = []
     for action in actions:
+        if action.player != player:
+            raise IllegalActionError(f"what_if for {player} cannot play {action.player}'s moves")
         session = sim.session
+        in_talks = session is not None and player in session.pair
+        if isinstance(action, (Propose, Counter, Accept, Reject, Pass)) and not (
+                in_talks and session is not None and session.turn == player):
+            raise IllegalActionError(f"{player} is not the one to move in talks now")
         if isinstance(action, (Propose, Counter)) and session is not None:
-            sim.check_terms(player, action.partner, action.terms)
+            sim.verify(action)
             deal_partner = action.partner
             from tradegame.engine.game import Deal
 
@@ -215,7 +224,9 @@ def _play_hypothetical(sim: Game, player: str, actions: Sequence[Action]) -> lis
         elif isinstance(action, (Reject, Pass)) and session is not None:
             sim.apply(action)
         else:
-            # An order: queue it for this round's resolution even outside the orders phase.
+            # An order: checked as an order of this round, and queued for its resolution
+            # even when talks are still running.
+            sim._verify_order(action)
             if sim.session is not None or sim.to_move() != player:
                 sim.orders[player].append(action)
             else:

@@ -238,6 +238,10 @@ def render(data: dict[str, Any]) -> str:
             for o in you["objectives"]))
         if you["pending_orders"]:
             add("Pending orders: " + "; ".join(you["pending_orders"]))
+        if you["confidential_briefing"]:
+            add("")
+            add("### Confidential briefing")
+            add(you["confidential_briefing"].strip())
         if "score" in you:
             add(f"Final score: {you['score']:.1f}")
     if "scores" in data:
