@@ -74,6 +74,7 @@ class Deal:
             "id": self.id, "parties": list(self.parties), "round": self.round,
             "terms": [[t.item, t.value] for t in self.terms], "level": self.level,
             "status": self.status, "unilateral": self.unilateral, "ended_by": self.ended_by,
+            "ended_round": self.ended_round,
         }
 
 
@@ -198,7 +199,7 @@ class Game:
         self.log: list[LogEntry] = []
         self.actions: list[Action] = []
         self.history: list[dict[str, Any]] = []
-        self._round_states: list[Game | str] = []  # end-of-round copies, hashed on demand
+        self._round_states: list[dict[str, Any] | str] = []  # end-of-round state, hashed lazily
         self.rng_draws = 0
         self.ledger = Ledger(player={p: dict.fromkeys(LEDGER_KEYS, 0.0) for p in ids},
                              flow_rate=[0.0] * len(rules.flows),
@@ -206,6 +207,8 @@ class Game:
         self.final_extra_days = 0
         self.what_if_mode = False
         self.projection_cache: dict[tuple[int, str], float] = {}
+        self._verified: tuple[Action, int] | None = None
+        self._rates: list[float] | None = None
         self._snap: eco.Snapshot | None = None
         self._terms: eco.TermIndex | None = None
         self._begin_round()
@@ -274,6 +277,8 @@ class Game:
             self.verify(action)
         except IllegalActionError:
             return False
+        # apply() of this very action in this very state need not verify it again.
+        self._verified = (action, len(self.actions))
         return True
 
     def verify(self, action: Action) -> None:
@@ -302,7 +307,10 @@ class Game:
 
     def apply(self, action: Action) -> None:
         """Verify and apply ``action``; automatic phases that follow run at once."""
-        self.verify(action)
+        verified = self._verified
+        if verified is None or verified[0] is not action or verified[1] != len(self.actions):
+            self.verify(action)
+        self._verified = None
         self._apply_verified(action)
 
     def _apply_verified(self, action: Action) -> None:
@@ -817,7 +825,7 @@ class Game:
         self._market_stress(snap)
         if not self.what_if_mode:  # projections need neither charts nor hashes
             self._record_history(snap)
-            self._round_states.append(self.copy())
+            self._round_states.append(self.state_json())
         if self.day > self.final_day or self._settled():
             self.phase = OVER
             self.orders = {p: [] for p in rules.player_ids}
@@ -1220,6 +1228,7 @@ class Game:
     def _invalidate(self) -> None:
         self._snap = None
         self._terms = None
+        self._rates: list[float] | None = None
 
     def terms(self) -> eco.TermIndex:
         if self._terms is None:
@@ -1227,11 +1236,15 @@ class Game:
         return self._terms
 
     def rates(self) -> list[float]:
-        compiled = eco.compile_rules(self.rules)
-        terms = self.terms()
-        return [eco.effective_rate(c, self.layer_rate, self.layer_status, self.layer_info,
-                                   self.active_packages, compiled, terms)
-                for c in compiled.cells]
+        """The effective (all-in) tariff of every flow cell now (a fresh list)."""
+        if self._rates is None:
+            compiled = eco.compile_rules(self.rules)
+            terms = self.terms()
+            self._rates = [eco.effective_rate(c, self.layer_rate, self.layer_status,
+                                              self.layer_info, self.active_packages, compiled,
+                                              terms)
+                           for c in compiled.cells]
+        return list(self._rates)
 
     def snapshot(self) -> eco.Snapshot:
         """The economy at the current tariffs and terms (annual rates)."""
@@ -1301,7 +1314,7 @@ class Game:
         states = self._round_states
         for n, state in enumerate(states):
             if not isinstance(state, str):
-                states[n] = state.state_hash()
+                states[n] = _hash_json(state)
         return list(states)  # type: ignore[arg-type]
 
     def state_json(self) -> dict[str, Any]:
@@ -1318,8 +1331,8 @@ class Game:
                        for k in sorted(self.layer_rate)},
             "packages": sorted(self.active_packages),
             "items": sorted(self.available_items),
-            "approval": self.approval,
-            "credibility": self.credibility,
+            "approval": dict(self.approval),
+            "credibility": dict(self.credibility),
             "relations": {f"{a}-{b}": v for (a, b), v in sorted(self.relations.items())},
             "market_stress": self.stress,
             "deals": [d.to_json() for d in self.deals],
@@ -1332,22 +1345,31 @@ class Game:
                          p.settled] for p in self.pledges],
             "precedent": self.precedent,
             "fired": dict(sorted(self.fired.items())),
-            "ledger": {"days": self.ledger.days, "player": self.ledger.player,
-                       "flow_rate": self.ledger.flow_rate, "flow_value": self.ledger.flow_value},
+            "ledger": {"days": self.ledger.days,
+                       "player": {p: dict(v) for p, v in self.ledger.player.items()},
+                       "flow_rate": list(self.ledger.flow_rate),
+                       "flow_value": list(self.ledger.flow_value)},
+            "extension_days": self.extension_days,
+            "event_talks": [[list(pair), level, req] for pair, level, req in self.event_talks],
+            "stakes": {f"{a}-{b}": v for (a, b), v in sorted(self.stakes.items())},
+            "fact_checked": sorted(f"{a}:{b}" for a, b in self.fact_checked),
             "actions": len(self.actions),
             "rng_draws": self.rng_draws,  # with the seed, fixes the RNG state
         }
 
     def state_hash(self) -> str:
         """sha256 of the canonical state JSON (stable across processes and platforms)."""
-        text = json.dumps(self.state_json(), sort_keys=True, separators=(",", ":"),
-                          allow_nan=False)
-        return hashlib.sha256(text.encode()).hexdigest()
+        return _hash_json(self.state_json())
 
     _what_if_player: str | None = None
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _hash_json(data: dict[str, Any]) -> str:
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def clamp(x: float, lo: float = 0.0, hi: float = 100.0) -> float:
