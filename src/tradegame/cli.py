@@ -69,6 +69,8 @@ def _add_match(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--save", metavar="FILE", help="write the game to a save file")
+    p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
+                   help="per-move limit for out-of-process bots (cmd:...; default 5)")
     p.set_defaults(run=_run_match)
 
     p = sub.add_parser("whatif", help="project the economic effect of tariffs")
@@ -92,6 +94,119 @@ def _run_whatif(args: argparse.Namespace) -> int:
     return whatif.run(args)
 
 
+def _add_saves(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("resume", help="continue a saved game headless, with agents")
+    p.add_argument("save", metavar="SAVE", help="a save file")
+    p.add_argument("--seat", action="append", default=[], metavar="PLAYER=AGENT",
+                   help="agent for a seat (default: the seat's recorded agent; a human seat "
+                        "becomes passive)")
+    p.add_argument("--save", dest="save_to", metavar="FILE",
+                   help="write the continued game to a save file")
+    p.add_argument("--no-autosave", action="store_true",
+                   help="do not autosave each round into the save folder")
+    p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
+                   help="per-move limit for out-of-process bots (cmd:...; default 5)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(run=lambda a: _saves_command("resume", a))
+
+    p = sub.add_parser("replay", help="print a saved game round by round (verified by replay)")
+    p.add_argument("save", metavar="SAVE", help="a save file")
+    p.add_argument("--round", type=int, default=None, metavar="N", help="only round N")
+    p.add_argument("--json", action="store_true", help="JSON lines, one object per round")
+    p.set_defaults(run=lambda a: _saves_command("replay", a))
+
+    p = sub.add_parser("rollback", help="make a save that continues from the start of a round")
+    p.add_argument("save", metavar="SAVE", help="a save file")
+    p.add_argument("--round", type=int, required=True, metavar="N")
+    p.add_argument("--out", required=True, metavar="NEW", help="the new save file")
+    p.add_argument("--force", action="store_true", help="replace NEW if it exists")
+    p.set_defaults(run=lambda a: _saves_command("rollback", a))
+
+
+def _saves_command(name: str, args: argparse.Namespace) -> int:
+    from tradegame.commands import saves_commands
+
+    result: int = getattr(saves_commands, name)(args)
+    return result
+
+
+def _add_tournament(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("tournament", help="play every assignment of agents to roles, N games")
+    p.add_argument("scenario", help="bundled name or path")
+    p.add_argument("--agents", action="append", default=[], metavar="A,B,...",
+                   help="agents, comma-separated (names, module:Class, path.py:Class)")
+    p.add_argument("--agent", action="append", default=[], metavar="SPEC",
+                   help="one more agent (e.g. a cmd:... bot whose command has commas)")
+    p.add_argument("--games", type=int, default=None, metavar="N",
+                   help="total games (default: one of each assignment)")
+    p.add_argument("--seed", type=int, default=0, help="tournament seed (game seeds derive)")
+    p.add_argument("--workers", type=int, default=1, metavar="K", help="worker processes")
+    p.add_argument("--out", default="results.csv", metavar="FILE",
+                   help="CSV of one row per game (JSON lines go to FILE with .jsonl)")
+    p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
+                   help="per-move limit for out-of-process bots (default 5)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.set_defaults(run=_run_tournament)
+
+
+def _run_tournament(args: argparse.Namespace) -> int:
+    from tradegame.commands import tournament
+
+    return tournament.run(args)
+
+
+def _add_classroom(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("briefing", help="write a printable role briefing (Markdown or HTML)")
+    p.add_argument("scenario", help="bundled name or path")
+    p.add_argument("--role", required=True, metavar="PLAYER|all",
+                   help="the role to brief, or all (one file per role into --out DIR)")
+    p.add_argument("--out", metavar="FILE|DIR",
+                   help="write here (.md or .html; a folder for --role all); default stdout")
+    p.add_argument("--format", choices=("md", "html"), default=None,
+                   help="default: from the --out extension; html for a folder; md to stdout")
+    p.add_argument("--public-only", action="store_true",
+                   help="leave out the role's private data (confidential briefing, objectives, "
+                        "win-set, political costs)")
+    p.set_defaults(run=lambda a: _classroom_command("briefing", a))
+
+    p = sub.add_parser("report", help="write the debrief report of a save (or compare saves)")
+    p.add_argument("saves", nargs="+", metavar="SAVE", help="a save file (several with --compare)")
+    p.add_argument("--compare", action="store_true",
+                   help="compare several games of one scenario side by side (parallel worlds)")
+    p.add_argument("--out", metavar="FILE", help="write here (.html or .md); default stdout")
+    p.add_argument("--format", choices=("md", "html"), default=None,
+                   help="default: from the --out extension; md to stdout")
+    p.add_argument("--search-budget", type=int, default=300, metavar="N",
+                   help="candidate deals evaluated per pair in the search for a Pareto-better "
+                        "deal (default 300; 0 skips the search)")
+    p.set_defaults(run=lambda a: _classroom_command("report", a))
+
+    p = sub.add_parser("grades", help="export one CSV row per player per saved game")
+    p.add_argument("saves", nargs="+", metavar="SAVE")
+    p.add_argument("--out", metavar="FILE", help="the CSV file (default stdout)")
+    p.set_defaults(run=lambda a: _classroom_command("grades", a))
+
+    p = sub.add_parser("worlds", help="start N independent games of a scenario, one per team")
+    p.add_argument("scenario", help="bundled name or path")
+    p.add_argument("--teams", type=int, required=True, metavar="N")
+    p.add_argument("--seed", type=int, default=0, help="the seed the teams' seeds derive from")
+    p.add_argument("--seat", action="append", default=[], metavar="PLAYER=human|AGENT",
+                   help="a seat for every team (default human; all agents: played out now)")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="the folder for team-01.json, team-02.json, ...")
+    p.add_argument("--force", action="store_true", help="replace existing team files")
+    p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
+                   help="per-move limit for out-of-process bots (cmd:...; default 5)")
+    p.set_defaults(run=lambda a: _classroom_command("worlds", a))
+
+
+def _classroom_command(name: str, args: argparse.Namespace) -> int:
+    from tradegame.commands import classroom
+
+    result: int = getattr(classroom, name)(args)
+    return result
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tradegame",
@@ -102,6 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_play(sub)
     _add_scenario_commands(sub)
     _add_match(sub)
+    _add_tournament(sub)
+    _add_saves(sub)
+    _add_classroom(sub)
     return parser
 
 

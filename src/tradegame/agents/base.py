@@ -1,8 +1,12 @@
 """The agent protocol and the match loop.
 
 An agent gets a :class:`Turn` — its own player id, its view (built on first use), its legal
-actions and a ``what_if`` projection — and returns one legal action. It never sees the game
-itself, so it cannot read another player's private data.
+actions, its own talks and a ``what_if`` projection — and returns one legal action. It never
+sees the game itself, so it cannot read another player's private data.
+
+Agents are named on the command line by a registered name (``random``, ``hawk`` …), a Python
+class (``module:Class`` or ``path.py:Class``) or an out-of-process command (``cmd:python
+bot.py``, see :mod:`tradegame.agents.external`).
 """
 
 from __future__ import annotations
@@ -11,16 +15,43 @@ import importlib
 import importlib.util
 import random
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from tradegame.engine import Action, Game, Rules
+from tradegame.engine import Action, Game, Rules, Term
 from tradegame.engine.errors import IllegalActionError
 from tradegame.engine.legal import LegalActions
+from tradegame.engine.rules import Limits
 from tradegame.engine.scoring import Projection
 from tradegame.engine.view import View
+
+EXTERNAL_PREFIX = "cmd:"
+
+
+@dataclass(frozen=True, slots=True)
+class Talks:
+    """The talks session the player is in now (its own, so nothing here is secret to it)."""
+
+    partner: str
+    requester: str
+    level: str
+    exchanges: int
+    max_exchanges: int
+    offer: tuple[Term, ...] | None
+    offer_by: str | None
+
+    @property
+    def can_counter(self) -> bool:
+        """Whether a counter-offer would still be heard (one beyond ``max_exchanges`` lapses)."""
+        return self.exchanges < self.max_exchanges
+
+    @property
+    def verb(self) -> str:
+        """``propose`` when no offer is on the table, else ``counter``."""
+        return "propose" if self.offer is None else "counter"
 
 
 class Turn:
@@ -30,26 +61,63 @@ class Turn:
         self._game = game
         self.player = player
         self.legal: LegalActions = game.legal_actions(player)
+        self.what_if_calls = 0
 
     @cached_property
     def view(self) -> View:
-        return self._game.view(self.player)
+        """The player's own view (``.to_json()`` for data, ``str()`` for a report)."""
+        view: View = self._game.view(self.player)
+        return view
 
     @property
     def round(self) -> int:
         return self._game.round
 
     @property
+    def rounds_total(self) -> int:
+        """Rounds in the game as the calendar stands (an extension adds rounds)."""
+        return self._game.rounds_total()
+
+    @property
+    def progress(self) -> float:
+        """How far the game has run: 0.0 in the first round, 1.0 in the last."""
+        total = self.rounds_total
+        return 1.0 if total <= 1 else min(1.0, (self.round - 1) / (total - 1))
+
+    @property
     def phase(self) -> str:
         return self._game.phase
 
-    def what_if(self, actions: list[Action] | tuple[Action, ...] = ()) -> Projection:
-        return self._game.what_if(self.player, actions)
+    @property
+    def limits(self) -> Limits:
+        """The scenario's public limits: ``max_terms``, ``max_orders``, ``tariff_step`` …"""
+        return self._game.rules.limits
+
+    @cached_property
+    def talks(self) -> Talks | None:
+        """The player's talks session when it is a talks move, else None."""
+        s = self._game.session
+        if s is None or self.player not in s.pair:
+            return None
+        partner = s.responder if self.player == s.requester else s.requester
+        return Talks(partner=partner, requester=s.requester, level=s.level,
+                     exchanges=s.exchanges, max_exchanges=s.max_exchanges, offer=s.offer,
+                     offer_by=s.offer_by)
+
+    def what_if(self, actions: Sequence[Action] = ()) -> Projection:
+        """Project the player's own score after ``actions`` (the game is not changed).
+
+        Each call copies the game and plays it out twice, so agents should evaluate a
+        bounded shortlist; :attr:`what_if_calls` counts the calls made this turn.
+        """
+        self.what_if_calls += 1
+        projection: Projection = self._game.what_if(self.player, list(actions))
+        return projection
 
 
 @runtime_checkable
 class Agent(Protocol):
-    """Chooses one action per turn. ``start`` and ``end`` are optional hooks."""
+    """Chooses one action per turn. ``start``, ``end`` and ``close`` are optional hooks."""
 
     name: str
     description: str
@@ -66,31 +134,37 @@ def register(name: str) -> Callable[[type], type]:
 
     def wrap(cls: type) -> type:
         _REGISTRY[name] = cls
-        cls.name = name
+        cls.name = name  # type: ignore[attr-defined]
         return cls
 
     return wrap
 
 
 def registry() -> dict[str, AgentFactory]:
+    """Every registered agent by name (the built-ins are registered on first use)."""
     from tradegame.agents import builtin  # noqa: F401  (registers the built-ins)
 
     return dict(_REGISTRY)
 
 
 class AgentSpecError(ValueError):
-    """An agent name or ``module:Class`` / ``path.py:Class`` spec that cannot be loaded."""
+    """An agent name, ``module:Class`` / ``path.py:Class`` or ``cmd:`` spec that cannot be used."""
 
 
-def make_agent(spec: str, rng: random.Random) -> Agent:
-    """Build an agent from a registered name, ``module:Class`` or ``path.py:Class``."""
+def make_agent(spec: str, rng: random.Random, *, time_limit: float | None = None) -> Agent:
+    """Build an agent from a registered name, ``module:Class``, ``path.py:Class`` or
+    ``cmd:COMMAND`` (an out-of-process bot; ``time_limit`` is its limit per move)."""
+    if spec.startswith(EXTERNAL_PREFIX):
+        from tradegame.agents.external import ExternalAgent
+
+        return ExternalAgent.from_spec(spec, rng, time_limit=time_limit)
     known = registry()
     if spec in known:
         return known[spec](rng)
     if ":" not in spec:
         names = ", ".join(sorted(known))
         raise AgentSpecError(f"unknown agent {spec!r}; built-in agents: {names}; or give "
-                             f"module:Class or path.py:Class")
+                             f"module:Class, path.py:Class or cmd:COMMAND")
     where, _, cls_name = spec.rpartition(":")
     try:
         if where.endswith(".py"):
@@ -134,44 +208,76 @@ def passive_move(game: Game, player: str) -> Action:
     return Pass(player) if session.offer is None else Reject(player)
 
 
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, IllegalActionError):
+        return f"illegal move: {exc}"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def play_match(rules: Rules, seed: int, seats: Mapping[str, str | Agent],
                on_action: Callable[[Game, Action], None] | None = None,
-               incidents: list[str] | None = None) -> Game:
+               incidents: list[str] | None = None, *,
+               time_limit: float | None = None) -> Game:
     """Play a whole game with one agent per seat (a name/spec or an agent instance).
 
-    An agent that raises or returns an illegal action loses that move: it becomes a pass
-    (or reject, or done), and a line is added to ``incidents``.
+    An agent that raises, returns something that is not a legal action of its own, or (out of
+    process) crashes, hangs past ``time_limit`` seconds or prints garbage loses that move: it
+    becomes a pass (or reject, or done), a line is added to ``incidents``, and the game goes on.
+    A failing ``start`` or ``end`` hook is recorded the same way.
     """
     game = Game.new(rules, seed)
     agents: dict[str, Agent] = {}
-    for player in rules.player_ids:
-        spec = seats.get(player, "passive")
-        agents[player] = make_agent(spec, agent_rng(seed, player, spec)) \
-            if isinstance(spec, str) else spec
-    for player, agent in agents.items():
-        start = getattr(agent, "start", None)
-        if callable(start):
-            start(player, game.view(player))
-    while not game.is_over():
-        player = game.to_move()
-        assert player is not None
-        try:
-            action = agents[player].act(Turn(game, player))
-            game.verify(action)
-        except Exception as exc:  # a failing agent must not stop the game
-            reason = str(exc) if isinstance(exc, IllegalActionError) else \
-                f"{type(exc).__name__}: {exc}"
-            if incidents is not None:
-                incidents.append(f"round {game.round}: {player}'s agent failed ({reason}); "
-                                 f"its move becomes a pass")
-            action = passive_move(game, player)
-        game.apply(action)
-        if on_action is not None:
-            on_action(game, action)
-    for player, agent in agents.items():
-        end = getattr(agent, "end", None)
-        if callable(end):
-            end(player, game.view(player))
+
+    def incident(player: str, what: str, exc: BaseException) -> None:
+        if incidents is not None:
+            incidents.append(f"round {game.round} {game.phase}: {player}'s agent {what} "
+                             f"({_reason(exc)})")
+
+    try:
+        for player in rules.player_ids:
+            spec = seats.get(player, "passive")
+            agents[player] = make_agent(spec, agent_rng(seed, player, spec),
+                                        time_limit=time_limit) \
+                if isinstance(spec, str) else spec
+        for player, agent in agents.items():
+            start = getattr(agent, "start", None)
+            if callable(start):
+                try:
+                    start(player, game.view(player))
+                except Exception as exc:  # a failing hook must not stop the game
+                    incident(player, "failed to start", exc)
+        while not game.is_over():
+            mover = game.to_move()
+            assert mover is not None
+            player = mover
+            try:
+                action = agents[player].act(Turn(game, player))
+                if not isinstance(action, Action):
+                    raise TypeError(f"act() returned {type(action).__name__}, not an Action")
+                if action.player != player:
+                    raise IllegalActionError(f"it is {player}'s move, not {action.player}'s")
+                game.verify(action)
+            except Exception as exc:  # a failing agent must not stop the game
+                incident(player, "failed; its move becomes a pass", exc)
+                action = passive_move(game, player)
+            game.apply(action)
+            if on_action is not None:
+                on_action(game, action)
+        for player, agent in agents.items():
+            end = getattr(agent, "end", None)
+            if callable(end):
+                try:
+                    end(player, game.view(player))
+                except Exception as exc:
+                    incident(player, "failed at the end", exc)
+    finally:
+        for agent in agents.values():
+            close = getattr(agent, "close", None)
+            if callable(close):
+                try:
+                    close()
+                except Exception:  # pragma: no cover - closing is best effort
+                    pass
     return game
 
 

@@ -1,4 +1,9 @@
-"""Built-in agents. Each is one explainable strategy; ``description`` says it in a line."""
+"""Built-in agents. Each is one explainable strategy; ``description`` says it in a line.
+
+``random`` and ``passive`` live here; the negotiators (hawk, dove, tit-for-tat, boulware,
+linear, conceder, greedy) in :mod:`tradegame.agents.negotiators` and the historical agent in
+:mod:`tradegame.agents.historical`. Importing this module registers them all.
+"""
 
 from __future__ import annotations
 
@@ -37,3 +42,7 @@ class PassiveAgent:
             if action in turn.legal:
                 return action
         raise AssertionError("a passive move is always legal")  # pragma: no cover
+
+
+# The other built-ins register themselves on import.
+from tradegame.agents import historical, negotiators  # noqa: E402, F401

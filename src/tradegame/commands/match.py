@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from tradegame.cli import EXIT_OK, UserError
-from tradegame.commands.common import load_rules_or_exit, parse_seats
+from tradegame.commands.common import load_scenario_or_exit, parse_seats
 from tradegame.engine import Game
 from tradegame.engine.game import term_text
 
@@ -69,19 +69,21 @@ def transcript(game: Game, seats: dict[str, str], incidents: list[str]) -> str:
 def run(args: argparse.Namespace) -> int:
     from tradegame.agents.base import AgentSpecError, play_match
 
-    rules = load_rules_or_exit(args.scenario)
+    rules, scenario_text, scenario_name = load_scenario_or_exit(args.scenario)
     seats = parse_seats(args.seat, rules)
     seats = {p: seats.get(p, "passive") for p in rules.player_ids}
     incidents: list[str] = []
     try:
-        game = play_match(rules, args.seed, seats, incidents=incidents)
+        game = play_match(rules, args.seed, seats, incidents=incidents,
+                          time_limit=getattr(args, "time_limit", None))
     except AgentSpecError as exc:
         raise UserError(str(exc)) from None
     if getattr(args, "save", None):
         from tradegame.saves import SaveError, save_game
 
         try:
-            save_game(args.save, game, seats)
+            save_game(args.save, game, seats, scenario_text=scenario_text,
+                      scenario_name=scenario_name)
         except SaveError as exc:
             raise UserError(str(exc), code=1) from None
     if args.json:

@@ -1,0 +1,200 @@
+"""Terminal interface speed: start-up to the first screen, and how long a key press takes.
+
+    .venv/bin/python benchmarks/ui_startup.py [--runs N] [--json]
+
+1. **Start-up** (target: under one second). The installed ``tradegame`` command runs in a
+   pseudo-terminal (``pty``); the clock stops when the first screen's words appear in what
+   it writes: "New game" for the bare command (the README's first command), "Your move" for
+   ``tradegame play --seat JP=human ...`` (the game screen itself). Median and max of N runs.
+2. **Key presses** (target: every key shows its effect within 100 ms). In-process, headless:
+   for each key of a scripted game (move, change a level, switch tabs, stage an order, open
+   and confirm Done ...), the time until the app has handled the key and every message it
+   caused (for a key that ends the human's move this includes the AI seats' replies that
+   follow at once). What-if previews run in worker threads by design and are not part of
+   it; the script reports them separately (key to preview on screen).
+
+Measured, not asserted: DESIGN §7 keeps timings out of the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import select
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+BIN = Path(sys.executable).with_name("tradegame")
+
+
+def time_to_screen(command: list[str], marker: bytes, env: dict[str, str],
+                   timeout: float = 20.0) -> float:
+    """Seconds from launching ``command`` in a 100×30 pty until ``marker`` is written."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env,
+                            close_fds=True, start_new_session=True)
+    os.close(slave)
+    seen = b""
+    try:
+        while True:
+            if time.perf_counter() - start > timeout:
+                raise TimeoutError(f"{marker!r} not seen in {timeout}s")
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:
+                    break
+                seen += chunk
+                if marker in seen:
+                    return time.perf_counter() - start
+    finally:
+        try:
+            os.write(master, b"\x11")           # ctrl+q
+        except OSError:
+            pass
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+    raise RuntimeError(f"the program ended before {marker!r} appeared")
+
+
+def startup(runs: int) -> dict[str, Any]:
+    env = dict(os.environ, TERM="xterm-256color", TEXTUAL_ANIMATIONS="none",
+               TRADEGAME_SAVE_DIR=tempfile.mkdtemp(prefix="tg-bench-"))
+    cases = {
+        "new game screen (tradegame)": ([str(BIN)], b"New game"),
+        "game screen (play --seat JP=human)": (
+            [str(BIN), "play", "--seat", "JP=human", "--seat", "US=passive", "--seat",
+             "EU=passive", "--seed", "1"], b"Your move"),
+    }
+    out: dict[str, Any] = {}
+    for name, (command, marker) in cases.items():
+        times = [time_to_screen(command, marker, env) for _ in range(runs)]
+        out[name] = {"median_s": statistics.median(times), "max_s": max(times), "runs": runs}
+    shutil.rmtree(env["TRADEGAME_SAVE_DIR"], ignore_errors=True)
+    return out
+
+
+async def key_latencies() -> dict[str, Any]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "ui"))
+    from support import make_app, make_match, screen_text  # type: ignore[import-not-found]
+
+    from tradegame.ui.widgets.talks import TermList
+
+    match = make_match({"JP": "human", "US": "dove", "EU": "passive"}, seed=3)
+    app = make_app(Path(tempfile.mkdtemp(prefix="tg-bench-")), match)
+    handled: list[tuple[str, float]] = []
+    previews: list[float] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.5)
+
+        async def key(name: str) -> None:
+            start = time.perf_counter()
+            await app._press_keys_fast(name)  # type: ignore[attr-defined]
+            await pilot._wait_for_screen()
+            handled.append((name, time.perf_counter() - start))
+
+        async def preview_after(name: str, words: str) -> None:
+            start = time.perf_counter()
+            await key(name)
+            while words not in screen_text(app):
+                await asyncio.sleep(0.005)
+                if time.perf_counter() - start > 5:
+                    break
+            previews.append(time.perf_counter() - start)
+
+        terms = app.screen.query_one(TermList)
+        index = [o.id for o in terms.options].index("jp_lng")
+        for _ in range(index):
+            await key("down")
+        await preview_after("right", "if your draft is agreed")
+        await preview_after("right", "if your draft is agreed")
+        for tab in "14352":
+            await key(tab)
+        await key("s")
+        await pilot.pause(0.5)
+        for name in ("3", "down", "down", "enter", "x", "slash", "escape"):
+            await key(name)
+        await key("ctrl+d")
+        await key("enter")
+        await pilot.pause(0.5)
+        for tab in "12345":
+            await key(tab)
+        await pilot.pause(0.5)                  # let the last messages drain before exit
+    times = [t for _, t in handled]
+    worst = sorted(handled, key=lambda kv: -kv[1])[:5]
+    return {"keys": len(times), "median_ms": 1000 * statistics.median(times),
+            "p95_ms": 1000 * sorted(times)[int(0.95 * (len(times) - 1))],
+            "max_ms": 1000 * max(times), "slowest": [(k, round(1000 * t, 1)) for k, t in worst],
+            "preview_median_ms": 1000 * statistics.median(previews) if previews else None}
+
+
+def _install_fast_press() -> None:
+    """Send one key without Pilot's idle waits (they would dominate the measurement)."""
+    from textual import events
+    from textual.app import App
+
+    async def press_fast(self: App[Any], key: str) -> None:
+        char = key if len(key) == 1 else None
+        event = events.Key(key, char)
+        event.set_sender(self)
+        assert self._driver is not None
+        self._driver.send_message(event)
+        await asyncio.sleep(0)
+
+    App._press_keys_fast = press_fast  # type: ignore[attr-defined]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    results: dict[str, Any] = {}
+    if BIN.exists():
+        results["startup"] = startup(args.runs)
+    else:
+        results["startup"] = f"skipped: {BIN} not installed"
+    _install_fast_press()
+    results["keys"] = asyncio.run(key_latencies())
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    print("tradegame terminal interface")
+    if isinstance(results["startup"], dict):
+        for name, r in results["startup"].items():
+            print(f"  start-up to the {name}: median {r['median_s']:.3f} s, "
+                  f"max {r['max_s']:.3f} s ({r['runs']} runs; target < 1 s)")
+    else:
+        print("  start-up:", results["startup"])
+    k = results["keys"]
+    print(f"  key handled: median {k['median_ms']:.1f} ms, p95 {k['p95_ms']:.1f} ms, "
+          f"max {k['max_ms']:.1f} ms over {k['keys']} keys (target < 100 ms)")
+    print(f"  slowest keys: {k['slowest']}")
+    if k["preview_median_ms"] is not None:
+        print(f"  key to what-if preview on screen (worker thread): median "
+              f"{k['preview_median_ms']:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,166 @@
+"""The bot protocol (``tradegame-bot/1``): JSON lines over a bot's stdin and stdout.
+
+The game writes one JSON object per line to the bot; the bot answers each ``turn`` with one
+JSON object on one line. Nothing else is read from its stdout, so a bot logs to stderr.
+
+* ``{"type": "start", "protocol", "player", "scenario", "players", "bot_seed", "time_limit",
+  "view"}`` — once per (re)start; no answer.
+* ``{"type": "turn", "id", "player", "round", "phase", "time_limit", "view", "legal",
+  "legal_count", "legal_truncated", "talks", "deal_items", "max_terms"}`` — answer
+  ``{"action": "<notation>"}`` (optionally ``"id"`` echoed; other keys are ignored).
+* ``{"type": "end", "player", "scores", "batna", "view"}`` — the game is over; no answer.
+
+``view`` is always the bot's own view (:meth:`tradegame.engine.view.View.to_json`). ``legal``
+lists at most :data:`MAX_LEGAL` legal actions in notation: in the orders phase every legal
+order (up to the bound), in talks the answers (``accept``/``reject`` or ``pass``) and every
+one-term proposal; ``deal_items`` describes the catalogue items on the table so the bot can
+build any proposal of up to ``max_terms`` terms itself.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from tradegame.engine import Accept, Action, Counter, Pass, Propose, Reject, Term, parse
+from tradegame.engine.errors import InvalidActionError
+
+if TYPE_CHECKING:
+    from tradegame.agents.base import Turn
+    from tradegame.engine.view import View
+
+PROTOCOL = "tradegame-bot/1"
+MAX_LEGAL = 200
+"""Legal actions listed per turn, at most (deals are built from ``deal_items``)."""
+
+
+class BotProtocolError(ValueError):
+    """A bot's answer that is not a valid protocol message."""
+
+
+class BotReply(BaseModel):
+    """A bot's answer to a turn."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    action: str
+    id: int | None = None
+
+
+def encode(message: dict[str, Any]) -> bytes:
+    return json.dumps(message, separators=(",", ":"), allow_nan=False).encode() + b"\n"
+
+
+def start_message(player: str, view: View, time_limit: float, bot_seed: int) -> dict[str, Any]:
+    data = view.to_json()
+    return {
+        "type": "start",
+        "protocol": PROTOCOL,
+        "player": player,
+        "scenario": data["scenario"],
+        "players": [p["id"] for p in data["players"]],
+        "bot_seed": bot_seed,
+        "time_limit": time_limit,
+        "view": data,
+    }
+
+
+def end_message(player: str, view: View) -> dict[str, Any]:
+    data = view.to_json()
+    return {"type": "end", "player": player, "scores": data.get("scores"),
+            "batna": data.get("batna"), "view": data}
+
+
+def turn_message(turn: Turn, number: int, time_limit: float) -> dict[str, Any]:
+    view = turn.view.to_json()
+    talks = turn.talks
+    legal, truncated = legal_list(turn)
+    message: dict[str, Any] = {
+        "type": "turn",
+        "id": number,
+        "player": turn.player,
+        "round": turn.round,
+        "phase": turn.phase,
+        "time_limit": time_limit,
+        "legal": legal,
+        "legal_count": len(turn.legal),
+        "legal_truncated": truncated,
+        "talks": None,
+        "deal_items": [],
+        "max_terms": turn.limits.max_terms,
+        "view": view,
+    }
+    if talks is not None:
+        message["talks"] = {
+            "partner": talks.partner, "level": talks.level, "verb": talks.verb,
+            "exchanges": talks.exchanges, "max_exchanges": talks.max_exchanges,
+            "can_counter": talks.offer is None or talks.can_counter,
+            "offer": [[t.item, t.value] for t in talks.offer] if talks.offer else None,
+            "offer_by": talks.offer_by,
+        }
+        message["deal_items"] = deal_items(turn, view, talks.partner)
+    return message
+
+
+def deal_items(turn: Turn, view: dict[str, Any], partner: str) -> list[dict[str, Any]]:
+    """The items on the table between the bot and ``partner``, with the bot's own political
+    cost (items it gives) or gain (items it receives) per level."""
+    on_table = {it.id for it in turn.legal.deal_items(turn.player, partner)}
+    out = []
+    for entry in view["catalogue"]:
+        if entry["id"] not in on_table:
+            continue
+        gives = entry["owner"] == turn.player
+        item = {"id": entry["id"], "kind": entry["kind"], "name": entry["name"],
+                "owner": entry["owner"], "receiver": partner if gives else turn.player,
+                "you_give": gives, "levels": entry["levels"]}
+        if gives:
+            item["political_cost"] = entry.get("political_cost")
+        else:
+            item["political_gain"] = entry.get("political_gain")
+        out.append(item)
+    return out
+
+
+def legal_list(turn: Turn) -> tuple[list[str], bool]:
+    """At most :data:`MAX_LEGAL` legal actions in notation, and whether the list is cut."""
+    talks = turn.talks
+    me = turn.player
+    out: list[str] = []
+    if talks is None:
+        for action in turn.legal:
+            if len(out) >= MAX_LEGAL:
+                return out, True
+            out.append(str(action))
+        return out, False
+    answers: list[Action] = [Pass(me)] if talks.offer is None else [Accept(me), Reject(me)]
+    out.extend(str(a) for a in answers if a in turn.legal)
+    cls = Propose if talks.offer is None else Counter
+    for item in turn.legal.deal_items(me, talks.partner):
+        for level in item.levels:
+            if len(out) >= MAX_LEGAL:
+                break
+            action = cls(me, talks.partner, (Term(item.id, level.value),))
+            if action in turn.legal:
+                out.append(str(action))
+    return out, len(turn.legal) > len(out)
+
+
+def parse_reply(line: bytes) -> tuple[Action, int | None]:
+    """The action in a bot's answer line; :class:`BotProtocolError` when it is not one."""
+    text = line.decode("utf-8", errors="replace").strip()
+    shown = text if len(text) <= 80 else text[:77] + "..."
+    try:
+        reply = BotReply.model_validate_json(text)
+    except ValidationError:
+        raise BotProtocolError(f'not an answer {{"action": "<notation>"}}: {shown!r}') from None
+    try:
+        return parse(reply.action), reply.id
+    except InvalidActionError as exc:
+        raise BotProtocolError(f"not an action: {exc}") from None
+
+
+__all__ = ["MAX_LEGAL", "PROTOCOL", "BotProtocolError", "BotReply", "deal_items", "encode",
+           "end_message", "legal_list", "parse_reply", "start_message", "turn_message"]
