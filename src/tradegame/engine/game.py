@@ -136,6 +136,7 @@ class Pledge:
     due: int = 0
     triggered: int = 0  # round a threat was triggered, 0 = not yet
     settled: bool = False
+    trigger: str = ""  # what put a threat to the test: escalation | no_deal
 
 
 @dataclass(slots=True)
@@ -1168,12 +1169,17 @@ class Game:
                     self._log("statement", f"{pl.speaker} claimed progress with {pl.partner}, "
                                            f"but no deal followed: it loses credibility.")
             elif pl.kind == "threat":
+                settled_by_deal = any(pl.partner in d.parties and not d.unilateral
+                                      and self._substantive(d)
+                                      for d in self.deals_in_force(pl.speaker))
+                if pl.triggered and pl.trigger == "no_deal" and settled_by_deal:
+                    pl.settled = True  # the deal the threat pressed for came in time
+                    continue
                 if not pl.triggered:
-                    no_deal = self.snapped and not any(
-                        pl.partner in d.parties and not d.unilateral
-                        for d in self.deals_in_force(pl.speaker))
+                    no_deal = self.snapped and not settled_by_deal
                     if (pl.partner, pl.speaker) in raised_against or no_deal:
                         pl.triggered = self.round
+                        pl.trigger = "no_deal" if no_deal else "escalation"
                         self._log("statement", f"{pl.speaker}'s threat against {pl.partner} "
                                                f"is put to the test.")
                 elif self._threat_carried_out(pl):
@@ -1342,7 +1348,7 @@ class Game:
             "done": sorted(self.done),
             "requests": [list(r) for r in self.requests],
             "pledges": [[p.kind, p.speaker, p.partner, p.subject, p.round, p.due, p.triggered,
-                         p.settled] for p in self.pledges],
+                         p.settled, p.trigger] for p in self.pledges],
             "precedent": self.precedent,
             "fired": dict(sorted(self.fired.items())),
             "ledger": {"days": self.ledger.days,
