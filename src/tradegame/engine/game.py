@@ -209,6 +209,8 @@ class Game:
         self.what_if_mode = False
         self.projection_cache: dict[tuple[int, str], float] = {}
         self._verified: tuple[Action, int] | None = None
+        self._terms_key: tuple[float, ...] = ()
+        self._snap_terms: eco.TermIndex | None = None
         self._rates: list[float] | None = None
         self._snap: eco.Snapshot | None = None
         self._terms: eco.TermIndex | None = None
@@ -399,6 +401,7 @@ class Game:
     def _news(self) -> None:
         c = self.rules.calendar
         first, last = self.day, self.round_end_day
+        logged = len(self.log)  # every event and every scheduled layer logs a line
         for la in self.rules.layers:
             if la.from_day is not None and first <= la.from_day <= last \
                     and la.status == "in_force" and self.layer_status[la.id] == "inactive":
@@ -426,7 +429,8 @@ class Game:
             if self.rng.random() < ev.probability:
                 self._log("news", ev.news, phase="news")
                 self._fire(ev)
-        self._invalidate()
+        if len(self.log) != logged:
+            self._invalidate()
 
     def _condition_holds(self, ev: Event) -> bool:
         if ev.metric == "market_stress":
@@ -795,10 +799,13 @@ class Game:
         moves = any(isinstance(o, (SetTariff, Countermeasure, Renege))
                     for orders in self.orders.values() for o in orders)
         before = self.rates() if moves else []
+        any_orders = False
         for p in rules.player_ids:
             for order in self.orders[p]:
                 self._resolve_order(order, raised_against)
-        self._invalidate()
+                any_orders = True
+        if any_orders:
+            self._invalidate()
         if moves:
             after = self.rates()
             movers = {p for p, orders in self.orders.items()
@@ -813,8 +820,9 @@ class Game:
         for raiser, victim in sorted(raised_against):
             key = pair_key(raiser, victim)
             self.relations[key] = clamp(self.relations[key] - rules.politics.tariff_raise_relations)
-        self._ratify()
-        self._invalidate()
+        if any(d.status == "agreed" for d in self.deals):
+            self._ratify()
+            self._invalidate()
         # Economy over the round's days.
         snap = self.snapshot()
         days = rules.calendar.round_days
@@ -1237,8 +1245,11 @@ class Game:
         self._rates: list[float] | None = None
 
     def terms(self) -> eco.TermIndex:
-        if self._terms is None:
+        # Pledges are discounted by credibility, so the index also depends on it.
+        key = tuple(self.credibility.values())
+        if self._terms is None or self._terms_key != key:
             self._terms = eco.index_terms(self.rules, self.deals_in_force(), self.credibility)
+            self._terms_key = key
         return self._terms
 
     def rates(self) -> list[float]:
@@ -1254,9 +1265,10 @@ class Game:
 
     def snapshot(self) -> eco.Snapshot:
         """The economy at the current tariffs and terms (annual rates)."""
-        if self._snap is None:
-            self._snap = eco.snapshot(self.rules, self.rates(), self.terms(),
-                                      self.active_packages)
+        terms = self.terms()
+        if self._snap is None or self._snap_terms is not terms:
+            self._snap = eco.snapshot(self.rules, self.rates(), terms, self.active_packages)
+            self._snap_terms = terms
         return self._snap
 
     def _accumulate(self, snap: eco.Snapshot, days: int) -> None:
