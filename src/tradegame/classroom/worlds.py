@@ -1,0 +1,69 @@
+"""Parallel worlds: N independent games of one scenario, one per team (DESIGN §1 teacher).
+
+Team ``k`` (1-based) plays with seed :func:`team_seed` ``(seed, k)`` — 32 bits of
+``sha256("tradegame-worlds:<seed>:<k>")`` — so every team meets different random events, and
+the same ``--seed`` always gives the same worlds. Each game is saved as ``team-01.json``,
+``team-02.json``… (wider numbers past 99 teams) with the scenario's text, so it can be
+continued (``tradegame resume``, the TUI), reported and compared
+(``tradegame report --compare DIR/*.json``).
+
+With every seat an agent the games are played out now, headless; with any human seat (the
+default for every seat) each save is a fresh game at its start, with its seats recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from tradegame.engine import Game, Rules
+from tradegame.saves import HUMAN, save_game
+
+
+def team_seed(seed: int, team: int) -> int:
+    """The seed of team ``team`` (1-based) in worlds started with ``seed``."""
+    digest = hashlib.sha256(f"tradegame-worlds:{seed}:{team}".encode()).digest()
+    return int.from_bytes(digest[:4], "big")
+
+
+def team_file(team: int, teams: int) -> str:
+    width = max(2, len(str(teams)))
+    return f"team-{team:0{width}d}.json"
+
+
+@dataclass
+class World:
+    team: int
+    path: str
+    seed: int
+    played: bool
+    game: Game
+    incidents: list[str] = field(default_factory=list)
+
+
+def make_worlds(rules: Rules, *, teams: int, seed: int, seats: Mapping[str, str],
+                out_dir: str, scenario_text: str, scenario_name: str | None,
+                time_limit: float | None = None) -> list[World]:
+    """Create (and, with agent seats only, play) one game per team; raises SaveError or
+    AgentSpecError."""
+    seats = {p: seats.get(p, HUMAN) for p in rules.player_ids}
+    headless = all(s != HUMAN for s in seats.values())
+    worlds = []
+    for team in range(1, teams + 1):
+        s = team_seed(seed, team)
+        incidents: list[str] = []
+        if headless:
+            from tradegame.agents.base import play_match
+
+            game = play_match(rules, s, seats, incidents=incidents, time_limit=time_limit)
+        else:
+            game = Game.new(rules, s)
+        path = os.path.join(out_dir, team_file(team, teams))
+        save_game(path, game, seats, scenario_text=scenario_text, scenario_name=scenario_name)
+        worlds.append(World(team, path, s, headless, game, incidents))
+    return worlds
+
+
+__all__ = ["World", "make_worlds", "team_file", "team_seed"]

@@ -1,0 +1,224 @@
+"""``tradegame briefing``, ``report``, ``grades`` and ``worlds``: the teacher's commands.
+
+Each is a thin client of :mod:`tradegame.classroom`. Files are written atomically; a bad save
+is one line on stderr naming the file (``grades`` and ``report --compare`` go on with the
+others and exit 1 at the end).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterable
+
+from tradegame.cli import EXIT_FAILED, EXIT_OK, UserError
+from tradegame.saves import LoadedGame, SaveError, load_game
+
+FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
+
+
+def _format(out: str | None, given: str | None, default: str = "md") -> str:
+    """The output format: ``--format``, else the extension of ``--out``, else ``default``."""
+    if given:
+        return given
+    if out is None:
+        return default
+    ext = os.path.splitext(out)[1].lower()
+    if ext in FORMATS:
+        return FORMATS[ext]
+    raise UserError(f"{out}: cannot tell the format from the file name; end it in .html or "
+                    f".md, or give --format html|md")
+
+
+def write_text(path: str, text: str) -> None:
+    from tradegame.saves import atomic_write_bytes
+
+    try:
+        atomic_write_bytes(path, text.encode("utf-8"))
+    except OSError as exc:
+        folder = os.path.dirname(path) or "."
+        reason = (f"the folder {folder} does not exist" if not os.path.isdir(folder)
+                  else "it is a directory" if os.path.isdir(path)
+                  else exc.strerror or str(exc))
+        raise UserError(f"{path}: cannot write the file: {reason}", code=EXIT_FAILED) from None
+
+
+def _emit(text: str, out: str | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        write_text(out, text)
+
+
+def _load(path: str) -> LoadedGame:
+    try:
+        return load_game(path)
+    except SaveError as exc:
+        raise UserError(str(exc), code=EXIT_FAILED) from None
+
+
+def _load_all(paths: Iterable[str]) -> tuple[list[tuple[str, LoadedGame]], int]:
+    """Every save that loads, and how many did not (each reported on stderr)."""
+    loaded = []
+    failed = 0
+    for path in paths:
+        try:
+            loaded.append((path, load_game(path)))
+        except SaveError as exc:
+            print(f"tradegame: {exc}", file=sys.stderr)
+            failed += 1
+    return loaded, failed
+
+
+# --------------------------------------------------------------------------- briefing
+
+
+def briefing(args: argparse.Namespace) -> int:
+    from tradegame.classroom.briefing import briefing_doc
+    from tradegame.classroom.html import render
+    from tradegame.commands.common import load_rules_or_exit
+
+    rules = load_rules_or_exit(args.scenario)
+    ids = rules.player_ids
+    if args.role.lower() == "all":
+        roles = list(ids)
+    else:
+        match = [p for p in ids if p == args.role] or \
+            [p for p in ids if p.lower() == args.role.lower()]
+        if len(match) != 1:
+            raise UserError(f"--role {args.role}: not a player of {rules.id} (players: "
+                            f"{', '.join(ids)}, or all)")
+        roles = match
+    suffix = "-public" if args.public_only else ""
+    if len(roles) > 1 or (args.out and os.path.isdir(args.out)):
+        if not args.out:
+            raise UserError("--role all writes one file per role: give --out DIR")
+        if os.path.exists(args.out) and not os.path.isdir(args.out):
+            raise UserError(f"{args.out}: not a folder (--role all writes one file per role "
+                            f"into a folder)")
+        fmt = args.format or "html"
+        try:
+            os.makedirs(args.out, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"{args.out}: cannot create the folder: "
+                            f"{exc.strerror or exc}", code=EXIT_FAILED) from None
+        for role in roles:
+            path = os.path.join(args.out, f"{role}{suffix}.{fmt}")
+            write_text(path, render(briefing_doc(rules, role, args.public_only), fmt))
+            print(path)
+        return EXIT_OK
+    fmt = _format(args.out, args.format)
+    _emit(render(briefing_doc(rules, roles[0], args.public_only), fmt), args.out)
+    if args.out:
+        print(args.out)
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- report
+
+
+def report(args: argparse.Namespace) -> int:
+    from tradegame.classroom.html import render
+
+    if args.search_budget < 0:
+        raise UserError("--search-budget must be 0 (no search) or more")
+    fmt = _format(args.out, args.format)
+    if args.compare:
+        from tradegame.classroom.report import Team, compare_doc, team_name
+
+        loaded, failed = _load_all(args.saves)
+        if not loaded:
+            print("tradegame: no save could be read; nothing to compare", file=sys.stderr)
+            return EXIT_FAILED
+        ids = {lg.rules.id for _, lg in loaded}
+        if len(ids) > 1:
+            raise UserError("--compare needs games of one scenario; these are of "
+                            + ", ".join(sorted(ids)))
+        names = [team_name(path) for path, _ in loaded]
+        if len(set(names)) != len(names):  # same file name in different folders
+            names = [path for path, _ in loaded]
+        doc = compare_doc([Team(n, lg) for n, (_, lg) in zip(names, loaded, strict=True)])
+        _emit(render(doc, fmt), args.out)
+        if args.out:
+            print(f"{args.out}: {len(loaded)} games compared"
+                  + (f"; {failed} could not be read" if failed else ""))
+        return EXIT_FAILED if failed else EXIT_OK
+    if len(args.saves) != 1:
+        raise UserError("give one save to report on, or --compare to compare several")
+    from tradegame.classroom.report import report_doc
+
+    loaded_game = _load(args.saves[0])
+    doc = report_doc(loaded_game, source=args.saves[0], search_budget=args.search_budget)
+    _emit(render(doc, fmt), args.out)
+    if args.out:
+        print(args.out)
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- grades
+
+
+def grades(args: argparse.Namespace) -> int:
+    from tradegame.classroom.grades import grade_rows, to_csv
+
+    loaded, failed = _load_all(args.saves)
+    rows = [row for path, lg in loaded for row in grade_rows(lg, path)]
+    _emit(to_csv(rows), args.out)
+    if args.out:
+        print(f"{args.out}: {len(rows)} rows from {len(loaded)} games"
+              + (f"; {failed} could not be read" if failed else ""))
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+# --------------------------------------------------------------------------- worlds
+
+
+def worlds(args: argparse.Namespace) -> int:
+    from tradegame.agents.base import AgentSpecError
+    from tradegame.classroom.worlds import make_worlds, team_file
+    from tradegame.commands.common import load_scenario_or_exit, parse_seats
+
+    if not 1 <= args.teams <= 999:
+        raise UserError(f"--teams must be between 1 and 999, got {args.teams}")
+    rules, text, shown = load_scenario_or_exit(args.scenario)
+    seats = parse_seats(args.seat, rules, allow_human=True)
+    if os.path.exists(args.out) and not os.path.isdir(args.out):
+        raise UserError(f"{args.out}: not a folder")
+    taken = [name for k in range(1, args.teams + 1)
+             if os.path.lexists(os.path.join(args.out, name := team_file(k, args.teams)))]
+    if taken and not args.force:
+        raise UserError(f"{args.out}: {taken[0]} exists"
+                        + (f" (and {len(taken) - 1} more team files)" if len(taken) > 1 else "")
+                        + "; choose another folder, or give --force to replace them")
+    try:
+        os.makedirs(args.out, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"{args.out}: cannot create the folder: {exc.strerror or exc}",
+                        code=EXIT_FAILED) from None
+    try:
+        made = make_worlds(rules, teams=args.teams, seed=args.seed, seats=seats,
+                           out_dir=args.out, scenario_text=text, scenario_name=shown,
+                           time_limit=args.time_limit)
+    except AgentSpecError as exc:
+        raise UserError(str(exc)) from None
+    except SaveError as exc:
+        raise UserError(str(exc), code=EXIT_FAILED) from None
+    for w in made:
+        if w.played:
+            scores = w.game.scores()
+            text_scores = ", ".join(f"{p} {v:.1f}" for p, v in scores.items())
+            print(f"{w.path}: seed {w.seed}, played out ({len(w.game.history)} rounds): "
+                  f"{text_scores}")
+            for line in w.incidents:
+                print(f"  incident: {line}")
+        else:
+            print(f"{w.path}: seed {w.seed}, a fresh game waiting for its players")
+    if made and not made[0].played:
+        print(f"Continue a team's game with the TUI or `tradegame resume FILE`; compare them "
+              f"with `tradegame report --compare {os.path.join(args.out, 'team-*.json')} "
+              f"--out compare.html`.")
+    return EXIT_OK
+
+
+__all__ = ["briefing", "grades", "report", "worlds"]
