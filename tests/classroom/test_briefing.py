@@ -91,7 +91,7 @@ def with_other_secrets_changed(rules: Rules, keep: str) -> Rules:
                                lv.gain if it.can_go_to(keep) else lv.gain + 3.25)
                          for lv in it.levels))
                   if it.owner != keep else it for it in rules.items)
-    return dataclasses.replace(rules, players=tuple(players), items=items, _index={})
+    return dataclasses.replace(rules, players=tuple(players), items=items)
 
 
 @pytest.mark.parametrize("role", ["JP", "US", "EU"])
@@ -124,7 +124,7 @@ def _with_own_secrets_changed(rules: Rules, role: str) -> Rules:
                                         objectives=(Objective("approval", None, None, 90.0,
                                                               10.0, 1.0, "secret aim"),))
                     if p.id == role else p for p in rules.players)
-    return dataclasses.replace(rules, players=players, _index={})
+    return dataclasses.replace(rules, players=players)
 
 
 def test_handouts_are_self_contained_and_printable() -> None:
@@ -178,7 +178,7 @@ def test_scenario_markdown_cannot_load_or_run_anything() -> None:
                "[a source](https://example.org/facts).")
     players = tuple(dataclasses.replace(p, briefing_public=hostile) if p.id == "US" else p
                     for p in rules.players)
-    _, html = handout(dataclasses.replace(rules, players=players, _index={}), "JP")
+    _, html = handout(dataclasses.replace(rules, players=players), "JP")
     assert "<script" not in html and "<img" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as text
     assert "[image: a map]" in html

@@ -54,7 +54,7 @@ OTHERS = tuple(p for p in RULES.player_ids if p != SECRET)
 
 def fresh(rules: Rules, **changes: Any) -> Rules:
     """A new Rules value (with an empty look-up cache: BATNA and indexes are cached there)."""
-    return dataclasses.replace(rules, _index={}, **changes)
+    return dataclasses.replace(rules, **changes)
 
 
 def with_private(rules: Rules, who: str, *, objectives: bool = False, costs: bool = False,

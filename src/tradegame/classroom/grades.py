@@ -14,7 +14,7 @@ Columns (:data:`COLUMNS`):
   ``counter``, ``say`` and ``concede`` moves
 - ``ratification_failures`` — deals that failed ratification in this player's parliament
 - ``reneges`` — deals this player reneged on, explicitly or by raising a tariff above a
-  ceiling it had agreed (the engine's renege log entries)
+  ceiling it had agreed (``Deal.reneged_by``)
 - ``rounds`` (resolved), ``over`` (``yes``/``no``)
 """
 
@@ -25,7 +25,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from tradegame.engine import Concede, Counter, Deal, Propose, Statement
+from tradegame.engine import Concede, Counter, Propose, Statement
 from tradegame.saves import LoadedGame
 
 COLUMNS = ("file", "scenario", "seed", "player", "seat", "score", "batna", "surplus",
@@ -42,14 +42,11 @@ def grade_rows(loaded: LoadedGame, file: str) -> list[dict[str, Any]]:
     scores, batna = game.scores(), game.batna()
     concluded = [d for d in game.deals if not d.unilateral and d.status in ENTERED_FORCE]
 
-    def economic(deal: Deal) -> bool:
-        return any(rules.item(t.item).kind != "process" for t in deal.terms)
-
+    economic = game.is_substantive
     rows = []
     for p in rules.player_ids:
         mine = [a for a in game.actions if a.player == p]
-        reneges = sum(1 for e in game.log if e.kind == "renege"
-                      and e.text.startswith(f"{p} reneges on "))
+        reneges = sum(1 for d in game.deals if p in d.reneged_by)
         rows.append({
             "file": file,
             "scenario": rules.id,

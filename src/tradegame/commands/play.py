@@ -1,38 +1,81 @@
-"""``tradegame play``: the game in the terminal.
+"""``tradegame play``: the game in the terminal (the Textual interface, :mod:`tradegame.ui`).
 
-Until the Textual interface lands, this plays a headless demonstration game of the chosen
-scenario with AI seats and prints its transcript; the command line stays the same.
+- no argument: the new-game screen on the default scenario;
+- ``SCENARIO``: the new-game screen on that scenario (checked first: its problems are printed);
+- ``--seat PLAYER=human|AGENT`` (any number): start at once; seats not named get the default
+  agent; ``--seed N`` fixes the seed;
+- ``SAVE.json``: resume a saved game.
+
+Bad input (a broken scenario, an unknown agent, a corrupt save) is a one-line message and exit
+code 2, before the screen opens; inside the interface the same problems show in a dialog.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+import sys
 
 from tradegame.cli import EXIT_OK, UserError
-from tradegame.commands.common import load_rules_or_exit, parse_seats
+from tradegame.commands.common import parse_seats
+
+
+def build_options(args: argparse.Namespace) -> object:
+    """The app's start options from the command line (raises UserError for bad input)."""
+    from tradegame.ui.app import Options
+    from tradegame.ui.match import HUMAN, Match, random_seed
+
+    options = Options(seed=args.seed)
+    source: str | None = args.scenario
+    if source is not None and source.lower().endswith(".json"):
+        from tradegame.ui.persistence import PersistenceError, load
+
+        if args.seat:
+            raise UserError("a saved game keeps its seats; resume it without --seat")
+        try:
+            options.match = load(source)
+        except PersistenceError as exc:
+            raise UserError(str(exc)) from None
+        return options
+    if source is None and not args.seat:
+        return options  # the new-game screen loads the default scenario itself
+    from tradegame.agents.base import AgentSpecError
+    from tradegame.scenario.loader import DEFAULT_SCENARIO, ScenarioError
+    from tradegame.ui.match import load_scenario
+
+    try:
+        scenario = load_scenario(source or DEFAULT_SCENARIO)
+    except ScenarioError as exc:
+        raise UserError(f"the scenario has problems:\n{exc}") from None
+    if not args.seat:
+        options.scenario = scenario.source
+        options.preloaded = scenario
+        return options
+    seats = parse_seats(args.seat, scenario.rules, allow_human=True)
+    seed = args.seed if args.seed is not None else random_seed()
+    try:
+        options.match = Match(scenario.rules, seed, seats, scenario_name=scenario.source,
+                              scenario_text=scenario.text)
+    except AgentSpecError as exc:
+        raise UserError(str(exc)) from None
+    if options.match is not None and not any(s == HUMAN for s in options.match.seats.values()):
+        options.spectate_delay = 0.5
+    return options
 
 
 def run(args: argparse.Namespace) -> int:
-    from tradegame.agents.base import AgentSpecError, play_match
-    from tradegame.commands.match import transcript
-    from tradegame.scenario.loader import DEFAULT_SCENARIO
+    options = build_options(args)
+    if getattr(args, "instructor", False):
+        raise UserError("instructor controls (pause, inject, roll back) are not in the "
+                        "terminal interface yet; play without --instructor")
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UserError("tradegame play needs a terminal; for a game between agents without "
+                        "one, use: tradegame match SCENARIO --seat PLAYER=AGENT ...")
+    from tradegame.ui.app import TradeGameApp
 
-    rules = load_rules_or_exit(args.scenario or DEFAULT_SCENARIO)
-    seats = parse_seats(args.seat, rules, allow_human=True)
-    if any(agent == "human" for agent in seats.values()):
-        raise UserError("human seats need the terminal interface, which is not built yet; "
-                        "this version plays a demonstration game between AI seats")
-    seats = {p: seats.get(p, "random") for p in rules.player_ids}
-    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
-    incidents: list[str] = []
+    app = TradeGameApp(options)  # type: ignore[arg-type]
     try:
-        game = play_match(rules, seed, seats, incidents=incidents)
-    except AgentSpecError as exc:
-        raise UserError(str(exc)) from None
-    print("tradegame: the terminal interface is not built yet; here is a demonstration game "
-          "between AI seats.\n")
-    print(transcript(game, seats, incidents))
-    print(f"\nReplay it with: tradegame match {args.scenario or DEFAULT_SCENARIO} "
-          + " ".join(f"--seat {p}={a}" for p, a in seats.items()) + f" --seed {seed}")
+        app.run()
+    finally:
+        if app.match is not None:
+            app.match.close()
     return EXIT_OK

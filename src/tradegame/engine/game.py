@@ -65,6 +65,7 @@ class Deal:
     unilateral: bool = False
     ended_by: str | None = None
     ended_round: int = 0
+    reneged_by: tuple[str, ...] = ()  # everyone who reneged on it (both may, at once)
 
     def other(self, player: str) -> str:
         return self.parties[1] if self.parties[0] == player else self.parties[0]
@@ -74,7 +75,7 @@ class Deal:
             "id": self.id, "parties": list(self.parties), "round": self.round,
             "terms": [[t.item, t.value] for t in self.terms], "level": self.level,
             "status": self.status, "unilateral": self.unilateral, "ended_by": self.ended_by,
-            "ended_round": self.ended_round,
+            "ended_round": self.ended_round, "reneged_by": list(self.reneged_by),
         }
 
 
@@ -920,6 +921,7 @@ class Game:
             deal.status = "reneged"
             deal.ended_by = reneger
             deal.ended_round = self.round
+        deal.reneged_by = (*deal.reneged_by, reneger)
         self.credibility[reneger] = clamp(self.credibility[reneger] - pol.renege_credibility)
         other = deal.other(reneger)
         key = pair_key(reneger, other)
@@ -996,10 +998,10 @@ class Game:
                 continue
             # A substantive deal replaces the pair's previous one; a process-only agreement
             # (no economic effect) leaves it in force.
-            if self._substantive(deal):
+            if self.is_substantive(deal):
                 for old in self.deals_in_force():
                     if not old.unilateral and set(old.parties) == set(deal.parties) \
-                            and self._substantive(old):
+                            and self.is_substantive(old):
                         old.status = "superseded"
                         old.ended_by = None
             deal.status = "in_force"
@@ -1008,7 +1010,8 @@ class Game:
             self._log("deal", f"{deal.id} between {deal.parties[0]} and {deal.parties[1]} "
                               f"enters force: {terms_text(rules, deal.terms)}.")
 
-    def _substantive(self, deal: Deal) -> bool:
+    def is_substantive(self, deal: Deal) -> bool:
+        """Whether ``deal`` has economic terms (not only a process agreement)."""
         return any(self.rules.item(t.item).kind != "process" for t in deal.terms)
 
     def political_cost(self, deal: Deal, party: str) -> float:
@@ -1178,7 +1181,7 @@ class Game:
                                            f"but no deal followed: it loses credibility.")
             elif pl.kind == "threat":
                 settled_by_deal = any(pl.partner in d.parties and not d.unilateral
-                                      and self._substantive(d)
+                                      and self.is_substantive(d)
                                       for d in self.deals_in_force(pl.speaker))
                 if pl.triggered and pl.trigger == "no_deal" and settled_by_deal:
                     pl.settled = True  # the deal the threat pressed for came in time

@@ -350,7 +350,9 @@ class Rules:
     events: tuple[Event, ...]
     debrief: tuple[str, ...]
     digest: str = ""  # sha256 of the source text, when known
-    _index: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    # Look-up caches; init=False so dataclasses.replace() always starts a fresh one.
+    _index: dict[str, object] = field(default_factory=dict, compare=False, repr=False,
+                                      init=False)
 
     # Look-ups are cached in _index: the dataclass is frozen, the dict is not.
     def player(self, pid: str) -> Player:

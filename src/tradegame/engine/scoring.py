@@ -94,7 +94,7 @@ def metric(game: Game, player: str, obj: Objective | str, partner: str | None = 
         return game.stress
     if name == "deals":  # negotiated deals with economic terms (not process-only ones)
         return float(sum(1 for d in game.deals_in_force(player) if not d.unilateral
-                         and game._substantive(d) and (partner is None or partner in d.parties)))
+                         and game.is_substantive(d) and (partner is None or partner in d.parties)))
     raise ValueError(f"unknown metric {name!r}")  # pragma: no cover - models forbid it
 
 

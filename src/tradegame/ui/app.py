@@ -1,0 +1,260 @@
+"""The tradegame Textual app: screens, app-wide keys, saving and loading.
+
+The app owns the current :class:`~tradegame.ui.match.Match` (the single source of truth); the
+game screen renders one player's view of it and sends moves back through the engine.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from tradegame.ui.commands import LegalActionsProvider
+from tradegame.ui.match import Match, Scenario
+
+
+@dataclass
+class Options:
+    """How the app starts (from ``tradegame play``'s arguments, or from a test)."""
+
+    scenario: str | None = None
+    """Bundled name or path preselected on the new-game screen."""
+    seats: dict[str, str] = field(default_factory=dict)
+    seed: int | None = None
+    match: Match | None = None
+    """A match to play at once (seats given on the command line, or a save to resume)."""
+    preloaded: Scenario | None = None
+    save_dir: str | os.PathLike[str] | None = None
+    """Where saves and autosaves go (default: the saves package's folder)."""
+    autosave: bool = True
+    ai_delay: float = 0.1
+    """Seconds between AI moves in a game with human seats (0 in tests)."""
+    spectate_delay: float = 0.5
+    """Seconds between moves when only AI seats play (``+``/``-`` change it)."""
+
+
+class TradeGameApp(App[None]):
+    """tradegame in the terminal."""
+
+    TITLE = "tradegame"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {LegalActionsProvider}
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("ctrl+s", "save", "Save"),
+        Binding("ctrl+o", "load", "Load", show=False),
+        Binding("ctrl+n", "new_game", "New game", show=False),
+    ]
+
+    def __init__(self, options: Options | None = None) -> None:
+        super().__init__()
+        self.options = options or Options()
+        self.scenario_cache: dict[str, Scenario] = {}
+        if self.options.preloaded is not None:
+            self.scenario_cache[self.options.preloaded.source] = self.options.preloaded
+        self.match: Match | None = None
+        self._autosaver: Any = None
+        self._save_lock = threading.Lock()
+        self.last_autosave: Path | None = None
+
+    # ------------------------------------------------------------------ screens
+
+    def on_mount(self) -> None:
+        o = self.options
+        if o.match is not None:
+            self.begin(o.match)
+        else:
+            from tradegame.ui.screens.setup import SetupScreen
+
+            self.push_screen(SetupScreen(o.scenario, o.seats, o.seed))
+
+    def _show(self, screen: Screen[Any]) -> None:
+        """Make ``screen`` the only screen above the default one."""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if len(self.screen_stack) == 2:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def start_new_match(self, scenario: Scenario, seed: int, seats: dict[str, str]) -> None:
+        """Start a game from the new-game screen's choices."""
+        from tradegame.agents.base import AgentSpecError
+
+        try:
+            match = Match(scenario.rules, seed, seats, scenario_name=scenario.source,
+                          scenario_text=scenario.text)
+        except AgentSpecError as exc:
+            self.show_error("An agent cannot be loaded", str(exc))
+            return
+        self.begin(match)
+
+    def begin(self, match: Match) -> None:
+        """Play ``match`` (a new game or a loaded one) on a fresh game screen."""
+        from tradegame.ui.screens.game import GameScreen
+
+        if self.match is not None and self.match is not match:
+            self.match.close()
+        self.match = match
+        self._autosaver = None
+        if self.options.autosave:
+            from tradegame.ui.persistence import Autosave, PersistenceError
+
+            try:
+                self._autosaver = Autosave(match, self.options.save_dir)
+            except (PersistenceError, ValueError) as exc:
+                self.notify(f"Autosave is off: {exc}", severity="warning")
+        self._show(GameScreen(match, ai_delay=self.options.ai_delay,
+                              spectate_delay=self.options.spectate_delay))
+
+    def show_error(self, title: str, message: str) -> None:
+        from tradegame.ui.screens.dialogs import MessageDialog
+
+        self.push_screen(MessageDialog(title, message))
+
+    # ------------------------------------------------------------------ app-wide keys
+
+    async def action_quit(self) -> None:
+        """Quit; during a game, ask first (ctrl+q twice quits at once)."""
+        from tradegame.ui.screens.dialogs import ConfirmDialog
+
+        if self.match is None or self.match.game.is_over() or \
+                isinstance(self.screen, ConfirmDialog) and self.screen.id == "confirm-quit":
+            self.exit()
+            return
+
+        def answer(quit_now: bool | None) -> None:
+            if quit_now:
+                self.exit()
+
+        self.push_screen(ConfirmDialog("Quit tradegame? The game autosaves at the end of "
+                                       "every round; moves since then are lost unless you "
+                                       "save now (ctrl+s).", yes="Quit", no="Stay",
+                                       id="confirm-quit"), answer)
+
+    def action_help(self) -> None:
+        from tradegame.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_new_game(self) -> None:
+        from tradegame.ui.screens.dialogs import ConfirmDialog
+        from tradegame.ui.screens.setup import SetupScreen
+
+        def go(confirmed: bool | None) -> None:
+            if confirmed:
+                if self.match is not None:
+                    self.match.close()
+                    self.match = None
+                self._show(SetupScreen(self.options.scenario, {}, None))
+
+        if self.match is None or self.match.game.is_over():
+            go(True)
+        else:
+            self.push_screen(ConfirmDialog("Leave this game for a new one? Save it first "
+                                           "(ctrl+s) if you want to come back to it; the last "
+                                           "autosave is from the start of this round.",
+                                           yes="New game", no="Stay"), go)
+
+    def action_save(self) -> None:
+        from tradegame.ui.persistence import save_dir, suggested_path
+        from tradegame.ui.screens.dialogs import PathDialog
+
+        match = self.match
+        if match is None:
+            self.notify("There is no game to save yet.", severity="warning")
+            return
+        default = suggested_path(match, save_dir(self.options.save_dir))
+
+        def chosen(path: str | None) -> None:
+            if path and self.match is match:
+                self._save(path, match, match.snapshot())
+
+        self.push_screen(PathDialog("Save the game to", str(default), button="Save"), chosen)
+
+    @work(thread=True, group="save", exit_on_error=False)
+    def _save(self, path: str, match: Match, snapshot: Any) -> None:
+        from tradegame.ui.persistence import PersistenceError, save
+
+        try:
+            with self._save_lock:
+                written = save(path, match, game=snapshot)
+        except PersistenceError as exc:
+            self.call_from_thread(self.show_error, "The game was not saved", str(exc))
+            return
+        self.call_from_thread(self.notify, f"Saved to {written}", title="Saved")
+
+    def action_load(self) -> None:
+        from tradegame.ui.persistence import list_saves, save_dir
+        from tradegame.ui.screens.dialogs import LoadDialog
+
+        folder = save_dir(self.options.save_dir)
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.load_path(path)
+
+        self.push_screen(LoadDialog(list_saves(folder), str(folder)), chosen)
+
+    def load_path(self, path: str) -> None:
+        """Load a save in a worker; errors (corrupt, tampered, missing) show in a dialog."""
+        self.notify(f"Loading {path}…")
+        self._load(path)
+
+    @work(thread=True, group="load", exit_on_error=False)
+    def _load(self, path: str) -> None:
+        from tradegame.ui.persistence import PersistenceError, load
+
+        try:
+            match = load(path)
+        except PersistenceError as exc:
+            self.call_from_thread(self.show_error, "This save cannot be loaded", str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - shown to the player, never a traceback
+            self.call_from_thread(self.show_error, "This save cannot be loaded",
+                                  f"{path}: {type(exc).__name__}: {exc}")
+            return
+        self.call_from_thread(self.begin, match)
+
+    def autosave(self, match: Match) -> None:
+        """Autosave after a round (in a worker thread, on a snapshot of the game)."""
+        if self._autosaver is None or match is not self.match:
+            return
+        self._autosave(self._autosaver, match.snapshot())
+
+    @work(thread=True, group="autosave", exit_on_error=False)
+    def _autosave(self, saver: Any, snapshot: Any) -> None:
+        from tradegame.ui.persistence import PersistenceError
+
+        try:
+            with self._save_lock:
+                path = saver.write(snapshot)
+        except PersistenceError as exc:
+            self.call_from_thread(self.notify, f"Autosave failed: {exc}", severity="warning")
+            return
+        self.last_autosave = path
+
+    def get_system_commands(self, screen: Screen[Any]) -> Any:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "Keys and a reminder of the rules (F1)", self.action_help)
+        yield SystemCommand("Save game", "Save the game to a file (ctrl+s)", self.action_save)
+        yield SystemCommand("Load game", "Resume a saved game (ctrl+o)", self.action_load)
+        yield SystemCommand("New game", "Choose a scenario and seats (ctrl+n)",
+                            self.action_new_game)
+
+    def on_unmount(self) -> None:
+        if self.match is not None:
+            self.match.close()
+
+
+__all__ = ["Options", "TradeGameApp"]

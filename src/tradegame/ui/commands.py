@@ -1,0 +1,114 @@
+"""The command palette (ctrl+p): the legal moves of the human at the keyboard, searched by
+their notation (``str(action)``, e.g. ``JP propose US jp_lng=5``) and by their description.
+
+Deals are too many to list (millions of term combinations), so the palette shows the answers
+and orders, the first deals, and — when the query is itself a legal move in notation, with or
+without the player id — that move.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from tradegame.engine import Action, InvalidActionError, parse
+
+if TYPE_CHECKING:
+    from tradegame.ui.screens.game import GameScreen
+
+DISCOVER_LIMIT = 40
+
+
+def _game_screen(provider: Provider) -> GameScreen | None:
+    from tradegame.ui.screens.game import GameScreen
+
+    screen = provider.screen
+    return screen if isinstance(screen, GameScreen) else None
+
+
+def typed_action(screen: GameScreen, query: str) -> Action | None:
+    """The move written in ``query`` (notation, the player id optional) if it is legal now."""
+    viewer = screen.viewer
+    text = query.strip()
+    if viewer is None or not text:
+        return None
+    for candidate in (text, f"{viewer} {text}"):
+        try:
+            action = parse(candidate)
+        except InvalidActionError:
+            continue
+        if action.player == viewer and screen.match.game.can(action):
+            return action
+        if action.player == viewer and screen.match.game.phase == "orders":
+            return action  # staging checks it against the staged orders and says why
+    return None
+
+
+def word_score(query: str, text: str, description: str) -> float:
+    """How well ``query`` matches a move: every word must occur in its notation or its
+    description (Textual's fuzzy matcher is exponential on long descriptions, so the palette
+    matches words). Notation matches score higher than description matches."""
+    words = query.lower().split()
+    if not words:
+        return 0.0
+    notation, words_in = text.lower(), description.lower()
+    in_notation = 0
+    for word in words:
+        if word in notation:
+            in_notation += 1
+        elif word not in words_in:
+            return 0.0
+    score = 0.5 + 0.4 * in_notation / len(words)
+    if notation.startswith(words[0]) or notation.split(" ", 1)[-1].startswith(words[0]):
+        score += 0.1
+    return min(score, 1.0)
+
+
+def highlight(query: str, text: str) -> Text:
+    """``text`` with the query's words in bold reverse."""
+    out = Text(text)
+    lower = text.lower()
+    for word in query.lower().split():
+        start = lower.find(word)
+        while word and start >= 0:
+            out.stylize("bold reverse", start, start + len(word))
+            start = lower.find(word, start + len(word))
+    return out
+
+
+class LegalActionsProvider(Provider):
+    """Legal moves for the current human seat."""
+
+    async def search(self, query: str) -> Hits:
+        screen = _game_screen(self)
+        if screen is None:
+            return
+        seen: set[str] = set()
+        typed = typed_action(screen, query)
+        if typed is not None:
+            seen.add(str(typed))
+            yield Hit(1.0, highlight(query, str(typed)), partial(screen.play, typed),
+                      text=str(typed), help=screen.palette_describe(typed))
+        for action in screen.palette_actions():
+            text = str(action)
+            if text in seen:
+                continue
+            description = screen.palette_describe(action)
+            score = word_score(query, text, description)
+            if score > 0:
+                yield Hit(score, highlight(query, text), partial(screen.play, action),
+                          text=text, help=description)
+
+    async def discover(self) -> Hits:
+        screen = _game_screen(self)
+        if screen is None:
+            return
+        for action in screen.palette_actions()[:DISCOVER_LIMIT]:
+            yield DiscoveryHit(str(action), partial(screen.play, action), text=str(action),
+                               help=screen.palette_describe(action))
+
+
+__all__ = ["LegalActionsProvider", "highlight", "typed_action", "word_score"]

@@ -1,0 +1,351 @@
+"""One game being played in the interface: the engine game, its seats and its AI agents.
+
+Pure Python, no Textual: the app drives a :class:`Match`, and tests and benchmarks can drive one
+without a screen. Every rule question goes to the engine (``verify``, ``legal_actions``,
+``what_if``); the match only keeps who sits where, runs the agents and stages a human's orders
+until they are sent.
+
+Threads: :meth:`Match.think` and :meth:`Match.preview` run in worker threads, always on a
+*copy* of the game taken on the UI thread (:meth:`Match.snapshot`), so the game itself is only
+ever touched by the UI thread.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from tradegame.engine import Action, Done, Game, IllegalActionError, Rules, Term
+from tradegame.engine.scoring import Projection
+
+HUMAN = "human"
+"""The seat value of a person at the keyboard (the same word saves use)."""
+
+DEFAULT_AGENT_PREFERENCE = ("tit-for-tat", "linear", "dove", "random")
+"""The first of these that is registered is the default opponent on the new-game screen."""
+
+
+def default_agent() -> str:
+    """The agent a new seat gets unless the player chooses another."""
+    from tradegame.agents.base import registry
+
+    known = registry()
+    return next((name for name in DEFAULT_AGENT_PREFERENCE if name in known), "passive")
+
+
+def agent_descriptions() -> dict[str, str]:
+    """Every registered agent's one-line description, by name."""
+    from tradegame.agents.base import registry
+
+    return {name: str(getattr(cls, "description", "")) for name, cls in registry().items()}
+
+
+@dataclass(frozen=True, slots=True)
+class AiMove:
+    """What an agent chose, computed on a snapshot taken when the game was at ``version``."""
+
+    player: str
+    action: Action
+    version: int
+    incident: str | None = None
+
+
+@dataclass
+class OfferDraft:
+    """A deal being built in the talks panel: catalogue item id -> chosen level."""
+
+    levels: dict[str, float] = field(default_factory=dict)
+
+    def terms(self) -> tuple[Term, ...]:
+        return tuple(sorted(Term(item, value) for item, value in self.levels.items()))
+
+    def set(self, item: str, value: float | None) -> None:
+        if value is None:
+            self.levels.pop(item, None)
+        else:
+            self.levels[item] = value
+
+    def cycle(self, item: str, levels: Sequence[float], step: int) -> None:
+        """Move ``item`` to the next (``step`` 1) or previous (-1) level; past either end the
+        item leaves the deal, and from outside the deal it enters at the first or last level."""
+        if not levels:
+            return
+        current = self.levels.get(item)
+        if current is None:
+            self.levels[item] = levels[0] if step > 0 else levels[-1]
+            return
+        try:
+            index = list(levels).index(current) + step
+        except ValueError:
+            index = 0
+        if 0 <= index < len(levels):
+            self.levels[item] = levels[index]
+        else:
+            del self.levels[item]
+
+    def toggle(self, item: str, levels: Sequence[float]) -> None:
+        if item in self.levels:
+            del self.levels[item]
+        elif levels:
+            self.levels[item] = levels[0]
+
+    def clear(self) -> None:
+        self.levels.clear()
+
+    def load(self, terms: Iterable[Term]) -> None:
+        self.levels = {t.item: t.value for t in terms}
+
+    def __len__(self) -> int:
+        return len(self.levels)
+
+
+class Match:
+    """A game with its seats: ``seats`` maps every player to :data:`HUMAN` or an agent spec."""
+
+    def __init__(self, rules: Rules, seed: int, seats: Mapping[str, str], *,
+                 game: Game | None = None, scenario_name: str | None = None,
+                 scenario_text: str | None = None, created: str | None = None) -> None:
+        from tradegame.agents.base import Agent, agent_rng, make_agent
+
+        self.rules = rules
+        self.seed = seed
+        self.seats = {p: seats.get(p) or default_agent() for p in rules.player_ids}
+        self.game = game if game is not None else Game.new(rules, seed)
+        self.scenario_name = scenario_name
+        self.scenario_text = scenario_text
+        self.created = created or _now()
+        self.incidents: list[str] = []
+        """Agent failures (each became a pass): shown in the log tab, never hidden."""
+        self.rounds_saved = len(self.game.round_hashes)
+        self.agents: dict[str, Agent] = {}
+        for player, spec in self.seats.items():
+            if spec != HUMAN:
+                self.agents[player] = make_agent(spec, agent_rng(seed, player, spec))
+        self._started = False
+        self._finished = False
+
+    # ------------------------------------------------------------------ seats
+
+    @property
+    def humans(self) -> tuple[str, ...]:
+        """The human seats, in the scenario's player order."""
+        return tuple(p for p in self.rules.player_ids if self.seats[p] == HUMAN)
+
+    def is_human(self, player: str | None) -> bool:
+        return player is not None and self.seats.get(player) == HUMAN
+
+    @property
+    def hot_seat(self) -> bool:
+        """Several people share the keyboard: private screens hide behind a curtain."""
+        return len(self.humans) > 1
+
+    @property
+    def version(self) -> int:
+        """Changes with every move (the length of the action list)."""
+        return len(self.game.actions)
+
+    def player_name(self, player: str) -> str:
+        return self.rules.player(player).name
+
+    # ------------------------------------------------------------------ moves
+
+    def start(self) -> None:
+        """Run the agents' ``start`` hooks once (a failing hook is an incident, not a crash)."""
+        if self._started:
+            return
+        self._started = True
+        for player, agent in self.agents.items():
+            hook = getattr(agent, "start", None)
+            if callable(hook):
+                try:
+                    hook(player, self.game.view(player))
+                except Exception as exc:  # an agent must not stop the game
+                    self.incidents.append(f"{player}'s agent failed to start ({exc})")
+
+    def snapshot(self) -> Game:
+        """A copy of the game for a worker thread (cheap: the rules are shared)."""
+        return self.game.copy()
+
+    def think(self, snapshot: Game, player: str) -> AiMove:
+        """Ask ``player``'s agent for a move on ``snapshot`` (runs in a worker thread).
+
+        An agent that raises or returns an illegal move loses it: the move becomes a pass,
+        reject or done, and the reason is kept as an incident.
+        """
+        from tradegame.agents.base import Turn, passive_move
+
+        version = len(snapshot.actions)
+        agent = self.agents[player]
+        try:
+            action = agent.act(Turn(snapshot, player))
+            if not isinstance(action, Action):
+                raise TypeError(f"act() returned {type(action).__name__}, not an action")
+            if action.player != player:
+                raise IllegalActionError(f"it is {player}'s move, not {action.player}'s")
+            snapshot.verify(action)
+        except Exception as exc:  # a failing agent must not stop the game
+            reason = str(exc) if isinstance(exc, IllegalActionError) else \
+                f"{type(exc).__name__}: {exc}"
+            return AiMove(player, passive_move(snapshot, player), version,
+                          f"round {snapshot.round}: {player}'s agent failed ({reason}); "
+                          f"its move became a pass")
+        return AiMove(player, action, version)
+
+    def think_ahead(self, snapshot: Game, limit: int = 64) -> list[AiMove]:
+        """Moves of consecutive AI seats, each chosen on ``snapshot`` and then played on it
+        (runs in a worker thread; used when AI moves are shown without a pause). Stops at a
+        human seat, at the end of the game or after ``limit`` moves."""
+        moves: list[AiMove] = []
+        while len(moves) < limit and not snapshot.is_over():
+            player = snapshot.to_move()
+            if player is None or self.is_human(player):
+                break
+            move = self.think(snapshot, player)
+            moves.append(move)
+            snapshot.apply(move.action)
+        return moves
+
+    def apply(self, action: Action) -> bool:
+        """Verify and apply ``action``; True when a round was resolved by it.
+
+        Raises :class:`IllegalActionError` (with the engine's reason) and changes nothing then.
+        """
+        rounds = len(self.game.round_hashes)
+        self.game.apply(action)
+        return len(self.game.round_hashes) != rounds
+
+    def apply_ai(self, move: AiMove) -> bool:
+        """Apply an agent's move if the game has not moved on since it was computed."""
+        if move.version != self.version or self.game.to_move() != move.player:
+            return False
+        if move.incident:
+            self.incidents.append(move.incident)
+        try:
+            self.game.verify(move.action)
+        except IllegalActionError as exc:
+            from tradegame.agents.base import passive_move
+
+            self.incidents.append(f"round {self.game.round}: {move.player}'s move {move.action} "
+                                  f"was refused ({exc}); it became a pass")
+            self.game.apply(passive_move(self.game, move.player))
+            return True
+        self.game.apply(move.action)
+        return True
+
+    def finish(self) -> None:
+        """Run the agents' ``end`` hooks (game over), once."""
+        if self._finished:
+            return
+        self._finished = True
+        for player, agent in self.agents.items():
+            hook = getattr(agent, "end", None)
+            if callable(hook):
+                try:
+                    hook(player, self.game.view(player))
+                except Exception as exc:  # pragma: no cover - agent code
+                    self.incidents.append(f"{player}'s agent failed to end ({exc})")
+
+    def close(self) -> None:
+        """Release the agents (out-of-process bots end their process)."""
+        for agent in self.agents.values():
+            hook = getattr(agent, "close", None)
+            if callable(hook):
+                try:
+                    hook()
+                except Exception:  # pragma: no cover - agent code
+                    pass
+
+    # ------------------------------------------------------------------ a human's turn
+
+    def talks_partner(self, player: str) -> str | None:
+        """The partner of ``player``'s talks session when it is theirs to move in."""
+        session = self.game.session
+        if session is None or player not in session.pair:
+            return None
+        return session.responder if player == session.requester else session.requester
+
+    def deal_items(self, player: str, partner: str) -> list[str]:
+        """Ids of the catalogue items on the table between ``player`` and ``partner`` now."""
+        legal = self.game.legal_actions(player)
+        return [item.id for item in legal.deal_items(player, partner)]
+
+    def staged_game(self, player: str, staged: Sequence[Action]) -> Game:
+        """A copy of the game with ``staged`` orders given (raises IllegalActionError)."""
+        sim = self.game.copy()
+        for action in staged:
+            sim.apply(action)
+        return sim
+
+    def legal_orders(self, player: str, staged: Sequence[Action]) -> list[Action]:
+        """The orders ``player`` may add to ``staged`` now (``Done`` excluded)."""
+        if self.game.phase != "orders" or self.game.to_move() != player:
+            return []
+        try:
+            sim = self.staged_game(player, staged)
+        except IllegalActionError:
+            return []
+        return [a for a in sim.legal_actions(player) if not isinstance(a, Done)]
+
+    @staticmethod
+    def preview(snapshot: Game, player: str, actions: Sequence[Action]) -> Projection:
+        """``what_if`` on a snapshot (runs in a worker thread)."""
+        projection: Projection = snapshot.what_if(player, list(actions))
+        return projection
+
+
+def _now() -> str:
+    import datetime as dt
+
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A scenario chosen on the new-game screen: its rules, its text and where it came from."""
+
+    source: str
+    """The bundled name or the path the player gave."""
+    rules: Rules
+    text: str
+
+
+def load_scenario(source: str) -> Scenario:
+    """Load a bundled scenario by name or a file by path.
+
+    Raises :class:`tradegame.scenario.loader.ScenarioError` listing every located problem.
+    """
+    from tradegame.scenario import rules_from_text
+    from tradegame.scenario.loader import load_scenario_text
+
+    text, shown = load_scenario_text(source)
+    return Scenario(source, rules_from_text(text, shown), text)
+
+
+def parse_seed(text: str) -> int | None:
+    """A seed typed by the player: a whole number 0 ≤ n < 2⁶³; None when it is not one."""
+    text = text.strip().replace("_", "")
+    if not text.isdigit():
+        return None
+    value = int(text)
+    return value if value < 2**63 else None
+
+
+def random_seed() -> int:
+    return random.SystemRandom().randrange(1_000_000)
+
+
+def seats_summary(seats: Mapping[str, str]) -> str:
+    return ", ".join(f"{p}={s}" for p, s in seats.items())
+
+
+def describe_seat(spec: str, descriptions: Mapping[str, str] | None = None) -> str:
+    if spec == HUMAN:
+        return "a person at this keyboard"
+    descriptions = descriptions if descriptions is not None else agent_descriptions()
+    return descriptions.get(spec, "an agent loaded from " + spec)
+
+
+__all__ = ["HUMAN", "AiMove", "Match", "OfferDraft", "Scenario", "agent_descriptions",
+           "default_agent", "describe_seat", "load_scenario", "parse_seed", "random_seed",
+           "seats_summary"]

@@ -1,0 +1,143 @@
+"""The interface's adapter to :mod:`tradegame.saves`: save, load, autosave, list saves.
+
+Everything a save can go wrong with becomes one :class:`PersistenceError` whose message the
+interface shows as is (the saves package already starts it with the file name). If the saves
+package is missing (an old checkout), saving says so instead of failing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tradegame.ui.match import Match
+
+
+class PersistenceError(Exception):
+    """A save or load that did not work; ``str()`` is the message for the player."""
+
+
+def _saves() -> Any:
+    try:
+        import tradegame.saves as saves
+    except ImportError:  # pragma: no cover - only before the saves package existed
+        raise PersistenceError("saving is not available in this version of tradegame") from None
+    return saves
+
+
+def save_dir(directory: str | os.PathLike[str] | None = None) -> Path:
+    """The folder for saves: the given one, else the saves package's default."""
+    if directory is not None:
+        return Path(directory)
+    try:
+        return Path(_saves().default_save_dir())
+    except PersistenceError:  # pragma: no cover
+        return Path("saves")
+
+
+def suggested_path(match: Match, directory: Path) -> Path:
+    """A file name for a manual save: ``SCENARIO-sSEED-roundRR.json`` in ``directory``."""
+    scenario = "".join(c if c.isalnum() or c in "-_." else "_" for c in match.rules.id)
+    return directory / f"{scenario}-s{match.seed}-round{match.game.round:02d}.json"
+
+
+def save(path: str | os.PathLike[str], match: Match, game: Any = None) -> Path:
+    """Write the match (or ``game``, a snapshot of its game taken for a worker thread) to
+    ``path`` atomically; returns the path written."""
+    saves = _saves()
+    target = Path(os.path.expanduser(os.fspath(path)))
+    if target.suffix == "":
+        target = target.with_suffix(".json")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PersistenceError(f"{target.parent}: cannot create the folder "
+                               f"({exc.strerror or exc})") from None
+    try:
+        saves.save_game(target, game if game is not None else match.game, match.seats,
+                        created=match.created, scenario_text=match.scenario_text,
+                        scenario_name=match.scenario_name)
+    except saves.SaveError as exc:
+        raise PersistenceError(str(exc)) from None
+    return target
+
+
+def load(path: str | os.PathLike[str]) -> Match:
+    """Load and verify a save; returns a match ready to continue."""
+    saves = _saves()
+    from tradegame.agents.base import AgentSpecError
+
+    shown = os.path.expanduser(os.fspath(path))
+    try:
+        loaded = saves.load_game(shown)
+    except saves.SaveError as exc:
+        raise PersistenceError(str(exc)) from None
+    except OSError as exc:  # pragma: no cover - the saves package reports these itself
+        raise PersistenceError(f"{shown}: {exc.strerror or exc}") from None
+    try:
+        return Match(loaded.rules, loaded.game.seed, loaded.seats, game=loaded.game,
+                     scenario_name=loaded.meta.scenario_name,
+                     scenario_text=loaded.scenario_text, created=loaded.meta.created)
+    except AgentSpecError as exc:
+        raise PersistenceError(f"{shown}: a seat's agent cannot be loaded: {exc}") from None
+
+
+class Autosave:
+    """Autosaves one match after each round (the newest ``keep`` files are kept)."""
+
+    def __init__(self, match: Match, directory: str | os.PathLike[str] | None,
+                 keep: int = 5) -> None:
+        saves = _saves()
+        self.match = match
+        game_id = saves.new_game_id(match.rules.id, match.seed)
+        self.saver = saves.Autosaver(save_dir(directory), game_id, keep=keep,
+                                     created=match.created, scenario_text=match.scenario_text,
+                                     scenario_name=match.scenario_name)
+        self.SaveError = saves.SaveError
+
+    def write(self, game: Any) -> Path:
+        """Write ``game`` (a snapshot of the match's game; called from a worker thread)."""
+        try:
+            return Path(self.saver.autosave(game, self.match.seats))
+        except self.SaveError as exc:
+            raise PersistenceError(str(exc)) from None
+
+
+@dataclass(frozen=True)
+class SaveEntry:
+    """A save file found in the save folder."""
+
+    path: Path
+    modified: float
+
+    @property
+    def label(self) -> str:
+        when = dt.datetime.fromtimestamp(self.modified).strftime("%Y-%m-%d %H:%M")
+        return f"{when}  {self.path.name}"
+
+
+def list_saves(directory: str | os.PathLike[str] | None = None,
+               limit: int = 200) -> list[SaveEntry]:
+    """Save files in the folder, newest first."""
+    folder = save_dir(directory)
+    found: list[SaveEntry] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    for entry in entries:
+        if entry.name.endswith(".json") and not entry.name.startswith("."):
+            try:
+                if entry.is_file():
+                    found.append(SaveEntry(Path(entry.path), entry.stat().st_mtime))
+            except OSError:
+                continue
+    found.sort(key=lambda e: (-e.modified, e.path.name))
+    return found[:limit]
+
+
+__all__ = ["Autosave", "PersistenceError", "SaveEntry", "list_saves", "load", "save",
+           "save_dir", "suggested_path"]

@@ -1,0 +1,217 @@
+"""Modal dialogs: messages (errors), yes/no questions, a path to save to, a save to load,
+and the summary before Done."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+DIALOG_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{
+    width: 90%; max-width: 100; height: auto; max-height: 90%;
+    border: thick $primary; background: $surface; padding: 0 1;
+}}
+{name} .title {{ text-style: bold; width: 1fr; }}
+{name} .buttons {{ height: auto; align-horizontal: right; }}
+{name} .buttons Button {{ margin-left: 1; min-width: 8; }}
+{name} VerticalScroll {{ height: auto; max-height: 20; }}
+"""
+
+
+class MessageDialog(ModalScreen[None]):
+    """A message (an error, or a notice) that stays until dismissed with enter or escape."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="MessageDialog") + """
+    MessageDialog.error > Vertical { border: thick $error; }
+    """
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("enter", "close", "Close",
+                                                             show=False)]
+
+    def __init__(self, title: str, message: str, *, error: bool = True) -> None:
+        super().__init__(classes="error" if error else "")
+        self.title_text = title
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text, classes="title")
+            with VerticalScroll():
+                yield Static(Text(self.message), id="message-text")
+            with Horizontal(classes="buttons"):
+                yield Button("OK", id="ok", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#ok", Button).focus()
+
+    @on(Button.Pressed, "#ok")
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question: y or enter for yes, n or escape for no."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
+    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n", "answer(False)", "No"),
+                Binding("escape", "answer(False)", "No", show=False)]
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No",
+                 id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self.question = question
+        self.yes = yes
+        self.no = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.question))
+            with Horizontal(classes="buttons"):
+                yield Button(self.no, id="no")
+                yield Button(self.yes, id="yes", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class PathDialog(ModalScreen[str | None]):
+    """Ask for a file path (to save to, or a scenario file to open)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="PathDialog")
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, value: str = "", placeholder: str = "",
+                 button: str = "OK") -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.placeholder = placeholder
+        self.button = button
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text, classes="title")
+            yield Input(self.value, placeholder=self.placeholder, id="path")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button(self.button, id="ok", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        value = self.query_one(Input).value.strip()
+        if value:
+            self.dismiss(value)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class LoadDialog(ModalScreen[str | None]):
+    """Choose a save file from the save folder, or type a path."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="LoadDialog") + """
+    LoadDialog OptionList { height: auto; max-height: 12; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, entries: list[Any], folder: str) -> None:
+        super().__init__()
+        self.entries = entries
+        self.folder = folder
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Load a saved game", classes="title")
+            if self.entries:
+                yield Static(Text(f"Saves in {self.folder} (newest first; enter loads):",
+                                  style="italic"))
+                yield OptionList(*[Option(e.label, id=str(e.path)) for e in self.entries],
+                                 id="saves")
+            else:
+                yield Static(Text(f"No saves in {self.folder} yet.", style="italic"))
+            yield Input(placeholder="or type the path of a save file and press enter",
+                        id="path")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        if self.entries:
+            self.query_one(OptionList).focus()
+        else:
+            self.query_one(Input).focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    @on(Input.Submitted)
+    def _typed(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.dismiss(event.value.strip())
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class DoneDialog(ModalScreen[bool]):
+    """The summary before Done: the staged orders and their combined preview."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="DoneDialog")
+    BINDINGS = [Binding("enter", "answer(True)", "Send orders"), Binding("y", "answer(True)",
+                                                                        "Send", show=False),
+                Binding("escape", "answer(False)", "Back")]
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__()
+        self.lines = lines
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("End your turn: send these orders?", classes="title")
+            text = Text()
+            if not self.lines:
+                text.append("No orders this round.", style="italic")
+            for n, line in enumerate(self.lines, 1):
+                text.append(f"{n}. {line}\n")
+            yield Static(text, id="done-orders")
+            yield Static(Text("Preview: computing…", style="italic"), id="done-preview")
+            with Horizontal(classes="buttons"):
+                yield Button("Back (esc)", id="no")
+                yield Button("Send and end turn (enter)", id="yes", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    def show_preview(self, text: Text) -> None:
+        self.query_one("#done-preview", Static).update(text)
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+__all__ = ["ConfirmDialog", "DoneDialog", "LoadDialog", "MessageDialog", "PathDialog"]

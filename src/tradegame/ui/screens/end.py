@@ -1,0 +1,122 @@
+"""The end of the game: scores, BATNA and surplus for every player, joint welfare, the deals,
+and charts of the whole game."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from tradegame.ui.text import signed
+from tradegame.ui.widgets.common import Frame
+from tradegame.ui.widgets.dashboard import charts_text, players_table
+
+
+def results_table(view: dict[str, Any], viewer: str | None) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, title="Result", title_style="bold",
+                  title_justify="left", pad_edge=False)
+    table.add_column("Player", no_wrap=True)
+    table.add_column("Score", justify="right")
+    table.add_column("BATNA", justify="right")
+    table.add_column("Surplus", justify="right")
+    scores = view.get("scores", {})
+    batna = view.get("batna", {})
+    names = {p["id"]: p["name"] for p in view.get("players", [])}
+    for pid, score in scores.items():
+        style = "bold" if pid == viewer else ""
+        surplus = score - batna.get(pid, 0.0)
+        table.add_row(Text(f"{pid} {names.get(pid, '')}" + (" (you)" if pid == viewer else ""),
+                           style=style),
+                      f"{score:.1f}", f"{batna.get(pid, 0.0):.1f}", signed(surplus))
+    return table
+
+
+def summary_text(view: dict[str, Any], viewer: str | None) -> Text:
+    scores = view.get("scores", {})
+    batna = view.get("batna", {})
+    joint = sum(s - batna.get(p, 0.0) for p, s in scores.items())
+    text = Text()
+    text.append("Joint welfare (sum of surpluses): ", style="bold")
+    text.append(signed(joint))
+    if viewer in scores:
+        mine = scores[viewer] - batna.get(viewer, 0.0)
+        text.append("\nYou finished ")
+        text.append(f"{signed(mine)} points", style="bold")
+        text.append(" above what no deal at all would have given you." if mine > 0.05 else
+                    " below what no deal at all would have given you." if mine < -0.05 else
+                    " level with no deal at all.")
+    text.append(f"\nThe game ended on {view.get('date')} (round {view.get('round')}).")
+    return text
+
+
+def deals_table(view: dict[str, Any]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, title="Deals", title_style="bold", title_justify="left",
+                  pad_edge=False)
+    table.add_column("Deal", no_wrap=True)
+    table.add_column("Parties", no_wrap=True)
+    table.add_column("Round", justify="right")
+    table.add_column("Status")
+    table.add_column("Terms")
+    for d in view.get("deals", []):
+        table.add_row(d["id"], "–".join(d["parties"]) + (" (unilateral)" if d.get("unilateral")
+                                                        else ""),
+                      str(d["round"]), d["status"].replace("_", " "),
+                      "; ".join(t["text"] for t in d["terms"]))
+    if not view.get("deals"):
+        table.add_row("—", "", "", "no deal was made", "")
+    return table
+
+
+class EndScreen(Screen[None]):
+    """Game over. ``l`` goes back to the game screen (log, dashboard), ``n`` starts anew."""
+
+    BINDINGS = [
+        Binding("l", "back", "Back to the game"),
+        Binding("escape", "back", "Back", show=False),
+        Binding("n", "app.new_game", "New game"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+    DEFAULT_CSS = """
+    EndScreen VerticalScroll { padding: 0 1; }
+    EndScreen Static { margin-bottom: 1; }
+    """
+
+    def __init__(self, frame: Frame, can_go_back: bool = True) -> None:
+        super().__init__(id="end")
+        self.frame = frame
+        self.can_go_back = can_go_back
+        self.sub_title = str(frame.view.get("scenario", {}).get("title", ""))
+
+    def compose(self) -> ComposeResult:
+        view = self.frame.view
+        yield Header()
+        with VerticalScroll(id="end-body"):
+            yield Static(Text("Game over", style="bold"), id="end-title")
+            yield Static(results_table(view, self.frame.viewer), id="end-results")
+            yield Static(summary_text(view, self.frame.viewer), id="end-summary")
+            yield Static(deals_table(view), id="end-deals")
+            yield Static(players_table(self.frame), id="end-players")
+            yield Static(charts_text(self.frame, width=40), id="end-charts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#end-body").focus()
+
+    def action_back(self) -> None:
+        if self.can_go_back:
+            self.dismiss(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return self.can_go_back
+        return True
+
+
+__all__ = ["EndScreen", "deals_table", "results_table", "summary_text"]

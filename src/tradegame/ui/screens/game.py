@@ -1,0 +1,687 @@
+"""The game screen: the status line, five tabs (dashboard, talks, orders, log, briefing) and
+the loop that lets AI seats move in worker threads and hands the keyboard from one human seat
+to the next (behind a curtain in hot-seat games).
+
+It renders only ``game.view(viewer)``: ``viewer`` is the human at the keyboard (or, in a game
+without human seats, the spectator's chosen viewpoint).
+"""
+
+from __future__ import annotations
+
+import functools
+import traceback
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
+
+from tradegame.engine import Action, Done, IllegalActionError
+from tradegame.engine.actions import ORDER_KINDS
+from tradegame.ui.match import AiMove, Match
+from tradegame.ui.text import Names, describe, projection_lines
+from tradegame.ui.widgets.common import ActionChosen, Frame, PreviewWanted
+from tradegame.ui.widgets.dashboard import Dashboard, status_text
+from tradegame.ui.widgets.logbook import BriefingPanel, LogPanel
+from tradegame.ui.widgets.orders import OrdersPanel
+from tradegame.ui.widgets.talks import TalksPanel
+
+if TYPE_CHECKING:
+    from tradegame.ui.app import TradeGameApp
+
+TABS = ("dashboard", "talks", "orders", "log", "briefing")
+SPEEDS = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0)
+"""Seconds between AI moves (spectating: ``+``/``-`` move along this list)."""
+PREVIEW_DEBOUNCE = 0.12
+PALETTE_SCAN = 600
+"""How many legal talks moves the command palette looks through (deals are never all listed:
+there are millions; type a move's notation to play any of them)."""
+
+
+def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn an unexpected exception in a game-screen step into a message (never a traceback
+    on the player's screen); the game and its autosaves are left as they were."""
+
+    @functools.wraps(method)
+    def wrapper(self: GameScreen, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - the safety net of the whole screen
+            self.report_bug(method.__name__, exc)
+            return None
+
+    return wrapper
+
+
+class GameScreen(Screen[None]):
+    """One match in progress."""
+
+    BINDINGS = [
+        Binding("1", "tab('dashboard')", "Dashboard", show=False),
+        Binding("2", "tab('talks')", "Talks", show=False),
+        Binding("3", "tab('orders')", "Orders", show=False),
+        Binding("4", "tab('log')", "Log", show=False),
+        Binding("5", "tab('briefing')", "Briefing", show=False),
+        Binding("a", "talks('accept')", "Accept"),
+        Binding("r", "talks('reject')", "Reject"),
+        Binding("p", "talks('pass')", "Pass"),
+        Binding("ctrl+d", "done", "Done"),
+        Binding("space", "toggle_pause", "Pause/run"),
+        Binding("n", "step", "Step"),
+        Binding("plus,equals_sign", "speed(-1)", "Faster", key_display="+"),
+        Binding("minus", "speed(1)", "Slower", key_display="-"),
+        Binding("v", "cycle_view", "View as"),
+        Binding("e", "show_end", "Results"),
+    ]
+    DEFAULT_CSS = """
+    GameScreen #status { height: auto; max-height: 3; padding: 0 1; background: $boost; }
+    GameScreen #tabs { height: 1fr; }
+    GameScreen TabPane { padding: 0; height: 1fr; }
+    GameScreen.hidden #tabs { display: none; }
+    """
+
+    def __init__(self, match: Match, *, ai_delay: float = 0.1,
+                 spectate_delay: float = 0.5) -> None:
+        super().__init__(id="game")
+        self.match = match
+        humans = match.humans
+        self.viewer: str | None = humans[0] if len(humans) == 1 else None
+        self.hidden = len(humans) > 1
+        self.staged: list[Action] = []
+        self.paused = False
+        spectating = not humans
+        wanted = spectate_delay if spectating else ai_delay
+        self.speed_index = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - wanted))
+        self.frame: Frame | None = None
+        self.message = ""
+        self._ai_timer: Timer | None = None
+        self._ai_busy = False
+        self._ended = False
+        self._turn_key: tuple[Any, ...] | None = None
+        self._preview_timer: Timer | None = None
+        self._pending_previews: dict[str, list[Action]] = {}
+        self._preview_ids: dict[str, int] = {}
+        self._preview_counter = 0
+        self._dirty: set[str] = set(TABS)
+        self._bindings_key: tuple[Any, ...] | None = None
+        self._done_dialog: Any = None
+        self._sector_names = {s.id: s.name for s in match.rules.sectors}
+        self.sub_title = f"{match.rules.title} · seed {match.seed}"
+
+    @property
+    def tg_app(self) -> TradeGameApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def spectating(self) -> bool:
+        return not self.match.humans
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="status")
+        with TabbedContent(id="tabs", initial="dashboard"):
+            with TabPane("1 Dashboard", id="dashboard"):
+                yield Dashboard(id="dashboard-panel")
+            with TabPane("2 Talks", id="talks"):
+                yield TalksPanel(id="talks-panel")
+            with TabPane("3 Orders", id="orders"):
+                yield OrdersPanel(id="orders-panel")
+            with TabPane("4 Log", id="log"):
+                yield LogPanel(id="log-panel")
+            with TabPane("5 Briefing", id="briefing"):
+                yield BriefingPanel(id="briefing-panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.match.start()
+        self.set_class(self.hidden, "hidden")
+        if not self.hidden:
+            self.refresh_view(full=True)
+        else:
+            self.query_one("#status", Static).update("")
+        self.call_after_refresh(self.advance)
+
+    def on_unmount(self) -> None:
+        self._stop_timers()
+
+    def _stop_timers(self) -> None:
+        for timer in (self._ai_timer, self._preview_timer):
+            if timer is not None:
+                timer.stop()
+        self._ai_timer = None
+        self._preview_timer = None
+
+    # ------------------------------------------------------------------ the view
+
+    def build_frame(self) -> Frame:
+        m = self.match
+        game = m.game
+        viewer = self.viewer
+        view = game.view(viewer).to_json()
+        mover = game.to_move()
+        my_turn = (viewer is not None and mover == viewer and m.is_human(viewer)
+                   and not self.hidden)
+        partner = m.talks_partner(viewer) if my_turn and viewer is not None else None
+        deal_items = m.deal_items(viewer, partner) if partner and viewer else []
+        orders: list[Action] = []
+        if my_turn and viewer is not None and game.phase == "orders":
+            orders = m.legal_orders(viewer, self.staged)
+        limits = m.rules.limits
+        return Frame(
+            view=view, viewer=viewer,
+            names=Names(view, self._sector_names),
+            my_turn=my_turn, mover=mover,
+            mover_seat=m.seats.get(mover, "") if mover else "",
+            partner=partner, deal_items=deal_items, legal_orders=orders,
+            staged=list(self.staged),
+            incidents=list(m.incidents) if self.spectating else [],
+            max_terms=limits.max_terms, max_orders=limits.max_orders, seats=dict(m.seats),
+        )
+
+    @guarded
+    def refresh_view(self, full: bool = False) -> None:
+        """Rebuild the frame and update the status line and the panels (the active tab now,
+        the others when they are shown — all of them when the viewer changed)."""
+        if self.hidden:
+            return
+        frame = self.build_frame()
+        self.frame = frame
+        with self.app.batch_update():
+            self.query_one("#status", Static).update(status_text(frame,
+                                                                 self._status_extra()))
+            self._dirty = set(TABS)
+            active = self.query_one(TabbedContent).active or "dashboard"
+            for tab in (TABS if full else (active,)):
+                self._update_tab(tab)
+        self._refresh_bindings_if_changed()
+
+    def _refresh_bindings_if_changed(self) -> None:
+        """The footer rebuilds itself on every binding refresh: only ask when the keys that
+        apply have changed (whose turn, phase, an offer on the table, staged orders)."""
+        game = self.match.game
+        session = game.session
+        key = (self.is_my_turn(), game.phase, session.offer is not None if session else None,
+               bool(self.staged), self.spectating, self.paused, self.hidden)
+        if key != self._bindings_key:
+            self._bindings_key = key
+            self.refresh_bindings()
+
+    @guarded
+    def _update_tab(self, tab: str) -> None:
+        if self.frame is None:
+            return
+        self._dirty.discard(tab)
+        panel = self.query_one(f"#{tab}-panel")
+        panel.update_frame(self.frame)  # type: ignore[attr-defined]
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        tab = event.pane.id or ""
+        if tab in self._dirty and not self.hidden:
+            self._update_tab(tab)
+
+    def _status_extra(self) -> str:
+        parts = []
+        if self.message:
+            parts.append(self.message)
+        if self.spectating and not self.match.game.is_over():
+            state = "paused (n: one move, space: run)" if self.paused else \
+                f"running, {SPEEDS[self.speed_index]:g} s a move (space: pause, +/-: speed)"
+            who = self.viewer or "all"
+            parts.append(f"Watching AI seats: {state}; view: {who} (v)")
+        return "  ".join(parts)
+
+    def say(self, message: str) -> None:
+        """A short line in the status bar (kept until the next move; dropped at a curtain)."""
+        if self.hidden:
+            return
+        self.message = message
+        if self.frame is not None and not self.hidden:
+            self.query_one("#status", Static).update(status_text(self.frame,
+                                                                 self._status_extra()))
+
+    def report_bug(self, where: str, exc: BaseException) -> None:
+        """Show an unexpected error as a message; details go to the Textual log."""
+        from tradegame.ui.screens.dialogs import MessageDialog
+
+        self._ai_busy = False
+        self.log.error("".join(traceback.format_exception(exc)))
+        self.app.push_screen(MessageDialog(
+            "Something went wrong",
+            f"{type(exc).__name__}: {exc} (in {where}).\n\nThe game itself is unchanged and "
+            f"was autosaved at the start of the round; save it now (ctrl+s) and please report "
+            f"this with the save file."))
+
+    def error(self, message: str, title: str = "Not allowed") -> None:
+        """An illegal move or a failed command: a toast and a line in the status bar."""
+        self.app.notify(message, title=title, severity="error", timeout=8)
+        self.say(f"{title}: {message}")
+
+    # ------------------------------------------------------------------ whose move
+
+    @guarded
+    def advance(self) -> None:
+        """Decide what happens next: the end, a human's turn (curtain first in hot-seat when
+        the player changes), or an AI move after the current delay."""
+        if not self.is_attached:
+            return
+        game = self.match.game
+        if game.is_over():
+            self._show_end()
+            return
+        mover = game.to_move()
+        if self.match.is_human(mover):
+            assert mover is not None
+            if mover != self.viewer or self.hidden:
+                if self.match.hot_seat:
+                    self._raise_curtain(mover)
+                    return
+                self.viewer = mover
+                self.refresh_view(full=True)
+            self._begin_turn()
+        else:
+            self._schedule_ai()
+
+    def _begin_turn(self) -> None:
+        """When a new decision starts, show the tab it is made in."""
+        game = self.match.game
+        session = game.session
+        key = (game.round, game.phase, session.pair if session else None,
+               session.exchanges if session else None, self.viewer)
+        if key == self._turn_key:
+            return
+        self._turn_key = key
+        self.action_tab("talks" if game.phase == "talks" else "orders")
+
+    def _raise_curtain(self, player: str) -> None:
+        from tradegame.ui.screens.curtain import CurtainScreen
+
+        self.hidden = True
+        self.set_class(True, "hidden")
+        self.message = ""
+        self.app.clear_notifications()
+        self.query_one("#status", Static).update("")
+        self.query_one(BriefingPanel).clear()
+        self.viewer = None
+        self.staged = []
+        self.frame = None
+        self.app.push_screen(CurtainScreen(player, self.match.player_name(player)),
+                             self._curtain_lifted)
+
+    @guarded
+    def _curtain_lifted(self, player: str | None) -> None:
+        if player is None or not self.is_attached:
+            return
+        self.viewer = player
+        self.hidden = False
+        self._turn_key = None
+        self.refresh_view(full=True)
+        self.set_class(False, "hidden")
+        self.advance()
+
+    def _show_end(self) -> None:
+        from tradegame.ui.screens.end import EndScreen
+
+        if self._ended:
+            return
+        self._ended = True
+        self.match.finish()
+        if self.match.hot_seat:
+            # Several people share the screen: the results are public, nobody's private view
+            # is shown (the game screen stays behind the curtain).
+            self.hidden = True
+            self.set_class(True, "hidden")
+            self.viewer = None
+            self.query_one(BriefingPanel).clear()
+            view = self.match.game.view(self.match.humans[0]).to_json()
+            view.pop("you", None)
+            frame = Frame(view=view, viewer=None, names=Names(view, self._sector_names))
+            self.app.push_screen(EndScreen(frame, can_go_back=False))
+            return
+        self.refresh_view(full=True)
+        frame = self.frame or self.build_frame()
+        self.app.push_screen(EndScreen(frame))
+
+    # ------------------------------------------------------------------ AI seats
+
+    def _schedule_ai(self) -> None:
+        if self._ai_busy or self._ai_timer is not None or self.paused:
+            return
+        self._ai_timer = self.set_timer(max(SPEEDS[self.speed_index], 0.001), self._run_ai)
+
+    def _run_ai(self, step: bool = False) -> None:
+        self._ai_timer = None
+        if self.paused and not step:
+            return
+        game = self.match.game
+        mover = game.to_move()
+        if mover is None or self.match.is_human(mover) or self._ai_busy:
+            return
+        self._ai_busy = True
+        # Without a pause between moves, think through all consecutive AI moves at once and
+        # show the result in one refresh (the log still lists every move).
+        batch = SPEEDS[self.speed_index] == 0 and not self.paused
+        self._think(self.match.snapshot(), mover, batch)
+
+    @work(thread=True, exclusive=True, group="ai", exit_on_error=False)
+    def _think(self, snapshot: Any, player: str, batch: bool) -> None:
+        moves = self.match.think_ahead(snapshot) if batch else \
+            [self.match.think(snapshot, player)]
+        self._call(self._ai_done, moves)
+
+    def _call(self, callback: Callable[..., Any], *args: Any) -> None:
+        """Run ``callback`` on the UI thread (from a worker); quietly skip if the app is gone."""
+        try:
+            self.app.call_from_thread(callback, *args)
+        except Exception:  # noqa: BLE001 - the app is shutting down
+            pass
+
+    @guarded
+    def _ai_done(self, moves: list[AiMove]) -> None:
+        self._ai_busy = False
+        if not self.is_attached:
+            return
+        rounds = len(self.match.game.round_hashes)
+        applied = False
+        for move in moves:
+            if not self.match.apply_ai(move):
+                break
+            applied = True
+            if len(self.match.game.round_hashes) != rounds:
+                self.tg_app.autosave(self.match)
+                rounds = len(self.match.game.round_hashes)
+                self.staged = []
+        if applied:
+            self.after_move(False)
+        else:
+            self.advance()
+
+    # ------------------------------------------------------------------ human moves
+
+    def after_move(self, round_resolved: bool) -> None:
+        if round_resolved:
+            self.staged = []
+            self.tg_app.autosave(self.match)
+        self.message = ""
+        self.refresh_view()
+        self.advance()
+
+    @on(ActionChosen)
+    def _action_chosen(self, event: ActionChosen) -> None:
+        event.stop()
+        self.play(event.action)
+
+    def is_my_turn(self) -> bool:
+        game = self.match.game
+        return (not self.hidden and self.viewer is not None
+                and game.to_move() == self.viewer and self.match.is_human(self.viewer))
+
+    @guarded
+    def play(self, action: Action) -> None:
+        """Play a human's move: a talks move now, an order into the staged list, Done after
+        the summary. Illegal moves are refused with the engine's reason."""
+        if not self.is_my_turn():
+            self.error("it is not your move now")
+            return
+        assert self.viewer is not None
+        if action.player != self.viewer:
+            self.error(f"that is a move for {action.player}, and you are {self.viewer}")
+            return
+        game = self.match.game
+        if game.phase == "orders" and isinstance(action, Done):
+            self.open_done()
+            return
+        if game.phase == "orders" and action.kind in ORDER_KINDS:
+            self.stage(action)
+            return
+        try:
+            resolved = self.match.apply(action)
+        except IllegalActionError as exc:
+            self.error(str(exc))
+            return
+        names = self.frame.names if self.frame else None
+        self.after_move(resolved)
+        if names is not None:
+            self.say(f"You: {describe(action, names)}.")
+
+    @guarded
+    def stage(self, action: Action) -> None:
+        try:
+            self.match.staged_game(self.viewer or "", [*self.staged, action])
+        except IllegalActionError as exc:
+            self.error(str(exc))
+            return
+        self.staged.append(action)
+        names = self.frame.names if self.frame else None
+        self.refresh_view()
+        if names is not None:
+            self.say(f"Staged: {describe(action, names)} (sent when you press Done).")
+
+    @on(OrdersPanel.Unstage)
+    def _unstage(self, event: OrdersPanel.Unstage) -> None:
+        event.stop()
+        if self.staged:
+            removed = self.staged.pop(event.index)
+            self.refresh_view()
+            if self.frame is not None:
+                self.say(f"Removed: {describe(removed, self.frame.names)}.")
+
+    def open_done(self) -> None:
+        from tradegame.ui.screens.dialogs import DoneDialog
+
+        if not self.is_my_turn() or self.match.game.phase != "orders":
+            return
+        names = self.frame.names if self.frame else Names({})
+        dialog = DoneDialog([describe(a, names) for a in self.staged])
+        self._done_dialog = dialog
+        self.app.push_screen(dialog, self._done_answer)
+        self._request_preview("done", list(self.staged))
+
+    @guarded
+    def _done_answer(self, confirmed: bool | None) -> None:
+        self._done_dialog = None
+        if not confirmed or not self.is_my_turn():
+            return
+        viewer = self.viewer
+        assert viewer is not None
+        try:
+            self.match.staged_game(viewer, [*self.staged, Done(viewer)])
+        except IllegalActionError as exc:
+            self.error(str(exc))
+            return
+        rounds = len(self.match.game.round_hashes)
+        for action in self.staged:
+            self.match.apply(action)
+        self.match.apply(Done(viewer))
+        sent = len(self.staged)
+        self.staged = []
+        self.after_move(len(self.match.game.round_hashes) != rounds)
+        self.say(f"You sent {sent} order{'s' if sent != 1 else ''} and ended your turn.")
+
+    # ------------------------------------------------------------------ previews (workers)
+
+    @on(PreviewWanted)
+    def _preview_wanted(self, event: PreviewWanted) -> None:
+        event.stop()
+        self._request_preview(event.key, event.actions)
+
+    def _request_preview(self, key: str, actions: list[Action]) -> None:
+        self._preview_counter += 1
+        self._preview_ids[key] = self._preview_counter
+        self._pending_previews[key] = actions
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        self._preview_timer = self.set_timer(PREVIEW_DEBOUNCE, self._flush_previews)
+
+    def _flush_previews(self) -> None:
+        self._preview_timer = None
+        if not self._pending_previews or self.viewer is None:
+            return
+        pending = [(k, self._preview_ids[k], a) for k, a in self._pending_previews.items()]
+        self._pending_previews = {}
+        self._preview_worker(self.match.snapshot(), self.viewer, self.match.version, pending)
+
+    @work(thread=True, group="preview", exit_on_error=False)
+    def _preview_worker(self, snapshot: Any, viewer: str, version: int,
+                        pending: list[tuple[str, int, list[Action]]]) -> None:
+        worker = get_current_worker()
+        for key, request, actions in pending:
+            if worker.is_cancelled:
+                return
+            projection, error = None, None
+            try:
+                projection = Match.preview(snapshot, viewer, actions)
+            except IllegalActionError as exc:
+                error = f"not possible now: {exc}"
+            except Exception as exc:  # noqa: BLE001 - a preview must never crash the game
+                error = f"no preview ({type(exc).__name__}: {exc})"
+            self._call(self._preview_done, key, request, version, viewer, projection, error)
+
+    @guarded
+    def _preview_done(self, key: str, request: int, version: int, viewer: str,
+                      projection: Any, error: str | None) -> None:
+        if (self._preview_ids.get(key) != request or version != self.match.version
+                or viewer != self.viewer or self.hidden or not self.is_attached):
+            return  # stale: the draft, the game or the player changed since
+        if key.startswith("talks"):
+            self.query_one(TalksPanel).show_preview(key, projection, error)
+        elif key.startswith("orders"):
+            self.query_one(OrdersPanel).show_preview(key, projection, error)
+        elif key == "done" and self._done_dialog is not None:
+            text = Text()
+            if error is not None:
+                text.append(error, style="italic")
+            else:
+                text.append("Preview", style="bold")
+                for line in projection_lines(projection):
+                    text.append("\n" + line)
+            self._done_dialog.show_preview(text)
+
+    # ------------------------------------------------------------------ command palette
+
+    def palette_actions(self) -> list[Action]:
+        """The legal moves of the human at the keyboard, for the command palette: every
+        talks answer and order, and the first deals (type a deal's notation for the rest)."""
+        if not self.is_my_turn():
+            return []
+        viewer = self.viewer
+        assert viewer is not None
+        game = self.match.game
+        if game.phase == "orders":
+            return [*self.match.legal_orders(viewer, self.staged), Done(viewer)]
+        out = []
+        for n, action in enumerate(game.legal_actions(viewer)):
+            if n >= PALETTE_SCAN:
+                break
+            out.append(action)
+        return out
+
+    def palette_describe(self, action: Action) -> str:
+        names = self.frame.names if self.frame else Names({})
+        return describe(action, names)
+
+    # ------------------------------------------------------------------ key actions
+
+    @guarded
+    def action_tab(self, tab: str) -> None:
+        tabs = self.query_one(TabbedContent)
+        if self.hidden:
+            return
+        tabs.active = tab
+        if tab in self._dirty:
+            self._update_tab(tab)
+        panel = self.query_one(f"#{tab}-panel")
+        target = panel
+        if tab == "talks":
+            from tradegame.ui.widgets.talks import TermList
+
+            terms = panel.query_one(TermList)
+            target = terms if terms.display else panel
+        elif tab == "orders":
+            from tradegame.ui.widgets.orders import OrderList
+
+            olist = panel.query_one(OrderList)
+            target = olist if olist.display else panel
+        if target.focusable:
+            target.focus()
+        else:
+            self.query_one(f"#{tab}-panel").focus()
+
+    def action_show_end(self) -> None:
+        """Back to the results after reading the log or the dashboard (game over)."""
+        from tradegame.ui.screens.end import EndScreen
+
+        if self.match.game.is_over() and self.frame is not None and not self.hidden:
+            self.app.push_screen(EndScreen(self.frame))
+
+    def action_talks(self, move: str) -> None:
+        """Accept, reject or pass in the viewer's talks session (from any tab)."""
+        from tradegame.engine import Accept, Pass, Reject
+
+        if not self.is_my_turn() or self.viewer is None:
+            return
+        cls = {"accept": Accept, "reject": Reject, "pass": Pass}[move]
+        self.play(cls(self.viewer))
+
+    def action_done(self) -> None:
+        if self.is_my_turn() and self.match.game.phase == "orders":
+            self.open_done()
+
+    def action_toggle_pause(self) -> None:
+        if not self.spectating:
+            return
+        self.paused = not self.paused
+        if not self.paused:
+            self.advance()
+        self.say("")
+
+    def action_step(self) -> None:
+        if not self.spectating:
+            return
+        self.paused = True
+        if not self._ai_busy and not self.match.game.is_over():
+            if self._ai_timer is not None:
+                self._ai_timer.stop()
+                self._ai_timer = None
+            self._run_ai(step=True)
+        self.say("")
+
+    def action_speed(self, step: int) -> None:
+        if not self.spectating:
+            return
+        self.speed_index = max(0, min(len(SPEEDS) - 1, self.speed_index + step))
+        self.say("")
+
+    def action_cycle_view(self) -> None:
+        if not self.spectating:
+            return
+        order: list[str | None] = [None, *self.match.rules.player_ids]
+        self.viewer = order[(order.index(self.viewer) + 1) % len(order)]
+        self.refresh_view(full=True)
+        self.say("")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("toggle_pause", "step", "speed", "cycle_view"):
+            return self.spectating and not self.match.game.is_over()
+        if action == "done":
+            return self.is_my_turn() and self.match.game.phase == "orders"
+        if action == "show_end":
+            return self.match.game.is_over() and not self.hidden
+        if action == "talks":
+            session = self.match.game.session
+            if not self.is_my_turn() or session is None:
+                return False
+            has_offer = session.offer is not None
+            return has_offer if parameters and parameters[0] != "pass" else not has_offer
+        return True
+
+
+__all__ = ["GameScreen", "SPEEDS", "TABS"]

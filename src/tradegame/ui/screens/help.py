@@ -1,0 +1,103 @@
+"""The help screen: every key, and the game in a few lines."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+KEYS: list[tuple[str, list[tuple[str, str]]]] = [
+    ("Everywhere", [
+        ("F1  ?", "this help"),
+        ("ctrl+p", "command palette: search the legal moves by their notation, and commands"),
+        ("ctrl+s", "save the game"),
+        ("ctrl+o", "load a saved game"),
+        ("ctrl+n", "new game"),
+        ("ctrl+q", "quit (during a game it asks first; twice quits at once)"),
+        ("tab / shift+tab", "move between parts of the screen"),
+        ("esc", "close a dialog"),
+    ]),
+    ("Game screen", [
+        ("1 2 3 4 5", "tabs: dashboard, talks, orders, log, briefing"),
+        ("ctrl+d", "Done: the summary of your orders, then end your turn"),
+        ("↑ ↓ pgup pgdn", "scroll the dashboard, log and briefing"),
+    ]),
+    ("Talks tab", [
+        ("↑ ↓", "choose a catalogue item"),
+        ("← →", "change its level (past either end it leaves the deal)"),
+        ("space / enter", "put the item in or out of your draft"),
+        ("s", "send the draft (a proposal, or a counter-offer)"),
+        ("a / r", "accept / reject the offer on the table"),
+        ("p", "pass (make no proposal)"),
+        ("e / c", "copy the offer into your draft / clear the draft"),
+    ]),
+    ("Orders tab", [
+        ("/", "filter the orders (type words: tariff, concede, LNG, threat…)"),
+        ("↑ ↓", "choose an order; its preview shows below"),
+        ("enter", "stage the order"),
+        ("x", "remove the last staged order"),
+        ("d", "Done (same as ctrl+d)"),
+    ]),
+    ("Watching AI seats", [
+        ("space", "pause / resume"),
+        ("n", "one move (when paused)"),
+        ("+ / -", "faster / slower"),
+        ("v", "whose view to show"),
+    ]),
+    ("Hot-seat", [
+        ("enter", "on the curtain: the named player is at the keyboard"),
+    ]),
+]
+
+ABOUT = (
+    "Each round: news, then talks (the requester proposes or passes; the other side accepts, "
+    "rejects or counters), then secret orders, then resolution. Your score (0–100) is the "
+    "weighted sum of your objectives (briefing tab); it is shown against your BATNA, the score "
+    "if nobody agrees to anything. A deal that costs you more political points than your "
+    "win-set fails ratification. Every preview is the engine's what-if: it assumes the other "
+    "side accepts and everyone else does nothing more."
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys and a short reminder of the rules."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > Vertical { width: 90%; max-width: 96; height: 90%; border: thick $primary;
+                            background: $surface; padding: 0 1; }
+    HelpScreen Label { text-style: bold; }
+    """
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("f1", "close", "Close", show=False),
+                Binding("question_mark", "close", "Close", show=False)]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("tradegame — keys (esc closes)")
+            with VerticalScroll(id="help-body"):
+                yield Static(self._table())
+                yield Static(Text("\n" + ABOUT))
+
+    @staticmethod
+    def _table() -> Table:
+        table = Table(show_header=False, box=None, padding=(0, 2, 0, 0), expand=False)
+        table.add_column("key", style="bold", no_wrap=True)
+        table.add_column("what")
+        for section, rows in KEYS:
+            table.add_row(Text(section, style="bold underline"), "")
+            for key, what in rows:
+                table.add_row(key, what)
+        return table
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+__all__ = ["HelpScreen", "KEYS"]

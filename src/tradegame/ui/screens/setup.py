@@ -1,0 +1,316 @@
+"""The new-game screen: choose a scenario (bundled or a file), read its summary, give each seat
+to a person or an AI agent, set the seed — or resume a save.
+
+The scenario is parsed in a worker thread, so this screen is up at once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from tradegame.ui.match import HUMAN, Scenario, parse_seed, random_seed
+
+if TYPE_CHECKING:
+    from tradegame.ui.app import TradeGameApp
+
+OPEN_FILE = "<open-file>"
+
+
+def scenario_summary(sc: Scenario) -> Text:
+    rules = sc.rules
+    cal = rules.calendar
+    text = Text()
+    text.append(rules.title, style="bold")
+    text.append(f"\n{sc.source}", style="dim")
+    text.append("\n\n" + rules.summary.strip())
+    text.append("\n\nPlayers: ", style="bold")
+    text.append(", ".join(f"{p.name} ({p.id})" for p in rules.players))
+    game_days = cal.deadline_day + cal.after_deadline_days - cal.start_day + 1
+    rounds = max(1, -(-game_days // cal.round_days))
+    text.append("\nClock: ", style="bold")
+    text.append(f"{rounds} rounds of {cal.round_days} days; deadline on day {cal.deadline_day}")
+    if rules.deadline_holder:
+        text.append(f" (held by {rules.deadline_holder}, who may extend it by up to "
+                    f"{cal.max_extension_days} days)")
+    text.append("\nSectors: ", style="bold")
+    text.append(", ".join(s.name for s in rules.sectors))
+    return text
+
+
+class SeatSelect(Select[str]):
+    """A seat: human or an agent. ←/→ step through the choices without opening the list."""
+
+    BINDINGS = [Binding("left", "step(-1)", "Previous", show=False),
+                Binding("right", "step(1)", "Next", show=False)]
+
+    def __init__(self, options: list[tuple[str, str]], value: str, **kwargs: Any) -> None:
+        super().__init__(options, value=value, allow_blank=False, **kwargs)
+        self.values = [v for _, v in options]
+
+    def action_step(self, step: int) -> None:
+        if self.expanded or not self.values:
+            return
+        current = self.value if isinstance(self.value, str) else self.values[0]
+        index = self.values.index(current) if current in self.values else 0
+        self.value = self.values[(index + step) % len(self.values)]
+
+
+class SetupScreen(Screen[None]):
+    """Scenario, seats and seed; ``s`` starts, ``o`` resumes a save."""
+
+    BINDINGS = [
+        Binding("s", "start", "Start"),
+        Binding("o", "app.load", "Resume a save"),
+        Binding("r", "random_seed", "Random seed", show=False),
+    ]
+    DEFAULT_CSS = """
+    SetupScreen #setup { padding: 0 1; }
+    SetupScreen .heading { text-style: bold; margin-top: 1; }
+    SetupScreen #setup-top { height: auto; }
+    SetupScreen #scenario-list { width: 32; height: auto; max-height: 10; }
+    SetupScreen #scenario-summary { width: 1fr; height: auto; padding: 0 1; }
+    SetupScreen #seats { height: auto; }
+    SetupScreen .seat { height: auto; }
+    SetupScreen .seat Label { width: 16; padding: 1 1 0 0; }
+    SetupScreen .seat Select { width: 24; }
+    SetupScreen .seat .desc { width: 1fr; padding: 1 0 0 1; color: $text-muted; }
+    SetupScreen #seed-row { height: auto; }
+    SetupScreen #seed-row Label { padding: 1 1 0 0; }
+    SetupScreen #seed { width: 20; }
+    SetupScreen #setup-buttons { height: auto; margin-top: 1; }
+    SetupScreen #setup-buttons Button { margin-right: 2; }
+    """
+
+    def __init__(self, scenario: str | None = None, seats: dict[str, str] | None = None,
+                 seed: int | None = None) -> None:
+        super().__init__(id="setup")
+        self.initial_source = scenario
+        self.preset_seats = dict(seats or {})
+        self.initial_seed = seed
+        self.scenario: Scenario | None = None
+        self._seat_players: list[str] = []
+
+    @property
+    def tg_app(self) -> TradeGameApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        from tradegame.scenario.loader import DEFAULT_SCENARIO, bundled_scenarios
+
+        yield Header()
+        with VerticalScroll(id="setup"):
+            yield Static(Text("New game — choose a scenario (↑/↓), who plays each country "
+                              "(tab to a seat, ←/→ or enter to choose) and a seed. s starts, "
+                              "o resumes a save, F1 help.", style="italic"))
+            yield Label("Scenario", classes="heading")
+            with Horizontal(id="setup-top"):
+                names = list(bundled_scenarios())
+                source = self.initial_source or DEFAULT_SCENARIO
+                options = [Option(n, id=n) for n in names]
+                if source not in names:
+                    options.append(Option(source, id=source))
+                options.append(Option(Text("Open a scenario file…", style="italic"),
+                                      id=OPEN_FILE))
+                yield OptionList(*options, id="scenario-list")
+                yield Static(Text("loading…", style="italic"), id="scenario-summary")
+            yield Label("Seats — a person at this keyboard, or an AI agent", classes="heading")
+            yield Vertical(id="seats")
+            with Horizontal(id="seed-row"):
+                yield Label("Seed")
+                seed = self.initial_seed if self.initial_seed is not None else random_seed()
+                yield Input(str(seed), id="seed", restrict=r"[0-9_]*", max_length=20)
+                yield Button("Random seed (r)", id="random-seed")
+            with Horizontal(id="setup-buttons"):
+                yield Button("Start (s)", id="start", variant="primary")
+                yield Button("Resume a save (o)", id="resume")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from tradegame.scenario.loader import DEFAULT_SCENARIO
+
+        source = self.initial_source or DEFAULT_SCENARIO
+        olist = self.query_one("#scenario-list", OptionList)
+        try:
+            olist.highlighted = olist.get_option_index(source)
+        except Exception:  # noqa: BLE001 - an unknown id just leaves the first highlighted
+            olist.highlighted = 0
+        olist.focus()
+        self.choose(source)
+
+    # ------------------------------------------------------------------ scenario
+
+    def choose(self, source: str) -> None:
+        cached = self.tg_app.scenario_cache.get(source)
+        if cached is not None:
+            self._loaded(cached)
+            return
+        self.query_one("#scenario-summary", Static).update(Text("loading " + source + "…",
+                                                                style="italic"))
+        self._load(source)
+
+    @work(thread=True, exclusive=True, group="scenario", exit_on_error=False)
+    def _load(self, source: str) -> None:
+        from tradegame.scenario.loader import ScenarioError
+        from tradegame.ui.match import load_scenario
+
+        try:
+            sc = load_scenario(source)
+        except ScenarioError as exc:
+            self.app.call_from_thread(self._failed, source, str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - shown to the player, never a traceback
+            self.app.call_from_thread(self._failed, source, f"{type(exc).__name__}: {exc}")
+            return
+        self.app.call_from_thread(self._loaded, sc)
+
+    def _loaded(self, sc: Scenario) -> None:
+        self.tg_app.scenario_cache[sc.source] = sc
+        olist = self.query_one("#scenario-list", OptionList)
+        option = olist.highlighted_option
+        if option is not None and option.id not in (sc.source, OPEN_FILE):
+            return  # the player has moved on to another scenario
+        if option is not None and option.id == OPEN_FILE:
+            ids = [o.id for o in olist.options]
+            if sc.source not in ids:
+                olist.add_option(Option(sc.source, id=sc.source))
+            olist.highlighted = olist.get_option_index(sc.source)
+        self.scenario = sc
+        self.query_one("#scenario-summary", Static).update(scenario_summary(sc))
+        self._build_seats(sc)
+
+    def _failed(self, source: str, message: str) -> None:
+        from tradegame.ui.screens.dialogs import MessageDialog
+
+        self.query_one("#scenario-summary", Static).update(
+            Text(f"{source} cannot be used: see the message.", style="bold"))
+        self.scenario = None
+        self.app.push_screen(MessageDialog("This scenario has problems", message))
+
+    def _build_seats(self, sc: Scenario) -> None:
+        from tradegame.ui.match import agent_descriptions, default_agent
+
+        players = list(sc.rules.player_ids)
+        container = self.query_one("#seats", Vertical)
+        current = {p: self._seat_value(n) for n, p in enumerate(self._seat_players)}
+        if players == self._seat_players:
+            return
+        container.remove_children()
+        descriptions = agent_descriptions()
+        agent_default = default_agent()
+        preset = self.preset_seats or current
+        if not preset:
+            human = "JP" if "JP" in players else players[0]
+            preset = {human: HUMAN}
+        options: list[tuple[str, str]] = [("human", HUMAN)]
+        options += [(name, name) for name in descriptions]
+        rows = []
+        for n, pid in enumerate(players):
+            value = preset.get(pid, agent_default)
+            if value not in (HUMAN, *descriptions):
+                options_here = [*options, (value, value)]
+            else:
+                options_here = options
+            select = SeatSelect(options_here, value, id=f"seat-{n}")
+            desc = Static(self._describe(value, descriptions), classes="desc",
+                          id=f"seat-desc-{n}")
+            row = Horizontal(Label(f"{sc.rules.player(pid).name} ({pid})"), select, desc,
+                             classes="seat")
+            rows.append(row)
+        container.mount_all(rows)
+        self._seat_players = players
+
+    def _seat_value(self, n: int) -> str:
+        try:
+            value = self.query_one(f"#seat-{n}", Select).value
+        except Exception:  # noqa: BLE001
+            return ""
+        return value if isinstance(value, str) else ""
+
+    @staticmethod
+    def _describe(spec: str, descriptions: dict[str, str]) -> str:
+        if spec == HUMAN:
+            return "a person at this keyboard"
+        return descriptions.get(spec, "an agent loaded from " + spec)
+
+    @on(Select.Changed)
+    def _seat_changed(self, event: Select.Changed) -> None:
+        from tradegame.ui.match import agent_descriptions
+
+        sid = event.select.id or ""
+        if not sid.startswith("seat-"):
+            return
+        n = sid.removeprefix("seat-")
+        value = event.value if isinstance(event.value, str) else ""
+        self.query_one(f"#seat-desc-{n}", Static).update(
+            self._describe(value, agent_descriptions()))
+
+    @on(OptionList.OptionHighlighted, "#scenario-list")
+    def _scenario_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id and event.option.id != OPEN_FILE:
+            self.choose(event.option.id)
+
+    @on(OptionList.OptionSelected, "#scenario-list")
+    def _scenario_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == OPEN_FILE:
+            from tradegame.ui.screens.dialogs import PathDialog
+
+            def opened(path: str | None) -> None:
+                if path:
+                    self.choose(path)
+
+            self.app.push_screen(PathDialog("Open a scenario file (YAML)",
+                                            placeholder="path/to/scenario.yaml",
+                                            button="Open"), opened)
+        else:
+            self.focus_next()
+
+    # ------------------------------------------------------------------ start
+
+    def seats(self) -> dict[str, str]:
+        return {p: self._seat_value(n) for n, p in enumerate(self._seat_players)}
+
+    @on(Button.Pressed, "#start")
+    def action_start(self) -> None:
+        from tradegame.ui.screens.dialogs import MessageDialog
+
+        sc = self.scenario
+        if sc is None:
+            self.notify("The scenario is not loaded yet (or has problems).", severity="warning")
+            return
+        seed = parse_seed(self.query_one("#seed", Input).value)
+        if seed is None:
+            self.app.push_screen(MessageDialog("Bad seed", "The seed is a whole number from 0 "
+                                               "to 9223372036854775807."))
+            return
+        seats = self.seats()
+        if len(seats) != len(sc.rules.player_ids) or not all(seats.values()):
+            self.notify("Give every seat to a person or an agent.", severity="warning")
+            return
+        self.tg_app.start_new_match(sc, seed, seats)
+
+    @on(Input.Submitted, "#seed")
+    def _seed_submitted(self) -> None:
+        self.action_start()
+
+    @on(Button.Pressed, "#random-seed")
+    def action_random_seed(self) -> None:
+        self.query_one("#seed", Input).value = str(random_seed())
+
+    @on(Button.Pressed, "#resume")
+    def _resume(self) -> None:
+        self.tg_app.action_load()
+
+    def check_action(self, action: str, parameters: tuple[Any, ...]) -> bool | None:
+        return True
+
+
+__all__ = ["SetupScreen", "scenario_summary"]

@@ -1,0 +1,1 @@
+"""The game screen's panels: dashboard, talks, orders, log and briefing."""

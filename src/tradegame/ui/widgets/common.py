@@ -1,0 +1,103 @@
+"""What every panel gets from the game screen (a :class:`Frame`), and small shared widgets.
+
+Data flows down and messages up (STYLE A.4): the game screen builds one frame per change from
+``game.view(viewer)`` and hands it to each panel; panels post messages (send this action,
+preview these actions) and never touch the game.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import Static
+
+from tradegame.engine import Action
+from tradegame.ui.text import Names, projection_lines
+
+
+@dataclass
+class Frame:
+    """One moment of the game as the player at the keyboard may see it."""
+
+    view: dict[str, Any]
+    """``game.view(viewer).to_json()`` — the only game data a panel reads."""
+    viewer: str | None
+    """The player whose view this is; None for a spectator watching AI seats."""
+    names: Names
+    my_turn: bool = False
+    """True when ``viewer`` is a human seat and must move now."""
+    mover: str | None = None
+    mover_seat: str = ""
+    """``human`` or the agent spec of the player to move."""
+    partner: str | None = None
+    """The viewer's talks partner when it is the viewer's talks move."""
+    deal_items: list[str] = field(default_factory=list)
+    """Catalogue items on the table in that session (engine's ``deal_items``)."""
+    legal_orders: list[Action] = field(default_factory=list)
+    staged: list[Action] = field(default_factory=list)
+    incidents: list[str] = field(default_factory=list)
+    max_terms: int = 0
+    max_orders: int = 0
+    seats: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def phase(self) -> str:
+        return str(self.view.get("phase", ""))
+
+    @property
+    def you(self) -> dict[str, Any]:
+        return dict(self.view.get("you") or {})
+
+    def player(self, pid: str) -> dict[str, Any]:
+        return next((p for p in self.view.get("players", []) if p["id"] == pid), {})
+
+
+class ActionChosen(Message):
+    """A panel asks the game screen to play (or, for orders, stage) ``action``."""
+
+    def __init__(self, action: Action) -> None:
+        super().__init__()
+        self.action = action
+
+
+class PreviewWanted(Message):
+    """A panel asks for a what-if projection of ``actions``; the answer goes to ``key``."""
+
+    def __init__(self, key: str, actions: list[Action]) -> None:
+        super().__init__()
+        self.key = key
+        self.actions = actions
+
+
+class PreviewBox(Static):
+    """Shows one what-if projection (or why there is none)."""
+
+    DEFAULT_CSS = """
+    PreviewBox { height: auto; padding: 0 1; border-top: solid $primary-muted; }
+    """
+
+    def __init__(self, title: str, **kwargs: Any) -> None:
+        super().__init__("", **kwargs)
+        self.title = title
+        self.show_message("Preview: choose something to see what it would do for you.")
+
+    def show_message(self, message: str) -> None:
+        text = Text()
+        text.append(self.title + " ", style="bold")
+        text.append(message, style="italic")
+        self.update(text)
+
+    def show_projection(self, projection: Any, subject: str = "") -> None:
+        text = Text()
+        text.append(self.title, style="bold")
+        if subject:
+            text.append(" — " + subject)
+        for line in projection_lines(projection):
+            text.append("\n" + line)
+        self.update(text)
+
+
+__all__ = ["ActionChosen", "Frame", "PreviewBox", "PreviewWanted"]

@@ -1,0 +1,277 @@
+"""The dashboard: the clock, the tariff matrix, politics, the economy, deals and news.
+
+Everything is drawn from the viewer's view. Styles are bold/dim/italic only (no fixed
+colours), so the dashboard reads the same in light and dark themes; numbers carry their sign.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tradegame.ui.text import money, pct, signed, spark
+from tradegame.ui.widgets.common import Frame
+
+NEWS_KINDS = {"news", "deal", "deadline", "precedent", "ratification", "statement", "order",
+              "renege", "inject", "end"}
+
+
+def status_text(frame: Frame, extra: str = "") -> Text:
+    """The two status lines above the tabs: clock and deadline, then whose move it is."""
+    v = frame.view
+    text = Text(no_wrap=False, overflow="fold")
+    text.append(f"Round {v['round']}/{v['rounds_total']}", style="bold")
+    text.append(f" · {v['date']} (day {v['day']})")
+    if v.get("snapped_back"):
+        text.append(" · deadline passed: paused tariffs snapped back", style="bold")
+    else:
+        days = v["days_to_deadline"]
+        text.append(" · deadline ")
+        text.append(f"{v['deadline']}", style="bold")
+        text.append(f": {days} day{'s' if days != 1 else ''} left",
+                    style="bold reverse" if days <= 14 else "bold")
+    text.append(f" · {v['phase']}")
+    text.append("\n")
+    if v["phase"] == "over":
+        text.append("The game is over.", style="bold")
+    elif frame.my_turn:
+        text.append(f"Your move, {frame.names.player(frame.viewer)}: ", style="bold reverse")
+        text.append(turn_hint(frame))
+    elif frame.mover is not None:
+        who = frame.names.player(frame.mover)
+        if frame.mover_seat == "human":
+            text.append(f"{who} ({frame.mover}) to move.")
+        else:
+            text.append(f"{who} ({frame.mover}, AI: {frame.mover_seat}) is moving…")
+    if extra:
+        text.append("  " + extra, style="italic")
+    return text
+
+
+def turn_hint(frame: Frame) -> str:
+    if frame.phase == "talks":
+        talks = own_session(frame)
+        if talks and talks.get("offer") is None:
+            return f"open the talks with {frame.partner}: build an offer (tab 2) or pass (p)."
+        return f"answer {frame.partner}'s offer: accept (a), reject (r) or counter (tab 2)."
+    if frame.phase == "orders":
+        return "give your orders (tab 3), then Done (ctrl+d)."
+    return ""
+
+
+def own_session(frame: Frame) -> dict[str, Any] | None:
+    """The viewer's talks session in the view (only its own sessions carry an offer)."""
+    for s in frame.view.get("talks", []):
+        if frame.viewer in s.get("pair", []) and s.get("status") == "open":
+            return dict(s)
+    return None
+
+
+def _history(frame: Frame, key: str, pid: str | None = None) -> list[float]:
+    out = []
+    for h in frame.view.get("history", []):
+        value = h.get(key)
+        if isinstance(value, dict):
+            value = value.get(pid)
+        if isinstance(value, (int, float)):
+            out.append(float(value))
+    return out
+
+
+def players_table(frame: Frame) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, expand=False, padding=(0, 1), pad_edge=False,
+                  title="Players", title_style="bold", title_justify="left")
+    table.add_column("Player", no_wrap=True)
+    table.add_column("Approval", justify="right", no_wrap=True)
+    table.add_column("Credib.", justify="right", no_wrap=True)
+    table.add_column("GDP/yr", justify="right", no_wrap=True)
+    table.add_column("Balance", justify="right", no_wrap=True)
+    table.add_column("Faces", justify="right", no_wrap=True)
+    table.add_column("Counter-measures")
+    for p in frame.view.get("players", []):
+        pid = p["id"]
+        approval = _history(frame, "approval", pid) + [p["approval"]]
+        style = "bold" if pid == frame.viewer else ""
+        active = [c["name"] for c in p.get("countermeasures", []) if c.get("active")]
+        name = f"{pid} {p['name']}" + (" (you)" if pid == frame.viewer else "")
+        table.add_row(
+            Text(name, style=style),
+            f"{p['approval']:.0f} {spark(approval, 8)}",
+            f"{p['credibility']:.0f}",
+            f"{signed(p['gdp_effect_pct'], 2)}%",
+            money(p["trade_balance_bn"]),
+            pct(p["tariff_faced"]),
+            Text(", ".join(active) if active else "none active", style="dim" if not active
+                 else ""),
+        )
+    return table
+
+
+def pressure_text(frame: Frame) -> Text:
+    v = frame.view
+    text = Text()
+    stress = _history(frame, "market_stress") + [v["market_stress"]]
+    text.append("Market stress ", style="bold")
+    text.append(f"{v['market_stress']:.0f}/100 {spark(stress, 12)}")
+    if v.get("precedent_cap") is not None:
+        text.append("   Precedent cap ", style="bold")
+        text.append(pct(v["precedent_cap"]))
+    text.append("\nRelations ", style="bold")
+    text.append("  ".join(f"{k} {val:.0f}" for k, val in v.get("relations", {}).items()))
+    you = frame.you
+    if you.get("win_set") is not None:
+        text.append("\nYour win-set ", style="bold")
+        text.append(f"{you['win_set']:.1f} political points (private: only you see it)")
+    return text
+
+
+def _paused_layers(frame: Frame, importer: str, exporter: str,
+                   sector: str) -> list[dict[str, Any]]:
+    out = []
+    for la in frame.view.get("layers", []):
+        if la["status"] != "paused" or la["importer"] != importer:
+            continue
+        if la["exporter"] not in (exporter, "all"):
+            continue
+        sectors = la["sectors"]
+        if sectors != "all" and sector not in sectors:
+            continue
+        if sector in la.get("except_sectors", []):
+            continue
+        out.append(la)
+    return out
+
+
+def tariff_table(frame: Frame) -> RenderableType:
+    """Effective tariff by importer → exporter (rows) and sector (columns); * = paused."""
+    rows: dict[tuple[str, str], dict[str, float]] = {}
+    sectors: list[str] = []
+    for t in frame.view.get("tariffs", []):
+        rows.setdefault((t["importer"], t["exporter"]), {})[t["sector"]] = t["rate"]
+        if t["sector"] not in sectors:
+            sectors.append(t["sector"])
+    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, expand=False,
+                  title="Tariffs in force (importer on exporter; * = a paused rate snaps back "
+                        "at the deadline unless a deal caps it)",
+                  title_style="bold", title_justify="left")
+    table.add_column("imp→exp", no_wrap=True)
+    for s in sectors:
+        table.add_column(s[:8], justify="right", no_wrap=True)
+    paused_names: dict[str, str] = {}
+    for (imp, exp), cells in rows.items():
+        mine = frame.viewer in (imp, exp)
+        row: list[RenderableType] = [Text(f"{imp}→{exp}", style="bold" if mine else "")]
+        for s in sectors:
+            if s not in cells:
+                row.append(Text("·", style="dim"))
+                continue
+            paused = _paused_layers(frame, imp, exp, s)
+            for la in paused:
+                paused_names[la["id"]] = f"{la['name']} {pct(la['rate'])}"
+            row.append(Text(pct(cells[s]) + ("*" if paused else " ")))
+        table.add_row(*row)
+    parts: list[RenderableType] = [table]
+    if paused_names and not frame.view.get("snapped_back"):
+        parts.append(Text("Paused until " + frame.view["deadline"] + ": "
+                          + "; ".join(paused_names.values()), style="italic"))
+    return Group(*parts)
+
+
+def deals_text(frame: Frame) -> Text:
+    text = Text()
+    text.append("Deals", style="bold")
+    live = [d for d in frame.view.get("deals", []) if d["status"] in ("in_force", "agreed")]
+    if not live:
+        text.append("\n  none in force yet", style="dim")
+    for d in live:
+        kind = "concession" if d.get("unilateral") else "deal"
+        status = d["status"].replace("_", " ")
+        text.append(f"\n  {d['id']} {'–'.join(d['parties'])} {kind}, {status}"
+                    f" (round {d['round']}): ")
+        text.append("; ".join(t["text"] for t in d["terms"]))
+    ended = [d for d in frame.view.get("deals", []) if d["status"] in ("failed", "reneged")]
+    for d in ended[-3:]:
+        text.append(f"\n  {d['id']} {'–'.join(d['parties'])}: {d['status']}", style="dim")
+    return text
+
+
+def news_text(frame: Frame, limit: int = 8) -> Text:
+    text = Text()
+    text.append("News", style="bold")
+    entries = [e for e in frame.view.get("log", []) if e["kind"] in NEWS_KINDS]
+    if not entries:
+        text.append("\n  nothing yet", style="dim")
+    for e in entries[-limit:]:
+        text.append(f"\n  r{e['round']} ", style="dim")
+        text.append(e["text"])
+    return text
+
+
+def charts_text(frame: Frame, width: int = 24) -> Text:
+    """Sparklines over the rounds played (each scaled to its own range, shown after it):
+    approval, GDP effect, trade balance, market stress."""
+    text = Text()
+    text.append("Charts by round", style="bold")
+    history = frame.view.get("history", [])
+    if not history:
+        text.append("\n  the charts start after the first round", style="dim")
+        return text
+    players = [p["id"] for p in frame.view.get("players", [])]
+    series: list[tuple[str, str, str]] = [("approval", "approval", "{:.0f}"),
+                                          ("GDP effect, % a year", "gdp_pct", "{:+.2f}"),
+                                          ("trade balance, $bn a year", "balance", "{:+.0f}")]
+    for label, key, fmt in series:
+        text.append(f"\n  {label}")
+        for pid in players:
+            values = _history(frame, key, pid)
+            if values:
+                _chart_line(text, pid, values, width, fmt)
+    text.append("\n  market stress")
+    _chart_line(text, "", _history(frame, "market_stress"), width, "{:.0f}")
+    return text
+
+
+def _chart_line(text: Text, label: str, values: list[float], width: int, fmt: str) -> None:
+    if not values:
+        return
+    shown = values[-width:]
+    text.append(f"\n    {label:<4}")
+    text.append(spark(shown).ljust(min(width, len(values))), style="bold")
+    text.append(f" {fmt.format(values[-1])}")
+    text.append(f"  ({fmt.format(min(shown))} … {fmt.format(max(shown))})", style="dim")
+
+
+class Dashboard(VerticalScroll, can_focus=True):
+    """The situation at a glance (scrolls with the arrow keys when focused)."""
+
+    DEFAULT_CSS = """
+    Dashboard { padding: 0 1; }
+    Dashboard > Static { margin-bottom: 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="dash-players")
+        yield Static(id="dash-pressure")
+        yield Static(id="dash-deals")
+        yield Static(id="dash-tariffs")
+        yield Static(id="dash-news")
+        yield Static(id="dash-charts")
+
+    def update_frame(self, frame: Frame) -> None:
+        self.query_one("#dash-players", Static).update(players_table(frame))
+        self.query_one("#dash-pressure", Static).update(pressure_text(frame))
+        self.query_one("#dash-tariffs", Static).update(tariff_table(frame))
+        self.query_one("#dash-deals", Static).update(deals_text(frame))
+        self.query_one("#dash-news", Static).update(news_text(frame))
+        self.query_one("#dash-charts", Static).update(charts_text(frame))
+
+
+__all__ = ["Dashboard", "charts_text", "deals_text", "news_text", "own_session",
+           "players_table", "status_text", "tariff_table"]

@@ -1,0 +1,245 @@
+"""Orders: pick from the legal orders, see each one's preview, stage up to ``max_orders``,
+then Done (a summary with the combined preview comes first).
+
+Keys: type in the filter (``/`` jumps there) to narrow the list, ↑/↓ to move, enter adds the
+highlighted order, ``x`` removes the last staged order, ``d`` (or ctrl+d anywhere) is Done.
+Orders stay staged in the interface, not in the game, until Done sends them all at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tradegame.engine import Action, Done
+from tradegame.ui.text import ORDER_GROUPS, describe, order_group
+from tradegame.ui.widgets.common import ActionChosen, Frame, PreviewBox, PreviewWanted
+
+
+class OrderList(OptionList):
+    """The legal orders, grouped by kind; enter stages the highlighted one."""
+
+
+class OrdersPanel(Vertical):
+    """The viewer's orders for this round."""
+
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter", key_display="/"),
+        Binding("x", "unstage", "Remove last"),
+        Binding("d", "done", "Done"),
+    ]
+
+    DEFAULT_CSS = """
+    OrdersPanel { height: 1fr; }
+    OrdersPanel #orders-info { height: auto; padding: 0 1; }
+    OrdersPanel #orders-filter { height: 1; border: none; padding: 0 1; margin: 0 1; }
+    OrdersPanel OrderList { height: 1fr; min-height: 3; }
+    OrdersPanel #orders-staged { height: auto; padding: 0 1; }
+    OrdersPanel PreviewBox { max-height: 8; }
+    """
+
+    class Unstage(Message):
+        """Remove the staged order at ``index`` (-1 = the last)."""
+
+        def __init__(self, index: int = -1) -> None:
+            super().__init__()
+            self.index = index
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.frame: Frame | None = None
+        self._by_id: dict[str, Action] = {}
+        self._shown: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="orders-info")
+        yield Input(placeholder="filter orders (type here; ↓ to the list)", id="orders-filter")
+        yield OrderList(id="orders-list")
+        yield Static(id="orders-staged")
+        yield PreviewBox("Preview", id="orders-preview")
+
+    @property
+    def active(self) -> bool:
+        f = self.frame
+        return f is not None and f.my_turn and f.phase == "orders"
+
+    def update_frame(self, frame: Frame) -> None:
+        self.frame = frame
+        info = self.query_one("#orders-info", Static)
+        parts = [self.query_one(Input), self.query_one(OrderList),
+                 self.query_one("#orders-staged", Static), self.query_one(PreviewBox)]
+        if not self.active:
+            for part in parts:
+                part.display = False
+            info.update(self._waiting_text(frame))
+            self._shown = []
+            return
+        for part in parts:
+            part.display = True
+        text = Text()
+        text.append("Orders", style="bold")
+        text.append(f" — secret until resolution; up to {frame.max_orders}, then Done (d); "
+                    f"enter stages one.")
+        info.update(text)
+        self._by_id = {str(a): a for a in frame.legal_orders}
+        self._fill_list()
+        self._update_staged()
+        self._request_preview()
+
+    def _waiting_text(self, frame: Frame) -> Text:
+        text = Text()
+        if frame.phase == "talks":
+            text.append("Orders come after the talks.", style="bold")
+        elif frame.phase == "over":
+            text.append("The game is over.", style="bold")
+        else:
+            text.append("Orders phase", style="bold")
+            if frame.mover and not frame.my_turn:
+                text.append(f" — waiting for {frame.names.player(frame.mover)}…", style="italic")
+        pending = frame.you.get("pending_orders") or []
+        if pending:
+            text.append("\nYour orders this round (sent):")
+            for order in pending:
+                text.append(f"\n  • {order}")
+        return text
+
+    def _fill_list(self) -> None:
+        frame = self.frame
+        assert frame is not None
+        query = self.query_one(Input).value.strip().lower()
+        olist = self.query_one(OrderList)
+        previous = olist.highlighted_option.id if olist.highlighted_option else None
+        groups: dict[str, list[tuple[str, str]]] = {g: [] for g in ORDER_GROUPS}
+        for key, action in self._by_id.items():
+            label = describe(action, frame.names)
+            if query and query not in label.lower() and query not in key.lower():
+                continue
+            groups.setdefault(order_group(action), []).append((key, label))
+        options: list[Option] = []
+        shown: list[str] = []
+        for group, entries in groups.items():
+            if not entries:
+                continue
+            options.append(Option(Text(f"{group} ({len(entries)})", style="bold underline"),
+                                  disabled=True))
+            for key, label in entries:
+                options.append(Option(Text("  " + label, overflow="ellipsis", no_wrap=True),
+                                      id=key))
+                shown.append(key)
+        if shown == self._shown:
+            return
+        self._shown = shown
+        olist.clear_options()
+        if not options:
+            olist.add_option(Option(Text("no order matches the filter" if query else
+                                         "no more orders this round: press d for Done",
+                                         style="italic"), disabled=True))
+            return
+        olist.add_options(options)
+        target = previous if previous in shown else shown[0]
+        olist.highlighted = olist.get_option_index(target)
+
+    def _update_staged(self) -> None:
+        frame = self.frame
+        assert frame is not None
+        text = Text()
+        text.append(f"Staged ({len(frame.staged)}/{frame.max_orders}): ", style="bold")
+        if not frame.staged:
+            text.append("none — Done now gives no orders this round.", style="italic")
+        for n, action in enumerate(frame.staged, 1):
+            text.append(f"\n  {n}. {describe(action, frame.names)}")
+        self.query_one("#orders-staged", Static).update(text)
+
+    def highlighted_action(self) -> Action | None:
+        option = self.query_one(OrderList).highlighted_option
+        if option is None or option.id is None:
+            return None
+        return self._by_id.get(option.id)
+
+    def _request_preview(self) -> None:
+        frame = self.frame
+        if frame is None or not self.active:
+            return
+        action = self.highlighted_action()
+        preview = self.query_one(PreviewBox)
+        if action is None:
+            if frame.staged:
+                preview.show_message("computing your staged orders…")
+                self.post_message(PreviewWanted("orders-staged", list(frame.staged)))
+            else:
+                preview.show_message("highlight an order to see what it would do for you.")
+            return
+        preview.show_message("computing…")
+        self.post_message(PreviewWanted("orders-candidate", [*frame.staged, action]))
+
+    def show_preview(self, key: str, projection: Any, error: str | None) -> None:
+        preview = self.query_one(PreviewBox)
+        if error is not None:
+            preview.show_message(error)
+            return
+        frame = self.frame
+        action = self.highlighted_action()
+        if key == "orders-candidate" and action is not None and frame is not None:
+            extra = " with your staged orders" if frame.staged else ""
+            preview.show_projection(projection, describe(action, frame.names) + extra)
+        elif key == "orders-staged":
+            preview.show_projection(projection, "your staged orders")
+
+    @on(Input.Changed, "#orders-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self.frame is not None and self.active:
+            self._fill_list()
+            self._request_preview()
+
+    @on(Input.Submitted, "#orders-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one(OrderList).focus()
+
+    def on_key(self, event: Any) -> None:
+        if event.key == "down" and self.query_one(Input).has_focus:
+            event.stop()
+            self.query_one(OrderList).focus()
+
+    @on(OptionList.OptionHighlighted, "#orders-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self._request_preview()
+
+    @on(OptionList.OptionSelected, "#orders-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        action = self._by_id.get(event.option.id or "")
+        if action is not None:
+            self.post_message(ActionChosen(action))
+
+    def action_focus_filter(self) -> None:
+        self.query_one(Input).focus()
+
+    def action_unstage(self) -> None:
+        if self.frame is not None and self.frame.staged:
+            self.post_message(self.Unstage(-1))
+
+    def action_done(self) -> None:
+        if self.frame is not None and self.frame.viewer is not None and self.active:
+            self.post_message(ActionChosen(Done(self.frame.viewer)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("unstage", "done", "focus_filter"):
+            if not self.active:
+                return False
+            if action == "unstage":
+                return bool(self.frame and self.frame.staged)
+        return True
+
+
+__all__ = ["OrderList", "OrdersPanel"]

@@ -1,0 +1,135 @@
+"""The new-game screen (scenario, seats, seed), and saving and loading, by keys — with the
+error cases: a broken scenario file and a corrupt save show a clear message, not a crash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tradegame.engine import parse
+from tradegame.saves import load_game
+from tradegame.ui.app import Options, TradeGameApp
+from tradegame.ui.match import agent_descriptions, default_agent
+from tradegame.ui.persistence import save
+from tradegame.ui.screens.dialogs import MessageDialog
+from tradegame.ui.screens.game import GameScreen
+from tradegame.ui.screens.setup import SetupScreen
+
+from .support import make_app, make_match, screen_text, wait_for_text, wait_until
+
+CORPUS = Path(__file__).parent.parent / "scenario" / "corpus"
+
+
+def setup_app(save_dir: Path) -> TradeGameApp:
+    app = TradeGameApp(Options(save_dir=save_dir, ai_delay=0.0, seed=7))
+    app.animation_level = "none"
+    return app
+
+
+async def test_new_game_screen_chooses_scenario_seats_and_seed(save_dir: Path) -> None:
+    app = setup_app(save_dir)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for_text(pilot, "The 90-day pause: Japan, the US and the")
+        text = screen_text(app)
+        assert "Seats" in text and "a person at this keyboard" in text
+        # The primer: two players, six rounds.
+        await pilot.press("down", "down")
+        await wait_for_text(pilot, "Primer: Japan and the United States")
+        await wait_until(pilot, lambda: len(app.screen.query(".seat")) == 2, what="two seats")
+        # The US seat: step with → from its default to "passive".
+        choices = ["human", *agent_descriptions()]
+        steps = (choices.index("passive") - choices.index(default_agent())) % len(choices)
+        await pilot.press("tab", *(["right"] * steps))
+        await wait_for_text(pilot, "never proposes, accepts or orders anything")
+        # The seed: tab past Japan's seat to the seed field, type 42, enter starts.
+        await pilot.press("tab", "tab", "end", "ctrl+u", *"42", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="the game")
+        match = app.match
+        assert match is not None
+        assert match.rules.id == "us-japan-primer" and match.seed == 42
+        assert match.seats == {"US": "passive", "JP": "human"}
+        await wait_for_text(pilot, "Your move, Japan")
+
+
+async def test_a_broken_scenario_file_shows_its_located_problems(save_dir: Path) -> None:
+    app = setup_app(save_dir)
+    broken = CORPUS / "dup_key.yaml"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_text(pilot, "Open a scenario file")
+        await pilot.press("end", "enter")
+        await wait_for_text(pilot, "Open a scenario file (YAML)")
+        await pilot.press(*str(broken), "enter")
+        await wait_for_text(pilot, "This scenario has problems")
+        dialog = app.screen
+        assert isinstance(dialog, MessageDialog)
+        assert f"{broken}:46:5: players.1.name: duplicate key 'name'" in dialog.message
+        assert "dup_key.yaml:46:5" in screen_text(app)
+        await pilot.press("escape")
+        assert isinstance(app.screen, SetupScreen)
+        await pilot.press("s")                     # no scenario loaded: a warning, no game
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen) and app.match is None
+
+
+async def test_save_and_resume_a_game(save_dir: Path) -> None:
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=11)
+    app = make_app(save_dir, match)
+    target = save_dir / "mine.json"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_text(pilot, "Your move, Japan")
+        await pilot.press("p")                      # pass in the talks
+        await wait_until(pilot, lambda: match.game.phase == "orders", what="orders")
+        await pilot.press("ctrl+s")
+        await wait_for_text(pilot, "Save the game to")
+        await pilot.press("end", "ctrl+u", *str(target), "enter")
+        await wait_until(pilot, target.exists, what="the save file")
+    loaded = load_game(target)
+    assert [str(a) for a in loaded.game.actions] == [str(a) for a in match.game.actions]
+    assert loaded.seats == match.seats
+
+    # Resume it from the new-game screen: o, then the newest save (ours) is first.
+    app = setup_app(save_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_text(pilot, "The 90-day pause")
+        await pilot.press("o")
+        await wait_for_text(pilot, "mine.json")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="the game")
+        assert app.match is not None
+        assert app.match.game.state_hash() == loaded.game.state_hash()
+        await wait_for_text(pilot, "Your move, Japan: give your orders")
+
+
+async def test_a_corrupt_save_is_a_clear_message(save_dir: Path) -> None:
+    bad = save_dir / "broken.json"
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=2)
+    match.apply(parse("JP pass"))
+    save(bad, match)
+    bad.write_text(bad.read_text()[:-200])          # truncated
+    app = setup_app(save_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_text(pilot, "The 90-day pause")
+        await pilot.press("o")
+        await wait_for_text(pilot, "broken.json")
+        await pilot.press("enter")
+        await wait_for_text(pilot, "This save cannot be loaded")
+        dialog = app.screen
+        assert isinstance(dialog, MessageDialog)
+        assert dialog.message.startswith(str(bad) + ": ")
+        assert "Traceback" not in dialog.message
+        await pilot.press("enter")
+        assert isinstance(app.screen, SetupScreen)
+
+
+async def test_an_illegal_move_from_the_palette_is_refused_with_the_reason(
+        save_dir: Path) -> None:
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=1)
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_text(pilot, "Your move, Japan")
+        screen = app.screen
+        assert isinstance(screen, GameScreen)
+        screen.play(parse("JP propose US jp_lng=7"))     # 7 is not a level of jp_lng
+        await pilot.pause()
+        text = " ".join(screen_text(app).split())
+        assert "Not allowed: 7 is not a level of jp_lng" in text
+        assert match.game.actions == []

@@ -1,0 +1,134 @@
+"""Text snapshots of the main screens at a fixed size.
+
+Each snapshot is the screen's characters (``snapshots/NAME.txt``), so a diff reads like the
+screen. Regenerate deliberately, and review the diff, with::
+
+    TRADEGAME_UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest tests/ui/test_snapshots.py
+
+(Why not pytest-textual-snapshot: its 1.1.0 pins syrupy 4.8, which needs pytest < 9, and this
+project runs pytest 9; SVG snapshots are also hard to review. Colours are not compared here;
+the light-theme test and the tmux test look at real rendering.)
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tradegame.ui.app import Options, TradeGameApp
+from tradegame.ui.widgets.talks import TermList
+
+from .support import make_app, make_match, screen_text, wait_for_text, wait_until
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+UPDATE = os.environ.get("TRADEGAME_UPDATE_SNAPSHOTS") == "1"
+SIZE = (100, 30)
+
+
+def normalise(text: str) -> str:
+    """Trailing spaces dropped, and every digit written as 0: the snapshots guard the layout
+    and the words; the numbers belong to the engine's tests (a recalibration that keeps the
+    number of digits does not touch them)."""
+    text = re.sub(r"[0-9]", "0", text)
+    return "\n".join(line.rstrip() for line in text.splitlines()).strip("\n") + "\n"
+
+
+def check(name: str, text: str) -> None:
+    path = SNAPSHOTS / f"{name}.txt"
+    text = normalise(text)
+    if UPDATE or not path.exists():
+        SNAPSHOTS.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if not UPDATE:
+            pytest.fail(f"new snapshot written: {path} (review it, then run again)")
+        return
+    expected = path.read_text(encoding="utf-8")
+    assert text == expected, f"{name} differs from {path}; if the change is intended, " \
+                             f"regenerate with TRADEGAME_UPDATE_SNAPSHOTS=1"
+
+
+async def shoot(app: TradeGameApp, name: str,
+                steps: Callable[[Any], Awaitable[None]]) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await steps(pilot)
+        await pilot.pause(0.3)      # let the debounced previews land
+        await pilot.pause()
+        check(name, screen_text(app))
+
+
+async def test_snapshot_new_game_screen(save_dir: Path) -> None:
+    app = TradeGameApp(Options(save_dir=save_dir, seed=7))
+    app.animation_level = "none"
+
+    async def steps(pilot: Any) -> None:
+        await wait_for_text(pilot, "Seats")
+        await wait_until(pilot, lambda: len(app.screen.query(".seat")) == 3, what="seats")
+
+    await shoot(app, "new_game", steps)
+
+
+def japan_app(save_dir: Path) -> TradeGameApp:
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=1)
+    return make_app(save_dir, match)
+
+
+async def test_snapshot_talks_with_a_draft_and_its_preview(save_dir: Path) -> None:
+    app = japan_app(save_dir)
+
+    async def steps(pilot: Any) -> None:
+        await wait_for_text(pilot, "Your move, Japan")
+        terms = app.screen.query_one(TermList)
+        ids = [o.id for o in terms.options]
+        await pilot.press("right", "right")                         # US cap at 15%
+        await pilot.press(*(["down"] * ids.index("jp_investment")), "space")
+        await wait_for_text(pilot, "if your draft is agreed")
+
+    await shoot(app, "talks", steps)
+
+
+async def test_snapshot_dashboard(save_dir: Path) -> None:
+    app = japan_app(save_dir)
+
+    async def steps(pilot: Any) -> None:
+        await wait_for_text(pilot, "Your move, Japan")
+        await pilot.press("p")
+        await wait_for_text(pilot, "give your orders")
+        await pilot.press("ctrl+d")
+        await wait_for_text(pilot, "send these orders?")
+        await pilot.press("enter")
+        await wait_for_text(pilot, "Round 2/13")
+        await pilot.press("1")
+        await wait_for_text(pilot, "Market stress")
+
+    await shoot(app, "dashboard", steps)
+
+
+async def test_snapshot_orders_with_one_staged(save_dir: Path) -> None:
+    app = japan_app(save_dir)
+
+    async def steps(pilot: Any) -> None:
+        await wait_for_text(pilot, "Your move, Japan")
+        await pilot.press("p")
+        await wait_for_text(pilot, "give your orders")
+        await pilot.press("slash", *"lng", "down", "enter")
+        await wait_for_text(pilot, "Staged (1/3)")
+        await pilot.press("slash", "ctrl+u", *"aircraft", "down")
+        await wait_for_text(pilot, "with your staged orders")
+
+    await shoot(app, "orders", steps)
+
+
+async def test_snapshot_end_of_game(save_dir: Path) -> None:
+    match = make_match({"US": "passive", "JP": "passive"}, seed=1, name="us-japan-primer")
+    app = TradeGameApp(Options(match=match, save_dir=save_dir, spectate_delay=0.0))
+    app.animation_level = "none"
+
+    async def steps(pilot: Any) -> None:
+        await wait_for_text(pilot, "Game over", timeout=30)
+
+    await shoot(app, "end", steps)
