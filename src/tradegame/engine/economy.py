@@ -30,6 +30,8 @@ class FlowCell:
     layers: tuple[str, ...]  # layers covering this cell, in scenario order
     exporter_salience: float
     importer_salience: float
+    has_replace: bool  # a covering layer replaces others
+    packages: tuple[tuple[str, float], ...]  # countermeasure tariffs on this cell
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,11 @@ def compile_rules(rules: Rules) -> Compiled:
     if cached is not None:
         return cached  # type: ignore[return-value]
     sectors = {s.id: s for s in rules.sectors}
+    package_tariffs: dict[tuple[str, str, str], list[tuple[str, float]]] = {}
+    for p in rules.players:
+        for c in p.countermeasures:
+            for sector, rate in c.tariffs:
+                package_tariffs.setdefault((p.id, c.target, sector), []).append((c.id, rate))
     cells = []
     for n, f in enumerate(rules.flows):
         sec = sectors[f.sector]
@@ -56,14 +63,12 @@ def compile_rules(rules: Rules) -> Compiled:
         va_imp = sec.value_added_share if sec.value_added_share is not None \
             else imp.value_added_share
         layers = tuple(la.id for la in rules.layers if la.covers(f.importer, f.exporter, f.sector))
+        has_replace = any(rules.layer(lid).combine == "replace" for lid in layers)
         cells.append(FlowCell(n, f.exporter, f.importer, f.sector, f.value_bn, f.mfn,
                               sec.elasticity, va_exp * exp.gdp_multiplier, va_imp, layers,
-                              sec.salience_for(f.exporter), sec.salience_for(f.importer)))
-    package_tariffs: dict[tuple[str, str, str], list[tuple[str, float]]] = {}
-    for p in rules.players:
-        for c in p.countermeasures:
-            for sector, rate in c.tariffs:
-                package_tariffs.setdefault((p.id, c.target, sector), []).append((c.id, rate))
+                              sec.salience_for(f.exporter), sec.salience_for(f.importer),
+                              has_replace,
+                              tuple(package_tariffs.get((f.importer, f.exporter, f.sector), ()))))
     compiled = Compiled(
         cells=tuple(cells),
         cell_index={(c.exporter, c.importer, c.sector): c.index for c in cells},
@@ -161,15 +166,18 @@ def effective_rate(cell: FlowCell, layer_rate: dict[str, float], layer_status: d
                    compiled: Compiled, terms: TermIndex) -> float:
     """The all-in tariff on one flow cell (DESIGN §3.9 tariff layers)."""
     base = cell.mfn
-    for item, v in terms.cuts.get((cell.importer, cell.exporter), ()):
-        if item.covers_sector(cell.sector) and v < base:  # type: ignore[attr-defined]
-            base = v
+    pair = (cell.importer, cell.exporter)
+    if terms.cuts:
+        for item, v in terms.cuts.get(pair, ()):
+            if item.covers_sector(cell.sector) and v < base:  # type: ignore[attr-defined]
+                base = v
     active = [lid for lid in cell.layers if layer_status[lid] == "in_force"]
     switched_off: set[str] = set()
-    for lid in active:
-        combine, replaces = layer_info[lid]
-        if combine == "replace":
-            switched_off.update(replaces)
+    if cell.has_replace:
+        for lid in active:
+            combine, replaces = layer_info[lid]
+            if combine == "replace":
+                switched_off.update(replaces)
     total = base
     all_in: float | None = None
     for lid in active:
@@ -181,19 +189,21 @@ def effective_rate(cell: FlowCell, layer_rate: dict[str, float], layer_status: d
             total += layer_rate[lid]
     if all_in is not None:
         total = all_in
-    for package, rate in compiled.package_tariffs.get((cell.importer, cell.exporter, cell.sector),
-                                                      ()):
-        if package in active_packages:
-            total += rate
-    for item, cap in terms.caps.get((cell.importer, cell.exporter), ()):
-        if item.covers_sector(cell.sector) and cap < total:  # type: ignore[attr-defined]
-            total = cap
-    quotas = terms.quotas.get((cell.importer, cell.exporter, cell.sector))
-    if quotas and cell.v0 > 0:
-        for volume, in_rate in quotas:
-            share = min(1.0, volume / cell.v0)
-            if in_rate < total:
-                total = share * in_rate + (1.0 - share) * total
+    if active_packages:
+        for package, rate in cell.packages:
+            if package in active_packages:
+                total += rate
+    if terms.caps:
+        for item, cap in terms.caps.get(pair, ()):
+            if item.covers_sector(cell.sector) and cap < total:  # type: ignore[attr-defined]
+                total = cap
+    if terms.quotas:
+        quotas = terms.quotas.get((cell.importer, cell.exporter, cell.sector))
+        if quotas and cell.v0 > 0:
+            for volume, in_rate in quotas:
+                share = min(1.0, volume / cell.v0)
+                if in_rate < total:
+                    total = share * in_rate + (1.0 - share) * total
     return total
 
 

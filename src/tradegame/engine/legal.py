@@ -141,6 +141,32 @@ class LegalActions:
                 groups.append((n, deals, sample))
         return groups
 
+    def _sample_talk(self, p: str, rng: random.Random) -> Action:
+        """The same distribution as the talk groups, without counting every deal."""
+        s = self.game.session
+        assert s is not None
+        partner = s.responder if p == s.requester else s.requester
+        items = self.deal_items(p, partner)
+        offer = s.offer
+        if offer is None:
+            kinds: list[str] = ["pass", "deal"] if items else ["pass"]
+        else:
+            # Some other deal exists unless the offer is the only possible deal.
+            other_deal = len(items) > 1 or (len(items) == 1 and len(self._levels(items[0])) > 1)
+            kinds = ["accept", "reject", "deal"] if other_deal else ["accept", "reject"]
+        kind = kinds[rng.randrange(len(kinds))]
+        if kind == "pass":
+            return Pass(p)
+        if kind == "accept":
+            return Accept(p)
+        if kind == "reject":
+            return Reject(p)
+        cls: type[Propose] | type[Counter] = Propose if offer is None else Counter
+        while True:
+            terms = self._sample_deal(items, rng)
+            if terms != offer:
+                return cls(p, partner, terms)
+
     def _order_candidates(self, p: str) -> list[list[Action]]:
         """Every order ``p`` could ever give, by kind; cached per scenario and player."""
         g = self.game
@@ -276,8 +302,11 @@ class LegalActions:
 
     def sample(self, rng: random.Random) -> Action:
         """A legal action: a kind of move uniformly, then one of that kind uniformly."""
-        if self._active and self.player is not None and self.game.phase == "orders":
-            return self._sample_order(self.player, rng)
+        if self._active and self.player is not None:
+            if self.game.phase == "orders":
+                return self._sample_order(self.player, rng)
+            if self.game.session is not None:
+                return self._sample_talk(self.player, rng)
         groups = self._groups()
         if not groups:
             raise IllegalActionError(f"{self.player} has no move now")
