@@ -214,6 +214,22 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def safe_move(agent: Agent, game: Game, player: str) -> tuple[Action, BaseException | None]:
+    """Ask ``agent`` for ``player``'s move; a failure (an exception, something that is not
+    an action, another player's move, an illegal move) becomes the passive move, returned
+    with the error so the caller can record the incident."""
+    try:
+        action = agent.act(Turn(game, player))
+        if not isinstance(action, Action):
+            raise TypeError(f"act() returned {type(action).__name__}, not an Action")
+        if action.player != player:
+            raise IllegalActionError(f"it is {player}'s move, not {action.player}'s")
+        game.verify(action)
+    except Exception as exc:  # a failing agent must not stop the game
+        return passive_move(game, player), exc
+    return action, None
+
+
 def play_match(rules: Rules, seed: int, seats: Mapping[str, str | Agent],
                on_action: Callable[[Game, Action], None] | None = None,
                incidents: list[str] | None = None, *,
@@ -250,16 +266,9 @@ def play_match(rules: Rules, seed: int, seats: Mapping[str, str | Agent],
             mover = game.to_move()
             assert mover is not None
             player = mover
-            try:
-                action = agents[player].act(Turn(game, player))
-                if not isinstance(action, Action):
-                    raise TypeError(f"act() returned {type(action).__name__}, not an Action")
-                if action.player != player:
-                    raise IllegalActionError(f"it is {player}'s move, not {action.player}'s")
-                game.verify(action)
-            except Exception as exc:  # a failing agent must not stop the game
-                incident(player, "failed; its move becomes a pass", exc)
-                action = passive_move(game, player)
+            action, error = safe_move(agents[player], game, player)
+            if error is not None:
+                incident(player, "failed; its move becomes a pass", error)
             game.apply(action)
             if on_action is not None:
                 on_action(game, action)

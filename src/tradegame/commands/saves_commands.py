@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from tradegame.cli import EXIT_FAILED, EXIT_OK, UserError
-from tradegame.engine import Action, Game
+from tradegame.engine import Game
 from tradegame.saves import HUMAN, LoadedGame, SaveError, load_game, save_game
 from tradegame.saves.store import resolved
 
@@ -163,7 +163,7 @@ def continue_game(game: Game, seats: Mapping[str, str], *,
     the same seats plays out exactly as the original. ``on_round`` is called after each round.
     Agent failures become passes and lines in ``incidents``, as in ``play_match``.
     """
-    from tradegame.agents.base import Turn, agent_rng, make_agent, passive_move
+    from tradegame.agents.base import Turn, agent_rng, make_agent, safe_move
     from tradegame.engine.errors import IllegalActionError
 
     rules = game.rules
@@ -199,16 +199,9 @@ def continue_game(game: Game, seats: Mapping[str, str], *,
         while not fresh.is_over():
             player = fresh.to_move()
             assert player is not None
-            try:
-                move = agents[player].act(Turn(fresh, player))
-                if not isinstance(move, Action):
-                    raise TypeError(f"act() returned {type(move).__name__}, not an Action")
-                if move.player != player:
-                    raise IllegalActionError(f"it is {player}'s move, not {move.player}'s")
-                fresh.verify(move)
-            except Exception as exc:  # a failing agent must not stop the game
-                incident(player, "failed; its move becomes a pass", exc)
-                move = passive_move(fresh, player)
+            move, error = safe_move(agents[player], fresh, player)
+            if error is not None:
+                incident(player, "failed; its move becomes a pass", error)
             before = fresh.round
             fresh.apply(move)
             if on_round is not None and resolved(fresh, before):
