@@ -36,6 +36,26 @@ def _add_play(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
     p.set_defaults(run=_run_play)
 
 
+def _add_serve(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("serve", help="serve the game to web browsers (needs tradegame[web])")
+    p.add_argument("scenario", nargs="?", default=None, help="bundled name or path")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1; 0.0.0.0 for a LAN)")
+    p.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
+    p.add_argument("--public-url", default=None,
+                   help="the URL students open, when behind a reverse proxy")
+    p.add_argument("--seat", action="append", default=[], metavar="PLAYER=human|AGENT")
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--instructor", action="store_true")
+
+    def run(args: argparse.Namespace) -> int:
+        from tradegame.commands import serve
+
+        return serve.run(args)
+
+    p.set_defaults(run=run)
+
+
 def _run_play(args: argparse.Namespace) -> int:
     from tradegame.commands import play
 
@@ -215,6 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tradegame {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_play(sub)
+    _add_serve(sub)
     _add_scenario_commands(sub)
     _add_match(sub)
     _add_tournament(sub)

@@ -4,7 +4,12 @@
 - ``SCENARIO``: the new-game screen on that scenario (checked first: its problems are printed);
 - ``--seat PLAYER=human|AGENT`` (any number): start at once; seats not named get the default
   agent; ``--seed N`` fixes the seed;
-- ``SAVE.json``: resume a saved game.
+- ``SAVE.json``: resume a saved game;
+- ``--instructor``: instructor mode (every player's private data in an instructor tab; pause
+  and resume AI play, fire scenario injects, roll back to the start of a round, end early).
+
+Under ``tradegame serve`` (textual-serve sets ``TEXTUAL_DRIVER`` to its web driver) the app
+talks to the browser through pipes, so the terminal check is skipped there.
 
 Bad input (a broken scenario, an unknown agent, a corrupt save) is a one-line message and exit
 code 2, before the screen opens; inside the interface the same problems show in a dialog.
@@ -13,6 +18,7 @@ code 2, before the screen opens; inside the interface the same problems show in 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from tradegame.cli import EXIT_OK, UserError
@@ -24,7 +30,7 @@ def build_options(args: argparse.Namespace) -> object:
     from tradegame.ui.app import Options
     from tradegame.ui.match import HUMAN, Match, random_seed
 
-    options = Options(seed=args.seed)
+    options = Options(seed=args.seed, instructor=bool(getattr(args, "instructor", False)))
     source: str | None = args.scenario
     if source is not None and source.lower().endswith(".json"):
         from tradegame.ui.persistence import PersistenceError, load
@@ -64,10 +70,8 @@ def build_options(args: argparse.Namespace) -> object:
 
 def run(args: argparse.Namespace) -> int:
     options = build_options(args)
-    if getattr(args, "instructor", False):
-        raise UserError("instructor controls (pause, inject, roll back) are not in the "
-                        "terminal interface yet; play without --instructor")
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    web = "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")
+    if not web and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UserError("tradegame play needs a terminal; for a game between agents without "
                         "one, use: tradegame match SCENARIO --seat PLAYER=AGENT ...")
     from tradegame.ui.app import TradeGameApp

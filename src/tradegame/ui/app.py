@@ -39,6 +39,8 @@ class Options:
     """Seconds between AI moves in a game with human seats (0 in tests)."""
     spectate_delay: float = 0.5
     """Seconds between moves when only AI seats play (``+``/``-`` change it)."""
+    instructor: bool = False
+    """Instructor mode: every player's private data, pause, inject, roll back, end early."""
 
 
 class TradeGameApp(App[None]):
@@ -79,12 +81,22 @@ class TradeGameApp(App[None]):
 
     def _show(self, screen: Screen[Any]) -> None:
         """Make ``screen`` the only screen above the default one."""
+        if screen.id is not None and any(s.id == screen.id for s in self.screen_stack):
+            # A new game screen replacing the old one (a rollback, a load during a game):
+            # the old one must be gone before the new one (same id) is mounted.
+            self.call_later(self._replace_all, screen)
+            return
         while len(self.screen_stack) > 2:
             self.pop_screen()
         if len(self.screen_stack) == 2:
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+
+    async def _replace_all(self, screen: Screen[Any]) -> None:
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        await self.push_screen(screen)
 
     def start_new_match(self, scenario: Scenario, seed: int, seats: dict[str, str]) -> None:
         """Start a game from the new-game screen's choices."""
@@ -98,7 +110,7 @@ class TradeGameApp(App[None]):
             return
         self.begin(match)
 
-    def begin(self, match: Match) -> None:
+    def begin(self, match: Match, *, paused: bool = False) -> None:
         """Play ``match`` (a new game or a loaded one) on a fresh game screen."""
         from tradegame.ui.screens.game import GameScreen
 
@@ -114,7 +126,8 @@ class TradeGameApp(App[None]):
             except (PersistenceError, ValueError) as exc:
                 self.notify(f"Autosave is off: {exc}", severity="warning")
         self._show(GameScreen(match, ai_delay=self.options.ai_delay,
-                              spectate_delay=self.options.spectate_delay))
+                              spectate_delay=self.options.spectate_delay,
+                              instructor=self.options.instructor, paused=paused))
 
     def show_error(self, title: str, message: str) -> None:
         from tradegame.ui.screens.dialogs import MessageDialog
@@ -193,6 +206,18 @@ class TradeGameApp(App[None]):
             self.call_from_thread(self.show_error, "The game was not saved", str(exc))
             return
         self.call_from_thread(self.notify, f"Saved to {written}", title="Saved")
+        if self.is_web:
+            self.call_from_thread(self.deliver_save, written)
+
+    def deliver_save(self, path: Path) -> None:
+        """In a browser (``tradegame serve``): send the save to the browser as a download."""
+        try:
+            self.deliver_text(Path(path), save_filename=Path(path).name,
+                              open_method="download", mime_type="application/json")
+        except OSError as exc:
+            self.notify(f"The download failed: {exc}", severity="warning")
+            return
+        self.notify(f"Your browser downloads {Path(path).name}", title="Download")
 
     def action_load(self) -> None:
         from tradegame.ui.persistence import list_saves, save_dir

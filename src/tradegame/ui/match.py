@@ -117,6 +117,8 @@ class Match:
         self.created = created or _now()
         self.incidents: list[str] = []
         """Agent failures (each became a pass): shown in the log tab, never hidden."""
+        self.instructor_log: list[str] = []
+        """What the instructor did (inject, roll back, end early): the instructor tab."""
         self.rounds_saved = len(self.game.round_hashes)
         self.agents: dict[str, Agent] = {}
         for player, spec in self.seats.items():

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from tradegame.ui.app import TradeGameApp
 
 TABS = ("dashboard", "talks", "orders", "log", "briefing")
+INSTRUCTOR_TAB = "instructor"
 SPEEDS = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0)
 """Seconds between AI moves (spectating: ``+``/``-`` move along this list)."""
 PREVIEW_DEBOUNCE = 0.12
@@ -52,7 +53,7 @@ def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(self: GameScreen, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - the safety net of the whole screen
+        except Exception as exc:
             self.report_bug(method.__name__, exc)
             return None
 
@@ -78,6 +79,10 @@ class GameScreen(Screen[None]):
         Binding("minus", "speed(1)", "Slower", key_display="-"),
         Binding("v", "cycle_view", "View as"),
         Binding("e", "show_end", "Results"),
+        Binding("6", "tab('instructor')", "Instructor", show=False),
+        Binding("i", "inject", "Inject"),
+        Binding("b", "rollback", "Roll back"),
+        Binding("ctrl+e", "end_early", "End game"),
     ]
     DEFAULT_CSS = """
     GameScreen #status { height: auto; max-height: 3; padding: 0 1; background: $boost; }
@@ -87,14 +92,18 @@ class GameScreen(Screen[None]):
     """
 
     def __init__(self, match: Match, *, ai_delay: float = 0.1,
-                 spectate_delay: float = 0.5) -> None:
+                 spectate_delay: float = 0.5, instructor: bool = False,
+                 paused: bool = False) -> None:
         super().__init__(id="game")
         self.match = match
+        self.instructor = instructor
+        """Instructor mode: the instructor tab, pause for any game, inject, roll back, end."""
+        self.tabs: tuple[str, ...] = (*TABS, INSTRUCTOR_TAB) if instructor else TABS
         humans = match.humans
         self.viewer: str | None = humans[0] if len(humans) == 1 else None
         self.hidden = len(humans) > 1
         self.staged: list[Action] = []
-        self.paused = False
+        self.paused = paused
         spectating = not humans
         wanted = spectate_delay if spectating else ai_delay
         self.speed_index = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - wanted))
@@ -108,7 +117,7 @@ class GameScreen(Screen[None]):
         self._pending_previews: dict[str, list[Action]] = {}
         self._preview_ids: dict[str, int] = {}
         self._preview_counter = 0
-        self._dirty: set[str] = set(TABS)
+        self._dirty: set[str] = set(self.tabs)
         self._bindings_key: tuple[Any, ...] | None = None
         self._done_dialog: Any = None
         self._sector_names = {s.id: s.name for s in match.rules.sectors}
@@ -138,6 +147,11 @@ class GameScreen(Screen[None]):
                 yield LogPanel(id="log-panel")
             with TabPane("5 Briefing", id="briefing"):
                 yield BriefingPanel(id="briefing-panel")
+            if self.instructor:
+                from tradegame.ui.widgets.instructor import InstructorPanel
+
+                with TabPane("6 Instructor", id=INSTRUCTOR_TAB):
+                    yield InstructorPanel(self.match, id="instructor-panel")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -197,9 +211,9 @@ class GameScreen(Screen[None]):
         with self.app.batch_update():
             self.query_one("#status", Static).update(status_text(frame,
                                                                  self._status_extra()))
-            self._dirty = set(TABS)
+            self._dirty = set(self.tabs)
             active = self.query_one(TabbedContent).active or "dashboard"
-            for tab in (TABS if full else (active,)):
+            for tab in (self.tabs if full else (active,)):
                 self._update_tab(tab)
         self._refresh_bindings_if_changed()
 
@@ -220,6 +234,8 @@ class GameScreen(Screen[None]):
             return
         self._dirty.discard(tab)
         panel = self.query_one(f"#{tab}-panel")
+        if tab == INSTRUCTOR_TAB:
+            panel.paused = self.paused  # type: ignore[attr-defined]
         panel.update_frame(self.frame)  # type: ignore[attr-defined]
 
     @on(TabbedContent.TabActivated)
@@ -237,6 +253,9 @@ class GameScreen(Screen[None]):
                 f"running, {SPEEDS[self.speed_index]:g} s a move (space: pause, +/-: speed)"
             who = self.viewer or "all"
             parts.append(f"Watching AI seats: {state}; view: {who} (v)")
+        elif self.instructor and not self.match.game.is_over():
+            parts.append("Instructor: AI play " + ("PAUSED (space resumes)" if self.paused
+                                                   else "running (space pauses)"))
         return "  ".join(parts)
 
     def say(self, message: str) -> None:
@@ -381,7 +400,7 @@ class GameScreen(Screen[None]):
         """Run ``callback`` on the UI thread (from a worker); quietly skip if the app is gone."""
         try:
             self.app.call_from_thread(callback, *args)
-        except Exception:  # noqa: BLE001 - the app is shutting down
+        except Exception:
             pass
 
     @guarded
@@ -541,7 +560,7 @@ class GameScreen(Screen[None]):
                 projection = Match.preview(snapshot, viewer, actions)
             except IllegalActionError as exc:
                 error = f"not possible now: {exc}"
-            except Exception as exc:  # noqa: BLE001 - a preview must never crash the game
+            except Exception as exc:
                 error = f"no preview ({type(exc).__name__}: {exc})"
             self._call(self._preview_done, key, request, version, viewer, projection, error)
 
@@ -636,15 +655,26 @@ class GameScreen(Screen[None]):
             self.open_done()
 
     def action_toggle_pause(self) -> None:
-        if not self.spectating:
+        if not (self.spectating or self.instructor):
             return
         self.paused = not self.paused
+        if self.instructor:
+            from tradegame.ui.instructor import note
+
+            note(self.match, "AI play paused" if self.paused else "AI play resumed")
+            self._dirty.add(INSTRUCTOR_TAB)
+            if self.query_one(TabbedContent).active == INSTRUCTOR_TAB:
+                self._update_tab(INSTRUCTOR_TAB)
+        if self.paused and self._ai_timer is not None:
+            self._ai_timer.stop()
+            self._ai_timer = None
         if not self.paused:
             self.advance()
         self.say("")
+        self._refresh_bindings_if_changed()
 
     def action_step(self) -> None:
-        if not self.spectating:
+        if not (self.spectating or self.instructor):
             return
         self.paused = True
         if not self._ai_busy and not self.match.game.is_over():
@@ -668,8 +698,125 @@ class GameScreen(Screen[None]):
         self.refresh_view(full=True)
         self.say("")
 
+    # ------------------------------------------------------------------ instructor controls
+
+    def action_inject(self) -> None:
+        """Choose a scenario inject and fire it now (instructor mode)."""
+        from tradegame.ui.instructor import fired_injects, injects
+        from tradegame.ui.screens.instructor import ChoiceDialog
+
+        if not self.instructor or self.match.game.is_over():
+            return
+        events = injects(self.match)
+        if not events:
+            self.error("this scenario has no injects", title="No injects")
+            return
+        fired = fired_injects(self.match)
+        options = [(e.id, f"{e.name}{'  (fired already)' if e.id in fired else ''} — {e.news}")
+                   for e in events]
+        self.app.push_screen(ChoiceDialog("Fire an inject", "It takes effect at once and is "
+                                          "in everyone's log (enter fires, esc cancels).",
+                                          options, id="inject-dialog"), self._inject_chosen)
+
+    @guarded
+    def _inject_chosen(self, inject_id: str | None) -> None:
+        from tradegame.engine import IllegalActionError, InvalidActionError
+        from tradegame.ui.instructor import fire_inject
+
+        if not inject_id or not self.is_attached:
+            return
+        try:
+            fire_inject(self.match, inject_id)
+        except (IllegalActionError, InvalidActionError) as exc:
+            self.error(str(exc))
+            return
+        self.refresh_view(full=True)
+        self.say(f"Inject {inject_id} fired.")
+        self.advance()
+
+    def action_rollback(self) -> None:
+        """Choose a round, confirm, and restart the game from the start of that round."""
+        from tradegame.ui.instructor import round_starts
+        from tradegame.ui.screens.instructor import ChoiceDialog
+
+        if not self.instructor:
+            return
+        starts = round_starts(self.match)
+        total = len(self.match.game.actions)
+        options = [(str(n), f"Start of round {n} ({keep} of {total} actions kept)")
+                   for n, keep in enumerate(starts, start=1)]
+        self.app.push_screen(ChoiceDialog("Roll back to the start of a round",
+                                          "Everything after that point is undone; AI play "
+                                          "is then paused (enter chooses, esc cancels).",
+                                          list(reversed(options)), id="rollback-dialog"),
+                             self._rollback_round)
+
+    def _rollback_round(self, choice: str | None) -> None:
+        from tradegame.ui.screens.dialogs import ConfirmDialog
+
+        if not choice or not self.is_attached:
+            return
+        n = int(choice)
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.rollback_to(n)
+
+        self.app.push_screen(ConfirmDialog(
+            f"Roll the game back to the start of round {n}? Every move, deal and inject "
+            f"after it is undone (save first with ctrl+s to keep this version).",
+            yes="Roll back", no="Cancel", id="confirm-rollback"), confirmed)
+
+    @guarded
+    def rollback_to(self, round_no: int) -> None:
+        from tradegame.ui.instructor import rolled_back
+
+        new = rolled_back(self.match, round_no)
+        self._stop_timers()
+        self.tg_app.begin(new, paused=True)
+        self.app.notify(f"Rolled back to the start of round {round_no}; AI play is paused "
+                        f"(space resumes).", title="Instructor")
+
+    def action_end_early(self) -> None:
+        from tradegame.ui.screens.dialogs import ConfirmDialog
+
+        if not self.instructor or self.match.game.is_over():
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.end_early()
+
+        self.app.push_screen(ConfirmDialog(
+            "End the game now? Every seat passes from here to the end of the calendar, "
+            "then the results are shown.", yes="End the game", no="Cancel",
+            id="confirm-end"), confirmed)
+
+    @guarded
+    def end_early(self) -> None:
+        from tradegame.ui.instructor import end_early
+
+        if self.match.game.is_over() or not self.is_attached:
+            return
+        if self._ai_timer is not None:
+            self._ai_timer.stop()
+            self._ai_timer = None
+        end_early(self.match)
+        self.staged = []
+        self.tg_app.autosave(self.match)
+        self.message = ""
+        self.advance()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("toggle_pause", "step", "speed", "cycle_view"):
+        if action in ("inject", "end_early"):
+            return self.instructor and not self.match.game.is_over()
+        if action == "rollback":
+            return self.instructor
+        if action == "tab" and parameters and parameters[0] == INSTRUCTOR_TAB:
+            return self.instructor
+        if action in ("toggle_pause", "step"):
+            return (self.spectating or self.instructor) and not self.match.game.is_over()
+        if action in ("speed", "cycle_view"):
             return self.spectating and not self.match.game.is_over()
         if action == "done":
             return self.is_my_turn() and self.match.game.phase == "orders"
@@ -684,4 +831,4 @@ class GameScreen(Screen[None]):
         return True
 
 
-__all__ = ["GameScreen", "SPEEDS", "TABS"]
+__all__ = ["INSTRUCTOR_TAB", "SPEEDS", "TABS", "GameScreen"]

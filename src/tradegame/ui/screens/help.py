@@ -48,6 +48,14 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         ("+ / -", "faster / slower"),
         ("v", "whose view to show"),
     ]),
+    ("Instructor mode (tradegame play --instructor)", [
+        ("6", "the instructor tab: every player's objectives, win-set, confidential briefing "
+              "and pending orders; the injects; what the instructor did"),
+        ("space", "pause / resume AI play (n: one AI move while paused)"),
+        ("i", "fire a scenario inject (from a list; it is in the log and the save)"),
+        ("b", "roll back to the start of a round (asks first; AI play is then paused)"),
+        ("ctrl+e", "end the game early: everyone passes to the end (asks first)"),
+    ]),
     ("Hot-seat", [
         ("enter", "on the curtain: the named player is at the keyboard"),
     ]),
