@@ -175,21 +175,14 @@ class Match:
         An agent that raises or returns an illegal move loses it: the move becomes a pass,
         reject or done, and the reason is kept as an incident.
         """
-        from tradegame.agents.base import Turn, passive_move
+        from tradegame.agents.base import safe_move
 
         version = len(snapshot.actions)
-        agent = self.agents[player]
-        try:
-            action = agent.act(Turn(snapshot, player))
-            if not isinstance(action, Action):
-                raise TypeError(f"act() returned {type(action).__name__}, not an action")
-            if action.player != player:
-                raise IllegalActionError(f"it is {player}'s move, not {action.player}'s")
-            snapshot.verify(action)
-        except Exception as exc:  # a failing agent must not stop the game
-            reason = str(exc) if isinstance(exc, IllegalActionError) else \
-                f"{type(exc).__name__}: {exc}"
-            return AiMove(player, passive_move(snapshot, player), version,
+        action, error = safe_move(self.agents[player], snapshot, player)
+        if error is not None:
+            reason = str(error) if isinstance(error, IllegalActionError) else \
+                f"{type(error).__name__}: {error}"
+            return AiMove(player, action, version,
                           f"round {snapshot.round}: {player}'s agent failed ({reason}); "
                           f"its move became a pass")
         return AiMove(player, action, version)
