@@ -171,17 +171,19 @@ def effective_rate(cell: FlowCell, layer_rate: dict[str, float], layer_status: d
         for item, v in terms.cuts.get(pair, ()):
             if item.covers_sector(cell.sector) and v < base:  # type: ignore[attr-defined]
                 base = v
-    active = [lid for lid in cell.layers if layer_status[lid] == "in_force"]
-    switched_off: set[str] = set()
+    # Most cells have no replacing layer: then nothing is switched off (no set to build).
+    switched_off: set[str] | tuple[()] = ()
     if cell.has_replace:
-        for lid in active:
-            combine, replaces = layer_info[lid]
-            if combine == "replace":
-                switched_off.update(replaces)
+        switched_off = set()
+        for lid in cell.layers:
+            if layer_status[lid] == "in_force":
+                combine, replaces = layer_info[lid]
+                if combine == "replace":
+                    switched_off.update(replaces)
     total = base
     all_in: float | None = None
-    for lid in active:
-        if lid in switched_off:
+    for lid in cell.layers:
+        if layer_status[lid] != "in_force" or lid in switched_off:
             continue
         if layer_info[lid][0] == "all_in":
             all_in = layer_rate[lid]
@@ -230,27 +232,33 @@ def snapshot(rules: Rules, rates: list[float], terms: TermIndex,
     pass_through, substitution = eco.pass_through, eco.substitution_share
     recycling = eco.revenue_recycling
     for cell in compiled.cells:
+        # The same arithmetic as flow_value() and in the same order, inlined: this loop
+        # runs for every flow cell each time the economy changes.
+        exporter, importer, v0, mfn = cell.exporter, cell.importer, cell.v0, cell.mfn
         rate = rates[cell.index]
-        fx = 1.0 + currency.get(cell.exporter, 0.0) if currency else 1.0
-        key = (cell.exporter, cell.importer, cell.sector)
+        fx = 1.0 + currency.get(exporter, 0.0) if currency else 1.0
+        key = (exporter, importer, cell.sector) if boosts or purchases else None
         boost = boosts.get(key, 0.0) if boosts else 0.0
-        traded = flow_value(cell, rate, fx, boost)
+        if v0 == 0.0:
+            traded = 0.0
+        else:
+            traded = v0 * ((1.0 + rate) * fx / (1.0 + mfn)) ** (-cell.eps) * (1.0 + boost)
         value = traded + purchases.get(key, 0.0) if purchases else traded
         values.append(value)
-        extra = rate - cell.mfn
-        revenue[cell.importer] += rate * value
+        extra = rate - mfn
+        revenue[importer] += rate * value
         cost = pass_through * extra * value
-        consumer[cell.importer] += cost
-        export_effect = (value - cell.v0) * cell.export_weight
-        gdp_bn[cell.exporter] += export_effect
-        if traded < cell.v0:
-            gdp_bn[cell.importer] += substitution * (cell.v0 - traded) * cell.import_share
+        consumer[importer] += cost
+        export_effect = (value - v0) * cell.export_weight
+        gdp_bn[exporter] += export_effect
+        if traded < v0:
+            gdp_bn[importer] += substitution * (v0 - traded) * cell.import_share
         net_cost = cost - recycling * extra * value
-        gdp_bn[cell.importer] -= net_cost
+        gdp_bn[importer] -= net_cost
         if export_effect < 0:
-            pain[cell.exporter] -= export_effect * cell.exporter_salience
+            pain[exporter] -= export_effect * cell.exporter_salience
         if net_cost > 0:
-            pain[cell.importer] += net_cost * cell.importer_salience
+            pain[importer] += net_cost * cell.importer_salience
     for receiver, per_year in terms.investment.items():
         gdp_bn[receiver] += eco.investment_multiplier * per_year
     for receiver, per_year in terms.cost_sharing.items():

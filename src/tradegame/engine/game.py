@@ -45,6 +45,7 @@ ORDERS = "orders"
 OVER = "over"
 PUBLIC: frozenset[str] | None = None
 RATE_EPS = 1e-9
+RATES_CACHE_SIZE = 4096  # per rules; see Game.rates
 
 
 def pair_key(a: str, b: str) -> tuple[str, str]:
@@ -71,12 +72,7 @@ class Deal:
         return self.parties[1] if self.parties[0] == player else self.parties[0]
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "parties": list(self.parties), "round": self.round,
-            "terms": [[t.item, t.value] for t in self.terms], "level": self.level,
-            "status": self.status, "unilateral": self.unilateral, "ended_by": self.ended_by,
-            "ended_round": self.ended_round, "reneged_by": list(self.reneged_by),
-        }
+        return _deal_json(self, self.status, self.ended_by, self.ended_round, self.reneged_by)
 
 
 @dataclass(slots=True)
@@ -179,7 +175,8 @@ class Game:
         self.approval = {p.id: p.approval for p in rules.players}
         self.credibility = {p.id: p.credibility for p in rules.players}
         self.relations: dict[tuple[str, str], float] = {}
-        ids = rules.player_ids
+        # The player ids, read on every move: a plain attribute, not the rules' property.
+        self._ids = ids = rules.player_ids
         for i, a in enumerate(ids):
             for b in ids[i + 1:]:
                 self.relations[pair_key(a, b)] = 50.0
@@ -201,7 +198,8 @@ class Game:
         self.log: list[LogEntry] = []
         self.actions: list[Action] = []
         self.history: list[dict[str, Any]] = []
-        self._round_states: list[dict[str, Any] | str] = []  # end-of-round state, hashed lazily
+        # End-of-round state (a _state_capture), hashed when round_hashes is first asked for.
+        self._round_states: list[dict[str, Any] | str] = []
         self.rng_draws = 0
         self.ledger = Ledger(player={p: dict.fromkeys(LEDGER_KEYS, 0.0) for p in ids},
                              flow_rate=[0.0] * len(rules.flows),
@@ -249,6 +247,7 @@ class Game:
                             flow_value=list(self.ledger.flow_value))
         new.rng = random.Random()
         new.rng.setstate(self.rng.getstate())
+        new._verified = None  # a copy may be changed before it applies anything: check again
         return new
 
     # ------------------------------------------------------------------ the small public API
@@ -258,8 +257,9 @@ class Game:
         if self.phase == TALKS:
             return self.sessions[self.session_index].turn
         if self.phase == ORDERS:
-            for p in self.rules.player_ids:
-                if p not in self.done:
+            done = self.done
+            for p in self._ids:
+                if p not in done:
                     return p
         return None
 
@@ -272,21 +272,29 @@ class Game:
 
     def legal_actions(self, player: str | None = None) -> Any:
         """A lazy view of ``player``'s legal actions (iterate, ``in``, ``len``, ``sample``)."""
-        from tradegame.engine.legal import LegalActions
-
-        return LegalActions(self, player if player is not None else self.to_move())
+        global _LegalActions
+        if _LegalActions is None:  # imported late: legal.py imports this module
+            from tradegame.engine.legal import LegalActions as _LegalActions
+        return _LegalActions(self, player if player is not None else self.to_move())
 
     def can(self, action: Action) -> bool:
         try:
             self.verify(action)
         except IllegalActionError:
             return False
-        # apply() of this very action in this very state need not verify it again.
-        self._verified = (action, len(self.actions))
         return True
 
     def verify(self, action: Action) -> None:
         """Raise :class:`IllegalActionError`, naming the rule, unless ``action`` is legal now."""
+        verified = self._verified
+        if verified is not None and verified[0] is action and verified[1] == len(self.actions):
+            return  # this very action was found legal in this very state (e.g. by sample())
+        self._check(action)
+        # apply() of this very action in this very state need not verify it again (a match
+        # verifies each agent's move before applying it).
+        self._verified = (action, len(self.actions))
+
+    def _check(self, action: Action) -> None:
         rules = self.rules
         if isinstance(action, Inject):
             if action.player != INSTRUCTOR:
@@ -296,7 +304,7 @@ class Game:
             if not any(e.id == action.inject and e.trigger == "inject" for e in rules.events):
                 raise IllegalActionError(f"unknown inject {action.inject!r}")
             return
-        if action.player not in rules.player_ids:
+        if action.player not in self._ids:
             raise IllegalActionError(f"unknown player {action.player!r}")
         if self.phase == OVER:
             raise IllegalActionError("the game is over")
@@ -403,23 +411,27 @@ class Game:
         c = self.rules.calendar
         first, last = self.day, self.round_end_day
         logged = len(self.log)  # every event and every scheduled layer logs a line
-        for la in self.rules.layers:
+        layers = (tuple(self.layer_rate.values()), tuple(self.layer_status.values()))
+        # Only scheduled layers and events of each trigger are looked at (lists in scenario
+        # order, so events fire and draw from the RNG in the same order as a full scan).
+        scheduled_layers, scheduled, conditional, chance = _news_tables(self.rules)
+        for la in scheduled_layers:
             if la.from_day is not None and first <= la.from_day <= last \
                     and la.status == "in_force" and self.layer_status[la.id] == "inactive":
                 if la.from_day > c.start_day:
                     self.layer_status[la.id] = "in_force"
                     self._log("news", f"{la.name} ({fmt_pct(self.layer_rate[la.id])}) takes "
                                       f"effect on {self.date_of(la.from_day)}.", phase="news")
-        for ev in self.rules.events:
+        for ev in scheduled:
             if ev.trigger == "scheduled" and ev.day is not None and first <= ev.day <= last:
                 self._log("news", f"{self.date_of(ev.day)}: {ev.news}", phase="news")
                 self._fire(ev)
-        for ev in self.rules.events:
+        for ev in conditional:
             if ev.trigger == "conditional" and (ev.repeat or ev.id not in self.fired) \
                     and self._condition_holds(ev):
                 self._log("news", ev.news, phase="news")
                 self._fire(ev)
-        for ev in self.rules.events:
+        for ev in chance:
             if ev.trigger != "random" or self.fired.get(ev.id, 0) >= ev.max_times:
                 continue
             if ev.from_day is not None and last < ev.from_day:
@@ -430,7 +442,11 @@ class Game:
             if self.rng.random() < ev.probability:
                 self._log("news", ev.news, phase="news")
                 self._fire(ev)
-        if len(self.log) != logged:
+        # News reaches the economy only through the tariff layers (scheduled layers and
+        # set_layer effects; a credibility shift is caught by terms()): keep the cached
+        # rates and snapshot unless a layer changed.
+        if len(self.log) != logged and layers != (tuple(self.layer_rate.values()),
+                                                  tuple(self.layer_status.values())):
             self._invalidate()
 
     def _condition_holds(self, ev: Event) -> bool:
@@ -663,8 +679,11 @@ class Game:
             raise IllegalActionError(
                 f"{p} has issued {rules.limits.max_orders} orders this round (max_orders): "
                 f"only done is left")
+        # The duplicate checks below are plain loops over the (at most max_orders) pending
+        # orders: this runs for every candidate the random agent draws. _order_legal repeats
+        # the rules for tariffs, countermeasures, extensions and reneges: keep it in step.
         if isinstance(a, SetTariff):
-            ins = next((t for t in rules.player(p).tariffs if t.layer == a.layer), None)
+            ins = _tariff_instrument(rules, p, a.layer)
             if ins is None:
                 raise IllegalActionError(f"{p} has no tariff instrument on layer {a.layer!r}")
             if not ins.min - RATE_EPS <= a.rate <= ins.max + RATE_EPS:
@@ -676,18 +695,19 @@ class Game:
             if self.layer_status[a.layer] == "in_force" and \
                     abs(self.layer_rate[a.layer] - a.rate) < RATE_EPS:
                 raise IllegalActionError(f"{a.layer} is already in force at {fmt_pct(a.rate)}")
-            if any(isinstance(o, SetTariff) and o.layer == a.layer for o in pending):
-                raise IllegalActionError(f"{p} already set {a.layer} this round")
+            for o in pending:
+                if isinstance(o, SetTariff) and o.layer == a.layer:
+                    raise IllegalActionError(f"{p} already set {a.layer} this round")
         elif isinstance(a, Countermeasure):
-            own = {c.id for c in rules.player(p).countermeasures}
-            if a.package not in own:
+            if a.package not in _own_packages(rules, p):
                 raise IllegalActionError(f"{a.package!r} is not one of {p}'s countermeasures")
             active = a.package in self.active_packages
             if a.activate == active:
                 raise IllegalActionError(
                     f"{a.package} is already {'active' if active else 'suspended'}")
-            if any(isinstance(o, Countermeasure) and o.package == a.package for o in pending):
-                raise IllegalActionError(f"{p} already ordered {a.package} this round")
+            for o in pending:
+                if isinstance(o, Countermeasure) and o.package == a.package:
+                    raise IllegalActionError(f"{p} already ordered {a.package} this round")
         elif isinstance(a, Concede):
             if len(a.terms) != 1:
                 raise IllegalActionError("a unilateral concession is one catalogue item")
@@ -699,31 +719,34 @@ class Game:
                 raise IllegalActionError(
                     f"a {item.kind.replace('_', ' ')} is agreed in talks, not conceded "
                     f"(the deadline holder extends with an order)")
-            if any(isinstance(o, Concede) and o.terms[0].item == a.terms[0].item
-                   for o in pending):
-                raise IllegalActionError(f"{p} already concedes {a.terms[0].item} this round")
+            for o in pending:
+                if isinstance(o, Concede) and o.terms[0].item == a.terms[0].item:
+                    raise IllegalActionError(f"{p} already concedes {a.terms[0].item} this round")
             if any(d.unilateral and d.terms == a.terms and d.parties == (p, a.partner)
                    for d in self.deals_in_force(p)):
                 raise IllegalActionError(f"{p} already grants {a.partner} exactly this concession")
         elif isinstance(a, Statement):
             self._verify_statement(a)
-            if any(isinstance(o, Statement) and o.statement == a.statement
-                   and o.partner == a.partner for o in pending):
-                raise IllegalActionError(
-                    f"{p} already made a {a.statement} statement about {a.partner} this round")
+            for o in pending:
+                if isinstance(o, Statement) and o.statement == a.statement \
+                        and o.partner == a.partner:
+                    raise IllegalActionError(f"{p} already made a {a.statement} statement "
+                                             f"about {a.partner} this round")
         elif isinstance(a, RequestTalks):
-            if a.partner not in rules.player_ids or a.partner == p:
+            if a.partner not in self._ids or a.partner == p:
                 raise IllegalActionError(f"{a.partner!r} is not a partner of {p}")
             if a.level not in TALK_LEVELS:
                 raise IllegalActionError(f"talk level must be one of {', '.join(TALK_LEVELS)}")
-            if any(isinstance(o, RequestTalks) and o.partner == a.partner for o in pending):
-                raise IllegalActionError(f"{p} already requested talks with {a.partner}")
+            for o in pending:
+                if isinstance(o, RequestTalks) and o.partner == a.partner:
+                    raise IllegalActionError(f"{p} already requested talks with {a.partner}")
         elif isinstance(a, ExtendDeadline):
             if rules.deadline_holder != p:
                 raise IllegalActionError(
                     f"only the deadline holder ({rules.deadline_holder}) can extend it")
-            if any(isinstance(o, ExtendDeadline) for o in pending):
-                raise IllegalActionError("one extension per round")
+            for o in pending:
+                if isinstance(o, ExtendDeadline):
+                    raise IllegalActionError("one extension per round")
             if not self._extension_fits(a.days):
                 c = rules.calendar
                 left = c.max_extension_days - self.extension_days
@@ -738,11 +761,75 @@ class Game:
                 raise IllegalActionError(f"{p} has no deal {a.deal!r} in force to renege on")
             if deal.unilateral and deal.parties[0] != p:
                 raise IllegalActionError(f"{a.deal} is {deal.parties[0]}'s own concession")
-            if any(isinstance(o, Renege) and o.deal == a.deal for o in pending):
-                raise IllegalActionError(f"{p} already reneges on {a.deal}")
+            for o in pending:
+                if isinstance(o, Renege) and o.deal == a.deal:
+                    raise IllegalActionError(f"{p} already reneges on {a.deal}")
         else:
             raise IllegalActionError(
                 f"{a.kind} is a talks move; now is the orders phase (orders or done)")
+
+    def _order_legal(self, a: Action) -> bool:
+        """Whether :meth:`_verify_order` accepts ``a`` (a bool, for sampling).
+
+        The random agent draws many illegal orders (most extension day counts do not fit; a
+        layer already set this round rejects every rate of it; ...), and raising the error
+        is the dear part of rejecting them: for these kinds the same conditions as in
+        :meth:`_verify_order` are checked here without raising. Keep the two in step.
+        """
+        if isinstance(a, SetTariff):
+            rules = self.rules
+            pending = self.orders[a.player]
+            if len(pending) >= rules.limits.max_orders:
+                return False
+            ins = _tariff_instrument(rules, a.player, a.layer)
+            if ins is None or not ins.min - RATE_EPS <= a.rate <= ins.max + RATE_EPS \
+                    or not on_step(a.rate, ins.min, ins.max, rules.limits.tariff_step):
+                return False
+            if self.layer_status[a.layer] == "in_force" and \
+                    abs(self.layer_rate[a.layer] - a.rate) < RATE_EPS:
+                return False
+            for o in pending:
+                if isinstance(o, SetTariff) and o.layer == a.layer:
+                    return False
+            return True
+        if isinstance(a, Countermeasure):
+            pending = self.orders[a.player]
+            if len(pending) >= self.rules.limits.max_orders \
+                    or a.package not in _own_packages(self.rules, a.player) \
+                    or a.activate == (a.package in self.active_packages):
+                return False
+            for o in pending:
+                if isinstance(o, Countermeasure) and o.package == a.package:
+                    return False
+            return True
+        if isinstance(a, ExtendDeadline):
+            pending = self.orders[a.player]
+            if len(pending) >= self.rules.limits.max_orders \
+                    or self.rules.deadline_holder != a.player:
+                return False
+            for o in pending:
+                if isinstance(o, ExtendDeadline):
+                    return False
+            return self._extension_fits(a.days)
+        if isinstance(a, Renege):
+            p = a.player
+            pending = self.orders[p]
+            if len(pending) >= self.rules.limits.max_orders:
+                return False
+            deal = self.deal(a.deal)
+            if deal is None or deal.status != "in_force" or p not in deal.parties:
+                return False
+            if deal.unilateral and deal.parties[0] != p:
+                return False
+            for o in pending:
+                if isinstance(o, Renege) and o.deal == a.deal:
+                    return False
+            return True
+        try:
+            self._verify_order(a)
+        except IllegalActionError:
+            return False
+        return True
 
     def _verify_statement(self, a: Statement) -> None:
         rules = self.rules
@@ -835,7 +922,7 @@ class Game:
         self._market_stress(snap)
         if not self.what_if_mode:  # projections need neither charts nor hashes
             self._record_history(snap)
-            self._round_states.append(self.state_json())
+            self._round_states.append(self._state_capture())
         if self.day > self.final_day or self._settled():
             self.phase = OVER
             self.orders = {p: [] for p in rules.player_ids}
@@ -939,9 +1026,8 @@ class Game:
                 if item.kind != "tariff_cap":
                     continue
                 importer, exporter = item.owner, deal.other(item.owner)
-                for cell in eco.compile_rules(rules).cells:
-                    if cell.importer == importer and cell.exporter == exporter \
-                            and item.covers_sector(cell.sector) \
+                for cell in _pair_cells(rules, importer, exporter):
+                    if item.covers_sector(cell.sector) \
                             and self.layered_rate(cell) > t.value + RATE_EPS \
                             and self._raised_this_round(importer, cell):
                         self._void(deal, importer, f"a tariff above the agreed "
@@ -1258,12 +1344,26 @@ class Game:
     def rates(self) -> list[float]:
         """The effective (all-in) tariff of every flow cell now (a fresh list)."""
         if self._rates is None:
-            compiled = eco.compile_rules(self.rules)
-            terms = self.terms()
-            self._rates = [eco.effective_rate(c, self.layer_rate, self.layer_status,
-                                              self.layer_info, self.active_packages, compiled,
-                                              terms)
-                           for c in compiled.cells]
+            # The rates are a function of the layers, the active packages and the terms of
+            # the deals in force only (not of credibility), so a state seen before -- in
+            # this game or another of the same rules -- reuses its rates.
+            key = (tuple(self.layer_rate.values()), tuple(self.layer_status.values()),
+                   frozenset(self.active_packages),
+                   tuple((d.parties, d.terms) for d in self.deals if d.status == "in_force"))
+            cache: dict[Any, list[float]] = self.rules._index.setdefault(  # type: ignore[assignment]
+                "rates_cache", {})
+            rates = cache.get(key)
+            if rates is None:
+                compiled = eco.compile_rules(self.rules)
+                terms = self.terms()
+                rates = [eco.effective_rate(c, self.layer_rate, self.layer_status,
+                                            self.layer_info, self.active_packages, compiled,
+                                            terms)
+                         for c in compiled.cells]
+                if len(cache) >= RATES_CACHE_SIZE:
+                    cache.clear()  # bounded; a miss only costs the computation
+                cache[key] = rates
+            self._rates = rates
         return list(self._rates)
 
     def snapshot(self) -> eco.Snapshot:
@@ -1290,6 +1390,7 @@ class Game:
             led.flow_value[n] += snap.value[n] * days
 
     def _record_history(self, snap: eco.Snapshot) -> None:
+        ids = self._ids
         self.history.append({
             "round": self.round,
             "day": self.day,
@@ -1298,21 +1399,30 @@ class Game:
             "credibility": dict(self.credibility),
             "market_stress": self.stress,
             "gdp_pct": {p: round(v, 6) for p, v in snap.gdp_pct.items()},
-            "balance": {p: round(self.balance(p, snap=snap), 6) for p in self.rules.player_ids},
-            "tariff_faced": {p: round(self.tariff_faced_now(p, snap), 6)
-                             for p in self.rules.player_ids},
+            "balance": {p: round(self.balance(p, snap=snap), 6) for p in ids},
+            "tariff_faced": {p: round(self.tariff_faced_now(p, snap), 6) for p in ids},
         })
 
     def balance(self, player: str, partner: str | None = None,
                 snap: eco.Snapshot | None = None) -> float:
         """Current annual goods balance ($bn/yr) of ``player`` (with ``partner``)."""
         snap = snap or self.snapshot()
+        value = snap.value
         total = 0.0
+        if partner is None:
+            # The common case (history, every round): the player's cells, pre-indexed in
+            # cell order so the sum is the same float as the full scan's.
+            for index, exported in _trade_cells(self.rules, player):
+                if exported:
+                    total += value[index]
+                else:
+                    total -= value[index]
+            return total
         for cell in eco.compile_rules(self.rules).cells:
             if cell.exporter == player and partner in (None, cell.importer):
-                total += snap.value[cell.index]
+                total += value[cell.index]
             elif cell.importer == player and partner in (None, cell.exporter):
-                total -= snap.value[cell.index]
+                total -= value[cell.index]
         return total
 
     def tariff_faced_now(self, player: str, snap: eco.Snapshot | None = None,
@@ -1320,6 +1430,13 @@ class Game:
         """Trade-weighted (base flows) tariff on ``player``'s exports now."""
         snap = snap or self.snapshot()
         num = den = 0.0
+        if partner is None and sector is None:
+            # The common case: the player's export cells, pre-indexed in cell order.
+            rate = snap.rate
+            for cell in _export_cells(self.rules, player):
+                num += rate[cell.index] * cell.v0
+                den += cell.v0
+            return num / den if den else 0.0
         for cell in eco.compile_rules(self.rules).cells:
             if cell.exporter == player and partner in (None, cell.importer) \
                     and sector in (None, cell.sector):
@@ -1335,11 +1452,20 @@ class Game:
         states = self._round_states
         for n, state in enumerate(states):
             if not isinstance(state, str):
-                states[n] = _hash_json(state)
+                states[n] = _hash_json(_state_dict(state))
         return list(states)  # type: ignore[arg-type]
 
     def state_json(self) -> dict[str, Any]:
         """A canonical JSON form of the whole state (the basis of :meth:`state_hash`)."""
+        return _state_dict(self._state_capture())
+
+    def _state_capture(self) -> dict[str, Any]:
+        """Everything :meth:`state_json` shows, as values no later move changes.
+
+        Taken at the end of every round for :attr:`round_hashes`; the JSON (sorting, text
+        keys, nested dicts) is only built by :func:`_state_dict` when a hash is asked for.
+        Mutable parts are copied (deals: their changing fields; sessions end with the round).
+        """
         return {
             "scenario": self.rules.id,
             "seed": self.seed,
@@ -1348,34 +1474,34 @@ class Game:
             "phase": self.phase,
             "deadline_day": self.deadline_day,
             "snapped": self.snapped,
-            "layers": {k: [self.layer_rate[k], self.layer_status[k]]
-                       for k in sorted(self.layer_rate)},
-            "packages": sorted(self.active_packages),
-            "items": sorted(self.available_items),
-            "approval": dict(self.approval),
-            "credibility": dict(self.credibility),
-            "relations": {f"{a}-{b}": v for (a, b), v in sorted(self.relations.items())},
+            "layer_rate": tuple(self.layer_rate.items()),
+            "layer_status": tuple(self.layer_status.items()),
+            "packages": tuple(self.active_packages),
+            "items": tuple(self.available_items),
+            "approval": tuple(self.approval.items()),
+            "credibility": tuple(self.credibility.items()),
+            "relations": tuple(self.relations.items()),
             "market_stress": self.stress,
-            "deals": [d.to_json() for d in self.deals],
+            "deals": [(d, d.status, d.ended_by, d.ended_round, d.reneged_by) for d in self.deals],
             "sessions": [s.to_json() for s in self.sessions],
             "session_index": self.session_index,
-            "orders": {p: [str(o) for o in v] for p, v in self.orders.items()},
-            "done": sorted(self.done),
-            "requests": [list(r) for r in self.requests],
-            "pledges": [[p.kind, p.speaker, p.partner, p.subject, p.round, p.due, p.triggered,
-                         p.settled, p.trigger] for p in self.pledges],
+            "orders": [(p, tuple(v)) for p, v in self.orders.items()],
+            "done": tuple(self.done),
+            "requests": tuple(self.requests),
+            "pledges": [(p.kind, p.speaker, p.partner, p.subject, p.round, p.due, p.triggered,
+                         p.settled, p.trigger) for p in self.pledges],
             "precedent": self.precedent,
-            "fired": dict(sorted(self.fired.items())),
-            "ledger": {"days": self.ledger.days,
-                       "player": {p: dict(v) for p, v in self.ledger.player.items()},
-                       "flow_rate": list(self.ledger.flow_rate),
-                       "flow_value": list(self.ledger.flow_value)},
+            "fired": tuple(self.fired.items()),
+            "ledger_days": self.ledger.days,
+            "ledger_player": [(p, tuple(v.items())) for p, v in self.ledger.player.items()],
+            "flow_rate": tuple(self.ledger.flow_rate),
+            "flow_value": tuple(self.ledger.flow_value),
             "extension_days": self.extension_days,
-            "event_talks": [[list(pair), level, req] for pair, level, req in self.event_talks],
-            "stakes": {f"{a}-{b}": v for (a, b), v in sorted(self.stakes.items())},
-            "fact_checked": sorted(f"{a}:{b}" for a, b in self.fact_checked),
+            "event_talks": tuple(self.event_talks),
+            "stakes": tuple(self.stakes.items()),
+            "fact_checked": tuple(self.fact_checked),
             "actions": len(self.actions),
-            "rng_draws": self.rng_draws,  # with the seed, fixes the RNG state
+            "rng_draws": self.rng_draws,
         }
 
     def state_hash(self) -> str:
@@ -1386,6 +1512,125 @@ class Game:
 
 
 # ---------------------------------------------------------------------- helpers
+
+_LegalActions: Any = None  # tradegame.engine.legal.LegalActions, once first needed
+
+
+def _tariff_instrument(rules: Rules, player: str, layer: str) -> Any:
+    """``player``'s tariff instrument on ``layer`` (None if it has none); cached per rules."""
+    table = rules._index.get("tariff_instruments")
+    if table is None:
+        table = {}
+        for pl in rules.players:
+            for t in reversed(pl.tariffs):  # the first instrument on a layer wins, as next()
+                table[(pl.id, t.layer)] = t
+        rules._index["tariff_instruments"] = table
+    return table.get((player, layer))  # type: ignore[attr-defined]
+
+
+def _news_tables(rules: Rules) -> tuple[list[Any], list[Event], list[Event], list[Event]]:
+    """Layers with a start day, and scheduled, conditional and random events (scenario order)."""
+    tables = rules._index.get("news")
+    if tables is None:
+        tables = rules._index["news"] = (
+            [la for la in rules.layers if la.from_day is not None],
+            [ev for ev in rules.events if ev.trigger == "scheduled"],
+            [ev for ev in rules.events if ev.trigger == "conditional"],
+            [ev for ev in rules.events if ev.trigger == "random"])
+    return tables  # type: ignore[return-value]
+
+
+def _pair_cells(rules: Rules, importer: str, exporter: str) -> list[eco.FlowCell]:
+    """The flow cells from ``exporter`` to ``importer``, in cell order."""
+    key = f"pair_cells:{importer}:{exporter}"
+    cells = rules._index.get(key)
+    if cells is None:
+        cells = rules._index[key] = [c for c in eco.compile_rules(rules).cells
+                                     if c.importer == importer and c.exporter == exporter]
+    return cells  # type: ignore[return-value]
+
+
+def _trade_cells(rules: Rules, player: str) -> list[tuple[int, bool]]:
+    """(cell index, exported?) of every flow cell ``player`` trades in, in cell order."""
+    key = "trade_cells:" + player
+    cells = rules._index.get(key)
+    if cells is None:
+        cells = rules._index[key] = [
+            (c.index, c.exporter == player) for c in eco.compile_rules(rules).cells
+            if c.exporter == player or c.importer == player]
+    return cells  # type: ignore[return-value]
+
+
+def _export_cells(rules: Rules, player: str) -> list[eco.FlowCell]:
+    """The flow cells ``player`` exports in, in cell order."""
+    key = "export_cells:" + player
+    cells = rules._index.get(key)
+    if cells is None:
+        cells = rules._index[key] = [c for c in eco.compile_rules(rules).cells
+                                     if c.exporter == player]
+    return cells  # type: ignore[return-value]
+
+
+def _own_packages(rules: Rules, player: str) -> frozenset[str]:
+    """The ids of ``player``'s countermeasure packages; cached per rules."""
+    key = "own_packages:" + player
+    own = rules._index.get(key)
+    if own is None:
+        own = rules._index[key] = frozenset(c.id for c in rules.player(player).countermeasures)
+    return own  # type: ignore[return-value]
+
+
+def _state_dict(c: dict[str, Any]) -> dict[str, Any]:
+    """The canonical state JSON from a :meth:`Game._state_capture`."""
+    layer_rate = dict(c["layer_rate"])
+    layer_status = dict(c["layer_status"])
+    return {
+        "scenario": c["scenario"],
+        "seed": c["seed"],
+        "round": c["round"],
+        "day": c["day"],
+        "phase": c["phase"],
+        "deadline_day": c["deadline_day"],
+        "snapped": c["snapped"],
+        "layers": {k: [layer_rate[k], layer_status[k]] for k in sorted(layer_rate)},
+        "packages": sorted(c["packages"]),
+        "items": sorted(c["items"]),
+        "approval": dict(c["approval"]),
+        "credibility": dict(c["credibility"]),
+        "relations": {f"{a}-{b}": v for (a, b), v in sorted(c["relations"])},
+        "market_stress": c["market_stress"],
+        "deals": [_deal_json(d, status, ended_by, ended_round, reneged_by)
+                  for d, status, ended_by, ended_round, reneged_by in c["deals"]],
+        "sessions": c["sessions"],
+        "session_index": c["session_index"],
+        "orders": {p: [str(o) for o in v] for p, v in c["orders"]},
+        "done": sorted(c["done"]),
+        "requests": [list(r) for r in c["requests"]],
+        "pledges": [list(p) for p in c["pledges"]],
+        "precedent": c["precedent"],
+        "fired": dict(sorted(c["fired"])),
+        "ledger": {"days": c["ledger_days"],
+                   "player": {p: dict(v) for p, v in c["ledger_player"]},
+                   "flow_rate": list(c["flow_rate"]),
+                   "flow_value": list(c["flow_value"])},
+        "extension_days": c["extension_days"],
+        "event_talks": [[list(pair), level, req] for pair, level, req in c["event_talks"]],
+        "stakes": {f"{a}-{b}": v for (a, b), v in sorted(c["stakes"])},
+        "fact_checked": sorted(f"{a}:{b}" for a, b in c["fact_checked"]),
+        "actions": c["actions"],
+        "rng_draws": c["rng_draws"],  # with the seed, fixes the RNG state
+    }
+
+
+def _deal_json(d: Deal, status: str, ended_by: str | None, ended_round: int,
+               reneged_by: tuple[str, ...]) -> dict[str, Any]:
+    """:meth:`Deal.to_json` with the fields that change given (as they were)."""
+    return {
+        "id": d.id, "parties": list(d.parties), "round": d.round,
+        "terms": [[t.item, t.value] for t in d.terms], "level": d.level,
+        "status": status, "unilateral": d.unilateral, "ended_by": ended_by,
+        "ended_round": ended_round, "reneged_by": list(reneged_by),
+    }
 
 
 def _hash_json(data: dict[str, Any]) -> str:

@@ -52,16 +52,25 @@ class LegalActions:
     def deal_items(self, giver_a: str, giver_b: str) -> list[Item]:
         """Items on the table between two players (either may give)."""
         g = self.game
+        rules = g.rules
+        # Who may give what to whom is fixed by the scenario: cache those items per pair
+        # (in catalogue order); what is on the table now is checked each time.
+        key = f"deal_items:{giver_a}:{giver_b}"
+        between: list[Item] | None = rules._index.get(key)  # type: ignore[assignment]
+        if between is None:
+            between = rules._index[key] = [
+                item for item in rules.items
+                if item.owner == giver_a and item.can_go_to(giver_b)
+                or item.owner == giver_b and item.can_go_to(giver_a)]
+        available = g.available_items
         out = []
-        for item in g.rules.items:
-            if item.id not in g.available_items:
+        for item in between:
+            if item.id not in available:
                 continue
-            if item.owner == giver_a and item.can_go_to(giver_b) or \
-                    item.owner == giver_b and item.can_go_to(giver_a):
-                if item.kind == "deadline_extension" and not any(
-                        g._extension_fits(int(lv.value)) for lv in item.levels):
-                    continue
-                out.append(item)
+            if item.kind == "deadline_extension" and not any(
+                    g._extension_fits(int(lv.value)) for lv in item.levels):
+                continue
+            out.append(item)
         return out
 
     def _levels(self, item: Item) -> list[float]:
@@ -238,6 +247,9 @@ class LegalActions:
         kinds: list[list[Action] | None] = [None, *self._order_candidates(p)]
         if reneges:
             kinds.append(reneges)
+        # It is p's move in the orders phase (sample() checked), so of Game.verify only the
+        # order rules are left to check: call them directly, as Game.can would.
+        legal = g._order_legal
         while True:
             n = rng.randrange(len(kinds))
             group = kinds[n]
@@ -245,12 +257,17 @@ class LegalActions:
                 return Done(p)
             for _ in range(8):
                 action = group[rng.randrange(len(group))]
-                if g.can(action):
-                    return action
-            legal = [a for a in group if g.can(a)]
-            if legal:
-                return legal[rng.randrange(len(legal))]
-            kinds.pop(n)
+                if legal(action):
+                    break
+            else:
+                ok = [a for a in group if legal(a)]
+                if not ok:
+                    kinds.pop(n)
+                    continue
+                action = ok[rng.randrange(len(ok))]
+            # apply() of this very action in this very state need not verify it again.
+            g._verified = (action, len(g.actions))
+            return action
 
     def _statements(self, p: str) -> list[Action]:
         rules = self.game.rules
