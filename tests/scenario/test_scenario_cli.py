@@ -50,7 +50,6 @@ def test_validate_a_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: P
     assert capsys.readouterr().err == f"{missing}:1:1: <file>: no such file\n"
 
 
-@pytest.mark.skipif(DEFAULT_SCENARIO not in bundled_scenarios(), reason="not bundled yet")
 def test_validate_a_bundled_name(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", DEFAULT_SCENARIO]) == 0
     out = capsys.readouterr().out

@@ -30,18 +30,9 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-def _valid(path: Path) -> bool:
-    try:
-        parse_scenario(path.read_text(encoding="utf-8"), path.name)
-    except (OSError, ScenarioError):
-        return False
-    return True
-
-
 SOURCES = [
     pytest.param(FIXTURE, id="minimal"),
-    pytest.param(BUNDLED, id="april-2025", marks=pytest.mark.skipif(
-        not (BUNDLED.exists() and _valid(BUNDLED)), reason="april-2025 is missing or invalid")),
+    pytest.param(BUNDLED, id="april-2025"),
 ]
 
 

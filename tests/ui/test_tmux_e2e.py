@@ -18,8 +18,13 @@ import pytest
 
 TMUX = shutil.which("tmux")
 TRADEGAME = Path(sys.executable).with_name("tradegame")
-pytestmark = pytest.mark.skipif(TMUX is None or not TRADEGAME.exists(),
-                                reason="needs tmux and the installed tradegame command")
+
+
+@pytest.fixture(autouse=True)
+def _needs_tmux() -> None:
+    # A missing system program must fail the suite, not hide: the README lists tmux.
+    assert TMUX is not None, "tmux is not installed (Debian package tmux; .ci/run installs it)"
+    assert TRADEGAME.exists(), f"the tradegame command is not installed at {TRADEGAME}"
 
 
 class Terminal:

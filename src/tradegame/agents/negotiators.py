@@ -84,8 +84,9 @@ class Negotiator(Strategy):
     # -- what to aim for (subclasses)
 
     def target(self, turn: Turn, talks: Talks, top: float) -> float:
-        """The least change in projected score this agent settles for now."""
-        raise NotImplementedError
+        """The least change in projected score this agent settles for now (subclasses set
+        the time profile; the base settles for nothing less than the best)."""
+        return top
 
     def choose(self, turn: Turn, talks: Talks, packages: list[Package],
                target: float) -> Package | None:
