@@ -24,6 +24,7 @@ from tradegame.engine import (
     ExtendDeadline,
     Inject,
     InvalidActionError,
+    News,
     Pass,
     Propose,
     Reject,
@@ -35,7 +36,7 @@ from tradegame.engine import (
     from_json,
     parse,
 )
-from tradegame.engine.actions import ACTION_TYPES, deal_terms
+from tradegame.engine.actions import ACTION_TYPES, deal_terms, fmt_number
 
 # -- strategies ---------------------------------------------------------------------------
 
@@ -63,7 +64,16 @@ talk_kinds = st.sampled_from(["claim_progress", "public_demand", "threat", "reas
 subjects = st.one_of(st.just(""), any_id, st.builds(lambda t: str(t),
                                                     st.builds(Term, any_id, awkward_numbers)))
 
+news_words = st.lists(st.from_regex(r"\A[^\s]{1,12}\Z"), min_size=1, max_size=8).map(" ".join)
+news_effects = st.lists(st.one_of(
+    st.builds(lambda v: f"stress={fmt_number(v)}", awkward_numbers),
+    st.builds(lambda p, v: f"approval:{p}={fmt_number(v)}", ids, awkward_numbers),
+    st.builds(lambda p, v: f"credibility:{p}={fmt_number(v)}", ids, awkward_numbers),
+    st.builds(lambda p, q, v: f"relations:{p}:{q}={fmt_number(v)}", ids, ids, awkward_numbers),
+), max_size=4).map(tuple)
+
 actions: st.SearchStrategy[Action] = st.one_of(
+    st.builds(News, st.just("!"), news_words, news_effects),
     st.builds(Propose, any_id, any_id, terms),
     st.builds(Counter, any_id, any_id, terms),
     st.builds(Concede, any_id, any_id, terms),
@@ -106,7 +116,7 @@ def same(a: Action, b: Action) -> bool:
 def test_every_action_type_is_generated() -> None:
     """The strategy above covers every kind the engine knows (a new kind must be added)."""
     covered = {Propose, Counter, Concede, Accept, Reject, Pass, Done, SetTariff, Countermeasure,
-               Statement, RequestTalks, ExtendDeadline, Renege, Inject}
+               Statement, RequestTalks, ExtendDeadline, Renege, Inject, News}
     assert set(ACTION_TYPES.values()) == covered
 
 

@@ -48,7 +48,7 @@ from tradegame.engine import (
     Rules,
     Term,
 )
-from tradegame.engine.actions import deal_terms
+from tradegame.engine.actions import News, deal_terms
 from tradegame.engine.errors import IllegalActionError
 from tradegame.engine.game import ORDERS, TALKS, Deal, pair_key
 
@@ -131,7 +131,7 @@ class Script:
             r = game.round
             k = count.get(r, 0)
             session = game.session
-            if isinstance(a, Inject):
+            if isinstance(a, (Inject, News)):  # instructor actions keep their place
                 slot = Slot(n, r, "inject", None, k)
             elif session is not None:
                 slot = Slot(n, r, TALKS, pair_key(*session.pair), k)
@@ -182,7 +182,7 @@ class Counterfactual:
         in_session = len(session_slots)
         self.start_count = slot.before
         self.later: list[tuple[tuple[int, str, tuple[str, str] | None, str], Action]] = []
-        self.injects: dict[int, list[tuple[int, Inject]]] = {}
+        self.injects: dict[int, list[tuple[int, Inject | News]]] = {}
         for s in script.slots[start:]:
             a = script.actions[s.index]
             if s.phase == TALKS and s.round == slot.round and s.pair == pair:
@@ -191,7 +191,7 @@ class Counterfactual:
                 before = s.before
                 if s.round == slot.round and before >= slot.before + in_session:
                     before += 2 - in_session  # the candidate takes two decisions
-                assert isinstance(a, Inject)
+                assert isinstance(a, (Inject, News))
                 self.injects.setdefault(s.round, []).append((before, a))
             else:
                 self.later.append(((s.round, s.phase, s.pair, a.player), a))
@@ -269,7 +269,7 @@ class Counterfactual:
         return Outcome(terms, cf.scores(), final.status, adjusted)
 
     @staticmethod
-    def _inject(cf: Game, action: Inject) -> None:
+    def _inject(cf: Game, action: Inject | News) -> None:
         if cf.can(action):
             cf.apply(action)
 

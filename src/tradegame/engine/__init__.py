@@ -19,6 +19,7 @@ from tradegame.engine.actions import (
     Done,
     ExtendDeadline,
     Inject,
+    News,
     Pass,
     Propose,
     Reject,
@@ -38,6 +39,6 @@ from tradegame.engine.scoring import Projection
 __all__ = [
     "Accept", "Action", "Concede", "Counter", "Countermeasure", "Deal", "Done",
     "ExtendDeadline", "Game", "IllegalActionError", "Inject", "InvalidActionError",
-    "LogEntry", "Pass", "Projection", "Propose", "Reject", "Renege", "RequestTalks", "Rules",
+    "LogEntry", "News", "Pass", "Projection", "Propose", "Reject", "Renege", "RequestTalks", "Rules",
     "SetTariff", "Statement", "Term", "from_json", "parse",
 ]

@@ -7,7 +7,7 @@ The notation is one line of space-separated tokens, the actor first::
     A tariff a-on-b 0.25               C countermeasure c-list-1 on
     B concede A b-purchase=5           B request A ministerial
     A extend 7       A renege d2       B say fact_check A a-claim
-    ! inject shock
+    ! inject shock                     ! news stress=10 -- Bond yields jump
 
 ``parse(str(a)) == a`` for every action; :func:`parse` raises :class:`InvalidActionError`
 for text that is not an action (legality is the game's business, not the parser's).
@@ -232,10 +232,38 @@ class Inject(Action):
         return f"{INSTRUCTOR} inject {self.inject}"
 
 
+NEWS_EFFECTS = {"stress": 0, "approval": 1, "credibility": 1, "relations": 2}
+
+
+def parse_news_effect(token: str) -> tuple[str, tuple[str, ...], float]:
+    """``approval:B=-3`` -> ("approval", ("B",), -3.0); see :class:`News`."""
+    target, sep, value = token.partition("=")
+    name, *ids = target.split(":")
+    if not sep or name not in NEWS_EFFECTS or len(ids) != NEWS_EFFECTS[name] or not all(ids):
+        raise InvalidActionError(
+            f"a news effect is stress=N, approval:PLAYER=N, credibility:PLAYER=N or "
+            f"relations:PLAYER:PLAYER=N, got {token!r}")
+    return name, tuple(ids), _number(value, f"the size of {name}")
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class News(Action):
+    """An instructor's news item typed on the spot, with optional effects, e.g.
+    ``! news stress=10 approval:B=-3 -- Bond yields jump after the auction``."""
+
+    text: str
+    effects: tuple[str, ...] = ()
+    kind: ClassVar[str] = "news"
+
+    def __str__(self) -> str:
+        effects = "".join(f"{e} " for e in self.effects)
+        return f"{INSTRUCTOR} news {effects}-- {self.text}"
+
+
 ACTION_TYPES: dict[str, type[Action]] = {
     cls.kind: cls
     for cls in (Propose, Counter, Accept, Reject, Pass, Done, SetTariff, Countermeasure, Concede,
-                Statement, RequestTalks, ExtendDeadline, Renege, Inject)
+                Statement, RequestTalks, ExtendDeadline, Renege, Inject, News)
 }
 ORDER_KINDS = frozenset({"set_tariff", "countermeasure", "concede", "statement",
                          "request_talks", "extend_deadline", "renege"})
@@ -291,6 +319,17 @@ def parse(text: str) -> Action:
             if player != INSTRUCTOR:
                 raise InvalidActionError("only the instructor ('!') injects events")
             return Inject(player, args[0])
+        case "news":
+            if player != INSTRUCTOR:
+                raise InvalidActionError("only the instructor ('!') publishes news")
+            if "--" not in args or not args[args.index("--") + 1:]:
+                raise InvalidActionError(
+                    f"news is written '! news [EFFECT ...] -- TEXT', got {text!r}")
+            cut = args.index("--")
+            effects = tuple(args[:cut])
+            for token in effects:
+                parse_news_effect(token)
+            return News(player, " ".join(args[cut + 1:]), effects)
     raise InvalidActionError(f"unknown verb {verb!r} in {text!r}")
 
 
@@ -318,6 +357,10 @@ def from_json(data: dict[str, Any]) -> Action:
                 and math.isfinite(value)
             if ok:
                 fields[name] = float(value)
+        elif kind == "tuple[str, ...]":  # news effects
+            ok = isinstance(value, (list, tuple)) and all(isinstance(t, str) for t in value)
+            if ok:
+                fields[name] = tuple(value)
         else:  # the terms of a deal: [[item, level], ...]
             ok = isinstance(value, list) and all(
                 isinstance(t, (list, tuple)) and len(t) == 2 and isinstance(t[0], str)

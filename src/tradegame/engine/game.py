@@ -27,6 +27,7 @@ from tradegame.engine.actions import (
     Done,
     ExtendDeadline,
     Inject,
+    News,
     Pass,
     Propose,
     Reject,
@@ -36,6 +37,7 @@ from tradegame.engine.actions import (
     Statement,
     Term,
     fmt_number,
+    parse_news_effect,
 )
 from tradegame.engine.errors import IllegalActionError
 from tradegame.engine.rules import STATEMENT_KINDS, TALK_LEVELS, Effect, Event, Item, Rules
@@ -296,6 +298,19 @@ class Game:
 
     def _check(self, action: Action) -> None:
         rules = self.rules
+        if isinstance(action, News):
+            if action.player != INSTRUCTOR:
+                raise IllegalActionError("only the instructor may publish news")
+            if self.phase == OVER:
+                raise IllegalActionError("the game is over")
+            for token in action.effects:
+                _, ids, _ = parse_news_effect(token)
+                for pid in ids:
+                    if pid not in self._ids:
+                        raise IllegalActionError(f"news effect {token}: unknown player {pid!r}")
+                if len(ids) == 2 and ids[0] == ids[1]:
+                    raise IllegalActionError(f"news effect {token}: a pair of two players")
+            return
         if isinstance(action, Inject):
             if action.player != INSTRUCTOR:
                 raise IllegalActionError("only the instructor may inject events")
@@ -327,6 +342,15 @@ class Game:
 
     def _apply_verified(self, action: Action) -> None:
         self.actions.append(action)
+        if isinstance(action, News):
+            self._log("news", f"Instructor news: {action.text}")
+            for token in action.effects:
+                name, ids, by = parse_news_effect(token)
+                kind = "shift_market_stress" if name == "stress" else f"shift_{name}"
+                self._effect(Effect(kind, player=ids[0] if len(ids) == 1 else None,
+                                    pair=(ids[0], ids[1]) if len(ids) == 2 else None, by=by))
+            self._invalidate()
+            return
         if isinstance(action, Inject):
             event = self.rules.event(action.inject)
             self._log("inject", f"Instructor inject: {event.news}")
