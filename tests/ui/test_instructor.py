@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from tradegame.agents.base import passive_move
-from tradegame.engine import Game
+from tradegame.engine import Game, News
 from tradegame.saves import load_game
 from tradegame.ui.instructor import round_starts
 from tradegame.ui.screens.end import EndScreen
 from tradegame.ui.screens.game import GameScreen
+from tradegame.ui.screens.instructor import NewsDialog
 from tradegame.ui.widgets.instructor import InstructorPanel
 
 from .support import make_app, make_match, screen_text, wait_for_text, wait_until
@@ -33,6 +34,22 @@ def played_rounds(seats: dict[str, str], rounds: int, seed: int = 3) -> tuple:
         if len(game.round_hashes) != before:
             starts.append(len(game.actions))
     return match, starts
+
+
+def rollback_news(round_no: int) -> News:
+    return News("!", f"The instructor rolled the game back to the start of round {round_no}.")
+
+
+END_NEWS = News("!", "The instructor ended the game early; everyone passes from here.")
+
+
+def stress_of(game: Game) -> float:
+    return game.view(None).to_json()["market_stress"]
+
+
+async def type_keys(pilot, text: str) -> None:
+    """Type ``text`` key by key into the focused widget."""
+    await pilot.press(*["space" if ch == " " else ch for ch in text])
 
 
 def flat(text: str) -> str:
@@ -102,7 +119,8 @@ async def test_rollback_restores_the_round_state(save_dir: Path) -> None:
         await wait_until(pilot, lambda: app.screen.id == "confirm-rollback", what="confirm")
         await pilot.press("y")
         await wait_until(pilot, lambda: app.match is not match, what="rolled back")
-        expected = Game.replay(rules, seed, actions[:starts[1]])
+        # the rolled-back game is the replay of round 1, then the instructor's news about it
+        expected = Game.replay(rules, seed, [*actions[:starts[1]], rollback_news(2)])
         assert app.match.game.state_hash() == expected.state_hash()
         assert app.match.game.round == 2
         await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="game")
@@ -114,9 +132,10 @@ async def test_rollback_restores_the_round_state(save_dir: Path) -> None:
         await pilot.press("end", "enter")
         await wait_until(pilot, lambda: app.screen.id == "confirm-rollback", what="confirm")
         await pilot.press("y")
-        await wait_until(pilot, lambda: app.match.game.round == 1 and not app.match.game.actions,
-                         what="round 1")
-        assert app.match.game.state_hash() == Game.replay(rules, seed, []).state_hash()
+        await wait_until(pilot, lambda: app.match.game.round == 1
+                         and app.match.game.actions == [rollback_news(1)], what="round 1")
+        assert app.match.game.state_hash() == \
+            Game.replay(rules, seed, [rollback_news(1)]).state_hash()
         assert sum("rolled back" in line for line in app.match.instructor_log) == 2
         await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="game")
         await pilot.press("6", "end")
@@ -141,3 +160,105 @@ async def test_pause_stops_ai_and_end_early_shows_results(save_dir: Path) -> Non
         await wait_until(pilot, lambda: isinstance(app.screen, EndScreen), what="end screen")
         assert match.game.is_over()
         assert any("ended the game early" in line for line in match.instructor_log)
+
+
+async def test_typed_news_with_effects_is_logged_and_shifts_stress(save_dir: Path) -> None:
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=1)
+    app = make_app(save_dir, match, instructor=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="game")
+        game = app.match.game
+        await pilot.press("w")
+        await wait_until(pilot, lambda: app.screen.id == "news-dialog", what="news dialog")
+        await type_keys(pilot, "Bond yields jump after the auction")
+        await pilot.press("tab")
+        await type_keys(pilot, "stress=15")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: any(a.kind == "news" for a in game.actions),
+                         what="news published")
+        await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="dialog closed")
+        k = next(i for i, a in enumerate(game.actions) if a.kind == "news")
+        news = game.actions[k]
+        assert news == News("!", "Bond yields jump after the auction", ("stress=15",))
+        before = Game.replay(match.rules, match.seed, game.actions[:k])
+        after = Game.replay(match.rules, match.seed, game.actions[:k + 1])
+        assert stress_of(after) == stress_of(before) + 15
+        assert any(e.text == "Instructor news: Bond yields jump after the auction"
+                   for e in game.log)
+        assert any("news published: Bond yields jump" in line
+                   for line in app.match.instructor_log)
+        await pilot.press("4")
+        await wait_for_text(pilot, "Instructor news: Bond yields jump")
+
+
+async def test_news_with_a_bad_effect_shows_an_error_and_changes_nothing(save_dir: Path) -> None:
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=1)
+    app = make_app(save_dir, match, instructor=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="game")
+        game = app.match.game
+        await pilot.press("w")
+        await wait_until(pilot, lambda: app.screen.id == "news-dialog", what="news dialog")
+        dialog = app.screen
+        assert isinstance(dialog, NewsDialog)
+        actions, stress, log = list(game.actions), stress_of(game), len(game.log)
+
+        def error_text() -> str:
+            return str(dialog.query_one("#news-error").render())
+
+        await type_keys(pilot, "Markets wobble")
+        await pilot.press("tab")
+        await type_keys(pilot, "stress=lots")  # not a number: InvalidActionError
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "stress" in error_text(), what="parse error")
+        assert "Traceback" not in error_text() and "\n" not in error_text().strip()
+        assert app.screen is dialog
+        await pilot.press(*["backspace"] * len("stress=lots"))
+        await type_keys(pilot, "approval:XX=-3")  # no such player: IllegalActionError
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "XX" in error_text(), what="player error")
+        assert "unknown player" in error_text()
+        assert app.screen is dialog
+        assert game.actions == actions and stress_of(game) == stress and len(game.log) == log
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="cancelled")
+        assert not any(a.kind == "news" for a in game.actions)
+        assert not any("Instructor news" in e.text for e in game.log)
+
+
+async def test_rollback_and_end_early_news_are_in_the_log_and_the_save(save_dir: Path) -> None:
+    match, _ = played_rounds({"JP": "human", "US": "passive", "EU": "passive"}, 1)
+    app = make_app(save_dir, match, instructor=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="game")
+        await pilot.press("b")
+        await wait_until(pilot, lambda: app.screen.id == "rollback-dialog", what="rounds")
+        await pilot.press("end", "enter")  # round 1
+        await wait_until(pilot, lambda: app.screen.id == "confirm-rollback", what="confirm")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: app.match is not match, what="rolled back")
+        await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="game")
+        rolled = app.match
+        text = "Instructor news: The instructor rolled the game back to the start of round 1."
+        assert rolled.game.actions[-1] == rollback_news(1)
+        assert any(e.text == text for e in rolled.game.log)
+        assert any("rolled back to the start of round 1" in line
+                   for line in rolled.instructor_log)
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: app.screen.id == "confirm-end", what="confirm")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, EndScreen), what="end screen")
+        game = rolled.game
+        assert game.is_over()
+        assert END_NEWS in game.actions
+        assert game.actions.index(END_NEWS) > game.actions.index(rollback_news(1))
+        ended = "Instructor news: The instructor ended the game early; everyone passes from here."
+        assert any(e.text == ended for e in game.log)
+        assert any("ended the game early" in line for line in rolled.instructor_log)
+        app._save(str(save_dir / "news.json"), rolled, rolled.snapshot())
+        await app.workers.wait_for_complete()
+        loaded = load_game(save_dir / "news.json")
+        assert [a for a in loaded.game.actions if a.kind == "news"] == [rollback_news(1),
+                                                                         END_NEWS]
+        assert {text, ended} <= {e.text for e in loaded.game.log}
+        assert loaded.game.state_hash() == game.state_hash()

@@ -5,19 +5,24 @@
   actions, its log and its saves);
 - :func:`round_starts` / :func:`rolled_back`: cut the game at the start of a round and rebuild
   it by replay (a new match with the same seats; the instructor log goes along);
+- :func:`publish_news`: a news item typed by the instructor (the engine's
+  ``! news [EFFECT ...] -- TEXT`` action, with optional shifts of market stress, approval,
+  credibility or relations);
 - :func:`end_early`: finish the game now with every seat passing (the rest of the calendar
   runs with no new moves), as ``tradegame.engine.scoring.play_out_passing`` does.
 
-Every control adds a line to ``match.instructor_log`` (shown in the instructor tab). Injects
-and the passes of an early end are game actions, so they are in saved games too; a rollback
-cannot be (the save holds the rolled-back game), only its log line in this session.
+Every control adds a line to ``match.instructor_log`` (shown in the instructor tab). Injects,
+news items and the passes of an early end are game actions, so they are in saved games too.
+The moves undone by a rollback cannot be (the save holds the rolled-back game), but a rollback
+and an early end each publish a news item saying so, which is in the game's log and its saves.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from tradegame.engine import Action, Game, parse
+from tradegame.engine import Action, Game, InvalidActionError, News, parse
+from tradegame.engine.actions import parse_news_effect
 from tradegame.ui.match import Match
 
 
@@ -47,6 +52,34 @@ def fire_inject(match: Match, inject_id: str) -> Action:
     match.apply(action)
     event = next((e for e in injects(match) if e.id == inject_id), None)
     note(match, f"inject {inject_id} fired ({event.name if event else inject_id})")
+    return action
+
+
+def news_action(text: str, effects: str = "") -> News:
+    """The instructor's news item: ``text`` (one line) and ``effects`` in the engine's notation,
+    separated by spaces (``stress=10 approval:JP=-3``). Raises InvalidActionError with a
+    one-line message when the text is empty or an effect is not well formed; unknown players
+    are refused by the engine when the item is applied (IllegalActionError)."""
+    words = text.split()
+    if not words:
+        raise InvalidActionError("the news item needs a text")
+    tokens = tuple(effects.replace(",", " ").split())
+    for token in tokens:
+        parse_news_effect(token)
+    action = News("!", " ".join(words), tokens)
+    # what a save holds is the notation: make sure it reads back as the same action
+    if parse(str(action)) != action:
+        raise InvalidActionError(f"the news item cannot be written as one action: {action}")
+    return action
+
+
+def publish_news(match: Match, text: str, effects: str = "") -> Action:
+    """Publish a news item now (raises InvalidActionError / IllegalActionError, changing
+    nothing then)."""
+    action = news_action(text, effects)
+    match.apply(action)
+    shifts = f" [{' '.join(action.effects)}]" if action.effects else ""
+    note(match, f"news published: {action.text}{shifts}")
     return action
 
 
@@ -82,6 +115,7 @@ def rolled_back(match: Match, round_no: int) -> Match:
                 created=match.created)
     new.incidents = list(match.incidents)
     new.instructor_log = list(match.instructor_log)
+    new.apply(News("!", f"The instructor rolled the game back to the start of round {round_no}."))
     return new
 
 
@@ -93,6 +127,7 @@ def end_early(match: Match) -> None:
     if game.is_over():
         return
     note(match, "the instructor ended the game early; every seat passes from here")
+    match.apply(News("!", "The instructor ended the game early; everyone passes from here."))
     before = len(game.actions)
     play_out_passing(game)
     instructor_log(match).append(f"  ({len(game.actions) - before} passes played; "
@@ -105,7 +140,9 @@ __all__ = [
     "fired_injects",
     "injects",
     "instructor_log",
+    "news_action",
     "note",
+    "publish_news",
     "rolled_back",
     "round_starts",
 ]

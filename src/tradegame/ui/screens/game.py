@@ -81,6 +81,7 @@ class GameScreen(Screen[None]):
         Binding("e", "show_end", "Results"),
         Binding("6", "tab('instructor')", "Instructor", show=False),
         Binding("i", "inject", "Inject"),
+        Binding("w", "news", "Write news"),
         Binding("b", "rollback", "Roll back"),
         Binding("ctrl+e", "end_early", "End game"),
     ]
@@ -111,6 +112,7 @@ class GameScreen(Screen[None]):
         self.message = ""
         self._ai_timer: Timer | None = None
         self._ai_busy = False
+        self._news_text = ""
         self._ended = False
         self._turn_key: tuple[Any, ...] | None = None
         self._preview_timer: Timer | None = None
@@ -734,6 +736,42 @@ class GameScreen(Screen[None]):
         self.say(f"Inject {inject_id} fired.")
         self.advance()
 
+    def action_news(self) -> None:
+        """Write a news item (text and optional effects) and publish it now (instructor mode)."""
+        from tradegame.ui.screens.instructor import NewsDialog
+
+        if not self.instructor or self.match.game.is_over():
+            return
+        self.app.push_screen(NewsDialog(self._publish_news, list(self.match.rules.player_ids),
+                                        id="news-dialog"), self._news_closed)
+
+    def _publish_news(self, text: str, effects: str) -> str | None:
+        """Publish from the news dialog: None when done, else the one-line error to show."""
+        from tradegame.engine import IllegalActionError, InvalidActionError
+        from tradegame.ui.instructor import publish_news
+
+        if not self.is_attached or self.match.game.is_over():
+            return "the game is over"
+        try:
+            action = publish_news(self.match, text, effects)
+        except (IllegalActionError, InvalidActionError) as exc:
+            return " ".join(str(exc).split()) or type(exc).__name__
+        except Exception as exc:  # never a traceback in the dialog
+            self.report_bug("publish_news", exc)
+            return f"could not publish the news item ({type(exc).__name__})"
+        self._news_text = action.text
+        return None
+
+    @guarded
+    def _news_closed(self, published: bool | None) -> None:
+        """After the dialog is gone: show the news item and let play go on (as an inject)."""
+        text, self._news_text = self._news_text, ""
+        if not published or not text or not self.is_attached:
+            return
+        self.refresh_view(full=True)
+        self.say(f"News published: {text}")
+        self.advance()
+
     def action_rollback(self) -> None:
         """Choose a round, confirm, and restart the game from the start of that round."""
         from tradegame.ui.instructor import round_starts
@@ -808,7 +846,7 @@ class GameScreen(Screen[None]):
         self.advance()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("inject", "end_early"):
+        if action in ("inject", "news", "end_early"):
             return self.instructor and not self.match.game.is_over()
         if action == "rollback":
             return self.instructor

@@ -53,6 +53,8 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
               "and pending orders; the injects; what the instructor did"),
         ("space", "pause / resume AI play (n: one AI move while paused)"),
         ("i", "fire a scenario inject (from a list; it is in the log and the save)"),
+        ("w", "write a news item: its text and optional effects (stress=N, approval:PLAYER=N, "
+              "credibility:PLAYER=N, relations:PLAYER:PLAYER=N); it is in the log and the save"),
         ("b", "roll back to the start of a round (asks first; AI play is then paused)"),
         ("ctrl+e", "end the game early: everyone passes to the end (asks first)"),
     ]),

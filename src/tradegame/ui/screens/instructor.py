@@ -1,13 +1,17 @@
-"""The instructor's dialogs: choose an inject to fire, choose a round to roll back to."""
+"""The instructor's dialogs: choose an inject to fire, choose a round to roll back to, write a
+news item."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tradegame.ui.screens.dialogs import DIALOG_CSS
@@ -49,4 +53,65 @@ class ChoiceDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-__all__ = ["ChoiceDialog"]
+NEWS_EFFECTS_HINT = ("Effects (optional, separated by spaces): stress=N  approval:PLAYER=N  "
+                     "credibility:PLAYER=N  relations:PLAYER:PLAYER=N  (N signed, e.g. "
+                     "approval:JP=-3)")
+
+
+class NewsDialog(ModalScreen[bool]):
+    """Write a news item: its text and optional effects in the engine's notation. Enter (in
+    either field) publishes it through ``publish(text, effects)``, which returns an error
+    message to show here (the dialog stays open) or None (the dialog closes, returning True);
+    tab moves between the fields, escape cancels."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="NewsDialog") + """
+    NewsDialog Input { margin: 0 0 0 0; }
+    NewsDialog .hint { color: $text-muted; }
+    NewsDialog #news-error { color: $error; height: auto; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, publish: Callable[[str, str], str | None], players: list[str],
+                 id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.publish = publish
+        self.players = players
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Write a news item", classes="title")
+            yield Static("It is in everyone's log at once and is a move of the saved game "
+                         "(enter publishes, tab next field, esc cancels).")
+            yield Input(placeholder="News text, e.g. Bond yields jump after the auction",
+                        id="news-text")
+            yield Input(placeholder="Effects, e.g. stress=10 approval:JP=-3", id="news-effects")
+            players = ", ".join(self.players)
+            yield Static(f"{NEWS_EFFECTS_HINT}; players: {players}.", classes="hint")
+            yield Static("", id="news-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Publish", id="publish", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#news-text", Input).focus()
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#news-error", Static).update(Text(message))
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#publish")
+    def action_publish(self) -> None:
+        text = self.query_one("#news-text", Input).value
+        effects = self.query_one("#news-effects", Input).value
+        error = self.publish(text, effects)
+        if error:
+            self.show_error(error)
+            return
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+__all__ = ["ChoiceDialog", "NewsDialog"]

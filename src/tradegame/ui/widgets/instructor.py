@@ -14,7 +14,8 @@ from tradegame.ui.widgets.common import Frame
 if TYPE_CHECKING:
     from tradegame.ui.match import Match
 
-INSTRUCTOR_KEYS = ("space pause/resume AI · n one AI move · i inject · b roll back to a round · "
+INSTRUCTOR_KEYS = ("space pause/resume AI · n one AI move · i inject · w write news · "
+                   "b roll back to a round · "
                    "ctrl+e end the game early · 6 this tab")
 
 
