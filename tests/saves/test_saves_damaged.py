@@ -350,7 +350,6 @@ def test_a_directory_missing_file_and_huge_file(tmp_path: Path) -> None:
                             f"limit for a save"))
 
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.json"
     os.mkfifo(fifo)

@@ -272,22 +272,33 @@ def play_match(rules: Rules, seed: int, seats: Mapping[str, str | Agent],
             game.apply(action)
             if on_action is not None:
                 on_action(game, action)
-        for player, agent in agents.items():
-            end = getattr(agent, "end", None)
-            if callable(end):
-                try:
-                    end(player, game.view(player))
-                except Exception as exc:
-                    incident(player, "failed at the end", exc)
+        end_agents(agents, game, incident)
     finally:
-        for agent in agents.values():
-            close = getattr(agent, "close", None)
-            if callable(close):
-                try:
-                    close()
-                except Exception:  # pragma: no cover - closing is best effort
-                    pass
+        close_agents(agents)
     return game
+
+
+def end_agents(agents: Mapping[str, Agent], game: Game,
+               incident: Callable[[str, str, BaseException], None]) -> None:
+    """Call each agent's optional ``end`` hook; a failing hook is an incident, not a crash."""
+    for player, agent in agents.items():
+        end = getattr(agent, "end", None)
+        if callable(end):
+            try:
+                end(player, game.view(player))
+            except Exception as exc:
+                incident(player, "failed at the end", exc)
+
+
+def close_agents(agents: Mapping[str, Agent]) -> None:
+    """Release what agents hold (out-of-process bots: their processes); best effort."""
+    for agent in agents.values():
+        close = getattr(agent, "close", None)
+        if callable(close):
+            try:
+                close()
+            except Exception:  # pragma: no cover - closing must not hide the game's result
+                continue
 
 
 def describe(agent: Any) -> str:

@@ -163,7 +163,14 @@ def continue_game(game: Game, seats: Mapping[str, str], *,
     the same seats plays out exactly as the original. ``on_round`` is called after each round.
     Agent failures become passes and lines in ``incidents``, as in ``play_match``.
     """
-    from tradegame.agents.base import Turn, agent_rng, make_agent, safe_move
+    from tradegame.agents.base import (
+        Turn,
+        agent_rng,
+        close_agents,
+        end_agents,
+        make_agent,
+        safe_move,
+    )
     from tradegame.engine.errors import IllegalActionError
 
     rules = game.rules
@@ -206,21 +213,9 @@ def continue_game(game: Game, seats: Mapping[str, str], *,
             fresh.apply(move)
             if on_round is not None and resolved(fresh, before):
                 on_round(fresh)
-        for p, agent in agents.items():
-            end = getattr(agent, "end", None)
-            if callable(end):
-                try:
-                    end(p, fresh.view(p))
-                except Exception as exc:
-                    incident(p, "failed at the end", exc)
+        end_agents(agents, fresh, incident)
     finally:
-        for agent in agents.values():
-            close = getattr(agent, "close", None)
-            if callable(close):
-                try:
-                    close()
-                except Exception:
-                    pass
+        close_agents(agents)
     return fresh
 
 

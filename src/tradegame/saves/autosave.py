@@ -6,7 +6,7 @@ autosave of the same round), ``RR`` the round the game is in. The caller decides
 autosave (after each round: the round number moves on, or the game ends)::
 
     saver = Autosaver(default_save_dir(), new_game_id(rules.id, seed), keep=5)
-    ...
+    # for each move of the game:
     before = game.round
     game.apply(action)
     if game.round != before or game.is_over():
