@@ -1050,10 +1050,13 @@ class Game:
                 if item.kind != "tariff_cap":
                     continue
                 importer, exporter = item.owner, deal.other(item.owner)
+                if not self.orders[importer]:
+                    continue  # no order of the importer this round: nothing it raised
                 for cell in _pair_cells(rules, importer, exporter):
+                    # Cheapest test first; the layered rate is a full rate computation.
                     if item.covers_sector(cell.sector) \
-                            and self.layered_rate(cell) > t.value + RATE_EPS \
-                            and self._raised_this_round(importer, cell):
+                            and self._raised_this_round(importer, cell) \
+                            and self.layered_rate(cell) > t.value + RATE_EPS:
                         self._void(deal, importer, f"a tariff above the agreed "
                                                    f"{fmt_pct(t.value)} cap")
                         break
