@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -140,7 +141,8 @@ def _check(text: str) -> None:
     except ScenarioError as exc:
         error = exc
     assert error.problems
-    last_line = text.count("\n") + 2
+    # Positions are YAML's own: NEL, LS and PS (and a lone CR) also end a line in YAML 1.1.
+    last_line = len(re.split("\r\n|[\n\r\x85\u2028\u2029]", text)) + 1
     for problem in error.problems:
         assert problem.file == FILENAME
         assert 1 <= problem.line <= last_line
