@@ -1,7 +1,9 @@
 """Shared test configuration: hypothesis profiles.
 
-Pick one with ``HYPOTHESIS_PROFILE=ci`` (more examples, derandomized, no deadline); the
-default ``dev`` profile is fast enough to run on every save.
+- ``dev`` (the default): fast, and random, so every run explores new examples.
+- ``ci`` (the default when the ``CI`` variable is set, as ``.ci/run`` is run): the same budget
+  but derandomized, so a landing never depends on luck; a failure reproduces exactly.
+- ``thorough`` (``HYPOTHESIS_PROFILE=thorough``): many more examples, for a deliberate hunt.
 """
 
 from __future__ import annotations
@@ -10,17 +12,9 @@ import os
 
 from hypothesis import HealthCheck, settings
 
-settings.register_profile(
-    "ci",
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-settings.register_profile(
-    "dev",
-    max_examples=20,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+settings.register_profile("dev", max_examples=20, **COMMON)
+settings.register_profile("ci", max_examples=20, derandomize=True, **COMMON)
+settings.register_profile("thorough", max_examples=300, **COMMON)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
+                      or ("ci" if os.environ.get("CI") else "dev"))
