@@ -214,6 +214,26 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def record_incident(incidents: list[str] | None, game: Game, player: str, what: str,
+                    exc: BaseException) -> None:
+    """Add one line about a failing agent to ``incidents`` (when the caller keeps them)."""
+    if incidents is not None:
+        incidents.append(f"round {game.round} {game.phase}: {player}'s agent {what} "
+                         f"({_reason(exc)})")
+
+
+def start_agents(agents: Mapping[str, Agent], game: Game,
+                 incident: Callable[[str, str, BaseException], None]) -> None:
+    """Call each agent's optional ``start`` hook; a failing hook is an incident, not a crash."""
+    for player, agent in agents.items():
+        start = getattr(agent, "start", None)
+        if callable(start):
+            try:
+                start(player, game.view(player))
+            except Exception as exc:  # a failing hook must not stop the game
+                incident(player, "failed to start", exc)
+
+
 def safe_move(agent: Agent, game: Game, player: str) -> tuple[Action, BaseException | None]:
     """Ask ``agent`` for ``player``'s move; a failure (an exception, something that is not
     an action, another player's move, an illegal move) becomes the passive move, returned
@@ -245,9 +265,7 @@ def play_match(rules: Rules, seed: int, seats: Mapping[str, str | Agent],
     agents: dict[str, Agent] = {}
 
     def incident(player: str, what: str, exc: BaseException) -> None:
-        if incidents is not None:
-            incidents.append(f"round {game.round} {game.phase}: {player}'s agent {what} "
-                             f"({_reason(exc)})")
+        record_incident(incidents, game, player, what, exc)
 
     try:
         for player in rules.player_ids:
@@ -255,13 +273,7 @@ def play_match(rules: Rules, seed: int, seats: Mapping[str, str | Agent],
             agents[player] = make_agent(spec, agent_rng(seed, player, spec),
                                         time_limit=time_limit) \
                 if isinstance(spec, str) else spec
-        for player, agent in agents.items():
-            start = getattr(agent, "start", None)
-            if callable(start):
-                try:
-                    start(player, game.view(player))
-                except Exception as exc:  # a failing hook must not stop the game
-                    incident(player, "failed to start", exc)
+        start_agents(agents, game, incident)
         while not game.is_over():
             mover = game.to_move()
             assert mover is not None

@@ -169,32 +169,23 @@ def continue_game(game: Game, seats: Mapping[str, str], *,
         close_agents,
         end_agents,
         make_agent,
+        record_incident,
         safe_move,
+        start_agents,
     )
-    from tradegame.engine.errors import IllegalActionError
 
     rules = game.rules
     fresh = Game.new(rules, game.seed)
 
     def incident(player: str, what: str, exc: BaseException) -> None:
-        if incidents is not None:
-            reason = (f"illegal move: {exc}" if isinstance(exc, IllegalActionError)
-                      else f"{type(exc).__name__}: {exc}")
-            incidents.append(f"round {fresh.round} {fresh.phase}: {player}'s agent {what} "
-                             f"({reason})")
+        record_incident(incidents, fresh, player, what, exc)
 
     agents: dict[str, Any] = {}
     try:
         for p in rules.player_ids:
             rng = agent_rng(game.seed, p, seats[p])
             agents[p] = make_agent(seats[p], rng, time_limit=time_limit)
-        for p, agent in agents.items():
-            start = getattr(agent, "start", None)
-            if callable(start):
-                try:
-                    start(p, fresh.view(p))
-                except Exception as exc:  # a failing hook must not stop the game
-                    incident(p, "failed to start", exc)
+        start_agents(agents, fresh, incident)
         for action in game.actions:  # show each agent its past turns
             mover = fresh.to_move()
             if mover is not None and action.player == mover:
