@@ -32,6 +32,11 @@ class FlowCell:
     importer_salience: float
     has_replace: bool  # a covering layer replaces others
     packages: tuple[tuple[str, float], ...]  # countermeasure tariffs on this cell
+    # Derived keys and per-layer facts, so the per-cell loops build nothing.
+    pair: tuple[str, str]  # (importer, exporter): the key of caps and cuts
+    trade_key: tuple[str, str, str]  # (importer, exporter, sector): the key of quotas
+    flow_key: tuple[str, str, str]  # (exporter, importer, sector): purchases and boosts
+    layer_plan: tuple[tuple[str, bool, tuple[str, ...]], ...]  # (layer, all_in?, replaces)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +69,16 @@ def compile_rules(rules: Rules) -> Compiled:
             else imp.value_added_share
         layers = tuple(la.id for la in rules.layers if la.covers(f.importer, f.exporter, f.sector))
         has_replace = any(rules.layer(lid).combine == "replace" for lid in layers)
+        plan = tuple((lid, rules.layer(lid).combine == "all_in",
+                      rules.layer(lid).replaces if rules.layer(lid).combine == "replace"
+                      else ()) for lid in layers)
         cells.append(FlowCell(n, f.exporter, f.importer, f.sector, f.value_bn, f.mfn,
                               sec.elasticity, va_exp * exp.gdp_multiplier, va_imp, layers,
                               sec.salience_for(f.exporter), sec.salience_for(f.importer),
                               has_replace,
-                              tuple(package_tariffs.get((f.importer, f.exporter, f.sector), ()))))
+                              tuple(package_tariffs.get((f.importer, f.exporter, f.sector), ())),
+                              (f.importer, f.exporter), (f.importer, f.exporter, f.sector),
+                              (f.exporter, f.importer, f.sector), plan))
     compiled = Compiled(
         cells=tuple(cells),
         cell_index={(c.exporter, c.importer, c.sector): c.index for c in cells},
@@ -93,6 +103,10 @@ class TermIndex:
     cost_sharing_paid: dict[str, float] = field(default_factory=dict)
     purchases_received: dict[str, float] = field(default_factory=dict)
     currency: dict[str, float] = field(default_factory=dict)  # giver -> appreciation
+    pledged: bool = False  # some term is discounted by credibility (then it depends on it)
+
+
+_PLEDGED = frozenset({"purchase", "investment", "cost_sharing", "regulatory"})
 
 
 def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) -> TermIndex:
@@ -108,6 +122,8 @@ def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) 
             v = term.value
             kind = item.kind
             pledge = credibility[giver] / 100.0
+            if kind in _PLEDGED:
+                idx.pledged = True
             if kind == "tariff_cap":
                 idx.caps.setdefault((giver, receiver), []).append((item, v))
             elif kind == "tariff_cut":
@@ -209,6 +225,65 @@ def effective_rate(cell: FlowCell, layer_rate: dict[str, float], layer_status: d
     return total
 
 
+def all_rates(compiled: Compiled, layer_rate: dict[str, float], layer_status: dict[str, str],
+              active_packages: set[str], terms: TermIndex) -> list[float]:
+    """:func:`effective_rate` of every cell, in cell order (the same arithmetic, inlined).
+
+    This runs at every resolution; ``tests/engine/test_fast_paths.py`` checks it against
+    :func:`effective_rate` cell by cell.
+    """
+    cuts, caps, quotas = terms.cuts, terms.caps, terms.quotas
+    out = []
+    append = out.append
+    for cell in compiled.cells:
+        base = cell.mfn
+        if cuts:
+            for item, v in cuts.get(cell.pair, ()):
+                if item.covers_sector(cell.sector) and v < base:  # type: ignore[attr-defined]
+                    base = v
+        total = base
+        all_in: float | None = None
+        if cell.has_replace:
+            switched_off: set[str] = set()
+            for lid, _, replaces in cell.layer_plan:
+                if replaces and layer_status[lid] == "in_force":
+                    switched_off.update(replaces)
+            for lid, is_all_in, _ in cell.layer_plan:
+                if layer_status[lid] != "in_force" or lid in switched_off:
+                    continue
+                if is_all_in:
+                    all_in = layer_rate[lid]
+                else:
+                    total += layer_rate[lid]
+        else:
+            for lid, is_all_in, _ in cell.layer_plan:
+                if layer_status[lid] != "in_force":
+                    continue
+                if is_all_in:
+                    all_in = layer_rate[lid]
+                else:
+                    total += layer_rate[lid]
+        if all_in is not None:
+            total = all_in
+        if active_packages and cell.packages:
+            for package, rate in cell.packages:
+                if package in active_packages:
+                    total += rate
+        if caps:
+            for item, cap in caps.get(cell.pair, ()):
+                if item.covers_sector(cell.sector) and cap < total:  # type: ignore[attr-defined]
+                    total = cap
+        if quotas:
+            quota = quotas.get(cell.trade_key)
+            if quota and cell.v0 > 0:
+                for volume, in_rate in quota:
+                    share = min(1.0, volume / cell.v0)
+                    if in_rate < total:
+                        total = share * in_rate + (1.0 - share) * total
+        append(total)
+    return out
+
+
 def flow_value(cell: FlowCell, rate: float, fx: float, boost: float) -> float:
     """Trade value of a cell at ``rate`` without purchases (constant-elasticity demand)."""
     if cell.v0 == 0.0:
@@ -237,7 +312,7 @@ def snapshot(rules: Rules, rates: list[float], terms: TermIndex,
         exporter, importer, v0, mfn = cell.exporter, cell.importer, cell.v0, cell.mfn
         rate = rates[cell.index]
         fx = 1.0 + currency.get(exporter, 0.0) if currency else 1.0
-        key = (exporter, importer, cell.sector) if boosts or purchases else None
+        key = cell.flow_key
         boost = boosts.get(key, 0.0) if boosts else 0.0
         if v0 == 0.0:
             traded = 0.0
@@ -304,4 +379,4 @@ def stress_pressure(rules: Rules, snap: Snapshot) -> tuple[float, float]:
 
 
 __all__ = ["ALL", "Compiled", "FlowCell", "Snapshot", "TermIndex", "compile_rules",
-           "effective_rate", "flow_value", "index_terms", "snapshot", "stress_pressure"]
+           "all_rates", "effective_rate", "flow_value", "index_terms", "snapshot", "stress_pressure"]

@@ -199,7 +199,8 @@ class Game:
         self.fired: dict[str, int] = {}
         self.log: list[LogEntry] = []
         self.actions: list[Action] = []
-        self.history: list[dict[str, Any]] = []
+        # One record per resolved round: the raw values, turned into dicts when first read.
+        self._history: list[dict[str, Any] | tuple[Any, ...]] = []
         # End-of-round state (a _state_capture), hashed when round_hashes is first asked for.
         self._round_states: list[dict[str, Any] | str] = []
         self.rng_draws = 0
@@ -910,7 +911,7 @@ class Game:
         # Only these orders can raise a rate; skip the before/after comparison otherwise.
         moves = any(isinstance(o, (SetTariff, Countermeasure, Renege))
                     for orders in self.orders.values() for o in orders)
-        before = self.rates() if moves else []
+        before = self._current_rates() if moves else []
         any_orders = False
         for p in rules.player_ids:
             for order in self.orders[p]:
@@ -919,15 +920,15 @@ class Game:
         if any_orders:
             self._invalidate()
         if moves:
-            after = self.rates()
+            after = self._current_rates()
             movers = {p for p, orders in self.orders.items()
                       if any(isinstance(o, (SetTariff, Countermeasure, Renege)) for o in orders)}
-            for cell in eco.compile_rules(rules).cells:
+            for cell, old, new in zip(eco.compile_rules(rules).cells, before, after,
+                                      strict=True):
                 # A rise counts against the importer only if it moved this round: a cap
                 # voided by the partner's renege is not the importer raising its tariff.
-                if after[cell.index] > before[cell.index] + RATE_EPS \
-                        and cell.importer in movers:
-                    raised_against.add((cell.importer, cell.exporter))
+                if new > old + RATE_EPS and cell.importer in movers:
+                    raised_against.add(cell.pair)
             self._check_caps_kept()
         for raiser, victim in sorted(raised_against):
             key = pair_key(raiser, victim)
@@ -1249,17 +1250,18 @@ class Game:
 
     def _snap_back(self, raised_against: set[tuple[str, str]]) -> None:
         self.snapped = True
-        before = self.rates()
+        before = self._current_rates()
         snapped = []
         for la in self.rules.layers:
             if self.layer_status[la.id] == "paused":
                 self.layer_status[la.id] = "in_force"
                 snapped.append(la)
         self._invalidate()
-        after = self.rates()
-        for cell in eco.compile_rules(self.rules).cells:
-            if after[cell.index] > before[cell.index] + RATE_EPS:
-                raised_against.add((cell.importer, cell.exporter))
+        after = self._current_rates()
+        for cell, old, new in zip(eco.compile_rules(self.rules).cells, before, after,
+                                  strict=True):
+            if new > old + RATE_EPS:
+                raised_against.add(cell.pair)
         if snapped:
             names = "; ".join(f"{la.name} {fmt_pct(self.layer_rate[la.id])}" for la in snapped)
             self._log("deadline", f"The deadline has passed: paused tariffs snap back ({names}); "
@@ -1361,15 +1363,23 @@ class Game:
         self._rates: list[float] | None = None
 
     def terms(self) -> eco.TermIndex:
-        # Pledges are discounted by credibility, so the index also depends on it.
+        # Pledges are discounted by credibility, so an index with pledges also depends on it.
+        terms = self._terms
+        if terms is not None and not terms.pledged:
+            return terms
         key = tuple(self.credibility.values())
-        if self._terms is None or self._terms_key != key:
-            self._terms = eco.index_terms(self.rules, self.deals_in_force(), self.credibility)
+        if terms is None or self._terms_key != key:
+            terms = self._terms = eco.index_terms(self.rules, self.deals_in_force(),
+                                                  self.credibility)
             self._terms_key = key
-        return self._terms
+        return terms
 
     def rates(self) -> list[float]:
         """The effective (all-in) tariff of every flow cell now (a fresh list)."""
+        return list(self._current_rates())
+
+    def _current_rates(self) -> list[float]:
+        """The rates of :meth:`rates`, shared (with the cache too): never change the list."""
         if self._rates is None:
             # The rates are a function of the layers, the active packages and the terms of
             # the deals in force only (not of credibility), so a state seen before -- in
@@ -1381,23 +1391,20 @@ class Game:
                 "rates_cache", {})
             rates = cache.get(key)
             if rates is None:
-                compiled = eco.compile_rules(self.rules)
-                terms = self.terms()
-                rates = [eco.effective_rate(c, self.layer_rate, self.layer_status,
-                                            self.layer_info, self.active_packages, compiled,
-                                            terms)
-                         for c in compiled.cells]
+                rates = eco.all_rates(eco.compile_rules(self.rules), self.layer_rate,
+                                      self.layer_status, self.active_packages, self.terms())
                 if len(cache) >= RATES_CACHE_SIZE:
                     cache.clear()  # bounded; a miss only costs the computation
                 cache[key] = rates
             self._rates = rates
-        return list(self._rates)
+        return self._rates
 
     def snapshot(self) -> eco.Snapshot:
         """The economy at the current tariffs and terms (annual rates)."""
         terms = self.terms()
         if self._snap is None or self._snap_terms is not terms:
-            self._snap = eco.snapshot(self.rules, self.rates(), terms, self.active_packages)
+            self._snap = eco.snapshot(self.rules, self._current_rates(), terms,
+                                      self.active_packages)
             self._snap_terms = terms
         return self._snap
 
@@ -1417,18 +1424,30 @@ class Game:
             led.flow_value[n] += snap.value[n] * days
 
     def _record_history(self, snap: eco.Snapshot) -> None:
+        # The snapshot is never changed once made, so keeping it is keeping the values.
+        self._history.append((self.round, self.day, dict(self.approval),
+                              dict(self.credibility), self.stress, snap))
+
+    @property
+    def history(self) -> list[dict[str, Any]]:
+        """One record per resolved round (approval, GDP, balance, tariffs faced ...)."""
+        records = self._history
         ids = self._ids
-        self.history.append({
-            "round": self.round,
-            "day": self.day,
-            "date": self.date_of(self.day),
-            "approval": dict(self.approval),
-            "credibility": dict(self.credibility),
-            "market_stress": self.stress,
-            "gdp_pct": {p: round(v, 6) for p, v in snap.gdp_pct.items()},
-            "balance": {p: round(self.balance(p, snap=snap), 6) for p in ids},
-            "tariff_faced": {p: round(self.tariff_faced_now(p, snap), 6) for p in ids},
-        })
+        for n, record in enumerate(records):
+            if isinstance(record, tuple):
+                round_, day, approval, credibility, stress, snap = record
+                records[n] = {
+                    "round": round_,
+                    "day": day,
+                    "date": self.date_of(day),
+                    "approval": approval,
+                    "credibility": credibility,
+                    "market_stress": stress,
+                    "gdp_pct": {p: round(v, 6) for p, v in snap.gdp_pct.items()},
+                    "balance": {p: round(self.balance(p, snap=snap), 6) for p in ids},
+                    "tariff_faced": {p: round(self.tariff_faced_now(p, snap), 6) for p in ids},
+                }
+        return records  # type: ignore[return-value]
 
     def balance(self, player: str, partner: str | None = None,
                 snap: eco.Snapshot | None = None) -> float:
