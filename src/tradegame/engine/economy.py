@@ -8,7 +8,7 @@ returns annual rates ($bn/yr, % of GDP) per player; the game accumulates them ov
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tradegame.engine.rules import ALL, Rules
 
@@ -46,6 +46,10 @@ class Compiled:
     cells: tuple[FlowCell, ...]
     cell_index: dict[tuple[str, str, str], int]
     package_tariffs: dict[tuple[str, str, str], tuple[tuple[str, float], ...]]
+    # Per cell, the constants snapshot() reads, as one tuple (unpacking beats attributes):
+    # (exporter, importer, flow_key, v0, mfn, 1 + mfn, -eps, export_weight, import_share,
+    #  exporter_salience, importer_salience)
+    rows: tuple[tuple[Any, ...], ...]
 
 
 def compile_rules(rules: Rules) -> Compiled:
@@ -83,6 +87,9 @@ def compile_rules(rules: Rules) -> Compiled:
         cells=tuple(cells),
         cell_index={(c.exporter, c.importer, c.sector): c.index for c in cells},
         package_tariffs={k: tuple(v) for k, v in package_tariffs.items()},
+        rows=tuple((c.exporter, c.importer, c.flow_key, c.v0, c.mfn, 1.0 + c.mfn, -c.eps,
+                    c.export_weight, c.import_share, c.exporter_salience, c.importer_salience)
+                   for c in cells),
     )
     rules._index["compiled"] = compiled
     return compiled
@@ -306,34 +313,32 @@ def snapshot(rules: Rules, rates: list[float], terms: TermIndex,
     currency, boosts, purchases = terms.currency, terms.boosts, terms.purchases
     pass_through, substitution = eco.pass_through, eco.substitution_share
     recycling = eco.revenue_recycling
-    for cell in compiled.cells:
+    for rate, (exporter, importer, key, v0, mfn, mfn_1, neg_eps, export_weight, import_share,
+               exporter_salience, importer_salience) in zip(rates, compiled.rows, strict=True):
         # The same arithmetic as flow_value() and in the same order, inlined: this loop
         # runs for every flow cell each time the economy changes.
-        exporter, importer, v0, mfn = cell.exporter, cell.importer, cell.v0, cell.mfn
-        rate = rates[cell.index]
         fx = 1.0 + currency.get(exporter, 0.0) if currency else 1.0
-        key = cell.flow_key
         boost = boosts.get(key, 0.0) if boosts else 0.0
         if v0 == 0.0:
             traded = 0.0
         else:
-            traded = v0 * ((1.0 + rate) * fx / (1.0 + mfn)) ** (-cell.eps) * (1.0 + boost)
+            traded = v0 * ((1.0 + rate) * fx / mfn_1) ** neg_eps * (1.0 + boost)
         value = traded + purchases.get(key, 0.0) if purchases else traded
         values.append(value)
         extra = rate - mfn
         revenue[importer] += rate * value
         cost = pass_through * extra * value
         consumer[importer] += cost
-        export_effect = (value - v0) * cell.export_weight
+        export_effect = (value - v0) * export_weight
         gdp_bn[exporter] += export_effect
         if traded < v0:
-            gdp_bn[importer] += substitution * (v0 - traded) * cell.import_share
+            gdp_bn[importer] += substitution * (v0 - traded) * import_share
         net_cost = cost - recycling * extra * value
         gdp_bn[importer] -= net_cost
         if export_effect < 0:
-            pain[exporter] -= export_effect * cell.exporter_salience
+            pain[exporter] -= export_effect * exporter_salience
         if net_cost > 0:
-            pain[importer] += net_cost * cell.importer_salience
+            pain[importer] += net_cost * importer_salience
     for receiver, per_year in terms.investment.items():
         gdp_bn[receiver] += eco.investment_multiplier * per_year
     for receiver, per_year in terms.cost_sharing.items():
