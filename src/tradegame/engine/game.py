@@ -211,6 +211,8 @@ class Game:
         self.what_if_mode = False
         self.projection_cache: dict[tuple[int, str], float] = {}
         self._verified: tuple[Action, int] | None = None
+        # The sampler's kinds of order this round: (round, {player: kinds}); see legal.py.
+        self._order_kinds: tuple[int, dict[str, list[Any]]] | None = None
         self._terms_key: tuple[float, ...] = ()
         self._snap_terms: eco.TermIndex | None = None
         self._rates: list[float] | None = None
@@ -251,6 +253,7 @@ class Game:
         new.rng = random.Random()
         new.rng.setstate(self.rng.getstate())
         new._verified = None  # a copy may be changed before it applies anything: check again
+        new._order_kinds = None
         return new
 
     # ------------------------------------------------------------------ the small public API
@@ -704,9 +707,8 @@ class Game:
             raise IllegalActionError(
                 f"{p} has issued {rules.limits.max_orders} orders this round (max_orders): "
                 f"only done is left")
-        # The duplicate checks below are plain loops over the (at most max_orders) pending
-        # orders: this runs for every candidate the random agent draws. _order_legal repeats
-        # the rules for tariffs, countermeasures, extensions and reneges: keep it in step.
+        # The sampler's *_candidate_ok checks below repeat the rules that depend on the
+        # state: keep them in step.
         if isinstance(a, SetTariff):
             ins = _tariff_instrument(rules, p, a.layer)
             if ins is None:
@@ -793,67 +795,79 @@ class Game:
             raise IllegalActionError(
                 f"{a.kind} is a talks move; now is the orders phase (orders or done)")
 
-    def _order_legal(self, a: Action) -> bool:
-        """Whether :meth:`_verify_order` accepts ``a`` (a bool, for sampling).
+    # -- the sampler's checks of candidate orders
+    #
+    # The random agent draws many orders that are illegal now (most extension day counts do
+    # not fit, a layer already set this round rejects every rate of it ...), and raising an
+    # error is the dear part of rejecting one. The sampler draws only from the candidates of
+    # LegalActions._order_candidates, which are built to pass every check that depends on
+    # the scenario alone (instrument, range, step, ownership, levels), and only while the
+    # player is below max_orders; for such an order each check below says whether
+    # _verify_order accepts it now. Keep them in step with _verify_order:
+    # tests/engine/test_fast_legality.py compares them on every candidate in random games.
 
-        The random agent draws many illegal orders (most extension day counts do not fit; a
-        layer already set this round rejects every rate of it; ...), and raising the error
-        is the dear part of rejecting them: for these kinds the same conditions as in
-        :meth:`_verify_order` are checked here without raising. Keep the two in step.
-        """
-        if isinstance(a, SetTariff):
-            rules = self.rules
-            pending = self.orders[a.player]
-            if len(pending) >= rules.limits.max_orders:
-                return False
-            ins = _tariff_instrument(rules, a.player, a.layer)
-            if ins is None or not ins.min - RATE_EPS <= a.rate <= ins.max + RATE_EPS \
-                    or not on_step(a.rate, ins.min, ins.max, rules.limits.tariff_step):
-                return False
-            if self.layer_status[a.layer] == "in_force" and \
-                    abs(self.layer_rate[a.layer] - a.rate) < RATE_EPS:
-                return False
-            for o in pending:
-                if isinstance(o, SetTariff) and o.layer == a.layer:
-                    return False
-            return True
-        if isinstance(a, Countermeasure):
-            pending = self.orders[a.player]
-            if len(pending) >= self.rules.limits.max_orders \
-                    or a.package not in _own_packages(self.rules, a.player) \
-                    or a.activate == (a.package in self.active_packages):
-                return False
-            for o in pending:
-                if isinstance(o, Countermeasure) and o.package == a.package:
-                    return False
-            return True
-        if isinstance(a, ExtendDeadline):
-            pending = self.orders[a.player]
-            if len(pending) >= self.rules.limits.max_orders \
-                    or self.rules.deadline_holder != a.player:
-                return False
-            for o in pending:
-                if isinstance(o, ExtendDeadline):
-                    return False
-            return self._extension_fits(a.days)
-        if isinstance(a, Renege):
-            p = a.player
-            pending = self.orders[p]
-            if len(pending) >= self.rules.limits.max_orders:
-                return False
-            deal = self.deal(a.deal)
-            if deal is None or deal.status != "in_force" or p not in deal.parties:
-                return False
-            if deal.unilateral and deal.parties[0] != p:
-                return False
-            for o in pending:
-                if isinstance(o, Renege) and o.deal == a.deal:
-                    return False
-            return True
-        try:
-            self._verify_order(a)
-        except IllegalActionError:
+    def _tariff_candidate_ok(self, a: SetTariff) -> bool:
+        if self.layer_status[a.layer] == "in_force" and \
+                abs(self.layer_rate[a.layer] - a.rate) < RATE_EPS:
             return False
+        for o in self.orders[a.player]:
+            if isinstance(o, SetTariff) and o.layer == a.layer:
+                return False
+        return True
+
+    def _countermeasure_candidate_ok(self, a: Countermeasure) -> bool:
+        if a.activate == (a.package in self.active_packages):
+            return False
+        for o in self.orders[a.player]:
+            if isinstance(o, Countermeasure) and o.package == a.package:
+                return False
+        return True
+
+    def _concession_candidate_ok(self, a: Concede) -> bool:
+        item = a.terms[0].item
+        if item not in self.available_items:
+            return False
+        for o in self.orders[a.player]:
+            if isinstance(o, Concede) and o.terms[0].item == item:
+                return False
+        p = a.player
+        for d in self.deals:
+            if d.unilateral and d.status == "in_force" and d.terms == a.terms \
+                    and d.parties == (p, a.partner):
+                return False
+        return True
+
+    def _statement_candidate_ok(self, a: Statement) -> bool:
+        if a.statement == "fact_check" and (a.player, a.subject) in self.fact_checked:
+            return False
+        for o in self.orders[a.player]:
+            if isinstance(o, Statement) and o.statement == a.statement \
+                    and o.partner == a.partner:
+                return False
+        return True
+
+    def _talks_candidate_ok(self, a: RequestTalks) -> bool:
+        for o in self.orders[a.player]:
+            if isinstance(o, RequestTalks) and o.partner == a.partner:
+                return False
+        return True
+
+    def _extension_candidate_ok(self, a: ExtendDeadline) -> bool:
+        for o in self.orders[a.player]:
+            if isinstance(o, ExtendDeadline):
+                return False
+        return self._extension_fits(a.days)
+
+    def _renege_candidate_ok(self, a: Renege) -> bool:
+        """For a renege on one of the player's deals in force (the sampler's candidates)."""
+        deal = self.deal(a.deal)
+        if deal is None or deal.status != "in_force" or a.player not in deal.parties:
+            return False
+        if deal.unilateral and deal.parties[0] != a.player:
+            return False
+        for o in self.orders[a.player]:
+            if isinstance(o, Renege) and o.deal == a.deal:
+                return False
         return True
 
     def _verify_statement(self, a: Statement) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tradegame.engine.actions import (
     Accept,
@@ -234,6 +234,37 @@ class LegalActions:
                                lambda rng, legal=legal: rng.choice(legal)))
         return groups
 
+    def _order_kinds(self, p: str) -> list[tuple[list[Action] | None, Any]]:
+        """The sampler's kinds of order: (candidates, check), Done first as (None, None).
+
+        Static kinds are cached per scenario and player; reneges (one per deal in force)
+        per round, since deals enter and leave force only at resolution.
+        """
+        g = self.game
+        cached = g._order_kinds
+        if cached is not None and cached[0] == g.round and p in cached[1]:
+            return cached[1][p]  # type: ignore[no-any-return]
+        rules = g.rules
+        key = "order_kinds:" + p
+        static = rules._index.get(key)
+        if static is None:
+            from tradegame.engine.game import Game
+
+            checks = {SetTariff: Game._tariff_candidate_ok,
+                      Countermeasure: Game._countermeasure_candidate_ok,
+                      Concede: Game._concession_candidate_ok,
+                      Statement: Game._statement_candidate_ok,
+                      RequestTalks: Game._talks_candidate_ok,
+                      ExtendDeadline: Game._extension_candidate_ok}
+            static = rules._index[key] = [(None, None)] + [
+                (group, checks[type(group[0])]) for group in self._order_candidates(p)]
+        reneges: list[Action] = [Renege(p, d.id) for d in g.deals_in_force(p)]
+        kinds = [*static, (reneges, type(g)._renege_candidate_ok)] if reneges else static
+        if cached is None or cached[0] != g.round:
+            cached = g._order_kinds = (g.round, {})
+        cached[1][p] = kinds
+        return kinds  # type: ignore[no-any-return]
+
     def _sample_order(self, p: str, rng: random.Random) -> Action:
         """Kind of order first, then an order of that kind, both uniform over legal ones.
 
@@ -243,28 +274,25 @@ class LegalActions:
         g = self.game
         if len(g.orders[p]) >= g.rules.limits.max_orders:
             return Done(p)
-        reneges: list[Action] = [Renege(p, d.id) for d in g.deals_in_force(p)]
-        kinds: list[list[Action] | None] = [None, *self._order_candidates(p)]
-        if reneges:
-            kinds.append(reneges)
-        # It is p's move in the orders phase (sample() checked), so of Game.verify only the
-        # order rules are left to check: call them directly, as Game.can would.
-        legal = g._order_legal
+        kinds = self._order_kinds(p)
+        shared = True  # kinds is the cached list: copy it before dropping a kind
         while True:
             n = rng.randrange(len(kinds))
-            group = kinds[n]
+            group, ok = kinds[n]
             if group is None:
                 return Done(p)
             for _ in range(8):
-                action = group[rng.randrange(len(group))]
-                if legal(action):
+                action = rng.choice(group)
+                if ok(g, action):
                     break
             else:
-                ok = [a for a in group if legal(a)]
-                if not ok:
+                legal = [a for a in group if ok(g, a)]
+                if not legal:
+                    if shared:
+                        kinds, shared = list(kinds), False
                     kinds.pop(n)
                     continue
-                action = ok[rng.randrange(len(ok))]
+                action = rng.choice(legal)
             # apply() of this very action in this very state need not verify it again.
             g._verified = (action, len(g.actions))
             return action
