@@ -393,10 +393,14 @@ class Game:
     # ------------------------------------------------------------------ dates
 
     def date_of(self, day: int) -> str:
-        import datetime as dt
+        dates: dict[int, str] = self.rules._index.setdefault("dates", {})  # type: ignore[assignment]
+        date = dates.get(day)
+        if date is None:
+            import datetime as dt
 
-        start = dt.date.fromisoformat(self.rules.calendar.window_start)
-        return (start + dt.timedelta(days=day)).isoformat()
+            start = dt.date.fromisoformat(self.rules.calendar.window_start)
+            date = dates[day] = (start + dt.timedelta(days=day)).isoformat()
+        return date
 
     @property
     def round_end_day(self) -> int:
@@ -439,7 +443,7 @@ class Game:
         c = self.rules.calendar
         first, last = self.day, self.round_end_day
         logged = len(self.log)  # every event and every scheduled layer logs a line
-        layers = (tuple(self.layer_rate.values()), tuple(self.layer_status.values()))
+        layer_rate, layer_status = self.layer_rate.copy(), self.layer_status.copy()
         # Only scheduled layers and events of each trigger are looked at (lists in scenario
         # order, so events fire and draw from the RNG in the same order as a full scan).
         scheduled_layers, scheduled, conditional, chance = _news_tables(self.rules)
@@ -473,8 +477,8 @@ class Game:
         # News reaches the economy only through the tariff layers (scheduled layers and
         # set_layer effects; a credibility shift is caught by terms()): keep the cached
         # rates and snapshot unless a layer changed.
-        if len(self.log) != logged and layers != (tuple(self.layer_rate.values()),
-                                                  tuple(self.layer_status.values())):
+        if len(self.log) != logged and (layer_rate != self.layer_rate
+                                        or layer_status != self.layer_status):
             self._invalidate()
 
     def _condition_holds(self, ev: Event) -> bool:
@@ -533,7 +537,9 @@ class Game:
     def _open_talks(self) -> None:
         """Turn requests and scheduled talks into this round's sessions (capacity applies)."""
         rules = self.rules
-        order = {p: n for n, p in enumerate(rules.player_ids)}
+        order: dict[str, int] = rules._index.get("player_order")  # type: ignore[assignment]
+        if order is None:
+            order = rules._index["player_order"] = {p: n for n, p in enumerate(self._ids)}
         wanted: dict[tuple[str, str], tuple[int, str, str]] = {}  # pair -> (rank, level, req)
         rank = 0
         for st in rules.scheduled_talks:
@@ -549,7 +555,8 @@ class Game:
                 rank += 1
         holder = rules.talk_capacity_holder
         # The capacity holder's own requests come first, in the order it made them.
-        requests = sorted(self.requests, key=lambda r: (r[0] != holder, order[r[0]]))
+        requests = sorted(self.requests, key=lambda r: (r[0] != holder, order[r[0]])) \
+            if len(self.requests) > 1 else self.requests
         for requester, partner, level in requests:
             key = pair_key(requester, partner)
             if key in wanted:
@@ -585,7 +592,7 @@ class Game:
         self.sessions = sessions
         self.session_index = 0
         self.phase = TALKS if sessions else ORDERS
-        self.orders = {p: [] for p in rules.player_ids}
+        self.orders = {p: [] for p in self._ids}
         self.done = set()
 
     # ------------------------------------------------------------------ talks
@@ -1534,16 +1541,16 @@ class Game:
             "phase": self.phase,
             "deadline_day": self.deadline_day,
             "snapped": self.snapped,
-            "layer_rate": tuple(self.layer_rate.items()),
-            "layer_status": tuple(self.layer_status.items()),
+            "layer_rate": self.layer_rate.copy(),
+            "layer_status": self.layer_status.copy(),
             "packages": tuple(self.active_packages),
             "items": tuple(self.available_items),
-            "approval": tuple(self.approval.items()),
-            "credibility": tuple(self.credibility.items()),
-            "relations": tuple(self.relations.items()),
+            "approval": self.approval.copy(),
+            "credibility": self.credibility.copy(),
+            "relations": self.relations.copy(),
             "market_stress": self.stress,
             "deals": [(d, d.status, d.ended_by, d.ended_round, d.reneged_by) for d in self.deals],
-            "sessions": [s.to_json() for s in self.sessions],
+            "sessions": tuple(self.sessions),  # not changed once their round has ended
             "session_index": self.session_index,
             "orders": [(p, tuple(v)) for p, v in self.orders.items()],
             "done": tuple(self.done),
@@ -1551,14 +1558,14 @@ class Game:
             "pledges": [(p.kind, p.speaker, p.partner, p.subject, p.round, p.due, p.triggered,
                          p.settled, p.trigger) for p in self.pledges],
             "precedent": self.precedent,
-            "fired": tuple(self.fired.items()),
+            "fired": self.fired.copy(),
             "ledger_days": self.ledger.days,
-            "ledger_player": [(p, tuple(v.items())) for p, v in self.ledger.player.items()],
+            "ledger_player": {p: v.copy() for p, v in self.ledger.player.items()},
             "flow_rate": tuple(self.ledger.flow_rate),
             "flow_value": tuple(self.ledger.flow_value),
             "extension_days": self.extension_days,
             "event_talks": tuple(self.event_talks),
-            "stakes": tuple(self.stakes.items()),
+            "stakes": self.stakes.copy(),
             "fact_checked": tuple(self.fact_checked),
             "actions": len(self.actions),
             "rng_draws": self.rng_draws,
@@ -1657,25 +1664,25 @@ def _state_dict(c: dict[str, Any]) -> dict[str, Any]:
         "items": sorted(c["items"]),
         "approval": dict(c["approval"]),
         "credibility": dict(c["credibility"]),
-        "relations": {f"{a}-{b}": v for (a, b), v in sorted(c["relations"])},
+        "relations": {f"{a}-{b}": v for (a, b), v in sorted(c["relations"].items())},
         "market_stress": c["market_stress"],
         "deals": [_deal_json(d, status, ended_by, ended_round, reneged_by)
                   for d, status, ended_by, ended_round, reneged_by in c["deals"]],
-        "sessions": c["sessions"],
+        "sessions": [s.to_json() for s in c["sessions"]],
         "session_index": c["session_index"],
         "orders": {p: [str(o) for o in v] for p, v in c["orders"]},
         "done": sorted(c["done"]),
         "requests": [list(r) for r in c["requests"]],
         "pledges": [list(p) for p in c["pledges"]],
         "precedent": c["precedent"],
-        "fired": dict(sorted(c["fired"])),
+        "fired": dict(sorted(c["fired"].items())),
         "ledger": {"days": c["ledger_days"],
-                   "player": {p: dict(v) for p, v in c["ledger_player"]},
+                   "player": {p: dict(v) for p, v in c["ledger_player"].items()},
                    "flow_rate": list(c["flow_rate"]),
                    "flow_value": list(c["flow_value"])},
         "extension_days": c["extension_days"],
         "event_talks": [[list(pair), level, req] for pair, level, req in c["event_talks"]],
-        "stakes": {f"{a}-{b}": v for (a, b), v in sorted(c["stakes"])},
+        "stakes": {f"{a}-{b}": v for (a, b), v in sorted(c["stakes"].items())},
         "fact_checked": sorted(f"{a}:{b}" for a, b in c["fact_checked"]),
         "actions": c["actions"],
         "rng_draws": c["rng_draws"],  # with the seed, fixes the RNG state
@@ -1723,6 +1730,19 @@ def _at_least_as_good(item: Item, got: float, wanted: float) -> bool:
 
 
 def term_text(rules: Rules, term: Term) -> str:
+    # Logged for every offer and concession: remembered per scenario, item and level.
+    texts: dict[tuple[str, float], str] = rules._index.setdefault(  # type: ignore[assignment]
+        "term_text", {})
+    key = (term.item, term.value)
+    text = texts.get(key)
+    if text is None:
+        if len(texts) >= 4096:
+            texts.clear()  # bounded: a term is an item at one of its few levels
+        text = texts[key] = _term_text(rules, term)
+    return text
+
+
+def _term_text(rules: Rules, term: Term) -> str:
     item = rules.item(term.item)
     v = term.value
     if item.kind in ("tariff_cap", "tariff_cut", "currency"):
