@@ -371,15 +371,22 @@ def stress_pressure(rules: Rules, snap: Snapshot) -> tuple[float, float]:
     holder = rules.market_stress_player
     if holder is None:
         return 0.0, 0.0
+    tables = rules._index.get("stress_cells")
+    if tables is None:
+        # (index, mfn, v0) of the cells the holder imports in, and of those it exports in.
+        cells = compile_rules(rules).cells
+        tables = rules._index["stress_cells"] = (
+            [(c.index, c.mfn, c.v0) for c in cells if c.importer == holder],
+            [(c.index, c.mfn, c.v0) for c in cells if c.exporter == holder])
+    imported, exported = tables  # type: ignore[misc]
+    rate = snap.rate
     applied = faced = applied_w = faced_w = 0.0
-    for cell in compile_rules(rules).cells:
-        extra = snap.rate[cell.index] - cell.mfn
-        if cell.importer == holder:
-            applied += extra * cell.v0
-            applied_w += cell.v0
-        elif cell.exporter == holder:
-            faced += extra * cell.v0
-            faced_w += cell.v0
+    for index, mfn, v0 in imported:
+        applied += (rate[index] - mfn) * v0
+        applied_w += v0
+    for index, mfn, v0 in exported:
+        faced += (rate[index] - mfn) * v0
+        faced_w += v0
     return (applied / applied_w if applied_w else 0.0, faced / faced_w if faced_w else 0.0)
 
 

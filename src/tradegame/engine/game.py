@@ -930,20 +930,18 @@ class Game:
         self.phase = "resolution"
         raised_against: set[tuple[str, str]] = set()  # (raiser, victim)
         # Only these orders can raise a rate; skip the before/after comparison otherwise.
-        moves = any(isinstance(o, (SetTariff, Countermeasure, Renege))
-                    for orders in self.orders.values() for o in orders)
-        before = self._current_rates() if moves else []
+        movers = {p for p, orders in self.orders.items()
+                  if any(isinstance(o, (SetTariff, Countermeasure, Renege)) for o in orders)}
+        before = self._current_rates() if movers else []
         any_orders = False
-        for p in rules.player_ids:
+        for p in self._ids:
             for order in self.orders[p]:
                 self._resolve_order(order, raised_against)
                 any_orders = True
         if any_orders:
             self._invalidate()
-        if moves:
+        if movers:
             after = self._current_rates()
-            movers = {p for p, orders in self.orders.items()
-                      if any(isinstance(o, (SetTariff, Countermeasure, Renege)) for o in orders)}
             for cell, old, new in zip(eco.compile_rules(rules).cells, before, after,
                                       strict=True):
                 # A rise counts against the importer only if it moved this round: a cap
@@ -1440,9 +1438,10 @@ class Game:
             sums["investment_received"] += snap.investment_received[pid] * days
             sums["purchases_received"] += snap.purchases_received[pid] * days
             sums["cost_sharing_received"] += snap.cost_sharing_received[pid] * days
-        for n in range(len(led.flow_rate)):
-            led.flow_rate[n] += snap.rate[n] * days
-            led.flow_value[n] += snap.value[n] * days
+        led.flow_rate = [total + rate * days for total, rate in zip(led.flow_rate, snap.rate,
+                                                                    strict=True)]
+        led.flow_value = [total + value * days for total, value in zip(led.flow_value,
+                                                                       snap.value, strict=True)]
 
     def _record_history(self, snap: eco.Snapshot) -> None:
         # The snapshot is never changed once made, so keeping it is keeping the values.
