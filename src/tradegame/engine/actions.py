@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import operator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -62,7 +63,10 @@ class Term:
 
 def deal_terms(terms: tuple[Term, ...] | list[Term]) -> tuple[Term, ...]:
     """The canonical (sorted) form of a set of terms."""
-    return tuple(sorted(terms))
+    return tuple(sorted(terms, key=_term_order))
+
+
+_term_order = operator.attrgetter("item", "value")  # Term's own order, compared in C
 
 
 def _terms_text(terms: tuple[Term, ...]) -> str:

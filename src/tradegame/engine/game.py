@@ -933,14 +933,13 @@ class Game:
         movers = {p for p, orders in self.orders.items()
                   if any(isinstance(o, (SetTariff, Countermeasure, Renege)) for o in orders)}
         before = self._current_rates() if movers else []
-        any_orders = False
         for p in self._ids:
             for order in self.orders[p]:
                 self._resolve_order(order, raised_against)
-                any_orders = True
-        if any_orders:
-            self._invalidate()
         if movers:
+            # Tariffs and countermeasures change rates, not terms; orders that change deals
+            # (concessions, reneges) invalidate everything themselves.
+            self._rates = self._snap = None
             after = self._current_rates()
             for cell, old, new in zip(eco.compile_rules(rules).cells, before, after,
                                       strict=True):
@@ -1005,8 +1004,8 @@ class Game:
         elif isinstance(a, Concede):
             term = a.terms[0]
             item = rules.item(term.item)
-            for old in self.deals_in_force(p):
-                if old.unilateral and old.parties == (p, a.partner) \
+            for old in self.deals:
+                if old.unilateral and old.status == "in_force" and old.parties == (p, a.partner) \
                         and old.terms[0].item == term.item:
                     old.status = "superseded"  # a new level of the same concession replaces it
             deal = Deal(id=f"d{len(self.deals) + 1}", parties=(p, a.partner), terms=a.terms,
@@ -1239,7 +1238,7 @@ class Game:
             self.approval[p] = clamp(self.approval[p] + st.public_demand_approval)
             self.pledges.append(Pledge(kind, p, a.partner, a.subject, self.round))
             self._log("statement", f"{p} publicly demands from {a.partner}: "
-                                   f"{term_text(rules, Term.parse(a.subject))}.")
+                                   f"{_subject_term_text(rules, a.subject)}.")
         elif kind == "threat":
             self.approval[p] = clamp(self.approval[p] + st.threat_approval)
             self.pledges.append(Pledge(kind, p, a.partner, a.subject, self.round))
@@ -1738,6 +1737,17 @@ def term_text(rules: Rules, term: Term) -> str:
         if len(texts) >= 4096:
             texts.clear()  # bounded: a term is an item at one of its few levels
         text = texts[key] = _term_text(rules, term)
+    return text
+
+
+def _subject_term_text(rules: Rules, subject: str) -> str:
+    """:func:`term_text` of a public demand's subject (``item=level``, verified)."""
+    texts: dict[str, str] = rules._index.setdefault("subject_text", {})  # type: ignore[assignment]
+    text = texts.get(subject)
+    if text is None:
+        if len(texts) >= 4096:
+            texts.clear()
+        text = texts[subject] = term_text(rules, Term.parse(subject))
     return text
 
 
