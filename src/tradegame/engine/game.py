@@ -440,45 +440,36 @@ class Game:
         self._open_talks()
 
     def _news(self) -> None:
-        c = self.rules.calendar
-        first, last = self.day, self.round_end_day
-        logged = len(self.log)  # every event and every scheduled layer logs a line
-        layer_rate, layer_status = self.layer_rate.copy(), self.layer_status.copy()
-        # Only scheduled layers and events of each trigger are looked at (lists in scenario
-        # order, so events fire and draw from the RNG in the same order as a full scan).
-        scheduled_layers, scheduled, conditional, chance = _news_tables(self.rules)
-        for la in scheduled_layers:
-            if la.from_day is not None and first <= la.from_day <= last \
-                    and la.status == "in_force" and self.layer_status[la.id] == "inactive":
-                if la.from_day > c.start_day:
-                    self.layer_status[la.id] = "in_force"
-                    self._log("news", f"{la.name} ({fmt_pct(self.layer_rate[la.id])}) takes "
-                                      f"effect on {self.date_of(la.from_day)}.", phase="news")
-        for ev in scheduled:
-            if ev.trigger == "scheduled" and ev.day is not None and first <= ev.day <= last:
-                self._log("news", f"{self.date_of(ev.day)}: {ev.news}", phase="news")
-                self._fire(ev)
-        for ev in conditional:
-            if ev.trigger == "conditional" and (ev.repeat or ev.id not in self.fired) \
-                    and self._condition_holds(ev):
+        first = self.day
+        window = _news_window(self.rules, first, self.round_end_day)
+        # News reaches the economy only through the tariff layers (scheduled layers and
+        # set_layer effects; a credibility shift is caught by terms()): keep the cached
+        # rates and snapshot unless one of those happened.
+        layers_changed = False
+        for la in window.layers:
+            if self.layer_status[la.id] == "inactive":
+                self.layer_status[la.id] = "in_force"
+                layers_changed = True
+                self._log("news", f"{la.name} ({fmt_pct(self.layer_rate[la.id])}) takes "
+                                  f"effect on {self.date_of(la.from_day)}.", phase="news")
+        for ev in window.scheduled:
+            self._log("news", f"{self.date_of(ev.day)}: {ev.news}", phase="news")
+            self._fire(ev)
+            layers_changed = layers_changed or ev.id in window.set_layer
+        for ev in window.conditional:
+            if (ev.repeat or ev.id not in self.fired) and self._condition_holds(ev):
                 self._log("news", ev.news, phase="news")
                 self._fire(ev)
-        for ev in chance:
-            if ev.trigger != "random" or self.fired.get(ev.id, 0) >= ev.max_times:
-                continue
-            if ev.from_day is not None and last < ev.from_day:
-                continue
-            if ev.until_day is not None and first > ev.until_day:
+                layers_changed = layers_changed or ev.id in window.set_layer
+        for ev in window.chance:
+            if self.fired.get(ev.id, 0) >= ev.max_times:
                 continue
             self.rng_draws += 1
             if self.rng.random() < ev.probability:
                 self._log("news", ev.news, phase="news")
                 self._fire(ev)
-        # News reaches the economy only through the tariff layers (scheduled layers and
-        # set_layer effects; a credibility shift is caught by terms()): keep the cached
-        # rates and snapshot unless a layer changed.
-        if len(self.log) != logged and (layer_rate != self.layer_rate
-                                        or layer_status != self.layer_status):
+                layers_changed = layers_changed or ev.id in window.set_layer
+        if layers_changed:
             self._invalidate()
 
     def _condition_holds(self, ev: Event) -> bool:
@@ -573,7 +564,8 @@ class Game:
         self.event_talks = []
         sessions: list[Session] = []
         held_by_holder = 0
-        for key, (_, level, requester) in sorted(wanted.items(), key=lambda kv: kv[1][0]):
+        # In rank order: ranks are given in insertion order and an update keeps the rank.
+        for key, (_, level, requester) in wanted.items():
             responder = key[1] if key[0] == requester else key[0]
             if holder is not None and holder in key and rules.talk_capacity is not None:
                 if held_by_holder >= rules.talk_capacity:
@@ -1593,16 +1585,37 @@ def _tariff_instrument(rules: Rules, player: str, layer: str) -> Any:
     return table.get((player, layer))  # type: ignore[attr-defined]
 
 
-def _news_tables(rules: Rules) -> tuple[list[Any], list[Event], list[Event], list[Event]]:
-    """Layers with a start day, and scheduled, conditional and random events (scenario order)."""
-    tables = rules._index.get("news")
-    if tables is None:
-        tables = rules._index["news"] = (
-            [la for la in rules.layers if la.from_day is not None],
-            [ev for ev in rules.events if ev.trigger == "scheduled"],
-            [ev for ev in rules.events if ev.trigger == "conditional"],
-            [ev for ev in rules.events if ev.trigger == "random"])
-    return tables  # type: ignore[return-value]
+@dataclass(frozen=True, slots=True)
+class _NewsWindow:
+    """What can happen in the news of a round of days first..last (scenario order)."""
+
+    layers: tuple[Any, ...]  # layers due to take effect (if still inactive)
+    scheduled: tuple[Event, ...]  # scheduled events dated in the window
+    conditional: tuple[Event, ...]  # every conditional event
+    chance: tuple[Event, ...]  # random events whose date range meets the window
+    set_layer: frozenset[str]  # ids of events with a set_layer effect
+
+
+def _news_window(rules: Rules, first: int, last: int) -> _NewsWindow:
+    """The news of a round window, from the scenario alone; cached per rules and window."""
+    windows: dict[tuple[int, int], _NewsWindow] = rules._index.setdefault(  # type: ignore[assignment]
+        "news_windows", {})
+    window = windows.get((first, last))
+    if window is None:
+        start = rules.calendar.start_day
+        window = windows[(first, last)] = _NewsWindow(
+            layers=tuple(la for la in rules.layers
+                         if la.from_day is not None and first <= la.from_day <= last
+                         and la.status == "in_force" and la.from_day > start),
+            scheduled=tuple(ev for ev in rules.events if ev.trigger == "scheduled"
+                            and ev.day is not None and first <= ev.day <= last),
+            conditional=tuple(ev for ev in rules.events if ev.trigger == "conditional"),
+            chance=tuple(ev for ev in rules.events if ev.trigger == "random"
+                         and (ev.from_day is None or last >= ev.from_day)
+                         and (ev.until_day is None or first <= ev.until_day)),
+            set_layer=frozenset(ev.id for ev in rules.events
+                                if any(e.kind == "set_layer" for e in ev.effects)))
+    return window
 
 
 def _pair_cells(rules: Rules, importer: str, exporter: str) -> list[eco.FlowCell]:
