@@ -47,8 +47,8 @@ class Compiled:
     cell_index: dict[tuple[str, str, str], int]
     package_tariffs: dict[tuple[str, str, str], tuple[tuple[str, float], ...]]
     # Per cell, the constants snapshot() reads, as one tuple (unpacking beats attributes):
-    # (exporter, importer, flow_key, v0, mfn, 1 + mfn, -eps, export_weight, import_share,
-    #  exporter_salience, importer_salience)
+    # (exporter, exporter's and importer's positions in player_ids, flow_key, v0, mfn,
+    #  1 + mfn, -eps, export_weight, import_share, exporter_salience, importer_salience)
     rows: tuple[tuple[Any, ...], ...]
 
 
@@ -87,8 +87,10 @@ def compile_rules(rules: Rules) -> Compiled:
         cells=tuple(cells),
         cell_index={(c.exporter, c.importer, c.sector): c.index for c in cells},
         package_tariffs={k: tuple(v) for k, v in package_tariffs.items()},
-        rows=tuple((c.exporter, c.importer, c.flow_key, c.v0, c.mfn, 1.0 + c.mfn, -c.eps,
-                    c.export_weight, c.import_share, c.exporter_salience, c.importer_salience)
+        rows=tuple((c.exporter, rules.player_ids.index(c.exporter),
+                    rules.player_ids.index(c.importer), c.flow_key, c.v0, c.mfn, 1.0 + c.mfn,
+                    -c.eps, c.export_weight, c.import_share, c.exporter_salience,
+                    c.importer_salience)
                    for c in cells),
     )
     rules._index["compiled"] = compiled
@@ -305,15 +307,17 @@ def snapshot(rules: Rules, rates: list[float], terms: TermIndex,
     compiled = compile_rules(rules)
     eco = rules.economy
     ids = rules.player_ids
-    gdp_bn = dict.fromkeys(ids, 0.0)
-    revenue = dict.fromkeys(ids, 0.0)
-    consumer = dict.fromkeys(ids, 0.0)
-    pain = dict.fromkeys(ids, 0.0)
+    # Sums per player position (lists index faster than dicts); dicts at the end.
+    gdp = [0.0] * len(ids)
+    revenue = [0.0] * len(ids)
+    consumer = [0.0] * len(ids)
+    pains = [0.0] * len(ids)
     values: list[float] = []
+    append = values.append
     currency, boosts, purchases = terms.currency, terms.boosts, terms.purchases
     pass_through, substitution = eco.pass_through, eco.substitution_share
     recycling = eco.revenue_recycling
-    for rate, (exporter, importer, key, v0, mfn, mfn_1, neg_eps, export_weight, import_share,
+    for rate, (exporter, e, i, key, v0, mfn, mfn_1, neg_eps, export_weight, import_share,
                exporter_salience, importer_salience) in zip(rates, compiled.rows, strict=True):
         # The same arithmetic as flow_value() and in the same order, inlined: this loop
         # runs for every flow cell each time the economy changes.
@@ -324,21 +328,23 @@ def snapshot(rules: Rules, rates: list[float], terms: TermIndex,
         else:
             traded = v0 * ((1.0 + rate) * fx / mfn_1) ** neg_eps * (1.0 + boost)
         value = traded + purchases.get(key, 0.0) if purchases else traded
-        values.append(value)
+        append(value)
         extra = rate - mfn
-        revenue[importer] += rate * value
+        revenue[i] += rate * value
         cost = pass_through * extra * value
-        consumer[importer] += cost
+        consumer[i] += cost
         export_effect = (value - v0) * export_weight
-        gdp_bn[exporter] += export_effect
+        gdp[e] += export_effect
         if traded < v0:
-            gdp_bn[importer] += substitution * (v0 - traded) * import_share
+            gdp[i] += substitution * (v0 - traded) * import_share
         net_cost = cost - recycling * extra * value
-        gdp_bn[importer] -= net_cost
+        gdp[i] -= net_cost
         if export_effect < 0:
-            pain[exporter] -= export_effect * exporter_salience
+            pains[e] -= export_effect * exporter_salience
         if net_cost > 0:
-            pain[importer] += net_cost * importer_salience
+            pains[i] += net_cost * importer_salience
+    gdp_bn = dict(zip(ids, gdp, strict=True))
+    pain = dict(zip(ids, pains, strict=True))
     for receiver, per_year in terms.investment.items():
         gdp_bn[receiver] += eco.investment_multiplier * per_year
     for receiver, per_year in terms.cost_sharing.items():
@@ -357,8 +363,8 @@ def snapshot(rules: Rules, rates: list[float], terms: TermIndex,
         value=values,
         gdp_bn=gdp_bn,
         gdp_pct=gdp_pct,
-        revenue=revenue,
-        consumer_cost=consumer,
+        revenue=dict(zip(ids, revenue, strict=True)),
+        consumer_cost=dict(zip(ids, consumer, strict=True)),
         investment_received={p: terms.investment.get(p, 0.0) for p in ids},
         purchases_received={p: terms.purchases_received.get(p, 0.0) for p in ids},
         cost_sharing_received={p: terms.cost_sharing.get(p, 0.0) for p in ids},
