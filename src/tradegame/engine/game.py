@@ -14,7 +14,7 @@ import json
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from tradegame.engine import economy as eco
 from tradegame.engine.actions import (
@@ -103,9 +103,12 @@ class Session:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class LogEntry:
-    """One line of the event log; ``audience`` None means public."""
+class LogEntry(NamedTuple):
+    """One line of the event log; ``audience`` None means public.
+
+    An immutable record (a named tuple: about 200 are made each game, and a tuple is the
+    cheapest immutable value to build).
+    """
 
     round: int
     day: int
