@@ -22,7 +22,7 @@ SMALL = Path(__file__).with_name("small.yaml")
                                   pytest.param(str(SMALL), id="small.yaml")])
 def test_fast_order_check_agrees_with_verify(name: str) -> None:
     rules = load_rules(name)
-    checked = 0
+    checked = dead_seen = 0
     for seed in range(12):
         rng = random.Random(seed)
         game = Game.new(rules, seed)
@@ -32,9 +32,14 @@ def test_fast_order_check_agrees_with_verify(name: str) -> None:
             if game.phase == "orders":
                 legal = game.legal_actions(player)
                 if len(game.orders[player]) < rules.limits.max_orders:
-                    for group, ok in legal._order_kinds(player):
+                    kinds, dead = legal._order_kinds(player)
+                    for group, ok in kinds:
                         for action in group or ():
                             assert ok(game, action) == game.can(action), str(action)
                             checked += 1
+                        if id(group) in dead:  # a kind once without legal orders stays so
+                            assert not any(game.can(a) for a in group or ()), group
+                            dead_seen += 1
             game.apply(game.legal_actions(player).sample(rng))
     assert checked > 5_000
+    assert dead_seen > 0

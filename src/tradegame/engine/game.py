@@ -214,8 +214,9 @@ class Game:
         self.what_if_mode = False
         self.projection_cache: dict[tuple[int, str], float] = {}
         self._verified: tuple[Action, int] | None = None
-        # The sampler's kinds of order this round: (round, {player: kinds}); see legal.py.
-        self._order_kinds: tuple[int, dict[str, list[Any]]] | None = None
+        # The sampler's kinds of order this round: (round, {player: (kinds, dead)}); see
+        # LegalActions._order_kinds.
+        self._order_kinds: tuple[int, dict[str, Any]] | None = None
         self._terms_key: tuple[float, ...] = ()
         self._snap_terms: eco.TermIndex | None = None
         self._rates: list[float] | None = None
@@ -350,6 +351,7 @@ class Game:
     def _apply_verified(self, action: Action) -> None:
         self.actions.append(action)
         if isinstance(action, News):
+            self._order_kinds = None  # news may make orders legal again (legal.py)
             self._log("news", f"Instructor news: {action.text}")
             for token in action.effects:
                 name, ids, by = parse_news_effect(token)
@@ -359,6 +361,7 @@ class Game:
             self._invalidate()
             return
         if isinstance(action, Inject):
+            self._order_kinds = None
             event = self.rules.event(action.inject)
             self._log("inject", f"Instructor inject: {event.news}")
             self._fire(event)

@@ -234,16 +234,22 @@ class LegalActions:
                                lambda rng, legal=legal: rng.choice(legal)))
         return groups
 
-    def _order_kinds(self, p: str) -> list[tuple[list[Action] | None, Any]]:
-        """The sampler's kinds of order: (candidates, check), Done first as (None, None).
+    def _order_kinds(self, p: str) -> tuple[list[tuple[list[Action] | None, Any]], set[int]]:
+        """The sampler's kinds of order: (candidates, check), Done first as (None, None);
+        and the ids of the candidate lists found to have no legal order this round.
 
         Static kinds are cached per scenario and player; reneges (one per deal in force)
-        per round, since deals enter and leave force only at resolution.
+        per round, since deals enter and leave force only at resolution. Within a round a
+        player's orders only ever make more candidates illegal (duplicates, the one
+        extension), so a kind with no legal order stays so; an instructor's news or inject
+        clears the cache (Game._apply_verified).
         """
         g = self.game
         cached = g._order_kinds
-        if cached is not None and cached[0] == g.round and p in cached[1]:
-            return cached[1][p]  # type: ignore[no-any-return]
+        if cached is not None and cached[0] == g.round:
+            mine = cached[1].get(p)
+            if mine is not None:
+                return mine  # type: ignore[no-any-return]
         rules = g.rules
         key = "order_kinds:" + p
         static = rules._index.get(key)
@@ -262,8 +268,8 @@ class LegalActions:
         kinds = [*static, (reneges, type(g)._renege_candidate_ok)] if reneges else static
         if cached is None or cached[0] != g.round:
             cached = g._order_kinds = (g.round, {})
-        cached[1][p] = kinds
-        return kinds  # type: ignore[no-any-return]
+        mine = cached[1][p] = (kinds, set())
+        return mine
 
     def _sample_order(self, p: str, rng: random.Random) -> Action:
         """Kind of order first, then an order of that kind, both uniform over legal ones.
@@ -273,29 +279,42 @@ class LegalActions:
         """
         g = self.game
         if len(g.orders[p]) >= g.rules.limits.max_orders:
-            return Done(p)
-        kinds = self._order_kinds(p)
+            action: Action = Done(p)
+            g._verified = (action, len(g.actions))
+            return action
+        kinds, dead = self._order_kinds(p)
         shared = True  # kinds is the cached list: copy it before dropping a kind
         while True:
             n = rng.randrange(len(kinds))
             group, ok = kinds[n]
             if group is None:
-                return Done(p)
-            for _ in range(8):
-                action = rng.choice(group)
-                if ok(g, action):
-                    break
+                action = Done(p)
+                break
+            found: Action | None = None
+            if id(group) in dead:
+                for _ in range(8):
+                    rng.choice(group)  # the draws that found no legal order before
             else:
-                legal = [a for a in group if ok(g, a)]
-                if not legal:
-                    if shared:
-                        kinds, shared = list(kinds), False
-                    kinds.pop(n)
-                    continue
-                action = rng.choice(legal)
-            # apply() of this very action in this very state need not verify it again.
-            g._verified = (action, len(g.actions))
-            return action
+                for _ in range(8):
+                    action = rng.choice(group)
+                    if ok(g, action):
+                        found = action
+                        break
+                else:
+                    legal = [a for a in group if ok(g, a)]
+                    if legal:
+                        found = rng.choice(legal)
+                    else:
+                        dead.add(id(group))
+            if found is not None:
+                action = found
+                break
+            if shared:
+                kinds, shared = list(kinds), False
+            kinds.pop(n)
+        # apply() of this very action in this very state need not verify it again.
+        g._verified = (action, len(g.actions))
+        return action
 
     def _statements(self, p: str) -> list[Action]:
         rules = self.game.rules
