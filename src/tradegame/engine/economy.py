@@ -101,8 +101,11 @@ def compile_rules(rules: Rules) -> Compiled:
 class TermIndex:
     """The economic terms of every deal in force, indexed for the flow computation."""
 
-    caps: dict[tuple[str, str], list[tuple[object, float]]] = field(default_factory=dict)
-    cuts: dict[tuple[str, str], list[tuple[object, float]]] = field(default_factory=dict)
+    # (importer, exporter) -> [(item, level, sectors the item covers)]
+    caps: dict[tuple[str, str], list[tuple[Any, float, frozenset[str]]]] = field(
+        default_factory=dict)
+    cuts: dict[tuple[str, str], list[tuple[Any, float, frozenset[str]]]] = field(
+        default_factory=dict)
     quotas: dict[tuple[str, str, str], list[tuple[float, float]]] = field(default_factory=dict)
     purchases: dict[tuple[str, str, str], float] = field(default_factory=dict)
     boosts: dict[tuple[str, str, str], float] = field(default_factory=dict)
@@ -113,6 +116,16 @@ class TermIndex:
     purchases_received: dict[str, float] = field(default_factory=dict)
     currency: dict[str, float] = field(default_factory=dict)  # giver -> appreciation
     pledged: bool = False  # some term is discounted by credibility (then it depends on it)
+
+
+def covered_sectors(rules: Rules, item: Any) -> frozenset[str]:
+    """The scenario's sectors ``item`` covers (``item.covers_sector``), cached per rules."""
+    key = "covers:" + item.id
+    covered = rules._index.get(key)
+    if covered is None:
+        covered = rules._index[key] = frozenset(s.id for s in rules.sectors
+                                                if item.covers_sector(s.id))
+    return covered  # type: ignore[return-value]
 
 
 _PLEDGED = frozenset({"purchase", "investment", "cost_sharing", "regulatory"})
@@ -134,9 +147,11 @@ def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) 
             if kind in _PLEDGED:
                 idx.pledged = True
             if kind == "tariff_cap":
-                idx.caps.setdefault((giver, receiver), []).append((item, v))
+                idx.caps.setdefault((giver, receiver), []).append(
+                    (item, v, covered_sectors(rules, item)))
             elif kind == "tariff_cut":
-                idx.cuts.setdefault((giver, receiver), []).append((item, v))
+                idx.cuts.setdefault((giver, receiver), []).append(
+                    (item, v, covered_sectors(rules, item)))
             elif kind == "quota":
                 assert item.sector is not None
                 idx.quotas.setdefault((giver, receiver, item.sector), []).append(
@@ -193,8 +208,8 @@ def effective_rate(cell: FlowCell, layer_rate: dict[str, float], layer_status: d
     base = cell.mfn
     pair = (cell.importer, cell.exporter)
     if terms.cuts:
-        for item, v in terms.cuts.get(pair, ()):
-            if item.covers_sector(cell.sector) and v < base:  # type: ignore[attr-defined]
+        for item, v, _ in terms.cuts.get(pair, ()):
+            if item.covers_sector(cell.sector) and v < base:
                 base = v
     # Most cells have no replacing layer: then nothing is switched off (no set to build).
     switched_off: set[str] | tuple[()] = ()
@@ -221,8 +236,8 @@ def effective_rate(cell: FlowCell, layer_rate: dict[str, float], layer_status: d
             if package in active_packages:
                 total += rate
     if terms.caps:
-        for item, cap in terms.caps.get(pair, ()):
-            if item.covers_sector(cell.sector) and cap < total:  # type: ignore[attr-defined]
+        for item, cap, _ in terms.caps.get(pair, ()):
+            if item.covers_sector(cell.sector) and cap < total:
                 total = cap
     if terms.quotas:
         quotas = terms.quotas.get((cell.importer, cell.exporter, cell.sector))
@@ -247,8 +262,8 @@ def all_rates(compiled: Compiled, layer_rate: dict[str, float], layer_status: di
     for cell in compiled.cells:
         base = cell.mfn
         if cuts:
-            for item, v in cuts.get(cell.pair, ()):
-                if item.covers_sector(cell.sector) and v < base:  # type: ignore[attr-defined]
+            for _, v, covered in cuts.get(cell.pair, ()):
+                if cell.sector in covered and v < base:
                     base = v
         total = base
         all_in: float | None = None
@@ -279,8 +294,8 @@ def all_rates(compiled: Compiled, layer_rate: dict[str, float], layer_status: di
                 if package in active_packages:
                     total += rate
         if caps:
-            for item, cap in caps.get(cell.pair, ()):
-                if item.covers_sector(cell.sector) and cap < total:  # type: ignore[attr-defined]
+            for _, cap, covered in caps.get(cell.pair, ()):
+                if cell.sector in covered and cap < total:
                     total = cap
         if quotas:
             quota = quotas.get(cell.trade_key)
@@ -396,5 +411,6 @@ def stress_pressure(rules: Rules, snap: Snapshot) -> tuple[float, float]:
     return (applied / applied_w if applied_w else 0.0, faced / faced_w if faced_w else 0.0)
 
 
-__all__ = ["ALL", "Compiled", "FlowCell", "Snapshot", "TermIndex", "compile_rules",
-           "all_rates", "effective_rate", "flow_value", "index_terms", "snapshot", "stress_pressure"]
+__all__ = ["ALL", "Compiled", "FlowCell", "Snapshot", "TermIndex", "all_rates", "compile_rules",
+           "covered_sectors", "effective_rate", "flow_value", "index_terms", "snapshot",
+           "stress_pressure"]

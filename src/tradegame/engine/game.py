@@ -69,6 +69,11 @@ class Deal:
     ended_by: str | None = None
     ended_round: int = 0
     reneged_by: tuple[str, ...] = ()  # everyone who reneged on it (both may, at once)
+    # (parties, ((item, value), ...)): plain tuples that hash fast, for the rates cache.
+    key: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.key = (self.parties, tuple((t.item, t.value) for t in self.terms))
 
     def other(self, player: str) -> str:
         return self.parties[1] if self.parties[0] == player else self.parties[0]
@@ -1402,7 +1407,7 @@ class Game:
             # this game or another of the same rules -- reuses its rates.
             key = (tuple(self.layer_rate.values()), tuple(self.layer_status.values()),
                    frozenset(self.active_packages),
-                   tuple((d.parties, d.terms) for d in self.deals if d.status == "in_force"))
+                   tuple(d.key for d in self.deals if d.status == "in_force"))
             cache: dict[Any, list[float]] = self.rules._index.setdefault(  # type: ignore[assignment]
                 "rates_cache", {})
             rates = cache.get(key)
