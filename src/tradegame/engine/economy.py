@@ -120,12 +120,13 @@ class TermIndex:
 
 def covered_sectors(rules: Rules, item: Any) -> frozenset[str]:
     """The scenario's sectors ``item`` covers (``item.covers_sector``), cached per rules."""
-    key = "covers:" + item.id
-    covered = rules._index.get(key)
+    table: dict[str, frozenset[str]] = rules._index.setdefault(  # type: ignore[assignment]
+        "covered_sectors", {})
+    covered = table.get(item.id)
     if covered is None:
-        covered = rules._index[key] = frozenset(s.id for s in rules.sectors
-                                                if item.covers_sector(s.id))
-    return covered  # type: ignore[return-value]
+        covered = table[item.id] = frozenset(s.id for s in rules.sectors
+                                             if item.covers_sector(s.id))
+    return covered
 
 
 _PLEDGED = frozenset({"purchase", "investment", "cost_sharing", "regulatory"})

@@ -354,47 +354,45 @@ class Rules:
     _index: dict[str, object] = field(default_factory=dict, compare=False, repr=False,
                                       init=False)
 
-    # Look-ups are cached in _index: the dataclass is frozen, the dict is not.
+    # Look-ups by id (built once; the engine asks for items and players on every move).
+    _players: dict[str, Player] = field(default_factory=dict, compare=False, repr=False,
+                                        init=False)
+    _items: dict[str, Item] = field(default_factory=dict, compare=False, repr=False,
+                                    init=False)
+    _layers: dict[str, Layer] = field(default_factory=dict, compare=False, repr=False,
+                                      init=False)
+    _packages: dict[str, Countermeasure] = field(default_factory=dict, compare=False,
+                                                 repr=False, init=False)
+    _events: dict[str, Event] = field(default_factory=dict, compare=False, repr=False,
+                                      init=False)
+
+    def __post_init__(self) -> None:
+        # Ids are unique in a valid scenario (the loader checks); otherwise the last wins.
+        for table, values in ((self._players, self.players), (self._items, self.items),
+                              (self._layers, self.layers), (self._events, self.events),
+                              (self._packages, [c for p in self.players
+                                                for c in p.countermeasures])):
+            for value in values:
+                table[value.id] = value  # type: ignore[attr-defined, index]
+
+    # Each raises KeyError for an unknown id.
     def player(self, pid: str) -> Player:
-        key = "p:" + pid
-        if key not in self._index:
-            for p in self.players:
-                self._index["p:" + p.id] = p
-        return self._index[key]  # type: ignore[return-value]
+        return self._players[pid]
 
     def item(self, iid: str) -> Item:
-        key = "i:" + iid
-        if key not in self._index:
-            for it in self.items:
-                self._index["i:" + it.id] = it
-        return self._index[key]  # type: ignore[return-value]
+        return self._items[iid]
 
     def has_item(self, iid: str) -> bool:
-        if "items" not in self._index:
-            self._index["items"] = frozenset(it.id for it in self.items)
-        return iid in self._index["items"]  # type: ignore[operator]
+        return iid in self._items
 
     def layer(self, lid: str) -> Layer:
-        key = "l:" + lid
-        if key not in self._index:
-            for la in self.layers:
-                self._index["l:" + la.id] = la
-        return self._index[key]  # type: ignore[return-value]
+        return self._layers[lid]
 
     def package(self, cid: str) -> Countermeasure:
-        key = "c:" + cid
-        if key not in self._index:
-            for p in self.players:
-                for c in p.countermeasures:
-                    self._index["c:" + c.id] = c
-        return self._index[key]  # type: ignore[return-value]
+        return self._packages[cid]
 
     def event(self, eid: str) -> Event:
-        key = "e:" + eid
-        if key not in self._index:
-            for e in self.events:
-                self._index["e:" + e.id] = e
-        return self._index[key]  # type: ignore[return-value]
+        return self._events[eid]
 
     def claim(self, cid: str) -> Claim:
         return next(c for c in self.claims if c.id == cid)
