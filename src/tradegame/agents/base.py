@@ -60,7 +60,7 @@ class Turn:
     def __init__(self, game: Game, player: str) -> None:
         self._game = game
         self.player = player
-        self.legal: LegalActions = game.legal_actions(player)
+        self.legal = LegalActions(game, player)
         self.what_if_calls = 0
 
     @cached_property
@@ -274,10 +274,7 @@ def play_match(rules: Rules, seed: int, seats: Mapping[str, str | Agent],
                                         time_limit=time_limit) \
                 if isinstance(spec, str) else spec
         start_agents(agents, game, incident)
-        while not game.is_over():
-            mover = game.to_move()
-            assert mover is not None
-            player = mover
+        while (player := game.to_move()) is not None:  # None: the game is over
             action, error = safe_move(agents[player], game, player)
             if error is not None:
                 incident(player, "failed; its move becomes a pass", error)

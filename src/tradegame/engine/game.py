@@ -351,9 +351,6 @@ class Game:
         if verified is None or verified[0] is not action or verified[1] != len(self.actions):
             self.verify(action)
         self._verified = None
-        self._apply_verified(action)
-
-    def _apply_verified(self, action: Action) -> None:
         self.actions.append(action)
         if isinstance(action, News):
             self._order_kinds = None  # news may make orders legal again (legal.py)

@@ -39,6 +39,16 @@ if TYPE_CHECKING:
     from tradegame.engine.game import Game
 
 
+def _below(getrandbits: Any, n: int) -> int:
+    """A uniform integer in [0, n), n > 0: ``random.Random.randrange(n)``, by CPython's own
+    algorithm (3.11 to 3.13), so the draws are the same; called without its checks."""
+    k = n.bit_length()
+    r: int = getrandbits(k)
+    while r >= n:
+        r = getrandbits(k)
+    return r
+
+
 class LegalActions:
     """The legal actions of ``player`` in ``game`` right now."""
 
@@ -242,7 +252,7 @@ class LegalActions:
         per round, since deals enter and leave force only at resolution. Within a round a
         player's orders only ever make more candidates illegal (duplicates, the one
         extension), so a kind with no legal order stays so; an instructor's news or inject
-        clears the cache (Game._apply_verified).
+        clears the cache (Game.apply).
         """
         g = self.game
         cached = g._order_kinds
@@ -282,10 +292,13 @@ class LegalActions:
             action: Action = Done(p)
             g._verified = (action, len(g.actions))
             return action
-        kinds, dead = self._order_kinds(p)
+        cached = g._order_kinds  # the cache hit of _order_kinds, inlined (every order)
+        mine = cached[1].get(p) if cached is not None and cached[0] == g.round else None
+        kinds, dead = mine if mine is not None else self._order_kinds(p)
+        bits = rng.getrandbits
         shared = True  # kinds is the cached list: copy it before dropping a kind
         while True:
-            n = rng.randrange(len(kinds))
+            n = _below(bits, len(kinds))
             group, ok = kinds[n]
             if group is None:
                 action = Done(p)
@@ -293,17 +306,17 @@ class LegalActions:
             found: Action | None = None
             if id(group) in dead:
                 for _ in range(8):
-                    rng.choice(group)  # the draws that found no legal order before
+                    _below(bits, len(group))  # the draws that found no legal order before
             else:
                 for _ in range(8):
-                    action = rng.choice(group)
+                    action = group[_below(bits, len(group))]
                     if ok(g, action):
                         found = action
                         break
                 else:
                     legal = [a for a in group if ok(g, a)]
                     if legal:
-                        found = rng.choice(legal)
+                        found = legal[_below(bits, len(legal))]
                     else:
                         dead.add(id(group))
             if found is not None:

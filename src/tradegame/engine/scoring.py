@@ -126,7 +126,8 @@ def play_out_passing(game: Game) -> None:
             action: Action = Pass(mover) if session.offer is None else Reject(mover)
         else:
             action = Done(mover)
-        game._apply_verified(action)
+        game._verified = (action, len(game.actions))  # a passive move is always legal
+        game.apply(action)
 
 
 def batna(rules: Rules, seed: int) -> dict[str, float]:
