@@ -129,6 +129,27 @@ def covered_sectors(rules: Rules, item: Any) -> frozenset[str]:
     return covered
 
 
+def deal_entries(rules: Rules, deal: Deal) -> tuple[tuple[str, str, str, float, Any], ...]:
+    """(kind, giver, receiver, level, item) of each term of ``deal``; kept on the deal."""
+    entries = deal.entries
+    if entries is None:
+        entries = deal.entries = tuple(
+            (item.kind, item.owner, deal.other(item.owner), t.value, item)
+            for t in deal.terms for item in (rules.item(t.item),))
+    return entries
+
+
+RATE_KINDS = frozenset({"tariff_cap", "tariff_cut", "quota"})  # terms that change tariffs
+
+
+def changes_rates(rules: Rules, deal: Deal) -> bool:
+    """Whether ``deal`` has terms that bound tariffs (so its coming or going moves rates)."""
+    moves = deal.moves_rates
+    if moves is None:
+        moves = deal.moves_rates = any(e[0] in RATE_KINDS for e in deal_entries(rules, deal))
+    return moves
+
+
 _PLEDGED = frozenset({"purchase", "investment", "cost_sharing", "regulatory"})
 
 
@@ -138,12 +159,7 @@ def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) 
     currency_deals = 0
     for deal in deals:
         has_currency = False
-        for term in deal.terms:
-            item = rules.item(term.item)
-            giver = item.owner
-            receiver = deal.other(giver)
-            v = term.value
-            kind = item.kind
+        for kind, giver, receiver, v, item in deal_entries(rules, deal):
             pledge = credibility[giver] / 100.0
             if kind in _PLEDGED:
                 idx.pledged = True
@@ -412,6 +428,6 @@ def stress_pressure(rules: Rules, snap: Snapshot) -> tuple[float, float]:
     return (applied / applied_w if applied_w else 0.0, faced / faced_w if faced_w else 0.0)
 
 
-__all__ = ["ALL", "Compiled", "FlowCell", "Snapshot", "TermIndex", "all_rates", "compile_rules",
-           "covered_sectors", "effective_rate", "flow_value", "index_terms", "snapshot",
-           "stress_pressure"]
+__all__ = ["ALL", "RATE_KINDS", "Compiled", "FlowCell", "Snapshot", "TermIndex", "all_rates",
+           "changes_rates", "compile_rules", "covered_sectors", "deal_entries", "effective_rate",
+           "flow_value", "index_terms", "snapshot", "stress_pressure"]

@@ -71,6 +71,9 @@ class Deal:
     reneged_by: tuple[str, ...] = ()  # everyone who reneged on it (both may, at once)
     # (parties, ((item, value), ...)): plain tuples that hash fast, for the rates cache.
     key: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+    # The terms as the economy reads them (economy.deal_entries), made when first needed.
+    entries: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
+    moves_rates: bool | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self.key = (self.parties, tuple((t.item, t.value) for t in self.terms))
@@ -952,8 +955,7 @@ class Game:
             key = pair_key(raiser, victim)
             self.relations[key] = clamp(self.relations[key] - rules.politics.tariff_raise_relations)
         if any(d.status == "agreed" for d in self.deals):
-            self._ratify()
-            self._invalidate()
+            self._ratify()  # each deal entering or leaving force invalidates what it moves
         # Economy over the round's days.
         snap = self.snapshot()
         days = rules.calendar.round_days
@@ -1058,7 +1060,7 @@ class Game:
         self.relations[key] = clamp(self.relations[key] - pol.renege_relations)
         self._log("renege", f"{reneger} reneges on {deal.id} with {other} ({how}); its terms "
                             f"are void for both sides.")
-        self._invalidate()
+        self._deal_changed(deal)
 
     def _check_caps_kept(self) -> None:
         """A SetTariff above an agreed cap is an implicit renege (DESIGN §3.9)."""
@@ -1136,6 +1138,7 @@ class Game:
                             and self.is_substantive(old):
                         old.status = "superseded"
                         old.ended_by = None
+                        self._deal_changed(old)
             deal.status = "in_force"
             self._take_effect(deal)
             self._deal_politics(deal)
@@ -1207,10 +1210,12 @@ class Game:
     def _take_effect(self, deal: Deal) -> None:
         """One-off effects of terms entering force (economic effects are read continuously)."""
         rules = self.rules
+        packages = False  # whether a package was suspended (that moves rates too)
         for t in deal.terms:
             item = rules.item(t.item)
             if item.kind == "suspend_countermeasures" and item.package in self.active_packages:
                 self.active_packages.discard(item.package)
+                packages = True
                 self._log("deal", f"{item.owner} suspends {rules.package(item.package).name}.")
             elif item.kind == "deadline_extension" and self._extension_fits(int(t.value)):
                 self.deadline_day += int(t.value)
@@ -1222,7 +1227,10 @@ class Game:
                 self.stress = clamp(self.stress - relief)
             elif item.kind == "process":
                 self.event_talks.append((deal.parties, item.talk_level, None))
-        self._invalidate()
+        if packages:
+            self._invalidate()
+        else:
+            self._deal_changed(deal)
 
     def _statement(self, a: Statement) -> None:
         rules = self.rules
@@ -1375,10 +1383,16 @@ class Game:
 
     # ------------------------------------------------------------------ economy access
 
-    def _invalidate(self) -> None:
+    def _invalidate(self, rates: bool = True) -> None:
+        """Forget the term index and snapshot, and the rates unless ``rates`` is False."""
         self._snap = None
         self._terms = None
-        self._rates: list[float] | None = None
+        if rates:
+            self._rates = None
+
+    def _deal_changed(self, deal: Deal) -> None:
+        """``deal`` entered or left force: rates move only if it bounds tariffs."""
+        self._invalidate(rates=eco.changes_rates(self.rules, deal))
 
     def terms(self) -> eco.TermIndex:
         # Pledges are discounted by credibility, so an index with pledges also depends on it.
@@ -1404,7 +1418,8 @@ class Game:
             # this game or another of the same rules -- reuses its rates.
             key = (tuple(self.layer_rate.values()), tuple(self.layer_status.values()),
                    frozenset(self.active_packages),
-                   tuple(d.key for d in self.deals if d.status == "in_force"))
+                   tuple(d.key for d in self.deals if d.status == "in_force"
+                         and eco.changes_rates(self.rules, d)))
             cache: dict[Any, list[float]] = self.rules._index.setdefault(  # type: ignore[assignment]
                 "rates_cache", {})
             rates = cache.get(key)
