@@ -7,6 +7,7 @@ returns annual rates ($bn/yr, % of GDP) per player; the game accumulates them ov
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -206,7 +207,7 @@ def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) 
 class Snapshot:
     """Annual rates at one moment: per flow and per player."""
 
-    rate: list[float]  # effective tariff per flow cell
+    rate: Sequence[float]  # effective tariff per flow cell (shared: never changed)
     value: list[float]  # trade value per flow cell ($bn/yr), purchases included
     gdp_bn: dict[str, float]
     gdp_pct: dict[str, float]
@@ -333,7 +334,7 @@ def flow_value(cell: FlowCell, rate: float, fx: float, boost: float) -> float:
     return cell.v0 * ratio ** (-cell.eps) * (1.0 + boost)
 
 
-def snapshot(rules: Rules, rates: list[float], terms: TermIndex,
+def snapshot(rules: Rules, rates: Sequence[float], terms: TermIndex,
              active_packages: set[str]) -> Snapshot:
     """Evaluate every flow at ``rates`` and derive each player's annual economic effects."""
     compiled = compile_rules(rules)

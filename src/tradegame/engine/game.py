@@ -227,7 +227,7 @@ class Game:
         self._order_kinds: tuple[int, dict[str, Any]] | None = None
         self._terms_key: tuple[float, ...] = ()
         self._snap_terms: eco.TermIndex | None = None
-        self._rates: list[float] | None = None
+        self._rates: tuple[float, ...] | None = None
         self._snap: eco.Snapshot | None = None
         self._terms: eco.TermIndex | None = None
         self._begin_round()
@@ -1410,7 +1410,7 @@ class Game:
         """The effective (all-in) tariff of every flow cell now (a fresh list)."""
         return list(self._current_rates())
 
-    def _current_rates(self) -> list[float]:
+    def _current_rates(self) -> tuple[float, ...]:
         """The rates of :meth:`rates`, shared (with the cache too): never change the list."""
         if self._rates is None:
             # The rates are a function of the layers, the active packages and the terms of
@@ -1420,12 +1420,15 @@ class Game:
                    frozenset(self.active_packages),
                    tuple(d.key for d in self.deals if d.status == "in_force"
                          and eco.changes_rates(self.rules, d)))
-            cache: dict[Any, list[float]] = self.rules._index.setdefault(  # type: ignore[assignment]
+            cache: dict[Any, tuple[float, ...]] = self.rules._index.setdefault(  # type: ignore[assignment]
                 "rates_cache", {})
             rates = cache.get(key)
             if rates is None:
-                rates = eco.all_rates(eco.compile_rules(self.rules), self.layer_rate,
-                                      self.layer_status, self.active_packages, self.terms())
+                # A tuple: the cache lives as long as the rules, and a tuple of floats is a
+                # value the garbage collector stops scanning.
+                rates = tuple(eco.all_rates(eco.compile_rules(self.rules), self.layer_rate,
+                                            self.layer_status, self.active_packages,
+                                            self.terms()))
                 if len(cache) >= RATES_CACHE_SIZE:
                     cache.clear()  # bounded; a miss only costs the computation
                 cache[key] = rates
