@@ -33,7 +33,7 @@ def test_fast_order_check_agrees_with_verify(name: str) -> None:
                 legal = game.legal_actions(player)
                 if len(game.orders[player]) < rules.limits.max_orders:
                     kinds, dead = legal._order_kinds(player)
-                    for group, ok in kinds:
+                    for group, ok, _, _ in kinds:
                         for action in group or ():
                             assert ok(game, action) == game.can(action), str(action)
                             checked += 1

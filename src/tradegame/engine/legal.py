@@ -83,11 +83,16 @@ class LegalActions:
             out.append(item)
         return out
 
-    def _levels(self, item: Item) -> list[float]:
+    def _levels(self, item: Item) -> list[float] | tuple[float, ...]:
         g = self.game
         if item.kind == "deadline_extension":
             return [lv.value for lv in item.levels if g._extension_fits(int(lv.value))]
-        return [lv.value for lv in item.levels]
+        levels: dict[str, tuple[float, ...]] = g.rules._index.setdefault(  # type: ignore[assignment]
+            "levels", {})
+        values = levels.get(item.id)
+        if values is None:
+            values = levels[item.id] = tuple(lv.value for lv in item.levels)
+        return values
 
     def _deal_count(self, items: list[Item]) -> int:
         # Elementary symmetric sums: choose k items, one level each, 1 <= k <= max_terms.
@@ -109,9 +114,14 @@ class LegalActions:
 
     def _sample_deal(self, items: list[Item], rng: random.Random) -> tuple[Term, ...]:
         max_terms = min(self.game.rules.limits.max_terms, len(items))
-        k = rng.randint(1, max_terms)
+        bits = rng.getrandbits
+        k = 1 + _below(bits, max_terms)  # rng.randint(1, max_terms)
         chosen = rng.sample(items, k)
-        return deal_terms([Term(it.id, rng.choice(self._levels(it))) for it in chosen])
+        terms = []
+        for item in chosen:
+            levels = self._levels(item)
+            terms.append(Term(item.id, levels[_below(bits, len(levels))]))  # rng.choice
+        return deal_terms(terms)
 
     # -- the groups of moves available now, each (count, iterator factory, sampler)
 
@@ -173,7 +183,7 @@ class LegalActions:
             # Some other deal exists unless the offer is the only possible deal.
             other_deal = len(items) > 1 or (len(items) == 1 and len(self._levels(items[0])) > 1)
             kinds = ["accept", "reject", "deal"] if other_deal else ["accept", "reject"]
-        kind = kinds[rng.randrange(len(kinds))]
+        kind = kinds[_below(rng.getrandbits, len(kinds))]  # rng.choice(kinds)
         if kind == "pass":
             return Pass(p)
         if kind == "accept":
@@ -244,9 +254,10 @@ class LegalActions:
                                lambda rng, legal=legal: rng.choice(legal)))
         return groups
 
-    def _order_kinds(self, p: str) -> tuple[list[tuple[list[Action] | None, Any]], set[int]]:
-        """The sampler's kinds of order: (candidates, check), Done first as (None, None);
-        and the ids of the candidate lists found to have no legal order this round.
+    def _order_kinds(self, p: str) -> tuple[list[tuple[Any, ...]], set[int]]:
+        """The sampler's kinds of order, each (candidates, check, count, count's bit length),
+        Done first as (None, None, 0, 0); and the ids of the candidate lists found to have
+        no legal order this round.
 
         Static kinds are cached per scenario and player; reneges (one per deal in force)
         per round, since deals enter and leave force only at resolution. Within a round a
@@ -272,10 +283,13 @@ class LegalActions:
                       Statement: Game._statement_candidate_ok,
                       RequestTalks: Game._talks_candidate_ok,
                       ExtendDeadline: Game._extension_candidate_ok}
-            static = rules._index[key] = [(None, None)] + [
-                (group, checks[type(group[0])]) for group in self._order_candidates(p)]
+            static = rules._index[key] = [(None, None, 0, 0)] + [
+                (group, checks[type(group[0])], len(group), len(group).bit_length())
+                for group in self._order_candidates(p)]
         reneges: list[Action] = [Renege(p, d.id) for d in g.deals_in_force(p)]
-        kinds = [*static, (reneges, type(g)._renege_candidate_ok)] if reneges else static
+        kinds = static if not reneges else [
+            *static, (reneges, type(g)._renege_candidate_ok, len(reneges),
+                      len(reneges).bit_length())]
         if cached is None or cached[0] != g.round:
             cached = g._order_kinds = (g.round, {})
         mine = cached[1][p] = (kinds, set())
@@ -286,30 +300,41 @@ class LegalActions:
 
         Rejection sampling within a kind; a kind with no legal order is dropped and the
         kind is drawn again, so the result is the same distribution as filtering everything.
+        Each uniform draw below n is :func:`_below` written out (this is the random agent's
+        every order): bits(k) for k = n.bit_length() until one is below n.
         """
         g = self.game
         if len(g.orders[p]) >= g.rules.limits.max_orders:
             action: Action = Done(p)
             g._verified = (action, len(g.actions))
             return action
-        cached = g._order_kinds  # the cache hit of _order_kinds, inlined (every order)
+        cached = g._order_kinds  # the cache hit of _order_kinds, inlined
         mine = cached[1].get(p) if cached is not None and cached[0] == g.round else None
         kinds, dead = mine if mine is not None else self._order_kinds(p)
         bits = rng.getrandbits
         shared = True  # kinds is the cached list: copy it before dropping a kind
         while True:
-            n = _below(bits, len(kinds))
-            group, ok = kinds[n]
+            count = len(kinds)
+            count_bits = count.bit_length()
+            n = bits(count_bits)
+            while n >= count:
+                n = bits(count_bits)
+            group, ok, size, size_bits = kinds[n]
             if group is None:
                 action = Done(p)
                 break
             found: Action | None = None
             if id(group) in dead:
-                for _ in range(8):
-                    _below(bits, len(group))  # the draws that found no legal order before
+                for _ in range(8):  # the draws that found no legal order before
+                    r = bits(size_bits)
+                    while r >= size:
+                        r = bits(size_bits)
             else:
                 for _ in range(8):
-                    action = group[_below(bits, len(group))]
+                    r = bits(size_bits)
+                    while r >= size:
+                        r = bits(size_bits)
+                    action = group[r]
                     if ok(g, action):
                         found = action
                         break
