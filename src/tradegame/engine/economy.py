@@ -335,8 +335,13 @@ def flow_value(cell: FlowCell, rate: float, fx: float, boost: float) -> float:
 
 
 def snapshot(rules: Rules, rates: Sequence[float], terms: TermIndex,
-             active_packages: set[str]) -> Snapshot:
-    """Evaluate every flow at ``rates`` and derive each player's annual economic effects."""
+             active_packages: set[str], memo: list[Any] | None = None) -> Snapshot:
+    """Evaluate every flow at ``rates`` and derive each player's annual economic effects.
+
+    ``memo`` (one slot per cell, kept by the caller between snapshots) remembers each cell's
+    inputs and results: a cell whose rate and terms are as last time is not evaluated again,
+    only added in. The sums are made in cell order either way, so they are the same floats.
+    """
     compiled = compile_rules(rules)
     eco = rules.economy
     ids = rules.player_ids
@@ -350,32 +355,45 @@ def snapshot(rules: Rules, rates: Sequence[float], terms: TermIndex,
     currency, boosts, purchases = terms.currency, terms.boosts, terms.purchases
     pass_through, substitution = eco.pass_through, eco.substitution_share
     recycling = eco.revenue_recycling
-    for rate, (exporter, e, i, key, v0, mfn, mfn_1, neg_eps, export_weight, import_share,
-               exporter_salience, importer_salience) in zip(rates, compiled.rows, strict=True):
-        # The same arithmetic as flow_value() and in the same order, inlined: this loop
-        # runs for every flow cell each time the economy changes.
+    if memo is None:
+        memo = [None] * len(compiled.rows)
+    for n, (rate, (exporter, e, i, key, v0, mfn, mfn_1, neg_eps, export_weight, import_share,
+                   exporter_salience, importer_salience)) in enumerate(
+            zip(rates, compiled.rows, strict=True)):
         fx = 1.0 + currency.get(exporter, 0.0) if currency else 1.0
         boost = boosts.get(key, 0.0) if boosts else 0.0
-        if v0 == 0.0:
-            traded = 0.0
-        else:
-            traded = v0 * ((1.0 + rate) * fx / mfn_1) ** neg_eps * (1.0 + boost)
-        value = traded + purchases.get(key, 0.0) if purchases else traded
+        bought = purchases.get(key) if purchases else None
+        cell = memo[n]
+        if cell is None or cell[0] != rate or cell[1] != fx or cell[2] != boost \
+                or cell[3] != bought:
+            # The same arithmetic as flow_value() and in the same order, inlined.
+            if v0 == 0.0:
+                traded = 0.0
+            else:
+                traded = v0 * ((1.0 + rate) * fx / mfn_1) ** neg_eps * (1.0 + boost)
+            value = traded + (bought if bought is not None else 0.0) if purchases else traded
+            extra = rate - mfn
+            cost = pass_through * extra * value
+            export_effect = (value - v0) * export_weight
+            net_cost = cost - recycling * extra * value
+            cell = memo[n] = (
+                rate, fx, boost, bought, value, rate * value, cost, export_effect,
+                substitution * (v0 - traded) * import_share if traded < v0 else None,
+                net_cost, export_effect * exporter_salience if export_effect < 0 else None,
+                net_cost * importer_salience if net_cost > 0 else None)
+        (_, _, _, _, value, revenue_add, cost, export_effect, substituted, net_cost,
+         exporter_pain, importer_pain) = cell
         append(value)
-        extra = rate - mfn
-        revenue[i] += rate * value
-        cost = pass_through * extra * value
+        revenue[i] += revenue_add
         consumer[i] += cost
-        export_effect = (value - v0) * export_weight
         gdp[e] += export_effect
-        if traded < v0:
-            gdp[i] += substitution * (v0 - traded) * import_share
-        net_cost = cost - recycling * extra * value
+        if substituted is not None:
+            gdp[i] += substituted
         gdp[i] -= net_cost
-        if export_effect < 0:
-            pains[e] -= export_effect * exporter_salience
-        if net_cost > 0:
-            pains[i] += net_cost * importer_salience
+        if exporter_pain is not None:
+            pains[e] -= exporter_pain
+        if importer_pain is not None:
+            pains[i] += importer_pain
     gdp_bn = dict(zip(ids, gdp, strict=True))
     pain = dict(zip(ids, pains, strict=True))
     for receiver, per_year in terms.investment.items():

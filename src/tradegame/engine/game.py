@@ -229,6 +229,7 @@ class Game:
         self._snap_terms: eco.TermIndex | None = None
         self._rates: tuple[float, ...] | None = None
         self._snap: eco.Snapshot | None = None
+        self._cell_memo: list[Any] = [None] * len(rules.flows)  # see economy.snapshot
         self._terms: eco.TermIndex | None = None
         self._begin_round()
 
@@ -1440,7 +1441,7 @@ class Game:
         terms = self.terms()
         if self._snap is None or self._snap_terms is not terms:
             self._snap = eco.snapshot(self.rules, self._current_rates(), terms,
-                                      self.active_packages)
+                                      self.active_packages, self._cell_memo)
             self._snap_terms = terms
         return self._snap
 
