@@ -17,7 +17,6 @@ import random
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -57,17 +56,23 @@ class Talks:
 class Turn:
     """What an agent may know and do when it is its move."""
 
+    # One is made for every move, so slots (and views built only when asked for).
+    __slots__ = ("_game", "_talks", "_view", "legal", "player", "what_if_calls")
+
     def __init__(self, game: Game, player: str) -> None:
         self._game = game
         self.player = player
         self.legal = LegalActions(game, player)
         self.what_if_calls = 0
+        self._view: View | None = None
+        self._talks: Talks | None | bool = False  # False: not looked at yet
 
-    @cached_property
+    @property
     def view(self) -> View:
         """The player's own view (``.to_json()`` for data, ``str()`` for a report)."""
-        view: View = self._game.view(self.player)
-        return view
+        if self._view is None:
+            self._view = self._game.view(self.player)
+        return self._view
 
     @property
     def round(self) -> int:
@@ -93,16 +98,19 @@ class Turn:
         """The scenario's public limits: ``max_terms``, ``max_orders``, ``tariff_step`` …"""
         return self._game.rules.limits
 
-    @cached_property
+    @property
     def talks(self) -> Talks | None:
         """The player's talks session when it is a talks move, else None."""
-        s = self._game.session
-        if s is None or self.player not in s.pair:
-            return None
-        partner = s.responder if self.player == s.requester else s.requester
-        return Talks(partner=partner, requester=s.requester, level=s.level,
-                     exchanges=s.exchanges, max_exchanges=s.max_exchanges, offer=s.offer,
-                     offer_by=s.offer_by)
+        if self._talks is False:
+            s = self._game.session
+            if s is None or self.player not in s.pair:
+                self._talks = None
+            else:
+                partner = s.responder if self.player == s.requester else s.requester
+                self._talks = Talks(partner=partner, requester=s.requester, level=s.level,
+                                    exchanges=s.exchanges, max_exchanges=s.max_exchanges,
+                                    offer=s.offer, offer_by=s.offer_by)
+        return self._talks  # type: ignore[return-value]
 
     def what_if(self, actions: Sequence[Action] = ()) -> Projection:
         """Project the player's own score after ``actions`` (the game is not changed).

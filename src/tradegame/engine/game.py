@@ -230,6 +230,8 @@ class Game:
         self._rates: tuple[float, ...] | None = None
         self._snap: eco.Snapshot | None = None
         self._cell_memo: list[Any] = [None] * len(rules.flows)  # see economy.snapshot
+        # The keys of the deals in force that bound tariffs (part of the rates cache key).
+        self._rate_deals: tuple[Any, ...] | None = None
         self._terms: eco.TermIndex | None = None
         self._begin_round()
 
@@ -1390,6 +1392,7 @@ class Game:
         self._terms = None
         if rates:
             self._rates = None
+            self._rate_deals = None
 
     def _deal_changed(self, deal: Deal) -> None:
         """``deal`` entered or left force: rates move only if it bounds tariffs."""
@@ -1417,10 +1420,13 @@ class Game:
             # The rates are a function of the layers, the active packages and the terms of
             # the deals in force only (not of credibility), so a state seen before -- in
             # this game or another of the same rules -- reuses its rates.
+            deals = self._rate_deals
+            if deals is None:
+                deals = self._rate_deals = tuple(
+                    d.key for d in self.deals
+                    if d.status == "in_force" and eco.changes_rates(self.rules, d))
             key = (tuple(self.layer_rate.values()), tuple(self.layer_status.values()),
-                   frozenset(self.active_packages),
-                   tuple(d.key for d in self.deals if d.status == "in_force"
-                         and eco.changes_rates(self.rules, d)))
+                   frozenset(self.active_packages), deals)
             cache: dict[Any, tuple[float, ...]] = self.rules._index.setdefault(  # type: ignore[assignment]
                 "rates_cache", {})
             rates = cache.get(key)
