@@ -13,7 +13,9 @@ reference peers when they are installed (``pip install -e '.[bench]'``): OpenSpi
 pure-Python ``python_tic_tac_toe`` and its ``bargaining`` game with uniform random play
 (through ``pyspiel``), and PettingZoo's ``connect_four_v3`` with masked random play, and
 prints tradegame's figures as ratios to theirs. Peers that are missing are reported as "not
-installed". Timings are wall-clock medians of repeated runs within the budget.
+installed". The random agent and the peers are timed in turns (six slices each within the
+budget), so a change of load on the machine falls on all of them alike; the ratios divide
+their totals. Timings are wall clock (CPU time: benchmarks/engine_micro.py).
 """
 
 from __future__ import annotations
@@ -67,22 +69,39 @@ class Figures:
         return out
 
 
-def timed_loop(budget: float, one: Callable[[int], tuple[int, int, int]], name: str,
-               min_games: int = 1) -> Figures:
-    """Run ``one(seed) -> (actions, passes, dones)`` until ``budget`` seconds have passed."""
-    fig = Figures(name)
-    seed = 0
-    start = time.perf_counter()
-    while True:
-        actions, passes, dones = one(seed)
-        fig.games += 1
-        fig.actions += actions
-        fig.passes += passes
-        fig.dones += dones
-        seed += 1
-        fig.seconds = time.perf_counter() - start
-        if fig.seconds >= budget and fig.games >= min_games:
-            return fig
+class Meter:
+    """One contender: ``one(seed) -> (actions, passes, dones)`` plays a game; the figures
+    add up over any number of time slices (seeds continue from slice to slice)."""
+
+    def __init__(self, name: str, one: Callable[[int], tuple[int, int, int]]) -> None:
+        self.fig = Figures(name)
+        self.one = one
+        self.seed = 0
+
+    def run_for(self, seconds: float, min_games: int = 1) -> Figures:
+        fig = self.fig
+        games = 0
+        start = time.perf_counter()
+        while True:
+            actions, passes, dones = self.one(self.seed)
+            self.seed += 1
+            games += 1
+            fig.games += 1
+            fig.actions += actions
+            fig.passes += passes
+            fig.dones += dones
+            elapsed = time.perf_counter() - start
+            if elapsed >= seconds and games >= min_games:
+                fig.seconds += elapsed
+                return fig
+
+
+def interleaved(meters: list[Meter], budget: float, slices: int = 6) -> None:
+    """Run each meter for ``budget`` seconds in all, in turns of budget/slices: a change in
+    the machine's load during the run then falls on every contender alike."""
+    for _ in range(slices):
+        for meter in meters:
+            meter.run_for(budget / slices)
 
 
 # ---------------------------------------------------------------------- tradegame
@@ -130,7 +149,7 @@ class WhatIfMeter:
         self._game.what_if = self._real  # type: ignore[method-assign]
 
 
-def bench_agent(rules: Any, agent: str, budget: float) -> Figures:
+def agent_meter(rules: Any, agent: str) -> Meter:
     from tradegame.agents.base import play_match
     from tradegame.engine import Done, Pass, Reject
 
@@ -143,9 +162,14 @@ def bench_agent(rules: Any, agent: str, budget: float) -> Figures:
         return len(game.actions), passes, dones
 
     one(10_000)  # warm the caches (BATNA per seed is cached, so use another seed)
-    with WhatIfMeter() as meter:
-        fig = timed_loop(budget, one, agent)
-    fig.what_ifs, fig.what_if_seconds = meter.calls, meter.seconds
+    return Meter(agent, one)
+
+
+def bench_agent(rules: Any, agent: str, budget: float) -> Figures:
+    meter = agent_meter(rules, agent)
+    with WhatIfMeter() as what_ifs:
+        fig = meter.run_for(budget)
+    fig.what_ifs, fig.what_if_seconds = what_ifs.calls, what_ifs.seconds
     return fig
 
 
@@ -175,7 +199,8 @@ def max_rss_mib() -> float | None:
 # ---------------------------------------------------------------------- peers
 
 
-def bench_openspiel(name: str, budget: float) -> Figures:
+def openspiel_meter(name: str) -> Meter | Figures:
+    """A meter for an OpenSpiel game, or Figures saying it is not installed."""
     try:
         import pyspiel
     except ImportError:
@@ -197,10 +222,12 @@ def bench_openspiel(name: str, budget: float) -> Figures:
             actions += 1
         return actions, 0, 0
 
-    return timed_loop(budget, one, f"OpenSpiel {name}")
+    one(0)
+    return Meter(f"OpenSpiel {name}", one)
 
 
-def bench_pettingzoo(budget: float) -> Figures:
+def pettingzoo_meter() -> Meter | Figures:
+    """A meter for PettingZoo's connect_four_v3, or Figures saying it is not installed."""
     try:
         import warnings
 
@@ -227,9 +254,8 @@ def bench_pettingzoo(budget: float) -> Figures:
             env.step(action)
         return actions, 0, 0
 
-    fig = timed_loop(budget, one, "PettingZoo connect_four_v3")
-    env.close()
-    return fig
+    one(0)
+    return Meter("PettingZoo connect_four_v3", one)
 
 
 # ---------------------------------------------------------------------- report
@@ -299,19 +325,23 @@ def main(argv: list[str] | None = None) -> int:
         "scenario_load": bench_load(args.scenario, args.budget),
     }
     rules = load_rules(args.scenario)
-    results["agents"] = [bench_agent(rules, a, args.budget).to_json()
-                         for a in args.agents.split(",") if a]
-    if not any(a["name"] == "random" for a in results["agents"]):
-        results["agents"].insert(0, bench_agent(rules, "random", args.budget).to_json())
+    # The random agent and the peers take turns (interleaved), so their ratios compare
+    # figures taken under the same load; the other agents run one after another.
+    peers: list[Meter | Figures] = []
+    if not args.no_peers:
+        peers = [openspiel_meter("python_tic_tac_toe"), openspiel_meter("bargaining"),
+                 pettingzoo_meter()]
+    random_meter = agent_meter(rules, "random")
+    interleaved([random_meter, *(p for p in peers if isinstance(p, Meter))], args.budget)
+    agents = [a for a in args.agents.split(",") if a]
+    results["agents"] = [random_meter.fig.to_json() if a == "random"
+                         else bench_agent(rules, a, args.budget).to_json() for a in agents]
+    if "random" not in agents:
+        results["agents"].insert(0, random_meter.fig.to_json())
     results["memory"] = {"peak_mib": {a: bench_memory(rules, a)
                                       for a in args.memory_agents.split(",") if a},
                          "max_rss_mib": max_rss_mib()}
-    peers: list[Figures] = []
-    if not args.no_peers:
-        peers = [bench_openspiel("python_tic_tac_toe", args.budget),
-                 bench_openspiel("bargaining", args.budget),
-                 bench_pettingzoo(args.budget)]
-    results["peers"] = [p.to_json() for p in peers]
+    results["peers"] = [(p.fig if isinstance(p, Meter) else p).to_json() for p in peers]
     print(report(results))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
