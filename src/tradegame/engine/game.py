@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy as _copy
 import hashlib
 import json
+import operator
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -232,6 +233,7 @@ class Game:
         self._cell_memo: list[Any] = [None] * len(rules.flows)  # see economy.snapshot
         # The keys of the deals in force that bound tariffs (part of the rates cache key).
         self._rate_deals: tuple[Any, ...] | None = None
+        self._in_force: list[Deal] | None = None  # see deals_in_force
         self._terms: eco.TermIndex | None = None
         self._begin_round()
 
@@ -269,6 +271,7 @@ class Game:
         new.rng.setstate(self.rng.getstate())
         new._verified = None  # a copy may be changed before it applies anything: check again
         new._order_kinds = None
+        new._in_force = None  # the copy has deal objects of its own
         return new
 
     # ------------------------------------------------------------------ the small public API
@@ -433,8 +436,14 @@ class Game:
         return rat.win_set(self.approval[player]) if rat else None
 
     def deals_in_force(self, player: str | None = None) -> list[Deal]:
-        return [d for d in self.deals if d.status == "in_force"
-                and (player is None or player in d.parties)]
+        # Deals enter and leave force only where the economy is invalidated (_invalidate),
+        # which forgets this list too.
+        force = self._in_force
+        if force is None:
+            force = self._in_force = [d for d in self.deals if d.status == "in_force"]
+        if player is None:
+            return list(force)
+        return [d for d in force if player in d.parties]
 
     def deal(self, deal_id: str) -> Deal | None:
         return next((d for d in self.deals if d.id == deal_id), None)
@@ -1388,6 +1397,7 @@ class Game:
 
     def _invalidate(self, rates: bool = True) -> None:
         """Forget the term index and snapshot, and the rates unless ``rates`` is False."""
+        self._in_force = None
         self._snap = None
         self._terms = None
         if rates:
@@ -1572,14 +1582,13 @@ class Game:
             "credibility": self.credibility.copy(),
             "relations": self.relations.copy(),
             "market_stress": self.stress,
-            "deals": [(d, d.status, d.ended_by, d.ended_round, d.reneged_by) for d in self.deals],
+            "deals": list(zip(self.deals, map(_DEAL_STATE, self.deals))),
             "sessions": tuple(self.sessions),  # not changed once their round has ended
             "session_index": self.session_index,
             "orders": [(p, tuple(v)) for p, v in self.orders.items()],
             "done": tuple(self.done),
             "requests": tuple(self.requests),
-            "pledges": [(p.kind, p.speaker, p.partner, p.subject, p.round, p.due, p.triggered,
-                         p.settled, p.trigger) for p in self.pledges],
+            "pledges": list(map(_PLEDGE_STATE, self.pledges)),
             "precedent": self.precedent,
             "fired": self.fired.copy(),
             "ledger_days": self.ledger.days,
@@ -1691,6 +1700,12 @@ def _own_packages(rules: Rules, player: str) -> frozenset[str]:
     return own  # type: ignore[return-value]
 
 
+# What of a deal and of a pledge can change later: read in one call each (attrgetter).
+_DEAL_STATE = operator.attrgetter("status", "ended_by", "ended_round", "reneged_by")
+_PLEDGE_STATE = operator.attrgetter("kind", "speaker", "partner", "subject", "round", "due",
+                                    "triggered", "settled", "trigger")
+
+
 def _state_dict(c: dict[str, Any]) -> dict[str, Any]:
     """The canonical state JSON from a :meth:`Game._state_capture`."""
     layer_rate = dict(c["layer_rate"])
@@ -1710,8 +1725,7 @@ def _state_dict(c: dict[str, Any]) -> dict[str, Any]:
         "credibility": dict(c["credibility"]),
         "relations": {f"{a}-{b}": v for (a, b), v in sorted(c["relations"].items())},
         "market_stress": c["market_stress"],
-        "deals": [_deal_json(d, status, ended_by, ended_round, reneged_by)
-                  for d, status, ended_by, ended_round, reneged_by in c["deals"]],
+        "deals": [_deal_json(d, *state) for d, state in c["deals"]],
         "sessions": [s.to_json() for s in c["sessions"]],
         "session_index": c["session_index"],
         "orders": {p: [str(o) for o in v] for p, v in c["orders"]},

@@ -286,7 +286,15 @@ class LegalActions:
             static = rules._index[key] = [(None, None, 0, 0)] + [
                 (group, checks[type(group[0])], len(group), len(group).bit_length())
                 for group in self._order_candidates(p)]
-        reneges: list[Action] = [Renege(p, d.id) for d in g.deals_in_force(p)]
+        # Actions are values: one Renege per (player, deal id) serves every game.
+        made: dict[tuple[str, str], Action] = rules._index.setdefault(  # type: ignore[assignment]
+            "renege_actions", {})
+        reneges: list[Action] = []
+        for d in g.deals_in_force(p):
+            action = made.get((p, d.id))
+            if action is None:
+                action = made[(p, d.id)] = Renege(p, d.id)
+            reneges.append(action)
         kinds = static if not reneges else [
             *static, (reneges, type(g)._renege_candidate_ok, len(reneges),
                       len(reneges).bit_length())]
