@@ -38,6 +38,7 @@ class FlowCell:
     trade_key: tuple[str, str, str]  # (importer, exporter, sector): the key of quotas
     flow_key: tuple[str, str, str]  # (exporter, importer, sector): purchases and boosts
     layer_plan: tuple[tuple[str, bool, tuple[str, ...]], ...]  # (layer, all_in?, replaces)
+    plan: int  # index of layer_plan in Compiled.plans (cells share plans)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,8 @@ class Compiled:
     cells: tuple[FlowCell, ...]
     cell_index: dict[tuple[str, str, str], int]
     package_tariffs: dict[tuple[str, str, str], tuple[tuple[str, float], ...]]
+    # The distinct layer plans of the cells, each (layer_plan, has_replace).
+    plans: tuple[tuple[tuple[tuple[str, bool, tuple[str, ...]], ...], bool], ...]
     # Per cell, the constants snapshot() reads, as one tuple (unpacking beats attributes):
     # (exporter, exporter's and importer's positions in player_ids, flow_key, v0, mfn,
     #  1 + mfn, -eps, export_weight, import_share, exporter_salience, importer_salience)
@@ -64,6 +67,7 @@ def compile_rules(rules: Rules) -> Compiled:
             for sector, rate in c.tariffs:
                 package_tariffs.setdefault((p.id, c.target, sector), []).append((c.id, rate))
     cells = []
+    plans: dict[tuple[Any, ...], int] = {}
     for n, f in enumerate(rules.flows):
         sec = sectors[f.sector]
         exp = rules.player(f.exporter)
@@ -83,11 +87,13 @@ def compile_rules(rules: Rules) -> Compiled:
                               has_replace,
                               tuple(package_tariffs.get((f.importer, f.exporter, f.sector), ())),
                               (f.importer, f.exporter), (f.importer, f.exporter, f.sector),
-                              (f.exporter, f.importer, f.sector), plan))
+                              (f.exporter, f.importer, f.sector), plan,
+                              plans.setdefault(plan, len(plans))))
     compiled = Compiled(
         cells=tuple(cells),
         cell_index={(c.exporter, c.importer, c.sector): c.index for c in cells},
         package_tariffs={k: tuple(v) for k, v in package_tariffs.items()},
+        plans=tuple((plan, any(replaces for _, _, replaces in plan)) for plan in plans),
         rows=tuple((c.exporter, rules.player_ids.index(c.exporter),
                     rules.player_ids.index(c.importer), c.flow_key, c.v0, c.mfn, 1.0 + c.mfn,
                     -c.eps, c.export_weight, c.import_share, c.exporter_salience,
@@ -275,6 +281,24 @@ def all_rates(compiled: Compiled, layer_rate: dict[str, float], layer_status: di
     :func:`effective_rate` cell by cell.
     """
     cuts, caps, quotas = terms.cuts, terms.caps, terms.quotas
+    # The layers in force of each distinct plan, once: (rates to add in order, all-in rate).
+    plans: list[tuple[list[float], float | None]] = []
+    for plan, has_replace in compiled.plans:
+        switched_off: set[str] = set()
+        if has_replace:
+            for lid, _, replaces in plan:
+                if replaces and layer_status[lid] == "in_force":
+                    switched_off.update(replaces)
+        adds: list[float] = []
+        all_in: float | None = None
+        for lid, is_all_in, _ in plan:
+            if layer_status[lid] != "in_force" or lid in switched_off:
+                continue
+            if is_all_in:
+                all_in = layer_rate[lid]
+            else:
+                adds.append(layer_rate[lid])
+        plans.append((adds, all_in))
     out = []
     append = out.append
     for cell in compiled.cells:
@@ -284,27 +308,9 @@ def all_rates(compiled: Compiled, layer_rate: dict[str, float], layer_status: di
                 if cell.sector in covered and v < base:
                     base = v
         total = base
-        all_in: float | None = None
-        if cell.has_replace:
-            switched_off: set[str] = set()
-            for lid, _, replaces in cell.layer_plan:
-                if replaces and layer_status[lid] == "in_force":
-                    switched_off.update(replaces)
-            for lid, is_all_in, _ in cell.layer_plan:
-                if layer_status[lid] != "in_force" or lid in switched_off:
-                    continue
-                if is_all_in:
-                    all_in = layer_rate[lid]
-                else:
-                    total += layer_rate[lid]
-        else:
-            for lid, is_all_in, _ in cell.layer_plan:
-                if layer_status[lid] != "in_force":
-                    continue
-                if is_all_in:
-                    all_in = layer_rate[lid]
-                else:
-                    total += layer_rate[lid]
+        adds, all_in = plans[cell.plan]
+        for rate in adds:  # one by one, in plan order: the same sums as effective_rate's
+            total += rate
         if all_in is not None:
             total = all_in
         if active_packages and cell.packages:
