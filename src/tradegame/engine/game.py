@@ -152,7 +152,11 @@ class Pledge:
 
 @dataclass(slots=True)
 class Ledger:
-    """Per-player sums of annual rates × days, and per-flow sums for tariffs and values."""
+    """Per-player sums of annual rates × days, and per-flow sums for tariffs and values.
+
+    The per-flow lists are replaced each round, never changed in place (round states share
+    them).
+    """
 
     days: int = 0
     player: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -185,7 +189,8 @@ class Game:
         self.layer_info = {la.id: (la.combine, la.replaces) for la in rules.layers}
         self.active_packages = {cm.id for p in rules.players for cm in p.countermeasures
                                 if cm.active_at_start}
-        self.available_items = {it.id for it in rules.items if it.available}
+        # Replaced, never changed in place (so each round's state shares it).
+        self.available_items = frozenset(it.id for it in rules.items if it.available)
         self.approval = {p.id: p.approval for p in rules.players}
         self.credibility = {p.id: p.credibility for p in rules.players}
         self.relations: dict[tuple[str, str], float] = {}
@@ -544,9 +549,9 @@ class Game:
             key = pair_key(*e.pair)
             self.stakes[key] = self.stakes.get(key, 1.0) * e.factor
         elif k == "add_item":
-            self.available_items.add(e.item or "")
+            self.available_items = self.available_items | {e.item or ""}
         elif k == "withdraw_item":
-            self.available_items.discard(e.item or "")
+            self.available_items = self.available_items - {e.item or ""}
 
     def _open_talks(self) -> None:
         """Turn requests and scheduled talks into this round's sessions (capacity applies)."""
@@ -1577,7 +1582,7 @@ class Game:
             "layer_rate": self.layer_rate.copy(),
             "layer_status": self.layer_status.copy(),
             "packages": tuple(self.active_packages),
-            "items": tuple(self.available_items),
+            "items": self.available_items,
             "approval": self.approval.copy(),
             "credibility": self.credibility.copy(),
             "relations": self.relations.copy(),
@@ -1585,7 +1590,7 @@ class Game:
             "deals": list(zip(self.deals, map(_DEAL_STATE, self.deals))),
             "sessions": tuple(self.sessions),  # not changed once their round has ended
             "session_index": self.session_index,
-            "orders": [(p, tuple(v)) for p, v in self.orders.items()],
+            "orders": tuple(self.orders.items()),  # the round's lists: new lists next round
             "done": tuple(self.done),
             "requests": tuple(self.requests),
             "pledges": list(map(_PLEDGE_STATE, self.pledges)),
@@ -1593,8 +1598,8 @@ class Game:
             "fired": self.fired.copy(),
             "ledger_days": self.ledger.days,
             "ledger_player": {p: v.copy() for p, v in self.ledger.player.items()},
-            "flow_rate": tuple(self.ledger.flow_rate),
-            "flow_value": tuple(self.ledger.flow_value),
+            "flow_rate": self.ledger.flow_rate,  # replaced each round, never changed
+            "flow_value": self.ledger.flow_value,
             "extension_days": self.extension_days,
             "event_talks": tuple(self.event_talks),
             "stakes": self.stakes.copy(),
