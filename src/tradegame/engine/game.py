@@ -1430,27 +1430,34 @@ class Game:
         return list(self._current_rates())
 
     def _current_rates(self) -> tuple[float, ...]:
-        """The rates of :meth:`rates`, shared (with the cache too): never change the list."""
+        """The rates of :meth:`rates`, shared (with the cache too): never change them."""
         if self._rates is None:
-            # The rates are a function of the layers, the active packages and the terms of
-            # the deals in force only (not of credibility), so a state seen before -- in
-            # this game or another of the same rules -- reuses its rates.
-            deals = self._rate_deals
-            if deals is None:
-                deals = self._rate_deals = tuple(
-                    d.key for d in self.deals
-                    if d.status == "in_force" and eco.changes_rates(self.rules, d))
-            key = (tuple(self.layer_rate.values()), tuple(self.layer_status.values()),
-                   frozenset(self.active_packages), deals)
-            cache: dict[Any, tuple[float, ...]] = self.rules._index.setdefault(  # type: ignore[assignment]
-                "rates_cache", {})
-            rates = cache.get(key)
-            if rates is None:
-                # A tuple: the cache lives as long as the rules, and a tuple of floats is a
-                # value the garbage collector stops scanning.
-                rates = tuple(eco.all_rates(eco.compile_rules(self.rules), self.layer_rate,
-                                            self.layer_status, self.active_packages,
-                                            self.terms()))
+            # Projections come back to the same states again and again (play rarely does):
+            # there, the rates of a state seen before -- by any projection of these rules --
+            # are reused. They are a function of the layers, the active packages and the
+            # deals in force that bound tariffs only (not of credibility).
+            cache: dict[Any, tuple[float, ...]] | None = None
+            key: tuple[Any, ...] = ()
+            if self.what_if_mode:
+                deals = self._rate_deals
+                if deals is None:
+                    # Plain tuples (parties, ((item, level), ...)): they hash fast.
+                    deals = self._rate_deals = tuple(
+                        (d.parties, tuple((t.item, t.value) for t in d.terms))
+                        for d in self.deals
+                        if d.status == "in_force" and eco.changes_rates(self.rules, d))
+                key = (tuple(self.layer_rate.values()), tuple(self.layer_status.values()),
+                       frozenset(self.active_packages), deals)
+                cache = self.rules._index.setdefault("rates_cache", {})  # type: ignore[assignment]
+                rates = cache.get(key)  # type: ignore[union-attr]
+                if rates is not None:
+                    self._rates = rates
+                    return rates
+            # A tuple: shared values nobody can change (and that the collector skips).
+            rates = tuple(eco.all_rates(eco.compile_rules(self.rules), self.layer_rate,
+                                        self.layer_status, self.active_packages,
+                                        self.terms()))
+            if cache is not None:
                 if len(cache) >= RATES_CACHE_SIZE:
                     cache.clear()  # bounded; a miss only costs the computation
                 cache[key] = rates
