@@ -961,12 +961,12 @@ class Game:
             # (concessions, reneges) invalidate everything themselves.
             self._rates = self._snap = None
             after = self._current_rates()
-            for cell, old, new in zip(eco.compile_rules(rules).cells, before, after,
-                                      strict=True):
-                # A rise counts against the importer only if it moved this round: a cap
-                # voided by the partner's renege is not the importer raising its tariff.
-                if new > old + RATE_EPS and cell.importer in movers:
-                    raised_against.add(cell.pair)
+            # A rise counts against the importer only if it moved this round: a cap voided
+            # by the partner's renege is not the importer raising its tariff.
+            for mover in movers:
+                for index, pair in _import_cells(rules, mover):
+                    if after[index] > before[index] + RATE_EPS:
+                        raised_against.add(pair)
             self._check_caps_kept()
         for raiser, victim in sorted(raised_against):
             key = pair_key(raiser, victim)
@@ -1679,6 +1679,16 @@ def _pair_cells(rules: Rules, importer: str, exporter: str) -> list[eco.FlowCell
     if cells is None:
         cells = rules._index[key] = [c for c in eco.compile_rules(rules).cells
                                      if c.importer == importer and c.exporter == exporter]
+    return cells  # type: ignore[return-value]
+
+
+def _import_cells(rules: Rules, player: str) -> list[tuple[int, tuple[str, str]]]:
+    """(cell index, (importer, exporter)) of the flow cells ``player`` imports in."""
+    key = "import_cells:" + player
+    cells = rules._index.get(key)
+    if cells is None:
+        cells = rules._index[key] = [(c.index, c.pair) for c in eco.compile_rules(rules).cells
+                                     if c.importer == player]
     return cells  # type: ignore[return-value]
 
 
