@@ -239,6 +239,7 @@ class Game:
         # The keys of the deals in force that bound tariffs (part of the rates cache key).
         self._rate_deals: tuple[Any, ...] | None = None
         self._in_force: list[Deal] | None = None  # see deals_in_force
+        self._deal_index: tuple[int, dict[str, Deal]] | None = None  # see deal
         self._terms: eco.TermIndex | None = None
         self._begin_round()
 
@@ -276,7 +277,7 @@ class Game:
         new.rng.setstate(self.rng.getstate())
         new._verified = None  # a copy may be changed before it applies anything: check again
         new._order_kinds = None
-        new._in_force = None  # the copy has deal objects of its own
+        new._in_force = new._deal_index = None  # the copy has deal objects of its own
         return new
 
     # ------------------------------------------------------------------ the small public API
@@ -451,7 +452,15 @@ class Game:
         return [d for d in force if player in d.parties]
 
     def deal(self, deal_id: str) -> Deal | None:
-        return next((d for d in self.deals if d.id == deal_id), None)
+        # Deals are only ever appended to the list (a projection's copy filters its own
+        # list once, then appends): an index of as many deals as the list is current.
+        index = self._deal_index
+        if index is None or index[0] != len(self.deals):
+            ids: dict[str, Deal] = {}
+            for d in self.deals:
+                ids.setdefault(d.id, d)  # the first deal of an id, as a scan finds it
+            index = self._deal_index = (len(self.deals), ids)
+        return index[1].get(deal_id)
 
     # ------------------------------------------------------------------ logging
 
