@@ -1,20 +1,29 @@
 """Hot paths written twice for speed must agree with their plain versions.
 
-The economy computes every cell's rate in one inlined loop (``economy.all_rates``) at each
-resolution; ``economy.effective_rate`` is the readable one-cell version the loop was written
-from. This differential test plays random games and compares the two in every state.
+- The economy computes every cell's rate in one inlined loop (``economy.all_rates``) at each
+  resolution; ``economy.effective_rate`` is the readable one-cell version it was written from.
+- ``economy.snapshot`` remembers each cell's results between calls (its ``memo``); without a
+  memo it computes every cell afresh.
+- The game keeps the deals in force, an index of deals by id and the cached rates between
+  the moves that change them.
+- The random sampler draws with ``getrandbits`` as ``random.Random.randrange`` does.
+
+These differential tests play random games (projections included) and compare the two
+versions in every state, bit for bit.
 """
 
 from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tradegame.engine import Game
 from tradegame.engine import economy as eco
+from tradegame.engine.legal import _below
 from tradegame.engine.rules import Rules
 from tradegame.scenario import load_rules, rules_from_text
 
@@ -60,3 +69,53 @@ def test_all_rates_agrees_with_effective_rate(name: str, rules: Rules) -> None:
     # The games must reach the branches the loop has: deal terms and countermeasures.
     if name == "april-2025":
         assert {"caps", "cuts", "quotas", "packages"} <= set(seen), seen
+
+
+def _states(rules: Rules, seeds: range) -> Iterator[Game]:
+    """Every state of random games of ``rules`` (with a projection now and then)."""
+    for seed in seeds:
+        rng = random.Random(seed)
+        game = Game.new(rules, seed)
+        while not game.is_over():
+            yield game
+            player = game.to_move()
+            assert player is not None
+            if rng.random() < 0.02:
+                game.what_if(player, [])  # projections copy the game and play it out
+            game.apply(game.legal_actions(player).sample(rng))
+        yield game
+
+
+@pytest.mark.parametrize(("name", "rules"), _scenarios())
+def test_remembered_state_agrees_with_a_fresh_look(name: str, rules: Rules) -> None:
+    memo: list[object] = [None] * len(rules.flows)
+    states = 0
+    for game in _states(rules, range(12)):
+        states += 1
+        # The snapshot with the game's own memo, with a memo of this test's, and without.
+        rates = tuple(game.rates())
+        fresh = eco.snapshot(rules, rates, game.terms(), game.active_packages)
+        assert game.snapshot() == fresh
+        assert eco.snapshot(rules, rates, game.terms(), game.active_packages, memo) == fresh
+        # Deals in force and the index by id, against a scan of the deal list.
+        assert game.deals_in_force() == [d for d in game.deals if d.status == "in_force"]
+        for p in rules.player_ids:
+            assert game.deals_in_force(p) == [d for d in game.deals
+                                              if d.status == "in_force" and p in d.parties]
+        for d in game.deals:
+            assert game.deal(d.id) is next(x for x in game.deals if x.id == d.id)
+        assert game.deal("no-such-deal") is None
+        # Cached rates against a computation from scratch.
+        assert list(game.rates()) == eco.all_rates(
+            eco.compile_rules(rules), game.layer_rate, game.layer_status,
+            game.active_packages, eco.index_terms(rules, game.deals_in_force(),
+                                                  game.credibility))
+    assert states > 400
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 7, 8, 9, 31, 32, 33, 1000, 2**40 + 3])
+def test_the_samplers_draws_are_randranges(n: int) -> None:
+    ours, theirs = random.Random(n), random.Random(n)
+    for _ in range(200):
+        assert _below(ours.getrandbits, n) == theirs.randrange(n)
+        assert ours.getstate() == theirs.getstate()  # the same bits were drawn
