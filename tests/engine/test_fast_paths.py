@@ -2,8 +2,8 @@
 
 - The economy computes every cell's rate in one inlined loop (``economy.all_rates``) at each
   resolution; ``economy.effective_rate`` is the readable one-cell version it was written from.
-- ``economy.snapshot`` remembers each cell's results between calls (its ``memo``); without a
-  memo it computes every cell afresh.
+- ``economy.snapshot`` remembers each cell's results by its inputs, per scenario; with the
+  memory emptied it computes every cell afresh.
 - The game keeps the deals in force, an index of deals by id and the cached rates between
   the moves that change them.
 - The random sampler draws with ``getrandbits`` as ``random.Random.randrange`` does.
@@ -88,15 +88,21 @@ def _states(rules: Rules, seeds: range) -> Iterator[Game]:
 
 @pytest.mark.parametrize(("name", "rules"), _scenarios())
 def test_remembered_state_agrees_with_a_fresh_look(name: str, rules: Rules) -> None:
-    memo: list[object] = [None] * len(rules.flows)
+    memos = eco.compile_rules(rules).cell_memos
     states = 0
     for game in _states(rules, range(12)):
         states += 1
         # The snapshot with the game's own memo, with a memo of this test's, and without.
+        # The snapshot from the memory the games so far have filled, and from none.
         rates = tuple(game.rates())
-        fresh = eco.snapshot(rules, rates, game.terms(), game.active_packages)
-        assert game.snapshot() == fresh
-        assert eco.snapshot(rules, rates, game.terms(), game.active_packages, memo) == fresh
+        remembered = eco.snapshot(rules, rates, game.terms(), game.active_packages)
+        assert game.snapshot() == remembered
+        kept = [dict(memo) for memo in memos]
+        for memo in memos:
+            memo.clear()
+        assert eco.snapshot(rules, rates, game.terms(), game.active_packages) == remembered
+        for memo, entries in zip(memos, kept, strict=True):
+            memo.update(entries)
         # Deals in force and the index by id, against a scan of the deal list.
         assert game.deals_in_force() == [d for d in game.deals if d.status == "in_force"]
         for p in rules.player_ids:

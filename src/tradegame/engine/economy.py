@@ -54,6 +54,8 @@ class Compiled:
     # (exporter, exporter's and importer's positions in player_ids, flow_key, v0, mfn,
     #  1 + mfn, -eps, export_weight, import_share, exporter_salience, importer_salience)
     rows: tuple[tuple[Any, ...], ...]
+    # Per cell, its results by inputs (see snapshot); filled as games are played.
+    cell_memos: tuple[dict[Any, tuple[Any, ...]], ...]
 
 
 def compile_rules(rules: Rules) -> Compiled:
@@ -99,6 +101,7 @@ def compile_rules(rules: Rules) -> Compiled:
                     -c.eps, c.export_weight, c.import_share, c.exporter_salience,
                     c.importer_salience)
                    for c in cells),
+        cell_memos=tuple({} for _ in cells),
     )
     rules._index["compiled"] = compiled
     return compiled
@@ -155,6 +158,9 @@ def changes_rates(rules: Rules, deal: Deal) -> bool:
     if moves is None:
         moves = deal.moves_rates = any(e[0] in RATE_KINDS for e in deal_entries(rules, deal))
     return moves
+
+
+CELL_MEMO_SIZE = 512  # remembered input combinations per flow cell
 
 
 _PLEDGED = frozenset({"purchase", "investment", "cost_sharing", "regulatory"})
@@ -341,12 +347,12 @@ def flow_value(cell: FlowCell, rate: float, fx: float, boost: float) -> float:
 
 
 def snapshot(rules: Rules, rates: Sequence[float], terms: TermIndex,
-             active_packages: set[str], memo: list[Any] | None = None) -> Snapshot:
+             active_packages: set[str]) -> Snapshot:
     """Evaluate every flow at ``rates`` and derive each player's annual economic effects.
 
-    ``memo`` (one slot per cell, kept by the caller between snapshots) remembers each cell's
-    inputs and results: a cell whose rate and terms are as last time is not evaluated again,
-    only added in. The sums are made in cell order either way, so they are the same floats.
+    Each cell's results are remembered per scenario, by the cell's inputs (its rate, and the
+    currency, regulatory and purchase terms on it): a cell seen before with the same inputs
+    is only added in. The sums are made in cell order either way, so they are the same floats.
     """
     compiled = compile_rules(rules)
     eco = rules.economy
@@ -361,17 +367,18 @@ def snapshot(rules: Rules, rates: Sequence[float], terms: TermIndex,
     currency, boosts, purchases = terms.currency, terms.boosts, terms.purchases
     pass_through, substitution = eco.pass_through, eco.substitution_share
     recycling = eco.revenue_recycling
-    if memo is None:
-        memo = [None] * len(compiled.rows)
-    for n, (rate, (exporter, e, i, key, v0, mfn, mfn_1, neg_eps, export_weight, import_share,
-                   exporter_salience, importer_salience)) in enumerate(
-            zip(rates, compiled.rows, strict=True)):
+    memos = compiled.cell_memos
+    for memo, rate, (exporter, e, i, key, v0, mfn, mfn_1, neg_eps, export_weight,
+                     import_share, exporter_salience, importer_salience) in zip(
+            memos, rates, compiled.rows, strict=True):
         fx = 1.0 + currency.get(exporter, 0.0) if currency else 1.0
         boost = boosts.get(key, 0.0) if boosts else 0.0
         bought = purchases.get(key) if purchases else None
-        cell = memo[n]
-        if cell is None or cell[0] != rate or cell[1] != fx or cell[2] != boost \
-                or cell[3] != bought:
+        # The rate alone is the inputs when no term touches the cell (the common case).
+        inputs = rate if fx == 1.0 and boost == 0.0 and bought is None \
+            else (rate, fx, boost, bought)
+        cell = memo.get(inputs)
+        if cell is None:
             # The same arithmetic as flow_value() and in the same order, inlined.
             if v0 == 0.0:
                 traded = 0.0
@@ -382,13 +389,15 @@ def snapshot(rules: Rules, rates: Sequence[float], terms: TermIndex,
             cost = pass_through * extra * value
             export_effect = (value - v0) * export_weight
             net_cost = cost - recycling * extra * value
-            cell = memo[n] = (
-                rate, fx, boost, bought, value, rate * value, cost, export_effect,
+            if len(memo) >= CELL_MEMO_SIZE:
+                memo.clear()  # bounded; a miss only costs the computation
+            cell = memo[inputs] = (
+                value, rate * value, cost, export_effect,
                 substitution * (v0 - traded) * import_share if traded < v0 else None,
                 net_cost, export_effect * exporter_salience if export_effect < 0 else None,
                 net_cost * importer_salience if net_cost > 0 else None)
-        (_, _, _, _, value, revenue_add, cost, export_effect, substituted, net_cost,
-         exporter_pain, importer_pain) = cell
+        (value, revenue_add, cost, export_effect, substituted, net_cost, exporter_pain,
+         importer_pain) = cell
         append(value)
         revenue[i] += revenue_add
         consumer[i] += cost

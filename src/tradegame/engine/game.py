@@ -235,7 +235,6 @@ class Game:
         self._snap_terms: eco.TermIndex | None = None
         self._rates: tuple[float, ...] | None = None
         self._snap: eco.Snapshot | None = None
-        self._cell_memo: list[Any] = [None] * len(rules.flows)  # see economy.snapshot
         # The keys of the deals in force that bound tariffs (part of the rates cache key).
         self._rate_deals: tuple[Any, ...] | None = None
         self._in_force: list[Deal] | None = None  # see deals_in_force
@@ -1478,7 +1477,7 @@ class Game:
         terms = self.terms()
         if self._snap is None or self._snap_terms is not terms:
             self._snap = eco.snapshot(self.rules, self._current_rates(), terms,
-                                      self.active_packages, self._cell_memo)
+                                      self.active_packages)
             self._snap_terms = terms
         return self._snap
 
