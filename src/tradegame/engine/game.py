@@ -465,8 +465,11 @@ class Game:
 
     def _log(self, kind: str, text: str, audience: Iterable[str] | None = None,
              phase: str | None = None) -> None:
-        self.log.append(LogEntry(self.round, self.day, phase or self.phase, kind, text,
-                                 frozenset(audience) if audience is not None else None))
+        # tuple.__new__ builds the named tuple without its Python-level __new__ (the log
+        # gets about 200 lines a game).
+        self.log.append(_new_tuple(LogEntry, (
+            self.round, self.day, phase or self.phase, kind, text,
+            frozenset(audience) if audience is not None else None)))
 
     # ------------------------------------------------------------------ rounds
 
@@ -1633,6 +1636,7 @@ class Game:
 # ---------------------------------------------------------------------- helpers
 
 _LegalActions: Any = None  # tradegame.engine.legal.LegalActions, once first needed
+_new_tuple = tuple.__new__
 
 
 def _tariff_instrument(rules: Rules, player: str, layer: str) -> Any:

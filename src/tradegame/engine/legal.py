@@ -49,6 +49,18 @@ def _below(getrandbits: Any, n: int) -> int:
     return r
 
 
+_PLAIN: dict[tuple[type, str], Action] = {}
+
+
+def _plain(kind: type[Action], player: str) -> Action:
+    """``kind(player)`` for the moves without arguments (done, pass, accept, reject): values,
+    so one of each per player serves every game."""
+    action = _PLAIN.get((kind, player))
+    if action is None:
+        action = _PLAIN[(kind, player)] = kind(player)
+    return action
+
+
 class LegalActions:
     """The legal actions of ``player`` in ``game`` right now."""
 
@@ -185,11 +197,11 @@ class LegalActions:
             kinds = ["accept", "reject", "deal"] if other_deal else ["accept", "reject"]
         kind = kinds[_below(rng.getrandbits, len(kinds))]  # rng.choice(kinds)
         if kind == "pass":
-            return Pass(p)
+            return _plain(Pass, p)
         if kind == "accept":
-            return Accept(p)
+            return _plain(Accept, p)
         if kind == "reject":
-            return Reject(p)
+            return _plain(Reject, p)
         cls: type[Propose] | type[Counter] = Propose if offer is None else Counter
         while True:
             terms = self._sample_deal(items, rng)
@@ -313,7 +325,7 @@ class LegalActions:
         """
         g = self.game
         if len(g.orders[p]) >= g.rules.limits.max_orders:
-            action: Action = Done(p)
+            action: Action = _plain(Done, p)
             g._verified = (action, len(g.actions))
             return action
         cached = g._order_kinds  # the cache hit of _order_kinds, inlined
@@ -329,7 +341,7 @@ class LegalActions:
                 n = bits(count_bits)
             group, ok, size, size_bits = kinds[n]
             if group is None:
-                action = Done(p)
+                action = _plain(Done, p)
                 break
             found: Action | None = None
             if id(group) in dead:
