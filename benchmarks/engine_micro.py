@@ -4,8 +4,9 @@
     .venv/bin/python benchmarks/engine_micro.py --scenario with-china --games 300
 
 Reports random-agent games and decisions per CPU second, ms per ``what_if`` (cold: the
-baseline projection is recomputed each call), and µs per end-of-round piece (snapshot, rates,
-state capture, state JSON). CPU time is steadier than wall clock on a shared machine; to
+baseline projection is recomputed each call), and µs per end-of-round piece (snapshot and
+rates with nothing remembered and with the cells' results remembered, state capture, state
+JSON). CPU time is steadier than wall clock on a shared machine; to
 compare two versions of the engine, run this for each back to back, e.g. with
 ``PYTHONPATH=/path/to/other/src``.
 """
@@ -57,12 +58,21 @@ def main() -> None:
     g = play_match(rules, 3, seats)
     n = 2000
 
-    def fresh_snapshot() -> object:
+    from tradegame.engine import economy as eco
+
+    def fresh_snapshot() -> object:  # nothing remembered: every cell computed
         g._invalidate()
         rules._index.pop("rates_cache", None)
+        for memo in getattr(eco.compile_rules(rules), "cell_memos", ()):
+            memo.clear()
         return g.snapshot()
 
-    pieces = [("snapshot+rates", fresh_snapshot), ("state_json", g.state_json)]
+    def remembered_snapshot() -> object:  # the cells' results remembered from before
+        g._invalidate()
+        return g.snapshot()
+
+    pieces = [("snapshot+rates", fresh_snapshot), ("  remembered", remembered_snapshot),
+              ("state_json", g.state_json)]
     capture = getattr(g, "_state_capture", None)  # newer engines keep this each round
     if capture is not None:
         pieces.append(("state capture", capture))
