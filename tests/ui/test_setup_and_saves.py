@@ -10,7 +10,7 @@ from tradegame.saves import load_game
 from tradegame.ui.app import Options, TradeGameApp
 from tradegame.ui.match import agent_descriptions, default_agent
 from tradegame.ui.persistence import save
-from tradegame.ui.screens.dialogs import MessageDialog
+from tradegame.ui.screens.dialogs import ConfirmDialog, MessageDialog
 from tradegame.ui.screens.game import GameScreen
 from tradegame.ui.screens.setup import SetupScreen
 
@@ -133,3 +133,31 @@ async def test_an_illegal_move_from_the_palette_is_refused_with_the_reason(
         text = " ".join(screen_text(app).split())
         assert "Not allowed: 7 is not a level of jp_lng" in text
         assert match.game.actions == []
+
+
+async def test_saving_over_a_file_asks_first(save_dir: Path) -> None:
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=11)
+    app = make_app(save_dir, match)
+    target = save_dir / "taken.json"
+    target.write_text("someone else's notes", encoding="utf-8")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_text(pilot, "Your move, Japan")
+        # Enter keeps the file: Cancel is the focused answer.
+        await pilot.press("ctrl+s")
+        await wait_for_text(pilot, "Save the game to")
+        await pilot.press("end", "ctrl+u", *str(target), "enter")
+        await wait_for_text(pilot, "Replace it with this game")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmDialog),
+                         what="the question to close")
+        await pilot.pause(0.3)
+        assert target.read_text(encoding="utf-8") == "someone else's notes"
+        # y replaces it.
+        await pilot.press("ctrl+s")
+        await wait_for_text(pilot, "Save the game to")
+        await pilot.press("end", "ctrl+u", *str(target), "enter")
+        await wait_for_text(pilot, "Replace it with this game")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: target.read_text(encoding="utf-8").startswith("{"),
+                         what="the save over the file")
+    assert load_game(target).game.state_hash() == match.game.state_hash()

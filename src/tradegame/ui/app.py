@@ -180,8 +180,8 @@ class TradeGameApp(App[None]):
                                            yes="New game", no="Stay"), go)
 
     def action_save(self) -> None:
-        from tradegame.ui.persistence import save_dir, suggested_path
-        from tradegame.ui.screens.dialogs import PathDialog
+        from tradegame.ui.persistence import save_dir, save_target, suggested_path
+        from tradegame.ui.screens.dialogs import ConfirmDialog, PathDialog
 
         match = self.match
         if match is None:
@@ -189,9 +189,30 @@ class TradeGameApp(App[None]):
             return
         default = suggested_path(match, save_dir(self.options.save_dir))
 
+        snapshot = match.snapshot()  # the game as it is now, whatever happens while asked
+
+        def write(path: str) -> None:
+            if self.match is match:
+                self._save(path, match, snapshot)
+
         def chosen(path: str | None) -> None:
-            if path and self.match is match:
-                self._save(path, match, match.snapshot())
+            if not path or self.match is not match:
+                return
+            target = save_target(path)
+            if not target.exists():
+                write(path)
+                return
+
+            def confirmed(replace: bool | None) -> None:
+                if replace:
+                    write(path)
+                else:
+                    self.notify("Not saved.", severity="warning")
+
+            what = "a folder" if target.is_dir() else "a file"
+            self.push_screen(ConfirmDialog(f"{target} is already {what}. Replace it with "
+                                           f"this game?", yes="Replace", no="Cancel",
+                                           default_yes=False), confirmed)
 
         self.push_screen(PathDialog("Save the game to", str(default), button="Save"), chosen)
 

@@ -44,13 +44,17 @@ def suggested_path(match: Match, directory: Path) -> Path:
     return directory / f"{scenario}-s{match.seed}-round{match.game.round:02d}.json"
 
 
+def save_target(path: str | os.PathLike[str]) -> Path:
+    """The file :func:`save` writes for ``path`` (``~`` expanded, ``.json`` added if bare)."""
+    target = Path(os.path.expanduser(os.fspath(path)))
+    return target.with_suffix(".json") if target.suffix == "" else target
+
+
 def save(path: str | os.PathLike[str], match: Match, game: Any = None) -> Path:
     """Write the match (or ``game``, a snapshot of its game taken for a worker thread) to
     ``path`` atomically; returns the path written."""
     saves = _saves()
-    target = Path(os.path.expanduser(os.fspath(path)))
-    if target.suffix == "":
-        target = target.with_suffix(".json")
+    target = save_target(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

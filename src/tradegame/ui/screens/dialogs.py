@@ -58,18 +58,21 @@ class MessageDialog(ModalScreen[None]):
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """A yes/no question: y or enter for yes, n or escape for no."""
+    """A yes/no question: y for yes, n or escape for no, enter for the focused button (yes
+    unless ``default_yes`` is False)."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
     BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n", "answer(False)", "No"),
                 Binding("escape", "answer(False)", "No", show=False)]
 
     def __init__(self, question: str, yes: str = "Yes", no: str = "No",
-                 id: str | None = None) -> None:  # noqa: A002 - Textual's name
+                 id: str | None = None,  # noqa: A002 - Textual's name
+                 default_yes: bool = True) -> None:
         super().__init__(id=id)
         self.question = question
         self.yes = yes
         self.no = no
+        self.default_yes = default_yes  # which button enter presses at first
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -79,7 +82,7 @@ class ConfirmDialog(ModalScreen[bool]):
                 yield Button(self.yes, id="yes", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
+        self.query_one("#yes" if self.default_yes else "#no", Button).focus()
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
