@@ -31,6 +31,9 @@ async def test_japan_plays_a_whole_game_by_keys(save_dir: Path) -> None:
         await wait_for_text(pilot, "if your draft is agreed")
         text = screen_text(app)
         assert "[$5bn/yr]" in text
+        # The highlighted item's description from the scenario shows under the list.
+        description = game.rules.item("jp_lng").description
+        assert description and " ".join(description.split()[:6]) in " ".join(text.split())
         assert "Projected score" in text and "change +" in text   # the preview (what_if)
         assert "fits your win-set" in text
         await pilot.press("s")

@@ -6,6 +6,8 @@ Everything here reads a player's view (``View.to_json()``) or the public parts o
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -228,3 +230,18 @@ def projection_lines(projection: Any, *, win_set: float | None = None) -> list[s
 
 __all__ = ["ORDER_GROUPS", "Names", "describe", "level_text", "money", "order_group", "pct",
            "projection_lines", "signed", "spark"]
+
+
+_SOURCE_NOTES = [  # the scenario author's notes in descriptions, as a player reads them
+    (re.compile(r"\s*\(facts [^()]*\)"), ""),             # "(facts §1b ✅)"
+    (re.compile(r"[,;]\s*facts [^()]*\)"), ")"),           # "(..., facts §1a ✅)"
+    (re.compile(r"\(PLACEHOLDER\b[^()]*\)"), "(assumed)"),  # a figure facts.md lacks
+    (re.compile(r"\s*\(DESIGN §[^()]*\)"), ""),           # "(DESIGN §2)"
+]
+
+
+def player_text(description: str) -> str:
+    """A catalogue description without the source notes meant for scenario authors."""
+    for pattern, replacement in _SOURCE_NOTES:
+        description = pattern.sub(replacement, description)
+    return description.strip()

@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from tradegame.engine import Accept, Counter, Propose, Term
 from tradegame.ui.match import OfferDraft
-from tradegame.ui.text import level_text, signed
+from tradegame.ui.text import level_text, player_text, signed
 from tradegame.ui.widgets.common import ActionChosen, Frame, PreviewBox, PreviewWanted
 from tradegame.ui.widgets.dashboard import own_session
 
@@ -98,6 +98,7 @@ class TalksPanel(Vertical):
     TalksPanel { height: 1fr; }
     TalksPanel #talks-session { height: auto; max-height: 40%; padding: 0 1; overflow-y: auto; }
     TalksPanel TermList { height: 1fr; min-height: 3; }
+    TalksPanel #talks-about { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     TalksPanel #talks-draft { height: auto; padding: 0 1; }
     TalksPanel PreviewBox { max-height: 9; }
     """
@@ -112,6 +113,7 @@ class TalksPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(id="talks-session")
         yield TermList(id="talks-terms")
+        yield Static(id="talks-about")  # what the highlighted item is
         yield Static(id="talks-draft")
         yield PreviewBox("Preview", id="talks-preview")
 
@@ -129,12 +131,14 @@ class TalksPanel(Vertical):
         terms = self.query_one(TermList)
         if session is None:
             terms.display = False
+            self.query_one("#talks-about", Static).display = False
             self.query_one("#talks-draft", Static).display = False
             self.query_one(PreviewBox).display = False
             self.query_one("#talks-session", Static).update(self._waiting_text(frame))
             self._session_key = None
             return
         terms.display = True
+        self.query_one("#talks-about", Static).display = True
         self.query_one("#talks-draft", Static).display = True
         self.query_one(PreviewBox).display = True
         key = (frame.view["round"], tuple(session["pair"]))
@@ -243,6 +247,22 @@ class TalksPanel(Vertical):
                 terms.replace_option_prompt_at_index(n, self._row(frame, i))
         if ids:
             terms.highlighted = min(highlighted or 0, len(ids) - 1)
+        self._show_about()
+
+    def _show_about(self) -> None:
+        """The highlighted item's description, from the scenario."""
+        about = self.query_one("#talks-about", Static)
+        terms = self.query_one(TermList)
+        entry = None
+        if self.frame is not None and terms.highlighted is not None \
+                and terms.highlighted < len(self._item_ids):
+            entry = self.frame.names.items.get(self._item_ids[terms.highlighted])
+        about.update(Text(player_text(entry.get("description") or ""), style="italic")
+                     if entry else "")
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list.id == "talks-terms":
+            self._show_about()
 
     def _refresh_rows(self) -> None:
         if self.frame is None:
