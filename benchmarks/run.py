@@ -73,10 +73,12 @@ class Meter:
     """One contender: ``one(seed) -> (actions, passes, dones)`` plays a game; the figures
     add up over any number of time slices (seeds continue from slice to slice)."""
 
-    def __init__(self, name: str, one: Callable[[int], tuple[int, int, int]]) -> None:
+    def __init__(self, name: str, one: Callable[[int], tuple[int, int, int]],
+                 close: Callable[[], object] | None = None) -> None:
         self.fig = Figures(name)
         self.one = one
         self.seed = 0
+        self.close = close  # releases what the contender holds (an environment)
 
     def run_for(self, seconds: float, min_games: int = 1) -> Figures:
         fig = self.fig
@@ -255,7 +257,7 @@ def pettingzoo_meter() -> Meter | Figures:
         return actions, 0, 0
 
     one(0)
-    return Meter("PettingZoo connect_four_v3", one)
+    return Meter("PettingZoo connect_four_v3", one, close=env.close)
 
 
 # ---------------------------------------------------------------------- report
@@ -342,6 +344,10 @@ def main(argv: list[str] | None = None) -> int:
                                       for a in args.memory_agents.split(",") if a},
                          "max_rss_mib": max_rss_mib()}
     results["peers"] = [(p.fig if isinstance(p, Meter) else p).to_json() for p in peers]
+    for peer in peers:
+        close = getattr(peer, "close", None)
+        if close is not None:
+            close()
     print(report(results))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:

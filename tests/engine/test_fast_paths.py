@@ -6,7 +6,10 @@
   memory emptied it computes every cell afresh.
 - The game keeps the deals in force, an index of deals by id and the cached rates between
   the moves that change them.
-- The random sampler draws with ``getrandbits`` as ``random.Random.randrange`` does.
+- Projections (``what_if``) reuse rates through a per-scenario cache.
+- The random sampler draws with ``getrandbits`` as ``random.Random.randrange`` does, and
+  remembers for the round which kinds of order have no legal one (an inject can undo that).
+- A game's history is filled lazily: a view holds a plain copy of it.
 
 These differential tests play random games (projections included) and compare the two
 versions in every state, bit for bit.
@@ -14,6 +17,7 @@ versions in every state, bit for bit.
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 from collections.abc import Iterator
@@ -21,8 +25,9 @@ from pathlib import Path
 
 import pytest
 
-from tradegame.engine import Game
+from tradegame.engine import Concede, Done, Game, Inject, Pass, Reject
 from tradegame.engine import economy as eco
+from tradegame.engine.actions import INSTRUCTOR, ORDER_KINDS
 from tradegame.engine.legal import _below
 from tradegame.engine.rules import Rules
 from tradegame.scenario import load_rules, rules_from_text
@@ -125,3 +130,80 @@ def test_the_samplers_draws_are_randranges(n: int) -> None:
     for _ in range(200):
         assert _below(ours.getrandbits, n) == theirs.randrange(n)
         assert ours.getstate() == theirs.getstate()  # the same bits were drawn
+
+
+def test_a_view_kept_past_a_round_stays_plain_data() -> None:
+    # The game's history is filled lazily; a view holds a copy of it, not the growing list.
+    rules = load_rules("april-2025")
+    game = Game.new(rules, 1)
+    rng = random.Random(1)
+    view = game.view("US").to_json()
+    rounds = game.round
+    while game.round == rounds:
+        player = game.to_move()
+        assert player is not None
+        game.apply(game.legal_actions(player).sample(rng))
+    assert view["history"] == []
+    json.dumps(view)
+    later = game.view("US").to_json()
+    assert [h["round"] for h in later["history"]] == [1]
+    json.dumps(later)
+
+
+def test_projections_cached_rates_agree_with_a_fresh_computation(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Projections (what_if) reuse rates across states and games through a per-scenario
+    # cache; every rates read, in the game and in its projections, is checked afresh.
+    real = Game._current_rates
+    checked = {"projection": 0, "play": 0}
+
+    def current_rates(game: Game) -> tuple[float, ...]:
+        rates = real(game)
+        fresh = eco.all_rates(eco.compile_rules(game.rules), game.layer_rate,
+                              game.layer_status, game.active_packages,
+                              eco.index_terms(game.rules, [d for d in game.deals
+                                                           if d.status == "in_force"],
+                                              game.credibility))
+        assert list(rates) == fresh
+        checked["projection" if game.what_if_mode else "play"] += 1
+        return rates
+
+    monkeypatch.setattr(Game, "_current_rates", current_rates)
+    rules = load_rules("april-2025")
+    for seed in range(6):
+        rng = random.Random(seed)
+        game = Game.new(rules, seed)
+        while not game.is_over():
+            player = game.to_move()
+            assert player is not None
+            action = game.legal_actions(player).sample(rng)
+            if rng.random() < 0.15:
+                game.what_if(player, [action] if action.kind in ORDER_KINDS else [])
+            game.apply(action)
+    assert checked["projection"] > 1000 and checked["play"] > 50, checked
+
+
+def test_an_inject_can_put_a_kind_of_order_back_within_a_round() -> None:
+    # The sampler remembers, for the round, kinds with no legal order; an instructor's
+    # inject that puts an item on the table must make its concessions possible again.
+    text = SMALL.read_text(encoding="utf-8")
+    text = text.replace("kind: tariff_cut, to: [\"A\"],", "kind: tariff_cut, available: false, "
+                                                           "to: [\"A\"],")
+    text = text.replace("  injects:\n", "  injects:\n    - {id: table-cut, name: Table the cut, "
+                                        "news: The cut is on the table., effects: [{kind: "
+                                        "add_item, item: c-cut}]}\n")
+    assert "available: false" in text and "table-cut" in text
+    rules = rules_from_text(text, "small-inject.yaml")
+    game = Game.new(rules, 0)
+    while not (game.phase == "orders" and game.to_move() == "C"):
+        player = game.to_move()
+        assert player is not None
+        session = game.session
+        game.apply(Done(player) if session is None else
+                   Pass(player) if session.offer is None else Reject(player))
+    draws = [game.legal_actions("C").sample(random.Random(n)) for n in range(60)]
+    assert not any(isinstance(a, Concede) for a in draws)  # the cut is not on the table
+    game.apply(Inject(INSTRUCTOR, "table-cut"))
+    assert game.to_move() == "C"
+    draws = [game.legal_actions("C").sample(random.Random(n)) for n in range(60)]
+    assert any(isinstance(a, Concede) and a.terms[0].item == "c-cut" for a in draws)

@@ -425,7 +425,7 @@ def snapshot(rules: Rules, rates: Sequence[float], terms: TermIndex,
     gdp_pct = {p.id: 100.0 * gdp_bn[p.id] / p.gdp_bn for p in rules.players}
     pain_pct = {p.id: 100.0 * pain[p.id] / p.gdp_bn for p in rules.players}
     return Snapshot(
-        rate=rates,
+        rate=tuple(rates),  # (the same tuple when the game's rates are passed)
         value=values,
         gdp_bn=gdp_bn,
         gdp_pct=gdp_pct,

@@ -70,14 +70,9 @@ class Deal:
     ended_by: str | None = None
     ended_round: int = 0
     reneged_by: tuple[str, ...] = ()  # everyone who reneged on it (both may, at once)
-    # (parties, ((item, value), ...)): plain tuples that hash fast, for the rates cache.
-    key: tuple[Any, ...] = field(default=(), compare=False, repr=False)
     # The terms as the economy reads them (economy.deal_entries), made when first needed.
     entries: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
     moves_rates: bool | None = field(default=None, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self.key = (self.parties, tuple((t.item, t.value) for t in self.terms))
 
     def other(self, player: str) -> str:
         return self.parties[1] if self.parties[0] == player else self.parties[0]
@@ -238,7 +233,7 @@ class Game:
         # The keys of the deals in force that bound tariffs (part of the rates cache key).
         self._rate_deals: tuple[Any, ...] | None = None
         self._in_force: list[Deal] | None = None  # see deals_in_force
-        self._deal_index: tuple[int, dict[str, Deal]] | None = None  # see deal
+        self._deal_index: tuple[list[Deal], int, dict[str, Deal]] | None = None  # see deal
         self._terms: eco.TermIndex | None = None
         self._begin_round()
 
@@ -452,14 +447,16 @@ class Game:
 
     def deal(self, deal_id: str) -> Deal | None:
         # Deals are only ever appended to the list (a projection's copy filters its own
-        # list once, then appends): an index of as many deals as the list is current.
+        # list once, into a new list, then appends): an index made from this very list, when
+        # it had as many deals as now, is current.
         index = self._deal_index
-        if index is None or index[0] != len(self.deals):
+        deals = self.deals
+        if index is None or index[0] is not deals or index[1] != len(deals):
             ids: dict[str, Deal] = {}
-            for d in self.deals:
+            for d in deals:
                 ids.setdefault(d.id, d)  # the first deal of an id, as a scan finds it
-            index = self._deal_index = (len(self.deals), ids)
-        return index[1].get(deal_id)
+            index = self._deal_index = (deals, len(deals), ids)
+        return index[2].get(deal_id)
 
     # ------------------------------------------------------------------ logging
 

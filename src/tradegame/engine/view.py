@@ -147,7 +147,7 @@ def build_view(game: Game, player: str | None) -> View:
         "deals": deals,
         "talks": talks,
         "log": [e.to_json() for e in game.log if e.visible_to(player)],
-        "history": game.history,
+        "history": list(game.history),  # the game's list grows (and is filled lazily)
     }
     if game.is_over():
         data["scores"] = {p: _r(v, 3) for p, v in game.scores().items()}
