@@ -50,9 +50,10 @@ class Compiled:
     package_tariffs: dict[tuple[str, str, str], tuple[tuple[str, float], ...]]
     # The distinct layer plans of the cells, each (layer_plan, has_replace).
     plans: tuple[tuple[tuple[tuple[str, bool, tuple[str, ...]], ...], bool], ...]
-    # Per cell, the constants snapshot() reads, as one tuple (unpacking beats attributes):
-    # (exporter, exporter's and importer's positions in player_ids, flow_key, v0, mfn,
-    #  1 + mfn, -eps, export_weight, import_share, exporter_salience, importer_salience)
+    # Per cell, what snapshot() reads, as tuples (unpacking beats attributes): (exporter,
+    # exporter's and importer's positions in player_ids, flow_key, (v0, mfn, 1 + mfn, -eps,
+    # export_weight, import_share, exporter_salience, importer_salience)); the inner tuple
+    # only when the cell is computed.
     rows: tuple[tuple[Any, ...], ...]
     # Per cell, its results by inputs (see snapshot); filled as games are played.
     cell_memos: tuple[dict[Any, tuple[Any, ...]], ...]
@@ -97,9 +98,9 @@ def compile_rules(rules: Rules) -> Compiled:
         package_tariffs={k: tuple(v) for k, v in package_tariffs.items()},
         plans=tuple((plan, any(replaces for _, _, replaces in plan)) for plan in plans),
         rows=tuple((c.exporter, rules.player_ids.index(c.exporter),
-                    rules.player_ids.index(c.importer), c.flow_key, c.v0, c.mfn, 1.0 + c.mfn,
-                    -c.eps, c.export_weight, c.import_share, c.exporter_salience,
-                    c.importer_salience)
+                    rules.player_ids.index(c.importer), c.flow_key,
+                    (c.v0, c.mfn, 1.0 + c.mfn, -c.eps, c.export_weight, c.import_share,
+                     c.exporter_salience, c.importer_salience))
                    for c in cells),
         cell_memos=tuple({} for _ in cells),
     )
@@ -368,9 +369,8 @@ def snapshot(rules: Rules, rates: Sequence[float], terms: TermIndex,
     pass_through, substitution = eco.pass_through, eco.substitution_share
     recycling = eco.revenue_recycling
     memos = compiled.cell_memos
-    for memo, rate, (exporter, e, i, key, v0, mfn, mfn_1, neg_eps, export_weight,
-                     import_share, exporter_salience, importer_salience) in zip(
-            memos, rates, compiled.rows, strict=True):
+    for memo, rate, (exporter, e, i, key, constants) in zip(memos, rates, compiled.rows,
+                                                            strict=True):
         fx = 1.0 + currency.get(exporter, 0.0) if currency else 1.0
         boost = boosts.get(key, 0.0) if boosts else 0.0
         bought = purchases.get(key) if purchases else None
@@ -379,6 +379,8 @@ def snapshot(rules: Rules, rates: Sequence[float], terms: TermIndex,
             else (rate, fx, boost, bought)
         cell = memo.get(inputs)
         if cell is None:
+            (v0, mfn, mfn_1, neg_eps, export_weight, import_share, exporter_salience,
+             importer_salience) = constants
             # The same arithmetic as flow_value() and in the same order, inlined.
             if v0 == 0.0:
                 traded = 0.0
