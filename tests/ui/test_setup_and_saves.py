@@ -9,7 +9,7 @@ from tradegame.engine import parse
 from tradegame.saves import load_game
 from tradegame.ui.app import Options, TradeGameApp
 from tradegame.ui.match import agent_descriptions, default_agent
-from tradegame.ui.persistence import save
+from tradegame.ui.persistence import earlier_save_of, save
 from tradegame.ui.screens.dialogs import ConfirmDialog, MessageDialog
 from tradegame.ui.screens.game import GameScreen
 from tradegame.ui.screens.setup import SetupScreen
@@ -161,3 +161,40 @@ async def test_saving_over_a_file_asks_first(save_dir: Path) -> None:
         await wait_until(pilot, lambda: target.read_text(encoding="utf-8").startswith("{"),
                          what="the save over the file")
     assert load_game(target).game.state_hash() == match.game.state_hash()
+
+
+async def test_saving_again_over_the_same_games_save_does_not_ask(save_dir: Path) -> None:
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=5)
+    app = make_app(save_dir, match)
+    target = save_dir / "again.json"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_text(pilot, "Your move, Japan")
+        await pilot.press("ctrl+s")
+        await wait_for_text(pilot, "Save the game to")
+        await pilot.press("end", "ctrl+u", *str(target), "enter")
+        await wait_until(pilot, target.exists, what="the first save")
+        await pilot.press("p")                      # a move later, the same game again
+        await wait_until(pilot, lambda: match.game.phase == "orders", what="orders")
+        await pilot.press("ctrl+s")
+        await wait_for_text(pilot, "Save the game to")
+        await pilot.press("end", "ctrl+u", *str(target), "enter")
+        await wait_until(pilot, lambda: len(load_game(target).game.actions) > 0,
+                         what="the second save")
+        assert "Replace it with this game" not in screen_text(app)
+
+
+def test_an_earlier_save_of_the_game_is_recognised(save_dir: Path) -> None:
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=5)
+    target = save_dir / "mine.json"
+    save(target, match)
+    match.apply(parse("JP pass"))
+    assert earlier_save_of(target, match)           # its moves are the start of the game's
+    other = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=6)
+    assert not earlier_save_of(target, other)       # another game
+    branch = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=5)
+    branch.created = match.created
+    save(target, match)
+    assert not earlier_save_of(target, branch)      # it holds moves the branch lacks
+    target.write_text("{not json", encoding="utf-8")
+    assert not earlier_save_of(target, match)
+    assert not earlier_save_of(save_dir / "missing.json", match)

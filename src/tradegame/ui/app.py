@@ -180,7 +180,12 @@ class TradeGameApp(App[None]):
                                            yes="New game", no="Stay"), go)
 
     def action_save(self) -> None:
-        from tradegame.ui.persistence import save_dir, save_target, suggested_path
+        from tradegame.ui.persistence import (
+            earlier_save_of,
+            save_dir,
+            save_target,
+            suggested_path,
+        )
         from tradegame.ui.screens.dialogs import ConfirmDialog, PathDialog
 
         match = self.match
@@ -199,8 +204,8 @@ class TradeGameApp(App[None]):
             if not path or self.match is not match:
                 return
             target = save_target(path)
-            if not target.exists():
-                write(path)
+            if not target.exists() or earlier_save_of(target, match, snapshot):
+                write(path)  # nothing there, or this game's own earlier save
                 return
 
             def confirmed(replace: bool | None) -> None:
