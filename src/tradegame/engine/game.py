@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy as _copy
 import hashlib
+import itertools
 import json
 import operator
 import random
@@ -1602,13 +1603,14 @@ class Game:
             "credibility": self.credibility.copy(),
             "relations": self.relations.copy(),
             "market_stress": self.stress,
-            "deals": list(zip(self.deals, map(_DEAL_STATE, self.deals))),
+            # Flat tuples: one object a round for the collector, not one per deal or pledge.
+            "deals": (tuple(self.deals), tuple(_chain(map(_DEAL_STATE, self.deals)))),
             "sessions": tuple(self.sessions),  # not changed once their round has ended
             "session_index": self.session_index,
-            "orders": tuple(self.orders.items()),  # the round's lists: new lists next round
+            "orders": tuple(_chain(self.orders.items())),  # the round's lists (new next round)
             "done": tuple(self.done),
             "requests": tuple(self.requests),
-            "pledges": list(map(_PLEDGE_STATE, self.pledges)),
+            "pledges": tuple(_chain(map(_PLEDGE_STATE, self.pledges))),
             "precedent": self.precedent,
             "fired": self.fired.copy(),
             "ledger_days": self.ledger.days,
@@ -1735,12 +1737,16 @@ def _own_packages(rules: Rules, player: str) -> frozenset[str]:
 _DEAL_STATE = operator.attrgetter("status", "ended_by", "ended_round", "reneged_by")
 _PLEDGE_STATE = operator.attrgetter("kind", "speaker", "partner", "subject", "round", "due",
                                     "triggered", "settled", "trigger")
+_PLEDGE_FIELDS = 9
+_chain = itertools.chain.from_iterable
 
 
 def _state_dict(c: dict[str, Any]) -> dict[str, Any]:
     """The canonical state JSON from a :meth:`Game._state_capture`."""
     layer_rate = dict(c["layer_rate"])
     layer_status = dict(c["layer_status"])
+    deals, states = c["deals"]
+    orders, pledges = c["orders"], c["pledges"]
     return {
         "scenario": c["scenario"],
         "seed": c["seed"],
@@ -1756,13 +1762,15 @@ def _state_dict(c: dict[str, Any]) -> dict[str, Any]:
         "credibility": dict(c["credibility"]),
         "relations": {f"{a}-{b}": v for (a, b), v in sorted(c["relations"].items())},
         "market_stress": c["market_stress"],
-        "deals": [_deal_json(d, *state) for d, state in c["deals"]],
+        "deals": [_deal_json(d, *states[4 * n:4 * n + 4]) for n, d in enumerate(deals)],
         "sessions": [s.to_json() for s in c["sessions"]],
         "session_index": c["session_index"],
-        "orders": {p: [str(o) for o in v] for p, v in c["orders"]},
+        "orders": {orders[n]: [str(o) for o in orders[n + 1]]
+                   for n in range(0, len(orders), 2)},
         "done": sorted(c["done"]),
         "requests": [list(r) for r in c["requests"]],
-        "pledges": [list(p) for p in c["pledges"]],
+        "pledges": [list(pledges[n:n + _PLEDGE_FIELDS])
+                    for n in range(0, len(pledges), _PLEDGE_FIELDS)],
         "precedent": c["precedent"],
         "fired": dict(sorted(c["fired"].items())),
         "ledger": {"days": c["ledger_days"],
