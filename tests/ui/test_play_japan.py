@@ -51,6 +51,11 @@ async def test_japan_plays_a_whole_game_by_keys(save_dir: Path) -> None:
         assert "Projected score" in screen_text(app)
         await pilot.press("enter")
         await wait_for_text(pilot, "Staged (1/3)")
+        # With an order staged, a candidate's preview says what it adds on top of it.
+        await pilot.press("ctrl+u", *"claim progress", "down")
+        await wait_for_text(pilot, "with your staged orders")
+        await wait_for_text(pilot, "This order adds")
+        assert "to your staged orders'" in screen_text(app)
         await pilot.press("ctrl+d")
         await wait_for_text(pilot, "send these orders?")
         await wait_for_text(pilot, "change ")          # the combined preview of the orders

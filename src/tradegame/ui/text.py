@@ -229,7 +229,7 @@ def projection_lines(projection: Any, *, win_set: float | None = None) -> list[s
 
 
 __all__ = ["ORDER_GROUPS", "Names", "describe", "level_text", "money", "order_group", "pct",
-           "projection_lines", "signed", "spark"]
+           "player_text", "projection_lines", "signed", "spark"]
 
 
 _SOURCE_NOTES = [  # the scenario author's notes in descriptions, as a player reads them

@@ -90,13 +90,17 @@ class PreviewBox(Static):
         text.append(message, style="italic")
         self.update(text)
 
-    def show_projection(self, projection: Any, subject: str = "") -> None:
+    def show_projection(self, projection: Any, subject: str = "",
+                        extra: str | None = None) -> None:
+        """A projection under the title; ``extra`` is a line put after its score."""
         text = Text()
         text.append(self.title, style="bold")
         if subject:
             text.append(" — " + subject)
-        for line in projection_lines(projection):
+        for n, line in enumerate(projection_lines(projection)):
             text.append("\n" + line)
+            if n == 0 and extra:
+                text.append("\n" + extra, style="bold")
         self.update(text)
 
 

@@ -20,7 +20,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tradegame.engine import Action, Done
-from tradegame.ui.text import ORDER_GROUPS, describe, order_group
+from tradegame.ui.text import ORDER_GROUPS, describe, order_group, signed
 from tradegame.ui.widgets.common import ActionChosen, Frame, PreviewBox, PreviewWanted
 
 
@@ -58,6 +58,10 @@ class OrdersPanel(Vertical):
         self.frame: Frame | None = None
         self._by_id: dict[str, Action] = {}
         self._shown: list[str] = []
+        # The projected score of the staged orders alone, by the staged orders, and the last
+        # candidate's projection: together they say what the candidate adds to them.
+        self._staged_score: tuple[tuple[Action, ...], float] | None = None
+        self._candidate: tuple[Action, Any] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="orders-info")
@@ -178,20 +182,48 @@ class OrdersPanel(Vertical):
                 preview.show_message("highlight an order to see what it would do for you.")
             return
         preview.show_message("computing…")
-        self.post_message(PreviewWanted("orders-candidate", [*frame.staged, action]))
+        self._candidate = None
+        staged = tuple(frame.staged)
+        if staged and (self._staged_score is None or self._staged_score[0] != staged):
+            self.post_message(PreviewWanted("orders-base", list(staged)))
+        self.post_message(PreviewWanted("orders-candidate", [*staged, action]))
 
     def show_preview(self, key: str, projection: Any, error: str | None) -> None:
         preview = self.query_one(PreviewBox)
+        frame = self.frame
+        if key == "orders-base":
+            if error is None and frame is not None:
+                self._staged_score = (tuple(frame.staged), projection.score)
+                self._show_candidate()
+            return
         if error is not None:
             preview.show_message(error)
             return
-        frame = self.frame
         action = self.highlighted_action()
         if key == "orders-candidate" and action is not None and frame is not None:
-            extra = " with your staged orders" if frame.staged else ""
-            preview.show_projection(projection, describe(action, frame.names) + extra)
+            self._candidate = (action, projection)
+            self._show_candidate()
         elif key == "orders-staged":
             preview.show_projection(projection, "your staged orders")
+
+    def _show_candidate(self) -> None:
+        """The highlighted order's projection; with staged orders, also what it adds."""
+        frame = self.frame
+        if self._candidate is None or frame is None:
+            return
+        action, projection = self._candidate
+        if action is not self.highlighted_action():
+            return
+        extra = None
+        if frame.staged:
+            base = self._staged_score
+            if base is not None and base[0] == tuple(frame.staged):
+                extra = (f"This order adds {signed(projection.score - base[1])} to your staged "
+                         f"orders' {base[1]:.1f}")
+            subject = describe(action, frame.names) + " with your staged orders"
+        else:
+            subject = describe(action, frame.names)
+        self.query_one(PreviewBox).show_projection(projection, subject, extra)
 
     @on(Input.Changed, "#orders-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
