@@ -7,7 +7,6 @@ Everything here reads a player's view (``View.to_json()``) or the public parts o
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
