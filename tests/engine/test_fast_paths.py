@@ -116,6 +116,8 @@ def test_remembered_state_agrees_with_a_fresh_look(name: str, rules: Rules) -> N
         for d in game.deals:
             assert game.deal(d.id) is next(x for x in game.deals if x.id == d.id)
         assert game.deal("no-such-deal") is None
+        # The term index (kept while its pledgers' credibility stands) against a fresh one.
+        assert game.terms() == eco.index_terms(rules, game.deals_in_force(), game.credibility)
         # Cached rates against a computation from scratch.
         assert list(game.rates()) == eco.all_rates(
             eco.compile_rules(rules), game.layer_rate, game.layer_status,

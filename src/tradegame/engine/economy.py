@@ -126,7 +126,9 @@ class TermIndex:
     cost_sharing_paid: dict[str, float] = field(default_factory=dict)
     purchases_received: dict[str, float] = field(default_factory=dict)
     currency: dict[str, float] = field(default_factory=dict)  # giver -> appreciation
-    pledged: bool = False  # some term is discounted by credibility (then it depends on it)
+    # The givers whose terms are discounted by their credibility: the index depends on
+    # their credibility, and on nobody else's.
+    pledgers: tuple[str, ...] = ()
 
 
 def covered_sectors(rules: Rules, item: Any) -> frozenset[str]:
@@ -171,12 +173,13 @@ def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) 
     """Index the terms of ``deals`` (all in force); pledges are discounted by credibility."""
     idx = TermIndex()
     currency_deals = 0
+    pledgers: list[str] = []
     for deal in deals:
         has_currency = False
         for kind, giver, receiver, v, item in deal_entries(rules, deal):
             pledge = credibility[giver] / 100.0
-            if kind in _PLEDGED:
-                idx.pledged = True
+            if kind in _PLEDGED and giver not in pledgers:
+                pledgers.append(giver)
             if kind == "tariff_cap":
                 idx.caps.setdefault((giver, receiver), []).append(
                     (item, v, covered_sectors(rules, item)))
@@ -208,6 +211,7 @@ def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) 
                 idx.currency[giver] = max(idx.currency.get(giver, 0.0), v)
                 has_currency = True
         currency_deals += has_currency
+    idx.pledgers = tuple(pledgers)
     if idx.currency:
         # Plaza-style: each accord is stronger for every other accord in force.
         strength = 1.0 + rules.economy.currency_partner_bonus * max(0, currency_deals - 1)

@@ -1423,15 +1423,18 @@ class Game:
         self._invalidate(rates=eco.changes_rates(self.rules, deal))
 
     def terms(self) -> eco.TermIndex:
-        # Pledges are discounted by credibility, so an index with pledges also depends on it.
+        # Pledges are discounted by their giver's credibility, so the index also depends on
+        # the credibility of its pledgers (and of nobody else).
         terms = self._terms
-        if terms is not None and not terms.pledged:
-            return terms
-        key = tuple(self.credibility.values())
-        if terms is None or self._terms_key != key:
-            terms = self._terms = eco.index_terms(self.rules, self.deals_in_force(),
-                                                  self.credibility)
-            self._terms_key = key
+        if terms is not None:
+            if not terms.pledgers:
+                return terms
+            credibility = self.credibility
+            if self._terms_key == tuple(credibility[p] for p in terms.pledgers):
+                return terms
+        terms = self._terms = eco.index_terms(self.rules, self.deals_in_force(),
+                                              self.credibility)
+        self._terms_key = tuple(self.credibility[p] for p in terms.pledgers)
         return terms
 
     def rates(self) -> list[float]:
