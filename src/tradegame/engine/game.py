@@ -8,7 +8,6 @@ action list that replays it. Automatic phases (news, resolution) run inside :met
 
 from __future__ import annotations
 
-import copy as _copy
 import dataclasses
 import hashlib
 import itertools
@@ -257,10 +256,9 @@ class Game:
     def copy(self) -> Game:
         """An independent copy; frozen values (rules, actions, log entries) are shared."""
         new = Game.__new__(Game)
+        attributes = new.__dict__
         for name, value in self.__dict__.items():
-            if isinstance(value, (dict, set, list)):
-                value = _copy.copy(value)
-            new.__dict__[name] = value
+            attributes[name] = value.copy() if isinstance(value, (dict, set, list)) else value
         # Shallow copies of the mutable records, made by their constructors (every what_if
         # copies the game; copy.copy's generic path is several times slower).
         new.deals = [Deal(*_DEAL_FIELDS(d)) for d in self.deals]
