@@ -735,4 +735,5 @@ def _message(error: Any, node: Node, on_key: bool) -> str:
     if kind == "number_is_string" and quoted:
         return f"expected a number, got the text {_show(value)}; remove the quotes"
     message: str = error["msg"]
-    return message
+    # The models' own messages (a date, a rate ...) say "got False" for an unquoted NO too.
+    return message + _yaml11_hint(value, node)
