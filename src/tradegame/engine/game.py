@@ -224,9 +224,9 @@ class Game:
         self.what_if_mode = False
         self.projection_cache: dict[tuple[int, str], float] = {}
         self._verified: tuple[Action, int] | None = None
-        # The sampler's kinds of order this round: (round, {player: (kinds, dead)}); see
-        # LegalActions._order_kinds.
-        self._order_kinds: tuple[int, dict[str, Any]] | None = None
+        # The sampler's kinds of order this round: (round, {player: (kinds, dead)}); made
+        # and read by LegalActions._order_kinds.
+        self._sampler_kinds: tuple[int, dict[str, Any]] | None = None
         self._terms_key: tuple[float, ...] = ()
         self._snap_terms: eco.TermIndex | None = None
         self._rates: tuple[float, ...] | None = None
@@ -272,7 +272,7 @@ class Game:
         new.rng = random.Random()
         new.rng.setstate(self.rng.getstate())
         new._verified = None  # a copy may be changed before it applies anything: check again
-        new._order_kinds = None
+        new._sampler_kinds = None
         new._in_force = new._deal_index = None  # the copy has deal objects of its own
         return new
 
@@ -364,7 +364,7 @@ class Game:
         self._verified = None
         self.actions.append(action)
         if isinstance(action, News):
-            self._order_kinds = None  # news may make orders legal again (legal.py)
+            self._sampler_kinds = None  # news may make orders legal again (legal.py)
             self._log("news", f"Instructor news: {action.text}")
             for token in action.effects:
                 name, ids, by = parse_news_effect(token)
@@ -374,7 +374,7 @@ class Game:
             self._invalidate()
             return
         if isinstance(action, Inject):
-            self._order_kinds = None
+            self._sampler_kinds = None
             event = self.rules.event(action.inject)
             self._log("inject", f"Instructor inject: {event.news}")
             self._fire(event)
@@ -1273,7 +1273,7 @@ class Game:
             self.approval[p] = clamp(self.approval[p] + st.public_demand_approval)
             self.pledges.append(Pledge(kind, p, a.partner, a.subject, self.round))
             self._log("statement", f"{p} publicly demands from {a.partner}: "
-                                   f"{_subject_term_text(rules, a.subject)}.")
+                                   f"{term_text(rules, Term.parse(a.subject))}.")
         elif kind == "threat":
             self.approval[p] = clamp(self.approval[p] + st.threat_approval)
             self.pledges.append(Pledge(kind, p, a.partner, a.subject, self.round))
@@ -1843,17 +1843,6 @@ def term_text(rules: Rules, term: Term) -> str:
         if len(texts) >= 4096:
             texts.clear()  # bounded: a term is an item at one of its few levels
         text = texts[key] = _term_text(rules, term)
-    return text
-
-
-def _subject_term_text(rules: Rules, subject: str) -> str:
-    """:func:`term_text` of a public demand's subject (``item=level``, verified)."""
-    texts: dict[str, str] = rules._index.setdefault("subject_text", {})  # type: ignore[assignment]
-    text = texts.get(subject)
-    if text is None:
-        if len(texts) >= 4096:
-            texts.clear()
-        text = texts[subject] = term_text(rules, Term.parse(subject))
     return text
 
 

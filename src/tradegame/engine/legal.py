@@ -278,7 +278,7 @@ class LegalActions:
         clears the cache (Game.apply).
         """
         g = self.game
-        cached = g._order_kinds
+        cached = g._sampler_kinds
         if cached is not None and cached[0] == g.round:
             mine = cached[1].get(p)
             if mine is not None:
@@ -311,7 +311,7 @@ class LegalActions:
             *static, (reneges, type(g)._renege_candidate_ok, len(reneges),
                       len(reneges).bit_length())]
         if cached is None or cached[0] != g.round:
-            cached = g._order_kinds = (g.round, {})
+            cached = g._sampler_kinds = (g.round, {})
         mine = cached[1][p] = (kinds, set())
         return mine
 
@@ -328,7 +328,7 @@ class LegalActions:
             action: Action = _plain(Done, p)
             g._verified = (action, len(g.actions))
             return action
-        cached = g._order_kinds  # the cache hit of _order_kinds, inlined
+        cached = g._sampler_kinds  # the cache hit of _order_kinds, inlined
         mine = cached[1].get(p) if cached is not None and cached[0] == g.round else None
         kinds, dead = mine if mine is not None else self._order_kinds(p)
         bits = rng.getrandbits

@@ -53,32 +53,22 @@ def save_target(path: str | os.PathLike[str]) -> Path:
 def earlier_save_of(path: str | os.PathLike[str], match: Match, game: Any = None) -> bool:
     """Whether ``path`` holds an earlier save of this very game (same start, seed and
     scenario, and its moves the start of the game's): replacing it loses nothing."""
-    import json
+    from tradegame.saves.format import text_sha256
+    from tradegame.saves.store import read_document
 
     game = game if game is not None else match.game
     try:
-        if os.path.getsize(path) > 16 * 2**20:
-            return False
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
+        doc, _ = read_document(path)  # size limit, decoding, format: the loader's own checks
         moves = doc["actions"]
-        same = (doc["format"] == "tradegame-save" and doc["created"] == match.created
-                and doc["seed"] == game.seed
-                and doc["scenario"]["sha256"] in _digests(match, game)
+        digests = {game.rules.digest} - {""}
+        if match.scenario_text is not None:
+            digests.add(text_sha256(match.scenario_text))
+        same = (doc["created"] == match.created and doc["seed"] == game.seed
+                and doc["scenario"]["sha256"] in digests
                 and isinstance(moves, list) and len(moves) <= len(game.actions))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (_saves().SaveError, KeyError, TypeError):
         return False
     return same and all(m == str(a) for m, a in zip(moves, game.actions, strict=False))
-
-
-def _digests(match: Match, game: Any) -> set[str]:
-    """The sha256 values this game's scenario text is known by."""
-    import hashlib
-
-    digests = {game.rules.digest} - {""}
-    if match.scenario_text is not None:
-        digests.add(hashlib.sha256(match.scenario_text.encode("utf-8")).hexdigest())
-    return digests
 
 
 def save(path: str | os.PathLike[str], match: Match, game: Any = None) -> Path:
