@@ -41,6 +41,9 @@ class Options:
     """Seconds between moves when only AI seats play (``+``/``-`` change it)."""
     instructor: bool = False
     """Instructor mode: every player's private data, pause, inject, roll back, end early."""
+    web: bool = False
+    """Served to a browser (``tradegame serve``): the player is not at the host's keyboard, so no
+    dialog names a server path and no seat may run code (see ``docs/security.md``)."""
 
 
 class TradeGameApp(App[None]):
