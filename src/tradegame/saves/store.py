@@ -297,6 +297,16 @@ def read_document(path: str | os.PathLike[str]) -> tuple[dict[str, Any], int]:
         raise fail(f"cannot read the file ({exc.strerror or exc})") from None
     if len(data) > limit:
         raise fail(f"the file is larger than the {limit // 2**20} MiB limit for a save")
+    return parse_document(data, shown)
+
+
+def parse_document(data: bytes, shown: str) -> tuple[dict[str, Any], int]:
+    """Decode and parse a save's bytes (a file's, or a save pasted into a browser); the raw
+    document and its stored version. ``shown`` starts every message."""
+
+    def fail(problem: str) -> SaveError:
+        return SaveError(shown, problem)
+
     if not data.strip():
         raise fail("the file is empty" if not data else "the file holds only blank space")
     try:
