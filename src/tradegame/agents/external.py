@@ -7,20 +7,30 @@ Failure handling — the game never waits longer than the time limit and never s
 
 * **hang** — no answer within ``time_limit`` seconds (default 5): the move becomes a pass,
   the bot's process (its whole process group) is killed;
+* **slow start** — a freshly (re)started bot has until ``startup_limit`` seconds after its
+  start (default 10) for its first answer, or the move limit if that ends later; after its
+  first answer only the move limit counts;
 * **crash** — the process exits or closes its stdout: the move becomes a pass;
-* **garbage** — the answer is not ``{"action": "<notation>"}`` with a parsable action: the
-  move becomes a pass, the process keeps running;
+* **garbage** — the answer is not ``{"action": "<notation>"}`` with a parsable action, or
+  is a line longer than :data:`MAX_LINE`: the move becomes a pass, the process keeps
+  running (the rest of an over-long line is skipped);
 * **illegal move** — a parsable action that is not legal now for the bot's player: the move
   becomes a pass (the match loop checks it like any agent's move).
 
-Each is one incident line. A killed or crashed bot is **restarted for its next turn** (with
-a fresh ``start`` message carrying the current view), at most ``max_restarts`` times a game
-(default 3); after that its seat passes for the rest of the game. The bot's stderr is kept
-(the last lines are quoted in crash incidents), never mixed into the game's output.
+Each is one incident line; any text of the bot's quoted in it (its answer, its stderr) goes
+through :func:`tradegame.untrusted.printable`, so escape sequences are shown, not obeyed. A
+killed or crashed bot is **restarted for its next turn** (with a fresh ``start`` message
+carrying the current view), at most ``max_restarts`` times a game (default 3); after that its
+seat passes for the rest of the game. The bot's stderr is kept (the last lines are quoted in
+crash incidents), never mixed into the game's output.
+
+Each bot runs in a session of its own, and its whole process group is killed when the game
+ends (or fails, or this program exits), so a process the bot started does not outlive it.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import queue
@@ -31,7 +41,9 @@ import signal
 import subprocess
 import threading
 import time
+import weakref
 from collections import deque
+from collections.abc import Callable
 from typing import IO, Any
 
 from tradegame.agents.base import EXTERNAL_PREFIX, AgentSpecError, Turn
@@ -45,17 +57,28 @@ from tradegame.agents.protocol import (
 )
 from tradegame.engine import Action
 from tradegame.engine.view import View
+from tradegame.untrusted import printable
 
 DEFAULT_TIME_LIMIT = 5.0
 """Seconds a bot may take per move when no ``--time-limit`` is given."""
 
+DEFAULT_STARTUP_LIMIT = 10.0
+"""Seconds from a bot's (re)start to its first answer when no ``--startup-limit`` is given."""
+
 MAX_RESTARTS = 3
 """Restarts of a crashed or killed bot per game; then its seat passes."""
 
-MAX_LINE = 4 * 1024 * 1024
-"""Longest answer line read from a bot (bytes); anything longer is garbage."""
+MAX_LINE = 1024 * 1024
+"""Longest answer line read from a bot (bytes, without the newline); a longer one is garbage."""
 
-_EOF = b""
+MAX_STDERR_LINE = 200
+"""Characters kept of each of the bot's last stderr lines."""
+
+MAX_QUEUED = 64
+"""Answer lines kept waiting between turns; a bot printing more loses the extra ones."""
+
+_CHUNK = 64 * 1024
+_EOF = None
 
 
 class BotError(Exception):
@@ -78,16 +101,74 @@ class BotDisabled(BotError):
     pass
 
 
+def read_lines(stream: IO[bytes], limit: int, emit: Callable[[bytes, bool], None]) -> None:
+    """Read ``stream`` in chunks until its end and call ``emit(line, cut)`` per line.
+
+    A line longer than ``limit`` bytes is emitted at once with its first ``limit`` bytes and
+    ``cut=True``; the rest of it is skipped. A last line without a newline is emitted too.
+    """
+    fd = stream.fileno()
+    buf = bytearray()
+    skipping = False
+    while True:
+        try:
+            chunk = os.read(fd, _CHUNK)
+        except OSError:
+            break
+        if not chunk:
+            break
+        start = 0
+        while True:
+            nl = chunk.find(b"\n", start)
+            stop = len(chunk) if nl < 0 else nl
+            if not skipping:
+                room = limit - len(buf)
+                if stop - start > room:
+                    buf += chunk[start:start + room]
+                    emit(bytes(buf), True)
+                    buf.clear()
+                    skipping = True
+                else:
+                    buf += chunk[start:stop]
+            if nl < 0:
+                break
+            if not skipping:
+                emit(bytes(buf), False)
+            buf.clear()
+            skipping = False
+            start = nl + 1
+    if buf and not skipping:
+        emit(bytes(buf), False)
+
+
+# Every bot process group still running, so that an exit of this program kills them too.
+_LIVE: weakref.WeakSet[_Process] = weakref.WeakSet()
+
+
+def _kill_all() -> None:
+    for proc in list(_LIVE):
+        proc.kill_group()
+
+
+atexit.register(_kill_all)
+
+
 class _Process:
     """One running bot: a process group, a writer thread and two reader threads."""
 
     def __init__(self, argv: list[str], env: dict[str, str], cwd: str | None) -> None:
+        # A session of its own: the bot and anything it starts share one process group,
+        # which is killed as a whole, and a Ctrl-C at the terminal does not reach them.
         self.proc = subprocess.Popen(
             argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env=env, cwd=cwd, bufsize=0, start_new_session=True)
-        self.lines: queue.Queue[bytes] = queue.Queue()
+        self.started = time.monotonic()
+        self.answered = False  # whether it has answered a turn yet (ends its start-up time)
+        self.lines: queue.Queue[tuple[bytes, bool] | None] = queue.Queue()
         self.outbox: queue.Queue[bytes | None] = queue.Queue()
         self.stderr_tail: deque[str] = deque(maxlen=8)
+        self._group_killed = False
+        _LIVE.add(self)
         assert self.proc.stdin and self.proc.stdout and self.proc.stderr
         self._threads = [
             threading.Thread(target=self._read, args=(self.proc.stdout,), daemon=True),
@@ -98,26 +179,22 @@ class _Process:
             t.start()
 
     def _read(self, stream: IO[bytes]) -> None:
-        try:
-            while True:
-                line = stream.readline(MAX_LINE)
-                if not line:
-                    break
-                if not line.endswith(b"\n") and len(line) >= MAX_LINE:
-                    while (rest := stream.readline(MAX_LINE)) and not rest.endswith(b"\n"):
-                        pass
-                    line = b"<an answer longer than %d bytes>" % MAX_LINE
-                self.lines.put(line)
-        except (OSError, ValueError):
-            pass
+        def emit(line: bytes, cut: bool) -> None:
+            if self.lines.qsize() < MAX_QUEUED:
+                self.lines.put((line, cut))
+
+        with contextlib.suppress(OSError, ValueError):
+            read_lines(stream, MAX_LINE, emit)
         self.lines.put(_EOF)
 
     def _read_stderr(self, stream: IO[bytes]) -> None:
+        def emit(raw: bytes, cut: bool) -> None:
+            text = raw.decode("utf-8", errors="replace").rstrip()
+            if text:
+                self.stderr_tail.append(printable(text[:MAX_STDERR_LINE]))
+
         with contextlib.suppress(OSError, ValueError):
-            for raw in iter(lambda: stream.readline(64 * 1024), b""):
-                text = raw.decode("utf-8", errors="replace").rstrip()
-                if text:
-                    self.stderr_tail.append(text[:200])
+            read_lines(stream, 4 * MAX_STDERR_LINE, emit)
 
     def _write(self, stream: IO[bytes]) -> None:
         try:
@@ -126,8 +203,9 @@ class _Process:
                 if data is None:
                     stream.close()
                     return
-                stream.write(data)
-                stream.flush()
+                view = memoryview(data)
+                while view:  # a raw pipe may take part of it
+                    view = view[stream.write(view) or 0:]
         except (OSError, ValueError):
             return
 
@@ -141,7 +219,7 @@ class _Process:
                 line = self.lines.get_nowait()
             except queue.Empty:
                 return
-            if line == _EOF:
+            if line is _EOF:
                 self.lines.put(_EOF)
                 return
 
@@ -154,18 +232,26 @@ class _Process:
             self._threads[1].join(timeout=wait)
         return " | ".join(self.stderr_tail)
 
+    def kill_group(self) -> None:
+        """SIGKILL the bot's whole process group: the bot and every process it started
+        (unless one left the group on purpose), whether or not the bot itself still runs."""
+        if self._group_killed:
+            return
+        self._group_killed = True
+        _LIVE.discard(self)
+        with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
+            if hasattr(os, "killpg"):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            else:  # pragma: no cover - not POSIX
+                self.proc.kill()
+
     def stop(self, grace: float = 0.0) -> None:
         """Close stdin, wait up to ``grace`` seconds, then kill the whole process group."""
         self.outbox.put(None)
         if grace > 0:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.proc.wait(timeout=grace)
-        if self.proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                if hasattr(os, "killpg"):
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                else:  # pragma: no cover - not POSIX
-                    self.proc.kill()
+        self.kill_group()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=5)
         for t in self._threads[:2]:
@@ -182,13 +268,16 @@ class ExternalAgent:
     description = "an out-of-process bot speaking the JSON-lines protocol (tradegame-bot/1)"
 
     def __init__(self, argv: list[str], rng: random.Random | None = None, *,
-                 time_limit: float | None = None, max_restarts: int = MAX_RESTARTS,
-                 cwd: str | None = None, env: dict[str, str] | None = None) -> None:
+                 time_limit: float | None = None, startup_limit: float | None = None,
+                 max_restarts: int = MAX_RESTARTS, cwd: str | None = None,
+                 env: dict[str, str] | None = None) -> None:
         if not argv:
             raise AgentSpecError("an external bot needs a command")
         self.argv = argv
         self.name = EXTERNAL_PREFIX + shlex.join(argv)
         self.time_limit = DEFAULT_TIME_LIMIT if time_limit is None else float(time_limit)
+        self.startup_limit = (DEFAULT_STARTUP_LIMIT if startup_limit is None
+                              else float(startup_limit))
         self.max_restarts = max_restarts
         self.cwd = cwd
         self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
@@ -200,7 +289,8 @@ class ExternalAgent:
 
     @classmethod
     def from_spec(cls, spec: str, rng: random.Random | None = None, *,
-                  time_limit: float | None = None) -> ExternalAgent:
+                  time_limit: float | None = None,
+                  startup_limit: float | None = None) -> ExternalAgent:
         """``cmd:COMMAND`` (split like a shell would, without running one)."""
         command = spec.removeprefix(EXTERNAL_PREFIX)
         try:
@@ -211,7 +301,7 @@ class ExternalAgent:
             raise AgentSpecError("cmd: needs a command, e.g. cmd:\"python mybot.py\"")
         if shutil.which(argv[0]) is None and not os.path.isfile(argv[0]):
             raise AgentSpecError(f"bot command not found: {argv[0]!r} (in {spec!r})")
-        return cls(argv, rng, time_limit=time_limit)
+        return cls(argv, rng, time_limit=time_limit, startup_limit=startup_limit)
 
     # -- the agent hooks
 
@@ -224,8 +314,7 @@ class ExternalAgent:
         self.turns += 1
         if self._proc is None or not self._proc.alive():
             if self._proc is not None:
-                self._proc.stop()
-                self._proc = None
+                self._kill()
             if self.starts > self.max_restarts:
                 raise BotDisabled(f"the bot was restarted {self.max_restarts} times; its seat "
                                   f"passes for the rest of the game")
@@ -235,15 +324,22 @@ class ExternalAgent:
         proc.drain()
         proc.send(turn_message(turn, self.turns, self.time_limit))
         deadline = time.monotonic() + self.time_limit
+        starting = not proc.answered and proc.started + self.startup_limit > deadline
+        if starting:
+            deadline = proc.started + self.startup_limit
         while True:
             remaining = deadline - time.monotonic()
             try:
-                line = proc.lines.get(timeout=max(0.0, remaining))
+                item = proc.lines.get(timeout=max(0.0, remaining))
             except queue.Empty:
                 self._kill()
+                if starting:
+                    raise BotTimeout(f"no first answer within the start-up limit of "
+                                     f"{self.startup_limit:g} s; the bot is stopped and "
+                                     f"restarted for its next move") from None
                 raise BotTimeout(f"no answer within {self.time_limit:g} s; the bot is stopped "
                                  f"and restarted for its next move") from None
-            if line == _EOF:
+            if item is _EOF:
                 try:
                     code: int | None = proc.proc.wait(timeout=1)
                 except subprocess.TimeoutExpired:  # it closed its stdout but lives on
@@ -253,6 +349,11 @@ class ExternalAgent:
                 how = f"exited (code {code})" if code is not None else "closed its stdout"
                 raise BotCrashed(f"the bot {how} without answering"
                                  + (f"; stderr: {tail}" if tail else ""))
+            line, cut = item
+            proc.answered = True
+            if cut:
+                raise BotGarbage(f"an answer line longer than the {MAX_LINE // (1024 * 1024)} "
+                                 f"MiB limit (the rest of the line is skipped)")
             if not line.strip():
                 continue
             try:
@@ -264,11 +365,14 @@ class ExternalAgent:
             return action
 
     def end(self, player: str, view: View) -> None:
-        proc = self._proc
-        if proc is not None and proc.alive():
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        if proc.alive():
             proc.send(end_message(player, view))
             proc.stop(grace=min(1.0, self.time_limit))
-            self._proc = None
+        else:
+            proc.stop()
 
     def close(self) -> None:
         self._kill()
@@ -281,19 +385,22 @@ class ExternalAgent:
             self._proc = _Process(self.argv, self.env, self.cwd)
         except OSError as exc:
             self._proc = None
-            raise BotCrashed(f"cannot start {shlex.join(self.argv)!r}: {exc}") from None
+            raise BotCrashed(f"cannot start {shlex.join(self.argv)!r}: "
+                             f"{exc.strerror or type(exc).__name__}") from None
         assert self.player is not None
-        self._proc.send(start_message(self.player, view, self.time_limit, self.bot_seed))
+        self._proc.send(start_message(self.player, view, self.time_limit, self.bot_seed,
+                                         self.startup_limit))
 
     def _kill(self) -> None:
-        if self._proc is not None:
-            self._proc.stop()
-            self._proc = None
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            proc.stop()
 
     def __del__(self) -> None:  # pragma: no cover - a safety net; close() is the way
         with contextlib.suppress(Exception):
             self._kill()
 
 
-__all__ = ["DEFAULT_TIME_LIMIT", "MAX_RESTARTS", "BotCrashed", "BotDisabled", "BotError",
-           "BotGarbage", "BotTimeout", "ExternalAgent"]
+__all__ = ["DEFAULT_STARTUP_LIMIT", "DEFAULT_TIME_LIMIT", "MAX_LINE", "MAX_RESTARTS",
+           "BotCrashed", "BotDisabled", "BotError", "BotGarbage", "BotTimeout",
+           "ExternalAgent", "read_lines"]

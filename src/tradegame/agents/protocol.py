@@ -4,10 +4,12 @@ The game writes one JSON object per line to the bot; the bot answers each ``turn
 JSON object on one line. Nothing else is read from its stdout, so a bot logs to stderr.
 
 * ``{"type": "start", "protocol", "player", "scenario", "players", "bot_seed", "time_limit",
-  "view"}`` — once per (re)start; no answer.
+  "startup_limit", "view"}`` — once per (re)start; no answer.
 * ``{"type": "turn", "id", "player", "round", "phase", "time_limit", "view", "legal",
   "legal_count", "legal_truncated", "talks", "deal_items", "max_terms"}`` — answer
-  ``{"action": "<notation>"}`` (optionally ``"id"`` echoed; other keys are ignored).
+  ``{"action": "<notation>"}`` on one line of at most 1 MiB (optionally ``"id"`` echoed;
+  other keys are ignored) within ``time_limit`` seconds; the first answer after a (re)start
+  may instead come up to ``startup_limit`` seconds after the start, if that is later.
 * ``{"type": "end", "player", "scores", "batna", "view"}`` — the game is over; no answer.
 
 ``view`` is always the bot's own view (:meth:`tradegame.engine.view.View.to_json`). ``legal``
@@ -26,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from tradegame.engine import Accept, Action, Counter, Pass, Propose, Reject, Term, parse
 from tradegame.engine.errors import InvalidActionError
+from tradegame.untrusted import printable
 
 if TYPE_CHECKING:
     from tradegame.agents.base import Turn
@@ -53,9 +56,10 @@ def encode(message: dict[str, Any]) -> bytes:
     return json.dumps(message, separators=(",", ":"), allow_nan=False).encode() + b"\n"
 
 
-def start_message(player: str, view: View, time_limit: float, bot_seed: int) -> dict[str, Any]:
+def start_message(player: str, view: View, time_limit: float, bot_seed: int,
+                  startup_limit: float | None = None) -> dict[str, Any]:
     data = view.to_json()
-    return {
+    message = {
         "type": "start",
         "protocol": PROTOCOL,
         "player": player,
@@ -65,6 +69,9 @@ def start_message(player: str, view: View, time_limit: float, bot_seed: int) -> 
         "time_limit": time_limit,
         "view": data,
     }
+    if startup_limit is not None:
+        message["startup_limit"] = startup_limit
+    return message
 
 
 def end_message(player: str, view: View) -> dict[str, Any]:
@@ -148,19 +155,30 @@ def legal_list(turn: Turn) -> tuple[list[str], bool]:
     return out, len(turn.legal) > len(out)
 
 
+def shown(text: str, limit: int = 80) -> str:
+    """A bot's text as it may appear in a message: cut to ``limit`` characters, with its
+    control characters neutralised (an escape sequence is shown, not obeyed)."""
+    return printable(text if len(text) <= limit else text[:limit - 3] + "...")
+
+
 def parse_reply(line: bytes) -> tuple[Action, int | None]:
     """The action in a bot's answer line; :class:`BotProtocolError` when it is not one."""
     text = line.decode("utf-8", errors="replace").strip()
-    shown = text if len(text) <= 80 else text[:77] + "..."
     try:
         reply = BotReply.model_validate_json(text)
     except ValidationError:
-        raise BotProtocolError(f'not an answer {{"action": "<notation>"}}: {shown!r}') from None
+        raise BotProtocolError(
+            f'not an answer {{"action": "<notation>"}}: "{shown(text)}"') from None
     try:
-        return parse(reply.action), reply.id
+        action = parse(reply.action)
     except InvalidActionError as exc:
-        raise BotProtocolError(f"not an action: {exc}") from None
+        raise BotProtocolError(f"not an action: {shown(str(exc), 200)}") from None
+    if printable(str(action)) != str(action):  # ids holding control characters
+        raise BotProtocolError(f'not an action: "{shown(reply.action)}" holds control '
+                               f"characters")
+    return action, reply.id
 
 
 __all__ = ["MAX_LEGAL", "PROTOCOL", "BotProtocolError", "BotReply", "deal_items", "encode",
-           "end_message", "legal_list", "parse_reply", "start_message", "turn_message"]
+           "end_message", "legal_list", "parse_reply", "shown", "start_message",
+           "turn_message"]
