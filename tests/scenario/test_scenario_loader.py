@@ -320,6 +320,13 @@ def test_unsafe_tags_are_refused_without_constructing_anything(
         text = f"--- {node}\n"
     problems = _problems(text)
     assert not marker.exists()
+    if where == "root":
+        # A document that is not a mapping gets the one message about that, naming its kind
+        # only (the tag is part of a file that is not a scenario).
+        assert [str(p) for p in problems] == [
+            "x.yaml:1:5: <root>: expected a mapping of scenario fields (format, id, title, ...), "
+            "got a value with a tag (scenario files hold plain data only)"]
+        return
     shown_tag = tag.split()[0]
     refusals = [p for p in problems if p.message == f"tag {shown_tag!r} is not allowed: "
                                                     f"scenario files hold plain data only"]
@@ -327,9 +334,6 @@ def test_unsafe_tags_are_refused_without_constructing_anything(
     if where == "value":
         assert (refusals[0].line, refusals[0].column, refusals[0].path) == (45, 11,
                                                                            "players.1.name")
-    if where == "root":
-        # A document that is not a mapping gets the one message about that.
-        assert [p.path for p in problems] == ["<root>"]
 
 
 def test_alias_bombs_fail_fast_at_the_alias() -> None:
@@ -360,15 +364,30 @@ def test_deep_nesting_is_refused_not_a_recursion_error() -> None:
                        "is the '[' at line 1, column 4 closed?"),
         ("a: 'abc\n", "x.yaml:2:1: <yaml>: found unexpected end of stream (while scanning a "
                       "quoted scalar starting at line 1, column 4)"),
-        ("a: &x 1\nb: &x 2\n", "x.yaml:2:4: <yaml>: duplicate anchor 'x' (first at line 1, "
+        # Not a scenario (no format line): anchor names are not quoted ...
+        ("a: &x 1\nb: &x 2\n", "x.yaml:2:4: <yaml>: duplicate anchor (first at line 1, "
                                "column 4)"),
+        ("a: *nowhere\n", "x.yaml:1:4: <yaml>: undefined alias"),
+        # ... but they are in a file that says it is one.
+        ("format: tradegame-scenario/1\na: &x 1\nb: &x 2\n",
+         "x.yaml:3:4: <yaml>: duplicate anchor 'x' (first at line 2, column 4)"),
         ("a: b\x00\n", "x.yaml:1:5: <yaml>: the character U+0000 is not allowed in YAML"),
         ("---\n...\n", "x.yaml:2:1: <root>: the document is empty; expected a mapping of "
                        "scenario fields (format, id, title, ...)"),
         ("# only a comment\n", "x.yaml:1:1: <root>: the document is empty; expected a mapping "
                                "of scenario fields (format, id, title, ...)"),
         ("just text\n", "x.yaml:1:1: <root>: expected a mapping of scenario fields (format, id, "
-                        "title, ...), got the text 'just text'"),
+                        "title, ...), got a single text value"),
+        ("- a\n- b\n", "x.yaml:1:1: <root>: expected a mapping of scenario fields (format, id, "
+                       "title, ...), got a list"),
+        ("2025\n", "x.yaml:1:1: <root>: expected a mapping of scenario fields (format, id, "
+                   "title, ...), got a number"),
+        ("a: 1\nb: 2\n", "x.yaml:1:1: <root>: not a tradegame scenario: a scenario file is a "
+                         "mapping that starts with format: tradegame-scenario/1"),
+        ("format: tradegame-save\nx: 1\n", "x.yaml:1:9: format: this is a tradegame save file, "
+                                           "not a scenario"),
+        ('{"format": "other", "id": 1}', "x.yaml:1:12: format: not a tradegame scenario: "
+                                         "expected format: tradegame-scenario/1"),
     ],
 )
 def test_yaml_level_problems(text: str, line: str) -> None:

@@ -9,6 +9,14 @@ back to the deepest YAML node that exists on its path (CONVENTIONS.md B.2).
 
 Paths are dotted field paths (``players.1.concessions.0.levels.2.value``), ``<root>`` for the
 document itself, ``<yaml>`` for YAML syntax problems and ``<file>`` when the file cannot be read.
+
+Messages quote the file only when it is a scenario attempt: a mapping whose ``format`` says
+``tradegame-scenario`` (or, without one, whose keys are mostly scenario fields), or for syntax
+errors a text with such a ``format`` line. Anything else (``/etc/passwd``, a JSON config, an HTML
+page) gets the kind of problem and its position, never its content. Composing stops at fixed
+limits (bytes, nodes, scalars, keys per mapping, depth, alias expansion) and at most
+:data:`MAX_PROBLEMS` problems are spelled out, so any accepted file is checked in well under a
+second (docs/scenario-format.md, "Limits").
 """
 
 from __future__ import annotations
@@ -30,15 +38,22 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from tradegame.scenario.models import Scenario
+from tradegame.scenario.models import FORMAT, Scenario
+from tradegame.untrusted import FileRefused, printable, read_regular_file
 
 DEFAULT_SCENARIO = "april-2025"
 
-# Generous for real scenarios (the bundled ones have a few thousand nodes and nest < 10 deep),
-# small enough that a "billion laughs" document fails at once instead of eating memory.
-MAX_ALIAS_NODES = 20_000
+# About five times the biggest bundled scenario (with-china.yaml: 71 KB, 3,825 nodes of which
+# 3,246 scalars, 19 keys in its largest mapping, 8 levels deep), and small enough that the
+# pure-Python YAML scanner (about 1.5 us a byte) and composer (25-40 us a node) stay around
+# half a second on any file: a 400,000-key file used to take minutes and gigabytes.
+MAX_BYTES = 512 * 1024
+MAX_NODES = 20_000  # every key, value and list item, as written (aliases count below)
+MAX_SCALARS = 16_000
+MAX_KEYS = 1_000  # in one mapping
+MAX_ALIAS_NODES = 20_000  # nodes that aliases add by expansion ("billion laughs")
 MAX_DEPTH = 64
-MAX_BYTES = 4 * 1024 * 1024
+MAX_PROBLEMS = 100  # spelled out; the rest are counted in one last line
 
 ROOT = "<root>"
 YAML_PATH = "<yaml>"
@@ -68,11 +83,16 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.path}: {self.message}"
+        # Keys in the path and values in the message come from the file: no escape sequences.
+        return printable(f"{self.file}:{self.line}:{self.column}: {self.path}: {self.message}")
 
 
 class ScenarioError(ValueError):
-    """A scenario that cannot be loaded, with every problem found, sorted by position."""
+    """A scenario that cannot be loaded, with the problems found, sorted by position.
+
+    :func:`parse_scenario` spells out at most :data:`MAX_PROBLEMS`; a last problem then says
+    how many more there are.
+    """
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: list[Problem] = sorted(
@@ -128,22 +148,10 @@ def load_scenario_text(source: str | os.PathLike[str]) -> tuple[str, str]:
             raise _file_error(shown, f"no such file or bundled scenario{hint}; "
                                      f"bundled scenarios: {names}")
     try:
-        # Checked before reading, so a huge file is refused without loading it.
-        data = path.read_bytes() if path.stat().st_size <= MAX_BYTES else None
-    except FileNotFoundError:
-        raise _file_error(shown, "no such file") from None
-    except IsADirectoryError:
-        raise _file_error(shown, "is a directory, not a scenario file") from None
-    except PermissionError:
-        raise _file_error(shown, "permission denied") from None
-    except ValueError:  # a path os functions refuse, e.g. with a NUL byte
-        raise _file_error(shown, "not a valid file name") from None
-    except OSError as exc:
-        if path.is_dir():
-            raise _file_error(shown, "is a directory, not a scenario file") from None
-        raise _file_error(shown, f"cannot read the file ({exc.strerror or exc})") from None
-    if data is None:
-        raise _file_error(shown, f"the file is larger than {MAX_BYTES // 1024 // 1024} MiB")
+        # Regular files only (a device reports size 0, a FIFO blocks), at most MAX_BYTES.
+        data = read_regular_file(path, MAX_BYTES, what="scenario file")
+    except FileRefused as exc:
+        raise _file_error(shown, str(exc)) from None
     return _decode(data, shown)
 
 
@@ -177,53 +185,122 @@ def load_scenario(source: str | os.PathLike[str]) -> Scenario:
 def parse_scenario(text: str, filename: str) -> Scenario:
     """Check scenario YAML text; ``filename`` is only used in the problems reported."""
     if len(text) > MAX_BYTES:
-        raise _file_error(filename, f"the text is larger than {MAX_BYTES // 1024 // 1024} MiB")
+        raise _file_error(filename, f"the text is larger than the {MAX_BYTES >> 10} KiB limit "
+                                    f"for a scenario")
+    # Decides, before anything is parsed, whether a syntax error may quote names from the text.
+    claims = _FORMAT_LINE.search(text) is not None
     try:
         root = _compose(text)
     except yaml.MarkedYAMLError as exc:
-        raise ScenarioError([_syntax_problem(exc, filename)]) from None
+        raise ScenarioError([_syntax_problem(exc, filename, claims)]) from None
     except yaml.reader.ReaderError as exc:
         line, column = _position(text, exc.position)
         raise ScenarioError([Problem(
             filename, line, column, YAML_PATH,
             f"the character {_codepoint(exc.character)} is not allowed in YAML",
         )]) from None
-    except yaml.YAMLError as exc:  # any other PyYAML error, without a position
-        raise ScenarioError([Problem(filename, 1, 1, YAML_PATH, str(exc))]) from None
+    except yaml.YAMLError:  # any other PyYAML error, without a position: its text may quote
+        raise ScenarioError([Problem(filename, 1, 1, YAML_PATH, "not valid YAML")]) from None
 
     if root is None or (isinstance(root, ScalarNode) and root.tag == _STD + "null"):
         line, column = _mark(root) if root is not None else (1, 1)
         raise ScenarioError([Problem(filename, line, column, ROOT,
                                      f"the document is empty; expected {_SCENARIO_FIELDS_HINT}")])
-
-    if not _plain_tag(root):
-        raise ScenarioError([Problem(filename, *_mark(root), ROOT, _refusal(root.tag))])
-    if not isinstance(root, MappingNode):
-        got = "a list"
-        if isinstance(root, ScalarNode):
-            value = _Builder()._scalar(root, ROOT)
-            got = f"the text {_clip(root.value)!r}" if value is _REJECTED else _describe(value)
+    if not isinstance(root, MappingNode) or not _plain_tag(root):
+        # Kind and position only: a bare string may be the first lines of any text file.
         raise ScenarioError([Problem(filename, *_mark(root), ROOT,
-                                     f"expected {_SCENARIO_FIELDS_HINT}, got {got}")])
+                                     f"expected {_SCENARIO_FIELDS_HINT}, got {_kind(root)}")])
+    foreign = _not_a_scenario(root)
+    if foreign is not None:
+        node, shown, message = foreign
+        raise ScenarioError([Problem(filename, *_mark(node), shown, message)])
 
     builder = _Builder()
     data = builder.build(root, (), "")
-    problems = [Problem(filename, *_mark(node), shown or ROOT, message)
-                for node, shown, message in builder.problems]
+    found: list[tuple[Node, str, str | typing.Callable[[], str]]] = [
+        (node, shown or ROOT, message) for node, shown, message in builder.problems]
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         # Errors under a node already reported (a refused tag, say) are left out: that
-        # problem is their cause, and it is in ``problems`` already.
+        # problem is their cause, and it is in ``found`` already.
         for error in exc.errors(include_url=False):
             located = builder.locate(error)
             if located is not None:
                 node, shown, message = located
-                problems.append(Problem(filename, *_mark(node), shown or ROOT, message))
-        raise ScenarioError(problems) from None
-    if problems:
-        raise ScenarioError(problems)
+                found.append((node, shown or ROOT, message))
+        raise ScenarioError(_spelled_out(found, filename)) from None
+    if found:
+        raise ScenarioError(_spelled_out(found, filename))
     return scenario
+
+
+def _spelled_out(found: list[tuple[Node, str, str | typing.Callable[[], str]]],
+                 filename: str) -> list[Problem]:
+    """The first MAX_PROBLEMS problems by position, and one more line counting the rest.
+
+    Messages are made only for those shown ("did you mean" is slow over thousands).
+    """
+    found.sort(key=lambda f: (_mark(f[0]), f[1]))
+    problems = [Problem(filename, *_mark(node), shown, message if isinstance(message, str)
+                        else message())
+                for node, shown, message in found[:MAX_PROBLEMS]]
+    if len(found) > MAX_PROBLEMS:
+        node, shown, _ = found[MAX_PROBLEMS]
+        problems.append(Problem(filename, *_mark(node), shown,
+                                f"and {len(found) - MAX_PROBLEMS} more problems from here on "
+                                f"(only the first {MAX_PROBLEMS} are listed)"))
+    return problems
+
+
+# A top-level ``format: tradegame-scenario...`` line (YAML or JSON style).
+_FORMAT_LINE = re.compile(r"""(?m)(?:^|[{,]\s*)["']?format["']?[ \t]*:[ \t]*["']?"""
+                          r"tradegame-scenario")
+_SAVE_FORMAT = "tradegame-save"
+
+
+def _kind(node: Node) -> str:
+    """What a node is, in words, without its content."""
+    if not _plain_tag(node):
+        return "a value with a tag (scenario files hold plain data only)"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    value = _Builder()._scalar(typing.cast(ScalarNode, node), ROOT)
+    if isinstance(value, bool):
+        return "a true/false value"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dt.date):
+        return "a date"
+    return "a single text value"
+
+
+def _not_a_scenario(root: MappingNode) -> tuple[Node, str, str] | None:
+    """Why a mapping document is not a scenario attempt at all (None when it is one).
+
+    It is one when its ``format`` starts with ``tradegame-scenario``, or, with no ``format``
+    key, when most of its keys (at least three) are scenario fields: then every problem is
+    spelled out with what the file says. Otherwise the file is something else (a JSON config,
+    a YAML manifest, a save) and the one message names no key or value of it.
+    """
+    keys: dict[str, Node] = {}
+    for key, value in root.value:
+        if isinstance(key, ScalarNode):
+            keys.setdefault(key.value, value)
+    fmt = keys.get("format")
+    if fmt is not None:
+        if isinstance(fmt, ScalarNode) and fmt.value.startswith("tradegame-scenario"):
+            return None
+        if isinstance(fmt, ScalarNode) and fmt.value == _SAVE_FORMAT:
+            return fmt, "format", "this is a tradegame save file, not a scenario"
+        return fmt, "format", f"not a tradegame scenario: expected format: {FORMAT}"
+    known = sum(1 for name in keys if name in Scenario.model_fields)
+    if known >= 3 and 2 * known >= len(root.value):
+        return None
+    return root, ROOT, (f"not a tradegame scenario: a scenario file is a mapping that starts "
+                        f"with format: {FORMAT}")
 
 
 def _mark(node: Node) -> tuple[int, int]:
@@ -244,21 +321,30 @@ def _codepoint(character: Any) -> str:
 
 
 class _LimitError(yaml.composer.ComposerError):
-    pass
+    """A limit crossed while composing; ``anonymous`` is the message without names from the
+    text, for texts that are not scenario attempts."""
+
+    def __init__(self, message: str, mark: yaml.Mark, anonymous: str | None = None) -> None:
+        super().__init__(None, None, message, mark)
+        self.anonymous = anonymous or message
 
 
 class _BoundedLoader(yaml.SafeLoader):
-    """A SafeLoader used only to compose: it bounds nesting and alias expansion.
+    """A SafeLoader used only to compose: it bounds size, nesting and alias expansion.
 
-    The expanded size of the document is exactly the number of nodes composed plus, for every
-    alias, the expanded size of the node it names; so summing the latter as aliases are met
-    bounds the whole expansion, and the alias that crosses the line is the one reported.
+    Nodes and scalars are counted as they are met, so a huge document stops at the first node
+    past a limit, before the rest of it is scanned. The expanded size of the document is
+    exactly the number of nodes composed plus, for every alias, the expanded size of the node
+    it names; so summing the latter as aliases are met bounds the whole expansion, and the
+    alias that crosses the line is the one reported.
     """
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._expanded: dict[Node, tuple[int, int]] = {}  # node -> (expanded nodes, depth)
         self._alias_nodes = 0
+        self._nodes = 0
+        self._scalars = 0
         self._depth = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:
@@ -267,34 +353,46 @@ class _BoundedLoader(yaml.SafeLoader):
             target = typing.cast(Node, super().compose_node(parent, index))
             size = self._expanded.get(target)
             if size is None:
-                raise _LimitError(None, None, f"alias *{event.anchor} refers to a node that "
-                                              f"contains it", event.start_mark)
+                raise _LimitError(f"alias *{event.anchor} refers to a node that contains it",
+                                  event.start_mark, "an alias refers to a node that contains it")
             self._alias_nodes += size[0]
             if self._alias_nodes > MAX_ALIAS_NODES:
-                raise _LimitError(None, None, f"aliases expand to more than {MAX_ALIAS_NODES} "
-                                              f"nodes (an alias bomb?)", event.start_mark)
+                raise _LimitError(f"aliases expand to more than {MAX_ALIAS_NODES} nodes (an "
+                                  f"alias bomb?)", event.start_mark)
             # A copy placed at the alias, so problems inside it point where it is used.
             placed = _copy_node(target, event.start_mark, event.end_mark)
             self._expanded[placed] = size
             return placed
         start = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise _LimitError(f"the document has more than {MAX_NODES} nodes (keys, values and "
+                              f"list items), the limit for a scenario", start)
+        if self.check_event(yaml.ScalarEvent):
+            self._scalars += 1
+            if self._scalars > MAX_SCALARS:
+                raise _LimitError(f"the document has more than {MAX_SCALARS} scalar values "
+                                  f"(keys, text, numbers, dates...), the limit for a scenario",
+                                  start)
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            raise _LimitError(None, None, f"the document nests deeper than {MAX_DEPTH} levels",
-                              start)
+            raise _LimitError(f"the document nests deeper than {MAX_DEPTH} levels", start)
         try:
             node = typing.cast(Node, super().compose_node(parent, index))
         finally:
             self._depth -= 1
         children: list[Node] = []
         if isinstance(node, MappingNode):
+            if len(node.value) > MAX_KEYS:
+                raise _LimitError(f"this mapping has more than {MAX_KEYS} keys, the limit for one "
+                                  f"mapping", node.value[MAX_KEYS][0].start_mark)
             children = [n for pair in node.value for n in pair]
         elif isinstance(node, SequenceNode):
             children = list(node.value)
         sizes = [self._expanded[child] for child in children]
         depth = 1 + max((d for _, d in sizes), default=0)
         if depth > MAX_DEPTH:
-            raise _LimitError(None, None, f"the document nests deeper than {MAX_DEPTH} levels",
+            raise _LimitError(f"the document nests deeper than {MAX_DEPTH} levels",
                               node.start_mark)
         self._expanded[node] = (1 + sum(n for n, _ in sizes), depth)
         return node
@@ -316,20 +414,29 @@ def _compose(text: str) -> Node | None:
         loader.dispose()
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, filename: str) -> Problem:
+def _syntax_problem(exc: yaml.MarkedYAMLError, filename: str, claims: bool) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    return Problem(filename, line, column, YAML_PATH, _syntax_message(exc))
+    message = _syntax_message(exc, claims)
+    return Problem(filename, line, column, YAML_PATH,
+                   message if claims else _HANDLE.sub(r"\1", message))
 
 
-def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
+# PyYAML quotes names from the text in a few messages (anchors and aliases, handled below, and
+# tag handles): a text that is not a scenario attempt gets them without. Token kinds
+# ('<block end>') and single characters (':') stay: they say what was expected or found, not
+# what the file holds.
+_HANDLE = re.compile(r"(tag handle) '[^']*'")
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError, claims: bool = True) -> str:
     problem = (exc.problem or "").replace("'<stream end>'", "the end of the file")
     context = exc.context or ""
     where = ""
     if exc.context_mark is not None:
         where = f"line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}"
     if isinstance(exc, _LimitError):
-        return problem
+        return problem if claims else exc.anonymous
     if "'\\t'" in problem or "tab character" in problem:
         return "a tab character: indent YAML with spaces, never tabs"
     if problem == "mapping values are not allowed here":
@@ -344,12 +451,13 @@ def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
         return "a scenario file holds one YAML document; a second one starts here"
     if context.startswith("found duplicate anchor"):
         anchor = context.removeprefix("found duplicate anchor ").split(";")[0]
-        return f"duplicate anchor {anchor} (first at {where})"
+        return f"duplicate anchor{' ' + anchor if claims else ''} (first at {where})"
     if problem.startswith("found undefined alias"):
-        return "undefined alias *" + problem.removeprefix("found undefined alias ").strip("'")
+        alias = problem.removeprefix("found undefined alias ").strip("'")
+        return "undefined alias" + (f" *{alias}" if claims else "")
     if context and where:
         return f"{problem} ({context} starting at {where})"
-    return problem or context or str(exc)
+    return problem or context or "not valid YAML"  # str(exc) would show the line
 
 
 # --------------------------------------------------------------------------- building data
@@ -480,8 +588,12 @@ class _Builder:
 
     # ----------------------------------------------------------------------- locating errors
 
-    def locate(self, error: Any) -> tuple[Node, str, str] | None:
-        """The node, shown path and message for a pydantic error (None if already reported)."""
+    def locate(self, error: Any) -> tuple[Node, str, str | typing.Callable[[], str]] | None:
+        """The node, shown path and message for a pydantic error (None if already reported).
+
+        The message may be a function that makes it: most are only made for the problems
+        that are shown.
+        """
         kind = error["type"]
         segments, on_key, owner, final_type = _resolve(error["loc"])
         found: Loc = ()
@@ -502,7 +614,7 @@ class _Builder:
         shown = entry.shown
         if kind in ("extra_forbidden", "invalid_key") and complete:
             known = list(owner.model_fields) if owner is not None else []
-            return node, shown, _unknown_key(node, known)
+            return node, shown, lambda: _unknown_key(node, known)
         if kind == "missing":
             name = segments[len(found)] if not complete else segments[-1]
             return node, shown, f"missing required field {name!r}"
@@ -520,7 +632,7 @@ class _Builder:
             if misspelt is not None:  # validation stopped at the tag, so say what is wrong
                 return misspelt, _join(shown, misspelt.value), _unknown_key(misspelt, ["kind"])
             return node, shown, f"missing required field 'kind'; expected one of: {', '.join(tags)}"
-        return node, shown, _message(error, node, on_key)
+        return node, shown, lambda: _message(error, node, on_key)
 
 
 _SCALAR_READER = yaml.SafeLoader("")
