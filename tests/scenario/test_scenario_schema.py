@@ -30,7 +30,12 @@ def test_schema_uses_standard_keywords() -> None:
     player = schema["$defs"]["Player"]["properties"]
     assert player["approval"]["minimum"] == 0
     assert player["approval"]["maximum"] == 100
-    assert player["gdp_bn"]["exclusiveMinimum"] == 0
+    assert player["gdp_bn"]["minimum"] == 1
+    assert player["gdp_bn"]["maximum"] == 1_000_000
+    assert player["concessions"]["maxItems"] == 40
+    sector = schema["$defs"]["Sector"]["properties"]
+    assert sector["elasticity"]["exclusiveMinimum"] == 0
+    assert sector["elasticity"]["maximum"] == 20
     # pydantic's Field keywords must not leak into the schema, where editors ignore them.
     assert not {"ge", "le", "gt", "lt"} & (_keys(schema) - _property_names(schema))
 

@@ -122,16 +122,129 @@ def _date(value: Any) -> Any:
     )
 
 
+# ------------------------------------------------------------------ ranges (issue 18)
+# Every number has a range that keeps the engine's arithmetic finite (the largest product it
+# forms -- flow value x demand response x multipliers x days -- stays below 1e60 at these
+# limits) and every set of legal moves bounded (levels x items x recipients). Bundled
+# scenarios use a small part of each range; docs/scenario-format.md lists them.
+MAX_MAGNITUDE = 1_000_000.0  # any amount, weight, level or points value (either sign)
+MAX_COUNT = 1_000_000  # any count not bounded more tightly below
+MAX_RATE = 10.0  # 1000%: the highest tariff a scenario can name
+MIN_TARIFF_STEP = 0.005  # half a percentage point
+MAX_TARIFF_LEVELS = round(MAX_RATE / MIN_TARIFF_STEP) + 1  # settable rates of one instrument
+MAX_ELASTICITY = 20.0  # demand falls as (1 + t)^-eps: bounded so the power stays finite
+MIN_GDP_BN = 1.0  # GDP divides every %-of-GDP effect
+MIN_INVESTMENT_YEARS = 0.25  # an investment pledge is spread over its years
+MAX_ROUND_DAYS = 365
+MAX_EXTENSION_DAYS = 365  # one extension order per possible day
+MAX_AFTER_DEADLINE_DAYS = 365
+MAX_PROJECTION_DAYS = 3650
+MAX_WINDOW_DAYS = 3650  # window_start to deadline
+MAX_ROUNDS = 260  # with the longest extension
+FIRST_DATE = dt.date(1000, 1, 1)  # dates stay far from date.max with every day added
+LAST_DATE = dt.date(8999, 12, 31)
+MAX_PLAYERS = 20
+MAX_SECTORS = 50
+MAX_FLOWS = 2_000
+MAX_LAYERS = 200
+MAX_INSTRUMENTS = 10  # tariff instruments of one player
+MAX_PACKAGES = 10  # countermeasure packages of one player
+MAX_ITEMS = 40  # catalogue items of one player
+MAX_LEVELS = 10  # levels of one catalogue item
+MAX_OBJECTIVES = 30
+MAX_CLAIMS = 50
+MAX_ORDERS = 10
+MAX_TERMS = 10
+MAX_EXCHANGES = 20
+MAX_STAKES_FACTOR = 10.0
+_FINITE = "so that the game's arithmetic stays finite"
+
+
+def _show_limit(value: float) -> str:
+    """A limit as a scenario author would type it (1000000, 0.005)."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _at_most(limit: float, why: str = _FINITE) -> list[Any]:
+    """An upper bound whose message says why, and that the JSON Schema states."""
+
+    def check(value: Any) -> Any:
+        if value > limit:
+            got = _show_limit(value) if abs(value) < 1e16 else f"{value:g}"
+            raise PydanticCustomError(
+                "range", _literal(f"must be at most {_show_limit(limit)} {why}, got {got}"))
+        return value
+
+    return [AfterValidator(check), Field(json_schema_extra={"maximum": limit})]
+
+
+def _at_least(limit: float, why: str = _FINITE) -> list[Any]:
+    def check(value: Any) -> Any:
+        if value < limit:
+            got = _show_limit(value) if abs(value) < 1e16 else f"{value:g}"
+            raise PydanticCustomError(
+                "range", _literal(f"must be at least {_show_limit(limit)} {why}, got {got}"))
+        return value
+
+    return [AfterValidator(check), Field(json_schema_extra={"minimum": limit})]
+
+
 Id = Annotated[str, BeforeValidator(_strict_id)]
-Number = Annotated[float, BeforeValidator(_strict_number)]
-NonNegative = Annotated[float, BeforeValidator(_strict_number), Field(ge=0)]
-Positive = Annotated[float, BeforeValidator(_strict_number), Field(gt=0)]
+Number = Annotated[float, BeforeValidator(_strict_number), *_at_least(-MAX_MAGNITUDE),
+                   *_at_most(MAX_MAGNITUDE)]
+NonNegative = Annotated[float, BeforeValidator(_strict_number), Field(ge=0),
+                        *_at_most(MAX_MAGNITUDE)]
+Positive = Annotated[float, BeforeValidator(_strict_number), Field(gt=0), *_at_most(MAX_MAGNITUDE)]
 Percent = Annotated[float, BeforeValidator(_strict_number), Field(ge=0, le=100)]
 Share = Annotated[float, BeforeValidator(_strict_number), Field(ge=0, le=1)]
-Rate = Annotated[float, BeforeValidator(_rate, json_schema_input_type=float | str), Field(ge=0)]
-Count = Annotated[int, BeforeValidator(_strict_number), Field(strict=True, ge=0)]
-PositiveCount = Annotated[int, BeforeValidator(_strict_number), Field(strict=True, ge=1)]
-Date = Annotated[dt.date, BeforeValidator(_date)]
+Rate = Annotated[float, BeforeValidator(_rate, json_schema_input_type=float | str), Field(ge=0),
+                 *_at_most(MAX_RATE, "(1000%)")]
+Count = Annotated[int, BeforeValidator(_strict_number), Field(strict=True, ge=0),
+                  *_at_most(MAX_COUNT)]
+PositiveCount = Annotated[int, BeforeValidator(_strict_number), Field(strict=True, ge=1),
+                          *_at_most(MAX_COUNT)]
+
+
+def _date_in_range(value: dt.date) -> dt.date:
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise PydanticCustomError("date_range", _literal(
+            f"date {value} is outside {FIRST_DATE}..{LAST_DATE}, the dates a game can use"))
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_date), AfterValidator(_date_in_range)]
+
+
+def _max_items(limit: int, what: str, why: str) -> list[Any]:
+    """At most ``limit`` entries in a list (or mapping), with the reason in the message."""
+
+    def check(value: Any) -> Any:
+        if len(value) > limit:
+            raise PydanticCustomError("too_many", _literal(
+                f"at most {limit} {what} {why}, got {len(value)}"))
+        return value
+
+    keyword = "maxProperties" if what.endswith("entries") else "maxItems"
+    return [AfterValidator(check), Field(json_schema_extra={keyword: limit})]
+
+
+_MOVES = "so that the legal moves stay few enough to list"
+
+
+def _count(low: int, limit: int, why: str) -> Any:
+    """A whole number from ``low`` to ``limit`` (a tighter bound than :data:`Count`'s)."""
+    return Annotated[int, BeforeValidator(_strict_number), Field(strict=True, ge=low),
+                     *_at_most(limit, why)]
+
+
+def _positive(limit: float, why: str) -> Any:
+    return Annotated[float, BeforeValidator(_strict_number), Field(gt=0), *_at_most(limit, why)]
+
+
+def _from(low: float, why: str) -> Any:
+    """A number from ``low`` (a minimum above 0, with its reason) to the usual maximum."""
+    return Annotated[float, BeforeValidator(_strict_number), *_at_least(low, why),
+                     *_at_most(MAX_MAGNITUDE)]
 Text = Annotated[str, Field(strict=True)]
 TalkLevel = Literal["working", "ministerial", "leader"]
 ALL = "all"
@@ -158,16 +271,19 @@ class Calendar(Model):
 
     window_start: Date = Field(description="Day 0 of the game (in the default scenario, the pause).")
     start: Date = Field(description="The date play begins (the first round's first day).")
-    round_days: PositiveCount = Field(7, description="Days per round.")
+    round_days: _count(1, MAX_ROUND_DAYS, "(a year)") = Field(
+        7, description="Days per round.")
     deadline: Date = Field(description="Last day of the pause; paused measures snap back after it.")
-    max_extension_days: Count = Field(0, description="How far the deadline holder may extend it.")
-    extension_step_days: PositiveCount = Field(
+    max_extension_days: _count(
+        0, MAX_EXTENSION_DAYS, "(a year; each possible day is an extension order)") = Field(
+        0, description="How far the deadline holder may extend it.")
+    extension_step_days: _count(1, MAX_EXTENSION_DAYS, "(a year)") = Field(
         7, description="Extensions are offered in multiples of this many days."
     )
-    after_deadline_days: Count = Field(
+    after_deadline_days: _count(0, MAX_AFTER_DEADLINE_DAYS, "(a year)") = Field(
         0, description="Days played after the (final) deadline before the game ends."
     )
-    projection_days: Count = Field(
+    projection_days: _count(0, MAX_PROJECTION_DAYS, "(ten years)") = Field(
         365, description="Days the economy is projected past the end for the final score."
     )
     end_when_settled: bool = Field(
@@ -177,9 +293,15 @@ class Calendar(Model):
 
 class Limits(Model):
     max_tariff: Rate = Field(1.0, description="No tariff in the scenario may exceed this.")
-    tariff_step: Rate = Field(0.025, gt=0, description="Settable tariffs move in these steps.")
-    max_orders: PositiveCount = Field(3, description="Orders per player per round (before Done).")
-    max_terms: PositiveCount = Field(6, description="Terms per deal.")
+    tariff_step: Annotated[float, BeforeValidator(_rate, json_schema_input_type=float | str),
+                           *_at_most(MAX_RATE, "(1000%)"), *_at_least(
+        MIN_TARIFF_STEP, f"(half a percentage point; '0.5%' works too) so that a tariff "
+                         f"instrument has at most {MAX_TARIFF_LEVELS} settable rates")] = Field(
+        0.025, description="Settable tariffs move in these steps.")
+    max_orders: _count(1, MAX_ORDERS, _MOVES) = Field(
+        3, description="Orders per player per round (before Done).")
+    max_terms: _count(1, MAX_TERMS, _MOVES) = Field(
+        6, description="Terms per deal.")
 
 
 # --------------------------------------------------------------------------- world
@@ -188,7 +310,10 @@ class Limits(Model):
 class Sector(Model):
     id: Id
     name: Text
-    elasticity: Positive = Field(description="Import-demand elasticity (eps) of this sector.")
+    elasticity: _positive(
+        MAX_ELASTICITY, "(demand falls as (1 + tariff) to the power -elasticity; a larger "
+                        "power overflows)") = Field(
+        description="Import-demand elasticity (eps) of this sector.")
     value_added_share: Share | None = Field(
         None, description="Domestic value added per $ of exports; overrides the economy default."
     )
@@ -270,7 +395,9 @@ class Countermeasure(Model):
     name: Text
     target: Id
     value_bn: NonNegative = 0.0
-    tariffs: list[CountermeasureTariff] = Field(default_factory=list)
+    tariffs: Annotated[list[CountermeasureTariff],
+                       *_max_items(MAX_SECTORS, "tariffs", "(one a sector)")] = Field(
+        default_factory=list)
     market_stress: Number = Field(
         0.0, description="Market stress added per round while active (e.g. selling Treasuries)."
     )
@@ -291,7 +418,8 @@ class ItemBase(Model):
     id: Id
     name: Text
     to: list[Id] | None = Field(None, description="Who may receive it; omitted = any partner.")
-    levels: list[Level] = Field(min_length=1)
+    levels: Annotated[list[Level], *_max_items(MAX_LEVELS, "levels", _MOVES)] = Field(
+        min_length=1)
     available: bool = True
     description: Text = ""
 
@@ -321,7 +449,8 @@ class PurchaseItem(ItemBase):
 
 class InvestmentItem(ItemBase):
     kind: Literal["investment"]
-    years: Positive = 4.0
+    years: _from(
+        MIN_INVESTMENT_YEARS, "(a quarter; the pledge is spread over its years)") = 4.0
 
 
 class CostSharingItem(ItemBase):
@@ -418,7 +547,9 @@ class Briefing(Model):
 class Player(Model):
     id: Id
     name: Text
-    gdp_bn: Positive = Field(description="GDP (2024, nominal, $bn).")
+    gdp_bn: _from(
+        MIN_GDP_BN, "($1bn; effects are divided by GDP)") = Field(
+        description="GDP (2024, nominal, $bn).")
     approval: Percent = 50.0
     credibility: Percent = 70.0
     value_added_share: Share | None = None
@@ -426,10 +557,18 @@ class Player(Model):
         1.0, description="GDP lost per $ of export value added lost (domestic spill-overs)."
     )
     ratification: Ratification | None = None
-    tariffs: list[TariffInstrument] = Field(default_factory=list)
-    countermeasures: list[Countermeasure] = Field(default_factory=list)
-    concessions: list[CatalogueItem] = Field(default_factory=list)
-    objectives: list[Objective] = Field(min_length=1)
+    tariffs: Annotated[list[TariffInstrument],
+                       *_max_items(MAX_INSTRUMENTS, "tariff instruments", _MOVES)] = Field(
+        default_factory=list)
+    countermeasures: Annotated[list[Countermeasure],
+                               *_max_items(MAX_PACKAGES, "countermeasure packages", _MOVES)] = \
+        Field(default_factory=list)
+    concessions: Annotated[list[CatalogueItem],
+                           *_max_items(MAX_ITEMS, "catalogue items", _MOVES)] = Field(
+        default_factory=list)
+    objectives: Annotated[list[Objective], *_max_items(MAX_OBJECTIVES, "objectives",
+                                                        "(weights must still sum to 1)")] = \
+        Field(min_length=1)
     briefing: Briefing = Briefing()
 
 
@@ -444,7 +583,8 @@ class Roles(Model):
 
 
 class LevelRules(Model):
-    max_exchanges: PositiveCount
+    max_exchanges: _count(
+        1, MAX_EXCHANGES, "so that a talks session ends")
     stakes: NonNegative = 1.0
 
 
@@ -596,7 +736,7 @@ class CancelTalks(Model):
 class RaiseStakes(Model):
     kind: Literal["raise_stakes"]
     between: Pair
-    factor: Positive = 1.5
+    factor: _positive(MAX_STAKES_FACTOR, _FINITE) = 1.5
 
 
 class AddItem(Model):
@@ -685,13 +825,19 @@ class Scenario(Model):
     summary: Text = ""
     calendar: Calendar
     limits: Limits = Limits()
-    players: list[Player] = Field(min_length=2)
+    players: Annotated[list[Player], *_max_items(MAX_PLAYERS, "players", _MOVES)] = Field(
+        min_length=2)
     roles: Roles = Roles()
-    sectors: list[Sector] = Field(min_length=1)
-    trade: list[Flow] = Field(min_length=1)
-    tariffs: list[TariffLayer] = Field(default_factory=list)
+    sectors: Annotated[list[Sector], *_max_items(
+        MAX_SECTORS, "sectors", "so that a round resolves quickly")] = Field(min_length=1)
+    trade: Annotated[list[Flow], *_max_items(
+        MAX_FLOWS, "flows", "so that a round resolves quickly")] = Field(min_length=1)
+    tariffs: Annotated[list[TariffLayer], *_max_items(
+        MAX_LAYERS, "tariff layers", "so that a round resolves quickly")] = Field(
+        default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
-    claims: list[Claim] = Field(default_factory=list)
+    claims: Annotated[list[Claim], *_max_items(MAX_CLAIMS, "claims", _MOVES)] = Field(
+        default_factory=list)
     talks: Talks = Talks()
     economy: Economy = Economy()
     market_stress: MarketStress = MarketStress()
@@ -789,6 +935,15 @@ def check_references(s: Scenario) -> list[tuple[Loc, str]]:
         out.append((("calendar", "start"), "start is before window_start"))
     if cal.deadline <= cal.start:
         out.append((("calendar", "deadline"), "deadline must be after start"))
+    window = (cal.deadline - cal.window_start).days
+    if window > MAX_WINDOW_DAYS:
+        out.append((("calendar", "deadline"),
+                    f"the deadline is {window} days after window_start; at most "
+                    f"{MAX_WINDOW_DAYS} (ten years) so that a game has a bounded length"))
+    elif cal.deadline > cal.start and (rounds := round_count(s, extended=True)) > MAX_ROUNDS:
+        out.append((("calendar", "round_days"),
+                    f"the game has {rounds} rounds (with the longest extension); at most "
+                    f"{MAX_ROUNDS}: make round_days longer or the calendar shorter"))
 
     dup(players, lambda n: ("players", n, "id"), "player")
     dup(sectors, lambda n: ("sectors", n, "id"), "sector")
@@ -977,9 +1132,11 @@ def check_references(s: Scenario) -> list[tuple[Loc, str]]:
     return out
 
 
-def round_count(s: Scenario) -> int:
-    """Rounds in the game without any extension."""
+def round_count(s: Scenario, extended: bool = False) -> int:
+    """Rounds in the game without any extension (with the longest one if ``extended``)."""
     cal = s.calendar
     start = (cal.start - cal.window_start).days
     end = (cal.deadline - cal.window_start).days + cal.after_deadline_days
+    if extended:
+        end += cal.max_extension_days
     return max(1, -(-(end - start + 1) // cal.round_days))
