@@ -82,4 +82,4 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if app.match is not None:
             app.match.close()
-    return EXIT_OK
+    return app.return_code or EXIT_OK  # 128 + N after signal N or a lost terminal

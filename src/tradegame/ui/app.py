@@ -70,10 +70,12 @@ class TradeGameApp(App[None]):
         self._autosaver: Any = None
         self._save_lock = threading.Lock()
         self.last_autosave: Path | None = None
+        self._exit_guard: Any = None
 
     # ------------------------------------------------------------------ screens
 
     def on_mount(self) -> None:
+        self._guard_exit()
         o = self.options
         if o.match is not None:
             self.begin(o.match)
@@ -306,7 +308,45 @@ class TradeGameApp(App[None]):
         yield SystemCommand("New game", "Choose a scenario and seats (ctrl+n)",
                             self.action_new_game)
 
+    # ------------------------------------------------------------------ leaving
+
+    def _guard_exit(self) -> None:
+        """Autosave and exit on SIGTERM, SIGHUP or a lost terminal (see ui/lifecycle.py)."""
+        if self.is_headless:  # tests (Pilot): no signals, no terminal
+            return
+        import asyncio
+
+        from tradegame.ui.lifecycle import ExitGuard
+
+        self._exit_guard = ExitGuard(asyncio.get_running_loop(), self._save_on_exit,
+                                     self._leave)
+        self._exit_guard.install(watch_terminal=not self.is_web)
+
+    def _save_on_exit(self) -> str | None:
+        """Autosave the game as it is now; a line saying where (None: nothing to save)."""
+        from tradegame.ui.persistence import PersistenceError
+
+        match, saver = self.match, self._autosaver
+        if match is None or saver is None or match.game.is_over():
+            return None
+        try:
+            with self._save_lock:  # an autosave under way in a worker finishes first
+                path = saver.write(match.snapshot())
+        except PersistenceError as exc:
+            return f"the autosave failed: {exc}"
+        self.last_autosave = path
+        return f"the game was autosaved to {path}"
+
+    def _leave(self, code: int, note: str) -> None:
+        from rich.text import Text
+
+        from tradegame.untrusted import printable
+
+        self.exit(return_code=code, message=Text(printable(note)))
+
     def on_unmount(self) -> None:
+        if self._exit_guard is not None:
+            self._exit_guard.uninstall()
         if self.match is not None:
             self.match.close()
 
