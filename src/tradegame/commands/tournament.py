@@ -1,22 +1,26 @@
 """``tradegame tournament``: play every assignment of agents to roles, many times, and
 summarise who wins what.
 
-Results stream to ``--out`` (CSV) and its ``.jsonl`` sibling in game order as games finish;
-a progress bar goes to stderr; the summary tables go to stdout. The same command gives
-byte-identical files for any ``--workers``.
+Results stream to ``--out`` (CSV) and its ``.jsonl`` sibling in game order as games finish,
+a whole line at a time; a progress bar goes to stderr; the summary tables go to stdout. The
+same command gives byte-identical files for any ``--workers``, and after ``--resume``. An
+existing ``--out`` is kept unless ``--force`` (replace it) or ``--resume`` (play only the
+games it lacks). Games that could not finish are listed at the end, and the exit code is 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tradegame.cli import EXIT_OK, UserError
+from tradegame.cli import EXIT_FAILED, EXIT_OK, UserError
 from tradegame.commands.common import load_rules_or_exit
+from tradegame.untrusted import printable
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -24,6 +28,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress
 
+    from tradegame.tournament.plan import GameTask
     from tradegame.tournament.results import Summary
 
 
@@ -35,17 +40,23 @@ def agent_specs(args: argparse.Namespace) -> list[str]:
     seen: list[str] = []
     for s in specs:
         if s in seen:
-            raise UserError(f"agent {s!r} is named twice")
+            raise UserError(f"agent {printable(s)!r} is named twice")
+        if printable(s) != s or "\n" in s or "\t" in s:
+            # one CSV line per game: an agent's name holds no line breaks or controls
+            raise UserError(f"agent {printable(s)!r} holds control characters or line breaks")
         seen.append(s)
     return specs
 
 
-def check_agents(specs: list[str], time_limit: float | None) -> None:
+def check_agents(specs: list[str], time_limit: float | None,
+                 startup_limit: float | None = None) -> None:
     from tradegame.agents.base import AgentSpecError, make_agent
 
     for spec in specs:
         try:
-            agent = make_agent(spec, random.Random(0), time_limit=time_limit)
+            agent = make_agent(spec, random.Random(0), time_limit=time_limit,
+                               allow_code=True,  # --agent/--agents of this command line
+                               startup_limit=startup_limit)
         except AgentSpecError as exc:
             raise UserError(str(exc)) from None
         close = getattr(agent, "close", None)
@@ -53,17 +64,29 @@ def check_agents(specs: list[str], time_limit: float | None) -> None:
             close()
 
 
+def _limits(args: argparse.Namespace) -> tuple[float | None, float | None]:
+    limits = (args.time_limit, getattr(args, "startup_limit", None))
+    for flag, value in zip(("--time-limit", "--startup-limit"), limits, strict=True):
+        if value is not None and not (value > 0 and math.isfinite(value)):
+            raise UserError(f"{flag} must be a positive number of seconds")
+    return limits
+
+
 def run(args: argparse.Namespace) -> int:
-    from tradegame.tournament import ResultsWriter, plan, summarize
+    from tradegame.tournament import ResultsWriteError, ResultsWriter, Unfinished, plan, summarize
     from tradegame.tournament import run as run_games
     from tradegame.tournament.plan import assignments
-    from tradegame.tournament.runner import GameFailed
 
-    if Path(args.out).suffix == ".jsonl":
+    out_path = Path(args.out)
+    if out_path.suffix == ".jsonl":
         raise UserError("--out names the CSV file; the JSON lines go beside it (.jsonl)")
+    force, resume = getattr(args, "force", False), getattr(args, "resume", False)
+    if force and resume:
+        raise UserError("--force replaces the results and --resume adds to them: give one")
     rules = load_rules_or_exit(args.scenario)
     specs = agent_specs(args)
-    check_agents(specs, args.time_limit)
+    time_limit, startup_limit = _limits(args)
+    check_agents(specs, time_limit, startup_limit)
     roles = list(rules.player_ids)
     cycle = len(assignments(roles, specs))
     games = cycle if args.games is None else args.games
@@ -71,30 +94,109 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--games must be at least 1")
     if args.workers < 1:
         raise UserError("--workers must be at least 1")
-    tasks = plan(args.scenario, roles, specs, games, args.seed, args.time_limit)
+    tasks = plan(args.scenario, roles, specs, games, args.seed, time_limit, startup_limit)
     summary = summarize([], roles, specs)
-    started = time.perf_counter()
+    jsonl_path = out_path.with_suffix(".jsonl")
+    existing = [p for p in (out_path, jsonl_path) if p.exists() or p.is_symlink()]
+    for p in existing:
+        if not p.is_file():
+            raise UserError(f"{p} exists and is not a regular file")
+    if existing and not (force or resume):
+        raise UserError(f"{existing[0]} already exists: --force replaces the results, "
+                        f"--resume plays only the games they lack (same scenario, agents and "
+                        f"--seed), or choose another --out")
+    kept = 0
     try:
-        writer = ResultsWriter(args.out, roles)
-    except OSError as exc:
-        raise UserError(f"cannot write {args.out}: {exc.strerror or exc}", code=1) from None
+        if resume and existing:
+            tasks, kept = _resume(out_path, roles, tasks, summary, args.scenario)
+        mode = "append" if resume and existing else "replace" if force else "new"
+        writer = ResultsWriter(out_path, roles, mode)
+    except ResultsWriteError as exc:
+        raise UserError(f"{exc}; nothing was played", code=1) from None
     from rich.console import Console
 
     err = Console(stderr=True)
-    with writer, _progress(err, games, enabled=not args.no_progress) as advance:
-        try:
-            for result in run_games(tasks, args.workers, on_result=lambda _r: advance()):
-                writer.write(result)
-                summary.add(result)
-        except GameFailed as exc:
-            raise UserError(str(exc), code=1) from None
+    started = time.perf_counter()
+    unfinished: list[Unfinished] = []
+    outcomes = run_games(tasks, args.workers, on_result=None)
+    try:
+        with writer, _progress(err, len(tasks), enabled=not args.no_progress) as advance:
+            for outcome in outcomes:
+                advance()
+                if isinstance(outcome, Unfinished):
+                    unfinished.append(outcome)
+                    continue
+                writer.write(outcome)
+                summary.add(outcome)
+    except ResultsWriteError as exc:
+        outcomes.close()  # stops the workers
+        raise UserError(f"{exc}; the {kept + writer.written} games before it are kept whole in "
+                        f"{out_path} and {jsonl_path}; make room and run the same command "
+                        f"with --resume to play the rest", code=1) from None
+    except KeyboardInterrupt:
+        outcomes.close()
+        print(f"tradegame: interrupted; {kept + writer.written} games are in {out_path} and "
+              f"{jsonl_path}; run the same command with --resume to play the rest",
+              file=sys.stderr)
+        return 130
+    if resume and writer.written and kept:
+        _sort_results(out_path, roles)
     elapsed = time.perf_counter() - started
     out = Console(file=sys.stdout, soft_wrap=True)
     print_summary(out, summary, rules.id, games, cycle)
-    print(f"{games} games in {elapsed:.1f} s with {args.workers} worker(s) "
-          f"({games / elapsed:.1f} games/s); results in {writer.path} and "
-          f"{writer.jsonl_path}", file=sys.stderr)
+    played = writer.written
+    before = f" ({kept} already in the results)" if kept else ""
+    print(f"{played} games in {elapsed:.1f} s with {args.workers} worker(s) "
+          f"({played / max(elapsed, 1e-9):.1f} games/s){before}; results in {out_path} and "
+          f"{jsonl_path}", file=sys.stderr)
+    if unfinished:
+        lines = [(f"tradegame: {len(unfinished)} of {games} games could not finish "
+                  f"(not in the results):")]
+        lines += [f"  {u.message()}" for u in unfinished]
+        lines.append("  run the same command with --resume to try them again")
+        print("\n".join(lines), file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK
+
+
+def _resume(out_path: Path, roles: list[str], tasks: list[GameTask], summary: Summary,
+            scenario: str) -> tuple[list[GameTask], int]:
+    """The tasks the results at ``out_path`` lack; the games they hold go into ``summary``,
+    and the files are rewritten with those games only, whole and in game order."""
+    from tradegame.tournament.results import ResultsRefused, read_results, rewrite, task_key
+
+    try:
+        existing = read_results(out_path, roles)
+    except ResultsRefused as exc:
+        raise UserError(f"cannot resume: {exc}") from None
+    if existing.scenarios - {scenario}:
+        raise UserError(f"cannot resume: {out_path} holds games of another scenario; resume "
+                        f"with the same scenario argument, or choose another --out")
+    planned = {task_key(t.index, t.seed, t.seat_map, roles): t for t in tasks}
+    foreign = sorted(k[0] for k in existing.records if k not in planned)
+    if foreign:
+        raise UserError(f"cannot resume: {out_path} holds game {foreign[0]}, which is not a "
+                        f"game of this tournament; resume with the same agents, --seed and "
+                        f"at least as many --games, or choose another --out")
+    rewrite(out_path, roles, existing.records.values())
+    for key in sorted(existing.records, key=lambda k: k[0]):
+        summary.add(existing.records[key].result)
+    if existing.dropped:
+        print(f"tradegame: {existing.dropped} line(s) of {out_path} and "
+              f"{out_path.with_suffix('.jsonl')} were torn, unreadable or in one file only; "
+              f"those games are played again", file=sys.stderr)
+    return [t for k, t in planned.items() if k not in existing.records], len(existing.records)
+
+
+def _sort_results(out_path: Path, roles: list[str]) -> None:
+    """Put a resumed run's files in game order (as a run without a break writes them)."""
+    from tradegame.tournament.results import read_results, rewrite
+
+    try:
+        rewrite(out_path, roles, read_results(out_path, roles).records.values())
+    except Exception as exc:  # noqa: BLE001 - the files are whole; only their order is lost
+        print(f"tradegame: the results are complete but not in game order ({exc})",
+              file=sys.stderr)
 
 
 class _progress:

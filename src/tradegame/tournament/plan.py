@@ -19,6 +19,7 @@ class GameTask:
     seed: int
     seats: tuple[tuple[str, str], ...]  # (role, agent spec) in scenario order
     time_limit: float | None = None
+    startup_limit: float | None = None
 
     @property
     def seat_map(self) -> dict[str, str]:
@@ -38,12 +39,13 @@ def game_seed(tournament_seed: int, index: int) -> int:
 
 
 def plan(scenario: str, roles: Sequence[str], agents: Sequence[str], games: int,
-         seed: int, time_limit: float | None = None) -> list[GameTask]:
+         seed: int, time_limit: float | None = None,
+         startup_limit: float | None = None) -> list[GameTask]:
     """The ``games`` games of a tournament, in game order."""
     cycle = assignments(roles, agents)
     return [GameTask(index=i, scenario=scenario, seed=game_seed(seed, i),
                      seats=tuple(zip(roles, cycle[i % len(cycle)], strict=True)),
-                     time_limit=time_limit)
+                     time_limit=time_limit, startup_limit=startup_limit)
             for i in range(games)]
 
 

@@ -6,14 +6,17 @@ timings) is, so the files are byte-identical whatever the number of workers.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import math
+import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 DIGITS = 4
 """Decimals of every score in the CSV and JSON lines."""
@@ -49,6 +52,32 @@ class GameResult:
     @property
     def joint_surplus(self) -> float:
         return sum(self.surplus.values())
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> GameResult:
+        """A result read back from its JSON line (scores as rounded there)."""
+        if not isinstance(data, dict):
+            raise TypeError("not an object")
+
+        def number(x: Any) -> float:
+            if isinstance(x, bool) or not isinstance(x, (int, float)):
+                raise TypeError("not a number")
+            return float(x)
+
+        def whole(x: Any) -> int:
+            if isinstance(x, bool) or not isinstance(x, int):
+                raise TypeError("not a whole number")
+            return x
+
+        seats = {str(k): str(v) for k, v in data["seats"].items()}
+        return cls(
+            index=whole(data["game"]), scenario=str(data["scenario"]), seed=whole(data["seed"]),
+            seats=seats, score={p: number(data["score"][p]) for p in seats},
+            batna={p: number(data["batna"][p]) for p in seats},
+            deal={p: bool(data["deal"][p]) for p in seats}, deals=list(data["deals"]),
+            rounds=whole(data["rounds"]), actions=whole(data["actions"]),
+            passes=whole(data["passes"]), incidents=[str(i) for i in data["incidents"]],
+            state_hash=str(data["state_hash"]))
 
     def to_json(self) -> dict[str, Any]:
         r = _round
@@ -98,34 +127,219 @@ def csv_row(result: GameResult) -> list[str]:
     return row
 
 
-class ResultsWriter:
-    """Streams results, in game order, to ``path`` (CSV) and its ``.jsonl`` sibling."""
+class ResultsWriteError(Exception):
+    """A results file that could not be written (a full disk, say); what was written before
+    stays whole."""
 
-    def __init__(self, path: str | Path, roles: Sequence[str]) -> None:
+    def __init__(self, path: Path, exc: OSError) -> None:
+        self.path = path
+        self.reason = exc.strerror or type(exc).__name__
+        super().__init__(f"cannot write {path}: {self.reason}")
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of ``data`` to ``fd`` (a write may take only part of it)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def csv_line(row: Sequence[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(row)
+    return out.getvalue()
+
+
+def json_line(result: GameResult) -> str:
+    return json.dumps(result.to_json(), sort_keys=True, ensure_ascii=False) + "\n"
+
+
+class ResultsWriter:
+    """Streams results to ``path`` (CSV) and its ``.jsonl`` sibling, one whole line per
+    game in each file.
+
+    ``mode`` is ``"new"`` (the files must not exist), ``"replace"`` or ``"append"`` (to files
+    that already hold the header). Each line goes out in one write, straight to the file (no
+    buffer to lose); when a write fails, both files are cut back to the end of their last
+    whole line, so a game is in both files or in neither, and :class:`ResultsWriteError`
+    names the file.
+    """
+
+    def __init__(self, path: str | Path, roles: Sequence[str], mode: str = "new") -> None:
         self.path = Path(path)
         self.jsonl_path = self.path.with_suffix(".jsonl")
-        self._csv_file: IO[str] = self.path.open("w", newline="", encoding="utf-8")
-        self._json_file: IO[str] = self.jsonl_path.open("w", encoding="utf-8")
-        self._csv = csv.writer(self._csv_file, lineterminator="\n")
-        self._csv.writerow(csv_header(roles))
-        self._csv_file.flush()
+        flags = os.O_WRONLY | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
+        flags |= {"new": os.O_CREAT | os.O_EXCL, "replace": os.O_CREAT | os.O_TRUNC,
+                  "append": 0}[mode]
+        self._fds: list[int] = []
+        self.written = 0
+        created: list[Path] = []
+        try:
+            for p in (self.path, self.jsonl_path):
+                try:
+                    self._fds.append(os.open(p, flags, 0o666))
+                except OSError as exc:
+                    raise ResultsWriteError(p, exc) from None
+                if mode == "new":
+                    created.append(p)
+            self._sizes = [os.fstat(fd).st_size for fd in self._fds]
+            if mode != "append":
+                self._append(csv_line(csv_header(roles)), "")
+        except BaseException:
+            self.close()
+            for p in created:  # nothing of this run is left behind
+                with contextlib.suppress(OSError):
+                    p.unlink()
+            raise
 
     def write(self, result: GameResult) -> None:
-        self._csv.writerow(csv_row(result))
-        self._json_file.write(json.dumps(result.to_json(), sort_keys=True,
-                                         ensure_ascii=False) + "\n")
-        self._csv_file.flush()
-        self._json_file.flush()
+        self._append(csv_line(csv_row(result)), json_line(result))
+        self.written += 1
+
+    def _append(self, *texts: str) -> None:
+        done = 0
+        try:
+            for fd, text in zip(self._fds, texts, strict=True):
+                if text:
+                    write_all(fd, text.encode("utf-8"))
+                done += 1
+        except OSError as exc:
+            for fd, size in zip(self._fds, self._sizes, strict=True):
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, size)
+            raise ResultsWriteError((self.path, self.jsonl_path)[done], exc) from None
+        self._sizes = [os.fstat(fd).st_size for fd in self._fds]
 
     def close(self) -> None:
-        self._csv_file.close()
-        self._json_file.close()
+        fds, self._fds = self._fds, []
+        for fd in fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
     def __enter__(self) -> ResultsWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# ---------------------------------------------------------------------- reading them back
+
+
+Key = tuple[int, int, tuple[str, ...]]
+"""A game of a tournament: its index, its seed and its agents in role order."""
+
+
+def task_key(index: int, seed: int, seats: dict[str, str], roles: Sequence[str]) -> Key:
+    return index, seed, tuple(str(seats.get(r)) for r in roles)
+
+
+class ResultsRefused(Exception):
+    """Results files that cannot be resumed (another tournament's, say); the message quotes
+    nothing from them but numbers."""
+
+
+@dataclass(slots=True)
+class Record:
+    """A game already in the results files: its two lines, and the result they describe."""
+
+    result: GameResult
+    csv: str
+    json: str
+
+
+@dataclass(slots=True)
+class Existing:
+    """What results files hold: the games found whole in both, and the lines dropped (a game
+    in one file only, a torn or unreadable line, a game written twice)."""
+
+    records: dict[Key, Record] = field(default_factory=dict)
+    dropped: int = 0
+    scenarios: set[str] = field(default_factory=set)
+
+
+def _lines(path: Path) -> tuple[list[str], int]:
+    """The whole lines of ``path`` (none if it is missing), and 1 if its last line is torn."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return [], 0
+    except OSError as exc:
+        raise ResultsWriteError(path, exc) from None
+    text = data.decode("utf-8", errors="replace")
+    lines = text.split("\n")
+    torn = 1 if lines[-1] else 0
+    return [line + "\n" for line in lines[:-1]], torn
+
+
+def read_results(path: str | Path, roles: Sequence[str]) -> Existing:
+    """The games found in ``path`` (CSV) and its ``.jsonl`` sibling, keyed by :data:`Key`.
+
+    Raises :class:`ResultsRefused` when the CSV's header is not this tournament's."""
+    path = Path(path)
+    csv_lines, torn_csv = _lines(path)
+    json_lines, torn_json = _lines(path.with_suffix(".jsonl"))
+    out = Existing(dropped=torn_csv + torn_json)
+    header = csv_header(roles)
+    if csv_lines:
+        if next(csv.reader([csv_lines[0]]), None) != header:
+            raise ResultsRefused(f"{path} is not the results of a tournament with the roles "
+                                 f"{', '.join(roles)} (its first line is not the expected "
+                                 f"header)")
+        csv_lines = csv_lines[1:]
+    by_csv: dict[Key, str] = {}
+    n = len(roles)
+    for line in csv_lines:
+        row = next(csv.reader([line]), [])
+        try:
+            if len(row) != len(header):
+                raise ValueError
+            key = (int(row[0]), int(row[2]), tuple(row[3:3 + n]))
+        except ValueError:
+            out.dropped += 1
+            continue
+        if key in by_csv:
+            out.dropped += 1
+        else:
+            by_csv[key] = line
+    for line in json_lines:
+        try:
+            data = json.loads(line)
+            result = GameResult.from_json(data)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            out.dropped += 1
+            continue
+        key = task_key(result.index, result.seed, result.seats, roles)
+        if key not in by_csv or key in out.records:
+            out.dropped += 1
+            continue
+        out.records[key] = Record(result, by_csv.pop(key), line)
+        out.scenarios.add(result.scenario)
+    out.dropped += len(by_csv)
+    return out
+
+
+def rewrite(path: str | Path, roles: Sequence[str], records: Iterable[Record]) -> None:
+    """Replace ``path`` and its ``.jsonl`` sibling with ``records`` in game order, each file
+    written beside the old one and renamed over it (a crash leaves the old file or the new)."""
+    path = Path(path)
+    ordered = sorted(records, key=lambda r: r.result.index)
+    texts = {path: csv_line(csv_header(roles)) + "".join(r.csv for r in ordered),
+             path.with_suffix(".jsonl"): "".join(r.json for r in ordered)}
+    for target, text in texts.items():
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                   dir=target.parent)
+        try:
+            try:
+                write_all(fd, text.encode("utf-8"))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, target)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise ResultsWriteError(target, exc) from None
 
 
 def csv_text(results: Iterable[GameResult], roles: Sequence[str]) -> str:
@@ -242,5 +456,6 @@ def summarize(results: Iterable[GameResult], roles: Sequence[str],
     return summary
 
 
-__all__ = ["DIGITS", "GameResult", "ResultsWriter", "Stats", "Summary", "csv_header",
-           "csv_row", "csv_text", "summarize"]
+__all__ = ["DIGITS", "Existing", "GameResult", "Key", "Record", "ResultsRefused",
+           "ResultsWriteError", "ResultsWriter", "Stats", "Summary", "csv_header", "csv_row",
+           "csv_text", "read_results", "rewrite", "summarize", "task_key", "write_all"]

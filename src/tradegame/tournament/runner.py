@@ -12,16 +12,24 @@ do so under ``if __name__ == "__main__":`` (the ``tradegame`` command does).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import shlex
+import signal
+import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from typing import Any
 
 from tradegame.engine import Done, Game, Pass, Reject, Rules
 from tradegame.tournament.plan import GameTask
 from tradegame.tournament.results import GameResult
+from tradegame.untrusted import printable
 
 _RULES: dict[str, Rules] = {}
 
@@ -34,6 +42,7 @@ class GameFailed(RuntimeError):
         super().__init__(f"game {task.index} failed: {error}\n  replay it alone with: "
                          f"tradegame match {task.scenario} {seats} --seed {task.seed}")
         self.task = task
+        self.error = error
 
 
 def rules_for(scenario: str) -> Rules:
@@ -75,20 +84,59 @@ def play_game(task: GameTask) -> GameResult:
     rules = rules_for(task.scenario)
     incidents: list[str] = []
     try:
+        # Tasks are planned from the tournament's own command line (--agent, --agents).
         game = play_match(rules, task.seed, task.seat_map, incidents=incidents,
-                          time_limit=task.time_limit)
+                          time_limit=task.time_limit, allow_code=True,
+                          startup_limit=task.startup_limit)
     except Exception as exc:
         raise GameFailed(task, f"{type(exc).__name__}: {exc}") from exc
     return result_of(task, game, incidents)
 
 
-def _play_chunk(tasks: Sequence[GameTask]) -> list[GameResult]:
-    return [play_game(t) for t in tasks]
+@dataclass(frozen=True, slots=True)
+class Unfinished:
+    """A game of the tournament that produced no result, and why."""
+
+    task: GameTask
+    reason: str
+
+    @property
+    def index(self) -> int:
+        return self.task.index
+
+    def message(self) -> str:
+        seats = " ".join(f"--seat {shlex.quote(f'{p}={a}')}" for p, a in self.task.seats)
+        return printable(f"game {self.task.index} (seed {self.task.seed}): {self.reason}; "
+                         f"replay it alone with: tradegame match "
+                         f"{shlex.quote(self.task.scenario)} {seats} --seed {self.task.seed}")
+
+
+Outcome = GameResult | Unfinished
+
+WORKER_DIED = "the worker process playing it died (killed, or the interpreter crashed)"
+
+
+def _play_chunk(tasks: Sequence[GameTask]) -> list[Outcome]:
+    out: list[Outcome] = []
+    for task in tasks:
+        try:
+            out.append(play_game(task))
+        except GameFailed as exc:
+            out.append(Unfinished(task, exc.error))
+    return out
+
+
+def _end_on_sigterm(signum: int, frame: object) -> None:
+    sys.exit(128 + signum)
 
 
 def _worker_start(barrier: Any, scenarios: Sequence[str]) -> None:
     """Load the scenarios, then wait (briefly) until every worker is up, so that the first
     worker does not play every game of a short tournament while the others start."""
+    # Ctrl-C is the main process's to handle (it stops the workers); a SIGTERM from the
+    # pool ends the game in hand through its cleanup, so its bots are stopped.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _end_on_sigterm)
     for scenario in scenarios:
         rules_for(scenario)
     try:
@@ -102,56 +150,144 @@ def chunk_size(games: int, workers: int) -> int:
 
 
 def run(tasks: Sequence[GameTask], workers: int = 1,
-        on_result: Callable[[GameResult], None] | None = None) -> Iterator[GameResult]:
-    """Play ``tasks`` and yield their results in game order.
+        on_result: Callable[[Outcome], None] | None = None) -> Iterator[Outcome]:
+    """Play ``tasks`` and yield their outcomes in game order: a :class:`GameResult`, or an
+    :class:`Unfinished` for a game that raised or whose worker process died.
 
-    ``on_result`` is called as each game finishes (in finishing order), e.g. for a progress
-    bar; the iterator itself yields in game order.
+    With workers, the games of a worker that dies are played again, each alone in a fresh
+    worker; a game that fails that way too is yielded as :class:`Unfinished`, and the other
+    games go on. ``on_result`` is called as each game finishes (in finishing order), e.g.
+    for a progress bar; the iterator itself yields in game order.
     """
     if workers <= 1 or len(tasks) <= 1:
         for task in tasks:
-            result = play_game(task)
+            try:
+                outcome: Outcome = play_game(task)
+            except GameFailed as exc:
+                outcome = Unfinished(task, exc.error)
             if on_result is not None:
-                on_result(result)
-            yield result
+                on_result(outcome)
+            yield outcome
         return
     yield from _run_parallel(tasks, workers, on_result)
 
 
+def _pool(ctx: Any, workers: int, scenarios: Sequence[str]) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_start,
+                               initargs=(ctx.Barrier(workers), scenarios))
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool now: cancel what waits, end the workers (their games are abandoned)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+
+
+def _play_alone(ctx: Any, tasks: Sequence[GameTask],
+                scenarios: Sequence[str]) -> Iterator[Outcome]:
+    """Play ``tasks`` one at a time in a worker of their own, so that if the worker dies,
+    the game it was playing is why (a new worker takes the next game)."""
+    pool: ProcessPoolExecutor | None = None
+    try:
+        for task in tasks:
+            outcome: Outcome
+            try:
+                if pool is None:
+                    pool = _pool(ctx, 1, scenarios)
+                outcome = pool.submit(_play_chunk, [task]).result()[0]
+            except BrokenProcessPool:
+                outcome = Unfinished(task, WORKER_DIED + ", also when played again alone")
+                _stop(pool)  # type: ignore[arg-type]
+                pool = None
+            except OSError as exc:
+                outcome = Unfinished(task, f"no worker process could be started "
+                                           f"({exc.strerror or exc})")
+            except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back
+                outcome = Unfinished(task, f"{type(exc).__name__}: {exc}")
+            yield outcome
+    except BaseException:
+        if pool is not None:
+            _stop(pool)
+            pool = None
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
+
+
 def _run_parallel(tasks: Sequence[GameTask], workers: int,
-                  on_result: Callable[[GameResult], None] | None) -> Iterator[GameResult]:
+                  on_result: Callable[[Outcome], None] | None) -> Iterator[Outcome]:
     ctx = multiprocessing.get_context("spawn")
     scenarios = sorted({t.scenario for t in tasks})
     size = chunk_size(len(tasks), workers)
-    chunks = [list(tasks[i:i + size]) for i in range(0, len(tasks), size)]
-    workers = min(workers, len(chunks))  # the pool starts one process per waiting chunk
-    barrier = ctx.Barrier(workers)
-    pending: dict[Future[list[GameResult]], int] = {}
-    done: dict[int, GameResult] = {}
+    waiting = deque(list(tasks[i:i + size]) for i in range(0, len(tasks), size))
+    done: dict[int, Outcome] = {}
     order = [t.index for t in tasks]
     position = 0
-    submitted = 0
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_start,
-                             initargs=(barrier, scenarios)) as pool:
+
+    def finished(outcome: Outcome) -> None:
+        done[outcome.index] = outcome
+        if on_result is not None:
+            on_result(outcome)
+
+    def in_order() -> Iterator[Outcome]:
+        nonlocal position
+        while position < len(order) and order[position] in done:
+            yield done.pop(order[position])
+            position += 1
+
+    while waiting:
+        # One pool until it breaks (a worker died): the games it had in hand are then played
+        # again, each alone, and a new pool takes the games still waiting.
+        size_now = min(workers, len(waiting))  # the pool starts one process per waiting chunk
+        suspects: list[GameTask] = []
+        broken = False
+        pool = _pool(ctx, size_now, scenarios)
+        pending: dict[Future[list[Outcome]], list[GameTask]] = {}
         try:
-            while position < len(order):
-                while submitted < len(chunks) and len(pending) < workers * 3:
-                    pending[pool.submit(_play_chunk, chunks[submitted])] = submitted
-                    submitted += 1
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    del pending[future]
-                    for result in future.result():
-                        done[result.index] = result
-                        if on_result is not None:
-                            on_result(result)
-                while position < len(order) and order[position] in done:
-                    yield done.pop(order[position])
-                    position += 1
+            while (waiting or pending) and not broken:
+                while waiting and len(pending) < size_now * 3:
+                    chunk = waiting.popleft()
+                    try:
+                        pending[pool.submit(_play_chunk, chunk)] = chunk
+                    except BrokenProcessPool:
+                        waiting.appendleft(chunk)
+                        broken = True
+                        break
+                if not pending:
+                    break
+                if broken:
+                    ready, _ = wait(pending)
+                else:
+                    ready, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    if any(f.exception() is not None for f in ready):
+                        broken = True
+                        ready, _ = wait(pending)  # a broken pool fails every game it holds
+                for future in ready:
+                    chunk = pending.pop(future)
+                    if future.exception() is not None:
+                        suspects.extend(chunk)
+                    else:
+                        for outcome in future.result():
+                            finished(outcome)
+                yield from in_order()
         except BaseException:
-            for future in pending:
-                future.cancel()
+            _stop(pool)
             raise
+        if broken:
+            _stop(pool)
+        else:
+            pool.shutdown(wait=True)
+        if broken and not suspects and waiting:
+            suspects = waiting.popleft()  # the pool broke before it took a game
+        for outcome in _play_alone(ctx, sorted(suspects, key=lambda t: t.index), scenarios):
+            finished(outcome)
+            yield from in_order()
+    yield from in_order()
 
 
-__all__ = ["GameFailed", "chunk_size", "play_game", "result_of", "rules_for", "run"]
+__all__ = ["GameFailed", "Outcome", "Unfinished", "chunk_size", "play_game", "result_of",
+           "rules_for", "run"]

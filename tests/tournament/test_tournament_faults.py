@@ -1,0 +1,217 @@
+"""Tournaments that meet trouble: a worker killed mid-run, results already on disk, a full
+disk. Finished games are never lost, the files hold whole lines only, and what could not
+finish is reported (exit 1), never as a traceback."""
+
+from __future__ import annotations
+
+import csv
+import errno
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tradegame.agents.base import agent_rng
+from tradegame.cli import main
+from tradegame.tournament import plan, results
+from tradegame.tournament.results import csv_header
+
+ROOT = Path(__file__).resolve().parents[2]
+SMALL = str(ROOT / "tests" / "engine" / "small.yaml")
+ROLES = ["A", "B", "C"]
+KILLER = f"{Path(__file__).resolve().parent / 'killer.py'}:Killer"
+AGENTS = ["--agents", "dove,random", "--agent", KILLER]
+SPECS = ["dove", "random", KILLER]  # the order the command plans with
+GAMES, SEED, DOOMED = 10, 3, 5  # game 5 seats the killer once (as C)
+
+
+def tournament(out: Path, *extra: str, kill: bool = False) -> subprocess.CompletedProcess[str]:
+    """``tradegame tournament`` in a fresh interpreter (its workers are real processes);
+    with ``kill``, the killer agent SIGKILLs its worker in game DOOMED."""
+    env = {k: v for k, v in os.environ.items() if k != "TRADEGAME_TEST_KILL_TOKEN"}
+    if kill:
+        env["TRADEGAME_TEST_KILL_TOKEN"] = kill_token()
+    return subprocess.run(
+        [sys.executable, "-m", "tradegame", "tournament", SMALL, *AGENTS, "--games",
+         str(GAMES), "--seed", str(SEED), "--out", str(out), "--no-progress", *extra],
+        capture_output=True, text=True, env=env, timeout=600, cwd=out.parent, check=False)
+
+
+def kill_token() -> str:
+    task = plan(SMALL, ROLES, SPECS, GAMES, SEED)[DOOMED]
+    role = next(r for r, agent in task.seats if agent == KILLER)
+    return repr(agent_rng(task.seed, role, KILLER).random())
+
+
+def whole_lines(path: Path) -> list[str]:
+    data = path.read_text(encoding="utf-8")
+    assert data == "" or data.endswith("\n"), f"{path.name} ends with a torn line"
+    return data.splitlines(keepends=True)
+
+
+def games_in(out: Path) -> tuple[list[int], list[int]]:
+    """The game numbers in the CSV and in the JSON lines (checking every line is whole)."""
+    rows = whole_lines(out)
+    assert rows and rows[0].rstrip("\n").split(",") == csv_header(ROLES)
+    in_csv = [int(row["game"]) for row in csv.DictReader(rows)]
+    in_json = [json.loads(line)["game"] for line in whole_lines(out.with_suffix(".jsonl"))]
+    return in_csv, in_json
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> tuple[bytes, bytes]:  # type: ignore[no-untyped-def]
+    """The files of the same tournament run without trouble, in one process."""
+    out = tmp_path_factory.mktemp("reference") / "r.csv"
+    proc = tournament(out, "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert games_in(out) == (list(range(GAMES)), list(range(GAMES)))
+    return out.read_bytes(), out.with_suffix(".jsonl").read_bytes()
+
+
+def test_the_killer_agent_kills_in_one_game_only() -> None:
+    token = kill_token()
+    tasks = plan(SMALL, ROLES, SPECS, GAMES, SEED)
+    hits = [t.index for t in tasks for role, agent in t.seats
+            if agent == KILLER and repr(agent_rng(t.seed, role, KILLER).random()) == token]
+    assert hits == [DOOMED]
+
+
+# ---------------------------------------------------------------------- a killed worker
+
+
+def test_a_killed_worker_loses_only_its_own_game_and_resume_finishes(tmp_path, reference) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "r.csv"
+    proc = tournament(out, "--workers", "2", kill=True)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert f"1 of {GAMES} games could not finish" in proc.stderr
+    assert f"game {DOOMED} (seed " in proc.stderr and "worker process playing it died" in \
+        proc.stderr
+    assert "--resume" in proc.stderr
+    assert "By agent" in proc.stdout  # the summary of the games that finished
+    others = [i for i in range(GAMES) if i != DOOMED]
+    assert games_in(out) == (others, others)
+    # the other games are exactly the rows of a run without trouble
+    ref_csv, ref_json = (b.decode().splitlines(keepends=True) for b in reference)
+    assert whole_lines(out) == [ref_csv[0]] + [ref_csv[1 + i] for i in others]
+    assert whole_lines(out.with_suffix(".jsonl")) == [ref_json[i] for i in others]
+
+    # --resume plays only the missing game; the files end as a run without trouble
+    proc = tournament(out, "--workers", "2", "--resume")
+    assert proc.returncode == 0, proc.stderr
+    assert "1 games in" in proc.stderr and f"({GAMES - 1} already in the results)" in \
+        proc.stderr
+    assert (out.read_bytes(), out.with_suffix(".jsonl").read_bytes()) == reference
+    assert f"Tournament on small: {GAMES} games" in proc.stdout
+
+    # and with nothing missing, --resume plays nothing and changes nothing
+    proc = tournament(out, "--resume")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.startswith("0 games in")
+    assert (out.read_bytes(), out.with_suffix(".jsonl").read_bytes()) == reference
+
+
+# ---------------------------------------------------------------------- --out already there
+
+
+def run_main(out: Path, capsys, *extra: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    code = main(["tournament", SMALL, "--agents", "dove,random", "--games", "4", "--seed", "1",
+                 "--out", str(out), "--no-progress", *extra])
+    return code, capsys.readouterr().err
+
+
+def test_an_existing_out_is_refused_unless_force_or_resume(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "r.csv"
+    assert run_main(out, capsys)[0] == 0
+    first = out.read_bytes(), out.with_suffix(".jsonl").read_bytes()
+    out.write_bytes(first[0] + b"a line the user wrote\n")
+
+    code, err = run_main(out, capsys)
+    assert code == 2 and "already exists" in err and "--force" in err and "--resume" in err
+    assert out.read_bytes() == first[0] + b"a line the user wrote\n"  # untouched
+
+    code, err = run_main(out, capsys, "--force", "--resume")
+    assert code == 2 and "give one" in err
+
+    assert run_main(out, capsys, "--force")[0] == 0
+    assert (out.read_bytes(), out.with_suffix(".jsonl").read_bytes()) == first
+
+    out.unlink()  # the JSON lines alone count as existing results too
+    code, err = run_main(out, capsys)
+    assert code == 2 and "r.jsonl already exists" in err
+
+
+def test_resume_refuses_another_tournaments_results(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "r.csv"
+    assert run_main(out, capsys)[0] == 0
+    before = out.read_bytes()
+    code = main(["tournament", SMALL, "--agents", "dove,random", "--games", "4", "--seed", "2",
+                 "--out", str(out), "--no-progress", "--resume"])
+    err = capsys.readouterr().err
+    assert code == 2 and "cannot resume" in err and "not a game of this tournament" in err
+    assert out.read_bytes() == before
+
+
+def test_resume_drops_torn_and_one_sided_lines_and_plays_those_games(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "r.csv"
+    jsonl = out.with_suffix(".jsonl")
+    assert run_main(out, capsys)[0] == 0
+    whole = out.read_bytes(), jsonl.read_bytes()
+    csv_lines = whole[0].splitlines(keepends=True)
+    json_lines = whole[1].splitlines(keepends=True)
+    # game 1 in the CSV only, game 3 torn in the JSON lines (as a power cut may leave them)
+    out.write_bytes(b"".join(csv_lines[:4]))
+    jsonl.write_bytes(json_lines[0] + json_lines[2] + json_lines[3][:40])
+    code, err = run_main(out, capsys, "--resume")
+    assert code == 0, err
+    assert "2 games in" in err and "(2 already in the results)" in err
+    assert "were torn, unreadable or in one file only" in err
+    assert (out.read_bytes(), jsonl.read_bytes()) == whole
+
+
+# ---------------------------------------------------------------------- a full disk
+
+
+def test_a_full_disk_keeps_whole_lines_and_names_the_file(tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "r.csv"
+    jsonl = out.with_suffix(".jsonl")
+    real = results.write_all
+    calls = {"jsonl": 0}
+
+    def write_all(fd: int, data: bytes) -> None:
+        # The disk fills up in the middle of the third game's JSON line: half of it goes
+        # out, then the write fails.
+        if os.path.realpath(f"/proc/self/fd/{fd}") == str(jsonl.resolve()):
+            calls["jsonl"] += 1
+            if calls["jsonl"] == 3:
+                os.write(fd, data[:len(data) // 2])
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real(fd, data)
+
+    monkeypatch.setattr(results, "write_all", write_all)
+    code, err = run_main(out, capsys, "--games", "6")
+    assert code == 1
+    assert f"cannot write {jsonl}: No space left on device" in err
+    assert "the 2 games before it are kept whole" in err and "--resume" in err
+    assert "Traceback" not in err
+    assert games_in(out) == ([0, 1], [0, 1])  # the third game is in neither file
+
+    monkeypatch.setattr(results, "write_all", real)  # room again: --resume finishes
+    code, err = run_main(out, capsys, "--games", "6", "--resume")
+    assert code == 0, err
+    assert games_in(out) == (list(range(6)), list(range(6)))
+
+
+def test_a_full_disk_before_the_first_game_is_a_clear_error(tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    def full(fd: int, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(results, "write_all", full)
+    out = tmp_path / "r.csv"
+    code, err = run_main(out, capsys)
+    assert code == 1 and f"cannot write {out}: No space left on device" in err
+    assert "nothing was played" in err
+    assert not out.exists() and not out.with_suffix(".jsonl").exists()  # no torn header
