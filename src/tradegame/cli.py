@@ -33,20 +33,33 @@ def _add_play(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
     p.add_argument("--seat", action="append", default=[], metavar="PLAYER=human|AGENT")
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--instructor", action="store_true")
+    # Set by ``tradegame serve`` on the process each browser gets (not for people to type):
+    # web mode, and the host's scenario files that browser may open.
+    p.add_argument("--web", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--offer", action="append", default=[], help=argparse.SUPPRESS)
     p.set_defaults(run=_run_play)
 
 
 def _add_serve(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("serve", help="serve the game to web browsers (needs tradegame[web])")
-    p.add_argument("scenario", nargs="?", default=None, help="bundled name or path")
+    p.add_argument("scenarios", nargs="*", default=[], metavar="SCENARIO",
+                   help="bundled names or files offered besides the bundled scenarios (the "
+                        "first is preselected); browsers can open no other file")
     p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1; 0.0.0.0 for a LAN)")
+                   help="address to listen on (default 127.0.0.1; 0.0.0.0 for a LAN, with "
+                        "--public-url)")
     p.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
     p.add_argument("--public-url", default=None,
-                   help="the URL students open, when behind a reverse proxy")
+                   help="the URL students open (http://THIS-MACHINE:8000, or a reverse "
+                        "proxy's); needed with a --host other than loopback")
+    p.add_argument("--max-connections", type=int, default=30, metavar="N",
+                   help="browsers playing at once (default 30; each is a process of "
+                        "roughly 50-100 MB)")
     p.add_argument("--seat", action="append", default=[], metavar="PLAYER=human|AGENT")
     p.add_argument("--seed", type=int, default=None)
-    p.add_argument("--instructor", action="store_true")
+    p.add_argument("--instructor", action="store_true",
+                   help="prints a secret instructor URL; only browsers that open it get the "
+                        "instructor view, the others play normally")
 
     def run(args: argparse.Namespace) -> int:
         from tradegame.commands import serve

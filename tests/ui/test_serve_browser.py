@@ -125,8 +125,10 @@ async def test_serve_shows_the_new_game_screen_in_a_browser(
 
     # 1. The app's own output over the websocket: the new-game screen, then a game against
     #    AI seats once "s" (start) is typed in the browser terminal.
+    #    The websocket comes from the page, as a browser's does: with the page's Origin.
     async with aiohttp.ClientSession() as session, \
-            session.ws_connect(f"{url}ws?width=120&height=40") as ws:
+            session.ws_connect(f"{url}ws?width=120&height=40",
+                               headers={"Origin": url.rstrip("/")}) as ws:
         buffer = bytearray()
         await read_until(ws, buffer, NEW_GAME_TEXT, timeout=15)
         # the scenario loads in a worker: start once the seats are shown

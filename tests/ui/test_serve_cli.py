@@ -18,10 +18,23 @@ from tradegame.commands.play import build_options
 def test_serve_runs_play_with_this_python() -> None:
     args = build_parser().parse_args(["serve", "april-2025", "--seat", "JP=human",
                                       "--seed", "4", "--port", "9000", "--instructor"])
-    assert (args.host, args.port) == ("127.0.0.1", 9000)
-    assert shlex.split(serve.play_command(args)) == [
-        sys.executable, "-m", "tradegame", "play", "april-2025", "--seat", "JP=human",
-        "--seed", "4", "--instructor"]
+    assert (args.host, args.port, args.max_connections) == ("127.0.0.1", 9000, 30)
+    offered = serve.check(args)
+    game = [sys.executable, "-m", "tradegame", "play", "--web", "april-2025",
+            "--offer", "april-2025", "--seat", "JP=human", "--seed", "4"]
+    # the instructor view is a second command, for browsers with the secret only
+    assert shlex.split(serve.play_command(args, offered)) == ["exec", *game]
+    assert shlex.split(serve.play_command(args, offered, instructor=True)) == [
+        "exec", *game, "--instructor"]
+
+
+def test_play_web_options_come_from_serve_only() -> None:
+    args = build_parser().parse_args(["play", "--web", "april-2025", "--offer", "/srv/a.yaml"])
+    options: Any = build_options(args)
+    assert options.web and options.scenarios == ("/srv/a.yaml",)
+    assert "--web" not in build_parser().format_help()
+    plain: Any = build_options(build_parser().parse_args(["play"]))
+    assert not plain.web and plain.scenarios == ()
 
 
 def test_serve_without_textual_serve_says_how_to_install(
@@ -57,25 +70,23 @@ def test_play_instructor_option() -> None:
 
 async def test_saving_in_a_browser_downloads_the_save(
         save_dir: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from pathlib import Path
-
     from tradegame.ui.app import TradeGameApp
+    from tradegame.ui.persistence import load_text
     from tradegame.ui.screens.game import GameScreen
 
     from .support import make_app, make_match, wait_until
 
-    delivered: list[tuple[Path, dict[str, Any]]] = []
-    monkeypatch.setattr(TradeGameApp, "is_web", property(lambda self: True))
-    monkeypatch.setattr(TradeGameApp, "deliver_text",
-                        lambda self, path, **kw: delivered.append((path, kw)) or "key")
-    app = make_app(save_dir, make_match({"JP": "human", "US": "passive", "EU": "passive"}))
+    delivered: list[tuple[bytes, dict[str, Any]]] = []
+    monkeypatch.setattr(TradeGameApp, "deliver_binary",
+                        lambda self, data, **kw: delivered.append((data.read(), kw)) or "key")
+    app = make_app(save_dir, make_match({"JP": "human", "US": "passive", "EU": "passive"}),
+                   web=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="game")
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "PathDialog",
-                         what="save dialog")
-        await pilot.press("enter")
         await wait_until(pilot, lambda: bool(delivered), what="download")
-    path, kw = delivered[0]
-    assert Path(path).exists() and kw["save_filename"] == Path(path).name
-    assert kw["open_method"] == "download" and Path(path).suffix == ".json"
+        assert isinstance(app.screen, GameScreen)  # no dialog: no path asked
+    data, kw = delivered[0]
+    assert kw["open_method"] == "download" and kw["save_filename"].endswith(".json")
+    assert load_text(data).seed == 1
+    assert list(save_dir.iterdir()) == []  # nothing written on the server

@@ -30,7 +30,9 @@ def build_options(args: argparse.Namespace) -> object:
     from tradegame.ui.app import Options
     from tradegame.ui.match import HUMAN, Match, random_seed
 
-    options = Options(seed=args.seed, instructor=bool(getattr(args, "instructor", False)))
+    options = Options(seed=args.seed, instructor=bool(getattr(args, "instructor", False)),
+                      web=bool(getattr(args, "web", False)),
+                      scenarios=tuple(getattr(args, "offer", None) or ()))
     source: str | None = args.scenario
     if source is not None and source.lower().endswith(".json"):
         from tradegame.ui.persistence import PersistenceError, load

@@ -1,65 +1,292 @@
 """``tradegame serve``: the game in web browsers, with textual-serve (the ``web`` extra).
 
-Every browser that opens the page gets its own ``tradegame play`` process (run with this
-Python, ``sys.executable -m tradegame play ...``): a student plays against AI seats on the
-new-game screen, or on the seats given here. Saving in the browser also downloads the save.
+Every browser that opens the page gets its own ``tradegame play --web`` process (run with this
+Python). In web mode the player is not at this machine, so the game names no path on it: the
+scenarios are the bundled ones and the files named here (loaded and checked before serving),
+saving downloads the save, loading takes a pasted save, and autosaves stay in a folder private
+to that browser's process (see ``docs/security.md``).
 
-There is no authentication: keep the default ``--host 127.0.0.1``, or serve a classroom LAN
-(``--host 0.0.0.0``) you trust, or put it behind a reverse proxy (``--public-url``).
+The server (:class:`GameServer`, a subclass of textual-serve's ``Server``) adds what a class
+needs: it accepts a websocket only from its own pages (the ``Origin`` header), at most
+``--max-connections`` at once, stops on SIGTERM or ctrl+c with browsers connected (ending their
+processes), and with ``--instructor`` gives the instructor view only to a browser that opened
+the secret instructor URL printed at start.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextvars
+import hmac
+import ipaddress
+import secrets
 import shlex
 import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from tradegame.cli import EXIT_OK, UserError
 
 INSTALL_HINT = "browser play needs textual-serve: install it with pip install 'tradegame[web]'"
+INSTRUCTOR_PARAM = "instructor"
+INSTRUCTOR_COOKIE = "tradegame_instructor"
+STOP_GRACE = 3.0
+"""Seconds a game process gets to quit after its browser is disconnected at shutdown."""
+
+FULL_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>tradegame: full</title></head>
+<body style="font-family: sans-serif; margin: 3em">
+<h1>All {limit} places are taken</h1>
+<p>This tradegame server plays at most {limit} games at once. Try again in a minute (reload
+this page), or ask your teacher.</p>
+</body></html>
+"""
 
 
-def play_command(args: argparse.Namespace) -> str:
-    """The shell command each browser connection runs."""
-    argv = [sys.executable, "-m", "tradegame", "play"]
-    if args.scenario:
-        argv.append(args.scenario)
+# --------------------------------------------------------------------------- arguments
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def origin_of(url: str) -> tuple[str, str, int] | None:
+    """``(scheme, host, port)`` of an http(s) URL or ``Origin`` header; None if it is not one."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return scheme, parts.hostname.lower(), port or (443 if scheme == "https" else 80)
+
+
+def allowed_origins(host: str, port: int, public_url: str | None) -> set[tuple[str, str, int]]:
+    """The pages that may open a game: the public URL's, and this address's own (with the
+    other spellings of loopback, since a browser on this machine may use any of them)."""
+    found = set()
+    if public_url is not None:
+        public = origin_of(public_url)
+        if public is not None:
+            found.add(public)
+    if is_loopback(host):
+        found |= {("http", name, port) for name in ("localhost", "127.0.0.1", "::1")}
+    elif public_url is None:
+        found.add(("http", host.lower(), port))
+    return found
+
+
+def offered_scenarios(names: list[str]) -> list[str]:
+    """The scenarios to offer: bundled names as they are, files as absolute paths; each loaded
+    once here so a broken one stops ``serve`` with its located problems."""
+    from tradegame.scenario.loader import ScenarioError
+    from tradegame.ui.match import load_scenario
+
+    offered: list[str] = []
+    for name in names:
+        if name.lower().endswith(".json"):
+            raise UserError(f"{name}: serve offers scenarios, not saves; a student resumes a "
+                            f"downloaded save in the browser (ctrl+o, then paste it)")
+        path = Path(name).expanduser()
+        source = str(path.resolve()) if path.is_file() else name
+        try:
+            load_scenario(source)
+        except ScenarioError as exc:
+            raise UserError(f"the scenario has problems:\n{exc}") from None
+        if source not in offered:
+            offered.append(source)
+    return offered
+
+
+def play_command(args: argparse.Namespace, offered: list[str] | None = None, *,
+                 instructor: bool = False) -> str:
+    """The shell command each browser connection runs (fixed at start: no browser changes
+    it). ``exec`` makes the game the shell's own process, so ending it ends the game."""
+    offered = list(args.scenarios) if offered is None else offered
+    argv = [sys.executable, "-m", "tradegame", "play", "--web"]
+    if offered:
+        argv.append(offered[0])
+        for source in offered:
+            argv += ["--offer", source]
     for seat in args.seat:
         argv += ["--seat", seat]
     if args.seed is not None:
         argv += ["--seed", str(args.seed)]
-    if args.instructor:
+    if instructor:
         argv.append("--instructor")
-    return shlex.join(argv)
+    return "exec " + shlex.join(argv)
 
 
-def check(args: argparse.Namespace) -> None:
-    """Refuse bad input before serving (the same checks as ``tradegame play``)."""
-    from tradegame.commands.play import build_options
+def check(args: argparse.Namespace) -> list[str]:
+    """Refuse bad input before serving; returns the scenarios offered."""
+    if not 0 < args.port < 65536:
+        raise UserError(f"--port {args.port}: not a TCP port (1 to 65535)")
+    if args.max_connections < 1:
+        raise UserError(f"--max-connections {args.max_connections}: at least 1")
+    if args.public_url is not None and origin_of(args.public_url) is None:
+        raise UserError(f"--public-url {args.public_url}: not an http:// or https:// URL "
+                        f"(for example http://THIS-MACHINE:{args.port})")
+    if not is_loopback(args.host) and args.public_url is None:
+        raise UserError(f"--host {args.host} needs --public-url http://THIS-MACHINE:"
+                        f"{args.port} (the address students type, such as this machine's "
+                        f"name or LAN address) so the links in the page work; or keep the "
+                        f"default --host 127.0.0.1 to play on this machine only")
+    if args.seat and len(args.scenarios) > 1:
+        raise UserError("--seat starts one game at once: give one scenario with it")
+    offered = offered_scenarios(args.scenarios)
+    if args.seat:
+        from tradegame.commands.play import build_options
 
-    if args.scenario is not None or args.seat:
-        options = build_options(args)  # raises UserError with the problem
+        ns = argparse.Namespace(**vars(args))
+        ns.scenario = offered[0] if offered else None
+        options = build_options(ns)  # the seats' problems, as ``tradegame play`` says them
         match = getattr(options, "match", None)
         if match is not None:
             match.close()
-    if not 0 < args.port < 65536:
-        raise UserError(f"--port {args.port}: not a TCP port (1 to 65535)")
+    return offered
+
+
+# --------------------------------------------------------------------------- the server
+
+def make_server(args: argparse.Namespace, offered: list[str], instructor_token: str | None
+                ) -> Any:
+    """A :class:`GameServer` for these arguments (textual-serve is imported here, so that
+    ``tradegame`` works without the ``web`` extra)."""
+    from aiohttp import WSCloseCode, web
+    from textual_serve.server import Server
+
+    # A subclass, not a copy: textual-serve keeps the page, the websocket protocol, the
+    # processes and the downloads; we add checks in front of its handlers and a shutdown hook.
+    # Its handler builds each process from ``self.command`` with no hook to choose one per
+    # connection, so ``command`` reads a context variable set for that connection's task.
+    class GameServer(Server):  # type: ignore[misc]
+        _instructor_here: contextvars.ContextVar[bool] = contextvars.ContextVar(
+            "instructor_here", default=False)
+
+        def __init__(self) -> None:
+            self.player_command = play_command(args, offered)
+            self.instructor_command = (play_command(args, offered, instructor=True)
+                                       if instructor_token else self.player_command)
+            super().__init__(self.player_command, host=args.host, port=args.port,
+                             title="tradegame", public_url=args.public_url)
+            self.max_connections = args.max_connections
+            self.token = instructor_token
+            self.origins = allowed_origins(args.host, args.port, args.public_url)
+            self.connections = 0
+            self.sessions: dict[Any, web.WebSocketResponse] = {}
+
+        @property  # type: ignore[override]
+        def command(self) -> str:
+            return self.instructor_command if self._instructor_here.get() else \
+                self.player_command
+
+        @command.setter
+        def command(self, value: str) -> None:  # Server.__init__ sets it; ours is fixed
+            pass
+
+        def presents_token(self, request: web.Request) -> bool:
+            if self.token is None:
+                return False
+            given = request.query.get(INSTRUCTOR_PARAM) or \
+                request.cookies.get(INSTRUCTOR_COOKIE) or ""
+            return hmac.compare_digest(given.encode(), self.token.encode())
+
+        def full(self) -> bool:
+            return self.connections >= self.max_connections
+
+        async def handle_index(self, request: web.Request) -> web.StreamResponse:
+            if self.full():
+                return web.Response(status=503, content_type="text/html",
+                                    text=FULL_PAGE.format(limit=self.max_connections))
+            response: web.StreamResponse = await super().handle_index(request)
+            # The page's websocket carries the instructor secret as a cookie (HttpOnly: no
+            # script reads it; the Origin check stops other sites from using it).
+            if INSTRUCTOR_PARAM in request.query:
+                if self.presents_token(request):
+                    response.set_cookie(INSTRUCTOR_COOKIE, request.query[INSTRUCTOR_PARAM],
+                                        httponly=True, samesite="Strict")
+                else:
+                    response.del_cookie(INSTRUCTOR_COOKIE)
+            return response
+
+        async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+            if origin_of(request.headers.get("Origin", "")) not in self.origins:
+                return web.Response(status=403, text="tradegame: this page may not open a "
+                                                     "game (the Origin header is not this "
+                                                     "server's)\n")
+            if self.full():
+                return web.Response(status=503, text=f"tradegame: all "
+                                                     f"{self.max_connections} places are "
+                                                     f"taken; try again later\n")
+            self.connections += 1
+            reset = self._instructor_here.set(self.presents_token(request))
+            try:
+                result: web.StreamResponse = await super().handle_websocket(request)
+                return result
+            finally:
+                self._instructor_here.reset(reset)
+                self.connections -= 1
+
+        async def _process_messages(self, websocket: web.WebSocketResponse,
+                                    app_service: Any) -> None:
+            # Textual-serve's own loop; we only keep each session to end it at shutdown.
+            self.sessions[app_service] = websocket
+            try:
+                await super()._process_messages(websocket, app_service)
+            finally:
+                self.sessions.pop(app_service, None)
+
+        async def on_startup(self, app: web.Application) -> None:
+            pass  # run() prints the addresses; textual-serve's banner would print the command
+
+        async def on_shutdown(self, app: web.Application) -> None:
+            # Without this aiohttp waits for every open websocket (up to a minute) and the
+            # games keep running: close them, let each process quit, end the ones that do not.
+            sessions = list(self.sessions.items())
+            await asyncio.gather(*(ws.close(code=WSCloseCode.GOING_AWAY,
+                                            message=b"the server is stopping")
+                                   for _, ws in sessions), return_exceptions=True)
+            processes = [p for service, _ in sessions
+                         if (p := getattr(service, "_process", None)) is not None]
+            await asyncio.gather(*(_end(p) for p in processes), return_exceptions=True)
+
+    return GameServer()
+
+
+async def _end(process: Any) -> None:
+    """Wait a moment for a game process to quit, then kill it."""
+    try:
+        await asyncio.wait_for(process.wait(), STOP_GRACE)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        from textual_serve.server import Server
+        import textual_serve.server  # noqa: F401
     except ImportError:
         raise UserError(INSTALL_HINT) from None
-    check(args)
-    command = play_command(args)
-    server = Server(command, host=args.host, port=args.port, title="tradegame",
-                    public_url=args.public_url)
-    shown = args.public_url or f"http://{args.host}:{args.port}"
-    print(f"tradegame: serving {shown} (each browser gets its own game; ctrl+c stops)",
-          flush=True)
+    offered = check(args)
+    token = secrets.token_urlsafe(24) if args.instructor else None
+    server = make_server(args, offered, token)
+    shown = (args.public_url or server.public_url).rstrip("/")
+    print(f"tradegame: serving {shown}/ (each browser gets its own game, up to "
+          f"{args.max_connections} at once; ctrl+c stops)", flush=True)
+    if token is not None:
+        print(f"tradegame: instructor view (keep this link to yourself; students use the "
+              f"one above): {shown}/?{INSTRUCTOR_PARAM}={token}", flush=True)
     server.serve()
     return EXIT_OK
 
 
-__all__ = ["INSTALL_HINT", "play_command", "run"]
+__all__ = ["INSTALL_HINT", "allowed_origins", "make_server", "offered_scenarios",
+           "origin_of", "play_command", "run"]

@@ -44,6 +44,9 @@ class Options:
     web: bool = False
     """Served to a browser (``tradegame serve``): the player is not at the host's keyboard, so no
     dialog names a server path and no seat may run code (see ``docs/security.md``)."""
+    scenarios: tuple[str, ...] = ()
+    """Web mode: the scenario files the host named to ``tradegame serve`` (absolute paths),
+    offered besides the bundled ones; a browser can open no other file."""
 
 
 class TradeGameApp(App[None]):
@@ -70,6 +73,8 @@ class TradeGameApp(App[None]):
         self._autosaver: Any = None
         self._save_lock = threading.Lock()
         self.last_autosave: Path | None = None
+        self._private_dir: Path | None = None
+        self._remove_private: Any = None
         self._exit_guard: Any = None
 
     # ------------------------------------------------------------------ screens
@@ -127,9 +132,10 @@ class TradeGameApp(App[None]):
             from tradegame.ui.persistence import Autosave, PersistenceError
 
             try:
-                self._autosaver = Autosave(match, self.options.save_dir)
+                self._autosaver = Autosave(match, self.autosave_dir())
             except (PersistenceError, ValueError) as exc:
-                self.notify(f"Autosave is off: {exc}", severity="warning")
+                self.notify("Autosave is off" + ("." if self.options.web else f": {exc}"),
+                            severity="warning")
         self._show(GameScreen(match, ai_delay=self.options.ai_delay,
                               spectate_delay=self.options.spectate_delay,
                               instructor=self.options.instructor, paused=paused))
@@ -197,6 +203,9 @@ class TradeGameApp(App[None]):
         if match is None:
             self.notify("There is no game to save yet.", severity="warning")
             return
+        if self.options.web:  # a download: nothing is written where a browser could name
+            self._download(match, match.snapshot())
+            return
         default = suggested_path(match, save_dir(self.options.save_dir))
 
         snapshot = match.snapshot()  # the game as it is now, whatever happens while asked
@@ -237,23 +246,98 @@ class TradeGameApp(App[None]):
             self.call_from_thread(self.show_error, "The game was not saved", str(exc))
             return
         self.call_from_thread(self.notify, f"Saved to {written}", title="Saved")
-        if self.is_web:
-            self.call_from_thread(self.deliver_save, written)
 
-    def deliver_save(self, path: Path) -> None:
-        """In a browser (``tradegame serve``): send the save to the browser as a download."""
+    # ------------------------------------------------------------------ web mode
+
+    def autosave_dir(self) -> Path | None:
+        """Where autosaves go: the save folder; in web mode a folder private to this process
+        (made on first use, removed at exit), so no session sees another's games."""
+        if not self.options.web:
+            return Path(self.options.save_dir) if self.options.save_dir is not None else None
+        if self._private_dir is None:
+            import shutil
+            import tempfile
+            import weakref
+
+            self._private_dir = Path(tempfile.mkdtemp(prefix="tradegame-web-"))  # mode 0700
+            # removed when the app unmounts, or at the latest when Python exits
+            self._remove_private = weakref.finalize(self, shutil.rmtree, self._private_dir,
+                                                    ignore_errors=True)
+        return self._private_dir
+
+    @work(thread=True, group="save", exit_on_error=False)
+    def _download(self, match: Match, snapshot: Any) -> None:
+        """Web mode's save: the save goes to the browser as a download, never to a file."""
+        import io
+
+        from tradegame.ui.persistence import PersistenceError, save_bytes
+
         try:
-            self.deliver_text(Path(path), save_filename=Path(path).name,
-                              open_method="download", mime_type="application/json")
-        except OSError as exc:
-            self.notify(f"The download failed: {exc}", severity="warning")
+            name, data = save_bytes(match, snapshot)
+        except PersistenceError as exc:
+            self.call_from_thread(self.show_error, "The game was not saved", str(exc))
             return
-        self.notify(f"Your browser downloads {Path(path).name}", title="Download")
+        self.call_from_thread(self.deliver_binary, io.BytesIO(data), save_filename=name,
+                              open_method="download", mime_type="application/json")
+        self.call_from_thread(self.notify, f"Your browser downloads {name}; to resume, "
+                              f"load (ctrl+o) and paste it.", title="Saved")
+
+    def _web_load(self) -> None:
+        from tradegame.ui.persistence import list_saves
+        from tradegame.ui.screens.dialogs import WebLoadDialog
+
+        entries = list_saves(self.autosave_dir())
+
+        def chosen(choice: tuple[str, str] | None) -> None:
+            if choice is None:
+                return
+            kind, value = choice
+            if kind == "text":
+                self.notify("Loading the pasted save…")
+                self._load_text(value, None)
+            elif kind == "autosave" and value.isdigit() and int(value) < len(entries):
+                entry = entries[int(value)]
+                self.notify(f"Loading {entry.path.name}…")
+                self._load_text(None, entry.path)
+
+        self.push_screen(WebLoadDialog([e.label for e in entries]), chosen)
+
+    @work(thread=True, group="load", exit_on_error=False)
+    def _load_text(self, text: str | None, own: Path | None) -> None:
+        """Load pasted text, or one of this session's autosaves (``own``, named by its file
+        name alone in messages)."""
+        from tradegame.saves import MAX_SAVE_BYTES
+        from tradegame.ui.persistence import PASTED, PersistenceError, load_text
+        from tradegame.untrusted import FileRefused, read_regular_file
+
+        shown = PASTED if own is None else own.name
+        try:
+            if own is not None:
+                try:
+                    data: str | bytes = read_regular_file(own, MAX_SAVE_BYTES, what="save file")
+                except FileRefused as exc:
+                    raise PersistenceError(f"{shown}: {exc}") from None
+            else:
+                data = text or ""
+            match = load_text(data, shown)
+        except PersistenceError as exc:
+            self.call_from_thread(self.show_error, "This save cannot be loaded", str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - shown to the player, never a traceback
+            self.call_from_thread(self.show_error, "This save cannot be loaded",
+                                  f"{shown}: {type(exc).__name__}: {exc}")
+            return
+        self.call_from_thread(self.begin, match)
+
+    # ------------------------------------------------------------------ loading
 
     def action_load(self) -> None:
         from tradegame.ui.persistence import list_saves, save_dir
         from tradegame.ui.screens.dialogs import LoadDialog
 
+        if self.options.web:  # no path: this session's autosaves, or a pasted save
+            self._web_load()
+            return
         folder = save_dir(self.options.save_dir)
 
         def chosen(path: str | None) -> None:
@@ -264,6 +348,8 @@ class TradeGameApp(App[None]):
 
     def load_path(self, path: str) -> None:
         """Load a save in a worker; errors (corrupt, tampered, missing) show in a dialog."""
+        if self.options.web:  # a browser never names a path on this machine
+            return
         self.notify(f"Loading {path}…")
         self._load(path)
 
@@ -296,7 +382,8 @@ class TradeGameApp(App[None]):
             with self._save_lock:
                 path = saver.write(snapshot)
         except PersistenceError as exc:
-            self.call_from_thread(self.notify, f"Autosave failed: {exc}", severity="warning")
+            shown = "" if self.options.web else f": {exc}"  # no server path in a browser
+            self.call_from_thread(self.notify, f"Autosave failed{shown}", severity="warning")
             return
         self.last_autosave = path
 
@@ -347,6 +434,8 @@ class TradeGameApp(App[None]):
     def on_unmount(self) -> None:
         if self._exit_guard is not None:
             self._exit_guard.uninstall()
+        if self._remove_private is not None:
+            self._remove_private()  # web mode's private autosave folder
         if self.match is not None:
             self.match.close()
 

@@ -93,7 +93,6 @@ def save(path: str | os.PathLike[str], match: Match, game: Any = None) -> Path:
 def load(path: str | os.PathLike[str]) -> Match:
     """Load and verify a save; returns a match ready to continue."""
     saves = _saves()
-    from tradegame.agents.base import AgentSpecError
 
     shown = os.path.expanduser(os.fspath(path))
     try:
@@ -102,12 +101,57 @@ def load(path: str | os.PathLike[str]) -> Match:
         raise PersistenceError(str(exc)) from None
     except OSError as exc:  # pragma: no cover - the saves package reports these itself
         raise PersistenceError(f"{shown}: {exc.strerror or exc}") from None
+    return _match_of(loaded, shown)
+
+
+PASTED = "the pasted save"
+
+
+def load_text(text: str | bytes, shown: str = PASTED) -> Match:
+    """Load and verify a save given as text or bytes (pasted into a browser: ``tradegame
+    serve`` never reads a path a browser names); the checks of :func:`load`, and messages
+    that start with ``shown``."""
+    saves = _saves()
+    from tradegame.saves.store import parse_document, verify_document
+
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    if len(data) > saves.MAX_SAVE_BYTES:
+        raise PersistenceError(f"{shown}: {len(data)} bytes, larger than the "
+                               f"{saves.MAX_SAVE_BYTES // 2**20} MiB limit for a save")
+    try:
+        raw, version = parse_document(data, shown)
+        loaded = verify_document(raw, version, shown)
+    except saves.SaveError as exc:
+        raise PersistenceError(str(exc)) from None
+    return _match_of(loaded, shown)
+
+
+def _match_of(loaded: Any, shown: str) -> Match:
+    from tradegame.agents.base import AgentSpecError
+
     try:
         return Match(loaded.rules, loaded.game.seed, loaded.seats, game=loaded.game,
                      scenario_name=loaded.meta.scenario_name,
                      scenario_text=loaded.scenario_text, created=loaded.meta.created)
     except AgentSpecError as exc:
         raise PersistenceError(f"{shown}: a seat's agent cannot be loaded: {exc}") from None
+
+
+def save_bytes(match: Match, game: Any = None) -> tuple[str, bytes]:
+    """The save of the match (or of ``game``, a snapshot) as a file name and its bytes, for a
+    download: nothing is written on this machine."""
+    saves = _saves()
+    from tradegame.saves.store import encode_document
+
+    name = suggested_path(match, Path(".")).name
+    try:
+        doc = saves.make_document(game if game is not None else match.game, match.seats,
+                                  shown=name, created=match.created,
+                                  scenario_text=match.scenario_text,
+                                  scenario_name=match.scenario_name)
+        return name, encode_document(doc, name)
+    except saves.SaveError as exc:
+        raise PersistenceError(str(exc)) from None
 
 
 class Autosave:
@@ -164,5 +208,6 @@ def list_saves(directory: str | os.PathLike[str] | None = None,
     return found[:limit]
 
 
-__all__ = ["Autosave", "PersistenceError", "SaveEntry", "earlier_save_of", "list_saves",
-           "load", "save", "save_dir", "save_target", "suggested_path"]
+__all__ = ["PASTED", "Autosave", "PersistenceError", "SaveEntry", "earlier_save_of",
+           "list_saves", "load", "load_text", "save", "save_bytes", "save_dir", "save_target",
+           "suggested_path"]

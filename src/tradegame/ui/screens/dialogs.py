@@ -1,5 +1,5 @@
-"""Modal dialogs: messages (errors), yes/no questions, a path to save to, a save to load,
-and the summary before Done."""
+"""Modal dialogs: messages (errors), yes/no questions, a path to save to, a save to load (in a
+browser: this session's autosaves or a pasted save, never a path), and the summary before Done."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 DIALOG_CSS = """
@@ -92,8 +92,19 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
+def served_to_browser(app: Any) -> bool:
+    """Whether ``app`` is served to a browser (``Options.web``): no path dialogs there."""
+    options = getattr(app, "options", None)
+    return bool(getattr(options, "web", False))
+
+
+NO_PATHS = ("In a browser, files on the server cannot be named: save downloads the game "
+            "(ctrl+s), and load takes a pasted save (ctrl+o).")
+
+
 class PathDialog(ModalScreen[str | None]):
-    """Ask for a file path (to save to, or a scenario file to open)."""
+    """Ask for a file path (to save to, or a scenario file to open). Served to a browser it
+    asks nothing: it says so and closes with None (the browser user is not at this machine)."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="PathDialog")
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -109,17 +120,25 @@ class PathDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.title_text, classes="title")
+            if served_to_browser(self.app):
+                yield Static(Text(NO_PATHS))
+                with Horizontal(classes="buttons"):
+                    yield Button("OK", id="cancel", variant="primary")
+                return
             yield Input(self.value, placeholder=self.placeholder, id="path")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button(self.button, id="ok", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        self.query_one(Input if not served_to_browser(self.app) else Button).focus()
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:
+        if served_to_browser(self.app):
+            self.dismiss(None)
+            return
         value = self.query_one(Input).value.strip()
         if value:
             self.dismiss(value)
@@ -130,7 +149,8 @@ class PathDialog(ModalScreen[str | None]):
 
 
 class LoadDialog(ModalScreen[str | None]):
-    """Choose a save file from the save folder, or type a path."""
+    """Choose a save file from the save folder, or type a path (in a terminal only: served
+    to a browser the app uses :class:`WebLoadDialog`, and this one closes with None)."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="LoadDialog") + """
     LoadDialog OptionList { height: auto; max-height: 12; }
@@ -145,6 +165,11 @@ class LoadDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Load a saved game", classes="title")
+            if served_to_browser(self.app):
+                yield Static(Text(NO_PATHS))
+                with Horizontal(classes="buttons"):
+                    yield Button("OK", id="cancel", variant="primary")
+                return
             if self.entries:
                 yield Static(Text(f"Saves in {self.folder} (newest first; enter loads):",
                                   style="italic"))
@@ -158,19 +183,77 @@ class LoadDialog(ModalScreen[str | None]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        if self.entries:
+        if served_to_browser(self.app):
+            self.query_one(Button).focus()
+        elif self.entries:
             self.query_one(OptionList).focus()
         else:
             self.query_one(Input).focus()
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        if not served_to_browser(self.app):
+            self.dismiss(event.option.id)
 
     @on(Input.Submitted)
     def _typed(self, event: Input.Submitted) -> None:
-        if event.value.strip():
+        if not served_to_browser(self.app) and event.value.strip():
             self.dismiss(event.value.strip())
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class WebLoadDialog(ModalScreen[tuple[str, str] | None]):
+    """Load in a browser (``tradegame serve``): one of this session's autosaves, or a save
+    pasted as text. No path is shown or accepted: the browser user is not at the server's
+    keyboard. Dismisses with ``("autosave", INDEX)`` or ``("text", TEXT)``."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="WebLoadDialog") + """
+    WebLoadDialog OptionList { height: auto; max-height: 8; }
+    WebLoadDialog TextArea { height: 10; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, labels: list[str]) -> None:
+        super().__init__()
+        self.labels = labels
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Load a saved game", classes="title")
+            if self.labels:
+                yield Static(Text("This session's autosaves (newest first; enter loads):",
+                                  style="italic"))
+                yield OptionList(*[Option(label, id=f"autosave-{n}")
+                                   for n, label in enumerate(self.labels)], id="saves")
+            yield Static(Text("Or paste a save you downloaded: open the .json file in a text "
+                              "editor, copy all of it, paste it below, then press Load.",
+                              style="italic"))
+            yield TextArea(id="paste", soft_wrap=False, tab_behavior="focus",
+                           placeholder="paste the save's text here")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Load", id="load", variant="primary")
+
+    def on_mount(self) -> None:
+        if self.labels:
+            self.query_one(OptionList).focus()
+        else:
+            self.query_one(TextArea).focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(("autosave", (event.option.id or "").removeprefix("autosave-")))
+
+    @on(Button.Pressed, "#load")
+    def _load(self) -> None:
+        text = self.query_one(TextArea).text
+        if text.strip():
+            self.dismiss(("text", text))
+        else:
+            self.notify("Paste a save first.", severity="warning")
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -217,4 +300,5 @@ class DoneDialog(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
-__all__ = ["ConfirmDialog", "DoneDialog", "LoadDialog", "MessageDialog", "PathDialog"]
+__all__ = ["ConfirmDialog", "DoneDialog", "LoadDialog", "MessageDialog", "PathDialog",
+           "WebLoadDialog"]

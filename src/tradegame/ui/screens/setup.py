@@ -6,6 +6,7 @@ The scenario is parsed in a worker thread, so this screen is up at once.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -116,10 +117,16 @@ class SetupScreen(Screen[None]):
                 names = list(bundled_scenarios())
                 source = self.initial_source or DEFAULT_SCENARIO
                 options = [Option(n, id=n) for n in names]
-                if source not in names:
+                web = self.tg_app.options.web
+                # In a browser: the bundled scenarios and the host's files, shown by file
+                # name; no "open a file" (a browser user names no path on this machine).
+                hosts = list(self.tg_app.options.scenarios) if web else []
+                options += [Option(Path(h).name, id=h) for h in hosts if h not in names]
+                if source not in names and source not in hosts:
                     options.append(Option(source, id=source))
-                options.append(Option(Text("Open a scenario file…", style="italic"),
-                                      id=OPEN_FILE))
+                if not web:
+                    options.append(Option(Text("Open a scenario file…", style="italic"),
+                                          id=OPEN_FILE))
                 yield OptionList(*options, id="scenario-list")
                 yield Static(Text("loading…", style="italic"), id="scenario-summary")
             yield Label("Seats — a person at this keyboard, or an AI agent", classes="heading")
@@ -149,6 +156,8 @@ class SetupScreen(Screen[None]):
     # ------------------------------------------------------------------ scenario
 
     def choose(self, source: str) -> None:
+        if source == OPEN_FILE or self.tg_app.options.web and not self._offered(source):
+            return  # in a browser only the listed scenarios load
         cached = self.tg_app.scenario_cache.get(source)
         if cached is not None:
             self._loaded(cached)
@@ -156,6 +165,10 @@ class SetupScreen(Screen[None]):
         self.query_one("#scenario-summary", Static).update(Text("loading " + source + "…",
                                                                 style="italic"))
         self._load(source)
+
+    def _offered(self, source: str) -> bool:
+        olist = self.query_one("#scenario-list", OptionList)
+        return any(o.id == source for o in olist.options)
 
     @work(thread=True, exclusive=True, group="scenario", exit_on_error=False)
     def _load(self, source: str) -> None:
