@@ -19,6 +19,11 @@ FORMAT = "tradegame-save"
 VERSION = 1
 OLDEST_VERSION = 0
 MAX_SAVE_BYTES = 16 * 1024 * 1024
+# A save of a 276-action game holds about 400 JSON values and nests 3 deep: these bound the
+# parser's work (and memory) on any file, far above any real game. The stored scenario text
+# goes through the scenario loader's own limits.
+MAX_SAVE_VALUES = 100_000
+MAX_SAVE_DEPTH = 16
 UNHASHED_FIELDS = ("checksum", "created", "saved")
 """Fields left out of the checksum: the checksum itself and the two timestamps."""
 

@@ -13,7 +13,6 @@ import datetime as dt
 import json
 import os
 import re
-import stat
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from tradegame.engine.errors import IllegalActionError, InvalidActionError
 from tradegame.saves import format as fmt
 from tradegame.saves.atomic import atomic_write_bytes
 from tradegame.saves.errors import SaveError
+from tradegame.untrusted import FileRefused, read_regular_file
 
 
 @dataclass(frozen=True)
@@ -224,7 +224,7 @@ def write_document(path: str | os.PathLike[str], doc: Mapping[str, Any]) -> None
     shown = os.fspath(path)
     data = encode_document(doc, shown)
     try:
-        atomic_write_bytes(path, data)
+        atomic_write_bytes(path, data, what="save file")
     except OSError as exc:
         raise SaveError(shown, f"cannot write the save: {_os_reason(exc, path)}; "
                                f"any earlier file there is untouched") from None
@@ -273,30 +273,10 @@ def read_document(path: str | os.PathLike[str]) -> tuple[dict[str, Any], int]:
         return SaveError(shown, problem)
 
     try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        raise fail("no such file") from None
-    except PermissionError:
-        raise fail("permission denied") from None
-    except OSError as exc:
-        raise fail(f"cannot read the file ({exc.strerror or exc})") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise fail("is a directory, not a save file")
-    if not stat.S_ISREG(st.st_mode):
-        raise fail("is not a regular file")
-    limit = fmt.MAX_SAVE_BYTES
-    if st.st_size > limit:
-        raise fail(f"the file is {st.st_size} bytes, larger than the {limit // 2**20} MiB "
-                   f"limit for a save")
-    try:
-        with open(path, "rb") as f:
-            data = f.read(limit + 1)
-    except PermissionError:
-        raise fail("permission denied") from None
-    except OSError as exc:
-        raise fail(f"cannot read the file ({exc.strerror or exc})") from None
-    if len(data) > limit:
-        raise fail(f"the file is larger than the {limit // 2**20} MiB limit for a save")
+        # Regular files only (a device reports size 0, a FIFO blocks), at most the limit.
+        data = read_regular_file(path, fmt.MAX_SAVE_BYTES, what="save file")
+    except FileRefused as exc:
+        raise fail(str(exc) + (" for a save" if exc.kind == "too-large" else "")) from None
     return parse_document(data, shown)
 
 
@@ -307,6 +287,8 @@ def parse_document(data: bytes, shown: str) -> tuple[dict[str, Any], int]:
     def fail(problem: str) -> SaveError:
         return SaveError(shown, problem)
 
+    if len(data) > fmt.MAX_SAVE_BYTES:
+        raise fail(f"the file is larger than the {fmt.MAX_SAVE_BYTES >> 20} MiB limit for a save")
     if not data.strip():
         raise fail("the file is empty" if not data else "the file holds only blank space")
     try:
@@ -322,16 +304,20 @@ def parse_document(data: bytes, shown: str) -> tuple[dict[str, Any], int]:
         kind = {"list": "list", "str": "string", "int": "number", "float": "number",
                 "bool": "true/false value", "NoneType": "null"}.get(type(doc).__name__, "value")
         raise fail(f"not a tradegame save: the file holds a JSON {kind}, not an object")
+    # Until "format" says this is a save, messages name no value from the file: it may be
+    # any JSON document (a config with secrets, say).
+    if "format" not in doc:
+        raise fail(f"not a tradegame save: it has no \"format\": \"{fmt.FORMAT}\" field")
+    if doc["format"] != fmt.FORMAT:
+        what = ("a tradegame scenario" if isinstance(doc["format"], str)
+                and doc["format"].startswith("tradegame-scenario") else "something else")
+        raise fail(f"not a tradegame save: its \"format\" is not \"{fmt.FORMAT}\" (the file "
+                   f"is {what})")
     try:
         fmt.canonical_json(doc).encode("utf-8")
     except UnicodeEncodeError:
         raise fail("the file is corrupt: it holds an unpaired \\uD800-\\uDFFF escape, "
                    "which is not text") from None
-    if "format" not in doc:
-        raise fail(f"not a tradegame save: it has no \"format\": \"{fmt.FORMAT}\" field")
-    if doc["format"] != fmt.FORMAT:
-        raise fail(f"not a tradegame save: format is {fmt._show(doc['format'])}, "
-                   f"expected \"{fmt.FORMAT}\"")
     version = doc.get("version")
     if "version" not in doc:
         raise fail("version: this field is missing")
@@ -353,7 +339,61 @@ class _DuplicateKey(ValueError):
     pass
 
 
+# A JSON string, so that the brackets and commas counted are the document's own.
+_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"')
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[\]{},]')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]++")
+# Field names a duplicate-key message may quote: tradegame's own, not the file's.
+_FIELD_NAMES = frozenset(fmt.FIELDS) | {"moves", "id", "name", "sha256", "text", "round",
+                                         "actions", "state_hash", "over"}
+
+
+def _shape_problem(text: str) -> str | None:
+    """Whether the JSON text has more values or deeper nesting than a save may (checked
+    before parsing, at C speed: the count of commas and brackets outside strings bounds the
+    number of values)."""
+    bare = _JSON_STRING.sub("0", text)
+    values = bare.count(",") + bare.count("[") + bare.count("{") + 1
+    if values > fmt.MAX_SAVE_VALUES:
+        return (f"too large for a save: it holds more than {fmt.MAX_SAVE_VALUES} JSON values, "
+                f"the limit{_where(text, values=True)}")
+    depth = deepest = 0
+    for bracket in _NOT_BRACKET.sub("", bare):  # at most MAX_SAVE_VALUES of them
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    if deepest > fmt.MAX_SAVE_DEPTH:
+        return (f"too deep for a save: its JSON nests deeper than {fmt.MAX_SAVE_DEPTH} levels, "
+                f"the limit{_where(text, values=False)}")
+    return None
+
+
+def _where(text: str, *, values: bool) -> str:
+    """`` at line L, column C``: where the value or depth limit is first crossed."""
+    count = depth = 0
+    for steps, match in enumerate(_JSON_TOKEN.finditer(text)):
+        if steps > 4 * fmt.MAX_SAVE_VALUES:  # bounded even on a file of bare strings
+            return ""
+        token = match.group()
+        if values and token in ",[{":
+            count += 1
+            if count + 1 > fmt.MAX_SAVE_VALUES:
+                break
+        elif not values and token in "[{]}":
+            depth += 1 if token in "[{" else -1
+            if depth > fmt.MAX_SAVE_DEPTH:
+                break
+    else:
+        return ""
+    before = text[: match.start()]
+    line = before.count("\n") + 1
+    return f" (at line {line}, column {match.start() - before.rfind(chr(10))})"
+
+
 def _parse_json(text: str, shown: str) -> Any:
+    problem = _shape_problem(text)
+    if problem is not None:
+        raise SaveError(shown, problem)
+
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in items:
@@ -372,8 +412,9 @@ def _parse_json(text: str, shown: str) -> Any:
         if key.startswith("\0"):
             raise SaveError(shown, f"the file is corrupt: {key[1:]} is not a JSON "
                                    f"number") from None
-        raise SaveError(shown, f"the file is corrupt: the field {fmt._show(key)} appears "
-                               f"twice in one object") from None
+        named = f"the field {fmt._show(key)}" if key in _FIELD_NAMES else "a field"
+        raise SaveError(shown, f"the file is corrupt: {named} appears twice in one "
+                               f"object") from None
     except json.JSONDecodeError as exc:
         body = text.rstrip()
         if _ends_early(exc, body):
