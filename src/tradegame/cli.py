@@ -131,8 +131,9 @@ def _add_saves(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p = sub.add_parser("resume", help="continue a saved game headless, with agents")
     p.add_argument("save", metavar="SAVE", help="a save file")
     p.add_argument("--seat", action="append", default=[], metavar="PLAYER=AGENT",
-                   help="agent for a seat (default: the seat's recorded agent; a human seat "
-                        "becomes passive)")
+                   help="agent for a seat (default: the seat's recorded agent; a human seat, "
+                        "or a recorded agent that runs code (cmd:, module:Class, "
+                        "path.py:Class), becomes passive)")
     p.add_argument("--save", dest="save_to", metavar="FILE",
                    help="write the continued game to a save file")
     p.add_argument("--no-autosave", action="store_true",

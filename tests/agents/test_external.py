@@ -60,7 +60,8 @@ def test_a_misbehaving_bot_loses_only_that_move(small, mode, nth, expect, tmp_pa
     # pass; so the game must be exactly the game where that seat was passive throughout.
     incidents: list[str] = []
     spec = bot(mode, str(nth), "--once", str(tmp_path / "flag"))
-    game = play_match(small, 5, seats_with("B", spec), incidents=incidents, time_limit=0.5)
+    game = play_match(small, 5, seats_with("B", spec), incidents=incidents, time_limit=0.5,
+                      allow_code=True)
     reference = play_match(small, 5, seats_with("B", "passive"))
     assert game.is_over()
     assert [str(a) for a in game.actions] == [str(a) for a in reference.actions]
@@ -72,7 +73,8 @@ def test_a_misbehaving_bot_loses_only_that_move(small, mode, nth, expect, tmp_pa
 
 def test_a_bot_that_always_crashes_is_restarted_then_benched(small, tmp_path) -> None:  # type: ignore[no-untyped-def]
     incidents: list[str] = []
-    game = play_match(small, 6, seats_with("C", bot("crash", "0")), incidents=incidents)
+    game = play_match(small, 6, seats_with("C", bot("crash", "0")), incidents=incidents,
+                      allow_code=True)
     reference = play_match(small, 6, seats_with("C", "passive"))
     assert game.state_hash() == reference.state_hash()
     crashed = [i for i in incidents if "BotCrashed" in i]
@@ -86,7 +88,7 @@ def test_a_crashed_bot_is_restarted_for_its_next_turn(small, tmp_path) -> None: 
     log = tmp_path / "received.jsonl"
     spec = bot("crash", "3", "--once", str(tmp_path / "flag"), "--log", str(log))
     incidents: list[str] = []
-    play_match(small, 7, seats_with("B", spec), incidents=incidents)
+    play_match(small, 7, seats_with("B", spec), incidents=incidents, allow_code=True)
     messages = [json.loads(line) for line in log.read_text().splitlines()]
     kinds = [m["type"] for m in messages]
     assert kinds.count("start") == 2  # restarted once, with a fresh start message
@@ -102,7 +104,7 @@ def test_a_hung_bot_is_killed_within_the_time_limit(small, tmp_path) -> None:  #
     incidents: list[str] = []
     started = time.monotonic()
     play_match(small, 5, seats_with("A", bot("hang", "1", "--once", str(tmp_path / "f"))),
-               incidents=incidents, time_limit=0.3)
+               incidents=incidents, time_limit=0.3, startup_limit=0.3, allow_code=True)
     assert time.monotonic() - started < 10
     assert len(incidents) == 1 and "no answer within 0.3 s" in incidents[0]
 
@@ -110,7 +112,7 @@ def test_a_hung_bot_is_killed_within_the_time_limit(small, tmp_path) -> None:  #
 def test_a_bot_that_never_starts_reading_times_out(small) -> None:  # type: ignore[no-untyped-def]
     incidents: list[str] = []
     game = play_match(small, 4, seats_with("A", bot("slow-start", "0")), incidents=incidents,
-                      time_limit=0.2)
+                      time_limit=0.2, startup_limit=0.2, allow_code=True)
     assert game.is_over()
     assert incidents and all("BotTimeout" in i or "BotDisabled" in i for i in incidents)
 
@@ -119,9 +121,9 @@ def test_an_unknown_bot_command_is_a_clear_error() -> None:
     import random
 
     with pytest.raises(AgentSpecError, match="bot command not found"):
-        make_agent("cmd:no-such-bot-program --x", random.Random(0))
+        make_agent("cmd:no-such-bot-program --x", random.Random(0), allow_code=True)
     with pytest.raises(AgentSpecError, match="needs a command"):
-        make_agent("cmd:", random.Random(0))
+        make_agent("cmd:", random.Random(0), allow_code=True)
 
 
 # ---------------------------------------------------------------------- the protocol
@@ -139,7 +141,8 @@ def test_parse_reply_accepts_an_action_and_refuses_the_rest() -> None:
 def test_a_bot_sees_only_its_own_view(april, tmp_path) -> None:  # type: ignore[no-untyped-def]
     log = tmp_path / "received.jsonl"
     spec = bot("none", "0", "--log", str(log))
-    play_match(april, 2, {"US": "random", "JP": spec, "EU": "random"}, time_limit=10)
+    play_match(april, 2, {"US": "random", "JP": spec, "EU": "random"}, time_limit=10,
+               allow_code=True)
     messages = [json.loads(line) for line in log.read_text().splitlines()]
     assert messages[0]["type"] == "start" and messages[-1]["type"] == "end"
     text = log.read_text()
@@ -183,7 +186,7 @@ def test_the_python_and_javascript_example_bots_play_the_same_game(april) -> Non
     for name, spec in (("py", py), ("js", js)):
         incidents: list[str] = []
         games[name] = play_match(april, 11, {"US": "dove", "JP": spec, "EU": "random"},
-                                 incidents=incidents, time_limit=20)
+                                 incidents=incidents, time_limit=20, allow_code=True)
         assert incidents == [], incidents
     py_game, js_game = games["py"], games["js"]
     assert [str(a) for a in py_game.actions] == [str(a) for a in js_game.actions]

@@ -7,6 +7,11 @@ sees the game itself, so it cannot read another player's private data.
 Agents are named on the command line by a registered name (``random``, ``hawk`` …), a Python
 class (``module:Class`` or ``path.py:Class``) or an out-of-process command (``cmd:python
 bot.py``, see :mod:`tradegame.agents.external`).
+
+The last two run code, so only the person at the keyboard may name them: :func:`make_agent`
+refuses them unless its caller passes ``allow_code=True``, which only the command line's own
+``--seat``/``--agent`` and the new-game screen of a local terminal do. A save, a scenario, a
+bot's reply or a browser never starts a process or imports a module (see ``docs/security.md``).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import random
+import shlex
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,8 +32,13 @@ from tradegame.engine.legal import LegalActions
 from tradegame.engine.rules import Limits
 from tradegame.engine.scoring import Projection
 from tradegame.engine.view import View
+from tradegame.untrusted import FileRefused, printable, read_regular_file
 
 EXTERNAL_PREFIX = "cmd:"
+MAX_AGENT_FILE_BYTES = 1024 * 1024  # a bot script named as path.py:Class
+CODE_FALLBACK = "passive"
+"""The agent a recorded seat plays as when the recorded agent would run code (like an agent
+that fails, whose moves become passes)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,13 +170,44 @@ class AgentSpecError(ValueError):
     """An agent name, ``module:Class`` / ``path.py:Class`` or ``cmd:`` spec that cannot be used."""
 
 
-def make_agent(spec: str, rng: random.Random, *, time_limit: float | None = None) -> Agent:
+class CodeAgentRefused(AgentSpecError):
+    """A spec that would run code (``cmd:``, ``module:Class``, ``path.py:Class``) where only
+    built-in agents may be started (it came from a save, a scenario, a browser ...)."""
+
+
+def runs_code(spec: str) -> bool:
+    """Whether building ``spec`` would start a process or import Python: ``cmd:COMMAND``,
+    ``module:Class`` or ``path.py:Class``. Registered names and ``human`` do not.
+
+    Mirrors the order of :func:`make_agent`: ``cmd:`` first, then registered names.
+    """
+    if spec.startswith(EXTERNAL_PREFIX):
+        return True
+    return ":" in spec and spec not in registry()
+
+
+def code_refused_message(spec: str) -> str:
+    return (f"the agent {printable(spec)!r} runs code (a command or a Python module); only "
+            f"the person at the keyboard may name such an agent (--seat or --agent on the "
+            f"command line, or the new-game screen in a terminal)")
+
+
+def make_agent(spec: str, rng: random.Random, *, time_limit: float | None = None,
+               allow_code: bool = False, startup_limit: float | None = None) -> Agent:
     """Build an agent from a registered name, ``module:Class``, ``path.py:Class`` or
-    ``cmd:COMMAND`` (an out-of-process bot; ``time_limit`` is its limit per move)."""
+    ``cmd:COMMAND`` (an out-of-process bot; ``time_limit`` is its limit per move,
+    ``startup_limit`` its time from a start to its first answer).
+
+    The last three run code: unless ``allow_code`` is true (the spec was typed by the person at
+    the keyboard) they raise :class:`CodeAgentRefused` before anything is imported or started.
+    """
+    if not allow_code and runs_code(spec):
+        raise CodeAgentRefused(code_refused_message(spec))
     if spec.startswith(EXTERNAL_PREFIX):
         from tradegame.agents.external import ExternalAgent
 
-        return ExternalAgent.from_spec(spec, rng, time_limit=time_limit)
+        return ExternalAgent.from_spec(spec, rng, time_limit=time_limit,
+                                       startup_limit=startup_limit)
     known = registry()
     if spec in known:
         return known[spec](rng)
@@ -177,14 +219,19 @@ def make_agent(spec: str, rng: random.Random, *, time_limit: float | None = None
     try:
         if where.endswith(".py"):
             path = Path(where)
-            if not path.is_file():
-                raise AgentSpecError(f"agent file {where!r} not found")
+            try:
+                # A regular file, bounded: a FIFO or /dev/zero named here must not hang.
+                source = read_regular_file(path, MAX_AGENT_FILE_BYTES, what="Python file")
+            except FileRefused as exc:
+                raise AgentSpecError(f"agent file {where!r} not found" if exc.kind == "missing"
+                                     else f"agent file {where!r}: {exc}") from None
             mod_spec = importlib.util.spec_from_file_location(f"tradegame_agent_{path.stem}",
                                                               path)
             assert mod_spec is not None and mod_spec.loader is not None
             module = importlib.util.module_from_spec(mod_spec)
             sys.modules[mod_spec.name] = module
-            mod_spec.loader.exec_module(module)
+            # The bytes checked above, not a second read of a path that may have changed.
+            exec(compile(source, str(path), "exec"), module.__dict__)
         else:
             module = importlib.import_module(where)
         cls = getattr(module, cls_name)
@@ -199,6 +246,38 @@ def make_agent(spec: str, rng: random.Random, *, time_limit: float | None = None
     if not callable(getattr(agent, "act", None)):
         raise AgentSpecError(f"{spec!r} has no act(turn) method")
     return agent  # type: ignore[no-any-return]
+
+
+def saved_seats(recorded: Mapping[str, str], given: Mapping[str, str] | None = None
+                ) -> tuple[dict[str, str], dict[str, str]]:
+    """The seats to start for a saved game, and the recorded seats refused.
+
+    ``given`` (from the keyboard: ``--seat``) wins over the record. A recorded seat that would
+    run code is not started: it becomes :data:`CODE_FALLBACK`, and is returned in the second
+    dict (player -> recorded spec) for the caller to say so with :func:`refused_seat_notice`.
+    """
+    given = dict(given or {})
+    seats: dict[str, str] = {}
+    refused: dict[str, str] = {}
+    for player, spec in recorded.items():
+        if player in given:
+            seats[player] = given.pop(player)
+        elif runs_code(spec):
+            seats[player] = CODE_FALLBACK
+            refused[player] = spec
+        else:
+            seats[player] = spec
+    seats.update(given)
+    return seats, refused
+
+
+def refused_seat_notice(player: str, spec: str, command: str) -> str:
+    """One line saying that ``player``'s recorded agent ``spec`` was not started, and the exact
+    ``--seat`` to give (after ``command``) to run it anyway."""
+    flag = shlex.quote(f"{player}={spec}")
+    return printable(f"{player}'s seat is recorded as {spec!r}, which runs code; a save never "
+                     f"starts code, so {player} plays as {CODE_FALLBACK}. To run that agent, "
+                     f"name it yourself: {command} --seat {flag}")
 
 
 def agent_rng(seed: int, player: str, spec: str) -> random.Random:
@@ -261,8 +340,12 @@ def safe_move(agent: Agent, game: Game, player: str) -> tuple[Action, BaseExcept
 def play_match(rules: Rules, seed: int, seats: Mapping[str, str | Agent],
                on_action: Callable[[Game, Action], None] | None = None,
                incidents: list[str] | None = None, *,
-               time_limit: float | None = None) -> Game:
+               time_limit: float | None = None, allow_code: bool = False,
+               startup_limit: float | None = None) -> Game:
     """Play a whole game with one agent per seat (a name/spec or an agent instance).
+
+    ``allow_code`` lets specs run code (see :func:`make_agent`): pass it only for seats the
+    person at the keyboard named.
 
     An agent that raises, returns something that is not a legal action of its own, or (out of
     process) crashes, hangs past ``time_limit`` seconds or prints garbage loses that move: it
@@ -279,7 +362,8 @@ def play_match(rules: Rules, seed: int, seats: Mapping[str, str | Agent],
         for player in rules.player_ids:
             spec = seats.get(player, "passive")
             agents[player] = make_agent(spec, agent_rng(seed, player, spec),
-                                        time_limit=time_limit) \
+                                        time_limit=time_limit, allow_code=allow_code,
+                                        startup_limit=startup_limit) \
                 if isinstance(spec, str) else spec
         start_agents(agents, game, incident)
         while (player := game.to_move()) is not None:  # None: the game is over

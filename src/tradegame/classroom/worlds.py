@@ -45,9 +45,10 @@ class World:
 
 def make_worlds(rules: Rules, *, teams: int, seed: int, seats: Mapping[str, str],
                 out_dir: str, scenario_text: str, scenario_name: str | None,
-                time_limit: float | None = None) -> list[World]:
+                time_limit: float | None = None, allow_code: bool = False) -> list[World]:
     """Create (and, with agent seats only, play) one game per team; raises SaveError or
-    AgentSpecError."""
+    AgentSpecError. ``allow_code``: the seats were named at the keyboard and may run code
+    (see :func:`tradegame.agents.base.make_agent`)."""
     seats = {p: seats.get(p, HUMAN) for p in rules.player_ids}
     headless = all(s != HUMAN for s in seats.values())
     worlds = []
@@ -57,7 +58,8 @@ def make_worlds(rules: Rules, *, teams: int, seed: int, seats: Mapping[str, str]
         if headless:
             from tradegame.agents.base import play_match
 
-            game = play_match(rules, s, seats, incidents=incidents, time_limit=time_limit)
+            game = play_match(rules, s, seats, incidents=incidents, time_limit=time_limit,
+                              allow_code=allow_code)
         else:
             game = Game.new(rules, s)
         path = os.path.join(out_dir, team_file(team, teams))

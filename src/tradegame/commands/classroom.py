@@ -199,7 +199,7 @@ def worlds(args: argparse.Namespace) -> int:
     try:
         made = make_worlds(rules, teams=args.teams, seed=args.seed, seats=seats,
                            out_dir=args.out, scenario_text=text, scenario_name=shown,
-                           time_limit=args.time_limit)
+                           time_limit=args.time_limit, allow_code=True)  # typed here
     except AgentSpecError as exc:
         raise UserError(str(exc)) from None
     except SaveError as exc:

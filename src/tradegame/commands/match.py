@@ -75,7 +75,9 @@ def run(args: argparse.Namespace) -> int:
     incidents: list[str] = []
     try:
         game = play_match(rules, args.seed, seats, incidents=incidents,
-                          time_limit=getattr(args, "time_limit", None))
+                          time_limit=getattr(args, "time_limit", None),
+                          startup_limit=getattr(args, "startup_limit", None),
+                          allow_code=True)  # the seats were typed on this command line
     except AgentSpecError as exc:
         raise UserError(str(exc)) from None
     if getattr(args, "save", None):

@@ -4,7 +4,9 @@
 - ``SCENARIO``: the new-game screen on that scenario (checked first: its problems are printed);
 - ``--seat PLAYER=human|AGENT`` (any number): start at once; seats not named get the default
   agent; ``--seed N`` fixes the seed;
-- ``SAVE.json``: resume a saved game;
+- ``SAVE.json``: resume a saved game; its seats are a record, and a recorded agent that runs
+  code (``cmd:``, ``module:Class``, ``path.py:Class``) is not started (it plays as passive, with
+  a notice) unless ``--seat`` names it again;
 - ``--instructor``: instructor mode (every player's private data in an instructor tab; pause
   and resume AI play, fire scenario injects, roll back to the start of a round, end early).
 
@@ -31,18 +33,11 @@ def build_options(args: argparse.Namespace) -> object:
     from tradegame.ui.match import HUMAN, Match, random_seed
 
     options = Options(seed=args.seed, instructor=bool(getattr(args, "instructor", False)),
-                      web=bool(getattr(args, "web", False)),
+                      web=served_to_browser() or bool(getattr(args, "web", False)),
                       scenarios=tuple(getattr(args, "offer", None) or ()))
     source: str | None = args.scenario
     if source is not None and source.lower().endswith(".json"):
-        from tradegame.ui.persistence import PersistenceError, load
-
-        if args.seat:
-            raise UserError("a saved game keeps its seats; resume it without --seat")
-        try:
-            options.match = load(source)
-        except PersistenceError as exc:
-            raise UserError(str(exc)) from None
+        options.match = load_save(source, args.seat)
         return options
     if source is None and not args.seat:
         return options  # the new-game screen loads the default scenario itself
@@ -60,9 +55,9 @@ def build_options(args: argparse.Namespace) -> object:
         return options
     seats = parse_seats(args.seat, scenario.rules, allow_human=True)
     seed = args.seed if args.seed is not None else random_seed()
-    try:
+    try:  # seats typed on this command line may run code
         options.match = Match(scenario.rules, seed, seats, scenario_name=scenario.source,
-                              scenario_text=scenario.text)
+                              scenario_text=scenario.text, code_seats=seats)
     except AgentSpecError as exc:
         raise UserError(str(exc)) from None
     if options.match is not None and not any(s == HUMAN for s in options.match.seats.values()):
@@ -70,9 +65,40 @@ def build_options(args: argparse.Namespace) -> object:
     return options
 
 
+def served_to_browser() -> bool:
+    """Whether this process is a ``tradegame serve`` session (textual-serve's web driver)."""
+    return "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")
+
+
+def load_save(source: str, seat_args: list[str]) -> object:
+    """The match of the save ``source``: its recorded seats, but a recorded agent that runs code
+    is not started (the match's ``seat_notices`` say so) unless ``--seat`` names it again;
+    seats given here win over the record."""
+    from tradegame.agents.base import AgentSpecError
+    from tradegame.ui.match import Match
+    from tradegame.ui.persistence import PersistenceError, load
+
+    try:
+        loaded = load(source)
+    except PersistenceError as exc:
+        raise UserError(str(exc)) from None
+    if not seat_args:
+        return loaded
+    given = parse_seats(seat_args, loaded.rules, allow_human=True)
+    loaded.close()
+    try:
+        match = Match(loaded.rules, loaded.seed, {**loaded.seats, **given}, game=loaded.game,
+                      scenario_name=loaded.scenario_name, scenario_text=loaded.scenario_text,
+                      created=loaded.created, code_seats=given)
+    except AgentSpecError as exc:
+        raise UserError(str(exc)) from None
+    match.seat_notices = {p: n for p, n in loaded.seat_notices.items() if p not in given}
+    return match
+
+
 def run(args: argparse.Namespace) -> int:
     options = build_options(args)
-    web = "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")
+    web = served_to_browser()
     if not web and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UserError("tradegame play needs a terminal; for a game between agents without "
                         "one, use: tradegame match SCENARIO --seat PLAYER=AGENT ...")

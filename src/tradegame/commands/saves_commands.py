@@ -9,14 +9,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from tradegame.cli import EXIT_FAILED, EXIT_OK, UserError
 from tradegame.engine import Game
 from tradegame.saves import HUMAN, LoadedGame, SaveError, load_game, save_game
 from tradegame.saves.store import resolved
+from tradegame.untrusted import printable
 
 AUTOSAVE_KEEP = 3
 
@@ -104,7 +106,7 @@ def replay_text(loaded: LoadedGame, records: list[dict[str, Any]], whole: bool =
     lines: list[str] = []
     if whole:
         lines += [f"{rules.title} — seed {game.seed}",
-                  "Seats: " + ", ".join(f"{p}={a}" for p, a in loaded.seats.items()),
+                  "Seats: " + printable(", ".join(f"{p}={a}" for p, a in loaded.seats.items())),
                   f"Saved {meta.saved} by tradegame {meta.tradegame_version} (save format "
                   f"version {meta.version}{', migrated' if meta.migrated_from is not None else ''}"
                   f"); verified by replay", ""]
@@ -154,7 +156,8 @@ def rollback(args: argparse.Namespace) -> int:
 def continue_game(game: Game, seats: Mapping[str, str], *,
                   on_round: Callable[[Game], None] | None = None,
                   incidents: list[str] | None = None,
-                  time_limit: float | None = None) -> Game:
+                  time_limit: float | None = None,
+                  code_seats: Collection[str] = ()) -> Game:
     """Play ``game`` on to the end with one agent per seat, the way ``play_match`` plays.
 
     Each agent is first shown the game so far (its ``act`` is called on each of its past turns
@@ -162,6 +165,8 @@ def continue_game(game: Game, seats: Mapping[str, str], *,
     where they would be had the game never stopped: a rolled-back game of agents resumed with
     the same seats plays out exactly as the original. ``on_round`` is called after each round.
     Agent failures become passes and lines in ``incidents``, as in ``play_match``.
+    Only the players in ``code_seats`` (seats named on the command line) may have agents that
+    run code; any other such seat raises ``CodeAgentRefused`` before anything starts.
     """
     from tradegame.agents.base import (
         Turn,
@@ -184,7 +189,8 @@ def continue_game(game: Game, seats: Mapping[str, str], *,
     try:
         for p in rules.player_ids:
             rng = agent_rng(game.seed, p, seats[p])
-            agents[p] = make_agent(seats[p], rng, time_limit=time_limit)
+            agents[p] = make_agent(seats[p], rng, time_limit=time_limit,
+                                   allow_code=p in code_seats)
         start_agents(agents, fresh, incident)
         for action in game.actions:  # show each agent its past turns
             mover = fresh.to_move()
@@ -211,7 +217,7 @@ def continue_game(game: Game, seats: Mapping[str, str], *,
 
 
 def resume(args: argparse.Namespace) -> int:
-    from tradegame.agents.base import AgentSpecError
+    from tradegame.agents.base import AgentSpecError, refused_seat_notice, saved_seats
     from tradegame.commands.common import parse_seats
     from tradegame.commands.match import result_json, transcript
     from tradegame.saves import Autosaver, default_save_dir, game_id_of
@@ -219,18 +225,19 @@ def resume(args: argparse.Namespace) -> int:
     loaded = _load(args.save)
     rules = loaded.rules
     given = parse_seats(args.seat, rules)
-    seats: dict[str, str] = {}
     game = loaded.game
+    # The save's seats are a record: one that would run code is not started (a save is data,
+    # not a program); the user names such an agent again with --seat.
+    seats, refused = saved_seats({p: loaded.seats[p] for p in rules.player_ids}, given)
     for p in rules.player_ids:
-        if p in given:
-            seats[p] = given[p]
-        elif loaded.seats[p] == HUMAN:
+        if p in refused and not game.is_over():
+            print("tradegame: " + refused_seat_notice(p, refused[p], shlex.join(
+                ["tradegame", "resume", args.save])), file=sys.stderr)
+        elif seats[p] == HUMAN:
             seats[p] = "passive"
             if not game.is_over():
                 print(f"tradegame: {p} was played by a human; it continues as passive "
                       f"(give --seat {p}=AGENT to choose an agent)", file=sys.stderr)
-        else:
-            seats[p] = loaded.seats[p]
     incidents: list[str] = []
     if game.is_over():
         print(f"tradegame: {args.save}: the game is already over; nothing to resume",
@@ -253,7 +260,8 @@ def resume(args: argparse.Namespace) -> int:
                   file=sys.stderr)
         try:
             game = continue_game(game, seats, on_round=on_round, incidents=incidents,
-                                 time_limit=getattr(args, "time_limit", None))
+                                 time_limit=getattr(args, "time_limit", None),
+                                 code_seats=given)
         except AgentSpecError as exc:
             raise UserError(str(exc)) from None
     if args.save_to:

@@ -112,9 +112,11 @@ class TradeGameApp(App[None]):
         """Start a game from the new-game screen's choices."""
         from tradegame.agents.base import AgentSpecError
 
+        # Seats chosen at this keyboard may run code; chosen in a browser, never.
+        code_seats = () if self.options.web else scenario.rules.player_ids
         try:
             match = Match(scenario.rules, seed, seats, scenario_name=scenario.source,
-                          scenario_text=scenario.text)
+                          scenario_text=scenario.text, code_seats=code_seats)
         except AgentSpecError as exc:
             self.show_error("An agent cannot be loaded", str(exc))
             return
@@ -139,6 +141,10 @@ class TradeGameApp(App[None]):
         self._show(GameScreen(match, ai_delay=self.options.ai_delay,
                               spectate_delay=self.options.spectate_delay,
                               instructor=self.options.instructor, paused=paused))
+        for notice in match.seat_notices.values():  # a loaded save's seats not started
+            self.notify(notice, title="Seat not started", severity="warning", timeout=60)
+            match.incidents.append(notice)
+        match.seat_notices = {}
 
     def show_error(self, title: str, message: str) -> None:
         from tradegame.ui.screens.dialogs import MessageDialog

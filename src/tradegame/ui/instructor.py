@@ -112,7 +112,7 @@ def rolled_back(match: Match, round_no: int) -> Match:
                 f"({keep} of {total} actions kept)")
     new = Match(match.rules, match.seed, match.seats, game=game,
                 scenario_name=match.scenario_name, scenario_text=match.scenario_text,
-                created=match.created)
+                created=match.created, code_seats=match.code_seats)
     new.incidents = list(match.incidents)
     new.instructor_log = list(match.instructor_log)
     new.apply(News("!", f"The instructor rolled the game back to the start of round {round_no}."))

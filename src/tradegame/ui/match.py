@@ -13,7 +13,7 @@ ever touched by the UI thread.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tradegame.engine import Action, Done, Game, IllegalActionError, Rules, Term
@@ -105,7 +105,11 @@ class Match:
 
     def __init__(self, rules: Rules, seed: int, seats: Mapping[str, str], *,
                  game: Game | None = None, scenario_name: str | None = None,
-                 scenario_text: str | None = None, created: str | None = None) -> None:
+                 scenario_text: str | None = None, created: str | None = None,
+                 code_seats: Collection[str] = ()) -> None:
+        """``code_seats``: the players whose agents may run code (``cmd:``, ``module:Class``,
+        ``path.py:Class``), because the person at the keyboard named them; any other such
+        seat raises ``CodeAgentRefused`` (see :func:`tradegame.agents.base.make_agent`)."""
         from tradegame.agents.base import Agent, agent_rng, make_agent
 
         self.rules = rules
@@ -120,10 +124,18 @@ class Match:
         self.instructor_log: list[str] = []
         """What the instructor did (inject, roll back, end early): the instructor tab."""
         self.rounds_saved = len(self.game.round_hashes)
+        self.code_seats = frozenset(code_seats)
+        self.seat_notices: dict[str, str] = {}
+        """Player -> why the seat recorded in a loaded save was not started (shown once)."""
         self.agents: dict[str, Agent] = {}
-        for player, spec in self.seats.items():
-            if spec != HUMAN:
-                self.agents[player] = make_agent(spec, agent_rng(seed, player, spec))
+        try:
+            for player, spec in self.seats.items():
+                if spec != HUMAN:
+                    self.agents[player] = make_agent(spec, agent_rng(seed, player, spec),
+                                                     allow_code=player in self.code_seats)
+        except Exception:
+            self.close()  # bots already started must not outlive a match that failed
+            raise
         self._started = False
         self._finished = False
 

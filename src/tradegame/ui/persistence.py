@@ -127,14 +127,24 @@ def load_text(text: str | bytes, shown: str = PASTED) -> Match:
 
 
 def _match_of(loaded: Any, shown: str) -> Match:
-    from tradegame.agents.base import AgentSpecError
+    """The match of a loaded save. Its seats are a record: one that would run code is not
+    started (it plays as passive) and ``match.seat_notices`` says how to name it again."""
+    import shlex
 
+    from tradegame.agents.base import AgentSpecError, refused_seat_notice, saved_seats
+
+    seats, refused = saved_seats(loaded.seats)
+    command = "tradegame play " + (shlex.quote(shown) if shown != PASTED else "SAVE.json")
     try:
-        return Match(loaded.rules, loaded.game.seed, loaded.seats, game=loaded.game,
-                     scenario_name=loaded.meta.scenario_name,
-                     scenario_text=loaded.scenario_text, created=loaded.meta.created)
+        match = Match(loaded.rules, loaded.game.seed, seats, game=loaded.game,
+                      scenario_name=loaded.meta.scenario_name,
+                      scenario_text=loaded.scenario_text, created=loaded.meta.created)
     except AgentSpecError as exc:
         raise PersistenceError(f"{shown}: a seat's agent cannot be loaded: {exc}") from None
+    if not match.game.is_over():
+        match.seat_notices = {p: refused_seat_notice(p, spec, command)
+                              for p, spec in refused.items()}
+    return match
 
 
 def save_bytes(match: Match, game: Any = None) -> tuple[str, bytes]:

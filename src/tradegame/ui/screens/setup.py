@@ -19,6 +19,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Se
 from textual.widgets.option_list import Option
 
 from tradegame.ui.match import HUMAN, Scenario, parse_seed, random_seed
+from tradegame.untrusted import printable
 
 if TYPE_CHECKING:
     from tradegame.ui.app import TradeGameApp
@@ -45,6 +46,20 @@ def scenario_summary(sc: Scenario) -> Text:
     text.append("\nSectors: ", style="bold")
     text.append(", ".join(s.name for s in rules.sectors))
     return text
+
+
+def code_seats_message(seats: dict[str, str]) -> str:
+    """Why these seats cannot start in a browser (empty if they can): an agent that runs code
+    (``cmd:``, ``module:Class``, ``path.py:Class``) may only be named at the host's keyboard."""
+    from tradegame.agents.base import runs_code
+
+    bad = [f"{p}: {printable(spec)!r}" for p, spec in seats.items() if runs_code(spec)]
+    if not bad:
+        return ""
+    return ("These seats name agents that run code (a command or a Python module): "
+            + "; ".join(bad) + ". In a browser a seat is a person or a built-in agent; only "
+            "the person who runs tradegame serve can name such an agent, with --seat on its "
+            "command line.")
 
 
 class SeatSelect(Select[str]):
@@ -252,7 +267,7 @@ class SetupScreen(Screen[None]):
     def _describe(spec: str, descriptions: dict[str, str]) -> str:
         if spec == HUMAN:
             return "a person at this keyboard"
-        return descriptions.get(spec, "an agent loaded from " + spec)
+        return descriptions.get(spec, "an agent loaded from " + printable(spec))
 
     @on(Select.Changed)
     def _seat_changed(self, event: Select.Changed) -> None:
@@ -308,6 +323,11 @@ class SetupScreen(Screen[None]):
         if len(seats) != len(sc.rules.player_ids) or not all(seats.values()):
             self.notify("Give every seat to a person or an agent.", severity="warning")
             return
+        if self.tg_app.options.web:
+            refused = code_seats_message(seats)
+            if refused:
+                self.app.push_screen(MessageDialog("A seat cannot run code here", refused))
+                return
         self.tg_app.start_new_match(sc, seed, seats)
 
     @on(Input.Submitted, "#seed")
