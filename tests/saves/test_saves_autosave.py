@@ -95,3 +95,50 @@ def test_default_save_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     monkeypatch.setattr(platformdirs, "user_data_dir",
                         lambda app: str(tmp_path / "data" / app))
     assert default_save_dir() == tmp_path / "data" / "tradegame" / "saves"
+
+
+def test_a_second_run_of_the_same_game_keeps_the_first_runs_autosaves(tmp_path: Path) -> None:
+    """Resuming one save twice gives two runs with one game id: each prunes only its own."""
+    first = saver(tmp_path)
+    mine = [first.autosave(g, SEATS) for g in GAMES]
+    second = saver(tmp_path)
+    theirs = [second.autosave(g, SEATS) for g in GAMES]
+    assert not set(mine) & set(theirs)  # numbering goes on past the first run's files
+    assert first.written == mine[-3:] and second.written == theirs[-3:]
+    assert sorted(os.listdir(tmp_path)) == sorted(p.name for p in mine[-3:] + theirs[-3:])
+
+
+def test_runs_autosaving_by_turns_neither_overwrite_nor_prune_each_other(tmp_path: Path) -> None:
+    a, b = saver(tmp_path), saver(tmp_path)
+    written = []
+    for g in GAMES:
+        written += [a.autosave(g, SEATS), b.autosave(g, SEATS)]
+    assert len(set(written)) == len(written)
+    assert sorted(os.listdir(tmp_path)) == sorted(p.name for p in a.written + b.written)
+    assert len(a.written) == len(b.written) == 3
+
+
+def test_resuming_one_save_twice_keeps_both_runs_autosaves(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from tradegame.cli import main
+    from tradegame.commands.saves_commands import AUTOSAVE_KEEP
+    from tradegame.saves import save_game
+
+    from .support import save_kwargs, scripted_game
+
+    folder = tmp_path / "autosaves"
+    monkeypatch.setenv("TRADEGAME_SAVE_DIR", str(folder))
+    save = tmp_path / "class.json"
+    save_game(save, scripted_game(upto=6, finish=False), SEATS, **save_kwargs())
+    runs = []
+    for _ in range(2):
+        assert main(["resume", str(save), "--seat", "A=passive"]) == 0
+        runs.append(sorted(p.name for p in folder.iterdir()))
+    capsys.readouterr()
+    first = runs[0]
+    assert len(first) == AUTOSAVE_KEEP
+    assert set(first) < set(runs[1])  # the second run deleted none of the first's
+    assert len(runs[1]) == 2 * AUTOSAVE_KEEP
+    for name in runs[1]:
+        load_game(folder / name)

@@ -154,7 +154,8 @@ def test_negative_control_a_plain_writer_leaves_torn_files(kind: str, tmp_path: 
 
 
 def test_a_new_autosaver_continues_after_a_crash(tmp_path: Path) -> None:
-    """Leftover temporary files are ignored, numbering continues, old ones are pruned."""
+    """Leftover temporary files are ignored, numbering continues; the crashed run's autosaves
+    stay (a new run prunes only its own)."""
     folder = tmp_path / "saves"
     folder.mkdir()
     (folder / ".crash-0007-round01.json.abcd1234.tmp").write_text('{"format": "tradegame-')
@@ -163,5 +164,7 @@ def test_a_new_autosaver_continues_after_a_crash(tmp_path: Path) -> None:
     saver = Autosaver(folder, "crash", keep=3, scenario_text=TEXT)
     path = saver.autosave(STATES[1], SEATS)
     assert path.name == f"crash-0008-round{STATES[1].round:02d}.json"
-    assert [p.name[:10] for p in saver.files()] == ["crash-0006", "crash-0007", "crash-0008"]
+    assert [p.name[:10] for p in saver.files()] == ["crash-0005", "crash-0006", "crash-0007",
+                                                     "crash-0008"]
+    assert saver.written == [path]
     assert load_game(path).game.state_hash() == STATES[1].state_hash()

@@ -1,9 +1,11 @@
-"""Autosaves: one complete, atomically written save per round, the last few kept per game.
+"""Autosaves: one complete, atomically written save per round, the last few kept per run.
 
 Files are named ``GAME-SEQ-roundRR.json`` in the save folder: ``GAME`` is the game id,
 ``SEQ`` a sequence number that only grows (so a rolled-back game never overwrites a later
-autosave of the same round), ``RR`` the round the game is in. The caller decides when to
-autosave (after each round: the round number moves on, or the game ends)::
+autosave of the same round, and a second run of the same game id never overwrites the first's),
+``RR`` the round the game is in. Pruning is per run: an :class:`Autosaver` deletes only files it
+wrote itself, so resuming one save twice (the same game id) keeps both runs' last few. The caller
+decides when to autosave (after each round: the round number moves on, or the game ends)::
 
     saver = Autosaver(default_save_dir(), new_game_id(rules.id, seed), keep=5)
     # for each move of the game:
@@ -80,7 +82,8 @@ def game_id_of(path: str | os.PathLike[str]) -> str:
 
 
 class Autosaver:
-    """Writes autosaves of one game into ``directory``, keeping the newest ``keep``."""
+    """Writes autosaves of one run of a game into ``directory``, keeping the newest ``keep`` of
+    this run (files of other runs with the same game id are never deleted here)."""
 
     def __init__(self, directory: str | os.PathLike[str] | None = None,
                  game_id: str = "game", keep: int = 5, *,
@@ -100,10 +103,13 @@ class Autosaver:
         self.scenario_name = scenario_name
         self.writer: Writer = writer or write_document
         self._pattern = re.compile(rf"^{re.escape(game_id)}-(\d{{4,}})-round(\d+)\.json$")
-        self._seq: int | None = None
+        self._seq = 0
+        self._started = False
+        self.written: list[Path] = []
+        """This run's autosaves still on disk, oldest first."""
 
     def files(self) -> list[Path]:
-        """This game's autosaves, oldest first."""
+        """This game id's autosaves (of every run), oldest first."""
         try:
             entries = list(os.scandir(self.directory))
         except OSError:
@@ -133,23 +139,28 @@ class Autosaver:
         except OSError as exc:
             raise SaveError(shown, f"cannot create the save folder "
                                    f"({exc.strerror or exc})") from None
-        if self._seq is None:
+        if not self._started:
+            self._started = True
             self._clean_temp_files()
-            files = self.files()
-            last = self._pattern.match(files[-1].name) if files else None
-            self._seq = int(last.group(1)) if last else 0
-        self._seq += 1
+        # Past every number in the folder, not just this run's: another run of the same game
+        # id may have written since (two resumes of one save, one after the other or at once).
+        files = self.files()
+        last = self._pattern.match(files[-1].name) if files else None
+        self._seq = max(self._seq, int(last.group(1)) if last else 0) + 1
         path = self.path_for(self._seq, game.round)
         doc = make_document(game, seats, shown=os.fspath(path), created=self.created,
                             scenario_text=self.scenario_text, scenario_name=self.scenario_name)
         self.writer(path, doc)
+        self.written.append(path)
         self.prune()
         return path
 
     def prune(self) -> None:
-        for old in self.files()[: -self.keep]:
+        """Delete this run's autosaves but the newest ``keep``."""
+        old, self.written = self.written[: -self.keep], self.written[-self.keep:]
+        for path in old:
             try:
-                old.unlink()
+                path.unlink()
             except OSError:
                 pass
 
