@@ -145,12 +145,14 @@ def read_lines(stream: IO[bytes], limit: int, emit: Callable[[bytes, bool], None
 _LIVE: weakref.WeakSet[_Process] = weakref.WeakSet()
 
 
-def _kill_all() -> None:
+def kill_all() -> None:
+    """Kill every bot process group this process started that still runs (at exit, or
+    from a signal handler that is about to end the process)."""
     for proc in list(_LIVE):
         proc.kill_group()
 
 
-atexit.register(_kill_all)
+atexit.register(kill_all)
 
 
 class _Process:
@@ -403,4 +405,4 @@ class ExternalAgent:
 
 __all__ = ["DEFAULT_STARTUP_LIMIT", "DEFAULT_TIME_LIMIT", "MAX_LINE", "MAX_RESTARTS",
            "BotCrashed", "BotDisabled", "BotError", "BotGarbage", "BotTimeout",
-           "ExternalAgent", "read_lines"]
+           "ExternalAgent", "kill_all", "read_lines"]

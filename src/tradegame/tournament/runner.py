@@ -127,14 +127,19 @@ def _play_chunk(tasks: Sequence[GameTask]) -> list[Outcome]:
 
 
 def _end_on_sigterm(signum: int, frame: object) -> None:
-    sys.exit(128 + signum)
+    # Exit at once (the pool waits for its workers; unwinding could leave one waiting for
+    # work), but first stop the bots of the game in hand.
+    external = sys.modules.get("tradegame.agents.external")
+    if external is not None:
+        external.kill_all()
+    os._exit(128 + signum)
 
 
 def _worker_start(barrier: Any, scenarios: Sequence[str]) -> None:
     """Load the scenarios, then wait (briefly) until every worker is up, so that the first
     worker does not play every game of a short tournament while the others start."""
-    # Ctrl-C is the main process's to handle (it stops the workers); a SIGTERM from the
-    # pool ends the game in hand through its cleanup, so its bots are stopped.
+    # Ctrl-C is the main process's to handle (it stops the workers); the SIGTERM that
+    # stops a worker stops its bots too.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _end_on_sigterm)
     for scenario in scenarios:
