@@ -391,14 +391,14 @@ async def screen_until(ws: Any, text: str, timeout: float = 20.0, settle: float 
 
 
 async def connect(served: Served, origin: str | None = "own", session: Any = None,
-                  query: str = "") -> Any:
+                  query: str = "", size: str = "width=120&height=40") -> Any:
     import aiohttp
 
     headers = {} if origin is None else {"Origin": served.url if origin == "own" else origin}
     own = session is None
     session = session or aiohttp.ClientSession()
     try:
-        ws = await session.ws_connect(f"{served.url}/ws?width=120&height=40{query}",
+        ws = await session.ws_connect(f"{served.url}/ws?{size}{query}",
                                       headers=headers)
     except BaseException:
         if own:
@@ -433,6 +433,18 @@ async def test_serve_refuses_a_websocket_from_another_origin(serve: Any, origin:
             await screen_until(ws, "New game")
         finally:
             await close(ws)
+
+
+async def test_serve_refuses_a_giant_terminal(serve: Any) -> None:
+    import aiohttp
+
+    served = serve()
+    await page(served)
+    for size in ("width=100000000&height=40", "width=80&height=-1", "width=1e9"):
+        with pytest.raises(aiohttp.WSServerHandshakeError) as info:
+            await connect(served, size=size)
+        assert info.value.status == 400
+    assert served.children() == []
 
 
 async def test_serve_refuses_past_the_connection_limit(serve: Any) -> None:

@@ -32,6 +32,9 @@ from tradegame.cli import EXIT_OK, UserError
 INSTALL_HINT = "browser play needs textual-serve: install it with pip install 'tradegame[web]'"
 INSTRUCTOR_PARAM = "instructor"
 INSTRUCTOR_COOKIE = "tradegame_instructor"
+MAX_CELLS = 1000
+"""The largest terminal width or height a browser may ask for at connection (a huge one
+would make its game render a huge screen)."""
 STOP_GRACE = 3.0
 """Seconds a game process gets to quit after its browser is disconnected at shutdown."""
 
@@ -222,6 +225,9 @@ def make_server(args: argparse.Namespace, offered: list[str], instructor_token: 
                 return web.Response(status=403, text="tradegame: this page may not open a "
                                                      "game (the Origin header is not this "
                                                      "server's)\n")
+            if not all(_size_ok(request.query.get(k, "80")) for k in ("width", "height")):
+                return web.Response(status=400, text=f"tradegame: width and height are 1 "
+                                                     f"to {MAX_CELLS} cells\n")
             if self.full():
                 return web.Response(status=503, text=f"tradegame: all "
                                                      f"{self.max_connections} places are "
@@ -259,6 +265,10 @@ def make_server(args: argparse.Namespace, offered: list[str], instructor_token: 
             await asyncio.gather(*(_end(p) for p in processes), return_exceptions=True)
 
     return GameServer()
+
+
+def _size_ok(text: str) -> bool:
+    return text.isdigit() and 0 < int(text) <= MAX_CELLS
 
 
 async def _end(process: Any) -> None:
