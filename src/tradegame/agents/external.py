@@ -256,10 +256,12 @@ class _Process:
         self.kill_group()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=5)
-        for t in self._threads[:2]:
+        for t, stream in zip(self._threads[:2], (self.proc.stdout, self.proc.stderr),
+                             strict=True):
             t.join(timeout=1)
-        for stream in (self.proc.stdout, self.proc.stderr):
-            if stream is not None:
+            # A pipe still held by a process outside the group keeps its reader waiting:
+            # its descriptor stays open, or the reader could read a file that reuses it.
+            if stream is not None and not t.is_alive():
                 with contextlib.suppress(OSError):
                     stream.close()
 
