@@ -104,6 +104,8 @@ def _add_match(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--save", metavar="FILE", help="write the game to a save file")
     p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                    help="per-move limit for out-of-process bots (cmd:...; default 5)")
+    p.add_argument("--startup-limit", type=float, default=None, metavar="SECONDS",
+                   help="time from a bot's (re)start to its first answer (default 10)")
     p.set_defaults(run=_run_match)
 
     p = sub.add_parser("whatif", help="project the economic effect of tariffs")
@@ -177,8 +179,13 @@ def _add_tournament(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--workers", type=int, default=1, metavar="K", help="worker processes")
     p.add_argument("--out", default="results.csv", metavar="FILE",
                    help="CSV of one row per game (JSON lines go to FILE with .jsonl)")
+    p.add_argument("--force", action="store_true", help="replace the results if FILE exists")
+    p.add_argument("--resume", action="store_true",
+                   help="keep the games already in FILE and play only the missing ones")
     p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                    help="per-move limit for out-of-process bots (default 5)")
+    p.add_argument("--startup-limit", type=float, default=None, metavar="SECONDS",
+                   help="time from a bot's (re)start to its first answer (default 10)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.set_defaults(run=_run_tournament)
 
