@@ -31,7 +31,7 @@ from tradegame.engine.actions import (
     from_json,
     parse,
 )
-from tradegame.engine.errors import IllegalActionError, InvalidActionError
+from tradegame.engine.errors import IllegalActionError, InvalidActionError, NonFiniteError
 from tradegame.engine.game import Deal, Game, LogEntry
 from tradegame.engine.rules import Rules
 from tradegame.engine.scoring import Projection
@@ -39,6 +39,7 @@ from tradegame.engine.scoring import Projection
 __all__ = [
     "Accept", "Action", "Concede", "Counter", "Countermeasure", "Deal", "Done",
     "ExtendDeadline", "Game", "IllegalActionError", "Inject", "InvalidActionError",
-    "LogEntry", "News", "Pass", "Projection", "Propose", "Reject", "Renege", "RequestTalks", "Rules",
+    "LogEntry", "News", "NonFiniteError", "Pass", "Projection", "Propose", "Reject", "Renege",
+    "RequestTalks", "Rules",
     "SetTariff", "Statement", "Term", "from_json", "parse",
 ]

@@ -11,6 +11,9 @@ The notation is one line of space-separated tokens, the actor first::
 
 ``parse(str(a)) == a`` for every action; :func:`parse` raises :class:`InvalidActionError`
 for text that is not an action (legality is the game's business, not the parser's).
+:func:`from_json` and :func:`check_action` (which ``Game.verify`` runs on every action that
+comes from outside) do the same for JSON and for Python objects: whatever the input, the
+answer is an action or :class:`InvalidActionError`, never another exception.
 """
 
 from __future__ import annotations
@@ -18,12 +21,14 @@ from __future__ import annotations
 import dataclasses
 import math
 import operator
+import reprlib
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from tradegame.engine.errors import InvalidActionError
 
 INSTRUCTOR = "!"
+MAX_WHOLE = 10**15  # whole numbers in actions (days): far beyond any game, short to print
 
 
 def fmt_number(value: float) -> str:
@@ -37,10 +42,32 @@ def _number(text: str, what: str) -> float:
     try:
         value = float(text.rstrip("%")) / (100.0 if text.endswith("%") else 1.0)
     except ValueError:
-        raise InvalidActionError(f"{what} must be a number, got {text!r}") from None
+        raise InvalidActionError(f"{what} must be a number, got {_short(text)}") from None
     if value != value or value in (float("inf"), float("-inf")):
-        raise InvalidActionError(f"{what} must be a finite number, got {text!r}")
+        raise InvalidActionError(f"{what} must be a finite number, got {_short(text)}")
     return value
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """A bounded description of an outside value for a message (repr can be huge, or fail
+    on an int of thousands of digits)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= MAX_WHOLE:
+        return "a whole number too large for an action"
+    try:
+        if isinstance(value, (dict, list, tuple)):
+            text = f"a {type(value).__name__} of {len(value)} entries" if len(value) > 3 \
+                else reprlib.repr(value)
+        elif isinstance(value, (str, int, float, bool, type(None))):
+            text = repr(value)
+        else:
+            text = f"a {type(value).__name__} object"
+    except Exception:  # a huge number deep inside, a hostile subclass
+        text = f"a {type(value).__name__} value"
+    return _clip(text, limit)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -57,7 +84,7 @@ class Term:
     def parse(cls, text: str) -> Term:
         item, sep, value = text.partition("=")
         if not sep or not item:
-            raise InvalidActionError(f"a term is written item=level, got {text!r}")
+            raise InvalidActionError(f"a term is written item=level, got {_short(text)}")
         return cls(item, _number(value, f"the level of {item}"))
 
 
@@ -246,7 +273,7 @@ def parse_news_effect(token: str) -> tuple[str, tuple[str, ...], float]:
     if not sep or name not in NEWS_EFFECTS or len(ids) != NEWS_EFFECTS[name] or not all(ids):
         raise InvalidActionError(
             f"a news effect is stress=N, approval:PLAYER=N, credibility:PLAYER=N or "
-            f"relations:PLAYER:PLAYER=N, got {token!r}")
+            f"relations:PLAYER:PLAYER=N, got {_short(token)}")
     return name, tuple(ids), _number(value, f"the size of {name}")
 
 
@@ -276,14 +303,16 @@ TALK_KINDS = frozenset({"propose", "counter", "accept", "reject", "pass"})
 
 def parse(text: str) -> Action:
     """Parse the notation of one action (see the module docstring)."""
+    if not isinstance(text, str):
+        raise InvalidActionError(f"not an action: {_short(text)} (an action is written as text)")
     tokens = text.split()
     if len(tokens) < 2:
-        raise InvalidActionError(f"not an action: {text!r} (expected 'PLAYER verb ...')")
+        raise InvalidActionError(f"not an action: {_short(text)} (expected 'PLAYER verb ...')")
     player, verb, args = tokens[0], tokens[1], tokens[2:]
 
     def need(n: int, usage: str) -> None:
         if len(args) != n:
-            raise InvalidActionError(f"{verb!r} is written '{usage}', got {text!r}")
+            raise InvalidActionError(f"{_short(verb)} is written '{usage}', got {_short(text)}")
 
     match verb:
         case "propose" | "counter" | "concede":
@@ -299,12 +328,13 @@ def parse(text: str) -> Action:
         case "countermeasure":
             need(2, "PLAYER countermeasure PACKAGE on|off")
             if args[1] not in ("on", "off"):
-                raise InvalidActionError(f"countermeasure takes 'on' or 'off', got {args[1]!r}")
+                raise InvalidActionError(
+                    f"countermeasure takes 'on' or 'off', got {_short(args[1])}")
             return Countermeasure(player, args[0], args[1] == "on")
         case "say":
             if len(args) not in (2, 3):
                 raise InvalidActionError(
-                    f"'say' is written 'PLAYER say KIND PARTNER [SUBJECT]', got {text!r}")
+                    f"'say' is written 'PLAYER say KIND PARTNER [SUBJECT]', got {_short(text)}")
             return Statement(player, args[0], args[1], args[2] if len(args) == 3 else "")
         case "request":
             need(2, "PLAYER request PARTNER LEVEL")
@@ -312,8 +342,8 @@ def parse(text: str) -> Action:
         case "extend":
             need(1, "PLAYER extend DAYS")
             days = _number(args[0], "the days")
-            if days != int(days):
-                raise InvalidActionError(f"days must be whole, got {args[0]!r}")
+            if days != int(days) or abs(days) >= MAX_WHOLE:
+                raise InvalidActionError(f"days must be whole, got {_short(args[0])}")
             return ExtendDeadline(player, int(days))
         case "renege":
             need(1, "PLAYER renege DEAL")
@@ -328,53 +358,35 @@ def parse(text: str) -> Action:
                 raise InvalidActionError("only the instructor ('!') publishes news")
             if "--" not in args or not args[args.index("--") + 1:]:
                 raise InvalidActionError(
-                    f"news is written '! news [EFFECT ...] -- TEXT', got {text!r}")
+                    f"news is written '! news [EFFECT ...] -- TEXT', got {_short(text)}")
             cut = args.index("--")
             effects = tuple(args[:cut])
             for token in effects:
                 parse_news_effect(token)
             return News(player, " ".join(args[cut + 1:]), effects)
-    raise InvalidActionError(f"unknown verb {verb!r} in {text!r}")
+    raise InvalidActionError(f"unknown verb {_short(verb)} in {_short(text)}")
 
 
-def from_json(data: dict[str, Any]) -> Action:
-    """Rebuild an action from :meth:`Action.to_json` output."""
-    if not isinstance(data, dict) or data.get("kind") not in ACTION_TYPES:
-        raise InvalidActionError(f"not an action: {data!r} (unknown or missing kind)")
-    cls = ACTION_TYPES[data["kind"]]
-    expected = {f.name: f.type for f in dataclasses.fields(cls)}
+def from_json(data: Any) -> Action:
+    """Rebuild an action from :meth:`Action.to_json` output (or raise InvalidActionError)."""
+    kind = data.get("kind") if isinstance(data, dict) else None
+    cls = ACTION_TYPES.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise InvalidActionError(f"not an action: {_short(data)} (unknown or missing kind)")
+    expected = _FIELDS[cls]
     fields = {k: v for k, v in data.items() if k != "kind"}
-    if set(fields) != set(expected):
+    if set(fields) != {name for name, _ in expected}:
         raise InvalidActionError(
-            f"not an action: {data!r} (a {cls.kind} has the fields "
-            f"{', '.join(sorted(expected))})")
-    for name, kind in expected.items():
-        value = fields[name]
-        if kind == "str":
-            ok = isinstance(value, str)
-        elif kind == "bool":
-            ok = isinstance(value, bool)
-        elif kind == "int":
-            ok = isinstance(value, int) and not isinstance(value, bool)
-        elif kind == "float":
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool) \
-                and math.isfinite(value)
-            if ok:
-                fields[name] = float(value)
-        elif kind == "tuple[str, ...]":  # news effects
-            ok = isinstance(value, (list, tuple)) and all(isinstance(t, str) for t in value)
-            if ok:
-                fields[name] = tuple(value)
-        else:  # the terms of a deal: [[item, level], ...]
-            ok = isinstance(value, list) and all(
-                isinstance(t, (list, tuple)) and len(t) == 2 and isinstance(t[0], str)
-                and isinstance(t[1], (int, float)) and not isinstance(t[1], bool)
-                and math.isfinite(t[1]) for t in value) and bool(value)
-            if ok:
-                fields[name] = deal_terms([Term(i, float(v)) for i, v in value])
-        if not ok:
+            f"not an action: a {cls.kind} has the fields "
+            f"{', '.join(sorted(name for name, _ in expected))}, got "
+            f"{', '.join(sorted(_short(k, 30) for k in fields)) or 'none'}")
+    for name, typ in expected:
+        value = _field_value(typ, fields[name])
+        if value is _BAD:
             raise InvalidActionError(
-                f"not an action: {data!r} ({name} should be {kind}, got {value!r})")
+                f"not an action: the {cls.kind}'s {name} should be {_TYPE_WORDS[typ]}, got "
+                f"{_short(fields[name])}")
+        fields[name] = value
     action = cls(**fields)
     # Only what the notation can say is an action: ids without spaces, '=' or ','.
     try:
@@ -382,6 +394,103 @@ def from_json(data: dict[str, Any]) -> Action:
     except InvalidActionError:
         same = False
     if not same:
-        raise InvalidActionError(f"not an action: {data!r} (ids must be non-empty, without "
-                                 f"spaces, '=' or ','; only the instructor ('!') injects)")
+        names = [name for name, typ in expected if typ == "str" and name not in
+                 ("text", "subject") and _unwritable(getattr(action, name))]
+        if any(_unwritable(t.item) for t in getattr(action, "terms", ())):
+            names.append("terms")
+        raise InvalidActionError(
+            f"not an action: the {cls.kind}'s {', '.join(names) or 'fields'} cannot be "
+            f"written in the notation (ids must be non-empty, without spaces, '=' or ','; "
+            f"only the instructor ('!') injects)")
     return action
+
+
+def _unwritable(name: str) -> bool:
+    return not name or "=" in name or "," in name or len(name.split()) != 1
+
+
+def check_action(action: object) -> None:
+    """Raise :class:`InvalidActionError` unless ``action`` is a well-formed action: one of the
+    action classes, each field of its type (text, a finite number, a whole number, a tuple of
+    :class:`Term`). ``Game.verify`` runs this on actions that come from outside."""
+    cls = type(action)
+    expected = _FIELDS.get(cls)  # type: ignore[call-overload]
+    if expected is None:
+        raise InvalidActionError(f"not an action: {_short(action)}")
+    # Exact types: a subclass of str or float could compare or hash in its own way.
+    for name, typ in expected:
+        value = getattr(action, name)
+        if typ == "str":
+            ok = type(value) is str
+        elif typ == "float":
+            ok = type(value) in _NUMBERS and _finite(value) is not _BAD
+        elif typ == "terms":
+            ok = type(value) is tuple and bool(value) and all(
+                type(t) is Term and type(t.item) is str and type(t.value) in _NUMBERS
+                and _finite(t.value) is not _BAD for t in value)
+        elif typ == "tuple[str, ...]":
+            ok = type(value) is tuple and all(type(t) is str for t in value)
+        elif typ == "bool":
+            ok = type(value) is bool
+        else:
+            ok = type(value) is int and abs(value) < MAX_WHOLE
+        if not ok:
+            words = "a tuple of Term(item, level)" if typ == "terms" else _TYPE_WORDS[typ]
+            raise InvalidActionError(
+                f"not an action: the {cls.kind}'s {name} should be {words}, got "
+                f"{_short(value)}")
+
+
+_BAD = object()
+_NUMBERS = (float, int)
+_TYPE_WORDS = {"str": "text", "bool": "true or false", "int": "a whole number",
+               "float": "a finite number", "tuple[str, ...]": "a list of texts",
+               "terms": "a non-empty list of [item, level] pairs"}
+_FIELDS: dict[type[Action], tuple[tuple[str, str], ...]] = {
+    cls: tuple((f.name, "terms" if f.name == "terms" else str(f.type))
+               for f in dataclasses.fields(cls))
+    for cls in ACTION_TYPES.values()
+}
+
+
+def _field_value(typ: str, value: Any) -> Any:
+    """``value`` as the field of type ``typ`` holds it (JSON lists become tuples, whole
+    numbers floats), or ``_BAD``."""
+    if typ == "str":
+        return value if isinstance(value, str) else _BAD
+    if typ == "bool":
+        return value if isinstance(value, bool) else _BAD
+    if typ == "int":
+        ok = isinstance(value, int) and not isinstance(value, bool) and abs(value) < MAX_WHOLE
+        return value if ok else _BAD
+    if typ == "float":
+        return _finite(value)
+    if typ == "tuple[str, ...]":  # news effects
+        ok = isinstance(value, (list, tuple)) and all(isinstance(t, str) for t in value)
+        return tuple(value) if ok else _BAD
+    # The terms of a deal: [[item, level], ...] in JSON, Terms in Python.
+    if not isinstance(value, (list, tuple)) or not value:
+        return _BAD
+    terms = []
+    for t in value:
+        if isinstance(t, Term):
+            item, level = t.item, t.value
+        elif isinstance(t, (list, tuple)) and len(t) == 2:
+            item, level = t
+        else:
+            return _BAD
+        level = _finite(level)
+        if not isinstance(item, str) or level is _BAD:
+            return _BAD
+        terms.append(Term(item, level))
+    return deal_terms(terms)
+
+
+def _finite(value: Any) -> Any:
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return _BAD
+    try:
+        value = float(value)
+    except OverflowError:  # a whole number beyond any float
+        return _BAD
+    return value if math.isfinite(value) else _BAD

@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import itertools
 import json
+import math
 import operator
 import random
 from collections.abc import Iterable, Sequence
@@ -38,10 +39,11 @@ from tradegame.engine.actions import (
     SetTariff,
     Statement,
     Term,
+    check_action,
     fmt_number,
     parse_news_effect,
 )
-from tradegame.engine.errors import IllegalActionError
+from tradegame.engine.errors import IllegalActionError, NonFiniteError
 from tradegame.engine.rules import STATEMENT_KINDS, TALK_LEVELS, Effect, Event, Item, Rules
 
 TALKS = "talks"
@@ -50,6 +52,7 @@ OVER = "over"
 PUBLIC: frozenset[str] | None = None
 RATE_EPS = 1e-9
 RATES_CACHE_SIZE = 4096  # per rules; see Game.rates
+MAX_STAKES = 1e6  # talk stakes multiply with every raise_stakes (an instructor may inject many)
 
 
 def pair_key(a: str, b: str) -> tuple[str, str]:
@@ -311,10 +314,12 @@ class Game:
         return True
 
     def verify(self, action: Action) -> None:
-        """Raise :class:`IllegalActionError`, naming the rule, unless ``action`` is legal now."""
+        """Raise :class:`IllegalActionError`, naming the rule, unless ``action`` is legal now
+        (:class:`InvalidActionError` if it is not a well-formed action at all)."""
         verified = self._verified
         if verified is not None and verified[0] is action and verified[1] == len(self.actions):
             return  # this very action was found legal in this very state (e.g. by sample())
+        check_action(action)  # InvalidActionError for anything but a well-formed action
         self._check(action)
         # apply() of this very action in this very state need not verify it again (a match
         # verifies each agent's move before applying it).
@@ -557,7 +562,7 @@ class Game:
         elif k == "raise_stakes":
             assert e.pair is not None
             key = pair_key(*e.pair)
-            self.stakes[key] = self.stakes.get(key, 1.0) * e.factor
+            self.stakes[key] = min(MAX_STAKES, self.stakes.get(key, 1.0) * e.factor)
         elif k == "add_item":
             self.available_items = self.available_items | {e.item or ""}
         elif k == "withdraw_item":
@@ -992,6 +997,7 @@ class Game:
             self._snap_back(raised_against)
         self._politics(snap, raised_against)
         self._market_stress(snap)
+        self._check_finite()
         if not self.what_if_mode:  # projections need neither charts nor hashes
             self._record_history(snap)
             self._round_states.append(self._state_capture())
@@ -1002,6 +1008,32 @@ class Game:
             return
         self.round += 1
         self._begin_round()
+
+    def _check_finite(self) -> None:
+        """Refuse a non-finite number where the round's computations enter the state (the
+        ledger, politics, market stress): one sum of everything, searched only if it is not
+        finite (inf and NaN carry through a sum)."""
+        led = self.ledger
+        total = (sum(self.approval.values()) + sum(self.credibility.values())
+                 + sum(self.relations.values()) + self.stress + sum(led.flow_rate)
+                 + sum(led.flow_value) + sum(sum(v.values()) for v in led.player.values()))
+        if math.isfinite(total):
+            return
+        named: list[tuple[str, float]] = [("market stress", self.stress)]
+        for what, table in (("approval", self.approval), ("credibility", self.credibility)):
+            named += [(f"{what} of {p}", v) for p, v in table.items()]
+        named += [(f"relations of {a}-{b}", v) for (a, b), v in self.relations.items()]
+        for p, sums in led.player.items():
+            named += [(f"{key} of {p}", v) for key, v in sums.items()]
+        cells = eco.compile_rules(self.rules).cells
+        for what, values in (("tariff", led.flow_rate), ("trade value", led.flow_value)):
+            named += [(f"{what} of {c.exporter}->{c.importer} {c.sector}", values[c.index])
+                      for c in cells]
+        what, value = next(((w, v) for w, v in named if not math.isfinite(v)),
+                           ("a sum of the state", total))
+        raise NonFiniteError(
+            f"round {self.round}: the {what} became {value} (not a finite number); the "
+            f"scenario's numbers are beyond what the economy model can compute")
 
     def _resolve_order(self, a: Action, raised_against: set[tuple[str, str]]) -> None:
         rules = self.rules
