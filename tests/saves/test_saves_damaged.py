@@ -13,6 +13,8 @@ import json
 import os
 import pickle
 import re
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -364,11 +366,79 @@ def test_a_directory_missing_file_and_huge_file(tmp_path: Path) -> None:
     _expect(huge, re.escape("the file is larger than the 16 MiB limit for a save"))
 
 
+def _expect_within(path: Path, pattern: str, seconds: float = 10.0) -> str:
+    """_expect, failing if the loader takes longer than ``seconds`` (it should take < 1 s)."""
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append(_expect(path, pattern))
+        except BaseException as exc:  # handed to the test thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), f"loading took more than {seconds} s"
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return str(outcome[0])
+
+
 def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.json"
     os.mkfifo(fifo)
-    _expect(fifo, re.escape("is a named pipe (FIFO), not a save file; only regular files are "
-                            "read"))
+    _expect_within(fifo, re.escape("is a named pipe (FIFO), not a save file; only regular "
+                                   "files are read"))
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_a_device_and_a_symlink_to_it_are_refused(tmp_path: Path) -> None:
+    # /dev/zero reports size 0: a size check alone would read it without end.
+    _expect_within(Path("/dev/zero"), re.escape("is a character device, not a save file; only "
+                                                "regular files are read"))
+    link = tmp_path / "zero.json"
+    link.symlink_to("/dev/zero")
+    _expect_within(link, re.escape("is a character device, not a save file; only regular "
+                                   "files are read"))
+
+
+def _with_scenario_text(good: tuple[bytes, dict[str, Any]], text: str) -> dict[str, Any]:
+    import hashlib
+
+    doc = json.loads(good[0])
+    doc["scenario"]["text"] = text
+    doc["scenario"]["sha256"] = hashlib.sha256(text.encode()).hexdigest()
+    return _resign(doc)
+
+
+def test_a_save_embedding_a_huge_scenario_fails_fast(good: tuple[bytes, dict[str, Any]],
+                                                     tmp_path: Path) -> None:
+    # Saves carry their scenario's text: it goes through the scenario loader's limits. A
+    # 200,000-key scenario used to make every save command take 81 s to over 120 s.
+    base = good[1]["scenario"]["text"]
+    path = tmp_path / "huge-scenario.json"
+    write_json(path, _with_scenario_text(good, base + "".join(f"k{i}: 1\n"
+                                                              for i in range(200_000))))
+    _expect_within(path, re.escape("the stored scenario does not load: scenario.text:1:1: "
+                                   "<file>: the text is larger than the 512 KiB limit for a "
+                                   "scenario"))
+    write_json(path, _with_scenario_text(good, base + "".join(f"k{i}: 1\n"
+                                                              for i in range(50_000))))
+    _expect_within(path, re.escape("the stored scenario does not load: scenario.text:")
+                   + r"\d+" + re.escape(":1: <yaml>: the document has more than 16000 scalar "
+                                        "values (keys, text, numbers, dates...), the limit "
+                                        "for a scenario"))
+
+
+def test_a_file_of_millions_of_values_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "values.json"
+    count = (MAX_SAVE_BYTES - 100) // 3
+    path.write_bytes(b'{"format": "tradegame-save", "x": [' + b'"",' * count + b'""]}')
+    started = time.monotonic()
+    _expect_within(path, re.escape("too large for a save: it holds more than 100000 JSON "
+                                   "values, the limit (at line 1, column 300026)"))
+    assert time.monotonic() - started < 10
 
 
 def test_partial_game_with_an_edited_last_action(tmp_path: Path) -> None:

@@ -1,0 +1,196 @@
+"""The loader's limits: only regular files, bounded bytes, nodes, scalars, keys, depth.
+
+Each case checks the exact located message and that the loader answered in time. The work is
+bounded to well under a second; the tests allow 10 s for a loaded machine. Before the limits,
+``validate /dev/zero`` grew without end, a FIFO blocked forever and a 400,000-key file took
+minutes and gigabytes.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tradegame.cli import main
+from tradegame.scenario import loader
+from tradegame.scenario.loader import ScenarioError, load_scenario, parse_scenario
+
+HERE = Path(__file__).parent
+MINIMAL = (HERE / "fixtures" / "minimal.yaml").read_text(encoding="utf-8")
+LINES = MINIMAL.count("\n")  # the fixture's lines; added text starts on the next one
+SECONDS = 10.0
+
+
+def _within(fn: Callable[[], Any], seconds: float = SECONDS) -> Any:
+    """fn's result (or the exception it raised); fails if it takes longer than ``seconds``."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = fn()
+        except BaseException as exc:  # handed to the test thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), f"the loader took more than {seconds} s"
+    return outcome.get("error", outcome.get("value"))
+
+
+def _problems(source: str | Path, text: str | None = None) -> list[str]:
+    def go() -> None:
+        if text is not None:
+            parse_scenario(text, "x.yaml")
+        else:
+            load_scenario(source)
+
+    error = _within(go)
+    assert isinstance(error, ScenarioError), error
+    return [str(p) for p in error.problems]
+
+
+# --------------------------------------------------------------------------- files
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_a_device_is_refused_without_reading_it() -> None:
+    assert _problems(Path("/dev/zero")) == [
+        "/dev/zero:1:1: <file>: is a character device, not a scenario file; only regular "
+        "files are read"]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_a_symlink_to_a_device_is_refused(tmp_path: Path) -> None:
+    link = tmp_path / "zero.yaml"
+    link.symlink_to("/dev/zero")
+    assert _problems(link) == [
+        f"{link}:1:1: <file>: is a character device, not a scenario file; only regular files "
+        f"are read"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    assert _problems(fifo) == [
+        f"{fifo}:1:1: <file>: is a named pipe (FIFO), not a scenario file; only regular files "
+        f"are read"]
+    # By name as the CLI gets it too (a str is first looked up among the bundled names).
+    assert _problems(str(fifo)) == [
+        f"{fifo}:1:1: <file>: is a named pipe (FIFO), not a scenario file; only regular files "
+        f"are read"]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_validate_dev_zero_exits_at_once(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _within(lambda: main(["validate", "/dev/zero"])) == 2
+    assert capsys.readouterr().err == ("/dev/zero:1:1: <file>: is a character device, not a "
+                                       "scenario file; only regular files are read\n")
+
+
+def test_a_file_over_the_byte_limit_is_refused(tmp_path: Path) -> None:
+    # 400,000 keys: 3.2 MB, which used to take 350 s and 1.2 GB to report.
+    path = tmp_path / "keys.yaml"
+    path.write_text(MINIMAL + "".join(f"k{i}: 1\n" for i in range(400_000)))
+    assert _problems(path) == [f"{path}:1:1: <file>: the file is larger than the 512 KiB limit"]
+    text = path.read_text()
+    assert _problems("", text) == [
+        "x.yaml:1:1: <file>: the text is larger than the 512 KiB limit for a scenario"]
+
+
+# --------------------------------------------------------------------------- the document
+
+
+def test_many_keys_stop_at_the_scalar_limit() -> None:
+    # 50,000 unknown keys in under 512 KiB: stops at the 16,001st scalar, well before the end
+    # (the fixture has a few hundred scalars of its own, so the line is past the fixture's).
+    text = MINIMAL + "".join(f"k{i}: 1\n" for i in range(50_000))
+    assert len(text.encode()) <= loader.MAX_BYTES
+    (problem,) = _problems("", text)
+    line = int(problem.split(":")[1])
+    assert LINES < line < LINES + 8_000
+    assert problem == (f"x.yaml:{line}:1: <yaml>: the document has more than 16000 scalar "
+                       f"values (keys, text, numbers, dates...), the limit for a scenario")
+
+
+def test_a_long_flat_list_stops_at_the_scalar_limit() -> None:
+    text = MINIMAL + "x: [" + "1, " * 100_000 + "1]\n"
+    assert len(text.encode()) <= loader.MAX_BYTES
+    (problem,) = _problems("", text)
+    assert problem.startswith(f"x.yaml:{LINES + 1}:")
+    assert problem.endswith(": <yaml>: the document has more than 16000 scalar values (keys, "
+                            "text, numbers, dates...), the limit for a scenario")
+
+
+def test_many_collections_stop_at_the_node_limit() -> None:
+    # Empty lists are nodes but not scalars: the 20,001st node is the 19,xxx-th list.
+    text = "x: [" + "[], " * 30_000 + "[]]\n"
+    scalars = 1  # the key x
+    nodes_before = 2 + scalars  # the root mapping, the key, the outer list
+    column = 4 + 4 * (loader.MAX_NODES - nodes_before) + 1
+    assert _problems("", text) == [
+        f"x.yaml:1:{column}: <yaml>: the document has more than 20000 nodes (keys, values and "
+        f"list items), the limit for a scenario"]
+
+
+def test_a_mapping_with_too_many_keys() -> None:
+    text = "x: {" + ", ".join(f"k{i}: 1" for i in range(1_500)) + "}\n"
+    # The 1,001st key, k1000, is where the limit is crossed.
+    column = text.index("k1000: ") + 1
+    assert _problems("", text) == [
+        f"x.yaml:1:{column}: <yaml>: this mapping has more than 1000 keys, the limit for one "
+        f"mapping"]
+
+
+def test_deep_nesting_is_refused_at_the_limit() -> None:
+    text = "a:\n" + "".join("  " * (n + 1) + f"b{n}:\n" for n in range(100)) + "  " * 101 + "1\n"
+    (problem,) = _problems("", text)
+    assert problem.endswith(": <yaml>: the document nests deeper than 64 levels")
+    text = "a: " + "[" * 100_000 + "]" * 100_000 + "\n"
+    assert _problems("", text) == ["x.yaml:1:67: <yaml>: the document nests deeper than 64 "
+                                   "levels"]
+
+
+def test_many_problems_are_counted_not_all_spelled_out() -> None:
+    # 900 unknown keys: 100 are listed, one more line counts the rest ("did you mean" is
+    # worked out for the listed ones only).
+    text = MINIMAL + "".join(f"k{i}: 1\n" for i in range(900))
+    problems = _problems("", text)
+    assert len(problems) == loader.MAX_PROBLEMS + 1
+    assert problems[0] == (f"x.yaml:{LINES + 1}:1: k0: unknown key 'k0'; expected one of: "
+                           f"format, id, title, summary, calendar, limits, players, roles, "
+                           f"sectors, trade, tariffs, relations, claims, talks, economy, "
+                           f"market_stress, politics, events, debrief")
+    assert problems[-1] == (f"x.yaml:{LINES + 101}:1: k100: and 800 more problems from here "
+                            f"on (only the first 100 are listed)")
+
+
+@pytest.mark.parametrize("name", sorted(loader.bundled_scenarios()))
+def test_the_bundled_scenarios_are_well_inside_the_limits(name: str) -> None:
+    # The limits are about five times the biggest bundled scenario; keep it that way.
+    import yaml
+
+    text = loader.bundled_scenarios()[name].read_text(encoding="utf-8")
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    nodes = scalars = keys = 0
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        nodes += 1
+        if isinstance(node, yaml.MappingNode):
+            keys = max(keys, len(node.value))
+            stack.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        else:
+            scalars += 1
+    assert len(text.encode()) * 5 <= loader.MAX_BYTES
+    assert nodes * 5 <= loader.MAX_NODES + 1_000
+    assert scalars * 4 <= loader.MAX_SCALARS
+    assert keys * 20 <= loader.MAX_KEYS
