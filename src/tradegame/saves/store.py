@@ -405,8 +405,18 @@ def _parse_json(text: str, shown: str) -> Any:
     def constant(name: str) -> Any:
         raise _DuplicateKey("\0" + name)
 
+    too_large: list[bool] = []
+
+    def number(digits: str) -> Any:
+        value = float(digits)
+        if value in (_INF, -_INF):  # 1e999: JSON allows it, Python reads it as infinity
+            too_large.append(True)
+            return _TOO_LARGE
+        return value
+
     try:
-        return json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+        doc = json.loads(text, object_pairs_hook=pairs, parse_constant=constant,
+                         parse_float=number)
     except _DuplicateKey as exc:
         key = str(exc)
         if key.startswith("\0"):
@@ -431,6 +441,34 @@ def _parse_json(text: str, shown: str) -> Any:
     except ValueError:  # an integer with more digits than Python converts
         raise SaveError(shown, "the file is corrupt: a number in it has too many "
                                "digits") from None
+    if too_large:
+        raise SaveError(shown, f"the file is corrupt: the number at "
+                               f"{_json_path(doc, _TOO_LARGE)} is too large (beyond any "
+                               f"finite number)")
+    return doc
+
+
+_INF = float("inf")
+_TOO_LARGE = object()  # stands for a number too large for a float while the path is found
+
+
+def _json_path(doc: Any, target: object) -> str:
+    """The JSON path (``rounds[2].state_hash``) of the first ``target`` in ``doc``, in file
+    order; keys that are not save fields are shown as ``?`` (nothing foreign is quoted)."""
+    stack: list[tuple[Any, str]] = [(doc, "")]
+    while stack:
+        node, path = stack.pop()
+        if node is target:
+            return path.removeprefix(".") or "the top level"
+        if isinstance(node, dict):
+            children = [(v, f"{path}.{k}" if k in _FIELD_NAMES else f"{path}.?")
+                        for k, v in node.items()]
+        elif isinstance(node, list):
+            children = [(v, f"{path}[{n}]") for n, v in enumerate(node)]
+        else:
+            continue
+        stack.extend(reversed(children))
+    return "an unknown place"  # pragma: no cover (the target is in the document)
 
 
 def _ends_early(exc: json.JSONDecodeError, body: str) -> bool:
