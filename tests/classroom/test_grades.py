@@ -13,6 +13,7 @@ import pytest
 
 from tradegame.classroom.grades import COLUMNS, grade_rows
 from tradegame.cli import main
+from tradegame.commands.classroom import EXIT_PARTIAL
 from tradegame.saves import load_game
 
 from .support import play_script, save_april, save_small
@@ -84,20 +85,26 @@ def test_grades_command_exports_good_saves_and_reports_bad_ones(
     truncated = tmp_path / "truncated.json"
     truncated.write_bytes(good.read_bytes()[:500])
     missing = tmp_path / "missing.json"
+    infinite = tmp_path / "infinite.json"  # 1e999 is JSON, read as infinity
+    infinite.write_bytes(re.sub(rb'"seed": \d+', b'"seed": 1e999', good.read_bytes(), count=1))
     out = tmp_path / "grades.csv"
-    code = main(["grades", str(truncated), str(good), str(missing), "--out", str(out)])
+    code = main(["grades", str(truncated), str(good), str(missing), str(infinite),
+                 "--out", str(out)])
     stdout, err = capsys.readouterr()
-    assert code == 1
+    assert code == EXIT_PARTIAL == 3  # some refused, the rest exported
     lines = err.splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 3
     assert re.fullmatch(f"tradegame: {re.escape(str(truncated))}: the file is truncated: the "
                         f"JSON ends at line \\d+ before the save is complete", lines[0])
     assert lines[1] == f"tradegame: {missing}: no such file"
+    assert lines[2] == (f"tradegame: {infinite}: the file is corrupt: the number at seed is "
+                        f"too large (beyond any finite number)")
     assert "Traceback" not in err
     table = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
     assert [r["file"] for r in table] == [str(good)] * 3
     assert list(table[0]) == list(COLUMNS)
-    assert "3 rows from 1 games; 2 could not be read" in stdout
+    assert "3 rows from 1 games; 3 could not be read" in stdout
+    assert main(["grades", str(infinite), str(missing), "--out", str(out)]) == 1  # none read
 
 
 def test_grades_to_stdout_with_only_good_saves(tmp_path: Path,

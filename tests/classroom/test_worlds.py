@@ -75,7 +75,7 @@ def test_compare_report_sets_the_worlds_side_by_side(
     saves = sorted(str(p) for p in worlds.iterdir())
     code, _out, err = run(capsys, "report", "--compare", *saves, str(bad),
                          "--out", str(tmp_path / "compare.html"))
-    assert code == 1  # one save could not be read; the others are compared
+    assert code == 3  # one save could not be read; the others are compared (EXIT_PARTIAL)
     assert err.startswith(f"tradegame: {bad}: the file is truncated") and err.count("\n") == 1
     html = (tmp_path / "compare.html").read_text("utf-8")
     assert resource_problems(html) == []

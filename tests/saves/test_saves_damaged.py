@@ -135,6 +135,13 @@ CASES: list[tuple[str, Callable[..., Any], str]] = [
      re.escape("the file is corrupt: NaN is not a JSON number")),
     ("huge-number", _replace_bytes(b'"seed": 5,', b'"seed": 1' + b"0" * 5000 + b","),
      re.escape("the file is corrupt: a number in it has too many digits")),
+    # JSON allows 1e999; Python reads it as infinity, which broke hashing with a traceback.
+    ("infinite-number", _replace_bytes(b'"seed": 5,', b'"seed": 1e999,'),
+     re.escape("the file is corrupt: the number at seed is too large (beyond any finite "
+               "number)")),
+    ("infinite-nested", _replace_bytes(b'"round": 1,', b'"round": -1.5e400,'),
+     re.escape("the file is corrupt: the number at rounds[0].round is too large (beyond any "
+               "finite number)")),
     ("deep", lambda d, j: b'{"format": "tradegame-save", "x": ' + b"[" * 100_000
      + b"]" * 100_000 + b"}",
      re.escape("too large for a save: it holds more than 100000 JSON values, the limit (at "

@@ -1,8 +1,9 @@
 """``tradegame briefing``, ``report``, ``grades`` and ``worlds``: the teacher's commands.
 
 Each is a thin client of :mod:`tradegame.classroom`. Files are written atomically; a bad save
-is one line on stderr naming the file (``grades`` and ``report --compare`` go on with the
-others and exit 1 at the end).
+is one line on stderr naming the file and the reason. ``grades`` and ``report --compare`` go on
+with the others and export them: they exit 0 when every save was read, 3
+(:data:`EXIT_PARTIAL`) when some were refused, 1 when none could be read.
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ import sys
 from collections.abc import Iterable
 
 from tradegame.cli import EXIT_FAILED, EXIT_OK, UserError
+from tradegame.engine import NonFiniteError
 from tradegame.saves import LoadedGame, SaveError, load_game
+
+EXIT_PARTIAL = 3  # grades, report --compare: the readable saves exported, some refused
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 
@@ -59,16 +63,30 @@ def _load(path: str) -> LoadedGame:
 
 
 def _load_all(paths: Iterable[str]) -> tuple[list[tuple[str, LoadedGame]], int]:
-    """Every save that loads, and how many did not (each reported on stderr)."""
+    """Every save that loads and can be scored, and how many could not (each reported on
+    stderr with its reason): one bad save never stops the others' export."""
     loaded = []
     failed = 0
     for path in paths:
         try:
-            loaded.append((path, load_game(path)))
+            game = load_game(path)
+            game.game.scores()  # scored here, so a game that cannot be is named, not fatal
+            game.game.batna()
         except SaveError as exc:
             print(f"tradegame: {exc}", file=sys.stderr)
             failed += 1
+        except NonFiniteError as exc:
+            print(f"tradegame: {path}: the game cannot be scored: {exc}", file=sys.stderr)
+            failed += 1
+        else:
+            loaded.append((path, game))
     return loaded, failed
+
+
+def _exit_code(loaded: int, failed: int) -> int:
+    if not failed:
+        return EXIT_OK
+    return EXIT_PARTIAL if loaded else EXIT_FAILED
 
 
 # --------------------------------------------------------------------------- briefing
@@ -143,7 +161,7 @@ def report(args: argparse.Namespace) -> int:
         if args.out:
             print(f"{args.out}: {len(loaded)} games compared"
                   + (f"; {failed} could not be read" if failed else ""))
-        return EXIT_FAILED if failed else EXIT_OK
+        return _exit_code(len(loaded), failed)
     if len(args.saves) != 1:
         raise UserError("give one save to report on, or --compare to compare several")
     from tradegame.classroom.report import report_doc
@@ -168,7 +186,7 @@ def grades(args: argparse.Namespace) -> int:
     if args.out:
         print(f"{args.out}: {len(rows)} rows from {len(loaded)} games"
               + (f"; {failed} could not be read" if failed else ""))
-    return EXIT_FAILED if failed else EXIT_OK
+    return _exit_code(len(loaded), failed)
 
 
 # --------------------------------------------------------------------------- worlds
