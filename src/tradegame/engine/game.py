@@ -313,6 +313,15 @@ class Game:
             return False
         return True
 
+    def _legal_now(self, action: Action) -> bool:
+        """:meth:`can` for the engine's own candidates (legal.py), well-formed by making:
+        the rules only, without :func:`check_action`."""
+        try:
+            self._check(action)
+        except IllegalActionError:
+            return False
+        return True
+
     def verify(self, action: Action) -> None:
         """Raise :class:`IllegalActionError`, naming the rule, unless ``action`` is legal now
         (:class:`InvalidActionError` if it is not a well-formed action at all)."""

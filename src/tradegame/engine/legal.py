@@ -260,7 +260,7 @@ class LegalActions:
             return groups
         dynamic: list[Action] = [Renege(p, d.id) for d in g.deals_in_force(p)]
         for group in [*self._order_candidates(p), dynamic]:
-            legal = [a for a in group if g.can(a)]
+            legal = [a for a in group if g._legal_now(a)]
             if legal:
                 groups.append((len(legal), lambda legal=legal: iter(legal),
                                lambda rng, legal=legal: rng.choice(legal)))
