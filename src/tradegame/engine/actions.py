@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 from tradegame.engine.errors import InvalidActionError
 
 INSTRUCTOR = "!"
-MAX_WHOLE = 10**15  # whole numbers in actions (days): far beyond any game, short to print
+MAX_WHOLE = 2**53  # whole numbers in actions (days): exact as floats, far beyond any game
 
 
 def fmt_number(value: float) -> str:
@@ -51,7 +51,7 @@ def _number(text: str, what: str) -> float:
 def _short(value: Any, limit: int = 60) -> str:
     """A bounded description of an outside value for a message (repr can be huge, or fail
     on an int of thousands of digits)."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= MAX_WHOLE:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_WHOLE:
         return "a whole number too large for an action"
     try:
         if isinstance(value, (dict, list, tuple)):
@@ -342,7 +342,7 @@ def parse(text: str) -> Action:
         case "extend":
             need(1, "PLAYER extend DAYS")
             days = _number(args[0], "the days")
-            if days != int(days) or abs(days) >= MAX_WHOLE:
+            if days != int(days) or abs(days) > MAX_WHOLE:
                 raise InvalidActionError(f"days must be whole, got {_short(args[0])}")
             return ExtendDeadline(player, int(days))
         case "renege":
@@ -433,7 +433,7 @@ def check_action(action: object) -> None:
         elif typ == "bool":
             ok = type(value) is bool
         else:
-            ok = type(value) is int and abs(value) < MAX_WHOLE
+            ok = type(value) is int and abs(value) <= MAX_WHOLE
         if not ok:
             words = "a tuple of Term(item, level)" if typ == "terms" else _TYPE_WORDS[typ]
             raise InvalidActionError(
@@ -461,7 +461,7 @@ def _field_value(typ: str, value: Any) -> Any:
     if typ == "bool":
         return value if isinstance(value, bool) else _BAD
     if typ == "int":
-        ok = isinstance(value, int) and not isinstance(value, bool) and abs(value) < MAX_WHOLE
+        ok = isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_WHOLE
         return value if ok else _BAD
     if typ == "float":
         return _finite(value)
