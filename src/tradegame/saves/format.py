@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from tradegame.untrusted import printable
+
 FORMAT = "tradegame-save"
 VERSION = 1
 OLDEST_VERSION = 0
@@ -60,7 +62,7 @@ def _check_time(text: str) -> str:
 
 
 def _check_seat(text: str) -> str:
-    if not text.strip() or any(ord(c) < 32 for c in text):
+    if not text.strip() or printable(text) != text:  # no control or bidi characters
         raise ValueError(f"a seat is 'human' or an agent name, got {_show(text)}")
     return text
 
@@ -189,6 +191,7 @@ def _show(value: Any, limit: int = 40) -> str:
         text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
         text = repr(value)
+    text = printable(text)  # json.dumps leaves DEL, C1 controls and bidi overrides as they are
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -216,7 +216,7 @@ def parse_scenario(text: str, filename: str) -> Scenario:
         raise ScenarioError([Problem(filename, *_mark(node), shown, message)])
 
     builder = _Builder()
-    data = builder.build(root, (), "")
+    data = _printable_values(builder.build(root, (), ""))
     found: list[tuple[Node, str, str | typing.Callable[[], str]]] = [
         (node, shown or ROOT, message) for node, shown, message in builder.problems]
     try:
@@ -301,6 +301,19 @@ def _not_a_scenario(root: MappingNode) -> tuple[Node, str, str] | None:
         return None
     return root, ROOT, (f"not a tradegame scenario: a scenario file is a mapping that starts "
                         f"with format: {FORMAT}")
+
+
+def _printable_values(value: Any) -> Any:
+    """The built data with control characters in every text value neutralised (``\\x1b`` shown,
+    not obeyed): titles, briefings, news and descriptions reach terminals, the TUI, handouts and
+    bots from here, so this is the one place they are made safe. Keys are left as written."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {k: _printable_values(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_printable_values(v) for v in value]
+    return value
 
 
 def _mark(node: Node) -> tuple[int, int]:

@@ -146,6 +146,16 @@ class TradeGameApp(App[None]):
             match.incidents.append(notice)
         match.seat_notices = {}
 
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every toast is plain text, never markup: messages quote file names, typed moves,
+        scenario names and bots' words (``[@click=app.quit]`` in one is shown, not run), with
+        control characters neutralised."""
+        from tradegame.untrusted import printable
+
+        super().notify(printable(message), title=printable(title), severity=severity,
+                       timeout=timeout, markup=False)
+
     def show_error(self, title: str, message: str) -> None:
         from tradegame.ui.screens.dialogs import MessageDialog
 

@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Middle
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
@@ -41,7 +42,8 @@ class CurtainScreen(Screen[str]):
                             f"{self.player_name}: press enter when you are ready.")
                 yield Static(text, id="curtain-text")
             with Center():
-                yield Button(f"I am {self.player_name}", id="ready", variant="primary")
+                yield Button(Content(f"I am {self.player_name}"), id="ready",  # not markup
+                             variant="primary")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -14,6 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from tradegame.untrusted import printable
+
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
 {name} > Vertical {{
@@ -173,8 +175,8 @@ class LoadDialog(ModalScreen[str | None]):
             if self.entries:
                 yield Static(Text(f"Saves in {self.folder} (newest first; enter loads):",
                                   style="italic"))
-                yield OptionList(*[Option(e.label, id=str(e.path)) for e in self.entries],
-                                 id="saves")
+                yield OptionList(*[Option(printable(e.label), id=str(e.path))
+                                   for e in self.entries], id="saves", markup=False)
             else:
                 yield Static(Text(f"No saves in {self.folder} yet.", style="italic"))
             yield Input(placeholder="or type the path of a save file and press enter",
@@ -227,7 +229,8 @@ class WebLoadDialog(ModalScreen[tuple[str, str] | None]):
                 yield Static(Text("This session's autosaves (newest first; enter loads):",
                                   style="italic"))
                 yield OptionList(*[Option(label, id=f"autosave-{n}")
-                                   for n, label in enumerate(self.labels)], id="saves")
+                                   for n, label in enumerate(self.labels)], id="saves",
+                                 markup=False)
             yield Static(Text("Or paste a save you downloaded: open the .json file in a text "
                               "editor, copy all of it, paste it below, then press Load.",
                               style="italic"))

@@ -37,7 +37,7 @@ class ChoiceDialog(ModalScreen[str | None]):
             yield Label(self.title_text, classes="title")
             yield Static(self.hint)
             yield OptionList(*[Option(label, id=key) for key, label in self.options],
-                             id="choices")
+                             id="choices", markup=False)  # scenario names, not markup
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
 

@@ -142,7 +142,7 @@ class SetupScreen(Screen[None]):
                 if not web:
                     options.append(Option(Text("Open a scenario file…", style="italic"),
                                           id=OPEN_FILE))
-                yield OptionList(*options, id="scenario-list")
+                yield OptionList(*options, id="scenario-list", markup=False)  # paths, not markup
                 yield Static(Text("loading…", style="italic"), id="scenario-summary")
             yield Label("Seats — a person at this keyboard, or an AI agent", classes="heading")
             yield Vertical(id="seats")
@@ -250,7 +250,7 @@ class SetupScreen(Screen[None]):
             select = SeatSelect(options_here, value, id=f"seat-{n}")
             desc = Static(self._describe(value, descriptions), classes="desc",
                           id=f"seat-desc-{n}")
-            row = Horizontal(Label(f"{sc.rules.player(pid).name} ({pid})"), select, desc,
+            row = Horizontal(Label(Text(f"{sc.rules.player(pid).name} ({pid})")), select, desc,
                              classes="seat")
             rows.append(row)
         container.mount_all(rows)
