@@ -62,7 +62,8 @@ def _check_time(text: str) -> str:
 
 
 def _check_seat(text: str) -> str:
-    if not text.strip() or printable(text) != text:  # no control or bidi characters
+    # No control or bidi characters; printable keeps newlines and tabs, a seat has neither.
+    if not text.strip() or printable(text) != text or "\n" in text or "\t" in text:
         raise ValueError(f"a seat is 'human' or an agent name, got {_show(text)}")
     return text
 
