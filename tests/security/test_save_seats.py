@@ -27,8 +27,8 @@ from rich.console import Console
 from tradegame.agents.base import (
     CodeAgentRefused,
     make_agent,
-    passive_move,
     play_match,
+    refused_seat_notice,
     runs_code,
 )
 from tradegame.cli import main
@@ -175,19 +175,20 @@ def test_resume_runs_a_bot_the_user_names_again(
     assert attack.ran() == []
 
 
-def test_a_notice_shows_control_characters_escaped(
+def test_a_seat_with_control_characters_is_refused_or_shown_escaped(
         attack: Attack, capsys: pytest.CaptureFixture[str]) -> None:
+    seat = "cmd:\x9b2J\u202eevil"  # CSI and a bidi override: never obeyed by the terminal
+    notice = refused_seat_notice("A", seat, "tradegame resume g.json")
+    assert "\x9b" not in notice and "\u202e" not in notice
+    assert "\\x9b2J\\u202eevil" in notice
+    # The save loader refuses such a seat outright: a located message, and nothing runs.
     doc = json.loads(attack.save.read_text(encoding="utf-8"))
-    doc["seats"]["A"] = "cmd:\x9b2J\u202eevil"       # CSI and a bidi override: not obeyed
+    doc["seats"]["A"] = seat
     doc["checksum"] = checksum(doc)
     attack.save.write_bytes(encode(doc))
-    code, _, err = run(capsys, "resume", str(attack.save), "--no-autosave", "--json")
-    assert code == 0, err
-    assert "\x9b" not in err and "\u202e" not in err
-    assert "\\x9b2J\\u202eevil" in err
-    code, out, err = run(capsys, "replay", str(attack.save))
-    assert code == 0, err
-    assert "\x9b" not in out and "\u202e" not in out and "\\x9b2J" in out
+    code, _, err = run(capsys, "resume", str(attack.save), "--no-autosave")
+    assert code == 2 and f"{attack.save}: seats.A: " in err and "Traceback" not in err
+    assert attack.ran() == []
 
 
 @pytest.mark.parametrize("command", ["replay", "report", "grades", "rollback"])
