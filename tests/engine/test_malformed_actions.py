@@ -200,3 +200,22 @@ def test_an_integer_too_long_to_print_is_described_not_printed() -> None:
                  {"kind": 10**5000}):
         with pytest.raises(InvalidActionError):
             from_json(data)
+
+
+# -- text that would reach every player's screen ----------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "! news -- Markets \x1b[2Jcalm",
+    "! news -- \x1b]52;c;cHduZWQ=\x07 clipboard",
+    "! news stress=5 -- rates \u202eevil",
+    "! news -- bell\x9b31m",
+])
+def test_news_with_control_characters_is_not_an_action(text: str) -> None:
+    game = _games()[1].copy()
+    with pytest.raises(InvalidActionError, match="without control characters") as info:
+        game.apply(parse(text))
+    assert "\x1b" not in str(info.value) and "\u202e" not in str(info.value)
+    news = {"kind": "news", "player": "!", "text": "a\x1bb", "effects": []}
+    with pytest.raises(InvalidActionError, match="without control characters"):
+        from_json(news)

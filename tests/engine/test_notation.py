@@ -64,7 +64,9 @@ talk_kinds = st.sampled_from(["claim_progress", "public_demand", "threat", "reas
 subjects = st.one_of(st.just(""), any_id, st.builds(lambda t: str(t),
                                                     st.builds(Term, any_id, awkward_numbers)))
 
-news_words = st.lists(st.from_regex(r"\A[^\s]{1,12}\Z"), min_size=1, max_size=8).map(" ".join)
+# Words of any characters but spaces and controls (an action's text holds no control character).
+_word = r"\A[^\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]{1,12}\Z"
+news_words = st.lists(st.from_regex(_word), min_size=1, max_size=8).map(" ".join)
 news_effects = st.lists(st.one_of(
     st.builds(lambda v: f"stress={fmt_number(v)}", awkward_numbers),
     st.builds(lambda p, v: f"approval:{p}={fmt_number(v)}", ids, awkward_numbers),

@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import operator
+import re
 import reprlib
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -29,6 +30,9 @@ from tradegame.engine.errors import InvalidActionError
 
 INSTRUCTOR = "!"
 MAX_WHOLE = 2**53  # whole numbers in actions (days): exact as floats, far beyond any game
+# No text of an action holds a control or bidi character: news text and ids reach every
+# player's screen and log, so an escape sequence in a save or a bot's move stops here.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def fmt_number(value: float) -> str:
@@ -421,7 +425,7 @@ def check_action(action: object) -> None:
     for name, typ in expected:
         value = getattr(action, name)
         if typ == "str":
-            ok = type(value) is str
+            ok = _text_ok(value)
         elif typ == "float":
             ok = type(value) in _NUMBERS and _finite(value) is not _BAD
         elif typ == "terms":
@@ -429,7 +433,7 @@ def check_action(action: object) -> None:
                 type(t) is Term and type(t.item) is str and type(t.value) in _NUMBERS
                 and _finite(t.value) is not _BAD for t in value)
         elif typ == "tuple[str, ...]":
-            ok = type(value) is tuple and all(type(t) is str for t in value)
+            ok = type(value) is tuple and all(_text_ok(t) for t in value)
         elif typ == "bool":
             ok = type(value) is bool
         else:
@@ -443,8 +447,9 @@ def check_action(action: object) -> None:
 
 _BAD = object()
 _NUMBERS = (float, int)
-_TYPE_WORDS = {"str": "text", "bool": "true or false", "int": "a whole number",
-               "float": "a finite number", "tuple[str, ...]": "a list of texts",
+_TYPE_WORDS = {"str": "text without control characters", "bool": "true or false",
+               "int": "a whole number", "float": "a finite number",
+               "tuple[str, ...]": "a list of texts without control characters",
                "terms": "a non-empty list of [item, level] pairs"}
 _FIELDS: dict[type[Action], tuple[tuple[str, str], ...]] = {
     cls: tuple((f.name, "terms" if f.name == "terms" else str(f.type))
@@ -457,7 +462,7 @@ def _field_value(typ: str, value: Any) -> Any:
     """``value`` as the field of type ``typ`` holds it (JSON lists become tuples, whole
     numbers floats), or ``_BAD``."""
     if typ == "str":
-        return value if isinstance(value, str) else _BAD
+        return value if _text_ok(value) else _BAD
     if typ == "bool":
         return value if isinstance(value, bool) else _BAD
     if typ == "int":
@@ -466,7 +471,7 @@ def _field_value(typ: str, value: Any) -> Any:
     if typ == "float":
         return _finite(value)
     if typ == "tuple[str, ...]":  # news effects
-        ok = isinstance(value, (list, tuple)) and all(isinstance(t, str) for t in value)
+        ok = isinstance(value, (list, tuple)) and all(_text_ok(t) for t in value)
         return tuple(value) if ok else _BAD
     # The terms of a deal: [[item, level], ...] in JSON, Terms in Python.
     if not isinstance(value, (list, tuple)) or not value:
@@ -484,6 +489,11 @@ def _field_value(typ: str, value: Any) -> Any:
             return _BAD
         terms.append(Term(item, level))
     return deal_terms(terms)
+
+
+def _text_ok(value: object) -> bool:
+    """Exactly a str (a subclass could compare or hash its own way) with no control character."""
+    return type(value) is str and _CONTROL.search(value) is None
 
 
 def _finite(value: Any) -> Any:
