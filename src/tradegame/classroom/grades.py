@@ -27,6 +27,7 @@ from typing import Any
 
 from tradegame.engine import Concede, Counter, Propose, Statement
 from tradegame.saves import LoadedGame
+from tradegame.untrusted import spreadsheet_text
 
 COLUMNS = ("file", "scenario", "seed", "player", "seat", "score", "batna", "surplus",
            "deals_concluded", "process_agreements", "proposals", "counters", "statements", "ratification_failures",
@@ -48,11 +49,11 @@ def grade_rows(loaded: LoadedGame, file: str) -> list[dict[str, Any]]:
         mine = [a for a in game.actions if a.player == p]
         reneges = sum(1 for d in game.deals if p in d.reneged_by)
         rows.append({
-            "file": file,
-            "scenario": rules.id,
+            "file": spreadsheet_text(file),
+            "scenario": spreadsheet_text(rules.id),
             "seed": game.seed,
-            "player": p,
-            "seat": loaded.seats.get(p, ""),
+            "player": spreadsheet_text(p),
+            "seat": spreadsheet_text(loaded.seats.get(p, "")),
             "score": f"{scores[p]:.2f}",
             "batna": f"{batna[p]:.2f}",
             "surplus": f"{scores[p] - batna[p]:.2f}",
