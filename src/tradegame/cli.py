@@ -1,12 +1,14 @@
 """The ``tradegame`` command line: one small client of the engine per subcommand.
 
 No traceback reaches a user: every subcommand turns the project's own errors into a one-line
-message on stderr and an exit code (2 for bad input, 1 for a failed operation).
+message on stderr and an exit code (2 for bad input, 1 for a failed operation); anything else is
+a bug, reported in one line with the traceback written to a crash file (exit 70).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -15,6 +17,7 @@ from tradegame import __version__
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in tradegame, not in what the user gave it
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -283,7 +286,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except ArithmeticError as exc:  # the engine's NonFiniteError, or a number that slipped by
+        print(f"tradegame: the game stopped: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:  # a bug: one line for the user, the traceback in a file
+        if os.environ.get("TRADEGAME_DEBUG"):
+            raise
+        report = _write_crash_report(argv)
+        where = f"the details are in {report}" if report else "no report could be written"
+        print(f"tradegame: internal error ({type(exc).__name__}); {where}. Please report it "
+              f"(TRADEGAME_DEBUG=1 shows the traceback here).", file=sys.stderr)
+        return EXIT_INTERNAL
     return code
+
+
+def _write_crash_report(argv: Sequence[str]) -> str | None:
+    """The current exception's traceback in a new file of the user's log folder, or None."""
+    import tempfile
+    import traceback
+
+    from platformdirs import user_log_dir
+
+    text = (f"tradegame {__version__}, Python {sys.version.split()[0]}\n"
+            f"arguments: {list(argv)!r}\n\n{traceback.format_exc()}")
+    for folder in (user_log_dir("tradegame"), tempfile.gettempdir()):
+        try:
+            os.makedirs(folder, exist_ok=True)
+            fd, path = tempfile.mkstemp(prefix="crash-", suffix=".txt", dir=folder)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+            return path
+        except OSError:
+            continue
+    return None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,56 @@
+"""No traceback reaches a user: a bug becomes one line and a crash report file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tradegame import cli
+from tradegame.engine.errors import NonFiniteError
+
+
+def _run_with(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> int:
+    def broken(args: object) -> int:
+        raise error
+
+    parser = cli.build_parser()
+    real_parse = parser.parse_args
+
+    def parse_args(argv: list[str]) -> object:
+        args = real_parse(argv)
+        args.run = broken  # type: ignore[attr-defined]
+        return args
+
+    monkeypatch.setattr(parser, "parse_args", parse_args)
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    return cli.main(["scenarios"])
+
+
+def test_a_bug_gives_one_line_and_a_report(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("XDG_STATE_HOME", raising=False)
+    monkeypatch.delenv("TRADEGAME_DEBUG", raising=False)
+    assert _run_with(monkeypatch, KeyError("boom")) == cli.EXIT_INTERNAL
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.count("\n") == 1
+    assert err.startswith("tradegame: internal error (KeyError); the details are in ")
+    report = Path(re.search(r"the details are in (\S+)\. Please", err).group(1))
+    assert report.is_relative_to(tmp_path)
+    assert "Traceback" in report.read_text() and "KeyError: 'boom'" in report.read_text()
+
+
+def test_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRADEGAME_DEBUG", "1")
+    with pytest.raises(KeyError):
+        _run_with(monkeypatch, KeyError("boom"))
+
+
+def test_a_non_finite_number_stops_the_game_with_its_message(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    error = NonFiniteError("round 1: the credibility of B became nan")
+    assert _run_with(monkeypatch, error) == cli.EXIT_FAILED
+    assert capsys.readouterr().err == (
+        "tradegame: the game stopped: round 1: the credibility of B became nan\n")
