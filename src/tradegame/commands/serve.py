@@ -20,6 +20,7 @@ import asyncio
 import contextvars
 import hmac
 import ipaddress
+import json
 import secrets
 import shlex
 import sys
@@ -163,7 +164,7 @@ def make_server(args: argparse.Namespace, offered: list[str], instructor_token: 
                 ) -> Any:
     """A :class:`GameServer` for these arguments (textual-serve is imported here, so that
     ``tradegame`` works without the ``web`` extra)."""
-    from aiohttp import WSCloseCode, web
+    from aiohttp import WSCloseCode, WSMsgType, web
     from textual_serve.server import Server
 
     # A subclass, not a copy: textual-serve keeps the page, the websocket protocol, the
@@ -243,10 +244,30 @@ def make_server(args: argparse.Namespace, offered: list[str], instructor_token: 
 
         async def _process_messages(self, websocket: web.WebSocketResponse,
                                     app_service: Any) -> None:
-            # Textual-serve's own loop; we only keep each session to end it at shutdown.
+            # Textual-serve's loop, with each message checked first: its own loop trusts the
+            # browser (a resize to 20000x20000 took a game to 2 GB; a negative one or a
+            # malformed message crashed the session with a traceback on the host's console).
+            # A message that is not what the page sends is dropped. We also keep each session
+            # to end it at shutdown.
             self.sessions[app_service] = websocket
             try:
-                await super()._process_messages(websocket, app_service)
+                async for message in websocket:
+                    if message.type != WSMsgType.TEXT:
+                        continue
+                    envelope = browser_message(message.data)
+                    if envelope is None:
+                        continue
+                    kind, data = envelope
+                    if kind == "stdin":
+                        await app_service.send_bytes(data.encode("utf-8", "replace"))
+                    elif kind == "resize":
+                        await app_service.set_terminal_size(*data)
+                    elif kind == "ping":
+                        await websocket.send_json(["pong", data])
+                    elif kind == "blur":
+                        await app_service.blur()
+                    elif kind == "focus":
+                        await app_service.focus()
             finally:
                 self.sessions.pop(app_service, None)
 
@@ -269,6 +290,33 @@ def make_server(args: argparse.Namespace, offered: list[str], instructor_token: 
 
 def _size_ok(text: str) -> bool:
     return text.isdigit() and 0 < int(text) <= MAX_CELLS
+
+
+def _cells_ok(value: object) -> bool:
+    return type(value) is int and 0 < value <= MAX_CELLS
+
+
+def browser_message(text: str) -> tuple[str, Any] | None:
+    """``(kind, data)`` of a websocket message as textual-serve's page sends it (``stdin``
+    with text, ``resize`` with width and height of 1 to :data:`MAX_CELLS`, ``ping`` with
+    text, ``blur``, ``focus``); None for anything else."""
+    try:
+        envelope = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(envelope, list) or not envelope or not isinstance(envelope[0], str):
+        return None
+    kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
+    if kind in ("stdin", "ping"):
+        return (kind, data) if isinstance(data, str) else None
+    if kind == "resize":
+        if isinstance(data, dict) and _cells_ok(data.get("width")) and \
+                _cells_ok(data.get("height")):
+            return kind, (data["width"], data["height"])
+        return None
+    if kind in ("blur", "focus"):
+        return kind, None
+    return None
 
 
 async def _end(process: Any) -> None:

@@ -1,0 +1,95 @@
+"""``tradegame serve`` against a hostile browser, past what ``test_web_mode`` covers: messages
+on an open websocket that textual-serve's page never sends.
+
+The real server runs in a subprocess (the ``serve`` fixture of ``test_web_mode``); an aiohttp
+client plays the browser.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.security.test_web_mode import close, connect, page, screen_until, serve  # noqa: F401
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+async def pong(ws: Any, data: str, timeout: float = 10.0) -> None:
+    """Wait for the server's answer to ``["ping", data]`` (the session is still served)."""
+    import aiohttp
+
+    await ws.send_str(json.dumps(["ping", data]))
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        left = deadline - asyncio.get_running_loop().time()
+        assert left > 0, "no pong: the session is not served any more"
+        msg = await ws.receive(timeout=left)
+        assert msg.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY), msg
+        if msg.type == aiohttp.WSMsgType.TEXT and json.loads(msg.data) == ["pong", data]:
+            return
+
+
+JUNK = [
+    "not json", "[]", "{}", "5", '[5, "x"]', '["stdin"]', '["stdin", 5]',
+    '["resize"]', '["resize", {}]', '["resize", [80, 24]]',
+    '["resize", {"width": "a", "height": 1}]', '["resize", {"width": -5, "height": -5}]',
+    '["resize", {"width": 0, "height": 24}]', '["resize", {"width": true, "height": true}]',
+    '["resize", {"width": 80.5, "height": 24}]', '["ping", {"a": 1}]', '["quit"]',
+]
+
+
+async def test_serve_drops_messages_its_page_never_sends(serve: Any) -> None:
+    served = serve()
+    await page(served)
+    ws = await connect(served)
+    try:
+        await screen_until(ws, "New game")
+        (game,) = served.children()
+        # one resize past the first-size limit took this game to 2 GB in 15 s
+        await ws.send_str(json.dumps(["resize", {"width": 20000, "height": 20000}]))
+        for text in JUNK:
+            await ws.send_str(text)
+        await ws.send_str('["stdin", "\\ud800"]')  # valid JSON, not encodable as UTF-8
+        await pong(ws, "still here")
+        await asyncio.sleep(3)
+        assert rss_kib(game) < 400_000
+        assert served.children() == [game]
+        # a real resize is still followed: the game draws itself again
+        await ws.send_str(json.dumps(["resize", {"width": 100, "height": 30}]))
+        await screen_until(ws, "New game")
+        await pong(ws, "after")
+    finally:
+        await close(ws)
+    log = served.output()
+    assert "Traceback" not in log and "Error" not in log, log[-3000:]
+
+
+@pytest.mark.parametrize("text", JUNK)
+def test_browser_message_refuses_what_the_page_never_sends(text: str) -> None:
+    from tradegame.commands.serve import browser_message
+
+    assert browser_message(text) is None
+
+
+def test_browser_message_passes_what_the_page_sends() -> None:
+    from tradegame.commands.serve import MAX_CELLS, browser_message
+
+    assert browser_message('["stdin", "a\\u001b[A"]') == ("stdin", "a\x1b[A")
+    assert browser_message('["resize", {"width": 120, "height": 40}]') == ("resize", (120, 40))
+    assert browser_message(json.dumps(["resize", {"width": MAX_CELLS, "height": 1}])) == \
+        ("resize", (MAX_CELLS, 1))
+    assert browser_message(json.dumps(["resize", {"width": MAX_CELLS + 1, "height": 1}])) \
+        is None
+    assert browser_message('["ping", "17"]') == ("ping", "17")
+    assert browser_message('["focus"]') == ("focus", None)
+    assert browser_message('["blur"]') == ("blur", None)
