@@ -220,6 +220,8 @@ def _add_classroom(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     p.add_argument("--out", metavar="FILE", help="write here (.html or .md); default stdout")
     p.add_argument("--format", choices=("md", "html"), default=None,
                    help="default: from the --out extension; md to stdout")
+    p.add_argument("--include-unfinished", action="store_true",
+                   help="with --compare: also score games not finished (as they stand)")
     p.add_argument("--search-budget", type=int, default=300, metavar="N",
                    help="candidate deals evaluated per pair in the search for a Pareto-better "
                         "deal (default 300; 0 skips the search)")
@@ -228,11 +230,18 @@ def _add_classroom(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     p = sub.add_parser("grades", help="export one CSV row per player per saved game")
     p.add_argument("saves", nargs="+", metavar="SAVE")
     p.add_argument("--out", metavar="FILE", help="the CSV file (default stdout)")
+    p.add_argument("--include-unfinished", action="store_true",
+                   help="also score games not finished (as they stand); without it they are "
+                        "listed with their status and blank scores, and the exit code is 3")
     p.set_defaults(run=lambda a: _classroom_command("grades", a))
 
     p = sub.add_parser("worlds", help="start N independent games of a scenario, one per team")
     p.add_argument("scenario", help="bundled name or path")
-    p.add_argument("--teams", type=int, required=True, metavar="N")
+    p.add_argument("--teams", type=int, default=None, metavar="N",
+                   help="how many teams (default: the number of teams in --roster)")
+    p.add_argument("--roster", metavar="FILE",
+                   help="a CSV with the columns team, student, role (one row per student): "
+                        "team and student names go into the saves, reports and grades")
     p.add_argument("--seed", type=int, default=0, help="the seed the teams' seeds derive from")
     p.add_argument("--seat", action="append", default=[], metavar="PLAYER=human|AGENT",
                    help="a seat for every team (default human; all agents: played out now)")

@@ -51,7 +51,7 @@ def test_grades_of_a_known_game(tmp_path: Path) -> None:
         assert row["score"] == f"{scores[p]:.2f}" and row["batna"] == f"{batna[p]:.2f}"
         assert row["surplus"] == f"{scores[p] - batna[p]:.2f}"
         assert row["scenario"] == "small" and row["seed"] == game.seed
-        assert row["over"] == "yes" and row["rounds"] == len(game.history)
+        assert row["status"] == "finished" and row["rounds"] == len(game.history)
     assert [r["seat"] for r in rows] == ["human", "human", "passive"]
 
 
@@ -103,7 +103,7 @@ def test_grades_command_exports_good_saves_and_reports_bad_ones(
     table = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
     assert [r["file"] for r in table] == [str(good)] * 3
     assert list(table[0]) == list(COLUMNS)
-    assert "3 rows from 1 games; 3 could not be read" in stdout
+    assert "3 rows from 1 games, 1 scored; 3 left out" in stdout
     assert main(["grades", str(infinite), str(missing), "--out", str(out)]) == 1  # none read
 
 

@@ -1,4 +1,4 @@
-"""Line charts as inline SVG, drawn from the game's own numbers (no JavaScript, no network).
+"""Line and bar charts as inline SVG, drawn from the game's own numbers (no JavaScript, no network).
 
 A :class:`Chart` holds series of ``(day, value)`` points. :func:`render_svg` draws them on axes
 with dates on x and a "nice" scale on y, a legend, and optional vertical markers (the
@@ -230,4 +230,104 @@ def chart_table(chart: Chart) -> tuple[list[str], list[list[str]], list[bool]]:
     return headers, rows, [False] + [True] * len(chart.series)
 
 
-__all__ = ["Chart", "Series", "chart_table", "nice_ticks", "render_svg"]
+# --------------------------------------------------------------------------- bar charts
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """Grouped bars: one group per ``groups`` entry (a team), one bar per ``bars`` entry (a
+    role) in it; ``values[g][b]`` is the value, or None for no bar (a game not scored). The y
+    axis is scaled to the data and always includes 0, so a bar's length is its value."""
+
+    id: str
+    title: str
+    unit: str
+    groups: tuple[str, ...]
+    bars: tuple[str, ...]
+    values: tuple[tuple[float | None, ...], ...]
+    decimals: int = 1
+    caption: str = ""
+
+    def shown(self, value: float) -> str:
+        return f"{value:,.{self.decimals}f}"
+
+
+def bar_range(chart: BarChart) -> tuple[float, float, float]:
+    """(y0, y1, step) of a bar chart: nice ticks around the data and 0."""
+    values = [v for row in chart.values for v in row if v is not None]
+    lo, hi = min([0.0, *values]), max([0.0, *values])
+    if hi - lo < 1e-9:
+        hi = lo + 1.0
+    return nice_ticks(lo, hi)
+
+
+def render_bars_svg(chart: BarChart) -> str:
+    """The bar chart as an inline ``<svg>``; every bar carries ``data-group``, ``data-bar``
+    and ``data-value`` (the number it shows)."""
+    y0, y1, step = bar_range(chart)
+    px0, px1 = LEFT, WIDTH - RIGHT
+    py0, py1 = TOP + PLOT_HEIGHT, TOP
+    legend = _legend_layout(list(chart.bars))
+    rows = (max((r for _, r in legend), default=0) + 1) if legend else 0
+    height = TOP + PLOT_HEIGHT + AXIS_BAND + rows * 20 + 8
+
+    def sy(value: float) -> float:
+        return py0 - (value - y0) / (y1 - y0) * (py0 - py1)
+
+    e = html.escape
+    title = f"{chart.title} ({chart.unit})"
+    out = [(f'<svg viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+            f'role="img" aria-label="{e(title)}" data-chart="{e(chart.id)}" '
+            f'data-y0="{y0!r}" data-y1="{y1!r}" data-py0="{py0}" data-py1="{py1}" '
+            f'font-size="12" style="background:#fff;font-family:inherit">'),
+           f"<title>{e(title)}</title>"]
+    n, tick = 0, y0
+    while tick <= y1 + step * 1e-6 and n < 50:
+        y = sy(tick)
+        zero = abs(tick) < step * 1e-6
+        out.append(f'<line x1="{px0}" y1="{y:.2f}" x2="{px1}" y2="{y:.2f}" '
+                   f'stroke="{"#555" if zero else "#e2e2e2"}" stroke-width="1"/>')
+        out.append(f'<text x="{px0 - 6}" y="{y + 4:.2f}" text-anchor="end" fill="#333">'
+                   f"{e(_fmt_tick(tick, step))}</text>")
+        tick = y0 + step * (n := n + 1)
+    out.append(f'<text x="14" y="{(py0 + py1) / 2:.1f}" text-anchor="middle" fill="#333" '
+               f'transform="rotate(-90 14 {(py0 + py1) / 2:.1f})">{e(chart.unit)}</text>')
+    out.append(f'<line x1="{px0}" y1="{py0}" x2="{px0}" y2="{py1}" stroke="#333"/>')
+    groups = max(1, len(chart.groups))
+    slot = (px1 - px0) / groups
+    bar_w = min(36.0, slot * 0.8 / max(1, len(chart.bars)))
+    base = sy(0.0)
+    for g, (group, row) in enumerate(zip(chart.groups, chart.values, strict=True)):
+        left = px0 + g * slot + (slot - bar_w * len(chart.bars)) / 2
+        for b, (bar, value) in enumerate(zip(chart.bars, row, strict=True)):
+            if value is None:
+                continue
+            x = left + b * bar_w
+            top, bottom = sorted((sy(value), base))
+            out.append(f'<rect x="{x:.2f}" y="{top:.2f}" width="{bar_w - 2:.2f}" '
+                       f'height="{max(bottom - top, 0.5):.2f}" fill="{PALETTE[b % len(PALETTE)]}" '
+                       f'data-group="{e(group)}" data-bar="{e(bar)}" data-value="{value!r}">'
+                       f"<title>{e(group)}, {e(bar)}: {e(chart.shown(value))} {e(chart.unit)}"
+                       f"</title></rect>")
+        label = group if len(group) <= max(4, int(slot / 7)) else group[: max(3, int(slot / 7)) - 1] + "…"
+        out.append(f'<text x="{px0 + (g + .5) * slot:.2f}" y="{py0 + 18}" text-anchor="middle" '
+                   f'fill="#333"><title>{e(group)}</title>{e(label)}</text>')
+    lbase = TOP + PLOT_HEIGHT + AXIS_BAND + 6
+    for b, (bar, (lx, row_no)) in enumerate(zip(chart.bars, legend, strict=True)):
+        ly = lbase + row_no * 20
+        out.append(f'<g class="legend"><rect x="{lx}" y="{ly - 6}" width="26" height="12" '
+                   f'fill="{PALETTE[b % len(PALETTE)]}"/>'
+                   f'<text x="{lx + 32}" y="{ly + 4}" fill="#222">{e(bar)}</text></g>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def bar_table(chart: BarChart) -> tuple[list[str], list[list[str]], list[bool]]:
+    """The bar chart's values as a table: one row per group, one column per bar."""
+    rows = [[group, *("" if v is None else chart.shown(v) for v in row)]
+            for group, row in zip(chart.groups, chart.values, strict=True)]
+    return ["Team", *chart.bars], rows, [False] + [True] * len(chart.bars)
+
+
+__all__ = ["BarChart", "Chart", "Series", "bar_range", "bar_table", "chart_table", "nice_ticks",
+           "render_bars_svg", "render_svg"]

@@ -21,7 +21,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from tradegame.classroom.charts import Chart, chart_table, render_svg
+from tradegame.classroom.charts import (
+    BarChart,
+    Chart,
+    bar_table,
+    chart_table,
+    render_bars_svg,
+    render_svg,
+)
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
@@ -124,7 +131,7 @@ class Bullets:
 
 @dataclass(frozen=True)
 class ChartBlock:
-    chart: Chart
+    chart: Chart | BarChart
 
 
 @dataclass(frozen=True)
@@ -163,7 +170,7 @@ class Doc:
         if items:
             self.blocks.append(Bullets(items, ordered))
 
-    def chart(self, chart: Chart) -> None:
+    def chart(self, chart: Chart | BarChart) -> None:
         self.blocks.append(ChartBlock(chart))
 
     def page_break(self) -> None:
@@ -224,8 +231,10 @@ def to_markdown(doc: Doc) -> str:
             parts.append("\n".join(f"{f'{n}.' if b.ordered else '-'} {' '.join(item.split())}"
                                    for n, item in enumerate(b.items, 1)))
         elif isinstance(b, ChartBlock):
-            headers, rows, numeric = chart_table(b.chart)
-            caption = f"{b.chart.title} ({b.chart.unit}) — values by date"
+            headers, rows, numeric = (bar_table(b.chart) if isinstance(b.chart, BarChart)
+                                      else chart_table(b.chart))
+            caption = f"{b.chart.title} ({b.chart.unit}) — " + (
+                "values by team" if isinstance(b.chart, BarChart) else "values by date")
             parts.append(to_markdown_table(headers, rows, numeric, caption))
     return "\n\n".join(parts).rstrip() + "\n"
 
@@ -313,12 +322,11 @@ def to_html(doc: Doc) -> str:
             body.append(f"<{tag}>" + "".join(f"<li>{inline_html(i)}</li>" for i in b.items)
                         + f"</{tag}>")
         elif isinstance(b, ChartBlock):
-            body.append(f'<figure class="chart" id="chart-{esc(b.chart.id)}">'
-                        f"{render_svg(b.chart)}"
-                        f"<figcaption>{esc(b.chart.caption)}</figcaption></figure>"
-                        if b.chart.caption else
-                        f'<figure class="chart" id="chart-{esc(b.chart.id)}">'
-                        f"{render_svg(b.chart)}</figure>")
+            svg = (render_bars_svg(b.chart) if isinstance(b.chart, BarChart)
+                   else render_svg(b.chart))
+            caption = f"<figcaption>{esc(b.chart.caption)}</figcaption>" if b.chart.caption else ""
+            body.append(f'<figure class="chart" id="chart-{esc(b.chart.id)}">{svg}{caption}'
+                        f"</figure>")
         elif isinstance(b, PageBreak):
             body.append('<div class="pagebreak"></div>')
     return page(doc.title, "\n".join(body))

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tradegame.classroom.briefing import metric_value, objective_label
-from tradegame.classroom.charts import Chart, Series
+from tradegame.classroom.charts import BarChart, Chart, Series
 from tradegame.classroom.html import Doc, t
 from tradegame.classroom.pareto import DEFAULT_BUDGET, EPS, PairResult, Script, search
 from tradegame.engine import Game
@@ -452,6 +452,17 @@ def _debrief_section(doc: Doc, rules: Rules) -> None:
 class Team:
     name: str
     loaded: LoadedGame
+    scored: bool = True
+    """Whether the game's outcome is compared (a game not finished is listed, not scored,
+    unless ``--include-unfinished``)."""
+
+    @property
+    def label(self) -> str:
+        """The file's team name and the roster's team name, if they differ."""
+        team = self.loaded.team
+        if team and team.get("name") and team["name"] != self.name:
+            return f"{self.name} ({team['name']})"
+        return self.name
 
 
 def team_name(path: str) -> str:
@@ -460,7 +471,11 @@ def team_name(path: str) -> str:
 
 
 def compare_doc(teams: Sequence[Team]) -> Doc:
-    """Several games of one scenario side by side (scores, deals, welfare, charts)."""
+    """Several games of one scenario side by side (status, scores, deals, welfare, charts).
+    Every game is listed with its status; only the scored ones enter the other sections."""
+    from tradegame.classroom.grades import game_status
+    from tradegame.classroom.roster import students_of
+
     rules = teams[0].loaded.rules
     doc = Doc(f"Parallel worlds: {rules.title}")
     doc.h(2, COMPARE_SECTIONS[0], "games")
@@ -468,27 +483,47 @@ def compare_doc(teams: Sequence[Team]) -> Doc:
     for team in teams:
         g = team.loaded.game
         live = [d for d in g.deals_in_force() if not d.unilateral]
-        state = "over" if g.is_over() else f"round {g.round}"
-        rows.append([t(team.name), str(g.seed),
+        status = game_status(g)
+        rows.append([t(team.label), t(students_of(team.loaded.team)), str(g.seed),
                      t(", ".join(f"{p}={s}" for p, s in team.loaded.seats.items())),
-                     str(len(g.history)), state, str(len(live))])
-    doc.table(["Team", "Seed", "Seats", "Rounds played", "State", "Deals in force"], rows,
-              [False, True, False, True, False, True])
+                     f"**{status}**" if status != "finished" else status,
+                     f"{len(g.history)} of {g.rounds_total()}",
+                     str(len(live)), "yes" if team.scored else "**no**"])
+    doc.table(["Team", "Students", "Seed", "Seats", "Status", "Rounds played",
+               "Deals in force", "Scored"], rows,
+              [False, False, True, False, False, True, True, False])
+    left_out = [team for team in teams if not team.scored]
+    if left_out:
+        doc.p(t(f"Not scored (not finished): {', '.join(x.name for x in left_out)}. "
+                f"Give --include-unfinished to score them as they stand."))
+    teams = [team for team in teams if team.scored]
     if any(not team.loaded.game.is_over() for team in teams):
-        doc.p("*Games not yet over are scored as if things stayed as they are now.*")
+        doc.p("*Games not finished are scored as if things stayed as they are now.*")
 
     doc.h(2, COMPARE_SECTIONS[1], "scores")
     rows = []
     per_player: dict[str, list[tuple[float, float]]] = {p: [] for p in rules.player_ids}
+    results = {team.name: (team.loaded.game.scores(), team.loaded.game.batna())
+               for team in teams}
     for team in teams:
-        g = team.loaded.game
-        scores, batna = g.scores(), g.batna()
+        scores, batna = results[team.name]
         for p in rules.player_ids:
             per_player[p].append((scores[p], scores[p] - batna[p]))
-            rows.append([t(team.name), t(p), t(seat_text(team.loaded.seats.get(p, "?"))),
-                         pct1(scores[p]), pct1(batna[p]), signed(scores[p] - batna[p])])
-    doc.table(["Team", "Player", "Seat", "Score", "BATNA", "Surplus"], rows,
-              [False, False, False, True, True, True])
+    for team in teams:
+        scores, batna = results[team.name]
+        for p in rules.player_ids:
+            surplus = scores[p] - batna[p]
+            others = [x for _, x in per_player[p]]
+            rank = 1 + sum(1 for x in others if round(x, 2) > round(surplus, 2))
+            seat = team.loaded.seats.get(p, "?")
+            rows.append([t(team.name), t(p),
+                         t(students_of(team.loaded.team, p) if seat == "human" else ""),
+                         t(seat_text(team.loaded.seats.get(p, "?"))),
+                         pct1(scores[p]), pct1(batna[p]), signed(surplus),
+                         f"{rank} of {len(others)}"])
+    doc.table(["Team", "Player", "Students", "Seat", "Score", "BATNA", "Surplus",
+               "Rank in role (by surplus)"], rows,
+              [False, False, False, False, True, True, True, True])
     rows = []
     for p in rules.player_ids:
         vals = per_player[p]
@@ -497,13 +532,12 @@ def compare_doc(teams: Sequence[Team]) -> Doc:
                      signed(min(x for _, x in vals)), signed(max(x for _, x in vals))])
     doc.table(["Player", "Mean score", "Mean surplus", "Lowest surplus", "Highest surplus"],
               rows, [False, True, True, True, True],
-              caption=f"Across the {len(teams)} games")
+              caption=f"Across the {len(teams)} games scored")
 
     doc.h(2, COMPARE_SECTIONS[2], "welfare")
     rows = []
     for team in teams:
-        g = team.loaded.game
-        scores, batna = g.scores(), g.batna()
+        scores, batna = results[team.name]
         joint = sum(scores[p] - batna[p] for p in rules.player_ids)
         best = max(rules.player_ids, key=lambda p: scores[p] - batna[p])
         rows.append([t(team.name), f"**{signed(joint)}**",
@@ -533,36 +567,22 @@ def compare_doc(teams: Sequence[Team]) -> Doc:
                     f"({sum(1 for d in gifts if d.status == 'in_force')} in force at the end)."))
 
     doc.h(2, COMPARE_SECTIONS[4], "charts")
-    doc.h(3, "Market stress by team", "chart-market-stress")
-    doc.chart(_team_chart(teams, "market_stress", "Market stress", lambda r: r["market_stress"],
-                          "compare-market_stress"))
-    for p in rules.player_ids:
-        doc.h(3, f"Approval of {p} by team", f"chart-approval-{p.lower()}")
-        doc.chart(_team_chart(teams, "approval", f"Approval of {p}", _approval_of(p),
-                              f"compare-approval-{p}"))
+    names = tuple(team.name for team in teams)
+    roles = tuple(rules.player_ids)
+    doc.h(3, "Score by team and role", "chart-scores")
+    doc.chart(BarChart("compare-score", "Score", "points", names, roles,
+                       tuple(tuple(results[n][0][p] for p in roles) for n in names),
+                       caption="Each team's final score per role (0–100; the axis is scaled "
+                               "to the scores shown). Scores of different roles are not "
+                               "comparable: each role has its own objectives."))
+    doc.h(3, "Surplus by team and role", "chart-surplus")
+    doc.chart(BarChart("compare-surplus", "Surplus over BATNA", "points", names, roles,
+                       tuple(tuple(results[n][0][p] - results[n][1][p] for p in roles)
+                             for n in names),
+                       caption="Score minus BATNA (what the role would have scored with no "
+                               "agreement): above 0, the negotiation paid."))
     _debrief_section_compare(doc, rules)
     return doc
-
-
-def _approval_of(player: str) -> Callable[[dict[str, Any]], float]:
-    def value(record: dict[str, Any]) -> float:
-        return float(record["approval"][player])
-
-    return value
-
-
-def _team_chart(teams: Sequence[Team], key: str, title: str,
-                value: Callable[[dict[str, Any]], float], chart_id: str) -> Chart:
-    rules = teams[0].loaded.rules
-    series = tuple(Series(team.name, tuple((r["day"], float(value(r)))
-                                           for r in chart_points(team.loaded.game)))
-                   for team in teams)
-    c = rules.calendar
-    return Chart(id=chart_id, title=title, unit="points", series=series,
-                 window_start=c.window_start, markers=((c.deadline_day, "deadline"),),
-                 y_range=(0.0, 100.0),
-                 caption=f"{title} at the start and at the end of each round, one line per "
-                         f"team.")
 
 
 def _debrief_section_compare(doc: Doc, rules: Rules) -> None:

@@ -9,15 +9,20 @@ continued (``tradegame resume``, the TUI), reported and compared
 
 With every seat an agent the games are played out now, headless; with any human seat (the
 default for every seat) each save is a fresh game at its start, with its seats recorded.
+
+Every save carries a ``team`` record: its name (the roster's, else the file's stem,
+``team-01``) and, from a roster (:mod:`tradegame.classroom.roster`), its students and their
+roles. The TUI treats such a file as the team's game: it saves back to it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from tradegame.classroom.roster import Team
 from tradegame.engine import Game, Rules
 from tradegame.saves import HUMAN, save_game
 
@@ -41,14 +46,17 @@ class World:
     played: bool
     game: Game
     incidents: list[str] = field(default_factory=list)
+    team_record: dict[str, object] | None = None
 
 
 def make_worlds(rules: Rules, *, teams: int, seed: int, seats: Mapping[str, str],
                 out_dir: str, scenario_text: str, scenario_name: str | None,
-                time_limit: float | None = None, allow_code: bool = False) -> list[World]:
+                time_limit: float | None = None, allow_code: bool = False,
+                roster: Sequence[Team] = ()) -> list[World]:
     """Create (and, with agent seats only, play) one game per team; raises SaveError or
     AgentSpecError. ``allow_code``: the seats were named at the keyboard and may run code
-    (see :func:`tradegame.agents.base.make_agent`)."""
+    (see :func:`tradegame.agents.base.make_agent`). ``roster``: the teams in order (their
+    names and students go into the saves)."""
     seats = {p: seats.get(p, HUMAN) for p in rules.player_ids}
     headless = all(s != HUMAN for s in seats.values())
     worlds = []
@@ -62,9 +70,13 @@ def make_worlds(rules: Rules, *, teams: int, seed: int, seats: Mapping[str, str]
                               allow_code=allow_code)
         else:
             game = Game.new(rules, s)
-        path = os.path.join(out_dir, team_file(team, teams))
-        save_game(path, game, seats, scenario_text=scenario_text, scenario_name=scenario_name)
-        worlds.append(World(team, path, s, headless, game, incidents))
+        name = team_file(team, teams)
+        record = (roster[team - 1].record() if team <= len(roster)
+                  else {"name": name.removesuffix(".json"), "students": []})
+        path = os.path.join(out_dir, name)
+        save_game(path, game, seats, scenario_text=scenario_text, scenario_name=scenario_name,
+                  team=record)
+        worlds.append(World(team, path, s, headless, game, incidents, record))
     return worlds
 
 

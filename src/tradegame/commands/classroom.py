@@ -2,8 +2,10 @@
 
 Each is a thin client of :mod:`tradegame.classroom`. Files are written atomically; a bad save
 is one line on stderr naming the file and the reason. ``grades`` and ``report --compare`` go on
-with the others and export them: they exit 0 when every save was read, 3
-(:data:`EXIT_PARTIAL`) when some were refused, 1 when none could be read.
+with the others and export them; they mark every game finished, unfinished or not started and
+score only finished games unless ``--include-unfinished``. Exit codes: 0 when every game was
+scored, 3 (:data:`EXIT_PARTIAL`) when some were left out (a save that cannot be read, or a game
+not finished), each named on stderr with the reason, 1 when none could be scored.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from collections.abc import Iterable
 from tradegame.cli import EXIT_FAILED, EXIT_OK, UserError
 from tradegame.engine import NonFiniteError
 from tradegame.saves import LoadedGame, SaveError, load_game
+from tradegame.untrusted import printable
 
-EXIT_PARTIAL = 3  # grades, report --compare: the readable saves exported, some refused
+EXIT_PARTIAL = 3  # grades, report --compare: some games left out (unreadable or unfinished)
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 
@@ -62,16 +65,22 @@ def _load(path: str) -> LoadedGame:
         raise UserError(str(exc), code=EXIT_FAILED) from None
 
 
-def _load_all(paths: Iterable[str]) -> tuple[list[tuple[str, LoadedGame]], int]:
-    """Every save that loads and can be scored, and how many could not (each reported on
-    stderr with its reason): one bad save never stops the others' export."""
+def _load_all(paths: Iterable[str], include_unfinished: bool = False
+              ) -> tuple[list[tuple[str, LoadedGame, bool]], int]:
+    """Every save that loads, with whether it is scored, and how many could not be read; each
+    save refused or game left unscored is one line on stderr with its reason: one bad save
+    never stops the others' export."""
+    from tradegame.classroom.grades import game_status, scored
+
     loaded = []
     failed = 0
     for path in paths:
         try:
             game = load_game(path)
-            game.game.scores()  # scored here, so a game that cannot be is named, not fatal
-            game.game.batna()
+            score = scored(game.game, include_unfinished)
+            if score:
+                game.game.scores()  # scored here, so a game that cannot be is named, not fatal
+                game.game.batna()
         except SaveError as exc:
             print(f"tradegame: {exc}", file=sys.stderr)
             failed += 1
@@ -79,14 +88,21 @@ def _load_all(paths: Iterable[str]) -> tuple[list[tuple[str, LoadedGame]], int]:
             print(f"tradegame: {path}: the game cannot be scored: {exc}", file=sys.stderr)
             failed += 1
         else:
-            loaded.append((path, game))
+            if not score:
+                status = game_status(game.game)
+                done = (f"{len(game.game.history)} of {game.game.rounds_total()} rounds "
+                        f"played" if status != "not started" else "no move played")
+                print(f"tradegame: {path}: {status} ({done}); not scored (give "
+                      f"--include-unfinished to score it as it stands)", file=sys.stderr)
+            loaded.append((path, game, score))
     return loaded, failed
 
 
-def _exit_code(loaded: int, failed: int) -> int:
-    if not failed:
+def _exit_code(scored: int, left_out: int) -> int:
+    """0: every game scored; 3: some left out, some scored; 1: none scored."""
+    if not left_out:
         return EXIT_OK
-    return EXIT_PARTIAL if loaded else EXIT_FAILED
+    return EXIT_PARTIAL if scored else EXIT_FAILED
 
 
 # --------------------------------------------------------------------------- briefing
@@ -145,23 +161,27 @@ def report(args: argparse.Namespace) -> int:
     if args.compare:
         from tradegame.classroom.report import Team, compare_doc, team_name
 
-        loaded, failed = _load_all(args.saves)
-        if not loaded:
-            print("tradegame: no save could be read; nothing to compare", file=sys.stderr)
-            return EXIT_FAILED
-        ids = {lg.rules.id for _, lg in loaded}
+        loaded, failed = _load_all(args.saves, args.include_unfinished)
+        ids = {lg.rules.id for _, lg, _ in loaded}
         if len(ids) > 1:
             raise UserError("--compare needs games of one scenario; these are of "
                             + ", ".join(sorted(ids)))
-        names = [team_name(path) for path, _ in loaded]
+        n_scored = sum(1 for _, _, s in loaded if s)
+        if not n_scored:
+            print("tradegame: no game could be scored; nothing to compare"
+                  + ("" if not loaded else " (give --include-unfinished to compare games "
+                     "that are not finished)"), file=sys.stderr)
+            return EXIT_FAILED
+        names = [team_name(path) for path, _, _ in loaded]
         if len(set(names)) != len(names):  # same file name in different folders
-            names = [path for path, _ in loaded]
-        doc = compare_doc([Team(n, lg) for n, (_, lg) in zip(names, loaded, strict=True)])
+            names = [path for path, _, _ in loaded]
+        doc = compare_doc([Team(n, lg, s) for n, (_, lg, s) in zip(names, loaded, strict=True)])
         _emit(render(doc, fmt), args.out)
+        left_out = failed + len(loaded) - n_scored
         if args.out:
-            print(f"{args.out}: {len(loaded)} games compared"
-                  + (f"; {failed} could not be read" if failed else ""))
-        return _exit_code(len(loaded), failed)
+            print(f"{args.out}: {n_scored} games compared"
+                  + (f"; {left_out} left out" if left_out else ""))
+        return _exit_code(n_scored, left_out)
     if len(args.saves) != 1:
         raise UserError("give one save to report on, or --compare to compare several")
     from tradegame.classroom.report import report_doc
@@ -178,15 +198,18 @@ def report(args: argparse.Namespace) -> int:
 
 
 def grades(args: argparse.Namespace) -> int:
-    from tradegame.classroom.grades import grade_rows, to_csv
+    from tradegame.classroom.grades import grade_rows, rank_rows, to_csv
 
-    loaded, failed = _load_all(args.saves)
-    rows = [row for path, lg in loaded for row in grade_rows(lg, path)]
+    loaded, failed = _load_all(args.saves, args.include_unfinished)
+    rows = [row for path, lg, score in loaded for row in grade_rows(lg, path, score=score)]
+    rank_rows(rows)
     _emit(to_csv(rows), args.out)
+    n_scored = sum(1 for _, _, s in loaded if s)
+    left_out = failed + len(loaded) - n_scored
     if args.out:
-        print(f"{args.out}: {len(rows)} rows from {len(loaded)} games"
-              + (f"; {failed} could not be read" if failed else ""))
-    return _exit_code(len(loaded), failed)
+        print(f"{args.out}: {len(rows)} rows from {len(loaded)} games, {n_scored} scored"
+              + (f"; {left_out} left out" if left_out else ""))
+    return _exit_code(n_scored, left_out)
 
 
 # --------------------------------------------------------------------------- worlds
@@ -197,9 +220,25 @@ def worlds(args: argparse.Namespace) -> int:
     from tradegame.classroom.worlds import make_worlds, team_file
     from tradegame.commands.common import load_scenario_or_exit, parse_seats
 
+    rules, text, shown = load_scenario_or_exit(args.scenario)
+    roster = []
+    if args.roster:
+        from tradegame.classroom.roster import RosterError, read_roster
+
+        try:
+            roster = read_roster(args.roster, rules.player_ids)
+        except RosterError as exc:
+            raise UserError(str(exc)) from None
+        if args.teams is None:
+            args.teams = len(roster)
+        elif args.teams != len(roster):
+            raise UserError(f"--teams {args.teams}, but the roster {args.roster} names "
+                            f"{len(roster)} teams; give one or the other")
+    if args.teams is None:
+        raise UserError("give --teams N or --roster FILE (a CSV with the columns team, "
+                        "student, role)")
     if not 1 <= args.teams <= 999:
         raise UserError(f"--teams must be between 1 and 999, got {args.teams}")
-    rules, text, shown = load_scenario_or_exit(args.scenario)
     seats = parse_seats(args.seat, rules, allow_human=True)
     if os.path.exists(args.out) and not os.path.isdir(args.out):
         raise UserError(f"{args.out}: not a folder")
@@ -217,12 +256,17 @@ def worlds(args: argparse.Namespace) -> int:
     try:
         made = make_worlds(rules, teams=args.teams, seed=args.seed, seats=seats,
                            out_dir=args.out, scenario_text=text, scenario_name=shown,
-                           time_limit=args.time_limit, allow_code=True)  # typed here
+                           time_limit=args.time_limit, allow_code=True,  # typed here
+                           roster=roster)
     except AgentSpecError as exc:
         raise UserError(str(exc)) from None
     except SaveError as exc:
         raise UserError(str(exc), code=EXIT_FAILED) from None
+    from tradegame.classroom.roster import team_label
+
     for w in made:
+        if roster:
+            print(f"{w.path}: {printable(team_label(w.team_record))}")
         if w.played:
             scores = w.game.scores()
             text_scores = ", ".join(f"{p} {v:.1f}" for p, v in scores.items())

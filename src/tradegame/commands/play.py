@@ -93,6 +93,7 @@ def load_save(source: str, seat_args: list[str]) -> object:
     except AgentSpecError as exc:
         raise UserError(str(exc)) from None
     match.seat_notices = {p: n for p, n in loaded.seat_notices.items() if p not in given}
+    match.home, match.team = loaded.home, loaded.team  # a team's file stays the game
     return match
 
 

@@ -89,7 +89,8 @@ class Autosaver:
                  game_id: str = "game", keep: int = 5, *,
                  created: dt.datetime | str | None = None,
                  scenario_text: str | None = None, scenario_name: str | None = None,
-                 writer: Writer | None = None) -> None:
+                 writer: Writer | None = None,
+                 team: Mapping[str, Any] | None = None) -> None:
         if not _GAME_ID.match(game_id):
             raise ValueError(f"a game id is letters, digits, '.', '_' and '-' (starting with a "
                              f"letter or digit, at most 100), got {game_id!r}")
@@ -101,6 +102,7 @@ class Autosaver:
         self.created = fmt.format_time(created) if created is not None else fmt.utc_now()
         self.scenario_text = scenario_text
         self.scenario_name = scenario_name
+        self.team = team
         self.writer: Writer = writer or write_document
         self._pattern = re.compile(rf"^{re.escape(game_id)}-(\d{{4,}})-round(\d+)\.json$")
         self._seq = 0
@@ -149,7 +151,8 @@ class Autosaver:
         self._seq = max(self._seq, int(last.group(1)) if last else 0) + 1
         path = self.path_for(self._seq, game.round)
         doc = make_document(game, seats, shown=os.fspath(path), created=self.created,
-                            scenario_text=self.scenario_text, scenario_name=self.scenario_name)
+                            scenario_text=self.scenario_text, scenario_name=self.scenario_name,
+                            team=self.team)
         self.writer(path, doc)
         self.written.append(path)
         self.prune()

@@ -68,10 +68,19 @@ def _check_seat(text: str) -> str:
     return text
 
 
+def _check_name(text: str) -> str:
+    # A team's or a student's name: shown in titles, reports and gradebooks, so one line.
+    if not text.strip() or printable(text) != text or "\n" in text or "\t" in text:
+        raise ValueError(f"a name is one line of text without control characters, "
+                         f"got {_show(text)}")
+    return text
+
+
 Hex64 = Annotated[str, Field(pattern=_HEX64)]
 Timestamp = Annotated[str, AfterValidator(_check_time)]
 Seat = Annotated[str, AfterValidator(_check_seat)]
 Count = Annotated[int, Field(ge=0)]
+Name = Annotated[str, Field(max_length=100), AfterValidator(_check_name)]
 
 
 class _Record(BaseModel):
@@ -85,6 +94,20 @@ class ScenarioRecord(_Record):
     name: str | None
     sha256: Hex64
     text: str
+
+
+class StudentRecord(_Record):
+    """One student of a team, and the player (role) they play, if the roster says."""
+
+    name: Name
+    role: Name | None = None
+
+
+class TeamRecord(_Record):
+    """The team whose game this is (``tradegame worlds``; names from ``--roster``)."""
+
+    name: Name
+    students: Annotated[list[StudentRecord], Field(max_length=50)] = []
 
 
 class RoundRecord(_Record):
@@ -115,6 +138,8 @@ class SaveDocument(_Record):
     scenario: ScenarioRecord
     seed: int
     seats: dict[str, Seat]
+    team: TeamRecord | None = None
+    """Optional (absent in saves that are not a team's game): added within version 1."""
     actions: list[str]
     rounds: list[RoundRecord]
     position: Position

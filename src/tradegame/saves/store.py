@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from tradegame import __version__
 from tradegame.engine import Game, Rules, parse
 from tradegame.engine.errors import IllegalActionError, InvalidActionError
@@ -59,6 +61,8 @@ class LoadedGame:
     scenario_text: str
     meta: SaveMeta
     doc: Mapping[str, Any] = field(repr=False, default_factory=dict)
+    team: dict[str, Any] | None = None
+    """The save's optional ``team`` record (``{"name": ..., "students": [{"name", "role"}]}``)."""
 
 
 # --------------------------------------------------------------------------- scenario texts
@@ -116,7 +120,8 @@ def rules_for_text(text: str, shown: str) -> Rules:
 
 def build_document(game: Game, seats: Mapping[str, str], *, scenario_text: str,
                    scenario_name: str | None, created: str, saved: str,
-                   round_ends: list[int]) -> dict[str, Any]:
+                   round_ends: list[int],
+                   team: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The save document of ``game`` (see docs/save-format.md), checksum included."""
     doc: dict[str, Any] = {
         "format": fmt.FORMAT,
@@ -128,6 +133,10 @@ def build_document(game: Game, seats: Mapping[str, str], *, scenario_text: str,
                      "sha256": fmt.text_sha256(scenario_text), "text": scenario_text},
         "seed": game.seed,
         "seats": {p: seats[p] for p in game.rules.player_ids},
+    }
+    if team is not None:  # optional: a save without it hashes exactly as before the field
+        doc["team"] = fmt.TeamRecord.model_validate(team).model_dump()
+    doc |= {
         "actions": [str(a) for a in game.actions],
         "rounds": [{"round": n + 1, "actions": end, "state_hash": h}
                    for n, (end, h) in enumerate(zip(round_ends, game.round_hashes, strict=True))],
@@ -171,7 +180,8 @@ def _self_check(game: Game, shown: str) -> list[int]:
 
 def make_document(game: Game, seats: Mapping[str, str], *, shown: str = "<save>",
                   created: dt.datetime | str | None = None, scenario_text: str | None = None,
-                  scenario_name: str | None = None) -> dict[str, Any]:
+                  scenario_name: str | None = None,
+                  team: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Check ``game`` and ``seats`` and build the document :func:`save_game` writes."""
     rules = game.rules
     missing = [p for p in rules.player_ids if p not in seats]
@@ -201,10 +211,16 @@ def make_document(game: Game, seats: Mapping[str, str], *, shown: str = "<save>"
         created_text = fmt.format_time(created) if created is not None else fmt.utc_now()
     except ValueError as exc:
         raise SaveError(shown, f"cannot save: created {exc}") from None
+    if team is not None:
+        try:
+            fmt.TeamRecord.model_validate(team)
+        except ValidationError as exc:
+            raise SaveError(shown, f"cannot save: the team record: "
+                                   f"{fmt._problem(exc.errors(include_url=False)[0])}") from None
     ends = _self_check(game, shown)
     return build_document(game, seats, scenario_text=scenario_text,
                           scenario_name=scenario_name, created=created_text,
-                          saved=fmt.utc_now(), round_ends=ends)
+                          saved=fmt.utc_now(), round_ends=ends, team=team)
 
 
 def encode_document(doc: Mapping[str, Any], shown: str) -> bytes:
@@ -232,18 +248,19 @@ def write_document(path: str | os.PathLike[str], doc: Mapping[str, Any]) -> None
 
 def save_game(path: str | os.PathLike[str], game: Game, seats: Mapping[str, str], *,
               created: dt.datetime | str | None = None, scenario_text: str | None = None,
-              scenario_name: str | None = None) -> None:
+              scenario_name: str | None = None,
+              team: Mapping[str, Any] | None = None) -> None:
     """Write ``game`` to ``path`` atomically (the old file or the new one, never a mix).
 
     ``seats`` maps every player to ``"human"`` or an agent spec. ``created`` is when the game
     was first saved (default now). The scenario text is ``scenario_text``, or found by the
     rules' digest among the bundled scenarios and the texts given to
-    :func:`remember_scenario`.
+    :func:`remember_scenario`. ``team`` is the optional team record (a team's game).
     Raises :class:`SaveError`.
     """
     shown = os.fspath(path)
     doc = make_document(game, seats, shown=shown, created=created,
-                        scenario_text=scenario_text, scenario_name=scenario_name)
+                        scenario_text=scenario_text, scenario_name=scenario_name, team=team)
     write_document(path, doc)
 
 
@@ -591,4 +608,5 @@ def verify_document(raw: dict[str, Any], version: int, shown: str) -> LoadedGame
                     scenario_name=sc.name, round_ends=tuple(ends),
                     checksum_verified=checksum_ok is True)
     return LoadedGame(game=game, seats=dict(m.seats), rules=rules, scenario_text=sc.text,
-                      meta=meta, doc=doc)
+                      meta=meta, doc=doc,
+                      team=m.team.model_dump() if m.team is not None else None)

@@ -49,6 +49,17 @@ class Options:
     offered besides the bundled ones; a browser can open no other file."""
 
 
+def game_title(match: Match) -> str:
+    """The header's title: whose game this is when it is a team's file (``worlds``)."""
+    if match.team is None:
+        return TradeGameApp.TITLE
+    from tradegame.classroom.roster import team_label
+    from tradegame.untrusted import printable
+
+    where = "" if match.home is None else f" · {match.home.name}"
+    return printable(f"TEAM {team_label(match.team)}{where}")
+
+
 class TradeGameApp(App[None]):
     """tradegame in the terminal."""
 
@@ -129,6 +140,7 @@ class TradeGameApp(App[None]):
         if self.match is not None and self.match is not match:
             self.match.close()
         self.match = match
+        self.title = game_title(match)
         self._autosaver = None
         if self.options.autosave:
             from tradegame.ui.persistence import Autosave, PersistenceError

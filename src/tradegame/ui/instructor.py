@@ -115,6 +115,7 @@ def rolled_back(match: Match, round_no: int) -> Match:
                 created=match.created, code_seats=match.code_seats)
     new.incidents = list(match.incidents)
     new.instructor_log = list(match.instructor_log)
+    new.home, new.team = match.home, match.team
     new.apply(News("!", f"The instructor rolled the game back to the start of round {round_no}."))
     return new
 

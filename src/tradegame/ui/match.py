@@ -15,6 +15,8 @@ from __future__ import annotations
 import random
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from tradegame.engine import Action, Done, Game, IllegalActionError, Rules, Term
 from tradegame.engine.scoring import Projection
@@ -126,6 +128,10 @@ class Match:
         self.rounds_saved = len(self.game.round_hashes)
         self.code_seats = frozenset(code_seats)
         self.seat_notices: dict[str, str] = {}
+        self.home: Path | None = None
+        """The file this game is (a team's file from ``tradegame worlds``): saved back to."""
+        self.team: dict[str, Any] | None = None
+        """The save's team record (its name and students), kept in every save of the game."""
         """Player -> why the seat recorded in a loaded save was not started (shown once)."""
         self.agents: dict[str, Agent] = {}
         try:

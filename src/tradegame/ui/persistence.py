@@ -39,7 +39,10 @@ def save_dir(directory: str | os.PathLike[str] | None = None) -> Path:
 
 
 def suggested_path(match: Match, directory: Path) -> Path:
-    """A file name for a manual save: ``SCENARIO-sSEED-roundRR.json`` in ``directory``."""
+    """A file name for a manual save: the game's own file (a team's game), else
+    ``SCENARIO-sSEED-roundRR.json`` in ``directory``."""
+    if match.home is not None:
+        return match.home
     scenario = "".join(c if c.isalnum() or c in "-_." else "_" for c in match.rules.id)
     return directory / f"{scenario}-s{match.seed}-round{match.game.round:02d}.json"
 
@@ -84,7 +87,7 @@ def save(path: str | os.PathLike[str], match: Match, game: Any = None) -> Path:
     try:
         saves.save_game(target, game if game is not None else match.game, match.seats,
                         created=match.created, scenario_text=match.scenario_text,
-                        scenario_name=match.scenario_name)
+                        scenario_name=match.scenario_name, team=match.team)
     except saves.SaveError as exc:
         raise PersistenceError(str(exc)) from None
     return target
@@ -144,6 +147,9 @@ def _match_of(loaded: Any, shown: str) -> Match:
     if not match.game.is_over():
         match.seat_notices = {p: refused_seat_notice(p, spec, command)
                               for p, spec in refused.items()}
+    match.team = loaded.team
+    if loaded.team is not None and shown != PASTED:
+        match.home = Path(shown)  # a team's file is the game: saved back to, autosaved beside
     return match
 
 
@@ -158,28 +164,44 @@ def save_bytes(match: Match, game: Any = None) -> tuple[str, bytes]:
         doc = saves.make_document(game if game is not None else match.game, match.seats,
                                   shown=name, created=match.created,
                                   scenario_text=match.scenario_text,
-                                  scenario_name=match.scenario_name)
+                                  scenario_name=match.scenario_name, team=match.team)
         return name, encode_document(doc, name)
     except saves.SaveError as exc:
         raise PersistenceError(str(exc)) from None
 
 
+AUTOSAVES_BESIDE = "autosaves"
+"""The folder beside a team's file where its game's autosaves go (not ``team-*.json``, so
+``grades class/team-*.json`` never picks them up)."""
+
+
 class Autosave:
-    """Autosaves one match after each round (the newest ``keep`` files are kept)."""
+    """Autosaves one match after each round (the newest ``keep`` files are kept). A team's
+    game (``match.home``) is written back to its own file after each round, and its autosaves
+    go to ``autosaves/`` beside that file, named after it (``team-01-0001-round02.json``)."""
 
     def __init__(self, match: Match, directory: str | os.PathLike[str] | None,
                  keep: int = 5) -> None:
         saves = _saves()
         self.match = match
-        game_id = saves.new_game_id(match.rules.id, match.seed)
-        self.saver = saves.Autosaver(save_dir(directory), game_id, keep=keep,
+        self.home = match.home
+        if self.home is not None:
+            folder = self.home.parent / AUTOSAVES_BESIDE
+            game_id = saves.game_id_of(self.home)
+        else:
+            folder = save_dir(directory)
+            game_id = saves.new_game_id(match.rules.id, match.seed)
+        self.saver = saves.Autosaver(folder, game_id, keep=keep,
                                      created=match.created, scenario_text=match.scenario_text,
-                                     scenario_name=match.scenario_name)
+                                     scenario_name=match.scenario_name, team=match.team)
         self.SaveError = saves.SaveError
 
     def write(self, game: Any) -> Path:
-        """Write ``game`` (a snapshot of the match's game; called from a worker thread)."""
+        """Write ``game`` (a snapshot of the match's game; called from a worker thread): a
+        team's file first, then the autosave."""
         try:
+            if self.home is not None:
+                save(self.home, self.match, game)
             return Path(self.saver.autosave(game, self.match.seats))
         except self.SaveError as exc:
             raise PersistenceError(str(exc)) from None
