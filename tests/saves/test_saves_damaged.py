@@ -486,6 +486,52 @@ def test_a_different_tradegame_version_is_named_in_divergences(
                             f"0.0.9, this is 0.1.0: the game rules may have changed)"))
 
 
+def test_a_version_string_with_escape_sequences_is_refused_and_never_printed_raw(
+        good: tuple[bytes, dict[str, Any]], tmp_path: Path) -> None:
+    """tradegame_version is quoted in divergence and newer-version messages: a terminal must
+    never receive its control characters."""
+    doc = json.loads(good[0])
+    doc["tradegame_version"] = "\x1b[2J\x07evil"
+    doc["rounds"][0]["state_hash"] = "0" * 64
+    path = tmp_path / "escapes.json"
+    write_json(path, _resign(doc))
+    message = _expect(path, re.escape('tradegame_version: must be a version like 0.1.0, got '
+                                      '"\\u001b[2J\\u0007evil"'))
+    assert "\x1b" not in message
+    doc["version"] = 7
+    write_json(path, doc)
+    message = _expect(path, re.escape("save format version 7 is newer than this tradegame "
+                                      "(0.1.0) can read (up to version 1) (it was written by "
+                                      "tradegame \\x1b[2J\\x07evil); upgrade tradegame"))
+
+
+def test_huge_counts_are_quoted_short(good: tuple[bytes, dict[str, Any]],
+                                      tmp_path: Path) -> None:
+    """A 4,000-digit number is a valid JSON integer: the message must not quote all of it."""
+    path = tmp_path / "huge.json"
+    for edit in (lambda d: d.__setitem__("version", 10**4000),
+                 lambda d: d["position"].__setitem__("actions", 10**4000),
+                 lambda d: d["rounds"][0].__setitem__("round", 10**4000)):
+        doc = json.loads(good[0])
+        edit(doc)
+        write_json(path, _resign(doc))
+        message = _expect(path, r"[a-z_.\[\]0-9]+: must be at most 1000000000, got 1+0+…")
+        assert len(message) < 200, message
+
+
+def test_an_edited_position_round_is_named_not_a_hash(good: tuple[bytes, dict[str, Any]],
+                                                      tmp_path: Path) -> None:
+    """Before: 'the final state hash is X, the save records X' with the same X."""
+    doc = json.loads(good[0])
+    doc["position"]["round"] += 1
+    path = tmp_path / "round.json"
+    write_json(path, _resign(doc))
+    last = doc["position"]["round"] - 1
+    _expect(path, re.escape(f"position: the replay ends in round {last} with the game over, "
+                            f"the save records round {last + 1} with the game over (the "
+                            f"position was edited)"))
+
+
 def test_any_single_flipped_byte_is_caught_or_harmless(good: tuple[bytes, dict[str, Any]],
                                                         tmp_path: Path) -> None:
     """Flip one bit at 300 positions spread over the file: each load either fails with a

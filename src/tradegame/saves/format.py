@@ -26,6 +26,8 @@ MAX_SAVE_BYTES = 16 * 1024 * 1024
 # goes through the scenario loader's own limits.
 MAX_SAVE_VALUES = 100_000
 MAX_SAVE_DEPTH = 16
+MAX_COUNT = 10**9
+"""Bound of the counts (rounds, actions): any real game is far below; messages quote them."""
 UNHASHED_FIELDS = ("checksum", "created", "saved")
 """Fields left out of the checksum: the checksum itself and the two timestamps."""
 
@@ -68,6 +70,13 @@ def _check_seat(text: str) -> str:
     return text
 
 
+def _check_version_text(text: str) -> str:
+    # Quoted in every divergence message: one short line, nothing a terminal would act on.
+    if len(text) > 40 or printable(text) != text or "\n" in text or "\t" in text:
+        raise ValueError(f"must be a version like 0.1.0, got {_show(text)}")
+    return text
+
+
 def _check_name(text: str) -> str:
     # A team's or a student's name: shown in titles, reports and gradebooks, so one line.
     if not text.strip() or printable(text) != text or "\n" in text or "\t" in text:
@@ -79,7 +88,7 @@ def _check_name(text: str) -> str:
 Hex64 = Annotated[str, Field(pattern=_HEX64)]
 Timestamp = Annotated[str, AfterValidator(_check_time)]
 Seat = Annotated[str, AfterValidator(_check_seat)]
-Count = Annotated[int, Field(ge=0)]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Name = Annotated[str, Field(max_length=100), AfterValidator(_check_name)]
 
 
@@ -113,15 +122,15 @@ class TeamRecord(_Record):
 class RoundRecord(_Record):
     """One resolved round: how many actions the game held then, and the state hash."""
 
-    round: Annotated[int, Field(ge=1)]
-    actions: Annotated[int, Field(ge=1)]
+    round: Annotated[int, Field(ge=1, le=MAX_COUNT)]
+    actions: Annotated[int, Field(ge=1, le=MAX_COUNT)]
     state_hash: Hex64
 
 
 class Position(_Record):
     """Where the game stands after the last action."""
 
-    round: Annotated[int, Field(ge=1)]
+    round: Annotated[int, Field(ge=1, le=MAX_COUNT)]
     over: bool
     actions: Count
     state_hash: Hex64
@@ -132,7 +141,7 @@ class SaveDocument(_Record):
 
     format: Literal["tradegame-save"]
     version: Literal[1]
-    tradegame_version: Annotated[str, Field(min_length=1)]
+    tradegame_version: Annotated[str, Field(min_length=1), AfterValidator(_check_version_text)]
     created: Timestamp
     saved: Timestamp
     scenario: ScenarioRecord
@@ -253,6 +262,8 @@ def _problem(err: Mapping[str, Any]) -> str:
         return f"{where}: must be 64 lowercase hex digits (a sha256), got {_show(value)}"
     if kind == "greater_than_equal":
         return f"{where}: must be at least {ctx.get('ge')}, got {_show(value)}"
+    if kind == "less_than_equal":
+        return f"{where}: must be at most {ctx.get('le')}, got {_show(value)}"
     if kind == "string_too_short":
         return f"{where}: must not be empty"
     if kind == "literal_error":

@@ -27,7 +27,7 @@ from tradegame.engine.errors import IllegalActionError, InvalidActionError
 from tradegame.saves import format as fmt
 from tradegame.saves.atomic import atomic_write_bytes
 from tradegame.saves.errors import SaveError
-from tradegame.untrusted import FileRefused, read_regular_file
+from tradegame.untrusted import FileRefused, printable, read_regular_file
 
 
 @dataclass(frozen=True)
@@ -342,7 +342,10 @@ def parse_document(data: bytes, shown: str) -> tuple[dict[str, Any], int]:
         raise fail(f"version: must be a whole number, {fmt._got(version)}")
     if version > fmt.VERSION:
         by = doc.get("tradegame_version")
-        who = f" (it was written by tradegame {by})" if isinstance(by, str) else ""
+        # Not yet checked: shown escaped and short, like any value of the file.
+        who = f" (it was written by tradegame {printable(by[:40])})" if isinstance(by, str) else ""
+        if version > fmt.MAX_COUNT:
+            raise fail(f"version: must be at most {fmt.MAX_COUNT}, got {fmt._show(version)}")
         raise fail(f"save format version {version} is newer than this tradegame "
                    f"({__version__}) can read (up to version {fmt.VERSION}){who}; "
                    f"upgrade tradegame")
@@ -595,6 +598,11 @@ def verify_document(raw: dict[str, Any], version: int, shown: str) -> LoadedGame
         raise fail(f"the save records {pos.actions} actions, but holds {len(m.actions)} "
                    f"(actions were removed or added)")
     final = game.state_hash()
+    if pos.state_hash == final and (pos.round != game.round or pos.over != game.is_over()):
+        over = "over" if game.is_over() else "not over"
+        raise fail(f"position: the replay ends in round {game.round} with the game {over}, the "
+                   f"save records round {pos.round} with the game "
+                   f"{'over' if pos.over else 'not over'} (the position was edited){hint}")
     if pos.state_hash != final or pos.round != game.round or pos.over != game.is_over():
         raise fail(f"the replay diverged in round {game.round}: the final state hash is "
                    f"{final[:12]}…, the save records {pos.state_hash[:12]}… (the actions after "
