@@ -15,6 +15,7 @@ from tradegame.commands.classroom import EXIT_PARTIAL
 from tradegame.commands.play import load_save
 from tradegame.saves import load_game
 from tradegame.ui.app import Options, TradeGameApp
+from tradegame.ui.screens.game import GameScreen
 
 from tests.ui.support import screen_text, wait_for_text, wait_until
 from .support import visible_text
@@ -67,6 +68,10 @@ async def test_the_teacher_path(folder: Path, capsys: pytest.CaptureFixture[str]
                              what="Japan's move")
             if game.is_over():
                 break
+            if not isinstance(app.screen, GameScreen):  # a round's report: continue
+                await pilot.press("enter")
+                await pilot.pause()
+                continue
             if game.session is not None:
                 await pilot.press("p" if game.session.offer is None else "r")
             else:
