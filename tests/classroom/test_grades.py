@@ -107,6 +107,24 @@ def test_grades_command_exports_good_saves_and_reports_bad_ones(
     assert main(["grades", str(infinite), str(missing), "--out", str(out)]) == 1  # none read
 
 
+def test_grades_of_unreadable_saves_only_keep_the_earlier_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A run where no save can be read writes nothing: a header-only CSV would replace the
+    gradebook an earlier run wrote to the same --out."""
+    good = tmp_path / "good.json"
+    save_small(good, play_script(KNOWN))
+    out = tmp_path / "grades.csv"
+    assert main(["grades", str(good), "--out", str(out)]) == 0
+    before = out.read_bytes()
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(good.read_bytes()[:300])
+    capsys.readouterr()
+    assert main(["grades", str(bad), str(tmp_path / "missing.json"), "--out", str(out)]) == 1
+    assert out.read_bytes() == before
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == "tradegame: no save could be read; nothing written"
+
+
 def test_grades_to_stdout_with_only_good_saves(tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     save_small(tmp_path / "a.json", play_script(KNOWN))

@@ -201,6 +201,9 @@ def grades(args: argparse.Namespace) -> int:
     from tradegame.classroom.grades import grade_rows, rank_rows, to_csv
 
     loaded, failed = _load_all(args.saves, args.include_unfinished)
+    if not loaded:  # a header-only file would replace the grades an earlier run wrote there
+        print("tradegame: no save could be read; nothing written", file=sys.stderr)
+        return EXIT_FAILED
     rows = [row for path, lg, score in loaded for row in grade_rows(lg, path, score=score)]
     rank_rows(rows)
     _emit(to_csv(rows), args.out)
