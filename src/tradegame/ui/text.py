@@ -62,14 +62,19 @@ def money(value: float) -> str:
 
 
 def spark(values: Sequence[float], width: int | None = None,
-          lo: float | None = None, hi: float | None = None) -> str:
-    """A sparkline of ``values`` (the last ``width`` of them), scaled to ``lo``..``hi``."""
+          lo: float | None = None, hi: float | None = None, min_range: float = 0.0) -> str:
+    """A sparkline of ``values`` (the last ``width`` of them), scaled to ``lo``..``hi``
+    (default: their own range, widened about its middle to at least ``min_range``, so that
+    a change too small to matter is drawn flat, not stretched to full height)."""
     if width is not None and width > 0:
         values = list(values)[-width:]
     if not values:
         return ""
     low = min(values) if lo is None else lo
     high = max(values) if hi is None else hi
+    if high - low < min_range:
+        middle = (high + low) / 2
+        low, high = middle - min_range / 2, middle + min_range / 2
     if high - low < 1e-12:
         return SPARKS[len(SPARKS) // 2 - 1] * len(values)
     out = []

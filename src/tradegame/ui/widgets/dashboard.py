@@ -224,26 +224,29 @@ def charts_text(frame: Frame, width: int = 24) -> Text:
         text.append("\n  the charts start after the first round", style="dim")
         return text
     players = [p["id"] for p in frame.view.get("players", [])]
-    series: list[tuple[str, str, str]] = [("approval", "approval", "{:.0f}"),
-                                          ("GDP effect, % a year", "gdp_pct", "{:+.2f}"),
-                                          ("trade balance, $bn a year", "balance", "{:+.0f}")]
-    for label, key, fmt in series:
+    # The smallest range drawn full height: a change smaller than this is drawn flatter.
+    series: list[tuple[str, str, str, float]] = [
+        ("approval", "approval", "{:.0f}", 10.0),
+        ("GDP effect, % a year", "gdp_pct", "{:+.2f}", 0.5),
+        ("trade balance, $bn a year", "balance", "{:+.0f}", 10.0)]
+    for label, key, fmt, least in series:
         text.append(f"\n  {label}")
         for pid in players:
             values = _history(frame, key, pid)
             if values:
-                _chart_line(text, pid, values, width, fmt)
+                _chart_line(text, pid, values, width, fmt, least)
     text.append("\n  market stress")
-    _chart_line(text, "", _history(frame, "market_stress"), width, "{:.0f}")
+    _chart_line(text, "", _history(frame, "market_stress"), width, "{:.0f}", 10.0)
     return text
 
 
-def _chart_line(text: Text, label: str, values: list[float], width: int, fmt: str) -> None:
+def _chart_line(text: Text, label: str, values: list[float], width: int, fmt: str,
+                least: float = 0.0) -> None:
     if not values:
         return
     shown = values[-width:]
     text.append(f"\n    {label:<4}")
-    text.append(spark(shown).ljust(min(width, len(values))), style="bold")
+    text.append(spark(shown, min_range=least).ljust(min(width, len(values))), style="bold")
     text.append(f" {fmt.format(values[-1])}")
     text.append(f"  ({fmt.format(min(shown))} … {fmt.format(max(shown))})", style="dim")
 
