@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from tradegame.engine.records import Deal
 from tradegame.engine.rules import ALL, Rules
-
-if TYPE_CHECKING:
-    from tradegame.engine.game import Deal
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tradegame.engine.actions import (
     Accept,
@@ -33,10 +33,10 @@ from tradegame.engine.actions import (
     deal_terms,
 )
 from tradegame.engine.errors import IllegalActionError
+from tradegame.engine.machine import Machine
+from tradegame.engine.phases import orders
+from tradegame.engine.records import Session
 from tradegame.engine.rules import TALK_LEVELS, Item
-
-if TYPE_CHECKING:
-    from tradegame.engine.game import Game
 
 
 def _below(getrandbits: Any, n: int) -> int:
@@ -64,7 +64,7 @@ def _plain(kind: type[Action], player: str) -> Action:
 class LegalActions:
     """The legal actions of ``player`` in ``game`` right now."""
 
-    def __init__(self, game: Game, player: str | None) -> None:
+    def __init__(self, game: Machine, player: str | None) -> None:
         self.game = game
         self.player = player
         self._active = player is not None and game.to_move() == player
@@ -148,8 +148,6 @@ class LegalActions:
         return self._order_groups(p)
 
     def _talk_groups(self, s: object) -> list[tuple[int, object, object]]:
-        from tradegame.engine.game import Session
-
         assert isinstance(s, Session)
         p = self.player
         assert p is not None
@@ -287,14 +285,12 @@ class LegalActions:
         key = "order_kinds:" + p
         static = rules._index.get(key)
         if static is None:
-            from tradegame.engine.game import Game
-
-            checks = {SetTariff: Game._tariff_candidate_ok,
-                      Countermeasure: Game._countermeasure_candidate_ok,
-                      Concede: Game._concession_candidate_ok,
-                      Statement: Game._statement_candidate_ok,
-                      RequestTalks: Game._talks_candidate_ok,
-                      ExtendDeadline: Game._extension_candidate_ok}
+            checks = {SetTariff: orders.tariff_candidate_ok,
+                      Countermeasure: orders.countermeasure_candidate_ok,
+                      Concede: orders.concession_candidate_ok,
+                      Statement: orders.statement_candidate_ok,
+                      RequestTalks: orders.talks_candidate_ok,
+                      ExtendDeadline: orders.extension_candidate_ok}
             static = rules._index[key] = [(None, None, 0, 0)] + [
                 (group, checks[type(group[0])], len(group), len(group).bit_length())
                 for group in self._order_candidates(p)]
@@ -308,7 +304,7 @@ class LegalActions:
                 action = made[(p, d.id)] = Renege(p, d.id)
             reneges.append(action)
         kinds = static if not reneges else [
-            *static, (reneges, type(g)._renege_candidate_ok, len(reneges),
+            *static, (reneges, orders.renege_candidate_ok, len(reneges),
                       len(reneges).bit_length())]
         if cached is None or cached[0] != g.round:
             cached = g._sampler_kinds = (g.round, {})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tradegame.engine import economy as eco
 from tradegame.engine.actions import (
@@ -24,10 +24,10 @@ from tradegame.engine.actions import (
     Reject,
 )
 from tradegame.engine.errors import IllegalActionError
+from tradegame.engine.machine import Machine
+from tradegame.engine.phases import orders
+from tradegame.engine.records import ORDERS, Deal, pair_key
 from tradegame.engine.rules import Objective, Rules
-
-if TYPE_CHECKING:
-    from tradegame.engine.game import Game
 
 ECONOMIC_METRICS = {
     "gdp_effect": "gdp_pct",
@@ -39,13 +39,13 @@ ECONOMIC_METRICS = {
 }
 
 
-def _remaining_days(game: Game) -> int:
+def _remaining_days(game: Machine) -> int:
     """Days still to be accumulated at today's rates: rest of the window plus projection."""
     rest = 0 if game.is_over() else max(0, game.final_day + 1 - game.day)
     return rest + game.rules.calendar.projection_days
 
 
-def metric(game: Game, player: str, obj: Objective | str, partner: str | None = None,
+def metric(game: Machine, player: str, obj: Objective | str, partner: str | None = None,
            sector: str | None = None) -> float:
     """The value of one metric for ``player`` (annualised over window plus projection)."""
     name = obj if isinstance(obj, str) else obj.metric
@@ -87,8 +87,6 @@ def metric(game: Game, player: str, obj: Objective | str, partner: str | None = 
     if name == "credibility":
         return game.credibility[player]
     if name == "relations":
-        from tradegame.engine.game import pair_key
-
         return game.relations[pair_key(player, partner or "")]
     if name == "market_stress":
         return game.stress
@@ -98,7 +96,7 @@ def metric(game: Game, player: str, obj: Objective | str, partner: str | None = 
     raise ValueError(f"unknown metric {name!r}")  # pragma: no cover - models forbid it
 
 
-def score(game: Game, player: str) -> float:
+def score(game: Machine, player: str) -> float:
     """``player``'s score, 0–100: the weighted sum of its normalised objectives."""
     total = 0.0
     for obj in game.rules.player(player).objectives:
@@ -106,7 +104,7 @@ def score(game: Game, player: str) -> float:
     return 100.0 * total
 
 
-def score_breakdown(game: Game, player: str) -> list[dict[str, Any]]:
+def score_breakdown(game: Machine, player: str) -> list[dict[str, Any]]:
     out = []
     for obj in game.rules.player(player).objectives:
         value = metric(game, player, obj)
@@ -116,7 +114,7 @@ def score_breakdown(game: Game, player: str) -> list[dict[str, Any]]:
     return out
 
 
-def play_out_passing(game: Game) -> None:
+def play_out_passing(game: Machine) -> None:
     """Everyone passes (or is done) until the game ends."""
     while not game.is_over():
         mover = game.to_move()
@@ -135,11 +133,9 @@ def batna(rules: Rules, seed: int) -> dict[str, float]:
     key = f"batna:{seed}"
     cached = rules._index.get(key)
     if cached is None:
-        from tradegame.engine.game import Game
-
-        game = Game(rules, seed)
+        game = Machine(rules, seed)
         play_out_passing(game)
-        cached = game.scores()
+        cached = {p: score(game, p) for p in rules.player_ids}
         rules._index[key] = cached
     return dict(cached)  # type: ignore[arg-type]
 
@@ -163,7 +159,7 @@ class Projection:
                 "change": self.change, "metrics": self.metrics, "notes": list(self.notes)}
 
 
-def _prepare(game: Game, player: str) -> Game:
+def _prepare(game: Machine, player: str) -> Machine:
     """A copy for projection: others' secret orders dropped, chance from a separate stream."""
     sim = game.copy()
     for other in sim.orders:
@@ -179,7 +175,7 @@ def _prepare(game: Game, player: str) -> Game:
     return sim
 
 
-def _public_metrics(game: Game, player: str) -> dict[str, float]:
+def _public_metrics(game: Machine, player: str) -> dict[str, float]:
     return {
         "gdp_effect": metric(game, player, "gdp_effect"),
         "trade_balance": metric(game, player, "trade_balance"),
@@ -192,7 +188,7 @@ def _public_metrics(game: Game, player: str) -> dict[str, float]:
     }
 
 
-def _play_hypothetical(sim: Game, player: str, actions: Sequence[Action]) -> list[str]:
+def _play_hypothetical(sim: Machine, player: str, actions: Sequence[Action]) -> list[str]:
     """Apply ``actions`` as if the partner agreed to any offer; returns notes."""
     notes: list[str] = []
     for action in actions:
@@ -206,8 +202,6 @@ def _play_hypothetical(sim: Game, player: str, actions: Sequence[Action]) -> lis
         if isinstance(action, (Propose, Counter)) and session is not None:
             sim.verify(action)
             deal_partner = action.partner
-            from tradegame.engine.game import Deal
-
             deal = Deal(id=f"d{len(sim.deals) + 1}", parties=(player, deal_partner),
                         terms=action.terms, round=sim.round, level=session.level,
                         stakes=session.stakes)
@@ -227,7 +221,7 @@ def _play_hypothetical(sim: Game, player: str, actions: Sequence[Action]) -> lis
         else:
             # An order: checked as an order of this round, and queued for its resolution
             # even when talks are still running.
-            sim._verify_order(action)
+            orders.verify(sim, action)
             if sim.session is not None or sim.to_move() != player:
                 sim.orders[player].append(action)
             else:
@@ -235,9 +229,7 @@ def _play_hypothetical(sim: Game, player: str, actions: Sequence[Action]) -> lis
     return notes
 
 
-def _close_session(sim: Game) -> None:
-    from tradegame.engine.game import ORDERS
-
+def _close_session(sim: Machine) -> None:
     s = sim.sessions[sim.session_index]
     s.status = "agreed"
     sim.session_index += 1
@@ -245,7 +237,7 @@ def _close_session(sim: Game) -> None:
         sim.phase = ORDERS
 
 
-def what_if(game: Game, player: str, actions: Sequence[Action]) -> Projection:
+def what_if(game: Machine, player: str, actions: Sequence[Action]) -> Projection:
     """Project ``player``'s score after ``actions``; every other player passes to the end.
 
     Never reads another player's private data: their pending orders are dropped, their

@@ -11,14 +11,14 @@ items it may receive, its win-set, its confidential briefing, its talks, its pen
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tradegame.engine import economy as eco
 from tradegame.engine.actions import fmt_number
-from tradegame.engine.game import fmt_pct, pair_key, term_text
-
-if TYPE_CHECKING:
-    from tradegame.engine.game import Game
+from tradegame.engine.machine import Machine
+from tradegame.engine.records import pair_key
+from tradegame.engine.scoring import batna, score
+from tradegame.engine.text import fmt_pct, term_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +37,7 @@ def _r(x: float, nd: int = 4) -> float:
     return round(x, nd)
 
 
-def build_view(game: Game, player: str | None) -> View:
+def build_view(game: Machine, player: str | None) -> View:
     rules = game.rules
     sees_all = player is None
     snap = game.snapshot()
@@ -150,8 +150,8 @@ def build_view(game: Game, player: str | None) -> View:
         "history": list(game.history),  # the game's list grows (and is filled lazily)
     }
     if game.is_over():
-        data["scores"] = {p: _r(v, 3) for p, v in game.scores().items()}
-        data["batna"] = {p: _r(v, 3) for p, v in game.batna().items()}
+        data["scores"] = {p: _r(v, 3) for p, v in ((p, score(game, p)) for p in rules.player_ids)}
+        data["batna"] = {p: _r(v, 3) for p, v in batna(rules, game.seed).items()}
     if player is not None:
         me = rules.player(player)
         ws = game.win_set(player)

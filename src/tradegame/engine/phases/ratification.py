@@ -1,0 +1,145 @@
+"""Ratification, a step of resolution (DESIGN §3.4, §3.9): agreed deals within the
+ratifiers' win-sets enter force; their one-off effects and politics (precedent, demands)."""
+
+from __future__ import annotations
+
+from tradegame.engine.actions import (
+    Term,
+)
+from tradegame.engine.records import (
+    RATE_EPS,
+    Deal,
+    clamp,
+    pair_key,
+)
+from tradegame.engine.rules import Item
+from tradegame.engine.state import State
+from tradegame.engine.text import fmt_pct, term_text, terms_text
+
+
+def ratify(g: State) -> None:
+    """Deals agreed this round face ratification, then enter force (DESIGN §3.4)."""
+    rules = g.rules
+    pol = rules.politics
+    for deal in [d for d in g.deals if d.status == "agreed"]:
+        failed_by = None
+        for party in deal.parties:
+            rat = rules.player(party).ratification
+            if rat is None:
+                continue
+            cost = g.political_cost(deal, party)
+            limit = rat.win_set(g.approval[party])
+            if cost > limit and not (g.what_if_mode and party != g._what_if_player):
+                failed_by = party
+                g._log("ratification",
+                          f"{rat.body} refuses to ratify {deal.id}: its political cost "
+                          f"({cost:.1f}) exceeds what {party} can pass ({limit:.1f}).",
+                          audience=[party])
+                g._log("ratification", f"{deal.id} between {deal.parties[0]} and "
+                                          f"{deal.parties[1]} fails ratification in "
+                                          f"{party} and lapses.")
+                break
+        if failed_by is not None:
+            deal.status = "failed"
+            deal.ended_by = failed_by
+            g.approval[failed_by] = clamp(g.approval[failed_by]
+                                             - pol.ratification_failure_approval)
+            g.credibility[failed_by] = clamp(g.credibility[failed_by]
+                                                - pol.ratification_failure_credibility)
+            continue
+        # A substantive deal replaces the pair's previous one; a process-only agreement
+        # (no economic effect) leaves it in force.
+        if g.is_substantive(deal):
+            for old in g.deals_in_force():
+                if not old.unilateral and set(old.parties) == set(deal.parties) \
+                        and g.is_substantive(old):
+                    old.status = "superseded"
+                    old.ended_by = None
+                    g._deal_changed(old)
+        deal.status = "in_force"
+        take_effect(g, deal)
+        _deal_politics(g, deal)
+        g._log("deal", f"{deal.id} between {deal.parties[0]} and {deal.parties[1]} "
+                          f"enters force: {terms_text(rules, deal.terms)}.")
+
+
+def _deal_politics(g: State, deal: Deal) -> None:
+    rules = g.rules
+    pol = rules.politics
+    a, b = deal.parties
+    substantive = any(rules.item(t.item).kind != "process" for t in deal.terms)
+    for party in deal.parties:
+        net = -g.political_cost(deal, party)
+        g.approval[party] = clamp(g.approval[party]
+                                     + pol.concession_weight * deal.stakes * net)
+        g.credibility[party] = clamp(g.credibility[party] + pol.deal_credibility)
+    key = pair_key(a, b)
+    bonus = pol.deal_relations if substantive else pol.deal_relations / 4
+    g.relations[key] = clamp(g.relations[key] + bonus)
+    if rules.market_stress_player in deal.parties and substantive:
+        g.stress = clamp(g.stress - rules.market_stress.deal_relief)
+    # Precedent: the setter's first capped deal sets the reference for later partners.
+    setter = rules.precedent_setter
+    if setter in deal.parties:
+        caps = [t.value for t in deal.terms if rules.item(t.item).owner == setter
+                and rules.item(t.item).kind == "tariff_cap"
+                and rules.item(t.item).sectors is None]
+        if caps:
+            cap = min(caps)
+            partner = deal.other(setter)
+            if g.precedent is None:
+                g.precedent = cap
+                g._log("precedent", f"{partner}'s deal sets the precedent: a "
+                                       f"{fmt_pct(cap)} cap.")
+            else:
+                shift = rules.politics.precedent_weight * (g.precedent - cap)
+                g.approval[partner] = clamp(g.approval[partner] + shift)
+                word = "better than" if cap < g.precedent else "worse than" \
+                    if cap > g.precedent else "level with"
+                g._log("precedent", f"{partner} settles {word} the precedent "
+                                       f"({fmt_pct(cap)} against {fmt_pct(g.precedent)}).")
+    # Public demands: settling for less than you demanded costs approval.
+    for pl in g.pledges:
+        if pl.kind == "public_demand" and not pl.settled and pl.speaker in deal.parties \
+                and pl.partner in deal.parties and substantive:
+            want = Term.parse(pl.subject)
+            got = next((t.value for t in deal.terms if t.item == want.item), None)
+            pl.settled = True
+            if got is None or not _at_least_as_good(rules.item(want.item), got, want.value):
+                g.approval[pl.speaker] = clamp(
+                    g.approval[pl.speaker] - pol.statements.public_demand_penalty)
+                g._log("statement", f"{pl.speaker} settles for less than its public "
+                                       f"demand ({term_text(rules, want)}).")
+
+
+def take_effect(g: State, deal: Deal) -> None:
+    """One-off effects of terms entering force (economic effects are read continuously)."""
+    rules = g.rules
+    packages = False  # whether a package was suspended (that moves rates too)
+    for t in deal.terms:
+        item = rules.item(t.item)
+        if item.kind == "suspend_countermeasures" and item.package in g.active_packages:
+            g.active_packages.discard(item.package)
+            packages = True
+            g._log("deal", f"{item.owner} suspends {rules.package(item.package).name}.")
+        elif item.kind == "deadline_extension" and g._extension_fits(int(t.value)):
+            g.deadline_day += int(t.value)
+            g.extension_days += int(t.value)
+            g.stress = clamp(g.stress - rules.market_stress.extension_relief)
+            g._log("deal", f"The deadline moves to {g.date_of(g.deadline_day)}.")
+        elif item.kind == "debt_swap":
+            relief = item.stress_relief_per_100bn * t.value / 100.0
+            g.stress = clamp(g.stress - relief)
+        elif item.kind == "process":
+            g.event_talks.append((deal.parties, item.talk_level, None))
+    if packages:
+        g._invalidate()
+    else:
+        g._deal_changed(deal)
+
+
+def _at_least_as_good(item: Item, got: float, wanted: float) -> bool:
+    # For caps and cuts a lower level is better for the receiver; otherwise higher.
+    if item.kind in ("tariff_cap", "tariff_cut"):
+        return got <= wanted + RATE_EPS
+    return got >= wanted - RATE_EPS

@@ -1,0 +1,323 @@
+"""Resolution (DESIGN §3.3): orders apply at once, agreed deals face ratification, the
+economy runs for the round's days, the deadline may snap back, then politics and markets."""
+
+from __future__ import annotations
+
+import math
+
+from tradegame.engine import economy as eco
+from tradegame.engine.actions import (
+    Action,
+    Concede,
+    Countermeasure,
+    ExtendDeadline,
+    Renege,
+    RequestTalks,
+    SetTariff,
+    Statement,
+    Term,
+)
+from tradegame.engine.errors import NonFiniteError
+from tradegame.engine.phases import markets, politics, ratification
+from tradegame.engine.records import (
+    OVER,
+    RATE_EPS,
+    Deal,
+    Pledge,
+    clamp,
+    pair_key,
+)
+from tradegame.engine.rules import Rules
+from tradegame.engine.state import State
+from tradegame.engine.text import fmt_pct, term_text
+
+
+def resolve(g: State) -> None:
+    rules = g.rules
+    g.phase = "resolution"
+    raised_against: set[tuple[str, str]] = set()  # (raiser, victim)
+    # Only these orders can raise a rate; skip the before/after comparison otherwise.
+    movers = {p for p, orders in g.orders.items()
+              if any(isinstance(o, (SetTariff, Countermeasure, Renege)) for o in orders)}
+    before = g._current_rates() if movers else []
+    for p in g._ids:
+        for order in g.orders[p]:
+            _resolve_order(g, order, raised_against)
+    if movers:
+        # Tariffs and countermeasures change rates, not terms; orders that change deals
+        # (concessions, reneges) invalidate everything themselves.
+        g._rates = g._snap = None
+        after = g._current_rates()
+        # A rise counts against the importer only if it moved this round: a cap voided
+        # by the partner's renege is not the importer raising its tariff.
+        for mover in movers:
+            for index, pair in _import_cells(rules, mover):
+                if after[index] > before[index] + RATE_EPS:
+                    raised_against.add(pair)
+        _check_caps_kept(g)
+    for raiser, victim in sorted(raised_against):
+        key = pair_key(raiser, victim)
+        g.relations[key] = clamp(g.relations[key] - rules.politics.tariff_raise_relations)
+    if any(d.status == "agreed" for d in g.deals):
+        ratification.ratify(g)  # each deal entering or leaving force invalidates what it moves
+    # Economy over the round's days.
+    snap = g.snapshot()
+    days = rules.calendar.round_days
+    g._accumulate(snap, days)
+    g.day += days
+    if not g.snapped and g.day > g.deadline_day:
+        _snap_back(g, raised_against)
+    politics.update(g, snap, raised_against)
+    markets.update(g, snap)
+    _check_finite(g)
+    if not g.what_if_mode:  # projections need neither charts nor hashes
+        g._record_history(snap)
+        g._round_states.append(g._state_capture())
+    if g.day > g.final_day or _settled(g):
+        g.phase = OVER
+        g.orders = {p: [] for p in rules.player_ids}
+        g._log("end", "The game is over.", phase="end")
+
+
+def _check_finite(g: State) -> None:
+    """Refuse a non-finite number where the round's computations enter the state (the
+    ledger, politics, market stress): one sum of everything, searched only if it is not
+    finite (inf and NaN carry through a sum)."""
+    led = g.ledger
+    total = (sum(g.approval.values()) + sum(g.credibility.values())
+             + sum(g.relations.values()) + g.stress + sum(led.flow_rate)
+             + sum(led.flow_value) + sum(sum(v.values()) for v in led.player.values()))
+    if math.isfinite(total):
+        return
+    named: list[tuple[str, float]] = [("market stress", g.stress)]
+    for what, table in (("approval", g.approval), ("credibility", g.credibility)):
+        named += [(f"{what} of {p}", v) for p, v in table.items()]
+    named += [(f"relations of {a}-{b}", v) for (a, b), v in g.relations.items()]
+    for p, sums in led.player.items():
+        named += [(f"{key} of {p}", v) for key, v in sums.items()]
+    cells = eco.compile_rules(g.rules).cells
+    for what, values in (("tariff", led.flow_rate), ("trade value", led.flow_value)):
+        named += [(f"{what} of {c.exporter}->{c.importer} {c.sector}", values[c.index])
+                  for c in cells]
+    what, value = next(((w, v) for w, v in named if not math.isfinite(v)),
+                       ("a sum of the state", total))
+    raise NonFiniteError(
+        f"round {g.round}: the {what} became {value} (not a finite number); the "
+        f"scenario's numbers are beyond what the economy model can compute")
+
+
+def _resolve_order(g: State, a: Action, raised_against: set[tuple[str, str]]) -> None:
+    rules = g.rules
+    pol = rules.politics
+    p = a.player
+    if isinstance(a, SetTariff):
+        layer = rules.layer(a.layer)
+        g.layer_rate[a.layer] = a.rate
+        g.layer_status[a.layer] = "in_force"
+        g._log("order", f"{p} sets {layer.name} to {fmt_pct(a.rate)}.")
+    elif isinstance(a, Countermeasure):
+        pkg = rules.package(a.package)
+        if a.activate:
+            g.active_packages.add(a.package)
+            key = pair_key(p, pkg.target)
+            g.relations[key] = clamp(g.relations[key] - pol.countermeasure_relations)
+            raised_against.add((p, pkg.target))
+            g._log("order", f"{p} activates its countermeasures: {pkg.name}.")
+            for deal in g.deals_in_force(p):
+                for t in deal.terms:
+                    item = rules.item(t.item)
+                    if item.kind == "suspend_countermeasures" and item.package == a.package \
+                            and item.owner == p:
+                        _void(g, deal, p, "activating suspended countermeasures")
+                        break
+        else:
+            g.active_packages.discard(a.package)
+            g._log("order", f"{p} suspends its countermeasures: {pkg.name}.")
+    elif isinstance(a, Concede):
+        term = a.terms[0]
+        item = rules.item(term.item)
+        for old in g.deals:
+            if old.unilateral and old.status == "in_force" and old.parties == (p, a.partner) \
+                    and old.terms[0].item == term.item:
+                old.status = "superseded"  # a new level of the same concession replaces it
+        deal = Deal(id=f"d{len(g.deals) + 1}", parties=(p, a.partner), terms=a.terms,
+                    round=g.round, level="unilateral", stakes=1.0, status="in_force",
+                    unilateral=True)
+        g.deals.append(deal)
+        ratification.take_effect(g, deal)
+        key = pair_key(p, a.partner)
+        g.relations[key] = clamp(g.relations[key] + pol.goodwill_relations)
+        g.credibility[p] = clamp(g.credibility[p] + pol.goodwill_credibility)
+        lv = item.level(term.value)
+        assert lv is not None
+        g.approval[p] = clamp(g.approval[p] - pol.concession_weight * lv.cost)
+        g.approval[a.partner] = clamp(g.approval[a.partner]
+                                         + pol.concession_weight * lv.gain)
+        g._log("order", f"{p} concedes to {a.partner}: {term_text(rules, term)} "
+                           f"({deal.id}).")
+    elif isinstance(a, Statement):
+        _statement(g, a)
+    elif isinstance(a, RequestTalks):
+        g.requests.append((p, a.partner, a.level))
+        g._log("order", f"{p} requests {a.level} talks with {a.partner}.")
+    elif isinstance(a, ExtendDeadline):
+        g.deadline_day += a.days
+        g.extension_days += a.days
+        g.credibility[p] = clamp(g.credibility[p] - pol.extension_credibility)
+        g.stress = clamp(g.stress - rules.market_stress.extension_relief)
+        g._log("order", f"{p} extends the deadline by {a.days} days to "
+                           f"{g.date_of(g.deadline_day)}.")
+    elif isinstance(a, Renege):
+        deal = g.deal(a.deal)
+        assert deal is not None
+        _void(g, deal, p, "an explicit renege")
+
+
+def _void(g: State, deal: Deal, reneger: str, how: str) -> None:
+    pol = g.rules.politics
+    # Both parties can renege in the same resolution; each pays for its own renege.
+    same_time = deal.status == "reneged" and deal.ended_round == g.round \
+        and deal.ended_by != reneger
+    if deal.status != "in_force" and not same_time:
+        return
+    if not same_time:
+        deal.status = "reneged"
+        deal.ended_by = reneger
+        deal.ended_round = g.round
+    deal.reneged_by = (*deal.reneged_by, reneger)
+    g.credibility[reneger] = clamp(g.credibility[reneger] - pol.renege_credibility)
+    other = deal.other(reneger)
+    key = pair_key(reneger, other)
+    g.relations[key] = clamp(g.relations[key] - pol.renege_relations)
+    g._log("renege", f"{reneger} reneges on {deal.id} with {other} ({how}); its terms "
+                        f"are void for both sides.")
+    g._deal_changed(deal)
+
+
+def _check_caps_kept(g: State) -> None:
+    """A SetTariff above an agreed cap is an implicit renege (DESIGN §3.9)."""
+    rules = g.rules
+    for deal in g.deals_in_force():
+        for t in deal.terms:
+            item = rules.item(t.item)
+            if item.kind != "tariff_cap":
+                continue
+            importer, exporter = item.owner, deal.other(item.owner)
+            if not g.orders[importer]:
+                continue  # no order of the importer this round: nothing it raised
+            for cell in _pair_cells(rules, importer, exporter):
+                # Cheapest test first; the layered rate is a full rate computation.
+                if item.covers_sector(cell.sector) \
+                        and _raised_this_round(g, importer, cell) \
+                        and g.layered_rate(cell) > t.value + RATE_EPS:
+                    _void(g, deal, importer, f"a tariff above the agreed "
+                                               f"{fmt_pct(t.value)} cap")
+                    break
+            if deal.status != "in_force":
+                break
+
+
+def _raised_this_round(g: State, importer: str, cell: eco.FlowCell) -> bool:
+    for order in g.orders[importer]:
+        if isinstance(order, SetTariff) and order.layer in cell.layers:
+            return True
+        if isinstance(order, Countermeasure) and order.activate:
+            pkg = g.rules.package(order.package)
+            if pkg.target == cell.exporter and any(s == cell.sector for s, _ in pkg.tariffs):
+                return True
+    return False
+
+
+def _statement(g: State, a: Statement) -> None:
+    rules = g.rules
+    st = rules.politics.statements
+    p = a.player
+    kind = a.statement
+    if kind == "claim_progress":
+        g.approval[p] = clamp(g.approval[p] + st.claim_progress_approval)
+        g.pledges.append(Pledge(kind, p, a.partner, "", g.round,
+                                   due=g.round + st.claim_progress_rounds))
+        g._log("statement", f"{p} claims progress in its talks with {a.partner}.")
+    elif kind == "public_demand":
+        g.approval[p] = clamp(g.approval[p] + st.public_demand_approval)
+        g.pledges.append(Pledge(kind, p, a.partner, a.subject, g.round))
+        g._log("statement", f"{p} publicly demands from {a.partner}: "
+                               f"{term_text(rules, Term.parse(a.subject))}.")
+    elif kind == "threat":
+        g.approval[p] = clamp(g.approval[p] + st.threat_approval)
+        g.pledges.append(Pledge(kind, p, a.partner, a.subject, g.round))
+        g._log("statement", f"{p} threatens {a.partner}: {_subject_name(g, a.subject)} "
+                               f"if {a.partner} escalates or no deal is reached.")
+    elif kind == "reassure":
+        key = pair_key(p, a.partner)
+        g.relations[key] = clamp(g.relations[key] + st.reassure_relations)
+        g._log("statement", f"{p} reassures {a.partner}.")
+    elif kind == "fact_check":
+        claim = rules.claim(a.subject)
+        g.fact_checked.add((p, claim.id))
+        loser = claim.by if not claim.accurate else p
+        g.credibility[loser] = clamp(g.credibility[loser] - st.fact_check_credibility)
+        verdict = "false" if not claim.accurate else "accurate after all"
+        g._log("statement", f"{p} fact-checks {claim.by}'s claim \"{claim.text}\": "
+                               f"it is {verdict}; {loser} loses credibility.")
+
+
+def _subject_name(g: State, subject: str) -> str:
+    rules = g.rules
+    if any(la.id == subject for la in rules.layers):
+        return rules.layer(subject).name
+    try:
+        return rules.package(subject).name
+    except KeyError:
+        return subject
+
+
+def _snap_back(g: State, raised_against: set[tuple[str, str]]) -> None:
+    g.snapped = True
+    before = g._current_rates()
+    snapped = []
+    for la in g.rules.layers:
+        if g.layer_status[la.id] == "paused":
+            g.layer_status[la.id] = "in_force"
+            snapped.append(la)
+    g._invalidate()
+    after = g._current_rates()
+    for cell, old, new in zip(eco.compile_rules(g.rules).cells, before, after,
+                              strict=True):
+        if new > old + RATE_EPS:
+            raised_against.add(cell.pair)
+    if snapped:
+        names = "; ".join(f"{la.name} {fmt_pct(g.layer_rate[la.id])}" for la in snapped)
+        g._log("deadline", f"The deadline has passed: paused tariffs snap back ({names}); "
+                              f"caps in deals still bound them.")
+    else:
+        g._log("deadline", "The deadline has passed.")
+
+
+def _settled(g: State) -> bool:
+    if not g.rules.calendar.end_when_settled:
+        return False
+    pairs = g.negotiating_pairs()
+    settled = {pair_key(*d.parties) for d in g.deals_in_force() if not d.unilateral
+               and any(g.rules.item(t.item).kind != "process" for t in d.terms)}
+    return bool(pairs) and pairs <= settled
+
+
+def _pair_cells(rules: Rules, importer: str, exporter: str) -> list[eco.FlowCell]:
+    """The flow cells from ``exporter`` to ``importer``, in cell order."""
+    key = f"pair_cells:{importer}:{exporter}"
+    cells = rules._index.get(key)
+    if cells is None:
+        cells = rules._index[key] = [c for c in eco.compile_rules(rules).cells
+                                     if c.importer == importer and c.exporter == exporter]
+    return cells  # type: ignore[return-value]
+
+
+def _import_cells(rules: Rules, player: str) -> list[tuple[int, tuple[str, str]]]:
+    """(cell index, (importer, exporter)) of the flow cells ``player`` imports in."""
+    key = "import_cells:" + player
+    cells = rules._index.get(key)
+    if cells is None:
+        cells = rules._index[key] = [(c.index, c.pair) for c in eco.compile_rules(rules).cells
+                                     if c.importer == player]
+    return cells  # type: ignore[return-value]

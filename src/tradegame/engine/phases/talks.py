@@ -1,0 +1,189 @@
+"""Talks (DESIGN §3.3, §3.9): requests and scheduled talks become this round's sessions
+(capacity applies); in each, propose or pass, then accept, reject or counter."""
+
+from __future__ import annotations
+
+from tradegame.engine.actions import (
+    Accept,
+    Action,
+    Counter,
+    Pass,
+    Propose,
+    Reject,
+    Term,
+    fmt_number,
+)
+from tradegame.engine.errors import IllegalActionError
+from tradegame.engine.records import (
+    ORDERS,
+    TALKS,
+    Deal,
+    Session,
+    pair_key,
+)
+from tradegame.engine.state import State
+from tradegame.engine.text import terms_text
+
+
+def begin(g: State) -> None:
+    """Turn requests and scheduled talks into this round's sessions (capacity applies)."""
+    rules = g.rules
+    order: dict[str, int] = rules._index.get("player_order")  # type: ignore[assignment]
+    if order is None:
+        order = rules._index["player_order"] = {p: n for n, p in enumerate(g._ids)}
+    wanted: dict[tuple[str, str], tuple[int, str, str]] = {}  # pair -> (rank, level, req)
+    rank = 0
+    for st in rules.scheduled_talks:
+        if st.round == g.round:
+            key = pair_key(*st.pair)
+            if key not in wanted:
+                wanted[key] = (rank, st.level, st.requester or min(st.pair, key=order.get))
+                rank += 1
+    for pair, level, requester in g.event_talks:
+        key = pair_key(*pair)
+        if key not in wanted:
+            wanted[key] = (rank, level, requester or min(pair, key=order.get))
+            rank += 1
+    holder = rules.talk_capacity_holder
+    # The capacity holder's own requests come first, in the order it made them.
+    requests = sorted(g.requests, key=lambda r: (r[0] != holder, order[r[0]])) \
+        if len(g.requests) > 1 else g.requests
+    for requester, partner, level in requests:
+        key = pair_key(requester, partner)
+        if key in wanted:
+            # Both sides asked: the one earlier in scenario order is the requester.
+            _, lvl, req = wanted[key]
+            if order[requester] < order[req] and not any(
+                    pair_key(*s.pair) == key and s.round == g.round
+                    for s in rules.scheduled_talks):
+                wanted[key] = (wanted[key][0], lvl, requester)
+            continue
+        wanted[key] = (rank, level, requester)
+        rank += 1
+    g.requests = []
+    g.event_talks = []
+    sessions: list[Session] = []
+    held_by_holder = 0
+    # In rank order: ranks are given in insertion order and an update keeps the rank.
+    for key, (_, level, requester) in wanted.items():
+        responder = key[1] if key[0] == requester else key[0]
+        if holder is not None and holder in key and rules.talk_capacity is not None:
+            if held_by_holder >= rules.talk_capacity:
+                g._log("talks", f"No time for {level} talks between {key[0]} and "
+                                   f"{key[1]} this round: {holder} is at capacity.",
+                          audience=key, phase="talks")
+                continue
+            held_by_holder += 1
+        lvl = rules.talk_level(level)
+        stakes = lvl.stakes * g.stakes.get(key, 1.0)
+        sessions.append(Session(pair=(requester, responder), requester=requester,
+                                responder=responder, level=level, stakes=stakes,
+                                max_exchanges=lvl.max_exchanges, turn=requester))
+        g._log("talks", f"{requester} and {responder} hold {level} talks.", phase="talks")
+    g.stakes = {}
+    g.sessions = sessions
+    g.session_index = 0
+    g.phase = TALKS if sessions else ORDERS
+    g.orders = {p: [] for p in g._ids}
+    g.done = set()
+
+
+def verify(g: State, a: Action) -> None:
+    s = g.sessions[g.session_index]
+    if s.offer is None:
+        if isinstance(a, Pass):
+            return
+        if isinstance(a, Propose):
+            if a.partner != s.responder:
+                raise IllegalActionError(
+                    f"talks this session are between {s.requester} and {s.responder}")
+            check_terms(g, a.player, a.partner, a.terms)
+            return
+        raise IllegalActionError(
+            f"{a.player} opens the {s.level} talks with {s.responder}: propose or pass")
+    if isinstance(a, (Accept, Reject)):
+        return
+    if isinstance(a, Counter):
+        if a.partner != s.offer_by:
+            raise IllegalActionError(f"a counter goes back to {s.offer_by}")
+        check_terms(g, a.player, a.partner, a.terms)
+        if a.terms == s.offer:
+            raise IllegalActionError("a counter must differ from the offer (accept it instead)")
+        return
+    raise IllegalActionError(
+        f"{a.player} answers {s.offer_by}'s offer: accept, reject or counter")
+
+
+def apply(g: State, a: Action) -> None:
+    s = g.sessions[g.session_index]
+    audience = s.pair
+    if isinstance(a, Pass):
+        s.status = "passed"
+        g._log("talks", f"{a.player} made no proposal to {s.responder}.", audience)
+    elif isinstance(a, (Propose, Counter)):
+        if isinstance(a, Counter):
+            g._log("talks", f"{a.player} counters: {terms_text(g.rules, a.terms)}",
+                      audience)
+        else:
+            g._log("talks", f"{a.player} proposes: {terms_text(g.rules, a.terms)}",
+                      audience)
+        s.exchanges += 1
+        s.offer, s.offer_by = a.terms, a.player
+        if isinstance(a, Counter) and s.exchanges > s.max_exchanges:
+            s.status = "lapsed"
+            g._log("talks", f"{a.player}'s counter lapses: the {s.level} talks allow "
+                               f"{s.max_exchanges} exchanges.", audience)
+        else:
+            s.turn = a.partner
+    elif isinstance(a, Accept):
+        s.status = "agreed"
+        assert s.offer is not None and s.offer_by is not None
+        deal = Deal(id=f"d{len(g.deals) + 1}", parties=(s.offer_by, a.player),
+                    terms=s.offer, round=g.round, level=s.level, stakes=s.stakes)
+        g.deals.append(deal)
+        g._log("talks", f"{a.player} accepts {s.offer_by}'s offer ({deal.id}); it goes "
+                           f"to ratification at resolution.", audience)
+        g._log("talks", f"{s.pair[0]} and {s.pair[1]} reached an agreement; details "
+                           f"follow at resolution.")
+    elif isinstance(a, Reject):
+        s.status = "rejected"
+        g._log("talks", f"{a.player} rejects {s.offer_by}'s offer.", audience)
+    if s.status != "open":
+        g.session_index += 1
+        if g.session_index >= len(g.sessions):
+            g.phase = ORDERS
+
+
+def check_terms(g: State, player: str, partner: str, terms: tuple[Term, ...]) -> None:
+    """Raise unless ``terms`` form a valid deal between ``player`` and ``partner``."""
+    rules = g.rules
+    if partner not in rules.player_ids or partner == player:
+        raise IllegalActionError(f"{partner!r} is not a partner of {player}")
+    if not terms:
+        raise IllegalActionError("a deal needs at least one term")
+    if len(terms) > rules.limits.max_terms:
+        raise IllegalActionError(
+            f"a deal has at most {rules.limits.max_terms} terms (max_terms)")
+    seen: set[str] = set()
+    for t in terms:
+        if not rules.has_item(t.item):
+            raise IllegalActionError(f"unknown catalogue item {t.item!r}")
+        if t.item in seen:
+            raise IllegalActionError(f"item {t.item!r} appears twice in one deal")
+        seen.add(t.item)
+        item = rules.item(t.item)
+        if t.item not in g.available_items:
+            raise IllegalActionError(f"{item.name} ({t.item}) is not on the table now")
+        if item.owner not in (player, partner):
+            raise IllegalActionError(
+                f"{t.item} is {item.owner}'s to give, not part of {player}–{partner} talks")
+        receiver = partner if item.owner == player else player
+        if not item.can_go_to(receiver):
+            raise IllegalActionError(f"{t.item} cannot be given to {receiver}")
+        if item.level(t.value) is None:
+            allowed = ", ".join(fmt_number(lv.value) for lv in item.levels)
+            raise IllegalActionError(
+                f"{fmt_number(t.value)} is not a level of {t.item} (levels: {allowed})")
+        if item.kind == "deadline_extension" and not g._extension_fits(int(t.value)):
+            raise IllegalActionError(
+                f"an extension of {fmt_number(t.value)} days exceeds max_extension_days")

@@ -1,0 +1,588 @@
+"""The state of one play-through, and what every phase reads from it.
+
+:class:`State` holds the evolving values (clock, tariffs, approval, deals, talks, orders, the
+ledger) and the derived economy of the moment (rates, term index, snapshot), cached and
+forgotten where a phase changes what they depend on. The phases (``tradegame.engine.phases``)
+change it; :class:`tradegame.engine.game.Game` is the facade that drives them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import itertools
+import json
+import operator
+import random
+from collections.abc import Iterable
+from typing import Any, Self
+
+from tradegame.engine import economy as eco
+from tradegame.engine.actions import Action
+from tradegame.engine.records import (
+    LEDGER_KEYS,
+    ORDERS,
+    OVER,
+    TALKS,
+    Deal,
+    Ledger,
+    LogEntry,
+    Pledge,
+    Session,
+    deal_json,
+    pair_key,
+)
+from tradegame.engine.rules import Rules
+
+RATES_CACHE_SIZE = 4096  # per rules; see State.rates
+
+
+class State:
+    """A game's state; phases change it, :class:`~tradegame.engine.game.Game` drives it."""
+
+    def __init__(self, rules: Rules, seed: int) -> None:
+        self.rules = rules
+        self.seed = seed
+        c = rules.calendar
+        self.rng = random.Random(seed)
+        self.round = 1
+        self.day = c.start_day
+        self.deadline_day = c.deadline_day
+        self.extension_days = 0
+        self.snapped = False
+        self.phase = TALKS
+        self.layer_rate = {la.id: la.rate for la in rules.layers}
+        self.layer_status = {la.id: ("inactive" if la.from_day is not None and
+                                     la.from_day > c.start_day and la.status == "in_force"
+                                     else la.status) for la in rules.layers}
+        self.layer_info = {la.id: (la.combine, la.replaces) for la in rules.layers}
+        self.active_packages = {cm.id for p in rules.players for cm in p.countermeasures
+                                if cm.active_at_start}
+        # Replaced, never changed in place (so each round's state shares it).
+        self.available_items = frozenset(it.id for it in rules.items if it.available)
+        self.approval = {p.id: p.approval for p in rules.players}
+        self.credibility = {p.id: p.credibility for p in rules.players}
+        self.relations: dict[tuple[str, str], float] = {}
+        # The player ids, read on every move: a plain attribute, not the rules' property.
+        self._ids = ids = rules.player_ids
+        for i, a in enumerate(ids):
+            for b in ids[i + 1:]:
+                self.relations[pair_key(a, b)] = 50.0
+        for (a, b), value in rules.relations:
+            self.relations[pair_key(a, b)] = value
+        self.stress = rules.market_stress.start
+        self.deals: list[Deal] = []
+        self.sessions: list[Session] = []
+        self.session_index = 0
+        self.requests: list[tuple[str, str, str]] = []  # (requester, partner, level) for next
+        self.event_talks: list[tuple[tuple[str, str], str, str | None]] = []
+        self.stakes: dict[tuple[str, str], float] = {}
+        self.orders: dict[str, list[Action]] = {p: [] for p in ids}
+        self.done: set[str] = set()
+        self.pledges: list[Pledge] = []
+        self.fact_checked: set[tuple[str, str]] = set()
+        self.precedent: float | None = None
+        self.fired: dict[str, int] = {}
+        self.log: list[LogEntry] = []
+        self.actions: list[Action] = []
+        # One record per resolved round: the raw values, turned into dicts when first read.
+        self._history: list[dict[str, Any] | tuple[Any, ...]] = []
+        # End-of-round state (a _state_capture), hashed when round_hashes is first asked for.
+        self._round_states: list[dict[str, Any] | str] = []
+        self.rng_draws = 0
+        self.ledger = Ledger(player={p: dict.fromkeys(LEDGER_KEYS, 0.0) for p in ids},
+                             flow_rate=[0.0] * len(rules.flows),
+                             flow_value=[0.0] * len(rules.flows))
+        self.final_extra_days = 0
+        self.what_if_mode = False
+        self.projection_cache: dict[tuple[int, str], float] = {}
+        self._verified: tuple[Action, int] | None = None
+        # The sampler's kinds of order this round: (round, {player: (kinds, dead)}); made
+        # and read by LegalActions._order_kinds.
+        self._sampler_kinds: tuple[int, dict[str, Any]] | None = None
+        self._terms_key: tuple[float, ...] = ()
+        self._snap_terms: eco.TermIndex | None = None
+        self._rates: tuple[float, ...] | None = None
+        self._snap: eco.Snapshot | None = None
+        # The keys of the deals in force that bound tariffs (part of the rates cache key).
+        self._rate_deals: tuple[Any, ...] | None = None
+        self._in_force: list[Deal] | None = None  # see deals_in_force
+        self._deal_index: tuple[list[Deal], int, dict[str, Deal]] | None = None  # see deal
+        self._terms: eco.TermIndex | None = None
+
+
+    def copy(self) -> Self:
+        """An independent copy; frozen values (rules, actions, log entries) are shared."""
+        new = type(self).__new__(type(self))
+        attributes = new.__dict__
+        for name, value in self.__dict__.items():
+            attributes[name] = value.copy() if isinstance(value, (dict, set, list)) else value
+        # Shallow copies of the mutable records, made by their constructors (every what_if
+        # copies the game; copy.copy's generic path is several times slower).
+        new.deals = [Deal(*_DEAL_FIELDS(d)) for d in self.deals]
+        new.sessions = [Session(*_SESSION_FIELDS(s)) for s in self.sessions]
+        new.pledges = [Pledge(*_PLEDGE_STATE(p)) for p in self.pledges]
+        new.orders = {p: list(v) for p, v in self.orders.items()}
+        new.ledger = Ledger(days=self.ledger.days,
+                            player={p: dict(v) for p, v in self.ledger.player.items()},
+                            flow_rate=list(self.ledger.flow_rate),
+                            flow_value=list(self.ledger.flow_value))
+        new.rng = random.Random()
+        new.rng.setstate(self.rng.getstate())
+        new._verified = None  # a copy may be changed before it applies anything: check again
+        new._sampler_kinds = None
+        new._in_force = new._deal_index = None  # the copy has deal objects of its own
+        return new
+
+
+    def to_move(self) -> str | None:
+        """The player who must act now, or None when the game is over."""
+        if self.phase == TALKS:
+            return self.sessions[self.session_index].turn
+        if self.phase == ORDERS:
+            done = self.done
+            for p in self._ids:
+                if p not in done:
+                    return p
+        return None
+
+
+    def is_over(self) -> bool:
+        return self.phase == OVER
+
+
+    @property
+    def session(self) -> Session | None:
+        return self.sessions[self.session_index] if self.phase == TALKS else None
+
+
+    def date_of(self, day: int) -> str:
+        dates: dict[int, str] = self.rules._index.setdefault("dates", {})  # type: ignore[assignment]
+        date = dates.get(day)
+        if date is None:
+            start = dt.date.fromisoformat(self.rules.calendar.window_start)
+            date = dates[day] = (start + dt.timedelta(days=day)).isoformat()
+        return date
+
+
+    @property
+    def round_end_day(self) -> int:
+        return self.day + self.rules.calendar.round_days - 1
+
+
+    @property
+    def final_day(self) -> int:
+        return self.deadline_day + self.rules.calendar.after_deadline_days
+
+
+    def rounds_total(self) -> int:
+        c = self.rules.calendar
+        return max(1, -(-(self.final_day - c.start_day + 1) // c.round_days))
+
+
+    def win_set(self, player: str) -> float | None:
+        rat = self.rules.player(player).ratification
+        return rat.win_set(self.approval[player]) if rat else None
+
+
+    def deals_in_force(self, player: str | None = None) -> list[Deal]:
+        # Deals enter and leave force only where the economy is invalidated (_invalidate),
+        # which forgets this list too.
+        force = self._in_force
+        if force is None:
+            force = self._in_force = [d for d in self.deals if d.status == "in_force"]
+        if player is None:
+            return list(force)
+        return [d for d in force if player in d.parties]
+
+
+    def deal(self, deal_id: str) -> Deal | None:
+        # Deals are only ever appended to the list (a projection's copy filters its own
+        # list once, into a new list, then appends): an index made from this very list, when
+        # it had as many deals as now, is current.
+        index = self._deal_index
+        deals = self.deals
+        if index is None or index[0] is not deals or index[1] != len(deals):
+            ids: dict[str, Deal] = {}
+            for d in deals:
+                ids.setdefault(d.id, d)  # the first deal of an id, as a scan finds it
+            index = self._deal_index = (deals, len(deals), ids)
+        return index[2].get(deal_id)
+
+
+    def _log(self, kind: str, text: str, audience: Iterable[str] | None = None,
+             phase: str | None = None) -> None:
+        # tuple.__new__ builds the named tuple without its Python-level __new__ (the log
+        # gets about 200 lines a game).
+        self.log.append(_new_tuple(LogEntry, (
+            self.round, self.day, phase or self.phase, kind, text,
+            frozenset(audience) if audience is not None else None)))
+
+
+    def _extension_fits(self, days: int) -> bool:
+        c = self.rules.calendar
+        left = c.max_extension_days - self.extension_days
+        # Steps of extension_step_days; the last step may be shorter, to reach the maximum.
+        return (0 < days <= left and (days % c.extension_step_days == 0 or days == left)
+                and not self.snapped)
+
+
+    def layered_rate(self, cell: eco.FlowCell) -> float:
+        """The cell's rate from layers and countermeasures, before deal caps."""
+        no_caps = eco.TermIndex(cuts=self.terms().cuts)
+        return eco.effective_rate(cell, self.layer_rate, self.layer_status, self.layer_info,
+                                  self.active_packages, eco.compile_rules(self.rules), no_caps)
+
+
+    def is_substantive(self, deal: Deal) -> bool:
+        """Whether ``deal`` has economic terms (not only a process agreement)."""
+        return any(self.rules.item(t.item).kind != "process" for t in deal.terms)
+
+
+    def political_cost(self, deal: Deal, party: str) -> float:
+        """Cost of what ``party`` gives minus the gain of what it gets (political points)."""
+        total = 0.0
+        for t in deal.terms:
+            item = self.rules.item(t.item)
+            lv = item.level(t.value)
+            assert lv is not None
+            total += lv.cost if item.owner == party else -lv.gain
+        return total
+
+
+    def negotiating_pairs(self) -> set[tuple[str, str]]:
+        """Pairs with something in the catalogue to give each other."""
+        out = set()
+        ids = self.rules.player_ids
+        for item in self.rules.items:
+            for other in ids:
+                if item.can_go_to(other):
+                    out.add(pair_key(item.owner, other))
+        return out
+
+
+    def _invalidate(self, rates: bool = True) -> None:
+        """Forget the term index and snapshot, and the rates unless ``rates`` is False."""
+        self._in_force = None
+        self._snap = None
+        self._terms = None
+        if rates:
+            self._rates = None
+            self._rate_deals = None
+
+
+    def _deal_changed(self, deal: Deal) -> None:
+        """``deal`` entered or left force: rates move only if it bounds tariffs."""
+        self._invalidate(rates=eco.changes_rates(self.rules, deal))
+
+
+    def terms(self) -> eco.TermIndex:
+        # Pledges are discounted by their giver's credibility, so the index also depends on
+        # the credibility of its pledgers (and of nobody else).
+        terms = self._terms
+        if terms is not None:
+            if not terms.pledgers:
+                return terms
+            credibility = self.credibility
+            if self._terms_key == tuple(credibility[p] for p in terms.pledgers):
+                return terms
+        terms = self._terms = eco.index_terms(self.rules, self.deals_in_force(),
+                                              self.credibility)
+        self._terms_key = tuple(self.credibility[p] for p in terms.pledgers)
+        return terms
+
+
+    def rates(self) -> list[float]:
+        """The effective (all-in) tariff of every flow cell now (a fresh list)."""
+        return list(self._current_rates())
+
+
+    def _current_rates(self) -> tuple[float, ...]:
+        """The rates of :meth:`rates`, shared (with the cache too): never change them."""
+        if self._rates is None:
+            # Projections come back to the same states again and again (play rarely does):
+            # there, the rates of a state seen before -- by any projection of these rules --
+            # are reused. They are a function of the layers, the active packages and the
+            # deals in force that bound tariffs only (not of credibility).
+            cache: dict[Any, tuple[float, ...]] | None = None
+            key: tuple[Any, ...] = ()
+            if self.what_if_mode:
+                deals = self._rate_deals
+                if deals is None:
+                    # Plain tuples (parties, ((item, level), ...)): they hash fast.
+                    deals = self._rate_deals = tuple(
+                        (d.parties, tuple((t.item, t.value) for t in d.terms))
+                        for d in self.deals
+                        if d.status == "in_force" and eco.changes_rates(self.rules, d))
+                key = (tuple(self.layer_rate.values()), tuple(self.layer_status.values()),
+                       frozenset(self.active_packages), deals)
+                cache = self.rules._index.setdefault("rates_cache", {})  # type: ignore[assignment]
+                rates = cache.get(key)  # type: ignore[union-attr]
+                if rates is not None:
+                    self._rates = rates
+                    return rates
+            # A tuple: shared values nobody can change (and that the collector skips).
+            rates = tuple(eco.all_rates(eco.compile_rules(self.rules), self.layer_rate,
+                                        self.layer_status, self.active_packages,
+                                        self.terms()))
+            if cache is not None:
+                if len(cache) >= RATES_CACHE_SIZE:
+                    cache.clear()  # bounded; a miss only costs the computation
+                cache[key] = rates
+            self._rates = rates
+        return self._rates
+
+
+    def snapshot(self) -> eco.Snapshot:
+        """The economy at the current tariffs and terms (annual rates)."""
+        terms = self.terms()
+        if self._snap is None or self._snap_terms is not terms:
+            self._snap = eco.snapshot(self.rules, self._current_rates(), terms,
+                                      self.active_packages)
+            self._snap_terms = terms
+        return self._snap
+
+
+    def _accumulate(self, snap: eco.Snapshot, days: int) -> None:
+        led = self.ledger
+        led.days += days
+        for pid, sums in led.player.items():
+            sums["gdp_bn"] += snap.gdp_bn[pid] * days
+            sums["gdp_pct"] += snap.gdp_pct[pid] * days
+            sums["revenue"] += snap.revenue[pid] * days
+            sums["consumer_cost"] += snap.consumer_cost[pid] * days
+            sums["investment_received"] += snap.investment_received[pid] * days
+            sums["purchases_received"] += snap.purchases_received[pid] * days
+            sums["cost_sharing_received"] += snap.cost_sharing_received[pid] * days
+        led.flow_rate = [total + rate * days for total, rate in zip(led.flow_rate, snap.rate,
+                                                                    strict=True)]
+        led.flow_value = [total + value * days for total, value in zip(led.flow_value,
+                                                                       snap.value, strict=True)]
+
+
+    def _record_history(self, snap: eco.Snapshot) -> None:
+        # The snapshot is never changed once made, so keeping it is keeping the values.
+        self._history.append((self.round, self.day, dict(self.approval),
+                              dict(self.credibility), self.stress, snap))
+
+
+    @property
+    def history(self) -> list[dict[str, Any]]:
+        """One record per resolved round (approval, GDP, balance, tariffs faced ...)."""
+        records = self._history
+        ids = self._ids
+        for n, record in enumerate(records):
+            if isinstance(record, tuple):
+                round_, day, approval, credibility, stress, snap = record
+                records[n] = {
+                    "round": round_,
+                    "day": day,
+                    "date": self.date_of(day),
+                    "approval": approval,
+                    "credibility": credibility,
+                    "market_stress": stress,
+                    "gdp_pct": {p: round(v, 6) for p, v in snap.gdp_pct.items()},
+                    "balance": {p: round(self.balance(p, snap=snap), 6) for p in ids},
+                    "tariff_faced": {p: round(self.tariff_faced_now(p, snap), 6) for p in ids},
+                }
+        return records  # type: ignore[return-value]
+
+
+    def balance(self, player: str, partner: str | None = None,
+                snap: eco.Snapshot | None = None) -> float:
+        """Current annual goods balance ($bn/yr) of ``player`` (with ``partner``)."""
+        snap = snap or self.snapshot()
+        value = snap.value
+        total = 0.0
+        if partner is None:
+            # The common case (history, every round): the player's cells, pre-indexed in
+            # cell order so the sum is the same float as the full scan's.
+            for index, exported in _trade_cells(self.rules, player):
+                if exported:
+                    total += value[index]
+                else:
+                    total -= value[index]
+            return total
+        for cell in eco.compile_rules(self.rules).cells:
+            if cell.exporter == player and partner in (None, cell.importer):
+                total += value[cell.index]
+            elif cell.importer == player and partner in (None, cell.exporter):
+                total -= value[cell.index]
+        return total
+
+
+    def tariff_faced_now(self, player: str, snap: eco.Snapshot | None = None,
+                         partner: str | None = None, sector: str | None = None) -> float:
+        """Trade-weighted (base flows) tariff on ``player``'s exports now."""
+        snap = snap or self.snapshot()
+        num = den = 0.0
+        if partner is None and sector is None:
+            # The common case: the player's export cells, pre-indexed in cell order.
+            rate = snap.rate
+            for cell in _export_cells(self.rules, player):
+                num += rate[cell.index] * cell.v0
+                den += cell.v0
+            return num / den if den else 0.0
+        for cell in eco.compile_rules(self.rules).cells:
+            if cell.exporter == player and partner in (None, cell.importer) \
+                    and sector in (None, cell.sector):
+                num += snap.rate[cell.index] * cell.v0
+                den += cell.v0
+        return num / den if den else 0.0
+
+
+    @property
+    def round_hashes(self) -> list[str]:
+        """The state hash at the end of each resolved round (computed when first asked)."""
+        states = self._round_states
+        for n, state in enumerate(states):
+            if not isinstance(state, str):
+                states[n] = _hash_json(_state_dict(state))
+        return list(states)  # type: ignore[arg-type]
+
+
+    def state_json(self) -> dict[str, Any]:
+        """A canonical JSON form of the whole state (the basis of :meth:`state_hash`)."""
+        return _state_dict(self._state_capture())
+
+
+    def _state_capture(self) -> dict[str, Any]:
+        """Everything :meth:`state_json` shows, as values no later move changes.
+
+        Taken at the end of every round for :attr:`round_hashes`; the JSON (sorting, text
+        keys, nested dicts) is only built by :func:`_state_dict` when a hash is asked for.
+        Mutable parts are copied (deals: their changing fields; sessions end with the round).
+        """
+        return {
+            "scenario": self.rules.id,
+            "seed": self.seed,
+            "round": self.round,
+            "day": self.day,
+            "phase": self.phase,
+            "deadline_day": self.deadline_day,
+            "snapped": self.snapped,
+            "layer_rate": self.layer_rate.copy(),
+            "layer_status": self.layer_status.copy(),
+            "packages": tuple(self.active_packages),
+            "items": self.available_items,
+            "approval": self.approval.copy(),
+            "credibility": self.credibility.copy(),
+            "relations": self.relations.copy(),
+            "market_stress": self.stress,
+            # Flat tuples: one object a round for the collector, not one per deal or pledge.
+            "deals": (tuple(self.deals), tuple(_chain(map(_DEAL_STATE, self.deals)))),
+            "sessions": tuple(self.sessions),  # not changed once their round has ended
+            "session_index": self.session_index,
+            "orders": tuple(_chain(self.orders.items())),  # the round's lists (new next round)
+            "done": tuple(self.done),
+            "requests": tuple(self.requests),
+            "pledges": tuple(_chain(map(_PLEDGE_STATE, self.pledges))),
+            "precedent": self.precedent,
+            "fired": self.fired.copy(),
+            "ledger_days": self.ledger.days,
+            "ledger_player": {p: v.copy() for p, v in self.ledger.player.items()},
+            "flow_rate": self.ledger.flow_rate,  # replaced each round, never changed
+            "flow_value": self.ledger.flow_value,
+            "extension_days": self.extension_days,
+            "event_talks": tuple(self.event_talks),
+            "stakes": self.stakes.copy(),
+            "fact_checked": tuple(self.fact_checked),
+            "actions": len(self.actions),
+            "rng_draws": self.rng_draws,
+        }
+
+
+    def state_hash(self) -> str:
+        """sha256 of the canonical state JSON (stable across processes and platforms)."""
+        return _hash_json(self.state_json())
+
+    _what_if_player: str | None = None
+
+
+
+# ---------------------------------------------------------------------- helpers
+
+_new_tuple = tuple.__new__
+
+
+def _trade_cells(rules: Rules, player: str) -> list[tuple[int, bool]]:
+    """(cell index, exported?) of every flow cell ``player`` trades in, in cell order."""
+    key = "trade_cells:" + player
+    cells = rules._index.get(key)
+    if cells is None:
+        cells = rules._index[key] = [
+            (c.index, c.exporter == player) for c in eco.compile_rules(rules).cells
+            if c.exporter == player or c.importer == player]
+    return cells  # type: ignore[return-value]
+
+
+def _export_cells(rules: Rules, player: str) -> list[eco.FlowCell]:
+    """The flow cells ``player`` exports in, in cell order."""
+    key = "export_cells:" + player
+    cells = rules._index.get(key)
+    if cells is None:
+        cells = rules._index[key] = [c for c in eco.compile_rules(rules).cells
+                                     if c.exporter == player]
+    return cells  # type: ignore[return-value]
+
+
+# Every field of the mutable records, in constructor order (for State.copy and, for
+# pledges, the round captures), read in one call each.
+_DEAL_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Deal)))
+_SESSION_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Session)))
+_PLEDGE_STATE = operator.attrgetter(*(f.name for f in dataclasses.fields(Pledge)))
+_PLEDGE_FIELDS = len(dataclasses.fields(Pledge))
+# What of a deal can change later.
+_DEAL_STATE = operator.attrgetter("status", "ended_by", "ended_round", "reneged_by")
+_chain = itertools.chain.from_iterable
+
+
+def _state_dict(c: dict[str, Any]) -> dict[str, Any]:
+    """The canonical state JSON from a :meth:`Game._state_capture`."""
+    layer_rate = dict(c["layer_rate"])
+    layer_status = dict(c["layer_status"])
+    deals, states = c["deals"]
+    orders, pledges = c["orders"], c["pledges"]
+    return {
+        "scenario": c["scenario"],
+        "seed": c["seed"],
+        "round": c["round"],
+        "day": c["day"],
+        "phase": c["phase"],
+        "deadline_day": c["deadline_day"],
+        "snapped": c["snapped"],
+        "layers": {k: [layer_rate[k], layer_status[k]] for k in sorted(layer_rate)},
+        "packages": sorted(c["packages"]),
+        "items": sorted(c["items"]),
+        "approval": dict(c["approval"]),
+        "credibility": dict(c["credibility"]),
+        "relations": {f"{a}-{b}": v for (a, b), v in sorted(c["relations"].items())},
+        "market_stress": c["market_stress"],
+        "deals": [deal_json(d, *states[4 * n:4 * n + 4]) for n, d in enumerate(deals)],
+        "sessions": [s.to_json() for s in c["sessions"]],
+        "session_index": c["session_index"],
+        "orders": {orders[n]: [str(o) for o in orders[n + 1]]
+                   for n in range(0, len(orders), 2)},
+        "done": sorted(c["done"]),
+        "requests": [list(r) for r in c["requests"]],
+        "pledges": [list(pledges[n:n + _PLEDGE_FIELDS])
+                    for n in range(0, len(pledges), _PLEDGE_FIELDS)],
+        "precedent": c["precedent"],
+        "fired": dict(sorted(c["fired"].items())),
+        "ledger": {"days": c["ledger_days"],
+                   "player": {p: dict(v) for p, v in c["ledger_player"].items()},
+                   "flow_rate": list(c["flow_rate"]),
+                   "flow_value": list(c["flow_value"])},
+        "extension_days": c["extension_days"],
+        "event_talks": [[list(pair), level, req] for pair, level, req in c["event_talks"]],
+        "stakes": {f"{a}-{b}": v for (a, b), v in sorted(c["stakes"].items())},
+        "fact_checked": sorted(f"{a}:{b}" for a, b in c["fact_checked"]),
+        "actions": c["actions"],
+        "rng_draws": c["rng_draws"],  # with the seed, fixes the RNG state
+    }
+
+
+def _hash_json(data: dict[str, Any]) -> str:
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(text.encode()).hexdigest()

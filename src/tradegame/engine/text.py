@@ -1,0 +1,47 @@
+"""Rates and deal terms as text (log lines, views, transcripts)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tradegame.engine.actions import Term, fmt_number
+from tradegame.engine.rules import Rules
+
+
+def fmt_pct(rate: float) -> str:
+    pct = rate * 100.0
+    text = f"{pct:.2f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def term_text(rules: Rules, term: Term) -> str:
+    # Logged for every offer and concession: remembered per scenario, item and level.
+    texts: dict[tuple[str, float], str] = rules._index.setdefault(  # type: ignore[assignment]
+        "term_text", {})
+    key = (term.item, term.value)
+    text = texts.get(key)
+    if text is None:
+        if len(texts) >= 4096:
+            texts.clear()  # bounded: a term is an item at one of its few levels
+        text = texts[key] = _term_text(rules, term)
+    return text
+
+
+def _term_text(rules: Rules, term: Term) -> str:
+    item = rules.item(term.item)
+    v = term.value
+    if item.kind in ("tariff_cap", "tariff_cut", "currency"):
+        amount = fmt_pct(v)
+    elif item.kind in ("quota", "purchase", "cost_sharing"):
+        amount = f"${fmt_number(v)}bn/yr" if item.kind != "quota" else f"${fmt_number(v)}bn"
+    elif item.kind in ("investment", "debt_swap"):
+        amount = f"${fmt_number(v)}bn"
+    elif item.kind == "deadline_extension":
+        amount = f"{fmt_number(v)} days"
+    else:
+        amount = fmt_number(v)
+    return f"{item.name} [{item.owner}] {amount}"
+
+
+def terms_text(rules: Rules, terms: Iterable[Term]) -> str:
+    return "; ".join(term_text(rules, t) for t in terms)
