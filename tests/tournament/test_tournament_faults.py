@@ -172,6 +172,21 @@ def test_resume_drops_torn_and_one_sided_lines_and_plays_those_games(tmp_path, c
     assert (out.read_bytes(), jsonl.read_bytes()) == whole
 
 
+def test_resume_keeps_the_files_permissions(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The files are rewritten in game order through a temporary file, which mkstemp makes
+    private (0600): a results file shared with a class must stay readable after --resume."""
+    out = tmp_path / "r.csv"
+    jsonl = out.with_suffix(".jsonl")
+    assert run_main(out, capsys)[0] == 0
+    out.chmod(0o644)
+    jsonl.chmod(0o640)
+    lines = out.read_bytes().splitlines(keepends=True)
+    out.write_bytes(b"".join(lines[:3]))  # games 2 and 3 to play again
+    code, err = run_main(out, capsys, "--resume")
+    assert code == 0, err
+    assert (out.stat().st_mode & 0o777, jsonl.stat().st_mode & 0o777) == (0o644, 0o640)
+
+
 # ---------------------------------------------------------------------- a full disk
 
 

@@ -319,6 +319,16 @@ def read_results(path: str | Path, roles: Sequence[str]) -> Existing:
     return out
 
 
+def _mode_of(target: Path) -> int:
+    """The permissions of ``target``, or those a new file gets (0666 less the umask)."""
+    try:
+        return os.stat(target).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def rewrite(path: str | Path, roles: Sequence[str], records: Iterable[Record]) -> None:
     """Replace ``path`` and its ``.jsonl`` sibling with ``records`` in game order, each file
     written beside the old one and renamed over it (a crash leaves the old file or the new)."""
@@ -331,6 +341,8 @@ def rewrite(path: str | Path, roles: Sequence[str], records: Iterable[Record]) -
                                    dir=target.parent)
         try:
             try:
+                # mkstemp makes the file private (0600): keep the mode the old file had
+                os.fchmod(fd, _mode_of(target))
                 write_all(fd, text.encode("utf-8"))
                 os.fsync(fd)
             finally:
