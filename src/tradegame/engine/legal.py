@@ -207,7 +207,10 @@ class LegalActions:
                 return cls(p, partner, terms)
 
     def _order_candidates(self, p: str) -> list[list[Action]]:
-        """Every order ``p`` could ever give, by kind; cached per scenario and player."""
+        """Every order ``p`` could ever give, by kind; cached per scenario and player.
+
+        Enumerates each kind's values (rates on the step grid, items at their levels ...)
+        and keeps the orders the scenario allows (``orders.BY_SCENARIO``)."""
         g = self.game
         rules = g.rules
         key = "orders:" + p
@@ -221,31 +224,25 @@ class LegalActions:
             n_steps = int(round((ins.max - ins.min) / step))
             rates = sorted({round(ins.min + k * step, 10) for k in range(n_steps + 1)}
                            | {ins.min, ins.max})
-            for rate in rates:
-                if ins.min - 1e-9 <= rate <= ins.max + 1e-9:
-                    tariffs.append(SetTariff(p, ins.layer, rate))
+            tariffs += [SetTariff(p, ins.layer, rate) for rate in rates]
         candidates.append(tariffs)
         candidates.append([Countermeasure(p, c.id, on) for c in rules.player(p).countermeasures
                            for on in (True, False)])
         concessions: list[Action] = []
         for item in rules.items:
-            if item.owner != p or item.kind in ("process", "deadline_extension"):
-                continue
-            for other in rules.player_ids:
-                if item.can_go_to(other):
+            if item.owner == p:
+                for other in rules.player_ids:
                     for lv in item.levels:
                         concessions.append(Concede(p, other, (Term(item.id, lv.value),)))
         candidates.append(concessions)
         candidates.append(self._statements(p))
         candidates.append([RequestTalks(p, other, level) for other in rules.player_ids
                            if other != p for level in TALK_LEVELS])
-        if rules.deadline_holder == p:
-            c = rules.calendar
-            days = set(range(c.extension_step_days, c.max_extension_days + 1,
-                             c.extension_step_days))
-            # The remaining days, whatever they are, are reachable too (see _extension_fits).
-            days.update(range(1, c.max_extension_days + 1))
-            candidates.append([ExtendDeadline(p, d) for d in sorted(days)])
+        # Any day count up to the maximum can fit at some moment (see _extension_fits).
+        candidates.append([ExtendDeadline(p, d)
+                           for d in range(1, rules.calendar.max_extension_days + 1)])
+        candidates = [[a for a in group if orders.BY_SCENARIO[type(a)](rules, a) is None]
+                      for group in candidates]
         candidates = [group for group in candidates if group]
         rules._index[key] = candidates
         return candidates
@@ -285,14 +282,8 @@ class LegalActions:
         key = "order_kinds:" + p
         static = rules._index.get(key)
         if static is None:
-            checks = {SetTariff: orders.tariff_candidate_ok,
-                      Countermeasure: orders.countermeasure_candidate_ok,
-                      Concede: orders.concession_candidate_ok,
-                      Statement: orders.statement_candidate_ok,
-                      RequestTalks: orders.talks_candidate_ok,
-                      ExtendDeadline: orders.extension_candidate_ok}
             static = rules._index[key] = [(None, None, 0, 0)] + [
-                (group, checks[type(group[0])], len(group), len(group).bit_length())
+                (group, orders.NOW[type(group[0])], len(group), len(group).bit_length())
                 for group in self._order_candidates(p)]
         # Actions are values: one Renege per (player, deal id) serves every game.
         made: dict[tuple[str, str], Action] = rules._index.setdefault(  # type: ignore[assignment]
@@ -304,7 +295,7 @@ class LegalActions:
                 action = made[(p, d.id)] = Renege(p, d.id)
             reneges.append(action)
         kinds = static if not reneges else [
-            *static, (reneges, orders.renege_candidate_ok, len(reneges),
+            *static, (reneges, orders.NOW[Renege], len(reneges),
                       len(reneges).bit_length())]
         if cached is None or cached[0] != g.round:
             cached = g._sampler_kinds = (g.round, {})
@@ -351,11 +342,11 @@ class LegalActions:
                     while r >= size:
                         r = bits(size_bits)
                     action = group[r]
-                    if ok(g, action):
+                    if ok(g, action) is None:
                         found = action
                         break
                 else:
-                    legal = [a for a in group if ok(g, a)]
+                    legal = [a for a in group if ok(g, a) is None]
                     if legal:
                         found = legal[_below(bits, len(legal))]
                     else:

@@ -21,6 +21,7 @@ from tradegame.engine.records import (
     Session,
     pair_key,
 )
+from tradegame.engine.rules import Rules
 from tradegame.engine.state import State
 from tradegame.engine.text import terms_text
 
@@ -154,36 +155,50 @@ def apply(g: State, a: Action) -> None:
             g.phase = ORDERS
 
 
-def check_terms(g: State, player: str, partner: str, terms: tuple[Term, ...]) -> None:
-    """Raise unless ``terms`` form a valid deal between ``player`` and ``partner``."""
-    rules = g.rules
+def terms_by_scenario(rules: Rules, player: str, partner: str,
+                      terms: tuple[Term, ...]) -> str | None:
+    """Why ``terms`` can never be a deal between ``player`` and ``partner`` (or None)."""
     if partner not in rules.player_ids or partner == player:
-        raise IllegalActionError(f"{partner!r} is not a partner of {player}")
+        return f"{partner!r} is not a partner of {player}"
     if not terms:
-        raise IllegalActionError("a deal needs at least one term")
+        return "a deal needs at least one term"
     if len(terms) > rules.limits.max_terms:
-        raise IllegalActionError(
-            f"a deal has at most {rules.limits.max_terms} terms (max_terms)")
+        return f"a deal has at most {rules.limits.max_terms} terms (max_terms)"
     seen: set[str] = set()
     for t in terms:
         if not rules.has_item(t.item):
-            raise IllegalActionError(f"unknown catalogue item {t.item!r}")
+            return f"unknown catalogue item {t.item!r}"
         if t.item in seen:
-            raise IllegalActionError(f"item {t.item!r} appears twice in one deal")
+            return f"item {t.item!r} appears twice in one deal"
         seen.add(t.item)
         item = rules.item(t.item)
-        if t.item not in g.available_items:
-            raise IllegalActionError(f"{item.name} ({t.item}) is not on the table now")
         if item.owner not in (player, partner):
-            raise IllegalActionError(
-                f"{t.item} is {item.owner}'s to give, not part of {player}–{partner} talks")
+            return f"{t.item} is {item.owner}'s to give, not part of {player}–{partner} talks"
         receiver = partner if item.owner == player else player
         if not item.can_go_to(receiver):
-            raise IllegalActionError(f"{t.item} cannot be given to {receiver}")
+            return f"{t.item} cannot be given to {receiver}"
         if item.level(t.value) is None:
             allowed = ", ".join(fmt_number(lv.value) for lv in item.levels)
-            raise IllegalActionError(
-                f"{fmt_number(t.value)} is not a level of {t.item} (levels: {allowed})")
-        if item.kind == "deadline_extension" and not g._extension_fits(int(t.value)):
-            raise IllegalActionError(
-                f"an extension of {fmt_number(t.value)} days exceeds max_extension_days")
+            return f"{fmt_number(t.value)} is not a level of {t.item} (levels: {allowed})"
+    return None
+
+
+def term_now(g: State, term: Term) -> str | None:
+    """Why a term the scenario allows cannot be agreed at this moment (or None)."""
+    if term.item not in g.available_items:
+        return f"{g.rules.item(term.item).name} ({term.item}) is not on the table now"
+    if g.rules.item(term.item).kind == "deadline_extension" \
+            and not g._extension_fits(int(term.value)):
+        return f"an extension of {fmt_number(term.value)} days exceeds max_extension_days"
+    return None
+
+
+def check_terms(g: State, player: str, partner: str, terms: tuple[Term, ...]) -> None:
+    """Raise unless ``terms`` form a valid deal between ``player`` and ``partner`` now."""
+    reason = terms_by_scenario(g.rules, player, partner, terms)
+    for t in terms:
+        if reason is not None:
+            break
+        reason = term_now(g, t)
+    if reason is not None:
+        raise IllegalActionError(reason)

@@ -1,8 +1,9 @@
-"""The sampler's fast checks of candidate orders must agree with the verifier.
+"""The sampler remembers, for the round, the kinds of order with no legal order left.
 
-The state-dependent rules of each order kind are written twice for speed (a yes/no check of
-a candidate that does not build an error message); this differential test keeps the two in
-step on every candidate, reneges included, in every orders state of random games.
+Each order's rules are written once (``phases/orders.py``); the sampler asks them about its
+candidates. What it adds is a memory: a kind found without a legal order is skipped for the
+rest of the round. Within a round a player's orders only make more candidates illegal, so a
+dropped kind must really have none, in every orders state of random games.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ SMALL = Path(__file__).with_name("small.yaml")
 
 @pytest.mark.parametrize("name", ["april-2025", "with-china",
                                   pytest.param(str(SMALL), id="small.yaml")])
-def test_fast_order_check_agrees_with_verify(name: str) -> None:
+def test_a_kind_the_sampler_dropped_has_no_legal_order(name: str) -> None:
     rules = load_rules(name)
-    checked = dead_seen = 0
+    dead_seen = 0
     for seed in range(12):
         rng = random.Random(seed)
         game = Game.new(rules, seed)
@@ -33,13 +34,9 @@ def test_fast_order_check_agrees_with_verify(name: str) -> None:
                 legal = game.legal_actions(player)
                 if len(game.orders[player]) < rules.limits.max_orders:
                     kinds, dead = legal._order_kinds(player)
-                    for group, ok, _, _ in kinds:
-                        for action in group or ():
-                            assert ok(game, action) == game.can(action), str(action)
-                            checked += 1
+                    for group, _, _, _ in kinds:
                         if id(group) in dead:  # a kind once without legal orders stays so
                             assert not any(game.can(a) for a in group or ()), group
                             dead_seen += 1
             game.apply(game.legal_actions(player).sample(rng))
-    assert checked > 5_000
     assert dead_seen > 0
