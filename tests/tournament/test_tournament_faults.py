@@ -8,8 +8,10 @@ import csv
 import errno
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -112,6 +114,65 @@ def test_a_killed_worker_loses_only_its_own_game_and_resume_finishes(tmp_path, r
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.startswith("0 games in")
     assert (out.read_bytes(), out.with_suffix(".jsonl").read_bytes()) == reference
+
+
+SLEEPER = """
+import os, time
+from pathlib import Path
+from tradegame.engine import Done, Pass, Reject
+
+class Sleeper:
+    name = "sleeper"
+    def __init__(self, rng):
+        pass
+    def act(self, turn):
+        Path(os.environ["PIDS"], str(os.getpid())).touch()
+        time.sleep(0.05)
+        talks = turn.talks
+        if talks is None:
+            return Done(turn.player)
+        return Pass(turn.player) if talks.offer is None else Reject(turn.player)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")  # a zombie has ended; only its parent's wait is missing
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_end_when_the_tournament_is_killed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """SIGKILL cannot be handled: the workers must notice their parent is gone, not wait
+    for work for ever (each left one process and its bots behind)."""
+    (tmp_path / "sleeper.py").write_text(SLEEPER)
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tradegame", "tournament", SMALL, "--agent",
+         f"{tmp_path / 'sleeper.py'}:Sleeper", "--agents", "dove", "--games", "40",
+         "--seed", "1", "--workers", "2", "--out", str(tmp_path / "r.csv"), "--no-progress"],
+        env={**os.environ, "PIDS": str(pids)}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 120
+        while len(list(pids.iterdir())) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        workers = [int(p.name) for p in pids.iterdir()]
+        assert len(workers) == 2, "the workers did not start"
+        assert proc.poll() is None, "the tournament ended before the kill"
+    finally:
+        proc.kill()
+        proc.wait()
+    deadline = time.monotonic() + 5  # the watch polls twice a second
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [pid for pid in workers if _alive(pid)]
+    for pid in left:  # do not leave them to the next test
+        os.kill(pid, signal.SIGKILL)
+    assert left == [], "worker processes outlived the killed tournament"
 
 
 # ---------------------------------------------------------------------- --out already there

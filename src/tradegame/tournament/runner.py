@@ -135,6 +135,18 @@ def _end_on_sigterm(signum: int, frame: object) -> None:
     os._exit(128 + signum)
 
 
+PARENT_POLL = 0.5
+"""Seconds between a worker's checks that the process that started it is still there."""
+
+
+def _end_when_orphaned(parent: int) -> None:
+    # A tournament killed with SIGKILL cannot stop its pool: its workers would wait for work
+    # forever (each with its bots). When the parent is gone, the worker is reparented.
+    while os.getppid() == parent:
+        threading.Event().wait(PARENT_POLL)
+    _end_on_sigterm(signal.SIGTERM, None)
+
+
 def _worker_start(barrier: Any, scenarios: Sequence[str]) -> None:
     """Load the scenarios, then wait (briefly) until every worker is up, so that the first
     worker does not play every game of a short tournament while the others start."""
@@ -142,6 +154,8 @@ def _worker_start(barrier: Any, scenarios: Sequence[str]) -> None:
     # stops a worker stops its bots too.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _end_on_sigterm)
+    threading.Thread(target=_end_when_orphaned, args=(os.getppid(),), daemon=True,
+                     name="tradegame-parent-watch").start()
     for scenario in scenarios:
         rules_for(scenario)
     try:
