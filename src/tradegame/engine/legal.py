@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
 
 from tradegame.engine.actions import (
     Accept,
@@ -35,7 +35,7 @@ from tradegame.engine.actions import (
 from tradegame.engine.errors import IllegalActionError
 from tradegame.engine.machine import Machine
 from tradegame.engine.phases import orders
-from tradegame.engine.records import Session
+from tradegame.engine.records import ORDERS, Session
 from tradegame.engine.rules import TALK_LEVELS, Item
 
 
@@ -47,6 +47,18 @@ def _below(getrandbits: Any, n: int) -> int:
     while r >= n:
         r = getrandbits(k)
     return r
+
+
+class _Group(NamedTuple):
+    """One kind of move available now: how many, all of them, and one drawn uniformly."""
+
+    size: Callable[[], int]
+    make: Callable[[], Iterator[Action]]
+    draw: Callable[[random.Random], Action]
+
+
+def _one(action: Action) -> _Group:
+    return _Group(lambda: 1, lambda: iter((action,)), lambda rng: action)
 
 
 _PLAIN: dict[tuple[type, str], Action] = {}
@@ -135,76 +147,49 @@ class LegalActions:
             terms.append(Term(item.id, levels[_below(bits, len(levels))]))  # rng.choice
         return deal_terms(terms)
 
-    # -- the groups of moves available now, each (count, iterator factory, sampler)
+    # -- the groups of moves available now: counted, enumerated and drawn from one list
 
-    def _groups(self) -> list[tuple[int, object, object]]:
+    def _groups(self) -> list[_Group]:
         g = self.game
         p = self.player
         if not self._active or p is None:
             return []
         session = g.session
         if session is not None:
-            return self._talk_groups(session)
+            return self._talk_groups(session, p)
         return self._order_groups(p)
 
-    def _talk_groups(self, s: object) -> list[tuple[int, object, object]]:
-        assert isinstance(s, Session)
-        p = self.player
-        assert p is not None
+    def _talk_groups(self, s: Session, p: str) -> list[_Group]:
         partner = s.responder if p == s.requester else s.requester
         items = self.deal_items(p, partner)
-        groups: list[tuple[int, object, object]] = []
-        if s.offer is None:
-            groups.append((1, lambda: iter([Pass(p)]), lambda rng: Pass(p)))
-            cls: type[Propose] | type[Counter] = Propose
-        else:
-            groups.append((1, lambda: iter([Accept(p)]), lambda rng: Accept(p)))
-            groups.append((1, lambda: iter([Reject(p)]), lambda rng: Reject(p)))
-            cls = Counter
         offer = s.offer
-        if items:
-            n = self._deal_count(items) - (1 if offer is not None else 0)
+        cls: type[Propose] | type[Counter]
+        if offer is None:
+            groups = [_one(_plain(Pass, p))]
+            cls = Propose
+            other_deal = bool(items)
+        else:
+            groups = [_one(_plain(Accept, p)), _one(_plain(Reject, p))]
+            cls = Counter
+            # Some other deal exists unless the offer is the only possible deal.
+            other_deal = len(items) > 1 or (len(items) == 1 and len(self._levels(items[0])) > 1)
+        if other_deal:
+            def size() -> int:
+                return self._deal_count(items) - (1 if offer is not None else 0)
 
             def deals() -> Iterator[Action]:
                 for terms in self._deals(items):
                     if terms != offer:
                         yield cls(p, partner, terms)
 
-            def sample(rng: random.Random) -> Action:
+            def draw(rng: random.Random) -> Action:
                 while True:
                     terms = self._sample_deal(items, rng)
                     if terms != offer:
                         return cls(p, partner, terms)
 
-            if n > 0:
-                groups.append((n, deals, sample))
+            groups.append(_Group(size, deals, draw))
         return groups
-
-    def _sample_talk(self, p: str, rng: random.Random) -> Action:
-        """The same distribution as the talk groups, without counting every deal."""
-        s = self.game.session
-        assert s is not None
-        partner = s.responder if p == s.requester else s.requester
-        items = self.deal_items(p, partner)
-        offer = s.offer
-        if offer is None:
-            kinds: list[str] = ["pass", "deal"] if items else ["pass"]
-        else:
-            # Some other deal exists unless the offer is the only possible deal.
-            other_deal = len(items) > 1 or (len(items) == 1 and len(self._levels(items[0])) > 1)
-            kinds = ["accept", "reject", "deal"] if other_deal else ["accept", "reject"]
-        kind = kinds[_below(rng.getrandbits, len(kinds))]  # rng.choice(kinds)
-        if kind == "pass":
-            return _plain(Pass, p)
-        if kind == "accept":
-            return _plain(Accept, p)
-        if kind == "reject":
-            return _plain(Reject, p)
-        cls: type[Propose] | type[Counter] = Propose if offer is None else Counter
-        while True:
-            terms = self._sample_deal(items, rng)
-            if terms != offer:
-                return cls(p, partner, terms)
 
     def _order_candidates(self, p: str) -> list[list[Action]]:
         """Every order ``p`` could ever give, by kind; cached per scenario and player.
@@ -247,18 +232,17 @@ class LegalActions:
         rules._index[key] = candidates
         return candidates
 
-    def _order_groups(self, p: str) -> list[tuple[int, object, object]]:
+    def _order_groups(self, p: str) -> list[_Group]:
         g = self.game
-        groups: list[tuple[int, object, object]] = [
-            (1, lambda: iter([Done(p)]), lambda rng: Done(p))]
+        groups = [_one(_plain(Done, p))]
         if len(g.orders[p]) >= g.rules.limits.max_orders:
             return groups
         dynamic: list[Action] = [Renege(p, d.id) for d in g.deals_in_force(p)]
         for group in [*self._order_candidates(p), dynamic]:
             legal = [a for a in group if g._legal_now(a)]
             if legal:
-                groups.append((len(legal), lambda legal=legal: iter(legal),
-                               lambda rng, legal=legal: rng.choice(legal)))
+                groups.append(_Group(lambda n=len(legal): n, lambda legal=legal: iter(legal),
+                                     lambda rng, legal=legal: rng.choice(legal)))
         return groups
 
     def _order_kinds(self, p: str) -> tuple[list[tuple[Any, ...]], set[int]]:
@@ -388,11 +372,11 @@ class LegalActions:
     # -- the view protocol
 
     def __iter__(self) -> Iterator[Action]:
-        for _, make, _ in self._groups():
-            yield from make()  # type: ignore[operator]
+        for group in self._groups():
+            yield from group.make()
 
     def __len__(self) -> int:
-        return sum(n for n, _, _ in self._groups())
+        return sum(group.size() for group in self._groups())
 
     def count(self) -> int:
         return len(self)
@@ -411,16 +395,12 @@ class LegalActions:
 
     def sample(self, rng: random.Random) -> Action:
         """A legal action: a kind of move uniformly, then one of that kind uniformly."""
-        if self._active and self.player is not None:
-            if self.game.phase == "orders":
-                return self._sample_order(self.player, rng)
-            if self.game.session is not None:
-                return self._sample_talk(self.player, rng)
+        if self._active and self.player is not None and self.game.phase == ORDERS:
+            return self._sample_order(self.player, rng)
         groups = self._groups()
         if not groups:
             raise IllegalActionError(f"{self.player} has no move now")
-        _, _, sampler = groups[rng.randrange(len(groups))]
-        return sampler(rng)  # type: ignore[operator, no-any-return]
+        return groups[_below(rng.getrandbits, len(groups))].draw(rng)
 
     def __repr__(self) -> str:
         return f"<LegalActions {self.player}: {len(self)}>"
