@@ -72,6 +72,13 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.set_defaults(run=run)
 
 
+def _add_rooms(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from tradegame.commands import host, join  # their arguments live with them
+
+    host.add_parser(sub)
+    join.add_parser(sub)
+
+
 def _run_play(args: argparse.Namespace) -> int:
     from tradegame.commands import play
 
@@ -211,7 +218,19 @@ def _add_classroom(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     p.add_argument("--public-only", action="store_true",
                    help="leave out the role's private data (confidential briefing, objectives, "
                         "win-set, political costs)")
+    p.add_argument("--hindsight", action=argparse.BooleanOptionalAction, default=False,
+                   help="keep what really happened after the game's start (the real deals) "
+                        "in the handout; default --no-hindsight (it moves to the debrief)")
+    p.add_argument("--instructor", action="store_true",
+                   help="the instructor's copy: texts as written with their source notes, "
+                        "what the students' copies leave out, and the cited sources")
     p.set_defaults(run=lambda a: _classroom_command("briefing", a))
+
+    p = sub.add_parser("sources", help="print the data sheet the scenarios cite (facts §N)")
+    p.add_argument("section", nargs="*", metavar="SECTION",
+                   help="a section to print (1b, §1b or 'facts §1b'); several allowed; a "
+                        "scenario name or file: the sections it cites; default: the whole sheet")
+    p.set_defaults(run=lambda a: _classroom_command("sources", a))
 
     p = sub.add_parser("report", help="write the debrief report of a save (or compare saves)")
     p.add_argument("saves", nargs="+", metavar="SAVE", help="a save file (several with --compare)")
@@ -269,6 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_play(sub)
     _add_serve(sub)
+    _add_rooms(sub)
     _add_scenario_commands(sub)
     _add_match(sub)
     _add_tournament(sub)

@@ -1,0 +1,57 @@
+"""``tradegame join URL``: take a seat, or run the instructor's operations, on a room server.
+
+- ``--code CODE --bot cmd:COMMAND``: the person at this keyboard names a bot; it is started
+  here (never by the server) and plays the seat with the JSON-lines bot protocol, relayed;
+- ``--instructor CODE`` with an operation (``--pause``, ``--news`` …, ``--archive FILE``) or
+  none (the list of rooms).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from tradegame.cli import UserError
+
+
+def run(args: argparse.Namespace) -> int:
+    from tradegame.rooms import client
+
+    try:
+        import aiohttp  # noqa: F401
+    except ImportError:
+        raise UserError("joining needs aiohttp: install it with pip install "
+                        "'tradegame[web]'") from None
+    return client.main(args)
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("join", help="play a seat of a room server (a bot with --bot), or "
+                                    "run the instructor's operations")
+    p.add_argument("url", help="the server's address, as `tradegame host` printed it")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--code", help="your seat's code")
+    who.add_argument("--token", help="your seat's token (printed when you first joined)")
+    who.add_argument("--instructor", metavar="CODE", help="the instructor code")
+    p.add_argument("--bot", metavar="cmd:COMMAND",
+                   help="a bot that plays the seat (the JSON-lines bot protocol)")
+    p.add_argument("--room", type=int, default=None, metavar="N",
+                   help="instructor: the room to act on (default every room)")
+    ops = p.add_mutually_exclusive_group()
+    ops.add_argument("--pause", action="store_true", help="instructor: pause")
+    ops.add_argument("--resume", action="store_true", help="instructor: resume")
+    ops.add_argument("--end", action="store_true", help="instructor: end the game early")
+    ops.add_argument("--news", metavar="TEXT", help="instructor: publish a news item")
+    ops.add_argument("--inject", metavar="ID", help="instructor: fire a scenario inject")
+    ops.add_argument("--rollback", type=int, metavar="ROUND",
+                     help="instructor: roll --room back to the start of ROUND")
+    ops.add_argument("--clock", type=float, metavar="SECONDS",
+                     help="instructor: set every room's move clock")
+    ops.add_argument("--archive", metavar="FILE.zip",
+                     help="instructor: download every room's save into FILE.zip")
+    p.add_argument("--effects", default="", help="with --news: stress=10 approval:JP=-3 ...")
+    p.add_argument("--clock-agent", default="passive",
+                   help="with --clock: a built-in agent that moves for an idle seat")
+    p.set_defaults(run=run)
+
+
+__all__ = ["add_parser", "run"]

@@ -1,0 +1,254 @@
+"""A program's side of the room protocol: the bot relay and the instructor's operations.
+
+The bot relay starts the bot the person at this keyboard named (``--bot cmd:COMMAND``), writes
+the server's ``start``, ``turn`` and ``end`` messages to its stdin, one per line, and sends its
+answers back: the JSON-lines bot protocol, unchanged, over the network. A dropped connection is
+re-joined with the seat's token; the bot keeps running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import json
+import shlex
+import sys
+from typing import Any
+
+import aiohttp
+
+from tradegame.cli import EXIT_FAILED, EXIT_OK, UserError
+from tradegame.untrusted import printable
+
+MAX_BOT_LINE = 1024 * 1024
+RECONNECTS = 5
+RECONNECT_DELAY = 2.0
+
+
+def ws_url(url: str) -> str:
+    """The websocket address of a server URL (``http://host:8000`` → ``.../ws``)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url.strip())
+    scheme = {"http": "http", "https": "https", "ws": "http", "wss": "https"}.get(
+        parts.scheme.lower())
+    if scheme is None or not parts.hostname:
+        raise UserError(f"{url}: not a server address (write http://HOST:PORT as "
+                        f"`tradegame host` printed it)")
+    path = parts.path.rstrip("/")
+    path = path if path.endswith("/ws") else path + "/ws"
+    return urlunsplit((scheme, parts.netloc, path, "", ""))
+
+
+def say(text: str) -> None:
+    print(f"tradegame: {printable(text)}", file=sys.stderr, flush=True)
+
+
+async def connect(session: aiohttp.ClientSession, url: str) -> aiohttp.ClientWebSocketResponse:
+    try:
+        ws = await session.ws_connect(url, max_msg_size=64 * 1024 * 1024, heartbeat=20)
+    except (aiohttp.ClientError, OSError) as exc:
+        raise UserError(f"cannot reach {url}: {printable(str(exc))}", EXIT_FAILED) from None
+    return ws
+
+
+async def receive(ws: aiohttp.ClientWebSocketResponse) -> dict[str, Any] | None:
+    """The next message, or None when the connection ended."""
+    msg = await ws.receive()
+    if msg.type != aiohttp.WSMsgType.TEXT:
+        return None
+    try:
+        data = json.loads(msg.data)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+async def join(ws: aiohttp.ClientWebSocketResponse, **secret: str) -> dict[str, Any]:
+    await ws.send_json({"type": "join", **secret})
+    while True:
+        message = await receive(ws)
+        if message is None:
+            raise UserError("the server closed the connection", EXIT_FAILED)
+        if message.get("type") == "welcome":
+            return message
+        if message.get("type") in ("refused", "error"):
+            raise UserError(str(message.get("reason", "refused")), EXIT_FAILED)
+
+
+# --------------------------------------------------------------------------- the instructor
+
+async def instruct(args: argparse.Namespace) -> int:
+    op: dict[str, Any]
+    room = {"room": args.room}
+    if args.pause:
+        op = {"type": "pause", **room}
+    elif args.resume:
+        op = {"type": "resume", **room}
+    elif args.end:
+        op = {"type": "end", **room}
+    elif args.news is not None:
+        op = {"type": "news", "text": args.news, "effects": args.effects, **room}
+    elif args.inject is not None:
+        op = {"type": "inject", "id": args.inject, **room}
+    elif args.rollback is not None:
+        if args.room is None:
+            raise UserError("--rollback needs --room N (one room at a time)")
+        op = {"type": "rollback", "round": args.rollback, **room}
+    elif args.clock is not None:
+        op = {"type": "clock", "seconds": args.clock, "agent": args.clock_agent}
+    elif args.archive is not None:
+        op = {"type": "archive"}
+    else:
+        op = {"type": "rooms"}
+    async with aiohttp.ClientSession() as session:
+        ws = await connect(session, ws_url(args.url))
+        welcome = await join(ws, code=args.instructor)
+        if welcome.get("role") != "instructor":
+            await ws.close()
+            raise UserError("that is a seat's code, not the instructor's", EXIT_FAILED)
+        await ws.send_json(op)
+        wanted = {"rooms": "rooms", "archive": "archive"}.get(op["type"], "done")
+        while True:
+            message = await receive(ws)
+            if message is None:
+                raise UserError("the server closed the connection", EXIT_FAILED)
+            kind = message.get("type")
+            if kind in ("refused", "error"):
+                raise UserError(str(message.get("reason")), EXIT_FAILED)
+            if kind == wanted:
+                break
+        await ws.close()
+    return report(op, message, args)
+
+
+def report(op: dict[str, Any], message: dict[str, Any], args: argparse.Namespace) -> int:
+    if op["type"] == "archive":
+        from tradegame.saves.atomic import atomic_write_bytes
+
+        data = base64.b64decode(str(message.get("data", "")))
+        try:
+            atomic_write_bytes(args.archive, data, what="zip file")
+        except OSError as exc:
+            raise UserError(f"cannot write {args.archive}: {exc}", EXIT_FAILED) from None
+        print(f"tradegame: wrote {args.archive} ({len(data)} bytes): every room's save "
+              f"(tradegame report --compare / grades read them once unzipped)")
+        return EXIT_OK
+    if op["type"] == "rooms":
+        for r in message.get("rooms", []):
+            scores = ", ".join(f"{p} {v:.1f}" for p, v in (r.get("scores") or {}).items())
+            print(printable(f"room {r.get('room')}: {r.get('state')}, round {r.get('round')}"
+                            f"/{r.get('rounds_total')} {r.get('phase')}, to move: "
+                            f"{r.get('to_move') or '-'}; scores {scores}"))
+        return EXIT_OK
+    failed = 0
+    for room, result in sorted((message.get("results") or {}).items(), key=lambda x: int(x[0])):
+        print(printable(f"room {room}: {result}"))
+        failed += result != "done"
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+# --------------------------------------------------------------------------- a bot's seat
+
+async def relay(args: argparse.Namespace) -> int:
+    spec = args.bot
+    if not spec.startswith("cmd:") or not spec[4:].strip():
+        raise UserError("--bot takes cmd:COMMAND (a program speaking the JSON-lines bot "
+                        "protocol, started here)")
+    argv = shlex.split(spec[4:])
+    try:
+        bot = await asyncio.create_subprocess_exec(
+            *argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            limit=MAX_BOT_LINE, start_new_session=True)
+    except OSError as exc:
+        raise UserError(f"--bot: cannot start {argv[0]!r}: {exc.strerror or exc}") from None
+    url = ws_url(args.url)
+    secret = {"code": args.code} if args.code else {"token": args.token}
+    last_turn: list[int | None] = [None]
+    try:
+        async with aiohttp.ClientSession() as session:
+            tries = 0
+            while True:
+                ws = await connect(session, url)
+                welcome = await join(ws, **secret)
+                if welcome.get("role") != "player":
+                    raise UserError("that code is not a seat's", EXIT_FAILED)
+                if "code" in secret:
+                    say(f"playing {welcome.get('player')} in room {welcome.get('room')}; "
+                        f"to reconnect: --token {welcome.get('token')}")
+                secret = {"token": str(welcome.get("token"))}
+                ended = await pump(ws, bot, last_turn)
+                await ws.close()
+                if ended:
+                    return EXIT_OK
+                tries += 1
+                if tries > RECONNECTS:
+                    raise UserError("the connection dropped and could not be made again",
+                                    EXIT_FAILED)
+                say("the connection dropped; joining again with the token")
+                await asyncio.sleep(RECONNECT_DELAY)
+    finally:
+        if bot.returncode is None:
+            bot.kill()
+            await bot.wait()
+
+
+async def pump(ws: aiohttp.ClientWebSocketResponse, bot: asyncio.subprocess.Process,
+               last_turn: list[int | None]) -> bool:
+    """Relay until the game ends (True) or the connection drops (False)."""
+    assert bot.stdin is not None and bot.stdout is not None
+
+    async def answers() -> None:
+        assert bot.stdout is not None
+        while True:
+            try:
+                line = await bot.stdout.readline()
+            except (ValueError, asyncio.LimitOverrunError):
+                say("the bot wrote a line over 1 MiB; it was skipped")
+                continue
+            if not line:
+                return
+            try:
+                answer = json.loads(line)
+            except ValueError:
+                answer = None
+            if not isinstance(answer, dict) or not isinstance(answer.get("action"), str):
+                say("the bot wrote something that is not an answer; skipped")
+                continue
+            if answer.get("id") is None:
+                answer["id"] = last_turn[0]
+            await ws.send_json({"action": answer["action"], "id": answer["id"]})
+
+    reader = asyncio.create_task(answers())
+    try:
+        while True:
+            message = await receive(ws)
+            if message is None:
+                return False
+            kind = message.get("type")
+            if kind in ("start", "turn", "end"):
+                if kind == "turn":
+                    last_turn[0] = message.get("id")
+                bot.stdin.write(json.dumps(message).encode() + b"\n")
+                await bot.stdin.drain()
+                if kind == "end":
+                    return True
+            elif kind == "refused":
+                say(f"move refused: {message.get('reason')}")
+    except (BrokenPipeError, ConnectionResetError):
+        raise UserError("the bot ended before the game did", EXIT_FAILED) from None
+    finally:
+        reader.cancel()
+
+
+def main(args: argparse.Namespace) -> int:
+    if args.instructor is not None:
+        return asyncio.run(instruct(args))
+    if args.bot is not None:
+        return asyncio.run(relay(args))
+    raise UserError("playing a seat in the terminal is not ready yet: open the server's "
+                    "address in a browser, or give --bot cmd:COMMAND")
+
+
+__all__ = ["main", "ws_url"]

@@ -1,0 +1,45 @@
+"""A whole game over the network: three seats, an AI seat, a disconnect mid-turn and a
+reconnection by token; the server's game equals the same moves played locally."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+import aiohttp
+
+from tests.rooms.support import Conn, codes, play_locally, play_seat, start_server, url_of
+from tradegame.saves import load_game
+from tradegame.scenario.loader import load_scenario_text
+
+SCENARIO = "with-china"
+SEATS = {"CN": "tit-for-tat"}
+
+
+async def test_a_whole_game_over_websockets_equals_the_same_moves_played_locally(tmp_path):
+    text, _ = load_scenario_text(SCENARIO)
+    server = await start_server(tmp_path, SCENARIO, seats=SEATS, seed=11)
+    try:
+        seed = server.rooms[1].match.seed
+        async with aiohttp.ClientSession() as session:
+            conns = {}
+            for player, code in codes(server).items():
+                conns[player] = await Conn(session, url_of(server)).open()
+                await conns[player].send({"type": "join", "code": code})
+            assert sorted(conns) == ["EU", "JP", "US"]
+            results = await asyncio.wait_for(asyncio.gather(*(
+                play_seat(conn, random.Random(f"1:{player}"), drop_at=3 if player == "JP"
+                          else None)
+                for player, conn in conns.items())), 300)
+            assert all(moves > 0 for _, moves in results)
+            for conn, _ in results:
+                await conn.close()
+        room = server.rooms[1]
+        assert room.game.is_over()
+        await room.save_now()
+        saved = load_game(tmp_path / "room-01.json")
+    finally:
+        await server.stop()
+    local = play_locally(text, SCENARIO, seed, SEATS, rng_seed=1)
+    assert saved.game.state_hash() == local.state_hash()
+    assert [str(a) for a in saved.game.actions] == [str(a) for a in local.actions]
