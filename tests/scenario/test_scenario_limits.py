@@ -148,6 +148,17 @@ def test_a_mapping_with_too_many_keys() -> None:
         f"mapping"]
 
 
+def test_a_huge_base_60_number_is_refused_without_computing_it() -> None:
+    # YAML 1.1 reads 1:59:59:... as a base-60 integer; PyYAML computes it in time quadratic in
+    # its length: this one value, within 512 KiB, took 11 s to validate.
+    number = "1" + ":59" * ((loader.MAX_BYTES - len(MINIMAL.encode()) - 20) // 3)
+    text = MINIMAL + f"x: {number}\n"
+    assert len(text.encode()) <= loader.MAX_BYTES
+    problems = _within(lambda: _problems("", text), seconds=4.0)
+    assert problems[-1] == (f"x.yaml:{LINES + 1}:4: x: cannot read '{number[:57]}...' as "
+                            f"!!int: it has more than 100 characters")
+
+
 def test_deep_nesting_is_refused_at_the_limit() -> None:
     text = "a:\n" + "".join("  " * (n + 1) + f"b{n}:\n" for n in range(100)) + "  " * 101 + "1\n"
     (problem,) = _problems("", text)

@@ -53,6 +53,7 @@ MAX_SCALARS = 16_000
 MAX_KEYS = 1_000  # in one mapping
 MAX_ALIAS_NODES = 20_000  # nodes that aliases add by expansion ("billion laughs")
 MAX_DEPTH = 64
+MAX_INT_CHARS = 100  # YAML 1.1 reads 1:59:59... as base 60, in time quadratic in its length
 MAX_PROBLEMS = 100  # spelled out; the rest are counted in one last line
 
 ROOT = "<root>"
@@ -525,6 +526,11 @@ class _Builder:
         return _REJECTED
 
     def _scalar(self, node: ScalarNode, shown: str) -> Any:
+        if node.tag == _STD + "int" and len(node.value) > MAX_INT_CHARS:
+            self.problems.append((node, shown, f"cannot read {_clip(node.value)!r} as "
+                                  f"{_show_tag(node.tag)}: it has more than {MAX_INT_CHARS} "
+                                  f"characters"))
+            return _REJECTED
         try:
             return _SCALAR_CONSTRUCTORS[node.tag](_SCALAR_READER, node)
         except (ValueError, TypeError, AttributeError, KeyError, IndexError, OverflowError,
