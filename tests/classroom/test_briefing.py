@@ -9,6 +9,7 @@ import pytest
 
 from tradegame.classroom.briefing import briefing_doc
 from tradegame.classroom.html import to_html, to_markdown
+from tradegame.classroom.student import student_rules
 from tradegame.cli import main
 from tradegame.engine.rules import Level, Objective, Ratification, Rules
 
@@ -33,7 +34,8 @@ def test_the_jp_handout_holds_everything_jp_needs() -> None:
     rules = april_rules()
     md, html = handout(rules, "JP")
     text = visible_text(html)
-    jp, us = rules.player("JP"), rules.player("US")
+    shown = student_rules(rules)[0]  # the texts as a student reads them (no source notes)
+    jp, us = shown.player("JP"), shown.player("US")
     assert rules.title in text and plain(rules.summary) in text
     for heading in HEADINGS:
         assert f">{heading}</h2>" in html, heading
@@ -105,7 +107,7 @@ def test_changing_other_players_secrets_does_not_change_a_handout(role: str) -> 
 
 def test_the_public_handout_holds_nothing_private() -> None:
     rules = april_rules()
-    jp = rules.player("JP")
+    jp = student_rules(rules)[0].player("JP")
     _md, html = handout(rules, "JP", public_only=True)
     text = visible_text(html)
     for para in paragraphs(jp.briefing_confidential):

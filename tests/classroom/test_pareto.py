@@ -191,3 +191,50 @@ def test_a_game_in_progress_is_compared_as_if_finished_by_passing() -> None:
     assert result.reproduces is True
     finished = play_script(BUSY[:9])
     assert result.actual_scores == finished.scores()
+
+
+def test_answers_are_stable_across_search_budgets() -> None:
+    """The search order does not depend on the budget: a larger budget evaluates a superset,
+    so a deal found stays found and its gain only grows; a cut-short search says so."""
+    game = april_game()
+    script = Script(game.rules, game.seed, game.actions)
+    pair = ("JP", "US")
+    runs = [search_pair(script, pair, budget=b) for b in (12, 30, 70)]
+    for small, large in zip(runs, runs[1:]):
+        assert [o.terms for o in small.outcomes] == \
+            [o.terms for o in large.outcomes][:len(small.outcomes)]
+        if small.best is not None:
+            assert large.best is not None
+            assert large.gain()[0] >= small.gain()[0] - 1e-9  # type: ignore[index]
+    for r in runs:
+        assert not r.conclusive and r.method.startswith("beam search")
+        found = r.gain()
+        if found is not None:
+            gain, ga, gb = found
+            assert gain == pytest.approx(ga + gb) and gain > EPS and ga >= -1e-6 <= gb
+
+
+def test_an_exhaustive_answer_does_not_depend_on_the_budget() -> None:
+    game = agreed("a-cap-b=0.2,b-invest=40")
+    script = Script(game.rules, game.seed, game.actions)
+    space = search_pair(script, PAIR, budget=500).space
+    results = [search_pair(script, PAIR, budget=b) for b in (space + 1, space + 50, 2000)]
+    assert all(r.conclusive for r in results)
+    assert len({r.best.terms if r.best else None for r in results}) == 1
+    assert len({r.gain() for r in results}) == 1
+
+
+def test_the_best_deal_has_no_term_without_effect() -> None:
+    for game in (nobody_agrees(), agreed("a-cap-b=0.2,b-invest=40")):
+        script = Script(game.rules, game.seed, game.actions)
+        result = search_pair(script, PAIR, budget=500)
+        assert result.best is not None and result.best.scores is not None
+        start, replaced = script.anchor(PAIR)  # type: ignore[misc]
+        cf = Counterfactual(script, PAIR, start, replaced)
+        for n in range(len(result.best.terms)):
+            shorter = result.best.terms[:n] + result.best.terms[n + 1:]
+            if not shorter:
+                continue
+            o = cf.evaluate(shorter)
+            assert o.scores is None or not o.entered_force or any(
+                abs(o.scores[p] - result.best.scores[p]) > 1e-6 for p in game.rules.player_ids)

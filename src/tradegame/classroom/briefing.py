@@ -44,6 +44,9 @@ STATEMENTS = (
 )
 
 
+SECTOR_COLUMNS = 4
+
+
 def date_of(rules: Rules, day: int) -> str:
     start = dt.date.fromisoformat(rules.calendar.window_start)
     return (start + dt.timedelta(days=day)).isoformat()
@@ -275,15 +278,20 @@ def _tariff_schedule(doc: Doc, rules: Rules) -> None:
     for cell in cells:
         if (cell.importer, cell.exporter) not in pairs:
             pairs.append((cell.importer, cell.exporter))
-    rows = []
-    for imp, exp in pairs:
-        row = [t(f"{rules.player(imp).name} on {rules.player(exp).name}")]
-        for s in sectors:
-            idx = eco.compile_rules(rules).cell_index.get((exp, imp, s.id))
-            row.append(fmt_pct(rates[idx]) if idx is not None else "–")
-        rows.append(row)
-    doc.table(["Effective tariff at the start (all-in)", *[t(s.name) for s in sectors]], rows,
-              [False] + [True] * len(sectors))
+    index = eco.compile_rules(rules).cell_index
+    # At most SECTOR_COLUMNS sectors a table, so a printed page never cuts one off.
+    chunks = [sectors[k:k + SECTOR_COLUMNS] for k in range(0, len(sectors), SECTOR_COLUMNS)]
+    for n, chunk in enumerate(chunks, 1):
+        rows = []
+        for imp, exp in pairs:
+            row = [t(f"{rules.player(imp).name} on {rules.player(exp).name}")]
+            for s in chunk:
+                idx = index.get((exp, imp, s.id))
+                row.append(fmt_pct(rates[idx]) if idx is not None else "–")
+            rows.append(row)
+        caption = f"Sectors {n} of {len(chunks)}" if len(chunks) > 1 else ""
+        doc.table(["Effective tariff at the start (all-in)", *[t(s.name) for s in chunk]], rows,
+                  [False] + [True] * len(chunk), caption=caption)
 
 
 def _trade(doc: Doc, rules: Rules) -> None:
@@ -355,12 +363,73 @@ def _items(doc: Doc, rules: Rules, items: list[Item], column: str | None,
     doc.table(headers, rows)
 
 
-def briefing_doc(rules: Rules, role: str, public_only: bool = False) -> Doc:
-    """The handout of ``role`` (a player id of ``rules``)."""
+def rules_to_know(doc: Doc, rules: Rules, role: str) -> None:
+    """The rules a student must know to negotiate, in plain words."""
+    lines = [
+        ("**A new deal replaces the old one.** When two players already have a deal in force "
+         "and agree a new one with economic terms, the new deal *replaces* the old one "
+         "entirely: a term of the old deal you still want must be written into the new one "
+         "again. (An agreement only about when and how to meet leaves the deal in force.)"),
+        ("**Agreed is not yet in force.** A deal agreed in talks enters force when the round "
+         "resolves, after ratification. Until then nothing changes."),
+    ]
+    ratifiers = [p for p in rules.players if p.ratification is not None]
+    if ratifiers:
+        who = ", ".join(f"{p.name} ({p.ratification.body})" for p in ratifiers
+                        if p.ratification is not None)
+        lines.append(t(f"Ratification. {who} must ratify every deal they sign. A deal whose "
+                       f"political cost at home is larger than what the parliament or council "
+                       f"will pass (more when the government is popular, less when it is not) "
+                       f"fails in public: it never enters force, and the government that "
+                       f"could not pass it loses approval and credibility.")
+                     .replace("Ratification.", "**Ratification.**", 1))
+    if rules.precedent_setter:
+        setter = rules.player(rules.precedent_setter).name
+        lines.append(t(f"Precedent. The first tariff ceiling {setter} agrees with anyone sets "
+                       f"the benchmark: a later partner who settles for a higher ceiling loses "
+                       f"approval at home, one who gets a lower ceiling gains it.")
+                     .replace("Precedent.", "**Precedent.**", 1))
+    if rules.deadline_holder:
+        holder = rules.player(rules.deadline_holder).name
+        lines.append(t(f"The deadline. On the deadline the paused tariffs come back (snap "
+                       f"back) for every partner whose deal does not cap them. Only {holder} "
+                       f"can extend it.").replace("The deadline.", "**The deadline.**", 1))
+    lines.append("**Breaking a deal** (reneging, or raising a tariff above a ceiling you "
+                 "agreed) is allowed, and costs credibility and relations with everyone.")
+    lines.append("**Words have costs.** A public demand you later give up, a claim of progress "
+                 "that no deal follows, and a threat you do not carry out when its moment "
+                 "comes all cost approval or credibility; a false claim can be fact-checked.")
+    doc.bullets(lines)
+
+
+def briefing_doc(rules: Rules, role: str, public_only: bool = False, *,
+                 hindsight: bool = False, instructor: bool = False,
+                 scenario_text: str | None = None) -> Doc:
+    """The handout of ``role`` (a player id of ``rules``).
+
+    A student's handout (the default) has the scenario's texts without the author's source
+    notes and, unless ``hindsight``, without what really happened after the game's start
+    (:mod:`tradegame.classroom.student`). The ``instructor`` version keeps the texts as
+    written and adds what was kept from students and the sources the scenario cites
+    (``scenario_text``, for the citations in its comments)."""
+    from tradegame.classroom.student import student_rules
+
+    original = rules
+    student, taken = student_rules(rules, hindsight)
+    if not instructor:
+        rules = student
     me = rules.player(role)
-    kind = "public briefing" if public_only else "briefing"
+    kind = ("instructor's copy of the briefing" if instructor
+            else "public briefing" if public_only else "briefing")
     doc = Doc(f"{rules.title} — {kind} for {me.name} ({me.id})")
-    if not public_only:
+    doc.running = (f"{me.name} ({me.id}) — " + ("instructor's copy" if instructor
+                                                else "public" if public_only
+                                                else "confidential"))
+    if instructor:
+        doc.p("**INSTRUCTOR'S COPY** — the scenario's texts as written, with their source "
+              "notes; not for students (give them `tradegame briefing` without "
+              "`--instructor`).", css="confidential")
+    elif not public_only:
         doc.p(f"**CONFIDENTIAL — for the {t(me.name)} team only.** The sections marked "
               f"*private* are yours alone; do not show them to other teams.", css="confidential")
     else:
@@ -374,6 +443,9 @@ def briefing_doc(rules: Rules, role: str, public_only: bool = False) -> Doc:
 
     doc.h(2, "Calendar and rules of play", "calendar")
     _calendar(doc, rules)
+
+    doc.h(2, "Rules you must know", "rules-to-know")
+    rules_to_know(doc, rules, role)
 
     doc.h(2, "Your public briefing", "public-briefing")
     if me.briefing_public.strip():
@@ -452,7 +524,8 @@ def briefing_doc(rules: Rules, role: str, public_only: bool = False) -> Doc:
     claims = [c for c in rules.claims if c.by != role]
     if claims:
         doc.p("Public claims you may fact-check:")
-        doc.bullets(f"{t(rules.player(c.by).name)} (`{t(c.id)}`): “{t(c.text)}”" for c in claims)
+        doc.bullets(f"{t(rules.player(c.by).name)} (`{t(c.id)}`): “{t(c.text)}”"
+                    for c in claims)
 
     doc.h(2, "Public facts", "public-facts")
     doc.h(3, "Players", "players")
@@ -484,7 +557,49 @@ def briefing_doc(rules: Rules, role: str, public_only: bool = False) -> Doc:
             doc.md(p.briefing_public, shift=2)
         _tariff_instruments(doc, rules, p, own=False)
         _countermeasures(doc, rules, p, own=False)
+    if instructor:
+        _instructor_appendix(doc, original, taken, scenario_text)
     return doc
+
+
+def _instructor_appendix(doc: Doc, rules: Rules, taken: list[str],
+                         scenario_text: str | None) -> None:
+    from tradegame.classroom.sources import SourcesMissing, cited_sections
+
+    doc.h(2, "What the students' handouts leave out (hindsight)", "hindsight")
+    if taken:
+        doc.p("These sentences tell how the real negotiation ended; the students' handouts "
+              "leave them out unless `--hindsight` is given. Use them in the debrief.")
+        doc.bullets(t(x) for x in taken)
+    else:
+        doc.p("Nothing: the scenario's texts do not tell how the real negotiation ended.")
+    doc.h(2, "Sources of the figures", "sources")
+    try:
+        found, missing = cited_sections(scenario_text if scenario_text is not None
+                                        else _texts(rules))
+    except SourcesMissing as exc:
+        doc.p(t(str(exc)))
+        return
+    if not found and not missing:
+        doc.p("The scenario cites no row of the data sheet.")
+        return
+    doc.p("The scenario cites these sections of the data sheet (docs/sources.md, or "
+          "`tradegame sources SECTION`); a note `facts §1b 22 Jul ✅` is the row dated 22 Jul "
+          "in section 1b.")
+    if missing:
+        doc.p(t(f"Cited but not in the data sheet: {', '.join(missing)}."))
+    for section in found:
+        doc.h(3, f"§{section.id}. {section.title}", f"source-{section.id}")
+        doc.md(section.body, shift=3)
+
+
+def _texts(rules: Rules) -> str:
+    parts = [rules.summary]
+    for p in rules.players:
+        parts += [p.briefing_public, p.briefing_confidential]
+        parts += [c.description for c in p.countermeasures]
+    parts += [it.description for it in rules.items]
+    return "\n".join(parts)
 
 
 __all__ = ["amount_text", "briefing_doc", "date_of", "metric_value", "objective_label",

@@ -309,7 +309,8 @@ def render_bars_svg(chart: BarChart) -> str:
                        f'data-group="{e(group)}" data-bar="{e(bar)}" data-value="{value!r}">'
                        f"<title>{e(group)}, {e(bar)}: {e(chart.shown(value))} {e(chart.unit)}"
                        f"</title></rect>")
-        label = group if len(group) <= max(4, int(slot / 7)) else group[: max(3, int(slot / 7)) - 1] + "…"
+        room = max(4, int(slot / 7))  # characters that fit under a group
+        label = group if len(group) <= room else group[: room - 1] + "…"
         out.append(f'<text x="{px0 + (g + .5) * slot:.2f}" y="{py0 + 18}" text-anchor="middle" '
                    f'fill="#333"><title>{e(group)}</title>{e(label)}</text>')
     lbase = TOP + PLOT_HEIGHT + AXIS_BAND + 6

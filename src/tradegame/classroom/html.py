@@ -46,9 +46,11 @@ h5, h6 { font-size: .95rem; }
 p, li { max-width: 52rem; }
 table { border-collapse: collapse; margin: .5rem 0 1.1rem; font-size: .9rem; }
 th, td { border: 1px solid #c8c8c8; padding: .22rem .5rem; vertical-align: top;
-         text-align: left; }
+         text-align: left; overflow-wrap: break-word; }
 th { background: #eef0f3; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; overflow-wrap: normal; }
+table { max-width: 100%; }
 caption { caption-side: top; text-align: left; font-weight: 600; padding: .2rem 0; }
 figure.chart { margin: .6rem 0 1.4rem; }
 figure.chart svg { max-width: 100%; height: auto; }
@@ -144,11 +146,13 @@ Block = Heading | Para | Embedded | Table | Bullets | ChartBlock | PageBreak
 
 @dataclass
 class Doc:
-    """A document: a title and blocks; the table of contents lists the level-2 headings."""
+    """A document: a title and blocks; the table of contents lists the level-2 headings.
+    ``running``: a line printed at the top of every page (the role of a handout)."""
 
     title: str
     blocks: list[Block] = field(default_factory=list)
     toc: bool = True
+    running: str = ""
 
     def h(self, level: int, text: str, anchor: str | None = None) -> None:
         self.blocks.append(Heading(level, text, anchor or slug(text)))
@@ -301,6 +305,10 @@ def _table_html(b: Table) -> str:
 
 def to_html(doc: Doc) -> str:
     body: list[str] = [f"<h1>{esc(doc.title)}</h1>"]
+    style = ""
+    if doc.running:  # printed in the top margin of every page (CSS paged media)
+        style = ("@page { @top-right { content: " + css_string(doc.running)
+                 + "; font-size: 9pt; color: #333; font-family: sans-serif; } }")
     if doc.toc:
         entries = [b for b in doc.blocks if isinstance(b, Heading) and b.level == 2]
         if entries:
@@ -329,16 +337,24 @@ def to_html(doc: Doc) -> str:
                         f"</figure>")
         elif isinstance(b, PageBreak):
             body.append('<div class="pagebreak"></div>')
-    return page(doc.title, "\n".join(body))
+    return page(doc.title, "\n".join(body), style)
 
 
-def page(title: str, body: str) -> str:
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal: every character but letters, digits and a few
+    punctuation marks as a CSS escape, so nothing in it can end the string or the style."""
+    safe = set(" ()—–-.,:;'")
+    return '"' + "".join(c if c.isalnum() or c in safe else f"\\{ord(c):X} "
+                         for c in text) + '"'
+
+
+def page(title: str, body: str, style: str = "") -> str:
     """A complete, self-contained HTML page: inline CSS, no scripts, no network."""
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             "<meta name=\"generator\" content=\"tradegame\">\n"
-            f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            f"<title>{esc(title)}</title>\n<style>{CSS}{style}</style>\n</head>\n<body>\n"
             f"{body}\n</body>\n</html>\n")
 
 

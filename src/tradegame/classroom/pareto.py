@@ -23,7 +23,11 @@ number of evaluated candidates, so a search is deterministic.
 
 **Answer.** The best candidate by joint surplus (score − BATNA, summed over the pair) that
 leaves neither party below its actual score and raises the joint surplus by at least
-``EPS`` points — or "none found" with the budget that was searched. A game not yet over is
+``EPS`` points, with the terms that change nobody's score dropped; the size of that gain and
+each side's part of it (:meth:`PairResult.gain`). Otherwise "none exists" when every deal was
+evaluated, and "none found within the budget" when a beam search was cut short (a larger
+budget may find one). The search order does not depend on the budget, so a larger budget
+evaluates a superset: a deal found stays found, and its gain can only grow. A game not yet over is
 compared as if it were finished with everyone passing.
 """
 
@@ -107,6 +111,21 @@ class PairResult:
     reproduces: bool | None = None  # whether the actual terms replay to the actual scores
     note: str = ""
     outcomes: list[Outcome] = field(default_factory=list, repr=False)
+
+    @property
+    def conclusive(self) -> bool:
+        """Whether a "none found" is an answer: every possible deal was evaluated."""
+        return self.method == "exhaustive"
+
+    def gain(self) -> tuple[float, float, float] | None:
+        """The best deal's gain in joint surplus, and each side's part of it (in the order
+        of ``pair``), or None when none was found."""
+        if self.best is None or self.best.scores is None:
+            return None
+        a, b = self.pair
+        ga = self.best.scores[a] - self.actual_scores[a]
+        gb = self.best.scores[b] - self.actual_scores[b]
+        return ga + gb, ga, gb
 
     def joint(self, scores: dict[str, float]) -> float:
         a, b = self.pair
@@ -440,9 +459,27 @@ def search_pair(script: Script, pair: tuple[str, str], *, budget: int = DEFAULT_
               and o.scores[b] >= result.actual_scores[b] - TOLERANCE
               and result.joint(o.scores) > actual_joint + EPS]
     if better:
-        result.best = min(better, key=key)
+        result.best = _without_idle_terms(min(better, key=key), cf, rules.player_ids)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _without_idle_terms(best: Outcome, cf: Counterfactual,
+                        players: Sequence[str]) -> Outcome:
+    """``best`` without the terms that change nobody's score: each is dropped in turn if the
+    deal without it ends the same for every player (a few evaluations past the budget, the
+    same at any budget)."""
+    assert best.scores is not None
+    n = 0
+    while len(best.terms) > 1 and n < len(best.terms):
+        shorter = best.terms[:n] + best.terms[n + 1:]
+        o = cf.evaluate(shorter)
+        if o.entered_force and o.scores is not None and all(
+                abs(o.scores[p] - best.scores[p]) < TOLERANCE for p in players):
+            best = o
+        else:
+            n += 1
+    return best
 
 
 def search(script: Script, *, budget: int = DEFAULT_BUDGET, width: int = DEFAULT_WIDTH,

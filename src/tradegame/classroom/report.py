@@ -38,7 +38,7 @@ from tradegame.saves import LoadedGame
 
 SECTIONS = ("The game", "Scores, BATNA and surplus", "Deals: who gave what",
             "Was a Pareto-better deal left on the table?", "Charts", "Timeline",
-            "Debrief questions")
+            "Debrief questions", "What really happened", "Sources of the figures")
 COMPARE_SECTIONS = ("The games", "Scores, BATNA and surplus by team", "Joint welfare by team",
                     "Deals by team", "Charts", "Debrief questions")
 
@@ -216,7 +216,47 @@ def report_doc(loaded: LoadedGame, *, source: str | None = None,
     _charts_section(doc, game)
     _timeline_section(doc, game)
     _debrief_section(doc, rules)
+    _history_section(doc, rules)
+    _sources_section(doc, loaded.scenario_text)
     return doc
+
+
+def _history_section(doc: Doc, rules: Rules) -> None:
+    """The real outcome, kept out of the students' handouts (``--no-hindsight``)."""
+    from tradegame.classroom.student import student_rules
+
+    doc.h(2, SECTIONS[7], "history")
+    taken = student_rules(rules)[1]
+    if taken:
+        doc.p("What the scenario says about how the real negotiation went on and ended; the "
+              "students' handouts leave it out (unless `briefing --hindsight`):")
+        doc.bullets(t(x) for x in taken)
+    else:
+        doc.p("The scenario does not tell how the real negotiation ended.")
+
+
+def _sources_section(doc: Doc, scenario_text: str) -> None:
+    """The data-sheet sections the scenario's figures cite (docs/sources.md)."""
+    from tradegame.classroom.sources import SourcesMissing, cited_sections
+
+    doc.h(2, SECTIONS[8], "sources")
+    try:
+        found, missing = cited_sections(scenario_text)
+    except SourcesMissing as exc:
+        doc.p(t(str(exc)))
+        return
+    if not found and not missing:
+        doc.p("The scenario cites no row of the data sheet.")
+        return
+    doc.p("Each figure of the scenario cites a row of the data sheet (docs/sources.md; "
+          "`tradegame sources SECTION` prints one section): a note `facts §1b 22 Jul ✅` is "
+          "the row dated 22 Jul in section 1b, with its publisher and the page's date. The "
+          "sections this scenario cites:")
+    if missing:
+        doc.p(t(f"Cited but not in the data sheet: {', '.join(missing)}."))
+    for section in found:
+        doc.h(3, f"§{section.id}. {section.title}", f"source-{section.id}")
+        doc.md(section.body, shift=3)
 
 
 def _game_section(doc: Doc, loaded: LoadedGame, source: str) -> None:
@@ -370,11 +410,19 @@ def _pareto_section(doc: Doc, game: Game, searches: list[PairResult] | None,
             doc.p("**Warning:** replaying the actual deal did not reproduce the game's "
                   "scores; treat these results with care.")
         actual = r.actual_scores
-        if r.best is not None and r.best.scores is not None:
+        found = r.gain()
+        if r.best is not None and r.best.scores is not None and found is not None:
             s = r.best.scores
-            gain = r.joint(s) - r.actual_joint
+            gain, parts = found[0], dict(zip(r.pair, found[1:], strict=True))
+            share = {p: (parts[p] / gain if gain > 0 else 0.0) for p in (a, b)}
+            one_sided = [p for p in (a, b) if parts[p] < EPS]
             doc.p(t(f"Yes: a deal was found that leaves neither {a} nor {b} worse off and "
-                    f"raises their joint surplus by {gain:.1f} points:"))
+                    f"raises their joint surplus by {gain:.1f} points: {a} gains "
+                    f"{parts[a]:.1f} ({share[a]:.0%} of it), {b} {parts[b]:.1f} "
+                    f"({share[b]:.0%})."
+                    + (f" The whole gain goes to {(set((a, b)) - set(one_sided)).pop()}; "
+                       f"{one_sided[0]} is only not worse off." if len(one_sided) == 1
+                       else "") + " The deal (terms that change nobody's score left out):"))
             doc.table(TERM_HEADERS, _terms_by_giver(rules, r.best.terms, (a, b)),
                       TERM_NUMERIC)
             rows = []
@@ -387,10 +435,14 @@ def _pareto_section(doc: Doc, game: Game, searches: list[PairResult] | None,
             if r.best.adjusted:
                 doc.p(t(f"{r.best.adjusted} recorded move(s) were no longer legal after this "
                         f"deal and were dropped."), css="muted")
+        elif r.conclusive:
+            doc.p(t(f"No: none of the {r.space} possible deals leaves neither {a} nor {b} "
+                    f"worse off and raises their joint surplus."))
         else:
-            doc.p(t(f"No: no deal was found that leaves neither {a} nor {b} worse off and "
-                    f"raises their joint surplus (budget {r.budget} candidates, "
-                    f"{r.evaluated} evaluated)."))
+            doc.p(t(f"None found within the budget: none of the {r.evaluated} deals "
+                    f"evaluated (of {r.space:,} possible) leaves neither {a} nor {b} worse "
+                    f"off and raises their joint surplus; a larger --search-budget may find "
+                    f"one."))
             best = r.best_joint
             if best is not None and best.scores is not None:
                 s = best.scores

@@ -21,6 +21,7 @@ import hashlib
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from tradegame.classroom.roster import Team
 from tradegame.engine import Game, Rules
@@ -46,7 +47,7 @@ class World:
     played: bool
     game: Game
     incidents: list[str] = field(default_factory=list)
-    team_record: dict[str, object] | None = None
+    team_record: dict[str, Any] | None = None
 
 
 def make_worlds(rules: Rules, *, teams: int, seed: int, seats: Mapping[str, str],

@@ -111,10 +111,15 @@ def _exit_code(scored: int, left_out: int) -> int:
 def briefing(args: argparse.Namespace) -> int:
     from tradegame.classroom.briefing import briefing_doc
     from tradegame.classroom.html import render
-    from tradegame.commands.common import load_rules_or_exit
+    from tradegame.commands.common import load_scenario_or_exit
 
-    rules = load_rules_or_exit(args.scenario)
+    rules, scenario_text, _ = load_scenario_or_exit(args.scenario)
     ids = rules.player_ids
+
+    def doc_of(role: str) -> object:
+        return briefing_doc(rules, role, args.public_only, hindsight=args.hindsight,
+                            instructor=args.instructor, scenario_text=scenario_text)
+
     if args.role.lower() == "all":
         roles = list(ids)
     else:
@@ -124,7 +129,7 @@ def briefing(args: argparse.Namespace) -> int:
             raise UserError(f"--role {args.role}: not a player of {rules.id} (players: "
                             f"{', '.join(ids)}, or all)")
         roles = match
-    suffix = "-public" if args.public_only else ""
+    suffix = "-instructor" if args.instructor else "-public" if args.public_only else ""
     if len(roles) > 1 or (args.out and os.path.isdir(args.out)):
         if not args.out:
             raise UserError("--role all writes one file per role: give --out DIR")
@@ -139,13 +144,51 @@ def briefing(args: argparse.Namespace) -> int:
                             f"{exc.strerror or exc}", code=EXIT_FAILED) from None
         for role in roles:
             path = os.path.join(args.out, f"{role}{suffix}.{fmt}")
-            write_text(path, render(briefing_doc(rules, role, args.public_only), fmt))
+            write_text(path, render(doc_of(role), fmt))  # type: ignore[arg-type]
             print(path)
         return EXIT_OK
     fmt = _format(args.out, args.format)
-    _emit(render(briefing_doc(rules, roles[0], args.public_only), fmt), args.out)
+    _emit(render(doc_of(roles[0]), fmt), args.out)  # type: ignore[arg-type]
     if args.out:
         print(args.out)
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def sources(args: argparse.Namespace) -> int:
+    """The data sheet, one or more of its sections, or the sections a scenario cites."""
+    import re
+
+    from tradegame.classroom.sources import SourcesMissing, cited_sections, sections, sources_text
+
+    try:
+        if not args.section:
+            sys.stdout.write(sources_text())
+            return EXIT_OK
+        have = sections()
+    except SourcesMissing as exc:
+        raise UserError(str(exc), code=EXIT_FAILED) from None
+    chosen = []
+    for given in args.section:
+        sid = re.sub(r"^(facts\s*)?§\s*", "", given.strip())
+        if sid in have:
+            chosen.append(have[sid])
+            continue
+        if re.fullmatch(r"\d+[a-z]?", sid):
+            raise UserError(f"{given}: no such section of the data sheet (sections: "
+                            f"{', '.join(have)})")
+        from tradegame.commands.common import load_scenario_or_exit
+
+        _, text, shown = load_scenario_or_exit(given)
+        found, missing = cited_sections(text)
+        if missing:
+            print(f"tradegame: {shown} cites sections the data sheet does not have: "
+                  f"{', '.join(missing)}", file=sys.stderr)
+        chosen.extend(found)
+    for section in chosen:
+        sys.stdout.write(f"## {section.id}. {section.title}\n\n{section.body}\n\n")
     return EXIT_OK
 
 
@@ -286,4 +329,4 @@ def worlds(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-__all__ = ["briefing", "grades", "report", "worlds"]
+__all__ = ["briefing", "grades", "report", "sources", "worlds"]
