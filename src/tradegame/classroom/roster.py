@@ -69,7 +69,7 @@ def read_roster(path: str, players: Sequence[str]) -> list[Team]:
 
 
 def parse_roster(text: str, shown: str, players: Sequence[str]) -> list[Team]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
     except csv.Error as exc:
