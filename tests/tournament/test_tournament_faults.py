@@ -281,6 +281,23 @@ def test_a_full_disk_keeps_whole_lines_and_names_the_file(tmp_path, capsys, monk
     assert games_in(out) == (list(range(6)), list(range(6)))
 
 
+def test_resume_on_a_full_disk_needs_no_room_when_the_files_are_in_order(tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Putting the files in game order used to copy them whatever they held: on a nearly
+    full disk a resume that had appended in order ended with 'the results are complete but
+    not in game order (No space left on device)'."""
+    out = tmp_path / "r.csv"
+    assert run_main(out, capsys, "--games", "2")[0] == 0
+
+    def no_room(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(results.tempfile, "mkstemp", no_room)
+    code, err = run_main(out, capsys, "--resume")  # games 2 and 3 are appended, in order
+    assert code == 0, err
+    assert "not in game order" not in err and "No space" not in err
+    assert games_in(out) == ([0, 1, 2, 3], [0, 1, 2, 3])
+
+
 def test_a_full_disk_before_the_first_game_is_a_clear_error(tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     def full(fd: int, data: bytes) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))

@@ -337,13 +337,19 @@ def rewrite(path: str | Path, roles: Sequence[str], records: Iterable[Record]) -
     texts = {path: csv_line(csv_header(roles)) + "".join(r.csv for r in ordered),
              path.with_suffix(".jsonl"): "".join(r.json for r in ordered)}
     for target, text in texts.items():
+        data = text.encode("utf-8")
+        try:
+            if os.path.getsize(target) == len(data) and target.read_bytes() == data:
+                continue  # already so (the usual case): no copy, so a full disk is no matter
+        except OSError:
+            pass
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                    dir=target.parent)
         try:
             try:
                 # mkstemp makes the file private (0600): keep the mode the old file had
                 os.fchmod(fd, _mode_of(target))
-                write_all(fd, text.encode("utf-8"))
+                write_all(fd, data)
                 os.fsync(fd)
             finally:
                 os.close(fd)
