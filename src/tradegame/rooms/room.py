@@ -24,6 +24,10 @@ from tradegame.ui import instructor as controls
 from tradegame.ui.match import HUMAN, Match
 from tradegame.untrusted import printable
 
+SAVE_DELAY = 0.5
+"""Seconds between a change and its autosave; stopping the server (ctrl+c, SIGTERM) saves at
+once, so only a crash of the machine can lose the moves of that last half second."""
+
 
 class Refused(ValueError):
     """A request the room does not carry out; ``str()`` is the reason to show."""
@@ -265,9 +269,11 @@ class Room:
             self.changed()
 
     async def _autosave(self) -> None:
-        """Save after changes, one save at a time (a burst of moves makes one or two saves)."""
+        """Save after changes, one save at a time: a burst of moves within
+        :data:`SAVE_DELAY` makes one save (a save replays the game to check it)."""
         while True:
             await self._dirty.wait()
+            await asyncio.sleep(SAVE_DELAY)
             self._dirty.clear()
             await self.save_now()
 

@@ -50,6 +50,13 @@ BAD_CODE = "this code is not valid; check it and type it again, or ask the instr
 BAD_TOKEN = ("this seat was claimed again with its code (or the token is not valid): join "
              "with your code")
 
+PAGE_HEADERS = {
+    # the page's own script only; no frames (clickjacking), no referrer leaving the page
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src "
+                               "'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
+
 
 def room_file(number: int) -> str:
     return f"room-{number:02d}.json"
@@ -205,6 +212,7 @@ class RoomServer:
     def app(self) -> web.Application:
         app = web.Application(client_max_size=proto.MAX_MESSAGE_BYTES)
         app.router.add_get("/", self.handle_page)
+        app.router.add_get("/app.js", self.handle_script)
         app.router.add_get("/ws", self.handle_ws)
         app.router.add_get("/archive.zip", self.handle_archive)
         app.on_shutdown.append(self._on_shutdown)
@@ -240,10 +248,13 @@ class RoomServer:
     async def handle_page(self, request: web.Request) -> web.StreamResponse:
         from tradegame.rooms.page import PAGE
 
-        return web.Response(text=PAGE, content_type="text/html", headers={
-            "Content-Security-Policy": "default-src 'self'; script-src 'unsafe-inline'; "
-                                       "style-src 'unsafe-inline'; connect-src 'self' ws: wss:",
-            "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer"})
+        return web.Response(text=PAGE, content_type="text/html", headers=PAGE_HEADERS)
+
+    async def handle_script(self, request: web.Request) -> web.StreamResponse:
+        from tradegame.rooms.page import APP_JS
+
+        return web.Response(text=APP_JS, content_type="application/javascript",
+                            headers=PAGE_HEADERS)
 
     async def handle_archive(self, request: web.Request) -> web.StreamResponse:
         """Every room's save in one zip, for ``Authorization: Bearer INSTRUCTOR-CODE``."""
