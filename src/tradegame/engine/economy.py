@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tradegame.engine.memo import per_rules
 from tradegame.engine.records import Deal
-from tradegame.engine.rules import ALL, Rules
+from tradegame.engine.rules import ALL, Economy, Item, Rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,19 +49,21 @@ class Compiled:
     package_tariffs: dict[tuple[str, str, str], tuple[tuple[str, float], ...]]
     # The distinct layer plans of the cells, each (layer_plan, has_replace).
     plans: tuple[tuple[tuple[tuple[str, bool, tuple[str, ...]], ...], bool], ...]
-    # Per cell, what snapshot() reads, as tuples (unpacking beats attributes): (exporter,
-    # exporter's and importer's positions in player_ids, flow_key, (v0, mfn, 1 + mfn, -eps,
-    # export_weight, import_share, exporter_salience, importer_salience)); the inner tuple
-    # only when the cell is computed.
-    rows: tuple[tuple[Any, ...], ...]
+    # Per cell, what snapshot() reads for every cell, as tuples (unpacking beats
+    # attributes): (exporter, exporter's and importer's positions in player_ids, flow_key).
+    rows: tuple[tuple[str, int, int, tuple[str, str, str]], ...]
     # Per cell, its results by inputs (see snapshot); filled as games are played.
-    cell_memos: tuple[dict[Any, tuple[Any, ...]], ...]
+    cell_memos: tuple[dict[Any, CellEffects], ...]
+    # Per catalogue item, the scenario's sectors it covers (Item.covers_sector).
+    covered: dict[str, frozenset[str]]
+    # (index, mfn, v0) of the cells the market-stress player imports in, and exports in.
+    stress_imported: tuple[tuple[int, float, float], ...]
+    stress_exported: tuple[tuple[int, float, float], ...]
 
 
+@per_rules
 def compile_rules(rules: Rules) -> Compiled:
-    cached = rules._index.get("compiled")
-    if cached is not None:
-        return cached  # type: ignore[return-value]
+    """The economy's look-up tables of ``rules`` (built once per rules object)."""
     sectors = {s.id: s for s in rules.sectors}
     package_tariffs: dict[tuple[str, str, str], list[tuple[str, float]]] = {}
     for p in rules.players:
@@ -96,13 +99,15 @@ def compile_rules(rules: Rules) -> Compiled:
         package_tariffs={k: tuple(v) for k, v in package_tariffs.items()},
         plans=tuple((plan, any(replaces for _, _, replaces in plan)) for plan in plans),
         rows=tuple((c.exporter, rules.player_ids.index(c.exporter),
-                    rules.player_ids.index(c.importer), c.flow_key,
-                    (c.v0, c.mfn, 1.0 + c.mfn, -c.eps, c.export_weight, c.import_share,
-                     c.exporter_salience, c.importer_salience))
-                   for c in cells),
+                    rules.player_ids.index(c.importer), c.flow_key) for c in cells),
         cell_memos=tuple({} for _ in cells),
+        covered={item.id: frozenset(s.id for s in rules.sectors if item.covers_sector(s.id))
+                 for item in rules.items},
+        stress_imported=tuple((c.index, c.mfn, c.v0) for c in cells
+                              if c.importer == rules.market_stress_player),
+        stress_exported=tuple((c.index, c.mfn, c.v0) for c in cells
+                              if c.exporter == rules.market_stress_player),
     )
-    rules._index["compiled"] = compiled
     return compiled
 
 
@@ -129,15 +134,9 @@ class TermIndex:
     pledgers: tuple[str, ...] = ()
 
 
-def covered_sectors(rules: Rules, item: Any) -> frozenset[str]:
-    """The scenario's sectors ``item`` covers (``item.covers_sector``), cached per rules."""
-    table: dict[str, frozenset[str]] = rules._index.setdefault(  # type: ignore[assignment]
-        "covered_sectors", {})
-    covered = table.get(item.id)
-    if covered is None:
-        covered = table[item.id] = frozenset(s.id for s in rules.sectors
-                                             if item.covers_sector(s.id))
-    return covered
+def covered_sectors(rules: Rules, item: Item) -> frozenset[str]:
+    """The scenario's sectors ``item`` covers (``item.covers_sector``)."""
+    return compile_rules(rules).covered[item.id]
 
 
 def deal_entries(rules: Rules, deal: Deal) -> tuple[tuple[str, str, str, float, Any], ...]:
@@ -234,119 +233,109 @@ class Snapshot:
     pain_pct: dict[str, float]  # salience-weighted loss, for approval
 
 
-def effective_rate(cell: FlowCell, layer_rate: dict[str, float], layer_status: dict[str, str],
-                   layer_info: dict[str, tuple[str, tuple[str, ...]]], active_packages: set[str],
-                   compiled: Compiled, terms: TermIndex) -> float:
-    """The all-in tariff on one flow cell (DESIGN §3.9 tariff layers)."""
-    base = cell.mfn
-    pair = (cell.importer, cell.exporter)
-    if terms.cuts:
-        for item, v, _ in terms.cuts.get(pair, ()):
-            if item.covers_sector(cell.sector) and v < base:
-                base = v
-    # Most cells have no replacing layer: then nothing is switched off (no set to build).
-    switched_off: set[str] | tuple[()] = ()
-    if cell.has_replace:
-        switched_off = set()
-        for lid in cell.layers:
-            if layer_status[lid] == "in_force":
-                combine, replaces = layer_info[lid]
-                if combine == "replace":
-                    switched_off.update(replaces)
-    total = base
+def layers_in_force(plan: tuple[tuple[str, bool, tuple[str, ...]], ...], has_replace: bool,
+                    layer_rate: dict[str, float],
+                    layer_status: dict[str, str]) -> tuple[list[float], float | None]:
+    """The layers of a layer plan that apply now (DESIGN §3.9 tariff layers): the rates to
+    add, in plan order, and the all-in rate if one is in force (the last one wins)."""
+    switched_off: set[str] = set()
+    if has_replace:
+        for lid, _, replaces in plan:
+            if replaces and layer_status[lid] == "in_force":
+                switched_off.update(replaces)
+    adds: list[float] = []
     all_in: float | None = None
-    for lid in cell.layers:
+    for lid, is_all_in, _ in plan:
         if layer_status[lid] != "in_force" or lid in switched_off:
             continue
-        if layer_info[lid][0] == "all_in":
+        if is_all_in:
             all_in = layer_rate[lid]
         else:
-            total += layer_rate[lid]
+            adds.append(layer_rate[lid])
+    return adds, all_in
+
+
+def cell_rate(cell: FlowCell, adds: list[float], all_in: float | None,
+              active_packages: set[str], terms: TermIndex) -> float:
+    """The all-in tariff on one flow cell from the layers in force on it (DESIGN §3.9): the
+    MFN rate (or a deal's cut below it), plus the added layers, or the all-in layer; plus
+    active countermeasures; then deal caps and tariff-rate quotas."""
+    base = cell.mfn
+    if terms.cuts:
+        for _, v, covered in terms.cuts.get(cell.pair, ()):
+            if cell.sector in covered and v < base:
+                base = v
+    total = base
+    for rate in adds:  # one by one, in plan order
+        total += rate
     if all_in is not None:
         total = all_in
-    if active_packages:
+    if active_packages and cell.packages:
         for package, rate in cell.packages:
             if package in active_packages:
                 total += rate
     if terms.caps:
-        for item, cap, _ in terms.caps.get(pair, ()):
-            if item.covers_sector(cell.sector) and cap < total:
+        for _, cap, covered in terms.caps.get(cell.pair, ()):
+            if cell.sector in covered and cap < total:
                 total = cap
     if terms.quotas:
-        quotas = terms.quotas.get((cell.importer, cell.exporter, cell.sector))
-        if quotas and cell.v0 > 0:
-            for volume, in_rate in quotas:
+        quota = terms.quotas.get(cell.trade_key)
+        if quota and cell.v0 > 0:
+            for volume, in_rate in quota:
                 share = min(1.0, volume / cell.v0)
                 if in_rate < total:
                     total = share * in_rate + (1.0 - share) * total
     return total
 
 
+def effective_rate(cell: FlowCell, layer_rate: dict[str, float], layer_status: dict[str, str],
+                   layer_info: dict[str, tuple[str, tuple[str, ...]]], active_packages: set[str],
+                   compiled: Compiled, terms: TermIndex) -> float:
+    """The all-in tariff on one flow cell (``layer_info`` is implied by the compiled plan)."""
+    plan, has_replace = compiled.plans[cell.plan]
+    adds, all_in = layers_in_force(plan, has_replace, layer_rate, layer_status)
+    return cell_rate(cell, adds, all_in, active_packages, terms)
+
+
 def all_rates(compiled: Compiled, layer_rate: dict[str, float], layer_status: dict[str, str],
               active_packages: set[str], terms: TermIndex) -> list[float]:
-    """:func:`effective_rate` of every cell, in cell order (the same arithmetic, inlined).
-
-    This runs at every resolution; ``tests/engine/test_fast_paths.py`` checks it against
-    :func:`effective_rate` cell by cell.
-    """
-    cuts, caps, quotas = terms.cuts, terms.caps, terms.quotas
-    # The layers in force of each distinct plan, once: (rates to add in order, all-in rate).
-    plans: list[tuple[list[float], float | None]] = []
-    for plan, has_replace in compiled.plans:
-        switched_off: set[str] = set()
-        if has_replace:
-            for lid, _, replaces in plan:
-                if replaces and layer_status[lid] == "in_force":
-                    switched_off.update(replaces)
-        adds: list[float] = []
-        all_in: float | None = None
-        for lid, is_all_in, _ in plan:
-            if layer_status[lid] != "in_force" or lid in switched_off:
-                continue
-            if is_all_in:
-                all_in = layer_rate[lid]
-            else:
-                adds.append(layer_rate[lid])
-        plans.append((adds, all_in))
-    out = []
-    append = out.append
-    for cell in compiled.cells:
-        base = cell.mfn
-        if cuts:
-            for _, v, covered in cuts.get(cell.pair, ()):
-                if cell.sector in covered and v < base:
-                    base = v
-        total = base
-        adds, all_in = plans[cell.plan]
-        for rate in adds:  # one by one, in plan order: the same sums as effective_rate's
-            total += rate
-        if all_in is not None:
-            total = all_in
-        if active_packages and cell.packages:
-            for package, rate in cell.packages:
-                if package in active_packages:
-                    total += rate
-        if caps:
-            for _, cap, covered in caps.get(cell.pair, ()):
-                if cell.sector in covered and cap < total:
-                    total = cap
-        if quotas:
-            quota = quotas.get(cell.trade_key)
-            if quota and cell.v0 > 0:
-                for volume, in_rate in quota:
-                    share = min(1.0, volume / cell.v0)
-                    if in_rate < total:
-                        total = share * in_rate + (1.0 - share) * total
-        append(total)
-    return out
+    """:func:`effective_rate` of every cell, in cell order (each layer plan worked out once)."""
+    plans = [layers_in_force(plan, has_replace, layer_rate, layer_status)
+             for plan, has_replace in compiled.plans]
+    return [cell_rate(cell, *plans[cell.plan], active_packages, terms)
+            for cell in compiled.cells]
 
 
 def flow_value(cell: FlowCell, rate: float, fx: float, boost: float) -> float:
-    """Trade value of a cell at ``rate`` without purchases (constant-elasticity demand)."""
+    """Trade value of a cell at ``rate`` without purchases (constant-elasticity demand,
+    DESIGN §3.5): ``V0 · ((1+t)·f / (1+t0))^(−eps) · (1 + boost)``."""
     if cell.v0 == 0.0:
         return 0.0
     ratio = (1.0 + rate) * fx / (1.0 + cell.mfn)
     return cell.v0 * ratio ** (-cell.eps) * (1.0 + boost)
+
+
+CellEffects = tuple[float, float, float, float, float | None, float, float | None, float | None]
+"""What one flow cell adds to the economy at given inputs: (value, tariff revenue, consumer
+cost, exporter's GDP effect, importer's substitution gain or None, importer's net cost,
+exporter's pain or None, importer's pain or None)."""
+
+
+def cell_effects(cell: FlowCell, rate: float, fx: float, boost: float, bought: float | None,
+                 params: Economy) -> CellEffects:
+    """The annual effects of one flow cell (DESIGN §3.5) at tariff ``rate``, exchange factor
+    ``fx``, regulatory ``boost`` and committed purchases ``bought``."""
+    traded = flow_value(cell, rate, fx, boost)
+    value = traded + bought if bought is not None else traded
+    extra = rate - cell.mfn
+    cost = params.pass_through * extra * value
+    export_effect = (value - cell.v0) * cell.export_weight
+    net_cost = cost - params.revenue_recycling * extra * value
+    return (value, rate * value, cost, export_effect,
+            params.substitution_share * (cell.v0 - traded) * cell.import_share
+            if traded < cell.v0 else None,
+            net_cost, export_effect * cell.exporter_salience if export_effect < 0 else None,
+            net_cost * cell.importer_salience if net_cost > 0 else None)
 
 
 def snapshot(rules: Rules, rates: Sequence[float], terms: TermIndex,
@@ -358,7 +347,7 @@ def snapshot(rules: Rules, rates: Sequence[float], terms: TermIndex,
     is only added in. The sums are made in cell order either way, so they are the same floats.
     """
     compiled = compile_rules(rules)
-    eco = rules.economy
+    params = rules.economy
     ids = rules.player_ids
     # Sums per player position (lists index faster than dicts); dicts at the end.
     gdp = [0.0] * len(ids)
@@ -368,11 +357,9 @@ def snapshot(rules: Rules, rates: Sequence[float], terms: TermIndex,
     values: list[float] = []
     append = values.append
     currency, boosts, purchases = terms.currency, terms.boosts, terms.purchases
-    pass_through, substitution = eco.pass_through, eco.substitution_share
-    recycling = eco.revenue_recycling
     memos = compiled.cell_memos
-    for memo, rate, (exporter, e, i, key, constants) in zip(memos, rates, compiled.rows,
-                                                            strict=True):
+    for memo, rate, cell_rules, (exporter, e, i, key) in zip(memos, rates, compiled.cells,
+                                                             compiled.rows, strict=True):
         fx = 1.0 + currency.get(exporter, 0.0) if currency else 1.0
         boost = boosts.get(key, 0.0) if boosts else 0.0
         bought = purchases.get(key) if purchases else None
@@ -381,25 +368,9 @@ def snapshot(rules: Rules, rates: Sequence[float], terms: TermIndex,
             else (rate, fx, boost, bought)
         cell = memo.get(inputs)
         if cell is None:
-            (v0, mfn, mfn_1, neg_eps, export_weight, import_share, exporter_salience,
-             importer_salience) = constants
-            # The same arithmetic as flow_value() and in the same order, inlined.
-            if v0 == 0.0:
-                traded = 0.0
-            else:
-                traded = v0 * ((1.0 + rate) * fx / mfn_1) ** neg_eps * (1.0 + boost)
-            value = traded + (bought if bought is not None else 0.0) if purchases else traded
-            extra = rate - mfn
-            cost = pass_through * extra * value
-            export_effect = (value - v0) * export_weight
-            net_cost = cost - recycling * extra * value
             if len(memo) >= CELL_MEMO_SIZE:
                 memo.clear()  # bounded; a miss only costs the computation
-            cell = memo[inputs] = (
-                value, rate * value, cost, export_effect,
-                substitution * (v0 - traded) * import_share if traded < v0 else None,
-                net_cost, export_effect * exporter_salience if export_effect < 0 else None,
-                net_cost * importer_salience if net_cost > 0 else None)
+            cell = memo[inputs] = cell_effects(cell_rules, rate, fx, boost, bought, params)
         (value, revenue_add, cost, export_effect, substituted, net_cost, exporter_pain,
          importer_pain) = cell
         append(value)
@@ -416,7 +387,7 @@ def snapshot(rules: Rules, rates: Sequence[float], terms: TermIndex,
     gdp_bn = dict(zip(ids, gdp, strict=True))
     pain = dict(zip(ids, pains, strict=True))
     for receiver, per_year in terms.investment.items():
-        gdp_bn[receiver] += eco.investment_multiplier * per_year
+        gdp_bn[receiver] += params.investment_multiplier * per_year
     for receiver, per_year in terms.cost_sharing.items():
         gdp_bn[receiver] += per_year
     for giver, per_year in terms.cost_sharing_paid.items():
@@ -447,14 +418,8 @@ def stress_pressure(rules: Rules, snap: Snapshot) -> tuple[float, float]:
     holder = rules.market_stress_player
     if holder is None:
         return 0.0, 0.0
-    tables = rules._index.get("stress_cells")
-    if tables is None:
-        # (index, mfn, v0) of the cells the holder imports in, and of those it exports in.
-        cells = compile_rules(rules).cells
-        tables = rules._index["stress_cells"] = (
-            [(c.index, c.mfn, c.v0) for c in cells if c.importer == holder],
-            [(c.index, c.mfn, c.v0) for c in cells if c.exporter == holder])
-    imported, exported = tables  # type: ignore[misc]
+    compiled = compile_rules(rules)
+    imported, exported = compiled.stress_imported, compiled.stress_exported
     rate = snap.rate
     applied = faced = applied_w = faced_w = 0.0
     for index, mfn, v0 in imported:

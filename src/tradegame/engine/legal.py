@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from tradegame.engine.actions import (
@@ -34,9 +35,11 @@ from tradegame.engine.actions import (
 )
 from tradegame.engine.errors import IllegalActionError
 from tradegame.engine.machine import Machine
-from tradegame.engine.phases import orders
+from tradegame.engine.memo import per_rules
+from tradegame.engine.phases import orders, talks
 from tradegame.engine.records import ORDERS, Session
-from tradegame.engine.rules import TALK_LEVELS, Item
+from tradegame.engine.rules import TALK_LEVELS, Item, Rules
+from tradegame.engine.state import State
 
 
 def _below(getrandbits: Any, n: int) -> int:
@@ -47,6 +50,26 @@ def _below(getrandbits: Any, n: int) -> int:
     while r >= n:
         r = getrandbits(k)
     return r
+
+
+OrderCheck = Callable[[State, Any], "str | None"]
+OrderKind = tuple[list[Action] | None, OrderCheck | None, int, int]
+"""A kind of order for the sampler: (candidates, the rule's check of the moment, count,
+count's bit length); (None, None, 0, 0) stands for done."""
+
+
+@dataclass(slots=True)
+class _SamplerMemo:
+    """Per scenario: each player's candidate orders by kind, and the Renege actions made."""
+
+    candidates: dict[str, list[list[Action]]] = field(default_factory=dict)
+    kinds: dict[str, list[OrderKind]] = field(default_factory=dict)
+    reneges: dict[tuple[str, str], Action] = field(default_factory=dict)
+
+
+@per_rules
+def _sampler_memo(rules: Rules) -> _SamplerMemo:
+    return _SamplerMemo()
 
 
 class _Group(NamedTuple):
@@ -86,36 +109,19 @@ class LegalActions:
     def deal_items(self, giver_a: str, giver_b: str) -> list[Item]:
         """Items on the table between two players (either may give)."""
         g = self.game
-        rules = g.rules
-        # Who may give what to whom is fixed by the scenario: cache those items per pair
-        # (in catalogue order); what is on the table now is checked each time.
-        key = f"deal_items:{giver_a}:{giver_b}"
-        between: list[Item] | None = rules._index.get(key)  # type: ignore[assignment]
-        if between is None:
-            between = rules._index[key] = [
-                item for item in rules.items
-                if item.owner == giver_a and item.can_go_to(giver_b)
-                or item.owner == giver_b and item.can_go_to(giver_a)]
-        available = g.available_items
-        out = []
-        for item in between:
-            if item.id not in available:
-                continue
-            if item.kind == "deadline_extension" and not any(
-                    g._extension_fits(int(lv.value)) for lv in item.levels):
-                continue
-            out.append(item)
-        return out
+        tables = g.tables
+        # Who may give what to whom is fixed by the scenario (tables.deal_items); an item is
+        # on the table now if one of its levels can be agreed now (talks.level_now).
+        return [item for item in tables.deal_items[(giver_a, giver_b)]
+                if any(talks.level_now(g, item, v) is None for v in tables.levels[item.id])]
 
     def _levels(self, item: Item) -> list[float] | tuple[float, ...]:
+        """The levels of ``item`` that can be agreed now (of an item on the table: all, but for
+        a deadline extension, whose levels must fit what is left of the maximum)."""
         g = self.game
+        values = g.tables.levels[item.id]
         if item.kind == "deadline_extension":
-            return [lv.value for lv in item.levels if g._extension_fits(int(lv.value))]
-        levels: dict[str, tuple[float, ...]] = g.rules._index.setdefault(  # type: ignore[assignment]
-            "levels", {})
-        values = levels.get(item.id)
-        if values is None:
-            values = levels[item.id] = tuple(lv.value for lv in item.levels)
+            return [v for v in values if talks.level_now(g, item, v) is None]
         return values
 
     def _deal_count(self, items: list[Item]) -> int:
@@ -198,10 +204,10 @@ class LegalActions:
         and keeps the orders the scenario allows (``orders.BY_SCENARIO``)."""
         g = self.game
         rules = g.rules
-        key = "orders:" + p
-        cached = rules._index.get(key)
+        memo = _sampler_memo(rules).candidates
+        cached = memo.get(p)
         if cached is not None:
-            return cached  # type: ignore[return-value]
+            return cached
         candidates: list[list[Action]] = []
         tariffs: list[Action] = []
         step = rules.limits.tariff_step
@@ -228,8 +234,7 @@ class LegalActions:
                            for d in range(1, rules.calendar.max_extension_days + 1)])
         candidates = [[a for a in group if orders.BY_SCENARIO[type(a)](rules, a) is None]
                       for group in candidates]
-        candidates = [group for group in candidates if group]
-        rules._index[key] = candidates
+        candidates = memo[p] = [group for group in candidates if group]
         return candidates
 
     def _order_groups(self, p: str) -> list[_Group]:
@@ -245,7 +250,7 @@ class LegalActions:
                                      lambda rng, legal=legal: rng.choice(legal)))
         return groups
 
-    def _order_kinds(self, p: str) -> tuple[list[tuple[Any, ...]], set[int]]:
+    def _order_kinds(self, p: str) -> tuple[list[OrderKind], set[int]]:
         """The sampler's kinds of order, each (candidates, check, count, count's bit length),
         Done first as (None, None, 0, 0); and the ids of the candidate lists found to have
         no legal order this round.
@@ -261,17 +266,15 @@ class LegalActions:
         if cached is not None and cached[0] == g.round:
             mine = cached[1].get(p)
             if mine is not None:
-                return mine  # type: ignore[no-any-return]
-        rules = g.rules
-        key = "order_kinds:" + p
-        static = rules._index.get(key)
+                return mine
+        memo = _sampler_memo(g.rules)
+        static = memo.kinds.get(p)
         if static is None:
-            static = rules._index[key] = [(None, None, 0, 0)] + [
+            static = memo.kinds[p] = [(None, None, 0, 0)] + [
                 (group, orders.NOW[type(group[0])], len(group), len(group).bit_length())
                 for group in self._order_candidates(p)]
         # Actions are values: one Renege per (player, deal id) serves every game.
-        made: dict[tuple[str, str], Action] = rules._index.setdefault(  # type: ignore[assignment]
-            "renege_actions", {})
+        made = memo.reneges
         reneges: list[Action] = []
         for d in g.deals_in_force(p):
             action = made.get((p, d.id))

@@ -321,7 +321,7 @@ class Event:
     name: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Rules:
     """A whole scenario, compiled for the engine."""
 
@@ -350,11 +350,9 @@ class Rules:
     events: tuple[Event, ...]
     debrief: tuple[str, ...]
     digest: str = ""  # sha256 of the source text, when known
-    # Look-up caches; init=False so dataclasses.replace() always starts a fresh one.
-    _index: dict[str, object] = field(default_factory=dict, compare=False, repr=False,
-                                      init=False)
-
-    # Look-ups by id (built once; the engine asks for items and players on every move).
+    # Look-ups by id, built once by __post_init__ and never changed (the engine asks for
+    # items and players on every move); init=False so dataclasses.replace() rebuilds them.
+    _player_ids: tuple[str, ...] = field(default=(), compare=False, repr=False, init=False)
     _players: dict[str, Player] = field(default_factory=dict, compare=False, repr=False,
                                         init=False)
     _items: dict[str, Item] = field(default_factory=dict, compare=False, repr=False,
@@ -367,6 +365,7 @@ class Rules:
                                       init=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_player_ids", tuple(p.id for p in self.players))
         # Ids are unique in a valid scenario (the loader checks); otherwise the last wins.
         for table, values in ((self._players, self.players), (self._items, self.items),
                               (self._layers, self.layers), (self._events, self.events),
@@ -405,10 +404,7 @@ class Rules:
 
     @property
     def player_ids(self) -> tuple[str, ...]:
-        ids = self._index.get("player_ids")
-        if ids is None:
-            ids = self._index["player_ids"] = tuple(p.id for p in self.players)
-        return ids  # type: ignore[return-value]
+        return self._player_ids
 
     @property
     def sector_ids(self) -> tuple[str, ...]:

@@ -28,6 +28,7 @@ from tradegame.engine.machine import Machine
 from tradegame.engine.phases import orders
 from tradegame.engine.records import ORDERS, Deal, pair_key
 from tradegame.engine.rules import Objective, Rules
+from tradegame.engine.tables import tables_of
 
 ECONOMIC_METRICS = {
     "gdp_effect": "gdp_pct",
@@ -130,14 +131,13 @@ def play_out_passing(game: Machine) -> None:
 
 def batna(rules: Rules, seed: int) -> dict[str, float]:
     """Scores with every player passing throughout; computed once per (rules, seed)."""
-    key = f"batna:{seed}"
-    cached = rules._index.get(key)
+    known = tables_of(rules).caches.batna
+    cached = known.get(seed)
     if cached is None:
         game = Machine(rules, seed)
         play_out_passing(game)
-        cached = {p: score(game, p) for p in rules.player_ids}
-        rules._index[key] = cached
-    return dict(cached)  # type: ignore[arg-type]
+        cached = known[seed] = {p: score(game, p) for p in rules.player_ids}
+    return dict(cached)
 
 
 @dataclass(frozen=True, slots=True)

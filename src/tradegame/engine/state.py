@@ -34,8 +34,7 @@ from tradegame.engine.records import (
     pair_key,
 )
 from tradegame.engine.rules import Rules
-
-RATES_CACHE_SIZE = 4096  # per rules; see State.rates
+from tradegame.engine.tables import CACHE_SIZE, tables_of
 
 
 class State:
@@ -43,6 +42,7 @@ class State:
 
     def __init__(self, rules: Rules, seed: int) -> None:
         self.rules = rules
+        self.tables = tables_of(rules)
         self.seed = seed
         c = rules.calendar
         self.rng = random.Random(seed)
@@ -158,7 +158,7 @@ class State:
 
 
     def date_of(self, day: int) -> str:
-        dates: dict[int, str] = self.rules._index.setdefault("dates", {})  # type: ignore[assignment]
+        dates = self.tables.caches.dates
         date = dates.get(day)
         if date is None:
             start = dt.date.fromisoformat(self.rules.calendar.window_start)
@@ -232,7 +232,7 @@ class State:
         """The cell's rate from layers and countermeasures, before deal caps."""
         no_caps = eco.TermIndex(cuts=self.terms().cuts)
         return eco.effective_rate(cell, self.layer_rate, self.layer_status, self.layer_info,
-                                  self.active_packages, eco.compile_rules(self.rules), no_caps)
+                                  self.active_packages, self.tables.compiled, no_caps)
 
 
     def is_substantive(self, deal: Deal) -> bool:
@@ -317,17 +317,17 @@ class State:
                         if d.status == "in_force" and eco.changes_rates(self.rules, d))
                 key = (tuple(self.layer_rate.values()), tuple(self.layer_status.values()),
                        frozenset(self.active_packages), deals)
-                cache = self.rules._index.setdefault("rates_cache", {})  # type: ignore[assignment]
-                rates = cache.get(key)  # type: ignore[union-attr]
+                cache = self.tables.caches.rates
+                rates = cache.get(key)
                 if rates is not None:
                     self._rates = rates
                     return rates
             # A tuple: shared values nobody can change (and that the collector skips).
-            rates = tuple(eco.all_rates(eco.compile_rules(self.rules), self.layer_rate,
+            rates = tuple(eco.all_rates(self.tables.compiled, self.layer_rate,
                                         self.layer_status, self.active_packages,
                                         self.terms()))
             if cache is not None:
-                if len(cache) >= RATES_CACHE_SIZE:
+                if len(cache) >= CACHE_SIZE:
                     cache.clear()  # bounded; a miss only costs the computation
                 cache[key] = rates
             self._rates = rates
@@ -398,13 +398,13 @@ class State:
         if partner is None:
             # The common case (history, every round): the player's cells, pre-indexed in
             # cell order so the sum is the same float as the full scan's.
-            for index, exported in _trade_cells(self.rules, player):
+            for index, exported in self.tables.trade_cells[player]:
                 if exported:
                     total += value[index]
                 else:
                     total -= value[index]
             return total
-        for cell in eco.compile_rules(self.rules).cells:
+        for cell in self.tables.compiled.cells:
             if cell.exporter == player and partner in (None, cell.importer):
                 total += value[cell.index]
             elif cell.importer == player and partner in (None, cell.exporter):
@@ -420,11 +420,11 @@ class State:
         if partner is None and sector is None:
             # The common case: the player's export cells, pre-indexed in cell order.
             rate = snap.rate
-            for cell in _export_cells(self.rules, player):
+            for cell in self.tables.export_cells[player]:
                 num += rate[cell.index] * cell.v0
                 den += cell.v0
             return num / den if den else 0.0
-        for cell in eco.compile_rules(self.rules).cells:
+        for cell in self.tables.compiled.cells:
             if cell.exporter == player and partner in (None, cell.importer) \
                     and sector in (None, cell.sector):
                 num += snap.rate[cell.index] * cell.v0
@@ -504,27 +504,6 @@ class State:
 # ---------------------------------------------------------------------- helpers
 
 _new_tuple = tuple.__new__
-
-
-def _trade_cells(rules: Rules, player: str) -> list[tuple[int, bool]]:
-    """(cell index, exported?) of every flow cell ``player`` trades in, in cell order."""
-    key = "trade_cells:" + player
-    cells = rules._index.get(key)
-    if cells is None:
-        cells = rules._index[key] = [
-            (c.index, c.exporter == player) for c in eco.compile_rules(rules).cells
-            if c.exporter == player or c.importer == player]
-    return cells  # type: ignore[return-value]
-
-
-def _export_cells(rules: Rules, player: str) -> list[eco.FlowCell]:
-    """The flow cells ``player`` exports in, in cell order."""
-    key = "export_cells:" + player
-    cells = rules._index.get(key)
-    if cells is None:
-        cells = rules._index[key] = [c for c in eco.compile_rules(rules).cells
-                                     if c.exporter == player]
-    return cells  # type: ignore[return-value]
 
 
 # Every field of the mutable records, in constructor order (for State.copy and, for

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from tradegame.engine.actions import Term, fmt_number
 from tradegame.engine.rules import Rules
+from tradegame.engine.tables import CACHE_SIZE, tables_of
 
 
 def fmt_pct(rate: float) -> str:
@@ -16,12 +17,11 @@ def fmt_pct(rate: float) -> str:
 
 def term_text(rules: Rules, term: Term) -> str:
     # Logged for every offer and concession: remembered per scenario, item and level.
-    texts: dict[tuple[str, float], str] = rules._index.setdefault(  # type: ignore[assignment]
-        "term_text", {})
+    texts = tables_of(rules).caches.term_texts
     key = (term.item, term.value)
     text = texts.get(key)
     if text is None:
-        if len(texts) >= 4096:
+        if len(texts) >= CACHE_SIZE:
             texts.clear()  # bounded: a term is an item at one of its few levels
         text = texts[key] = _term_text(rules, term)
     return text

@@ -3,53 +3,17 @@ conditional and random events fire, in scenario order; and the effects of events
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from tradegame.engine.actions import INSTRUCTOR, Inject, News, parse_news_effect
 from tradegame.engine.errors import IllegalActionError
 from tradegame.engine.records import MAX_STAKES, OVER, clamp, pair_key
-from tradegame.engine.rules import Effect, Event, Rules
+from tradegame.engine.rules import Effect, Event
 from tradegame.engine.state import State
 from tradegame.engine.text import fmt_pct
 
 
-@dataclass(frozen=True, slots=True)
-class _NewsWindow:
-    """What can happen in the news of a round of days first..last (scenario order)."""
-
-    layers: tuple[Any, ...]  # layers due to take effect (if still inactive)
-    scheduled: tuple[Event, ...]  # scheduled events dated in the window
-    conditional: tuple[Event, ...]  # every conditional event
-    chance: tuple[Event, ...]  # random events whose date range meets the window
-    set_layer: frozenset[str]  # ids of events with a set_layer effect
-
-
-def _news_window(rules: Rules, first: int, last: int) -> _NewsWindow:
-    """The news of a round window, from the scenario alone; cached per rules and window."""
-    windows: dict[tuple[int, int], _NewsWindow] = rules._index.setdefault(  # type: ignore[assignment]
-        "news_windows", {})
-    window = windows.get((first, last))
-    if window is None:
-        start = rules.calendar.start_day
-        window = windows[(first, last)] = _NewsWindow(
-            layers=tuple(la for la in rules.layers
-                         if la.from_day is not None and first <= la.from_day <= last
-                         and la.status == "in_force" and la.from_day > start),
-            scheduled=tuple(ev for ev in rules.events if ev.trigger == "scheduled"
-                            and ev.day is not None and first <= ev.day <= last),
-            conditional=tuple(ev for ev in rules.events if ev.trigger == "conditional"),
-            chance=tuple(ev for ev in rules.events if ev.trigger == "random"
-                         and (ev.from_day is None or last >= ev.from_day)
-                         and (ev.until_day is None or first <= ev.until_day)),
-            set_layer=frozenset(ev.id for ev in rules.events
-                                if any(e.kind == "set_layer" for e in ev.effects)))
-    return window
-
-
 def run(g: State) -> None:
     first = g.day
-    window = _news_window(g.rules, first, g.round_end_day)
+    window = g.tables.news_window(g.rules, first, g.round_end_day)
     # News reaches the economy only through the tariff layers (scheduled layers and
     # set_layer effects; a credibility shift is caught by terms()): keep the cached
     # rates and snapshot unless one of those happened.

@@ -26,29 +26,8 @@ from tradegame.engine.records import (
 )
 from tradegame.engine.rules import STATEMENT_KINDS, TALK_LEVELS, Rules
 from tradegame.engine.state import State
+from tradegame.engine.tables import tables_of
 from tradegame.engine.text import fmt_pct
-
-
-def _tariff_instrument(rules: Rules, player: str, layer: str) -> Any:
-    """``player``'s tariff instrument on ``layer`` (None if it has none); cached per rules."""
-    table = rules._index.get("tariff_instruments")
-    if table is None:
-        table = {}
-        for pl in rules.players:
-            for t in reversed(pl.tariffs):  # the first instrument on a layer wins, as next()
-                table[(pl.id, t.layer)] = t
-        rules._index["tariff_instruments"] = table
-    return table.get((player, layer))  # type: ignore[attr-defined]
-
-
-def _own_packages(rules: Rules, player: str) -> frozenset[str]:
-    """The ids of ``player``'s countermeasure packages; cached per rules."""
-    key = "own_packages:" + player
-    own = rules._index.get(key)
-    if own is None:
-        own = rules._index[key] = frozenset(c.id for c in rules.player(player).countermeasures)
-    return own  # type: ignore[return-value]
-
 
 # Each kind of order has its rules in two parts, each written once: what the scenario alone
 # decides (``*_by_scenario``: instrument, range, step, ownership, levels) and what depends on
@@ -60,7 +39,7 @@ def _own_packages(rules: Rules, player: str) -> frozenset[str]:
 
 def _tariff_by_scenario(rules: Rules, a: SetTariff) -> str | None:
     p = a.player
-    ins = _tariff_instrument(rules, p, a.layer)
+    ins = tables_of(rules).tariff_instruments.get((p, a.layer))
     if ins is None:
         return f"{p} has no tariff instrument on layer {a.layer!r}"
     if not ins.min - RATE_EPS <= a.rate <= ins.max + RATE_EPS:
@@ -80,7 +59,7 @@ def _tariff_now(g: State, a: SetTariff) -> str | None:
 
 
 def _countermeasure_by_scenario(rules: Rules, a: Countermeasure) -> str | None:
-    if a.package not in _own_packages(rules, a.player):
+    if a.package not in tables_of(rules).own_packages[a.player]:
         return f"{a.package!r} is not one of {a.player}'s countermeasures"
     return None
 

@@ -27,7 +27,6 @@ from tradegame.engine.records import (
     clamp,
     pair_key,
 )
-from tradegame.engine.rules import Rules
 from tradegame.engine.state import State
 from tradegame.engine.text import fmt_pct, term_text
 
@@ -51,7 +50,7 @@ def resolve(g: State) -> None:
         # A rise counts against the importer only if it moved this round: a cap voided
         # by the partner's renege is not the importer raising its tariff.
         for mover in movers:
-            for index, pair in _import_cells(rules, mover):
+            for index, pair in g.tables.import_cells[mover]:
                 if after[index] > before[index] + RATE_EPS:
                     raised_against.add(pair)
         _check_caps_kept(g)
@@ -205,7 +204,7 @@ def _check_caps_kept(g: State) -> None:
             importer, exporter = item.owner, deal.other(item.owner)
             if not g.orders[importer]:
                 continue  # no order of the importer this round: nothing it raised
-            for cell in _pair_cells(rules, importer, exporter):
+            for cell in g.tables.pair_cells[(importer, exporter)]:
                 # Cheapest test first; the layered rate is a full rate computation.
                 if item.covers_sector(cell.sector) \
                         and _raised_this_round(g, importer, cell) \
@@ -301,23 +300,3 @@ def _settled(g: State) -> bool:
     settled = {pair_key(*d.parties) for d in g.deals_in_force() if not d.unilateral
                and any(g.rules.item(t.item).kind != "process" for t in d.terms)}
     return bool(pairs) and pairs <= settled
-
-
-def _pair_cells(rules: Rules, importer: str, exporter: str) -> list[eco.FlowCell]:
-    """The flow cells from ``exporter`` to ``importer``, in cell order."""
-    key = f"pair_cells:{importer}:{exporter}"
-    cells = rules._index.get(key)
-    if cells is None:
-        cells = rules._index[key] = [c for c in eco.compile_rules(rules).cells
-                                     if c.importer == importer and c.exporter == exporter]
-    return cells  # type: ignore[return-value]
-
-
-def _import_cells(rules: Rules, player: str) -> list[tuple[int, tuple[str, str]]]:
-    """(cell index, (importer, exporter)) of the flow cells ``player`` imports in."""
-    key = "import_cells:" + player
-    cells = rules._index.get(key)
-    if cells is None:
-        cells = rules._index[key] = [(c.index, c.pair) for c in eco.compile_rules(rules).cells
-                                     if c.importer == player]
-    return cells  # type: ignore[return-value]

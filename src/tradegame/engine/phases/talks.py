@@ -21,7 +21,7 @@ from tradegame.engine.records import (
     Session,
     pair_key,
 )
-from tradegame.engine.rules import Rules
+from tradegame.engine.rules import Item, Rules
 from tradegame.engine.state import State
 from tradegame.engine.text import terms_text
 
@@ -29,9 +29,7 @@ from tradegame.engine.text import terms_text
 def begin(g: State) -> None:
     """Turn requests and scheduled talks into this round's sessions (capacity applies)."""
     rules = g.rules
-    order: dict[str, int] = rules._index.get("player_order")  # type: ignore[assignment]
-    if order is None:
-        order = rules._index["player_order"] = {p: n for n, p in enumerate(g._ids)}
+    order = g.tables.player_order
     wanted: dict[tuple[str, str], tuple[int, str, str]] = {}  # pair -> (rank, level, req)
     rank = 0
     for st in rules.scheduled_talks:
@@ -183,14 +181,18 @@ def terms_by_scenario(rules: Rules, player: str, partner: str,
     return None
 
 
+def level_now(g: State, item: Item, value: float) -> str | None:
+    """Why ``item`` at ``value``, which the scenario allows, cannot be agreed now (or None)."""
+    if item.id not in g.available_items:
+        return f"{item.name} ({item.id}) is not on the table now"
+    if item.kind == "deadline_extension" and not g._extension_fits(int(value)):
+        return f"an extension of {fmt_number(value)} days exceeds max_extension_days"
+    return None
+
+
 def term_now(g: State, term: Term) -> str | None:
     """Why a term the scenario allows cannot be agreed at this moment (or None)."""
-    if term.item not in g.available_items:
-        return f"{g.rules.item(term.item).name} ({term.item}) is not on the table now"
-    if g.rules.item(term.item).kind == "deadline_extension" \
-            and not g._extension_fits(int(term.value)):
-        return f"an extension of {fmt_number(term.value)} days exceeds max_extension_days"
-    return None
+    return level_now(g, g.rules.item(term.item), term.value)
 
 
 def check_terms(g: State, player: str, partner: str, terms: tuple[Term, ...]) -> None:

@@ -1,0 +1,113 @@
+"""A scenario's look-up tables, typed and built once per rules object (:func:`tables_of`).
+
+The phases read the scenario through these instead of scanning it on every move: player
+positions, tariff instruments and packages by owner, flow cells by pair and by player, the
+items two players can trade, the news that can happen in a window of days. The tables never
+change; :class:`Caches` holds the memos that fill as games are played (each bounded or keyed
+by a small set), so the frozen :class:`~tradegame.engine.rules.Rules` holds no state at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tradegame.engine.economy import Compiled, FlowCell, compile_rules
+from tradegame.engine.memo import per_rules
+from tradegame.engine.rules import Event, Item, Layer, Rules, TariffInstrument
+
+CACHE_SIZE = 4096  # entries of an open-ended memo (rates of projections, term texts)
+
+
+@dataclass(frozen=True, slots=True)
+class NewsWindow:
+    """What can happen in the news of a round of days first..last (scenario order)."""
+
+    layers: tuple[Layer, ...]  # layers due to take effect (if still inactive)
+    scheduled: tuple[Event, ...]  # scheduled events dated in the window
+    conditional: tuple[Event, ...]  # every conditional event
+    chance: tuple[Event, ...]  # random events whose date range meets the window
+    set_layer: frozenset[str]  # ids of events with a set_layer effect
+
+
+@dataclass(slots=True)
+class Caches:
+    """Memos filled as games of a scenario are played."""
+
+    news_windows: dict[tuple[int, int], NewsWindow] = field(default_factory=dict)
+    term_texts: dict[tuple[str, float], str] = field(default_factory=dict)
+    dates: dict[int, str] = field(default_factory=dict)
+    # Rates by (layer rates, layer status, active packages, deals that bound rates): reused
+    # by projections, which come back to the same states again and again.
+    rates: dict[tuple[Any, ...], tuple[float, ...]] = field(default_factory=dict)
+    batna: dict[int, dict[str, float]] = field(default_factory=dict)  # by seed
+
+
+@dataclass(frozen=True, slots=True)
+class Tables:
+    """Look-ups of one scenario: built once, never changed (see :func:`tables_of`)."""
+
+    compiled: Compiled
+    player_order: dict[str, int]
+    tariff_instruments: dict[tuple[str, str], TariffInstrument]  # (player, layer)
+    own_packages: dict[str, frozenset[str]]
+    pair_cells: dict[tuple[str, str], tuple[FlowCell, ...]]  # (importer, exporter)
+    import_cells: dict[str, tuple[tuple[int, tuple[str, str]], ...]]  # (index, pair)
+    trade_cells: dict[str, tuple[tuple[int, bool], ...]]  # (index, exported?)
+    export_cells: dict[str, tuple[FlowCell, ...]]
+    deal_items: dict[tuple[str, str], tuple[Item, ...]]  # either may give, catalogue order
+    levels: dict[str, tuple[float, ...]]  # by item
+    caches: Caches
+
+    def news_window(self, rules: Rules, first: int, last: int) -> NewsWindow:
+        """The news that can happen in the round of days ``first``..``last``."""
+        window = self.caches.news_windows.get((first, last))
+        if window is None:
+            window = self.caches.news_windows[(first, last)] = _news_window(rules, first, last)
+        return window
+
+
+def _news_window(rules: Rules, first: int, last: int) -> NewsWindow:
+    start = rules.calendar.start_day
+    return NewsWindow(
+        layers=tuple(la for la in rules.layers
+                     if la.from_day is not None and first <= la.from_day <= last
+                     and la.status == "in_force" and la.from_day > start),
+        scheduled=tuple(ev for ev in rules.events if ev.trigger == "scheduled"
+                        and ev.day is not None and first <= ev.day <= last),
+        conditional=tuple(ev for ev in rules.events if ev.trigger == "conditional"),
+        chance=tuple(ev for ev in rules.events if ev.trigger == "random"
+                     and (ev.from_day is None or last >= ev.from_day)
+                     and (ev.until_day is None or first <= ev.until_day)),
+        set_layer=frozenset(ev.id for ev in rules.events
+                            if any(e.kind == "set_layer" for e in ev.effects)))
+
+
+@per_rules
+def tables_of(rules: Rules) -> Tables:
+    """The look-up tables of ``rules`` (built on first use, then shared by every game)."""
+    ids = rules.player_ids
+    cells = compile_rules(rules).cells
+    instruments: dict[tuple[str, str], TariffInstrument] = {}
+    for pl in rules.players:
+        for t in reversed(pl.tariffs):  # the first instrument on a layer wins
+            instruments[(pl.id, t.layer)] = t
+    return Tables(
+        compiled=compile_rules(rules),
+        player_order={p: n for n, p in enumerate(ids)},
+        tariff_instruments=instruments,
+        own_packages={p.id: frozenset(c.id for c in p.countermeasures) for p in rules.players},
+        pair_cells={(i, e): tuple(c for c in cells if c.importer == i and c.exporter == e)
+                    for i in ids for e in ids},
+        import_cells={p: tuple((c.index, c.pair) for c in cells if c.importer == p)
+                      for p in ids},
+        trade_cells={p: tuple((c.index, c.exporter == p) for c in cells
+                              if c.exporter == p or c.importer == p) for p in ids},
+        export_cells={p: tuple(c for c in cells if c.exporter == p) for p in ids},
+        deal_items={(a, b): tuple(item for item in rules.items
+                                  if item.owner == a and item.can_go_to(b)
+                                  or item.owner == b and item.can_go_to(a))
+                    for a in ids for b in ids},
+        levels={item.id: tuple(lv.value for lv in item.levels) for item in rules.items},
+        caches=Caches(),
+    )
