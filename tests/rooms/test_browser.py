@@ -1,0 +1,113 @@
+"""The room server's page in headless Chromium: a student types a seat's code, sees that
+seat's game, makes a move by clicking it and reloads the page back into the seat (driven
+over the DevTools protocol).
+
+Needs the Debian package ``chromium`` (``/usr/bin/chromium``), as the serve browser test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+
+import aiohttp
+
+from tests.rooms.support import codes, start_server
+from tests.ui.test_serve_browser import CHROMIUM_FLAGS, chromium, free_port
+from tradegame.commands.serve import allowed_origins
+
+
+class Page:
+    """One tab of Chromium, driven over its DevTools websocket."""
+
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        self.ws, self.next_id = ws, 0
+
+    async def call(self, method: str, **params: object) -> dict:
+        self.next_id += 1
+        await self.ws.send_json({"id": self.next_id, "method": method, "params": params})
+        while True:
+            reply = json.loads((await asyncio.wait_for(self.ws.receive(), 30)).data)
+            if reply.get("id") == self.next_id:
+                return reply
+
+    async def js(self, expression: str) -> object:
+        reply = await self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        return reply["result"]["result"].get("value")
+
+    async def until(self, expression: str, timeout: float = 20) -> object:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            value = await self.js(expression)
+            if value:
+                return value
+            await asyncio.sleep(0.2)
+        raise AssertionError(f"not true in {timeout} s: {expression}; page: "
+                             f"{await self.js('document.body.innerText')}")
+
+
+async def devtools_page(session: aiohttp.ClientSession, port: int) -> str:
+    for _ in range(100):
+        try:
+            async with session.get(f"http://127.0.0.1:{port}/json/list") as resp:
+                targets = await resp.json()
+            pages = [t for t in targets if t.get("type") == "page"]
+            if pages:
+                return str(pages[0]["webSocketDebuggerUrl"])
+        except aiohttp.ClientError:
+            pass
+        await asyncio.sleep(0.2)
+    raise AssertionError("chromium's DevTools did not start")
+
+
+async def test_a_student_joins_a_seat_with_a_code_in_chromium_and_makes_a_move(tmp_path):
+    browser = chromium()
+    server = await start_server(tmp_path / "rooms", "classroom-lesson",
+                                seats={"US": "dove", "EU": "linear"})
+    server.origins = allowed_origins("127.0.0.1", server.port, None)
+    debug_port = free_port()
+    proc = await asyncio.create_subprocess_exec(
+        browser, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'chromium'}",
+        f"--remote-debugging-port={debug_port}", "about:blank",
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        room = server.rooms[1]
+        async with aiohttp.ClientSession() as session:
+            ws = await session.ws_connect(await devtools_page(session, debug_port),
+                                          max_msg_size=0)
+            page = Page(ws)
+            await page.call("Page.enable")
+            await page.call("Page.navigate", url=f"http://127.0.0.1:{server.port}/")
+            await page.until("document.getElementById('code') !== null")
+            await page.js(f"document.getElementById('code').value = "
+                          f"{json.dumps(codes(server)['JP'].lower())};"
+                          f"document.getElementById('join-button').click()")
+            bar = await page.until("document.getElementById('game').hidden === false && "
+                                   "document.getElementById('bar').textContent")
+            assert "You play JP in room 1" in str(bar)
+            report = await page.js("document.getElementById('report').textContent")
+            assert "Japan — confidential" in str(report)  # JP's own private data
+            first = await page.until(
+                "(b => b && b.textContent)(document.querySelector('#legal button.move'))")
+            before = len(room.game.actions)
+            assert room.game.to_move() == "JP"
+            await page.js("document.querySelector('#legal button.move').click()")
+            for _ in range(100):
+                if len(room.game.actions) > before:
+                    break
+                await asyncio.sleep(0.1)
+            assert str(room.game.actions[before]) == first
+            # a reload rejoins the seat with the tab's token, without the code
+            await page.call("Page.reload")
+            await page.until("document.getElementById('game').hidden === false && "
+                             "document.getElementById('bar').textContent"
+                             ".includes('You play JP')")
+            assert server.book.seat(1, "JP").holders == 1
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        await proc.wait()
+        await server.stop()
