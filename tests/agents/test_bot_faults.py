@@ -215,3 +215,18 @@ def test_lines_are_read_in_chunks_up_to_the_limit() -> None:
     with io.FileIO(read, "rb") as r:
         read_lines(r, 5, lambda line, cut: got.append((line, cut)))
     assert got == [(b"short", False), (b"yyyyy", True), (b"zzz", False), (b"last", False)]
+
+
+@pytest.mark.parametrize("spec", ["os:system", "tradegame.engine:Game", "BROKEN"])
+def test_an_agent_that_fails_to_start_is_a_clear_error(spec, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A name that is no agent class, or a class whose constructor raises, was an internal
+    error (exit 70) instead of a message about the --seat."""
+    if spec == "BROKEN":
+        (tmp_path / "broken.py").write_text(
+            "class Bot:\n    def __init__(self, rng):\n        raise RuntimeError('no config')\n")
+        spec = f"{tmp_path / 'broken.py'}:Bot"
+    code = main(["match", "us-japan-primer", "--seat", "US=passive", "--seat", f"JP={spec}",
+                 "--seed", "1"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.startswith(f"tradegame: cannot start agent {spec!r}: ") and err.count("\n") == 1

@@ -240,9 +240,13 @@ def make_agent(spec: str, rng: random.Random, *, time_limit: float | None = None
     except Exception as exc:  # any import failure of user code becomes one clear message
         raise AgentSpecError(f"cannot load agent {spec!r}: {type(exc).__name__}: {exc}") from None
     try:
-        agent = cls(rng)
-    except TypeError:
-        agent = cls()
+        try:
+            agent = cls(rng)
+        except TypeError:
+            agent = cls()
+    except Exception as exc:  # the user's class failed to start, or the name is no class
+        raise AgentSpecError(f"cannot start agent {spec!r}: {type(exc).__name__}: "
+                             f"{exc}") from None
     if not callable(getattr(agent, "act", None)):
         raise AgentSpecError(f"{spec!r} has no act(turn) method")
     return agent  # type: ignore[no-any-return]
