@@ -62,7 +62,13 @@ def main() -> None:
 
     def fresh_snapshot() -> object:  # nothing remembered: every cell computed
         g._invalidate()
-        rules._index.pop("rates_cache", None)
+        index = getattr(rules, "_index", None)  # engines before the scenario tables
+        if index is not None:
+            index.pop("rates_cache", None)
+        else:
+            from tradegame.engine.tables import tables_of
+
+            tables_of(rules).caches.rates.clear()
         for memo in getattr(eco.compile_rules(rules), "cell_memos", ()):
             memo.clear()
         return g.snapshot()
