@@ -230,3 +230,15 @@ def test_an_agent_that_fails_to_start_is_a_clear_error(spec, tmp_path, capsys) -
     err = capsys.readouterr().err
     assert code == 2, err
     assert err.startswith(f"tradegame: cannot start agent {spec!r}: ") and err.count("\n") == 1
+
+
+def test_an_agent_calling_sys_exit_loses_its_move_not_the_game(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """sys.exit() in act() ended `match` at once, printing nothing and saving nothing."""
+    (tmp_path / "quitter.py").write_text(
+        "import sys\nclass Bot:\n    def act(self, turn):\n        sys.exit(3)\n")
+    save = tmp_path / "g.json"
+    code = main(["match", "us-japan-primer", "--seat", "US=passive", "--seat",
+                 f"JP={tmp_path / 'quitter.py'}:Bot", "--seed", "1", "--save", str(save)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "SystemExit" in out and save.exists()

@@ -336,8 +336,8 @@ def safe_move(agent: Agent, game: Game, player: str) -> tuple[Action, BaseExcept
         if action.player != player:
             raise IllegalActionError(f"it is {player}'s move, not {action.player}'s")
         game.verify(action)
-    except Exception as exc:  # a failing agent must not stop the game
-        return passive_move(game, player), exc
+    except (Exception, SystemExit) as exc:  # a failing agent must not stop the game (nor a
+        return passive_move(game, player), exc  # sys.exit() in it end the program unsaved)
     return action, None
 
 
