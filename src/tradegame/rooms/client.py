@@ -242,13 +242,58 @@ async def pump(ws: aiohttp.ClientWebSocketResponse, bot: asyncio.subprocess.Proc
         reader.cancel()
 
 
+# --------------------------------------------------------------------------- a person's seat
+
+async def play_text(args: argparse.Namespace) -> int:
+    """A plain text client: the seat's situation report and its legal moves, numbered; the
+    player types a number or any move in notation."""
+    from tradegame.engine.view import render
+
+    secret = {"code": args.code} if args.code else {"token": args.token}
+    async with aiohttp.ClientSession() as session:
+        ws = await connect(session, ws_url(args.url))
+        welcome = await join(ws, **secret)
+        if welcome.get("role") != "player":
+            raise UserError("that code is not a seat's", EXIT_FAILED)
+        me = welcome.get("player")
+        print(printable(f"You play {me} in room {welcome.get('room')}. If you are "
+                        f"disconnected: tradegame join {args.url} --token "
+                        f"{welcome.get('token')}"), flush=True)
+        while True:
+            message = await receive(ws)
+            if message is None:
+                raise UserError("the server closed the connection; join again with --token",
+                                EXIT_FAILED)
+            kind = message.get("type")
+            if kind == "update" and message.get("paused"):
+                print("(the instructor has paused the room)", flush=True)
+            elif kind in ("refused", "error"):
+                print(printable(f"refused: {message.get('reason')}"), flush=True)
+            elif kind == "end":
+                print(printable(render(message.get("view") or {})), flush=True)
+                return EXIT_OK
+            elif kind == "turn":
+                legal = [str(a) for a in message.get("legal", [])]
+                print("\n" + printable(render(message.get("view") or {})), flush=True)
+                for n, action in enumerate(legal, start=1):
+                    print(printable(f"  {n:>3}. {action}"))
+                answer = (await asyncio.to_thread(
+                    input, "Your move (a number, or a move in notation): ")).strip()
+                if answer.isdigit() and 1 <= int(answer) <= len(legal):
+                    answer = legal[int(answer) - 1]
+                await ws.send_json({"type": "move", "action": answer,
+                                    "version": message.get("id")})
+
+
 def main(args: argparse.Namespace) -> int:
     if args.instructor is not None:
         return asyncio.run(instruct(args))
     if args.bot is not None:
         return asyncio.run(relay(args))
-    raise UserError("playing a seat in the terminal is not ready yet: open the server's "
-                    "address in a browser, or give --bot cmd:COMMAND")
+    try:
+        return asyncio.run(play_text(args))
+    except EOFError:
+        return EXIT_OK
 
 
 __all__ = ["main", "ws_url"]

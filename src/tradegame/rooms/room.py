@@ -212,25 +212,39 @@ class Room:
                 close()
 
     async def _drive(self) -> None:
-        """Play the AI seats, and the clock's moves, whenever the room is waiting on them."""
+        """Play the AI seats, and the clock's moves, whenever the room is waiting on them.
+        A failure here (a bug, a number the engine refuses) pauses this room, not the server."""
         while True:
-            self._changed.clear()
-            game = self.game
-            if game.is_over():
-                self.match.finish()
-                await self._changed.wait()
-            elif self.paused:
-                await self._changed.wait()
-            elif (human := self.waiting_for()) is None:
-                await self._play_ai()
-            elif self.clock is not None:
-                left = self.clock_left() or 0.0
-                try:
-                    await asyncio.wait_for(self._changed.wait(), left)
-                except TimeoutError:
-                    await self._play_clock(human)
-            else:
-                await self._changed.wait()
+            try:
+                await self._drive_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - one room, not the server
+                print(f"tradegame: room {self.number} stopped playing "
+                      f"({type(exc).__name__}: {printable(str(exc))[:300]}); it is paused",
+                      file=sys.stderr, flush=True)
+                self.paused = True
+                controls.note(self.match, f"paused after an error ({type(exc).__name__})")
+                self.changed()
+
+    async def _drive_once(self) -> None:
+        self._changed.clear()
+        game = self.game
+        if game.is_over():
+            self.match.finish()
+            await self._changed.wait()
+        elif self.paused:
+            await self._changed.wait()
+        elif (human := self.waiting_for()) is None:
+            await self._play_ai()
+        elif self.clock is not None:
+            left = self.clock_left() or 0.0
+            try:
+                await asyncio.wait_for(self._changed.wait(), left)
+            except TimeoutError:
+                await self._play_clock(human)
+        else:
+            await self._changed.wait()
 
     async def _play_ai(self) -> None:
         async with self._lock:

@@ -306,7 +306,13 @@ class RoomServer:
                 if not self._rate_ok(client):
                     client.send({"type": "error", "reason": "too many messages; goodbye"})
                     break
-                await self._handle(client, msg.data)
+                try:
+                    await self._handle(client, msg.data)
+                except Exception as exc:  # noqa: BLE001 - a bug must not end the server
+                    print(f"tradegame: internal error on a message ({type(exc).__name__}: "
+                          f"{proto.shown(str(exc), 300)})", file=sys.stderr, flush=True)
+                    client.send({"type": "error", "reason": "internal error; the message was "
+                                 "not carried out"})
                 if client.wrong >= MAX_WRONG_CODES:
                     break
         finally:
