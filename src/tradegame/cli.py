@@ -8,6 +8,8 @@ a bug, reported in one line with the traceback written to a crash file (exit 70)
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -318,15 +320,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ArithmeticError as exc:  # the engine's NonFiniteError, or a number that slipped by
         print(f"tradegame: the game stopped: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    except OSError as exc:
+        if exc.errno not in _NO_ROOM:
+            return _internal_error(argv, exc)
+        # A full disk or a dead device under an output (stdout > /dev/full): the machine's
+        # state, not a bug. Output still buffered would fail again at exit: drop it.
+        try:
+            sys.stdout.flush()
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"tradegame: cannot write{where}: {exc.strerror}", file=sys.stderr)
+        return EXIT_FAILED
     except Exception as exc:  # a bug: one line for the user, the traceback in a file
-        if os.environ.get("TRADEGAME_DEBUG"):
-            raise
-        report = _write_crash_report(argv)
-        where = f"the details are in {report}" if report else "no report could be written"
-        print(f"tradegame: internal error ({type(exc).__name__}); {where}. Please report it "
-              f"(TRADEGAME_DEBUG=1 shows the traceback here).", file=sys.stderr)
-        return EXIT_INTERNAL
+        return _internal_error(argv, exc)
     return code
+
+
+_NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
+def _internal_error(argv: Sequence[str], exc: Exception) -> int:
+    """A bug: one line for the user, the traceback in a file (re-raised with TRADEGAME_DEBUG).
+    Called while ``exc`` is being handled, so the report holds its traceback."""
+    if os.environ.get("TRADEGAME_DEBUG"):
+        raise exc
+    report = _write_crash_report(argv)
+    where = f"the details are in {report}" if report else "no report could be written"
+    print(f"tradegame: internal error ({type(exc).__name__}); {where}. Please report it "
+          f"(TRADEGAME_DEBUG=1 shows the traceback here).", file=sys.stderr)
+    return EXIT_INTERNAL
 
 
 def _write_crash_report(argv: Sequence[str]) -> str | None:

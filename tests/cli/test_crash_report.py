@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -54,3 +55,21 @@ def test_a_non_finite_number_stops_the_game_with_its_message(
     assert _run_with(monkeypatch, error) == cli.EXIT_FAILED
     assert capsys.readouterr().err == (
         "tradegame: the game stopped: round 1: the credibility of B became nan\n")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+def test_output_to_a_full_device_is_a_message_not_a_crash(tmp_path: Path) -> None:
+    """``> /dev/full`` (or a full disk under a redirected output) is the machine's state, not
+    a bug: it was reported as an internal error with a crash report."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state")}
+    env.pop("TRADEGAME_DEBUG", None)
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "tradegame", "whatif", "april-2025",
+                               "--tariff", "US:JP:all=24%"], stdout=full,
+                              stderr=subprocess.PIPE, text=True, env=env, timeout=120)
+    assert done.returncode == cli.EXIT_FAILED, done.stderr
+    assert done.stderr == "tradegame: cannot write: No space left on device\n"
+    assert not (tmp_path / "state").exists()  # no crash report
