@@ -1,5 +1,6 @@
 """``tradegame serve`` against a hostile browser, past what ``test_web_mode`` covers: messages
-on an open websocket that textual-serve's page never sends.
+on an open websocket that textual-serve's page never sends, and pastes that would grow a game
+without bound.
 
 The real server runs in a subprocess (the ``serve`` fixture of ``test_web_mode``); an aiohttp
 client plays the browser.
@@ -14,7 +15,20 @@ from typing import Any
 
 import pytest
 
-from tests.security.test_web_mode import close, connect, page, screen_until, serve  # noqa: F401
+from tests.security.test_web_mode import (  # noqa: F401
+    SEATS,
+    close,
+    connect,
+    make_app,
+    make_match,
+    page,
+    save_dir,
+    screen_until,
+    serve,
+    start_web_game,
+    victim,
+    wait_until,
+)
 
 
 def rss_kib(pid: int) -> int:
@@ -93,3 +107,35 @@ def test_browser_message_passes_what_the_page_sends() -> None:
     assert browser_message('["ping", "17"]') == ("ping", "17")
     assert browser_message('["focus"]') == ("focus", None)
     assert browser_message('["blur"]') == ("blur", None)
+
+
+async def test_web_load_dialog_holds_a_bounded_paste(save_dir: Path,
+                                                     victim: dict[str, Path]) -> None:
+    from textual import events
+    from textual.widgets import TextArea
+
+    from tradegame.ui.screens.dialogs import PASTE_LIMIT, WebLoadDialog
+
+    app = make_app(save_dir, make_match(SEATS, seed=3), web=True, autosave=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_web_game(pilot)
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: isinstance(app.screen, WebLoadDialog), what="dialog")
+        area = app.screen.query_one(TextArea)
+        area.focus()
+        chunk = "A" * (PASTE_LIMIT // 3 + 1)
+        # 75 MB of such pastes took a game past 2 GB. Posted to the app, as the driver does
+        # (the app hands a paste to the focused widget).
+        for _ in range(6):
+            app.post_message(events.Paste(chunk))
+        await wait_until(pilot, lambda: len(list(app._notifications)) > 0, what="the notice")
+        await pilot.pause(0.5)
+        assert 0 < len(area.text) <= PASTE_LIMIT
+        assert any("at most 4 MiB can be pasted" in n.message for n in app._notifications)
+        # a real save still pastes and loads
+        area.load_text("")
+        app.post_message(events.Paste(victim["save"].read_text()))
+        await pilot.pause()
+        await pilot.click("#load")
+        await wait_until(pilot, lambda: app.match is not None and app.match.seed == 77,
+                         what="the pasted game")

@@ -16,6 +16,10 @@ from textual.widgets.option_list import Option
 
 from tradegame.untrusted import printable
 
+PASTE_LIMIT = 4 * 2**20
+"""Characters the web load dialog holds: what a browser can send in one websocket message
+(aiohttp's limit), far above any real save; a 16 MiB paste alone cost a game 280 MB."""
+
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
 {name} > Vertical {{
@@ -207,6 +211,31 @@ class LoadDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class PasteArea(TextArea):
+    """The web load dialog's text area: it holds at most ``limit`` characters. Without a
+    bound, pastes from a browser grew one game process past 2 GB."""
+
+    def __init__(self, *args: Any, limit: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit = limit
+        self._typed = 0
+
+    def _replace_via_keyboard(self, insert: str, start: Any, end: Any) -> Any:
+        # Typing and pasting both come here (edits through the API do not). The size is
+        # measured for each paste, and for typed keys every 1024th (measuring is O(size)).
+        if len(insert) > 1:
+            over = len(self.text) - len(self.get_text_range(start, end)) + len(insert) > \
+                self.limit
+        else:
+            self._typed += 1
+            over = self._typed % 1024 == 0 and len(self.text) >= self.limit
+        if over:
+            self.notify(f"Not added: at most {self.limit // 2**20} MiB can be pasted here.",
+                        severity="error", markup=False)
+            return None
+        return super()._replace_via_keyboard(insert, start, end)
+
+
 class WebLoadDialog(ModalScreen[tuple[str, str] | None]):
     """Load in a browser (``tradegame serve``): one of this session's autosaves, or a save
     pasted as text. No path is shown or accepted: the browser user is not at the server's
@@ -234,8 +263,8 @@ class WebLoadDialog(ModalScreen[tuple[str, str] | None]):
             yield Static(Text("Or paste a save you downloaded: open the .json file in a text "
                               "editor, copy all of it, paste it below, then press Load.",
                               style="italic"))
-            yield TextArea(id="paste", soft_wrap=False, tab_behavior="focus",
-                           placeholder="paste the save's text here")
+            yield PasteArea(id="paste", soft_wrap=False, tab_behavior="focus",
+                            placeholder="paste the save's text here", limit=PASTE_LIMIT)
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Load", id="load", variant="primary")
