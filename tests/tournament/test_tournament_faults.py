@@ -8,6 +8,7 @@ import csv
 import errno
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -246,6 +247,25 @@ def test_resume_keeps_the_files_permissions(tmp_path, capsys) -> None:  # type: 
     code, err = run_main(out, capsys, "--resume")
     assert code == 0, err
     assert (out.stat().st_mode & 0o777, jsonl.stat().st_mode & 0o777) == (0o644, 0o640)
+
+
+def test_resume_drops_hostile_json_lines_and_plays_those_games(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A line of 100,000 nested brackets was an internal error (RecursionError); a score of
+    1e999 (read as infinity) was taken in, making the summary's means inf and nan."""
+    out = tmp_path / "r.csv"
+    jsonl = out.with_suffix(".jsonl")
+    assert run_main(out, capsys)[0] == 0
+    whole = out.read_bytes(), jsonl.read_bytes()
+    lines = whole[1].decode().splitlines(keepends=True)
+    lines[1] = "[" * 100_000 + "]" * 100_000 + "\n"
+    lines[2] = re.sub(r'"score": \{"A": [-0-9.e]+', '"score": {"A": 1e999', lines[2])
+    assert "1e999" in lines[2]
+    jsonl.write_text("".join(lines))
+    code, err = run_main(out, capsys, "--resume")
+    assert code == 0, err
+    assert "Traceback" not in err and "internal error" not in err
+    assert "4 line(s)" in err and "2 games in" in err  # each game: its JSON and CSV lines
+    assert (out.read_bytes(), jsonl.read_bytes()) == whole
 
 
 # ---------------------------------------------------------------------- a full disk

@@ -62,7 +62,10 @@ class GameResult:
         def number(x: Any) -> float:
             if isinstance(x, bool) or not isinstance(x, (int, float)):
                 raise TypeError("not a number")
-            return float(x)
+            value = float(x)  # OverflowError for a whole number past any float
+            if not math.isfinite(value):  # 1e999 in a line: the summary would hold inf, nan
+                raise ValueError("not a finite number")
+            return value
 
         def whole(x: Any) -> int:
             if isinstance(x, bool) or not isinstance(x, int):
@@ -306,7 +309,8 @@ def read_results(path: str | Path, roles: Sequence[str]) -> Existing:
         try:
             data = json.loads(line)
             result = GameResult.from_json(data)
-        except (ValueError, TypeError, KeyError, AttributeError):
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError,
+                RecursionError):  # RecursionError: a line of deeply nested brackets
             out.dropped += 1
             continue
         key = task_key(result.index, result.seed, result.seats, roles)
