@@ -59,6 +59,7 @@ JUNK = [
     '["resize", {"width": "a", "height": 1}]', '["resize", {"width": -5, "height": -5}]',
     '["resize", {"width": 0, "height": 24}]', '["resize", {"width": true, "height": true}]',
     '["resize", {"width": 80.5, "height": 24}]', '["ping", {"a": 1}]', '["quit"]',
+    "[" * 100_000 + "]" * 100_000,  # valid JSON that json.loads cannot read (RecursionError)
 ]
 
 
@@ -139,3 +140,30 @@ async def test_web_load_dialog_holds_a_bounded_paste(save_dir: Path,
         await pilot.click("#load")
         await wait_until(pilot, lambda: app.match is not None and app.match.seed == 77,
                          what="the pasted game")
+
+
+def test_origins_of_a_lan_server_include_this_machine_only_on_every_address() -> None:
+    from tradegame.commands.serve import allowed_origins
+
+    public = ("http", "class-pc", 8000)
+    everywhere = allowed_origins("0.0.0.0", 8000, "http://class-pc:8000")
+    # the teacher's own browser at http://localhost:8000 reaches this very server
+    assert everywhere == {public, ("http", "localhost", 8000), ("http", "127.0.0.1", 8000),
+                          ("http", "::1", 8000)}
+    assert allowed_origins("::", 8000, "http://class-pc:8000") == everywhere
+    # bound to one LAN address, localhost:8000 may be another program
+    assert allowed_origins("192.168.1.5", 8000, "http://class-pc:8000") == {public}
+
+
+async def test_serve_on_ipv6_loopback_gives_working_links(serve: Any) -> None:
+    served = serve("--host", "::1")
+    served.url = f"http://[::1]:{served.port}"
+    status, body = await page(served)
+    assert status == 200
+    assert f'"ws://[::1]:{served.port}/ws"' in body or f"ws://[::1]:{served.port}/ws" in body
+    assert f"serving http://[::1]:{served.port}/" in served.output()
+    ws = await connect(served)  # Origin http://[::1]:PORT, as a browser sends it
+    try:
+        await screen_until(ws, "New game")
+    finally:
+        await close(ws)

@@ -73,15 +73,32 @@ def origin_of(url: str) -> tuple[str, str, int] | None:
     return scheme, parts.hostname.lower(), port or (443 if scheme == "https" else 80)
 
 
+def is_unspecified(host: str) -> bool:
+    """Whether ``host`` means every address of this machine (``0.0.0.0``, ``::``)."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_unspecified
+    except ValueError:
+        return False
+
+
+def own_url(host: str, port: int, public_url: str | None) -> str | None:
+    """The URL the page's links use: ``--public-url``, else None (textual-serve builds
+    ``http://HOST:PORT``) except for an IPv6 address, which a URL writes in brackets."""
+    if public_url is None and ":" in host and not host.startswith("["):
+        return f"http://[{host}]:{port}"
+    return public_url
+
+
 def allowed_origins(host: str, port: int, public_url: str | None) -> set[tuple[str, str, int]]:
     """The pages that may open a game: the public URL's, and this address's own (with the
-    other spellings of loopback, since a browser on this machine may use any of them)."""
+    other spellings of loopback, since a browser on this machine may use any of them; also
+    when serving on every address, where loopback is this server too)."""
     found = set()
     if public_url is not None:
         public = origin_of(public_url)
         if public is not None:
             found.add(public)
-    if is_loopback(host):
+    if is_loopback(host) or is_unspecified(host):
         found |= {("http", name, port) for name in ("localhost", "127.0.0.1", "::1")}
     elif public_url is None:
         found.add(("http", host.lower(), port))
@@ -180,7 +197,8 @@ def make_server(args: argparse.Namespace, offered: list[str], instructor_token: 
             self.instructor_command = (play_command(args, offered, instructor=True)
                                        if instructor_token else self.player_command)
             super().__init__(self.player_command, host=args.host, port=args.port,
-                             title="tradegame", public_url=args.public_url)
+                             title="tradegame", public_url=own_url(args.host, args.port,
+                                                                   args.public_url))
             self.max_connections = args.max_connections
             self.token = instructor_token
             self.origins = allowed_origins(args.host, args.port, args.public_url)
@@ -302,7 +320,7 @@ def browser_message(text: str) -> tuple[str, Any] | None:
     text, ``blur``, ``focus``); None for anything else."""
     try:
         envelope = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: brackets nested 100,000 deep
         return None
     if not isinstance(envelope, list) or not envelope or not isinstance(envelope[0], str):
         return None
