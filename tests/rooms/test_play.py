@@ -14,6 +14,7 @@ from tradegame.scenario.loader import load_scenario_text
 
 SCENARIO = "with-china"
 SEATS = {"CN": "tit-for-tat"}
+AI = {"US": "dove", "EU": "linear"}
 
 
 async def test_a_whole_game_over_websockets_equals_the_same_moves_played_locally(tmp_path):
@@ -43,3 +44,33 @@ async def test_a_whole_game_over_websockets_equals_the_same_moves_played_locally
     local = play_locally(text, SCENARIO, seed, SEATS, rng_seed=1)
     assert saved.game.state_hash() == local.state_hash()
     assert [str(a) for a in saved.game.actions] == [str(a) for a in local.actions]
+
+
+async def test_a_restarted_server_resumes_every_room_with_its_codes_and_tokens(tmp_path):
+    server = await start_server(tmp_path, "classroom-lesson", rooms=2, seats=AI)
+    try:
+        async with aiohttp.ClientSession() as session:
+            jp = await Conn(session, url_of(server)).open()
+            await jp.send({"type": "join", "code": codes(server)["JP"]})
+            token = (await jp.until("welcome"))["token"]
+            for _ in range(3):
+                turn = await jp.until("turn")
+                await jp.send({"action": turn["legal"][0], "id": turn["id"]})
+                assert (await jp.until("accepted", "refused"))["type"] == "accepted"
+        before = {n: (r.game.state_hash(), r.version) for n, r in server.rooms.items()}
+        book = server.book.to_json()
+    finally:
+        await server.stop()
+    again = await start_server(tmp_path, "classroom-lesson", rooms=None, seats=AI)
+    try:
+        assert again.book.to_json() == book
+        for n, room in again.rooms.items():
+            assert room.game.state_hash() == before[n][0]
+            assert room.version > before[n][1]  # moves sent before the restart are stale
+        async with aiohttp.ClientSession() as session:
+            jp = await Conn(session, url_of(again)).open()
+            await jp.send({"type": "join", "token": token})
+            welcome = await jp.until("welcome")
+            assert welcome["player"] == "JP" and welcome["room"] == 1
+    finally:
+        await again.stop()

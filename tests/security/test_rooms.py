@@ -160,3 +160,38 @@ def strings(value):
     elif isinstance(value, list):
         for v in value:
             yield from strings(v)
+
+
+async def test_limits_message_size_rate_and_connections(tmp_path):
+    server = await start_server(tmp_path, SCENARIO, max_connections=3)
+    try:
+        async with aiohttp.ClientSession() as session:
+            big = await Conn(session, url_of(server)).open()
+            await big.send({"type": "join", "code": "x" * 100_000})
+            closed = False
+            try:
+                await big.recv()
+            except ConnectionError:
+                closed = True
+            assert closed  # over 64 KiB: the connection is closed, nothing is parsed
+            flood = await Conn(session, url_of(server)).open()
+            for _ in range(60):
+                await flood.ws.send_str('{"type": "ping"}')
+            replies = []
+            try:
+                while True:
+                    replies.append(await flood.recv())
+            except ConnectionError:
+                pass
+            assert replies[-1]["type"] == "error" and "too many" in replies[-1]["reason"]
+            assert sum(r["type"] == "pong" for r in replies) == 40
+            held = [await Conn(session, url_of(server)).open() for _ in range(3)]
+            try:
+                await session.ws_connect(url_of(server))
+                raise AssertionError("a fourth connection was accepted")
+            except aiohttp.WSServerHandshakeError as exc:
+                assert exc.status == 503
+            for conn in held:
+                await conn.close()
+    finally:
+        await server.stop()
