@@ -44,6 +44,24 @@ async def test_a_bot_over_the_network_plays_the_game_it_plays_on_a_pipe(tmp_path
     assert local.state_hash() == room.game.state_hash()
 
 
+async def test_a_message_nested_too_deep_is_ignored_not_a_crash():
+    """A server (anyone on the network the user joins) sent brackets nested 100,000 deep:
+    json.loads raised RecursionError and `tradegame join` ended with a traceback."""
+    import aiohttp
+
+    from tradegame.rooms import client
+
+    class Message:
+        type = aiohttp.WSMsgType.TEXT
+        data = "[" * 100_000 + "]" * 100_000
+
+    class Socket:
+        async def receive(self):
+            return Message()
+
+    assert await client.receive(Socket()) == {}
+
+
 async def test_a_person_plays_a_seat_in_the_terminal(tmp_path):
     server = await start_server(tmp_path, "classroom-lesson", seats=SEATS)
     try:

@@ -60,7 +60,7 @@ async def receive(ws: aiohttp.ClientWebSocketResponse) -> dict[str, Any] | None:
         return None
     try:
         data = json.loads(msg.data)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: brackets nested 100,000 deep
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -211,7 +211,7 @@ async def pump(ws: aiohttp.ClientWebSocketResponse, bot: asyncio.subprocess.Proc
                 return
             try:
                 answer = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):
                 answer = None
             if not isinstance(answer, dict) or not isinstance(answer.get("action"), str):
                 say("the bot wrote something that is not an answer; skipped")
