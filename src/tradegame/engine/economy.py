@@ -11,9 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tradegame.engine.kinds import LayerStatus, TermKind
 from tradegame.engine.memo import per_rules
 from tradegame.engine.records import Deal
 from tradegame.engine.rules import ALL, Economy, Item, Rules
+
+_IN_FORCE = LayerStatus.IN_FORCE  # read per layer of every rate computation
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +152,8 @@ def deal_entries(rules: Rules, deal: Deal) -> tuple[tuple[str, str, str, float, 
     return entries
 
 
-RATE_KINDS = frozenset({"tariff_cap", "tariff_cut", "quota"})  # terms that change tariffs
+# The terms that change tariffs.
+RATE_KINDS = frozenset({TermKind.TARIFF_CAP, TermKind.TARIFF_CUT, TermKind.QUOTA})
 
 
 def changes_rates(rules: Rules, deal: Deal) -> bool:
@@ -163,7 +167,8 @@ def changes_rates(rules: Rules, deal: Deal) -> bool:
 CELL_MEMO_SIZE = 512  # remembered input combinations per flow cell
 
 
-_PLEDGED = frozenset({"purchase", "investment", "cost_sharing", "regulatory"})
+_PLEDGED = frozenset({TermKind.PURCHASE, TermKind.INVESTMENT, TermKind.COST_SHARING,
+                      TermKind.REGULATORY})
 
 
 def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) -> TermIndex:
@@ -177,34 +182,34 @@ def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) 
             pledge = credibility[giver] / 100.0
             if kind in _PLEDGED and giver not in pledgers:
                 pledgers.append(giver)
-            if kind == "tariff_cap":
+            if kind == TermKind.TARIFF_CAP:
                 idx.caps.setdefault((giver, receiver), []).append(
                     (item, v, covered_sectors(rules, item)))
-            elif kind == "tariff_cut":
+            elif kind == TermKind.TARIFF_CUT:
                 idx.cuts.setdefault((giver, receiver), []).append(
                     (item, v, covered_sectors(rules, item)))
-            elif kind == "quota":
+            elif kind == TermKind.QUOTA:
                 assert item.sector is not None
                 idx.quotas.setdefault((giver, receiver, item.sector), []).append(
                     (v, item.in_quota_rate))
-            elif kind == "purchase":
+            elif kind == TermKind.PURCHASE:
                 assert item.sector is not None
                 key = (receiver, giver, item.sector)  # seller -> buyer flow
                 idx.purchases[key] = idx.purchases.get(key, 0.0) + v * pledge
                 idx.purchases_received[receiver] = (
                     idx.purchases_received.get(receiver, 0.0) + v * pledge)
-            elif kind == "investment":
+            elif kind == TermKind.INVESTMENT:
                 per_year = v / item.years * pledge
                 idx.investment[receiver] = idx.investment.get(receiver, 0.0) + per_year
                 idx.investment_given[giver] = idx.investment_given.get(giver, 0.0) + per_year
-            elif kind == "cost_sharing":
+            elif kind == TermKind.COST_SHARING:
                 idx.cost_sharing[receiver] = idx.cost_sharing.get(receiver, 0.0) + v * pledge
                 idx.cost_sharing_paid[giver] = idx.cost_sharing_paid.get(giver, 0.0) + v * pledge
-            elif kind == "regulatory":
+            elif kind == TermKind.REGULATORY:
                 assert item.sector is not None
                 key = (receiver, giver, item.sector)
                 idx.boosts[key] = idx.boosts.get(key, 0.0) + item.export_boost * v * pledge
-            elif kind == "currency":
+            elif kind == TermKind.CURRENCY:
                 idx.currency[giver] = max(idx.currency.get(giver, 0.0), v)
                 has_currency = True
         currency_deals += has_currency
@@ -241,12 +246,12 @@ def layers_in_force(plan: tuple[tuple[str, bool, tuple[str, ...]], ...], has_rep
     switched_off: set[str] = set()
     if has_replace:
         for lid, _, replaces in plan:
-            if replaces and layer_status[lid] == "in_force":
+            if replaces and layer_status[lid] == _IN_FORCE:
                 switched_off.update(replaces)
     adds: list[float] = []
     all_in: float | None = None
     for lid, is_all_in, _ in plan:
-        if layer_status[lid] != "in_force" or lid in switched_off:
+        if layer_status[lid] != _IN_FORCE or lid in switched_off:
             continue
         if is_all_in:
             all_in = layer_rate[lid]

@@ -34,6 +34,7 @@ from tradegame.engine.actions import (
     deal_terms,
 )
 from tradegame.engine.errors import IllegalActionError
+from tradegame.engine.kinds import StatementKind, TermKind
 from tradegame.engine.machine import Machine
 from tradegame.engine.memo import per_rules
 from tradegame.engine.phases import orders, talks
@@ -120,7 +121,7 @@ class LegalActions:
         a deadline extension, whose levels must fit what is left of the maximum)."""
         g = self.game
         values = g.tables.levels[item.id]
-        if item.kind == "deadline_extension":
+        if item.kind == TermKind.DEADLINE_EXTENSION:
             return [v for v in values if talks.level_now(g, item, v) is None]
         return values
 
@@ -354,21 +355,21 @@ class LegalActions:
         for other in rules.player_ids:
             if other == p:
                 continue
-            out.append(Statement(p, "claim_progress", other))
-            out.append(Statement(p, "reassure", other))
+            out.append(Statement(p, StatementKind.CLAIM_PROGRESS.value, other))
+            out.append(Statement(p, StatementKind.REASSURE.value, other))
             for claim in rules.claims:
                 if claim.by == other:
-                    out.append(Statement(p, "fact_check", other, claim.id))
+                    out.append(Statement(p, StatementKind.FACT_CHECK.value, other, claim.id))
             for c in rules.player(p).countermeasures:
                 if c.target == other:
-                    out.append(Statement(p, "threat", other, c.id))
+                    out.append(Statement(p, StatementKind.THREAT.value, other, c.id))
             for t in rules.player(p).tariffs:
                 if rules.layer(t.layer).exporter in (other, "all"):
-                    out.append(Statement(p, "threat", other, t.layer))
+                    out.append(Statement(p, StatementKind.THREAT.value, other, t.layer))
             for item in rules.items:
                 if item.owner == other and item.can_go_to(p):
                     for lv in item.levels:
-                        out.append(Statement(p, "public_demand", other,
+                        out.append(Statement(p, StatementKind.PUBLIC_DEMAND.value, other,
                                              str(Term(item.id, lv.value))))
         return out
 

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from tradegame.engine.actions import Term
+from tradegame.engine.kinds import DealStatus, Phase, SessionStatus
 
-TALKS = "talks"
-ORDERS = "orders"
-OVER = "over"
+TALKS = Phase.TALKS
+ORDERS = Phase.ORDERS
+OVER = Phase.OVER
 RATE_EPS = 1e-9
 MAX_STAKES = 1e6  # talk stakes multiply with every raise_stakes (an instructor may inject many)
 
@@ -32,7 +33,7 @@ class Deal:
     round: int
     level: str
     stakes: float
-    status: str = "agreed"  # agreed | in_force | failed | reneged | superseded
+    status: DealStatus = DealStatus.AGREED
     unilateral: bool = False
     ended_by: str | None = None
     ended_round: int = 0
@@ -62,7 +63,7 @@ class Session:
     offer: tuple[Term, ...] | None = None
     offer_by: str | None = None
     turn: str = ""
-    status: str = "open"  # open | agreed | rejected | passed | lapsed
+    status: SessionStatus = SessionStatus.OPEN
 
     def to_json(self) -> dict[str, Any]:
         return {

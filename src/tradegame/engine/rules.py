@@ -9,23 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tradegame.engine.kinds import StatementKind, TalkLevel, TermKind
+
 ALL = "all"
-TALK_LEVELS = ("working", "ministerial", "leader")
-STATEMENT_KINDS = ("claim_progress", "public_demand", "threat", "reassure", "fact_check")
-ITEM_KINDS = (
-    "tariff_cap",
-    "tariff_cut",
-    "quota",
-    "purchase",
-    "investment",
-    "cost_sharing",
-    "regulatory",
-    "currency",
-    "debt_swap",
-    "suspend_countermeasures",
-    "deadline_extension",
-    "process",
-)
+# The vocabularies as plain text, in order (values of scenario data and of actions).
+TALK_LEVELS = tuple(k.value for k in TalkLevel)
+STATEMENT_KINDS = tuple(k.value for k in StatementKind)
+ITEM_KINDS = tuple(k.value for k in TermKind)
 
 
 @dataclass(frozen=True, slots=True)

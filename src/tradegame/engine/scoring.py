@@ -24,6 +24,7 @@ from tradegame.engine.actions import (
     Reject,
 )
 from tradegame.engine.errors import IllegalActionError
+from tradegame.engine.kinds import DealStatus, SessionStatus
 from tradegame.engine.machine import Machine
 from tradegame.engine.phases import orders
 from tradegame.engine.records import ORDERS, Deal, pair_key
@@ -166,7 +167,7 @@ def _prepare(game: Machine, player: str) -> Machine:
         if other != player:
             sim.orders[other] = []
     # Deals others agreed this round are not public until resolution: leave them out.
-    sim.deals = [d for d in sim.deals if d.status != "agreed" or player in d.parties]
+    sim.deals = [d for d in sim.deals if d.status != DealStatus.AGREED or player in d.parties]
     # Chance from a stream that depends on public facts only (not on how long others talked).
     sim.rng = random.Random(f"what-if:{game.seed}:{game.round}:{game.phase}")
     sim.what_if_mode = True
@@ -231,7 +232,7 @@ def _play_hypothetical(sim: Machine, player: str, actions: Sequence[Action]) -> 
 
 def _close_session(sim: Machine) -> None:
     s = sim.sessions[sim.session_index]
-    s.status = "agreed"
+    s.status = SessionStatus.AGREED
     sim.session_index += 1
     if sim.session_index >= len(sim.sessions):
         sim.phase = ORDERS

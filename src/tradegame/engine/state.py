@@ -20,6 +20,7 @@ from typing import Any, Self
 
 from tradegame.engine import economy as eco
 from tradegame.engine.actions import Action
+from tradegame.engine.kinds import DealStatus, LayerStatus, TermKind
 from tradegame.engine.records import (
     LEDGER_KEYS,
     ORDERS,
@@ -53,9 +54,10 @@ class State:
         self.snapped = False
         self.phase = TALKS
         self.layer_rate = {la.id: la.rate for la in rules.layers}
-        self.layer_status = {la.id: ("inactive" if la.from_day is not None and
-                                     la.from_day > c.start_day and la.status == "in_force"
-                                     else la.status) for la in rules.layers}
+        self.layer_status = {la.id: (LayerStatus.INACTIVE if la.from_day is not None and
+                                     la.from_day > c.start_day
+                                     and la.status == LayerStatus.IN_FORCE
+                                     else LayerStatus(la.status)) for la in rules.layers}
         self.layer_info = {la.id: (la.combine, la.replaces) for la in rules.layers}
         self.active_packages = {cm.id for p in rules.players for cm in p.countermeasures
                                 if cm.active_at_start}
@@ -191,7 +193,7 @@ class State:
         # which forgets this list too.
         force = self._in_force
         if force is None:
-            force = self._in_force = [d for d in self.deals if d.status == "in_force"]
+            force = self._in_force = [d for d in self.deals if d.status == DealStatus.IN_FORCE]
         if player is None:
             return list(force)
         return [d for d in force if player in d.parties]
@@ -237,7 +239,7 @@ class State:
 
     def is_substantive(self, deal: Deal) -> bool:
         """Whether ``deal`` has economic terms (not only a process agreement)."""
-        return any(self.rules.item(t.item).kind != "process" for t in deal.terms)
+        return any(self.rules.item(t.item).kind != TermKind.PROCESS for t in deal.terms)
 
 
     def political_cost(self, deal: Deal, party: str) -> float:
@@ -314,7 +316,7 @@ class State:
                     deals = self._rate_deals = tuple(
                         (d.parties, tuple((t.item, t.value) for t in d.terms))
                         for d in self.deals
-                        if d.status == "in_force" and eco.changes_rates(self.rules, d))
+                        if d.status == DealStatus.IN_FORCE and eco.changes_rates(self.rules, d))
                 key = (tuple(self.layer_rate.values()), tuple(self.layer_status.values()),
                        frozenset(self.active_packages), deals)
                 cache = self.tables.caches.rates

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tradegame.engine.economy import Compiled, FlowCell, compile_rules
+from tradegame.engine.kinds import LayerStatus
 from tradegame.engine.memo import per_rules
 from tradegame.engine.rules import Event, Item, Layer, Rules, TariffInstrument
 
@@ -72,7 +73,7 @@ def _news_window(rules: Rules, first: int, last: int) -> NewsWindow:
     return NewsWindow(
         layers=tuple(la for la in rules.layers
                      if la.from_day is not None and first <= la.from_day <= last
-                     and la.status == "in_force" and la.from_day > start),
+                     and la.status == LayerStatus.IN_FORCE and la.from_day > start),
         scheduled=tuple(ev for ev in rules.events if ev.trigger == "scheduled"
                         and ev.day is not None and first <= ev.day <= last),
         conditional=tuple(ev for ev in rules.events if ev.trigger == "conditional"),

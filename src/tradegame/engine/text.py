@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tradegame.engine.actions import Term, fmt_number
+from tradegame.engine.kinds import TermKind
 from tradegame.engine.rules import Rules
 from tradegame.engine.tables import CACHE_SIZE, tables_of
 
@@ -30,13 +31,13 @@ def term_text(rules: Rules, term: Term) -> str:
 def _term_text(rules: Rules, term: Term) -> str:
     item = rules.item(term.item)
     v = term.value
-    if item.kind in ("tariff_cap", "tariff_cut", "currency"):
+    if item.kind in (TermKind.TARIFF_CAP, TermKind.TARIFF_CUT, TermKind.CURRENCY):
         amount = fmt_pct(v)
-    elif item.kind in ("quota", "purchase", "cost_sharing"):
-        amount = f"${fmt_number(v)}bn/yr" if item.kind != "quota" else f"${fmt_number(v)}bn"
-    elif item.kind in ("investment", "debt_swap"):
+    elif item.kind in (TermKind.QUOTA, TermKind.PURCHASE, TermKind.COST_SHARING):
+        amount = f"${fmt_number(v)}bn/yr" if item.kind != TermKind.QUOTA else f"${fmt_number(v)}bn"
+    elif item.kind in (TermKind.INVESTMENT, TermKind.DEBT_SWAP):
         amount = f"${fmt_number(v)}bn"
-    elif item.kind == "deadline_extension":
+    elif item.kind == TermKind.DEADLINE_EXTENSION:
         amount = f"{fmt_number(v)} days"
     else:
         amount = fmt_number(v)

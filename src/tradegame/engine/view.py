@@ -15,6 +15,7 @@ from typing import Any
 
 from tradegame.engine import economy as eco
 from tradegame.engine.actions import fmt_number
+from tradegame.engine.kinds import DealStatus
 from tradegame.engine.machine import Machine
 from tradegame.engine.records import pair_key
 from tradegame.engine.scoring import batna, score
@@ -74,7 +75,7 @@ def build_view(game: Machine, player: str | None) -> View:
         catalogue.append(entry)
     deals = []
     for d in game.deals:
-        if d.status == "agreed" and not (sees_all or player in d.parties):
+        if d.status == DealStatus.AGREED and not (sees_all or player in d.parties):
             continue  # agreed but not yet public: revealed at resolution
         entry = {"id": d.id, "parties": list(d.parties), "round": d.round,
                  "status": d.status, "unilateral": d.unilateral, "ended_by": d.ended_by,

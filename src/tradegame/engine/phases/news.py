@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tradegame.engine.actions import INSTRUCTOR, Inject, News, parse_news_effect
 from tradegame.engine.errors import IllegalActionError
+from tradegame.engine.kinds import LayerStatus
 from tradegame.engine.records import MAX_STAKES, OVER, clamp, pair_key
 from tradegame.engine.rules import Effect, Event
 from tradegame.engine.state import State
@@ -19,8 +20,8 @@ def run(g: State) -> None:
     # rates and snapshot unless one of those happened.
     layers_changed = False
     for la in window.layers:
-        if g.layer_status[la.id] == "inactive":
-            g.layer_status[la.id] = "in_force"
+        if g.layer_status[la.id] == LayerStatus.INACTIVE:
+            g.layer_status[la.id] = LayerStatus.IN_FORCE
             layers_changed = True
             g._log("news", f"{la.name} ({fmt_pct(g.layer_rate[la.id])}) takes "
                               f"effect on {g.date_of(la.from_day)}.", phase="news")
@@ -72,7 +73,7 @@ def apply_effect(g: State, e: Effect) -> None:
         if e.rate is not None:
             g.layer_rate[e.layer] = e.rate
         if e.status is not None:
-            g.layer_status[e.layer] = e.status
+            g.layer_status[e.layer] = LayerStatus(e.status)
     elif k == "shift_approval":
         g.approval[e.player or ""] = clamp(g.approval[e.player or ""] + e.by)
     elif k == "shift_credibility":

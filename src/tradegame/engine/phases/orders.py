@@ -19,6 +19,7 @@ from tradegame.engine.actions import (
     Term,
 )
 from tradegame.engine.errors import IllegalActionError
+from tradegame.engine.kinds import DealStatus, LayerStatus, StatementKind, TermKind
 from tradegame.engine.phases import talks
 from tradegame.engine.records import (
     RATE_EPS,
@@ -50,7 +51,8 @@ def _tariff_by_scenario(rules: Rules, a: SetTariff) -> str | None:
 
 
 def _tariff_now(g: State, a: SetTariff) -> str | None:
-    if g.layer_status[a.layer] == "in_force" and abs(g.layer_rate[a.layer] - a.rate) < RATE_EPS:
+    if g.layer_status[a.layer] == LayerStatus.IN_FORCE \
+            and abs(g.layer_rate[a.layer] - a.rate) < RATE_EPS:
         return f"{a.layer} is already in force at {fmt_pct(a.rate)}"
     for o in g.orders[a.player]:
         if isinstance(o, SetTariff) and o.layer == a.layer:
@@ -84,7 +86,7 @@ def _concession_by_scenario(rules: Rules, a: Concede) -> str | None:
     item = rules.item(a.terms[0].item)
     if item.owner != p:
         return f"{p} can only concede its own items"
-    if item.kind in ("process", "deadline_extension"):
+    if item.kind in (TermKind.PROCESS, TermKind.DEADLINE_EXTENSION):
         return (f"a {item.kind.replace('_', ' ')} is agreed in talks, not conceded "
                 f"(the deadline holder extends with an order)")
     return None
@@ -112,20 +114,20 @@ def _statement_by_scenario(rules: Rules, a: Statement) -> str | None:
         return f"a statement is one of {', '.join(STATEMENT_KINDS)}, not {kind!r}"
     if a.partner not in rules.player_ids or a.partner == p:
         return f"{a.partner!r} is not a partner of {p}"
-    if kind in ("claim_progress", "reassure"):
+    if kind in (StatementKind.CLAIM_PROGRESS, StatementKind.REASSURE):
         if a.subject:
             return f"a {kind} statement takes no subject"
-    elif kind == "fact_check":
+    elif kind == StatementKind.FACT_CHECK:
         claim = next((c for c in rules.claims if c.id == a.subject), None)
         if claim is None or claim.by != a.partner:
             return f"{a.partner} made no public claim {a.subject!r}"
-    elif kind == "threat":
+    elif kind == StatementKind.THREAT:
         packages = {c.id for c in rules.player(p).countermeasures if c.target == a.partner}
         layers = {t.layer for t in rules.player(p).tariffs
                   if rules.layer(t.layer).exporter in (a.partner, "all")}
         if a.subject not in packages | layers:
             return f"a threat names one of {p}'s countermeasures or tariffs against {a.partner}"
-    elif kind == "public_demand":
+    elif kind == StatementKind.PUBLIC_DEMAND:
         try:
             term = Term.parse(a.subject)
         except ValueError:
@@ -140,7 +142,7 @@ def _statement_by_scenario(rules: Rules, a: Statement) -> str | None:
 
 def _statement_now(g: State, a: Statement) -> str | None:
     p = a.player
-    if a.statement == "fact_check" and (p, a.subject) in g.fact_checked:
+    if a.statement == StatementKind.FACT_CHECK and (p, a.subject) in g.fact_checked:
         return f"{p} already fact-checked {a.subject}"
     for o in g.orders[p]:
         if isinstance(o, Statement) and o.statement == a.statement and o.partner == a.partner:
@@ -190,7 +192,7 @@ def _renege_by_scenario(rules: Rules, a: Renege) -> str | None:
 def _renege_now(g: State, a: Renege) -> str | None:
     p = a.player
     deal = g.deal(a.deal)
-    if deal is None or deal.status != "in_force" or p not in deal.parties:
+    if deal is None or deal.status != DealStatus.IN_FORCE or p not in deal.parties:
         return f"{p} has no deal {a.deal!r} in force to renege on"
     if deal.unilateral and deal.parties[0] != p:
         return f"{a.deal} is {deal.parties[0]}'s own concession"

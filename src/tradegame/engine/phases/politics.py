@@ -7,6 +7,7 @@ from tradegame.engine import economy as eco
 from tradegame.engine.actions import (
     SetTariff,
 )
+from tradegame.engine.kinds import StatementKind
 from tradegame.engine.records import (
     Pledge,
     clamp,
@@ -29,7 +30,7 @@ def update(g: State, snap: eco.Snapshot, raised_against: set[tuple[str, str]]) -
     for pl in g.pledges:
         if pl.settled:
             continue
-        if pl.kind == "claim_progress":
+        if pl.kind == StatementKind.CLAIM_PROGRESS:
             if any(pl.partner in d.parties and not d.unilateral
                    for d in g.deals_in_force(pl.speaker)):
                 pl.settled = True
@@ -39,7 +40,7 @@ def update(g: State, snap: eco.Snapshot, raised_against: set[tuple[str, str]]) -
                                                      - st.claim_progress_credibility)
                 g._log("statement", f"{pl.speaker} claimed progress with {pl.partner}, "
                                        f"but no deal followed: it loses credibility.")
-        elif pl.kind == "threat":
+        elif pl.kind == StatementKind.THREAT:
             settled_by_deal = any(pl.partner in d.parties and not d.unilateral
                                   and g.is_substantive(d)
                                   for d in g.deals_in_force(pl.speaker))

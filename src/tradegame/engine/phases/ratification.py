@@ -6,6 +6,7 @@ from __future__ import annotations
 from tradegame.engine.actions import (
     Term,
 )
+from tradegame.engine.kinds import DealStatus, StatementKind, TermKind
 from tradegame.engine.records import (
     RATE_EPS,
     Deal,
@@ -21,7 +22,7 @@ def ratify(g: State) -> None:
     """Deals agreed this round face ratification, then enter force (DESIGN §3.4)."""
     rules = g.rules
     pol = rules.politics
-    for deal in [d for d in g.deals if d.status == "agreed"]:
+    for deal in [d for d in g.deals if d.status == DealStatus.AGREED]:
         failed_by = None
         for party in deal.parties:
             rat = rules.player(party).ratification
@@ -40,7 +41,7 @@ def ratify(g: State) -> None:
                                           f"{party} and lapses.")
                 break
         if failed_by is not None:
-            deal.status = "failed"
+            deal.status = DealStatus.FAILED
             deal.ended_by = failed_by
             g.approval[failed_by] = clamp(g.approval[failed_by]
                                              - pol.ratification_failure_approval)
@@ -53,10 +54,10 @@ def ratify(g: State) -> None:
             for old in g.deals_in_force():
                 if not old.unilateral and set(old.parties) == set(deal.parties) \
                         and g.is_substantive(old):
-                    old.status = "superseded"
+                    old.status = DealStatus.SUPERSEDED
                     old.ended_by = None
                     g._deal_changed(old)
-        deal.status = "in_force"
+        deal.status = DealStatus.IN_FORCE
         take_effect(g, deal)
         _deal_politics(g, deal)
         g._log("deal", f"{deal.id} between {deal.parties[0]} and {deal.parties[1]} "
@@ -67,7 +68,7 @@ def _deal_politics(g: State, deal: Deal) -> None:
     rules = g.rules
     pol = rules.politics
     a, b = deal.parties
-    substantive = any(rules.item(t.item).kind != "process" for t in deal.terms)
+    substantive = any(rules.item(t.item).kind != TermKind.PROCESS for t in deal.terms)
     for party in deal.parties:
         net = -g.political_cost(deal, party)
         g.approval[party] = clamp(g.approval[party]
@@ -82,7 +83,7 @@ def _deal_politics(g: State, deal: Deal) -> None:
     setter = rules.precedent_setter
     if setter in deal.parties:
         caps = [t.value for t in deal.terms if rules.item(t.item).owner == setter
-                and rules.item(t.item).kind == "tariff_cap"
+                and rules.item(t.item).kind == TermKind.TARIFF_CAP
                 and rules.item(t.item).sectors is None]
         if caps:
             cap = min(caps)
@@ -100,8 +101,8 @@ def _deal_politics(g: State, deal: Deal) -> None:
                                        f"({fmt_pct(cap)} against {fmt_pct(g.precedent)}).")
     # Public demands: settling for less than you demanded costs approval.
     for pl in g.pledges:
-        if pl.kind == "public_demand" and not pl.settled and pl.speaker in deal.parties \
-                and pl.partner in deal.parties and substantive:
+        if pl.kind == StatementKind.PUBLIC_DEMAND and not pl.settled \
+                and pl.speaker in deal.parties and pl.partner in deal.parties and substantive:
             want = Term.parse(pl.subject)
             got = next((t.value for t in deal.terms if t.item == want.item), None)
             pl.settled = True
@@ -118,19 +119,19 @@ def take_effect(g: State, deal: Deal) -> None:
     packages = False  # whether a package was suspended (that moves rates too)
     for t in deal.terms:
         item = rules.item(t.item)
-        if item.kind == "suspend_countermeasures" and item.package in g.active_packages:
+        if item.kind == TermKind.SUSPEND_COUNTERMEASURES and item.package in g.active_packages:
             g.active_packages.discard(item.package)
             packages = True
             g._log("deal", f"{item.owner} suspends {rules.package(item.package).name}.")
-        elif item.kind == "deadline_extension" and g._extension_fits(int(t.value)):
+        elif item.kind == TermKind.DEADLINE_EXTENSION and g._extension_fits(int(t.value)):
             g.deadline_day += int(t.value)
             g.extension_days += int(t.value)
             g.stress = clamp(g.stress - rules.market_stress.extension_relief)
             g._log("deal", f"The deadline moves to {g.date_of(g.deadline_day)}.")
-        elif item.kind == "debt_swap":
+        elif item.kind == TermKind.DEBT_SWAP:
             relief = item.stress_relief_per_100bn * t.value / 100.0
             g.stress = clamp(g.stress - relief)
-        elif item.kind == "process":
+        elif item.kind == TermKind.PROCESS:
             g.event_talks.append((deal.parties, item.talk_level, None))
     if packages:
         g._invalidate()
@@ -140,6 +141,6 @@ def take_effect(g: State, deal: Deal) -> None:
 
 def _at_least_as_good(item: Item, got: float, wanted: float) -> bool:
     # For caps and cuts a lower level is better for the receiver; otherwise higher.
-    if item.kind in ("tariff_cap", "tariff_cut"):
+    if item.kind in (TermKind.TARIFF_CAP, TermKind.TARIFF_CUT):
         return got <= wanted + RATE_EPS
     return got >= wanted - RATE_EPS

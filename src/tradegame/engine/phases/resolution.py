@@ -18,6 +18,7 @@ from tradegame.engine.actions import (
     Term,
 )
 from tradegame.engine.errors import NonFiniteError
+from tradegame.engine.kinds import DealStatus, LayerStatus, Phase, StatementKind, TermKind
 from tradegame.engine.phases import markets, politics, ratification
 from tradegame.engine.records import (
     OVER,
@@ -33,7 +34,7 @@ from tradegame.engine.text import fmt_pct, term_text
 
 def resolve(g: State) -> None:
     rules = g.rules
-    g.phase = "resolution"
+    g.phase = Phase.RESOLUTION
     raised_against: set[tuple[str, str]] = set()  # (raiser, victim)
     # Only these orders can raise a rate; skip the before/after comparison otherwise.
     movers = {p for p, orders in g.orders.items()
@@ -57,7 +58,7 @@ def resolve(g: State) -> None:
     for raiser, victim in sorted(raised_against):
         key = pair_key(raiser, victim)
         g.relations[key] = clamp(g.relations[key] - rules.politics.tariff_raise_relations)
-    if any(d.status == "agreed" for d in g.deals):
+    if any(d.status == DealStatus.AGREED for d in g.deals):
         ratification.ratify(g)  # each deal entering or leaving force invalidates what it moves
     # Economy over the round's days.
     snap = g.snapshot()
@@ -112,7 +113,7 @@ def _resolve_order(g: State, a: Action, raised_against: set[tuple[str, str]]) ->
     if isinstance(a, SetTariff):
         layer = rules.layer(a.layer)
         g.layer_rate[a.layer] = a.rate
-        g.layer_status[a.layer] = "in_force"
+        g.layer_status[a.layer] = LayerStatus.IN_FORCE
         g._log("order", f"{p} sets {layer.name} to {fmt_pct(a.rate)}.")
     elif isinstance(a, Countermeasure):
         pkg = rules.package(a.package)
@@ -125,7 +126,7 @@ def _resolve_order(g: State, a: Action, raised_against: set[tuple[str, str]]) ->
             for deal in g.deals_in_force(p):
                 for t in deal.terms:
                     item = rules.item(t.item)
-                    if item.kind == "suspend_countermeasures" and item.package == a.package \
+                    if item.kind == TermKind.SUSPEND_COUNTERMEASURES and item.package == a.package \
                             and item.owner == p:
                         _void(g, deal, p, "activating suspended countermeasures")
                         break
@@ -136,11 +137,11 @@ def _resolve_order(g: State, a: Action, raised_against: set[tuple[str, str]]) ->
         term = a.terms[0]
         item = rules.item(term.item)
         for old in g.deals:
-            if old.unilateral and old.status == "in_force" and old.parties == (p, a.partner) \
-                    and old.terms[0].item == term.item:
-                old.status = "superseded"  # a new level of the same concession replaces it
+            if old.unilateral and old.status == DealStatus.IN_FORCE \
+                    and old.parties == (p, a.partner) and old.terms[0].item == term.item:
+                old.status = DealStatus.SUPERSEDED  # a new level of the same concession replaces it
         deal = Deal(id=f"d{len(g.deals) + 1}", parties=(p, a.partner), terms=a.terms,
-                    round=g.round, level="unilateral", stakes=1.0, status="in_force",
+                    round=g.round, level="unilateral", stakes=1.0, status=DealStatus.IN_FORCE,
                     unilateral=True)
         g.deals.append(deal)
         ratification.take_effect(g, deal)
@@ -175,12 +176,12 @@ def _resolve_order(g: State, a: Action, raised_against: set[tuple[str, str]]) ->
 def _void(g: State, deal: Deal, reneger: str, how: str) -> None:
     pol = g.rules.politics
     # Both parties can renege in the same resolution; each pays for its own renege.
-    same_time = deal.status == "reneged" and deal.ended_round == g.round \
+    same_time = deal.status == DealStatus.RENEGED and deal.ended_round == g.round \
         and deal.ended_by != reneger
-    if deal.status != "in_force" and not same_time:
+    if deal.status != DealStatus.IN_FORCE and not same_time:
         return
     if not same_time:
-        deal.status = "reneged"
+        deal.status = DealStatus.RENEGED
         deal.ended_by = reneger
         deal.ended_round = g.round
     deal.reneged_by = (*deal.reneged_by, reneger)
@@ -199,7 +200,7 @@ def _check_caps_kept(g: State) -> None:
     for deal in g.deals_in_force():
         for t in deal.terms:
             item = rules.item(t.item)
-            if item.kind != "tariff_cap":
+            if item.kind != TermKind.TARIFF_CAP:
                 continue
             importer, exporter = item.owner, deal.other(item.owner)
             if not g.orders[importer]:
@@ -212,7 +213,7 @@ def _check_caps_kept(g: State) -> None:
                     _void(g, deal, importer, f"a tariff above the agreed "
                                                f"{fmt_pct(t.value)} cap")
                     break
-            if deal.status != "in_force":
+            if deal.status != DealStatus.IN_FORCE:
                 break
 
 
@@ -232,26 +233,26 @@ def _statement(g: State, a: Statement) -> None:
     st = rules.politics.statements
     p = a.player
     kind = a.statement
-    if kind == "claim_progress":
+    if kind == StatementKind.CLAIM_PROGRESS:
         g.approval[p] = clamp(g.approval[p] + st.claim_progress_approval)
         g.pledges.append(Pledge(kind, p, a.partner, "", g.round,
                                    due=g.round + st.claim_progress_rounds))
         g._log("statement", f"{p} claims progress in its talks with {a.partner}.")
-    elif kind == "public_demand":
+    elif kind == StatementKind.PUBLIC_DEMAND:
         g.approval[p] = clamp(g.approval[p] + st.public_demand_approval)
         g.pledges.append(Pledge(kind, p, a.partner, a.subject, g.round))
         g._log("statement", f"{p} publicly demands from {a.partner}: "
                                f"{term_text(rules, Term.parse(a.subject))}.")
-    elif kind == "threat":
+    elif kind == StatementKind.THREAT:
         g.approval[p] = clamp(g.approval[p] + st.threat_approval)
         g.pledges.append(Pledge(kind, p, a.partner, a.subject, g.round))
         g._log("statement", f"{p} threatens {a.partner}: {_subject_name(g, a.subject)} "
                                f"if {a.partner} escalates or no deal is reached.")
-    elif kind == "reassure":
+    elif kind == StatementKind.REASSURE:
         key = pair_key(p, a.partner)
         g.relations[key] = clamp(g.relations[key] + st.reassure_relations)
         g._log("statement", f"{p} reassures {a.partner}.")
-    elif kind == "fact_check":
+    elif kind == StatementKind.FACT_CHECK:
         claim = rules.claim(a.subject)
         g.fact_checked.add((p, claim.id))
         loser = claim.by if not claim.accurate else p
@@ -276,8 +277,8 @@ def _snap_back(g: State, raised_against: set[tuple[str, str]]) -> None:
     before = g._current_rates()
     snapped = []
     for la in g.rules.layers:
-        if g.layer_status[la.id] == "paused":
-            g.layer_status[la.id] = "in_force"
+        if g.layer_status[la.id] == LayerStatus.PAUSED:
+            g.layer_status[la.id] = LayerStatus.IN_FORCE
             snapped.append(la)
     g._invalidate()
     after = g._current_rates()
@@ -298,5 +299,5 @@ def _settled(g: State) -> bool:
         return False
     pairs = g.negotiating_pairs()
     settled = {pair_key(*d.parties) for d in g.deals_in_force() if not d.unilateral
-               and any(g.rules.item(t.item).kind != "process" for t in d.terms)}
+               and any(g.rules.item(t.item).kind != TermKind.PROCESS for t in d.terms)}
     return bool(pairs) and pairs <= settled

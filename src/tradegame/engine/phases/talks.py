@@ -14,6 +14,7 @@ from tradegame.engine.actions import (
     fmt_number,
 )
 from tradegame.engine.errors import IllegalActionError
+from tradegame.engine.kinds import SessionStatus, TermKind
 from tradegame.engine.records import (
     ORDERS,
     TALKS,
@@ -117,7 +118,7 @@ def apply(g: State, a: Action) -> None:
     s = g.sessions[g.session_index]
     audience = s.pair
     if isinstance(a, Pass):
-        s.status = "passed"
+        s.status = SessionStatus.PASSED
         g._log("talks", f"{a.player} made no proposal to {s.responder}.", audience)
     elif isinstance(a, (Propose, Counter)):
         if isinstance(a, Counter):
@@ -129,13 +130,13 @@ def apply(g: State, a: Action) -> None:
         s.exchanges += 1
         s.offer, s.offer_by = a.terms, a.player
         if isinstance(a, Counter) and s.exchanges > s.max_exchanges:
-            s.status = "lapsed"
+            s.status = SessionStatus.LAPSED
             g._log("talks", f"{a.player}'s counter lapses: the {s.level} talks allow "
                                f"{s.max_exchanges} exchanges.", audience)
         else:
             s.turn = a.partner
     elif isinstance(a, Accept):
-        s.status = "agreed"
+        s.status = SessionStatus.AGREED
         assert s.offer is not None and s.offer_by is not None
         deal = Deal(id=f"d{len(g.deals) + 1}", parties=(s.offer_by, a.player),
                     terms=s.offer, round=g.round, level=s.level, stakes=s.stakes)
@@ -145,9 +146,9 @@ def apply(g: State, a: Action) -> None:
         g._log("talks", f"{s.pair[0]} and {s.pair[1]} reached an agreement; details "
                            f"follow at resolution.")
     elif isinstance(a, Reject):
-        s.status = "rejected"
+        s.status = SessionStatus.REJECTED
         g._log("talks", f"{a.player} rejects {s.offer_by}'s offer.", audience)
-    if s.status != "open":
+    if s.status != SessionStatus.OPEN:
         g.session_index += 1
         if g.session_index >= len(g.sessions):
             g.phase = ORDERS
@@ -185,7 +186,7 @@ def level_now(g: State, item: Item, value: float) -> str | None:
     """Why ``item`` at ``value``, which the scenario allows, cannot be agreed now (or None)."""
     if item.id not in g.available_items:
         return f"{item.name} ({item.id}) is not on the table now"
-    if item.kind == "deadline_extension" and not g._extension_fits(int(value)):
+    if item.kind == TermKind.DEADLINE_EXTENSION and not g._extension_fits(int(value)):
         return f"an extension of {fmt_number(value)} days exceeds max_extension_days"
     return None
 
