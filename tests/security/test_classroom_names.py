@@ -46,3 +46,20 @@ def test_roster_names_are_text_in_grades_and_compare(
           "--out", str(tmp_path / "c.html")])
     html = (tmp_path / "c.html").read_text("utf-8")
     assert "<img" not in html and "<b>Red" not in html and "&lt;b&gt;Red" in html
+
+
+def test_a_team_save_loaded_from_text_names_no_file_to_write(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]
+                                                            ) -> None:
+    """In a browser (tradegame serve) a save is pasted text or the session's own autosave,
+    named by its file name alone: a team's save loaded that way is not written back to any
+    path (a bare name would be the server's working folder)."""
+    from tradegame.ui.persistence import Autosave, load, load_text
+
+    assert main(["worlds", "us-japan-primer", "--teams", "1", "--out", str(tmp_path)]) == 0
+    data = (tmp_path / "team-01.json").read_bytes()
+    for shown in ("the pasted save", "team-01.json"):
+        match = load_text(data, shown)
+        assert match.team is not None and match.home is None
+        assert Autosave(match, tmp_path / "private").saver.directory == tmp_path / "private"
+    assert load(str(tmp_path / "team-01.json")).home == tmp_path / "team-01.json"

@@ -323,9 +323,9 @@ def worlds(args: argparse.Namespace) -> int:
         else:
             print(f"{w.path}: seed {w.seed}, a fresh game waiting for its players")
     if made and not made[0].played:
-        print(f"Continue a team's game with the TUI or `tradegame resume FILE`; compare them "
-              f"with `tradegame report --compare {os.path.join(args.out, 'team-*.json')} "
-              f"--out compare.html`.")
+        print(f"A team plays its own file: `tradegame play {made[0].path}` (the game is saved back "
+              f"to it after every round); compare them with `tradegame report --compare "
+              f"{os.path.join(args.out, 'team-*.json')} --out compare.html`.")
     return EXIT_OK
 
 

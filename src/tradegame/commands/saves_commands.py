@@ -34,7 +34,7 @@ def _save(path: str, game: Game, seats: Mapping[str, str], loaded: LoadedGame,
           created: str | None = None) -> None:
     try:
         save_game(path, game, seats, created=created, scenario_text=loaded.scenario_text,
-                  scenario_name=loaded.meta.scenario_name)
+                  scenario_name=loaded.meta.scenario_name, team=loaded.team)
     except SaveError as exc:
         raise UserError(str(exc), code=EXIT_FAILED) from None
 

@@ -126,7 +126,9 @@ def load_text(text: str | bytes, shown: str = PASTED) -> Match:
         loaded = verify_document(raw, version, shown)
     except saves.SaveError as exc:
         raise PersistenceError(str(exc)) from None
-    return _match_of(loaded, shown)
+    match = _match_of(loaded, shown)
+    match.home = None  # text from a browser names no file here to save back to
+    return match
 
 
 def _match_of(loaded: Any, shown: str) -> Match:
@@ -148,7 +150,7 @@ def _match_of(loaded: Any, shown: str) -> Match:
         match.seat_notices = {p: refused_seat_notice(p, spec, command)
                               for p, spec in refused.items()}
     match.team = loaded.team
-    if loaded.team is not None and shown != PASTED:
+    if loaded.team is not None:
         match.home = Path(shown)  # a team's file is the game: saved back to, autosaved beside
     return match
 
