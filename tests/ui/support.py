@@ -64,3 +64,34 @@ async def wait_until(pilot: Any, predicate: Callable[[], bool], timeout: float =
 
 async def wait_for_text(pilot: Any, text: str, timeout: float = 20.0) -> None:
     await wait_until(pilot, lambda: text in screen_text(pilot.app), timeout, repr(text))
+
+
+def flat_text(app: TradeGameApp) -> str:
+    """The screen's words with every run of spaces and line breaks made one space (a line
+    that wraps at 80 columns still reads as one)."""
+    return " ".join(screen_text(app).split())
+
+
+async def wait_for_words(pilot: Any, text: str, timeout: float = 20.0) -> None:
+    await wait_until(pilot, lambda: text in flat_text(pilot.app), timeout, repr(text))
+
+
+def countered_match(n_terms: int = 6) -> Match:
+    """Japan (human) facing a US counter-offer of ``n_terms`` terms in round 1 (four things
+    Japan gives, then what the US gives), with the US and EU seats passive."""
+    from tradegame.engine import Counter, Propose, Term
+
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=3)
+    game = match.game
+    while game.to_move() != "JP" or game.session is None:
+        match.apply_ai(match.think(match.snapshot(), game.to_move()))
+    items = match.deal_items("JP", "US")
+    us = [i for i in items if game.rules.item(i).owner == "US"]
+    jp = [i for i in items if game.rules.item(i).owner == "JP"]
+
+    def term(item: str) -> Term:
+        return Term(item, game.rules.item(item).levels[0].value)
+
+    match.apply(Propose("JP", "US", (term(us[0]), term(jp[0]))))
+    match.apply(Counter("US", "JP", tuple(term(i) for i in (jp[:4] + us)[:n_terms])))
+    return match

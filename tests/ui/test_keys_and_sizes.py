@@ -121,8 +121,17 @@ async def test_no_crash_at_any_terminal_size(save_dir: Path) -> None:
             await pilot.resize_terminal(w, h)
             screen_text(app)
         await pilot.press("escape")
-        await pilot.resize_terminal(20, 5)
-        await pilot.press("p")                            # a move at 20×5 works too
+        # Below 80×24 the screen says so and takes no move (nothing can be played half
+        # seen); at 80×24 again the game is where it was.
+        await pilot.resize_terminal(79, 24)
+        await wait_for_text(pilot, "tradegame needs at least 80×24")
+        assert "This terminal is 79×24" in screen_text(app)
+        await pilot.press("p")
+        await pilot.pause()
+        assert match.game.phase == "talks"
+        await pilot.resize_terminal(80, 24)
+        await wait_until(pilot, lambda: app.screen.id == "game", what="the game screen")
+        await pilot.press("p")
         await wait_until(pilot, lambda: match.game.phase == "orders", what="orders")
         await pilot.press("ctrl+d")
         for w, h in SIZES:

@@ -38,10 +38,11 @@ async def test_japan_plays_a_whole_game_by_keys(save_dir: Path) -> None:
         assert "fits your win-set" in text
         await pilot.press("s")
 
-        # The dove accepts; Japan gives orders next.
+        # The dove accepts; Japan gives orders next, and the status line says so.
         await wait_until(pilot, lambda: game.phase == "orders" and game.to_move() == "JP",
                          what="Japan's orders")
         assert any(str(a) == "US accept" for a in game.actions)
+        await wait_for_text(pilot, "US accepts JP's offer (d1); it")
         await pilot.press("4")
         await wait_for_text(pilot, "US accepts JP's offer (d1)")
 
@@ -66,6 +67,12 @@ async def test_japan_plays_a_whole_game_by_keys(save_dir: Path) -> None:
         await wait_until(pilot, lambda: game.round == 2 and game.to_move() == "JP",
                          what="round 2")
         assert "JP say reassure US" in [str(a) for a in game.actions]
+        # The round report says what the resolution did, then enter goes back to the game.
+        await wait_for_text(pilot, "Round 1 report")
+        text = screen_text(app)
+        assert "d1 between JP and US enters force: More US LNG [JP] $5bn/yr." in text
+        assert "Your projected score" in text and "Market stress" in text
+        await pilot.press("enter")
         await pilot.press("1")
         await wait_for_text(pilot, "JP–US deal, in force")
 
@@ -75,6 +82,11 @@ async def test_japan_plays_a_whole_game_by_keys(save_dir: Path) -> None:
                              what="Japan's move")
             if game.is_over():
                 break
+            await pilot.pause()
+            await pilot.pause()
+            if app.screen.id == "round-report":
+                await pilot.press("enter")
+                continue
             session = game.session
             if session is not None:
                 await pilot.press("p" if session.offer is None else "r")

@@ -23,11 +23,19 @@ import pytest
 from tradegame.ui.app import Options, TradeGameApp
 from tradegame.ui.widgets.talks import TermList
 
-from .support import make_app, make_match, screen_text, wait_for_text, wait_until
+from .support import (
+    countered_match,
+    make_app,
+    make_match,
+    screen_text,
+    wait_for_text,
+    wait_until,
+)
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 UPDATE = os.environ.get("TRADEGAME_UPDATE_SNAPSHOTS") == "1"
-SIZE = (100, 30)
+SIZES = [(80, 24), (160, 45)]
+"""The stated minimum and a wide terminal (two panes from about 120 columns)."""
 
 
 def normalise(text: str) -> str:
@@ -52,24 +60,28 @@ def check(name: str, text: str) -> None:
                              f"regenerate with TRADEGAME_UPDATE_SNAPSHOTS=1"
 
 
-async def shoot(app: TradeGameApp, name: str,
+async def shoot(app: TradeGameApp, name: str, size: tuple[int, int],
                 steps: Callable[[Any], Awaitable[None]]) -> None:
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await steps(pilot)
         await pilot.pause(0.3)      # let the debounced previews land
         await pilot.pause()
-        check(name, screen_text(app))
+        check(f"{name}-{size[0]}x{size[1]}", screen_text(app))
 
 
-async def test_snapshot_new_game_screen(save_dir: Path) -> None:
+sizes = pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+
+
+@sizes
+async def test_snapshot_new_game_screen(save_dir: Path, size: tuple[int, int]) -> None:
     app = TradeGameApp(Options(save_dir=save_dir, seed=7))
     app.animation_level = "none"
 
     async def steps(pilot: Any) -> None:
-        await wait_for_text(pilot, "Seats")
+        await wait_for_text(pilot, "Scenario")
         await wait_until(pilot, lambda: len(app.screen.query(".seat")) == 3, what="seats")
 
-    await shoot(app, "new_game", steps)
+    await shoot(app, "new_game", size, steps)
 
 
 def japan_app(save_dir: Path) -> TradeGameApp:
@@ -77,7 +89,8 @@ def japan_app(save_dir: Path) -> TradeGameApp:
     return make_app(save_dir, match)
 
 
-async def test_snapshot_talks_with_a_draft_and_its_preview(save_dir: Path) -> None:
+@sizes
+async def test_snapshot_talks_with_a_draft_and_its_preview(save_dir: Path, size: tuple[int, int]) -> None:
     app = japan_app(save_dir)
 
     async def steps(pilot: Any) -> None:
@@ -88,10 +101,11 @@ async def test_snapshot_talks_with_a_draft_and_its_preview(save_dir: Path) -> No
         await pilot.press(*(["down"] * ids.index("jp_investment")), "space")
         await wait_for_text(pilot, "if your draft is agreed")
 
-    await shoot(app, "talks", steps)
+    await shoot(app, "talks", size, steps)
 
 
-async def test_snapshot_dashboard(save_dir: Path) -> None:
+@sizes
+async def test_snapshot_dashboard(save_dir: Path, size: tuple[int, int]) -> None:
     app = japan_app(save_dir)
 
     async def steps(pilot: Any) -> None:
@@ -101,14 +115,17 @@ async def test_snapshot_dashboard(save_dir: Path) -> None:
         await pilot.press("ctrl+d")
         await wait_for_text(pilot, "send these orders?")
         await pilot.press("enter")
+        await wait_for_text(pilot, "Round 1 report")
+        await pilot.press("enter")
         await wait_for_text(pilot, "Round 2/13")
         await pilot.press("1")
         await wait_for_text(pilot, "Market stress")
 
-    await shoot(app, "dashboard", steps)
+    await shoot(app, "dashboard", size, steps)
 
 
-async def test_snapshot_orders_with_one_staged(save_dir: Path) -> None:
+@sizes
+async def test_snapshot_orders_with_one_staged(save_dir: Path, size: tuple[int, int]) -> None:
     app = japan_app(save_dir)
 
     async def steps(pilot: Any) -> None:
@@ -120,10 +137,11 @@ async def test_snapshot_orders_with_one_staged(save_dir: Path) -> None:
         await pilot.press("slash", "ctrl+u", *"aircraft", "down")
         await wait_for_text(pilot, "with your staged orders")
 
-    await shoot(app, "orders", steps)
+    await shoot(app, "orders", size, steps)
 
 
-async def test_snapshot_end_of_game(save_dir: Path) -> None:
+@sizes
+async def test_snapshot_end_of_game(save_dir: Path, size: tuple[int, int]) -> None:
     match = make_match({"US": "passive", "JP": "passive"}, seed=1, name="us-japan-primer")
     app = TradeGameApp(Options(match=match, save_dir=save_dir, spectate_delay=0.0))
     app.animation_level = "none"
@@ -131,4 +149,31 @@ async def test_snapshot_end_of_game(save_dir: Path) -> None:
     async def steps(pilot: Any) -> None:
         await wait_for_text(pilot, "Game over", timeout=30)
 
-    await shoot(app, "end", steps)
+    await shoot(app, "end", size, steps)
+
+
+@sizes
+async def test_snapshot_round_report(save_dir: Path, size: tuple[int, int]) -> None:
+    app = japan_app(save_dir)
+
+    async def steps(pilot: Any) -> None:
+        await wait_for_text(pilot, "Your move, Japan")
+        await pilot.press("p")
+        await wait_for_text(pilot, "give your orders")
+        await pilot.press("ctrl+d")
+        await wait_for_text(pilot, "send these orders?")
+        await pilot.press("enter")
+        await wait_for_text(pilot, "Round 1 report")
+
+    await shoot(app, "round_report", size, steps)
+
+
+@sizes
+async def test_snapshot_counter_offer_of_six_terms(save_dir: Path,
+                                                   size: tuple[int, int]) -> None:
+    app = make_app(save_dir, countered_match())
+
+    async def steps(pilot: Any) -> None:
+        await wait_for_text(pilot, "US offers 6 terms")
+
+    await shoot(app, "counter_offer", size, steps)

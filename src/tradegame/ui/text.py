@@ -241,11 +241,14 @@ _SOURCE_NOTES = [  # the scenario author's notes in descriptions, as a player re
     (re.compile(r"[,;]\s*facts [^()]*\)"), ")"),           # "(..., facts §1a ✅)"
     (re.compile(r"\(PLACEHOLDER\b[^()]*\)"), "(assumed)"),  # a figure facts.md lacks
     (re.compile(r"\s*\(DESIGN §[^()]*\)"), ""),           # "(DESIGN §2)"
+    (re.compile(r"\s*\(design\s+parameters?[^()]*\)"), ""),  # "(design parameter)"
+    (re.compile(r"[,;]\s*design\s+parameters?[^()]*\)"), ")"),
 ]
 
 
 def player_text(description: str) -> str:
-    """A catalogue description without the source notes meant for scenario authors."""
+    """Scenario text (a description, an objective's label) without the source notes meant
+    for scenario authors."""
     for pattern, replacement in _SOURCE_NOTES:
         description = pattern.sub(replacement, description)
     return description.strip()

@@ -14,9 +14,41 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from tradegame.ui.text import signed
+from tradegame.ui.text import player_text, signed
 from tradegame.ui.widgets.common import Frame
 from tradegame.ui.widgets.dashboard import charts_text, players_table
+
+
+def _fmt_value(metric: str, value: float) -> str:
+    if metric == "tariff_faced":
+        return f"{value * 100:.1f}%"
+    if metric == "gdp_effect":
+        return f"{signed(value, 2)}%"
+    if metric in ("trade_balance", "tariff_revenue", "consumer_cost", "investment_received",
+                  "purchases_received", "cost_sharing_received"):
+        return f"{'−' if value < 0 else ''}${abs(value):,.1f}bn"
+    return f"{value:,.1f}"
+
+
+def breakdown_table(player: str, name: str, parts: list[dict[str, Any]],
+                    score: float | None) -> Table:
+    """How one score was made: each objective's result against its full-marks and no-marks
+    values, its weight and the points it earned."""
+    caption = f"{name} ({player})" + (f": {score:.1f} points" if score is not None else "")
+    table = Table(box=box.SIMPLE_HEAD, title=caption, title_style="bold",
+                  title_justify="left", pad_edge=False)
+    table.add_column("Objective", overflow="fold")
+    table.add_column("Result", justify="right", no_wrap=True)
+    table.add_column("Full at", justify="right", no_wrap=True)
+    table.add_column("None at", justify="right", no_wrap=True)
+    table.add_column("Wt", justify="right", no_wrap=True)
+    table.add_column("Points", justify="right", no_wrap=True)
+    for part in parts:
+        metric = str(part.get("metric", ""))
+        table.add_row(player_text(str(part.get("label", metric))), _fmt_value(metric, part["value"]),
+                      _fmt_value(metric, part["best"]), _fmt_value(metric, part["worst"]),
+                      f"{part['weight'] * 100:.0f}%", f"{part['points']:.1f}")
+    return table
 
 
 def results_table(view: dict[str, Any], viewer: str | None) -> Table:
@@ -88,23 +120,44 @@ class EndScreen(Screen[None]):
     EndScreen Static { margin-bottom: 1; }
     """
 
-    def __init__(self, frame: Frame, can_go_back: bool = True) -> None:
+    def __init__(self, frame: Frame, can_go_back: bool = True,
+                 breakdown: dict[str, list[dict[str, Any]]] | None = None) -> None:
         super().__init__(id="end")
         self.frame = frame
         self.can_go_back = can_go_back
+        self.breakdown = breakdown or {}
+        """Player -> the objectives its score was made of (the game is over: all public)."""
         self.sub_title = str(frame.view.get("scenario", {}).get("title", ""))
 
     def compose(self) -> ComposeResult:
         view = self.frame.view
+        # "you" only for a person at the keyboard: a watch-only game has no "you".
+        viewer = self.frame.viewer
+        you = viewer if viewer is not None and \
+            self.frame.seats.get(viewer, "human") == "human" else None
         yield Header()
         with VerticalScroll(id="end-body"):
             yield Static(Text("Game over", style="bold"), id="end-title")
-            yield Static(results_table(view, self.frame.viewer), id="end-results")
-            yield Static(summary_text(view, self.frame.viewer), id="end-summary")
+            yield Static(results_table(view, you), id="end-results")
+            yield Static(summary_text(view, you), id="end-summary")
+            if self.breakdown:
+                names = {p["id"]: p["name"] for p in view.get("players", [])}
+                scores = view.get("scores", {})
+                order = sorted(self.breakdown, key=lambda p: p != you)
+                yield Static(Text("How each score was made", style="bold"),
+                             id="end-breakdown-title")
+                for pid in order:
+                    yield Static(breakdown_table(pid, names.get(pid, pid), self.breakdown[pid],
+                                                 scores.get(pid)), classes="end-breakdown")
             yield Static(deals_table(view), id="end-deals")
             yield Static(players_table(self.frame), id="end-players")
             yield Static(charts_text(self.frame, width=40), id="end-charts")
         yield Footer()
+
+    def on_resize(self) -> None:
+        from tradegame.ui.screens.too_small import check_size
+
+        check_size(self)
 
     def on_mount(self) -> None:
         self.query_one("#end-body").focus()
@@ -119,4 +172,4 @@ class EndScreen(Screen[None]):
         return True
 
 
-__all__ = ["EndScreen", "deals_table", "results_table", "summary_text"]
+__all__ = ["EndScreen", "breakdown_table", "deals_table", "results_table", "summary_text"]

@@ -30,6 +30,7 @@ from tradegame.ui.widgets.common import ActionChosen, Frame, PreviewWanted
 from tradegame.ui.widgets.dashboard import Dashboard, status_text
 from tradegame.ui.widgets.logbook import BriefingPanel, LogPanel
 from tradegame.ui.widgets.orders import OrdersPanel
+from tradegame.ui.widgets.report import marks_of, resolved_rounds, result_lines, round_report
 from tradegame.ui.widgets.talks import TalksPanel
 
 if TYPE_CHECKING:
@@ -123,6 +124,11 @@ class GameScreen(Screen[None]):
         self._bindings_key: tuple[Any, ...] | None = None
         self._done_dialog: Any = None
         self._sector_names = {s.id: s.name for s in match.rules.sectors}
+        self._log_seen: dict[str | None, int] = {}
+        self._reported: dict[str | None, int] = {}
+        self.round_marks: dict[str | None, dict[int, dict[str, Any]]] = {}
+        """Per viewer, the numbers its view showed at the start of each round (the round
+        reports compare against them)."""
         self.sub_title = f"{match.rules.title} · seed {match.seed}"
 
     @property
@@ -155,6 +161,11 @@ class GameScreen(Screen[None]):
                 with TabPane("6 Instructor", id=INSTRUCTOR_TAB):
                     yield InstructorPanel(self.match, id="instructor-panel")
         yield Footer()
+
+    def on_resize(self) -> None:
+        from tradegame.ui.screens.too_small import check_size
+
+        check_size(self)
 
     def on_mount(self) -> None:
         self.match.start()
@@ -191,6 +202,16 @@ class GameScreen(Screen[None]):
         if my_turn and viewer is not None and game.phase == "orders":
             orders = m.legal_orders(viewer, self.staged)
         limits = m.rules.limits
+        marks = self.round_marks.setdefault(viewer, {})
+        if view.get("round") not in marks:
+            marks[view.get("round")] = marks_of(view)
+            if viewer is not None and not game.is_over():
+                # The score a player would end with if nobody did anything more: what the
+                # round report compares (the view has no score until the end).
+                try:
+                    marks[view.get("round")]["projected"] = game.what_if(viewer, []).baseline
+                except Exception:
+                    pass
         return Frame(
             view=view, viewer=viewer,
             names=Names(view, self._sector_names),
@@ -200,6 +221,7 @@ class GameScreen(Screen[None]):
             staged=list(self.staged),
             incidents=list(m.incidents) if self.spectating else [],
             max_terms=limits.max_terms, max_orders=limits.max_orders, seats=dict(m.seats),
+            marks=marks,
         )
 
     @guarded
@@ -210,6 +232,7 @@ class GameScreen(Screen[None]):
             return
         frame = self.build_frame()
         self.frame = frame
+        self._announce(frame)
         with self.app.batch_update():
             self.query_one("#status", Static).update(status_text(frame,
                                                                  self._status_extra()))
@@ -218,6 +241,40 @@ class GameScreen(Screen[None]):
             for tab in (self.tabs if full else (active,)):
                 self._update_tab(tab)
         self._refresh_bindings_if_changed()
+
+    def _announce(self, frame: Frame) -> None:
+        """Say what happened since this viewer last looked: a line for each talks result in
+        the status bar, and the round report after a resolution (a dialog for a player at
+        the keyboard; the log keeps every report)."""
+        key = frame.viewer
+        log = frame.view.get("log", [])
+        seen = self._log_seen.get(key)
+        self._log_seen[key] = len(log)
+        rounds = resolved_rounds(frame.view)
+        if seen is None or seen > len(log):
+            self._reported[key] = len(rounds)
+            return  # the first look at this game: nothing new to announce
+        lines = result_lines(log[seen:], key)
+        if lines:
+            self.message = " ".join(lines)
+            if not self.spectating:
+                self.app.notify(self.message, title="Talks", timeout=8)
+        game = self.match.game
+        if len(rounds) <= self._reported.get(key, len(rounds)) or self.spectating \
+                or not self.match.is_human(key) or game.is_over():
+            return
+        if self.match.hot_seat and game.to_move() != key:
+            return  # the curtain comes next: this player reads it at the next turn
+        self._reported[key] = len(rounds)
+        report = round_report(frame.view, rounds[-1], frame.marks)
+        self.call_after_refresh(self._show_report, report)
+
+    def _show_report(self, report: Text) -> None:
+        from tradegame.ui.screens.report import RoundReportDialog
+
+        if self.is_attached and not self.hidden and not any(
+                isinstance(screen, RoundReportDialog) for screen in self.app.screen_stack):
+            self.app.push_screen(RoundReportDialog(report))
 
     def _refresh_bindings_if_changed(self) -> None:
         """The footer rebuilds itself on every binding refresh: only ask when the keys that
@@ -365,11 +422,26 @@ class GameScreen(Screen[None]):
             view = self.match.game.view(self.match.humans[0]).to_json()
             view.pop("you", None)
             frame = Frame(view=view, viewer=None, names=Names(view, self._sector_names))
-            self.app.push_screen(EndScreen(frame, can_go_back=False))
+            self.app.push_screen(EndScreen(frame, can_go_back=False,
+                                           breakdown=self.score_breakdown()))
             return
         self.refresh_view(full=True)
         frame = self.frame or self.build_frame()
-        self.app.push_screen(EndScreen(frame))
+        self.app.push_screen(EndScreen(frame, breakdown=self.score_breakdown()))
+
+    def score_breakdown(self) -> dict[str, list[dict[str, Any]]]:
+        """Every player's objectives and the points each earned (only once the game is over:
+        until then a player's objectives are private)."""
+        from tradegame.engine.scoring import score_breakdown
+
+        game = self.match.game
+        if not game.is_over():
+            return {}
+        try:
+            return {p: score_breakdown(game, p) for p in self.match.rules.player_ids}
+        except Exception as exc:  # the end screen still shows the scores
+            self.log.error(f"score breakdown: {exc!r}")
+            return {}
 
     # ------------------------------------------------------------------ AI seats
 
@@ -421,17 +493,20 @@ class GameScreen(Screen[None]):
                 rounds = len(self.match.game.round_hashes)
                 self.staged = []
         if applied:
-            self.after_move(False)
+            self.after_move(False, clear=self.spectating)
         else:
             self.advance()
 
     # ------------------------------------------------------------------ human moves
 
-    def after_move(self, round_resolved: bool) -> None:
+    def after_move(self, round_resolved: bool, clear: bool = True) -> None:
+        """Show the game after a move; ``clear`` drops the status line's message (an AI's
+        move keeps it, so the result of the player's last exchange stays in view)."""
         if round_resolved:
             self.staged = []
             self.tg_app.autosave(self.match)
-        self.message = ""
+        if clear:
+            self.message = ""
         self.refresh_view()
         self.advance()
 
@@ -471,7 +546,8 @@ class GameScreen(Screen[None]):
         names = self.frame.names if self.frame else None
         self.after_move(resolved)
         if names is not None:
-            self.say(f"You: {describe(action, names)}.")
+            results = f" {self.message}" if self.message else ""
+            self.say(f"You: {describe(action, names)}.{results}")
 
     @guarded
     def stage(self, action: Action) -> None:
@@ -641,7 +717,7 @@ class GameScreen(Screen[None]):
         from tradegame.ui.screens.end import EndScreen
 
         if self.match.game.is_over() and self.frame is not None and not self.hidden:
-            self.app.push_screen(EndScreen(self.frame))
+            self.app.push_screen(EndScreen(self.frame, breakdown=self.score_breakdown()))
 
     def action_talks(self, move: str) -> None:
         """Accept, reject or pass in the viewer's talks session (from any tab)."""

@@ -156,6 +156,11 @@ class SetupScreen(Screen[None]):
                 yield Button("Resume a save (o)", id="resume")
         yield Footer()
 
+    def on_resize(self) -> None:
+        from tradegame.ui.screens.too_small import check_size
+
+        check_size(self)
+
     def on_mount(self) -> None:
         from tradegame.scenario.loader import DEFAULT_SCENARIO
 

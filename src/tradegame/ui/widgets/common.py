@@ -42,6 +42,8 @@ class Frame:
     max_terms: int = 0
     max_orders: int = 0
     seats: dict[str, str] = field(default_factory=dict)
+    marks: dict[int, dict[str, Any]] = field(default_factory=dict)
+    """The numbers the viewer's view showed at the start of each round (round reports)."""
 
     @property
     def phase(self) -> str:
@@ -73,21 +75,38 @@ class PreviewWanted(Message):
 
 
 class PreviewBox(Static):
-    """Shows one what-if projection (or why there is none)."""
+    """Shows one what-if projection (or why there is none). Its height is fixed by the panel
+    that holds it, so the lists above do not jump as previews come and go; while a new
+    projection is computed the last one stays, marked as being updated."""
 
     DEFAULT_CSS = """
-    PreviewBox { height: auto; padding: 0 1; border-top: solid $primary-muted; }
+    PreviewBox { height: auto; padding: 0 1; background: $boost; }
     """
 
     def __init__(self, title: str, **kwargs: Any) -> None:
         super().__init__("", **kwargs)
         self.title = title
+        self._shown: Text | None = None
         self.show_message("Preview: choose something to see what it would do for you.")
 
     def show_message(self, message: str) -> None:
         text = Text()
         text.append(self.title + " ", style="bold")
         text.append(message, style="italic")
+        self._shown = None
+        self.update(text)
+
+    def show_pending(self, message: str = "computing…") -> None:
+        """A new projection is on its way: keep the last one, dimmed, under a note."""
+        if self._shown is None:
+            self.show_message(message)
+            return
+        text = Text()
+        text.append(f"{self.title} (updating…)", style="bold italic")
+        body = self._shown.copy()
+        body.stylize("dim")
+        text.append("\n")
+        text.append_text(body)
         self.update(text)
 
     def show_projection(self, projection: Any, subject: str = "",
@@ -97,10 +116,14 @@ class PreviewBox(Static):
         text.append(self.title, style="bold")
         if subject:
             text.append(" — " + subject)
+        body = Text()
         for n, line in enumerate(projection_lines(projection)):
-            text.append("\n" + line)
+            body.append(("\n" if n else "") + line)
             if n == 0 and extra:
-                text.append("\n" + extra, style="bold")
+                body.append("\n" + extra, style="bold")
+        text.append("\n")
+        text.append_text(body)
+        self._shown = body
         self.update(text)
 
 

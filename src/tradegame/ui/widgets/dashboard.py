@@ -85,30 +85,39 @@ def _history(frame: Frame, key: str, pid: str | None = None) -> list[float]:
     return out
 
 
+def you_label(frame: Frame, pid: str) -> str:
+    """" (you)" for the human at the keyboard; " (viewing)" for the seat a spectator
+    watches from (an AI seat is nobody's "you")."""
+    if pid != frame.viewer:
+        return ""
+    return " (you)" if frame.seats.get(pid, "human") == "human" else " (viewing)"
+
+
 def players_table(frame: Frame) -> Table:
+    """Short headers and wrapping text cells, so no cell is cut at 80 columns."""
     table = Table(box=box.SIMPLE_HEAD, expand=False, padding=(0, 1), pad_edge=False,
                   title="Players", title_style="bold", title_justify="left")
-    table.add_column("Player", no_wrap=True)
-    table.add_column("Approval", justify="right", no_wrap=True)
-    table.add_column("Credib.", justify="right", no_wrap=True)
+    table.add_column("Player", overflow="fold")
+    table.add_column("Appr.", justify="right", no_wrap=True)
+    table.add_column("Cred.", justify="right", no_wrap=True)
     table.add_column("GDP/yr", justify="right", no_wrap=True)
     table.add_column("Balance", justify="right", no_wrap=True)
     table.add_column("Faces", justify="right", no_wrap=True)
-    table.add_column("Counter-measures")
+    table.add_column("Measures", overflow="fold", min_width=4)
     for p in frame.view.get("players", []):
         pid = p["id"]
         approval = _history(frame, "approval", pid) + [p["approval"]]
         style = "bold" if pid == frame.viewer else ""
         active = [c["name"] for c in p.get("countermeasures", []) if c.get("active")]
-        name = f"{pid} {p['name']}" + (" (you)" if pid == frame.viewer else "")
+        name = f"{pid} {p['name']}{you_label(frame, pid)}"
         table.add_row(
             Text(name, style=style),
-            f"{p['approval']:.0f} {spark(approval, 8)}",
+            f"{p['approval']:.0f} {spark(approval, 6)}",
             f"{p['credibility']:.0f}",
             f"{signed(p['gdp_effect_pct'], 2)}%",
             money(p["trade_balance_bn"]),
             pct(p["tariff_faced"]),
-            Text(", ".join(active) if active else "none active", style="dim" if not active
+            Text(", ".join(active) if active else "none", style="dim" if not active
                  else ""),
         )
     return table

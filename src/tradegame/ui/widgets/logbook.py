@@ -9,8 +9,9 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tradegame.ui.text import pct
+from tradegame.ui.text import pct, player_text
 from tradegame.ui.widgets.common import Frame
+from tradegame.ui.widgets.report import resolved_rounds, round_report
 
 PHASE_LABEL = {"news": "news", "talks": "talks", "orders": "orders", "resolution": "result",
                "end": "end", "deadline": "deadline"}
@@ -23,8 +24,18 @@ def log_text(frame: Frame) -> Text:
     entries = frame.view.get("log", [])
     if not entries:
         text.append("Nothing has happened yet.", style="italic")
+    reported = set(resolved_rounds(frame.view))
+
+    def report(round_no: Any) -> None:
+        if round_no in reported:
+            text.append("\n")
+            text.append_text(round_report(frame.view, round_no, frame.marks))
+            text.append("\n")
+
     for e in entries:
         if e["round"] != current:
+            if current is not None:
+                report(current)
             current = e["round"]
             if text:
                 text.append("\n")
@@ -36,6 +47,8 @@ def log_text(frame: Frame) -> Text:
         if private:
             text.append("  (private)", style="dim")
         text.append("\n")
+    if current is not None:
+        report(current)
     if frame.incidents:
         text.append("\nAgent incidents", style="bold underline")
         for line in frame.incidents:
@@ -76,7 +89,7 @@ def briefing_markdown(frame: Frame) -> str:
     lines += ["", "## Objectives (private)", "",
               "| objective | weight | best | worst |", "|---|---:|---:|---:|"]
     for o in you.get("objectives", []):
-        lines.append(f"| {o['label']} | {o['weight']:g} | {_fmt_bound(o, o['best'])} | "
+        lines.append(f"| {player_text(o['label'])} | {o['weight']:g} | {_fmt_bound(o, o['best'])} | "
                      f"{_fmt_bound(o, o['worst'])} |")
     if you.get("win_set") is not None:
         lines += ["", f"**Win-set:** {you['win_set']:.1f} political points. A deal whose "

@@ -43,7 +43,7 @@ class OrdersPanel(Vertical):
     OrdersPanel #orders-filter { height: 1; border: none; padding: 0 1; margin: 0 1; }
     OrdersPanel OrderList { height: 1fr; min-height: 3; }
     OrdersPanel #orders-staged { height: auto; padding: 0 1; }
-    OrdersPanel PreviewBox { max-height: 8; }
+    OrdersPanel PreviewBox { height: 6; }
     """
 
     class Unstage(Message):
@@ -176,12 +176,12 @@ class OrdersPanel(Vertical):
         preview = self.query_one(PreviewBox)
         if action is None:
             if frame.staged:
-                preview.show_message("computing your staged orders…")
+                preview.show_pending("computing your staged orders…")
                 self.post_message(PreviewWanted("orders-staged", list(frame.staged)))
             else:
                 preview.show_message("highlight an order to see what it would do for you.")
             return
-        preview.show_message("computing…")
+        preview.show_pending()
         self._candidate = None
         staged = tuple(frame.staged)
         if staged and (self._staged_score is None or self._staged_score[0] != staged):

@@ -2,8 +2,13 @@
 
 Keys (when the panel has focus): ↑/↓ choose an item, ←/→ change its level (past either end it
 leaves the deal), space puts it in or out, ``s`` sends the draft as a proposal or counter-offer,
-``e`` copies the offer on the table into the draft, ``c`` clears the draft. Accept (``a``),
-reject (``r``) and pass (``p``) are the game screen's keys, so they work from every tab.
+``e`` copies the offer on the table into the draft, ``d`` starts from the deal in force with
+this partner, ``c`` clears the draft, ``]``/``[`` scroll a long offer. Accept (``a``), reject
+(``r``) and pass (``p``) are the game screen's keys, so they work from every tab.
+
+Nothing a player may agree to is off screen: the verdict (cost against the win-set) and any
+deal the offer would replace are always shown above the terms, and terms that do not fit are
+counted in a "▼ N more" line with the key that shows them.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -85,23 +90,96 @@ class TermList(OptionList):
         self.action_toggle_term()
 
 
+def deal_in_force(frame: Frame, partner: str | None) -> dict[str, Any] | None:
+    """The viewer's substantive deal in force with ``partner`` (a new substantive deal
+    between them replaces it at ratification), or None."""
+    if partner is None or frame.viewer is None:
+        return None
+    pair = {frame.viewer, partner}
+    for d in frame.view.get("deals", []):
+        if d.get("status") != "in_force" or d.get("unilateral") or set(d["parties"]) != pair:
+            continue
+        kinds = [frame.names.items.get(t["item"], {}).get("kind") for t in d["terms"]]
+        if any(k != "process" for k in kinds):
+            return dict(d)
+    return None
+
+
+def replace_warning(deal: dict[str, Any]) -> str:
+    n = len(deal["terms"])
+    return (f"⚠ Agreeing replaces deal {deal['id']} in force ({n} term{'s' if n != 1 else ''}):"
+            f" whatever the new deal leaves out ends. d: start from the deal in force.")
+
+
+class OfferTerms(VerticalScroll, can_focus=False):
+    """The terms of the offer on the table, one line each; ``]`` and ``[`` scroll."""
+
+    DEFAULT_CSS = """
+    OfferTerms { height: auto; max-height: 5; padding: 0 1; scrollbar-size-vertical: 1; }
+    OfferTerms > Static { height: auto; }
+    """
+
+    def show(self, lines: list[Text]) -> None:
+        self.remove_children()
+        self.mount_all([Static(line, classes="term") for line in lines])
+        self.scroll_home(animate=False)
+
+    def hidden_counts(self) -> tuple[int, int]:
+        """(terms above the window, terms below it) — wholly or partly out of view."""
+        top = self.scroll_offset.y
+        bottom = top + self.scrollable_content_region.height
+        above = below = 0
+        for child in self.children:
+            region = child.virtual_region
+            if region.y < top:
+                above += 1
+            elif region.bottom > bottom:
+                below += 1
+        return above, below
+
+    def scroll_terms(self, step: int) -> None:
+        above, below = self.hidden_counts()
+        if step > 0 and below:
+            self.scroll_to(y=self.scroll_offset.y + max(1, self.scrollable_content_region.height
+                                                      - 1), animate=False)
+        elif step < 0 and above:
+            self.scroll_to(y=max(0, self.scroll_offset.y
+                                 - max(1, self.scrollable_content_region.height - 1)),
+                           animate=False)
+
+
 class TalksPanel(Vertical):
     """The viewer's talks session: the offer on the table, the draft, the previews."""
 
     BINDINGS = [
         Binding("s", "send", "Send offer"),
         Binding("e", "edit_offer", "Edit offer", show=False),
+        Binding("d", "from_deal", "Deal in force", show=False),
         Binding("c", "clear", "Clear", show=False),
+        Binding("right_square_bracket", "more(1)", "More terms", key_display="]"),
+        Binding("left_square_bracket", "more(-1)", "Terms above", key_display="[",
+                show=False),
     ]
 
     DEFAULT_CSS = """
     TalksPanel { height: 1fr; }
-    TalksPanel #talks-session { height: auto; max-height: 40%; padding: 0 1; overflow-y: auto; }
+    TalksPanel #talks-body { height: 1fr; }
+    TalksPanel #talks-main { height: 1fr; }
+    TalksPanel #talks-side { height: auto; }
+    TalksPanel #talks-session { height: auto; padding: 0 1; }
+    TalksPanel #talks-more { height: 1; padding: 0 1; color: $text-muted; }
     TalksPanel TermList { height: 1fr; min-height: 3; }
-    TalksPanel #talks-about { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
+    TalksPanel #talks-about { height: auto; max-height: 1; padding: 0 1; color: $text-muted; }
     TalksPanel #talks-draft { height: auto; padding: 0 1; }
-    TalksPanel PreviewBox { max-height: 9; }
+    TalksPanel PreviewBox { height: 4; }
+    TalksPanel.-wide #talks-body { layout: horizontal; }
+    TalksPanel.-wide #talks-main { width: 1fr; height: 1fr; }
+    TalksPanel.-wide #talks-side { width: 46%; height: 1fr; border-left: solid $primary-muted; }
+    TalksPanel.-wide #talks-side PreviewBox { background: $surface; }
     """
+
+    WIDE = 120
+    """From this many columns the preview sits beside the offer and the catalogue."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -109,13 +187,42 @@ class TalksPanel(Vertical):
         self.frame: Frame | None = None
         self._session_key: tuple[Any, ...] | None = None
         self._item_ids: list[str] = []
+        self._offer_shown: tuple[Any, ...] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="talks-session")
-        yield TermList(id="talks-terms")
-        yield Static(id="talks-about")  # what the highlighted item is
-        yield Static(id="talks-draft")
-        yield PreviewBox("Preview", id="talks-preview")
+        with Vertical(id="talks-body"):
+            with Vertical(id="talks-main"):
+                yield Static(id="talks-session")
+                yield OfferTerms(id="talks-offer")
+                yield Static(id="talks-more")
+                yield TermList(id="talks-terms")
+                yield Static(id="talks-about")  # what the highlighted item is
+                yield Static(id="talks-draft")
+            with Vertical(id="talks-side"):
+                yield PreviewBox("Preview", id="talks-preview")
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Two panes from :attr:`WIDE` columns; the offer gets the rows the rest leaves."""
+        width, height = self.size
+        if not width or not height:
+            return
+        wide = self.app.size.width >= self.WIDE
+        self.set_class(wide, "-wide")
+        preview_rows = 4 if height < 20 else 6 if height < 30 else 8
+        about_rows = 1 if height < 20 else 2 if height < 30 else 3
+        preview = self.query_one(PreviewBox)
+        if not wide:
+            preview.styles.height = preview_rows
+        else:
+            preview.styles.height = "1fr"
+        self.query_one("#talks-about").styles.max_height = about_rows
+        # session header 2-3, the more line 1, catalogue 3, about, draft 1, the preview
+        rest = 8 + (about_rows - 1) + (0 if wide else preview_rows)
+        self.query_one(OfferTerms).styles.max_height = max(2, height - rest)
+        self.call_after_refresh(self._update_more)
 
     # ------------------------------------------------------------------ state from the screen
 
@@ -129,27 +236,29 @@ class TalksPanel(Vertical):
         self.frame = frame
         session = self.session
         terms = self.query_one(TermList)
+        parts = [terms, self.query_one("#talks-about", Static),
+                 self.query_one("#talks-draft", Static), self.query_one("#talks-side"),
+                 self.query_one(OfferTerms), self.query_one("#talks-more", Static)]
         if session is None:
-            terms.display = False
-            self.query_one("#talks-about", Static).display = False
-            self.query_one("#talks-draft", Static).display = False
-            self.query_one(PreviewBox).display = False
+            for part in parts:
+                part.display = False
             self.query_one("#talks-session", Static).update(self._waiting_text(frame))
             self._session_key = None
+            self._offer_shown = None
             return
-        terms.display = True
-        self.query_one("#talks-about", Static).display = True
-        self.query_one("#talks-draft", Static).display = True
-        self.query_one(PreviewBox).display = True
+        for part in parts:
+            part.display = True
         key = (frame.view["round"], tuple(session["pair"]))
         fresh = key != self._session_key
         if fresh:
             self._session_key = key
             self.draft.clear()
         self.query_one("#talks-session", Static).update(self._session_text(frame, session))
+        self._show_offer(frame, session)
         self._rebuild_terms(frame, keep_highlight=not fresh)
         self._update_draft_line()
         self._request_previews(accept=True)
+        self._fit()
 
     # ------------------------------------------------------------------ drawing
 
@@ -175,34 +284,79 @@ class TalksPanel(Vertical):
         return text
 
     def _session_text(self, frame: Frame, s: dict[str, Any]) -> Text:
+        """The session's header and, with an offer on the table, its verdict: how many
+        terms, their cost against the win-set, and the deal in force it would replace."""
         partner = frame.partner or "?"
         text = Text()
         text.append(f"{s['level'].capitalize()} talks with {frame.names.player(partner)} "
                     f"({partner})", style="bold")
-        text.append(f" — exchange {s['exchanges']} of {s['max_exchanges']}"
-                    f" · at most {frame.max_terms} terms")
+        text.append(f" · exchange {s['exchanges']}/{s['max_exchanges']}"
+                    f" · ≤{frame.max_terms} terms")
         offer = s.get("offer")
         if offer is None:
             text.append("\nYou open: build an offer below and send it (s), or pass (p).")
         else:
             terms = [Term(i, v) for i, v in offer]
-            text.append(f"\n{s['offer_by']} offers:", style="bold")
-            for t in terms:
-                text.append(f"\n  • {frame.names.term(t)}")
+            n = len(terms)
+            text.append(f"\n{s['offer_by']} offers {n} term{'s' if n != 1 else ''}",
+                        style="bold")
             cost = political_cost(frame, terms)
             ws = frame.you.get("win_set")
             if cost is not None:
-                text.append(f"\n  political cost to you {signed(cost)}")
+                text.append(f" · cost to you {signed(cost)}")
                 if ws is not None:
                     fits = "fits" if cost <= ws else "EXCEEDS"
                     text.append(f" — {fits} your win-set ({ws:.1f})",
-                                style="bold" if cost > ws else "")
-            text.append("\nAccept (a), reject (r), or change the draft and counter (s); "
-                        "e copies the offer into the draft.")
+                                style="bold reverse" if cost > ws else "bold")
             if s["exchanges"] >= s["max_exchanges"]:
-                text.append(" This is the last exchange: a counter now would lapse.",
-                            style="italic")
+                text.append(" · last exchange: a counter now lapses", style="italic")
+        deal = deal_in_force(frame, partner)
+        if deal is not None:
+            text.append("\n" + replace_warning(deal), style="bold")
+        if not frame.deal_items:
+            text.append("\nNothing can be offered in these talks: the scenario's catalogue "
+                        "has no item either of you may give the other now. Pass (p), or "
+                        "answer the offer on the table.", style="italic")
         return text
+
+    def _show_offer(self, frame: Frame, s: dict[str, Any]) -> None:
+        offer_terms = self.query_one(OfferTerms)
+        offer = s.get("offer")
+        key = (self._session_key, tuple(map(tuple, offer)) if offer else None)
+        if offer is None:
+            offer_terms.display = False
+            self._offer_shown = key
+            self._update_more()
+            return
+        offer_terms.display = True
+        if key != self._offer_shown:
+            self._offer_shown = key
+            offer_terms.show([Text(f"• {frame.names.term(Term(i, v))}") for i, v in offer])
+        self.call_after_refresh(self._update_more)
+
+    def _update_more(self) -> None:
+        """The line under the offer: what is out of view and the keys to answer it."""
+        more = self.query_one("#talks-more", Static)
+        session = self.session
+        if session is None:
+            return
+        text = Text()
+        if session.get("offer") is not None:
+            above, below = self.query_one(OfferTerms).hidden_counts()
+            if below:
+                text.append(f"▼ {below} more (])", style="bold reverse")
+                text.append(" ")
+            if above:
+                text.append(f"▲ {above} above ([)", style="bold")
+                text.append(" ")
+            text.append("a accept · r reject · e edit it · s counter")
+        else:
+            text.append("↑↓ item · ←→ level · space in/out · s send · p pass")
+        more.update(text)
+
+    def action_more(self, step: int) -> None:
+        self.query_one(OfferTerms).scroll_terms(step)
+        self.call_after_refresh(self._update_more)
 
     def _row(self, frame: Frame, item_id: str) -> Text:
         entry = frame.names.items[item_id]
@@ -282,14 +436,17 @@ class TalksPanel(Vertical):
         if not n:
             text.append("empty — space or → puts the highlighted item in.", style="italic")
         else:
-            text.append(f"{n} term{'s' if n != 1 else ''} (at most {frame.max_terms})")
+            text.append(f"{n} term{'s' if n != 1 else ''} (≤{frame.max_terms})")
             cost = political_cost(frame, self.draft.terms())
             ws = frame.you.get("win_set")
             if cost is not None:
-                text.append(f" · political cost to you {signed(cost)}")
+                text.append(f" · cost to you {signed(cost)}")
                 if ws is not None:
                     text.append(f" · {'fits' if cost <= ws else 'EXCEEDS'} your win-set "
                                 f"({ws:.1f})")
+            deal = deal_in_force(frame, frame.partner)
+            if deal is not None:
+                text.append(f" · replaces {deal['id']}", style="bold")
             text.append(" · s sends it")
         line.update(text)
 
@@ -313,11 +470,11 @@ class TalksPanel(Vertical):
         action = self.draft_action()
         preview = self.query_one(PreviewBox)
         if action is not None:
-            preview.show_message("computing…")
+            preview.show_pending()
             self.post_message(PreviewWanted("talks-draft", [action]))
         elif session.get("offer") is not None:
             if accept:
-                preview.show_message("computing what accepting would do…")
+                preview.show_pending("computing what accepting would do…")
                 self.post_message(PreviewWanted("talks-accept", [Accept(frame.viewer)]))
         else:
             preview.show_message("put items in your draft to see what the deal would do for "
@@ -328,11 +485,13 @@ class TalksPanel(Vertical):
         if error is not None:
             preview.show_message(error)
             return
+        deal = deal_in_force(self.frame, self.frame.partner) if self.frame else None
+        extra = f"replaces deal {deal['id']} in force" if deal is not None else None
         if key == "talks-accept":
             if self.draft_action() is None:
-                preview.show_projection(projection, "if you accept the offer")
+                preview.show_projection(projection, "if you accept the offer", extra)
         else:
-            preview.show_projection(projection, "if your draft is agreed")
+            preview.show_projection(projection, "if your draft is agreed", extra)
 
     def on_term_list_adjust(self, event: TermList.Adjust) -> None:
         event.stop()
@@ -354,7 +513,41 @@ class TalksPanel(Vertical):
             self.notify("Your draft is empty: put at least one item in it (space).",
                         severity="warning")
             return
-        self.post_message(ActionChosen(action))
+        frame = self.frame
+        deal = deal_in_force(frame, frame.partner) if frame is not None else None
+        if deal is None or frame is None:
+            self.post_message(ActionChosen(action))
+            return
+        from tradegame.ui.screens.dialogs import ConfirmDialog
+
+        kept = {t["item"] for t in deal["terms"]}
+        dropped = [t["text"] for t in deal["terms"]
+                   if t["item"] not in {term.item for term in action.terms}]
+        lines = [f"Send this {'counter-offer' if isinstance(action, Counter) else 'offer'} "
+                 f"to {frame.names.player(frame.partner)}?", ""]
+        lines += [f"  • {frame.names.term(t)}"
+                  + ("" if t.item in kept else "  (new)") for t in action.terms]
+        lines += ["", replace_warning(deal)]
+        if dropped:
+            lines += ["It would end: " + "; ".join(dropped) + "."]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.post_message(ActionChosen(action))
+
+        self.app.push_screen(ConfirmDialog("\n".join(lines), yes="Send", no="Back",
+                                           id="confirm-replace"), answered)
+
+    def action_from_deal(self) -> None:
+        """Put the terms of the deal in force with this partner into the draft."""
+        frame = self.frame
+        deal = deal_in_force(frame, frame.partner) if frame is not None else None
+        if deal is None or self.session is None:
+            return
+        self.draft.load(Term(t["item"], t["level"]) for t in deal["terms"])
+        self._refresh_rows()
+        self._update_draft_line()
+        self._request_previews()
 
     def action_edit_offer(self) -> None:
         session = self.session
@@ -373,12 +566,17 @@ class TalksPanel(Vertical):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         session = self.session
-        if action in ("send", "edit_offer", "clear"):
+        if action in ("send", "edit_offer", "clear", "from_deal", "more"):
             if session is None:
                 return False
             if action == "edit_offer":
                 return session.get("offer") is not None
+            if action == "more":
+                return session.get("offer") is not None
+            if action == "from_deal":
+                return self.frame is not None and deal_in_force(self.frame,
+                                                                 self.frame.partner) is not None
         return True
 
 
-__all__ = ["TalksPanel", "TermList", "political_cost"]
+__all__ = ["OfferTerms", "TalksPanel", "TermList", "deal_in_force", "political_cost"]

@@ -1,0 +1,53 @@
+"""The round report, shown to a player at the keyboard after each resolution (the log keeps
+every report too)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from tradegame.ui.screens.dialogs import DIALOG_CSS
+
+
+class RoundReportDialog(ModalScreen[None]):
+    """What the last resolution changed; enter, space or escape goes back to the game
+    (↑/↓ scroll a long report)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="RoundReportDialog") + """
+    RoundReportDialog > Vertical { max-width: 110; }
+    RoundReportDialog VerticalScroll { max-height: 1fr; }
+    """
+    BINDINGS = [Binding("escape", "close", "Back to the game"),
+                Binding("enter,space", "close", "Continue", show=False)]
+
+    def __init__(self, report: Text) -> None:
+        super().__init__(id="round-report")
+        self.report = report
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            with VerticalScroll(id="report-body"):
+                yield Static(self.report, id="report-text")
+            with Horizontal(classes="buttons"):
+                yield Button("Continue (enter)", id="ok", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#ok", Button).focus()
+
+    def key_down(self) -> None:
+        self.query_one("#report-body", VerticalScroll).scroll_down(animate=False)
+
+    def key_up(self) -> None:
+        self.query_one("#report-body", VerticalScroll).scroll_up(animate=False)
+
+    @on(Button.Pressed, "#ok")
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+__all__ = ["RoundReportDialog"]
