@@ -24,6 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tradegame.engine import (
+    SPECTATOR,
     Accept,
     Action,
     Concede,
@@ -456,3 +457,46 @@ def test_bundled_scenarios_hide_a_ratifiers_private_data() -> None:
             ga.apply(action)
             gb.apply(action)
             step += 1
+
+
+# -- the public view (a spectator) -----------------------------------------------------------
+
+
+def _public(game: Game) -> dict[str, Any]:
+    view = game.view(SPECTATOR).to_json()
+    return public_part(view) if game.is_over() else view
+
+
+def test_the_public_view_does_not_change_with_anyones_private_data() -> None:
+    """Each player in turn gets other objectives and another confidential briefing; in every
+    state of a whole game the spectator's view (JSON and text) stays the same."""
+    for who in RULES.player_ids:
+        variant = with_private(RULES, who, objectives=True, briefing="Secret: 80 would do.")
+        assert Game.new(variant, 0).view(who).to_json() != Game.new(RULES, 0).view(who).to_json()
+        last = None
+        for ga, gb in play_both(RULES, variant, 11, steps=500, avoid_secret=False):
+            assert _public(ga) == _public(gb), who
+            if not ga.is_over():
+                assert str(ga.view(SPECTATOR)) == str(gb.view(SPECTATOR)), who
+            last = ga
+        assert last is not None and last.is_over()
+
+
+def test_the_public_view_holds_no_pending_orders_or_talks_contents() -> None:
+    orders_a = _sequence(RULES, ["B pass", "A tariff a-on-b 0.35", "A say threat B a-on-b"])
+    orders_b = _sequence(RULES, ["B pass", "A tariff a-on-b 0.45", "A say claim_progress C"])
+    talks_a = _sequence(RULES, ["B propose A b-invest=80,a-cap-b=0.2"])
+    talks_b = _sequence(RULES, ["B propose A b-farm=5"])
+    for ga, gb in ((orders_a, orders_b), (talks_a, talks_b)):
+        assert _json(ga.view(SPECTATOR)) == _json(gb.view(SPECTATOR))
+        assert str(ga.view(SPECTATOR)) == str(gb.view(SPECTATOR))
+        # Negative control: a party to it sees the difference.
+        assert _json(ga.view("A")) != _json(gb.view("A"))
+    view = talks_a.view(SPECTATOR).to_json()
+    assert view["viewer"] == "spectator"
+    assert "you" not in view and "private" not in view
+    assert all("offer" not in talk for talk in view["talks"])
+    assert all("political_cost" not in e and "political_gain" not in e
+               for e in view["catalogue"])
+    # Nothing addressed to one player reaches the public log.
+    assert len(view["log"]) < len(talks_a.view("A").to_json()["log"])

@@ -35,11 +35,12 @@ from tradegame.engine.errors import IllegalActionError, InvalidActionError, NonF
 from tradegame.engine.game import Deal, Game, LogEntry
 from tradegame.engine.rules import Rules
 from tradegame.engine.scoring import Projection
+from tradegame.engine.view import SPECTATOR, View
 
 __all__ = [
     "Accept", "Action", "Concede", "Counter", "Countermeasure", "Deal", "Done",
     "ExtendDeadline", "Game", "IllegalActionError", "Inject", "InvalidActionError",
     "LogEntry", "News", "NonFiniteError", "Pass", "Projection", "Propose", "Reject", "Renege",
-    "RequestTalks", "Rules",
+    "RequestTalks", "Rules", "SPECTATOR", "View",
     "SetTariff", "Statement", "Term", "from_json", "parse",
 ]

@@ -31,7 +31,7 @@ from tradegame.engine.records import (
 from tradegame.engine.rules import Rules
 from tradegame.engine.scoring import Projection, batna, score, what_if
 from tradegame.engine.text import fmt_pct, term_text, terms_text
-from tradegame.engine.view import View, build_view
+from tradegame.engine.view import SPECTATOR, View, Viewer, build_view
 
 
 class Game(Machine):
@@ -56,8 +56,9 @@ class Game(Machine):
 
 
 
-    def view(self, player: str | None) -> View:
-        """What ``player`` may see (DESIGN §3.7); ``None`` is the instructor's full view."""
+    def view(self, player: Viewer) -> View:
+        """What ``player`` may see (DESIGN §3.7); ``None`` is the instructor's full view,
+        :data:`~tradegame.engine.view.SPECTATOR` the public one."""
         return build_view(self, player)
 
     def scores(self) -> dict[str, float]:
@@ -73,5 +74,5 @@ class Game(Machine):
         return what_if(self, player, actions)
 
 
-__all__ = ["ORDERS", "OVER", "TALKS", "Deal", "Game", "LogEntry", "Session", "clamp",
+__all__ = ["ORDERS", "OVER", "SPECTATOR", "TALKS", "Deal", "Game", "LogEntry", "Session", "clamp",
            "fmt_pct", "on_step", "pair_key", "term_text", "terms_text"]

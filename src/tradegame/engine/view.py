@@ -5,7 +5,8 @@ their terms, approval, credibility, relations, market stress, public statements 
 countermeasure packages, the concession catalogue (items and levels), which talks took place.
 Private to the player: its objectives, the political costs of its own items and gains of
 items it may receive, its win-set, its confidential briefing, its talks, its pending orders.
-``player=None`` is the instructor's view, which sees everything.
+``player=None`` is the instructor's view, which sees everything; :data:`SPECTATOR` is the
+public view, holding only what every player may see (a spectator of a networked game).
 """
 
 from __future__ import annotations
@@ -22,9 +23,25 @@ from tradegame.engine.scoring import batna, score
 from tradegame.engine.text import fmt_pct, term_text
 
 
+class Spectator:
+    """The viewer of the public view: sees what every player may see, nothing private."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "SPECTATOR"
+
+
+SPECTATOR = Spectator()
+"""Pass as the player to :meth:`Game.view` for the public view."""
+
+Viewer = str | Spectator | None
+"""A player id, :data:`SPECTATOR`, or None for the instructor."""
+
+
 @dataclass(frozen=True, slots=True)
 class View:
-    player: str | None
+    player: Viewer
     data: dict[str, Any]
 
     def to_json(self) -> dict[str, Any]:
@@ -38,9 +55,11 @@ def _r(x: float, nd: int = 4) -> float:
     return round(x, nd)
 
 
-def build_view(game: Machine, player: str | None) -> View:
+def build_view(game: Machine, viewer: Viewer) -> View:
     rules = game.rules
-    sees_all = player is None
+    sees_all = viewer is None
+    public = isinstance(viewer, Spectator)
+    player = viewer if isinstance(viewer, str) else None  # a player's own view
     snap = game.snapshot()
     cells = eco.compile_rules(rules).cells
 
@@ -114,7 +133,7 @@ def build_view(game: Machine, player: str | None) -> View:
     relations = {f"{a}-{b}": _r(v, 2) for (a, b), v in sorted(game.relations.items())}
     mover = game.to_move()
     data: dict[str, Any] = {
-        "viewer": player if player is not None else "instructor",
+        "viewer": player if player is not None else "spectator" if public else "instructor",
         "scenario": {"id": rules.id, "title": rules.title},
         "round": game.round,
         "rounds_total": game.rounds_total(),
@@ -147,7 +166,8 @@ def build_view(game: Machine, player: str | None) -> View:
                    for c in rules.claims],
         "deals": deals,
         "talks": talks,
-        "log": [e.to_json() for e in game.log if e.visible_to(player)],
+        "log": [e.to_json() for e in game.log
+                if (e.audience is None if public else e.visible_to(player))],
         "history": list(game.history),  # the game's list grows (and is filled lazily)
     }
     if game.is_over():
@@ -170,7 +190,7 @@ def build_view(game: Machine, player: str | None) -> View:
         }
         if game.is_over():
             data["you"]["score"] = data["scores"][player]
-    else:
+    elif sees_all:
         data["private"] = {
             p.id: {
                 "objectives": [
@@ -183,7 +203,7 @@ def build_view(game: Machine, player: str | None) -> View:
             }
             for p in rules.players
         }
-    return View(player, data)
+    return View(viewer, data)
 
 
 def render(data: dict[str, Any]) -> str:
