@@ -9,7 +9,8 @@ Trust: a client is data. It names no file, command or agent that runs code; only
 command line does (``--seat``, ``--dir``). A browser's websocket must come from this server's
 own page (``Origin``, as in ``tradegame serve``); programs (bots, ``tradegame join``) send no
 ``Origin`` and authenticate by code or token like everyone. Messages are bounded in size and
-rate, connections in number, and wrong codes slow the connection down and then close it.
+rate (a flood waits), connections in number, and wrong codes slow the connection down and
+then close it.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from tradegame.rooms.views import public_view
 
 MAX_CONNECTIONS = 200
 MAX_MESSAGES_PER_SECOND = 40
-"""More client messages than this in one second close the connection."""
+"""Client messages handled per second and connection; the next ones wait."""
 MAX_WRONG_CODES = 5
 """Wrong codes or tokens a connection may send before it is closed."""
 WRONG_CODE_DELAY = 0.5
@@ -303,9 +304,7 @@ class RoomServer:
                     if msg.type == WSMsgType.BINARY:
                         client.send({"type": "error", "reason": "send JSON text messages"})
                     continue
-                if not self._rate_ok(client):
-                    client.send({"type": "error", "reason": "too many messages; goodbye"})
-                    break
+                await self._throttle(client)
                 try:
                     await self._handle(client, msg.data)
                 except Exception as exc:  # noqa: BLE001 - a bug must not end the server
@@ -335,12 +334,16 @@ class RoomServer:
         if not client.ws.closed:
             await client.ws.close()
 
-    def _rate_ok(self, client: Client) -> bool:
+    async def _throttle(self, client: Client) -> None:
+        """Past the rate, the connection's next message waits for the next second (its
+        socket is not read meanwhile): a flood slows down, a fast bot only waits a little."""
         now = time.monotonic()
         if now - client.window > 1.0:
             client.window, client.count = now, 0
         client.count += 1
-        return client.count <= MAX_MESSAGES_PER_SECOND
+        if client.count > MAX_MESSAGES_PER_SECOND:
+            await asyncio.sleep(max(0.0, client.window + 1.0 - now))
+            client.window, client.count = time.monotonic(), 1
 
     def _detach(self, client: Client) -> None:
         self.clients.discard(client)
