@@ -1,6 +1,6 @@
-"""Nothing private of one seat reaches another seat of a room: a differential test plays the
-same game twice over websockets, with one seat's private data changed, and compares every
-message the other seats receive."""
+"""Nothing private of one seat reaches another seat or a spectator of a room: a differential
+test plays the same game twice over websockets, with one seat's private data changed, and
+compares every message the other seats and a spectator receive."""
 
 from __future__ import annotations
 
@@ -45,6 +45,8 @@ async def everything_received(folder, text):
     server = await start_server(folder, SCENARIO, text=text, seed=5)
     try:
         async with aiohttp.ClientSession() as session:
+            spectator = await Conn(session, url_of(server)).open()
+            await spectator.send({"type": "watch", "room": 1})
             conns = {}
             for player, code in codes(server).items():
                 conns[player] = await Conn(session, url_of(server)).open()
@@ -52,8 +54,14 @@ async def everything_received(folder, text):
             await asyncio.wait_for(asyncio.gather(*(
                 play_seat(conn, random.Random(f"diff:{p}"))
                 for p, conn in conns.items())), 300)
+            while True:  # the spectator's remaining messages
+                try:
+                    await asyncio.wait_for(spectator.recv(), 0.5)
+                except TimeoutError:
+                    break
             assert server.rooms[1].game.is_over()
             received = {p: conn.received for p, conn in conns.items()}
+            received["spectator"] = spectator.received
             return received
     finally:
         await server.stop()
@@ -63,7 +71,7 @@ def without_tokens(messages):
     return [{k: v for k, v in m.items() if k != "token"} for m in messages]
 
 
-async def test_no_seat_receives_anything_private_of_another_seat(tmp_path):
+async def test_no_seat_and_no_spectator_receives_anything_private_of_a_seat(tmp_path):
     text, _ = load_scenario_text(SCENARIO)
     plain = await everything_received(tmp_path / "a", text)
     changed = await everything_received(tmp_path / "b", variant(text))
@@ -71,7 +79,7 @@ async def test_no_seat_receives_anything_private_of_another_seat(tmp_path):
     assert "ZQX-SECRET" in json.dumps(changed["JP"])
     assert published_all(plain["JP"]) != published_all(changed["JP"])
     # ... and nobody else receives anything different, message for message
-    for who in ("US", "EU"):
+    for who in ("US", "EU", "spectator"):
         assert len(plain[who]) == len(changed[who]) > 10
         assert "ZQX-SECRET" not in json.dumps(changed[who])
         assert published_all(without_tokens(plain[who])) == \
@@ -80,3 +88,26 @@ async def test_no_seat_receives_anything_private_of_another_seat(tmp_path):
 
 def published_all(messages):
     return [published(m) for m in messages]
+
+
+async def test_a_spectator_gets_the_public_view_and_the_instructor_watching_sees_all(tmp_path):
+    server = await start_server(tmp_path, SCENARIO, seats={"US": "dove", "EU": "linear"})
+    try:
+        async with aiohttp.ClientSession() as session:
+            spectator = await Conn(session, url_of(server)).open()
+            await spectator.send({"type": "watch", "room": 1})
+            assert (await spectator.until("welcome"))["role"] == "spectator"
+            view = (await spectator.until("update"))["view"]
+            assert view["viewer"] == "spectator"
+            assert "you" not in view and "private" not in view
+            assert "Japan — confidential" not in json.dumps(view)
+            teacher = await Conn(session, url_of(server)).open()
+            await teacher.send({"type": "join", "code": server.book.instructor_code})
+            await teacher.until("welcome")
+            await teacher.send({"type": "watch", "room": 1})
+            full = (await teacher.until("update"))["view"]
+            assert full["viewer"] == "instructor" and "JP" in full["private"]
+            await spectator.send({"type": "watch", "room": 9})
+            assert "no room 9" in (await spectator.until("refused"))["reason"]
+    finally:
+        await server.stop()

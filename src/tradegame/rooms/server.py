@@ -34,7 +34,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from tradegame.rooms import protocol as proto
 from tradegame.rooms.codes import Seat, SeatBook, new_code, new_token
 from tradegame.rooms.room import Refused, Room
-from tradegame.rooms.views import public_view
+from tradegame.rooms.views import instructor_view, public_view
 
 MAX_CONNECTIONS = 200
 MAX_MESSAGES_PER_SECOND = 40
@@ -495,11 +495,14 @@ class RoomServer:
             client.send({**turn_message(turn, room.version, limit), "version": room.version})
 
     def _send_watch(self, client: Client) -> None:
+        """A spectator's update: the public view; the instructor watching a room sees all."""
         room = client.room
         assert room is not None
+        view = instructor_view(room.game) if client.role == "instructor" else \
+            public_view(room.game)
         client.send({"type": "update", "room": room.number, "version": room.version,
                      "paused": room.paused, "clock": room.clock,
-                     "clock_left": room.clock_left(), "view": public_view(room.game)})
+                     "clock_left": room.clock_left(), "view": view})
 
     def _send_rooms(self, client: Client) -> None:
         client.send({"type": "rooms", "rooms": [r.summary() for r in self.rooms.values()],

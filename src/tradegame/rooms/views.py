@@ -1,14 +1,23 @@
-"""What a spectator sees: the engine's public view (no player's private data)."""
+"""What a spectator and the instructor see of a room (a seat sees ``game.view(player)``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tradegame.engine import Game
+from tradegame.engine import SPECTATOR, Game
 
 
 def public_view(game: Game) -> dict[str, Any]:
-    raise NotImplementedError("the engine's public view has not landed yet")
+    """The engine's public view: only what every player may see (no objectives, win-sets,
+    confidential briefings, pending orders or talks' contents of anyone)."""
+    data: dict[str, Any] = game.view(SPECTATOR).to_json()
+    return data
 
 
-__all__ = ["public_view"]
+def instructor_view(game: Game) -> dict[str, Any]:
+    """Everything, every player's private data included (the instructor code only)."""
+    data: dict[str, Any] = game.view(None).to_json()
+    return data
+
+
+__all__ = ["instructor_view", "public_view"]
