@@ -47,6 +47,7 @@ def instructor_markdown(match: Match, paused: bool) -> str:
                                            if orders else "none"), "",
                   "### Confidential briefing", "",
                   data.get("confidential_briefing") or "*(none)*"]
+    lines += sources_lines(match)  # before the injects and the log, which end the tab
     fired = fired_injects(match)
     lines += ["", "## Injects (i fires one)", ""]
     for e in injects(match):
@@ -57,6 +58,33 @@ def instructor_markdown(match: Match, paused: bool) -> str:
     lines += ["", "## Instructor log", ""]
     lines += [f"- {line}" for line in match.instructor_log] or ["*Nothing yet.*"]
     return "\n".join(lines)
+
+
+def sources_lines(match: Match) -> list[str]:
+    """Where the scenario's figures come from: each catalogue item's cited sections of the
+    data sheet (docs/sources.md; ``tradegame sources 1b`` prints a section's rows)."""
+    from tradegame.classroom.sources import SourcesMissing, citations, sections
+
+    try:
+        have = sections()
+    except SourcesMissing:
+        return ["", "## Sources of the figures", "", "*The data sheet is not installed.*"]
+    cited = citations(match.scenario_text or "")
+    if not cited:
+        return []
+    lines = ["", "## Sources of the figures", "",
+             "Catalogue figures and the data-sheet sections they cite (`tradegame sources "
+             "SECTION` prints a section's rows, with publisher and date):", ""]
+    for item in match.rules.items:
+        ids = citations(item.description)
+        if ids:
+            lines.append(f"- `{item.id}` {item.name}: " + ", ".join(
+                f"§{i} {have[i].title}" if i in have else f"§{i} (not in the sheet)"
+                for i in ids))
+    lines += ["", "Every section the scenario cites: " + "; ".join(
+        f"§{i} {have[i].title}" if i in have else f"§{i} (not in the sheet)" for i in cited)
+        + "."]
+    return lines
 
 
 def _fmt(value: Any) -> str:
