@@ -167,3 +167,25 @@ async def test_serve_on_ipv6_loopback_gives_working_links(serve: Any) -> None:
         await screen_until(ws, "New game")
     finally:
         await close(ws)
+
+
+async def test_serve_logs_a_malformed_request_in_one_escaped_line(serve: Any) -> None:
+    served = serve()
+    await page(served)
+    requests = [b"GET /\x1b[31mred HTTP/1.1\r\nHost: x\r\n\r\n",
+                b"GET / HTTP/1.1\r\nHost: x\r\nUser-Agent: A\x1b]0;PWNED\x07B\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: x\r\nUser-Agent: evil\u202etxt.exe\r\n\r\n".encode()]
+    for _ in range(20):  # each used to print a traceback with its locals
+        for raw in requests:
+            reader, writer = await asyncio.open_connection("127.0.0.1", served.port)
+            writer.write(raw)
+            await writer.drain()
+            await reader.read(200)
+            writer.close()
+    assert (await page(served))[0] == 200  # still serving
+    await asyncio.sleep(0.5)
+    log = served.output()
+    assert "Traceback" not in log and "locals" not in log, log[:3000]
+    assert "\x1b" not in log and "\x07" not in log and "\u202e" not in log
+    assert "evil\\u202etxt.exe" in log  # the request is still logged, escaped
+    assert len(log.splitlines()) < 200

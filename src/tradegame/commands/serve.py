@@ -21,6 +21,7 @@ import contextvars
 import hmac
 import ipaddress
 import json
+import logging
 import secrets
 import shlex
 import sys
@@ -289,6 +290,14 @@ def make_server(args: argparse.Namespace, offered: list[str], instructor_token: 
             finally:
                 self.sessions.pop(app_service, None)
 
+        def initialize_logging(self) -> None:
+            # One escaped line per event. Textual-serve's handler printed a traceback with its
+            # locals for every malformed request: any client could flood the host's console
+            # (and its CPU) and put a bidi override from a header into it.
+            handler = logging.StreamHandler(sys.stdout)
+            handler.setFormatter(OneLineFormatter())
+            logging.basicConfig(level="INFO", handlers=[handler], force=True)
+
         async def on_startup(self, app: web.Application) -> None:
             pass  # run() prints the addresses; textual-serve's banner would print the command
 
@@ -304,6 +313,20 @@ def make_server(args: argparse.Namespace, offered: list[str], instructor_token: 
             await asyncio.gather(*(_end(p) for p in processes), return_exceptions=True)
 
     return GameServer()
+
+
+class OneLineFormatter(logging.Formatter):
+    """A log record as one line with control characters escaped; an exception as its type
+    and message, without the traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from tradegame.untrusted import printable
+
+        text = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            text += f" ({type(exc).__name__}: {exc})"
+        return printable(f"{record.levelname} {text}").replace("\n", " ").replace("\t", " ")
 
 
 def _size_ok(text: str) -> bool:
