@@ -74,3 +74,25 @@ async def test_a_restarted_server_resumes_every_room_with_its_codes_and_tokens(t
             assert welcome["player"] == "JP" and welcome["room"] == 1
     finally:
         await again.stop()
+
+
+async def test_a_role_given_to_an_agent_on_restart_loses_its_code_and_token(tmp_path):
+    server = await start_server(tmp_path, "classroom-lesson", seats={"US": "dove"})
+    jp_code = codes(server)["JP"]
+    try:
+        async with aiohttp.ClientSession() as session:
+            eu = await Conn(session, url_of(server)).open()
+            await eu.send({"type": "join", "code": codes(server)["EU"]})
+            token = (await eu.until("welcome"))["token"]
+    finally:
+        await server.stop()
+    again = await start_server(tmp_path, "classroom-lesson", rooms=None,
+                               seats={"US": "dove", "EU": "linear"})
+    try:
+        assert codes(again) == {"JP": jp_code}
+        async with aiohttp.ClientSession() as session:
+            eu = await Conn(session, url_of(again)).open()
+            await eu.send({"type": "join", "token": token})
+            assert (await eu.until("welcome", "refused"))["type"] == "refused"
+    finally:
+        await again.stop()

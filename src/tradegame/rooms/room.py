@@ -123,7 +123,7 @@ class Room:
             raise Refused(f"this move was made for version {version}, but the game is at "
                           f"version {self.version} (a stale or repeated move); the current "
                           f"state follows")
-        if game.to_move() != player:
+        if game.to_move() != player or not self.match.is_human(player):
             raise Refused(f"it is not {player}'s move")
         try:
             action = parse(text)

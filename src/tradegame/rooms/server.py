@@ -159,6 +159,8 @@ class RoomServer:
             paused = {k: False for k in seeds}
             book = SeatBook(new_code())
         full = {p: seats.get(p, HUMAN) for p in rules.player_ids}
+        # a role given to an agent on this run has no seat code any more (nor its token)
+        book.seats = [s for s in book.seats if full.get(s.player) == HUMAN]
         built: list[Room] = []
         for number, room_seed in sorted(seeds.items()):
             for player in rules.player_ids:
