@@ -79,6 +79,11 @@ def test_host_prints_codes_checks_origin_and_resumes_after_sigterm(tmp_path):
         assert set(codes) == {("1", "JP"), ("2", "JP"), ("all", "instructor")}
         for code in codes.values():
             assert code in out
+        slips = (folder / "codes.html").read_text()
+        assert oct(os.stat(folder / "codes.html").st_mode & 0o777) == "0o600"
+        assert slips.count('class="slip"') == 2 and codes[("2", "JP")] in slips
+        assert f"http://127.0.0.1:{port}/" in slips and "Room 2: you play <b>Japan" in slips
+        assert codes[("all", "instructor")] not in slips
         reply = asyncio.run(one_move(port, codes[("1", "JP")],
                                      origin=f"http://localhost:{port}"))
         assert reply["type"] == "accepted"

@@ -75,8 +75,10 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--seat: {exc}") from None
     except (ValueError, OSError) as exc:
         raise UserError(str(exc)) from None
-    write_codes(server, folder / "codes.csv")
     shown_url = (args.public_url or f"http://{args.host}:{args.port}").rstrip("/")
+    write_codes(server, folder / "codes.csv")
+    write_slips(server, folder / "codes.html", shown_url,
+                {p.id: p.name for p in rules.players}, rules.title)
     return asyncio.run(serve(server, args, shown_url, resumed))
 
 
@@ -92,6 +94,33 @@ def write_codes(server: object, path: Path) -> None:
     if not path.exists():
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     atomic_write_bytes(path, ("\n".join(lines) + "\n").encode(), what="codes file")
+
+
+def write_slips(server: object, path: Path, url: str, names: dict[str, str],
+                title: str) -> None:
+    """A printable page of slips, one per human seat: the address, the room, the role and
+    its code, to cut out and hand to each student (readable by this user only)."""
+    import html
+    import os
+
+    from tradegame.saves.atomic import atomic_write_bytes
+
+    slips = []
+    for seat in server.book.seats:  # type: ignore[attr-defined]
+        slips.append(
+            f'<div class="slip"><b>{html.escape(title)}</b><br>Room {seat.room}: you play '
+            f"<b>{html.escape(names.get(seat.player, seat.player))}</b> "
+            f"({html.escape(seat.player)})<br>Open <b>{html.escape(url)}/</b> and type your "
+            f'code:<br><span class="code">{html.escape(seat.code)}</span><br><small>Keep it '
+            f"to yourself: it is your seat.</small></div>")
+    page = ("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>seat codes</title>"
+            "<style>body{font-family:sans-serif} .slip{display:inline-block;width:18em;"
+            "border:1px dashed #888;padding:.8em;margin:.3em;vertical-align:top}"
+            ".code{font:bold 1.6em monospace;letter-spacing:.1em}</style></head><body>"
+            + "".join(slips) + "</body></html>\n")
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    atomic_write_bytes(path, page.encode(), what="codes file")
 
 
 async def serve(server: object, args: argparse.Namespace, url: str, resumed: bool) -> int:
@@ -126,7 +155,8 @@ async def serve(server: object, args: argparse.Namespace, url: str, resumed: boo
                 seat = server.book.seat(number, p)
                 cells.append(f"{seat.code if seat else '(AI)':<9}")
             print(f"  {number:>4}  " + "  ".join(cells), flush=True)
-        print(f"  (also in {Path(args.dir) / 'codes.csv'})", flush=True)
+        print(f"  (also in {Path(args.dir) / 'codes.csv'}, and as slips to print and cut "
+              f"out in {Path(args.dir) / 'codes.html'})", flush=True)
     else:
         print("  no human seats: every room plays itself; watch with the instructor code",
               flush=True)
