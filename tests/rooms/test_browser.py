@@ -8,10 +8,12 @@ Needs the Debian package ``chromium`` (``/usr/bin/chromium``), as the serve brow
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
 import subprocess
+from collections.abc import AsyncIterator
 
 import aiohttp
 
@@ -64,18 +66,16 @@ async def devtools_page(session: aiohttp.ClientSession, port: int) -> str:
     raise AssertionError("chromium's DevTools did not start")
 
 
-async def test_a_student_joins_a_seat_with_a_code_in_chromium_and_makes_a_move(tmp_path):
-    browser = chromium()
-    server = await start_server(tmp_path / "rooms", "classroom-lesson",
-                                seats={"US": "dove", "EU": "linear"})
+@contextlib.asynccontextmanager
+async def chromium_page(tmp_path, server) -> AsyncIterator[Page]:
+    """A headless Chromium tab on the server's page."""
     server.origins = allowed_origins("127.0.0.1", server.port, None)
     debug_port = free_port()
     proc = await asyncio.create_subprocess_exec(
-        browser, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'chromium'}",
+        chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'chromium'}",
         f"--remote-debugging-port={debug_port}", "about:blank",
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        room = server.rooms[1]
         async with aiohttp.ClientSession() as session:
             ws = await session.ws_connect(await devtools_page(session, debug_port),
                                           max_msg_size=0)
@@ -83,6 +83,18 @@ async def test_a_student_joins_a_seat_with_a_code_in_chromium_and_makes_a_move(t
             await page.call("Page.enable")
             await page.call("Page.navigate", url=f"http://127.0.0.1:{server.port}/")
             await page.until("document.getElementById('code') !== null")
+            yield page
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        await proc.wait()
+
+
+async def test_a_student_joins_a_seat_with_a_code_in_chromium_and_makes_a_move(tmp_path):
+    server = await start_server(tmp_path / "rooms", "classroom-lesson",
+                                seats={"US": "dove", "EU": "linear"})
+    try:
+        room = server.rooms[1]
+        async with chromium_page(tmp_path, server) as page:
             await page.js(f"document.getElementById('code').value = "
                           f"{json.dumps(codes(server)['JP'].lower())};"
                           f"document.getElementById('join-button').click()")
@@ -108,6 +120,36 @@ async def test_a_student_joins_a_seat_with_a_code_in_chromium_and_makes_a_move(t
                              ".includes('You play JP')")
             assert server.book.seat(1, "JP").holders == 1
     finally:
-        os.killpg(proc.pid, signal.SIGKILL)
-        await proc.wait()
+        await server.stop()
+
+
+async def test_the_instructor_pauses_every_room_from_the_page_and_a_spectator_watches(
+        tmp_path):
+    server = await start_server(tmp_path / "rooms", "classroom-lesson", rooms=2,
+                                seats={"US": "dove", "EU": "linear"})
+    try:
+        async with chromium_page(tmp_path, server) as page:
+            await page.js(f"document.getElementById('code').value = "
+                          f"{json.dumps(server.book.instructor_code)};"
+                          f"document.getElementById('join-button').click()")
+            rows = await page.until("document.querySelectorAll('#rooms tr').length")
+            assert rows == 2
+            assert "to move: JP" in str(await page.js("document.getElementById('rooms')"
+                                                      ".textContent"))
+            await page.js("[...document.querySelectorAll('#rooms button')]"
+                          ".find(b => b.textContent === 'Pause all').click()")
+            await page.until("document.getElementById('status').textContent"
+                             ".includes('pause: room 1 done; room 2 done')")
+            assert all(room.paused for room in server.rooms.values())
+            await page.until("document.querySelector('#rooms tr').textContent"
+                             ".includes('paused')")
+        async with chromium_page(tmp_path / "second", server) as page:
+            await page.js("document.getElementById('watch-room').value = '2';"
+                          "document.getElementById('watch-button').click()")
+            bar = await page.until("document.getElementById('game').hidden === false && "
+                                   "document.getElementById('bar').textContent")
+            assert str(bar).startswith("Room 2") and "PAUSED" in str(bar)
+            report = str(await page.js("document.getElementById('report').textContent"))
+            assert "confidential" not in report and "You (private)" not in report
+    finally:
         await server.stop()
