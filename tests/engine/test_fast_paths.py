@@ -29,7 +29,9 @@ from tradegame.engine import Concede, Done, Game, Inject, Pass, Reject
 from tradegame.engine import economy as eco
 from tradegame.engine.actions import INSTRUCTOR, ORDER_KINDS
 from tradegame.engine.legal import _below
+from tradegame.engine.projection import Projected
 from tradegame.engine.rules import Rules
+from tradegame.engine.state import State
 from tradegame.scenario import load_rules, rules_from_text
 
 SMALL = Path(__file__).with_name("small.yaml")
@@ -152,10 +154,10 @@ def test_projections_cached_rates_agree_with_a_fresh_computation(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # Projections (what_if) reuse rates across states and games through a per-scenario
     # cache; every rates read, in the game and in its projections, is checked afresh.
-    real = Game._current_rates
+    real = State._current_rates
     checked = {"projection": 0, "play": 0}
 
-    def current_rates(game: Game) -> tuple[float, ...]:
+    def current_rates(game: State) -> tuple[float, ...]:
         rates = real(game)
         fresh = eco.all_rates(eco.compile_rules(game.rules), game.layer_rate,
                               game.layer_status, game.active_packages,
@@ -163,10 +165,10 @@ def test_projections_cached_rates_agree_with_a_fresh_computation(
                                                            if d.status == "in_force"],
                                               game.credibility))
         assert list(rates) == fresh
-        checked["projection" if game.what_if_mode else "play"] += 1
+        checked["projection" if isinstance(game, Projected) else "play"] += 1
         return rates
 
-    monkeypatch.setattr(Game, "_current_rates", current_rates)
+    monkeypatch.setattr(State, "_current_rates", current_rates)
     rules = load_rules("april-2025")
     for seed in range(6):
         rng = random.Random(seed)

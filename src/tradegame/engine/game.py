@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from tradegame.engine.actions import Action
 from tradegame.engine.legal import LegalActions
 from tradegame.engine.machine import Machine
+from tradegame.engine.projection import batna, what_if
 from tradegame.engine.records import (
     ORDERS,
     OVER,
@@ -29,7 +30,7 @@ from tradegame.engine.records import (
     pair_key,
 )
 from tradegame.engine.rules import Rules
-from tradegame.engine.scoring import Projection, batna, score, what_if
+from tradegame.engine.scoring import Projection, score
 from tradegame.engine.text import fmt_pct, term_text, terms_text
 from tradegame.engine.view import SPECTATOR, View, Viewer, build_view
 

@@ -8,28 +8,19 @@ are") and final when the game is over.
 
 from __future__ import annotations
 
-import random
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from tradegame.engine import economy as eco
 from tradegame.engine.actions import (
-    Accept,
     Action,
-    Counter,
     Done,
     Pass,
-    Propose,
     Reject,
 )
-from tradegame.engine.errors import IllegalActionError
-from tradegame.engine.kinds import DealStatus, SessionStatus
 from tradegame.engine.machine import Machine
-from tradegame.engine.phases import orders
-from tradegame.engine.records import ORDERS, Deal, pair_key
-from tradegame.engine.rules import Objective, Rules
-from tradegame.engine.tables import tables_of
+from tradegame.engine.records import pair_key
+from tradegame.engine.rules import Objective
 
 ECONOMIC_METRICS = {
     "gdp_effect": "gdp_pct",
@@ -130,17 +121,6 @@ def play_out_passing(game: Machine) -> None:
         game.apply(action)
 
 
-def batna(rules: Rules, seed: int) -> dict[str, float]:
-    """Scores with every player passing throughout; computed once per (rules, seed)."""
-    known = tables_of(rules).caches.batna
-    cached = known.get(seed)
-    if cached is None:
-        game = Machine(rules, seed)
-        play_out_passing(game)
-        cached = known[seed] = {p: score(game, p) for p in rules.player_ids}
-    return dict(cached)
-
-
 @dataclass(frozen=True, slots=True)
 class Projection:
     """What ``what_if`` reports: the player's own projected score and public metrics."""
@@ -158,102 +138,3 @@ class Projection:
     def to_json(self) -> dict[str, Any]:
         return {"player": self.player, "score": self.score, "baseline": self.baseline,
                 "change": self.change, "metrics": self.metrics, "notes": list(self.notes)}
-
-
-def _prepare(game: Machine, player: str) -> Machine:
-    """A copy for projection: others' secret orders dropped, chance from a separate stream."""
-    sim = game.copy()
-    for other in sim.orders:
-        if other != player:
-            sim.orders[other] = []
-    # Deals others agreed this round are not public until resolution: leave them out.
-    sim.deals = [d for d in sim.deals if d.status != DealStatus.AGREED or player in d.parties]
-    # Chance from a stream that depends on public facts only (not on how long others talked).
-    sim.rng = random.Random(f"what-if:{game.seed}:{game.round}:{game.phase}")
-    sim.what_if_mode = True
-    sim._what_if_player = player
-    sim._invalidate()
-    return sim
-
-
-def _public_metrics(game: Machine, player: str) -> dict[str, float]:
-    return {
-        "gdp_effect": metric(game, player, "gdp_effect"),
-        "trade_balance": metric(game, player, "trade_balance"),
-        "tariff_faced": metric(game, player, "tariff_faced"),
-        "tariff_revenue": metric(game, player, "tariff_revenue"),
-        "consumer_cost": metric(game, player, "consumer_cost"),
-        "approval": game.approval[player],
-        "credibility": game.credibility[player],
-        "market_stress": game.stress,
-    }
-
-
-def _play_hypothetical(sim: Machine, player: str, actions: Sequence[Action]) -> list[str]:
-    """Apply ``actions`` as if the partner agreed to any offer; returns notes."""
-    notes: list[str] = []
-    for action in actions:
-        if action.player != player:
-            raise IllegalActionError(f"what_if for {player} cannot play {action.player}'s moves")
-        session = sim.session
-        in_talks = session is not None and player in session.pair
-        if isinstance(action, (Propose, Counter, Accept, Reject, Pass)) and not (
-                in_talks and session is not None and session.turn == player):
-            raise IllegalActionError(f"{player} is not the one to move in talks now")
-        if isinstance(action, (Propose, Counter)) and session is not None:
-            sim.verify(action)
-            deal_partner = action.partner
-            deal = Deal(id=f"d{len(sim.deals) + 1}", parties=(player, deal_partner),
-                        terms=action.terms, round=sim.round, level=session.level,
-                        stakes=session.stakes)
-            sim.deals.append(deal)
-            cost = sim.political_cost(deal, player)
-            ws = sim.win_set(player)
-            if ws is not None:
-                fits = "fits" if cost <= ws else "exceeds"
-                notes.append(f"its political cost to you ({cost:.1f}) {fits} your win-set "
-                             f"({ws:.1f})")
-            notes.append(f"assumes {deal_partner} accepts; its ratification is not checked")
-            _close_session(sim)
-        elif isinstance(action, Accept) and session is not None:
-            sim.apply(action)
-        elif isinstance(action, (Reject, Pass)) and session is not None:
-            sim.apply(action)
-        else:
-            # An order: checked as an order of this round, and queued for its resolution
-            # even when talks are still running.
-            orders.verify(sim, action)
-            if sim.session is not None or sim.to_move() != player:
-                sim.orders[player].append(action)
-            else:
-                sim.apply(action)
-    return notes
-
-
-def _close_session(sim: Machine) -> None:
-    s = sim.sessions[sim.session_index]
-    s.status = SessionStatus.AGREED
-    sim.session_index += 1
-    if sim.session_index >= len(sim.sessions):
-        sim.phase = ORDERS
-
-
-def what_if(game: Machine, player: str, actions: Sequence[Action]) -> Projection:
-    """Project ``player``'s score after ``actions``; every other player passes to the end.
-
-    Never reads another player's private data: their pending orders are dropped, their
-    ratification is assumed, and only ``player``'s own score is reported.
-    """
-    if player not in game.rules.player_ids:
-        raise IllegalActionError(f"unknown player {player!r}")
-    key = (len(game.actions), player)
-    baseline = game.projection_cache.get(key)
-    if baseline is None:
-        base = _prepare(game, player)
-        play_out_passing(base)
-        baseline = game.projection_cache[key] = score(base, player)
-    sim = _prepare(game, player)
-    notes = _play_hypothetical(sim, player, actions)
-    play_out_passing(sim)
-    return Projection(player=player, score=score(sim, player), baseline=baseline,
-                      metrics=_public_metrics(sim, player), notes=tuple(notes))

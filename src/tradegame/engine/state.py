@@ -16,7 +16,7 @@ import json
 import operator
 import random
 from collections.abc import Iterable
-from typing import Any, Self
+from typing import Any, ClassVar, Self, TypeVar
 
 from tradegame.engine import economy as eco
 from tradegame.engine.actions import Action
@@ -36,6 +36,8 @@ from tradegame.engine.records import (
 )
 from tradegame.engine.rules import Rules
 from tradegame.engine.tables import CACHE_SIZE, tables_of
+
+S = TypeVar("S", bound="State")
 
 
 class State:
@@ -97,7 +99,6 @@ class State:
                              flow_rate=[0.0] * len(rules.flows),
                              flow_value=[0.0] * len(rules.flows))
         self.final_extra_days = 0
-        self.what_if_mode = False
         self.projection_cache: dict[tuple[int, str], float] = {}
         self._verified: tuple[Action, int] | None = None
         # The sampler's kinds of order this round: (round, {player: (kinds, dead)}); made
@@ -116,7 +117,11 @@ class State:
 
     def copy(self) -> Self:
         """An independent copy; frozen values (rules, actions, log entries) are shared."""
-        new = type(self).__new__(type(self))
+        return self.copy_as(type(self))
+
+    def copy_as(self, cls: type[S]) -> S:
+        """An independent copy as an instance of ``cls`` (a kind of state)."""
+        new = cls.__new__(cls)
         attributes = new.__dict__
         for name, value in self.__dict__.items():
             attributes[name] = value.copy() if isinstance(value, (dict, set, list)) else value
@@ -309,7 +314,7 @@ class State:
             # deals in force that bound tariffs only (not of credibility).
             cache: dict[Any, tuple[float, ...]] | None = None
             key: tuple[Any, ...] = ()
-            if self.what_if_mode:
+            if self.SHARES_RATES:
                 deals = self._rate_deals
                 if deals is None:
                     # Plain tuples (parties, ((item, level), ...)): they hash fast.
@@ -499,7 +504,15 @@ class State:
         """sha256 of the canonical state JSON (stable across processes and platforms)."""
         return _hash_json(self.state_json())
 
-    _what_if_player: str | None = None
+    RECORDS_ROUNDS: ClassVar[bool] = True
+    """Whether each resolved round is kept for :attr:`history` and :attr:`round_hashes`."""
+    SHARES_RATES: ClassVar[bool] = False
+    """Whether rates are remembered across games of the rules (projections revisit states)."""
+
+    def ratification_applies(self, party: str) -> bool:
+        """Whether ``party``'s win-set decides its ratification here (a projection assumes
+        the partners of its viewer ratify)."""
+        return True
 
 
 

@@ -18,8 +18,9 @@ from tradegame.engine import economy as eco
 from tradegame.engine.actions import fmt_number
 from tradegame.engine.kinds import DealStatus
 from tradegame.engine.machine import Machine
+from tradegame.engine.projection import batna
 from tradegame.engine.records import pair_key
-from tradegame.engine.scoring import batna, score
+from tradegame.engine.scoring import score
 from tradegame.engine.text import fmt_pct, term_text
 
 

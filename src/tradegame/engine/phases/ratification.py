@@ -30,7 +30,7 @@ def ratify(g: State) -> None:
                 continue
             cost = g.political_cost(deal, party)
             limit = rat.win_set(g.approval[party])
-            if cost > limit and not (g.what_if_mode and party != g._what_if_player):
+            if cost > limit and g.ratification_applies(party):
                 failed_by = party
                 g._log("ratification",
                           f"{rat.body} refuses to ratify {deal.id}: its political cost "

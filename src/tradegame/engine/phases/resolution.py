@@ -70,7 +70,7 @@ def resolve(g: State) -> None:
     politics.update(g, snap, raised_against)
     markets.update(g, snap)
     _check_finite(g)
-    if not g.what_if_mode:  # projections need neither charts nor hashes
+    if g.RECORDS_ROUNDS:
         g._record_history(snap)
         g._round_states.append(g._state_capture())
     if g.day > g.final_day or _settled(g):

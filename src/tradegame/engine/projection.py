@@ -1,0 +1,148 @@
+"""Projections (DESIGN §3.8, §3.9): ``what_if`` and BATNA, played on a :class:`Projected` game.
+
+A projection is a game of its own, never the real one: a copy whose other players' secret
+orders and unpublished deals are left out, whose chance comes from a stream of public facts,
+and which assumes that every ratifier but its viewer ratifies. Everyone passes to the end
+(:func:`~tradegame.engine.scoring.play_out_passing`) and the viewer's own score is read.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from typing import ClassVar
+
+from tradegame.engine.actions import Accept, Action, Counter, Pass, Propose, Reject
+from tradegame.engine.errors import IllegalActionError
+from tradegame.engine.kinds import DealStatus, SessionStatus
+from tradegame.engine.machine import Machine
+from tradegame.engine.phases import orders
+from tradegame.engine.records import ORDERS, Deal
+from tradegame.engine.rules import Rules
+from tradegame.engine.scoring import Projection, metric, play_out_passing, score
+from tradegame.engine.tables import tables_of
+
+
+class Projected(Machine):
+    """A game played forward for a projection; build one with :meth:`of` (what_if) or from
+    rules and seed (BATNA: the game's own chance, every ratification checked)."""
+
+    RECORDS_ROUNDS: ClassVar[bool] = False  # no charts, no round hashes
+    SHARES_RATES: ClassVar[bool] = True  # projections revisit the same tariff states
+    viewer: str | None = None  # whose projection: the one ratifier whose win-set is read
+
+    @classmethod
+    def of(cls, game: Machine, player: str) -> Projected:
+        """``game`` as ``player`` may project it: others' secret orders dropped, deals others
+        agreed this round (not public until resolution) left out, chance from a separate
+        stream that depends on public facts only (not on how long others talked)."""
+        sim = game.copy_as(cls)
+        sim.viewer = player
+        for other in sim.orders:
+            if other != player:
+                sim.orders[other] = []
+        sim.deals = [d for d in sim.deals if d.status != DealStatus.AGREED or player in d.parties]
+        sim.rng = random.Random(f"what-if:{game.seed}:{game.round}:{game.phase}")
+        sim._invalidate()
+        return sim
+
+    def ratification_applies(self, party: str) -> bool:
+        """The viewer cannot read a partner's win-set: it assumes the partner ratifies."""
+        return self.viewer is None or party == self.viewer
+
+
+def batna(rules: Rules, seed: int) -> dict[str, float]:
+    """Scores with every player passing throughout; computed once per (rules, seed)."""
+    known = tables_of(rules).caches.batna
+    cached = known.get(seed)
+    if cached is None:
+        game = Projected(rules, seed)  # the game's own chance; every ratification real
+        play_out_passing(game)
+        cached = known[seed] = {p: score(game, p) for p in rules.player_ids}
+    return dict(cached)
+
+
+
+
+
+def _public_metrics(game: Machine, player: str) -> dict[str, float]:
+    return {
+        "gdp_effect": metric(game, player, "gdp_effect"),
+        "trade_balance": metric(game, player, "trade_balance"),
+        "tariff_faced": metric(game, player, "tariff_faced"),
+        "tariff_revenue": metric(game, player, "tariff_revenue"),
+        "consumer_cost": metric(game, player, "consumer_cost"),
+        "approval": game.approval[player],
+        "credibility": game.credibility[player],
+        "market_stress": game.stress,
+    }
+
+
+def _play_hypothetical(sim: Projected, player: str, actions: Sequence[Action]) -> list[str]:
+    """Apply ``actions`` as if the partner agreed to any offer; returns notes."""
+    notes: list[str] = []
+    for action in actions:
+        if action.player != player:
+            raise IllegalActionError(f"what_if for {player} cannot play {action.player}'s moves")
+        session = sim.session
+        in_talks = session is not None and player in session.pair
+        if isinstance(action, (Propose, Counter, Accept, Reject, Pass)) and not (
+                in_talks and session is not None and session.turn == player):
+            raise IllegalActionError(f"{player} is not the one to move in talks now")
+        if isinstance(action, (Propose, Counter)) and session is not None:
+            sim.verify(action)
+            deal_partner = action.partner
+            deal = Deal(id=f"d{len(sim.deals) + 1}", parties=(player, deal_partner),
+                        terms=action.terms, round=sim.round, level=session.level,
+                        stakes=session.stakes)
+            sim.deals.append(deal)
+            cost = sim.political_cost(deal, player)
+            ws = sim.win_set(player)
+            if ws is not None:
+                fits = "fits" if cost <= ws else "exceeds"
+                notes.append(f"its political cost to you ({cost:.1f}) {fits} your win-set "
+                             f"({ws:.1f})")
+            notes.append(f"assumes {deal_partner} accepts; its ratification is not checked")
+            _close_session(sim)
+        elif isinstance(action, Accept) and session is not None:
+            sim.apply(action)
+        elif isinstance(action, (Reject, Pass)) and session is not None:
+            sim.apply(action)
+        else:
+            # An order: checked as an order of this round, and queued for its resolution
+            # even when talks are still running.
+            orders.verify(sim, action)
+            if sim.session is not None or sim.to_move() != player:
+                sim.orders[player].append(action)
+            else:
+                sim.apply(action)
+    return notes
+
+
+def _close_session(sim: Projected) -> None:
+    s = sim.sessions[sim.session_index]
+    s.status = SessionStatus.AGREED
+    sim.session_index += 1
+    if sim.session_index >= len(sim.sessions):
+        sim.phase = ORDERS
+
+
+def what_if(game: Machine, player: str, actions: Sequence[Action]) -> Projection:
+    """Project ``player``'s score after ``actions``; every other player passes to the end.
+
+    Never reads another player's private data: their pending orders are dropped, their
+    ratification is assumed, and only ``player``'s own score is reported.
+    """
+    if player not in game.rules.player_ids:
+        raise IllegalActionError(f"unknown player {player!r}")
+    key = (len(game.actions), player)
+    baseline = game.projection_cache.get(key)
+    if baseline is None:
+        base = Projected.of(game, player)
+        play_out_passing(base)
+        baseline = game.projection_cache[key] = score(base, player)
+    sim = Projected.of(game, player)
+    notes = _play_hypothetical(sim, player, actions)
+    play_out_passing(sim)
+    return Projection(player=player, score=score(sim, player), baseline=baseline,
+                      metrics=_public_metrics(sim, player), notes=tuple(notes))
