@@ -198,3 +198,35 @@ def test_an_earlier_save_of_the_game_is_recognised(save_dir: Path) -> None:
     target.write_text("{not json", encoding="utf-8")
     assert not earlier_save_of(target, match)
     assert not earlier_save_of(save_dir / "missing.json", match)
+
+
+async def test_a_folder_in_the_save_dialog_saves_there_with_the_default_name(
+        save_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=1)
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your move, Japan")
+        await pilot.press("ctrl+s")
+        await wait_for_text(pilot, "Save the game to")
+        await pilot.press("ctrl+u", *str(folder), "enter")
+        await wait_until(pilot, lambda: list(folder.glob("*.json")), what="the save")
+        assert [p.name for p in folder.glob("*.json")] == ["april-2025-s1-round01.json"]
+        assert not (tmp_path / "elsewhere.json").exists()         # not beside the folder
+
+
+async def test_a_missing_folder_in_the_save_dialog_is_an_error_not_created(
+        save_dir: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "no" / "such"
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=1)
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your move, Japan")
+        await pilot.press("ctrl+s")
+        await wait_for_text(pilot, "Save the game to")
+        await pilot.press("ctrl+u", *str(missing / "game.json"), "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, MessageDialog),
+                         what="the error")
+        assert "no such folder" in " ".join(screen_text(app).split())
+        assert not (tmp_path / "no").exists()

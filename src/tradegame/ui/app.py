@@ -245,14 +245,14 @@ class TradeGameApp(App[None]):
         def chosen(path: str | None) -> None:
             if not path or self.match is not match:
                 return
-            target = save_target(path)
+            target = save_target(path, default.name)  # a folder: the default name in it
             if not target.exists() or earlier_save_of(target, match, snapshot):
-                write(path)  # nothing there, or this game's own earlier save
+                write(str(target))  # nothing there, or this game's own earlier save
                 return
 
             def confirmed(replace: bool | None) -> None:
                 if replace:
-                    write(path)
+                    write(str(target))
                 else:
                     self.notify("Not saved.", severity="warning")
 

@@ -47,9 +47,14 @@ def suggested_path(match: Match, directory: Path) -> Path:
     return directory / f"{scenario}-s{match.seed}-round{match.game.round:02d}.json"
 
 
-def save_target(path: str | os.PathLike[str]) -> Path:
-    """The file :func:`save` writes for ``path`` (``~`` expanded, ``.json`` added if bare)."""
-    target = Path(os.path.expanduser(os.fspath(path)))
+def save_target(path: str | os.PathLike[str], default_name: str | None = None) -> Path:
+    """The file :func:`save` writes for ``path`` (``~`` expanded, ``.json`` added if bare);
+    a folder (an existing one, or a path ending in a separator) means ``default_name`` in
+    it, when given."""
+    text = os.path.expanduser(os.fspath(path))
+    target = Path(text)
+    if default_name and (target.is_dir() or text.endswith(("/", os.sep))):
+        return target / default_name
     return target.with_suffix(".json") if target.suffix == "" else target
 
 
@@ -79,11 +84,9 @@ def save(path: str | os.PathLike[str], match: Match, game: Any = None) -> Path:
     ``path`` atomically; returns the path written."""
     saves = _saves()
     target = save_target(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise PersistenceError(f"{target.parent}: cannot create the folder "
-                               f"({exc.strerror or exc})") from None
+    if not target.parent.is_dir():  # a mistyped folder is an error, not a new folder
+        raise PersistenceError(f"{target.parent}: no such folder; nothing was saved (create "
+                               f"the folder first, or choose another)")
     try:
         saves.save_game(target, game if game is not None else match.game, match.seats,
                         created=match.created, scenario_text=match.scenario_text,

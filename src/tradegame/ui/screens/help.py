@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -34,6 +35,8 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         ("a / r", "accept / reject the offer on the table"),
         ("p", "pass (make no proposal)"),
         ("e / c", "copy the offer into your draft / clear the draft"),
+        ("d", "start from the deal in force with this partner (a new deal replaces it)"),
+        ("] / [", "show the offer's terms below / above (when it says ▼ N more)"),
     ]),
     ("Orders tab", [
         ("/", "filter the orders (type words: tariff, concede, LNG, threat…)"),
@@ -93,15 +96,20 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Text("\n" + ABOUT))
 
     @staticmethod
-    def _table() -> Table:
-        table = Table(show_header=False, box=None, padding=(0, 2, 0, 0), expand=False)
-        table.add_column("key", style="bold", no_wrap=True)
-        table.add_column("what")
-        for section, rows in KEYS:
-            table.add_row(Text(section, style="bold underline"), "")
+    def _table() -> Group:
+        """One table per section under its heading, all with the same narrow key column
+        (a heading in the key column would make it as wide as the heading)."""
+        width = max(len(key) for _, rows in KEYS for key, _ in rows)
+        parts: list[RenderableType] = []
+        for n, (section, rows) in enumerate(KEYS):
+            parts.append(Text(("\n" if n else "") + section, style="bold underline"))
+            table = Table(show_header=False, box=None, padding=(0, 2, 0, 0), expand=False)
+            table.add_column("key", style="bold", no_wrap=True, width=width)
+            table.add_column("what")
             for key, what in rows:
                 table.add_row(key, what)
-        return table
+            parts.append(table)
+        return Group(*parts)
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()

@@ -28,6 +28,36 @@ class OrderList(OptionList):
     """The legal orders, grouped by kind; enter stages the highlighted one."""
 
 
+class FilterInput(Input):
+    """The orders filter: its editing keys act in its own message queue, in order with the
+    typed characters.
+
+    A plain Input runs backspace, delete and the cursor keys as bindings, and Textual runs
+    non-priority bindings only once the key has bubbled up to the app through every
+    ancestor's queue. Here an ancestor (this panel) refills the order list on each change,
+    so a backspace typed at full speed landed after the characters that followed it and
+    deleted one of them instead ("xyz⌫⌫⌫talks" gave "xyzta" under tmux). Characters are
+    inserted in the Input's own queue, so the editing keys are run there too.
+    """
+
+    EDIT_KEYS = {
+        "backspace": "delete_left", "ctrl+h": "delete_left", "delete": "delete_right",
+        "ctrl+w": "delete_left_word", "ctrl+u": "delete_left_all",
+        "ctrl+k": "delete_right_all", "left": "cursor_left", "right": "cursor_right",
+        "ctrl+left": "cursor_left_word", "ctrl+right": "cursor_right_word",
+        "home": "home", "end": "end",
+    }
+
+    async def _on_key(self, event: Any) -> None:
+        action = self.EDIT_KEYS.get(event.key)
+        if action is None:
+            await super()._on_key(event)
+            return
+        event.stop()
+        event.prevent_default()
+        getattr(self, f"action_{action}")()
+
+
 class OrdersPanel(Vertical):
     """The viewer's orders for this round."""
 
@@ -65,7 +95,8 @@ class OrdersPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="orders-info")
-        yield Input(placeholder="filter orders (type here; ↓ to the list)", id="orders-filter")
+        yield FilterInput(placeholder="filter orders (type here; ↓ to the list)",
+                          id="orders-filter")
         yield OrderList(id="orders-list")
         yield Static(id="orders-staged")
         yield PreviewBox("Preview", id="orders-preview")
@@ -274,4 +305,4 @@ class OrdersPanel(Vertical):
         return True
 
 
-__all__ = ["OrderList", "OrdersPanel"]
+__all__ = ["FilterInput", "OrderList", "OrdersPanel"]
