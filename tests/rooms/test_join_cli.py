@@ -103,3 +103,22 @@ async def test_the_instructors_operations_from_the_command_line(tmp_path):
         assert code == 1 and "not valid" in err
     finally:
         await server.stop()
+
+
+async def test_the_instructor_follows_the_rooms_as_they_change(tmp_path):
+    server = await start_server(tmp_path, "classroom-lesson", rooms=2, seats=SEATS)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tradegame", "join", f"http://127.0.0.1:{server.port}",
+        "--instructor", server.book.instructor_code, "--follow",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        assert proc.stdout is not None
+        first = [await asyncio.wait_for(proc.stdout.readline(), 30) for _ in range(2)]
+        assert [line.decode().split(":")[0] for line in first] == ["room 1", "room 2"]
+        server.rooms[2].pause()
+        line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
+        assert line.startswith("room 2: paused, round 1/")
+    finally:
+        proc.kill()
+        await proc.wait()
+        await server.stop()

@@ -48,6 +48,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                      help="instructor: set every room's move clock")
     ops.add_argument("--archive", metavar="FILE.zip",
                      help="instructor: download every room's save into FILE.zip")
+    p.add_argument("--follow", action="store_true",
+                   help="instructor, with no operation: keep printing each room's line as it "
+                        "changes (ctrl+c ends)")
     p.add_argument("--effects", default="", help="with --news: stress=10 approval:JP=-3 ...")
     p.add_argument("--clock-agent", default="passive",
                    help="with --clock: a built-in agent that moves for an idle seat")

@@ -119,8 +119,33 @@ async def instruct(args: argparse.Namespace) -> int:
                 raise UserError(str(message.get("reason")), EXIT_FAILED)
             if kind == wanted:
                 break
+        if op["type"] == "rooms" and getattr(args, "follow", False):
+            report(op, message, args)
+            await follow(ws, message.get("rooms", []))
         await ws.close()
     return report(op, message, args)
+
+
+def room_line(r: dict[str, Any]) -> str:
+    scores = ", ".join(f"{p} {v:.1f}" for p, v in (r.get("scores") or {}).items())
+    return printable(f"room {r.get('room')}: {r.get('state')}, round {r.get('round')}"
+                     f"/{r.get('rounds_total')} {r.get('phase')}, to move: "
+                     f"{r.get('to_move') or '-'}; scores {scores}")
+
+
+async def follow(ws: aiohttp.ClientWebSocketResponse, rooms: list[dict[str, Any]]) -> None:
+    """Print a room's line whenever its state, round, phase or mover changes (ctrl+c ends)."""
+    def key(r: dict[str, Any]) -> tuple[Any, ...]:
+        return r.get("state"), r.get("round"), r.get("phase"), r.get("to_move")
+
+    last = {r.get("room"): key(r) for r in rooms}
+    while True:
+        message = await receive(ws)
+        if message is None:
+            raise UserError("the server closed the connection", EXIT_FAILED)
+        if message.get("type") == "room" and last.get(message.get("room")) != key(message):
+            last[message.get("room")] = key(message)
+            print(room_line(message), flush=True)
 
 
 def report(op: dict[str, Any], message: dict[str, Any], args: argparse.Namespace) -> int:
@@ -137,10 +162,7 @@ def report(op: dict[str, Any], message: dict[str, Any], args: argparse.Namespace
         return EXIT_OK
     if op["type"] == "rooms":
         for r in message.get("rooms", []):
-            scores = ", ".join(f"{p} {v:.1f}" for p, v in (r.get("scores") or {}).items())
-            print(printable(f"room {r.get('room')}: {r.get('state')}, round {r.get('round')}"
-                            f"/{r.get('rounds_total')} {r.get('phase')}, to move: "
-                            f"{r.get('to_move') or '-'}; scores {scores}"))
+            print(room_line(r), flush=True)
         return EXIT_OK
     failed = 0
     for room, result in sorted((message.get("results") or {}).items(), key=lambda x: int(x[0])):

@@ -45,6 +45,8 @@ WRONG_CODE_DELAY = 0.5
 """Seconds before a wrong code is answered (guessing costs time)."""
 MAX_QUEUED = 200
 """Messages waiting for a slow client before it is disconnected."""
+NO_CLOCK_SECONDS = 3600.0
+"""The bot protocol's ``time_limit`` in a room without a move clock (a bot needs a number)."""
 STATE_FILE = "server.json"
 STATE_FORMAT = "tradegame-rooms"
 BAD_CODE = "this code is not valid; check it and type it again, or ask the instructor"
@@ -478,14 +480,15 @@ class RoomServer:
         assert room is not None and seat is not None
         game, player = room.game, seat.player
         view = game.view(player)
-        limit = room.clock_left() or 0.0
+        left = room.clock_left()
+        limit = left if left is not None else NO_CLOCK_SECONDS
         if start:
             seed = int.from_bytes(hashlib.sha256(
                 f"{room.match.seed}:{room.number}:{player}".encode()).digest()[:4], "big")
             client.send({**start_message(player, view, limit, seed), "room": room.number,
                          "version": room.version})
         client.send({"type": "update", "room": room.number, "version": room.version,
-                     "paused": room.paused, "clock": room.clock, "clock_left": limit or None,
+                     "paused": room.paused, "clock": room.clock, "clock_left": left,
                      "view": view.to_json()})
         if game.is_over():
             if not client.ended or start:
