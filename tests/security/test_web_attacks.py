@@ -189,3 +189,4 @@ async def test_serve_logs_a_malformed_request_in_one_escaped_line(serve: Any) ->
     assert "\x1b" not in log and "\x07" not in log and "\u202e" not in log
     assert "evil\\u202etxt.exe" in log  # the request is still logged, escaped
     assert len(log.splitlines()) < 200
+

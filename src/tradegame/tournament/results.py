@@ -180,7 +180,11 @@ class ResultsWriter:
         try:
             for p in (self.path, self.jsonl_path):
                 try:
-                    self._fds.append(os.open(p, flags, 0o666))
+                    if mode == "replace" and p.is_symlink():
+                        # the link itself is replaced, its target never written (as saves do)
+                        p.unlink()
+                    nofollow = os.O_NOFOLLOW if mode == "replace" else 0
+                    self._fds.append(os.open(p, flags | nofollow, 0o666))
                 except OSError as exc:
                     raise ResultsWriteError(p, exc) from None
                 if mode == "new":
