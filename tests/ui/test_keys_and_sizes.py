@@ -25,9 +25,23 @@ async def test_palette_lists_and_plays_legal_moves(save_dir: Path) -> None:
         moves = [str(a) for a in screen.palette_actions()]
         assert "JP pass" in moves and "JP propose US jp_lng=5" in moves
         assert all(m.startswith("JP ") for m in moves)
-        # A deal typed in notation (without the player id) is offered and played.
+        # A deal typed in notation (without the player id) is offered; chosen, it shows
+        # every term and its preview, and is played only once confirmed.
         await pilot.press("ctrl+p", *"propose US jp_lng=5,us_process=1")
         await wait_for_text(pilot, "JP propose US jp_lng=5,us_process=1")
+        await pilot.press("enter")
+        await wait_for_text(pilot, "Play this move?")
+        await wait_for_text(pilot, "Projected score")
+        text = screen_text(app)
+        assert "Offer to United States, 2 terms:" in text and "More US LNG: $5bn/yr" in text
+        assert not game.actions                                   # nothing played yet
+        await pilot.press("escape")                               # back: still nothing
+        await pilot.pause()
+        assert not game.actions
+        await pilot.press("ctrl+p", *"propose US jp_lng=5,us_process=1")
+        await wait_for_text(pilot, "JP propose US jp_lng=5,us_process=1")
+        await pilot.press("enter")
+        await wait_for_text(pilot, "Play this move?")
         await pilot.press("enter")
         await wait_until(pilot, lambda: len(game.actions) >= 1, what="the proposal")
         assert str(game.actions[0]) == "JP propose US jp_lng=5,us_process=1"
@@ -36,6 +50,8 @@ async def test_palette_lists_and_plays_legal_moves(save_dir: Path) -> None:
         # An order from the palette is staged, not sent.
         await pilot.press("ctrl+p", *"reassure US")
         await wait_for_text(pilot, "JP say reassure US")
+        await pilot.press("enter")
+        await wait_for_text(pilot, "Play this move?")
         await pilot.press("enter")
         await wait_for_text(pilot, "Staged (1/3)")
         assert screen.staged and str(screen.staged[0]) == "JP say reassure US"

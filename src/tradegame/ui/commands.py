@@ -3,7 +3,8 @@ their notation (``str(action)``, e.g. ``JP propose US jp_lng=5``) and by their d
 
 Deals are too many to list (millions of term combinations), so the palette shows the answers
 and orders, the first deals, and — when the query is itself a legal move in notation, with or
-without the player id — that move.
+without the player id — that move. A chosen move is shown with its preview and played only
+once the player confirms it.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ class LegalActionsProvider(Provider):
         typed = typed_action(screen, query)
         if typed is not None:
             seen.add(str(typed))
-            yield Hit(1.0, highlight(query, str(typed)), partial(screen.play, typed),
+            yield Hit(1.0, highlight(query, str(typed)), partial(screen.confirm_move, typed),
                       text=str(typed), help=screen.palette_describe(typed))
         for action in screen.palette_actions():
             text = str(action)
@@ -99,7 +100,7 @@ class LegalActionsProvider(Provider):
             description = screen.palette_describe(action)
             score = word_score(query, text, description)
             if score > 0:
-                yield Hit(score, highlight(query, text), partial(screen.play, action),
+                yield Hit(score, highlight(query, text), partial(screen.confirm_move, action),
                           text=text, help=description)
 
     async def discover(self) -> Hits:
@@ -107,7 +108,7 @@ class LegalActionsProvider(Provider):
         if screen is None:
             return
         for action in screen.palette_actions()[:DISCOVER_LIMIT]:
-            yield DiscoveryHit(str(action), partial(screen.play, action), text=str(action),
+            yield DiscoveryHit(str(action), partial(screen.confirm_move, action), text=str(action),
                                help=screen.palette_describe(action))
 
 

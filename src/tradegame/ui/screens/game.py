@@ -123,6 +123,7 @@ class GameScreen(Screen[None]):
         self._dirty: set[str] = set(self.tabs)
         self._bindings_key: tuple[Any, ...] | None = None
         self._done_dialog: Any = None
+        self._move_dialog: Any = None
         self._sector_names = {s.id: s.name for s in match.rules.sectors}
         self._log_seen: dict[str | None, int] = {}
         self._reported: dict[str | None, int] = {}
@@ -652,6 +653,15 @@ class GameScreen(Screen[None]):
             self.query_one(TalksPanel).show_preview(key, projection, error)
         elif key.startswith("orders"):
             self.query_one(OrdersPanel).show_preview(key, projection, error)
+        elif key == "palette" and self._move_dialog is not None:
+            text = Text()
+            if error is not None:
+                text.append(error, style="italic")
+            else:
+                text.append("Preview", style="bold")
+                for line in projection_lines(projection):
+                    text.append("\n" + line)
+            self._move_dialog.show_preview(text)
         elif key == "done" and self._done_dialog is not None:
             text = Text()
             if error is not None:
@@ -680,6 +690,46 @@ class GameScreen(Screen[None]):
                 break
             out.append(action)
         return out
+
+    def confirm_move(self, action: Action) -> None:
+        """A move from the command palette: its words, every term and its preview first;
+        it is played only when confirmed (Done keeps its own summary)."""
+        from tradegame.engine import Accept, Counter, Propose
+        from tradegame.ui.screens.confirm_move import MoveDialog
+
+        if not self.is_my_turn() or isinstance(action, Done):
+            self.play(action)
+            return
+        names = self.frame.names if self.frame else Names({})
+        game = self.match.game
+        lines: list[str] = []
+        if isinstance(action, (Propose, Counter)):
+            lines.append(f"{'Counter-offer' if isinstance(action, Counter) else 'Offer'} to "
+                         f"{names.player(action.partner)}, {len(action.terms)} term"
+                         f"{'s' if len(action.terms) != 1 else ''}:")
+            lines += [f"  • {names.term(t)}" for t in action.terms]
+        elif isinstance(action, Accept) and game.session is not None \
+                and game.session.offer is not None:
+            lines.append(f"Accept {game.session.offer_by}'s offer, "
+                         f"{len(game.session.offer)} terms:")
+            lines += [f"  • {names.term(t)}" for t in game.session.offer]
+        else:
+            lines.append(describe(action, names))
+        if game.phase == "orders":
+            lines.append("(staged: sent with your other orders when you press Done)")
+            preview_actions = [*self.staged, action]
+        else:
+            preview_actions = [action]
+        dialog = MoveDialog("Play this move?", lines, str(action))
+        self._move_dialog = dialog
+
+        def answered(yes: bool | None) -> None:
+            self._move_dialog = None
+            if yes:
+                self.play(action)
+
+        self.app.push_screen(dialog, answered)
+        self._request_preview("palette", preview_actions)
 
     def palette_describe(self, action: Action) -> str:
         names = self.frame.names if self.frame else Names({})
