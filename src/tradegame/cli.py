@@ -33,11 +33,22 @@ class UserError(Exception):
 
 
 def _add_play(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("play", help="play a game (the default when no command is given)")
-    p.add_argument("scenario", nargs="?", default=None, help="bundled name or path")
-    p.add_argument("--seat", action="append", default=[], metavar="PLAYER=human|AGENT")
-    p.add_argument("--seed", type=int, default=None)
-    p.add_argument("--instructor", action="store_true")
+    p = sub.add_parser("play", help="play a game (the default when no command is given)",
+                       description="Play in the terminal. With no options the new-game "
+                                   "screen opens; with --seat or a save the game starts at "
+                                   "once. The terminal must be at least 80x24.")
+    p.add_argument("scenario", nargs="?", default=None,
+                   help="a bundled scenario's name (see: tradegame scenarios), a scenario "
+                        "file, or a save (SAVE.json) to resume")
+    p.add_argument("--seat", action="append", default=[], metavar="PLAYER=human|AGENT",
+                   help="who plays a country, e.g. --seat JP=human --seat US=dove "
+                        "(repeatable; AGENT is a built-in agent, see: tradegame agents, or "
+                        "cmd:COMMAND / module:Class); two or more human seats play hot-seat")
+    p.add_argument("--seed", type=int, default=None,
+                   help="the random seed (same scenario, seats and seed: the same game)")
+    p.add_argument("--instructor", action="store_true",
+                   help="instructor mode: every player's private data, pause, injects, "
+                        "news, roll back, end early")
     # Set by ``tradegame serve`` on the process each browser gets (not for people to type):
     # web mode, and the host's scenario files that browser may open.
     p.add_argument("--web", action="store_true", help=argparse.SUPPRESS)
@@ -97,6 +108,15 @@ def _add_scenario_commands(sub: argparse._SubParsersAction) -> None:  # type: ig
 
     p = sub.add_parser("scenarios", help="list the bundled scenarios")
     p.set_defaults(run=lambda a: _scenario_command("scenarios", a))
+
+    p = sub.add_parser("agents", help="list the built-in agents a seat can be given")
+    p.set_defaults(run=_run_agents)
+
+
+def _run_agents(args: argparse.Namespace) -> int:
+    from tradegame.commands import agents
+
+    return agents.run(args)
 
 
 def _scenario_command(name: str, args: argparse.Namespace) -> int:
