@@ -119,7 +119,7 @@ class Action:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind}
-        for name in self.__slots__:  # type: ignore[attr-defined]
+        for name in self.__slots__:
             value = getattr(self, name)
             if name == "terms":
                 value = [[t.item, t.value] for t in value]
@@ -417,8 +417,10 @@ def check_action(action: object) -> None:
     """Raise :class:`InvalidActionError` unless ``action`` is a well-formed action: one of the
     action classes, each field of its type (text, a finite number, a whole number, a tuple of
     :class:`Term`). ``Game.verify`` runs this on actions that come from outside."""
+    if not isinstance(action, Action):
+        raise InvalidActionError(f"not an action: {_short(action)}")
     cls = type(action)
-    expected = _FIELDS.get(cls)  # type: ignore[call-overload]
+    expected = _FIELDS.get(cls)
     if expected is None:
         raise InvalidActionError(f"not an action: {_short(action)}")
     # Exact types: a subclass of str or float could compare or hash in its own way.

@@ -7,7 +7,7 @@ returns annual rates ($bn/yr, % of GDP) per player; the game accumulates them ov
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -240,7 +240,7 @@ class Snapshot:
 
 def layers_in_force(plan: tuple[tuple[str, bool, tuple[str, ...]], ...], has_replace: bool,
                     layer_rate: dict[str, float],
-                    layer_status: dict[str, str]) -> tuple[list[float], float | None]:
+                    layer_status: Mapping[str, str]) -> tuple[list[float], float | None]:
     """The layers of a layer plan that apply now (DESIGN §3.9 tariff layers): the rates to
     add, in plan order, and the all-in rate if one is in force (the last one wins)."""
     switched_off: set[str] = set()
@@ -293,7 +293,7 @@ def cell_rate(cell: FlowCell, adds: list[float], all_in: float | None,
     return total
 
 
-def effective_rate(cell: FlowCell, layer_rate: dict[str, float], layer_status: dict[str, str],
+def effective_rate(cell: FlowCell, layer_rate: dict[str, float], layer_status: Mapping[str, str],
                    layer_info: dict[str, tuple[str, tuple[str, ...]]], active_packages: set[str],
                    compiled: Compiled, terms: TermIndex) -> float:
     """The all-in tariff on one flow cell (``layer_info`` is implied by the compiled plan)."""
@@ -302,7 +302,7 @@ def effective_rate(cell: FlowCell, layer_rate: dict[str, float], layer_status: d
     return cell_rate(cell, adds, all_in, active_packages, terms)
 
 
-def all_rates(compiled: Compiled, layer_rate: dict[str, float], layer_status: dict[str, str],
+def all_rates(compiled: Compiled, layer_rate: dict[str, float], layer_status: Mapping[str, str],
               active_packages: set[str], terms: TermIndex) -> list[float]:
     """:func:`effective_rate` of every cell, in cell order (each layer plan worked out once)."""
     plans = [layers_in_force(plan, has_replace, layer_rate, layer_status)
@@ -317,7 +317,8 @@ def flow_value(cell: FlowCell, rate: float, fx: float, boost: float) -> float:
     if cell.v0 == 0.0:
         return 0.0
     ratio = (1.0 + rate) * fx / (1.0 + cell.mfn)
-    return cell.v0 * ratio ** (-cell.eps) * (1.0 + boost)
+    demand: float = ratio ** (-cell.eps)
+    return cell.v0 * demand * (1.0 + boost)
 
 
 CellEffects = tuple[float, float, float, float, float | None, float, float | None, float | None]

@@ -40,7 +40,7 @@ from tradegame.engine.memo import per_rules
 from tradegame.engine.phases import orders, talks
 from tradegame.engine.records import ORDERS, Session
 from tradegame.engine.rules import TALK_LEVELS, Item, Rules
-from tradegame.engine.state import State
+from tradegame.engine.state import OrderKind, SamplerKinds, State
 
 
 def _below(getrandbits: Any, n: int) -> int:
@@ -51,12 +51,6 @@ def _below(getrandbits: Any, n: int) -> int:
     while r >= n:
         r = getrandbits(k)
     return r
-
-
-OrderCheck = Callable[[State, Any], "str | None"]
-OrderKind = tuple[list[Action] | None, OrderCheck | None, int, int]
-"""A kind of order for the sampler: (candidates, the rule's check of the moment, count,
-count's bit length); (None, None, 0, 0) stands for done."""
 
 
 @dataclass(slots=True)
@@ -83,6 +77,17 @@ class _Group(NamedTuple):
 
 def _one(action: Action) -> _Group:
     return _Group(lambda: 1, lambda: iter((action,)), lambda rng: action)
+
+
+def _listed(actions: list[Action]) -> _Group:
+    return _Group(lambda: len(actions), lambda: iter(actions), lambda rng: rng.choice(actions))
+
+
+def _never(g: State, action: Action) -> str | None:
+    raise AssertionError("done is drawn as done, not checked")
+
+
+_DONE: OrderKind = ([], _never, 0, 0)  # the sampler's first kind: done
 
 
 _PLAIN: dict[tuple[type, str], Action] = {}
@@ -247,14 +252,13 @@ class LegalActions:
         for group in [*self._order_candidates(p), dynamic]:
             legal = [a for a in group if g._legal_now(a)]
             if legal:
-                groups.append(_Group(lambda n=len(legal): n, lambda legal=legal: iter(legal),
-                                     lambda rng, legal=legal: rng.choice(legal)))
+                groups.append(_listed(legal))
         return groups
 
-    def _order_kinds(self, p: str) -> tuple[list[OrderKind], set[int]]:
+    def _order_kinds(self, p: str) -> SamplerKinds:
         """The sampler's kinds of order, each (candidates, check, count, count's bit length),
-        Done first as (None, None, 0, 0); and the ids of the candidate lists found to have
-        no legal order this round.
+        done first (as an empty kind: it is always legal); and the ids of the candidate lists
+        found to have no legal order this round.
 
         Static kinds are cached per scenario and player; reneges (one per deal in force)
         per round, since deals enter and leave force only at resolution. Within a round a
@@ -271,7 +275,7 @@ class LegalActions:
         memo = _sampler_memo(g.rules)
         static = memo.kinds.get(p)
         if static is None:
-            static = memo.kinds[p] = [(None, None, 0, 0)] + [
+            static = memo.kinds[p] = [_DONE] + [
                 (group, orders.NOW[type(group[0])], len(group), len(group).bit_length())
                 for group in self._order_candidates(p)]
         # Actions are values: one Renege per (player, deal id) serves every game.
@@ -314,10 +318,10 @@ class LegalActions:
             n = bits(count_bits)
             while n >= count:
                 n = bits(count_bits)
-            group, ok, size, size_bits = kinds[n]
-            if group is None:
+            if n == 0:  # done: first, and never dropped
                 action = _plain(Done, p)
                 break
+            group, ok, size, size_bits = kinds[n]
             found: Action | None = None
             if id(group) in dead:
                 for _ in range(8):  # the draws that found no legal order before

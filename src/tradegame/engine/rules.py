@@ -357,12 +357,11 @@ class Rules:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_player_ids", tuple(p.id for p in self.players))
         # Ids are unique in a valid scenario (the loader checks); otherwise the last wins.
-        for table, values in ((self._players, self.players), (self._items, self.items),
-                              (self._layers, self.layers), (self._events, self.events),
-                              (self._packages, [c for p in self.players
-                                                for c in p.countermeasures])):
-            for value in values:
-                table[value.id] = value  # type: ignore[attr-defined, index]
+        self._players.update((p.id, p) for p in self.players)
+        self._items.update((it.id, it) for it in self.items)
+        self._layers.update((la.id, la) for la in self.layers)
+        self._events.update((ev.id, ev) for ev in self.events)
+        self._packages.update((c.id, c) for p in self.players for c in p.countermeasures)
 
     # Each raises KeyError for an unknown id.
     def player(self, pid: str) -> Player:

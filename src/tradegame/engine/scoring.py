@@ -50,7 +50,7 @@ def metric(game: Machine, player: str, obj: Objective | str, partner: str | None
     total_days = led.days + rest
     if name in ECONOMIC_METRICS:
         key = ECONOMIC_METRICS[name]
-        now = getattr(snap, key)[player]
+        now: float = getattr(snap, key)[player]
         return (led.player[player][key] + now * rest) / total_days
     cells = eco.compile_rules(game.rules).cells
     if name == "tariff_faced":

@@ -15,7 +15,7 @@ import itertools
 import json
 import operator
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, Self, TypeVar
 
 from tradegame.engine import economy as eco
@@ -38,6 +38,7 @@ from tradegame.engine.rules import Rules
 from tradegame.engine.tables import CACHE_SIZE, tables_of
 
 S = TypeVar("S", bound="State")
+_HistoryRecord = tuple[int, int, dict[str, float], dict[str, float], float, eco.Snapshot]
 
 
 class State:
@@ -91,9 +92,11 @@ class State:
         self.log: list[LogEntry] = []
         self.actions: list[Action] = []
         # One record per resolved round: the raw values, turned into dicts when first read.
-        self._history: list[dict[str, Any] | tuple[Any, ...]] = []
+        self._history: list[dict[str, Any]] = []
+        self._unread_history: list[_HistoryRecord] = []  # turned into dicts when read
         # End-of-round state (a _state_capture), hashed when round_hashes is first asked for.
-        self._round_states: list[dict[str, Any] | str] = []
+        self._round_hashes: list[str] = []
+        self._unhashed_states: list[dict[str, Any]] = []  # hashed when first asked for
         self.rng_draws = 0
         self.ledger = Ledger(player={p: dict.fromkeys(LEDGER_KEYS, 0.0) for p in ids},
                              flow_rate=[0.0] * len(rules.flows),
@@ -103,7 +106,7 @@ class State:
         self._verified: tuple[Action, int] | None = None
         # The sampler's kinds of order this round: (round, {player: (kinds, dead)}); made
         # and read by LegalActions._order_kinds.
-        self._sampler_kinds: tuple[int, dict[str, Any]] | None = None
+        self._sampler_kinds: tuple[int, dict[str, SamplerKinds]] | None = None
         self._terms_key: tuple[float, ...] = ()
         self._snap_terms: eco.TermIndex | None = None
         self._rates: tuple[float, ...] | None = None
@@ -370,7 +373,7 @@ class State:
 
     def _record_history(self, snap: eco.Snapshot) -> None:
         # The snapshot is never changed once made, so keeping it is keeping the values.
-        self._history.append((self.round, self.day, dict(self.approval),
+        self._unread_history.append((self.round, self.day, dict(self.approval),
                               dict(self.credibility), self.stress, snap))
 
 
@@ -379,10 +382,9 @@ class State:
         """One record per resolved round (approval, GDP, balance, tariffs faced ...)."""
         records = self._history
         ids = self._ids
-        for n, record in enumerate(records):
-            if isinstance(record, tuple):
-                round_, day, approval, credibility, stress, snap = record
-                records[n] = {
+        if self._unread_history:
+            for round_, day, approval, credibility, stress, snap in self._unread_history:
+                records.append({
                     "round": round_,
                     "day": day,
                     "date": self.date_of(day),
@@ -392,8 +394,9 @@ class State:
                     "gdp_pct": {p: round(v, 6) for p, v in snap.gdp_pct.items()},
                     "balance": {p: round(self.balance(p, snap=snap), 6) for p in ids},
                     "tariff_faced": {p: round(self.tariff_faced_now(p, snap), 6) for p in ids},
-                }
-        return records  # type: ignore[return-value]
+                })
+            self._unread_history = []
+        return records
 
 
     def balance(self, player: str, partner: str | None = None,
@@ -442,11 +445,10 @@ class State:
     @property
     def round_hashes(self) -> list[str]:
         """The state hash at the end of each resolved round (computed when first asked)."""
-        states = self._round_states
-        for n, state in enumerate(states):
-            if not isinstance(state, str):
-                states[n] = _hash_json(_state_dict(state))
-        return list(states)  # type: ignore[arg-type]
+        if self._unhashed_states:
+            self._round_hashes += [_hash_json(_state_dict(s)) for s in self._unhashed_states]
+            self._unhashed_states = []
+        return list(self._round_hashes)
 
 
     def state_json(self) -> dict[str, Any]:
@@ -514,6 +516,15 @@ class State:
         the partners of its viewer ratify)."""
         return True
 
+
+
+OrderCheck = Callable[[State, Any], "str | None"]
+"""A rule's check of the moment for one kind of order (``phases.orders.NOW``)."""
+OrderKind = tuple[list[Action], OrderCheck, int, int]
+"""A kind of order for the sampler: (candidates, check, count, count's bit length)."""
+SamplerKinds = tuple[list[OrderKind], set[int]]
+"""A player's kinds of order this round (done first), and the ids of the candidate lists
+found without a legal order (see legal.LegalActions._order_kinds)."""
 
 
 # ---------------------------------------------------------------------- helpers

@@ -21,11 +21,13 @@ def run(g: State) -> None:
     layers_changed = False
     for la in window.layers:
         if g.layer_status[la.id] == LayerStatus.INACTIVE:
+            assert la.from_day is not None  # a window's layers have one
             g.layer_status[la.id] = LayerStatus.IN_FORCE
             layers_changed = True
             g._log("news", f"{la.name} ({fmt_pct(g.layer_rate[la.id])}) takes "
                               f"effect on {g.date_of(la.from_day)}.", phase="news")
     for ev in window.scheduled:
+        assert ev.day is not None  # a window's scheduled events have one
         g._log("news", f"{g.date_of(ev.day)}: {ev.news}", phase="news")
         fire(g, ev)
         layers_changed = layers_changed or ev.id in window.set_layer

@@ -72,7 +72,7 @@ def resolve(g: State) -> None:
     _check_finite(g)
     if g.RECORDS_ROUNDS:
         g._record_history(snap)
-        g._round_states.append(g._state_capture())
+        g._unhashed_states.append(g._state_capture())
     if g.day > g.final_day or _settled(g):
         g.phase = OVER
         g.orders = {p: [] for p in rules.player_ids}
@@ -168,9 +168,9 @@ def _resolve_order(g: State, a: Action, raised_against: set[tuple[str, str]]) ->
         g._log("order", f"{p} extends the deadline by {a.days} days to "
                            f"{g.date_of(g.deadline_day)}.")
     elif isinstance(a, Renege):
-        deal = g.deal(a.deal)
-        assert deal is not None
-        _void(g, deal, p, "an explicit renege")
+        reneged = g.deal(a.deal)
+        assert reneged is not None
+        _void(g, reneged, p, "an explicit renege")
 
 
 def _void(g: State, deal: Deal, reneger: str, how: str) -> None:

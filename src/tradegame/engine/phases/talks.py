@@ -37,12 +37,12 @@ def begin(g: State) -> None:
         if st.round == g.round:
             key = pair_key(*st.pair)
             if key not in wanted:
-                wanted[key] = (rank, st.level, st.requester or min(st.pair, key=order.get))
+                wanted[key] = (rank, st.level, st.requester or min(st.pair, key=order.__getitem__))
                 rank += 1
     for pair, level, requester in g.event_talks:
         key = pair_key(*pair)
         if key not in wanted:
-            wanted[key] = (rank, level, requester or min(pair, key=order.get))
+            wanted[key] = (rank, level, requester or min(pair, key=order.__getitem__))
             rank += 1
     holder = rules.talk_capacity_holder
     # The capacity holder's own requests come first, in the order it made them.
@@ -74,11 +74,11 @@ def begin(g: State) -> None:
                           audience=key, phase="talks")
                 continue
             held_by_holder += 1
-        lvl = rules.talk_level(level)
-        stakes = lvl.stakes * g.stakes.get(key, 1.0)
+        level_rules = rules.talk_level(level)
+        stakes = level_rules.stakes * g.stakes.get(key, 1.0)
         sessions.append(Session(pair=(requester, responder), requester=requester,
                                 responder=responder, level=level, stakes=stakes,
-                                max_exchanges=lvl.max_exchanges, turn=requester))
+                                max_exchanges=level_rules.max_exchanges, turn=requester))
         g._log("talks", f"{requester} and {responder} hold {level} talks.", phase="talks")
     g.stakes = {}
     g.sessions = sessions
