@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tradegame.engine import economy as eco
+from tradegame.engine.machine import Machine
 from tradegame.engine.rules import ALL, Rules
 
 
@@ -43,10 +44,7 @@ def check_override(rules: Rules, o: Override) -> str | None:
 
 def tariff_effects(rules: Rules, overrides: list[Override]) -> dict[str, Any]:
     """Per player: GDP effect, balance, revenue, consumer cost, exports and lost exports."""
-    from tradegame.engine.game import Game
-
-    game = Game.new(rules, 0)
-    rates = game.rates()
+    rates = Machine(rules, 0).rates()  # the tariffs as play begins
     cells = eco.compile_rules(rules).cells
     for o in overrides:
         for cell in cells:
