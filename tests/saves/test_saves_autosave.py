@@ -118,6 +118,23 @@ def test_runs_autosaving_by_turns_neither_overwrite_nor_prune_each_other(tmp_pat
     assert len(a.written) == len(b.written) == 3
 
 
+def test_runs_autosaving_at_once_never_take_each_others_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two runs at the same moment both see the folder before either writes, so both pick
+    number 1: the second used to replace the first's file, which the first then pruned as
+    its own (four resumes of one save at once kept 10 of their 12 autosaves)."""
+    a = saver(tmp_path)
+    b = Autosaver(tmp_path, "g1", keep=3, created="2025-05-01T10:00:00Z",
+                  scenario_text=small_text(), scenario_name="small")
+    first = a.autosave(GAMES[1], SEATS)
+    monkeypatch.setattr(b, "files", lambda: [])  # b listed the folder before a wrote
+    second = b.autosave(GAMES[1], SEATS)  # the same round: the same name was picked
+    assert first.name == "g1-0001-round02.json" and second.name == "g1-0002-round02.json"
+    assert load_game(first).meta.created == "2025-04-16T09:30:00Z"  # still a's file
+    assert load_game(second).meta.created == "2025-05-01T10:00:00Z"
+    assert not [n for n in os.listdir(tmp_path) if n.endswith(".tmp")]
+
+
 def test_resuming_one_save_twice_keeps_both_runs_autosaves(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:

@@ -101,12 +101,13 @@ def temp_prefix(name: str) -> str:
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *,
-                       what: str = "file") -> None:
+                       what: str = "file", exclusive: bool = False) -> None:
     """Replace ``path`` with ``data`` atomically (see the module docstring).
 
     Raises :class:`OSError` (the destination is untouched) on any failure, and its subclass
     :class:`DestinationRefused` when ``path`` is a device, FIFO, socket or directory (``what``
-    names the expected kind in the message: "save file").
+    names the expected kind in the message: "save file"). With ``exclusive`` the file must
+    be new: :class:`FileExistsError` if the name is taken (two writers that picked one name).
     """
     check_destination(path, what)
     target = Path(path)
@@ -124,7 +125,10 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *,
             os.fsync(f.fileno())
             if hasattr(os, "fchmod"):
                 os.fchmod(f.fileno(), mode)
-        os.replace(tmp, target)
+        if exclusive:
+            _link_new(tmp, target)
+        else:
+            os.replace(tmp, target)
     except BaseException:
         try:
             os.unlink(tmp)
@@ -132,6 +136,20 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *,
             pass
         raise
     fsync_folder(folder)
+
+
+def _link_new(tmp: str, target: Path) -> None:
+    """Give the complete file at ``tmp`` the new name ``target`` (FileExistsError if taken)."""
+    try:
+        os.link(tmp, target)  # atomic, and fails rather than replace
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links here (some network or FAT folders): check, then rename
+        if os.path.lexists(target):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(target)) from None
+        os.replace(tmp, target)
+        return
+    os.unlink(tmp)
 
 
 def fsync_folder(folder: str | os.PathLike[str]) -> None:

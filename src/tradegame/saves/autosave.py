@@ -153,7 +153,20 @@ class Autosaver:
         doc = make_document(game, seats, shown=os.fspath(path), created=self.created,
                             scenario_text=self.scenario_text, scenario_name=self.scenario_name,
                             team=self.team)
-        self.writer(path, doc)
+        if self.writer is write_document:
+            # Two runs at once may pick the same number: the name is taken, never replaced
+            # (the other run's file would be lost, and later pruned by this run as its own).
+            for _ in range(1000):
+                try:
+                    write_document(path, doc, exclusive=True)
+                    break
+                except FileExistsError:
+                    self._seq += 1
+                    path = self.path_for(self._seq, game.round)
+            else:
+                raise SaveError(shown, "cannot write an autosave: every name tried is taken")
+        else:
+            self.writer(path, doc)
         self.written.append(path)
         self.prune()
         return path

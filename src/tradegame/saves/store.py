@@ -235,13 +235,17 @@ def encode_document(doc: Mapping[str, Any], shown: str) -> bytes:
     return data
 
 
-def write_document(path: str | os.PathLike[str], doc: Mapping[str, Any]) -> None:
-    """Encode and atomically write a document; OS errors become :class:`SaveError`."""
+def write_document(path: str | os.PathLike[str], doc: Mapping[str, Any], *,
+                   exclusive: bool = False) -> None:
+    """Encode and atomically write a document; OS errors become :class:`SaveError`, except
+    :class:`FileExistsError` with ``exclusive`` (the name is taken; pick another)."""
     shown = os.fspath(path)
     data = encode_document(doc, shown)
     try:
-        atomic_write_bytes(path, data, what="save file")
+        atomic_write_bytes(path, data, what="save file", exclusive=exclusive)
     except OSError as exc:
+        if exclusive and isinstance(exc, FileExistsError):
+            raise
         raise SaveError(shown, f"cannot write the save: {_os_reason(exc, path)}; "
                                f"any earlier file there is untouched") from None
 
