@@ -19,6 +19,7 @@ from tests.security.test_web_mode import (  # noqa: F401
     SEATS,
     close,
     connect,
+    downloads,
     make_app,
     make_match,
     page,
@@ -190,3 +191,27 @@ async def test_serve_logs_a_malformed_request_in_one_escaped_line(serve: Any) ->
     assert "evil\\u202etxt.exe" in log  # the request is still logged, escaped
     assert len(log.splitlines()) < 200
 
+
+
+async def test_web_saves_wait_for_the_browser_to_fetch_them(
+        save_dir: Path, downloads: list[tuple[bytes, dict[str, Any]]]) -> None:
+    from textual import events
+
+    from tradegame.ui.app import MAX_WAITING_DOWNLOADS
+
+    app = make_app(save_dir, make_match(SEATS, seed=3), web=True, autosave=False)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await start_web_game(pilot)
+        # a client that asks for saves and never fetches them held ~200 KB per save in the game
+        for _ in range(40):
+            await pilot.press("ctrl+s")
+        await pilot.pause(0.5)
+        assert len(downloads) == MAX_WAITING_DOWNLOADS
+        waiting = [n for n in app._notifications if "still on its way" in n.message]
+        assert len(waiting) == 1  # one toast, not 38 stacked
+        # once the browser has fetched one, the next save goes out
+        app.post_message(events.DeliveryComplete(key="key"))
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: len(downloads) == MAX_WAITING_DOWNLOADS + 1,
+                         what="the next download")

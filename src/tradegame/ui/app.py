@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,12 @@ def game_title(match: Match) -> str:
     return printable(f"TEAM {team_label(match.team)}{where}")
 
 
+MAX_WAITING_DOWNLOADS = 2
+"""Web mode: saves asked for and not yet fetched by the browser, at most."""
+DOWNLOAD_WAIT = 60.0
+"""Seconds after which a download the browser never fetched stops counting."""
+
+
 class TradeGameApp(App[None]):
     """tradegame in the terminal."""
 
@@ -87,6 +94,8 @@ class TradeGameApp(App[None]):
         self._private_dir: Path | None = None
         self._remove_private: Any = None
         self._exit_guard: Any = None
+        # web mode: downloads not yet fetched by the browser, [time asked, key or None]
+        self._downloads: list[list[Any]] = []
 
     # ------------------------------------------------------------------ screens
 
@@ -165,8 +174,13 @@ class TradeGameApp(App[None]):
         control characters neutralised."""
         from tradegame.untrusted import printable
 
-        super().notify(printable(message), title=printable(title), severity=severity,
-                       timeout=timeout, markup=False)
+        message, title = printable(message), printable(title)
+        # The same toast while it is still shown is not stacked again: a browser sending a
+        # key thousands of times (each refused with a toast) grew its game by 100 MB.
+        if any(n.message == message and n.title == title and n.severity == severity
+               for n in self._notifications):
+            return
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def show_error(self, title: str, message: str) -> None:
         from tradegame.ui.screens.dialogs import MessageDialog
@@ -232,7 +246,13 @@ class TradeGameApp(App[None]):
             self.notify("There is no game to save yet.", severity="warning")
             return
         if self.options.web:  # a download: nothing is written where a browser could name
-            self._download(match, match.snapshot())
+            if self._downloads_waiting():
+                self.notify("The last save is still on its way to your browser; save again "
+                            "in a moment.", severity="warning")
+                return
+            entry: list[Any] = [time.monotonic(), None]
+            self._downloads.append(entry)
+            self._download(match, match.snapshot(), entry)
             return
         default = suggested_path(match, save_dir(self.options.save_dir))
 
@@ -294,7 +314,7 @@ class TradeGameApp(App[None]):
         return self._private_dir
 
     @work(thread=True, group="save", exit_on_error=False)
-    def _download(self, match: Match, snapshot: Any) -> None:
+    def _download(self, match: Match, snapshot: Any, entry: list[Any]) -> None:
         """Web mode's save: the save goes to the browser as a download, never to a file."""
         import io
 
@@ -303,10 +323,12 @@ class TradeGameApp(App[None]):
         try:
             name, data = save_bytes(match, snapshot)
         except PersistenceError as exc:
+            self.call_from_thread(self._forget_download, entry)
             self.call_from_thread(self.show_error, "The game was not saved", str(exc))
             return
-        self.call_from_thread(self.deliver_binary, io.BytesIO(data), save_filename=name,
-                              open_method="download", mime_type="application/json")
+        entry[1] = self.call_from_thread(self.deliver_binary, io.BytesIO(data),
+                                         save_filename=name, open_method="download",
+                                         mime_type="application/json")
         self.call_from_thread(self.notify, f"Your browser downloads {name}; to resume, "
                               f"load (ctrl+o) and paste it.", title="Saved")
 
@@ -458,6 +480,26 @@ class TradeGameApp(App[None]):
         from tradegame.untrusted import printable
 
         self.exit(return_code=code, message=Text(printable(note)))
+
+    def _downloads_waiting(self) -> bool:
+        """Whether enough downloads wait for the browser to fetch them. Each one's bytes stay in
+        this process until fetched: a client that asked for saves and never fetched them grew
+        a game by 200 KB a save. One not fetched within a minute no longer counts."""
+        now = time.monotonic()
+        self._downloads[:] = [e for e in self._downloads if now - e[0] < DOWNLOAD_WAIT]
+        return len(self._downloads) >= MAX_WAITING_DOWNLOADS
+
+    def _download_done(self, key: str) -> None:
+        self._downloads[:] = [e for e in self._downloads if e[1] != key]
+
+    def _forget_download(self, entry: list[Any]) -> None:
+        self._downloads[:] = [e for e in self._downloads if e is not entry]
+
+    def on_delivery_complete(self, event: Any) -> None:
+        self._download_done(event.key)
+
+    def on_delivery_failed(self, event: Any) -> None:
+        self._download_done(event.key)
 
     def on_unmount(self) -> None:
         if self._exit_guard is not None:
