@@ -215,3 +215,40 @@ async def test_web_saves_wait_for_the_browser_to_fetch_them(
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: len(downloads) == MAX_WAITING_DOWNLOADS + 1,
                          what="the next download")
+
+
+
+async def test_serve_with_a_public_url_ending_in_a_slash_links_its_own_files(
+        tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    import aiohttp
+
+    from tests.security.test_web_mode import Served, free_port
+
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:  # the URL as serve prints it, trailing slash and all
+        proc = subprocess.Popen([sys.executable, "-m", "tradegame", "serve", "--port",
+                                 str(port), "--public-url", f"http://127.0.0.1:{port}/"],
+                                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                env=dict(os.environ, TRADEGAME_SAVE_DIR=str(tmp_path)),
+                                start_new_session=True)
+    served = Served(proc, port, log)
+    try:
+        status, body = await page(served)
+        assert status == 200 and f"127.0.0.1:{port}//" not in body  # was //static/...: 404
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"{served.url}/static/js/textual.js") as response:
+                assert response.status == 200
+        ws = await connect(served)
+        try:
+            await screen_until(ws, "New game")
+        finally:
+            await close(ws)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)

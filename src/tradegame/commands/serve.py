@@ -83,11 +83,14 @@ def is_unspecified(host: str) -> bool:
 
 
 def own_url(host: str, port: int, public_url: str | None) -> str | None:
-    """The URL the page's links use: ``--public-url``, else None (textual-serve builds
+    """The URL the page's links use: ``--public-url`` without a trailing slash (the links
+    append ``/static/...``; ``//static`` is not found), else None (textual-serve builds
     ``http://HOST:PORT``) except for an IPv6 address, which a URL writes in brackets."""
-    if public_url is None and ":" in host and not host.startswith("["):
+    if public_url is not None:
+        return public_url.rstrip("/")
+    if ":" in host and not host.startswith("["):
         return f"http://[{host}]:{port}"
-    return public_url
+    return None
 
 
 def allowed_origins(host: str, port: int, public_url: str | None) -> set[tuple[str, str, int]]:
