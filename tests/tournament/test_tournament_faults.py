@@ -176,6 +176,35 @@ def test_workers_end_when_the_tournament_is_killed(tmp_path) -> None:  # type: i
     assert left == [], "worker processes outlived the killed tournament"
 
 
+def test_sigterm_stops_the_tournament_like_ctrl_c(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """SIGTERM's default ended the process at once: no word on what was kept, and the pool's
+    semaphores left to a UserWarning from multiprocessing on stderr."""
+    (tmp_path / "sleeper.py").write_text(SLEEPER)
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    out = tmp_path / "r.csv"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tradegame", "tournament", SMALL, "--agent",
+         f"{tmp_path / 'sleeper.py'}:Sleeper", "--agents", "dove", "--games", "40",
+         "--seed", "1", "--workers", "2", "--out", str(out), "--no-progress"],
+        env={**os.environ, "PIDS": str(pids)}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 120
+        while len(list(pids.iterdir())) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert proc.poll() is None, "the tournament ended before the signal"
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert err.startswith("tradegame: stopped by SIGTERM; ") and "--resume" in err, err
+    assert "Warning" not in err and "Traceback" not in err, err
+    in_csv, in_json = games_in(out)  # whole lines only
+    assert in_csv == in_json
+
+
 # ---------------------------------------------------------------------- --out already there
 
 

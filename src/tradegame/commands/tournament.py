@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import math
 import random
+import signal
 import sys
 import time
 from pathlib import Path
@@ -119,6 +120,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     unfinished: list[Unfinished] = []
     outcomes = run_games(tasks, args.workers, on_result=None)
+    restore = _stop_on_signals()
     try:
         with writer, _progress(err, len(tasks), enabled=not args.no_progress) as advance:
             for outcome in outcomes:
@@ -133,12 +135,15 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"{exc}; the {kept + writer.written} games before it are kept whole in "
                         f"{out_path} and {jsonl_path}; make room and run the same command "
                         f"with --resume to play the rest", code=1) from None
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         outcomes.close()
-        print(f"tradegame: interrupted; {kept + writer.written} games are in {out_path} and "
+        why = f"stopped by {exc.name}" if isinstance(exc, _Stopped) else "interrupted"
+        print(f"tradegame: {why}; {kept + writer.written} games are in {out_path} and "
               f"{jsonl_path}; run the same command with --resume to play the rest",
               file=sys.stderr)
-        return 130
+        return 128 + exc.signum if isinstance(exc, _Stopped) else 130
+    finally:
+        restore()
     if resume and writer.written and kept:
         _sort_results(out_path, roles)
     elapsed = time.perf_counter() - started
@@ -186,6 +191,36 @@ def _resume(out_path: Path, roles: list[str], tasks: list[GameTask], summary: Su
               f"{out_path.with_suffix('.jsonl')} were torn, unreadable or in one file only; "
               f"those games are played again", file=sys.stderr)
     return [t for k, t in planned.items() if k not in existing.records], len(existing.records)
+
+
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: stop as Ctrl-C does (workers and bots ended, whole lines kept)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+
+
+def _stop_on_signals() -> Callable[[], None]:
+    """Make SIGTERM and SIGHUP (unless ignored, as under nohup) raise :class:`_Stopped`;
+    return what puts the old handlers back. Their default ended the process at once, leaving
+    the pool's semaphores to a warning on stderr and giving no word on what was kept."""
+    def stop(signum: int, frame: object) -> None:
+        raise _Stopped(signum)
+
+    old = {}
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        try:
+            if signal.getsignal(sig) != signal.SIG_IGN:
+                old[sig] = signal.signal(sig, stop)
+        except ValueError:  # not the main thread
+            pass
+
+    def restore() -> None:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+    return restore
 
 
 def _sort_results(out_path: Path, roles: list[str]) -> None:
