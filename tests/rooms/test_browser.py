@@ -82,7 +82,8 @@ async def chromium_page(tmp_path, server) -> AsyncIterator[Page]:
             page = Page(ws)
             await page.call("Page.enable")
             await page.call("Page.navigate", url=f"http://127.0.0.1:{server.port}/")
-            await page.until("document.getElementById('code') !== null")
+            # the page's script has run (its handlers are set), not only its HTML
+            await page.until("document.getElementById('code-form').onsubmit !== null")
             yield page
     finally:
         os.killpg(proc.pid, signal.SIGKILL)

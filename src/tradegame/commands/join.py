@@ -48,6 +48,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                      help="instructor: set every room's move clock")
     ops.add_argument("--archive", metavar="FILE.zip",
                      help="instructor: download every room's save into FILE.zip")
+    p.add_argument("--text", action="store_true",
+                   help="play the seat as plain text (the report and numbered moves) instead "
+                        "of the game's screens (the default in a terminal)")
     p.add_argument("--follow", action="store_true",
                    help="instructor, with no operation: keep printing each room's line as it "
                         "changes (ctrl+c ends)")

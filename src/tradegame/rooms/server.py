@@ -421,7 +421,8 @@ class RoomServer:
         client.role, client.room, client.seat = "player", room, seat
         client.send({"type": "welcome", "protocol": proto.PROTOCOL, "role": "player",
                      "room": room.number, "player": seat.player, "token": seat.token,
-                     "version": room.version})
+                     "version": room.version,
+                     "sectors": {s.id: s.name for s in room.match.rules.sectors}})
         self._send_seat(client, start=True)
 
     async def _wrong(self, client: Client, reason: str) -> None:
