@@ -252,3 +252,29 @@ async def test_serve_with_a_public_url_ending_in_a_slash_links_its_own_files(
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=5)
+
+
+async def test_a_full_class_does_not_lock_out_the_instructor(serve: Any) -> None:
+    import re
+
+    import aiohttp
+
+    served = serve("--max-connections", "1", "--instructor")
+    await page(served)
+    token = re.search(r"\?instructor=([\w-]+)", served.output()).group(1)  # type: ignore
+    student = await connect(served)
+    try:
+        await screen_until(student, "New game")
+        with pytest.raises(aiohttp.WSServerHandshakeError) as info:  # a second student
+            await connect(served)
+        assert info.value.status == 503
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+            status, _ = await page(served, f"?instructor={token}", session)
+            assert status == 200
+            teacher = await connect(served, session=session)
+            try:
+                await screen_until(teacher, "New game")
+            finally:
+                await close(teacher)
+    finally:
+        await close(student)

@@ -229,7 +229,8 @@ def make_server(args: argparse.Namespace, offered: list[str], instructor_token: 
             return self.connections >= self.max_connections
 
         async def handle_index(self, request: web.Request) -> web.StreamResponse:
-            if self.full():
+            # the instructor is never turned away by a full class
+            if self.full() and not self.presents_token(request):
                 return web.Response(status=503, content_type="text/html",
                                     text=FULL_PAGE.format(limit=self.max_connections))
             response: web.StreamResponse = await super().handle_index(request)
@@ -251,7 +252,7 @@ def make_server(args: argparse.Namespace, offered: list[str], instructor_token: 
             if not all(_size_ok(request.query.get(k, "80")) for k in ("width", "height")):
                 return web.Response(status=400, text=f"tradegame: width and height are 1 "
                                                      f"to {MAX_CELLS} cells\n")
-            if self.full():
+            if self.full() and not self.presents_token(request):
                 return web.Response(status=503, text=f"tradegame: all "
                                                      f"{self.max_connections} places are "
                                                      f"taken; try again later\n")
