@@ -137,6 +137,17 @@ def test_a_dangling_symlink_is_replaced_and_nothing_created_at_its_target(tmp_pa
     assert not (tmp_path / "nowhere").exists()
 
 
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc")
+def test_a_folder_where_no_file_can_be_made_is_not_called_missing() -> None:
+    """/proc/self exists, but creating a file there fails with ENOENT: the message said
+    'the folder /proc/self does not exist'."""
+    with pytest.raises(SaveError) as info:
+        save_game("/proc/self/game.json", scripted_game(), SEATS, **save_kwargs())
+    assert str(info.value) == ("/proc/self/game.json: cannot write the save: no file can be "
+                               "created in the folder /proc/self; any earlier file there is "
+                               "untouched")
+
+
 def test_a_regular_file_and_a_new_name_are_still_written(tmp_path: Path) -> None:
     old = tmp_path / "old.json"
     old.write_text("an old save")

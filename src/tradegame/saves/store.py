@@ -272,8 +272,10 @@ def _os_reason(exc: OSError, path: str | os.PathLike[str]) -> str:
     import errno
 
     folder = Path(path).parent
-    if exc.errno == errno.ENOENT:
+    if exc.errno == errno.ENOENT and not folder.is_dir():
         return f"the folder {os.fspath(folder) or '.'} does not exist"
+    if exc.errno == errno.ENOENT:  # e.g. /proc: a folder where no file can be made
+        return f"no file can be created in the folder {os.fspath(folder) or '.'}"
     if exc.errno in (errno.EISDIR, errno.ENOTEMPTY, errno.EEXIST) or Path(path).is_dir():
         return "it is a directory"
     if exc.errno in (errno.EACCES, errno.EPERM):
