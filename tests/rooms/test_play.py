@@ -7,6 +7,7 @@ import asyncio
 import random
 
 import aiohttp
+import pytest
 
 from tests.rooms.support import Conn, codes, play_locally, play_seat, start_server, url_of
 from tradegame.saves import load_game
@@ -17,6 +18,7 @@ SEATS = {"CN": "tit-for-tat"}
 AI = {"US": "dove", "EU": "linear"}
 
 
+@pytest.mark.slow
 async def test_a_whole_game_over_websockets_equals_the_same_moves_played_locally(tmp_path):
     text, _ = load_scenario_text(SCENARIO)
     server = await start_server(tmp_path, SCENARIO, seats=SEATS, seed=11)

@@ -9,6 +9,7 @@ import json
 import random
 
 import aiohttp
+import pytest
 
 from tests.rooms.support import Conn, codes, play_seat, start_server, url_of
 from tradegame.scenario.loader import load_scenario_text
@@ -71,6 +72,7 @@ def without_tokens(messages):
     return [{k: v for k, v in m.items() if k != "token"} for m in messages]
 
 
+@pytest.mark.slow
 async def test_no_seat_and_no_spectator_receives_anything_private_of_a_seat(tmp_path):
     text, _ = load_scenario_text(SCENARIO)
     plain = await everything_received(tmp_path / "a", text)

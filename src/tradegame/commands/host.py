@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(INSTALL_HINT) from None
     from tradegame.agents.base import AgentSpecError, make_agent, runs_code
     from tradegame.commands.common import load_scenario_or_exit, parse_seats
-    from tradegame.commands.serve import allowed_origins
+    from tradegame.commands.serve import allowed_origins, own_url
     from tradegame.rooms.server import RoomServer
 
     check(args)
@@ -75,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--seat: {exc}") from None
     except (ValueError, OSError) as exc:
         raise UserError(str(exc)) from None
-    shown_url = (args.public_url or f"http://{args.host}:{args.port}").rstrip("/")
+    shown_url = own_url(args.host, args.port, args.public_url) or \
+        f"http://{args.host}:{args.port}"
     write_codes(server, folder / "codes.csv")
     write_slips(server, folder / "codes.html", shown_url,
                 {p.id: p.name for p in rules.players}, rules.title)
@@ -142,7 +143,7 @@ async def serve(server: object, args: argparse.Namespace, url: str, resumed: boo
                      key=lambda p: [s.player for s in server.book.seats].index(p))
     print(f"tradegame: {'resumed' if resumed else 'hosting'} {rooms} room"
           f"{'s' if rooms != 1 else ''} of {args.scenario} at {url}/ (saved in {args.dir}; "
-          f"the same command resumes them; ctrl+c stops)", flush=True)
+          f"the same command resumes where they are; ctrl+c stops)", flush=True)
     print(f"  students: open {url}/ and type their code, or: tradegame join {url} "
           f"--code CODE", flush=True)
     print(f"  instructor code (keep it to yourself): {server.book.instructor_code}  "
