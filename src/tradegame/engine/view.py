@@ -1,4 +1,4 @@
-"""What one player may see (DESIGN §3.7), as JSON-ready data and as a readable report.
+"""What one player may see (DESIGN §3.7): typed records, their JSON, and a readable report.
 
 Public: the calendar, tariffs (effective rates, layers, what is paused), deals in force and
 their terms, approval, credibility, relations, market stress, public statements and news,
@@ -7,21 +7,24 @@ Private to the player: its objectives, the political costs of its own items and 
 items it may receive, its win-set, its confidential briefing, its talks, its pending orders.
 ``player=None`` is the instructor's view, which sees everything; :data:`SPECTATOR` is the
 public view, holding only what every player may see (a spectator of a networked game).
+
+A :class:`View` is a frozen record of one moment; :meth:`View.to_json` gives its JSON (the
+shape bots, saves, the browser page and the TUI read), ``str(view)`` the report.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from tradegame.engine import economy as eco
-from tradegame.engine.actions import fmt_number
 from tradegame.engine.kinds import DealStatus
 from tradegame.engine.machine import Machine
 from tradegame.engine.projection import batna
-from tradegame.engine.records import pair_key
+from tradegame.engine.records import LogEntry, Session, pair_key
+from tradegame.engine.report import render
+from tradegame.engine.rules import Limits, Objective
 from tradegame.engine.scoring import score
-from tradegame.engine.text import fmt_pct, term_text
+from tradegame.engine.text import term_text
 
 
 class Spectator:
@@ -39,254 +42,415 @@ SPECTATOR = Spectator()
 Viewer = str | Spectator | None
 """A player id, :data:`SPECTATOR`, or None for the instructor."""
 
-
-@dataclass(frozen=True, slots=True)
-class View:
-    player: Viewer
-    data: dict[str, Any]
-
-    def to_json(self) -> dict[str, Any]:
-        return self.data
-
-    def __str__(self) -> str:
-        return render(self.data)
+Json = dict[str, Any]
 
 
 def _r(x: float, nd: int = 4) -> float:
     return round(x, nd)
 
 
+@dataclass(frozen=True, slots=True)
+class TariffRow:
+    """The effective tariff of one flow cell and its trade now."""
+
+    importer: str
+    exporter: str
+    sector: str
+    rate: float
+    mfn: float
+    base_value_bn: float
+    value_bn: float
+
+    def to_json(self) -> Json:
+        return {"importer": self.importer, "exporter": self.exporter, "sector": self.sector,
+                "rate": self.rate, "mfn": self.mfn, "base_value_bn": self.base_value_bn,
+                "value_bn": self.value_bn}
+
+
+@dataclass(frozen=True, slots=True)
+class LayerRow:
+    """A tariff layer, its rate and status now."""
+
+    id: str
+    name: str
+    importer: str
+    exporter: str
+    sectors: list[str] | str  # "all"
+    except_sectors: list[str]
+    rate: float
+    status: str
+    combine: str
+
+    def to_json(self) -> Json:
+        return {"id": self.id, "name": self.name, "importer": self.importer,
+                "exporter": self.exporter, "sectors": self.sectors,
+                "except_sectors": self.except_sectors, "rate": self.rate,
+                "status": self.status, "combine": self.combine}
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueEntry:
+    """A catalogue item; its political costs and gains only for whoever may know them."""
+
+    id: str
+    owner: str
+    kind: str
+    name: str
+    to: list[str] | str  # "any"
+    available: bool
+    description: str
+    levels: list[float]
+    political_cost: list[float] | None  # the owner's (and the instructor's) to see
+    political_gain: list[float] | None  # a possible receiver's (and the instructor's)
+
+    def to_json(self) -> Json:
+        out: Json = {"id": self.id, "owner": self.owner, "kind": self.kind, "name": self.name,
+                     "to": self.to, "available": self.available,
+                     "description": self.description, "levels": self.levels}
+        if self.political_cost is not None:
+            out["political_cost"] = self.political_cost
+        if self.political_gain is not None:
+            out["political_gain"] = self.political_gain
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class DealTerm:
+    item: str
+    level: float
+    text: str
+
+    def to_json(self) -> Json:
+        return {"item": self.item, "level": self.level, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class DealEntry:
+    """A deal the viewer may know of (agreed deals only to their parties until resolution)."""
+
+    id: str
+    parties: list[str]
+    round: int
+    status: str
+    unilateral: bool
+    ended_by: str | None
+    terms: list[DealTerm]
+    political_cost_to_you: float | None  # for a party's own view
+
+    def to_json(self) -> Json:
+        out: Json = {"id": self.id, "parties": self.parties, "round": self.round,
+                     "status": self.status, "unilateral": self.unilateral,
+                     "ended_by": self.ended_by, "terms": [t.to_json() for t in self.terms]}
+        if self.political_cost_to_you is not None:
+            out["political_cost_to_you"] = self.political_cost_to_you
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class TalkEntry:
+    """A talks session: that it takes place is public, its contents are the parties'."""
+
+    pair: list[str]
+    level: str
+    status: str
+    contents: Json | None  # Session.to_json(), for the parties and the instructor
+
+    def to_json(self) -> Json:
+        out: Json = {"pair": self.pair, "level": self.level, "status": self.status}
+        if self.contents is not None:
+            out.update(self.contents)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class CountermeasureRow:
+    id: str
+    name: str
+    target: str
+    value_bn: float
+    active: bool
+    tariffs: list[tuple[str, float]]  # (sector, rate)
+    market_stress: float
+
+    def to_json(self) -> Json:
+        return {"id": self.id, "name": self.name, "target": self.target,
+                "value_bn": self.value_bn, "active": self.active,
+                "tariffs": [{"sector": s, "rate": r} for s, r in self.tariffs],
+                "market_stress": self.market_stress}
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerEntry:
+    """A player's public standing."""
+
+    id: str
+    name: str
+    approval: float
+    credibility: float
+    gdp_effect_pct: float
+    trade_balance_bn: float
+    tariff_faced: float
+    ratifies: str | None
+    briefing: str
+    countermeasures: list[CountermeasureRow]
+    tariff_instruments: list[tuple[str, float, float]]  # (layer, min, max)
+
+    def to_json(self) -> Json:
+        return {"id": self.id, "name": self.name, "approval": self.approval,
+                "credibility": self.credibility, "gdp_effect_pct": self.gdp_effect_pct,
+                "trade_balance_bn": self.trade_balance_bn, "tariff_faced": self.tariff_faced,
+                "ratifies": self.ratifies, "briefing": self.briefing,
+                "countermeasures": [c.to_json() for c in self.countermeasures],
+                "tariff_instruments": [{"layer": la, "min": lo, "max": hi}
+                                       for la, lo, hi in self.tariff_instruments]}
+
+
+def _objective(o: Objective, *, sector: bool) -> Json:
+    if sector:
+        return {"label": o.label, "metric": o.metric, "partner": o.partner,
+                "sector": o.sector, "best": o.best, "worst": o.worst, "weight": o.weight}
+    return {"label": o.label, "metric": o.metric, "partner": o.partner,
+            "best": o.best, "worst": o.worst, "weight": o.weight}
+
+
+@dataclass(frozen=True, slots=True)
+class You:
+    """The viewer's own private data."""
+
+    id: str
+    objectives: tuple[Objective, ...]
+    win_set: float | None
+    confidential_briefing: str
+    pending_orders: list[str]
+    your_turn: bool
+    score: float | None  # when the game is over
+
+    def to_json(self) -> Json:
+        out: Json = {"id": self.id,
+                     "objectives": [_objective(o, sector=True) for o in self.objectives],
+                     "win_set": self.win_set,
+                     "confidential_briefing": self.confidential_briefing,
+                     "pending_orders": self.pending_orders, "your_turn": self.your_turn}
+        if self.score is not None:
+            out["score"] = self.score
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class PrivateEntry:
+    """One player's private data, as the instructor sees it."""
+
+    objectives: tuple[Objective, ...]
+    win_set: float | None
+    confidential_briefing: str
+    pending_orders: list[str]
+
+    def to_json(self) -> Json:
+        return {"objectives": [_objective(o, sector=False) for o in self.objectives],
+                "win_set": self.win_set, "confidential_briefing": self.confidential_briefing,
+                "pending_orders": self.pending_orders}
+
+
+@dataclass(frozen=True, slots=True)
+class Roles:
+    deadline_holder: str | None
+    talk_capacity_holder: str | None
+    talk_capacity: int | None
+    market_stress_player: str | None
+    precedent_setter: str | None
+
+    def to_json(self) -> Json:
+        return {"deadline_holder": self.deadline_holder,
+                "talk_capacity_holder": self.talk_capacity_holder,
+                "talk_capacity": self.talk_capacity,
+                "market_stress_player": self.market_stress_player,
+                "precedent_setter": self.precedent_setter}
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """What one viewer may see at one moment (see the module docstring)."""
+
+    player: Viewer
+    viewer: str  # the player's id, "instructor" or "spectator"
+    scenario_id: str
+    scenario_title: str
+    round: int
+    rounds_total: int
+    day: int
+    date: str
+    round_end_date: str
+    deadline_day: int
+    deadline: str
+    days_to_deadline: int
+    snapped_back: bool
+    extension_days_used: int
+    phase: str
+    to_move: str | None
+    market_stress: float
+    limits: Limits
+    roles: Roles
+    precedent_cap: float | None
+    players: list[PlayerEntry]
+    relations: dict[str, float]  # "A-B" -> 0..100
+    tariffs: list[TariffRow]
+    layers: list[LayerRow]
+    catalogue: list[CatalogueEntry]
+    claims: list[tuple[str, str, str, str]]  # (id, by, about, text)
+    deals: list[DealEntry]
+    talks: list[TalkEntry]
+    log: list[LogEntry]
+    history: list[Json]  # one record per resolved round (State.history)
+    scores: dict[str, float] | None  # every player's, when the game is over
+    batna: dict[str, float] | None
+    you: You | None  # a player's own view
+    private: dict[str, PrivateEntry] | None  # the instructor's view
+    _json: Json | None = field(default=None, init=False, compare=False, repr=False)
+
+    def to_json(self) -> Json:
+        """The view as JSON data (made once; treat it as read-only)."""
+        if self._json is None:
+            object.__setattr__(self, "_json", self._make_json())
+        assert self._json is not None
+        return self._json
+
+    def _make_json(self) -> Json:
+        limits = self.limits
+        data: Json = {
+            "viewer": self.viewer,
+            "scenario": {"id": self.scenario_id, "title": self.scenario_title},
+            "round": self.round,
+            "rounds_total": self.rounds_total,
+            "day": self.day,
+            "date": self.date,
+            "round_end_date": self.round_end_date,
+            "deadline_day": self.deadline_day,
+            "deadline": self.deadline,
+            "days_to_deadline": self.days_to_deadline,
+            "snapped_back": self.snapped_back,
+            "extension_days_used": self.extension_days_used,
+            "phase": self.phase,
+            "to_move": self.to_move,
+            "market_stress": self.market_stress,
+            "limits": {"max_orders": limits.max_orders, "max_terms": limits.max_terms,
+                       "tariff_step": limits.tariff_step, "max_tariff": limits.max_tariff},
+            "roles": self.roles.to_json(),
+            "precedent_cap": self.precedent_cap,
+            "players": [p.to_json() for p in self.players],
+            "relations": self.relations,
+            "tariffs": [t.to_json() for t in self.tariffs],
+            "layers": [la.to_json() for la in self.layers],
+            "catalogue": [c.to_json() for c in self.catalogue],
+            "claims": [{"id": i, "by": by, "about": about, "text": text}
+                       for i, by, about, text in self.claims],
+            "deals": [d.to_json() for d in self.deals],
+            "talks": [t.to_json() for t in self.talks],
+            "log": [e.to_json() for e in self.log],
+            "history": self.history,
+        }
+        if self.scores is not None:
+            data["scores"] = self.scores
+        if self.batna is not None:
+            data["batna"] = self.batna
+        if self.you is not None:
+            data["you"] = self.you.to_json()
+        elif self.private is not None:
+            data["private"] = {p: e.to_json() for p, e in self.private.items()}
+        return data
+
+    def __str__(self) -> str:
+        return render(self.to_json())
+
+
 def build_view(game: Machine, viewer: Viewer) -> View:
+    """What ``viewer`` may see of ``game`` now."""
     rules = game.rules
     sees_all = viewer is None
     public = isinstance(viewer, Spectator)
     player = viewer if isinstance(viewer, str) else None  # a player's own view
     snap = game.snapshot()
-    cells = eco.compile_rules(rules).cells
 
     def mine(p: str) -> bool:
         return sees_all or p == player
 
-    tariffs = [
-        {"importer": c.importer, "exporter": c.exporter, "sector": c.sector,
-         "rate": _r(snap.rate[c.index]), "mfn": c.mfn, "base_value_bn": c.v0,
-         "value_bn": _r(snap.value[c.index], 3)}
-        for c in cells
-    ]
-    layers = [
-        {"id": la.id, "name": la.name, "importer": la.importer, "exporter": la.exporter,
-         "sectors": sorted(la.sectors) if la.sectors is not None else "all",
-         "except_sectors": sorted(la.except_sectors), "rate": game.layer_rate[la.id],
-         "status": game.layer_status[la.id], "combine": la.combine}
-        for la in rules.layers
-    ]
-    catalogue = []
-    for item in rules.items:
-        entry: dict[str, Any] = {
-            "id": item.id, "owner": item.owner, "kind": item.kind, "name": item.name,
-            "to": list(item.to) if item.to is not None else "any",
-            "available": item.id in game.available_items, "description": item.description,
-            "levels": [lv.value for lv in item.levels],
-        }
-        if mine(item.owner):
-            entry["political_cost"] = [lv.cost for lv in item.levels]
-        if sees_all or (player is not None and item.can_go_to(player)):
-            entry["political_gain"] = [lv.gain for lv in item.levels]
-        catalogue.append(entry)
-    deals = []
-    for d in game.deals:
-        if d.status == DealStatus.AGREED and not (sees_all or player in d.parties):
-            continue  # agreed but not yet public: revealed at resolution
-        entry = {"id": d.id, "parties": list(d.parties), "round": d.round,
-                 "status": d.status, "unilateral": d.unilateral, "ended_by": d.ended_by,
-                 "terms": [{"item": t.item, "level": t.value,
-                            "text": term_text(rules, t)} for t in d.terms]}
-        if player is not None and player in d.parties:
-            entry["political_cost_to_you"] = _r(game.political_cost(d, player), 3)
-        deals.append(entry)
-    talks = []
-    for s in game.sessions:
-        entry = {"pair": list(s.pair), "level": s.level, "status": s.status}
-        if sees_all or player in s.pair:
-            entry.update(s.to_json())
-        talks.append(entry)
-    players = []
-    for p in rules.players:
-        entry = {
-            "id": p.id, "name": p.name, "approval": _r(game.approval[p.id], 2),
-            "credibility": _r(game.credibility[p.id], 2),
-            "gdp_effect_pct": _r(snap.gdp_pct[p.id]),
-            "trade_balance_bn": _r(game.balance(p.id, snap=snap), 3),
-            "tariff_faced": _r(game.tariff_faced_now(p.id, snap)),
-            "ratifies": p.ratification.body if p.ratification else None,
-            "briefing": p.briefing_public,
-            "countermeasures": [
-                {"id": c.id, "name": c.name, "target": c.target, "value_bn": c.value_bn,
-                 "active": c.id in game.active_packages,
-                 "tariffs": [{"sector": s, "rate": r} for s, r in c.tariffs],
-                 "market_stress": c.market_stress}
-                for c in p.countermeasures
-            ],
-            "tariff_instruments": [{"layer": t.layer, "min": t.min, "max": t.max}
-                                   for t in p.tariffs],
-        }
-        players.append(entry)
-    relations = {f"{a}-{b}": _r(v, 2) for (a, b), v in sorted(game.relations.items())}
+    tariffs = [TariffRow(c.importer, c.exporter, c.sector, _r(snap.rate[c.index]), c.mfn, c.v0,
+                         _r(snap.value[c.index], 3)) for c in game.tables.compiled.cells]
+    layers = [LayerRow(la.id, la.name, la.importer, la.exporter,
+                       sorted(la.sectors) if la.sectors is not None else "all",
+                       sorted(la.except_sectors), game.layer_rate[la.id],
+                       game.layer_status[la.id], la.combine) for la in rules.layers]
+    catalogue = [
+        CatalogueEntry(
+            item.id, item.owner, item.kind, item.name,
+            list(item.to) if item.to is not None else "any", item.id in game.available_items,
+            item.description, [lv.value for lv in item.levels],
+            [lv.cost for lv in item.levels] if mine(item.owner) else None,
+            [lv.gain for lv in item.levels]
+            if sees_all or (player is not None and item.can_go_to(player)) else None)
+        for item in rules.items]
+    deals = [
+        DealEntry(d.id, list(d.parties), d.round, d.status, d.unilateral, d.ended_by,
+                  [DealTerm(t.item, t.value, term_text(rules, t)) for t in d.terms],
+                  _r(game.political_cost(d, player), 3)
+                  if player is not None and player in d.parties else None)
+        for d in game.deals
+        # An agreed deal is public at resolution (ratification), to its parties at once.
+        if d.status != DealStatus.AGREED or sees_all or player in d.parties]
+    talks = [TalkEntry(list(s.pair), s.level, s.status,
+                       _contents(s) if sees_all or player in s.pair else None)
+             for s in game.sessions]
+    players = [
+        PlayerEntry(
+            p.id, p.name, _r(game.approval[p.id], 2), _r(game.credibility[p.id], 2),
+            _r(snap.gdp_pct[p.id]), _r(game.balance(p.id, snap=snap), 3),
+            _r(game.tariff_faced_now(p.id, snap)),
+            p.ratification.body if p.ratification else None, p.briefing_public,
+            [CountermeasureRow(c.id, c.name, c.target, c.value_bn, c.id in game.active_packages,
+                               list(c.tariffs), c.market_stress) for c in p.countermeasures],
+            [(t.layer, t.min, t.max) for t in p.tariffs])
+        for p in rules.players]
     mover = game.to_move()
-    data: dict[str, Any] = {
-        "viewer": player if player is not None else "spectator" if public else "instructor",
-        "scenario": {"id": rules.id, "title": rules.title},
-        "round": game.round,
-        "rounds_total": game.rounds_total(),
-        "day": game.day,
-        "date": game.date_of(game.day),
-        "round_end_date": game.date_of(game.round_end_day),
-        "deadline_day": game.deadline_day,
-        "deadline": game.date_of(game.deadline_day),
-        "days_to_deadline": game.deadline_day - game.day,
-        "snapped_back": game.snapped,
-        "extension_days_used": game.extension_days,
-        "phase": game.phase,
-        "to_move": mover,
-        "market_stress": _r(game.stress, 2),
-        "limits": {"max_orders": rules.limits.max_orders, "max_terms": rules.limits.max_terms,
-                   "tariff_step": rules.limits.tariff_step,
-                   "max_tariff": rules.limits.max_tariff},
-        "roles": {"deadline_holder": rules.deadline_holder,
-                  "talk_capacity_holder": rules.talk_capacity_holder,
-                  "talk_capacity": rules.talk_capacity,
-                  "market_stress_player": rules.market_stress_player,
-                  "precedent_setter": rules.precedent_setter},
-        "precedent_cap": game.precedent,
-        "players": players,
-        "relations": relations,
-        "tariffs": tariffs,
-        "layers": layers,
-        "catalogue": catalogue,
-        "claims": [{"id": c.id, "by": c.by, "about": c.about, "text": c.text}
-                   for c in rules.claims],
-        "deals": deals,
-        "talks": talks,
-        "log": [e.to_json() for e in game.log
-                if (e.audience is None if public else e.visible_to(player))],
-        "history": list(game.history),  # the game's list grows (and is filled lazily)
-    }
+    scores = batnas = None
     if game.is_over():
-        data["scores"] = {p: _r(v, 3) for p, v in ((p, score(game, p)) for p in rules.player_ids)}
-        data["batna"] = {p: _r(v, 3) for p, v in batna(rules, game.seed).items()}
+        scores = {p: _r(score(game, p), 3) for p in rules.player_ids}
+        batnas = {p: _r(v, 3) for p, v in batna(rules, game.seed).items()}
+    you = private = None
     if player is not None:
-        me = rules.player(player)
         ws = game.win_set(player)
-        data["you"] = {
-            "id": player,
-            "objectives": [
-                {"label": o.label, "metric": o.metric, "partner": o.partner,
-                 "sector": o.sector, "best": o.best, "worst": o.worst, "weight": o.weight}
-                for o in me.objectives
-            ],
-            "win_set": _r(ws, 3) if ws is not None else None,
-            "confidential_briefing": me.briefing_confidential,
-            "pending_orders": [str(o) for o in game.orders.get(player, [])],
-            "your_turn": mover == player,
-        }
-        if game.is_over():
-            data["you"]["score"] = data["scores"][player]
+        me = rules.player(player)
+        you = You(player, me.objectives, _r(ws, 3) if ws is not None else None,
+                  me.briefing_confidential, [str(o) for o in game.orders.get(player, [])],
+                  mover == player, scores[player] if scores is not None else None)
     elif sees_all:
-        data["private"] = {
-            p.id: {
-                "objectives": [
-                    {"label": o.label, "metric": o.metric, "partner": o.partner,
-                     "best": o.best, "worst": o.worst, "weight": o.weight}
-                    for o in p.objectives],
-                "win_set": game.win_set(p.id),
-                "confidential_briefing": p.briefing_confidential,
-                "pending_orders": [str(o) for o in game.orders.get(p.id, [])],
-            }
-            for p in rules.players
-        }
-    return View(viewer, data)
+        private = {p.id: PrivateEntry(p.objectives, game.win_set(p.id), p.briefing_confidential,
+                                      [str(o) for o in game.orders.get(p.id, [])])
+                   for p in rules.players}
+    return View(
+        player=viewer,
+        viewer=player if player is not None else "spectator" if public else "instructor",
+        scenario_id=rules.id, scenario_title=rules.title,
+        round=game.round, rounds_total=game.rounds_total(), day=game.day,
+        date=game.date_of(game.day), round_end_date=game.date_of(game.round_end_day),
+        deadline_day=game.deadline_day, deadline=game.date_of(game.deadline_day),
+        days_to_deadline=game.deadline_day - game.day, snapped_back=game.snapped,
+        extension_days_used=game.extension_days, phase=game.phase, to_move=mover,
+        market_stress=_r(game.stress, 2), limits=rules.limits,
+        roles=Roles(rules.deadline_holder, rules.talk_capacity_holder, rules.talk_capacity,
+                    rules.market_stress_player, rules.precedent_setter),
+        precedent_cap=game.precedent, players=players,
+        relations={f"{a}-{b}": _r(v, 2) for (a, b), v in sorted(game.relations.items())},
+        tariffs=tariffs, layers=layers, catalogue=catalogue,
+        claims=[(c.id, c.by, c.about, c.text) for c in rules.claims],
+        deals=deals, talks=talks,
+        log=[e for e in game.log if (e.audience is None if public else e.visible_to(player))],
+        history=list(game.history),  # the game's list grows (and is filled lazily)
+        scores=scores, batna=batnas, you=you, private=private)
 
 
-def render(data: dict[str, Any]) -> str:
-    """A situation report a person or a language model can read."""
-    lines: list[str] = []
-    add = lines.append
-    viewer = data["viewer"]
-    add(f"# {data['scenario']['title']} — situation report for {viewer}")
-    add(f"Round {data['round']} of {data['rounds_total']}, {data['date']} to "
-        f"{data['round_end_date']} (day {data['day']}). Phase: {data['phase']}; "
-        f"to move: {data['to_move'] or '-'}.")
-    dl = data["days_to_deadline"]
-    state = "has passed; paused tariffs snapped back" if data["snapped_back"] else \
-        f"is {data['deadline']} ({dl} days away)"
-    add(f"The deadline {state}. Market stress: {data['market_stress']:.0f}/100.")
-    add("")
-    add("## Players")
-    for p in data["players"]:
-        add(f"- {p['id']} ({p['name']}): approval {p['approval']:.0f}, credibility "
-            f"{p['credibility']:.0f}, GDP effect {p['gdp_effect_pct']:+.2f}% a year, "
-            f"balance ${p['trade_balance_bn']:+.1f}bn/yr, average tariff faced "
-            f"{fmt_pct(p['tariff_faced'])}")
-    add("Relations: " + ", ".join(f"{k} {v:.0f}" for k, v in data["relations"].items()))
-    add("")
-    add("## Tariffs in force (importer on exporter, by sector)")
-    by_pair: dict[tuple[str, str], list[str]] = {}
-    for t in data["tariffs"]:
-        by_pair.setdefault((t["importer"], t["exporter"]), []).append(
-            f"{t['sector']} {fmt_pct(t['rate'])}")
-    for (imp, exp), cells in by_pair.items():
-        add(f"- {imp} on {exp}: " + ", ".join(cells))
-    paused = [la for la in data["layers"] if la["status"] == "paused"]
-    if paused:
-        add("Paused until the deadline: " + "; ".join(
-            f"{la['name']} {fmt_pct(la['rate'])}" for la in paused))
-    add("")
-    add("## Deals")
-    live = [d for d in data["deals"] if d["status"] in ("in_force", "agreed")]
-    if not live:
-        add("- none in force")
-    for d in live:
-        terms = "; ".join(t["text"] for t in d["terms"])
-        add(f"- {d['id']} {'–'.join(d['parties'])} ({d['status']}): {terms}")
-    if data.get("talks"):
-        add("")
-        add("## Talks this round")
-        for s in data["talks"]:
-            extra = ""
-            if s.get("offer"):
-                extra = f"; offer on the table from {s['offer_by']}: " + ", ".join(
-                    f"{i}={fmt_number(v)}" for i, v in s["offer"])
-            add(f"- {s['pair'][0]}–{s['pair'][1]} ({s['level']}): {s['status']}{extra}")
-    you = data.get("you")
-    if you:
-        add("")
-        add("## You (private)")
-        if you["win_set"] is not None:
-            add(f"Win-set (political points your ratifiers accept): {you['win_set']:.1f}")
-        add("Objectives: " + "; ".join(
-            f"{o['label']} (weight {o['weight']:g}, best {o['best']:g}, worst {o['worst']:g})"
-            for o in you["objectives"]))
-        if you["pending_orders"]:
-            add("Pending orders: " + "; ".join(you["pending_orders"]))
-        if you["confidential_briefing"]:
-            add("")
-            add("### Confidential briefing")
-            add(you["confidential_briefing"].strip())
-        if "score" in you:
-            add(f"Final score: {you['score']:.1f}")
-    if "scores" in data:
-        add("")
-        add("## Result")
-        for p, s in data["scores"].items():
-            b = data["batna"][p]
-            add(f"- {p}: score {s:.1f}, BATNA {b:.1f}, surplus {s - b:+.1f}")
-    recent = data["log"][-12:]
-    if recent:
-        add("")
-        add("## Recent log")
-        for e in recent:
-            add(f"- r{e['round']} {e['phase']}: {e['text']}")
-    return "\n".join(lines)
+def _contents(s: Session) -> Json:
+    return s.to_json()
 
 
-__all__ = ["View", "build_view", "pair_key", "render"]
+__all__ = ["SPECTATOR", "CatalogueEntry", "DealEntry", "LayerRow", "PlayerEntry",
+           "PrivateEntry", "Spectator", "TalkEntry", "TariffRow", "View", "Viewer", "You",
+           "build_view", "pair_key", "render"]
