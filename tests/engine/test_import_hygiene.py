@@ -1,7 +1,9 @@
 """The engine is pure (DESIGN §5) and knows no country by name (DESIGN §3.2).
 
 Guards: an engine module importing the UI, YAML or pydantic (directly or through a helper),
-and a bundled scenario's country or sector id creeping into engine code.
+anything but the standard library and itself, an import cycle inside the engine (or an import
+hidden in a function to break one), and a bundled scenario's country or sector id creeping
+into engine code.
 """
 
 from __future__ import annotations
@@ -38,8 +40,9 @@ def test_importing_the_engine_loads_no_ui_yaml_or_pydantic() -> None:
 
 
 def test_every_engine_module_is_pure_on_its_own() -> None:
-    modules = sorted(p.stem for p in ENGINE_DIR.glob("*.py") if p.stem != "__init__")
-    assert {"game", "actions", "legal", "economy", "scoring", "view", "rules"} <= set(modules)
+    modules = sorted(_name(p) for p in ENGINE_DIR.rglob("*.py") if p.stem != "__init__")
+    assert {"game", "actions", "legal", "economy", "scoring", "view", "rules",
+            "phases.orders"} <= set(modules)
     statement = "\n".join(f"import tradegame.engine.{m}" for m in modules)
     loaded = _top(_modules_after(statement))
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
@@ -74,6 +77,85 @@ def test_a_played_game_loads_nothing_heavy() -> None:
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
     # Negative control: the check can see a heavy import when there is one.
     assert "yaml" in _top(_modules_after("import tradegame.engine, yaml"))
+
+
+def _name(path: Path) -> str:
+    """``phases/orders.py`` -> ``phases.orders`` (relative to the engine package)."""
+    return ".".join(path.relative_to(ENGINE_DIR).with_suffix("").parts)
+
+
+def _imports(path: Path) -> list[tuple[str, bool]]:
+    """(module imported, at module level?) for every import statement in ``path``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top = {id(node) for node in tree.body}
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out += [(a.name, id(node) in top) for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0 and node.module, f"{path.name}: a relative import"
+            module = node.module
+            for a in node.names:  # "from tradegame.engine import economy" names a module
+                sub = f"{module}.{a.name}"
+                out.append((sub if sub.startswith("tradegame.engine.") and
+                            (ENGINE_DIR / _rel(sub)).with_suffix(".py").exists() else module,
+                            id(node) in top))
+    return out
+
+
+def _rel(module: str) -> Path:
+    return Path(*module.removeprefix("tradegame.engine.").split("."))
+
+
+def _engine_graph() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {}
+    for path in ENGINE_DIR.rglob("*.py"):
+        if path.stem == "__init__":
+            continue  # the package's re-exports import everything; nothing imports them
+        graph[_name(path)] = {m.removeprefix("tradegame.engine.") for m, _ in _imports(path)
+                              if m.startswith("tradegame.engine.")}
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt):], nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def test_the_engine_imports_only_the_standard_library_and_itself() -> None:
+    foreign = [f"{_name(p)}: {m}" for p in sorted(ENGINE_DIR.rglob("*.py"))
+               for m, _ in _imports(p)
+               if m.split(".")[0] not in sys.stdlib_module_names
+               and not m.startswith("tradegame.engine") and m != "__future__"]
+    assert not foreign, foreign
+
+
+def test_no_import_cycle_inside_the_engine_and_none_hidden_in_a_function() -> None:
+    hidden = [f"{_name(p)}: {m}" for p in sorted(ENGINE_DIR.rglob("*.py"))
+              for m, top in _imports(p) if not top]
+    assert not hidden, f"imports inside functions or TYPE_CHECKING blocks: {hidden}"
+    graph = _engine_graph()
+    assert {"game", "machine", "state", "phases.orders"} <= set(graph)
+    assert _cycle(graph) is None, _cycle(graph)
+    # Negative control: the search finds a cycle when there is one.
+    assert _cycle({**graph, "state": {*graph["state"], "game"}}) is not None
 
 
 # Ids and names of the bundled scenarios' countries and sectors (DESIGN §2, §3.2).
@@ -112,7 +194,7 @@ def _code_strings(path: Path) -> list[tuple[int, str]]:
 def test_engine_code_knows_no_country_or_sector() -> None:
     """No identifier or string literal in engine code names a bundled country or sector."""
     hits = []
-    for path in sorted(ENGINE_DIR.glob("*.py")):
+    for path in sorted(ENGINE_DIR.rglob("*.py")):
         for line, text in _code_strings(path):
             for word in FORBIDDEN_WORDS:
                 if _word(word).search(text):
@@ -124,7 +206,7 @@ def test_engine_files_do_not_mention_a_country_or_sector() -> None:
     """Not even docstrings and comments: examples use neutral ids (A, B, a-on-b), so nothing
     in the engine suggests that a bundled id is special."""
     hits = []
-    for path in sorted(ENGINE_DIR.glob("*.py")):
+    for path in sorted(ENGINE_DIR.rglob("*.py")):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             for word in FORBIDDEN_WORDS:
                 if _word(word).search(line):
