@@ -55,8 +55,6 @@ class Game(Machine):
         """A lazy view of ``player``'s legal actions (iterate, ``in``, ``len``, ``sample``)."""
         return LegalActions(self, player if player is not None else self.to_move())
 
-
-
     def view(self, player: Viewer) -> View:
         """What ``player`` may see (DESIGN §3.7); ``None`` is the instructor's full view,
         :data:`~tradegame.engine.view.SPECTATOR` the public one."""

@@ -62,9 +62,6 @@ def batna(rules: Rules, seed: int) -> dict[str, float]:
     return dict(cached)
 
 
-
-
-
 def _public_metrics(game: Machine, player: str) -> dict[str, float]:
     return {
         "gdp_effect": metric(game, player, "gdp_effect"),

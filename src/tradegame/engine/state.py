@@ -117,7 +117,6 @@ class State:
         self._deal_index: tuple[list[Deal], int, dict[str, Deal]] | None = None  # see deal
         self._terms: eco.TermIndex | None = None
 
-
     def copy(self) -> Self:
         """An independent copy; frozen values (rules, actions, log entries) are shared."""
         return self.copy_as(type(self))
@@ -145,7 +144,6 @@ class State:
         new._in_force = new._deal_index = None  # the copy has deal objects of its own
         return new
 
-
     def to_move(self) -> str | None:
         """The player who must act now, or None when the game is over."""
         if self.phase == TALKS:
@@ -157,15 +155,12 @@ class State:
                     return p
         return None
 
-
     def is_over(self) -> bool:
         return self.phase == OVER
-
 
     @property
     def session(self) -> Session | None:
         return self.sessions[self.session_index] if self.phase == TALKS else None
-
 
     def date_of(self, day: int) -> str:
         dates = self.tables.caches.dates
@@ -175,26 +170,21 @@ class State:
             date = dates[day] = (start + dt.timedelta(days=day)).isoformat()
         return date
 
-
     @property
     def round_end_day(self) -> int:
         return self.day + self.rules.calendar.round_days - 1
-
 
     @property
     def final_day(self) -> int:
         return self.deadline_day + self.rules.calendar.after_deadline_days
 
-
     def rounds_total(self) -> int:
         c = self.rules.calendar
         return max(1, -(-(self.final_day - c.start_day + 1) // c.round_days))
 
-
     def win_set(self, player: str) -> float | None:
         rat = self.rules.player(player).ratification
         return rat.win_set(self.approval[player]) if rat else None
-
 
     def deals_in_force(self, player: str | None = None) -> list[Deal]:
         # Deals enter and leave force only where the economy is invalidated (_invalidate),
@@ -205,7 +195,6 @@ class State:
         if player is None:
             return list(force)
         return [d for d in force if player in d.parties]
-
 
     def deal(self, deal_id: str) -> Deal | None:
         # Deals are only ever appended to the list (a projection's copy filters its own
@@ -220,7 +209,6 @@ class State:
             index = self._deal_index = (deals, len(deals), ids)
         return index[2].get(deal_id)
 
-
     def _log(self, kind: str, text: str, audience: Iterable[str] | None = None,
              phase: str | None = None) -> None:
         # tuple.__new__ builds the named tuple without its Python-level __new__ (the log
@@ -229,7 +217,6 @@ class State:
             self.round, self.day, phase or self.phase, kind, text,
             frozenset(audience) if audience is not None else None)))
 
-
     def _extension_fits(self, days: int) -> bool:
         c = self.rules.calendar
         left = c.max_extension_days - self.extension_days
@@ -237,18 +224,15 @@ class State:
         return (0 < days <= left and (days % c.extension_step_days == 0 or days == left)
                 and not self.snapped)
 
-
     def layered_rate(self, cell: eco.FlowCell) -> float:
         """The cell's rate from layers and countermeasures, before deal caps."""
         no_caps = eco.TermIndex(cuts=self.terms().cuts)
         return eco.effective_rate(cell, self.layer_rate, self.layer_status, self.layer_info,
                                   self.active_packages, self.tables.compiled, no_caps)
 
-
     def is_substantive(self, deal: Deal) -> bool:
         """Whether ``deal`` has economic terms (not only a process agreement)."""
         return any(self.rules.item(t.item).kind != TermKind.PROCESS for t in deal.terms)
-
 
     def political_cost(self, deal: Deal, party: str) -> float:
         """Cost of what ``party`` gives minus the gain of what it gets (political points)."""
@@ -260,7 +244,6 @@ class State:
             total += lv.cost if item.owner == party else -lv.gain
         return total
 
-
     def negotiating_pairs(self) -> set[tuple[str, str]]:
         """Pairs with something in the catalogue to give each other."""
         out = set()
@@ -271,7 +254,6 @@ class State:
                     out.add(pair_key(item.owner, other))
         return out
 
-
     def _invalidate(self, rates: bool = True) -> None:
         """Forget the term index and snapshot, and the rates unless ``rates`` is False."""
         self._in_force = None
@@ -281,11 +263,9 @@ class State:
             self._rates = None
             self._rate_deals = None
 
-
     def _deal_changed(self, deal: Deal) -> None:
         """``deal`` entered or left force: rates move only if it bounds tariffs."""
         self._invalidate(rates=eco.changes_rates(self.rules, deal))
-
 
     def terms(self) -> eco.TermIndex:
         # Pledges are discounted by their giver's credibility, so the index also depends on
@@ -302,11 +282,9 @@ class State:
         self._terms_key = tuple(self.credibility[p] for p in terms.pledgers)
         return terms
 
-
     def rates(self) -> list[float]:
         """The effective (all-in) tariff of every flow cell now (a fresh list)."""
         return list(self._current_rates())
-
 
     def _current_rates(self) -> tuple[float, ...]:
         """The rates of :meth:`rates`, shared (with the cache too): never change them."""
@@ -343,7 +321,6 @@ class State:
             self._rates = rates
         return self._rates
 
-
     def snapshot(self) -> eco.Snapshot:
         """The economy at the current tariffs and terms (annual rates)."""
         terms = self.terms()
@@ -352,7 +329,6 @@ class State:
                                       self.active_packages)
             self._snap_terms = terms
         return self._snap
-
 
     def _accumulate(self, snap: eco.Snapshot, days: int) -> None:
         led = self.ledger
@@ -370,12 +346,10 @@ class State:
         led.flow_value = [total + value * days for total, value in zip(led.flow_value,
                                                                        snap.value, strict=True)]
 
-
     def _record_history(self, snap: eco.Snapshot) -> None:
         # The snapshot is never changed once made, so keeping it is keeping the values.
         self._unread_history.append((self.round, self.day, dict(self.approval),
                               dict(self.credibility), self.stress, snap))
-
 
     @property
     def history(self) -> list[dict[str, Any]]:
@@ -397,7 +371,6 @@ class State:
                 })
             self._unread_history = []
         return records
-
 
     def balance(self, player: str, partner: str | None = None,
                 snap: eco.Snapshot | None = None) -> float:
@@ -421,7 +394,6 @@ class State:
                 total -= value[cell.index]
         return total
 
-
     def tariff_faced_now(self, player: str, snap: eco.Snapshot | None = None,
                          partner: str | None = None, sector: str | None = None) -> float:
         """Trade-weighted (base flows) tariff on ``player``'s exports now."""
@@ -441,7 +413,6 @@ class State:
                 den += cell.v0
         return num / den if den else 0.0
 
-
     @property
     def round_hashes(self) -> list[str]:
         """The state hash at the end of each resolved round (computed when first asked)."""
@@ -450,11 +421,9 @@ class State:
             self._unhashed_states = []
         return list(self._round_hashes)
 
-
     def state_json(self) -> dict[str, Any]:
         """A canonical JSON form of the whole state (the basis of :meth:`state_hash`)."""
         return _state_dict(self._state_capture())
-
 
     def _state_capture(self) -> dict[str, Any]:
         """Everything :meth:`state_json` shows, as values no later move changes.
@@ -501,7 +470,6 @@ class State:
             "rng_draws": self.rng_draws,
         }
 
-
     def state_hash(self) -> str:
         """sha256 of the canonical state JSON (stable across processes and platforms)."""
         return _hash_json(self.state_json())
@@ -515,7 +483,6 @@ class State:
         """Whether ``party``'s win-set decides its ratification here (a projection assumes
         the partners of its viewer ratify)."""
         return True
-
 
 
 OrderCheck = Callable[[State, Any], "str | None"]
