@@ -29,6 +29,7 @@ from .support import (
     make_match,
     screen_text,
     wait_for_text,
+    wait_for_words,
     wait_until,
 )
 
@@ -135,7 +136,7 @@ async def test_snapshot_orders_with_one_staged(save_dir: Path, size: tuple[int, 
         await pilot.press("slash", *"lng", "down", "enter")
         await wait_for_text(pilot, "Staged (1/3)")
         await pilot.press("slash", "ctrl+u", *"aircraft", "down")
-        await wait_for_text(pilot, "with your staged orders")
+        await wait_for_words(pilot, "This order adds")
 
     await shoot(app, "orders", size, steps)
 

@@ -177,3 +177,29 @@ async def test_below_80x24_the_screen_says_so(save_dir: Path) -> None:
         await wait_for_text(pilot, "This terminal is 100×23")
         await pilot.resize_terminal(80, 24)
         await wait_for_text(pilot, "Your move, Japan")
+
+
+@sizes
+async def test_two_panes_from_120_columns(save_dir: Path, size: tuple[int, int]) -> None:
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=1)
+    app = make_app(save_dir, match)
+    wide = size[0] >= 120
+
+    def side_by_side(left: str, right: str) -> bool:
+        return any(left in line and right in line and line.index(left) < line.index(right)
+                   for line in screen_text(app).splitlines())
+
+    async with app.run_test(size=size) as pilot:
+        await wait_for_text(pilot, "Your move, Japan")
+        await pilot.press("right")
+        await wait_for_text(pilot, "if your draft is agreed")
+        # Talks: the offer being built on the left, its preview on the right.
+        assert side_by_side("Ministerial talks", "Preview") == wide
+        await pilot.press("1")
+        await wait_for_text(pilot, "Players")
+        assert side_by_side("Players", "News") == wide             # tables | news, charts
+        await pilot.press("p")
+        await wait_for_text(pilot, "give your orders")
+        await pilot.press("3", "down")
+        await wait_for_text(pilot, "Projected score")
+        assert side_by_side("filter orders", "Preview") == wide        # the list | its preview

@@ -140,6 +140,7 @@ class EndScreen(Screen[None]):
             yield Static(Text("Game over", style="bold"), id="end-title")
             yield Static(results_table(view, you), id="end-results")
             yield Static(summary_text(view, you), id="end-summary")
+            yield Static(deals_table(view), id="end-deals")
             if self.breakdown:
                 names = {p["id"]: p["name"] for p in view.get("players", [])}
                 scores = view.get("scores", {})
@@ -149,7 +150,6 @@ class EndScreen(Screen[None]):
                 for pid in order:
                     yield Static(breakdown_table(pid, names.get(pid, pid), self.breakdown[pid],
                                                  scores.get(pid)), classes="end-breakdown")
-            yield Static(deals_table(view), id="end-deals")
             yield Static(players_table(self.frame), id="end-players")
             yield Static(charts_text(self.frame, width=40), id="end-charts")
         yield Footer()

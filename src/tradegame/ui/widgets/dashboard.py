@@ -13,7 +13,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from tradegame.ui.text import money, pct, signed, spark
@@ -265,18 +265,33 @@ class Dashboard(VerticalScroll, can_focus=True):
 
     DEFAULT_CSS = """
     Dashboard { padding: 0 1; }
-    Dashboard > Static { margin-bottom: 1; }
+    Dashboard #dash-columns { height: auto; }
+    Dashboard .dash-column { height: auto; }
+    Dashboard .dash-column > Static { margin-bottom: 1; }
+    Dashboard.-wide #dash-columns { layout: horizontal; }
+    Dashboard.-wide #dash-left { width: 3fr; padding-right: 2; }
+    Dashboard.-wide #dash-right { width: 2fr; }
     """
 
+    WIDE = 120
+    """From this many columns the news and charts sit beside the tables."""
+
     def compose(self) -> ComposeResult:
-        yield Static(id="dash-players")
-        yield Static(id="dash-pressure")
-        yield Static(id="dash-deals")
-        yield Static(id="dash-tariffs")
-        yield Static(id="dash-news")
-        yield Static(id="dash-charts")
+        with Vertical(id="dash-columns"):
+            with Vertical(id="dash-left", classes="dash-column"):
+                yield Static(id="dash-players")
+                yield Static(id="dash-pressure")
+                yield Static(id="dash-deals")
+                yield Static(id="dash-tariffs")
+            with Vertical(id="dash-right", classes="dash-column"):
+                yield Static(id="dash-news")
+                yield Static(id="dash-charts")
+
+    def on_resize(self) -> None:
+        self.set_class(self.app.size.width >= self.WIDE, "-wide")
 
     def update_frame(self, frame: Frame) -> None:
+        self.on_resize()
         self.query_one("#dash-players", Static).update(players_table(frame))
         self.query_one("#dash-pressure", Static).update(pressure_text(frame))
         self.query_one("#dash-tariffs", Static).update(tariff_table(frame))

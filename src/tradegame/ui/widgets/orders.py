@@ -70,11 +70,21 @@ class OrdersPanel(Vertical):
     DEFAULT_CSS = """
     OrdersPanel { height: 1fr; }
     OrdersPanel #orders-info { height: auto; padding: 0 1; }
+    OrdersPanel #orders-body { height: 1fr; }
+    OrdersPanel #orders-main { height: 1fr; }
+    OrdersPanel #orders-side { height: auto; }
     OrdersPanel #orders-filter { height: 1; border: none; padding: 0 1; margin: 0 1; }
     OrdersPanel OrderList { height: 1fr; min-height: 3; }
     OrdersPanel #orders-staged { height: auto; padding: 0 1; }
-    OrdersPanel PreviewBox { height: 6; }
+    OrdersPanel PreviewBox { height: 5; }
+    OrdersPanel.-wide #orders-body { layout: horizontal; }
+    OrdersPanel.-wide #orders-side { width: 46%; height: 1fr;
+                                     border-left: solid $primary-muted; }
+    OrdersPanel.-wide #orders-side PreviewBox { height: 1fr; background: $surface; }
     """
+
+    WIDE = 120
+    """From this many columns the preview sits beside the list."""
 
     class Unstage(Message):
         """Remove the staged order at ``index`` (-1 = the last)."""
@@ -95,11 +105,26 @@ class OrdersPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="orders-info")
-        yield FilterInput(placeholder="filter orders (type here; ↓ to the list)",
-                          id="orders-filter")
-        yield OrderList(id="orders-list")
-        yield Static(id="orders-staged")
-        yield PreviewBox("Preview", id="orders-preview")
+        with Vertical(id="orders-body"):
+            with Vertical(id="orders-main"):
+                yield FilterInput(placeholder="filter orders (type here; ↓ to the list)",
+                                  id="orders-filter")
+                yield OrderList(id="orders-list")
+                yield Static(id="orders-staged")
+            with Vertical(id="orders-side"):
+                yield PreviewBox("Preview", id="orders-preview")
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Two panes from :attr:`WIDE` columns; a taller preview on a taller screen."""
+        self.set_class(self.app.size.width >= self.WIDE, "-wide")
+        height = self.size.height or self.app.size.height - 7
+        if self.app.size.width < self.WIDE:
+            self.query_one(PreviewBox).styles.height = 5 if height < 20 else 7
+        else:
+            self.query_one(PreviewBox).styles.height = "1fr"
 
     @property
     def active(self) -> bool:
@@ -108,9 +133,10 @@ class OrdersPanel(Vertical):
 
     def update_frame(self, frame: Frame) -> None:
         self.frame = frame
+        self._fit()
         info = self.query_one("#orders-info", Static)
         parts = [self.query_one(Input), self.query_one(OrderList),
-                 self.query_one("#orders-staged", Static), self.query_one(PreviewBox)]
+                 self.query_one("#orders-staged", Static), self.query_one("#orders-side")]
         if not self.active:
             for part in parts:
                 part.display = False

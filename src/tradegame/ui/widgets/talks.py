@@ -208,7 +208,7 @@ class TalksPanel(Vertical):
         """Two panes from :attr:`WIDE` columns; the offer gets the rows the rest leaves."""
         width, height = self.size
         if not width or not height:
-            return
+            width, height = self.app.size.width, self.app.size.height - 7
         wide = self.app.size.width >= self.WIDE
         self.set_class(wide, "-wide")
         preview_rows = 4 if height < 20 else 6 if height < 30 else 8
