@@ -122,3 +122,41 @@ async def test_the_instructor_follows_the_rooms_as_they_change(tmp_path):
         proc.kill()
         await proc.wait()
         await server.stop()
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
+async def test_the_relayed_bot_and_what_it_started_end_with_join(tmp_path):
+    pidfile = tmp_path / "child.pid"
+    bot = tmp_path / "bot.py"
+    bot.write_text(
+        "import json, subprocess, sys\n"
+        f"child = subprocess.Popen(['sleep', '120'])\nopen({str(pidfile)!r}, 'w')"
+        ".write(str(child.pid))\n"
+        "for line in sys.stdin:\n"
+        "    m = json.loads(line)\n"
+        "    if m['type'] == 'turn':\n"
+        "        a = next((x for x in m['legal'] if x.endswith((' pass', ' done', ' reject'))),"
+        " m['legal'][0])\n"
+        "        print(json.dumps({'id': m['id'], 'action': a}), flush=True)\n")
+    server = await start_server(tmp_path / "rooms", "classroom-lesson", seats=SEATS)
+    try:
+        code, _, err = await tradegame("join", f"http://127.0.0.1:{server.port}", "--code",
+                                       codes(server)["JP"], "--bot",
+                                       f"cmd:{sys.executable} {bot}")
+        assert code == 0, err
+        assert server.rooms[1].game.is_over()
+        pid = int(pidfile.read_text())
+        for _ in range(50):
+            if not alive(pid):
+                break
+            await asyncio.sleep(0.1)
+        assert not alive(pid)
+    finally:
+        await server.stop()

@@ -12,7 +12,9 @@ import argparse
 import asyncio
 import base64
 import json
+import os
 import shlex
+import signal
 import sys
 from typing import Any
 
@@ -213,7 +215,11 @@ async def relay(args: argparse.Namespace) -> int:
     finally:
         if bot.returncode is None:
             bot.kill()
-            await bot.wait()
+        try:  # and whatever it started: the bot leads its own process group
+            os.killpg(bot.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        await bot.wait()
 
 
 async def pump(ws: aiohttp.ClientWebSocketResponse, bot: asyncio.subprocess.Process,

@@ -137,6 +137,8 @@ class RoomServer:
 
         rules = rules_from_text(scenario_text, scenario_name)
         sha = text_sha256(scenario_text)
+        if folder.exists() and not folder.is_dir():
+            raise ValueError(f"--dir {folder}: not a folder")
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         state = read_state(folder / STATE_FILE)
         resumed = state is not None
