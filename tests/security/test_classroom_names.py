@@ -54,7 +54,7 @@ def test_a_team_save_loaded_from_text_names_no_file_to_write(tmp_path: Path,
     """In a browser (tradegame serve) a save is pasted text or the session's own autosave,
     named by its file name alone: a team's save loaded that way is not written back to any
     path (a bare name would be the server's working folder)."""
-    from tradegame.ui.persistence import Autosave, load, load_text
+    from tradegame.session.persistence import Autosave, load, load_text
 
     assert main(["worlds", "us-japan-primer", "--teams", "1", "--out", str(tmp_path)]) == 0
     data = (tmp_path / "team-01.json").read_bytes()

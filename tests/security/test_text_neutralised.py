@@ -22,7 +22,7 @@ from rich.console import Console
 from tradegame.cli import main
 from tradegame.scenario.loader import parse_scenario
 from tradegame.ui.app import Options, TradeGameApp
-from tradegame.ui.match import Match, load_scenario
+from tradegame.session.match import Match, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = (ROOT / "tests" / "engine" / "small.yaml").read_text(encoding="utf-8")

@@ -33,8 +33,8 @@ from rich.console import Console
 from tradegame.cli import main
 from tradegame.scenario.loader import bundled_scenarios
 from tradegame.ui.app import Options, TradeGameApp
-from tradegame.ui.match import Match, load_scenario
-from tradegame.ui.persistence import load_text, save
+from tradegame.session.match import Match, load_scenario
+from tradegame.session.persistence import load_text, save
 from tradegame.ui.screens.dialogs import LoadDialog, MessageDialog, PathDialog, WebLoadDialog
 from tradegame.ui.screens.game import GameScreen
 from tradegame.ui.screens.setup import OPEN_FILE, SetupScreen

@@ -12,7 +12,7 @@ from typing import Any
 from rich.console import Console
 
 from tradegame.ui.app import Options, TradeGameApp
-from tradegame.ui.match import Match, load_scenario
+from tradegame.session.match import Match, load_scenario
 
 _SCENARIOS: dict[str, Any] = {}
 

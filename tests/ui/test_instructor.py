@@ -8,7 +8,7 @@ from pathlib import Path
 from tradegame.agents.base import passive_move
 from tradegame.engine import Game, News
 from tradegame.saves import load_game
-from tradegame.ui.instructor import round_starts
+from tradegame.session.instructor import round_starts
 from tradegame.ui.screens.end import EndScreen
 from tradegame.ui.screens.game import GameScreen
 from tradegame.ui.screens.instructor import NewsDialog

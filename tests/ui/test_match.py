@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tradegame.engine import Done, Game, Term, parse
-from tradegame.ui.match import Match, OfferDraft
+from tradegame.session.match import Match, OfferDraft
 
 from .support import make_match
 
@@ -93,7 +93,7 @@ def test_the_match_model_does_not_import_textual() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, tradegame.ui.match, tradegame.ui.text, tradegame.ui.persistence; "
+    code = ("import sys, tradegame.session.match, tradegame.session.text, tradegame.session.persistence; "
             "print('textual' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)

@@ -71,7 +71,7 @@ def test_play_instructor_option() -> None:
 async def test_saving_in_a_browser_downloads_the_save(
         save_dir: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from tradegame.ui.app import TradeGameApp
-    from tradegame.ui.persistence import load_text
+    from tradegame.session.persistence import load_text
     from tradegame.ui.screens.game import GameScreen
 
     from .support import make_app, make_match, wait_until

@@ -8,8 +8,8 @@ from pathlib import Path
 from tradegame.engine import parse
 from tradegame.saves import load_game
 from tradegame.ui.app import Options, TradeGameApp
-from tradegame.ui.match import agent_descriptions, default_agent
-from tradegame.ui.persistence import earlier_save_of, save
+from tradegame.session.match import agent_descriptions, default_agent
+from tradegame.session.persistence import earlier_save_of, save
 from tradegame.ui.screens.dialogs import ConfirmDialog, MessageDialog
 from tradegame.ui.screens.game import GameScreen
 from tradegame.ui.screens.setup import SetupScreen

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tradegame.ui.text import SPARKS, spark
+from tradegame.session.text import SPARKS, spark
 
 
 def test_a_tiny_range_is_drawn_nearly_flat() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tradegame.scenario import load_rules
-from tradegame.ui.text import player_text
+from tradegame.session.text import player_text
 
 
 @pytest.mark.parametrize(("written", "shown"), [

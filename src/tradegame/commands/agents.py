@@ -11,7 +11,7 @@ from tradegame.cli import EXIT_OK
 
 def run(args: argparse.Namespace) -> int:
     """Print each registered agent's name and one-line description, and how to use one."""
-    from tradegame.ui.match import agent_descriptions, default_agent
+    from tradegame.session.match import agent_descriptions, default_agent
 
     described = agent_descriptions()
     width = max((len(name) for name in described), default=0)

@@ -30,7 +30,7 @@ from tradegame.commands.common import parse_seats
 def build_options(args: argparse.Namespace) -> object:
     """The app's start options from the command line (raises UserError for bad input)."""
     from tradegame.ui.app import Options
-    from tradegame.ui.match import HUMAN, Match, random_seed
+    from tradegame.session.match import HUMAN, Match, random_seed
 
     options = Options(seed=args.seed, instructor=bool(getattr(args, "instructor", False)),
                       web=served_to_browser() or bool(getattr(args, "web", False)),
@@ -43,7 +43,7 @@ def build_options(args: argparse.Namespace) -> object:
         return options  # the new-game screen loads the default scenario itself
     from tradegame.agents.base import AgentSpecError
     from tradegame.scenario.loader import DEFAULT_SCENARIO, ScenarioError
-    from tradegame.ui.match import load_scenario
+    from tradegame.session.match import load_scenario
 
     try:
         scenario = load_scenario(source or DEFAULT_SCENARIO)
@@ -75,8 +75,8 @@ def load_save(source: str, seat_args: list[str]) -> object:
     is not started (the match's ``seat_notices`` say so) unless ``--seat`` names it again;
     seats given here win over the record."""
     from tradegame.agents.base import AgentSpecError
-    from tradegame.ui.match import Match
-    from tradegame.ui.persistence import PersistenceError, load
+    from tradegame.session.match import Match
+    from tradegame.session.persistence import PersistenceError, load
 
     try:
         loaded = load(source)

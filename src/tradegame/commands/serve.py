@@ -113,7 +113,7 @@ def offered_scenarios(names: list[str]) -> list[str]:
     """The scenarios to offer: bundled names as they are, files as absolute paths; each loaded
     once here so a broken one stops ``serve`` with its located problems."""
     from tradegame.scenario.loader import ScenarioError
-    from tradegame.ui.match import load_scenario
+    from tradegame.session.match import load_scenario
 
     offered: list[str] = []
     for name in names:

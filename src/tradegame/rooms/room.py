@@ -2,7 +2,7 @@
 
 The engine is the referee: a human's move is parsed, checked against the seat and the version
 the client saw, then ``Game.apply`` verifies it; AI seats are played here by the agent
-machinery (:class:`tradegame.ui.match.Match`, the same runner as the terminal game), each move
+machinery (:class:`tradegame.session.match.Match`, the same runner as the terminal game), each move
 computed on a snapshot in a worker thread and applied only if nothing changed meanwhile.
 
 ``version`` grows by one with every change of the room (a move, news, an inject, a rollback,
@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from tradegame.engine import Game, IllegalActionError, InvalidActionError, parse
-from tradegame.ui import instructor as controls
-from tradegame.ui.match import HUMAN, Match
+from tradegame.session import instructor as controls
+from tradegame.session.match import HUMAN, Match
 from tradegame.untrusted import printable
 
 SAVE_DELAY = 0.5

@@ -133,7 +133,7 @@ class RoomServer:
         from tradegame.saves import SaveError, load_game
         from tradegame.saves.format import text_sha256
         from tradegame.scenario import rules_from_text
-        from tradegame.ui.match import HUMAN, Match
+        from tradegame.session.match import HUMAN, Match
 
         rules = rules_from_text(scenario_text, scenario_name)
         sha = text_sha256(scenario_text)

@@ -25,7 +25,7 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from tradegame.engine import Action, Done, parse
 from tradegame.engine.actions import ORDER_KINDS
 from tradegame.engine.errors import InvalidActionError
-from tradegame.ui.text import Names, describe
+from tradegame.session.text import Names, describe
 from tradegame.ui.widgets.common import ActionChosen, Frame, PreviewWanted
 from tradegame.ui.widgets.dashboard import Dashboard, status_text
 from tradegame.ui.widgets.logbook import BriefingPanel, LogPanel

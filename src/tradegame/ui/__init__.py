@@ -2,10 +2,8 @@
 
 Layout:
 
-- :mod:`tradegame.ui.match` — one game being played: the engine game, the seats, the AI agents,
-  saves and autosaves. Pure Python (no Textual), so it is tested and benchmarked on its own.
-- :mod:`tradegame.ui.text` — words and numbers for the screen (actions, terms, sparklines).
-- :mod:`tradegame.ui.persistence` — the adapter to :mod:`tradegame.saves`.
+- :mod:`tradegame.session` (outside this package, no Textual) — the match being played, its
+  instructor controls, saves and the words and numbers shown; the app drives it.
 - :mod:`tradegame.ui.app` — the :class:`~tradegame.ui.app.TradeGameApp` and its stylesheet.
 - :mod:`tradegame.ui.screens` — new game, the game itself, the hot-seat curtain, the end, help,
   dialogs.

@@ -1,6 +1,6 @@
 """The tradegame Textual app: screens, app-wide keys, saving and loading.
 
-The app owns the current :class:`~tradegame.ui.match.Match` (the single source of truth); the
+The app owns the current :class:`~tradegame.session.match.Match` (the single source of truth); the
 game screen renders one player's view of it and sends moves back through the engine.
 """
 
@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from tradegame.ui.commands import LegalActionsProvider
-from tradegame.ui.match import Match, Scenario
+from tradegame.session.match import Match, Scenario
 
 
 @dataclass
@@ -152,7 +152,7 @@ class TradeGameApp(App[None]):
         self.title = game_title(match)
         self._autosaver = None
         if self.options.autosave:
-            from tradegame.ui.persistence import Autosave, PersistenceError
+            from tradegame.session.persistence import Autosave, PersistenceError
 
             try:
                 self._autosaver = Autosave(match, self.autosave_dir())
@@ -233,7 +233,7 @@ class TradeGameApp(App[None]):
                                            yes="New game", no="Stay"), go)
 
     def action_save(self) -> None:
-        from tradegame.ui.persistence import (
+        from tradegame.session.persistence import (
             earlier_save_of,
             save_dir,
             save_target,
@@ -285,7 +285,7 @@ class TradeGameApp(App[None]):
 
     @work(thread=True, group="save", exit_on_error=False)
     def _save(self, path: str, match: Match, snapshot: Any) -> None:
-        from tradegame.ui.persistence import PersistenceError, save
+        from tradegame.session.persistence import PersistenceError, save
 
         try:
             with self._save_lock:
@@ -318,7 +318,7 @@ class TradeGameApp(App[None]):
         """Web mode's save: the save goes to the browser as a download, never to a file."""
         import io
 
-        from tradegame.ui.persistence import PersistenceError, save_bytes
+        from tradegame.session.persistence import PersistenceError, save_bytes
 
         try:
             name, data = save_bytes(match, snapshot)
@@ -333,7 +333,7 @@ class TradeGameApp(App[None]):
                               f"load (ctrl+o) and paste it.", title="Saved")
 
     def _web_load(self) -> None:
-        from tradegame.ui.persistence import list_saves
+        from tradegame.session.persistence import list_saves
         from tradegame.ui.screens.dialogs import WebLoadDialog
 
         entries = list_saves(self.autosave_dir())
@@ -357,7 +357,7 @@ class TradeGameApp(App[None]):
         """Load pasted text, or one of this session's autosaves (``own``, named by its file
         name alone in messages)."""
         from tradegame.saves import MAX_SAVE_BYTES
-        from tradegame.ui.persistence import PASTED, PersistenceError, load_text
+        from tradegame.session.persistence import PASTED, PersistenceError, load_text
         from tradegame.untrusted import FileRefused, read_regular_file
 
         shown = PASTED if own is None else own.name
@@ -382,7 +382,7 @@ class TradeGameApp(App[None]):
     # ------------------------------------------------------------------ loading
 
     def action_load(self) -> None:
-        from tradegame.ui.persistence import list_saves, save_dir
+        from tradegame.session.persistence import list_saves, save_dir
         from tradegame.ui.screens.dialogs import LoadDialog
 
         if self.options.web:  # no path: this session's autosaves, or a pasted save
@@ -405,7 +405,7 @@ class TradeGameApp(App[None]):
 
     @work(thread=True, group="load", exit_on_error=False)
     def _load(self, path: str) -> None:
-        from tradegame.ui.persistence import PersistenceError, load
+        from tradegame.session.persistence import PersistenceError, load
 
         try:
             match = load(path)
@@ -426,7 +426,7 @@ class TradeGameApp(App[None]):
 
     @work(thread=True, group="autosave", exit_on_error=False)
     def _autosave(self, saver: Any, snapshot: Any) -> None:
-        from tradegame.ui.persistence import PersistenceError
+        from tradegame.session.persistence import PersistenceError
 
         try:
             with self._save_lock:
@@ -461,7 +461,7 @@ class TradeGameApp(App[None]):
 
     def _save_on_exit(self) -> str | None:
         """Autosave the game as it is now; a line saying where (None: nothing to save)."""
-        from tradegame.ui.persistence import PersistenceError
+        from tradegame.session.persistence import PersistenceError
 
         match, saver = self.match, self._autosaver
         if match is None or saver is None or match.game.is_over():

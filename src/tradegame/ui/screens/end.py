@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from tradegame.ui.text import player_text, signed
+from tradegame.session.text import player_text, signed
 from tradegame.ui.widgets.common import Frame
 from tradegame.ui.widgets.dashboard import charts_text, players_table
 

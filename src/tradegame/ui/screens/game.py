@@ -24,8 +24,8 @@ from textual.worker import get_current_worker
 
 from tradegame.engine import Action, Done, IllegalActionError
 from tradegame.engine.actions import ORDER_KINDS
-from tradegame.ui.match import AiMove, Match
-from tradegame.ui.text import Names, describe, projection_lines
+from tradegame.session.match import AiMove, Match
+from tradegame.session.text import Names, describe, projection_lines
 from tradegame.ui.widgets.common import ActionChosen, Frame, PreviewWanted
 from tradegame.ui.widgets.dashboard import Dashboard, status_text
 from tradegame.ui.widgets.logbook import BriefingPanel, LogPanel
@@ -787,7 +787,7 @@ class GameScreen(Screen[None]):
             return
         self.paused = not self.paused
         if self.instructor:
-            from tradegame.ui.instructor import note
+            from tradegame.session.instructor import note
 
             note(self.match, "AI play paused" if self.paused else "AI play resumed")
             self._dirty.add(INSTRUCTOR_TAB)
@@ -830,7 +830,7 @@ class GameScreen(Screen[None]):
 
     def action_inject(self) -> None:
         """Choose a scenario inject and fire it now (instructor mode)."""
-        from tradegame.ui.instructor import fired_injects, injects
+        from tradegame.session.instructor import fired_injects, injects
         from tradegame.ui.screens.instructor import ChoiceDialog
 
         if not self.instructor or self.match.game.is_over():
@@ -849,7 +849,7 @@ class GameScreen(Screen[None]):
     @guarded
     def _inject_chosen(self, inject_id: str | None) -> None:
         from tradegame.engine import IllegalActionError, InvalidActionError
-        from tradegame.ui.instructor import fire_inject
+        from tradegame.session.instructor import fire_inject
 
         if not inject_id or not self.is_attached:
             return
@@ -874,7 +874,7 @@ class GameScreen(Screen[None]):
     def _publish_news(self, text: str, effects: str) -> str | None:
         """Publish from the news dialog: None when done, else the one-line error to show."""
         from tradegame.engine import IllegalActionError, InvalidActionError
-        from tradegame.ui.instructor import publish_news
+        from tradegame.session.instructor import publish_news
 
         if not self.is_attached or self.match.game.is_over():
             return "the game is over"
@@ -900,7 +900,7 @@ class GameScreen(Screen[None]):
 
     def action_rollback(self) -> None:
         """Choose a round, confirm, and restart the game from the start of that round."""
-        from tradegame.ui.instructor import round_starts
+        from tradegame.session.instructor import round_starts
         from tradegame.ui.screens.instructor import ChoiceDialog
 
         if not self.instructor:
@@ -933,7 +933,7 @@ class GameScreen(Screen[None]):
 
     @guarded
     def rollback_to(self, round_no: int) -> None:
-        from tradegame.ui.instructor import rolled_back
+        from tradegame.session.instructor import rolled_back
 
         new = rolled_back(self.match, round_no)
         self._stop_timers()
@@ -958,7 +958,7 @@ class GameScreen(Screen[None]):
 
     @guarded
     def end_early(self) -> None:
-        from tradegame.ui.instructor import end_early
+        from tradegame.session.instructor import end_early
 
         if self.match.game.is_over() or not self.is_attached:
             return

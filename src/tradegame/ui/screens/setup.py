@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from tradegame.ui.match import HUMAN, Scenario, parse_seed, random_seed
+from tradegame.session.match import HUMAN, Scenario, parse_seed, random_seed
 from tradegame.untrusted import printable
 
 if TYPE_CHECKING:
@@ -193,7 +193,7 @@ class SetupScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="scenario", exit_on_error=False)
     def _load(self, source: str) -> None:
         from tradegame.scenario.loader import ScenarioError
-        from tradegame.ui.match import load_scenario
+        from tradegame.session.match import load_scenario
 
         try:
             sc = load_scenario(source)
@@ -229,7 +229,7 @@ class SetupScreen(Screen[None]):
         self.app.push_screen(MessageDialog("This scenario has problems", message))
 
     def _build_seats(self, sc: Scenario) -> None:
-        from tradegame.ui.match import agent_descriptions, default_agent
+        from tradegame.session.match import agent_descriptions, default_agent
 
         players = list(sc.rules.player_ids)
         container = self.query_one("#seats", Vertical)
@@ -276,7 +276,7 @@ class SetupScreen(Screen[None]):
 
     @on(Select.Changed)
     def _seat_changed(self, event: Select.Changed) -> None:
-        from tradegame.ui.match import agent_descriptions
+        from tradegame.session.match import agent_descriptions
 
         sid = event.select.id or ""
         if not sid.startswith("seat-"):

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tradegame.engine import Action
-from tradegame.ui.text import Names, projection_lines
+from tradegame.session.text import Names, projection_lines
 
 
 @dataclass

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from tradegame.ui.text import money, pct, signed, spark
+from tradegame.session.text import money, pct, signed, spark
 from tradegame.ui.widgets.common import Frame
 
 NEWS_KINDS = {"news", "deal", "deadline", "precedent", "ratification", "statement", "order",

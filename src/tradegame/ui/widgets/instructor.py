@@ -12,7 +12,7 @@ from textual.widgets import Static
 from tradegame.ui.widgets.common import Frame
 
 if TYPE_CHECKING:
-    from tradegame.ui.match import Match
+    from tradegame.session.match import Match
 
 INSTRUCTOR_KEYS = ("space pause/resume AI · n one AI move · i inject · w write news · "
                    "b roll back to a round · "
@@ -21,7 +21,7 @@ INSTRUCTOR_KEYS = ("space pause/resume AI · n one AI move · i inject · w writ
 
 def instructor_markdown(match: Match, paused: bool) -> str:
     """The instructor's full view as Markdown."""
-    from tradegame.ui.instructor import fired_injects, injects
+    from tradegame.session.instructor import fired_injects, injects
 
     game = match.game
     view = game.view(None).to_json()

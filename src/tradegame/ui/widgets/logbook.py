@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tradegame.ui.text import pct, player_text
+from tradegame.session.text import pct, player_text
 from tradegame.ui.widgets.common import Frame
 from tradegame.ui.widgets.report import resolved_rounds, round_report
 

@@ -20,7 +20,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tradegame.engine import Action, Done
-from tradegame.ui.text import ORDER_GROUPS, describe, order_group, signed
+from tradegame.session.text import ORDER_GROUPS, describe, order_group, signed
 from tradegame.ui.widgets.common import ActionChosen, Frame, PreviewBox, PreviewWanted
 
 

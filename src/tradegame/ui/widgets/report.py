@@ -13,7 +13,7 @@ from typing import Any
 
 from rich.text import Text
 
-from tradegame.ui.text import pct, signed
+from tradegame.session.text import pct, signed
 
 _OFFER = re.compile(r"^(\S+) (proposes|counters): (.*)$", re.S)
 

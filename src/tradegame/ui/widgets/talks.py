@@ -24,8 +24,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tradegame.engine import Accept, Counter, Propose, Term
-from tradegame.ui.match import OfferDraft
-from tradegame.ui.text import level_text, player_text, signed
+from tradegame.session.match import OfferDraft
+from tradegame.session.text import level_text, player_text, signed
 from tradegame.ui.widgets.common import ActionChosen, Frame, PreviewBox, PreviewWanted
 from tradegame.ui.widgets.dashboard import own_session
 

@@ -1,4 +1,4 @@
-"""Instructor controls on a :class:`~tradegame.ui.match.Match`, without Textual.
+"""Instructor controls on a :class:`~tradegame.session.match.Match`, without Textual.
 
 - :func:`injects`: the scenario's injects (events whose trigger is ``inject``);
 - :func:`fire_inject`: fire one now (the engine's ``! inject ID`` action: it is in the game's
@@ -23,7 +23,7 @@ from typing import Any
 
 from tradegame.engine import Action, Game, InvalidActionError, News, parse
 from tradegame.engine.actions import parse_news_effect
-from tradegame.ui.match import Match
+from tradegame.session.match import Match
 
 
 def instructor_log(match: Match) -> list[str]:

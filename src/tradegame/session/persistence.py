@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tradegame.ui.match import Match
+from tradegame.session.match import Match
 
 
 class PersistenceError(Exception):
