@@ -1,4 +1,4 @@
-"""The complete bot in the README's "Writing a bot" section runs as written."""
+"""The complete bot in docs/bots-and-tournaments.md ("Writing a bot") runs as written."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from pathlib import Path
 from tradegame.agents.base import play_match
 from tradegame.scenario import load_rules
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[2] / "docs" / "bots-and-tournaments.md"
 
 
 def readme_bot() -> str:
     blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
     found = [b for b in blocks if b.startswith("# mybot.py")]
-    assert len(found) == 1, "the README has one complete example bot"
+    assert len(found) == 1, "docs/bots-and-tournaments.md has one complete example bot"
     return found[0]
 
 
