@@ -1,7 +1,7 @@
 """Caches and memos must agree with a fresh computation.
 
 - The game keeps its rates between the moves that change them; each equals a fresh
-  ``economy.all_rates`` (the one rate formula, ``economy.cell_rate``).
+  ``economy.all_rates`` (the one rate formula, ``economy.cell_rates``).
 - ``economy.snapshot`` remembers each cell's results by its inputs, per scenario; with the
   memory emptied it computes every cell afresh.
 - The game keeps the deals in force, an index of deals by id and the cached rates between

@@ -7,7 +7,7 @@ returns annual rates ($bn/yr, % of GDP) per player; the game accumulates them ov
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +16,17 @@ from tradegame.engine.memo import per_rules
 from tradegame.engine.records import Deal
 from tradegame.engine.rules import ALL, Economy, Item, Rules
 
-_IN_FORCE = LayerStatus.IN_FORCE  # read per layer of every rate computation
+# Enum members read on hot paths, bound once: on Python 3.11 reading a member from its enum
+# class goes through EnumType.__getattr__ and costs several times a module global.
+_CAP = TermKind.TARIFF_CAP
+_CUT = TermKind.TARIFF_CUT
+_QUOTA = TermKind.QUOTA
+_PURCHASE = TermKind.PURCHASE
+_INVESTMENT = TermKind.INVESTMENT
+_COST_SHARING = TermKind.COST_SHARING
+_REGULATORY = TermKind.REGULATORY
+_CURRENCY = TermKind.CURRENCY
+_IN_FORCE = LayerStatus.IN_FORCE
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +163,7 @@ def deal_entries(rules: Rules, deal: Deal) -> tuple[tuple[str, str, str, float, 
 
 
 # The terms that change tariffs.
-RATE_KINDS = frozenset({TermKind.TARIFF_CAP, TermKind.TARIFF_CUT, TermKind.QUOTA})
+RATE_KINDS = frozenset({_CAP, _CUT, _QUOTA})
 
 
 def changes_rates(rules: Rules, deal: Deal) -> bool:
@@ -167,8 +177,8 @@ def changes_rates(rules: Rules, deal: Deal) -> bool:
 CELL_MEMO_SIZE = 512  # remembered input combinations per flow cell
 
 
-_PLEDGED = frozenset({TermKind.PURCHASE, TermKind.INVESTMENT, TermKind.COST_SHARING,
-                      TermKind.REGULATORY})
+_PLEDGED = frozenset({_PURCHASE, _INVESTMENT, _COST_SHARING,
+                      _REGULATORY})
 
 
 def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) -> TermIndex:
@@ -182,34 +192,34 @@ def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) 
             pledge = credibility[giver] / 100.0
             if kind in _PLEDGED and giver not in pledgers:
                 pledgers.append(giver)
-            if kind == TermKind.TARIFF_CAP:
+            if kind == _CAP:
                 idx.caps.setdefault((giver, receiver), []).append(
                     (item, v, covered_sectors(rules, item)))
-            elif kind == TermKind.TARIFF_CUT:
+            elif kind == _CUT:
                 idx.cuts.setdefault((giver, receiver), []).append(
                     (item, v, covered_sectors(rules, item)))
-            elif kind == TermKind.QUOTA:
+            elif kind == _QUOTA:
                 assert item.sector is not None
                 idx.quotas.setdefault((giver, receiver, item.sector), []).append(
                     (v, item.in_quota_rate))
-            elif kind == TermKind.PURCHASE:
+            elif kind == _PURCHASE:
                 assert item.sector is not None
                 key = (receiver, giver, item.sector)  # seller -> buyer flow
                 idx.purchases[key] = idx.purchases.get(key, 0.0) + v * pledge
                 idx.purchases_received[receiver] = (
                     idx.purchases_received.get(receiver, 0.0) + v * pledge)
-            elif kind == TermKind.INVESTMENT:
+            elif kind == _INVESTMENT:
                 per_year = v / item.years * pledge
                 idx.investment[receiver] = idx.investment.get(receiver, 0.0) + per_year
                 idx.investment_given[giver] = idx.investment_given.get(giver, 0.0) + per_year
-            elif kind == TermKind.COST_SHARING:
+            elif kind == _COST_SHARING:
                 idx.cost_sharing[receiver] = idx.cost_sharing.get(receiver, 0.0) + v * pledge
                 idx.cost_sharing_paid[giver] = idx.cost_sharing_paid.get(giver, 0.0) + v * pledge
-            elif kind == TermKind.REGULATORY:
+            elif kind == _REGULATORY:
                 assert item.sector is not None
                 key = (receiver, giver, item.sector)
                 idx.boosts[key] = idx.boosts.get(key, 0.0) + item.export_boost * v * pledge
-            elif kind == TermKind.CURRENCY:
+            elif kind == _CURRENCY:
                 idx.currency[giver] = max(idx.currency.get(giver, 0.0), v)
                 has_currency = True
         currency_deals += has_currency
@@ -260,37 +270,49 @@ def layers_in_force(plan: tuple[tuple[str, bool, tuple[str, ...]], ...], has_rep
     return adds, all_in
 
 
-def cell_rate(cell: FlowCell, adds: list[float], all_in: float | None,
-              active_packages: set[str], terms: TermIndex) -> float:
-    """The all-in tariff on one flow cell from the layers in force on it (DESIGN §3.9): the
-    MFN rate (or a deal's cut below it), plus the added layers, or the all-in layer; plus
-    active countermeasures; then deal caps and tariff-rate quotas."""
-    base = cell.mfn
-    if terms.cuts:
-        for _, v, covered in terms.cuts.get(cell.pair, ()):
-            if cell.sector in covered and v < base:
-                base = v
-    total = base
-    for rate in adds:  # one by one, in plan order
-        total += rate
-    if all_in is not None:
-        total = all_in
-    if active_packages and cell.packages:
-        for package, rate in cell.packages:
-            if package in active_packages:
-                total += rate
-    if terms.caps:
-        for _, cap, covered in terms.caps.get(cell.pair, ()):
-            if cell.sector in covered and cap < total:
-                total = cap
-    if terms.quotas:
-        quota = terms.quotas.get(cell.trade_key)
-        if quota and cell.v0 > 0:
-            for volume, in_rate in quota:
-                share = min(1.0, volume / cell.v0)
-                if in_rate < total:
-                    total = share * in_rate + (1.0 - share) * total
-    return total
+InForce = tuple[list[float], float | None]  # a layer plan's rates to add, and all-in rate
+
+
+def cell_rates(cells: Iterable[FlowCell],
+               in_force: Sequence[InForce] | Mapping[int, InForce],
+               active_packages: set[str], terms: TermIndex) -> list[float]:
+    """The all-in tariff on each of ``cells`` (DESIGN §3.9), from the layers in force on its
+    plan (``in_force[cell.plan]``, see :func:`layers_in_force`): the MFN rate (or a deal's
+    cut below it), plus the added layers, or the all-in layer; plus active countermeasures;
+    then deal caps and tariff-rate quotas. (One loop over the cells: this runs at every
+    resolution.)"""
+    cuts, caps, quotas = terms.cuts, terms.caps, terms.quotas
+    out: list[float] = []
+    append = out.append
+    for cell in cells:
+        base = cell.mfn
+        if cuts:
+            for _, v, covered in cuts.get(cell.pair, ()):
+                if cell.sector in covered and v < base:
+                    base = v
+        total = base
+        adds, all_in = in_force[cell.plan]
+        for rate in adds:  # one by one, in plan order
+            total += rate
+        if all_in is not None:
+            total = all_in
+        if active_packages and cell.packages:
+            for package, rate in cell.packages:
+                if package in active_packages:
+                    total += rate
+        if caps:
+            for _, cap, covered in caps.get(cell.pair, ()):
+                if cell.sector in covered and cap < total:
+                    total = cap
+        if quotas:
+            quota = quotas.get(cell.trade_key)
+            if quota and cell.v0 > 0:
+                for volume, in_rate in quota:
+                    share = min(1.0, volume / cell.v0)
+                    if in_rate < total:
+                        total = share * in_rate + (1.0 - share) * total
+        append(total)
+    return out
 
 
 def effective_rate(cell: FlowCell, layer_rate: dict[str, float], layer_status: Mapping[str, str],
@@ -298,17 +320,16 @@ def effective_rate(cell: FlowCell, layer_rate: dict[str, float], layer_status: M
                    compiled: Compiled, terms: TermIndex) -> float:
     """The all-in tariff on one flow cell (``layer_info`` is implied by the compiled plan)."""
     plan, has_replace = compiled.plans[cell.plan]
-    adds, all_in = layers_in_force(plan, has_replace, layer_rate, layer_status)
-    return cell_rate(cell, adds, all_in, active_packages, terms)
+    in_force = {cell.plan: layers_in_force(plan, has_replace, layer_rate, layer_status)}
+    return cell_rates((cell,), in_force, active_packages, terms)[0]
 
 
 def all_rates(compiled: Compiled, layer_rate: dict[str, float], layer_status: Mapping[str, str],
               active_packages: set[str], terms: TermIndex) -> list[float]:
     """:func:`effective_rate` of every cell, in cell order (each layer plan worked out once)."""
-    plans = [layers_in_force(plan, has_replace, layer_rate, layer_status)
-             for plan, has_replace in compiled.plans]
-    return [cell_rate(cell, *plans[cell.plan], active_packages, terms)
-            for cell in compiled.cells]
+    in_force = [layers_in_force(plan, has_replace, layer_rate, layer_status)
+                for plan, has_replace in compiled.plans]
+    return cell_rates(compiled.cells, in_force, active_packages, terms)
 
 
 def flow_value(cell: FlowCell, rate: float, fx: float, boost: float) -> float:

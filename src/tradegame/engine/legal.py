@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from tradegame.engine.actions import (
     Accept,
@@ -67,20 +67,78 @@ def _sampler_memo(rules: Rules) -> _SamplerMemo:
     return _SamplerMemo()
 
 
-class _Group(NamedTuple):
+class _Group:
     """One kind of move available now: how many, all of them, and one drawn uniformly."""
 
-    size: Callable[[], int]
-    make: Callable[[], Iterator[Action]]
-    draw: Callable[[random.Random], Action]
+    __slots__ = ()
+
+    def size(self) -> int:
+        raise NotImplementedError
+
+    def make(self) -> Iterator[Action]:
+        raise NotImplementedError
+
+    def draw(self, rng: random.Random) -> Action:
+        raise NotImplementedError
 
 
-def _one(action: Action) -> _Group:
-    return _Group(lambda: 1, lambda: iter((action,)), lambda rng: action)
+class _Listed(_Group):
+    __slots__ = ("actions",)
+
+    def __init__(self, actions: list[Action]) -> None:
+        self.actions = actions
+
+    def size(self) -> int:
+        return len(self.actions)
+
+    def make(self) -> Iterator[Action]:
+        return iter(self.actions)
+
+    def draw(self, rng: random.Random) -> Action:
+        return rng.choice(self.actions)
 
 
-def _listed(actions: list[Action]) -> _Group:
-    return _Group(lambda: len(actions), lambda: iter(actions), lambda rng: rng.choice(actions))
+class _One(_Group):
+    """A move without arguments (pass, accept, reject, done): drawn without a draw."""
+
+    __slots__ = ("action",)
+
+    def __init__(self, action: Action) -> None:
+        self.action = action
+
+    def size(self) -> int:
+        return 1
+
+    def make(self) -> Iterator[Action]:
+        return iter((self.action,))
+
+    def draw(self, rng: random.Random) -> Action:
+        return self.action
+
+
+class _Deals(_Group):
+    """Every deal of one to max_terms of ``items``, one level each, except ``offer``."""
+
+    __slots__ = ("cls", "items", "legal", "offer", "partner", "player")
+
+    def __init__(self, legal: LegalActions, cls: type[Propose] | type[Counter], player: str,
+                 partner: str, items: list[Item], offer: tuple[Term, ...] | None) -> None:
+        self.legal, self.cls, self.player, self.partner = legal, cls, player, partner
+        self.items, self.offer = items, offer
+
+    def size(self) -> int:
+        return self.legal._deal_count(self.items) - (1 if self.offer is not None else 0)
+
+    def make(self) -> Iterator[Action]:
+        for terms in self.legal._deals(self.items):
+            if terms != self.offer:
+                yield self.cls(self.player, self.partner, terms)
+
+    def draw(self, rng: random.Random) -> Action:
+        while True:
+            terms = self.legal._sample_deal(self.items, rng)
+            if terms != self.offer:
+                return self.cls(self.player, self.partner, terms)
 
 
 def _never(g: State, action: Action) -> str | None:
@@ -91,6 +149,9 @@ _DONE: OrderKind = ([], _never, 0, 0)  # the sampler's first kind: done
 
 
 _PLAIN: dict[tuple[type, str], Action] = {}
+# Read for every item of every deal considered: bound once (on Python 3.11 an enum member
+# read from its class costs several times a module global).
+_EXTENSION = TermKind.DEADLINE_EXTENSION
 
 
 def _plain(kind: type[Action], player: str) -> Action:
@@ -117,16 +178,17 @@ class LegalActions:
         g = self.game
         tables = g.tables
         # Who may give what to whom is fixed by the scenario (tables.deal_items); an item is
-        # on the table now if one of its levels can be agreed now (talks.level_now).
+        # on the table now if it and one of its levels can be agreed now (talks).
         return [item for item in tables.deal_items[(giver_a, giver_b)]
-                if any(talks.level_now(g, item, v) is None for v in tables.levels[item.id])]
+                if talks.item_now(g, item) is None
+                and (item.kind != _EXTENSION or self._levels(item))]
 
     def _levels(self, item: Item) -> list[float] | tuple[float, ...]:
         """The levels of ``item`` that can be agreed now (of an item on the table: all, but for
         a deadline extension, whose levels must fit what is left of the maximum)."""
         g = self.game
         values = g.tables.levels[item.id]
-        if item.kind == TermKind.DEADLINE_EXTENSION:
+        if item.kind == _EXTENSION:
             return [v for v in values if talks.level_now(g, item, v) is None]
         return values
 
@@ -176,31 +238,18 @@ class LegalActions:
         items = self.deal_items(p, partner)
         offer = s.offer
         cls: type[Propose] | type[Counter]
+        groups: list[_Group]
         if offer is None:
-            groups = [_one(_plain(Pass, p))]
+            groups = [_One(_plain(Pass, p))]
             cls = Propose
             other_deal = bool(items)
         else:
-            groups = [_one(_plain(Accept, p)), _one(_plain(Reject, p))]
+            groups = [_One(_plain(Accept, p)), _One(_plain(Reject, p))]
             cls = Counter
             # Some other deal exists unless the offer is the only possible deal.
             other_deal = len(items) > 1 or (len(items) == 1 and len(self._levels(items[0])) > 1)
         if other_deal:
-            def size() -> int:
-                return self._deal_count(items) - (1 if offer is not None else 0)
-
-            def deals() -> Iterator[Action]:
-                for terms in self._deals(items):
-                    if terms != offer:
-                        yield cls(p, partner, terms)
-
-            def draw(rng: random.Random) -> Action:
-                while True:
-                    terms = self._sample_deal(items, rng)
-                    if terms != offer:
-                        return cls(p, partner, terms)
-
-            groups.append(_Group(size, deals, draw))
+            groups.append(_Deals(self, cls, p, partner, items, offer))
         return groups
 
     def _order_candidates(self, p: str) -> list[list[Action]]:
@@ -245,14 +294,14 @@ class LegalActions:
 
     def _order_groups(self, p: str) -> list[_Group]:
         g = self.game
-        groups = [_one(_plain(Done, p))]
+        groups: list[_Group] = [_One(_plain(Done, p))]
         if len(g.orders[p]) >= g.rules.limits.max_orders:
             return groups
         dynamic: list[Action] = [Renege(p, d.id) for d in g.deals_in_force(p)]
         for group in [*self._order_candidates(p), dynamic]:
             legal = [a for a in group if g._legal_now(a)]
             if legal:
-                groups.append(_listed(legal))
+                groups.append(_Listed(legal))
         return groups
 
     def _order_kinds(self, p: str) -> SamplerKinds:

@@ -72,10 +72,15 @@ class Machine(State):
     # ------------------------------------------------------------------ the phase machine
 
     def apply(self, action: Action) -> None:
-        """Verify and apply ``action``; automatic phases that follow run at once."""
+        """Verify and play ``action`` (python-chess ``push_uci``: the checked entry point)."""
         verified = self._verified
         if verified is None or verified[0] is not action or verified[1] != len(self.actions):
             self.verify(action)
+        self.push(action)
+
+    def push(self, action: Action) -> None:
+        """Play ``action`` without checking it (python-chess ``push``): the caller vouches
+        that it is legal now. Automatic phases that follow run at once."""
         self._verified = None
         self.actions.append(action)
         if isinstance(action, (News, Inject)):

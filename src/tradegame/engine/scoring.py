@@ -117,8 +117,7 @@ def play_out_passing(game: Machine) -> None:
             action: Action = Pass(mover) if session.offer is None else Reject(mover)
         else:
             action = Done(mover)
-        game._verified = (action, len(game.actions))  # a passive move is always legal
-        game.apply(action)
+        game.push(action)  # a passive move is always legal
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,10 @@ from tradegame.engine.records import (
 from tradegame.engine.rules import Rules
 from tradegame.engine.tables import CACHE_SIZE, tables_of
 
+# Enum members read on hot paths, bound once: on Python 3.11 reading a member from its enum
+# class goes through EnumType.__getattr__ and costs several times a module global.
+_DEAL_IN_FORCE = DealStatus.IN_FORCE
+
 S = TypeVar("S", bound="State")
 _HistoryRecord = tuple[int, int, dict[str, float], dict[str, float], float, eco.Snapshot]
 
@@ -191,7 +195,7 @@ class State:
         # which forgets this list too.
         force = self._in_force
         if force is None:
-            force = self._in_force = [d for d in self.deals if d.status == DealStatus.IN_FORCE]
+            force = self._in_force = [d for d in self.deals if d.status == _DEAL_IN_FORCE]
         if player is None:
             return list(force)
         return [d for d in force if player in d.parties]
@@ -302,7 +306,7 @@ class State:
                     deals = self._rate_deals = tuple(
                         (d.parties, tuple((t.item, t.value) for t in d.terms))
                         for d in self.deals
-                        if d.status == DealStatus.IN_FORCE and eco.changes_rates(self.rules, d))
+                        if d.status == _DEAL_IN_FORCE and eco.changes_rates(self.rules, d))
                 key = (tuple(self.layer_rate.values()), tuple(self.layer_status.values()),
                        frozenset(self.active_packages), deals)
                 cache = self.tables.caches.rates

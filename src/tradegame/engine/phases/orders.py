@@ -30,6 +30,12 @@ from tradegame.engine.state import State
 from tradegame.engine.tables import tables_of
 from tradegame.engine.text import fmt_pct
 
+# Enum members read on hot paths, bound once: on Python 3.11 reading a member from its enum
+# class goes through EnumType.__getattr__ and costs several times a module global.
+_LAYER_IN_FORCE = LayerStatus.IN_FORCE
+_DEAL_IN_FORCE = DealStatus.IN_FORCE
+_FACT_CHECK = StatementKind.FACT_CHECK
+
 # Each kind of order has its rules in two parts, each written once: what the scenario alone
 # decides (``*_by_scenario``: instrument, range, step, ownership, levels) and what depends on
 # the moment (``*_now``: what is in force, on the table, already ordered this round). Both
@@ -51,7 +57,7 @@ def _tariff_by_scenario(rules: Rules, a: SetTariff) -> str | None:
 
 
 def _tariff_now(g: State, a: SetTariff) -> str | None:
-    if g.layer_status[a.layer] == LayerStatus.IN_FORCE \
+    if g.layer_status[a.layer] == _LAYER_IN_FORCE \
             and abs(g.layer_rate[a.layer] - a.rate) < RATE_EPS:
         return f"{a.layer} is already in force at {fmt_pct(a.rate)}"
     for o in g.orders[a.player]:
@@ -117,7 +123,7 @@ def _statement_by_scenario(rules: Rules, a: Statement) -> str | None:
     if kind in (StatementKind.CLAIM_PROGRESS, StatementKind.REASSURE):
         if a.subject:
             return f"a {kind} statement takes no subject"
-    elif kind == StatementKind.FACT_CHECK:
+    elif kind == _FACT_CHECK:
         claim = next((c for c in rules.claims if c.id == a.subject), None)
         if claim is None or claim.by != a.partner:
             return f"{a.partner} made no public claim {a.subject!r}"
@@ -142,7 +148,7 @@ def _statement_by_scenario(rules: Rules, a: Statement) -> str | None:
 
 def _statement_now(g: State, a: Statement) -> str | None:
     p = a.player
-    if a.statement == StatementKind.FACT_CHECK and (p, a.subject) in g.fact_checked:
+    if a.statement == _FACT_CHECK and (p, a.subject) in g.fact_checked:
         return f"{p} already fact-checked {a.subject}"
     for o in g.orders[p]:
         if isinstance(o, Statement) and o.statement == a.statement and o.partner == a.partner:
@@ -192,7 +198,7 @@ def _renege_by_scenario(rules: Rules, a: Renege) -> str | None:
 def _renege_now(g: State, a: Renege) -> str | None:
     p = a.player
     deal = g.deal(a.deal)
-    if deal is None or deal.status != DealStatus.IN_FORCE or p not in deal.parties:
+    if deal is None or deal.status != _DEAL_IN_FORCE or p not in deal.parties:
         return f"{p} has no deal {a.deal!r} in force to renege on"
     if deal.unilateral and deal.parties[0] != p:
         return f"{a.deal} is {deal.parties[0]}'s own concession"

@@ -31,6 +31,13 @@ from tradegame.engine.records import (
 from tradegame.engine.state import State
 from tradegame.engine.text import fmt_pct, term_text
 
+# Enum members read on hot paths, bound once: on Python 3.11 reading a member from its enum
+# class goes through EnumType.__getattr__ and costs several times a module global.
+_DEAL_IN_FORCE = DealStatus.IN_FORCE
+_LAYER_IN_FORCE = LayerStatus.IN_FORCE
+_SUSPEND = TermKind.SUSPEND_COUNTERMEASURES
+_CAP = TermKind.TARIFF_CAP
+
 
 def resolve(g: State) -> None:
     rules = g.rules
@@ -113,7 +120,7 @@ def _resolve_order(g: State, a: Action, raised_against: set[tuple[str, str]]) ->
     if isinstance(a, SetTariff):
         layer = rules.layer(a.layer)
         g.layer_rate[a.layer] = a.rate
-        g.layer_status[a.layer] = LayerStatus.IN_FORCE
+        g.layer_status[a.layer] = _LAYER_IN_FORCE
         g._log("order", f"{p} sets {layer.name} to {fmt_pct(a.rate)}.")
     elif isinstance(a, Countermeasure):
         pkg = rules.package(a.package)
@@ -126,7 +133,7 @@ def _resolve_order(g: State, a: Action, raised_against: set[tuple[str, str]]) ->
             for deal in g.deals_in_force(p):
                 for t in deal.terms:
                     item = rules.item(t.item)
-                    if item.kind == TermKind.SUSPEND_COUNTERMEASURES and item.package == a.package \
+                    if item.kind == _SUSPEND and item.package == a.package \
                             and item.owner == p:
                         _void(g, deal, p, "activating suspended countermeasures")
                         break
@@ -137,11 +144,11 @@ def _resolve_order(g: State, a: Action, raised_against: set[tuple[str, str]]) ->
         term = a.terms[0]
         item = rules.item(term.item)
         for old in g.deals:
-            if old.unilateral and old.status == DealStatus.IN_FORCE \
+            if old.unilateral and old.status == _DEAL_IN_FORCE \
                     and old.parties == (p, a.partner) and old.terms[0].item == term.item:
                 old.status = DealStatus.SUPERSEDED  # a new level of the same concession replaces it
         deal = Deal(id=f"d{len(g.deals) + 1}", parties=(p, a.partner), terms=a.terms,
-                    round=g.round, level="unilateral", stakes=1.0, status=DealStatus.IN_FORCE,
+                    round=g.round, level="unilateral", stakes=1.0, status=_DEAL_IN_FORCE,
                     unilateral=True)
         g.deals.append(deal)
         ratification.take_effect(g, deal)
@@ -178,7 +185,7 @@ def _void(g: State, deal: Deal, reneger: str, how: str) -> None:
     # Both parties can renege in the same resolution; each pays for its own renege.
     same_time = deal.status == DealStatus.RENEGED and deal.ended_round == g.round \
         and deal.ended_by != reneger
-    if deal.status != DealStatus.IN_FORCE and not same_time:
+    if deal.status != _DEAL_IN_FORCE and not same_time:
         return
     if not same_time:
         deal.status = DealStatus.RENEGED
@@ -200,7 +207,7 @@ def _check_caps_kept(g: State) -> None:
     for deal in g.deals_in_force():
         for t in deal.terms:
             item = rules.item(t.item)
-            if item.kind != TermKind.TARIFF_CAP:
+            if item.kind != _CAP:
                 continue
             importer, exporter = item.owner, deal.other(item.owner)
             if not g.orders[importer]:
@@ -213,7 +220,7 @@ def _check_caps_kept(g: State) -> None:
                     _void(g, deal, importer, f"a tariff above the agreed "
                                                f"{fmt_pct(t.value)} cap")
                     break
-            if deal.status != DealStatus.IN_FORCE:
+            if deal.status != _DEAL_IN_FORCE:
                 break
 
 
@@ -278,7 +285,7 @@ def _snap_back(g: State, raised_against: set[tuple[str, str]]) -> None:
     snapped = []
     for la in g.rules.layers:
         if g.layer_status[la.id] == LayerStatus.PAUSED:
-            g.layer_status[la.id] = LayerStatus.IN_FORCE
+            g.layer_status[la.id] = _LAYER_IN_FORCE
             snapped.append(la)
     g._invalidate()
     after = g._current_rates()

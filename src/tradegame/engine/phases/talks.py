@@ -26,6 +26,15 @@ from tradegame.engine.rules import Item, Rules
 from tradegame.engine.state import State
 from tradegame.engine.text import terms_text
 
+# Enum members read on hot paths, bound once: on Python 3.11 reading a member from its enum
+# class goes through EnumType.__getattr__ and costs several times a module global.
+_OPEN = SessionStatus.OPEN
+_PASSED = SessionStatus.PASSED
+_LAPSED = SessionStatus.LAPSED
+_AGREED = SessionStatus.AGREED
+_REJECTED = SessionStatus.REJECTED
+_EXTENSION = TermKind.DEADLINE_EXTENSION
+
 
 def begin(g: State) -> None:
     """Turn requests and scheduled talks into this round's sessions (capacity applies)."""
@@ -118,7 +127,7 @@ def apply(g: State, a: Action) -> None:
     s = g.sessions[g.session_index]
     audience = s.pair
     if isinstance(a, Pass):
-        s.status = SessionStatus.PASSED
+        s.status = _PASSED
         g._log("talks", f"{a.player} made no proposal to {s.responder}.", audience)
     elif isinstance(a, (Propose, Counter)):
         if isinstance(a, Counter):
@@ -130,13 +139,13 @@ def apply(g: State, a: Action) -> None:
         s.exchanges += 1
         s.offer, s.offer_by = a.terms, a.player
         if isinstance(a, Counter) and s.exchanges > s.max_exchanges:
-            s.status = SessionStatus.LAPSED
+            s.status = _LAPSED
             g._log("talks", f"{a.player}'s counter lapses: the {s.level} talks allow "
                                f"{s.max_exchanges} exchanges.", audience)
         else:
             s.turn = a.partner
     elif isinstance(a, Accept):
-        s.status = SessionStatus.AGREED
+        s.status = _AGREED
         assert s.offer is not None and s.offer_by is not None
         deal = Deal(id=f"d{len(g.deals) + 1}", parties=(s.offer_by, a.player),
                     terms=s.offer, round=g.round, level=s.level, stakes=s.stakes)
@@ -146,9 +155,9 @@ def apply(g: State, a: Action) -> None:
         g._log("talks", f"{s.pair[0]} and {s.pair[1]} reached an agreement; details "
                            f"follow at resolution.")
     elif isinstance(a, Reject):
-        s.status = SessionStatus.REJECTED
+        s.status = _REJECTED
         g._log("talks", f"{a.player} rejects {s.offer_by}'s offer.", audience)
-    if s.status != SessionStatus.OPEN:
+    if s.status != _OPEN:
         g.session_index += 1
         if g.session_index >= len(g.sessions):
             g.phase = ORDERS
@@ -182,13 +191,19 @@ def terms_by_scenario(rules: Rules, player: str, partner: str,
     return None
 
 
-def level_now(g: State, item: Item, value: float) -> str | None:
-    """Why ``item`` at ``value``, which the scenario allows, cannot be agreed now (or None)."""
+def item_now(g: State, item: Item) -> str | None:
+    """Why no level of ``item`` can be agreed now (or None)."""
     if item.id not in g.available_items:
         return f"{item.name} ({item.id}) is not on the table now"
-    if item.kind == TermKind.DEADLINE_EXTENSION and not g._extension_fits(int(value)):
-        return f"an extension of {fmt_number(value)} days exceeds max_extension_days"
     return None
+
+
+def level_now(g: State, item: Item, value: float) -> str | None:
+    """Why ``item`` at ``value``, which the scenario allows, cannot be agreed now (or None)."""
+    reason = item_now(g, item)
+    if reason is None and item.kind == _EXTENSION and not g._extension_fits(int(value)):
+        return f"an extension of {fmt_number(value)} days exceeds max_extension_days"
+    return reason
 
 
 def term_now(g: State, term: Term) -> str | None:
