@@ -41,6 +41,7 @@ from tradegame.engine.phases import orders, talks
 from tradegame.engine.records import ORDERS, Session
 from tradegame.engine.rules import TALK_LEVELS, Item, Rules
 from tradegame.engine.state import OrderKind, SamplerKinds, State
+from tradegame.engine.tables import CACHE_SIZE
 
 
 def _below(getrandbits: Any, n: int) -> int:
@@ -58,6 +59,10 @@ class _SamplerMemo:
     """Per scenario: each player's candidate orders by kind, and the Renege actions made."""
 
     candidates: dict[str, list[list[Action]]] = field(default_factory=dict)
+    # The items two players can trade that are on the table, by what is on the table (a
+    # game replaces its frozenset of available items when it changes, never edits it).
+    deal_items: dict[tuple[str, str, frozenset[str]], tuple[Item, ...]] = field(
+        default_factory=dict)
     kinds: dict[str, list[OrderKind]] = field(default_factory=dict)
     reneges: dict[tuple[str, str], Action] = field(default_factory=dict)
 
@@ -176,12 +181,17 @@ class LegalActions:
     def deal_items(self, giver_a: str, giver_b: str) -> list[Item]:
         """Items on the table between two players (either may give)."""
         g = self.game
-        tables = g.tables
         # Who may give what to whom is fixed by the scenario (tables.deal_items); an item is
         # on the table now if it and one of its levels can be agreed now (talks).
-        return [item for item in tables.deal_items[(giver_a, giver_b)]
-                if talks.item_now(g, item) is None
-                and (item.kind != _EXTENSION or self._levels(item))]
+        memo = _sampler_memo(g.rules).deal_items
+        key = (giver_a, giver_b, g.available_items)
+        on_table = memo.get(key)
+        if on_table is None:
+            if len(memo) >= CACHE_SIZE:
+                memo.clear()
+            on_table = memo[key] = tuple(item for item in g.tables.deal_items[key[:2]]
+                                         if talks.item_now(g, item) is None)
+        return [item for item in on_table if item.kind != _EXTENSION or self._levels(item)]
 
     def _levels(self, item: Item) -> list[float] | tuple[float, ...]:
         """The levels of ``item`` that can be agreed now (of an item on the table: all, but for
@@ -189,7 +199,7 @@ class LegalActions:
         g = self.game
         values = g.tables.levels[item.id]
         if item.kind == _EXTENSION:
-            return [v for v in values if talks.level_now(g, item, v) is None]
+            return [v for v in values if talks.level_fits(g, item, v)]
         return values
 
     def _deal_count(self, items: list[Item]) -> int:

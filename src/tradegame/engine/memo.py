@@ -19,13 +19,17 @@ T = TypeVar("T")
 def per_rules(build: Callable[[Rules], T]) -> Callable[[Rules], T]:
     """Call ``build(rules)`` once per rules object; later calls return the same value."""
     built: dict[int, T] = {}
+    last: list[tuple[weakref.ref[Rules], T]] = []  # the rules asked for last (the usual case)
 
     def get(rules: Rules) -> T:
+        if last and last[0][0]() is rules:
+            return last[0][1]
         key = id(rules)
         value = built.get(key)
         if value is None:
             value = built[key] = build(rules)
             weakref.finalize(rules, built.pop, key, None)  # the id may be reused later
+        last[:] = [(weakref.ref(rules), value)]
         return value
 
     get.__doc__ = build.__doc__

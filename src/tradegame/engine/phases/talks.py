@@ -198,10 +198,16 @@ def item_now(g: State, item: Item) -> str | None:
     return None
 
 
+def level_fits(g: State, item: Item, value: float) -> bool:
+    """Whether a level of an item on the table can be agreed now: any level, but a deadline
+    extension must fit what is left of max_extension_days."""
+    return item.kind != _EXTENSION or g._extension_fits(int(value))
+
+
 def level_now(g: State, item: Item, value: float) -> str | None:
     """Why ``item`` at ``value``, which the scenario allows, cannot be agreed now (or None)."""
     reason = item_now(g, item)
-    if reason is None and item.kind == _EXTENSION and not g._extension_fits(int(value)):
+    if reason is None and not level_fits(g, item, value):
         return f"an extension of {fmt_number(value)} days exceeds max_extension_days"
     return reason
 
