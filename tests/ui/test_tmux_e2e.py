@@ -28,13 +28,14 @@ def _needs_tmux() -> None:
 
 
 class Terminal:
-    """A tmux session running one command, 100×30."""
+    """A tmux session running one command (100×30 unless told)."""
 
-    def __init__(self, command: list[str], env: dict[str, str]) -> None:
+    def __init__(self, command: list[str], env: dict[str, str], size: tuple[int, int] = (100, 30)
+                 ) -> None:
         self.name = f"tg-{uuid.uuid4().hex[:8]}"
         inner = " ".join(["env", *(f"{k}={v}" for k, v in env.items()), *command])
-        subprocess.run([TMUX, "new-session", "-d", "-s", self.name, "-x", "100", "-y", "30",
-                        inner], check=True)
+        subprocess.run([TMUX, "new-session", "-d", "-s", self.name, "-x", str(size[0]),
+                        "-y", str(size[1]), inner], check=True)
 
     def screen(self) -> str:
         out = subprocess.run([TMUX, "capture-pane", "-t", self.name, "-p"],
@@ -87,6 +88,8 @@ def test_play_a_round_as_japan_in_a_real_terminal(
     t.keys("C-d")
     t.wait_for("send these orders?")
     t.keys("Enter")
+    t.wait_for("Round 1 report")                  # what the resolution did, then back
+    t.keys("Enter")
     screen = t.wait_for("Round 2/13")
     assert "76 days left" in screen
     t.wait_for("Your move, Japan: give your orders")   # after the AI seats' orders
@@ -115,3 +118,70 @@ def test_the_bare_command_opens_the_new_game_screen_and_starts(
     t.keys("s")                                   # defaults: Japan is human, AIs elsewhere
     t.wait_for("Your move, Japan")
     t.keys("C-q", "C-q")                          # twice: quit without asking
+
+
+def typed(*text: str) -> list[str]:
+    """tmux key names for ``text`` typed key by key (all sent in one go: full speed)."""
+    keys: list[str] = []
+    for part in text:
+        if part == "\b":
+            keys.append("BSpace")
+        else:
+            keys += [{" ": "Space", ";": "\\;"}.get(c, c) for c in part]
+    return keys
+
+
+def test_a_whole_game_at_80x24_typing_at_full_speed(
+        terminal: tuple[list[Terminal], dict[str, str]], tmp_path: Path) -> None:
+    """The guided primer as Japan at the stated minimum size, every text typed in one burst
+    with mistakes corrected by Backspace: nothing typed is lost or reordered."""
+    started, env = terminal
+    t = Terminal([str(TRADEGAME), "play", "us-japan-primer", "--seat", "JP=human",
+                  "--seat", "US=passive", "--seed", "5"], env, size=(80, 24))
+    started.append(t)
+    t.wait_for("Your move, Japan")
+    # A save typed fast, with a typo fixed by Backspace, lands under exactly that name.
+    t.keys("C-s")
+    t.wait_for("Save the game to")
+    target = tmp_path / "mine.json"
+    t.keys("C-u", *typed(str(tmp_path) + "/minr", "\b", "\b", "ne.json"), "Enter")
+    deadline = time.monotonic() + 10
+    while not target.exists():
+        assert time.monotonic() < deadline, f"not saved to {target}:\n{t.screen()}"
+        time.sleep(0.1)
+    assert [p.name for p in tmp_path.glob("*.json")] == ["mine.json"]
+    filters = 0
+    deadline = time.monotonic() + 240
+    while True:
+        assert time.monotonic() < deadline, f"the game did not end:\n{t.screen()}"
+        screen = t.screen()
+        if "Game over" in screen:
+            break
+        if "Round " in screen and " report" in screen and "Continue (enter)" in screen:
+            t.keys("Enter")
+        elif "Your move, Japan: give your orders" in screen:
+            # The orders filter: a word, three wrong letters deleted, another word.
+            t.keys("3", "/", *typed("xyz", "\b", "\b", "\b", "reassure"))
+            screen = t.wait_for("Reassure US")
+            field = next(line for line in screen.splitlines() if "reassure" in line)
+            assert field.strip() == "reassure", screen
+            filters += 1
+            t.keys("Down", "Enter")
+            t.wait_for("Staged (1/")
+            t.keys("C-d")
+            t.wait_for("send these orders?")
+            t.keys("Enter")
+            deadline_sent = time.monotonic() + 30
+            while not any(w in t.screen() for w in ("You sent 1 order", "Game over",
+                                                     "Continue (enter)")):
+                assert time.monotonic() < deadline_sent, t.screen()
+                time.sleep(0.1)
+        elif "Your move, Japan: open the talks" in screen:
+            t.keys("p")
+            time.sleep(0.3)
+        elif "Your move, Japan: answer" in screen:
+            t.keys("r")
+            time.sleep(0.3)
+        time.sleep(0.1)
+    assert filters >= 3
+    t.keys("C-q", "C-q")

@@ -12,11 +12,12 @@ from tradegame.ui.widgets.talks import OfferTerms
 
 from .support import (
     countered_match,
-    wait_for_words,
+    flat_text,
     make_app,
     make_match,
     screen_text,
     wait_for_text,
+    wait_for_words,
     wait_until,
 )
 
@@ -78,7 +79,7 @@ async def test_a_long_counter_offer_shows_its_verdict_and_what_is_hidden(
             # Not all six fit: the hidden ones are counted, with the key that shows them.
             hidden = len(names) - len(shown)
             box = app.screen.query_one(OfferTerms)
-            above, below = box.hidden_counts()
+            _, below = box.hidden_counts()
             assert below >= 1 and f"▼ {below} more (])" in text
             assert hidden <= below
             for _ in range(6):
@@ -203,3 +204,37 @@ async def test_two_panes_from_120_columns(save_dir: Path, size: tuple[int, int])
         await pilot.press("3", "down")
         await wait_for_text(pilot, "Projected score")
         assert side_by_side("filter orders", "Preview") == wide        # the list | its preview
+
+
+@sizes
+async def test_the_guided_first_game_gives_hints_that_can_be_turned_off(
+        save_dir: Path, size: tuple[int, int]) -> None:
+    from tradegame.ui.app import Options, TradeGameApp
+
+    app = TradeGameApp(Options(save_dir=save_dir, ai_delay=0.0))
+    app.animation_level = "none"
+    async with app.run_test(size=size) as pilot:
+        await wait_for_words(pilot, "g starts a guided first game")
+        await pilot.press("g")
+        await wait_for_text(pilot, "Your move, Japan")
+        match = app.screen.match
+        assert match.rules.id == "us-japan-primer"
+        assert match.seats == {"US": "dove", "JP": "human"}
+        await wait_for_words(pilot, "s sends the offer (h hides hints)")
+        await pilot.press("h")
+        await wait_for_words(pilot, "Hints off (h turns them on)")
+        assert "h hides hints" not in flat_text(app)
+        assert "open the talks with US" in flat_text(app)       # the short reminder again
+        await pilot.press("h")
+        await wait_for_words(pilot, "s sends the offer (h hides hints)")
+        # A game started with s (not g) has no hints.
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        if app.screen.id != "setup":                            # a "leave this game?" question
+            await pilot.press("y")
+        await wait_for_words(pilot, "g starts a guided first game")
+        await wait_until(pilot, lambda: len(app.screen.query(".seat")) >= 2, what="seats")
+        await pilot.press("s")
+        await wait_for_text(pilot, "Round 1/")
+        await pilot.pause(0.3)
+        assert "hides hints" not in flat_text(app)

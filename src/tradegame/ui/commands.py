@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tradegame.engine import Action, InvalidActionError, parse
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the engine is imported when a game starts, not with the app (start-up)
+    from tradegame.engine import Action
     from tradegame.ui.screens.game import GameScreen
 
 DISCOVER_LIMIT = 40
@@ -32,6 +31,8 @@ def _game_screen(provider: Provider) -> GameScreen | None:
 
 def typed_action(screen: GameScreen, query: str) -> Action | None:
     """The move written in ``query`` (notation, the player id optional) if it is legal now."""
+    from tradegame.engine import InvalidActionError, parse
+
     viewer = screen.viewer
     text = query.strip()
     if viewer is None or not text:

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from tradegame.ui.widgets.common import SteadyInput
 from tradegame.untrusted import printable
 
 PASTE_LIMIT = 4 * 2**20
@@ -131,7 +132,7 @@ class PathDialog(ModalScreen[str | None]):
                 with Horizontal(classes="buttons"):
                     yield Button("OK", id="cancel", variant="primary")
                 return
-            yield Input(self.value, placeholder=self.placeholder, id="path")
+            yield SteadyInput(self.value, placeholder=self.placeholder, id="path")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button(self.button, id="ok", variant="primary")
@@ -183,8 +184,8 @@ class LoadDialog(ModalScreen[str | None]):
                                    for e in self.entries], id="saves", markup=False)
             else:
                 yield Static(Text(f"No saves in {self.folder} yet.", style="italic"))
-            yield Input(placeholder="or type the path of a save file and press enter",
-                        id="path")
+            yield SteadyInput(placeholder="or type the path of a save file and press enter",
+                              id="path")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
 

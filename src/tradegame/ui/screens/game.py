@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from tradegame.engine import Action, Done, IllegalActionError
@@ -65,11 +65,14 @@ class GameScreen(Screen[None]):
     """One match in progress."""
 
     BINDINGS = [
-        Binding("1", "tab('dashboard')", "Dashboard", show=False),
-        Binding("2", "tab('talks')", "Talks", show=False),
-        Binding("3", "tab('orders')", "Orders", show=False),
-        Binding("4", "tab('log')", "Log", show=False),
-        Binding("5", "tab('briefing')", "Briefing", show=False),
+        # Tab keys move the focus, so they are priority bindings: they run as the key
+        # arrives and the keys typed right after reach the new tab (a text field keeps its
+        # digits: see check_action).
+        Binding("1", "tab('dashboard')", "Dashboard", show=False, priority=True),
+        Binding("2", "tab('talks')", "Talks", show=False, priority=True),
+        Binding("3", "tab('orders')", "Orders", show=False, priority=True),
+        Binding("4", "tab('log')", "Log", show=False, priority=True),
+        Binding("5", "tab('briefing')", "Briefing", show=False, priority=True),
         Binding("a", "talks('accept')", "Accept"),
         Binding("r", "talks('reject')", "Reject"),
         Binding("p", "talks('pass')", "Pass"),
@@ -80,11 +83,12 @@ class GameScreen(Screen[None]):
         Binding("minus", "speed(1)", "Slower", key_display="-"),
         Binding("v", "cycle_view", "View as"),
         Binding("e", "show_end", "Results"),
-        Binding("6", "tab('instructor')", "Instructor", show=False),
+        Binding("6", "tab('instructor')", "Instructor", show=False, priority=True),
         Binding("i", "inject", "Inject"),
         Binding("w", "news", "Write news"),
         Binding("b", "rollback", "Roll back"),
         Binding("ctrl+e", "end_early", "End game"),
+        Binding("h", "toggle_hints", "Hints", show=False),
     ]
     DEFAULT_CSS = """
     GameScreen #status { height: auto; max-height: 3; padding: 0 1; background: $boost; }
@@ -125,6 +129,8 @@ class GameScreen(Screen[None]):
         self._done_dialog: Any = None
         self._move_dialog: Any = None
         self._sector_names = {s.id: s.name for s in match.rules.sectors}
+        self.hints = False
+        """One-line hints on what to try next (the guided first game; ``h`` toggles)."""
         self._log_seen: dict[str | None, int] = {}
         self._reported: dict[str | None, int] = {}
         self.round_marks: dict[str | None, dict[int, dict[str, Any]]] = {}
@@ -169,6 +175,7 @@ class GameScreen(Screen[None]):
         check_size(self)
 
     def on_mount(self) -> None:
+        self.hints = bool(getattr(self.app, "guided", False)) and bool(self.match.humans)
         self.match.start()
         self.set_class(self.hidden, "hidden")
         if not self.hidden:
@@ -235,8 +242,8 @@ class GameScreen(Screen[None]):
         self.frame = frame
         self._announce(frame)
         with self.app.batch_update():
-            self.query_one("#status", Static).update(status_text(frame,
-                                                                 self._status_extra()))
+            self.query_one("#status", Static).update(status_text(frame, self._status_extra(),
+                                                                 self._hint(frame)))
             self._dirty = set(self.tabs)
             active = self.query_one(TabbedContent).active or "dashboard"
             for tab in (self.tabs if full else (active,)):
@@ -304,6 +311,16 @@ class GameScreen(Screen[None]):
         if tab in self._dirty and not self.hidden:
             self._update_tab(tab)
 
+    def _hint(self, frame: Frame) -> str:
+        from tradegame.ui.widgets.hints import next_hint
+
+        return next_hint(frame) if self.hints else ""
+
+    def action_toggle_hints(self) -> None:
+        self.hints = not self.hints
+        self.say("Hints on (h turns them off)." if self.hints else
+                 "Hints off (h turns them on).")
+
     def _status_extra(self) -> str:
         parts = []
         if self.message:
@@ -325,7 +342,8 @@ class GameScreen(Screen[None]):
         self.message = message
         if self.frame is not None and not self.hidden:
             self.query_one("#status", Static).update(status_text(self.frame,
-                                                                 self._status_extra()))
+                                                                 self._status_extra(),
+                                                                 self._hint(self.frame)))
 
     def report_bug(self, where: str, exc: BaseException) -> None:
         """Show an unexpected error as a message; details go to the Textual log."""
@@ -757,10 +775,9 @@ class GameScreen(Screen[None]):
 
             olist = panel.query_one(OrderList)
             target = olist if olist.display else panel
-        if target.focusable:
-            target.focus()
-        else:
-            self.query_one(f"#{tab}-panel").focus()
+        # Focus at once (Widget.focus() is deferred behind keys already queued, which
+        # would then go to the old tab).
+        self.set_focus(target if target.focusable else self.query_one(f"#{tab}-panel"))
 
     def action_show_end(self) -> None:
         """Back to the results after reading the log or the dashboard (game over)."""
@@ -972,6 +989,10 @@ class GameScreen(Screen[None]):
         self.advance()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "tab" and isinstance(self.focused, Input):
+            return False  # a digit typed into a text field is a digit
+        if action == "toggle_hints":
+            return bool(self.match.humans) and not self.match.game.is_over()
         if action in ("inject", "news", "end_early"):
             return self.instructor and not self.match.game.is_over()
         if action == "rollback":

@@ -26,6 +26,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
         ("1 2 3 4 5", "tabs: dashboard, talks, orders, log, briefing"),
         ("ctrl+d", "Done: the summary of your orders, then end your turn"),
         ("↑ ↓ pgup pgdn", "scroll the dashboard, log and briefing"),
+        ("h", "hints on what to try next, on or off (on in the guided first game)"),
     ]),
     ("Talks tab", [
         ("↑ ↓", "choose a catalogue item"),

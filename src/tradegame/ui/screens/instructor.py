@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tradegame.ui.screens.dialogs import DIALOG_CSS
+from tradegame.ui.widgets.common import SteadyInput
 
 
 class ChoiceDialog(ModalScreen[str | None]):
@@ -82,9 +83,10 @@ class NewsDialog(ModalScreen[bool]):
             yield Label("Write a news item", classes="title")
             yield Static("It is in everyone's log at once and is a move of the saved game "
                          "(enter publishes, tab next field, esc cancels).")
-            yield Input(placeholder="News text, e.g. Bond yields jump after the auction",
-                        id="news-text")
-            yield Input(placeholder="Effects, e.g. stress=10 approval:JP=-3", id="news-effects")
+            yield SteadyInput(placeholder="News text, e.g. Bond yields jump after the auction",
+                              id="news-text")
+            yield SteadyInput(placeholder="Effects, e.g. stress=10 approval:JP=-3",
+                              id="news-effects")
             players = ", ".join(self.players)
             yield Static(f"{NEWS_EFFECTS_HINT}; players: {players}.", classes="hint")
             yield Static("", id="news-error")

@@ -19,6 +19,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Se
 from textual.widgets.option_list import Option
 
 from tradegame.session.match import HUMAN, Scenario, parse_seed, random_seed
+from tradegame.ui.widgets.common import SteadyInput
 from tradegame.untrusted import printable
 
 if TYPE_CHECKING:
@@ -80,11 +81,17 @@ class SeatSelect(Select[str]):
         self.value = self.values[(index + step) % len(self.values)]
 
 
+GUIDED_SCENARIO, GUIDED_PLAYER, GUIDED_OPPONENT = "us-japan-primer", "JP", "dove"
+"""The guided first game: the primer's two players, the newcomer as Japan against the dove
+(it accepts any offer that raises its projected score, so a first deal is within reach)."""
+
+
 class SetupScreen(Screen[None]):
     """Scenario, seats and seed; ``s`` starts, ``o`` resumes a save."""
 
     BINDINGS = [
         Binding("s", "start", "Start"),
+        Binding("g", "guided", "Guided first game"),
         Binding("o", "app.load", "Resume a save"),
         Binding("r", "random_seed", "Random seed", show=False),
     ]
@@ -127,6 +134,11 @@ class SetupScreen(Screen[None]):
             yield Static(Text("New game — choose a scenario (↑/↓), who plays each country "
                               "(tab to a seat, ←/→ or enter to choose) and a seed. s starts, "
                               "o resumes a save, F1 help.", style="italic"))
+            yield Static(Text.assemble(("Never played? ", "bold"),
+                                       ("g starts a guided first game: the two-player primer "
+                                        "as Japan against a friendly United States, with a "
+                                        "one-line hint on what to try next (h hides them).",
+                                        "")), id="guided-intro")
             yield Label("Scenario", classes="heading")
             with Horizontal(id="setup-top"):
                 names = list(bundled_scenarios())
@@ -149,10 +161,11 @@ class SetupScreen(Screen[None]):
             with Horizontal(id="seed-row"):
                 yield Label("Seed")
                 seed = self.initial_seed if self.initial_seed is not None else random_seed()
-                yield Input(str(seed), id="seed", restrict=r"[0-9_]*", max_length=20)
+                yield SteadyInput(str(seed), id="seed", restrict=r"[0-9_]*", max_length=20)
                 yield Button("Random seed (r)", id="random-seed")
             with Horizontal(id="setup-buttons"):
                 yield Button("Start (s)", id="start", variant="primary")
+                yield Button("Guided first game (g)", id="guided")
                 yield Button("Resume a save (o)", id="resume")
         yield Footer()
 
@@ -315,6 +328,8 @@ class SetupScreen(Screen[None]):
     def action_start(self) -> None:
         from tradegame.ui.screens.dialogs import MessageDialog
 
+        self.app.guided = False  # type: ignore[attr-defined]  # hints only when asked
+
         sc = self.scenario
         if sc is None:
             self.notify("The scenario is not loaded yet (or has problems).", severity="warning")
@@ -334,6 +349,32 @@ class SetupScreen(Screen[None]):
                 self.app.push_screen(MessageDialog("A seat cannot run code here", refused))
                 return
         self.tg_app.start_new_match(sc, seed, seats)
+
+    @on(Button.Pressed, "#guided")
+    def action_guided(self) -> None:
+        """The first-game path: the primer as Japan against the dove, hints on."""
+        if self.tg_app.options.web and not self._offered(GUIDED_SCENARIO):
+            return
+        self._load_guided()
+
+    @work(thread=True, exclusive=True, group="scenario", exit_on_error=False)
+    def _load_guided(self) -> None:
+        from tradegame.session.match import load_scenario
+
+        try:
+            sc = self.tg_app.scenario_cache.get(GUIDED_SCENARIO) or \
+                load_scenario(GUIDED_SCENARIO)
+        except Exception as exc:  # noqa: BLE001 - shown to the player, never a traceback
+            self.app.call_from_thread(self._failed, GUIDED_SCENARIO, str(exc))
+            return
+        self.app.call_from_thread(self._start_guided, sc)
+
+    def _start_guided(self, sc: Scenario) -> None:
+        self.tg_app.scenario_cache[sc.source] = sc
+        seats = {p: GUIDED_OPPONENT for p in sc.rules.player_ids}
+        seats[GUIDED_PLAYER] = HUMAN
+        self.app.guided = True  # type: ignore[attr-defined]  # read by the game screen
+        self.tg_app.start_new_match(sc, random_seed(), seats)
 
     @on(Input.Submitted, "#seed")
     def _seed_submitted(self) -> None:

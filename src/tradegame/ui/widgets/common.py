@@ -12,7 +12,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.message import Message
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from tradegame.engine import Action
 from tradegame.session.text import Names, projection_lines
@@ -127,4 +127,26 @@ class PreviewBox(Static):
         self.update(text)
 
 
-__all__ = ["ActionChosen", "Frame", "PreviewBox", "PreviewWanted"]
+class SteadyInput(Input):
+    """An Input that keeps every key typed at full speed, in order.
+
+    A plain Input inserts characters in its own message queue but runs its other keys
+    (backspace, delete, ctrl+u, the cursor keys, enter) as bindings, and Textual runs a
+    non-priority binding only once the key has bubbled up to the app through every
+    ancestor's queue. Typed in one burst, those keys take effect after the characters that
+    followed them: under tmux "xyz⌫⌫⌫talks" gave "xyzta" in the orders filter, and ctrl+u
+    then a path left the save dialog empty. Here the Input's own bindings run in its own
+    queue, in order with the characters (a key it does not bind still bubbles up).
+    """
+
+    async def _on_key(self, event: Any) -> None:
+        bindings = self._bindings.key_to_bindings.get(event.key)
+        if not bindings:
+            await super()._on_key(event)
+            return
+        event.stop()
+        event.prevent_default()
+        await self.run_action(bindings[0].action)
+
+
+__all__ = ["ActionChosen", "Frame", "PreviewBox", "PreviewWanted", "SteadyInput"]

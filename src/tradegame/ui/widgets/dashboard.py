@@ -23,7 +23,7 @@ NEWS_KINDS = {"news", "deal", "deadline", "precedent", "ratification", "statemen
               "renege", "inject", "end"}
 
 
-def status_text(frame: Frame, extra: str = "") -> Text:
+def status_text(frame: Frame, extra: str = "", hint: str = "") -> Text:
     """The two status lines above the tabs: clock and deadline, then whose move it is."""
     v = frame.view
     text = Text(no_wrap=False, overflow="fold")
@@ -43,13 +43,15 @@ def status_text(frame: Frame, extra: str = "") -> Text:
         text.append("The game is over.", style="bold")
     elif frame.my_turn:
         text.append(f"Your move, {frame.names.player(frame.viewer)}: ", style="bold reverse")
-        text.append(turn_hint(frame))
+        text.append(hint or turn_hint(frame))
     elif frame.mover is not None:
         who = frame.names.player(frame.mover)
         if frame.mover_seat == "human":
             text.append(f"{who} ({frame.mover}) to move.")
         else:
             text.append(f"{who} ({frame.mover}, AI: {frame.mover_seat}) is moving…")
+        if hint:
+            text.append(f" Hint: {hint}", style="italic")
     if extra:
         text.append("  " + extra, style="italic")
     return text

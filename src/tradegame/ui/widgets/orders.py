@@ -21,48 +21,32 @@ from textual.widgets.option_list import Option
 
 from tradegame.engine import Action, Done
 from tradegame.session.text import ORDER_GROUPS, describe, order_group, signed
-from tradegame.ui.widgets.common import ActionChosen, Frame, PreviewBox, PreviewWanted
+from tradegame.ui.widgets.common import (
+    ActionChosen,
+    Frame,
+    PreviewBox,
+    PreviewWanted,
+    SteadyInput,
+)
 
 
 class OrderList(OptionList):
     """The legal orders, grouped by kind; enter stages the highlighted one."""
 
 
-class FilterInput(Input):
-    """The orders filter: its editing keys act in its own message queue, in order with the
-    typed characters.
-
-    A plain Input runs backspace, delete and the cursor keys as bindings, and Textual runs
-    non-priority bindings only once the key has bubbled up to the app through every
-    ancestor's queue. Here an ancestor (this panel) refills the order list on each change,
-    so a backspace typed at full speed landed after the characters that followed it and
-    deleted one of them instead ("xyz⌫⌫⌫talks" gave "xyzta" under tmux). Characters are
-    inserted in the Input's own queue, so the editing keys are run there too.
-    """
-
-    EDIT_KEYS = {
-        "backspace": "delete_left", "ctrl+h": "delete_left", "delete": "delete_right",
-        "ctrl+w": "delete_left_word", "ctrl+u": "delete_left_all",
-        "ctrl+k": "delete_right_all", "left": "cursor_left", "right": "cursor_right",
-        "ctrl+left": "cursor_left_word", "ctrl+right": "cursor_right_word",
-        "home": "home", "end": "end",
-    }
-
-    async def _on_key(self, event: Any) -> None:
-        action = self.EDIT_KEYS.get(event.key)
-        if action is None:
-            await super()._on_key(event)
-            return
-        event.stop()
-        event.prevent_default()
-        getattr(self, f"action_{action}")()
+class FilterInput(SteadyInput):
+    """The orders filter (every key kept in order: see :class:`SteadyInput`)."""
 
 
 class OrdersPanel(Vertical):
     """The viewer's orders for this round."""
 
     BINDINGS = [
-        Binding("slash", "focus_filter", "Filter", key_display="/"),
+        # Keys that move the focus are priority bindings: those run as the key arrives, so
+        # the keys typed right after them reach the widget they focus (a plain binding runs
+        # only once the key has bubbled up, after later keys went to the old focus).
+        Binding("slash", "focus_filter", "Filter", key_display="/", priority=True),
+        Binding("down", "filter_to_list", "To the list", show=False, priority=True),
         Binding("x", "unstage", "Remove last"),
         Binding("d", "done", "Done"),
     ]
@@ -294,10 +278,8 @@ class OrdersPanel(Vertical):
         event.stop()
         self.query_one(OrderList).focus()
 
-    def on_key(self, event: Any) -> None:
-        if event.key == "down" and self.query_one(Input).has_focus:
-            event.stop()
-            self.query_one(OrderList).focus()
+    def action_filter_to_list(self) -> None:
+        self.screen.set_focus(self.query_one(OrderList))
 
     @on(OptionList.OptionHighlighted, "#orders-list")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -312,7 +294,8 @@ class OrdersPanel(Vertical):
             self.post_message(ActionChosen(action))
 
     def action_focus_filter(self) -> None:
-        self.query_one(Input).focus()
+        # At once, not by Widget.focus() (deferred behind the keys already queued).
+        self.screen.set_focus(self.query_one(Input))
 
     def action_unstage(self) -> None:
         if self.frame is not None and self.frame.staged:
@@ -323,6 +306,12 @@ class OrdersPanel(Vertical):
             self.post_message(ActionChosen(Done(self.frame.viewer)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # screen.focused changes at once; has_focus only once the widget had its Focus event
+        in_filter = self.screen.focused is self.query_one(Input)
+        if action == "filter_to_list":
+            return self.active and in_filter
+        if action == "focus_filter" and in_filter:
+            return False  # "/" typed into the filter is a character
         if action in ("unstage", "done", "focus_filter"):
             if not self.active:
                 return False

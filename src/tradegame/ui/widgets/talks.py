@@ -523,8 +523,8 @@ class TalksPanel(Vertical):
         kept = {t["item"] for t in deal["terms"]}
         dropped = [t["text"] for t in deal["terms"]
                    if t["item"] not in {term.item for term in action.terms}]
-        lines = [f"Send this {'counter-offer' if isinstance(action, Counter) else 'offer'} "
-                 f"to {frame.names.player(frame.partner)}?", ""]
+        what = "counter-offer" if isinstance(action, Counter) else "offer"
+        lines = [f"Send this {what} to {frame.names.player(frame.partner)}?", ""]
         lines += [f"  • {frame.names.term(t)}"
                   + ("" if t.item in kept else "  (new)") for t in action.terms]
         lines += ["", replace_warning(deal)]
