@@ -15,21 +15,9 @@ import sys
 from collections.abc import Callable, Sequence
 
 from tradegame import __version__
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_BAD_INPUT = 2
-EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in tradegame, not in what the user gave it
+from tradegame.errors import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, UserError
 
 Command = Callable[[argparse.Namespace], int]
-
-
-class UserError(Exception):
-    """A problem the user can fix; printed without a traceback."""
-
-    def __init__(self, message: str, code: int = EXIT_BAD_INPUT) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def _add_play(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

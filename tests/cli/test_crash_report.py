@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tradegame import cli
+from tradegame.errors import EXIT_FAILED, EXIT_INTERNAL
 from tradegame.engine.errors import NonFiniteError
 
 
@@ -34,7 +35,7 @@ def test_a_bug_gives_one_line_and_a_report(monkeypatch: pytest.MonkeyPatch, tmp_
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.delenv("XDG_STATE_HOME", raising=False)
     monkeypatch.delenv("TRADEGAME_DEBUG", raising=False)
-    assert _run_with(monkeypatch, KeyError("boom")) == cli.EXIT_INTERNAL
+    assert _run_with(monkeypatch, KeyError("boom")) == EXIT_INTERNAL
     err = capsys.readouterr().err
     assert "Traceback" not in err and err.count("\n") == 1
     assert err.startswith("tradegame: internal error (KeyError); the details are in ")
@@ -52,7 +53,7 @@ def test_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_non_finite_number_stops_the_game_with_its_message(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     error = NonFiniteError("round 1: the credibility of B became nan")
-    assert _run_with(monkeypatch, error) == cli.EXIT_FAILED
+    assert _run_with(monkeypatch, error) == EXIT_FAILED
     assert capsys.readouterr().err == (
         "tradegame: the game stopped: round 1: the credibility of B became nan\n")
 
@@ -70,6 +71,6 @@ def test_output_to_a_full_device_is_a_message_not_a_crash(tmp_path: Path) -> Non
         done = subprocess.run([sys.executable, "-m", "tradegame", "whatif", "april-2025",
                                "--tariff", "US:JP:all=24%"], stdout=full,
                               stderr=subprocess.PIPE, text=True, env=env, timeout=120)
-    assert done.returncode == cli.EXIT_FAILED, done.stderr
+    assert done.returncode == EXIT_FAILED, done.stderr
     assert done.stderr == "tradegame: cannot write: No space left on device\n"
     assert not (tmp_path / "state").exists()  # no crash report

@@ -6,7 +6,7 @@ import argparse
 import sys
 import textwrap
 
-from tradegame.cli import EXIT_OK
+from tradegame.errors import EXIT_OK
 
 
 def run(args: argparse.Namespace) -> int:

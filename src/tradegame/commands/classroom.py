@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Iterable
 
-from tradegame.cli import EXIT_FAILED, EXIT_OK, UserError
+from tradegame.errors import EXIT_FAILED, EXIT_OK, UserError
 from tradegame.engine import NonFiniteError
 from tradegame.saves import LoadedGame, SaveError, load_game
 from tradegame.untrusted import printable

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tradegame.cli import UserError
+from tradegame.errors import UserError
 from tradegame.engine.rules import Rules
 
 

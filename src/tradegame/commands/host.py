@@ -13,7 +13,7 @@ import signal
 import sys
 from pathlib import Path
 
-from tradegame.cli import EXIT_OK, UserError
+from tradegame.errors import EXIT_OK, UserError
 
 INSTALL_HINT = "the room server needs aiohttp: install it with pip install 'tradegame[web]'"
 

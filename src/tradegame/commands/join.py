@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from tradegame.cli import UserError
+from tradegame.errors import UserError
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from tradegame.cli import EXIT_OK, UserError
+from tradegame.errors import EXIT_OK, UserError
 from tradegame.commands.common import load_scenario_or_exit, parse_seats
 from tradegame.engine import Game
 from tradegame.engine.game import term_text

@@ -23,7 +23,7 @@ import argparse
 import os
 import sys
 
-from tradegame.cli import EXIT_OK, UserError
+from tradegame.errors import EXIT_OK, UserError
 from tradegame.commands.common import parse_seats
 
 

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
-from tradegame.cli import EXIT_FAILED, EXIT_OK, UserError
+from tradegame.errors import EXIT_FAILED, EXIT_OK, UserError
 from tradegame.engine import Game
 from tradegame.saves import HUMAN, LoadedGame, SaveError, load_game, save_game
 from tradegame.saves.store import resolved

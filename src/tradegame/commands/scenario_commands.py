@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TextIO
 
-from tradegame.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
+from tradegame.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
 from tradegame.scenario.loader import (
     DEFAULT_SCENARIO,
     ScenarioError,

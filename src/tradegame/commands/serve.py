@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from tradegame.cli import EXIT_OK, UserError
+from tradegame.errors import EXIT_OK, UserError
 
 INSTALL_HINT = "browser play needs textual-serve: install it with pip install 'tradegame[web]'"
 INSTRUCTOR_PARAM = "instructor"

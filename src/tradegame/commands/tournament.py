@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tradegame.cli import EXIT_FAILED, EXIT_OK, UserError
+from tradegame.errors import EXIT_FAILED, EXIT_OK, UserError
 from tradegame.commands.common import load_rules_or_exit
 from tradegame.untrusted import printable
 

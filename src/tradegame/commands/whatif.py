@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from tradegame.cli import EXIT_OK, UserError
+from tradegame.errors import EXIT_OK, UserError
 from tradegame.commands.common import load_rules_or_exit, parse_rate
 from tradegame.engine.calculator import Override, check_override, tariff_effects
 

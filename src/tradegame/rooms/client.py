@@ -20,7 +20,7 @@ from typing import Any
 
 import aiohttp
 
-from tradegame.cli import EXIT_FAILED, EXIT_OK, UserError
+from tradegame.errors import EXIT_FAILED, EXIT_OK, UserError
 from tradegame.untrusted import printable
 
 MAX_BOT_LINE = 1024 * 1024
