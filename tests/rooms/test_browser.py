@@ -19,7 +19,7 @@ import aiohttp
 
 from tests.rooms.support import codes, start_server
 from tests.ui.test_serve_browser import CHROMIUM_FLAGS, chromium, free_port
-from tradegame.commands.serve import allowed_origins
+from tradegame.addresses import allowed_origins
 
 
 class Page:

@@ -144,7 +144,7 @@ async def test_web_load_dialog_holds_a_bounded_paste(save_dir: Path,
 
 
 def test_origins_of_a_lan_server_include_this_machine_only_on_every_address() -> None:
-    from tradegame.commands.serve import allowed_origins
+    from tradegame.addresses import allowed_origins
 
     public = ("http", "class-pc", 8000)
     everywhere = allowed_origins("0.0.0.0", 8000, "http://class-pc:8000")

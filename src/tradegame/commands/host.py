@@ -19,7 +19,7 @@ INSTALL_HINT = "the room server needs aiohttp: install it with pip install 'trad
 
 
 def check(args: argparse.Namespace) -> None:
-    from tradegame.commands.serve import is_loopback, origin_of
+    from tradegame.addresses import is_loopback, origin_of
 
     if not 0 < args.port < 65536:
         raise UserError(f"--port {args.port}: not a TCP port (1 to 65535)")
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(INSTALL_HINT) from None
     from tradegame.agents.base import AgentSpecError, make_agent, runs_code
     from tradegame.commands.common import load_scenario_or_exit, parse_seats
-    from tradegame.commands.serve import allowed_origins, own_url
+    from tradegame.addresses import allowed_origins, own_url
     from tradegame.rooms.server import RoomServer
 
     check(args)

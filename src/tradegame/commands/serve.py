@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import contextvars
 import hmac
-import ipaddress
 import json
 import logging
 import secrets
@@ -27,8 +26,8 @@ import shlex
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from tradegame.addresses import allowed_origins, is_loopback, origin_of, own_url
 from tradegame.errors import EXIT_OK, UserError
 
 INSTALL_HINT = "browser play needs textual-serve: install it with pip install 'tradegame[web]'"
@@ -51,62 +50,6 @@ this page), or ask your teacher.</p>
 
 
 # --------------------------------------------------------------------------- arguments
-
-def is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def origin_of(url: str) -> tuple[str, str, int] | None:
-    """``(scheme, host, port)`` of an http(s) URL or ``Origin`` header; None if it is not one."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return scheme, parts.hostname.lower(), port or (443 if scheme == "https" else 80)
-
-
-def is_unspecified(host: str) -> bool:
-    """Whether ``host`` means every address of this machine (``0.0.0.0``, ``::``)."""
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_unspecified
-    except ValueError:
-        return False
-
-
-def own_url(host: str, port: int, public_url: str | None) -> str | None:
-    """The URL the page's links use: ``--public-url`` without a trailing slash (the links
-    append ``/static/...``; ``//static`` is not found), else None (textual-serve builds
-    ``http://HOST:PORT``) except for an IPv6 address, which a URL writes in brackets."""
-    if public_url is not None:
-        return public_url.rstrip("/")
-    if ":" in host and not host.startswith("["):
-        return f"http://[{host}]:{port}"
-    return None
-
-
-def allowed_origins(host: str, port: int, public_url: str | None) -> set[tuple[str, str, int]]:
-    """The pages that may open a game: the public URL's, and this address's own (with the
-    other spellings of loopback, since a browser on this machine may use any of them; also
-    when serving on every address, where loopback is this server too)."""
-    found = set()
-    if public_url is not None:
-        public = origin_of(public_url)
-        if public is not None:
-            found.add(public)
-    if is_loopback(host) or is_unspecified(host):
-        found |= {("http", name, port) for name in ("localhost", "127.0.0.1", "::1")}
-    elif public_url is None:
-        found.add(("http", host.lower(), port))
-    return found
 
 
 def offered_scenarios(names: list[str]) -> list[str]:
@@ -391,5 +334,4 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-__all__ = ["INSTALL_HINT", "allowed_origins", "make_server", "offered_scenarios",
-           "origin_of", "play_command", "run"]
+__all__ = ["INSTALL_HINT", "make_server", "offered_scenarios", "play_command", "run"]

@@ -287,7 +287,7 @@ class RoomServer:
     # ------------------------------------------------------------------ websockets
 
     async def handle_ws(self, request: web.Request) -> web.StreamResponse:
-        from tradegame.commands.serve import origin_of
+        from tradegame.addresses import origin_of
 
         origin = request.headers.get("Origin")
         if origin is not None and origin_of(origin) not in self.origins:
