@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from tests.rooms.support import codes, start_server, url_of
 from tradegame.engine import parse
-from tradegame.rooms.tui import RemoteApp, RemoteGameScreen
+from tradegame.ui.remote import RemoteApp, RemoteGameScreen
 from tradegame.ui.widgets.common import ActionChosen
 from tradegame.ui.widgets.orders import OrdersPanel
 

@@ -9,19 +9,34 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import sys
 
-from tradegame.errors import UserError
+from tradegame.errors import EXIT_OK, UserError
 
 
 def run(args: argparse.Namespace) -> int:
-    from tradegame.rooms import client
-
     try:
         import aiohttp  # noqa: F401
     except ImportError:
         raise UserError("joining needs aiohttp: install it with pip install "
                         "'tradegame[web]'") from None
-    return client.main(args)
+    from tradegame.rooms import client
+
+    if args.instructor is not None:
+        return asyncio.run(client.instruct(args))
+    if args.bot is not None:
+        return asyncio.run(client.relay(args))
+    if getattr(args, "text", False) or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        try:
+            return asyncio.run(client.play_text(args))
+        except EOFError:
+            return EXIT_OK
+    from tradegame.ui.remote import RemoteApp  # Textual, loaded only for the screens
+
+    secret = {"code": args.code} if args.code else {"token": args.token}
+    RemoteApp(client.ws_url(args.url), secret).run()
+    return EXIT_OK
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

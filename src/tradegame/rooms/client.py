@@ -313,21 +313,4 @@ async def play_text(args: argparse.Namespace) -> int:
                                     "version": message.get("id")})
 
 
-def main(args: argparse.Namespace) -> int:
-    if args.instructor is not None:
-        return asyncio.run(instruct(args))
-    if args.bot is not None:
-        return asyncio.run(relay(args))
-    if getattr(args, "text", False) or not (sys.stdin.isatty() and sys.stdout.isatty()):
-        try:
-            return asyncio.run(play_text(args))
-        except EOFError:
-            return EXIT_OK
-    from tradegame.rooms.tui import RemoteApp
-
-    secret = {"code": args.code} if args.code else {"token": args.token}
-    RemoteApp(ws_url(args.url), secret).run()
-    return EXIT_OK
-
-
-__all__ = ["main", "ws_url"]
+__all__ = ["instruct", "play_text", "relay", "ws_url"]

@@ -256,7 +256,7 @@ class RemoteApp(App[None]):
     """The terminal client of one seat of a room server."""
 
     TITLE = "tradegame"
-    CSS_PATH = str(Path(__file__).parents[1] / "ui" / "app.tcss")  # the local game's look
+    CSS_PATH = str(Path(__file__).parent / "app.tcss")  # the local game's look
 
     def __init__(self, url: str, secret: dict[str, str]) -> None:
         super().__init__()
