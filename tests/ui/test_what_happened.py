@@ -238,3 +238,19 @@ async def test_the_guided_first_game_gives_hints_that_can_be_turned_off(
         await wait_for_text(pilot, "Round 1/")
         await pilot.pause(0.3)
         assert "hides hints" not in flat_text(app)
+
+
+def test_an_empty_catalogue_explains_itself() -> None:
+    from tradegame.session.text import Names
+    from tradegame.ui.widgets.common import Frame
+    from tradegame.ui.widgets.talks import TalksPanel
+
+    match = countered_match(2)
+    view = match.game.view("JP").to_json()
+    session = next(s for s in view["talks"] if "JP" in s["pair"] and s["status"] == "open")
+    frame = Frame(view=view, viewer="JP", names=Names(view), my_turn=True, partner="US",
+                  deal_items=[], max_terms=5)
+    text = TalksPanel()._session_text(frame, session).plain
+    assert "Nothing can be offered in these talks" in text
+    frame.deal_items = match.deal_items("JP", "US")
+    assert "Nothing can be offered" not in TalksPanel()._session_text(frame, session).plain
