@@ -62,7 +62,7 @@ def turn_hint(frame: Frame) -> str:
         talks = own_session(frame)
         if talks and talks.get("offer") is None:
             return f"open the talks with {frame.partner}: build an offer (tab 2) or pass (p)."
-        return f"answer {frame.partner}'s offer: accept (a), reject (r) or counter (tab 2)."
+        return f"answer {frame.partner}'s offer: a accepts, r rejects, or counter (tab 2)."
     if frame.phase == "orders":
         return "give your orders (tab 3), then Done (ctrl+d)."
     return ""
