@@ -179,7 +179,9 @@ class GameScreen(Screen[None]):
         self.match.start()
         self.set_class(self.hidden, "hidden")
         if not self.hidden:
-            self.refresh_view(full=True)
+            # The shown tab now; the others when first shown (start-up: the briefing's
+            # Markdown alone took about 30 ms).
+            self.refresh_view()
         else:
             self.query_one("#status", Static).update("")
         self.call_after_refresh(self.advance)
