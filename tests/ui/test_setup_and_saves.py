@@ -230,3 +230,28 @@ async def test_a_missing_folder_in_the_save_dialog_is_an_error_not_created(
                          what="the error")
         assert "no such folder" in " ".join(screen_text(app).split())
         assert not (tmp_path / "no").exists()
+
+
+async def test_s_before_the_seat_menus_mount_starts_with_the_seats_shown(save_dir: Path) -> None:
+    """The scenario's seats are built and s is handled in the same turn of the event loop,
+    before the new seat menus have mounted (a Select has no value until then): the game starts
+    with the seats the screen shows, not "Give every seat to a person or an agent"."""
+    from tradegame.session.match import HUMAN, load_scenario
+
+    app = setup_app(save_dir)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_until(pilot, lambda: len(app.screen.query(".seat")) == 3, what="the seats")
+        screen = app.screen
+        assert isinstance(screen, SetupScreen)
+        primer = load_scenario("us-japan-primer")
+        app.scenario_cache[primer.source] = primer  # highlighting it loads it from the cache
+        await pilot.press("down", "down")
+        await wait_until(pilot, lambda: screen.scenario is primer, what="the primer")
+        # Back to the first scenario and straight to s: its seats are built, not yet mounted.
+        first = app.scenario_cache["april-2025"]
+        screen.query_one("#scenario-list").highlighted = 0
+        screen._loaded(first)
+        screen.action_start()
+        await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="the game")
+        assert app.match is not None
+        assert app.match.seats == {"US": default_agent(), "JP": HUMAN, "EU": default_agent()}

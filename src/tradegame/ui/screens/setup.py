@@ -121,6 +121,10 @@ class SetupScreen(Screen[None]):
         self.initial_seed = seed
         self.scenario: Scenario | None = None
         self._seat_players: list[str] = []
+        # The seats as chosen, kept here: a seat menu has no value until it has mounted, and
+        # s may come before that (right after a scenario loads).
+        self._seat_values: dict[str, str] = {}
+        self._seat_menus: dict[Select[Any], str] = {}  # the current menus and their players
 
     @property
     def tg_app(self) -> TradeGameApp:
@@ -246,7 +250,7 @@ class SetupScreen(Screen[None]):
 
         players = list(sc.rules.player_ids)
         container = self.query_one("#seats", Vertical)
-        current = {p: self._seat_value(n) for n, p in enumerate(self._seat_players)}
+        current = dict(self._seat_values)
         if players == self._seat_players:
             return
         container.remove_children()
@@ -259,27 +263,23 @@ class SetupScreen(Screen[None]):
         options: list[tuple[str, str]] = [("human", HUMAN)]
         options += [(name, name) for name in descriptions]
         rows = []
+        values: dict[str, str] = {}
+        menus: dict[Select[Any], str] = {}
         for n, pid in enumerate(players):
-            value = preset.get(pid, agent_default)
+            value = values[pid] = preset.get(pid, agent_default)
             if value not in (HUMAN, *descriptions):
                 options_here = [*options, (value, value)]
             else:
                 options_here = options
             select = SeatSelect(options_here, value, id=f"seat-{n}")
+            menus[select] = pid
             desc = Static(self._describe(value, descriptions), classes="desc",
                           id=f"seat-desc-{n}")
             row = Horizontal(Label(Text(f"{sc.rules.player(pid).name} ({pid})")), select, desc,
                              classes="seat")
             rows.append(row)
         container.mount_all(rows)
-        self._seat_players = players
-
-    def _seat_value(self, n: int) -> str:
-        try:
-            value = self.query_one(f"#seat-{n}", Select).value
-        except Exception:  # noqa: BLE001
-            return ""
-        return value if isinstance(value, str) else ""
+        self._seat_players, self._seat_values, self._seat_menus = players, values, menus
 
     @staticmethod
     def _describe(spec: str, descriptions: dict[str, str]) -> str:
@@ -294,8 +294,13 @@ class SetupScreen(Screen[None]):
         sid = event.select.id or ""
         if not sid.startswith("seat-"):
             return
+        pid = self._seat_menus.get(event.select)
+        if pid is None:
+            return  # a menu of the scenario shown before, being removed
         n = sid.removeprefix("seat-")
         value = event.value if isinstance(event.value, str) else ""
+        if value:
+            self._seat_values[pid] = value
         self.query_one(f"#seat-desc-{n}", Static).update(
             self._describe(value, agent_descriptions()))
 
@@ -322,7 +327,7 @@ class SetupScreen(Screen[None]):
     # ------------------------------------------------------------------ start
 
     def seats(self) -> dict[str, str]:
-        return {p: self._seat_value(n) for n, p in enumerate(self._seat_players)}
+        return {p: self._seat_values.get(p, "") for p in self._seat_players}
 
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
