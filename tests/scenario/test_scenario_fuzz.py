@@ -1,6 +1,10 @@
 """Mutate valid scenarios at random: the loader either accepts them or reports located problems.
 
 Never any other exception: no traceback can reach a user, whatever the file holds.
+The number of examples is the hypothesis profile's (tests/conftest.py: 20 in dev and CI, 300
+with HYPOTHESIS_PROFILE=thorough); no test here sets its own. Each kind of mutation gets that
+budget on the small fixture (cheap), and any mutation on the bundled scenario (each example
+parses 59 KB), so every kind is exercised in every profile.
 """
 
 from __future__ import annotations
@@ -31,10 +35,8 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-SOURCES = [
-    pytest.param(FIXTURE, id="minimal"),
-    pytest.param(BUNDLED, id="april-2025"),
-]
+OPERATIONS = ["drop_key", "rename_key", "replace", "number", "duplicate_item", "garbage"]
+FUZZ = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 def _walk(node: Node, out: list[Node]) -> list[Node]:
@@ -90,7 +92,7 @@ def _perturbed_number(node: ScalarNode, draw: st.DrawFn) -> ScalarNode:
 
 
 @st.composite
-def mutants(draw: st.DrawFn, text: str) -> str:
+def mutants(draw: st.DrawFn, text: str, operations: tuple[str, ...] = tuple(OPERATIONS)) -> str:
     """The scenario text with one random change to its node tree, or garbage typed into it."""
     root = yaml.compose(text, Loader=_LOADER)
     assert root is not None
@@ -99,8 +101,7 @@ def mutants(draw: st.DrawFn, text: str) -> str:
     sequences = [n for n in nodes if isinstance(n, SequenceNode) and n.value]
     numbers = [n for n in nodes if isinstance(n, ScalarNode)
                and n.tag.endswith((":int", ":float"))]
-    operation = draw(st.sampled_from(["drop_key", "rename_key", "replace", "number",
-                                      "duplicate_item", "garbage"]))
+    operation = draw(st.sampled_from(operations))
     if operation == "drop_key":
         mapping = draw(st.sampled_from(mappings))
         del mapping.value[draw(st.integers(0, len(mapping.value) - 1))]
@@ -153,12 +154,22 @@ def _check(text: str) -> None:
     assert str(error) == "\n".join(str(p) for p in error.problems)
 
 
-@pytest.mark.parametrize("source", SOURCES)
-def test_mutated_scenarios_load_or_fail_with_located_problems(source: Path) -> None:
-    text = source.read_text(encoding="utf-8")
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_each_mutation_of_a_scenario_loads_or_fails_with_located_problems(operation: str) -> None:
+    text = FIXTURE.read_text(encoding="utf-8")
 
-    @settings(max_examples=150, deadline=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @FUZZ
+    @given(mutants(text, (operation,)))
+    def run(mutant: str) -> None:
+        _check(mutant)
+
+    run()
+
+
+def test_mutated_bundled_scenarios_load_or_fail_with_located_problems() -> None:
+    text = BUNDLED.read_text(encoding="utf-8")
+
+    @FUZZ
     @given(mutants(text))
     def run(mutant: str) -> None:
         _check(mutant)
@@ -169,23 +180,23 @@ def test_mutated_scenarios_load_or_fail_with_located_problems(source: Path) -> N
 def test_mutants_are_not_all_valid() -> None:
     # Guards the fuzzer itself: the mutations must actually break scenarios, at least often.
     text = FIXTURE.read_text(encoding="utf-8")
-    failures = []
+    tried, failures = [], []
 
-    @settings(max_examples=60, deadline=None, database=None)
+    @settings(database=None)
     @given(mutants(text))
     def run(mutant: str) -> None:
+        tried.append(mutant)
         try:
             parse_scenario(mutant, FILENAME)
         except ScenarioError:
             failures.append(mutant)
 
     run()
-    assert len(failures) >= 20
+    assert len(tried) >= 10 and len(failures) >= len(tried) // 3
 
 
 @given(st.dictionaries(st.text(max_size=8), st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=8),
     st.dates(min_value=dt.date(1, 1, 1)), st.lists(st.integers(), max_size=3)), max_size=6))
-@settings(max_examples=100, deadline=None)
 def test_arbitrary_top_level_mappings(data: dict[str, Any]) -> None:
     _check(yaml.safe_dump(data, allow_unicode=True))
