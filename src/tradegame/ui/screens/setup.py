@@ -188,7 +188,7 @@ class SetupScreen(Screen[None]):
         except Exception:  # noqa: BLE001 - an unknown id just leaves the first highlighted
             olist.highlighted = 0
         olist.focus()
-        self.choose(source)
+        self.call_after_refresh(self.choose, source)  # first paint, then load (start-up)
 
     # ------------------------------------------------------------------ scenario
 
