@@ -213,14 +213,15 @@ class GameScreen(Screen[None]):
             orders = m.legal_orders(viewer, self.staged)
         limits = m.rules.limits
         marks = self.round_marks.setdefault(viewer, {})
-        if view.get("round") not in marks:
-            marks[view.get("round")] = marks_of(view)
+        round_no = int(view.get("round", 0))
+        if round_no not in marks:
+            marks[round_no] = marks_of(view)
             if viewer is not None and not game.is_over():
                 # The score a player would end with if nobody did anything more: what the
                 # round report compares (the view has no score until the end).
                 try:
-                    marks[view.get("round")]["projected"] = game.what_if(viewer, []).baseline
-                except Exception:
+                    marks[round_no]["projected"] = game.what_if(viewer, []).baseline
+                except Exception:  # noqa: BLE001 - the report then shows no score move
                     pass
         return Frame(
             view=view, viewer=viewer,
