@@ -20,7 +20,7 @@ from tradegame.errors import EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, UserError
 Command = Callable[[argparse.Namespace], int]
 
 
-def _add_play(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_play(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("play", help="play a game (the default when no command is given)",
                        description="Play in the terminal. With no options the new-game "
                                    "screen opens; with --seat or a save the game starts at "
@@ -44,7 +44,7 @@ def _add_play(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg
     p.set_defaults(run=_run_play)
 
 
-def _add_serve(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("serve", help="serve the game to web browsers (needs tradegame[web])")
     p.add_argument("scenarios", nargs="*", default=[], metavar="SCENARIO",
                    help="bundled names or files offered besides the bundled scenarios (the "
@@ -73,7 +73,7 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.set_defaults(run=run)
 
 
-def _add_rooms(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_rooms(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from tradegame.commands import host, join  # their arguments live with them
 
     host.add_parser(sub)
@@ -86,7 +86,7 @@ def _run_play(args: argparse.Namespace) -> int:
     return play.run(args)
 
 
-def _add_scenario_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_scenario_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("validate", help="check scenario files; report every problem located")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(run=lambda a: _scenario_command("validate", a))
@@ -114,7 +114,7 @@ def _scenario_command(name: str, args: argparse.Namespace) -> int:
     return result
 
 
-def _add_match(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_match(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("match", help="play a headless game between agents")
     p.add_argument("scenario", help="bundled name or path")
     p.add_argument("--seat", action="append", default=[], metavar="PLAYER=AGENT",
@@ -149,7 +149,7 @@ def _run_whatif(args: argparse.Namespace) -> int:
     return whatif.run(args)
 
 
-def _add_saves(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_saves(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("resume", help="continue a saved game headless, with agents")
     p.add_argument("save", metavar="SAVE", help="a save file")
     p.add_argument("--seat", action="append", default=[], metavar="PLAYER=AGENT",
@@ -186,7 +186,7 @@ def _saves_command(name: str, args: argparse.Namespace) -> int:
     return result
 
 
-def _add_tournament(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_tournament(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("tournament", help="play every assignment of agents to roles, N games")
     p.add_argument("scenario", help="bundled name or path")
     p.add_argument("--agents", action="append", default=[], metavar="A,B,...",
@@ -216,7 +216,7 @@ def _run_tournament(args: argparse.Namespace) -> int:
     return tournament.run(args)
 
 
-def _add_classroom(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_classroom(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("briefing", help="write a printable role briefing (Markdown or HTML)")
     p.add_argument("scenario", help="bundled name or path")
     p.add_argument("--role", required=True, metavar="PLAYER|all",

@@ -249,7 +249,7 @@ def make_agent(spec: str, rng: random.Random, *, time_limit: float | None = None
                              f"{exc}") from None
     if not callable(getattr(agent, "act", None)):
         raise AgentSpecError(f"{spec!r} has no act(turn) method")
-    return agent  # type: ignore[no-any-return]
+    return agent
 
 
 def saved_seats(recorded: Mapping[str, str], given: Mapping[str, str] | None = None
@@ -363,11 +363,11 @@ def play_match(rules: Rules, seed: int, seats: Mapping[str, str | Agent],
         record_incident(incidents, game, player, what, exc)
 
     try:
-        for player in rules.player_ids:
-            spec = seats.get(player, "passive")
-            agents[player] = make_agent(spec, agent_rng(seed, player, spec),
-                                        time_limit=time_limit, allow_code=allow_code,
-                                        startup_limit=startup_limit) \
+        for seat in rules.player_ids:
+            spec = seats.get(seat, "passive")
+            agents[seat] = make_agent(spec, agent_rng(seed, seat, spec),
+                                      time_limit=time_limit, allow_code=allow_code,
+                                      startup_limit=startup_limit) \
                 if isinstance(spec, str) else spec
         start_agents(agents, game, incident)
         while (player := game.to_move()) is not None:  # None: the game is over

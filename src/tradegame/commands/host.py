@@ -170,7 +170,7 @@ async def serve(server: object, args: argparse.Namespace, url: str, resumed: boo
 __all__ = ["INSTALL_HINT", "check", "run"]
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("host", help="host rooms for a class over the network: a game per room, "
                                     "seats with codes (needs tradegame[web])")
     p.add_argument("scenario", help="bundled name or path")

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("join", help="play a seat of a room server (a bot with --bot), or "
                                     "run the instructor's operations")
     p.add_argument("url", help="the server's address, as `tradegame host` printed it")

@@ -22,12 +22,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from tradegame.errors import EXIT_OK, UserError
 from tradegame.commands.common import parse_seats
 
+if TYPE_CHECKING:  # imported where used, so that `tradegame --help` loads no Textual
+    from tradegame.session.match import Match
+    from tradegame.ui.app import Options
 
-def build_options(args: argparse.Namespace) -> object:
+
+def build_options(args: argparse.Namespace) -> Options:
     """The app's start options from the command line (raises UserError for bad input)."""
     from tradegame.ui.app import Options
     from tradegame.session.match import HUMAN, Match, random_seed
@@ -70,7 +75,7 @@ def served_to_browser() -> bool:
     return "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")
 
 
-def load_save(source: str, seat_args: list[str]) -> object:
+def load_save(source: str, seat_args: list[str]) -> Match:
     """The match of the save ``source``: its recorded seats, but a recorded agent that runs code
     is not started (the match's ``seat_notices`` say so) unless ``--seat`` names it again;
     seats given here win over the record."""
@@ -105,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
                         "one, use: tradegame match SCENARIO --seat PLAYER=AGENT ...")
     from tradegame.ui.app import TradeGameApp
 
-    app = TradeGameApp(options)  # type: ignore[arg-type]
+    app = TradeGameApp(options)
     try:
         app.run()
     finally:

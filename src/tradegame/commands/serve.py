@@ -135,7 +135,7 @@ def make_server(args: argparse.Namespace, offered: list[str], instructor_token: 
     # processes and the downloads; we add checks in front of its handlers and a shutdown hook.
     # Its handler builds each process from ``self.command`` with no hook to choose one per
     # connection, so ``command`` reads a context variable set for that connection's task.
-    class GameServer(Server):  # type: ignore[misc]
+    class GameServer(Server):
         _instructor_here: contextvars.ContextVar[bool] = contextvars.ContextVar(
             "instructor_here", default=False)
 
@@ -152,7 +152,7 @@ def make_server(args: argparse.Namespace, offered: list[str], instructor_token: 
             self.connections = 0
             self.sessions: dict[Any, web.WebSocketResponse] = {}
 
-        @property  # type: ignore[override]
+        @property
         def command(self) -> str:
             return self.instructor_command if self._instructor_here.get() else \
                 self.player_command
@@ -187,7 +187,9 @@ def make_server(args: argparse.Namespace, offered: list[str], instructor_token: 
                     response.del_cookie(INSTRUCTOR_COOKIE)
             return response
 
-        async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+        # textual-serve annotates a WebSocketResponse, but aiohttp routes any StreamResponse:
+        # a page from another origin gets a plain 403 before any websocket is opened.
+        async def handle_websocket(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
             if origin_of(request.headers.get("Origin", "")) not in self.origins:
                 return web.Response(status=403, text="tradegame: this page may not open a "
                                                      "game (the Origin header is not this "

@@ -228,8 +228,8 @@ def parse_scenario(text: str, filename: str) -> Scenario:
         for error in exc.errors(include_url=False):
             located = builder.locate(error)
             if located is not None:
-                node, shown, message = located
-                found.append((node, shown or ROOT, message))
+                at, path, make_message = located
+                found.append((at, path or ROOT, make_message))
         raise ScenarioError(_spelled_out(found, filename)) from None
     if found:
         raise ScenarioError(_spelled_out(found, filename))
@@ -363,7 +363,7 @@ class _BoundedLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
+            event = self.peek_event()
             target = typing.cast(Node, super().compose_node(parent, index))
             size = self._expanded.get(target)
             if size is None:
@@ -377,7 +377,7 @@ class _BoundedLoader(yaml.SafeLoader):
             placed = _copy_node(target, event.start_mark, event.end_mark)
             self._expanded[placed] = size
             return placed
-        start = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+        start = self.peek_event().start_mark
         self._nodes += 1
         if self._nodes > MAX_NODES:
             raise _LimitError(f"the document has more than {MAX_NODES} nodes (keys, values and "

@@ -231,20 +231,22 @@ def _max_items(limit: int, what: str, why: str) -> list[Any]:
 _MOVES = "so that the legal moves stay few enough to list"
 
 
-def _count(low: int, limit: int, why: str) -> Any:
+# The three below give the metadata of a field's type, written ``Annotated[int, *_count(...)]``
+# so that a type checker sees the int or float (it cannot evaluate a call as a type).
+
+
+def _count(low: int, limit: int, why: str) -> list[Any]:
     """A whole number from ``low`` to ``limit`` (a tighter bound than :data:`Count`'s)."""
-    return Annotated[int, BeforeValidator(_strict_number), Field(strict=True, ge=low),
-                     *_at_most(limit, why)]
+    return [BeforeValidator(_strict_number), Field(strict=True, ge=low), *_at_most(limit, why)]
 
 
-def _positive(limit: float, why: str) -> Any:
-    return Annotated[float, BeforeValidator(_strict_number), Field(gt=0), *_at_most(limit, why)]
+def _positive(limit: float, why: str) -> list[Any]:
+    return [BeforeValidator(_strict_number), Field(gt=0), *_at_most(limit, why)]
 
 
-def _from(low: float, why: str) -> Any:
+def _from(low: float, why: str) -> list[Any]:
     """A number from ``low`` (a minimum above 0, with its reason) to the usual maximum."""
-    return Annotated[float, BeforeValidator(_strict_number), *_at_least(low, why),
-                     *_at_most(MAX_MAGNITUDE)]
+    return [BeforeValidator(_strict_number), *_at_least(low, why), *_at_most(MAX_MAGNITUDE)]
 Text = Annotated[str, Field(strict=True)]
 TalkLevel = Literal["working", "ministerial", "leader"]
 ALL = "all"
@@ -271,19 +273,19 @@ class Calendar(Model):
 
     window_start: Date = Field(description="Day 0 of the game (in the default scenario, the pause).")
     start: Date = Field(description="The date play begins (the first round's first day).")
-    round_days: _count(1, MAX_ROUND_DAYS, "(a year)") = Field(
+    round_days: Annotated[int, *_count(1, MAX_ROUND_DAYS, "(a year)")] = Field(
         7, description="Days per round.")
     deadline: Date = Field(description="Last day of the pause; paused measures snap back after it.")
-    max_extension_days: _count(
-        0, MAX_EXTENSION_DAYS, "(a year; each possible day is an extension order)") = Field(
+    max_extension_days: Annotated[int, *_count(
+        0, MAX_EXTENSION_DAYS, "(a year; each possible day is an extension order)")] = Field(
         0, description="How far the deadline holder may extend it.")
-    extension_step_days: _count(1, MAX_EXTENSION_DAYS, "(a year)") = Field(
+    extension_step_days: Annotated[int, *_count(1, MAX_EXTENSION_DAYS, "(a year)")] = Field(
         7, description="Extensions are offered in multiples of this many days."
     )
-    after_deadline_days: _count(0, MAX_AFTER_DEADLINE_DAYS, "(a year)") = Field(
+    after_deadline_days: Annotated[int, *_count(0, MAX_AFTER_DEADLINE_DAYS, "(a year)")] = Field(
         0, description="Days played after the (final) deadline before the game ends."
     )
-    projection_days: _count(0, MAX_PROJECTION_DAYS, "(ten years)") = Field(
+    projection_days: Annotated[int, *_count(0, MAX_PROJECTION_DAYS, "(ten years)")] = Field(
         365, description="Days the economy is projected past the end for the final score."
     )
     end_when_settled: bool = Field(
@@ -298,9 +300,9 @@ class Limits(Model):
         MIN_TARIFF_STEP, f"(half a percentage point; '0.5%' works too) so that a tariff "
                          f"instrument has at most {MAX_TARIFF_LEVELS} settable rates")] = Field(
         0.025, description="Settable tariffs move in these steps.")
-    max_orders: _count(1, MAX_ORDERS, _MOVES) = Field(
+    max_orders: Annotated[int, *_count(1, MAX_ORDERS, _MOVES)] = Field(
         3, description="Orders per player per round (before Done).")
-    max_terms: _count(1, MAX_TERMS, _MOVES) = Field(
+    max_terms: Annotated[int, *_count(1, MAX_TERMS, _MOVES)] = Field(
         6, description="Terms per deal.")
 
 
@@ -310,9 +312,9 @@ class Limits(Model):
 class Sector(Model):
     id: Id
     name: Text
-    elasticity: _positive(
+    elasticity: Annotated[float, *_positive(
         MAX_ELASTICITY, "(demand falls as (1 + tariff) to the power -elasticity; a larger "
-                        "power overflows)") = Field(
+                        "power overflows)")] = Field(
         description="Import-demand elasticity (eps) of this sector.")
     value_added_share: Share | None = Field(
         None, description="Domestic value added per $ of exports; overrides the economy default."
@@ -449,8 +451,8 @@ class PurchaseItem(ItemBase):
 
 class InvestmentItem(ItemBase):
     kind: Literal["investment"]
-    years: _from(
-        MIN_INVESTMENT_YEARS, "(a quarter; the pledge is spread over its years)") = 4.0
+    years: Annotated[float, *_from(
+        MIN_INVESTMENT_YEARS, "(a quarter; the pledge is spread over its years)")] = 4.0
 
 
 class CostSharingItem(ItemBase):
@@ -547,8 +549,8 @@ class Briefing(Model):
 class Player(Model):
     id: Id
     name: Text
-    gdp_bn: _from(
-        MIN_GDP_BN, "($1bn; effects are divided by GDP)") = Field(
+    gdp_bn: Annotated[float, *_from(
+        MIN_GDP_BN, "($1bn; effects are divided by GDP)")] = Field(
         description="GDP (2024, nominal, $bn).")
     approval: Percent = 50.0
     credibility: Percent = 70.0
@@ -583,12 +585,12 @@ class Roles(Model):
 
 
 class LevelRules(Model):
-    max_exchanges: _count(
-        1, MAX_EXCHANGES, "so that a talks session ends")
+    max_exchanges: Annotated[int, *_count(
+        1, MAX_EXCHANGES, "so that a talks session ends")]
     stakes: NonNegative = 1.0
 
 
-def _default_levels() -> dict[str, LevelRules]:
+def _default_levels() -> dict[TalkLevel, LevelRules]:
     return {
         "working": LevelRules(max_exchanges=2, stakes=0.5),
         "ministerial": LevelRules(max_exchanges=3, stakes=1.0),
@@ -736,7 +738,7 @@ class CancelTalks(Model):
 class RaiseStakes(Model):
     kind: Literal["raise_stakes"]
     between: Pair
-    factor: _positive(MAX_STAKES_FACTOR, _FINITE) = 1.5
+    factor: Annotated[float, *_positive(MAX_STAKES_FACTOR, _FINITE)] = 1.5
 
 
 class AddItem(Model):

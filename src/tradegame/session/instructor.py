@@ -73,7 +73,7 @@ def news_action(text: str, effects: str = "") -> News:
     return action
 
 
-def publish_news(match: Match, text: str, effects: str = "") -> Action:
+def publish_news(match: Match, text: str, effects: str = "") -> News:
     """Publish a news item now (raises InvalidActionError / IllegalActionError, changing
     nothing then)."""
     action = news_action(text, effects)

@@ -20,7 +20,7 @@ import signal
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -169,7 +169,7 @@ def chunk_size(games: int, workers: int) -> int:
 
 
 def run(tasks: Sequence[GameTask], workers: int = 1,
-        on_result: Callable[[Outcome], None] | None = None) -> Iterator[Outcome]:
+        on_result: Callable[[Outcome], None] | None = None) -> Generator[Outcome, None, None]:
     """Play ``tasks`` and yield their outcomes in game order: a :class:`GameResult`, or an
     :class:`Unfinished` for a game that raised or whose worker process died.
 
@@ -219,7 +219,8 @@ def _play_alone(ctx: Any, tasks: Sequence[GameTask],
                 outcome = pool.submit(_play_chunk, [task]).result()[0]
             except BrokenProcessPool:
                 outcome = Unfinished(task, WORKER_DIED + ", also when played again alone")
-                _stop(pool)  # type: ignore[arg-type]
+                if pool is not None:  # None: the new worker itself could not start
+                    _stop(pool)
                 pool = None
             except OSError as exc:
                 outcome = Unfinished(task, f"no worker process could be started "
