@@ -112,16 +112,17 @@ class Turn:
     @property
     def talks(self) -> Talks | None:
         """The player's talks session when it is a talks move, else None."""
-        if self._talks is False:
-            s = self._game.session
-            if s is None or self.player not in s.pair:
-                self._talks = None
-            else:
-                partner = s.responder if self.player == s.requester else s.requester
-                self._talks = Talks(partner=partner, requester=s.requester, level=s.level,
-                                    exchanges=s.exchanges, max_exchanges=s.max_exchanges,
-                                    offer=s.offer, offer_by=s.offer_by)
-        return self._talks  # type: ignore[return-value]
+        if not isinstance(self._talks, bool):
+            return self._talks
+        talks = None
+        s = self._game.session
+        if s is not None and self.player in s.pair:
+            partner = s.responder if self.player == s.requester else s.requester
+            talks = Talks(partner=partner, requester=s.requester, level=s.level,
+                          exchanges=s.exchanges, max_exchanges=s.max_exchanges,
+                          offer=s.offer, offer_by=s.offer_by)
+        self._talks = talks
+        return talks
 
     def what_if(self, actions: Sequence[Action] = ()) -> Projection:
         """Project the player's own score after ``actions`` (the game is not changed).
@@ -153,7 +154,7 @@ def register(name: str) -> Callable[[type], type]:
 
     def wrap(cls: type) -> type:
         _REGISTRY[name] = cls
-        cls.name = name  # type: ignore[attr-defined]
+        cls.name = name  # type: ignore[attr-defined]  # any class may register; Agent has name
         return cls
 
     return wrap

@@ -492,6 +492,7 @@ class GreedyAgent(Negotiator):
             if accept >= RESERVE and (best is None or accept >= best[0]):
                 return Accept(turn.player)
         if best is not None:
+            # offer_action makes an Offer or a Counter, both with terms; typed as any Action
             terms: tuple[Term, ...] = best[1].terms  # type: ignore[attr-defined]
             tried.add(terms)
             return best[1]

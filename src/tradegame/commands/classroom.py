@@ -110,13 +110,13 @@ def _exit_code(scored: int, left_out: int) -> int:
 
 def briefing(args: argparse.Namespace) -> int:
     from tradegame.classroom.briefing import briefing_doc
-    from tradegame.classroom.html import render
+    from tradegame.classroom.html import Doc, render
     from tradegame.commands.common import load_scenario_or_exit
 
     rules, scenario_text, _ = load_scenario_or_exit(args.scenario)
     ids = rules.player_ids
 
-    def doc_of(role: str) -> object:
+    def doc_of(role: str) -> Doc:
         return briefing_doc(rules, role, args.public_only, hindsight=args.hindsight,
                             instructor=args.instructor, scenario_text=scenario_text)
 
@@ -144,11 +144,11 @@ def briefing(args: argparse.Namespace) -> int:
                             f"{exc.strerror or exc}", code=EXIT_FAILED) from None
         for role in roles:
             path = os.path.join(args.out, f"{role}{suffix}.{fmt}")
-            write_text(path, render(doc_of(role), fmt))  # type: ignore[arg-type]
+            write_text(path, render(doc_of(role), fmt))
             print(path)
         return EXIT_OK
     fmt = _format(args.out, args.format)
-    _emit(render(doc_of(roles[0]), fmt), args.out)  # type: ignore[arg-type]
+    _emit(render(doc_of(roles[0]), fmt), args.out)
     if args.out:
         print(args.out)
     return EXIT_OK

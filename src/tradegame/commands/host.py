@@ -12,8 +12,12 @@ import asyncio
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tradegame.errors import EXIT_OK, UserError
+
+if TYPE_CHECKING:  # aiohttp is optional (the web extra): imported where the server starts
+    from tradegame.rooms.server import RoomServer
 
 INSTALL_HINT = "the room server needs aiohttp: install it with pip install 'tradegame[web]'"
 
@@ -83,21 +87,21 @@ def run(args: argparse.Namespace) -> int:
     return asyncio.run(serve(server, args, shown_url, resumed))
 
 
-def write_codes(server: object, path: Path) -> None:
+def write_codes(server: RoomServer, path: Path) -> None:
     """The codes as CSV (room, player, code) for handouts; readable by this user only."""
     import os
 
     from tradegame.saves.atomic import atomic_write_bytes
 
     lines = ["room,player,code"] + [f"{s.room},{s.player},{s.code}"
-                                    for s in server.book.seats]  # type: ignore[attr-defined]
-    lines.append(f"all,instructor,{server.book.instructor_code}")  # type: ignore[attr-defined]
+                                    for s in server.book.seats]
+    lines.append(f"all,instructor,{server.book.instructor_code}")
     if not path.exists():
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     atomic_write_bytes(path, ("\n".join(lines) + "\n").encode(), what="codes file")
 
 
-def write_slips(server: object, path: Path, url: str, names: dict[str, str],
+def write_slips(server: RoomServer, path: Path, url: str, names: dict[str, str],
                 title: str) -> None:
     """A printable page of slips, one per human seat: the address, the room, the role and
     its code, to cut out and hand to each student (readable by this user only)."""
@@ -107,7 +111,7 @@ def write_slips(server: object, path: Path, url: str, names: dict[str, str],
     from tradegame.saves.atomic import atomic_write_bytes
 
     slips = []
-    for seat in server.book.seats:  # type: ignore[attr-defined]
+    for seat in server.book.seats:
         slips.append(
             f'<div class="slip"><b>{html.escape(title)}</b><br>Room {seat.room}: you play '
             f"<b>{html.escape(names.get(seat.player, seat.player))}</b> "

@@ -62,7 +62,7 @@ def _item(owner: str, it: m.CatalogueItem) -> r.Item:
         levels=levels,
         available=it.available,
         description=it.description,
-        **extra,  # type: ignore[arg-type]
+        **extra,  # type: ignore[arg-type]  # each key set above for this item's kind only
     )
 
 

@@ -185,6 +185,7 @@ class RemoteGameScreen(Screen[None]):
             status.append("\n" + self.message)
         self.query_one("#status", Static).update(status)
         for tab in ("dashboard", "talks", "orders", "log", "briefing"):
+            # five panel classes, each with update_frame(frame); query_one types a Widget
             self.query_one(f"#{tab}-panel").update_frame(frame)  # type: ignore[attr-defined]
 
     def say(self, text: str) -> None:
