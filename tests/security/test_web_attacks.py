@@ -15,19 +15,15 @@ from typing import Any
 
 import pytest
 
-from tests.security.test_web_mode import (  # noqa: F401
+from tests.security.test_web_mode import (
     SEATS,
     close,
     connect,
-    downloads,
     make_app,
     make_match,
     page,
-    save_dir,
     screen_until,
-    serve,
     start_web_game,
-    victim,
     wait_until,
 )
 
