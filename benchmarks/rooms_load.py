@@ -119,7 +119,10 @@ def main() -> int:
             server.wait(timeout=30)
     each = [t for r in rooms for ts in r.got.values() for t in ts]
     every = [max(ts) for r in rooms for ts in r.got.values() if len(ts) == r.size]
-    ms = lambda x: round(1000 * x, 1)
+
+    def ms(x: float) -> float:
+        return round(1000 * x, 1)
+
     report = {
         "rooms": args.rooms, "clients": sum(len(c) for c in codes.values()),
         "scenario": args.scenario, "human_moves": moves, "seconds": round(wall, 1),

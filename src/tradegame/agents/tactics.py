@@ -224,7 +224,7 @@ class TermValues:
         # Interleave received and given items so that both sides of a package get values.
         theirs = [it for it in ordered if it.owner != me]
         mine = [it for it in ordered if it.owner == me]
-        ordered = [it for pair in zip(theirs, mine) for it in pair]
+        ordered = [it for pair in zip(theirs, mine, strict=False) for it in pair]
         ordered += theirs[len(mine):] + mine[len(theirs):]
         wanted: list[tuple[Offerable, float]] = []
         for item in ordered:  # extremes first
