@@ -6,10 +6,10 @@ loop spends much of its time writing) in a tight loop, either as autosaves (a ne
 time, the last 3 kept) or over one path (a manual save), and reports each save done down a
 pipe. The parent lets it finish a random number of saves, then kills it at a random moment within
 the next one (a fraction of the last save's duration, so the kill lands inside the loop however
-loaded the machine is: no wall-clock budget), and loads every save file left. With the atomic writer every file must load and be one of the
-games written; the negative control, a plain ``open``/``json.dump`` writer, must leave a torn
-file at least once, which shows the check can fail (and that the loader reports a torn file as
-truncated or empty, not with a traceback).
+loaded the machine is: no wall-clock budget), and loads every save file left. With the atomic
+writer every file must load and be one of the games written; the negative control, a plain
+``open``/``json.dump`` writer, must leave a torn file at least once, which shows the check can
+fail (and that the loader reports a torn file as truncated or empty, not with a traceback).
 This simulates a killed process, not a power cut: that is what the fsyncs are for, and a test
 cannot pull the plug.
 """

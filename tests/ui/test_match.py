@@ -93,8 +93,9 @@ def test_the_match_model_does_not_import_textual() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, tradegame.session.match, tradegame.session.text, tradegame.session.persistence; "
-            "print('textual' in sys.modules)")
+    modules = ", ".join(f"tradegame.session.{m}" for m in
+                        ("match", "instructor", "persistence", "text"))
+    code = f"import sys, {modules}; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"

@@ -2,8 +2,8 @@
 that were actually signed (15% all-in for Japan with $550bn; a 15% ceiling for the EU with
 $750bn of energy and $600bn of investment; in the China variant, the Geneva truce).
 
-The convention (documented in docs/bots-and-tournaments.md): a scenario carries the historical deals in its
-catalogue under these **item ids**, and the agent reads everything else from the
+The convention (documented in docs/bots-and-tournaments.md): a scenario carries the historical
+deals in its catalogue under these **item ids**, and the agent reads everything else from the
 catalogue in its own view — who owns each item and who may receive it (so it never names a
 country), and which of the item's levels is nearest the historical figure. Items the scenario
 does not have are left out; a deal longer than ``max_terms`` drops its last terms. The

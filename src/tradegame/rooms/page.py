@@ -100,7 +100,8 @@ function handle(m) {
     a.href = URL.createObjectURL(new Blob([bytes], {type: "application/zip"}));
     a.download = m.name; a.click();
   } else if (m.type === "done") {
-    status(m.op + ": " + Object.entries(m.results).map(([k, v]) => "room " + k + " " + v).join("; "));
+    status(m.op + ": " +
+      Object.entries(m.results).map(([k, v]) => "room " + k + " " + v).join("; "));
   }
 }
 
@@ -125,8 +126,8 @@ function report(v) {
   const lines = [];
   for (const p of v.players) {
     lines.push(p.id + " (" + p.name + "): approval " + p.approval.toFixed(0) + ", credibility " +
-      p.credibility.toFixed(0) + ", GDP effect " + p.gdp_effect_pct.toFixed(2) + "%, tariff faced " +
-      (100 * p.tariff_faced).toFixed(1) + "%");
+      p.credibility.toFixed(0) + ", GDP effect " + p.gdp_effect_pct.toFixed(2) + "%, " +
+      "tariff faced " + (100 * p.tariff_faced).toFixed(1) + "%");
   }
   lines.push("Market stress " + v.market_stress.toFixed(0) + "/100; deadline " + v.deadline +
     " (" + v.days_to_deadline + " days)");
@@ -139,7 +140,9 @@ function report(v) {
     lines.push("", "You (private): win-set " + v.you.win_set);
     for (const o of v.you.objectives) lines.push("  objective: " + (o.label || o.metric) +
       " (weight " + o.weight + ")");
-    if (v.you.pending_orders.length) lines.push("  pending orders: " + v.you.pending_orders.join("; "));
+    if (v.you.pending_orders.length) {
+      lines.push("  pending orders: " + v.you.pending_orders.join("; "));
+    }
     if (v.you.confidential_briefing) lines.push("", v.you.confidential_briefing);
   }
   if (v.scores) lines.push("", "Result: " + Object.entries(v.scores).map(
@@ -193,7 +196,9 @@ function updateRoom(r) {
   const cells = ["room " + r.room, r.state, "round " + r.round + "/" + r.rounds_total, r.phase,
     "to move: " + (r.to_move || "-"),
     Object.entries(r.scores).map(([p, s]) => p + " " + s.toFixed(1)).join(", ")];
-  for (const c of cells) { const td = document.createElement("td"); text(td, c); tr.appendChild(td); }
+  for (const c of cells) {
+    const td = document.createElement("td"); text(td, c); tr.appendChild(td);
+  }
   const td = document.createElement("td");
   for (const [label, type] of [["pause", "pause"], ["resume", "resume"], ["end", "end"]]) {
     const b = document.createElement("button"); text(b, label);

@@ -169,8 +169,8 @@ def _decode(data: bytes, shown: str) -> tuple[str, str]:
         column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         raise ScenarioError([Problem(
             shown, line, column, FILE_PATH,
-            f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be decoded; save the file "
-            f"as UTF-8",
+            f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be decoded; "
+            f"save the file as UTF-8",
         )]) from None
 
 
