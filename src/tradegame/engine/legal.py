@@ -436,6 +436,27 @@ class LegalActions:
                                              str(Term(item.id, lv.value))))
         return out
 
+    # -- public catalogues for fixed action codecs (tradegame.rl.codec)
+
+    def order_catalogue(self) -> list[Action]:
+        """Every order (tariff, countermeasure, concession, statement, talks request,
+        extension) this player could ever give in this scenario, in a fixed order; reneges,
+        which name a deal, are not in it. The same list in every state of every game."""
+        if self.player is None:
+            return []
+        return [a for group in self._order_candidates(self.player) for a in group]
+
+    def deal_terms(self) -> list[Term]:
+        """The terms this player may put in a deal now, item by item, levels in order: any
+        set of them on distinct items, one to ``max_terms`` of them, is a legal proposal or
+        counter (unless it repeats the offer on the table). Empty when no deal can be
+        proposed or countered now."""
+        groups = self._groups()
+        deals = next((grp for grp in groups if isinstance(grp, _Deals)), None)
+        if deals is None:
+            return []
+        return [Term(item.id, v) for item in deals.items for v in self._levels(item)]
+
     # -- the view protocol
 
     def __iter__(self) -> Iterator[Action]:
