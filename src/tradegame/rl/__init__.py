@@ -1,0 +1,16 @@
+"""Environments for learning agents: a fixed action codec and a PettingZoo AEC environment.
+
+``tradegame.rl.codec`` and ``tradegame.rl.observation`` need only the standard library;
+:func:`env` needs the ``rl`` extra (pettingzoo, gymnasium, numpy), imported on first use.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def env(scenario: str = "april-2025", render_mode: str | None = None) -> Any:
+    """A PettingZoo AEC environment of ``scenario`` (see ``tradegame.rl.aec``)."""
+    from tradegame.rl.aec import env as make  # lazy: pettingzoo is an optional extra
+
+    return make(scenario, render_mode=render_mode)

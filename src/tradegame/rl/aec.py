@@ -1,0 +1,128 @@
+"""The PettingZoo AEC environment (needs the ``rl`` extra: pettingzoo, gymnasium, numpy).
+
+One agent per player; the agent to act is the engine's ``to_move()``. The action space is a
+flat ``Discrete(codec.n)`` (:mod:`tradegame.rl.codec`); the observation is a dict with
+``observation`` (float32, :mod:`tradegame.rl.observation`, from the player's own view) and
+``action_mask`` (int8). A deal is built over several steps of the same agent: each "add term"
+id puts a term in the agent's draft, ``send`` proposes or counters with it; any other move
+drops the draft. Rewards are 0 until the game ends, then each player's surplus (score minus
+BATNA). ``render()`` in ``ansi`` mode is the acting player's text view.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+try:
+    import numpy as np
+    from gymnasium import spaces
+    from pettingzoo import AECEnv  # type: ignore[import-untyped]  # no py.typed
+except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    raise ImportError(
+        f"tradegame.rl needs the rl extra: pip install 'tradegame[rl]' (missing: {exc.name})"
+    ) from exc
+
+from tradegame.engine import Game, Rules, Term
+from tradegame.rl.codec import ActionCodec, Draft
+from tradegame.rl.observation import Observer
+from tradegame.scenario import load_rules
+
+
+class TradeGameEnv(AECEnv):
+    """A tradegame scenario as a PettingZoo AEC environment."""
+
+    metadata = {"name": "tradegame_v0", "render_modes": ["ansi"], "is_parallelizable": False}
+
+    def __init__(
+        self,
+        scenario: str = "april-2025",
+        rules: Rules | None = None,
+        render_mode: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.rules = rules if rules is not None else load_rules(scenario)
+        self.codec = ActionCodec(self.rules)
+        self.observer = Observer(self.codec)
+        self.render_mode = render_mode
+        self.possible_agents = list(self.rules.player_ids)
+        n, size = self.codec.n, self.observer.size
+        self.action_spaces = {a: spaces.Discrete(n) for a in self.possible_agents}
+        self.observation_spaces = {
+            a: spaces.Dict(
+                {
+                    "observation": spaces.Box(-np.inf, np.inf, (size,), np.float32),
+                    "action_mask": spaces.Box(0, 1, (n,), np.int8),
+                }
+            )
+            for a in self.possible_agents
+        }
+        self._seeds = random.Random(0)
+        self.game = Game.new(self.rules, 0)
+        self.draft: Draft = ()
+
+    def observation_space(self, agent: str) -> spaces.Space[Any]:
+        return self.observation_spaces[agent]
+
+    def action_space(self, agent: str) -> spaces.Space[Any]:
+        return self.action_spaces[agent]
+
+    def reset(self, seed: int | None = None, options: dict[str, Any] | None = None) -> None:
+        """A new game: of seed ``seed``, or the next of a sequence seeded by the last seed."""
+        if seed is not None:
+            self._seeds = random.Random(seed)
+            game_seed = seed
+        else:
+            game_seed = self._seeds.getrandbits(32)
+        self.game = Game.new(self.rules, game_seed)
+        self.draft = ()
+        self.agents = list(self.possible_agents)
+        self.rewards = {a: 0.0 for a in self.agents}
+        self._cumulative_rewards = {a: 0.0 for a in self.agents}
+        self.terminations = {a: False for a in self.agents}
+        self.truncations = {a: False for a in self.agents}
+        self.infos: dict[str, dict[str, Any]] = {a: {} for a in self.agents}
+        self.agent_selection = self.game.to_move() or self.agents[0]
+
+    def observe(self, agent: str) -> dict[str, Any]:
+        draft = self.draft if agent == self.agent_selection else ()
+        vector = self.observer.observe(self.game.view(agent).to_json(), draft)
+        mask = np.zeros(self.codec.n, dtype=np.int8)
+        mask[self.codec.legal_ids(self.game, agent, draft)] = 1
+        return {"observation": np.asarray(vector, dtype=np.float32), "action_mask": mask}
+
+    def step(self, action: int | None) -> None:
+        agent = self.agent_selection
+        if self.terminations[agent] or self.truncations[agent]:
+            self._was_dead_step(action)
+            return
+        if action is None or int(action) not in self.codec.legal_ids(self.game, agent, self.draft):
+            raise ValueError(f"action {action!r} is not legal for {agent} now (see action_mask)")
+        move = self.codec.decode(self.game, agent, self.draft, int(action))
+        self._cumulative_rewards[agent] = 0.0
+        self.rewards = {a: 0.0 for a in self.agents}
+        if isinstance(move, Term):
+            self.draft = (*self.draft, move)
+        else:
+            self.game.apply(move)
+            self.draft = ()
+        if self.game.is_over():
+            scores, batna = self.game.scores(), self.game.batna()
+            self.rewards = {a: scores[a] - batna[a] for a in self.agents}
+            self.terminations = {a: True for a in self.agents}
+        else:
+            self.agent_selection = self.game.to_move() or agent
+        self._accumulate_rewards()
+
+    def render(self) -> str | None:
+        if self.render_mode != "ansi":
+            return None
+        return str(self.game.view(self.agent_selection))
+
+    def close(self) -> None:
+        pass
+
+
+def env(scenario: str = "april-2025", render_mode: str | None = None) -> TradeGameEnv:
+    """The AEC environment of a bundled scenario (or a scenario file's path)."""
+    return TradeGameEnv(scenario, render_mode=render_mode)
