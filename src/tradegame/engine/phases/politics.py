@@ -15,7 +15,10 @@ from tradegame.engine.records import (
 from tradegame.engine.state import State
 
 
-def update(g: State, snap: eco.Snapshot, raised_against: set[tuple[str, str]]) -> None:
+def update(
+    g: State, snap: eco.Snapshot, raised_against: set[tuple[str, str]], raised_cells: set[int]
+) -> None:
+    """``raised_cells``: the flow cells whose rate an order raised this round."""
     rules = g.rules
     pol = rules.politics
     st = pol.statements
@@ -31,19 +34,25 @@ def update(g: State, snap: eco.Snapshot, raised_against: set[tuple[str, str]]) -
         if pl.settled:
             continue
         if pl.kind == StatementKind.CLAIM_PROGRESS:
-            if any(pl.partner in d.parties and not d.unilateral
-                   for d in g.deals_in_force(pl.speaker)):
+            if any(
+                pl.partner in d.parties and not d.unilateral for d in g.deals_in_force(pl.speaker)
+            ):
                 pl.settled = True
             elif g.round >= pl.due:
                 pl.settled = True
-                g.credibility[pl.speaker] = clamp(g.credibility[pl.speaker]
-                                                     - st.claim_progress_credibility)
-                g._log("statement", f"{pl.speaker} claimed progress with {pl.partner}, "
-                                       f"but no deal followed: it loses credibility.")
+                g.credibility[pl.speaker] = clamp(
+                    g.credibility[pl.speaker] - st.claim_progress_credibility
+                )
+                g._log(
+                    "statement",
+                    f"{pl.speaker} claimed progress with {pl.partner}, "
+                    f"but no deal followed: it loses credibility.",
+                )
         elif pl.kind == StatementKind.THREAT:
-            settled_by_deal = any(pl.partner in d.parties and not d.unilateral
-                                  and g.is_substantive(d)
-                                  for d in g.deals_in_force(pl.speaker))
+            settled_by_deal = any(
+                pl.partner in d.parties and not d.unilateral and g.is_substantive(d)
+                for d in g.deals_in_force(pl.speaker)
+            )
             if pl.triggered and pl.trigger == "no_deal" and settled_by_deal:
                 pl.settled = True  # the deal the threat pressed for came in time
                 continue
@@ -52,22 +61,30 @@ def update(g: State, snap: eco.Snapshot, raised_against: set[tuple[str, str]]) -
                 if (pl.partner, pl.speaker) in raised_against or no_deal:
                     pl.triggered = g.round
                     pl.trigger = "no_deal" if no_deal else "escalation"
-                    g._log("statement", f"{pl.speaker}'s threat against {pl.partner} "
-                                           f"is put to the test.")
-            elif _threat_carried_out(g, pl):
+                    g._log(
+                        "statement",
+                        f"{pl.speaker}'s threat against {pl.partner} is put to the test.",
+                    )
+            elif _threat_carried_out(g, pl, raised_cells):
                 pl.settled = True
                 g.credibility[pl.speaker] = clamp(g.credibility[pl.speaker] + 2.0)
                 g._log("statement", f"{pl.speaker} carries out its threat.")
             elif g.round > pl.triggered:
                 pl.settled = True
-                g.credibility[pl.speaker] = clamp(g.credibility[pl.speaker]
-                                                     - st.threat_credibility)
-                g._log("statement", f"{pl.speaker} did not carry out its threat against "
-                                       f"{pl.partner}: it loses credibility.")
+                g.credibility[pl.speaker] = clamp(g.credibility[pl.speaker] - st.threat_credibility)
+                g._log(
+                    "statement",
+                    f"{pl.speaker} did not carry out its threat against "
+                    f"{pl.partner}: it loses credibility.",
+                )
 
 
-def _threat_carried_out(g: State, pl: Pledge) -> bool:
+def _threat_carried_out(g: State, pl: Pledge, raised_cells: set[int]) -> bool:
+    """The threatened package is active, or an order on the threatened layer raised the
+    rate the partner faces (a 0% "retaliation" carries out nothing, issue 19 e)."""
     if pl.subject in g.active_packages:
         return True
-    return any(isinstance(o, SetTariff) and o.layer == pl.subject
-               for o in g.orders[pl.speaker])
+    if not any(isinstance(o, SetTariff) and o.layer == pl.subject for o in g.orders[pl.speaker]):
+        return False
+    cells = g.tables.pair_cells.get((pl.speaker, pl.partner), ())
+    return any(c.index in raised_cells and pl.subject in c.layers for c in cells)

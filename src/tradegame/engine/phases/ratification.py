@@ -32,36 +32,47 @@ def ratify(g: State) -> None:
             limit = rat.win_set(g.approval[party])
             if cost > limit and g.ratification_applies(party):
                 failed_by = party
-                g._log("ratification",
-                          f"{rat.body} refuses to ratify {deal.id}: its political cost "
-                          f"({cost:.1f}) exceeds what {party} can pass ({limit:.1f}).",
-                          audience=[party])
-                g._log("ratification", f"{deal.id} between {deal.parties[0]} and "
-                                          f"{deal.parties[1]} fails ratification in "
-                                          f"{party} and lapses.")
+                g._log(
+                    "ratification",
+                    f"{rat.body} refuses to ratify {deal.id}: its political cost "
+                    f"({cost:.1f}) exceeds what {party} can pass ({limit:.1f}).",
+                    audience=[party],
+                )
+                g._log(
+                    "ratification",
+                    f"{deal.id} between {deal.parties[0]} and "
+                    f"{deal.parties[1]} fails ratification in "
+                    f"{party} and lapses.",
+                )
                 break
         if failed_by is not None:
             deal.status = DealStatus.FAILED
             deal.ended_by = failed_by
-            g.approval[failed_by] = clamp(g.approval[failed_by]
-                                             - pol.ratification_failure_approval)
-            g.credibility[failed_by] = clamp(g.credibility[failed_by]
-                                                - pol.ratification_failure_credibility)
+            g.approval[failed_by] = clamp(g.approval[failed_by] - pol.ratification_failure_approval)
+            g.credibility[failed_by] = clamp(
+                g.credibility[failed_by] - pol.ratification_failure_credibility
+            )
             continue
         # A substantive deal replaces the pair's previous one; a process-only agreement
         # (no economic effect) leaves it in force.
         if g.is_substantive(deal):
             for old in g.deals_in_force():
-                if not old.unilateral and set(old.parties) == set(deal.parties) \
-                        and g.is_substantive(old):
+                if (
+                    not old.unilateral
+                    and set(old.parties) == set(deal.parties)
+                    and g.is_substantive(old)
+                ):
                     old.status = DealStatus.SUPERSEDED
                     old.ended_by = None
                     g._deal_changed(old)
         deal.status = DealStatus.IN_FORCE
         take_effect(g, deal)
         _deal_politics(g, deal)
-        g._log("deal", f"{deal.id} between {deal.parties[0]} and {deal.parties[1]} "
-                          f"enters force: {terms_text(rules, deal.terms)}.")
+        g._log(
+            "deal",
+            f"{deal.id} between {deal.parties[0]} and {deal.parties[1]} "
+            f"enters force: {terms_text(rules, deal.terms)}.",
+        )
 
 
 def _deal_politics(g: State, deal: Deal) -> None:
@@ -71,8 +82,7 @@ def _deal_politics(g: State, deal: Deal) -> None:
     substantive = any(rules.item(t.item).kind != TermKind.PROCESS for t in deal.terms)
     for party in deal.parties:
         net = -g.political_cost(deal, party)
-        g.approval[party] = clamp(g.approval[party]
-                                     + pol.concession_weight * deal.stakes * net)
+        g.approval[party] = clamp(g.approval[party] + pol.concession_weight * deal.stakes * net)
         g.credibility[party] = clamp(g.credibility[party] + pol.deal_credibility)
     key = pair_key(a, b)
     bonus = pol.deal_relations if substantive else pol.deal_relations / 4
@@ -82,35 +92,55 @@ def _deal_politics(g: State, deal: Deal) -> None:
     # Precedent: the setter's first capped deal sets the reference for later partners.
     setter = rules.precedent_setter
     if setter in deal.parties:
-        caps = [t.value for t in deal.terms if rules.item(t.item).owner == setter
-                and rules.item(t.item).kind == TermKind.TARIFF_CAP
-                and rules.item(t.item).sectors is None]
+        caps = [
+            t.value
+            for t in deal.terms
+            if rules.item(t.item).owner == setter
+            and rules.item(t.item).kind == TermKind.TARIFF_CAP
+            and rules.item(t.item).sectors is None
+        ]
         if caps:
             cap = min(caps)
             partner = deal.other(setter)
             if g.precedent is None:
                 g.precedent = cap
-                g._log("precedent", f"{partner}'s deal sets the precedent: a "
-                                       f"{fmt_pct(cap)} cap.")
+                g._log("precedent", f"{partner}'s deal sets the precedent: a {fmt_pct(cap)} cap.")
             else:
                 shift = rules.politics.precedent_weight * (g.precedent - cap)
                 g.approval[partner] = clamp(g.approval[partner] + shift)
-                word = "better than" if cap < g.precedent else "worse than" \
-                    if cap > g.precedent else "level with"
-                g._log("precedent", f"{partner} settles {word} the precedent "
-                                       f"({fmt_pct(cap)} against {fmt_pct(g.precedent)}).")
+                word = (
+                    "better than"
+                    if cap < g.precedent
+                    else "worse than"
+                    if cap > g.precedent
+                    else "level with"
+                )
+                g._log(
+                    "precedent",
+                    f"{partner} settles {word} the precedent "
+                    f"({fmt_pct(cap)} against {fmt_pct(g.precedent)}).",
+                )
     # Public demands: settling for less than you demanded costs approval.
     for pl in g.pledges:
-        if pl.kind == StatementKind.PUBLIC_DEMAND and not pl.settled \
-                and pl.speaker in deal.parties and pl.partner in deal.parties and substantive:
+        if (
+            pl.kind == StatementKind.PUBLIC_DEMAND
+            and not pl.settled
+            and pl.speaker in deal.parties
+            and pl.partner in deal.parties
+            and substantive
+        ):
             want = Term.parse(pl.subject)
             got = next((t.value for t in deal.terms if t.item == want.item), None)
             pl.settled = True
             if got is None or not _at_least_as_good(rules.item(want.item), got, want.value):
                 g.approval[pl.speaker] = clamp(
-                    g.approval[pl.speaker] - pol.statements.public_demand_penalty)
-                g._log("statement", f"{pl.speaker} settles for less than its public "
-                                       f"demand ({term_text(rules, want)}).")
+                    g.approval[pl.speaker] - pol.statements.public_demand_penalty
+                )
+                g._log(
+                    "statement",
+                    f"{pl.speaker} settles for less than its public "
+                    f"demand ({term_text(rules, want)}).",
+                )
 
 
 def take_effect(g: State, deal: Deal) -> None:
@@ -123,11 +153,23 @@ def take_effect(g: State, deal: Deal) -> None:
             g.active_packages.discard(item.package)
             packages = True
             g._log("deal", f"{item.owner} suspends {rules.package(item.package).name}.")
-        elif item.kind == TermKind.DEADLINE_EXTENSION and g._extension_fits(int(t.value)):
-            g.deadline_day += int(t.value)
-            g.extension_days += int(t.value)
-            g.stress = clamp(g.stress - rules.market_stress.extension_relief)
-            g._log("deal", f"The deadline moves to {g.date_of(g.deadline_day)}.")
+        elif item.kind == TermKind.DEADLINE_EXTENSION:
+            # The same rule as the extension order (issue 19 e): it costs the holder
+            # credibility, and one beyond what is left is dropped out loud.
+            if g._extension_fits(int(t.value)):
+                g.deadline_day += int(t.value)
+                g.extension_days += int(t.value)
+                g.stress = clamp(g.stress - rules.market_stress.extension_relief)
+                g.credibility[item.owner] = clamp(
+                    g.credibility[item.owner] - rules.politics.extension_credibility
+                )
+                g._log("deal", f"The deadline moves to {g.date_of(g.deadline_day)}.")
+            else:
+                g._log(
+                    "deal",
+                    f"{deal.id}'s extension of {int(t.value)} days does not apply: "
+                    f"the deadline cannot move that far (maximum used, or passed).",
+                )
         elif item.kind == TermKind.DEBT_SWAP:
             relief = item.stress_relief_per_100bn * t.value / 100.0
             g.stress = clamp(g.stress - relief)

@@ -43,10 +43,17 @@ def resolve(g: State) -> None:
     rules = g.rules
     g.phase = Phase.RESOLUTION
     raised_against: set[tuple[str, str]] = set()  # (raiser, victim)
+    raised_cells: set[int] = set()  # cells whose rate an order raised this round
     # Only these orders can raise a rate; skip the before/after comparison otherwise.
-    movers = {p for p, orders in g.orders.items()
-              if any(isinstance(o, (SetTariff, Countermeasure, Renege)) for o in orders)}
+    movers = {
+        p
+        for p, orders in g.orders.items()
+        if any(isinstance(o, (SetTariff, Countermeasure, Renege)) for o in orders)
+    }
     before = g._current_rates() if movers else []
+    # The layered rates under caps before any order: breaking a cap means raising a rate
+    # above it this round, not touching a layer that covers it (issue 19 a).
+    capped_before = _capped_layered_rates(g, movers) if movers else {}
     for p in g._ids:
         for order in g.orders[p]:
             _resolve_order(g, order, raised_against)
@@ -61,7 +68,8 @@ def resolve(g: State) -> None:
             for index, pair in g.tables.import_cells[mover]:
                 if after[index] > before[index] + RATE_EPS:
                     raised_against.add(pair)
-        _check_caps_kept(g)
+                    raised_cells.add(index)
+        _check_caps_kept(g, capped_before)
     for raiser, victim in sorted(raised_against):
         key = pair_key(raiser, victim)
         g.relations[key] = clamp(g.relations[key] - rules.politics.tariff_raise_relations)
@@ -74,7 +82,7 @@ def resolve(g: State) -> None:
     g.day += days
     if not g.snapped and g.day > g.deadline_day:
         _snap_back(g, raised_against)
-    politics.update(g, snap, raised_against)
+    politics.update(g, snap, raised_against, raised_cells)
     markets.update(g, snap)
     _check_finite(g)
     if g.RECORDS_ROUNDS:
@@ -91,9 +99,15 @@ def _check_finite(g: State) -> None:
     ledger, politics, market stress): one sum of everything, searched only if it is not
     finite (inf and NaN carry through a sum)."""
     led = g.ledger
-    total = (sum(g.approval.values()) + sum(g.credibility.values())
-             + sum(g.relations.values()) + g.stress + sum(led.flow_rate)
-             + sum(led.flow_value) + sum(sum(v.values()) for v in led.player.values()))
+    total = (
+        sum(g.approval.values())
+        + sum(g.credibility.values())
+        + sum(g.relations.values())
+        + g.stress
+        + sum(led.flow_rate)
+        + sum(led.flow_value)
+        + sum(sum(v.values()) for v in led.player.values())
+    )
     if math.isfinite(total):
         return
     named: list[tuple[str, float]] = [("market stress", g.stress)]
@@ -104,13 +118,16 @@ def _check_finite(g: State) -> None:
         named += [(f"{key} of {p}", v) for key, v in sums.items()]
     cells = eco.compile_rules(g.rules).cells
     for what, values in (("tariff", led.flow_rate), ("trade value", led.flow_value)):
-        named += [(f"{what} of {c.exporter}->{c.importer} {c.sector}", values[c.index])
-                  for c in cells]
-    what, value = next(((w, v) for w, v in named if not math.isfinite(v)),
-                       ("a sum of the state", total))
+        named += [
+            (f"{what} of {c.exporter}->{c.importer} {c.sector}", values[c.index]) for c in cells
+        ]
+    what, value = next(
+        ((w, v) for w, v in named if not math.isfinite(v)), ("a sum of the state", total)
+    )
     raise NonFiniteError(
         f"round {g.round}: the {what} became {value} (not a finite number); the "
-        f"scenario's numbers are beyond what the economy model can compute")
+        f"scenario's numbers are beyond what the economy model can compute"
+    )
 
 
 def _resolve_order(g: State, a: Action, raised_against: set[tuple[str, str]]) -> None:
@@ -130,11 +147,10 @@ def _resolve_order(g: State, a: Action, raised_against: set[tuple[str, str]]) ->
             g.relations[key] = clamp(g.relations[key] - pol.countermeasure_relations)
             raised_against.add((p, pkg.target))
             g._log("order", f"{p} activates its countermeasures: {pkg.name}.")
-            for deal in g.deals_in_force(p):
+            for deal in _breakable(g, p):
                 for t in deal.terms:
                     item = rules.item(t.item)
-                    if item.kind == _SUSPEND and item.package == a.package \
-                            and item.owner == p:
+                    if item.kind == _SUSPEND and item.package == a.package and item.owner == p:
                         _void(g, deal, p, "activating suspended countermeasures")
                         break
         else:
@@ -144,12 +160,23 @@ def _resolve_order(g: State, a: Action, raised_against: set[tuple[str, str]]) ->
         term = a.terms[0]
         item = rules.item(term.item)
         for old in g.deals:
-            if old.unilateral and old.status == _DEAL_IN_FORCE \
-                    and old.parties == (p, a.partner) and old.terms[0].item == term.item:
+            if (
+                old.unilateral
+                and old.status == _DEAL_IN_FORCE
+                and old.parties == (p, a.partner)
+                and old.terms[0].item == term.item
+            ):
                 old.status = DealStatus.SUPERSEDED  # a new level of the same concession replaces it
-        deal = Deal(id=f"d{len(g.deals) + 1}", parties=(p, a.partner), terms=a.terms,
-                    round=g.round, level="unilateral", stakes=1.0, status=_DEAL_IN_FORCE,
-                    unilateral=True)
+        deal = Deal(
+            id=f"d{len(g.deals) + 1}",
+            parties=(p, a.partner),
+            terms=a.terms,
+            round=g.round,
+            level="unilateral",
+            stakes=1.0,
+            status=_DEAL_IN_FORCE,
+            unilateral=True,
+        )
         g.deals.append(deal)
         ratification.take_effect(g, deal)
         key = pair_key(p, a.partner)
@@ -158,10 +185,8 @@ def _resolve_order(g: State, a: Action, raised_against: set[tuple[str, str]]) ->
         lv = item.level(term.value)
         assert lv is not None
         g.approval[p] = clamp(g.approval[p] - pol.concession_weight * lv.cost)
-        g.approval[a.partner] = clamp(g.approval[a.partner]
-                                         + pol.concession_weight * lv.gain)
-        g._log("order", f"{p} concedes to {a.partner}: {term_text(rules, term)} "
-                           f"({deal.id}).")
+        g.approval[a.partner] = clamp(g.approval[a.partner] + pol.concession_weight * lv.gain)
+        g._log("order", f"{p} concedes to {a.partner}: {term_text(rules, term)} ({deal.id}).")
     elif isinstance(a, Statement):
         _statement(g, a)
     elif isinstance(a, RequestTalks):
@@ -172,8 +197,9 @@ def _resolve_order(g: State, a: Action, raised_against: set[tuple[str, str]]) ->
         g.extension_days += a.days
         g.credibility[p] = clamp(g.credibility[p] - pol.extension_credibility)
         g.stress = clamp(g.stress - rules.market_stress.extension_relief)
-        g._log("order", f"{p} extends the deadline by {a.days} days to "
-                           f"{g.date_of(g.deadline_day)}.")
+        g._log(
+            "order", f"{p} extends the deadline by {a.days} days to {g.date_of(g.deadline_day)}."
+        )
     elif isinstance(a, Renege):
         reneged = g.deal(a.deal)
         assert reneged is not None
@@ -183,9 +209,12 @@ def _resolve_order(g: State, a: Action, raised_against: set[tuple[str, str]]) ->
 def _void(g: State, deal: Deal, reneger: str, how: str) -> None:
     pol = g.rules.politics
     # Both parties can renege in the same resolution; each pays for its own renege.
-    same_time = deal.status == DealStatus.RENEGED and deal.ended_round == g.round \
+    same_time = (
+        deal.status == DealStatus.RENEGED
+        and deal.ended_round == g.round
         and deal.ended_by != reneger
-    if deal.status != _DEAL_IN_FORCE and not same_time:
+    )
+    if (deal.status != _DEAL_IN_FORCE and not same_time) or reneger in deal.reneged_by:
         return
     if not same_time:
         deal.status = DealStatus.RENEGED
@@ -196,43 +225,71 @@ def _void(g: State, deal: Deal, reneger: str, how: str) -> None:
     other = deal.other(reneger)
     key = pair_key(reneger, other)
     g.relations[key] = clamp(g.relations[key] - pol.renege_relations)
-    g._log("renege", f"{reneger} reneges on {deal.id} with {other} ({how}); its terms "
-                        f"are void for both sides.")
+    g._log(
+        "renege",
+        f"{reneger} reneges on {deal.id} with {other} ({how}); its terms are void for both sides.",
+    )
     g._deal_changed(deal)
 
 
-def _check_caps_kept(g: State) -> None:
-    """A SetTariff above an agreed cap is an implicit renege (DESIGN §3.9)."""
-    rules = g.rules
+def _breakable(g: State, p: str) -> list[Deal]:
+    """Deals ``p`` can break this round: those in force, and those its partner broke in
+    this same resolution (so who pays does not depend on the order orders are processed:
+    each side that breaks a deal pays, issue 19 c)."""
+    out = list(g.deals_in_force(p))
+    out += [
+        d
+        for d in g.deals
+        if d.status == DealStatus.RENEGED
+        and d.ended_round == g.round
+        and p in d.parties
+        and p not in d.reneged_by
+    ]
+    return out
+
+
+def _cap_cells(g: State, deal: Deal, t: Term) -> list[eco.FlowCell]:
+    item = g.rules.item(t.item)
+    importer, exporter = item.owner, deal.other(item.owner)
+    return [c for c in g.tables.pair_cells[(importer, exporter)] if item.covers_sector(c.sector)]
+
+
+def _capped_layered_rates(g: State, movers: set[str]) -> dict[int, float]:
+    """The layered rate (before caps) of each cell a mover's deal caps."""
+    out: dict[int, float] = {}
     for deal in g.deals_in_force():
+        for t in deal.terms:
+            item = g.rules.item(t.item)
+            if item.kind == _CAP and item.owner in movers:
+                for cell in _cap_cells(g, deal, t):
+                    if cell.index not in out:
+                        out[cell.index] = g.layered_rate(cell)
+    return out
+
+
+def _check_caps_kept(g: State, before: dict[int, float]) -> None:
+    """Raising a tariff above an agreed cap is an implicit renege (DESIGN §3.9): the
+    layered rate rose this round and ends above the cap. Lowering a rate that is still
+    above the cap breaks nothing."""
+    rules = g.rules
+    for deal in [d for d in g.deals if d.status in (_DEAL_IN_FORCE, DealStatus.RENEGED)]:
         for t in deal.terms:
             item = rules.item(t.item)
             if item.kind != _CAP:
                 continue
-            importer, exporter = item.owner, deal.other(item.owner)
-            if not g.orders[importer]:
+            importer = item.owner
+            if not g.orders[importer] or deal not in _breakable(g, importer):
                 continue  # no order of the importer this round: nothing it raised
-            for cell in g.tables.pair_cells[(importer, exporter)]:
-                # Cheapest test first; the layered rate is a full rate computation.
-                if item.covers_sector(cell.sector) \
-                        and _raised_this_round(g, importer, cell) \
-                        and g.layered_rate(cell) > t.value + RATE_EPS:
-                    _void(g, deal, importer, f"a tariff above the agreed "
-                                               f"{fmt_pct(t.value)} cap")
+            for cell in _cap_cells(g, deal, t):
+                old = before.get(cell.index)
+                if old is None:
+                    continue
+                new = g.layered_rate(cell)
+                if new > old + RATE_EPS and new > t.value + RATE_EPS:
+                    _void(g, deal, importer, f"a tariff above the agreed {fmt_pct(t.value)} cap")
                     break
-            if deal.status != _DEAL_IN_FORCE:
+            if importer in deal.reneged_by:
                 break
-
-
-def _raised_this_round(g: State, importer: str, cell: eco.FlowCell) -> bool:
-    for order in g.orders[importer]:
-        if isinstance(order, SetTariff) and order.layer in cell.layers:
-            return True
-        if isinstance(order, Countermeasure) and order.activate:
-            pkg = g.rules.package(order.package)
-            if pkg.target == cell.exporter and any(s == cell.sector for s, _ in pkg.tariffs):
-                return True
-    return False
 
 
 def _statement(g: State, a: Statement) -> None:
@@ -242,19 +299,25 @@ def _statement(g: State, a: Statement) -> None:
     kind = a.statement
     if kind == StatementKind.CLAIM_PROGRESS:
         g.approval[p] = clamp(g.approval[p] + st.claim_progress_approval)
-        g.pledges.append(Pledge(kind, p, a.partner, "", g.round,
-                                   due=g.round + st.claim_progress_rounds))
+        g.pledges.append(
+            Pledge(kind, p, a.partner, "", g.round, due=g.round + st.claim_progress_rounds)
+        )
         g._log("statement", f"{p} claims progress in its talks with {a.partner}.")
     elif kind == StatementKind.PUBLIC_DEMAND:
         g.approval[p] = clamp(g.approval[p] + st.public_demand_approval)
         g.pledges.append(Pledge(kind, p, a.partner, a.subject, g.round))
-        g._log("statement", f"{p} publicly demands from {a.partner}: "
-                               f"{term_text(rules, Term.parse(a.subject))}.")
+        g._log(
+            "statement",
+            f"{p} publicly demands from {a.partner}: {term_text(rules, Term.parse(a.subject))}.",
+        )
     elif kind == StatementKind.THREAT:
         g.approval[p] = clamp(g.approval[p] + st.threat_approval)
         g.pledges.append(Pledge(kind, p, a.partner, a.subject, g.round))
-        g._log("statement", f"{p} threatens {a.partner}: {_subject_name(g, a.subject)} "
-                               f"if {a.partner} escalates or no deal is reached.")
+        g._log(
+            "statement",
+            f"{p} threatens {a.partner}: {_subject_name(g, a.subject)} "
+            f"if {a.partner} escalates or no deal is reached.",
+        )
     elif kind == StatementKind.REASSURE:
         key = pair_key(p, a.partner)
         g.relations[key] = clamp(g.relations[key] + st.reassure_relations)
@@ -265,8 +328,11 @@ def _statement(g: State, a: Statement) -> None:
         loser = claim.by if not claim.accurate else p
         g.credibility[loser] = clamp(g.credibility[loser] - st.fact_check_credibility)
         verdict = "false" if not claim.accurate else "accurate after all"
-        g._log("statement", f"{p} fact-checks {claim.by}'s claim \"{claim.text}\": "
-                               f"it is {verdict}; {loser} loses credibility.")
+        g._log(
+            "statement",
+            f'{p} fact-checks {claim.by}\'s claim "{claim.text}": '
+            f"it is {verdict}; {loser} loses credibility.",
+        )
 
 
 def _subject_name(g: State, subject: str) -> str:
@@ -289,14 +355,16 @@ def _snap_back(g: State, raised_against: set[tuple[str, str]]) -> None:
             snapped.append(la)
     g._invalidate()
     after = g._current_rates()
-    for cell, old, new in zip(eco.compile_rules(g.rules).cells, before, after,
-                              strict=True):
+    for cell, old, new in zip(eco.compile_rules(g.rules).cells, before, after, strict=True):
         if new > old + RATE_EPS:
             raised_against.add(cell.pair)
     if snapped:
         names = "; ".join(f"{la.name} {fmt_pct(g.layer_rate[la.id])}" for la in snapped)
-        g._log("deadline", f"The deadline has passed: paused tariffs snap back ({names}); "
-                              f"caps in deals still bound them.")
+        g._log(
+            "deadline",
+            f"The deadline has passed: paused tariffs snap back ({names}); "
+            f"caps in deals still bound them.",
+        )
     else:
         g._log("deadline", "The deadline has passed.")
 
@@ -305,6 +373,9 @@ def _settled(g: State) -> bool:
     if not g.rules.calendar.end_when_settled:
         return False
     pairs = g.negotiating_pairs()
-    settled = {pair_key(*d.parties) for d in g.deals_in_force() if not d.unilateral
-               and any(g.rules.item(t.item).kind != TermKind.PROCESS for t in d.terms)}
+    settled = {
+        pair_key(*d.parties)
+        for d in g.deals_in_force()
+        if not d.unilateral and any(g.rules.item(t.item).kind != TermKind.PROCESS for t in d.terms)
+    }
     return bool(pairs) and pairs <= settled

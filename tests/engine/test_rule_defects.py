@@ -1,0 +1,92 @@
+"""Rule defects of issue 19, each reproduced through the public API (small scenario)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.engine.test_rules import CALM, POL, _capped, end_round, play
+from tradegame.engine import Game, parse
+
+# -- (a) a cap is broken by raising a rate above it, not by touching a layer ---------------
+
+
+def _capped_above(round2_order: str) -> Game:
+    """A sets its tariff on B to 40% in round 1 while agreeing a 20% cap (the cap binds);
+    in round 2 it sets the tariff again."""
+    game = play(
+        ["B propose A a-cap-b=0.2,b-invest=40", "A accept", "A tariff a-on-b 0.4"], rules=CALM
+    )
+    end_round(game)
+    assert game.deal("d1").status == "in_force"
+    game.apply(parse(round2_order))
+    end_round(game)
+    return game
+
+
+def test_lowering_a_tariff_under_a_cap_breaks_nothing() -> None:
+    lowered = _capped_above("A tariff a-on-b 0.3")  # 40% -> 30%: still above 20%, but lower
+    assert lowered.deal("d1").status == "in_force"
+    assert not any("reneges" in e.text for e in lowered.log)
+
+
+def test_raising_a_tariff_above_a_cap_still_breaks_the_deal() -> None:
+    raised = _capped_above("A tariff a-on-b 0.45")
+    assert raised.deal("d1").status == "reneged"
+    assert raised.deal("d1").ended_by == "A"
+
+
+# -- (c) both sides break a deal in one round: both pay -------------------------------------
+
+
+def test_both_sides_breaking_a_deal_in_one_round_both_pay() -> None:
+    both = _capped(["A tariff a-on-b 0.4", "A done", "B renege d1"])
+    a_only = _capped(["A tariff a-on-b 0.4"])
+    b_only = _capped(["A done", "B renege d1"])
+    assert set(both.deal("d1").reneged_by) == {"A", "B"}
+    assert both.credibility["A"] == pytest.approx(a_only.credibility["A"])
+    assert both.credibility["B"] == pytest.approx(b_only.credibility["B"])
+    assert sum("reneges on d1" in e.text for e in both.log) == 2
+
+
+# -- (e) threats and the extension term -----------------------------------------------------
+
+
+def _layer_threat(order: str) -> Game:
+    """A threatens B with its country rate; B escalates in round 1; A answers in round 2."""
+    game = play(
+        ["B pass", "A say threat B a-on-b", "A done", "B countermeasure b-cm on", "B done"],
+        rules=CALM,
+    )
+    end_round(game)
+    game.apply(parse(order))
+    end_round(game)
+    end_round(game)
+    return game
+
+
+def test_a_tariff_that_raises_nothing_does_not_carry_out_a_threat() -> None:
+    token = _layer_threat("A tariff a-on-b 0.1")  # 10% in place of the 10% baseline
+    real = _layer_threat("A tariff a-on-b 0.4")
+    assert any("carries out its threat" in e.text for e in real.log)
+    assert not any("carries out its threat" in e.text for e in token.log)
+    assert any("did not carry out its threat" in e.text for e in token.log)
+    assert token.credibility["A"] < real.credibility["A"]
+
+
+def test_an_extension_in_a_deal_costs_the_holder_like_the_order() -> None:
+    extended = play(["B propose A a-cap-b=0.2,a-extend=7", "A accept"], rules=CALM)
+    plain = play(["B propose A a-cap-b=0.2,a-process=1", "A accept"], rules=CALM)
+    end_round(extended)
+    end_round(plain)
+    assert extended.deadline_day == plain.deadline_day + 7
+    assert extended.credibility["A"] == pytest.approx(
+        plain.credibility["A"] - POL.extension_credibility
+    )
+
+
+def test_an_extension_term_beyond_the_maximum_is_dropped_out_loud() -> None:
+    game = play(["B propose A a-cap-b=0.2,a-extend=7", "A accept", "A extend 14"], rules=CALM)
+    end_round(game)
+    assert game.deal("d1").status == "in_force"
+    assert game.deadline_day == 27 + 14
+    assert any("extension of 7 days does not apply" in e.text for e in game.log)
