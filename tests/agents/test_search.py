@@ -1,0 +1,103 @@
+"""The ``search`` agent: registered, deterministic, within its budget, and stronger than greedy
+(head to head, and against a fixed US ultimatum that exploits greedy)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from tradegame.agents.base import Turn, play_match, registry
+from tradegame.agents.search import SearchAgent
+from tradegame.agents.tactics import Strategy, pair_catalogue
+from tradegame.engine import Action, Pass, Propose, Reject, Term
+from tradegame.engine.actions import deal_terms
+from tradegame.scenario import load_rules
+
+RULES = load_rules("april-2025")
+SEEDS = range(4)
+
+
+class Ultimatum(Strategy):
+    """A fixed US ultimatum: to every partner, every item of theirs at its most generous level
+    for the US's politically cheapest item at its lowest level, proposed whenever it opens
+    talks (it asks for talks every round); every counter is rejected."""
+
+    name = "ultimatum"
+    description = "a fixed ultimatum"
+
+    def talk(self, turn: Turn, talks) -> Action:  # type: ignore[no-untyped-def]
+        if talks.offer is not None:
+            return Reject(turn.player)
+        mine, theirs = pair_catalogue(turn.view.to_json(), turn.player, talks.partner)
+        terms = [Term(it.id, it.levels[-1]) for it in theirs][: turn.limits.max_terms - 1]
+        if mine:
+            cheap = min(mine, key=lambda it: it.cost(it.levels[0]))
+            terms.append(Term(cheap.id, cheap.levels[0]))
+        action = Propose(turn.player, talks.partner, deal_terms(terms))
+        return action if terms and action in turn.legal else Pass(turn.player)
+
+    def plan_orders(self, turn: Turn) -> list[Action]:
+        return self.talk_requests(turn)
+
+
+def surplus(game, player: str) -> float:  # type: ignore[no-untyped-def]
+    return game.scores()[player] - game.batna()[player]
+
+
+def test_search_is_a_registered_builtin():
+    agent = registry()["search"](random.Random(0))
+    assert isinstance(agent, SearchAgent) and agent.name == "search"
+    assert agent.description and "\n" not in agent.description
+
+
+def test_search_is_deterministic_for_a_seed_and_plays_without_incidents():
+    seats = {"US": "search", "JP": "greedy", "EU": "search"}
+    first: list[str] = []
+    a = play_match(RULES, 3, seats, incidents=first)
+    b = play_match(RULES, 3, seats)
+    assert first == []
+    assert a.actions == b.actions and a.state_hash() == b.state_hash()
+
+
+def test_search_keeps_its_what_if_budget_per_decision():
+    calls: list[int] = []
+
+    class Counting(SearchAgent):
+        def act(self, turn: Turn) -> Action:
+            action = super().act(turn)
+            calls.append(turn.what_if_calls)
+            return action
+
+    play_match(
+        RULES, 1, {"US": Counting(random.Random(1), budget=6), "JP": "greedy", "EU": "greedy"}
+    )
+    # the ladder of packages (rebuilt every few rounds) comes on top of the budget
+    assert calls and max(calls) <= 6 + 12 + 6 + 1
+
+
+@pytest.mark.slow
+def test_search_beats_greedy_in_every_role_on_average():
+    greedy = {s: play_match(RULES, s, dict.fromkeys(RULES.player_ids, "greedy")) for s in SEEDS}
+    for role in RULES.player_ids:
+        gains = []
+        for s in SEEDS:
+            seats = {p: ("search" if p == role else "greedy") for p in RULES.player_ids}
+            gains.append(play_match(RULES, s, seats).scores()[role] - greedy[s].scores()[role])
+        assert sum(gains) / len(gains) > 1.0, (role, gains)
+
+
+@pytest.mark.slow
+def test_search_is_exploited_less_than_greedy_by_a_fixed_us_ultimatum():
+    def against_ultimatum(agent: str) -> tuple[float, float]:
+        mine = us = 0.0
+        for s in SEEDS:
+            game = play_match(RULES, s, {"US": Ultimatum(), "JP": agent, "EU": agent})
+            mine += surplus(game, "JP") + surplus(game, "EU")
+            us += surplus(game, "US")
+        return mine / len(SEEDS), us / len(SEEDS)
+
+    greedy_gets, us_vs_greedy = against_ultimatum("greedy")
+    search_gets, us_vs_search = against_ultimatum("search")
+    assert search_gets > greedy_gets + 5.0
+    assert us_vs_search < us_vs_greedy
