@@ -90,3 +90,25 @@ def test_an_extension_term_beyond_the_maximum_is_dropped_out_loud() -> None:
     assert game.deal("d1").status == "in_force"
     assert game.deadline_day == 27 + 14
     assert any("extension of 7 days does not apply" in e.text for e in game.log)
+
+
+# -- (d) a later deal between the same pair replaces the earlier one out loud ---------------
+
+
+def test_a_later_deal_replaces_the_earlier_one_with_a_warning_and_a_log_line() -> None:
+    game = play(["B propose A a-cap-b=0.2,b-invest=40", "A accept"], rules=CALM)
+    end_round(game)  # round 1: d1 enters force
+    game.apply(parse("A request B ministerial"))
+    end_round(game)  # round 2: A asks for talks in round 3
+    game.apply(parse("A propose B a-cap-b=0.1,b-farm=5"))
+    game.apply(parse("B accept"))
+    for viewer in ("A", "B"):
+        d2 = next(d for d in game.view(viewer).to_json()["deals"] if d["id"] == "d2")
+        assert d2["status"] == "agreed" and d2["replaces"] == "d1"
+        assert "replaces d1" in d2["warning"] and "caps" in d2["warning"]
+    end_round(game)
+    assert game.deal("d1").status == "superseded"
+    assert game.deal("d2").status == "in_force"
+    assert any("d2 replaces d1" in e.text and e.audience is None for e in game.log)
+    d2 = next(d for d in game.view("A").to_json()["deals"] if d["id"] == "d2")
+    assert "replaces" not in d2  # in force: nothing left to warn about

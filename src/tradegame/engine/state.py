@@ -238,6 +238,15 @@ class State:
         """Whether ``deal`` has economic terms (not only a process agreement)."""
         return any(self.rules.item(t.item).kind != TermKind.PROCESS for t in deal.terms)
 
+    def replaced_on_entry(self, deal: Deal) -> list[Deal]:
+        """The deals in force that ``deal`` replaces when it enters force: a substantive
+        deal replaces the pair's previous substantive one (its terms, caps included, end);
+        a process-only agreement replaces nothing."""
+        if deal.unilateral or not self.is_substantive(deal):
+            return []
+        return [old for old in self.deals_in_force() if old is not deal and not old.unilateral
+                and set(old.parties) == set(deal.parties) and self.is_substantive(old)]
+
     def political_cost(self, deal: Deal, party: str) -> float:
         """Cost of what ``party`` gives minus the gain of what it gets (political points)."""
         total = 0.0

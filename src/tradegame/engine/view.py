@@ -20,7 +20,7 @@ from typing import Any
 from tradegame.engine.kinds import DealStatus
 from tradegame.engine.machine import Machine
 from tradegame.engine.projection import batna
-from tradegame.engine.records import LogEntry, Session, pair_key
+from tradegame.engine.records import Deal, LogEntry, Session, pair_key
 from tradegame.engine.report import render
 from tradegame.engine.rules import Limits, Objective
 from tradegame.engine.scoring import score
@@ -136,6 +136,10 @@ class DealEntry:
     ended_by: str | None
     terms: list[DealTerm]
     political_cost_to_you: float | None  # for a party's own view
+    # An agreed deal that will replace a deal in force when it enters force, and a warning
+    # in words (its caps end with it).
+    replaces: str | None = None
+    warning: str | None = None
 
     def to_json(self) -> Json:
         out: Json = {"id": self.id, "parties": self.parties, "round": self.round,
@@ -143,6 +147,9 @@ class DealEntry:
                      "ended_by": self.ended_by, "terms": [t.to_json() for t in self.terms]}
         if self.political_cost_to_you is not None:
             out["political_cost_to_you"] = self.political_cost_to_you
+        if self.replaces is not None:
+            out["replaces"] = self.replaces
+            out["warning"] = self.warning
         return out
 
 
@@ -392,7 +399,8 @@ def build_view(game: Machine, viewer: Viewer) -> View:
         DealEntry(d.id, list(d.parties), d.round, d.status, d.unilateral, d.ended_by,
                   [DealTerm(t.item, t.value, term_text(rules, t)) for t in d.terms],
                   _r(game.political_cost(d, player), 3)
-                  if player is not None and player in d.parties else None)
+                  if player is not None and player in d.parties else None,
+                  *_replacing(game, d))
         for d in game.deals
         # An agreed deal is public at resolution (ratification), to its parties at once.
         if d.status != DealStatus.AGREED or sees_all or player in d.parties]
@@ -445,6 +453,18 @@ def build_view(game: Machine, viewer: Viewer) -> View:
         log=[e for e in game.log if (e.audience is None if public else e.visible_to(player))],
         history=list(game.history),  # the game's list grows (and is filled lazily)
         scores=scores, batna=batnas, you=you, private=private)
+
+
+def _replacing(game: Machine, deal: Deal) -> tuple[str | None, str | None]:
+    """The deal in force an agreed deal will replace, and the warning that says so."""
+    if deal.status != DealStatus.AGREED:
+        return None, None
+    old = game.replaced_on_entry(deal)
+    if not old:
+        return None, None
+    ids = ", ".join(d.id for d in old)
+    return ids, (f"If it enters force, {deal.id} replaces {ids}: the terms of {ids} end, its "
+                 f"caps included; only the caps of {deal.id} bind.")
 
 
 def _contents(s: Session) -> Json:

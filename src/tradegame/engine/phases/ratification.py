@@ -53,18 +53,18 @@ def ratify(g: State) -> None:
                 g.credibility[failed_by] - pol.ratification_failure_credibility
             )
             continue
-        # A substantive deal replaces the pair's previous one; a process-only agreement
-        # (no economic effect) leaves it in force.
-        if g.is_substantive(deal):
-            for old in g.deals_in_force():
-                if (
-                    not old.unilateral
-                    and set(old.parties) == set(deal.parties)
-                    and g.is_substantive(old)
-                ):
-                    old.status = DealStatus.SUPERSEDED
-                    old.ended_by = None
-                    g._deal_changed(old)
+        # A substantive deal replaces the pair's previous one, out loud (issue 19 d): the
+        # old deal's terms end, its caps included; only the new deal's caps bind.
+        for old in g.replaced_on_entry(deal):
+            old.status = DealStatus.SUPERSEDED
+            old.ended_by = None
+            g._deal_changed(old)
+            g._log(
+                "deal",
+                f"{deal.id} replaces {old.id} between {deal.parties[0]} and "
+                f"{deal.parties[1]}: the terms of {old.id} end, its caps included "
+                f"(only the caps of {deal.id} bind).",
+            )
         deal.status = DealStatus.IN_FORCE
         take_effect(g, deal)
         _deal_politics(g, deal)
