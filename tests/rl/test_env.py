@@ -111,3 +111,15 @@ def test_observation_holds_no_private_data_of_another_player(seed):
         ga.apply(action)
         gb.apply(action)
     assert us_differs
+
+
+def test_the_documented_example_runs_a_whole_game():
+    import re
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "bots-and-tournaments.md"
+    blocks = re.findall(r"```python\n(.*?)```", doc.read_text(encoding="utf-8"), re.DOTALL)
+    (example,) = [b for b in blocks if b.startswith("# rl_example.py")]
+    scope: dict = {}
+    exec(compile(example, "rl_example.py", "exec"), scope)
+    assert scope["e"].game.is_over() and scope["e"].agents == []
