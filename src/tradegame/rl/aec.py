@@ -60,6 +60,7 @@ class TradeGameEnv(AECEnv):
         self._seeds = random.Random(0)
         self.game = Game.new(self.rules, 0)
         self.draft: Draft = ()
+        self._legal_cache: tuple[tuple[int, str, Draft], list[int]] | None = None
 
     def observation_space(self, agent: str) -> spaces.Space[Any]:
         return self.observation_spaces[agent]
@@ -76,6 +77,7 @@ class TradeGameEnv(AECEnv):
             game_seed = self._seeds.getrandbits(32)
         self.game = Game.new(self.rules, game_seed)
         self.draft = ()
+        self._legal_cache = None
         self.agents = list(self.possible_agents)
         self.rewards = {a: 0.0 for a in self.agents}
         self._cumulative_rewards = {a: 0.0 for a in self.agents}
@@ -84,11 +86,19 @@ class TradeGameEnv(AECEnv):
         self.infos: dict[str, dict[str, Any]] = {a: {} for a in self.agents}
         self.agent_selection = self.game.to_move() or self.agents[0]
 
+    def _legal(self, agent: str, draft: Draft) -> list[int]:
+        # observe() and step() ask for the same mask: the game changes only by apply(), which
+        # lengthens its action list, so (actions played, agent, draft) names the state.
+        key = (len(self.game.actions), agent, draft)
+        if self._legal_cache is None or self._legal_cache[0] != key:
+            self._legal_cache = (key, self.codec.legal_ids(self.game, agent, draft))
+        return self._legal_cache[1]
+
     def observe(self, agent: str) -> dict[str, Any]:
         draft = self.draft if agent == self.agent_selection else ()
         vector = self.observer.observe(self.game.view(agent).to_json(), draft)
         mask = np.zeros(self.codec.n, dtype=np.int8)
-        mask[self.codec.legal_ids(self.game, agent, draft)] = 1
+        mask[self._legal(agent, draft)] = 1
         return {"observation": np.asarray(vector, dtype=np.float32), "action_mask": mask}
 
     def step(self, action: int | None) -> None:
@@ -96,7 +106,7 @@ class TradeGameEnv(AECEnv):
         if self.terminations[agent] or self.truncations[agent]:
             self._was_dead_step(action)
             return
-        if action is None or int(action) not in self.codec.legal_ids(self.game, agent, self.draft):
+        if action is None or int(action) not in self._legal(agent, self.draft):
             raise ValueError(f"action {action!r} is not legal for {agent} now (see action_mask)")
         move = self.codec.decode(self.game, agent, self.draft, int(action))
         self._cumulative_rewards[agent] = 0.0
