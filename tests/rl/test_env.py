@@ -123,3 +123,15 @@ def test_the_documented_example_runs_a_whole_game():
     scope: dict = {}
     exec(compile(example, "rl_example.py", "exec"), scope)
     assert scope["e"].game.is_over() and scope["e"].agents == []
+
+
+def test_without_pettingzoo_the_env_says_which_extra_to_install(monkeypatch):
+    import importlib
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pettingzoo", None)  # an import of it now fails
+    monkeypatch.delitem(sys.modules, "tradegame.rl.aec", raising=False)
+    with pytest.raises(ImportError, match=r"pip install 'tradegame\[rl\]'"):
+        make_env()
+    # the codec needs nothing
+    importlib.import_module("tradegame.rl.codec")

@@ -12,7 +12,8 @@ mask is exact. The ids, in order:
 - each player's orders (``LegalActions.order_catalogue``: tariffs, countermeasures,
   concessions, statements, talks requests, extensions);
 - ``renege_slots`` renege ids per player: slot k reneges the k-th of the player's deals in
-  force (in the engine's order).
+  force (in the engine's order). A player with more deals in force than slots cannot renege
+  the later ones through the codec (the most seen in 60 random games of april-2025: 12).
 
 Only the acting player's own ids are ever unmasked.
 """
