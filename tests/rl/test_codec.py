@@ -18,10 +18,10 @@ RULES = load_rules("april-2025")
 CODEC = ActionCodec(RULES)
 
 
-def states(seed: int, limit: int = 5000):
+def states(seed: int, rules=RULES, limit: int = 5000):
     """Every state of one random game (the game object, mutated between yields)."""
     rng = random.Random(seed)
-    game = Game.new(RULES, seed)
+    game = Game.new(rules, seed)
     for _ in range(limit):
         if game.is_over():
             return
@@ -29,21 +29,21 @@ def states(seed: int, limit: int = 5000):
         game.apply(game.legal_actions().sample(rng))
 
 
-def check_mask(game: Game, rng: random.Random) -> None:
+def check_mask(game: Game, rng: random.Random, codec: ActionCodec = CODEC) -> None:
     p = game.to_move()
     legal = game.legal_actions(p)
-    ids = CODEC.legal_ids(game, p)
+    ids = codec.legal_ids(game, p)
     session = game.session
     if session is None:
-        assert {CODEC.decode(game, p, (), i) for i in ids} == set(legal)
+        assert {codec.decode(game, p, (), i) for i in ids} == set(legal)
         return
     for i, cls in ((PASS, Pass), (ACCEPT, Accept), (REJECT, Reject)):
         assert (i in ids) == (cls(p) in legal)
     partner = session.responder if p == session.requester else session.requester
     verb = Propose if session.offer is None else Counter
     offer = set(session.offer or ())
-    addable = {CODEC.terms[i - CODEC.term_base] for i in ids if i >= CODEC.term_base}
-    for term in CODEC.terms:
+    addable = {codec.terms[i - codec.term_base] for i in ids if i >= codec.term_base}
+    for term in codec.terms:
         # Some legal deal contains the term: alone, or with a term of another item (when
         # alone it would repeat a one-term offer).
         alone = verb(p, partner, (term,)) in legal
@@ -55,15 +55,15 @@ def check_mask(game: Game, rng: random.Random) -> None:
         assert (term in addable) == (alone or paired)
     # A walk over the mask always ends in a legal deal.
     draft: tuple = ()
-    for _ in range(rng.randint(1, RULES.limits.max_terms)):
-        ids = CODEC.legal_ids(game, p, draft)
-        terms = [i for i in ids if i >= CODEC.term_base]
+    for _ in range(rng.randint(1, codec.rules.limits.max_terms)):
+        ids = codec.legal_ids(game, p, draft)
+        terms = [i for i in ids if i >= codec.term_base]
         if not terms:
             break
-        draft = (*draft, CODEC.decode(game, p, draft, rng.choice(terms)))
+        draft = (*draft, codec.decode(game, p, draft, rng.choice(terms)))
     if draft:
-        send = CODEC.send(game, p, draft)
-        assert (SEND in CODEC.legal_ids(game, p, draft)) == (send in legal)
+        send = codec.send(game, p, draft)
+        assert (SEND in codec.legal_ids(game, p, draft)) == (send in legal)
         assert send in legal or set(draft) == offer
 
 
@@ -125,3 +125,12 @@ def test_decode_refuses_ids_that_mean_nothing_now():
     other = next(q for q in RULES.player_ids if q != p)
     with pytest.raises(ValueError):
         CODEC.decode(game, p, (), CODEC.renege_base[other])
+
+
+@pytest.mark.parametrize("name", ["classroom-lesson", "us-japan-primer", "with-china"])
+def test_mask_equals_legality_in_the_other_bundled_scenarios(name):
+    codec = ActionCodec(load_rules(name))
+    for seed in range(10):
+        rng = random.Random(seed)
+        for game in states(seed, codec.rules):
+            check_mask(game, rng, codec)
