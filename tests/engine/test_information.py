@@ -444,6 +444,12 @@ def test_bundled_scenarios_hide_a_ratifiers_private_data() -> None:
                 if step % 25 == 0:
                     assert ga.what_if(other).to_json() == gb.what_if(other).to_json(), \
                         (path.name, other, step)
+                # The moves that touch the secret player are projected too: a what_if reads
+                # only what its viewer can see (issue 19 b).
+                hypo = _touching_move(ga, other, secret, rng) if step % 5 == 0 else None
+                if hypo is not None:
+                    assert ga.what_if(other, [hypo]).to_json() == \
+                        gb.what_if(other, [hypo]).to_json(), (path.name, other, step, str(hypo))
             mover = ga.to_move()
             legal = ga.legal_actions(mover)
             for _ in range(50):
@@ -457,6 +463,21 @@ def test_bundled_scenarios_hide_a_ratifiers_private_data() -> None:
             ga.apply(action)
             gb.apply(action)
             step += 1
+
+
+def _touching_move(game: Game, player: str, secret: str, rng: random.Random) -> Action | None:
+    """A legal move of ``player`` that gives the secret player something or takes its offer."""
+    if game.to_move() != player:
+        return None
+    legal = game.legal_actions(player)
+    for _ in range(50):
+        action = legal.sample(rng)
+        session = game.session
+        if (isinstance(action, (Accept, Propose, Counter)) and session is not None
+                and secret in session.pair) or (
+                isinstance(action, Concede) and secret == action.partner):
+            return action
+    return None
 
 
 # -- the public view (a spectator) -----------------------------------------------------------

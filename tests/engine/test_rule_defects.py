@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
+from tests.engine.test_information import RULES, with_private
 from tests.engine.test_rules import CALM, POL, _capped, end_round, play
 from tradegame.engine import Game, parse
+from tradegame.engine.rules import Effect, Event
 
 # -- (a) a cap is broken by raising a rate above it, not by touching a layer ---------------
 
@@ -112,3 +116,27 @@ def test_a_later_deal_replaces_the_earlier_one_with_a_warning_and_a_log_line() -
     assert any("d2 replaces d1" in e.text and e.audience is None for e in game.log)
     d2 = next(d for d in game.view("A").to_json()["deals"] if d["id"] == "d2")
     assert "replaces" not in d2  # in force: nothing left to warn about
+
+
+# -- (b) what_if reads only what its viewer can see ------------------------------------------
+
+
+def test_what_if_does_not_read_a_partners_political_costs_and_gains() -> None:
+    """B's private gains differ; an event fires on B's (public) approval and hits A. A's
+    projection of a concession to B must not tell the two games apart."""
+    rally = Event(
+        "b-slump",
+        "conditional",
+        "B's government slumps.",
+        (Effect("shift_approval", player="A", by=-3.0),),
+        metric="approval",
+        player="B",
+        at_most=37.5,
+    )
+    hypo = [parse("A concede B a-cap-b=0.1")]
+    projections = []
+    for rules in (RULES, with_private(RULES, "B", costs=True)):
+        game = Game.new(dataclasses.replace(rules, events=(*rules.events, rally)), 0)
+        game.apply(parse("B pass"))
+        projections.append(game.what_if("A", hypo).to_json())
+    assert projections[0] == projections[1]

@@ -46,6 +46,11 @@ class Projected(Machine):
         sim._invalidate()
         return sim
 
+    def knows_politics_of(self, party: str) -> bool:
+        """The viewer cannot read another player's political costs and gains: in its
+        projection they move nobody's approval (assumed neutral)."""
+        return self.viewer is None or party == self.viewer
+
     def ratification_applies(self, party: str) -> bool:
         """The viewer cannot read a partner's win-set: it assumes the partner ratifies."""
         return self.viewer is None or party == self.viewer

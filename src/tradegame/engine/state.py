@@ -247,8 +247,16 @@ class State:
         return [old for old in self.deals_in_force() if old is not deal and not old.unilateral
                 and set(old.parties) == set(deal.parties) and self.is_substantive(old)]
 
+    def knows_politics_of(self, party: str) -> bool:
+        """Whether this game may read ``party``'s political costs and gains (private data).
+        The real game may; a projection only for its viewer (issue 19 b)."""
+        return True
+
     def political_cost(self, deal: Deal, party: str) -> float:
-        """Cost of what ``party`` gives minus the gain of what it gets (political points)."""
+        """Cost of what ``party`` gives minus the gain of what it gets (political points);
+        0 where the game may not read them (another player's, in a projection)."""
+        if not self.knows_politics_of(party):
+            return 0.0
         total = 0.0
         for t in deal.terms:
             item = self.rules.item(t.item)

@@ -184,8 +184,11 @@ def _resolve_order(g: State, a: Action, raised_against: set[tuple[str, str]]) ->
         g.credibility[p] = clamp(g.credibility[p] + pol.goodwill_credibility)
         lv = item.level(term.value)
         assert lv is not None
-        g.approval[p] = clamp(g.approval[p] - pol.concession_weight * lv.cost)
-        g.approval[a.partner] = clamp(g.approval[a.partner] + pol.concession_weight * lv.gain)
+        # A projection reads only its viewer's political numbers (issue 19 b).
+        cost = lv.cost if g.knows_politics_of(p) else 0.0
+        gain = lv.gain if g.knows_politics_of(a.partner) else 0.0
+        g.approval[p] = clamp(g.approval[p] - pol.concession_weight * cost)
+        g.approval[a.partner] = clamp(g.approval[a.partner] + pol.concession_weight * gain)
         g._log("order", f"{p} concedes to {a.partner}: {term_text(rules, term)} ({deal.id}).")
     elif isinstance(a, Statement):
         _statement(g, a)
