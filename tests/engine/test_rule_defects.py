@@ -10,6 +10,7 @@ from tests.engine.test_information import RULES, with_private
 from tests.engine.test_rules import CALM, POL, _capped, end_round, play
 from tradegame.engine import Game, parse
 from tradegame.engine.rules import Effect, Event
+from tradegame.scenario import load_rules
 
 # -- (a) a cap is broken by raising a rate above it, not by touching a layer ---------------
 
@@ -140,3 +141,31 @@ def test_what_if_does_not_read_a_partners_political_costs_and_gains() -> None:
         game.apply(parse("B pass"))
         projections.append(game.what_if("A", hypo).to_json())
     assert projections[0] == projections[1]
+
+
+# -- (e) a standstill is not the precedent cap ------------------------------------------------
+
+
+def test_a_standstill_cap_sets_no_precedent() -> None:
+    standstill = dataclasses.replace(
+        CALM,
+        items=tuple(
+            dataclasses.replace(it, sets_precedent=False) if it.id == "a-cap-b" else it
+            for it in CALM.items
+        ),
+    )
+    settled = play(["B propose A a-cap-b=0.2,b-invest=40", "A accept"], rules=CALM)
+    held = play(["B propose A a-cap-b=0.2,b-invest=40", "A accept"], rules=standstill)
+    end_round(settled)
+    end_round(held)
+    assert settled.precedent == pytest.approx(0.2)
+    assert held.precedent is None
+    assert held.view("C").to_json()["precedent_cap"] is None
+
+
+def test_the_bundled_standstills_set_no_precedent_and_caps_do_by_default() -> None:
+    for name in ("april-2025", "with-china"):
+        rules = load_rules(name)
+        kinds = {it.id: it.sets_precedent for it in rules.items if it.kind == "tariff_cap"}
+        assert kinds["us_standstill_jp"] is False and kinds["us_standstill_eu"] is False
+        assert any(kinds.values())

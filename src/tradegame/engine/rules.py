@@ -135,6 +135,7 @@ class Item:
     package: str | None = None
     talk_level: str = "ministerial"
     stress_relief_per_100bn: float = 0.0
+    sets_precedent: bool = True  # a tariff cap: False for a standstill (issue 19 e)
 
     def level(self, value: float) -> Level | None:
         for lv in self.levels:

@@ -41,6 +41,8 @@ def _item(owner: str, it: m.CatalogueItem) -> r.Item:
         extra["except_sectors"] = frozenset(it.except_sectors)
     if isinstance(it, (m.QuotaItem, m.PurchaseItem, m.RegulatoryItem)):
         extra["sector"] = it.sector
+    if isinstance(it, m.TariffCapItem):
+        extra["sets_precedent"] = it.sets_precedent
     if isinstance(it, m.QuotaItem):
         extra["in_quota_rate"] = it.in_quota_rate
     if isinstance(it, m.InvestmentItem):

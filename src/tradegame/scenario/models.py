@@ -430,6 +430,10 @@ class TariffCapItem(ItemBase):
     kind: Literal["tariff_cap"]
     sectors: list[Id] | None = None
     except_sectors: list[Id] = Field(default_factory=list)
+    sets_precedent: bool = Field(
+        True, description="Whether this cap, agreed by the precedent setter on all sectors, "
+        "becomes the precedent later partners are measured against; false for a standstill "
+        "(a ceiling while talks go on, not a settlement).")
 
 
 class TariffCutItem(ItemBase):

@@ -98,6 +98,7 @@ def _deal_politics(g: State, deal: Deal) -> None:
             if rules.item(t.item).owner == setter
             and rules.item(t.item).kind == TermKind.TARIFF_CAP
             and rules.item(t.item).sectors is None
+            and rules.item(t.item).sets_precedent  # a standstill sets no precedent
         ]
         if caps:
             cap = min(caps)
