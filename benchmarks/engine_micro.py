@@ -77,8 +77,11 @@ def main() -> None:
         g._invalidate()
         return g.snapshot()
 
-    pieces = [("snapshot+rates", fresh_snapshot), ("  remembered", remembered_snapshot),
-              ("state_json", g.state_json)]
+    pieces = [
+        ("snapshot+rates", fresh_snapshot),
+        ("  remembered", remembered_snapshot),
+        ("state_json", g.state_json),
+    ]
     capture = getattr(g, "_state_capture", None)  # newer engines keep this each round
     if capture is not None:
         pieces.append(("state capture", capture))

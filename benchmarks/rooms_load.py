@@ -79,9 +79,13 @@ async def play(port: int, codes: dict[int, list[str]]) -> tuple[list[Room], int,
     rooms = {n: Room(len(c)) for n, c in codes.items()}
     started = time.perf_counter()
     async with aiohttp.ClientSession() as session:
-        results = await asyncio.gather(*(
-            seat(session, url, code, rooms[n], random.Random(f"{n}:{code}"))
-            for n, cs in codes.items() for code in cs))
+        results = await asyncio.gather(
+            *(
+                seat(session, url, code, rooms[n], random.Random(f"{n}:{code}"))
+                for n, cs in codes.items()
+                for code in cs
+            )
+        )
     return list(rooms.values()), sum(results), time.perf_counter() - started
 
 
@@ -99,9 +103,25 @@ def main() -> int:
     port = free_port()
     with tempfile.TemporaryDirectory() as folder:
         server = subprocess.Popen(
-            [sys.executable, "-m", "tradegame", "host", args.scenario, "--rooms",
-             str(args.rooms), "--port", str(port), "--dir", folder, "--seed", "1"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-m",
+                "tradegame",
+                "host",
+                args.scenario,
+                "--rooms",
+                str(args.rooms),
+                "--port",
+                str(port),
+                "--dir",
+                folder,
+                "--seed",
+                "1",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             for line in server.stdout:  # wait for the codes
                 if "codes.csv" in line:
@@ -124,16 +144,27 @@ def main() -> int:
         return round(1000 * x, 1)
 
     report = {
-        "rooms": args.rooms, "clients": sum(len(c) for c in codes.values()),
-        "scenario": args.scenario, "human_moves": moves, "seconds": round(wall, 1),
+        "rooms": args.rooms,
+        "clients": sum(len(c) for c in codes.values()),
+        "scenario": args.scenario,
+        "human_moves": moves,
+        "seconds": round(wall, 1),
         "moves_per_second": round(moves / wall, 1),
-        "latency_ms_each_client": {"median": ms(statistics.median(each)),
-                                   "p95": ms(percentile(each, 0.95)), "max": ms(max(each))},
-        "latency_ms_all_clients_of_room": {"median": ms(statistics.median(every)),
-                                           "p95": ms(percentile(every, 0.95)),
-                                           "max": ms(max(every))},
-        "server_memory_mb": {"idle_rss": idle["rss_mb"], "end_rss": mem["rss_mb"],
-                             "peak": mem["peak_mb"]},
+        "latency_ms_each_client": {
+            "median": ms(statistics.median(each)),
+            "p95": ms(percentile(each, 0.95)),
+            "max": ms(max(each)),
+        },
+        "latency_ms_all_clients_of_room": {
+            "median": ms(statistics.median(every)),
+            "p95": ms(percentile(every, 0.95)),
+            "max": ms(max(every)),
+        },
+        "server_memory_mb": {
+            "idle_rss": idle["rss_mb"],
+            "end_rss": mem["rss_mb"],
+            "peak": mem["peak_mb"],
+        },
     }
     print(json.dumps(report, indent=1))
     if args.json:

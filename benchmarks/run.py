@@ -33,8 +33,18 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-AGENTS = ["random", "passive", "hawk", "dove", "tit-for-tat", "boulware", "conceder",
-          "linear", "greedy", "historical"]
+AGENTS = [
+    "random",
+    "passive",
+    "hawk",
+    "dove",
+    "tit-for-tat",
+    "boulware",
+    "conceder",
+    "linear",
+    "greedy",
+    "historical",
+]
 
 
 @dataclass
@@ -64,8 +74,11 @@ class Figures:
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
-        out.update(games_per_s=self.games_per_s, actions_per_s=self.actions_per_s,
-                   actions_per_game=self.actions_per_game)
+        out.update(
+            games_per_s=self.games_per_s,
+            actions_per_s=self.actions_per_s,
+            actions_per_game=self.actions_per_game,
+        )
         return out
 
 
@@ -73,8 +86,12 @@ class Meter:
     """One contender: ``one(seed) -> (actions, passes, dones)`` plays a game; the figures
     add up over any number of time slices (seeds continue from slice to slice)."""
 
-    def __init__(self, name: str, one: Callable[[int], tuple[int, int, int]],
-                 close: Callable[[], object] | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        one: Callable[[int], tuple[int, int, int]],
+        close: Callable[[], object] | None = None,
+    ) -> None:
         self.fig = Figures(name)
         self.one = one
         self.seed = 0
@@ -237,8 +254,9 @@ def pettingzoo_meter() -> Meter | Figures:
             warnings.simplefilter("ignore")
             from pettingzoo.classic import connect_four_v3
     except ImportError:
-        return Figures("PettingZoo connect_four_v3",
-                       note="not installed (pip install 'pettingzoo[classic]')")
+        return Figures(
+            "PettingZoo connect_four_v3", note="not installed (pip install 'pettingzoo[classic]')"
+        )
     env = connect_four_v3.env()
 
     def one(seed: int) -> tuple[int, int, int]:
@@ -267,24 +285,32 @@ def report(results: dict[str, Any]) -> str:
     lines = []
     add = lines.append
     env = results["environment"]
-    add(f"tradegame benchmarks — Python {env['python']} on {env['platform']}, one core, "
-        f"budget {env['budget']} s per row")
+    add(
+        f"tradegame benchmarks — Python {env['python']} on {env['platform']}, one core, "
+        f"budget {env['budget']} s per row"
+    )
     add("")
     load = results["scenario_load"]
-    add(f"Scenario load ({results['scenario']}, YAML → validated → rules): "
-        f"{load['median_ms']:.1f} ms (median of {load['runs']})")
+    add(
+        f"Scenario load ({results['scenario']}, YAML → validated → rules): "
+        f"{load['median_ms']:.1f} ms (median of {load['runs']})"
+    )
     add("")
-    add(f"{'agent (every seat)':<20}{'games/s':>9}{'decisions/s':>13}{'actions/game':>14}"
-        f"{'pass+done':>11}{'done':>7}{'what_if/game':>14}{'ms/what_if':>12}")
+    add(
+        f"{'agent (every seat)':<20}{'games/s':>9}{'decisions/s':>13}{'actions/game':>14}"
+        f"{'pass+done':>11}{'done':>7}{'what_if/game':>14}{'ms/what_if':>12}"
+    )
     for f in results["agents"]:
         fig = Figures(**{k: v for k, v in f.items() if k in Figures.__dataclass_fields__})
         share = fig.passes / fig.actions if fig.actions else 0.0
         done = fig.dones / fig.actions if fig.actions else 0.0
         wi = fig.what_ifs / fig.games if fig.games else 0.0
         ms = 1000 * fig.what_if_seconds / fig.what_ifs if fig.what_ifs else 0.0
-        add(f"{fig.name:<20}{fig.games_per_s:>9.1f}{fig.actions_per_s:>13.0f}"
+        add(
+            f"{fig.name:<20}{fig.games_per_s:>9.1f}{fig.actions_per_s:>13.0f}"
             f"{fig.actions_per_game:>14.1f}{share:>11.0%}{done:>7.0%}{wi:>14.1f}"
-            f"{ms:>12.2f}")
+            f"{ms:>12.2f}"
+        )
     add("")
     mem = results["memory"]
     peaks = ", ".join(f"{a} {v:.2f} MiB" for a, v in mem["peak_mib"].items())
@@ -299,21 +325,31 @@ def report(results: dict[str, Any]) -> str:
             continue
         g_ratio = ours["games_per_s"] / p["games_per_s"] if p["games_per_s"] else 0.0
         a_ratio = ours["actions_per_s"] / p["actions_per_s"] if p["actions_per_s"] else 0.0
-        add(f"  {p['name']:<30} {p['games_per_s']:>9.1f} games/s {p['actions_per_s']:>9.0f} "
+        add(
+            f"  {p['name']:<30} {p['games_per_s']:>9.1f} games/s {p['actions_per_s']:>9.0f} "
             f"actions/s {p['actions_per_game']:>6.1f} actions/game;  tradegame random: "
-            f"×{g_ratio:.3f} games/s, ×{a_ratio:.2f} decisions/s")
+            f"×{g_ratio:.3f} games/s, ×{a_ratio:.2f} decisions/s"
+        )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--budget", type=float, default=3.0,
-                        help="seconds per measurement (default 3; at least one game each)")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=3.0,
+        help="seconds per measurement (default 3; at least one game each)",
+    )
     parser.add_argument("--scenario", default="april-2025")
-    parser.add_argument("--agents", default=",".join(AGENTS),
-                        help="comma-separated built-in agents to time")
-    parser.add_argument("--memory-agents", default="random,greedy",
-                        help="agents whose one-game peak memory is traced")
+    parser.add_argument(
+        "--agents", default=",".join(AGENTS), help="comma-separated built-in agents to time"
+    )
+    parser.add_argument(
+        "--memory-agents",
+        default="random,greedy",
+        help="agents whose one-game peak memory is traced",
+    )
     parser.add_argument("--no-peers", action="store_true", help="skip the reference peers")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args(argv)
@@ -321,8 +357,11 @@ def main(argv: list[str] | None = None) -> int:
     from tradegame.scenario import load_rules
 
     results: dict[str, Any] = {
-        "environment": {"python": platform.python_version(), "platform": platform.platform(),
-                        "budget": args.budget},
+        "environment": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "budget": args.budget,
+        },
         "scenario": args.scenario,
         "scenario_load": bench_load(args.scenario, args.budget),
     }
@@ -331,18 +370,26 @@ def main(argv: list[str] | None = None) -> int:
     # figures taken under the same load; the other agents run one after another.
     peers: list[Meter | Figures] = []
     if not args.no_peers:
-        peers = [openspiel_meter("python_tic_tac_toe"), openspiel_meter("bargaining"),
-                 pettingzoo_meter()]
+        peers = [
+            openspiel_meter("python_tic_tac_toe"),
+            openspiel_meter("bargaining"),
+            pettingzoo_meter(),
+        ]
     random_meter = agent_meter(rules, "random")
     interleaved([random_meter, *(p for p in peers if isinstance(p, Meter))], args.budget)
     agents = [a for a in args.agents.split(",") if a]
-    results["agents"] = [random_meter.fig.to_json() if a == "random"
-                         else bench_agent(rules, a, args.budget).to_json() for a in agents]
+    results["agents"] = [
+        random_meter.fig.to_json()
+        if a == "random"
+        else bench_agent(rules, a, args.budget).to_json()
+        for a in agents
+    ]
     if "random" not in agents:
         results["agents"].insert(0, random_meter.fig.to_json())
-    results["memory"] = {"peak_mib": {a: bench_memory(rules, a)
-                                      for a in args.memory_agents.split(",") if a},
-                         "max_rss_mib": max_rss_mib()}
+    results["memory"] = {
+        "peak_mib": {a: bench_memory(rules, a) for a in args.memory_agents.split(",") if a},
+        "max_rss_mib": max_rss_mib(),
+    }
     results["peers"] = [(p.fig if isinstance(p, Meter) else p).to_json() for p in peers]
     for peer in peers:
         close = getattr(peer, "close", None)

@@ -38,8 +38,9 @@ from typing import Any
 BIN = Path(sys.executable).with_name("tradegame")
 
 
-def time_to_screen(command: list[str], marker: bytes, env: dict[str, str],
-                   timeout: float = 20.0) -> float:
+def time_to_screen(
+    command: list[str], marker: bytes, env: dict[str, str], timeout: float = 20.0
+) -> float:
     """Seconds from launching ``command`` in a 100×30 pty until ``marker`` is written."""
     import fcntl
     import pty
@@ -49,8 +50,15 @@ def time_to_screen(command: list[str], marker: bytes, env: dict[str, str],
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
     start = time.perf_counter()
-    proc = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env,
-                            close_fds=True, start_new_session=True)
+    proc = subprocess.Popen(
+        command,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        close_fds=True,
+        start_new_session=True,
+    )
     os.close(slave)
     seen = b""
     try:
@@ -68,7 +76,7 @@ def time_to_screen(command: list[str], marker: bytes, env: dict[str, str],
                     return time.perf_counter() - start
     finally:
         try:
-            os.write(master, b"\x11")           # ctrl+q
+            os.write(master, b"\x11")  # ctrl+q
         except OSError:
             pass
         try:
@@ -99,16 +107,29 @@ TRIVIAL = "trivial Textual app (reference)"
 
 def startup(runs: int) -> dict[str, Any]:
     folder = tempfile.mkdtemp(prefix="tg-bench-")
-    env = dict(os.environ, TERM="xterm-256color", TEXTUAL_ANIMATIONS="none",
-               TRADEGAME_SAVE_DIR=folder)
+    env = dict(
+        os.environ, TERM="xterm-256color", TEXTUAL_ANIMATIONS="none", TRADEGAME_SAVE_DIR=folder
+    )
     trivial = Path(folder) / "trivial_app.py"
     trivial.write_text(TRIVIAL_APP, encoding="utf-8")
     cases = {
         TRIVIAL: ([sys.executable, str(trivial)], b"A trivial Textual app"),
         "new game screen (tradegame)": ([str(BIN)], b"New game"),
         "game screen (play --seat JP=human)": (
-            [str(BIN), "play", "--seat", "JP=human", "--seat", "US=passive", "--seat",
-             "EU=passive", "--seed", "1"], b"Your move"),
+            [
+                str(BIN),
+                "play",
+                "--seat",
+                "JP=human",
+                "--seat",
+                "US=passive",
+                "--seat",
+                "EU=passive",
+                "--seed",
+                "1",
+            ],
+            b"Your move",
+        ),
     }
     times: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(runs):  # interleaved: a busy moment slows every case alike
@@ -118,8 +139,12 @@ def startup(runs: int) -> dict[str, Any]:
     reference = statistics.median(times[TRIVIAL])
     for name, values in times.items():
         median = statistics.median(values)
-        out[name] = {"median_s": median, "max_s": max(values), "runs": runs,
-                     "vs_trivial": median / reference}
+        out[name] = {
+            "median_s": median,
+            "max_s": max(values),
+            "runs": runs,
+            "vs_trivial": median / reference,
+        }
     shutil.rmtree(folder, ignore_errors=True)
     return out
 
@@ -167,17 +192,21 @@ async def key_latencies() -> dict[str, Any]:
         await key("ctrl+d")
         await key("enter")
         await pilot.pause(0.5)
-        await key("enter")                      # the round report: back to the game
+        await key("enter")  # the round report: back to the game
         for tab in "12345":
             await key(tab)
-        await pilot.pause(0.5)                  # let the last messages drain before exit
+        await pilot.pause(0.5)  # let the last messages drain before exit
     times = [t for _, t in handled]
     worst = sorted(handled, key=lambda kv: -kv[1])[:5]
-    return {"keys": len(times), "median_ms": 1000 * statistics.median(times),
-            "slowest_ms": 1000 * max(times),
-            "p95_ms": 1000 * sorted(times)[int(0.95 * (len(times) - 1))],
-            "max_ms": 1000 * max(times), "slowest": [(k, round(1000 * t, 1)) for k, t in worst],
-            "preview_median_ms": 1000 * statistics.median(previews) if previews else None}
+    return {
+        "keys": len(times),
+        "median_ms": 1000 * statistics.median(times),
+        "slowest_ms": 1000 * max(times),
+        "p95_ms": 1000 * sorted(times)[int(0.95 * (len(times) - 1))],
+        "max_ms": 1000 * max(times),
+        "slowest": [(k, round(1000 * t, 1)) for k, t in worst],
+        "preview_median_ms": 1000 * statistics.median(previews) if previews else None,
+    }
 
 
 def _install_fast_press() -> None:
@@ -214,18 +243,24 @@ def main() -> int:
     print("tradegame terminal interface")
     if isinstance(results["startup"], dict):
         for name, r in results["startup"].items():
-            print(f"  start-up, {name}: median {r['median_s']:.3f} s, "
-                  f"max {r['max_s']:.3f} s ({r['runs']} runs), "
-                  f"{r['vs_trivial']:.2f}× the trivial app (target ≤ 1.4×)")
+            print(
+                f"  start-up, {name}: median {r['median_s']:.3f} s, "
+                f"max {r['max_s']:.3f} s ({r['runs']} runs), "
+                f"{r['vs_trivial']:.2f}× the trivial app (target ≤ 1.4×)"
+            )
     else:
         print("  start-up:", results["startup"])
     k = results["keys"]
-    print(f"  key → effect: median {k['median_ms']:.1f} ms, p95 {k['p95_ms']:.1f} ms, "
-          f"slowest {k['max_ms']:.1f} ms over {k['keys']} keys (target < 100 ms)")
+    print(
+        f"  key → effect: median {k['median_ms']:.1f} ms, p95 {k['p95_ms']:.1f} ms, "
+        f"slowest {k['max_ms']:.1f} ms over {k['keys']} keys (target < 100 ms)"
+    )
     print(f"  slowest keys: {k['slowest']}")
     if k["preview_median_ms"] is not None:
-        print(f"  key to what-if preview on screen (worker thread): median "
-              f"{k['preview_median_ms']:.0f} ms")
+        print(
+            f"  key to what-if preview on screen (worker thread): median "
+            f"{k['preview_median_ms']:.0f} ms"
+        )
     return 0
 
 

@@ -63,8 +63,9 @@ def _doc_commands() -> list[tuple[str, list[str]]]:
     """Every `tradegame ...` line of a bash or sh block in the README and docs/."""
     found = []
     for page in PAGES:
-        blocks = re.findall(r"```(?:bash|sh)\n(.*?)```", page.read_text(encoding="utf-8"),
-                            re.DOTALL)
+        blocks = re.findall(
+            r"```(?:bash|sh)\n(.*?)```", page.read_text(encoding="utf-8"), re.DOTALL
+        )
         for block in blocks:
             for line in block.replace("\\\n", " ").splitlines():
                 # An optional part shown in brackets is checked as if given.

@@ -100,8 +100,9 @@ def decide(msg, state):
     # Orders: one talks request a round, to each trading partner in turn, then done.
     if state.get("round") != msg["round"]:
         state["round"] = msg["round"]
-        partners = [p for p in msg["players"]
-                    if p != me and trades_with(msg["view"]["catalogue"], me, p)]
+        partners = [
+            p for p in msg["players"] if p != me and trades_with(msg["view"]["catalogue"], me, p)
+        ]
         choice = partners and f"{me} request {partners[msg['round'] % len(partners)]} ministerial"
         if choice and choice in legal:
             return choice

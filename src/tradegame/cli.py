@@ -21,22 +21,41 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def _add_play(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("play", help="play a game (the default when no command is given)",
-                       description="Play in the terminal. With no options the new-game "
-                                   "screen opens; with --seat or a save the game starts at "
-                                   "once. The terminal must be at least 80x24.")
-    p.add_argument("scenario", nargs="?", default=None,
-                   help="a bundled scenario's name (see: tradegame scenarios), a scenario "
-                        "file, or a save (SAVE.json) to resume")
-    p.add_argument("--seat", action="append", default=[], metavar="PLAYER=human|AGENT",
-                   help="who plays a country, e.g. --seat JP=human --seat US=dove "
-                        "(repeatable; AGENT is a built-in agent, see: tradegame agents, or "
-                        "cmd:COMMAND / module:Class); two or more human seats play hot-seat")
-    p.add_argument("--seed", type=int, default=None,
-                   help="the random seed (same scenario, seats and seed: the same game)")
-    p.add_argument("--instructor", action="store_true",
-                   help="instructor mode: every player's private data, pause, injects, "
-                        "news, roll back, end early")
+    p = sub.add_parser(
+        "play",
+        help="play a game (the default when no command is given)",
+        description="Play in the terminal. With no options the new-game "
+        "screen opens; with --seat or a save the game starts at "
+        "once. The terminal must be at least 80x24.",
+    )
+    p.add_argument(
+        "scenario",
+        nargs="?",
+        default=None,
+        help="a bundled scenario's name (see: tradegame scenarios), a scenario "
+        "file, or a save (SAVE.json) to resume",
+    )
+    p.add_argument(
+        "--seat",
+        action="append",
+        default=[],
+        metavar="PLAYER=human|AGENT",
+        help="who plays a country, e.g. --seat JP=human --seat US=dove "
+        "(repeatable; AGENT is a built-in agent, see: tradegame agents, or "
+        "cmd:COMMAND / module:Class); two or more human seats play hot-seat",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="the random seed (same scenario, seats and seed: the same game)",
+    )
+    p.add_argument(
+        "--instructor",
+        action="store_true",
+        help="instructor mode: every player's private data, pause, injects, "
+        "news, roll back, end early",
+    )
     # Set by ``tradegame serve`` on the process each browser gets (not for people to type):
     # web mode, and the host's scenario files that browser may open.
     p.add_argument("--web", action="store_true", help=argparse.SUPPRESS)
@@ -46,24 +65,41 @@ def _add_play(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _add_serve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("serve", help="serve the game to web browsers (needs tradegame[web])")
-    p.add_argument("scenarios", nargs="*", default=[], metavar="SCENARIO",
-                   help="bundled names or files offered besides the bundled scenarios (the "
-                        "first is preselected); browsers can open no other file")
-    p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1; 0.0.0.0 for a LAN, with "
-                        "--public-url)")
+    p.add_argument(
+        "scenarios",
+        nargs="*",
+        default=[],
+        metavar="SCENARIO",
+        help="bundled names or files offered besides the bundled scenarios (the "
+        "first is preselected); browsers can open no other file",
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; 0.0.0.0 for a LAN, with --public-url)",
+    )
     p.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
-    p.add_argument("--public-url", default=None,
-                   help="the URL students open (http://THIS-MACHINE:8000, or a reverse "
-                        "proxy's); needed with a --host other than loopback")
-    p.add_argument("--max-connections", type=int, default=30, metavar="N",
-                   help="browsers playing at once (default 30; each is a process of "
-                        "roughly 50-100 MB)")
+    p.add_argument(
+        "--public-url",
+        default=None,
+        help="the URL students open (http://THIS-MACHINE:8000, or a reverse "
+        "proxy's); needed with a --host other than loopback",
+    )
+    p.add_argument(
+        "--max-connections",
+        type=int,
+        default=30,
+        metavar="N",
+        help="browsers playing at once (default 30; each is a process of roughly 50-100 MB)",
+    )
     p.add_argument("--seat", action="append", default=[], metavar="PLAYER=human|AGENT")
     p.add_argument("--seed", type=int, default=None)
-    p.add_argument("--instructor", action="store_true",
-                   help="prints a secret instructor URL; only browsers that open it get the "
-                        "instructor view, the others play normally")
+    p.add_argument(
+        "--instructor",
+        action="store_true",
+        help="prints a secret instructor URL; only browsers that open it get the "
+        "instructor view, the others play normally",
+    )
 
     def run(args: argparse.Namespace) -> int:
         from tradegame.commands import serve
@@ -117,22 +153,41 @@ def _scenario_command(name: str, args: argparse.Namespace) -> int:
 def _add_match(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("match", help="play a headless game between agents")
     p.add_argument("scenario", help="bundled name or path")
-    p.add_argument("--seat", action="append", default=[], metavar="PLAYER=AGENT",
-                   help="agent for a seat (default: passive)")
+    p.add_argument(
+        "--seat",
+        action="append",
+        default=[],
+        metavar="PLAYER=AGENT",
+        help="agent for a seat (default: passive)",
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--save", metavar="FILE", help="write the game to a save file")
-    p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
-                   help="per-move limit for out-of-process bots (cmd:...; default 5)")
-    p.add_argument("--startup-limit", type=float, default=None, metavar="SECONDS",
-                   help="time from a bot's (re)start to its first answer (default 10)")
+    p.add_argument(
+        "--time-limit",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="per-move limit for out-of-process bots (cmd:...; default 5)",
+    )
+    p.add_argument(
+        "--startup-limit",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="time from a bot's (re)start to its first answer (default 10)",
+    )
     p.set_defaults(run=_run_match)
 
     p = sub.add_parser("whatif", help="project the economic effect of tariffs")
     p.add_argument("scenario", help="bundled name or path")
-    p.add_argument("--tariff", action="append", default=[],
-                   metavar="IMPORTER:EXPORTER:SECTOR=RATE",
-                   help="set an effective rate (sector may be 'all'; 0.24 or 24%%)")
+    p.add_argument(
+        "--tariff",
+        action="append",
+        default=[],
+        metavar="IMPORTER:EXPORTER:SECTOR=RATE",
+        help="set an effective rate (sector may be 'all'; 0.24 or 24%%)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=_run_whatif)
 
@@ -152,16 +207,28 @@ def _run_whatif(args: argparse.Namespace) -> int:
 def _add_saves(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("resume", help="continue a saved game headless, with agents")
     p.add_argument("save", metavar="SAVE", help="a save file")
-    p.add_argument("--seat", action="append", default=[], metavar="PLAYER=AGENT",
-                   help="agent for a seat (default: the seat's recorded agent; a human seat, "
-                        "or a recorded agent that runs code (cmd:, module:Class, "
-                        "path.py:Class), becomes passive)")
-    p.add_argument("--save", dest="save_to", metavar="FILE",
-                   help="write the continued game to a save file")
-    p.add_argument("--no-autosave", action="store_true",
-                   help="do not autosave each round into the save folder")
-    p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
-                   help="per-move limit for out-of-process bots (cmd:...; default 5)")
+    p.add_argument(
+        "--seat",
+        action="append",
+        default=[],
+        metavar="PLAYER=AGENT",
+        help="agent for a seat (default: the seat's recorded agent; a human seat, "
+        "or a recorded agent that runs code (cmd:, module:Class, "
+        "path.py:Class), becomes passive)",
+    )
+    p.add_argument(
+        "--save", dest="save_to", metavar="FILE", help="write the continued game to a save file"
+    )
+    p.add_argument(
+        "--no-autosave", action="store_true", help="do not autosave each round into the save folder"
+    )
+    p.add_argument(
+        "--time-limit",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="per-move limit for out-of-process bots (cmd:...; default 5)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=lambda a: _saves_command("resume", a))
 
@@ -189,23 +256,55 @@ def _saves_command(name: str, args: argparse.Namespace) -> int:
 def _add_tournament(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("tournament", help="play every assignment of agents to roles, N games")
     p.add_argument("scenario", help="bundled name or path")
-    p.add_argument("--agents", action="append", default=[], metavar="A,B,...",
-                   help="agents, comma-separated (names, module:Class, path.py:Class)")
-    p.add_argument("--agent", action="append", default=[], metavar="SPEC",
-                   help="one more agent (e.g. a cmd:... bot whose command has commas)")
-    p.add_argument("--games", type=int, default=None, metavar="N",
-                   help="total games (default: one of each assignment)")
+    p.add_argument(
+        "--agents",
+        action="append",
+        default=[],
+        metavar="A,B,...",
+        help="agents, comma-separated (names, module:Class, path.py:Class)",
+    )
+    p.add_argument(
+        "--agent",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="one more agent (e.g. a cmd:... bot whose command has commas)",
+    )
+    p.add_argument(
+        "--games",
+        type=int,
+        default=None,
+        metavar="N",
+        help="total games (default: one of each assignment)",
+    )
     p.add_argument("--seed", type=int, default=0, help="tournament seed (game seeds derive)")
     p.add_argument("--workers", type=int, default=1, metavar="K", help="worker processes")
-    p.add_argument("--out", default="results.csv", metavar="FILE",
-                   help="CSV of one row per game (JSON lines go to FILE with .jsonl)")
+    p.add_argument(
+        "--out",
+        default="results.csv",
+        metavar="FILE",
+        help="CSV of one row per game (JSON lines go to FILE with .jsonl)",
+    )
     p.add_argument("--force", action="store_true", help="replace the results if FILE exists")
-    p.add_argument("--resume", action="store_true",
-                   help="keep the games already in FILE and play only the missing ones")
-    p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
-                   help="per-move limit for out-of-process bots (default 5)")
-    p.add_argument("--startup-limit", type=float, default=None, metavar="SECONDS",
-                   help="time from a bot's (re)start to its first answer (default 10)")
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the games already in FILE and play only the missing ones",
+    )
+    p.add_argument(
+        "--time-limit",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="per-move limit for out-of-process bots (default 5)",
+    )
+    p.add_argument(
+        "--startup-limit",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="time from a bot's (re)start to its first answer (default 10)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.set_defaults(run=_run_tournament)
 
@@ -219,66 +318,128 @@ def _run_tournament(args: argparse.Namespace) -> int:
 def _add_classroom(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("briefing", help="write a printable role briefing (Markdown or HTML)")
     p.add_argument("scenario", help="bundled name or path")
-    p.add_argument("--role", required=True, metavar="PLAYER|all",
-                   help="the role to brief, or all (one file per role into --out DIR)")
-    p.add_argument("--out", metavar="FILE|DIR",
-                   help="write here (.md or .html; a folder for --role all); default stdout")
-    p.add_argument("--format", choices=("md", "html"), default=None,
-                   help="default: from the --out extension; html for a folder; md to stdout")
-    p.add_argument("--public-only", action="store_true",
-                   help="leave out the role's private data (confidential briefing, objectives, "
-                        "win-set, political costs)")
-    p.add_argument("--hindsight", action=argparse.BooleanOptionalAction, default=False,
-                   help="keep what really happened after the game's start (the real deals) "
-                        "in the handout; default --no-hindsight (it moves to the debrief)")
-    p.add_argument("--instructor", action="store_true",
-                   help="the instructor's copy: texts as written with their source notes, "
-                        "what the students' copies leave out, and the cited sources")
+    p.add_argument(
+        "--role",
+        required=True,
+        metavar="PLAYER|all",
+        help="the role to brief, or all (one file per role into --out DIR)",
+    )
+    p.add_argument(
+        "--out",
+        metavar="FILE|DIR",
+        help="write here (.md or .html; a folder for --role all); default stdout",
+    )
+    p.add_argument(
+        "--format",
+        choices=("md", "html"),
+        default=None,
+        help="default: from the --out extension; html for a folder; md to stdout",
+    )
+    p.add_argument(
+        "--public-only",
+        action="store_true",
+        help="leave out the role's private data (confidential briefing, objectives, "
+        "win-set, political costs)",
+    )
+    p.add_argument(
+        "--hindsight",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="keep what really happened after the game's start (the real deals) "
+        "in the handout; default --no-hindsight (it moves to the debrief)",
+    )
+    p.add_argument(
+        "--instructor",
+        action="store_true",
+        help="the instructor's copy: texts as written with their source notes, "
+        "what the students' copies leave out, and the cited sources",
+    )
     p.set_defaults(run=lambda a: _classroom_command("briefing", a))
 
     p = sub.add_parser("sources", help="print the data sheet the scenarios cite (facts §N)")
-    p.add_argument("section", nargs="*", metavar="SECTION",
-                   help="a section to print (1b, §1b or 'facts §1b'); several allowed; a "
-                        "scenario name or file: the sections it cites; default: the whole sheet")
+    p.add_argument(
+        "section",
+        nargs="*",
+        metavar="SECTION",
+        help="a section to print (1b, §1b or 'facts §1b'); several allowed; a "
+        "scenario name or file: the sections it cites; default: the whole sheet",
+    )
     p.set_defaults(run=lambda a: _classroom_command("sources", a))
 
     p = sub.add_parser("report", help="write the debrief report of a save (or compare saves)")
     p.add_argument("saves", nargs="+", metavar="SAVE", help="a save file (several with --compare)")
-    p.add_argument("--compare", action="store_true",
-                   help="compare several games of one scenario side by side (parallel worlds)")
+    p.add_argument(
+        "--compare",
+        action="store_true",
+        help="compare several games of one scenario side by side (parallel worlds)",
+    )
     p.add_argument("--out", metavar="FILE", help="write here (.html or .md); default stdout")
-    p.add_argument("--format", choices=("md", "html"), default=None,
-                   help="default: from the --out extension; md to stdout")
-    p.add_argument("--include-unfinished", action="store_true",
-                   help="with --compare: also score games not finished (as they stand)")
-    p.add_argument("--search-budget", type=int, default=300, metavar="N",
-                   help="candidate deals evaluated per pair in the search for a Pareto-better "
-                        "deal (default 300; 0 skips the search)")
+    p.add_argument(
+        "--format",
+        choices=("md", "html"),
+        default=None,
+        help="default: from the --out extension; md to stdout",
+    )
+    p.add_argument(
+        "--include-unfinished",
+        action="store_true",
+        help="with --compare: also score games not finished (as they stand)",
+    )
+    p.add_argument(
+        "--search-budget",
+        type=int,
+        default=300,
+        metavar="N",
+        help="candidate deals evaluated per pair in the search for a Pareto-better "
+        "deal (default 300; 0 skips the search)",
+    )
     p.set_defaults(run=lambda a: _classroom_command("report", a))
 
     p = sub.add_parser("grades", help="export one CSV row per player per saved game")
     p.add_argument("saves", nargs="+", metavar="SAVE")
     p.add_argument("--out", metavar="FILE", help="the CSV file (default stdout)")
-    p.add_argument("--include-unfinished", action="store_true",
-                   help="also score games not finished (as they stand); without it they are "
-                        "listed with their status and blank scores, and the exit code is 3")
+    p.add_argument(
+        "--include-unfinished",
+        action="store_true",
+        help="also score games not finished (as they stand); without it they are "
+        "listed with their status and blank scores, and the exit code is 3",
+    )
     p.set_defaults(run=lambda a: _classroom_command("grades", a))
 
     p = sub.add_parser("worlds", help="start N independent games of a scenario, one per team")
     p.add_argument("scenario", help="bundled name or path")
-    p.add_argument("--teams", type=int, default=None, metavar="N",
-                   help="how many teams (default: the number of teams in --roster)")
-    p.add_argument("--roster", metavar="FILE",
-                   help="a CSV with the columns team, student, role (one row per student): "
-                        "team and student names go into the saves, reports and grades")
+    p.add_argument(
+        "--teams",
+        type=int,
+        default=None,
+        metavar="N",
+        help="how many teams (default: the number of teams in --roster)",
+    )
+    p.add_argument(
+        "--roster",
+        metavar="FILE",
+        help="a CSV with the columns team, student, role (one row per student): "
+        "team and student names go into the saves, reports and grades",
+    )
     p.add_argument("--seed", type=int, default=0, help="the seed the teams' seeds derive from")
-    p.add_argument("--seat", action="append", default=[], metavar="PLAYER=human|AGENT",
-                   help="a seat for every team (default human; all agents: played out now)")
-    p.add_argument("--out", required=True, metavar="DIR",
-                   help="the folder for team-01.json, team-02.json, ...")
+    p.add_argument(
+        "--seat",
+        action="append",
+        default=[],
+        metavar="PLAYER=human|AGENT",
+        help="a seat for every team (default human; all agents: played out now)",
+    )
+    p.add_argument(
+        "--out", required=True, metavar="DIR", help="the folder for team-01.json, team-02.json, ..."
+    )
     p.add_argument("--force", action="store_true", help="replace existing team files")
-    p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
-                   help="per-move limit for out-of-process bots (cmd:...; default 5)")
+    p.add_argument(
+        "--time-limit",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="per-move limit for out-of-process bots (cmd:...; default 5)",
+    )
     p.set_defaults(run=lambda a: _classroom_command("worlds", a))
 
 
@@ -356,8 +517,11 @@ def _internal_error(argv: Sequence[str], exc: Exception) -> int:
         raise exc
     report = _write_crash_report(argv)
     where = f"the details are in {report}" if report else "no report could be written"
-    print(f"tradegame: internal error ({type(exc).__name__}); {where}. Please report it "
-          f"(TRADEGAME_DEBUG=1 shows the traceback here).", file=sys.stderr)
+    print(
+        f"tradegame: internal error ({type(exc).__name__}); {where}. Please report it "
+        f"(TRADEGAME_DEBUG=1 shows the traceback here).",
+        file=sys.stderr,
+    )
     return EXIT_INTERNAL
 
 
@@ -368,8 +532,10 @@ def _write_crash_report(argv: Sequence[str]) -> str | None:
 
     from platformdirs import user_log_dir
 
-    text = (f"tradegame {__version__}, Python {sys.version.split()[0]}\n"
-            f"arguments: {list(argv)!r}\n\n{traceback.format_exc()}")
+    text = (
+        f"tradegame {__version__}, Python {sys.version.split()[0]}\n"
+        f"arguments: {list(argv)!r}\n\n{traceback.format_exc()}"
+    )
     for folder in (user_log_dir("tradegame"), tempfile.gettempdir()):
         try:
             os.makedirs(folder, exist_ok=True)

@@ -51,8 +51,7 @@ def _kind_of(mode: int) -> str:
     return "not a regular file"
 
 
-def read_regular_file(path: str | os.PathLike[str], limit: int, *,
-                      what: str = "file") -> bytes:
+def read_regular_file(path: str | os.PathLike[str], limit: int, *, what: str = "file") -> bytes:
     """The bytes of the regular file ``path``, at most ``limit`` of them.
 
     Raises :class:`FileRefused` (with a reason that quotes nothing from the file) when the path
@@ -71,15 +70,16 @@ def read_regular_file(path: str | os.PathLike[str], limit: int, *,
     except (ValueError, TypeError):  # a NUL byte in the name, say
         raise FileRefused("not a valid file name", kind="bad-name") from None
     except OSError as exc:
-        raise FileRefused(f"cannot open the file ({exc.strerror or type(exc).__name__})") \
-            from None
+        raise FileRefused(f"cannot open the file ({exc.strerror or type(exc).__name__})") from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
             raise FileRefused(f"is a directory, not a {what}", kind="directory")
         if not stat.S_ISREG(mode):
-            raise FileRefused(f"is {_kind_of(mode)}, not a {what}; only regular files are read",
-                              kind="not-regular")
+            raise FileRefused(
+                f"is {_kind_of(mode)}, not a {what}; only regular files are read",
+                kind="not-regular",
+            )
         if os.fstat(fd).st_size > limit:
             raise FileRefused(_too_large(limit), kind="too-large")
         chunks: list[bytes] = []
@@ -94,8 +94,7 @@ def read_regular_file(path: str | os.PathLike[str], limit: int, *,
             raise FileRefused(_too_large(limit), kind="too-large")
         return b"".join(chunks)
     except OSError as exc:
-        raise FileRefused(f"cannot read the file ({exc.strerror or type(exc).__name__})") \
-            from None
+        raise FileRefused(f"cannot read the file ({exc.strerror or type(exc).__name__})") from None
     finally:
         os.close(fd)
 

@@ -25,8 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "engine" / "small.yaml"
 BOT = Path(__file__).resolve().parent / "bots" / "faulty.py"
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/cmdline").exists(),
-                                reason="scans /proc for processes left behind")
+pytestmark = pytest.mark.skipif(
+    not Path("/proc/self/cmdline").exists(), reason="scans /proc for processes left behind"
+)
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +81,14 @@ def marker():  # type: ignore[no-untyped-def]
 
 def test_a_bots_grandchild_does_not_outlive_the_game(small, marker) -> None:  # type: ignore[no-untyped-def]
     incidents: list[str] = []
-    game = play_match(small, 3, seats_with("B", bot("fork", marker)), incidents=incidents,
-                      time_limit=5, allow_code=True)
+    game = play_match(
+        small,
+        3,
+        seats_with("B", bot("fork", marker)),
+        incidents=incidents,
+        time_limit=5,
+        allow_code=True,
+    )
     assert game.is_over() and incidents == []
     assert left_behind(marker) == []
 
@@ -89,8 +96,14 @@ def test_a_bots_grandchild_does_not_outlive_the_game(small, marker) -> None:  # 
 def test_the_grandchildren_of_a_crashing_bot_do_not_outlive_it(small, marker) -> None:  # type: ignore[no-untyped-def]
     # Each start forks a grandchild, then the bot exits: restarted three times, benched.
     incidents: list[str] = []
-    play_match(small, 3, seats_with("B", bot("fork-crash", marker)), incidents=incidents,
-               time_limit=5, allow_code=True)
+    play_match(
+        small,
+        3,
+        seats_with("B", bot("fork-crash", marker)),
+        incidents=incidents,
+        time_limit=5,
+        allow_code=True,
+    )
     assert sum("BotCrashed" in i for i in incidents) == 4
     assert left_behind(marker) == []
 
@@ -99,7 +112,8 @@ def test_a_grandchild_is_killed_when_the_program_exits(tmp_path, marker) -> None
     # A program that starts a bot, waits for the bot's grandchild, and exits without ending
     # the game or closing the agent.
     script = tmp_path / "leave.py"
-    script.write_text(textwrap.dedent(f"""
+    script.write_text(
+        textwrap.dedent(f"""
         import random, sys, time
         sys.path.insert(0, {str(Path(__file__).parent)!r})
         from test_bot_faults import processes_with
@@ -114,9 +128,11 @@ def test_a_grandchild_is_killed_when_the_program_exits(tmp_path, marker) -> None
         while not processes_with({marker!r}) and time.monotonic() < deadline:
             time.sleep(0.05)
         print("started" if processes_with({marker!r}) else "no grandchild", flush=True)
-    """))
-    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                          timeout=60, check=False)
+    """)
+    )
+    proc = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=False
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "started"
     assert left_behind(marker) == []
@@ -130,8 +146,14 @@ def test_a_bot_slow_to_start_is_not_timed_out_nor_benched(small, tmp_path) -> No
     # so the bot plays every move itself and the game is the passive seat's game.
     log = tmp_path / "received.txt"
     incidents: list[str] = []
-    game = play_match(small, 5, seats_with("B", bot("slow-start", "1.5", "--log", str(log))),
-                      incidents=incidents, time_limit=1.0, allow_code=True)
+    game = play_match(
+        small,
+        5,
+        seats_with("B", bot("slow-start", "1.5", "--log", str(log))),
+        incidents=incidents,
+        time_limit=1.0,
+        allow_code=True,
+    )
     reference = play_match(small, 5, seats_with("B", "passive"))
     assert incidents == []
     assert game.state_hash() == reference.state_hash()
@@ -144,8 +166,15 @@ def test_a_bot_slow_to_start_is_not_timed_out_nor_benched(small, tmp_path) -> No
 def test_the_start_up_limit_still_ends_a_start_that_never_ends(small) -> None:  # type: ignore[no-untyped-def]
     incidents: list[str] = []
     started = time.monotonic()
-    play_match(small, 5, seats_with("B", bot("slow-start", "60")), incidents=incidents,
-               time_limit=0.2, startup_limit=0.5, allow_code=True)
+    play_match(
+        small,
+        5,
+        seats_with("B", bot("slow-start", "60")),
+        incidents=incidents,
+        time_limit=0.2,
+        startup_limit=0.5,
+        allow_code=True,
+    )
     assert time.monotonic() - started < 30
     assert "no first answer within the start-up limit of 0.5 s" in incidents[0]
 
@@ -156,8 +185,14 @@ def test_the_start_up_limit_still_ends_a_start_that_never_ends(small) -> None:  
 def test_a_5_mib_line_is_one_clear_incident_and_the_game_goes_on(small) -> None:  # type: ignore[no-untyped-def]
     incidents: list[str] = []
     started = time.monotonic()
-    game = play_match(small, 5, seats_with("B", bot("long-line", "2")), incidents=incidents,
-                      time_limit=3, allow_code=True)
+    game = play_match(
+        small,
+        5,
+        seats_with("B", bot("long-line", "2")),
+        incidents=incidents,
+        time_limit=3,
+        allow_code=True,
+    )
     reference = play_match(small, 5, seats_with("B", "passive"))
     assert time.monotonic() - started < 20
     assert game.is_over() and game.state_hash() == reference.state_hash()
@@ -170,8 +205,9 @@ def test_a_5_mib_line_is_one_clear_incident_and_the_game_goes_on(small) -> None:
 
 
 def match_output(spec: str, capsys, *extra: str) -> str:  # type: ignore[no-untyped-def]
-    code = main(["match", str(SMALL), "--seat", f"B={spec}", "--seed", "2",
-                 "--time-limit", "5", *extra])
+    code = main(
+        ["match", str(SMALL), "--seat", f"B={spec}", "--seed", "2", "--time-limit", "5", *extra]
+    )
     assert code == 0
     captured = capsys.readouterr()
     return captured.out + captured.err
@@ -223,10 +259,12 @@ def test_an_agent_that_fails_to_start_is_a_clear_error(spec, tmp_path, capsys) -
     error (exit 70) instead of a message about the --seat."""
     if spec == "BROKEN":
         (tmp_path / "broken.py").write_text(
-            "class Bot:\n    def __init__(self, rng):\n        raise RuntimeError('no config')\n")
+            "class Bot:\n    def __init__(self, rng):\n        raise RuntimeError('no config')\n"
+        )
         spec = f"{tmp_path / 'broken.py'}:Bot"
-    code = main(["match", "us-japan-primer", "--seat", "US=passive", "--seat", f"JP={spec}",
-                 "--seed", "1"])
+    code = main(
+        ["match", "us-japan-primer", "--seat", "US=passive", "--seat", f"JP={spec}", "--seed", "1"]
+    )
     err = capsys.readouterr().err
     assert code == 2, err
     assert err.startswith(f"tradegame: cannot start agent {spec!r}: ") and err.count("\n") == 1
@@ -235,10 +273,23 @@ def test_an_agent_that_fails_to_start_is_a_clear_error(spec, tmp_path, capsys) -
 def test_an_agent_calling_sys_exit_loses_its_move_not_the_game(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     """sys.exit() in act() ended `match` at once, printing nothing and saving nothing."""
     (tmp_path / "quitter.py").write_text(
-        "import sys\nclass Bot:\n    def act(self, turn):\n        sys.exit(3)\n")
+        "import sys\nclass Bot:\n    def act(self, turn):\n        sys.exit(3)\n"
+    )
     save = tmp_path / "g.json"
-    code = main(["match", "us-japan-primer", "--seat", "US=passive", "--seat",
-                 f"JP={tmp_path / 'quitter.py'}:Bot", "--seed", "1", "--save", str(save)])
+    code = main(
+        [
+            "match",
+            "us-japan-primer",
+            "--seat",
+            "US=passive",
+            "--seat",
+            f"JP={tmp_path / 'quitter.py'}:Bot",
+            "--seed",
+            "1",
+            "--save",
+            str(save),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
     assert "SystemExit" in out and save.exists()

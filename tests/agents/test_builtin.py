@@ -24,13 +24,25 @@ from tradegame.scenario import load_rules
 from .helpers import game_with_offer, respond
 
 SMALL = Path(__file__).resolve().parents[1] / "engine" / "small.yaml"
-BUILTINS = ["random", "passive", "hawk", "dove", "tit-for-tat", "boulware", "conceder",
-            "linear", "greedy", "historical"]
+BUILTINS = [
+    "random",
+    "passive",
+    "hawk",
+    "dove",
+    "tit-for-tat",
+    "boulware",
+    "conceder",
+    "linear",
+    "greedy",
+    "historical",
+]
 NEGOTIATORS = ["hawk", "dove", "tit-for-tat", "boulware", "conceder", "linear", "greedy"]
 
 # The historical US–Japan package, worth about +11 to the US early in the game.
-HISTORICAL_JP = ("jp_aircraft=2,jp_car_standards=1,jp_defence=3,jp_farm=8,jp_investment=550,"
-                 "jp_rice=0.25,us_autos_cap_jp=0.15,us_cap_jp=0.15")
+HISTORICAL_JP = (
+    "jp_aircraft=2,jp_car_standards=1,jp_defence=3,jp_farm=8,jp_investment=550,"
+    "jp_rice=0.25,us_autos_cap_jp=0.15,us_cap_jp=0.15"
+)
 BIG_JP = "jp_host_nation_support=1.5,jp_investment=550,jp_lng=10,us_autos_cap_jp=0.25"
 SMALL_JP = "jp_investment=100,us_autos_cap_jp=0.2"
 
@@ -157,8 +169,10 @@ def test_a_dove_accepts_any_offer_that_pays(april) -> None:  # type: ignore[no-u
 
 
 def test_time_based_agents_concede_in_order_conceder_linear_boulware(april) -> None:  # type: ignore[no-untyped-def]
-    rounds = {name: first_acceptance(april, name, HISTORICAL_JP)
-              for name in ("conceder", "linear", "boulware")}
+    rounds = {
+        name: first_acceptance(april, name, HISTORICAL_JP)
+        for name in ("conceder", "linear", "boulware")
+    }
     assert None not in rounds.values(), rounds
     assert rounds["conceder"] < rounds["linear"] < rounds["boulware"], rounds
 
@@ -167,8 +181,11 @@ def test_a_boulware_agents_accepted_utility_falls_over_time(april) -> None:  # t
     # Three offers worth about 4, 6 and 11-16 points to the US. Early on it takes none of
     # them; what it accepts only grows with time (the value it settles for falls), and in the
     # last round it takes even the smallest.
-    offers = {"small": SMALL_JP, "mid": "jp_investment=250,jp_lng=5,us_autos_cap_jp=0.2,"
-              "us_cap_jp=0.15", "historical": HISTORICAL_JP}
+    offers = {
+        "small": SMALL_JP,
+        "mid": "jp_investment=250,jp_lng=5,us_autos_cap_jp=0.2,us_cap_jp=0.15",
+        "historical": HISTORICAL_JP,
+    }
     accepted: list[set[str]] = []
     values: dict[str, float] = {}
     for r in ROUNDS:
@@ -191,8 +208,11 @@ def test_concession_targets_fall_toward_the_deadline() -> None:
         assert targets[0] == 10.0 and targets[-1] == 0.0
         assert all(b <= a for a, b in itertools.pairwise(targets))
     for t in (0.2, 0.5, 0.8):
-        assert concession_target(10, t, 0.2) > concession_target(10, t, 1) > \
-            concession_target(10, t, 5)
+        assert (
+            concession_target(10, t, 0.2)
+            > concession_target(10, t, 1)
+            > concession_target(10, t, 5)
+        )
 
 
 def test_tit_for_tat_retaliates_against_escalation_only(april) -> None:  # type: ignore[no-untyped-def]
@@ -207,8 +227,13 @@ def test_tit_for_tat_retaliates_against_escalation_only(april) -> None:  # type:
                 action = tft.act(Turn(game, "US"))
                 if game.round == 3 and game.phase == "orders":
                     issued.append(str(action))
-            elif game.phase == "orders" and game.round == 2 and mover == "JP" \
-                    and jp_escalates and not game.orders["JP"]:
+            elif (
+                game.phase == "orders"
+                and game.round == 2
+                and mover == "JP"
+                and jp_escalates
+                and not game.orders["JP"]
+            ):
                 action = SetTariff("JP", "jp_us_retaliation", 0.1)
             else:
                 from tradegame.agents.base import passive_move
@@ -233,8 +258,11 @@ def test_tit_for_tat_cooperates_first_and_turns_tough_after_a_defection(april) -
 
 def test_greedy_never_repeats_a_refused_proposal(april) -> None:  # type: ignore[no-untyped-def]
     game = play_match(april, 4, {"US": "greedy", "JP": "passive", "EU": "passive"})
-    proposals = [(a.partner, a.terms) for a in game.actions  # type: ignore[attr-defined]
-                 if a.player == "US" and a.kind in ("propose", "counter")]
+    proposals = [
+        (a.partner, a.terms)
+        for a in game.actions  # type: ignore[attr-defined]
+        if a.player == "US" and a.kind in ("propose", "counter")
+    ]
     assert proposals, "greedy proposes"
     assert len(proposals) == len(set(proposals))
 
@@ -254,8 +282,13 @@ def test_greedy_prefers_the_better_projection(april) -> None:  # type: ignore[no
 
 def deal_terms_in_force(game: Game, pair: set[str]) -> set[str]:
     """The terms of the pair's one deal of substance in force (process deals aside)."""
-    live = [d for d in game.deals_in_force() if not d.unilateral and set(d.parties) == pair
-            and any(game.rules.item(t.item).kind != "process" for t in d.terms)]
+    live = [
+        d
+        for d in game.deals_in_force()
+        if not d.unilateral
+        and set(d.parties) == pair
+        and any(game.rules.item(t.item).kind != "process" for t in d.terms)
+    ]
     assert len(live) == 1, [(d.id, d.status) for d in game.deals]
     return {str(t) for t in live[0].terms}
 
@@ -266,8 +299,10 @@ def test_historical_agents_reach_the_historical_deals(scenario) -> None:  # type
     game = play_match(rules, 1, {p: "historical" for p in rules.player_ids})
     view = game.view(None).to_json()
     expected = historical_deals(view, rules.limits.max_terms)
-    assert {frozenset(d.pair) for d in expected} >= {frozenset({"US", "JP"}),
-                                                     frozenset({"US", "EU"})}
+    assert {frozenset(d.pair) for d in expected} >= {
+        frozenset({"US", "JP"}),
+        frozenset({"US", "EU"}),
+    }
     for deal in expected:
         assert deal_terms_in_force(game, set(deal.pair)) == {str(t) for t in deal.terms}
 
@@ -276,8 +311,13 @@ def test_the_historical_deals_are_the_2025_ones_on_the_default_scenario(april) -
     game = play_match(april, 2, {p: "historical" for p in april.player_ids})
     assert deal_terms_in_force(game, {"US", "JP"}) == set(HISTORICAL_JP.split(","))
     assert deal_terms_in_force(game, {"US", "EU"}) == {
-        "us_cap_eu=0.15", "us_autos_cap_eu=0.15", "eu_zero_industrial=0", "eu_energy=171",
-        "eu_investment=600", "eu_ai_chips=13"}
+        "us_cap_eu=0.15",
+        "us_autos_cap_eu=0.15",
+        "eu_zero_industrial=0",
+        "eu_energy=171",
+        "eu_investment=600",
+        "eu_ai_chips=13",
+    }
     first = min((d for d in game.deals if not d.unilateral), key=lambda d: d.id)
     assert [str(t) for t in first.terms] == ["jp_process=1"]  # round 1 agrees on process
 
@@ -288,7 +328,8 @@ def test_a_historical_agent_accepts_only_the_historical_deal(april) -> None:  # 
     other = game_with_offer(april, 1, 2, "JP", "US", BIG_JP)
     move = respond(agent("historical"), other, "US")
     assert move.startswith("US counter JP ") and set(parse(move).terms) == set(  # type: ignore[attr-defined]
-        parse(f"JP propose US {HISTORICAL_JP}").terms)  # type: ignore[attr-defined]
+        parse(f"JP propose US {HISTORICAL_JP}").terms
+    )  # type: ignore[attr-defined]
 
 
 def test_passive_seats_give_the_batna(april) -> None:  # type: ignore[no-untyped-def]

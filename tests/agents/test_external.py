@@ -46,22 +46,26 @@ def seats_with(player: str, spec: str) -> dict[str, str]:
 # ---------------------------------------------------------------------- misbehaviour
 
 
-@pytest.mark.parametrize(("mode", "nth", "expect"), [
-    ("crash", 2, "BotCrashed"),
-    ("silent-exit", 3, "BotCrashed"),
-    ("garbage", 2, "BotGarbage"),
-    ("nonsense", 1, "BotGarbage"),
-    ("illegal", 2, "illegal move"),
-    ("other-player", 1, "illegal move"),
-    ("hang", 2, "BotTimeout"),
-])
+@pytest.mark.parametrize(
+    ("mode", "nth", "expect"),
+    [
+        ("crash", 2, "BotCrashed"),
+        ("silent-exit", 3, "BotCrashed"),
+        ("garbage", 2, "BotGarbage"),
+        ("nonsense", 1, "BotGarbage"),
+        ("illegal", 2, "illegal move"),
+        ("other-player", 1, "illegal move"),
+        ("hang", 2, "BotTimeout"),
+    ],
+)
 def test_a_misbehaving_bot_loses_only_that_move(small, mode, nth, expect, tmp_path) -> None:  # type: ignore[no-untyped-def]
     # Differential: the bot plays passively except for one bad move, which must become a
     # pass; so the game must be exactly the game where that seat was passive throughout.
     incidents: list[str] = []
     spec = bot(mode, str(nth), "--once", str(tmp_path / "flag"))
-    game = play_match(small, 5, seats_with("B", spec), incidents=incidents, time_limit=0.5,
-                      allow_code=True)
+    game = play_match(
+        small, 5, seats_with("B", spec), incidents=incidents, time_limit=0.5, allow_code=True
+    )
     reference = play_match(small, 5, seats_with("B", "passive"))
     assert game.is_over()
     assert [str(a) for a in game.actions] == [str(a) for a in reference.actions]
@@ -73,8 +77,9 @@ def test_a_misbehaving_bot_loses_only_that_move(small, mode, nth, expect, tmp_pa
 
 def test_a_bot_that_always_crashes_is_restarted_then_benched(small, tmp_path) -> None:  # type: ignore[no-untyped-def]
     incidents: list[str] = []
-    game = play_match(small, 6, seats_with("C", bot("crash", "0")), incidents=incidents,
-                      allow_code=True)
+    game = play_match(
+        small, 6, seats_with("C", bot("crash", "0")), incidents=incidents, allow_code=True
+    )
     reference = play_match(small, 6, seats_with("C", "passive"))
     assert game.state_hash() == reference.state_hash()
     crashed = [i for i in incidents if "BotCrashed" in i]
@@ -103,16 +108,30 @@ def test_a_hung_bot_is_killed_within_the_time_limit(small, tmp_path) -> None:  #
 
     incidents: list[str] = []
     started = time.monotonic()
-    play_match(small, 5, seats_with("A", bot("hang", "1", "--once", str(tmp_path / "f"))),
-               incidents=incidents, time_limit=0.3, startup_limit=0.3, allow_code=True)
+    play_match(
+        small,
+        5,
+        seats_with("A", bot("hang", "1", "--once", str(tmp_path / "f"))),
+        incidents=incidents,
+        time_limit=0.3,
+        startup_limit=0.3,
+        allow_code=True,
+    )
     assert time.monotonic() - started < 10
     assert len(incidents) == 1 and "no answer within 0.3 s" in incidents[0]
 
 
 def test_a_bot_that_never_starts_reading_times_out(small) -> None:  # type: ignore[no-untyped-def]
     incidents: list[str] = []
-    game = play_match(small, 4, seats_with("A", bot("slow-start", "0")), incidents=incidents,
-                      time_limit=0.2, startup_limit=0.2, allow_code=True)
+    game = play_match(
+        small,
+        4,
+        seats_with("A", bot("slow-start", "0")),
+        incidents=incidents,
+        time_limit=0.2,
+        startup_limit=0.2,
+        allow_code=True,
+    )
     assert game.is_over()
     assert incidents and all("BotTimeout" in i or "BotDisabled" in i for i in incidents)
 
@@ -132,8 +151,7 @@ def test_an_unknown_bot_command_is_a_clear_error() -> None:
 def test_parse_reply_accepts_an_action_and_refuses_the_rest() -> None:
     action, number = parse_reply(b'{"action": "JP pass", "id": 4, "note": "x"}\n')
     assert action == parse("JP pass") and number == 4
-    for bad in (b"JP pass", b"{}", b'{"action": 3}', b'{"action": "JP fly"}', b"[1]",
-                b"\xff\xfe"):
+    for bad in (b"JP pass", b"{}", b'{"action": 3}', b'{"action": "JP fly"}', b"[1]", b"\xff\xfe"):
         with pytest.raises(BotProtocolError):
             parse_reply(bad)
 
@@ -141,8 +159,9 @@ def test_parse_reply_accepts_an_action_and_refuses_the_rest() -> None:
 def test_a_bot_sees_only_its_own_view(april, tmp_path) -> None:  # type: ignore[no-untyped-def]
     log = tmp_path / "received.jsonl"
     spec = bot("none", "0", "--log", str(log))
-    play_match(april, 2, {"US": "random", "JP": spec, "EU": "random"}, time_limit=10,
-               allow_code=True)
+    play_match(
+        april, 2, {"US": "random", "JP": spec, "EU": "random"}, time_limit=10, allow_code=True
+    )
     messages = [json.loads(line) for line in log.read_text().splitlines()]
     assert messages[0]["type"] == "start" and messages[-1]["type"] == "end"
     text = log.read_text()
@@ -174,8 +193,10 @@ def test_a_bot_sees_only_its_own_view(april, tmp_path) -> None:  # type: ignore[
 def node() -> str:
     exe = shutil.which("node") or shutil.which("nodejs")
     if exe is None:
-        pytest.fail("Node.js is needed for the JavaScript example bot test: install the "
-                    "system package 'nodejs' (apt-get install nodejs), as .ci/run does")
+        pytest.fail(
+            "Node.js is needed for the JavaScript example bot test: install the "
+            "system package 'nodejs' (apt-get install nodejs), as .ci/run does"
+        )
     return exe
 
 
@@ -185,8 +206,14 @@ def test_the_python_and_javascript_example_bots_play_the_same_game(april) -> Non
     games = {}
     for name, spec in (("py", py), ("js", js)):
         incidents: list[str] = []
-        games[name] = play_match(april, 11, {"US": "dove", "JP": spec, "EU": "random"},
-                                 incidents=incidents, time_limit=20, allow_code=True)
+        games[name] = play_match(
+            april,
+            11,
+            {"US": "dove", "JP": spec, "EU": "random"},
+            incidents=incidents,
+            time_limit=20,
+            allow_code=True,
+        )
         assert incidents == [], incidents
     py_game, js_game = games["py"], games["js"]
     assert [str(a) for a in py_game.actions] == [str(a) for a in js_game.actions]
@@ -207,8 +234,21 @@ def test_the_example_bot_runs_from_the_command_line(tmp_path) -> None:  # type: 
 
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
-        code = main(["match", str(SMALL), "--seat", f"B={spec}", "--seat", "A=dove",
-                     "--seed", "3", "--json", "--time-limit", "20"])
+        code = main(
+            [
+                "match",
+                str(SMALL),
+                "--seat",
+                f"B={spec}",
+                "--seat",
+                "A=dove",
+                "--seed",
+                "3",
+                "--json",
+                "--time-limit",
+                "20",
+            ]
+        )
     assert code == 0
     data = json.loads(buf.getvalue())
     out.write_text(buf.getvalue())

@@ -23,8 +23,13 @@ def test_the_readme_bot_plays_without_incidents_and_negotiates(tmp_path) -> None
     path.write_text(readme_bot(), encoding="utf-8")
     rules = load_rules("april-2025")
     incidents: list[str] = []
-    game = play_match(rules, 1, {"JP": f"{path}:Opportunist", "US": "boulware",
-                                 "EU": "random"}, incidents=incidents, allow_code=True)
+    game = play_match(
+        rules,
+        1,
+        {"JP": f"{path}:Opportunist", "US": "boulware", "EU": "random"},
+        incidents=incidents,
+        allow_code=True,
+    )
     assert incidents == []
     jp = [a for a in game.actions if a.player == "JP"]
     assert any(a.kind in ("propose", "counter") for a in jp)

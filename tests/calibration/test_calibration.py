@@ -49,10 +49,12 @@ GDP_TARGETS = [
 ]
 
 
-@pytest.mark.parametrize(("cells", "player", "target", "source"), GDP_TARGETS,
-                         ids=[t[3] for t in GDP_TARGETS])
-def test_gdp_effect_matches_published_estimate(cells: tuple[str, ...], player: str,
-                                               target: float, source: str) -> None:
+@pytest.mark.parametrize(
+    ("cells", "player", "target", "source"), GDP_TARGETS, ids=[t[3] for t in GDP_TARGETS]
+)
+def test_gdp_effect_matches_published_estimate(
+    cells: tuple[str, ...], player: str, target: float, source: str
+) -> None:
     value = effects(*cells)[player]["gdp_effect_pct"]
     assert within(value, target), f"{source}: model {value:.3f}% vs {target}% ±30%"
 
@@ -67,13 +69,17 @@ def test_us_import_response_is_in_the_short_run_literature_range() -> None:
     # Short-run trade elasticity 0.76 (Boehm-Levchenko-Pandalai-Nayar) to 1.3 (Amiti-Redding-
     # Weinstein, logs), facts §5d: the implied elasticity of US imports from Japan and the EU
     # to (1+t) under 25% on everything must lie in that range.
-    result = tariff_effects(RULES, [Override("US", "JP", "all", 0.25),
-                                    Override("US", "EU", "all", 0.25)])
+    result = tariff_effects(
+        RULES, [Override("US", "JP", "all", 0.25), Override("US", "EU", "all", 0.25)]
+    )
     num = den = 0.0
     for flow in result["flows"]:
         if flow["importer"] == "US" and flow["base_bn"] > 0:
-            mfn = next(f.mfn for f in RULES.flows if (f.exporter, f.importer, f.sector)
-                       == (flow["exporter"], "US", flow["sector"]))
+            mfn = next(
+                f.mfn
+                for f in RULES.flows
+                if (f.exporter, f.importer, f.sector) == (flow["exporter"], "US", flow["sector"])
+            )
             eps = -math.log(flow["value_bn"] / flow["base_bn"]) / math.log(1.25 / (1 + mfn))
             num += eps * flow["base_bn"]
             den += flow["base_bn"]

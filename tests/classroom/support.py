@@ -54,8 +54,13 @@ def small_rules() -> Rules:
 
 
 def save_small(path: Path, game: Game) -> None:
-    save_game(path, game, {"A": "human", "B": "human", "C": "passive"},
-              scenario_text=small_text(), scenario_name="small.yaml")
+    save_game(
+        path,
+        game,
+        {"A": "human", "B": "human", "C": "passive"},
+        scenario_text=small_text(),
+        scenario_name="small.yaml",
+    )
 
 
 def play_script(lines: list[str], seed: int = SMALL_SEED) -> Game:
@@ -82,8 +87,11 @@ def terms_text(terms: tuple[Term, ...]) -> str:
 
 def all_pair_deals(rules: Rules, a: str, b: str) -> list[str]:
     """Every deal between a and b from the catalogue (brute force, for the search tests)."""
-    options = [[f"{it.id}={lv.value:g}" for lv in it.levels] for it in rules.items
-               if (it.owner == a and it.can_go_to(b)) or (it.owner == b and it.can_go_to(a))]
+    options = [
+        [f"{it.id}={lv.value:g}" for lv in it.levels]
+        for it in rules.items
+        if (it.owner == a and it.can_go_to(b)) or (it.owner == b and it.can_go_to(a))
+    ]
     out = []
     for n in range(1, rules.limits.max_terms + 1):
         for items in itertools.combinations(options, n):
@@ -92,8 +100,28 @@ def all_pair_deals(rules: Rules, a: str, b: str) -> list[str]:
     return out
 
 
-BLOCKS = {"p", "li", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "div", "br",
-          "caption", "figcaption", "ul", "ol", "table", "nav", "title"}
+BLOCKS = {
+    "p",
+    "li",
+    "td",
+    "th",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "div",
+    "br",
+    "caption",
+    "figcaption",
+    "ul",
+    "ol",
+    "table",
+    "nav",
+    "title",
+}
 
 
 class _Text(HTMLParser):
@@ -130,8 +158,23 @@ def plain(text: str) -> str:
     return " ".join(text.split())
 
 
-LOADING_TAGS = {"script", "link", "img", "iframe", "frame", "object", "embed", "audio",
-                "video", "source", "track", "image", "use", "base", "meta"}
+LOADING_TAGS = {
+    "script",
+    "link",
+    "img",
+    "iframe",
+    "frame",
+    "object",
+    "embed",
+    "audio",
+    "video",
+    "source",
+    "track",
+    "image",
+    "use",
+    "base",
+    "meta",
+}
 LOADING_ATTRS = {"src", "srcset", "poster", "data", "background", "xlink:href", "action"}
 
 

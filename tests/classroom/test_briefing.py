@@ -15,9 +15,16 @@ from tradegame.engine.rules import Level, Objective, Ratification, Rules
 
 from .support import april_rules, plain, resource_problems, visible_text
 
-HEADINGS = ["The situation", "Calendar and rules of play", "Your public briefing",
-            "Your confidential briefing (private)", "Your objectives (private)",
-            "Ratification: your win-set (private)", "Your instruments", "Public facts"]
+HEADINGS = [
+    "The situation",
+    "Calendar and rules of play",
+    "Your public briefing",
+    "Your confidential briefing (private)",
+    "Your objectives (private)",
+    "Ratification: your win-set (private)",
+    "Your instruments",
+    "Public facts",
+]
 
 
 def handout(rules: Rules, role: str, public_only: bool = False) -> tuple[str, str]:
@@ -81,18 +88,29 @@ def with_other_secrets_changed(rules: Rules, keep: str) -> Rules:
     for p in rules.players:
         if p.id != keep:
             p = dataclasses.replace(
-                p, briefing_confidential="TOP SECRET: the real bottom line is 42.",
-                objectives=tuple(dataclasses.replace(o, label=f"secret {n}", best=o.worst,
-                                                     worst=o.best)
-                                 for n, o in enumerate(p.objectives)),
+                p,
+                briefing_confidential="TOP SECRET: the real bottom line is 42.",
+                objectives=tuple(
+                    dataclasses.replace(o, label=f"secret {n}", best=o.worst, worst=o.best)
+                    for n, o in enumerate(p.objectives)
+                ),
                 ratification=Ratification(p.ratification.body, 99.0, 3.0)  # body is public
-                if p.ratification else None)
+                if p.ratification
+                else None,
+            )
         players.append(p)
-    items = tuple(dataclasses.replace(
-        it, levels=tuple(Level(lv.value, lv.cost + 7.5,
-                               lv.gain if it.can_go_to(keep) else lv.gain + 3.25)
-                         for lv in it.levels))
-                  if it.owner != keep else it for it in rules.items)
+    items = tuple(
+        dataclasses.replace(
+            it,
+            levels=tuple(
+                Level(lv.value, lv.cost + 7.5, lv.gain if it.can_go_to(keep) else lv.gain + 3.25)
+                for lv in it.levels
+            ),
+        )
+        if it.owner != keep
+        else it
+        for it in rules.items
+    )
     return dataclasses.replace(rules, players=tuple(players), items=items)
 
 
@@ -101,7 +119,8 @@ def test_changing_other_players_secrets_does_not_change_a_handout(role: str) -> 
     rules = april_rules()
     changed = with_other_secrets_changed(rules, role)
     assert changed.player("US" if role != "US" else "JP").briefing_confidential.startswith(
-        "TOP SECRET")
+        "TOP SECRET"
+    )
     assert handout(rules, role) == handout(changed, role)
 
 
@@ -117,15 +136,22 @@ def test_the_public_handout_holds_nothing_private() -> None:
     for para in paragraphs(jp.briefing_public):
         assert para.replace("**", "") in text
     # Nothing that differs between players' private data reaches it either.
-    assert handout(rules, "JP", True) == handout(with_other_secrets_changed(
-        _with_own_secrets_changed(rules, "JP"), "JP"), "JP", True)
+    assert handout(rules, "JP", True) == handout(
+        with_other_secrets_changed(_with_own_secrets_changed(rules, "JP"), "JP"), "JP", True
+    )
 
 
 def _with_own_secrets_changed(rules: Rules, role: str) -> Rules:
-    players = tuple(dataclasses.replace(p, briefing_confidential="mine, secret",
-                                        objectives=(Objective("approval", None, None, 90.0,
-                                                              10.0, 1.0, "secret aim"),))
-                    if p.id == role else p for p in rules.players)
+    players = tuple(
+        dataclasses.replace(
+            p,
+            briefing_confidential="mine, secret",
+            objectives=(Objective("approval", None, None, 90.0, 10.0, 1.0, "secret aim"),),
+        )
+        if p.id == role
+        else p
+        for p in rules.players
+    )
     return dataclasses.replace(rules, players=players)
 
 
@@ -146,28 +172,43 @@ def test_briefing_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     code, out, err = run(capsys, "briefing", "april-2025", "--role", "jp")
     assert code == 0, err
     assert out.startswith("# The 90-day pause") and "briefing for Japan (JP)" in out
-    code, out, err = run(capsys, "briefing", "april-2025", "--role", "JP",
-                         "--out", str(tmp_path / "jp.html"))
+    code, out, err = run(
+        capsys, "briefing", "april-2025", "--role", "JP", "--out", str(tmp_path / "jp.html")
+    )
     assert code == 0, err
     assert (tmp_path / "jp.html").read_text("utf-8").startswith("<!DOCTYPE html>")
-    code, out, err = run(capsys, "briefing", "april-2025", "--role", "all",
-                         "--out", str(tmp_path / "all"))
+    code, out, err = run(
+        capsys, "briefing", "april-2025", "--role", "all", "--out", str(tmp_path / "all")
+    )
     assert code == 0, err
-    assert sorted(p.name for p in (tmp_path / "all").iterdir()) == \
-        ["EU.html", "JP.html", "US.html"]
-    code, out, err = run(capsys, "briefing", "april-2025", "--role", "all", "--public-only",
-                         "--format", "md", "--out", str(tmp_path / "all"))
+    assert sorted(p.name for p in (tmp_path / "all").iterdir()) == ["EU.html", "JP.html", "US.html"]
+    code, out, err = run(
+        capsys,
+        "briefing",
+        "april-2025",
+        "--role",
+        "all",
+        "--public-only",
+        "--format",
+        "md",
+        "--out",
+        str(tmp_path / "all"),
+    )
     assert code == 0, err
     assert (tmp_path / "all" / "JP-public.md").is_file()
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--role", "XX"], "--role XX: not a player of april-2025 (players: US, JP, EU, or all)"),
-    (["--role", "all"], "--role all writes one file per role: give --out DIR"),
-    (["--role", "JP", "--out", "jp.pdf"], "jp.pdf: cannot tell the format from the file name"),
-])
-def test_briefing_errors_are_one_line(capsys: pytest.CaptureFixture[str], argv: list[str],
-                                      message: str) -> None:
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--role", "XX"], "--role XX: not a player of april-2025 (players: US, JP, EU, or all)"),
+        (["--role", "all"], "--role all writes one file per role: give --out DIR"),
+        (["--role", "JP", "--out", "jp.pdf"], "jp.pdf: cannot tell the format from the file name"),
+    ],
+)
+def test_briefing_errors_are_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
     code, _out, err = run(capsys, "briefing", "april-2025", *argv)
     assert code == 2
     assert err.startswith(f"tradegame: {message}") and err.count("\n") == 1
@@ -175,11 +216,15 @@ def test_briefing_errors_are_one_line(capsys: pytest.CaptureFixture[str], argv: 
 
 def test_scenario_markdown_cannot_load_or_run_anything() -> None:
     rules = april_rules()
-    hostile = ("## Japan\n\nSee ![a map](https://example.org/map.png) and "
-               "<script>alert(1)</script> <img src=x onerror=alert(2)> "
-               "[a source](https://example.org/facts).")
-    players = tuple(dataclasses.replace(p, briefing_public=hostile) if p.id == "US" else p
-                    for p in rules.players)
+    hostile = (
+        "## Japan\n\nSee ![a map](https://example.org/map.png) and "
+        "<script>alert(1)</script> <img src=x onerror=alert(2)> "
+        "[a source](https://example.org/facts)."
+    )
+    players = tuple(
+        dataclasses.replace(p, briefing_public=hostile) if p.id == "US" else p
+        for p in rules.players
+    )
     _, html = handout(dataclasses.replace(rules, players=players), "JP")
     assert "<script" not in html and "<img" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as text

@@ -17,34 +17,57 @@ import pytest
 from tradegame.cli import main
 from tradegame.commands.common import load_rules_or_exit
 
-CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
-                 if shutil.which(n)), None)
+CHROMIUM = next(
+    (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)),
+    None,
+)
 PDFTOTEXT = shutil.which("pdftotext")
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None or PDFTOTEXT is None,
-                                reason="needs chromium and pdftotext (poppler-utils)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None or PDFTOTEXT is None, reason="needs chromium and pdftotext (poppler-utils)"
+)
 
-TARIFF_HEADERS = ("Tariff", "Who on whom", "Goods", "Rate", "Combines", "At the start",
-                  "Effective tariff at the start (all-in)")
+TARIFF_HEADERS = (
+    "Tariff",
+    "Who on whom",
+    "Goods",
+    "Rate",
+    "Combines",
+    "At the start",
+    "Effective tariff at the start (all-in)",
+)
 
 
 def printed(html: Path, tmp_path: Path) -> list[str]:
     """The text of each printed page (Chromium's own header and footer off)."""
     pdf = html.with_suffix(".pdf")
     assert CHROMIUM is not None and PDFTOTEXT is not None
-    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-                    f"--user-data-dir={tmp_path / 'chromium-profile'}",
-                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.as_uri()],
-                   check=True, capture_output=True, timeout=180)
-    text = subprocess.run([PDFTOTEXT, str(pdf), "-"], check=True, capture_output=True,
-                          text=True, timeout=60).stdout
+    subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={tmp_path / 'chromium-profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            html.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    text = subprocess.run(
+        [PDFTOTEXT, str(pdf), "-"], check=True, capture_output=True, text=True, timeout=60
+    ).stdout
     return [" ".join(page.split()) for page in text.split("\f") if page.strip()]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("scenario", ["april-2025", "classroom-lesson"])
 def test_a_printed_handout_keeps_every_column_and_its_role(
-        scenario: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rules = load_rules_or_exit(scenario)
     out = tmp_path / "JP.html"
     assert main(["briefing", scenario, "--role", "JP", "--out", str(out)]) == 0
@@ -52,8 +75,9 @@ def test_a_printed_handout_keeps_every_column_and_its_role(
     text = " ".join(pages)
     for header in (*TARIFF_HEADERS, *(s.name for s in rules.sectors)):
         assert header in text, header
-    assert all("Japan (JP) — confidential" in page for page in pages), \
-        [n for n, page in enumerate(pages, 1) if "Japan (JP) — confidential" not in page]
+    assert all("Japan (JP) — confidential" in page for page in pages), [
+        n for n, page in enumerate(pages, 1) if "Japan (JP) — confidential" not in page
+    ]
     for note in ("facts §", "PLACEHOLDER", "design parameter"):
         assert note not in text, note
     assert "A new deal replaces the old one." in text
@@ -61,10 +85,10 @@ def test_a_printed_handout_keeps_every_column_and_its_role(
 
 @pytest.mark.slow
 def test_the_instructors_copy_keeps_the_notes_and_their_sources(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "JP-instructor.html"
-    assert main(["briefing", "april-2025", "--role", "JP", "--instructor",
-                 "--out", str(out)]) == 0
+    assert main(["briefing", "april-2025", "--role", "JP", "--instructor", "--out", str(out)]) == 0
     pages = printed(out, tmp_path)
     text = " ".join(pages)
     assert "facts §" in text and "INSTRUCTOR'S COPY" in text

@@ -31,12 +31,24 @@ PAIR = ("A", "B")
 # A small game with a deal, an instructor inject, an implicit and an explicit renege, and
 # talks requested during the game: the replay must keep all of them in step.
 BUSY = [
-    "B propose A a-cap-b=0.2,b-invest=40", "A accept",
-    "A request B ministerial", "A done", "B say reassure A", "B done", "C done",
+    "B propose A a-cap-b=0.2,b-invest=40",
+    "A accept",
+    "A request B ministerial",
+    "A done",
+    "B say reassure A",
+    "B done",
+    "C done",
     "! inject shock",
-    "A propose B a-cap-b=0.1,b-invest=80", "B reject",
-    "A done", "B renege d1", "B done", "C done",
-    "A tariff a-on-b 0.3", "A done", "B done", "C done",
+    "A propose B a-cap-b=0.1,b-invest=80",
+    "B reject",
+    "A done",
+    "B renege d1",
+    "B done",
+    "C done",
+    "A tariff a-on-b 0.3",
+    "A done",
+    "B done",
+    "C done",
 ]
 
 
@@ -90,8 +102,9 @@ def test_actual_deals_of_a_random_default_game_replay_exactly() -> None:
     assert checked >= 1
 
 
-def brute_force_best(game_scores: dict[str, float], batna: dict[str, float],
-                     anchor_terms: list[str] | None = None) -> tuple[str, float] | None:
+def brute_force_best(
+    game_scores: dict[str, float], batna: dict[str, float], anchor_terms: list[str] | None = None
+) -> tuple[str, float] | None:
     """The Pareto-better deal of highest joint surplus, by playing every deal (test's own)."""
     best: tuple[str, float] | None = None
     for deal in all_pair_deals(small_rules(), *PAIR):
@@ -101,8 +114,7 @@ def brute_force_best(game_scores: dict[str, float], batna: dict[str, float],
         s = g.scores()
         joint = sum(s[p] - batna[p] for p in PAIR)
         actual_joint = sum(game_scores[p] - batna[p] for p in PAIR)
-        better = all(s[p] >= game_scores[p] - 1e-6 for p in PAIR) and \
-            joint > actual_joint + EPS
+        better = all(s[p] >= game_scores[p] - 1e-6 for p in PAIR) and joint > actual_joint + EPS
         if better and (best is None or joint > best[1] + 1e-9):
             best = (deal, joint)
     return best
@@ -201,8 +213,9 @@ def test_answers_are_stable_across_search_budgets() -> None:
     pair = ("JP", "US")
     runs = [search_pair(script, pair, budget=b) for b in (12, 30, 70)]
     for small, large in zip(runs, runs[1:], strict=False):
-        assert [o.terms for o in small.outcomes] == \
-            [o.terms for o in large.outcomes][:len(small.outcomes)]
+        assert [o.terms for o in small.outcomes] == [o.terms for o in large.outcomes][
+            : len(small.outcomes)
+        ]
         if small.best is not None:
             assert large.best is not None
             assert large.gain()[0] >= small.gain()[0] - 1e-9  # type: ignore[index]
@@ -232,9 +245,14 @@ def test_the_best_deal_has_no_term_without_effect() -> None:
         start, replaced = script.anchor(PAIR)  # type: ignore[misc]
         cf = Counterfactual(script, PAIR, start, replaced)
         for n in range(len(result.best.terms)):
-            shorter = result.best.terms[:n] + result.best.terms[n + 1:]
+            shorter = result.best.terms[:n] + result.best.terms[n + 1 :]
             if not shorter:
                 continue
             o = cf.evaluate(shorter)
-            assert o.scores is None or not o.entered_force or any(
-                abs(o.scores[p] - result.best.scores[p]) > 1e-6 for p in game.rules.player_ids)
+            assert (
+                o.scores is None
+                or not o.entered_force
+                or any(
+                    abs(o.scores[p] - result.best.scores[p]) > 1e-6 for p in game.rules.player_ids
+                )
+            )

@@ -26,11 +26,25 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     save = folder / "game.json"
     save_april(save)
     for ext in ("html", "md"):
-        assert main(["report", str(save), "--out", str(folder / f"report.{ext}"),
-                     "--search-budget", BUDGET]) == 0
-    return {"save": save, "loaded": load_game(save),
-            "html": (folder / "report.html").read_text("utf-8"),
-            "md": (folder / "report.md").read_text("utf-8")}
+        assert (
+            main(
+                [
+                    "report",
+                    str(save),
+                    "--out",
+                    str(folder / f"report.{ext}"),
+                    "--search-budget",
+                    BUDGET,
+                ]
+            )
+            == 0
+        )
+    return {
+        "save": save,
+        "loaded": load_game(save),
+        "html": (folder / "report.html").read_text("utf-8"),
+        "md": (folder / "report.md").read_text("utf-8"),
+    }
 
 
 def svgs(html: str) -> dict[str, ET.Element]:
@@ -47,8 +61,10 @@ def expected_series(loaded: LoadedGame, key: str) -> dict[str, list[tuple[int, f
     start = Game.new(game.rules, game.seed)
     snap = start.snapshot()
     first: dict[str, Any] = {
-        "approval": start.approval, "credibility": start.credibility,
-        "market_stress": start.stress, "gdp_pct": snap.gdp_pct,
+        "approval": start.approval,
+        "credibility": start.credibility,
+        "market_stress": start.stress,
+        "gdp_pct": snap.gdp_pct,
         "balance": {p: start.balance(p) for p in game.rules.player_ids},
         "tariff_faced": {p: start.tariff_faced_now(p) for p in game.rules.player_ids},
     }
@@ -83,13 +99,20 @@ def test_charts_draw_the_games_real_numbers(made: dict[str, Any]) -> None:
     assert len(loaded.game.history) >= 13
     for m in METRICS:
         svg = charts[m.key]
-        a = {k: float(v) for k, v in svg.attrib.items() if k.startswith("data-") and
-             k not in ("data-chart",)}
+        a = {
+            k: float(v)
+            for k, v in svg.attrib.items()
+            if k.startswith("data-") and k not in ("data-chart",)
+        }
         want = expected_series(loaded, m.key)
         lines = {p.attrib["data-series"]: p for p in svg.iter("polyline")}
         assert set(lines) == set(want), m.key
-        legend = [t.text for g in svg.iter("g") if g.attrib.get("class") == "legend"
-                  for t in g.iter("text")]
+        legend = [
+            t.text
+            for g in svg.iter("g")
+            if g.attrib.get("class") == "legend"
+            for t in g.iter("text")
+        ]
         assert legend == list(want)
         for name, points in want.items():
             line = lines[name]
@@ -100,10 +123,12 @@ def test_charts_draw_the_games_real_numbers(made: dict[str, Any]) -> None:
             # ...and the line is drawn through them on the chart's axes.
             drawn = [tuple(map(float, xy.split(","))) for xy in line.attrib["points"].split()]
             for (day, value), (x, y) in zip(points, drawn, strict=True):
-                fx = a["data-px0"] + (day - a["data-x0"]) / (a["data-x1"] - a["data-x0"]) \
-                    * (a["data-px1"] - a["data-px0"])
-                fy = a["data-py0"] - (value * a["data-scale"] - a["data-y0"]) / \
-                    (a["data-y1"] - a["data-y0"]) * (a["data-py0"] - a["data-py1"])
+                fx = a["data-px0"] + (day - a["data-x0"]) / (a["data-x1"] - a["data-x0"]) * (
+                    a["data-px1"] - a["data-px0"]
+                )
+                fy = a["data-py0"] - (value * a["data-scale"] - a["data-y0"]) / (
+                    a["data-y1"] - a["data-y0"]
+                ) * (a["data-py0"] - a["data-py1"])
                 assert x == pytest.approx(fx, abs=0.006) and y == pytest.approx(fy, abs=0.006)
                 assert a["data-py1"] - 0.01 <= y <= a["data-py0"] + 0.01  # inside the plot
         # axes with dates
@@ -116,8 +141,11 @@ def test_markdown_charts_are_tables_of_the_same_numbers(made: dict[str, Any]) ->
     loaded, md = made["loaded"], made["md"]
     section = md.split("\n### Approval\n", 1)[1].split("\n### ", 1)[0]
     for h in loaded.game.history:
-        row = f"| {h['date']} | " + " | ".join(f"{h['approval'][p]:.1f}"
-                                              for p in loaded.rules.player_ids) + " |"
+        row = (
+            f"| {h['date']} | "
+            + " | ".join(f"{h['approval'][p]:.1f}" for p in loaded.rules.player_ids)
+            + " |"
+        )
         assert row in section
 
 
@@ -137,8 +165,11 @@ def test_scores_deals_and_timeline_are_the_games(made: dict[str, Any]) -> None:
         assert f"{d.id}: " in text
         for p in d.parties:
             cost = game.political_cost(d, p)
-            shown = (f"{cost:.1f}".rstrip("0").rstrip(".") if abs(cost - round(cost, 1)) < 1e-9
-                     else f"{cost:.2f}").replace("-", "−")
+            shown = (
+                f"{cost:.1f}".rstrip("0").rstrip(".")
+                if abs(cost - round(cost, 1)) < 1e-9
+                else f"{cost:.2f}"
+            ).replace("-", "−")
             assert f"{p} {shown}" in text
     # the full log, private talks included
     assert any(e.audience is not None for e in game.log)
@@ -151,22 +182,30 @@ def test_scores_deals_and_timeline_are_the_games(made: dict[str, Any]) -> None:
     assert f"Search budget: {BUDGET} candidate deals per pair" in text
 
 
-def test_report_to_stdout_is_markdown(made: dict[str, Any],
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_to_stdout_is_markdown(
+    made: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["report", str(made["save"]), "--search-budget", "0"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("# Debrief: ")
     assert "The search was not run (search budget 0)." in out
 
 
-@pytest.mark.parametrize("damage, message", [
-    (lambda b: b[: len(b) // 2], "the file is truncated"),
-    (lambda b: b"\x00garbage" + b, "the file is corrupt"),
-    (lambda b: b"", "the file is empty"),
-])
-def test_a_bad_save_is_one_clear_line(made: dict[str, Any], tmp_path: Path,
-                                      capsys: pytest.CaptureFixture[str], damage: Any,
-                                      message: str) -> None:
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda b: b[: len(b) // 2], "the file is truncated"),
+        (lambda b: b"\x00garbage" + b, "the file is corrupt"),
+        (lambda b: b"", "the file is empty"),
+    ],
+)
+def test_a_bad_save_is_one_clear_line(
+    made: dict[str, Any],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    damage: Any,
+    message: str,
+) -> None:
     bad = tmp_path / "bad.json"
     bad.write_bytes(damage(made["save"].read_bytes()))
     code = main(["report", str(bad), "--out", str(tmp_path / "r.html")])

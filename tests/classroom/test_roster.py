@@ -15,29 +15,35 @@ PLAYERS = ("US", "JP", "EU")
 
 
 def test_a_roster_names_teams_in_order_with_their_students() -> None:
-    text = ("Student,Team,Role,Email\nAna Lima,Blue,jp,a@x\nChloe Marsh,Red,,c@x\n"
-            "Ben Ode, Blue ,EU,b@x\n\n")
+    text = (
+        "Student,Team,Role,Email\nAna Lima,Blue,jp,a@x\nChloe Marsh,Red,,c@x\n"
+        "Ben Ode, Blue ,EU,b@x\n\n"
+    )
     teams = parse_roster(text, "r.csv", PLAYERS)
     assert [t.name for t in teams] == ["Blue", "Red"]
     assert teams[0].students == [("Ana Lima", "JP"), ("Ben Ode", "EU")]
-    assert teams[1].record() == {"name": "Red",
-                                 "students": [{"name": "Chloe Marsh", "role": None}]}
+    assert teams[1].record() == {"name": "Red", "students": [{"name": "Chloe Marsh", "role": None}]}
     record = teams[0].record()
     assert team_label(record) == "Blue (Ana Lima JP, Ben Ode EU)"
     assert students_of(record, "JP") == "Ana Lima" and students_of(record) == "Ana Lima; Ben Ode"
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", "r.csv: the roster is empty"),
-    ("team,name\nBlue,Ana\n", "r.csv:1: no 'student' column"),
-    ("team,student,role\nBlue,Ana,XX\n", "r.csv:2: the role must be a player of the scenario "
-                                         "(US, JP, EU) or empty"),
-    ("team,student\nBlue,Ana\nRed,\n", "r.csv:3: the student's name is empty"),
-    ("team,student\nBlue,\x1b[31mAna\n", "r.csv:2: the student name has control characters"),
-    ("team,student\n" + "B" * 101 + ",Ana\n", "r.csv:2: the team name is longer than 100"),
-    ("team,student\n", "r.csv: the roster names no student"),
-    ('team,student\nBlue,"Ana\n', "r.csv:2: not CSV"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "r.csv: the roster is empty"),
+        ("team,name\nBlue,Ana\n", "r.csv:1: no 'student' column"),
+        (
+            "team,student,role\nBlue,Ana,XX\n",
+            "r.csv:2: the role must be a player of the scenario (US, JP, EU) or empty",
+        ),
+        ("team,student\nBlue,Ana\nRed,\n", "r.csv:3: the student's name is empty"),
+        ("team,student\nBlue,\x1b[31mAna\n", "r.csv:2: the student name has control characters"),
+        ("team,student\n" + "B" * 101 + ",Ana\n", "r.csv:2: the team name is longer than 100"),
+        ("team,student\n", "r.csv: the roster names no student"),
+        ('team,student\nBlue,"Ana\n', "r.csv:2: not CSV"),
+    ],
+)
 def test_a_bad_roster_is_one_located_message(text: str, message: str) -> None:
     with pytest.raises(ValueError) as caught:
         parse_roster(text, "r.csv", PLAYERS)
@@ -60,23 +66,38 @@ def test_roster_files_that_are_not_text_or_not_files(tmp_path: Path) -> None:
 def test_worlds_with_a_roster(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     roster = tmp_path / "roster.csv"
     roster.write_text("team,student,role\nBlue,Ana,JP\nRed,Chloe,\nGreen,Dan,EU\n", "utf-8")
-    code = main(["worlds", "classroom-lesson", "--roster", str(roster), "--teams", "2",
-                 "--out", str(tmp_path / "x")])
+    code = main(
+        [
+            "worlds",
+            "classroom-lesson",
+            "--roster",
+            str(roster),
+            "--teams",
+            "2",
+            "--out",
+            str(tmp_path / "x"),
+        ]
+    )
     assert code == 2 and not (tmp_path / "x").exists()
     assert "--teams 2, but the roster" in capsys.readouterr().err
-    assert main(["worlds", "classroom-lesson", "--roster", str(roster),
-                 "--out", str(tmp_path / "c")]) == 0
+    assert (
+        main(["worlds", "classroom-lesson", "--roster", str(roster), "--out", str(tmp_path / "c")])
+        == 0
+    )
     teams = [load_game(tmp_path / "c" / f"team-0{k}.json").team for k in (1, 2, 3)]
     assert [t["name"] for t in teams if t] == ["Blue", "Red", "Green"]
     roster.write_text("team,student,role\nBlue,Ana,XX\n", "utf-8")
-    assert main(["worlds", "classroom-lesson", "--roster", str(roster),
-                 "--out", str(tmp_path / "d")]) == 2
+    assert (
+        main(["worlds", "classroom-lesson", "--roster", str(roster), "--out", str(tmp_path / "d")])
+        == 2
+    )
     assert capsys.readouterr().err.startswith(f"tradegame: {roster}:2: the role must be")
     assert not (tmp_path / "d").exists()
 
 
 def test_worlds_without_a_roster_name_each_team_after_its_file(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["worlds", "us-japan-primer", "--teams", "2", "--out", str(tmp_path)]) == 0
     assert load_game(tmp_path / "team-02.json").team == {"name": "team-02", "students": []}
     assert main(["worlds", "us-japan-primer", "--out", str(tmp_path / "n")]) == 2

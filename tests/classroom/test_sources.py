@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tradegame.classroom.sources import cited_sections, citations, sections, sources_text
+from tradegame.classroom.sources import citations, cited_sections, sections, sources_text
 from tradegame.cli import main
 from tradegame.scenario.loader import bundled_scenarios, load_scenario_text
 
@@ -37,8 +37,9 @@ def test_every_citation_of_a_bundled_scenario_resolves(name: str) -> None:
         day = when.split()[0].split("–")[0].split("-")[0]
         month = when.split()[-1]
         body = have[sid].body
-        assert re.search(rf"\b{day}(?:\s*[–-]\s*\d+)?\s+{month}", body) or \
-            re.search(rf"\b{day}\s*[–-]", body), (name, sid, when)
+        assert re.search(rf"\b{day}(?:\s*[–-]\s*\d+)?\s+{month}", body) or re.search(
+            rf"\b{day}\s*[–-]", body
+        ), (name, sid, when)
     # every row the sheet's tables give has a source (publisher or page)
     for sid in citations(text):
         for row in have[sid].body.splitlines():
@@ -60,8 +61,12 @@ def test_the_sources_command(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.slow
 def test_the_wheel_ships_the_sheet(tmp_path: Path) -> None:
-    subprocess.run([sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "-q", "-w",
-                    str(tmp_path)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "-q", "-w", str(tmp_path)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     (wheel,) = tmp_path.glob("tradegame-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         assert archive.read("tradegame/sources.md").decode("utf-8") == sources_text()

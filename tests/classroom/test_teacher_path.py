@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.ui.support import screen_text, wait_for_text, wait_until
 from tradegame.cli import main
 from tradegame.commands.classroom import EXIT_PARTIAL
 from tradegame.commands.play import load_save
@@ -17,7 +18,6 @@ from tradegame.saves import load_game
 from tradegame.ui.app import Options, TradeGameApp
 from tradegame.ui.screens.game import GameScreen
 
-from tests.ui.support import screen_text, wait_for_text, wait_until
 from .support import visible_text
 
 ROSTER = "team,student,role\nBlue,Ana Lima,JP\nBlue,Ben Ode,\nRed,Chloe Marsh,JP\n"
@@ -32,14 +32,33 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 async def test_the_teacher_path(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (folder / "roster.csv").write_text(ROSTER, encoding="utf-8")
-    assert main(["worlds", "classroom-lesson", "--roster", "roster.csv", "--seat", "US=passive",
-                 "--seat", "EU=passive", "--seed", "5", "--out", "class"]) == 0
+    assert (
+        main(
+            [
+                "worlds",
+                "classroom-lesson",
+                "--roster",
+                "roster.csv",
+                "--seat",
+                "US=passive",
+                "--seat",
+                "EU=passive",
+                "--seed",
+                "5",
+                "--out",
+                "class",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "class/team-01.json: Blue (Ana Lima JP, Ben Ode)" in out
     assert "class/team-02.json: Red (Chloe Marsh JP)" in out
     home = folder / "class" / "team-01.json"
-    assert load_game(home).team == {"name": "Blue", "students": [
-        {"name": "Ana Lima", "role": "JP"}, {"name": "Ben Ode", "role": None}]}
+    assert load_game(home).team == {
+        "name": "Blue",
+        "students": [{"name": "Ana Lima", "role": "JP"}, {"name": "Ben Ode", "role": None}],
+    }
 
     # Team Blue plays its file, by keys, to the end: a statement in round 1, then pass/Done.
     match = load_save(str(home), [])
@@ -50,8 +69,9 @@ async def test_the_teacher_path(folder: Path, capsys: pytest.CaptureFixture[str]
         await wait_for_text(pilot, "Your move, Japan")
         assert "TEAM Blue (Ana Lima JP, Ben Ode) · team-01.json" in screen_text(app)
         await pilot.press("p")
-        await wait_until(pilot, lambda: game.phase == "orders" and game.to_move() == "JP",
-                         what="Japan's orders")
+        await wait_until(
+            pilot, lambda: game.phase == "orders" and game.to_move() == "JP", what="Japan's orders"
+        )
         await pilot.press("3", "slash", *"reassure", "down")
         await wait_for_text(pilot, "Preview — Reassure")
         await pilot.press("enter")
@@ -61,11 +81,15 @@ async def test_the_teacher_path(folder: Path, capsys: pytest.CaptureFixture[str]
         await pilot.press("enter")
         await wait_until(pilot, lambda: game.round == 2, what="round 2")
         # The round is written back to the team's file (not to a file elsewhere).
-        await wait_until(pilot, lambda: len(load_game(home).game.actions) >= 3,
-                         what="the team file updated after round 1")
+        await wait_until(
+            pilot,
+            lambda: len(load_game(home).game.actions) >= 3,
+            what="the team file updated after round 1",
+        )
         while not game.is_over():
-            await wait_until(pilot, lambda: game.is_over() or game.to_move() == "JP",
-                             what="Japan's move")
+            await wait_until(
+                pilot, lambda: game.is_over() or game.to_move() == "JP", what="Japan's move"
+            )
             if game.is_over():
                 break
             if not isinstance(app.screen, GameScreen):  # a round's report: continue
@@ -80,14 +104,19 @@ async def test_the_teacher_path(folder: Path, capsys: pytest.CaptureFixture[str]
                 await pilot.press("enter")
         await wait_for_text(pilot, "Game over")
         played = [str(a) for a in game.actions]
-        await wait_until(pilot, lambda: [str(a) for a in load_game(home).game.actions]
-                         == played, what="the final state in the team file")
+        await wait_until(
+            pilot,
+            lambda: [str(a) for a in load_game(home).game.actions] == played,
+            what="the final state in the team file",
+        )
     saved = load_game(home)
     assert saved.game.is_over() and any(a.startswith("JP say reassure") for a in played)
     assert saved.team is not None and saved.team["name"] == "Blue"
     # Autosaves beside the team file, never as another team-*.json.
-    assert sorted(p.name for p in (folder / "class").glob("team-*.json")) == \
-        ["team-01.json", "team-02.json"]
+    assert sorted(p.name for p in (folder / "class").glob("team-*.json")) == [
+        "team-01.json",
+        "team-02.json",
+    ]
     assert list((folder / "class" / "autosaves").glob("team-01-*-round*.json"))
     assert not (folder / "default-saves").exists()
 
@@ -96,8 +125,10 @@ async def test_the_teacher_path(folder: Path, capsys: pytest.CaptureFixture[str]
     capsys.readouterr()
     assert main(["grades", *files, "--out", "grades.csv"]) == EXIT_PARTIAL == 3
     err = capsys.readouterr().err
-    assert err == ("tradegame: class/team-02.json: not started (no move played); not scored "
-                   "(give --include-unfinished to score it as it stands)\n")
+    assert err == (
+        "tradegame: class/team-02.json: not started (no move played); not scored "
+        "(give --include-unfinished to score it as it stands)\n"
+    )
     rows = list(csv.DictReader(io.StringIO((folder / "grades.csv").read_text("utf-8"))))
     blue = {r["player"]: r for r in rows if r["team"] == "Blue"}
     red = {r["player"]: r for r in rows if r["team"] == "Red"}

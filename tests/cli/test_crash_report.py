@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tradegame import cli
-from tradegame.errors import EXIT_FAILED, EXIT_INTERNAL
 from tradegame.engine.errors import NonFiniteError
+from tradegame.errors import EXIT_FAILED, EXIT_INTERNAL
 
 
 def _run_with(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> int:
@@ -30,8 +30,9 @@ def _run_with(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> int:
     return cli.main(["scenarios"])
 
 
-def test_a_bug_gives_one_line_and_a_report(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_bug_gives_one_line_and_a_report(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.delenv("XDG_STATE_HOME", raising=False)
     monkeypatch.delenv("TRADEGAME_DEBUG", raising=False)
@@ -51,11 +52,13 @@ def test_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_non_finite_number_stops_the_game_with_its_message(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     error = NonFiniteError("round 1: the credibility of B became nan")
     assert _run_with(monkeypatch, error) == EXIT_FAILED
     assert capsys.readouterr().err == (
-        "tradegame: the game stopped: round 1: the credibility of B became nan\n")
+        "tradegame: the game stopped: round 1: the credibility of B became nan\n"
+    )
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
@@ -68,9 +71,22 @@ def test_output_to_a_full_device_is_a_message_not_a_crash(tmp_path: Path) -> Non
     env = {**os.environ, "HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path / "state")}
     env.pop("TRADEGAME_DEBUG", None)
     with open("/dev/full", "w") as full:
-        done = subprocess.run([sys.executable, "-m", "tradegame", "whatif", "april-2025",
-                               "--tariff", "US:JP:all=24%"], stdout=full,
-                              stderr=subprocess.PIPE, text=True, env=env, timeout=120)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "tradegame",
+                "whatif",
+                "april-2025",
+                "--tariff",
+                "US:JP:all=24%",
+            ],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            timeout=120,
+        )
     assert done.returncode == EXIT_FAILED, done.stderr
     assert done.stderr == "tradegame: cannot write: No space left on device\n"
     assert not (tmp_path / "state").exists()  # no crash report

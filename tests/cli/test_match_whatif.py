@@ -21,25 +21,45 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_match_json_has_the_documented_fields(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "match", SMALL, "--seat", "A=random", "--seat", "B=random",
-                         "--seed", "4", "--json")
+    code, out, err = run(
+        capsys, "match", SMALL, "--seat", "A=random", "--seat", "B=random", "--seed", "4", "--json"
+    )
     assert code == 0, err
     result = json.loads(out)
-    assert {"scenario", "seed", "score", "batna", "surplus", "deals", "rounds", "actions",
-            "state_hash"} <= set(result)
+    assert {
+        "scenario",
+        "seed",
+        "score",
+        "batna",
+        "surplus",
+        "deals",
+        "rounds",
+        "actions",
+        "state_hash",
+    } <= set(result)
     assert result["scenario"] == "small" and result["seed"] == 4
     assert set(result["score"]) == {"A", "B", "C"}
     for p in result["score"]:
         assert 0.0 <= result["score"][p] <= 100.0
-        assert result["surplus"][p] == pytest.approx(result["score"][p] - result["batna"][p],
-                                                     abs=1e-5)
+        assert result["surplus"][p] == pytest.approx(
+            result["score"][p] - result["batna"][p], abs=1e-5
+        )
     assert result["seats"] == {"A": "random", "B": "random", "C": "passive"}
     assert len(result["state_hash"]) == 64
 
 
 def test_match_is_reproducible_and_seed_sensitive(capsys: pytest.CaptureFixture[str]) -> None:
-    argv = ["match", SMALL, "--seat", "A=random", "--seat", "B=random", "--seat", "C=random",
-            "--json"]
+    argv = [
+        "match",
+        SMALL,
+        "--seat",
+        "A=random",
+        "--seat",
+        "B=random",
+        "--seat",
+        "C=random",
+        "--json",
+    ]
     hashes = []
     for seed in ("1", "1", "2"):
         code, out, _ = run(capsys, *argv, "--seed", seed)
@@ -67,31 +87,50 @@ def test_match_transcript_names_rounds_and_result(capsys: pytest.CaptureFixture[
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["match", SMALL, "--seat", "X=random"],
-         "tradegame: --seat X=random: unknown player 'X' (players: A, B, C)\n"),
+        (
+            ["match", SMALL, "--seat", "X=random"],
+            "tradegame: --seat X=random: unknown player 'X' (players: A, B, C)\n",
+        ),
         (["match", SMALL, "--seat", "A"], "tradegame: --seat is written PLAYER=AGENT, got 'A'\n"),
-        (["match", SMALL, "--seat", "A=random", "--seat", "A=passive"],
-         "tradegame: --seat A given twice\n"),
-        (["match", SMALL, "--seat", "A=human"],
-         "tradegame: --seat A=human: a headless match has no human seats\n"),
+        (
+            ["match", SMALL, "--seat", "A=random", "--seat", "A=passive"],
+            "tradegame: --seat A given twice\n",
+        ),
+        (
+            ["match", SMALL, "--seat", "A=human"],
+            "tradegame: --seat A=human: a headless match has no human seats\n",
+        ),
         (["match", "no-such-scenario"], None),
-        (["whatif", SMALL, "--tariff", "A:B=0.2"],
-         "tradegame: --tariff is written IMPORTER:EXPORTER:SECTOR=RATE, got 'A:B=0.2'\n"),
-        (["whatif", SMALL, "--tariff", "A:B:cars=lots"],
-         "tradegame: not a rate: 'lots' (write 0.24 or 24%)\n"),
-        (["whatif", SMALL, "--tariff", "A:B:rice=0.2"],
-         "tradegame: --tariff A:B:rice=0.2: unknown sector 'rice' (sectors: cars, farm, other,"
-         " or all)\n"),
-        (["whatif", SMALL, "--tariff", "A:Q:all=0.2"],
-         "tradegame: --tariff A:Q:all=0.2: unknown player 'Q' (players: A, B, C)\n"),
-        (["whatif", SMALL, "--tariff", "B:C:all=0.2"],
-         "tradegame: --tariff B:C:all=0.2: no trade flow from C to B in all\n"),
-        (["whatif", SMALL, "--tariff", "A:B:all=250%"],
-         "tradegame: --tariff A:B:all=250%: rate 2.5 is outside 0..1\n"),
+        (
+            ["whatif", SMALL, "--tariff", "A:B=0.2"],
+            "tradegame: --tariff is written IMPORTER:EXPORTER:SECTOR=RATE, got 'A:B=0.2'\n",
+        ),
+        (
+            ["whatif", SMALL, "--tariff", "A:B:cars=lots"],
+            "tradegame: not a rate: 'lots' (write 0.24 or 24%)\n",
+        ),
+        (
+            ["whatif", SMALL, "--tariff", "A:B:rice=0.2"],
+            "tradegame: --tariff A:B:rice=0.2: unknown sector 'rice' (sectors: cars, farm, other,"
+            " or all)\n",
+        ),
+        (
+            ["whatif", SMALL, "--tariff", "A:Q:all=0.2"],
+            "tradegame: --tariff A:Q:all=0.2: unknown player 'Q' (players: A, B, C)\n",
+        ),
+        (
+            ["whatif", SMALL, "--tariff", "B:C:all=0.2"],
+            "tradegame: --tariff B:C:all=0.2: no trade flow from C to B in all\n",
+        ),
+        (
+            ["whatif", SMALL, "--tariff", "A:B:all=250%"],
+            "tradegame: --tariff A:B:all=250%: rate 2.5 is outside 0..1\n",
+        ),
     ],
 )
-def test_user_errors_are_one_clear_line(capsys: pytest.CaptureFixture[str], argv: list[str],
-                                        message: str | None) -> None:
+def test_user_errors_are_one_clear_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str | None
+) -> None:
     code, out, err = run(capsys, *argv)
     assert code == 2
     assert out == ""
@@ -119,17 +158,21 @@ def test_whatif_raising_a_tariff_hurts_the_exporter(capsys: pytest.CaptureFixtur
 
 
 def test_whatif_later_flags_override_earlier(capsys: pytest.CaptureFixture[str]) -> None:
-    _, a, _ = run(capsys, "whatif", SMALL, "--tariff", "A:B:all=0.3", "--tariff",
-                  "A:B:cars=0.1", "--json")
-    rates = {(f["importer"], f["exporter"], f["sector"]): f["rate"]
-             for f in json.loads(a)["flows"]}
+    _, a, _ = run(
+        capsys, "whatif", SMALL, "--tariff", "A:B:all=0.3", "--tariff", "A:B:cars=0.1", "--json"
+    )
+    rates = {(f["importer"], f["exporter"], f["sector"]): f["rate"] for f in json.loads(a)["flows"]}
     assert rates[("A", "B", "cars")] == 0.1
     assert rates[("A", "B", "other")] == 0.3
 
 
 def test_no_traceback_in_a_real_process() -> None:
-    proc = subprocess.run([sys.executable, "-m", "tradegame", "match", SMALL, "--seat",
-                           "A=nonsense.py:Bot"], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tradegame", "match", SMALL, "--seat", "A=nonsense.py:Bot"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr == "tradegame: agent file 'nonsense.py' not found\n"

@@ -37,8 +37,18 @@ def _sha(data: Any) -> str:
 
 # Fixed order: the registry's order depends on which agent modules were imported first (it
 # differs in a pytest-xdist worker), and the mixes below depend on the order.
-AGENTS = ("random", "passive", "historical", "boulware", "linear", "conceder", "hawk", "dove",
-          "tit-for-tat", "greedy")
+AGENTS = (
+    "random",
+    "passive",
+    "historical",
+    "boulware",
+    "linear",
+    "conceder",
+    "hawk",
+    "dove",
+    "tit-for-tat",
+    "greedy",
+)
 # Built-ins added since the fixture was made: not in the mixes (adding one reshuffles them all).
 NOT_FINGERPRINTED = ("search",)
 

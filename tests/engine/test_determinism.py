@@ -77,7 +77,7 @@ def test_replay_matches_round_by_round(seed: int, cut: float) -> None:
     # A replay of a prefix passes through the same round hashes (a save verifies itself).
     n = int(cut * len(game.actions))
     partial = Game.replay(RULES, seed, game.actions[:n])
-    assert partial.round_hashes == game.round_hashes[:len(partial.round_hashes)]
+    assert partial.round_hashes == game.round_hashes[: len(partial.round_hashes)]
 
 
 def test_replay_from_text_and_json_forms() -> None:
@@ -86,8 +86,7 @@ def test_replay_from_text_and_json_forms() -> None:
     texts = [str(a) for a in game.actions]
     jsons = json.loads(json.dumps([a.to_json() for a in game.actions]))
     assert Game.replay(RULES, 11, [parse(t) for t in texts]).state_hash() == game.state_hash()
-    assert Game.replay(RULES, 11, [from_json(d) for d in jsons]).state_hash() == \
-        game.state_hash()
+    assert Game.replay(RULES, 11, [from_json(d) for d in jsons]).state_hash() == game.state_hash()
 
 
 def test_state_hash_reflects_the_state() -> None:
@@ -138,8 +137,15 @@ SCRIPT = textwrap.dedent("""
 
 def _run_elsewhere(hashseed: str) -> dict[str, dict[str, object]]:
     env = {**os.environ, "PYTHONHASHSEED": hashseed}
-    proc = subprocess.run([sys.executable, "-c", SCRIPT, str(SMALL)], env=env, cwd=REPO,
-                          capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(SMALL)],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -150,14 +156,25 @@ def test_same_hashes_in_other_processes() -> None:
     here = {}
     for seed in (0, 1, 7, 12345):
         game = random_game(seed)
-        here[str(seed)] = {"hash": game.state_hash(), "rounds": game.round_hashes,
-                           "scores": game.scores(), "n": len(game.actions),
-                           "view": json.dumps(game.view(None).to_json(), sort_keys=True)}
+        here[str(seed)] = {
+            "hash": game.state_hash(),
+            "rounds": game.round_hashes,
+            "scores": game.scores(),
+            "n": len(game.actions),
+            "view": json.dumps(game.view(None).to_json(), sort_keys=True),
+        }
     # Negative control: the two children really ran under different string hashing.
     probe = "import sys; print(hash('tradegame'))"
-    hashes = {subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                             env={**os.environ, "PYTHONHASHSEED": h}, check=True).stdout
-              for h in ("1", "4242")}
+    hashes = {
+        subprocess.run(
+            [sys.executable, "-c", probe],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": h},
+            check=True,
+        ).stdout
+        for h in ("1", "4242")
+    }
     assert len(hashes) == 2
     for run in runs:
         assert run == here
@@ -217,4 +234,3 @@ def test_bundled_scenarios_are_deterministic_and_end() -> None:
             replayed = Game.replay(rules, seed, game.actions)
             assert replayed.state_hash() == game.state_hash(), path.name
             assert replayed.round_hashes == game.round_hashes, path.name
-

@@ -39,16 +39,23 @@ SMALL = Path(__file__).with_name("small.yaml")
 
 def _all_in_variant() -> Rules:
     """small.yaml with its country rates as all-in layers (no bundled scenario has one)."""
-    text = SMALL.read_text(encoding="utf-8").replace("combine: replace, replaces: [baseline]",
-                                                     "combine: all_in")
+    text = SMALL.read_text(encoding="utf-8").replace(
+        "combine: replace, replaces: [baseline]", "combine: all_in"
+    )
     assert "all_in" in text
     return rules_from_text(text, "small-all-in.yaml")
 
 
 def _scenarios() -> list[object]:
-    return [pytest.param(name, rules, id=name) for name, rules in [
-        ("april-2025", load_rules("april-2025")), ("with-china", load_rules("with-china")),
-        ("small", load_rules(SMALL)), ("small-all-in", _all_in_variant())]]
+    return [
+        pytest.param(name, rules, id=name)
+        for name, rules in [
+            ("april-2025", load_rules("april-2025")),
+            ("with-china", load_rules("with-china")),
+            ("small", load_rules(SMALL)),
+            ("small-all-in", _all_in_variant()),
+        ]
+    ]
 
 
 @pytest.mark.parametrize(("name", "rules"), _scenarios())
@@ -60,12 +67,20 @@ def test_cached_rates_agree_with_a_fresh_computation(name: str, rules: Rules) ->
         game = Game.new(rules, seed)
         while not game.is_over():
             terms = game.terms()
-            fresh = eco.all_rates(compiled, game.layer_rate, game.layer_status,
-                                  game.active_packages, terms)
+            fresh = eco.all_rates(
+                compiled, game.layer_rate, game.layer_status, game.active_packages, terms
+            )
             assert game.rates() == fresh  # the same floats, bit for bit
-            seen.update(k for k, v in (("caps", terms.caps), ("cuts", terms.cuts),
-                                       ("quotas", terms.quotas),
-                                       ("packages", game.active_packages)) if v)
+            seen.update(
+                k
+                for k, v in (
+                    ("caps", terms.caps),
+                    ("cuts", terms.cuts),
+                    ("quotas", terms.quotas),
+                    ("packages", game.active_packages),
+                )
+                if v
+            )
             player = game.to_move()
             assert player is not None
             game.apply(game.legal_actions(player).sample(rng))
@@ -109,8 +124,9 @@ def test_remembered_state_agrees_with_a_fresh_look(name: str, rules: Rules) -> N
         # Deals in force and the index by id, against a scan of the deal list.
         assert game.deals_in_force() == [d for d in game.deals if d.status == "in_force"]
         for p in rules.player_ids:
-            assert game.deals_in_force(p) == [d for d in game.deals
-                                              if d.status == "in_force" and p in d.parties]
+            assert game.deals_in_force(p) == [
+                d for d in game.deals if d.status == "in_force" and p in d.parties
+            ]
         for d in game.deals:
             assert game.deal(d.id) is next(x for x in game.deals if x.id == d.id)
         assert game.deal("no-such-deal") is None
@@ -118,9 +134,12 @@ def test_remembered_state_agrees_with_a_fresh_look(name: str, rules: Rules) -> N
         assert game.terms() == eco.index_terms(rules, game.deals_in_force(), game.credibility)
         # Cached rates against a computation from scratch.
         assert list(game.rates()) == eco.all_rates(
-            eco.compile_rules(rules), game.layer_rate, game.layer_status,
-            game.active_packages, eco.index_terms(rules, game.deals_in_force(),
-                                                  game.credibility))
+            eco.compile_rules(rules),
+            game.layer_rate,
+            game.layer_status,
+            game.active_packages,
+            eco.index_terms(rules, game.deals_in_force(), game.credibility),
+        )
     assert states > 400
 
 
@@ -151,7 +170,8 @@ def test_a_view_kept_past_a_round_stays_plain_data() -> None:
 
 
 def test_projections_cached_rates_agree_with_a_fresh_computation(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # Projections (what_if) reuse rates across states and games through a per-scenario
     # cache; every rates read, in the game and in its projections, is checked afresh.
     real = State._current_rates
@@ -159,11 +179,15 @@ def test_projections_cached_rates_agree_with_a_fresh_computation(
 
     def current_rates(game: State) -> tuple[float, ...]:
         rates = real(game)
-        fresh = eco.all_rates(eco.compile_rules(game.rules), game.layer_rate,
-                              game.layer_status, game.active_packages,
-                              eco.index_terms(game.rules, [d for d in game.deals
-                                                           if d.status == "in_force"],
-                                              game.credibility))
+        fresh = eco.all_rates(
+            eco.compile_rules(game.rules),
+            game.layer_rate,
+            game.layer_status,
+            game.active_packages,
+            eco.index_terms(
+                game.rules, [d for d in game.deals if d.status == "in_force"], game.credibility
+            ),
+        )
         assert list(rates) == fresh
         checked["projection" if isinstance(game, Projected) else "play"] += 1
         return rates
@@ -187,11 +211,15 @@ def test_an_inject_can_put_a_kind_of_order_back_within_a_round() -> None:
     # The sampler remembers, for the round, kinds with no legal order; an instructor's
     # inject that puts an item on the table must make its concessions possible again.
     text = SMALL.read_text(encoding="utf-8")
-    text = text.replace("kind: tariff_cut, to: [\"A\"],", "kind: tariff_cut, available: false, "
-                                                           "to: [\"A\"],")
-    text = text.replace("  injects:\n", "  injects:\n    - {id: table-cut, name: Table the cut, "
-                                        "news: The cut is on the table., effects: [{kind: "
-                                        "add_item, item: c-cut}]}\n")
+    text = text.replace(
+        'kind: tariff_cut, to: ["A"],', 'kind: tariff_cut, available: false, to: ["A"],'
+    )
+    text = text.replace(
+        "  injects:\n",
+        "  injects:\n    - {id: table-cut, name: Table the cut, "
+        "news: The cut is on the table., effects: [{kind: "
+        "add_item, item: c-cut}]}\n",
+    )
     assert "available: false" in text and "table-cut" in text
     rules = rules_from_text(text, "small-inject.yaml")
     game = Game.new(rules, 0)
@@ -199,8 +227,13 @@ def test_an_inject_can_put_a_kind_of_order_back_within_a_round() -> None:
         player = game.to_move()
         assert player is not None
         session = game.session
-        game.apply(Done(player) if session is None else
-                   Pass(player) if session.offer is None else Reject(player))
+        game.apply(
+            Done(player)
+            if session is None
+            else Pass(player)
+            if session.offer is None
+            else Reject(player)
+        )
     draws = [game.legal_actions("C").sample(random.Random(n)) for n in range(60)]
     assert not any(isinstance(a, Concede) for a in draws)  # the cut is not on the table
     game.apply(Inject(INSTRUCTOR, "table-cut"))

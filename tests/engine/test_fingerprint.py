@@ -18,6 +18,9 @@ def test_fingerprint_is_unchanged() -> None:
     expected = fingerprint.FIXTURE.read_text(encoding="utf-8")
     now = fingerprint.dumps(fingerprint.fingerprint())
     if now != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(True), now.splitlines(True),
-                                            "fingerprint.json", "now", n=3))
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(True), now.splitlines(True), "fingerprint.json", "now", n=3
+            )
+        )
         pytest.fail(f"engine behaviour changed:\n{diff[:6000]}")

@@ -23,8 +23,9 @@ HEAVY = ("textual", "yaml", "pydantic")
 
 def _modules_after(statement: str) -> set[str]:
     code = f"import json, sys\n{statement}\nprint(json.dumps(sorted(sys.modules)))"
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
     assert proc.returncode == 0, proc.stderr
     return set(json.loads(proc.stdout))
 
@@ -41,8 +42,16 @@ def test_importing_the_engine_loads_no_ui_yaml_or_pydantic() -> None:
 
 def test_every_engine_module_is_pure_on_its_own() -> None:
     modules = sorted(_name(p) for p in ENGINE_DIR.rglob("*.py") if p.stem != "__init__")
-    assert {"game", "actions", "legal", "economy", "scoring", "view", "rules",
-            "phases.orders"} <= set(modules)
+    assert {
+        "game",
+        "actions",
+        "legal",
+        "economy",
+        "scoring",
+        "view",
+        "rules",
+        "phases.orders",
+    } <= set(modules)
     statement = "\n".join(f"import tradegame.engine.{m}" for m in modules)
     loaded = _top(_modules_after(statement))
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
@@ -62,16 +71,18 @@ def test_a_played_game_loads_nothing_heavy() -> None:
     rules = load_rules(Path(__file__).with_name("small.yaml"))
     blob = pickle.dumps(rules).hex()
     code = (
-        "import json, random, sys\n" + rules_code +
-        "g = Game.new(rules, 1)\nrng = random.Random(1)\n"
+        "import json, random, sys\n"
+        + rules_code
+        + "g = Game.new(rules, 1)\nrng = random.Random(1)\n"
         "while not g.is_over():\n"
         "    p = g.to_move(); g.what_if(p, []); g.view(p); str(g.view(None))\n"
         "    g.apply(g.legal_actions(p).sample(rng))\n"
         "g.scores(); g.batna(); g.state_hash()\n"
         "print(json.dumps(sorted(sys.modules)))"
     )
-    proc = subprocess.run([sys.executable, "-c", code, blob], capture_output=True, text=True,
-                          timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, blob], capture_output=True, text=True, timeout=120, check=False
+    )
     assert proc.returncode == 0, proc.stderr
     loaded = _top(set(json.loads(proc.stdout)))
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
@@ -97,9 +108,15 @@ def _imports(path: Path) -> list[tuple[str, bool]]:
             module = node.module
             for a in node.names:  # "from tradegame.engine import economy" names a module
                 sub = f"{module}.{a.name}"
-                out.append((sub if sub.startswith("tradegame.engine.") and
-                            (ENGINE_DIR / _rel(sub)).with_suffix(".py").exists() else module,
-                            id(node) in top))
+                out.append(
+                    (
+                        sub
+                        if sub.startswith("tradegame.engine.")
+                        and (ENGINE_DIR / _rel(sub)).with_suffix(".py").exists()
+                        else module,
+                        id(node) in top,
+                    )
+                )
     return out
 
 
@@ -112,8 +129,11 @@ def _engine_graph() -> dict[str, set[str]]:
     for path in ENGINE_DIR.rglob("*.py"):
         if path.stem == "__init__":
             continue  # the package's re-exports import everything; nothing imports them
-        graph[_name(path)] = {m.removeprefix("tradegame.engine.") for m, _ in _imports(path)
-                              if m.startswith("tradegame.engine.")}
+        graph[_name(path)] = {
+            m.removeprefix("tradegame.engine.")
+            for m, _ in _imports(path)
+            if m.startswith("tradegame.engine.")
+        }
     return graph
 
 
@@ -126,7 +146,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
         stack.append(node)
         for nxt in sorted(graph.get(node, ())):
             if state.get(nxt) == 1:
-                return [*stack[stack.index(nxt):], nxt]
+                return [*stack[stack.index(nxt) :], nxt]
             if nxt not in state and (found := visit(nxt)):
                 return found
         stack.pop()
@@ -140,16 +160,24 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 
 def test_the_engine_imports_only_the_standard_library_and_itself() -> None:
-    foreign = [f"{_name(p)}: {m}" for p in sorted(ENGINE_DIR.rglob("*.py"))
-               for m, _ in _imports(p)
-               if m.split(".")[0] not in sys.stdlib_module_names
-               and not m.startswith("tradegame.engine") and m != "__future__"]
+    foreign = [
+        f"{_name(p)}: {m}"
+        for p in sorted(ENGINE_DIR.rglob("*.py"))
+        for m, _ in _imports(p)
+        if m.split(".")[0] not in sys.stdlib_module_names
+        and not m.startswith("tradegame.engine")
+        and m != "__future__"
+    ]
     assert not foreign, foreign
 
 
 def test_no_import_cycle_inside_the_engine_and_none_hidden_in_a_function() -> None:
-    hidden = [f"{_name(p)}: {m}" for p in sorted(ENGINE_DIR.rglob("*.py"))
-              for m, top in _imports(p) if not top]
+    hidden = [
+        f"{_name(p)}: {m}"
+        for p in sorted(ENGINE_DIR.rglob("*.py"))
+        for m, top in _imports(p)
+        if not top
+    ]
     assert not hidden, f"imports inside functions or TYPE_CHECKING blocks: {hidden}"
     graph = _engine_graph()
     assert {"game", "machine", "state", "phases.orders"} <= set(graph)
@@ -159,9 +187,24 @@ def test_no_import_cycle_inside_the_engine_and_none_hidden_in_a_function() -> No
 
 
 # Ids and names of the bundled scenarios' countries and sectors (DESIGN §2, §3.2).
-FORBIDDEN_WORDS = ("Japan", "JP", "rice", "autos", "United States", "EU", "US", "CN", "China",
-                   "Japanese", "European Union", "Diet", "Treasury", "Treasuries", "LNG",
-                   "Section 232")
+FORBIDDEN_WORDS = (
+    "Japan",
+    "JP",
+    "rice",
+    "autos",
+    "United States",
+    "EU",
+    "US",
+    "CN",
+    "China",
+    "Japanese",
+    "European Union",
+    "Diet",
+    "Treasury",
+    "Treasuries",
+    "LNG",
+    "Section 232",
+)
 
 
 def _word(word: str) -> re.Pattern[str]:
@@ -179,8 +222,11 @@ def _code_strings(path: Path) -> list[tuple[int, str]]:
                 docstrings.add(id(body[0].value))
     out = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                and id(node) not in docstrings:
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+        ):
             out.append((node.lineno, node.value))
         elif isinstance(node, ast.Name):
             out.append((node.lineno, node.id))

@@ -58,8 +58,15 @@ def fresh(rules: Rules, **changes: Any) -> Rules:
     return dataclasses.replace(rules, **changes)
 
 
-def with_private(rules: Rules, who: str, *, objectives: bool = False, costs: bool = False,
-                 win_set: Ratification | None = None, briefing: str | None = None) -> Rules:
+def with_private(
+    rules: Rules,
+    who: str,
+    *,
+    objectives: bool = False,
+    costs: bool = False,
+    win_set: Ratification | None = None,
+    briefing: str | None = None,
+) -> Rules:
     """``rules`` with ``who``'s private data changed."""
     players = []
     for p in rules.players:
@@ -67,9 +74,15 @@ def with_private(rules: Rules, who: str, *, objectives: bool = False, costs: boo
             if objectives:
                 # Different weights, and different best/worst for every objective.
                 weights = [0.0] * (len(p.objectives) - 1) + [1.0]
-                objs = [dataclasses.replace(o, weight=w, best=o.best + 0.5 * (o.best - o.worst),
-                                            worst=o.worst - 0.25 * (o.best - o.worst))
-                        for o, w in zip(p.objectives, weights, strict=True)]
+                objs = [
+                    dataclasses.replace(
+                        o,
+                        weight=w,
+                        best=o.best + 0.5 * (o.best - o.worst),
+                        worst=o.worst - 0.25 * (o.best - o.worst),
+                    )
+                    for o, w in zip(p.objectives, weights, strict=True)
+                ]
                 objs.append(Objective("credibility", None, None, 100.0, 0.0, 0.0, "secret"))
                 p = dataclasses.replace(p, objectives=tuple(objs))
             if win_set is not None:
@@ -80,11 +93,13 @@ def with_private(rules: Rules, who: str, *, objectives: bool = False, costs: boo
     items = []
     for it in rules.items:
         if costs and it.owner == who:  # what it gives: costs private to the giver
-            it = dataclasses.replace(it, levels=tuple(
-                Level(lv.value, lv.cost * 3 + 1.5, lv.gain) for lv in it.levels))
+            it = dataclasses.replace(
+                it, levels=tuple(Level(lv.value, lv.cost * 3 + 1.5, lv.gain) for lv in it.levels)
+            )
         if costs and it.to == (who,):  # what only it can receive: gains private to it
-            it = dataclasses.replace(it, levels=tuple(
-                Level(lv.value, lv.cost, lv.gain * 2 + 0.75) for lv in it.levels))
+            it = dataclasses.replace(
+                it, levels=tuple(Level(lv.value, lv.cost, lv.gain * 2 + 0.75) for lv in it.levels)
+            )
         items.append(it)
     return fresh(rules, players=tuple(players), items=tuple(items))
 
@@ -98,8 +113,11 @@ def _b_ratification() -> Ratification:
 VARIANTS: dict[str, Rules] = {
     "objectives": with_private(RULES, SECRET, objectives=True),
     "costs": with_private(RULES, SECRET, costs=True),
-    "win_set": with_private(RULES, SECRET, win_set=Ratification(
-        _b_ratification().body, _b_ratification().win_set_base + 37.0, 1.3)),
+    "win_set": with_private(
+        RULES,
+        SECRET,
+        win_set=Ratification(_b_ratification().body, _b_ratification().win_set_base + 37.0, 1.3),
+    ),
     "briefing": with_private(RULES, SECRET, briefing="Secret: we would give 80 to close."),
 }
 # Variants whose data never moves a public number unless B gives, gets or ratifies something.
@@ -116,8 +134,9 @@ def touches_secret(game: Game, action: Action) -> bool:
     return False
 
 
-def play_both(rules_a: Rules, rules_b: Rules, seed: int, steps: int,
-              avoid_secret: bool) -> Iterator[tuple[Game, Game]]:
+def play_both(
+    rules_a: Rules, rules_b: Rules, seed: int, steps: int, avoid_secret: bool
+) -> Iterator[tuple[Game, Game]]:
     """Play the same sampled legal actions in two games; yield both after each action."""
     ga, gb = Game.new(rules_a, seed), Game.new(rules_b, seed)
     rng = random.Random(seed)
@@ -160,7 +179,10 @@ def probe_actions(game: Game, player: str, rng: random.Random) -> list[Action]:
         Countermeasure(player, "b-cm", True),
         ExtendDeadline(player, 7),
         RequestTalks(player, SECRET, "leader"),
-        Accept(player), Reject(player), Pass(player), Done(player),
+        Accept(player),
+        Reject(player),
+        Pass(player),
+        Done(player),
     ]
     mover = game.to_move()
     if mover == player and not game.is_over():
@@ -196,13 +218,15 @@ def compare_outsiders(ga: Game, gb: Game, rng_seed: int, check_what_if: bool) ->
             assert str(va) == str(vb), other
         assert ja == jb, other
         assert json.dumps(ja, sort_keys=True) == json.dumps(jb, sort_keys=True)
-        assert [e.to_json() for e in ga.log if e.visible_to(other)] == \
-            [e.to_json() for e in gb.log if e.visible_to(other)]
+        assert [e.to_json() for e in ga.log if e.visible_to(other)] == [
+            e.to_json() for e in gb.log if e.visible_to(other)
+        ]
         probes = probe_actions(ga, other, random.Random(rng_seed))
         assert errors(ga, probes) == errors(gb, probes), other
         if check_what_if and not ga.is_over():
-            assert projection(ga, other, random.Random(rng_seed)) == \
-                projection(gb, other, random.Random(rng_seed)), other
+            assert projection(ga, other, random.Random(rng_seed)) == projection(
+                gb, other, random.Random(rng_seed)
+            ), other
 
 
 # -- the differential tests ---------------------------------------------------------------
@@ -221,8 +245,9 @@ def test_variants_really_differ() -> None:
 @given(seed=st.integers(0, 2**32 - 1), name=st.sampled_from(sorted(VARIANTS)))
 def test_outsiders_cannot_tell_private_data_apart(seed: int, name: str) -> None:
     variant = VARIANTS[name]
-    for step, (ga, gb) in enumerate(play_both(RULES, variant, seed, steps=80,
-                                              avoid_secret=name in TOUCHY)):
+    for step, (ga, gb) in enumerate(
+        play_both(RULES, variant, seed, steps=80, avoid_secret=name in TOUCHY)
+    ):
         compare_outsiders(ga, gb, rng_seed=seed + step, check_what_if=step % 4 == 0)
 
 
@@ -230,8 +255,9 @@ def test_outsiders_cannot_tell_private_data_apart_in_a_full_game() -> None:
     """One complete game per variant, every state compared (what_if every few states)."""
     for name, variant in sorted(VARIANTS.items()):
         last = None
-        for step, (ga, gb) in enumerate(play_both(RULES, variant, 2024, steps=500,
-                                                  avoid_secret=name in TOUCHY)):
+        for step, (ga, gb) in enumerate(
+            play_both(RULES, variant, 2024, steps=500, avoid_secret=name in TOUCHY)
+        ):
             compare_outsiders(ga, gb, rng_seed=step, check_what_if=step % 6 == 0)
             last = ga
         assert last is not None and last.is_over(), name
@@ -249,8 +275,9 @@ def test_failed_ratification_hides_the_win_set() -> None:
     # B's win-set at approval 40 is 10 + 0.2 × (40 − 50) = 8; in the variant, 9.
     # The deal costs B 4 + 9 = 13 points: it fails in both.
     rat = _b_ratification()
-    variant = with_private(RULES, SECRET, win_set=Ratification(rat.body, rat.win_set_base + 1,
-                                                               rat.win_set_slope))
+    variant = with_private(
+        RULES, SECRET, win_set=Ratification(rat.body, rat.win_set_base + 1, rat.win_set_slope)
+    )
     moves = ["B propose A b-farm=10,b-invest=80", "A accept", "A done", "B done", "C done"]
     ga, gb = _sequence(RULES, moves), _sequence(variant, moves)
     assert ga.deal("d1").status == gb.deal("d1").status == "failed"
@@ -304,9 +331,13 @@ def test_pending_orders_are_secret_until_resolution() -> None:
         assert "threat" not in text, viewer
     # A and the instructor see A's pending orders.
     assert ga.view("A").to_json()["you"]["pending_orders"] == [
-        "A tariff a-on-b 0.35", "A say threat B a-on-b"]
+        "A tariff a-on-b 0.35",
+        "A say threat B a-on-b",
+    ]
     assert ga.view(None).to_json()["private"]["A"]["pending_orders"] == [
-        "A tariff a-on-b 0.35", "A say threat B a-on-b"]
+        "A tariff a-on-b 0.35",
+        "A say threat B a-on-b",
+    ]
     # B's and C's projections do not read them either.
     for viewer in ("B", "C"):
         assert ga.what_if(viewer).to_json() == gb.what_if(viewer).to_json(), viewer
@@ -345,13 +376,11 @@ def test_talks_contents_are_secret_to_third_parties() -> None:
     assert _json(ga.view("C")) == _json(gb.view("C"))
     assert any("reached an agreement" in e["text"] for e in ga.view("C").to_json()["log"])
     assert not any(d["id"] == "d1" for d in ga.view("C").to_json()["deals"])
-    assert any(d["id"] == "d1" and d["status"] == "agreed"
-               for d in ga.view("A").to_json()["deals"])
+    assert any(d["id"] == "d1" and d["status"] == "agreed" for d in ga.view("A").to_json()["deals"])
 
 
 def test_deal_terms_become_public_at_resolution() -> None:
-    game = _sequence(RULES, ["B propose A b-invest=40", "A accept", "A done", "B done",
-                             "C done"])
+    game = _sequence(RULES, ["B propose A b-invest=40", "A accept", "A done", "B done", "C done"])
     deals = {d["id"]: d for d in game.view("C").to_json()["deals"]}
     assert deals["d1"]["status"] == "in_force"
     assert deals["d1"]["terms"][0]["item"] == "b-invest"
@@ -377,8 +406,12 @@ def test_what_if_does_not_depend_on_how_long_others_talked() -> None:
     reports) makes any dependence of the projection's chance stream on private talk moves
     visible.
     """
-    events = tuple(dataclasses.replace(e, effects=(Effect("shift_market_stress", by=20.0),))
-                   if e.trigger == "random" else e for e in RULES.events)
+    events = tuple(
+        dataclasses.replace(e, effects=(Effect("shift_market_stress", by=20.0),))
+        if e.trigger == "random"
+        else e
+        for e in RULES.events
+    )
     rules = fresh(RULES, events=events)
     short = ["B propose A b-invest=40", "A reject"]
     long = ["B propose A b-invest=40", "A counter B b-invest=80", "B reject"]
@@ -416,7 +449,6 @@ def test_catalogue_costs_and_gains_shown_only_to_their_owners() -> None:
     assert json.dumps([o.weight for o in b.objectives]) not in text
 
 
-
 BUNDLED = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml"))
 
 
@@ -425,13 +457,18 @@ def test_bundled_scenarios_hide_a_ratifiers_private_data() -> None:
     (objectives, briefing, win-set, political costs and gains); the others cannot tell."""
     for path in BUNDLED:
         rules = load_rules(path)
-        secret = next((p.id for p in rules.players if p.ratification is not None),
-                      rules.player_ids[-1])
+        secret = next(
+            (p.id for p in rules.players if p.ratification is not None), rules.player_ids[-1]
+        )
         rat = rules.player(secret).ratification
-        variant = with_private(rules, secret, objectives=True, costs=True,
-                               briefing="Confidential: anything goes.",
-                               win_set=Ratification(rat.body, rat.win_set_base + 17.0, 0.7)
-                               if rat else None)
+        variant = with_private(
+            rules,
+            secret,
+            objectives=True,
+            costs=True,
+            briefing="Confidential: anything goes.",
+            win_set=Ratification(rat.body, rat.win_set_base + 17.0, 0.7) if rat else None,
+        )
         outsiders = [p for p in rules.player_ids if p != secret]
         ga, gb = Game.new(rules, 5), Game.new(variant, 5)
         rng = random.Random(5)
@@ -442,22 +479,26 @@ def test_bundled_scenarios_hide_a_ratifiers_private_data() -> None:
                 assert ja == jb, (path.name, other, step)
                 assert str(ga.view(other)) == str(gb.view(other)), (path.name, other, step)
                 if step % 25 == 0:
-                    assert ga.what_if(other).to_json() == gb.what_if(other).to_json(), \
-                        (path.name, other, step)
+                    assert ga.what_if(other).to_json() == gb.what_if(other).to_json(), (
+                        path.name,
+                        other,
+                        step,
+                    )
                 # The moves that touch the secret player are projected too: a what_if reads
                 # only what its viewer can see (issue 19 b).
                 hypo = _touching_move(ga, other, secret, rng) if step % 5 == 0 else None
                 if hypo is not None:
-                    assert ga.what_if(other, [hypo]).to_json() == \
-                        gb.what_if(other, [hypo]).to_json(), (path.name, other, step, str(hypo))
+                    assert (
+                        ga.what_if(other, [hypo]).to_json() == gb.what_if(other, [hypo]).to_json()
+                    ), (path.name, other, step, str(hypo))
             mover = ga.to_move()
             legal = ga.legal_actions(mover)
             for _ in range(50):
                 action = legal.sample(rng)
                 session = ga.session
-                touches = (isinstance(action, Accept) and session is not None
-                           and secret in session.pair) or (
-                    isinstance(action, Concede) and secret in (action.player, action.partner))
+                touches = (
+                    isinstance(action, Accept) and session is not None and secret in session.pair
+                ) or (isinstance(action, Concede) and secret in (action.player, action.partner))
                 if not touches:
                     break
             ga.apply(action)
@@ -473,9 +514,11 @@ def _touching_move(game: Game, player: str, secret: str, rng: random.Random) -> 
     for _ in range(50):
         action = legal.sample(rng)
         session = game.session
-        if (isinstance(action, (Accept, Propose, Counter)) and session is not None
-                and secret in session.pair) or (
-                isinstance(action, Concede) and secret == action.partner):
+        if (
+            isinstance(action, (Accept, Propose, Counter))
+            and session is not None
+            and secret in session.pair
+        ) or (isinstance(action, Concede) and secret == action.partner):
             return action
     return None
 
@@ -517,7 +560,6 @@ def test_the_public_view_holds_no_pending_orders_or_talks_contents() -> None:
     assert view["viewer"] == "spectator"
     assert "you" not in view and "private" not in view
     assert all("offer" not in talk for talk in view["talks"])
-    assert all("political_cost" not in e and "political_gain" not in e
-               for e in view["catalogue"])
+    assert all("political_cost" not in e and "political_gain" not in e for e in view["catalogue"])
     # Nothing addressed to one player reaches the public log.
     assert len(view["log"]) < len(talks_a.view("A").to_json()["log"])

@@ -43,57 +43,122 @@ REFUSED = (InvalidActionError, IllegalActionError)
 
 huge_ints = st.sampled_from([10**400, -(10**400), 2**53 + 1, 2**64, 10**1000])
 odd_floats = st.sampled_from([math.nan, math.inf, -math.inf, 1e308, -0.0, 5e-324])
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), huge_ints, st.floats(),
-                    odd_floats, st.text(max_size=8),
-                    st.sampled_from(["A", "B", "C", "!", "a-on-b", "b-cm", "a-cap-b", ""]))
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    huge_ints,
+    st.floats(),
+    odd_floats,
+    st.text(max_size=8),
+    st.sampled_from(["A", "B", "C", "!", "a-on-b", "b-cm", "a-cap-b", ""]),
+)
 json_trees = st.recursive(
     scalars,
-    lambda children: st.one_of(st.lists(children, max_size=4),
-                               st.dictionaries(st.text(max_size=6), children, max_size=4)),
-    max_leaves=12)
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
+    max_leaves=12,
+)
 
 
 @st.composite
 def action_shaped(draw: st.DrawFn) -> dict[str, Any]:
     """A dict with a real kind (or a junk one) and its field names, values of any JSON type."""
     kind = draw(st.one_of(st.sampled_from(sorted(ACTION_TYPES)), json_trees))
-    names = ([f.name for f in dataclasses.fields(ACTION_TYPES[kind])]
-             if isinstance(kind, str) and kind in ACTION_TYPES else ["player"])
+    names = (
+        [f.name for f in dataclasses.fields(ACTION_TYPES[kind])]
+        if isinstance(kind, str) and kind in ACTION_TYPES
+        else ["player"]
+    )
     data: dict[str, Any] = {"kind": kind}
     for name in names:
-        data[name] = draw(st.one_of(json_trees, st.lists(st.tuples(scalars, scalars),
-                                                         max_size=3)))
+        data[name] = draw(st.one_of(json_trees, st.lists(st.tuples(scalars, scalars), max_size=3)))
     return data
 
 
-words = st.sampled_from(["propose", "counter", "concede", "accept", "reject", "pass", "done",
-                         "tariff", "countermeasure", "say", "request", "extend", "renege",
-                         "inject", "news", "--", "on", "off", "ministerial"])
-tokens = st.one_of(words, st.sampled_from(["A", "B", "C", "!", "a-on-b", "a-cap-b=0.1",
-                                           "b-invest=40,b-farm=5", "1e400", "-1e400", "nan",
-                                           "inf", "1e308", "9" * 400, "0.5%", "x=", "=1",
-                                           "stress=1e400", "approval:B=nan", ","]),
-                   st.text(min_size=1, max_size=6))
-notations = st.one_of(st.text(max_size=30),
-                      st.lists(tokens, min_size=1, max_size=6).map(" ".join))
+words = st.sampled_from(
+    [
+        "propose",
+        "counter",
+        "concede",
+        "accept",
+        "reject",
+        "pass",
+        "done",
+        "tariff",
+        "countermeasure",
+        "say",
+        "request",
+        "extend",
+        "renege",
+        "inject",
+        "news",
+        "--",
+        "on",
+        "off",
+        "ministerial",
+    ]
+)
+tokens = st.one_of(
+    words,
+    st.sampled_from(
+        [
+            "A",
+            "B",
+            "C",
+            "!",
+            "a-on-b",
+            "a-cap-b=0.1",
+            "b-invest=40,b-farm=5",
+            "1e400",
+            "-1e400",
+            "nan",
+            "inf",
+            "1e308",
+            "9" * 400,
+            "0.5%",
+            "x=",
+            "=1",
+            "stress=1e400",
+            "approval:B=nan",
+            ",",
+        ]
+    ),
+    st.text(min_size=1, max_size=6),
+)
+notations = st.one_of(st.text(max_size=30), st.lists(tokens, min_size=1, max_size=6).map(" ".join))
 
 # Python objects: each action class built with values of any type in its fields.
-field_values = st.one_of(scalars, json_trees,
-                         st.lists(st.builds(Term, scalars, scalars), max_size=3).map(tuple),
-                         st.just(object()), st.just(b"A"))
+field_values = st.one_of(
+    scalars,
+    json_trees,
+    st.lists(st.builds(Term, scalars, scalars), max_size=3).map(tuple),
+    st.just(object()),
+    st.just(b"A"),
+)
 
 
 @st.composite
 def python_objects(draw: st.DrawFn) -> Any:
     cls = draw(st.sampled_from(sorted(ACTION_TYPES.values(), key=lambda c: c.kind)))
     names = [f.name for f in dataclasses.fields(cls)]
-    values = [draw(st.one_of(st.sampled_from(["A", "B", "C"]), field_values))
-              if name == "player" else draw(field_values) for name in names]
+    values = [
+        draw(st.one_of(st.sampled_from(["A", "B", "C"]), field_values))
+        if name == "player"
+        else draw(field_values)
+        for name in names
+    ]
     return cls(*values)
 
 
-not_actions = st.one_of(json_trees, st.just(object()), st.just(Term("a-cap-b", 0.1)),
-                        st.just(SetTariff), st.just("B pass"))
+not_actions = st.one_of(
+    json_trees,
+    st.just(object()),
+    st.just(Term("a-cap-b", 0.1)),
+    st.just(SetTariff),
+    st.just("B pass"),
+)
 
 
 # -- games to apply to ------------------------------------------------------------------------
@@ -176,11 +241,14 @@ def test_apply_and_verify_give_success_or_action_errors(action: Any) -> None:
     _apply_or_refuse(action)
 
 
-@pytest.mark.parametrize("bad", [
-    SetTariff("A", "a-on-b", "0.5"),  # type: ignore[arg-type]
-    Propose("B", "A", [("b-invest", 40.0)]),  # type: ignore[arg-type]
-    "B pass",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        SetTariff("A", "a-on-b", "0.5"),  # type: ignore[arg-type]
+        Propose("B", "A", [("b-invest", 40.0)]),  # type: ignore[arg-type]
+        "B pass",
+    ],
+)
 def test_a_wrongly_typed_object_is_invalid_with_a_reason(bad: Any) -> None:
     game = _games()[0].copy()
     with pytest.raises(InvalidActionError, match="not an action"):
@@ -195,9 +263,11 @@ def test_a_huge_number_in_json_is_invalid_not_overflow() -> None:
 
 def test_an_integer_too_long_to_print_is_described_not_printed() -> None:
     # repr() of an int of more than 4300 digits raises ValueError: the message must not try.
-    for data in ({"kind": "extend_deadline", "player": "A", "days": 10**5000},
-                 {"kind": "set_tariff", "player": "A", "layer": "x", "rate": [10**5000] * 2},
-                 {"kind": 10**5000}):
+    for data in (
+        {"kind": "extend_deadline", "player": "A", "days": 10**5000},
+        {"kind": "set_tariff", "player": "A", "layer": "x", "rate": [10**5000] * 2},
+        {"kind": 10**5000},
+    ):
         with pytest.raises(InvalidActionError):
             from_json(data)
 
@@ -205,12 +275,15 @@ def test_an_integer_too_long_to_print_is_described_not_printed() -> None:
 # -- text that would reach every player's screen ----------------------------------------------
 
 
-@pytest.mark.parametrize("text", [
-    "! news -- Markets \x1b[2Jcalm",
-    "! news -- \x1b]52;c;cHduZWQ=\x07 clipboard",
-    "! news stress=5 -- rates \u202eevil",
-    "! news -- bell\x9b31m",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "! news -- Markets \x1b[2Jcalm",
+        "! news -- \x1b]52;c;cHduZWQ=\x07 clipboard",
+        "! news stress=5 -- rates \u202eevil",
+        "! news -- bell\x9b31m",
+    ],
+)
 def test_news_with_control_characters_is_not_an_action(text: str) -> None:
     game = _games()[1].copy()
     with pytest.raises(InvalidActionError, match="without control characters") as info:

@@ -26,36 +26,44 @@ def test_news_round_trips_and_reads_well() -> None:
 def test_news_is_public_and_moves_what_it_says() -> None:
     game = Game.new(RULES, 0)
     before = (game.stress, game.approval["B"], game.relations[("A", "B")], game.credibility["C"])
-    game.apply(parse("! news stress=10 approval:B=-3 relations:A:B=4 credibility:C=-2 -- "
-                     "Markets wobble"))
+    game.apply(
+        parse("! news stress=10 approval:B=-3 relations:A:B=4 credibility:C=-2 -- Markets wobble")
+    )
     after = (game.stress, game.approval["B"], game.relations[("A", "B")], game.credibility["C"])
     assert [round(a - b, 9) for a, b in zip(after, before, strict=True)] == [10, -3, 4, -2]
     entry = game.log[-1]
     assert entry.text == "Instructor news: Markets wobble" and entry.audience is None
-    assert game.actions[-1] == parse("! news stress=10 approval:B=-3 relations:A:B=4 "
-                                     "credibility:C=-2 -- Markets wobble")
+    assert game.actions[-1] == parse(
+        "! news stress=10 approval:B=-3 relations:A:B=4 credibility:C=-2 -- Markets wobble"
+    )
     # A replay from the action list reaches the same state.
     assert Game.replay(RULES, 0, game.actions).state_hash() == game.state_hash()
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("! news Markets wobble", "news is written '! news [EFFECT ...] -- TEXT'"),
-    ("! news --", "news is written '! news [EFFECT ...] -- TEXT'"),
-    ("! news stres=3 -- x", "a news effect is stress=N, approval:PLAYER=N"),
-    ("! news approval=3 -- x", "a news effect is stress=N, approval:PLAYER=N"),
-    ("! news stress=lots -- x", "the size of stress must be a number, got 'lots'"),
-    ("A news -- x", "only the instructor ('!') publishes news"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("! news Markets wobble", "news is written '! news [EFFECT ...] -- TEXT'"),
+        ("! news --", "news is written '! news [EFFECT ...] -- TEXT'"),
+        ("! news stres=3 -- x", "a news effect is stress=N, approval:PLAYER=N"),
+        ("! news approval=3 -- x", "a news effect is stress=N, approval:PLAYER=N"),
+        ("! news stress=lots -- x", "the size of stress must be a number, got 'lots'"),
+        ("A news -- x", "only the instructor ('!') publishes news"),
+    ],
+)
 def test_bad_news_does_not_parse(text: str, message: str) -> None:
     with pytest.raises(InvalidActionError) as info:
         parse(text)
     assert message in str(info.value)
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("! news approval:Z=1 -- x", "news effect approval:Z=1: unknown player 'Z'"),
-    ("! news relations:A:A=1 -- x", "news effect relations:A:A=1: a pair of two players"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("! news approval:Z=1 -- x", "news effect approval:Z=1: unknown player 'Z'"),
+        ("! news relations:A:A=1 -- x", "news effect relations:A:A=1: a pair of two players"),
+    ],
+)
 def test_news_naming_unknown_players_is_refused(text: str, message: str) -> None:
     game = Game.new(RULES, 0)
     with pytest.raises(IllegalActionError) as info:

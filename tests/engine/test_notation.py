@@ -49,30 +49,55 @@ long_ids = st.from_regex(r"\A[A-Za-z][A-Za-z0-9_.\-]{60,120}\Z")
 any_id = st.one_of(ids, long_ids)
 
 awkward_numbers = st.one_of(
-    st.sampled_from([0.0, -0.0, 1.0, 0.0125, 0.0001, 0.1, 0.2, 0.3, 0.15, 0.275, 1 / 3,
-                     2.5e-7, 5e-324, 1e15, 1e15 + 1, 123456789.123, 1e300, 550.0, 4e9]),
+    st.sampled_from(
+        [
+            0.0,
+            -0.0,
+            1.0,
+            0.0125,
+            0.0001,
+            0.1,
+            0.2,
+            0.3,
+            0.15,
+            0.275,
+            1 / 3,
+            2.5e-7,
+            5e-324,
+            1e15,
+            1e15 + 1,
+            123456789.123,
+            1e300,
+            550.0,
+            4e9,
+        ]
+    ),
     st.integers(-(2**53), 2**53).map(float),
     st.integers(0, 100_000).map(lambda bp: bp / 10_000),  # basis points
     st.floats(allow_nan=False, allow_infinity=False),
 )
 
-terms = st.lists(st.builds(Term, any_id, awkward_numbers), min_size=1, max_size=6).map(
-    deal_terms)
+terms = st.lists(st.builds(Term, any_id, awkward_numbers), min_size=1, max_size=6).map(deal_terms)
 
-talk_kinds = st.sampled_from(["claim_progress", "public_demand", "threat", "reassure",
-                              "fact_check"])
-subjects = st.one_of(st.just(""), any_id, st.builds(lambda t: str(t),
-                                                    st.builds(Term, any_id, awkward_numbers)))
+talk_kinds = st.sampled_from(
+    ["claim_progress", "public_demand", "threat", "reassure", "fact_check"]
+)
+subjects = st.one_of(
+    st.just(""), any_id, st.builds(lambda t: str(t), st.builds(Term, any_id, awkward_numbers))
+)
 
 # Words of any characters but spaces and controls (an action's text holds no control character).
 _word = r"\A[^\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]{1,12}\Z"
 news_words = st.lists(st.from_regex(_word), min_size=1, max_size=8).map(" ".join)
-news_effects = st.lists(st.one_of(
-    st.builds(lambda v: f"stress={fmt_number(v)}", awkward_numbers),
-    st.builds(lambda p, v: f"approval:{p}={fmt_number(v)}", ids, awkward_numbers),
-    st.builds(lambda p, v: f"credibility:{p}={fmt_number(v)}", ids, awkward_numbers),
-    st.builds(lambda p, q, v: f"relations:{p}:{q}={fmt_number(v)}", ids, ids, awkward_numbers),
-), max_size=4).map(tuple)
+news_effects = st.lists(
+    st.one_of(
+        st.builds(lambda v: f"stress={fmt_number(v)}", awkward_numbers),
+        st.builds(lambda p, v: f"approval:{p}={fmt_number(v)}", ids, awkward_numbers),
+        st.builds(lambda p, v: f"credibility:{p}={fmt_number(v)}", ids, awkward_numbers),
+        st.builds(lambda p, q, v: f"relations:{p}:{q}={fmt_number(v)}", ids, ids, awkward_numbers),
+    ),
+    max_size=4,
+).map(tuple)
 
 actions: st.SearchStrategy[Action] = st.one_of(
     st.builds(News, st.just("!"), news_words, news_effects),
@@ -86,8 +111,7 @@ actions: st.SearchStrategy[Action] = st.one_of(
     st.builds(SetTariff, any_id, any_id, awkward_numbers),
     st.builds(Countermeasure, any_id, any_id, st.booleans()),
     st.builds(Statement, any_id, talk_kinds, any_id, subjects),
-    st.builds(RequestTalks, any_id, any_id, st.sampled_from(["working", "ministerial",
-                                                             "leader"])),
+    st.builds(RequestTalks, any_id, any_id, st.sampled_from(["working", "ministerial", "leader"])),
     st.builds(ExtendDeadline, any_id, st.integers(-(2**53), 2**53)),
     st.builds(Renege, any_id, any_id),
     st.builds(Inject, st.just("!"), any_id),
@@ -117,8 +141,23 @@ def same(a: Action, b: Action) -> bool:
 
 def test_every_action_type_is_generated() -> None:
     """The strategy above covers every kind the engine knows (a new kind must be added)."""
-    covered = {Propose, Counter, Concede, Accept, Reject, Pass, Done, SetTariff, Countermeasure,
-               Statement, RequestTalks, ExtendDeadline, Renege, Inject, News}
+    covered = {
+        Propose,
+        Counter,
+        Concede,
+        Accept,
+        Reject,
+        Pass,
+        Done,
+        SetTariff,
+        Countermeasure,
+        Statement,
+        RequestTalks,
+        ExtendDeadline,
+        Renege,
+        Inject,
+        News,
+    }
     assert set(ACTION_TYPES.values()) == covered
 
 
@@ -169,8 +208,9 @@ def test_text_is_stable(action: Action) -> None:
 def test_known_notation_examples() -> None:
     """The examples in the notation's docstring, written from the rule."""
     cases = {
-        "JP propose US jp-invest=550,us-cap-jp=0.15":
-            Propose("JP", "US", (Term("jp-invest", 550.0), Term("us-cap-jp", 0.15))),
+        "JP propose US jp-invest=550,us-cap-jp=0.15": Propose(
+            "JP", "US", (Term("jp-invest", 550.0), Term("us-cap-jp", 0.15))
+        ),
         "US counter JP us-cap-jp=0.2": Counter("US", "JP", (Term("us-cap-jp", 0.2),)),
         "US accept": Accept("US"),
         "US reject": Reject("US"),
@@ -191,8 +231,10 @@ def test_known_notation_examples() -> None:
         assert parse(text) == action, text
         assert str(action) == text
     # Terms are a set: the written order does not matter, the canonical one is sorted.
-    assert parse("JP propose US us-cap-jp=0.15,jp-invest=550") == cases[
-        "JP propose US jp-invest=550,us-cap-jp=0.15"]
+    assert (
+        parse("JP propose US us-cap-jp=0.15,jp-invest=550")
+        == cases["JP propose US jp-invest=550,us-cap-jp=0.15"]
+    )
 
 
 def test_percent_rates_are_accepted() -> None:
@@ -278,8 +320,7 @@ BAD_JSON: list[tuple[Any, str]] = [
     ({"kind": "pass"}, "not an action"),
     ({"kind": "pass", "player": "A", "extra": 1}, "not an action"),
     ({"kind": "propose", "player": "A", "partner": "B", "terms": [["x"]]}, "not an action"),
-    ({"kind": "propose", "player": "A", "partner": "B", "terms": [["x", "abc"]]},
-     "not an action"),
+    ({"kind": "propose", "player": "A", "partner": "B", "terms": [["x", "abc"]]}, "not an action"),
     # Types the text form cannot express: from_json must refuse them, not build a value that
     # str() cannot print or that crashes the game with a TypeError later.
     ({"kind": "set_tariff", "player": "A", "layer": "a-on-b", "rate": "abc"}, "rate"),
@@ -287,10 +328,11 @@ BAD_JSON: list[tuple[Any, str]] = [
     ({"kind": "set_tariff", "player": "A", "layer": "a-on-b", "rate": math.inf}, "rate"),
     ({"kind": "extend_deadline", "player": "A", "days": 7.5}, "days"),
     ({"kind": "pass", "player": 5}, "player"),
-    ({"kind": "countermeasure", "player": "B", "package": "b-cm", "activate": "yes"},
-     "activate"),
-    ({"kind": "propose", "player": "A", "partner": "B", "terms": [["x", math.nan]]},
-     "not an action"),
+    ({"kind": "countermeasure", "player": "B", "package": "b-cm", "activate": "yes"}, "activate"),
+    (
+        {"kind": "propose", "player": "A", "partner": "B", "terms": [["x", math.nan]]},
+        "not an action",
+    ),
     ({"kind": "propose", "player": "A", "partner": "B", "terms": []}, "term"),
     # Strings the notation cannot carry: from_json must refuse what parse() would refuse.
     ({"kind": "accept", "player": ""}, "player"),
@@ -308,10 +350,15 @@ def test_bad_json_is_refused_with_a_reason(data: Any, fragment: str) -> None:
     assert fragment in str(info.value), str(info.value)
 
 
-json_values = st.one_of(any_id, st.text(max_size=5), st.integers(-10, 10**20), st.floats(),
-                      st.booleans(), st.none(),
-                      st.lists(st.lists(st.one_of(any_id, st.floats(), st.integers()),
-                                        max_size=3), max_size=3))
+json_values = st.one_of(
+    any_id,
+    st.text(max_size=5),
+    st.integers(-10, 10**20),
+    st.floats(),
+    st.booleans(),
+    st.none(),
+    st.lists(st.lists(st.one_of(any_id, st.floats(), st.integers()), max_size=3), max_size=3),
+)
 
 
 @st.composite

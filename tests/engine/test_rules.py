@@ -134,8 +134,7 @@ def test_deal_terms_are_checked() -> None:
     assert "unknown catalogue item 'zz'" in refused(game, "B propose A zz=1")
     assert "not a level of b-invest" in refused(game, "B propose A b-invest=50")
     assert "40, 80" in refused(game, "B propose A b-invest=50")  # the allowed levels
-    assert "max_terms" in refused(
-        game, "B propose A b-invest=40,b-farm=5,a-cap-b=0.2,a-process=1")
+    assert "max_terms" in refused(game, "B propose A b-invest=40,b-farm=5,a-cap-b=0.2,a-process=1")
     assert "C's to give" in refused(game, "B propose A c-cut=0")
     assert "a-cap-c cannot be given to B" in refused(game, "B propose A a-cap-c=0.1")
     assert "talks this session are between B and A" in refused(game, "B propose C b-invest=40")
@@ -149,16 +148,18 @@ def test_requested_talks_happen_next_round_requester_first() -> None:
 
 
 def test_when_both_request_the_earlier_player_in_order_is_requester() -> None:
-    game = play(["B pass", "A done", "B request C leader", "B done", "C request B working",
-                 "C done"])
+    game = play(
+        ["B pass", "A done", "B request C leader", "B done", "C request B working", "C done"]
+    )
     assert len(game.sessions) == 1
     assert game.sessions[0].requester == "B"
     assert game.to_move() == "B"
 
 
 def test_talk_capacity_second_session_does_not_happen_and_both_sides_are_told() -> None:
-    game = play(["B pass", "A request C ministerial", "A done", "B request A leader", "B done",
-                 "C done"])
+    game = play(
+        ["B pass", "A request C ministerial", "A done", "B request A leader", "B done", "C done"]
+    )
     assert game.round == 2
     sessions = [frozenset(s.pair) for s in game.sessions]
     assert sessions == [frozenset({"A", "C"})]  # capacity 1: the holder's own request first
@@ -169,18 +170,27 @@ def test_talk_capacity_second_session_does_not_happen_and_both_sides_are_told() 
     c_log = [e.text for e in game.log if e.visible_to("C")]
     assert not any("capacity" in t for t in c_log)
     # Sessions not involving the capacity holder are not limited by it.
-    game2 = play(["B pass", "A request C ministerial", "A done", "B request C leader", "B done",
-                  "C done"])
+    game2 = play(
+        ["B pass", "A request C ministerial", "A done", "B request C leader", "B done", "C done"]
+    )
     assert sorted(frozenset(s.pair) for s in game2.sessions) == sorted(
-        [frozenset({"A", "C"}), frozenset({"B", "C"})], key=sorted)
+        [frozenset({"A", "C"}), frozenset({"B", "C"})], key=sorted
+    )
 
 
-OFFERS = ["b-invest=40", "b-invest=80", "b-farm=5", "b-farm=10", "b-invest=40,b-process=1",
-          "b-invest=80,b-process=1"]
+OFFERS = [
+    "b-invest=40",
+    "b-invest=80",
+    "b-farm=5",
+    "b-farm=10",
+    "b-invest=40,b-process=1",
+    "b-invest=80,b-process=1",
+]
 
 
-@pytest.mark.parametrize(("level", "exchanges"), [("working", 2), ("ministerial", 3),
-                                                  ("leader", 4)])
+@pytest.mark.parametrize(
+    ("level", "exchanges"), [("working", 2), ("ministerial", 3), ("leader", 4)]
+)
 def test_max_exchanges_then_an_unanswered_counter_lapses(level: str, exchanges: int) -> None:
     # Round 1: B asks for talks with A at ``level``; round 2 holds them, B first.
     game = play(["B pass", "A done", f"B request A {level}", "B done", "C done"])
@@ -204,8 +214,14 @@ def test_max_exchanges_then_an_unanswered_counter_lapses(level: str, exchanges: 
 
 def test_the_last_offer_within_max_exchanges_can_be_accepted() -> None:
     # Ministerial: 3 exchanges — propose, counter, counter can still be answered.
-    game = play(["B propose A b-invest=80", "A counter B b-invest=40",
-                 "B counter A b-invest=40,b-process=1", "A accept"])
+    game = play(
+        [
+            "B propose A b-invest=80",
+            "A counter B b-invest=40",
+            "B counter A b-invest=40,b-process=1",
+            "A accept",
+        ]
+    )
     assert game.sessions[0].status == "agreed"
     assert [d.status for d in game.deals] == ["agreed"]
 
@@ -279,7 +295,8 @@ def test_ratification_fails_beyond_the_win_set() -> None:
     end_round(control)
     assert game.approval["B"] < control.approval["B"] < approval + 10
     assert game.approval["B"] == pytest.approx(
-        control.approval["B"] - POL.ratification_failure_approval * (1 - POL.approval_drift))
+        control.approval["B"] - POL.ratification_failure_approval * (1 - POL.approval_drift)
+    )
 
 
 def test_ratification_passes_within_the_win_set() -> None:
@@ -292,10 +309,20 @@ def test_ratification_passes_within_the_win_set() -> None:
 
 def test_ratification_reads_approval_at_resolution() -> None:
     """b-farm=5 costs B 3 points; an inject that lowers B's approval can push it out."""
-    low = fresh(events=RULES.events + (dataclasses.replace(
-        next(e for e in RULES.events if e.trigger == "inject"), id="slump",
-        effects=(dataclasses.replace(next(e for e in RULES.events if e.id == "headline")
-                                     .effects[0], by=-40.0),)),))
+    low = fresh(
+        events=RULES.events
+        + (
+            dataclasses.replace(
+                next(e for e in RULES.events if e.trigger == "inject"),
+                id="slump",
+                effects=(
+                    dataclasses.replace(
+                        next(e for e in RULES.events if e.id == "headline").effects[0], by=-40.0
+                    ),
+                ),
+            ),
+        )
+    )
     # Win-set at approval 40 is 8 (passes); at approval 0 it is 0 (fails).
     ok = play(["B propose A b-farm=5", "A accept"], rules=low)
     end_round(ok)
@@ -318,8 +345,14 @@ def test_a_player_without_ratification_never_fails_it() -> None:
 def _second_partner_deal(first: str | None, second_cap: str) -> Game:
     """Round 1: A–B settle with ``first`` (or not); round 2: A–C settle on ``second_cap``."""
     moves = [f"B propose A {first}", "A accept"] if first else ["B pass"]
-    moves += ["A done", "B done", "C request A ministerial", "C done",
-              f"C propose A {second_cap}", "A accept"]
+    moves += [
+        "A done",
+        "B done",
+        "C request A ministerial",
+        "C done",
+        f"C propose A {second_cap}",
+        "A accept",
+    ]
     game = play(moves, rules=CALM)
     end_round(game)
     assert game.deal("d2" if first else "d1").status == "in_force"
@@ -367,8 +400,7 @@ def test_set_tariff_above_an_agreed_cap_is_an_implicit_renege() -> None:
     deal = broken.deal("d1")
     assert deal.status == "reneged" and deal.ended_by == "A"
     assert broken.credibility["A"] < kept.credibility["A"]
-    assert broken.credibility["A"] == pytest.approx(
-        kept.credibility["A"] - POL.renege_credibility)
+    assert broken.credibility["A"] == pytest.approx(kept.credibility["A"] - POL.renege_credibility)
     key = pair_key("A", "B")
     assert broken.relations[key] < kept.relations[key] - POL.renege_relations + 1e-9
     # The deal's terms are void for both sides: the cap no longer bounds the rate,
@@ -390,8 +422,7 @@ def test_explicit_renege() -> None:
     broken = _capped(["A done", "B renege d1"])
     deal = broken.deal("d1")
     assert deal.status == "reneged" and deal.ended_by == "B"
-    assert broken.credibility["B"] == pytest.approx(
-        kept.credibility["B"] - POL.renege_credibility)
+    assert broken.credibility["B"] == pytest.approx(kept.credibility["B"] - POL.renege_credibility)
     key = pair_key("A", "B")
     # At least the renege's cost (the voided cap also raises A's tariff on B).
     assert broken.relations[key] <= kept.relations[key] - POL.renege_relations + 1e-9
@@ -456,7 +487,8 @@ def test_extension_costs_the_holder_credibility() -> None:
     end_round(game)
     end_round(control)
     assert game.credibility["A"] == pytest.approx(
-        control.credibility["A"] - POL.extension_credibility)
+        control.credibility["A"] - POL.extension_credibility
+    )
 
 
 def test_extension_rules() -> None:
@@ -514,21 +546,25 @@ def test_fact_check_of_a_false_claim_costs_the_claimer() -> None:
     end_round(game)
     end_round(control)
     assert game.credibility["A"] == pytest.approx(
-        control.credibility["A"] - POL.statements.fact_check_credibility)
+        control.credibility["A"] - POL.statements.fact_check_credibility
+    )
     assert game.credibility["B"] == pytest.approx(control.credibility["B"])
     game.apply(parse("A done"))
     assert "already fact-checked" in refused(game, "B say fact_check A a-claim")
 
 
 def test_fact_check_of_an_accurate_claim_costs_the_speaker() -> None:
-    accurate = fresh(claims=tuple(dataclasses.replace(c, accurate=True) for c in RULES.claims),
-                     events=CALM.events)
+    accurate = fresh(
+        claims=tuple(dataclasses.replace(c, accurate=True) for c in RULES.claims),
+        events=CALM.events,
+    )
     game = play(["B pass", "A done", "B say fact_check A a-claim"], rules=accurate)
     control = play(["B pass", "A done", "B say reassure C"], rules=accurate)
     end_round(game)
     end_round(control)
     assert game.credibility["B"] == pytest.approx(
-        control.credibility["B"] - POL.statements.fact_check_credibility)
+        control.credibility["B"] - POL.statements.fact_check_credibility
+    )
     assert game.credibility["A"] == pytest.approx(control.credibility["A"])
 
 
@@ -549,13 +585,21 @@ def test_claim_progress_without_a_deal_costs_credibility_later() -> None:
     end_round(game)
     end_round(control)
     assert game.credibility["B"] == pytest.approx(
-        control.credibility["B"] - st_rules.claim_progress_credibility)
+        control.credibility["B"] - st_rules.claim_progress_credibility
+    )
 
 
 def test_claim_progress_followed_by_a_deal_costs_nothing() -> None:
-    moves = ["B pass", "A done", "B say claim_progress A", "B request A ministerial", "B done",
-             "C done",
-             "B propose A b-invest=40", "A accept"]
+    moves = [
+        "B pass",
+        "A done",
+        "B say claim_progress A",
+        "B request A ministerial",
+        "B done",
+        "C done",
+        "B propose A b-invest=40",
+        "A accept",
+    ]
     game = play(moves, rules=CALM)
     to_round(game, 99)
     control = play(moves[:2] + ["B say reassure C"] + moves[3:], rules=CALM)
@@ -594,8 +638,9 @@ def test_inject_is_for_the_instructor_only() -> None:
         parse("B inject shock")
     assert not game.can(Inject("B", "shock"))
     assert "unknown inject" in refused(game, "! inject nothing")
-    assert "only the instructor" in str(pytest.raises(IllegalActionError, game.verify,
-                                                      Inject("B", "shock")).value)
+    assert "only the instructor" in str(
+        pytest.raises(IllegalActionError, game.verify, Inject("B", "shock")).value
+    )
     # The instructor has no other moves.
     assert "unknown player '!'" in refused(game, "! pass")
 
@@ -643,21 +688,21 @@ def test_investment_is_received_per_year_discounted_by_credibility() -> None:
     assert game.snapshot().investment_received["A"] == pytest.approx(expected)
     assert control.snapshot().investment_received["A"] == 0
     assert game.snapshot().gdp_pct["A"] > control.snapshot().gdp_pct["A"]
-    assert metric(game, "A", "investment_received") > metric(control, "A",
-                                                            "investment_received")
+    assert metric(game, "A", "investment_received") > metric(control, "A", "investment_received")
 
 
 def test_pledges_are_discounted_at_each_resolution() -> None:
     """When the pledger's credibility falls, its pledges are worth less (DESIGN §3.9)."""
-    game = play(["B pass", "A done", "B concede A b-invest=40", "B concede A b-farm=5",
-                 "B done", "C done"], rules=CALM)
+    game = play(
+        ["B pass", "A done", "B concede A b-invest=40", "B concede A b-farm=5", "B done", "C done"],
+        rules=CALM,
+    )
     received = game.snapshot().purchases_received["A"]
     game.apply(parse("A done"))
     game.apply(parse("B renege d1"))  # costs B credibility
     end_round(game)
     assert game.deal("d2").status == "in_force"
-    assert game.snapshot().purchases_received["A"] == pytest.approx(
-        5 * game.credibility["B"] / 100)
+    assert game.snapshot().purchases_received["A"] == pytest.approx(5 * game.credibility["B"] / 100)
     assert game.snapshot().purchases_received["A"] < received
 
 
@@ -741,14 +786,16 @@ def test_pass_is_not_an_order() -> None:
     assert "orders phase" in refused(game, "A pass")
 
 
-@pytest.mark.parametrize(("player", "text", "why"), [
-    ("B", "B extend 14", "only the deadline holder extends"),
-    ("C", "C tariff a-on-b 0.5", "C holds no instrument on a-on-b"),
-    ("A", "A tariff a-on-b 0.95", "a-on-b is bounded at 50%"),
-    ("C", "C countermeasure b-cm on", "b-cm is B's package"),
-])
-def test_what_if_refuses_moves_the_player_can_never_make(player: str, text: str,
-                                                         why: str) -> None:
+@pytest.mark.parametrize(
+    ("player", "text", "why"),
+    [
+        ("B", "B extend 14", "only the deadline holder extends"),
+        ("C", "C tariff a-on-b 0.5", "C holds no instrument on a-on-b"),
+        ("A", "A tariff a-on-b 0.95", "a-on-b is bounded at 50%"),
+        ("C", "C countermeasure b-cm on", "b-cm is B's package"),
+    ],
+)
+def test_what_if_refuses_moves_the_player_can_never_make(player: str, text: str, why: str) -> None:
     """A projection of an impossible move misleads the preview and bots (DESIGN §3.8)."""
     game = Game.new(RULES, 0)  # round 1, B to move in the talks: these are future orders
     before = game.state_hash()
@@ -762,8 +809,19 @@ def test_what_if_refuses_moves_the_player_can_never_make(player: str, text: str,
 
 def _threatened(round1_a: list[str], round2_b: list[str]) -> Game:
     """B threatens A with its countermeasures in round 1; A may escalate; B may act."""
-    game = play(["B pass", *round1_a, "A done", "B say threat A b-cm", "B done", "C done",
-                 "A done", *round2_b], rules=CALM)
+    game = play(
+        [
+            "B pass",
+            *round1_a,
+            "A done",
+            "B say threat A b-cm",
+            "B done",
+            "C done",
+            "A done",
+            *round2_b,
+        ],
+        rules=CALM,
+    )
     end_round(game)
     return game
 
@@ -772,19 +830,33 @@ def test_threat_not_carried_out_costs_credibility() -> None:
     idle = _threatened(["A tariff a-on-b 0.4"], [])
     acted = _threatened(["A tariff a-on-b 0.4"], ["B countermeasure b-cm on"])
     calm = _threatened([], [])  # no trigger: nothing at stake yet
-    no_threat = play(["B pass", "A tariff a-on-b 0.4", "A done", "B say reassure C", "B done",
-                      "C done"], rules=CALM)
+    no_threat = play(
+        ["B pass", "A tariff a-on-b 0.4", "A done", "B say reassure C", "B done", "C done"],
+        rules=CALM,
+    )
     to_round(no_threat, 3)
     assert idle.credibility["B"] == pytest.approx(
-        no_threat.credibility["B"] - POL.statements.threat_credibility)
+        no_threat.credibility["B"] - POL.statements.threat_credibility
+    )
     assert acted.credibility["B"] >= no_threat.credibility["B"]
     assert calm.credibility["B"] == pytest.approx(no_threat.credibility["B"])
 
 
 def test_public_demand_settling_for_less_costs_approval() -> None:
     def game_with(statement: str, cap: str) -> Game:
-        g = play(["B pass", "A done", statement, "B request A ministerial", "B done", "C done",
-                  f"B propose A {cap}", "A accept"], rules=CALM)
+        g = play(
+            [
+                "B pass",
+                "A done",
+                statement,
+                "B request A ministerial",
+                "B done",
+                "C done",
+                f"B propose A {cap}",
+                "A accept",
+            ],
+            rules=CALM,
+        )
         end_round(g)
         assert g.deal("d1").status == "in_force"
         return g
@@ -802,16 +874,20 @@ def test_public_demand_settling_for_less_costs_approval() -> None:
 
 def test_raised_stakes_scale_the_approval_effect_of_a_deal() -> None:
     def with_leader(p: float) -> Game:
-        events = tuple(dataclasses.replace(e, probability=p) if e.trigger == "random" else e
-                       for e in RULES.events)
+        events = tuple(
+            dataclasses.replace(e, probability=p) if e.trigger == "random" else e
+            for e in RULES.events
+        )
         g = play(["B propose A a-cap-b=0.1,b-invest=40", "A accept"], rules=fresh(events=events))
         end_round(g)
         assert g.deal("d1").status == "in_force"
         return g
 
     def without_deal(p: float) -> Game:
-        events = tuple(dataclasses.replace(e, probability=p) if e.trigger == "random" else e
-                       for e in RULES.events)
+        events = tuple(
+            dataclasses.replace(e, probability=p) if e.trigger == "random" else e
+            for e in RULES.events
+        )
         g = play(["B propose A a-cap-b=0.1,b-invest=40", "A reject"], rules=fresh(events=events))
         end_round(g)
         return g
@@ -827,7 +903,8 @@ def test_raised_stakes_scale_the_approval_effect_of_a_deal() -> None:
     assert effect_normal > 0
     extra_stakes = high.deal("d1").stakes - normal.deal("d1").stakes
     assert effect_high - effect_normal == pytest.approx(
-        POL.concession_weight * extra_stakes * net * (1 - POL.approval_drift))
+        POL.concession_weight * extra_stakes * net * (1 - POL.approval_drift)
+    )
 
 
 def test_process_agreement_schedules_the_next_talks() -> None:
@@ -867,11 +944,22 @@ def test_market_stress_falls_with_an_extension_and_a_deal() -> None:
 def test_game_ends_early_when_settled_if_the_scenario_says_so() -> None:
     """end_when_settled: once every negotiating pair has a deal in force, the game ends."""
     items = tuple(it for it in RULES.items if it.kind not in ("process",))
-    settled = fresh(items=items, calendar=dataclasses.replace(RULES.calendar,
-                                                              end_when_settled=True))
-    game = play(["B propose A a-cap-b=0.2,b-invest=40", "A accept", "A request C ministerial",
-                 "A done", "B done", "C done", "A propose C a-cap-c=0.2,c-cut=0", "C accept"],
-                rules=settled)
+    settled = fresh(
+        items=items, calendar=dataclasses.replace(RULES.calendar, end_when_settled=True)
+    )
+    game = play(
+        [
+            "B propose A a-cap-b=0.2,b-invest=40",
+            "A accept",
+            "A request C ministerial",
+            "A done",
+            "B done",
+            "C done",
+            "A propose C a-cap-c=0.2,c-cut=0",
+            "C accept",
+        ],
+        rules=settled,
+    )
     end_round(game)
     assert game.deal("d2").status == "in_force"
     assert game.is_over()
@@ -881,9 +969,19 @@ def test_game_ends_early_when_settled_if_the_scenario_says_so() -> None:
 def test_a_later_process_agreement_keeps_the_earlier_deal_in_force() -> None:
     """A process term has no economic effect (DESIGN §3.4): agreeing to keep talking must not
     void the tariff cap and investment the same pair agreed a round earlier."""
-    game = play(["B propose A a-cap-b=0.2,b-invest=40", "A accept", "A done",
-                 "B request A ministerial", "B done", "C done",
-                 "B propose A b-process=1", "A accept"], rules=CALM)
+    game = play(
+        [
+            "B propose A a-cap-b=0.2,b-invest=40",
+            "A accept",
+            "A done",
+            "B request A ministerial",
+            "B done",
+            "C done",
+            "B propose A b-process=1",
+            "A accept",
+        ],
+        rules=CALM,
+    )
     rates_before = game.rates()
     investment_before = game.snapshot().investment_received["A"]
     end_round(game)
@@ -891,8 +989,7 @@ def test_a_later_process_agreement_keeps_the_earlier_deal_in_force() -> None:
     assert game.deal("d1").status == "in_force"
     assert game.rates() == pytest.approx(rates_before)
     assert rate(game, "B", "A", "cars") == pytest.approx(0.2)
-    assert game.snapshot().investment_received["A"] == pytest.approx(investment_before,
-                                                                     rel=0.05)
+    assert game.snapshot().investment_received["A"] == pytest.approx(investment_before, rel=0.05)
 
 
 def test_the_deadline_holder_cannot_extend_for_free_by_conceding() -> None:
@@ -914,9 +1011,21 @@ def test_the_deadline_holder_cannot_extend_for_free_by_conceding() -> None:
 def test_a_process_agreement_does_not_settle_a_public_demand() -> None:
     """Agreeing only to keep talking is not 'settling for less' than a public demand
     (DESIGN §3.6): the penalty is for a deal that gives less, and the demand stays open."""
+
     def game_with(statement: str) -> Game:
-        g = play(["B pass", "A done", statement, "B request A ministerial", "B done", "C done",
-                  "B propose A a-process=1", "A accept"], rules=CALM)
+        g = play(
+            [
+                "B pass",
+                "A done",
+                statement,
+                "B request A ministerial",
+                "B done",
+                "C done",
+                "B propose A a-process=1",
+                "A accept",
+            ],
+            rules=CALM,
+        )
         end_round(g)
         assert g.deal("d1").status == "in_force"
         return g
@@ -928,7 +1037,8 @@ def test_a_process_agreement_does_not_settle_a_public_demand() -> None:
     gap = demanded.approval["B"] - control.approval["B"]
     assert gap > 0, "a process agreement was treated as settling for less"
     assert gap == pytest.approx(
-        POL.statements.public_demand_approval * (1 - POL.approval_drift) ** 2)
+        POL.statements.public_demand_approval * (1 - POL.approval_drift) ** 2
+    )
     assert not any("settles for less" in e.text for e in demanded.log)
 
 

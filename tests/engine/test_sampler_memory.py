@@ -19,8 +19,9 @@ from tradegame.scenario import load_rules
 SMALL = Path(__file__).with_name("small.yaml")
 
 
-@pytest.mark.parametrize("name", ["april-2025", "with-china",
-                                  pytest.param(str(SMALL), id="small.yaml")])
+@pytest.mark.parametrize(
+    "name", ["april-2025", "with-china", pytest.param(str(SMALL), id="small.yaml")]
+)
 def test_a_kind_the_sampler_dropped_has_no_legal_order(name: str) -> None:
     rules = load_rules(name)
     dead_seen = 0

@@ -13,8 +13,8 @@ import itertools
 import json
 import math
 import random
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from hypothesis import event, settings
@@ -98,23 +98,39 @@ def _candidates(game: Game, player: str, rng: random.Random) -> list[Action]:
     items = [it.id for it in RULES.items]
     others = [p for p in PLAYERS if p != player]
     out: list[Action] = [
-        Pass(player), Done(player), Accept(player), Reject(player),
+        Pass(player),
+        Done(player),
+        Accept(player),
+        Reject(player),
         SetTariff(player, "a-on-b", rng.choice([0.0, 0.05, 0.1, 0.12, 0.25, 0.5, 0.55, 1.0])),
         SetTariff(player, "a-on-c", 0.2),
         Countermeasure(player, rng.choice(["b-cm", "c-cm", "nope"]), rng.random() < 0.5),
         ExtendDeadline(player, rng.choice([-7, 0, 3, 7, 14, 21])),
         Renege(player, rng.choice(["d1", "d2", "d3", "zz"])),
-        RequestTalks(player, rng.choice(others + [player]),
-                     rng.choice(["working", "ministerial", "leader", "summit"])),
-        Statement(player, rng.choice(["claim_progress", "reassure", "threat", "fact_check",
-                                      "public_demand", "boast"]),
-                  rng.choice(others), rng.choice(["", "a-claim", "b-cm", "b-invest=80",
-                                                  "a-on-b"])),
+        RequestTalks(
+            player,
+            rng.choice(others + [player]),
+            rng.choice(["working", "ministerial", "leader", "summit"]),
+        ),
+        Statement(
+            player,
+            rng.choice(
+                ["claim_progress", "reassure", "threat", "fact_check", "public_demand", "boast"]
+            ),
+            rng.choice(others),
+            rng.choice(["", "a-claim", "b-cm", "b-invest=80", "a-on-b"]),
+        ),
     ]
     for cls in (Propose, Counter, Concede):
         k = rng.randint(1, 4)
-        terms = tuple(sorted({Term(i, rng.choice([0.0, 0.1, 0.2, 1.0, 5.0, 7.0, 40.0, 80.0]))
-                              for i in rng.sample(items, k)}))
+        terms = tuple(
+            sorted(
+                {
+                    Term(i, rng.choice([0.0, 0.1, 0.2, 1.0, 5.0, 7.0, 40.0, 80.0]))
+                    for i in rng.sample(items, k)
+                }
+            )
+        )
         out.append(cls(player, rng.choice(others + [player]), terms))
     # The same moves by someone else, who is not to move.
     stranger = rng.choice(others)
@@ -150,8 +166,13 @@ def universe(game: Game, player: str) -> Iterator[Action]:
         for c in p.countermeasures:
             yield Countermeasure(player, c.id, True)
             yield Countermeasure(player, c.id, False)
-    subjects = [""] + [c.id for c in rules.claims] + [la.id for la in rules.layers] + [
-        c.id for p in rules.players for c in p.countermeasures] + [str(t) for t in terms]
+    subjects = (
+        [""]
+        + [c.id for c in rules.claims]
+        + [la.id for la in rules.layers]
+        + [c.id for p in rules.players for c in p.countermeasures]
+        + [str(t) for t in terms]
+    )
     for kind in ("claim_progress", "public_demand", "threat", "reassure", "fact_check"):
         for partner in others:
             for subject in subjects:
@@ -335,16 +356,27 @@ class EngineMachine(RuleBasedStateMachine):
     # -- invariants (also called after each move of play_run) -------------------------------
 
     def _check_all(self) -> None:
-        for name in ("polls_in_range", "tariffs_bounded", "clock", "no_nan_in_state",
-                     "scores_in_range", "mover_iff_not_over", "actions_print_and_parse",
-                     "accounting_identity", "copy_is_faithful"):
+        for name in (
+            "polls_in_range",
+            "tariffs_bounded",
+            "clock",
+            "no_nan_in_state",
+            "scores_in_range",
+            "mover_iff_not_over",
+            "actions_print_and_parse",
+            "accounting_identity",
+            "copy_is_faithful",
+        ):
             getattr(self, name)()
 
     @invariant()
     def polls_in_range(self) -> None:
         g = self.game
-        for name, values in (("approval", g.approval), ("credibility", g.credibility),
-                             ("relations", g.relations)):
+        for name, values in (
+            ("approval", g.approval),
+            ("credibility", g.credibility),
+            ("relations", g.relations),
+        ):
             for key, v in values.items():
                 assert math.isfinite(v) and 0.0 <= v <= 100.0, (name, key, v)
         assert math.isfinite(g.stress) and 0.0 <= g.stress <= 100.0, g.stress
@@ -397,7 +429,7 @@ class EngineMachine(RuleBasedStateMachine):
 
     @invariant()
     def actions_print_and_parse(self) -> None:
-        for action in self.game.actions[self.checked_actions:]:
+        for action in self.game.actions[self.checked_actions :]:
             assert parse(str(action)) == action, str(action)
         self.checked_actions = len(self.game.actions)
 
@@ -461,8 +493,7 @@ def test_bundled_scenarios_keep_the_invariants() -> None:
         for p in rules.players:
             for c in p.countermeasures:
                 for sector, r in c.tariffs:
-                    margin[(p.id, c.target, sector)] = margin.get((p.id, c.target, sector),
-                                                                  0.0) + r
+                    margin[(p.id, c.target, sector)] = margin.get((p.id, c.target, sector), 0.0) + r
         bound = rules.limits.max_tariff + max(margin.values(), default=0.0)
         for seed in (0, 1):
             game = Game.new(rules, seed)
@@ -474,8 +505,12 @@ def test_bundled_scenarios_keep_the_invariants() -> None:
                 assert game.day >= last_day, where
                 last_day = game.day
                 assert game.ledger.days == len(game.round_hashes) * rules.calendar.round_days
-                for key, v in [*game.approval.items(), *game.credibility.items(),
-                               *game.relations.items(), ("stress", game.stress)]:
+                for key, v in [
+                    *game.approval.items(),
+                    *game.credibility.items(),
+                    *game.relations.items(),
+                    ("stress", game.stress),
+                ]:
                     assert 0 <= v <= 100, (where, key, v)
                 for rate in game.rates():
                     assert math.isfinite(rate) and 0 <= rate <= bound + 1e-9, (where, rate)

@@ -43,8 +43,15 @@ def test_golden_playthrough(name: str) -> None:
     assert path.exists(), f"no golden file for {name}; run with UPDATE_GOLDEN=1"
     expected = path.read_text(encoding="utf-8")
     if text != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True),
-                                            f"{name}.txt (golden)", f"{name} (now)", n=2))
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(True),
+                text.splitlines(True),
+                f"{name}.txt (golden)",
+                f"{name} (now)",
+                n=2,
+            )
+        )
         pytest.fail(f"playthrough of {name} changed:\n{diff[:6000]}")
 
 

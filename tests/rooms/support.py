@@ -18,13 +18,28 @@ from tradegame.scenario.loader import load_scenario_text
 TIMEOUT = 20.0
 
 
-async def start_server(folder: Path, scenario: str = "classroom-lesson", *, rooms: int = 1,
-                       seats: dict[str, str] | None = None, seed: int = 7,
-                       text: str | None = None, **kw: Any) -> RoomServer:
+async def start_server(
+    folder: Path,
+    scenario: str = "classroom-lesson",
+    *,
+    rooms: int = 1,
+    seats: dict[str, str] | None = None,
+    seed: int = 7,
+    text: str | None = None,
+    **kw: Any,
+) -> RoomServer:
     if text is None:
         text, _ = load_scenario_text(scenario)
-    server, _ = RoomServer.create(text, scenario, rooms=rooms, seats=seats or {},
-                                  code_seats=set(), folder=folder, seed=seed, **kw)
+    server, _ = RoomServer.create(
+        text,
+        scenario,
+        rooms=rooms,
+        seats=seats or {},
+        code_seats=set(),
+        folder=folder,
+        seed=seed,
+        **kw,
+    )
     await server.start("127.0.0.1", 0)
     return server
 
@@ -80,8 +95,7 @@ def choose(rng: random.Random, legal: list[str]) -> str:
     return rng.choice(legal)
 
 
-def play_locally(text: str, name: str, seed: int, seats: dict[str, str],
-                 rng_seed: int = 1) -> Game:
+def play_locally(text: str, name: str, seed: int, seats: dict[str, str], rng_seed: int = 1) -> Game:
     """The game the network test plays, with the same choices made here without a server."""
     from tradegame.scenario import rules_from_text
 
@@ -101,8 +115,9 @@ def play_locally(text: str, name: str, seed: int, seats: dict[str, str],
     return game
 
 
-async def play_seat(conn: Conn, rng: random.Random, *, drop_at: int | None = None
-                    ) -> tuple[Conn, int]:
+async def play_seat(
+    conn: Conn, rng: random.Random, *, drop_at: int | None = None
+) -> tuple[Conn, int]:
     """Answer this seat's turns until the end; at turn ``drop_at`` disconnect without
     answering and come back with the token. Returns the connection and the moves made."""
     welcome = await conn.until("welcome")

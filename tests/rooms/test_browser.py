@@ -48,8 +48,10 @@ class Page:
             if value:
                 return value
             await asyncio.sleep(0.2)
-        raise AssertionError(f"not true in {timeout} s: {expression}; page: "
-                             f"{await self.js('document.body.innerText')}")
+        raise AssertionError(
+            f"not true in {timeout} s: {expression}; page: "
+            f"{await self.js('document.body.innerText')}"
+        )
 
 
 async def devtools_page(session: aiohttp.ClientSession, port: int) -> str:
@@ -72,13 +74,18 @@ async def chromium_page(tmp_path, server) -> AsyncIterator[Page]:
     server.origins = allowed_origins("127.0.0.1", server.port, None)
     debug_port = free_port()
     proc = await asyncio.create_subprocess_exec(
-        chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'chromium'}",
-        f"--remote-debugging-port={debug_port}", "about:blank",
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        chromium(),
+        *CHROMIUM_FLAGS,
+        f"--user-data-dir={tmp_path / 'chromium'}",
+        f"--remote-debugging-port={debug_port}",
+        "about:blank",
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         async with aiohttp.ClientSession() as session:
-            ws = await session.ws_connect(await devtools_page(session, debug_port),
-                                          max_msg_size=0)
+            ws = await session.ws_connect(await devtools_page(session, debug_port), max_msg_size=0)
             page = Page(ws)
             await page.call("Page.enable")
             await page.call("Page.navigate", url=f"http://127.0.0.1:{server.port}/")
@@ -91,21 +98,27 @@ async def chromium_page(tmp_path, server) -> AsyncIterator[Page]:
 
 
 async def test_a_student_joins_a_seat_with_a_code_in_chromium_and_makes_a_move(tmp_path):
-    server = await start_server(tmp_path / "rooms", "classroom-lesson",
-                                seats={"US": "dove", "EU": "linear"})
+    server = await start_server(
+        tmp_path / "rooms", "classroom-lesson", seats={"US": "dove", "EU": "linear"}
+    )
     try:
         room = server.rooms[1]
         async with chromium_page(tmp_path, server) as page:
-            await page.js(f"document.getElementById('code').value = "
-                          f"{json.dumps(codes(server)['JP'].lower())};"
-                          f"document.getElementById('join-button').click()")
-            bar = await page.until("document.getElementById('game').hidden === false && "
-                                   "document.getElementById('bar').textContent")
+            await page.js(
+                f"document.getElementById('code').value = "
+                f"{json.dumps(codes(server)['JP'].lower())};"
+                f"document.getElementById('join-button').click()"
+            )
+            bar = await page.until(
+                "document.getElementById('game').hidden === false && "
+                "document.getElementById('bar').textContent"
+            )
             assert "You play JP in room 1" in str(bar)
             report = await page.js("document.getElementById('report').textContent")
             assert "Japan — confidential" in str(report)  # JP's own private data
             first = await page.until(
-                "(b => b && b.textContent)(document.querySelector('#legal button.move'))")
+                "(b => b && b.textContent)(document.querySelector('#legal button.move'))"
+            )
             before = len(room.game.actions)
             assert room.game.to_move() == "JP"
             await page.js("document.querySelector('#legal button.move').click()")
@@ -116,39 +129,51 @@ async def test_a_student_joins_a_seat_with_a_code_in_chromium_and_makes_a_move(t
             assert str(room.game.actions[before]) == first
             # a reload rejoins the seat with the tab's token, without the code
             await page.call("Page.reload")
-            await page.until("document.getElementById('game').hidden === false && "
-                             "document.getElementById('bar').textContent"
-                             ".includes('You play JP')")
+            await page.until(
+                "document.getElementById('game').hidden === false && "
+                "document.getElementById('bar').textContent"
+                ".includes('You play JP')"
+            )
             assert server.book.seat(1, "JP").holders == 1
     finally:
         await server.stop()
 
 
-async def test_the_instructor_pauses_every_room_from_the_page_and_a_spectator_watches(
-        tmp_path):
-    server = await start_server(tmp_path / "rooms", "classroom-lesson", rooms=2,
-                                seats={"US": "dove", "EU": "linear"})
+async def test_the_instructor_pauses_every_room_from_the_page_and_a_spectator_watches(tmp_path):
+    server = await start_server(
+        tmp_path / "rooms", "classroom-lesson", rooms=2, seats={"US": "dove", "EU": "linear"}
+    )
     try:
         async with chromium_page(tmp_path, server) as page:
-            await page.js(f"document.getElementById('code').value = "
-                          f"{json.dumps(server.book.instructor_code)};"
-                          f"document.getElementById('join-button').click()")
+            await page.js(
+                f"document.getElementById('code').value = "
+                f"{json.dumps(server.book.instructor_code)};"
+                f"document.getElementById('join-button').click()"
+            )
             rows = await page.until("document.querySelectorAll('#rooms tr').length")
             assert rows == 2
-            assert "to move: JP" in str(await page.js("document.getElementById('rooms')"
-                                                      ".textContent"))
-            await page.js("[...document.querySelectorAll('#rooms button')]"
-                          ".find(b => b.textContent === 'Pause all').click()")
-            await page.until("document.getElementById('status').textContent"
-                             ".includes('pause: room 1 done; room 2 done')")
+            assert "to move: JP" in str(
+                await page.js("document.getElementById('rooms').textContent")
+            )
+            await page.js(
+                "[...document.querySelectorAll('#rooms button')]"
+                ".find(b => b.textContent === 'Pause all').click()"
+            )
+            await page.until(
+                "document.getElementById('status').textContent"
+                ".includes('pause: room 1 done; room 2 done')"
+            )
             assert all(room.paused for room in server.rooms.values())
-            await page.until("document.querySelector('#rooms tr').textContent"
-                             ".includes('paused')")
+            await page.until("document.querySelector('#rooms tr').textContent.includes('paused')")
         async with chromium_page(tmp_path / "second", server) as page:
-            await page.js("document.getElementById('watch-room').value = '2';"
-                          "document.getElementById('watch-button').click()")
-            bar = await page.until("document.getElementById('game').hidden === false && "
-                                   "document.getElementById('bar').textContent")
+            await page.js(
+                "document.getElementById('watch-room').value = '2';"
+                "document.getElementById('watch-button').click()"
+            )
+            bar = await page.until(
+                "document.getElementById('game').hidden === false && "
+                "document.getElementById('bar').textContent"
+            )
             assert str(bar).startswith("Room 2") and "PAUSED" in str(bar)
             report = str(await page.js("document.getElementById('report').textContent"))
             assert "confidential" not in report and "You (private)" not in report

@@ -25,10 +25,29 @@ def free_port() -> int:
 
 def start(folder, port):
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tradegame", "host", "classroom-lesson", "--rooms", "2",
-         "--seat", "US=dove", "--seat", "EU=linear", "--port", str(port), "--dir",
-         str(folder), "--seed", "3"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "tradegame",
+            "host",
+            "classroom-lesson",
+            "--rooms",
+            "2",
+            "--seat",
+            "US=dove",
+            "--seat",
+            "EU=linear",
+            "--port",
+            str(port),
+            "--dir",
+            str(folder),
+            "--seed",
+            "3",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     lines = []
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -60,8 +79,9 @@ async def one_move(port, code, origin=None):
 async def refused_origin(port):
     async with aiohttp.ClientSession() as session:
         try:
-            await session.ws_connect(f"http://127.0.0.1:{port}/ws",
-                                     headers={"Origin": "http://evil.example"})
+            await session.ws_connect(
+                f"http://127.0.0.1:{port}/ws", headers={"Origin": "http://evil.example"}
+            )
         except aiohttp.WSServerHandshakeError as exc:
             return exc.status
     return None
@@ -84,8 +104,7 @@ def test_host_prints_codes_checks_origin_and_resumes_after_sigterm(tmp_path):
         assert slips.count('class="slip"') == 2 and codes[("2", "JP")] in slips
         assert f"http://127.0.0.1:{port}/" in slips and "Room 2: you play <b>Japan" in slips
         assert codes[("all", "instructor")] not in slips
-        reply = asyncio.run(one_move(port, codes[("1", "JP")],
-                                     origin=f"http://localhost:{port}"))
+        reply = asyncio.run(one_move(port, codes[("1", "JP")], origin=f"http://localhost:{port}"))
         assert reply["type"] == "accepted"
         assert asyncio.run(refused_origin(port)) == 403
     finally:
@@ -108,11 +127,9 @@ def test_host_prints_codes_checks_origin_and_resumes_after_sigterm(tmp_path):
 
 
 def test_host_refuses_bad_arguments_with_the_fix(tmp_path, capsys):
-    assert main(["host", "classroom-lesson", "--host", "0.0.0.0", "--dir",
-                 str(tmp_path)]) == 2
+    assert main(["host", "classroom-lesson", "--host", "0.0.0.0", "--dir", str(tmp_path)]) == 2
     assert "--public-url" in capsys.readouterr().err
-    assert main(["host", "classroom-lesson", "--seat", "JP=nonsense", "--dir",
-                 str(tmp_path)]) == 2
+    assert main(["host", "classroom-lesson", "--seat", "JP=nonsense", "--dir", str(tmp_path)]) == 2
     assert "unknown agent" in capsys.readouterr().err
     assert main(["host", "classroom-lesson", "--rooms", "0", "--dir", str(tmp_path)]) == 2
     assert main(["host", "april-2025", "--dir", str(tmp_path / "x"), "--port", "0"]) == 2

@@ -51,19 +51,22 @@ async def test_pause_blocks_moves_in_every_room_and_resume_frees_them(tmp_path):
             before = {n: len(r.game.actions) for n, r in server.rooms.items()}
             for n, conn in jp.items():
                 room = server.rooms[n]
-                await conn.send({"type": "move", "action": turns[n]["legal"][0],
-                                 "version": room.version})
+                await conn.send(
+                    {"type": "move", "action": turns[n]["legal"][0], "version": room.version}
+                )
                 refused = await conn.until("refused", "accepted")
                 assert refused["type"] == "refused" and "paused" in refused["reason"]
             await asyncio.sleep(0.3)
             assert {n: len(r.game.actions) for n, r in server.rooms.items()} == before
             await teacher.send({"type": "resume", "room": 2})
             await teacher.until("done")
-            await jp[2].send({"type": "move", "action": turns[2]["legal"][0],
-                              "version": server.rooms[2].version})
+            await jp[2].send(
+                {"type": "move", "action": turns[2]["legal"][0], "version": server.rooms[2].version}
+            )
             assert (await jp[2].until("refused", "accepted"))["type"] == "accepted"
-            await jp[1].send({"type": "move", "action": turns[1]["legal"][0],
-                              "version": server.rooms[1].version})
+            await jp[1].send(
+                {"type": "move", "action": turns[1]["legal"][0], "version": server.rooms[1].version}
+            )
             assert (await jp[1].until("refused", "accepted"))["type"] == "refused"
     finally:
         await server.stop()
@@ -100,8 +103,15 @@ async def play_until_round(conn, server, number, round_no):
         turn = await conn.until("turn")
         if turn["id"] != room.version:
             continue
-        await conn.send({"action": next((a for a in turn["legal"] if a.endswith(("done",
-                         "pass", "reject"))), turn["legal"][0]), "id": turn["id"]})
+        await conn.send(
+            {
+                "action": next(
+                    (a for a in turn["legal"] if a.endswith(("done", "pass", "reject"))),
+                    turn["legal"][0],
+                ),
+                "id": turn["id"],
+            }
+        )
         await conn.until("accepted", "refused")
 
 
@@ -172,15 +182,21 @@ async def test_a_seat_cannot_use_instructor_operations(tmp_path):
     try:
         async with aiohttp.ClientSession() as session:
             jp = await join(session, server, codes(server)["JP"])
-            for op in ({"type": "pause"}, {"type": "archive"}, {"type": "end"},
-                       {"type": "rollback", "room": 1, "round": 1}):
+            for op in (
+                {"type": "pause"},
+                {"type": "archive"},
+                {"type": "end"},
+                {"type": "rollback", "room": 1, "round": 1},
+            ):
                 await jp.send(op)
                 assert "instructor" in (await jp.until("error"))["reason"]
             assert not server.rooms[1].paused and not server.rooms[1].game.is_over()
             async with session.get(f"http://127.0.0.1:{server.port}/archive.zip") as resp:
                 assert resp.status == 403
-            async with session.get(f"http://127.0.0.1:{server.port}/archive.zip", headers={
-                    "Authorization": f"Bearer {server.book.instructor_code}"}) as resp:
+            async with session.get(
+                f"http://127.0.0.1:{server.port}/archive.zip",
+                headers={"Authorization": f"Bearer {server.book.instructor_code}"},
+            ) as resp:
                 assert resp.status == 200 and (await resp.read())[:2] == b"PK"
     finally:
         await server.stop()

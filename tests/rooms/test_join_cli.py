@@ -17,11 +17,18 @@ BOT = f"cmd:{sys.executable} {ROOT / 'examples' / 'bots' / 'simple_bot.py'}"
 SEATS = {"US": "dove", "EU": "linear"}
 
 
-async def tradegame(*argv: str, stdin: bytes | None = None, timeout: float = 120
-                    ) -> tuple[int, str, str]:
+async def tradegame(
+    *argv: str, stdin: bytes | None = None, timeout: float = 120
+) -> tuple[int, str, str]:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tradegame", *argv, stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "tradegame",
+        *argv,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     out, err = await asyncio.wait_for(proc.communicate(stdin), timeout)
     return proc.returncode or 0, out.decode(), err.decode()
 
@@ -30,8 +37,7 @@ async def test_a_bot_over_the_network_plays_the_game_it_plays_on_a_pipe(tmp_path
     server = await start_server(tmp_path, "classroom-lesson", seats=SEATS, seed=4)
     try:
         url = f"http://127.0.0.1:{server.port}"
-        code, _, err = await tradegame("join", url, "--code", codes(server)["JP"],
-                                       "--bot", BOT)
+        code, _, err = await tradegame("join", url, "--code", codes(server)["JP"], "--bot", BOT)
         assert code == 0, err
         assert "playing JP in room 1" in err and "--token" in err
         room = server.rooms[1]
@@ -39,8 +45,9 @@ async def test_a_bot_over_the_network_plays_the_game_it_plays_on_a_pipe(tmp_path
         seed = room.match.seed
     finally:
         await server.stop()
-    local = await asyncio.to_thread(play_match, load_rules("classroom-lesson"), seed,
-                                    {**SEATS, "JP": BOT}, allow_code=True)
+    local = await asyncio.to_thread(
+        play_match, load_rules("classroom-lesson"), seed, {**SEATS, "JP": BOT}, allow_code=True
+    )
     assert local.state_hash() == room.game.state_hash()
 
 
@@ -68,8 +75,7 @@ async def test_a_person_plays_a_seat_in_the_terminal(tmp_path):
         url = f"http://127.0.0.1:{server.port}"
         # "nonsense" is refused with the engine's reason; then the first legal move each time
         answers = b"nonsense\n" + b"1\n" * 400
-        code, out, err = await tradegame("join", url, "--code", codes(server)["JP"],
-                                         stdin=answers)
+        code, out, err = await tradegame("join", url, "--code", codes(server)["JP"], stdin=answers)
         assert code == 0, err
         assert "You play JP in room 1" in out
         assert "refused: not an action" in out
@@ -92,12 +98,11 @@ async def test_the_instructors_operations_from_the_command_line(tmp_path):
         code, out, _ = await tradegame("join", url, "--instructor", teacher, "--rollback", "1")
         assert code == 2  # --rollback needs --room
         archive = tmp_path / "class.zip"
-        code, out, _ = await tradegame("join", url, "--instructor", teacher, "--archive",
-                                       str(archive))
-        assert code == 0 and zipfile.ZipFile(archive).namelist() == ["room-01.json",
-                                                                    "room-02.json"]
-        code, _, err = await tradegame("join", url, "--instructor", codes(server)["JP"],
-                                       "--pause")
+        code, out, _ = await tradegame(
+            "join", url, "--instructor", teacher, "--archive", str(archive)
+        )
+        assert code == 0 and zipfile.ZipFile(archive).namelist() == ["room-01.json", "room-02.json"]
+        code, _, err = await tradegame("join", url, "--instructor", codes(server)["JP"], "--pause")
         assert code == 1 and "not the instructor's" in err
         code, _, err = await tradegame("join", url, "--instructor", "AAAA-AAAA")
         assert code == 1 and "not valid" in err
@@ -108,9 +113,17 @@ async def test_the_instructors_operations_from_the_command_line(tmp_path):
 async def test_the_instructor_follows_the_rooms_as_they_change(tmp_path):
     server = await start_server(tmp_path, "classroom-lesson", rooms=2, seats=SEATS)
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tradegame", "join", f"http://127.0.0.1:{server.port}",
-        "--instructor", server.book.instructor_code, "--follow",
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        sys.executable,
+        "-m",
+        "tradegame",
+        "join",
+        f"http://127.0.0.1:{server.port}",
+        "--instructor",
+        server.book.instructor_code,
+        "--follow",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     try:
         assert proc.stdout is not None
         first = [await asyncio.wait_for(proc.stdout.readline(), 30) for _ in range(2)]
@@ -144,12 +157,18 @@ async def test_the_relayed_bot_and_what_it_started_end_with_join(tmp_path):
         "    if m['type'] == 'turn':\n"
         "        a = next((x for x in m['legal'] if x.endswith((' pass', ' done', ' reject'))),"
         " m['legal'][0])\n"
-        "        print(json.dumps({'id': m['id'], 'action': a}), flush=True)\n")
+        "        print(json.dumps({'id': m['id'], 'action': a}), flush=True)\n"
+    )
     server = await start_server(tmp_path / "rooms", "classroom-lesson", seats=SEATS)
     try:
-        code, _, err = await tradegame("join", f"http://127.0.0.1:{server.port}", "--code",
-                                       codes(server)["JP"], "--bot",
-                                       f"cmd:{sys.executable} {bot}")
+        code, _, err = await tradegame(
+            "join",
+            f"http://127.0.0.1:{server.port}",
+            "--code",
+            codes(server)["JP"],
+            "--bot",
+            f"cmd:{sys.executable} {bot}",
+        )
         assert code == 0, err
         assert server.rooms[1].game.is_over()
         pid = int(pidfile.read_text())

@@ -30,10 +30,19 @@ async def test_a_whole_game_over_websockets_equals_the_same_moves_played_locally
                 conns[player] = await Conn(session, url_of(server)).open()
                 await conns[player].send({"type": "join", "code": code})
             assert sorted(conns) == ["EU", "JP", "US"]
-            results = await asyncio.wait_for(asyncio.gather(*(
-                play_seat(conn, random.Random(f"1:{player}"), drop_at=3 if player == "JP"
-                          else None)
-                for player, conn in conns.items())), 300)
+            results = await asyncio.wait_for(
+                asyncio.gather(
+                    *(
+                        play_seat(
+                            conn,
+                            random.Random(f"1:{player}"),
+                            drop_at=3 if player == "JP" else None,
+                        )
+                        for player, conn in conns.items()
+                    )
+                ),
+                300,
+            )
             assert all(moves > 0 for _, moves in results)
             for conn, _ in results:
                 await conn.close()
@@ -88,8 +97,9 @@ async def test_a_role_given_to_an_agent_on_restart_loses_its_code_and_token(tmp_
             token = (await eu.until("welcome"))["token"]
     finally:
         await server.stop()
-    again = await start_server(tmp_path, "classroom-lesson", rooms=None,
-                               seats={"US": "dove", "EU": "linear"})
+    again = await start_server(
+        tmp_path, "classroom-lesson", rooms=None, seats={"US": "dove", "EU": "linear"}
+    )
     try:
         assert codes(again) == {"JP": jp_code}
         async with aiohttp.ClientSession() as session:

@@ -24,8 +24,7 @@ async def wait(pilot, condition, timeout: float = 20.0) -> None:
 
 
 async def test_a_seat_plays_over_the_network_with_the_games_screens(tmp_path):
-    server = await start_server(tmp_path, "classroom-lesson", seats={"US": "dove",
-                                                                    "EU": "linear"})
+    server = await start_server(tmp_path, "classroom-lesson", seats={"US": "dove", "EU": "linear"})
     room = server.rooms[1]
     try:
         app = RemoteApp(url_of(server), {"code": codes(server)["JP"]})

@@ -19,18 +19,22 @@ SEATS = {"A": "human", "B": "random", "C": "passive"}
 SCRIPT = [
     # round 1: scheduled talks B-A, then orders
     "B pass",
-    "A tariff a-on-b 0.3", "A done",
-    "B say reassure A", "B done",
+    "A tariff a-on-b 0.3",
+    "A done",
+    "B say reassure A",
+    "B done",
     "C done",
     # round 2: orders only; A asks B for ministerial talks next round; an instructor inject
-    "A request B ministerial", "A done",
+    "A request B ministerial",
+    "A done",
     "B done",
     "! inject shock",
     "C done",
     # round 3: talks A-B, a proposal rejected, then orders
     "A propose B a-cap-b=0.2,b-invest=40",
     "B reject",
-    "A say reassure B", "A done",
+    "A say reassure B",
+    "A done",
     "B done",
     "C done",
 ]

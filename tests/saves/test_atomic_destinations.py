@@ -62,8 +62,10 @@ KINDS: dict[str, tuple[Callable[[Path], None], str]] = {
     "fifo": (_fifo, "is a named pipe (FIFO), not a save file; choose a file name"),
     "directory": (_folder, "it is a directory"),
     "device": (_device, "is a character device, not a save file; choose a file name"),
-    "symlink-to-device": (_link_to_null, "is a symbolic link to a character device, not a save "
-                                         "file; choose a file name"),
+    "symlink-to-device": (
+        _link_to_null,
+        "is a symbolic link to a character device, not a save file; choose a file name",
+    ),
     "socket": (_socket, "is a socket, not a save file; choose a file name"),
 }
 
@@ -94,20 +96,36 @@ def test_the_refusal_names_the_file_and_what_it_is(tmp_path: Path) -> None:
     target.symlink_to(os.devnull)
     with pytest.raises(DestinationRefused) as info:
         atomic_write_bytes(target, b"{}", what="save file")
-    assert str(info.value) == (f"{target} is a symbolic link to a character device, not a save "
-                               f"file; choose a file name")
+    assert str(info.value) == (
+        f"{target} is a symbolic link to a character device, not a save file; choose a file name"
+    )
     with pytest.raises(OSError):  # callers that catch OSError keep working
         atomic_write_bytes(target, b"{}")
 
 
-def test_match_save_to_a_fifo_is_a_clear_error(tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_match_save_to_a_fifo_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The command the issue ran (a FIFO stands in for /dev/full: no root needed, and a writer
     that opened it would hang here)."""
     target = tmp_path / "full"
     os.mkfifo(target)
-    code = main(["match", "april-2025", "--seat", "US=passive", "--seat", "JP=passive",
-                 "--seat", "EU=passive", "--seed", "1", "--save", str(target)])
+    code = main(
+        [
+            "match",
+            "april-2025",
+            "--seat",
+            "US=passive",
+            "--seat",
+            "JP=passive",
+            "--seat",
+            "EU=passive",
+            "--seed",
+            "1",
+            "--save",
+            str(target),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert "is a named pipe (FIFO), not a save file; choose a file name" in err
@@ -143,9 +161,11 @@ def test_a_folder_where_no_file_can_be_made_is_not_called_missing() -> None:
     'the folder /proc/self does not exist'."""
     with pytest.raises(SaveError) as info:
         save_game("/proc/self/game.json", scripted_game(), SEATS, **save_kwargs())
-    assert str(info.value) == ("/proc/self/game.json: cannot write the save: no file can be "
-                               "created in the folder /proc/self; any earlier file there is "
-                               "untouched")
+    assert str(info.value) == (
+        "/proc/self/game.json: cannot write the save: no file can be "
+        "created in the folder /proc/self; any earlier file there is "
+        "untouched"
+    )
 
 
 def test_a_regular_file_and_a_new_name_are_still_written(tmp_path: Path) -> None:

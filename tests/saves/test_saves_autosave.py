@@ -18,16 +18,27 @@ GAMES = [scripted_game(upto=n, finish=False) for n in (0, 6, 11, 17)] + [scripte
 
 
 def saver(folder: Path, **kw: Any) -> Autosaver:
-    return Autosaver(folder, "g1", keep=3, created="2025-04-16T09:30:00Z",
-                     scenario_text=small_text(), scenario_name="small", **kw)
+    return Autosaver(
+        folder,
+        "g1",
+        keep=3,
+        created="2025-04-16T09:30:00Z",
+        scenario_text=small_text(),
+        scenario_name="small",
+        **kw,
+    )
 
 
 def test_one_file_per_call_the_newest_kept(tmp_path: Path) -> None:
     s = saver(tmp_path)
     written = [s.autosave(g, SEATS) for g in GAMES]
-    assert [p.name for p in written] == ["g1-0001-round01.json", "g1-0002-round02.json",
-                                         "g1-0003-round03.json", "g1-0004-round04.json",
-                                         "g1-0005-round04.json"]
+    assert [p.name for p in written] == [
+        "g1-0001-round01.json",
+        "g1-0002-round02.json",
+        "g1-0003-round03.json",
+        "g1-0004-round04.json",
+        "g1-0005-round04.json",
+    ]
     assert s.files() == written[-3:] and s.latest() == written[-1]
     assert sorted(os.listdir(tmp_path)) == [p.name for p in written[-3:]]
     for path, game in zip(written[-3:], GAMES[-3:], strict=True):
@@ -92,8 +103,7 @@ def test_default_save_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     import platformdirs
 
     monkeypatch.setattr(autosave_module, "checkout_save_dir", lambda: None)
-    monkeypatch.setattr(platformdirs, "user_data_dir",
-                        lambda app: str(tmp_path / "data" / app))
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda app: str(tmp_path / "data" / app))
     assert default_save_dir() == tmp_path / "data" / "tradegame" / "saves"
 
 
@@ -119,13 +129,20 @@ def test_runs_autosaving_by_turns_neither_overwrite_nor_prune_each_other(tmp_pat
 
 
 def test_runs_autosaving_at_once_never_take_each_others_file(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Two runs at the same moment both see the folder before either writes, so both pick
     number 1: the second used to replace the first's file, which the first then pruned as
     its own (four resumes of one save at once kept 10 of their 12 autosaves)."""
     a = saver(tmp_path)
-    b = Autosaver(tmp_path, "g1", keep=3, created="2025-05-01T10:00:00Z",
-                  scenario_text=small_text(), scenario_name="small")
+    b = Autosaver(
+        tmp_path,
+        "g1",
+        keep=3,
+        created="2025-05-01T10:00:00Z",
+        scenario_text=small_text(),
+        scenario_name="small",
+    )
     first = a.autosave(GAMES[1], SEATS)
     monkeypatch.setattr(b, "files", lambda: [])  # b listed the folder before a wrote
     second = b.autosave(GAMES[1], SEATS)  # the same round: the same name was picked
@@ -136,8 +153,8 @@ def test_runs_autosaving_at_once_never_take_each_others_file(
 
 
 def test_resuming_one_save_twice_keeps_both_runs_autosaves(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from tradegame.cli import main
     from tradegame.commands.saves_commands import AUTOSAVE_KEEP
     from tradegame.saves import save_game

@@ -12,8 +12,18 @@ from tradegame.saves import load_game, save_game
 
 from .support import SEATS, SMALL_PATH, save_kwargs, scripted_game
 
-MATCH = ["match", "april-2025", "--seat", "US=random", "--seat", "JP=random",
-         "--seat", "EU=random", "--seed", "3"]
+MATCH = [
+    "match",
+    "april-2025",
+    "--seat",
+    "US=random",
+    "--seat",
+    "JP=random",
+    "--seat",
+    "EU=random",
+    "--seed",
+    "3",
+]
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -38,7 +48,8 @@ def match_save(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str
 
 
 def test_acceptance_replay_json_reproduces_the_match_hash(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "g.json"
     code, out, err = run(capsys, *MATCH, "--save", str(path), "--json")
     assert code == 0, err
@@ -52,21 +63,28 @@ def test_acceptance_replay_json_reproduces_the_match_hash(
     # action once, and each round's hash is the one in the save.
     doc = json.loads(path.read_text("utf-8"))
     assert [line["round"] for line in lines] == list(range(1, len(lines) + 1))
-    assert sum(len(line["actions"]) for line in lines) == len(doc["actions"]) == \
-        result["actions"]
+    assert sum(len(line["actions"]) for line in lines) == len(doc["actions"]) == result["actions"]
     assert [a for line in lines for a in line["actions"]] == doc["actions"]
     assert [line["round_hash"] for line in lines] == [r["state_hash"] for r in doc["rounds"]]
     for line in lines:
-        assert {"round", "date", "actions", "log", "state_hash", "approval",
-                "market_stress"} <= set(line)
+        assert {
+            "round",
+            "date",
+            "actions",
+            "log",
+            "state_hash",
+            "approval",
+            "market_stress",
+        } <= set(line)
         assert set(line["approval"]) == {"US", "JP", "EU"}
         assert all(set(e) == {"phase", "kind", "text"} for e in line["log"])
     assert lines[0]["date"] == "2025-04-16"
     assert any(e["phase"] == "news" for line in lines for e in line["log"])
 
 
-def test_replay_text_and_one_round(match_save: tuple[Path, dict[str, object]],
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_replay_text_and_one_round(
+    match_save: tuple[Path, dict[str, object]], capsys: pytest.CaptureFixture[str]
+) -> None:
     path, _ = match_save
     loaded = load_game(path)
     code, out, err = run(capsys, "replay", str(path))
@@ -81,13 +99,18 @@ def test_replay_text_and_one_round(match_save: tuple[Path, dict[str, object]],
     assert code == 0 and [json.loads(x)["round"] for x in out.splitlines()] == [2]
     code, out, err = run(capsys, "replay", str(path), "--round", "99")
     assert code == 2 and out == ""
-    assert err == (f"tradegame: {path}: round 99 is not in this save (it holds rounds 1 to "
-                   f"{loaded.game.round})\n")
+    assert err == (
+        f"tradegame: {path}: round 99 is not in this save (it holds rounds 1 to "
+        f"{loaded.game.round})\n"
+    )
 
 
 def test_rollback_then_resume_replays_the_original_game(
-        match_save: tuple[Path, dict[str, object]], tmp_path: Path, save_dir: Path,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    match_save: tuple[Path, dict[str, object]],
+    tmp_path: Path,
+    save_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """Agents are shown the game so far on resume, so a rolled-back game of seeded agents
     resumed with the same seats ends exactly where the original did."""
     path, _ = match_save
@@ -96,8 +119,10 @@ def test_rollback_then_resume_replays_the_original_game(
     code, out, err = run(capsys, "rollback", str(path), "--round", "5", "--out", str(out_path))
     assert code == 0, err
     start = original.meta.round_start(5)
-    assert out == (f"{out_path}: april-2025 seed 3 at the start of round 5 ({start} of "
-                   f"{len(original.game.actions)} actions kept)\n")
+    assert out == (
+        f"{out_path}: april-2025 seed 3 at the start of round 5 ({start} of "
+        f"{len(original.game.actions)} actions kept)\n"
+    )
     rolled = load_game(out_path)
     assert rolled.game.round == 5 and not rolled.game.is_over()
     assert rolled.game.actions == original.game.actions[:start]
@@ -117,46 +142,56 @@ def test_rollback_then_resume_replays_the_original_game(
 
 
 def test_rollback_refuses_to_overwrite_and_checks_the_round(
-        match_save: tuple[Path, dict[str, object]], tmp_path: Path,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    match_save: tuple[Path, dict[str, object]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path, _ = match_save
     rounds = load_game(path).game.round
     taken = tmp_path / "taken.json"
     taken.write_text("keep me")
     code, _, err = run(capsys, "rollback", str(path), "--round", "2", "--out", str(taken))
     assert code == 2 and taken.read_text() == "keep me"
-    assert err == (f"tradegame: {taken}: the file exists; choose another name, or give "
-                   f"--force to replace it\n")
-    code, _, err = run(capsys, "rollback", str(path), "--round", "2", "--out", str(taken),
-                       "--force")
+    assert err == (
+        f"tradegame: {taken}: the file exists; choose another name, or give --force to replace it\n"
+    )
+    code, _, err = run(
+        capsys, "rollback", str(path), "--round", "2", "--out", str(taken), "--force"
+    )
     assert code == 0 and load_game(taken).game.round == 2
     for bad in ("0", str(rounds + 1)):
-        code, _, err = run(capsys, "rollback", str(path), "--round", bad, "--out",
-                           str(tmp_path / "x.json"))
+        code, _, err = run(
+            capsys, "rollback", str(path), "--round", bad, "--out", str(tmp_path / "x.json")
+        )
         assert code == 2
-        assert err == (f"tradegame: {path}: round {bad} is not in this save (it holds rounds "
-                       f"1 to {rounds}; the game is over)\n")
+        assert err == (
+            f"tradegame: {path}: round {bad} is not in this save (it holds rounds "
+            f"1 to {rounds}; the game is over)\n"
+        )
     # rolling back to round 1 keeps no action at all
-    code, _, err = run(capsys, "rollback", str(path), "--round", "1", "--out",
-                       str(tmp_path / "one.json"))
+    code, _, err = run(
+        capsys, "rollback", str(path), "--round", "1", "--out", str(tmp_path / "one.json")
+    )
     assert code == 0 and load_game(tmp_path / "one.json").game.actions == []
 
 
 def test_resume_a_human_seat_continues_as_passive_and_says_so(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "half.json"
     save_game(path, scripted_game(upto=11, finish=False), SEATS, **save_kwargs())
     out_path = tmp_path / "done.json"
     code, out, err = run(capsys, "resume", str(path), "--no-autosave", "--save", str(out_path))
     assert code == 0, err
-    assert err == ("tradegame: A was played by a human; it continues as passive "
-                   "(give --seat A=AGENT to choose an agent)\n")
+    assert err == (
+        "tradegame: A was played by a human; it continues as passive "
+        "(give --seat A=AGENT to choose an agent)\n"
+    )
     done = load_game(out_path)
     assert done.game.is_over() and done.seats == {"A": "passive", "B": "random", "C": "passive"}
     assert "A       passive" in out
     # an agent given on the command line replaces the human, without the note
-    code, out, err = run(capsys, "resume", str(path), "--no-autosave", "--seat", "A=random",
-                         "--json")
+    code, out, err = run(
+        capsys, "resume", str(path), "--no-autosave", "--seat", "A=random", "--json"
+    )
     assert code == 0 and err == ""
     assert json.loads(out)["seats"] == {"A": "random", "B": "random", "C": "passive"}
     # a bad seat is one clear line
@@ -164,9 +199,9 @@ def test_resume_a_human_seat_continues_as_passive_and_says_so(
     assert code == 2 and "unknown player 'Z'" in err and err.count("\n") == 1
 
 
-def test_resume_of_a_finished_game_changes_nothing(tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str],
-                                                   save_dir: Path) -> None:
+def test_resume_of_a_finished_game_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], save_dir: Path
+) -> None:
     path = tmp_path / "over.json"
     save_game(path, scripted_game(), SEATS, **save_kwargs())
     before = path.read_bytes()
@@ -176,8 +211,9 @@ def test_resume_of_a_finished_game_changes_nothing(tmp_path: Path,
     assert path.read_bytes() == before and not save_dir.exists()
 
 
-def test_match_can_save_a_scenario_given_by_path(tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_match_can_save_a_scenario_given_by_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "s.json"
     code, _, err = run(capsys, "match", str(SMALL_PATH), "--seed", "2", "--save", str(path))
     assert code == 0, err

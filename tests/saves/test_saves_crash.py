@@ -67,17 +67,20 @@ def naive_writer(path: Path, doc: Mapping[str, Any]) -> None:
         f.write("\n")
 
 
-def _loop(kind: str, folder: Path, writer: Callable[[Path, Mapping[str, Any]], None],
-          progress: int) -> None:
+def _loop(
+    kind: str, folder: Path, writer: Callable[[Path, Mapping[str, Any]], None], progress: int
+) -> None:
     if kind == "autosave":
-        saver = Autosaver(folder, "crash", keep=3, scenario_text=TEXT,
-                          scenario_name="april-2025", writer=writer)
+        saver = Autosaver(
+            folder, "crash", keep=3, scenario_text=TEXT, scenario_name="april-2025", writer=writer
+        )
         save: Callable[[Game], Any] = lambda g: saver.autosave(g, SEATS)  # noqa: E731
     else:
         target = folder / "game.json"
 
         def save(g: Game) -> None:
             writer(target, make_document(g, SEATS, scenario_text=TEXT))
+
     n = 0
     while True:
         save(STATES[n % len(STATES)])
@@ -92,8 +95,9 @@ def _wait_for_save(r: int) -> float:
     return time.monotonic()
 
 
-def _trial(kind: str, folder: Path, writer: Callable[[Path, Mapping[str, Any]], None],
-           rng: random.Random) -> list[str]:
+def _trial(
+    kind: str, folder: Path, writer: Callable[[Path, Mapping[str, Any]], None], rng: random.Random
+) -> list[str]:
     """Run and kill one saving child; the problems of the files it left (empty if none)."""
     folder.mkdir()
     r, w = os.pipe()
@@ -117,8 +121,9 @@ def _trial(kind: str, folder: Path, writer: Callable[[Path, Mapping[str, Any]], 
     finally:
         _, status = os.waitpid(pid, 0)
         os.close(r)
-    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, \
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, (
         f"the saving loop stopped by itself (status {status})"
+    )
     files = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
     assert files, "no save survived"
     problems = []
@@ -139,8 +144,12 @@ def test_a_killed_atomic_saver_never_leaves_a_torn_file(kind: str, tmp_path: Pat
         problems = _trial(kind, tmp_path / f"t{trial}", write_document, rng)
         assert problems == [], problems
     if kind == "autosave":  # the loop really ran: later trials got past the first autosave
-        seqs = [int(p.name.split("-")[1]) for d in tmp_path.iterdir() for p in d.iterdir()
-                if p.name.startswith("crash-")]
+        seqs = [
+            int(p.name.split("-")[1])
+            for d in tmp_path.iterdir()
+            for p in d.iterdir()
+            if p.name.startswith("crash-")
+        ]
         assert max(seqs) > 3
 
 
@@ -168,7 +177,11 @@ def test_a_new_autosaver_continues_after_a_crash(tmp_path: Path) -> None:
     saver = Autosaver(folder, "crash", keep=3, scenario_text=TEXT)
     path = saver.autosave(STATES[1], SEATS)
     assert path.name == f"crash-0008-round{STATES[1].round:02d}.json"
-    assert [p.name[:10] for p in saver.files()] == ["crash-0005", "crash-0006", "crash-0007",
-                                                     "crash-0008"]
+    assert [p.name[:10] for p in saver.files()] == [
+        "crash-0005",
+        "crash-0006",
+        "crash-0007",
+        "crash-0008",
+    ]
     assert saver.written == [path]
     assert load_game(path).game.state_hash() == STATES[1].state_hash()

@@ -33,7 +33,7 @@ def _save(path: Path, game: Game = GAME, **kw: Any) -> dict[str, Any]:
 
 def _documented(section: str) -> list[str]:
     """The field names in the table of the docs section under the heading ``section``."""
-    body = DOCS[DOCS.index(section) + len(section):]
+    body = DOCS[DOCS.index(section) + len(section) :]
     body = re.split(r"^#{2,3} ", body, maxsplit=1, flags=re.M)[0]
     return re.findall(r"^\| `([a-z_0-9]+)` \|", body, flags=re.M)
 
@@ -45,8 +45,9 @@ def test_every_field_is_documented_in_order(tmp_path: Path) -> None:
     assert list(doc["scenario"]) == _documented("### `scenario`")
     assert list(doc["rounds"][0]) == _documented("### `rounds`")
     assert list(doc["position"]) == _documented("### `position`")
-    assert set(SaveDocument.model_fields["scenario"].annotation.model_fields) == \
-        set(doc["scenario"])  # type: ignore[union-attr]
+    assert set(SaveDocument.model_fields["scenario"].annotation.model_fields) == set(
+        doc["scenario"]
+    )  # type: ignore[union-attr]
 
 
 def test_the_file_is_plain_json_data(tmp_path: Path) -> None:
@@ -72,8 +73,12 @@ def test_the_file_is_plain_json_data(tmp_path: Path) -> None:
     assert doc["seed"] == 5 and doc["seats"] == SEATS
     assert doc["actions"] == [str(a) for a in GAME.actions]
     assert [r["state_hash"] for r in doc["rounds"]] == GAME.round_hashes
-    assert doc["position"] == {"round": GAME.round, "over": True, "actions": len(GAME.actions),
-                               "state_hash": GAME.state_hash()}
+    assert doc["position"] == {
+        "round": GAME.round,
+        "over": True,
+        "actions": len(GAME.actions),
+        "state_hash": GAME.state_hash(),
+    }
 
 
 def test_the_checksum_is_the_documented_one_and_ignores_timestamps(tmp_path: Path) -> None:
@@ -100,17 +105,22 @@ def test_save_refuses_what_it_could_not_load(tmp_path: Path) -> None:
     assert str(info.value) == f"{path}: cannot save: seats for unknown players D (players: A, B, C)"
     with pytest.raises(SaveError) as info:
         save_game(path, GAME, {**SEATS, "B": "two\nlines"}, **save_kwargs())
-    assert str(info.value) == (f"{path}: cannot save: the seat of B must be 'human' or an agent "
-                               f"name, got 'two\\nlines'")
+    assert str(info.value) == (
+        f"{path}: cannot save: the seat of B must be 'human' or an agent name, got 'two\\nlines'"
+    )
     with pytest.raises(SaveError) as info:
         save_game(path, GAME, SEATS)
-    assert str(info.value) == (f"{path}: cannot save: scenario 'small' is not a bundled "
-                               f"scenario and its text was not given to save_game "
-                               f"(scenario_text=...); this is a bug in the caller")
+    assert str(info.value) == (
+        f"{path}: cannot save: scenario 'small' is not a bundled "
+        f"scenario and its text was not given to save_game "
+        f"(scenario_text=...); this is a bug in the caller"
+    )
     with pytest.raises(SaveError) as info:
         save_game(path, GAME, SEATS, scenario_text=small_text() + "# edited\n")
-    assert str(info.value) == (f"{path}: cannot save: the scenario text given is not the text "
-                               f"the game's scenario 'small' was loaded from")
+    assert str(info.value) == (
+        f"{path}: cannot save: the scenario text given is not the text "
+        f"the game's scenario 'small' was loaded from"
+    )
     with pytest.raises(SaveError) as info:
         save_game(path, GAME, SEATS, created="last week", **save_kwargs())
     assert str(info.value).startswith(f"{path}: cannot save: created must be an ISO-8601")
@@ -123,22 +133,28 @@ def test_save_refuses_a_game_that_does_not_replay_to_itself(tmp_path: Path) -> N
     path = tmp_path / "g.json"
     with pytest.raises(SaveError) as info:
         save_game(path, game, SEATS, **save_kwargs())
-    assert str(info.value) == (f"{path}: cannot save: replaying the game's actions does not "
-                               f"reproduce its state; this is a bug in the engine")
+    assert str(info.value) == (
+        f"{path}: cannot save: replaying the game's actions does not "
+        f"reproduce its state; this is a bug in the engine"
+    )
     assert not path.exists()
 
 
-def test_a_failed_write_leaves_the_old_file_and_no_litter(tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch
-                                                          ) -> None:
+def test_a_failed_write_leaves_the_old_file_and_no_litter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "g.json"
     _save(path)
     before = path.read_bytes()
     monkeypatch.setattr(fmt, "MAX_SAVE_BYTES", 1000)
     with pytest.raises(SaveError) as info:
         save_game(path, GAME, SEATS, **save_kwargs())
-    assert re.fullmatch(re.escape(f"{path}: cannot save: the save would be ") + r"\d+"
-                        + re.escape(" bytes, more than the limit of 0 MiB"), str(info.value))
+    assert re.fullmatch(
+        re.escape(f"{path}: cannot save: the save would be ")
+        + r"\d+"
+        + re.escape(" bytes, more than the limit of 0 MiB"),
+        str(info.value),
+    )
     monkeypatch.undo()
 
     def broken_replace(src: str, dst: str) -> None:
@@ -147,8 +163,10 @@ def test_a_failed_write_leaves_the_old_file_and_no_litter(tmp_path: Path,
     monkeypatch.setattr(os, "replace", broken_replace)
     with pytest.raises(SaveError) as info:
         save_game(path, GAME, SEATS, **save_kwargs())
-    assert str(info.value) == (f"{path}: cannot write the save: no space left on the device; "
-                               f"any earlier file there is untouched")
+    assert str(info.value) == (
+        f"{path}: cannot write the save: no space left on the device; "
+        f"any earlier file there is untouched"
+    )
     monkeypatch.undo()
     assert path.read_bytes() == before and os.listdir(tmp_path) == ["g.json"]
 
@@ -159,14 +177,17 @@ def test_write_errors_name_the_problem(tmp_path: Path) -> None:
     (folder / "x").write_text("")
     with pytest.raises(SaveError) as info:
         save_game(folder, GAME, SEATS, **save_kwargs())
-    assert str(info.value) == (f"{folder}: cannot write the save: it is a directory; any "
-                               f"earlier file there is untouched")
+    assert str(info.value) == (
+        f"{folder}: cannot write the save: it is a directory; any earlier file there is untouched"
+    )
     missing = tmp_path / "nowhere" / "g.json"
     with pytest.raises(SaveError) as info:
         save_game(missing, GAME, SEATS, **save_kwargs())
-    assert str(info.value) == (f"{missing}: cannot write the save: the folder "
-                               f"{tmp_path / 'nowhere'} does not exist; any earlier file there "
-                               f"is untouched")
+    assert str(info.value) == (
+        f"{missing}: cannot write the save: the folder "
+        f"{tmp_path / 'nowhere'} does not exist; any earlier file there "
+        f"is untouched"
+    )
     assert sorted(os.listdir(folder)) == ["x"]
 
 
@@ -185,8 +206,10 @@ def test_version_0_difference_is_only_the_documented_one(tmp_path: Path) -> None
     assert set(doc) - set(old) == {"actions", "checksum"} and set(old) - set(doc) == {"moves"}
     again = fmt.migrate(dict(old), 0)
     assert again == doc | {"created": doc["created"], "saved": doc["saved"]}
-    assert "| 0 | tradegame 0.0.x drafts | the action list is called `moves` instead of " \
-           "`actions`; there is no `checksum` |" in DOCS
+    assert (
+        "| 0 | tradegame 0.0.x drafts | the action list is called `moves` instead of "
+        "`actions`; there is no `checksum` |" in DOCS
+    )
 
 
 def test_a_save_loads_after_its_scenario_file_changes_or_goes(tmp_path: Path) -> None:
@@ -198,8 +221,9 @@ def test_a_save_loads_after_its_scenario_file_changes_or_goes(tmp_path: Path) ->
     rules = load_rules(str(scenario))
     game = Game.replay(rules, 5, GAME.actions)
     path = tmp_path / "g.json"
-    save_game(path, game, SEATS, scenario_text=scenario.read_text("utf-8"),
-              scenario_name=str(scenario))
+    save_game(
+        path, game, SEATS, scenario_text=scenario.read_text("utf-8"), scenario_name=str(scenario)
+    )
     scenario.write_text(small_text().replace("approval: 50", "approval: 60"), encoding="utf-8")
     assert load_game(path).game.state_hash() == GAME.state_hash()
     scenario.unlink()

@@ -23,12 +23,17 @@ from tradegame.scenario.loader import load_scenario_text
 from .support import small_text
 
 seats_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40,
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")),
+    min_size=1,
+    max_size=40,
 ).filter(lambda s: s.strip() != "")
-seat = st.one_of(st.sampled_from(["human", "random", "passive", "my bots/bot ü.py:Bot",
-                                  'q"uote\\back:Cls']), seats_text)
-comment = st.text(alphabet=st.characters(whitelist_categories=("L", "N", "P", "S", "Zs")),
-                  max_size=60)
+seat = st.one_of(
+    st.sampled_from(["human", "random", "passive", "my bots/bot ü.py:Bot", 'q"uote\\back:Cls']),
+    seats_text,
+)
+comment = st.text(
+    alphabet=st.characters(whitelist_categories=("L", "N", "P", "S", "Zs")), max_size=60
+)
 
 
 @lru_cache(maxsize=64)
@@ -58,12 +63,19 @@ def check_round_trip(path: Path, game: Game, seats: dict[str, str], text: str) -
     assert loaded.game.seed == game.seed and loaded.seats == seats
     assert loaded.scenario_text == text
     assert loaded.meta.checksum_verified
-    assert list(loaded.meta.round_ends) == [r["actions"] for r in
-                                            json.loads(path.read_text("utf-8"))["rounds"]]
+    assert list(loaded.meta.round_ends) == [
+        r["actions"] for r in json.loads(path.read_text("utf-8"))["rounds"]
+    ]
     # Saving the loaded game again gives the same document but for the timestamps.
     again = path.with_suffix(".again.json")
-    save_game(again, loaded.game, loaded.seats, created=loaded.meta.created,
-              scenario_text=loaded.scenario_text, scenario_name=loaded.meta.scenario_name)
+    save_game(
+        again,
+        loaded.game,
+        loaded.seats,
+        created=loaded.meta.created,
+        scenario_text=loaded.scenario_text,
+        scenario_name=loaded.meta.scenario_name,
+    )
     first, second = (json.loads(p.read_text("utf-8")) for p in (path, again))
     first.pop("saved"), second.pop("saved")
     assert first == second
@@ -74,15 +86,25 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("roundtrip")
 
 
-@given(seed=st.one_of(st.integers(0, 2**31), st.integers(-(2**80), 2**80)),
-       steps=st.integers(0, 90), rng=st.randoms(use_true_random=False),
-       inject_every=st.sampled_from([0, 0, 4, 11]),
-       seats=st.fixed_dictionaries({"A": seat, "B": seat, "C": seat}),
-       note=comment, crlf=st.booleans())
-def test_any_reachable_small_game_round_trips(folder: Path, seed: int, steps: int,
-                                              rng: random.Random, inject_every: int,
-                                              seats: dict[str, str], note: str,
-                                              crlf: bool) -> None:
+@given(
+    seed=st.one_of(st.integers(0, 2**31), st.integers(-(2**80), 2**80)),
+    steps=st.integers(0, 90),
+    rng=st.randoms(use_true_random=False),
+    inject_every=st.sampled_from([0, 0, 4, 11]),
+    seats=st.fixed_dictionaries({"A": seat, "B": seat, "C": seat}),
+    note=comment,
+    crlf=st.booleans(),
+)
+def test_any_reachable_small_game_round_trips(
+    folder: Path,
+    seed: int,
+    steps: int,
+    rng: random.Random,
+    inject_every: int,
+    seats: dict[str, str],
+    note: str,
+    crlf: bool,
+) -> None:
     text = small_text() + f"# {note}\n"
     if crlf:
         text = text.replace("\n", "\r\n")
@@ -94,11 +116,12 @@ APRIL_TEXT = load_scenario_text("april-2025")[0]
 
 
 @settings(max_examples=8)
-@given(seed=st.integers(0, 2**63 - 1), steps=st.integers(0, 400),
-       rng=st.randoms(use_true_random=False))
-def test_reachable_games_of_the_default_scenario_round_trip(folder: Path, seed: int,
-                                                            steps: int,
-                                                            rng: random.Random) -> None:
+@given(
+    seed=st.integers(0, 2**63 - 1), steps=st.integers(0, 400), rng=st.randoms(use_true_random=False)
+)
+def test_reachable_games_of_the_default_scenario_round_trip(
+    folder: Path, seed: int, steps: int, rng: random.Random
+) -> None:
     game = play(rules_of(APRIL_TEXT), seed, steps, rng, 0)
     seats = {p: "random" for p in game.rules.player_ids}
     check_round_trip(folder / "april.json", game, seats, APRIL_TEXT)

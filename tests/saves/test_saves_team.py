@@ -14,8 +14,10 @@ from tradegame.saves.format import checksum
 
 from .support import SEATS, read_json, save_kwargs, scripted_game, write_json
 
-TEAM = {"name": "Blue", "students": [{"name": "Ana Lima", "role": "A"},
-                                     {"name": "Ben Ode", "role": None}]}
+TEAM = {
+    "name": "Blue",
+    "students": [{"name": "Ana Lima", "role": "A"}, {"name": "Ben Ode", "role": None}],
+}
 
 
 def test_a_save_without_a_team_has_no_team_field_and_loads_as_before(tmp_path: Path) -> None:
@@ -45,15 +47,19 @@ def test_the_team_record_round_trips_and_is_under_the_checksum(tmp_path: Path) -
     assert load_game(path).team["name"] == "Red"  # type: ignore[index]
 
 
-@pytest.mark.parametrize(("team", "problem"), [
-    ({"name": ""}, "team.name: a name is one line"),
-    ({"name": "Blue\u202e"}, "team.name: a name is one line"),
-    ({"name": "B" * 101}, "team.name: String should have at most 100 characters"),
-    ({"name": "Blue", "students": [{"name": "Ana\nLima"}]}, "team.students[0].name"),
-    ({"name": "Blue", "extra": 1}, "team.extra: unknown field"),
-])
-def test_a_bad_team_record_is_refused_with_its_field(tmp_path: Path, team: dict[str, object],
-                                                     problem: str) -> None:
+@pytest.mark.parametrize(
+    ("team", "problem"),
+    [
+        ({"name": ""}, "team.name: a name is one line"),
+        ({"name": "Blue\u202e"}, "team.name: a name is one line"),
+        ({"name": "B" * 101}, "team.name: String should have at most 100 characters"),
+        ({"name": "Blue", "students": [{"name": "Ana\nLima"}]}, "team.students[0].name"),
+        ({"name": "Blue", "extra": 1}, "team.extra: unknown field"),
+    ],
+)
+def test_a_bad_team_record_is_refused_with_its_field(
+    tmp_path: Path, team: dict[str, object], problem: str
+) -> None:
     game = scripted_game()
     path = tmp_path / "g.json"
     save_game(path, game, SEATS, **save_kwargs())
@@ -73,13 +79,14 @@ def test_the_saved_bytes_of_a_save_without_team_are_unchanged(tmp_path: Path) ->
     """Same game, same created time: the file without a team is the file with the field
     removed, and its checksum is the same as before the field existed."""
     game = scripted_game()
-    save_game(tmp_path / "a.json", game, SEATS, created="2025-04-16T09:30:00Z",
-              **save_kwargs())
-    save_game(tmp_path / "b.json", game, SEATS, created="2025-04-16T09:30:00Z", team=TEAM,
-              **save_kwargs())
+    save_game(tmp_path / "a.json", game, SEATS, created="2025-04-16T09:30:00Z", **save_kwargs())
+    save_game(
+        tmp_path / "b.json", game, SEATS, created="2025-04-16T09:30:00Z", team=TEAM, **save_kwargs()
+    )
     a, b = read_json(tmp_path / "a.json"), read_json(tmp_path / "b.json")
     del b["team"]
-    assert {k: v for k, v in a.items() if k not in ("saved", "checksum")} == \
-        {k: v for k, v in b.items() if k not in ("saved", "checksum")}
+    assert {k: v for k, v in a.items() if k not in ("saved", "checksum")} == {
+        k: v for k, v in b.items() if k not in ("saved", "checksum")
+    }
     assert a["checksum"] == checksum(b)
     assert json.dumps(a)  # plain JSON

@@ -71,13 +71,16 @@ def _set(*path: Any, value: Any) -> Edit:
         for key in path[:-1]:
             node = node[key]
         node[path[-1]] = value
+
     return edit
 
 
 def _items(levels: int) -> Edit:
     def edit(doc: dict[str, Any]) -> None:
         doc["players"][0]["concessions"][0]["levels"] = [
-            {"value": round(0.01 * (k + 1), 2), "cost": 1, "gain": 1} for k in range(levels)]
+            {"value": round(0.01 * (k + 1), 2), "cost": 1, "gain": 1} for k in range(levels)
+        ]
+
     return edit
 
 
@@ -92,49 +95,97 @@ def _many_rounds(doc: dict[str, Any]) -> None:
 # -- past the range: validate refuses, naming the field and the reason -----------------------
 
 REFUSED: list[tuple[str, Edit, str]] = [
-    ("value_bn", _set("trade", 0, "value_bn", value=1e308),
-     "trade.0.value_bn: must be at most 1000000 so that the game's arithmetic stays finite"),
-    ("elasticity", _set("sectors", 0, "elasticity", value=1e308),
-     "sectors.0.elasticity: must be at most 20 (demand falls as (1 + tariff) to the power"),
-    ("after_deadline_days", _set("calendar", "after_deadline_days", value=10**20),
-     "calendar.after_deadline_days: must be at most 365 (a year)"),
-    ("tariff_step", _set("limits", "tariff_step", value=1e-9),
-     "limits.tariff_step: must be at least 0.005 (half a percentage point; '0.5%' works too) "
-     "so that a tariff instrument has at most 2001 settable rates"),
-    ("win_set_slope", _set("players", 1, "ratification", "win_set_slope", value=1e308),
-     "players.1.ratification.win_set_slope: must be at most 1000000"),
-    ("negative_amount", _set("players", 0, "concessions", 0, "levels", 0, "cost", value=-1e7),
-     "players.0.concessions.0.levels.0.cost: must be at least -1000000"),
-    ("gdp_bn", _set("players", 0, "gdp_bn", value=1e-300),
-     "players.0.gdp_bn: must be at least 1 ($1bn; effects are divided by GDP)"),
-    ("max_tariff", _set("limits", "max_tariff", value=11.0),
-     "limits.max_tariff: must be at most 10 (1000%)"),
-    ("max_extension_days", _set("calendar", "max_extension_days", value=366),
-     "calendar.max_extension_days: must be at most 365 (a year; each possible day is an "
-     "extension order)"),
-    ("projection_days", _set("calendar", "projection_days", value=10**6),
-     "calendar.projection_days: must be at most 3650 (ten years)"),
-    ("levels", _items(m.MAX_LEVELS + 1),
-     "players.0.concessions.0.levels: at most 10 levels so that the legal moves stay few "
-     "enough to list, got 11"),
+    (
+        "value_bn",
+        _set("trade", 0, "value_bn", value=1e308),
+        "trade.0.value_bn: must be at most 1000000 so that the game's arithmetic stays finite",
+    ),
+    (
+        "elasticity",
+        _set("sectors", 0, "elasticity", value=1e308),
+        "sectors.0.elasticity: must be at most 20 (demand falls as (1 + tariff) to the power",
+    ),
+    (
+        "after_deadline_days",
+        _set("calendar", "after_deadline_days", value=10**20),
+        "calendar.after_deadline_days: must be at most 365 (a year)",
+    ),
+    (
+        "tariff_step",
+        _set("limits", "tariff_step", value=1e-9),
+        "limits.tariff_step: must be at least 0.005 (half a percentage point; '0.5%' works too) "
+        "so that a tariff instrument has at most 2001 settable rates",
+    ),
+    (
+        "win_set_slope",
+        _set("players", 1, "ratification", "win_set_slope", value=1e308),
+        "players.1.ratification.win_set_slope: must be at most 1000000",
+    ),
+    (
+        "negative_amount",
+        _set("players", 0, "concessions", 0, "levels", 0, "cost", value=-1e7),
+        "players.0.concessions.0.levels.0.cost: must be at least -1000000",
+    ),
+    (
+        "gdp_bn",
+        _set("players", 0, "gdp_bn", value=1e-300),
+        "players.0.gdp_bn: must be at least 1 ($1bn; effects are divided by GDP)",
+    ),
+    (
+        "max_tariff",
+        _set("limits", "max_tariff", value=11.0),
+        "limits.max_tariff: must be at most 10 (1000%)",
+    ),
+    (
+        "max_extension_days",
+        _set("calendar", "max_extension_days", value=366),
+        "calendar.max_extension_days: must be at most 365 (a year; each possible day is an "
+        "extension order)",
+    ),
+    (
+        "projection_days",
+        _set("calendar", "projection_days", value=10**6),
+        "calendar.projection_days: must be at most 3650 (ten years)",
+    ),
+    (
+        "levels",
+        _items(m.MAX_LEVELS + 1),
+        "players.0.concessions.0.levels: at most 10 levels so that the legal moves stay few "
+        "enough to list, got 11",
+    ),
     ("max_terms", _set("limits", "max_terms", value=11), "limits.max_terms: must be at most 10"),
-    ("years", _set("players", 1, "concessions", 0, "years", value=1e-300),
-     "players.1.concessions.0.years: must be at least 0.25"),
-    ("stakes_factor", _set("events", "random", 0, "effects", 0, "factor", value=1e308),
-     "events.random.0.effects.0.factor: must be at most 10"),
-    ("window", _long_window, "calendar.deadline: the deadline is 7305 days after window_start; "
-                             "at most 3650 (ten years)"),
-    ("rounds", _many_rounds, "calendar.round_days: the game has 380 rounds (with the longest "
-                             "extension); at most 260"),
-    ("far_date", _set("calendar", "deadline", value=dt.date(9999, 12, 31)),
-     "calendar.deadline: date 9999-12-31 is outside 1000-01-01..8999-12-31"),
+    (
+        "years",
+        _set("players", 1, "concessions", 0, "years", value=1e-300),
+        "players.1.concessions.0.years: must be at least 0.25",
+    ),
+    (
+        "stakes_factor",
+        _set("events", "random", 0, "effects", 0, "factor", value=1e308),
+        "events.random.0.effects.0.factor: must be at most 10",
+    ),
+    (
+        "window",
+        _long_window,
+        "calendar.deadline: the deadline is 7305 days after window_start; at most 3650 (ten years)",
+    ),
+    (
+        "rounds",
+        _many_rounds,
+        "calendar.round_days: the game has 380 rounds (with the longest extension); at most 260",
+    ),
+    (
+        "far_date",
+        _set("calendar", "deadline", value=dt.date(9999, 12, 31)),
+        "calendar.deadline: date 9999-12-31 is outside 1000-01-01..8999-12-31",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("name", "edit", "message"), REFUSED, ids=[c[0] for c in REFUSED])
 def test_past_the_range_is_refused_with_a_located_reason(
-        name: str, edit: Edit, message: str, tmp_path: Path,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    name: str, edit: Edit, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     doc = copy.deepcopy(_small())
     edit(doc)
     path = _write(tmp_path, name, doc)
@@ -155,10 +206,18 @@ def _numbers_at_limits(doc: dict[str, Any]) -> None:
     """Every amount, weight and rate at the edge of its range, and the calendar at its longest
     (small.yaml's structure: three players, three sectors)."""
     big = m.MAX_MAGNITUDE
-    doc["limits"] = {"max_tariff": m.MAX_RATE, "tariff_step": m.MIN_TARIFF_STEP,
-                     "max_orders": m.MAX_ORDERS, "max_terms": m.MAX_TERMS}
-    doc["calendar"].update(max_extension_days=m.MAX_EXTENSION_DAYS, extension_step_days=1,
-                           after_deadline_days=30, projection_days=m.MAX_PROJECTION_DAYS)
+    doc["limits"] = {
+        "max_tariff": m.MAX_RATE,
+        "tariff_step": m.MIN_TARIFF_STEP,
+        "max_orders": m.MAX_ORDERS,
+        "max_terms": m.MAX_TERMS,
+    }
+    doc["calendar"].update(
+        max_extension_days=m.MAX_EXTENSION_DAYS,
+        extension_step_days=1,
+        after_deadline_days=30,
+        projection_days=m.MAX_PROJECTION_DAYS,
+    )
     for sector in doc["sectors"]:
         sector["elasticity"] = m.MAX_ELASTICITY
         sector["salience"] = {"A": big, "B": big}
@@ -179,7 +238,8 @@ def _numbers_at_limits(doc: dict[str, Any]) -> None:
                 item["levels"] = [{"value": big}, {"value": big / 2}]
         for o in p["objectives"]:
             o.update(best=big, worst=-big) if o["best"] >= o["worst"] else o.update(
-                best=-big, worst=big)
+                best=-big, worst=big
+            )
         for c in p.get("countermeasures", []):
             c.update(value_bn=big, market_stress=big, gdp_cost_pct=big)
             for t in c["tariffs"]:
@@ -188,17 +248,42 @@ def _numbers_at_limits(doc: dict[str, Any]) -> None:
             p["ratification"].update(win_set_base=big, win_set_slope=-big)
     doc["players"][0]["tariffs"] = [{"layer": "a-on-b", "min": 0.0, "max": m.MAX_RATE}]
     doc["players"][0]["concessions"].append(
-        {"id": "a-fx", "name": "Currency", "kind": "currency", "to": ["B", "C"],
-         "levels": [{"value": big}, {"value": -big if False else 0.5}]})
+        {
+            "id": "a-fx",
+            "name": "Currency",
+            "kind": "currency",
+            "to": ["B", "C"],
+            "levels": [{"value": big}, {"value": -big if False else 0.5}],
+        }
+    )
     doc["players"][1]["concessions"].append(
-        {"id": "b-share", "name": "Cost share", "kind": "cost_sharing", "to": ["A"],
-         "levels": [{"value": big}]})
-    doc["economy"] = {"investment_multiplier": big, "currency_effect": big,
-                      "currency_partner_bonus": big}
-    doc["market_stress"] = {"tariff_weight": big, "retaliation_weight": big,
-                            "deal_relief": big, "extension_relief": big, "approval_weight": big}
-    doc["politics"] = {"pain_weight": big, "concession_weight": big, "precedent_weight": big,
-                       "renege_credibility": big, "deal_relations": big}
+        {
+            "id": "b-share",
+            "name": "Cost share",
+            "kind": "cost_sharing",
+            "to": ["A"],
+            "levels": [{"value": big}],
+        }
+    )
+    doc["economy"] = {
+        "investment_multiplier": big,
+        "currency_effect": big,
+        "currency_partner_bonus": big,
+    }
+    doc["market_stress"] = {
+        "tariff_weight": big,
+        "retaliation_weight": big,
+        "deal_relief": big,
+        "extension_relief": big,
+        "approval_weight": big,
+    }
+    doc["politics"] = {
+        "pain_weight": big,
+        "concession_weight": big,
+        "precedent_weight": big,
+        "renege_credibility": big,
+        "deal_relations": big,
+    }
     for kind in ("scheduled", "conditional", "injects"):
         for event in doc["events"][kind]:
             for effect in event["effects"]:
@@ -215,15 +300,39 @@ def _counts_at_limits(doc: dict[str, Any]) -> None:
     sectors = [f"s{k}" for k in range(5)]
     players = [f"P{k}" for k in range(m.MAX_PLAYERS)]
     doc["sectors"] = [{"id": s, "name": s, "elasticity": 1.0} for s in sectors]
-    doc["trade"] = [{"exporter": a, "importer": b, "sector": s, "value_bn": 10.0, "mfn": 0.02}
-                    for n, a in enumerate(players) for b in players[n + 1:n + 2] for s in sectors]
-    doc["tariffs"] = [{"id": f"on-{k}", "name": "layer", "importer": players[0],
-                       "exporter": "all", "sectors": [sectors[k % 5]], "rate": 0.1}
-                      for k in range(m.MAX_INSTRUMENTS)]
-    doc["claims"] = [{"id": f"claim{k}", "by": players[1 + k % 3], "about": players[0],
-                      "text": "x", "accurate": False} for k in range(m.MAX_CLAIMS)]
-    doc["limits"] = {"max_tariff": m.MAX_RATE, "tariff_step": m.MIN_TARIFF_STEP,
-                     "max_orders": m.MAX_ORDERS, "max_terms": m.MAX_TERMS}
+    doc["trade"] = [
+        {"exporter": a, "importer": b, "sector": s, "value_bn": 10.0, "mfn": 0.02}
+        for n, a in enumerate(players)
+        for b in players[n + 1 : n + 2]
+        for s in sectors
+    ]
+    doc["tariffs"] = [
+        {
+            "id": f"on-{k}",
+            "name": "layer",
+            "importer": players[0],
+            "exporter": "all",
+            "sectors": [sectors[k % 5]],
+            "rate": 0.1,
+        }
+        for k in range(m.MAX_INSTRUMENTS)
+    ]
+    doc["claims"] = [
+        {
+            "id": f"claim{k}",
+            "by": players[1 + k % 3],
+            "about": players[0],
+            "text": "x",
+            "accurate": False,
+        }
+        for k in range(m.MAX_CLAIMS)
+    ]
+    doc["limits"] = {
+        "max_tariff": m.MAX_RATE,
+        "tariff_step": m.MIN_TARIFF_STEP,
+        "max_orders": m.MAX_ORDERS,
+        "max_terms": m.MAX_TERMS,
+    }
     doc["roles"] = {"deadline_holder": players[0]}
     doc["talks"] = {"scheduled": [{"round": 1, "between": players[:2]}]}
     doc["calendar"]["max_extension_days"] = m.MAX_EXTENSION_DAYS
@@ -233,16 +342,32 @@ def _counts_at_limits(doc: dict[str, Any]) -> None:
     def player(k: int, pid: str) -> dict[str, Any]:
         first = k == 0
         return {
-            "id": pid, "name": pid, "gdp_bn": 1000.0,
-            "tariffs": [{"layer": f"on-{j}", "min": 0.0, "max": m.MAX_RATE}
-                        for j in range(m.MAX_INSTRUMENTS if first else 0)],
-            "countermeasures": [{"id": f"{pid}-cm{j}", "name": "cm", "target": players[1],
-                                 "tariffs": [{"sector": sectors[0], "rate": 0.1}]}
-                                for j in range(m.MAX_PACKAGES if first else 0)],
-            "concessions": [{"id": f"{pid}-i{j}", "name": "item", "kind": "purchase",
-                             "sector": sectors[j % 5],
-                             "levels": [{"value": float(v + 1)} for v in range(m.MAX_LEVELS)]}
-                            for j in range(m.MAX_ITEMS if k < 2 else 1)],
+            "id": pid,
+            "name": pid,
+            "gdp_bn": 1000.0,
+            "tariffs": [
+                {"layer": f"on-{j}", "min": 0.0, "max": m.MAX_RATE}
+                for j in range(m.MAX_INSTRUMENTS if first else 0)
+            ],
+            "countermeasures": [
+                {
+                    "id": f"{pid}-cm{j}",
+                    "name": "cm",
+                    "target": players[1],
+                    "tariffs": [{"sector": sectors[0], "rate": 0.1}],
+                }
+                for j in range(m.MAX_PACKAGES if first else 0)
+            ],
+            "concessions": [
+                {
+                    "id": f"{pid}-i{j}",
+                    "name": "item",
+                    "kind": "purchase",
+                    "sector": sectors[j % 5],
+                    "levels": [{"value": float(v + 1)} for v in range(m.MAX_LEVELS)],
+                }
+                for j in range(m.MAX_ITEMS if k < 2 else 1)
+            ],
             "objectives": [{"metric": "approval", "best": 100, "worst": 0, "weight": 1.0}],
         }
 
@@ -256,8 +381,10 @@ AT_LIMITS: list[tuple[str, Edit]] = [
     ("win_set_slope", _set("players", 1, "ratification", "win_set_slope", value=m.MAX_MAGNITUDE)),
     ("value_bn", _set("trade", 0, "value_bn", value=m.MAX_MAGNITUDE)),
     ("elasticity", _set("sectors", 0, "elasticity", value=m.MAX_ELASTICITY)),
-    ("after_deadline_days", _set("calendar", "after_deadline_days",
-                                 value=m.MAX_AFTER_DEADLINE_DAYS)),
+    (
+        "after_deadline_days",
+        _set("calendar", "after_deadline_days", value=m.MAX_AFTER_DEADLINE_DAYS),
+    ),
 ]
 
 
@@ -306,9 +433,12 @@ def test_at_the_limits_match_finishes(name: str, edit: Edit, tmp_path: Path) -> 
     path = _write(tmp_path, name, doc)
     ids = [p["id"] for p in doc["players"]][:3]
     seats = [arg for p in ids for arg in ("--seat", f"{p}=random")]
-    done = subprocess.run([sys.executable, "-m", "tradegame", "match", str(path), "--seed", "5",
-                           "--json", *seats], capture_output=True, text=True,
-                          timeout=TIME_LIMIT * 3)
+    done = subprocess.run(
+        [sys.executable, "-m", "tradegame", "match", str(path), "--seed", "5", "--json", *seats],
+        capture_output=True,
+        text=True,
+        timeout=TIME_LIMIT * 3,
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout, parse_constant=lambda c: pytest.fail(f"{c} in output"))
     assert result

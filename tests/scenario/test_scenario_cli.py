@@ -32,16 +32,20 @@ def test_validate_a_good_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert err == ""
 
 
-def test_validate_reports_every_file(capsys: pytest.CaptureFixture[str],
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_validate_reports_every_file(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(CORPUS)
     fixture = os.path.relpath(FIXTURE, CORPUS)
     code = main(["validate", "dup_key.yaml", fixture, "ref_unknown_player.yaml"])
     out, err = capsys.readouterr()
     assert code == 2
     assert out == f"{fixture}: OK — 3 players, 2 sectors, 12 rounds\n"
-    assert err.splitlines() == [line for line in _expected_lines()
-                                if line.startswith(("dup_key.yaml:", "ref_unknown_player.yaml:"))]
+    assert err.splitlines() == [
+        line
+        for line in _expected_lines()
+        if line.startswith(("dup_key.yaml:", "ref_unknown_player.yaml:"))
+    ]
 
 
 def test_validate_a_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -54,8 +58,10 @@ def test_validate_a_bundled_name(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", DEFAULT_SCENARIO]) == 0
     out = capsys.readouterr().out
     scenario = load_scenario(DEFAULT_SCENARIO)
-    assert out.startswith(f"scenarios/{DEFAULT_SCENARIO}.yaml: OK — "
-                          f"{len(scenario.players)} players, {len(scenario.sectors)} sectors, ")
+    assert out.startswith(
+        f"scenarios/{DEFAULT_SCENARIO}.yaml: OK — "
+        f"{len(scenario.players)} players, {len(scenario.sectors)} sectors, "
+    )
 
 
 def test_schema_prints_the_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
@@ -87,8 +93,13 @@ def test_python_m_tradegame_validate_never_prints_a_traceback(tmp_path: Path) ->
     env = {**os.environ, "PYTHONIOENCODING": "ascii"}  # even where the terminal can't show '—'
     result = subprocess.run(
         [sys.executable, "-m", "tradegame", "validate", *names, str(FIXTURE)],
-        cwd=CORPUS, capture_output=True, text=True, encoding="utf-8", errors="replace",
-        env=env, timeout=120,
+        cwd=CORPUS,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env=env,
+        timeout=120,
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr

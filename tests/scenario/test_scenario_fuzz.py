@@ -57,15 +57,46 @@ def _plain(text: str) -> ScalarNode:
     return ScalarNode(tag, text)
 
 
-SCALAR_TEXTS = st.sampled_from([
-    "", "~", "0", "-1", "1.5", "1e-2", "1.0e9", ".inf", ".nan", "101", "-0.25", "9" * 40,
-    "NO", "yes", "on", "off", "true", "2025-04-16", "2025-02-30", "2099-01-01", "12:30", "017",
-    "0x1F", "US", "JP", "all", "autos", "purchase", "set_layer", "tradegame-scenario/2", "<<",
-])
+SCALAR_TEXTS = st.sampled_from(
+    [
+        "",
+        "~",
+        "0",
+        "-1",
+        "1.5",
+        "1e-2",
+        "1.0e9",
+        ".inf",
+        ".nan",
+        "101",
+        "-0.25",
+        "9" * 40,
+        "NO",
+        "yes",
+        "on",
+        "off",
+        "true",
+        "2025-04-16",
+        "2025-02-30",
+        "2099-01-01",
+        "12:30",
+        "017",
+        "0x1F",
+        "US",
+        "JP",
+        "all",
+        "autos",
+        "purchase",
+        "set_layer",
+        "tradegame-scenario/2",
+        "<<",
+    ]
+)
 FREE_TEXT = st.text(min_size=0, max_size=12)
 GARBAGE = st.text(
     alphabet=st.sampled_from([*":-[]{}&*!|>#%@`'\",?\t\n ", "é", "\u2028", "\x85", "x"]),
-    min_size=1, max_size=8,
+    min_size=1,
+    max_size=8,
 )
 
 
@@ -78,8 +109,9 @@ def _replacement(draw: st.DrawFn) -> Node:
     if choice == 2:
         return SequenceNode("tag:yaml.org,2002:seq", [_plain(draw(SCALAR_TEXTS))])
     if choice == 3:
-        return MappingNode("tag:yaml.org,2002:map",
-                           [(_plain(draw(SCALAR_TEXTS)), _plain(draw(SCALAR_TEXTS)))])
+        return MappingNode(
+            "tag:yaml.org,2002:map", [(_plain(draw(SCALAR_TEXTS)), _plain(draw(SCALAR_TEXTS)))]
+        )
     return MappingNode("tag:yaml.org,2002:map", [])
 
 
@@ -99,8 +131,7 @@ def mutants(draw: st.DrawFn, text: str, operations: tuple[str, ...] = tuple(OPER
     nodes = _walk(root, [])
     mappings = [n for n in nodes if isinstance(n, MappingNode) and n.value]
     sequences = [n for n in nodes if isinstance(n, SequenceNode) and n.value]
-    numbers = [n for n in nodes if isinstance(n, ScalarNode)
-               and n.tag.endswith((":int", ":float"))]
+    numbers = [n for n in nodes if isinstance(n, ScalarNode) and n.tag.endswith((":int", ":float"))]
     operation = draw(st.sampled_from(operations))
     if operation == "drop_key":
         mapping = draw(st.sampled_from(mappings))
@@ -195,8 +226,20 @@ def test_mutants_are_not_all_valid() -> None:
     assert len(tried) >= 10 and len(failures) >= len(tried) // 3
 
 
-@given(st.dictionaries(st.text(max_size=8), st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=8),
-    st.dates(min_value=dt.date(1, 1, 1)), st.lists(st.integers(), max_size=3)), max_size=6))
+@given(
+    st.dictionaries(
+        st.text(max_size=8),
+        st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(),
+            st.floats(),
+            st.text(max_size=8),
+            st.dates(min_value=dt.date(1, 1, 1)),
+            st.lists(st.integers(), max_size=3),
+        ),
+        max_size=6,
+    )
+)
 def test_arbitrary_top_level_mappings(data: dict[str, Any]) -> None:
     _check(yaml.safe_dump(data, allow_unicode=True))

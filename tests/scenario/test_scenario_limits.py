@@ -62,7 +62,8 @@ def _problems(source: str | Path, text: str | None = None) -> list[str]:
 def test_a_device_is_refused_without_reading_it() -> None:
     assert _problems(Path("/dev/zero")) == [
         "/dev/zero:1:1: <file>: is a character device, not a scenario file; only regular "
-        "files are read"]
+        "files are read"
+    ]
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
@@ -71,7 +72,8 @@ def test_a_symlink_to_a_device_is_refused(tmp_path: Path) -> None:
     link.symlink_to("/dev/zero")
     assert _problems(link) == [
         f"{link}:1:1: <file>: is a character device, not a scenario file; only regular files "
-        f"are read"]
+        f"are read"
+    ]
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
@@ -80,18 +82,22 @@ def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     assert _problems(fifo) == [
         f"{fifo}:1:1: <file>: is a named pipe (FIFO), not a scenario file; only regular files "
-        f"are read"]
+        f"are read"
+    ]
     # By name as the CLI gets it too (a str is first looked up among the bundled names).
     assert _problems(str(fifo)) == [
         f"{fifo}:1:1: <file>: is a named pipe (FIFO), not a scenario file; only regular files "
-        f"are read"]
+        f"are read"
+    ]
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
 def test_validate_dev_zero_exits_at_once(capsys: pytest.CaptureFixture[str]) -> None:
     assert _within(lambda: main(["validate", "/dev/zero"])) == 2
-    assert capsys.readouterr().err == ("/dev/zero:1:1: <file>: is a character device, not a "
-                                       "scenario file; only regular files are read\n")
+    assert capsys.readouterr().err == (
+        "/dev/zero:1:1: <file>: is a character device, not a "
+        "scenario file; only regular files are read\n"
+    )
 
 
 def test_a_file_over_the_byte_limit_is_refused(tmp_path: Path) -> None:
@@ -101,7 +107,8 @@ def test_a_file_over_the_byte_limit_is_refused(tmp_path: Path) -> None:
     assert _problems(path) == [f"{path}:1:1: <file>: the file is larger than the 512 KiB limit"]
     text = path.read_text()
     assert _problems("", text) == [
-        "x.yaml:1:1: <file>: the text is larger than the 512 KiB limit for a scenario"]
+        "x.yaml:1:1: <file>: the text is larger than the 512 KiB limit for a scenario"
+    ]
 
 
 # --------------------------------------------------------------------------- the document
@@ -115,8 +122,10 @@ def test_many_keys_stop_at_the_scalar_limit() -> None:
     (problem,) = _problems("", text)
     line = int(problem.split(":")[1])
     assert LINES < line < LINES + 8_000
-    assert problem == (f"x.yaml:{line}:1: <yaml>: the document has more than 16000 scalar "
-                       f"values (keys, text, numbers, dates...), the limit for a scenario")
+    assert problem == (
+        f"x.yaml:{line}:1: <yaml>: the document has more than 16000 scalar "
+        f"values (keys, text, numbers, dates...), the limit for a scenario"
+    )
 
 
 def test_a_long_flat_list_stops_at_the_scalar_limit() -> None:
@@ -124,8 +133,10 @@ def test_a_long_flat_list_stops_at_the_scalar_limit() -> None:
     assert len(text.encode()) <= loader.MAX_BYTES
     (problem,) = _problems("", text)
     assert problem.startswith(f"x.yaml:{LINES + 1}:")
-    assert problem.endswith(": <yaml>: the document has more than 16000 scalar values (keys, "
-                            "text, numbers, dates...), the limit for a scenario")
+    assert problem.endswith(
+        ": <yaml>: the document has more than 16000 scalar values (keys, "
+        "text, numbers, dates...), the limit for a scenario"
+    )
 
 
 def test_many_collections_stop_at_the_node_limit() -> None:
@@ -136,7 +147,8 @@ def test_many_collections_stop_at_the_node_limit() -> None:
     column = 4 + 4 * (loader.MAX_NODES - nodes_before) + 1
     assert _problems("", text) == [
         f"x.yaml:1:{column}: <yaml>: the document has more than 20000 nodes (keys, values and "
-        f"list items), the limit for a scenario"]
+        f"list items), the limit for a scenario"
+    ]
 
 
 def test_a_mapping_with_too_many_keys() -> None:
@@ -145,7 +157,8 @@ def test_a_mapping_with_too_many_keys() -> None:
     column = text.index("k1000: ") + 1
     assert _problems("", text) == [
         f"x.yaml:1:{column}: <yaml>: this mapping has more than 1000 keys, the limit for one "
-        f"mapping"]
+        f"mapping"
+    ]
 
 
 def test_a_huge_base_60_number_is_refused_without_computing_it() -> None:
@@ -155,8 +168,10 @@ def test_a_huge_base_60_number_is_refused_without_computing_it() -> None:
     text = MINIMAL + f"x: {number}\n"
     assert len(text.encode()) <= loader.MAX_BYTES
     problems = _within(lambda: _problems("", text), seconds=4.0)
-    assert problems[-1] == (f"x.yaml:{LINES + 1}:4: x: cannot read '{number[:57]}...' as "
-                            f"!!int: it has more than 100 characters")
+    assert problems[-1] == (
+        f"x.yaml:{LINES + 1}:4: x: cannot read '{number[:57]}...' as "
+        f"!!int: it has more than 100 characters"
+    )
 
 
 def test_deep_nesting_is_refused_at_the_limit() -> None:
@@ -164,8 +179,7 @@ def test_deep_nesting_is_refused_at_the_limit() -> None:
     (problem,) = _problems("", text)
     assert problem.endswith(": <yaml>: the document nests deeper than 64 levels")
     text = "a: " + "[" * 100_000 + "]" * 100_000 + "\n"
-    assert _problems("", text) == ["x.yaml:1:67: <yaml>: the document nests deeper than 64 "
-                                   "levels"]
+    assert _problems("", text) == ["x.yaml:1:67: <yaml>: the document nests deeper than 64 levels"]
 
 
 def test_many_problems_are_counted_not_all_spelled_out() -> None:
@@ -174,12 +188,16 @@ def test_many_problems_are_counted_not_all_spelled_out() -> None:
     text = MINIMAL + "".join(f"k{i}: 1\n" for i in range(900))
     problems = _problems("", text)
     assert len(problems) == loader.MAX_PROBLEMS + 1
-    assert problems[0] == (f"x.yaml:{LINES + 1}:1: k0: unknown key 'k0'; expected one of: "
-                           f"format, id, title, summary, calendar, limits, players, roles, "
-                           f"sectors, trade, tariffs, relations, claims, talks, economy, "
-                           f"market_stress, politics, events, debrief")
-    assert problems[-1] == (f"x.yaml:{LINES + 101}:1: k100: and 800 more problems from here "
-                            f"on (only the first 100 are listed)")
+    assert problems[0] == (
+        f"x.yaml:{LINES + 1}:1: k0: unknown key 'k0'; expected one of: "
+        f"format, id, title, summary, calendar, limits, players, roles, "
+        f"sectors, trade, tariffs, relations, claims, talks, economy, "
+        f"market_stress, politics, events, debrief"
+    )
+    assert problems[-1] == (
+        f"x.yaml:{LINES + 101}:1: k100: and 800 more problems from here "
+        f"on (only the first 100 are listed)"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(loader.bundled_scenarios()))

@@ -114,8 +114,9 @@ def test_corpus_files_differ_from_the_fixture_in_one_place(name: str) -> None:
 # --------------------------------------------------------------------------- one node, one error
 
 
-def _scalars(node: yaml.Node, path: tuple[object, ...] = ()
-             ) -> Iterator[tuple[tuple[object, ...], yaml.ScalarNode]]:
+def _scalars(
+    node: yaml.Node, path: tuple[object, ...] = ()
+) -> Iterator[tuple[tuple[object, ...], yaml.ScalarNode]]:
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             yield from _scalars(value, (*path, key.value))
@@ -131,14 +132,16 @@ def _shown(path: tuple[object, ...]) -> str:
 
 
 NUMBER_NODES = [
-    (path, node) for path, node in _scalars(ROOT_NODE)
+    (path, node)
+    for path, node in _scalars(ROOT_NODE)
     if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 ]
 
 
 @pytest.mark.parametrize(("path", "node"), NUMBER_NODES, ids=[_shown(p) for p, _ in NUMBER_NODES])
-def test_a_number_written_as_text_is_reported_at_its_node(path: tuple[object, ...],
-                                                          node: yaml.ScalarNode) -> None:
+def test_a_number_written_as_text_is_reported_at_its_node(
+    path: tuple[object, ...], node: yaml.ScalarNode
+) -> None:
     start, end = node.start_mark.index, node.end_mark.index
     text = MINIMAL[:start] + f'"{node.value}"' + MINIMAL[end:]
     (problem,) = _problems(text)
@@ -147,8 +150,9 @@ def test_a_number_written_as_text_is_reported_at_its_node(path: tuple[object, ..
     assert problem.message == f"expected a number, got the text '{node.value}'; remove the quotes"
 
 
-def _key_nodes(node: yaml.Node, path: tuple[object, ...] = ()
-               ) -> Iterator[tuple[tuple[object, ...], yaml.ScalarNode]]:
+def _key_nodes(
+    node: yaml.Node, path: tuple[object, ...] = ()
+) -> Iterator[tuple[tuple[object, ...], yaml.ScalarNode]]:
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             assert isinstance(key, yaml.ScalarNode)
@@ -163,8 +167,9 @@ KEYS = list(_key_nodes(ROOT_NODE))
 
 
 @pytest.mark.parametrize(("path", "key"), KEYS, ids=[_shown(p) for p, _ in KEYS])
-def test_a_renamed_key_is_reported_at_the_key(path: tuple[object, ...],
-                                              key: yaml.ScalarNode) -> None:
+def test_a_renamed_key_is_reported_at_the_key(
+    path: tuple[object, ...], key: yaml.ScalarNode
+) -> None:
     start, end = key.start_mark.index, key.end_mark.index
     text = MINIMAL[:start] + key.value + "x" + MINIMAL[end:]
     renamed = _shown((*path[:-1], key.value + "x"))
@@ -191,9 +196,11 @@ def test_problem_text_format() -> None:
 
 
 def test_every_problem_is_reported_at_once_sorted_by_position() -> None:
-    text = (MINIMAL.replace("    approval: 45\n", "    approval: 145\n")
-            .replace("    gdp_bn: 4100\n", "    gdp_bn: lots\n")
-            .replace("  max_tariff: 0.6\n", "  max_tarif: 0.6\n"))
+    text = (
+        MINIMAL.replace("    approval: 45\n", "    approval: 145\n")
+        .replace("    gdp_bn: 4100\n", "    gdp_bn: lots\n")
+        .replace("  max_tariff: 0.6\n", "  max_tarif: 0.6\n")
+    )
     lines = _lines(text)
     assert lines == [
         "x.yaml:11:3: limits.max_tarif: unknown key 'max_tarif' (did you mean 'max_tariff'?)",
@@ -213,7 +220,7 @@ def test_duplicate_keys_are_reported_every_time() -> None:
 def test_yaml11_booleans_as_keys_and_values() -> None:
     text = MINIMAL.replace("      JP: 1.5\n", "      NO: 1.5\n")
     assert _lines(text) == [
-        'x.yaml:90:7: sectors.0.salience.NO: expected an id, got the boolean false: YAML 1.1 '
+        "x.yaml:90:7: sectors.0.salience.NO: expected an id, got the boolean false: YAML 1.1 "
         'reads an unquoted NO as a boolean; quote it: "NO"',
     ]
     text = MINIMAL.replace("    name: Japan\n", "    name: yes\n")
@@ -252,8 +259,7 @@ def test_a_missing_kind_is_not_blamed_on_a_valid_key() -> None:
 
 
 def test_aliases_and_merge_keys_are_plain_yaml_and_errors_point_at_the_use() -> None:
-    text = MINIMAL.replace("  - id: JP\n    name: Japan\n",
-                           "  - <<: {id: JP, name: Japan}\n")
+    text = MINIMAL.replace("  - id: JP\n    name: Japan\n", "  - <<: {id: JP, name: Japan}\n")
     assert parse_scenario(text, "x.yaml").players[1].name == "Japan"
     text = MINIMAL.replace("    gdp_bn: 29000\n", "    gdp_bn: &big lots\n")
     text = text.replace("    gdp_bn: 4100\n", "    gdp_bn: *big\n")
@@ -261,8 +267,9 @@ def test_aliases_and_merge_keys_are_plain_yaml_and_errors_point_at_the_use() -> 
         "x.yaml:15:13: players.0.gdp_bn: expected a number, got the text 'lots'",
         "x.yaml:46:13: players.1.gdp_bn: expected a number, got the text 'lots'",
     ]
-    text = MINIMAL.replace("  - id: JP\n    name: Japan\n",
-                           "  - <<: 5\n    id: JP\n    name: Japan\n")
+    text = MINIMAL.replace(
+        "  - id: JP\n    name: Japan\n", "  - <<: 5\n    id: JP\n    name: Japan\n"
+    )
     assert _lines(text) == [
         "x.yaml:44:9: players.1: '<<' merges a mapping or a list of mappings only"
     ]
@@ -275,8 +282,10 @@ def test_explicit_standard_tags_are_plain_data() -> None:
     assert _lines(text) == ["x.yaml:46:13: players.1.gdp_bn: cannot read 'four' as !!int"]
     for tag in ("!!binary aGk=", "!!set {a: null}", "!!omap [a: 1]"):
         text = MINIMAL.replace("    name: Japan\n", f"    name: {tag}\n")
-        assert _lines(text) == [f"x.yaml:45:11: players.1.name: tag '{tag.split()[0]}' is not "
-                                f"allowed: scenario files hold plain data only"]
+        assert _lines(text) == [
+            f"x.yaml:45:11: players.1.name: tag '{tag.split()[0]}' is not "
+            f"allowed: scenario files hold plain data only"
+        ]
 
 
 def test_a_quoted_date_is_accepted_like_an_unquoted_one() -> None:
@@ -325,15 +334,22 @@ def test_unsafe_tags_are_refused_without_constructing_anything(
         # only (the tag is part of a file that is not a scenario).
         assert [str(p) for p in problems] == [
             "x.yaml:1:5: <root>: expected a mapping of scenario fields (format, id, title, ...), "
-            "got a value with a tag (scenario files hold plain data only)"]
+            "got a value with a tag (scenario files hold plain data only)"
+        ]
         return
     shown_tag = tag.split()[0]
-    refusals = [p for p in problems if p.message == f"tag {shown_tag!r} is not allowed: "
-                                                    f"scenario files hold plain data only"]
+    refusals = [
+        p
+        for p in problems
+        if p.message == f"tag {shown_tag!r} is not allowed: scenario files hold plain data only"
+    ]
     assert len(refusals) == 1
     if where == "value":
-        assert (refusals[0].line, refusals[0].column, refusals[0].path) == (45, 11,
-                                                                           "players.1.name")
+        assert (refusals[0].line, refusals[0].column, refusals[0].path) == (
+            45,
+            11,
+            "players.1.name",
+        )
 
 
 def test_alias_bombs_fail_fast_at_the_alias() -> None:
@@ -349,9 +365,11 @@ def test_alias_bombs_fail_fast_at_the_alias() -> None:
 
 
 def test_deep_nesting_is_refused_not_a_recursion_error() -> None:
-    for text in ("a: " + "[" * 10_000 + "]" * 10_000 + "\n",
-                 "a: " + "{b: " * 3000 + "1" + "}" * 3000 + "\n",
-                 "a: &a " + "[" * 60 + "]" * 60 + "\nb: &b [[[[*a]]]]\nc: [[[*b]]]\n"):
+    for text in (
+        "a: " + "[" * 10_000 + "]" * 10_000 + "\n",
+        "a: " + "{b: " * 3000 + "1" + "}" * 3000 + "\n",
+        "a: &a " + "[" * 60 + "]" * 60 + "\nb: &b [[[[*a]]]]\nc: [[[*b]]]\n",
+    ):
         (problem,) = _problems(text)
         assert problem.path == "<yaml>"
         assert problem.message == f"the document nests deeper than {loader.MAX_DEPTH} levels"
@@ -360,34 +378,63 @@ def test_deep_nesting_is_refused_not_a_recursion_error() -> None:
 @pytest.mark.parametrize(
     ("text", "line"),
     [
-        ("a: [1, 2\n", "x.yaml:2:1: <yaml>: expected ',' or ']', but got the end of the file; "
-                       "is the '[' at line 1, column 4 closed?"),
-        ("a: 'abc\n", "x.yaml:2:1: <yaml>: found unexpected end of stream (while scanning a "
-                      "quoted scalar starting at line 1, column 4)"),
+        (
+            "a: [1, 2\n",
+            "x.yaml:2:1: <yaml>: expected ',' or ']', but got the end of the file; "
+            "is the '[' at line 1, column 4 closed?",
+        ),
+        (
+            "a: 'abc\n",
+            "x.yaml:2:1: <yaml>: found unexpected end of stream (while scanning a "
+            "quoted scalar starting at line 1, column 4)",
+        ),
         # Not a scenario (no format line): anchor names are not quoted ...
-        ("a: &x 1\nb: &x 2\n", "x.yaml:2:4: <yaml>: duplicate anchor (first at line 1, "
-                               "column 4)"),
+        ("a: &x 1\nb: &x 2\n", "x.yaml:2:4: <yaml>: duplicate anchor (first at line 1, column 4)"),
         ("a: *nowhere\n", "x.yaml:1:4: <yaml>: undefined alias"),
         # ... but they are in a file that says it is one.
-        ("format: tradegame-scenario/1\na: &x 1\nb: &x 2\n",
-         "x.yaml:3:4: <yaml>: duplicate anchor 'x' (first at line 2, column 4)"),
+        (
+            "format: tradegame-scenario/1\na: &x 1\nb: &x 2\n",
+            "x.yaml:3:4: <yaml>: duplicate anchor 'x' (first at line 2, column 4)",
+        ),
         ("a: b\x00\n", "x.yaml:1:5: <yaml>: the character U+0000 is not allowed in YAML"),
-        ("---\n...\n", "x.yaml:2:1: <root>: the document is empty; expected a mapping of "
-                       "scenario fields (format, id, title, ...)"),
-        ("# only a comment\n", "x.yaml:1:1: <root>: the document is empty; expected a mapping "
-                               "of scenario fields (format, id, title, ...)"),
-        ("just text\n", "x.yaml:1:1: <root>: expected a mapping of scenario fields (format, id, "
-                        "title, ...), got a single text value"),
-        ("- a\n- b\n", "x.yaml:1:1: <root>: expected a mapping of scenario fields (format, id, "
-                       "title, ...), got a list"),
-        ("2025\n", "x.yaml:1:1: <root>: expected a mapping of scenario fields (format, id, "
-                   "title, ...), got a number"),
-        ("a: 1\nb: 2\n", "x.yaml:1:1: <root>: not a tradegame scenario: a scenario file is a "
-                         "mapping that starts with format: tradegame-scenario/1"),
-        ("format: tradegame-save\nx: 1\n", "x.yaml:1:9: format: this is a tradegame save file, "
-                                           "not a scenario"),
-        ('{"format": "other", "id": 1}', "x.yaml:1:12: format: not a tradegame scenario: "
-                                         "expected format: tradegame-scenario/1"),
+        (
+            "---\n...\n",
+            "x.yaml:2:1: <root>: the document is empty; expected a mapping of "
+            "scenario fields (format, id, title, ...)",
+        ),
+        (
+            "# only a comment\n",
+            "x.yaml:1:1: <root>: the document is empty; expected a mapping "
+            "of scenario fields (format, id, title, ...)",
+        ),
+        (
+            "just text\n",
+            "x.yaml:1:1: <root>: expected a mapping of scenario fields (format, id, "
+            "title, ...), got a single text value",
+        ),
+        (
+            "- a\n- b\n",
+            "x.yaml:1:1: <root>: expected a mapping of scenario fields (format, id, "
+            "title, ...), got a list",
+        ),
+        (
+            "2025\n",
+            "x.yaml:1:1: <root>: expected a mapping of scenario fields (format, id, "
+            "title, ...), got a number",
+        ),
+        (
+            "a: 1\nb: 2\n",
+            "x.yaml:1:1: <root>: not a tradegame scenario: a scenario file is a "
+            "mapping that starts with format: tradegame-scenario/1",
+        ),
+        (
+            "format: tradegame-save\nx: 1\n",
+            "x.yaml:1:9: format: this is a tradegame save file, not a scenario",
+        ),
+        (
+            '{"format": "other", "id": 1}',
+            "x.yaml:1:12: format: not a tradegame scenario: expected format: tradegame-scenario/1",
+        ),
     ],
 )
 def test_yaml_level_problems(text: str, line: str) -> None:
@@ -419,8 +466,9 @@ def test_an_unknown_name_lists_the_bundled_ones() -> None:
         assert f"(did you mean {DEFAULT_SCENARIO!r}?)" in problem.message
 
 
-def test_a_file_too_large_is_refused_before_reading(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_too_large_is_refused_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     big = tmp_path / "big.yaml"
     big.write_text("a: 1\n" * 100)
     monkeypatch.setattr(loader, "MAX_BYTES", 100)
@@ -442,8 +490,9 @@ def test_text_and_file_loading_agree(tmp_path: Path) -> None:
     assert parse_scenario(text, shown) == load_scenario(FIXTURE) == load_scenario(str(FIXTURE))
 
 
-def test_an_existing_file_wins_over_a_bundled_name(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_existing_file_wins_over_a_bundled_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / DEFAULT_SCENARIO).write_text(MINIMAL)
     assert load_scenario_text(DEFAULT_SCENARIO) == (MINIMAL, DEFAULT_SCENARIO)
@@ -470,4 +519,3 @@ def test_every_bundled_scenario_is_valid(name: str) -> None:
         r"# yaml-language-server: \$schema=\.\./src/tradegame/schemas/scenario\.schema\.json",
         first,
     )
-

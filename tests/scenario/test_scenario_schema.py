@@ -42,8 +42,11 @@ def test_schema_uses_standard_keywords() -> None:
 
 def _property_names(schema: Any) -> set[str]:
     if isinstance(schema, dict):
-        names = set(schema.get("properties", {})) if isinstance(schema.get("properties"),
-                                                                  dict) else set()
+        names = (
+            set(schema.get("properties", {}))
+            if isinstance(schema.get("properties"), dict)
+            else set()
+        )
         return names | {k for v in schema.values() for k in _property_names(v)}
     if isinstance(schema, list):
         return {k for v in schema for k in _property_names(v)}

@@ -30,27 +30,43 @@ def test_a_running_head_cannot_leave_its_css_string() -> None:
 
 
 def test_roster_names_are_text_in_grades_and_compare(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     roster = tmp_path / "r.csv"
-    roster.write_text('team,student,role\n"=HYPERLINK(""http://x"")",@SUM(1),JP\n'
-                      '<b>Red</b>,"<img src=x onerror=alert(1)>",JP\n', "utf-8")
-    assert main(["worlds", "us-japan-primer", "--roster", str(roster), "--seat", "US=passive",
-                 "--out", str(tmp_path / "c")]) == 0
+    roster.write_text(
+        'team,student,role\n"=HYPERLINK(""http://x"")",@SUM(1),JP\n'
+        '<b>Red</b>,"<img src=x onerror=alert(1)>",JP\n',
+        "utf-8",
+    )
+    assert (
+        main(
+            [
+                "worlds",
+                "us-japan-primer",
+                "--roster",
+                str(roster),
+                "--seat",
+                "US=passive",
+                "--out",
+                str(tmp_path / "c"),
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     files = [str(tmp_path / "c" / "team-01.json"), str(tmp_path / "c" / "team-02.json")]
     main(["grades", *files, "--include-unfinished", "--out", str(tmp_path / "g.csv")])
     rows = list(csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text("utf-8"))))
-    assert {r["team"] for r in rows} == {"'=HYPERLINK(\"http://x\")", "<b>Red</b>"}
+    assert {r["team"] for r in rows} == {'\'=HYPERLINK("http://x")', "<b>Red</b>"}
     assert "'@SUM(1)" in {r["students"] for r in rows}
-    main(["report", "--compare", *files, "--include-unfinished",
-          "--out", str(tmp_path / "c.html")])
+    main(["report", "--compare", *files, "--include-unfinished", "--out", str(tmp_path / "c.html")])
     html = (tmp_path / "c.html").read_text("utf-8")
     assert "<img" not in html and "<b>Red" not in html and "&lt;b&gt;Red" in html
 
 
-def test_a_team_save_loaded_from_text_names_no_file_to_write(tmp_path: Path,
-                                                            capsys: pytest.CaptureFixture[str]
-                                                            ) -> None:
+def test_a_team_save_loaded_from_text_names_no_file_to_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """In a browser (tradegame serve) a save is pasted text or the session's own autosave,
     named by its file name alone: a team's save loaded that way is not written back to any
     path (a bare name would be the server's working folder)."""

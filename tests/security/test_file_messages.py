@@ -19,44 +19,84 @@ from tradegame.scenario.loader import ScenarioError, load_scenario
 
 SECRET = "s3cr3t-7f1c9a-do-not-echo"
 HINT = "a mapping of scenario fields (format, id, title, ...)"
-NOT_SCENARIO = ("not a tradegame scenario: a scenario file is a mapping that starts with "
-                "format: tradegame-scenario/1")
+NOT_SCENARIO = (
+    "not a tradegame scenario: a scenario file is a mapping that starts with "
+    "format: tradegame-scenario/1"
+)
 NOT_JSON = "the file is corrupt: not valid JSON at line 1, column 1 (Expecting value)"
 
 # name, content, the problem as a scenario (after "FILE:"), the problem as a save ("FILE: ")
 FILES: list[tuple[str, bytes, str, str]] = [
-    ("passwd", f"root:x:0:0:root:/root:/bin/bash\nsvc:x:1000:1000:{SECRET}:/home/svc:/bin/sh\n"
-     .encode(), f"1:1: <root>: expected {HINT}, got a single text value", NOT_JSON),
-    ("binary", b"\x89PNG\r\n\x1a\n" + SECRET.encode() + bytes(range(256)),
-     "1:1: <file>: not UTF-8 text: byte 0x89 cannot be decoded; save the file as UTF-8",
-     "the file is corrupt: byte 0x89 at offset 0 is not UTF-8 text (a save is a JSON text file)"),
-    ("config.json", f'{{"api_token": "{SECRET}", "format": "config/2"}}\n'.encode(),
-     "1:54: format: not a tradegame scenario: expected format: tradegame-scenario/1",
-     'not a tradegame save: its "format" is not "tradegame-save" (the file is something else)'),
-    ("credentials.json", f'{{\n  "user": "admin",\n  "password": "{SECRET}"\n}}\n'.encode(),
-     f"1:1: <root>: {NOT_SCENARIO}",
-     'not a tradegame save: it has no "format": "tradegame-save" field'),
-    ("duplicate.json", f'{{"{SECRET}": 1, "{SECRET}": 2}}'.encode(),
-     f"1:1: <root>: {NOT_SCENARIO}",
-     "the file is corrupt: a field appears twice in one object"),
-    ("page.html", f"<!DOCTYPE html>\n<html><head><title>{SECRET}</title></head>\n"
-     f"<body><p>Hello: world</p></body></html>\n".encode(),
-     "3:15: <yaml>: unexpected ':' (quote a value that contains ': ', or check the indentation)",
-     NOT_JSON),
-    ("id_rsa", f"-----BEGIN OPENSSH PRIVATE KEY-----\n{SECRET}AAAAB3NzaC1yc2E\n"
-     f"-----END OPENSSH PRIVATE KEY-----\n".encode(),
-     f"1:1: <root>: expected {HINT}, got a single text value", NOT_JSON),
-    ("secrets.yaml", f"db_password: {SECRET}\napi_key: abc\n".encode(),
-     f"1:1: <root>: {NOT_SCENARIO}", NOT_JSON),
+    (
+        "passwd",
+        f"root:x:0:0:root:/root:/bin/bash\nsvc:x:1000:1000:{SECRET}:/home/svc:/bin/sh\n".encode(),
+        f"1:1: <root>: expected {HINT}, got a single text value",
+        NOT_JSON,
+    ),
+    (
+        "binary",
+        b"\x89PNG\r\n\x1a\n" + SECRET.encode() + bytes(range(256)),
+        "1:1: <file>: not UTF-8 text: byte 0x89 cannot be decoded; save the file as UTF-8",
+        "the file is corrupt: byte 0x89 at offset 0 is not UTF-8 text (a save is a JSON text file)",
+    ),
+    (
+        "config.json",
+        f'{{"api_token": "{SECRET}", "format": "config/2"}}\n'.encode(),
+        "1:54: format: not a tradegame scenario: expected format: tradegame-scenario/1",
+        'not a tradegame save: its "format" is not "tradegame-save" (the file is something else)',
+    ),
+    (
+        "credentials.json",
+        f'{{\n  "user": "admin",\n  "password": "{SECRET}"\n}}\n'.encode(),
+        f"1:1: <root>: {NOT_SCENARIO}",
+        'not a tradegame save: it has no "format": "tradegame-save" field',
+    ),
+    (
+        "duplicate.json",
+        f'{{"{SECRET}": 1, "{SECRET}": 2}}'.encode(),
+        f"1:1: <root>: {NOT_SCENARIO}",
+        "the file is corrupt: a field appears twice in one object",
+    ),
+    (
+        "page.html",
+        f"<!DOCTYPE html>\n<html><head><title>{SECRET}</title></head>\n"
+        f"<body><p>Hello: world</p></body></html>\n".encode(),
+        "3:15: <yaml>: unexpected ':' (quote a value that contains ': ', or check the indentation)",
+        NOT_JSON,
+    ),
+    (
+        "id_rsa",
+        f"-----BEGIN OPENSSH PRIVATE KEY-----\n{SECRET}AAAAB3NzaC1yc2E\n"
+        f"-----END OPENSSH PRIVATE KEY-----\n".encode(),
+        f"1:1: <root>: expected {HINT}, got a single text value",
+        NOT_JSON,
+    ),
+    (
+        "secrets.yaml",
+        f"db_password: {SECRET}\napi_key: abc\n".encode(),
+        f"1:1: <root>: {NOT_SCENARIO}",
+        NOT_JSON,
+    ),
     ("alias.yaml", f"token: *{SECRET}\n".encode(), "1:8: <yaml>: undefined alias", NOT_JSON),
-    ("anchors.yaml", f"a: &{SECRET} 1\nb: &{SECRET} 2\n".encode(),
-     "2:4: <yaml>: duplicate anchor (first at line 1, column 4)", NOT_JSON),
-    ("tagged.yaml", f"--- !{SECRET} [1]\n".encode(),
-     f"1:5: <root>: expected {HINT}, got a value with a tag (scenario files hold plain data "
-     f"only)", NOT_JSON),
-    (".env", f"export API_KEY={SECRET}\nDEBUG: 1\n".encode(),
-     "2:6: <yaml>: unexpected ':' (quote a value that contains ': ', or check the indentation)",
-     NOT_JSON),
+    (
+        "anchors.yaml",
+        f"a: &{SECRET} 1\nb: &{SECRET} 2\n".encode(),
+        "2:4: <yaml>: duplicate anchor (first at line 1, column 4)",
+        NOT_JSON,
+    ),
+    (
+        "tagged.yaml",
+        f"--- !{SECRET} [1]\n".encode(),
+        f"1:5: <root>: expected {HINT}, got a value with a tag (scenario files hold plain data "
+        f"only)",
+        NOT_JSON,
+    ),
+    (
+        ".env",
+        f"export API_KEY={SECRET}\nDEBUG: 1\n".encode(),
+        "2:6: <yaml>: unexpected ':' (quote a value that contains ': ', or check the indentation)",
+        NOT_JSON,
+    ),
 ]
 IDS = [f[0] for f in FILES]
 
@@ -79,8 +119,9 @@ def test_load_scenario_names_the_kind_and_place_only(foreign: tuple[Path, str, s
 
 
 @pytest.mark.parametrize("foreign", FILES, ids=IDS, indirect=True)
-def test_validate_prints_no_secret(foreign: tuple[Path, str, str],
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_prints_no_secret(
+    foreign: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     path, as_scenario, _ = foreign
     assert main(["validate", str(path)]) == 2
     out, err = capsys.readouterr()
@@ -98,8 +139,9 @@ def test_load_game_names_the_kind_and_place_only(foreign: tuple[Path, str, str])
 
 
 @pytest.mark.parametrize("foreign", FILES, ids=IDS, indirect=True)
-def test_replay_prints_no_secret(foreign: tuple[Path, str, str],
-                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_replay_prints_no_secret(
+    foreign: tuple[Path, str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     path, _, as_save = foreign
     assert main(["replay", str(path)]) == 2
     out, err = capsys.readouterr()

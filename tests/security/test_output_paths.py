@@ -14,8 +14,21 @@ def test_tournament_force_replaces_a_symlink_not_its_target(tmp_path: Path) -> N
     out = tmp_path / "results.csv"
     out.symlink_to(victim)
     (tmp_path / "results.jsonl").symlink_to(victim)
-    code = main(["tournament", "april-2025", "--games", "1", "--agents", "passive,random",
-                 "--out", str(out), "--force", "--workers", "1"])
+    code = main(
+        [
+            "tournament",
+            "april-2025",
+            "--games",
+            "1",
+            "--agents",
+            "passive,random",
+            "--out",
+            str(out),
+            "--force",
+            "--workers",
+            "1",
+        ]
+    )
     assert code == 0
     assert victim.read_text() == "victim data\n"
     assert not out.is_symlink() and out.read_text().startswith("game,scenario,seed")

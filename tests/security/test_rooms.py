@@ -31,8 +31,10 @@ async def test_forged_and_other_seats_tokens_and_wrong_codes_are_refused(tmp_pat
             jp, welcome = await joined(session, server, seat_codes["JP"])
             assert welcome["type"] == "welcome" and welcome["player"] == "JP"
             # a forged token, and a token one character off
-            for token in ("x" * 43, welcome["token"][:-1] + ("A" if welcome["token"][-1] != "A"
-                                                             else "B")):
+            for token in (
+                "x" * 43,
+                welcome["token"][:-1] + ("A" if welcome["token"][-1] != "A" else "B"),
+            ):
                 other = await Conn(session, url_of(server)).open()
                 await other.send({"type": "join", "token": token})
                 refused = await other.until("welcome", "refused")
@@ -58,8 +60,7 @@ async def test_forged_and_other_seats_tokens_and_wrong_codes_are_refused(tmp_pat
             jp = again
             # JP's connection cannot move for EU, nor join again as EU
             game = server.rooms[1].game
-            await jp.send({"type": "move", "action": "EU pass",
-                           "version": server.rooms[1].version})
+            await jp.send({"type": "move", "action": "EU pass", "version": server.rooms[1].version})
             refused = await jp.until("refused")
             assert game.actions == server.rooms[1].game.actions
             assert "JP" in refused["reason"]
@@ -141,8 +142,9 @@ async def test_no_message_names_a_file_or_starts_a_process(tmp_path):
                     reply = await conn.until("error", "refused", "done")
                     if reply["type"] == "done":  # a news text neutralised, an unknown inject
                         assert all(r != "done" for r in reply["results"].values()), reply
-                    assert not any("\x1b" in t or "\x07" in t or "root:" in t
-                                   for t in strings(reply)), reply
+                    assert not any(
+                        "\x1b" in t or "\x07" in t or "root:" in t for t in strings(reply)
+                    ), reply
                     await asyncio.sleep(0.05)
             assert not marker.exists()
             assert not any(a.kind == "news" for a in server.rooms[1].game.actions)

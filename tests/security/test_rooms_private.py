@@ -21,11 +21,14 @@ def variant(text: str) -> str:
     """classroom-lesson with JP's private data changed: its confidential briefing and the
     weights of two of its objectives (same sum)."""
     changed = text.replace("## Japan — confidential", "## Japan — confidential ZQX-SECRET", 1)
-    changed = changed.replace("best: 0.025, worst: 0.275, weight: 0.25}",
-                              "best: 0.025, worst: 0.275, weight: 0.30}", 1)
-    changed = changed.replace('{metric: tariff_faced, partner: "US", best: 0.033, worst: 0.30, '
-                              'weight: 0.15}', '{metric: tariff_faced, partner: "US", best: '
-                              '0.033, worst: 0.30, weight: 0.10}', 1)
+    changed = changed.replace(
+        "best: 0.025, worst: 0.275, weight: 0.25}", "best: 0.025, worst: 0.275, weight: 0.30}", 1
+    )
+    changed = changed.replace(
+        '{metric: tariff_faced, partner: "US", best: 0.033, worst: 0.30, weight: 0.15}',
+        '{metric: tariff_faced, partner: "US", best: 0.033, worst: 0.30, weight: 0.10}',
+        1,
+    )
     assert changed.count("ZQX-SECRET") == 1 and changed.count("weight: 0.30}") == 1
     assert "weight: 0.10}" in changed
     return changed
@@ -33,12 +36,14 @@ def variant(text: str) -> str:
 
 def published(message: dict) -> dict:
     """A message without the final results, which the end of the game publishes to all."""
+
     def strip(value):
         if isinstance(value, dict):
             return {k: strip(v) for k, v in value.items() if k not in ("scores", "batna")}
         if isinstance(value, list):
             return [strip(v) for v in value]
         return value
+
     return strip(message)
 
 
@@ -52,9 +57,12 @@ async def everything_received(folder, text):
             for player, code in codes(server).items():
                 conns[player] = await Conn(session, url_of(server)).open()
                 await conns[player].send({"type": "join", "code": code})
-            await asyncio.wait_for(asyncio.gather(*(
-                play_seat(conn, random.Random(f"diff:{p}"))
-                for p, conn in conns.items())), 300)
+            await asyncio.wait_for(
+                asyncio.gather(
+                    *(play_seat(conn, random.Random(f"diff:{p}")) for p, conn in conns.items())
+                ),
+                300,
+            )
             while True:  # the spectator's remaining messages
                 try:
                     await asyncio.wait_for(spectator.recv(), 0.5)
@@ -84,8 +92,9 @@ async def test_no_seat_and_no_spectator_receives_anything_private_of_a_seat(tmp_
     for who in ("US", "EU", "spectator"):
         assert len(plain[who]) == len(changed[who]) > 10
         assert "ZQX-SECRET" not in json.dumps(changed[who])
-        assert published_all(without_tokens(plain[who])) == \
-            published_all(without_tokens(changed[who])), who
+        assert published_all(without_tokens(plain[who])) == published_all(
+            without_tokens(changed[who])
+        ), who
 
 
 def published_all(messages):

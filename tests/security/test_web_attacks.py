@@ -51,11 +51,23 @@ async def pong(ws: Any, data: str, timeout: float = 10.0) -> None:
 
 
 JUNK = [
-    "not json", "[]", "{}", "5", '[5, "x"]', '["stdin"]', '["stdin", 5]',
-    '["resize"]', '["resize", {}]', '["resize", [80, 24]]',
-    '["resize", {"width": "a", "height": 1}]', '["resize", {"width": -5, "height": -5}]',
-    '["resize", {"width": 0, "height": 24}]', '["resize", {"width": true, "height": true}]',
-    '["resize", {"width": 80.5, "height": 24}]', '["ping", {"a": 1}]', '["quit"]',
+    "not json",
+    "[]",
+    "{}",
+    "5",
+    '[5, "x"]',
+    '["stdin"]',
+    '["stdin", 5]',
+    '["resize"]',
+    '["resize", {}]',
+    '["resize", [80, 24]]',
+    '["resize", {"width": "a", "height": 1}]',
+    '["resize", {"width": -5, "height": -5}]',
+    '["resize", {"width": 0, "height": 24}]',
+    '["resize", {"width": true, "height": true}]',
+    '["resize", {"width": 80.5, "height": 24}]',
+    '["ping", {"a": 1}]',
+    '["quit"]',
     "[" * 100_000 + "]" * 100_000,  # valid JSON that json.loads cannot read (RecursionError)
 ]
 
@@ -98,17 +110,19 @@ def test_browser_message_passes_what_the_page_sends() -> None:
 
     assert browser_message('["stdin", "a\\u001b[A"]') == ("stdin", "a\x1b[A")
     assert browser_message('["resize", {"width": 120, "height": 40}]') == ("resize", (120, 40))
-    assert browser_message(json.dumps(["resize", {"width": MAX_CELLS, "height": 1}])) == \
-        ("resize", (MAX_CELLS, 1))
-    assert browser_message(json.dumps(["resize", {"width": MAX_CELLS + 1, "height": 1}])) \
-        is None
+    assert browser_message(json.dumps(["resize", {"width": MAX_CELLS, "height": 1}])) == (
+        "resize",
+        (MAX_CELLS, 1),
+    )
+    assert browser_message(json.dumps(["resize", {"width": MAX_CELLS + 1, "height": 1}])) is None
     assert browser_message('["ping", "17"]') == ("ping", "17")
     assert browser_message('["focus"]') == ("focus", None)
     assert browser_message('["blur"]') == ("blur", None)
 
 
-async def test_web_load_dialog_holds_a_bounded_paste(save_dir: Path,
-                                                     victim: dict[str, Path]) -> None:
+async def test_web_load_dialog_holds_a_bounded_paste(
+    save_dir: Path, victim: dict[str, Path]
+) -> None:
     from textual import events
     from textual.widgets import TextArea
 
@@ -135,8 +149,9 @@ async def test_web_load_dialog_holds_a_bounded_paste(save_dir: Path,
         app.post_message(events.Paste(victim["save"].read_text()))
         await pilot.pause()
         await pilot.click("#load")
-        await wait_until(pilot, lambda: app.match is not None and app.match.seed == 77,
-                         what="the pasted game")
+        await wait_until(
+            pilot, lambda: app.match is not None and app.match.seed == 77, what="the pasted game"
+        )
 
 
 def test_origins_of_a_lan_server_include_this_machine_only_on_every_address() -> None:
@@ -145,8 +160,12 @@ def test_origins_of_a_lan_server_include_this_machine_only_on_every_address() ->
     public = ("http", "class-pc", 8000)
     everywhere = allowed_origins("0.0.0.0", 8000, "http://class-pc:8000")
     # the teacher's own browser at http://localhost:8000 reaches this very server
-    assert everywhere == {public, ("http", "localhost", 8000), ("http", "127.0.0.1", 8000),
-                          ("http", "::1", 8000)}
+    assert everywhere == {
+        public,
+        ("http", "localhost", 8000),
+        ("http", "127.0.0.1", 8000),
+        ("http", "::1", 8000),
+    }
     assert allowed_origins("::", 8000, "http://class-pc:8000") == everywhere
     # bound to one LAN address, localhost:8000 may be another program
     assert allowed_origins("192.168.1.5", 8000, "http://class-pc:8000") == {public}
@@ -169,9 +188,11 @@ async def test_serve_on_ipv6_loopback_gives_working_links(serve: Any) -> None:
 async def test_serve_logs_a_malformed_request_in_one_escaped_line(serve: Any) -> None:
     served = serve()
     await page(served)
-    requests = [b"GET /\x1b[31mred HTTP/1.1\r\nHost: x\r\n\r\n",
-                b"GET / HTTP/1.1\r\nHost: x\r\nUser-Agent: A\x1b]0;PWNED\x07B\r\n\r\n",
-                "GET / HTTP/1.1\r\nHost: x\r\nUser-Agent: evil\u202etxt.exe\r\n\r\n".encode()]
+    requests = [
+        b"GET /\x1b[31mred HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: x\r\nUser-Agent: A\x1b]0;PWNED\x07B\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nUser-Agent: evil\u202etxt.exe\r\n\r\n".encode(),
+    ]
     for _ in range(20):  # each used to print a traceback with its locals
         for raw in requests:
             reader, writer = await asyncio.open_connection("127.0.0.1", served.port)
@@ -188,9 +209,9 @@ async def test_serve_logs_a_malformed_request_in_one_escaped_line(serve: Any) ->
     assert len(log.splitlines()) < 200
 
 
-
 async def test_web_saves_wait_for_the_browser_to_fetch_them(
-        save_dir: Path, downloads: list[tuple[bytes, dict[str, Any]]]) -> None:
+    save_dir: Path, downloads: list[tuple[bytes, dict[str, Any]]]
+) -> None:
     from textual import events
 
     from tradegame.ui.app import MAX_WAITING_DOWNLOADS
@@ -209,13 +230,14 @@ async def test_web_saves_wait_for_the_browser_to_fetch_them(
         app.post_message(events.DeliveryComplete(key="key"))
         await pilot.pause()
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: len(downloads) == MAX_WAITING_DOWNLOADS + 1,
-                         what="the next download")
-
+        await wait_until(
+            pilot, lambda: len(downloads) == MAX_WAITING_DOWNLOADS + 1, what="the next download"
+        )
 
 
 async def test_serve_with_a_public_url_ending_in_a_slash_links_its_own_files(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     import os
     import signal
     import subprocess
@@ -228,11 +250,23 @@ async def test_serve_with_a_public_url_ending_in_a_slash_links_its_own_files(
     port = free_port()
     log = tmp_path / "serve.log"
     with log.open("wb") as out:  # the URL as serve prints it, trailing slash and all
-        proc = subprocess.Popen([sys.executable, "-m", "tradegame", "serve", "--port",
-                                 str(port), "--public-url", f"http://127.0.0.1:{port}/"],
-                                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                env=dict(os.environ, TRADEGAME_SAVE_DIR=str(tmp_path)),
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tradegame",
+                "serve",
+                "--port",
+                str(port),
+                "--public-url",
+                f"http://127.0.0.1:{port}/",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=dict(os.environ, TRADEGAME_SAVE_DIR=str(tmp_path)),
+            start_new_session=True,
+        )
     served = Served(proc, port, log)
     try:
         status, body = await page(served)

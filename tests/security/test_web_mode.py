@@ -26,15 +26,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Input, OptionList, TextArea
-
 from rich.console import Console
+from textual.widgets import Input, OptionList, TextArea
 
 from tradegame.cli import main
 from tradegame.scenario.loader import bundled_scenarios
-from tradegame.ui.app import Options, TradeGameApp
 from tradegame.session.match import Match, load_scenario
 from tradegame.session.persistence import load_text, save
+from tradegame.ui.app import Options, TradeGameApp
 from tradegame.ui.screens.dialogs import LoadDialog, MessageDialog, PathDialog, WebLoadDialog
 from tradegame.ui.screens.game import GameScreen
 from tradegame.ui.screens.setup import OPEN_FILE, SetupScreen
@@ -48,8 +47,9 @@ def make_match(seats: dict[str, str], seed: int = 1) -> Match:
 
 
 def make_app(save_dir: Path, match: Match | None = None, **options: Any) -> TradeGameApp:
-    app = TradeGameApp(Options(match=match, save_dir=save_dir, ai_delay=0.0,
-                               spectate_delay=0.0, **options))
+    app = TradeGameApp(
+        Options(match=match, save_dir=save_dir, ai_delay=0.0, spectate_delay=0.0, **options)
+    )
     app.animation_level = "none"
     return app
 
@@ -57,20 +57,24 @@ def make_app(save_dir: Path, match: Match | None = None, **options: Any) -> Trad
 def screen_text(app: TradeGameApp) -> str:
     """What the browser user sees now, as plain text."""
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      record=True)
-    console.print(app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens, simplify=True))
+    console = Console(
+        width=width, height=height, file=io.StringIO(), force_terminal=True, record=True
+    )
+    console.print(
+        app.screen._compositor.render_update(
+            full=True, screen_stack=app._background_screens, simplify=True
+        )
+    )
     return console.export_text(styles=False)
 
 
-async def wait_until(pilot: Any, predicate: Any, timeout: float = 20.0,
-                     what: str = "condition") -> None:
+async def wait_until(
+    pilot: Any, predicate: Any, timeout: float = 20.0, what: str = "condition"
+) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}; screen:\n"
-                                 f"{screen_text(pilot.app)}")
+            raise AssertionError(f"timed out waiting for {what}; screen:\n{screen_text(pilot.app)}")
         await pilot.pause(0.02)
 
 
@@ -112,14 +116,24 @@ def victim(tmp_path: Path) -> dict[str, Path]:
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, float]]:
-    return {str(p): (p.stat().st_size, p.stat().st_mtime) for p in folder.rglob("*")
-            if p.is_file() and not p.is_symlink()}
+    return {
+        str(p): (p.stat().st_size, p.stat().st_mtime)
+        for p in folder.rglob("*")
+        if p.is_file() and not p.is_symlink()
+    }
 
 
 def attacks(victim: dict[str, Path]) -> list[str]:
-    return [str(victim["save"]), str(victim["link"]), str(victim["secret"]), "/dev/zero",
-            "/etc/passwd", "../../../../etc/passwd", f"{victim['dir']}/../outside/link.json",
-            "~/.bashrc"]
+    return [
+        str(victim["save"]),
+        str(victim["link"]),
+        str(victim["secret"]),
+        "/dev/zero",
+        "/etc/passwd",
+        "../../../../etc/passwd",
+        f"{victim['dir']}/../outside/link.json",
+        "~/.bashrc",
+    ]
 
 
 async def start_web_game(pilot: Any) -> None:
@@ -130,8 +144,12 @@ async def start_web_game(pilot: Any) -> None:
 
 
 async def test_web_save_is_a_download_and_writes_no_file(
-        save_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        downloads: list[tuple[bytes, dict[str, Any]]], victim: dict[str, Path]) -> None:
+    save_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    downloads: list[tuple[bytes, dict[str, Any]]],
+    victim: dict[str, Path],
+) -> None:
     work = tmp_path / "cwd"
     work.mkdir()
     monkeypatch.chdir(work)
@@ -152,15 +170,17 @@ async def test_web_save_is_a_download_and_writes_no_file(
     assert snapshot(victim["dir"]) == before
 
 
-async def test_web_path_dialog_takes_no_path_even_if_opened(save_dir: Path,
-                                                            victim: dict[str, Path]) -> None:
+async def test_web_path_dialog_takes_no_path_even_if_opened(
+    save_dir: Path, victim: dict[str, Path]
+) -> None:
     """Defence in depth: the terminal's path dialog, pushed in web mode, has no input."""
     chosen: list[str | None] = []
     app = make_app(save_dir, make_match(SEATS), web=True, autosave=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await start_web_game(pilot)
-        app.push_screen(PathDialog("Save the game to", str(victim["save"]), button="Save"),
-                        chosen.append)
+        app.push_screen(
+            PathDialog("Save the game to", str(victim["save"]), button="Save"), chosen.append
+        )
         await wait_until(pilot, lambda: isinstance(app.screen, PathDialog), what="dialog")
         assert not app.screen.query(Input)
         assert str(victim["save"]) not in screen_text(app)
@@ -189,8 +209,9 @@ async def paste_and_load(pilot: Any, text: str) -> None:
 
 
 @pytest.mark.parametrize("index", range(8))
-async def test_web_load_never_reads_a_named_path(save_dir: Path, victim: dict[str, Path],
-                                                 index: int) -> None:
+async def test_web_load_never_reads_a_named_path(
+    save_dir: Path, victim: dict[str, Path], index: int
+) -> None:
     path = attacks(victim)[index]
     app = make_app(save_dir, make_match(SEATS, seed=3), web=True, autosave=False)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -198,8 +219,9 @@ async def test_web_load_never_reads_a_named_path(save_dir: Path, victim: dict[st
         match = app.match
         started = time.monotonic()
         await paste_and_load(pilot, path)
-        await wait_until(pilot, lambda: isinstance(app.screen, MessageDialog), timeout=10,
-                         what="the refusal")
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, MessageDialog), timeout=10, what="the refusal"
+        )
         assert time.monotonic() - started < 10  # /dev/zero was not read
         text = screen_text(app)
         assert "the pasted save" in text and "not valid JSON" in text, text
@@ -213,12 +235,14 @@ async def test_web_load_takes_a_pasted_save(save_dir: Path, victim: dict[str, Pa
     async with app.run_test(size=(120, 40)) as pilot:
         await start_web_game(pilot)
         await paste_and_load(pilot, pasted)
-        await wait_until(pilot, lambda: app.match is not None and app.match.seed == 77,
-                         what="the pasted game")
+        await wait_until(
+            pilot, lambda: app.match is not None and app.match.seed == 77, what="the pasted game"
+        )
 
 
 async def test_web_load_of_a_save_naming_a_command_runs_nothing(
-        save_dir: Path, tmp_path: Path, victim: dict[str, Path]) -> None:
+    save_dir: Path, tmp_path: Path, victim: dict[str, Path]
+) -> None:
     import json
 
     from tradegame.saves.format import checksum
@@ -232,16 +256,27 @@ async def test_web_load_of_a_save_naming_a_command_runs_nothing(
     async with app.run_test(size=(120, 40)) as pilot:
         await start_web_game(pilot)
         await paste_and_load(pilot, pasted)
-        await wait_until(pilot, lambda: app.match is not None and app.match.seed == 77
-                         or isinstance(app.screen, MessageDialog), what="load or refusal")
+        await wait_until(
+            pilot,
+            lambda: (
+                app.match is not None
+                and app.match.seed == 77
+                or isinstance(app.screen, MessageDialog)
+            ),
+            what="load or refusal",
+        )
         await pilot.pause(1.0)
-        assert app.match is not None and app.match.seats.get("US") != doc["seats"]["US"] \
+        assert (
+            app.match is not None
+            and app.match.seats.get("US") != doc["seats"]["US"]
             or app.match.seed == 3
+        )
     assert not marker.exists()
 
 
 async def test_web_load_lists_only_this_sessions_autosaves_by_name(
-        save_dir: Path, victim: dict[str, Path]) -> None:
+    save_dir: Path, victim: dict[str, Path]
+) -> None:
     """Another session's autosaves (here: the shared save folder's) are invisible; this
     session's are in a private folder and shown without a path."""
     save(save_dir / "someone-else.json", make_match(SEATS, seed=9))
@@ -272,8 +307,9 @@ async def test_web_load_lists_only_this_sessions_autosaves_by_name(
 # --------------------------------------------------------------------------- scenarios
 
 
-async def test_web_new_game_offers_no_scenario_file(save_dir: Path, tmp_path: Path,
-                                                    victim: dict[str, Path]) -> None:
+async def test_web_new_game_offers_no_scenario_file(
+    save_dir: Path, tmp_path: Path, victim: dict[str, Path]
+) -> None:
     host_file = tmp_path / "host-lesson.yaml"
     host_file.write_bytes(next(iter(bundled_scenarios().values())).read_bytes())
     app = make_app(save_dir, web=True, scenarios=(str(host_file),))
@@ -324,12 +360,18 @@ def serve(tmp_path: Path) -> Iterator[Any]:
     def start(*args: str) -> Served:
         port = free_port()
         log = tmp_path / f"serve-{port}.log"
-        env = dict(os.environ, TRADEGAME_SAVE_DIR=str(tmp_path / "saves"),
-                   TEXTUAL_ANIMATIONS="none")
+        env = dict(
+            os.environ, TRADEGAME_SAVE_DIR=str(tmp_path / "saves"), TEXTUAL_ANIMATIONS="none"
+        )
         with log.open("wb") as out:
-            proc = subprocess.Popen([sys.executable, "-m", "tradegame", "serve", "--port",
-                                     str(port), *args], stdout=out, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "tradegame", "serve", "--port", str(port), *args],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+                start_new_session=True,
+            )
         served = Served(proc, port, log)
         started.append(served)
         return served
@@ -390,16 +432,20 @@ async def screen_until(ws: Any, text: str, timeout: float = 20.0, settle: float 
             raise AssertionError(f"the websocket closed; got: {shown[-2000:]}")
 
 
-async def connect(served: Served, origin: str | None = "own", session: Any = None,
-                  query: str = "", size: str = "width=120&height=40") -> Any:
+async def connect(
+    served: Served,
+    origin: str | None = "own",
+    session: Any = None,
+    query: str = "",
+    size: str = "width=120&height=40",
+) -> Any:
     import aiohttp
 
     headers = {} if origin is None else {"Origin": served.url if origin == "own" else origin}
     own = session is None
     session = session or aiohttp.ClientSession()
     try:
-        ws = await session.ws_connect(f"{served.url}/ws?{size}{query}",
-                                      headers=headers)
+        ws = await session.ws_connect(f"{served.url}/ws?{size}{query}", headers=headers)
     except BaseException:
         if own:
             await session.close()
@@ -414,11 +460,13 @@ async def close(ws: Any) -> None:
         await ws.own_session.close()
 
 
-@pytest.mark.parametrize("origin", [None, "http://evil.example", "null",
-                                    "http://127.0.0.1.evil.example:1",
-                                    "https://127.0.0.1"])
-async def test_serve_refuses_a_websocket_from_another_origin(serve: Any, origin: str | None
-                                                             ) -> None:
+@pytest.mark.parametrize(
+    "origin",
+    [None, "http://evil.example", "null", "http://127.0.0.1.evil.example:1", "https://127.0.0.1"],
+)
+async def test_serve_refuses_a_websocket_from_another_origin(
+    serve: Any, origin: str | None
+) -> None:
     import aiohttp
 
     served = serve()
@@ -506,8 +554,7 @@ async def test_serve_gives_the_instructor_view_only_with_the_secret(serve: Any) 
             await close(ws)
 
 
-def test_serve_refuses_a_lan_address_without_public_url(
-        capsys: pytest.CaptureFixture[str]) -> None:
+def test_serve_refuses_a_lan_address_without_public_url(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--host", "0.0.0.0", "--port", "8123"]) == 2
     err = capsys.readouterr().err
     assert "--host 0.0.0.0 needs --public-url http://THIS-MACHINE:8123" in err
@@ -531,8 +578,10 @@ async def test_serve_stops_on_sigterm_with_a_browser_connected(serve: Any) -> No
         await close(ws)
     for pid in games:  # the browser's game ended with the server
         deadline = time.monotonic() + 5
-        while Path(f"/proc/{pid}").exists() and \
-                "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]:
+        while (
+            Path(f"/proc/{pid}").exists()
+            and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
+        ):
             assert time.monotonic() < deadline, f"game process {pid} still running"
             await asyncio.sleep(0.1)
 

@@ -13,9 +13,23 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_benchmark_script_runs_with_a_tiny_budget(tmp_path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "bench.json"
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--budget", "0.01",
-         "--agents", "random,passive,hawk", "--memory-agents", "random", "--json", str(out)],
-        capture_output=True, text=True, timeout=300, check=True)
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "run.py"),
+            "--budget",
+            "0.01",
+            "--agents",
+            "random,passive,hawk",
+            "--memory-agents",
+            "random",
+            "--json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     text = proc.stdout
     assert "Scenario load (april-2025" in text
     for name in ("random", "passive", "hawk"):

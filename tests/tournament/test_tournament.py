@@ -26,8 +26,7 @@ ROLES = ["A", "B", "C"]
 
 
 def test_assignments_cover_every_agent_in_every_role_in_a_fixed_order() -> None:
-    assert assignments(["X", "Y"], ["a", "b"]) == [("a", "a"), ("a", "b"), ("b", "a"),
-                                                    ("b", "b")]
+    assert assignments(["X", "Y"], ["a", "b"]) == [("a", "a"), ("a", "b"), ("b", "a"), ("b", "b")]
     cycle = assignments(ROLES, ["p", "q", "r"])
     assert len(cycle) == 27 and len(set(cycle)) == 27
 
@@ -43,7 +42,13 @@ def test_the_plan_cycles_through_the_assignments() -> None:
     tasks = plan("small", ["X", "Y"], ["a", "b"], 6, seed=5)
     assert [t.index for t in tasks] == list(range(6))
     assert [tuple(a for _, a in t.seats) for t in tasks] == [
-        ("a", "a"), ("a", "b"), ("b", "a"), ("b", "b"), ("a", "a"), ("a", "b")]
+        ("a", "a"),
+        ("a", "b"),
+        ("b", "a"),
+        ("b", "b"),
+        ("a", "a"),
+        ("a", "b"),
+    ]
     assert tasks[4].seed != tasks[0].seed and tasks[4].seed == game_seed(5, 4)
 
 
@@ -74,16 +79,45 @@ def test_two_workers_give_the_same_bytes_as_one(tmp_path) -> None:  # type: igno
 
 def test_any_row_replays_alone_with_tradegame_match(tmp_path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "r.csv"
-    assert main(["tournament", SMALL, "--agents", "dove,greedy,random", "--games", "5",
-                 "--seed", "2", "--out", str(out), "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "tournament",
+                SMALL,
+                "--agents",
+                "dove,greedy,random",
+                "--games",
+                "5",
+                "--seed",
+                "2",
+                "--out",
+                str(out),
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     rows = list(csv.DictReader(out.open()))
     assert len(rows) == 5
     for row in (rows[1], rows[4]):
         seats = [f"--seat={p}={row[f'seat_{p}']}" for p in ROLES]
         proc = subprocess.run(  # a new interpreter: another hash seed, nothing shared
-            [sys.executable, "-m", "tradegame", "match", row["scenario"], *seats,
-             "--seed", row["seed"], "--json"],
-            capture_output=True, text=True, check=True, cwd=tmp_path)
+            [
+                sys.executable,
+                "-m",
+                "tradegame",
+                "match",
+                row["scenario"],
+                *seats,
+                "--seed",
+                row["seed"],
+                "--json",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=tmp_path,
+        )
         data = json.loads(proc.stdout)
         assert data["state_hash"] == row["state_hash"]
         for p in ROLES:
@@ -94,8 +128,22 @@ def test_the_command_line_writes_identical_files_for_any_workers(tmp_path, capsy
     outputs = {}
     for workers in (1, 2):
         out = tmp_path / f"w{workers}.csv"
-        code = main(["tournament", SMALL, "--agents", "random,passive,dove", "--games", "9",
-                     "--seed", "4", "--workers", str(workers), "--out", str(out)])
+        code = main(
+            [
+                "tournament",
+                SMALL,
+                "--agents",
+                "random,passive,dove",
+                "--games",
+                "9",
+                "--seed",
+                "4",
+                "--workers",
+                str(workers),
+                "--out",
+                str(out),
+            ]
+        )
         assert code == 0
         captured = capsys.readouterr()
         assert "By agent" in captured.out and "Role A" in captured.out
@@ -120,11 +168,24 @@ def test_bad_tournament_arguments_are_user_errors(tmp_path, capsys) -> None:  # 
 # ---------------------------------------------------------------------- the summary
 
 
-def result(index: int, seats: dict[str, str], score: dict[str, float],
-           deal: dict[str, bool]) -> GameResult:
-    return GameResult(index=index, scenario="s", seed=index, seats=seats, score=score,
-                      batna=dict.fromkeys(seats, 10.0), deal=deal, deals=[], rounds=1,
-                      actions=1, passes=1, incidents=[], state_hash="h")
+def result(
+    index: int, seats: dict[str, str], score: dict[str, float], deal: dict[str, bool]
+) -> GameResult:
+    return GameResult(
+        index=index,
+        scenario="s",
+        seed=index,
+        seats=seats,
+        score=score,
+        batna=dict.fromkeys(seats, 10.0),
+        deal=deal,
+        deals=[],
+        rounds=1,
+        actions=1,
+        passes=1,
+        incidents=[],
+        state_hash="h",
+    )
 
 
 def test_summary_figures_per_agent_and_role() -> None:
@@ -139,8 +200,9 @@ def test_summary_figures_per_agent_and_role() -> None:
     assert x.mean_surplus == pytest.approx(10.0) and x.deal_rate == pytest.approx(0.5)
     # joint welfare: games 0, 1, 2, 2 have joint surpluses 10, 6, 26, 26
     assert x.joint_welfare == pytest.approx((10 + 6 + 26 + 26) / 4)
-    assert x.spread == pytest.approx(pytest.importorskip("statistics").stdev(
-        [20.0, 14.0, 30.0, 16.0]))
+    assert x.spread == pytest.approx(
+        pytest.importorskip("statistics").stdev([20.0, 14.0, 30.0, 16.0])
+    )
     assert s.by_role[("A", "x")].n == 2 and s.by_role[("A", "y")].mean_score == 12.0
     assert s.best_in_role("A") == "x" and s.best_in_role("B") == "x"
     assert s.dominant() == "x" and s.games_with_deal == 2

@@ -38,9 +38,29 @@ def tournament(out: Path, *extra: str, kill: bool = False) -> subprocess.Complet
     if kill:
         env["TRADEGAME_TEST_KILL_TOKEN"] = kill_token()
     return subprocess.run(
-        [sys.executable, "-m", "tradegame", "tournament", SMALL, *AGENTS, "--games",
-         str(GAMES), "--seed", str(SEED), "--out", str(out), "--no-progress", *extra],
-        capture_output=True, text=True, env=env, timeout=600, cwd=out.parent, check=False)
+        [
+            sys.executable,
+            "-m",
+            "tradegame",
+            "tournament",
+            SMALL,
+            *AGENTS,
+            "--games",
+            str(GAMES),
+            "--seed",
+            str(SEED),
+            "--out",
+            str(out),
+            "--no-progress",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        cwd=out.parent,
+        check=False,
+    )
 
 
 def kill_token() -> str:
@@ -77,8 +97,12 @@ def reference(tmp_path_factory) -> tuple[bytes, bytes]:  # type: ignore[no-untyp
 def test_the_killer_agent_kills_in_one_game_only() -> None:
     token = kill_token()
     tasks = plan(SMALL, ROLES, SPECS, GAMES, SEED)
-    hits = [t.index for t in tasks for role, agent in t.seats
-            if agent == KILLER and repr(agent_rng(t.seed, role, KILLER).random()) == token]
+    hits = [
+        t.index
+        for t in tasks
+        for role, agent in t.seats
+        if agent == KILLER and repr(agent_rng(t.seed, role, KILLER).random()) == token
+    ]
     assert hits == [DOOMED]
 
 
@@ -91,8 +115,9 @@ def test_a_killed_worker_loses_only_its_own_game_and_resume_finishes(tmp_path, r
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
     assert f"1 of {GAMES} games could not finish" in proc.stderr
-    assert f"game {DOOMED} (seed " in proc.stderr and "worker process playing it died" in \
-        proc.stderr
+    assert (
+        f"game {DOOMED} (seed " in proc.stderr and "worker process playing it died" in proc.stderr
+    )
     assert "--resume" in proc.stderr
     assert "By agent" in proc.stdout  # the summary of the games that finished
     others = [i for i in range(GAMES) if i != DOOMED]
@@ -105,8 +130,7 @@ def test_a_killed_worker_loses_only_its_own_game_and_resume_finishes(tmp_path, r
     # --resume plays only the missing game; the files end as a run without trouble
     proc = tournament(out, "--workers", "2", "--resume")
     assert proc.returncode == 0, proc.stderr
-    assert "1 games in" in proc.stderr and f"({GAMES - 1} already in the results)" in \
-        proc.stderr
+    assert "1 games in" in proc.stderr and f"({GAMES - 1} already in the results)" in proc.stderr
     assert (out.read_bytes(), out.with_suffix(".jsonl").read_bytes()) == reference
     assert f"Tournament on small: {GAMES} games" in proc.stdout
 
@@ -152,11 +176,31 @@ def test_workers_end_when_the_tournament_is_killed(tmp_path) -> None:  # type: i
     pids = tmp_path / "pids"
     pids.mkdir()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tradegame", "tournament", SMALL, "--agent",
-         f"{tmp_path / 'sleeper.py'}:Sleeper", "--agents", "dove", "--games", "40",
-         "--seed", "1", "--workers", "2", "--out", str(tmp_path / "r.csv"), "--no-progress"],
-        env={**os.environ, "PIDS": str(pids)}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, cwd=tmp_path)
+        [
+            sys.executable,
+            "-m",
+            "tradegame",
+            "tournament",
+            SMALL,
+            "--agent",
+            f"{tmp_path / 'sleeper.py'}:Sleeper",
+            "--agents",
+            "dove",
+            "--games",
+            "40",
+            "--seed",
+            "1",
+            "--workers",
+            "2",
+            "--out",
+            str(tmp_path / "r.csv"),
+            "--no-progress",
+        ],
+        env={**os.environ, "PIDS": str(pids)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
     try:
         deadline = time.monotonic() + 120
         while len(list(pids.iterdir())) < 2 and time.monotonic() < deadline:
@@ -184,11 +228,32 @@ def test_sigterm_stops_the_tournament_like_ctrl_c(tmp_path) -> None:  # type: ig
     pids.mkdir()
     out = tmp_path / "r.csv"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tradegame", "tournament", SMALL, "--agent",
-         f"{tmp_path / 'sleeper.py'}:Sleeper", "--agents", "dove", "--games", "40",
-         "--seed", "1", "--workers", "2", "--out", str(out), "--no-progress"],
-        env={**os.environ, "PIDS": str(pids)}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+        [
+            sys.executable,
+            "-m",
+            "tradegame",
+            "tournament",
+            SMALL,
+            "--agent",
+            f"{tmp_path / 'sleeper.py'}:Sleeper",
+            "--agents",
+            "dove",
+            "--games",
+            "40",
+            "--seed",
+            "1",
+            "--workers",
+            "2",
+            "--out",
+            str(out),
+            "--no-progress",
+        ],
+        env={**os.environ, "PIDS": str(pids)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
     try:
         deadline = time.monotonic() + 120
         while len(list(pids.iterdir())) < 2 and time.monotonic() < deadline:
@@ -209,8 +274,22 @@ def test_sigterm_stops_the_tournament_like_ctrl_c(tmp_path) -> None:  # type: ig
 
 
 def run_main(out: Path, capsys, *extra: str) -> tuple[int, str]:  # type: ignore[no-untyped-def]
-    code = main(["tournament", SMALL, "--agents", "dove,random", "--games", "4", "--seed", "1",
-                 "--out", str(out), "--no-progress", *extra])
+    code = main(
+        [
+            "tournament",
+            SMALL,
+            "--agents",
+            "dove,random",
+            "--games",
+            "4",
+            "--seed",
+            "1",
+            "--out",
+            str(out),
+            "--no-progress",
+            *extra,
+        ]
+    )
     return code, capsys.readouterr().err
 
 
@@ -239,8 +318,22 @@ def test_resume_refuses_another_tournaments_results(tmp_path, capsys) -> None:  
     out = tmp_path / "r.csv"
     assert run_main(out, capsys)[0] == 0
     before = out.read_bytes()
-    code = main(["tournament", SMALL, "--agents", "dove,random", "--games", "4", "--seed", "2",
-                 "--out", str(out), "--no-progress", "--resume"])
+    code = main(
+        [
+            "tournament",
+            SMALL,
+            "--agents",
+            "dove,random",
+            "--games",
+            "4",
+            "--seed",
+            "2",
+            "--out",
+            str(out),
+            "--no-progress",
+            "--resume",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2 and "cannot resume" in err and "not a game of this tournament" in err
     assert out.read_bytes() == before
@@ -312,7 +405,7 @@ def test_a_full_disk_keeps_whole_lines_and_names_the_file(tmp_path, capsys, monk
         if os.path.realpath(f"/proc/self/fd/{fd}") == str(jsonl.resolve()):
             calls["jsonl"] += 1
             if calls["jsonl"] == 3:
-                os.write(fd, data[:len(data) // 2])
+                os.write(fd, data[: len(data) // 2])
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real(fd, data)
 
@@ -330,7 +423,9 @@ def test_a_full_disk_keeps_whole_lines_and_names_the_file(tmp_path, capsys, monk
     assert games_in(out) == (list(range(6)), list(range(6)))
 
 
-def test_resume_on_a_full_disk_needs_no_room_when_the_files_are_in_order(tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_resume_on_a_full_disk_needs_no_room_when_the_files_are_in_order(
+    tmp_path, capsys, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     """Putting the files in game order used to copy them whatever they held: on a nearly
     full disk a resume that had appended in order ended with 'the results are complete but
     not in game order (No space left on device)'."""

@@ -11,8 +11,8 @@ from typing import Any
 
 from rich.console import Console
 
-from tradegame.ui.app import Options, TradeGameApp
 from tradegame.session.match import Match, load_scenario
+from tradegame.ui.app import Options, TradeGameApp
 
 _SCENARIOS: dict[str, Any] = {}
 
@@ -39,17 +39,26 @@ def make_app(save_dir: Path, match: Match | None = None, **options: Any) -> Trad
 def screen_text(app: TradeGameApp) -> str:
     """The characters on the screen now (what a player sees), as plain text."""
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor", record=True, legacy_windows=False,
-                      safe_box=False)
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
     update = app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens, simplify=True)
+        full=True, screen_stack=app._background_screens, simplify=True
+    )
     console.print(update)
     return console.export_text(styles=False)
 
 
-async def wait_until(pilot: Any, predicate: Callable[[], bool], timeout: float = 20.0,
-                     what: str = "condition") -> None:
+async def wait_until(
+    pilot: Any, predicate: Callable[[], bool], timeout: float = 20.0, what: str = "condition"
+) -> None:
     """Let the app run until ``predicate()`` holds (raises AssertionError after ``timeout``)."""
     deadline = time.monotonic() + timeout
     while True:
@@ -57,8 +66,7 @@ async def wait_until(pilot: Any, predicate: Callable[[], bool], timeout: float =
         if predicate():
             return
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}; screen:\n"
-                                 f"{screen_text(pilot.app)}")
+            raise AssertionError(f"timed out waiting for {what}; screen:\n{screen_text(pilot.app)}")
         await asyncio.sleep(0.01)
 
 

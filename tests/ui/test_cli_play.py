@@ -45,16 +45,19 @@ def test_play_help_describes_every_option(capsys: pytest.CaptureFixture[str]) ->
         main(["play", "--help"])
     assert exit_.value.code == 0
     out = " ".join(capsys.readouterr().out.split())
-    for option, words in (("scenario", "a bundled scenario's name"),
-                          ("--seat", "who plays a country"),
-                          ("--seed", "the random seed"),
-                          ("--instructor", "instructor mode")):
+    for option, words in (
+        ("scenario", "a bundled scenario's name"),
+        ("--seat", "who plays a country"),
+        ("--seed", "the random seed"),
+        ("--instructor", "instructor mode"),
+    ):
         assert option in out and words in out, option
-    assert "--web" not in out and "--offer" not in out          # for tradegame serve only
+    assert "--web" not in out and "--offer" not in out  # for tradegame serve only
 
 
 def test_agents_lists_every_built_in_agent_with_its_description(
-        capsys: pytest.CaptureFixture[str]) -> None:
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     from tradegame.agents.base import registry
 
     assert main(["agents"]) == 0

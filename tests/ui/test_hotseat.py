@@ -47,15 +47,16 @@ async def test_curtain_between_players_and_nothing_private_leaks(save_dir: Path)
         await pilot.press("enter")
         await wait_for_text(pilot, "Your move, Japan")
         look()
-        await pilot.press("5")                          # Japan reads its briefing
+        await pilot.press("5")  # Japan reads its briefing
         await wait_for_text(pilot, "Japan — confidential")
         look()
         await pilot.press("2")
         terms = app.screen.query_one(TermList)
         steps = [o.id for o in terms.options].index("jp_lng") - (terms.highlighted or 0)
-        await pilot.press(*(["down"] * steps), "space", "s")   # propose More US LNG
-        await wait_until(pilot, lambda: game.phase == "orders" and game.to_move() == "JP",
-                         what="Japan's orders")
+        await pilot.press(*(["down"] * steps), "space", "s")  # propose More US LNG
+        await wait_until(
+            pilot, lambda: game.phase == "orders" and game.to_move() == "JP", what="Japan's orders"
+        )
         await pilot.press("4")
         await wait_for_text(pilot, "JP proposes: More US LNG")
         look()
@@ -71,14 +72,14 @@ async def test_curtain_between_players_and_nothing_private_leaks(save_dir: Path)
         assert "orders" not in curtain
         await pilot.press("enter")
         await wait_for_text(pilot, "Your move, European Union")
-        assert "You sent" not in look()                 # Japan's last message went with it
+        assert "You sent" not in look()  # Japan's last message went with it
         await pilot.press("5")
         await wait_for_text(pilot, "Union — confidential")
         look()
-        await pilot.press("4")                          # the EU's log: talks took place,
+        await pilot.press("4")  # the EU's log: talks took place,
         await wait_for_text(pilot, "JP and US hold ministerial talks")
         log = look()
-        assert "JP proposes" not in log and "More US LNG" not in log   # but not what was said
+        assert "JP proposes" not in log and "More US LNG" not in log  # but not what was said
         await pilot.press("1")
         await wait_for_text(pilot, "Players")
         look()

@@ -16,8 +16,11 @@ from tradegame.ui.widgets.instructor import InstructorPanel
 
 from .support import make_app, make_match, screen_text, wait_for_text, wait_until
 
-CONFIDENTIAL = ("United States — confidential", "Japan — confidential",
-                "European Union — confidential")
+CONFIDENTIAL = (
+    "United States — confidential",
+    "Japan — confidential",
+    "European Union — confidential",
+)
 
 
 def played_rounds(seats: dict[str, str], rounds: int, seed: int = 3) -> tuple:
@@ -89,8 +92,9 @@ async def test_inject_is_logged_changes_state_and_is_saved(save_dir: Path) -> No
         await pilot.press("i")
         await wait_until(pilot, lambda: app.screen.id == "inject-dialog", what="inject list")
         await pilot.press("enter")  # the first inject: pharma_232 (+4 market stress)
-        await wait_until(pilot, lambda: any(a.kind == "inject" for a in game.actions),
-                         what="inject fired")
+        await wait_until(
+            pilot, lambda: any(a.kind == "inject" for a in game.actions), what="inject fired"
+        )
         assert game.view(None).to_json()["market_stress"] > stress
         assert game.layer_status["us_pharma_232"] == "in_force"
         assert any("Instructor inject" in e.text for e in game.log)
@@ -100,8 +104,9 @@ async def test_inject_is_logged_changes_state_and_is_saved(save_dir: Path) -> No
         app.screen.tg_app._save(str(save_dir / "inj.json"), app.match, app.match.snapshot())
         await app.workers.wait_for_complete()
         loaded = load_game(save_dir / "inj.json")
-        assert [str(a) for a in loaded.game.actions if a.kind == "inject"] == \
-            ["! inject pharma_232"]
+        assert [str(a) for a in loaded.game.actions if a.kind == "inject"] == [
+            "! inject pharma_232"
+        ]
 
 
 async def test_rollback_restores_the_round_state(save_dir: Path) -> None:
@@ -120,7 +125,7 @@ async def test_rollback_restores_the_round_state(save_dir: Path) -> None:
         await pilot.press("y")
         await wait_until(pilot, lambda: app.match is not match, what="rolled back")
         # the rolled-back game is the replay of round 1, then the instructor's news about it
-        expected = Game.replay(rules, seed, [*actions[:starts[1]], rollback_news(2)])
+        expected = Game.replay(rules, seed, [*actions[: starts[1]], rollback_news(2)])
         assert app.match.game.state_hash() == expected.state_hash()
         assert app.match.game.round == 2
         await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="game")
@@ -132,10 +137,14 @@ async def test_rollback_restores_the_round_state(save_dir: Path) -> None:
         await pilot.press("end", "enter")
         await wait_until(pilot, lambda: app.screen.id == "confirm-rollback", what="confirm")
         await pilot.press("y")
-        await wait_until(pilot, lambda: app.match.game.round == 1
-                         and app.match.game.actions == [rollback_news(1)], what="round 1")
-        assert app.match.game.state_hash() == \
-            Game.replay(rules, seed, [rollback_news(1)]).state_hash()
+        await wait_until(
+            pilot,
+            lambda: app.match.game.round == 1 and app.match.game.actions == [rollback_news(1)],
+            what="round 1",
+        )
+        assert (
+            app.match.game.state_hash() == Game.replay(rules, seed, [rollback_news(1)]).state_hash()
+        )
         assert sum("rolled back" in line for line in app.match.instructor_log) == 2
         await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="game")
         await pilot.press("6", "end")
@@ -174,19 +183,20 @@ async def test_typed_news_with_effects_is_logged_and_shifts_stress(save_dir: Pat
         await pilot.press("tab")
         await type_keys(pilot, "stress=15")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: any(a.kind == "news" for a in game.actions),
-                         what="news published")
+        await wait_until(
+            pilot, lambda: any(a.kind == "news" for a in game.actions), what="news published"
+        )
         await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="dialog closed")
         k = next(i for i, a in enumerate(game.actions) if a.kind == "news")
         news = game.actions[k]
         assert news == News("!", "Bond yields jump after the auction", ("stress=15",))
         before = Game.replay(match.rules, match.seed, game.actions[:k])
-        after = Game.replay(match.rules, match.seed, game.actions[:k + 1])
+        after = Game.replay(match.rules, match.seed, game.actions[: k + 1])
         assert stress_of(after) == stress_of(before) + 15
-        assert any(e.text == "Instructor news: Bond yields jump after the auction"
-                   for e in game.log)
-        assert any("news published: Bond yields jump" in line
-                   for line in app.match.instructor_log)
+        assert any(
+            e.text == "Instructor news: Bond yields jump after the auction" for e in game.log
+        )
+        assert any("news published: Bond yields jump" in line for line in app.match.instructor_log)
         await pilot.press("4")
         await wait_for_text(pilot, "Instructor news: Bond yields jump")
 
@@ -242,8 +252,7 @@ async def test_rollback_and_end_early_news_are_in_the_log_and_the_save(save_dir:
         text = "Instructor news: The instructor rolled the game back to the start of round 1."
         assert rolled.game.actions[-1] == rollback_news(1)
         assert any(e.text == text for e in rolled.game.log)
-        assert any("rolled back to the start of round 1" in line
-                   for line in rolled.instructor_log)
+        assert any("rolled back to the start of round 1" in line for line in rolled.instructor_log)
         await pilot.press("ctrl+e")
         await wait_until(pilot, lambda: app.screen.id == "confirm-end", what="confirm")
         await pilot.press("y")
@@ -258,7 +267,6 @@ async def test_rollback_and_end_early_news_are_in_the_log_and_the_save(save_dir:
         app._save(str(save_dir / "news.json"), rolled, rolled.snapshot())
         await app.workers.wait_for_complete()
         loaded = load_game(save_dir / "news.json")
-        assert [a for a in loaded.game.actions if a.kind == "news"] == [rollback_news(1),
-                                                                         END_NEWS]
+        assert [a for a in loaded.game.actions if a.kind == "news"] == [rollback_news(1), END_NEWS]
         assert {text, ended} <= {e.text for e in loaded.game.log}
         assert loaded.game.state_hash() == game.state_hash()

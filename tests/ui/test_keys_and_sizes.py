@@ -34,8 +34,8 @@ async def test_palette_lists_and_plays_legal_moves(save_dir: Path) -> None:
         await wait_for_text(pilot, "Projected score")
         text = screen_text(app)
         assert "Offer to United States, 2 terms:" in text and "More US LNG: $5bn/yr" in text
-        assert not game.actions                                   # nothing played yet
-        await pilot.press("escape")                               # back: still nothing
+        assert not game.actions  # nothing played yet
+        await pilot.press("escape")  # back: still nothing
         await pilot.pause()
         assert not game.actions
         await pilot.press("ctrl+p", *"propose US jp_lng=5,us_process=1")
@@ -45,8 +45,9 @@ async def test_palette_lists_and_plays_legal_moves(save_dir: Path) -> None:
         await pilot.press("enter")
         await wait_until(pilot, lambda: len(game.actions) >= 1, what="the proposal")
         assert str(game.actions[0]) == "JP propose US jp_lng=5,us_process=1"
-        await wait_until(pilot, lambda: game.phase == "orders" and game.to_move() == "JP",
-                         what="Japan's orders")
+        await wait_until(
+            pilot, lambda: game.phase == "orders" and game.to_move() == "JP", what="Japan's orders"
+        )
         # An order from the palette is staged, not sent.
         await pilot.press("ctrl+p", *"reassure US")
         await wait_for_text(pilot, "JP say reassure US")
@@ -78,23 +79,24 @@ async def test_watch_an_all_ai_game_step_by_step(save_dir: Path) -> None:
     app.animation_level = "none"
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for_text(pilot, "Watching AI seats")
-        await pilot.press("space")                        # pause before the first move
+        await pilot.press("space")  # pause before the first move
         await wait_for_text(pilot, "paused")
         before = len(game.actions)
         await pilot.press("n")
         await wait_until(pilot, lambda: len(game.actions) == before + 1, what="one move")
         await pilot.pause(0.1)
-        assert len(game.actions) == before + 1             # one move, then it waits
+        assert len(game.actions) == before + 1  # one move, then it waits
         screen = app.screen
         assert isinstance(screen, GameScreen)
-        await pilot.press("v")                             # view as the first player
+        await pilot.press("v")  # view as the first player
         assert screen.viewer == "US"
         await wait_for_text(pilot, "view: US")
-        await pilot.press(*["plus"] * len(SPEEDS))         # fastest: no pause at all
+        await pilot.press(*["plus"] * len(SPEEDS))  # fastest: no pause at all
         assert SPEEDS[screen.speed_index] == 0.0
         await pilot.press("space")
-        await wait_until(pilot, lambda: isinstance(app.screen, EndScreen), timeout=30,
-                         what="the end of the game")
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, EndScreen), timeout=30, what="the end of the game"
+        )
         assert game.is_over()
         text = screen_text(app)
         assert "Game over" in text and "Joint welfare" in text
@@ -119,7 +121,7 @@ async def test_no_crash_at_any_terminal_size(save_dir: Path) -> None:
     app = make_app(save_dir, match)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_text(pilot, "Pass the keyboard to Japan")
-        for w, h in SIZES:                                # the curtain
+        for w, h in SIZES:  # the curtain
             await pilot.resize_terminal(w, h)
             await pilot.pause()
         await pilot.resize_terminal(80, 24)
@@ -177,15 +179,16 @@ async def test_the_mouse_works_too(save_dir: Path) -> None:
         await wait_for_text(pilot, "Your move, Japan")
         terms = app.screen.query_one(TermList)
         first = terms.options[0].id
-        assert await pilot.click(TermList, offset=(4, 0))    # the first item goes in
+        assert await pilot.click(TermList, offset=(4, 0))  # the first item goes in
         await wait_for_text(pilot, "Your draft: 1 term")
         assert first in app.screen.query_one(TalksPanel).draft.levels
-        assert await pilot.click("#--content-tab-log")        # a tab
+        assert await pilot.click("#--content-tab-log")  # a tab
         await wait_for_text(pilot, "JP and US hold ministerial talks")
 
 
 async def test_an_unexpected_error_is_a_message_not_a_crash(
-        save_dir: Path, monkeypatch: Any) -> None:
+    save_dir: Path, monkeypatch: Any
+) -> None:
     from tradegame.ui.screens.dialogs import MessageDialog
     from tradegame.ui.widgets.dashboard import Dashboard
 
@@ -197,9 +200,9 @@ async def test_an_unexpected_error_is_a_message_not_a_crash(
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for_text(pilot, "Your move, Japan")
         monkeypatch.setattr(Dashboard, "update_frame", broken)
-        await pilot.press("p", "1")                            # showing the dashboard fails
+        await pilot.press("p", "1")  # showing the dashboard fails
         await wait_for_text(pilot, "Something went wrong")
         assert isinstance(app.screen, MessageDialog)
         assert "a bug in a panel" in app.screen.message
         await pilot.press("enter")
-        assert match.game.phase == "orders"                    # the move itself stands
+        assert match.game.phase == "orders"  # the move itself stands

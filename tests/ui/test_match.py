@@ -16,9 +16,9 @@ def test_offer_draft_levels_cycle_in_and_out() -> None:
     draft.cycle("jp_lng", levels, 1)
     draft.cycle("jp_lng", levels, 1)
     assert draft.levels == {"jp_lng": 10.0}
-    draft.cycle("jp_lng", levels, 1)          # past the top: out of the deal
+    draft.cycle("jp_lng", levels, 1)  # past the top: out of the deal
     assert not draft
-    draft.cycle("jp_lng", levels, -1)         # from outside, left enters at the top
+    draft.cycle("jp_lng", levels, -1)  # from outside, left enters at the top
     assert draft.levels == {"jp_lng": 10.0}
     draft.toggle("us_cap_jp", [0.2, 0.15])
     assert draft.terms() == (Term("jp_lng", 10.0), Term("us_cap_jp", 0.2))
@@ -34,11 +34,11 @@ def test_staged_orders_are_checked_by_the_engine_and_never_reach_the_game() -> N
     staged = [parse("JP concede US jp_lng=2")]
     legal = [str(a) for a in match.legal_orders("JP", staged)]
     assert "JP concede US jp_aircraft=1" in legal
-    assert not any(a.startswith("JP concede US jp_lng=") for a in legal)   # one per item
+    assert not any(a.startswith("JP concede US jp_lng=") for a in legal)  # one per item
     assert "JP done" not in legal
     full = [*staged, parse("JP say reassure US"), parse("JP say reassure EU")]
-    assert match.legal_orders("JP", full) == []                            # max_orders = 3
-    assert match.game.orders["JP"] == []                                   # nothing sent
+    assert match.legal_orders("JP", full) == []  # max_orders = 3
+    assert match.game.orders["JP"] == []  # nothing sent
 
 
 class Failing:
@@ -52,7 +52,7 @@ class Failing:
 def test_a_failing_agent_loses_its_move_and_the_game_goes_on() -> None:
     match = make_match({"JP": "human", "US": "passive", "EU": "passive"})
     match.apply(parse("JP pass"))
-    match.agents["US"] = Failing()             # type: ignore[assignment]
+    match.agents["US"] = Failing()  # type: ignore[assignment]
     move = match.think(match.snapshot(), "US")
     assert str(move.action) == "US done" and "boom" in (move.incident or "")
     assert match.apply_ai(move)
@@ -93,9 +93,9 @@ def test_the_match_model_does_not_import_textual() -> None:
     import subprocess
     import sys
 
-    modules = ", ".join(f"tradegame.session.{m}" for m in
-                        ("match", "instructor", "persistence", "text"))
+    modules = ", ".join(
+        f"tradegame.session.{m}" for m in ("match", "instructor", "persistence", "text")
+    )
     code = f"import sys, {modules}; print('textual' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -34,13 +34,14 @@ async def test_japan_plays_a_whole_game_by_keys(save_dir: Path) -> None:
         # The highlighted item's description from the scenario shows under the list.
         description = game.rules.item("jp_lng").description
         assert description and " ".join(description.split()[:6]) in " ".join(text.split())
-        assert "Projected score" in text and "change +" in text   # the preview (what_if)
+        assert "Projected score" in text and "change +" in text  # the preview (what_if)
         assert "fits your win-set" in text
         await pilot.press("s")
 
         # The dove accepts; Japan gives orders next, and the status line says so.
-        await wait_until(pilot, lambda: game.phase == "orders" and game.to_move() == "JP",
-                         what="Japan's orders")
+        await wait_until(
+            pilot, lambda: game.phase == "orders" and game.to_move() == "JP", what="Japan's orders"
+        )
         assert any(str(a) == "US accept" for a in game.actions)
         await wait_for_text(pilot, "US accepts JP's offer (d1); it")
         await pilot.press("4")
@@ -59,13 +60,12 @@ async def test_japan_plays_a_whole_game_by_keys(save_dir: Path) -> None:
         assert "to your staged orders'" in screen_text(app)
         await pilot.press("ctrl+d")
         await wait_for_text(pilot, "send these orders?")
-        await wait_for_text(pilot, "change ")          # the combined preview of the orders
+        await wait_for_text(pilot, "change ")  # the combined preview of the orders
         assert "1. Reassure US" in screen_text(app)
         await pilot.press("enter")
 
         # Resolution: the deal enters force and shows on the dashboard.
-        await wait_until(pilot, lambda: game.round == 2 and game.to_move() == "JP",
-                         what="round 2")
+        await wait_until(pilot, lambda: game.round == 2 and game.to_move() == "JP", what="round 2")
         assert "JP say reassure US" in [str(a) for a in game.actions]
         # The round report says what the resolution did, then enter goes back to the game.
         await wait_for_text(pilot, "Round 1 report")
@@ -78,8 +78,9 @@ async def test_japan_plays_a_whole_game_by_keys(save_dir: Path) -> None:
 
         # Play out the game: pass or reject in talks, Done without orders.
         while not game.is_over():
-            await wait_until(pilot, lambda: game.is_over() or game.to_move() == "JP",
-                             what="Japan's move")
+            await wait_until(
+                pilot, lambda: game.is_over() or game.to_move() == "JP", what="Japan's move"
+            )
             if game.is_over():
                 break
             await pilot.pause()

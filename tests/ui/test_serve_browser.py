@@ -24,9 +24,16 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ANSI = re.compile(rb"\x1b(\[[0-9;?$]*[A-Za-z~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][A-Z0-9])")
 NEW_GAME_TEXT = "New game — choose a scenario"
 
@@ -34,8 +41,10 @@ NEW_GAME_TEXT = "New game — choose a scenario"
 def chromium() -> str:
     path = CHROMIUM if os.access(CHROMIUM, os.X_OK) else shutil.which("chromium")
     if not path:
-        pytest.fail("chromium is missing: install the Debian package 'chromium' "
-                    "(apt-get install -y chromium) for the browser test")
+        pytest.fail(
+            "chromium is missing: install the Debian package 'chromium' "
+            "(apt-get install -y chromium) for the browser test"
+        )
     return path
 
 
@@ -52,12 +61,16 @@ def server(tmp_path: Path) -> Iterator[tuple[int, Path]]:
     pytest.importorskip("aiohttp")  # a dependency of textual-serve
     port = free_port()
     log = tmp_path / "serve.log"
-    env = dict(os.environ, TRADEGAME_SAVE_DIR=str(tmp_path / "saves"),
-               TEXTUAL_ANIMATIONS="none")
+    env = dict(os.environ, TRADEGAME_SAVE_DIR=str(tmp_path / "saves"), TEXTUAL_ANIMATIONS="none")
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "tradegame", "serve", "--port",
-                                 str(port)], stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tradegame", "serve", "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
     try:
         yield port, log
     finally:
@@ -88,8 +101,10 @@ async def wait_for_page(port: int, log: Path, timeout: float = 15.0) -> str:
             except aiohttp.ClientError:
                 pass
             if time.monotonic() > deadline:
-                raise AssertionError(f"tradegame serve did not answer on port {port}:\n"
-                                     f"{log.read_text(errors='replace')}")
+                raise AssertionError(
+                    f"tradegame serve did not answer on port {port}:\n"
+                    f"{log.read_text(errors='replace')}"
+                )
             await asyncio.sleep(0.1)
 
 
@@ -100,21 +115,26 @@ async def read_until(ws: object, buffer: bytearray, text: str, timeout: float) -
     while text not in plain(bytes(buffer)):
         left = deadline - time.monotonic()
         if left <= 0:
-            raise AssertionError(f"{text!r} never came over the websocket; got:\n"
-                                 f"{plain(bytes(buffer))[-3000:]}")
+            raise AssertionError(
+                f"{text!r} never came over the websocket; got:\n{plain(bytes(buffer))[-3000:]}"
+            )
         try:
             msg = await ws.receive(timeout=min(left, 1.0))  # type: ignore[attr-defined]
         except TimeoutError:
             continue
         if msg.type == aiohttp.WSMsgType.BINARY:
             buffer += msg.data
-        elif msg.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED,
-                          aiohttp.WSMsgType.ERROR):
+        elif msg.type in (
+            aiohttp.WSMsgType.CLOSE,
+            aiohttp.WSMsgType.CLOSED,
+            aiohttp.WSMsgType.ERROR,
+        ):
             raise AssertionError(f"the websocket closed; got:\n{plain(bytes(buffer))[-3000:]}")
 
 
 async def test_serve_shows_the_new_game_screen_in_a_browser(
-        server: tuple[int, Path], tmp_path: Path) -> None:
+    server: tuple[int, Path], tmp_path: Path
+) -> None:
     import aiohttp
 
     browser = chromium()
@@ -126,9 +146,12 @@ async def test_serve_shows_the_new_game_screen_in_a_browser(
     # 1. The app's own output over the websocket: the new-game screen, then a game against
     #    AI seats once "s" (start) is typed in the browser terminal.
     #    The websocket comes from the page, as a browser's does: with the page's Origin.
-    async with aiohttp.ClientSession() as session, \
-            session.ws_connect(f"{url}ws?width=120&height=40",
-                               headers={"Origin": url.rstrip("/")}) as ws:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(
+            f"{url}ws?width=120&height=40", headers={"Origin": url.rstrip("/")}
+        ) as ws,
+    ):
         buffer = bytearray()
         await read_until(ws, buffer, NEW_GAME_TEXT, timeout=15)
         # the scenario loads in a worker: start once the seats are shown
@@ -146,16 +169,31 @@ async def test_serve_shows_the_new_game_screen_in_a_browser(
 
     # 2. The page in headless Chromium: it loads, its terminal connects (DOM), it renders
     #    (screenshot).
-    flags = [*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'chromium'}",
-             "--window-size=1200,800", "--virtual-time-budget=5000"]
-    dom = await asyncio.to_thread(subprocess.run, [browser, *flags, "--dump-dom", url],
-                                  capture_output=True, text=True, timeout=30, check=False)
+    flags = [
+        *CHROMIUM_FLAGS,
+        f"--user-data-dir={tmp_path / 'chromium'}",
+        "--window-size=1200,800",
+        "--virtual-time-budget=5000",
+    ]
+    dom = await asyncio.to_thread(
+        subprocess.run,
+        [browser, *flags, "--dump-dom", url],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     # the page's script ran: an xterm terminal whose websocket is connected to the server
     assert "data-session-websocket-url" in dom.stdout, dom.stdout[-2000:] + dom.stderr[-2000:]
     assert "xterm-text-layer" in dom.stdout and "-connected" in dom.stdout, dom.stdout[-3000:]
     shot = tmp_path / "page.png"
-    await asyncio.to_thread(subprocess.run, [browser, *flags, f"--screenshot={shot}", url],
-                            capture_output=True, timeout=30, check=False)
+    await asyncio.to_thread(
+        subprocess.run,
+        [browser, *flags, f"--screenshot={shot}", url],
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )
     assert shot.exists() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 2000
     assert "HeadlessChrome" in log.read_text(errors="replace")

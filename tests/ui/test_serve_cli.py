@@ -16,16 +16,42 @@ from tradegame.commands.play import build_options
 
 
 def test_serve_runs_play_with_this_python() -> None:
-    args = build_parser().parse_args(["serve", "april-2025", "--seat", "JP=human",
-                                      "--seed", "4", "--port", "9000", "--instructor"])
+    args = build_parser().parse_args(
+        [
+            "serve",
+            "april-2025",
+            "--seat",
+            "JP=human",
+            "--seed",
+            "4",
+            "--port",
+            "9000",
+            "--instructor",
+        ]
+    )
     assert (args.host, args.port, args.max_connections) == ("127.0.0.1", 9000, 30)
     offered = serve.check(args)
-    game = [sys.executable, "-m", "tradegame", "play", "--web", "april-2025",
-            "--offer", "april-2025", "--seat", "JP=human", "--seed", "4"]
+    game = [
+        sys.executable,
+        "-m",
+        "tradegame",
+        "play",
+        "--web",
+        "april-2025",
+        "--offer",
+        "april-2025",
+        "--seat",
+        "JP=human",
+        "--seed",
+        "4",
+    ]
     # the instructor view is a second command, for browsers with the secret only
     assert shlex.split(serve.play_command(args, offered)) == ["exec", *game]
     assert shlex.split(serve.play_command(args, offered, instructor=True)) == [
-        "exec", *game, "--instructor"]
+        "exec",
+        *game,
+        "--instructor",
+    ]
 
 
 def test_play_web_options_come_from_serve_only() -> None:
@@ -38,7 +64,8 @@ def test_play_web_options_come_from_serve_only() -> None:
 
 
 def test_serve_without_textual_serve_says_how_to_install(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     real_import = builtins.__import__
 
     def fake_import(name: str, *args: Any, **kwargs: Any) -> Any:
@@ -59,8 +86,7 @@ def test_serve_refuses_a_bad_scenario_before_serving(capsys: pytest.CaptureFixtu
 
 
 def test_play_instructor_option() -> None:
-    args = build_parser().parse_args(["play", "--instructor", "--seat", "JP=human",
-                                      "--seed", "1"])
+    args = build_parser().parse_args(["play", "--instructor", "--seat", "JP=human", "--seed", "1"])
     options: Any = build_options(args)
     try:
         assert options.instructor and options.match is not None
@@ -69,18 +95,23 @@ def test_play_instructor_option() -> None:
 
 
 async def test_saving_in_a_browser_downloads_the_save(
-        save_dir: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tradegame.ui.app import TradeGameApp
+    save_dir: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tradegame.session.persistence import load_text
+    from tradegame.ui.app import TradeGameApp
     from tradegame.ui.screens.game import GameScreen
 
     from .support import make_app, make_match, wait_until
 
     delivered: list[tuple[bytes, dict[str, Any]]] = []
-    monkeypatch.setattr(TradeGameApp, "deliver_binary",
-                        lambda self, data, **kw: delivered.append((data.read(), kw)) or "key")
-    app = make_app(save_dir, make_match({"JP": "human", "US": "passive", "EU": "passive"}),
-                   web=True)
+    monkeypatch.setattr(
+        TradeGameApp,
+        "deliver_binary",
+        lambda self, data, **kw: delivered.append((data.read(), kw)) or "key",
+    )
+    app = make_app(
+        save_dir, make_match({"JP": "human", "US": "passive", "EU": "passive"}), web=True
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="game")
         await pilot.press("ctrl+s")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from tradegame.engine import parse
 from tradegame.saves import load_game
-from tradegame.ui.app import Options, TradeGameApp
 from tradegame.session.match import agent_descriptions, default_agent
 from tradegame.session.persistence import earlier_save_of, save
+from tradegame.ui.app import Options, TradeGameApp
 from tradegame.ui.screens.dialogs import ConfirmDialog, MessageDialog
 from tradegame.ui.screens.game import GameScreen
 from tradegame.ui.screens.setup import SetupScreen
@@ -65,7 +65,7 @@ async def test_a_broken_scenario_file_shows_its_located_problems(save_dir: Path)
         assert "dup_key.yaml:46:5" in screen_text(app)
         await pilot.press("escape")
         assert isinstance(app.screen, SetupScreen)
-        await pilot.press("s")                     # no scenario loaded: a warning, no game
+        await pilot.press("s")  # no scenario loaded: a warning, no game
         await pilot.pause()
         assert isinstance(app.screen, SetupScreen) and app.match is None
 
@@ -76,7 +76,7 @@ async def test_save_and_resume_a_game(save_dir: Path) -> None:
     target = save_dir / "mine.json"
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for_text(pilot, "Your move, Japan")
-        await pilot.press("p")                      # pass in the talks
+        await pilot.press("p")  # pass in the talks
         await wait_until(pilot, lambda: match.game.phase == "orders", what="orders")
         await pilot.press("ctrl+s")
         await wait_for_text(pilot, "Save the game to")
@@ -104,7 +104,7 @@ async def test_a_corrupt_save_is_a_clear_message(save_dir: Path) -> None:
     match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=2)
     match.apply(parse("JP pass"))
     save(bad, match)
-    bad.write_text(bad.read_text()[:-200])          # truncated
+    bad.write_text(bad.read_text()[:-200])  # truncated
     app = setup_app(save_dir)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for_text(pilot, "The 90-day pause")
@@ -120,15 +120,14 @@ async def test_a_corrupt_save_is_a_clear_message(save_dir: Path) -> None:
         assert isinstance(app.screen, SetupScreen)
 
 
-async def test_an_illegal_move_from_the_palette_is_refused_with_the_reason(
-        save_dir: Path) -> None:
+async def test_an_illegal_move_from_the_palette_is_refused_with_the_reason(save_dir: Path) -> None:
     match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=1)
     app = make_app(save_dir, match)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for_text(pilot, "Your move, Japan")
         screen = app.screen
         assert isinstance(screen, GameScreen)
-        screen.play(parse("JP propose US jp_lng=7"))     # 7 is not a level of jp_lng
+        screen.play(parse("JP propose US jp_lng=7"))  # 7 is not a level of jp_lng
         await pilot.pause()
         text = " ".join(screen_text(app).split())
         assert "Not allowed: 7 is not a level of jp_lng" in text
@@ -148,8 +147,9 @@ async def test_saving_over_a_file_asks_first(save_dir: Path) -> None:
         await pilot.press("end", "ctrl+u", *str(target), "enter")
         await wait_for_text(pilot, "Replace it with this game")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: not isinstance(app.screen, ConfirmDialog),
-                         what="the question to close")
+        await wait_until(
+            pilot, lambda: not isinstance(app.screen, ConfirmDialog), what="the question to close"
+        )
         await pilot.pause(0.3)
         assert target.read_text(encoding="utf-8") == "someone else's notes"
         # y replaces it.
@@ -158,8 +158,11 @@ async def test_saving_over_a_file_asks_first(save_dir: Path) -> None:
         await pilot.press("end", "ctrl+u", *str(target), "enter")
         await wait_for_text(pilot, "Replace it with this game")
         await pilot.press("y")
-        await wait_until(pilot, lambda: target.read_text(encoding="utf-8").startswith("{"),
-                         what="the save over the file")
+        await wait_until(
+            pilot,
+            lambda: target.read_text(encoding="utf-8").startswith("{"),
+            what="the save over the file",
+        )
     assert load_game(target).game.state_hash() == match.game.state_hash()
 
 
@@ -173,13 +176,14 @@ async def test_saving_again_over_the_same_games_save_does_not_ask(save_dir: Path
         await wait_for_text(pilot, "Save the game to")
         await pilot.press("end", "ctrl+u", *str(target), "enter")
         await wait_until(pilot, target.exists, what="the first save")
-        await pilot.press("p")                      # a move later, the same game again
+        await pilot.press("p")  # a move later, the same game again
         await wait_until(pilot, lambda: match.game.phase == "orders", what="orders")
         await pilot.press("ctrl+s")
         await wait_for_text(pilot, "Save the game to")
         await pilot.press("end", "ctrl+u", *str(target), "enter")
-        await wait_until(pilot, lambda: len(load_game(target).game.actions) > 0,
-                         what="the second save")
+        await wait_until(
+            pilot, lambda: len(load_game(target).game.actions) > 0, what="the second save"
+        )
         assert "Replace it with this game" not in screen_text(app)
 
 
@@ -188,20 +192,21 @@ def test_an_earlier_save_of_the_game_is_recognised(save_dir: Path) -> None:
     target = save_dir / "mine.json"
     save(target, match)
     match.apply(parse("JP pass"))
-    assert earlier_save_of(target, match)           # its moves are the start of the game's
+    assert earlier_save_of(target, match)  # its moves are the start of the game's
     other = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=6)
-    assert not earlier_save_of(target, other)       # another game
+    assert not earlier_save_of(target, other)  # another game
     branch = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=5)
     branch.created = match.created
     save(target, match)
-    assert not earlier_save_of(target, branch)      # it holds moves the branch lacks
+    assert not earlier_save_of(target, branch)  # it holds moves the branch lacks
     target.write_text("{not json", encoding="utf-8")
     assert not earlier_save_of(target, match)
     assert not earlier_save_of(save_dir / "missing.json", match)
 
 
 async def test_a_folder_in_the_save_dialog_saves_there_with_the_default_name(
-        save_dir: Path, tmp_path: Path) -> None:
+    save_dir: Path, tmp_path: Path
+) -> None:
     folder = tmp_path / "elsewhere"
     folder.mkdir()
     match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=1)
@@ -213,11 +218,12 @@ async def test_a_folder_in_the_save_dialog_saves_there_with_the_default_name(
         await pilot.press("ctrl+u", *str(folder), "enter")
         await wait_until(pilot, lambda: list(folder.glob("*.json")), what="the save")
         assert [p.name for p in folder.glob("*.json")] == ["april-2025-s1-round01.json"]
-        assert not (tmp_path / "elsewhere.json").exists()         # not beside the folder
+        assert not (tmp_path / "elsewhere.json").exists()  # not beside the folder
 
 
 async def test_a_missing_folder_in_the_save_dialog_is_an_error_not_created(
-        save_dir: Path, tmp_path: Path) -> None:
+    save_dir: Path, tmp_path: Path
+) -> None:
     missing = tmp_path / "no" / "such"
     match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=1)
     app = make_app(save_dir, match)
@@ -226,8 +232,7 @@ async def test_a_missing_folder_in_the_save_dialog_is_an_error_not_created(
         await pilot.press("ctrl+s")
         await wait_for_text(pilot, "Save the game to")
         await pilot.press("ctrl+u", *str(missing / "game.json"), "enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, MessageDialog),
-                         what="the error")
+        await wait_until(pilot, lambda: isinstance(app.screen, MessageDialog), what="the error")
         assert "no such folder" in " ".join(screen_text(app).split())
         assert not (tmp_path / "no").exists()
 

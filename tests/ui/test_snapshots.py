@@ -57,15 +57,18 @@ def check(name: str, text: str) -> None:
             pytest.fail(f"new snapshot written: {path} (review it, then run again)")
         return
     expected = path.read_text(encoding="utf-8")
-    assert text == expected, f"{name} differs from {path}; if the change is intended, " \
-                             f"regenerate with TRADEGAME_UPDATE_SNAPSHOTS=1"
+    assert text == expected, (
+        f"{name} differs from {path}; if the change is intended, "
+        f"regenerate with TRADEGAME_UPDATE_SNAPSHOTS=1"
+    )
 
 
-async def shoot(app: TradeGameApp, name: str, size: tuple[int, int],
-                steps: Callable[[Any], Awaitable[None]]) -> None:
+async def shoot(
+    app: TradeGameApp, name: str, size: tuple[int, int], steps: Callable[[Any], Awaitable[None]]
+) -> None:
     async with app.run_test(size=size) as pilot:
         await steps(pilot)
-        await pilot.pause(0.3)      # let the debounced previews land
+        await pilot.pause(0.3)  # let the debounced previews land
         await pilot.pause()
         check(f"{name}-{size[0]}x{size[1]}", screen_text(app))
 
@@ -91,14 +94,16 @@ def japan_app(save_dir: Path) -> TradeGameApp:
 
 
 @sizes
-async def test_snapshot_talks_with_a_draft_and_its_preview(save_dir: Path, size: tuple[int, int]) -> None:
+async def test_snapshot_talks_with_a_draft_and_its_preview(
+    save_dir: Path, size: tuple[int, int]
+) -> None:
     app = japan_app(save_dir)
 
     async def steps(pilot: Any) -> None:
         await wait_for_text(pilot, "Your move, Japan")
         terms = app.screen.query_one(TermList)
         ids = [o.id for o in terms.options]
-        await pilot.press("right", "right")                         # US cap at 15%
+        await pilot.press("right", "right")  # US cap at 15%
         await pilot.press(*(["down"] * ids.index("jp_investment")), "space")
         await wait_for_text(pilot, "if your draft is agreed")
 
@@ -170,8 +175,7 @@ async def test_snapshot_round_report(save_dir: Path, size: tuple[int, int]) -> N
 
 
 @sizes
-async def test_snapshot_counter_offer_of_six_terms(save_dir: Path,
-                                                   size: tuple[int, int]) -> None:
+async def test_snapshot_counter_offer_of_six_terms(save_dir: Path, size: tuple[int, int]) -> None:
     app = make_app(save_dir, countered_match())
 
     async def steps(pilot: Any) -> None:

@@ -26,8 +26,20 @@ import pytest
 
 from tradegame.saves import load_game
 
-PLAY = [sys.executable, "-m", "tradegame", "play", "--seat", "JP=human", "--seat", "US=passive",
-        "--seat", "EU=passive", "--seed", "1"]
+PLAY = [
+    sys.executable,
+    "-m",
+    "tradegame",
+    "play",
+    "--seat",
+    "JP=human",
+    "--seat",
+    "US=passive",
+    "--seat",
+    "EU=passive",
+    "--seed",
+    "1",
+]
 EXIT_WITHIN = 10.0  # seconds; the app exits in well under one, its last-resort path in five
 
 
@@ -37,8 +49,12 @@ class Game:
     def __init__(self, saves: Path, *, controlling: bool, ignore_hup: bool) -> None:
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-        env = {**os.environ, "TERM": "xterm-256color", "TEXTUAL_ANIMATIONS": "none",
-               "TRADEGAME_SAVE_DIR": str(saves)}
+        env = {
+            **os.environ,
+            "TERM": "xterm-256color",
+            "TEXTUAL_ANIMATIONS": "none",
+            "TRADEGAME_SAVE_DIR": str(saves),
+        }
         env.pop("TEXTUAL_DRIVER", None)
 
         def child_setup() -> None:  # runs in the child, after setsid()
@@ -47,8 +63,15 @@ class Game:
             if ignore_hup:
                 signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as nohup does; kept across exec
 
-        self.proc = subprocess.Popen(PLAY, stdin=slave, stdout=slave, stderr=slave, env=env,
-                                     start_new_session=True, preexec_fn=child_setup)
+        self.proc = subprocess.Popen(
+            PLAY,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            start_new_session=True,
+            preexec_fn=child_setup,
+        )
         os.close(slave)
         self.output = b""
 
@@ -114,12 +137,16 @@ def autosaves(tmp_path: Path) -> list[Path]:
     return sorted((tmp_path / "saves").glob("*.json"))
 
 
-@pytest.mark.parametrize(("controlling", "ignore_hup"), [
-    pytest.param(False, False, id="not-the-controlling-terminal"),
-    pytest.param(True, True, id="sighup-ignored-as-under-nohup"),
-])
+@pytest.mark.parametrize(
+    ("controlling", "ignore_hup"),
+    [
+        pytest.param(False, False, id="not-the-controlling-terminal"),
+        pytest.param(True, True, id="sighup-ignored-as-under-nohup"),
+    ],
+)
 def test_a_closed_terminal_without_sighup_autosaves_and_exits(
-        start: Callable[..., Game], tmp_path: Path, controlling: bool, ignore_hup: bool) -> None:
+    start: Callable[..., Game], tmp_path: Path, controlling: bool, ignore_hup: bool
+) -> None:
     game = start(controlling=controlling, ignore_hup=ignore_hup)
     game.wait_for(b"Your move")
     game.close_terminal()
@@ -130,7 +157,8 @@ def test_a_closed_terminal_without_sighup_autosaves_and_exits(
 
 
 def test_a_closed_terminal_with_sighup_autosaves_and_exits(
-        start: Callable[..., Game], tmp_path: Path) -> None:
+    start: Callable[..., Game], tmp_path: Path
+) -> None:
     game = start(controlling=True, ignore_hup=False)  # the session leader: the kernel sends HUP
     game.wait_for(b"Your move")
     game.close_terminal()
@@ -140,7 +168,8 @@ def test_a_closed_terminal_with_sighup_autosaves_and_exits(
 
 
 def test_sigterm_autosaves_the_game_as_it_is_and_exits(
-        start: Callable[..., Game], tmp_path: Path) -> None:
+    start: Callable[..., Game], tmp_path: Path
+) -> None:
     game = start(controlling=True, ignore_hup=False)
     game.wait_for(b"Your move")
     os.write(game.master, b"p")  # pass in the talks: a move made after the last autosave

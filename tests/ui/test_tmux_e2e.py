@@ -30,16 +30,31 @@ def _needs_tmux() -> None:
 class Terminal:
     """A tmux session running one command (100×30 unless told)."""
 
-    def __init__(self, command: list[str], env: dict[str, str], size: tuple[int, int] = (100, 30)
-                 ) -> None:
+    def __init__(
+        self, command: list[str], env: dict[str, str], size: tuple[int, int] = (100, 30)
+    ) -> None:
         self.name = f"tg-{uuid.uuid4().hex[:8]}"
         inner = " ".join(["env", *(f"{k}={v}" for k, v in env.items()), *command])
-        subprocess.run([TMUX, "new-session", "-d", "-s", self.name, "-x", str(size[0]),
-                        "-y", str(size[1]), inner], check=True)
+        subprocess.run(
+            [
+                TMUX,
+                "new-session",
+                "-d",
+                "-s",
+                self.name,
+                "-x",
+                str(size[0]),
+                "-y",
+                str(size[1]),
+                inner,
+            ],
+            check=True,
+        )
 
     def screen(self) -> str:
-        out = subprocess.run([TMUX, "capture-pane", "-t", self.name, "-p"],
-                             capture_output=True, text=True)
+        out = subprocess.run(
+            [TMUX, "capture-pane", "-t", self.name, "-p"], capture_output=True, text=True
+        )
         return out.stdout
 
     def wait_for(self, text: str, timeout: float = 30.0) -> str:
@@ -56,8 +71,10 @@ class Terminal:
         subprocess.run([TMUX, "send-keys", "-t", self.name, *keys], check=True)
 
     def alive(self) -> bool:
-        return subprocess.run([TMUX, "has-session", "-t", self.name],
-                              capture_output=True).returncode == 0
+        return (
+            subprocess.run([TMUX, "has-session", "-t", self.name], capture_output=True).returncode
+            == 0
+        )
 
     def close(self) -> None:
         subprocess.run([TMUX, "kill-session", "-t", self.name], capture_output=True)
@@ -65,8 +82,12 @@ class Terminal:
 
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[tuple[list[Terminal], dict[str, str]]]:
-    env = {"TERM": "xterm-256color", "TEXTUAL_ANIMATIONS": "none",
-           "TRADEGAME_SAVE_DIR": str(tmp_path / "saves"), "HOME": os.environ.get("HOME", "/")}
+    env = {
+        "TERM": "xterm-256color",
+        "TEXTUAL_ANIMATIONS": "none",
+        "TRADEGAME_SAVE_DIR": str(tmp_path / "saves"),
+        "HOME": os.environ.get("HOME", "/"),
+    }
     started: list[Terminal] = []
     yield started, env
     for t in started:
@@ -74,25 +95,39 @@ def terminal(tmp_path: Path) -> Iterator[tuple[list[Terminal], dict[str, str]]]:
 
 
 def test_play_a_round_as_japan_in_a_real_terminal(
-        terminal: tuple[list[Terminal], dict[str, str]], tmp_path: Path) -> None:
+    terminal: tuple[list[Terminal], dict[str, str]], tmp_path: Path
+) -> None:
     started, env = terminal
-    t = Terminal([str(TRADEGAME), "play", "--seat", "JP=human", "--seat", "US=passive",
-                  "--seat", "EU=passive", "--seed", "1"], env)
+    t = Terminal(
+        [
+            str(TRADEGAME),
+            "play",
+            "--seat",
+            "JP=human",
+            "--seat",
+            "US=passive",
+            "--seat",
+            "EU=passive",
+            "--seed",
+            "1",
+        ],
+        env,
+    )
     started.append(t)
     screen = t.wait_for("Your move, Japan")
     assert "Round 1/13" in screen and "Ministerial talks with United States" in screen
-    t.keys("Down", "Space")                       # a term into the draft: the preview shows
+    t.keys("Down", "Space")  # a term into the draft: the preview shows
     t.wait_for("if your draft is agreed")
-    t.keys("p")                                   # but pass instead
+    t.keys("p")  # but pass instead
     t.wait_for("give your orders")
     t.keys("C-d")
     t.wait_for("send these orders?")
     t.keys("Enter")
-    t.wait_for("Round 1 report")                  # what the resolution did, then back
+    t.wait_for("Round 1 report")  # what the resolution did, then back
     t.keys("Enter")
     screen = t.wait_for("Round 2/13")
     assert "76 days left" in screen
-    t.wait_for("Your move, Japan: give your orders")   # after the AI seats' orders
+    t.wait_for("Your move, Japan: give your orders")  # after the AI seats' orders
     t.keys("4")
     t.wait_for("JP made no proposal to US")
     deadline = time.monotonic() + 10
@@ -109,15 +144,16 @@ def test_play_a_round_as_japan_in_a_real_terminal(
 
 
 def test_the_bare_command_opens_the_new_game_screen_and_starts(
-        terminal: tuple[list[Terminal], dict[str, str]]) -> None:
+    terminal: tuple[list[Terminal], dict[str, str]],
+) -> None:
     started, env = terminal
     t = Terminal([str(TRADEGAME)], env)
     started.append(t)
     t.wait_for("New game")
     t.wait_for("Players: United States (US)")
-    t.keys("s")                                   # defaults: Japan is human, AIs elsewhere
+    t.keys("s")  # defaults: Japan is human, AIs elsewhere
     t.wait_for("Your move, Japan")
-    t.keys("C-q", "C-q")                          # twice: quit without asking
+    t.keys("C-q", "C-q")  # twice: quit without asking
 
 
 def typed(*text: str) -> list[str]:
@@ -132,12 +168,26 @@ def typed(*text: str) -> list[str]:
 
 
 def test_a_whole_game_at_80x24_typing_at_full_speed(
-        terminal: tuple[list[Terminal], dict[str, str]], tmp_path: Path) -> None:
+    terminal: tuple[list[Terminal], dict[str, str]], tmp_path: Path
+) -> None:
     """The guided primer as Japan at the stated minimum size, every text typed in one burst
     with mistakes corrected by Backspace: nothing typed is lost or reordered."""
     started, env = terminal
-    t = Terminal([str(TRADEGAME), "play", "us-japan-primer", "--seat", "JP=human",
-                  "--seat", "US=passive", "--seed", "5"], env, size=(80, 24))
+    t = Terminal(
+        [
+            str(TRADEGAME),
+            "play",
+            "us-japan-primer",
+            "--seat",
+            "JP=human",
+            "--seat",
+            "US=passive",
+            "--seed",
+            "5",
+        ],
+        env,
+        size=(80, 24),
+    )
     started.append(t)
     t.wait_for("Your move, Japan")
     # A save typed fast, with a typo fixed by Backspace, lands under exactly that name.
@@ -172,8 +222,9 @@ def test_a_whole_game_at_80x24_typing_at_full_speed(
             t.wait_for("send these orders?")
             t.keys("Enter")
             deadline_sent = time.monotonic() + 30
-            while not any(w in t.screen() for w in ("You sent 1 order", "Game over",
-                                                     "Continue (enter)")):
+            while not any(
+                w in t.screen() for w in ("You sent 1 order", "Game over", "Continue (enter)")
+            ):
                 assert time.monotonic() < deadline_sent, t.screen()
                 time.sleep(0.1)
         elif "Your move, Japan: open the talks" in screen:

@@ -27,7 +27,8 @@ sizes = pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 
 @sizes
 async def test_an_accepted_offer_is_said_and_the_round_report_follows(
-        save_dir: Path, size: tuple[int, int]) -> None:
+    save_dir: Path, size: tuple[int, int]
+) -> None:
     match = make_match({"JP": "human", "US": "dove", "EU": "passive"}, seed=3)
     game = match.game
     app = make_app(save_dir, match)
@@ -36,8 +37,9 @@ async def test_an_accepted_offer_is_said_and_the_round_report_follows(
         terms = app.screen.query_one("#talks-terms")
         steps = [o.id for o in terms.options].index("jp_lng") - (terms.highlighted or 0)
         await pilot.press(*(["down"] * steps), "right", "right", "s")
-        await wait_until(pilot, lambda: game.phase == "orders" and game.to_move() == "JP",
-                         what="Japan's orders")
+        await wait_until(
+            pilot, lambda: game.phase == "orders" and game.to_move() == "JP", what="Japan's orders"
+        )
         # The screen moved to Orders and says what the US did, in the status line.
         await wait_for_words(pilot, "US accepts JP's offer (d1); it goes to ratification")
         assert "3 Orders" in screen_text(app)
@@ -62,7 +64,8 @@ async def test_an_accepted_offer_is_said_and_the_round_report_follows(
 
 @sizes
 async def test_a_long_counter_offer_shows_its_verdict_and_what_is_hidden(
-        save_dir: Path, size: tuple[int, int]) -> None:
+    save_dir: Path, size: tuple[int, int]
+) -> None:
     match = countered_match(6)
     app = make_app(save_dir, match)
     offer = match.game.session.offer
@@ -72,7 +75,7 @@ async def test_a_long_counter_offer_shows_its_verdict_and_what_is_hidden(
         await wait_for_text(pilot, "US offers 6 terms")
         await pilot.pause(0.3)
         text = screen_text(app)
-        assert "your win-set" in text                         # the verdict, always
+        assert "your win-set" in text  # the verdict, always
         flat = " ".join(text.split())
         shown = [n for n in names if " ".join(n.split()[:3]) in flat]
         if size == (80, 24):
@@ -86,7 +89,7 @@ async def test_a_long_counter_offer_shows_its_verdict_and_what_is_hidden(
                 await pilot.press("right_square_bracket")
             await pilot.pause()
             text = " ".join(screen_text(app).split())
-            assert " ".join(names[-1].split()[:3]) in text     # the last term, scrolled to
+            assert " ".join(names[-1].split()[:3]) in text  # the last term, scrolled to
             assert "▲" in text
         else:
             assert len(shown) == 6 and "more (])" not in text
@@ -94,7 +97,8 @@ async def test_a_long_counter_offer_shows_its_verdict_and_what_is_hidden(
 
 @sizes
 async def test_a_draft_that_replaces_the_deal_in_force_says_so(
-        save_dir: Path, size: tuple[int, int]) -> None:
+    save_dir: Path, size: tuple[int, int]
+) -> None:
     # Round 1: JP and US agree a deal (d1); in round 2 Japan talks to the US again.
     match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=3)
     game = match.game
@@ -110,15 +114,19 @@ async def test_a_draft_that_replaces_the_deal_in_force_says_so(
         else:
             match.apply_ai(match.think(match.snapshot(), mover))
     assert [d.status for d in game.deals] == ["in_force"]
-    while not game.is_over() and (game.to_move() != "JP" or game.session is None
-                                  or "US" not in game.session.pair):
+    while not game.is_over() and (
+        game.to_move() != "JP" or game.session is None or "US" not in game.session.pair
+    ):
         mover = game.to_move()
         if mover == "JP":
             session = game.session
             from tradegame.engine import Pass, Reject
 
-            match.apply((Pass("JP") if session.offer is None else Reject("JP"))
-                        if session is not None else Done("JP"))
+            match.apply(
+                (Pass("JP") if session.offer is None else Reject("JP"))
+                if session is not None
+                else Done("JP")
+            )
         else:
             match.apply_ai(match.think(match.snapshot(), mover))
     if game.is_over():
@@ -128,22 +136,28 @@ async def test_a_draft_that_replaces_the_deal_in_force_says_so(
         await wait_for_text(pilot, "replaces deal d1 in force")
         text = " ".join(screen_text(app).split())
         assert "d: start from the deal in force" in text
-        await pilot.press("d")                          # the deal in force into the draft
+        await pilot.press("d")  # the deal in force into the draft
         await wait_for_text(pilot, "replaces d1")
-        await wait_until(pilot, lambda: "replaces deal d1 in force" in screen_text(app)
-                         and "if your draft is agreed" in screen_text(app),
-                         what="the preview's replace line")
-        await pilot.press("s")                          # the summary before sending
+        await wait_until(
+            pilot,
+            lambda: (
+                "replaces deal d1 in force" in screen_text(app)
+                and "if your draft is agreed" in screen_text(app)
+            ),
+            what="the preview's replace line",
+        )
+        await pilot.press("s")  # the summary before sending
         await wait_for_text(pilot, "Send this")
         text = " ".join(screen_text(app).split())
         assert "replaces deal d1 in force" in text
         await pilot.press("n")
         await pilot.pause()
-        assert game.session is not None and game.session.offer is None   # nothing sent
+        assert game.session is not None and game.session.offer is None  # nothing sent
 
 
 async def test_a_watch_only_game_has_no_you_and_the_end_shows_how_scores_were_made(
-        save_dir: Path) -> None:
+    save_dir: Path,
+) -> None:
     from tradegame.ui.app import Options, TradeGameApp
 
     match = make_match({"US": "passive", "JP": "passive"}, seed=1, name="us-japan-primer")
@@ -187,8 +201,10 @@ async def test_two_panes_from_120_columns(save_dir: Path, size: tuple[int, int])
     wide = size[0] >= 120
 
     def side_by_side(left: str, right: str) -> bool:
-        return any(left in line and right in line and line.index(left) < line.index(right)
-                   for line in screen_text(app).splitlines())
+        return any(
+            left in line and right in line and line.index(left) < line.index(right)
+            for line in screen_text(app).splitlines()
+        )
 
     async with app.run_test(size=size) as pilot:
         await wait_for_text(pilot, "Your move, Japan")
@@ -198,17 +214,18 @@ async def test_two_panes_from_120_columns(save_dir: Path, size: tuple[int, int])
         assert side_by_side("Ministerial talks", "Preview") == wide
         await pilot.press("1")
         await wait_for_text(pilot, "Players")
-        assert side_by_side("Players", "News") == wide             # tables | news, charts
+        assert side_by_side("Players", "News") == wide  # tables | news, charts
         await pilot.press("p")
         await wait_for_text(pilot, "give your orders")
         await pilot.press("3", "down")
         await wait_for_text(pilot, "Projected score")
-        assert side_by_side("filter orders", "Preview") == wide        # the list | its preview
+        assert side_by_side("filter orders", "Preview") == wide  # the list | its preview
 
 
 @sizes
 async def test_the_guided_first_game_gives_hints_that_can_be_turned_off(
-        save_dir: Path, size: tuple[int, int]) -> None:
+    save_dir: Path, size: tuple[int, int]
+) -> None:
     from tradegame.ui.app import Options, TradeGameApp
 
     app = TradeGameApp(Options(save_dir=save_dir, ai_delay=0.0))
@@ -224,13 +241,13 @@ async def test_the_guided_first_game_gives_hints_that_can_be_turned_off(
         await pilot.press("h")
         await wait_for_words(pilot, "Hints off (h turns them on)")
         assert "h hides hints" not in flat_text(app)
-        assert "open the talks with US" in flat_text(app)       # the short reminder again
+        assert "open the talks with US" in flat_text(app)  # the short reminder again
         await pilot.press("h")
         await wait_for_words(pilot, "s sends the offer (h hides hints)")
         # A game started with s (not g) has no hints.
         await pilot.press("ctrl+n")
         await pilot.pause()
-        if app.screen.id != "setup":                            # a "leave this game?" question
+        if app.screen.id != "setup":  # a "leave this game?" question
             await pilot.press("y")
         await wait_for_words(pilot, "g starts a guided first game")
         await wait_until(pilot, lambda: len(app.screen.query(".seat")) >= 2, what="seats")
@@ -248,8 +265,15 @@ def test_an_empty_catalogue_explains_itself() -> None:
     match = countered_match(2)
     view = match.game.view("JP").to_json()
     session = next(s for s in view["talks"] if "JP" in s["pair"] and s["status"] == "open")
-    frame = Frame(view=view, viewer="JP", names=Names(view), my_turn=True, partner="US",
-                  deal_items=[], max_terms=5)
+    frame = Frame(
+        view=view,
+        viewer="JP",
+        names=Names(view),
+        my_turn=True,
+        partner="US",
+        deal_items=[],
+        max_terms=5,
+    )
     text = TalksPanel()._session_text(frame, session).plain
     assert "Nothing can be offered in these talks" in text
     frame.deal_items = match.deal_items("JP", "US")

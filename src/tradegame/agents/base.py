@@ -118,9 +118,15 @@ class Turn:
         s = self._game.session
         if s is not None and self.player in s.pair:
             partner = s.responder if self.player == s.requester else s.requester
-            talks = Talks(partner=partner, requester=s.requester, level=s.level,
-                          exchanges=s.exchanges, max_exchanges=s.max_exchanges,
-                          offer=s.offer, offer_by=s.offer_by)
+            talks = Talks(
+                partner=partner,
+                requester=s.requester,
+                level=s.level,
+                exchanges=s.exchanges,
+                max_exchanges=s.max_exchanges,
+                offer=s.offer,
+                offer_by=s.offer_by,
+            )
         self._talks = talks
         return talks
 
@@ -188,13 +194,21 @@ def runs_code(spec: str) -> bool:
 
 
 def code_refused_message(spec: str) -> str:
-    return (f"the agent {printable(spec)!r} runs code (a command or a Python module); only "
-            f"the person at the keyboard may name such an agent (--seat or --agent on the "
-            f"command line, or the new-game screen in a terminal)")
+    return (
+        f"the agent {printable(spec)!r} runs code (a command or a Python module); only "
+        f"the person at the keyboard may name such an agent (--seat or --agent on the "
+        f"command line, or the new-game screen in a terminal)"
+    )
 
 
-def make_agent(spec: str, rng: random.Random, *, time_limit: float | None = None,
-               allow_code: bool = False, startup_limit: float | None = None) -> Agent:
+def make_agent(
+    spec: str,
+    rng: random.Random,
+    *,
+    time_limit: float | None = None,
+    allow_code: bool = False,
+    startup_limit: float | None = None,
+) -> Agent:
     """Build an agent from a registered name, ``module:Class``, ``path.py:Class`` or
     ``cmd:COMMAND`` (an out-of-process bot; ``time_limit`` is its limit per move,
     ``startup_limit`` its time from a start to its first answer).
@@ -207,15 +221,18 @@ def make_agent(spec: str, rng: random.Random, *, time_limit: float | None = None
     if spec.startswith(EXTERNAL_PREFIX):
         from tradegame.agents.external import ExternalAgent
 
-        return ExternalAgent.from_spec(spec, rng, time_limit=time_limit,
-                                       startup_limit=startup_limit)
+        return ExternalAgent.from_spec(
+            spec, rng, time_limit=time_limit, startup_limit=startup_limit
+        )
     known = registry()
     if spec in known:
         return known[spec](rng)
     if ":" not in spec:
         names = ", ".join(sorted(known))
-        raise AgentSpecError(f"unknown agent {spec!r}; built-in agents: {names}; or give "
-                             f"module:Class, path.py:Class or cmd:COMMAND")
+        raise AgentSpecError(
+            f"unknown agent {spec!r}; built-in agents: {names}; or give "
+            f"module:Class, path.py:Class or cmd:COMMAND"
+        )
     where, _, cls_name = spec.rpartition(":")
     try:
         if where.endswith(".py"):
@@ -224,10 +241,12 @@ def make_agent(spec: str, rng: random.Random, *, time_limit: float | None = None
                 # A regular file, bounded: a FIFO or /dev/zero named here must not hang.
                 source = read_regular_file(path, MAX_AGENT_FILE_BYTES, what="Python file")
             except FileRefused as exc:
-                raise AgentSpecError(f"agent file {where!r} not found" if exc.kind == "missing"
-                                     else f"agent file {where!r}: {exc}") from None
-            mod_spec = importlib.util.spec_from_file_location(f"tradegame_agent_{path.stem}",
-                                                              path)
+                raise AgentSpecError(
+                    f"agent file {where!r} not found"
+                    if exc.kind == "missing"
+                    else f"agent file {where!r}: {exc}"
+                ) from None
+            mod_spec = importlib.util.spec_from_file_location(f"tradegame_agent_{path.stem}", path)
             assert mod_spec is not None and mod_spec.loader is not None
             module = importlib.util.module_from_spec(mod_spec)
             sys.modules[mod_spec.name] = module
@@ -246,15 +265,15 @@ def make_agent(spec: str, rng: random.Random, *, time_limit: float | None = None
         except TypeError:
             agent = cls()
     except Exception as exc:  # the user's class failed to start, or the name is no class
-        raise AgentSpecError(f"cannot start agent {spec!r}: {type(exc).__name__}: "
-                             f"{exc}") from None
+        raise AgentSpecError(f"cannot start agent {spec!r}: {type(exc).__name__}: {exc}") from None
     if not callable(getattr(agent, "act", None)):
         raise AgentSpecError(f"{spec!r} has no act(turn) method")
     return agent
 
 
-def saved_seats(recorded: Mapping[str, str], given: Mapping[str, str] | None = None
-                ) -> tuple[dict[str, str], dict[str, str]]:
+def saved_seats(
+    recorded: Mapping[str, str], given: Mapping[str, str] | None = None
+) -> tuple[dict[str, str], dict[str, str]]:
     """The seats to start for a saved game, and the recorded seats refused.
 
     ``given`` (from the keyboard: ``--seat``) wins over the record. A recorded seat that would
@@ -280,9 +299,11 @@ def refused_seat_notice(player: str, spec: str, command: str) -> str:
     """One line saying that ``player``'s recorded agent ``spec`` was not started, and the exact
     ``--seat`` to give (after ``command``) to run it anyway."""
     flag = shlex.quote(f"{player}={spec}")
-    return printable(f"{player}'s seat is recorded as {spec!r}, which runs code; a save never "
-                     f"starts code, so {player} plays as {CODE_FALLBACK}. To run that agent, "
-                     f"name it yourself: {command} --seat {flag}")
+    return printable(
+        f"{player}'s seat is recorded as {spec!r}, which runs code; a save never "
+        f"starts code, so {player} plays as {CODE_FALLBACK}. To run that agent, "
+        f"name it yourself: {command} --seat {flag}"
+    )
 
 
 def agent_rng(seed: int, player: str, spec: str) -> random.Random:
@@ -306,16 +327,19 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def record_incident(incidents: list[str] | None, game: Game, player: str, what: str,
-                    exc: BaseException) -> None:
+def record_incident(
+    incidents: list[str] | None, game: Game, player: str, what: str, exc: BaseException
+) -> None:
     """Add one line about a failing agent to ``incidents`` (when the caller keeps them)."""
     if incidents is not None:
-        incidents.append(f"round {game.round} {game.phase}: {player}'s agent {what} "
-                         f"({_reason(exc)})")
+        incidents.append(
+            f"round {game.round} {game.phase}: {player}'s agent {what} ({_reason(exc)})"
+        )
 
 
-def start_agents(agents: Mapping[str, Agent], game: Game,
-                 incident: Callable[[str, str, BaseException], None]) -> None:
+def start_agents(
+    agents: Mapping[str, Agent], game: Game, incident: Callable[[str, str, BaseException], None]
+) -> None:
     """Call each agent's optional ``start`` hook; a failing hook is an incident, not a crash."""
     for player, agent in agents.items():
         start = getattr(agent, "start", None)
@@ -342,11 +366,17 @@ def safe_move(agent: Agent, game: Game, player: str) -> tuple[Action, BaseExcept
     return action, None
 
 
-def play_match(rules: Rules, seed: int, seats: Mapping[str, str | Agent],
-               on_action: Callable[[Game, Action], None] | None = None,
-               incidents: list[str] | None = None, *,
-               time_limit: float | None = None, allow_code: bool = False,
-               startup_limit: float | None = None) -> Game:
+def play_match(
+    rules: Rules,
+    seed: int,
+    seats: Mapping[str, str | Agent],
+    on_action: Callable[[Game, Action], None] | None = None,
+    incidents: list[str] | None = None,
+    *,
+    time_limit: float | None = None,
+    allow_code: bool = False,
+    startup_limit: float | None = None,
+) -> Game:
     """Play a whole game with one agent per seat (a name/spec or an agent instance).
 
     ``allow_code`` lets specs run code (see :func:`make_agent`): pass it only for seats the
@@ -366,10 +396,17 @@ def play_match(rules: Rules, seed: int, seats: Mapping[str, str | Agent],
     try:
         for seat in rules.player_ids:
             spec = seats.get(seat, "passive")
-            agents[seat] = make_agent(spec, agent_rng(seed, seat, spec),
-                                      time_limit=time_limit, allow_code=allow_code,
-                                      startup_limit=startup_limit) \
-                if isinstance(spec, str) else spec
+            agents[seat] = (
+                make_agent(
+                    spec,
+                    agent_rng(seed, seat, spec),
+                    time_limit=time_limit,
+                    allow_code=allow_code,
+                    startup_limit=startup_limit,
+                )
+                if isinstance(spec, str)
+                else spec
+            )
         start_agents(agents, game, incident)
         while (player := game.to_move()) is not None:  # None: the game is over
             action, error = safe_move(agents[player], game, player)
@@ -384,8 +421,9 @@ def play_match(rules: Rules, seed: int, seats: Mapping[str, str | Agent],
     return game
 
 
-def end_agents(agents: Mapping[str, Agent], game: Game,
-               incident: Callable[[str, str, BaseException], None]) -> None:
+def end_agents(
+    agents: Mapping[str, Agent], game: Game, incident: Callable[[str, str, BaseException], None]
+) -> None:
     """Call each agent's optional ``end`` hook; a failing hook is an incident, not a crash."""
     for player, agent in agents.items():
         end = getattr(agent, "end", None)

@@ -124,7 +124,7 @@ def read_lines(stream: IO[bytes], limit: int, emit: Callable[[bytes, bool], None
             if not skipping:
                 room = limit - len(buf)
                 if stop - start > room:
-                    buf += chunk[start:start + room]
+                    buf += chunk[start : start + room]
                     emit(bytes(buf), True)
                     buf.clear()
                     skipping = True
@@ -162,8 +162,15 @@ class _Process:
         # A session of its own: the bot and anything it starts share one process group,
         # which is killed as a whole, and a Ctrl-C at the terminal does not reach them.
         self.proc = subprocess.Popen(
-            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=env, cwd=cwd, bufsize=0, start_new_session=True)
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=cwd,
+            bufsize=0,
+            start_new_session=True,
+        )
         self.started = time.monotonic()
         self.answered = False  # whether it has answered a turn yet (ends its start-up time)
         self.lines: queue.Queue[tuple[bytes, bool] | None] = queue.Queue()
@@ -207,7 +214,7 @@ class _Process:
                     return
                 view = memoryview(data)
                 while view:  # a raw pipe may take part of it
-                    view = view[stream.write(view) or 0:]
+                    view = view[stream.write(view) or 0 :]
         except (OSError, ValueError):
             return
 
@@ -256,8 +263,7 @@ class _Process:
         self.kill_group()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=5)
-        for t, stream in zip(self._threads[:2], (self.proc.stdout, self.proc.stderr),
-                             strict=True):
+        for t, stream in zip(self._threads[:2], (self.proc.stdout, self.proc.stderr), strict=True):
             t.join(timeout=1)
             # A pipe still held by a process outside the group keeps its reader waiting:
             # its descriptor stays open, or the reader could read a file that reuses it.
@@ -271,17 +277,25 @@ class ExternalAgent:
 
     description = "an out-of-process bot speaking the JSON-lines protocol (tradegame-bot/1)"
 
-    def __init__(self, argv: list[str], rng: random.Random | None = None, *,
-                 time_limit: float | None = None, startup_limit: float | None = None,
-                 max_restarts: int = MAX_RESTARTS, cwd: str | None = None,
-                 env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        argv: list[str],
+        rng: random.Random | None = None,
+        *,
+        time_limit: float | None = None,
+        startup_limit: float | None = None,
+        max_restarts: int = MAX_RESTARTS,
+        cwd: str | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         if not argv:
             raise AgentSpecError("an external bot needs a command")
         self.argv = argv
         self.name = EXTERNAL_PREFIX + shlex.join(argv)
         self.time_limit = DEFAULT_TIME_LIMIT if time_limit is None else float(time_limit)
-        self.startup_limit = (DEFAULT_STARTUP_LIMIT if startup_limit is None
-                              else float(startup_limit))
+        self.startup_limit = (
+            DEFAULT_STARTUP_LIMIT if startup_limit is None else float(startup_limit)
+        )
         self.max_restarts = max_restarts
         self.cwd = cwd
         self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
@@ -292,9 +306,14 @@ class ExternalAgent:
         self._proc: _Process | None = None
 
     @classmethod
-    def from_spec(cls, spec: str, rng: random.Random | None = None, *,
-                  time_limit: float | None = None,
-                  startup_limit: float | None = None) -> ExternalAgent:
+    def from_spec(
+        cls,
+        spec: str,
+        rng: random.Random | None = None,
+        *,
+        time_limit: float | None = None,
+        startup_limit: float | None = None,
+    ) -> ExternalAgent:
         """``cmd:COMMAND`` (split like a shell would, without running one)."""
         command = spec.removeprefix(EXTERNAL_PREFIX)
         try:
@@ -302,7 +321,7 @@ class ExternalAgent:
         except ValueError as exc:
             raise AgentSpecError(f"cannot read the bot command {command!r}: {exc}") from None
         if not argv:
-            raise AgentSpecError("cmd: needs a command, e.g. cmd:\"python mybot.py\"")
+            raise AgentSpecError('cmd: needs a command, e.g. cmd:"python mybot.py"')
         if shutil.which(argv[0]) is None and not os.path.isfile(argv[0]):
             raise AgentSpecError(f"bot command not found: {argv[0]!r} (in {spec!r})")
         return cls(argv, rng, time_limit=time_limit, startup_limit=startup_limit)
@@ -320,8 +339,10 @@ class ExternalAgent:
             if self._proc is not None:
                 self._kill()
             if self.starts > self.max_restarts:
-                raise BotDisabled(f"the bot was restarted {self.max_restarts} times; its seat "
-                                  f"passes for the rest of the game")
+                raise BotDisabled(
+                    f"the bot was restarted {self.max_restarts} times; its seat "
+                    f"passes for the rest of the game"
+                )
             self._spawn(turn.view)
         proc = self._proc
         assert proc is not None
@@ -338,11 +359,15 @@ class ExternalAgent:
             except queue.Empty:
                 self._kill()
                 if starting:
-                    raise BotTimeout(f"no first answer within the start-up limit of "
-                                     f"{self.startup_limit:g} s; the bot is stopped and "
-                                     f"restarted for its next move") from None
-                raise BotTimeout(f"no answer within {self.time_limit:g} s; the bot is stopped "
-                                 f"and restarted for its next move") from None
+                    raise BotTimeout(
+                        f"no first answer within the start-up limit of "
+                        f"{self.startup_limit:g} s; the bot is stopped and "
+                        f"restarted for its next move"
+                    ) from None
+                raise BotTimeout(
+                    f"no answer within {self.time_limit:g} s; the bot is stopped "
+                    f"and restarted for its next move"
+                ) from None
             if item is _EOF:
                 try:
                     code: int | None = proc.proc.wait(timeout=1)
@@ -351,13 +376,16 @@ class ExternalAgent:
                 tail = proc.stderr(wait=0.5)
                 self._kill()
                 how = f"exited (code {code})" if code is not None else "closed its stdout"
-                raise BotCrashed(f"the bot {how} without answering"
-                                 + (f"; stderr: {tail}" if tail else ""))
+                raise BotCrashed(
+                    f"the bot {how} without answering" + (f"; stderr: {tail}" if tail else "")
+                )
             line, cut = item
             proc.answered = True
             if cut:
-                raise BotGarbage(f"an answer line longer than the {MAX_LINE // (1024 * 1024)} "
-                                 f"MiB limit (the rest of the line is skipped)")
+                raise BotGarbage(
+                    f"an answer line longer than the {MAX_LINE // (1024 * 1024)} "
+                    f"MiB limit (the rest of the line is skipped)"
+                )
             if not line.strip():
                 continue
             try:
@@ -389,11 +417,13 @@ class ExternalAgent:
             self._proc = _Process(self.argv, self.env, self.cwd)
         except OSError as exc:
             self._proc = None
-            raise BotCrashed(f"cannot start {shlex.join(self.argv)!r}: "
-                             f"{exc.strerror or type(exc).__name__}") from None
+            raise BotCrashed(
+                f"cannot start {shlex.join(self.argv)!r}: {exc.strerror or type(exc).__name__}"
+            ) from None
         assert self.player is not None
-        self._proc.send(start_message(self.player, view, self.time_limit, self.bot_seed,
-                                         self.startup_limit))
+        self._proc.send(
+            start_message(self.player, view, self.time_limit, self.bot_seed, self.startup_limit)
+        )
 
     def _kill(self) -> None:
         proc, self._proc = self._proc, None
@@ -405,6 +435,17 @@ class ExternalAgent:
             self._kill()
 
 
-__all__ = ["DEFAULT_STARTUP_LIMIT", "DEFAULT_TIME_LIMIT", "MAX_LINE", "MAX_RESTARTS",
-           "BotCrashed", "BotDisabled", "BotError", "BotGarbage", "BotTimeout",
-           "ExternalAgent", "kill_all", "read_lines"]
+__all__ = [
+    "DEFAULT_STARTUP_LIMIT",
+    "DEFAULT_TIME_LIMIT",
+    "MAX_LINE",
+    "MAX_RESTARTS",
+    "BotCrashed",
+    "BotDisabled",
+    "BotError",
+    "BotGarbage",
+    "BotTimeout",
+    "ExternalAgent",
+    "kill_all",
+    "read_lines",
+]

@@ -47,34 +47,46 @@ class HistoricalDeal:
 
 
 HISTORICAL_DEALS: tuple[HistoricalDeal, ...] = (
-    HistoricalDeal("2025-05-12", "Geneva truce (US–China)", (
-        ("us_cap_cn", 0.35),          # 145% → 30% on top of MFN ≈ 35% all-in
-        ("cn_cap_us", 0.175),         # 125% → 10% on top of MFN ≈ 17.5% all-in
-    )),
-    HistoricalDeal("2025-07-22", "US–Japan agreement", (
-        ("us_cap_jp", 0.15),          # 15% all-in
-        ("us_autos_cap_jp", 0.15),    # cars and parts included
-        ("jp_investment", 550),       # $550bn vehicle
-        ("jp_farm", 8),               # $8bn/yr of farm goods
-        ("jp_rice", 0.25),            # +75% US rice inside the minimum-access quota
-        ("jp_aircraft", 2),           # 100 Boeings
-        ("jp_defence", 3),            # defence procurement $14bn → $17bn/yr
-        ("jp_car_standards", 1),      # US car standards accepted
-        ("jp_us_goods", 5),           # aircraft and defence together (classroom-lesson)
-    )),
-    HistoricalDeal("2025-07-27", "US–EU framework (Turnberry)", (
-        ("us_cap_eu", 0.15),          # 15% ceiling
-        ("us_autos_cap_eu", 0.15),    # cars included
-        ("eu_zero_industrial", 0.0),  # zero EU tariffs on US industrial goods
-        ("eu_energy", 171),           # $750bn of energy by 2028, above the 2024 flow
-        ("eu_investment", 600),       # $600bn of investment
-        ("eu_ai_chips", 13),          # $40bn of AI chips
-    )),
+    HistoricalDeal(
+        "2025-05-12",
+        "Geneva truce (US–China)",
+        (
+            ("us_cap_cn", 0.35),  # 145% → 30% on top of MFN ≈ 35% all-in
+            ("cn_cap_us", 0.175),  # 125% → 10% on top of MFN ≈ 17.5% all-in
+        ),
+    ),
+    HistoricalDeal(
+        "2025-07-22",
+        "US–Japan agreement",
+        (
+            ("us_cap_jp", 0.15),  # 15% all-in
+            ("us_autos_cap_jp", 0.15),  # cars and parts included
+            ("jp_investment", 550),  # $550bn vehicle
+            ("jp_farm", 8),  # $8bn/yr of farm goods
+            ("jp_rice", 0.25),  # +75% US rice inside the minimum-access quota
+            ("jp_aircraft", 2),  # 100 Boeings
+            ("jp_defence", 3),  # defence procurement $14bn → $17bn/yr
+            ("jp_car_standards", 1),  # US car standards accepted
+            ("jp_us_goods", 5),  # aircraft and defence together (classroom-lesson)
+        ),
+    ),
+    HistoricalDeal(
+        "2025-07-27",
+        "US–EU framework (Turnberry)",
+        (
+            ("us_cap_eu", 0.15),  # 15% ceiling
+            ("us_autos_cap_eu", 0.15),  # cars included
+            ("eu_zero_industrial", 0.0),  # zero EU tariffs on US industrial goods
+            ("eu_energy", 171),  # $750bn of energy by 2028, above the 2024 flow
+            ("eu_investment", 600),  # $600bn of investment
+            ("eu_ai_chips", 13),  # $40bn of AI chips
+        ),
+    ),
 )
 """The deals of 2025 in the order they were signed. Item ids are the convention."""
 
 HISTORICAL_STATEMENTS: tuple[tuple[str, str], ...] = (
-    ("fact_check", "us_claim_hns"),   # Japan corrects "Japan pays nothing" (16 April)
+    ("fact_check", "us_claim_hns"),  # Japan corrects "Japan pays nothing" (16 April)
 )
 """Statements of 2025 as (kind, claim id): made by the player the claim is about."""
 
@@ -99,8 +111,7 @@ def historical_deals(view: dict[str, Any], max_terms: int) -> list[PairDeal]:
             continue
         owners = {e["owner"] for e, _ in present}
         if len(owners) == 1:
-            receivers = {p for p in players
-                         if all(goes_to(e, p) for e, _ in present)}
+            receivers = {p for p in players if all(goes_to(e, p) for e, _ in present)}
             if len(receivers) != 1:
                 continue
             owners |= receivers
@@ -116,8 +127,10 @@ def historical_deals(view: dict[str, Any], max_terms: int) -> list[PairDeal]:
 
 @register("historical")
 class HistoricalAgent(Strategy):
-    description = ("plays the 2025 path: a process-only first round, then proposes and "
-                   "accepts only the historical deals (15% caps with the 2025 pledges)")
+    description = (
+        "plays the 2025 path: a process-only first round, then proposes and "
+        "accepts only the historical deals (15% caps with the 2025 pledges)"
+    )
 
     def __init__(self, rng: random.Random | None = None) -> None:
         super().__init__(rng)
@@ -160,14 +173,14 @@ class HistoricalAgent(Strategy):
         me = turn.player
         orders: list[Action] = []
         for kind, claim in HISTORICAL_STATEMENTS:
-            found = next((c for c in view["claims"] if c["id"] == claim and c["about"] == me),
-                         None)
+            found = next((c for c in view["claims"] if c["id"] == claim and c["about"] == me), None)
             if found is not None:
                 orders.append(Statement(me, kind, found["by"], claim))
         pending = self.pending(turn)
         if pending and view["days_to_deadline"] < _round_days(view):
-            extensions = sorted((a for a in turn.legal if isinstance(a, ExtendDeadline)),
-                                key=lambda a: -a.days)
+            extensions = sorted(
+                (a for a in turn.legal if isinstance(a, ExtendDeadline)), key=lambda a: -a.days
+            )
             orders.extend(extensions[:1])
         partners = []
         for deal in pending:
@@ -187,13 +200,15 @@ class HistoricalAgent(Strategy):
         got = {t.item: t.value for t in offer}
         for item_id, level in want.items():
             item = catalogue[item_id]
-            if item.owner != me and (item_id not in got
-                                     or not item.at_least_as_generous(got[item_id], level)):
+            if item.owner != me and (
+                item_id not in got or not item.at_least_as_generous(got[item_id], level)
+            ):
                 return False
         for item_id, level in got.items():
             item = catalogue[item_id]
-            if item.owner == me and (item_id not in want
-                                     or not item.at_least_as_generous(want[item_id], level)):
+            if item.owner == me and (
+                item_id not in want or not item.at_least_as_generous(want[item_id], level)
+            ):
                 return False
         return True
 
@@ -204,9 +219,16 @@ class HistoricalAgent(Strategy):
 
     @staticmethod
     def _process(view: dict[str, Any], me: str, partner: str) -> tuple[Term, ...] | None:
-        options = [e for e in view["catalogue"] if e["kind"] == "process" and e["available"]
-                   and ((e["owner"] == me and goes_to(e, partner))
-                        or (e["owner"] == partner and goes_to(e, me)))]
+        options = [
+            e
+            for e in view["catalogue"]
+            if e["kind"] == "process"
+            and e["available"]
+            and (
+                (e["owner"] == me and goes_to(e, partner))
+                or (e["owner"] == partner and goes_to(e, me))
+            )
+        ]
         options.sort(key=lambda e: (e["owner"] != me, e["id"]))  # one's own process item first
         if not options:
             return None
@@ -226,5 +248,11 @@ def _round_days(view: dict[str, Any]) -> int:
     return (end - start).days + 1
 
 
-__all__ = ["HISTORICAL_DEALS", "HISTORICAL_STATEMENTS", "HistoricalAgent", "HistoricalDeal",
-           "PairDeal", "historical_deals"]
+__all__ = [
+    "HISTORICAL_DEALS",
+    "HISTORICAL_STATEMENTS",
+    "HistoricalAgent",
+    "HistoricalDeal",
+    "PairDeal",
+    "historical_deals",
+]

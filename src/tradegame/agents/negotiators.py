@@ -88,8 +88,9 @@ class Negotiator(Strategy):
         the time profile; the base settles for nothing less than the best)."""
         return top
 
-    def choose(self, turn: Turn, talks: Talks, packages: list[Package],
-               target: float) -> Package | None:
+    def choose(
+        self, turn: Turn, talks: Talks, packages: list[Package], target: float
+    ) -> Package | None:
         """The package to put on the table (default: the softest that meets the target)."""
         return closest_above(packages, target)
 
@@ -106,9 +107,15 @@ class Negotiator(Strategy):
             mine, theirs = pair_catalogue(view, turn.player, talks.partner)
             values = self.values.get(turn, talks, [*theirs, *mine])
             cached = []
-            for p in ladder(mine, theirs, values, turn.limits.max_terms,
-                            view["you"]["win_set"], steps=LADDER_STEPS,
-                            bonus=self.values.bonus(talks.partner)):
+            for p in ladder(
+                mine,
+                theirs,
+                values,
+                turn.limits.max_terms,
+                view["you"]["win_set"],
+                steps=LADDER_STEPS,
+                bonus=self.values.bonus(talks.partner),
+            ):
                 try:
                     real = turn.what_if([deal_move(turn, talks, p.terms)]).change
                 except ValueError:  # e.g. a counter at the exchange limit
@@ -158,22 +165,28 @@ def concession_target(top: float, t: float, exponent: float) -> float:
 
 @register("boulware")
 class BoulwareAgent(TimeBased):
-    description = ("time-based concession that holds out: target utility best×(1−t⁵), "
-                   "accepts an offer whose what_if value meets it")
+    description = (
+        "time-based concession that holds out: target utility best×(1−t⁵), "
+        "accepts an offer whose what_if value meets it"
+    )
     exponent = 0.2
 
 
 @register("linear")
 class LinearAgent(TimeBased):
-    description = ("time-based concession at a steady pace: target utility best×(1−t), "
-                   "accepts an offer whose what_if value meets it")
+    description = (
+        "time-based concession at a steady pace: target utility best×(1−t), "
+        "accepts an offer whose what_if value meets it"
+    )
     exponent = 1.0
 
 
 @register("conceder")
 class ConcederAgent(TimeBased):
-    description = ("time-based concession that gives ground early: target utility "
-                   "best×(1−t^0.2), accepts an offer whose what_if value meets it")
+    description = (
+        "time-based concession that gives ground early: target utility "
+        "best×(1−t^0.2), accepts an offer whose what_if value meets it"
+    )
     exponent = 5.0
 
 
@@ -242,15 +255,20 @@ class PartnerWatch:
 def _observe(view: dict[str, Any], me: str, partner: str) -> _Seen:
     p = next(x for x in view["players"] if x["id"] == partner)
     own = {t["layer"] for t in p["tariff_instruments"]}  # layers only the partner's orders move
-    layers = {la["id"]: (la["rate"], la["status"]) for la in view["layers"]
-              if la["id"] in own and la["exporter"] in (me, "all")}
-    packages = frozenset(c["id"] for c in p["countermeasures"]
-                         if c["target"] == me and c["active"])
-    reneged = frozenset(d["id"] for d in view["deals"]
-                        if d["status"] == "reneged" and d["ended_by"] == partner
-                        and me in d["parties"])
-    gifts = frozenset(d["id"] for d in view["deals"]
-                      if d["unilateral"] and d["parties"] == [partner, me])
+    layers = {
+        la["id"]: (la["rate"], la["status"])
+        for la in view["layers"]
+        if la["id"] in own and la["exporter"] in (me, "all")
+    }
+    packages = frozenset(c["id"] for c in p["countermeasures"] if c["target"] == me and c["active"])
+    reneged = frozenset(
+        d["id"]
+        for d in view["deals"]
+        if d["status"] == "reneged" and d["ended_by"] == partner and me in d["parties"]
+    )
+    gifts = frozenset(
+        d["id"] for d in view["deals"] if d["unilateral"] and d["parties"] == [partner, me]
+    )
     return _Seen(layers, packages, reneged, gifts)
 
 
@@ -307,8 +325,10 @@ def cheapest_gift(turn: Turn, partner: str) -> Action | None:
 
 @register("hawk")
 class HawkAgent(Negotiator):
-    description = ("demands its toughest package and concedes nothing until the last two "
-                   "rounds; threatens, demands in public and carries out its threats")
+    description = (
+        "demands its toughest package and concedes nothing until the last two "
+        "rounds; threatens, demands in public and carries out its threats"
+    )
 
     def __init__(self, rng: random.Random | None = None) -> None:
         super().__init__(rng)
@@ -322,8 +342,9 @@ class HawkAgent(Negotiator):
     def target(self, turn: Turn, talks: Talks, top: float) -> float:
         return RESERVE if self.endgame(turn) else 0.9 * top
 
-    def choose(self, turn: Turn, talks: Talks, packages: list[Package],
-               target: float) -> Package | None:
+    def choose(
+        self, turn: Turn, talks: Talks, packages: list[Package], target: float
+    ) -> Package | None:
         if self.endgame(turn):
             return closest_above(packages, target)
         return packages[0] if packages and packages[0].value >= RESERVE else None
@@ -369,8 +390,11 @@ class HawkAgent(Negotiator):
         me = next(p for p in view["players"] if p["id"] == turn.player)
         subjects = [c["id"] for c in me["countermeasures"] if c["target"] == partner]
         layers = {la["id"]: la for la in view["layers"]}
-        subjects += [t["layer"] for t in me["tariff_instruments"]
-                     if layers[t["layer"]]["exporter"] in (partner, "all")]
+        subjects += [
+            t["layer"]
+            for t in me["tariff_instruments"]
+            if layers[t["layer"]]["exporter"] in (partner, "all")
+        ]
         for subject in subjects:
             action = Statement(turn.player, "threat", partner, subject)
             if action in turn.legal:
@@ -394,8 +418,10 @@ class HawkAgent(Negotiator):
 
 @register("dove")
 class DoveAgent(Negotiator):
-    description = ("opens with its softest package that still pays, accepts any offer that "
-                   "raises its projected score, reassures partners, never retaliates")
+    description = (
+        "opens with its softest package that still pays, accepts any offer that "
+        "raises its projected score, reassures partners, never retaliates"
+    )
 
     def target(self, turn: Turn, talks: Talks, top: float) -> float:
         return RESERVE
@@ -403,15 +429,18 @@ class DoveAgent(Negotiator):
     def plan_orders(self, turn: Turn) -> list[Action]:
         view = turn.view.to_json()
         orders = self.talk_requests(turn, limit=1)
-        orders += [Statement(turn.player, "reassure", p)
-                   for p in trading_partners(view, turn.player)]
+        orders += [
+            Statement(turn.player, "reassure", p) for p in trading_partners(view, turn.player)
+        ]
         return orders
 
 
 @register("tit-for-tat")
 class TitForTatAgent(Negotiator):
-    description = ("cooperates first (a middle package, accepts any gain), then answers each "
-                   "partner in kind: retaliates for escalation, returns gifts, forgives")
+    description = (
+        "cooperates first (a middle package, accepts any gain), then answers each "
+        "partner in kind: retaliates for escalation, returns gifts, forgives"
+    )
 
     def __init__(self, rng: random.Random | None = None) -> None:
         super().__init__(rng)
@@ -422,8 +451,9 @@ class TitForTatAgent(Negotiator):
         self._update(turn)
         return 0.9 * top if talks.partner in self.hostile else RESERVE
 
-    def choose(self, turn: Turn, talks: Talks, packages: list[Package],
-               target: float) -> Package | None:
+    def choose(
+        self, turn: Turn, talks: Talks, packages: list[Package], target: float
+    ) -> Package | None:
         if talks.partner in self.hostile:
             return packages[0] if packages and packages[0].value >= target else None
         paying = [p for p in packages if p.value >= target]
@@ -466,8 +496,10 @@ class TitForTatAgent(Negotiator):
 
 @register("greedy")
 class GreedyAgent(Negotiator):
-    description = ("one-step lookahead: plays the candidate (offer, untried packages, a "
-                   "shortlist of orders) with the best what_if projection")
+    description = (
+        "one-step lookahead: plays the candidate (offer, untried packages, a "
+        "shortlist of orders) with the best what_if projection"
+    )
 
     def __init__(self, rng: random.Random | None = None) -> None:
         super().__init__(rng)
@@ -519,8 +551,11 @@ class GreedyAgent(Negotiator):
         agent's own random stream (so the same seed gives the same game)."""
         pools: dict[str, list[Action]] = {}
         for action in turn.legal:
-            if isinstance(action, Statement) and action.statement in ("claim_progress",
-                                                                     "reassure", "fact_check"):
+            if isinstance(action, Statement) and action.statement in (
+                "claim_progress",
+                "reassure",
+                "fact_check",
+            ):
                 pools.setdefault(f"say-{action.statement}", []).append(action)
             elif isinstance(action, Concede):
                 pools.setdefault("concede", []).append(action)

@@ -56,8 +56,9 @@ def encode(message: dict[str, Any]) -> bytes:
     return json.dumps(message, separators=(",", ":"), allow_nan=False).encode() + b"\n"
 
 
-def start_message(player: str, view: View, time_limit: float, bot_seed: int,
-                  startup_limit: float | None = None) -> dict[str, Any]:
+def start_message(
+    player: str, view: View, time_limit: float, bot_seed: int, startup_limit: float | None = None
+) -> dict[str, Any]:
     data = view.to_json()
     message = {
         "type": "start",
@@ -76,8 +77,13 @@ def start_message(player: str, view: View, time_limit: float, bot_seed: int,
 
 def end_message(player: str, view: View) -> dict[str, Any]:
     data = view.to_json()
-    return {"type": "end", "player": player, "scores": data.get("scores"),
-            "batna": data.get("batna"), "view": data}
+    return {
+        "type": "end",
+        "player": player,
+        "scores": data.get("scores"),
+        "batna": data.get("batna"),
+        "view": data,
+    }
 
 
 def turn_message(turn: Turn, number: int, time_limit: float) -> dict[str, Any]:
@@ -101,8 +107,11 @@ def turn_message(turn: Turn, number: int, time_limit: float) -> dict[str, Any]:
     }
     if talks is not None:
         message["talks"] = {
-            "partner": talks.partner, "level": talks.level, "verb": talks.verb,
-            "exchanges": talks.exchanges, "max_exchanges": talks.max_exchanges,
+            "partner": talks.partner,
+            "level": talks.level,
+            "verb": talks.verb,
+            "exchanges": talks.exchanges,
+            "max_exchanges": talks.max_exchanges,
             "can_counter": talks.offer is None or talks.can_counter,
             "offer": [[t.item, t.value] for t in talks.offer] if talks.offer else None,
             "offer_by": talks.offer_by,
@@ -120,9 +129,15 @@ def deal_items(turn: Turn, view: dict[str, Any], partner: str) -> list[dict[str,
         if entry["id"] not in on_table:
             continue
         gives = entry["owner"] == turn.player
-        item = {"id": entry["id"], "kind": entry["kind"], "name": entry["name"],
-                "owner": entry["owner"], "receiver": partner if gives else turn.player,
-                "you_give": gives, "levels": entry["levels"]}
+        item = {
+            "id": entry["id"],
+            "kind": entry["kind"],
+            "name": entry["name"],
+            "owner": entry["owner"],
+            "receiver": partner if gives else turn.player,
+            "you_give": gives,
+            "levels": entry["levels"],
+        }
         if gives:
             item["political_cost"] = entry.get("political_cost")
         else:
@@ -158,7 +173,7 @@ def legal_list(turn: Turn) -> tuple[list[str], bool]:
 def shown(text: str, limit: int = 80) -> str:
     """A bot's text as it may appear in a message: cut to ``limit`` characters, with its
     control characters neutralised (an escape sequence is shown, not obeyed)."""
-    return printable(text if len(text) <= limit else text[:limit - 3] + "...")
+    return printable(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
 def parse_reply(line: bytes) -> tuple[Action, int | None]:
@@ -168,17 +183,28 @@ def parse_reply(line: bytes) -> tuple[Action, int | None]:
         reply = BotReply.model_validate_json(text)
     except ValidationError:
         raise BotProtocolError(
-            f'not an answer {{"action": "<notation>"}}: "{shown(text)}"') from None
+            f'not an answer {{"action": "<notation>"}}: "{shown(text)}"'
+        ) from None
     try:
         action = parse(reply.action)
     except InvalidActionError as exc:
         raise BotProtocolError(f"not an action: {shown(str(exc), 200)}") from None
     if printable(str(action)) != str(action):  # ids holding control characters
-        raise BotProtocolError(f'not an action: "{shown(reply.action)}" holds control '
-                               f"characters")
+        raise BotProtocolError(f'not an action: "{shown(reply.action)}" holds control characters')
     return action, reply.id
 
 
-__all__ = ["MAX_LEGAL", "PROTOCOL", "BotProtocolError", "BotReply", "deal_items", "encode",
-           "end_message", "legal_list", "parse_reply", "shown", "start_message",
-           "turn_message"]
+__all__ = [
+    "MAX_LEGAL",
+    "PROTOCOL",
+    "BotProtocolError",
+    "BotReply",
+    "deal_items",
+    "encode",
+    "end_message",
+    "legal_list",
+    "parse_reply",
+    "shown",
+    "start_message",
+    "turn_message",
+]

@@ -79,12 +79,16 @@ class Offerable:
 
 def offerable(entry: dict[str, Any]) -> Offerable:
     values = list(entry["levels"])
-    order = sorted(range(len(values)), key=lambda i: values[i],
-                   reverse=entry["kind"] in LOWER_IS_BETTER)
+    order = sorted(
+        range(len(values)), key=lambda i: values[i], reverse=entry["kind"] in LOWER_IS_BETTER
+    )
     costs = entry.get("political_cost")
     gains = entry.get("political_gain")
     return Offerable(
-        id=entry["id"], owner=entry["owner"], kind=entry["kind"], name=entry["name"],
+        id=entry["id"],
+        owner=entry["owner"],
+        kind=entry["kind"],
+        name=entry["name"],
         levels=tuple(values[i] for i in order),
         costs=tuple(costs[i] for i in order) if costs is not None else None,
         gains=tuple(gains[i] for i in order) if gains is not None else None,
@@ -96,9 +100,9 @@ def goes_to(entry: dict[str, Any], player: str) -> bool:
     return entry["owner"] != player and (to == "any" or player in to)
 
 
-def pair_catalogue(view: dict[str, Any], me: str, partner: str,
-                   kinds_out: Iterable[str] = NOT_TRADED
-                   ) -> tuple[list[Offerable], list[Offerable]]:
+def pair_catalogue(
+    view: dict[str, Any], me: str, partner: str, kinds_out: Iterable[str] = NOT_TRADED
+) -> tuple[list[Offerable], list[Offerable]]:
     """(items ``me`` can give ``partner``, items ``partner`` can give ``me``), available now."""
     skip = set(kinds_out)
     mine: list[Offerable] = []
@@ -117,8 +121,9 @@ def item_kinds(view: dict[str, Any]) -> dict[str, str]:
     return {e["id"]: e["kind"] for e in view["catalogue"]}
 
 
-def substantive_deal(view: dict[str, Any], a: str, b: str,
-                     statuses: Sequence[str] = ("in_force", "agreed")) -> bool:
+def substantive_deal(
+    view: dict[str, Any], a: str, b: str, statuses: Sequence[str] = ("in_force", "agreed")
+) -> bool:
     """Whether ``a`` and ``b`` have a bilateral deal with economic terms (in force or agreed)."""
     kinds = item_kinds(view)
     for d in view["deals"]:
@@ -131,9 +136,12 @@ def substantive_deal(view: dict[str, Any], a: str, b: str,
 
 def any_deal(view: dict[str, Any], a: str, b: str) -> bool:
     """Whether ``a`` and ``b`` have made any bilateral deal this game (process ones too)."""
-    return any(not d["unilateral"] and set(d["parties"]) == {a, b}
-               and d["status"] in ("in_force", "agreed", "superseded")
-               for d in view["deals"])
+    return any(
+        not d["unilateral"]
+        and set(d["parties"]) == {a, b}
+        and d["status"] in ("in_force", "agreed", "superseded")
+        for d in view["deals"]
+    )
 
 
 def trading_partners(view: dict[str, Any], me: str) -> list[str]:
@@ -179,8 +187,9 @@ class TermValues:
         self._cache: dict[str, _Valuation] = {}
         self.calls = 0
 
-    def get(self, turn: Turn, talks: Talks, items: Sequence[Offerable]
-            ) -> dict[tuple[str, float], float]:
+    def get(
+        self, turn: Turn, talks: Talks, items: Sequence[Offerable]
+    ) -> dict[tuple[str, float], float]:
         cached = self._cache.get(talks.partner)
         if cached is None or turn.round - cached.round >= self.refresh_rounds:
             bonus = self._deal_bonus(turn, talks)
@@ -199,8 +208,9 @@ class TermValues:
         for e in view["catalogue"]:
             if e["kind"] != "process" or not e["available"]:
                 continue
-            if (e["owner"] == me and goes_to(e, partner)) or (e["owner"] == partner
-                                                             and goes_to(e, me)):
+            if (e["owner"] == me and goes_to(e, partner)) or (
+                e["owner"] == partner and goes_to(e, me)
+            ):
                 action = deal_move(turn, talks, (Term(e["id"], e["levels"][0]),))
                 try:
                     self.calls += 1
@@ -217,15 +227,16 @@ class TermValues:
             return -item.cost(item.levels[0])
         return item.gain(item.levels[-1])
 
-    def _measure(self, turn: Turn, talks: Talks, items: Sequence[Offerable], bonus: float
-                 ) -> dict[tuple[str, float], float]:
+    def _measure(
+        self, turn: Turn, talks: Talks, items: Sequence[Offerable], bonus: float
+    ) -> dict[tuple[str, float], float]:
         me = turn.player
         ordered = sorted(items, key=lambda it: (-self.priority(it, me), it.id))
         # Interleave received and given items so that both sides of a package get values.
         theirs = [it for it in ordered if it.owner != me]
         mine = [it for it in ordered if it.owner == me]
         ordered = [it for pair in zip(theirs, mine, strict=False) for it in pair]
-        ordered += theirs[len(mine):] + mine[len(theirs):]
+        ordered += theirs[len(mine) :] + mine[len(theirs) :]
         wanted: list[tuple[Offerable, float]] = []
         for item in ordered:  # extremes first
             wanted.append((item, item.levels[-1] if item.owner != me else item.levels[0]))
@@ -243,8 +254,11 @@ class TermValues:
             self.calls += 1
         values: dict[tuple[str, float], float] = {}
         for item in items:
-            known = [(i, measured[(item.id, lv)]) for i, lv in enumerate(item.levels)
-                     if (item.id, lv) in measured]
+            known = [
+                (i, measured[(item.id, lv)])
+                for i, lv in enumerate(item.levels)
+                if (item.id, lv) in measured
+            ]
             if not known:
                 continue
             for i, lv in enumerate(item.levels):
@@ -278,9 +292,15 @@ class Package:
     concession: float
 
 
-def ladder(mine: Sequence[Offerable], theirs: Sequence[Offerable],
-           values: dict[tuple[str, float], float], max_terms: int,
-           win_set: float | None, steps: int = 6, bonus: float = 0.0) -> list[Package]:
+def ladder(
+    mine: Sequence[Offerable],
+    theirs: Sequence[Offerable],
+    values: dict[tuple[str, float], float],
+    max_terms: int,
+    win_set: float | None,
+    steps: int = 6,
+    bonus: float = 0.0,
+) -> list[Package]:
     """Packages from the toughest (concession 0.0) to the softest (1.0), estimated additively
     (``bonus`` plus the term values, which are net of the deal bonus).
 
@@ -297,10 +317,14 @@ def ladder(mine: Sequence[Offerable], theirs: Sequence[Offerable],
     def mildest(item: Offerable) -> float:
         return values.get((item.id, item.levels[0]), -1e9)
 
-    asks = sorted((it for it in theirs if best(it) > 0.05 and (it.id, it.levels[0]) in values),
-                  key=best, reverse=True)
-    gives = sorted((it for it in mine if (it.id, it.levels[0]) in values), key=mildest,
-                   reverse=True)
+    asks = sorted(
+        (it for it in theirs if best(it) > 0.05 and (it.id, it.levels[0]) in values),
+        key=best,
+        reverse=True,
+    )
+    gives = sorted(
+        (it for it in mine if (it.id, it.levels[0]) in values), key=mildest, reverse=True
+    )
     free = [it for it in gives if mildest(it) >= 0.0]
     costly = [it for it in gives if mildest(it) < 0.0]
     room_for_gives = min(len(costly), max(0, max_terms // 2))
@@ -420,8 +444,7 @@ class Strategy:
 
     # -- habits several strategies share
 
-    def talk_requests(self, turn: Turn, level: str = "ministerial",
-                      limit: int = 2) -> list[Action]:
+    def talk_requests(self, turn: Turn, level: str = "ministerial", limit: int = 2) -> list[Action]:
         """Ask for talks with trading partners that have no deal yet, least recently met first."""
         view = turn.view.to_json()
         me = turn.player
@@ -435,8 +458,24 @@ def accept(turn: Turn) -> Action:
 
 
 __all__ = [
-    "LOWER_IS_BETTER", "NOT_TRADED", "Offerable", "Package", "RESERVE", "Strategy", "TermValues",
-    "accept", "any_deal", "closest_above", "deal_move", "goes_to", "item_kinds", "ladder",
-    "no_move", "offer_action", "offerable", "pair_catalogue", "substantive_deal",
+    "LOWER_IS_BETTER",
+    "NOT_TRADED",
+    "Offerable",
+    "Package",
+    "RESERVE",
+    "Strategy",
+    "TermValues",
+    "accept",
+    "any_deal",
+    "closest_above",
+    "deal_move",
+    "goes_to",
+    "item_kinds",
+    "ladder",
+    "no_move",
+    "offer_action",
+    "offerable",
+    "pair_catalogue",
+    "substantive_deal",
     "trading_partners",
 ]

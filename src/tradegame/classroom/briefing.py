@@ -23,24 +23,47 @@ from tradegame.engine.game import fmt_pct, term_text
 from tradegame.engine.rules import Item, Objective, Player, Rules
 
 KIND_NAMES = {
-    "tariff_cap": "tariff ceiling", "tariff_cut": "tariff cut", "quota": "tariff-rate quota",
-    "purchase": "purchase commitment", "investment": "investment pledge",
-    "cost_sharing": "cost sharing", "regulatory": "regulatory change",
-    "currency": "currency accord", "debt_swap": "debt swap",
+    "tariff_cap": "tariff ceiling",
+    "tariff_cut": "tariff cut",
+    "quota": "tariff-rate quota",
+    "purchase": "purchase commitment",
+    "investment": "investment pledge",
+    "cost_sharing": "cost sharing",
+    "regulatory": "regulatory change",
+    "currency": "currency accord",
+    "debt_swap": "debt swap",
     "suspend_countermeasures": "suspend countermeasures",
-    "deadline_extension": "deadline extension", "process": "process agreement",
+    "deadline_extension": "deadline extension",
+    "process": "process agreement",
 }
 
 STATEMENTS = (
-    ("claim_progress", ("claim progress in talks with a partner: approval now, credibility "
-                        "lost later if no deal follows")),
-    ("public_demand", ("publicly demand a term from a partner: approval now, a cost if you "
-                       "settle for less")),
-    ("threat", ("threaten a partner with one of your tariffs or countermeasures: credibility "
-                "is lost if the trigger comes and you do not act")),
+    (
+        "claim_progress",
+        (
+            "claim progress in talks with a partner: approval now, credibility "
+            "lost later if no deal follows"
+        ),
+    ),
+    (
+        "public_demand",
+        ("publicly demand a term from a partner: approval now, a cost if you settle for less"),
+    ),
+    (
+        "threat",
+        (
+            "threaten a partner with one of your tariffs or countermeasures: credibility "
+            "is lost if the trigger comes and you do not act"
+        ),
+    ),
     ("reassure", "reassure a partner: better relations"),
-    ("fact_check", ("rebut a partner's public claim: costs the partner credibility if the "
-                    "claim is false, costs you if it is true")),
+    (
+        "fact_check",
+        (
+            "rebut a partner's public claim: costs the partner credibility if the "
+            "claim is false, costs you if it is true"
+        ),
+    ),
 )
 
 
@@ -56,11 +79,12 @@ def amount_text(rules: Rules, item: Item, value: float) -> str:
     """A level in words, as the game writes it (``15%``, ``$550bn``, ``$8bn/yr``, ``7 days``)."""
     text = term_text(rules, Term(item.id, value))
     prefix = f"{item.name} [{item.owner}] "
-    return text[len(prefix):] if text.startswith(prefix) else fmt_number(value)
+    return text[len(prefix) :] if text.startswith(prefix) else fmt_number(value)
 
 
-def _sectors_text(rules: Rules, sectors: frozenset[str] | None,
-                  except_sectors: frozenset[str] = frozenset()) -> str:
+def _sectors_text(
+    rules: Rules, sectors: frozenset[str] | None, except_sectors: frozenset[str] = frozenset()
+) -> str:
     names = {s.id: s.name for s in rules.sectors}
     if sectors is None:
         text = "all goods"
@@ -71,8 +95,9 @@ def _sectors_text(rules: Rules, sectors: frozenset[str] | None,
 
 
 def _who(rules: Rules, pid: str) -> str:
-    return "everyone" if pid == "all" else rules.player(pid).name if pid in rules.player_ids \
-        else pid
+    return (
+        "everyone" if pid == "all" else rules.player(pid).name if pid in rules.player_ids else pid
+    )
 
 
 # --------------------------------------------------------------------------- objectives
@@ -89,8 +114,14 @@ def metric_value(o: Objective, value: float, exact: bool = True) -> str:
         return fmt_pct(value) if exact else f"{value * 100:.1f}%"
     if m == "gdp_effect":
         return f"{'−' if value < 0 else ''}{num(abs(value), 2)}% of GDP"
-    if m in ("trade_balance", "tariff_revenue", "consumer_cost", "investment_received",
-             "purchases_received", "cost_sharing_received"):
+    if m in (
+        "trade_balance",
+        "tariff_revenue",
+        "consumer_cost",
+        "investment_received",
+        "purchases_received",
+        "cost_sharing_received",
+    ):
         sign = "−" if value < 0 else ""
         return f"{sign}${num(abs(value), 1)}bn a year"
     if m == "political_cost":
@@ -102,12 +133,20 @@ def metric_value(o: Objective, value: float, exact: bool = True) -> str:
 
 
 METRIC_TITLES = {
-    "tariff_faced": "Tariff faced", "gdp_effect": "GDP effect", "trade_balance": "Trade balance",
-    "tariff_revenue": "Tariff revenue", "consumer_cost": "Consumer cost",
-    "investment_received": "Investment received", "purchases_received": "Purchases received",
-    "cost_sharing_received": "Cost sharing received", "political_cost": "Political cost",
-    "approval": "Approval", "credibility": "Credibility", "relations": "Relations",
-    "market_stress": "Market stress", "deals": "Deals",
+    "tariff_faced": "Tariff faced",
+    "gdp_effect": "GDP effect",
+    "trade_balance": "Trade balance",
+    "tariff_revenue": "Tariff revenue",
+    "consumer_cost": "Consumer cost",
+    "investment_received": "Investment received",
+    "purchases_received": "Purchases received",
+    "cost_sharing_received": "Cost sharing received",
+    "political_cost": "Political cost",
+    "approval": "Approval",
+    "credibility": "Credibility",
+    "relations": "Relations",
+    "market_stress": "Market stress",
+    "deals": "Deals",
 }
 
 
@@ -115,7 +154,7 @@ def objective_label(o: Objective) -> str:
     """The scenario's label, or a readable name when the scenario gave none."""
     default = o.metric.replace("_", " ")
     if o.label.startswith(default):
-        return METRIC_TITLES.get(o.metric, default.capitalize()) + o.label[len(default):]
+        return METRIC_TITLES.get(o.metric, default.capitalize()) + o.label[len(default) :]
     return o.label
 
 
@@ -127,18 +166,20 @@ def objective_plain(rules: Rules, o: Objective) -> str:
     if m == "tariff_faced":
         what = f"{sector.lower()} exports" if sector else "exports"
         to = f" to {partner}" if partner else ""
-        return (f"the average tariff on your {what}{to} (trade-weighted), over the game and "
-                f"the year after")
+        return (
+            f"the average tariff on your {what}{to} (trade-weighted), over the game and "
+            f"the year after"
+        )
     texts = {
         "gdp_effect": "the effect of the trade war on your GDP (% a year)",
-        "trade_balance": "your goods trade balance" + (f" with {partner}" if partner else "")
-                         + " (exports − imports)",
+        "trade_balance": "your goods trade balance"
+        + (f" with {partner}" if partner else "")
+        + " (exports − imports)",
         "tariff_revenue": "the tariff revenue you collect",
         "consumer_cost": "what tariffs cost your consumers",
         "investment_received": "investment pledged to you (a year's share, discounted by the "
-                               "pledger's credibility)",
-        "purchases_received": "purchases committed to you (discounted by the buyer's "
-                              "credibility)",
+        "pledger's credibility)",
+        "purchases_received": "purchases committed to you (discounted by the buyer's credibility)",
         "cost_sharing_received": "cost sharing paid to you (e.g. host-nation support)",
         "political_cost": "the political cost of the deals you are in",
         "approval": "your government's approval at the end",
@@ -154,18 +195,28 @@ def objectives_table(doc: Doc, rules: Rules, player: Player) -> None:
     rows = []
     for o in player.objectives:
         better = "lower is better" if o.best < o.worst else "higher is better"
-        rows.append([t(objective_label(o)), t(objective_plain(rules, o)), f"{o.weight * 100:.0f}%",
-                     t(f"{metric_value(o, o.best)} or {'less' if o.best < o.worst else 'more'}"),
-                     t(f"{metric_value(o, o.worst)} or "
-                       f"{'more' if o.best < o.worst else 'less'}"),
-                     better])
-    doc.table(["Objective", "What it measures", "Weight", "Full marks at", "No marks at",
-               "Direction"], rows, [False, False, True, False, False, False])
-    doc.p("Your score (0–100) is the weighted sum of these objectives, each scored in a "
-          "straight line between *no marks* and *full marks*. Economic objectives are averaged "
-          "over the game and the year after it, so a deal's long-run effects count. Every "
-          "result is compared with your **BATNA** — your score if nobody agrees to anything — "
-          "and the difference is your **surplus**.")
+        rows.append(
+            [
+                t(objective_label(o)),
+                t(objective_plain(rules, o)),
+                f"{o.weight * 100:.0f}%",
+                t(f"{metric_value(o, o.best)} or {'less' if o.best < o.worst else 'more'}"),
+                t(f"{metric_value(o, o.worst)} or {'more' if o.best < o.worst else 'less'}"),
+                better,
+            ]
+        )
+    doc.table(
+        ["Objective", "What it measures", "Weight", "Full marks at", "No marks at", "Direction"],
+        rows,
+        [False, False, True, False, False, False],
+    )
+    doc.p(
+        "Your score (0–100) is the weighted sum of these objectives, each scored in a "
+        "straight line between *no marks* and *full marks*. Economic objectives are averaged "
+        "over the game and the year after it, so a deal's long-run effects count. Every "
+        "result is compared with your **BATNA** — your score if nobody agrees to anything — "
+        "and the difference is your **surplus**."
+    )
 
 
 # --------------------------------------------------------------------------- sections
@@ -179,32 +230,59 @@ def _calendar(doc: Doc, rules: Rules) -> None:
         ["Day 0", t(date_of(rules, 0)), "the window opens"],
         ["First round", t(date_of(rules, c.start_day)), f"day {c.start_day}; play begins"],
         ["Round length", f"{c.round_days} days", f"{rounds} rounds in all"],
-        ["Deadline", t(date_of(rules, c.deadline_day)),
-         (f"day {c.deadline_day}: paused tariffs snap back for every partner without a "
-          f"deal that caps them")],
-        ["Last day of play", t(date_of(rules, final)),
-         f"{c.after_deadline_days} days after the deadline" if c.after_deadline_days
-         else "the game ends with the deadline's round"],
+        [
+            "Deadline",
+            t(date_of(rules, c.deadline_day)),
+            (
+                f"day {c.deadline_day}: paused tariffs snap back for every partner without a "
+                f"deal that caps them"
+            ),
+        ],
+        [
+            "Last day of play",
+            t(date_of(rules, final)),
+            f"{c.after_deadline_days} days after the deadline"
+            if c.after_deadline_days
+            else "the game ends with the deadline's round",
+        ],
     ]
     if rules.deadline_holder and c.max_extension_days:
         holder = rules.player(rules.deadline_holder).name
         latest = date_of(rules, c.deadline_day + c.max_extension_days)
-        rows.append(["Extension", t(f"up to {latest}"),
-                     t(f"{holder} holds the deadline and may extend it by up to "
-                       f"{c.max_extension_days} days, in steps of {c.extension_step_days}, "
-                       f"at a credibility cost")])
-    rows.append(["Scoring horizon", f"{c.projection_days} days more",
-                 "final scores project the economy this far past the end"])
+        rows.append(
+            [
+                "Extension",
+                t(f"up to {latest}"),
+                t(
+                    f"{holder} holds the deadline and may extend it by up to "
+                    f"{c.max_extension_days} days, in steps of {c.extension_step_days}, "
+                    f"at a credibility cost"
+                ),
+            ]
+        )
+    rows.append(
+        [
+            "Scoring horizon",
+            f"{c.projection_days} days more",
+            "final scores project the economy this far past the end",
+        ]
+    )
     if c.end_when_settled:
-        rows.append(["Early end", "", ("the game ends early when every negotiating pair has "
-                                       "a deal in force")])
+        rows.append(
+            [
+                "Early end",
+                "",
+                ("the game ends early when every negotiating pair has a deal in force"),
+            ]
+        )
     doc.table(["When", "Date", "What happens"], rows)
     lines = []
     for st in rules.scheduled_talks:
         a, b = (rules.player(x).name for x in st.pair)
         start = c.start_day + (st.round - 1) * c.round_days
-        lines.append(t(f"Round {st.round} ({date_of(rules, start)}): {st.level} talks "
-                       f"between {a} and {b}."))
+        lines.append(
+            t(f"Round {st.round} ({date_of(rules, start)}): {st.level} talks between {a} and {b}.")
+        )
     if lines:
         doc.p("**Scheduled talks**")
         doc.bullets(lines)
@@ -212,23 +290,32 @@ def _calendar(doc: Doc, rules: Rules) -> None:
     doc.p("**How a round works**")
     levels = ", ".join(f"{name} {lv.max_exchanges}" for name, lv in rules.talk_levels)
     rules_lines = [
-        ("Each round: **news**, then **talks** (bilateral sessions: propose or pass; then "
-         "accept, reject or counter), then **orders** (secret until the round resolves), then "
-         "**resolution** (orders apply at once, deals face ratification, the economy moves)."),
-        (f"At most {lim.max_orders} orders a round; at most {lim.max_terms} terms in a deal; "
-         f"tariffs move in steps of {fmt_pct(lim.tariff_step)}."),
+        (
+            "Each round: **news**, then **talks** (bilateral sessions: propose or pass; then "
+            "accept, reject or counter), then **orders** (secret until the round resolves), then "
+            "**resolution** (orders apply at once, deals face ratification, the economy moves)."
+        ),
+        (
+            f"At most {lim.max_orders} orders a round; at most {lim.max_terms} terms in a deal; "
+            f"tariffs move in steps of {fmt_pct(lim.tariff_step)}."
+        ),
     ]
     if levels:
         rules_lines.append(t(f"Exchanges allowed per session by level of talks: {levels}."))
     if rules.talk_capacity_holder and rules.talk_capacity is not None:
         holder = rules.player(rules.talk_capacity_holder).name
-        rules_lines.append(t(f"{holder} can hold at most {rules.talk_capacity} talks "
-                             f"session(s) a round."))
+        rules_lines.append(
+            t(f"{holder} can hold at most {rules.talk_capacity} talks session(s) a round.")
+        )
     if rules.precedent_setter:
         setter = rules.player(rules.precedent_setter).name
-        rules_lines.append(t(f"The first tariff ceiling {setter} agrees sets the precedent: a "
-                             f"later partner who settles for a worse ceiling loses approval, "
-                             f"one who does better gains it."))
+        rules_lines.append(
+            t(
+                f"The first tariff ceiling {setter} agrees sets the precedent: a "
+                f"later partner who settles for a worse ceiling loses approval, "
+                f"one who does better gains it."
+            )
+        )
     doc.bullets(rules_lines)
 
 
@@ -249,14 +336,22 @@ def _layer_status(rules: Rules, la: object) -> str:
 def _start_rates(rules: Rules) -> list[float]:
     """Effective tariffs at the start of play (layers as they stand, no deals)."""
     c = rules.calendar
-    status = {la.id: ("inactive" if la.from_day is not None and la.from_day > c.start_day
-                      and la.status == "in_force" else la.status) for la in rules.layers}
+    status = {
+        la.id: (
+            "inactive"
+            if la.from_day is not None and la.from_day > c.start_day and la.status == "in_force"
+            else la.status
+        )
+        for la in rules.layers
+    }
     rate = {la.id: la.rate for la in rules.layers}
     info = {la.id: (la.combine, la.replaces) for la in rules.layers}
     packages = {cm.id for p in rules.players for cm in p.countermeasures if cm.active_at_start}
     compiled = eco.compile_rules(rules)
-    return [eco.effective_rate(cell, rate, status, info, packages, compiled, eco.TermIndex())
-            for cell in compiled.cells]
+    return [
+        eco.effective_rate(cell, rate, status, info, packages, compiled, eco.TermIndex())
+        for cell in compiled.cells
+    ]
 
 
 def _tariff_schedule(doc: Doc, rules: Rules) -> None:
@@ -266,11 +361,21 @@ def _tariff_schedule(doc: Doc, rules: Rules) -> None:
         how = combine.get(la.combine, la.combine)
         if la.combine == "replace" and la.replaces:
             how = "replaces " + ", ".join(rules.layer(r).name for r in la.replaces)
-        rows.append([t(la.name), t(f"{_who(rules, la.importer)} on {_who(rules, la.exporter)}"),
-                     t(_sectors_text(rules, la.sectors, la.except_sectors)), fmt_pct(la.rate),
-                     t(how), t(_layer_status(rules, la))])
-    doc.table(["Tariff", "Who on whom", "Goods", "Rate", "Combines", "At the start"], rows,
-              [False, False, False, True, False, False])
+        rows.append(
+            [
+                t(la.name),
+                t(f"{_who(rules, la.importer)} on {_who(rules, la.exporter)}"),
+                t(_sectors_text(rules, la.sectors, la.except_sectors)),
+                fmt_pct(la.rate),
+                t(how),
+                t(_layer_status(rules, la)),
+            ]
+        )
+    doc.table(
+        ["Tariff", "Who on whom", "Goods", "Rate", "Combines", "At the start"],
+        rows,
+        [False, False, False, True, False, False],
+    )
     cells = eco.compile_rules(rules).cells
     rates = _start_rates(rules)
     sectors = [s for s in rules.sectors if any(c.sector == s.id for c in cells)]
@@ -280,7 +385,7 @@ def _tariff_schedule(doc: Doc, rules: Rules) -> None:
             pairs.append((cell.importer, cell.exporter))
     index = eco.compile_rules(rules).cell_index
     # At most SECTOR_COLUMNS sectors a table, so a printed page never cuts one off.
-    chunks = [sectors[k:k + SECTOR_COLUMNS] for k in range(0, len(sectors), SECTOR_COLUMNS)]
+    chunks = [sectors[k : k + SECTOR_COLUMNS] for k in range(0, len(sectors), SECTOR_COLUMNS)]
     for n, chunk in enumerate(chunks, 1):
         rows = []
         for imp, exp in pairs:
@@ -290,17 +395,31 @@ def _tariff_schedule(doc: Doc, rules: Rules) -> None:
                 row.append(fmt_pct(rates[idx]) if idx is not None else "–")
             rows.append(row)
         caption = f"Sectors {n} of {len(chunks)}" if len(chunks) > 1 else ""
-        doc.table(["Effective tariff at the start (all-in)", *[t(s.name) for s in chunk]], rows,
-                  [False] + [True] * len(chunk), caption=caption)
+        doc.table(
+            ["Effective tariff at the start (all-in)", *[t(s.name) for s in chunk]],
+            rows,
+            [False] + [True] * len(chunk),
+            caption=caption,
+        )
 
 
 def _trade(doc: Doc, rules: Rules) -> None:
     names = {s.id: s.name for s in rules.sectors}
-    rows = [[t(rules.player(f.exporter).name), t(rules.player(f.importer).name),
-             t(names.get(f.sector, f.sector)), f"{f.value_bn:,.1f}", fmt_pct(f.mfn)]
-            for f in rules.flows]
-    doc.table(["Exporter", "Importer", "Sector", "Exports 2024 ($bn)", "MFN tariff"], rows,
-              [False, False, False, True, True])
+    rows = [
+        [
+            t(rules.player(f.exporter).name),
+            t(rules.player(f.importer).name),
+            t(names.get(f.sector, f.sector)),
+            f"{f.value_bn:,.1f}",
+            fmt_pct(f.mfn),
+        ]
+        for f in rules.flows
+    ]
+    doc.table(
+        ["Exporter", "Importer", "Sector", "Exports 2024 ($bn)", "MFN tariff"],
+        rows,
+        [False, False, False, True, True],
+    )
 
 
 def _tariff_instruments(doc: Doc, rules: Rules, player: Player, own: bool) -> None:
@@ -310,10 +429,16 @@ def _tariff_instruments(doc: Doc, rules: Rules, player: Player, own: bool) -> No
     rows = []
     for ins in player.tariffs:
         la = rules.layer(ins.layer)
-        rows.append([t(la.name), f"`{t(ins.layer)}`", t(_who(rules, la.exporter)),
-                     t(_sectors_text(rules, la.sectors, la.except_sectors)),
-                     t(f"{fmt_pct(la.rate)}, {_layer_status(rules, la)}"),
-                     f"{fmt_pct(ins.min)} – {fmt_pct(ins.max)}"])
+        rows.append(
+            [
+                t(la.name),
+                f"`{t(ins.layer)}`",
+                t(_who(rules, la.exporter)),
+                t(_sectors_text(rules, la.sectors, la.except_sectors)),
+                t(f"{fmt_pct(la.rate)}, {_layer_status(rules, la)}"),
+                f"{fmt_pct(ins.min)} – {fmt_pct(ins.max)}",
+            ]
+        )
     doc.table(["Tariff", "Id", "On", "Goods", "At the start", "May be set within"], rows)
 
 
@@ -329,28 +454,53 @@ def _countermeasures(doc: Doc, rules: Rules, player: Player, own: bool) -> None:
             effects.append(f"market stress +{fmt_number(cm.market_stress)} a round")
         if cm.gdp_cost_pct:
             effects.append(f"costs the owner {fmt_number(cm.gdp_cost_pct)}% of GDP a year")
-        rows.append([t(cm.name), f"`{t(cm.id)}`", t(_who(rules, cm.target)),
-                     f"${fmt_number(cm.value_bn)}bn", t("; ".join(effects)),
-                     "active" if cm.active_at_start else "suspended",
-                     t(cm.description)])
-    doc.table(["Countermeasure package", "Id", "Against", "Covers", "Effect when active",
-               "At the start", "Notes"], rows)
+        rows.append(
+            [
+                t(cm.name),
+                f"`{t(cm.id)}`",
+                t(_who(rules, cm.target)),
+                f"${fmt_number(cm.value_bn)}bn",
+                t("; ".join(effects)),
+                "active" if cm.active_at_start else "suspended",
+                t(cm.description),
+            ]
+        )
+    doc.table(
+        [
+            "Countermeasure package",
+            "Id",
+            "Against",
+            "Covers",
+            "Effect when active",
+            "At the start",
+            "Notes",
+        ],
+        rows,
+    )
 
 
-def _items(doc: Doc, rules: Rules, items: list[Item], column: str | None,
-           giver_column: bool) -> None:
+def _items(
+    doc: Doc, rules: Rules, items: list[Item], column: str | None, giver_column: bool
+) -> None:
     rows = []
     for it in items:
         if column == "cost":
-            levels = "; ".join(f"{amount_text(rules, it, lv.value)} (cost to you "
-                               f"{fmt_number(lv.cost)})" for lv in it.levels)
+            levels = "; ".join(
+                f"{amount_text(rules, it, lv.value)} (cost to you {fmt_number(lv.cost)})"
+                for lv in it.levels
+            )
         elif column == "gain":
-            levels = "; ".join(f"{amount_text(rules, it, lv.value)} (gain to you "
-                               f"{fmt_number(lv.gain)})" for lv in it.levels)
+            levels = "; ".join(
+                f"{amount_text(rules, it, lv.value)} (gain to you {fmt_number(lv.gain)})"
+                for lv in it.levels
+            )
         else:
             levels = "; ".join(amount_text(rules, it, lv.value) for lv in it.levels)
-        to = "any partner" if it.to is None else ", ".join(rules.player(p).name for p in it.to
-                                                           if p in rules.player_ids)
+        to = (
+            "any partner"
+            if it.to is None
+            else ", ".join(rules.player(p).name for p in it.to if p in rules.player_ids)
+        )
         row = [t(it.name) + f" (`{t(it.id)}`)", KIND_NAMES.get(it.kind, it.kind)]
         row.append(t(rules.player(it.owner).name) if giver_column else t(to))
         row.append(t(levels))
@@ -366,45 +516,70 @@ def _items(doc: Doc, rules: Rules, items: list[Item], column: str | None,
 def rules_to_know(doc: Doc, rules: Rules, role: str) -> None:
     """The rules a student must know to negotiate, in plain words."""
     lines = [
-        ("**A new deal replaces the old one.** When two players already have a deal in force "
-         "and agree a new one with economic terms, the new deal *replaces* the old one "
-         "entirely: a term of the old deal you still want must be written into the new one "
-         "again. (An agreement only about when and how to meet leaves the deal in force.)"),
-        ("**Agreed is not yet in force.** A deal agreed in talks enters force when the round "
-         "resolves, after ratification. Until then nothing changes."),
+        (
+            "**A new deal replaces the old one.** When two players already have a deal in force "
+            "and agree a new one with economic terms, the new deal *replaces* the old one "
+            "entirely: a term of the old deal you still want must be written into the new one "
+            "again. (An agreement only about when and how to meet leaves the deal in force.)"
+        ),
+        (
+            "**Agreed is not yet in force.** A deal agreed in talks enters force when the round "
+            "resolves, after ratification. Until then nothing changes."
+        ),
     ]
     ratifiers = [p for p in rules.players if p.ratification is not None]
     if ratifiers:
-        who = ", ".join(f"{p.name} ({p.ratification.body})" for p in ratifiers
-                        if p.ratification is not None)
-        lines.append(t(f"Ratification. {who} must ratify every deal they sign. A deal whose "
-                       f"political cost at home is larger than what the parliament or council "
-                       f"will pass (more when the government is popular, less when it is not) "
-                       f"fails in public: it never enters force, and the government that "
-                       f"could not pass it loses approval and credibility.")
-                     .replace("Ratification.", "**Ratification.**", 1))
+        who = ", ".join(
+            f"{p.name} ({p.ratification.body})" for p in ratifiers if p.ratification is not None
+        )
+        lines.append(
+            t(
+                f"Ratification. {who} must ratify every deal they sign. A deal whose "
+                f"political cost at home is larger than what the parliament or council "
+                f"will pass (more when the government is popular, less when it is not) "
+                f"fails in public: it never enters force, and the government that "
+                f"could not pass it loses approval and credibility."
+            ).replace("Ratification.", "**Ratification.**", 1)
+        )
     if rules.precedent_setter:
         setter = rules.player(rules.precedent_setter).name
-        lines.append(t(f"Precedent. The first tariff ceiling {setter} agrees with anyone sets "
-                       f"the benchmark: a later partner who settles for a higher ceiling loses "
-                       f"approval at home, one who gets a lower ceiling gains it.")
-                     .replace("Precedent.", "**Precedent.**", 1))
+        lines.append(
+            t(
+                f"Precedent. The first tariff ceiling {setter} agrees with anyone sets "
+                f"the benchmark: a later partner who settles for a higher ceiling loses "
+                f"approval at home, one who gets a lower ceiling gains it."
+            ).replace("Precedent.", "**Precedent.**", 1)
+        )
     if rules.deadline_holder:
         holder = rules.player(rules.deadline_holder).name
-        lines.append(t(f"The deadline. On the deadline the paused tariffs come back (snap "
-                       f"back) for every partner whose deal does not cap them. Only {holder} "
-                       f"can extend it.").replace("The deadline.", "**The deadline.**", 1))
-    lines.append("**Breaking a deal** (reneging, or raising a tariff above a ceiling you "
-                 "agreed) is allowed, and costs credibility and relations with everyone.")
-    lines.append("**Words have costs.** A public demand you later give up, a claim of progress "
-                 "that no deal follows, and a threat you do not carry out when its moment "
-                 "comes all cost approval or credibility; a false claim can be fact-checked.")
+        lines.append(
+            t(
+                f"The deadline. On the deadline the paused tariffs come back (snap "
+                f"back) for every partner whose deal does not cap them. Only {holder} "
+                f"can extend it."
+            ).replace("The deadline.", "**The deadline.**", 1)
+        )
+    lines.append(
+        "**Breaking a deal** (reneging, or raising a tariff above a ceiling you "
+        "agreed) is allowed, and costs credibility and relations with everyone."
+    )
+    lines.append(
+        "**Words have costs.** A public demand you later give up, a claim of progress "
+        "that no deal follows, and a threat you do not carry out when its moment "
+        "comes all cost approval or credibility; a false claim can be fact-checked."
+    )
     doc.bullets(lines)
 
 
-def briefing_doc(rules: Rules, role: str, public_only: bool = False, *,
-                 hindsight: bool = False, instructor: bool = False,
-                 scenario_text: str | None = None) -> Doc:
+def briefing_doc(
+    rules: Rules,
+    role: str,
+    public_only: bool = False,
+    *,
+    hindsight: bool = False,
+    instructor: bool = False,
+    scenario_text: str | None = None,
+) -> Doc:
     """The handout of ``role`` (a player id of ``rules``).
 
     A student's handout (the default) has the scenario's texts without the author's source
@@ -419,27 +594,45 @@ def briefing_doc(rules: Rules, role: str, public_only: bool = False, *,
     if not instructor:
         rules = student
     me = rules.player(role)
-    kind = ("instructor's copy of the briefing" if instructor
-            else "public briefing" if public_only else "briefing")
+    kind = (
+        "instructor's copy of the briefing"
+        if instructor
+        else "public briefing"
+        if public_only
+        else "briefing"
+    )
     doc = Doc(f"{rules.title} — {kind} for {me.name} ({me.id})")
-    doc.running = (f"{me.name} ({me.id}) — " + ("instructor's copy" if instructor
-                                                else "public" if public_only
-                                                else "confidential"))
+    doc.running = f"{me.name} ({me.id}) — " + (
+        "instructor's copy" if instructor else "public" if public_only else "confidential"
+    )
     if instructor:
-        doc.p("**INSTRUCTOR'S COPY** — the scenario's texts as written, with their source "
-              "notes; not for students (give them `tradegame briefing` without "
-              "`--instructor`).", css="confidential")
+        doc.p(
+            "**INSTRUCTOR'S COPY** — the scenario's texts as written, with their source "
+            "notes; not for students (give them `tradegame briefing` without "
+            "`--instructor`).",
+            css="confidential",
+        )
     elif not public_only:
-        doc.p(f"**CONFIDENTIAL — for the {t(me.name)} team only.** The sections marked "
-              f"*private* are yours alone; do not show them to other teams.", css="confidential")
+        doc.p(
+            f"**CONFIDENTIAL — for the {t(me.name)} team only.** The sections marked "
+            f"*private* are yours alone; do not show them to other teams.",
+            css="confidential",
+        )
     else:
-        doc.p("Public information only: this handout holds nothing another team may not "
-              "see.", css="muted")
+        doc.p(
+            "Public information only: this handout holds nothing another team may not see.",
+            css="muted",
+        )
 
     doc.h(2, "The situation", "situation")
     doc.p(t(rules.summary) if rules.summary.strip() else t(rules.title))
-    doc.p(t(f"You play {me.name} ({me.id}). The other players: "
-            + ", ".join(f"{p.name} ({p.id})" for p in rules.players if p.id != role) + "."))
+    doc.p(
+        t(
+            f"You play {me.name} ({me.id}). The other players: "
+            + ", ".join(f"{p.name} ({p.id})" for p in rules.players if p.id != role)
+            + "."
+        )
+    )
 
     doc.h(2, "Calendar and rules of play", "calendar")
     _calendar(doc, rules)
@@ -467,21 +660,33 @@ def briefing_doc(rules: Rules, role: str, public_only: bool = False, *,
             rat = me.ratification
             doc.h(2, "Ratification: your win-set (private)", "win-set")
             ws = rat.win_set(me.approval)
-            doc.p(t(f"Every deal you sign must be ratified by {rat.body}. It passes only if "
-                    f"its political cost to you is within your win-set:"))
-            doc.p(f"**W = {fmt_number(rat.win_set_base)} + {fmt_number(rat.win_set_slope)} × "
-                  f"(approval − 50)** political points.")
-            doc.p(t(f"At your approval at the start ({fmt_number(me.approval)}) the win-set is "
+            doc.p(
+                t(
+                    f"Every deal you sign must be ratified by {rat.body}. It passes only if "
+                    f"its political cost to you is within your win-set:"
+                )
+            )
+            doc.p(
+                f"**W = {fmt_number(rat.win_set_base)} + {fmt_number(rat.win_set_slope)} × "
+                f"(approval − 50)** political points."
+            )
+            doc.p(
+                t(
+                    f"At your approval at the start ({fmt_number(me.approval)}) the win-set is "
                     f"{ws:.1f} points. A deal's political cost to you is the cost of what you "
                     f"give minus the gain of what you receive (the tables below). Approval is "
                     f"read when the deal would enter force: if it falls, your room shrinks. "
                     f"A deal beyond the win-set fails publicly and costs you approval and "
-                    f"credibility. The other side does not know your win-set."))
+                    f"credibility. The other side does not know your win-set."
+                )
+            )
         else:
             doc.h(2, "Ratification (private)", "win-set")
-            doc.p("Your deals need no ratification: you act by executive decision. Your "
-                  "partners may have to get their deals through a parliament or council, and "
-                  "only they know how much it will pass.")
+            doc.p(
+                "Your deals need no ratification: you act by executive decision. Your "
+                "partners may have to get their deals through a parliament or council, and "
+                "only they know how much it will pass."
+            )
 
     doc.h(2, "Your instruments", "instruments")
     doc.h(3, "Tariffs you may set", "own-tariffs")
@@ -494,57 +699,86 @@ def briefing_doc(rules: Rules, role: str, public_only: bool = False, *,
     if own_items:
         _items(doc, rules, own_items, None if public_only else "cost", giver_column=False)
         if not public_only:
-            doc.p("The political cost of each level is what giving it costs you at home "
-                  "(political points); only you know it.", css="muted")
+            doc.p(
+                "The political cost of each level is what giving it costs you at home "
+                "(political points); only you know it.",
+                css="muted",
+            )
     else:
         doc.p("You have nothing in the catalogue to offer.")
     incoming = [it for it in rules.items if it.owner != role and it.can_go_to(role)]
-    doc.h(3, "What others can offer you" + ("" if public_only else " (gains private)"),
-          "incoming")
+    doc.h(3, "What others can offer you" + ("" if public_only else " (gains private)"), "incoming")
     if incoming:
         _items(doc, rules, incoming, None if public_only else "gain", giver_column=True)
         if not public_only:
-            doc.p("The political gain of each level is what receiving it is worth to you at "
-                  "home; only you know it.", css="muted")
+            doc.p(
+                "The political gain of each level is what receiving it is worth to you at "
+                "home; only you know it.",
+                css="muted",
+            )
     else:
         doc.p("Nobody can offer you anything from the catalogue.")
     doc.h(3, "Other moves", "other-moves")
     moves = [f"**{t(k)}** — {t(text)}" for k, text in STATEMENTS]
-    moves.append("**request talks** with a partner at working, ministerial or leader level "
-                 "for the next round")
+    moves.append(
+        "**request talks** with a partner at working, ministerial or leader level "
+        "for the next round"
+    )
     moves.append("**concede** one of your catalogue items unilaterally (goodwill)")
-    moves.append("**renege** on a deal in force (or raise a tariff above a ceiling you agreed): "
-                 "allowed, and very costly in credibility and relations")
+    moves.append(
+        "**renege** on a deal in force (or raise a tariff above a ceiling you agreed): "
+        "allowed, and very costly in credibility and relations"
+    )
     if rules.deadline_holder == role:
         c = rules.calendar
-        moves.append("**extend the deadline** — " + t(
-            f"you hold it: up to {c.max_extension_days} days in all, in steps of "
-            f"{c.extension_step_days}, at a credibility cost"))
+        moves.append(
+            "**extend the deadline** — "
+            + t(
+                f"you hold it: up to {c.max_extension_days} days in all, in steps of "
+                f"{c.extension_step_days}, at a credibility cost"
+            )
+        )
     doc.bullets(moves)
     claims = [c for c in rules.claims if c.by != role]
     if claims:
         doc.p("Public claims you may fact-check:")
-        doc.bullets(f"{t(rules.player(c.by).name)} (`{t(c.id)}`): “{t(c.text)}”"
-                    for c in claims)
+        doc.bullets(f"{t(rules.player(c.by).name)} (`{t(c.id)}`): “{t(c.text)}”" for c in claims)
 
     doc.h(2, "Public facts", "public-facts")
     doc.h(3, "Players", "players")
     rows = []
     for p in rules.players:
-        roles = [name for name, holder in (
-            ("holds the deadline", rules.deadline_holder),
-            ("limited talks capacity", rules.talk_capacity_holder),
-            ("its markets can panic", rules.market_stress_player),
-            ("its first deal sets the precedent", rules.precedent_setter)) if holder == p.id]
-        rows.append([t(f"{p.name} ({p.id})"), f"${p.gdp_bn:,.0f}bn",
-                     fmt_number(p.approval), fmt_number(p.credibility),
-                     t(p.ratification.body) if p.ratification else "no",
-                     t("; ".join(roles))])
-    doc.table(["Player", "GDP", "Approval", "Credibility", "Must ratify", "Role"], rows,
-              [False, True, True, True, False, False])
+        roles = [
+            name
+            for name, holder in (
+                ("holds the deadline", rules.deadline_holder),
+                ("limited talks capacity", rules.talk_capacity_holder),
+                ("its markets can panic", rules.market_stress_player),
+                ("its first deal sets the precedent", rules.precedent_setter),
+            )
+            if holder == p.id
+        ]
+        rows.append(
+            [
+                t(f"{p.name} ({p.id})"),
+                f"${p.gdp_bn:,.0f}bn",
+                fmt_number(p.approval),
+                fmt_number(p.credibility),
+                t(p.ratification.body) if p.ratification else "no",
+                t("; ".join(roles)),
+            ]
+        )
+    doc.table(
+        ["Player", "GDP", "Approval", "Credibility", "Must ratify", "Role"],
+        rows,
+        [False, True, True, True, False, False],
+    )
     if rules.relations:
-        doc.p("Relations at the start (0–100): " + t(", ".join(
-            f"{a}–{b} {fmt_number(v)}" for (a, b), v in rules.relations)) + ".")
+        doc.p(
+            "Relations at the start (0–100): "
+            + t(", ".join(f"{a}–{b} {fmt_number(v)}" for (a, b), v in rules.relations))
+            + "."
+        )
     doc.h(3, "Tariff schedule at the start", "tariff-schedule")
     _tariff_schedule(doc, rules)
     doc.h(3, "Trade in 2024", "trade")
@@ -562,30 +796,36 @@ def briefing_doc(rules: Rules, role: str, public_only: bool = False, *,
     return doc
 
 
-def _instructor_appendix(doc: Doc, rules: Rules, taken: list[str],
-                         scenario_text: str | None) -> None:
+def _instructor_appendix(
+    doc: Doc, rules: Rules, taken: list[str], scenario_text: str | None
+) -> None:
     from tradegame.classroom.sources import SourcesMissing, cited_sections
 
     doc.h(2, "What the students' handouts leave out (hindsight)", "hindsight")
     if taken:
-        doc.p("These sentences tell how the real negotiation ended; the students' handouts "
-              "leave them out unless `--hindsight` is given. Use them in the debrief.")
+        doc.p(
+            "These sentences tell how the real negotiation ended; the students' handouts "
+            "leave them out unless `--hindsight` is given. Use them in the debrief."
+        )
         doc.bullets(t(x) for x in taken)
     else:
         doc.p("Nothing: the scenario's texts do not tell how the real negotiation ended.")
     doc.h(2, "Sources of the figures", "sources")
     try:
-        found, missing = cited_sections(scenario_text if scenario_text is not None
-                                        else _texts(rules))
+        found, missing = cited_sections(
+            scenario_text if scenario_text is not None else _texts(rules)
+        )
     except SourcesMissing as exc:
         doc.p(t(str(exc)))
         return
     if not found and not missing:
         doc.p("The scenario cites no row of the data sheet.")
         return
-    doc.p("The scenario cites these sections of the data sheet (docs/sources.md, or "
-          "`tradegame sources SECTION`); a note `facts §1b 22 Jul ✅` is the row dated 22 Jul "
-          "in section 1b.")
+    doc.p(
+        "The scenario cites these sections of the data sheet (docs/sources.md, or "
+        "`tradegame sources SECTION`); a note `facts §1b 22 Jul ✅` is the row dated 22 Jul "
+        "in section 1b."
+    )
     if missing:
         doc.p(t(f"Cited but not in the data sheet: {', '.join(missing)}."))
     for section in found:
@@ -602,5 +842,11 @@ def _texts(rules: Rules) -> str:
     return "\n".join(parts)
 
 
-__all__ = ["amount_text", "briefing_doc", "date_of", "metric_value", "objective_label",
-           "objective_plain"]
+__all__ = [
+    "amount_text",
+    "briefing_doc",
+    "date_of",
+    "metric_value",
+    "objective_label",
+    "objective_plain",
+]

@@ -22,8 +22,18 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
-           "#8C564B", "#7F7F7F", "#B8A200")
+PALETTE = (
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#000000",
+    "#8C564B",
+    "#7F7F7F",
+    "#B8A200",
+)
 DASHES = ("", "7 3", "2 3", "9 3 2 3", "4 4", "12 4", "1 2", "6 2 2 2 2 2")
 
 WIDTH = 760
@@ -75,7 +85,7 @@ def nice_ticks(lo: float, hi: float, count: int = 5) -> tuple[float, float, floa
 
 def _fmt_tick(value: float, step: float) -> str:
     decimals = max(0, -math.floor(math.log10(step) + 1e-9)) if step < 1 else 0
-    if step < 1 and abs(step * 10 ** decimals - round(step * 10 ** decimals)) > 1e-9:
+    if step < 1 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-9:
         decimals += 1
     text = f"{value:,.{decimals}f}"
     return "0" if text.strip("-0.,") == "" else text
@@ -147,44 +157,62 @@ def render_svg(chart: Chart) -> str:
 
     e = html.escape
     title = f"{chart.title} ({chart.unit})"
-    out = [(f'<svg viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+    out = [
+        (
+            f'<svg viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
             f'role="img" aria-label="{e(title)}" data-chart="{e(chart.id)}" '
             f'data-x0="{x0}" data-x1="{x1}" data-y0="{y0!r}" data-y1="{y1!r}" '
             f'data-px0="{px0}" data-px1="{px1}" data-py0="{py0}" data-py1="{py1}" '
             f'data-scale="{chart.scale!r}" font-size="12" '
-            f'style="background:#fff;font-family:inherit">'),
-           f"<title>{e(title)}</title>"]
+            f'style="background:#fff;font-family:inherit">'
+        ),
+        f"<title>{e(title)}</title>",
+    ]
     # grid and y axis
     n = 0
     tick = y0
     while tick <= y1 + step * 1e-6 and n < 50:
         y = sy(tick)
         zero = abs(tick) < step * 1e-6 and y0 < 0 < y1
-        out.append(f'<line x1="{px0}" y1="{y:.2f}" x2="{px1}" y2="{y:.2f}" '
-                   f'stroke="{"#777" if zero else "#e2e2e2"}" stroke-width="1"/>')
-        out.append(f'<text x="{px0 - 6}" y="{y + 4:.2f}" text-anchor="end" fill="#333">'
-                   f"{e(_fmt_tick(tick, step))}</text>")
+        out.append(
+            f'<line x1="{px0}" y1="{y:.2f}" x2="{px1}" y2="{y:.2f}" '
+            f'stroke="{"#777" if zero else "#e2e2e2"}" stroke-width="1"/>'
+        )
+        out.append(
+            f'<text x="{px0 - 6}" y="{y + 4:.2f}" text-anchor="end" fill="#333">'
+            f"{e(_fmt_tick(tick, step))}</text>"
+        )
         tick = y0 + step * (n := n + 1)
-    out.append(f'<text x="14" y="{(py0 + py1) / 2:.1f}" text-anchor="middle" fill="#333" '
-               f'transform="rotate(-90 14 {(py0 + py1) / 2:.1f})">{e(chart.unit)}</text>')
+    out.append(
+        f'<text x="14" y="{(py0 + py1) / 2:.1f}" text-anchor="middle" fill="#333" '
+        f'transform="rotate(-90 14 {(py0 + py1) / 2:.1f})">{e(chart.unit)}</text>'
+    )
     # x axis with dates
     out.append(f'<line x1="{px0}" y1="{py0}" x2="{px1}" y2="{py0}" stroke="#333"/>')
     out.append(f'<line x1="{px0}" y1="{py0}" x2="{px0}" y2="{py1}" stroke="#333"/>')
     for day in _x_ticks(all_days):
         x = sx(day)
         out.append(f'<line x1="{x:.2f}" y1="{py0}" x2="{x:.2f}" y2="{py0 + 5}" stroke="#333"/>')
-        out.append(f'<text x="{x:.2f}" y="{py0 + 18}" text-anchor="middle" fill="#333">'
-                   f"<title>{chart.date(day)}</title>{e(_short_date(chart.date(day)))}</text>")
+        out.append(
+            f'<text x="{x:.2f}" y="{py0 + 18}" text-anchor="middle" fill="#333">'
+            f"<title>{chart.date(day)}</title>{e(_short_date(chart.date(day)))}</text>"
+        )
     year = chart.date(x0)[:4]
-    out.append(f'<text x="{px1}" y="{py0 + 32}" text-anchor="end" fill="#555" '
-               f'font-size="11">date ({year})</text>')
+    out.append(
+        f'<text x="{px1}" y="{py0 + 32}" text-anchor="end" fill="#555" '
+        f'font-size="11">date ({year})</text>'
+    )
     for day, label in chart.markers:
         if x0 <= day <= x1:
             x = sx(day)
-            out.append(f'<line x1="{x:.2f}" y1="{py0}" x2="{x:.2f}" y2="{py1}" stroke="#999" '
-                       f'stroke-dasharray="4 3"/>')
-            out.append(f'<text x="{x - 3:.2f}" y="{py1 + 10}" text-anchor="end" fill="#666" '
-                       f'font-size="11">{e(label)}</text>')
+            out.append(
+                f'<line x1="{x:.2f}" y1="{py0}" x2="{x:.2f}" y2="{py1}" stroke="#999" '
+                f'stroke-dasharray="4 3"/>'
+            )
+            out.append(
+                f'<text x="{x - 3:.2f}" y="{py1 + 10}" text-anchor="end" fill="#666" '
+                f'font-size="11">{e(label)}</text>'
+            )
     # series
     for k, s in enumerate(series):
         color = PALETTE[k % len(PALETTE)]
@@ -194,13 +222,17 @@ def render_svg(chart: Chart) -> str:
         vals = " ".join(repr(float(v)) for _, v in s.points)
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(f'<g class="series" data-series="{e(s.name)}">')
-        out.append(f'<polyline fill="none" stroke="{color}" stroke-width="2.2"{dash_attr} '
-                   f'data-series="{e(s.name)}" data-days="{days}" data-values="{vals}" '
-                   f'points="{pts}"/>')
+        out.append(
+            f'<polyline fill="none" stroke="{color}" stroke-width="2.2"{dash_attr} '
+            f'data-series="{e(s.name)}" data-days="{days}" data-values="{vals}" '
+            f'points="{pts}"/>'
+        )
         for d, v in s.points:
-            out.append(f'<circle cx="{sx(d):.2f}" cy="{sy(v * chart.scale):.2f}" r="2.6" '
-                       f'fill="{color}"><title>{e(s.name)}, {chart.date(d)}: '
-                       f"{e(chart.shown(v))} {e(chart.unit)}</title></circle>")
+            out.append(
+                f'<circle cx="{sx(d):.2f}" cy="{sy(v * chart.scale):.2f}" r="2.6" '
+                f'fill="{color}"><title>{e(s.name)}, {chart.date(d)}: '
+                f"{e(chart.shown(v))} {e(chart.unit)}</title></circle>"
+            )
         out.append("</g>")
     # legend
     base = TOP + PLOT_HEIGHT + AXIS_BAND + 6
@@ -209,9 +241,11 @@ def render_svg(chart: Chart) -> str:
         dash = DASHES[k % len(DASHES)]
         ly = base + row * 20
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        out.append(f'<g class="legend"><line x1="{lx}" y1="{ly}" x2="{lx + 26}" y2="{ly}" '
-                   f'stroke="{color}" stroke-width="2.6"{dash_attr}/>'
-                   f'<text x="{lx + 32}" y="{ly + 4}" fill="#222">{e(s.name)}</text></g>')
+        out.append(
+            f'<g class="legend"><line x1="{lx}" y1="{ly}" x2="{lx + 26}" y2="{ly}" '
+            f'stroke="{color}" stroke-width="2.6"{dash_attr}/>'
+            f'<text x="{lx + 32}" y="{ly + 4}" fill="#222">{e(s.name)}</text></g>'
+        )
     out.append("</svg>")
     return "\n".join(out)
 
@@ -276,22 +310,32 @@ def render_bars_svg(chart: BarChart) -> str:
 
     e = html.escape
     title = f"{chart.title} ({chart.unit})"
-    out = [(f'<svg viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+    out = [
+        (
+            f'<svg viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
             f'role="img" aria-label="{e(title)}" data-chart="{e(chart.id)}" '
             f'data-y0="{y0!r}" data-y1="{y1!r}" data-py0="{py0}" data-py1="{py1}" '
-            f'font-size="12" style="background:#fff;font-family:inherit">'),
-           f"<title>{e(title)}</title>"]
+            f'font-size="12" style="background:#fff;font-family:inherit">'
+        ),
+        f"<title>{e(title)}</title>",
+    ]
     n, tick = 0, y0
     while tick <= y1 + step * 1e-6 and n < 50:
         y = sy(tick)
         zero = abs(tick) < step * 1e-6
-        out.append(f'<line x1="{px0}" y1="{y:.2f}" x2="{px1}" y2="{y:.2f}" '
-                   f'stroke="{"#555" if zero else "#e2e2e2"}" stroke-width="1"/>')
-        out.append(f'<text x="{px0 - 6}" y="{y + 4:.2f}" text-anchor="end" fill="#333">'
-                   f"{e(_fmt_tick(tick, step))}</text>")
+        out.append(
+            f'<line x1="{px0}" y1="{y:.2f}" x2="{px1}" y2="{y:.2f}" '
+            f'stroke="{"#555" if zero else "#e2e2e2"}" stroke-width="1"/>'
+        )
+        out.append(
+            f'<text x="{px0 - 6}" y="{y + 4:.2f}" text-anchor="end" fill="#333">'
+            f"{e(_fmt_tick(tick, step))}</text>"
+        )
         tick = y0 + step * (n := n + 1)
-    out.append(f'<text x="14" y="{(py0 + py1) / 2:.1f}" text-anchor="middle" fill="#333" '
-               f'transform="rotate(-90 14 {(py0 + py1) / 2:.1f})">{e(chart.unit)}</text>')
+    out.append(
+        f'<text x="14" y="{(py0 + py1) / 2:.1f}" text-anchor="middle" fill="#333" '
+        f'transform="rotate(-90 14 {(py0 + py1) / 2:.1f})">{e(chart.unit)}</text>'
+    )
     out.append(f'<line x1="{px0}" y1="{py0}" x2="{px0}" y2="{py1}" stroke="#333"/>')
     groups = max(1, len(chart.groups))
     slot = (px1 - px0) / groups
@@ -304,31 +348,48 @@ def render_bars_svg(chart: BarChart) -> str:
                 continue
             x = left + b * bar_w
             top, bottom = sorted((sy(value), base))
-            out.append(f'<rect x="{x:.2f}" y="{top:.2f}" width="{bar_w - 2:.2f}" '
-                       f'height="{max(bottom - top, 0.5):.2f}" fill="{PALETTE[b % len(PALETTE)]}" '
-                       f'data-group="{e(group)}" data-bar="{e(bar)}" data-value="{value!r}">'
-                       f"<title>{e(group)}, {e(bar)}: {e(chart.shown(value))} {e(chart.unit)}"
-                       f"</title></rect>")
+            out.append(
+                f'<rect x="{x:.2f}" y="{top:.2f}" width="{bar_w - 2:.2f}" '
+                f'height="{max(bottom - top, 0.5):.2f}" fill="{PALETTE[b % len(PALETTE)]}" '
+                f'data-group="{e(group)}" data-bar="{e(bar)}" data-value="{value!r}">'
+                f"<title>{e(group)}, {e(bar)}: {e(chart.shown(value))} {e(chart.unit)}"
+                f"</title></rect>"
+            )
         room = max(4, int(slot / 7))  # characters that fit under a group
         label = group if len(group) <= room else group[: room - 1] + "…"
-        out.append(f'<text x="{px0 + (g + .5) * slot:.2f}" y="{py0 + 18}" text-anchor="middle" '
-                   f'fill="#333"><title>{e(group)}</title>{e(label)}</text>')
+        out.append(
+            f'<text x="{px0 + (g + 0.5) * slot:.2f}" y="{py0 + 18}" text-anchor="middle" '
+            f'fill="#333"><title>{e(group)}</title>{e(label)}</text>'
+        )
     lbase = TOP + PLOT_HEIGHT + AXIS_BAND + 6
     for b, (bar, (lx, row_no)) in enumerate(zip(chart.bars, legend, strict=True)):
         ly = lbase + row_no * 20
-        out.append(f'<g class="legend"><rect x="{lx}" y="{ly - 6}" width="26" height="12" '
-                   f'fill="{PALETTE[b % len(PALETTE)]}"/>'
-                   f'<text x="{lx + 32}" y="{ly + 4}" fill="#222">{e(bar)}</text></g>')
+        out.append(
+            f'<g class="legend"><rect x="{lx}" y="{ly - 6}" width="26" height="12" '
+            f'fill="{PALETTE[b % len(PALETTE)]}"/>'
+            f'<text x="{lx + 32}" y="{ly + 4}" fill="#222">{e(bar)}</text></g>'
+        )
     out.append("</svg>")
     return "\n".join(out)
 
 
 def bar_table(chart: BarChart) -> tuple[list[str], list[list[str]], list[bool]]:
     """The bar chart's values as a table: one row per group, one column per bar."""
-    rows = [[group, *("" if v is None else chart.shown(v) for v in row)]
-            for group, row in zip(chart.groups, chart.values, strict=True)]
+    rows = [
+        [group, *("" if v is None else chart.shown(v) for v in row)]
+        for group, row in zip(chart.groups, chart.values, strict=True)
+    ]
     return ["Team", *chart.bars], rows, [False] + [True] * len(chart.bars)
 
 
-__all__ = ["BarChart", "Chart", "Series", "bar_range", "bar_table", "chart_table", "nice_ticks",
-           "render_bars_svg", "render_svg"]
+__all__ = [
+    "BarChart",
+    "Chart",
+    "Series",
+    "bar_range",
+    "bar_table",
+    "chart_table",
+    "nice_ticks",
+    "render_bars_svg",
+    "render_svg",
+]

@@ -50,8 +50,16 @@ from tradegame.untrusted import spreadsheet_text
 
 IDENTITY = ("file", "team", "students", "scenario", "seed", "player", "seat", "status", "rounds")
 OUTCOME = ("score", "batna", "surplus", "surplus_share", "role_rank", "role_games")
-ACTIVITY = ("deals_concluded", "process_agreements", "proposals", "counters", "statements",
-            "ratification_failures", "reneges", "concessions")
+ACTIVITY = (
+    "deals_concluded",
+    "process_agreements",
+    "proposals",
+    "counters",
+    "statements",
+    "ratification_failures",
+    "reneges",
+    "concessions",
+)
 COLUMNS = IDENTITY + OUTCOME + ACTIVITY
 
 FINISHED, UNFINISHED, NOT_STARTED = "finished", "unfinished", "not started"
@@ -85,35 +93,40 @@ def grade_rows(loaded: LoadedGame, file: str, *, score: bool = True) -> list[dic
     rows = []
     for p in rules.player_ids:
         mine = [a for a in game.actions if a.player == p]
-        rows.append({
-            "file": spreadsheet_text(file),
-            "team": spreadsheet_text(team["name"]) if team else "",
-            "students": spreadsheet_text(students_of(team, p)
-                                         if loaded.seats.get(p) == HUMAN else ""),
-            "scenario": spreadsheet_text(rules.id),
-            "seed": game.seed,
-            "player": spreadsheet_text(p),
-            "seat": spreadsheet_text(loaded.seats.get(p, "")),
-            "status": game_status(game),
-            "rounds": len(game.history),
-            "score": f"{scores[p]:.2f}" if score else "",
-            "batna": f"{batna[p]:.2f}" if score else "",
-            "surplus": f"{scores[p] - batna[p]:.2f}" if score else "",
-            "surplus_share": "",
-            "role_rank": "",
-            "role_games": "",
-            "deals_concluded": sum(1 for d in concluded if p in d.parties and economic(d)),
-            "process_agreements": sum(1 for d in concluded
-                                      if p in d.parties and not economic(d)),
-            "proposals": sum(1 for a in mine if isinstance(a, Propose)),
-            "counters": sum(1 for a in mine if isinstance(a, Counter)),
-            "statements": sum(1 for a in mine if isinstance(a, Statement)),
-            "ratification_failures": sum(1 for d in game.deals if d.status == "failed"
-                                         and d.ended_by == p),
-            "reneges": sum(1 for d in game.deals if p in d.reneged_by),
-            "concessions": sum(1 for a in mine if isinstance(a, Concede)),
-            "_player": p,
-        })
+        rows.append(
+            {
+                "file": spreadsheet_text(file),
+                "team": spreadsheet_text(team["name"]) if team else "",
+                "students": spreadsheet_text(
+                    students_of(team, p) if loaded.seats.get(p) == HUMAN else ""
+                ),
+                "scenario": spreadsheet_text(rules.id),
+                "seed": game.seed,
+                "player": spreadsheet_text(p),
+                "seat": spreadsheet_text(loaded.seats.get(p, "")),
+                "status": game_status(game),
+                "rounds": len(game.history),
+                "score": f"{scores[p]:.2f}" if score else "",
+                "batna": f"{batna[p]:.2f}" if score else "",
+                "surplus": f"{scores[p] - batna[p]:.2f}" if score else "",
+                "surplus_share": "",
+                "role_rank": "",
+                "role_games": "",
+                "deals_concluded": sum(1 for d in concluded if p in d.parties and economic(d)),
+                "process_agreements": sum(
+                    1 for d in concluded if p in d.parties and not economic(d)
+                ),
+                "proposals": sum(1 for a in mine if isinstance(a, Propose)),
+                "counters": sum(1 for a in mine if isinstance(a, Counter)),
+                "statements": sum(1 for a in mine if isinstance(a, Statement)),
+                "ratification_failures": sum(
+                    1 for d in game.deals if d.status == "failed" and d.ended_by == p
+                ),
+                "reneges": sum(1 for d in game.deals if p in d.reneged_by),
+                "concessions": sum(1 for a in mine if isinstance(a, Concede)),
+                "_player": p,
+            }
+        )
     return rows
 
 
@@ -142,5 +155,17 @@ def to_csv(rows: Iterable[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-__all__ = ["ACTIVITY", "COLUMNS", "FINISHED", "IDENTITY", "NOT_STARTED", "OUTCOME", "UNFINISHED",
-           "game_status", "grade_rows", "rank_rows", "scored", "to_csv"]
+__all__ = [
+    "ACTIVITY",
+    "COLUMNS",
+    "FINISHED",
+    "IDENTITY",
+    "NOT_STARTED",
+    "OUTCOME",
+    "UNFINISHED",
+    "game_status",
+    "grade_rows",
+    "rank_rows",
+    "scored",
+    "to_csv",
+]

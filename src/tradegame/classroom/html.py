@@ -164,10 +164,16 @@ class Doc:
         if markdown.strip():
             self.blocks.append(Embedded(markdown, shift))
 
-    def table(self, headers: Sequence[str], rows: Iterable[Sequence[str]],
-              numeric: Sequence[bool] = (), caption: str = "") -> None:
-        self.blocks.append(Table(tuple(headers), tuple(tuple(r) for r in rows),
-                                 tuple(numeric), caption))
+    def table(
+        self,
+        headers: Sequence[str],
+        rows: Iterable[Sequence[str]],
+        numeric: Sequence[bool] = (),
+        caption: str = "",
+    ) -> None:
+        self.blocks.append(
+            Table(tuple(headers), tuple(tuple(r) for r in rows), tuple(numeric), caption)
+        )
 
     def bullets(self, items: Iterable[str], ordered: bool = False) -> None:
         items = tuple(items)
@@ -181,8 +187,11 @@ class Doc:
         self.blocks.append(PageBreak())
 
     def headings(self, level: int | None = None) -> list[str]:
-        return [b.text for b in self.blocks
-                if isinstance(b, Heading) and (level is None or b.level == level)]
+        return [
+            b.text
+            for b in self.blocks
+            if isinstance(b, Heading) and (level is None or b.level == level)
+        ]
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -201,7 +210,7 @@ def shift_headings(markdown: str, shift: int) -> str:
             m = re.match(r"^( {0,3})(#{1,6})(\s|$)", line)
             if m:
                 level = min(6, len(m.group(2)) + shift)
-                line = m.group(1) + "#" * level + line[m.end(2):]
+                line = m.group(1) + "#" * level + line[m.end(2) :]
         out.append(line)
     return "\n".join(out)
 
@@ -225,26 +234,35 @@ def to_markdown(doc: Doc) -> str:
                 lines.append(f"**{b.caption}**")
                 lines.append("")
             lines.append("| " + " | ".join(_md_cell(h) for h in b.headers) + " |")
-            aligns = [("---:" if n < len(b.numeric) and b.numeric[n] else "---")
-                      for n in range(len(b.headers))]
+            aligns = [
+                ("---:" if n < len(b.numeric) and b.numeric[n] else "---")
+                for n in range(len(b.headers))
+            ]
             lines.append("| " + " | ".join(aligns) + " |")
             for row in b.rows:
                 lines.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
             parts.append("\n".join(lines))
         elif isinstance(b, Bullets):
-            parts.append("\n".join(f"{f'{n}.' if b.ordered else '-'} {' '.join(item.split())}"
-                                   for n, item in enumerate(b.items, 1)))
+            parts.append(
+                "\n".join(
+                    f"{f'{n}.' if b.ordered else '-'} {' '.join(item.split())}"
+                    for n, item in enumerate(b.items, 1)
+                )
+            )
         elif isinstance(b, ChartBlock):
-            headers, rows, numeric = (bar_table(b.chart) if isinstance(b.chart, BarChart)
-                                      else chart_table(b.chart))
+            headers, rows, numeric = (
+                bar_table(b.chart) if isinstance(b.chart, BarChart) else chart_table(b.chart)
+            )
             caption = f"{b.chart.title} ({b.chart.unit}) — " + (
-                "values by team" if isinstance(b.chart, BarChart) else "values by date")
+                "values by team" if isinstance(b.chart, BarChart) else "values by date"
+            )
             parts.append(to_markdown_table(headers, rows, numeric, caption))
     return "\n\n".join(parts).rstrip() + "\n"
 
 
-def to_markdown_table(headers: Sequence[str], rows: Sequence[Sequence[str]],
-                      numeric: Sequence[bool], caption: str) -> str:
+def to_markdown_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool], caption: str
+) -> str:
     d = Doc("")
     d.table(headers, rows, numeric, caption)
     return to_markdown(d).split("\n", 2)[2].rstrip()
@@ -264,7 +282,7 @@ def _markdown_it() -> Any:
         # An image would be a resource to load: show its description instead.
         token = tokens[idx]
         alt = "".join(c.content for c in (token.children or [])) or token.content
-        return f"<span class=\"muted\">[image: {esc(alt)}]</span>"
+        return f'<span class="muted">[image: {esc(alt)}]</span>'
 
     md.add_render_rule("image", image)
     return md
@@ -293,12 +311,18 @@ def _table_html(b: Table) -> str:
     def cls(n: int) -> str:
         return ' class="num"' if n < len(b.numeric) and b.numeric[n] else ""
 
-    out.append("<thead><tr>" + "".join(f"<th{cls(n)}>{inline_html(h)}</th>"
-                                       for n, h in enumerate(b.headers)) + "</tr></thead>")
+    out.append(
+        "<thead><tr>"
+        + "".join(f"<th{cls(n)}>{inline_html(h)}</th>" for n, h in enumerate(b.headers))
+        + "</tr></thead>"
+    )
     out.append("<tbody>")
     for row in b.rows:
-        out.append("<tr>" + "".join(f"<td{cls(n)}>{inline_html(c)}</td>"
-                                    for n, c in enumerate(row)) + "</tr>")
+        out.append(
+            "<tr>"
+            + "".join(f"<td{cls(n)}>{inline_html(c)}</td>" for n, c in enumerate(row))
+            + "</tr>"
+        )
     out.append("</tbody></table>")
     return "\n".join(out)
 
@@ -307,14 +331,19 @@ def to_html(doc: Doc) -> str:
     body: list[str] = [f"<h1>{esc(doc.title)}</h1>"]
     style = ""
     if doc.running:  # printed in the top margin of every page (CSS paged media)
-        style = ("@page { @top-right { content: " + css_string(doc.running)
-                 + "; font-size: 9pt; color: #333; font-family: sans-serif; } }")
+        style = (
+            "@page { @top-right { content: "
+            + css_string(doc.running)
+            + "; font-size: 9pt; color: #333; font-family: sans-serif; } }"
+        )
     if doc.toc:
         entries = [b for b in doc.blocks if isinstance(b, Heading) and b.level == 2]
         if entries:
-            body.append('<nav class="toc"><strong>Contents</strong><ol>'
-                        + "".join(f'<li><a href="#{esc(b.anchor)}">{esc(b.text)}</a></li>'
-                                  for b in entries) + "</ol></nav>")
+            body.append(
+                '<nav class="toc"><strong>Contents</strong><ol>'
+                + "".join(f'<li><a href="#{esc(b.anchor)}">{esc(b.text)}</a></li>' for b in entries)
+                + "</ol></nav>"
+            )
     for b in doc.blocks:
         if isinstance(b, Heading):
             body.append(f'<h{b.level} id="{esc(b.anchor)}">{esc(b.text)}</h{b.level}>')
@@ -327,14 +356,15 @@ def to_html(doc: Doc) -> str:
             body.append(_table_html(b))
         elif isinstance(b, Bullets):
             tag = "ol" if b.ordered else "ul"
-            body.append(f"<{tag}>" + "".join(f"<li>{inline_html(i)}</li>" for i in b.items)
-                        + f"</{tag}>")
+            body.append(
+                f"<{tag}>" + "".join(f"<li>{inline_html(i)}</li>" for i in b.items) + f"</{tag}>"
+            )
         elif isinstance(b, ChartBlock):
-            svg = (render_bars_svg(b.chart) if isinstance(b.chart, BarChart)
-                   else render_svg(b.chart))
+            svg = render_bars_svg(b.chart) if isinstance(b.chart, BarChart) else render_svg(b.chart)
             caption = f"<figcaption>{esc(b.chart.caption)}</figcaption>" if b.chart.caption else ""
-            body.append(f'<figure class="chart" id="chart-{esc(b.chart.id)}">{svg}{caption}'
-                        f"</figure>")
+            body.append(
+                f'<figure class="chart" id="chart-{esc(b.chart.id)}">{svg}{caption}</figure>'
+            )
         elif isinstance(b, PageBreak):
             body.append('<div class="pagebreak"></div>')
     return page(doc.title, "\n".join(body), style)
@@ -344,18 +374,19 @@ def css_string(text: str) -> str:
     """``text`` as a CSS string literal: every character but letters, digits and a few
     punctuation marks as a CSS escape, so nothing in it can end the string or the style."""
     safe = set(" ()—–-.,:;'")
-    return '"' + "".join(c if c.isalnum() or c in safe else f"\\{ord(c):X} "
-                         for c in text) + '"'
+    return '"' + "".join(c if c.isalnum() or c in safe else f"\\{ord(c):X} " for c in text) + '"'
 
 
 def page(title: str, body: str, style: str = "") -> str:
     """A complete, self-contained HTML page: inline CSS, no scripts, no network."""
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            "<meta name=\"generator\" content=\"tradegame\">\n"
-            f"<title>{esc(title)}</title>\n<style>{CSS}{style}</style>\n</head>\n<body>\n"
-            f"{body}\n</body>\n</html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="generator" content="tradegame">\n'
+        f"<title>{esc(title)}</title>\n<style>{CSS}{style}</style>\n</head>\n<body>\n"
+        f"{body}\n</body>\n</html>\n"
+    )
 
 
 def render(doc: Doc, fmt: str) -> str:

@@ -188,16 +188,18 @@ class Script:
 class Counterfactual:
     """Evaluates candidate deals of one pair at its anchor session (see the module doc)."""
 
-    def __init__(self, script: Script, pair: tuple[str, str], start: int,
-                 replaced: Deal | None) -> None:
+    def __init__(
+        self, script: Script, pair: tuple[str, str], start: int, replaced: Deal | None
+    ) -> None:
         self.script = script
         self.pair = pair
         self.replaced = replaced
         slot = script.slots[start]
         self.round = slot.round
         self.prefix = Game.replay(script.rules, script.seed, script.actions[:start])
-        session_slots = [s for s in script.slots if s.phase == TALKS and s.round == slot.round
-                         and s.pair == pair]
+        session_slots = [
+            s for s in script.slots if s.phase == TALKS and s.round == slot.round and s.pair == pair
+        ]
         in_session = len(session_slots)
         self.start_count = slot.before
         self.later: list[tuple[tuple[int, str, tuple[str, str] | None, str], Action]] = []
@@ -277,9 +279,14 @@ class Counterfactual:
                     pending.clear()
             cf.apply(action)
             count[r] = count.get(r, 0) + 1
-            if isinstance(action, Accept) and forced is None and r == self.round \
-                    and cf.deals and cf.deals[-1].terms == terms \
-                    and pair_key(*cf.deals[-1].parties) == self.pair:
+            if (
+                isinstance(action, Accept)
+                and forced is None
+                and r == self.round
+                and cf.deals
+                and cf.deals[-1].terms == terms
+                and pair_key(*cf.deals[-1].parties) == self.pair
+            ):
                 forced = cf.deals[-1]
         if forced is None:
             return Outcome(terms, None, "illegal", adjusted, "the candidate was never agreed")
@@ -302,9 +309,13 @@ class Counterfactual:
         if self.replaced is not None and original.id == self.replaced.id:
             return Renege(action.player, forced.id) if forced is not None else None
         for d in cf.deals:
-            if d is not forced and d.round == original.round \
-                    and set(d.parties) == set(original.parties) \
-                    and d.unilateral == original.unilateral and d.terms == original.terms:
+            if (
+                d is not forced
+                and d.round == original.round
+                and set(d.parties) == set(original.parties)
+                and d.unilateral == original.unilateral
+                and d.terms == original.terms
+            ):
                 return Renege(action.player, d.id)
         return None
 
@@ -312,8 +323,9 @@ class Counterfactual:
 # --------------------------------------------------------------------------- search
 
 
-def options_for(rules: Rules, pair: tuple[str, str],
-                available: set[str]) -> list[tuple[str, tuple[float, ...]]]:
+def options_for(
+    rules: Rules, pair: tuple[str, str], available: set[str]
+) -> list[tuple[str, tuple[float, ...]]]:
     """(item, levels) of every catalogue item one side of ``pair`` can give the other."""
     a, b = pair
     out = []
@@ -334,8 +346,9 @@ def space_size(options: Sequence[tuple[str, tuple[float, ...]]], max_terms: int)
     return sum(ways[1:])
 
 
-def _all_deals(options: Sequence[tuple[str, tuple[float, ...]]],
-               max_terms: int) -> list[tuple[Term, ...]]:
+def _all_deals(
+    options: Sequence[tuple[str, tuple[float, ...]]], max_terms: int
+) -> list[tuple[Term, ...]]:
     out: list[tuple[Term, ...]] = []
 
     def walk(i: int, chosen: list[Term]) -> None:
@@ -356,19 +369,34 @@ def _all_deals(options: Sequence[tuple[str, tuple[float, ...]]],
     return out
 
 
-def search_pair(script: Script, pair: tuple[str, str], *, budget: int = DEFAULT_BUDGET,
-                width: int = DEFAULT_WIDTH, additions: int = DEFAULT_ADDITIONS) -> PairResult:
+def search_pair(
+    script: Script,
+    pair: tuple[str, str],
+    *,
+    budget: int = DEFAULT_BUDGET,
+    width: int = DEFAULT_WIDTH,
+    additions: int = DEFAULT_ADDITIONS,
+) -> PairResult:
     """Search ``pair``'s catalogue for a Pareto-better deal (see the module doc)."""
     game = script.game
     rules = game.rules
     started = time.perf_counter()
-    result = PairResult(pair=pair, actual_scores=script.finished.scores(), batna=game.batna(),
-                        anchor_round=None, anchor_date=None, anchor_deal=None, budget=budget)
+    result = PairResult(
+        pair=pair,
+        actual_scores=script.finished.scores(),
+        batna=game.batna(),
+        anchor_round=None,
+        anchor_date=None,
+        anchor_deal=None,
+        budget=budget,
+    )
     found = script.anchor(pair)
     if found is None:
         a, b = pair
-        result.note = (f"{a} and {b} never held talks, so no deal between them could have "
-                       f"been agreed in this game.")
+        result.note = (
+            f"{a} and {b} never held talks, so no deal between them could have "
+            f"been agreed in this game."
+        )
         return result
     start, replaced = found
     cf = Counterfactual(script, pair, start, replaced)
@@ -394,16 +422,17 @@ def search_pair(script: Script, pair: tuple[str, str], *, budget: int = DEFAULT_
         if not o.entered_force or o.scores is None:
             return -math.inf
         a, b = pair
-        short = max(0.0, result.actual_scores[a] - o.scores[a]) + \
-            max(0.0, result.actual_scores[b] - o.scores[b])
+        short = max(0.0, result.actual_scores[a] - o.scores[a]) + max(
+            0.0, result.actual_scores[b] - o.scores[b]
+        )
         return o.scores[a] + o.scores[b] - SHORTFALL_WEIGHT * short
 
     if replaced is not None and budget > 0:
         identity = run(replaced.terms)
         assert identity is not None
         result.reproduces = identity.scores is not None and all(
-            abs(identity.scores[p] - result.actual_scores[p]) < TOLERANCE
-            for p in rules.player_ids)
+            abs(identity.scores[p] - result.actual_scores[p]) < TOLERANCE for p in rules.player_ids
+        )
     if result.space <= budget - len(evaluated):
         result.method = "exhaustive"
         for terms in _all_deals(options, max_terms):
@@ -414,15 +443,22 @@ def search_pair(script: Script, pair: tuple[str, str], *, budget: int = DEFAULT_
         for terms in singles:
             if run(terms) is None:
                 break
-        ranked = sorted((o for t in singles if (o := evaluated.get(t)) is not None),
-                        key=lambda o: (-objective(o), o.terms))
+        ranked = sorted(
+            (o for t in singles if (o := evaluated.get(t)) is not None),
+            key=lambda o: (-objective(o), o.terms),
+        )
         add_order = [o.terms[0] for o in ranked if objective(o) > -math.inf]
         levels_of = dict(options)
         expanded: set[tuple[Term, ...]] = set()
         while len(evaluated) < budget:
-            frontier = sorted((o for o in evaluated.values() if o.terms not in expanded
-                               and objective(o) > -math.inf),
-                              key=lambda o: (-objective(o), len(o.terms), o.terms))[:width]
+            frontier = sorted(
+                (
+                    o
+                    for o in evaluated.values()
+                    if o.terms not in expanded and objective(o) > -math.inf
+                ),
+                key=lambda o: (-objective(o), len(o.terms), o.terms),
+            )[:width]
             if not frontier:
                 break
             for o in frontier:
@@ -435,10 +471,9 @@ def search_pair(script: Script, pair: tuple[str, str], *, budget: int = DEFAULT_
                 for n, term in enumerate(o.terms):
                     for v in levels_of.get(term.item, ()):
                         if v != term.value:
-                            neighbours.append((*o.terms[:n], Term(term.item, v),
-                                               *o.terms[n + 1:]))
+                            neighbours.append((*o.terms[:n], Term(term.item, v), *o.terms[n + 1 :]))
                 if len(o.terms) > 1:
-                    neighbours += [o.terms[:n] + o.terms[n + 1:] for n in range(len(o.terms))]
+                    neighbours += [o.terms[:n] + o.terms[n + 1 :] for n in range(len(o.terms))]
                 for terms in neighbours:
                     if run(terms) is None:
                         break
@@ -454,42 +489,66 @@ def search_pair(script: Script, pair: tuple[str, str], *, budget: int = DEFAULT_
 
     if ratified:
         result.best_joint = min(ratified, key=key)
-    better = [o for o in ratified if o.scores is not None
-              and o.scores[a] >= result.actual_scores[a] - TOLERANCE
-              and o.scores[b] >= result.actual_scores[b] - TOLERANCE
-              and result.joint(o.scores) > actual_joint + EPS]
+    better = [
+        o
+        for o in ratified
+        if o.scores is not None
+        and o.scores[a] >= result.actual_scores[a] - TOLERANCE
+        and o.scores[b] >= result.actual_scores[b] - TOLERANCE
+        and result.joint(o.scores) > actual_joint + EPS
+    ]
     if better:
         result.best = _without_idle_terms(min(better, key=key), cf, rules.player_ids)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _without_idle_terms(best: Outcome, cf: Counterfactual,
-                        players: Sequence[str]) -> Outcome:
+def _without_idle_terms(best: Outcome, cf: Counterfactual, players: Sequence[str]) -> Outcome:
     """``best`` without the terms that change nobody's score: each is dropped in turn if the
     deal without it ends the same for every player (a few evaluations past the budget, the
     same at any budget)."""
     assert best.scores is not None
     n = 0
     while len(best.terms) > 1 and n < len(best.terms):
-        shorter = best.terms[:n] + best.terms[n + 1:]
+        shorter = best.terms[:n] + best.terms[n + 1 :]
         o = cf.evaluate(shorter)
-        if o.entered_force and o.scores is not None and all(
-                abs(o.scores[p] - best.scores[p]) < TOLERANCE for p in players):
+        if (
+            o.entered_force
+            and o.scores is not None
+            and all(abs(o.scores[p] - best.scores[p]) < TOLERANCE for p in players)
+        ):
             best = o
         else:
             n += 1
     return best
 
 
-def search(script: Script, *, budget: int = DEFAULT_BUDGET, width: int = DEFAULT_WIDTH,
-           additions: int = DEFAULT_ADDITIONS) -> list[PairResult]:
+def search(
+    script: Script,
+    *,
+    budget: int = DEFAULT_BUDGET,
+    width: int = DEFAULT_WIDTH,
+    additions: int = DEFAULT_ADDITIONS,
+) -> list[PairResult]:
     """:func:`search_pair` for every negotiating pair of the game, in a fixed order."""
-    pairs = sorted(script.game.negotiating_pairs(),
-                   key=lambda p: tuple(script.rules.player_ids.index(x) for x in p))
-    return [search_pair(script, pair, budget=budget, width=width, additions=additions)
-            for pair in pairs]
+    pairs = sorted(
+        script.game.negotiating_pairs(),
+        key=lambda p: tuple(script.rules.player_ids.index(x) for x in p),
+    )
+    return [
+        search_pair(script, pair, budget=budget, width=width, additions=additions) for pair in pairs
+    ]
 
 
-__all__ = ["DEFAULT_BUDGET", "EPS", "Counterfactual", "Outcome", "PairResult", "Script",
-           "options_for", "search", "search_pair", "space_size"]
+__all__ = [
+    "DEFAULT_BUDGET",
+    "EPS",
+    "Counterfactual",
+    "Outcome",
+    "PairResult",
+    "Script",
+    "options_for",
+    "search",
+    "search_pair",
+    "space_size",
+]

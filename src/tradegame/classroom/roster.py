@@ -41,8 +41,7 @@ class Team:
 
     def record(self) -> dict[str, Any]:
         """The save's ``team`` record."""
-        return {"name": self.name,
-                "students": [{"name": n, "role": r} for n, r in self.students]}
+        return {"name": self.name, "students": [{"name": n, "role": r} for n, r in self.students]}
 
 
 def _name(text: str, what: str, where: str) -> str:
@@ -63,8 +62,9 @@ def read_roster(path: str, players: Sequence[str]) -> list[Team]:
     try:
         text = data.decode("utf-8-sig")  # a spreadsheet's CSV may start with a BOM
     except UnicodeDecodeError as exc:
-        raise RosterError(f"{path}: not UTF-8 text (byte {exc.start + 1}); save the roster "
-                          f"as CSV UTF-8") from None
+        raise RosterError(
+            f"{path}: not UTF-8 text (byte {exc.start + 1}); save the roster as CSV UTF-8"
+        ) from None
     return parse_roster(text, path, players)
 
 
@@ -75,13 +75,17 @@ def parse_roster(text: str, shown: str, players: Sequence[str]) -> list[Team]:
     except csv.Error as exc:
         raise RosterError(f"{shown}:1: not CSV ({exc})") from None
     if header is None:
-        raise RosterError(f"{shown}: the roster is empty; it needs a header row "
-                          f"'team,student,role' and one row per student")
+        raise RosterError(
+            f"{shown}: the roster is empty; it needs a header row "
+            f"'team,student,role' and one row per student"
+        )
     columns = [h.strip().lower() for h in header]
     for need in ("team", "student"):
         if need not in columns:
-            raise RosterError(f"{shown}:1: no '{need}' column; the header row must name the "
-                              f"columns team, student and (optionally) role")
+            raise RosterError(
+                f"{shown}:1: no '{need}' column; the header row must name the "
+                f"columns team, student and (optionally) role"
+            )
     col_team, col_student = columns.index("team"), columns.index("student")
     col_role = columns.index("role") if "role" in columns else None
     by_lower = {p.lower(): p for p in players}
@@ -104,8 +108,10 @@ def parse_roster(text: str, shown: str, players: Sequence[str]) -> list[Team]:
                 given = _name(cells[col_role], "role", where)
                 role = by_lower.get(given.lower())
                 if role is None:
-                    raise RosterError(f"{where}: the role must be a player of the scenario "
-                                      f"({', '.join(players)}) or empty")
+                    raise RosterError(
+                        f"{where}: the role must be a player of the scenario "
+                        f"({', '.join(players)}) or empty"
+                    )
             entry = teams.get(team.casefold())
             if entry is None:
                 if len(teams) == MAX_TEAMS:
@@ -117,8 +123,9 @@ def parse_roster(text: str, shown: str, players: Sequence[str]) -> list[Team]:
     except csv.Error as exc:
         raise RosterError(f"{shown}:{reader.line_num}: not CSV ({exc})") from None
     if not teams:
-        raise RosterError(f"{shown}: the roster names no student (one row per student after "
-                          f"the header row)")
+        raise RosterError(
+            f"{shown}: the roster names no student (one row per student after the header row)"
+        )
     return list(teams.values())
 
 
@@ -126,8 +133,9 @@ def team_label(team: dict[str, Any] | None) -> str:
     """``Blue (Ana Lima JP, Ben Ode US)`` for a save's team record, or ``""``."""
     if not team:
         return ""
-    students = ", ".join(s["name"] + (f" {s['role']}" if s.get("role") else "")
-                         for s in team.get("students", []))
+    students = ", ".join(
+        s["name"] + (f" {s['role']}" if s.get("role") else "") for s in team.get("students", [])
+    )
     return team["name"] + (f" ({students})" if students else "")
 
 
@@ -142,5 +150,12 @@ def students_of(team: dict[str, Any] | None, player: str | None = None) -> str:
     return "; ".join(s["name"] for s in people)
 
 
-__all__ = ["MAX_ROSTER_BYTES", "RosterError", "Team", "parse_roster", "read_roster",
-           "students_of", "team_label"]
+__all__ = [
+    "MAX_ROSTER_BYTES",
+    "RosterError",
+    "Team",
+    "parse_roster",
+    "read_roster",
+    "students_of",
+    "team_label",
+]

@@ -52,7 +52,7 @@ def sections() -> dict[str, Section]:
     out = {}
     for k, m in enumerate(found):
         end = found[k + 1].start() if k + 1 < len(found) else len(text)
-        body = text[m.end():end].strip()
+        body = text[m.end() : end].strip()
         body = re.sub(r"\n-{3,}\s*$", "", body).strip()
         out[m.group(2)] = Section(m.group(2), m.group(3).strip(), body)
     return out
@@ -75,5 +75,4 @@ def cited_sections(text: str) -> tuple[list[Section], list[str]]:
     return [have[i] for i in ids if i in have], [i for i in ids if i not in have]
 
 
-__all__ = ["Section", "SourcesMissing", "cited_sections", "citations", "sections",
-           "sources_text"]
+__all__ = ["Section", "SourcesMissing", "cited_sections", "citations", "sections", "sources_text"]

@@ -22,24 +22,46 @@ from typing import Any
 from tradegame.engine.rules import Rules
 
 NOTE = re.compile(r"facts\s*§|facts\.md|PLACEHOLDER|design parameter|DESIGN\s*§", re.I)
-MONTHS = {m: n for n, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
-                                      "sep", "oct", "nov", "dec"), 1)}
+MONTHS = {
+    m: n
+    for n, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
 _MONTH = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:\s*[–-]\s*\d{{1,2}})?\s+{_MONTH}(?:\s+(\d{{4}}))?")
 MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})\b")
 MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(\d{{4}})\b")
-OUTCOME = re.compile(r"\b(deals?|agreed|agreements?|signed|settled|letters?|merged|set|"
-                     r"concluded|struck)\b", re.I)
+OUTCOME = re.compile(
+    r"\b(deals?|agreed|agreements?|signed|settled|letters?|merged|set|"
+    r"concluded|struck)\b",
+    re.I,
+)
 LATER = re.compile(OUTCOME.pattern[:-3] + r"|left open|widened|cut to|raised|later)\b", re.I)
-THE_DEAL = re.compile(r"\b[Tt]he (?:\w+ )?deal(?:'s| (?:set|raised|cut|gave|included|added|"
-                      r"lowered|capped))\b")
+THE_DEAL = re.compile(
+    r"\b[Tt]he (?:\w+ )?deal(?:'s| (?:set|raised|cut|gave|included|added|"
+    r"lowered|capped))\b"
+)
 CITED_DATE = re.compile(rf"facts\s*§\s*\w+\s+(\d{{1,2}})(?:\s*[–-]\s*\d{{1,2}})?\s+{_MONTH}")
-TEXT_FIELDS = frozenset({"title", "summary", "name", "label", "description", "briefing_public",
-                         "briefing_confidential", "text", "body"})
+TEXT_FIELDS = frozenset(
+    {
+        "title",
+        "summary",
+        "name",
+        "label",
+        "description",
+        "briefing_public",
+        "briefing_confidential",
+        "text",
+        "body",
+    }
+)
 # A unit of text: a sentence, or a line of a Markdown list or heading.
-_UNITS = re.compile(r"((?<=[.!?])[\"”’)]?\s+(?=[\"“(*A-Z0-9€$¥£])"  # a sentence's end
-                    r"|\n\s*\n"  # a blank line
-                    r"|\n(?=\s*(?:[-*+]|\d+\.|#)\s))")  # a list item or heading
+_UNITS = re.compile(
+    r"((?<=[.!?])[\"”’)]?\s+(?=[\"“(*A-Z0-9€$¥£])"  # a sentence's end
+    r"|\n\s*\n"  # a blank line
+    r"|\n(?=\s*(?:[-*+]|\d+\.|#)\s))"
+)  # a list item or heading
 
 
 def _parentheses(text: str) -> list[tuple[int, int]]:
@@ -84,8 +106,10 @@ def _date_after(unit: str, cutoff: dt.date, deadline: dt.date) -> bool:
     """Whether ``unit`` names a date from ``cutoff`` on (the deadline itself excepted: the
     calendar is no hindsight)."""
     year = cutoff.year
-    dates = [_date(int(m.group(3) or year), m.group(2), int(m.group(1)))
-             for m in DAY_MONTH.finditer(unit)]
+    dates = [
+        _date(int(m.group(3) or year), m.group(2), int(m.group(1)))
+        for m in DAY_MONTH.finditer(unit)
+    ]
     dates += [_date(year, m.group(1), int(m.group(2))) for m in MONTH_DAY.finditer(unit)]
     dates += [_date(int(m.group(2)), m.group(1), 1) for m in MONTH_YEAR.finditer(unit)]
     return any(d is not None and d >= cutoff and d != deadline for d in dates)
@@ -129,9 +153,9 @@ def _drop_units(text: str, drop: Any) -> tuple[str, list[str]]:
     return _tidy("".join(kept)).strip("\n") + ("\n" if text.endswith("\n") else ""), dropped
 
 
-def _drop_hindsight(text: str, cutoff: dt.date, deadline: dt.date,
-                    taken: list[str]) -> str:
+def _drop_hindsight(text: str, cutoff: dt.date, deadline: dt.date, taken: list[str]) -> str:
     """Hindsight parentheses out of every sentence, then the sentences still hindsight."""
+
     def unit_hindsight(unit: str) -> bool:
         return is_hindsight(unit, cutoff, deadline)
 
@@ -140,7 +164,7 @@ def _drop_hindsight(text: str, cutoff: dt.date, deadline: dt.date,
         unit, out, last = parts[k], [], 0
         for a, b in _parentheses(unit):
             if unit_hindsight(unit[a:b]):
-                taken.append(strip_notes(unit[a + 1:b - 1]))
+                taken.append(strip_notes(unit[a + 1 : b - 1]))
                 out.append(unit[last:a].rstrip(" \t"))
                 last = b
         parts[k] = "".join(out) + unit[last:]
@@ -149,8 +173,13 @@ def _drop_hindsight(text: str, cutoff: dt.date, deadline: dt.date,
     return text
 
 
-def student_text(text: str, cutoff: dt.date, deadline: dt.date, hindsight: bool = False,
-                 taken: list[str] | None = None) -> str:
+def student_text(
+    text: str,
+    cutoff: dt.date,
+    deadline: dt.date,
+    hindsight: bool = False,
+    taken: list[str] | None = None,
+) -> str:
     """``text`` for a student: notes stripped and, unless ``hindsight``, hindsight dropped
     (appended to ``taken``)."""
     if not hindsight:
@@ -167,13 +196,19 @@ def student_rules(rules: Rules, hindsight: bool = False) -> tuple[Rules, list[st
 
     def clean(value: Any, field: str | None = None) -> Any:
         if isinstance(value, str):
-            return (student_text(value, cutoff, deadline, hindsight, taken)
-                    if field in TEXT_FIELDS else value)
+            return (
+                student_text(value, cutoff, deadline, hindsight, taken)
+                if field in TEXT_FIELDS
+                else value
+            )
         if isinstance(value, tuple):
             return tuple(clean(v, field) for v in value)
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            changes = {f.name: clean(getattr(value, f.name), f.name)
-                       for f in dataclasses.fields(value) if f.init}
+            changes = {
+                f.name: clean(getattr(value, f.name), f.name)
+                for f in dataclasses.fields(value)
+                if f.init
+            }
             if all(changes[k] is getattr(value, k) for k in changes):
                 return value
             return dataclasses.replace(value, **changes)

@@ -50,10 +50,19 @@ class World:
     team_record: dict[str, Any] | None = None
 
 
-def make_worlds(rules: Rules, *, teams: int, seed: int, seats: Mapping[str, str],
-                out_dir: str, scenario_text: str, scenario_name: str | None,
-                time_limit: float | None = None, allow_code: bool = False,
-                roster: Sequence[Team] = ()) -> list[World]:
+def make_worlds(
+    rules: Rules,
+    *,
+    teams: int,
+    seed: int,
+    seats: Mapping[str, str],
+    out_dir: str,
+    scenario_text: str,
+    scenario_name: str | None,
+    time_limit: float | None = None,
+    allow_code: bool = False,
+    roster: Sequence[Team] = (),
+) -> list[World]:
     """Create (and, with agent seats only, play) one game per team; raises SaveError or
     AgentSpecError. ``allow_code``: the seats were named at the keyboard and may run code
     (see :func:`tradegame.agents.base.make_agent`). ``roster``: the teams in order (their
@@ -67,16 +76,21 @@ def make_worlds(rules: Rules, *, teams: int, seed: int, seats: Mapping[str, str]
         if headless:
             from tradegame.agents.base import play_match
 
-            game = play_match(rules, s, seats, incidents=incidents, time_limit=time_limit,
-                              allow_code=allow_code)
+            game = play_match(
+                rules, s, seats, incidents=incidents, time_limit=time_limit, allow_code=allow_code
+            )
         else:
             game = Game.new(rules, s)
         name = team_file(team, teams)
-        record = (roster[team - 1].record() if team <= len(roster)
-                  else {"name": name.removesuffix(".json"), "students": []})
+        record = (
+            roster[team - 1].record()
+            if team <= len(roster)
+            else {"name": name.removesuffix(".json"), "students": []}
+        )
         path = os.path.join(out_dir, name)
-        save_game(path, game, seats, scenario_text=scenario_text, scenario_name=scenario_name,
-                  team=record)
+        save_game(
+            path, game, seats, scenario_text=scenario_text, scenario_name=scenario_name, team=record
+        )
         worlds.append(World(team, path, s, headless, game, incidents, record))
     return worlds
 

@@ -24,8 +24,10 @@ def run(args: argparse.Namespace) -> int:
         out.write(f"  {label:<{width + 10}}  {lines[0]}\n")
         for line in lines[1:]:
             out.write(f"  {'':<{width + 10}}  {line}\n")
-    also = ("Also: human (a person at the keyboard), cmd:COMMAND (a bot in another process, "
-            "any language) and module:Class or path.py:Class (Python code: trusted only); "
-            "docs/bots-and-tournaments.md says how to write one.")
+    also = (
+        "Also: human (a person at the keyboard), cmd:COMMAND (a bot in another process, "
+        "any language) and module:Class or path.py:Class (Python code: trusted only); "
+        "docs/bots-and-tournaments.md says how to write one."
+    )
     out.write("\n" + "\n".join(textwrap.wrap(also, width=78)) + "\n")
     return EXIT_OK

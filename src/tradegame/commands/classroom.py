@@ -15,8 +15,8 @@ import os
 import sys
 from collections.abc import Iterable
 
-from tradegame.errors import EXIT_FAILED, EXIT_OK, UserError
 from tradegame.engine import NonFiniteError
+from tradegame.errors import EXIT_FAILED, EXIT_OK, UserError
 from tradegame.saves import LoadedGame, SaveError, load_game
 from tradegame.untrusted import printable
 
@@ -34,8 +34,10 @@ def _format(out: str | None, given: str | None, default: str = "md") -> str:
     ext = os.path.splitext(out)[1].lower()
     if ext in FORMATS:
         return FORMATS[ext]
-    raise UserError(f"{out}: cannot tell the format from the file name; end it in .html or "
-                    f".md, or give --format html|md")
+    raise UserError(
+        f"{out}: cannot tell the format from the file name; end it in .html or "
+        f".md, or give --format html|md"
+    )
 
 
 def write_text(path: str, text: str) -> None:
@@ -45,9 +47,13 @@ def write_text(path: str, text: str) -> None:
         atomic_write_bytes(path, text.encode("utf-8"))
     except OSError as exc:
         folder = os.path.dirname(path) or "."
-        reason = (f"the folder {folder} does not exist" if not os.path.isdir(folder)
-                  else "it is a directory" if os.path.isdir(path)
-                  else exc.strerror or str(exc))
+        reason = (
+            f"the folder {folder} does not exist"
+            if not os.path.isdir(folder)
+            else "it is a directory"
+            if os.path.isdir(path)
+            else exc.strerror or str(exc)
+        )
         raise UserError(f"{path}: cannot write the file: {reason}", code=EXIT_FAILED) from None
 
 
@@ -65,8 +71,9 @@ def _load(path: str) -> LoadedGame:
         raise UserError(str(exc), code=EXIT_FAILED) from None
 
 
-def _load_all(paths: Iterable[str], include_unfinished: bool = False
-              ) -> tuple[list[tuple[str, LoadedGame, bool]], int]:
+def _load_all(
+    paths: Iterable[str], include_unfinished: bool = False
+) -> tuple[list[tuple[str, LoadedGame, bool]], int]:
     """Every save that loads, with whether it is scored, and how many could not be read; each
     save refused or game left unscored is one line on stderr with its reason: one bad save
     never stops the others' export."""
@@ -90,10 +97,16 @@ def _load_all(paths: Iterable[str], include_unfinished: bool = False
         else:
             if not score:
                 status = game_status(game.game)
-                done = (f"{len(game.game.history)} of {game.game.rounds_total()} rounds "
-                        f"played" if status != "not started" else "no move played")
-                print(f"tradegame: {path}: {status} ({done}); not scored (give "
-                      f"--include-unfinished to score it as it stands)", file=sys.stderr)
+                done = (
+                    f"{len(game.game.history)} of {game.game.rounds_total()} rounds played"
+                    if status != "not started"
+                    else "no move played"
+                )
+                print(
+                    f"tradegame: {path}: {status} ({done}); not scored (give "
+                    f"--include-unfinished to score it as it stands)",
+                    file=sys.stderr,
+                )
             loaded.append((path, game, score))
     return loaded, failed
 
@@ -117,31 +130,42 @@ def briefing(args: argparse.Namespace) -> int:
     ids = rules.player_ids
 
     def doc_of(role: str) -> Doc:
-        return briefing_doc(rules, role, args.public_only, hindsight=args.hindsight,
-                            instructor=args.instructor, scenario_text=scenario_text)
+        return briefing_doc(
+            rules,
+            role,
+            args.public_only,
+            hindsight=args.hindsight,
+            instructor=args.instructor,
+            scenario_text=scenario_text,
+        )
 
     if args.role.lower() == "all":
         roles = list(ids)
     else:
-        match = [p for p in ids if p == args.role] or \
-            [p for p in ids if p.lower() == args.role.lower()]
+        match = [p for p in ids if p == args.role] or [
+            p for p in ids if p.lower() == args.role.lower()
+        ]
         if len(match) != 1:
-            raise UserError(f"--role {args.role}: not a player of {rules.id} (players: "
-                            f"{', '.join(ids)}, or all)")
+            raise UserError(
+                f"--role {args.role}: not a player of {rules.id} (players: "
+                f"{', '.join(ids)}, or all)"
+            )
         roles = match
     suffix = "-instructor" if args.instructor else "-public" if args.public_only else ""
     if len(roles) > 1 or (args.out and os.path.isdir(args.out)):
         if not args.out:
             raise UserError("--role all writes one file per role: give --out DIR")
         if os.path.exists(args.out) and not os.path.isdir(args.out):
-            raise UserError(f"{args.out}: not a folder (--role all writes one file per role "
-                            f"into a folder)")
+            raise UserError(
+                f"{args.out}: not a folder (--role all writes one file per role into a folder)"
+            )
         fmt = args.format or "html"
         try:
             os.makedirs(args.out, exist_ok=True)
         except OSError as exc:
-            raise UserError(f"{args.out}: cannot create the folder: "
-                            f"{exc.strerror or exc}", code=EXIT_FAILED) from None
+            raise UserError(
+                f"{args.out}: cannot create the folder: {exc.strerror or exc}", code=EXIT_FAILED
+            ) from None
         for role in roles:
             path = os.path.join(args.out, f"{role}{suffix}.{fmt}")
             write_text(path, render(doc_of(role), fmt))
@@ -177,15 +201,19 @@ def sources(args: argparse.Namespace) -> int:
             chosen.append(have[sid])
             continue
         if re.fullmatch(r"\d+[a-z]?", sid):
-            raise UserError(f"{given}: no such section of the data sheet (sections: "
-                            f"{', '.join(have)})")
+            raise UserError(
+                f"{given}: no such section of the data sheet (sections: {', '.join(have)})"
+            )
         from tradegame.commands.common import load_scenario_or_exit
 
         _, text, shown = load_scenario_or_exit(given)
         found, missing = cited_sections(text)
         if missing:
-            print(f"tradegame: {shown} cites sections the data sheet does not have: "
-                  f"{', '.join(missing)}", file=sys.stderr)
+            print(
+                f"tradegame: {shown} cites sections the data sheet does not have: "
+                f"{', '.join(missing)}",
+                file=sys.stderr,
+            )
         chosen.extend(found)
     for section in chosen:
         sys.stdout.write(f"## {section.id}. {section.title}\n\n{section.body}\n\n")
@@ -207,13 +235,20 @@ def report(args: argparse.Namespace) -> int:
         loaded, failed = _load_all(args.saves, args.include_unfinished)
         ids = {lg.rules.id for _, lg, _ in loaded}
         if len(ids) > 1:
-            raise UserError("--compare needs games of one scenario; these are of "
-                            + ", ".join(sorted(ids)))
+            raise UserError(
+                "--compare needs games of one scenario; these are of " + ", ".join(sorted(ids))
+            )
         n_scored = sum(1 for _, _, s in loaded if s)
         if not n_scored:
-            print("tradegame: no game could be scored; nothing to compare"
-                  + ("" if not loaded else " (give --include-unfinished to compare games "
-                     "that are not finished)"), file=sys.stderr)
+            print(
+                "tradegame: no game could be scored; nothing to compare"
+                + (
+                    ""
+                    if not loaded
+                    else " (give --include-unfinished to compare games that are not finished)"
+                ),
+                file=sys.stderr,
+            )
             return EXIT_FAILED
         names = [team_name(path) for path, _, _ in loaded]
         if len(set(names)) != len(names):  # same file name in different folders
@@ -222,8 +257,10 @@ def report(args: argparse.Namespace) -> int:
         _emit(render(doc, fmt), args.out)
         left_out = failed + len(loaded) - n_scored
         if args.out:
-            print(f"{args.out}: {n_scored} games compared"
-                  + (f"; {left_out} left out" if left_out else ""))
+            print(
+                f"{args.out}: {n_scored} games compared"
+                + (f"; {left_out} left out" if left_out else "")
+            )
         return _exit_code(n_scored, left_out)
     if len(args.saves) != 1:
         raise UserError("give one save to report on, or --compare to compare several")
@@ -253,8 +290,10 @@ def grades(args: argparse.Namespace) -> int:
     n_scored = sum(1 for _, _, s in loaded if s)
     left_out = failed + len(loaded) - n_scored
     if args.out:
-        print(f"{args.out}: {len(rows)} rows from {len(loaded)} games, {n_scored} scored"
-              + (f"; {left_out} left out" if left_out else ""))
+        print(
+            f"{args.out}: {len(rows)} rows from {len(loaded)} games, {n_scored} scored"
+            + (f"; {left_out} left out" if left_out else "")
+        )
     return _exit_code(n_scored, left_out)
 
 
@@ -278,32 +317,49 @@ def worlds(args: argparse.Namespace) -> int:
         if args.teams is None:
             args.teams = len(roster)
         elif args.teams != len(roster):
-            raise UserError(f"--teams {args.teams}, but the roster {args.roster} names "
-                            f"{len(roster)} teams; give one or the other")
+            raise UserError(
+                f"--teams {args.teams}, but the roster {args.roster} names "
+                f"{len(roster)} teams; give one or the other"
+            )
     if args.teams is None:
-        raise UserError("give --teams N or --roster FILE (a CSV with the columns team, "
-                        "student, role)")
+        raise UserError(
+            "give --teams N or --roster FILE (a CSV with the columns team, student, role)"
+        )
     if not 1 <= args.teams <= 999:
         raise UserError(f"--teams must be between 1 and 999, got {args.teams}")
     seats = parse_seats(args.seat, rules, allow_human=True)
     if os.path.exists(args.out) and not os.path.isdir(args.out):
         raise UserError(f"{args.out}: not a folder")
-    taken = [name for k in range(1, args.teams + 1)
-             if os.path.lexists(os.path.join(args.out, name := team_file(k, args.teams)))]
+    taken = [
+        name
+        for k in range(1, args.teams + 1)
+        if os.path.lexists(os.path.join(args.out, name := team_file(k, args.teams)))
+    ]
     if taken and not args.force:
-        raise UserError(f"{args.out}: {taken[0]} exists"
-                        + (f" (and {len(taken) - 1} more team files)" if len(taken) > 1 else "")
-                        + "; choose another folder, or give --force to replace them")
+        raise UserError(
+            f"{args.out}: {taken[0]} exists"
+            + (f" (and {len(taken) - 1} more team files)" if len(taken) > 1 else "")
+            + "; choose another folder, or give --force to replace them"
+        )
     try:
         os.makedirs(args.out, exist_ok=True)
     except OSError as exc:
-        raise UserError(f"{args.out}: cannot create the folder: {exc.strerror or exc}",
-                        code=EXIT_FAILED) from None
+        raise UserError(
+            f"{args.out}: cannot create the folder: {exc.strerror or exc}", code=EXIT_FAILED
+        ) from None
     try:
-        made = make_worlds(rules, teams=args.teams, seed=args.seed, seats=seats,
-                           out_dir=args.out, scenario_text=text, scenario_name=shown,
-                           time_limit=args.time_limit, allow_code=True,  # typed here
-                           roster=roster)
+        made = make_worlds(
+            rules,
+            teams=args.teams,
+            seed=args.seed,
+            seats=seats,
+            out_dir=args.out,
+            scenario_text=text,
+            scenario_name=shown,
+            time_limit=args.time_limit,
+            allow_code=True,  # typed here
+            roster=roster,
+        )
     except AgentSpecError as exc:
         raise UserError(str(exc)) from None
     except SaveError as exc:
@@ -316,16 +372,19 @@ def worlds(args: argparse.Namespace) -> int:
         if w.played:
             scores = w.game.scores()
             text_scores = ", ".join(f"{p} {v:.1f}" for p, v in scores.items())
-            print(f"{w.path}: seed {w.seed}, played out ({len(w.game.history)} rounds): "
-                  f"{text_scores}")
+            print(
+                f"{w.path}: seed {w.seed}, played out ({len(w.game.history)} rounds): {text_scores}"
+            )
             for line in w.incidents:
                 print(f"  incident: {line}")
         else:
             print(f"{w.path}: seed {w.seed}, a fresh game waiting for its players")
     if made and not made[0].played:
-        print(f"A team plays its own file: `tradegame play {made[0].path}` (the game is saved back "
-              f"to it after every round); compare them with `tradegame report --compare "
-              f"{os.path.join(args.out, 'team-*.json')} --out compare.html`.")
+        print(
+            f"A team plays its own file: `tradegame play {made[0].path}` (the game is saved back "
+            f"to it after every round); compare them with `tradegame report --compare "
+            f"{os.path.join(args.out, 'team-*.json')} --out compare.html`."
+        )
     return EXIT_OK
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tradegame.errors import UserError
 from tradegame.engine.rules import Rules
+from tradegame.errors import UserError
 
 
 def load_rules_or_exit(source: str) -> Rules:
@@ -43,8 +43,9 @@ def parse_seats(specs: list[str], rules: Rules, allow_human: bool = False) -> di
         if not sep or not player or not agent:
             raise UserError(f"--seat is written PLAYER=AGENT, got {spec!r}")
         if player not in rules.player_ids:
-            raise UserError(f"--seat {spec}: unknown player {player!r} "
-                            f"(players: {', '.join(rules.player_ids)})")
+            raise UserError(
+                f"--seat {spec}: unknown player {player!r} (players: {', '.join(rules.player_ids)})"
+            )
         if agent == "human" and not allow_human:
             raise UserError(f"--seat {spec}: a headless match has no human seats")
         if player in seats:

@@ -19,8 +19,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         import aiohttp  # noqa: F401
     except ImportError:
-        raise UserError("joining needs aiohttp: install it with pip install "
-                        "'tradegame[web]'") from None
+        raise UserError(
+            "joining needs aiohttp: install it with pip install 'tradegame[web]'"
+        ) from None
     from tradegame.rooms import client
 
     if args.instructor is not None:
@@ -40,38 +41,63 @@ def run(args: argparse.Namespace) -> int:
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("join", help="play a seat of a room server (a bot with --bot), or "
-                                    "run the instructor's operations")
+    p = sub.add_parser(
+        "join",
+        help="play a seat of a room server (a bot with --bot), or run the instructor's operations",
+    )
     p.add_argument("url", help="the server's address, as `tradegame host` printed it")
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--code", help="your seat's code")
     who.add_argument("--token", help="your seat's token (printed when you first joined)")
     who.add_argument("--instructor", metavar="CODE", help="the instructor code")
-    p.add_argument("--bot", metavar="cmd:COMMAND",
-                   help="a bot that plays the seat (the JSON-lines bot protocol)")
-    p.add_argument("--room", type=int, default=None, metavar="N",
-                   help="instructor: the room to act on (default every room)")
+    p.add_argument(
+        "--bot",
+        metavar="cmd:COMMAND",
+        help="a bot that plays the seat (the JSON-lines bot protocol)",
+    )
+    p.add_argument(
+        "--room",
+        type=int,
+        default=None,
+        metavar="N",
+        help="instructor: the room to act on (default every room)",
+    )
     ops = p.add_mutually_exclusive_group()
     ops.add_argument("--pause", action="store_true", help="instructor: pause")
     ops.add_argument("--resume", action="store_true", help="instructor: resume")
     ops.add_argument("--end", action="store_true", help="instructor: end the game early")
     ops.add_argument("--news", metavar="TEXT", help="instructor: publish a news item")
     ops.add_argument("--inject", metavar="ID", help="instructor: fire a scenario inject")
-    ops.add_argument("--rollback", type=int, metavar="ROUND",
-                     help="instructor: roll --room back to the start of ROUND")
-    ops.add_argument("--clock", type=float, metavar="SECONDS",
-                     help="instructor: set every room's move clock")
-    ops.add_argument("--archive", metavar="FILE.zip",
-                     help="instructor: download every room's save into FILE.zip")
-    p.add_argument("--text", action="store_true",
-                   help="play the seat as plain text (the report and numbered moves) instead "
-                        "of the game's screens (the default in a terminal)")
-    p.add_argument("--follow", action="store_true",
-                   help="instructor, with no operation: keep printing each room's line as it "
-                        "changes (ctrl+c ends)")
+    ops.add_argument(
+        "--rollback",
+        type=int,
+        metavar="ROUND",
+        help="instructor: roll --room back to the start of ROUND",
+    )
+    ops.add_argument(
+        "--clock", type=float, metavar="SECONDS", help="instructor: set every room's move clock"
+    )
+    ops.add_argument(
+        "--archive", metavar="FILE.zip", help="instructor: download every room's save into FILE.zip"
+    )
+    p.add_argument(
+        "--text",
+        action="store_true",
+        help="play the seat as plain text (the report and numbered moves) instead "
+        "of the game's screens (the default in a terminal)",
+    )
+    p.add_argument(
+        "--follow",
+        action="store_true",
+        help="instructor, with no operation: keep printing each room's line as it "
+        "changes (ctrl+c ends)",
+    )
     p.add_argument("--effects", default="", help="with --news: stress=10 approval:JP=-3 ...")
-    p.add_argument("--clock-agent", default="passive",
-                   help="with --clock: a built-in agent that moves for an idle seat")
+    p.add_argument(
+        "--clock-agent",
+        default="passive",
+        help="with --clock: a built-in agent that moves for an idle seat",
+    )
     p.set_defaults(run=run)
 
 

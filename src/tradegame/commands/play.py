@@ -24,8 +24,8 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from tradegame.errors import EXIT_OK, UserError
 from tradegame.commands.common import parse_seats
+from tradegame.errors import EXIT_OK, UserError
 
 if TYPE_CHECKING:  # imported where used, so that `tradegame --help` loads no Textual
     from tradegame.session.match import Match
@@ -34,12 +34,15 @@ if TYPE_CHECKING:  # imported where used, so that `tradegame --help` loads no Te
 
 def build_options(args: argparse.Namespace) -> Options:
     """The app's start options from the command line (raises UserError for bad input)."""
-    from tradegame.ui.app import Options
     from tradegame.session.match import HUMAN, Match, random_seed
+    from tradegame.ui.app import Options
 
-    options = Options(seed=args.seed, instructor=bool(getattr(args, "instructor", False)),
-                      web=served_to_browser() or bool(getattr(args, "web", False)),
-                      scenarios=tuple(getattr(args, "offer", None) or ()))
+    options = Options(
+        seed=args.seed,
+        instructor=bool(getattr(args, "instructor", False)),
+        web=served_to_browser() or bool(getattr(args, "web", False)),
+        scenarios=tuple(getattr(args, "offer", None) or ()),
+    )
     source: str | None = args.scenario
     if source is not None and source.lower().endswith(".json"):
         options.match = load_save(source, args.seat)
@@ -61,8 +64,14 @@ def build_options(args: argparse.Namespace) -> Options:
     seats = parse_seats(args.seat, scenario.rules, allow_human=True)
     seed = args.seed if args.seed is not None else random_seed()
     try:  # seats typed on this command line may run code
-        options.match = Match(scenario.rules, seed, seats, scenario_name=scenario.source,
-                              scenario_text=scenario.text, code_seats=seats)
+        options.match = Match(
+            scenario.rules,
+            seed,
+            seats,
+            scenario_name=scenario.source,
+            scenario_text=scenario.text,
+            code_seats=seats,
+        )
     except AgentSpecError as exc:
         raise UserError(str(exc)) from None
     if options.match is not None and not any(s == HUMAN for s in options.match.seats.values()):
@@ -92,9 +101,16 @@ def load_save(source: str, seat_args: list[str]) -> Match:
     given = parse_seats(seat_args, loaded.rules, allow_human=True)
     loaded.close()
     try:
-        match = Match(loaded.rules, loaded.seed, {**loaded.seats, **given}, game=loaded.game,
-                      scenario_name=loaded.scenario_name, scenario_text=loaded.scenario_text,
-                      created=loaded.created, code_seats=given)
+        match = Match(
+            loaded.rules,
+            loaded.seed,
+            {**loaded.seats, **given},
+            game=loaded.game,
+            scenario_name=loaded.scenario_name,
+            scenario_text=loaded.scenario_text,
+            created=loaded.created,
+            code_seats=given,
+        )
     except AgentSpecError as exc:
         raise UserError(str(exc)) from None
     match.seat_notices = {p: n for p, n in loaded.seat_notices.items() if p not in given}
@@ -106,8 +122,10 @@ def run(args: argparse.Namespace) -> int:
     options = build_options(args)
     web = served_to_browser()
     if not web and not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UserError("tradegame play needs a terminal; for a game between agents without "
-                        "one, use: tradegame match SCENARIO --seat PLAYER=AGENT ...")
+        raise UserError(
+            "tradegame play needs a terminal; for a game between agents without "
+            "one, use: tradegame match SCENARIO --seat PLAYER=AGENT ..."
+        )
     from tradegame.ui.app import TradeGameApp
 
     app = TradeGameApp(options)

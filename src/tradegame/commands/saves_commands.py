@@ -14,8 +14,8 @@ import sys
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
-from tradegame.errors import EXIT_FAILED, EXIT_OK, UserError
 from tradegame.engine import Game
+from tradegame.errors import EXIT_FAILED, EXIT_OK, UserError
 from tradegame.saves import HUMAN, LoadedGame, SaveError, load_game, save_game
 from tradegame.saves.store import resolved
 from tradegame.untrusted import printable
@@ -30,11 +30,19 @@ def _load(path: str) -> LoadedGame:
         raise UserError(str(exc)) from None
 
 
-def _save(path: str, game: Game, seats: Mapping[str, str], loaded: LoadedGame,
-          created: str | None = None) -> None:
+def _save(
+    path: str, game: Game, seats: Mapping[str, str], loaded: LoadedGame, created: str | None = None
+) -> None:
     try:
-        save_game(path, game, seats, created=created, scenario_text=loaded.scenario_text,
-                  scenario_name=loaded.meta.scenario_name, team=loaded.team)
+        save_game(
+            path,
+            game,
+            seats,
+            created=created,
+            scenario_text=loaded.scenario_text,
+            scenario_name=loaded.meta.scenario_name,
+            team=loaded.team,
+        )
     except SaveError as exc:
         raise UserError(str(exc), code=EXIT_FAILED) from None
 
@@ -63,8 +71,11 @@ def round_records(loaded: LoadedGame) -> list[dict[str, Any]]:
             "complete": resolved,
             "over": game.is_over(),
             "actions": actions,
-            "log": [{"phase": e.phase, "kind": e.kind, "text": e.text}
-                    for e in game.log if e.round == n and e.audience is None],
+            "log": [
+                {"phase": e.phase, "kind": e.kind, "text": e.text}
+                for e in game.log
+                if e.round == n and e.audience is None
+            ],
             "approval": dict(hist["approval"] if hist else game.approval),
             "credibility": dict(hist["credibility"] if hist else game.credibility),
             "market_stress": hist["market_stress"] if hist else game.stress,
@@ -90,8 +101,10 @@ def replay(args: argparse.Namespace) -> int:
     if args.round is not None:
         chosen = [r for r in records if r["round"] == args.round]
         if not chosen:
-            raise UserError(f"{args.save}: round {args.round} is not in this save "
-                            f"(it holds rounds 1 to {records[-1]['round']})")
+            raise UserError(
+                f"{args.save}: round {args.round} is not in this save "
+                f"(it holds rounds 1 to {records[-1]['round']})"
+            )
         records = chosen
     if args.json:
         for rec in records:
@@ -105,11 +118,14 @@ def replay_text(loaded: LoadedGame, records: list[dict[str, Any]], whole: bool =
     game, rules, meta = loaded.game, loaded.rules, loaded.meta
     lines: list[str] = []
     if whole:
-        lines += [f"{rules.title} — seed {game.seed}",
-                  "Seats: " + printable(", ".join(f"{p}={a}" for p, a in loaded.seats.items())),
-                  f"Saved {meta.saved} by tradegame {meta.tradegame_version} (save format "
-                  f"version {meta.version}{', migrated' if meta.migrated_from is not None else ''}"
-                  f"); verified by replay", ""]
+        lines += [
+            f"{rules.title} — seed {game.seed}",
+            "Seats: " + printable(", ".join(f"{p}={a}" for p, a in loaded.seats.items())),
+            f"Saved {meta.saved} by tradegame {meta.tradegame_version} (save format "
+            f"version {meta.version}{', migrated' if meta.migrated_from is not None else ''}"
+            f"); verified by replay",
+            "",
+        ]
     for rec in records:
         status = "" if rec["complete"] else " — in progress"
         lines.append(f"Round {rec['round']} ({rec['date']}, day {rec['day']}){status}")
@@ -119,8 +135,10 @@ def replay_text(loaded: LoadedGame, records: list[dict[str, Any]], whole: bool =
             lines.append(f"  {entry['phase']:<10} {entry['text']}")
         approval = ", ".join(f"{p} {v:.1f}" for p, v in rec["approval"].items())
         lines.append(f"  approval {approval}; market stress {rec['market_stress']:.1f}")
-        lines.append(f"  state {rec['state_hash'][:16]}"
-                     + (f" (round hash {rec['round_hash'][:16]})" if rec["round_hash"] else ""))
+        lines.append(
+            f"  state {rec['state_hash'][:16]}"
+            + (f" (round hash {rec['round_hash'][:16]})" if rec["round_hash"] else "")
+        )
         lines.append("")
     if whole:
         where = "the game is over" if game.is_over() else f"the game is in round {game.round}"
@@ -136,28 +154,37 @@ def rollback(args: argparse.Namespace) -> int:
     game, meta = loaded.game, loaded.meta
     n = args.round
     if n < 1 or n > game.round:
-        raise UserError(f"{args.save}: round {n} is not in this save (it holds rounds 1 to "
-                        f"{game.round}; the game is "
-                        f"{'over' if game.is_over() else f'in round {game.round}'})")
+        raise UserError(
+            f"{args.save}: round {n} is not in this save (it holds rounds 1 to "
+            f"{game.round}; the game is "
+            f"{'over' if game.is_over() else f'in round {game.round}'})"
+        )
     if os.path.lexists(args.out) and not args.force:
-        raise UserError(f"{args.out}: the file exists; choose another name, or give --force "
-                        f"to replace it")
+        raise UserError(
+            f"{args.out}: the file exists; choose another name, or give --force to replace it"
+        )
     keep = meta.round_start(n)
     rolled = Game.replay(loaded.rules, game.seed, game.actions[:keep])
     _save(args.out, rolled, loaded.seats, loaded, created=meta.created)
-    print(f"{args.out}: {loaded.rules.id} seed {game.seed} at the start of round {n} "
-          f"({keep} of {len(game.actions)} actions kept)")
+    print(
+        f"{args.out}: {loaded.rules.id} seed {game.seed} at the start of round {n} "
+        f"({keep} of {len(game.actions)} actions kept)"
+    )
     return EXIT_OK
 
 
 # --------------------------------------------------------------------------- resume
 
 
-def continue_game(game: Game, seats: Mapping[str, str], *,
-                  on_round: Callable[[Game], None] | None = None,
-                  incidents: list[str] | None = None,
-                  time_limit: float | None = None,
-                  code_seats: Collection[str] = ()) -> Game:
+def continue_game(
+    game: Game,
+    seats: Mapping[str, str],
+    *,
+    on_round: Callable[[Game], None] | None = None,
+    incidents: list[str] | None = None,
+    time_limit: float | None = None,
+    code_seats: Collection[str] = (),
+) -> Game:
     """Play ``game`` on to the end with one agent per seat, the way ``play_match`` plays.
 
     Each agent is first shown the game so far (its ``act`` is called on each of its past turns
@@ -189,8 +216,7 @@ def continue_game(game: Game, seats: Mapping[str, str], *,
     try:
         for p in rules.player_ids:
             rng = agent_rng(game.seed, p, seats[p])
-            agents[p] = make_agent(seats[p], rng, time_limit=time_limit,
-                                   allow_code=p in code_seats)
+            agents[p] = make_agent(seats[p], rng, time_limit=time_limit, allow_code=p in code_seats)
         start_agents(agents, fresh, incident)
         for action in game.actions:  # show each agent its past turns
             mover = fresh.to_move()
@@ -231,23 +257,37 @@ def resume(args: argparse.Namespace) -> int:
     seats, refused = saved_seats({p: loaded.seats[p] for p in rules.player_ids}, given)
     for p in rules.player_ids:
         if p in refused and not game.is_over():
-            print("tradegame: " + refused_seat_notice(p, refused[p], shlex.join(
-                ["tradegame", "resume", args.save])), file=sys.stderr)
+            print(
+                "tradegame: "
+                + refused_seat_notice(
+                    p, refused[p], shlex.join(["tradegame", "resume", args.save])
+                ),
+                file=sys.stderr,
+            )
         elif seats[p] == HUMAN:
             seats[p] = "passive"
             if not game.is_over():
-                print(f"tradegame: {p} was played by a human; it continues as passive "
-                      f"(give --seat {p}=AGENT to choose an agent)", file=sys.stderr)
+                print(
+                    f"tradegame: {p} was played by a human; it continues as passive "
+                    f"(give --seat {p}=AGENT to choose an agent)",
+                    file=sys.stderr,
+                )
     incidents: list[str] = []
     if game.is_over():
-        print(f"tradegame: {args.save}: the game is already over; nothing to resume",
-              file=sys.stderr)
+        print(
+            f"tradegame: {args.save}: the game is already over; nothing to resume", file=sys.stderr
+        )
     else:
         on_round = None
         if not args.no_autosave:
-            saver = Autosaver(default_save_dir(), game_id_of(args.save), keep=AUTOSAVE_KEEP,
-                              created=loaded.meta.created, scenario_text=loaded.scenario_text,
-                              scenario_name=loaded.meta.scenario_name)
+            saver = Autosaver(
+                default_save_dir(),
+                game_id_of(args.save),
+                keep=AUTOSAVE_KEEP,
+                created=loaded.meta.created,
+                scenario_text=loaded.scenario_text,
+                scenario_name=loaded.meta.scenario_name,
+            )
 
             def on_round(g: Game) -> None:
                 try:
@@ -255,13 +295,20 @@ def resume(args: argparse.Namespace) -> int:
                 except SaveError as exc:
                     incidents.append(f"autosave failed: {exc}")
 
-            print(f"tradegame: autosaving each round to {saver.directory} as "
-                  f"{saver.game_id}-NNNN-roundRR.json (the last {AUTOSAVE_KEEP} kept)",
-                  file=sys.stderr)
+            print(
+                f"tradegame: autosaving each round to {saver.directory} as "
+                f"{saver.game_id}-NNNN-roundRR.json (the last {AUTOSAVE_KEEP} kept)",
+                file=sys.stderr,
+            )
         try:
-            game = continue_game(game, seats, on_round=on_round, incidents=incidents,
-                                 time_limit=getattr(args, "time_limit", None),
-                                 code_seats=given)
+            game = continue_game(
+                game,
+                seats,
+                on_round=on_round,
+                incidents=incidents,
+                time_limit=getattr(args, "time_limit", None),
+                code_seats=given,
+            )
         except AgentSpecError as exc:
             raise UserError(str(exc)) from None
     if args.save_to:

@@ -55,8 +55,13 @@ def scenarios(args: argparse.Namespace) -> int:
             scenario = load_scenario(name)
         except ScenarioError as exc:
             broken += 1
-            rows.append((label, f"invalid: {len(exc.problems)} problem(s)",
-                         f"see: tradegame validate {name}"))
+            rows.append(
+                (
+                    label,
+                    f"invalid: {len(exc.problems)} problem(s)",
+                    f"see: tradegame validate {name}",
+                )
+            )
             continue
         players = ", ".join(p.id for p in scenario.players)
         rows.append((label, scenario.title, f"players: {players}"))
@@ -69,8 +74,10 @@ def scenarios(args: argparse.Namespace) -> int:
 
 def _summary(scenario: Scenario) -> str:
     players, sectors, rounds = len(scenario.players), len(scenario.sectors), round_count(scenario)
-    return (f"{players} player{'s' * (players != 1)}, {sectors} sector{'s' * (sectors != 1)}, "
-            f"{rounds} round{'s' * (rounds != 1)}")
+    return (
+        f"{players} player{'s' * (players != 1)}, {sectors} sector{'s' * (sectors != 1)}, "
+        f"{rounds} round{'s' * (rounds != 1)}"
+    )
 
 
 def _emit(stream: TextIO, line: str) -> None:

@@ -61,8 +61,10 @@ def offered_scenarios(names: list[str]) -> list[str]:
     offered: list[str] = []
     for name in names:
         if name.lower().endswith(".json"):
-            raise UserError(f"{name}: serve offers scenarios, not saves; a student resumes a "
-                            f"downloaded save in the browser (ctrl+o, then paste it)")
+            raise UserError(
+                f"{name}: serve offers scenarios, not saves; a student resumes a "
+                f"downloaded save in the browser (ctrl+o, then paste it)"
+            )
         path = Path(name).expanduser()
         source = str(path.resolve()) if path.is_file() else name
         try:
@@ -74,8 +76,9 @@ def offered_scenarios(names: list[str]) -> list[str]:
     return offered
 
 
-def play_command(args: argparse.Namespace, offered: list[str] | None = None, *,
-                 instructor: bool = False) -> str:
+def play_command(
+    args: argparse.Namespace, offered: list[str] | None = None, *, instructor: bool = False
+) -> str:
     """The shell command each browser connection runs (fixed at start: no browser changes
     it). ``exec`` makes the game the shell's own process, so ending it ends the game."""
     offered = list(args.scenarios) if offered is None else offered
@@ -100,13 +103,17 @@ def check(args: argparse.Namespace) -> list[str]:
     if args.max_connections < 1:
         raise UserError(f"--max-connections {args.max_connections}: at least 1")
     if args.public_url is not None and origin_of(args.public_url) is None:
-        raise UserError(f"--public-url {args.public_url}: not an http:// or https:// URL "
-                        f"(for example http://THIS-MACHINE:{args.port})")
+        raise UserError(
+            f"--public-url {args.public_url}: not an http:// or https:// URL "
+            f"(for example http://THIS-MACHINE:{args.port})"
+        )
     if not is_loopback(args.host) and args.public_url is None:
-        raise UserError(f"--host {args.host} needs --public-url http://THIS-MACHINE:"
-                        f"{args.port} (the address students type, such as this machine's "
-                        f"name or LAN address) so the links in the page work; or keep the "
-                        f"default --host 127.0.0.1 to play on this machine only")
+        raise UserError(
+            f"--host {args.host} needs --public-url http://THIS-MACHINE:"
+            f"{args.port} (the address students type, such as this machine's "
+            f"name or LAN address) so the links in the page work; or keep the "
+            f"default --host 127.0.0.1 to play on this machine only"
+        )
     if args.seat and len(args.scenarios) > 1:
         raise UserError("--seat starts one game at once: give one scenario with it")
     offered = offered_scenarios(args.scenarios)
@@ -124,8 +131,8 @@ def check(args: argparse.Namespace) -> list[str]:
 
 # --------------------------------------------------------------------------- the server
 
-def make_server(args: argparse.Namespace, offered: list[str], instructor_token: str | None
-                ) -> Any:
+
+def make_server(args: argparse.Namespace, offered: list[str], instructor_token: str | None) -> Any:
     """A :class:`GameServer` for these arguments (textual-serve is imported here, so that
     ``tradegame`` works without the ``web`` extra)."""
     from aiohttp import WSCloseCode, WSMsgType, web
@@ -137,15 +144,23 @@ def make_server(args: argparse.Namespace, offered: list[str], instructor_token: 
     # connection, so ``command`` reads a context variable set for that connection's task.
     class GameServer(Server):
         _instructor_here: contextvars.ContextVar[bool] = contextvars.ContextVar(
-            "instructor_here", default=False)
+            "instructor_here", default=False
+        )
 
         def __init__(self) -> None:
             self.player_command = play_command(args, offered)
-            self.instructor_command = (play_command(args, offered, instructor=True)
-                                       if instructor_token else self.player_command)
-            super().__init__(self.player_command, host=args.host, port=args.port,
-                             title="tradegame", public_url=own_url(args.host, args.port,
-                                                                   args.public_url))
+            self.instructor_command = (
+                play_command(args, offered, instructor=True)
+                if instructor_token
+                else self.player_command
+            )
+            super().__init__(
+                self.player_command,
+                host=args.host,
+                port=args.port,
+                title="tradegame",
+                public_url=own_url(args.host, args.port, args.public_url),
+            )
             self.max_connections = args.max_connections
             self.token = instructor_token
             self.origins = allowed_origins(args.host, args.port, args.public_url)
@@ -154,8 +169,7 @@ def make_server(args: argparse.Namespace, offered: list[str], instructor_token: 
 
         @property
         def command(self) -> str:
-            return self.instructor_command if self._instructor_here.get() else \
-                self.player_command
+            return self.instructor_command if self._instructor_here.get() else self.player_command
 
         @command.setter
         def command(self, value: str) -> None:  # Server.__init__ sets it; ours is fixed
@@ -164,8 +178,9 @@ def make_server(args: argparse.Namespace, offered: list[str], instructor_token: 
         def presents_token(self, request: web.Request) -> bool:
             if self.token is None:
                 return False
-            given = request.query.get(INSTRUCTOR_PARAM) or \
-                request.cookies.get(INSTRUCTOR_COOKIE) or ""
+            given = (
+                request.query.get(INSTRUCTOR_PARAM) or request.cookies.get(INSTRUCTOR_COOKIE) or ""
+            )
             return hmac.compare_digest(given.encode(), self.token.encode())
 
         def full(self) -> bool:
@@ -174,15 +189,22 @@ def make_server(args: argparse.Namespace, offered: list[str], instructor_token: 
         async def handle_index(self, request: web.Request) -> web.StreamResponse:
             # the instructor is never turned away by a full class
             if self.full() and not self.presents_token(request):
-                return web.Response(status=503, content_type="text/html",
-                                    text=FULL_PAGE.format(limit=self.max_connections))
+                return web.Response(
+                    status=503,
+                    content_type="text/html",
+                    text=FULL_PAGE.format(limit=self.max_connections),
+                )
             response: web.StreamResponse = await super().handle_index(request)
             # The page's websocket carries the instructor secret as a cookie (HttpOnly: no
             # script reads it; the Origin check stops other sites from using it).
             if INSTRUCTOR_PARAM in request.query:
                 if self.presents_token(request):
-                    response.set_cookie(INSTRUCTOR_COOKIE, request.query[INSTRUCTOR_PARAM],
-                                        httponly=True, samesite="Strict")
+                    response.set_cookie(
+                        INSTRUCTOR_COOKIE,
+                        request.query[INSTRUCTOR_PARAM],
+                        httponly=True,
+                        samesite="Strict",
+                    )
                 else:
                     response.del_cookie(INSTRUCTOR_COOKIE)
             return response
@@ -191,16 +213,23 @@ def make_server(args: argparse.Namespace, offered: list[str], instructor_token: 
         # a page from another origin gets a plain 403 before any websocket is opened.
         async def handle_websocket(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
             if origin_of(request.headers.get("Origin", "")) not in self.origins:
-                return web.Response(status=403, text="tradegame: this page may not open a "
-                                                     "game (the Origin header is not this "
-                                                     "server's)\n")
+                return web.Response(
+                    status=403,
+                    text="tradegame: this page may not open a "
+                    "game (the Origin header is not this "
+                    "server's)\n",
+                )
             if not all(_size_ok(request.query.get(k, "80")) for k in ("width", "height")):
-                return web.Response(status=400, text=f"tradegame: width and height are 1 "
-                                                     f"to {MAX_CELLS} cells\n")
+                return web.Response(
+                    status=400, text=f"tradegame: width and height are 1 to {MAX_CELLS} cells\n"
+                )
             if self.full() and not self.presents_token(request):
-                return web.Response(status=503, text=f"tradegame: all "
-                                                     f"{self.max_connections} places are "
-                                                     f"taken; try again later\n")
+                return web.Response(
+                    status=503,
+                    text=f"tradegame: all "
+                    f"{self.max_connections} places are "
+                    f"taken; try again later\n",
+                )
             self.connections += 1
             reset = self._instructor_here.set(self.presents_token(request))
             try:
@@ -210,8 +239,9 @@ def make_server(args: argparse.Namespace, offered: list[str], instructor_token: 
                 self._instructor_here.reset(reset)
                 self.connections -= 1
 
-        async def _process_messages(self, websocket: web.WebSocketResponse,
-                                    app_service: Any) -> None:
+        async def _process_messages(
+            self, websocket: web.WebSocketResponse, app_service: Any
+        ) -> None:
             # Textual-serve's loop, with each message checked first: its own loop trusts the
             # browser (a resize to 20000x20000 took a game to 2 GB; a negative one or a
             # malformed message crashed the session with a traceback on the host's console).
@@ -254,11 +284,18 @@ def make_server(args: argparse.Namespace, offered: list[str], instructor_token: 
             # Without this aiohttp waits for every open websocket (up to a minute) and the
             # games keep running: close them, let each process quit, end the ones that do not.
             sessions = list(self.sessions.items())
-            await asyncio.gather(*(ws.close(code=WSCloseCode.GOING_AWAY,
-                                            message=b"the server is stopping")
-                                   for _, ws in sessions), return_exceptions=True)
-            processes = [p for service, _ in sessions
-                         if (p := getattr(service, "_process", None)) is not None]
+            await asyncio.gather(
+                *(
+                    ws.close(code=WSCloseCode.GOING_AWAY, message=b"the server is stopping")
+                    for _, ws in sessions
+                ),
+                return_exceptions=True,
+            )
+            processes = [
+                p
+                for service, _ in sessions
+                if (p := getattr(service, "_process", None)) is not None
+            ]
             await asyncio.gather(*(_end(p) for p in processes), return_exceptions=True)
 
     return GameServer()
@@ -300,8 +337,11 @@ def browser_message(text: str) -> tuple[str, Any] | None:
     if kind in ("stdin", "ping"):
         return (kind, data) if isinstance(data, str) else None
     if kind == "resize":
-        if isinstance(data, dict) and _cells_ok(data.get("width")) and \
-                _cells_ok(data.get("height")):
+        if (
+            isinstance(data, dict)
+            and _cells_ok(data.get("width"))
+            and _cells_ok(data.get("height"))
+        ):
             return kind, (data["width"], data["height"])
         return None
     if kind in ("blur", "focus"):
@@ -327,11 +367,17 @@ def run(args: argparse.Namespace) -> int:
     token = secrets.token_urlsafe(24) if args.instructor else None
     server = make_server(args, offered, token)
     shown = (args.public_url or server.public_url).rstrip("/")
-    print(f"tradegame: serving {shown}/ (each browser gets its own game, up to "
-          f"{args.max_connections} at once; ctrl+c stops)", flush=True)
+    print(
+        f"tradegame: serving {shown}/ (each browser gets its own game, up to "
+        f"{args.max_connections} at once; ctrl+c stops)",
+        flush=True,
+    )
     if token is not None:
-        print(f"tradegame: instructor view (keep this link to yourself; students use the "
-              f"one above): {shown}/?{INSTRUCTOR_PARAM}={token}", flush=True)
+        print(
+            f"tradegame: instructor view (keep this link to yourself; students use the "
+            f"one above): {shown}/?{INSTRUCTOR_PARAM}={token}",
+            flush=True,
+        )
     server.serve()
     return EXIT_OK
 

@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tradegame.errors import EXIT_FAILED, EXIT_OK, UserError
 from tradegame.commands.common import load_rules_or_exit
+from tradegame.errors import EXIT_FAILED, EXIT_OK, UserError
 from tradegame.untrusted import printable
 
 if TYPE_CHECKING:
@@ -49,15 +49,20 @@ def agent_specs(args: argparse.Namespace) -> list[str]:
     return specs
 
 
-def check_agents(specs: list[str], time_limit: float | None,
-                 startup_limit: float | None = None) -> None:
+def check_agents(
+    specs: list[str], time_limit: float | None, startup_limit: float | None = None
+) -> None:
     from tradegame.agents.base import AgentSpecError, make_agent
 
     for spec in specs:
         try:
-            agent = make_agent(spec, random.Random(0), time_limit=time_limit,
-                               allow_code=True,  # --agent/--agents of this command line
-                               startup_limit=startup_limit)
+            agent = make_agent(
+                spec,
+                random.Random(0),
+                time_limit=time_limit,
+                allow_code=True,  # --agent/--agents of this command line
+                startup_limit=startup_limit,
+            )
         except AgentSpecError as exc:
             raise UserError(str(exc)) from None
         close = getattr(agent, "close", None)
@@ -103,9 +108,11 @@ def run(args: argparse.Namespace) -> int:
         if not p.is_file():
             raise UserError(f"{p} exists and is not a regular file")
     if existing and not (force or resume):
-        raise UserError(f"{existing[0]} already exists: --force replaces the results, "
-                        f"--resume plays only the games they lack (same scenario, agents and "
-                        f"--seed), or choose another --out")
+        raise UserError(
+            f"{existing[0]} already exists: --force replaces the results, "
+            f"--resume plays only the games they lack (same scenario, agents and "
+            f"--seed), or choose another --out"
+        )
     kept = 0
     try:
         if resume and existing:
@@ -132,15 +139,20 @@ def run(args: argparse.Namespace) -> int:
                 summary.add(outcome)
     except ResultsWriteError as exc:
         outcomes.close()  # stops the workers
-        raise UserError(f"{exc}; the {kept + writer.written} games before it are kept whole in "
-                        f"{out_path} and {jsonl_path}; make room and run the same command "
-                        f"with --resume to play the rest", code=1) from None
+        raise UserError(
+            f"{exc}; the {kept + writer.written} games before it are kept whole in "
+            f"{out_path} and {jsonl_path}; make room and run the same command "
+            f"with --resume to play the rest",
+            code=1,
+        ) from None
     except KeyboardInterrupt as exc:
         outcomes.close()
         why = f"stopped by {exc.name}" if isinstance(exc, _Stopped) else "interrupted"
-        print(f"tradegame: {why}; {kept + writer.written} games are in {out_path} and "
-              f"{jsonl_path}; run the same command with --resume to play the rest",
-              file=sys.stderr)
+        print(
+            f"tradegame: {why}; {kept + writer.written} games are in {out_path} and "
+            f"{jsonl_path}; run the same command with --resume to play the rest",
+            file=sys.stderr,
+        )
         return 128 + exc.signum if isinstance(exc, _Stopped) else 130
     finally:
         restore()
@@ -151,12 +163,19 @@ def run(args: argparse.Namespace) -> int:
     print_summary(out, summary, rules.id, games, cycle)
     played = writer.written
     before = f" ({kept} already in the results)" if kept else ""
-    print(f"{played} games in {elapsed:.1f} s with {args.workers} worker(s) "
-          f"({played / max(elapsed, 1e-9):.1f} games/s){before}; results in {out_path} and "
-          f"{jsonl_path}", file=sys.stderr)
+    print(
+        f"{played} games in {elapsed:.1f} s with {args.workers} worker(s) "
+        f"({played / max(elapsed, 1e-9):.1f} games/s){before}; results in {out_path} and "
+        f"{jsonl_path}",
+        file=sys.stderr,
+    )
     if unfinished:
-        lines = [(f"tradegame: {len(unfinished)} of {games} games could not finish "
-                  f"(not in the results):")]
+        lines = [
+            (
+                f"tradegame: {len(unfinished)} of {games} games could not finish "
+                f"(not in the results):"
+            )
+        ]
         lines += [f"  {u.message()}" for u in unfinished]
         lines.append("  run the same command with --resume to try them again")
         print("\n".join(lines), file=sys.stderr)
@@ -164,8 +183,9 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _resume(out_path: Path, roles: list[str], tasks: list[GameTask], summary: Summary,
-            scenario: str) -> tuple[list[GameTask], int]:
+def _resume(
+    out_path: Path, roles: list[str], tasks: list[GameTask], summary: Summary, scenario: str
+) -> tuple[list[GameTask], int]:
     """The tasks the results at ``out_path`` lack; the games they hold go into ``summary``,
     and the files are rewritten with those games only, whole and in game order."""
     from tradegame.tournament.results import ResultsRefused, read_results, rewrite, task_key
@@ -175,21 +195,28 @@ def _resume(out_path: Path, roles: list[str], tasks: list[GameTask], summary: Su
     except ResultsRefused as exc:
         raise UserError(f"cannot resume: {exc}") from None
     if existing.scenarios - {scenario}:
-        raise UserError(f"cannot resume: {out_path} holds games of another scenario; resume "
-                        f"with the same scenario argument, or choose another --out")
+        raise UserError(
+            f"cannot resume: {out_path} holds games of another scenario; resume "
+            f"with the same scenario argument, or choose another --out"
+        )
     planned = {task_key(t.index, t.seed, t.seat_map, roles): t for t in tasks}
     foreign = sorted(k[0] for k in existing.records if k not in planned)
     if foreign:
-        raise UserError(f"cannot resume: {out_path} holds game {foreign[0]}, which is not a "
-                        f"game of this tournament; resume with the same agents, --seed and "
-                        f"at least as many --games, or choose another --out")
+        raise UserError(
+            f"cannot resume: {out_path} holds game {foreign[0]}, which is not a "
+            f"game of this tournament; resume with the same agents, --seed and "
+            f"at least as many --games, or choose another --out"
+        )
     rewrite(out_path, roles, existing.records.values())
     for key in sorted(existing.records, key=lambda k: k[0]):
         summary.add(existing.records[key].result)
     if existing.dropped:
-        print(f"tradegame: {existing.dropped} line(s) of {out_path} and "
-              f"{out_path.with_suffix('.jsonl')} were torn, unreadable or in one file only; "
-              f"those games are played again", file=sys.stderr)
+        print(
+            f"tradegame: {existing.dropped} line(s) of {out_path} and "
+            f"{out_path.with_suffix('.jsonl')} were torn, unreadable or in one file only; "
+            f"those games are played again",
+            file=sys.stderr,
+        )
     return [t for k, t in planned.items() if k not in existing.records], len(existing.records)
 
 
@@ -206,6 +233,7 @@ def _stop_on_signals() -> Callable[[], None]:
     """Make SIGTERM and SIGHUP (unless ignored, as under nohup) raise :class:`_Stopped`;
     return what puts the old handlers back. Their default ended the process at once, leaving
     the pool's semaphores to a warning on stderr and giving no word on what was kept."""
+
     def stop(signum: int, frame: object) -> None:
         raise _Stopped(signum)
 
@@ -220,6 +248,7 @@ def _stop_on_signals() -> Callable[[], None]:
     def restore() -> None:
         for sig, handler in old.items():
             signal.signal(sig, handler)
+
     return restore
 
 
@@ -230,8 +259,7 @@ def _sort_results(out_path: Path, roles: list[str]) -> None:
     try:
         rewrite(out_path, roles, read_results(out_path, roles).records.values())
     except Exception as exc:  # noqa: BLE001 - the files are whole; only their order is lost
-        print(f"tradegame: the results are complete but not in game order ({exc})",
-              file=sys.stderr)
+        print(f"tradegame: the results are complete but not in game order ({exc})", file=sys.stderr)
 
 
 class _progress:
@@ -255,9 +283,15 @@ class _progress:
             TimeRemainingColumn,
         )
 
-        progress = Progress(TextColumn("games"), BarColumn(), MofNCompleteColumn(),
-                            TimeElapsedColumn(), TimeRemainingColumn(), console=self.console,
-                            transient=True)
+        progress = Progress(
+            TextColumn("games"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=self.console,
+            transient=True,
+        )
         self._progress = progress
         progress.start()
         task = progress.add_task("games", total=self.total)
@@ -268,8 +302,9 @@ class _progress:
             self._progress.stop()
 
 
-def print_summary(console: Console, summary: Summary, scenario: str, games: int,
-                  cycle: int) -> None:
+def print_summary(
+    console: Console, summary: Summary, scenario: str, games: int, cycle: int
+) -> None:
     from rich.table import Table
 
     def header(table: Table, first: str) -> None:
@@ -281,20 +316,32 @@ def print_summary(console: Console, summary: Summary, scenario: str, games: int,
         from tradegame.tournament.results import Stats
 
         assert isinstance(s, Stats)
-        table.add_row(label, str(s.n), f"{s.mean_score:.1f}", f"{s.mean_surplus:+.1f}",
-                      f"{100 * s.deal_rate:.0f}%", f"{s.joint_welfare:+.1f}", f"{s.spread:.1f}")
+        table.add_row(
+            label,
+            str(s.n),
+            f"{s.mean_score:.1f}",
+            f"{s.mean_surplus:+.1f}",
+            f"{100 * s.deal_rate:.0f}%",
+            f"{s.joint_welfare:+.1f}",
+            f"{s.spread:.1f}",
+        )
 
     full, rest = divmod(games, cycle)
     cycles = f"{full} full cycle(s)" + (f" + {rest} games" if rest else "")
-    console.print(f"Tournament on {scenario}: {games} games ({cycles} of {cycle} "
-                  f"assignments); {summary.games_with_deal} games "
-                  f"({100 * summary.games_with_deal / max(1, summary.games):.0f}%) ended with "
-                  f"at least one deal.", highlight=False)
-    console.print("n = games behind each figure (by agent: seats, as an agent may hold several "
-                  "roles in a game); surplus = score − BATNA; deal rate = share ending with a "
-                  "bilateral deal of substance in force; joint welfare = sum of all players' "
-                  "surpluses in those games; spread = standard deviation of the score.",
-                  highlight=False)
+    console.print(
+        f"Tournament on {scenario}: {games} games ({cycles} of {cycle} "
+        f"assignments); {summary.games_with_deal} games "
+        f"({100 * summary.games_with_deal / max(1, summary.games):.0f}%) ended with "
+        f"at least one deal.",
+        highlight=False,
+    )
+    console.print(
+        "n = games behind each figure (by agent: seats, as an agent may hold several "
+        "roles in a game); surplus = score − BATNA; deal rate = share ending with a "
+        "bilateral deal of substance in force; joint welfare = sum of all players' "
+        "surpluses in those games; spread = standard deviation of the score.",
+        highlight=False,
+    )
     table = Table(title="By agent (all roles)", title_justify="left")
     header(table, "agent")
     for agent in summary.agents:
@@ -311,5 +358,6 @@ def print_summary(console: Console, summary: Summary, scenario: str, games: int,
                 row(table, agent + (" *" if agent == best else ""), stats)
         console.print(table)
     dominant = summary.dominant()
-    console.print(f"Dominant strategy (best surplus in every role): {dominant or 'none'}",
-                  highlight=False)
+    console.print(
+        f"Dominant strategy (best surplus in every role): {dominant or 'none'}", highlight=False
+    )

@@ -6,9 +6,9 @@ import argparse
 import json
 import sys
 
-from tradegame.errors import EXIT_OK, UserError
 from tradegame.commands.common import load_rules_or_exit, parse_rate
 from tradegame.engine.calculator import Override, check_override, tariff_effects
+from tradegame.errors import EXIT_OK, UserError
 
 
 def parse_override(text: str) -> Override:
@@ -34,12 +34,16 @@ def run(args: argparse.Namespace) -> int:
     print(f"{rules.title}: effects against the 2024 base path (annual)")
     if overrides:
         print("Tariffs set: " + ", ".join(args.tariff) + "; others as the scenario starts.")
-    print(f"{'player':<8}{'GDP %':>8}{'GDP $bn':>10}{'balance':>10}{'exports':>9}"
-          f"{'revenue':>9}{'consumer':>10}")
+    print(
+        f"{'player':<8}{'GDP %':>8}{'GDP $bn':>10}{'balance':>10}{'exports':>9}"
+        f"{'revenue':>9}{'consumer':>10}"
+    )
     for pid, p in result["players"].items():
-        print(f"{pid:<8}{p['gdp_effect_pct']:>+8.2f}{p['gdp_effect_bn']:>+10.1f}"
-              f"{p['trade_balance_bn']:>+10.1f}{p['exports_change_pct']:>+8.1f}%"
-              f"{p['tariff_revenue_bn']:>9.1f}{p['consumer_cost_bn']:>10.1f}")
+        print(
+            f"{pid:<8}{p['gdp_effect_pct']:>+8.2f}{p['gdp_effect_bn']:>+10.1f}"
+            f"{p['trade_balance_bn']:>+10.1f}{p['exports_change_pct']:>+8.1f}%"
+            f"{p['tariff_revenue_bn']:>9.1f}{p['consumer_cost_bn']:>10.1f}"
+        )
     print("Lost exports by sector ($bn/yr):")
     for pid, p in result["players"].items():
         lost = ", ".join(f"{s} {v:+.1f}" for s, v in p["lost_exports_bn"].items() if abs(v) > 0.05)

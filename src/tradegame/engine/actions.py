@@ -59,8 +59,11 @@ def _short(value: Any, limit: int = 60) -> str:
         return "a whole number too large for an action"
     try:
         if isinstance(value, (dict, list, tuple)):
-            text = f"a {type(value).__name__} of {len(value)} entries" if len(value) > 3 \
+            text = (
+                f"a {type(value).__name__} of {len(value)} entries"
+                if len(value) > 3
                 else reprlib.repr(value)
+            )
         elif isinstance(value, (str, int, float, bool, type(None))):
             text = repr(value)
         else:
@@ -71,7 +74,7 @@ def _short(value: Any, limit: int = 60) -> str:
 
 
 def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -277,7 +280,8 @@ def parse_news_effect(token: str) -> tuple[str, tuple[str, ...], float]:
     if not sep or name not in NEWS_EFFECTS or len(ids) != NEWS_EFFECTS[name] or not all(ids):
         raise InvalidActionError(
             f"a news effect is stress=N, approval:PLAYER=N, credibility:PLAYER=N or "
-            f"relations:PLAYER:PLAYER=N, got {_short(token)}")
+            f"relations:PLAYER:PLAYER=N, got {_short(token)}"
+        )
     return name, tuple(ids), _number(value, f"the size of {name}")
 
 
@@ -297,11 +301,35 @@ class News(Action):
 
 ACTION_TYPES: dict[str, type[Action]] = {
     cls.kind: cls
-    for cls in (Propose, Counter, Accept, Reject, Pass, Done, SetTariff, Countermeasure, Concede,
-                Statement, RequestTalks, ExtendDeadline, Renege, Inject, News)
+    for cls in (
+        Propose,
+        Counter,
+        Accept,
+        Reject,
+        Pass,
+        Done,
+        SetTariff,
+        Countermeasure,
+        Concede,
+        Statement,
+        RequestTalks,
+        ExtendDeadline,
+        Renege,
+        Inject,
+        News,
+    )
 }
-ORDER_KINDS = frozenset({"set_tariff", "countermeasure", "concede", "statement",
-                         "request_talks", "extend_deadline", "renege"})
+ORDER_KINDS = frozenset(
+    {
+        "set_tariff",
+        "countermeasure",
+        "concede",
+        "statement",
+        "request_talks",
+        "extend_deadline",
+        "renege",
+    }
+)
 TALK_KINDS = frozenset({"propose", "counter", "accept", "reject", "pass"})
 
 
@@ -333,12 +361,14 @@ def parse(text: str) -> Action:
             need(2, "PLAYER countermeasure PACKAGE on|off")
             if args[1] not in ("on", "off"):
                 raise InvalidActionError(
-                    f"countermeasure takes 'on' or 'off', got {_short(args[1])}")
+                    f"countermeasure takes 'on' or 'off', got {_short(args[1])}"
+                )
             return Countermeasure(player, args[0], args[1] == "on")
         case "say":
             if len(args) not in (2, 3):
                 raise InvalidActionError(
-                    f"'say' is written 'PLAYER say KIND PARTNER [SUBJECT]', got {_short(text)}")
+                    f"'say' is written 'PLAYER say KIND PARTNER [SUBJECT]', got {_short(text)}"
+                )
             return Statement(player, args[0], args[1], args[2] if len(args) == 3 else "")
         case "request":
             need(2, "PLAYER request PARTNER LEVEL")
@@ -360,14 +390,15 @@ def parse(text: str) -> Action:
         case "news":
             if player != INSTRUCTOR:
                 raise InvalidActionError("only the instructor ('!') publishes news")
-            if "--" not in args or not args[args.index("--") + 1:]:
+            if "--" not in args or not args[args.index("--") + 1 :]:
                 raise InvalidActionError(
-                    f"news is written '! news [EFFECT ...] -- TEXT', got {_short(text)}")
+                    f"news is written '! news [EFFECT ...] -- TEXT', got {_short(text)}"
+                )
             cut = args.index("--")
             effects = tuple(args[:cut])
             for token in effects:
                 parse_news_effect(token)
-            return News(player, " ".join(args[cut + 1:]), effects)
+            return News(player, " ".join(args[cut + 1 :]), effects)
     raise InvalidActionError(f"unknown verb {_short(verb)} in {_short(text)}")
 
 
@@ -383,13 +414,15 @@ def from_json(data: Any) -> Action:
         raise InvalidActionError(
             f"not an action: a {cls.kind} has the fields "
             f"{', '.join(sorted(name for name, _ in expected))}, got "
-            f"{', '.join(sorted(_short(k, 30) for k in fields)) or 'none'}")
+            f"{', '.join(sorted(_short(k, 30) for k in fields)) or 'none'}"
+        )
     for name, typ in expected:
         value = _field_value(typ, fields[name])
         if value is _BAD:
             raise InvalidActionError(
                 f"not an action: the {cls.kind}'s {name} should be {_TYPE_WORDS[typ]}, got "
-                f"{_short(fields[name])}")
+                f"{_short(fields[name])}"
+            )
         fields[name] = value
     action = cls(**fields)
     # Only what the notation can say is an action: ids without spaces, '=' or ','.
@@ -398,14 +431,20 @@ def from_json(data: Any) -> Action:
     except InvalidActionError:
         same = False
     if not same:
-        names = [name for name, typ in expected if typ == "str" and name not in
-                 ("text", "subject") and _unwritable(getattr(action, name))]
+        names = [
+            name
+            for name, typ in expected
+            if typ == "str"
+            and name not in ("text", "subject")
+            and _unwritable(getattr(action, name))
+        ]
         if any(_unwritable(t.item) for t in getattr(action, "terms", ())):
             names.append("terms")
         raise InvalidActionError(
             f"not an action: the {cls.kind}'s {', '.join(names) or 'fields'} cannot be "
             f"written in the notation (ids must be non-empty, without spaces, '=' or ','; "
-            f"only the instructor ('!') injects)")
+            f"only the instructor ('!') injects)"
+        )
     return action
 
 
@@ -431,9 +470,17 @@ def check_action(action: object) -> None:
         elif typ == "float":
             ok = type(value) in _NUMBERS and _finite(value) is not _BAD
         elif typ == "terms":
-            ok = type(value) is tuple and bool(value) and all(
-                type(t) is Term and type(t.item) is str and type(t.value) in _NUMBERS
-                and _finite(t.value) is not _BAD for t in value)
+            ok = (
+                type(value) is tuple
+                and bool(value)
+                and all(
+                    type(t) is Term
+                    and type(t.item) is str
+                    and type(t.value) in _NUMBERS
+                    and _finite(t.value) is not _BAD
+                    for t in value
+                )
+            )
         elif typ == "tuple[str, ...]":
             ok = type(value) is tuple and all(_text_ok(t) for t in value)
         elif typ == "bool":
@@ -443,19 +490,24 @@ def check_action(action: object) -> None:
         if not ok:
             words = "a tuple of Term(item, level)" if typ == "terms" else _TYPE_WORDS[typ]
             raise InvalidActionError(
-                f"not an action: the {cls.kind}'s {name} should be {words}, got "
-                f"{_short(value)}")
+                f"not an action: the {cls.kind}'s {name} should be {words}, got {_short(value)}"
+            )
 
 
 _BAD = object()
 _NUMBERS = (float, int)
-_TYPE_WORDS = {"str": "text without control characters", "bool": "true or false",
-               "int": "a whole number", "float": "a finite number",
-               "tuple[str, ...]": "a list of texts without control characters",
-               "terms": "a non-empty list of [item, level] pairs"}
+_TYPE_WORDS = {
+    "str": "text without control characters",
+    "bool": "true or false",
+    "int": "a whole number",
+    "float": "a finite number",
+    "tuple[str, ...]": "a list of texts without control characters",
+    "terms": "a non-empty list of [item, level] pairs",
+}
 _FIELDS: dict[type[Action], tuple[tuple[str, str], ...]] = {
-    cls: tuple((f.name, "terms" if f.name == "terms" else str(f.type))
-               for f in dataclasses.fields(cls))
+    cls: tuple(
+        (f.name, "terms" if f.name == "terms" else str(f.type)) for f in dataclasses.fields(cls)
+    )
     for cls in ACTION_TYPES.values()
 }
 

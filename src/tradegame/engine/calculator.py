@@ -23,8 +23,11 @@ class Override:
     rate: float
 
     def matches(self, cell: eco.FlowCell) -> bool:
-        return (cell.importer == self.importer and cell.exporter == self.exporter
-                and self.sector in (ALL, cell.sector))
+        return (
+            cell.importer == self.importer
+            and cell.exporter == self.exporter
+            and self.sector in (ALL, cell.sector)
+        )
 
 
 def check_override(rules: Rules, o: Override) -> str | None:
@@ -72,7 +75,14 @@ def tariff_effects(rules: Rules, overrides: list[Override]) -> dict[str, Any]:
             "lost_exports_bn": lost,
         }
     for c in cells:
-        out["flows"].append({"exporter": c.exporter, "importer": c.importer, "sector": c.sector,
-                             "rate": rates[c.index], "base_bn": c.v0,
-                             "value_bn": snap.value[c.index]})
+        out["flows"].append(
+            {
+                "exporter": c.exporter,
+                "importer": c.importer,
+                "sector": c.sector,
+                "rate": rates[c.index],
+                "base_bn": c.v0,
+                "value_bn": snap.value[c.index],
+            }
+        )
     return out

@@ -89,37 +89,70 @@ def compile_rules(rules: Rules) -> Compiled:
         sec = sectors[f.sector]
         exp = rules.player(f.exporter)
         imp = rules.player(f.importer)
-        va_exp = sec.value_added_share if sec.value_added_share is not None \
-            else exp.value_added_share
-        va_imp = sec.value_added_share if sec.value_added_share is not None \
-            else imp.value_added_share
+        va_exp = (
+            sec.value_added_share if sec.value_added_share is not None else exp.value_added_share
+        )
+        va_imp = (
+            sec.value_added_share if sec.value_added_share is not None else imp.value_added_share
+        )
         layers = tuple(la.id for la in rules.layers if la.covers(f.importer, f.exporter, f.sector))
         has_replace = any(rules.layer(lid).combine == "replace" for lid in layers)
-        plan = tuple((lid, rules.layer(lid).combine == "all_in",
-                      rules.layer(lid).replaces if rules.layer(lid).combine == "replace"
-                      else ()) for lid in layers)
-        cells.append(FlowCell(n, f.exporter, f.importer, f.sector, f.value_bn, f.mfn,
-                              sec.elasticity, va_exp * exp.gdp_multiplier, va_imp, layers,
-                              sec.salience_for(f.exporter), sec.salience_for(f.importer),
-                              has_replace,
-                              tuple(package_tariffs.get((f.importer, f.exporter, f.sector), ())),
-                              (f.importer, f.exporter), (f.importer, f.exporter, f.sector),
-                              (f.exporter, f.importer, f.sector), plan,
-                              plans.setdefault(plan, len(plans))))
+        plan = tuple(
+            (
+                lid,
+                rules.layer(lid).combine == "all_in",
+                rules.layer(lid).replaces if rules.layer(lid).combine == "replace" else (),
+            )
+            for lid in layers
+        )
+        cells.append(
+            FlowCell(
+                n,
+                f.exporter,
+                f.importer,
+                f.sector,
+                f.value_bn,
+                f.mfn,
+                sec.elasticity,
+                va_exp * exp.gdp_multiplier,
+                va_imp,
+                layers,
+                sec.salience_for(f.exporter),
+                sec.salience_for(f.importer),
+                has_replace,
+                tuple(package_tariffs.get((f.importer, f.exporter, f.sector), ())),
+                (f.importer, f.exporter),
+                (f.importer, f.exporter, f.sector),
+                (f.exporter, f.importer, f.sector),
+                plan,
+                plans.setdefault(plan, len(plans)),
+            )
+        )
     compiled = Compiled(
         cells=tuple(cells),
         cell_index={(c.exporter, c.importer, c.sector): c.index for c in cells},
         package_tariffs={k: tuple(v) for k, v in package_tariffs.items()},
         plans=tuple((plan, any(replaces for _, _, replaces in plan)) for plan in plans),
-        rows=tuple((c.exporter, rules.player_ids.index(c.exporter),
-                    rules.player_ids.index(c.importer), c.flow_key) for c in cells),
+        rows=tuple(
+            (
+                c.exporter,
+                rules.player_ids.index(c.exporter),
+                rules.player_ids.index(c.importer),
+                c.flow_key,
+            )
+            for c in cells
+        ),
         cell_memos=tuple({} for _ in cells),
-        covered={item.id: frozenset(s.id for s in rules.sectors if item.covers_sector(s.id))
-                 for item in rules.items},
-        stress_imported=tuple((c.index, c.mfn, c.v0) for c in cells
-                              if c.importer == rules.market_stress_player),
-        stress_exported=tuple((c.index, c.mfn, c.v0) for c in cells
-                              if c.exporter == rules.market_stress_player),
+        covered={
+            item.id: frozenset(s.id for s in rules.sectors if item.covers_sector(s.id))
+            for item in rules.items
+        },
+        stress_imported=tuple(
+            (c.index, c.mfn, c.v0) for c in cells if c.importer == rules.market_stress_player
+        ),
+        stress_exported=tuple(
+            (c.index, c.mfn, c.v0) for c in cells if c.exporter == rules.market_stress_player
+        ),
     )
     return compiled
 
@@ -130,9 +163,11 @@ class TermIndex:
 
     # (importer, exporter) -> [(item, level, sectors the item covers)]
     caps: dict[tuple[str, str], list[tuple[Any, float, frozenset[str]]]] = field(
-        default_factory=dict)
+        default_factory=dict
+    )
     cuts: dict[tuple[str, str], list[tuple[Any, float, frozenset[str]]]] = field(
-        default_factory=dict)
+        default_factory=dict
+    )
     quotas: dict[tuple[str, str, str], list[tuple[float, float]]] = field(default_factory=dict)
     purchases: dict[tuple[str, str, str], float] = field(default_factory=dict)
     boosts: dict[tuple[str, str, str], float] = field(default_factory=dict)
@@ -158,7 +193,9 @@ def deal_entries(rules: Rules, deal: Deal) -> tuple[tuple[str, str, str, float, 
     if entries is None:
         entries = deal.entries = tuple(
             (item.kind, item.owner, deal.other(item.owner), t.value, item)
-            for t in deal.terms for item in (rules.item(t.item),))
+            for t in deal.terms
+            for item in (rules.item(t.item),)
+        )
     return entries
 
 
@@ -177,8 +214,7 @@ def changes_rates(rules: Rules, deal: Deal) -> bool:
 CELL_MEMO_SIZE = 512  # remembered input combinations per flow cell
 
 
-_PLEDGED = frozenset({_PURCHASE, _INVESTMENT, _COST_SHARING,
-                      _REGULATORY})
+_PLEDGED = frozenset({_PURCHASE, _INVESTMENT, _COST_SHARING, _REGULATORY})
 
 
 def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) -> TermIndex:
@@ -194,20 +230,24 @@ def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) 
                 pledgers.append(giver)
             if kind == _CAP:
                 idx.caps.setdefault((giver, receiver), []).append(
-                    (item, v, covered_sectors(rules, item)))
+                    (item, v, covered_sectors(rules, item))
+                )
             elif kind == _CUT:
                 idx.cuts.setdefault((giver, receiver), []).append(
-                    (item, v, covered_sectors(rules, item)))
+                    (item, v, covered_sectors(rules, item))
+                )
             elif kind == _QUOTA:
                 assert item.sector is not None
                 idx.quotas.setdefault((giver, receiver, item.sector), []).append(
-                    (v, item.in_quota_rate))
+                    (v, item.in_quota_rate)
+                )
             elif kind == _PURCHASE:
                 assert item.sector is not None
                 key = (receiver, giver, item.sector)  # seller -> buyer flow
                 idx.purchases[key] = idx.purchases.get(key, 0.0) + v * pledge
                 idx.purchases_received[receiver] = (
-                    idx.purchases_received.get(receiver, 0.0) + v * pledge)
+                    idx.purchases_received.get(receiver, 0.0) + v * pledge
+                )
             elif kind == _INVESTMENT:
                 per_year = v / item.years * pledge
                 idx.investment[receiver] = idx.investment.get(receiver, 0.0) + per_year
@@ -227,8 +267,9 @@ def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) 
     if idx.currency:
         # Plaza-style: each accord is stronger for every other accord in force.
         strength = 1.0 + rules.economy.currency_partner_bonus * max(0, currency_deals - 1)
-        idx.currency = {g: a * rules.economy.currency_effect * strength
-                        for g, a in idx.currency.items()}
+        idx.currency = {
+            g: a * rules.economy.currency_effect * strength for g, a in idx.currency.items()
+        }
     return idx
 
 
@@ -248,9 +289,12 @@ class Snapshot:
     pain_pct: dict[str, float]  # salience-weighted loss, for approval
 
 
-def layers_in_force(plan: tuple[tuple[str, bool, tuple[str, ...]], ...], has_replace: bool,
-                    layer_rate: dict[str, float],
-                    layer_status: Mapping[str, str]) -> tuple[list[float], float | None]:
+def layers_in_force(
+    plan: tuple[tuple[str, bool, tuple[str, ...]], ...],
+    has_replace: bool,
+    layer_rate: dict[str, float],
+    layer_status: Mapping[str, str],
+) -> tuple[list[float], float | None]:
     """The layers of a layer plan that apply now (DESIGN §3.9 tariff layers): the rates to
     add, in plan order, and the all-in rate if one is in force (the last one wins)."""
     switched_off: set[str] = set()
@@ -273,9 +317,12 @@ def layers_in_force(plan: tuple[tuple[str, bool, tuple[str, ...]], ...], has_rep
 InForce = tuple[list[float], float | None]  # a layer plan's rates to add, and all-in rate
 
 
-def cell_rates(cells: Iterable[FlowCell],
-               in_force: Sequence[InForce] | Mapping[int, InForce],
-               active_packages: set[str], terms: TermIndex) -> list[float]:
+def cell_rates(
+    cells: Iterable[FlowCell],
+    in_force: Sequence[InForce] | Mapping[int, InForce],
+    active_packages: set[str],
+    terms: TermIndex,
+) -> list[float]:
     """The all-in tariff on each of ``cells`` (DESIGN §3.9), from the layers in force on its
     plan (``in_force[cell.plan]``, see :func:`layers_in_force`): the MFN rate (or a deal's
     cut below it), plus the added layers, or the all-in layer; plus active countermeasures;
@@ -315,20 +362,33 @@ def cell_rates(cells: Iterable[FlowCell],
     return out
 
 
-def effective_rate(cell: FlowCell, layer_rate: dict[str, float], layer_status: Mapping[str, str],
-                   layer_info: dict[str, tuple[str, tuple[str, ...]]], active_packages: set[str],
-                   compiled: Compiled, terms: TermIndex) -> float:
+def effective_rate(
+    cell: FlowCell,
+    layer_rate: dict[str, float],
+    layer_status: Mapping[str, str],
+    layer_info: dict[str, tuple[str, tuple[str, ...]]],
+    active_packages: set[str],
+    compiled: Compiled,
+    terms: TermIndex,
+) -> float:
     """The all-in tariff on one flow cell (``layer_info`` is implied by the compiled plan)."""
     plan, has_replace = compiled.plans[cell.plan]
     in_force = {cell.plan: layers_in_force(plan, has_replace, layer_rate, layer_status)}
     return cell_rates((cell,), in_force, active_packages, terms)[0]
 
 
-def all_rates(compiled: Compiled, layer_rate: dict[str, float], layer_status: Mapping[str, str],
-              active_packages: set[str], terms: TermIndex) -> list[float]:
+def all_rates(
+    compiled: Compiled,
+    layer_rate: dict[str, float],
+    layer_status: Mapping[str, str],
+    active_packages: set[str],
+    terms: TermIndex,
+) -> list[float]:
     """:func:`effective_rate` of every cell, in cell order (each layer plan worked out once)."""
-    in_force = [layers_in_force(plan, has_replace, layer_rate, layer_status)
-                for plan, has_replace in compiled.plans]
+    in_force = [
+        layers_in_force(plan, has_replace, layer_rate, layer_status)
+        for plan, has_replace in compiled.plans
+    ]
     return cell_rates(compiled.cells, in_force, active_packages, terms)
 
 
@@ -348,8 +408,9 @@ cost, exporter's GDP effect, importer's substitution gain or None, importer's ne
 exporter's pain or None, importer's pain or None)."""
 
 
-def cell_effects(cell: FlowCell, rate: float, fx: float, boost: float, bought: float | None,
-                 params: Economy) -> CellEffects:
+def cell_effects(
+    cell: FlowCell, rate: float, fx: float, boost: float, bought: float | None, params: Economy
+) -> CellEffects:
     """The annual effects of one flow cell (DESIGN §3.5) at tariff ``rate``, exchange factor
     ``fx``, regulatory ``boost`` and committed purchases ``bought``."""
     traded = flow_value(cell, rate, fx, boost)
@@ -358,15 +419,23 @@ def cell_effects(cell: FlowCell, rate: float, fx: float, boost: float, bought: f
     cost = params.pass_through * extra * value
     export_effect = (value - cell.v0) * cell.export_weight
     net_cost = cost - params.revenue_recycling * extra * value
-    return (value, rate * value, cost, export_effect,
-            params.substitution_share * (cell.v0 - traded) * cell.import_share
-            if traded < cell.v0 else None,
-            net_cost, export_effect * cell.exporter_salience if export_effect < 0 else None,
-            net_cost * cell.importer_salience if net_cost > 0 else None)
+    return (
+        value,
+        rate * value,
+        cost,
+        export_effect,
+        params.substitution_share * (cell.v0 - traded) * cell.import_share
+        if traded < cell.v0
+        else None,
+        net_cost,
+        export_effect * cell.exporter_salience if export_effect < 0 else None,
+        net_cost * cell.importer_salience if net_cost > 0 else None,
+    )
 
 
-def snapshot(rules: Rules, rates: Sequence[float], terms: TermIndex,
-             active_packages: set[str]) -> Snapshot:
+def snapshot(
+    rules: Rules, rates: Sequence[float], terms: TermIndex, active_packages: set[str]
+) -> Snapshot:
     """Evaluate every flow at ``rates`` and derive each player's annual economic effects.
 
     Each cell's results are remembered per scenario, by the cell's inputs (its rate, and the
@@ -385,21 +454,31 @@ def snapshot(rules: Rules, rates: Sequence[float], terms: TermIndex,
     append = values.append
     currency, boosts, purchases = terms.currency, terms.boosts, terms.purchases
     memos = compiled.cell_memos
-    for memo, rate, cell_rules, (exporter, e, i, key) in zip(memos, rates, compiled.cells,
-                                                             compiled.rows, strict=True):
+    for memo, rate, cell_rules, (exporter, e, i, key) in zip(
+        memos, rates, compiled.cells, compiled.rows, strict=True
+    ):
         fx = 1.0 + currency.get(exporter, 0.0) if currency else 1.0
         boost = boosts.get(key, 0.0) if boosts else 0.0
         bought = purchases.get(key) if purchases else None
         # The rate alone is the inputs when no term touches the cell (the common case).
-        inputs = rate if fx == 1.0 and boost == 0.0 and bought is None \
-            else (rate, fx, boost, bought)
+        inputs = (
+            rate if fx == 1.0 and boost == 0.0 and bought is None else (rate, fx, boost, bought)
+        )
         cell = memo.get(inputs)
         if cell is None:
             if len(memo) >= CELL_MEMO_SIZE:
                 memo.clear()  # bounded; a miss only costs the computation
             cell = memo[inputs] = cell_effects(cell_rules, rate, fx, boost, bought, params)
-        (value, revenue_add, cost, export_effect, substituted, net_cost, exporter_pain,
-         importer_pain) = cell
+        (
+            value,
+            revenue_add,
+            cost,
+            export_effect,
+            substituted,
+            net_cost,
+            exporter_pain,
+            importer_pain,
+        ) = cell
         append(value)
         revenue[i] += revenue_add
         consumer[i] += cost
@@ -458,6 +537,21 @@ def stress_pressure(rules: Rules, snap: Snapshot) -> tuple[float, float]:
     return (applied / applied_w if applied_w else 0.0, faced / faced_w if faced_w else 0.0)
 
 
-__all__ = ["ALL", "RATE_KINDS", "Compiled", "FlowCell", "Snapshot", "TermIndex", "all_rates",
-           "changes_rates", "compile_rules", "covered_sectors", "deal_entries", "effective_rate",
-           "flow_value", "index_terms", "snapshot", "stress_pressure"]
+__all__ = [
+    "ALL",
+    "RATE_KINDS",
+    "Compiled",
+    "FlowCell",
+    "Snapshot",
+    "TermIndex",
+    "all_rates",
+    "changes_rates",
+    "compile_rules",
+    "covered_sectors",
+    "deal_entries",
+    "effective_rate",
+    "flow_value",
+    "index_terms",
+    "snapshot",
+    "stress_pressure",
+]

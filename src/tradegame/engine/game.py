@@ -73,5 +73,19 @@ class Game(Machine):
         return what_if(self, player, actions)
 
 
-__all__ = ["ORDERS", "OVER", "SPECTATOR", "TALKS", "Deal", "Game", "LogEntry", "Session", "clamp",
-           "fmt_pct", "on_step", "pair_key", "term_text", "terms_text"]
+__all__ = [
+    "ORDERS",
+    "OVER",
+    "SPECTATOR",
+    "TALKS",
+    "Deal",
+    "Game",
+    "LogEntry",
+    "Session",
+    "clamp",
+    "fmt_pct",
+    "on_step",
+    "pair_key",
+    "term_text",
+    "terms_text",
+]

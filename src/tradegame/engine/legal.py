@@ -62,7 +62,8 @@ class _SamplerMemo:
     # The items two players can trade that are on the table, by what is on the table (a
     # game replaces its frozenset of available items when it changes, never edits it).
     deal_items: dict[tuple[str, str, frozenset[str]], tuple[Item, ...]] = field(
-        default_factory=dict)
+        default_factory=dict
+    )
     kinds: dict[str, list[OrderKind]] = field(default_factory=dict)
     reneges: dict[tuple[str, str], Action] = field(default_factory=dict)
 
@@ -126,8 +127,15 @@ class _Deals(_Group):
 
     __slots__ = ("cls", "items", "legal", "offer", "partner", "player")
 
-    def __init__(self, legal: LegalActions, cls: type[Propose] | type[Counter], player: str,
-                 partner: str, items: list[Item], offer: tuple[Term, ...] | None) -> None:
+    def __init__(
+        self,
+        legal: LegalActions,
+        cls: type[Propose] | type[Counter],
+        player: str,
+        partner: str,
+        items: list[Item],
+        offer: tuple[Term, ...] | None,
+    ) -> None:
         self.legal, self.cls, self.player, self.partner = legal, cls, player, partner
         self.items, self.offer = items, offer
 
@@ -189,8 +197,9 @@ class LegalActions:
         if on_table is None:
             if len(memo) >= CACHE_SIZE:
                 memo.clear()
-            on_table = memo[key] = tuple(item for item in g.tables.deal_items[key[:2]]
-                                         if talks.item_now(g, item) is None)
+            on_table = memo[key] = tuple(
+                item for item in g.tables.deal_items[key[:2]] if talks.item_now(g, item) is None
+            )
         return [item for item in on_table if item.kind != _EXTENSION or self._levels(item)]
 
     def _levels(self, item: Item) -> list[float] | tuple[float, ...]:
@@ -217,8 +226,7 @@ class LegalActions:
         for k in range(1, min(max_terms, len(items)) + 1):
             for chosen in itertools.combinations(items, k):
                 for values in itertools.product(*(self._levels(it) for it in chosen)):
-                    yield deal_terms([Term(it.id, v) for it, v in zip(chosen, values,
-                                                                       strict=True)])
+                    yield deal_terms([Term(it.id, v) for it, v in zip(chosen, values, strict=True)])
 
     def _sample_deal(self, items: list[Item], rng: random.Random) -> tuple[Term, ...]:
         max_terms = min(self.game.rules.limits.max_terms, len(items))
@@ -278,12 +286,18 @@ class LegalActions:
         step = rules.limits.tariff_step
         for ins in rules.player(p).tariffs:
             n_steps = int(round((ins.max - ins.min) / step))
-            rates = sorted({round(ins.min + k * step, 10) for k in range(n_steps + 1)}
-                           | {ins.min, ins.max})
+            rates = sorted(
+                {round(ins.min + k * step, 10) for k in range(n_steps + 1)} | {ins.min, ins.max}
+            )
             tariffs += [SetTariff(p, ins.layer, rate) for rate in rates]
         candidates.append(tariffs)
-        candidates.append([Countermeasure(p, c.id, on) for c in rules.player(p).countermeasures
-                           for on in (True, False)])
+        candidates.append(
+            [
+                Countermeasure(p, c.id, on)
+                for c in rules.player(p).countermeasures
+                for on in (True, False)
+            ]
+        )
         concessions: list[Action] = []
         for item in rules.items:
             if item.owner == p:
@@ -292,13 +306,22 @@ class LegalActions:
                         concessions.append(Concede(p, other, (Term(item.id, lv.value),)))
         candidates.append(concessions)
         candidates.append(self._statements(p))
-        candidates.append([RequestTalks(p, other, level) for other in rules.player_ids
-                           if other != p for level in TALK_LEVELS])
+        candidates.append(
+            [
+                RequestTalks(p, other, level)
+                for other in rules.player_ids
+                if other != p
+                for level in TALK_LEVELS
+            ]
+        )
         # Any day count up to the maximum can fit at some moment (see _extension_fits).
-        candidates.append([ExtendDeadline(p, d)
-                           for d in range(1, rules.calendar.max_extension_days + 1)])
-        candidates = [[a for a in group if orders.BY_SCENARIO[type(a)](rules, a) is None]
-                      for group in candidates]
+        candidates.append(
+            [ExtendDeadline(p, d) for d in range(1, rules.calendar.max_extension_days + 1)]
+        )
+        candidates = [
+            [a for a in group if orders.BY_SCENARIO[type(a)](rules, a) is None]
+            for group in candidates
+        ]
         candidates = memo[p] = [group for group in candidates if group]
         return candidates
 
@@ -336,7 +359,8 @@ class LegalActions:
         if static is None:
             static = memo.kinds[p] = [_DONE] + [
                 (group, orders.NOW[type(group[0])], len(group), len(group).bit_length())
-                for group in self._order_candidates(p)]
+                for group in self._order_candidates(p)
+            ]
         # Actions are values: one Renege per (player, deal id) serves every game.
         made = memo.reneges
         reneges: list[Action] = []
@@ -345,9 +369,11 @@ class LegalActions:
             if action is None:
                 action = made[(p, d.id)] = Renege(p, d.id)
             reneges.append(action)
-        kinds = static if not reneges else [
-            *static, (reneges, orders.NOW[Renege], len(reneges),
-                      len(reneges).bit_length())]
+        kinds = (
+            static
+            if not reneges
+            else [*static, (reneges, orders.NOW[Renege], len(reneges), len(reneges).bit_length())]
+        )
         if cached is None or cached[0] != g.round:
             cached = g._sampler_kinds = (g.round, {})
         mine = cached[1][p] = (kinds, set())
@@ -432,8 +458,14 @@ class LegalActions:
             for item in rules.items:
                 if item.owner == other and item.can_go_to(p):
                     for lv in item.levels:
-                        out.append(Statement(p, StatementKind.PUBLIC_DEMAND.value, other,
-                                             str(Term(item.id, lv.value))))
+                        out.append(
+                            Statement(
+                                p,
+                                StatementKind.PUBLIC_DEMAND.value,
+                                other,
+                                str(Term(item.id, lv.value)),
+                            )
+                        )
         return out
 
     # -- public catalogues for fixed action codecs (tradegame.rl.codec)

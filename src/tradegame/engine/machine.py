@@ -63,7 +63,8 @@ class Machine(State):
         mover = self.to_move()
         if action.player != mover:
             raise IllegalActionError(
-                f"it is {mover}'s turn ({self.phase} phase), not {action.player}'s")
+                f"it is {mover}'s turn ({self.phase} phase), not {action.player}'s"
+            )
         if self.phase == TALKS:
             talks.verify(self, action)
         else:

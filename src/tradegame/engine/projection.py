@@ -89,21 +89,28 @@ def _play_hypothetical(sim: Projected, player: str, actions: Sequence[Action]) -
         session = sim.session
         in_talks = session is not None and player in session.pair
         if isinstance(action, (Propose, Counter, Accept, Reject, Pass)) and not (
-                in_talks and session is not None and session.turn == player):
+            in_talks and session is not None and session.turn == player
+        ):
             raise IllegalActionError(f"{player} is not the one to move in talks now")
         if isinstance(action, (Propose, Counter)) and session is not None:
             sim.verify(action)
             deal_partner = action.partner
-            deal = Deal(id=f"d{len(sim.deals) + 1}", parties=(player, deal_partner),
-                        terms=action.terms, round=sim.round, level=session.level,
-                        stakes=session.stakes)
+            deal = Deal(
+                id=f"d{len(sim.deals) + 1}",
+                parties=(player, deal_partner),
+                terms=action.terms,
+                round=sim.round,
+                level=session.level,
+                stakes=session.stakes,
+            )
             sim.deals.append(deal)
             cost = sim.political_cost(deal, player)
             ws = sim.win_set(player)
             if ws is not None:
                 fits = "fits" if cost <= ws else "exceeds"
-                notes.append(f"its political cost to you ({cost:.1f}) {fits} your win-set "
-                             f"({ws:.1f})")
+                notes.append(
+                    f"its political cost to you ({cost:.1f}) {fits} your win-set ({ws:.1f})"
+                )
             notes.append(f"assumes {deal_partner} accepts; its ratification is not checked")
             _close_session(sim)
         elif isinstance(action, Accept) and session is not None:
@@ -146,5 +153,10 @@ def what_if(game: Machine, player: str, actions: Sequence[Action]) -> Projection
     sim = Projected.of(game, player)
     notes = _play_hypothetical(sim, player, actions)
     play_out_passing(sim)
-    return Projection(player=player, score=score(sim, player), baseline=baseline,
-                      metrics=_public_metrics(sim, player), notes=tuple(notes))
+    return Projection(
+        player=player,
+        score=score(sim, player),
+        baseline=baseline,
+        metrics=_public_metrics(sim, player),
+        notes=tuple(notes),
+    )

@@ -67,9 +67,14 @@ class Session:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "pair": list(self.pair), "requester": self.requester, "level": self.level,
-            "stakes": self.stakes, "max_exchanges": self.max_exchanges,
-            "exchanges": self.exchanges, "status": self.status, "turn": self.turn,
+            "pair": list(self.pair),
+            "requester": self.requester,
+            "level": self.level,
+            "stakes": self.stakes,
+            "max_exchanges": self.max_exchanges,
+            "exchanges": self.exchanges,
+            "status": self.status,
+            "turn": self.turn,
             "offer": [[t.item, t.value] for t in self.offer] if self.offer else None,
             "offer_by": self.offer_by,
         }
@@ -93,9 +98,14 @@ class LogEntry(NamedTuple):
         return self.audience is None or player is None or player in self.audience
 
     def to_json(self) -> dict[str, Any]:
-        return {"round": self.round, "day": self.day, "phase": self.phase, "kind": self.kind,
-                "text": self.text,
-                "audience": sorted(self.audience) if self.audience is not None else None}
+        return {
+            "round": self.round,
+            "day": self.day,
+            "phase": self.phase,
+            "kind": self.kind,
+            "text": self.text,
+            "audience": sorted(self.audience) if self.audience is not None else None,
+        }
 
 
 @dataclass(slots=True)
@@ -127,18 +137,32 @@ class Ledger:
     flow_value: list[float] = field(default_factory=list)
 
 
-LEDGER_KEYS = ("gdp_bn", "gdp_pct", "revenue", "consumer_cost", "investment_received",
-               "purchases_received", "cost_sharing_received")
+LEDGER_KEYS = (
+    "gdp_bn",
+    "gdp_pct",
+    "revenue",
+    "consumer_cost",
+    "investment_received",
+    "purchases_received",
+    "cost_sharing_received",
+)
 
 
-def deal_json(d: Deal, status: str, ended_by: str | None, ended_round: int,
-               reneged_by: tuple[str, ...]) -> dict[str, Any]:
+def deal_json(
+    d: Deal, status: str, ended_by: str | None, ended_round: int, reneged_by: tuple[str, ...]
+) -> dict[str, Any]:
     """:meth:`Deal.to_json` with the fields that change given (as they were)."""
     return {
-        "id": d.id, "parties": list(d.parties), "round": d.round,
-        "terms": [[t.item, t.value] for t in d.terms], "level": d.level,
-        "status": status, "unilateral": d.unilateral, "ended_by": ended_by,
-        "ended_round": ended_round, "reneged_by": list(reneged_by),
+        "id": d.id,
+        "parties": list(d.parties),
+        "round": d.round,
+        "terms": [[t.item, t.value] for t in d.terms],
+        "level": d.level,
+        "status": status,
+        "unilateral": d.unilateral,
+        "ended_by": ended_by,
+        "ended_round": ended_round,
+        "reneged_by": list(reneged_by),
     }
 
 

@@ -344,16 +344,13 @@ class Rules:
     # Look-ups by id, built once by __post_init__ and never changed (the engine asks for
     # items and players on every move); init=False so dataclasses.replace() rebuilds them.
     _player_ids: tuple[str, ...] = field(default=(), compare=False, repr=False, init=False)
-    _players: dict[str, Player] = field(default_factory=dict, compare=False, repr=False,
-                                        init=False)
-    _items: dict[str, Item] = field(default_factory=dict, compare=False, repr=False,
-                                    init=False)
-    _layers: dict[str, Layer] = field(default_factory=dict, compare=False, repr=False,
-                                      init=False)
-    _packages: dict[str, Countermeasure] = field(default_factory=dict, compare=False,
-                                                 repr=False, init=False)
-    _events: dict[str, Event] = field(default_factory=dict, compare=False, repr=False,
-                                      init=False)
+    _players: dict[str, Player] = field(default_factory=dict, compare=False, repr=False, init=False)
+    _items: dict[str, Item] = field(default_factory=dict, compare=False, repr=False, init=False)
+    _layers: dict[str, Layer] = field(default_factory=dict, compare=False, repr=False, init=False)
+    _packages: dict[str, Countermeasure] = field(
+        default_factory=dict, compare=False, repr=False, init=False
+    )
+    _events: dict[str, Event] = field(default_factory=dict, compare=False, repr=False, init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_player_ids", tuple(p.id for p in self.players))

@@ -38,8 +38,13 @@ def _remaining_days(game: Machine) -> int:
     return rest + game.rules.calendar.projection_days
 
 
-def metric(game: Machine, player: str, obj: Objective | str, partner: str | None = None,
-           sector: str | None = None) -> float:
+def metric(
+    game: Machine,
+    player: str,
+    obj: Objective | str,
+    partner: str | None = None,
+    sector: str | None = None,
+) -> float:
     """The value of one metric for ``player`` (annualised over window plus projection)."""
     name = obj if isinstance(obj, str) else obj.metric
     if not isinstance(obj, str):
@@ -56,8 +61,11 @@ def metric(game: Machine, player: str, obj: Objective | str, partner: str | None
     if name == "tariff_faced":
         num = den = 0.0
         for cell in cells:
-            if cell.exporter == player and partner in (None, cell.importer) \
-                    and sector in (None, cell.sector):
+            if (
+                cell.exporter == player
+                and partner in (None, cell.importer)
+                and sector in (None, cell.sector)
+            ):
                 avg = (led.flow_rate[cell.index] + snap.rate[cell.index] * rest) / total_days
                 num += avg * cell.v0
                 den += cell.v0
@@ -84,8 +92,15 @@ def metric(game: Machine, player: str, obj: Objective | str, partner: str | None
     if name == "market_stress":
         return game.stress
     if name == "deals":  # negotiated deals with economic terms (not process-only ones)
-        return float(sum(1 for d in game.deals_in_force(player) if not d.unilateral
-                         and game.is_substantive(d) and (partner is None or partner in d.parties)))
+        return float(
+            sum(
+                1
+                for d in game.deals_in_force(player)
+                if not d.unilateral
+                and game.is_substantive(d)
+                and (partner is None or partner in d.parties)
+            )
+        )
     raise ValueError(f"unknown metric {name!r}")  # pragma: no cover - models forbid it
 
 
@@ -101,9 +116,19 @@ def score_breakdown(game: Machine, player: str) -> list[dict[str, Any]]:
     out = []
     for obj in game.rules.player(player).objectives:
         value = metric(game, player, obj)
-        out.append({"label": obj.label, "metric": obj.metric, "partner": obj.partner,
-                    "sector": obj.sector, "value": value, "best": obj.best, "worst": obj.worst,
-                    "weight": obj.weight, "points": 100.0 * obj.weight * obj.normalise(value)})
+        out.append(
+            {
+                "label": obj.label,
+                "metric": obj.metric,
+                "partner": obj.partner,
+                "sector": obj.sector,
+                "value": value,
+                "best": obj.best,
+                "worst": obj.worst,
+                "weight": obj.weight,
+                "points": 100.0 * obj.weight * obj.normalise(value),
+            }
+        )
     return out
 
 
@@ -135,5 +160,11 @@ class Projection:
         return self.score - self.baseline
 
     def to_json(self) -> dict[str, Any]:
-        return {"player": self.player, "score": self.score, "baseline": self.baseline,
-                "change": self.change, "metrics": self.metrics, "notes": list(self.notes)}
+        return {
+            "player": self.player,
+            "score": self.score,
+            "baseline": self.baseline,
+            "change": self.change,
+            "metrics": self.metrics,
+            "notes": list(self.notes),
+        }

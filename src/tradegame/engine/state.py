@@ -61,13 +61,20 @@ class State:
         self.snapped = False
         self.phase = TALKS
         self.layer_rate = {la.id: la.rate for la in rules.layers}
-        self.layer_status = {la.id: (LayerStatus.INACTIVE if la.from_day is not None and
-                                     la.from_day > c.start_day
-                                     and la.status == LayerStatus.IN_FORCE
-                                     else LayerStatus(la.status)) for la in rules.layers}
+        self.layer_status = {
+            la.id: (
+                LayerStatus.INACTIVE
+                if la.from_day is not None
+                and la.from_day > c.start_day
+                and la.status == LayerStatus.IN_FORCE
+                else LayerStatus(la.status)
+            )
+            for la in rules.layers
+        }
         self.layer_info = {la.id: (la.combine, la.replaces) for la in rules.layers}
-        self.active_packages = {cm.id for p in rules.players for cm in p.countermeasures
-                                if cm.active_at_start}
+        self.active_packages = {
+            cm.id for p in rules.players for cm in p.countermeasures if cm.active_at_start
+        }
         # Replaced, never changed in place (so each round's state shares it).
         self.available_items = frozenset(it.id for it in rules.items if it.available)
         self.approval = {p.id: p.approval for p in rules.players}
@@ -76,7 +83,7 @@ class State:
         # The player ids, read on every move: a plain attribute, not the rules' property.
         self._ids = ids = rules.player_ids
         for i, a in enumerate(ids):
-            for b in ids[i + 1:]:
+            for b in ids[i + 1 :]:
                 self.relations[pair_key(a, b)] = 50.0
         for (a, b), value in rules.relations:
             self.relations[pair_key(a, b)] = value
@@ -102,9 +109,11 @@ class State:
         self._round_hashes: list[str] = []
         self._unhashed_states: list[dict[str, Any]] = []  # hashed when first asked for
         self.rng_draws = 0
-        self.ledger = Ledger(player={p: dict.fromkeys(LEDGER_KEYS, 0.0) for p in ids},
-                             flow_rate=[0.0] * len(rules.flows),
-                             flow_value=[0.0] * len(rules.flows))
+        self.ledger = Ledger(
+            player={p: dict.fromkeys(LEDGER_KEYS, 0.0) for p in ids},
+            flow_rate=[0.0] * len(rules.flows),
+            flow_value=[0.0] * len(rules.flows),
+        )
         self.final_extra_days = 0
         self.projection_cache: dict[tuple[int, str], float] = {}
         self._verified: tuple[Action, int] | None = None
@@ -137,10 +146,12 @@ class State:
         new.sessions = [Session(*_SESSION_FIELDS(s)) for s in self.sessions]
         new.pledges = [Pledge(*_PLEDGE_STATE(p)) for p in self.pledges]
         new.orders = {p: list(v) for p, v in self.orders.items()}
-        new.ledger = Ledger(days=self.ledger.days,
-                            player={p: dict(v) for p, v in self.ledger.player.items()},
-                            flow_rate=list(self.ledger.flow_rate),
-                            flow_value=list(self.ledger.flow_value))
+        new.ledger = Ledger(
+            days=self.ledger.days,
+            player={p: dict(v) for p, v in self.ledger.player.items()},
+            flow_rate=list(self.ledger.flow_rate),
+            flow_value=list(self.ledger.flow_value),
+        )
         new.rng = random.Random()
         new.rng.setstate(self.rng.getstate())
         new._verified = None  # a copy may be changed before it applies anything: check again
@@ -213,26 +224,47 @@ class State:
             index = self._deal_index = (deals, len(deals), ids)
         return index[2].get(deal_id)
 
-    def _log(self, kind: str, text: str, audience: Iterable[str] | None = None,
-             phase: str | None = None) -> None:
+    def _log(
+        self, kind: str, text: str, audience: Iterable[str] | None = None, phase: str | None = None
+    ) -> None:
         # tuple.__new__ builds the named tuple without its Python-level __new__ (the log
         # gets about 200 lines a game).
-        self.log.append(_new_tuple(LogEntry, (
-            self.round, self.day, phase or self.phase, kind, text,
-            frozenset(audience) if audience is not None else None)))
+        self.log.append(
+            _new_tuple(
+                LogEntry,
+                (
+                    self.round,
+                    self.day,
+                    phase or self.phase,
+                    kind,
+                    text,
+                    frozenset(audience) if audience is not None else None,
+                ),
+            )
+        )
 
     def _extension_fits(self, days: int) -> bool:
         c = self.rules.calendar
         left = c.max_extension_days - self.extension_days
         # Steps of extension_step_days; the last step may be shorter, to reach the maximum.
-        return (0 < days <= left and (days % c.extension_step_days == 0 or days == left)
-                and not self.snapped)
+        return (
+            0 < days <= left
+            and (days % c.extension_step_days == 0 or days == left)
+            and not self.snapped
+        )
 
     def layered_rate(self, cell: eco.FlowCell) -> float:
         """The cell's rate from layers and countermeasures, before deal caps."""
         no_caps = eco.TermIndex(cuts=self.terms().cuts)
-        return eco.effective_rate(cell, self.layer_rate, self.layer_status, self.layer_info,
-                                  self.active_packages, self.tables.compiled, no_caps)
+        return eco.effective_rate(
+            cell,
+            self.layer_rate,
+            self.layer_status,
+            self.layer_info,
+            self.active_packages,
+            self.tables.compiled,
+            no_caps,
+        )
 
     def is_substantive(self, deal: Deal) -> bool:
         """Whether ``deal`` has economic terms (not only a process agreement)."""
@@ -244,8 +276,14 @@ class State:
         a process-only agreement replaces nothing."""
         if deal.unilateral or not self.is_substantive(deal):
             return []
-        return [old for old in self.deals_in_force() if old is not deal and not old.unilateral
-                and set(old.parties) == set(deal.parties) and self.is_substantive(old)]
+        return [
+            old
+            for old in self.deals_in_force()
+            if old is not deal
+            and not old.unilateral
+            and set(old.parties) == set(deal.parties)
+            and self.is_substantive(old)
+        ]
 
     def knows_politics_of(self, party: str) -> bool:
         """Whether this game may read ``party``'s political costs and gains (private data).
@@ -298,8 +336,7 @@ class State:
             credibility = self.credibility
             if self._terms_key == tuple(credibility[p] for p in terms.pledgers):
                 return terms
-        terms = self._terms = eco.index_terms(self.rules, self.deals_in_force(),
-                                              self.credibility)
+        terms = self._terms = eco.index_terms(self.rules, self.deals_in_force(), self.credibility)
         self._terms_key = tuple(self.credibility[p] for p in terms.pledgers)
         return terms
 
@@ -323,18 +360,29 @@ class State:
                     deals = self._rate_deals = tuple(
                         (d.parties, tuple((t.item, t.value) for t in d.terms))
                         for d in self.deals
-                        if d.status == _DEAL_IN_FORCE and eco.changes_rates(self.rules, d))
-                key = (tuple(self.layer_rate.values()), tuple(self.layer_status.values()),
-                       frozenset(self.active_packages), deals)
+                        if d.status == _DEAL_IN_FORCE and eco.changes_rates(self.rules, d)
+                    )
+                key = (
+                    tuple(self.layer_rate.values()),
+                    tuple(self.layer_status.values()),
+                    frozenset(self.active_packages),
+                    deals,
+                )
                 cache = self.tables.caches.rates
                 rates = cache.get(key)
                 if rates is not None:
                     self._rates = rates
                     return rates
             # A tuple: shared values nobody can change (and that the collector skips).
-            rates = tuple(eco.all_rates(self.tables.compiled, self.layer_rate,
-                                        self.layer_status, self.active_packages,
-                                        self.terms()))
+            rates = tuple(
+                eco.all_rates(
+                    self.tables.compiled,
+                    self.layer_rate,
+                    self.layer_status,
+                    self.active_packages,
+                    self.terms(),
+                )
+            )
             if cache is not None:
                 if len(cache) >= CACHE_SIZE:
                     cache.clear()  # bounded; a miss only costs the computation
@@ -346,8 +394,9 @@ class State:
         """The economy at the current tariffs and terms (annual rates)."""
         terms = self.terms()
         if self._snap is None or self._snap_terms is not terms:
-            self._snap = eco.snapshot(self.rules, self._current_rates(), terms,
-                                      self.active_packages)
+            self._snap = eco.snapshot(
+                self.rules, self._current_rates(), terms, self.active_packages
+            )
             self._snap_terms = terms
         return self._snap
 
@@ -362,15 +411,18 @@ class State:
             sums["investment_received"] += snap.investment_received[pid] * days
             sums["purchases_received"] += snap.purchases_received[pid] * days
             sums["cost_sharing_received"] += snap.cost_sharing_received[pid] * days
-        led.flow_rate = [total + rate * days for total, rate in zip(led.flow_rate, snap.rate,
-                                                                    strict=True)]
-        led.flow_value = [total + value * days for total, value in zip(led.flow_value,
-                                                                       snap.value, strict=True)]
+        led.flow_rate = [
+            total + rate * days for total, rate in zip(led.flow_rate, snap.rate, strict=True)
+        ]
+        led.flow_value = [
+            total + value * days for total, value in zip(led.flow_value, snap.value, strict=True)
+        ]
 
     def _record_history(self, snap: eco.Snapshot) -> None:
         # The snapshot is never changed once made, so keeping it is keeping the values.
-        self._unread_history.append((self.round, self.day, dict(self.approval),
-                              dict(self.credibility), self.stress, snap))
+        self._unread_history.append(
+            (self.round, self.day, dict(self.approval), dict(self.credibility), self.stress, snap)
+        )
 
     @property
     def history(self) -> list[dict[str, Any]]:
@@ -379,22 +431,25 @@ class State:
         ids = self._ids
         if self._unread_history:
             for round_, day, approval, credibility, stress, snap in self._unread_history:
-                records.append({
-                    "round": round_,
-                    "day": day,
-                    "date": self.date_of(day),
-                    "approval": approval,
-                    "credibility": credibility,
-                    "market_stress": stress,
-                    "gdp_pct": {p: round(v, 6) for p, v in snap.gdp_pct.items()},
-                    "balance": {p: round(self.balance(p, snap=snap), 6) for p in ids},
-                    "tariff_faced": {p: round(self.tariff_faced_now(p, snap), 6) for p in ids},
-                })
+                records.append(
+                    {
+                        "round": round_,
+                        "day": day,
+                        "date": self.date_of(day),
+                        "approval": approval,
+                        "credibility": credibility,
+                        "market_stress": stress,
+                        "gdp_pct": {p: round(v, 6) for p, v in snap.gdp_pct.items()},
+                        "balance": {p: round(self.balance(p, snap=snap), 6) for p in ids},
+                        "tariff_faced": {p: round(self.tariff_faced_now(p, snap), 6) for p in ids},
+                    }
+                )
             self._unread_history = []
         return records
 
-    def balance(self, player: str, partner: str | None = None,
-                snap: eco.Snapshot | None = None) -> float:
+    def balance(
+        self, player: str, partner: str | None = None, snap: eco.Snapshot | None = None
+    ) -> float:
         """Current annual goods balance ($bn/yr) of ``player`` (with ``partner``)."""
         snap = snap or self.snapshot()
         value = snap.value
@@ -415,8 +470,13 @@ class State:
                 total -= value[cell.index]
         return total
 
-    def tariff_faced_now(self, player: str, snap: eco.Snapshot | None = None,
-                         partner: str | None = None, sector: str | None = None) -> float:
+    def tariff_faced_now(
+        self,
+        player: str,
+        snap: eco.Snapshot | None = None,
+        partner: str | None = None,
+        sector: str | None = None,
+    ) -> float:
         """Trade-weighted (base flows) tariff on ``player``'s exports now."""
         snap = snap or self.snapshot()
         num = den = 0.0
@@ -428,8 +488,11 @@ class State:
                 den += cell.v0
             return num / den if den else 0.0
         for cell in self.tables.compiled.cells:
-            if cell.exporter == player and partner in (None, cell.importer) \
-                    and sector in (None, cell.sector):
+            if (
+                cell.exporter == player
+                and partner in (None, cell.importer)
+                and sector in (None, cell.sector)
+            ):
                 num += snap.rate[cell.index] * cell.v0
                 den += cell.v0
         return num / den if den else 0.0
@@ -552,21 +615,23 @@ def _state_dict(c: dict[str, Any]) -> dict[str, Any]:
         "credibility": dict(c["credibility"]),
         "relations": {f"{a}-{b}": v for (a, b), v in sorted(c["relations"].items())},
         "market_stress": c["market_stress"],
-        "deals": [deal_json(d, *states[4 * n:4 * n + 4]) for n, d in enumerate(deals)],
+        "deals": [deal_json(d, *states[4 * n : 4 * n + 4]) for n, d in enumerate(deals)],
         "sessions": [s.to_json() for s in c["sessions"]],
         "session_index": c["session_index"],
-        "orders": {orders[n]: [str(o) for o in orders[n + 1]]
-                   for n in range(0, len(orders), 2)},
+        "orders": {orders[n]: [str(o) for o in orders[n + 1]] for n in range(0, len(orders), 2)},
         "done": sorted(c["done"]),
         "requests": [list(r) for r in c["requests"]],
-        "pledges": [list(pledges[n:n + _PLEDGE_FIELDS])
-                    for n in range(0, len(pledges), _PLEDGE_FIELDS)],
+        "pledges": [
+            list(pledges[n : n + _PLEDGE_FIELDS]) for n in range(0, len(pledges), _PLEDGE_FIELDS)
+        ],
         "precedent": c["precedent"],
         "fired": dict(sorted(c["fired"].items())),
-        "ledger": {"days": c["ledger_days"],
-                   "player": {p: dict(v) for p, v in c["ledger_player"].items()},
-                   "flow_rate": list(c["flow_rate"]),
-                   "flow_value": list(c["flow_value"])},
+        "ledger": {
+            "days": c["ledger_days"],
+            "player": {p: dict(v) for p, v in c["ledger_player"].items()},
+            "flow_rate": list(c["flow_rate"]),
+            "flow_value": list(c["flow_value"]),
+        },
         "extension_days": c["extension_days"],
         "event_talks": [[list(pair), level, req] for pair, level, req in c["event_talks"]],
         "stakes": {f"{a}-{b}": v for (a, b), v in sorted(c["stakes"].items())},

@@ -71,17 +71,31 @@ class Tables:
 def _news_window(rules: Rules, first: int, last: int) -> NewsWindow:
     start = rules.calendar.start_day
     return NewsWindow(
-        layers=tuple(la for la in rules.layers
-                     if la.from_day is not None and first <= la.from_day <= last
-                     and la.status == LayerStatus.IN_FORCE and la.from_day > start),
-        scheduled=tuple(ev for ev in rules.events if ev.trigger == "scheduled"
-                        and ev.day is not None and first <= ev.day <= last),
+        layers=tuple(
+            la
+            for la in rules.layers
+            if la.from_day is not None
+            and first <= la.from_day <= last
+            and la.status == LayerStatus.IN_FORCE
+            and la.from_day > start
+        ),
+        scheduled=tuple(
+            ev
+            for ev in rules.events
+            if ev.trigger == "scheduled" and ev.day is not None and first <= ev.day <= last
+        ),
         conditional=tuple(ev for ev in rules.events if ev.trigger == "conditional"),
-        chance=tuple(ev for ev in rules.events if ev.trigger == "random"
-                     and (ev.from_day is None or last >= ev.from_day)
-                     and (ev.until_day is None or first <= ev.until_day)),
-        set_layer=frozenset(ev.id for ev in rules.events
-                            if any(e.kind == "set_layer" for e in ev.effects)))
+        chance=tuple(
+            ev
+            for ev in rules.events
+            if ev.trigger == "random"
+            and (ev.from_day is None or last >= ev.from_day)
+            and (ev.until_day is None or first <= ev.until_day)
+        ),
+        set_layer=frozenset(
+            ev.id for ev in rules.events if any(e.kind == "set_layer" for e in ev.effects)
+        ),
+    )
 
 
 @per_rules
@@ -98,17 +112,28 @@ def tables_of(rules: Rules) -> Tables:
         player_order={p: n for n, p in enumerate(ids)},
         tariff_instruments=instruments,
         own_packages={p.id: frozenset(c.id for c in p.countermeasures) for p in rules.players},
-        pair_cells={(i, e): tuple(c for c in cells if c.importer == i and c.exporter == e)
-                    for i in ids for e in ids},
-        import_cells={p: tuple((c.index, c.pair) for c in cells if c.importer == p)
-                      for p in ids},
-        trade_cells={p: tuple((c.index, c.exporter == p) for c in cells
-                              if c.exporter == p or c.importer == p) for p in ids},
+        pair_cells={
+            (i, e): tuple(c for c in cells if c.importer == i and c.exporter == e)
+            for i in ids
+            for e in ids
+        },
+        import_cells={p: tuple((c.index, c.pair) for c in cells if c.importer == p) for p in ids},
+        trade_cells={
+            p: tuple(
+                (c.index, c.exporter == p) for c in cells if c.exporter == p or c.importer == p
+            )
+            for p in ids
+        },
         export_cells={p: tuple(c for c in cells if c.exporter == p) for p in ids},
-        deal_items={(a, b): tuple(item for item in rules.items
-                                  if item.owner == a and item.can_go_to(b)
-                                  or item.owner == b and item.can_go_to(a))
-                    for a in ids for b in ids},
+        deal_items={
+            (a, b): tuple(
+                item
+                for item in rules.items
+                if item.owner == a and item.can_go_to(b) or item.owner == b and item.can_go_to(a)
+            )
+            for a in ids
+            for b in ids
+        },
         levels={item.id: tuple(lv.value for lv in item.levels) for item in rules.items},
         caches=Caches(),
     )

@@ -62,9 +62,15 @@ class TariffRow:
     value_bn: float
 
     def to_json(self) -> Json:
-        return {"importer": self.importer, "exporter": self.exporter, "sector": self.sector,
-                "rate": self.rate, "mfn": self.mfn, "base_value_bn": self.base_value_bn,
-                "value_bn": self.value_bn}
+        return {
+            "importer": self.importer,
+            "exporter": self.exporter,
+            "sector": self.sector,
+            "rate": self.rate,
+            "mfn": self.mfn,
+            "base_value_bn": self.base_value_bn,
+            "value_bn": self.value_bn,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +88,17 @@ class LayerRow:
     combine: str
 
     def to_json(self) -> Json:
-        return {"id": self.id, "name": self.name, "importer": self.importer,
-                "exporter": self.exporter, "sectors": self.sectors,
-                "except_sectors": self.except_sectors, "rate": self.rate,
-                "status": self.status, "combine": self.combine}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "importer": self.importer,
+            "exporter": self.exporter,
+            "sectors": self.sectors,
+            "except_sectors": self.except_sectors,
+            "rate": self.rate,
+            "status": self.status,
+            "combine": self.combine,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +117,16 @@ class CatalogueEntry:
     political_gain: list[float] | None  # a possible receiver's (and the instructor's)
 
     def to_json(self) -> Json:
-        out: Json = {"id": self.id, "owner": self.owner, "kind": self.kind, "name": self.name,
-                     "to": self.to, "available": self.available,
-                     "description": self.description, "levels": self.levels}
+        out: Json = {
+            "id": self.id,
+            "owner": self.owner,
+            "kind": self.kind,
+            "name": self.name,
+            "to": self.to,
+            "available": self.available,
+            "description": self.description,
+            "levels": self.levels,
+        }
         if self.political_cost is not None:
             out["political_cost"] = self.political_cost
         if self.political_gain is not None:
@@ -142,9 +162,15 @@ class DealEntry:
     warning: str | None = None
 
     def to_json(self) -> Json:
-        out: Json = {"id": self.id, "parties": self.parties, "round": self.round,
-                     "status": self.status, "unilateral": self.unilateral,
-                     "ended_by": self.ended_by, "terms": [t.to_json() for t in self.terms]}
+        out: Json = {
+            "id": self.id,
+            "parties": self.parties,
+            "round": self.round,
+            "status": self.status,
+            "unilateral": self.unilateral,
+            "ended_by": self.ended_by,
+            "terms": [t.to_json() for t in self.terms],
+        }
         if self.political_cost_to_you is not None:
             out["political_cost_to_you"] = self.political_cost_to_you
         if self.replaces is not None:
@@ -180,10 +206,15 @@ class CountermeasureRow:
     market_stress: float
 
     def to_json(self) -> Json:
-        return {"id": self.id, "name": self.name, "target": self.target,
-                "value_bn": self.value_bn, "active": self.active,
-                "tariffs": [{"sector": s, "rate": r} for s, r in self.tariffs],
-                "market_stress": self.market_stress}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "target": self.target,
+            "value_bn": self.value_bn,
+            "active": self.active,
+            "tariffs": [{"sector": s, "rate": r} for s, r in self.tariffs],
+            "market_stress": self.market_stress,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,21 +234,42 @@ class PlayerEntry:
     tariff_instruments: list[tuple[str, float, float]]  # (layer, min, max)
 
     def to_json(self) -> Json:
-        return {"id": self.id, "name": self.name, "approval": self.approval,
-                "credibility": self.credibility, "gdp_effect_pct": self.gdp_effect_pct,
-                "trade_balance_bn": self.trade_balance_bn, "tariff_faced": self.tariff_faced,
-                "ratifies": self.ratifies, "briefing": self.briefing,
-                "countermeasures": [c.to_json() for c in self.countermeasures],
-                "tariff_instruments": [{"layer": la, "min": lo, "max": hi}
-                                       for la, lo, hi in self.tariff_instruments]}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "approval": self.approval,
+            "credibility": self.credibility,
+            "gdp_effect_pct": self.gdp_effect_pct,
+            "trade_balance_bn": self.trade_balance_bn,
+            "tariff_faced": self.tariff_faced,
+            "ratifies": self.ratifies,
+            "briefing": self.briefing,
+            "countermeasures": [c.to_json() for c in self.countermeasures],
+            "tariff_instruments": [
+                {"layer": la, "min": lo, "max": hi} for la, lo, hi in self.tariff_instruments
+            ],
+        }
 
 
 def _objective(o: Objective, *, sector: bool) -> Json:
     if sector:
-        return {"label": o.label, "metric": o.metric, "partner": o.partner,
-                "sector": o.sector, "best": o.best, "worst": o.worst, "weight": o.weight}
-    return {"label": o.label, "metric": o.metric, "partner": o.partner,
-            "best": o.best, "worst": o.worst, "weight": o.weight}
+        return {
+            "label": o.label,
+            "metric": o.metric,
+            "partner": o.partner,
+            "sector": o.sector,
+            "best": o.best,
+            "worst": o.worst,
+            "weight": o.weight,
+        }
+    return {
+        "label": o.label,
+        "metric": o.metric,
+        "partner": o.partner,
+        "best": o.best,
+        "worst": o.worst,
+        "weight": o.weight,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,11 +285,14 @@ class You:
     score: float | None  # when the game is over
 
     def to_json(self) -> Json:
-        out: Json = {"id": self.id,
-                     "objectives": [_objective(o, sector=True) for o in self.objectives],
-                     "win_set": self.win_set,
-                     "confidential_briefing": self.confidential_briefing,
-                     "pending_orders": self.pending_orders, "your_turn": self.your_turn}
+        out: Json = {
+            "id": self.id,
+            "objectives": [_objective(o, sector=True) for o in self.objectives],
+            "win_set": self.win_set,
+            "confidential_briefing": self.confidential_briefing,
+            "pending_orders": self.pending_orders,
+            "your_turn": self.your_turn,
+        }
         if self.score is not None:
             out["score"] = self.score
         return out
@@ -253,9 +308,12 @@ class PrivateEntry:
     pending_orders: list[str]
 
     def to_json(self) -> Json:
-        return {"objectives": [_objective(o, sector=False) for o in self.objectives],
-                "win_set": self.win_set, "confidential_briefing": self.confidential_briefing,
-                "pending_orders": self.pending_orders}
+        return {
+            "objectives": [_objective(o, sector=False) for o in self.objectives],
+            "win_set": self.win_set,
+            "confidential_briefing": self.confidential_briefing,
+            "pending_orders": self.pending_orders,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,11 +325,13 @@ class Roles:
     precedent_setter: str | None
 
     def to_json(self) -> Json:
-        return {"deadline_holder": self.deadline_holder,
-                "talk_capacity_holder": self.talk_capacity_holder,
-                "talk_capacity": self.talk_capacity,
-                "market_stress_player": self.market_stress_player,
-                "precedent_setter": self.precedent_setter}
+        return {
+            "deadline_holder": self.deadline_holder,
+            "talk_capacity_holder": self.talk_capacity_holder,
+            "talk_capacity": self.talk_capacity,
+            "market_stress_player": self.market_stress_player,
+            "precedent_setter": self.precedent_setter,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,8 +399,12 @@ class View:
             "phase": self.phase,
             "to_move": self.to_move,
             "market_stress": self.market_stress,
-            "limits": {"max_orders": limits.max_orders, "max_terms": limits.max_terms,
-                       "tariff_step": limits.tariff_step, "max_tariff": limits.max_tariff},
+            "limits": {
+                "max_orders": limits.max_orders,
+                "max_terms": limits.max_terms,
+                "tariff_step": limits.tariff_step,
+                "max_tariff": limits.max_tariff,
+            },
             "roles": self.roles.to_json(),
             "precedent_cap": self.precedent_cap,
             "players": [p.to_json() for p in self.players],
@@ -348,8 +412,10 @@ class View:
             "tariffs": [t.to_json() for t in self.tariffs],
             "layers": [la.to_json() for la in self.layers],
             "catalogue": [c.to_json() for c in self.catalogue],
-            "claims": [{"id": i, "by": by, "about": about, "text": text}
-                       for i, by, about, text in self.claims],
+            "claims": [
+                {"id": i, "by": by, "about": about, "text": text}
+                for i, by, about, text in self.claims
+            ],
             "deals": [d.to_json() for d in self.deals],
             "talks": [t.to_json() for t in self.talks],
             "log": [e.to_json() for e in self.log],
@@ -380,43 +446,100 @@ def build_view(game: Machine, viewer: Viewer) -> View:
     def mine(p: str) -> bool:
         return sees_all or p == player
 
-    tariffs = [TariffRow(c.importer, c.exporter, c.sector, _r(snap.rate[c.index]), c.mfn, c.v0,
-                         _r(snap.value[c.index], 3)) for c in game.tables.compiled.cells]
-    layers = [LayerRow(la.id, la.name, la.importer, la.exporter,
-                       sorted(la.sectors) if la.sectors is not None else "all",
-                       sorted(la.except_sectors), game.layer_rate[la.id],
-                       game.layer_status[la.id], la.combine) for la in rules.layers]
+    tariffs = [
+        TariffRow(
+            c.importer,
+            c.exporter,
+            c.sector,
+            _r(snap.rate[c.index]),
+            c.mfn,
+            c.v0,
+            _r(snap.value[c.index], 3),
+        )
+        for c in game.tables.compiled.cells
+    ]
+    layers = [
+        LayerRow(
+            la.id,
+            la.name,
+            la.importer,
+            la.exporter,
+            sorted(la.sectors) if la.sectors is not None else "all",
+            sorted(la.except_sectors),
+            game.layer_rate[la.id],
+            game.layer_status[la.id],
+            la.combine,
+        )
+        for la in rules.layers
+    ]
     catalogue = [
         CatalogueEntry(
-            item.id, item.owner, item.kind, item.name,
-            list(item.to) if item.to is not None else "any", item.id in game.available_items,
-            item.description, [lv.value for lv in item.levels],
+            item.id,
+            item.owner,
+            item.kind,
+            item.name,
+            list(item.to) if item.to is not None else "any",
+            item.id in game.available_items,
+            item.description,
+            [lv.value for lv in item.levels],
             [lv.cost for lv in item.levels] if mine(item.owner) else None,
             [lv.gain for lv in item.levels]
-            if sees_all or (player is not None and item.can_go_to(player)) else None)
-        for item in rules.items]
+            if sees_all or (player is not None and item.can_go_to(player))
+            else None,
+        )
+        for item in rules.items
+    ]
     deals = [
-        DealEntry(d.id, list(d.parties), d.round, d.status, d.unilateral, d.ended_by,
-                  [DealTerm(t.item, t.value, term_text(rules, t)) for t in d.terms],
-                  _r(game.political_cost(d, player), 3)
-                  if player is not None and player in d.parties else None,
-                  *_replacing(game, d))
+        DealEntry(
+            d.id,
+            list(d.parties),
+            d.round,
+            d.status,
+            d.unilateral,
+            d.ended_by,
+            [DealTerm(t.item, t.value, term_text(rules, t)) for t in d.terms],
+            _r(game.political_cost(d, player), 3)
+            if player is not None and player in d.parties
+            else None,
+            *_replacing(game, d),
+        )
         for d in game.deals
         # An agreed deal is public at resolution (ratification), to its parties at once.
-        if d.status != DealStatus.AGREED or sees_all or player in d.parties]
-    talks = [TalkEntry(list(s.pair), s.level, s.status,
-                       _contents(s) if sees_all or player in s.pair else None)
-             for s in game.sessions]
+        if d.status != DealStatus.AGREED or sees_all or player in d.parties
+    ]
+    talks = [
+        TalkEntry(
+            list(s.pair), s.level, s.status, _contents(s) if sees_all or player in s.pair else None
+        )
+        for s in game.sessions
+    ]
     players = [
         PlayerEntry(
-            p.id, p.name, _r(game.approval[p.id], 2), _r(game.credibility[p.id], 2),
-            _r(snap.gdp_pct[p.id]), _r(game.balance(p.id, snap=snap), 3),
+            p.id,
+            p.name,
+            _r(game.approval[p.id], 2),
+            _r(game.credibility[p.id], 2),
+            _r(snap.gdp_pct[p.id]),
+            _r(game.balance(p.id, snap=snap), 3),
             _r(game.tariff_faced_now(p.id, snap)),
-            p.ratification.body if p.ratification else None, p.briefing_public,
-            [CountermeasureRow(c.id, c.name, c.target, c.value_bn, c.id in game.active_packages,
-                               list(c.tariffs), c.market_stress) for c in p.countermeasures],
-            [(t.layer, t.min, t.max) for t in p.tariffs])
-        for p in rules.players]
+            p.ratification.body if p.ratification else None,
+            p.briefing_public,
+            [
+                CountermeasureRow(
+                    c.id,
+                    c.name,
+                    c.target,
+                    c.value_bn,
+                    c.id in game.active_packages,
+                    list(c.tariffs),
+                    c.market_stress,
+                )
+                for c in p.countermeasures
+            ],
+            [(t.layer, t.min, t.max) for t in p.tariffs],
+        )
+        for p in rules.players
+    ]
     mover = game.to_move()
     scores = batnas = None
     if game.is_over():
@@ -426,33 +549,67 @@ def build_view(game: Machine, viewer: Viewer) -> View:
     if player is not None:
         ws = game.win_set(player)
         me = rules.player(player)
-        you = You(player, me.objectives, _r(ws, 3) if ws is not None else None,
-                  me.briefing_confidential, [str(o) for o in game.orders.get(player, [])],
-                  mover == player, scores[player] if scores is not None else None)
+        you = You(
+            player,
+            me.objectives,
+            _r(ws, 3) if ws is not None else None,
+            me.briefing_confidential,
+            [str(o) for o in game.orders.get(player, [])],
+            mover == player,
+            scores[player] if scores is not None else None,
+        )
     elif sees_all:
-        private = {p.id: PrivateEntry(p.objectives, game.win_set(p.id), p.briefing_confidential,
-                                      [str(o) for o in game.orders.get(p.id, [])])
-                   for p in rules.players}
+        private = {
+            p.id: PrivateEntry(
+                p.objectives,
+                game.win_set(p.id),
+                p.briefing_confidential,
+                [str(o) for o in game.orders.get(p.id, [])],
+            )
+            for p in rules.players
+        }
     return View(
         player=viewer,
         viewer=player if player is not None else "spectator" if public else "instructor",
-        scenario_id=rules.id, scenario_title=rules.title,
-        round=game.round, rounds_total=game.rounds_total(), day=game.day,
-        date=game.date_of(game.day), round_end_date=game.date_of(game.round_end_day),
-        deadline_day=game.deadline_day, deadline=game.date_of(game.deadline_day),
-        days_to_deadline=game.deadline_day - game.day, snapped_back=game.snapped,
-        extension_days_used=game.extension_days, phase=game.phase, to_move=mover,
-        market_stress=_r(game.stress, 2), limits=rules.limits,
-        roles=Roles(rules.deadline_holder, rules.talk_capacity_holder, rules.talk_capacity,
-                    rules.market_stress_player, rules.precedent_setter),
-        precedent_cap=game.precedent, players=players,
+        scenario_id=rules.id,
+        scenario_title=rules.title,
+        round=game.round,
+        rounds_total=game.rounds_total(),
+        day=game.day,
+        date=game.date_of(game.day),
+        round_end_date=game.date_of(game.round_end_day),
+        deadline_day=game.deadline_day,
+        deadline=game.date_of(game.deadline_day),
+        days_to_deadline=game.deadline_day - game.day,
+        snapped_back=game.snapped,
+        extension_days_used=game.extension_days,
+        phase=game.phase,
+        to_move=mover,
+        market_stress=_r(game.stress, 2),
+        limits=rules.limits,
+        roles=Roles(
+            rules.deadline_holder,
+            rules.talk_capacity_holder,
+            rules.talk_capacity,
+            rules.market_stress_player,
+            rules.precedent_setter,
+        ),
+        precedent_cap=game.precedent,
+        players=players,
         relations={f"{a}-{b}": _r(v, 2) for (a, b), v in sorted(game.relations.items())},
-        tariffs=tariffs, layers=layers, catalogue=catalogue,
+        tariffs=tariffs,
+        layers=layers,
+        catalogue=catalogue,
         claims=[(c.id, c.by, c.about, c.text) for c in rules.claims],
-        deals=deals, talks=talks,
+        deals=deals,
+        talks=talks,
         log=[e for e in game.log if (e.audience is None if public else e.visible_to(player))],
         history=list(game.history),  # the game's list grows (and is filled lazily)
-        scores=scores, batna=batnas, you=you, private=private)
+        scores=scores,
+        batna=batnas,
+        you=you,
+        private=private,
+    )
 
 
 def _replacing(game: Machine, deal: Deal) -> tuple[str | None, str | None]:
@@ -463,14 +620,30 @@ def _replacing(game: Machine, deal: Deal) -> tuple[str | None, str | None]:
     if not old:
         return None, None
     ids = ", ".join(d.id for d in old)
-    return ids, (f"If it enters force, {deal.id} replaces {ids}: the terms of {ids} end, its "
-                 f"caps included; only the caps of {deal.id} bind.")
+    return ids, (
+        f"If it enters force, {deal.id} replaces {ids}: the terms of {ids} end, its "
+        f"caps included; only the caps of {deal.id} bind."
+    )
 
 
 def _contents(s: Session) -> Json:
     return s.to_json()
 
 
-__all__ = ["SPECTATOR", "CatalogueEntry", "DealEntry", "LayerRow", "PlayerEntry",
-           "PrivateEntry", "Spectator", "TalkEntry", "TariffRow", "View", "Viewer", "You",
-           "build_view", "pair_key", "render"]
+__all__ = [
+    "SPECTATOR",
+    "CatalogueEntry",
+    "DealEntry",
+    "LayerRow",
+    "PlayerEntry",
+    "PrivateEntry",
+    "Spectator",
+    "TalkEntry",
+    "TariffRow",
+    "View",
+    "Viewer",
+    "You",
+    "build_view",
+    "pair_key",
+    "render",
+]

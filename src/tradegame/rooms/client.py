@@ -34,10 +34,12 @@ def ws_url(url: str) -> str:
 
     parts = urlsplit(url.strip())
     scheme = {"http": "http", "https": "https", "ws": "http", "wss": "https"}.get(
-        parts.scheme.lower())
+        parts.scheme.lower()
+    )
     if scheme is None or not parts.hostname:
-        raise UserError(f"{url}: not a server address (write http://HOST:PORT as "
-                        f"`tradegame host` printed it)")
+        raise UserError(
+            f"{url}: not a server address (write http://HOST:PORT as `tradegame host` printed it)"
+        )
     path = parts.path.rstrip("/")
     path = path if path.endswith("/ws") else path + "/ws"
     return urlunsplit((scheme, parts.netloc, path, "", ""))
@@ -80,6 +82,7 @@ async def join(ws: aiohttp.ClientWebSocketResponse, **secret: str) -> dict[str, 
 
 
 # --------------------------------------------------------------------------- the instructor
+
 
 async def instruct(args: argparse.Namespace) -> int:
     op: dict[str, Any]
@@ -130,13 +133,16 @@ async def instruct(args: argparse.Namespace) -> int:
 
 def room_line(r: dict[str, Any]) -> str:
     scores = ", ".join(f"{p} {v:.1f}" for p, v in (r.get("scores") or {}).items())
-    return printable(f"room {r.get('room')}: {r.get('state')}, round {r.get('round')}"
-                     f"/{r.get('rounds_total')} {r.get('phase')}, to move: "
-                     f"{r.get('to_move') or '-'}; scores {scores}")
+    return printable(
+        f"room {r.get('room')}: {r.get('state')}, round {r.get('round')}"
+        f"/{r.get('rounds_total')} {r.get('phase')}, to move: "
+        f"{r.get('to_move') or '-'}; scores {scores}"
+    )
 
 
 async def follow(ws: aiohttp.ClientWebSocketResponse, rooms: list[dict[str, Any]]) -> None:
     """Print a room's line whenever its state, round, phase or mover changes (ctrl+c ends)."""
+
     def key(r: dict[str, Any]) -> tuple[Any, ...]:
         return r.get("state"), r.get("round"), r.get("phase"), r.get("to_move")
 
@@ -159,8 +165,10 @@ def report(op: dict[str, Any], message: dict[str, Any], args: argparse.Namespace
             atomic_write_bytes(args.archive, data, what="zip file")
         except OSError as exc:
             raise UserError(f"cannot write {args.archive}: {exc}", EXIT_FAILED) from None
-        print(f"tradegame: wrote {args.archive} ({len(data)} bytes): every room's save "
-              f"(tradegame report --compare / grades read them once unzipped)")
+        print(
+            f"tradegame: wrote {args.archive} ({len(data)} bytes): every room's save "
+            f"(tradegame report --compare / grades read them once unzipped)"
+        )
         return EXIT_OK
     if op["type"] == "rooms":
         for r in message.get("rooms", []):
@@ -175,16 +183,22 @@ def report(op: dict[str, Any], message: dict[str, Any], args: argparse.Namespace
 
 # --------------------------------------------------------------------------- a bot's seat
 
+
 async def relay(args: argparse.Namespace) -> int:
     spec = args.bot
     if not spec.startswith("cmd:") or not spec[4:].strip():
-        raise UserError("--bot takes cmd:COMMAND (a program speaking the JSON-lines bot "
-                        "protocol, started here)")
+        raise UserError(
+            "--bot takes cmd:COMMAND (a program speaking the JSON-lines bot protocol, started here)"
+        )
     argv = shlex.split(spec[4:])
     try:
         bot = await asyncio.create_subprocess_exec(
-            *argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            limit=MAX_BOT_LINE, start_new_session=True)
+            *argv,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            limit=MAX_BOT_LINE,
+            start_new_session=True,
+        )
     except OSError as exc:
         raise UserError(f"--bot: cannot start {argv[0]!r}: {exc.strerror or exc}") from None
     url = ws_url(args.url)
@@ -199,8 +213,10 @@ async def relay(args: argparse.Namespace) -> int:
                 if welcome.get("role") != "player":
                     raise UserError("that code is not a seat's", EXIT_FAILED)
                 if "code" in secret:
-                    say(f"playing {welcome.get('player')} in room {welcome.get('room')}; "
-                        f"to reconnect: --token {welcome.get('token')}")
+                    say(
+                        f"playing {welcome.get('player')} in room {welcome.get('room')}; "
+                        f"to reconnect: --token {welcome.get('token')}"
+                    )
                 secret = {"token": str(welcome.get("token"))}
                 ended = await pump(ws, bot, last_turn)
                 await ws.close()
@@ -208,8 +224,9 @@ async def relay(args: argparse.Namespace) -> int:
                     return EXIT_OK
                 tries += 1
                 if tries > RECONNECTS:
-                    raise UserError("the connection dropped and could not be made again",
-                                    EXIT_FAILED)
+                    raise UserError(
+                        "the connection dropped and could not be made again", EXIT_FAILED
+                    )
                 say("the connection dropped; joining again with the token")
                 await asyncio.sleep(RECONNECT_DELAY)
     finally:
@@ -222,8 +239,11 @@ async def relay(args: argparse.Namespace) -> int:
         await bot.wait()
 
 
-async def pump(ws: aiohttp.ClientWebSocketResponse, bot: asyncio.subprocess.Process,
-               last_turn: list[int | None]) -> bool:
+async def pump(
+    ws: aiohttp.ClientWebSocketResponse,
+    bot: asyncio.subprocess.Process,
+    last_turn: list[int | None],
+) -> bool:
     """Relay until the game ends (True) or the connection drops (False)."""
     assert bot.stdin is not None and bot.stdout is not None
 
@@ -272,6 +292,7 @@ async def pump(ws: aiohttp.ClientWebSocketResponse, bot: asyncio.subprocess.Proc
 
 # --------------------------------------------------------------------------- a person's seat
 
+
 async def play_text(args: argparse.Namespace) -> int:
     """A plain text client: the seat's situation report and its legal moves, numbered; the
     player types a number or any move in notation."""
@@ -284,14 +305,20 @@ async def play_text(args: argparse.Namespace) -> int:
         if welcome.get("role") != "player":
             raise UserError("that code is not a seat's", EXIT_FAILED)
         me = welcome.get("player")
-        print(printable(f"You play {me} in room {welcome.get('room')}. If you are "
-                        f"disconnected: tradegame join {args.url} --token "
-                        f"{welcome.get('token')}"), flush=True)
+        print(
+            printable(
+                f"You play {me} in room {welcome.get('room')}. If you are "
+                f"disconnected: tradegame join {args.url} --token "
+                f"{welcome.get('token')}"
+            ),
+            flush=True,
+        )
         while True:
             message = await receive(ws)
             if message is None:
-                raise UserError("the server closed the connection; join again with --token",
-                                EXIT_FAILED)
+                raise UserError(
+                    "the server closed the connection; join again with --token", EXIT_FAILED
+                )
             kind = message.get("type")
             if kind == "update" and message.get("paused"):
                 print("(the instructor has paused the room)", flush=True)
@@ -305,12 +332,12 @@ async def play_text(args: argparse.Namespace) -> int:
                 print("\n" + printable(render(message.get("view") or {})), flush=True)
                 for n, action in enumerate(legal, start=1):
                     print(printable(f"  {n:>3}. {action}"))
-                answer = (await asyncio.to_thread(
-                    input, "Your move (a number, or a move in notation): ")).strip()
+                answer = (
+                    await asyncio.to_thread(input, "Your move (a number, or a move in notation): ")
+                ).strip()
                 if answer.isdigit() and 1 <= int(answer) <= len(legal):
                     answer = legal[int(answer) - 1]
-                await ws.send_json({"type": "move", "action": answer,
-                                    "version": message.get("id")})
+                await ws.send_json({"type": "move", "action": answer, "version": message.get("id")})
 
 
 __all__ = ["instruct", "play_text", "relay", "ws_url"]

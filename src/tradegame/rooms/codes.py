@@ -88,9 +88,13 @@ class SeatBook:
         return next((s for s in self.seats if s.room == room and s.player == player), None)
 
     def to_json(self) -> dict[str, object]:
-        return {"instructor_code": self.instructor_code,
-                "seats": [{"room": s.room, "player": s.player, "code": s.code,
-                           "token": s.token} for s in self.seats]}
+        return {
+            "instructor_code": self.instructor_code,
+            "seats": [
+                {"room": s.room, "player": s.player, "code": s.code, "token": s.token}
+                for s in self.seats
+            ],
+        }
 
 
 __all__ = ["ALPHABET", "Seat", "SeatBook", "new_code", "new_token", "normal_code", "same"]

@@ -116,8 +116,10 @@ class Archive(_Message):
     type: Literal["archive"]
 
 
-ClientMessage = Annotated[Join | Watch | Move | Ping | Rooms | Pause | News | Inject
-                          | Rollback | Clock | Archive, Field(discriminator="type")]
+ClientMessage = Annotated[
+    Join | Watch | Move | Ping | Rooms | Pause | News | Inject | Rollback | Clock | Archive,
+    Field(discriminator="type"),
+]
 _ADAPTER: TypeAdapter[Any] = TypeAdapter(ClientMessage)
 
 
@@ -146,8 +148,9 @@ def decode(text: str | bytes) -> Any:
         try:
             answer = BotAnswer.model_validate(raw)
         except ValidationError:
-            raise BadMessage('a bot answer is {"action": "<notation>", "id": <the turn\'s '
-                             'id>}') from None
+            raise BadMessage(
+                'a bot answer is {"action": "<notation>", "id": <the turn\'s id>}'
+            ) from None
         return Move(type="move", action=answer.action, version=answer.id)
     try:
         return _ADAPTER.validate_python(raw)
@@ -162,7 +165,7 @@ def decode(text: str | bytes) -> Any:
 
 def shown(text: str, limit: int = 60) -> str:
     """Client text as it may appear in a reply: short, control characters neutralised."""
-    return printable(text if len(text) <= limit else text[:limit - 3] + "...")
+    return printable(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
 def encode(message: dict[str, Any]) -> str:
@@ -171,6 +174,22 @@ def encode(message: dict[str, Any]) -> str:
     return to_json(message, inf_nan_mode="null").decode()
 
 
-__all__ = ["MAX_MESSAGE_BYTES", "PROTOCOL", "Archive", "BadMessage", "Clock", "Inject", "Join",
-           "Move", "News", "Pause", "Ping", "Rollback", "Rooms", "Watch", "decode", "encode",
-           "shown"]
+__all__ = [
+    "MAX_MESSAGE_BYTES",
+    "PROTOCOL",
+    "Archive",
+    "BadMessage",
+    "Clock",
+    "Inject",
+    "Join",
+    "Move",
+    "News",
+    "Pause",
+    "Ping",
+    "Rollback",
+    "Rooms",
+    "Watch",
+    "decode",
+    "encode",
+    "shown",
+]

@@ -34,9 +34,18 @@ class Refused(ValueError):
 
 
 class Room:
-    def __init__(self, number: int, match: Match, *, save_path: Path, version: int = 0,
-                 paused: bool = False, clock: float | None = None,
-                 clock_agent: str = "passive", clock_code: bool = False) -> None:
+    def __init__(
+        self,
+        number: int,
+        match: Match,
+        *,
+        save_path: Path,
+        version: int = 0,
+        paused: bool = False,
+        clock: float | None = None,
+        clock_agent: str = "passive",
+        clock_code: bool = False,
+    ) -> None:
         self.number = number
         self.match = match
         self.save_path = save_path
@@ -82,14 +91,22 @@ class Room:
         game = self.game
         over = game.is_over()
         return {
-            "room": self.number, "version": self.version, "round": game.round,
-            "rounds_total": game.rounds_total(), "phase": game.phase, "day": game.day,
+            "room": self.number,
+            "version": self.version,
+            "round": game.round,
+            "rounds_total": game.rounds_total(),
+            "phase": game.phase,
+            "day": game.day,
             "state": "over" if over else "paused" if self.paused else "playing",
-            "to_move": game.to_move(), "paused": self.paused,
+            "to_move": game.to_move(),
+            "paused": self.paused,
             "scores": {p: round(v, 3) for p, v in game.scores().items()},
-            "final": over, "clock": self.clock, "clock_left": self.clock_left(),
+            "final": over,
+            "clock": self.clock,
+            "clock_left": self.clock_left(),
             "seats": {p: ("human" if s == HUMAN else s) for p, s in self.match.seats.items()},
-            "actions": len(game.actions), "incidents": len(self.match.incidents),
+            "actions": len(game.actions),
+            "incidents": len(self.match.incidents),
             "log": self.match.instructor_log[-20:],
         }
 
@@ -120,9 +137,11 @@ class Room:
         if self.paused:
             raise Refused("the instructor has paused this room; wait for it to resume")
         if version != self.version:
-            raise Refused(f"this move was made for version {version}, but the game is at "
-                          f"version {self.version} (a stale or repeated move); the current "
-                          f"state follows")
+            raise Refused(
+                f"this move was made for version {version}, but the game is at "
+                f"version {self.version} (a stale or repeated move); the current "
+                f"state follows"
+            )
         if game.to_move() != player or not self.match.is_human(player):
             raise Refused(f"it is not {player}'s move")
         try:
@@ -165,8 +184,10 @@ class Room:
         self._not_over()
         known = {e.id for e in controls.injects(self.match)}
         if inject_id not in known:
-            raise Refused(f"no inject {printable(inject_id[:60])!r} in this scenario "
-                          f"(injects: {', '.join(sorted(known)) or 'none'})")
+            raise Refused(
+                f"no inject {printable(inject_id[:60])!r} in this scenario "
+                f"(injects: {', '.join(sorted(known)) or 'none'})"
+            )
         try:
             controls.fire_inject(self.match, inject_id)
         except (InvalidActionError, IllegalActionError) as exc:
@@ -197,8 +218,10 @@ class Room:
 
     def start(self) -> None:
         self.match.start()
-        self._tasks = [asyncio.create_task(self._drive(), name=f"room-{self.number}"),
-                       asyncio.create_task(self._autosave(), name=f"save-{self.number}")]
+        self._tasks = [
+            asyncio.create_task(self._drive(), name=f"room-{self.number}"),
+            asyncio.create_task(self._autosave(), name=f"save-{self.number}"),
+        ]
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -220,9 +243,12 @@ class Room:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - one room, not the server
-                print(f"tradegame: room {self.number} stopped playing "
-                      f"({type(exc).__name__}: {printable(str(exc))[:300]}); it is paused",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"tradegame: room {self.number} stopped playing "
+                    f"({type(exc).__name__}: {printable(str(exc))[:300]}); it is paused",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 self.paused = True
                 controls.note(self.match, f"paused after an error ({type(exc).__name__})")
                 self.changed()
@@ -270,15 +296,16 @@ class Room:
             else:
                 agent = self._clock_agents.get(player)
                 if agent is None:
-                    agent = make_agent(self.clock_agent,
-                                       agent_rng(match.seed, player, self.clock_agent),
-                                       allow_code=self.clock_code)
+                    agent = make_agent(
+                        self.clock_agent,
+                        agent_rng(match.seed, player, self.clock_agent),
+                        allow_code=self.clock_code,
+                    )
                     self._clock_agents[player] = agent
                 action, _ = await asyncio.to_thread(safe_move, agent, snapshot, player)
             if version != self.version or match is not self.match or self.paused:
                 return
-            controls.note(match, f"{player}'s clock ran out; {self.clock_agent} played "
-                                 f"{action}")
+            controls.note(match, f"{player}'s clock ran out; {self.clock_agent} played {action}")
             match.apply(action)
             self.changed()
 
@@ -299,9 +326,15 @@ class Room:
             return
         game = match.game.copy()
         try:
-            await asyncio.to_thread(save_game, self.save_path, game, dict(match.seats),
-                                    scenario_text=match.scenario_text,
-                                    scenario_name=match.scenario_name, created=match.created)
+            await asyncio.to_thread(
+                save_game,
+                self.save_path,
+                game,
+                dict(match.seats),
+                scenario_text=match.scenario_text,
+                scenario_name=match.scenario_name,
+                created=match.created,
+            )
         except SaveError as exc:
             print(f"tradegame: room {self.number}: {exc}", file=sys.stderr, flush=True)
             return

@@ -50,15 +50,19 @@ NO_CLOCK_SECONDS = 3600.0
 STATE_FILE = "server.json"
 STATE_FORMAT = "tradegame-rooms"
 BAD_CODE = "this code is not valid; check it and type it again, or ask the instructor"
-BAD_TOKEN = ("this seat was claimed again with its code (or the token is not valid): join "
-             "with your code")
+BAD_TOKEN = (
+    "this seat was claimed again with its code (or the token is not valid): join with your code"
+)
 
 PAGE_HEADERS = {
     # the page's own script only; no frames (clickjacking), no referrer leaving the page
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src "
-                               "'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
-    "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
+    "'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
 
 
 def room_file(number: int) -> str:
@@ -99,9 +103,17 @@ class Client:
 class RoomServer:
     """Rooms of one scenario. Build with :meth:`create` (new or resumed from ``folder``)."""
 
-    def __init__(self, rooms: list[Room], book: SeatBook, folder: Path, *, scenario_sha: str,
-                 origins: set[tuple[str, str, int]], max_connections: int = MAX_CONNECTIONS,
-                 seeds: Mapping[int, int]) -> None:
+    def __init__(
+        self,
+        rooms: list[Room],
+        book: SeatBook,
+        folder: Path,
+        *,
+        scenario_sha: str,
+        origins: set[tuple[str, str, int]],
+        max_connections: int = MAX_CONNECTIONS,
+        seeds: Mapping[int, int],
+    ) -> None:
         self.rooms = {room.number: room for room in rooms}
         self.book = book
         self.folder = folder
@@ -119,12 +131,22 @@ class RoomServer:
     # ------------------------------------------------------------------ building
 
     @classmethod
-    def create(cls, scenario_text: str, scenario_name: str, *, rooms: int | None,
-               seats: Mapping[str, str], code_seats: set[str], folder: Path,
-               seed: int | None = None, clock: float | None = None,
-               clock_agent: str = "passive", clock_code: bool = False,
-               origins: set[tuple[str, str, int]] | None = None,
-               max_connections: int = MAX_CONNECTIONS) -> tuple[RoomServer, bool]:
+    def create(
+        cls,
+        scenario_text: str,
+        scenario_name: str,
+        *,
+        rooms: int | None,
+        seats: Mapping[str, str],
+        code_seats: set[str],
+        folder: Path,
+        seed: int | None = None,
+        clock: float | None = None,
+        clock_agent: str = "passive",
+        clock_code: bool = False,
+        origins: set[tuple[str, str, int]] | None = None,
+        max_connections: int = MAX_CONNECTIONS,
+    ) -> tuple[RoomServer, bool]:
         """A server for ``rooms`` rooms in ``folder``; resumes the rooms saved there. Returns
         the server and whether it resumed. Raises :class:`ValueError` with the reason."""
         import random
@@ -144,14 +166,19 @@ class RoomServer:
         resumed = state is not None
         if state is not None:
             if state["scenario_sha256"] != sha:
-                raise ValueError(f"{folder} holds the rooms of another scenario (or another "
-                                 f"version of it); give another --dir")
+                raise ValueError(
+                    f"{folder} holds the rooms of another scenario (or another "
+                    f"version of it); give another --dir"
+                )
             if rooms is not None and rooms != len(state["rooms"]):
-                raise ValueError(f"{folder} holds {len(state['rooms'])} rooms, not {rooms}; "
-                                 f"leave out --rooms to resume them, or give another --dir")
-            book = SeatBook(state["instructor_code"],
-                            [Seat(s["room"], s["player"], s["code"], s["token"])
-                             for s in state["seats"]])
+                raise ValueError(
+                    f"{folder} holds {len(state['rooms'])} rooms, not {rooms}; "
+                    f"leave out --rooms to resume them, or give another --dir"
+                )
+            book = SeatBook(
+                state["instructor_code"],
+                [Seat(s["room"], s["player"], s["code"], s["token"]) for s in state["seats"]],
+            )
             seeds = {r["room"]: r["seed"] for r in state["rooms"]}
             versions = {r["room"]: r["version"] + 1 for r in state["rooms"]}
             paused = {r["room"]: r["paused"] for r in state["rooms"]}
@@ -179,26 +206,61 @@ class RoomServer:
                 except SaveError as exc:
                     raise ValueError(str(exc)) from None
                 if text_sha256(loaded.scenario_text) != sha or loaded.game.seed != room_seed:
-                    raise ValueError(f"{path}: not this server's room {number} (another "
-                                     f"scenario or seed); give another --dir")
+                    raise ValueError(
+                        f"{path}: not this server's room {number} (another "
+                        f"scenario or seed); give another --dir"
+                    )
                 game, created = loaded.game, loaded.meta.created
-            match = Match(rules, room_seed, full, game=game, scenario_name=scenario_name,
-                          scenario_text=scenario_text, created=created,
-                          code_seats=code_seats)
-            built.append(Room(number, match, save_path=path, version=versions[number],
-                              paused=paused[number], clock=clock, clock_agent=clock_agent,
-                              clock_code=clock_code))
-        server = cls(built, book, folder, scenario_sha=sha, origins=origins or set(),
-                     max_connections=max_connections, seeds=seeds)
+            match = Match(
+                rules,
+                room_seed,
+                full,
+                game=game,
+                scenario_name=scenario_name,
+                scenario_text=scenario_text,
+                created=created,
+                code_seats=code_seats,
+            )
+            built.append(
+                Room(
+                    number,
+                    match,
+                    save_path=path,
+                    version=versions[number],
+                    paused=paused[number],
+                    clock=clock,
+                    clock_agent=clock_agent,
+                    clock_code=clock_code,
+                )
+            )
+        server = cls(
+            built,
+            book,
+            folder,
+            scenario_sha=sha,
+            origins=origins or set(),
+            max_connections=max_connections,
+            seeds=seeds,
+        )
         server.write_state()
         return server, resumed
 
     def state(self) -> dict[str, Any]:
-        return {"format": STATE_FORMAT, "version": 1, "scenario_sha256": self.scenario_sha,
-                **self.book.to_json(),
-                "rooms": [{"room": r.number, "seed": self.seeds[r.number],
-                           "version": r.version, "paused": r.paused}
-                          for r in self.rooms.values()]}
+        return {
+            "format": STATE_FORMAT,
+            "version": 1,
+            "scenario_sha256": self.scenario_sha,
+            **self.book.to_json(),
+            "rooms": [
+                {
+                    "room": r.number,
+                    "seed": self.seeds[r.number],
+                    "version": r.version,
+                    "paused": r.paused,
+                }
+                for r in self.rooms.values()
+            ],
+        }
 
     def write_state(self) -> None:
         """Codes, tokens and each room's version, for a restart (readable by this user only:
@@ -246,8 +308,7 @@ class RoomServer:
     async def _on_shutdown(self, app: web.Application) -> None:
         for client in list(self.clients):
             await client.ws.close(code=WSCloseCode.GOING_AWAY, message=b"the server is stopping")
-        await asyncio.gather(*(room.stop() for room in self.rooms.values()),
-                             return_exceptions=True)
+        await asyncio.gather(*(room.stop() for room in self.rooms.values()), return_exceptions=True)
         self.write_state()
 
     # ------------------------------------------------------------------ HTTP
@@ -260,8 +321,9 @@ class RoomServer:
     async def handle_script(self, request: web.Request) -> web.StreamResponse:
         from tradegame.rooms.page import APP_JS
 
-        return web.Response(text=APP_JS, content_type="application/javascript",
-                            headers=PAGE_HEADERS)
+        return web.Response(
+            text=APP_JS, content_type="application/javascript", headers=PAGE_HEADERS
+        )
 
     async def handle_archive(self, request: web.Request) -> web.StreamResponse:
         """Every room's save in one zip, for ``Authorization: Bearer INSTRUCTOR-CODE``."""
@@ -269,11 +331,16 @@ class RoomServer:
         code = given[7:] if given.lower().startswith("bearer ") else ""
         if self.book.by_code(code) != "instructor":
             await asyncio.sleep(WRONG_CODE_DELAY)
-            return web.Response(status=403, text="tradegame: the instructor code is needed "
-                                                 "(Authorization: Bearer CODE)\n")
+            return web.Response(
+                status=403,
+                text="tradegame: the instructor code is needed (Authorization: Bearer CODE)\n",
+            )
         data = await self.archive()
-        return web.Response(body=data, content_type="application/zip", headers={
-            "Content-Disposition": 'attachment; filename="rooms.zip"'})
+        return web.Response(
+            body=data,
+            content_type="application/zip",
+            headers={"Content-Disposition": 'attachment; filename="rooms.zip"'},
+        )
 
     async def archive(self) -> bytes:
         await asyncio.gather(*(room.save_now() for room in self.rooms.values()))
@@ -291,20 +358,26 @@ class RoomServer:
 
         origin = request.headers.get("Origin")
         if origin is not None and origin_of(origin) not in self.origins:
-            return web.Response(status=403, text="tradegame: this page may not join a room "
-                                                 "(the Origin header is not this server's)\n")
+            return web.Response(
+                status=403,
+                text="tradegame: this page may not join a room "
+                "(the Origin header is not this server's)\n",
+            )
         if len(self.clients) >= self.max_connections:
-            return web.Response(status=503, text=f"tradegame: all {self.max_connections} "
-                                                 f"connections are taken; try again later\n")
-        ws = web.WebSocketResponse(max_msg_size=proto.MAX_MESSAGE_BYTES, heartbeat=20,
-                                   compress=False)
+            return web.Response(
+                status=503,
+                text=f"tradegame: all {self.max_connections} "
+                f"connections are taken; try again later\n",
+            )
+        ws = web.WebSocketResponse(
+            max_msg_size=proto.MAX_MESSAGE_BYTES, heartbeat=20, compress=False
+        )
         await ws.prepare(request)
         client = Client(ws)
         self.clients.add(client)
         writer = asyncio.create_task(self._write(client))
         try:
-            client.send({"type": "hello", "protocol": proto.PROTOCOL,
-                         "rooms": sorted(self.rooms)})
+            client.send({"type": "hello", "protocol": proto.PROTOCOL, "rooms": sorted(self.rooms)})
             async for msg in ws:
                 if msg.type != WSMsgType.TEXT:
                     if msg.type == WSMsgType.BINARY:
@@ -314,10 +387,18 @@ class RoomServer:
                 try:
                     await self._handle(client, msg.data)
                 except Exception as exc:  # noqa: BLE001 - a bug must not end the server
-                    print(f"tradegame: internal error on a message ({type(exc).__name__}: "
-                          f"{proto.shown(str(exc), 300)})", file=sys.stderr, flush=True)
-                    client.send({"type": "error", "reason": "internal error; the message was "
-                                 "not carried out"})
+                    print(
+                        f"tradegame: internal error on a message ({type(exc).__name__}: "
+                        f"{proto.shown(str(exc), 300)})",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                    client.send(
+                        {
+                            "type": "error",
+                            "reason": "internal error; the message was not carried out",
+                        }
+                    )
                 if client.wrong >= MAX_WRONG_CODES:
                     break
         finally:
@@ -393,15 +474,26 @@ class RoomServer:
                 return
             if found == "instructor":
                 client.role = "instructor"
-                client.send({"type": "welcome", "protocol": proto.PROTOCOL,
-                             "role": "instructor", "rooms": sorted(self.rooms)})
+                client.send(
+                    {
+                        "type": "welcome",
+                        "protocol": proto.PROTOCOL,
+                        "role": "instructor",
+                        "rooms": sorted(self.rooms),
+                    }
+                )
                 self._send_rooms(client)
                 return
             assert isinstance(found, Seat)
             if found.holders > 0:
-                client.send({"type": "refused", "reason": "this seat is taken by a player who "
-                             "is connected now; a dropped player reconnects with the token "
-                             "their browser or program keeps"})
+                client.send(
+                    {
+                        "type": "refused",
+                        "reason": "this seat is taken by a player who "
+                        "is connected now; a dropped player reconnects with the token "
+                        "their browser or program keeps",
+                    }
+                )
                 return
             found.token = new_token()  # the previous holder's token no longer works
             self.write_state()
@@ -414,17 +506,30 @@ class RoomServer:
             seat = by_token
             for other in list(self.clients):  # the same person's older connection
                 if other is not client and other.seat is seat:
-                    other.send({"type": "error", "reason": "this seat was joined from "
-                                "another connection with its token; this one ends"})
+                    other.send(
+                        {
+                            "type": "error",
+                            "reason": "this seat was joined from "
+                            "another connection with its token; this one ends",
+                        }
+                    )
                     self._detach(other)
                     other.drop()
         room = self.rooms[seat.room]
         seat.holders += 1
         client.role, client.room, client.seat = "player", room, seat
-        client.send({"type": "welcome", "protocol": proto.PROTOCOL, "role": "player",
-                     "room": room.number, "player": seat.player, "token": seat.token,
-                     "version": room.version,
-                     "sectors": {s.id: s.name for s in room.match.rules.sectors}})
+        client.send(
+            {
+                "type": "welcome",
+                "protocol": proto.PROTOCOL,
+                "role": "player",
+                "room": room.number,
+                "player": seat.player,
+                "token": seat.token,
+                "version": room.version,
+                "sectors": {s.id: s.name for s in room.match.rules.sectors},
+            }
+        )
         self._send_seat(client, start=True)
 
     async def _wrong(self, client: Client, reason: str) -> None:
@@ -438,14 +543,25 @@ class RoomServer:
             return
         room = self.rooms.get(number)
         if room is None:
-            client.send({"type": "refused", "reason": f"there is no room {number} (rooms 1 to "
-                                                      f"{len(self.rooms)})"})
+            client.send(
+                {
+                    "type": "refused",
+                    "reason": f"there is no room {number} (rooms 1 to {len(self.rooms)})",
+                }
+            )
             return
         if client.role is None:
             client.role = "spectator"
         client.room = room
-        client.send({"type": "welcome", "protocol": proto.PROTOCOL, "role": client.role,
-                     "room": number, "version": room.version})
+        client.send(
+            {
+                "type": "welcome",
+                "protocol": proto.PROTOCOL,
+                "role": client.role,
+                "room": number,
+                "version": room.version,
+            }
+        )
         self._send_watch(client)
 
     # ------------------------------------------------------------------ moves
@@ -486,13 +602,28 @@ class RoomServer:
         left = room.clock_left()
         limit = left if left is not None else NO_CLOCK_SECONDS
         if start:
-            seed = int.from_bytes(hashlib.sha256(
-                f"{room.match.seed}:{room.number}:{player}".encode()).digest()[:4], "big")
-            client.send({**start_message(player, view, limit, seed), "room": room.number,
-                         "version": room.version})
-        client.send({"type": "update", "room": room.number, "version": room.version,
-                     "paused": room.paused, "clock": room.clock, "clock_left": left,
-                     "view": view.to_json()})
+            seed = int.from_bytes(
+                hashlib.sha256(f"{room.match.seed}:{room.number}:{player}".encode()).digest()[:4],
+                "big",
+            )
+            client.send(
+                {
+                    **start_message(player, view, limit, seed),
+                    "room": room.number,
+                    "version": room.version,
+                }
+            )
+        client.send(
+            {
+                "type": "update",
+                "room": room.number,
+                "version": room.version,
+                "paused": room.paused,
+                "clock": room.clock,
+                "clock_left": left,
+                "view": view.to_json(),
+            }
+        )
         if game.is_over():
             if not client.ended or start:
                 client.ended = True
@@ -506,16 +637,30 @@ class RoomServer:
         """A spectator's update: the public view; the instructor watching a room sees all."""
         room = client.room
         assert room is not None
-        view = instructor_view(room.game) if client.role == "instructor" else \
-            public_view(room.game)
-        client.send({"type": "update", "room": room.number, "version": room.version,
-                     "paused": room.paused, "clock": room.clock,
-                     "clock_left": room.clock_left(), "view": view})
+        view = instructor_view(room.game) if client.role == "instructor" else public_view(room.game)
+        client.send(
+            {
+                "type": "update",
+                "room": room.number,
+                "version": room.version,
+                "paused": room.paused,
+                "clock": room.clock,
+                "clock_left": room.clock_left(),
+                "view": view,
+            }
+        )
 
     def _send_rooms(self, client: Client) -> None:
-        client.send({"type": "rooms", "rooms": [r.summary() for r in self.rooms.values()],
-                     "seats": [{"room": s.room, "player": s.player,
-                                "connected": s.holders > 0} for s in self.book.seats]})
+        client.send(
+            {
+                "type": "rooms",
+                "rooms": [r.summary() for r in self.rooms.values()],
+                "seats": [
+                    {"room": s.room, "player": s.player, "connected": s.holders > 0}
+                    for s in self.book.seats
+                ],
+            }
+        )
 
     # ------------------------------------------------------------------ the instructor
 
@@ -526,16 +671,21 @@ class RoomServer:
             return
         if kind == "archive":
             data = await self.archive()
-            client.send({"type": "archive", "name": "rooms.zip",
-                         "data": base64.b64encode(data).decode()})
+            client.send(
+                {"type": "archive", "name": "rooms.zip", "data": base64.b64encode(data).decode()}
+            )
             return
         if kind == "clock":
             self._set_clock(client, message)
             return
         number = getattr(message, "room", None)
         if number is not None and number not in self.rooms:
-            client.send({"type": "refused", "reason": f"there is no room {number} (rooms 1 to "
-                                                      f"{len(self.rooms)})"})
+            client.send(
+                {
+                    "type": "refused",
+                    "reason": f"there is no room {number} (rooms 1 to {len(self.rooms)})",
+                }
+            )
             return
         targets = [self.rooms[number]] if number is not None else list(self.rooms.values())
         results: dict[int, str] = {}
@@ -556,8 +706,9 @@ class RoomServer:
                 results[room.number] = "done"
             except Refused as exc:
                 results[room.number] = f"refused: {exc}"
-        client.send({"type": "done", "op": kind,
-                     "results": {str(k): v for k, v in results.items()}})
+        client.send(
+            {"type": "done", "op": kind, "results": {str(k): v for k, v in results.items()}}
+        )
 
     def _set_clock(self, client: Client, message: proto.Clock) -> None:
         from tradegame.agents.base import AgentSpecError, agent_rng, make_agent
@@ -575,8 +726,9 @@ class RoomServer:
         for room in self.rooms.values():
             room.clock, room.clock_agent, room.clock_code = message.seconds, agent, False
             room.changed()
-        client.send({"type": "done", "op": "clock",
-                     "results": {str(n): "done" for n in self.rooms}})
+        client.send(
+            {"type": "done", "op": "clock", "results": {str(n): "done" for n in self.rooms}}
+        )
 
 
 def read_state(path: Path) -> dict[str, Any] | None:
@@ -618,8 +770,9 @@ def read_state(path: Path) -> dict[str, Any] | None:
     try:
         state = State.model_validate_json(data)
     except ValidationError:
-        raise ValueError(f"{path}: not a tradegame room server's state file; give another "
-                         f"--dir") from None
+        raise ValueError(
+            f"{path}: not a tradegame room server's state file; give another --dir"
+        ) from None
     if state.format != STATE_FORMAT:
         raise ValueError(f"{path}: not a tradegame room server's state file")
     return state.model_dump()

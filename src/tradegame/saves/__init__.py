@@ -30,7 +30,21 @@ from tradegame.saves.store import (
 )
 
 __all__ = [
-    "FORMAT", "HUMAN", "MAX_SAVE_BYTES", "VERSION", "Autosaver", "LoadedGame", "SaveError",
-    "SaveMeta", "atomic_write_bytes", "default_save_dir", "game_id_of", "load_game",
-    "make_document", "new_game_id", "remember_scenario", "save_game", "write_document",
+    "FORMAT",
+    "HUMAN",
+    "MAX_SAVE_BYTES",
+    "VERSION",
+    "Autosaver",
+    "LoadedGame",
+    "SaveError",
+    "SaveMeta",
+    "atomic_write_bytes",
+    "default_save_dir",
+    "game_id_of",
+    "load_game",
+    "make_document",
+    "new_game_id",
+    "remember_scenario",
+    "save_game",
+    "write_document",
 ]

@@ -87,8 +87,9 @@ def check_destination(path: str | os.PathLike[str], what: str = "file") -> None:
         except OSError:
             return  # a dangling link: the link is replaced
         if kind is not None:
-            raise DestinationRefused(shown, f"is a symbolic link to {kind}, not a {what}; "
-                                            f"choose a file name")
+            raise DestinationRefused(
+                shown, f"is a symbolic link to {kind}, not a {what}; choose a file name"
+            )
         return
     kind = _kind(st.st_mode)
     if kind is not None:
@@ -100,8 +101,9 @@ def temp_prefix(name: str) -> str:
     return f".{name}."
 
 
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *,
-                       what: str = "file", exclusive: bool = False) -> None:
+def atomic_write_bytes(
+    path: str | os.PathLike[str], data: bytes, *, what: str = "file", exclusive: bool = False
+) -> None:
     """Replace ``path`` with ``data`` atomically (see the module docstring).
 
     Raises :class:`OSError` (the destination is untouched) on any failure, and its subclass
@@ -116,8 +118,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *,
         mode = stat.S_IMODE(os.stat(target).st_mode)
     except OSError:
         mode = 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=TMP_SUFFIX,
-                               dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=TMP_SUFFIX, dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

@@ -85,15 +85,23 @@ class Autosaver:
     """Writes autosaves of one run of a game into ``directory``, keeping the newest ``keep`` of
     this run (files of other runs with the same game id are never deleted here)."""
 
-    def __init__(self, directory: str | os.PathLike[str] | None = None,
-                 game_id: str = "game", keep: int = 5, *,
-                 created: dt.datetime | str | None = None,
-                 scenario_text: str | None = None, scenario_name: str | None = None,
-                 writer: Writer | None = None,
-                 team: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        directory: str | os.PathLike[str] | None = None,
+        game_id: str = "game",
+        keep: int = 5,
+        *,
+        created: dt.datetime | str | None = None,
+        scenario_text: str | None = None,
+        scenario_name: str | None = None,
+        writer: Writer | None = None,
+        team: Mapping[str, Any] | None = None,
+    ) -> None:
         if not _GAME_ID.match(game_id):
-            raise ValueError(f"a game id is letters, digits, '.', '_' and '-' (starting with a "
-                             f"letter or digit, at most 100), got {game_id!r}")
+            raise ValueError(
+                f"a game id is letters, digits, '.', '_' and '-' (starting with a "
+                f"letter or digit, at most 100), got {game_id!r}"
+            )
         if keep < 1:
             raise ValueError("keep at least one autosave")
         self.directory = Path(directory) if directory is not None else default_save_dir()
@@ -139,8 +147,9 @@ class Autosaver:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise SaveError(shown, f"cannot create the save folder "
-                                   f"({exc.strerror or exc})") from None
+            raise SaveError(
+                shown, f"cannot create the save folder ({exc.strerror or exc})"
+            ) from None
         if not self._started:
             self._started = True
             self._clean_temp_files()
@@ -150,9 +159,15 @@ class Autosaver:
         last = self._pattern.match(files[-1].name) if files else None
         self._seq = max(self._seq, int(last.group(1)) if last else 0) + 1
         path = self.path_for(self._seq, game.round)
-        doc = make_document(game, seats, shown=os.fspath(path), created=self.created,
-                            scenario_text=self.scenario_text, scenario_name=self.scenario_name,
-                            team=self.team)
+        doc = make_document(
+            game,
+            seats,
+            shown=os.fspath(path),
+            created=self.created,
+            scenario_text=self.scenario_text,
+            scenario_name=self.scenario_name,
+            team=self.team,
+        )
         if self.writer is write_document:
             # Two runs at once may pick the same number: the name is taken, never replaced
             # (the other run's file would be lost, and later pruned by this run as its own).
@@ -173,7 +188,7 @@ class Autosaver:
 
     def prune(self) -> None:
         """Delete this run's autosaves but the newest ``keep``."""
-        old, self.written = self.written[: -self.keep], self.written[-self.keep:]
+        old, self.written = self.written[: -self.keep], self.written[-self.keep :]
         for path in old:
             try:
                 path.unlink()

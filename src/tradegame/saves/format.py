@@ -54,8 +54,9 @@ def format_time(when: dt.datetime | str) -> str:
 
 def _check_time(text: str) -> str:
     if not _TIME.match(text):
-        raise ValueError(f"must be an ISO-8601 UTC time like 2025-04-16T09:30:00Z, "
-                         f"got {_show(text)}")
+        raise ValueError(
+            f"must be an ISO-8601 UTC time like 2025-04-16T09:30:00Z, got {_show(text)}"
+        )
     try:
         dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -80,8 +81,9 @@ def _check_version_text(text: str) -> str:
 def _check_name(text: str) -> str:
     # A team's or a student's name: shown in titles, reports and gradebooks, so one line.
     if not text.strip() or printable(text) != text or "\n" in text or "\t" in text:
-        raise ValueError(f"a name is one line of text without control characters, "
-                         f"got {_show(text)}")
+        raise ValueError(
+            f"a name is one line of text without control characters, got {_show(text)}"
+        )
     return text
 
 
@@ -163,8 +165,9 @@ FIELDS = tuple(SaveDocument.model_fields)
 
 def canonical_json(value: Any) -> str:
     """Sorted keys, no spaces, raw UTF-8 (not \\u escapes), no NaN: the hashed form."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
 
 
 def checksum(doc: Mapping[str, Any]) -> str:
@@ -204,8 +207,10 @@ def _consistency(m: SaveDocument) -> str | None:
         if r.round != n + 1:
             return f"rounds[{n}].round: the rounds must be 1, 2, 3, ... in order, got {r.round}"
         if n and r.actions <= m.rounds[n - 1].actions:
-            return (f"rounds[{n}].actions: each round ends after more actions than the one "
-                    f"before, got {r.actions} after {m.rounds[n - 1].actions}")
+            return (
+                f"rounds[{n}].actions: each round ends after more actions than the one "
+                f"before, got {r.actions} after {m.rounds[n - 1].actions}"
+            )
     return None
 
 
@@ -230,8 +235,15 @@ def _show(value: Any, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_KIND = {"str": "a string", "int": "a whole number", "bool": "true or false",
-         "float": "a number", "list": "a list", "dict": "an object", "NoneType": "null"}
+_KIND = {
+    "str": "a string",
+    "int": "a whole number",
+    "bool": "true or false",
+    "float": "a number",
+    "list": "a list",
+    "dict": "an object",
+    "NoneType": "null",
+}
 
 
 def _got(value: Any) -> str:
@@ -251,10 +263,21 @@ def _problem(err: Mapping[str, Any]) -> str:
         return f"{where}: this field is missing"
     if kind == "extra_forbidden":
         return f"{where}: unknown field"
-    if kind in ("string_type", "int_type", "bool_type", "list_type", "dict_type",
-                "model_type", "model_attributes_type"):
-        want = {"string_type": "a string", "int_type": "a whole number",
-                "bool_type": "true or false", "list_type": "a list"}.get(kind, "an object")
+    if kind in (
+        "string_type",
+        "int_type",
+        "bool_type",
+        "list_type",
+        "dict_type",
+        "model_type",
+        "model_attributes_type",
+    ):
+        want = {
+            "string_type": "a string",
+            "int_type": "a whole number",
+            "bool_type": "true or false",
+            "list_type": "a list",
+        }.get(kind, "an object")
         return f"{where}: must be {want}, {_got(value)}"
     if kind == "string_pattern_mismatch":
         if loc[-1] == "checksum":
@@ -285,11 +308,14 @@ def _v0_to_v1(doc: dict[str, Any]) -> dict[str, Any]:
     checksum. Version 1 renamed ``moves`` to ``actions`` and added ``checksum``."""
     for new in ("actions", "checksum"):
         if new in doc:
-            raise MigrationError(f"{new}: unknown field in a version 0 save"
-                                 + (" (version 0 calls it 'moves')" if new == "actions" else ""))
+            raise MigrationError(
+                f"{new}: unknown field in a version 0 save"
+                + (" (version 0 calls it 'moves')" if new == "actions" else "")
+            )
     if "moves" not in doc:
-        raise MigrationError("moves: this field is missing (a version 0 save keeps its actions "
-                             "under 'moves')")
+        raise MigrationError(
+            "moves: this field is missing (a version 0 save keeps its actions under 'moves')"
+        )
     out: dict[str, Any] = {}
     for key, value in doc.items():
         out["actions" if key == "moves" else key] = value

@@ -80,25 +80,35 @@ def to_rules(s: m.Scenario, source_text: str | None = None) -> r.Rules:
             gdp_bn=p.gdp_bn,
             approval=p.approval,
             credibility=p.credibility,
-            value_added_share=p.value_added_share if p.value_added_share is not None
+            value_added_share=p.value_added_share
+            if p.value_added_share is not None
             else default_va,
             gdp_multiplier=p.gdp_multiplier,
-            ratification=r.Ratification(p.ratification.body, p.ratification.win_set_base,
-                                        p.ratification.win_set_slope)
-            if p.ratification else None,
+            ratification=r.Ratification(
+                p.ratification.body, p.ratification.win_set_base, p.ratification.win_set_slope
+            )
+            if p.ratification
+            else None,
             tariffs=tuple(r.TariffInstrument(t.layer, t.min, t.max) for t in p.tariffs),
             countermeasures=tuple(
                 r.Countermeasure(
-                    id=c.id, owner=p.id, name=c.name, target=c.target, value_bn=c.value_bn,
+                    id=c.id,
+                    owner=p.id,
+                    name=c.name,
+                    target=c.target,
+                    value_bn=c.value_bn,
                     tariffs=tuple((t.sector, t.rate) for t in c.tariffs),
-                    market_stress=c.market_stress, gdp_cost_pct=c.gdp_cost_pct,
-                    active_at_start=c.status == "active", description=c.description,
+                    market_stress=c.market_stress,
+                    gdp_cost_pct=c.gdp_cost_pct,
+                    active_at_start=c.status == "active",
+                    description=c.description,
                 )
                 for c in p.countermeasures
             ),
             objectives=tuple(
-                r.Objective(o.metric, o.partner, o.sector, o.best, o.worst, o.weight,
-                            o.label or _label(o))
+                r.Objective(
+                    o.metric, o.partner, o.sector, o.best, o.worst, o.weight, o.label or _label(o)
+                )
                 for o in p.objectives
             ),
             briefing_public=p.briefing.public,
@@ -108,23 +118,42 @@ def to_rules(s: m.Scenario, source_text: str | None = None) -> r.Rules:
     )
     events: list[r.Event] = []
     for se in s.events.scheduled:
-        events.append(r.Event(se.id, "scheduled", se.news, tuple(map(_effect, se.effects)),
-                              day=day(se.date)))
+        events.append(
+            r.Event(se.id, "scheduled", se.news, tuple(map(_effect, se.effects)), day=day(se.date))
+        )
     for ce in s.events.conditional:
         w = ce.when
-        events.append(r.Event(ce.id, "conditional", ce.news, tuple(map(_effect, ce.effects)),
-                              metric=w.metric, player=w.player, partner=w.partner,
-                              at_least=w.at_least, at_most=w.at_most, repeat=ce.repeat))
+        events.append(
+            r.Event(
+                ce.id,
+                "conditional",
+                ce.news,
+                tuple(map(_effect, ce.effects)),
+                metric=w.metric,
+                player=w.player,
+                partner=w.partner,
+                at_least=w.at_least,
+                at_most=w.at_most,
+                repeat=ce.repeat,
+            )
+        )
     for re_ in s.events.random:
-        events.append(r.Event(
-            re_.id, "random", re_.news, tuple(map(_effect, re_.effects)),
-            probability=re_.probability,
-            from_day=day(re_.from_date) if re_.from_date else None,
-            until_day=day(re_.until_date) if re_.until_date else None,
-            max_times=re_.max_times))
+        events.append(
+            r.Event(
+                re_.id,
+                "random",
+                re_.news,
+                tuple(map(_effect, re_.effects)),
+                probability=re_.probability,
+                from_day=day(re_.from_date) if re_.from_date else None,
+                until_day=day(re_.until_date) if re_.until_date else None,
+                max_times=re_.max_times,
+            )
+        )
     for inj in s.events.injects:
-        events.append(r.Event(inj.id, "inject", inj.news, tuple(map(_effect, inj.effects)),
-                              name=inj.name))
+        events.append(
+            r.Event(inj.id, "inject", inj.news, tuple(map(_effect, inj.effects)), name=inj.name)
+        )
     digest = hashlib.sha256(source_text.encode()).hexdigest() if source_text is not None else ""
     return r.Rules(
         id=s.id,
@@ -141,21 +170,29 @@ def to_rules(s: m.Scenario, source_text: str | None = None) -> r.Rules:
             projection_days=cal.projection_days,
             end_when_settled=cal.end_when_settled,
         ),
-        limits=r.Limits(s.limits.max_tariff, s.limits.tariff_step, s.limits.max_orders,
-                        s.limits.max_terms),
+        limits=r.Limits(
+            s.limits.max_tariff, s.limits.tariff_step, s.limits.max_orders, s.limits.max_terms
+        ),
         players=players,
         sectors=tuple(
-            r.Sector(x.id, x.name, x.elasticity, x.value_added_share,
-                     tuple(sorted(x.salience.items())))
+            r.Sector(
+                x.id, x.name, x.elasticity, x.value_added_share, tuple(sorted(x.salience.items()))
+            )
             for x in s.sectors
         ),
         flows=tuple(r.Flow(f.exporter, f.importer, f.sector, f.value_bn, f.mfn) for f in s.trade),
         layers=tuple(
             r.Layer(
-                id=la.id, name=la.name, importer=la.importer, exporter=la.exporter,
+                id=la.id,
+                name=la.name,
+                importer=la.importer,
+                exporter=la.exporter,
                 sectors=frozenset(la.sectors) if la.sectors is not None else None,
-                except_sectors=frozenset(la.except_sectors), rate=la.rate, combine=la.combine,
-                replaces=tuple(la.replaces), status=la.status,
+                except_sectors=frozenset(la.except_sectors),
+                rate=la.rate,
+                combine=la.combine,
+                replaces=tuple(la.replaces),
+                status=la.status,
                 from_day=day(la.from_date) if la.from_date else None,
             )
             for la in s.tariffs
@@ -168,10 +205,13 @@ def to_rules(s: m.Scenario, source_text: str | None = None) -> r.Rules:
         market_stress_player=s.roles.market_stress_player,
         precedent_setter=s.roles.precedent_setter,
         talk_capacity=s.talks.capacity,
-        talk_levels=tuple((k, r.TalkLevelRules(v.max_exchanges, v.stakes))
-                          for k, v in s.talks.levels.items()),
-        scheduled_talks=tuple(r.ScheduledTalks(t.round, _pair(t.between), t.level, t.requester)
-                              for t in s.talks.scheduled),
+        talk_levels=tuple(
+            (k, r.TalkLevelRules(v.max_exchanges, v.stakes)) for k, v in s.talks.levels.items()
+        ),
+        scheduled_talks=tuple(
+            r.ScheduledTalks(t.round, _pair(t.between), t.level, t.requester)
+            for t in s.talks.scheduled
+        ),
         economy=r.Economy(**s.economy.model_dump()),
         market_stress=r.MarketStress(**s.market_stress.model_dump()),
         politics=r.Politics(

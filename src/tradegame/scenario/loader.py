@@ -146,8 +146,9 @@ def load_scenario_text(source: str | os.PathLike[str]) -> tuple[str, str]:
         if not path.exists() and _looks_like_name(shown):
             hint = _suggest(shown, list(bundled))
             names = ", ".join(bundled) or "none"
-            raise _file_error(shown, f"no such file or bundled scenario{hint}; "
-                                     f"bundled scenarios: {names}")
+            raise _file_error(
+                shown, f"no such file or bundled scenario{hint}; bundled scenarios: {names}"
+            )
     try:
         # Regular files only (a device reports size 0, a FIFO blocks), at most MAX_BYTES.
         data = read_regular_file(path, MAX_BYTES, what="scenario file")
@@ -167,11 +168,18 @@ def _decode(data: bytes, shown: str) -> tuple[str, str]:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        raise ScenarioError([Problem(
-            shown, line, column, FILE_PATH,
-            f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be decoded; "
-            f"save the file as UTF-8",
-        )]) from None
+        raise ScenarioError(
+            [
+                Problem(
+                    shown,
+                    line,
+                    column,
+                    FILE_PATH,
+                    f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be decoded; "
+                    f"save the file as UTF-8",
+                )
+            ]
+        ) from None
 
 
 def _file_error(shown: str, message: str) -> ScenarioError:
@@ -186,8 +194,9 @@ def load_scenario(source: str | os.PathLike[str]) -> Scenario:
 def parse_scenario(text: str, filename: str) -> Scenario:
     """Check scenario YAML text; ``filename`` is only used in the problems reported."""
     if len(text) > MAX_BYTES:
-        raise _file_error(filename, f"the text is larger than the {MAX_BYTES >> 10} KiB limit "
-                                    f"for a scenario")
+        raise _file_error(
+            filename, f"the text is larger than the {MAX_BYTES >> 10} KiB limit for a scenario"
+        )
     # Decides, before anything is parsed, whether a syntax error may quote names from the text.
     claims = _FORMAT_LINE.search(text) is not None
     try:
@@ -196,21 +205,45 @@ def parse_scenario(text: str, filename: str) -> Scenario:
         raise ScenarioError([_syntax_problem(exc, filename, claims)]) from None
     except yaml.reader.ReaderError as exc:
         line, column = _position(text, exc.position)
-        raise ScenarioError([Problem(
-            filename, line, column, YAML_PATH,
-            f"the character {_codepoint(exc.character)} is not allowed in YAML",
-        )]) from None
+        raise ScenarioError(
+            [
+                Problem(
+                    filename,
+                    line,
+                    column,
+                    YAML_PATH,
+                    f"the character {_codepoint(exc.character)} is not allowed in YAML",
+                )
+            ]
+        ) from None
     except yaml.YAMLError:  # any other PyYAML error, without a position: its text may quote
         raise ScenarioError([Problem(filename, 1, 1, YAML_PATH, "not valid YAML")]) from None
 
     if root is None or (isinstance(root, ScalarNode) and root.tag == _STD + "null"):
         line, column = _mark(root) if root is not None else (1, 1)
-        raise ScenarioError([Problem(filename, line, column, ROOT,
-                                     f"the document is empty; expected {_SCENARIO_FIELDS_HINT}")])
+        raise ScenarioError(
+            [
+                Problem(
+                    filename,
+                    line,
+                    column,
+                    ROOT,
+                    f"the document is empty; expected {_SCENARIO_FIELDS_HINT}",
+                )
+            ]
+        )
     if not isinstance(root, MappingNode) or not _plain_tag(root):
         # Kind and position only: a bare string may be the first lines of any text file.
-        raise ScenarioError([Problem(filename, *_mark(root), ROOT,
-                                     f"expected {_SCENARIO_FIELDS_HINT}, got {_kind(root)}")])
+        raise ScenarioError(
+            [
+                Problem(
+                    filename,
+                    *_mark(root),
+                    ROOT,
+                    f"expected {_SCENARIO_FIELDS_HINT}, got {_kind(root)}",
+                )
+            ]
+        )
     foreign = _not_a_scenario(root)
     if foreign is not None:
         node, shown, message = foreign
@@ -219,7 +252,8 @@ def parse_scenario(text: str, filename: str) -> Scenario:
     builder = _Builder()
     data = _printable_values(builder.build(root, (), ""))
     found: list[tuple[Node, str, str | typing.Callable[[], str]]] = [
-        (node, shown or ROOT, message) for node, shown, message in builder.problems]
+        (node, shown or ROOT, message) for node, shown, message in builder.problems
+    ]
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -236,27 +270,37 @@ def parse_scenario(text: str, filename: str) -> Scenario:
     return scenario
 
 
-def _spelled_out(found: list[tuple[Node, str, str | typing.Callable[[], str]]],
-                 filename: str) -> list[Problem]:
+def _spelled_out(
+    found: list[tuple[Node, str, str | typing.Callable[[], str]]], filename: str
+) -> list[Problem]:
     """The first MAX_PROBLEMS problems by position, and one more line counting the rest.
 
     Messages are made only for those shown ("did you mean" is slow over thousands).
     """
     found.sort(key=lambda f: (_mark(f[0]), f[1]))
-    problems = [Problem(filename, *_mark(node), shown, message if isinstance(message, str)
-                        else message())
-                for node, shown, message in found[:MAX_PROBLEMS]]
+    problems = [
+        Problem(filename, *_mark(node), shown, message if isinstance(message, str) else message())
+        for node, shown, message in found[:MAX_PROBLEMS]
+    ]
     if len(found) > MAX_PROBLEMS:
         node, shown, _ = found[MAX_PROBLEMS]
-        problems.append(Problem(filename, *_mark(node), shown,
-                                f"and {len(found) - MAX_PROBLEMS} more problems from here on "
-                                f"(only the first {MAX_PROBLEMS} are listed)"))
+        problems.append(
+            Problem(
+                filename,
+                *_mark(node),
+                shown,
+                f"and {len(found) - MAX_PROBLEMS} more problems from here on "
+                f"(only the first {MAX_PROBLEMS} are listed)",
+            )
+        )
     return problems
 
 
 # A top-level ``format: tradegame-scenario...`` line (YAML or JSON style).
-_FORMAT_LINE = re.compile(r"""(?m)(?:^|[{,]\s*)["']?format["']?[ \t]*:[ \t]*["']?"""
-                          r"tradegame-scenario")
+_FORMAT_LINE = re.compile(
+    r"""(?m)(?:^|[{,]\s*)["']?format["']?[ \t]*:[ \t]*["']?"""
+    r"tradegame-scenario"
+)
 _SAVE_FORMAT = "tradegame-save"
 
 
@@ -300,8 +344,14 @@ def _not_a_scenario(root: MappingNode) -> tuple[Node, str, str] | None:
     known = sum(1 for name in keys if name in Scenario.model_fields)
     if known >= 3 and 2 * known >= len(root.value):
         return None
-    return root, ROOT, (f"not a tradegame scenario: a scenario file is a mapping that starts "
-                        f"with format: {FORMAT}")
+    return (
+        root,
+        ROOT,
+        (
+            f"not a tradegame scenario: a scenario file is a mapping that starts "
+            f"with format: {FORMAT}"
+        ),
+    )
 
 
 def _printable_values(value: Any) -> Any:
@@ -367,12 +417,17 @@ class _BoundedLoader(yaml.SafeLoader):
             target = typing.cast(Node, super().compose_node(parent, index))
             size = self._expanded.get(target)
             if size is None:
-                raise _LimitError(f"alias *{event.anchor} refers to a node that contains it",
-                                  event.start_mark, "an alias refers to a node that contains it")
+                raise _LimitError(
+                    f"alias *{event.anchor} refers to a node that contains it",
+                    event.start_mark,
+                    "an alias refers to a node that contains it",
+                )
             self._alias_nodes += size[0]
             if self._alias_nodes > MAX_ALIAS_NODES:
-                raise _LimitError(f"aliases expand to more than {MAX_ALIAS_NODES} nodes (an "
-                                  f"alias bomb?)", event.start_mark)
+                raise _LimitError(
+                    f"aliases expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?)",
+                    event.start_mark,
+                )
             # A copy placed at the alias, so problems inside it point where it is used.
             placed = _copy_node(target, event.start_mark, event.end_mark)
             self._expanded[placed] = size
@@ -380,14 +435,19 @@ class _BoundedLoader(yaml.SafeLoader):
         start = self.peek_event().start_mark
         self._nodes += 1
         if self._nodes > MAX_NODES:
-            raise _LimitError(f"the document has more than {MAX_NODES} nodes (keys, values and "
-                              f"list items), the limit for a scenario", start)
+            raise _LimitError(
+                f"the document has more than {MAX_NODES} nodes (keys, values and "
+                f"list items), the limit for a scenario",
+                start,
+            )
         if self.check_event(yaml.ScalarEvent):
             self._scalars += 1
             if self._scalars > MAX_SCALARS:
-                raise _LimitError(f"the document has more than {MAX_SCALARS} scalar values "
-                                  f"(keys, text, numbers, dates...), the limit for a scenario",
-                                  start)
+                raise _LimitError(
+                    f"the document has more than {MAX_SCALARS} scalar values "
+                    f"(keys, text, numbers, dates...), the limit for a scenario",
+                    start,
+                )
         self._depth += 1
         if self._depth > MAX_DEPTH:
             raise _LimitError(f"the document nests deeper than {MAX_DEPTH} levels", start)
@@ -398,16 +458,17 @@ class _BoundedLoader(yaml.SafeLoader):
         children: list[Node] = []
         if isinstance(node, MappingNode):
             if len(node.value) > MAX_KEYS:
-                raise _LimitError(f"this mapping has more than {MAX_KEYS} keys, the limit for one "
-                                  f"mapping", node.value[MAX_KEYS][0].start_mark)
+                raise _LimitError(
+                    f"this mapping has more than {MAX_KEYS} keys, the limit for one mapping",
+                    node.value[MAX_KEYS][0].start_mark,
+                )
             children = [n for pair in node.value for n in pair]
         elif isinstance(node, SequenceNode):
             children = list(node.value)
         sizes = [self._expanded[child] for child in children]
         depth = 1 + max((d for _, d in sizes), default=0)
         if depth > MAX_DEPTH:
-            raise _LimitError(f"the document nests deeper than {MAX_DEPTH} levels",
-                              node.start_mark)
+            raise _LimitError(f"the document nests deeper than {MAX_DEPTH} levels", node.start_mark)
         self._expanded[node] = (1 + sum(n for n, _ in sizes), depth)
         return node
 
@@ -432,8 +493,9 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, filename: str, claims: bool) -> P
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     message = _syntax_message(exc, claims)
-    return Problem(filename, line, column, YAML_PATH,
-                   message if claims else _HANDLE.sub(r"\1", message))
+    return Problem(
+        filename, line, column, YAML_PATH, message if claims else _HANDLE.sub(r"\1", message)
+    )
 
 
 # PyYAML quotes names from the text in a few messages (anchors and aliases, handled below, and
@@ -512,8 +574,10 @@ class _Builder:
         elif isinstance(node, MappingNode):
             return self._mapping(node, path, shown)
         elif isinstance(node, SequenceNode):
-            return [self.build(item, (*path, i), _join(shown, str(i)))
-                    for i, item in enumerate(node.value)]
+            return [
+                self.build(item, (*path, i), _join(shown, str(i)))
+                for i, item in enumerate(node.value)
+            ]
         else:
             value = self._scalar(typing.cast(ScalarNode, node), shown)
         if value is _REJECTED:
@@ -527,14 +591,27 @@ class _Builder:
 
     def _scalar(self, node: ScalarNode, shown: str) -> Any:
         if node.tag == _STD + "int" and len(node.value) > MAX_INT_CHARS:
-            self.problems.append((node, shown, f"cannot read {_clip(node.value)!r} as "
-                                  f"{_show_tag(node.tag)}: it has more than {MAX_INT_CHARS} "
-                                  f"characters"))
+            self.problems.append(
+                (
+                    node,
+                    shown,
+                    f"cannot read {_clip(node.value)!r} as "
+                    f"{_show_tag(node.tag)}: it has more than {MAX_INT_CHARS} "
+                    f"characters",
+                )
+            )
             return _REJECTED
         try:
             return _SCALAR_CONSTRUCTORS[node.tag](_SCALAR_READER, node)
-        except (ValueError, TypeError, AttributeError, KeyError, IndexError, OverflowError,
-                yaml.YAMLError) as exc:
+        except (
+            ValueError,
+            TypeError,
+            AttributeError,
+            KeyError,
+            IndexError,
+            OverflowError,
+            yaml.YAMLError,
+        ) as exc:
             if node.tag == _STD + "timestamp":
                 message = f"invalid date {_clip(node.value)!r} ({exc})"
             else:
@@ -552,8 +629,14 @@ class _Builder:
                 continue
             child = _join(shown, key_node.value)
             if key in first:
-                self.problems.append((key_node, child, f"duplicate key {_clip(key_node.value)!r} "
-                                                       f"(first at line {_mark(first[key])[0]})"))
+                self.problems.append(
+                    (
+                        key_node,
+                        child,
+                        f"duplicate key {_clip(key_node.value)!r} "
+                        f"(first at line {_mark(first[key])[0]})",
+                    )
+                )
                 continue
             first[key] = key_node
             out[key] = self.build(value_node, (*path, key), child, key_node)
@@ -564,12 +647,12 @@ class _Builder:
             key = self._key(key_node, path, shown)
             if key is _REJECTED or key in out:
                 continue
-            out[key] = self.build(value_node, (*path, key), _join(shown, key_node.value),
-                                  key_node)
+            out[key] = self.build(value_node, (*path, key), _join(shown, key_node.value), key_node)
         return out
 
-    def _entries(self, node: MappingNode, path: Loc, shown: str
-                 ) -> tuple[list[tuple[Node, Node]], list[tuple[Node, Node]]]:
+    def _entries(
+        self, node: MappingNode, path: Loc, shown: str
+    ) -> tuple[list[tuple[Node, Node]], list[tuple[Node, Node]]]:
         """The explicit entries of a mapping, and those it merges in with ``<<``, in order."""
         explicit: list[tuple[Node, Node]] = []
         merged: list[tuple[Node, Node]] = []
@@ -580,8 +663,9 @@ class _Builder:
             sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
             for source in sources:
                 if not (isinstance(source, MappingNode) and source.tag == _MAP):
-                    self.problems.append((source, shown or ROOT,
-                                          "'<<' merges a mapping or a list of mappings only"))
+                    self.problems.append(
+                        (source, shown or ROOT, "'<<' merges a mapping or a list of mappings only")
+                    )
                     self._incomplete.add(path)
                     continue
                 inner_explicit, inner_merged = self._entries(source, path, shown)
@@ -599,8 +683,9 @@ class _Builder:
         else:
             key = _REJECTED
             kind = "list" if isinstance(key_node, SequenceNode) else "mapping"
-            self.problems.append((key_node, shown or ROOT,
-                                  f"a key must be a single value, not a {kind}"))
+            self.problems.append(
+                (key_node, shown or ROOT, f"a key must be a single value, not a {kind}")
+            )
         if key is _REJECTED:
             self._incomplete.add(path)
         return key
@@ -642,11 +727,17 @@ class _Builder:
             if complete and kind == "union_tag_invalid" and (*found, "kind") in self.nodes:
                 kind_entry = self.nodes[(*found, "kind")]
                 value = error["input"].get("kind") if isinstance(error["input"], dict) else None
-                return kind_entry.node, kind_entry.shown, (
-                    f"unknown kind {_show(value)}{_suggest(str(value), tags)}; "
-                    f"expected one of: {', '.join(tags)}")
-            fields = {name for variant in _variants(final_type).values()
-                      for name in variant.model_fields}
+                return (
+                    kind_entry.node,
+                    kind_entry.shown,
+                    (
+                        f"unknown kind {_show(value)}{_suggest(str(value), tags)}; "
+                        f"expected one of: {', '.join(tags)}"
+                    ),
+                )
+            fields = {
+                name for variant in _variants(final_type).values() for name in variant.model_fields
+            }
             misspelt = _misspelt_key(node, "kind", fields)
             if misspelt is not None:  # validation stopped at the tag, so say what is wrong
                 return misspelt, _join(shown, misspelt.value), _unknown_key(misspelt, ["kind"])
@@ -807,8 +898,12 @@ def _describe(value: Any, node: Node | None = None) -> str:
 
 def _yaml11_hint(value: Any, node: Node) -> str:
     """Why YAML 1.1 read an unquoted word as a boolean (``NO``, ``on``, ``yes``...), if it did."""
-    if isinstance(value, bool) and isinstance(node, ScalarNode) and node.style is None \
-            and node.value.lower() not in ("true", "false"):
+    if (
+        isinstance(value, bool)
+        and isinstance(node, ScalarNode)
+        and node.style is None
+        and node.value.lower() not in ("true", "false")
+    ):
         return f" (YAML 1.1 reads an unquoted {node.value} as a boolean)"
     return ""
 
@@ -845,8 +940,12 @@ def _message(error: Any, node: Node, on_key: bool) -> str:
         what = "key" if on_key else "value"
         hint = _suggest(value, options) if isinstance(value, str) else ""
         return f"invalid {what} {_show(value)}{hint}; expected one of: {', '.join(options)}"
-    bounds = {"greater_than_equal": ("ge", "at least"), "less_than_equal": ("le", "at most"),
-              "greater_than": ("gt", "greater than"), "less_than": ("lt", "less than")}
+    bounds = {
+        "greater_than_equal": ("ge", "at least"),
+        "less_than_equal": ("le", "at most"),
+        "greater_than": ("gt", "greater than"),
+        "less_than": ("lt", "less than"),
+    }
     if kind in bounds:
         key, words = bounds[kind]
         return f"must be {words} {_number(ctx.get(key))}, got {_number(value)}"
@@ -856,8 +955,10 @@ def _message(error: Any, node: Node, on_key: bool) -> str:
         noun = "item" if limit == 1 else "items"
         return f"needs {words} {limit} {noun}, got {ctx.get('actual_length')}"
     if kind == "yaml_bool_id" and plain:
-        return (f"expected an id, got the boolean {str(value).lower()}: YAML 1.1 reads an "
-                f"unquoted {node.value} as a boolean; quote it: \"{node.value}\"")
+        return (
+            f"expected an id, got the boolean {str(value).lower()}: YAML 1.1 reads an "
+            f'unquoted {node.value} as a boolean; quote it: "{node.value}"'
+        )
     if kind == "id_type" and "got" not in error["msg"]:
         scalar = isinstance(value, (bool, int, float, dt.date))
         return f"expected an id (text), got {got}" + ("; quote it" if plain and scalar else "")

@@ -51,7 +51,7 @@ def _strict_id(value: Any) -> Any:
         raise PydanticCustomError(
             "yaml_bool_id",
             "got the boolean {value}: YAML 1.1 reads an unquoted {spelled} as a boolean; "
-            "quote the id, e.g. \"NO\"",
+            'quote the id, e.g. "NO"',
             {"value": str(value).lower(), "spelled": spelled},
         )
     if isinstance(value, (int, float)):
@@ -90,8 +90,9 @@ def _strict_number(value: Any) -> Any:
             "number_is_string", _literal(f"expected a number, got the text {value!r}{hint}")
         )
     if isinstance(value, float) and not math.isfinite(value):
-        raise PydanticCustomError("number_finite", "expected a finite number, got {value}",
-                                  {"value": value})
+        raise PydanticCustomError(
+            "number_finite", "expected a finite number, got {value}", {"value": value}
+        )
     return value
 
 
@@ -172,7 +173,8 @@ def _at_most(limit: float, why: str = _FINITE) -> list[Any]:
         if value > limit:
             got = _show_limit(value) if abs(value) < 1e16 else f"{value:g}"
             raise PydanticCustomError(
-                "range", _literal(f"must be at most {_show_limit(limit)} {why}, got {got}"))
+                "range", _literal(f"must be at most {_show_limit(limit)} {why}, got {got}")
+            )
         return value
 
     return [AfterValidator(check), Field(json_schema_extra={"maximum": limit})]
@@ -183,32 +185,45 @@ def _at_least(limit: float, why: str = _FINITE) -> list[Any]:
         if value < limit:
             got = _show_limit(value) if abs(value) < 1e16 else f"{value:g}"
             raise PydanticCustomError(
-                "range", _literal(f"must be at least {_show_limit(limit)} {why}, got {got}"))
+                "range", _literal(f"must be at least {_show_limit(limit)} {why}, got {got}")
+            )
         return value
 
     return [AfterValidator(check), Field(json_schema_extra={"minimum": limit})]
 
 
 Id = Annotated[str, BeforeValidator(_strict_id)]
-Number = Annotated[float, BeforeValidator(_strict_number), *_at_least(-MAX_MAGNITUDE),
-                   *_at_most(MAX_MAGNITUDE)]
-NonNegative = Annotated[float, BeforeValidator(_strict_number), Field(ge=0),
-                        *_at_most(MAX_MAGNITUDE)]
+Number = Annotated[
+    float, BeforeValidator(_strict_number), *_at_least(-MAX_MAGNITUDE), *_at_most(MAX_MAGNITUDE)
+]
+NonNegative = Annotated[
+    float, BeforeValidator(_strict_number), Field(ge=0), *_at_most(MAX_MAGNITUDE)
+]
 Positive = Annotated[float, BeforeValidator(_strict_number), Field(gt=0), *_at_most(MAX_MAGNITUDE)]
 Percent = Annotated[float, BeforeValidator(_strict_number), Field(ge=0, le=100)]
 Share = Annotated[float, BeforeValidator(_strict_number), Field(ge=0, le=1)]
-Rate = Annotated[float, BeforeValidator(_rate, json_schema_input_type=float | str), Field(ge=0),
-                 *_at_most(MAX_RATE, "(1000%)")]
-Count = Annotated[int, BeforeValidator(_strict_number), Field(strict=True, ge=0),
-                  *_at_most(MAX_COUNT)]
-PositiveCount = Annotated[int, BeforeValidator(_strict_number), Field(strict=True, ge=1),
-                          *_at_most(MAX_COUNT)]
+Rate = Annotated[
+    float,
+    BeforeValidator(_rate, json_schema_input_type=float | str),
+    Field(ge=0),
+    *_at_most(MAX_RATE, "(1000%)"),
+]
+Count = Annotated[
+    int, BeforeValidator(_strict_number), Field(strict=True, ge=0), *_at_most(MAX_COUNT)
+]
+PositiveCount = Annotated[
+    int, BeforeValidator(_strict_number), Field(strict=True, ge=1), *_at_most(MAX_COUNT)
+]
 
 
 def _date_in_range(value: dt.date) -> dt.date:
     if not FIRST_DATE <= value <= LAST_DATE:
-        raise PydanticCustomError("date_range", _literal(
-            f"date {value} is outside {FIRST_DATE}..{LAST_DATE}, the dates a game can use"))
+        raise PydanticCustomError(
+            "date_range",
+            _literal(
+                f"date {value} is outside {FIRST_DATE}..{LAST_DATE}, the dates a game can use"
+            ),
+        )
     return value
 
 
@@ -220,8 +235,9 @@ def _max_items(limit: int, what: str, why: str) -> list[Any]:
 
     def check(value: Any) -> Any:
         if len(value) > limit:
-            raise PydanticCustomError("too_many", _literal(
-                f"at most {limit} {what} {why}, got {len(value)}"))
+            raise PydanticCustomError(
+                "too_many", _literal(f"at most {limit} {what} {why}, got {len(value)}")
+            )
         return value
 
     keyword = "maxProperties" if what.endswith("entries") else "maxItems"
@@ -247,6 +263,8 @@ def _positive(limit: float, why: str) -> list[Any]:
 def _from(low: float, why: str) -> list[Any]:
     """A number from ``low`` (a minimum above 0, with its reason) to the usual maximum."""
     return [BeforeValidator(_strict_number), *_at_least(low, why), *_at_most(MAX_MAGNITUDE)]
+
+
 Text = Annotated[str, Field(strict=True)]
 TalkLevel = Literal["working", "ministerial", "leader"]
 ALL = "all"
@@ -271,14 +289,17 @@ class Model(BaseModel):
 class Calendar(Model):
     """When the game happens. Day 0 is ``window_start``; play begins at ``start``."""
 
-    window_start: Date = Field(description="Day 0 of the game (in the default scenario, the pause).")
+    window_start: Date = Field(
+        description="Day 0 of the game (in the default scenario, the pause)."
+    )
     start: Date = Field(description="The date play begins (the first round's first day).")
     round_days: Annotated[int, *_count(1, MAX_ROUND_DAYS, "(a year)")] = Field(
-        7, description="Days per round.")
+        7, description="Days per round."
+    )
     deadline: Date = Field(description="Last day of the pause; paused measures snap back after it.")
-    max_extension_days: Annotated[int, *_count(
-        0, MAX_EXTENSION_DAYS, "(a year; each possible day is an extension order)")] = Field(
-        0, description="How far the deadline holder may extend it.")
+    max_extension_days: Annotated[
+        int, *_count(0, MAX_EXTENSION_DAYS, "(a year; each possible day is an extension order)")
+    ] = Field(0, description="How far the deadline holder may extend it.")
     extension_step_days: Annotated[int, *_count(1, MAX_EXTENSION_DAYS, "(a year)")] = Field(
         7, description="Extensions are offered in multiples of this many days."
     )
@@ -295,15 +316,22 @@ class Calendar(Model):
 
 class Limits(Model):
     max_tariff: Rate = Field(1.0, description="No tariff in the scenario may exceed this.")
-    tariff_step: Annotated[float, BeforeValidator(_rate, json_schema_input_type=float | str),
-                           *_at_most(MAX_RATE, "(1000%)"), *_at_least(
-        MIN_TARIFF_STEP, f"(half a percentage point; '0.5%' works too) so that a tariff "
-                         f"instrument has at most {MAX_TARIFF_LEVELS} settable rates")] = Field(
-        0.025, description="Settable tariffs move in these steps.")
+    tariff_step: Annotated[
+        float,
+        BeforeValidator(_rate, json_schema_input_type=float | str),
+        *_at_most(MAX_RATE, "(1000%)"),
+        *_at_least(
+            MIN_TARIFF_STEP,
+            f"(half a percentage point; '0.5%' works too) so that a tariff "
+            f"instrument has at most {MAX_TARIFF_LEVELS} settable rates",
+        ),
+    ] = Field(0.025, description="Settable tariffs move in these steps.")
     max_orders: Annotated[int, *_count(1, MAX_ORDERS, _MOVES)] = Field(
-        3, description="Orders per player per round (before Done).")
+        3, description="Orders per player per round (before Done)."
+    )
     max_terms: Annotated[int, *_count(1, MAX_TERMS, _MOVES)] = Field(
-        6, description="Terms per deal.")
+        6, description="Terms per deal."
+    )
 
 
 # --------------------------------------------------------------------------- world
@@ -312,10 +340,13 @@ class Limits(Model):
 class Sector(Model):
     id: Id
     name: Text
-    elasticity: Annotated[float, *_positive(
-        MAX_ELASTICITY, "(demand falls as (1 + tariff) to the power -elasticity; a larger "
-                        "power overflows)")] = Field(
-        description="Import-demand elasticity (eps) of this sector.")
+    elasticity: Annotated[
+        float,
+        *_positive(
+            MAX_ELASTICITY,
+            "(demand falls as (1 + tariff) to the power -elasticity; a larger power overflows)",
+        ),
+    ] = Field(description="Import-demand elasticity (eps) of this sector.")
     value_added_share: Share | None = Field(
         None, description="Domestic value added per $ of exports; overrides the economy default."
     )
@@ -397,9 +428,9 @@ class Countermeasure(Model):
     name: Text
     target: Id
     value_bn: NonNegative = 0.0
-    tariffs: Annotated[list[CountermeasureTariff],
-                       *_max_items(MAX_SECTORS, "tariffs", "(one a sector)")] = Field(
-        default_factory=list)
+    tariffs: Annotated[
+        list[CountermeasureTariff], *_max_items(MAX_SECTORS, "tariffs", "(one a sector)")
+    ] = Field(default_factory=list)
     market_stress: Number = Field(
         0.0, description="Market stress added per round while active (e.g. selling Treasuries)."
     )
@@ -420,8 +451,7 @@ class ItemBase(Model):
     id: Id
     name: Text
     to: list[Id] | None = Field(None, description="Who may receive it; omitted = any partner.")
-    levels: Annotated[list[Level], *_max_items(MAX_LEVELS, "levels", _MOVES)] = Field(
-        min_length=1)
+    levels: Annotated[list[Level], *_max_items(MAX_LEVELS, "levels", _MOVES)] = Field(min_length=1)
     available: bool = True
     description: Text = ""
 
@@ -431,9 +461,11 @@ class TariffCapItem(ItemBase):
     sectors: list[Id] | None = None
     except_sectors: list[Id] = Field(default_factory=list)
     sets_precedent: bool = Field(
-        True, description="Whether this cap, agreed by the precedent setter on all sectors, "
+        True,
+        description="Whether this cap, agreed by the precedent setter on all sectors, "
         "becomes the precedent later partners are measured against; false for a standstill "
-        "(a ceiling while talks go on, not a settlement).")
+        "(a ceiling while talks go on, not a settlement).",
+    )
 
 
 class TariffCutItem(ItemBase):
@@ -455,8 +487,9 @@ class PurchaseItem(ItemBase):
 
 class InvestmentItem(ItemBase):
     kind: Literal["investment"]
-    years: Annotated[float, *_from(
-        MIN_INVESTMENT_YEARS, "(a quarter; the pledge is spread over its years)")] = 4.0
+    years: Annotated[
+        float, *_from(MIN_INVESTMENT_YEARS, "(a quarter; the pledge is spread over its years)")
+    ] = 4.0
 
 
 class CostSharingItem(ItemBase):
@@ -553,9 +586,9 @@ class Briefing(Model):
 class Player(Model):
     id: Id
     name: Text
-    gdp_bn: Annotated[float, *_from(
-        MIN_GDP_BN, "($1bn; effects are divided by GDP)")] = Field(
-        description="GDP (2024, nominal, $bn).")
+    gdp_bn: Annotated[float, *_from(MIN_GDP_BN, "($1bn; effects are divided by GDP)")] = Field(
+        description="GDP (2024, nominal, $bn)."
+    )
     approval: Percent = 50.0
     credibility: Percent = 70.0
     value_added_share: Share | None = None
@@ -563,18 +596,18 @@ class Player(Model):
         1.0, description="GDP lost per $ of export value added lost (domestic spill-overs)."
     )
     ratification: Ratification | None = None
-    tariffs: Annotated[list[TariffInstrument],
-                       *_max_items(MAX_INSTRUMENTS, "tariff instruments", _MOVES)] = Field(
-        default_factory=list)
-    countermeasures: Annotated[list[Countermeasure],
-                               *_max_items(MAX_PACKAGES, "countermeasure packages", _MOVES)] = \
-        Field(default_factory=list)
-    concessions: Annotated[list[CatalogueItem],
-                           *_max_items(MAX_ITEMS, "catalogue items", _MOVES)] = Field(
-        default_factory=list)
-    objectives: Annotated[list[Objective], *_max_items(MAX_OBJECTIVES, "objectives",
-                                                        "(weights must still sum to 1)")] = \
-        Field(min_length=1)
+    tariffs: Annotated[
+        list[TariffInstrument], *_max_items(MAX_INSTRUMENTS, "tariff instruments", _MOVES)
+    ] = Field(default_factory=list)
+    countermeasures: Annotated[
+        list[Countermeasure], *_max_items(MAX_PACKAGES, "countermeasure packages", _MOVES)
+    ] = Field(default_factory=list)
+    concessions: Annotated[
+        list[CatalogueItem], *_max_items(MAX_ITEMS, "catalogue items", _MOVES)
+    ] = Field(default_factory=list)
+    objectives: Annotated[
+        list[Objective], *_max_items(MAX_OBJECTIVES, "objectives", "(weights must still sum to 1)")
+    ] = Field(min_length=1)
     briefing: Briefing = Briefing()
 
 
@@ -589,8 +622,7 @@ class Roles(Model):
 
 
 class LevelRules(Model):
-    max_exchanges: Annotated[int, *_count(
-        1, MAX_EXCHANGES, "so that a talks session ends")]
+    max_exchanges: Annotated[int, *_count(1, MAX_EXCHANGES, "so that a talks session ends")]
     stakes: NonNegative = 1.0
 
 
@@ -832,18 +864,23 @@ class Scenario(Model):
     calendar: Calendar
     limits: Limits = Limits()
     players: Annotated[list[Player], *_max_items(MAX_PLAYERS, "players", _MOVES)] = Field(
-        min_length=2)
+        min_length=2
+    )
     roles: Roles = Roles()
-    sectors: Annotated[list[Sector], *_max_items(
-        MAX_SECTORS, "sectors", "so that a round resolves quickly")] = Field(min_length=1)
-    trade: Annotated[list[Flow], *_max_items(
-        MAX_FLOWS, "flows", "so that a round resolves quickly")] = Field(min_length=1)
-    tariffs: Annotated[list[TariffLayer], *_max_items(
-        MAX_LAYERS, "tariff layers", "so that a round resolves quickly")] = Field(
-        default_factory=list)
+    sectors: Annotated[
+        list[Sector], *_max_items(MAX_SECTORS, "sectors", "so that a round resolves quickly")
+    ] = Field(min_length=1)
+    trade: Annotated[
+        list[Flow], *_max_items(MAX_FLOWS, "flows", "so that a round resolves quickly")
+    ] = Field(min_length=1)
+    tariffs: Annotated[
+        list[TariffLayer],
+        *_max_items(MAX_LAYERS, "tariff layers", "so that a round resolves quickly"),
+    ] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
     claims: Annotated[list[Claim], *_max_items(MAX_CLAIMS, "claims", _MOVES)] = Field(
-        default_factory=list)
+        default_factory=list
+    )
     talks: Talks = Talks()
     economy: Economy = Economy()
     market_stress: MarketStress = MarketStress()
@@ -859,7 +896,8 @@ class Scenario(Model):
                 "Scenario",
                 [
                     InitErrorDetails(
-                        type=PydanticCustomError("scenario", _literal(message)), loc=loc,
+                        type=PydanticCustomError("scenario", _literal(message)),
+                        loc=loc,
                         input=None,
                     )
                     for loc, message in problems
@@ -929,8 +967,7 @@ def check_references(s: Scenario) -> list[tuple[Loc, str]]:
             return
         last = cal.deadline + dt.timedelta(days=cal.max_extension_days + cal.after_deadline_days)
         if not cal.window_start <= value <= last:
-            out.append((loc, f"date {value} is outside the game window "
-                             f"{cal.window_start}..{last}"))
+            out.append((loc, f"date {value} is outside the game window {cal.window_start}..{last}"))
 
     def pair(loc: Loc, between: list[str]) -> None:
         for n, name in enumerate(between):
@@ -943,23 +980,37 @@ def check_references(s: Scenario) -> list[tuple[Loc, str]]:
         out.append((("calendar", "deadline"), "deadline must be after start"))
     window = (cal.deadline - cal.window_start).days
     if window > MAX_WINDOW_DAYS:
-        out.append((("calendar", "deadline"),
-                    f"the deadline is {window} days after window_start; at most "
-                    f"{MAX_WINDOW_DAYS} (ten years) so that a game has a bounded length"))
+        out.append(
+            (
+                ("calendar", "deadline"),
+                f"the deadline is {window} days after window_start; at most "
+                f"{MAX_WINDOW_DAYS} (ten years) so that a game has a bounded length",
+            )
+        )
     elif cal.deadline > cal.start and (rounds := round_count(s, extended=True)) > MAX_ROUNDS:
-        out.append((("calendar", "round_days"),
-                    f"the game has {rounds} rounds (with the longest extension); at most "
-                    f"{MAX_ROUNDS}: make round_days longer or the calendar shorter"))
+        out.append(
+            (
+                ("calendar", "round_days"),
+                f"the game has {rounds} rounds (with the longest extension); at most "
+                f"{MAX_ROUNDS}: make round_days longer or the calendar shorter",
+            )
+        )
 
     dup(players, lambda n: ("players", n, "id"), "player")
     dup(sectors, lambda n: ("sectors", n, "id"), "sector")
     dup(layers, lambda n: ("tariffs", n, "id"), "tariff layer")
     dup(claims, lambda n: ("claims", n, "id"), "claim")
-    pkg_locs = [("players", a, "countermeasures", b, "id")
-                for a, p in enumerate(s.players) for b, _ in enumerate(p.countermeasures)]
+    pkg_locs = [
+        ("players", a, "countermeasures", b, "id")
+        for a, p in enumerate(s.players)
+        for b, _ in enumerate(p.countermeasures)
+    ]
     dup(packages, lambda n: pkg_locs[n], "countermeasure package")
-    item_locs = [("players", a, "concessions", b, "id")
-                 for a, p in enumerate(s.players) for b, _ in enumerate(p.concessions)]
+    item_locs = [
+        ("players", a, "concessions", b, "id")
+        for a, p in enumerate(s.players)
+        for b, _ in enumerate(p.concessions)
+    ]
     dup(items, lambda n: item_locs[n], "catalogue item")
 
     for n, x in enumerate(s.sectors):
@@ -1007,8 +1058,13 @@ def check_references(s: Scenario) -> list[tuple[Loc, str]]:
             if ins.layer not in layers:
                 out.append(((*iloc, "layer"), _unknown("tariff layer", ins.layer, layers)))
             elif layer_owner[ins.layer] != p.id:
-                out.append(((*iloc, "layer"), f"layer {ins.layer!r} is applied by "
-                                              f"{layer_owner[ins.layer]}, not by {p.id}"))
+                out.append(
+                    (
+                        (*iloc, "layer"),
+                        f"layer {ins.layer!r} is applied by "
+                        f"{layer_owner[ins.layer]}, not by {p.id}",
+                    )
+                )
             if ins.min > ins.max:
                 out.append(((*iloc, "min"), f"min {ins.min:g} is above max {ins.max:g}"))
             rate((*iloc, "max"), ins.max)
@@ -1041,22 +1097,29 @@ def check_references(s: Scenario) -> list[tuple[Loc, str]]:
             else:
                 for k, lv in enumerate(item.levels):
                     if lv.value < 0:
-                        out.append(((*kloc, "levels", k, "value"),
-                                    f"a {item.kind} level cannot be negative"))
+                        out.append(
+                            (
+                                (*kloc, "levels", k, "value"),
+                                f"a {item.kind} level cannot be negative",
+                            )
+                        )
             if isinstance(item, (QuotaItem, PurchaseItem, RegulatoryItem)):
                 sector((*kloc, "sector"), item.sector)
             if isinstance(item, SuspendCountermeasuresItem):
                 own = [c.id for c in p.countermeasures]
                 if item.package not in own:
-                    out.append(((*kloc, "package"),
-                                f"unknown countermeasure package {item.package!r} of {p.id}"
-                                f"{_suggest(item.package, own)}"))
+                    out.append(
+                        (
+                            (*kloc, "package"),
+                            f"unknown countermeasure package {item.package!r} of {p.id}"
+                            f"{_suggest(item.package, own)}",
+                        )
+                    )
             if isinstance(item, DeadlineExtensionItem) and s.roles.deadline_holder != p.id:
                 out.append(((*kloc, "kind"), "only the deadline holder can offer an extension"))
         weights = [o.weight for o in p.objectives]
         if p.objectives and abs(sum(weights) - 1.0) > 1e-6:
-            out.append(((*ploc, "objectives"),
-                        f"objective weights sum to {sum(weights):g}, not 1"))
+            out.append(((*ploc, "objectives"), f"objective weights sum to {sum(weights):g}, not 1"))
         for b, o in enumerate(p.objectives):
             oloc: Loc = (*ploc, "objectives", b)
             player((*oloc, "partner"), o.partner)
@@ -1068,8 +1131,12 @@ def check_references(s: Scenario) -> list[tuple[Loc, str]]:
             if o.metric == "relations" and o.partner is None:
                 out.append(((*oloc, "partner"), "the relations metric needs a partner"))
 
-    for field in ("deadline_holder", "talk_capacity_holder", "market_stress_player",
-                  "precedent_setter"):
+    for field in (
+        "deadline_holder",
+        "talk_capacity_holder",
+        "market_stress_player",
+        "precedent_setter",
+    ):
         player(("roles", field), getattr(s.roles, field))
     if s.talks.capacity is not None and s.roles.talk_capacity_holder is None:
         out.append((("talks", "capacity"), "a talk capacity needs roles.talk_capacity_holder"))
@@ -1081,8 +1148,9 @@ def check_references(s: Scenario) -> list[tuple[Loc, str]]:
         if st.requester is not None and st.requester not in st.between:
             out.append(((*tloc, "requester"), f"requester {st.requester!r} is not in the pair"))
         if st.round > last_round:
-            out.append(((*tloc, "round"), f"round {st.round} is after the last round "
-                                          f"({last_round})"))
+            out.append(
+                ((*tloc, "round"), f"round {st.round} is after the last round ({last_round})")
+            )
 
     def effects(loc: Loc, effs: list[Any]) -> None:
         for k, e in enumerate(effs):
@@ -1095,19 +1163,27 @@ def check_references(s: Scenario) -> list[tuple[Loc, str]]:
                 player((*eloc, "player"), e.player)
             if isinstance(e, (ShiftRelations, ScheduleTalks, CancelTalks, RaiseStakes)):
                 pair((*eloc, "between"), e.between)
-            if isinstance(e, ScheduleTalks) and e.requester is not None \
-                    and e.requester not in e.between:
+            if (
+                isinstance(e, ScheduleTalks)
+                and e.requester is not None
+                and e.requester not in e.between
+            ):
                 out.append(((*eloc, "requester"), f"requester {e.requester!r} is not in the pair"))
             if isinstance(e, (AddItem, WithdrawItem)) and e.item not in items:
                 out.append(((*eloc, "item"), _unknown("catalogue item", e.item, items)))
 
     ev = s.events
-    all_events = ([("scheduled", n, e.id) for n, e in enumerate(ev.scheduled)]
-                  + [("conditional", n, e.id) for n, e in enumerate(ev.conditional)]
-                  + [("random", n, e.id) for n, e in enumerate(ev.random)]
-                  + [("injects", n, e.id) for n, e in enumerate(ev.injects)])
-    dup([e[2] for e in all_events], lambda n: ("events", all_events[n][0], all_events[n][1], "id"),
-        "event")
+    all_events = (
+        [("scheduled", n, e.id) for n, e in enumerate(ev.scheduled)]
+        + [("conditional", n, e.id) for n, e in enumerate(ev.conditional)]
+        + [("random", n, e.id) for n, e in enumerate(ev.random)]
+        + [("injects", n, e.id) for n, e in enumerate(ev.injects)]
+    )
+    dup(
+        [e[2] for e in all_events],
+        lambda n: ("events", all_events[n][0], all_events[n][1], "id"),
+        "event",
+    )
     for n, se in enumerate(ev.scheduled):
         date(("events", "scheduled", n, "date"), se.date)
         effects(("events", "scheduled", n), se.effects)
@@ -1133,8 +1209,9 @@ def check_references(s: Scenario) -> list[tuple[Loc, str]]:
     for field in ("deadline_holder",):
         holder = getattr(s.roles, field)
         if holder is None and cal.max_extension_days:
-            out.append((("calendar", "max_extension_days"),
-                        "an extension needs roles.deadline_holder"))
+            out.append(
+                (("calendar", "max_extension_days"), "an extension needs roles.deadline_holder")
+            )
     return out
 
 

@@ -108,11 +108,17 @@ def rolled_back(match: Match, round_no: int) -> Match:
     keep = starts[round_no - 1]
     game = Game.replay(match.rules, match.seed, match.game.actions[:keep])
     total = len(match.game.actions)
-    note(match, f"rolled back to the start of round {round_no} "
-                f"({keep} of {total} actions kept)")
-    new = Match(match.rules, match.seed, match.seats, game=game,
-                scenario_name=match.scenario_name, scenario_text=match.scenario_text,
-                created=match.created, code_seats=match.code_seats)
+    note(match, f"rolled back to the start of round {round_no} ({keep} of {total} actions kept)")
+    new = Match(
+        match.rules,
+        match.seed,
+        match.seats,
+        game=game,
+        scenario_name=match.scenario_name,
+        scenario_text=match.scenario_text,
+        created=match.created,
+        code_seats=match.code_seats,
+    )
     new.incidents = list(match.incidents)
     new.instructor_log = list(match.instructor_log)
     new.home, new.team = match.home, match.team
@@ -131,8 +137,9 @@ def end_early(match: Match) -> None:
     match.apply(News("!", "The instructor ended the game early; everyone passes from here."))
     before = len(game.actions)
     play_out_passing(game)
-    instructor_log(match).append(f"  ({len(game.actions) - before} passes played; "
-                                 f"the game ended on day {game.day})")
+    instructor_log(match).append(
+        f"  ({len(game.actions) - before} passes played; the game ended on day {game.day})"
+    )
 
 
 __all__ = [

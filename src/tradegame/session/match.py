@@ -105,10 +105,18 @@ class OfferDraft:
 class Match:
     """A game with its seats: ``seats`` maps every player to :data:`HUMAN` or an agent spec."""
 
-    def __init__(self, rules: Rules, seed: int, seats: Mapping[str, str], *,
-                 game: Game | None = None, scenario_name: str | None = None,
-                 scenario_text: str | None = None, created: str | None = None,
-                 code_seats: Collection[str] = ()) -> None:
+    def __init__(
+        self,
+        rules: Rules,
+        seed: int,
+        seats: Mapping[str, str],
+        *,
+        game: Game | None = None,
+        scenario_name: str | None = None,
+        scenario_text: str | None = None,
+        created: str | None = None,
+        code_seats: Collection[str] = (),
+    ) -> None:
         """``code_seats``: the players whose agents may run code (``cmd:``, ``module:Class``,
         ``path.py:Class``), because the person at the keyboard named them; any other such
         seat raises ``CodeAgentRefused`` (see :func:`tradegame.agents.base.make_agent`)."""
@@ -137,8 +145,9 @@ class Match:
         try:
             for player, spec in self.seats.items():
                 if spec != HUMAN:
-                    self.agents[player] = make_agent(spec, agent_rng(seed, player, spec),
-                                                     allow_code=player in self.code_seats)
+                    self.agents[player] = make_agent(
+                        spec, agent_rng(seed, player, spec), allow_code=player in self.code_seats
+                    )
         except Exception:
             self.close()  # bots already started must not outlive a match that failed
             raise
@@ -198,11 +207,18 @@ class Match:
         version = len(snapshot.actions)
         action, error = safe_move(self.agents[player], snapshot, player)
         if error is not None:
-            reason = str(error) if isinstance(error, IllegalActionError) else \
-                f"{type(error).__name__}: {error}"
-            return AiMove(player, action, version,
-                          f"round {snapshot.round}: {player}'s agent failed ({reason}); "
-                          f"its move became a pass")
+            reason = (
+                str(error)
+                if isinstance(error, IllegalActionError)
+                else f"{type(error).__name__}: {error}"
+            )
+            return AiMove(
+                player,
+                action,
+                version,
+                f"round {snapshot.round}: {player}'s agent failed ({reason}); "
+                f"its move became a pass",
+            )
         return AiMove(player, action, version)
 
     def think_ahead(self, snapshot: Game, limit: int = 64) -> list[AiMove]:
@@ -239,8 +255,10 @@ class Match:
         except IllegalActionError as exc:
             from tradegame.agents.base import passive_move
 
-            self.incidents.append(f"round {self.game.round}: {move.player}'s move {move.action} "
-                                  f"was refused ({exc}); it became a pass")
+            self.incidents.append(
+                f"round {self.game.round}: {move.player}'s move {move.action} "
+                f"was refused ({exc}); it became a pass"
+            )
             self.game.apply(passive_move(self.game, move.player))
             return True
         self.game.apply(move.action)
@@ -310,7 +328,7 @@ class Match:
 def _now() -> str:
     import datetime as dt
 
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -359,6 +377,17 @@ def describe_seat(spec: str, descriptions: Mapping[str, str] | None = None) -> s
     return descriptions.get(spec, "an agent loaded from " + spec)
 
 
-__all__ = ["HUMAN", "AiMove", "Match", "OfferDraft", "Scenario", "agent_descriptions",
-           "default_agent", "describe_seat", "load_scenario", "parse_seed", "random_seed",
-           "seats_summary"]
+__all__ = [
+    "HUMAN",
+    "AiMove",
+    "Match",
+    "OfferDraft",
+    "Scenario",
+    "agent_descriptions",
+    "default_agent",
+    "describe_seat",
+    "load_scenario",
+    "parse_seed",
+    "random_seed",
+    "seats_summary",
+]

@@ -71,9 +71,13 @@ def earlier_save_of(path: str | os.PathLike[str], match: Match, game: Any = None
         digests = {game.rules.digest} - {""}
         if match.scenario_text is not None:
             digests.add(text_sha256(match.scenario_text))
-        same = (doc["created"] == match.created and doc["seed"] == game.seed
-                and doc["scenario"]["sha256"] in digests
-                and isinstance(moves, list) and len(moves) <= len(game.actions))
+        same = (
+            doc["created"] == match.created
+            and doc["seed"] == game.seed
+            and doc["scenario"]["sha256"] in digests
+            and isinstance(moves, list)
+            and len(moves) <= len(game.actions)
+        )
     except (_saves().SaveError, KeyError, TypeError):
         return False
     return same and all(m == str(a) for m, a in zip(moves, game.actions, strict=False))
@@ -85,12 +89,20 @@ def save(path: str | os.PathLike[str], match: Match, game: Any = None) -> Path:
     saves = _saves()
     target = save_target(path)
     if not target.parent.is_dir():  # a mistyped folder is an error, not a new folder
-        raise PersistenceError(f"{target.parent}: no such folder; nothing was saved (create "
-                               f"the folder first, or choose another)")
+        raise PersistenceError(
+            f"{target.parent}: no such folder; nothing was saved (create "
+            f"the folder first, or choose another)"
+        )
     try:
-        saves.save_game(target, game if game is not None else match.game, match.seats,
-                        created=match.created, scenario_text=match.scenario_text,
-                        scenario_name=match.scenario_name, team=match.team)
+        saves.save_game(
+            target,
+            game if game is not None else match.game,
+            match.seats,
+            created=match.created,
+            scenario_text=match.scenario_text,
+            scenario_name=match.scenario_name,
+            team=match.team,
+        )
     except saves.SaveError as exc:
         raise PersistenceError(str(exc)) from None
     return target
@@ -122,8 +134,10 @@ def load_text(text: str | bytes, shown: str = PASTED) -> Match:
 
     data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
     if len(data) > saves.MAX_SAVE_BYTES:
-        raise PersistenceError(f"{shown}: {len(data)} bytes, larger than the "
-                               f"{saves.MAX_SAVE_BYTES // 2**20} MiB limit for a save")
+        raise PersistenceError(
+            f"{shown}: {len(data)} bytes, larger than the "
+            f"{saves.MAX_SAVE_BYTES // 2**20} MiB limit for a save"
+        )
     try:
         raw, version = parse_document(data, shown)
         loaded = verify_document(raw, version, shown)
@@ -144,14 +158,21 @@ def _match_of(loaded: Any, shown: str) -> Match:
     seats, refused = saved_seats(loaded.seats)
     command = "tradegame play " + (shlex.quote(shown) if shown != PASTED else "SAVE.json")
     try:
-        match = Match(loaded.rules, loaded.game.seed, seats, game=loaded.game,
-                      scenario_name=loaded.meta.scenario_name,
-                      scenario_text=loaded.scenario_text, created=loaded.meta.created)
+        match = Match(
+            loaded.rules,
+            loaded.game.seed,
+            seats,
+            game=loaded.game,
+            scenario_name=loaded.meta.scenario_name,
+            scenario_text=loaded.scenario_text,
+            created=loaded.meta.created,
+        )
     except AgentSpecError as exc:
         raise PersistenceError(f"{shown}: a seat's agent cannot be loaded: {exc}") from None
     if not match.game.is_over():
-        match.seat_notices = {p: refused_seat_notice(p, spec, command)
-                              for p, spec in refused.items()}
+        match.seat_notices = {
+            p: refused_seat_notice(p, spec, command) for p, spec in refused.items()
+        }
     match.team = loaded.team
     if loaded.team is not None:
         match.home = Path(shown)  # a team's file is the game: saved back to, autosaved beside
@@ -166,10 +187,15 @@ def save_bytes(match: Match, game: Any = None) -> tuple[str, bytes]:
 
     name = suggested_path(match, Path(".")).name
     try:
-        doc = saves.make_document(game if game is not None else match.game, match.seats,
-                                  shown=name, created=match.created,
-                                  scenario_text=match.scenario_text,
-                                  scenario_name=match.scenario_name, team=match.team)
+        doc = saves.make_document(
+            game if game is not None else match.game,
+            match.seats,
+            shown=name,
+            created=match.created,
+            scenario_text=match.scenario_text,
+            scenario_name=match.scenario_name,
+            team=match.team,
+        )
         return name, encode_document(doc, name)
     except saves.SaveError as exc:
         raise PersistenceError(str(exc)) from None
@@ -185,8 +211,9 @@ class Autosave:
     game (``match.home``) is written back to its own file after each round, and its autosaves
     go to ``autosaves/`` beside that file, named after it (``team-01-0001-round02.json``)."""
 
-    def __init__(self, match: Match, directory: str | os.PathLike[str] | None,
-                 keep: int = 5) -> None:
+    def __init__(
+        self, match: Match, directory: str | os.PathLike[str] | None, keep: int = 5
+    ) -> None:
         saves = _saves()
         self.match = match
         self.home = match.home
@@ -196,9 +223,15 @@ class Autosave:
         else:
             folder = save_dir(directory)
             game_id = saves.new_game_id(match.rules.id, match.seed)
-        self.saver = saves.Autosaver(folder, game_id, keep=keep,
-                                     created=match.created, scenario_text=match.scenario_text,
-                                     scenario_name=match.scenario_name, team=match.team)
+        self.saver = saves.Autosaver(
+            folder,
+            game_id,
+            keep=keep,
+            created=match.created,
+            scenario_text=match.scenario_text,
+            scenario_name=match.scenario_name,
+            team=match.team,
+        )
         self.SaveError = saves.SaveError
 
     def write(self, game: Any) -> Path:
@@ -225,8 +258,9 @@ class SaveEntry:
         return f"{when}  {self.path.name}"
 
 
-def list_saves(directory: str | os.PathLike[str] | None = None,
-               limit: int = 200) -> list[SaveEntry]:
+def list_saves(
+    directory: str | os.PathLike[str] | None = None, limit: int = 200
+) -> list[SaveEntry]:
     """Save files in the folder, newest first."""
     folder = save_dir(directory)
     found: list[SaveEntry] = []
@@ -245,6 +279,18 @@ def list_saves(directory: str | os.PathLike[str] | None = None,
     return found[:limit]
 
 
-__all__ = ["PASTED", "Autosave", "PersistenceError", "SaveEntry", "earlier_save_of",
-           "list_saves", "load", "load_text", "save", "save_bytes", "save_dir", "save_target",
-           "suggested_path"]
+__all__ = [
+    "PASTED",
+    "Autosave",
+    "PersistenceError",
+    "SaveEntry",
+    "earlier_save_of",
+    "list_saves",
+    "load",
+    "load_text",
+    "save",
+    "save_bytes",
+    "save_dir",
+    "save_target",
+    "suggested_path",
+]

@@ -32,8 +32,15 @@ from tradegame.engine.game import fmt_pct
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
-ORDER_GROUPS = ("Tariffs", "Countermeasures", "Concessions", "Statements", "Talks",
-                "Deadline", "Deals")
+ORDER_GROUPS = (
+    "Tariffs",
+    "Countermeasures",
+    "Concessions",
+    "Statements",
+    "Talks",
+    "Deadline",
+    "Deals",
+)
 
 STATEMENT_WORDS = {
     "claim_progress": "claim progress with",
@@ -61,8 +68,13 @@ def money(value: float) -> str:
     return f"{sign}${abs(value):,.1f}bn"
 
 
-def spark(values: Sequence[float], width: int | None = None,
-          lo: float | None = None, hi: float | None = None, min_range: float = 0.0) -> str:
+def spark(
+    values: Sequence[float],
+    width: int | None = None,
+    lo: float | None = None,
+    hi: float | None = None,
+    min_range: float = 0.0,
+) -> str:
     """A sparkline of ``values`` (the last ``width`` of them), scaled to ``lo``..``hi``
     (default: their own range, widened about its middle to at least ``min_range``, so that
     a change too small to matter is drawn flat, not stretched to full height)."""
@@ -102,13 +114,18 @@ def level_text(kind: str, value: float) -> str:
 class Names:
     """Public names for the ids in actions and views, built from one view."""
 
-    def __init__(self, view: Mapping[str, Any], sector_names: Mapping[str, str] | None = None,
-                 level_names: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        view: Mapping[str, Any],
+        sector_names: Mapping[str, str] | None = None,
+        level_names: Iterable[str] = (),
+    ) -> None:
         self.players = {p["id"]: p["name"] for p in view.get("players", [])}
         self.items = {c["id"]: c for c in view.get("catalogue", [])}
         self.layers = {la["id"]: la for la in view.get("layers", [])}
-        self.packages = {c["id"]: c for p in view.get("players", [])
-                         for c in p.get("countermeasures", [])}
+        self.packages = {
+            c["id"]: c for p in view.get("players", []) for c in p.get("countermeasures", [])
+        }
         self.claims = {c["id"]: c for c in view.get("claims", [])}
         self.deals = {d["id"]: d for d in view.get("deals", [])}
         self.sectors = dict(sector_names or {})
@@ -232,15 +249,26 @@ def projection_lines(projection: Any, *, win_set: float | None = None) -> list[s
     return lines
 
 
-__all__ = ["ORDER_GROUPS", "Names", "describe", "level_text", "money", "order_group", "pct",
-           "player_text", "projection_lines", "signed", "spark"]
+__all__ = [
+    "ORDER_GROUPS",
+    "Names",
+    "describe",
+    "level_text",
+    "money",
+    "order_group",
+    "pct",
+    "player_text",
+    "projection_lines",
+    "signed",
+    "spark",
+]
 
 
 _SOURCE_NOTES = [  # the scenario author's notes in descriptions, as a player reads them
-    (re.compile(r"\s*\(facts [^()]*\)"), ""),             # "(facts §1b ✅)"
-    (re.compile(r"[,;]\s*facts [^()]*\)"), ")"),           # "(..., facts §1a ✅)"
+    (re.compile(r"\s*\(facts [^()]*\)"), ""),  # "(facts §1b ✅)"
+    (re.compile(r"[,;]\s*facts [^()]*\)"), ")"),  # "(..., facts §1a ✅)"
     (re.compile(r"\(PLACEHOLDER\b[^()]*\)"), "(assumed)"),  # a figure facts.md lacks
-    (re.compile(r"\s*\(DESIGN §[^()]*\)"), ""),           # "(DESIGN §2)"
+    (re.compile(r"\s*\(DESIGN §[^()]*\)"), ""),  # "(DESIGN §2)"
     (re.compile(r"\s*\(design\s+parameters?[^()]*\)"), ""),  # "(design parameter)"
     (re.compile(r"[,;]\s*design\s+parameters?[^()]*\)"), ")"),
 ]

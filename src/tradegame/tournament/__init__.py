@@ -19,6 +19,19 @@ from tradegame.tournament.results import (
 )
 from tradegame.tournament.runner import GameFailed, Unfinished, play_game, run
 
-__all__ = ["GameFailed", "GameResult", "GameTask", "ResultsWriteError", "ResultsWriter",
-           "Summary", "Unfinished", "assignments", "game_seed", "plan", "play_game",
-           "read_results", "run", "summarize"]
+__all__ = [
+    "GameFailed",
+    "GameResult",
+    "GameTask",
+    "ResultsWriteError",
+    "ResultsWriter",
+    "Summary",
+    "Unfinished",
+    "assignments",
+    "game_seed",
+    "plan",
+    "play_game",
+    "read_results",
+    "run",
+    "summarize",
+]

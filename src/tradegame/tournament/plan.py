@@ -38,15 +38,28 @@ def game_seed(tournament_seed: int, index: int) -> int:
     return int.from_bytes(digest[:4], "big")
 
 
-def plan(scenario: str, roles: Sequence[str], agents: Sequence[str], games: int,
-         seed: int, time_limit: float | None = None,
-         startup_limit: float | None = None) -> list[GameTask]:
+def plan(
+    scenario: str,
+    roles: Sequence[str],
+    agents: Sequence[str],
+    games: int,
+    seed: int,
+    time_limit: float | None = None,
+    startup_limit: float | None = None,
+) -> list[GameTask]:
     """The ``games`` games of a tournament, in game order."""
     cycle = assignments(roles, agents)
-    return [GameTask(index=i, scenario=scenario, seed=game_seed(seed, i),
-                     seats=tuple(zip(roles, cycle[i % len(cycle)], strict=True)),
-                     time_limit=time_limit, startup_limit=startup_limit)
-            for i in range(games)]
+    return [
+        GameTask(
+            index=i,
+            scenario=scenario,
+            seed=game_seed(seed, i),
+            seats=tuple(zip(roles, cycle[i % len(cycle)], strict=True)),
+            time_limit=time_limit,
+            startup_limit=startup_limit,
+        )
+        for i in range(games)
+    ]
 
 
 __all__ = ["GameTask", "assignments", "game_seed", "plan"]

@@ -74,25 +74,39 @@ class GameResult:
 
         seats = {str(k): str(v) for k, v in data["seats"].items()}
         return cls(
-            index=whole(data["game"]), scenario=str(data["scenario"]), seed=whole(data["seed"]),
-            seats=seats, score={p: number(data["score"][p]) for p in seats},
+            index=whole(data["game"]),
+            scenario=str(data["scenario"]),
+            seed=whole(data["seed"]),
+            seats=seats,
+            score={p: number(data["score"][p]) for p in seats},
             batna={p: number(data["batna"][p]) for p in seats},
-            deal={p: bool(data["deal"][p]) for p in seats}, deals=list(data["deals"]),
-            rounds=whole(data["rounds"]), actions=whole(data["actions"]),
-            passes=whole(data["passes"]), incidents=[str(i) for i in data["incidents"]],
-            state_hash=str(data["state_hash"]))
+            deal={p: bool(data["deal"][p]) for p in seats},
+            deals=list(data["deals"]),
+            rounds=whole(data["rounds"]),
+            actions=whole(data["actions"]),
+            passes=whole(data["passes"]),
+            incidents=[str(i) for i in data["incidents"]],
+            state_hash=str(data["state_hash"]),
+        )
 
     def to_json(self) -> dict[str, Any]:
         r = _round
         return {
-            "game": self.index, "scenario": self.scenario, "seed": self.seed,
+            "game": self.index,
+            "scenario": self.scenario,
+            "seed": self.seed,
             "seats": self.seats,
             "score": {p: r(v) for p, v in self.score.items()},
             "batna": {p: r(v) for p, v in self.batna.items()},
             "surplus": {p: r(v) for p, v in self.surplus.items()},
-            "deal": self.deal, "joint_surplus": r(self.joint_surplus),
-            "deals": self.deals, "rounds": self.rounds, "actions": self.actions,
-            "passes": self.passes, "incidents": self.incidents, "state_hash": self.state_hash,
+            "deal": self.deal,
+            "joint_surplus": r(self.joint_surplus),
+            "deals": self.deals,
+            "rounds": self.rounds,
+            "actions": self.actions,
+            "passes": self.passes,
+            "incidents": self.incidents,
+            "state_hash": self.state_hash,
         }
 
 
@@ -124,9 +138,15 @@ def csv_row(result: GameResult) -> list[str]:
     row += [_fmt(result.batna[p]) for p in roles]
     row += [_fmt(surplus[p]) for p in roles]
     row += ["1" if result.deal[p] else "0" for p in roles]
-    row += [_fmt(result.joint_surplus), str(len(result.deals)), str(result.rounds),
-            str(result.actions), str(result.passes), str(len(result.incidents)),
-            result.state_hash]
+    row += [
+        _fmt(result.joint_surplus),
+        str(len(result.deals)),
+        str(result.rounds),
+        str(result.actions),
+        str(result.passes),
+        str(len(result.incidents)),
+        result.state_hash,
+    ]
     return row
 
 
@@ -144,7 +164,7 @@ def write_all(fd: int, data: bytes) -> None:
     """Write all of ``data`` to ``fd`` (a write may take only part of it)."""
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 def csv_line(row: Sequence[str]) -> str:
@@ -172,8 +192,9 @@ class ResultsWriter:
         self.path = Path(path)
         self.jsonl_path = self.path.with_suffix(".jsonl")
         flags = os.O_WRONLY | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
-        flags |= {"new": os.O_CREAT | os.O_EXCL, "replace": os.O_CREAT | os.O_TRUNC,
-                  "append": 0}[mode]
+        flags |= {"new": os.O_CREAT | os.O_EXCL, "replace": os.O_CREAT | os.O_TRUNC, "append": 0}[
+            mode
+        ]
         self._fds: list[int] = []
         self.written = 0
         created: list[Path] = []
@@ -290,9 +311,11 @@ def read_results(path: str | Path, roles: Sequence[str]) -> Existing:
     header = csv_header(roles)
     if csv_lines:
         if next(csv.reader([csv_lines[0]]), None) != header:
-            raise ResultsRefused(f"{path} is not the results of a tournament with the roles "
-                                 f"{', '.join(roles)} (its first line is not the expected "
-                                 f"header)")
+            raise ResultsRefused(
+                f"{path} is not the results of a tournament with the roles "
+                f"{', '.join(roles)} (its first line is not the expected "
+                f"header)"
+            )
         csv_lines = csv_lines[1:]
     by_csv: dict[Key, str] = {}
     n = len(roles)
@@ -301,7 +324,7 @@ def read_results(path: str | Path, roles: Sequence[str]) -> Existing:
         try:
             if len(row) != len(header):
                 raise ValueError
-            key = (int(row[0]), int(row[2]), tuple(row[3:3 + n]))
+            key = (int(row[0]), int(row[2]), tuple(row[3 : 3 + n]))
         except ValueError:
             out.dropped += 1
             continue
@@ -313,8 +336,14 @@ def read_results(path: str | Path, roles: Sequence[str]) -> Existing:
         try:
             data = json.loads(line)
             result = GameResult.from_json(data)
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError,
-                RecursionError):  # RecursionError: a line of deeply nested brackets
+        except (
+            ValueError,
+            TypeError,
+            KeyError,
+            AttributeError,
+            OverflowError,
+            RecursionError,
+        ):  # RecursionError: a line of deeply nested brackets
             out.dropped += 1
             continue
         key = task_key(result.index, result.seed, result.seats, roles)
@@ -342,8 +371,10 @@ def rewrite(path: str | Path, roles: Sequence[str], records: Iterable[Record]) -
     written beside the old one and renamed over it (a crash leaves the old file or the new)."""
     path = Path(path)
     ordered = sorted(records, key=lambda r: r.result.index)
-    texts = {path: csv_line(csv_header(roles)) + "".join(r.csv for r in ordered),
-             path.with_suffix(".jsonl"): "".join(r.json for r in ordered)}
+    texts = {
+        path: csv_line(csv_header(roles)) + "".join(r.csv for r in ordered),
+        path.with_suffix(".jsonl"): "".join(r.json for r in ordered),
+    }
     for target, text in texts.items():
         data = text.encode("utf-8")
         try:
@@ -351,8 +382,7 @@ def rewrite(path: str | Path, roles: Sequence[str], records: Iterable[Record]) -
                 continue  # already so (the usual case): no copy, so a full disk is no matter
         except OSError:
             pass
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                   dir=target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         try:
             try:
                 # mkstemp makes the file private (0600): keep the mode the old file had
@@ -444,8 +474,10 @@ class Summary:
         surplus = result.surplus
         joint = result.joint_surplus
         for role, agent in result.seats.items():
-            for stats in (self.by_agent.setdefault(agent, Stats()),
-                          self.by_role.setdefault((role, agent), Stats())):
+            for stats in (
+                self.by_agent.setdefault(agent, Stats()),
+                self.by_role.setdefault((role, agent), Stats()),
+            ):
                 stats.add(result.score[role], surplus[role], result.deal[role], joint)
 
     def best_in_role(self, role: str) -> str | None:
@@ -460,28 +492,54 @@ class Summary:
 
     def to_json(self) -> dict[str, Any]:
         def stats(s: Stats) -> dict[str, Any]:
-            return {"n": s.n, "mean_score": _round(s.mean_score),
-                    "mean_surplus": _round(s.mean_surplus), "deal_rate": _round(s.deal_rate),
-                    "joint_welfare": _round(s.joint_welfare), "spread": _round(s.spread)}
+            return {
+                "n": s.n,
+                "mean_score": _round(s.mean_score),
+                "mean_surplus": _round(s.mean_surplus),
+                "deal_rate": _round(s.deal_rate),
+                "joint_welfare": _round(s.joint_welfare),
+                "spread": _round(s.spread),
+            }
 
         return {
-            "games": self.games, "games_with_deal": self.games_with_deal,
+            "games": self.games,
+            "games_with_deal": self.games_with_deal,
             "by_agent": {a: stats(self.by_agent[a]) for a in self.agents if a in self.by_agent},
-            "by_role": {r: {a: stats(self.by_role[(r, a)]) for a in self.agents
-                            if (r, a) in self.by_role} for r in self.roles},
+            "by_role": {
+                r: {a: stats(self.by_role[(r, a)]) for a in self.agents if (r, a) in self.by_role}
+                for r in self.roles
+            },
             "best_in_role": {r: self.best_in_role(r) for r in self.roles},
             "dominant": self.dominant(),
         }
 
 
-def summarize(results: Iterable[GameResult], roles: Sequence[str],
-              agents: Sequence[str]) -> Summary:
+def summarize(
+    results: Iterable[GameResult], roles: Sequence[str], agents: Sequence[str]
+) -> Summary:
     summary = Summary(list(roles), list(agents))
     for r in results:
         summary.add(r)
     return summary
 
 
-__all__ = ["DIGITS", "Existing", "GameResult", "Key", "Record", "ResultsRefused",
-           "ResultsWriteError", "ResultsWriter", "Stats", "Summary", "csv_header", "csv_row",
-           "csv_text", "read_results", "rewrite", "summarize", "task_key", "write_all"]
+__all__ = [
+    "DIGITS",
+    "Existing",
+    "GameResult",
+    "Key",
+    "Record",
+    "ResultsRefused",
+    "ResultsWriteError",
+    "ResultsWriter",
+    "Stats",
+    "Summary",
+    "csv_header",
+    "csv_row",
+    "csv_text",
+    "read_results",
+    "rewrite",
+    "summarize",
+    "task_key",
+    "write_all",
+]

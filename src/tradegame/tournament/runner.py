@@ -39,8 +39,10 @@ class GameFailed(RuntimeError):
 
     def __init__(self, task: GameTask, error: str) -> None:
         seats = " ".join(f"--seat {p}={a!r}" for p, a in task.seats)
-        super().__init__(f"game {task.index} failed: {error}\n  replay it alone with: "
-                         f"tradegame match {task.scenario} {seats} --seed {task.seed}")
+        super().__init__(
+            f"game {task.index} failed: {error}\n  replay it alone with: "
+            f"tradegame match {task.scenario} {seats} --seed {task.seed}"
+        )
         self.task = task
         self.error = error
 
@@ -64,17 +66,34 @@ def result_of(task: GameTask, game: Game, incidents: list[str]) -> GameResult:
     for d in game.deals_in_force():
         if d.unilateral:
             continue
-        deals.append({"id": d.id, "parties": list(d.parties), "round": d.round,
-                      "terms": [[t.item, t.value] for t in d.terms]})
+        deals.append(
+            {
+                "id": d.id,
+                "parties": list(d.parties),
+                "round": d.round,
+                "terms": [[t.item, t.value] for t in d.terms],
+            }
+        )
         if any(kinds[t.item] != "process" for t in d.terms):
             for p in d.parties:
                 has_deal[p] = True
     passes = sum(isinstance(a, (Pass, Done, Reject)) for a in game.actions)
     return GameResult(
-        index=task.index, scenario=task.scenario, seed=task.seed, seats=task.seat_map,
-        score=scores, batna=game.batna(), deal=has_deal, deals=deals, rounds=game.round,
-        actions=len(game.actions), passes=passes, incidents=incidents,
-        state_hash=game.state_hash(), pid=os.getpid())
+        index=task.index,
+        scenario=task.scenario,
+        seed=task.seed,
+        seats=task.seat_map,
+        score=scores,
+        batna=game.batna(),
+        deal=has_deal,
+        deals=deals,
+        rounds=game.round,
+        actions=len(game.actions),
+        passes=passes,
+        incidents=incidents,
+        state_hash=game.state_hash(),
+        pid=os.getpid(),
+    )
 
 
 def play_game(task: GameTask) -> GameResult:
@@ -85,9 +104,15 @@ def play_game(task: GameTask) -> GameResult:
     incidents: list[str] = []
     try:
         # Tasks are planned from the tournament's own command line (--agent, --agents).
-        game = play_match(rules, task.seed, task.seat_map, incidents=incidents,
-                          time_limit=task.time_limit, allow_code=True,
-                          startup_limit=task.startup_limit)
+        game = play_match(
+            rules,
+            task.seed,
+            task.seat_map,
+            incidents=incidents,
+            time_limit=task.time_limit,
+            allow_code=True,
+            startup_limit=task.startup_limit,
+        )
     except Exception as exc:
         raise GameFailed(task, f"{type(exc).__name__}: {exc}") from exc
     return result_of(task, game, incidents)
@@ -106,9 +131,11 @@ class Unfinished:
 
     def message(self) -> str:
         seats = " ".join(f"--seat {shlex.quote(f'{p}={a}')}" for p, a in self.task.seats)
-        return printable(f"game {self.task.index} (seed {self.task.seed}): {self.reason}; "
-                         f"replay it alone with: tradegame match "
-                         f"{shlex.quote(self.task.scenario)} {seats} --seed {self.task.seed}")
+        return printable(
+            f"game {self.task.index} (seed {self.task.seed}): {self.reason}; "
+            f"replay it alone with: tradegame match "
+            f"{shlex.quote(self.task.scenario)} {seats} --seed {self.task.seed}"
+        )
 
 
 Outcome = GameResult | Unfinished
@@ -154,8 +181,9 @@ def _worker_start(barrier: Any, scenarios: Sequence[str]) -> None:
     # stops a worker stops its bots too.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _end_on_sigterm)
-    threading.Thread(target=_end_when_orphaned, args=(os.getppid(),), daemon=True,
-                     name="tradegame-parent-watch").start()
+    threading.Thread(
+        target=_end_when_orphaned, args=(os.getppid(),), daemon=True, name="tradegame-parent-watch"
+    ).start()
     for scenario in scenarios:
         rules_for(scenario)
     try:
@@ -168,8 +196,9 @@ def chunk_size(games: int, workers: int) -> int:
     return max(1, min(8, games // (workers * 8)))
 
 
-def run(tasks: Sequence[GameTask], workers: int = 1,
-        on_result: Callable[[Outcome], None] | None = None) -> Generator[Outcome, None, None]:
+def run(
+    tasks: Sequence[GameTask], workers: int = 1, on_result: Callable[[Outcome], None] | None = None
+) -> Generator[Outcome, None, None]:
     """Play ``tasks`` and yield their outcomes in game order: a :class:`GameResult`, or an
     :class:`Unfinished` for a game that raised or whose worker process died.
 
@@ -192,8 +221,12 @@ def run(tasks: Sequence[GameTask], workers: int = 1,
 
 
 def _pool(ctx: Any, workers: int, scenarios: Sequence[str]) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_start,
-                               initargs=(ctx.Barrier(workers), scenarios))
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=ctx,
+        initializer=_worker_start,
+        initargs=(ctx.Barrier(workers), scenarios),
+    )
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -205,8 +238,7 @@ def _stop(pool: ProcessPoolExecutor) -> None:
             process.terminate()
 
 
-def _play_alone(ctx: Any, tasks: Sequence[GameTask],
-                scenarios: Sequence[str]) -> Iterator[Outcome]:
+def _play_alone(ctx: Any, tasks: Sequence[GameTask], scenarios: Sequence[str]) -> Iterator[Outcome]:
     """Play ``tasks`` one at a time in a worker of their own, so that if the worker dies,
     the game it was playing is why (a new worker takes the next game)."""
     pool: ProcessPoolExecutor | None = None
@@ -223,8 +255,9 @@ def _play_alone(ctx: Any, tasks: Sequence[GameTask],
                     _stop(pool)
                 pool = None
             except OSError as exc:
-                outcome = Unfinished(task, f"no worker process could be started "
-                                           f"({exc.strerror or exc})")
+                outcome = Unfinished(
+                    task, f"no worker process could be started ({exc.strerror or exc})"
+                )
             except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back
                 outcome = Unfinished(task, f"{type(exc).__name__}: {exc}")
             yield outcome
@@ -238,12 +271,13 @@ def _play_alone(ctx: Any, tasks: Sequence[GameTask],
             pool.shutdown(wait=True)
 
 
-def _run_parallel(tasks: Sequence[GameTask], workers: int,
-                  on_result: Callable[[Outcome], None] | None) -> Iterator[Outcome]:
+def _run_parallel(
+    tasks: Sequence[GameTask], workers: int, on_result: Callable[[Outcome], None] | None
+) -> Iterator[Outcome]:
     ctx = multiprocessing.get_context("spawn")
     scenarios = sorted({t.scenario for t in tasks})
     size = chunk_size(len(tasks), workers)
-    waiting = deque(list(tasks[i:i + size]) for i in range(0, len(tasks), size))
+    waiting = deque(list(tasks[i : i + size]) for i in range(0, len(tasks), size))
     done: dict[int, Outcome] = {}
     order = [t.index for t in tasks]
     position = 0
@@ -309,5 +343,13 @@ def _run_parallel(tasks: Sequence[GameTask], workers: int,
     yield from in_order()
 
 
-__all__ = ["GameFailed", "Outcome", "Unfinished", "chunk_size", "play_game", "result_of",
-           "rules_for", "run"]
+__all__ = [
+    "GameFailed",
+    "Outcome",
+    "Unfinished",
+    "chunk_size",
+    "play_game",
+    "result_of",
+    "rules_for",
+    "run",
+]

@@ -18,8 +18,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from tradegame.ui.commands import LegalActionsProvider
 from tradegame.session.match import Match, Scenario
+from tradegame.ui.commands import LegalActionsProvider
 
 
 @dataclass
@@ -88,6 +88,7 @@ class TradeGameApp(App[None]):
         if self.options.preloaded is not None:
             self.scenario_cache[self.options.preloaded.source] = self.options.preloaded
         self.match: Match | None = None
+        self.guided = False  # the guided first game: its game screen shows hints
         self._autosaver: Any = None
         self._save_lock = threading.Lock()
         self.last_autosave: Path | None = None
@@ -135,8 +136,14 @@ class TradeGameApp(App[None]):
         # Seats chosen at this keyboard may run code; chosen in a browser, never.
         code_seats = () if self.options.web else scenario.rules.player_ids
         try:
-            match = Match(scenario.rules, seed, seats, scenario_name=scenario.source,
-                          scenario_text=scenario.text, code_seats=code_seats)
+            match = Match(
+                scenario.rules,
+                seed,
+                seats,
+                scenario_name=scenario.source,
+                scenario_text=scenario.text,
+                code_seats=code_seats,
+            )
         except AgentSpecError as exc:
             self.show_error("An agent cannot be loaded", str(exc))
             return
@@ -157,18 +164,33 @@ class TradeGameApp(App[None]):
             try:
                 self._autosaver = Autosave(match, self.autosave_dir())
             except (PersistenceError, ValueError) as exc:
-                self.notify("Autosave is off" + ("." if self.options.web else f": {exc}"),
-                            severity="warning")
-        self._show(GameScreen(match, ai_delay=self.options.ai_delay,
-                              spectate_delay=self.options.spectate_delay,
-                              instructor=self.options.instructor, paused=paused))
+                self.notify(
+                    "Autosave is off" + ("." if self.options.web else f": {exc}"),
+                    severity="warning",
+                )
+        self._show(
+            GameScreen(
+                match,
+                ai_delay=self.options.ai_delay,
+                spectate_delay=self.options.spectate_delay,
+                instructor=self.options.instructor,
+                paused=paused,
+            )
+        )
         for notice in match.seat_notices.values():  # a loaded save's seats not started
             self.notify(notice, title="Seat not started", severity="warning", timeout=60)
             match.incidents.append(notice)
         match.seat_notices = {}
 
-    def notify(self, message: str, *, title: str = "", severity: Any = "information",
-               timeout: float | None = None, markup: bool = True) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
         """Every toast is plain text, never markup: messages quote file names, typed moves,
         scenario names and bots' words (``[@click=app.quit]`` in one is shown, not run), with
         control characters neutralised."""
@@ -177,8 +199,10 @@ class TradeGameApp(App[None]):
         message, title = printable(message), printable(title)
         # The same toast while it is still shown is not stacked again: a browser sending a
         # key thousands of times (each refused with a toast) grew its game by 100 MB.
-        if any(n.message == message and n.title == title and n.severity == severity
-               for n in self._notifications):
+        if any(
+            n.message == message and n.title == title and n.severity == severity
+            for n in self._notifications
+        ):
             return
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
@@ -193,8 +217,12 @@ class TradeGameApp(App[None]):
         """Quit; during a game, ask first (ctrl+q twice quits at once)."""
         from tradegame.ui.screens.dialogs import ConfirmDialog
 
-        if self.match is None or self.match.game.is_over() or \
-                isinstance(self.screen, ConfirmDialog) and self.screen.id == "confirm-quit":
+        if (
+            self.match is None
+            or self.match.game.is_over()
+            or isinstance(self.screen, ConfirmDialog)
+            and self.screen.id == "confirm-quit"
+        ):
             self.exit()
             return
 
@@ -202,10 +230,17 @@ class TradeGameApp(App[None]):
             if quit_now:
                 self.exit()
 
-        self.push_screen(ConfirmDialog("Quit tradegame? The game autosaves at the end of "
-                                       "every round; moves since then are lost unless you "
-                                       "save now (ctrl+s).", yes="Quit", no="Stay",
-                                       id="confirm-quit"), answer)
+        self.push_screen(
+            ConfirmDialog(
+                "Quit tradegame? The game autosaves at the end of "
+                "every round; moves since then are lost unless you "
+                "save now (ctrl+s).",
+                yes="Quit",
+                no="Stay",
+                id="confirm-quit",
+            ),
+            answer,
+        )
 
     def action_help(self) -> None:
         from tradegame.ui.screens.help import HelpScreen
@@ -227,10 +262,16 @@ class TradeGameApp(App[None]):
         if self.match is None or self.match.game.is_over():
             go(True)
         else:
-            self.push_screen(ConfirmDialog("Leave this game for a new one? Save it first "
-                                           "(ctrl+s) if you want to come back to it; the last "
-                                           "autosave is from the start of this round.",
-                                           yes="New game", no="Stay"), go)
+            self.push_screen(
+                ConfirmDialog(
+                    "Leave this game for a new one? Save it first "
+                    "(ctrl+s) if you want to come back to it; the last "
+                    "autosave is from the start of this round.",
+                    yes="New game",
+                    no="Stay",
+                ),
+                go,
+            )
 
     def action_save(self) -> None:
         from tradegame.session.persistence import (
@@ -247,8 +288,10 @@ class TradeGameApp(App[None]):
             return
         if self.options.web:  # a download: nothing is written where a browser could name
             if self._downloads_waiting():
-                self.notify("The last save is still on its way to your browser; save again "
-                            "in a moment.", severity="warning")
+                self.notify(
+                    "The last save is still on its way to your browser; save again in a moment.",
+                    severity="warning",
+                )
                 return
             entry: list[Any] = [time.monotonic(), None]
             self._downloads.append(entry)
@@ -277,9 +320,15 @@ class TradeGameApp(App[None]):
                     self.notify("Not saved.", severity="warning")
 
             what = "a folder" if target.is_dir() else "a file"
-            self.push_screen(ConfirmDialog(f"{target} is already {what}. Replace it with "
-                                           f"this game?", yes="Replace", no="Cancel",
-                                           default_yes=False), confirmed)
+            self.push_screen(
+                ConfirmDialog(
+                    f"{target} is already {what}. Replace it with this game?",
+                    yes="Replace",
+                    no="Cancel",
+                    default_yes=False,
+                ),
+                confirmed,
+            )
 
         self.push_screen(PathDialog("Save the game to", str(default), button="Save"), chosen)
 
@@ -309,8 +358,9 @@ class TradeGameApp(App[None]):
 
             self._private_dir = Path(tempfile.mkdtemp(prefix="tradegame-web-"))  # mode 0700
             # removed when the app unmounts, or at the latest when Python exits
-            self._remove_private = weakref.finalize(self, shutil.rmtree, self._private_dir,
-                                                    ignore_errors=True)
+            self._remove_private = weakref.finalize(
+                self, shutil.rmtree, self._private_dir, ignore_errors=True
+            )
         return self._private_dir
 
     @work(thread=True, group="save", exit_on_error=False)
@@ -326,11 +376,18 @@ class TradeGameApp(App[None]):
             self.call_from_thread(self._forget_download, entry)
             self.call_from_thread(self.show_error, "The game was not saved", str(exc))
             return
-        entry[1] = self.call_from_thread(self.deliver_binary, io.BytesIO(data),
-                                         save_filename=name, open_method="download",
-                                         mime_type="application/json")
-        self.call_from_thread(self.notify, f"Your browser downloads {name}; to resume, "
-                              f"load (ctrl+o) and paste it.", title="Saved")
+        entry[1] = self.call_from_thread(
+            self.deliver_binary,
+            io.BytesIO(data),
+            save_filename=name,
+            open_method="download",
+            mime_type="application/json",
+        )
+        self.call_from_thread(
+            self.notify,
+            f"Your browser downloads {name}; to resume, load (ctrl+o) and paste it.",
+            title="Saved",
+        )
 
     def _web_load(self) -> None:
         from tradegame.session.persistence import list_saves
@@ -374,8 +431,11 @@ class TradeGameApp(App[None]):
             self.call_from_thread(self.show_error, "This save cannot be loaded", str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - shown to the player, never a traceback
-            self.call_from_thread(self.show_error, "This save cannot be loaded",
-                                  f"{shown}: {type(exc).__name__}: {exc}")
+            self.call_from_thread(
+                self.show_error,
+                "This save cannot be loaded",
+                f"{shown}: {type(exc).__name__}: {exc}",
+            )
             return
         self.call_from_thread(self.begin, match)
 
@@ -413,8 +473,11 @@ class TradeGameApp(App[None]):
             self.call_from_thread(self.show_error, "This save cannot be loaded", str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - shown to the player, never a traceback
-            self.call_from_thread(self.show_error, "This save cannot be loaded",
-                                  f"{path}: {type(exc).__name__}: {exc}")
+            self.call_from_thread(
+                self.show_error,
+                "This save cannot be loaded",
+                f"{path}: {type(exc).__name__}: {exc}",
+            )
             return
         self.call_from_thread(self.begin, match)
 
@@ -442,8 +505,9 @@ class TradeGameApp(App[None]):
         yield SystemCommand("Help", "Keys and a reminder of the rules (F1)", self.action_help)
         yield SystemCommand("Save game", "Save the game to a file (ctrl+s)", self.action_save)
         yield SystemCommand("Load game", "Resume a saved game (ctrl+o)", self.action_load)
-        yield SystemCommand("New game", "Choose a scenario and seats (ctrl+n)",
-                            self.action_new_game)
+        yield SystemCommand(
+            "New game", "Choose a scenario and seats (ctrl+n)", self.action_new_game
+        )
 
     # ------------------------------------------------------------------ leaving
 
@@ -455,8 +519,7 @@ class TradeGameApp(App[None]):
 
         from tradegame.ui.lifecycle import ExitGuard
 
-        self._exit_guard = ExitGuard(asyncio.get_running_loop(), self._save_on_exit,
-                                     self._leave)
+        self._exit_guard = ExitGuard(asyncio.get_running_loop(), self._save_on_exit, self._leave)
         self._exit_guard.install(watch_terminal=not self.is_web)
 
     def _save_on_exit(self) -> str | None:

@@ -92,8 +92,13 @@ class LegalActionsProvider(Provider):
         typed = typed_action(screen, query)
         if typed is not None:
             seen.add(str(typed))
-            yield Hit(1.0, highlight(query, str(typed)), partial(screen.confirm_move, typed),
-                      text=str(typed), help=screen.palette_describe(typed))
+            yield Hit(
+                1.0,
+                highlight(query, str(typed)),
+                partial(screen.confirm_move, typed),
+                text=str(typed),
+                help=screen.palette_describe(typed),
+            )
         for action in screen.palette_actions():
             text = str(action)
             if text in seen:
@@ -101,16 +106,25 @@ class LegalActionsProvider(Provider):
             description = screen.palette_describe(action)
             score = word_score(query, text, description)
             if score > 0:
-                yield Hit(score, highlight(query, text), partial(screen.confirm_move, action),
-                          text=text, help=description)
+                yield Hit(
+                    score,
+                    highlight(query, text),
+                    partial(screen.confirm_move, action),
+                    text=text,
+                    help=description,
+                )
 
     async def discover(self) -> Hits:
         screen = _game_screen(self)
         if screen is None:
             return
         for action in screen.palette_actions()[:DISCOVER_LIMIT]:
-            yield DiscoveryHit(str(action), partial(screen.confirm_move, action), text=str(action),
-                               help=screen.palette_describe(action))
+            yield DiscoveryHit(
+                str(action),
+                partial(screen.confirm_move, action),
+                text=str(action),
+                help=screen.palette_describe(action),
+            )
 
 
 __all__ = ["LegalActionsProvider", "highlight", "typed_action", "word_score"]

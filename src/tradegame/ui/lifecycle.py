@@ -64,8 +64,9 @@ class TerminalWatch:
         self._wake_r, self._wake_w = os.pipe()  # stop() writes here to end the wait
         self._closed = False
         self._lock = threading.Lock()  # the pipe is closed once, never written after
-        self._thread = threading.Thread(target=self._run, name="tradegame-terminal-watch",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, name="tradegame-terminal-watch", daemon=True
+        )
 
     def start(self) -> None:
         self._thread.start()
@@ -119,8 +120,12 @@ class ExitGuard:
     ``leave(code, note)`` ends the app (on the event loop).
     """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, save: Callable[[], str | None],
-                 leave: Callable[[int, str], None]) -> None:
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        save: Callable[[], str | None],
+        leave: Callable[[int, str], None],
+    ) -> None:
         self.loop = loop
         self.save = save
         self.leave = leave
@@ -193,5 +198,11 @@ class ExitGuard:
                 return f"the autosave failed: {type(exc).__name__}: {exc}"
 
 
-__all__ = ["GRACE", "LOST_TERMINAL_CODE", "ExitGuard", "TerminalWatch", "detach_terminal",
-           "terminal_fds"]
+__all__ = [
+    "GRACE",
+    "LOST_TERMINAL_CODE",
+    "ExitGuard",
+    "TerminalWatch",
+    "detach_terminal",
+    "terminal_fds",
+]

@@ -96,8 +96,9 @@ class RemoteGameScreen(Screen[None]):
     async def connect(self) -> None:
         async with aiohttp.ClientSession() as session:
             try:
-                self.ws = await session.ws_connect(self.url, max_msg_size=64 * 1024 * 1024,
-                                                   heartbeat=20)
+                self.ws = await session.ws_connect(
+                    self.url, max_msg_size=64 * 1024 * 1024, heartbeat=20
+                )
             except (aiohttp.ClientError, OSError) as exc:
                 self.say(f"cannot reach the server: {exc}")
                 return
@@ -109,8 +110,11 @@ class RemoteGameScreen(Screen[None]):
                     self.handle(msg.json())
                 except (ValueError, KeyError, TypeError) as exc:
                     self.say(f"a message from the server could not be read ({exc})")
-            self.say("the server closed the connection; join again with --token "
-                     f"{self.token}" if self.token else "the server closed the connection")
+            self.say(
+                f"the server closed the connection; join again with --token {self.token}"
+                if self.token
+                else "the server closed the connection"
+            )
 
     def handle(self, m: dict[str, Any]) -> None:
         kind = m.get("type")
@@ -139,8 +143,9 @@ class RemoteGameScreen(Screen[None]):
 
     async def send(self, action: Action) -> None:
         if self.ws is not None and not self.ws.closed:
-            await self.ws.send_json({"type": "move", "action": str(action),
-                                     "version": self.version})
+            await self.ws.send_json(
+                {"type": "move", "action": str(action), "version": self.version}
+            )
 
     def send_next(self) -> None:
         """After an accepted move, the next of the orders being sent."""
@@ -150,8 +155,12 @@ class RemoteGameScreen(Screen[None]):
     # ------------------------------------------------------------------ the panels
 
     def my_turn(self) -> bool:
-        return (self.turn is not None and not self.paused and self.view is not None
-                and self.turn.get("id") == self.version)
+        return (
+            self.turn is not None
+            and not self.paused
+            and self.view is not None
+            and self.turn.get("id") == self.version
+        )
 
     def build_frame(self) -> Frame:
         assert self.view is not None
@@ -169,11 +178,19 @@ class RemoteGameScreen(Screen[None]):
                     orders.append(action)
         limits = view.get("limits", {})
         return Frame(
-            view=view, viewer=self.me, names=Names(view, self.sectors), my_turn=turn is not None,
-            mover=view.get("to_move"), mover_seat="", partner=talks.get("partner"),
+            view=view,
+            viewer=self.me,
+            names=Names(view, self.sectors),
+            my_turn=turn is not None,
+            mover=view.get("to_move"),
+            mover_seat="",
+            partner=talks.get("partner"),
             deal_items=[d["id"] for d in (turn or {}).get("deal_items", [])],
-            legal_orders=orders, staged=list(self.staged),
-            max_terms=int(limits.get("max_terms", 0)), max_orders=int(limits.get("max_orders", 0)))
+            legal_orders=orders,
+            staged=list(self.staged),
+            max_terms=int(limits.get("max_terms", 0)),
+            max_orders=int(limits.get("max_orders", 0)),
+        )
 
     def refresh_view(self) -> None:
         if self.view is None or not self.is_attached:

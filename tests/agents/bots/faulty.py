@@ -33,9 +33,12 @@ def main():
     arg = sys.argv[2] if len(sys.argv) > 2 and not sys.argv[2].startswith("--") else None
     log = sys.argv[sys.argv.index("--log") + 1] if "--log" in sys.argv else None
     if mode in ("fork", "fork-crash"):
-        subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)", arg],
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
+        subprocess.Popen(
+            [sys.executable, "-c", "import time; time.sleep(300)", arg],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     if mode == "slow-start":
         time.sleep(float(arg))
     turns = 0

@@ -24,8 +24,12 @@ def run(g: State) -> None:
             assert la.from_day is not None  # a window's layers have one
             g.layer_status[la.id] = LayerStatus.IN_FORCE
             layers_changed = True
-            g._log("news", f"{la.name} ({fmt_pct(g.layer_rate[la.id])}) takes "
-                              f"effect on {g.date_of(la.from_day)}.", phase="news")
+            g._log(
+                "news",
+                f"{la.name} ({fmt_pct(g.layer_rate[la.id])}) takes "
+                f"effect on {g.date_of(la.from_day)}.",
+                phase="news",
+            )
     for ev in window.scheduled:
         assert ev.day is not None  # a window's scheduled events have one
         g._log("news", f"{g.date_of(ev.day)}: {ev.news}", phase="news")
@@ -134,8 +138,15 @@ def apply_instructor(g: State, action: News | Inject) -> None:
         for token in action.effects:
             name, ids, by = parse_news_effect(token)
             kind = "shift_market_stress" if name == "stress" else f"shift_{name}"
-            apply_effect(g, Effect(kind, player=ids[0] if len(ids) == 1 else None,
-                             pair=(ids[0], ids[1]) if len(ids) == 2 else None, by=by))
+            apply_effect(
+                g,
+                Effect(
+                    kind,
+                    player=ids[0] if len(ids) == 1 else None,
+                    pair=(ids[0], ids[1]) if len(ids) == 2 else None,
+                    by=by,
+                ),
+            )
     else:
         event = g.rules.event(action.inject)
         g._log("inject", f"Instructor inject: {event.news}")

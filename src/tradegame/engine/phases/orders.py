@@ -57,8 +57,10 @@ def _tariff_by_scenario(rules: Rules, a: SetTariff) -> str | None:
 
 
 def _tariff_now(g: State, a: SetTariff) -> str | None:
-    if g.layer_status[a.layer] == _LAYER_IN_FORCE \
-            and abs(g.layer_rate[a.layer] - a.rate) < RATE_EPS:
+    if (
+        g.layer_status[a.layer] == _LAYER_IN_FORCE
+        and abs(g.layer_rate[a.layer] - a.rate) < RATE_EPS
+    ):
         return f"{a.layer} is already in force at {fmt_pct(a.rate)}"
     for o in g.orders[a.player]:
         if isinstance(o, SetTariff) and o.layer == a.layer:
@@ -93,8 +95,10 @@ def _concession_by_scenario(rules: Rules, a: Concede) -> str | None:
     if item.owner != p:
         return f"{p} can only concede its own items"
     if item.kind in (TermKind.PROCESS, TermKind.DEADLINE_EXTENSION):
-        return (f"a {item.kind.replace('_', ' ')} is agreed in talks, not conceded "
-                f"(the deadline holder extends with an order)")
+        return (
+            f"a {item.kind.replace('_', ' ')} is agreed in talks, not conceded "
+            f"(the deadline holder extends with an order)"
+        )
     return None
 
 
@@ -129,8 +133,11 @@ def _statement_by_scenario(rules: Rules, a: Statement) -> str | None:
             return f"{a.partner} made no public claim {a.subject!r}"
     elif kind == StatementKind.THREAT:
         packages = {c.id for c in rules.player(p).countermeasures if c.target == a.partner}
-        layers = {t.layer for t in rules.player(p).tariffs
-                  if rules.layer(t.layer).exporter in (a.partner, "all")}
+        layers = {
+            t.layer
+            for t in rules.player(p).tariffs
+            if rules.layer(t.layer).exporter in (a.partner, "all")
+        }
         if a.subject not in packages | layers:
             return f"a threat names one of {p}'s countermeasures or tariffs against {a.partner}"
     elif kind == StatementKind.PUBLIC_DEMAND:
@@ -186,8 +193,10 @@ def _extension_now(g: State, a: ExtendDeadline) -> str | None:
             return "the deadline has passed: it cannot be extended"
         c = g.rules.calendar
         left = c.max_extension_days - g.extension_days
-        return (f"extensions come in steps of {c.extension_step_days} days (or all the "
-                f"{left} days left of max_extension_days)")
+        return (
+            f"extensions come in steps of {c.extension_step_days} days (or all the "
+            f"{left} days left of max_extension_days)"
+        )
     return None
 
 
@@ -240,11 +249,13 @@ def verify(g: State, a: Action) -> None:
     max_orders = g.rules.limits.max_orders
     if len(g.orders[p]) >= max_orders:
         raise IllegalActionError(
-            f"{p} has issued {max_orders} orders this round (max_orders): only done is left")
+            f"{p} has issued {max_orders} orders this round (max_orders): only done is left"
+        )
     by_scenario = BY_SCENARIO.get(type(a))
     if by_scenario is None:
         raise IllegalActionError(
-            f"{a.kind} is a talks move; now is the orders phase (orders or done)")
+            f"{a.kind} is a talks move; now is the orders phase (orders or done)"
+        )
     reason = by_scenario(g.rules, a) or NOW[type(a)](g, a)
     if reason is not None:
         raise IllegalActionError(reason)

@@ -55,16 +55,19 @@ def begin(g: State) -> None:
             rank += 1
     holder = rules.talk_capacity_holder
     # The capacity holder's own requests come first, in the order it made them.
-    requests = sorted(g.requests, key=lambda r: (r[0] != holder, order[r[0]])) \
-        if len(g.requests) > 1 else g.requests
+    requests = (
+        sorted(g.requests, key=lambda r: (r[0] != holder, order[r[0]]))
+        if len(g.requests) > 1
+        else g.requests
+    )
     for requester, partner, level in requests:
         key = pair_key(requester, partner)
         if key in wanted:
             # Both sides asked: the one earlier in scenario order is the requester.
             _, lvl, req = wanted[key]
             if order[requester] < order[req] and not any(
-                    pair_key(*s.pair) == key and s.round == g.round
-                    for s in rules.scheduled_talks):
+                pair_key(*s.pair) == key and s.round == g.round for s in rules.scheduled_talks
+            ):
                 wanted[key] = (wanted[key][0], lvl, requester)
             continue
         wanted[key] = (rank, level, requester)
@@ -78,16 +81,28 @@ def begin(g: State) -> None:
         responder = key[1] if key[0] == requester else key[0]
         if holder is not None and holder in key and rules.talk_capacity is not None:
             if held_by_holder >= rules.talk_capacity:
-                g._log("talks", f"No time for {level} talks between {key[0]} and "
-                                   f"{key[1]} this round: {holder} is at capacity.",
-                          audience=key, phase="talks")
+                g._log(
+                    "talks",
+                    f"No time for {level} talks between {key[0]} and "
+                    f"{key[1]} this round: {holder} is at capacity.",
+                    audience=key,
+                    phase="talks",
+                )
                 continue
             held_by_holder += 1
         level_rules = rules.talk_level(level)
         stakes = level_rules.stakes * g.stakes.get(key, 1.0)
-        sessions.append(Session(pair=(requester, responder), requester=requester,
-                                responder=responder, level=level, stakes=stakes,
-                                max_exchanges=level_rules.max_exchanges, turn=requester))
+        sessions.append(
+            Session(
+                pair=(requester, responder),
+                requester=requester,
+                responder=responder,
+                level=level,
+                stakes=stakes,
+                max_exchanges=level_rules.max_exchanges,
+                turn=requester,
+            )
+        )
         g._log("talks", f"{requester} and {responder} hold {level} talks.", phase="talks")
     g.stakes = {}
     g.sessions = sessions
@@ -105,11 +120,13 @@ def verify(g: State, a: Action) -> None:
         if isinstance(a, Propose):
             if a.partner != s.responder:
                 raise IllegalActionError(
-                    f"talks this session are between {s.requester} and {s.responder}")
+                    f"talks this session are between {s.requester} and {s.responder}"
+                )
             check_terms(g, a.player, a.partner, a.terms)
             return
         raise IllegalActionError(
-            f"{a.player} opens the {s.level} talks with {s.responder}: propose or pass")
+            f"{a.player} opens the {s.level} talks with {s.responder}: propose or pass"
+        )
     if isinstance(a, (Accept, Reject)):
         return
     if isinstance(a, Counter):
@@ -119,8 +136,7 @@ def verify(g: State, a: Action) -> None:
         if a.terms == s.offer:
             raise IllegalActionError("a counter must differ from the offer (accept it instead)")
         return
-    raise IllegalActionError(
-        f"{a.player} answers {s.offer_by}'s offer: accept, reject or counter")
+    raise IllegalActionError(f"{a.player} answers {s.offer_by}'s offer: accept, reject or counter")
 
 
 def apply(g: State, a: Action) -> None:
@@ -131,29 +147,43 @@ def apply(g: State, a: Action) -> None:
         g._log("talks", f"{a.player} made no proposal to {s.responder}.", audience)
     elif isinstance(a, (Propose, Counter)):
         if isinstance(a, Counter):
-            g._log("talks", f"{a.player} counters: {terms_text(g.rules, a.terms)}",
-                      audience)
+            g._log("talks", f"{a.player} counters: {terms_text(g.rules, a.terms)}", audience)
         else:
-            g._log("talks", f"{a.player} proposes: {terms_text(g.rules, a.terms)}",
-                      audience)
+            g._log("talks", f"{a.player} proposes: {terms_text(g.rules, a.terms)}", audience)
         s.exchanges += 1
         s.offer, s.offer_by = a.terms, a.player
         if isinstance(a, Counter) and s.exchanges > s.max_exchanges:
             s.status = _LAPSED
-            g._log("talks", f"{a.player}'s counter lapses: the {s.level} talks allow "
-                               f"{s.max_exchanges} exchanges.", audience)
+            g._log(
+                "talks",
+                f"{a.player}'s counter lapses: the {s.level} talks allow "
+                f"{s.max_exchanges} exchanges.",
+                audience,
+            )
         else:
             s.turn = a.partner
     elif isinstance(a, Accept):
         s.status = _AGREED
         assert s.offer is not None and s.offer_by is not None
-        deal = Deal(id=f"d{len(g.deals) + 1}", parties=(s.offer_by, a.player),
-                    terms=s.offer, round=g.round, level=s.level, stakes=s.stakes)
+        deal = Deal(
+            id=f"d{len(g.deals) + 1}",
+            parties=(s.offer_by, a.player),
+            terms=s.offer,
+            round=g.round,
+            level=s.level,
+            stakes=s.stakes,
+        )
         g.deals.append(deal)
-        g._log("talks", f"{a.player} accepts {s.offer_by}'s offer ({deal.id}); it goes "
-                           f"to ratification at resolution.", audience)
-        g._log("talks", f"{s.pair[0]} and {s.pair[1]} reached an agreement; details "
-                           f"follow at resolution.")
+        g._log(
+            "talks",
+            f"{a.player} accepts {s.offer_by}'s offer ({deal.id}); it goes "
+            f"to ratification at resolution.",
+            audience,
+        )
+        g._log(
+            "talks",
+            f"{s.pair[0]} and {s.pair[1]} reached an agreement; details follow at resolution.",
+        )
     elif isinstance(a, Reject):
         s.status = _REJECTED
         g._log("talks", f"{a.player} rejects {s.offer_by}'s offer.", audience)
@@ -163,8 +193,9 @@ def apply(g: State, a: Action) -> None:
             g.phase = ORDERS
 
 
-def terms_by_scenario(rules: Rules, player: str, partner: str,
-                      terms: tuple[Term, ...]) -> str | None:
+def terms_by_scenario(
+    rules: Rules, player: str, partner: str, terms: tuple[Term, ...]
+) -> str | None:
     """Why ``terms`` can never be a deal between ``player`` and ``partner`` (or None)."""
     if partner not in rules.player_ids or partner == player:
         return f"{partner!r} is not a partner of {player}"

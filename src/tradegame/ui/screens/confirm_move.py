@@ -19,11 +19,16 @@ class MoveDialog(ModalScreen[bool]):
     """The move in words (every term), its notation and its preview; enter plays it,
     escape goes back without playing."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="MoveDialog") + """
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="MoveDialog")
+        + """
     MoveDialog VerticalScroll { max-height: 1fr; }
     """
-    BINDINGS = [Binding("enter", "answer(True)", "Play it"),
-                Binding("escape", "answer(False)", "Back")]
+    )
+    BINDINGS = [
+        Binding("enter", "answer(True)", "Play it"),
+        Binding("escape", "answer(False)", "Back"),
+    ]
 
     def __init__(self, title: str, lines: list[str], notation: str) -> None:
         super().__init__(id="confirm-move")

@@ -36,14 +36,20 @@ class CurtainScreen(Screen[str]):
             with Center():
                 text = Text(justify="center")
                 text.append("Hot-seat\n\n", style="bold")
-                text.append(f"Pass the keyboard to {self.player_name} ({self.player}).\n\n",
-                            style="bold")
-                text.append("The previous player's screen is hidden.\n"
-                            f"{self.player_name}: press enter when you are ready.")
+                text.append(
+                    f"Pass the keyboard to {self.player_name} ({self.player}).\n\n", style="bold"
+                )
+                text.append(
+                    "The previous player's screen is hidden.\n"
+                    f"{self.player_name}: press enter when you are ready."
+                )
                 yield Static(text, id="curtain-text")
             with Center():
-                yield Button(Content(f"I am {self.player_name}"), id="ready",  # not markup
-                             variant="primary")
+                yield Button(
+                    Content(f"I am {self.player_name}"),
+                    id="ready",  # not markup
+                    variant="primary",
+                )
         yield Footer()
 
     def on_mount(self) -> None:

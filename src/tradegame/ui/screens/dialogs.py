@@ -37,11 +37,13 @@ DIALOG_CSS = """
 class MessageDialog(ModalScreen[None]):
     """A message (an error, or a notice) that stays until dismissed with enter or escape."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="MessageDialog") + """
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="MessageDialog")
+        + """
     MessageDialog.error > Vertical { border: thick $error; }
     """
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("enter", "close", "Close",
-                                                             show=False)]
+    )
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("enter", "close", "Close", show=False)]
 
     def __init__(self, title: str, message: str, *, error: bool = True) -> None:
         super().__init__(classes="error" if error else "")
@@ -69,12 +71,20 @@ class ConfirmDialog(ModalScreen[bool]):
     unless ``default_yes`` is False)."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
-    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n", "answer(False)", "No"),
-                Binding("escape", "answer(False)", "No", show=False)]
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n", "answer(False)", "No"),
+        Binding("escape", "answer(False)", "No", show=False),
+    ]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No",
-                 id: str | None = None,  # noqa: A002 - Textual's name
-                 default_yes: bool = True) -> None:
+    def __init__(
+        self,
+        question: str,
+        yes: str = "Yes",
+        no: str = "No",
+        id: str | None = None,  # noqa: A002 - Textual's name
+        default_yes: bool = True,
+    ) -> None:
         super().__init__(id=id)
         self.question = question
         self.yes = yes
@@ -105,8 +115,10 @@ def served_to_browser(app: Any) -> bool:
     return bool(getattr(options, "web", False))
 
 
-NO_PATHS = ("In a browser, files on the server cannot be named: save downloads the game "
-            "(ctrl+s), and load takes a pasted save (ctrl+o).")
+NO_PATHS = (
+    "In a browser, files on the server cannot be named: save downloads the game "
+    "(ctrl+s), and load takes a pasted save (ctrl+o)."
+)
 
 
 class PathDialog(ModalScreen[str | None]):
@@ -116,8 +128,9 @@ class PathDialog(ModalScreen[str | None]):
     DEFAULT_CSS = DIALOG_CSS.format(name="PathDialog")
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, value: str = "", placeholder: str = "",
-                 button: str = "OK") -> None:
+    def __init__(
+        self, title: str, value: str = "", placeholder: str = "", button: str = "OK"
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.value = value
@@ -159,9 +172,12 @@ class LoadDialog(ModalScreen[str | None]):
     """Choose a save file from the save folder, or type a path (in a terminal only: served
     to a browser the app uses :class:`WebLoadDialog`, and this one closes with None)."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="LoadDialog") + """
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="LoadDialog")
+        + """
     LoadDialog OptionList { height: auto; max-height: 12; }
     """
+    )
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, entries: list[Any], folder: str) -> None:
@@ -178,14 +194,19 @@ class LoadDialog(ModalScreen[str | None]):
                     yield Button("OK", id="cancel", variant="primary")
                 return
             if self.entries:
-                yield Static(Text(f"Saves in {self.folder} (newest first; enter loads):",
-                                  style="italic"))
-                yield OptionList(*[Option(printable(e.label), id=str(e.path))
-                                   for e in self.entries], id="saves", markup=False)
+                yield Static(
+                    Text(f"Saves in {self.folder} (newest first; enter loads):", style="italic")
+                )
+                yield OptionList(
+                    *[Option(printable(e.label), id=str(e.path)) for e in self.entries],
+                    id="saves",
+                    markup=False,
+                )
             else:
                 yield Static(Text(f"No saves in {self.folder} yet.", style="italic"))
-            yield SteadyInput(placeholder="or type the path of a save file and press enter",
-                              id="path")
+            yield SteadyInput(
+                placeholder="or type the path of a save file and press enter", id="path"
+            )
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
 
@@ -225,14 +246,16 @@ class PasteArea(TextArea):
         # Typing and pasting both come here (edits through the API do not). The size is
         # measured for each paste, and for typed keys every 1024th (measuring is O(size)).
         if len(insert) > 1:
-            over = len(self.text) - len(self.get_text_range(start, end)) + len(insert) > \
-                self.limit
+            over = len(self.text) - len(self.get_text_range(start, end)) + len(insert) > self.limit
         else:
             self._typed += 1
             over = self._typed % 1024 == 0 and len(self.text) >= self.limit
         if over:
-            self.notify(f"Not added: at most {self.limit // 2**20} MiB can be pasted here.",
-                        severity="error", markup=False)
+            self.notify(
+                f"Not added: at most {self.limit // 2**20} MiB can be pasted here.",
+                severity="error",
+                markup=False,
+            )
             return None
         return super()._replace_via_keyboard(insert, start, end)
 
@@ -242,10 +265,13 @@ class WebLoadDialog(ModalScreen[tuple[str, str] | None]):
     pasted as text. No path is shown or accepted: the browser user is not at the server's
     keyboard. Dismisses with ``("autosave", INDEX)`` or ``("text", TEXT)``."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="WebLoadDialog") + """
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="WebLoadDialog")
+        + """
     WebLoadDialog OptionList { height: auto; max-height: 8; }
     WebLoadDialog TextArea { height: 10; }
     """
+    )
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, labels: list[str]) -> None:
@@ -256,16 +282,28 @@ class WebLoadDialog(ModalScreen[tuple[str, str] | None]):
         with Vertical():
             yield Label("Load a saved game", classes="title")
             if self.labels:
-                yield Static(Text("This session's autosaves (newest first; enter loads):",
-                                  style="italic"))
-                yield OptionList(*[Option(label, id=f"autosave-{n}")
-                                   for n, label in enumerate(self.labels)], id="saves",
-                                 markup=False)
-            yield Static(Text("Or paste a save you downloaded: open the .json file in a text "
-                              "editor, copy all of it, paste it below, then press Load.",
-                              style="italic"))
-            yield PasteArea(id="paste", soft_wrap=False, tab_behavior="focus",
-                            placeholder="paste the save's text here", limit=PASTE_LIMIT)
+                yield Static(
+                    Text("This session's autosaves (newest first; enter loads):", style="italic")
+                )
+                yield OptionList(
+                    *[Option(label, id=f"autosave-{n}") for n, label in enumerate(self.labels)],
+                    id="saves",
+                    markup=False,
+                )
+            yield Static(
+                Text(
+                    "Or paste a save you downloaded: open the .json file in a text "
+                    "editor, copy all of it, paste it below, then press Load.",
+                    style="italic",
+                )
+            )
+            yield PasteArea(
+                id="paste",
+                soft_wrap=False,
+                tab_behavior="focus",
+                placeholder="paste the save's text here",
+                limit=PASTE_LIMIT,
+            )
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Load", id="load", variant="primary")
@@ -297,9 +335,11 @@ class DoneDialog(ModalScreen[bool]):
     """The summary before Done: the staged orders and their combined preview."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="DoneDialog")
-    BINDINGS = [Binding("enter", "answer(True)", "Send orders"), Binding("y", "answer(True)",
-                                                                        "Send", show=False),
-                Binding("escape", "answer(False)", "Back")]
+    BINDINGS = [
+        Binding("enter", "answer(True)", "Send orders"),
+        Binding("y", "answer(True)", "Send", show=False),
+        Binding("escape", "answer(False)", "Back"),
+    ]
 
     def __init__(self, lines: list[str]) -> None:
         super().__init__()
@@ -333,5 +373,11 @@ class DoneDialog(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
-__all__ = ["ConfirmDialog", "DoneDialog", "LoadDialog", "MessageDialog", "PathDialog",
-           "WebLoadDialog"]
+__all__ = [
+    "ConfirmDialog",
+    "DoneDialog",
+    "LoadDialog",
+    "MessageDialog",
+    "PathDialog",
+    "WebLoadDialog",
+]

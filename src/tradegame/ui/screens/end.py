@@ -24,19 +24,27 @@ def _fmt_value(metric: str, value: float) -> str:
         return f"{value * 100:.1f}%"
     if metric == "gdp_effect":
         return f"{signed(value, 2)}%"
-    if metric in ("trade_balance", "tariff_revenue", "consumer_cost", "investment_received",
-                  "purchases_received", "cost_sharing_received"):
+    if metric in (
+        "trade_balance",
+        "tariff_revenue",
+        "consumer_cost",
+        "investment_received",
+        "purchases_received",
+        "cost_sharing_received",
+    ):
         return f"{'−' if value < 0 else ''}${abs(value):,.1f}bn"
     return f"{value:,.1f}"
 
 
-def breakdown_table(player: str, name: str, parts: list[dict[str, Any]],
-                    score: float | None) -> Table:
+def breakdown_table(
+    player: str, name: str, parts: list[dict[str, Any]], score: float | None
+) -> Table:
     """How one score was made: each objective's result against its full-marks and no-marks
     values, its weight and the points it earned."""
     caption = f"{name} ({player})" + (f": {score:.1f} points" if score is not None else "")
-    table = Table(box=box.SIMPLE_HEAD, title=caption, title_style="bold",
-                  title_justify="left", pad_edge=False)
+    table = Table(
+        box=box.SIMPLE_HEAD, title=caption, title_style="bold", title_justify="left", pad_edge=False
+    )
     table.add_column("Objective", overflow="fold")
     table.add_column("Result", justify="right", no_wrap=True)
     table.add_column("Full at", justify="right", no_wrap=True)
@@ -45,15 +53,25 @@ def breakdown_table(player: str, name: str, parts: list[dict[str, Any]],
     table.add_column("Points", justify="right", no_wrap=True)
     for part in parts:
         metric = str(part.get("metric", ""))
-        table.add_row(player_text(str(part.get("label", metric))), _fmt_value(metric, part["value"]),
-                      _fmt_value(metric, part["best"]), _fmt_value(metric, part["worst"]),
-                      f"{part['weight'] * 100:.0f}%", f"{part['points']:.1f}")
+        table.add_row(
+            player_text(str(part.get("label", metric))),
+            _fmt_value(metric, part["value"]),
+            _fmt_value(metric, part["best"]),
+            _fmt_value(metric, part["worst"]),
+            f"{part['weight'] * 100:.0f}%",
+            f"{part['points']:.1f}",
+        )
     return table
 
 
 def results_table(view: dict[str, Any], viewer: str | None) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, title="Result", title_style="bold",
-                  title_justify="left", pad_edge=False)
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        title="Result",
+        title_style="bold",
+        title_justify="left",
+        pad_edge=False,
+    )
     table.add_column("Player", no_wrap=True)
     table.add_column("Score", justify="right")
     table.add_column("BATNA", justify="right")
@@ -64,9 +82,12 @@ def results_table(view: dict[str, Any], viewer: str | None) -> Table:
     for pid, score in scores.items():
         style = "bold" if pid == viewer else ""
         surplus = score - batna.get(pid, 0.0)
-        table.add_row(Text(f"{pid} {names.get(pid, '')}" + (" (you)" if pid == viewer else ""),
-                           style=style),
-                      f"{score:.1f}", f"{batna.get(pid, 0.0):.1f}", signed(surplus))
+        table.add_row(
+            Text(f"{pid} {names.get(pid, '')}" + (" (you)" if pid == viewer else ""), style=style),
+            f"{score:.1f}",
+            f"{batna.get(pid, 0.0):.1f}",
+            signed(surplus),
+        )
     return table
 
 
@@ -81,26 +102,34 @@ def summary_text(view: dict[str, Any], viewer: str | None) -> Text:
         mine = scores[viewer] - batna.get(viewer, 0.0)
         text.append("\nYou finished ")
         text.append(f"{signed(mine)} points", style="bold")
-        text.append(" above what no deal at all would have given you." if mine > 0.05 else
-                    " below what no deal at all would have given you." if mine < -0.05 else
-                    " level with no deal at all.")
+        text.append(
+            " above what no deal at all would have given you."
+            if mine > 0.05
+            else " below what no deal at all would have given you."
+            if mine < -0.05
+            else " level with no deal at all."
+        )
     text.append(f"\nThe game ended on {view.get('date')} (round {view.get('round')}).")
     return text
 
 
 def deals_table(view: dict[str, Any]) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, title="Deals", title_style="bold", title_justify="left",
-                  pad_edge=False)
+    table = Table(
+        box=box.SIMPLE_HEAD, title="Deals", title_style="bold", title_justify="left", pad_edge=False
+    )
     table.add_column("Deal", no_wrap=True)
     table.add_column("Parties", no_wrap=True)
     table.add_column("Round", justify="right")
     table.add_column("Status")
     table.add_column("Terms")
     for d in view.get("deals", []):
-        table.add_row(d["id"], "–".join(d["parties"]) + (" (unilateral)" if d.get("unilateral")
-                                                        else ""),
-                      str(d["round"]), d["status"].replace("_", " "),
-                      "; ".join(t["text"] for t in d["terms"]))
+        table.add_row(
+            d["id"],
+            "–".join(d["parties"]) + (" (unilateral)" if d.get("unilateral") else ""),
+            str(d["round"]),
+            d["status"].replace("_", " "),
+            "; ".join(t["text"] for t in d["terms"]),
+        )
     if not view.get("deals"):
         table.add_row("—", "", "", "no deal was made", "")
     return table
@@ -120,8 +149,12 @@ class EndScreen(Screen[None]):
     EndScreen Static { margin-bottom: 1; }
     """
 
-    def __init__(self, frame: Frame, can_go_back: bool = True,
-                 breakdown: dict[str, list[dict[str, Any]]] | None = None) -> None:
+    def __init__(
+        self,
+        frame: Frame,
+        can_go_back: bool = True,
+        breakdown: dict[str, list[dict[str, Any]]] | None = None,
+    ) -> None:
         super().__init__(id="end")
         self.frame = frame
         self.can_go_back = can_go_back
@@ -133,8 +166,11 @@ class EndScreen(Screen[None]):
         view = self.frame.view
         # "you" only for a person at the keyboard: a watch-only game has no "you".
         viewer = self.frame.viewer
-        you = viewer if viewer is not None and \
-            self.frame.seats.get(viewer, "human") == "human" else None
+        you = (
+            viewer
+            if viewer is not None and self.frame.seats.get(viewer, "human") == "human"
+            else None
+        )
         yield Header()
         with VerticalScroll(id="end-body"):
             yield Static(Text("Game over", style="bold"), id="end-title")
@@ -145,11 +181,16 @@ class EndScreen(Screen[None]):
                 names = {p["id"]: p["name"] for p in view.get("players", [])}
                 scores = view.get("scores", {})
                 order = sorted(self.breakdown, key=lambda p: p != you)
-                yield Static(Text("How each score was made", style="bold"),
-                             id="end-breakdown-title")
+                yield Static(
+                    Text("How each score was made", style="bold"), id="end-breakdown-title"
+                )
                 for pid in order:
-                    yield Static(breakdown_table(pid, names.get(pid, pid), self.breakdown[pid],
-                                                 scores.get(pid)), classes="end-breakdown")
+                    yield Static(
+                        breakdown_table(
+                            pid, names.get(pid, pid), self.breakdown[pid], scores.get(pid)
+                        ),
+                        classes="end-breakdown",
+                    )
             yield Static(players_table(self.frame), id="end-players")
             yield Static(charts_text(self.frame, width=40), id="end-charts")
         yield Footer()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import traceback
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import on, work
@@ -97,9 +97,15 @@ class GameScreen(Screen[None]):
     GameScreen.hidden #tabs { display: none; }
     """
 
-    def __init__(self, match: Match, *, ai_delay: float = 0.1,
-                 spectate_delay: float = 0.5, instructor: bool = False,
-                 paused: bool = False) -> None:
+    def __init__(
+        self,
+        match: Match,
+        *,
+        ai_delay: float = 0.1,
+        spectate_delay: float = 0.5,
+        instructor: bool = False,
+        paused: bool = False,
+    ) -> None:
         super().__init__(id="game")
         self.match = match
         self.instructor = instructor
@@ -140,7 +146,7 @@ class GameScreen(Screen[None]):
 
     @property
     def tg_app(self) -> TradeGameApp:
-        return self.app  # type: ignore[return-value]
+        return cast("TradeGameApp", self.app)  # this screen runs only in TradeGameApp
 
     @property
     def spectating(self) -> bool:
@@ -204,8 +210,7 @@ class GameScreen(Screen[None]):
         viewer = self.viewer
         view = game.view(viewer).to_json()
         mover = game.to_move()
-        my_turn = (viewer is not None and mover == viewer and m.is_human(viewer)
-                   and not self.hidden)
+        my_turn = viewer is not None and mover == viewer and m.is_human(viewer) and not self.hidden
         partner = m.talks_partner(viewer) if my_turn and viewer is not None else None
         deal_items = m.deal_items(viewer, partner) if partner and viewer else []
         orders: list[Action] = []
@@ -224,14 +229,20 @@ class GameScreen(Screen[None]):
                 except Exception:  # noqa: BLE001 - the report then shows no score move
                     pass
         return Frame(
-            view=view, viewer=viewer,
+            view=view,
+            viewer=viewer,
             names=Names(view, self._sector_names),
-            my_turn=my_turn, mover=mover,
+            my_turn=my_turn,
+            mover=mover,
             mover_seat=m.seats.get(mover, "") if mover else "",
-            partner=partner, deal_items=deal_items, legal_orders=orders,
+            partner=partner,
+            deal_items=deal_items,
+            legal_orders=orders,
             staged=list(self.staged),
             incidents=list(m.incidents) if self.spectating else [],
-            max_terms=limits.max_terms, max_orders=limits.max_orders, seats=dict(m.seats),
+            max_terms=limits.max_terms,
+            max_orders=limits.max_orders,
+            seats=dict(m.seats),
             marks=marks,
         )
 
@@ -245,11 +256,12 @@ class GameScreen(Screen[None]):
         self.frame = frame
         self._announce(frame)
         with self.app.batch_update():
-            self.query_one("#status", Static).update(status_text(frame, self._status_extra(),
-                                                                 self._hint(frame)))
+            self.query_one("#status", Static).update(
+                status_text(frame, self._status_extra(), self._hint(frame))
+            )
             self._dirty = set(self.tabs)
             active = self.query_one(TabbedContent).active or "dashboard"
-            for tab in (self.tabs if full else (active,)):
+            for tab in self.tabs if full else (active,):
                 self._update_tab(tab)
         self._refresh_bindings_if_changed()
 
@@ -271,8 +283,12 @@ class GameScreen(Screen[None]):
             if not self.spectating:
                 self.app.notify(self.message, title="Talks", timeout=8)
         game = self.match.game
-        if len(rounds) <= self._reported.get(key, len(rounds)) or self.spectating \
-                or not self.match.is_human(key) or game.is_over():
+        if (
+            len(rounds) <= self._reported.get(key, len(rounds))
+            or self.spectating
+            or not self.match.is_human(key)
+            or game.is_over()
+        ):
             return
         if self.match.hot_seat and game.to_move() != key:
             return  # the curtain comes next: this player reads it at the next turn
@@ -283,8 +299,11 @@ class GameScreen(Screen[None]):
     def _show_report(self, report: Text) -> None:
         from tradegame.ui.screens.report import RoundReportDialog
 
-        if self.is_attached and not self.hidden and not any(
-                isinstance(screen, RoundReportDialog) for screen in self.app.screen_stack):
+        if (
+            self.is_attached
+            and not self.hidden
+            and not any(isinstance(screen, RoundReportDialog) for screen in self.app.screen_stack)
+        ):
             self.app.push_screen(RoundReportDialog(report))
 
     def _refresh_bindings_if_changed(self) -> None:
@@ -292,8 +311,15 @@ class GameScreen(Screen[None]):
         apply have changed (whose turn, phase, an offer on the table, staged orders)."""
         game = self.match.game
         session = game.session
-        key = (self.is_my_turn(), game.phase, session.offer is not None if session else None,
-               bool(self.staged), self.spectating, self.paused, self.hidden)
+        key = (
+            self.is_my_turn(),
+            game.phase,
+            session.offer is not None if session else None,
+            bool(self.staged),
+            self.spectating,
+            self.paused,
+            self.hidden,
+        )
         if key != self._bindings_key:
             self._bindings_key = key
             self.refresh_bindings()
@@ -303,6 +329,8 @@ class GameScreen(Screen[None]):
         if self.frame is None:
             return
         self._dirty.discard(tab)
+        # each tab's panel class has update_frame (the instructor's also paused); query_one
+        # types it as a Widget
         panel = self.query_one(f"#{tab}-panel")
         if tab == INSTRUCTOR_TAB:
             panel.paused = self.paused  # type: ignore[attr-defined]
@@ -321,21 +349,25 @@ class GameScreen(Screen[None]):
 
     def action_toggle_hints(self) -> None:
         self.hints = not self.hints
-        self.say("Hints on (h turns them off)." if self.hints else
-                 "Hints off (h turns them on).")
+        self.say("Hints on (h turns them off)." if self.hints else "Hints off (h turns them on).")
 
     def _status_extra(self) -> str:
         parts = []
         if self.message:
             parts.append(self.message)
         if self.spectating and not self.match.game.is_over():
-            state = "paused (n: one move, space: run)" if self.paused else \
-                f"running, {SPEEDS[self.speed_index]:g} s a move (space: pause, +/-: speed)"
+            state = (
+                "paused (n: one move, space: run)"
+                if self.paused
+                else f"running, {SPEEDS[self.speed_index]:g} s a move (space: pause, +/-: speed)"
+            )
             who = self.viewer or "all"
             parts.append(f"Watching AI seats: {state}; view: {who} (v)")
         elif self.instructor and not self.match.game.is_over():
-            parts.append("Instructor: AI play " + ("PAUSED (space resumes)" if self.paused
-                                                   else "running (space pauses)"))
+            parts.append(
+                "Instructor: AI play "
+                + ("PAUSED (space resumes)" if self.paused else "running (space pauses)")
+            )
         return "  ".join(parts)
 
     def say(self, message: str) -> None:
@@ -344,9 +376,9 @@ class GameScreen(Screen[None]):
             return
         self.message = message
         if self.frame is not None and not self.hidden:
-            self.query_one("#status", Static).update(status_text(self.frame,
-                                                                 self._status_extra(),
-                                                                 self._hint(self.frame)))
+            self.query_one("#status", Static).update(
+                status_text(self.frame, self._status_extra(), self._hint(self.frame))
+            )
 
     def report_bug(self, where: str, exc: BaseException) -> None:
         """Show an unexpected error as a message; details go to the Textual log."""
@@ -354,11 +386,14 @@ class GameScreen(Screen[None]):
 
         self._ai_busy = False
         self.log.error("".join(traceback.format_exception(exc)))
-        self.app.push_screen(MessageDialog(
-            "Something went wrong",
-            f"{type(exc).__name__}: {exc} (in {where}).\n\nThe game itself is unchanged and "
-            f"was autosaved at the start of the round; save it now (ctrl+s) and please report "
-            f"this with the save file."))
+        self.app.push_screen(
+            MessageDialog(
+                "Something went wrong",
+                f"{type(exc).__name__}: {exc} (in {where}).\n\nThe game itself is unchanged and "
+                f"was autosaved at the start of the round; save it now (ctrl+s) and please report "
+                f"this with the save file.",
+            )
+        )
 
     def error(self, message: str, title: str = "Not allowed") -> None:
         """An illegal move or a failed command: a toast and a line in the status bar."""
@@ -394,8 +429,13 @@ class GameScreen(Screen[None]):
         """When a new decision starts, show the tab it is made in."""
         game = self.match.game
         session = game.session
-        key = (game.round, game.phase, session.pair if session else None,
-               session.exchanges if session else None, self.viewer)
+        key = (
+            game.round,
+            game.phase,
+            session.pair if session else None,
+            session.exchanges if session else None,
+            self.viewer,
+        )
         if key == self._turn_key:
             return
         self._turn_key = key
@@ -413,8 +453,9 @@ class GameScreen(Screen[None]):
         self.viewer = None
         self.staged = []
         self.frame = None
-        self.app.push_screen(CurtainScreen(player, self.match.player_name(player)),
-                             self._curtain_lifted)
+        self.app.push_screen(
+            CurtainScreen(player, self.match.player_name(player)), self._curtain_lifted
+        )
 
     @guarded
     def _curtain_lifted(self, player: str | None) -> None:
@@ -444,8 +485,9 @@ class GameScreen(Screen[None]):
             view = self.match.game.view(self.match.humans[0]).to_json()
             view.pop("you", None)
             frame = Frame(view=view, viewer=None, names=Names(view, self._sector_names))
-            self.app.push_screen(EndScreen(frame, can_go_back=False,
-                                           breakdown=self.score_breakdown()))
+            self.app.push_screen(
+                EndScreen(frame, can_go_back=False, breakdown=self.score_breakdown())
+            )
             return
         self.refresh_view(full=True)
         frame = self.frame or self.build_frame()
@@ -488,8 +530,7 @@ class GameScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="ai", exit_on_error=False)
     def _think(self, snapshot: Any, player: str, batch: bool) -> None:
-        moves = self.match.think_ahead(snapshot) if batch else \
-            [self.match.think(snapshot, player)]
+        moves = self.match.think_ahead(snapshot) if batch else [self.match.think(snapshot, player)]
         self._call(self._ai_done, moves)
 
     def _call(self, callback: Callable[..., Any], *args: Any) -> None:
@@ -539,8 +580,12 @@ class GameScreen(Screen[None]):
 
     def is_my_turn(self) -> bool:
         game = self.match.game
-        return (not self.hidden and self.viewer is not None
-                and game.to_move() == self.viewer and self.match.is_human(self.viewer))
+        return (
+            not self.hidden
+            and self.viewer is not None
+            and game.to_move() == self.viewer
+            and self.match.is_human(self.viewer)
+        )
 
     @guarded
     def play(self, action: Action) -> None:
@@ -649,8 +694,9 @@ class GameScreen(Screen[None]):
         self._preview_worker(self.match.snapshot(), self.viewer, self.match.version, pending)
 
     @work(thread=True, group="preview", exit_on_error=False)
-    def _preview_worker(self, snapshot: Any, viewer: str, version: int,
-                        pending: list[tuple[str, int, list[Action]]]) -> None:
+    def _preview_worker(
+        self, snapshot: Any, viewer: str, version: int, pending: list[tuple[str, int, list[Action]]]
+    ) -> None:
         worker = get_current_worker()
         for key, request, actions in pending:
             if worker.is_cancelled:
@@ -665,10 +711,16 @@ class GameScreen(Screen[None]):
             self._call(self._preview_done, key, request, version, viewer, projection, error)
 
     @guarded
-    def _preview_done(self, key: str, request: int, version: int, viewer: str,
-                      projection: Any, error: str | None) -> None:
-        if (self._preview_ids.get(key) != request or version != self.match.version
-                or viewer != self.viewer or self.hidden or not self.is_attached):
+    def _preview_done(
+        self, key: str, request: int, version: int, viewer: str, projection: Any, error: str | None
+    ) -> None:
+        if (
+            self._preview_ids.get(key) != request
+            or version != self.match.version
+            or viewer != self.viewer
+            or self.hidden
+            or not self.is_attached
+        ):
             return  # stale: the draft, the game or the player changed since
         if key.startswith("talks"):
             self.query_one(TalksPanel).show_preview(key, projection, error)
@@ -725,14 +777,20 @@ class GameScreen(Screen[None]):
         game = self.match.game
         lines: list[str] = []
         if isinstance(action, (Propose, Counter)):
-            lines.append(f"{'Counter-offer' if isinstance(action, Counter) else 'Offer'} to "
-                         f"{names.player(action.partner)}, {len(action.terms)} term"
-                         f"{'s' if len(action.terms) != 1 else ''}:")
+            lines.append(
+                f"{'Counter-offer' if isinstance(action, Counter) else 'Offer'} to "
+                f"{names.player(action.partner)}, {len(action.terms)} term"
+                f"{'s' if len(action.terms) != 1 else ''}:"
+            )
             lines += [f"  • {names.term(t)}" for t in action.terms]
-        elif isinstance(action, Accept) and game.session is not None \
-                and game.session.offer is not None:
-            lines.append(f"Accept {game.session.offer_by}'s offer, "
-                         f"{len(game.session.offer)} terms:")
+        elif (
+            isinstance(action, Accept)
+            and game.session is not None
+            and game.session.offer is not None
+        ):
+            lines.append(
+                f"Accept {game.session.offer_by}'s offer, {len(game.session.offer)} terms:"
+            )
             lines += [f"  • {names.term(t)}" for t in game.session.offer]
         else:
             lines.append(describe(action, names))
@@ -860,11 +918,19 @@ class GameScreen(Screen[None]):
             self.error("this scenario has no injects", title="No injects")
             return
         fired = fired_injects(self.match)
-        options = [(e.id, f"{e.name}{'  (fired already)' if e.id in fired else ''} — {e.news}")
-                   for e in events]
-        self.app.push_screen(ChoiceDialog("Fire an inject", "It takes effect at once and is "
-                                          "in everyone's log (enter fires, esc cancels).",
-                                          options, id="inject-dialog"), self._inject_chosen)
+        options = [
+            (e.id, f"{e.name}{'  (fired already)' if e.id in fired else ''} — {e.news}")
+            for e in events
+        ]
+        self.app.push_screen(
+            ChoiceDialog(
+                "Fire an inject",
+                "It takes effect at once and is in everyone's log (enter fires, esc cancels).",
+                options,
+                id="inject-dialog",
+            ),
+            self._inject_chosen,
+        )
 
     @guarded
     def _inject_chosen(self, inject_id: str | None) -> None:
@@ -888,8 +954,10 @@ class GameScreen(Screen[None]):
 
         if not self.instructor or self.match.game.is_over():
             return
-        self.app.push_screen(NewsDialog(self._publish_news, list(self.match.rules.player_ids),
-                                        id="news-dialog"), self._news_closed)
+        self.app.push_screen(
+            NewsDialog(self._publish_news, list(self.match.rules.player_ids), id="news-dialog"),
+            self._news_closed,
+        )
 
     def _publish_news(self, text: str, effects: str) -> str | None:
         """Publish from the news dialog: None when done, else the one-line error to show."""
@@ -927,13 +995,20 @@ class GameScreen(Screen[None]):
             return
         starts = round_starts(self.match)
         total = len(self.match.game.actions)
-        options = [(str(n), f"Start of round {n} ({keep} of {total} actions kept)")
-                   for n, keep in enumerate(starts, start=1)]
-        self.app.push_screen(ChoiceDialog("Roll back to the start of a round",
-                                          "Everything after that point is undone; AI play "
-                                          "is then paused (enter chooses, esc cancels).",
-                                          list(reversed(options)), id="rollback-dialog"),
-                             self._rollback_round)
+        options = [
+            (str(n), f"Start of round {n} ({keep} of {total} actions kept)")
+            for n, keep in enumerate(starts, start=1)
+        ]
+        self.app.push_screen(
+            ChoiceDialog(
+                "Roll back to the start of a round",
+                "Everything after that point is undone; AI play "
+                "is then paused (enter chooses, esc cancels).",
+                list(reversed(options)),
+                id="rollback-dialog",
+            ),
+            self._rollback_round,
+        )
 
     def _rollback_round(self, choice: str | None) -> None:
         from tradegame.ui.screens.dialogs import ConfirmDialog
@@ -946,10 +1021,16 @@ class GameScreen(Screen[None]):
             if yes:
                 self.rollback_to(n)
 
-        self.app.push_screen(ConfirmDialog(
-            f"Roll the game back to the start of round {n}? Every move, deal and inject "
-            f"after it is undone (save first with ctrl+s to keep this version).",
-            yes="Roll back", no="Cancel", id="confirm-rollback"), confirmed)
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Roll the game back to the start of round {n}? Every move, deal and inject "
+                f"after it is undone (save first with ctrl+s to keep this version).",
+                yes="Roll back",
+                no="Cancel",
+                id="confirm-rollback",
+            ),
+            confirmed,
+        )
 
     @guarded
     def rollback_to(self, round_no: int) -> None:
@@ -958,8 +1039,10 @@ class GameScreen(Screen[None]):
         new = rolled_back(self.match, round_no)
         self._stop_timers()
         self.tg_app.begin(new, paused=True)
-        self.app.notify(f"Rolled back to the start of round {round_no}; AI play is paused "
-                        f"(space resumes).", title="Instructor")
+        self.app.notify(
+            f"Rolled back to the start of round {round_no}; AI play is paused (space resumes).",
+            title="Instructor",
+        )
 
     def action_end_early(self) -> None:
         from tradegame.ui.screens.dialogs import ConfirmDialog
@@ -971,10 +1054,16 @@ class GameScreen(Screen[None]):
             if yes:
                 self.end_early()
 
-        self.app.push_screen(ConfirmDialog(
-            "End the game now? Every seat passes from here to the end of the calendar, "
-            "then the results are shown.", yes="End the game", no="Cancel",
-            id="confirm-end"), confirmed)
+        self.app.push_screen(
+            ConfirmDialog(
+                "End the game now? Every seat passes from here to the end of the calendar, "
+                "then the results are shown.",
+                yes="End the game",
+                no="Cancel",
+                id="confirm-end",
+            ),
+            confirmed,
+        )
 
     @guarded
     def end_early(self) -> None:

@@ -12,59 +12,86 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 KEYS: list[tuple[str, list[tuple[str, str]]]] = [
-    ("Everywhere", [
-        ("F1  ?", "this help"),
-        ("ctrl+p", "command palette: search the legal moves by their notation, and commands"),
-        ("ctrl+s", "save the game"),
-        ("ctrl+o", "load a saved game"),
-        ("ctrl+n", "new game"),
-        ("ctrl+q", "quit (during a game it asks first; twice quits at once)"),
-        ("tab / shift+tab", "move between parts of the screen"),
-        ("esc", "close a dialog"),
-    ]),
-    ("Game screen", [
-        ("1 2 3 4 5", "tabs: dashboard, talks, orders, log, briefing"),
-        ("ctrl+d", "Done: the summary of your orders, then end your turn"),
-        ("↑ ↓ pgup pgdn", "scroll the dashboard, log and briefing"),
-        ("h", "hints on what to try next, on or off (on in the guided first game)"),
-    ]),
-    ("Talks tab", [
-        ("↑ ↓", "choose a catalogue item"),
-        ("← →", "change its level (past either end it leaves the deal)"),
-        ("space / enter", "put the item in or out of your draft"),
-        ("s", "send the draft (a proposal, or a counter-offer)"),
-        ("a / r", "accept / reject the offer on the table"),
-        ("p", "pass (make no proposal)"),
-        ("e / c", "copy the offer into your draft / clear the draft"),
-        ("d", "start from the deal in force with this partner (a new deal replaces it)"),
-        ("] / [", "show the offer's terms below / above (when it says ▼ N more)"),
-    ]),
-    ("Orders tab", [
-        ("/", "filter the orders (type words: tariff, concede, LNG, threat…)"),
-        ("↑ ↓", "choose an order; its preview shows below"),
-        ("enter", "stage the order"),
-        ("x", "remove the last staged order"),
-        ("d", "Done (same as ctrl+d)"),
-    ]),
-    ("Watching AI seats", [
-        ("space", "pause / resume"),
-        ("n", "one move (when paused)"),
-        ("+ / -", "faster / slower"),
-        ("v", "whose view to show"),
-    ]),
-    ("Instructor mode (tradegame play --instructor)", [
-        ("6", "the instructor tab: every player's objectives, win-set, confidential briefing "
-              "and pending orders; the injects; what the instructor did"),
-        ("space", "pause / resume AI play (n: one AI move while paused)"),
-        ("i", "fire a scenario inject (from a list; it is in the log and the save)"),
-        ("w", "write a news item: its text and optional effects (stress=N, approval:PLAYER=N, "
-              "credibility:PLAYER=N, relations:PLAYER:PLAYER=N); it is in the log and the save"),
-        ("b", "roll back to the start of a round (asks first; AI play is then paused)"),
-        ("ctrl+e", "end the game early: everyone passes to the end (asks first)"),
-    ]),
-    ("Hot-seat", [
-        ("enter", "on the curtain: the named player is at the keyboard"),
-    ]),
+    (
+        "Everywhere",
+        [
+            ("F1  ?", "this help"),
+            ("ctrl+p", "command palette: search the legal moves by their notation, and commands"),
+            ("ctrl+s", "save the game"),
+            ("ctrl+o", "load a saved game"),
+            ("ctrl+n", "new game"),
+            ("ctrl+q", "quit (during a game it asks first; twice quits at once)"),
+            ("tab / shift+tab", "move between parts of the screen"),
+            ("esc", "close a dialog"),
+        ],
+    ),
+    (
+        "Game screen",
+        [
+            ("1 2 3 4 5", "tabs: dashboard, talks, orders, log, briefing"),
+            ("ctrl+d", "Done: the summary of your orders, then end your turn"),
+            ("↑ ↓ pgup pgdn", "scroll the dashboard, log and briefing"),
+            ("h", "hints on what to try next, on or off (on in the guided first game)"),
+        ],
+    ),
+    (
+        "Talks tab",
+        [
+            ("↑ ↓", "choose a catalogue item"),
+            ("← →", "change its level (past either end it leaves the deal)"),
+            ("space / enter", "put the item in or out of your draft"),
+            ("s", "send the draft (a proposal, or a counter-offer)"),
+            ("a / r", "accept / reject the offer on the table"),
+            ("p", "pass (make no proposal)"),
+            ("e / c", "copy the offer into your draft / clear the draft"),
+            ("d", "start from the deal in force with this partner (a new deal replaces it)"),
+            ("] / [", "show the offer's terms below / above (when it says ▼ N more)"),
+        ],
+    ),
+    (
+        "Orders tab",
+        [
+            ("/", "filter the orders (type words: tariff, concede, LNG, threat…)"),
+            ("↑ ↓", "choose an order; its preview shows below"),
+            ("enter", "stage the order"),
+            ("x", "remove the last staged order"),
+            ("d", "Done (same as ctrl+d)"),
+        ],
+    ),
+    (
+        "Watching AI seats",
+        [
+            ("space", "pause / resume"),
+            ("n", "one move (when paused)"),
+            ("+ / -", "faster / slower"),
+            ("v", "whose view to show"),
+        ],
+    ),
+    (
+        "Instructor mode (tradegame play --instructor)",
+        [
+            (
+                "6",
+                "the instructor tab: every player's objectives, win-set, confidential briefing "
+                "and pending orders; the injects; what the instructor did",
+            ),
+            ("space", "pause / resume AI play (n: one AI move while paused)"),
+            ("i", "fire a scenario inject (from a list; it is in the log and the save)"),
+            (
+                "w",
+                "write a news item: its text and optional effects (stress=N, approval:PLAYER=N, "
+                "credibility:PLAYER=N, relations:PLAYER:PLAYER=N); it is in the log and the save",
+            ),
+            ("b", "roll back to the start of a round (asks first; AI play is then paused)"),
+            ("ctrl+e", "end the game early: everyone passes to the end (asks first)"),
+        ],
+    ),
+    (
+        "Hot-seat",
+        [
+            ("enter", "on the curtain: the named player is at the keyboard"),
+        ],
+    ),
 ]
 
 ABOUT = (
@@ -86,8 +113,11 @@ class HelpScreen(ModalScreen[None]):
                             background: $surface; padding: 0 1; }
     HelpScreen Label { text-style: bold; }
     """
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("f1", "close", "Close", show=False),
-                Binding("question_mark", "close", "Close", show=False)]
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("f1", "close", "Close", show=False),
+        Binding("question_mark", "close", "Close", show=False),
+    ]
 
     def compose(self) -> ComposeResult:
         with Vertical():

@@ -21,13 +21,17 @@ from tradegame.ui.widgets.common import SteadyInput
 class ChoiceDialog(ModalScreen[str | None]):
     """A list to choose from (enter chooses, escape cancels); returns the option's id."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="ChoiceDialog") + """
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="ChoiceDialog")
+        + """
     ChoiceDialog OptionList { height: auto; max-height: 16; }
     """
+    )
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, hint: str, options: list[tuple[str, str]],
-                 id: str | None = None) -> None:
+    def __init__(
+        self, title: str, hint: str, options: list[tuple[str, str]], id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.title_text = title
         self.hint = hint
@@ -37,8 +41,9 @@ class ChoiceDialog(ModalScreen[str | None]):
         with Vertical():
             yield Label(self.title_text, classes="title")
             yield Static(self.hint)
-            yield OptionList(*[Option(label, id=key) for key, label in self.options],
-                             id="choices", markup=False)  # scenario names, not markup
+            yield OptionList(
+                *[Option(label, id=key) for key, label in self.options], id="choices", markup=False
+            )  # scenario names, not markup
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
 
@@ -54,9 +59,11 @@ class ChoiceDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-NEWS_EFFECTS_HINT = ("Effects (optional, separated by spaces): stress=N  approval:PLAYER=N  "
-                     "credibility:PLAYER=N  relations:PLAYER:PLAYER=N  (N signed, e.g. "
-                     "approval:JP=-3)")
+NEWS_EFFECTS_HINT = (
+    "Effects (optional, separated by spaces): stress=N  approval:PLAYER=N  "
+    "credibility:PLAYER=N  relations:PLAYER:PLAYER=N  (N signed, e.g. "
+    "approval:JP=-3)"
+)
 
 
 class NewsDialog(ModalScreen[bool]):
@@ -65,15 +72,19 @@ class NewsDialog(ModalScreen[bool]):
     message to show here (the dialog stays open) or None (the dialog closes, returning True);
     tab moves between the fields, escape cancels."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="NewsDialog") + """
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="NewsDialog")
+        + """
     NewsDialog Input { margin: 0 0 0 0; }
     NewsDialog .hint { color: $text-muted; }
     NewsDialog #news-error { color: $error; height: auto; }
     """
+    )
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, publish: Callable[[str, str], str | None], players: list[str],
-                 id: str | None = None) -> None:
+    def __init__(
+        self, publish: Callable[[str, str], str | None], players: list[str], id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.publish = publish
         self.players = players
@@ -81,12 +92,16 @@ class NewsDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Write a news item", classes="title")
-            yield Static("It is in everyone's log at once and is a move of the saved game "
-                         "(enter publishes, tab next field, esc cancels).")
-            yield SteadyInput(placeholder="News text, e.g. Bond yields jump after the auction",
-                              id="news-text")
-            yield SteadyInput(placeholder="Effects, e.g. stress=10 approval:JP=-3",
-                              id="news-effects")
+            yield Static(
+                "It is in everyone's log at once and is a move of the saved game "
+                "(enter publishes, tab next field, esc cancels)."
+            )
+            yield SteadyInput(
+                placeholder="News text, e.g. Bond yields jump after the auction", id="news-text"
+            )
+            yield SteadyInput(
+                placeholder="Effects, e.g. stress=10 approval:JP=-3", id="news-effects"
+            )
             players = ", ".join(self.players)
             yield Static(f"{NEWS_EFFECTS_HINT}; players: {players}.", classes="hint")
             yield Static("", id="news-error")

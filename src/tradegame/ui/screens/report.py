@@ -18,12 +18,17 @@ class RoundReportDialog(ModalScreen[None]):
     """What the last resolution changed; enter, space or escape goes back to the game
     (↑/↓ scroll a long report)."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="RoundReportDialog") + """
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="RoundReportDialog")
+        + """
     RoundReportDialog > Vertical { max-width: 110; }
     RoundReportDialog VerticalScroll { max-height: 1fr; }
     """
-    BINDINGS = [Binding("escape", "close", "Back to the game"),
-                Binding("enter,space", "close", "Continue", show=False)]
+    )
+    BINDINGS = [
+        Binding("escape", "close", "Back to the game"),
+        Binding("enter,space", "close", "Continue", show=False),
+    ]
 
     def __init__(self, report: Text) -> None:
         super().__init__(id="round-report")

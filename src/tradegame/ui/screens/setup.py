@@ -7,7 +7,7 @@ The scenario is parsed in a worker thread, so this screen is up at once.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import on, work
@@ -42,8 +42,10 @@ def scenario_summary(sc: Scenario) -> Text:
     text.append("\nClock: ", style="bold")
     text.append(f"{rounds} rounds of {cal.round_days} days; deadline on day {cal.deadline_day}")
     if rules.deadline_holder:
-        text.append(f" (held by {rules.deadline_holder}, who may extend it by up to "
-                    f"{cal.max_extension_days} days)")
+        text.append(
+            f" (held by {rules.deadline_holder}, who may extend it by up to "
+            f"{cal.max_extension_days} days)"
+        )
     text.append("\nSectors: ", style="bold")
     text.append(", ".join(s.name for s in rules.sectors))
     return text
@@ -57,17 +59,22 @@ def code_seats_message(seats: dict[str, str]) -> str:
     bad = [f"{p}: {printable(spec)!r}" for p, spec in seats.items() if runs_code(spec)]
     if not bad:
         return ""
-    return ("These seats name agents that run code (a command or a Python module): "
-            + "; ".join(bad) + ". In a browser a seat is a person or a built-in agent; only "
-            "the person who runs tradegame serve can name such an agent, with --seat on its "
-            "command line.")
+    return (
+        "These seats name agents that run code (a command or a Python module): "
+        + "; ".join(bad)
+        + ". In a browser a seat is a person or a built-in agent; only "
+        "the person who runs tradegame serve can name such an agent, with --seat on its "
+        "command line."
+    )
 
 
 class SeatSelect(Select[str]):
     """A seat: human or an agent. ←/→ step through the choices without opening the list."""
 
-    BINDINGS = [Binding("left", "step(-1)", "Previous", show=False),
-                Binding("right", "step(1)", "Next", show=False)]
+    BINDINGS = [
+        Binding("left", "step(-1)", "Previous", show=False),
+        Binding("right", "step(1)", "Next", show=False),
+    ]
 
     def __init__(self, options: list[tuple[str, str]], value: str, **kwargs: Any) -> None:
         super().__init__(options, value=value, allow_blank=False, **kwargs)
@@ -113,8 +120,12 @@ class SetupScreen(Screen[None]):
     SetupScreen #setup-buttons Button { margin-right: 2; }
     """
 
-    def __init__(self, scenario: str | None = None, seats: dict[str, str] | None = None,
-                 seed: int | None = None) -> None:
+    def __init__(
+        self,
+        scenario: str | None = None,
+        seats: dict[str, str] | None = None,
+        seed: int | None = None,
+    ) -> None:
         super().__init__(id="setup")
         self.initial_source = scenario
         self.preset_seats = dict(seats or {})
@@ -128,21 +139,33 @@ class SetupScreen(Screen[None]):
 
     @property
     def tg_app(self) -> TradeGameApp:
-        return self.app  # type: ignore[return-value]
+        return cast("TradeGameApp", self.app)  # this screen runs only in TradeGameApp
 
     def compose(self) -> ComposeResult:
         from tradegame.scenario.loader import DEFAULT_SCENARIO, bundled_scenarios
 
         yield Header()
         with VerticalScroll(id="setup"):
-            yield Static(Text("New game — choose a scenario (↑/↓), who plays each country "
-                              "(tab to a seat, ←/→ or enter to choose) and a seed. s starts, "
-                              "o resumes a save, F1 help.", style="italic"))
-            yield Static(Text.assemble(("Never played? ", "bold"),
-                                       ("g starts a guided first game: the two-player primer "
-                                        "as Japan against a friendly United States, with a "
-                                        "one-line hint on what to try next (h hides them).",
-                                        "")), id="guided-intro")
+            yield Static(
+                Text(
+                    "New game — choose a scenario (↑/↓), who plays each country "
+                    "(tab to a seat, ←/→ or enter to choose) and a seed. s starts, "
+                    "o resumes a save, F1 help.",
+                    style="italic",
+                )
+            )
+            yield Static(
+                Text.assemble(
+                    ("Never played? ", "bold"),
+                    (
+                        "g starts a guided first game: the two-player primer "
+                        "as Japan against a friendly United States, with a "
+                        "one-line hint on what to try next (h hides them).",
+                        "",
+                    ),
+                ),
+                id="guided-intro",
+            )
             yield Label("Scenario", classes="heading")
             with Horizontal(id="setup-top"):
                 names = list(bundled_scenarios())
@@ -156,8 +179,9 @@ class SetupScreen(Screen[None]):
                 if source not in names and source not in hosts:
                     options.append(Option(source, id=source))
                 if not web:
-                    options.append(Option(Text("Open a scenario file…", style="italic"),
-                                          id=OPEN_FILE))
+                    options.append(
+                        Option(Text("Open a scenario file…", style="italic"), id=OPEN_FILE)
+                    )
                 yield OptionList(*options, id="scenario-list", markup=False)  # paths, not markup
                 yield Static(Text("loading…", style="italic"), id="scenario-summary")
             yield Label("Seats — a person at this keyboard, or an AI agent", classes="heading")
@@ -199,8 +223,9 @@ class SetupScreen(Screen[None]):
         if cached is not None:
             self._loaded(cached)
             return
-        self.query_one("#scenario-summary", Static).update(Text("loading " + source + "…",
-                                                                style="italic"))
+        self.query_one("#scenario-summary", Static).update(
+            Text("loading " + source + "…", style="italic")
+        )
         self._load(source)
 
     def _offered(self, source: str) -> bool:
@@ -241,7 +266,8 @@ class SetupScreen(Screen[None]):
         from tradegame.ui.screens.dialogs import MessageDialog
 
         self.query_one("#scenario-summary", Static).update(
-            Text(f"{source} cannot be used: see the message.", style="bold"))
+            Text(f"{source} cannot be used: see the message.", style="bold")
+        )
         self.scenario = None
         self.app.push_screen(MessageDialog("This scenario has problems", message))
 
@@ -273,10 +299,10 @@ class SetupScreen(Screen[None]):
                 options_here = options
             select = SeatSelect(options_here, value, id=f"seat-{n}")
             menus[select] = pid
-            desc = Static(self._describe(value, descriptions), classes="desc",
-                          id=f"seat-desc-{n}")
-            row = Horizontal(Label(Text(f"{sc.rules.player(pid).name} ({pid})")), select, desc,
-                             classes="seat")
+            desc = Static(self._describe(value, descriptions), classes="desc", id=f"seat-desc-{n}")
+            row = Horizontal(
+                Label(Text(f"{sc.rules.player(pid).name} ({pid})")), select, desc, classes="seat"
+            )
             rows.append(row)
         container.mount_all(rows)
         self._seat_players, self._seat_values, self._seat_menus = players, values, menus
@@ -302,7 +328,8 @@ class SetupScreen(Screen[None]):
         if value:
             self._seat_values[pid] = value
         self.query_one(f"#seat-desc-{n}", Static).update(
-            self._describe(value, agent_descriptions()))
+            self._describe(value, agent_descriptions())
+        )
 
     @on(OptionList.OptionHighlighted, "#scenario-list")
     def _scenario_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -318,9 +345,14 @@ class SetupScreen(Screen[None]):
                 if path:
                     self.choose(path)
 
-            self.app.push_screen(PathDialog("Open a scenario file (YAML)",
-                                            placeholder="path/to/scenario.yaml",
-                                            button="Open"), opened)
+            self.app.push_screen(
+                PathDialog(
+                    "Open a scenario file (YAML)",
+                    placeholder="path/to/scenario.yaml",
+                    button="Open",
+                ),
+                opened,
+            )
         else:
             self.focus_next()
 
@@ -333,7 +365,7 @@ class SetupScreen(Screen[None]):
     def action_start(self) -> None:
         from tradegame.ui.screens.dialogs import MessageDialog
 
-        self.app.guided = False  # type: ignore[attr-defined]  # hints only when asked
+        self.tg_app.guided = False  # hints only when asked
 
         sc = self.scenario
         if sc is None:
@@ -341,8 +373,11 @@ class SetupScreen(Screen[None]):
             return
         seed = parse_seed(self.query_one("#seed", Input).value)
         if seed is None:
-            self.app.push_screen(MessageDialog("Bad seed", "The seed is a whole number from 0 "
-                                               "to 9223372036854775807."))
+            self.app.push_screen(
+                MessageDialog(
+                    "Bad seed", "The seed is a whole number from 0 to 9223372036854775807."
+                )
+            )
             return
         seats = self.seats()
         if len(seats) != len(sc.rules.player_ids) or not all(seats.values()):
@@ -367,8 +402,7 @@ class SetupScreen(Screen[None]):
         from tradegame.session.match import load_scenario
 
         try:
-            sc = self.tg_app.scenario_cache.get(GUIDED_SCENARIO) or \
-                load_scenario(GUIDED_SCENARIO)
+            sc = self.tg_app.scenario_cache.get(GUIDED_SCENARIO) or load_scenario(GUIDED_SCENARIO)
         except Exception as exc:  # noqa: BLE001 - shown to the player, never a traceback
             self.app.call_from_thread(self._failed, GUIDED_SCENARIO, str(exc))
             return
@@ -378,7 +412,7 @@ class SetupScreen(Screen[None]):
         self.tg_app.scenario_cache[sc.source] = sc
         seats = {p: GUIDED_OPPONENT for p in sc.rules.player_ids}
         seats[GUIDED_PLAYER] = HUMAN
-        self.app.guided = True  # type: ignore[attr-defined]  # read by the game screen
+        self.tg_app.guided = True  # read by the game screen
         self.tg_app.start_new_match(sc, random_seed(), seats)
 
     @on(Input.Submitted, "#seed")

@@ -34,8 +34,10 @@ class TooSmallScreen(ModalScreen[None]):
     def show(self, width: int, height: int) -> None:
         text = Text()
         text.append(f"tradegame needs at least {MIN_WIDTH}×{MIN_HEIGHT}", style="bold")
-        text.append(f"\nThis terminal is {width}×{height}. Make the window larger (or the "
-                    f"font smaller); the game goes on where it was.")
+        text.append(
+            f"\nThis terminal is {width}×{height}. Make the window larger (or the "
+            f"font smaller); the game goes on where it was."
+        )
         for widget in self.query("#too-small-text").results(Static):
             widget.update(text)
 

@@ -109,8 +109,7 @@ class PreviewBox(Static):
         text.append_text(body)
         self.update(text)
 
-    def show_projection(self, projection: Any, subject: str = "",
-                        extra: str | None = None) -> None:
+    def show_projection(self, projection: Any, subject: str = "", extra: str | None = None) -> None:
         """A projection under the title; ``extra`` is a line put after its score."""
         text = Text()
         text.append(self.title, style="bold")

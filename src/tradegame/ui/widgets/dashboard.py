@@ -19,8 +19,18 @@ from textual.widgets import Static
 from tradegame.session.text import money, pct, signed, spark
 from tradegame.ui.widgets.common import Frame
 
-NEWS_KINDS = {"news", "deal", "deadline", "precedent", "ratification", "statement", "order",
-              "renege", "inject", "end"}
+NEWS_KINDS = {
+    "news",
+    "deal",
+    "deadline",
+    "precedent",
+    "ratification",
+    "statement",
+    "order",
+    "renege",
+    "inject",
+    "end",
+}
 
 
 def status_text(frame: Frame, extra: str = "", hint: str = "") -> Text:
@@ -35,8 +45,10 @@ def status_text(frame: Frame, extra: str = "", hint: str = "") -> Text:
         days = v["days_to_deadline"]
         text.append(" · deadline ")
         text.append(f"{v['deadline']}", style="bold")
-        text.append(f": {days} day{'s' if days != 1 else ''} left",
-                    style="bold reverse" if days <= 14 else "bold")
+        text.append(
+            f": {days} day{'s' if days != 1 else ''} left",
+            style="bold reverse" if days <= 14 else "bold",
+        )
     text.append(f" · {v['phase']}")
     text.append("\n")
     if v["phase"] == "over":
@@ -88,7 +100,7 @@ def _history(frame: Frame, key: str, pid: str | None = None) -> list[float]:
 
 
 def you_label(frame: Frame, pid: str) -> str:
-    """" (you)" for the human at the keyboard; " (viewing)" for the seat a spectator
+    """ " (you)" for the human at the keyboard; " (viewing)" for the seat a spectator
     watches from (an AI seat is nobody's "you")."""
     if pid != frame.viewer:
         return ""
@@ -97,8 +109,15 @@ def you_label(frame: Frame, pid: str) -> str:
 
 def players_table(frame: Frame) -> Table:
     """Short headers and wrapping text cells, so no cell is cut at 80 columns."""
-    table = Table(box=box.SIMPLE_HEAD, expand=False, padding=(0, 1), pad_edge=False,
-                  title="Players", title_style="bold", title_justify="left")
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        expand=False,
+        padding=(0, 1),
+        pad_edge=False,
+        title="Players",
+        title_style="bold",
+        title_justify="left",
+    )
     table.add_column("Player", overflow="fold")
     table.add_column("Appr.", justify="right", no_wrap=True)
     table.add_column("Cred.", justify="right", no_wrap=True)
@@ -119,8 +138,7 @@ def players_table(frame: Frame) -> Table:
             f"{signed(p['gdp_effect_pct'], 2)}%",
             money(p["trade_balance_bn"]),
             pct(p["tariff_faced"]),
-            Text(", ".join(active) if active else "none", style="dim" if not active
-                 else ""),
+            Text(", ".join(active) if active else "none", style="dim" if not active else ""),
         )
     return table
 
@@ -143,8 +161,7 @@ def pressure_text(frame: Frame) -> Text:
     return text
 
 
-def _paused_layers(frame: Frame, importer: str, exporter: str,
-                   sector: str) -> list[dict[str, Any]]:
+def _paused_layers(frame: Frame, importer: str, exporter: str, sector: str) -> list[dict[str, Any]]:
     out = []
     for la in frame.view.get("layers", []):
         if la["status"] != "paused" or la["importer"] != importer:
@@ -168,10 +185,16 @@ def tariff_table(frame: Frame) -> RenderableType:
         rows.setdefault((t["importer"], t["exporter"]), {})[t["sector"]] = t["rate"]
         if t["sector"] not in sectors:
             sectors.append(t["sector"])
-    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, expand=False,
-                  title="Tariffs in force (importer on exporter; * = a paused rate snaps back "
-                        "at the deadline unless a deal caps it)",
-                  title_style="bold", title_justify="left")
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        pad_edge=False,
+        expand=False,
+        title="Tariffs in force (importer on exporter; * = a paused rate snaps back "
+        "at the deadline unless a deal caps it)",
+        title_style="bold",
+        title_justify="left",
+    )
     table.add_column("imp→exp", no_wrap=True)
     for s in sectors:
         table.add_column(s[:8], justify="right", no_wrap=True)
@@ -190,8 +213,12 @@ def tariff_table(frame: Frame) -> RenderableType:
         table.add_row(*row)
     parts: list[RenderableType] = [table]
     if paused_names and not frame.view.get("snapped_back"):
-        parts.append(Text("Paused until " + frame.view["deadline"] + ": "
-                          + "; ".join(paused_names.values()), style="italic"))
+        parts.append(
+            Text(
+                "Paused until " + frame.view["deadline"] + ": " + "; ".join(paused_names.values()),
+                style="italic",
+            )
+        )
     return Group(*parts)
 
 
@@ -204,8 +231,9 @@ def deals_text(frame: Frame) -> Text:
     for d in live:
         kind = "concession" if d.get("unilateral") else "deal"
         status = d["status"].replace("_", " ")
-        text.append(f"\n  {d['id']} {'–'.join(d['parties'])} {kind}, {status}"
-                    f" (round {d['round']}): ")
+        text.append(
+            f"\n  {d['id']} {'–'.join(d['parties'])} {kind}, {status} (round {d['round']}): "
+        )
         text.append("; ".join(t["text"] for t in d["terms"]))
     ended = [d for d in frame.view.get("deals", []) if d["status"] in ("failed", "reneged")]
     for d in ended[-3:]:
@@ -239,7 +267,8 @@ def charts_text(frame: Frame, width: int = 24) -> Text:
     series: list[tuple[str, str, str, float]] = [
         ("approval", "approval", "{:.0f}", 10.0),
         ("GDP effect, % a year", "gdp_pct", "{:+.2f}", 0.5),
-        ("trade balance, $bn a year", "balance", "{:+.0f}", 10.0)]
+        ("trade balance, $bn a year", "balance", "{:+.0f}", 10.0),
+    ]
     for label, key, fmt, least in series:
         text.append(f"\n  {label}")
         for pid in players:
@@ -251,8 +280,9 @@ def charts_text(frame: Frame, width: int = 24) -> Text:
     return text
 
 
-def _chart_line(text: Text, label: str, values: list[float], width: int, fmt: str,
-                least: float = 0.0) -> None:
+def _chart_line(
+    text: Text, label: str, values: list[float], width: int, fmt: str, least: float = 0.0
+) -> None:
     if not values:
         return
     shown = values[-width:]
@@ -302,5 +332,13 @@ class Dashboard(VerticalScroll, can_focus=True):
         self.query_one("#dash-charts", Static).update(charts_text(frame))
 
 
-__all__ = ["Dashboard", "charts_text", "deals_text", "news_text", "own_session",
-           "players_table", "status_text", "tariff_table"]
+__all__ = [
+    "Dashboard",
+    "charts_text",
+    "deals_text",
+    "news_text",
+    "own_session",
+    "players_table",
+    "status_text",
+    "tariff_table",
+]

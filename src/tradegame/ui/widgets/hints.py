@@ -20,16 +20,24 @@ def next_hint(frame: Frame) -> str:
     if phase == "talks":
         session = own_session(frame) or {}
         if session.get("offer") is None:
-            return ("↓/↑ pick what you ask or give, → sets its level and the preview shows "
-                    "your score; s sends the offer (h hides hints)")
-        return ("read the verdict above the terms: a accepts, r rejects, e copies the offer "
-                "so you can change it and counter with s (h hides hints)")
+            return (
+                "↓/↑ pick what you ask or give, → sets its level and the preview shows "
+                "your score; s sends the offer (h hides hints)"
+            )
+        return (
+            "read the verdict above the terms: a accepts, r rejects, e copies the offer "
+            "so you can change it and counter with s (h hides hints)"
+        )
     if phase == "orders":
         if frame.staged:
-            return ("ctrl+d shows your orders with their combined preview; enter sends them "
-                    "and ends your turn (h hides hints)")
-        return ("/ then a word (reassure, farm, tariff) filters the orders; ↓ and enter "
-                "stages one; ctrl+d ends your turn (h hides hints)")
+            return (
+                "ctrl+d shows your orders with their combined preview; enter sends them "
+                "and ends your turn (h hides hints)"
+            )
+        return (
+            "/ then a word (reassure, farm, tariff) filters the orders; ↓ and enter "
+            "stages one; ctrl+d ends your turn (h hides hints)"
+        )
     return ""
 
 

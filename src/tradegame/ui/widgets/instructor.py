@@ -14,9 +14,11 @@ from tradegame.ui.widgets.common import Frame
 if TYPE_CHECKING:
     from tradegame.session.match import Match
 
-INSTRUCTOR_KEYS = ("space pause/resume AI · n one AI move · i inject · w write news · "
-                   "b roll back to a round · "
-                   "ctrl+e end the game early · 6 this tab")
+INSTRUCTOR_KEYS = (
+    "space pause/resume AI · n one AI move · i inject · w write news · "
+    "b roll back to a round · "
+    "ctrl+e end the game early · 6 this tab"
+)
 
 
 def instructor_markdown(match: Match, paused: bool) -> str:
@@ -26,27 +28,44 @@ def instructor_markdown(match: Match, paused: bool) -> str:
     game = match.game
     view = game.view(None).to_json()
     private = view.get("private", {})
-    title = (f"# Instructor view — round {view['round']} of {view['rounds_total']}, "
-             f"{view['date']} (day {view['day']})")
-    status = (f"Phase: **{view['phase']}**; to move: **{view.get('to_move') or '-'}**; "
-              f"market stress {view['market_stress']:.0f}/100. AI play is "
-              f"**{'paused' if paused else 'running'}**.")
+    title = (
+        f"# Instructor view — round {view['round']} of {view['rounds_total']}, "
+        f"{view['date']} (day {view['day']})"
+    )
+    status = (
+        f"Phase: **{view['phase']}**; to move: **{view.get('to_move') or '-'}**; "
+        f"market stress {view['market_stress']:.0f}/100. AI play is "
+        f"**{'paused' if paused else 'running'}**."
+    )
     lines = [title, "", status, "", f"*Keys: {INSTRUCTOR_KEYS}.*"]
     for p in view.get("players", []):
         pid = p["id"]
         data: dict[str, Any] = private.get(pid, {})
         seat = match.seats.get(pid, "")
-        standing = (f"Approval {p['approval']:.0f}, credibility {p['credibility']:.0f}; "
-                    f"win-set: **{_fmt(data.get('win_set'))}**.")
-        lines += ["", f"## {p['name']} ({pid}) — {seat}", "", standing, "",
-                  "| objective | weight | best | worst |", "|---|---:|---:|---:|"]
+        standing = (
+            f"Approval {p['approval']:.0f}, credibility {p['credibility']:.0f}; "
+            f"win-set: **{_fmt(data.get('win_set'))}**."
+        )
+        lines += [
+            "",
+            f"## {p['name']} ({pid}) — {seat}",
+            "",
+            standing,
+            "",
+            "| objective | weight | best | worst |",
+            "|---|---:|---:|---:|",
+        ]
         for o in data.get("objectives", []):
             lines.append(f"| {o['label']} | {o['weight']:g} | {o['best']:g} | {o['worst']:g} |")
         orders = data.get("pending_orders") or []
-        lines += ["", "Pending orders: " + ("; ".join(f"`{o}`" for o in orders)
-                                           if orders else "none"), "",
-                  "### Confidential briefing", "",
-                  data.get("confidential_briefing") or "*(none)*"]
+        lines += [
+            "",
+            "Pending orders: " + ("; ".join(f"`{o}`" for o in orders) if orders else "none"),
+            "",
+            "### Confidential briefing",
+            "",
+            data.get("confidential_briefing") or "*(none)*",
+        ]
     lines += sources_lines(match)  # before the injects and the log, which end the tab
     fired = fired_injects(match)
     lines += ["", "## Injects (i fires one)", ""]
@@ -72,18 +91,32 @@ def sources_lines(match: Match) -> list[str]:
     cited = citations(match.scenario_text or "")
     if not cited:
         return []
-    lines = ["", "## Sources of the figures", "",
-             "Catalogue figures and the data-sheet sections they cite (`tradegame sources "
-             "SECTION` prints a section's rows, with publisher and date):", ""]
+    lines = [
+        "",
+        "## Sources of the figures",
+        "",
+        "Catalogue figures and the data-sheet sections they cite (`tradegame sources "
+        "SECTION` prints a section's rows, with publisher and date):",
+        "",
+    ]
     for item in match.rules.items:
         ids = citations(item.description)
         if ids:
-            lines.append(f"- `{item.id}` {item.name}: " + ", ".join(
-                f"§{i} {have[i].title}" if i in have else f"§{i} (not in the sheet)"
-                for i in ids))
-    lines += ["", "Every section the scenario cites: " + "; ".join(
-        f"§{i} {have[i].title}" if i in have else f"§{i} (not in the sheet)" for i in cited)
-        + "."]
+            lines.append(
+                f"- `{item.id}` {item.name}: "
+                + ", ".join(
+                    f"§{i} {have[i].title}" if i in have else f"§{i} (not in the sheet)"
+                    for i in ids
+                )
+            )
+    lines += [
+        "",
+        "Every section the scenario cites: "
+        + "; ".join(
+            f"§{i} {have[i].title}" if i in have else f"§{i} (not in the sheet)" for i in cited
+        )
+        + ".",
+    ]
     return lines
 
 
@@ -111,8 +144,7 @@ class InstructorPanel(VerticalScroll, can_focus=True):
             from rich.markdown import Markdown
 
             self._source = source
-            self.query_one("#instructor-text", Static).update(Markdown(source,
-                                                                       hyperlinks=False))
+            self.query_one("#instructor-text", Static).update(Markdown(source, hyperlinks=False))
 
     @property
     def source(self) -> str:

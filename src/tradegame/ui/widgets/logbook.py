@@ -13,8 +13,14 @@ from tradegame.session.text import pct, player_text
 from tradegame.ui.widgets.common import Frame
 from tradegame.ui.widgets.report import resolved_rounds, round_report
 
-PHASE_LABEL = {"news": "news", "talks": "talks", "orders": "orders", "resolution": "result",
-               "end": "end", "deadline": "deadline"}
+PHASE_LABEL = {
+    "news": "news",
+    "talks": "talks",
+    "orders": "orders",
+    "resolution": "result",
+    "end": "end",
+    "deadline": "deadline",
+}
 
 
 def log_text(frame: Frame) -> Text:
@@ -86,15 +92,25 @@ def briefing_markdown(frame: Frame) -> str:
         return "\n".join(lines)
     me = players.get(frame.viewer, {})
     lines.append(f"# {me.get('name', frame.viewer)} ({frame.viewer}) — your briefing")
-    lines += ["", "## Objectives (private)", "",
-              "| objective | weight | best | worst |", "|---|---:|---:|---:|"]
+    lines += [
+        "",
+        "## Objectives (private)",
+        "",
+        "| objective | weight | best | worst |",
+        "|---|---:|---:|---:|",
+    ]
     for o in you.get("objectives", []):
-        lines.append(f"| {player_text(o['label'])} | {o['weight']:g} | {_fmt_bound(o, o['best'])} | "
-                     f"{_fmt_bound(o, o['worst'])} |")
+        lines.append(
+            f"| {player_text(o['label'])} | {o['weight']:g} | {_fmt_bound(o, o['best'])} | "
+            f"{_fmt_bound(o, o['worst'])} |"
+        )
     if you.get("win_set") is not None:
-        lines += ["", f"**Win-set:** {you['win_set']:.1f} political points. A deal whose "
-                      f"political cost to you is above this fails ratification "
-                      f"({me.get('ratifies') or 'your ratifiers'}). It grows with approval."]
+        lines += [
+            "",
+            f"**Win-set:** {you['win_set']:.1f} political points. A deal whose "
+            f"political cost to you is above this fails ratification "
+            f"({me.get('ratifies') or 'your ratifiers'}). It grows with approval.",
+        ]
     else:
         lines += ["", "Your deals need no ratification."]
     lines += ["", you.get("confidential_briefing") or "", "", me.get("briefing") or ""]

@@ -91,8 +91,9 @@ class OrdersPanel(Vertical):
         yield Static(id="orders-info")
         with Vertical(id="orders-body"):
             with Vertical(id="orders-main"):
-                yield FilterInput(placeholder="filter orders (type here; ↓ to the list)",
-                                  id="orders-filter")
+                yield FilterInput(
+                    placeholder="filter orders (type here; ↓ to the list)", id="orders-filter"
+                )
                 yield OrderList(id="orders-list")
                 yield Static(id="orders-staged")
             with Vertical(id="orders-side"):
@@ -119,8 +120,12 @@ class OrdersPanel(Vertical):
         self.frame = frame
         self._fit()
         info = self.query_one("#orders-info", Static)
-        parts = [self.query_one(Input), self.query_one(OrderList),
-                 self.query_one("#orders-staged", Static), self.query_one("#orders-side")]
+        parts = [
+            self.query_one(Input),
+            self.query_one(OrderList),
+            self.query_one("#orders-staged", Static),
+            self.query_one("#orders-side"),
+        ]
         if not self.active:
             for part in parts:
                 part.display = False
@@ -131,8 +136,10 @@ class OrdersPanel(Vertical):
             part.display = True
         text = Text()
         text.append("Orders", style="bold")
-        text.append(f" — secret until resolution; up to {frame.max_orders}, then Done (d); "
-                    f"enter stages one.")
+        text.append(
+            f" — secret until resolution; up to {frame.max_orders}, then Done (d); "
+            f"enter stages one."
+        )
         info.update(text)
         self._by_id = {str(a): a for a in frame.legal_orders}
         self._fill_list()
@@ -173,20 +180,30 @@ class OrdersPanel(Vertical):
         for group, entries in groups.items():
             if not entries:
                 continue
-            options.append(Option(Text(f"{group} ({len(entries)})", style="bold underline"),
-                                  disabled=True))
+            options.append(
+                Option(Text(f"{group} ({len(entries)})", style="bold underline"), disabled=True)
+            )
             for key, label in entries:
-                options.append(Option(Text("  " + label, overflow="ellipsis", no_wrap=True),
-                                      id=key))
+                options.append(
+                    Option(Text("  " + label, overflow="ellipsis", no_wrap=True), id=key)
+                )
                 shown.append(key)
         if shown == self._shown:
             return
         self._shown = shown
         olist.clear_options()
         if not options:
-            olist.add_option(Option(Text("no order matches the filter" if query else
-                                         "no more orders this round: press d for Done",
-                                         style="italic"), disabled=True))
+            olist.add_option(
+                Option(
+                    Text(
+                        "no order matches the filter"
+                        if query
+                        else "no more orders this round: press d for Done",
+                        style="italic",
+                    ),
+                    disabled=True,
+                )
+            )
             return
         olist.add_options(options)
         target = previous if previous in shown else shown[0]
@@ -259,8 +276,10 @@ class OrdersPanel(Vertical):
         if frame.staged:
             base = self._staged_score
             if base is not None and base[0] == tuple(frame.staged):
-                extra = (f"This order adds {signed(projection.score - base[1])} to your staged "
-                         f"orders' {base[1]:.1f}")
+                extra = (
+                    f"This order adds {signed(projection.score - base[1])} to your staged "
+                    f"orders' {base[1]:.1f}"
+                )
             subject = describe(action, frame.names) + " with your staged orders"
         else:
             subject = describe(action, frame.names)

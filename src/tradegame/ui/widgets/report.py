@@ -27,8 +27,9 @@ def marks_of(view: Mapping[str, Any]) -> dict[str, Any]:
         "scores": dict(view.get("scores") or {}),
         "approval": {p["id"]: p.get("approval") for p in view.get("players", [])},
         "market_stress": view.get("market_stress"),
-        "tariffs": {(t["importer"], t["exporter"], t["sector"]): t["rate"]
-                    for t in view.get("tariffs", [])},
+        "tariffs": {
+            (t["importer"], t["exporter"], t["sector"]): t["rate"] for t in view.get("tariffs", [])
+        },
     }
 
 
@@ -51,8 +52,10 @@ def result_lines(entries: Sequence[Mapping[str, Any]], viewer: str | None) -> li
                 continue
             n = terms.count(";") + 1
             what = "an offer" if verb == "proposes" else "a counter-offer"
-            out.append(f"{who} made {what} of {n} term{'s' if n != 1 else ''}: "
-                       f"read it on the Talks tab (2).")
+            out.append(
+                f"{who} made {what} of {n} term{'s' if n != 1 else ''}: "
+                f"read it on the Talks tab (2)."
+            )
             continue
         out.append(text)
     return out
@@ -61,13 +64,14 @@ def result_lines(entries: Sequence[Mapping[str, Any]], viewer: str | None) -> li
 def _change(now: float | None, before: float | None, digits: int = 1) -> str:
     if now is None:
         return "?"
-    if before is None or abs(now - before) < 0.5 * 10 ** -digits:
+    if before is None or abs(now - before) < 0.5 * 10**-digits:
         return f"{now:.{digits}f}"
     return f"{now:.{digits}f} ({signed(now - before, digits)})"
 
 
-def round_report(view: Mapping[str, Any], round_no: int,
-                 marks: Mapping[int, Mapping[str, Any]] | None = None) -> Text:
+def round_report(
+    view: Mapping[str, Any], round_no: int, marks: Mapping[int, Mapping[str, Any]] | None = None
+) -> Text:
     """The report of round ``round_no`` (resolved): deals ratified or failed, orders and
     tariffs that changed, scores, approval and market stress with their moves, and the news
     that came with the next round."""
@@ -90,8 +94,9 @@ def round_report(view: Mapping[str, Any], round_no: int,
     for line in deals or ["no deal was ratified, failed or ended"]:
         text.append(f"\n  • {line}", style="" if deals else "dim")
 
-    orders = [e["text"] for e in entries
-              if e.get("kind") in ORDER_KINDS and e.get("phase") != "talks"]
+    orders = [
+        e["text"] for e in entries if e.get("kind") in ORDER_KINDS and e.get("phase") != "talks"
+    ]
     moved = []
     old_rates = start.get("tariffs") or {}
     for key, rate in (after.get("tariffs") or {}).items():
@@ -121,21 +126,30 @@ def round_report(view: Mapping[str, Any], round_no: int,
     if approval:
         text.append("\nApproval  ", style="bold")
         then = (previous or {}).get("approval") or start.get("approval") or {}
-        text.append(" · ".join(f"{pid} {_change(value, then.get(pid), 0)}"
-                               for pid, value in approval.items()))
+        text.append(
+            " · ".join(
+                f"{pid} {_change(value, then.get(pid), 0)}" for pid, value in approval.items()
+            )
+        )
     stress = record.get("market_stress")
     if stress is not None:
         then_stress = (previous or {}).get("market_stress", start.get("market_stress"))
         text.append("\nMarket stress  ", style="bold")
-        text.append(_change(stress, then_stress, 0).replace(" (", "/100 (", 1)
-                    if "(" in _change(stress, then_stress, 0) else f"{stress:.0f}/100")
+        text.append(
+            _change(stress, then_stress, 0).replace(" (", "/100 (", 1)
+            if "(" in _change(stress, then_stress, 0)
+            else f"{stress:.0f}/100"
+        )
     gdp = record.get("gdp_pct") or {}
     if viewer in gdp:
         text.append("\nYour GDP effect  ", style="bold")
         text.append(f"{signed(gdp[viewer], 2)}% a year")
 
-    news = [e["text"] for e in view.get("log", [])
-            if e.get("round") == round_no + 1 and e.get("phase") == "news"]
+    news = [
+        e["text"]
+        for e in view.get("log", [])
+        if e.get("round") == round_no + 1 and e.get("phase") == "news"
+    ]
     if news:
         text.append("\nNews", style="bold")
         for line in news:

@@ -107,8 +107,10 @@ def deal_in_force(frame: Frame, partner: str | None) -> dict[str, Any] | None:
 
 def replace_warning(deal: dict[str, Any]) -> str:
     n = len(deal["terms"])
-    return (f"⚠ Agreeing replaces deal {deal['id']} in force ({n} term{'s' if n != 1 else ''}):"
-            f" whatever the new deal leaves out ends. d: start from the deal in force.")
+    return (
+        f"⚠ Agreeing replaces deal {deal['id']} in force ({n} term{'s' if n != 1 else ''}):"
+        f" whatever the new deal leaves out ends. d: start from the deal in force."
+    )
 
 
 class OfferTerms(VerticalScroll, can_focus=False):
@@ -140,12 +142,15 @@ class OfferTerms(VerticalScroll, can_focus=False):
     def scroll_terms(self, step: int) -> None:
         above, below = self.hidden_counts()
         if step > 0 and below:
-            self.scroll_to(y=self.scroll_offset.y + max(1, self.scrollable_content_region.height
-                                                      - 1), animate=False)
+            self.scroll_to(
+                y=self.scroll_offset.y + max(1, self.scrollable_content_region.height - 1),
+                animate=False,
+            )
         elif step < 0 and above:
-            self.scroll_to(y=max(0, self.scroll_offset.y
-                                 - max(1, self.scrollable_content_region.height - 1)),
-                           animate=False)
+            self.scroll_to(
+                y=max(0, self.scroll_offset.y - max(1, self.scrollable_content_region.height - 1)),
+                animate=False,
+            )
 
 
 class TalksPanel(Vertical):
@@ -157,8 +162,7 @@ class TalksPanel(Vertical):
         Binding("d", "from_deal", "Deal in force", show=False),
         Binding("c", "clear", "Clear", show=False),
         Binding("right_square_bracket", "more(1)", "More terms", key_display="]"),
-        Binding("left_square_bracket", "more(-1)", "Terms above", key_display="[",
-                show=False),
+        Binding("left_square_bracket", "more(-1)", "Terms above", key_display="[", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -236,9 +240,14 @@ class TalksPanel(Vertical):
         self.frame = frame
         session = self.session
         terms = self.query_one(TermList)
-        parts = [terms, self.query_one("#talks-about", Static),
-                 self.query_one("#talks-draft", Static), self.query_one("#talks-side"),
-                 self.query_one(OfferTerms), self.query_one("#talks-more", Static)]
+        parts = [
+            terms,
+            self.query_one("#talks-about", Static),
+            self.query_one("#talks-draft", Static),
+            self.query_one("#talks-side"),
+            self.query_one(OfferTerms),
+            self.query_one("#talks-more", Static),
+        ]
         if session is None:
             for part in parts:
                 part.display = False
@@ -267,8 +276,10 @@ class TalksPanel(Vertical):
         talks = frame.view.get("talks", [])
         if frame.phase != "talks":
             text.append("No talks are under way.", style="bold")
-            text.append("\nTalks happen at the start of a round: request them with an order "
-                        "(tab 3) and they open next round.")
+            text.append(
+                "\nTalks happen at the start of a round: request them with an order "
+                "(tab 3) and they open next round."
+            )
         else:
             text.append("Talks this round", style="bold")
             for s in talks:
@@ -279,8 +290,10 @@ class TalksPanel(Vertical):
                 text.append(f"\n\nWaiting for {frame.names.player(frame.mover)}…", style="italic")
         mine = [s for s in talks if frame.viewer in s["pair"] and s["status"] != "open"]
         for s in mine:
-            text.append(f"\nYour {s['level']} talks with "
-                        f"{[p for p in s['pair'] if p != frame.viewer][0]}: {s['status']}.")
+            text.append(
+                f"\nYour {s['level']} talks with "
+                f"{[p for p in s['pair'] if p != frame.viewer][0]}: {s['status']}."
+            )
         return text
 
     def _session_text(self, frame: Frame, s: dict[str, Any]) -> Text:
@@ -288,35 +301,40 @@ class TalksPanel(Vertical):
         terms, their cost against the win-set, and the deal in force it would replace."""
         partner = frame.partner or "?"
         text = Text()
-        text.append(f"{s['level'].capitalize()} talks with {frame.names.player(partner)} "
-                    f"({partner})", style="bold")
-        text.append(f" · exchange {s['exchanges']}/{s['max_exchanges']}"
-                    f" · ≤{frame.max_terms} terms")
+        text.append(
+            f"{s['level'].capitalize()} talks with {frame.names.player(partner)} ({partner})",
+            style="bold",
+        )
+        text.append(f" · exchange {s['exchanges']}/{s['max_exchanges']} · ≤{frame.max_terms} terms")
         offer = s.get("offer")
         if offer is None:
             text.append("\nYou open: build an offer below and send it (s), or pass (p).")
         else:
             terms = [Term(i, v) for i, v in offer]
             n = len(terms)
-            text.append(f"\n{s['offer_by']} offers {n} term{'s' if n != 1 else ''}",
-                        style="bold")
+            text.append(f"\n{s['offer_by']} offers {n} term{'s' if n != 1 else ''}", style="bold")
             cost = political_cost(frame, terms)
             ws = frame.you.get("win_set")
             if cost is not None:
                 text.append(f" · cost to you {signed(cost)}")
                 if ws is not None:
                     fits = "fits" if cost <= ws else "EXCEEDS"
-                    text.append(f" — {fits} your win-set ({ws:.1f})",
-                                style="bold reverse" if cost > ws else "bold")
+                    text.append(
+                        f" — {fits} your win-set ({ws:.1f})",
+                        style="bold reverse" if cost > ws else "bold",
+                    )
             if s["exchanges"] >= s["max_exchanges"]:
                 text.append(" · last exchange: a counter now lapses", style="italic")
         deal = deal_in_force(frame, partner)
         if deal is not None:
             text.append("\n" + replace_warning(deal), style="bold")
         if not frame.deal_items:
-            text.append("\nNothing can be offered in these talks: the scenario's catalogue "
-                        "has no item either of you may give the other now. Pass (p), or "
-                        "answer the offer on the table.", style="italic")
+            text.append(
+                "\nNothing can be offered in these talks: the scenario's catalogue "
+                "has no item either of you may give the other now. Pass (p), or "
+                "answer the offer on the table.",
+                style="italic",
+            )
         return text
 
     def _show_offer(self, frame: Frame, s: dict[str, Any]) -> None:
@@ -379,11 +397,9 @@ class TalksPanel(Vertical):
         if chosen is not None:
             index = levels.index(chosen)
             if mine and entry.get("political_cost") is not None:
-                text.append(f"  (cost to you {entry['political_cost'][index]:g})",
-                            style="italic")
+                text.append(f"  (cost to you {entry['political_cost'][index]:g})", style="italic")
             elif not mine and entry.get("political_gain") is not None:
-                text.append(f"  (gain to you {entry['political_gain'][index]:g})",
-                            style="italic")
+                text.append(f"  (gain to you {entry['political_gain'][index]:g})", style="italic")
         return text
 
     def _rebuild_terms(self, frame: Frame, keep_highlight: bool) -> None:
@@ -408,11 +424,15 @@ class TalksPanel(Vertical):
         about = self.query_one("#talks-about", Static)
         terms = self.query_one(TermList)
         entry = None
-        if self.frame is not None and terms.highlighted is not None \
-                and terms.highlighted < len(self._item_ids):
+        if (
+            self.frame is not None
+            and terms.highlighted is not None
+            and terms.highlighted < len(self._item_ids)
+        ):
             entry = self.frame.names.items.get(self._item_ids[terms.highlighted])
-        about.update(Text(player_text(entry.get("description") or ""), style="italic")
-                     if entry else "")
+        about.update(
+            Text(player_text(entry.get("description") or ""), style="italic") if entry else ""
+        )
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list.id == "talks-terms":
@@ -442,8 +462,7 @@ class TalksPanel(Vertical):
             if cost is not None:
                 text.append(f" · cost to you {signed(cost)}")
                 if ws is not None:
-                    text.append(f" · {'fits' if cost <= ws else 'EXCEEDS'} your win-set "
-                                f"({ws:.1f})")
+                    text.append(f" · {'fits' if cost <= ws else 'EXCEEDS'} your win-set ({ws:.1f})")
             deal = deal_in_force(frame, frame.partner)
             if deal is not None:
                 text.append(f" · replaces {deal['id']}", style="bold")
@@ -477,8 +496,10 @@ class TalksPanel(Vertical):
                 preview.show_pending("computing what accepting would do…")
                 self.post_message(PreviewWanted("talks-accept", [Accept(frame.viewer)]))
         else:
-            preview.show_message("put items in your draft to see what the deal would do for "
-                                 "you (it assumes the partner accepts).")
+            preview.show_message(
+                "put items in your draft to see what the deal would do for "
+                "you (it assumes the partner accepts)."
+            )
 
     def show_preview(self, key: str, projection: Any, error: str | None) -> None:
         preview = self.query_one(PreviewBox)
@@ -510,8 +531,9 @@ class TalksPanel(Vertical):
     def action_send(self) -> None:
         action = self.draft_action()
         if action is None:
-            self.notify("Your draft is empty: put at least one item in it (space).",
-                        severity="warning")
+            self.notify(
+                "Your draft is empty: put at least one item in it (space).", severity="warning"
+            )
             return
         frame = self.frame
         deal = deal_in_force(frame, frame.partner) if frame is not None else None
@@ -521,12 +543,17 @@ class TalksPanel(Vertical):
         from tradegame.ui.screens.dialogs import ConfirmDialog
 
         kept = {t["item"] for t in deal["terms"]}
-        dropped = [t["text"] for t in deal["terms"]
-                   if t["item"] not in {term.item for term in action.terms}]
+        dropped = [
+            t["text"]
+            for t in deal["terms"]
+            if t["item"] not in {term.item for term in action.terms}
+        ]
         what = "counter-offer" if isinstance(action, Counter) else "offer"
         lines = [f"Send this {what} to {frame.names.player(frame.partner)}?", ""]
-        lines += [f"  • {frame.names.term(t)}"
-                  + ("" if t.item in kept else "  (new)") for t in action.terms]
+        lines += [
+            f"  • {frame.names.term(t)}" + ("" if t.item in kept else "  (new)")
+            for t in action.terms
+        ]
         lines += ["", replace_warning(deal)]
         if dropped:
             lines += ["It would end: " + "; ".join(dropped) + "."]
@@ -535,8 +562,9 @@ class TalksPanel(Vertical):
             if yes:
                 self.post_message(ActionChosen(action))
 
-        self.app.push_screen(ConfirmDialog("\n".join(lines), yes="Send", no="Back",
-                                           id="confirm-replace"), answered)
+        self.app.push_screen(
+            ConfirmDialog("\n".join(lines), yes="Send", no="Back", id="confirm-replace"), answered
+        )
 
     def action_from_deal(self) -> None:
         """Put the terms of the deal in force with this partner into the draft."""
@@ -574,8 +602,10 @@ class TalksPanel(Vertical):
             if action == "more":
                 return session.get("offer") is not None
             if action == "from_deal":
-                return self.frame is not None and deal_in_force(self.frame,
-                                                                 self.frame.partner) is not None
+                return (
+                    self.frame is not None
+                    and deal_in_force(self.frame, self.frame.partner) is not None
+                )
         return True
 
 
