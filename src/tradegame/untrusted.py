@@ -19,7 +19,7 @@ import os
 import re
 import stat
 
-__all__ = ["FileRefused", "printable", "read_regular_file", "spreadsheet_text"]
+__all__ = ["FileRefused", "file_kind", "printable", "read_regular_file", "spreadsheet_text"]
 
 
 class FileRefused(Exception):
@@ -37,7 +37,8 @@ class FileRefused(Exception):
         self.kind = kind
 
 
-def _kind_of(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words (``a named pipe (FIFO)``)."""
     if stat.S_ISDIR(mode):
         return "a directory"
     if stat.S_ISFIFO(mode):
@@ -77,7 +78,7 @@ def read_regular_file(path: str | os.PathLike[str], limit: int, *, what: str = "
             raise FileRefused(f"is a directory, not a {what}", kind="directory")
         if not stat.S_ISREG(mode):
             raise FileRefused(
-                f"is {_kind_of(mode)}, not a {what}; only regular files are read",
+                f"is {file_kind(mode)}, not a {what}; only regular files are read",
                 kind="not-regular",
             )
         if os.fstat(fd).st_size > limit:

@@ -9,6 +9,7 @@ finishes a round.
 
 from __future__ import annotations
 
+import abc
 import itertools
 import random
 from collections.abc import Iterator
@@ -73,19 +74,19 @@ def _sampler_memo(rules: Rules) -> _SamplerMemo:
     return _SamplerMemo()
 
 
-class _Group:
+class _Group(abc.ABC):
     """One kind of move available now: how many, all of them, and one drawn uniformly."""
 
     __slots__ = ()
 
-    def size(self) -> int:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def size(self) -> int: ...
 
-    def make(self) -> Iterator[Action]:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def make(self) -> Iterator[Action]: ...
 
-    def draw(self, rng: random.Random) -> Action:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def draw(self, rng: random.Random) -> Action: ...
 
 
 class _Listed(_Group):

@@ -26,6 +26,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from tradegame.untrusted import file_kind
+
 TMP_SUFFIX = ".tmp"
 _UMASK: int | None = None
 
@@ -58,19 +60,7 @@ class DestinationRefused(OSError):
 
 def _kind(mode: int) -> str | None:
     """What a non-regular file is, in words; None for a regular file."""
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        return "a directory"
-    if stat.S_ISCHR(mode):
-        return "a character device"
-    if stat.S_ISBLK(mode):
-        return "a block device"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+    return None if stat.S_ISREG(mode) else file_kind(mode)
 
 
 def check_destination(path: str | os.PathLike[str], what: str = "file") -> None:
