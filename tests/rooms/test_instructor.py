@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
+import json
 import zipfile
 
 import aiohttp
@@ -143,8 +144,16 @@ async def test_rollback_and_end_early_and_the_archive_of_every_save(tmp_path):
             archive = await teacher.until("archive")
         data = base64.b64decode(archive["data"])
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            assert sorted(zf.namelist()) == ["room-01.json", "room-02.json"]
+            assert sorted(zf.namelist()) == [
+                "instructor-log-01.json",
+                "instructor-log-02.json",
+                "room-01.json",
+                "room-02.json",
+            ]
             zf.extractall(tmp_path / "unzipped")
+        # the rollback is in room 1's log (the save holds only the rolled-back game)
+        log = json.loads((tmp_path / "unzipped" / "instructor-log-01.json").read_text())
+        assert any("rolled back to the start of round 2" in line for line in log["entries"])
         one = load_game(tmp_path / "unzipped" / "room-01.json")
         two = load_game(tmp_path / "unzipped" / "room-02.json")
         assert one.game.round == 2 and not one.game.is_over()

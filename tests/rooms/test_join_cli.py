@@ -101,7 +101,12 @@ async def test_the_instructors_operations_from_the_command_line(tmp_path):
         code, out, _ = await tradegame(
             "join", url, "--instructor", teacher, "--archive", str(archive)
         )
-        assert code == 0 and zipfile.ZipFile(archive).namelist() == ["room-01.json", "room-02.json"]
+        assert code == 0 and sorted(zipfile.ZipFile(archive).namelist()) == [
+            "instructor-log-01.json",
+            "instructor-log-02.json",
+            "room-01.json",
+            "room-02.json",
+        ]
         code, _, err = await tradegame("join", url, "--instructor", codes(server)["JP"], "--pause")
         assert code == 1 and "not the instructor's" in err
         code, _, err = await tradegame("join", url, "--instructor", "AAAA-AAAA")

@@ -40,6 +40,7 @@ class Room:
         match: Match,
         *,
         save_path: Path,
+        log_path: Path | None = None,
         version: int = 0,
         paused: bool = False,
         clock: float | None = None,
@@ -49,6 +50,8 @@ class Room:
         self.number = number
         self.match = match
         self.save_path = save_path
+        self.log_path = log_path
+        """Where the instructor log is kept (written with every save; None: not kept)."""
         self.version = version
         self.paused = paused
         self.clock = clock
@@ -338,6 +341,21 @@ class Room:
         except SaveError as exc:
             print(f"tradegame: room {self.number}: {exc}", file=sys.stderr, flush=True)
             return
+        if self.log_path is not None:
+            from tradegame.rooms.journal import write_log
+
+            try:
+                await asyncio.to_thread(
+                    write_log, self.log_path, self.number, list(match.instructor_log)
+                )
+            except OSError as exc:
+                print(
+                    f"tradegame: room {self.number}: cannot write {self.log_path}: "
+                    f"{printable(str(exc))}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                return
         self.saved_version = version
         self.on_saved(self)
 

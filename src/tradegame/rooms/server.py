@@ -24,7 +24,7 @@ import os
 import sys
 import time
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,17 +146,23 @@ class RoomServer:
         clock_code: bool = False,
         origins: set[tuple[str, str, int]] | None = None,
         max_connections: int = MAX_CONNECTIONS,
+        warn: Callable[[str], None] | None = None,
     ) -> tuple[RoomServer, bool]:
-        """A server for ``rooms`` rooms in ``folder``; resumes the rooms saved there. Returns
-        the server and whether it resumed. Raises :class:`ValueError` with the reason."""
+        """A server for ``rooms`` rooms in ``folder``; resumes the rooms saved there, with
+        their instructor logs. Returns the server and whether it resumed. Raises
+        :class:`ValueError` with the reason. ``warn`` hears what was set aside (an unreadable
+        instructor log); by default it is printed on stderr."""
         import random
 
         from tradegame.classroom.worlds import team_seed
+        from tradegame.rooms.journal import load_log, log_file
         from tradegame.saves import SaveError, load_game
         from tradegame.saves.format import text_sha256
         from tradegame.scenario import rules_from_text
         from tradegame.session.match import HUMAN, Match
 
+        if warn is None:
+            warn = _warn
         rules = rules_from_text(scenario_text, scenario_name)
         sha = text_sha256(scenario_text)
         if folder.exists() and not folder.is_dir():
@@ -211,6 +217,8 @@ class RoomServer:
                         f"scenario or seed); give another --dir"
                     )
                 game, created = loaded.game, loaded.meta.created
+            log_path = folder / log_file(number)
+            log = load_log(log_path, number, warn)
             match = Match(
                 rules,
                 room_seed,
@@ -221,11 +229,13 @@ class RoomServer:
                 created=created,
                 code_seats=code_seats,
             )
+            match.instructor_log = log
             built.append(
                 Room(
                     number,
                     match,
                     save_path=path,
+                    log_path=log_path,
                     version=versions[number],
                     paused=paused[number],
                     clock=clock,
@@ -349,6 +359,8 @@ class RoomServer:
             for room in self.rooms.values():
                 if room.save_path.is_file():
                     archive.write(room.save_path, room_file(room.number))
+                if room.log_path is not None and room.log_path.is_file():
+                    archive.write(room.log_path, room.log_path.name)
         return buffer.getvalue()
 
     # ------------------------------------------------------------------ websockets
@@ -729,6 +741,10 @@ class RoomServer:
         client.send(
             {"type": "done", "op": "clock", "results": {str(n): "done" for n in self.rooms}}
         )
+
+
+def _warn(text: str) -> None:
+    print(f"tradegame: {text}", file=sys.stderr, flush=True)
 
 
 def read_state(path: Path) -> dict[str, Any] | None:
