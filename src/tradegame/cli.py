@@ -254,7 +254,11 @@ def _saves_command(name: str, args: argparse.Namespace) -> int:
 
 
 def _add_tournament(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("tournament", help="play every assignment of agents to roles, N games")
+    p = sub.add_parser(
+        "tournament",
+        help="play every assignment of agents to roles, N games (tournament merge "
+        "SHARD.csv ... joins the results of --shard runs)",
+    )
     p.add_argument("scenario", help="bundled name or path")
     p.add_argument(
         "--agents",
@@ -296,7 +300,8 @@ def _add_tournament(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=float,
         default=None,
         metavar="SECONDS",
-        help="per-move limit for out-of-process bots (default 5)",
+        help="per-move limit for every agent (default: 5 for out-of-process bots, none "
+        "for Python agents)",
     )
     p.add_argument(
         "--startup-limit",
@@ -305,14 +310,54 @@ def _add_tournament(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="SECONDS",
         help="time from a bot's (re)start to its first answer (default 10)",
     )
+    p.add_argument(
+        "--shard",
+        default=None,
+        metavar="K/N",
+        help="play only shard K of N (the games whose number is K-1 modulo N); "
+        "tradegame tournament merge joins the shards' results",
+    )
+    p.add_argument(
+        "--executor",
+        choices=("processes", "dask"),
+        default="processes",
+        help="processes (default: --workers processes on this machine) or dask (a Dask "
+        "cluster: needs tradegame[dask])",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="with --executor dask: a running scheduler (tcp://host:8786); default: a local "
+        "cluster of --workers processes",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.set_defaults(run=_run_tournament)
+
+    # `tradegame tournament merge ...` (main() routes it here; no help line of its own)
+    m = sub.add_parser(
+        "tournament-merge",
+        prog="tradegame tournament merge",
+        description="Merge the results of the shards of one tournament (--shard K/N) into "
+        "the files a single run writes, after checking that they share one plan, that every "
+        "shard is there once and that each holds all its games whole.",
+    )
+    m.add_argument("inputs", nargs="+", metavar="SHARD.csv", help="each shard's CSV")
+    m.add_argument("--out", required=True, metavar="FILE", help="the merged CSV")
+    m.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    m.set_defaults(run=_run_tournament_merge)
 
 
 def _run_tournament(args: argparse.Namespace) -> int:
     from tradegame.commands import tournament
 
     return tournament.run(args)
+
+
+def _run_tournament_merge(args: argparse.Namespace) -> int:
+    from tradegame.commands import tournament
+
+    return tournament.merge(args)
 
 
 def _add_classroom(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -450,13 +495,28 @@ def _classroom_command(name: str, args: argparse.Namespace) -> int:
     return result
 
 
+class _Parser(argparse.ArgumentParser):
+    """The top-level parser: ``tournament merge ...`` is the hidden ``tournament-merge``
+    command (``tournament`` itself takes a scenario as its first word)."""
+
+    def parse_known_args(  # type: ignore[override]  # same call, argv routed first
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        argv = list(sys.argv[1:] if args is None else args)
+        if argv[:2] == ["tournament", "merge"]:
+            argv = ["tournament-merge", *argv[2:]]
+        return super().parse_known_args(argv, namespace)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tradegame",
         description="A negotiation game about the 2025 pause of the US reciprocal tariffs.",
     )
     parser.add_argument("--version", action="version", version=f"tradegame {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=argparse.ArgumentParser
+    )
     _add_play(sub)
     _add_serve(sub)
     _add_rooms(sub)

@@ -335,7 +335,29 @@ def test_resume_refuses_another_tournaments_results(tmp_path, capsys) -> None:  
         ]
     )
     err = capsys.readouterr().err
-    assert code == 2 and "cannot resume" in err and "not a game of this tournament" in err
+    assert code == 2 and "cannot resume" in err and "another tournament" in err
+    assert "not the same --seed;" in err and "r.plan.json" in err
+    assert out.read_bytes() == before
+    # Without the plan file (results of an older version), games are checked one by one.
+    out.with_suffix(".plan.json").unlink()
+    code = main(
+        [
+            "tournament",
+            SMALL,
+            "--agents",
+            "dove,random",
+            "--games",
+            "4",
+            "--seed",
+            "2",
+            "--out",
+            str(out),
+            "--no-progress",
+            "--resume",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "has no plan file" in err and "not a game of this tournament" in err
     assert out.read_bytes() == before
 
 
@@ -430,7 +452,11 @@ def test_resume_on_a_full_disk_needs_no_room_when_the_files_are_in_order(
     full disk a resume that had appended in order ended with 'the results are complete but
     not in game order (No space left on device)'."""
     out = tmp_path / "r.csv"
-    assert run_main(out, capsys, "--games", "2")[0] == 0
+    jsonl = out.with_suffix(".jsonl")
+    assert run_main(out, capsys)[0] == 0
+    whole = out.read_bytes(), jsonl.read_bytes()
+    out.write_bytes(b"".join(whole[0].splitlines(keepends=True)[:3]))  # games 0 and 1 kept
+    jsonl.write_bytes(b"".join(whole[1].splitlines(keepends=True)[:2]))
 
     def no_room(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -440,6 +466,13 @@ def test_resume_on_a_full_disk_needs_no_room_when_the_files_are_in_order(
     assert code == 0, err
     assert "not in game order" not in err and "No space" not in err
     assert games_in(out) == ([0, 1, 2, 3], [0, 1, 2, 3])
+    assert (out.read_bytes(), jsonl.read_bytes()) == whole
+    # More --games changes the plan file, which is replaced through a temporary file: on a
+    # full disk that is refused by name before any game, and nothing is lost.
+    code, err = run_main(out, capsys, "--resume", "--games", "6")
+    assert code == 1 and "cannot write" in err and "r.plan.json: No space left" in err
+    assert "nothing was played" in err
+    assert (out.read_bytes(), jsonl.read_bytes()) == whole
 
 
 def test_a_full_disk_before_the_first_game_is_a_clear_error(tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tradegame.commands.common import load_rules_or_exit
+from tradegame.commands.common import load_scenario_or_exit
 from tradegame.errors import EXIT_FAILED, EXIT_OK, UserError
 from tradegame.untrusted import printable
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress
 
-    from tradegame.tournament.plan import GameTask
+    from tradegame.tournament.plan import GameTask, Plan, Shard
     from tradegame.tournament.results import Summary
 
 
@@ -78,18 +78,44 @@ def _limits(args: argparse.Namespace) -> tuple[float | None, float | None]:
     return limits
 
 
+def _shard_of(args: argparse.Namespace) -> Shard | None:
+    from tradegame.tournament.plan import Shard
+
+    text = getattr(args, "shard", None)
+    if text is None:
+        return None
+    try:
+        return Shard.parse(text)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
 def run(args: argparse.Namespace) -> int:
-    from tradegame.tournament import ResultsWriteError, ResultsWriter, Unfinished, plan, summarize
-    from tradegame.tournament import run as run_games
-    from tradegame.tournament.plan import assignments
+    from tradegame.tournament import ResultsWriteError, ResultsWriter, Unfinished, summarize
+    from tradegame.tournament.plan import Plan, assignments, scenario_digest
+    from tradegame.tournament.planfile import plan_path, write_plan
+    from tradegame.tournament.runner import ScenarioText
 
     out_path = Path(args.out)
-    if out_path.suffix == ".jsonl":
-        raise UserError("--out names the CSV file; the JSON lines go beside it (.jsonl)")
+    if out_path.suffix in (".jsonl", ".json"):
+        raise UserError(
+            "--out names the CSV file; the JSON lines (.jsonl) and the plan (.plan.json) "
+            "go beside it"
+        )
     force, resume = getattr(args, "force", False), getattr(args, "resume", False)
     if force and resume:
         raise UserError("--force replaces the results and --resume adds to them: give one")
-    rules = load_rules_or_exit(args.scenario)
+    executor = getattr(args, "executor", "processes")
+    scheduler = getattr(args, "scheduler", None)
+    if scheduler is not None and executor != "dask":
+        raise UserError("--scheduler is the address of a Dask scheduler: give --executor dask")
+    if executor == "dask":
+        from tradegame.tournament.cluster import DaskMissing, available
+
+        if not available():
+            raise UserError(str(DaskMissing()))
+    shard = _shard_of(args)
+    rules, text, _ = load_scenario_or_exit(args.scenario)
     specs = agent_specs(args)
     time_limit, startup_limit = _limits(args)
     check_agents(specs, time_limit, startup_limit)
@@ -100,10 +126,24 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--games must be at least 1")
     if args.workers < 1:
         raise UserError("--workers must be at least 1")
-    tasks = plan(args.scenario, roles, specs, games, args.seed, time_limit, startup_limit)
+    the_plan = Plan(
+        scenario=args.scenario,
+        scenario_sha256=scenario_digest(text),
+        roles=tuple(roles),
+        agents=tuple(specs),
+        games=games,
+        seed=args.seed,
+        time_limit=time_limit,
+        startup_limit=startup_limit,
+    )
+    tasks = the_plan.tasks(shard)
+    if not tasks:
+        raise UserError(f"shard {shard} of a {games}-game tournament has no games")
     summary = summarize([], roles, specs)
     jsonl_path = out_path.with_suffix(".jsonl")
-    existing = [p for p in (out_path, jsonl_path) if p.exists() or p.is_symlink()]
+    existing = [
+        p for p in (out_path, jsonl_path, plan_path(out_path)) if p.exists() or p.is_symlink()
+    ]
     for p in existing:
         if not p.is_file():
             raise UserError(f"{p} exists and is not a regular file")
@@ -114,10 +154,14 @@ def run(args: argparse.Namespace) -> int:
             f"--seed), or choose another --out"
         )
     kept = 0
+    results_exist = any(p != plan_path(out_path) for p in existing)
     try:
         if resume and existing:
+            _check_plan(out_path, the_plan, shard)
+        if resume and results_exist:
             tasks, kept = _resume(out_path, roles, tasks, summary, args.scenario)
-        mode = "append" if resume and existing else "replace" if force else "new"
+        write_plan(out_path, the_plan, shard)
+        mode = "append" if resume and results_exist else "replace" if force else "new"
         writer = ResultsWriter(out_path, roles, mode)
     except ResultsWriteError as exc:
         raise UserError(f"{exc}; nothing was played", code=1) from None
@@ -126,7 +170,15 @@ def run(args: argparse.Namespace) -> int:
     err = Console(stderr=True)
     started = time.perf_counter()
     unfinished: list[Unfinished] = []
-    outcomes = run_games(tasks, args.workers, on_result=None)
+    source = ScenarioText(args.scenario, text)
+    if executor == "dask":
+        from tradegame.tournament.cluster import run_dask
+
+        outcomes = run_dask(tasks, source, args.workers, scheduler)
+    else:
+        from tradegame.tournament import run as run_games
+
+        outcomes = run_games(tasks, args.workers, on_result=None, source=source)
     restore = _stop_on_signals()
     try:
         with writer, _progress(err, len(tasks), enabled=not args.no_progress) as advance:
@@ -160,11 +212,12 @@ def run(args: argparse.Namespace) -> int:
         _sort_results(out_path, roles)
     elapsed = time.perf_counter() - started
     out = Console(file=sys.stdout, soft_wrap=True)
-    print_summary(out, summary, rules.id, games, cycle)
+    print_summary(out, summary, rules.id, games, cycle, shard)
     played = writer.written
     before = f" ({kept} already in the results)" if kept else ""
+    where = "on a Dask cluster" if executor == "dask" else f"with {args.workers} worker(s)"
     print(
-        f"{played} games in {elapsed:.1f} s with {args.workers} worker(s) "
+        f"{played} games in {elapsed:.1f} s {where} "
         f"({played / max(elapsed, 1e-9):.1f} games/s){before}; results in {out_path} and "
         f"{jsonl_path}",
         file=sys.stderr,
@@ -172,8 +225,8 @@ def run(args: argparse.Namespace) -> int:
     if unfinished:
         lines = [
             (
-                f"tradegame: {len(unfinished)} of {games} games could not finish "
-                f"(not in the results):"
+                f"tradegame: {len(unfinished)} of {len(the_plan.tasks(shard))} games could "
+                f"not finish (not in the results):"
             )
         ]
         lines += [f"  {u.message()}" for u in unfinished]
@@ -181,6 +234,40 @@ def run(args: argparse.Namespace) -> int:
         print("\n".join(lines), file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _check_plan(out_path: Path, the_plan: Plan, shard: Shard | None) -> None:
+    """Refuse to resume results whose plan file records another tournament (or shard)."""
+    from tradegame.tournament.planfile import plan_path, read_plan
+    from tradegame.tournament.results import ResultsRefused
+
+    try:
+        recorded = read_plan(out_path)
+    except ResultsRefused as exc:
+        raise UserError(f"cannot resume: {exc}") from None
+    if recorded is None:
+        print(
+            f"tradegame: {out_path} has no plan file ({plan_path(out_path).name}); its games "
+            f"are checked one by one against this tournament",
+            file=sys.stderr,
+        )
+        return
+    plan, their_shard = recorded
+    differ = [d for d in the_plan.differences(plan) if d != "--games"]
+    if differ:
+        raise UserError(
+            f"cannot resume: {out_path} holds the results of another tournament (plan "
+            f"{plan.hash[:12]} in {plan_path(out_path).name}, this command's is "
+            f"{the_plan.hash[:12]}): not the same {', '.join(differ)}; resume with the "
+            f"command that wrote them, or choose another --out"
+        )
+    if their_shard != shard:
+        theirs = f"shard {their_shard}" if their_shard else "the whole tournament"
+        mine = f"shard {shard}" if shard else "the whole tournament"
+        raise UserError(
+            f"cannot resume: {out_path} holds {theirs} and this command plays {mine}; "
+            f"give the same --shard, or choose another --out"
+        )
 
 
 def _resume(
@@ -213,8 +300,8 @@ def _resume(
     if existing.dropped:
         print(
             f"tradegame: {existing.dropped} line(s) of {out_path} and "
-            f"{out_path.with_suffix('.jsonl')} were torn, unreadable or in one file only; "
-            f"those games are played again",
+            f"{out_path.with_suffix('.jsonl')} were torn, unreadable or in one file only "
+            f"({existing.located()}); those games are played again",
             file=sys.stderr,
         )
     return [t for k, t in planned.items() if k not in existing.records], len(existing.records)
@@ -303,7 +390,12 @@ class _progress:
 
 
 def print_summary(
-    console: Console, summary: Summary, scenario: str, games: int, cycle: int
+    console: Console,
+    summary: Summary,
+    scenario: str,
+    games: int,
+    cycle: int,
+    shard: Shard | None = None,
 ) -> None:
     from rich.table import Table
 
@@ -312,6 +404,9 @@ def print_summary(
         for name in ("n", "mean score", "surplus", "deal rate", "joint welfare", "spread"):
             table.add_column(name, justify="right")
 
+    def pm(half: float | None) -> str:
+        return " ± –" if half is None else f" ± {half:.1f}"
+
     def row(table: Table, label: str, s: object) -> None:
         from tradegame.tournament.results import Stats
 
@@ -319,8 +414,8 @@ def print_summary(
         table.add_row(
             label,
             str(s.n),
-            f"{s.mean_score:.1f}",
-            f"{s.mean_surplus:+.1f}",
+            f"{s.mean_score:.1f}{pm(s.ci_score)}",
+            f"{s.mean_surplus:+.1f}{pm(s.ci_surplus)}",
             f"{100 * s.deal_rate:.0f}%",
             f"{s.joint_welfare:+.1f}",
             f"{s.spread:.1f}",
@@ -328,18 +423,26 @@ def print_summary(
 
     full, rest = divmod(games, cycle)
     cycles = f"{full} full cycle(s)" + (f" + {rest} games" if rest else "")
+    part = (
+        f" This is shard {shard}: {summary.games} of its games are summarised here; merge "
+        f"the shards (tradegame tournament merge) for the whole tournament."
+        if shard is not None
+        else ""
+    )
     console.print(
         f"Tournament on {scenario}: {games} games ({cycles} of {cycle} "
         f"assignments); {summary.games_with_deal} games "
         f"({100 * summary.games_with_deal / max(1, summary.games):.0f}%) ended with "
-        f"at least one deal.",
+        f"at least one deal.{part}",
         highlight=False,
     )
     console.print(
         "n = games behind each figure (by agent: seats, as an agent may hold several "
-        "roles in a game); surplus = score − BATNA; deal rate = share ending with a "
-        "bilateral deal of substance in force; joint welfare = sum of all players' "
-        "surpluses in those games; spread = standard deviation of the score.",
+        "roles in a game); surplus = score − BATNA; ± = half-width of a 95% confidence "
+        "interval of the mean over games (Student's t; by agent, seats of one game counted "
+        "together); deal rate = share ending with a bilateral deal of substance in force; "
+        "joint welfare = sum of all players' surpluses in those games; spread = standard "
+        "deviation of the score.",
         highlight=False,
     )
     table = Table(title="By agent (all roles)", title_justify="left")
@@ -350,7 +453,16 @@ def print_summary(
     console.print(table)
     for role in summary.roles:
         best = summary.best_in_role(role)
-        table = Table(title=f"Role {role} (best surplus: {best})", title_justify="left")
+        clear = (
+            ""
+            if best is None
+            else (
+                ", clear of the others"
+                if summary.clear_best_in_role(role)
+                else ", within the others' intervals"
+            )
+        )
+        table = Table(title=f"Role {role} (best surplus: {best}{clear})", title_justify="left")
         header(table, "agent")
         for agent in summary.agents:
             stats = summary.by_role.get((role, agent))
@@ -361,3 +473,151 @@ def print_summary(
     console.print(
         f"Dominant strategy (best surplus in every role): {dominant or 'none'}", highlight=False
     )
+
+
+def merge(args: argparse.Namespace) -> int:
+    """``tradegame tournament merge SHARD.csv ... --out FILE``: the shards of one tournament,
+    checked (one plan, every shard once, every game of each shard whole), into the files a
+    single run would have written, byte for byte."""
+    from tradegame.tournament.planfile import plan_path, read_plan, write_plan
+    from tradegame.tournament.results import (
+        Record,
+        ResultsRefused,
+        ResultsWriteError,
+        read_results,
+        rewrite,
+        summarize,
+        task_key,
+    )
+
+    inputs = [Path(p) for p in args.inputs]
+    out = Path(args.out)
+    if out.suffix in (".jsonl", ".json"):
+        raise UserError("--out names the CSV file; the JSON lines and the plan go beside it")
+    for p in inputs:
+        if p.suffix in (".jsonl", ".json"):
+            raise UserError(
+                f"{p}: name each shard by its CSV file (its .jsonl and .plan.json "
+                f"are read from beside it)"
+            )
+    targets = (out, out.with_suffix(".jsonl"), plan_path(out))
+    given = {p.resolve() for i in inputs for p in (i, i.with_suffix(".jsonl"), plan_path(i))}
+    if any(t.resolve() in given for t in targets):
+        raise UserError(f"--out {out} is one of the shards: merge into another file")
+    if len({p.resolve() for p in inputs}) != len(inputs):
+        raise UserError("a shard is named twice")
+    existing = [t for t in targets if t.exists() or t.is_symlink()]
+    for t in existing:
+        if not t.is_file():
+            raise UserError(f"{t} exists and is not a regular file")
+    if existing and not args.force:
+        raise UserError(
+            f"{existing[0]} already exists: --force replaces it, or choose another --out"
+        )
+
+    plans: list[tuple[Path, Plan, Shard | None]] = []
+    for p in inputs:
+        if not p.is_file():
+            raise UserError(
+                f"{p}: no such results file" if not p.exists() else f"{p} is not a regular file"
+            )
+        try:
+            recorded = read_plan(p)
+        except ResultsRefused as exc:
+            raise UserError(f"cannot merge: {exc}") from None
+        if recorded is None:
+            raise UserError(
+                f"cannot merge: {p} has no plan file ({plan_path(p).name}) beside it; only "
+                f"results written by tradegame tournament, with their plan file, are merged"
+            )
+        plans.append((p, *recorded))
+    first_path, plan, _ = plans[0]
+    for p, other, _ in plans[1:]:
+        if other.hash != plan.hash:
+            differ = ", ".join(plan.differences(other)) or "their plan versions"
+            raise UserError(
+                f"cannot merge: {p} is not a shard of the same tournament as {first_path} "
+                f"(plan {other.hash[:12]}, not {plan.hash[:12]}): not the same {differ}"
+            )
+    shards = [s for _, _, s in plans]
+    if any(s is None for s in shards):
+        whole = next(p for p, _, s in plans if s is None)
+        if len(plans) > 1:
+            raise UserError(
+                f"cannot merge: {whole} holds the whole tournament, not a shard; merge "
+                f"the shards of one --shard K/N split"
+            )
+    else:
+        counts = {s.n for s in shards if s is not None}
+        if len(counts) > 1:
+            raise UserError(
+                f"cannot merge: the shards are of different splits (N = "
+                f"{', '.join(str(n) for n in sorted(counts))}); merge the K/N shards of one N"
+            )
+        n = counts.pop()
+        seen: dict[int, Path] = {}
+        for p, _, s in plans:
+            assert s is not None
+            if s.k in seen:
+                raise UserError(f"cannot merge: {seen[s.k]} and {p} are both shard {s}")
+            seen[s.k] = p
+        missing = [f"{k}/{n}" for k in range(1, n + 1) if k not in seen]
+        if missing:
+            raise UserError(
+                f"cannot merge: shard {', '.join(missing)} is missing (give every shard of the "
+                f"{n}-way split)"
+            )
+
+    roles = list(plan.roles)
+    records: list[Record] = []
+    for p, _, s in plans:
+        try:
+            found = read_results(p, roles)
+        except ResultsRefused as exc:
+            raise UserError(f"cannot merge: {exc}") from None
+        what = f"shard {s} ({p})" if s is not None else str(p)
+        if found.dropped:
+            raise UserError(
+                f"cannot merge: {what} has damaged lines ({found.located()}); run its "
+                f"command again with --resume to replay those games, then merge"
+            )
+        tasks = plan.tasks(s)
+        planned = {task_key(t.index, t.seed, t.seat_map, roles) for t in tasks}
+        foreign = sorted(k[0] for k in found.records if k not in planned)
+        if foreign or found.scenarios - {plan.scenario}:
+            game = f"game {foreign[0]}" if foreign else "a game of another scenario"
+            raise UserError(f"cannot merge: {what} holds {game}, which its plan does not")
+        lacking = sorted(k[0] for k in planned if k not in found.records)
+        if lacking:
+            listed = ", ".join(str(i) for i in lacking[:10]) + (
+                ", ..." if len(lacking) > 10 else ""
+            )
+            raise UserError(
+                f"cannot merge: {what} lacks {len(lacking)} of its {len(tasks)} games "
+                f"({listed}); run its command again with --resume, then merge"
+            )
+        records.extend(found.records.values())
+    try:
+        for t in targets:
+            if t.is_symlink():  # replaced, its target never written (as saves do)
+                t.unlink()
+        rewrite(out, roles, records)
+        write_plan(out, plan, None)
+    except (ResultsWriteError, OSError) as exc:
+        raise UserError(f"cannot write the merged results: {exc}", code=1) from None
+    from rich.console import Console
+
+    ordered = sorted((r.result for r in records), key=lambda r: r.index)
+    summary = summarize(ordered, roles, list(plan.agents))
+    from tradegame.tournament.plan import assignments
+
+    cycle = len(assignments(roles, plan.agents))
+    print_summary(
+        Console(file=sys.stdout, soft_wrap=True), summary, plan.scenario, plan.games, cycle
+    )
+    print(
+        f"{len(records)} games from {len(plans)} shard(s) merged into {out} and "
+        f"{out.with_suffix('.jsonl')}",
+        file=sys.stderr,
+    )
+    return EXIT_OK

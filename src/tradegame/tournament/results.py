@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import itertools
 import json
 import math
 import os
@@ -279,11 +280,23 @@ class Record:
 @dataclass(slots=True)
 class Existing:
     """What results files hold: the games found whole in both, and the lines dropped (a game
-    in one file only, a torn or unreadable line, a game written twice)."""
+    in one file only, a torn or unreadable line, a game written twice), each located as
+    (file name, line number, why)."""
 
     records: dict[Key, Record] = field(default_factory=dict)
-    dropped: int = 0
+    problems: list[tuple[str, int, str]] = field(default_factory=list)
     scenarios: set[str] = field(default_factory=set)
+
+    @property
+    def dropped(self) -> int:
+        return len(self.problems)
+
+    def located(self, limit: int = 5) -> str:
+        """The first ``limit`` problems as "r.csv line 7: torn (no end of line)"; the message
+        quotes nothing from the files."""
+        shown = [f"{name} line {line}: {why}" for name, line, why in self.problems[:limit]]
+        more = len(self.problems) - limit
+        return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
 
 
 def _lines(path: Path) -> tuple[list[str], int]:
@@ -300,39 +313,47 @@ def _lines(path: Path) -> tuple[list[str], int]:
     return [line + "\n" for line in lines[:-1]], torn
 
 
+TORN = "torn (the file ends inside this line)"
+
+
 def read_results(path: str | Path, roles: Sequence[str]) -> Existing:
     """The games found in ``path`` (CSV) and its ``.jsonl`` sibling, keyed by :data:`Key`.
 
+    A game counts when its CSV row and JSON line are both whole, readable and agree (the
+    same game, seed, seats and state hash); every other line is a located problem.
     Raises :class:`ResultsRefused` when the CSV's header is not this tournament's."""
     path = Path(path)
+    jsonl = path.with_suffix(".jsonl")
     csv_lines, torn_csv = _lines(path)
-    json_lines, torn_json = _lines(path.with_suffix(".jsonl"))
-    out = Existing(dropped=torn_csv + torn_json)
+    json_lines, torn_json = _lines(jsonl)
+    out = Existing()
+    if torn_csv:
+        out.problems.append((path.name, len(csv_lines) + 1, TORN))
+    if torn_json:
+        out.problems.append((jsonl.name, len(json_lines) + 1, TORN))
     header = csv_header(roles)
     if csv_lines:
         if next(csv.reader([csv_lines[0]]), None) != header:
             raise ResultsRefused(
-                f"{path} is not the results of a tournament with the roles "
-                f"{', '.join(roles)} (its first line is not the expected "
-                f"header)"
+                f"{path} line 1 is not the header of the results of a tournament with the "
+                f"roles {', '.join(roles)}"
             )
-        csv_lines = csv_lines[1:]
-    by_csv: dict[Key, str] = {}
+    by_csv: dict[Key, tuple[int, str, str]] = {}  # key -> (line number, line, state hash)
     n = len(roles)
-    for line in csv_lines:
+    for number, line in enumerate(csv_lines[1:], start=2):
         row = next(csv.reader([line]), [])
         try:
             if len(row) != len(header):
                 raise ValueError
             key = (int(row[0]), int(row[2]), tuple(row[3 : 3 + n]))
         except ValueError:
-            out.dropped += 1
+            out.problems.append((path.name, number, "not a row of these results"))
             continue
         if key in by_csv:
-            out.dropped += 1
+            out.problems.append((path.name, number, f"game {key[0]} a second time"))
         else:
-            by_csv[key] = line
-    for line in json_lines:
+            by_csv[key] = (number, line, row[-1])
+    for number, line in enumerate(json_lines, start=1):
         try:
             data = json.loads(line)
             result = GameResult.from_json(data)
@@ -344,15 +365,30 @@ def read_results(path: str | Path, roles: Sequence[str]) -> Existing:
             OverflowError,
             RecursionError,
         ):  # RecursionError: a line of deeply nested brackets
-            out.dropped += 1
+            out.problems.append((jsonl.name, number, "not a game's result"))
             continue
         key = task_key(result.index, result.seed, result.seats, roles)
-        if key not in by_csv or key in out.records:
-            out.dropped += 1
+        if key in out.records:
+            out.problems.append((jsonl.name, number, f"game {key[0]} a second time"))
             continue
-        out.records[key] = Record(result, by_csv.pop(key), line)
+        if key not in by_csv:
+            out.problems.append((jsonl.name, number, f"game {key[0]}, not in {path.name}"))
+            continue
+        csv_number, csv_text, csv_hash = by_csv.pop(key)
+        if csv_hash != result.state_hash:
+            out.problems.append(
+                (
+                    jsonl.name,
+                    number,
+                    f"game {key[0]}, whose state hash is not the one in "
+                    f"{path.name} line {csv_number}",
+                )
+            )
+            continue
+        out.records[key] = Record(result, csv_text, line)
         out.scenarios.add(result.scenario)
-    out.dropped += len(by_csv)
+    for key, (number, _, _) in sorted(by_csv.items(), key=lambda kv: kv[1][0]):
+        out.problems.append((path.name, number, f"game {key[0]}, not in {jsonl.name}"))
     return out
 
 
@@ -411,6 +447,55 @@ def csv_text(results: Iterable[GameResult], roles: Sequence[str]) -> str:
 # ---------------------------------------------------------------------- summary
 
 
+T975 = (
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+)  # fmt: skip
+"""Student's t, 97.5th percentile, for 1 to 30 degrees of freedom (standard tables)."""
+
+_T975_TAIL = ((30, 2.042), (40, 2.021), (60, 2.000), (120, 1.980), (math.inf, 1.960))
+
+
+def t975(df: int) -> float:
+    """The 97.5th percentile of Student's t with ``df`` degrees of freedom (a 95% two-sided
+    interval): exact to three decimals up to 30, then interpolated in 1/df between the
+    table's 40, 60, 120 and infinity (error under 0.001)."""
+    if df < 1:
+        raise ValueError("at least one degree of freedom")
+    if df <= 30:
+        return T975[df - 1]
+    for (d0, t0), (d1, t1) in itertools.pairwise(_T975_TAIL):
+        if df <= d1:
+            x0, x1, x = 1 / d0, (0.0 if d1 == math.inf else 1 / d1), 1 / df
+            return t1 + (t0 - t1) * (x - x1) / (x0 - x1)
+    return 1.960  # pragma: no cover - the last bound is infinity
+
+
+def ci95(values: Sequence[float], games: Sequence[int]) -> float | None:
+    """Half-width of a 95% confidence interval for the mean of ``values``, where
+    ``games[i]`` is the game ``values[i]`` came from; None with fewer than two games.
+
+    Seats of one game are not independent (an agent may hold several roles in a game), so
+    the values are grouped by game: the mean is a ratio of per-game sums to per-game counts,
+    its variance the usual cluster-robust one, G/(G-1) * sum((y_g - mean*m_g)^2) / (sum m_g)^2
+    over the G games, and the interval mean ± t(G-1) * sqrt(variance). With one value per
+    game this is the textbook t interval, s/sqrt(n) * t(n-1)."""
+    sums: dict[int, float] = {}
+    counts: dict[int, int] = {}
+    for value, game in zip(values, games, strict=True):
+        sums[game] = sums.get(game, 0.0) + value
+        counts[game] = counts.get(game, 0) + 1
+    g = len(sums)
+    if g < 2:
+        return None
+    total = sum(counts.values())
+    mean = sum(sums.values()) / total
+    spread = sum((sums[k] - mean * counts[k]) ** 2 for k in sums)
+    variance = g / (g - 1) * spread / total**2
+    return t975(g - 1) * math.sqrt(variance)
+
+
 @dataclass(slots=True)
 class Stats:
     """Figures over ``n`` seats (one agent in one role of one game each)."""
@@ -420,13 +505,15 @@ class Stats:
     surpluses: list[float] = field(default_factory=list)
     deals: int = 0
     joint: list[float] = field(default_factory=list)
+    games: list[int] = field(default_factory=list)  # the game each seat was in
 
-    def add(self, score: float, surplus: float, deal: bool, joint: float) -> None:
+    def add(self, score: float, surplus: float, deal: bool, joint: float, game: int = -1) -> None:
         self.n += 1
         self.scores.append(score)
         self.surpluses.append(surplus)
         self.deals += deal
         self.joint.append(joint)
+        self.games.append(game if game >= 0 else -self.n)  # no game given: each seat alone
 
     @property
     def mean_score(self) -> float:
@@ -451,6 +538,16 @@ class Stats:
             return 0.0
         m = self.mean_score
         return math.sqrt(sum((x - m) ** 2 for x in self.scores) / (self.n - 1))
+
+    @property
+    def ci_score(self) -> float | None:
+        """Half-width of the 95% confidence interval of the mean score (see :func:`ci95`)."""
+        return ci95(self.scores, self.games)
+
+    @property
+    def ci_surplus(self) -> float | None:
+        """Half-width of the 95% confidence interval of the mean surplus."""
+        return ci95(self.surpluses, self.games)
 
 
 def _mean(xs: Sequence[float]) -> float:
@@ -478,12 +575,29 @@ class Summary:
                 self.by_agent.setdefault(agent, Stats()),
                 self.by_role.setdefault((role, agent), Stats()),
             ):
-                stats.add(result.score[role], surplus[role], result.deal[role], joint)
+                stats.add(result.score[role], surplus[role], result.deal[role], joint, result.index)
 
     def best_in_role(self, role: str) -> str | None:
         """The agent with the highest mean surplus in ``role`` (None without games)."""
         rows = [(s.mean_surplus, a) for (r, a), s in self.by_role.items() if r == role and s.n]
         return max(rows)[1] if rows else None
+
+    def clear_best_in_role(self, role: str) -> bool:
+        """Whether the best agent's 95% interval of the surplus in ``role`` lies above every
+        other agent's (intervals that overlap do not settle which is better)."""
+        best = self.best_in_role(role)
+        if best is None:
+            return False
+        top = self.by_role[(role, best)]
+        if top.ci_surplus is None:
+            return False
+        low = top.mean_surplus - top.ci_surplus
+        for (r, a), s in self.by_role.items():
+            if r != role or a == best or not s.n:
+                continue
+            if s.ci_surplus is None or s.mean_surplus + s.ci_surplus >= low:
+                return False
+        return True
 
     def dominant(self) -> str | None:
         """An agent that is best in every role, if there is one."""
@@ -491,11 +605,16 @@ class Summary:
         return best.pop() if len(best) == 1 and None not in best else None
 
     def to_json(self) -> dict[str, Any]:
+        def half(x: float | None) -> float | None:
+            return None if x is None else _round(x)
+
         def stats(s: Stats) -> dict[str, Any]:
             return {
                 "n": s.n,
                 "mean_score": _round(s.mean_score),
+                "ci95_score": half(s.ci_score),
                 "mean_surplus": _round(s.mean_surplus),
+                "ci95_surplus": half(s.ci_surplus),
                 "deal_rate": _round(s.deal_rate),
                 "joint_welfare": _round(s.joint_welfare),
                 "spread": _round(s.spread),
@@ -510,6 +629,7 @@ class Summary:
                 for r in self.roles
             },
             "best_in_role": {r: self.best_in_role(r) for r in self.roles},
+            "clear_best_in_role": {r: self.clear_best_in_role(r) for r in self.roles},
             "dominant": self.dominant(),
         }
 
@@ -534,12 +654,14 @@ __all__ = [
     "ResultsWriter",
     "Stats",
     "Summary",
+    "ci95",
     "csv_header",
     "csv_row",
     "csv_text",
     "read_results",
     "rewrite",
     "summarize",
+    "t975",
     "task_key",
     "write_all",
 ]

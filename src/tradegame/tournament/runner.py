@@ -13,6 +13,7 @@ do so under ``if __name__ == "__main__":`` (the ``tradegame`` command does).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import multiprocessing
 import os
 import shlex
@@ -47,13 +48,26 @@ class GameFailed(RuntimeError):
         self.error = error
 
 
-def rules_for(scenario: str) -> Rules:
-    """The scenario's rules, loaded once per process."""
-    rules = _RULES.get(scenario)
-    if rules is None:
-        from tradegame.scenario import load_rules
+@dataclass(frozen=True, slots=True)
+class ScenarioText:
+    """A scenario as a tournament plays it: the name given on the command line and the text
+    read once at the start. Workers (processes, or Dask workers on other machines) build
+    their rules from this text, never from a path, so every game plays the same scenario."""
 
-        rules = _RULES[scenario] = load_rules(scenario)
+    label: str
+    text: str
+
+
+def rules_for(scenario: str, text: str | None = None) -> Rules:
+    """The scenario's rules, loaded once per process: from ``text`` when given (cached by
+    its sha256), else from the bundled name or path ``scenario``."""
+    key = scenario if text is None else "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+    rules = _RULES.get(key)
+    if rules is None:
+        from tradegame.scenario import load_rules, rules_from_text
+
+        rules = load_rules(scenario) if text is None else rules_from_text(text, scenario)
+        _RULES[key] = rules
     return rules
 
 
@@ -96,11 +110,12 @@ def result_of(task: GameTask, game: Game, incidents: list[str]) -> GameResult:
     )
 
 
-def play_game(task: GameTask) -> GameResult:
-    """Play one game of the tournament (in whichever process calls it)."""
+def play_game(task: GameTask, source: ScenarioText | None = None) -> GameResult:
+    """Play one game of the tournament (in whichever process calls it), on the scenario
+    text of ``source`` when given."""
     from tradegame.agents.base import play_match
 
-    rules = rules_for(task.scenario)
+    rules = rules_for(task.scenario, None if source is None else source.text)
     incidents: list[str] = []
     try:
         # Tasks are planned from the tournament's own command line (--agent, --agents).
@@ -143,11 +158,11 @@ Outcome = GameResult | Unfinished
 WORKER_DIED = "the worker process playing it died (killed, or the interpreter crashed)"
 
 
-def _play_chunk(tasks: Sequence[GameTask]) -> list[Outcome]:
+def _play_chunk(tasks: Sequence[GameTask], source: ScenarioText | None = None) -> list[Outcome]:
     out: list[Outcome] = []
     for task in tasks:
         try:
-            out.append(play_game(task))
+            out.append(play_game(task, source))
         except GameFailed as exc:
             out.append(Unfinished(task, exc.error))
     return out
@@ -174,7 +189,7 @@ def _end_when_orphaned(parent: int) -> None:
     _end_on_sigterm(signal.SIGTERM, None)
 
 
-def _worker_start(barrier: Any, scenarios: Sequence[str]) -> None:
+def _worker_start(barrier: Any, scenarios: Sequence[str], source: ScenarioText | None) -> None:
     """Load the scenarios, then wait (briefly) until every worker is up, so that the first
     worker does not play every game of a short tournament while the others start."""
     # Ctrl-C is the main process's to handle (it stops the workers); the SIGTERM that
@@ -184,8 +199,11 @@ def _worker_start(barrier: Any, scenarios: Sequence[str]) -> None:
     threading.Thread(
         target=_end_when_orphaned, args=(os.getppid(),), daemon=True, name="tradegame-parent-watch"
     ).start()
-    for scenario in scenarios:
-        rules_for(scenario)
+    if source is not None:
+        rules_for(source.label, source.text)
+    else:
+        for scenario in scenarios:
+            rules_for(scenario)
     try:
         barrier.wait(timeout=60)
     except threading.BrokenBarrierError:  # pragma: no cover - a worker died while starting
@@ -197,10 +215,14 @@ def chunk_size(games: int, workers: int) -> int:
 
 
 def run(
-    tasks: Sequence[GameTask], workers: int = 1, on_result: Callable[[Outcome], None] | None = None
+    tasks: Sequence[GameTask],
+    workers: int = 1,
+    on_result: Callable[[Outcome], None] | None = None,
+    source: ScenarioText | None = None,
 ) -> Generator[Outcome, None, None]:
     """Play ``tasks`` and yield their outcomes in game order: a :class:`GameResult`, or an
-    :class:`Unfinished` for a game that raised or whose worker process died.
+    :class:`Unfinished` for a game that raised or whose worker process died. With
+    ``source``, every game plays that scenario text (the tasks' scenario is its label).
 
     With workers, the games of a worker that dies are played again, each alone in a fresh
     worker; a game that fails that way too is yielded as :class:`Unfinished`, and the other
@@ -210,22 +232,24 @@ def run(
     if workers <= 1 or len(tasks) <= 1:
         for task in tasks:
             try:
-                outcome: Outcome = play_game(task)
+                outcome: Outcome = play_game(task, source)
             except GameFailed as exc:
                 outcome = Unfinished(task, exc.error)
             if on_result is not None:
                 on_result(outcome)
             yield outcome
         return
-    yield from _run_parallel(tasks, workers, on_result)
+    yield from _run_parallel(tasks, workers, on_result, source)
 
 
-def _pool(ctx: Any, workers: int, scenarios: Sequence[str]) -> ProcessPoolExecutor:
+def _pool(
+    ctx: Any, workers: int, scenarios: Sequence[str], source: ScenarioText | None
+) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=ctx,
         initializer=_worker_start,
-        initargs=(ctx.Barrier(workers), scenarios),
+        initargs=(ctx.Barrier(workers), scenarios, source),
     )
 
 
@@ -238,7 +262,9 @@ def _stop(pool: ProcessPoolExecutor) -> None:
             process.terminate()
 
 
-def _play_alone(ctx: Any, tasks: Sequence[GameTask], scenarios: Sequence[str]) -> Iterator[Outcome]:
+def _play_alone(
+    ctx: Any, tasks: Sequence[GameTask], scenarios: Sequence[str], source: ScenarioText | None
+) -> Iterator[Outcome]:
     """Play ``tasks`` one at a time in a worker of their own, so that if the worker dies,
     the game it was playing is why (a new worker takes the next game)."""
     pool: ProcessPoolExecutor | None = None
@@ -247,8 +273,8 @@ def _play_alone(ctx: Any, tasks: Sequence[GameTask], scenarios: Sequence[str]) -
             outcome: Outcome
             try:
                 if pool is None:
-                    pool = _pool(ctx, 1, scenarios)
-                outcome = pool.submit(_play_chunk, [task]).result()[0]
+                    pool = _pool(ctx, 1, scenarios, source)
+                outcome = pool.submit(_play_chunk, [task], source).result()[0]
             except BrokenProcessPool:
                 outcome = Unfinished(task, WORKER_DIED + ", also when played again alone")
                 if pool is not None:  # None: the new worker itself could not start
@@ -272,7 +298,10 @@ def _play_alone(ctx: Any, tasks: Sequence[GameTask], scenarios: Sequence[str]) -
 
 
 def _run_parallel(
-    tasks: Sequence[GameTask], workers: int, on_result: Callable[[Outcome], None] | None
+    tasks: Sequence[GameTask],
+    workers: int,
+    on_result: Callable[[Outcome], None] | None,
+    source: ScenarioText | None,
 ) -> Iterator[Outcome]:
     ctx = multiprocessing.get_context("spawn")
     scenarios = sorted({t.scenario for t in tasks})
@@ -299,14 +328,14 @@ def _run_parallel(
         size_now = min(workers, len(waiting))  # the pool starts one process per waiting chunk
         suspects: list[GameTask] = []
         broken = False
-        pool = _pool(ctx, size_now, scenarios)
+        pool = _pool(ctx, size_now, scenarios, source)
         pending: dict[Future[list[Outcome]], list[GameTask]] = {}
         try:
             while (waiting or pending) and not broken:
                 while waiting and len(pending) < size_now * 3:
                     chunk = waiting.popleft()
                     try:
-                        pending[pool.submit(_play_chunk, chunk)] = chunk
+                        pending[pool.submit(_play_chunk, chunk, source)] = chunk
                     except BrokenProcessPool:
                         waiting.appendleft(chunk)
                         broken = True
@@ -337,7 +366,8 @@ def _run_parallel(
             pool.shutdown(wait=True)
         if broken and not suspects and waiting:
             suspects = waiting.popleft()  # the pool broke before it took a game
-        for outcome in _play_alone(ctx, sorted(suspects, key=lambda t: t.index), scenarios):
+        alone = sorted(suspects, key=lambda t: t.index)
+        for outcome in _play_alone(ctx, alone, scenarios, source):
             finished(outcome)
             yield from in_order()
     yield from in_order()
@@ -346,6 +376,7 @@ def _run_parallel(
 __all__ = [
     "GameFailed",
     "Outcome",
+    "ScenarioText",
     "Unfinished",
     "chunk_size",
     "play_game",
