@@ -133,7 +133,9 @@ def _add_scenario_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
     p = sub.add_parser("scenarios", help="list the bundled scenarios")
     p.set_defaults(run=lambda a: _scenario_command("scenarios", a))
 
-    p = sub.add_parser("agents", help="list the built-in agents a seat can be given")
+    p = sub.add_parser(
+        "agents", help="list the agents a seat can be given (built-in and installed)"
+    )
     p.set_defaults(run=_run_agents)
 
 

@@ -184,18 +184,24 @@ class CodeAgentRefused(AgentSpecError):
 
 def runs_code(spec: str) -> bool:
     """Whether building ``spec`` would start a process or import Python: ``cmd:COMMAND``,
-    ``module:Class`` or ``path.py:Class``. Registered names and ``human`` do not.
+    ``module:Class``, ``path.py:Class`` or the name of an agent an installed package
+    registers (:mod:`tradegame.agents.installed`). Built-in names and ``human`` do not.
 
-    Mirrors the order of :func:`make_agent`: ``cmd:`` first, then registered names.
+    Mirrors the order of :func:`make_agent`: ``cmd:`` first, then built-in names.
     """
     if spec.startswith(EXTERNAL_PREFIX):
         return True
-    return ":" in spec and spec not in registry()
+    if spec in registry():
+        return False
+    from tradegame.agents.installed import installed_names
+
+    return ":" in spec or spec in installed_names()
 
 
 def code_refused_message(spec: str) -> str:
     return (
-        f"the agent {printable(spec)!r} runs code (a command or a Python module); only "
+        f"the agent {printable(spec)!r} runs code (a command, a Python module or an installed "
+        f"package's agent); only "
         f"the person at the keyboard may name such an agent (--seat or --agent on the "
         f"command line, or the new-game screen in a terminal)"
     )
@@ -228,10 +234,25 @@ def make_agent(
     if spec in known:
         return known[spec](rng)
     if ":" not in spec:
+        from tradegame.agents.installed import (
+            InstalledAgentError,
+            installed_names,
+            load_installed,
+        )
+
+        installed = installed_names()
+        if spec in installed:
+            try:
+                return _start_agent(spec, load_installed(spec), rng)
+            except InstalledAgentError as exc:
+                raise AgentSpecError(str(exc)) from None
         names = ", ".join(sorted(known))
+        more = ", ".join(sorted(printable(n) for n in installed - set(known)))
         raise AgentSpecError(
-            f"unknown agent {spec!r}; built-in agents: {names}; or give "
-            f"module:Class, path.py:Class or cmd:COMMAND"
+            f"unknown agent {printable(spec)!r}; built-in agents: {names}; "
+            + (f"installed agents: {more}; " if more else "")
+            + "or give module:Class, path.py:Class or cmd:COMMAND (tradegame agents lists "
+            "them all)"
         )
     where, _, cls_name = spec.rpartition(":")
     try:
@@ -259,6 +280,12 @@ def make_agent(
         raise
     except Exception as exc:  # any import failure of user code becomes one clear message
         raise AgentSpecError(f"cannot load agent {spec!r}: {type(exc).__name__}: {exc}") from None
+    return _start_agent(spec, cls, rng)
+
+
+def _start_agent(spec: str, cls: Any, rng: random.Random) -> Agent:
+    """Build the agent ``cls(rng)`` (or ``cls()``) named ``spec``: one clear message if it
+    fails, or if what it builds has no ``act``."""
     try:
         try:
             agent = cls(rng)

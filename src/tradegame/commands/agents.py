@@ -1,10 +1,12 @@
-"""``tradegame agents``: the built-in agents a seat can be given, with what each does."""
+"""``tradegame agents``: the built-in agents a seat can be given, with what each does, and
+the agents installed packages register (entry-point group ``tradegame.agents``)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 import textwrap
+from typing import TextIO
 
 from tradegame.errors import EXIT_OK
 
@@ -24,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
         out.write(f"  {label:<{width + 10}}  {lines[0]}\n")
         for line in lines[1:]:
             out.write(f"  {'':<{width + 10}}  {line}\n")
+    _installed(out, set(described))
     also = (
         "Also: human (a person at the keyboard), cmd:COMMAND (a bot in another process, "
         "any language) and module:Class or path.py:Class (Python code: trusted only); "
@@ -31,3 +34,37 @@ def run(args: argparse.Namespace) -> int:
     )
     out.write("\n" + "\n".join(textwrap.wrap(also, width=78)) + "\n")
     return EXIT_OK
+
+
+def _installed(out: TextIO, built_in: set[str]) -> None:
+    """The agents installed packages register (entry-point group tradegame.agents), with
+    the package that registers each. Read from their metadata: nothing is imported, so a
+    broken package cannot break this list (it fails when a seat names it)."""
+    from tradegame.agents.installed import GROUP, installed_agents
+    from tradegame.untrusted import printable
+
+    found = installed_agents()
+    if not found:
+        note = (
+            f"Installed agents: none. A package registers one in the entry-point group "
+            f"{GROUP!r}; it then plays by its name, like a built-in."
+        )
+        out.write("\n" + "\n".join(textwrap.wrap(note, width=78)) + "\n")
+        return
+    out.write(
+        "\nInstalled agents (from packages; they run the package's code, so only --seat or "
+        "--agent on\nthe command line may name them):\n\n"
+    )
+    for name, registrations in found.items():
+        shown = printable(name)
+        for agent in registrations:
+            if name in built_in:
+                why = "hidden by the built-in agent of that name; name it as " + printable(
+                    agent.value
+                )
+            elif len(registrations) > 1:
+                why = "registered by more than one package; name it as " + printable(agent.value)
+            else:
+                why = printable(agent.value)
+            version = f" {printable(agent.version)}" if agent.version else ""
+            out.write(f"  {shown}  (package {printable(agent.distribution)}{version}): {why}\n")
