@@ -131,6 +131,14 @@ def printable(text: str) -> str:
     return _CONTROL.sub(_escape, text)
 
 
+def one_line(text: str, limit: int) -> str:
+    """Outside text as one line of at most ``limit`` characters: control characters shown as
+    escapes (:func:`printable`), every run of white space (newlines and tabs included) one
+    space, cut with an ellipsis when longer. Free-text messages are built with it."""
+    words = " ".join(printable(text).split())
+    return words if len(words) <= limit else words[: max(0, limit - 1)].rstrip() + "…"
+
+
 def spreadsheet_text(text: str) -> str:
     """``text`` for a CSV cell that a spreadsheet will open: a cell starting with ``=``, ``+``,
     ``-``, ``@``, a tab or a carriage return would be read as a formula (OWASP's CSV injection),

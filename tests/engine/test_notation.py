@@ -24,6 +24,7 @@ from tradegame.engine import (
     ExtendDeadline,
     Inject,
     InvalidActionError,
+    Message,
     News,
     Pass,
     Propose,
@@ -36,7 +37,7 @@ from tradegame.engine import (
     from_json,
     parse,
 )
-from tradegame.engine.actions import ACTION_TYPES, deal_terms, fmt_number
+from tradegame.engine.actions import ACTION_TYPES, MAX_MESSAGE_CHARS, deal_terms, fmt_number
 
 # -- strategies ---------------------------------------------------------------------------
 
@@ -89,6 +90,12 @@ subjects = st.one_of(
 # Words of any characters but spaces and controls (an action's text holds no control character).
 _word = r"\A[^\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]{1,12}\Z"
 news_words = st.lists(st.from_regex(_word), min_size=1, max_size=8).map(" ".join)
+# A message: up to MAX_MESSAGE_CHARS characters of such words (40 × 12 + 39 spaces ≤ 519).
+message_words = (
+    st.lists(st.from_regex(_word), min_size=1, max_size=40)
+    .map(" ".join)
+    .filter(lambda text: len(text) <= MAX_MESSAGE_CHARS)
+)
 news_effects = st.lists(
     st.one_of(
         st.builds(lambda v: f"stress={fmt_number(v)}", awkward_numbers),
@@ -115,6 +122,7 @@ actions: st.SearchStrategy[Action] = st.one_of(
     st.builds(ExtendDeadline, any_id, st.integers(-(2**53), 2**53)),
     st.builds(Renege, any_id, any_id),
     st.builds(Inject, st.just("!"), any_id),
+    st.builds(Message, any_id, any_id, message_words),
 )
 
 
@@ -157,6 +165,7 @@ def test_every_action_type_is_generated() -> None:
         Renege,
         Inject,
         News,
+        Message,
     }
     assert set(ACTION_TYPES.values()) == covered
 

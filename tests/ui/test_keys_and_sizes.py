@@ -206,3 +206,27 @@ async def test_an_unexpected_error_is_a_message_not_a_crash(
         assert "a bug in a panel" in app.screen.message
         await pilot.press("enter")
         assert match.game.phase == "orders"  # the move itself stands
+
+
+async def test_palette_sends_a_free_text_message_to_the_talks_partner(save_dir: Path) -> None:
+    """``message US any words`` in the palette: the words become one clean line (escapes shown,
+    markup literal), the message is played once confirmed, the turn stays with Japan, and the
+    log shows it as private text."""
+    from tradegame.engine import Message
+
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=4)
+    game = match.game
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_text(pilot, "Your move, Japan")
+        await pilot.press("ctrl+p", *"message US Autos   first, [bold]then[/bold] LNG")
+        await wait_for_text(pilot, "JP message US -- Autos first, [bold]then[/bold] LNG")
+        await pilot.press("enter")
+        await wait_for_text(pilot, "Play this move?")
+        assert "Message to US: Autos first, [bold]then[/bold] LNG" in screen_text(app)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(game.actions) == 1, what="the message")
+        assert game.actions[0] == Message("JP", "US", "Autos first, [bold]then[/bold] LNG")
+        assert game.to_move() == "JP" and game.phase == "talks"
+        await pilot.press("4")  # the log tab
+        await wait_for_text(pilot, "JP to US: Autos first, [bold]then[/bold] LNG")

@@ -35,6 +35,7 @@ from tradegame.engine.view import View
 from tradegame.untrusted import FileRefused, printable, read_regular_file
 
 EXTERNAL_PREFIX = "cmd:"
+LLM_SPEC = "llm"  # ``llm`` or ``llm:OPTION=VALUE,...``: a language model over the network
 MAX_AGENT_FILE_BYTES = 1024 * 1024  # a bot script named as path.py:Class
 CODE_FALLBACK = "passive"
 """The agent a recorded seat plays as when the recorded agent would run code (like an agent
@@ -182,14 +183,20 @@ class CodeAgentRefused(AgentSpecError):
     built-in agents may be started (it came from a save, a scenario, a browser ...)."""
 
 
-def runs_code(spec: str) -> bool:
-    """Whether building ``spec`` would start a process or import Python: ``cmd:COMMAND``,
-    ``module:Class``, ``path.py:Class`` or the name of an agent an installed package
-    registers (:mod:`tradegame.agents.installed`). Built-in names and ``human`` do not.
+def is_llm(spec: str) -> bool:
+    """Whether ``spec`` names the language-model agent (``llm`` or ``llm:OPTIONS``)."""
+    return spec == LLM_SPEC or spec.startswith(LLM_SPEC + ":")
 
-    Mirrors the order of :func:`make_agent`: ``cmd:`` first, then built-in names.
+
+def runs_code(spec: str) -> bool:
+    """Whether building ``spec`` would start a process, import Python or call a network
+    service: ``cmd:COMMAND``, ``module:Class``, ``path.py:Class``, the name of an agent an
+    installed package registers (:mod:`tradegame.agents.installed`) or ``llm[:OPTIONS]`` (a
+    language model, which sends the game to a server). Built-in names and ``human`` do not.
+
+    Mirrors the order of :func:`make_agent`: ``cmd:`` and ``llm`` first, then built-in names.
     """
-    if spec.startswith(EXTERNAL_PREFIX):
+    if spec.startswith(EXTERNAL_PREFIX) or is_llm(spec):
         return True
     if spec in registry():
         return False
@@ -198,10 +205,20 @@ def runs_code(spec: str) -> bool:
     return ":" in spec or spec in installed_names()
 
 
+def _what_it_runs(spec: str) -> str:
+    if is_llm(spec):
+        return "calls a language model over the network"
+    return "runs code"
+
+
 def code_refused_message(spec: str) -> str:
+    what = (
+        "calls a language model over the network"
+        if is_llm(spec)
+        else "runs code (a command, a Python module or an installed package's agent)"
+    )
     return (
-        f"the agent {printable(spec)!r} runs code (a command, a Python module or an installed "
-        f"package's agent); only "
+        f"the agent {printable(spec)!r} {what}; only "
         f"the person at the keyboard may name such an agent (--seat or --agent on the "
         f"command line, or the new-game screen in a terminal)"
     )
@@ -230,6 +247,10 @@ def make_agent(
         return ExternalAgent.from_spec(
             spec, rng, time_limit=time_limit, startup_limit=startup_limit
         )
+    if is_llm(spec):
+        from tradegame.agents.llm import LLMAgent
+
+        return LLMAgent.from_spec(spec, time_limit=time_limit)
     known = registry()
     if spec in known:
         return known[spec](rng)
@@ -327,9 +348,9 @@ def refused_seat_notice(player: str, spec: str, command: str) -> str:
     ``--seat`` to give (after ``command``) to run it anyway."""
     flag = shlex.quote(f"{player}={spec}")
     return printable(
-        f"{player}'s seat is recorded as {spec!r}, which runs code; a save never "
-        f"starts code, so {player} plays as {CODE_FALLBACK}. To run that agent, "
-        f"name it yourself: {command} --seat {flag}"
+        f"{player}'s seat is recorded as {spec!r}, which {_what_it_runs(spec)}; a save "
+        f"never starts code or calls a server, so {player} plays as {CODE_FALLBACK}. To run "
+        f"that agent, name it yourself: {command} --seat {flag}"
     )
 
 

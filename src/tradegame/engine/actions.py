@@ -7,6 +7,7 @@ The notation is one line of space-separated tokens, the actor first::
     A tariff a-on-b 0.25               C countermeasure c-list-1 on
     B concede A b-purchase=5           B request A ministerial
     A extend 7       A renege d2       B say fact_check A a-claim
+    A message B -- We can live with 15% if you buy more of our goods.
     ! inject shock                     ! news stress=10 -- Bond yields jump
 
 ``parse(str(a)) == a`` for every action; :func:`parse` raises :class:`InvalidActionError`
@@ -30,6 +31,8 @@ from tradegame.engine.errors import InvalidActionError
 
 INSTRUCTOR = "!"
 MAX_WHOLE = 2**53  # whole numbers in actions (days): exact as floats, far beyond any game
+MAX_MESSAGE_CHARS = 500
+"""The longest free-text message (a bound on input, like MAX_WHOLE, not a rule of play)."""
 # No text of an action holds a control or bidi character: news text and ids reach every
 # player's screen and log, so an escape sequence in a save or a bot's move stops here.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -299,6 +302,31 @@ class News(Action):
         return f"{INSTRUCTOR} news {effects}-- {self.text}"
 
 
+@dataclass(frozen=True, slots=True, repr=False)
+class Message(Action):
+    """Free text to the partner of the talks session on turn (DESIGN §3.3): logged for the
+    two of them (and the instructor), with no other effect on the game. The text is one line
+    of single-spaced words, 1 to :data:`MAX_MESSAGE_CHARS` characters, without control
+    characters (build it with ``message_text`` from outside text)."""
+
+    partner: str
+    text: str
+    kind: ClassVar[str] = "message"
+
+    def __str__(self) -> str:
+        return f"{self.player} message {self.partner} -- {self.text}"
+
+
+def message_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a message's text (or None); its control characters are
+    refused where every action's text is checked."""
+    if not text or text != " ".join(text.split()):
+        return "a message is one line of words separated by single spaces"
+    if len(text) > MAX_MESSAGE_CHARS:
+        return f"a message has at most {MAX_MESSAGE_CHARS} characters, got {len(text)}"
+    return None
+
+
 ACTION_TYPES: dict[str, type[Action]] = {
     cls.kind: cls
     for cls in (
@@ -317,6 +345,7 @@ ACTION_TYPES: dict[str, type[Action]] = {
         Renege,
         Inject,
         News,
+        Message,
     )
 }
 ORDER_KINDS = frozenset(
@@ -330,7 +359,7 @@ ORDER_KINDS = frozenset(
         "renege",
     }
 )
-TALK_KINDS = frozenset({"propose", "counter", "accept", "reject", "pass"})
+TALK_KINDS = frozenset({"propose", "counter", "accept", "reject", "pass", "message"})
 
 
 def parse(text: str) -> Action:
@@ -387,6 +416,16 @@ def parse(text: str) -> Action:
             if player != INSTRUCTOR:
                 raise InvalidActionError("only the instructor ('!') injects events")
             return Inject(player, args[0])
+        case "message":
+            if len(args) < 3 or args[1] != "--":
+                raise InvalidActionError(
+                    f"a message is written 'PLAYER message PARTNER -- TEXT', got {_short(text)}"
+                )
+            words = " ".join(args[2:])
+            problem = message_problem(words)
+            if problem is not None:
+                raise InvalidActionError(problem)
+            return Message(player, args[0], words)
         case "news":
             if player != INSTRUCTOR:
                 raise InvalidActionError("only the instructor ('!') publishes news")
@@ -440,6 +479,8 @@ def from_json(data: Any) -> Action:
         ]
         if any(_unwritable(t.item) for t in getattr(action, "terms", ())):
             names.append("terms")
+        if isinstance(action, Message) and message_problem(action.text) is not None:
+            raise InvalidActionError(f"not an action: {message_problem(action.text)}")
         raise InvalidActionError(
             f"not an action: the {cls.kind}'s {', '.join(names) or 'fields'} cannot be "
             f"written in the notation (ids must be non-empty, without spaces, '=' or ','; "
@@ -487,6 +528,10 @@ def check_action(action: object) -> None:
             ok = type(value) is bool
         else:
             ok = type(value) is int and abs(value) <= MAX_WHOLE
+        if ok and name == "text" and cls is Message:
+            problem = message_problem(value)
+            if problem is not None:
+                raise InvalidActionError(f"not an action: {problem}")
         if not ok:
             words = "a tuple of Term(item, level)" if typ == "terms" else _TYPE_WORDS[typ]
             raise InvalidActionError(

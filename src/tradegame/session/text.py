@@ -18,6 +18,7 @@ from tradegame.engine import (
     Countermeasure,
     Done,
     ExtendDeadline,
+    Message,
     Pass,
     Propose,
     Reject,
@@ -29,6 +30,7 @@ from tradegame.engine import (
 )
 from tradegame.engine.actions import fmt_number
 from tradegame.engine.game import fmt_pct
+from tradegame.untrusted import printable
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -212,6 +214,8 @@ def describe(action: Action, names: Names) -> str:
         if deal:
             other = " with " + "–".join(deal["parties"])
         return f"Renege on deal {action.deal}{other}"
+    if isinstance(action, Message):
+        return f"Message to {action.partner}: {printable(action.text)}"
     return str(action)
 
 

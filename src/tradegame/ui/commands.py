@@ -4,7 +4,8 @@ their notation (``str(action)``, e.g. ``JP propose US jp_lng=5``) and by their d
 Deals are too many to list (millions of term combinations), so the palette shows the answers
 and orders, the first deals, and — when the query is itself a legal move in notation, with or
 without the player id — that move. A chosen move is shown with its preview and played only
-once the player confirms it.
+once the player confirms it. A free-text message to the talks partner is typed the same way:
+``message US -- any words`` (see :func:`typed_message`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,13 @@ if TYPE_CHECKING:  # the engine is imported when a game starts, not with the app
     from tradegame.ui.screens.game import GameScreen
 
 DISCOVER_LIMIT = 40
+
+
+def literal(text: str) -> str:
+    """``text`` as Textual markup that shows it as it is: the palette reads a hit's help as
+    markup, and a move's words hold scenario names and message text. Every ``[`` is escaped
+    (Textual's own ``escape`` leaves a half-typed ``[/``, which its parser then refuses)."""
+    return text.replace("[", "\\[")
 
 
 def _game_screen(provider: Provider) -> GameScreen | None:
@@ -46,7 +54,30 @@ def typed_action(screen: GameScreen, query: str) -> Action | None:
             return action
         if action.player == viewer and screen.match.game.phase == "orders":
             return action  # staging checks it against the staged orders and says why
+    message = typed_message(viewer, text)
+    if message is not None and screen.match.game.can(message):
+        return message
     return None
+
+
+def typed_message(viewer: str, text: str) -> Action | None:
+    """A free-text message typed as ``message PARTNER [--] any words`` (the player id
+    optional): the words made one line of at most 500 characters, control characters shown as
+    escapes, so whatever is typed or pasted becomes a valid message."""
+    from tradegame.engine import Message
+    from tradegame.engine.actions import MAX_MESSAGE_CHARS
+    from tradegame.untrusted import one_line
+
+    first, _, body = text.partition(" ")
+    if first == viewer:
+        first, _, body = body.strip().partition(" ")
+    if first != "message":
+        return None
+    partner, _, words = body.strip().partition(" ")
+    words = words.strip()
+    words = words[2:] if words.startswith("--") else words
+    line = one_line(words, MAX_MESSAGE_CHARS)
+    return Message(viewer, partner, line) if partner and line else None
 
 
 def word_score(query: str, text: str, description: str) -> float:
@@ -97,7 +128,7 @@ class LegalActionsProvider(Provider):
                 highlight(query, str(typed)),
                 partial(screen.confirm_move, typed),
                 text=str(typed),
-                help=screen.palette_describe(typed),
+                help=literal(screen.palette_describe(typed)),
             )
         for action in screen.palette_actions():
             text = str(action)
@@ -111,7 +142,7 @@ class LegalActionsProvider(Provider):
                     highlight(query, text),
                     partial(screen.confirm_move, action),
                     text=text,
-                    help=description,
+                    help=literal(description),
                 )
 
     async def discover(self) -> Hits:
@@ -123,8 +154,8 @@ class LegalActionsProvider(Provider):
                 str(action),
                 partial(screen.confirm_move, action),
                 text=str(action),
-                help=screen.palette_describe(action),
+                help=literal(screen.palette_describe(action)),
             )
 
 
-__all__ = ["LegalActionsProvider", "highlight", "typed_action", "word_score"]
+__all__ = ["LegalActionsProvider", "highlight", "typed_action", "typed_message", "word_score"]

@@ -7,6 +7,7 @@ from tradegame.engine.actions import (
     Accept,
     Action,
     Counter,
+    Message,
     Pass,
     Propose,
     Reject,
@@ -114,6 +115,9 @@ def begin(g: State) -> None:
 
 def verify(g: State, a: Action) -> None:
     s = g.sessions[g.session_index]
+    if isinstance(a, Message):
+        verify_message(g, s, a)
+        return
     if s.offer is None:
         if isinstance(a, Pass):
             return
@@ -125,7 +129,8 @@ def verify(g: State, a: Action) -> None:
             check_terms(g, a.player, a.partner, a.terms)
             return
         raise IllegalActionError(
-            f"{a.player} opens the {s.level} talks with {s.responder}: propose or pass"
+            f"{a.player} opens the {s.level} talks with {s.responder}: propose or pass "
+            f"(or send a message)"
         )
     if isinstance(a, (Accept, Reject)):
         return
@@ -136,12 +141,31 @@ def verify(g: State, a: Action) -> None:
         if a.terms == s.offer:
             raise IllegalActionError("a counter must differ from the offer (accept it instead)")
         return
-    raise IllegalActionError(f"{a.player} answers {s.offer_by}'s offer: accept, reject or counter")
+    raise IllegalActionError(
+        f"{a.player} answers {s.offer_by}'s offer: accept, reject or counter (or send a message)"
+    )
+
+
+def verify_message(g: State, s: Session, a: Message) -> None:
+    """A message goes to the partner of the session on turn, at most one before each move
+    (so a talker that only writes cannot hold the talks up)."""
+    partner = s.responder if a.player == s.requester else s.requester
+    if a.partner != partner:
+        raise IllegalActionError(f"{a.player}'s talks this session are with {partner}")
+    last = g.actions[-1] if g.actions else None
+    if isinstance(last, Message) and last.player == a.player:
+        raise IllegalActionError(
+            f"{a.player} has sent a message this turn: one message before each move"
+        )
 
 
 def apply(g: State, a: Action) -> None:
     s = g.sessions[g.session_index]
     audience = s.pair
+    if isinstance(a, Message):
+        # Logged for the session's two players only; the turn and the talks are unchanged.
+        g._log("message", f"{a.player} to {a.partner}: {a.text}", audience)
+        return
     if isinstance(a, Pass):
         s.status = _PASSED
         g._log("talks", f"{a.player} made no proposal to {s.responder}.", audience)

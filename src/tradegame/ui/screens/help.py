@@ -46,6 +46,7 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
             ("e / c", "copy the offer into your draft / clear the draft"),
             ("d", "start from the deal in force with this partner (a new deal replaces it)"),
             ("] / [", "show the offer's terms below / above (when it says ▼ N more)"),
+            ("ctrl+p", "type 'message PARTNER any words' to write to your partner (once a move)"),
         ],
     ),
     (

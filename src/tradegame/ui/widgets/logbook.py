@@ -12,6 +12,7 @@ from textual.widgets import Static
 from tradegame.session.text import pct, player_text
 from tradegame.ui.widgets.common import Frame
 from tradegame.ui.widgets.report import resolved_rounds, round_report
+from tradegame.untrusted import printable
 
 PHASE_LABEL = {
     "news": "news",
@@ -49,7 +50,8 @@ def log_text(frame: Frame) -> Text:
             text.append(f"  day {e['day']}\n", style="dim")
         private = e.get("audience") is not None
         text.append(f"  {PHASE_LABEL.get(e['phase'], e['phase']):>8} ", style="dim")
-        text.append(e["text"], style="italic" if private else "")
+        # A remote server's view is outside text: its escapes are shown, never obeyed.
+        text.append(printable(str(e["text"])), style="italic" if private else "")
         if private:
             text.append("  (private)", style="dim")
         text.append("\n")
