@@ -525,6 +525,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_scenario_commands(sub)
     _add_match(sub)
     _add_tournament(sub)
+    __import__("tradegame.commands.balance", fromlist=["add_parser"]).add_parser(sub)
     _add_saves(sub)
     _add_classroom(sub)
     return parser

@@ -154,6 +154,9 @@ class Agent(Protocol):
 
 AgentFactory = Callable[[random.Random], Agent]
 _REGISTRY: dict[str, AgentFactory] = {}
+_MODIFIERS: dict[str, Callable[[Agent], Agent]] = {}
+MODIFIER_SEPARATOR = "+"
+"""``AGENT+MODIFIER`` wraps an agent (e.g. ``greedy+statements``, see agents/probes.py)."""
 
 
 def register(name: str) -> Callable[[type], type]:
@@ -165,6 +168,29 @@ def register(name: str) -> Callable[[type], type]:
         return cls
 
     return wrap
+
+
+def register_modifier(name: str) -> Callable[[Callable[[Agent], Agent]], Callable[[Agent], Agent]]:
+    """Decorator: ``wrap(agent) -> agent`` becomes available as ``SPEC+name`` on the command
+    line (any spec but a ``cmd:`` bot, whose command line may hold a ``+``)."""
+
+    def add(wrap: Callable[[Agent], Agent]) -> Callable[[Agent], Agent]:
+        _MODIFIERS[name] = wrap
+        return wrap
+
+    return add
+
+
+def split_modifier(spec: str) -> tuple[str, Callable[[Agent], Agent] | None]:
+    """(the wrapped spec, the wrapper) of ``SPEC+MODIFIER``; (spec, None) for any other spec."""
+    if spec.startswith(EXTERNAL_PREFIX) or is_llm(spec) or MODIFIER_SEPARATOR not in spec:
+        return spec, None
+    registry()  # the built-in modifiers register with the built-in agents
+    base, _, name = spec.rpartition(MODIFIER_SEPARATOR)
+    wrap = _MODIFIERS.get(name)
+    if wrap is None or not base or spec in _REGISTRY:
+        return spec, None
+    return base, wrap
 
 
 def registry() -> dict[str, AgentFactory]:
@@ -200,6 +226,9 @@ def runs_code(spec: str) -> bool:
         return True
     if spec in registry():
         return False
+    base, wrap = split_modifier(spec)
+    if wrap is not None:  # AGENT+MODIFIER runs what AGENT runs
+        return runs_code(base)
     from tradegame.agents.installed import installed_names
 
     return ":" in spec or spec in installed_names()
@@ -251,6 +280,12 @@ def make_agent(
         from tradegame.agents.llm import LLMAgent
 
         return LLMAgent.from_spec(spec, time_limit=time_limit)
+    base, wrap = split_modifier(spec)
+    if wrap is not None:
+        inner = make_agent(
+            base, rng, time_limit=time_limit, allow_code=allow_code, startup_limit=startup_limit
+        )
+        return wrap(inner)
     known = registry()
     if spec in known:
         return known[spec](rng)
@@ -355,7 +390,13 @@ def refused_seat_notice(player: str, spec: str, command: str) -> str:
 
 
 def agent_rng(seed: int, player: str, spec: str) -> random.Random:
-    """Each seat's agent draws from its own stream, derived from the game seed."""
+    """Each seat's agent draws from its own stream, derived from the game seed (a wrapped
+    agent, ``SPEC+MODIFIER``, from the stream ``SPEC`` would have alone)."""
+    while True:
+        base, wrap = split_modifier(spec)
+        if wrap is None:
+            break
+        spec = base
     return random.Random(f"agent:{seed}:{player}:{spec}")
 
 

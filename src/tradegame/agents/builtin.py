@@ -45,4 +45,4 @@ class PassiveAgent:
 
 
 # The other built-ins register themselves on import.
-from tradegame.agents import historical, negotiators, search  # noqa: E402, F401
+from tradegame.agents import historical, negotiators, probes, search  # noqa: E402, F401

@@ -13,19 +13,34 @@ from tradegame.errors import EXIT_OK
 
 def run(args: argparse.Namespace) -> int:
     """Print each registered agent's name and one-line description, and how to use one."""
+    from tradegame.agents.base import registry
     from tradegame.session.match import agent_descriptions, default_agent
 
     described = agent_descriptions()
+    known = registry()
+    probes = {n for n in described if getattr(known.get(n), "probe", False)}
     width = max((len(name) for name in described), default=0)
     default = default_agent()
     out = sys.stdout
+
+    def listing(names: list[str]) -> None:
+        for name in names:
+            label = f"{name} (default)" if name == default else name
+            text = described[name] or "(no description)"
+            lines = textwrap.wrap(text, width=max(40, 76 - width - 12), break_on_hyphens=False)
+            out.write(f"  {label:<{width + 10}}  {lines[0]}\n")
+            for line in lines[1:]:
+                out.write(f"  {'':<{width + 10}}  {line}\n")
+
     out.write("Built-in agents (give one to a seat: --seat PLAYER=AGENT):\n\n")
-    for name, description in described.items():
-        label = f"{name} (default)" if name == default else name
-        lines = textwrap.wrap(description or "(no description)", width=max(40, 76 - width - 12))
-        out.write(f"  {label:<{width + 10}}  {lines[0]}\n")
-        for line in lines[1:]:
-            out.write(f"  {'':<{width + 10}}  {line}\n")
+    listing([n for n in described if n not in probes])
+    if probes:
+        head = (
+            "Probes (strategies the balance benchmark, tradegame balance, plays to test the "
+            "rules; AGENT+statements wraps any agent, e.g. greedy+statements):"
+        )
+        out.write("\n" + "\n".join(textwrap.wrap(head, width=78)) + "\n\n")
+        listing([n for n in described if n in probes])
     _installed(out, set(described))
     also = (
         "Also: human (a person at the keyboard), cmd:COMMAND (a bot in another process, "

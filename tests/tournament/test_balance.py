@@ -1,0 +1,161 @@
+"""The balance benchmark: its analysis on hand-made tables with known answers, and the
+command end to end on a tiny sample (figures are measured by benchmarks/balance.py, never
+asserted here)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from tradegame.cli import main
+from tradegame.tournament.balance import (
+    Row,
+    best_response_dynamics,
+    dominated,
+    lineup_means,
+    mean_ci,
+    paired_gain,
+    payoff_table,
+    pure_equilibria,
+    t_quantile,
+    variance_split,
+)
+
+
+@pytest.mark.parametrize(
+    ("df", "expected"), [(1, 12.706), (2, 4.303), (3, 3.182), (5, 2.571), (10, 2.228), (30, 2.042)]
+)
+def test_t_quantiles_match_the_tables(df: int, expected: float) -> None:
+    assert t_quantile(0.975, df) == pytest.approx(expected, abs=0.006)
+
+
+def test_mean_ci_is_the_student_interval() -> None:
+    s = mean_ci([1.0, 2.0, 3.0, 4.0, 5.0])
+    half = 2.776 * math.sqrt(2.5) / math.sqrt(5)  # t(0.975, 4) × sd / √n
+    assert s.n == 5 and s.mean == 3.0
+    assert s.lo == pytest.approx(3.0 - half, abs=1e-3) and s.hi == pytest.approx(
+        3.0 + half, abs=1e-3
+    )
+    one = mean_ci([2.0])
+    assert one.mean == 2.0 and one.lo is None and one.to_json()["ci95"] is None
+    assert mean_ci([]).n == 0
+
+
+ROWS = [  # two roles, agents x and y, two seeds
+    Row(("x", "x"), 1, (1.0, 1.0)),
+    Row(("x", "x"), 2, (3.0, 1.0)),
+    Row(("x", "y"), 1, (0.0, 2.0)),
+    Row(("x", "y"), 2, (0.0, 2.0)),
+    Row(("y", "x"), 1, (4.0, 0.0)),
+    Row(("y", "x"), 2, (4.0, 0.0)),
+    Row(("y", "y"), 1, (1.0, 1.0)),
+    Row(("y", "y"), 2, (1.0, 1.0)),
+]
+
+
+def test_payoff_table_groups_by_role_and_agent() -> None:
+    table = payoff_table(ROWS, ("A", "B"))
+    assert table["A"]["x"].mean == 1.0 and table["A"]["x"].n == 4  # 1, 3, 0, 0
+    assert table["A"]["y"].mean == 2.5
+    assert table["B"]["y"].mean == 1.5 and table["B"]["x"].mean == 0.5
+
+
+def test_dominance_equilibrium_and_prisoners_dilemma() -> None:
+    # role A: y beats x against both of B's agents (4 > 2, 1 > 0); role B likewise
+    means = lineup_means(ROWS)
+    assert means[("x", "x")] == (2.0, 1.0)
+    assert dominated(means, 2) == [[("x", "y")], [("x", "y")]]
+    assert pure_equilibria(means, 2) == [("y", "y")]
+    dyn = best_response_dynamics(means, ("x", "x"))
+    assert dyn.kind == "equilibrium" and dyn.path[-1] == ("y", "y")
+
+
+def test_matching_pennies_has_a_best_response_cycle() -> None:
+    means = {
+        ("h", "h"): (1.0, -1.0),
+        ("h", "t"): (-1.0, 1.0),
+        ("t", "h"): (-1.0, 1.0),
+        ("t", "t"): (1.0, -1.0),
+    }
+    assert pure_equilibria(means, 2) == []
+    assert dominated(means, 2) == [[], []]
+    dyn = best_response_dynamics(means, ("h", "h"))
+    assert dyn.kind == "cycle"
+    assert dyn.cycle == (("h", "h"), ("h", "t"), ("t", "t"), ("t", "h"), ("h", "h"))
+
+
+def test_a_tie_is_not_dominance() -> None:
+    means = {("a", "z"): (1.0, 0.0), ("b", "z"): (1.0, 0.0)}
+    assert dominated(means, 2) == [[], []]
+
+
+def test_variance_split_of_an_additive_table() -> None:
+    # y = line-up effect + seed effect, nothing else: L1 (1, 3), L2 (5, 7)
+    rows = [
+        Row(("L1",), 1, (1.0,)),
+        Row(("L1",), 2, (3.0,)),
+        Row(("L2",), 1, (5.0,)),
+        Row(("L2",), 2, (7.0,)),
+        Row(("L3",), 1, (9.0,)),  # played on one seed only: left out
+    ]
+    v = variance_split(rows, 0)
+    assert (v.lineups, v.seeds) == (2, 2)
+    assert v.total == pytest.approx(20.0) and v.lineup == pytest.approx(16.0)
+    assert v.seed == pytest.approx(4.0) and v.interaction == pytest.approx(0.0)
+    assert v.to_json()["choice_share"] == 0.8
+
+
+def test_variance_split_puts_pure_noise_in_the_interaction() -> None:
+    rows = [Row(("L1",), 1, (1.0,)), Row(("L1",), 2, (-1.0,)), Row(("L2",), 1, (-1.0,)),
+            Row(("L2",), 2, (1.0,))]  # fmt: skip
+    v = variance_split(rows, 0)
+    assert v.lineup == 0 and v.seed == 0 and v.interaction == pytest.approx(4.0)
+
+
+def test_paired_gain_pairs_by_seed() -> None:
+    cells = {(r.lineup, r.seed): r.surplus for r in ROWS}
+    gain = paired_gain(cells, 0, [(("x", "x"), ("y", "x"))], [1, 2])
+    assert gain.n == 2 and gain.mean == 2.0  # 4 − 1 and 4 − 3
+
+
+def test_the_command_writes_a_well_formed_report(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    md, js = tmp_path / "balance.md", tmp_path / "balance.json"
+    args = ["balance", "april-2025", "--agents", "passive", "--panel", "passive", "--seeds",
+            "1", "--selloff-games", "1", "--workers", "1", "--no-progress",
+            "--out", str(md), "--json", str(js)]  # fmt: skip
+    assert main(args) == 0
+    report = json.loads(js.read_text())
+    default = report["default_agent"]
+    assert report["agents"] == ["passive", default] and report["roles"] == ["US", "JP", "EU"]
+    assert report["games"]["round_robin"] == 8 and report["unfinished"] == []
+    assert set(report["payoffs"]["JP"]) == {"passive", default}
+    assert report["payoffs"]["JP"]["passive"]["n"] == 4
+    ids = [p["id"] for p in report["probes"]]
+    assert ids[:3] == ["statements:US", "statements:JP", "statements:EU"]
+    for needed in ("wrapped", "timing:JP", "timing:EU", "selloff", "car_hike", "round1",
+                   "calendar", "news"):  # fmt: skip
+        assert needed in ids
+    for p in report["probes"]:
+        assert p["verdict"] in ("met", "not met", "not available")
+    assert report["run"]["command"].startswith("tradegame balance april-2025")
+    assert report["run"]["commit"] and report["run"]["seconds"] >= 0
+    text = md.read_text()
+    for heading in ("## Rule probes", "## Payoffs per role", "## Dominated agents",
+                    "## The meta-game", "## Luck against choice"):  # fmt: skip
+        assert heading in text
+    assert text.count("| **") == len(report["probes"])  # one verdict per probe row
+    # an existing report is kept unless --force
+    assert main(args) == 2
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_bad_options_are_refused_clearly(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["balance", "--agents", "nosuch", "--out", str(tmp_path / "x.md")]) == 2
+    assert "'nosuch' is not a built-in agent" in capsys.readouterr().err
+    assert main(["balance", "--agents", "cmd:touch x", "--workers", "1"]) == 2
+    assert main(["balance", "--seeds", "0"]) == 2
+    assert main(["balance", "--workers", "0"]) == 2
+    assert not (tmp_path / "x.md").exists()
