@@ -20,16 +20,8 @@ from tradegame.tournament.balance import (
     paired_gain,
     payoff_table,
     pure_equilibria,
-    t_quantile,
     variance_split,
 )
-
-
-@pytest.mark.parametrize(
-    ("df", "expected"), [(1, 12.706), (2, 4.303), (3, 3.182), (5, 2.571), (10, 2.228), (30, 2.042)]
-)
-def test_t_quantiles_match_the_tables(df: int, expected: float) -> None:
-    assert t_quantile(0.975, df) == pytest.approx(expected, abs=0.006)
 
 
 def test_mean_ci_is_the_student_interval() -> None:

@@ -4,7 +4,8 @@ rule probes of issue 19 — measured, each with its threshold, met or not met.
 The analysis functions are pure and work on plain tables, so tests can check them on
 hand-made tables with known answers:
 
-* :func:`mean_ci` — a mean with its 95% Student-t confidence interval;
+* :func:`mean_ci` — a mean with its 95% Student-t confidence interval (the tournament
+  summary's ``ci95``);
 * :func:`payoff_table` — surplus over BATNA per role × agent, with intervals;
 * :func:`lineup_means` — the meta-game: line-up (one agent per role) → each role's mean surplus;
 * :func:`dominated` — per role, the agents another agent does at least as well as against every
@@ -25,18 +26,17 @@ import dataclasses
 import datetime as dt
 import itertools
 import math
-import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from tradegame.tournament.plan import GameTask, game_seed
+from tradegame.tournament.results import ci95
 
 Lineup = tuple[str, ...]
 """One agent spec per role, in the scenario's role order."""
 
-LEVEL = 0.95
 STATEMENTS_GAIN_MAX = 3.0
 WRAP_GAIN_MAX = 2.0
 SELLOFF_RANGE = (0.20, 0.40)
@@ -49,23 +49,6 @@ may fall short of the historical package (see the report's note on the probe).""
 
 
 # ---------------------------------------------------------------------- statistics
-
-
-def t_quantile(p: float, df: int) -> float:
-    """The ``p`` quantile of Student's t with ``df`` degrees of freedom: exact for 1 and 2,
-    the Cornish–Fisher expansion in 1/df otherwise (within 0.2% of the tables for df ≥ 3)."""
-    if df < 1:
-        raise ValueError("df must be at least 1")
-    if df == 1:
-        return math.tan(math.pi * (p - 0.5))
-    if df == 2:
-        return (2 * p - 1) / math.sqrt(2 * p * (1 - p))
-    z = statistics.NormalDist().inv_cdf(p)
-    g1 = (z**3 + z) / 4
-    g2 = (5 * z**5 + 16 * z**3 + 3 * z) / 96
-    g3 = (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / 384
-    g4 = (79 * z**9 + 776 * z**7 + 1482 * z**5 - 1920 * z**3 - 945 * z) / 92160
-    return z + g1 / df + g2 / df**2 + g3 / df**3 + g4 / df**4
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,15 +79,16 @@ def _r(x: float | None, digits: int = 3) -> float | None:
     return None if x is None else round(x, digits)
 
 
-def mean_ci(values: Sequence[float], level: float = LEVEL) -> Stat:
-    """The mean of ``values`` and its two-sided Student-t confidence interval."""
+def mean_ci(values: Sequence[float]) -> Stat:
+    """The mean of ``values`` (independent games) and its 95% Student-t interval (the
+    tournament summary's own, :func:`tradegame.tournament.results.ci95`)."""
     n = len(values)
     if n == 0:
         return Stat(0, math.nan, None, None)
     mean = math.fsum(values) / n
-    if n < 2:
-        return Stat(1, mean, None, None)
-    half = t_quantile(0.5 + level / 2, n - 1) * statistics.stdev(values) / math.sqrt(n)
+    half = ci95(values, range(n))
+    if half is None:
+        return Stat(n, mean, None, None)
     return Stat(n, mean, mean - half, mean + half)
 
 
