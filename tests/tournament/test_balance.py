@@ -12,7 +12,9 @@ import pytest
 
 from tradegame.cli import main
 from tradegame.tournament.balance import (
+    Plan,
     Row,
+    analyse,
     best_response_dynamics,
     dominated,
     lineup_means,
@@ -113,6 +115,33 @@ def test_paired_gain_pairs_by_seed() -> None:
     assert gain.n == 2 and gain.mean == 2.0  # 4 − 1 and 4 − 3
 
 
+def _timing_verdict(against_u2: float) -> tuple[str, list[str]]:
+    plan = Plan(("US", "JP"), (1, 2), ("a",), ("a",), round_robin=False)
+    rows = []
+    for us, late in (("u1", 2.0), ("u2", against_u2)):
+        early, held = (us, "settle-early"), (us, "hold-out")
+        plan.timing[("JP", us)] = [(early, held)]
+        for seed in (1, 2):
+            rows += [Row(early, seed, (0.0, 1.0)), Row(held, seed, (0.0, 1.0 + late))]
+    probe = next(p for p in analyse(plan, rows, "a")["probes"] if p["id"] == "timing:JP")
+    return probe["verdict"], [d["best"] for d in probe["detail"]]
+
+
+def test_settling_early_or_late_must_each_win_against_some_us_agent() -> None:
+    assert _timing_verdict(-1.0) == ("met", ["hold-out", "settle-early"])
+    assert _timing_verdict(0.0) == ("not met", ["hold-out", "tie"])  # a tie is no win
+    assert _timing_verdict(3.0) == ("not met", ["hold-out", "hold-out"])
+
+
+def test_probes_without_games_are_not_available() -> None:
+    plan = Plan(("US", "JP"), (1,), ("a",), ("a",), round_robin=False)
+    plan.statements["JP"] = [(("a", "passive"), ("a", "statements"))]
+    report = analyse(plan, [], "a")
+    verdicts = {p["id"]: p["verdict"] for p in report["probes"]}
+    assert verdicts["statements:JP"] == "not available" and verdicts["wrapped"] == "not available"
+    assert "payoffs" not in report and report["games"] == {"round_robin": 0, "all": 0}
+
+
 def test_the_command_writes_a_well_formed_report(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     md, js = tmp_path / "balance.md", tmp_path / "balance.json"
     args = ["balance", "april-2025", "--agents", "passive", "--panel", "passive", "--seeds",
@@ -139,6 +168,9 @@ def test_the_command_writes_a_well_formed_report(tmp_path: Path, capsys) -> None
                     "## The meta-game", "## Luck against choice"):  # fmt: skip
         assert heading in text
     assert text.count("| **") == len(report["probes"])  # one verdict per probe row
+    assert report["verdicts"] == {p["id"]: p["verdict"] for p in report["probes"]}
+    assert report["verdicts"]["news"] == "not available"
+    assert report["run"]["cpu_seconds"] > 0
     # an existing report is kept unless --force
     assert main(args) == 2
     assert "already exists" in capsys.readouterr().err
@@ -151,3 +183,16 @@ def test_bad_options_are_refused_clearly(tmp_path: Path, capsys) -> None:  # typ
     assert main(["balance", "--seeds", "0"]) == 2
     assert main(["balance", "--workers", "0"]) == 2
     assert not (tmp_path / "x.md").exists()
+
+
+def test_probes_only_skips_the_round_robin(tmp_path: Path) -> None:
+    js = tmp_path / "b.json"
+    args = ["balance", "--agents", "passive", "--panel", "passive", "--seeds", "1",
+            "--selloff-games", "0", "--workers", "1", "--no-progress", "--probes-only",
+            "--json", str(js), "--out", str(tmp_path / "b.md")]  # fmt: skip
+    assert main(args) == 0
+    report = json.loads(js.read_text())
+    assert report["round_robin"] is False and "payoffs" not in report
+    assert report["games"]["round_robin"] == 0 and report["games"]["all"] > 0
+    assert report["verdicts"]["selloff"] == "not available"  # no games asked for
+    assert "Not played (`--probes-only`)" in (tmp_path / "b.md").read_text()

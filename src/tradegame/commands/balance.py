@@ -62,8 +62,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "--full",
         action="store_true",
-        help="every built-in agent in the round robin (1,331 games on one seed), 2 seeds "
-        "for the probes' line-ups is not implied: give --seeds",
+        help="every built-in agent (not the probes) in the round robin, on one seed unless "
+        "--seeds says otherwise: 11 agents, 1,331 games, and search plays about a second a "
+        "game; an hour or more on two cores",
+    )
+    p.add_argument(
+        "--probes-only",
+        action="store_true",
+        help="only the probes' line-ups: no round robin, payoff tables or meta-game (quicker)",
     )
     p.add_argument(
         "--workers", type=int, default=2, metavar="K", help="worker processes (default 2)"
@@ -131,6 +137,8 @@ def _command(args: argparse.Namespace) -> str:
         parts += ["--seed", str(args.seed)]
     if args.full:
         parts.append("--full")
+    if args.probes_only:
+        parts.append("--probes-only")
     parts += ["--workers", str(args.workers)]
     return shlex.join(parts)
 
@@ -183,6 +191,17 @@ class _Progress:
             sys.stderr.flush()
 
 
+def _cpu_seconds() -> float:
+    """Processor time of this process and its finished workers (user + system)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Windows
+        return 0.0
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
 def default_agent_for(player: str) -> str:
     """The agent ``tradegame`` seats by default for ``player`` (session/match.py)."""
     from tradegame.session import match
@@ -228,16 +247,22 @@ def run(args: argparse.Namespace) -> int:
         changes["seeds"] = 1
     if args.selloff_games is not None:
         changes["selloff_games"] = args.selloff_games
+    if args.probes_only:
+        if args.full:
+            raise UserError("--full plays the whole round robin and --probes-only none: give one")
+        changes["round_robin"] = False
     import dataclasses
 
     config = dataclasses.replace(config, **changes)
     progress = _Progress(args.no_progress)
     started = time.monotonic()
+    cpu_started = _cpu_seconds()
     report = run_benchmark(config, defaults, on_result=progress.result, planned=progress.planned)
     report["run"] = {
         "commit": _commit(),
         "command": _command(args),
         "seconds": round(time.monotonic() - started, 1),
+        "cpu_seconds": round(_cpu_seconds() - cpu_started, 1),
         "workers": args.workers,
         "cpus": os.cpu_count(),
         "python": sys.version.split()[0],

@@ -43,6 +43,8 @@ SELLOFF_RANGE = (0.20, 0.40)
 SELLOFF_EVENT = "bond_selloff"
 CALENDAR_TARGETS = {"JP": "2025-07-22", "EU": "2025-07-27"}
 EXTENDED_TO = "2025-08-01"
+TIE = 0.1
+"""Points within which settle-early and hold-out tie against a US agent (neither wins)."""
 ROUND1_MARGIN = 1.0
 """Points of the US's projected score by which a Japanese round-1 offer the default US accepts
 may fall short of the historical package (see the report's note on the probe)."""
@@ -311,6 +313,7 @@ class Config:
     panel: tuple[str, ...] = ()  # the probes' opponents; () = default agent, greedy, historical
     selloff_games: int = 49
     workers: int = 1
+    round_robin: bool = True  # False: only the probes' line-ups (no payoff tables, meta-game)
 
 
 def default_panel(default: str) -> tuple[str, ...]:
@@ -328,6 +331,7 @@ class Plan:
     seeds: tuple[int, ...]
     agents: tuple[str, ...]
     panel: tuple[str, ...]
+    round_robin: bool = True
     lineups: list[Lineup] = field(default_factory=list)
     statements: dict[str, list[tuple[Lineup, Lineup]]] = field(default_factory=dict)
     wrapped: dict[tuple[str, str], list[tuple[Lineup, Lineup]]] = field(default_factory=dict)
@@ -358,8 +362,10 @@ def make_plan(
     roles = tuple(roles)
     n = len(roles)
     seeds = tuple(game_seed(config.seed, k) for k in range(config.seeds))
-    plan = Plan(roles, seeds, tuple(config.agents), tuple(panel))
-    wanted: dict[Lineup, None] = dict.fromkeys(itertools.product(config.agents, repeat=n))
+    plan = Plan(roles, seeds, tuple(config.agents), tuple(panel), config.round_robin)
+    wanted: dict[Lineup, None] = (
+        dict.fromkeys(itertools.product(config.agents, repeat=n)) if config.round_robin else {}
+    )
     negotiators = [a for a in config.agents if a not in ("passive", "random")]
     for i, role in enumerate(roles):
         for others in _others(roles, i, panel):
@@ -403,22 +409,18 @@ def _verdict(ok: bool | None) -> str:
     return "not available" if ok is None else ("met" if ok else "not met")
 
 
-def analyse(plan: Plan, rows: Sequence[Row], default: str) -> dict[str, Any]:
-    """Everything the report says about the games played (probes that read game states
-    are added by :func:`run_benchmark`)."""
-    roles = plan.roles
+def meta_game(rr: Sequence[Row], roles: Sequence[str], default: str) -> dict[str, Any]:
+    """The round robin's payoff tables, dominance, meta-game and variance split."""
     n = len(roles)
-    rr_set = set(itertools.product(plan.agents, repeat=n))
-    rr = [r for r in rows if r.lineup in rr_set]
-    cells = {(r.lineup, r.seed): r.surplus for r in rows}
+    agents = sorted({a for r in rr for a in r.lineup})
     table = payoff_table(rr, roles)
     means = lineup_means(rr)
     dom = dominated(means, n)
     eq = pure_equilibria(means, n)
-    start = tuple(default if default in plan.agents else plan.agents[0] for _ in roles)
-    dyn = best_response_dynamics(means, start)
+    start = tuple(default if default in agents else agents[0] for _ in roles)
+    dyn = best_response_dynamics(means, start) if start in means else Dynamics("unresolved", ())
     split = {role: variance_split(rr, i) for i, role in enumerate(roles)}
-    out: dict[str, Any] = {
+    return {
         "payoffs": {role: {a: s.to_json() for a, s in table[role].items()} for role in roles},
         "dominated": {
             role: [{"agent": a, "by": b} for a, b in dom[i]] for i, role in enumerate(roles)
@@ -431,8 +433,21 @@ def analyse(plan: Plan, rows: Sequence[Row], default: str) -> dict[str, Any]:
             "cycle": [dict(zip(roles, lu, strict=True)) for lu in dyn.cycle],
         },
         "variance": {role: split[role].to_json() for role in roles},
-        "games": {"round_robin": len(rr), "all": len(rows)},
     }
+
+
+def analyse(plan: Plan, rows: Sequence[Row], default: str) -> dict[str, Any]:
+    """Everything the report says about the games played (probes that read game states
+    are added by :func:`run_benchmark`)."""
+    roles = plan.roles
+    n = len(roles)
+    cells = {(r.lineup, r.seed): r.surplus for r in rows}
+    out: dict[str, Any] = {"round_robin": plan.round_robin}
+    rr_set = set(itertools.product(plan.agents, repeat=n)) if plan.round_robin else set()
+    rr = [r for r in rows if r.lineup in rr_set]
+    if rr:
+        out.update(meta_game(rr, roles, default))
+    out["games"] = {"round_robin": len(rr), "all": len(rows)}
     probes: list[dict[str, Any]] = []
     for i, role in enumerate(roles):
         gain = paired_gain(cells, i, plan.statements.get(role, []), plan.seeds)
@@ -442,7 +457,7 @@ def analyse(plan: Plan, rows: Sequence[Row], default: str) -> dict[str, Any]:
                 "probe": f"statements-only gain over passive, {role}",
                 "threshold": f"≤ {STATEMENTS_GAIN_MAX:g}",
                 "value": gain.to_json(),
-                "verdict": _verdict(gain.n > 0 and gain.mean <= STATEMENTS_GAIN_MAX),
+                "verdict": _verdict(None if gain.n == 0 else gain.mean <= STATEMENTS_GAIN_MAX),
             }
         )
     wrap_rows: list[dict[str, Any]] = []
@@ -476,7 +491,10 @@ def analyse(plan: Plan, rows: Sequence[Row], default: str) -> dict[str, Any]:
             if r2 != role:
                 continue
             gain = paired_gain(cells, i, pairs, plan.seeds)  # hold-out minus settle-early
-            best = "hold-out" if gain.mean > 0 else "settle-early"
+            if gain.n == 0 or abs(gain.mean) < TIE:
+                best = "tie"
+            else:
+                best = "hold-out" if gain.mean > 0 else "settle-early"
             versus.append(
                 {"us": us_agent, "hold_out_minus_settle_early": gain.to_json(), "best": best}
             )
@@ -492,7 +510,7 @@ def analyse(plan: Plan, rows: Sequence[Row], default: str) -> dict[str, Any]:
                     )
                 },
                 "detail": versus,
-                "verdict": _verdict(bool(versus) and len(bests) == 2),
+                "verdict": _verdict(None if not versus else {"hold-out", "settle-early"} <= bests),
             }
         )
     out["probes"] = probes
@@ -852,6 +870,7 @@ def run_benchmark(
             "verdict": news["verdict"],
         }
     )
+    report["verdicts"] = {p["id"]: p["verdict"] for p in probes}
     return report
 
 
@@ -913,15 +932,23 @@ def render_markdown(report: Mapping[str, Any]) -> str:
     w("## How it was measured\n")
     w("```bash\n" + str(meta.get("command", "tradegame balance")) + "\n```\n")
     n_rr = report["games"]["round_robin"]
+    if report.get("round_robin", True):
+        sample = (
+            f"Round robin: every line-up of {len(agents)} agents "
+            f"({', '.join(f'`{a}`' for a in agents)}) on the same {len(report['seeds'])} "
+            f"seed(s) — {n_rr} games."
+        )
+    else:
+        sample = "No round robin (`--probes-only`)."
+    cpu = meta.get("cpu_seconds")
+    cpu_text = f" ({cpu:.0f} s of processor time)" if cpu is not None else ""
     w(
-        f"* Scenario `{report['scenario']}`; roles {', '.join(roles)}. Round robin: every "
-        f"line-up of {len(agents)} agents ({', '.join(f'`{a}`' for a in agents)}) on the same "
-        f"{len(report['seeds'])} seed(s) — {n_rr} games. The probes' line-ups add "
-        f"{report['games']['all'] - n_rr} games on the same seeds; their opponents (the "
-        f"*panel*) are {', '.join(f'`{a}`' for a in report['panel'])}.\n"
+        f"* Scenario `{report['scenario']}`; roles {', '.join(roles)}. {sample} The probes' "
+        f"line-ups add {report['games']['all'] - n_rr} games on the same seeds; their "
+        f"opponents (the *panel*) are {', '.join(f'`{a}`' for a in report['panel'])}.\n"
         f"* The default agent (`tradegame` seats it) is `{report['default_agent']}`.\n"
         f"* Engine and agents at commit `{meta.get('commit', '?')}`; "
-        f"{meta.get('seconds', 0):.0f} s on {meta.get('workers', 1)} worker(s); "
+        f"{meta.get('seconds', 0):.0f} s on {meta.get('workers', 1)} worker(s){cpu_text}; "
         f"{len(report['unfinished'])} game(s) unfinished, {report['incidents']} agent "
         f"incident(s).\n"
     )
@@ -967,6 +994,25 @@ def render_markdown(report: Mapping[str, Any]) -> str:
                 f"`{d['answer']}` |"
             )
         w("")
+    if report.get("payoffs") is None:
+        w("## The round robin\n")
+        w(
+            "Not played (`--probes-only`): no payoff tables, dominance, meta-game or "
+            "luck-against-choice split in this run.\n"
+        )
+    else:
+        _render_meta_game(report, w)
+    if report["unfinished"]:
+        w("## Games that did not finish\n")
+        for line in report["unfinished"]:
+            w(f"* {line}")
+        w("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _render_meta_game(report: Mapping[str, Any], w: Callable[[str], None]) -> None:
+    roles = report["roles"]
+    agents = report["agents"]
     w("## Payoffs per role and agent (round robin)\n")
     w("| agent | " + " | ".join(roles) + " |")
     w("|---|" + "---|" * len(roles))
@@ -1021,9 +1067,3 @@ def render_markdown(report: Mapping[str, Any]) -> str:
             f"{v['interaction_share']:.0%} | {v['lineups']} × {v['seeds']} |"
         )
     w("")
-    if report["unfinished"]:
-        w("## Games that did not finish\n")
-        for line in report["unfinished"]:
-            w(f"* {line}")
-        w("")
-    return "\n".join(out).rstrip() + "\n"
