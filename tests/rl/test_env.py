@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 
 import pytest
 
@@ -135,3 +136,77 @@ def test_without_pettingzoo_the_env_says_which_extra_to_install(monkeypatch):
         make_env()
     # the codec needs nothing
     importlib.import_module("tradegame.rl.codec")
+
+
+# -- the opt-in text observation (language-model policies) ---------------------------------
+
+
+def test_pettingzoo_api_test_passes_with_the_text_observation():
+    api_test(make_env(text_observation=True), num_cycles=100)
+
+
+def test_the_text_observation_is_the_view_and_the_legal_moves():
+    env = make_env(text_observation=True)
+    env.reset(seed=3)
+    agent = env.agent_selection
+    obs = env.observe(agent)
+    view = str(env.game.view(agent))
+    assert obs["text"].startswith(view + "\n")
+    ids = [int(i) for i in np.flatnonzero(obs["action_mask"])]
+    listed = [line for line in obs["text"].splitlines() if re.match(r"\d+: ", line)]
+    assert [int(line.split(":")[0]) for line in listed] == ids
+    assert f"0: {agent} pass" in listed  # id 0 is pass
+    assert env.observation_space(agent).contains(obs)
+    # Off by default: the observation dict is the vector and the mask only.
+    assert set(make_env().observation_space(agent).spaces) == {"observation", "action_mask"}
+
+
+def _texts(env, players):
+    draft = env.draft
+    return {p: env.observe_text(p, draft if p == env.agent_selection else ()) for p in players}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_text_observation_holds_no_private_data_of_another_player(seed):
+    """The US's objectives changed: JP's and EU's text observations are identical on every
+    state of a game until its end (whose debrief shows every score); the US's differ (the
+    negative control)."""
+    a, b = make_env(text_observation=True), make_env(text_observation=True)
+    b.rules = _with_other_objectives(RULES, "US")
+    b.codec, b.observer = ActionCodec(b.rules), Observer(ActionCodec(b.rules))
+    a.reset(seed=seed)
+    b.reset(seed=seed)
+    b.game = Game.new(b.rules, a.game.seed)
+    rng = np.random.default_rng(seed)
+    us_differs = False
+    for _agent in a.agent_iter():
+        obs, _, term, trunc, _ = a.last()
+        if not a.game.is_over():
+            ta, tb = _texts(a, ("JP", "EU", "US")), _texts(b, ("JP", "EU", "US"))
+            assert ta["JP"] == tb["JP"] and ta["EU"] == tb["EU"]
+            us_differs |= ta["US"] != tb["US"]
+        action = None if term or trunc else int(rng.choice(np.flatnonzero(obs["action_mask"])))
+        a.step(action)
+        b.step(action)
+    assert us_differs
+
+
+def test_send_message_reaches_the_partner_only_and_keeps_the_turn():
+    env = make_env(text_observation=True)
+    env.reset(seed=1)
+    agent = env.agent_selection
+    session = env.game.session
+    assert session is not None and agent in session.pair
+    partner = session.responder if agent == session.requester else session.requester
+    (third,) = set(env.possible_agents) - set(session.pair)
+    before = {p: env.observe_text(p) for p in env.possible_agents}
+    message = env.send_message("Autos first,\n then   LNG \x1b[2J")
+    assert message.text == "Autos first, then LNG \\x1b[2J"
+    assert env.agent_selection == agent and env.game.to_move() == agent
+    line = f"{agent} to {partner}: {message.text}"
+    assert line in env.observe_text(partner) and line in env.observe_text(agent)
+    assert env.observe_text(third) == before[third]
+    with pytest.raises(Exception, match="one message before each move"):
+        env.send_message("again")
+    # No id of the codec is a message: the action space stays fixed.
+    assert not any("message" in env.codec.describe(i) for i in range(env.codec.n))

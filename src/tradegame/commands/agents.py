@@ -44,7 +44,9 @@ def run(args: argparse.Namespace) -> int:
     _installed(out, set(described))
     also = (
         "Also: human (a person at the keyboard), cmd:COMMAND (a bot in another process, "
-        "any language) and module:Class or path.py:Class (Python code: trusted only); "
+        "any language), module:Class or path.py:Class (Python code: trusted only) and "
+        "llm or llm:model=NAME,url=URL (a language model over the OpenAI-compatible chat "
+        "API; the key from TRADEGAME_LLM_KEY or OPENAI_API_KEY); "
         "docs/bots-and-tournaments.md says how to write one."
     )
     out.write("\n" + "\n".join(textwrap.wrap(also, width=78)) + "\n")

@@ -7,10 +7,18 @@ flat ``Discrete(codec.n)`` (:mod:`tradegame.rl.codec`); the observation is a dic
 id puts a term in the agent's draft, ``send`` proposes or counters with it; any other move
 drops the draft. Rewards are 0 until the game ends, then each player's surplus (score minus
 BATNA). ``render()`` in ``ansi`` mode is the acting player's text view.
+
+``text_observation=True`` (opt-in, for language-model policies) adds ``text`` to the
+observation dict: the player's own text view (``str(game.view(player))``, exactly what the
+player may see, messages of its own talks included), the talks draft, and its legal ids with
+their moves in notation (``17: JP accept``), at most :data:`MAX_TEXT` characters. Free-text
+messages are not in the action space (free text has no fixed id); a policy that wants to write
+one plays ``Message`` on ``env.game`` itself before its talks step, which changes nothing else.
 """
 
 from __future__ import annotations
 
+import functools
 import random
 from typing import Any
 
@@ -24,9 +32,30 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     ) from exc
 
 from tradegame.engine import Game, Rules, Term
+from tradegame.engine.actions import Message
 from tradegame.rl.codec import ActionCodec, Draft
 from tradegame.rl.observation import Observer
 from tradegame.scenario import load_rules
+
+MAX_TEXT = 200_000
+"""The most characters of a text observation (a whole game's view is a few thousand)."""
+# The characters of a text observation: the Basic Multilingual Plane without controls and
+# surrogates, plus the newline; anything else (an emoji in a scenario name) shows as "?".
+_TEXT_CHARS = frozenset(
+    chr(c) for c in range(0x20, 0x10000) if not (0x7F <= c <= 0x9F or 0xD800 <= c <= 0xDFFF)
+) | {"\n"}
+
+
+@functools.cache
+def _text_space() -> spaces.Text:
+    """One per process: gymnasium indexes its 63,000 characters (about 0.7 s)."""
+    return spaces.Text(MAX_TEXT, min_length=0, charset=_TEXT_CHARS)
+
+
+def _in_charset(text: str) -> str:
+    if all(c in _TEXT_CHARS for c in text):
+        return text
+    return "".join(c if c in _TEXT_CHARS else "?" for c in text)
 
 
 class TradeGameEnv(AECEnv):
@@ -39,8 +68,10 @@ class TradeGameEnv(AECEnv):
         scenario: str = "april-2025",
         rules: Rules | None = None,
         render_mode: str | None = None,
+        text_observation: bool = False,
     ) -> None:
         super().__init__()
+        self.text_observation = text_observation
         self.rules = rules if rules is not None else load_rules(scenario)
         self.codec = ActionCodec(self.rules)
         self.observer = Observer(self.codec)
@@ -48,15 +79,13 @@ class TradeGameEnv(AECEnv):
         self.possible_agents = list(self.rules.player_ids)
         n, size = self.codec.n, self.observer.size
         self.action_spaces = {a: spaces.Discrete(n) for a in self.possible_agents}
-        self.observation_spaces = {
-            a: spaces.Dict(
-                {
-                    "observation": spaces.Box(-np.inf, np.inf, (size,), np.float32),
-                    "action_mask": spaces.Box(0, 1, (n,), np.int8),
-                }
-            )
-            for a in self.possible_agents
+        parts: dict[str, spaces.Space[Any]] = {
+            "observation": spaces.Box(-np.inf, np.inf, (size,), np.float32),
+            "action_mask": spaces.Box(0, 1, (n,), np.int8),
         }
+        if text_observation:
+            parts["text"] = _text_space()
+        self.observation_spaces = {a: spaces.Dict(dict(parts)) for a in self.possible_agents}
         self._seeds = random.Random(0)
         self.game = Game.new(self.rules, 0)
         self.draft: Draft = ()
@@ -99,7 +128,45 @@ class TradeGameEnv(AECEnv):
         vector = self.observer.observe(self.game.view(agent).to_json(), draft)
         mask = np.zeros(self.codec.n, dtype=np.int8)
         mask[self._legal(agent, draft)] = 1
-        return {"observation": np.asarray(vector, dtype=np.float32), "action_mask": mask}
+        out = {"observation": np.asarray(vector, dtype=np.float32), "action_mask": mask}
+        if self.text_observation:
+            out["text"] = self.observe_text(agent, draft)
+        return out
+
+    def observe_text(self, agent: str, draft: tuple[Term, ...] = ()) -> str:
+        """The text observation of ``agent``: its text view, its draft, its legal ids."""
+        lines = [str(self.game.view(agent))]
+        ids = self._legal(agent, draft)
+        if ids:
+            lines.append("")
+            if draft:
+                lines.append("Your draft: " + ",".join(str(t) for t in draft))
+            lines.append(f"You are {agent}. Your legal moves (id: move):")
+            for i in ids:
+                move = self.codec.decode(self.game, agent, draft, i)
+                words = f"add {move} to your draft" if isinstance(move, Term) else str(move)
+                lines.append(f"{i}: {words}")
+        text = _in_charset("\n".join(lines))
+        return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+    def send_message(self, text: str) -> Message:
+        """Play a free-text message from the acting agent to its talks partner (outside the
+        action space; the turn stays with the agent). ``text`` is made one line of at most
+        500 characters, control characters shown as escapes. Raises IllegalActionError when
+        no message may be sent now."""
+        from tradegame.engine.actions import MAX_MESSAGE_CHARS
+        from tradegame.untrusted import one_line
+
+        agent = self.agent_selection
+        session = self.game.session
+        if session is None or agent not in session.pair:
+            from tradegame.engine import IllegalActionError
+
+            raise IllegalActionError(f"{agent} is not in talks now: no message to send")
+        partner = session.responder if agent == session.requester else session.requester
+        message = Message(agent, partner, one_line(text, MAX_MESSAGE_CHARS))
+        self.game.apply(message)
+        return message
 
     def step(self, action: int | None) -> None:
         agent = self.agent_selection
@@ -133,6 +200,8 @@ class TradeGameEnv(AECEnv):
         pass
 
 
-def env(scenario: str = "april-2025", render_mode: str | None = None) -> TradeGameEnv:
+def env(
+    scenario: str = "april-2025", render_mode: str | None = None, text_observation: bool = False
+) -> TradeGameEnv:
     """The AEC environment of a bundled scenario (or a scenario file's path)."""
-    return TradeGameEnv(scenario, render_mode=render_mode)
+    return TradeGameEnv(scenario, render_mode=render_mode, text_observation=text_observation)

@@ -15,7 +15,9 @@ mask is exact. The ids, in order:
   force (in the engine's order). A player with more deals in force than slots cannot renege
   the later ones through the codec (the most seen in 60 random games of april-2025: 12).
 
-Only the acting player's own ids are ever unmasked.
+Only the acting player's own ids are ever unmasked. Free-text messages (``Message``) have no
+id: free text cannot be a fixed id, and a message changes nothing but the talkers' logs, so a
+learner loses no move without them (the environment's ``send_message`` plays one).
 """
 
 from __future__ import annotations
