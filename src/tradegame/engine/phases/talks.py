@@ -37,60 +37,85 @@ _REJECTED = SessionStatus.REJECTED
 _EXTENSION = TermKind.DEADLINE_EXTENSION
 
 
-def begin(g: State) -> None:
-    """Turn requests and scheduled talks into this round's sessions (capacity applies)."""
+Planned = tuple[tuple[str, str], str, str, bool]  # (pair key, level, requester, held?)
+
+
+def plan(
+    g: State,
+    round_: int,
+    event_talks: list[tuple[tuple[str, str], str, str | None]],
+    requests: list[tuple[str, str, str]],
+) -> list[Planned]:
+    """The sessions a talks phase of round ``round_`` would hold from these event talks and
+    requests (with the scenario's scheduled talks), in order, each marked held or not (the
+    capacity holder at capacity). The one rule of which talks happen: :func:`begin` holds
+    them, and the News phase reads it for a ``session`` requirement (news.py)."""
     rules = g.rules
     order = g.tables.player_order
     wanted: dict[tuple[str, str], tuple[int, str, str]] = {}  # pair -> (rank, level, req)
     rank = 0
     for st in rules.scheduled_talks:
-        if st.round == g.round:
+        if st.round == round_:
             key = pair_key(*st.pair)
             if key not in wanted:
                 wanted[key] = (rank, st.level, st.requester or min(st.pair, key=order.__getitem__))
                 rank += 1
-    for pair, level, requester in g.event_talks:
+    for pair, level, requester in event_talks:
         key = pair_key(*pair)
         if key not in wanted:
             wanted[key] = (rank, level, requester or min(pair, key=order.__getitem__))
             rank += 1
     holder = rules.talk_capacity_holder
     # The capacity holder's own requests come first, in the order it made them.
-    requests = (
-        sorted(g.requests, key=lambda r: (r[0] != holder, order[r[0]]))
-        if len(g.requests) > 1
-        else g.requests
+    ordered = (
+        sorted(requests, key=lambda r: (r[0] != holder, order[r[0]]))
+        if len(requests) > 1
+        else requests
     )
-    for requester, partner, level in requests:
+    for requester, partner, level in ordered:
         key = pair_key(requester, partner)
         if key in wanted:
             # Both sides asked: the one earlier in scenario order is the requester.
             _, lvl, req = wanted[key]
             if order[requester] < order[req] and not any(
-                pair_key(*s.pair) == key and s.round == g.round for s in rules.scheduled_talks
+                pair_key(*s.pair) == key and s.round == round_ for s in rules.scheduled_talks
             ):
                 wanted[key] = (wanted[key][0], lvl, requester)
             continue
         wanted[key] = (rank, level, requester)
         rank += 1
-    g.requests = []
-    g.event_talks = []
-    sessions: list[Session] = []
+    out: list[Planned] = []
     held_by_holder = 0
     # In rank order: ranks are given in insertion order and an update keeps the rank.
     for key, (_, level, requester) in wanted.items():
-        responder = key[1] if key[0] == requester else key[0]
         if holder is not None and holder in key and rules.talk_capacity is not None:
             if held_by_holder >= rules.talk_capacity:
-                g._log(
-                    "talks",
-                    f"No time for {level} talks between {key[0]} and "
-                    f"{key[1]} this round: {holder} is at capacity.",
-                    audience=key,
-                    phase="talks",
-                )
+                out.append((key, level, requester, False))
                 continue
             held_by_holder += 1
+        out.append((key, level, requester, True))
+    return out
+
+
+def begin(g: State) -> None:
+    """Turn requests and scheduled talks into this round's sessions (capacity applies)."""
+    rules = g.rules
+    planned = plan(g, g.round, g.event_talks, g.requests)
+    holder = rules.talk_capacity_holder
+    g.requests = []
+    g.event_talks = []
+    sessions: list[Session] = []
+    for key, level, requester, held in planned:
+        if not held:
+            g._log(
+                "talks",
+                f"No time for {level} talks between {key[0]} and "
+                f"{key[1]} this round: {holder} is at capacity.",
+                audience=key,
+                phase="talks",
+            )
+            continue
+        responder = key[1] if key[0] == requester else key[0]
         level_rules = rules.talk_level(level)
         stakes = level_rules.stakes * g.stakes.get(key, 1.0)
         sessions.append(
