@@ -291,6 +291,23 @@ class Effect:
 
 
 @dataclass(frozen=True, slots=True)
+class Requirement:
+    """One fact a scripted event's news needs to be true (issue 19 f); ``kind`` selects which
+    of the other fields matter: ``no_deal`` and ``session`` (``pair``), ``layer`` (``layer``
+    with ``status``, ``below``, ``at_least``), ``package`` (``package``, ``status``) and
+    ``fired`` (``event``). Checked by :func:`tradegame.engine.phases.news.unmet`."""
+
+    kind: str
+    pair: tuple[str, str] | None = None
+    layer: str | None = None
+    status: str | None = None
+    below: float | None = None
+    at_least: float | None = None
+    package: str | None = None
+    event: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     """A scheduled, conditional or random event, or an instructor inject."""
 
@@ -310,6 +327,7 @@ class Event:
     until_day: int | None = None
     max_times: int = 1
     name: str = ""
+    requires: tuple[Requirement, ...] = ()  # all must hold for the event to fire
 
 
 @dataclass(frozen=True, slots=True, weakref_slot=True)

@@ -34,7 +34,7 @@ from tradegame.engine.records import (
     deal_json,
     pair_key,
 )
-from tradegame.engine.rules import Rules
+from tradegame.engine.rules import Event, Rules
 from tradegame.engine.tables import CACHE_SIZE, tables_of
 
 # Enum members read on hot paths, bound once: on Python 3.11 reading a member from its enum
@@ -562,6 +562,11 @@ class State:
     """Whether each resolved round is kept for :attr:`history` and :attr:`round_hashes`."""
     SHARES_RATES: ClassVar[bool] = False
     """Whether rates are remembered across games of the rules (projections revisit states)."""
+
+    def witness_news(self, event: Event, talks_round: int) -> None:
+        """Called as a scripted event or an inject fires, before its effects; nothing here.
+        The news checker (:mod:`tradegame.engine.newscheck`) overrides it to hold each news
+        item to its requirements as it is published."""
 
     def ratification_applies(self, party: str) -> bool:
         """Whether ``party``'s win-set decides its ratification here (a projection assumes

@@ -33,6 +33,25 @@ def _effect(e: m.Effect) -> r.Effect:
     raise AssertionError(f"unhandled effect {e!r}")  # pragma: no cover
 
 
+def _requirement(q: m.Requirement) -> r.Requirement:
+    match q:
+        case m.NoDeal() | m.SessionHeld():
+            return r.Requirement(q.kind, pair=_pair(q.between))
+        case m.LayerIs():
+            return r.Requirement(
+                q.kind, layer=q.layer, status=q.status, below=q.below, at_least=q.at_least
+            )
+        case m.PackageIs():
+            return r.Requirement(q.kind, package=q.package, status=q.status)
+        case m.HasFired():
+            return r.Requirement(q.kind, event=q.event)
+    raise AssertionError(f"unhandled requirement {q!r}")  # pragma: no cover
+
+
+def _requires(reqs: list[m.Requirement]) -> tuple[r.Requirement, ...]:
+    return tuple(map(_requirement, reqs))
+
+
 def _item(owner: str, it: m.CatalogueItem) -> r.Item:
     levels = tuple(r.Level(lv.value, lv.cost, lv.gain) for lv in it.levels)
     extra: dict[str, object] = {}
@@ -119,7 +138,14 @@ def to_rules(s: m.Scenario, source_text: str | None = None) -> r.Rules:
     events: list[r.Event] = []
     for se in s.events.scheduled:
         events.append(
-            r.Event(se.id, "scheduled", se.news, tuple(map(_effect, se.effects)), day=day(se.date))
+            r.Event(
+                se.id,
+                "scheduled",
+                se.news,
+                tuple(map(_effect, se.effects)),
+                day=day(se.date),
+                requires=_requires(se.requires),
+            )
         )
     for ce in s.events.conditional:
         w = ce.when
@@ -135,6 +161,7 @@ def to_rules(s: m.Scenario, source_text: str | None = None) -> r.Rules:
                 at_least=w.at_least,
                 at_most=w.at_most,
                 repeat=ce.repeat,
+                requires=_requires(ce.requires),
             )
         )
     for re_ in s.events.random:
@@ -148,11 +175,19 @@ def to_rules(s: m.Scenario, source_text: str | None = None) -> r.Rules:
                 from_day=day(re_.from_date) if re_.from_date else None,
                 until_day=day(re_.until_date) if re_.until_date else None,
                 max_times=re_.max_times,
+                requires=_requires(re_.requires),
             )
         )
     for inj in s.events.injects:
         events.append(
-            r.Event(inj.id, "inject", inj.news, tuple(map(_effect, inj.effects)), name=inj.name)
+            r.Event(
+                inj.id,
+                "inject",
+                inj.news,
+                tuple(map(_effect, inj.effects)),
+                name=inj.name,
+                requires=_requires(inj.requires),
+            )
         )
     digest = hashlib.sha256(source_text.encode()).hexdigest() if source_text is not None else ""
     return r.Rules(

@@ -802,11 +802,77 @@ Effect = Annotated[
 ]
 
 
+# What must hold in the game for a scripted news item to be true when it fires (issue 19 f):
+# a closed vocabulary of facts the engine reads (engine/phases/news.py), all of which must
+# hold. Nothing here is an expression: a kind names one fact and its fields name its subjects.
+
+
+class NoDeal(Model):
+    """No deal with economic terms agreed in talks is in force between the pair (a
+    process-only agreement or a unilateral concession does not count): a threat over
+    "discussions going nowhere", a tariff letter, a countermeasure list."""
+
+    kind: Literal["no_deal"]
+    between: Pair
+
+
+class SessionHeld(Model):
+    """The pair holds talks in the next talks phase (in the News phase: this round's), as
+    scheduled by the scenario, by an event (this one's own ``schedule_talks`` included) or
+    requested, within the talk capacity: "the President joins today's session"."""
+
+    kind: Literal["session"]
+    between: Pair
+
+
+class LayerIs(Model):
+    """A tariff layer's status and/or rate: a threat of 50% needs the rate below 50%, a
+    letter announcing a rate "from 1 August" needs the layer still paused."""
+
+    kind: Literal["layer"]
+    layer: Id
+    status: LayerStatus | None = Field(None, description="The layer's status is this one.")
+    below: Rate | None = Field(None, description="The layer's rate is below this one.")
+    at_least: Rate | None = Field(None, description="The layer's rate is at least this one.")
+
+
+class PackageIs(Model):
+    """A countermeasure package is active or suspended ("extends the suspension of its list")."""
+
+    kind: Literal["package"]
+    package: Id
+    status: Literal["suspended", "active"]
+
+
+class HasFired(Model):
+    """Another event has fired before (earlier in this News phase counts): "delays the 50%
+    tariff" needs the threat."""
+
+    kind: Literal["fired"]
+    event: Id
+
+
+Requirement = Annotated[
+    NoDeal | SessionHeld | LayerIs | PackageIs | HasFired,
+    Field(discriminator="kind"),
+]
+MAX_REQUIREMENTS = 10
+Requires = Annotated[
+    list[Requirement],
+    *_max_items(MAX_REQUIREMENTS, "requirements", "(all must hold; one fact each)"),
+    Field(
+        description="What must hold in the game for the news to be true when it fires; all of "
+        "them. An event whose requirements fail does not fire (nothing is published).",
+    ),
+]
+
+
 class ScheduledEvent(Model):
     id: Id
     date: Date
     news: Text
     effects: list[Effect] = Field(default_factory=list)
+    requires: Requires = Field(default_factory=list)
     source: Text | None = None
 
 
@@ -827,6 +893,7 @@ class ConditionalEvent(Model):
     repeat: bool = False
     news: Text
     effects: list[Effect] = Field(default_factory=list)
+    requires: Requires = Field(default_factory=list)
 
 
 class RandomEvent(Model):
@@ -837,6 +904,7 @@ class RandomEvent(Model):
     max_times: PositiveCount = 1
     news: Text
     effects: list[Effect] = Field(default_factory=list)
+    requires: Requires = Field(default_factory=list)
 
 
 class Inject(Model):
@@ -844,6 +912,7 @@ class Inject(Model):
     name: Text
     news: Text
     effects: list[Effect] = Field(default_factory=list)
+    requires: Requires = Field(default_factory=list)
 
 
 class Events(Model):
@@ -1172,6 +1241,43 @@ def check_references(s: Scenario) -> list[tuple[Loc, str]]:
             if isinstance(e, (AddItem, WithdrawItem)) and e.item not in items:
                 out.append(((*eloc, "item"), _unknown("catalogue item", e.item, items)))
 
+    event_ids = [
+        e.id for kind in (s.events.scheduled, s.events.conditional, s.events.random) for e in kind
+    ] + [e.id for e in s.events.injects]
+
+    def requires(loc: Loc, reqs: list[Any], own: str) -> None:
+        for k, q in enumerate(reqs):
+            # With the variant's tag, as pydantic writes it: the loader drops it, and it keeps
+            # a field named like its kind (a layer requirement's layer) from being taken for one.
+            qloc: Loc = (*loc, "requires", k, q.kind)
+            if isinstance(q, (NoDeal, SessionHeld)):
+                pair((*qloc, "between"), q.between)
+            elif isinstance(q, LayerIs):
+                if q.layer not in layers:
+                    out.append(((*qloc, "layer"), _unknown("tariff layer", q.layer, layers)))
+                if q.status is None and q.below is None and q.at_least is None:
+                    out.append((qloc, "a layer requirement needs status, below or at_least"))
+                for field in ("below", "at_least"):
+                    if (value := getattr(q, field)) is not None:
+                        rate((*qloc, field), value)
+                if q.below is not None and q.at_least is not None and q.below <= q.at_least:
+                    out.append(
+                        (
+                            (*qloc, "below"),
+                            f"below {q.below:g} is not above at_least {q.at_least:g}: "
+                            "the requirement could never hold",
+                        )
+                    )
+            elif isinstance(q, PackageIs) and q.package not in packages:
+                out.append(
+                    ((*qloc, "package"), _unknown("countermeasure package", q.package, packages))
+                )
+            elif isinstance(q, HasFired):
+                if q.event == own:
+                    out.append(((*qloc, "event"), "an event cannot require that it has fired"))
+                elif q.event not in event_ids:
+                    out.append(((*qloc, "event"), _unknown("event", q.event, event_ids)))
+
     ev = s.events
     all_events = (
         [("scheduled", n, e.id) for n, e in enumerate(ev.scheduled)]
@@ -1187,6 +1293,7 @@ def check_references(s: Scenario) -> list[tuple[Loc, str]]:
     for n, se in enumerate(ev.scheduled):
         date(("events", "scheduled", n, "date"), se.date)
         effects(("events", "scheduled", n), se.effects)
+        requires(("events", "scheduled", n), se.requires, se.id)
     for n, ce in enumerate(ev.conditional):
         cloc = ("events", "conditional", n)
         player((*cloc, "when", "player"), ce.when.player)
@@ -1198,13 +1305,16 @@ def check_references(s: Scenario) -> list[tuple[Loc, str]]:
         if ce.when.metric == "relations" and ce.when.partner is None:
             out.append(((*cloc, "when"), "the relations condition needs a partner"))
         effects(cloc, ce.effects)
+        requires(cloc, ce.requires, ce.id)
     for n, re_ in enumerate(ev.random):
         rloc = ("events", "random", n)
         date((*rloc, "from_date"), re_.from_date)
         date((*rloc, "until_date"), re_.until_date)
         effects(rloc, re_.effects)
+        requires(rloc, re_.requires, re_.id)
     for n, inj in enumerate(ev.injects):
         effects(("events", "injects", n), inj.effects)
+        requires(("events", "injects", n), inj.requires, inj.id)
 
     for field in ("deadline_holder",):
         holder = getattr(s.roles, field)

@@ -1,13 +1,21 @@
 """News, the first phase of a round (DESIGN §3.3): layers due take effect, then scheduled,
-conditional and random events fire, in scenario order; and the effects of events."""
+conditional and random events fire, in scenario order; and the effects of events.
+
+A scripted event fires only if its ``requires`` hold (issue 19 f): the facts its news needs
+to be true, read here and nowhere else (:func:`unmet`). An event whose requirements fail does
+not fire and publishes nothing (in this game it did not happen): a scheduled event's date
+passes, a conditional or random event may fire in a later round (a random event is not drawn
+for while they fail), and the instructor's inject is refused with the reason.
+"""
 
 from __future__ import annotations
 
 from tradegame.engine.actions import INSTRUCTOR, Inject, News, parse_news_effect
 from tradegame.engine.errors import IllegalActionError
 from tradegame.engine.kinds import LayerStatus
-from tradegame.engine.records import MAX_STAKES, OVER, clamp, pair_key
-from tradegame.engine.rules import Effect, Event
+from tradegame.engine.phases import talks
+from tradegame.engine.records import MAX_STAKES, OVER, RATE_EPS, clamp, pair_key
+from tradegame.engine.rules import Effect, Event, Requirement
 from tradegame.engine.state import State
 from tradegame.engine.text import fmt_pct
 
@@ -30,23 +38,32 @@ def run(g: State) -> None:
                 f"effect on {g.date_of(la.from_day)}.",
                 phase="news",
             )
+    this_round = g.round  # the news of a round comes before its talks
     for ev in window.scheduled:
         assert ev.day is not None  # a window's scheduled events have one
+        if ev.requires and unmet(g, ev.requires, ev, this_round):
+            continue
         g._log("news", f"{g.date_of(ev.day)}: {ev.news}", phase="news")
-        fire(g, ev)
+        fire(g, ev, this_round)
         layers_changed = layers_changed or ev.id in window.set_layer
     for ev in window.conditional:
-        if (ev.repeat or ev.id not in g.fired) and _condition_holds(g, ev):
+        if (
+            (ev.repeat or ev.id not in g.fired)
+            and _condition_holds(g, ev)
+            and not (ev.requires and unmet(g, ev.requires, ev, this_round))
+        ):
             g._log("news", ev.news, phase="news")
-            fire(g, ev)
+            fire(g, ev, this_round)
             layers_changed = layers_changed or ev.id in window.set_layer
     for ev in window.chance:
         if g.fired.get(ev.id, 0) >= ev.max_times:
             continue
+        if ev.requires and unmet(g, ev.requires, ev, this_round):
+            continue  # not possible this round: no draw
         g.rng_draws += 1
         if g.rng.random() < ev.probability:
             g._log("news", ev.news, phase="news")
-            fire(g, ev)
+            fire(g, ev, this_round)
             layers_changed = layers_changed or ev.id in window.set_layer
     if layers_changed:
         g._invalidate()
@@ -66,7 +83,67 @@ def _condition_holds(g: State, ev: Event) -> bool:
     return not (ev.at_most is not None and value > ev.at_most)
 
 
-def fire(g: State, ev: Event) -> None:
+def unmet(
+    g: State, requires: tuple[Requirement, ...], ev: Event, talks_round: int
+) -> list[Requirement]:
+    """The requirements of ``ev`` that do not hold now, in order (none: it may fire).
+
+    ``talks_round`` is the round whose talks a ``session`` requirement asks about: this round
+    in the News phase, the next one for an instructor's inject (this round's sessions are
+    built). ``requires`` is given apart from ``ev`` so that the news checker
+    (:mod:`tradegame.engine.newscheck`) can hold a game to requirements it did not play by.
+    """
+    return [q for q in requires if not _holds(g, q, ev, talks_round)]
+
+
+def _holds(g: State, q: Requirement, ev: Event, talks_round: int) -> bool:
+    kind = q.kind
+    if kind == "no_deal":
+        # A deal with economic terms, agreed in talks: a process-only agreement does not
+        # settle anything (a partner with only a process agreement may still get a letter).
+        assert q.pair is not None
+        key = pair_key(*q.pair)
+        return not any(
+            not d.unilateral and pair_key(*d.parties) == key and g.is_substantive(d)
+            for d in g.deals_in_force()
+        )
+    if kind == "session":
+        assert q.pair is not None
+        return pair_key(*q.pair) in held_talks(g, ev, talks_round)
+    if kind == "layer":
+        assert q.layer is not None
+        rate = g.layer_rate[q.layer]
+        return (
+            (q.status is None or g.layer_status[q.layer] == q.status)
+            and (q.below is None or rate < q.below - RATE_EPS)
+            and (q.at_least is None or rate > q.at_least - RATE_EPS)
+        )
+    if kind == "package":
+        return (q.package in g.active_packages) == (q.status == "active")
+    if kind == "fired":
+        return g.fired.get(q.event or "", 0) > 0
+    raise AssertionError(f"unknown requirement {kind!r}")  # pragma: no cover
+
+
+def held_talks(g: State, ev: Event | None, talks_round: int) -> set[tuple[str, str]]:
+    """The pairs (keys) that hold talks in round ``talks_round`` as things stand, counting the
+    talks ``ev``'s own effects schedule or cancel (:func:`talks.plan` decides)."""
+    event_talks = list(g.event_talks)
+    requests = list(g.requests)
+    for e in ev.effects if ev is not None else ():
+        if e.kind == "schedule_talks":
+            assert e.pair is not None
+            event_talks.append((e.pair, e.level, e.requester))
+        elif e.kind == "cancel_talks":
+            assert e.pair is not None
+            key = pair_key(*e.pair)
+            event_talks = [t for t in event_talks if pair_key(*t[0]) != key]
+            requests = [r for r in requests if pair_key(r[0], r[1]) != key]
+    return {key for key, _, _, held in talks.plan(g, talks_round, event_talks, requests) if held}
+
+
+def fire(g: State, ev: Event, talks_round: int) -> None:
+    g.witness_news(ev, talks_round)
     g.fired[ev.id] = g.fired.get(ev.id, 0) + 1
     for effect in ev.effects:
         apply_effect(g, effect)
@@ -129,6 +206,37 @@ def verify_instructor(g: State, action: News | Inject) -> None:
         raise IllegalActionError("the game is over")
     if not any(e.id == action.inject and e.trigger == "inject" for e in g.rules.events):
         raise IllegalActionError(f"unknown inject {action.inject!r}")
+    event = g.rules.event(action.inject)
+    failed = unmet(g, event.requires, event, g.round + 1)
+    if failed:
+        raise IllegalActionError(
+            f"inject {action.inject!r} would contradict the game: it needs "
+            + "; ".join(describe(q) for q in failed)
+        )
+
+
+def describe(q: Requirement) -> str:
+    """A requirement in words, as what the news needs (the inject refusal, the checker)."""
+    if q.kind == "no_deal":
+        assert q.pair is not None
+        return f"no deal in force between {q.pair[0]} and {q.pair[1]}"
+    if q.kind == "session":
+        assert q.pair is not None
+        return f"a session between {q.pair[0]} and {q.pair[1]}"
+    if q.kind == "layer":
+        parts = []
+        if q.status is not None:
+            parts.append(q.status.replace("_", " "))
+        if q.below is not None:
+            parts.append(f"below {fmt_pct(q.below)}")
+        if q.at_least is not None:
+            parts.append(f"at least {fmt_pct(q.at_least)}")
+        return f"tariff layer {q.layer} " + " and ".join(parts)
+    if q.kind == "package":
+        return f"countermeasure package {q.package} {q.status}"
+    if q.kind == "fired":
+        return f"event {q.event} fired before"
+    raise AssertionError(f"unknown requirement {q.kind!r}")  # pragma: no cover
 
 
 def apply_instructor(g: State, action: News | Inject) -> None:
@@ -150,5 +258,5 @@ def apply_instructor(g: State, action: News | Inject) -> None:
     else:
         event = g.rules.event(action.inject)
         g._log("inject", f"Instructor inject: {event.news}")
-        fire(g, event)
+        fire(g, event, g.round + 1)
     g._invalidate()
