@@ -48,8 +48,10 @@ def play(rules: Rules, seed: int, steps: int, rng: random.Random, inject_every: 
         if game.is_over():
             break
         if inject_every and injects and n % inject_every == inject_every - 1:
-            game.apply(Inject("!", rng.choice(injects)))
-            continue
+            inject = Inject("!", rng.choice(injects))
+            if game.can(inject):  # an inject whose news the game contradicts is refused
+                game.apply(inject)
+                continue
         game.apply(game.legal_actions().sample(rng))
     return game
 
