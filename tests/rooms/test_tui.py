@@ -1,61 +1,211 @@
-"""``tradegame join URL --code CODE`` in a terminal: the game's own panels against a room
-(Textual Pilot, the server in the same event loop)."""
+"""``tradegame join URL --code CODE`` in a terminal: the local game's own screen against a
+room server on a free port (Textual Pilot, keystrokes only, the server in the same event
+loop, real websockets)."""
 
 from __future__ import annotations
 
-import asyncio
+import aiohttp
 
-from textual.widgets import Static
+from tests.rooms.support import Conn, codes, start_server, url_of
+from tests.ui.support import screen_text, wait_for_text, wait_until
+from tradegame.rooms.client import RemoteSeat
+from tradegame.session.play import PlaySession
+from tradegame.ui.remote import RemoteApp
+from tradegame.ui.screens.game import TABS, GameScreen
+from tradegame.ui.widgets.talks import TermList
 
-from tests.rooms.support import codes, start_server, url_of
-from tradegame.engine import parse
-from tradegame.ui.remote import RemoteApp, RemoteGameScreen
-from tradegame.ui.widgets.common import ActionChosen
-from tradegame.ui.widgets.orders import OrdersPanel
-
-
-async def wait(pilot, condition, timeout: float = 20.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError("timed out")
-        await pilot.pause(0.05)
+SEATS = {"US": "dove", "EU": "passive"}  # JP is the human seat, played over the network
 
 
-async def test_a_seat_plays_over_the_network_with_the_games_screens(tmp_path):
-    server = await start_server(tmp_path, "classroom-lesson", seats={"US": "dove", "EU": "linear"})
+def remote(server, player: str = "JP", **secret: str) -> tuple[RemoteApp, RemoteSeat]:
+    seat = RemoteSeat(url_of(server), secret or {"code": codes(server)[player]})
+    return RemoteApp(seat), seat
+
+
+async def test_a_remote_seat_plays_a_whole_game_on_the_local_game_screen(tmp_path):
+    server = await start_server(tmp_path, "april-2025", seats=SEATS, seed=3)
     room = server.rooms[1]
+    game = lambda: room.game  # noqa: E731 - the room's game (a rollback would replace it)
     try:
-        app = RemoteApp(url_of(server), {"code": codes(server)["JP"]})
-        async with app.run_test(size=(120, 40)) as pilot:
+        app, seat = remote(server)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await wait_for_text(pilot, "Your move, Japan")
             screen = app.screen
-            assert isinstance(screen, RemoteGameScreen)
-            await wait(pilot, screen.my_turn)
-            status = str(screen.query_one("#status", Static).render())
-            assert "Your move" in status and "You play JP in room 1" in status
-            assert screen.view is not None and screen.view["viewer"] == "JP"
-            # talks: pass with the game's own key
-            before = len(room.game.actions)
-            await pilot.press("p")
-            await wait(pilot, lambda: len(room.game.actions) > before)
-            assert str(room.game.actions[before]) == "JP pass"
-            # play on to the orders phase, passing (or rejecting) in talks
-            while room.game.phase != "orders" or room.game.to_move() != "JP":
-                await wait(pilot, lambda: screen.my_turn() or room.game.phase == "orders")
-                if room.game.phase == "talks" and screen.my_turn():
-                    key = "p" if screen.turn and not screen.turn["talks"]["offer"] else "r"
-                    await pilot.press(key)
-                    await pilot.pause(0.2)
-            await wait(pilot, screen.my_turn)
-            # an order chosen in the orders panel is staged here, then sent with Done
-            order = parse(next(a for a in screen.turn["legal"] if a != "JP done"))
-            screen.query_one(OrdersPanel).post_message(ActionChosen(order))
-            await wait(pilot, lambda: screen.staged == [order])
-            assert order not in room.game.actions
+            # the very screen a local player has, on a session whose game is elsewhere
+            assert type(screen) is GameScreen and isinstance(screen.session, PlaySession)
+            assert screen.session is seat and not seat.local and screen.tabs == TABS
+            assert "Ministerial talks with United States (US)" in screen_text(app)
+            # its view is exactly the server's view for JP
+            assert seat.view_json("JP") == game().view("JP").to_json()
+
+            # an offer built by keys in the talks tab, as locally: More US LNG, second level
+            terms = screen.query_one(TermList)
+            steps = [o.id for o in terms.options].index("jp_lng") - (terms.highlighted or 0)
+            await pilot.press(*(["down"] * steps), "right", "right")
+            await wait_for_text(pilot, "fits your win-set")
+            await pilot.press("s")
+            await wait_until(
+                pilot,
+                lambda: any(str(a).startswith("JP propose US jp_lng=") for a in game().actions),
+                what="the offer on the server",
+            )
+            await wait_until(
+                pilot,
+                lambda: game().phase == "orders" and game().to_move() == "JP",
+                what="Japan's orders",
+            )
+            assert any(str(a) == "US accept" for a in game().actions)
+            await wait_for_text(pilot, "US accepts JP's offer (d1)")
+
+            # an order filtered and staged by keys, sent with ctrl+d and enter
+            await pilot.press("3", "slash", *"reassure", "down")
+            await wait_for_text(pilot, "Reassure US")
+            await pilot.press("enter")
+            await wait_for_text(pilot, "Staged (1/3)")
+            assert not any(str(a) == "JP say reassure US" for a in game().actions)  # not yet
             await pilot.press("ctrl+d")
-            await wait(pilot, lambda: any(str(a) == "JP done" for a in room.game.actions))
-            sent = [str(a) for a in room.game.actions if a.player == "JP"][-2:]
-            assert sent == [str(order), "JP done"]
+            await wait_for_text(pilot, "send these orders?")
+            assert "1. Reassure US" in screen_text(app)
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: game().round == 2, what="round 2")
+            assert "JP say reassure US" in [str(a) for a in game().actions]
+            # the round report, as locally
+            await wait_for_text(pilot, "Round 1 report")
+            assert "d1 between JP and US enters force" in screen_text(app)
+            await pilot.press("enter")
+
+            # play out by keys: pass or reject in talks, Done without orders
+            while not game().is_over():
+                await wait_until(
+                    pilot,
+                    lambda: game().is_over() or screen.is_my_turn(),
+                    what="Japan's move",
+                )
+                if game().is_over():
+                    break
+                await pilot.pause()
+                if app.screen.id == "round-report":
+                    await pilot.press("enter")
+                    continue
+                before = room.version
+                talks = seat.talks_now()
+                if talks is not None:
+                    await pilot.press("p" if talks.offer is None else "r")
+                else:
+                    await pilot.press("ctrl+d")
+                    await wait_for_text(pilot, "send these orders?")
+                    await pilot.press("enter")
+                await wait_until(pilot, lambda b=before: room.version > b, what="the move sent")
+            await wait_for_text(pilot, "Game over")
+            text = screen_text(app)
+            scores, batna = game().scores(), game().batna()
+            assert f"{scores['JP']:.1f}" in text and f"{batna['JP']:.1f}" in text
+            assert set(seat.score_breakdown()) == {"US", "JP", "EU"}
     finally:
         await server.stop()
+
+
+async def test_a_paused_room_takes_no_keys_and_says_so(tmp_path):
+    server = await start_server(tmp_path, "april-2025", seats=SEATS, seed=3)
+    room = server.rooms[1]
+    try:
+        app, seat = remote(server)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await wait_for_text(pilot, "Your move, Japan")
+            room.pause()
+            await wait_for_text(pilot, "PAUSED by the instructor")
+            before = len(room.game.actions)
+            await pilot.press("p")
+            await pilot.pause(0.3)
+            assert len(room.game.actions) == before and not app.screen.is_my_turn()
+            room.resume()
+            await wait_until(pilot, app.screen.is_my_turn, what="the turn back")
+            await pilot.press("p")
+            await wait_until(pilot, lambda: len(room.game.actions) > before, what="the pass")
+            assert str(room.game.actions[before]) == "JP pass"
+    finally:
+        await server.stop()
+
+
+async def test_a_move_refused_by_the_server_is_shown_and_the_game_goes_on(tmp_path):
+    server = await start_server(tmp_path, "april-2025", seats=SEATS, seed=3)
+    room = server.rooms[1]
+    try:
+        app, seat = remote(server)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await wait_for_text(pilot, "Your move, Japan")
+            # the room moves on while its update is still on the way: news the seat has not
+            # heard of yet, so its pass is made for the older version
+            notify, room.on_change = room.on_change, lambda r: None
+            room.news("Markets fall")
+            await pilot.pause()
+            room.on_change = notify
+            await pilot.press("p")
+            await wait_for_text(pilot, "stale or repeated move")
+            assert not any(str(a) == "JP pass" for a in room.game.actions)
+            await wait_until(pilot, app.screen.is_my_turn, what="the current turn")
+            await pilot.press("p")
+            await wait_until(
+                pilot, lambda: any(str(a) == "JP pass" for a in room.game.actions), what="pass"
+            )
+    finally:
+        await server.stop()
+
+
+async def test_a_wrong_code_gets_the_servers_refusal_not_a_screen(tmp_path):
+    server = await start_server(tmp_path, "april-2025", seats=SEATS, seed=3)
+    try:
+        app, seat = remote(server, code="AAAA-AAAA")
+        async with app.run_test(size=(100, 32)) as pilot:
+            await wait_for_text(pilot, "The room did not seat you: this code is not valid")
+            assert not isinstance(app.screen, GameScreen)
+            await pilot.press("q")
+        assert seat.refusal is not None and seat.me is None
+    finally:
+        await server.stop()
+
+
+async def test_a_dropped_connection_rejoins_the_seat_by_itself(tmp_path):
+    server = await start_server(tmp_path, "april-2025", seats=SEATS, seed=3)
+    room = server.rooms[1]
+    try:
+        app, seat = remote(server)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await wait_for_text(pilot, "Your move, Japan")
+            token = seat.token
+            # another connection with the seat's token takes it over: this one is closed
+            async with aiohttp.ClientSession() as session:
+                other = await Conn(session, url_of(server)).open()
+                await other.send({"type": "join", "token": token})
+                await other.until("welcome")
+                await other.close()
+            await wait_until(pilot, lambda: seat.connection == "connected" and seat.ready.is_set())
+            await wait_until(pilot, app.screen.is_my_turn, timeout=30, what="the seat again")
+            before = len(room.game.actions)
+            await pilot.press("p")
+            await wait_until(pilot, lambda: len(room.game.actions) > before, what="the pass")
+    finally:
+        await server.stop()
+
+
+def test_what_a_server_sends_is_checked_and_escaped():
+    seat = RemoteSeat("http://127.0.0.1:1/ws", {"code": "X"})
+    heard = []
+    seat.ready.set()
+    seat.on_change = heard.append
+    seat.me = "JP"
+    seat._receive(
+        '{"type": "update", "version": 3, "paused": false, "view": '
+        '{"players": [{"id": "JP", "name": "\\u001b]52;c;cHduZWQ=\\u0007x"}]}}'
+    )
+    assert seat.player_name("JP") == "\\x1b]52;c;cHduZWQ=\\x07x"
+    for bad in (
+        "[1]",
+        '{"type": "update", "version": "3", "view": {}}',
+        "{nope",
+        '{"type": "turn", "id": 4, "legal": [1]}',
+        "[" * 100_000,
+    ):
+        seat._receive(bad)
+        assert heard[-1] is not None and "could not be read" in heard[-1].text
+    assert seat.version == 3

@@ -12,7 +12,7 @@ import argparse
 import asyncio
 import sys
 
-from tradegame.errors import EXIT_OK, UserError
+from tradegame.errors import EXIT_FAILED, EXIT_OK, UserError
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,7 +36,14 @@ def run(args: argparse.Namespace) -> int:
     from tradegame.ui.remote import RemoteApp  # Textual, loaded only for the screens
 
     secret = {"code": args.code} if args.code else {"token": args.token}
-    RemoteApp(client.ws_url(args.url), secret).run()
+    seat = client.RemoteSeat(client.ws_url(args.url), secret)
+    RemoteApp(seat).run()
+    if seat.refusal is not None:
+        raise UserError(f"the room did not seat you: {seat.refusal}", EXIT_FAILED)
+    if seat.token:
+        print(
+            f"tradegame: to come back to this seat: tradegame join {args.url} --token {seat.token}"
+        )
     return EXIT_OK
 
 

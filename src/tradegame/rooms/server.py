@@ -639,7 +639,11 @@ class RoomServer:
         if game.is_over():
             if not client.ended or start:
                 client.ended = True
-                client.send(end_message(player, view))
+                from tradegame.engine.scoring import score_breakdown
+
+                breakdown = {p: score_breakdown(game, p) for p in room.match.rules.player_ids}
+                # the bot protocol's end, and how each score was made (public once it is over)
+                client.send({**end_message(player, view), "breakdown": breakdown})
         elif not room.paused and game.to_move() == player:
             turn = Turn(game, player)
             turn._view = view  # built once for the update and the turn

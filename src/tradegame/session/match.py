@@ -5,7 +5,7 @@ without a screen. Every rule question goes to the engine (``verify``, ``legal_ac
 ``what_if``); the match only keeps who sits where, runs the agents and stages a human's orders
 until they are sent.
 
-Threads: :meth:`Match.think` and :meth:`Match.preview` run in worker threads, always on a
+Threads: :meth:`Match.think` and :meth:`Match.preview_on` run in worker threads, always on a
 *copy* of the game taken on the UI thread (:meth:`Match.snapshot`), so the game itself is only
 ever touched by the UI thread.
 """
@@ -20,6 +20,7 @@ from typing import Any
 
 from tradegame.engine import Action, Done, Game, IllegalActionError, Rules, Term
 from tradegame.engine.scoring import Projection
+from tradegame.session.play import PlaySession, TalksNow
 
 HUMAN = "human"
 """The seat value of a person at the keyboard (the same word saves use)."""
@@ -102,8 +103,9 @@ class OfferDraft:
         return len(self.levels)
 
 
-class Match:
-    """A game with its seats: ``seats`` maps every player to :data:`HUMAN` or an agent spec."""
+class Match(PlaySession):
+    """A game with its seats: ``seats`` maps every player to :data:`HUMAN` or an agent spec.
+    The local :class:`~tradegame.session.play.PlaySession`: the whole game is here."""
 
     def __init__(
         self,
@@ -319,10 +321,100 @@ class Match:
         return [a for a in sim.legal_actions(player) if not isinstance(a, Done)]
 
     @staticmethod
-    def preview(snapshot: Game, player: str, actions: Sequence[Action]) -> Projection:
+    def preview_on(snapshot: Game, player: str, actions: Sequence[Action]) -> Projection:
         """``what_if`` on a snapshot (runs in a worker thread)."""
         projection: Projection = snapshot.what_if(player, list(actions))
         return projection
+
+    # ------------------------------------------------------------------ PlaySession
+
+    @property
+    def title(self) -> str:
+        return f"{self.rules.title} · seed {self.seed}"
+
+    @property
+    def player_ids(self) -> tuple[str, ...]:
+        return tuple(self.rules.player_ids)
+
+    @property
+    def sector_names(self) -> dict[str, str]:
+        return {s.id: s.name for s in self.rules.sectors}
+
+    @property
+    def limits(self) -> tuple[int, int]:
+        return self.rules.limits.max_terms, self.rules.limits.max_orders
+
+    def to_move(self) -> str | None:
+        return self.game.to_move()
+
+    def phase(self) -> str:
+        return str(self.game.phase)
+
+    def round(self) -> int:
+        return int(self.game.round)
+
+    def is_over(self) -> bool:
+        return self.game.is_over()
+
+    def view_json(self, viewer: str | None) -> dict[str, Any]:
+        data: dict[str, Any] = self.game.view(viewer).to_json()
+        return data
+
+    def talks_now(self) -> TalksNow | None:
+        session = self.game.session
+        if session is None:
+            return None
+        return TalksNow(
+            tuple(session.pair),  # type: ignore[arg-type]  # a pair of two player ids
+            session.exchanges,
+            tuple(session.offer) if session.offer is not None else None,
+            session.offer_by,
+        )
+
+    def palette_moves(self, player: str, staged: Sequence[Action], limit: int) -> list[Action]:
+        if self.game.phase == "orders":
+            return [*self.legal_orders(player, staged), Done(player)]
+        out = []
+        for n, action in enumerate(self.game.legal_actions(player)):
+            if n >= limit:
+                break
+            out.append(action)
+        return out
+
+    def can(self, action: Action) -> bool:
+        return self.game.can(action)
+
+    def projected(self, player: str) -> float | None:
+        try:
+            return float(self.game.what_if(player, []).baseline)
+        except Exception:  # noqa: BLE001 - the round report then shows no score move
+            return None
+
+    def score_breakdown(self) -> dict[str, list[dict[str, Any]]]:
+        from tradegame.engine.scoring import score_breakdown
+
+        if not self.game.is_over():
+            return {}
+        return {p: score_breakdown(self.game, p) for p in self.rules.player_ids}
+
+    def play(self, action: Action) -> bool:
+        return self.apply(action)
+
+    def check_orders(self, player: str, staged: Sequence[Action]) -> None:
+        self.staged_game(player, staged)
+
+    def send_orders(self, player: str, staged: Sequence[Action]) -> bool:
+        self.staged_game(player, [*staged, Done(player)])
+        rounds = len(self.game.round_hashes)
+        for action in staged:
+            self.game.apply(action)
+        self.game.apply(Done(player))
+        return len(self.game.round_hashes) != rounds
+
+    async def preview(self, player: str, actions: Sequence[Action]) -> Projection:
+        import asyncio
+
+        return await asyncio.to_thread(self.preview_on, self.snapshot(), player, list(actions))
 
 
 def _now() -> str:

@@ -50,9 +50,9 @@ def typed_action(screen: GameScreen, query: str) -> Action | None:
             action = parse(candidate)
         except InvalidActionError:
             continue
-        if action.player == viewer and screen.match.game.can(action):
+        if action.player == viewer and screen.session.can(action):
             return action
-        if action.player == viewer and screen.match.game.phase == "orders":
+        if action.player == viewer and screen.session.phase() == "orders":
             return action  # staging checks it against the staged orders and says why
     message = typed_message(viewer, text)
     if message is not None and screen.match.game.can(message):

@@ -4,6 +4,12 @@ to the next (behind a curtain in hot-seat games).
 
 It renders only ``game.view(viewer)``: ``viewer`` is the human at the keyboard (or, in a game
 without human seats, the spectator's chosen viewpoint).
+
+The game comes from a :class:`~tradegame.session.play.PlaySession`: a local
+:class:`~tradegame.session.match.Match` (AI seats move here, previews and autosaves are made
+here, the instructor's controls apply) or a seat of a room server
+(:class:`tradegame.rooms.client.RemoteSeat`: the same screen, fed by what the server sends for
+that seat; changes made elsewhere arrive through ``session.on_change``).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from textual.worker import get_current_worker
 from tradegame.engine import Action, Done, IllegalActionError
 from tradegame.engine.actions import ORDER_KINDS
 from tradegame.session.match import AiMove, Match
+from tradegame.session.play import Notice, PlaySession, PreviewUnavailable
 from tradegame.session.text import Names, describe, projection_lines
 from tradegame.ui.widgets.common import ActionChosen, Frame, PreviewWanted
 from tradegame.ui.widgets.dashboard import Dashboard, status_text
@@ -41,6 +48,7 @@ INSTRUCTOR_TAB = "instructor"
 SPEEDS = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0)
 """Seconds between AI moves (spectating: ``+``/``-`` move along this list)."""
 PREVIEW_DEBOUNCE = 0.12
+NO_PREVIEW = "Previews are not offered for this game."
 PALETTE_SCAN = 600
 """How many legal talks moves the command palette looks through (deals are never all listed:
 there are millions; type a move's notation to play any of them)."""
@@ -99,7 +107,7 @@ class GameScreen(Screen[None]):
 
     def __init__(
         self,
-        match: Match,
+        session: PlaySession,
         *,
         ai_delay: float = 0.1,
         spectate_delay: float = 0.5,
@@ -107,11 +115,11 @@ class GameScreen(Screen[None]):
         paused: bool = False,
     ) -> None:
         super().__init__(id="game")
-        self.match = match
-        self.instructor = instructor
+        self.session = session
+        self.instructor = instructor and session.local
         """Instructor mode: the instructor tab, pause for any game, inject, roll back, end."""
         self.tabs: tuple[str, ...] = (*TABS, INSTRUCTOR_TAB) if instructor else TABS
-        humans = match.humans
+        humans = session.humans
         self.viewer: str | None = humans[0] if len(humans) == 1 else None
         self.hidden = len(humans) > 1
         self.staged: list[Action] = []
@@ -134,7 +142,8 @@ class GameScreen(Screen[None]):
         self._bindings_key: tuple[Any, ...] | None = None
         self._done_dialog: Any = None
         self._move_dialog: Any = None
-        self._sector_names = {s.id: s.name for s in match.rules.sectors}
+        self._sector_names = session.sector_names
+        self._round_seen = session.round()
         self.hints = False
         """One-line hints on what to try next (the guided first game; ``h`` toggles)."""
         self._log_seen: dict[str | None, int] = {}
@@ -142,7 +151,14 @@ class GameScreen(Screen[None]):
         self.round_marks: dict[str | None, dict[int, dict[str, Any]]] = {}
         """Per viewer, the numbers its view showed at the start of each round (the round
         reports compare against them)."""
-        self.sub_title = f"{match.rules.title} · seed {match.seed}"
+        self.sub_title = session.title
+        session.on_change = self._changed_elsewhere
+
+    @property
+    def match(self) -> Match:
+        """The local game (AI seats, autosaves, the instructor's controls: local only)."""
+        assert isinstance(self.session, Match), "a local game only"
+        return self.session
 
     @property
     def tg_app(self) -> TradeGameApp:
@@ -150,7 +166,7 @@ class GameScreen(Screen[None]):
 
     @property
     def spectating(self) -> bool:
-        return not self.match.humans
+        return not self.session.humans
 
     # ------------------------------------------------------------------ layout
 
@@ -181,8 +197,9 @@ class GameScreen(Screen[None]):
         check_size(self)
 
     def on_mount(self) -> None:
-        self.hints = bool(getattr(self.app, "guided", False)) and bool(self.match.humans)
-        self.match.start()
+        self.session.on_change = self._changed_elsewhere
+        self.hints = bool(getattr(self.app, "guided", False)) and bool(self.session.humans)
+        self.session.start()
         self.set_class(self.hidden, "hidden")
         if not self.hidden:
             # The shown tab now; the others when first shown (start-up: the briefing's
@@ -205,29 +222,27 @@ class GameScreen(Screen[None]):
     # ------------------------------------------------------------------ the view
 
     def build_frame(self) -> Frame:
-        m = self.match
-        game = m.game
+        m = self.session
         viewer = self.viewer
-        view = game.view(viewer).to_json()
-        mover = game.to_move()
-        my_turn = viewer is not None and mover == viewer and m.is_human(viewer) and not self.hidden
+        view = m.view_json(viewer)
+        mover = m.to_move()
+        my_turn = self.is_my_turn()
         partner = m.talks_partner(viewer) if my_turn and viewer is not None else None
         deal_items = m.deal_items(viewer, partner) if partner and viewer else []
         orders: list[Action] = []
-        if my_turn and viewer is not None and game.phase == "orders":
+        if my_turn and viewer is not None and m.phase() == "orders":
             orders = m.legal_orders(viewer, self.staged)
-        limits = m.rules.limits
+        max_terms, max_orders = m.limits
         marks = self.round_marks.setdefault(viewer, {})
         round_no = int(view.get("round", 0))
         if round_no not in marks:
             marks[round_no] = marks_of(view)
-            if viewer is not None and not game.is_over():
+            if viewer is not None and not m.is_over():
                 # The score a player would end with if nobody did anything more: what the
                 # round report compares (the view has no score until the end).
-                try:
-                    marks[round_no]["projected"] = game.what_if(viewer, []).baseline
-                except Exception:  # noqa: BLE001 - the report then shows no score move
-                    pass
+                projected = m.projected(viewer)
+                if projected is not None:
+                    marks[round_no]["projected"] = projected
         return Frame(
             view=view,
             viewer=viewer,
@@ -240,8 +255,8 @@ class GameScreen(Screen[None]):
             legal_orders=orders,
             staged=list(self.staged),
             incidents=list(m.incidents) if self.spectating else [],
-            max_terms=limits.max_terms,
-            max_orders=limits.max_orders,
+            max_terms=max_terms,
+            max_orders=max_orders,
             seats=dict(m.seats),
             marks=marks,
         )
@@ -282,15 +297,14 @@ class GameScreen(Screen[None]):
             self.message = " ".join(lines)
             if not self.spectating:
                 self.app.notify(self.message, title="Talks", timeout=8)
-        game = self.match.game
         if (
             len(rounds) <= self._reported.get(key, len(rounds))
             or self.spectating
-            or not self.match.is_human(key)
-            or game.is_over()
+            or not self.session.is_human(key)
+            or self.session.is_over()
         ):
             return
-        if self.match.hot_seat and game.to_move() != key:
+        if self.session.hot_seat and self.session.to_move() != key:
             return  # the curtain comes next: this player reads it at the next turn
         self._reported[key] = len(rounds)
         report = round_report(frame.view, rounds[-1], frame.marks)
@@ -309,12 +323,11 @@ class GameScreen(Screen[None]):
     def _refresh_bindings_if_changed(self) -> None:
         """The footer rebuilds itself on every binding refresh: only ask when the keys that
         apply have changed (whose turn, phase, an offer on the table, staged orders)."""
-        game = self.match.game
-        session = game.session
+        talks = self.session.talks_now()
         key = (
             self.is_my_turn(),
-            game.phase,
-            session.offer is not None if session else None,
+            self.session.phase(),
+            talks.offer is not None if talks else None,
             bool(self.staged),
             self.spectating,
             self.paused,
@@ -355,7 +368,10 @@ class GameScreen(Screen[None]):
         parts = []
         if self.message:
             parts.append(self.message)
-        if self.spectating and not self.match.game.is_over():
+        note = self.session.status_note()
+        if note:
+            parts.append(note)
+        if self.spectating and not self.session.is_over():
             state = (
                 "paused (n: one move, space: run)"
                 if self.paused
@@ -363,7 +379,7 @@ class GameScreen(Screen[None]):
             )
             who = self.viewer or "all"
             parts.append(f"Watching AI seats: {state}; view: {who} (v)")
-        elif self.instructor and not self.match.game.is_over():
+        elif self.instructor and not self.session.is_over():
             parts.append(
                 "Instructor: AI play "
                 + ("PAUSED (space resumes)" if self.paused else "running (space pauses)")
@@ -408,38 +424,40 @@ class GameScreen(Screen[None]):
         the player changes), or an AI move after the current delay."""
         if not self.is_attached:
             return
-        game = self.match.game
-        if game.is_over():
+        if self.session.is_over():
             self._show_end()
             return
-        mover = game.to_move()
-        if self.match.is_human(mover):
+        mover = self.session.to_move()
+        if self.session.is_human(mover):
             assert mover is not None
             if mover != self.viewer or self.hidden:
-                if self.match.hot_seat:
+                if self.session.hot_seat:
                     self._raise_curtain(mover)
                     return
                 self.viewer = mover
                 self.refresh_view(full=True)
             self._begin_turn()
-        else:
+        elif self.session.local:
             self._schedule_ai()
+        # a remote seat waits: the server's next change comes through _changed_elsewhere
 
     def _begin_turn(self) -> None:
         """When a new decision starts, show the tab it is made in."""
-        game = self.match.game
-        session = game.session
+        if not self.is_my_turn():
+            return  # a paused room
+        talks = self.session.talks_now()
+        phase = self.session.phase()
         key = (
-            game.round,
-            game.phase,
-            session.pair if session else None,
-            session.exchanges if session else None,
+            self.session.round(),
+            phase,
+            talks.pair if talks else None,
+            talks.exchanges if talks else None,
             self.viewer,
         )
         if key == self._turn_key:
             return
         self._turn_key = key
-        self.action_tab("talks" if game.phase == "talks" else "orders")
+        self.action_tab("talks" if phase == "talks" else "orders")
 
     def _raise_curtain(self, player: str) -> None:
         from tradegame.ui.screens.curtain import CurtainScreen
@@ -454,7 +472,7 @@ class GameScreen(Screen[None]):
         self.staged = []
         self.frame = None
         self.app.push_screen(
-            CurtainScreen(player, self.match.player_name(player)), self._curtain_lifted
+            CurtainScreen(player, self.session.player_name(player)), self._curtain_lifted
         )
 
     @guarded
@@ -474,15 +492,15 @@ class GameScreen(Screen[None]):
         if self._ended:
             return
         self._ended = True
-        self.match.finish()
-        if self.match.hot_seat:
+        self.session.finish()
+        if self.session.hot_seat:
             # Several people share the screen: the results are public, nobody's private view
             # is shown (the game screen stays behind the curtain).
             self.hidden = True
             self.set_class(True, "hidden")
             self.viewer = None
             self.query_one(BriefingPanel).clear()
-            view = self.match.game.view(self.match.humans[0]).to_json()
+            view = self.session.view_json(self.session.humans[0])
             view.pop("you", None)
             frame = Frame(view=view, viewer=None, names=Names(view, self._sector_names))
             self.app.push_screen(
@@ -496,13 +514,10 @@ class GameScreen(Screen[None]):
     def score_breakdown(self) -> dict[str, list[dict[str, Any]]]:
         """Every player's objectives and the points each earned (only once the game is over:
         until then a player's objectives are private)."""
-        from tradegame.engine.scoring import score_breakdown
-
-        game = self.match.game
-        if not game.is_over():
+        if not self.session.is_over():
             return {}
         try:
-            return {p: score_breakdown(game, p) for p in self.match.rules.player_ids}
+            return self.session.score_breakdown()
         except Exception as exc:  # the end screen still shows the scores
             self.log.error(f"score breakdown: {exc!r}")
             return {}
@@ -510,7 +525,7 @@ class GameScreen(Screen[None]):
     # ------------------------------------------------------------------ AI seats
 
     def _schedule_ai(self) -> None:
-        if self._ai_busy or self._ai_timer is not None or self.paused:
+        if not self.session.local or self._ai_busy or self._ai_timer is not None or self.paused:
             return
         self._ai_timer = self.set_timer(max(SPEEDS[self.speed_index], 0.001), self._run_ai)
 
@@ -520,7 +535,7 @@ class GameScreen(Screen[None]):
             return
         game = self.match.game
         mover = game.to_move()
-        if mover is None or self.match.is_human(mover) or self._ai_busy:
+        if mover is None or self.session.is_human(mover) or self._ai_busy:
             return
         self._ai_busy = True
         # Without a pause between moves, think through all consecutive AI moves at once and
@@ -560,6 +575,24 @@ class GameScreen(Screen[None]):
         else:
             self.advance()
 
+    @guarded
+    def _changed_elsewhere(self, notice: Notice | None) -> None:
+        """The game changed where this screen did not change it (a room server): show it,
+        and go on as after any move. Staged orders go when their round is over."""
+        if not self.is_attached:
+            return
+        if self.session.round() != self._round_seen or self.session.is_over():
+            self._round_seen = self.session.round()
+            self.staged = []
+        if notice is not None and notice.error:
+            self.refresh_view()
+            self.error(notice.text, title=notice.title or "Refused")
+            self.advance()
+            return
+        self.after_move(False, clear=False)
+        if notice is not None:
+            self.say(notice.text)
+
     # ------------------------------------------------------------------ human moves
 
     def after_move(self, round_resolved: bool, clear: bool = True) -> None:
@@ -567,7 +600,8 @@ class GameScreen(Screen[None]):
         move keeps it, so the result of the player's last exchange stays in view)."""
         if round_resolved:
             self.staged = []
-            self.tg_app.autosave(self.match)
+            if self.session.local:
+                self.tg_app.autosave(self.match)
         if clear:
             self.message = ""
         self.refresh_view()
@@ -579,13 +613,7 @@ class GameScreen(Screen[None]):
         self.play(event.action)
 
     def is_my_turn(self) -> bool:
-        game = self.match.game
-        return (
-            not self.hidden
-            and self.viewer is not None
-            and game.to_move() == self.viewer
-            and self.match.is_human(self.viewer)
-        )
+        return not self.hidden and self.viewer is not None and self.session.can_move(self.viewer)
 
     @guarded
     def play(self, action: Action) -> None:
@@ -598,15 +626,15 @@ class GameScreen(Screen[None]):
         if action.player != self.viewer:
             self.error(f"that is a move for {action.player}, and you are {self.viewer}")
             return
-        game = self.match.game
-        if game.phase == "orders" and isinstance(action, Done):
+        phase = self.session.phase()
+        if phase == "orders" and isinstance(action, Done):
             self.open_done()
             return
-        if game.phase == "orders" and action.kind in ORDER_KINDS:
+        if phase == "orders" and action.kind in ORDER_KINDS:
             self.stage(action)
             return
         try:
-            resolved = self.match.apply(action)
+            resolved = self.session.play(action)
         except IllegalActionError as exc:
             self.error(str(exc))
             return
@@ -619,7 +647,7 @@ class GameScreen(Screen[None]):
     @guarded
     def stage(self, action: Action) -> None:
         try:
-            self.match.staged_game(self.viewer or "", [*self.staged, action])
+            self.session.check_orders(self.viewer or "", [*self.staged, action])
         except IllegalActionError as exc:
             self.error(str(exc))
             return
@@ -641,7 +669,7 @@ class GameScreen(Screen[None]):
     def open_done(self) -> None:
         from tradegame.ui.screens.dialogs import DoneDialog
 
-        if not self.is_my_turn() or self.match.game.phase != "orders":
+        if not self.is_my_turn() or self.session.phase() != "orders":
             return
         names = self.frame.names if self.frame else Names({})
         dialog = DoneDialog([describe(a, names) for a in self.staged])
@@ -657,17 +685,13 @@ class GameScreen(Screen[None]):
         viewer = self.viewer
         assert viewer is not None
         try:
-            self.match.staged_game(viewer, [*self.staged, Done(viewer)])
+            resolved = self.session.send_orders(viewer, list(self.staged))
         except IllegalActionError as exc:
             self.error(str(exc))
             return
-        rounds = len(self.match.game.round_hashes)
-        for action in self.staged:
-            self.match.apply(action)
-        self.match.apply(Done(viewer))
         sent = len(self.staged)
         self.staged = []
-        self.after_move(len(self.match.game.round_hashes) != rounds)
+        self.after_move(resolved)
         self.say(f"You sent {sent} order{'s' if sent != 1 else ''} and ended your turn.")
 
     # ------------------------------------------------------------------ previews (workers)
@@ -691,24 +715,31 @@ class GameScreen(Screen[None]):
             return
         pending = [(k, self._preview_ids[k], a) for k, a in self._pending_previews.items()]
         self._pending_previews = {}
-        self._preview_worker(self.match.snapshot(), self.viewer, self.match.version, pending)
+        self._preview_worker(self.viewer, self.session.version, pending)
 
-    @work(thread=True, group="preview", exit_on_error=False)
-    def _preview_worker(
-        self, snapshot: Any, viewer: str, version: int, pending: list[tuple[str, int, list[Action]]]
+    @work(group="preview", exit_on_error=False)
+    async def _preview_worker(
+        self, viewer: str, version: int, pending: list[tuple[str, int, list[Action]]]
     ) -> None:
+        """Each preview in turn (local: computed in a thread on a copy of the game taken
+        now; remote: asked of the server, which may refuse)."""
         worker = get_current_worker()
         for key, request, actions in pending:
-            if worker.is_cancelled:
+            if worker.is_cancelled or version != self.session.version:
                 return
             projection, error = None, None
-            try:
-                projection = Match.preview(snapshot, viewer, actions)
-            except IllegalActionError as exc:
-                error = f"not possible now: {exc}"
-            except Exception as exc:
-                error = f"no preview ({type(exc).__name__}: {exc})"
-            self._call(self._preview_done, key, request, version, viewer, projection, error)
+            if not self.session.can_preview:
+                error = NO_PREVIEW
+            else:
+                try:
+                    projection = await self.session.preview(viewer, actions)
+                except IllegalActionError as exc:
+                    error = f"not possible now: {exc}"
+                except PreviewUnavailable as exc:
+                    error = f"no preview: {exc}"
+                except Exception as exc:
+                    error = f"no preview ({type(exc).__name__}: {exc})"
+            self._preview_done(key, request, version, viewer, projection, error)
 
     @guarded
     def _preview_done(
@@ -716,7 +747,7 @@ class GameScreen(Screen[None]):
     ) -> None:
         if (
             self._preview_ids.get(key) != request
-            or version != self.match.version
+            or version != self.session.version
             or viewer != self.viewer
             or self.hidden
             or not self.is_attached
@@ -754,15 +785,7 @@ class GameScreen(Screen[None]):
             return []
         viewer = self.viewer
         assert viewer is not None
-        game = self.match.game
-        if game.phase == "orders":
-            return [*self.match.legal_orders(viewer, self.staged), Done(viewer)]
-        out = []
-        for n, action in enumerate(game.legal_actions(viewer)):
-            if n >= PALETTE_SCAN:
-                break
-            out.append(action)
-        return out
+        return self.session.palette_moves(viewer, self.staged, PALETTE_SCAN)
 
     def confirm_move(self, action: Action) -> None:
         """A move from the command palette: its words, every term and its preview first;
@@ -774,7 +797,7 @@ class GameScreen(Screen[None]):
             self.play(action)
             return
         names = self.frame.names if self.frame else Names({})
-        game = self.match.game
+        talks = self.session.talks_now()
         lines: list[str] = []
         if isinstance(action, (Propose, Counter)):
             lines.append(
@@ -783,18 +806,12 @@ class GameScreen(Screen[None]):
                 f"{'s' if len(action.terms) != 1 else ''}:"
             )
             lines += [f"  • {names.term(t)}" for t in action.terms]
-        elif (
-            isinstance(action, Accept)
-            and game.session is not None
-            and game.session.offer is not None
-        ):
-            lines.append(
-                f"Accept {game.session.offer_by}'s offer, {len(game.session.offer)} terms:"
-            )
-            lines += [f"  • {names.term(t)}" for t in game.session.offer]
+        elif isinstance(action, Accept) and talks is not None and talks.offer is not None:
+            lines.append(f"Accept {talks.offer_by}'s offer, {len(talks.offer)} terms:")
+            lines += [f"  • {names.term(t)}" for t in talks.offer]
         else:
             lines.append(describe(action, names))
-        if game.phase == "orders":
+        if self.session.phase() == "orders":
             lines.append("(staged: sent with your other orders when you press Done)")
             preview_actions = [*self.staged, action]
         else:
@@ -844,7 +861,7 @@ class GameScreen(Screen[None]):
         """Back to the results after reading the log or the dashboard (game over)."""
         from tradegame.ui.screens.end import EndScreen
 
-        if self.match.game.is_over() and self.frame is not None and not self.hidden:
+        if self.session.is_over() and self.frame is not None and not self.hidden:
             self.app.push_screen(EndScreen(self.frame, breakdown=self.score_breakdown()))
 
     def action_talks(self, move: str) -> None:
@@ -857,7 +874,7 @@ class GameScreen(Screen[None]):
         self.play(cls(self.viewer))
 
     def action_done(self) -> None:
-        if self.is_my_turn() and self.match.game.phase == "orders":
+        if self.is_my_turn() and self.session.phase() == "orders":
             self.open_done()
 
     def action_toggle_pause(self) -> None:
@@ -883,7 +900,7 @@ class GameScreen(Screen[None]):
         if not (self.spectating or self.instructor):
             return
         self.paused = True
-        if not self._ai_busy and not self.match.game.is_over():
+        if not self._ai_busy and not self.session.is_over():
             if self._ai_timer is not None:
                 self._ai_timer.stop()
                 self._ai_timer = None
@@ -899,7 +916,7 @@ class GameScreen(Screen[None]):
     def action_cycle_view(self) -> None:
         if not self.spectating:
             return
-        order: list[str | None] = [None, *self.match.rules.player_ids]
+        order: list[str | None] = [None, *self.session.player_ids]
         self.viewer = order[(order.index(self.viewer) + 1) % len(order)]
         self.refresh_view(full=True)
         self.say("")
@@ -911,7 +928,7 @@ class GameScreen(Screen[None]):
         from tradegame.session.instructor import fired_injects, injects
         from tradegame.ui.screens.instructor import ChoiceDialog
 
-        if not self.instructor or self.match.game.is_over():
+        if not self.instructor or self.session.is_over():
             return
         events = injects(self.match)
         if not events:
@@ -952,10 +969,10 @@ class GameScreen(Screen[None]):
         """Write a news item (text and optional effects) and publish it now (instructor mode)."""
         from tradegame.ui.screens.instructor import NewsDialog
 
-        if not self.instructor or self.match.game.is_over():
+        if not self.instructor or self.session.is_over():
             return
         self.app.push_screen(
-            NewsDialog(self._publish_news, list(self.match.rules.player_ids), id="news-dialog"),
+            NewsDialog(self._publish_news, list(self.session.player_ids), id="news-dialog"),
             self._news_closed,
         )
 
@@ -964,7 +981,7 @@ class GameScreen(Screen[None]):
         from tradegame.engine import IllegalActionError, InvalidActionError
         from tradegame.session.instructor import publish_news
 
-        if not self.is_attached or self.match.game.is_over():
+        if not self.is_attached or self.session.is_over():
             return "the game is over"
         try:
             action = publish_news(self.match, text, effects)
@@ -1047,7 +1064,7 @@ class GameScreen(Screen[None]):
     def action_end_early(self) -> None:
         from tradegame.ui.screens.dialogs import ConfirmDialog
 
-        if not self.instructor or self.match.game.is_over():
+        if not self.instructor or self.session.is_over():
             return
 
         def confirmed(yes: bool | None) -> None:
@@ -1069,7 +1086,7 @@ class GameScreen(Screen[None]):
     def end_early(self) -> None:
         from tradegame.session.instructor import end_early
 
-        if self.match.game.is_over() or not self.is_attached:
+        if self.session.is_over() or not self.is_attached:
             return
         if self._ai_timer is not None:
             self._ai_timer.stop()
@@ -1084,26 +1101,26 @@ class GameScreen(Screen[None]):
         if action == "tab" and isinstance(self.focused, Input):
             return False  # a digit typed into a text field is a digit
         if action == "toggle_hints":
-            return bool(self.match.humans) and not self.match.game.is_over()
+            return bool(self.session.humans) and not self.session.is_over()
         if action in ("inject", "news", "end_early"):
-            return self.instructor and not self.match.game.is_over()
+            return self.instructor and not self.session.is_over()
         if action == "rollback":
             return self.instructor
         if action == "tab" and parameters and parameters[0] == INSTRUCTOR_TAB:
             return self.instructor
         if action in ("toggle_pause", "step"):
-            return (self.spectating or self.instructor) and not self.match.game.is_over()
+            return (self.spectating or self.instructor) and not self.session.is_over()
         if action in ("speed", "cycle_view"):
-            return self.spectating and not self.match.game.is_over()
+            return self.spectating and not self.session.is_over()
         if action == "done":
-            return self.is_my_turn() and self.match.game.phase == "orders"
+            return self.is_my_turn() and self.session.phase() == "orders"
         if action == "show_end":
-            return self.match.game.is_over() and not self.hidden
+            return self.session.is_over() and not self.hidden
         if action == "talks":
-            session = self.match.game.session
-            if not self.is_my_turn() or session is None:
+            talks = self.session.talks_now()
+            if not self.is_my_turn() or talks is None:
                 return False
-            has_offer = session.offer is not None
+            has_offer = talks.offer is not None
             return has_offer if parameters and parameters[0] != "pass" else not has_offer
         return True
 
