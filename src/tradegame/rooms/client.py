@@ -27,6 +27,7 @@ from tradegame.engine import (
     Done,
     IllegalActionError,
     InvalidActionError,
+    Message,
     Propose,
     Term,
     parse,
@@ -664,7 +665,11 @@ class RemoteSeat(RemotePlay):
         if action in self._legal():
             return True
         talks = self.talks_now()
-        if talks is None or not isinstance(action, (Propose, Counter)):
+        if talks is None:
+            return False
+        if isinstance(action, Message):  # free text to the partner: the server referees
+            return action.player == self.me and action.partner == talks.pair[1]
+        if not isinstance(action, (Propose, Counter)):
             return False
         # any deal on the table (the server's list names single terms): the server referees
         items = set(self.deal_items(action.player, talks.pair[1]))

@@ -55,7 +55,7 @@ def typed_action(screen: GameScreen, query: str) -> Action | None:
         if action.player == viewer and screen.session.phase() == "orders":
             return action  # staging checks it against the staged orders and says why
     message = typed_message(viewer, text)
-    if message is not None and screen.match.game.can(message):
+    if message is not None and screen.session.can(message):
         return message
     return None
 
