@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import json
 import math
+import sys
+import types
 from pathlib import Path
 
 import pytest
 
 from tradegame.cli import main
+from tradegame.scenario import load_rules
 from tradegame.tournament.balance import (
+    NEWS_CHECKER,
     Plan,
     Row,
     analyse,
@@ -19,6 +23,7 @@ from tradegame.tournament.balance import (
     dominated,
     lineup_means,
     mean_ci,
+    news_probe,
     paired_gain,
     payoff_table,
     pure_equilibria,
@@ -145,7 +150,7 @@ def test_probes_without_games_are_not_available() -> None:
 def test_the_command_writes_a_well_formed_report(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     md, js = tmp_path / "balance.md", tmp_path / "balance.json"
     args = ["balance", "april-2025", "--agents", "passive", "--panel", "passive", "--seeds",
-            "1", "--selloff-games", "1", "--workers", "1", "--no-progress",
+            "1", "--selloff-games", "1", "--news-games", "2", "--workers", "1", "--no-progress",
             "--out", str(md), "--json", str(js)]  # fmt: skip
     assert main(args) == 0
     report = json.loads(js.read_text())
@@ -169,7 +174,6 @@ def test_the_command_writes_a_well_formed_report(tmp_path: Path, capsys) -> None
         assert heading in text
     assert text.count("| **") == len(report["probes"])  # one verdict per probe row
     assert report["verdicts"] == {p["id"]: p["verdict"] for p in report["probes"]}
-    assert report["verdicts"]["news"] == "not available"
     assert report["run"]["cpu_seconds"] > 0
     # an existing report is kept unless --force
     assert main(args) == 2
@@ -188,7 +192,8 @@ def test_bad_options_are_refused_clearly(tmp_path: Path, capsys) -> None:  # typ
 def test_probes_only_skips_the_round_robin(tmp_path: Path) -> None:
     js = tmp_path / "b.json"
     args = ["balance", "--agents", "passive", "--panel", "passive", "--seeds", "1",
-            "--selloff-games", "0", "--workers", "1", "--no-progress", "--probes-only",
+            "--selloff-games", "0", "--news-games", "0", "--workers", "1", "--no-progress",
+            "--probes-only",
             "--json", str(js), "--out", str(tmp_path / "b.md")]  # fmt: skip
     assert main(args) == 0
     report = json.loads(js.read_text())
@@ -196,3 +201,25 @@ def test_probes_only_skips_the_round_robin(tmp_path: Path) -> None:
     assert report["games"]["round_robin"] == 0 and report["games"]["all"] > 0
     assert report["verdicts"]["selloff"] == "not available"  # no games asked for
     assert "Not played (`--probes-only`)" in (tmp_path / "b.md").read_text()
+
+
+def test_the_news_probe_runs_the_checker_over_random_games(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    rules = load_rules("april-2025")
+    seen: list[int] = []
+
+    def check_game(game):  # type: ignore[no-untyped-def]
+        seen.append(game.seed)
+        return ["round 3: letter_japan needs no deal"] if len(seen) == 2 else []
+
+    fake = types.ModuleType(NEWS_CHECKER)
+    fake.check_game = check_game  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, NEWS_CHECKER, fake)
+    out = news_probe(rules, 1, 3)
+    assert len(set(seen)) == 3 and out["games"] == 3
+    assert out["games_with_contradictions"] == 1 and out["verdict"] == "not met"
+    assert "letter_japan" in out["examples"][0]
+    seen.clear()
+    fake.check_game = lambda game: []  # type: ignore[attr-defined]
+    assert news_probe(rules, 1, 2)["verdict"] == "met"
+    monkeypatch.setitem(sys.modules, NEWS_CHECKER, None)  # no checker: import fails
+    assert news_probe(rules, 1, 2)["verdict"] == "not available"

@@ -60,6 +60,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="games with a hawk US for the bond sell-off probe (default 49)",
     )
     p.add_argument(
+        "--news-games",
+        type=int,
+        default=None,
+        metavar="N",
+        help="random games for the news-contradiction checker (default 1000)",
+    )
+    p.add_argument(
         "--full",
         action="store_true",
         help="every built-in agent (not the probes) in the round robin, on one seed unless "
@@ -130,6 +137,7 @@ def _command(args: argparse.Namespace) -> str:
         ("--panel", args.panel),
         ("--seeds", args.seeds),
         ("--selloff-games", args.selloff_games),
+        ("--news-games", args.news_games),
     ):
         if value is not None:
             parts += [flag, str(value)]
@@ -221,8 +229,9 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--workers must be at least 1")
     if args.seeds is not None and not 1 <= args.seeds <= 100:
         raise UserError("--seeds must be between 1 and 100")
-    if args.selloff_games is not None and not 0 <= args.selloff_games <= 10000:
-        raise UserError("--selloff-games must be between 0 and 10000")
+    for flag, value in (("--selloff-games", args.selloff_games), ("--news-games", args.news_games)):
+        if value is not None and not 0 <= value <= 100000:
+            raise UserError(f"{flag} must be between 0 and 100000")
     out = _check_out(args.out, args.force)
     json_out = _check_out(args.json_out, args.force)
     if out is not None and json_out is not None and out.resolve() == json_out.resolve():
@@ -247,6 +256,8 @@ def run(args: argparse.Namespace) -> int:
         changes["seeds"] = 1
     if args.selloff_games is not None:
         changes["selloff_games"] = args.selloff_games
+    if args.news_games is not None:
+        changes["news_games"] = args.news_games
     if args.probes_only:
         if args.full:
             raise UserError("--full plays the whole round robin and --probes-only none: give one")
