@@ -16,12 +16,14 @@ from tradegame.cli import main
 from tradegame.scenario import load_rules
 from tradegame.tournament.balance import (
     NEWS_CHECKER,
+    Config,
     Plan,
     Row,
     analyse,
     best_response_dynamics,
     dominated,
     lineup_means,
+    make_plan,
     mean_ci,
     news_probe,
     paired_gain,
@@ -118,6 +120,31 @@ def test_paired_gain_pairs_by_seed() -> None:
     cells = {(r.lineup, r.seed): r.surplus for r in ROWS}
     gain = paired_gain(cells, 0, [(("x", "x"), ("y", "x"))], [1, 2])
     assert gain.n == 2 and gain.mean == 2.0  # 4 − 1 and 4 − 3
+
+
+def test_the_plan_pairs_each_probe_with_its_baseline_seat_by_seat() -> None:
+    roles = ("US", "JP", "EU")
+    plan = make_plan(roles, Config(agents=("passive", "greedy"), seeds=3), ("greedy", "dove"))
+    assert len(plan.seeds) == len(set(plan.seeds)) == 3
+    rr = {lu for lu in plan.lineups if set(lu) <= {"passive", "greedy"}}
+    assert len(rr) == 8  # every line-up of the round robin
+    for i, role in enumerate(roles):
+        pairs = plan.statements[role]
+        assert len(pairs) == 4  # the panel's 2 × 2 line-ups of the other roles
+        for base, probe in pairs:
+            assert (base[i], probe[i]) == ("passive", "statements")
+            assert base[:i] + base[i + 1 :] == probe[:i] + probe[i + 1 :]
+        for plain, wrapped in plan.wrapped[(role, "greedy")]:
+            assert (plain[i], wrapped[i]) == ("greedy", "greedy+statements")
+    assert set(plan.timing) == {("JP", "greedy"), ("EU", "greedy")}  # JP and EU, each US agent
+    for early, late in plan.timing[("JP", "greedy")]:
+        assert early[0] == late[0] == "greedy" and (early[1], late[1]) == (
+            "settle-early",
+            "hold-out",
+        )
+    tasks = plan.tasks("april-2025")
+    assert len(tasks) == len(plan.lineups) * 3 == len({t.index for t in tasks})
+    assert len(set(plan.lineups)) == len(plan.lineups)
 
 
 def _timing_verdict(against_u2: float) -> tuple[str, list[str]]:

@@ -322,9 +322,6 @@ def default_panel(default: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((default, "greedy", "historical")))
 
 
-FULL_SEEDS = 1
-
-
 @dataclass(slots=True)
 class Plan:
     """Every line-up the benchmark plays (on every seed), and what each probe compares."""
