@@ -29,7 +29,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="the balance benchmark: round robin, meta-game and rule probes (docs/balance.md)",
         description="Play a round robin of agents on repeated seeds and the probes of issue 19 "
         "(cheap talk, settling early or late, the bond sell-off, the car-tariff hike, the "
-        "default US in round 1, the historical calendar), then report payoffs with 95%% "
+        "default US in round 1, the historical calendar), then report payoffs with 95% "
         "confidence intervals, dominated agents, the meta-game's equilibria or best-response "
         "cycle, luck against choice, and each probe's threshold, met or not met. The default "
         "sample takes a few minutes on two cores; --full plays every built-in agent.",
@@ -70,8 +70,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--full",
         action="store_true",
         help="every built-in agent (not the probes) in the round robin, on one seed unless "
-        "--seeds says otherwise: 11 agents, 1,331 games, and search plays about a second a "
-        "game; an hour or more on two cores",
+        "--seeds says otherwise: N agents make N^3 games (1,331 for 11), and search plays "
+        "about a second a game; an hour or more on two cores",
     )
     p.add_argument(
         "--probes-only",
