@@ -135,7 +135,7 @@ def one_line(text: str, limit: int) -> str:
     """Outside text as one line of at most ``limit`` characters: control characters shown as
     escapes (:func:`printable`), every run of white space (newlines and tabs included) one
     space, cut with an ellipsis when longer. Free-text messages are built with it."""
-    words = " ".join(printable(text).split())
+    words = printable(" ".join(text.split()))  # line breaks of every kind are spaces
     return words if len(words) <= limit else words[: max(0, limit - 1)].rstrip() + "…"
 
 

@@ -261,3 +261,32 @@ def test_external_agent_closes_its_process(small) -> None:  # type: ignore[no-un
     game = play_match(small, 1, {"A": agent})
     assert game.is_over()
     assert agent._proc is None  # stopped at the end of the game
+
+
+def test_a_bot_may_send_a_message_in_talks_then_move(small, tmp_path):  # type: ignore[no-untyped-def]
+    """A message answer goes to the partner; the bot gets a new turn for its move."""
+    script = tmp_path / "chatty.py"
+    script.write_text(
+        "import json, sys\n"
+        "last = None\n"
+        "for line in sys.stdin:\n"
+        "    m = json.loads(line)\n"
+        "    if m['type'] != 'turn':\n"
+        "        continue\n"
+        "    talks = m['talks']\n"
+        "    if talks and last != (m['round'], talks['exchanges']):\n"
+        "        last = (m['round'], talks['exchanges'])\n"
+        "        a = m['player'] + ' message ' + talks['partner'] + ' -- hello from a bot'\n"
+        "    else:\n"
+        "        a = m['legal'][0]\n"
+        "    print(json.dumps({'id': m['id'], 'action': a}), flush=True)\n",
+        encoding="utf-8",
+    )
+    incidents: list[str] = []
+    spec = "cmd:" + shlex.join([sys.executable, str(script)])
+    game = play_match(
+        small, 2, {"A": spec, "B": "greedy", "C": "greedy"}, None, incidents, allow_code=True
+    )
+    assert game.is_over() and incidents == []
+    sent = [e for e in game.log if e.kind == "message"]
+    assert sent and all(e.text.startswith("A to ") and "A" in (e.audience or ()) for e in sent)

@@ -108,3 +108,39 @@ async def test_a_role_given_to_an_agent_on_restart_loses_its_code_and_token(tmp_
             assert (await eu.until("welcome", "refused"))["type"] == "refused"
     finally:
         await again.stop()
+
+
+async def test_a_message_over_the_network_reaches_the_partner_and_no_spectator(tmp_path):
+    """A seat's `message` move is refereed like any move: accepted, the turn stays with the
+    sender (a new turn follows), the partner's view shows it, a spectator's does not."""
+    from tradegame.rooms.views import public_view
+
+    server = await start_server(tmp_path, "classroom-lesson", seats=AI)
+    try:
+        async with aiohttp.ClientSession() as session:
+            jp = await Conn(session, url_of(server)).open()
+            await jp.send({"type": "join", "code": codes(server)["JP"]})
+            room = server.rooms[1]
+            for _ in range(40):  # JP's moves until it is in talks
+                turn = await jp.until("turn")
+                if room.game.session is not None:
+                    break
+                await jp.send({"action": turn["legal"][-1], "id": turn["id"]})
+                await jp.until("accepted", "refused")
+            session_now = room.game.session
+            assert session_now is not None and "JP" in session_now.pair
+            partner = next(p for p in session_now.pair if p != "JP")
+            text = "JP message " + partner + " -- Autos first, then LNG"
+            await jp.send({"action": text, "id": turn["id"]})
+            assert (await jp.until("accepted", "refused"))["type"] == "accepted"
+            again = await jp.until("turn")
+            assert room.game.to_move() == "JP" and again["id"] != turn["id"]
+            line = f"JP to {partner}: Autos first, then LNG"
+            assert line in [e["text"] for e in room.game.view(partner).to_json()["log"]]
+            assert line in [e["text"] for e in room.game.view("JP").to_json()["log"]]
+            assert line not in str(public_view(room.game))  # what spectators are sent
+            third = next(p for p in room.game.rules.player_ids if p not in session_now.pair)
+            assert line not in str(room.game.view(third).to_json())
+            await jp.close()
+    finally:
+        await server.stop()

@@ -241,3 +241,28 @@ def test_a_seat_with_control_or_bidi_characters_is_refused_without_echoing_them(
             load_game(bad)
         assert "a seat is 'human' or an agent name" in str(info.value)
         assert_neutralised(str(info.value))
+
+
+@pytest.mark.parametrize(
+    ("raw", "limit", "expected"),
+    [
+        ("plain words", 500, "plain words"),
+        ("  two\n\tlines\r\n here ", 500, "two lines here"),
+        ("\x1b[2J\x07 clear", 500, "\\x1b[2J\\x07 clear"),
+        ("bidi \u202e txet", 500, "bidi \\u202e txet"),
+        ("x" * 600, 500, "x" * 499 + "…"),
+        ("word " * 200, 20, "word word word word…"),
+        ("\n\t ", 500, ""),
+    ],
+)
+def test_one_line_makes_outside_text_a_valid_message(raw: str, limit: int, expected: str) -> None:
+    """Free text from a keyboard, a bot or a model becomes one clean line within the limit,
+    which the engine accepts as a message (or empty, which callers refuse)."""
+    from tradegame.engine.actions import message_problem
+    from tradegame.untrusted import one_line
+
+    line = one_line(raw, limit)
+    assert line == expected
+    assert len(line) <= limit and RAW.search(line) is None
+    if line:
+        assert message_problem(line) is None
