@@ -124,6 +124,9 @@ def handler_for(stub: Stub) -> type[BaseHTTPRequestHandler]:
                 self.send(500, echo.encode())
             elif kind == "huge":
                 self.send(200, b"x" * (MAX_BODY + 10))
+            elif kind == "late":  # slow, but well within the move's limit
+                time.sleep(0.2)
+                self.send(200, completion(stub.answer(body)))
             elif kind == "slow":
                 time.sleep(1.5)
                 self.send(200, completion(stub.answer(body)))
@@ -249,6 +252,31 @@ def test_an_llm_seat_plays_whole_games_recovering_or_passing_every_bad_answer(
     assert all(json.loads(line) for line in text.splitlines())
     assert KEY not in repr(agent) and KEY not in repr(agent.config)
     assert KEY not in json.dumps(agent.transcript) and KEY not in "\n".join(incidents)
+
+
+def test_every_bad_first_answer_is_recovered_by_the_retry_with_zero_incidents(
+    serve: Callable[[Callable[[int], str]], Stub], key_env: None
+) -> None:
+    """Every move's first answer is bad (each bad kind in turn), every second one good (some
+    of them late): the whole game is played with no incident and no pass."""
+    stub = serve(
+        lambda n: BAD_ONCE[(n // 2) % 6] if n % 2 == 0 else ("late" if n % 10 == 1 else "valid")
+    )
+    agent = LLMAgent(parse_spec(f"llm:url={stub.url},model=m,timeout=5"))
+    incidents: list[str] = []
+    game = play_match(
+        load_rules("april-2025"), 6, {"JP": agent, "US": "greedy", "EU": "greedy"}, None, incidents
+    )
+    assert game.is_over() and incidents == []
+    assert agent.transcript and all(len(r["answers"]) == 2 for r in agent.transcript)
+    assert all("error" not in r and "move" in r for r in agent.transcript)
+    assert set(stub.kinds) >= {*BAD_ONCE[:6], "late", "valid"}
+    # The retry quoted the reason to the model.
+    retries = [b["messages"] for b in stub.requests if len(b["messages"]) == 4]
+    assert retries
+    for messages in retries:
+        assert messages[2]["role"] == "assistant"
+        assert messages[3]["content"].startswith("That answer cannot be played: ")
 
 
 def test_the_time_limit_bounds_a_slow_or_dripping_server(
