@@ -139,3 +139,32 @@ def test_a_bundled_scenario_is_found_by_its_hash(tmp_path: Path) -> None:
     assert doc["scenario"]["name"] == "april-2025"
     assert doc["scenario"]["text"] == APRIL_TEXT
     assert load_game(path).game.state_hash() == game.state_hash()
+
+
+def test_a_game_with_messages_round_trips_and_replays(tmp_path: Path) -> None:
+    """Messages are actions of the notation: saved, loaded and replayed like any move (the
+    text, its spaces, quotes and non-ASCII characters, exactly)."""
+    from tradegame.cli import main
+    from tradegame.engine import Message
+
+    text = small_text()
+    rules = rules_of(text)
+    game = Game.new(rules, 3)
+    rng = random.Random(3)
+    sent = 0
+    while not game.is_over() and sent < 6:
+        session = game.session
+        mover = game.to_move()
+        if session is not None and mover is not None:
+            partner = session.responder if mover == session.requester else session.requester
+            game.apply(Message(mover, partner, f'Wir "bieten" {sent} -- 50% ü, ok?'))
+            sent += 1
+        game.apply(game.legal_actions().sample(rng))
+    assert sent
+    path = tmp_path / "messages.json"
+    check_round_trip(path, game, dict.fromkeys(rules.player_ids, "human"), text)
+    loaded = load_game(path).game
+    assert [a for a in loaded.actions if isinstance(a, Message)] == [
+        a for a in game.actions if isinstance(a, Message)
+    ]
+    assert main(["replay", str(path)]) == 0
