@@ -170,7 +170,7 @@ def _add_match(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         type=float,
         default=None,
         metavar="SECONDS",
-        help="per-move limit for out-of-process bots (cmd:...; default 5)",
+        help="per-move limit for every agent (default: 5 for cmd: bots, none for Python agents)",
     )
     p.add_argument(
         "--startup-limit",
@@ -229,7 +229,7 @@ def _add_saves(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         type=float,
         default=None,
         metavar="SECONDS",
-        help="per-move limit for out-of-process bots (cmd:...; default 5)",
+        help="per-move limit for every agent (default: 5 for cmd: bots, none for Python agents)",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=lambda a: _saves_command("resume", a))
@@ -485,7 +485,7 @@ def _add_classroom(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         type=float,
         default=None,
         metavar="SECONDS",
-        help="per-move limit for out-of-process bots (cmd:...; default 5)",
+        help="per-move limit for every agent (default: 5 for cmd: bots, none for Python agents)",
     )
     p.set_defaults(run=lambda a: _classroom_command("worlds", a))
 

@@ -131,6 +131,12 @@ class Turn:
         self._talks = talks
         return talks
 
+    def detached(self) -> Turn:
+        """The same turn on a private copy of the game: for an agent run in a thread that
+        may outlive its move (:mod:`tradegame.agents.timed`), which must never touch the
+        live game."""
+        return Turn(self._game.copy(), self.player)
+
     def what_if(self, actions: Sequence[Action] = ()) -> Projection:
         """Project the player's own score after ``actions`` (the game is not changed).
 
@@ -261,15 +267,31 @@ def make_agent(
     allow_code: bool = False,
     startup_limit: float | None = None,
 ) -> Agent:
-    """Build an agent from a registered name, ``module:Class``, ``path.py:Class`` or
-    ``cmd:COMMAND`` (an out-of-process bot; ``time_limit`` is its limit per move,
-    ``startup_limit`` its time from a start to its first answer).
+    """Build an agent from a registered name, the name of an installed package's agent,
+    ``module:Class``, ``path.py:Class`` or ``cmd:COMMAND`` (an out-of-process bot).
 
-    The last three run code: unless ``allow_code`` is true (the spec was typed by the person at
-    the keyboard) they raise :class:`CodeAgentRefused` before anything is imported or started.
+    ``time_limit`` is the limit per move: a ``cmd:`` bot keeps it itself (``startup_limit`` is
+    its time from a start to its first answer); any other agent is wrapped in a
+    :class:`~tradegame.agents.timed.TimedAgent` (its ``start`` hook within ``startup_limit``).
+    Without ``time_limit`` an in-process agent has no limit.
+
+    All but registered names run code: unless ``allow_code`` is true (the spec was typed by the
+    person at the keyboard) they raise :class:`CodeAgentRefused` before anything is imported or
+    started.
     """
     if not allow_code and runs_code(spec):
         raise CodeAgentRefused(code_refused_message(spec))
+    agent = _build_agent(spec, rng, time_limit=time_limit, startup_limit=startup_limit)
+    if time_limit is not None and not getattr(agent, "keeps_time", False):
+        from tradegame.agents.timed import TimedAgent
+
+        agent = TimedAgent(agent, time_limit, startup_limit)
+    return agent
+
+
+def _build_agent(
+    spec: str, rng: random.Random, *, time_limit: float | None, startup_limit: float | None
+) -> Agent:
     if spec.startswith(EXTERNAL_PREFIX):
         from tradegame.agents.external import ExternalAgent
 

@@ -276,6 +276,7 @@ class ExternalAgent:
     """An agent played by another program over the JSON-lines protocol."""
 
     description = "an out-of-process bot speaking the JSON-lines protocol (tradegame-bot/1)"
+    keeps_time = True  # its own limits (the process is killed); never wrapped in a thread
 
     def __init__(
         self,
