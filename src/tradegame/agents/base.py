@@ -16,6 +16,7 @@ bot's reply or a browser never starts a process or imports a module (see ``docs/
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import random
@@ -303,11 +304,13 @@ def _build_agent(
 
         return LLMAgent.from_spec(spec, time_limit=time_limit)
     base, wrap = split_modifier(spec)
-    if wrap is not None:
-        inner = make_agent(
-            base, rng, time_limit=time_limit, allow_code=allow_code, startup_limit=startup_limit
-        )
-        return wrap(inner)
+    if wrap is not None:  # (make_agent checked the whole spec's code rule)
+        inner = _build_agent(base, rng, time_limit=time_limit, startup_limit=startup_limit)
+        wrapped = wrap(inner)
+        if getattr(inner, "keeps_time", False):  # one time limit only: the inner agent's own
+            with contextlib.suppress(AttributeError):
+                wrapped.keeps_time = True  # type: ignore[attr-defined]  # any wrapper class
+        return wrapped
     known = registry()
     if spec in known:
         return known[spec](rng)

@@ -321,6 +321,7 @@ class LLMAgent:
 
     name = "llm"
     description = "a language model over the OpenAI-compatible chat API (named at the keyboard)"
+    keeps_time = True  # its own deadline per move (sockets time out): never put in a thread
 
     def __init__(self, config: LLMConfig, *, time_limit: float | None = None) -> None:
         self.config = config
