@@ -110,6 +110,7 @@ def test_a_truncated_last_line_is_played_again_on_resume(tmp_path, capsys, seria
     assert files(out)[:2] == serial[:2]
 
 
+@pytest.mark.slow  # a LocalCluster starts two worker processes: about 15 s on a busy machine
 def test_a_two_worker_dask_local_cluster_gives_the_serial_files(tmp_path, capsys, serial) -> None:  # type: ignore[no-untyped-def]
     pytest.importorskip("distributed")
     out = tmp_path / "d.csv"
@@ -119,6 +120,7 @@ def test_a_two_worker_dask_local_cluster_gives_the_serial_files(tmp_path, capsys
     assert files(out) == serial
 
 
+@pytest.mark.slow
 def test_dask_tasks_carry_the_scenario_text_not_its_path(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The workers play the text the command read: the file may be gone (or be another
     machine's path) by the time a game runs."""
@@ -210,6 +212,15 @@ def test_merge_refuses_results_without_or_with_a_damaged_plan_file(tmp_path, cap
     plan_file.write_text(json.dumps(doc))
     code, err = merge()
     assert code == 2 and 'one.plan.json: its "plan" hash is not the hash of its fields' in err
+    doc = json.loads(good)
+    doc["agents"] = ["random", "\x1b]52;c;cm0gLXJmIH4=\x07dove"]  # an OSC 52 clipboard write
+    plan_file.write_text(json.dumps(doc))
+    code, err = merge()
+    assert code == 2 and '"agents" is not a list of texts without control characters' in err
+    assert "\x1b" not in err and "cm0g" not in err
+    plan_file.write_text("[" * 100_000 + "]" * 100_000)
+    code, err = merge()
+    assert code == 2 and "not a plan file (not JSON)" in err
     plan_file.write_text('{"format": "tradegame-tournament-plan",\n "version": 1,, }')
     code, err = merge()
     assert code == 2 and "one.plan.json line 2 column 15: not a plan file (not JSON)" in err
