@@ -355,3 +355,11 @@ def test_the_news_check_benchmark_counts_with_and_without_requirements() -> None
     before = subprocess.run([*args, "--as-before"], capture_output=True, text=True, timeout=300)
     assert before.returncode == 0, before.stderr
     assert "total: " in before.stdout and ", as before)" in before.stdout
+
+
+def test_the_checker_refuses_moves_the_rules_do_not_allow() -> None:
+    # A game's log may come from a file: its moves are checked as Game.replay checks them.
+    moves = [parse("JP propose US jp_aircraft=1"), parse("JP accept")]
+    with pytest.raises(IllegalActionError) as info:
+        check_actions(APRIL, 0, moves)
+    assert "US" in str(info.value)

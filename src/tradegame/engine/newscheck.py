@@ -101,12 +101,14 @@ def check_actions(
 ) -> list[Contradiction]:
     """Replay (rules, seed, actions) and list every news item that contradicted the state
     when it was published. ``expected``: the requirements by event id to hold the news to
-    (default: those of ``rules``, the ones the game was played by)."""
+    (default: those of ``rules``, the ones the game was played by). Each action is checked
+    as in :meth:`Game.replay`: an action the rules do not allow raises
+    :class:`~tradegame.engine.errors.IllegalActionError` (or ``InvalidActionError``)."""
     if expected is None:
         expected = requirements(rules)
     game = _Witnessed(rules, seed, expected)
     for action in actions:
-        game.push(action)  # the game was played: its actions were legal
+        game.apply(action)  # checked: the actions may come from a file (IllegalActionError)
     return game.finish()
 
 
