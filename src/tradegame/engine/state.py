@@ -134,6 +134,10 @@ class State:
         """An independent copy; frozen values (rules, actions, log entries) are shared."""
         return self.copy_as(type(self))
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        # copy.deepcopy (OpenSpiel's clone() uses it) gets the same independent copy, fast.
+        return self.copy()
+
     def copy_as(self, cls: type[S]) -> S:
         """An independent copy as an instance of ``cls`` (a kind of state)."""
         new = cls.__new__(cls)

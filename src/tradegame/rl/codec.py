@@ -69,6 +69,27 @@ class ActionCodec:
             self.by_id.extend((p, k) for k in range(renege_slots))
         self.n = len(self.by_id)
 
+    def max_steps(self) -> int:
+        """An upper bound on the ids one game takes (OpenSpiel's ``max_game_length``).
+
+        Rounds at the latest possible deadline (every extension used); each round, one session
+        per pair of players, each of at most ``max_exchanges + 1`` offers of ``max_terms``
+        add-term ids and a send, then an answer; then every player's orders and done.
+        """
+        rules = self.rules
+        c = rules.calendar
+        last_day = c.deadline_day + c.max_extension_days + c.after_deadline_days
+        rounds = max(1, -(-(last_day - c.start_day + 1) // c.round_days))
+        players = len(rules.player_ids)
+        pairs = players * (players - 1) // 2
+        exchanges = max(
+            (level.max_exchanges for _, level in rules.talk_levels),
+            default=rules.talk_level("").max_exchanges,
+        )
+        per_session = (exchanges + 1) * (rules.limits.max_terms + 1) + 1
+        per_orders = players * (rules.limits.max_orders + 1)
+        return rounds * (pairs * per_session + per_orders)
+
     # -- meaning of an id
 
     def describe(self, action_id: int) -> str:
