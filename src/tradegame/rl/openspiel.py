@@ -87,7 +87,7 @@ def _setup(spiel_game: Any) -> Setup:
     return setup_of(str(params["scenario"]), int(params["seeds"]))
 
 
-class TradeGame(pyspiel.Game):  # type: ignore[misc]  # pyspiel has no stubs
+class TradeGame(pyspiel.Game):
     """A tradegame scenario; states and observers are made from it."""
 
     def __init__(self, params: dict[str, Any] | None = None) -> None:
@@ -118,7 +118,7 @@ class TradeGame(pyspiel.Game):  # type: ignore[misc]  # pyspiel has no stubs
         return TradeGameObserver(_setup(self))
 
 
-class TradeGameState(pyspiel.State):  # type: ignore[misc]
+class TradeGameState(pyspiel.State):
     """A game in progress: before the chance node, ``game`` is None."""
 
     def __init__(self, spiel_game: TradeGame) -> None:

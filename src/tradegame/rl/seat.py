@@ -111,9 +111,7 @@ class SeatEnv(gymnasium.Env[Any, np.int64]):
         self._play_others()
         return self._observation(), self._info()
 
-    def step(
-        self, action: Any
-    ) -> tuple[np.ndarray[Any, Any], float, bool, bool, dict[str, Any]]:
+    def step(self, action: Any) -> tuple[np.ndarray[Any, Any], float, bool, bool, dict[str, Any]]:
         if self.game.is_over():
             raise RuntimeError("the game is over: call reset()")
         action_id = int(action)
