@@ -173,3 +173,27 @@ def test_match_reports_the_overrun_as_an_incident(capsys) -> None:  # type: igno
     result = json.loads(captured.out)
     assert "AgentOverrun" in result["incidents"][0]
     assert "Traceback" not in captured.err
+
+
+def test_the_time_limit_benchmark_runs() -> None:
+    """A smoke test (the figures are the script's to print, never asserted)."""
+    import subprocess
+
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "time_limits.py"),
+            "--scenario",
+            str(SMALL),
+            "--agents",
+            "random",
+            "--games",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "ms/decision free" in proc.stdout and "(same games)" in proc.stdout
