@@ -313,3 +313,16 @@ def test_seats_of_one_game_are_counted_together() -> None:
     assert clustered == pytest.approx(ci95(per_game, [0, 1, 2, 3]))
     naive = ci95([x for x in per_game for _ in (0, 1)], list(range(8)))
     assert naive is not None and clustered is not None and naive < clustered
+
+
+def test_resume_with_more_games_extends_the_plan(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """--games may grow on --resume (game i is the same game in a longer tournament): the
+    files, plan file included, end as a run of the longer tournament would write them."""
+    out, fresh = tmp_path / "r.csv", tmp_path / "fresh.csv"
+    code = main([*BASE[:-4], "--seed", "5", "--games", "4", "--out", str(out), "--no-progress"])
+    assert code == 0, capsys.readouterr().err
+    assert read_plan(out)[0].games == 4  # type: ignore[index]
+    code, err = tournament(capsys, out, "--resume")
+    assert code == 0 and "(4 already in the results)" in err
+    assert tournament(capsys, fresh)[0] == 0
+    assert files(out) == files(fresh)
