@@ -42,7 +42,9 @@ async def test_a_remote_seat_plays_a_whole_game_on_the_local_game_screen(tmp_pat
             terms = screen.query_one(TermList)
             steps = [o.id for o in terms.options].index("jp_lng") - (terms.highlighted or 0)
             await pilot.press(*(["down"] * steps), "right", "right")
-            await wait_for_text(pilot, "fits your win-set")
+            await wait_for_text(pilot, "if your draft is agreed")  # the preview, asked of the host
+            text = screen_text(app)
+            assert "fits your win-set" in text and "Projected score" in text
             await pilot.press("s")
             await wait_until(
                 pilot,
@@ -59,7 +61,8 @@ async def test_a_remote_seat_plays_a_whole_game_on_the_local_game_screen(tmp_pat
 
             # an order filtered and staged by keys, sent with ctrl+d and enter
             await pilot.press("3", "slash", *"reassure", "down")
-            await wait_for_text(pilot, "Reassure US")
+            await wait_for_text(pilot, "Preview — Reassure US")
+            assert "Projected score" in screen_text(app)
             await pilot.press("enter")
             await wait_for_text(pilot, "Staged (1/3)")
             assert not any(str(a) == "JP say reassure US" for a in game().actions)  # not yet
@@ -71,7 +74,9 @@ async def test_a_remote_seat_plays_a_whole_game_on_the_local_game_screen(tmp_pat
             assert "JP say reassure US" in [str(a) for a in game().actions]
             # the round report, as locally
             await wait_for_text(pilot, "Round 1 report")
-            assert "d1 between JP and US enters force" in screen_text(app)
+            text = screen_text(app)
+            assert "d1 between JP and US enters force" in text
+            assert "Your projected score" in text  # against the round's baseline, as locally
             await pilot.press("enter")
 
             # play out by keys: pass or reject in talks, Done without orders

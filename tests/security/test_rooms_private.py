@@ -35,7 +35,11 @@ def variant(text: str) -> str:
 
 
 def published(message: dict) -> dict:
-    """A message without the final results, which the end of the game publishes to all."""
+    """A message without the final results, which the end of the game publishes to all (the
+    scores, BATNAs and, in the ``end`` message only, how every score was made: the local end
+    screen shows the same)."""
+    if message.get("type") == "end":
+        message = {k: v for k, v in message.items() if k != "breakdown"}
 
     def strip(value):
         if isinstance(value, dict):

@@ -38,6 +38,8 @@ from tradegame.session.play import Notice, PreviewUnavailable, RemotePlay, Talks
 from tradegame.untrusted import printable
 
 MAX_BOT_LINE = 1024 * 1024
+PREVIEW_TIMEOUT = 10.0
+"""Seconds a what-if preview may take the server before the screen says there is none."""
 RECONNECTS = 5
 RECONNECT_DELAY = 2.0
 
@@ -416,6 +418,10 @@ class RemoteSeat(RemotePlay):
         self._breakdown: dict[str, list[dict[str, Any]]] = {}
         self._sending: list[Action] = []
         self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._requests: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self._next_request = 0
+        self._baselines: dict[int, float] = {}
+        """Round → the seat's projected score at the round's start (sent by the server)."""
 
     # ------------------------------------------------------------------ the connection
 
@@ -448,11 +454,13 @@ class RemoteSeat(RemotePlay):
                     return
                 attempts += 1
                 if attempts > RECONNECTS or self.token is None:
+                    self._fail_requests(reason)
                     self.refusal = self.refusal or reason
                     self.connection = f"{reason}; join again with --token {self.token}"
                     self._notify(Notice(self.connection, error=True, title="Disconnected"))
                     self.ready.set()
                     return
+                self._fail_requests(reason)
                 self.connection = f"{reason}; joining again ({attempts} of {RECONNECTS})"
                 self._turn = None
                 self._sending = []
@@ -493,10 +501,18 @@ class RemoteSeat(RemotePlay):
                 self._turn = None
             seats = {p.get("id"): "" for p in view.get("players", []) if isinstance(p, dict)}
             self.seats = {str(p): ("human" if p == self.me else "") for p in seats}
+            projected = m.get("projected")
+            if isinstance(projected, (int, float)) and not isinstance(projected, bool):
+                self._baselines.setdefault(self.round(), float(projected))
             if not self.ready.is_set():
                 self.ready.set()
                 return
             self._notify(None)
+        elif kind == "what_if":
+            request = m.get("id")
+            future = self._requests.get(request) if isinstance(request, int) else None
+            if future is not None and not future.done():
+                future.set_result(m)
         elif kind == "turn":
             _need(m, "id", int)
             legal = _need(m, "legal", list)
@@ -527,6 +543,11 @@ class RemoteSeat(RemotePlay):
             if isinstance(breakdown, dict):
                 self._breakdown = breakdown
             self._notify(None)
+
+    def _fail_requests(self, reason: str) -> None:
+        for future in self._requests.values():
+            if not future.done():
+                future.set_exception(PreviewUnavailable(reason))
 
     def _notify(self, notice: Notice | None) -> None:
         if self.ready.is_set():
@@ -709,12 +730,69 @@ class RemoteSeat(RemotePlay):
         self._send_next()
         return False
 
+    def projected(self, player: str) -> float | None:
+        return self._baselines.get(self.round())
+
     @property
     def can_preview(self) -> bool:
-        return False
+        return True
 
     async def preview(self, player: str, actions: Sequence[Action]) -> Projection:
-        raise PreviewUnavailable("previews are not offered over the network")
+        """Asked of the server (which limits how often), for this seat's own moves on the
+        state this seat last saw; the answer is checked before it is shown."""
+        ws = self._ws
+        if ws is None or ws.closed or self.connection != "connected" or player != self.me:
+            raise PreviewUnavailable("not connected to the room")
+        self._next_request += 1
+        request = self._next_request
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._requests[request] = future
+        try:
+            await ws.send_json(
+                {
+                    "type": "what_if",
+                    "id": request,
+                    "version": self._version,
+                    "actions": [str(a) for a in actions],
+                }
+            )
+            reply = await asyncio.wait_for(future, PREVIEW_TIMEOUT)
+        except TimeoutError:
+            raise PreviewUnavailable("the server did not answer in time") from None
+        except (ConnectionError, RuntimeError, aiohttp.ClientError):
+            raise PreviewUnavailable("the connection was lost") from None
+        finally:
+            self._requests.pop(request, None)
+        if isinstance(reply.get("projection"), dict):
+            return _projection(reply["projection"], player)
+        reason = str(reply.get("error") or "no answer")
+        if reply.get("illegal"):
+            raise IllegalActionError(reason)
+        raise PreviewUnavailable(reason)
+
+
+def _projection(data: dict[str, Any], player: str) -> Projection:
+    """A server's projection, checked field by field (BadServerMessage otherwise)."""
+    import math
+
+    def number(value: Any, where: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise BadServerMessage(f"what_if: {where} is not a number")
+        if not math.isfinite(value):
+            raise BadServerMessage(f"what_if: {where} is not finite")
+        return float(value)
+
+    metrics = data.get("metrics")
+    notes = data.get("notes")
+    if not isinstance(metrics, dict) or not isinstance(notes, list):
+        raise BadServerMessage("what_if: the projection is not complete")
+    return Projection(
+        player,
+        number(data.get("score"), "score"),
+        number(data.get("baseline"), "baseline"),
+        {str(k): number(v, f"metrics.{k}") for k, v in metrics.items()},
+        tuple(str(n) for n in notes[:20]),
+    )
 
 
 __all__ = ["RemoteSeat", "instruct", "play_text", "relay", "ws_url"]

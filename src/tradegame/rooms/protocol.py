@@ -116,8 +116,32 @@ class Archive(_Message):
     type: Literal["archive"]
 
 
+MAX_PREVIEW_ACTIONS = 12
+"""Moves in one what-if request (a talks draft, or a turn's orders and Done)."""
+
+
+class WhatIf(_Message):
+    """A seat asks for the projection of its own moves on the room's current state."""
+
+    type: Literal["what_if"]
+    id: Annotated[StrictInt, Field(ge=0, le=2**53)]
+    version: Version
+    actions: Annotated[list[Text], Field(max_length=MAX_PREVIEW_ACTIONS)]
+
+
 ClientMessage = Annotated[
-    Join | Watch | Move | Ping | Rooms | Pause | News | Inject | Rollback | Clock | Archive,
+    Join
+    | Watch
+    | Move
+    | Ping
+    | Rooms
+    | Pause
+    | News
+    | Inject
+    | Rollback
+    | Clock
+    | Archive
+    | WhatIf,
     Field(discriminator="type"),
 ]
 _ADAPTER: TypeAdapter[Any] = TypeAdapter(ClientMessage)

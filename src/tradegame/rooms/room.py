@@ -69,6 +69,7 @@ class Room:
         self._tasks: list[asyncio.Task[None]] = []
         self.saved_version = -1
         self._notify_pending = False
+        self._baselines: dict[tuple[int, str], float | None] = {}
 
     # ------------------------------------------------------------------ state
 
@@ -112,6 +113,21 @@ class Room:
             "incidents": len(self.match.incidents),
             "log": self.match.instructor_log[-20:],
         }
+
+    def baseline(self, player: str) -> float | None:
+        """``player``'s projected score if nobody did anything more, taken at the first
+        update of each round (the engine's ``what_if(player, [])``, which reads only what
+        ``player`` may see): the round report compares against it, as a local game does."""
+        game = self.game
+        if game.is_over():
+            return None
+        key = (game.round, player)
+        if key not in self._baselines:
+            try:
+                self._baselines[key] = round(game.what_if(player, []).baseline, 6)
+            except (IllegalActionError, InvalidActionError, ValueError):
+                self._baselines[key] = None
+        return self._baselines[key]
 
     def changed(self) -> None:
         """Record a change: a new version, the clock restarts, listeners hear, a save follows."""
@@ -209,6 +225,7 @@ class Room:
             except ValueError as exc:
                 raise Refused(str(exc)) from None
             old, self.match = self.match, new
+            self._baselines.clear()
             old.close()
             self.match.start()
             self.changed()

@@ -45,6 +45,10 @@ WRONG_CODE_DELAY = 0.5
 """Seconds before a wrong code is answered (guessing costs time)."""
 MAX_QUEUED = 200
 """Messages waiting for a slow client before it is disconnected."""
+PREVIEWS_PER_SECOND = 4.0
+PREVIEW_BURST = 8.0
+"""What-if previews per connection: a burst of this many, then this many a second (each is a
+projection of the whole game, about a millisecond or more of the server's time)."""
 NO_CLOCK_SECONDS = 3600.0
 """The bot protocol's ``time_limit`` in a room without a move clock (a bot needs a number)."""
 STATE_FILE = "server.json"
@@ -83,6 +87,20 @@ class Client:
     count: int = 0
     ended: bool = False
     """The seat was sent the bot protocol's ``end``."""
+    previews: float = PREVIEW_BURST
+    previews_at: float = field(default_factory=time.monotonic)
+    """The preview allowance left, and when it was last counted (a token bucket)."""
+
+    def may_preview(self) -> bool:
+        now = time.monotonic()
+        self.previews = min(
+            PREVIEW_BURST, self.previews + (now - self.previews_at) * PREVIEWS_PER_SECOND
+        )
+        self.previews_at = now
+        if self.previews < 1.0:
+            return False
+        self.previews -= 1.0
+        return True
 
     def send(self, message: Mapping[str, Any]) -> None:
         try:
@@ -465,6 +483,8 @@ class RoomServer:
             self._watch(client, message.room)
         elif kind == "move":
             self._move(client, message)
+        elif kind == "what_if":
+            await self._what_if(client, message)
         elif client.role != "instructor":
             client.send({"type": "error", "reason": f"{kind}: only the instructor may do this"})
         else:
@@ -591,6 +611,48 @@ class RoomServer:
             return
         client.send({"type": "accepted", "version": room.version})
 
+    async def _what_if(self, client: Client, message: proto.WhatIf) -> None:
+        """The projection of the seat's own moves on the room's state now (the engine's
+        ``what_if``, which reads only what that seat may see: other players' political costs
+        and gains count as zero). Answered with ``what_if`` carrying the request's ``id`` and
+        either ``projection`` or ``error`` (``illegal`` when the moves are not possible)."""
+        from tradegame.engine import IllegalActionError, InvalidActionError, parse
+
+        def answer(**fields: Any) -> None:
+            client.send({"type": "what_if", "id": message.id, **fields})
+
+        if client.role != "player" or client.seat is None or client.room is None:
+            answer(error="join a seat before asking for previews")
+            return
+        if not client.may_preview():
+            answer(error=f"too many previews; at most {PREVIEWS_PER_SECOND:g} a second")
+            return
+        room, player = client.room, client.seat.player
+        if room.game.is_over():
+            answer(error="the game is over")
+            return
+        if message.version != room.version:
+            answer(error="the game has moved on", version=room.version)
+            return
+        actions = []
+        for text in message.actions:
+            try:
+                action = parse(text)
+            except InvalidActionError as exc:
+                answer(error=f"not an action: {proto.shown(str(exc), 200)}", illegal=True)
+                return
+            if action.player != player:
+                answer(error=f"a preview is of {player}'s own moves", illegal=True)
+                return
+            actions.append(action)
+        snapshot, version = room.game.copy(), room.version
+        try:
+            projection = await asyncio.to_thread(snapshot.what_if, player, actions)
+        except (IllegalActionError, InvalidActionError) as exc:
+            answer(error=proto.shown(str(exc), 300), illegal=True)
+            return
+        answer(version=version, projection=projection.to_json())
+
     # ------------------------------------------------------------------ what clients see
 
     def _room_changed(self, room: Room) -> None:
@@ -633,6 +695,7 @@ class RoomServer:
                 "paused": room.paused,
                 "clock": room.clock,
                 "clock_left": left,
+                "projected": room.baseline(player),
                 "view": view.to_json(),
             }
         )

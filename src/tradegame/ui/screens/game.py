@@ -237,12 +237,13 @@ class GameScreen(Screen[None]):
         round_no = int(view.get("round", 0))
         if round_no not in marks:
             marks[round_no] = marks_of(view)
-            if viewer is not None and not m.is_over():
-                # The score a player would end with if nobody did anything more: what the
-                # round report compares (the view has no score until the end).
-                projected = m.projected(viewer)
-                if projected is not None:
-                    marks[round_no]["projected"] = projected
+        if viewer is not None and not m.is_over() and "projected" not in marks[round_no]:
+            # The score a player would end with if nobody did anything more: what the round
+            # report compares (the view has no score until the end). A remote seat has it a
+            # moment after the round starts (asked of the server).
+            projected = m.projected(viewer)
+            if projected is not None:
+                marks[round_no]["projected"] = projected
         return Frame(
             view=view,
             viewer=viewer,
