@@ -23,11 +23,11 @@ from tradegame.scenario import load_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "engine" / "small.yaml"
-BOTS = Path(__file__).resolve().parent / "bots" / "slow.py"
-LIMIT = 1.0  # generous: every seat is timed, and the machine may be busy
+BOTS = Path(__file__).resolve().parent / "bots" / "slow_agents.py"
+LIMIT = 2.0  # generous: every seat is timed, and the machine may be busy
 
 sys.path.insert(0, str(BOTS.parent))
-import slow  # noqa: E402  (the bots module, as the tests' own import)
+import slow_agents as slow  # noqa: E402  (the bots module, as the tests import it)
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def release():  # type: ignore[no-untyped-def]
 def seats(cls: str) -> dict[str, str]:
     # module:Class (the bots' folder is on sys.path): the very module the tests imported,
     # so RELEASE and SEEN_GAMES are shared with them
-    return {"A": "random", "B": f"slow:{cls}", "C": "dove"}
+    return {"A": "random", "B": f"slow_agents:{cls}", "C": "passive"}
 
 
 def reference(small, seed: int) -> str:  # type: ignore[no-untyped-def]
