@@ -25,10 +25,22 @@ def run(args: argparse.Namespace) -> int:
     from tradegame.rooms import client
 
     if args.instructor is not None:
-        return asyncio.run(client.instruct(args))
+        operation = any(
+            getattr(args, name, None) not in (None, False)
+            for name in ("pause", "resume", "end", "news", "inject", "rollback", "clock", "archive")
+        )
+        if operation or args.follow or getattr(args, "text", False) or not _terminal():
+            return asyncio.run(client.instruct(args))
+        from tradegame.ui.console import ConsoleApp  # Textual, loaded only for the console
+
+        link = client.InstructorLink(client.ws_url(args.url), args.instructor)
+        ConsoleApp(link).run()
+        if link.refusal is not None:
+            raise UserError(f"the server did not let you in: {link.refusal}", EXIT_FAILED)
+        return EXIT_OK
     if args.bot is not None:
         return asyncio.run(client.relay(args))
-    if getattr(args, "text", False) or not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if getattr(args, "text", False) or not _terminal():
         try:
             return asyncio.run(client.play_text(args))
         except EOFError:
@@ -45,6 +57,10 @@ def run(args: argparse.Namespace) -> int:
             f"tradegame: to come back to this seat: tradegame join {args.url} --token {seat.token}"
         )
     return EXIT_OK
+
+
+def _terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -91,7 +107,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--text",
         action="store_true",
         help="play the seat as plain text (the report and numbered moves) instead "
-        "of the game's screens (the default in a terminal)",
+        "of the game's screens (the default in a terminal); with --instructor and no "
+        "operation: print the rooms instead of opening the console",
     )
     p.add_argument(
         "--follow",

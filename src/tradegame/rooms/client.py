@@ -795,4 +795,97 @@ def _projection(data: dict[str, Any], player: str) -> Projection:
     )
 
 
-__all__ = ["RemoteSeat", "instruct", "play_text", "relay", "ws_url"]
+# ------------------------------------------------------------------- the instructor's console
+
+
+class InstructorLink:
+    """The instructor's connection, for the console app (``tradegame join URL --instructor
+    CODE`` in a terminal): every room's summary and seats, kept current by the server's
+    ``room`` messages, and the operations sent as the protocol's messages. What the server
+    sends is checked and its control characters neutralised before anything reads it."""
+
+    def __init__(self, url: str, code: str) -> None:
+        self.url, self.code = url, code
+        self.rooms: dict[int, dict[str, Any]] = {}
+        self.seats: list[dict[str, Any]] = []
+        self.notices: list[str] = []
+        """What the server answered, newest last (results per room, refusals)."""
+        self.ready = asyncio.Event()
+        self.refusal: str | None = None
+        self.on_change: Any = lambda: None
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+
+    async def run(self) -> None:
+        async with aiohttp.ClientSession() as session:
+            try:
+                self._ws = await session.ws_connect(
+                    self.url, max_msg_size=64 * 1024 * 1024, heartbeat=20
+                )
+            except (aiohttp.ClientError, OSError) as exc:
+                self.refusal = f"cannot reach the server ({printable(str(exc))[:200]})"
+                self.ready.set()
+                return
+            await self._ws.send_json({"type": "join", "code": self.code})
+            async for msg in self._ws:
+                if msg.type != aiohttp.WSMsgType.TEXT:
+                    continue
+                try:
+                    data = json.loads(msg.data)
+                    if not isinstance(data, dict):
+                        raise BadServerMessage("not a JSON object")
+                    self.handle(_clean(data))
+                except (ValueError, RecursionError, KeyError, TypeError) as exc:
+                    self.say(
+                        f"a message from the server could not be read ({printable(str(exc))[:120]})"
+                    )
+                if self.refusal is not None:
+                    await self._ws.close()
+                    break
+            if self.refusal is None:
+                self.say("the server closed the connection")
+            self.ready.set()
+
+    def handle(self, m: dict[str, Any]) -> None:
+        kind = m.get("type")
+        if kind == "welcome":
+            if m.get("role") != "instructor":
+                self.refusal = "that is a seat's code, not the instructor's"
+        elif kind == "rooms":
+            rooms = _need(m, "rooms", list)
+            self.rooms = {_need(r, "room", int): r for r in rooms if isinstance(r, dict)}
+            self.seats = [s for s in _need(m, "seats", list) if isinstance(s, dict)]
+            if not self.ready.is_set():
+                self.ready.set()
+                return
+        elif kind == "room":
+            self.rooms[_need(m, "room", int)] = m
+        elif kind == "done":
+            results = _need(m, "results", dict)
+            op = str(m.get("op"))
+            for room, result in sorted(results.items()):
+                self.notices.append(f"{op}, room {room}: {result}")
+            self.notices = self.notices[-200:]
+            if op in ("pause", "resume", "end", "rollback", "clock"):
+                self.ask({"type": "rooms"})  # the seats' connections too
+        elif kind in ("refused", "error"):
+            reason = str(m.get("reason") or "refused")
+            if not self.ready.is_set():
+                self.refusal = reason
+                return
+            self.notices.append(f"refused: {reason}")
+        self.on_change()
+
+    def say(self, text: str) -> None:
+        self.notices.append(printable(text))
+        self.on_change()
+
+    def ask(self, message: dict[str, Any]) -> None:
+        """Send one of the instructor's operations (the answer comes as a notice)."""
+        ws = self._ws
+        if ws is None or ws.closed:
+            self.say("not connected")
+            return
+        asyncio.get_running_loop().create_task(ws.send_json(message))
+
+
+__all__ = ["InstructorLink", "RemoteSeat", "instruct", "play_text", "relay", "ws_url"]

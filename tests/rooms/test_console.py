@@ -1,0 +1,115 @@
+"""The instructor's console (``tradegame join URL --instructor CODE`` in a terminal), driven by
+keys with Textual Pilot against a room server on a free port: every room listed, pause and
+resume one or all, news, end a game, the room's log; a wrong code is refused."""
+
+from __future__ import annotations
+
+import aiohttp
+from textual.widgets import DataTable
+
+from tests.rooms.support import Conn, codes, start_server, url_of
+from tests.ui.support import screen_text, wait_for_text, wait_until
+from tradegame.rooms.client import InstructorLink
+from tradegame.ui.console import ConsoleApp, ConsoleScreen
+
+SCENARIO = "classroom-lesson"
+AI = {"US": "dove", "EU": "linear"}  # JP is the human seat of every room
+
+
+def console(server, code: str | None = None) -> ConsoleApp:
+    return ConsoleApp(InstructorLink(url_of(server), code or server.book.instructor_code))
+
+
+async def test_the_console_lists_rooms_and_pauses_resumes_and_publishes_by_keys(tmp_path):
+    server = await start_server(tmp_path, SCENARIO, rooms=3, seats=AI)
+    rooms = server.rooms
+    try:
+        async with aiohttp.ClientSession() as session:
+            jp = await Conn(session, url_of(server)).open()  # a student in room 2
+            await jp.send({"type": "join", "code": codes(server, 2)["JP"]})
+            await jp.until("welcome")
+            app = console(server)
+            async with app.run_test(size=(120, 36)) as pilot:
+                await wait_until(pilot, lambda: isinstance(app.screen, ConsoleScreen))
+                table = app.screen.query_one("#rooms", DataTable)
+                assert table.row_count == 3
+                text = screen_text(app)
+                assert "JP●" in text and "JP○" in text  # room 2's student is connected
+                # p pauses the highlighted room (room 1), P every room, r and R resume
+                await pilot.press("p")
+                await wait_until(pilot, lambda: rooms[1].paused, what="room 1 paused")
+                assert not rooms[2].paused and not rooms[3].paused
+                await wait_for_text(pilot, "pause, room 1: done")
+                await pilot.press("down", "P")
+                await wait_until(pilot, lambda: all(r.paused for r in rooms.values()))
+                await pilot.press("r")  # the highlighted room is now room 2
+                await wait_until(pilot, lambda: not rooms[2].paused, what="room 2 resumed")
+                assert rooms[1].paused and rooms[3].paused
+                await wait_for_text(pilot, "resumed by the instructor")  # room 2's log
+                await pilot.press("R")
+                await wait_until(pilot, lambda: not any(r.paused for r in rooms.values()))
+                # n: news to the highlighted room, typed in the dialog
+                await pilot.press("n")
+                await wait_until(pilot, lambda: app.screen.id == "news-dialog")
+                await pilot.press(*"Tokyo markets fall", "enter")
+                await wait_until(
+                    pilot,
+                    lambda: any(
+                        "Tokyo markets fall" in line for line in rooms[2].match.instructor_log
+                    ),
+                    what="the news in room 2",
+                )
+                assert not any("Tokyo" in line for line in rooms[1].match.instructor_log)
+                await wait_for_text(pilot, "news published: Tokyo markets fall")
+                # N: news to every room
+                await pilot.press("N")
+                await wait_until(pilot, lambda: app.screen.id == "news-dialog")
+                await pilot.press(*"Yen surges", "enter")
+                await wait_until(
+                    pilot,
+                    lambda: all(
+                        any("Yen surges" in line for line in r.match.instructor_log)
+                        for r in rooms.values()
+                    ),
+                    what="the news in every room",
+                )
+                # e: end the highlighted room's game, after the confirmation
+                await pilot.press("up", "e")
+                await wait_until(pilot, lambda: app.screen.id == "confirm-end")
+                await pilot.press("y")
+                await wait_until(pilot, lambda: rooms[1].game.is_over(), what="room 1 over")
+                assert not rooms[2].game.is_over()
+                await wait_for_text(pilot, "over")
+                await pilot.press("q")
+    finally:
+        await server.stop()
+
+
+async def test_the_console_shows_what_the_server_sends_as_text(tmp_path):
+    server = await start_server(tmp_path, SCENARIO, rooms=1, seats=AI)
+    try:
+        rooms = server.rooms
+        rooms[1].match.instructor_log.append("[@click=app.quit]quit \x1b[2J")
+        app = console(server)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await wait_until(pilot, lambda: isinstance(app.screen, ConsoleScreen))
+            await wait_for_text(pilot, "[@click=app.quit]quit \\x1b[2J")
+            assert app.is_running
+    finally:
+        await server.stop()
+
+
+async def test_a_wrong_or_a_seats_code_does_not_open_the_console(tmp_path):
+    server = await start_server(tmp_path, SCENARIO, rooms=1, seats=AI)
+    try:
+        for code, said in (
+            ("AAAA-AAAA", "this code is not valid"),
+            (codes(server)["JP"], "that is a seat's code, not the instructor's"),
+        ):
+            app = console(server, code)
+            async with app.run_test(size=(120, 36)) as pilot:
+                await wait_for_text(pilot, "The server did not let you in: " + said)
+                assert not isinstance(app.screen, ConsoleScreen)
+                await pilot.press("q")
+    finally:
+        await server.stop()
