@@ -56,7 +56,7 @@ def test_the_jp_handout_holds_everything_jp_needs() -> None:
         assert words in text, words[:60]
     for obj in jp.objectives:
         assert f"{obj.weight * 100:.0f}%" in text
-    assert "W = 26 + 0.5 × (approval − 50)" in text and "18.5 points" in text
+    assert "W = 28 + 0.5 × (approval − 50)" in text and "20.5 points" in text
     assert "$550bn (cost to you 8)" in text  # its own item, level and political cost
     assert "15% (gain to you 12)" in text  # what the US can offer it, and its gain
     # public facts: the other players' public briefings and the tariff schedule

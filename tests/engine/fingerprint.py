@@ -48,6 +48,7 @@ AGENTS = (
     "dove",
     "tit-for-tat",
     "greedy",
+    "bargainer",
 )
 # Built-ins added since the fixture was made: not in the mixes (adding one reshuffles them all).
 NOT_FINGERPRINTED = ("search", "statements", "settle-early", "hold-out")

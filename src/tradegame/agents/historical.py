@@ -10,15 +10,19 @@ does not have are left out; a deal longer than ``max_terms`` drops its last term
 bundled scenarios (april-2025, classroom-lesson, us-japan-primer, with-china) follow the
 convention.
 
-The agent keeps the history's sequence, not its dates: it proposes and accepts the historical
-deal at the first session after the process round instead of waiting for July, when the
-calendar may have run out and the Diet's win-set (which shrinks with approval) may no longer
-hold the package. As the deadline holder it extends the deadline (by the most it can) while
-one of its historical deals is still pending at the deadline, as the July letters did.
+The agent keeps the history's calendar (issue 19): it signs each deal in the round that holds
+its 2025 date (the round whose last day is on or after it: Japan on 22 July, the EU on 27 July,
+the Geneva truce on 12 May), and not before; in the first meeting with a partner it agrees only
+on process. As the deadline holder it extends the deadline (by the most it can) in the round
+before the calendar's last one while one of its historical deals would still come after it,
+as the letters of 7 July moved it to 1 August. It asks for talks with a partner when that
+partner's deal falls due in the next round. When the calendar as it stands cannot reach a
+deal's date (nobody extended, or a shorter scenario), the deal falls due in the last round.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +35,7 @@ from tradegame.agents.tactics import (
     no_move,
     offer_action,
     offerable,
+    round_days,
     substantive_deal,
 )
 from tradegame.engine import Accept, Action, ExtendDeadline, RequestTalks, Statement, Term
@@ -98,6 +103,7 @@ class PairDeal:
     name: str
     pair: frozenset[str]
     terms: tuple[Term, ...]
+    date: str = ""  # the day it was signed in 2025 (ISO)
 
 
 def historical_deals(view: dict[str, Any], max_terms: int) -> list[PairDeal]:
@@ -121,15 +127,15 @@ def historical_deals(view: dict[str, Any], max_terms: int) -> list[PairDeal]:
         if not all(goes_to(e, b if e["owner"] == a else a) for e, _ in present):
             continue
         terms = [Term(e["id"], _nearest(e["levels"], level)) for e, level in present]
-        out.append(PairDeal(deal.name, frozenset(owners), deal_terms(terms[:max_terms])))
+        out.append(PairDeal(deal.name, frozenset(owners), deal_terms(terms[:max_terms]), deal.date))
     return out
 
 
 @register("historical")
 class HistoricalAgent(Strategy):
     description = (
-        "plays the 2025 path: a process-only first round, then proposes and "
-        "accepts only the historical deals (15% caps with the 2025 pledges)"
+        "plays the 2025 calendar: process first, then only the historical deals on "
+        "their dates (Japan 22 July, EU 27 July), the deadline extended to 1 August"
     )
 
     def __init__(self, rng: random.Random | None = None) -> None:
@@ -148,17 +154,40 @@ class HistoricalAgent(Strategy):
                 out.append(deal)
         return out
 
+    @staticmethod
+    def reached(turn: Turn, deal: PairDeal, rounds_ahead: int = 0) -> bool:
+        """Whether the round ``rounds_ahead`` from now ends on or after ``deal``'s 2025 date."""
+        view = turn.view.to_json()
+        end = _date(view["round_end_date"]) + dt.timedelta(days=rounds_ahead * round_days(view))
+        return end >= _date(deal.date)
+
+    def due(self, turn: Turn, deal: PairDeal, rounds_ahead: int = 0) -> bool:
+        """Whether ``deal`` is to be signed in this round (or ``rounds_ahead`` rounds from
+        now): the round holds its 2025 date or comes after it, or it is the last round the
+        calendar has as it stands."""
+        return (
+            self.reached(turn, deal, rounds_ahead) or turn.round + rounds_ahead >= turn.rounds_total
+        )
+
     def talk(self, turn: Turn, talks: Talks) -> Action:
         view = turn.view.to_json()
         me = turn.player
         deal = next((d for d in self.pending(turn) if talks.partner in d.pair), None)
         first_meeting = not any_deal(view, me, talks.partner)
+        if deal is not None and not self.due(turn, deal):
+            deal = None  # not yet: in 2025 this deal came later
         if talks.offer is not None:
             if deal is not None and self._as_good(view, talks.offer, deal.terms):
                 return Accept(me)
             if first_meeting and self._process_only(view, talks.offer):
                 return Accept(me)
         if deal is None:
+            if first_meeting and talks.offer is None:
+                process = self._process(view, me, talks.partner)
+                if process is not None:
+                    action = offer_action(turn, talks, process)
+                    if action is not None:
+                        return action
             return no_move(turn)
         if first_meeting and talks.offer is None:
             process = self._process(view, me, talks.partner)
@@ -177,7 +206,11 @@ class HistoricalAgent(Strategy):
             if found is not None:
                 orders.append(Statement(me, kind, found["by"], claim))
         pending = self.pending(turn)
-        if pending and view["days_to_deadline"] < _round_days(view):
+        # The holder extends (by the most it can) when a deal falls due after the calendar's
+        # last day and the next round would be the last: the letters of 7 July.
+        last = turn.rounds_total - turn.round
+        late = [d for d in pending if not self.reached(turn, d, rounds_ahead=last)]
+        if late and turn.round + 1 >= turn.rounds_total:
             extensions = sorted(
                 (a for a in turn.legal if isinstance(a, ExtendDeadline)), key=lambda a: -a.days
             )
@@ -185,7 +218,9 @@ class HistoricalAgent(Strategy):
         partners = []
         for deal in pending:
             (partner,) = deal.pair - {me}
-            if partner not in partners:
+            # Talks when the deal falls due next round, or a first (process) meeting.
+            wanted = self.due(turn, deal, rounds_ahead=1) or not any_deal(view, me, partner)
+            if wanted and partner not in partners:
                 partners.append(partner)
         orders.extend(RequestTalks(me, p, "ministerial") for p in partners[:1])
         return orders
@@ -240,12 +275,8 @@ def _nearest(levels: list[float], value: float) -> float:
     return min(levels, key=lambda v: abs(v - value))
 
 
-def _round_days(view: dict[str, Any]) -> int:
-    import datetime as dt
-
-    start = dt.date.fromisoformat(view["date"])
-    end = dt.date.fromisoformat(view["round_end_date"])
-    return (end - start).days + 1
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
 
 
 __all__ = [

@@ -23,6 +23,9 @@ linear         best × (1 − t)                           same
 conceder       best × (1 − t^0.2): concedes early       same
 greedy         the offer if it projects at least as     the package with the best ``what_if``
                well as every package not yet tried      projection among those not yet tried
+bargainer      its reservation value: what it expects   its toughest package first, then the
+(the default)  by waiting, from its opening value       softest that meets its reservation
+               down to a floor as the deadline nears
 =============  =======================================  =======================================
 """
 
@@ -44,6 +47,7 @@ from tradegame.agents.tactics import (
     no_move,
     offer_action,
     pair_catalogue,
+    round_days,
     substantive_deal,
     trading_partners,
 )
@@ -491,6 +495,71 @@ class TitForTatAgent(Negotiator):
         return orders + self.talk_requests(turn)
 
 
+# ---------------------------------------------------------------------- the bargainer
+
+BARGAIN_FLOOR = 0.2
+"""The bargainer never settles for less than this share of its opening value (nor less than
+``RESERVE``): what is left on the table at the deadline is not worth nothing to it, so a
+partner who simply waits it out cannot take everything."""
+
+BARGAIN_EXPONENT = 2.0
+"""How the bargainer's reservation falls with the deadline clock t (0 at the start, 1 in the
+last round before the deadline): ``floor + (opening − floor) × (1 − t^BARGAIN_EXPONENT)``;
+above 1 it holds firm early and concedes most in the second half of the pause."""
+
+
+def deadline_clock(turn: Turn) -> float:
+    """The share of the time to the deadline (as it stands, extensions included) that has
+    passed: 0.0 in the first round, 1.0 in the round that holds the deadline and after it."""
+    view = turn.view.to_json()
+    left = max(0, view["days_to_deadline"]) // round_days(view)
+    elapsed = max(0, turn.round - 1)
+    return 1.0 if left == 0 else elapsed / (elapsed + left)
+
+
+def reservation(opening: float, clock: float) -> float:
+    """What the bargainer expects to get by waiting, at deadline clock ``clock``: its opening
+    value at first, falling to its floor at the deadline (never below ``RESERVE``)."""
+    floor = max(RESERVE, BARGAIN_FLOOR * opening)
+    if opening <= floor:
+        return floor
+    t = min(1.0, max(0.0, clock))
+    return float(floor + (opening - floor) * (1.0 - t**BARGAIN_EXPONENT))
+
+
+@register("bargainer")
+class BargainerAgent(Negotiator):
+    description = (
+        "opens with its toughest package, concedes as the deadline nears, rejects offers "
+        "worth less than it expects by waiting; answers escalation in kind"
+    )
+
+    def __init__(self, rng: random.Random | None = None) -> None:
+        super().__init__(rng)
+        self.watch = PartnerWatch()
+
+    def target(self, turn: Turn, talks: Talks, top: float) -> float:
+        return reservation(top, deadline_clock(turn))
+
+    def choose(
+        self, turn: Turn, talks: Talks, packages: list[Package], target: float
+    ) -> Package | None:
+        choice = closest_above(packages, target)
+        if choice is None and packages:  # nothing meets it: keep asking for the best
+            best = max(packages, key=lambda p: p.value)
+            choice = best if best.value >= RESERVE else None
+        return choice
+
+    def plan_orders(self, turn: Turn) -> list[Action]:
+        orders: list[Action] = []
+        for partner, b in self.watch.look(turn).items():
+            if b.defected:
+                hit = retaliation(turn, partner)
+                if hit is not None:
+                    orders.append(hit)
+        return orders + self.talk_requests(turn)
+
+
 # ---------------------------------------------------------------------- greedy
 
 
@@ -571,7 +640,10 @@ class GreedyAgent(Negotiator):
 
 
 __all__ = [
+    "BARGAIN_EXPONENT",
+    "BARGAIN_FLOOR",
     "LADDER_STEPS",
+    "BargainerAgent",
     "BoulwareAgent",
     "ConcederAgent",
     "DoveAgent",
@@ -583,4 +655,6 @@ __all__ = [
     "TimeBased",
     "TitForTatAgent",
     "concession_target",
+    "deadline_clock",
+    "reservation",
 ]

@@ -17,6 +17,7 @@ Everything here reads only the player's own view and its ``what_if`` projections
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -142,6 +143,12 @@ def any_deal(view: dict[str, Any], a: str, b: str) -> bool:
         and d["status"] in ("in_force", "agreed", "superseded")
         for d in view["deals"]
     )
+
+
+def round_days(view: dict[str, Any]) -> int:
+    """Days in the current round, from the view's dates (the scenario's round length)."""
+    start = dt.date.fromisoformat(view["date"])
+    return (dt.date.fromisoformat(view["round_end_date"]) - start).days + 1
 
 
 def trading_partners(view: dict[str, Any], me: str) -> list[str]:
@@ -476,6 +483,7 @@ __all__ = [
     "offer_action",
     "offerable",
     "pair_catalogue",
+    "round_days",
     "substantive_deal",
     "trading_partners",
 ]

@@ -25,7 +25,7 @@ from tradegame.session.play import PlaySession, TalksNow
 HUMAN = "human"
 """The seat value of a person at the keyboard (the same word saves use)."""
 
-DEFAULT_AGENT_PREFERENCE = ("tit-for-tat", "linear", "dove", "random")
+DEFAULT_AGENT_PREFERENCE = ("bargainer", "tit-for-tat", "linear", "dove", "random")
 """The first of these that is registered is the default opponent on the new-game screen."""
 
 
