@@ -17,7 +17,7 @@ from tradegame.agents.negotiators import (
     ORDER_SHORTLIST,
     concession_target,
 )
-from tradegame.agents.tactics import TermValues
+from tradegame.agents.tactics import RESERVE, TermValues
 from tradegame.engine import Game, SetTariff, parse
 from tradegame.scenario import load_rules
 
@@ -161,11 +161,13 @@ def test_a_hawk_concedes_nothing_before_the_last_rounds(april) -> None:  # type:
             # It holds out for more than the good offer gives it ...
             ours = game.what_if("US", [counter]).change
             assert ours > game.what_if("US", [parse("US accept")]).change
-            # ... and anything of its own in the counter costs it nothing.
+            # ... and anything of its own in the counter costs it nothing (to within
+            # RESERVE: a free give is chosen on its value net of the deal bonus, which a term
+            # offered alone does not have; the 25% car cap is worth ≈0 to the US now).
             for t in counter.terms:  # type: ignore[attr-defined]
                 if april.item(t.item).owner == "US":
                     alone = parse(f"US counter JP {t}")
-                    assert game.what_if("US", [alone]).change >= 0, (t, move)
+                    assert game.what_if("US", [alone]).change >= -RESERVE, (t, move)
         else:
             assert move == "US accept", (r, move)
 
