@@ -118,7 +118,7 @@ class GameScreen(Screen[None]):
         self.session = session
         self.instructor = instructor and session.local
         """Instructor mode: the instructor tab, pause for any game, inject, roll back, end."""
-        self.tabs: tuple[str, ...] = (*TABS, INSTRUCTOR_TAB) if instructor else TABS
+        self.tabs: tuple[str, ...] = (*TABS, INSTRUCTOR_TAB) if self.instructor else TABS
         humans = session.humans
         self.viewer: str | None = humans[0] if len(humans) == 1 else None
         self.hidden = len(humans) > 1
@@ -239,8 +239,8 @@ class GameScreen(Screen[None]):
             marks[round_no] = marks_of(view)
         if viewer is not None and not m.is_over() and "projected" not in marks[round_no]:
             # The score a player would end with if nobody did anything more: what the round
-            # report compares (the view has no score until the end). A remote seat has it a
-            # moment after the round starts (asked of the server).
+            # report compares (the view has no score until the end). A remote seat gets it
+            # from the server with the round's first update.
             projected = m.projected(viewer)
             if projected is not None:
                 marks[round_no]["projected"] = projected
