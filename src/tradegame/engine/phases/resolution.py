@@ -86,7 +86,9 @@ def resolve(g: State) -> None:
     markets.update(g, snap)
     _check_finite(g)
     if g.RECORDS_ROUNDS:
-        g._record_history(snap)
+        # The state after the resolution: a snap-back (or a pledger's credibility) moved
+        # the economy since the round's days ran at ``snap`` (issue 15).
+        g._record_history(g.snapshot())
         g._unhashed_states.append(g._state_capture())
     if g.day > g.final_day or _settled(g):
         g.phase = OVER
