@@ -37,11 +37,14 @@ def test_no_deal_with_the_digital_rules_is_ever_ratified(name: str) -> None:
     for lv in item.levels:
         assert _best_case_cost(rules, "eu_digital", lv.value) > widest, (name, lv.value)
     # Control: the same deal without the digital rules fits, so the check can fail.
-    assert -sum(
-        max(lv.gain for lv in it.levels)
-        for it in rules.items
-        if it.owner != "EU" and it.can_go_to("EU")
-    ) <= widest
+    assert (
+        -sum(
+            max(lv.gain for lv in it.levels)
+            for it in rules.items
+            if it.owner != "EU" and it.can_go_to("EU")
+        )
+        <= widest
+    )
 
 
 @pytest.mark.parametrize("name", WITH_DIGITAL)

@@ -88,7 +88,6 @@ class OrdersPanel(Vertical):
         self._candidate: tuple[Action, Any] | None = None
         self._owner: str | None = None  # whose orders the filter and list were set up for
 
-
     def compose(self) -> ComposeResult:
         yield Static(id="orders-info")
         with Vertical(id="orders-body"):
