@@ -107,3 +107,50 @@ def test_search_is_exploited_less_than_greedy_by_a_fixed_us_ultimatum():
     search_gets, us_vs_search = against_ultimatum("search")
     assert search_gets > greedy_gets + 5.0
     assert us_vs_search < us_vs_greedy
+
+
+def test_a_time_budget_of_one_ms_still_plays_a_whole_game_of_legal_moves():
+    incidents: list[str] = []
+    game = play_match(
+        RULES, 2, {"US": "search:ms=1", "JP": "search:ms=1", "EU": "greedy"}, incidents=incidents
+    )
+    assert incidents == [] and game.to_move() is None
+
+
+def test_the_time_budget_stops_the_order_search_on_an_injected_clock():
+    """A fake clock that jumps a second at every reading: with ms=500 the order search looks
+    at one candidate per decision, without a time budget at the whole call budget."""
+
+    class Counting(SearchAgent):
+        def plan_orders(self, turn: Turn) -> list[Action]:
+            before = turn.what_if_calls
+            orders = super().plan_orders(turn)
+            spent.append(turn.what_if_calls - before)
+            return orders
+
+    def run(ms: float | None) -> list[int]:
+        spent.clear()
+        now = iter(range(10**9))
+        agent = Counting(random.Random(1), budget=12, ms=ms, clock=lambda: float(next(now)))
+        play_match(RULES, 1, {"US": agent, "JP": "greedy", "EU": "greedy"})
+        return list(spent)
+
+    spent: list[int] = []
+    timed, untimed = run(500.0), run(None)
+    assert timed and max(timed) <= 1
+    assert max(untimed) > 1
+
+
+def test_search_options_from_the_spec():
+    from tradegame.agents.base import AgentSpecError, make_agent, runs_code
+
+    agent = make_agent("search:ms=200,budget=8", random.Random(0))
+    assert isinstance(agent, SearchAgent) and (agent.ms, agent.budget) == (200.0, 8)
+    assert not runs_code("search:ms=200") and runs_code("search:Evil")
+    for bad, says in [
+        ("search:ms=0", "ms must be a number from 1"),
+        ("search:depth=3", "'depth=3' is not an option"),
+        ("search:budget=2.5", "whole number"),
+    ]:
+        with pytest.raises(AgentSpecError, match=says):
+            make_agent(bad, random.Random(0))
