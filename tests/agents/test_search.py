@@ -154,3 +154,41 @@ def test_search_options_from_the_spec():
     ]:
         with pytest.raises(AgentSpecError, match=says):
             make_agent(bad, random.Random(0))
+
+
+def test_the_strength_benchmark_runs(tmp_path):  # type: ignore[no-untyped-def]
+    """A smoke test on the small scenario (the figures are the script's to print)."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    out = tmp_path / "s.json"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(root / "benchmarks" / "search_strength.py"),
+            "--scenario",
+            str(root / "tests" / "engine" / "small.yaml"),
+            "--spec",
+            "search:ms=50",
+            "--opponents",
+            "random",
+            "--seeds",
+            "2",
+            "--workers",
+            "1",
+            "--json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "random" in proc.stdout and "ms" in proc.stdout
+    data = json.loads(out.read_text())
+    assert {s["opponent"] for s in data["summary"]} == {"random"}
+    assert len(data["games"]) == 2 * len(data["summary"])
