@@ -345,3 +345,29 @@ def test_a_watchers_report_cannot_tell_private_data_apart() -> None:
             if resolved_rounds(ia) and ia != ib:
                 differed = True
     assert differed  # the variants really differ where the instructor looks
+
+
+@sizes
+async def test_the_log_tab_writes_only_what_is_new(save_dir: Path, size: tuple[int, int]) -> None:
+    """The log tab appends: after a move the lines already written are the same lines (not
+    rendered again), the new entries come after them, and it reads as the whole log does."""
+    from tradegame.ui.widgets.logbook import LogPanel, log_text
+
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=1)
+    game = match.game
+    app = make_app(save_dir, match)
+    async with app.run_test(size=size) as pilot:
+        await wait_for_text(pilot, "Your move, Japan")
+        await pilot.press("4")
+        panel = app.screen.query_one(LogPanel)
+        await wait_until(pilot, lambda: len(panel.lines) > 0, what="the log")
+        first = list(panel.lines)
+        entries = len(game.view("JP").to_json()["log"])
+        await pilot.press("2", "p")  # pass in talks: new entries
+        await wait_until(pilot, lambda: len(game.view("JP").to_json()["log"]) > entries)
+        await pilot.press("4")
+        await wait_until(pilot, lambda: len(panel.lines) > len(first), what="new lines")
+        assert all(a is b for a, b in zip(first, panel.lines, strict=False))
+        written = " ".join(" ".join(line.text for line in panel.lines).split())
+        whole = " ".join(log_text(app.screen.frame).plain.split())
+        assert written == whole
