@@ -563,3 +563,52 @@ def test_the_public_view_holds_no_pending_orders_or_talks_contents() -> None:
     assert all("political_cost" not in e and "political_gain" not in e for e in view["catalogue"])
     # Nothing addressed to one player reaches the public log.
     assert len(view["log"]) < len(talks_a.view("A").to_json()["log"])
+
+
+def test_statements_and_their_audience_costs_hide_private_data() -> None:
+    """Statements of every kind by and about B, what they add and how it fades, and the
+    audience costs charged when the game ends (issue 19): outsiders cannot tell B's private
+    data apart, nor do their projections of a statement depend on it."""
+    round1 = [
+        "B pass",
+        "A say threat B a-on-b",
+        "A say claim_progress B",
+        "A done",
+        "B say public_demand A a-cap-b=0.1",
+        "B say claim_progress A",
+        "B done",
+        "C say reassure B",
+        "C say claim_progress A",
+        "C done",
+    ]
+    for name, variant in sorted(VARIANTS.items()):
+        ga, gb = _sequence(RULES, round1), _sequence(variant, round1)
+        assert len(ga.pledges) == 5
+        step = 0
+        while True:
+            compare_outsiders(ga, gb, rng_seed=step, check_what_if=True)
+            if ga.is_over():
+                break
+            mover = ga.to_move()
+            assert mover is not None
+            if mover in OTHERS and ga.session is None:
+                hypo = [
+                    Statement(mover, "reassure", SECRET),
+                    Statement(mover, "threat", SECRET, "a-on-b" if mover == "A" else "c-cm"),
+                ]
+                hypo = [a for a in hypo if ga.can(a)][:1]
+                assert ga.what_if(mover, hypo).to_json() == gb.what_if(mover, hypo).to_json()
+            session = ga.session
+            action: Action = (
+                Done(mover)
+                if session is None
+                else Pass(mover)
+                if session.offer is None
+                else Reject(mover)
+            )
+            ga.apply(action)
+            gb.apply(action)
+            step += 1
+        assert all(pl.settled for pl in ga.pledges), name
+        # Negative control: the charges happened (A's threat was tested by the snap-back).
+        assert any("did not carry out its threat" in e.text for e in ga.log), name

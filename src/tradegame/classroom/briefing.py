@@ -41,22 +41,25 @@ STATEMENTS = (
     (
         "claim_progress",
         (
-            "claim progress in talks with a partner: approval now, credibility "
-            "lost later if no deal follows"
+            "claim progress in talks with a partner: approval for a while, credibility "
+            "lost if no deal with real terms follows (within a few rounds, or by the end)"
         ),
     ),
     (
         "public_demand",
-        ("publicly demand a term from a partner: approval now, a cost if you settle for less"),
+        (
+            "publicly demand a term from a partner: approval for a while, a cost if you "
+            "settle for less or the game ends without it"
+        ),
     ),
     (
         "threat",
         (
             "threaten a partner with one of your tariffs or countermeasures: credibility "
-            "is lost if the trigger comes and you do not act"
+            "is lost if the trigger comes and you do not act (the last round counts)"
         ),
     ),
-    ("reassure", "reassure a partner: better relations"),
+    ("reassure", "reassure a partner: better relations for a while"),
     (
         "fact_check",
         (
@@ -566,7 +569,9 @@ def rules_to_know(doc: Doc, rules: Rules, role: str) -> None:
     lines.append(
         "**Words have costs.** A public demand you later give up, a claim of progress "
         "that no deal follows, and a threat you do not carry out when its moment "
-        "comes all cost approval or credibility; a false claim can be fact-checked."
+        "comes all cost approval or credibility; a false claim can be fact-checked. "
+        "Whatever is still open when the game ends is charged then. What words gain "
+        "wears off, and saying the same kind of thing again counts for less each time."
     )
     doc.bullets(lines)
 

@@ -74,8 +74,8 @@ def _public_metrics(game: Machine, player: str) -> dict[str, float]:
         "tariff_faced": metric(game, player, "tariff_faced"),
         "tariff_revenue": metric(game, player, "tariff_revenue"),
         "consumer_cost": metric(game, player, "consumer_cost"),
-        "approval": game.approval[player],
-        "credibility": game.credibility[player],
+        "approval": metric(game, player, "approval"),  # as scored: over the window
+        "credibility": metric(game, player, "credibility"),
         "market_stress": game.stress,
     }
 

@@ -125,7 +125,8 @@ class Pledge:
 
 @dataclass(slots=True)
 class Ledger:
-    """Per-player sums of annual rates × days, and per-flow sums for tariffs and values.
+    """Per-player sums of annual rates × days (and of approval and credibility × days),
+    per-pair sums of relations × days, and per-flow sums for tariffs and values.
 
     The per-flow lists are replaced each round, never changed in place (round states share
     them).
@@ -135,6 +136,7 @@ class Ledger:
     player: dict[str, dict[str, float]] = field(default_factory=dict)
     flow_rate: list[float] = field(default_factory=list)
     flow_value: list[float] = field(default_factory=list)
+    relations: dict[tuple[str, str], float] = field(default_factory=dict)
 
 
 LEDGER_KEYS = (
@@ -145,6 +147,8 @@ LEDGER_KEYS = (
     "investment_received",
     "purchases_received",
     "cost_sharing_received",
+    "approval",
+    "credibility",
 )
 
 

@@ -249,8 +249,11 @@ class StatementRules:
     public_demand_penalty: float
     threat_approval: float
     threat_credibility: float
+    threat_kept_credibility: float
     reassure_relations: float
     fact_check_credibility: float
+    repeat_decay: float
+    reassure_fade: float
 
 
 @dataclass(frozen=True, slots=True)

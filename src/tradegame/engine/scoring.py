@@ -1,9 +1,12 @@
 """Metrics, scores, BATNA and ``what_if`` (DESIGN §3.8).
 
-Economic metrics are annual averages over the days played plus the projection: what has
-accumulated so far, plus today's annual rates held for the rest of the window and
-``projection_days`` beyond it. So a score is meaningful at any moment ("if things stay as they
-are") and final when the game is over.
+Economic metrics, approval, credibility and relations are averages over the days played plus
+the projection (:func:`over_window`): what has accumulated so far, plus today's value held for
+the rest of the window and ``projection_days`` beyond it. So a score is meaningful at any
+moment ("if things stay as they are") and final when the game is over, and a value pumped up
+in the last round counts for that round's days, not as if it had held all along. The
+projection holds a political value as it will last: what statements added and is still
+wearing off (``State.lasting_approval``, ``lasting_relations``) counts only while it lasts.
 """
 
 from __future__ import annotations
@@ -38,6 +41,13 @@ def _remaining_days(game: Machine) -> int:
     return rest + game.rules.calendar.projection_days
 
 
+def over_window(accumulated: float, now: float, days: int, rest: int) -> float:
+    """The average over the window plus the projection: ``accumulated`` (value × days over
+    the ``days`` played) and ``now`` held for the ``rest``. The one rule for every metric
+    that is scored over time."""
+    return (accumulated + now * rest) / (days + rest)
+
+
 def metric(
     game: Machine,
     player: str,
@@ -49,14 +59,24 @@ def metric(
     name = obj if isinstance(obj, str) else obj.metric
     if not isinstance(obj, str):
         partner, sector = obj.partner, obj.sector
-    snap = game.snapshot()
     led = game.ledger
     rest = _remaining_days(game)
-    total_days = led.days + rest
+    if name == "approval":
+        return over_window(
+            led.player[player]["approval"], game.lasting_approval(player), led.days, rest
+        )
+    if name == "credibility":
+        return over_window(
+            led.player[player]["credibility"], game.credibility[player], led.days, rest
+        )
+    if name == "relations":
+        key = pair_key(player, partner or "")
+        return over_window(led.relations[key], game.lasting_relations(key), led.days, rest)
+    snap = game.snapshot()
     if name in ECONOMIC_METRICS:
-        key = ECONOMIC_METRICS[name]
-        now: float = getattr(snap, key)[player]
-        return (led.player[player][key] + now * rest) / total_days
+        attr = ECONOMIC_METRICS[name]
+        now: float = getattr(snap, attr)[player]
+        return over_window(led.player[player][attr], now, led.days, rest)
     cells = eco.compile_rules(game.rules).cells
     if name == "tariff_faced":
         num = den = 0.0
@@ -66,12 +86,12 @@ def metric(
                 and partner in (None, cell.importer)
                 and sector in (None, cell.sector)
             ):
-                avg = (led.flow_rate[cell.index] + snap.rate[cell.index] * rest) / total_days
+                avg = over_window(led.flow_rate[cell.index], snap.rate[cell.index], led.days, rest)
                 num += avg * cell.v0
                 den += cell.v0
         return num / den if den else 0.0
     if name == "trade_balance":
-        total = 0.0
+        so_far = today = 0.0
         for cell in cells:
             sign = 1.0 if cell.exporter == player else -1.0 if cell.importer == player else 0.0
             if not sign:
@@ -79,16 +99,11 @@ def metric(
             other = cell.importer if sign > 0 else cell.exporter
             if partner not in (None, other) or sector not in (None, cell.sector):
                 continue
-            total += sign * (led.flow_value[cell.index] + snap.value[cell.index] * rest)
-        return total / total_days
+            so_far += sign * led.flow_value[cell.index]
+            today += sign * snap.value[cell.index]
+        return over_window(so_far, today, led.days, rest)
     if name == "political_cost":
         return sum(game.political_cost(d, player) for d in game.deals_in_force(player))
-    if name == "approval":
-        return game.approval[player]
-    if name == "credibility":
-        return game.credibility[player]
-    if name == "relations":
-        return game.relations[pair_key(player, partner or "")]
     if name == "market_stress":
         return game.stress
     if name == "deals":  # negotiated deals with economic terms (not process-only ones)

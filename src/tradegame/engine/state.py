@@ -31,6 +31,7 @@ from tradegame.engine.records import (
     LogEntry,
     Pledge,
     Session,
+    clamp,
     deal_json,
     pair_key,
 )
@@ -98,6 +99,12 @@ class State:
         self.done: set[str] = set()
         self.pledges: list[Pledge] = []
         self.fact_checked: set[tuple[str, str]] = set()
+        # Statements made so far per (player, kind): each repeat has less effect.
+        self.said: dict[tuple[str, str], int] = {}
+        # What statements added to approval and relations and has not yet worn off (the
+        # part of today's value that a projection does not hold, see lasting_approval).
+        self.talk_approval: dict[str, float] = dict.fromkeys(ids, 0.0)
+        self.talk_relations: dict[tuple[str, str], float] = {}
         self.precedent: float | None = None
         self.fired: dict[str, int] = {}
         self.log: list[LogEntry] = []
@@ -113,6 +120,7 @@ class State:
             player={p: dict.fromkeys(LEDGER_KEYS, 0.0) for p in ids},
             flow_rate=[0.0] * len(rules.flows),
             flow_value=[0.0] * len(rules.flows),
+            relations=dict.fromkeys(self.relations, 0.0),
         )
         self.final_extra_days = 0
         self.projection_cache: dict[tuple[int, str], float] = {}
@@ -155,6 +163,7 @@ class State:
             player={p: dict(v) for p, v in self.ledger.player.items()},
             flow_rate=list(self.ledger.flow_rate),
             flow_value=list(self.ledger.flow_value),
+            relations=dict(self.ledger.relations),
         )
         new.rng = random.Random()
         new.rng.setstate(self.rng.getstate())
@@ -421,6 +430,23 @@ class State:
         led.flow_value = [
             total + value * days for total, value in zip(led.flow_value, snap.value, strict=True)
         ]
+        # Approval, credibility and relations as they stand for these days: scored over the
+        # window like the economy (scoring.metric), not only at their final values.
+        for pid, sums in led.player.items():
+            sums["approval"] += self.approval[pid] * days
+            sums["credibility"] += self.credibility[pid] * days
+        relations = led.relations
+        for key, value in self.relations.items():
+            relations[key] += value * days
+
+    def lasting_approval(self, player: str) -> float:
+        """``player``'s approval without what statements added and is still wearing off:
+        the value a projection holds (DESIGN §3.10: cheap talk fades)."""
+        return clamp(self.approval[player] - self.talk_approval[player])
+
+    def lasting_relations(self, key: tuple[str, str]) -> float:
+        """The relations of the pair ``key`` without the reassurance still wearing off."""
+        return clamp(self.relations[key] - self.talk_relations.get(key, 0.0))
 
     def _record_history(self, snap: eco.Snapshot) -> None:
         # The snapshot is never changed once made, so keeping it is keeping the values.
@@ -554,6 +580,10 @@ class State:
             "event_talks": tuple(self.event_talks),
             "stakes": self.stakes.copy(),
             "fact_checked": tuple(self.fact_checked),
+            "said": self.said.copy(),
+            "talk_approval": self.talk_approval.copy(),
+            "talk_relations": self.talk_relations.copy(),
+            "ledger_relations": self.ledger.relations.copy(),
             "actions": len(self.actions),
             "rng_draws": self.rng_draws,
         }
@@ -640,11 +670,15 @@ def _state_dict(c: dict[str, Any]) -> dict[str, Any]:
             "player": {p: dict(v) for p, v in c["ledger_player"].items()},
             "flow_rate": list(c["flow_rate"]),
             "flow_value": list(c["flow_value"]),
+            "relations": {f"{a}-{b}": v for (a, b), v in sorted(c["ledger_relations"].items())},
         },
         "extension_days": c["extension_days"],
         "event_talks": [[list(pair), level, req] for pair, level, req in c["event_talks"]],
         "stakes": {f"{a}-{b}": v for (a, b), v in sorted(c["stakes"].items())},
         "fact_checked": sorted(f"{a}:{b}" for a, b in c["fact_checked"]),
+        "said": {f"{p}:{k}": n for (p, k), n in sorted(c["said"].items())},
+        "talk_approval": dict(sorted(c["talk_approval"].items())),
+        "talk_relations": {f"{a}-{b}": v for (a, b), v in sorted(c["talk_relations"].items())},
         "actions": c["actions"],
         "rng_draws": c["rng_draws"],  # with the seed, fixes the RNG state
     }

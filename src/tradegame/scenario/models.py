@@ -697,8 +697,26 @@ class StatementRules(Model):
     public_demand_penalty: NonNegative = 5.0
     threat_approval: NonNegative = 1.0
     threat_credibility: NonNegative = 10.0
+    threat_kept_credibility: NonNegative = Field(
+        2.0, description="Credibility gained by carrying out a threat put to the test."
+    )
     reassure_relations: NonNegative = 4.0
     fact_check_credibility: NonNegative = 6.0
+    repeat_decay: Share = Field(
+        0.5,
+        description=(
+            "Each repeat of a kind of statement by the same player has this share of the "
+            "previous one's effect on approval or relations (1: no decay; the costs of "
+            "broken claims, demands and threats do not decay)."
+        ),
+    )
+    reassure_fade: Share = Field(
+        0.3,
+        description=(
+            "Share of what reassurance still adds to relations that wears off each round "
+            "(the approval that statements add wears off with approval_drift)."
+        ),
+    )
 
 
 class Politics(Model):

@@ -1,18 +1,98 @@
-"""Domestic politics, a step of resolution (DESIGN §3.6): approval moves with pain,
-market stress and drift; open claims and threats are settled."""
+"""Domestic politics, a step of resolution (DESIGN §3.6): statements take effect, approval
+moves with pain, market stress and drift, and open claims, demands and threats are settled
+(at the latest when the game ends).
+
+Cheap talk costs and fades (DESIGN §3.10): each repeat of a kind of statement by the same
+player has ``repeat_decay`` of the previous one's effect; what statements add to approval
+wears off with ``approval_drift`` and what reassurance adds to relations with
+``reassure_fade`` (both kept apart, in ``State.talk_approval`` and ``State.talk_relations``,
+so that a projection does not hold them); and every audience cost still open when the game
+ends is charged then.
+"""
 
 from __future__ import annotations
 
 from tradegame.engine import economy as eco
 from tradegame.engine.actions import (
     SetTariff,
+    Statement,
+    Term,
 )
 from tradegame.engine.kinds import StatementKind
 from tradegame.engine.records import (
     Pledge,
     clamp,
+    pair_key,
 )
 from tradegame.engine.state import State
+from tradegame.engine.text import term_text
+
+
+def statement(g: State, a: Statement) -> None:
+    """A statement's immediate effect (resolution of a ``Statement`` order)."""
+    rules = g.rules
+    st = rules.politics.statements
+    p = a.player
+    kind = a.statement
+    said = (p, kind)
+    # The n-th statement of a kind by the same player has repeat_decay^(n-1) of the effect.
+    strength = st.repeat_decay ** g.said.get(said, 0)
+    g.said[said] = g.said.get(said, 0) + 1
+    if kind == StatementKind.CLAIM_PROGRESS:
+        _talk_approval(g, p, strength * st.claim_progress_approval)
+        g.pledges.append(
+            Pledge(kind, p, a.partner, "", g.round, due=g.round + st.claim_progress_rounds)
+        )
+        g._log("statement", f"{p} claims progress in its talks with {a.partner}.")
+    elif kind == StatementKind.PUBLIC_DEMAND:
+        _talk_approval(g, p, strength * st.public_demand_approval)
+        g.pledges.append(Pledge(kind, p, a.partner, a.subject, g.round))
+        g._log(
+            "statement",
+            f"{p} publicly demands from {a.partner}: {term_text(rules, Term.parse(a.subject))}.",
+        )
+    elif kind == StatementKind.THREAT:
+        _talk_approval(g, p, strength * st.threat_approval)
+        g.pledges.append(Pledge(kind, p, a.partner, a.subject, g.round))
+        g._log(
+            "statement",
+            f"{p} threatens {a.partner}: {_subject_name(g, a.subject)} "
+            f"if {a.partner} escalates or no deal is reached.",
+        )
+    elif kind == StatementKind.REASSURE:
+        key = pair_key(p, a.partner)
+        before = g.relations[key]
+        g.relations[key] = clamp(before + strength * st.reassure_relations)
+        g.talk_relations[key] = g.talk_relations.get(key, 0.0) + g.relations[key] - before
+        g._log("statement", f"{p} reassures {a.partner}.")
+    elif kind == StatementKind.FACT_CHECK:
+        claim = rules.claim(a.subject)
+        g.fact_checked.add((p, claim.id))
+        loser = claim.by if not claim.accurate else p
+        g.credibility[loser] = clamp(g.credibility[loser] - st.fact_check_credibility)
+        verdict = "false" if not claim.accurate else "accurate after all"
+        g._log(
+            "statement",
+            f'{p} fact-checks {claim.by}\'s claim "{claim.text}": '
+            f"it is {verdict}; {loser} loses credibility.",
+        )
+
+
+def _talk_approval(g: State, player: str, amount: float) -> None:
+    """Approval a statement adds: it counts while it lasts and wears off with the drift."""
+    before = g.approval[player]
+    g.approval[player] = clamp(before + amount)
+    g.talk_approval[player] += g.approval[player] - before
+
+
+def _subject_name(g: State, subject: str) -> str:
+    rules = g.rules
+    if any(la.id == subject for la in rules.layers):
+        return rules.layer(subject).name
+    try:
+        return rules.package(subject).name
+    except KeyError:
+        return subject
 
 
 def update(
@@ -21,7 +101,6 @@ def update(
     """``raised_cells``: the flow cells whose rate an order raised this round."""
     rules = g.rules
     pol = rules.politics
-    st = pol.statements
     holder = rules.market_stress_player
     for p in rules.players:
         pid = p.id
@@ -30,29 +109,23 @@ def update(
             delta -= rules.market_stress.approval_weight * max(0.0, g.stress - 50.0)
         delta += pol.approval_drift * (p.approval - g.approval[pid])
         g.approval[pid] = clamp(g.approval[pid] + delta)
+        # The drift pulls what statements added back towards the base with the rest.
+        g.talk_approval[pid] *= 1.0 - pol.approval_drift
+    fade = pol.statements.reassure_fade
+    for key, boost in g.talk_relations.items():
+        worn = fade * boost
+        g.relations[key] = clamp(g.relations[key] - worn)
+        g.talk_relations[key] = boost - worn
     for pl in g.pledges:
         if pl.settled:
             continue
         if pl.kind == StatementKind.CLAIM_PROGRESS:
-            if any(
-                pl.partner in d.parties and not d.unilateral for d in g.deals_in_force(pl.speaker)
-            ):
+            if _claim_honoured(g, pl):
                 pl.settled = True
             elif g.round >= pl.due:
-                pl.settled = True
-                g.credibility[pl.speaker] = clamp(
-                    g.credibility[pl.speaker] - st.claim_progress_credibility
-                )
-                g._log(
-                    "statement",
-                    f"{pl.speaker} claimed progress with {pl.partner}, "
-                    f"but no deal followed: it loses credibility.",
-                )
+                _claim_broken(g, pl, "but no deal followed")
         elif pl.kind == StatementKind.THREAT:
-            settled_by_deal = any(
-                pl.partner in d.parties and not d.unilateral and g.is_substantive(d)
-                for d in g.deals_in_force(pl.speaker)
-            )
+            settled_by_deal = _deal_with(g, pl)
             if pl.triggered and pl.trigger == "no_deal" and settled_by_deal:
                 pl.settled = True  # the deal the threat pressed for came in time
                 continue
@@ -66,17 +139,83 @@ def update(
                         f"{pl.speaker}'s threat against {pl.partner} is put to the test.",
                     )
             elif _threat_carried_out(g, pl, raised_cells):
-                pl.settled = True
-                g.credibility[pl.speaker] = clamp(g.credibility[pl.speaker] + 2.0)
-                g._log("statement", f"{pl.speaker} carries out its threat.")
+                _threat_kept(g, pl)
             elif g.round > pl.triggered:
-                pl.settled = True
-                g.credibility[pl.speaker] = clamp(g.credibility[pl.speaker] - st.threat_credibility)
-                g._log(
-                    "statement",
-                    f"{pl.speaker} did not carry out its threat against "
-                    f"{pl.partner}: it loses credibility.",
-                )
+                _threat_broken(g, pl, "")
+
+
+def close(g: State, raised_cells: set[int]) -> None:
+    """The game ends: every audience cost still open is charged now (DESIGN §3.10). A claim
+    of progress that no deal has followed fails; a public demand no deal has met goes unmet;
+    a threat put to the test is carried out by this last round's orders or not at all. A
+    threat never put to the test (the partner neither escalated nor went without a deal)
+    costs nothing: it worked."""
+    for pl in g.pledges:
+        if pl.settled:
+            continue
+        if pl.kind == StatementKind.CLAIM_PROGRESS:
+            _claim_broken(g, pl, "and the game ends with no deal after it")
+        elif pl.kind == StatementKind.PUBLIC_DEMAND:
+            demand_unmet(g, pl, "the game ends without a deal that meets its public demand")
+        elif pl.kind == StatementKind.THREAT and pl.triggered:
+            if _threat_carried_out(g, pl, raised_cells):
+                _threat_kept(g, pl)
+            else:
+                _threat_broken(g, pl, " by the end of the game")
+
+
+def _deal_with(g: State, pl: Pledge) -> bool:
+    """Whether the speaker has a substantive deal in force with the partner."""
+    return any(
+        pl.partner in d.parties and not d.unilateral and g.is_substantive(d)
+        for d in g.deals_in_force(pl.speaker)
+    )
+
+
+def _claim_honoured(g: State, pl: Pledge) -> bool:
+    """A claim of progress is honoured by a substantive deal with the partner agreed in the
+    claim's round or later: not by a process-only agreement, nor by a deal made before it."""
+    return any(
+        pl.partner in d.parties and not d.unilateral and d.round >= pl.round and g.is_substantive(d)
+        for d in g.deals_in_force(pl.speaker)
+    )
+
+
+def _claim_broken(g: State, pl: Pledge, why: str) -> None:
+    pl.settled = True
+    st = g.rules.politics.statements
+    g.credibility[pl.speaker] = clamp(g.credibility[pl.speaker] - st.claim_progress_credibility)
+    g._log(
+        "statement",
+        f"{pl.speaker} claimed progress with {pl.partner}, {why}: it loses credibility.",
+    )
+
+
+def demand_unmet(g: State, pl: Pledge, what: str) -> None:
+    """A public demand settled for less (or not met by the end): it costs approval."""
+    pl.settled = True
+    penalty = g.rules.politics.statements.public_demand_penalty
+    g.approval[pl.speaker] = clamp(g.approval[pl.speaker] - penalty)
+    want = term_text(g.rules, Term.parse(pl.subject))
+    g._log("statement", f"{pl.speaker} {what} ({want}).")
+
+
+def _threat_kept(g: State, pl: Pledge) -> None:
+    pl.settled = True
+    kept = g.rules.politics.statements.threat_kept_credibility
+    g.credibility[pl.speaker] = clamp(g.credibility[pl.speaker] + kept)
+    g._log("statement", f"{pl.speaker} carries out its threat.")
+
+
+def _threat_broken(g: State, pl: Pledge, when: str) -> None:
+    pl.settled = True
+    st = g.rules.politics.statements
+    g.credibility[pl.speaker] = clamp(g.credibility[pl.speaker] - st.threat_credibility)
+    g._log(
+        "statement",
+        f"{pl.speaker} did not carry out its threat against {pl.partner}{when}: "
+        f"it loses credibility.",
+    )
 
 
 def _threat_carried_out(g: State, pl: Pledge, raised_cells: set[int]) -> bool:

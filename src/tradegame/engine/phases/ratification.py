@@ -7,6 +7,7 @@ from tradegame.engine.actions import (
     Term,
 )
 from tradegame.engine.kinds import DealStatus, StatementKind, TermKind
+from tradegame.engine.phases import politics
 from tradegame.engine.records import (
     RATE_EPS,
     Deal,
@@ -15,7 +16,7 @@ from tradegame.engine.records import (
 )
 from tradegame.engine.rules import Item
 from tradegame.engine.state import State
-from tradegame.engine.text import fmt_pct, term_text, terms_text
+from tradegame.engine.text import fmt_pct, terms_text
 
 
 def ratify(g: State) -> None:
@@ -121,27 +122,24 @@ def _deal_politics(g: State, deal: Deal) -> None:
                     f"{partner} settles {word} the precedent "
                     f"({fmt_pct(cap)} against {fmt_pct(g.precedent)}).",
                 )
-    # Public demands: settling for less than you demanded costs approval.
+    # Public demands: settling for less than you demanded costs approval. A process-only
+    # agreement settles nothing unless it is what was demanded (agreeing to keep talking is
+    # not settling for less).
     for pl in g.pledges:
         if (
             pl.kind == StatementKind.PUBLIC_DEMAND
             and not pl.settled
             and pl.speaker in deal.parties
             and pl.partner in deal.parties
-            and substantive
         ):
             want = Term.parse(pl.subject)
             got = next((t.value for t in deal.terms if t.item == want.item), None)
-            pl.settled = True
+            if not substantive and got is None:
+                continue
             if got is None or not _at_least_as_good(rules.item(want.item), got, want.value):
-                g.approval[pl.speaker] = clamp(
-                    g.approval[pl.speaker] - pol.statements.public_demand_penalty
-                )
-                g._log(
-                    "statement",
-                    f"{pl.speaker} settles for less than its public "
-                    f"demand ({term_text(rules, want)}).",
-                )
+                politics.demand_unmet(g, pl, "settles for less than its public demand")
+            else:
+                pl.settled = True
 
 
 def take_effect(g: State, deal: Deal) -> None:

@@ -18,13 +18,12 @@ from tradegame.engine.actions import (
     Term,
 )
 from tradegame.engine.errors import NonFiniteError
-from tradegame.engine.kinds import DealStatus, LayerStatus, Phase, StatementKind, TermKind
+from tradegame.engine.kinds import DealStatus, LayerStatus, Phase, TermKind
 from tradegame.engine.phases import markets, politics, ratification
 from tradegame.engine.records import (
     OVER,
     RATE_EPS,
     Deal,
-    Pledge,
     clamp,
     pair_key,
 )
@@ -84,13 +83,14 @@ def resolve(g: State) -> None:
         _snap_back(g, raised_against)
     politics.update(g, snap, raised_against, raised_cells)
     markets.update(g, snap)
+    over = g.day > g.final_day or _settled(g)
+    if over:
+        politics.close(g, raised_cells)  # audience costs still open are charged now
     _check_finite(g)
     if g.RECORDS_ROUNDS:
-        # The state after the resolution: a snap-back (or a pledger's credibility) moved
-        # the economy since the round's days ran at ``snap`` (issue 15).
-        g._record_history(g.snapshot())
+        g._record_history(snap)
         g._unhashed_states.append(g._state_capture())
-    if g.day > g.final_day or _settled(g):
+    if over:
         g.phase = OVER
         g.orders = {p: [] for p in rules.player_ids}
         g._log("end", "The game is over.", phase="end")
@@ -193,7 +193,7 @@ def _resolve_order(g: State, a: Action, raised_against: set[tuple[str, str]]) ->
         g.approval[a.partner] = clamp(g.approval[a.partner] + pol.concession_weight * gain)
         g._log("order", f"{p} concedes to {a.partner}: {term_text(rules, term)} ({deal.id}).")
     elif isinstance(a, Statement):
-        _statement(g, a)
+        politics.statement(g, a)
     elif isinstance(a, RequestTalks):
         g.requests.append((p, a.partner, a.level))
         g._log("order", f"{p} requests {a.level} talks with {a.partner}.")
@@ -295,59 +295,6 @@ def _check_caps_kept(g: State, before: dict[int, float]) -> None:
                     break
             if importer in deal.reneged_by:
                 break
-
-
-def _statement(g: State, a: Statement) -> None:
-    rules = g.rules
-    st = rules.politics.statements
-    p = a.player
-    kind = a.statement
-    if kind == StatementKind.CLAIM_PROGRESS:
-        g.approval[p] = clamp(g.approval[p] + st.claim_progress_approval)
-        g.pledges.append(
-            Pledge(kind, p, a.partner, "", g.round, due=g.round + st.claim_progress_rounds)
-        )
-        g._log("statement", f"{p} claims progress in its talks with {a.partner}.")
-    elif kind == StatementKind.PUBLIC_DEMAND:
-        g.approval[p] = clamp(g.approval[p] + st.public_demand_approval)
-        g.pledges.append(Pledge(kind, p, a.partner, a.subject, g.round))
-        g._log(
-            "statement",
-            f"{p} publicly demands from {a.partner}: {term_text(rules, Term.parse(a.subject))}.",
-        )
-    elif kind == StatementKind.THREAT:
-        g.approval[p] = clamp(g.approval[p] + st.threat_approval)
-        g.pledges.append(Pledge(kind, p, a.partner, a.subject, g.round))
-        g._log(
-            "statement",
-            f"{p} threatens {a.partner}: {_subject_name(g, a.subject)} "
-            f"if {a.partner} escalates or no deal is reached.",
-        )
-    elif kind == StatementKind.REASSURE:
-        key = pair_key(p, a.partner)
-        g.relations[key] = clamp(g.relations[key] + st.reassure_relations)
-        g._log("statement", f"{p} reassures {a.partner}.")
-    elif kind == StatementKind.FACT_CHECK:
-        claim = rules.claim(a.subject)
-        g.fact_checked.add((p, claim.id))
-        loser = claim.by if not claim.accurate else p
-        g.credibility[loser] = clamp(g.credibility[loser] - st.fact_check_credibility)
-        verdict = "false" if not claim.accurate else "accurate after all"
-        g._log(
-            "statement",
-            f'{p} fact-checks {claim.by}\'s claim "{claim.text}": '
-            f"it is {verdict}; {loser} loses credibility.",
-        )
-
-
-def _subject_name(g: State, subject: str) -> str:
-    rules = g.rules
-    if any(la.id == subject for la in rules.layers):
-        return rules.layer(subject).name
-    try:
-        return rules.package(subject).name
-    except KeyError:
-        return subject
 
 
 def _snap_back(g: State, raised_against: set[tuple[str, str]]) -> None:
