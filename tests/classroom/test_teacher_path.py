@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.support import screen_text, wait_for_text, wait_until
+from tests.ui.support import close_reports_until_end, screen_text, wait_for_text, wait_until
 from tradegame.cli import main
 from tradegame.commands.classroom import EXIT_PARTIAL
 from tradegame.commands.play import load_save
@@ -102,7 +102,7 @@ async def test_the_teacher_path(folder: Path, capsys: pytest.CaptureFixture[str]
                 await pilot.press("ctrl+d")
                 await wait_for_text(pilot, "send these orders?")
                 await pilot.press("enter")
-        await wait_for_text(pilot, "Game over")
+        await close_reports_until_end(pilot)  # the last round's report, then the results
         played = [str(a) for a in game.actions]
         await wait_until(
             pilot,

@@ -1050,3 +1050,28 @@ def test_simultaneous_reneges_cost_both_reneging_parties() -> None:
     assert both.deal("d1").status == "reneged"
     assert both.credibility["A"] == pytest.approx(kept.credibility["A"] - POL.renege_credibility)
     assert both.credibility["B"] == pytest.approx(kept.credibility["B"] - POL.renege_credibility)
+
+
+def test_history_records_the_state_after_the_snap_back() -> None:
+    """The round that passes the deadline is recorded with the rates snapped back (issue 15):
+    a chart that ends on that round shows the snap-back the scores count."""
+    game = Game.new(RULES, 0)
+    to_round(game, 3)
+    end_round(game)  # round 3 ends on the deadline: the paused rates snap back
+    assert game.snapped
+    last = game.history[-1]
+    assert last["round"] == 3
+    assert last["tariff_faced"]["B"] == pytest.approx(game.tariff_faced_now("B"))
+    assert last["gdp_pct"]["B"] == pytest.approx(round(game.snapshot().gdp_pct["B"], 6))
+    # and it is above the paused round before it
+    assert last["tariff_faced"]["B"] > game.history[-2]["tariff_faced"]["B"] + 0.05
+
+
+def test_history_of_a_game_ending_on_the_deadline_ends_snapped_back() -> None:
+    """A scenario whose last round is the deadline round (as classroom-lesson): the last
+    history point is the state the final scores are computed on."""
+    rules = fresh(calendar=dataclasses.replace(RULES.calendar, after_deadline_days=0))
+    game = Game.new(rules, 0)
+    to_round(game, 99)
+    assert game.is_over() and game.snapped
+    assert game.history[-1]["tariff_faced"]["B"] == pytest.approx(game.tariff_faced_now("B"))

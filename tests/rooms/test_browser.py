@@ -179,3 +179,137 @@ async def test_the_instructor_pauses_every_room_from_the_page_and_a_spectator_wa
             assert "confidential" not in report and "You (private)" not in report
     finally:
         await server.stop()
+
+
+HOOK = """
+window.__got = []; window.__sent = [];
+const Native = window.WebSocket;
+window.WebSocket = function (url) {
+  const ws = new Native(url);
+  ws.addEventListener('message', (e) => window.__got.push(JSON.parse(e.data)));
+  const send = ws.send.bind(ws);
+  ws.send = (data) => { window.__sent.push(JSON.parse(data)); send(data); };
+  return ws;
+};
+"""
+
+
+async def join_in_page(page: Page, code: str) -> None:
+    await page.js(HOOK)
+    await page.js(
+        f"document.getElementById('code').value = {json.dumps(code)};"
+        f"document.getElementById('join-button').click()"
+    )
+    await page.until("document.querySelector('#legal button.whatif') !== null")
+
+
+async def preview_typed(page: Page, move: str) -> str:
+    """Type ``move``, click What if?, and return the preview once the server answered."""
+    asked = await page.js("window.__sent.filter(m => m.type === 'what_if').length")
+    await page.js(
+        f"document.getElementById('move').value = {json.dumps(move)};"
+        "document.getElementById('whatif-typed').click()"
+    )
+    await page.until(
+        f"window.__got.filter(m => m.type === 'what_if').length > {asked} && "
+        "!document.getElementById('preview').textContent.endsWith('(asking)')"
+    )
+    return str(await page.js("document.getElementById('preview').textContent"))
+
+
+async def page_previews(tmp_path, text: str) -> tuple[list[str], list[dict], str]:
+    """What Japan's page shows and receives when it asks "what if?" of its first turn's moves
+    and of two-term offers that touch the US's private items."""
+    from tests.security.test_rooms_what_if import SEATS, hypotheses
+
+    server = await start_server(
+        tmp_path / "rooms", "classroom-lesson", text=text, seats=SEATS, seed=5
+    )
+    try:
+        async with chromium_page(tmp_path, server) as page:
+            await join_in_page(page, codes(server)["JP"])
+            turn = await page.js("window.__got.find(m => m.type === 'turn')")
+            assert isinstance(turn, dict)
+            shown = [
+                await preview_typed(page, actions[0])
+                for actions in hypotheses(turn)
+                if len(actions) == 1
+            ]
+            got = await page.js("window.__got.filter(m => m.type === 'what_if')")
+            screen = str(await page.js("document.getElementById('game').innerText"))
+    finally:
+        await server.stop()
+    assert isinstance(got, list)
+    return shown, got, screen
+
+
+async def test_the_page_shows_what_if_previews_and_nothing_private_of_another_seat(
+    tmp_path, monkeypatch
+):
+    """A differential test through the page: the US's private data changed, Japan's page
+    shows and receives the same previews; Japan's own cost changed (the control), they differ."""
+    from tests.security.test_rooms_what_if import jp_private, us_private
+    from tradegame.rooms import server as host
+    from tradegame.scenario.loader import load_scenario_text
+
+    monkeypatch.setattr(host, "PREVIEWS_PER_SECOND", 1e6)  # the page's limit is tested below
+    text, _ = load_scenario_text("classroom-lesson")
+    plain = await page_previews(tmp_path / "plain", text)
+    shown = plain[0]
+    assert len(shown) >= 8 and all(s.startswith("What if JP ") for s in shown)
+    assert any("Your projected score" in s and "against doing nothing more" in s for s in shown)
+    assert any("jp_investment" in s for s in shown)
+    assert not any("too many previews" in str(m) for m in plain[1])
+    assert plain == await page_previews(tmp_path / "us", us_private(text))
+    assert plain != await page_previews(tmp_path / "jp", jp_private(text))
+
+
+async def test_the_page_keeps_the_servers_preview_limits_and_shows_only_the_newest_answer(
+    tmp_path,
+):
+    from tradegame.rooms.server import PREVIEW_BURST, PREVIEWS_PER_SECOND
+
+    server = await start_server(
+        tmp_path / "rooms", "classroom-lesson", seats={"US": "passive", "EU": "passive"}, seed=5
+    )
+    try:
+        room = server.rooms[1]
+        async with chromium_page(tmp_path, server) as page:
+            await join_in_page(page, codes(server)["JP"])
+            version = room.version
+            # twenty clicks at once: the burst is sent, the rest are told to wait
+            await page.js(
+                "const w = [...document.querySelectorAll('#legal button.whatif')];"
+                "for (let i = 0; i < 20; i++) w[i % w.length].click();"
+            )
+            sent = await page.js("window.__sent.filter(m => m.type === 'what_if').length")
+            assert sent == int(PREVIEW_BURST)
+            said = str(await page.js("document.getElementById('preview').textContent"))
+            assert f"at most {PREVIEWS_PER_SECOND:g} a second" in said
+            await page.until(f"window.__got.filter(m => m.type === 'what_if').length == {sent}")
+            answers = await page.js("window.__got.filter(m => m.type === 'what_if')")
+            assert isinstance(answers, list)
+            assert all("projection" in a for a in answers)  # the server refused none
+            # the allowance refills: a typed move's preview, once the server answers
+            first = await page.js("window.__got.find(m => m.type === 'turn').legal[0]")
+            wanted = json.dumps(f"What if {first}?\nYour projected score")
+            await page.until(
+                "(() => { const t = document.getElementById('preview').textContent;"
+                f"if (t.startsWith({wanted})) return true;"
+                "if (!t.endsWith('(asking)')) {"
+                f"  document.getElementById('move').value = {json.dumps(first)};"
+                "  document.getElementById('whatif-typed').click(); }"
+                "return false; })()"
+            )
+            # a move that is not Japan's: the server's reason, in the page as text
+            await page.js(
+                "document.getElementById('move').value = 'US pass';"
+                "document.getElementById('whatif-typed').click()"
+            )
+            await page.until(
+                "document.getElementById('preview').textContent"
+                '.includes("a preview is of JP\'s own moves")'
+            )
+            assert room.version == version  # previews changed nothing
+    finally:
+        await server.stop()

@@ -4,6 +4,10 @@ resume one or all, news, end a game, the room's log; a wrong code is refused."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import zipfile
+
 import aiohttp
 from textual.widgets import DataTable
 
@@ -110,6 +114,104 @@ async def test_a_wrong_or_a_seats_code_does_not_open_the_console(tmp_path):
             async with app.run_test(size=(120, 36)) as pilot:
                 await wait_for_text(pilot, "The server did not let you in: " + said)
                 assert not isinstance(app.screen, ConsoleScreen)
+                await pilot.press("q")
+    finally:
+        await server.stop()
+
+
+async def test_the_console_injects_rolls_back_sets_the_clock_and_writes_the_archive_by_keys(
+    tmp_path, monkeypatch
+):
+    from tests.rooms.test_instructor import play_until_round
+
+    server = await start_server(tmp_path / "server", SCENARIO, rooms=2, seats=AI)
+    rooms = server.rooms
+    monkeypatch.chdir(tmp_path)
+    try:
+        async with aiohttp.ClientSession() as session:
+            jp = await Conn(session, url_of(server)).open()  # the student of room 1
+            await jp.send({"type": "join", "code": codes(server, 1)["JP"]})
+            await jp.until("welcome")
+            await asyncio.wait_for(play_until_round(jp, server, 1, 3), 60)
+            app = console(server)
+            async with app.run_test(size=(120, 36)) as pilot:
+                await wait_until(pilot, lambda: isinstance(app.screen, ConsoleScreen))
+
+                def injects(n):
+                    return [a for a in rooms[n].game.actions if a.kind == "inject"]
+
+                # i: an inject in the highlighted room (room 1), after a confirmation; b: a
+                # rollback, after a confirmation whose enter is Cancel. Both cancelled first:
+                # the inject that follows is the room's only one, and the round unchanged
+                await pilot.press("i")
+                await wait_until(pilot, lambda: app.screen.id != "console")
+                await pilot.press(*"yen_surge", "enter")
+                await wait_until(pilot, lambda: app.screen.id == "confirm-inject")
+                await pilot.press("n")
+                await wait_until(pilot, lambda: app.screen.id == "console")
+                assert rooms[1].game.round >= 3
+                await pilot.press("b", *"2", "enter")
+                await wait_until(pilot, lambda: app.screen.id == "confirm-rollback")
+                await pilot.press("enter")
+                await wait_until(pilot, lambda: app.screen.id == "console")
+                await pilot.press("i", *"yen_surge", "enter")
+                await wait_until(pilot, lambda: app.screen.id == "confirm-inject")
+                await pilot.press("y")
+                await wait_for_text(pilot, "inject, room 1: done")
+                assert len(injects(1)) == 1 and not injects(2)
+                assert rooms[1].game.round >= 3
+                # I: to every room; an unknown id is refused with the scenario's list
+                await pilot.press("I", *"moon_landing", "enter")
+                await wait_until(pilot, lambda: app.screen.id == "confirm-inject")
+                await pilot.press("y")
+                await wait_for_text(pilot, "inject, room 2: refused: no inject 'moon_landing'")
+                # b: roll room 1 back to round 2 (not a number is said)
+                await pilot.press("b", *"two", "enter")
+                await wait_for_text(pilot, "rollback: 'two' is not a round number")
+                await pilot.press("b", *"2", "enter")
+                await wait_until(pilot, lambda: app.screen.id == "confirm-rollback")
+                await pilot.press("y")
+                await wait_until(pilot, lambda: rooms[1].game.round == 2, what="rolled back")
+                await wait_for_text(pilot, "rollback, room 1: done")
+                # c: the move clock of every room, with a built-in agent; a code agent is
+                # refused (a network client never names code), 'off' removes it
+                await pilot.press("c", *"45 greedy", "enter")
+                await wait_until(
+                    pilot,
+                    lambda: all(
+                        r.clock == 45 and r.clock_agent == "greedy" for r in rooms.values()
+                    ),
+                    what="the clock set",
+                )
+                await pilot.press("c", *"30 cmd:touch x", "enter")
+                await wait_for_text(pilot, "refused:")
+                assert all(r.clock == 45 for r in rooms.values())
+                await pilot.press("c", *"soon", "enter")
+                await wait_for_text(pilot, "clock: 'soon' is not a number of seconds (or off)")
+                await pilot.press("c", *"off", "enter")
+                await wait_until(pilot, lambda: all(r.clock is None for r in rooms.values()))
+                # a: the archive, written where the keyboard user says; an existing file is
+                # replaced only after a confirmation
+                await pilot.press("a")
+                await wait_until(pilot, lambda: app.screen.id != "console")
+                await pilot.press("enter")  # the default name, rooms.zip
+                await wait_until(pilot, lambda: (tmp_path / "rooms.zip").exists())
+                await wait_for_text(pilot, "wrote rooms.zip")
+                with zipfile.ZipFile(tmp_path / "rooms.zip") as zf:
+                    assert "room-01.json" in zf.namelist() and "room-02.json" in zf.namelist()
+                    saved = json.loads(zf.read("room-01.json"))
+                assert saved["format"] == "tradegame-save"
+                (tmp_path / "mine.zip").write_text("keep me")
+                await pilot.press("a", *("backspace",) * 9, *"mine.zip", "enter")
+                await wait_until(pilot, lambda: app.screen.id == "confirm-archive")
+                await pilot.press("n")
+                await wait_until(pilot, lambda: app.screen.id == "console")
+                assert not app.link._archive_to  # nothing asked for
+                assert (tmp_path / "mine.zip").read_text() == "keep me"
+                await pilot.press("a", *("backspace",) * 9, *"mine.zip", "enter")
+                await wait_until(pilot, lambda: app.screen.id == "confirm-archive")
+                await pilot.press("y")
+                await wait_until(pilot, lambda: zipfile.is_zipfile(tmp_path / "mine.zip"))
                 await pilot.press("q")
     finally:
         await server.stop()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import aiohttp
 
 from tests.rooms.support import Conn, codes, start_server, url_of
-from tests.ui.support import screen_text, wait_for_text, wait_until
+from tests.ui.support import close_reports_until_end, screen_text, wait_for_text, wait_until
 from tradegame.rooms.client import RemoteSeat
 from tradegame.session.play import PlaySession
 from tradegame.ui.remote import RemoteApp
@@ -101,7 +101,7 @@ async def test_a_remote_seat_plays_a_whole_game_on_the_local_game_screen(tmp_pat
                     await wait_for_text(pilot, "send these orders?")
                     await pilot.press("enter")
                 await wait_until(pilot, lambda b=before: room.version > b, what="the move sent")
-            await wait_for_text(pilot, "Game over")
+            await close_reports_until_end(pilot)  # the last round's report, then the results
             text = screen_text(app)
             scores, batna = game().scores(), game().batna()
             assert f"{scores['JP']:.1f}" in text and f"{batna['JP']:.1f}" in text

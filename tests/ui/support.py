@@ -103,3 +103,27 @@ def countered_match(n_terms: int = 6) -> Match:
     match.apply(Propose("JP", "US", (term(us[0]), term(jp[0]))))
     match.apply(Counter("US", "JP", tuple(term(i) for i in (jp[:4] + us)[:n_terms])))
     return match
+
+
+def report_text(app: TradeGameApp) -> str | None:
+    """The whole text of the round report on screen (None when none is up yet)."""
+    if app.screen.id != "round-report":
+        return None
+    found = app.screen.query("#report-text")
+    return str(found.first().render()) if found else None
+
+
+async def close_reports_until_end(pilot: Any, timeout: float = 30.0) -> list[str]:
+    """Close each round report as it comes until the results show; the reports' texts."""
+    reports: list[str] = []
+    deadline = time.monotonic() + timeout
+    while not (pilot.app.screen.id == "end" and "Game over" in screen_text(pilot.app)):
+        await pilot.pause()
+        text = report_text(pilot.app)
+        if text is not None:
+            reports.append(text)
+            await pilot.press("enter")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no end; screen:\n{screen_text(pilot.app)}")
+        await asyncio.sleep(0.01)
+    return reports

@@ -14,7 +14,14 @@ from tradegame.ui.screens.game import GameScreen
 from tradegame.ui.screens.instructor import NewsDialog
 from tradegame.ui.widgets.instructor import InstructorPanel
 
-from .support import make_app, make_match, screen_text, wait_for_text, wait_until
+from .support import (
+    close_reports_until_end,
+    make_app,
+    make_match,
+    screen_text,
+    wait_for_text,
+    wait_until,
+)
 
 CONFIDENTIAL = (
     "United States — confidential",
@@ -166,7 +173,8 @@ async def test_pause_stops_ai_and_end_early_shows_results(save_dir: Path) -> Non
         await pilot.press("ctrl+e")
         await wait_until(pilot, lambda: app.screen.id == "confirm-end", what="confirm")
         await pilot.press("y")
-        await wait_until(pilot, lambda: isinstance(app.screen, EndScreen), what="end screen")
+        await close_reports_until_end(pilot)  # the last round's report, then the results
+        assert isinstance(app.screen, EndScreen)
         assert match.game.is_over()
         assert any("ended the game early" in line for line in match.instructor_log)
 
@@ -256,7 +264,8 @@ async def test_rollback_and_end_early_news_are_in_the_log_and_the_save(save_dir:
         await pilot.press("ctrl+e")
         await wait_until(pilot, lambda: app.screen.id == "confirm-end", what="confirm")
         await pilot.press("y")
-        await wait_until(pilot, lambda: isinstance(app.screen, EndScreen), what="end screen")
+        await close_reports_until_end(pilot)  # the last round's report, then the results
+        assert isinstance(app.screen, EndScreen)
         game = rolled.game
         assert game.is_over()
         assert END_NEWS in game.actions

@@ -94,10 +94,24 @@ async def test_watch_an_all_ai_game_step_by_step(save_dir: Path) -> None:
         await pilot.press(*["plus"] * len(SPEEDS))  # fastest: no pause at all
         assert SPEEDS[screen.speed_index] == 0.0
         await pilot.press("space")
-        await wait_until(
-            pilot, lambda: isinstance(app.screen, EndScreen), timeout=30, what="the end of the game"
-        )
+        # A report after each round (play waits for it), the last one above the results.
+        reports = 0
+
+        async def closed_reports() -> bool:
+            nonlocal reports
+            while app.screen.id == "round-report":
+                reports += 1
+                assert "(you)" not in screen_text(app)
+                await pilot.press("enter")
+                await pilot.pause()
+            return isinstance(app.screen, EndScreen)
+
+        deadline = 60
+        while not await closed_reports() and deadline:
+            await pilot.pause(0.5)
+            deadline -= 1
         assert game.is_over()
+        assert reports >= 1
         text = screen_text(app)
         assert "Game over" in text and "Joint welfare" in text
 

@@ -95,6 +95,10 @@ async def test_japan_plays_a_whole_game_by_keys(save_dir: Path) -> None:
                 await pilot.press("ctrl+d")
                 await wait_for_text(pilot, "send these orders?")
                 await pilot.press("enter")
+        # The last round's report comes too, before the results.
+        await wait_for_text(pilot, "report")
+        await wait_until(pilot, lambda: app.screen.id == "round-report", what="the last report")
+        await pilot.press("enter")
         await wait_for_text(pilot, "Game over")
         text = screen_text(app)
         for word in ("Result", "Score", "BATNA", "Surplus", "Joint welfare", "d1"):

@@ -24,6 +24,7 @@ from tradegame.ui.app import Options, TradeGameApp
 from tradegame.ui.widgets.talks import TermList
 
 from .support import (
+    close_reports_until_end,
     countered_match,
     make_app,
     make_match,
@@ -153,7 +154,7 @@ async def test_snapshot_end_of_game(save_dir: Path, size: tuple[int, int]) -> No
     app.animation_level = "none"
 
     async def steps(pilot: Any) -> None:
-        await wait_for_text(pilot, "Game over", timeout=30)
+        await close_reports_until_end(pilot)  # the watcher's reports come first
 
     await shoot(app, "end", size, steps)
 

@@ -3,6 +3,7 @@ whole screen. Each case at the stated minimum (80×24) and at a wide terminal (1
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -11,10 +12,12 @@ from tradegame.engine import Accept, Done, Propose, Term
 from tradegame.ui.widgets.talks import OfferTerms
 
 from .support import (
+    close_reports_until_end,
     countered_match,
     flat_text,
     make_app,
     make_match,
+    report_text,
     screen_text,
     wait_for_text,
     wait_for_words,
@@ -164,7 +167,9 @@ async def test_a_watch_only_game_has_no_you_and_the_end_shows_how_scores_were_ma
     app = TradeGameApp(Options(match=match, save_dir=save_dir, spectate_delay=0.0))
     app.animation_level = "none"
     async with app.run_test(size=(160, 45)) as pilot:
-        await wait_for_text(pilot, "Game over", timeout=30)
+        # The rounds' reports come first (the last round's too), then the results.
+        reports = await close_reports_until_end(pilot)
+        assert "Round 6 report" in reports[-1]
         # The spectator views the game as the US: that seat is "viewing", never "you".
         game_screen = next(s for s in app.screen_stack if s.id == "game")
         await pilot.press("l")
@@ -278,3 +283,91 @@ def test_an_empty_catalogue_explains_itself() -> None:
     assert "Nothing can be offered in these talks" in text
     frame.deal_items = match.deal_items("JP", "US")
     assert "Nothing can be offered" not in TalksPanel()._session_text(frame, session).plain
+
+
+async def test_a_watcher_gets_each_round_report_from_the_public_view(save_dir: Path) -> None:
+    """Watching a bots-only game: a report after every round (AI play waits for it), the
+    last round's above the results, each made from the public view only."""
+    from tradegame.engine import SPECTATOR
+    from tradegame.ui.app import Options, TradeGameApp
+    from tradegame.ui.widgets.report import round_report
+
+    match = make_match({"US": "random", "JP": "random"}, seed=4, name="us-japan-primer")
+    game = match.game
+    TOTAL = int(match.view_json(None)["rounds_total"])
+    app = TradeGameApp(Options(match=match, save_dir=save_dir, spectate_delay=0.0))
+    app.animation_level = "none"
+    seen: list[int] = []
+    async with app.run_test(size=(160, 45)) as pilot:
+        while not game.is_over() or len(seen) < len(game.history):
+            await wait_until(
+                pilot, lambda: report_text(app) is not None or app.screen.id == "end", timeout=30
+            )
+            if app.screen.id == "end":
+                continue
+            body = report_text(app) or ""
+            public = game.view(SPECTATOR).to_json()
+            shown = [int(n) for n in re.findall(r"Round (\d+) report", body)]
+            assert shown and shown[0] == len(seen) + 1  # no round left out
+            # Its deals and orders are the public record's, line for line.
+            for n, part in zip(shown, body.split("\n\nRound "), strict=True):
+                expected = round_report(public, n, {}).plain
+                head = re.split(r"\n(?:Scores|Approval|Your projected)", part)[0]
+                assert head.removeprefix("Round ") in expected
+            assert "(you)" not in body and "Your projected" not in body
+            # Play waits while the report is open.
+            moves = len(game.actions)
+            await pilot.pause(0.2)
+            assert len(game.actions) == moves
+            seen.extend(shown)
+            await pilot.press("enter")
+        await wait_for_text(pilot, "Game over", timeout=30)
+    assert seen == list(range(1, len(game.history) + 1))
+    assert len(seen) >= TOTAL
+
+
+def test_a_watchers_report_cannot_tell_private_data_apart() -> None:
+    """Differential: two games differing only in B's private data, the same moves. The
+    watcher's round reports (the public view's) are identical; the instructor's are not."""
+    from tests.engine.test_information import RULES, VARIANTS, play_both
+    from tradegame.engine import SPECTATOR
+    from tradegame.ui.widgets.report import resolved_rounds, round_report
+
+    differed = False
+    for name, variant in sorted(VARIANTS.items()):
+        for ga, gb in play_both(RULES, variant, 2024, steps=500, avoid_secret=True):
+            if ga.is_over():  # then every score is public (the debrief's business)
+                break
+            va, vb = ga.view(SPECTATOR).to_json(), gb.view(SPECTATOR).to_json()
+            for r in resolved_rounds(va):
+                assert round_report(va, r).plain == round_report(vb, r).plain, (name, r)
+            ia, ib = ga.view(None).to_json(), gb.view(None).to_json()
+            if resolved_rounds(ia) and ia != ib:
+                differed = True
+    assert differed  # the variants really differ where the instructor looks
+
+
+@sizes
+async def test_the_log_tab_writes_only_what_is_new(save_dir: Path, size: tuple[int, int]) -> None:
+    """The log tab appends: after a move the lines already written are the same lines (not
+    rendered again), the new entries come after them, and it reads as the whole log does."""
+    from tradegame.ui.widgets.logbook import LogPanel, log_text
+
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=1)
+    game = match.game
+    app = make_app(save_dir, match)
+    async with app.run_test(size=size) as pilot:
+        await wait_for_text(pilot, "Your move, Japan")
+        await pilot.press("4")
+        panel = app.screen.query_one(LogPanel)
+        await wait_until(pilot, lambda: len(panel.lines) > 0, what="the log")
+        first = list(panel.lines)
+        entries = len(game.view("JP").to_json()["log"])
+        await pilot.press("2", "p")  # pass in talks: new entries
+        await wait_until(pilot, lambda: len(game.view("JP").to_json()["log"]) > entries)
+        await pilot.press("4")
+        await wait_until(pilot, lambda: len(panel.lines) > len(first), what="new lines")
+        assert all(a is b for a, b in zip(first, panel.lines, strict=False))
+        written = " ".join(" ".join(line.text for line in panel.lines).split())
+        whole = " ".join(log_text(app.screen.frame).plain.split())
+        assert written == whole

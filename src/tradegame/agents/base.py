@@ -216,6 +216,35 @@ class CodeAgentRefused(AgentSpecError):
     built-in agents may be started (it came from a save, a scenario, a browser ...)."""
 
 
+def parse_options(body: str, allowed: Sequence[str], what: str, hint: str = "") -> dict[str, str]:
+    """``OPTION=VALUE,...`` (the part after ``NAME:`` of ``llm:`` or a built-in agent that
+    takes options) as a dict; :class:`AgentSpecError` naming a part that is no option."""
+    options: dict[str, str] = {}
+    for part in filter(None, body.split(",")):
+        name, sep, value = part.partition("=")
+        name = name.strip()
+        if not sep or name not in allowed:
+            raise AgentSpecError(
+                f"{what}: {printable(part)!r} is not an option; write {what}:OPTION=VALUE,... "
+                f"with the options {', '.join(allowed)}{hint}"
+            )
+        options[name] = value.strip()
+    return options
+
+
+def builtin_with_options(spec: str) -> tuple[str, str] | None:
+    """(name, options) of ``NAME:OPTION=VALUE,...`` when NAME is a built-in agent that takes
+    options (its class has ``OPTIONS`` and ``from_options``), else None. Such a spec runs no
+    code: a Python class name never holds ``=``, so ``module:Class`` is not mistaken for it."""
+    name, sep, body = spec.partition(":")
+    if not sep or "=" not in body or spec.startswith(EXTERNAL_PREFIX) or is_llm(spec):
+        return None
+    factory = registry().get(name)
+    if factory is None or not hasattr(factory, "from_options"):
+        return None
+    return name, body
+
+
 def is_llm(spec: str) -> bool:
     """Whether ``spec`` names the language-model agent (``llm`` or ``llm:OPTIONS``)."""
     return spec == LLM_SPEC or spec.startswith(LLM_SPEC + ":")
@@ -231,7 +260,7 @@ def runs_code(spec: str) -> bool:
     """
     if spec.startswith(EXTERNAL_PREFIX) or is_llm(spec):
         return True
-    if spec in registry():
+    if spec in registry() or builtin_with_options(spec) is not None:
         return False
     base, wrap = split_modifier(spec)
     if wrap is not None:  # AGENT+MODIFIER runs what AGENT runs
@@ -314,6 +343,10 @@ def _build_agent(
     known = registry()
     if spec in known:
         return known[spec](rng)
+    with_options = builtin_with_options(spec)
+    if with_options is not None:
+        name, body = with_options
+        return known[name].from_options(rng, body)  # type: ignore[attr-defined]
     if ":" not in spec:
         from tradegame.agents.installed import (
             InstalledAgentError,

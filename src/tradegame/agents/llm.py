@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tradegame.agents.base import LLM_SPEC, AgentSpecError, Turn
+from tradegame.agents.base import LLM_SPEC, AgentSpecError, Turn, parse_options
 from tradegame.agents.protocol import legal_list
 from tradegame.engine import Action, InvalidActionError, Message, parse
 from tradegame.engine.actions import MAX_MESSAGE_CHARS
@@ -92,17 +92,8 @@ def parse_spec(spec: str, environ: dict[str, str] | None = None) -> LLMConfig:
     """``llm`` or ``llm:OPTION=VALUE,...`` (options: :data:`OPTIONS`) with the environment's
     defaults; :class:`AgentSpecError` naming the problem otherwise. Never quotes the key."""
     env = dict(os.environ if environ is None else environ)
-    options: dict[str, str] = {}
     body = spec[len(LLM_SPEC) + 1 :] if spec.startswith(LLM_SPEC + ":") else ""
-    for part in filter(None, body.split(",")):
-        name, sep, value = part.partition("=")
-        name = name.strip()
-        if not sep or name not in OPTIONS:
-            raise AgentSpecError(
-                f"llm: {printable(part)!r} is not an option; write llm:OPTION=VALUE,... with "
-                f"the options {', '.join(OPTIONS)} (the key only from the environment)"
-            )
-        options[name] = value.strip()
+    options = parse_options(body, OPTIONS, "llm", " (the key only from the environment)")
     url = options.get("url") or env.get(ENV_URL, "")
     model = options.get("model") or env.get(ENV_MODEL, "")
     if not url:

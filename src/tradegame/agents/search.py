@@ -15,14 +15,23 @@ Greedy values each candidate as if the partner would surely accept it, and each 
 
 ``budget`` caps the ``what_if`` calls of one decision (default 24), so a move costs a few tens
 of milliseconds on the default scenario and the agent is deterministic for a seed.
+
+``ms`` (``search:ms=200`` on the command line) adds a wall-clock budget per decision: the
+search stops when the time is up and plays the best found so far (at least one candidate is
+always looked at when there is one, so a tiny budget still gives a legal move). A wall-clock
+budget makes play depend on the machine's speed and load, so the same seed may give another
+game; the default (no ``ms``) is deterministic. The ladder of packages, rebuilt every few
+rounds, is not cut short.
 """
 
 from __future__ import annotations
 
 import itertools
 import random
+import time
+from collections.abc import Callable
 
-from tradegame.agents.base import Talks, Turn, register
+from tradegame.agents.base import AgentSpecError, Talks, Turn, parse_options, register
 from tradegame.agents.negotiators import GreedyAgent
 from tradegame.agents.tactics import RESERVE, no_move, offer_action
 from tradegame.engine import (
@@ -47,11 +56,40 @@ class SearchAgent(GreedyAgent):
         "together, within a what_if budget per move"
     )
 
-    def __init__(self, rng: random.Random | None = None, budget: int = BUDGET) -> None:
+    OPTIONS = ("ms", "budget")
+    """``search:ms=MS,budget=N``: a wall-clock budget per decision, the what_if budget."""
+
+    def __init__(
+        self,
+        rng: random.Random | None = None,
+        budget: int = BUDGET,
+        ms: float | None = None,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
         super().__init__(rng)
         self.budget = budget
+        self.ms = ms
+        self.clock = clock
+        self._deadline: float | None = None
         self.refused: dict[tuple[str, tuple[Term, ...]], int] = {}
         self.pending: dict[str, tuple[int, tuple[Term, ...]]] = {}
+
+    @classmethod
+    def from_options(cls, rng: random.Random, body: str) -> SearchAgent:
+        """The agent of ``search:OPTION=VALUE,...`` (:data:`OPTIONS`)."""
+        options = parse_options(body, cls.OPTIONS, "search")
+        ms = budget = None
+        if "ms" in options:
+            ms = _number(options["ms"], "ms", 1.0, 600_000.0)
+        if "budget" in options:
+            budget = _number(options["budget"], "budget", 1.0, 10_000.0)
+            if budget != int(budget):
+                raise AgentSpecError(f"search: budget must be a whole number, got {budget:g}")
+        return cls(rng, BUDGET if budget is None else int(budget), ms)
+
+    def time_up(self) -> bool:
+        """Whether this decision's wall-clock budget (if any) is spent."""
+        return self._deadline is not None and self.clock() >= self._deadline
 
     # -- what the partner did with my last offer
 
@@ -82,6 +120,7 @@ class SearchAgent(GreedyAgent):
         return 0.5 ** self.refused.get((partner, terms), 0)
 
     def act(self, turn: Turn) -> Action:
+        self._deadline = None if self.ms is None else self.clock() + self.ms / 1000.0
         self._learn(turn)
         return super().act(turn)
 
@@ -91,6 +130,8 @@ class SearchAgent(GreedyAgent):
         best: tuple[float, Action, tuple[Term, ...]] | None = None
         if talks.offer is None or talks.can_counter:
             for p in self.packages(turn, talks):
+                if best is not None and self.time_up():
+                    break
                 if p.value < RESERVE:
                     continue
                 expected = self.chance(talks.partner, p.terms) * p.value
@@ -118,7 +159,7 @@ class SearchAgent(GreedyAgent):
         calls = 0
         singles: list[tuple[float, str, Action]] = []
         for action in self.wide_shortlist(turn, (2 * self.budget) // 3):
-            if calls >= self.budget:
+            if calls >= self.budget or (calls and self.time_up()):
                 break
             calls += 1
             try:
@@ -134,7 +175,7 @@ class SearchAgent(GreedyAgent):
                 best = (change, [action])
         for size in range(2, min(room, len(top)) + 1):
             for combo in itertools.combinations(top, size):
-                if calls >= self.budget:
+                if calls >= self.budget or self.time_up():
                     break
                 calls += 1
                 try:
@@ -175,6 +216,18 @@ class SearchAgent(GreedyAgent):
         if isinstance(action, SetTariff):
             return f"tariff-{action.layer}"
         return None
+
+
+def _number(text: str, name: str, lo: float, hi: float) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not lo <= value <= hi:
+        raise AgentSpecError(
+            f"search: {name} must be a number from {lo:g} to {hi:g}, got {text[:40]!r}"
+        )
+    return value
 
 
 register("search")(SearchAgent)

@@ -814,6 +814,9 @@ class InstructorLink:
         self.refusal: str | None = None
         self.on_change: Any = lambda: None
         self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._archive_to: list[str] = []
+        """Where the archives asked for are to be written, oldest first (the keyboard user's
+        paths: the server's answer carries no name that is used)."""
 
     async def run(self) -> None:
         async with aiohttp.ClientSession() as session:
@@ -867,6 +870,8 @@ class InstructorLink:
             self.notices = self.notices[-200:]
             if op in ("pause", "resume", "end", "rollback", "clock"):
                 self.ask({"type": "rooms"})  # the seats' connections too
+        elif kind == "archive":
+            self._write_archive(str(_need(m, "data", str)))
         elif kind in ("refused", "error"):
             reason = str(m.get("reason") or "refused")
             if not self.ready.is_set():
@@ -874,6 +879,40 @@ class InstructorLink:
                 return
             self.notices.append(f"refused: {reason}")
         self.on_change()
+
+    def _write_archive(self, encoded: str) -> None:
+        import binascii
+
+        from tradegame.saves.atomic import atomic_write_bytes
+
+        if not self._archive_to:
+            self.notices.append("an archive came that was not asked for: not written")
+            return
+        path = self._archive_to.pop(0)
+        try:
+            data = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            self.notices.append("the server's archive could not be read: not written")
+            return
+        try:
+            atomic_write_bytes(path, data, what="zip file")
+        except OSError as exc:
+            self.notices.append(printable(f"cannot write {path}: {exc}"))
+            return
+        self.notices.append(
+            printable(
+                f"wrote {path} ({len(data)} bytes): every room's save, for "
+                "report --compare and grades once unzipped"
+            )
+        )
+
+    def ask_archive(self, path: str) -> None:
+        """Ask for every room's save as one zip, to be written to ``path`` when it comes."""
+        if self._ws is None or self._ws.closed:
+            self.say("not connected")
+            return
+        self._archive_to.append(path)
+        self.ask({"type": "archive"})
 
     def say(self, text: str) -> None:
         self.notices.append(printable(text))

@@ -6,6 +6,13 @@ typed in the engine's notation); a spectator's public view; the instructor's roo
 controls. Everything from the server is put in the page as text (``textContent``), never as
 HTML, and the script is a file of this server (``script-src 'self'``), so a name or a news item
 cannot run script. The seat's token is kept in the tab's ``sessionStorage``: a reload rejoins.
+
+On its turn a seat may ask "what if?" of any one of its moves (the protocol's ``what_if``, as
+a terminal seat does): the page shows its own projected score against doing nothing more and
+the public metrics, as the server computed them from what this seat may see. The page keeps
+the server's limits itself (:func:`app_js` writes them into the script), so a student clicking
+fast is told to wait rather than refused; only the answer to the newest question, on the state
+it was asked on, is shown.
 """
 
 PAGE = """<!DOCTYPE html>
@@ -21,6 +28,8 @@ button.move { display: block; margin: .15em 0; text-align: left; font-family: mo
 table { border-collapse: collapse; } td, th { padding: .15em .6em; border-bottom: 1px solid #ddd; }
 pre { white-space: pre-wrap; background: #f7f7f7; padding: .6em; }
 #log li { font-size: .9em; } .error { color: #a00; }
+.choice { display: flex; gap: .4em; align-items: center; }
+button.whatif { font-size: .8em; } #preview { background: #ffd; }
 </style></head>
 <body>
 <h1>tradegame</h1>
@@ -36,7 +45,8 @@ pre { white-space: pre-wrap; background: #f7f7f7; padding: .6em; }
   <div id="turn" hidden>
     <h2>Your move</h2>
     <form id="move-form"><input id="move" size="60" placeholder="a move in notation, e.g. JP pass">
-     <button>Send</button></form>
+     <button>Send</button> <button id="whatif-typed" type="button">What if?</button></form>
+    <pre id="preview" hidden></pre>
     <div id="legal"></div>
   </div>
   <div id="rooms" hidden></div>
@@ -51,6 +61,10 @@ APP_JS = r"""
 "use strict";
 const $ = (id) => document.getElementById(id);
 let ws = null, version = null, role = null, me = null;
+// the server's preview limits (written in by the server: one rule in one place)
+const PREVIEW_BURST = __PREVIEW_BURST__, PREVIEWS_PER_SECOND = __PREVIEWS_PER_SECOND__;
+const MAX_PREVIEW_ACTIONS = __MAX_PREVIEW_ACTIONS__;
+let previews = PREVIEW_BURST, previewsAt = Date.now(), previewId = 0, previewAsked = null;
 
 function text(el, value) { el.textContent = value == null ? "" : String(value); }
 function status(msg) { text($("status"), msg); }
@@ -85,9 +99,12 @@ function handle(m) {
     version = m.version; showView(m);
     if (!m.view.you || !m.view.you.your_turn || m.paused) $("turn").hidden = true;
   } else if (m.type === "turn") {
+    if (version !== m.id) clearPreview();
     version = m.id; showTurn(m);
+  } else if (m.type === "what_if") {
+    showPreview(m);
   } else if (m.type === "accepted") {
-    status(""); $("turn").hidden = true;
+    status(""); $("turn").hidden = true; clearPreview();
   } else if (m.type === "end") {
     $("turn").hidden = true;
   } else if (m.type === "rooms") {
@@ -150,15 +167,61 @@ function report(v) {
   return lines.join("\n");
 }
 
+function clearPreview() {
+  previewAsked = null; $("preview").hidden = true; text($("preview"), "");
+}
+
+function whatIf(actions) {
+  // the server's token bucket, kept here too: a burst, then a few a second
+  const now = Date.now();
+  previews = Math.min(PREVIEW_BURST, previews + (now - previewsAt) / 1000 * PREVIEWS_PER_SECOND);
+  previewsAt = now;
+  $("preview").hidden = false;
+  if (actions.length > MAX_PREVIEW_ACTIONS) {
+    text($("preview"), "at most " + MAX_PREVIEW_ACTIONS + " moves in one preview"); return;
+  }
+  if (previews < 1) {
+    text($("preview"), "Previews: at most " + PREVIEWS_PER_SECOND +
+      " a second; ask again in a moment."); return;
+  }
+  previews -= 1; previewId += 1;
+  previewAsked = {id: previewId, version: version, actions: actions};
+  text($("preview"), "What if " + actions.join("; ") + "? (asking)");
+  send({type: "what_if", id: previewId, version: version, actions: actions});
+}
+
+function signed(x) { return (x >= 0 ? "+" : "") + x.toFixed(2); }
+
+function showPreview(m) {
+  const asked = previewAsked;
+  if (!asked || m.id !== asked.id || asked.version !== version) return;  // an older question
+  const lines = ["What if " + asked.actions.join("; ") + "?"];
+  if (m.error != null) {
+    lines.push((m.illegal ? "Not possible: " : "No preview: ") + m.error);
+  } else {
+    const p = m.projection;
+    lines.push("Your projected score " + p.score.toFixed(2) + " (" + signed(p.change) +
+      " against doing nothing more: " + p.baseline.toFixed(2) + ")");
+    for (const [k, v] of Object.entries(p.metrics)) lines.push("  " + k + ": " + v.toFixed(2));
+    for (const n of p.notes) lines.push("  " + n);
+  }
+  text($("preview"), lines.join("\n"));
+}
+
 function showTurn(m) {
   $("turn").hidden = false;
   $("turn").className = "turn";
   const box = $("legal"); box.replaceChildren();
   for (const a of m.legal) {
+    const row = document.createElement("div"); row.className = "choice";
     const b = document.createElement("button");
     b.className = "move"; b.type = "button"; text(b, a);
     b.onclick = () => send({type: "move", action: a, version: version});
-    box.appendChild(b);
+    const w = document.createElement("button");
+    w.className = "whatif"; w.type = "button"; text(w, "what if?");
+    w.title = "your projected score if you made this move";
+    w.onclick = () => whatIf([a]);
+    row.append(b, w); box.appendChild(row);
   }
   if (m.legal_truncated) {
     const p = document.createElement("p");
@@ -215,9 +278,21 @@ $("code-form").onsubmit = (ev) => {
 $("watch-button").onclick = () => {
   connect({type: "watch", room: parseInt($("watch-room").value, 10)});
 };
+$("whatif-typed").onclick = () => {
+  const typed = $("move").value.trim(); if (typed) whatIf([typed]);
+};
 $("move-form").onsubmit = (ev) => {
   ev.preventDefault(); send({type: "move", action: $("move").value, version: version});
 };
 const saved = sessionStorage.getItem("tradegame-token");
 if (saved) connect({type: "join", token: saved});
 """
+
+
+def app_js(burst: float, per_second: float, max_actions: int) -> str:
+    """The page's script with the server's preview limits written in."""
+    return (
+        APP_JS.replace("__PREVIEW_BURST__", f"{float(burst)!r}")
+        .replace("__PREVIEWS_PER_SECOND__", f"{float(per_second)!r}")
+        .replace("__MAX_PREVIEW_ACTIONS__", str(int(max_actions)))
+    )

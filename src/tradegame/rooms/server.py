@@ -347,10 +347,11 @@ class RoomServer:
         return web.Response(text=PAGE, content_type="text/html", headers=PAGE_HEADERS)
 
     async def handle_script(self, request: web.Request) -> web.StreamResponse:
-        from tradegame.rooms.page import APP_JS
+        from tradegame.rooms.page import app_js
 
+        script = app_js(PREVIEW_BURST, PREVIEWS_PER_SECOND, proto.MAX_PREVIEW_ACTIONS)
         return web.Response(
-            text=APP_JS, content_type="application/javascript", headers=PAGE_HEADERS
+            text=script, content_type="application/javascript", headers=PAGE_HEADERS
         )
 
     async def handle_archive(self, request: web.Request) -> web.StreamResponse:

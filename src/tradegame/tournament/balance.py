@@ -898,8 +898,9 @@ def run_benchmark(
     probes.append(
         {
             "id": "news",
-            "probe": "scripted news contradicts the state when it fires (random games)",
-            "threshold": "no contradiction",
+            "probe": "scripted news contradicts the state when it fires "
+            f"({news.get('games', 0)} random games)",
+            "threshold": "in no game",
             "value": news.get("value"),
             "detail": news,
             "verdict": news["verdict"],

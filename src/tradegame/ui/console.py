@@ -3,8 +3,12 @@
 Every room in a table (state, round, phase, whose move, scores, the seats connected), kept
 current by the server; the highlighted room's instructor log and the server's answers below.
 Keys: ``p``/``r`` pause or resume the highlighted room, ``P``/``R`` every room, ``n`` news to
-the highlighted room, ``N`` news to every room, ``e`` ends the highlighted room's game (after
-a confirmation), ``q`` quits. The console holds no game: it shows what the server sends (its
+the highlighted room, ``N`` news to every room, ``i``/``I`` fire one of the scenario's injects
+in the highlighted room or every room, ``b`` rolls the highlighted room back to a round and
+``e`` ends its game (each after a confirmation), ``c`` sets the move clock of every room (seconds
+and the agent that plays an idle seat), ``a`` writes every room's save as one zip file (the
+path typed here; an existing file is replaced only after a confirmation), ``q`` quits.
+The console holds no game: it shows what the server sends (its
 strings already neutralised, and shown as text, never markup) and sends the protocol's
 operations, which the server checks like any other client's.
 """
@@ -38,6 +42,10 @@ class Link(Protocol):
 
     def ask(self, message: dict[str, Any]) -> None: ...
 
+    def ask_archive(self, path: str) -> None: ...
+
+    def say(self, text: str) -> None: ...
+
 
 def room_cells(room: dict[str, Any], seats: list[dict[str, Any]]) -> list[Text]:
     scores = ", ".join(
@@ -67,7 +75,12 @@ class ConsoleScreen(Screen[None]):
         Binding("R", "op('resume', False)", "Resume all"),
         Binding("n", "news(True)", "News"),
         Binding("N", "news(False)", "News to all"),
+        Binding("i", "inject(True)", "Inject"),
+        Binding("I", "inject(False)", "Inject to all"),
+        Binding("b", "rollback", "Roll back"),
         Binding("e", "end", "End game"),
+        Binding("c", "clock", "Move clock"),
+        Binding("a", "archive", "Archive"),
         Binding("q", "app.quit", "Quit"),
     ]
     DEFAULT_CSS = """
@@ -174,6 +187,137 @@ class ConsoleScreen(Screen[None]):
                 id="confirm-end",
             ),
             confirmed,
+        )
+
+    def action_inject(self, one: bool) -> None:
+        from tradegame.ui.screens.dialogs import ConfirmDialog, PathDialog
+
+        target = self.target(one)
+        where = f"room {target['room']}" if target else "every room"
+
+        def fire(inject_id: str | None) -> None:
+            if not inject_id:
+                return
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self.link.ask({"type": "inject", "id": inject_id, **target})
+
+            self.app.push_screen(
+                ConfirmDialog(
+                    f"Fire the inject {inject_id!r} in {where}? Its news and effects cannot "
+                    "be taken back (only by rolling a room back).",
+                    yes="Fire",
+                    no="Cancel",
+                    id="confirm-inject",
+                ),
+                confirmed,
+            )
+
+        self.app.push_screen(
+            PathDialog(f"The id of the inject to fire in {where}", button="Fire"), fire
+        )
+
+    def action_rollback(self) -> None:
+        from tradegame.ui.screens.dialogs import ConfirmDialog, PathDialog
+
+        number = self.selected()
+        if number is None:
+            return
+
+        def to_round(answer: str | None) -> None:
+            if answer is None:
+                return
+            try:
+                round_no = int(answer)
+            except ValueError:
+                self.link.say(f"rollback: {answer!r} is not a round number")
+                return
+            if round_no < 1:
+                self.link.say("rollback: rounds start at 1")
+                return
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self.link.ask({"type": "rollback", "room": number, "round": round_no})
+
+            self.app.push_screen(
+                ConfirmDialog(
+                    f"Roll room {number} back to the start of round {round_no}? Every move "
+                    "made since is lost for good.",
+                    yes="Roll back",
+                    no="Cancel",
+                    id="confirm-rollback",
+                    default_yes=False,
+                ),
+                confirmed,
+            )
+
+        self.app.push_screen(
+            PathDialog(f"Roll room {number} back to the start of round", button="Next"), to_round
+        )
+
+    def action_clock(self) -> None:
+        from tradegame.ui.screens.dialogs import PathDialog
+
+        def set_clock(answer: str | None) -> None:
+            if answer is None:
+                return
+            words = answer.split()
+            if words and words[0].lower() == "off":
+                self.link.ask({"type": "clock", "seconds": None})
+                return
+            try:
+                seconds = float(words[0])
+            except (ValueError, IndexError):
+                self.link.say(f"clock: {answer!r} is not a number of seconds (or off)")
+                return
+            if not 0 < seconds <= 86_400:
+                self.link.say("clock: between 1 second and a day (86400), or off")
+                return
+            agent = words[1] if len(words) > 1 else "passive"
+            self.link.ask({"type": "clock", "seconds": seconds, "agent": agent})
+
+        self.app.push_screen(
+            PathDialog(
+                "Move clock for every room: seconds, then the agent that plays an idle seat "
+                "(passive if none), e.g. '90 greedy'; 'off' removes it",
+                placeholder="90 passive",
+                button="Set",
+            ),
+            set_clock,
+        )
+
+    def action_archive(self) -> None:
+        from pathlib import Path
+
+        from tradegame.ui.screens.dialogs import ConfirmDialog, PathDialog
+
+        def write(path: str | None) -> None:
+            if not path:
+                return
+            if not Path(path).exists():
+                self.link.ask_archive(path)
+                return
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self.link.ask_archive(path)
+
+            self.app.push_screen(
+                ConfirmDialog(
+                    f"{path} exists. Replace it with the archive?",
+                    yes="Replace",
+                    no="Cancel",
+                    id="confirm-archive",
+                    default_yes=False,
+                ),
+                confirmed,
+            )
+
+        self.app.push_screen(
+            PathDialog("Write every room's save as one zip file to", "rooms.zip", button="Write"),
+            write,
         )
 
 

@@ -88,7 +88,9 @@ def resolve(g: State) -> None:
         politics.close(g, raised_cells)  # audience costs still open are charged now
     _check_finite(g)
     if g.RECORDS_ROUNDS:
-        g._record_history(snap)
+        # The state after the resolution: a snap-back (or a pledger's credibility) moved
+        # the economy since the round's days ran at ``snap`` (issue 15).
+        g._record_history(g.snapshot())
         g._unhashed_states.append(g._state_capture())
     if over:
         g.phase = OVER

@@ -28,7 +28,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
-from tradegame.engine import Action, Done, IllegalActionError
+from tradegame.engine import SPECTATOR, Action, Done, IllegalActionError
 from tradegame.engine.actions import ORDER_KINDS
 from tradegame.session.match import AiMove, Match
 from tradegame.session.play import Notice, PlaySession, PreviewUnavailable
@@ -148,6 +148,12 @@ class GameScreen(Screen[None]):
         """One-line hints on what to try next (the guided first game; ``h`` toggles)."""
         self._log_seen: dict[str | None, int] = {}
         self._reported: dict[str | None, int] = {}
+        self._watch_reported: int | None = None
+        """Watching: how many resolved rounds the watcher's reports have covered."""
+        self._watch_marks: dict[int, dict[str, Any]] = {}
+        """Watching: the public view's numbers at the start of each round."""
+        self._report_open = False
+        """A watcher's round report is up (or about to be): AI play waits for it."""
         self.round_marks: dict[str | None, dict[int, dict[str, Any]]] = {}
         """Per viewer, the numbers its view showed at the start of each round (the round
         reports compare against them)."""
@@ -292,23 +298,57 @@ class GameScreen(Screen[None]):
         rounds = resolved_rounds(frame.view)
         if seen is None or seen > len(log):
             self._reported[key] = len(rounds)
+            if self.spectating:
+                self._report_to_watcher()  # notes where the watcher's reports start
             return  # the first look at this game: nothing new to announce
         lines = result_lines(log[seen:], key)
         if lines:
             self.message = " ".join(lines)
             if not self.spectating:
                 self.app.notify(self.message, title="Talks", timeout=8)
+        if self.spectating:
+            self._report_to_watcher()
+            return
         if (
             len(rounds) <= self._reported.get(key, len(rounds))
-            or self.spectating
             or not self.session.is_human(key)
-            or self.session.is_over()
+            or (self.session.is_over() and self.session.hot_seat)  # see _hot_seat_reports
         ):
             return
         if self.session.hot_seat and self.session.to_move() != key:
             return  # the curtain comes next: this player reads it at the next turn
         self._reported[key] = len(rounds)
         report = round_report(frame.view, rounds[-1], frame.marks)
+        self.call_after_refresh(self._show_report, report)
+
+    def _public_view(self) -> dict[str, Any]:
+        """What any spectator may see: the engine's public view (a room's spectator is sent
+        nothing else). A watcher's round reports are made from it alone, whichever seat the
+        screen shows, so they never say more than the public record."""
+        if isinstance(self.session, Match):
+            data: dict[str, Any] = self.session.game.view(SPECTATOR).to_json()
+            return data
+        return self.session.view_json(None)
+
+    def _report_to_watcher(self) -> None:
+        """Watching (no human seat): the report of each newly resolved round, from the public
+        view; AI play waits until it is closed."""
+        view = self._public_view()
+        rounds = resolved_rounds(view)
+        if not self.session.is_over():
+            self._watch_marks.setdefault(int(view.get("round", 0)), marks_of(view))
+        if self._watch_reported is None or self._watch_reported > len(rounds):
+            self._watch_reported = len(rounds)  # the first look: nothing new yet
+            return
+        if len(rounds) <= self._watch_reported:
+            return
+        # Every round since the last report (AI moves shown without a pause may resolve
+        # several rounds at once).
+        report = Text("\n\n").join(
+            round_report(view, r, self._watch_marks) for r in rounds[self._watch_reported :]
+        )
+        self._watch_reported = len(rounds)
+        self._report_open = True
         self.call_after_refresh(self._show_report, report)
 
     def _show_report(self, report: Text) -> None:
@@ -319,7 +359,15 @@ class GameScreen(Screen[None]):
             and not self.hidden
             and not any(isinstance(screen, RoundReportDialog) for screen in self.app.screen_stack)
         ):
-            self.app.push_screen(RoundReportDialog(report))
+            self._report_open = self.spectating
+            self.app.push_screen(RoundReportDialog(report), self._report_closed)
+        else:
+            self._report_open = False
+
+    def _report_closed(self, _: None = None) -> None:
+        if self._report_open:
+            self._report_open = False
+            self.advance()
 
     def _refresh_bindings_if_changed(self) -> None:
         """The footer rebuilds itself on every binding refresh: only ask when the keys that
@@ -501,16 +549,40 @@ class GameScreen(Screen[None]):
             self.set_class(True, "hidden")
             self.viewer = None
             self.query_one(BriefingPanel).clear()
-            view = self.session.view_json(self.session.humans[0])
-            view.pop("you", None)
-            frame = Frame(view=view, viewer=None, names=Names(view, self._sector_names))
-            self.app.push_screen(
-                EndScreen(frame, can_go_back=False, breakdown=self.score_breakdown())
-            )
+            self._hot_seat_reports(list(self.session.humans))
             return
         self.refresh_view(full=True)
         frame = self.frame or self.build_frame()
         self.app.push_screen(EndScreen(frame, breakdown=self.score_breakdown()))
+
+    def _hot_seat_reports(self, players: list[str]) -> None:
+        """The end of a hot-seat game: each player's report of the last round behind their
+        own curtain (as after every other round), then the public results."""
+        from tradegame.ui.screens.curtain import CurtainScreen
+        from tradegame.ui.screens.end import EndScreen
+        from tradegame.ui.screens.report import RoundReportDialog
+
+        while players:
+            player = players.pop(0)
+            view = self.session.view_json(player)
+            rounds = resolved_rounds(view)
+            if rounds and self._reported.get(player, 0) < len(rounds):
+                self._reported[player] = len(rounds)
+                report = round_report(view, rounds[-1], self.round_marks.get(player, {}))
+
+                def lifted(who: str | None, report: Text = report) -> None:
+                    self.app.push_screen(
+                        RoundReportDialog(report), lambda _: self._hot_seat_reports(players)
+                    )
+
+                self.app.push_screen(
+                    CurtainScreen(player, self.session.player_name(player)), lifted
+                )
+                return
+        view = self.session.view_json(self.session.humans[0])
+        view.pop("you", None)
+        frame = Frame(view=view, viewer=None, names=Names(view, self._sector_names))
+        self.app.push_screen(EndScreen(frame, can_go_back=False, breakdown=self.score_breakdown()))
 
     def score_breakdown(self) -> dict[str, list[dict[str, Any]]]:
         """Every player's objectives and the points each earned (only once the game is over:
@@ -526,13 +598,19 @@ class GameScreen(Screen[None]):
     # ------------------------------------------------------------------ AI seats
 
     def _schedule_ai(self) -> None:
-        if not self.session.local or self._ai_busy or self._ai_timer is not None or self.paused:
+        if (
+            not self.session.local
+            or self._ai_busy
+            or self._ai_timer is not None
+            or self.paused
+            or self._report_open
+        ):
             return
         self._ai_timer = self.set_timer(max(SPEEDS[self.speed_index], 0.001), self._run_ai)
 
     def _run_ai(self, step: bool = False) -> None:
         self._ai_timer = None
-        if self.paused and not step:
+        if (self.paused and not step) or self._report_open:
             return
         game = self.match.game
         mover = game.to_move()

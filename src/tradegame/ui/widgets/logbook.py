@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.widgets import RichLog, Static
 
 from tradegame.session.text import pct, player_text
 from tradegame.ui.widgets.common import Frame
@@ -24,29 +26,47 @@ PHASE_LABEL = {
 }
 
 
-def log_text(frame: Frame) -> Text:
-    """Every log entry the viewer may see, grouped by round, newest last."""
-    text = Text()
-    current = None
+@dataclass
+class LogCursor:
+    """How far a viewer's log has been written: entries, the round they were in, the rounds
+    whose report is written, agent incidents."""
+
+    viewer: str | None = None
+    entries: int = 0
+    round: Any = None
+    reported: set[Any] = field(default_factory=set)
+    incidents: int = 0
+    empty: bool = False
+    """The "nothing has happened yet" line is shown (it goes when the first entry comes)."""
+
+
+def log_pieces(frame: Frame, cursor: LogCursor) -> list[Text]:
+    """What the viewer's log has that ``cursor`` has not written yet, in order: the new
+    entries grouped by round, each resolved round's report after its entries, the agent
+    incidents. ``cursor`` is moved on. One rule for the whole log and for each update."""
+    out: list[Text] = []
     entries = frame.view.get("log", [])
-    if not entries:
-        text.append("Nothing has happened yet.", style="italic")
-    reported = set(resolved_rounds(frame.view))
+    resolved = set(resolved_rounds(frame.view))
 
     def report(round_no: Any) -> None:
-        if round_no in reported:
-            text.append("\n")
+        if round_no in resolved and round_no not in cursor.reported:
+            cursor.reported.add(round_no)
+            text = Text("\n")
             text.append_text(round_report(frame.view, round_no, frame.marks))
             text.append("\n")
+            out.append(text)
 
-    for e in entries:
-        if e["round"] != current:
-            if current is not None:
-                report(current)
-            current = e["round"]
-            if text:
+    if not entries and cursor.entries == 0 and not cursor.empty:
+        cursor.empty = True
+        out.append(Text("Nothing has happened yet.", style="italic"))
+    for e in entries[cursor.entries :]:
+        text = Text()
+        if e["round"] != cursor.round:
+            if cursor.round is not None:
+                report(cursor.round)
                 text.append("\n")
-            text.append(f"Round {current}", style="bold underline")
+            cursor.round = e["round"]
+            text.append(f"Round {cursor.round}", style="bold underline")
             text.append(f"  day {e['day']}\n", style="dim")
         private = e.get("audience") is not None
         text.append(f"  {PHASE_LABEL.get(e['phase'], e['phase']):>8} ", style="dim")
@@ -54,29 +74,58 @@ def log_text(frame: Frame) -> Text:
         text.append(printable(str(e["text"])), style="italic" if private else "")
         if private:
             text.append("  (private)", style="dim")
-        text.append("\n")
-    if current is not None:
-        report(current)
-    if frame.incidents:
-        text.append("\nAgent incidents", style="bold underline")
-        for line in frame.incidents:
-            text.append(f"\n  {line}")
-    return text
+        out.append(text)
+    cursor.entries = len(entries)
+    if cursor.round is not None:
+        report(cursor.round)
+    for line in frame.incidents[cursor.incidents :]:
+        out.append(Text(f"Agent incident: {line}", style="yellow"))
+    cursor.incidents = len(frame.incidents)
+    return out
 
 
-class LogPanel(VerticalScroll, can_focus=True):
-    """The round-by-round log; it follows the newest entry unless scrolled up."""
+def log_text(frame: Frame) -> Text:
+    """Every log entry the viewer may see, grouped by round, newest last (the whole log as
+    one text: what the log tab shows)."""
+    return Text("\n").join(log_pieces(frame, LogCursor(frame.viewer)))
 
-    DEFAULT_CSS = "LogPanel { padding: 0 1; }"
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="log-text")
+class LogPanel(RichLog, can_focus=True):
+    """The round-by-round log; it follows the newest entry unless scrolled up. Only what is
+    new since the last update is written (a whole game's log re-rendered on every move took
+    up to 170 ms); another viewer, a shorter log (a rollback) or a new width starts it over."""
+
+    DEFAULT_CSS = "LogPanel { padding: 0 1; background: $surface; border: none; }"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(wrap=True, markup=False, highlight=False, **kwargs)
+        self._cursor = LogCursor()
+        self._frame: Frame | None = None
+        self._width = 0
 
     def update_frame(self, frame: Frame) -> None:
+        self._frame = frame
+        cursor = self._cursor
+        if (
+            frame.viewer != cursor.viewer
+            or len(frame.view.get("log", [])) < cursor.entries
+            or len(frame.incidents) < cursor.incidents
+            or (cursor.empty and frame.view.get("log"))
+        ):
+            self.clear()
+            cursor = self._cursor = LogCursor(frame.viewer)
         at_end = self.scroll_y >= self.max_scroll_y - 1
-        self.query_one("#log-text", Static).update(log_text(frame))
-        if at_end:
-            self.call_after_refresh(self.scroll_end, animate=False)
+        for piece in log_pieces(frame, cursor):
+            self.write(piece, scroll_end=at_end)
+
+    def on_resize(self, event: events.Resize) -> None:
+        width = event.size.width
+        if width != self._width and self._frame is not None and self._width:
+            self.clear()  # written lines keep their width: write them again at the new one
+            self._cursor = LogCursor(self._frame.viewer)
+            self._width = width
+            self.update_frame(self._frame)
+        self._width = width
 
 
 def briefing_markdown(frame: Frame) -> str:
@@ -157,4 +206,4 @@ class BriefingPanel(VerticalScroll, can_focus=True):
         self.query_one("#briefing-text", Static).update("")
 
 
-__all__ = ["BriefingPanel", "LogPanel", "briefing_markdown", "log_text"]
+__all__ = ["BriefingPanel", "LogCursor", "LogPanel", "briefing_markdown", "log_pieces", "log_text"]

@@ -86,6 +86,7 @@ class OrdersPanel(Vertical):
         # candidate's projection: together they say what the candidate adds to them.
         self._staged_score: tuple[tuple[Action, ...], float] | None = None
         self._candidate: tuple[Action, Any] | None = None
+        self._owner: str | None = None  # whose orders the filter and list were set up for
 
     def compose(self) -> ComposeResult:
         yield Static(id="orders-info")
@@ -118,6 +119,8 @@ class OrdersPanel(Vertical):
 
     def update_frame(self, frame: Frame) -> None:
         self.frame = frame
+        if frame.viewer != self._owner:
+            self._forget_viewer(frame.viewer)
         self._fit()
         info = self.query_one("#orders-info", Static)
         parts = [
@@ -145,6 +148,17 @@ class OrdersPanel(Vertical):
         self._fill_list()
         self._update_staged()
         self._request_preview()
+
+    def _forget_viewer(self, viewer: str | None) -> None:
+        """A new person at the keyboard (hot-seat): nothing the last one typed, highlighted
+        or previewed stays on this panel (issue 15)."""
+        self._owner = viewer
+        with self.prevent(Input.Changed):
+            self.query_one(Input).value = ""
+        self._shown = []
+        self._staged_score = None
+        self._candidate = None
+        self.query_one(OrderList).clear_options()
 
     def _waiting_text(self, frame: Frame) -> Text:
         text = Text()
