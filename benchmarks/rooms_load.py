@@ -7,7 +7,13 @@ move being sent to each client of its room receiving the new state (median, 95th
 slowest; and the same for "every client of the room has it"), moves per second, and the
 server's memory (resident set now and at its peak, from /proc).
 
-    .venv/bin/python benchmarks/rooms_load.py [--rooms 6] [--scenario with-china] [--json FILE]
+With ``--previews N`` each client first asks N what-if previews (the protocol's
+``what_if``, one random legal move each, waiting for each answer) before each move, as a
+student clicking *what if?* would; the preview latency (question to answer) and the number
+the server refused for its rate limit are reported too.
+
+    .venv/bin/python benchmarks/rooms_load.py [--rooms 6] [--scenario with-china]
+        [--previews N] [--json FILE]
 
 Never part of the tests.
 """
@@ -51,12 +57,33 @@ class Room:
         self.size = size
         self.sent: dict[int, float] = {}  # new version -> when its move was sent
         self.got: dict[int, list[float]] = {}
+        self.previews: list[float] = []  # seconds from a what_if to its answer
+        self.refused_previews = 0
 
 
-async def seat(session, url, code, room: Room, rng, done: asyncio.Event | None = None):
+async def seat(session, url, code, room: Room, rng, previews: int = 0):
     async with session.ws_connect(url, max_msg_size=0) as ws:
         await ws.send_json({"type": "join", "code": code})
         moves = 0
+        turn: dict | None = None
+        left, asked, request = 0, 0.0, 0
+
+        async def ask_or_move() -> None:
+            nonlocal left, asked, request, moves
+            assert turn is not None
+            if left > 0:
+                left -= 1
+                request += 1
+                asked = time.perf_counter()
+                action = rng.choice(turn["legal"])
+                await ws.send_json(
+                    {"type": "what_if", "id": request, "version": turn["id"], "actions": [action]}
+                )
+                return
+            room.sent.setdefault(turn["id"] + 1, time.perf_counter())
+            await ws.send_json({"action": rng.choice(turn["legal"]), "id": turn["id"]})
+            moves += 1
+
         async for msg in ws:
             data = from_json(msg.data)
             kind = data["type"]
@@ -64,9 +91,13 @@ async def seat(session, url, code, room: Room, rng, done: asyncio.Event | None =
             if kind == "update" and data["version"] in room.sent:
                 room.got.setdefault(data["version"], []).append(now - room.sent[data["version"]])
             elif kind == "turn":
-                room.sent.setdefault(data["id"] + 1, time.perf_counter())
-                await ws.send_json({"action": rng.choice(data["legal"]), "id": data["id"]})
-                moves += 1
+                turn, left = data, previews
+                await ask_or_move()
+            elif kind == "what_if" and turn is not None and data["id"] == request:
+                room.previews.append(now - asked)
+                if "too many previews" in str(data.get("error", "")):
+                    room.refused_previews += 1
+                await ask_or_move()
             elif kind == "end":
                 return moves
             elif kind == "refused":
@@ -74,14 +105,16 @@ async def seat(session, url, code, room: Room, rng, done: asyncio.Event | None =
     return moves
 
 
-async def play(port: int, codes: dict[int, list[str]]) -> tuple[list[Room], int, float]:
+async def play(
+    port: int, codes: dict[int, list[str]], previews: int = 0
+) -> tuple[list[Room], int, float]:
     url = f"http://127.0.0.1:{port}/ws"
     rooms = {n: Room(len(c)) for n, c in codes.items()}
     started = time.perf_counter()
     async with aiohttp.ClientSession() as session:
         results = await asyncio.gather(
             *(
-                seat(session, url, code, rooms[n], random.Random(f"{n}:{code}"))
+                seat(session, url, code, rooms[n], random.Random(f"{n}:{code}"), previews)
                 for n, cs in codes.items()
                 for code in cs
             )
@@ -98,6 +131,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rooms", type=int, default=6)
     parser.add_argument("--scenario", default="with-china")
+    parser.add_argument("--previews", type=int, default=0, help="what-ifs before each move")
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
     port = free_port()
@@ -132,7 +166,7 @@ def main() -> int:
                 room, _, code = row.split(",")
                 if room != "all":
                     codes.setdefault(int(room), []).append(code)
-            rooms, moves, wall = asyncio.run(play(port, codes))
+            rooms, moves, wall = asyncio.run(play(port, codes, args.previews))
             mem = memory(server.pid)
         finally:
             server.send_signal(signal.SIGTERM)
@@ -160,12 +194,22 @@ def main() -> int:
             "p95": ms(percentile(every, 0.95)),
             "max": ms(max(every)),
         },
+        "previews_per_move": args.previews,
         "server_memory_mb": {
             "idle_rss": idle["rss_mb"],
             "end_rss": mem["rss_mb"],
             "peak": mem["peak_mb"],
         },
     }
+    asked = [t for r in rooms for t in r.previews]
+    if asked:
+        report["preview_latency_ms"] = {
+            "count": len(asked),
+            "median": ms(statistics.median(asked)),
+            "p95": ms(percentile(asked, 0.95)),
+            "max": ms(max(asked)),
+            "refused_for_rate": sum(r.refused_previews for r in rooms),
+        }
     print(json.dumps(report, indent=1))
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1) + "\n")
