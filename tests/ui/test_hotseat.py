@@ -4,6 +4,7 @@ no private data of one seat is ever on screen during the other's turn."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from tradegame.ui.screens.curtain import CurtainScreen
 from tradegame.ui.screens.game import GameScreen
@@ -207,3 +208,64 @@ async def test_the_last_round_report_of_each_player_comes_after_their_own_curtai
             assert f"{player} (you)" in text and f"{other} (you)" not in text
             await pilot.press("enter")
         await wait_for_text(pilot, "Game over")
+
+
+def _finished_hot_seat(private_note: bool) -> Any:
+    """A hot-seat game (JP and EU at the keyboard, US passive) played to its end by agents;
+    with ``private_note`` Japan's log also holds private entries only Japan may read."""
+    from tradegame.engine.records import LogEntry
+
+    played = make_match({"JP": "bargainer", "EU": "bargainer", "US": "passive"}, seed=2)
+    while not played.game.is_over():
+        played.apply_ai(played.think(played.snapshot(), played.game.to_move()))
+    match = make_match({"JP": "human", "EU": "human", "US": "passive"}, seed=2)
+    for action in played.game.actions:
+        match.apply(action)
+    assert match.game.is_over()
+    if private_note:
+        game = match.game
+        for text in (JP_NOTE, "JP proposes: JP-ONLY TERMS", "JP orders: JP-ONLY ORDER"):
+            game.log.append(LogEntry(game.round, game.day, "end", "note", text, frozenset({"JP"})))
+    return match
+
+
+JP_NOTE = "Japan's private note: fold on rice"
+
+
+async def test_the_shared_end_screen_holds_nobodys_private_log(save_dir: Path) -> None:
+    """Differential: two hot-seat games that differ only in Japan's private log (the first
+    human seat, whose view the end screen once was made from) show the same end screen and
+    hold the same data behind it — the public view, nobody's own."""
+    from tradegame.engine import SPECTATOR
+    from tradegame.ui.screens.end import EndScreen
+
+    seen: list[tuple[str, dict[str, Any]]] = []
+    for private_note in (False, True):
+        match = _finished_hot_seat(private_note)
+        # Japan's own view does hold the note (so the check below can fail).
+        assert any(e["text"] == JP_NOTE for e in match.view_json("JP")["log"]) == private_note
+        app = make_app(save_dir, match)
+        async with app.run_test(size=(120, 45)) as pilot:
+            # Each seat's report of the last round behind its curtain, then the results.
+            for _ in range(8):
+                await wait_until(
+                    pilot,
+                    lambda: app.screen.id in ("round-report", "end")
+                    or isinstance(app.screen, CurtainScreen),
+                    what="a curtain, a report or the end",
+                )
+                if isinstance(app.screen, EndScreen):
+                    break
+                await pilot.press("enter")
+                await pilot.pause()
+            await wait_for_text(pilot, "Game over", timeout=30)
+            assert isinstance(app.screen, EndScreen)
+            text = screen_text(app)
+            data = app.screen.frame.view
+            assert "you" not in data and "(you)" not in text
+            assert data == match.game.view(SPECTATOR).to_json()
+            assert JP_NOTE not in " ".join(text.split())
+            seen.append((text, data))
+    (plain_text, plain_data), (noted_text, noted_data) = seen
+    assert noted_text == plain_text
+    assert noted_data == plain_data

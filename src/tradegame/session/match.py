@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tradegame.engine import Action, Done, Game, IllegalActionError, Rules, Term
+from tradegame.engine import SPECTATOR, Action, Done, Game, IllegalActionError, Rules, Term
 from tradegame.engine.scoring import Projection
 from tradegame.session.play import PlaySession, TalksNow
 
@@ -358,6 +358,10 @@ class Match(PlaySession):
 
     def view_json(self, viewer: str | None) -> dict[str, Any]:
         data: dict[str, Any] = self.game.view(viewer).to_json()
+        return data
+
+    def public_view_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = self.game.view(SPECTATOR).to_json()
         return data
 
     def talks_now(self) -> TalksNow | None:

@@ -125,6 +125,11 @@ class PlaySession(ABC):
     def view_json(self, viewer: str | None) -> dict[str, Any]:
         """``game.view(viewer).to_json()``."""
 
+    def public_view_json(self) -> dict[str, Any]:
+        """``game.view(SPECTATOR).to_json()``: what every player may see, nobody's own data
+        (the shared screens of a hot-seat game). Only a game held here has it."""
+        raise NotImplementedError("the public view of a game held elsewhere")
+
     @abstractmethod
     def talks_now(self) -> TalksNow | None:
         """The talks session in progress (None when none, or when this side cannot see it)."""

@@ -579,8 +579,9 @@ class GameScreen(Screen[None]):
                     CurtainScreen(player, self.session.player_name(player)), lifted
                 )
                 return
-        view = self.session.view_json(self.session.humans[0])
-        view.pop("you", None)
+        # The public view, never a seat's own with parts removed: a seat's view also holds
+        # its private log (its talks, its orders), its costs and its political costs.
+        view = self.session.public_view_json()
         frame = Frame(view=view, viewer=None, names=Names(view, self._sector_names))
         self.app.push_screen(EndScreen(frame, can_go_back=False, breakdown=self.score_breakdown()))
 
