@@ -250,8 +250,10 @@ async def test_the_shared_end_screen_holds_nobodys_private_log(save_dir: Path) -
             for _ in range(8):
                 await wait_until(
                     pilot,
-                    lambda: app.screen.id in ("round-report", "end")
-                    or isinstance(app.screen, CurtainScreen),
+                    lambda app=app: (
+                        app.screen.id in ("round-report", "end")
+                        or isinstance(app.screen, CurtainScreen)
+                    ),
                     what="a curtain, a report or the end",
                 )
                 if isinstance(app.screen, EndScreen):
