@@ -1,13 +1,8 @@
 """What a student's handout may say: the scenario's text without the author's source notes, and
 (by default) without hindsight.
 
-A scenario's descriptions carry notes for its author and the instructor — ``(facts §1b 22 Jul
-✅)``, ``(PLACEHOLDER: no price in facts.md)``, ``(design parameter)`` — that mean nothing to a
-student. :func:`strip_notes` drops every parenthesis holding one, and any sentence still holding
-one. Hindsight is what really happened after the game starts (the July 2025 deals): a sentence
-is hindsight if it cites a data-sheet row dated in the last week before the deadline or later,
-names such a date with an outcome (a deal, an agreement, the letters...), or speaks of "the
-deal" as done (see :func:`is_hindsight`); a parenthesis that is hindsight goes alone.
+What a source note is and what hindsight is are decided in one place,
+:mod:`tradegame.scenario.hindsight` (the game's screens use the same rule).
 :func:`student_rules` gives a copy of the rules whose texts are cleaned this way; the sentences
 taken out as hindsight are returned, for the debrief.
 """
@@ -15,34 +10,16 @@ taken out as hindsight are returned, for the debrief.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import re
 from typing import Any
 
 from tradegame.engine.rules import Rules
+from tradegame.scenario.hindsight import (
+    hindsight_dates,
+    is_hindsight,
+    strip_notes,
+    student_text,
+)
 
-NOTE = re.compile(r"facts\s*§|facts\.md|PLACEHOLDER|design parameter|DESIGN\s*§", re.I)
-MONTHS = {
-    m: n
-    for n, m in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
-    )
-}
-_MONTH = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
-DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:\s*[–-]\s*\d{{1,2}})?\s+{_MONTH}(?:\s+(\d{{4}}))?")
-MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})\b")
-MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(\d{{4}})\b")
-OUTCOME = re.compile(
-    r"\b(deals?|agreed|agreements?|signed|settled|letters?|merged|set|"
-    r"concluded|struck)\b",
-    re.I,
-)
-LATER = re.compile(OUTCOME.pattern[:-3] + r"|left open|widened|cut to|raised|later)\b", re.I)
-THE_DEAL = re.compile(
-    r"\b[Tt]he (?:\w+ )?deal(?:'s| (?:set|raised|cut|gave|included|added|"
-    r"lowered|capped))\b"
-)
-CITED_DATE = re.compile(rf"facts\s*§\s*\w+\s+(\d{{1,2}})(?:\s*[–-]\s*\d{{1,2}})?\s+{_MONTH}")
 TEXT_FIELDS = frozenset(
     {
         "title",
@@ -56,142 +33,11 @@ TEXT_FIELDS = frozenset(
         "body",
     }
 )
-# A unit of text: a sentence, or a line of a Markdown list or heading.
-_UNITS = re.compile(
-    r"((?<=[.!?])[\"”’)]?\s+(?=[\"“(*A-Z0-9€$¥£])"  # a sentence's end
-    r"|\n\s*\n"  # a blank line
-    r"|\n(?=\s*(?:[-*+]|\d+\.|#)\s))"
-)  # a list item or heading
-
-
-def _parentheses(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every outermost balanced parenthesis."""
-    spans, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        if ch == "(":
-            if depth == 0:
-                start = i
-            depth += 1
-        elif ch == ")" and depth:
-            depth -= 1
-            if depth == 0:
-                spans.append((start, i + 1))
-    return spans
-
-
-def _tidy(text: str) -> str:
-    text = re.sub(r"[ \t]+([.,;:])", r"\1", text)
-    text = re.sub(r"[ \t]{2,}", " ", text)
-    text = re.sub(r"\(\s*\)", "", text)
-    return re.sub(r"[ \t]+\n", "\n", text)
-
-
-def strip_notes(text: str) -> str:
-    """``text`` without the author's source notes (see the module docstring)."""
-    if not NOTE.search(text):
-        return text
-    out, last = [], 0
-    for a, b in _parentheses(text):
-        if NOTE.search(text[a:b]):
-            out.append(text[last:a].rstrip(" \t"))
-            last = b
-    out.append(text[last:])
-    text = _tidy("".join(out))
-    if NOTE.search(text):
-        text = _drop_units(text, lambda unit: bool(NOTE.search(unit)))[0]
-    return text
-
-
-def _date_after(unit: str, cutoff: dt.date, deadline: dt.date) -> bool:
-    """Whether ``unit`` names a date from ``cutoff`` on (the deadline itself excepted: the
-    calendar is no hindsight)."""
-    year = cutoff.year
-    dates = [
-        _date(int(m.group(3) or year), m.group(2), int(m.group(1)))
-        for m in DAY_MONTH.finditer(unit)
-    ]
-    dates += [_date(year, m.group(1), int(m.group(2))) for m in MONTH_DAY.finditer(unit)]
-    dates += [_date(int(m.group(2)), m.group(1), 1) for m in MONTH_YEAR.finditer(unit)]
-    return any(d is not None and d >= cutoff and d != deadline for d in dates)
-
-
-def _date(year: int, month: str, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, MONTHS[month[:3].lower()], day)
-    except (ValueError, KeyError):
-        return None
-
-
-def is_hindsight(unit: str, cutoff: dt.date, deadline: dt.date) -> bool:
-    """Whether a sentence tells how the real negotiation ended: it cites a data-sheet row dated
-    from ``cutoff`` on (the last week before the deadline: the letters and deals of July 2025),
-    names such a date with an outcome (a deal, a letter, a ceiling set...), or speaks of "the
-    deal" as done. A bare citation is a note, not hindsight (it is stripped anyway). Events
-    during the game's window (news the game plays out) are not."""
-    plain = strip_notes(unit)
-    if THE_DEAL.search(plain):
-        return True
-    cited = [_date(cutoff.year, m.group(2), int(m.group(1))) for m in CITED_DATE.finditer(unit)]
-    if any(d is not None and d >= cutoff for d in cited) and LATER.search(plain):
-        return True
-    return bool(OUTCOME.search(plain)) and _date_after(plain, cutoff, deadline)
-
-
-def _drop_units(text: str, drop: Any) -> tuple[str, list[str]]:
-    parts = _UNITS.split(text)
-    kept: list[str] = []
-    dropped: list[str] = []
-    for k in range(0, len(parts), 2):
-        unit = parts[k]
-        sep = parts[k + 1] if k + 1 < len(parts) else ""
-        if unit.strip() and drop(unit):
-            dropped.append(" ".join(unit.split()))
-            if "\n\n" in sep and kept:  # keep paragraph breaks
-                kept[-1] = kept[-1].rstrip() + sep
-            continue
-        kept.append(unit + sep)
-    return _tidy("".join(kept)).strip("\n") + ("\n" if text.endswith("\n") else ""), dropped
-
-
-def _drop_hindsight(text: str, cutoff: dt.date, deadline: dt.date, taken: list[str]) -> str:
-    """Hindsight parentheses out of every sentence, then the sentences still hindsight."""
-
-    def unit_hindsight(unit: str) -> bool:
-        return is_hindsight(unit, cutoff, deadline)
-
-    parts = _UNITS.split(text)
-    for k in range(0, len(parts), 2):
-        unit, out, last = parts[k], [], 0
-        for a, b in _parentheses(unit):
-            if unit_hindsight(unit[a:b]):
-                taken.append(strip_notes(unit[a + 1 : b - 1]))
-                out.append(unit[last:a].rstrip(" \t"))
-                last = b
-        parts[k] = "".join(out) + unit[last:]
-    text, dropped = _drop_units("".join(parts), unit_hindsight)
-    taken.extend(strip_notes(d) for d in dropped)
-    return text
-
-
-def student_text(
-    text: str,
-    cutoff: dt.date,
-    deadline: dt.date,
-    hindsight: bool = False,
-    taken: list[str] | None = None,
-) -> str:
-    """``text`` for a student: notes stripped and, unless ``hindsight``, hindsight dropped
-    (appended to ``taken``)."""
-    if not hindsight:
-        text = _drop_hindsight(text, cutoff, deadline, taken if taken is not None else [])
-    return strip_notes(text)
 
 
 def student_rules(rules: Rules, hindsight: bool = False) -> tuple[Rules, list[str]]:
     """A copy of ``rules`` whose texts are student texts, and the hindsight taken out."""
-    c = rules.calendar
-    deadline = dt.date.fromisoformat(c.window_start) + dt.timedelta(days=c.deadline_day)
-    cutoff = deadline - dt.timedelta(days=7)
+    cutoff, deadline = hindsight_dates(rules)
     taken: list[str] = []
 
     def clean(value: Any, field: str | None = None) -> Any:

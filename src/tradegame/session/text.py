@@ -6,6 +6,8 @@ Everything here reads a player's view (``View.to_json()``) or the public parts o
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -30,6 +32,8 @@ from tradegame.engine import (
 )
 from tradegame.engine.actions import fmt_number
 from tradegame.engine.game import fmt_pct
+from tradegame.engine.rules import Rules
+from tradegame.scenario.hindsight import drop_hindsight, hindsight_cutoff, hindsight_dates
 from tradegame.untrusted import printable
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -129,6 +133,7 @@ class Names:
             c["id"]: c for p in view.get("players", []) for c in p.get("countermeasures", [])
         }
         self.claims = {c["id"]: c for c in view.get("claims", [])}
+        self._view = view
         self.deals = {d["id"]: d for d in view.get("deals", [])}
         self.sectors = dict(sector_names or {})
         self.levels = tuple(level_names)
@@ -158,7 +163,7 @@ class Names:
         if subject in self.packages:
             return str(self.packages[subject]["name"])
         if subject in self.claims:
-            return f"\u201c{self.claims[subject]['text']}\u201d"
+            return f"\u201c{player_text(self.claims[subject]['text'], self._view)}\u201d"
         if "=" in subject:
             try:
                 return self.term(Term.parse(subject), owner=False)
@@ -265,6 +270,7 @@ __all__ = [
     "projection_lines",
     "signed",
     "spark",
+    "text_dates",
 ]
 
 
@@ -278,9 +284,39 @@ _SOURCE_NOTES = [  # the scenario author's notes in descriptions, as a player re
 ]
 
 
-def player_text(description: str) -> str:
-    """Scenario text (a description, an objective's label) without the source notes meant
-    for scenario authors."""
+def player_text(text: str, source: Mapping[str, Any] | Rules) -> str:
+    """Scenario text as a player may read it (a description, a briefing, an objective's label):
+    without hindsight — how the real negotiation ended, :mod:`tradegame.scenario.hindsight`'s
+    rule, the one the student handouts follow — and without the source notes meant for
+    scenario authors. ``source`` is the player's view (``View.to_json()``) or, before a game,
+    the scenario's rules: either tells the scenario's own deadline."""
+    cutoff, deadline = text_dates(source)
+    return _player_text(text, cutoff, deadline)
+
+
+@functools.lru_cache(maxsize=1024)
+def _player_text(text: str, cutoff: dt.date, deadline: dt.date) -> str:
+    # Hindsight first: a citation's date ("facts §1c 13–24 Jul") is part of the evidence.
+    text = drop_hindsight(text, cutoff, deadline)
     for pattern, replacement in _SOURCE_NOTES:
-        description = pattern.sub(replacement, description)
-    return description.strip()
+        text = pattern.sub(replacement, text)
+    # Then again: these notes go alone, not with their parenthesis as in a handout, so what
+    # shared a parenthesis with one ("the letters moved it to 1 August, facts §1a") is read
+    # by the check only now.
+    return drop_hindsight(text, cutoff, deadline).strip()
+
+
+def text_dates(source: Mapping[str, Any] | Rules) -> tuple[dt.date, dt.date]:
+    """``(cutoff, deadline)`` for the hindsight rule: the scenario's own deadline (a view's
+    deadline less the days it was extended in the game) and the first day of hindsight. A
+    view that does not tell (a foreign one) gets the strictest: any dated outcome is
+    hindsight."""
+    if isinstance(source, Rules):
+        return hindsight_dates(source)
+    try:
+        deadline = dt.date.fromisoformat(str(source["deadline"])) - dt.timedelta(
+            days=int(source.get("extension_days_used") or 0)
+        )
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return dt.date.min, dt.date.min
+    return hindsight_cutoff(deadline), deadline

@@ -37,10 +37,14 @@ def _fmt_value(metric: str, value: float) -> str:
 
 
 def breakdown_table(
-    player: str, name: str, parts: list[dict[str, Any]], score: float | None
+    player: str,
+    name: str,
+    parts: list[dict[str, Any]],
+    score: float | None,
+    view: dict[str, Any],
 ) -> Table:
     """How one score was made: each objective's result against its full-marks and no-marks
-    values, its weight and the points it earned."""
+    values, its weight and the points it earned (``view``: the game's end, for the labels)."""
     caption = f"{name} ({player})" + (f": {score:.1f} points" if score is not None else "")
     table = Table(
         box=box.SIMPLE_HEAD, title=caption, title_style="bold", title_justify="left", pad_edge=False
@@ -54,7 +58,7 @@ def breakdown_table(
     for part in parts:
         metric = str(part.get("metric", ""))
         table.add_row(
-            player_text(str(part.get("label", metric))),
+            player_text(str(part.get("label", metric)), view),
             _fmt_value(metric, part["value"]),
             _fmt_value(metric, part["best"]),
             _fmt_value(metric, part["worst"]),
@@ -187,7 +191,7 @@ class EndScreen(Screen[None]):
                 for pid in order:
                     yield Static(
                         breakdown_table(
-                            pid, names.get(pid, pid), self.breakdown[pid], scores.get(pid)
+                            pid, names.get(pid, pid), self.breakdown[pid], scores.get(pid), view
                         ),
                         classes="end-breakdown",
                     )

@@ -19,6 +19,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Se
 from textual.widgets.option_list import Option
 
 from tradegame.session.match import HUMAN, Scenario, parse_seed, random_seed
+from tradegame.session.text import player_text
 from tradegame.ui.widgets.common import SteadyInput
 from tradegame.untrusted import printable
 
@@ -34,7 +35,7 @@ def scenario_summary(sc: Scenario) -> Text:
     text = Text()
     text.append(rules.title, style="bold")
     text.append(f"\n{sc.source}", style="dim")
-    text.append("\n\n" + rules.summary.strip())
+    text.append("\n\n" + player_text(rules.summary, rules))
     text.append("\n\nPlayers: ", style="bold")
     text.append(", ".join(f"{p.name} ({p.id})" for p in rules.players))
     game_days = cal.deadline_day + cal.after_deadline_days - cal.start_day + 1

@@ -139,7 +139,7 @@ def briefing_markdown(frame: Frame) -> str:
         lines.append("")
         lines.append("*You are watching; each seat's private briefing stays with its player.*")
         for p in v.get("players", []):
-            lines += ["", p.get("briefing") or f"## {p['name']}"]
+            lines += ["", player_text(p.get("briefing") or "", v) or f"## {p['name']}"]
         return "\n".join(lines)
     me = players.get(frame.viewer, {})
     lines.append(f"# {me.get('name', frame.viewer)} ({frame.viewer}) — your briefing")
@@ -152,7 +152,7 @@ def briefing_markdown(frame: Frame) -> str:
     ]
     for o in you.get("objectives", []):
         lines.append(
-            f"| {player_text(o['label'])} | {o['weight']:g} | {_fmt_bound(o, o['best'])} | "
+            f"| {player_text(o['label'], v)} | {o['weight']:g} | {_fmt_bound(o, o['best'])} | "
             f"{_fmt_bound(o, o['worst'])} |"
         )
     if you.get("win_set") is not None:
@@ -164,12 +164,17 @@ def briefing_markdown(frame: Frame) -> str:
         ]
     else:
         lines += ["", "Your deals need no ratification."]
-    lines += ["", you.get("confidential_briefing") or "", "", me.get("briefing") or ""]
+    lines += [
+        "",
+        player_text(you.get("confidential_briefing") or "", v),
+        "",
+        player_text(me.get("briefing") or "", v),
+    ]
     others = [p for p in v.get("players", []) if p["id"] != frame.viewer]
     if others:
         lines += ["", "# The other players (public briefings)"]
         for p in others:
-            lines += ["", p.get("briefing") or f"## {p['name']}"]
+            lines += ["", player_text(p.get("briefing") or "", v) or f"## {p['name']}"]
     return "\n".join(lines)
 
 

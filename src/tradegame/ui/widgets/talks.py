@@ -431,7 +431,9 @@ class TalksPanel(Vertical):
         ):
             entry = self.frame.names.items.get(self._item_ids[terms.highlighted])
         about.update(
-            Text(player_text(entry.get("description") or ""), style="italic") if entry else ""
+            Text(player_text(entry.get("description") or "", self.frame.view), style="italic")
+            if entry and self.frame is not None
+            else ""
         )
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
