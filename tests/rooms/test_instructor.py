@@ -209,3 +209,29 @@ async def test_a_seat_cannot_use_instructor_operations(tmp_path):
                 assert resp.status == 200 and (await resp.read())[:2] == b"PK"
     finally:
         await server.stop()
+
+
+async def test_the_instructor_learns_when_a_student_joins_or_leaves(tmp_path):
+    """The console's connected marks (JP● / JP○) follow students joining and leaving, not only
+    the instructor's own operations: the server sends the rooms and seats to every instructor
+    when a seat's connection changes."""
+    server = await start_server(tmp_path, SCENARIO, rooms=2, seats=AI)
+
+    def connected(message, room):
+        return next(
+            s["connected"] for s in message["seats"] if s["room"] == room and s["player"] == "JP"
+        )
+
+    try:
+        async with aiohttp.ClientSession() as session:
+            teacher = await instructor(session, server)
+            first = await teacher.until("rooms")
+            assert not connected(first, 2)
+            student = await join(session, server, codes(server, 2)["JP"])
+            joined = await teacher.until("rooms")
+            assert connected(joined, 2) and not connected(joined, 1)
+            await student.close()
+            left = await teacher.until("rooms")
+            assert not connected(left, 2)
+    finally:
+        await server.stop()

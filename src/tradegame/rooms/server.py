@@ -468,6 +468,14 @@ class RoomServer:
         if client.seat is not None:
             client.seat.holders = max(0, client.seat.holders - 1)
             client.seat = None
+            self._seats_changed()
+
+    def _seats_changed(self) -> None:
+        """A student joined or left: every instructor gets the rooms and who is connected
+        (the console's connected marks), not only after the instructor's own operations."""
+        for other in list(self.clients):
+            if other.role == "instructor":
+                self._send_rooms(other)
 
     async def _handle(self, client: Client, text: str) -> None:
         try:
@@ -551,6 +559,7 @@ class RoomServer:
         room = self.rooms[seat.room]
         seat.holders += 1
         client.role, client.room, client.seat = "player", room, seat
+        self._seats_changed()
         client.send(
             {
                 "type": "welcome",
