@@ -235,3 +235,28 @@ async def test_the_instructor_learns_when_a_student_joins_or_leaves(tmp_path):
             assert not connected(left, 2)
     finally:
         await server.stop()
+
+
+async def test_room_saves_are_readable_by_the_host_user_only(tmp_path):
+    """A room's save holds every seat's private data; in a --dir others can read (made
+    beforehand, or the current folder) it is still written for the host's user only, like
+    server.json and the instructor logs."""
+    import os
+    import stat
+
+    folder = tmp_path / "lesson"
+    folder.mkdir(mode=0o755)
+    os.chmod(folder, 0o755)
+    server = await start_server(folder, SCENARIO, rooms=1, seats=AI)
+    try:
+        async with aiohttp.ClientSession() as session:
+            teacher = await instructor(session, server)
+            await teacher.send({"type": "news", "text": "Tokyo markets fall"})
+            await teacher.until("done")
+            room = server.rooms[1]
+            await room.save_now()
+            assert room.save_path.is_file()
+            assert stat.S_IMODE(room.save_path.stat().st_mode) & 0o077 == 0
+            assert load_game(room.save_path)  # still a save the tools read
+    finally:
+        await server.stop()

@@ -13,6 +13,7 @@ state is refused, never applied twice or to the wrong position.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -345,6 +346,21 @@ class Room:
         if version == self.saved_version:
             return
         game = match.game.copy()
+        try:
+            # readable by this user only, like the codes and the instructor log: a room's
+            # save holds every seat's private data (objectives, political costs, messages),
+            # and --dir may be a folder others can read
+            os.close(os.open(self.save_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            print(
+                f"tradegame: room {self.number}: cannot write {self.save_path}: "
+                f"{printable(str(exc))}",
+                file=sys.stderr,
+                flush=True,
+            )
+            return
         try:
             await asyncio.to_thread(
                 save_game,
