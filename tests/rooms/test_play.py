@@ -144,3 +144,30 @@ async def test_a_message_over_the_network_reaches_the_partner_and_no_spectator(t
             await jp.close()
     finally:
         await server.stop()
+
+
+async def test_a_message_with_control_characters_is_refused_with_the_reason(tmp_path):
+    """A `message` whose text has control characters (an escape sequence, a bidi override)
+    parses but fails the engine's verify (InvalidActionError): the seat gets a refusal saying
+    why, not 'internal error', and nothing is applied."""
+    server = await start_server(tmp_path, "classroom-lesson", seats=AI)
+    try:
+        async with aiohttp.ClientSession() as session:
+            jp = await Conn(session, url_of(server)).open()
+            await jp.send({"type": "join", "code": codes(server)["JP"]})
+            turn = await jp.until("turn")
+            room = server.rooms[1]
+            session_now = room.game.session
+            assert session_now is not None and "JP" in session_now.pair  # JP opens talks
+            partner = next(p for p in session_now.pair if p != "JP")
+            before = len(room.game.actions)
+            for text in ("hi \x1b[2J\x1b]0;owned\x07", "hi \u202eevil"):
+                await jp.send({"action": f"JP message {partner} -- {text}", "id": turn["id"]})
+                answer = await jp.until("accepted", "refused", "error")
+                assert answer["type"] == "refused", answer
+                assert "control characters" in answer["reason"]
+                assert "\x1b" not in answer["reason"] and "\u202e" not in answer["reason"]
+            assert len(room.game.actions) == before
+            await jp.close()
+    finally:
+        await server.stop()

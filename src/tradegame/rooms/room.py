@@ -172,7 +172,9 @@ class Room:
             raise Refused(f"you play {player}, not {printable(str(action.player))}")
         try:
             self.match.apply(action)
-        except IllegalActionError as exc:
+        except (IllegalActionError, InvalidActionError) as exc:
+            # InvalidActionError: what only the engine's verify checks (a message's text
+            # with control characters), not the notation
             raise Refused(f"not allowed now: {printable(str(exc))}") from None
         self.changed()
 
