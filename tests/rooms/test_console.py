@@ -14,6 +14,7 @@ from textual.widgets import DataTable
 from tests.rooms.support import Conn, codes, start_server, url_of
 from tests.ui.support import screen_text, wait_for_text, wait_until
 from tradegame.rooms.client import InstructorLink
+from tradegame.rooms.server import RoomServer
 from tradegame.ui.console import ConsoleApp, ConsoleScreen
 
 SCENARIO = "classroom-lesson"
@@ -215,3 +216,44 @@ async def test_the_console_injects_rolls_back_sets_the_clock_and_writes_the_arch
                 await pilot.press("q")
     finally:
         await server.stop()
+
+
+async def test_the_console_joins_again_when_the_host_restarts(tmp_path, monkeypatch):
+    """The host stopped and started again with the same --dir (same codes, same port): the
+    instructor's console joins again by itself and its operations reach the resumed rooms,
+    instead of showing the old table while every key answers 'not connected'."""
+    import tradegame.rooms.client as client_module
+
+    monkeypatch.setattr(client_module, "RECONNECT_DELAY", 0.2)
+    server = await start_server(tmp_path, SCENARIO, rooms=2, seats=AI)
+    port = server.port
+    link = InstructorLink(url_of(server), server.book.instructor_code)
+    task = asyncio.create_task(link.run())
+    again = None
+    try:
+        await asyncio.wait_for(link.ready.wait(), 10)
+        assert link.refusal is None and sorted(link.rooms) == [1, 2]
+        await server.stop()
+        await asyncio.sleep(0.3)
+        from tradegame.scenario.loader import load_scenario_text
+
+        text, _ = load_scenario_text(SCENARIO)
+        again, _ = RoomServer.create(
+            text, SCENARIO, rooms=2, seats=AI, code_seats=set(), folder=tmp_path, seed=7
+        )
+        await again.start("127.0.0.1", port)
+        for _ in range(100):
+            if any(c.role == "instructor" for c in again.clients):
+                break
+            await asyncio.sleep(0.1)
+        link.ask({"type": "pause", "room": 2})
+        for _ in range(100):
+            if again.rooms[2].paused:
+                break
+            await asyncio.sleep(0.1)
+        assert again.rooms[2].paused and not again.rooms[1].paused
+        assert any("joining again" in n for n in link.notices)
+    finally:
+        task.cancel()
+        if again is not None:
+            await again.stop()

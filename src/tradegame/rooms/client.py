@@ -814,45 +814,74 @@ class InstructorLink:
         self.refusal: str | None = None
         self.on_change: Any = lambda: None
         self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._welcomed = False
         self._archive_to: list[str] = []
         """Where the archives asked for are to be written, oldest first (the keyboard user's
         paths: the server's answer carries no name that is used)."""
 
     async def run(self) -> None:
+        """Connect and join; a connection lost later (the host restarted, the network
+        dropped) is joined again with the same code, up to :data:`RECONNECTS` tries in a
+        row, :data:`RECONNECT_DELAY` seconds apart (the same code works on a resumed host)."""
+        attempts = 0
         async with aiohttp.ClientSession() as session:
-            try:
-                self._ws = await session.ws_connect(
-                    self.url, max_msg_size=64 * 1024 * 1024, heartbeat=20
-                )
-            except (aiohttp.ClientError, OSError) as exc:
-                self.refusal = f"cannot reach the server ({printable(str(exc))[:200]})"
-                self.ready.set()
-                return
-            await self._ws.send_json({"type": "join", "code": self.code})
-            async for msg in self._ws:
-                if msg.type != aiohttp.WSMsgType.TEXT:
-                    continue
-                try:
-                    data = json.loads(msg.data)
-                    if not isinstance(data, dict):
-                        raise BadServerMessage("not a JSON object")
-                    self.handle(_clean(data))
-                except (ValueError, RecursionError, KeyError, TypeError) as exc:
-                    self.say(
-                        f"a message from the server could not be read ({printable(str(exc))[:120]})"
-                    )
-                if self.refusal is not None:
-                    await self._ws.close()
+            while True:
+                if await self._connection(session):
+                    attempts = 0  # it was joined: a later drop starts counting again
+                if self.refusal is not None or not self.ready.is_set():
                     break
-            if self.refusal is None:
-                self.say("the server closed the connection")
-            self.ready.set()
+                attempts += 1
+                if attempts > RECONNECTS:
+                    self.say(
+                        f"the server cannot be reached; gave up after {RECONNECTS} tries "
+                        f"(q quits; start the console again when the server is back)"
+                    )
+                    break
+                self.say(f"joining again ({attempts} of {RECONNECTS})")
+                await asyncio.sleep(RECONNECT_DELAY)
+        self.ready.set()
+
+    async def _connection(self, session: aiohttp.ClientSession) -> bool:
+        """One connection until it closes; whether the server welcomed it as instructor."""
+        self._welcomed = False
+        try:
+            self._ws = await session.ws_connect(
+                self.url, max_msg_size=64 * 1024 * 1024, heartbeat=20
+            )
+        except (aiohttp.ClientError, OSError) as exc:
+            reason = f"cannot reach the server ({printable(str(exc))[:200]})"
+            if not self.ready.is_set():
+                self.refusal = reason
+            else:
+                self.say(reason)
+            return False
+        await self._ws.send_json({"type": "join", "code": self.code})
+        async for msg in self._ws:
+            if msg.type != aiohttp.WSMsgType.TEXT:
+                continue
+            try:
+                data = json.loads(msg.data)
+                if not isinstance(data, dict):
+                    raise BadServerMessage("not a JSON object")
+                self.handle(_clean(data))
+            except (ValueError, RecursionError, KeyError, TypeError) as exc:
+                self.say(
+                    f"a message from the server could not be read ({printable(str(exc))[:120]})"
+                )
+            if self.refusal is not None:
+                await self._ws.close()
+                break
+        if self.refusal is None:
+            self.say("the server closed the connection")
+        return self._welcomed
 
     def handle(self, m: dict[str, Any]) -> None:
         kind = m.get("type")
         if kind == "welcome":
             if m.get("role") != "instructor":
                 self.refusal = "that is a seat's code, not the instructor's"
+            else:
+                self._welcomed = True
         elif kind == "rooms":
             rooms = _need(m, "rooms", list)
             self.rooms = {_need(r, "room", int): r for r in rooms if isinstance(r, dict)}
