@@ -114,7 +114,7 @@ def compile_rules(rules: Rules) -> Compiled:
                 f.value_bn,
                 f.mfn,
                 sec.elasticity,
-                va_exp * exp.gdp_multiplier,
+                va_exp * rules.economy.gdp_multiplier * exp.gdp_multiplier,
                 va_imp,
                 layers,
                 sec.salience_for(f.exporter),
@@ -222,6 +222,7 @@ def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) 
     idx = TermIndex()
     currency_deals = 0
     pledgers: list[str] = []
+    realised = rules.economy.purchase_realisation
     for deal in deals:
         has_currency = False
         for kind, giver, receiver, v, item in deal_entries(rules, deal):
@@ -244,7 +245,8 @@ def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) 
             elif kind == _PURCHASE:
                 assert item.sector is not None
                 key = (receiver, giver, item.sector)  # seller -> buyer flow
-                idx.purchases[key] = idx.purchases.get(key, 0.0) + v * pledge
+                # Trade gets the realised share; the pledge metric counts the whole pledge.
+                idx.purchases[key] = idx.purchases.get(key, 0.0) + v * pledge * realised
                 idx.purchases_received[receiver] = (
                     idx.purchases_received.get(receiver, 0.0) + v * pledge
                 )
@@ -493,7 +495,8 @@ def snapshot(
     gdp_bn = dict(zip(ids, gdp, strict=True))
     pain = dict(zip(ids, pains, strict=True))
     for receiver, per_year in terms.investment.items():
-        gdp_bn[receiver] += params.investment_multiplier * per_year
+        # Only the disbursed share adds to GDP (the pledge metric counts the whole pledge).
+        gdp_bn[receiver] += params.investment_multiplier * params.investment_realisation * per_year
     for receiver, per_year in terms.cost_sharing.items():
         gdp_bn[receiver] += per_year
     for giver, per_year in terms.cost_sharing_paid.items():

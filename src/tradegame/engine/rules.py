@@ -226,6 +226,9 @@ class Economy:
     investment_multiplier: float
     currency_effect: float
     currency_partner_bonus: float
+    gdp_multiplier: float = 1.0  # shared by every player (DESIGN §3.9)
+    purchase_realisation: float = 1.0  # share of a purchase pledge that becomes trade
+    investment_realisation: float = 1.0  # share of an investment pledge disbursed
 
 
 @dataclass(frozen=True, slots=True)

@@ -593,7 +593,11 @@ class Player(Model):
     credibility: Percent = 70.0
     value_added_share: Share | None = None
     gdp_multiplier: NonNegative = Field(
-        1.0, description="GDP lost per $ of export value added lost (domestic spill-overs)."
+        1.0,
+        description=(
+            "This player's own factor on the shared economy gdp_multiplier: 1 unless a sourced "
+            "economic quantity sets it (DESIGN §3.9: no factor fitted to one target)."
+        ),
     )
     ratification: Ratification | None = None
     tariffs: Annotated[
@@ -663,6 +667,27 @@ class Economy(Model):
     )
     investment_multiplier: NonNegative = Field(
         0.5, description="GDP gain per $ of investment disbursed."
+    )
+    gdp_multiplier: NonNegative = Field(
+        1.0,
+        description=(
+            "GDP lost per $ of export value added lost (domestic spill-overs), one value "
+            "shared by every player; a calibration parameter (DESIGN §3.9)."
+        ),
+    )
+    purchase_realisation: Share = Field(
+        1.0,
+        description=(
+            "Share of a purchase pledge (after the pledger's credibility) that becomes extra "
+            "trade in a year; the pledge metric counts the whole pledge."
+        ),
+    )
+    investment_realisation: Share = Field(
+        1.0,
+        description=(
+            "Share of a pledged investment (per year, after credibility) disbursed as new "
+            "investment that adds to the receiver's GDP; the pledge metric counts the whole pledge."
+        ),
     )
     currency_effect: NonNegative = Field(
         1.0, description="How strongly a currency term moves the exchange factor f_e."
