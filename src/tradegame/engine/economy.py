@@ -522,14 +522,15 @@ def snapshot(
     )
 
 
-def stress_pressure(rules: Rules, snap: Snapshot) -> tuple[float, float]:
-    """Trade-weighted extra tariff the stress player applies, and that it faces."""
+def stress_pressure(rules: Rules, snap: Snapshot | Sequence[float]) -> tuple[float, float]:
+    """Trade-weighted extra tariff the stress player applies, and that it faces (at a
+    snapshot's rates, or at the given rates of every cell)."""
     holder = rules.market_stress_player
     if holder is None:
         return 0.0, 0.0
     compiled = compile_rules(rules)
     imported, exported = compiled.stress_imported, compiled.stress_exported
-    rate = snap.rate
+    rate = snap.rate if isinstance(snap, Snapshot) else snap
     applied = faced = applied_w = faced_w = 0.0
     for index, mfn, v0 in imported:
         applied += (rate[index] - mfn) * v0

@@ -241,6 +241,7 @@ class MarketStress:
     deal_relief: float
     extension_relief: float
     approval_weight: float
+    escalation_weight: float = 0.0  # points per unit of rise in the tariffs applied or faced
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +278,11 @@ class Politics:
     deal_credibility: float
     extension_credibility: float
     statements: StatementRules
+    # Issue 19 pressures (defaults: off).
+    failed_summit_relations: float = 0.0  # per unit of stakes above 1, no agreement
+    failed_summit_approval: float = 0.0
+    precedent_setter_weight: float = 0.0  # the setter's approval per unit of later cap vs precedent
+    precedent_first_weight: float = 0.0  # the first settler's approval per unit, likewise
 
 
 @dataclass(frozen=True, slots=True)

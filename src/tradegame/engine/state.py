@@ -106,6 +106,7 @@ class State:
         self.talk_approval: dict[str, float] = dict.fromkeys(ids, 0.0)
         self.talk_relations: dict[tuple[str, str], float] = {}
         self.precedent: float | None = None
+        self.precedent_by: str | None = None  # the partner whose deal set the precedent
         self.fired: dict[str, int] = {}
         self.log: list[LogEntry] = []
         self.actions: list[Action] = []
@@ -571,6 +572,7 @@ class State:
             "requests": tuple(self.requests),
             "pledges": tuple(_chain(map(_PLEDGE_STATE, self.pledges))),
             "precedent": self.precedent,
+            "precedent_by": self.precedent_by,
             "fired": self.fired.copy(),
             "ledger_days": self.ledger.days,
             "ledger_player": {p: v.copy() for p, v in self.ledger.player.items()},
@@ -664,6 +666,7 @@ def _state_dict(c: dict[str, Any]) -> dict[str, Any]:
             list(pledges[n : n + _PLEDGE_FIELDS]) for n in range(0, len(pledges), _PLEDGE_FIELDS)
         ],
         "precedent": c["precedent"],
+        "precedent_by": c["precedent_by"],
         "fired": dict(sorted(c["fired"].items())),
         "ledger": {
             "days": c["ledger_days"],

@@ -712,6 +712,13 @@ class MarketStress(Model):
     approval_weight: NonNegative = Field(
         0.05, description="Approval points the holder loses per round per point above 50."
     )
+    escalation_weight: NonNegative = Field(
+        0.0,
+        description=(
+            "Stress points added at once per unit of rise, this round, in the trade-weighted "
+            "tariff the holder applies or faces (orders, snap-back, retaliation)."
+        ),
+    )
 
 
 class StatementRules(Model):
@@ -767,6 +774,31 @@ class Politics(Model):
     deal_credibility: NonNegative = 2.0
     extension_credibility: NonNegative = 4.0
     statements: StatementRules = StatementRules()
+    failed_summit_relations: NonNegative = Field(
+        0.0,
+        description=(
+            "Relations lost per unit of a session's stakes above 1 (the leader at the table) "
+            "when it ends without an agreement."
+        ),
+    )
+    failed_summit_approval: NonNegative = Field(
+        0.0,
+        description="Approval each side loses per unit of stakes above 1 when such a session fails",
+    )
+    precedent_setter_weight: NonNegative = Field(
+        0.0,
+        description=(
+            "Approval points the precedent_setter gains per unit a later partner's cap lies above "
+            "the precedent (held to it), and loses per unit below it (undercut)."
+        ),
+    )
+    precedent_first_weight: NonNegative = Field(
+        0.0,
+        description=(
+            "Approval points the partner that set the precedent loses per unit a later partner's "
+            "cap lies below it (the first settler undercut), and gains per unit above it."
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- events

@@ -106,10 +106,19 @@ def _deal_politics(g: State, deal: Deal) -> None:
             partner = deal.other(setter)
             if g.precedent is None:
                 g.precedent = cap
+                g.precedent_by = partner
                 g._log("precedent", f"{partner}'s deal sets the precedent: a {fmt_pct(cap)} cap.")
             else:
-                shift = rules.politics.precedent_weight * (g.precedent - cap)
-                g.approval[partner] = clamp(g.approval[partner] + shift)
+                pol = rules.politics
+                gap = g.precedent - cap  # > 0: the later partner does better than the first
+                g.approval[partner] = clamp(g.approval[partner] + pol.precedent_weight * gap)
+                # The first settler is the reference others are measured against: undercut, it
+                # looks like the guinea pig; the setter loses face for breaking its own line
+                # and gains for holding others to it (issue 19, DESIGN §3.10).
+                g.approval[setter] = clamp(g.approval[setter] - pol.precedent_setter_weight * gap)
+                first = g.precedent_by
+                if first is not None and first != partner:
+                    g.approval[first] = clamp(g.approval[first] - pol.precedent_first_weight * gap)
                 word = (
                     "better than"
                     if cap < g.precedent

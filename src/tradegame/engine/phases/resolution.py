@@ -49,7 +49,9 @@ def resolve(g: State) -> None:
         for p, orders in g.orders.items()
         if any(isinstance(o, (SetTariff, Countermeasure, Renege)) for o in orders)
     }
-    before = g._current_rates() if movers else []
+    # The rates as resolution begins: what markets compare this round's escalation with.
+    start_rates = g._current_rates()
+    before = start_rates if movers else []
     # The layered rates under caps before any order: breaking a cap means raising a rate
     # above it this round, not touching a layer that covers it (issue 19 a).
     capped_before = _capped_layered_rates(g, movers) if movers else {}
@@ -82,7 +84,8 @@ def resolve(g: State) -> None:
     if not g.snapped and g.day > g.deadline_day:
         _snap_back(g, raised_against)
     politics.update(g, snap, raised_against, raised_cells)
-    markets.update(g, snap)
+    # Markets read the tariffs as the round ends, a snap-back at the deadline included.
+    markets.update(g, g.snapshot(), start_rates)
     over = g.day > g.final_day or _settled(g)
     if over:
         politics.close(g, raised_cells)  # audience costs still open are charged now

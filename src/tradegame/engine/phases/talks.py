@@ -21,6 +21,7 @@ from tradegame.engine.records import (
     TALKS,
     Deal,
     Session,
+    clamp,
     pair_key,
 )
 from tradegame.engine.rules import Item, Rules
@@ -237,9 +238,29 @@ def apply(g: State, a: Action) -> None:
         s.status = _REJECTED
         g._log("talks", f"{a.player} rejects {s.offer_by}'s offer.", audience)
     if s.status != _OPEN:
+        if s.status != _AGREED and s.stakes > 1.0:
+            _summit_failed(g, s)
         g.session_index += 1
         if g.session_index >= len(g.sessions):
             g.phase = ORDERS
+
+
+def _summit_failed(g: State, s: Session) -> None:
+    """A session whose stakes were raised (the leader at the table) ended with no agreement:
+    both sides lose relations and approval in proportion to the stakes above 1."""
+    pol = g.rules.politics
+    extra = s.stakes - 1.0
+    if not (pol.failed_summit_relations or pol.failed_summit_approval):
+        return
+    key = pair_key(*s.pair)
+    g.relations[key] = clamp(g.relations[key] - pol.failed_summit_relations * extra)
+    for party in s.pair:
+        g.approval[party] = clamp(g.approval[party] - pol.failed_summit_approval * extra)
+    g._log(
+        "talks",
+        f"The {s.level} talks between {s.pair[0]} and {s.pair[1]}, with the stakes raised "
+        f"(×{s.stakes:g}), end without an agreement: both sides pay for it.",
+    )
 
 
 def terms_by_scenario(
