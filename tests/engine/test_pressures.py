@@ -252,3 +252,26 @@ def test_the_geneva_truce_sets_and_meets_no_precedent() -> None:
     assert not any("CN settles" in e.text for e in game.log)  # not judged against 15%
     assert game.precedent == 0.15 and game.precedent_by == "JP"
     assert game.approval["CN"] > cn_before - 5.0  # the old rule took 40 × 0.2 = 8 points
+
+
+# -- hidden information: the new pressures read only public facts ----------------------------
+
+
+def test_the_precedent_and_summit_effects_read_no_private_data() -> None:
+    """The EU's private data (objectives, political costs) changes; the precedent's effects on
+    Japan and the US, and the cost of a failed summit, do not (they read only public terms)."""
+    from tests.engine.test_information import with_private
+
+    rules = calm(APRIL)
+    variant = with_private(rules, "EU", objectives=True, costs=True)
+    for eu_cap in (0.10, 0.20):
+        a, b = _two_deals(rules, eu_cap), _two_deals(variant, eu_cap)
+        for p in ("JP", "US"):
+            assert a.approval[p] == pytest.approx(b.approval[p], abs=1e-9), (eu_cap, p)
+            assert a.view(p).to_json()["precedent_cap"] == b.view(p).to_json()["precedent_cap"]
+        assert a.what_if("JP").to_json() == b.what_if("JP").to_json()
+    summit = dataclasses.replace(no_leader(APRIL), events=(*no_leader(APRIL).events, LEADER_JOINS))
+    moves = ["JP propose US us_cap_jp=0.1,jp_process=1", "US reject"]
+    ga = _round_one_talks(summit, moves)
+    gb = _round_one_talks(with_private(summit, "EU", objectives=True, costs=True), moves)
+    assert ga.view("JP").to_json() == gb.view("JP").to_json()
