@@ -176,12 +176,9 @@ def test_a_dove_accepts_any_offer_that_pays(april) -> None:  # type: ignore[no-u
     for offer in (SMALL_JP, HISTORICAL_JP):
         game = game_with_offer(april, 1, 2, "JP", "US", offer)
         assert respond(agent("dove"), game, "US") == "US accept"
-    # Caps for nothing: whether that pays the US is a matter of its objectives (issue 19: since
-    # markets react to escalation, lower US tariffs calm them and the US's "deals" objective
-    # counts any deal, so it projects about +0.4 now). The dove takes it exactly if it pays.
     bad = game_with_offer(april, 1, 2, "JP", "US", "us_autos_cap_jp=0.15,us_cap_jp=0.1")
-    pays = bad.what_if("US", [parse("US accept")]).change >= RESERVE
-    assert (respond(agent("dove"), bad, "US") == "US accept") == pays
+    assert bad.what_if("US", [parse("US accept")]).change < 0
+    assert respond(agent("dove"), bad, "US") != "US accept"
 
 
 def test_time_based_agents_concede_in_order_conceder_linear_boulware(april) -> None:  # type: ignore[no-untyped-def]
