@@ -260,3 +260,26 @@ async def test_room_saves_are_readable_by_the_host_user_only(tmp_path):
             assert load_game(room.save_path)  # still a save the tools read
     finally:
         await server.stop()
+
+
+async def test_a_finished_game_is_not_rolled_back(tmp_path):
+    """The end sends every seat every player's score breakdown (each seat's private
+    objectives); rolling an ended room back would let the class play on with those secrets
+    known, so the rollback of a finished game is refused and changes nothing."""
+    server = await start_server(tmp_path, SCENARIO, rooms=1, seats=AI)
+    try:
+        async with aiohttp.ClientSession() as session:
+            jp = await seats(session, server)
+            teacher = await instructor(session, server)
+            await teacher.send({"type": "end", "room": 1})
+            await teacher.until("done")
+            end = await jp[1].until("end")
+            assert set(end["breakdown"]) == {"US", "JP", "EU"}  # others' objectives, seen
+            room = server.rooms[1]
+            version = room.version
+            await teacher.send({"type": "rollback", "room": 1, "round": 1})
+            result = (await teacher.until("done"))["results"]["1"]
+            assert result.startswith("refused") and "objectives" in result
+            assert room.game.is_over() and room.version == version
+    finally:
+        await server.stop()

@@ -222,6 +222,13 @@ class Room:
         self.changed()
 
     async def rollback(self, round_no: int) -> None:
+        if self.game.is_over():
+            # every seat has been sent the end: all scores and how each was made (every
+            # seat's private objectives); a replay would be played with those secrets known
+            raise Refused(
+                "the game is over and every seat has seen every other seat's objectives "
+                "(the end screen); a rolled-back game would be played with them known"
+            )
         async with self._lock:  # not while an AI move is being computed on the old game
             try:
                 new = controls.rolled_back(self.match, round_no)
