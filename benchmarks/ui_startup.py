@@ -105,7 +105,7 @@ Trivial().run()
 TRIVIAL = "trivial Textual app (reference)"
 
 
-def startup(runs: int) -> dict[str, Any]:
+def startup(runs: int, baseline: Path | None = None) -> dict[str, Any]:
     folder = tempfile.mkdtemp(prefix="tg-bench-")
     env = dict(
         os.environ, TERM="xterm-256color", TEXTUAL_ANIMATIONS="none", TRADEGAME_SAVE_DIR=folder
@@ -131,6 +131,9 @@ def startup(runs: int) -> dict[str, Any]:
             b"Your move",
         ),
     }
+    if baseline is not None:  # another checkout's command, measured in the same run
+        for name, (command, marker) in list(cases.items())[1:]:
+            cases[f"{name} [baseline]"] = ([str(baseline), *command[1:]], marker)
     times: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(runs):  # interleaved: a busy moment slows every case alike
         for name, (command, marker) in cases.items():
@@ -147,6 +150,33 @@ def startup(runs: int) -> dict[str, Any]:
         }
     shutil.rmtree(folder, ignore_errors=True)
     return out
+
+
+def compose_times(runs: int) -> dict[str, Any]:
+    """Composing every bundled scenario (the loader's first step), with libyaml and with the
+    bounded pure-Python loader, interleaved; milliseconds for all of them, medians."""
+    from tradegame.scenario import loader
+
+    texts = [loader.load_scenario_text(name)[0] for name in sorted(loader.bundled_scenarios())]
+    fast = loader._CLoader
+    times: dict[str, list[float]] = {"libyaml": [], "python": []}
+    try:
+        for _ in range(runs):
+            for name, cls in (("libyaml", fast), ("python", None)):
+                if name == "libyaml" and fast is None:
+                    continue
+                loader._CLoader = cls
+                start = time.perf_counter()
+                for text in texts:
+                    loader._compose(text)
+                times[name].append((time.perf_counter() - start) * 1000)
+    finally:
+        loader._CLoader = fast
+    return {
+        "runs": runs,
+        "libyaml_ms": statistics.median(times["libyaml"]) if times["libyaml"] else None,
+        "python_ms": statistics.median(times["python"]),
+    }
 
 
 async def key_latencies() -> dict[str, Any]:
@@ -229,14 +259,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout's tradegame command, started in the same run (before/after)",
+    )
+    parser.add_argument("--skip-keys", action="store_true", help="start-up and loading only")
     args = parser.parse_args()
     results: dict[str, Any] = {}
     if BIN.exists():
-        results["startup"] = startup(args.runs)
+        results["startup"] = startup(args.runs, args.baseline)
     else:
         results["startup"] = f"skipped: {BIN} not installed"
-    _install_fast_press()
-    results["keys"] = asyncio.run(key_latencies())
+    results["compose"] = compose_times(max(args.runs, 5))
+    if not args.skip_keys:
+        _install_fast_press()
+        results["keys"] = asyncio.run(key_latencies())
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
@@ -250,6 +288,17 @@ def main() -> int:
             )
     else:
         print("  start-up:", results["startup"])
+    c = results["compose"]
+    print(
+        f"  composing the bundled scenarios' YAML: libyaml {c['libyaml_ms']:.1f} ms, "
+        f"pure Python {c['python_ms']:.1f} ms (medians of {c['runs']}; "
+        f"{c['python_ms'] / c['libyaml_ms']:.2f}×)"
+        if c["libyaml_ms"] is not None
+        else f"  composing the bundled scenarios' YAML: pure Python {c['python_ms']:.1f} ms "
+        "(PyYAML has no libyaml here)"
+    )
+    if "keys" not in results:
+        return 0
     k = results["keys"]
     print(
         f"  key → effect: median {k['median_ms']:.1f} ms, p95 {k['p95_ms']:.1f} ms, "

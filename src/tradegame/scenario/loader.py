@@ -2,7 +2,8 @@
 
 Every problem is reported like a compiler would, as ``file:line:column: path: message`` (1-based),
 all of them at once, never as a traceback. The YAML is only *composed* (``yaml.compose`` with a
-bounded :class:`yaml.SafeLoader` subclass), so node marks give the positions; plain Python data is
+bounded :class:`yaml.SafeLoader` subclass, or libyaml's loader first when PyYAML has it and the
+text is plain: see :func:`_compose`), so node marks give the positions; plain Python data is
 then built from the node tree here, refusing every non-standard tag before anything is
 constructed, and validated with :meth:`Scenario.model_validate`. Each pydantic error is mapped
 back to the deepest YAML node that exists on its path (CONVENTIONS.md B.2).
@@ -480,13 +481,75 @@ def _copy_node(node: Node, start: yaml.Mark, end: yaml.Mark) -> Node:
     return copy
 
 
+_CLoader: type[yaml.CSafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+"""libyaml's loader when PyYAML was built with it (about twice as fast to compose)."""
+_LIBYAML_DIFFERS = re.compile(yaml.reader.Reader.NON_PRINTABLE.pattern + r"|[\t!]|^%", re.M)
+"""A character YAML forbids, or what libyaml reads otherwise than PyYAML: a tab (it lets some
+through that PyYAML refuses), ``!`` (a tag; ``!`` alone) and a directive (``%`` opening a
+line). The bundled scenarios have none of them."""
+
+
 def _compose(text: str) -> Node | None:
-    loader = _BoundedLoader(text)
+    """The node tree of ``text`` (raises PyYAML's errors, or :class:`_LimitError`).
+
+    With libyaml, a text without aliases and within the limits is composed by it; everything
+    else — a syntax error, a character YAML forbids, a tab (libyaml lets some through that
+    PyYAML refuses), an alias, a crossed limit — is composed
+    again by the bounded pure-Python loader, which gives the located message (the same as
+    without libyaml) and the positions of aliased nodes where they are used. Composing with
+    libyaml first is bounded too: the text is at most MAX_BYTES, and an alias bomb stays a
+    small graph (aliases share their node) until it is walked, which stops at the first node
+    met twice."""
+    if _CLoader is not None and not _LIBYAML_DIFFERS.search(text):
+        try:
+            fast = _compose_with(_CLoader, text)
+        except yaml.YAMLError:
+            pass  # the pure-Python loader says where and why
+        else:
+            if fast is None or _plain_and_within_limits(fast):
+                return fast
+    return _compose_with(_BoundedLoader, text)
+
+
+def _compose_with(loader_class: Any, text: str) -> Node | None:
+    loader = loader_class(text)
     try:
         node: Node | None = loader.get_single_node()
         return node
     finally:
         loader.dispose()
+
+
+def _plain_and_within_limits(root: Node) -> bool:
+    """Whether the tree has no node twice (no alias) and stays within the limits that
+    :class:`_BoundedLoader` checks as it composes, and no value left out (plain scalars get
+    PyYAML's style)."""
+    seen: set[int] = set()
+    nodes = scalars = 0
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            return False
+        seen.add(id(node))
+        nodes += 1
+        if nodes > MAX_NODES or depth > MAX_DEPTH:
+            return False
+        if isinstance(node, MappingNode):
+            if len(node.value) > MAX_KEYS:
+                return False
+            stack.extend((n, depth + 1) for pair in node.value for n in pair)
+        elif isinstance(node, SequenceNode):
+            stack.extend((n, depth + 1) for n in node.value)
+        elif isinstance(node, ScalarNode):
+            scalars += 1
+            if scalars > MAX_SCALARS:
+                return False
+            if node.style == "":  # libyaml's plain style; PyYAML's (read below) is None
+                if node.value == "":  # a value left out: libyaml may place it elsewhere
+                    return False
+                node.style = None
+    return True
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, filename: str, claims: bool) -> Problem:
