@@ -171,3 +171,35 @@ async def test_a_message_with_control_characters_is_refused_with_the_reason(tmp_
             await jp.close()
     finally:
         await server.stop()
+
+
+async def test_joining_again_with_the_token_gives_no_new_preview_burst(tmp_path):
+    """The what-if allowance (a burst of 8, then 4 a second) is the seat's, not the
+    connection's: a client reconnecting with its token in a loop got 8 fresh previews each
+    time (hundreds a second), each a projection of the whole game on the server."""
+    server = await start_server(tmp_path, "classroom-lesson", seats=AI)
+    try:
+        async with aiohttp.ClientSession() as session:
+            first = await Conn(session, url_of(server)).open()
+            await first.send({"type": "join", "code": codes(server)["JP"]})
+            token = (await first.until("welcome"))["token"]
+            await first.close()
+            answered = refused = 0
+            for _ in range(3):
+                conn = await Conn(session, url_of(server)).open()
+                await conn.send({"type": "join", "token": token})
+                version = (await conn.until("welcome"))["version"]
+                for n in range(8):
+                    await conn.send({"type": "what_if", "id": n, "version": version, "actions": []})
+                for _ in range(8):
+                    reply = await conn.until("what_if")
+                    if "projection" in reply:
+                        answered += 1
+                    else:
+                        assert "too many previews" in reply["error"], reply
+                        refused += 1
+                await conn.close()
+            assert answered + refused == 24
+            assert answered <= 8 + 4 * 2  # the burst, and what two seconds at most refill
+    finally:
+        await server.stop()

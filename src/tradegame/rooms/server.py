@@ -73,6 +73,25 @@ def room_file(number: int) -> str:
     return f"room-{number:02d}.json"
 
 
+@dataclass
+class PreviewAllowance:
+    """A seat's what-if previews: a burst of :data:`PREVIEW_BURST`, then
+    :data:`PREVIEWS_PER_SECOND` (a token bucket). Kept per seat, not per connection: a client
+    that joins again with its token (a new connection) does not get a new burst."""
+
+    left: float = PREVIEW_BURST
+    at: float = field(default_factory=time.monotonic)
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.left = min(PREVIEW_BURST, self.left + (now - self.at) * PREVIEWS_PER_SECOND)
+        self.at = now
+        if self.left < 1.0:
+            return False
+        self.left -= 1.0
+        return True
+
+
 @dataclass(eq=False)
 class Client:
     """One websocket connection and what it has joined."""
@@ -87,20 +106,6 @@ class Client:
     count: int = 0
     ended: bool = False
     """The seat was sent the bot protocol's ``end``."""
-    previews: float = PREVIEW_BURST
-    previews_at: float = field(default_factory=time.monotonic)
-    """The preview allowance left, and when it was last counted (a token bucket)."""
-
-    def may_preview(self) -> bool:
-        now = time.monotonic()
-        self.previews = min(
-            PREVIEW_BURST, self.previews + (now - self.previews_at) * PREVIEWS_PER_SECOND
-        )
-        self.previews_at = now
-        if self.previews < 1.0:
-            return False
-        self.previews -= 1.0
-        return True
 
     def send(self, message: Mapping[str, Any]) -> None:
         try:
@@ -137,6 +142,8 @@ class RoomServer:
         self.folder = folder
         self.scenario_sha = scenario_sha
         self.origins = origins
+        self.previews: dict[tuple[int, str], PreviewAllowance] = {}
+        """Each seat's what-if allowance, by (room, player)."""
         self.max_connections = max_connections
         self.seeds = dict(seeds)
         self.clients: set[Client] = set()
@@ -634,7 +641,10 @@ class RoomServer:
         if client.role != "player" or client.seat is None or client.room is None:
             answer(error="join a seat before asking for previews")
             return
-        if not client.may_preview():
+        allowance = self.previews.setdefault(
+            (client.seat.room, client.seat.player), PreviewAllowance()
+        )
+        if not allowance.take():
             answer(error=f"too many previews; at most {PREVIEWS_PER_SECOND:g} a second")
             return
         room, player = client.room, client.seat.player
