@@ -30,8 +30,6 @@ import re
 import types
 import typing
 from collections.abc import Iterable
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -39,10 +37,10 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from tradegame.scenario.bundled import DEFAULT_SCENARIO as DEFAULT_SCENARIO  # re-exported
+from tradegame.scenario.bundled import bundled_scenarios
 from tradegame.scenario.models import FORMAT, Scenario
 from tradegame.untrusted import FileRefused, printable, read_regular_file
-
-DEFAULT_SCENARIO = "april-2025"
 
 # About five times the biggest bundled scenario (with-china.yaml: 71 KB, 3,825 nodes of which
 # 3,246 scalars, 19 keys in its largest mapping, 8 levels deep), and small enough that the
@@ -104,33 +102,6 @@ class ScenarioError(ValueError):
 
 
 # --------------------------------------------------------------------------- finding files
-
-
-def bundled_scenarios() -> dict[str, Traversable]:
-    """The scenarios shipped with tradegame, by name (the file stem), sorted by name."""
-    folder = _bundled_folder()
-    if folder is None:
-        return {}
-    found = {
-        entry.name.removesuffix(".yaml"): entry
-        for entry in folder.iterdir()
-        if entry.name.endswith(".yaml") and entry.is_file()
-    }
-    return dict(sorted(found.items()))
-
-
-def _bundled_folder() -> Traversable | None:
-    # An installed wheel has them at tradegame/scenarios (pyproject force-includes the top-level
-    # folder there); an editable install or a checkout has them next to src/.
-    packaged = resources.files("tradegame") / "scenarios"
-    if packaged.is_dir():
-        return packaged
-    here = Path(__file__).resolve()
-    if here.parents[2].name == "src":
-        checkout = here.parents[3] / "scenarios"
-        if checkout.is_dir():
-            return checkout
-    return None
 
 
 def load_scenario_text(source: str | os.PathLike[str]) -> tuple[str, str]:

@@ -143,7 +143,7 @@ class SetupScreen(Screen[None]):
         return cast("TradeGameApp", self.app)  # this screen runs only in TradeGameApp
 
     def compose(self) -> ComposeResult:
-        from tradegame.scenario.loader import DEFAULT_SCENARIO, bundled_scenarios
+        from tradegame.scenario.bundled import DEFAULT_SCENARIO, bundled_scenarios
 
         yield Header()
         with VerticalScroll(id="setup"):
@@ -204,7 +204,7 @@ class SetupScreen(Screen[None]):
         check_size(self)
 
     def on_mount(self) -> None:
-        from tradegame.scenario.loader import DEFAULT_SCENARIO
+        from tradegame.scenario.bundled import DEFAULT_SCENARIO
 
         source = self.initial_source or DEFAULT_SCENARIO
         olist = self.query_one("#scenario-list", OptionList)
