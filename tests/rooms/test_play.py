@@ -203,3 +203,27 @@ async def test_joining_again_with_the_token_gives_no_new_preview_burst(tmp_path)
             assert answered <= 8 + 4 * 2  # the burst, and what two seconds at most refill
     finally:
         await server.stop()
+
+
+async def test_connections_without_a_seat_cannot_lock_students_out(tmp_path):
+    """Anyone can open a websocket without a code; at --max-connections, the oldest
+    connection that holds no seat (never joined, or a spectator) makes room for a new one,
+    so a student with a code still gets in. Seats are never ended to make room. Before, the
+    idle connections held every place and the student got 503."""
+    server = await start_server(tmp_path, "classroom-lesson", seats=AI, max_connections=3)
+    try:
+        async with aiohttp.ClientSession() as session:
+            hogs = [await Conn(session, url_of(server)).open() for _ in range(3)]
+            await hogs[1].send({"type": "watch", "room": 1})
+            await hogs[1].until("welcome")
+            jp = await Conn(session, url_of(server)).open()  # the server is full
+            await jp.send({"type": "join", "code": codes(server)["JP"]})
+            await jp.until("welcome")
+            for _ in range(3):  # each new connection ends the oldest seatless one
+                await Conn(session, url_of(server)).open()
+            seat = next(s for s in server.book.seats if s.player == "JP")
+            assert seat.holders == 1 and len(server.clients) == 3
+            await jp.send({"type": "ping"})
+            assert (await jp.until("pong"))["type"] == "pong"  # the seat is still connected
+    finally:
+        await server.stop()

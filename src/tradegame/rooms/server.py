@@ -106,6 +106,9 @@ class Client:
     count: int = 0
     ended: bool = False
     """The seat was sent the bot protocol's ``end``."""
+    opened: float = field(default_factory=time.monotonic)
+    leaving: bool = False
+    """Ended by the server to make room (see :meth:`RoomServer._make_room`)."""
 
     def send(self, message: Mapping[str, Any]) -> None:
         try:
@@ -402,6 +405,8 @@ class RoomServer:
                 "(the Origin header is not this server's)\n",
             )
         if len(self.clients) >= self.max_connections:
+            self._make_room()
+        if len(self.clients) >= self.max_connections:
             return web.Response(
                 status=503,
                 text=f"tradegame: all {self.max_connections} "
@@ -470,6 +475,27 @@ class RoomServer:
             await asyncio.sleep(max(0.0, client.window + 1.0 - now))
             client.window, client.count = time.monotonic(), 1
 
+    def _make_room(self) -> None:
+        """At the connection limit, end the oldest connection that holds no seat and is not
+        the instructor's (one that never joined, or a spectator): connections that anyone can
+        open without a code must not lock the students with codes out of the class."""
+        idle = min(
+            (c for c in self.clients if c.role in (None, "spectator") and not c.leaving),
+            key=lambda c: c.opened,
+            default=None,
+        )
+        if idle is not None:
+            idle.leaving = True
+            idle.send(
+                {
+                    "type": "error",
+                    "reason": "the server is full; this connection, which holds no seat, "
+                    "makes room for one that does",
+                }
+            )
+            self._detach(idle)
+            idle.drop()
+
     def _detach(self, client: Client) -> None:
         self.clients.discard(client)
         if client.seat is not None:
@@ -485,6 +511,8 @@ class RoomServer:
                 self._send_rooms(other)
 
     async def _handle(self, client: Client, text: str) -> None:
+        if client.leaving:  # ended to make room; its last messages are not carried out
+            return
         try:
             message = proto.decode(text)
         except proto.BadMessage as exc:
