@@ -257,3 +257,21 @@ async def test_the_console_joins_again_when_the_host_restarts(tmp_path, monkeypa
         task.cancel()
         if again is not None:
             await again.stop()
+
+
+async def test_every_seat_mark_shows_at_80_columns(tmp_path):
+    """Four human seats (with-china): the seat marks come before the scores, so at 80×24 none
+    is cut off (the scores, the widest cell, are what scrolls out of view)."""
+    server = await start_server(tmp_path, "with-china", rooms=1, seats={})
+    try:
+        app = console(server)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_until(pilot, lambda: isinstance(app.screen, ConsoleScreen))
+            await wait_for_text(pilot, "Seats")
+            text = screen_text(app)
+            players = server.rooms[1].match.rules.player_ids
+            assert len(players) == 4
+            for player in players:
+                assert f"{player}○" in text
+    finally:
+        await server.stop()

@@ -25,7 +25,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-COLUMNS = ("Room", "State", "Round", "Phase", "To move", "Scores", "Seats connected")
+# Seats before scores: at 80 columns the scores (the widest cell) are the part cut off.
+COLUMNS = ("Room", "State", "Round", "Phase", "To move", "Seats", "Scores")
 
 
 class Link(Protocol):
@@ -61,8 +62,8 @@ def room_cells(room: dict[str, Any], seats: list[dict[str, Any]]) -> list[Text]:
         f"{room.get('round')}/{room.get('rounds_total')}",
         room.get("phase"),
         room.get("to_move") or "-",
-        scores,
         connected or "(no human seat)",
+        scores,
     )
     return [Text(str(v)) for v in values]
 
