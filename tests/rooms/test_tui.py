@@ -193,6 +193,39 @@ async def test_a_dropped_connection_rejoins_the_seat_by_itself(tmp_path):
         await server.stop()
 
 
+async def test_a_rollback_clears_the_result_of_an_exchange_it_undid(tmp_path):
+    """The instructor rolls the room back past an accepted offer: the seat's status line no
+    longer says the deal was accepted (it kept the old notice before)."""
+    server = await start_server(tmp_path, "april-2025", seats=SEATS, seed=3)
+    room = server.rooms[1]
+    try:
+        app, _ = remote(server)
+        async with app.run_test(size=(100, 32)) as pilot:
+            await wait_for_text(pilot, "Your move, Japan")
+            screen = app.screen
+            terms = screen.query_one(TermList)
+            steps = [o.id for o in terms.options].index("jp_lng") - (terms.highlighted or 0)
+            await pilot.press(*(["down"] * steps), "right", "right", "s")
+            await wait_for_text(pilot, "US accepts JP's offer (d1)")
+            async with aiohttp.ClientSession() as session:
+                teacher = await Conn(session, url_of(server)).open()
+                await teacher.send({"type": "join", "code": server.book.instructor_code})
+                await teacher.until("welcome")
+                await teacher.send({"type": "rollback", "room": 1, "round": 1})
+                assert (await teacher.until("done"))["results"] == {"1": "done"}
+            await wait_until(
+                pilot,
+                lambda: (
+                    not any(str(a) == "US accept" for a in room.game.actions)
+                    and "US accepts JP's offer" not in screen.message
+                ),
+                what="the rolled-back seat",
+            )
+            assert "US accepts JP's offer (d1)" not in screen_text(app)
+    finally:
+        await server.stop()
+
+
 def test_what_a_server_sends_is_checked_and_escaped():
     seat = RemoteSeat("http://127.0.0.1:1/ws", {"code": "X"})
     heard = []

@@ -296,6 +296,8 @@ class GameScreen(Screen[None]):
         seen = self._log_seen.get(key)
         self._log_seen[key] = len(log)
         rounds = resolved_rounds(frame.view)
+        if seen is not None and seen > len(log):
+            self.message = ""  # a rollback: the last exchange's result no longer holds
         if seen is None or seen > len(log):
             self._reported[key] = len(rounds)
             if self.spectating:
