@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from tradegame.session.match import default_agent
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--headless",
@@ -154,8 +156,8 @@ async def test_serve_shows_the_new_game_screen_in_a_browser(
     ):
         buffer = bytearray()
         await read_until(ws, buffer, NEW_GAME_TEXT, timeout=15)
-        # the scenario loads in a worker: start once the seats are shown
-        await read_until(ws, buffer, "tit-for-tat", timeout=15)
+        # the scenario loads in a worker: start once the seats (the default agent) are shown
+        await read_until(ws, buffer, default_agent(), timeout=15)
         buffer.clear()
         for attempt in range(8):  # the seat choices settle just after they are drawn
             await ws.send_str(json.dumps(["stdin", "s"]))
