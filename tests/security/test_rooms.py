@@ -186,7 +186,16 @@ async def test_limits_message_size_rate_and_connections(tmp_path):
             await flood.close()
             await asyncio.sleep(0.2)
             assert not server.clients
-            held = [await Conn(session, url_of(server)).open() for _ in range(3)]
+            # Three connections that hold seats fill the server: a fourth is refused. (Seatless
+            # ones would be ended to make room, so idle sockets cannot lock students out.)
+            seat_codes = list(codes(server).values())
+            assert len(seat_codes) >= 3
+            held = []
+            for code in seat_codes[:3]:
+                conn = await Conn(session, url_of(server)).open()
+                await conn.send({"type": "join", "code": code})
+                await conn.until("welcome")
+                held.append(conn)
             try:
                 await session.ws_connect(url_of(server))
                 raise AssertionError("a fourth connection was accepted")

@@ -627,8 +627,15 @@ class GameScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="ai", exit_on_error=False)
     def _think(self, snapshot: Any, player: str, batch: bool) -> None:
-        moves = self.match.think_ahead(snapshot) if batch else [self.match.think(snapshot, player)]
-        self._call(self._ai_done, moves)
+        moves: list[AiMove] = []
+        try:
+            moves = (
+                self.match.think_ahead(snapshot) if batch else [self.match.think(snapshot, player)]
+            )
+        finally:
+            # Always hand back, even if thinking failed: _ai_busy must not stay set (the AI
+            # seats would stop for good, showing "is moving…").
+            self._call(self._ai_done, moves)
 
     def _call(self, callback: Callable[..., Any], *args: Any) -> None:
         """Run ``callback`` on the UI thread (from a worker); quietly skip if the app is gone."""
