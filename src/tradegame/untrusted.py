@@ -110,9 +110,14 @@ def _too_large(limit: int) -> str:
     return f"the file is larger than the {shown} limit"
 
 
-# C0 controls but tab and newline, DEL, C1 controls, and the Unicode bidirectional overrides
-# and isolates that can make text read differently from what it holds.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 controls but tab and newline, DEL, C1 controls; the Unicode bidirectional marks, overrides
+# and isolates that can make text read differently from what it holds; the line and paragraph
+# separators some terminals and editors break lines at; and the invisible zero-width space and
+# byte-order mark. The engine refuses the same characters in actions (engine/actions.py), and a
+# test checks the two sets agree.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]"
+)
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -90,3 +90,24 @@ def test_spreadsheet_text_defuses_formulas(text: str, cell: str) -> None:
     from tradegame.untrusted import spreadsheet_text
 
     assert spreadsheet_text(text) == cell
+
+
+def test_printable_escapes_exactly_what_the_engine_refuses_in_actions() -> None:
+    """One character set in two layers (the engine may not import untrusted, nor the reverse):
+    every character printable() escapes, the engine refuses in an action's text, and the
+    engine refuses nothing else but tab and newline, which printable() keeps for layout."""
+    from tradegame.engine.actions import _text_ok
+
+    for code in range(0x110000):
+        char = chr(code)
+        if char in "\t\n":
+            assert not _text_ok(char) and printable(char) == char
+        else:
+            assert (printable(char) != char) == (not _text_ok(char)), hex(code)
+
+
+@pytest.mark.parametrize(
+    "char", ["\u2028", "\u2029", "\u200e", "\u200f", "\u061c", "\ufeff", "\u200b"]
+)
+def test_printable_shows_invisible_and_line_breaking_characters(char: str) -> None:
+    assert printable(f"a{char}b") == f"a\\u{ord(char):04x}b"

@@ -35,7 +35,9 @@ MAX_MESSAGE_CHARS = 500
 """The longest free-text message (a bound on input, like MAX_WHOLE, not a rule of play)."""
 # No text of an action holds a control or bidi character: news text and ids reach every
 # player's screen and log, so an escape sequence in a save or a bot's move stops here.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]"
+)
 
 
 def fmt_number(value: float) -> str:
