@@ -13,7 +13,7 @@ from textual.widgets import DataTable
 
 from tests.rooms.support import Conn, codes, start_server, url_of
 from tests.ui.support import screen_text, wait_for_text, wait_until
-from tradegame.rooms.client import InstructorLink
+from tradegame.rooms.instructor_link import InstructorLink
 from tradegame.rooms.server import RoomServer
 from tradegame.ui.console import ConsoleApp, ConsoleScreen
 
@@ -222,9 +222,9 @@ async def test_the_console_joins_again_when_the_host_restarts(tmp_path, monkeypa
     """The host stopped and started again with the same --dir (same codes, same port): the
     instructor's console joins again by itself and its operations reach the resumed rooms,
     instead of showing the old table while every key answers 'not connected'."""
-    import tradegame.rooms.client as client_module
+    import tradegame.rooms.connection as connection_module
 
-    monkeypatch.setattr(client_module, "RECONNECT_DELAY", 0.2)
+    monkeypatch.setattr(connection_module, "RECONNECT_DELAY", 0.2)
     server = await start_server(tmp_path, SCENARIO, rooms=2, seats=AI)
     port = server.port
     link = InstructorLink(url_of(server), server.book.instructor_code)

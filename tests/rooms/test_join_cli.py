@@ -56,7 +56,7 @@ async def test_a_message_nested_too_deep_is_ignored_not_a_crash():
     json.loads raised RecursionError and `tradegame join` ended with a traceback."""
     import aiohttp
 
-    from tradegame.rooms import client
+    from tradegame.rooms import connection
 
     class Message:
         type = aiohttp.WSMsgType.TEXT
@@ -66,7 +66,7 @@ async def test_a_message_nested_too_deep_is_ignored_not_a_crash():
         async def receive(self):
             return Message()
 
-    assert await client.receive(Socket()) == {}
+    assert await connection.receive(Socket()) == {}
 
 
 async def test_a_person_plays_a_seat_in_the_terminal(tmp_path):

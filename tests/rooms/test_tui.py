@@ -8,7 +8,7 @@ import aiohttp
 
 from tests.rooms.support import Conn, codes, start_server, url_of
 from tests.ui.support import close_reports_until_end, screen_text, wait_for_text, wait_until
-from tradegame.rooms.client import RemoteSeat
+from tradegame.rooms.remote_seat import RemoteSeat
 from tradegame.session.play import PlaySession
 from tradegame.ui.remote import RemoteApp
 from tradegame.ui.screens.game import TABS, GameScreen

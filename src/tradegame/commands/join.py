@@ -23,6 +23,7 @@ def run(args: argparse.Namespace) -> int:
             "joining needs aiohttp: install it with pip install 'tradegame[web]'"
         ) from None
     from tradegame.rooms import client
+    from tradegame.rooms.connection import ws_url
 
     if args.instructor is not None:
         operation = any(
@@ -31,9 +32,10 @@ def run(args: argparse.Namespace) -> int:
         )
         if operation or args.follow or getattr(args, "text", False) or not _terminal():
             return asyncio.run(client.instruct(args))
+        from tradegame.rooms.instructor_link import InstructorLink
         from tradegame.ui.console import ConsoleApp  # Textual, loaded only for the console
 
-        link = client.InstructorLink(client.ws_url(args.url), args.instructor)
+        link = InstructorLink(ws_url(args.url), args.instructor)
         ConsoleApp(link).run()
         if link.refusal is not None:
             raise UserError(f"the server did not let you in: {link.refusal}", EXIT_FAILED)
@@ -48,7 +50,9 @@ def run(args: argparse.Namespace) -> int:
     from tradegame.ui.remote import RemoteApp  # Textual, loaded only for the screens
 
     secret = {"code": args.code} if args.code else {"token": args.token}
-    seat = client.RemoteSeat(client.ws_url(args.url), secret)
+    from tradegame.rooms.remote_seat import RemoteSeat
+
+    seat = RemoteSeat(ws_url(args.url), secret)
     RemoteApp(seat).run()
     if seat.refusal is not None:
         raise UserError(f"the room did not seat you: {seat.refusal}", EXIT_FAILED)

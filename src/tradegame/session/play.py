@@ -5,7 +5,7 @@ and sends their moves. It asks only the questions below, so the same screen play
 
 - a **local** game, :class:`tradegame.session.match.Match`: the engine game is here, AI seats
   move here (in worker threads), previews are computed here, the game is autosaved here;
-- a **remote** seat, :class:`tradegame.rooms.client.RemoteSeat`: the game is on a room
+- a **remote** seat, :class:`tradegame.rooms.remote_seat.RemoteSeat`: the game is on a room
   server; this side holds only what the server sent for its one seat (its view, and on its
   turn the legal moves), sends moves with the version it saw, and hears of every change
   through :attr:`PlaySession.on_change`. The server forbids what a seat may not do there (no

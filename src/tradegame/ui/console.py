@@ -30,7 +30,7 @@ COLUMNS = ("Room", "State", "Round", "Phase", "To move", "Seats", "Scores")
 
 
 class Link(Protocol):
-    """The instructor's connection (:class:`tradegame.rooms.client.InstructorLink`)."""
+    """The instructor's connection (:class:`tradegame.rooms.instructor_link.InstructorLink`)."""
 
     rooms: dict[int, dict[str, Any]]
     seats: list[dict[str, Any]]

@@ -2,7 +2,7 @@
 
 :class:`RemoteApp` shows the same :class:`~tradegame.ui.screens.game.GameScreen` a local
 player uses, on a :class:`~tradegame.session.play.RemotePlay` session (the seat of a room
-server, :class:`tradegame.rooms.client.RemoteSeat`): the same tabs, keys, dialogs, round
+server, :class:`tradegame.rooms.remote_seat.RemoteSeat`): the same tabs, keys, dialogs, round
 reports, command palette and end screen. What the server does not give a seat is not offered:
 saving or loading the whole game, a new game, the instructor's controls, and previews until
 the server offers them.

@@ -8,7 +8,7 @@ without human seats, the spectator's chosen viewpoint).
 The game comes from a :class:`~tradegame.session.play.PlaySession`: a local
 :class:`~tradegame.session.match.Match` (AI seats move here, previews and autosaves are made
 here, the instructor's controls apply) or a seat of a room server
-(:class:`tradegame.rooms.client.RemoteSeat`: the same screen, fed by what the server sends for
+(:class:`tradegame.rooms.remote_seat.RemoteSeat`: the same screen, fed by what the server sends for
 that seat; changes made elsewhere arrive through ``session.on_change``).
 """
 
