@@ -64,19 +64,31 @@ def printed(html: Path, tmp_path: Path) -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("scenario", ["april-2025", "classroom-lesson"])
+@pytest.mark.parametrize(
+    ("scenario", "role"),
+    [
+        ("april-2025", "JP"),
+        ("classroom-lesson", "JP"),
+        # the four-player lesson: China's handout is the one whose figures are assumed
+        ("china-lesson", "CN"),
+        ("china-lesson", "US"),
+    ],
+)
 def test_a_printed_handout_keeps_every_column_and_its_role(
-    scenario: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    scenario: str, role: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rules = load_rules_or_exit(scenario)
-    out = tmp_path / "JP.html"
-    assert main(["briefing", scenario, "--role", "JP", "--out", str(out)]) == 0
+    out = tmp_path / f"{role}.html"
+    assert main(["briefing", scenario, "--role", role, "--out", str(out)]) == 0
     pages = printed(out, tmp_path)
     text = " ".join(pages)
     for header in (*TARIFF_HEADERS, *(s.name for s in rules.sectors)):
         assert header in text, header
-    assert all("Japan (JP) — confidential" in page for page in pages), [
-        n for n, page in enumerate(pages, 1) if "Japan (JP) — confidential" not in page
+    # every player's name is on paper (the public facts list all of them)
+    assert all(p.name in text for p in rules.players)
+    heading = f"{rules.player(role).name} ({role}) — confidential"
+    assert all(heading in page for page in pages), [
+        n for n, page in enumerate(pages, 1) if heading not in page
     ]
     for note in ("facts §", "PLACEHOLDER", "design parameter"):
         assert note not in text, note
