@@ -1,27 +1,123 @@
-"""Engine micro-benchmarks: CPU time (not wall clock) of the engine's hot paths, one core.
+"""Engine speed: issue 17's figures in one run, in CPU time (not wall clock), one core.
 
-    .venv/bin/python benchmarks/engine_micro.py                  # april-2025
-    .venv/bin/python benchmarks/engine_micro.py --scenario with-china --games 300
+    .venv/bin/python benchmarks/engine_micro.py                  # april-2025, about 40 s
+    .venv/bin/python benchmarks/engine_micro.py --budget 2 --greedy-games 2   # quicker
+    .venv/bin/python benchmarks/engine_micro.py --tournament     # also workers 2 against 1
+    .venv/bin/python benchmarks/engine_micro.py --json out.json
 
-Reports random-agent games and decisions per CPU second, ms per ``what_if`` (cold: the
-baseline projection is recomputed each call), and µs per end-of-round piece (snapshot and
-rates with nothing remembered and with the cells' results remembered, state capture, state
-JSON). CPU time is steadier than wall clock on a shared machine; to
-compare two versions of the engine, run this for each back to back, e.g. with
+It reports:
+
+- random play: games and decisions per CPU second, timed in turns with OpenSpiel's pure-Python
+  ``python_tic_tac_toe`` (uniform random play, when ``open_spiel`` is installed), and the ratio
+  of decisions per second (the load of a shared machine falls on both alike);
+- ``what_if``: ms per call warm (the baseline projection remembered: one copy of the game and
+  one play-out of the passive tail) and cold (the baseline played out too), and the copy alone;
+- greedy in every seat: games per CPU second and ``what_if`` calls per game;
+- the end-of-round pieces: the economy snapshot with nothing remembered and with the cells'
+  results remembered, the round's state capture, the state JSON;
+- a digest of what was played (every random and greedy game's actions and final state hash,
+  every projection's score): two versions of the engine that play the same games print the
+  same digest;
+- with ``--tournament``: the wall time of ``tradegame tournament`` with ``--workers 2`` and
+  ``--workers 1`` (meaningful on an idle machine) and whether their CSVs are byte-identical.
+
+To compare two versions of the engine, run this for each back to back, e.g. with
 ``PYTHONPATH=/path/to/other/src``.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
 import time
 import timeit
+from collections.abc import Callable
+from typing import Any
+
+
+class Slices:
+    """A contender timed in CPU seconds over any number of slices (seeds go on)."""
+
+    def __init__(self, one: Callable[[int], int]) -> None:
+        self.one = one
+        self.seed = 0
+        self.games = 0
+        self.actions = 0
+        self.cpu = 0.0
+
+    def run_for(self, seconds: float) -> None:
+        start = time.process_time()
+        while True:
+            self.actions += self.one(self.seed)
+            self.seed += 1
+            self.games += 1
+            elapsed = time.process_time() - start
+            if elapsed >= seconds:
+                self.cpu += elapsed
+                return
+
+    def rates(self) -> tuple[float, float]:
+        return self.games / self.cpu, self.actions / self.cpu
+
+
+def tic_tac_toe() -> Slices | None:
+    try:
+        import open_spiel.python.games  # noqa: F401  (registers the pure-Python games)
+        import pyspiel
+    except ImportError:
+        return None
+    game = pyspiel.load_game("python_tic_tac_toe")
+
+    def one(seed: int) -> int:
+        rng = random.Random(seed)
+        state = game.new_initial_state()
+        actions = 0
+        while not state.is_terminal():
+            state.apply_action(rng.choice(state.legal_actions()))
+            actions += 1
+        return actions
+
+    one(0)
+    return Slices(one)
+
+
+def tournament(scenario: str, agents: str, games: int) -> dict[str, Any]:
+    """Wall time of the same tournament with 1 and 2 worker processes (in that order)."""
+    out: dict[str, Any] = {}
+    texts = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for workers in (1, 2):
+            csv = os.path.join(tmp, f"w{workers}.csv")
+            cmd = [
+                *(sys.executable, "-m", "tradegame.cli", "tournament", scenario),
+                *("--agents", agents, "--games", str(games), "--seed", "1"),
+                *("--workers", str(workers), "--out", csv, "--no-progress"),
+            ]
+            t = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True)
+            out[f"workers_{workers}_s"] = time.perf_counter() - t
+            with open(csv, "rb") as f:
+                texts[workers] = f.read()
+    out["speed_up"] = out["workers_1_s"] / out["workers_2_s"]
+    out["identical"] = texts[1] == texts[2]
+    return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scenario", default="april-2025")
-    ap.add_argument("--games", type=int, default=150)
+    ap.add_argument("--budget", type=float, default=6.0, help="CPU s for random play and peer")
+    ap.add_argument("--greedy-games", type=int, default=3)
+    ap.add_argument("--tournament", action="store_true", help="also time --workers 2 and 1")
+    ap.add_argument("--tournament-agents", default="greedy,hawk,random,dove")
+    ap.add_argument("--tournament-games", type=int, default=12)
+    ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = ap.parse_args()
 
     from tradegame.agents.base import play_match
@@ -30,34 +126,107 @@ def main() -> None:
 
     rules = load_rules(args.scenario)
     ids = rules.player_ids
+    digest = hashlib.sha256()
+    results: dict[str, Any] = {"scenario": args.scenario, "python": sys.version.split()[0]}
+    compiled = [
+        m
+        for m in ("state", "economy", "phases.resolution")
+        if not str(getattr(sys.modules[f"tradegame.engine.{m}"], "__file__", "")).endswith(".py")
+    ]
+    results["compiled_modules"] = compiled
+    print(f"tradegame engine, {args.scenario}, Python {results['python']}, CPU time, one core")
+    print(f"compiled modules: {', '.join(compiled) or 'none (pure Python)'}")
+
+    # ------------------------------------------------------------------ random play
     seats = dict.fromkeys(ids, "random")
     play_match(rules, 10_000, seats)  # warm the per-scenario caches
 
-    t = time.process_time()
-    actions = 0
-    for seed in range(args.games):
-        actions += len(play_match(rules, seed, seats).actions)
-    cpu = time.process_time() - t
-    print(f"random games   {args.games / cpu:8.1f} games/s  {actions / cpu:9.0f} decisions/s")
+    for seed in range(30):  # what is played (outside the timing)
+        game = play_match(rules, seed, seats)
+        digest.update(" ".join(map(str, game.actions)).encode())
+        digest.update(game.state_hash().encode())
+    ours = Slices(lambda seed: len(play_match(rules, seed, seats).actions))
+    peer = tic_tac_toe()
+    for _ in range(6):  # in turns: a change of load falls on both
+        ours.run_for(args.budget / 6)
+        if peer is not None:
+            peer.run_for(args.budget / 6)
+    games_s, decisions_s = ours.rates()
+    results["random"] = {"games_per_s": games_s, "decisions_per_s": decisions_s}
+    line = f"random play     {games_s:8.1f} games/s {decisions_s:9.0f} decisions/s"
+    if peer is not None:
+        _, peer_s = peer.rates()
+        results["tic_tac_toe_decisions_per_s"] = peer_s
+        results["ratio_to_tic_tac_toe"] = decisions_s / peer_s
+        line += f"   python_tic_tac_toe {peer_s:9.0f}/s  ratio ×{decisions_s / peer_s:.2f}"
+    else:
+        line += "   python_tic_tac_toe: not installed (pip install open_spiel)"
+    print(line)
 
+    # ------------------------------------------------------------------ what_if
     games = []
     for seed in range(6):
         done = play_match(rules, seed, seats)
         for frac in (0.2, 0.5, 0.8):
             games.append(Game.replay(rules, seed, done.actions[: int(len(done.actions) * frac)]))
-    t = time.process_time()
-    calls = 0
-    for _ in range(3):
-        for g in games:
-            for p in ids:
-                g.projection_cache.clear()  # cold: the baseline projection is played out too
-                g.what_if(p)
-                calls += 1
-    print(f"what_if (cold) {1000 * (time.process_time() - t) / calls:8.3f} ms/call")
+    for g in games:  # warm: every baseline remembered, the per-scenario caches filled
+        for p in ids:
+            digest.update(repr(g.what_if(p).score).encode())
+    reps = 4
 
+    def timed(fn: Callable[[Game, str], object]) -> float:
+        t = time.process_time()
+        for _ in range(reps):
+            for g in games:
+                for p in ids:
+                    fn(g, p)
+        return 1000 * (time.process_time() - t) / (reps * len(games) * len(ids))
+
+    def cold(g: Game, p: str) -> object:
+        g.projection_cache.clear()  # the baseline projection is played out too
+        return g.what_if(p)
+
+    warm_ms = timed(lambda g, p: g.what_if(p))
+    cold_ms = timed(cold)
+    copy_ms = timed(lambda g, p: g.copy())
+    results["what_if"] = {"warm_ms": warm_ms, "cold_ms": cold_ms, "copy_ms": copy_ms}
+    print(
+        f"what_if         {warm_ms:8.3f} ms warm  {cold_ms:8.3f} ms cold"
+        f"  (copy of the game {1000 * copy_ms:.0f} µs)"
+    )
+
+    # ------------------------------------------------------------------ greedy
+    greedy = dict.fromkeys(ids, "greedy")
+    calls = 0
+    real = Game.what_if
+
+    def counted(game: Game, *a: Any, **k: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return real(game, *a, **k)
+
+    Game.what_if = counted  # type: ignore[method-assign]
+    try:
+        t = time.process_time()
+        for seed in range(args.greedy_games):
+            game = play_match(rules, seed, greedy)
+            digest.update(" ".join(map(str, game.actions)).encode())
+            digest.update(game.state_hash().encode())
+        cpu = time.process_time() - t
+    finally:
+        Game.what_if = real  # type: ignore[method-assign]
+    results["greedy"] = {
+        "games_per_s": args.greedy_games / cpu,
+        "what_if_per_game": calls / args.greedy_games,
+    }
+    print(
+        f"greedy (every seat) {args.greedy_games / cpu:6.2f} games/s"
+        f"  {calls / args.greedy_games:.0f} what_if/game"
+    )
+
+    # ------------------------------------------------------------------ pieces
     g = play_match(rules, 3, seats)
     n = 2000
-
     from tradegame.engine import economy as eco
 
     def fresh_snapshot() -> object:  # nothing remembered: every cell computed
@@ -85,8 +254,26 @@ def main() -> None:
     capture = getattr(g, "_state_capture", None)  # newer engines keep this each round
     if capture is not None:
         pieces.append(("state capture", capture))
+    results["pieces_us"] = {}
     for name, fn in pieces:
-        print(f"{name:14} {timeit.timeit(fn, number=n) / n * 1e6:8.1f} µs")
+        us = timeit.timeit(fn, number=n) / n * 1e6
+        results["pieces_us"][name.strip()] = us
+        print(f"{name:14} {us:8.1f} µs")
+
+    results["digest"] = digest.hexdigest()[:16]
+    print(f"digest of the games and projections played: {results['digest']}")
+
+    if args.tournament:
+        tour = tournament(args.scenario, args.tournament_agents, args.tournament_games)
+        results["tournament"] = tour
+        print(
+            f"tournament ({args.tournament_agents}, {args.tournament_games} games, wall time): "
+            f"--workers 1 {tour['workers_1_s']:.1f} s, --workers 2 {tour['workers_2_s']:.1f} s,"
+            f" ×{tour['speed_up']:.2f}; CSVs byte-identical: {tour['identical']}"
+        )
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(results, f, indent=2)
 
 
 if __name__ == "__main__":
