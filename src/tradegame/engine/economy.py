@@ -72,6 +72,8 @@ class Compiled:
     # (index, mfn, v0) of the cells the market-stress player imports in, and exports in.
     stress_imported: tuple[tuple[int, float, float], ...]
     stress_exported: tuple[tuple[int, float, float], ...]
+    # stress_pressure's results by the rates (a tuple), filled as games are played.
+    stress_memo: dict[tuple[float, ...], tuple[float, float]]
 
 
 @per_rules
@@ -153,6 +155,7 @@ def compile_rules(rules: Rules) -> Compiled:
         stress_exported=tuple(
             (c.index, c.mfn, c.v0) for c in cells if c.exporter == rules.market_stress_player
         ),
+        stress_memo={},
     )
     return compiled
 
@@ -180,6 +183,9 @@ class TermIndex:
     # The givers whose terms are discounted by their credibility: the index depends on
     # their credibility, and on nobody else's.
     pledgers: tuple[str, ...] = ()
+    # Snapshots at these terms by (rates, active packages), for states that share them
+    # (projections, see State.SHARES_RATES): a snapshot is a function of exactly these.
+    snapshots: dict[tuple[Any, ...], Snapshot] = field(default_factory=dict)
 
 
 def covered_sectors(rules: Rules, item: Item) -> frozenset[str]:
@@ -197,6 +203,15 @@ def deal_entries(rules: Rules, deal: Deal) -> tuple[tuple[str, str, str, float, 
             for item in (rules.item(t.item),)
         )
     return entries
+
+
+def deal_key(deal: Deal) -> tuple[Any, ...]:
+    """What of ``deal`` the economy reads (its parties and terms), as a plain value that
+    hashes fast; kept on the deal."""
+    key = deal.key
+    if key is None:
+        key = deal.key = (deal.parties, tuple((t.item, t.value) for t in deal.terms))
+    return key
 
 
 # The terms that change tariffs.
@@ -529,8 +544,14 @@ def stress_pressure(rules: Rules, snap: Snapshot | Sequence[float]) -> tuple[flo
     if holder is None:
         return 0.0, 0.0
     compiled = compile_rules(rules)
-    imported, exported = compiled.stress_imported, compiled.stress_exported
     rate = snap.rate if isinstance(snap, Snapshot) else snap
+    # The same rates come back round after round (the tuple of the game's rates is shared
+    # with its snapshot and the rates cache): remember the result by them.
+    memo = compiled.stress_memo
+    known = memo.get(rate) if isinstance(rate, tuple) else None
+    if known is not None:
+        return known
+    imported, exported = compiled.stress_imported, compiled.stress_exported
     applied = faced = applied_w = faced_w = 0.0
     for index, mfn, v0 in imported:
         applied += (rate[index] - mfn) * v0
@@ -538,7 +559,12 @@ def stress_pressure(rules: Rules, snap: Snapshot | Sequence[float]) -> tuple[flo
     for index, mfn, v0 in exported:
         faced += (rate[index] - mfn) * v0
         faced_w += v0
-    return (applied / applied_w if applied_w else 0.0, faced / faced_w if faced_w else 0.0)
+    result = (applied / applied_w if applied_w else 0.0, faced / faced_w if faced_w else 0.0)
+    if isinstance(rate, tuple):
+        if len(memo) >= CELL_MEMO_SIZE:
+            memo.clear()  # bounded; a miss only costs the computation
+        memo[rate] = result
+    return result
 
 
 __all__ = [
@@ -553,6 +579,7 @@ __all__ = [
     "compile_rules",
     "covered_sectors",
     "deal_entries",
+    "deal_key",
     "effective_rate",
     "flow_value",
     "index_terms",

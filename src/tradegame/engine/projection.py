@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from tradegame.engine.actions import Accept, Action, Counter, Pass, Propose, Reject
 from tradegame.engine.errors import IllegalActionError
@@ -20,7 +20,7 @@ from tradegame.engine.phases import orders
 from tradegame.engine.records import ORDERS, Deal
 from tradegame.engine.rules import Rules
 from tradegame.engine.scoring import Projection, metric, play_out_passing, score
-from tradegame.engine.tables import tables_of
+from tradegame.engine.tables import CACHE_SIZE, tables_of
 
 
 class Projected(Machine):
@@ -36,14 +36,17 @@ class Projected(Machine):
         """``game`` as ``player`` may project it: others' secret orders dropped, deals others
         agreed this round (not public until resolution) left out, chance from a separate
         stream that depends on public facts only (not on how long others talked)."""
-        sim = game.copy_as(cls)
+        sim = game.copy_as(cls, _projection_rng(game))
         sim.viewer = player
         for other in sim.orders:
             if other != player:
                 sim.orders[other] = []
-        sim.deals = [d for d in sim.deals if d.status != DealStatus.AGREED or player in d.parties]
-        sim.rng = random.Random(f"what-if:{game.seed}:{game.round}:{game.phase}")
-        sim._invalidate()
+        deals = [d for d in sim.deals if d.status != DealStatus.AGREED or player in d.parties]
+        if len(deals) != len(sim.deals):
+            # Only deals in force reach the economy; an agreed deal left out changes none of
+            # it, but forgetting is cheap next to being wrong.
+            sim.deals = deals
+            sim._invalidate()
         return sim
 
     def knows_politics_of(self, party: str) -> bool:
@@ -54,6 +57,21 @@ class Projected(Machine):
     def ratification_applies(self, party: str) -> bool:
         """The viewer cannot read a partner's win-set: it assumes the partner ratifies."""
         return self.viewer is None or party == self.viewer
+
+
+def _projection_rng(game: Machine) -> tuple[Any, ...]:
+    """The state of a projection's chance stream: ``random.Random`` seeded with
+    ``what-if:{seed}:{round}:{phase}`` (public facts only), made once per scenario and key."""
+    known = tables_of(game.rules).caches.projection_rng
+    key = (game.seed, game.round, game.phase)
+    state = known.get(key)
+    if state is None:
+        if len(known) >= CACHE_SIZE:
+            known.clear()  # bounded; a miss only costs the seeding
+        state = known[key] = random.Random(
+            f"what-if:{game.seed}:{game.round}:{game.phase}"
+        ).getstate()
+    return state
 
 
 def batna(rules: Rules, seed: int) -> dict[str, float]:

@@ -41,6 +41,9 @@ class Deal:
     # The terms as the economy reads them (economy.deal_entries), made when first needed.
     entries: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
     moves_rates: bool | None = field(default=None, compare=False, repr=False)
+    # (parties, ((item, level), ...)): what of the deal the economy reads, as a plain value
+    # (economy.deal_key), made when first needed.
+    key: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
 
     def other(self, player: str) -> str:
         return self.parties[1] if self.parties[0] == player else self.parties[0]

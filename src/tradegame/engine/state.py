@@ -41,6 +41,8 @@ from tradegame.engine.tables import CACHE_SIZE, tables_of
 # Enum members read on hot paths, bound once: on Python 3.11 reading a member from its enum
 # class goes through EnumType.__getattr__ and costs several times a module global.
 _DEAL_IN_FORCE = DealStatus.IN_FORCE
+# Term indexes per set of deals, and snapshots per term index, that projections keep.
+_SHARED_PER_KEY = 64
 
 S = TypeVar("S", bound="State")
 _HistoryRecord = tuple[int, int, dict[str, float], dict[str, float], float, eco.Snapshot]
@@ -147,8 +149,10 @@ class State:
         # copy.deepcopy (OpenSpiel's clone() uses it) gets the same independent copy, fast.
         return self.copy()
 
-    def copy_as(self, cls: type[S]) -> S:
-        """An independent copy as an instance of ``cls`` (a kind of state)."""
+    def copy_as(self, cls: type[S], rng_state: tuple[Any, ...] | None = None) -> S:
+        """An independent copy as an instance of ``cls`` (a kind of state); its chance
+        continues from ``rng_state`` (a ``Random.getstate()``) if given, else from this
+        state's."""
         new = cls.__new__(cls)
         attributes = new.__dict__
         for name, value in self.__dict__.items():
@@ -166,8 +170,7 @@ class State:
             flow_value=list(self.ledger.flow_value),
             relations=dict(self.ledger.relations),
         )
-        new.rng = random.Random()
-        new.rng.setstate(self.rng.getstate())
+        new.rng = rng_from(self.rng.getstate() if rng_state is None else rng_state)
         new._verified = None  # a copy may be changed before it applies anything: check again
         new._sampler_kinds = None
         new._in_force = new._deal_index = None  # the copy has deal objects of its own
@@ -350,9 +353,37 @@ class State:
             credibility = self.credibility
             if self._terms_key == tuple(credibility[p] for p in terms.pledgers):
                 return terms
-        terms = self._terms = eco.index_terms(self.rules, self.deals_in_force(), self.credibility)
+        terms = self._terms = self._index_terms()
         self._terms_key = tuple(self.credibility[p] for p in terms.pledgers)
         return terms
+
+    def _index_terms(self) -> eco.TermIndex:
+        force = self.deals_in_force()
+        if not self.SHARES_RATES:
+            return eco.index_terms(self.rules, force, self.credibility)
+        # Projections: the index of the same deals at the same credibility is shared (and
+        # with it the snapshots made at those terms, see snapshot()).
+        cache = self.tables.caches.terms
+        key = tuple(eco.deal_key(d) for d in force)
+        known = cache.get(key)
+        if known is None:
+            terms = eco.index_terms(self.rules, force, self.credibility)
+            if len(cache) >= CACHE_SIZE:
+                cache.clear()  # bounded; a miss only costs the computation
+            cache[key] = (
+                terms.pledgers,
+                {tuple(self.credibility[p] for p in terms.pledgers): terms},
+            )
+            return terms
+        pledgers, by_credibility = known
+        credibility = tuple(self.credibility[p] for p in pledgers)
+        shared = by_credibility.get(credibility)
+        if shared is None:
+            shared = eco.index_terms(self.rules, force, self.credibility)
+            if len(by_credibility) >= _SHARED_PER_KEY:
+                by_credibility.clear()
+            by_credibility[credibility] = shared
+        return shared
 
     def rates(self) -> list[float]:
         """The effective (all-in) tariff of every flow cell now (a fresh list)."""
@@ -407,12 +438,24 @@ class State:
     def snapshot(self) -> eco.Snapshot:
         """The economy at the current tariffs and terms (annual rates)."""
         terms = self.terms()
-        if self._snap is None or self._snap_terms is not terms:
-            self._snap = eco.snapshot(
-                self.rules, self._current_rates(), terms, self.active_packages
-            )
+        snap = self._snap
+        if snap is None or self._snap_terms is not terms:
+            rates = self._current_rates()
+            if self.SHARES_RATES:
+                # A snapshot is a function of the rates, the terms and the active packages:
+                # projections share those of the same (shared) terms.
+                key = (rates, frozenset(self.active_packages))
+                snap = terms.snapshots.get(key)
+                if snap is None:
+                    snap = eco.snapshot(self.rules, rates, terms, self.active_packages)
+                    if len(terms.snapshots) >= _SHARED_PER_KEY:
+                        terms.snapshots.clear()
+                    terms.snapshots[key] = snap
+            else:
+                snap = eco.snapshot(self.rules, rates, terms, self.active_packages)
+            self._snap = snap
             self._snap_terms = terms
-        return self._snap
+        return snap
 
     def _accumulate(self, snap: eco.Snapshot, days: int) -> None:
         led = self.ledger
@@ -622,6 +665,14 @@ found without a legal order (see legal.LegalActions._order_kinds)."""
 # ---------------------------------------------------------------------- helpers
 
 _new_tuple = tuple.__new__
+
+
+def rng_from(state: tuple[Any, ...]) -> random.Random:
+    """A generator in ``state`` (a ``Random.getstate()``). ``random.Random()`` would first
+    seed itself from the system's entropy (about 11 µs), only for ``setstate`` to replace it."""
+    rng = random.Random.__new__(random.Random)
+    rng.setstate(state)
+    return rng
 
 
 # Every field of the mutable records, in constructor order (for State.copy and, for

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tradegame.engine.economy import Compiled, FlowCell, compile_rules
+from tradegame.engine.economy import Compiled, FlowCell, TermIndex, compile_rules
 from tradegame.engine.kinds import LayerStatus
 from tradegame.engine.memo import per_rules
 from tradegame.engine.rules import Event, Item, Layer, Rules, TariffInstrument
@@ -42,6 +42,14 @@ class Caches:
     # by projections, which come back to the same states again and again.
     rates: dict[tuple[Any, ...], tuple[float, ...]] = field(default_factory=dict)
     batna: dict[int, dict[str, float]] = field(default_factory=dict)  # by seed
+    # Term indexes by the deals in force (economy.deal_key of each, in order): the pledgers,
+    # and an index by the pledgers' credibility. Reused by projections, like the rates.
+    terms: dict[tuple[Any, ...], tuple[tuple[str, ...], dict[tuple[float, ...], TermIndex]]] = (
+        field(default_factory=dict)
+    )
+    # A projection's chance stream by (seed, round, phase): the generator's state as seeded
+    # (seeding from a string hashes it each time; restoring a state is cheaper).
+    projection_rng: dict[tuple[int, int, str], tuple[Any, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
