@@ -240,3 +240,64 @@ def test_an_inject_can_put_a_kind_of_order_back_within_a_round() -> None:
     assert game.to_move() == "C"
     draws = [game.legal_actions("C").sample(random.Random(n)) for n in range(60)]
     assert any(isinstance(a, Concede) and a.terms[0].item == "c-cut" for a in draws)
+
+
+def test_projections_shared_terms_and_snapshots_agree_with_a_fresh_computation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Projections share term indexes (by the deals in force and their pledgers' credibility)
+    # and snapshots (by rates, terms and active packages) across states and games; market
+    # stress's pressure is remembered by the rates. Every read in a projection is checked
+    # against a computation from nothing, bit for bit; and each projection's chance stream
+    # starts where a generator seeded from its string does.
+    real_snapshot, real_of = State.snapshot, Projected.of
+    checked = Counter[str]()
+
+    def snapshot(game: State) -> eco.Snapshot:
+        snap = real_snapshot(game)
+        if isinstance(game, Projected):
+            force = [d for d in game.deals if d.status == "in_force"]
+            terms = eco.index_terms(game.rules, force, game.credibility)
+            assert game.terms() == terms
+            rates = eco.all_rates(
+                eco.compile_rules(game.rules),
+                game.layer_rate,
+                game.layer_status,
+                game.active_packages,
+                terms,
+            )
+            for memo in eco.compile_rules(game.rules).cell_memos:
+                memo.clear()
+            assert snap == eco.snapshot(game.rules, tuple(rates), terms, game.active_packages)
+            eco.compile_rules(game.rules).stress_memo.clear()
+            assert eco.stress_pressure(game.rules, snap) == real_stress(game.rules, snap)
+            checked["pledged" if terms.pledgers else "projection"] += 1
+        return snap
+
+    def real_stress(rules: Rules, snap: eco.Snapshot) -> tuple[float, float]:
+        return eco.stress_pressure(rules, list(snap.rate))  # a list: never remembered
+
+    def of(cls: type[Projected], game: Game, player: str) -> Projected:
+        sim = real_of.__func__(cls, game, player)  # type: ignore[attr-defined]
+        seeded = random.Random(f"what-if:{game.seed}:{game.round}:{game.phase}")
+        assert sim.rng.getstate() == seeded.getstate()
+        assert game.rng.getstate() != seeded.getstate()
+        checked["rng"] += 1
+        return sim
+
+    monkeypatch.setattr(State, "snapshot", snapshot)
+    monkeypatch.setattr(Projected, "of", classmethod(of))
+    for name in ("april-2025", "with-china"):
+        rules = load_rules(name)
+        for seed in range(4):
+            rng = random.Random(seed)
+            game = Game.new(rules, seed)
+            while not game.is_over():
+                player = game.to_move()
+                assert player is not None
+                action = game.legal_actions(player).sample(rng)
+                if rng.random() < 0.1:
+                    game.what_if(player, [action] if action.kind in ORDER_KINDS else [])
+                game.apply(action)
+    assert checked["projection"] > 500 and checked["rng"] > 50, checked
+    assert checked["pledged"] > 0, checked  # terms that depend on credibility were shared too

@@ -185,7 +185,9 @@ class TermIndex:
     pledgers: tuple[str, ...] = ()
     # Snapshots at these terms by (rates, active packages), for states that share them
     # (projections, see State.SHARES_RATES): a snapshot is a function of exactly these.
-    snapshots: dict[tuple[Any, ...], Snapshot] = field(default_factory=dict)
+    snapshots: dict[tuple[Any, ...], Snapshot] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 def covered_sectors(rules: Rules, item: Item) -> frozenset[str]:
