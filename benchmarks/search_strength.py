@@ -73,7 +73,9 @@ def main() -> None:
     ap.add_argument("--scenario", default="april-2025")
     ap.add_argument("--spec", default="search", help="the search agent's spec (search:ms=200)")
     ap.add_argument("--opponents", default="", help="comma-separated (default: every built-in)")
+    ap.add_argument("--roles", default="", help="comma-separated roles (default: every role)")
     ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--first-seed", type=int, default=0, help="seeds run from this one up")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--json", default="benchmarks/search_strength.json")
     args = ap.parse_args()
@@ -85,12 +87,12 @@ def main() -> None:
     opponents = [o.strip() for o in args.opponents.split(",") if o.strip()] or [
         n for n in sorted(registry()) if n not in EXCLUDED
     ]
-    tasks = [
-        (args.scenario, args.spec, o, r, s)
-        for o in opponents
-        for r in rules.player_ids
-        for s in range(args.seeds)
-    ]
+    roles = [r.strip() for r in args.roles.split(",") if r.strip()] or list(rules.player_ids)
+    unknown = sorted(set(roles) - set(rules.player_ids))
+    if unknown:
+        ap.error(f"--roles: no such role in {args.scenario}: {', '.join(unknown)}")
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
+    tasks = [(args.scenario, args.spec, o, r, s) for o in opponents for r in roles for s in seeds]
     started = time.perf_counter()
     if args.workers > 1:
         with ProcessPoolExecutor(args.workers) as pool:
@@ -100,7 +102,6 @@ def main() -> None:
     wall = time.perf_counter() - started
 
     summary: list[dict[str, Any]] = []
-    roles = list(rules.player_ids)
     print(
         f"{args.spec} vs greedy in the same seat, {args.scenario}, {args.seeds} seeds, "
         f"surplus difference [95% CI]; ms per move of the search agent"

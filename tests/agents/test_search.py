@@ -8,7 +8,7 @@ import random
 import pytest
 
 from tradegame.agents.base import Turn, play_match, registry
-from tradegame.agents.search import SearchAgent
+from tradegame.agents.search import SEARCH_LADDER_STEPS, SearchAgent
 from tradegame.agents.tactics import Strategy, pair_catalogue
 from tradegame.engine import Action, Pass, Propose, Reject, Term
 from tradegame.engine.actions import deal_terms
@@ -73,7 +73,7 @@ def test_search_keeps_its_what_if_budget_per_decision():
         RULES, 1, {"US": Counting(random.Random(1), budget=6), "JP": "greedy", "EU": "greedy"}
     )
     # the ladder of packages (rebuilt every few rounds) comes on top of the budget
-    assert calls and max(calls) <= 6 + 12 + 6 + 1
+    assert calls and max(calls) <= 6 + 12 + SEARCH_LADDER_STEPS + 1
 
 
 @pytest.mark.slow
@@ -205,3 +205,129 @@ def test_the_strength_benchmark_runs(tmp_path):  # type: ignore[no-untyped-def]
     data = json.loads(out.read_text())
     assert {s["opponent"] for s in data["summary"]} == {"random"}
     assert len(data["games"]) == 2 * len(data["summary"])
+
+
+# ---------------------------------------------------------------------- the partner model
+
+
+def us_in_talks_with_japan() -> Turn:
+    """The first US talks move of seed 0: Japan (greedy) has an offer on the table."""
+    from tradegame.agents.base import make_agent, passive_move
+    from tradegame.engine import Game
+
+    game = Game.new(RULES, 0)
+    japan = make_agent("greedy", random.Random(0))
+    while True:
+        player = game.to_move()
+        assert player is not None
+        turn = Turn(game, player)
+        if player == "US" and turn.talks is not None:
+            return turn
+        game.apply(japan.act(turn) if player == "JP" else passive_move(game, player))
+
+
+def test_the_model_ranks_packages_by_their_value_against_what_the_partner_did():
+    """Worth no more than what Japan offered: likely; at least what it refused: unlikely;
+    in between, falling with the value; the very package refused is halved again."""
+    from tradegame.agents.search import Q_KNOWN, Q_REFUSED, Q_UNTESTED, Seen
+
+    turn = us_in_talks_with_japan()
+    agent = SearchAgent(random.Random(0))
+    a = (Term("jp_lng", 2.0),)
+    assert agent.chance(turn, "JP", a, 9.0) == Q_UNTESTED  # nothing seen yet
+    agent.seen.append(Seen("JP", turn.round, a, 2.0, False, "offered"))
+    agent.seen.append(Seen("JP", turn.round, a, 10.0, True, "refused"))
+    agent.refused[("JP", a)] = 1
+    b = (Term("jp_lng", 1.0),)
+    assert agent.chance(turn, "JP", b, 1.5) == Q_KNOWN
+    assert agent.chance(turn, "JP", b, 12.0) == Q_REFUSED
+    middle = [agent.chance(turn, "JP", b, v) for v in (3.0, 6.0, 9.0)]
+    assert Q_KNOWN > middle[0] > middle[1] > middle[2] > Q_REFUSED
+    assert agent.chance(turn, "JP", a, 6.0) == middle[1] / 2
+    # Another partner's refusals say nothing about Japan's
+    assert agent.chance(turn, "EU", b, 12.0) == Q_UNTESTED
+
+
+def test_search_offers_what_the_partner_will_take_over_what_it_has_turned_down():
+    """Japan refused a package worth 10 to the US and offered one worth 2: of a package worth
+    12 (like the refused one) and one worth 4, the agent counters with the one worth 4, though
+    it is worth less if accepted; with nothing refused it asks for the one worth 12."""
+    from tradegame.agents.search import Seen
+    from tradegame.agents.tactics import Package
+
+    greedy_ask = (Term("jp_investment", 550.0), Term("jp_lng", 10.0))
+    modest = (Term("jp_lng", 2.0),)
+
+    class Fixed(SearchAgent):
+        def packages(self, turn, talks):  # type: ignore[no-untyped-def]
+            return [Package(greedy_ask, 12.0, 0.0), Package(modest, 4.0, 1.0)]
+
+    def counter(refusals: bool) -> Action:
+        turn = us_in_talks_with_japan()
+        agent = Fixed(random.Random(0))
+        if refusals:
+            agent.seen.append(Seen("JP", turn.round, (Term("jp_farm", 1.0),), 2.0, False))
+            refused = (Term("jp_investment", 400.0),)
+            agent.seen.append(Seen("JP", turn.round, refused, 10.0, True, "refused"))
+        return agent.act(turn)
+
+    assert getattr(counter(refusals=True), "terms", None) == deal_terms(list(modest))
+    assert getattr(counter(refusals=False), "terms", None) == deal_terms(list(greedy_ask))
+
+
+def test_an_offer_accepted_but_not_ratified_counts_as_refused():
+    """Japan (dove) accepts packages its win-set then refuses: the agent learns from the
+    failed ratification (the old agent counted any deal, failed or not, as accepted)."""
+    agent = SearchAgent(random.Random(2))
+    game = play_match(RULES, 2, {"US": agent, "JP": "dove", "EU": "dove"})
+    failed = [
+        d
+        for d in game.view("US").to_json()["deals"]
+        if d["status"] == "failed" and "JP" in d["parties"]
+    ]
+    assert failed, "the scenario no longer shows a failed ratification on this seed"
+    for d in failed:
+        terms = deal_terms([Term(t["item"], float(t["level"])) for t in d["terms"]])
+        assert agent.refused.get(("JP", terms), 0) >= 1, d
+    assert all(s.outcome != "pending" or s.round == game.round for s in agent.seen if s.mine)
+
+
+def test_no_escalation_against_a_partner_that_answered_in_kind():
+    """A partner that escalated against the US right after the US escalated against it is
+    marked a retaliator; from then on no order on the shortlist escalates against it (while
+    orders escalating against the other partner still can be)."""
+    from tradegame.agents.search import escalation_targets
+
+    checked: list[int] = []
+
+    class Checked(SearchAgent):
+        def wide_shortlist(self, turn: Turn, size: int) -> list[Action]:
+            out = super().wide_shortlist(turn, size)
+            if self.retaliators:
+                view = turn.view.to_json()
+                against = [
+                    a for a in turn.legal if escalation_targets(view, "US", a) & self.retaliators
+                ]
+                for action in out:
+                    assert not escalation_targets(view, "US", action) & self.retaliators
+                checked.append(len(against))
+            return out
+
+    agent = Checked(random.Random(0))
+    play_match(RULES, 0, {"US": agent, "JP": "bargainer", "EU": "tit-for-tat"})
+    assert agent.retaliators, "no partner answered the agent's escalation on this seed"
+    assert all(r in agent.escalated for r in agent.retaliators)
+    assert checked and max(checked) > 0  # escalating against them was legal, and left out
+
+
+def test_escalation_targets():
+    from tradegame.agents.search import escalation_targets
+    from tradegame.engine import Game, SetTariff
+
+    view = Game.new(RULES, 0).view("US").to_json()
+    layers = {la["id"]: la for la in view["layers"]}
+    jp = next(la for la in layers.values() if la["exporter"] == "JP" and la["status"] == "in_force")
+    rate = jp["rate"]
+    assert escalation_targets(view, "US", SetTariff("US", jp["id"], rate + 0.05)) == {"JP"}
+    assert escalation_targets(view, "US", SetTariff("US", jp["id"], rate)) == set()
+    assert escalation_targets(view, "US", Pass("US")) == set()

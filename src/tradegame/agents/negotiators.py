@@ -80,6 +80,9 @@ PACKAGE_ROUNDS = 4
 class Negotiator(Strategy):
     """Talks with a what_if-valued ladder of packages; subclasses set the target."""
 
+    ladder_steps = LADDER_STEPS
+    """Packages on this negotiator's ladder (each valued with ``what_if`` when built)."""
+
     def __init__(self, rng: random.Random | None = None) -> None:
         super().__init__(rng)
         self.values = TermValues()
@@ -117,7 +120,7 @@ class Negotiator(Strategy):
                 values,
                 turn.limits.max_terms,
                 view["you"]["win_set"],
-                steps=LADDER_STEPS,
+                steps=self.ladder_steps,
                 bonus=self.values.bonus(talks.partner),
             ):
                 try:
