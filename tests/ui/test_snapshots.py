@@ -183,3 +183,23 @@ async def test_snapshot_counter_offer_of_six_terms(save_dir: Path, size: tuple[i
         await wait_for_text(pilot, "US offers 6 terms")
 
     await shoot(app, "counter_offer", size, steps)
+
+
+@sizes
+async def test_snapshot_dashboard_of_four_players(save_dir: Path, size: tuple[int, int]) -> None:
+    """The four-player lesson (china-lesson) from China's seat: four rows in the players'
+    table, none cut at 80 columns; the wide terminal also shows the tariff table with the
+    US–China rows (145% and 125% are three-digit rates)."""
+    match = make_match(
+        {"CN": "human", "US": "passive", "JP": "passive", "EU": "passive"},
+        seed=1,
+        name="china-lesson",
+    )
+    app = make_app(save_dir, match)
+
+    async def steps(pilot: Any) -> None:
+        await wait_for_text(pilot, "Your move, China")
+        await pilot.press("1")
+        await wait_for_text(pilot, "Market stress")
+
+    await shoot(app, "dashboard_four_players", size, steps)
