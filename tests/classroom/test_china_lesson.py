@@ -23,6 +23,7 @@ from tradegame.commands.play import load_save
 from tradegame.engine import Game, parse
 from tradegame.saves import load_game, save_game
 from tradegame.scenario import load_rules
+from tradegame.scenario.loader import load_scenario_text
 from tradegame.ui.app import Options, TradeGameApp
 from tradegame.ui.screens.curtain import CurtainScreen
 from tradegame.ui.screens.game import GameScreen
@@ -197,3 +198,38 @@ def test_the_china_track_moves_the_others() -> None:
     log = [line.text for line in game.log if line.round == 2 and line.phase == "talks"]
     assert any("CN" in t and "US" in t and "hold" in t for t in log), log
     assert sum("No time for" in t for t in log) == 1, log
+
+
+def test_the_real_outcome_is_in_the_debrief_not_in_the_students_hands(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The Geneva truce and the July deals are what the class compares its games with, after
+    playing: in the debrief report's "What really happened" and the instructor's copy, never
+    in a student's handout (nor on the game's screens: tests/ui/test_text.py)."""
+    outcome = (
+        "The Geneva deal set the US tariff on China at 30%",
+        "The Geneva deal set China's tariff on US goods at 10%",
+        "The 22 July deal set 15% on Japanese goods",
+        "The 27 July deal at Turnberry set a 15% ceiling on EU goods",
+    )
+    assert (
+        main(["briefing", SCENARIO, "--role", "all", "--format", "md", "--out", str(tmp_path)]) == 0
+    )
+    for role in ROLES:
+        handout = " ".join((tmp_path / f"{role}.md").read_text("utf-8").split())
+        assert not any(o in handout for o in outcome), role
+        assert "facts §" not in handout and "PLACEHOLDER" not in handout, role
+    copy = tmp_path / "US-instructor.md"
+    assert main(["briefing", SCENARIO, "--role", "US", "--instructor", "--out", str(copy)]) == 0
+    assert all(o in " ".join(copy.read_text("utf-8").split()) for o in outcome)
+
+    rules = load_rules(SCENARIO)
+    seats = dict.fromkeys(ROLES, "tit-for-tat")
+    game = play_match(rules, 4, seats)
+    save = tmp_path / "game.json"
+    text, _ = load_scenario_text(SCENARIO)
+    save_game(save, game, seats, scenario_text=text, scenario_name=SCENARIO)
+    report = tmp_path / "report.md"
+    assert main(["report", str(save), "--search-budget", "0", "--out", str(report)]) == 0
+    history = report.read_text("utf-8").split("## What really happened", 1)[1].split("\n## ")[0]
+    assert all(o in " ".join(history.split()) for o in outcome), history
