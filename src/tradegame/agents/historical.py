@@ -7,8 +7,8 @@ deals in its catalogue under these **item ids**, and the agent reads everything 
 catalogue in its own view — who owns each item and who may receive it (so it never names a
 country), and which of the item's levels is nearest the historical figure. Items the scenario
 does not have are left out; a deal longer than ``max_terms`` drops its last terms. The
-bundled scenarios (april-2025, classroom-lesson, us-japan-primer, with-china) follow the
-convention.
+bundled scenarios (april-2025, classroom-lesson, us-japan-primer, with-china, china-lesson)
+follow the convention.
 
 The agent keeps the history's calendar (issue 19): it signs each deal in the round that holds
 its 2025 date (the round whose last day is on or after it: Japan on 22 July, the EU on 27 July,
