@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tradegame.engine import parse
 from tradegame.saves import load_game
+from tradegame.scenario.bundled import bundled_scenarios
 from tradegame.session.match import agent_descriptions, default_agent
 from tradegame.session.persistence import earlier_save_of, save
 from tradegame.ui.app import Options, TradeGameApp
@@ -17,6 +18,8 @@ from tradegame.ui.screens.setup import SetupScreen
 from .support import make_app, make_match, screen_text, wait_for_text, wait_until
 
 CORPUS = Path(__file__).parent.parent / "scenario" / "corpus"
+TO_PRIMER = ["down"] * list(bundled_scenarios()).index("us-japan-primer")
+"""Keys from the first scenario of the new-game list (sorted by name) to the primer."""
 
 
 def setup_app(save_dir: Path) -> TradeGameApp:
@@ -32,7 +35,7 @@ async def test_new_game_screen_chooses_scenario_seats_and_seed(save_dir: Path) -
         text = screen_text(app)
         assert "Seats" in text and "a person at this keyboard" in text
         # The primer: two players, six rounds.
-        await pilot.press("down", "down")
+        await pilot.press(*TO_PRIMER)
         await wait_for_text(pilot, "Primer: Japan and the United States")
         await wait_until(pilot, lambda: len(app.screen.query(".seat")) == 2, what="two seats")
         # The US seat: step with → from its default to "passive".
@@ -250,7 +253,7 @@ async def test_s_before_the_seat_menus_mount_starts_with_the_seats_shown(save_di
         assert isinstance(screen, SetupScreen)
         primer = load_scenario("us-japan-primer")
         app.scenario_cache[primer.source] = primer  # highlighting it loads it from the cache
-        await pilot.press("down", "down")
+        await pilot.press(*TO_PRIMER)
         await wait_until(pilot, lambda: screen.scenario is primer, what="the primer")
         # Back to the first scenario and straight to s: its seats are built, not yet mounted.
         first = app.scenario_cache["april-2025"]

@@ -78,9 +78,7 @@ def _april() -> Rules:
     return load_rules("april-2025")
 
 
-@pytest.mark.parametrize(
-    "name", ["april-2025", "with-china", "classroom-lesson", "us-japan-primer"]
-)
+@pytest.mark.parametrize("name", sorted(bundled_scenarios()))
 def test_no_bundled_description_shows_a_source_note(name: str) -> None:
     for item in load_rules(name).items:
         text = player_text(item.description, load_rules(name))
