@@ -306,7 +306,9 @@ def deal_terms_in_force(game: Game, pair: set[str]) -> set[str]:
     return {str(t) for t in live[0].terms}
 
 
-@pytest.mark.parametrize("scenario", ["april-2025", "classroom-lesson", "with-china"])
+@pytest.mark.parametrize(
+    "scenario", ["april-2025", "classroom-lesson", "with-china", "china-lesson"]
+)
 def test_historical_agents_reach_the_historical_deals(scenario) -> None:  # type: ignore[no-untyped-def]
     rules = load_rules(scenario)
     game = play_match(rules, 1, {p: "historical" for p in rules.player_ids})

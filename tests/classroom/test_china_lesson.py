@@ -233,3 +233,40 @@ def test_the_real_outcome_is_in_the_debrief_not_in_the_students_hands(
     assert main(["report", str(save), "--search-budget", "0", "--out", str(report)]) == 0
     history = report.read_text("utf-8").split("## What really happened", 1)[1].split("\n## ")[0]
     assert all(o in " ".join(history.split()) for o in outcome), history
+
+
+def test_caps_for_nothing_cost_the_us_beyond_the_token_car_step() -> None:
+    """Issue 19's rule that a cap given for nothing is a loss for the US
+    (tests/agents/test_opponents.py) holds here for every level but the smallest car step
+    (27.5% → 25%), which is worth under half a point to the US: any deal calms markets a
+    little (``market_stress.deal_relief``), and with China at 145% the US's market stress
+    sits where calm counts (on classroom-lesson the same step is worth +0.16). A ceiling for
+    China sets no precedent for the allies."""
+    from tests.agents.test_opponents import offered, round_one, us_value
+
+    rules = load_rules(SCENARIO)
+    assert rules.item("us_cap_cn").sets_precedent is False
+    game = round_one(rules, 1)
+    values = {
+        (cap, level): us_value(offered(game, f"{cap}={level}"))
+        for cap in ("us_cap_jp", "us_autos_cap_jp")
+        for level in (lv.value for lv in rules.item(cap).levels)
+    }
+    token = ("us_autos_cap_jp", max(lv.value for lv in rules.item("us_autos_cap_jp").levels))
+    assert 0 < values.pop(token) < 0.5
+    assert all(v < 0 for v in values.values()), values
+
+
+def test_a_short_tournament_on_the_lesson_has_no_incident(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The agents a class would sit in empty seats play the four-player lesson to its end:
+    every game six rounds (unless the US extends), no agent incident."""
+    out = tmp_path / "t.csv"
+    args = ["tournament", SCENARIO, "--agents", "bargainer,historical,passive", "--games", "6"]
+    assert main([*args, "--seed", "15", "--workers", "1", "--no-progress", "--out", str(out)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
+    assert len(rows) == 6 and all(r["incidents"] == "0" for r in rows)
+    assert all(6 <= int(r["rounds"]) <= 8 for r in rows)
+    assert {f"seat_{p}" for p in ROLES} <= set(rows[0])
+    assert "Role CN" in capsys.readouterr().out

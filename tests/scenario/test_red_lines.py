@@ -11,7 +11,7 @@ import pytest
 from tradegame.scenario import load_rules
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-WITH_DIGITAL = ["classroom-lesson", "april-2025", "with-china"]
+WITH_DIGITAL = ["classroom-lesson", "april-2025", "with-china", "china-lesson"]
 
 
 def _best_case_cost(rules, item_id: str, level_value: float) -> float:  # noqa: ANN001
