@@ -78,6 +78,10 @@ def metric(
         now: float = getattr(snap, attr)[player]
         return over_window(led.player[player][attr], now, led.days, rest)
     cells = eco.compile_rules(game.rules).cells
+    if partner is None and sector is None:
+        # The common case: the player's own cells, pre-indexed in cell order (tables), so
+        # the sums below are the same floats as the scans further down.
+        cells = game.tables.player_cells[player]
     if name == "tariff_faced":
         num = den = 0.0
         for cell in cells:

@@ -64,6 +64,7 @@ class Tables:
     import_cells: dict[str, tuple[tuple[int, tuple[str, str]], ...]]  # (index, pair)
     trade_cells: dict[str, tuple[tuple[int, bool], ...]]  # (index, exported?)
     export_cells: dict[str, tuple[FlowCell, ...]]
+    player_cells: dict[str, tuple[FlowCell, ...]]  # it exports or imports, in cell order
     deal_items: dict[tuple[str, str], tuple[Item, ...]]  # either may give, catalogue order
     levels: dict[str, tuple[float, ...]]  # by item
     caches: Caches
@@ -133,6 +134,9 @@ def tables_of(rules: Rules) -> Tables:
             for p in ids
         },
         export_cells={p: tuple(c for c in cells if c.exporter == p) for p in ids},
+        player_cells={
+            p: tuple(c for c in cells if c.exporter == p or c.importer == p) for p in ids
+        },
         deal_items={
             (a, b): tuple(
                 item
