@@ -17,9 +17,6 @@ from typing import Any
 from tradegame.engine import economy as eco
 from tradegame.engine.actions import (
     Action,
-    Done,
-    Pass,
-    Reject,
 )
 from tradegame.engine.machine import Machine
 from tradegame.engine.records import pair_key
@@ -153,14 +150,16 @@ def score_breakdown(game: Machine, player: str) -> list[dict[str, Any]]:
 
 def play_out_passing(game: Machine) -> None:
     """Everyone passes (or is done) until the game ends."""
+    passive = game.tables.passive_moves  # frozen moves: one of each a player, shared
     while not game.is_over():
         mover = game.to_move()
         assert mover is not None
+        pass_, reject, done = passive[mover]
         session = game.session
         if session is not None:
-            action: Action = Pass(mover) if session.offer is None else Reject(mover)
+            action: Action = pass_ if session.offer is None else reject
         else:
-            action = Done(mover)
+            action = done
         game.push(action)  # a passive move is always legal
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tradegame.engine.actions import Done, Pass, Reject
 from tradegame.engine.economy import Compiled, FlowCell, TermIndex, compile_rules
 from tradegame.engine.kinds import LayerStatus
 from tradegame.engine.memo import per_rules
@@ -67,6 +68,8 @@ class Tables:
     player_cells: dict[str, tuple[FlowCell, ...]]  # it exports or imports, in cell order
     deal_items: dict[tuple[str, str], tuple[Item, ...]]  # either may give, catalogue order
     levels: dict[str, tuple[float, ...]]  # by item
+    # Each player's passive moves (pass, reject, done): frozen values, made once.
+    passive_moves: dict[str, tuple[Pass, Reject, Done]]
     caches: Caches
 
     def news_window(self, rules: Rules, first: int, last: int) -> NewsWindow:
@@ -147,5 +150,6 @@ def tables_of(rules: Rules) -> Tables:
             for b in ids
         },
         levels={item.id: tuple(lv.value for lv in item.levels) for item in rules.items},
+        passive_moves={p: (Pass(p), Reject(p), Done(p)) for p in ids},
         caches=Caches(),
     )
