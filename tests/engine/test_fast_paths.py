@@ -301,3 +301,29 @@ def test_projections_shared_terms_and_snapshots_agree_with_a_fresh_computation(
                 game.apply(action)
     assert checked["projection"] > 500 and checked["rng"] > 50, checked
     assert checked["pledged"] > 0, checked  # terms that depend on credibility were shared too
+
+
+def test_a_copy_played_to_the_end_leaves_the_game_as_it_was() -> None:
+    # A copy shares the deals that can no longer change (failed, superseded, reneged in an
+    # earlier round); playing the copy on -- reneges, supersessions and failures included --
+    # must change nothing in the game it was copied from.
+    rules = load_rules("april-2025")
+    shared = 0
+    for seed in range(3):
+        rng = random.Random(seed)
+        game = Game.new(rules, seed)
+        while not game.is_over():
+            if rng.random() < 0.2:
+                before = json.dumps(game.state_json(), sort_keys=True)
+                copy = game.copy()
+                shared += sum(a is b for a, b in zip(copy.deals, game.deals, strict=True))
+                copy_rng = random.Random(seed + 100)
+                while not copy.is_over():
+                    mover = copy.to_move()
+                    assert mover is not None
+                    copy.apply(copy.legal_actions(mover).sample(copy_rng))
+                assert json.dumps(game.state_json(), sort_keys=True) == before
+            mover = game.to_move()
+            assert mover is not None
+            game.apply(game.legal_actions(mover).sample(rng))
+    assert shared > 20  # the sharing was exercised

@@ -42,6 +42,8 @@ from tradegame.engine.tables import CACHE_SIZE, tables_of
 # Enum members read on hot paths, bound once: on Python 3.11 reading a member from its enum
 # class goes through EnumType.__getattr__ and costs several times a module global.
 _DEAL_IN_FORCE = DealStatus.IN_FORCE
+_DEAL_RENEGED = DealStatus.RENEGED
+_SETTLED_DEALS = frozenset({DealStatus.FAILED, DealStatus.SUPERSEDED})
 # Term indexes per set of deals, and snapshots per term index, that projections keep.
 _SHARED_PER_KEY = 64
 
@@ -160,7 +162,15 @@ class State:
             attributes[name] = value.copy() if isinstance(value, (dict, set, list)) else value
         # Shallow copies of the mutable records, made by their constructors (every what_if
         # copies the game; copy.copy's generic path is several times slower).
-        new.deals = [Deal(*_DEAL_FIELDS(d)) for d in self.deals]
+        # A deal that can no longer change (failed, superseded, or reneged in an earlier
+        # round: resolution.py's _void leaves those alone) is shared, not copied.
+        round_ = self.round
+        new.deals = [
+            d
+            if d.status in _SETTLED_DEALS or (d.status == _DEAL_RENEGED and d.ended_round < round_)
+            else Deal(*_DEAL_FIELDS(d))
+            for d in self.deals
+        ]
         new.sessions = [Session(*_SESSION_FIELDS(s)) for s in self.sessions]
         new.pledges = [Pledge(*_PLEDGE_STATE(p)) for p in self.pledges]
         new.orders = {p: list(v) for p, v in self.orders.items()}
