@@ -362,10 +362,10 @@ class State:
             if not terms.pledgers:
                 return terms
             credibility = self.credibility
-            if self._terms_key == tuple(credibility[p] for p in terms.pledgers):
+            if self._terms_key == tuple(map(credibility.__getitem__, terms.pledgers)):
                 return terms
         terms = self._terms = self._index_terms()
-        self._terms_key = tuple(self.credibility[p] for p in terms.pledgers)
+        self._terms_key = tuple(map(self.credibility.__getitem__, terms.pledgers))
         return terms
 
     def _index_terms(self) -> eco.TermIndex:
@@ -383,11 +383,11 @@ class State:
                 cache.clear()  # bounded; a miss only costs the computation
             cache[key] = (
                 terms.pledgers,
-                {tuple(self.credibility[p] for p in terms.pledgers): terms},
+                {tuple(map(self.credibility.__getitem__, terms.pledgers)): terms},
             )
             return terms
         pledgers, by_credibility = known
-        credibility = tuple(self.credibility[p] for p in pledgers)
+        credibility = tuple(map(self.credibility.__getitem__, pledgers))
         shared = by_credibility.get(credibility)
         if shared is None:
             shared = eco.index_terms(self.rules, force, self.credibility)
