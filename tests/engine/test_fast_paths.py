@@ -236,10 +236,14 @@ def test_an_inject_can_put_a_kind_of_order_back_within_a_round() -> None:
         )
     draws = [game.legal_actions("C").sample(random.Random(n)) for n in range(60)]
     assert not any(isinstance(a, Concede) for a in draws)  # the cut is not on the table
+    # the list of legal moves (an RL mask's source) shares the sampler's memory of the round
+    assert not any(isinstance(a, Concede) for a in game.legal_actions("C"))
     game.apply(Inject(INSTRUCTOR, "table-cut"))
     assert game.to_move() == "C"
     draws = [game.legal_actions("C").sample(random.Random(n)) for n in range(60)]
     assert any(isinstance(a, Concede) and a.terms[0].item == "c-cut" for a in draws)
+    listed = [a for a in game.legal_actions("C") if isinstance(a, Concede)]
+    assert listed and all(a.terms[0].item == "c-cut" for a in listed)
 
 
 def test_projections_shared_terms_and_snapshots_agree_with_a_fresh_computation(

@@ -104,10 +104,8 @@ def test_observation_holds_no_private_data_of_another_player(seed):
     us_differs = False
     while not ga.is_over():
         for p in ("JP", "EU"):
-            assert obs_a.observe(ga.view(p).to_json()) == obs_b.observe(gb.view(p).to_json())
-        us_differs |= obs_a.observe(ga.view("US").to_json()) != obs_b.observe(
-            gb.view("US").to_json()
-        )
+            assert obs_a.observe(ga.view(p)) == obs_b.observe(gb.view(p))
+        us_differs |= obs_a.observe(ga.view("US")) != obs_b.observe(gb.view("US"))
         action = ga.legal_actions().sample(rng)
         ga.apply(action)
         gb.apply(action)
@@ -210,3 +208,38 @@ def test_send_message_reaches_the_partner_only_and_keeps_the_turn():
         env.send_message("again")
     # No id of the codec is a message: the action space stays fixed.
     assert not any("message" in env.codec.describe(i) for i in range(env.codec.n))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_what_the_env_remembers_per_state_is_what_a_fresh_computation_gives(seed):
+    """Views, vectors, masks and texts are made once per state and reused: at every step the
+    observation equals one computed afresh from the view and the draft, and a policy writing
+    into the arrays it was given changes nothing the environment hands out later."""
+    env = make_env(text_observation=True)
+    env.reset(seed=seed)
+    rng = np.random.default_rng(seed)
+    fresh = Observer(ActionCodec(RULES))
+    drafts = 0
+    for agent in env.agent_iter():
+        obs, _, term, trunc, _ = env.last()
+        if term or trunc:
+            env.step(None)
+            continue
+        draft = env.draft
+        drafts += bool(draft)
+        view = env.game.view(agent)
+        assert obs["observation"].tolist() == np.float32(fresh.observe(view, draft)).tolist()
+        assert obs["action_mask"].tolist() == env.codec.mask(env.game, agent, draft)
+        assert obs["text"] == env.observe_text(agent, draft)
+        assert obs["text"].startswith(str(view) + "\n")
+        for p in env.possible_agents:  # the others see their own view, with no draft
+            if p != agent:
+                assert env.observe(p)["observation"].tolist() == (
+                    np.float32(fresh.observe(env.game.view(p))).tolist()
+                )
+        obs["observation"][:] = 7.0
+        obs["action_mask"][:] = 1
+        again = env.observe(agent)
+        assert not (again["observation"] == 7.0).all() and 0 in again["action_mask"]
+        env.step(int(rng.choice(np.flatnonzero(again["action_mask"]))))
+    assert drafts

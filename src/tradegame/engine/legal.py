@@ -331,11 +331,18 @@ class LegalActions:
         groups: list[_Group] = [_One(_plain(Done, p))]
         if len(g.orders[p]) >= g.rules.limits.max_orders:
             return groups
-        dynamic: list[Action] = [Renege(p, d.id) for d in g.deals_in_force(p)]
-        for group in [*self._order_candidates(p), dynamic]:
-            legal = [a for a in group if g._legal_now(a)]
+        # The sampler's kinds: candidates that pass their scenario checks, each with its
+        # ``orders.NOW`` check (the rest of :func:`orders.verify` holds for every one of them
+        # here: the player is to move in the orders phase, below max_orders).
+        kinds, dead = self._order_kinds(p)
+        for group, now, _, _ in kinds[1:]:
+            if id(group) in dead:
+                continue
+            legal = [a for a in group if now(g, a) is None]
             if legal:
                 groups.append(_Listed(legal))
+            else:
+                dead.add(id(group))  # as the sampler would (its draws do not depend on it)
         return groups
 
     def _order_kinds(self, p: str) -> SamplerKinds:

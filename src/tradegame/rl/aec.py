@@ -31,7 +31,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
         f"tradegame.rl needs the rl extra: pip install 'tradegame[rl]' (missing: {exc.name})"
     ) from exc
 
-from tradegame.engine import Game, Rules, Term
+from tradegame.engine import Game, Rules, Term, View
 from tradegame.engine.actions import Message
 from tradegame.rl.codec import ActionCodec, Draft
 from tradegame.rl.observation import Observer
@@ -89,7 +89,11 @@ class TradeGameEnv(AECEnv):
         self._seeds = random.Random(0)
         self.game = Game.new(self.rules, 0)
         self.draft: Draft = ()
-        self._legal_cache: tuple[tuple[int, str, Draft], list[int]] | None = None
+        # What has been made of the game's current state (views, vectors, masks, texts):
+        # the game changes only by apply(), which lengthens its action list, so the game and
+        # the length of its action list name the state (see _memo).
+        self._memo_of: tuple[Game, int] | None = None
+        self._memo_data: dict[tuple[Any, ...], Any] = {}
 
     def observation_space(self, agent: str) -> spaces.Space[Any]:
         return self.observation_spaces[agent]
@@ -106,7 +110,7 @@ class TradeGameEnv(AECEnv):
             game_seed = self._seeds.getrandbits(32)
         self.game = Game.new(self.rules, game_seed)
         self.draft = ()
-        self._legal_cache = None
+        self._forget()
         self.agents = list(self.possible_agents)
         self.rewards = {a: 0.0 for a in self.agents}
         self._cumulative_rewards = {a: 0.0 for a in self.agents}
@@ -115,27 +119,75 @@ class TradeGameEnv(AECEnv):
         self.infos: dict[str, dict[str, Any]] = {a: {} for a in self.agents}
         self.agent_selection = self.game.to_move() or self.agents[0]
 
+    # -- what the environment makes of a state, each piece once per state and only when asked
+
+    def _memo(self) -> dict[tuple[Any, ...], Any]:
+        """The pieces made of the current state (emptied when the game has moved on)."""
+        game = self.game
+        of = self._memo_of
+        if of is None or of[0] is not game or of[1] != len(game.actions):
+            self._memo_of = (game, len(game.actions))
+            self._memo_data = {}
+        return self._memo_data
+
+    def _forget(self) -> None:
+        self._memo_of = None
+        self._memo_data = {}
+
+    def _view(self, agent: str) -> View:
+        memo = self._memo()
+        view: View | None = memo.get(("view", agent))
+        if view is None:
+            view = memo["view", agent] = self.game.view(agent)
+        return view
+
     def _legal(self, agent: str, draft: Draft) -> list[int]:
-        # observe() and step() ask for the same mask: the game changes only by apply(), which
-        # lengthens its action list, so (actions played, agent, draft) names the state.
-        key = (len(self.game.actions), agent, draft)
-        if self._legal_cache is None or self._legal_cache[0] != key:
-            self._legal_cache = (key, self.codec.legal_ids(self.game, agent, draft))
-        return self._legal_cache[1]
+        # observe() and step() ask for the same ids: made once per state, agent and draft.
+        memo = self._memo()
+        ids: list[int] | None = memo.get(("legal", agent, draft))
+        if ids is None:
+            ids = memo["legal", agent, draft] = self.codec.legal_ids(self.game, agent, draft)
+        return ids
+
+    def _mask(self, agent: str, draft: Draft) -> np.ndarray[Any, Any]:
+        memo = self._memo()
+        mask: np.ndarray[Any, Any] | None = memo.get(("mask", agent, draft))
+        if mask is None:
+            mask = np.zeros(self.codec.n, dtype=np.int8)
+            mask[self._legal(agent, draft)] = 1
+            memo["mask", agent, draft] = mask
+        return mask
+
+    def _vector(self, agent: str) -> np.ndarray[Any, Any]:
+        """The agent's vector with an empty draft (the observer's ``vector`` of its view)."""
+        memo = self._memo()
+        vector: np.ndarray[Any, Any] | None = memo.get(("vector", agent))
+        if vector is None:
+            vector = memo["vector", agent] = np.asarray(
+                self.observer.vector(self._view(agent)), dtype=np.float32
+            )
+        return vector
 
     def observe(self, agent: str) -> dict[str, Any]:
         draft = self.draft if agent == self.agent_selection else ()
-        vector = self.observer.observe(self.game.view(agent).to_json(), draft)
-        mask = np.zeros(self.codec.n, dtype=np.int8)
-        mask[self._legal(agent, draft)] = 1
-        out = {"observation": np.asarray(vector, dtype=np.float32), "action_mask": mask}
+        vector = self._vector(agent).copy()  # copies: the caller may write into its arrays
+        if draft:
+            vector[self.observer.draft_slots(draft)] = 1.0
+        out: dict[str, Any] = {
+            "observation": vector,
+            "action_mask": self._mask(agent, draft).copy(),
+        }
         if self.text_observation:
             out["text"] = self.observe_text(agent, draft)
         return out
 
     def observe_text(self, agent: str, draft: tuple[Term, ...] = ()) -> str:
         """The text observation of ``agent``: its text view, its draft, its legal ids."""
-        lines = [str(self.game.view(agent))]
+        memo = self._memo()
+        text: str | None = memo.get(("text", agent, draft))
+        if text is not None:
+            return text
+        lines = [str(self._view(agent))]
         ids = self._legal(agent, draft)
         if ids:
             lines.append("")
@@ -147,7 +199,10 @@ class TradeGameEnv(AECEnv):
                 words = f"add {move} to your draft" if isinstance(move, Term) else str(move)
                 lines.append(f"{i}: {words}")
         text = _in_charset("\n".join(lines))
-        return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+        if len(text) > MAX_TEXT:
+            text = text[: MAX_TEXT - 1] + "…"
+        memo["text", agent, draft] = text
+        return text
 
     def send_message(self, text: str) -> Message:
         """Play a free-text message from the acting agent to its talks partner (outside the
@@ -194,7 +249,7 @@ class TradeGameEnv(AECEnv):
     def render(self) -> str | None:
         if self.render_mode != "ansi":
             return None
-        return str(self.game.view(self.agent_selection))
+        return str(self._view(self.agent_selection))
 
     def close(self) -> None:
         pass

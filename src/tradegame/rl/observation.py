@@ -1,16 +1,20 @@
 """A player's observation as a fixed-length vector, built from that player's view only.
 
-:func:`observe` reads nothing but ``game.view(player).to_json()`` (what the player may see) and
-the player's own talks draft, so no other player's private data can reach it (a differential
-test in ``tests/rl`` changes another player's objectives and finds the vector unchanged).
-Standard library only, so it is tested without PettingZoo.
+:meth:`Observer.observe` reads nothing but ``game.view(player)`` (the typed :class:`View`:
+what the player may see) and the player's own talks draft, so no other player's private data
+can reach it (a differential test in ``tests/rl`` changes another player's objectives and finds
+the vector unchanged). Standard library only, so it is tested without PettingZoo.
+
+The vector is made in two parts so that an environment can remember the first per state:
+:meth:`Observer.vector` (the view's part) and :meth:`Observer.draft_slots` (where the draft's
+terms are marked); :meth:`Observer.observe` is both.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from tradegame.engine import Rules, Term
+from tradegame.engine import Rules, Term, View
 from tradegame.rl.codec import ActionCodec, Draft
 
 _PLAYER_FIELDS = (
@@ -52,72 +56,103 @@ class Observer:
             + 4
             + 3 * self.max_objectives
         )
+        # Where each section starts; per item id, its levels' term slots (0-based).
+        self._terms_at = (
+            8 + len(self.players) * len(_PLAYER_FIELDS) + len(self.pairs) + len(self.layers)
+        ) + len(self.items)
+        self._draft_at = self._terms_at + 2 * n_terms
+        self._slots: dict[str, dict[float, int]] = {}
+        for term, k in codec.term_ids.items():
+            self._slots.setdefault(term.item, {})[term.value] = k - codec.term_base
+        self._player_at = {p: i for i, p in enumerate(self.players)}
 
-    def observe(self, view: dict[str, Any], draft: Draft = ()) -> list[float]:
-        """The vector of ``view`` (a view's ``to_json()``) and the viewer's draft."""
-        me = view["viewer"]
+    def observe(self, view: View, draft: Draft = ()) -> list[float]:
+        """The vector of ``view`` (``game.view(player)``) and the viewer's draft."""
+        out = self.vector(view)
+        for k in self.draft_slots(draft):
+            out[k] = 1.0
+        return out
+
+    def draft_slots(self, draft: Draft) -> list[int]:
+        """The positions the draft's terms mark with 1 (the rest of its section is 0)."""
+        base, ids = self._draft_at - self.codec.term_base, self.codec.term_ids
+        return [base + ids[t] for t in draft]
+
+    def vector(self, view: View) -> list[float]:
+        """The vector of ``view`` with an empty draft."""
+        me = view.viewer
+        you = view.you
+        n_terms = len(self.codec.terms)
         out: list[float] = [
-            _num(view["round"]) / max(1, _num(view["rounds_total"])),
-            _num(view["days_to_deadline"], 100.0),
-            _num(view["extension_days_used"], 100.0),
-            _num(view["market_stress"], 100.0),
-            1.0 if view["phase"] == "talks" else 0.0,
-            1.0 if view["phase"] == "orders" else 0.0,
-            1.0 if view["you"].get("your_turn") else 0.0,
-            float(self.players.index(me)) / len(self.players),
+            _num(view.round) / max(1, _num(view.rounds_total)),
+            _num(view.days_to_deadline, 100.0),
+            _num(view.extension_days_used, 100.0),
+            _num(view.market_stress, 100.0),
+            1.0 if view.phase == "talks" else 0.0,
+            1.0 if view.phase == "orders" else 0.0,
+            1.0 if you is not None and you.your_turn else 0.0,
+            float(self._player_at[me]) / len(self.players),
         ]
-        players = {p["id"]: p for p in view["players"]}
+        players = {p.id: p for p in view.players}
         for p in self.players:
-            out += [_num(players[p].get(key), scale) for key, scale in _PLAYER_FIELDS]
-        relations = view.get("relations", {})
+            e = players[p]
+            out += [_num(getattr(e, key), scale) for key, scale in _PLAYER_FIELDS]
+        relations = view.relations
         out += [_num(relations.get(pair), 100.0) for pair in self.pairs]
-        layers = {layer["id"]: layer for layer in view["layers"]}
-        out += [_num(layers[i]["rate"]) if i in layers else 0.0 for i in self.layers]
-        catalogue = {item["id"]: item for item in view["catalogue"]}
-        out += [1.0 if catalogue.get(i, {}).get("available") else 0.0 for i in self.items]
-        # Per term id: my political cost (an item I give) or gain (one I receive), 0 else.
-        private = [0.0] * len(self.codec.terms)
-        for item in view["catalogue"]:
-            values = item.get("political_cost") or item.get("political_gain") or []
-            for level, value in zip(item["levels"], values, strict=False):
-                k = self.codec.term_ids.get(Term(item["id"], float(level)))
+        layers = {layer.id: layer for layer in view.layers}
+        out += [_num(layers[i].rate) if i in layers else 0.0 for i in self.layers]
+        catalogue = {item.id: item for item in view.catalogue}
+        out += [1.0 if i in catalogue and catalogue[i].available else 0.0 for i in self.items]
+        # Per term id: my political cost (an item I give) or gain (one I receive), 0 else;
+        # then the offer on the table, the draft (marked by draft_slots) and what is on offer.
+        private = [0.0] * n_terms
+        on_table = [0.0] * n_terms
+        for item in view.catalogue:
+            slots = self._slots.get(item.id)
+            if slots is None:
+                continue
+            values = item.political_cost or item.political_gain or []
+            for level, value in zip(item.levels, values, strict=False):
+                k = slots.get(float(level))
                 if k is not None:
-                    private[k - self.codec.term_base] = _num(value, 10.0)
-        out += private
+                    private[k] = _num(value, 10.0)
+            if item.available:
+                for level in item.levels:
+                    k = slots.get(float(level))
+                    if k is not None:
+                        on_table[k] = 1.0
         session = next(
-            (s for s in view["talks"] if s["status"] == "open" and me in s["pair"]),
+            (
+                t.contents
+                for t in view.talks
+                if t.status == "open" and me in t.pair and t.contents is not None
+            ),
             None,
         )
-        offer = [0.0] * len(self.codec.terms)
-        on_table = [0.0] * len(self.codec.terms)
+        offer = [0.0] * n_terms
         if session is not None:
             for t in session.get("offer") or ():
-                k = self.codec.term_ids.get(_term(t))
+                term = _term(t)
+                k = self._slots.get(term.item, {}).get(term.value)
                 if k is not None:
-                    offer[k - self.codec.term_base] = 1.0
-        for item in view["catalogue"]:
-            if item.get("available"):
-                for level in item["levels"]:
-                    k = self.codec.term_ids.get(Term(item["id"], float(level)))
-                    if k is not None:
-                        on_table[k - self.codec.term_base] = 1.0
-        drafted = [0.0] * len(self.codec.terms)
-        for t in draft:
-            drafted[self.codec.term_ids[t] - self.codec.term_base] = 1.0
-        out += offer + drafted + on_table
+                    offer[k] = 1.0
+        out += private
+        out += offer
+        out += [0.0] * n_terms  # the draft
+        out += on_table
+        pending = len(you.pending_orders) if you is not None else 0
         out += [
             1.0 if session is not None and session.get("offer_by") == me else 0.0,
             _num(session["exchanges"]) / max(1.0, _num(session["max_exchanges"]))
             if session
             else 0.0,
-            len(view["you"].get("pending_orders", ())) / max(1, self.codec.rules.limits.max_orders),
+            pending / max(1, self.codec.rules.limits.max_orders),
         ]
-        you = view["you"]
-        objectives = list(you.get("objectives", ()))[: self.max_objectives]
+        objectives = list(you.objectives)[: self.max_objectives] if you is not None else []
         for obj in objectives:
-            out += [_num(obj.get("weight")), _num(obj.get("best")), _num(obj.get("worst"))]
+            out += [_num(obj.weight), _num(obj.best), _num(obj.worst)]
         out += [0.0, 0.0, 0.0] * (self.max_objectives - len(objectives))
-        out.append(_num(you.get("win_set"), 100.0))
+        out.append(_num(you.win_set if you is not None else None, 100.0))
         # the fixed length is part of the spaces' contract
         out += [0.0] * (self.size - len(out))
         return out[: self.size]
