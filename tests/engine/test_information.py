@@ -33,6 +33,7 @@ from tradegame.engine import (
     Done,
     ExtendDeadline,
     Game,
+    Glance,
     IllegalActionError,
     Pass,
     Propose,
@@ -216,6 +217,7 @@ def compare_outsiders(ga: Game, gb: Game, rng_seed: int, check_what_if: bool) ->
             ja, jb = public_part(ja), public_part(jb)
         else:
             assert str(va) == str(vb), other
+            assert ga.glance(other) == gb.glance(other), other  # part of the view (RL vectors)
         assert ja == jb, other
         assert json.dumps(ja, sort_keys=True) == json.dumps(jb, sort_keys=True)
         assert [e.to_json() for e in ga.log if e.visible_to(other)] == [
@@ -227,6 +229,24 @@ def compare_outsiders(ga: Game, gb: Game, rng_seed: int, check_what_if: bool) ->
             assert projection(ga, other, random.Random(rng_seed)) == projection(
                 gb, other, random.Random(rng_seed)
             ), other
+
+
+def test_a_glance_is_part_of_the_players_view() -> None:
+    """Every field of ``glance(p)`` equals the view's field of the same name, for every player
+    on every state of random games (so the differential tests of views cover glances)."""
+    fields = [f.name for f in dataclasses.fields(Glance)]
+    for rules in (RULES, load_rules("april-2025")):
+        for seed in range(3):
+            game = Game.new(rules, seed)
+            rng = random.Random(seed)
+            while True:
+                for p in rules.player_ids:
+                    view, glance = game.view(p), game.glance(p)
+                    for name in fields:
+                        assert getattr(glance, name) == getattr(view, name), (name, p)
+                if game.is_over():
+                    break
+                game.apply(game.legal_actions().sample(rng))
 
 
 # -- the differential tests ---------------------------------------------------------------

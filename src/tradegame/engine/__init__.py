@@ -36,7 +36,7 @@ from tradegame.engine.errors import IllegalActionError, InvalidActionError, NonF
 from tradegame.engine.game import Deal, Game, LogEntry
 from tradegame.engine.rules import Rules
 from tradegame.engine.scoring import Projection
-from tradegame.engine.view import SPECTATOR, View
+from tradegame.engine.view import SPECTATOR, Glance, View
 
 __all__ = [
     "Accept",
@@ -48,6 +48,7 @@ __all__ = [
     "Done",
     "ExtendDeadline",
     "Game",
+    "Glance",
     "IllegalActionError",
     "Inject",
     "InvalidActionError",

@@ -32,7 +32,7 @@ from tradegame.engine.records import (
 from tradegame.engine.rules import Rules
 from tradegame.engine.scoring import Projection, score
 from tradegame.engine.text import fmt_pct, term_text, terms_text
-from tradegame.engine.view import SPECTATOR, View, Viewer, build_view
+from tradegame.engine.view import SPECTATOR, Glance, View, Viewer, build_glance, build_view
 
 
 class Game(Machine):
@@ -59,6 +59,11 @@ class Game(Machine):
         """What ``player`` may see (DESIGN §3.7); ``None`` is the instructor's full view,
         :data:`~tradegame.engine.view.SPECTATOR` the public one."""
         return build_view(self, player)
+
+    def glance(self, player: str) -> Glance:
+        """Part of ``view(player)`` (the same records, without the tariff table, deals, claims,
+        log and history): what an observation vector reads, made much faster."""
+        return build_glance(self, player)
 
     def scores(self) -> dict[str, float]:
         """Each player's score (0–100) if things stay as they are now (final when over)."""

@@ -17,12 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tradegame.engine.economy import Snapshot
 from tradegame.engine.kinds import DealStatus
 from tradegame.engine.machine import Machine
+from tradegame.engine.memo import per_rules
 from tradegame.engine.projection import batna
 from tradegame.engine.records import Deal, LogEntry, Session, pair_key
 from tradegame.engine.report import render
-from tradegame.engine.rules import Limits, Objective
+from tradegame.engine.rules import Limits, Objective, Rules
 from tradegame.engine.scoring import score
 from tradegame.engine.text import term_text
 
@@ -435,6 +437,29 @@ class View:
         return render(self.to_json())
 
 
+@dataclass(frozen=True, slots=True)
+class Glance:
+    """Part of a player's own :class:`View`: the same records, made by the same functions,
+    without the tariff table, the deals, the claims, the log and the history (what an
+    observation vector reads, made in a fraction of the time; see :func:`build_glance`)."""
+
+    player: str
+    viewer: str
+    round: int
+    rounds_total: int
+    days_to_deadline: int
+    extension_days_used: int
+    phase: str
+    to_move: str | None
+    market_stress: float
+    players: list[PlayerEntry]
+    relations: dict[str, float]
+    layers: list[LayerRow]
+    catalogue: list[CatalogueEntry]
+    talks: list[TalkEntry]
+    you: You
+
+
 def build_view(game: Machine, viewer: Viewer) -> View:
     """What ``viewer`` may see of ``game`` now."""
     rules = game.rules
@@ -442,10 +467,6 @@ def build_view(game: Machine, viewer: Viewer) -> View:
     public = isinstance(viewer, Spectator)
     player = viewer if isinstance(viewer, str) else None  # a player's own view
     snap = game.snapshot()
-
-    def mine(p: str) -> bool:
-        return sees_all or p == player
-
     tariffs = [
         TariffRow(
             c.importer,
@@ -457,37 +478,6 @@ def build_view(game: Machine, viewer: Viewer) -> View:
             _r(snap.value[c.index], 3),
         )
         for c in game.tables.compiled.cells
-    ]
-    layers = [
-        LayerRow(
-            la.id,
-            la.name,
-            la.importer,
-            la.exporter,
-            sorted(la.sectors) if la.sectors is not None else "all",
-            sorted(la.except_sectors),
-            game.layer_rate[la.id],
-            game.layer_status[la.id],
-            la.combine,
-        )
-        for la in rules.layers
-    ]
-    catalogue = [
-        CatalogueEntry(
-            item.id,
-            item.owner,
-            item.kind,
-            item.name,
-            list(item.to) if item.to is not None else "any",
-            item.id in game.available_items,
-            item.description,
-            [lv.value for lv in item.levels],
-            [lv.cost for lv in item.levels] if mine(item.owner) else None,
-            [lv.gain for lv in item.levels]
-            if sees_all or (player is not None and item.can_go_to(player))
-            else None,
-        )
-        for item in rules.items
     ]
     deals = [
         DealEntry(
@@ -507,57 +497,14 @@ def build_view(game: Machine, viewer: Viewer) -> View:
         # An agreed deal is public at resolution (ratification), to its parties at once.
         if d.status != DealStatus.AGREED or sees_all or player in d.parties
     ]
-    talks = [
-        TalkEntry(
-            list(s.pair), s.level, s.status, _contents(s) if sees_all or player in s.pair else None
-        )
-        for s in game.sessions
-    ]
-    players = [
-        PlayerEntry(
-            p.id,
-            p.name,
-            _r(game.approval[p.id], 2),
-            _r(game.credibility[p.id], 2),
-            _r(snap.gdp_pct[p.id]),
-            _r(game.balance(p.id, snap=snap), 3),
-            _r(game.tariff_faced_now(p.id, snap)),
-            p.ratification.body if p.ratification else None,
-            p.briefing_public,
-            [
-                CountermeasureRow(
-                    c.id,
-                    c.name,
-                    c.target,
-                    c.value_bn,
-                    c.id in game.active_packages,
-                    list(c.tariffs),
-                    c.market_stress,
-                )
-                for c in p.countermeasures
-            ],
-            [(t.layer, t.min, t.max) for t in p.tariffs],
-        )
-        for p in rules.players
-    ]
     mover = game.to_move()
     scores = batnas = None
     if game.is_over():
-        scores = {p: _r(score(game, p), 3) for p in rules.player_ids}
+        scores = _scores(game)
         batnas = {p: _r(v, 3) for p, v in batna(rules, game.seed).items()}
     you = private = None
     if player is not None:
-        ws = game.win_set(player)
-        me = rules.player(player)
-        you = You(
-            player,
-            me.objectives,
-            _r(ws, 3) if ws is not None else None,
-            me.briefing_confidential,
-            [str(o) for o in game.orders.get(player, [])],
-            mover == player,
-            scores[player] if scores is not None else None,
-        )
+        you = _you(game, player, mover, scores)
     elif sees_all:
         private = {
             p.id: PrivateEntry(
@@ -595,14 +542,14 @@ def build_view(game: Machine, viewer: Viewer) -> View:
             rules.precedent_setter,
         ),
         precedent_cap=game.precedent,
-        players=players,
-        relations={f"{a}-{b}": _r(v, 2) for (a, b), v in sorted(game.relations.items())},
+        players=_players(game, snap),
+        relations=_relations(game),
         tariffs=tariffs,
-        layers=layers,
-        catalogue=catalogue,
+        layers=_layers(game),
+        catalogue=_catalogue(game, viewer),
         claims=[(c.id, c.by, c.about, c.text) for c in rules.claims],
         deals=deals,
-        talks=talks,
+        talks=_talks(game, viewer),
         log=[e for e in game.log if (e.audience is None if public else e.visible_to(player))],
         history=list(game.history),  # the game's list grows (and is filled lazily)
         scores=scores,
@@ -610,6 +557,152 @@ def build_view(game: Machine, viewer: Viewer) -> View:
         you=you,
         private=private,
     )
+
+
+def build_glance(game: Machine, player: str) -> Glance:
+    """The :class:`Glance` of ``player``'s own view of ``game`` now: each field equal to the
+    field of the same name of ``build_view(game, player)`` (a test checks it on every state
+    of random games)."""
+    mover = game.to_move()
+    return Glance(
+        player=player,
+        viewer=player,
+        round=game.round,
+        rounds_total=game.rounds_total(),
+        days_to_deadline=game.deadline_day - game.day,
+        extension_days_used=game.extension_days,
+        phase=game.phase,
+        to_move=mover,
+        market_stress=_r(game.stress, 2),
+        players=_players(game, game.snapshot()),
+        relations=_relations(game),
+        layers=_layers(game),
+        catalogue=_catalogue(game, player),
+        talks=_talks(game, player),
+        you=_you(game, player, mover, _scores(game) if game.is_over() else None),
+    )
+
+
+# -- the sections that a View and a Glance share, each written once
+
+
+def _scores(game: Machine) -> dict[str, float]:
+    return {p: _r(score(game, p), 3) for p in game.rules.player_ids}
+
+
+def _you(game: Machine, player: str, mover: str | None, scores: dict[str, float] | None) -> You:
+    ws = game.win_set(player)
+    me = game.rules.player(player)
+    return You(
+        player,
+        me.objectives,
+        _r(ws, 3) if ws is not None else None,
+        me.briefing_confidential,
+        [str(o) for o in game.orders.get(player, [])],
+        mover == player,
+        scores[player] if scores is not None else None,
+    )
+
+
+def _relations(game: Machine) -> dict[str, float]:
+    return {f"{a}-{b}": _r(v, 2) for (a, b), v in sorted(game.relations.items())}
+
+
+def _players(game: Machine, snap: Snapshot) -> list[PlayerEntry]:
+    return [
+        PlayerEntry(
+            p.id,
+            p.name,
+            _r(game.approval[p.id], 2),
+            _r(game.credibility[p.id], 2),
+            _r(snap.gdp_pct[p.id]),
+            _r(game.balance(p.id, snap=snap), 3),
+            _r(game.tariff_faced_now(p.id, snap)),
+            p.ratification.body if p.ratification else None,
+            p.briefing_public,
+            [
+                CountermeasureRow(
+                    c.id,
+                    c.name,
+                    c.target,
+                    c.value_bn,
+                    c.id in game.active_packages,
+                    list(c.tariffs),
+                    c.market_stress,
+                )
+                for c in p.countermeasures
+            ],
+            [(t.layer, t.min, t.max) for t in p.tariffs],
+        )
+        for p in game.rules.players
+    ]
+
+
+def _layers(game: Machine) -> list[LayerRow]:
+    return [
+        LayerRow(
+            la.id,
+            la.name,
+            la.importer,
+            la.exporter,
+            sorted(la.sectors) if la.sectors is not None else "all",
+            sorted(la.except_sectors),
+            game.layer_rate[la.id],
+            game.layer_status[la.id],
+            la.combine,
+        )
+        for la in game.rules.layers
+    ]
+
+
+def _talks(game: Machine, viewer: Viewer) -> list[TalkEntry]:
+    sees_all = viewer is None
+    return [
+        TalkEntry(
+            list(s.pair), s.level, s.status, _contents(s) if sees_all or viewer in s.pair else None
+        )
+        for s in game.sessions
+    ]
+
+
+def _catalogue(game: Machine, viewer: Viewer) -> list[CatalogueEntry]:
+    """The catalogue as ``viewer`` sees it: an item's political costs only for its owner (and
+    the instructor), its gains only for a player who may receive it (and the instructor)."""
+    rules = game.rules
+    sees_all = viewer is None
+    player = viewer if isinstance(viewer, str) else None
+    # An entry depends on the item, whether it is on the table and who looks: made once per
+    # scenario and kind of viewer, and shared by every view (records are read-only).
+    entries = _catalogue_entries(rules)
+    who = ("all", "") if sees_all else ("p", player) if player is not None else ("public", "")
+    available = game.available_items
+    catalogue = []
+    for item in rules.items:
+        key = (who, item.id, item.id in available)
+        entry = entries.get(key)
+        if entry is None:
+            entry = entries[key] = CatalogueEntry(
+                item.id,
+                item.owner,
+                item.kind,
+                item.name,
+                list(item.to) if item.to is not None else "any",
+                key[2],
+                item.description,
+                [lv.value for lv in item.levels],
+                [lv.cost for lv in item.levels] if sees_all or item.owner == player else None,
+                [lv.gain for lv in item.levels]
+                if sees_all or (player is not None and item.can_go_to(player))
+                else None,
+            )
+        catalogue.append(entry)
+    return catalogue
+
+
+@per_rules
+def _catalogue_entries(rules: Rules) -> dict[tuple[tuple[str, str], str, bool], CatalogueEntry]:
+    """The catalogue entries made so far, by (kind of viewer, item id, on the table)."""
+    return {}
 
 
 def _replacing(game: Machine, deal: Deal) -> tuple[str | None, str | None]:
@@ -634,6 +727,7 @@ __all__ = [
     "SPECTATOR",
     "CatalogueEntry",
     "DealEntry",
+    "Glance",
     "LayerRow",
     "PlayerEntry",
     "PrivateEntry",
@@ -643,6 +737,7 @@ __all__ = [
     "View",
     "Viewer",
     "You",
+    "build_glance",
     "build_view",
     "pair_key",
     "render",

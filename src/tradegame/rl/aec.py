@@ -163,8 +163,10 @@ class TradeGameEnv(AECEnv):
         memo = self._memo()
         vector: np.ndarray[Any, Any] | None = memo.get(("vector", agent))
         if vector is None:
+            # The glance holds what the vector reads; with the text on, the view is made anyway.
+            seen = self._view(agent) if self.text_observation else self.game.glance(agent)
             vector = memo["vector", agent] = np.asarray(
-                self.observer.vector(self._view(agent)), dtype=np.float32
+                self.observer.vector(seen), dtype=np.float32
             )
         return vector
 

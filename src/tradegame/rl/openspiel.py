@@ -198,7 +198,7 @@ class TradeGameObserver:
             return
         pid = self.rules.player_ids[player]
         draft = state.draft if state.game.to_move() == pid else ()
-        self.tensor[:] = self.layout.observe(state.game.view(pid), draft)
+        self.tensor[:] = self.layout.observe(state.game.glance(pid), draft)
 
     def string_from(self, state: TradeGameState, player: int) -> str:
         if state.game is None:

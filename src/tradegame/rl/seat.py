@@ -168,7 +168,7 @@ class SeatEnv(gymnasium.Env[Any, np.int64]):
         return self._legal[1]
 
     def _observation(self) -> np.ndarray[Any, Any]:
-        view = self.game.view(self.seat)
+        view = self.game.glance(self.seat)
         return np.asarray(self.observer.observe(view, self.draft), dtype=np.float32)
 
     def _info(self) -> dict[str, Any]:
