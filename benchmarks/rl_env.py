@@ -133,6 +133,7 @@ def pieces(rules: Any, games: int) -> dict[str, dict[str, float]]:
     named: list[tuple[str, Callable[[Any, str], object]]] = [
         ("mask", lambda game, p: env.codec.legal_ids(game, p)),
         ("view", lambda game, p: game.view(p)),
+        ("glance", lambda game, p: game.glance(p)),
         ("observe", lambda game, p: _uncached_observe(env, p)),
         ("text", lambda game, p: _uncached_text(text_env, p)),
     ]
