@@ -609,50 +609,64 @@ def _relations(game: Machine) -> dict[str, float]:
 
 
 def _players(game: Machine, snap: Snapshot) -> list[PlayerEntry]:
-    return [
-        PlayerEntry(
-            p.id,
-            p.name,
-            _r(game.approval[p.id], 2),
-            _r(game.credibility[p.id], 2),
-            _r(snap.gdp_pct[p.id]),
-            _r(game.balance(p.id, snap=snap), 3),
-            _r(game.tariff_faced_now(p.id, snap)),
-            p.ratification.body if p.ratification else None,
-            p.briefing_public,
-            [
-                CountermeasureRow(
-                    c.id,
-                    c.name,
-                    c.target,
-                    c.value_bn,
-                    c.id in game.active_packages,
-                    list(c.tariffs),
-                    c.market_stress,
+    memo = _records(game.rules)
+    active = game.active_packages
+    out = []
+    for p in game.rules.players:
+        rows = []
+        for c in p.countermeasures:
+            key = ("countermeasure", c.id, c.id in active)
+            row = memo.get(key)
+            if row is None:
+                row = memo[key] = CountermeasureRow(
+                    c.id, c.name, c.target, c.value_bn, key[2], list(c.tariffs), c.market_stress
                 )
-                for c in p.countermeasures
-            ],
-            [(t.layer, t.min, t.max) for t in p.tariffs],
+            rows.append(row)
+        instruments = memo.get(("instruments", p.id))
+        if instruments is None:
+            instruments = memo["instruments", p.id] = [(t.layer, t.min, t.max) for t in p.tariffs]
+        out.append(
+            PlayerEntry(
+                p.id,
+                p.name,
+                _r(game.approval[p.id], 2),
+                _r(game.credibility[p.id], 2),
+                _r(snap.gdp_pct[p.id]),
+                _r(game.balance(p.id, snap=snap), 3),
+                _r(game.tariff_faced_now(p.id, snap)),
+                p.ratification.body if p.ratification else None,
+                p.briefing_public,
+                rows,
+                instruments,
+            )
         )
-        for p in game.rules.players
-    ]
+    return out
 
 
 def _layers(game: Machine) -> list[LayerRow]:
-    return [
-        LayerRow(
-            la.id,
-            la.name,
-            la.importer,
-            la.exporter,
-            sorted(la.sectors) if la.sectors is not None else "all",
-            sorted(la.except_sectors),
-            game.layer_rate[la.id],
-            game.layer_status[la.id],
-            la.combine,
-        )
-        for la in game.rules.layers
-    ]
+    memo = _records(game.rules)
+    out = []
+    for la in game.rules.layers:
+        rate = game.layer_rate[la.id]
+        # repr: 0 and 0.0 (or -0.0) are equal keys but would print differently
+        key = ("layer", la.id, repr(rate), game.layer_status[la.id])
+        row = memo.get(key)
+        if row is None:
+            if len(memo) >= _MAX_RECORDS:
+                memo.clear()
+            row = memo[key] = LayerRow(
+                la.id,
+                la.name,
+                la.importer,
+                la.exporter,
+                sorted(la.sectors) if la.sectors is not None else "all",
+                sorted(la.except_sectors),
+                rate,
+                key[3],
+                la.combine,
+            )
+        out.append(row)
+    return out
 
 
 def _talks(game: Machine, viewer: Viewer) -> list[TalkEntry]:
@@ -697,6 +711,19 @@ def _catalogue(game: Machine, viewer: Viewer) -> list[CatalogueEntry]:
             )
         catalogue.append(entry)
     return catalogue
+
+
+_MAX_RECORDS = 4096
+
+
+@per_rules
+def _records(
+    rules: Rules,
+) -> dict[tuple[str, ...] | tuple[str, str, bool] | tuple[str, str, float, str], Any]:
+    """Records of a view that depend on the scenario and a few values of the state (a
+    countermeasure package and whether it is active, a layer at a rate and status, a player's
+    tariff instruments), made once and shared by every view (records are read-only)."""
+    return {}
 
 
 @per_rules

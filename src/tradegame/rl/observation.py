@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from tradegame.engine import Glance, Rules, Term, View
+from tradegame.engine.rules import Objective
 from tradegame.engine.view import CatalogueEntry
 from tradegame.rl.codec import ActionCodec, Draft
 
@@ -68,26 +69,58 @@ class Observer:
         for term, k in codec.term_ids.items():
             self._slots.setdefault(term.item, {})[term.value] = k - codec.term_base
         self._player_at = {p: i for i, p in enumerate(self.players)}
-        # What each catalogue entry puts in the vector, by the entry's identity (the engine
-        # shares entries between views; the entry is kept so its id is not reused).
-        self._entries: dict[int, tuple[CatalogueEntry, list[tuple[int, float]], list[int]]] = {}
+        # Sections of the vector remembered by the identity of the records they come from.
+        self._catalogues: dict[
+            tuple[int, ...],
+            tuple[list[CatalogueEntry], tuple[list[float], list[float], list[float]]],
+        ] = {}
+        self._objectives: dict[int, tuple[tuple[Objective, ...], list[float]]] = {}
 
-    def _entry_slots(self, item: CatalogueEntry) -> tuple[list[tuple[int, float]], list[int]]:
-        """What one catalogue entry puts in the vector: (slot, my cost or gain) per level, and
-        the slots of its levels when it is on the table."""
-        slots = self._slots.get(item.id)
-        if slots is None:
-            return [], []
-        values = item.political_cost or item.political_gain or []
-        private = [
-            (slots[float(level)], _num(value, 10.0))
-            for level, value in zip(item.levels, values, strict=False)
-            if float(level) in slots
-        ]
-        table = (
-            [slots[float(lv)] for lv in item.levels if float(lv) in slots] if item.available else []
-        )
-        return private, table
+    def _catalogue_part(
+        self, catalogue: list[CatalogueEntry]
+    ) -> tuple[list[float], list[float], list[float]]:
+        """The catalogue's sections of the vector: on the table per item, my cost or gain per
+        term, on offer per term. Remembered by the entries' identities (the engine shares
+        entries between views; the memo keeps the entries, so their ids are not reused)."""
+        key = tuple(map(id, catalogue))
+        found = self._catalogues.get(key)
+        if found is not None:
+            return found[1]
+        n_terms = len(self.codec.terms)
+        by_id = {item.id: item for item in catalogue}
+        available = [1.0 if i in by_id and by_id[i].available else 0.0 for i in self.items]
+        private = [0.0] * n_terms
+        on_table = [0.0] * n_terms
+        for item in catalogue:
+            slots = self._slots.get(item.id)
+            if slots is None:
+                continue
+            values = item.political_cost or item.political_gain or []
+            for level, value in zip(item.levels, values, strict=False):
+                k = slots.get(float(level))
+                if k is not None:
+                    private[k] = _num(value, 10.0)
+            if item.available:
+                for level in item.levels:
+                    k = slots.get(float(level))
+                    if k is not None:
+                        on_table[k] = 1.0
+        if len(self._catalogues) >= 1024:
+            self._catalogues.clear()
+        self._catalogues[key] = (list(catalogue), (available, private, on_table))
+        return available, private, on_table
+
+    def _objectives_part(self, objectives: tuple[Objective, ...]) -> list[float]:
+        """Weight, best and worst of each of my objectives, padded to the longest list."""
+        found = self._objectives.get(id(objectives))
+        if found is not None and found[0] is objectives:
+            return found[1]
+        part: list[float] = []
+        for obj in list(objectives)[: self.max_objectives]:
+            part += [_num(obj.weight), _num(obj.best), _num(obj.worst)]
+        part += [0.0, 0.0, 0.0] * (self.max_objectives - len(part) // 3)
+        self._objectives[id(objectives)] = (objectives, part)
+        return part
 
     def observe(self, view: View | Glance, draft: Draft = ()) -> list[float]:
         """The vector of ``view`` (``game.view(player)``, or the same data in
@@ -125,23 +158,10 @@ class Observer:
         out += [_num(relations.get(pair), 100.0) for pair in self.pairs]
         layers = {layer.id: layer for layer in view.layers}
         out += [_num(layers[i].rate) if i in layers else 0.0 for i in self.layers]
-        catalogue = {item.id: item for item in view.catalogue}
-        out += [1.0 if i in catalogue and catalogue[i].available else 0.0 for i in self.items]
-        # Per term id: my political cost (an item I give) or gain (one I receive), 0 else;
-        # then the offer on the table, the draft (marked by draft_slots) and what is on offer.
-        private = [0.0] * n_terms
-        on_table = [0.0] * n_terms
-        memo = self._entries
-        for item in view.catalogue:
-            found = memo.get(id(item))
-            if found is None or found[0] is not item:
-                if len(memo) >= 4096:
-                    memo.clear()
-                found = memo[id(item)] = (item, *self._entry_slots(item))
-            for k, value in found[1]:
-                private[k] = value
-            for k in found[2]:
-                on_table[k] = 1.0
+        # The catalogue's three sections: each item on the table or not; per term id my
+        # political cost (an item I give) or gain (one I receive), 0 else; the levels on offer.
+        available, private, on_table = self._catalogue_part(view.catalogue)
+        out += available
         session = next(
             (
                 t.contents
@@ -159,7 +179,7 @@ class Observer:
                     offer[slot] = 1.0
         out += private
         out += offer
-        out += [0.0] * n_terms  # the draft
+        out += [0.0] * n_terms  # the draft (marked by draft_slots)
         out += on_table
         pending = len(you.pending_orders) if you is not None else 0
         out += [
@@ -169,10 +189,7 @@ class Observer:
             else 0.0,
             pending / max(1, self.codec.rules.limits.max_orders),
         ]
-        objectives = list(you.objectives)[: self.max_objectives] if you is not None else []
-        for obj in objectives:
-            out += [_num(obj.weight), _num(obj.best), _num(obj.worst)]
-        out += [0.0, 0.0, 0.0] * (self.max_objectives - len(objectives))
+        out += self._objectives_part(you.objectives if you is not None else ())
         out.append(_num(you.win_set if you is not None else None, 100.0))
         # the fixed length is part of the spaces' contract
         out += [0.0] * (self.size - len(out))
