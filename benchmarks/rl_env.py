@@ -4,6 +4,9 @@
     .venv/bin/python benchmarks/rl_env.py --budget 4 --scenario with-china
     .venv/bin/python benchmarks/rl_env.py --text --json out.json
 
+To compare two versions, run this file with each one's sources first on the path, back to
+back: ``PYTHONPATH=/path/to/other/src .venv/bin/python benchmarks/rl_env.py``.
+
 Contenders, timed in turns (six slices each within the budget, so a change of load on the
 shared machine falls on all of them alike; CPU time of this process, which is one thread):
 
@@ -137,6 +140,8 @@ def pieces(rules: Any, games: int) -> dict[str, dict[str, float]]:
         ("observe", lambda game, p: _uncached_observe(env, p)),
         ("text", lambda game, p: _uncached_text(text_env, p)),
     ]
+    if not hasattr(Game, "glance"):  # an engine before Game.glance (PYTHONPATH=old/src)
+        named = [(name, fn) for name, fn in named if name != "glance"]
     total: dict[tuple[str, str], float] = {}
     count: dict[tuple[str, str], int] = {}
     for seed in range(games):

@@ -63,6 +63,10 @@ class ActionCodec:
             for action in game.legal_actions(p).order_catalogue():
                 self.order_ids[action] = len(self.by_id)
                 self.by_id.append(action)
+        # The engine lists the same order objects in every state of a scenario (its candidate
+        # lists), so an order's id is first looked up by identity (a dict of dataclasses hashes
+        # every field); order_ids keeps those objects alive, so their ids are not reused.
+        self._order_id_of: dict[int, int] = {id(a): i for a, i in self.order_ids.items()}
         self.renege_base: dict[str, int] = {}
         for p in rules.player_ids:
             self.renege_base[p] = len(self.by_id)
@@ -164,10 +168,16 @@ class ActionCodec:
         legal = game.legal_actions(player)
         if session is None:
             out = [DONE]
-            reneges = {d.id: k for k, d in enumerate(game.deals_in_force(player))}
+            reneges: dict[str, int] | None = None
             base = self.renege_base[player]
+            by_identity = self._order_id_of
             for action in legal:
-                if isinstance(action, Renege):
+                found = by_identity.get(id(action))
+                if found is not None:
+                    out.append(found)
+                elif isinstance(action, Renege):
+                    if reneges is None:
+                        reneges = {d.id: k for k, d in enumerate(game.deals_in_force(player))}
                     k = reneges[action.deal]
                     if k < self.renege_slots:
                         out.append(base + k)
