@@ -94,3 +94,26 @@ def test_bad_arguments_are_refused_with_a_reason():
         SeatEnv(seat="JP", opponents={"JP": "greedy"})
     with pytest.raises(ValueError, match="render_mode"):
         SeatEnv(render_mode="human")
+
+
+def test_each_observation_is_the_learners_view_and_draft_made_afresh():
+    """The vector of a state is made once and copied: every step's observation equals one
+    computed from the learner's view and draft, drafts included, and writing into a returned
+    array changes nothing later."""
+    from tradegame.rl.observation import Observer
+
+    env = SeatEnv(seat="JP", opponents="random")
+    obs, _ = env.reset(seed=6)
+    fresh = Observer(env.codec)
+    rng = np.random.default_rng(6)
+    drafts = 0
+    terminated = False
+    while not terminated:
+        expected = np.float32(fresh.observe(env.game.view("JP"), env.draft))
+        assert obs.tolist() == expected.tolist()
+        drafts += bool(env.draft)
+        obs[:] = 9.0
+        action = int(rng.choice(np.flatnonzero(env.action_masks())))
+        obs, _, terminated, _, _ = env.step(action)
+        assert not (obs == 9.0).all()
+    assert drafts

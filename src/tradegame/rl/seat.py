@@ -87,6 +87,8 @@ class SeatEnv(gymnasium.Env[Any, np.int64]):
         self.agents: dict[str, Agent] = {}
         self.incidents: list[str] = []
         self._legal: tuple[tuple[int, Draft], list[int]] | None = None
+        # the learner's vector with an empty draft, for one state (game, actions played)
+        self._vector: tuple[Game, int, np.ndarray[Any, Any]] | None = None
 
     # -- the Gymnasium API
 
@@ -168,8 +170,15 @@ class SeatEnv(gymnasium.Env[Any, np.int64]):
         return self._legal[1]
 
     def _observation(self) -> np.ndarray[Any, Any]:
-        view = self.game.glance(self.seat)
-        return np.asarray(self.observer.observe(view, self.draft), dtype=np.float32)
+        game = self.game
+        memo = self._vector
+        if memo is None or memo[0] is not game or memo[1] != len(game.actions):
+            vector = np.asarray(self.observer.vector(game.glance(self.seat)), dtype=np.float32)
+            memo = self._vector = (game, len(game.actions), vector)
+        out = memo[2].copy()  # a copy: the caller may write into it
+        if self.draft:
+            out[self.observer.draft_slots(self.draft)] = 1.0
+        return out
 
     def _info(self) -> dict[str, Any]:
         return {"incidents": list(self.incidents), "draft": [str(t) for t in self.draft]}
