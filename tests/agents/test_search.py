@@ -326,3 +326,33 @@ def test_escalation_targets():
     assert escalation_targets(view, "US", SetTariff("US", jp["id"], rate + 0.05)) == {"JP"}
     assert escalation_targets(view, "US", SetTariff("US", jp["id"], rate)) == set()
     assert escalation_targets(view, "US", Pass("US")) == set()
+
+
+def test_anchored_packages_ask_no_further_than_the_partner_offered_plus_a_push():
+    """Japan's own offer puts jp_lng at its lowest level and leaves jp_investment out: the
+    anchored packages ask for jp_lng at that level or one or two beyond it (never more than
+    the ladder asked), ask for no jp_investment, and keep the US's gives."""
+    from tradegame.agents.search import ANCHOR_PUSHES, SearchAgent, Seen
+
+    turn = us_in_talks_with_japan()
+    agent = SearchAgent(random.Random(0))
+    ladder = GreedyLadder(random.Random(0)).packages(turn, turn.talks)  # type: ignore[arg-type]
+    _, theirs = pair_catalogue(turn.view.to_json(), "US", "JP")
+    lng = next(it for it in theirs if it.id == "jp_lng")
+    agent.seen.append(Seen("JP", turn.round, (Term("jp_lng", lng.levels[0]),), 1.0, False))
+    packages = agent.packages(turn, turn.talks)  # type: ignore[arg-type]
+    anchored = [p for p in packages if p.terms not in {q.terms for q in ladder}]
+    assert anchored, "no anchored package"
+    allowed = {lng.levels[min(i, len(lng.levels) - 1)] for i in ANCHOR_PUSHES}
+    for p in anchored:
+        asks = [t for t in p.terms if t.item.startswith("jp_")]
+        assert all(t.item == "jp_lng" and t.value in allowed for t in asks), p.terms
+    # without an offer from Japan, only the ladder
+    assert SearchAgent(random.Random(0)).packages(turn, turn.talks) == ladder  # type: ignore[arg-type]
+
+
+class GreedyLadder(SearchAgent):
+    """The search agent's ladder alone (what the anchored packages are made from)."""
+
+    def offered_levels(self, partner: str) -> dict[str, set[float]]:
+        return {}

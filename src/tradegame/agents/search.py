@@ -48,7 +48,15 @@ from typing import Any
 
 from tradegame.agents.base import AgentSpecError, Talks, Turn, parse_options, register
 from tradegame.agents.negotiators import GreedyAgent, PartnerWatch
-from tradegame.agents.tactics import RESERVE, no_move, offer_action
+from tradegame.agents.tactics import (
+    RESERVE,
+    Offerable,
+    Package,
+    deal_move,
+    no_move,
+    offer_action,
+    pair_catalogue,
+)
 from tradegame.engine import (
     Accept,
     Action,
@@ -60,6 +68,7 @@ from tradegame.engine import (
     Statement,
     Term,
 )
+from tradegame.engine.actions import deal_terms
 
 BUDGET = 24
 """``what_if`` calls one decision may spend, at most (the ladder's, when rebuilt, aside)."""
@@ -88,6 +97,10 @@ with a counter of its own (weaker evidence than a refusal: some partners counter
 CONTINUATION = 0.7
 """What a refused offer leaves, as a share of the best value the partner was seen to accept
 (there will be other sessions), except in the last two rounds."""
+
+ANCHOR_PUSHES = (0, 1, 2)
+"""Anchored packages ask for each of the partner's items at the most generous level the
+partner itself put on the table, and at one and two levels beyond it."""
 
 RETALIATION_WINDOW = 2
 """A partner's escalation this many rounds (or fewer) after this agent's own escalation
@@ -137,6 +150,7 @@ class SearchAgent(GreedyAgent):
         self.watch = PartnerWatch()
         self.escalated: dict[str, int] = {}  # partner -> the last round I escalated against it
         self.retaliators: set[str] = set()
+        self._anchored: tuple[Any, list[Package]] | None = None
 
     @classmethod
     def from_options(cls, rng: random.Random, body: str) -> SearchAgent:
@@ -236,6 +250,58 @@ class SearchAgent(GreedyAgent):
         known, _ = self.bounds(turn, partner)
         best = max((x for x in (known, accept) if x is not None), default=0.0)
         return self.continuation_share * max(0.0, best)
+
+    # -- packages: the ladder, and packages anchored on what the partner offered
+
+    def offered_levels(self, partner: str) -> dict[str, set[float]]:
+        """The levels at which ``partner`` put each item on the table, in its own offers."""
+        out: dict[str, set[float]] = {}
+        for s in self.seen:
+            if s.partner == partner and not s.mine:
+                for t in s.terms:
+                    out.setdefault(t.item, set()).add(t.value)
+        return out
+
+    def packages(self, turn: Turn, talks: Talks) -> list[Package]:
+        """The ladder, and each ladder package *anchored* on what the partner offered: every
+        ask of one of the partner's items is lowered to the most generous level the partner
+        itself put on the table, or one or two levels beyond it (:data:`ANCHOR_PUSHES`; never
+        beyond the ladder's own ask), and asks for items it never offered are dropped; this
+        agent's own gives stay. Each new package is valued with ``what_if``, at most
+        ``budget`` of them a decision."""
+        ladder = super().packages(turn, talks)
+        offered = self.offered_levels(talks.partner)
+        if not offered:
+            return ladder
+        key = (
+            talks.partner,
+            turn.round,
+            talks.exchanges,
+            tuple(sorted((item, tuple(sorted(levels))) for item, levels in offered.items())),
+        )
+        if self._anchored is not None and self._anchored[0] == key:
+            return self._anchored[1]
+        _, theirs = pair_catalogue(turn.view.to_json(), turn.player, talks.partner)
+        items = {it.id: it for it in theirs}
+        known = {p.terms for p in ladder}
+        out = list(ladder)
+        calls = 0
+        for p in ladder:
+            for push in ANCHOR_PUSHES:
+                if calls >= self.budget or (calls and self.time_up()):
+                    break
+                terms = _anchored(p.terms, items, offered, push)
+                if not terms or terms in known:
+                    continue
+                known.add(terms)
+                calls += 1
+                try:
+                    value = turn.what_if([deal_move(turn, talks, terms)]).change
+                except ValueError:
+                    continue
+                out.append(Package(terms, value, p.concession))
+        self._anchored = (key, out)
+        return out
 
     # -- talks
 
@@ -373,6 +439,29 @@ def escalation_targets(view: dict[str, Any], me: str, action: Action) -> set[str
     if layer["exporter"] == "all":
         return {p["id"] for p in view["players"] if p["id"] != me}
     return {layer["exporter"]}
+
+
+def _anchored(
+    terms: tuple[Term, ...],
+    items: dict[str, Offerable],
+    offered: dict[str, set[float]],
+    push: int,
+) -> tuple[Term, ...]:
+    """``terms`` with each ask of the partner's items (``items``) at the most generous level
+    the partner offered plus ``push`` levels (at most the level asked), and asks for items it
+    never offered dropped; other terms kept."""
+    out: list[Term] = []
+    for t in terms:
+        item = items.get(t.item)
+        if item is None:
+            out.append(t)  # one of my gives
+            continue
+        levels = [item.levels.index(v) for v in offered.get(t.item, ()) if v in item.levels]
+        if not levels or t.value not in item.levels:
+            continue
+        index = min(max(levels) + push, item.levels.index(t.value), len(item.levels) - 1)
+        out.append(Term(t.item, item.levels[index]))
+    return deal_terms(out) if out else ()
 
 
 def _deal_status(view: dict[str, Any], me: str, seen: Seen) -> str | None:
