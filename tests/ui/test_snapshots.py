@@ -203,3 +203,49 @@ async def test_snapshot_dashboard_of_four_players(save_dir: Path, size: tuple[in
         await wait_for_text(pilot, "Market stress")
 
     await shoot(app, "dashboard_four_players", size, steps)
+
+
+@sizes
+async def test_snapshot_dashboard_with_measures_in_force(
+    save_dir: Path, size: tuple[int, int]
+) -> None:
+    """Four players with five measures in force between them: each row of the players' table
+    stays one line (the table counts them) and the measures are named in full below it; before,
+    their names broke words in a narrow column ("countermeasu re") and made the table taller
+    than a 24-line screen."""
+    from tradegame.engine import parse
+
+    match = make_match(
+        {"CN": "human", "US": "passive", "JP": "passive", "EU": "passive"},
+        seed=1,
+        name="china-lesson",
+    )
+    game = match.game
+    orders = {
+        "JP": ["JP countermeasure jp_treasury_card on"],
+        "EU": ["EU countermeasure eu_cm_steel on", "EU countermeasure eu_cm_95bn on"],
+        "CN": ["CN countermeasure cn_rare_earths on", "CN countermeasure cn_treasury_card on"],
+    }
+    while game.round == 1:
+        p = game.to_move()
+        if game.phase == "orders" and orders.get(p):
+            game.apply(parse(orders[p].pop(0)))
+        else:
+            game.apply(parse(f"{p} {'done' if game.phase == 'orders' else 'pass'}"))
+    app = make_app(save_dir, match)
+
+    async def steps(pilot: Any) -> None:
+        await wait_for_text(pilot, "Your move, China")
+        await pilot.press("1")
+        await wait_for_text(pilot, "Measures in force")
+        lines = screen_text(app).splitlines()
+        first = next(n for n, ln in enumerate(lines) if ln.strip().startswith("US United"))
+        rows = lines[first : first + 4]  # one line a player, in the scenario's order
+        for pid, row in zip(("US", "JP", "EU", "CN"), rows, strict=True):
+            assert row.strip().startswith(pid), rows
+            assert re.search(r"%\s+(none|\d active)", row), row
+        text = " ".join(screen_text(app).split())
+        assert "EU Second countermeasure list (€95bn, consultation from 8 May)" in text
+        assert "CN Rare-earth export licences" in text and "countermeasu re" not in text
+
+    await shoot(app, "dashboard_measures", size, steps)

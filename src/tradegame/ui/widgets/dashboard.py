@@ -107,8 +107,12 @@ def you_label(frame: Frame, pid: str) -> str:
     return " (you)" if frame.seats.get(pid, "human") == "human" else " (viewing)"
 
 
-def players_table(frame: Frame) -> Table:
-    """Short headers and wrapping text cells, so no cell is cut at 80 columns."""
+def players_table(frame: Frame) -> RenderableType:
+    """Short headers and wrapping text cells, so no cell is cut at 80 columns. The measures
+    (countermeasure packages) in force are counted in the table and named below it: their
+    names are long ("Second countermeasure list (€95bn, consultation from 8 May)"), and in a
+    narrow column they broke words and made each row many lines tall (four players, several
+    measures each, filled a 24-line screen)."""
     table = Table(
         box=box.SIMPLE_HEAD,
         expand=False,
@@ -124,7 +128,8 @@ def players_table(frame: Frame) -> Table:
     table.add_column("GDP/yr", justify="right", no_wrap=True)
     table.add_column("Balance", justify="right", no_wrap=True)
     table.add_column("Faces", justify="right", no_wrap=True)
-    table.add_column("Measures", overflow="fold", min_width=4)
+    table.add_column("Measures", no_wrap=True)
+    named = Text()
     for p in frame.view.get("players", []):
         pid = p["id"]
         approval = _history(frame, "approval", pid) + [p["approval"]]
@@ -138,9 +143,15 @@ def players_table(frame: Frame) -> Table:
             f"{signed(p['gdp_effect_pct'], 2)}%",
             money(p["trade_balance_bn"]),
             pct(p["tariff_faced"]),
-            Text(", ".join(active) if active else "none", style="dim" if not active else ""),
+            Text(f"{len(active)} active" if active else "none", style="" if active else "dim"),
         )
-    return table
+        for measure in active:
+            named.append("\n" if named else "")
+            named.append(f"  {pid} ", style="bold")
+            named.append(measure)
+    if not named:
+        return table
+    return Group(table, Text("Measures in force", style="bold"), named)
 
 
 def pressure_text(frame: Frame) -> Text:
