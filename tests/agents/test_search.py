@@ -200,6 +200,10 @@ def test_the_strength_benchmark_runs(tmp_path):  # type: ignore[no-untyped-def]
     data = json.loads(out.read_text())
     assert {s["opponent"] for s in data["summary"]} == {"random"}
     assert len(data["games"]) == 2 * len(data["summary"])
+    assert [r["role"] for r in data["roles"]] == list(
+        load_rules(root / "tests" / "engine" / "small.yaml").player_ids
+    )
+    assert "better than greedy in" in proc.stdout
 
 
 # ---------------------------------------------------------------------- the partner model
