@@ -23,9 +23,17 @@ CUTOFF = DEADLINE - dt.timedelta(days=7)
     ("text", "clean"),
     [
         ("100 Boeing aircraft (facts §1b 22 Jul ✅).", "100 Boeing aircraft."),
-        (
+        (  # a figure the data sheet lacks is marked as the game's assumption, as on screen
             "≈$1,000/t (PLACEHOLDER: no rice price in facts.md (2024)) ≈ $0.26bn/yr.",
-            "≈$1,000/t ≈ $0.26bn/yr.",
+            "≈$1,000/t (assumed) ≈ $0.26bn/yr.",
+        ),
+        (  # what comes before a note in a parenthesis stays, as on screen
+            "Cars pay 10% (the EU's MFN, facts §3 ✅).",
+            "Cars pay 10% (the EU's MFN).",
+        ),
+        (
+            "A figure ($bn/yr; 2024 ≈ -295, PLACEHOLDER).",
+            "A figure ($bn/yr; 2024 ≈ -295, assumed).",
         ),
         ("Over ≈5 years (design parameter), about $2bn/yr.", "Over ≈5 years, about $2bn/yr."),
         ("A cap. It is facts §3 based. Another.", "A cap. Another."),

@@ -4,9 +4,15 @@ student handouts in :mod:`tradegame.classroom` and the game's screens in
 
 A scenario's descriptions carry notes for its author and the instructor — ``(facts §1b 22 Jul
 ✅)``, ``(PLACEHOLDER: no price in facts.md)``, ``(design parameter)`` — that mean nothing to a
-player. :func:`strip_notes` drops every parenthesis holding one, and any sentence still holding
-one. Hindsight is what really happened after the game starts (the July 2025 deals): a sentence
-is hindsight if it cites a data-sheet row dated in the last week before the deadline or later,
+player. :func:`strip_notes` is the one rule for them (the screens and the handouts both use
+it): in a parenthesis, the notes and what follows them go and what comes before stays
+(``(cars: 10% today, facts §3 ✅)`` reads ``(cars: 10% today)``); a parenthesis left empty
+goes, unless it marked a figure as a PLACEHOLDER, which reads ``(assumed)``: the reader should
+know a figure is the game's assumption, not a sourced fact; a sentence still holding a note
+outside any parenthesis goes.
+
+Hindsight is what really happened after the game starts (the July 2025 deals): a sentence is
+hindsight if it cites a data-sheet row dated in the last week before the deadline or later,
 names such a date with an outcome (a deal, an agreement, the letters...), or speaks of "the
 deal" as done (see :func:`is_hindsight`); :func:`drop_hindsight` takes a parenthesis that is
 hindsight out alone, then every sentence still hindsight. The last week starts
@@ -79,14 +85,48 @@ def _tidy(text: str) -> str:
     return re.sub(r"[ \t]+\n", "\n", text)
 
 
+PLACEHOLDER = re.compile(r"PLACEHOLDER", re.I)
+ASSUMED = "assumed"
+"""What a PLACEHOLDER note reads as: the figure is the game's assumption."""
+
+
+def _clauses(inner: str) -> list[tuple[str, str]]:
+    """``inner`` (a parenthesis's content) as (clause, separator) pairs, split at the commas
+    and semicolons outside nested parentheses."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(inner):
+        if ch == "(":
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+        elif ch in ",;" and depth == 0:
+            out.append((inner[start:i], ch))
+            start = i + 1
+    out.append((inner[start:], ""))
+    return out
+
+
+def _without_notes(parenthesis: str) -> str:
+    """A parenthesis holding a note, as a reader sees it: the clauses before the first note
+    (the notes come last: ``(cars: 10% today, facts §3 ✅)``), with "assumed" for a
+    PLACEHOLDER; "" when nothing is left."""
+    clauses = _clauses(parenthesis[1:-1])
+    first = next(k for k, (c, _) in enumerate(clauses) if NOTE.search(c))
+    kept = "".join(c + sep for c, sep in clauses[:first]).rstrip(",; \t")
+    if any(PLACEHOLDER.search(c) for c, _ in clauses[first:]):
+        kept = f"{kept}, {ASSUMED}" if kept.strip() else ASSUMED
+    return f"({kept.strip()})" if kept.strip() else ""
+
+
 def strip_notes(text: str) -> str:
-    """``text`` without the author's source notes (see the module docstring)."""
+    """``text`` without the author's source notes (the one rule: see the module docstring)."""
     if not NOTE.search(text):
         return text
     out, last = [], 0
     for a, b in _parentheses(text):
         if NOTE.search(text[a:b]):
-            out.append(text[last:a].rstrip(" \t"))
+            shown = _without_notes(text[a:b])
+            out.append(text[last:a] + shown if shown else text[last:a].rstrip(" \t"))
             last = b
     out.append(text[last:])
     text = _tidy("".join(out))
@@ -143,7 +183,8 @@ def _drop_units(text: str, drop: Callable[[str], bool]) -> tuple[str, list[str]]
                 kept[-1] = kept[-1].rstrip() + sep
             continue
         kept.append(unit + sep)
-    return _tidy("".join(kept)).strip("\n") + ("\n" if text.endswith("\n") else ""), dropped
+    kept_text = _tidy("".join(kept)).strip("\n").rstrip(" \t")
+    return kept_text + ("\n" if text.endswith("\n") else ""), dropped
 
 
 def drop_hindsight(
@@ -199,6 +240,7 @@ def hindsight_dates(rules: Rules) -> tuple[dt.date, dt.date]:
 
 
 __all__ = [
+    "ASSUMED",
     "HINDSIGHT_DAYS",
     "drop_hindsight",
     "hindsight_cutoff",

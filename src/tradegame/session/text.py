@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -33,7 +32,7 @@ from tradegame.engine import (
 from tradegame.engine.actions import fmt_number
 from tradegame.engine.game import fmt_pct
 from tradegame.engine.rules import Rules
-from tradegame.scenario.hindsight import drop_hindsight, hindsight_cutoff, hindsight_dates
+from tradegame.scenario.hindsight import hindsight_cutoff, hindsight_dates, student_text
 from tradegame.untrusted import printable
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -274,21 +273,11 @@ __all__ = [
 ]
 
 
-_SOURCE_NOTES = [  # the scenario author's notes in descriptions, as a player reads them
-    (re.compile(r"\s*\(facts [^()]*\)"), ""),  # "(facts §1b ✅)"
-    (re.compile(r"[,;]\s*facts [^()]*\)"), ")"),  # "(..., facts §1a ✅)"
-    (re.compile(r"\(PLACEHOLDER\b[^()]*\)"), "(assumed)"),  # a figure facts.md lacks
-    (re.compile(r"\s*\(DESIGN §[^()]*\)"), ""),  # "(DESIGN §2)"
-    (re.compile(r"\s*\(design\s+parameters?[^()]*\)"), ""),  # "(design parameter)"
-    (re.compile(r"[,;]\s*design\s+parameters?[^()]*\)"), ")"),
-]
-
-
 def player_text(text: str, source: Mapping[str, Any] | Rules) -> str:
     """Scenario text as a player may read it (a description, a briefing, an objective's label):
-    without hindsight — how the real negotiation ended, :mod:`tradegame.scenario.hindsight`'s
-    rule, the one the student handouts follow — and without the source notes meant for
-    scenario authors. ``source`` is the player's view (``View.to_json()``) or, before a game,
+    without hindsight — how the real negotiation ended — and without the source notes meant for
+    scenario authors, by :func:`tradegame.scenario.hindsight.student_text`, the rule the student
+    handouts follow. ``source`` is the player's view (``View.to_json()``) or, before a game,
     the scenario's rules: either tells the scenario's own deadline."""
     cutoff, deadline = text_dates(source)
     return _player_text(text, cutoff, deadline)
@@ -296,14 +285,7 @@ def player_text(text: str, source: Mapping[str, Any] | Rules) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _player_text(text: str, cutoff: dt.date, deadline: dt.date) -> str:
-    # Hindsight first: a citation's date ("facts §1c 13–24 Jul") is part of the evidence.
-    text = drop_hindsight(text, cutoff, deadline)
-    for pattern, replacement in _SOURCE_NOTES:
-        text = pattern.sub(replacement, text)
-    # Then again: these notes go alone, not with their parenthesis as in a handout, so what
-    # shared a parenthesis with one ("the letters moved it to 1 August, facts §1a") is read
-    # by the check only now.
-    return drop_hindsight(text, cutoff, deadline).strip()
+    return student_text(text, cutoff, deadline).strip()
 
 
 def text_dates(source: Mapping[str, Any] | Rules) -> tuple[dt.date, dt.date]:
