@@ -1,10 +1,12 @@
 """Start-up: the new-game screen paints before pydantic (the scenario models) and PyYAML are
-imported; they come with the first scenario, loaded after the first paint. Run in a fresh
-interpreter: the test session has long imported both."""
+imported; they come with the first scenario, loaded after the first paint, and only when the
+cache of checked scenarios does not hold it: a game started from the command line with a warm
+cache imports neither. Run in a fresh interpreter: the test session has long imported both."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -46,7 +48,64 @@ def test_the_first_screen_paints_before_pydantic_and_yaml_are_imported(tmp_path:
         timeout=120,
         cwd=tmp_path,
         check=True,
+        env=dict(os.environ, TRADEGAME_CACHE_DIR=str(tmp_path / "cache")),  # a cold cache
     )
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     assert seen["at_load"] == []  # first paint done, nothing of either imported yet
     assert seen["after"] == ["pydantic", "yaml"]  # then the scenario is loaded (control)
+
+
+GAME = """
+import argparse, asyncio, json, sys, tempfile
+from pathlib import Path
+from tradegame.commands.play import build_options
+from tradegame.ui.app import TradeGameApp
+
+args = argparse.Namespace(
+    seed=1, scenario=None, seat=["JP=human", "US=passive", "EU=passive"],
+    instructor=False, web=False, offer=[],
+)
+options = build_options(args)
+options.save_dir = Path(tempfile.mkdtemp())
+app = TradeGameApp(options)
+seen = {}
+start_autosave = TradeGameApp._start_autosave
+
+def spy(self, *args, **kwargs):  # runs after the game screen's first refresh
+    seen.setdefault("status", str(self.screen.query_one("#status").render()))
+    seen.setdefault("imported", sorted(m for m in ("pydantic", "yaml") if m in sys.modules))
+    return start_autosave(self, *args, **kwargs)
+
+TradeGameApp._start_autosave = spy
+
+async def main():
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if "status" in seen:
+                break
+
+asyncio.run(main())
+print(json.dumps(seen))
+"""
+
+
+def test_a_game_from_the_command_line_starts_without_them_once_cached(tmp_path: Path) -> None:
+    env = dict(os.environ, TRADEGAME_CACHE_DIR=str(tmp_path / "cache"))
+
+    def start() -> dict[str, object]:
+        out = subprocess.run(
+            [sys.executable, "-c", GAME],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+            check=True,
+            env=env,
+        )
+        return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+    first = start()  # checks the scenario, and caches it (control)
+    assert "Your move" in str(first["status"]) and first["imported"] == ["pydantic", "yaml"]
+    second = start()
+    assert "Your move" in str(second["status"]) and second["imported"] == []

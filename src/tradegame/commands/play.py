@@ -50,7 +50,8 @@ def build_options(args: argparse.Namespace) -> Options:
     if source is None and not args.seat:
         return options  # the new-game screen loads the default scenario itself
     from tradegame.agents.base import AgentSpecError
-    from tradegame.scenario.loader import DEFAULT_SCENARIO, ScenarioError
+    from tradegame.scenario.bundled import DEFAULT_SCENARIO
+    from tradegame.scenario.files import ScenarioError
     from tradegame.session.match import load_scenario
 
     try:

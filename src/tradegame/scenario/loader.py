@@ -22,15 +22,12 @@ second (docs/scenario-format.md, "Limits").
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import difflib
 import os
 import re
 import types
 import typing
-from collections.abc import Iterable
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import yaml
@@ -38,15 +35,20 @@ from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from tradegame.scenario.bundled import DEFAULT_SCENARIO as DEFAULT_SCENARIO  # re-exported
-from tradegame.scenario.bundled import bundled_scenarios
+from tradegame.scenario.bundled import bundled_scenarios as bundled_scenarios
+from tradegame.scenario.files import FILE_PATH as FILE_PATH  # re-exported
+from tradegame.scenario.files import MAX_BYTES as MAX_BYTES
+from tradegame.scenario.files import Problem as Problem
+from tradegame.scenario.files import ScenarioError as ScenarioError
+from tradegame.scenario.files import _file_error, _suggest
+from tradegame.scenario.files import load_scenario_text as load_scenario_text
 from tradegame.scenario.models import FORMAT, Scenario
-from tradegame.untrusted import FileRefused, printable, read_regular_file
+from tradegame.untrusted import printable
 
-# About five times the biggest bundled scenario (with-china.yaml: 71 KB, 3,825 nodes of which
-# 3,246 scalars, 19 keys in its largest mapping, 8 levels deep), and small enough that the
-# pure-Python YAML scanner (about 1.5 us a byte) and composer (25-40 us a node) stay around
-# half a second on any file: a 400,000-key file used to take minutes and gigabytes.
-MAX_BYTES = 512 * 1024
+# With MAX_BYTES (in files.py): about five times the biggest bundled scenario (with-china.yaml:
+# 71 KB, 3,825 nodes of which 3,246 scalars, 19 keys in its largest mapping, 8 levels deep),
+# and small enough that the pure-Python YAML scanner (about 1.5 us a byte) and composer (25-40
+# us a node) stay around half a second on any file: a 400,000-key file used to take minutes.
 MAX_NODES = 20_000  # every key, value and list item, as written (aliases count below)
 MAX_SCALARS = 16_000
 MAX_KEYS = 1_000  # in one mapping
@@ -57,7 +59,6 @@ MAX_PROBLEMS = 100  # spelled out; the rest are counted in one last line
 
 ROOT = "<root>"
 YAML_PATH = "<yaml>"
-FILE_PATH = "<file>"
 
 _STD = "tag:yaml.org,2002:"
 _MAP, _SEQ, _MERGE = _STD + "map", _STD + "seq", _STD + "merge"
@@ -70,92 +71,6 @@ _SCALAR_CONSTRUCTORS = {
     _STD + "timestamp": yaml.SafeLoader.construct_yaml_timestamp,
 }
 _SCENARIO_FIELDS_HINT = "a mapping of scenario fields (format, id, title, ...)"
-
-
-@dataclasses.dataclass(frozen=True)
-class Problem:
-    """One located problem in a scenario file (line and column are 1-based)."""
-
-    file: str
-    line: int
-    column: int
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        # Keys in the path and values in the message come from the file: no escape sequences.
-        return printable(f"{self.file}:{self.line}:{self.column}: {self.path}: {self.message}")
-
-
-class ScenarioError(ValueError):
-    """A scenario that cannot be loaded, with the problems found, sorted by position.
-
-    :func:`parse_scenario` spells out at most :data:`MAX_PROBLEMS`; a last problem then says
-    how many more there are.
-    """
-
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems: list[Problem] = sorted(
-            set(problems), key=lambda p: (p.file, p.line, p.column, p.path, p.message)
-        )
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-
-# --------------------------------------------------------------------------- finding files
-
-
-def load_scenario_text(source: str | os.PathLike[str]) -> tuple[str, str]:
-    """The text of a scenario file or bundled scenario, and the file name to show for it.
-
-    An existing file wins over a bundled name; a bundled name shows as ``scenarios/NAME.yaml``.
-    """
-    shown = os.fspath(source)
-    path = Path(shown)
-    if not isinstance(source, os.PathLike) and not path.is_file():
-        bundled = bundled_scenarios()
-        if shown in bundled:
-            return _decode(bundled[shown].read_bytes(), f"scenarios/{shown}.yaml")
-        if not path.exists() and _looks_like_name(shown):
-            hint = _suggest(shown, list(bundled))
-            names = ", ".join(bundled) or "none"
-            raise _file_error(
-                shown, f"no such file or bundled scenario{hint}; bundled scenarios: {names}"
-            )
-    try:
-        # Regular files only (a device reports size 0, a FIFO blocks), at most MAX_BYTES.
-        data = read_regular_file(path, MAX_BYTES, what="scenario file")
-    except FileRefused as exc:
-        raise _file_error(shown, str(exc)) from None
-    return _decode(data, shown)
-
-
-def _looks_like_name(text: str) -> bool:
-    return "/" not in text and os.sep not in text and not text.endswith((".yaml", ".yml"))
-
-
-def _decode(data: bytes, shown: str) -> tuple[str, str]:
-    try:
-        return data.decode("utf-8-sig"), shown
-    except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        raise ScenarioError(
-            [
-                Problem(
-                    shown,
-                    line,
-                    column,
-                    FILE_PATH,
-                    f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be decoded; "
-                    f"save the file as UTF-8",
-                )
-            ]
-        ) from None
-
-
-def _file_error(shown: str, message: str) -> ScenarioError:
-    return ScenarioError([Problem(shown, 1, 1, FILE_PATH, message)])
 
 
 def load_scenario(source: str | os.PathLike[str]) -> Scenario:
@@ -884,11 +799,6 @@ def _variants(tp: Any) -> dict[str, type[BaseModel]]:
         for tag in typing.get_args(field.annotation):
             out[tag] = arg
     return out
-
-
-def _suggest(name: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(name, known, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _unknown_key(node: Node, known: list[str]) -> str:

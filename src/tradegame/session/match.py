@@ -443,7 +443,7 @@ def load_scenario(source: str) -> Scenario:
     Raises :class:`tradegame.scenario.loader.ScenarioError` listing every located problem.
     """
     from tradegame.scenario import rules_from_text
-    from tradegame.scenario.loader import load_scenario_text
+    from tradegame.scenario.files import load_scenario_text
 
     text, shown = load_scenario_text(source)
     return Scenario(source, rules_from_text(text, shown), text)

@@ -159,15 +159,9 @@ class TradeGameApp(App[None]):
         self.title = game_title(match)
         self._autosaver = None
         if self.options.autosave:
-            from tradegame.session.persistence import Autosave, PersistenceError
-
-            try:
-                self._autosaver = Autosave(match, self.autosave_dir())
-            except (PersistenceError, ValueError) as exc:
-                self.notify(
-                    "Autosave is off" + ("." if self.options.web else f": {exc}"),
-                    severity="warning",
-                )
+            # After the first paint: the save format's module imports pydantic, which a game
+            # started from the cache of checked scenarios otherwise never needs before it.
+            self.call_after_refresh(self._start_autosave, match)
         self._show(
             GameScreen(
                 match,
@@ -181,6 +175,19 @@ class TradeGameApp(App[None]):
             self.notify(notice, title="Seat not started", severity="warning", timeout=60)
             match.incidents.append(notice)
         match.seat_notices = {}
+
+    def _start_autosave(self, match: Match) -> None:
+        if match is not self.match or self._autosaver is not None:
+            return
+        from tradegame.session.persistence import Autosave, PersistenceError
+
+        try:
+            self._autosaver = Autosave(match, self.autosave_dir())
+        except (PersistenceError, ValueError) as exc:
+            self.notify(
+                "Autosave is off" + ("." if self.options.web else f": {exc}"),
+                severity="warning",
+            )
 
     def notify(
         self,
