@@ -2,14 +2,20 @@
 
     .venv/bin/python benchmarks/ui_startup.py [--runs N] [--json]
 
-1. **Start-up** (target: at most 1.4× a trivial Textual app). The installed ``tradegame``
+1. **Start-up** (target: at most 1.4× a trivial Textual app; wall time and the CPU time the
+   process had used when the words appeared, from /proc). The installed ``tradegame``
    command runs in a pseudo-terminal (``pty``); the clock stops when the first screen's words
    appear in what it writes: "New game" for the bare command (the README's first command),
    "Your move" for ``tradegame play --seat JP=human ...`` (the game screen itself). A trivial
    Textual app (a header, one line of text, a footer) is measured the same way in the same
    run, interleaved with the others, so the ratio does not depend on how busy the machine
-   is. Median and max of N runs.
-2. **Key presses** (target: every key shows its effect within 100 ms). In-process, headless:
+   is. Median and max of N runs, after one uncounted warm-up of each (the cache of checked
+   scenarios, in a temporary folder, is then warm, as for a player's second game). The
+   ``tradegame`` package's bytecode is written first, as ``pip install`` does.
+2. **Loading a scenario** warm (target: at most 50 ms), from the cache and checked again.
+3. **Key presses** (target: every key shows its effect within 100 ms, and at most 50 ms of
+   the main thread's CPU, where the app handles keys; the AI and previews think in worker
+   threads). In-process, headless:
    for each key of a scripted game (move, change a level, switch tabs, stage an order, open
    and confirm Done ...), the time until the app has handled the key and every message it
    caused (for a key that ends the human's move this includes the AI seats' replies that
@@ -38,10 +44,20 @@ from typing import Any
 BIN = Path(sys.executable).with_name("tradegame")
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) ``pid`` has used so far, from /proc (Linux); None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def time_to_screen(
     command: list[str], marker: bytes, env: dict[str, str], timeout: float = 20.0
-) -> float:
-    """Seconds from launching ``command`` in a 100×30 pty until ``marker`` is written."""
+) -> tuple[float, float | None]:
+    """Seconds from launching ``command`` in a 100×30 pty until ``marker`` is written, and the
+    CPU seconds the process had used by then (None where /proc is missing)."""
     import fcntl
     import pty
     import struct
@@ -73,7 +89,7 @@ def time_to_screen(
                     break
                 seen += chunk
                 if marker in seen:
-                    return time.perf_counter() - start
+                    return time.perf_counter() - start, _cpu_seconds(proc.pid)
     finally:
         try:
             os.write(master, b"\x11")  # ctrl+q
@@ -105,10 +121,32 @@ Trivial().run()
 TRIVIAL = "trivial Textual app (reference)"
 
 
+def compile_bytecode(command: Path) -> None:
+    """Write the bytecode of the ``tradegame`` package that ``command`` runs, as ``pip install``
+    does: the libraries the trivial app imports have theirs, and an editable checkout run with
+    PYTHONDONTWRITEBYTECODE would otherwise compile every module at every start."""
+    subprocess.run(
+        [
+            str(command.with_name("python")),
+            "-c",
+            "import compileall, os, tradegame; "
+            "compileall.compile_dir(os.path.dirname(tradegame.__file__), quiet=1)",
+        ],
+        check=True,
+    )
+
+
 def startup(runs: int, baseline: Path | None = None) -> dict[str, Any]:
+    for command in (BIN, baseline):
+        if command is not None:
+            compile_bytecode(command)
     folder = tempfile.mkdtemp(prefix="tg-bench-")
     env = dict(
-        os.environ, TERM="xterm-256color", TEXTUAL_ANIMATIONS="none", TRADEGAME_SAVE_DIR=folder
+        os.environ,
+        TERM="xterm-256color",
+        TEXTUAL_ANIMATIONS="none",
+        TRADEGAME_SAVE_DIR=folder,
+        TRADEGAME_CACHE_DIR=folder,  # the cache of checked scenarios: warmed below
     )
     trivial = Path(folder) / "trivial_app.py"
     trivial.write_text(TRIVIAL_APP, encoding="utf-8")
@@ -135,11 +173,18 @@ def startup(runs: int, baseline: Path | None = None) -> dict[str, Any]:
         for name, (command, marker) in list(cases.items())[1:]:
             cases[f"{name} [baseline]"] = ([str(baseline), *command[1:]], marker)
     times: dict[str, list[float]] = {name: [] for name in cases}
+    cpu: dict[str, list[float]] = {name: [] for name in cases}
+    for command, marker in cases.values():  # a warm-up, not counted: the scenario cache
+        time_to_screen(command, marker, env)  # and the OS's file cache are warm, as in play
     for _ in range(runs):  # interleaved: a busy moment slows every case alike
         for name, (command, marker) in cases.items():
-            times[name].append(time_to_screen(command, marker, env))
+            wall, used = time_to_screen(command, marker, env)
+            times[name].append(wall)
+            if used is not None:
+                cpu[name].append(used)
     out: dict[str, Any] = {}
     reference = statistics.median(times[TRIVIAL])
+    cpu_reference = statistics.median(cpu[TRIVIAL]) if cpu[TRIVIAL] else None
     for name, values in times.items():
         median = statistics.median(values)
         out[name] = {
@@ -147,6 +192,12 @@ def startup(runs: int, baseline: Path | None = None) -> dict[str, Any]:
             "max_s": max(values),
             "runs": runs,
             "vs_trivial": median / reference,
+            "cpu_median_s": statistics.median(cpu[name]) if cpu[name] else None,
+            "cpu_vs_trivial": (
+                statistics.median(cpu[name]) / cpu_reference
+                if cpu[name] and cpu_reference
+                else None
+            ),
         }
     shutil.rmtree(folder, ignore_errors=True)
     return out
@@ -179,6 +230,43 @@ def compose_times(runs: int) -> dict[str, Any]:
     }
 
 
+def load_times(runs: int) -> dict[str, Any]:
+    """Loading each bundled scenario as a game does (``session.match.load_scenario``), warm
+    (modules imported): from the cache of checked scenarios, and checked again without it
+    (target: at most 50 ms warm). Milliseconds, medians, the slowest scenario."""
+    from tradegame.scenario import cache
+    from tradegame.scenario.bundled import bundled_scenarios
+    from tradegame.session.match import load_scenario
+
+    names = sorted(bundled_scenarios())
+    folder = tempfile.mkdtemp(prefix="tg-bench-cache-")
+    before = os.environ.get(cache.ENV)
+    out: dict[str, Any] = {"runs": runs}
+    try:
+        for label, setting in (("cached", folder), ("checked", "")):
+            os.environ[cache.ENV] = setting
+            for name in names:
+                load_scenario(name)  # warm: imports done, the entry written
+            per_name = {}
+            for name in names:
+                times = []
+                for _ in range(runs):
+                    start = time.perf_counter()
+                    load_scenario(name)
+                    times.append((time.perf_counter() - start) * 1000)
+                per_name[name] = statistics.median(times)
+            slowest = max(per_name, key=per_name.__getitem__)
+            out[f"{label}_ms"] = per_name[slowest]
+            out[f"{label}_slowest"] = slowest
+    finally:
+        if before is None:
+            os.environ.pop(cache.ENV, None)
+        else:
+            os.environ[cache.ENV] = before
+        shutil.rmtree(folder, ignore_errors=True)
+    return out
+
+
 async def key_latencies() -> dict[str, Any]:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "ui"))
     from support import make_app, make_match, screen_text  # type: ignore[import-not-found]
@@ -188,15 +276,17 @@ async def key_latencies() -> dict[str, Any]:
     match = make_match({"JP": "human", "US": "dove", "EU": "passive"}, seed=3)
     app = make_app(Path(tempfile.mkdtemp(prefix="tg-bench-")), match)
     handled: list[tuple[str, float]] = []
+    handled_cpu: list[tuple[str, float]] = []
     previews: list[float] = []
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause(0.5)
 
         async def key(name: str) -> None:
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.thread_time()
             await app._press_keys_fast(name)  # type: ignore[attr-defined]
             await pilot._wait_for_screen()
             handled.append((name, time.perf_counter() - start))
+            handled_cpu.append((name, time.thread_time() - cpu_start))
 
         async def preview_after(name: str, words: str) -> None:
             start = time.perf_counter()
@@ -228,7 +318,12 @@ async def key_latencies() -> dict[str, Any]:
         await pilot.pause(0.5)  # let the last messages drain before exit
     times = [t for _, t in handled]
     worst = sorted(handled, key=lambda kv: -kv[1])[:5]
+    cpu_times = [t for _, t in handled_cpu]
+    worst_cpu = sorted(handled_cpu, key=lambda kv: -kv[1])[:5]
     return {
+        "cpu_median_ms": 1000 * statistics.median(cpu_times),
+        "cpu_slowest_ms": 1000 * max(cpu_times),
+        "cpu_slowest": [(k, round(1000 * t, 1)) for k, t in worst_cpu],
         "keys": len(times),
         "median_ms": 1000 * statistics.median(times),
         "slowest_ms": 1000 * max(times),
@@ -272,6 +367,7 @@ def main() -> int:
     else:
         results["startup"] = f"skipped: {BIN} not installed"
     results["compose"] = compose_times(max(args.runs, 5))
+    results["load"] = load_times(max(args.runs, 5))
     if not args.skip_keys:
         _install_fast_press()
         results["keys"] = asyncio.run(key_latencies())
@@ -281,10 +377,15 @@ def main() -> int:
     print("tradegame terminal interface")
     if isinstance(results["startup"], dict):
         for name, r in results["startup"].items():
+            cpu = (
+                f"; CPU {r['cpu_median_s']:.2f} s, {r['cpu_vs_trivial']:.2f}×"
+                if r["cpu_vs_trivial"] is not None
+                else ""
+            )
             print(
                 f"  start-up, {name}: median {r['median_s']:.3f} s, "
                 f"max {r['max_s']:.3f} s ({r['runs']} runs), "
-                f"{r['vs_trivial']:.2f}× the trivial app (target ≤ 1.4×)"
+                f"{r['vs_trivial']:.2f}× the trivial app (target ≤ 1.4×){cpu}"
             )
     else:
         print("  start-up:", results["startup"])
@@ -297,6 +398,12 @@ def main() -> int:
         else f"  composing the bundled scenarios' YAML: pure Python {c['python_ms']:.1f} ms "
         "(PyYAML has no libyaml here)"
     )
+    ld = results["load"]
+    print(
+        f"  loading a scenario, warm (slowest bundled, median of {ld['runs']}): from the cache "
+        f"{ld['cached_ms']:.1f} ms ({ld['cached_slowest']}), checked without it "
+        f"{ld['checked_ms']:.1f} ms ({ld['checked_slowest']}) (target ≤ 50 ms)"
+    )
     if "keys" not in results:
         return 0
     k = results["keys"]
@@ -305,6 +412,10 @@ def main() -> int:
         f"slowest {k['max_ms']:.1f} ms over {k['keys']} keys (target < 100 ms)"
     )
     print(f"  slowest keys: {k['slowest']}")
+    print(
+        f"  key → effect, CPU: median {k['cpu_median_ms']:.1f} ms, slowest "
+        f"{k['cpu_slowest_ms']:.1f} ms (target ≤ 50 ms); slowest: {k['cpu_slowest']}"
+    )
     if k["preview_median_ms"] is not None:
         print(
             f"  key to what-if preview on screen (worker thread): median "

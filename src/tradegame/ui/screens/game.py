@@ -14,6 +14,7 @@ that seat; changes made elsewhere arrive through ``session.on_change``).
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import traceback
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
+from textual.widgets import Header, Input, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from tradegame.engine import SPECTATOR, Action, Done, IllegalActionError
@@ -33,18 +34,27 @@ from tradegame.engine.actions import ORDER_KINDS
 from tradegame.session.match import AiMove, Match
 from tradegame.session.play import Notice, PlaySession, PreviewUnavailable
 from tradegame.session.text import Names, describe, projection_lines
-from tradegame.ui.widgets.common import ActionChosen, Frame, PreviewWanted
+from tradegame.ui.widgets.common import ActionChosen, Frame, KeyFooter, PreviewWanted
 from tradegame.ui.widgets.dashboard import Dashboard, status_text
-from tradegame.ui.widgets.logbook import BriefingPanel, LogPanel
-from tradegame.ui.widgets.orders import OrdersPanel
 from tradegame.ui.widgets.report import marks_of, resolved_rounds, result_lines, round_report
-from tradegame.ui.widgets.talks import TalksPanel
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from tradegame.ui.app import TradeGameApp
+    from tradegame.ui.widgets.orders import OrdersPanel
 
 TABS = ("dashboard", "talks", "orders", "log", "briefing")
 INSTRUCTOR_TAB = "instructor"
+FIRST_TAB = "dashboard"
+TAB_TITLES = {
+    "dashboard": "Dashboard",
+    "talks": "Talks",
+    "orders": "Orders",
+    "log": "Log",
+    "briefing": "Briefing",
+    INSTRUCTOR_TAB: "Instructor",
+}
 SPEEDS = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0)
 """Seconds between AI moves (spectating: ``+``/``-`` move along this list)."""
 PREVIEW_DEBOUNCE = 0.12
@@ -52,6 +62,11 @@ NO_PREVIEW = "Previews are not offered for this game."
 PALETTE_SCAN = 600
 """How many legal talks moves the command palette looks through (deals are never all listed:
 there are millions; type a move's notation to play any of them)."""
+
+
+def _prefetch_modules() -> None:
+    """Import what a tab shown later needs (in a worker thread, after the first paint)."""
+    import rich.markdown  # noqa: F401  (the briefing)
 
 
 def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -139,6 +154,9 @@ class GameScreen(Screen[None]):
         self._preview_ids: dict[str, int] = {}
         self._preview_counter = 0
         self._dirty: set[str] = set(self.tabs)
+        self._mounting: dict[str, asyncio.Event] = {}
+        """Panels mounted after the screen (each tab's when first shown, or while idle)."""
+        self._warming = False
         self._bindings_key: tuple[Any, ...] | None = None
         self._done_dialog: Any = None
         self._move_dialog: Any = None
@@ -179,23 +197,78 @@ class GameScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="status")
-        with TabbedContent(id="tabs", initial="dashboard"):
-            with TabPane("1 Dashboard", id="dashboard"):
-                yield Dashboard(id="dashboard-panel")
-            with TabPane("2 Talks", id="talks"):
-                yield TalksPanel(id="talks-panel")
-            with TabPane("3 Orders", id="orders"):
-                yield OrdersPanel(id="orders-panel")
-            with TabPane("4 Log", id="log"):
-                yield LogPanel(id="log-panel")
-            with TabPane("5 Briefing", id="briefing"):
-                yield BriefingPanel(id="briefing-panel")
-            if self.instructor:
-                from tradegame.ui.widgets.instructor import InstructorPanel
+        # Only the first tab's panel now; each other one is mounted when its tab is first
+        # shown (start-up: the five panels were about 55 widgets before the first paint).
+        with TabbedContent(id="tabs", initial=FIRST_TAB):
+            for n, tab in enumerate(self.tabs, 1):
+                with TabPane(f"{n} {TAB_TITLES[tab]}", id=tab):
+                    if tab == FIRST_TAB:
+                        yield self._new_panel(tab)
+        yield KeyFooter()
 
-                with TabPane("6 Instructor", id=INSTRUCTOR_TAB):
-                    yield InstructorPanel(self.match, id="instructor-panel")
-        yield Footer()
+    def _new_panel(self, tab: str) -> Widget:
+        """The panel of ``tab`` (its widgets' modules are imported here, when first needed)."""
+        panel_id = f"{tab}-panel"
+        if tab == "dashboard":
+            return Dashboard(id=panel_id)
+        if tab == "talks":
+            from tradegame.ui.widgets.talks import TalksPanel
+
+            return TalksPanel(id=panel_id)
+        if tab == "orders":
+            from tradegame.ui.widgets.orders import OrdersPanel
+
+            return OrdersPanel(id=panel_id)
+        if tab == "log":
+            from tradegame.ui.widgets.logbook import LogPanel
+
+            return LogPanel(id=panel_id)
+        if tab == "briefing":
+            from tradegame.ui.widgets.logbook import BriefingPanel
+
+            return BriefingPanel(id=panel_id)
+        from tradegame.ui.widgets.instructor import InstructorPanel
+
+        return InstructorPanel(self.match, id=panel_id)
+
+    def panel(self, tab: str) -> Widget | None:
+        """The panel of ``tab``, or None while it is not mounted (or still mounting)."""
+        mounting = self._mounting.get(tab)
+        if mounting is not None and not mounting.is_set():
+            return None
+        found = self.query(f"#{tab}-panel")
+        return found.first() if found else None
+
+    async def _mount_panel(self, tab: str) -> None:
+        """Mount the panel of ``tab`` if it is not yet (once: a second caller waits)."""
+        if tab not in self.tabs:
+            return
+        mounting = self._mounting.get(tab)
+        if mounting is not None:
+            await mounting.wait()
+            return
+        if self.query(f"#{tab}-panel"):
+            return  # composed with the screen
+        mounting = self._mounting[tab] = asyncio.Event()
+        try:
+            await self.query_one(f"TabPane#{tab}", TabPane).mount(self._new_panel(tab))
+        finally:
+            mounting.set()
+
+    async def _warm_up(self) -> None:
+        """After the first paint, while the player reads: mount the next tab's panel, one a
+        refresh, so that a tab shown later is ready (its modules imported, its widgets
+        mounted); the briefing's Markdown parser is imported in a thread meanwhile."""
+        if not self.is_attached:
+            return
+        if not self._warming:
+            self._warming = True
+            self.run_worker(_prefetch_modules, thread=True, group="prefetch", exit_on_error=False)
+        for tab in self.tabs:
+            if tab not in self._mounting and not self.query(f"#{tab}-panel"):
+                await self._mount_panel(tab)
+                self.call_after_refresh(self._warm_up)
+                return
 
     def on_resize(self) -> None:
         from tradegame.ui.screens.too_small import check_size
@@ -208,12 +281,15 @@ class GameScreen(Screen[None]):
         self.session.start()
         self.set_class(self.hidden, "hidden")
         if not self.hidden:
-            # The shown tab now; the others when first shown (start-up: the briefing's
-            # Markdown alone took about 30 ms).
-            self.refresh_view()
+            # The status line first, the shown tab's panel right after the first paint, the
+            # others when first shown (start-up: the briefing's Markdown alone took about
+            # 30 ms, the dashboard's tables about as much).
+            self.refresh_view(panels=False)
+            self.call_after_refresh(self._fill_shown_tab)
         else:
             self.query_one("#status", Static).update("")
         self.call_after_refresh(self.advance)
+        self.call_after_refresh(self._warm_up)
 
     def on_unmount(self) -> None:
         self._stop_timers()
@@ -268,10 +344,16 @@ class GameScreen(Screen[None]):
             marks=marks,
         )
 
+    def _fill_shown_tab(self) -> None:
+        active = self.query_one(TabbedContent).active or FIRST_TAB
+        if active in self._dirty and not self.hidden:
+            self._update_tab(active)
+
     @guarded
-    def refresh_view(self, full: bool = False) -> None:
+    def refresh_view(self, full: bool = False, panels: bool = True) -> None:
         """Rebuild the frame and update the status line and the panels (the active tab now,
-        the others when they are shown — all of them when the viewer changed)."""
+        the others when they are shown — all of them when the viewer changed; none with
+        ``panels=False``: they are all left to update when shown)."""
         if self.hidden:
             return
         frame = self.build_frame()
@@ -282,8 +364,8 @@ class GameScreen(Screen[None]):
                 status_text(frame, self._status_extra(), self._hint(frame))
             )
             self._dirty = set(self.tabs)
-            active = self.query_one(TabbedContent).active or "dashboard"
-            for tab in self.tabs if full else (active,):
+            active = self.query_one(TabbedContent).active or FIRST_TAB
+            for tab in (self.tabs if full else (active,)) if panels else ():
                 self._update_tab(tab)
         self._refresh_bindings_if_changed()
 
@@ -390,19 +472,19 @@ class GameScreen(Screen[None]):
 
     @guarded
     def _update_tab(self, tab: str) -> None:
-        if self.frame is None:
-            return
+        panel = self.panel(tab)
+        if self.frame is None or panel is None:
+            return  # a panel not mounted yet stays dirty: it is updated when first shown
         self._dirty.discard(tab)
-        # each tab's panel class has update_frame (the instructor's also paused); query_one
-        # types it as a Widget
-        panel = self.query_one(f"#{tab}-panel")
+        # each tab's panel class has update_frame (the instructor's also paused)
         if tab == INSTRUCTOR_TAB:
             panel.paused = self.paused  # type: ignore[attr-defined]
         panel.update_frame(self.frame)  # type: ignore[attr-defined]
 
     @on(TabbedContent.TabActivated)
-    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         tab = event.pane.id or ""
+        await self._mount_panel(tab)  # a tab clicked with the mouse
         if tab in self._dirty and not self.hidden:
             self._update_tab(tab)
 
@@ -508,7 +590,7 @@ class GameScreen(Screen[None]):
         if key == self._turn_key:
             return
         self._turn_key = key
-        self.action_tab("talks" if phase == "talks" else "orders")
+        self.show_tab("talks" if phase == "talks" else "orders")
 
     def _raise_curtain(self, player: str) -> None:
         from tradegame.ui.screens.curtain import CurtainScreen
@@ -518,7 +600,7 @@ class GameScreen(Screen[None]):
         self.message = ""
         self.app.clear_notifications()
         self.query_one("#status", Static).update("")
-        self.query_one(BriefingPanel).clear()
+        self._clear_briefing()
         self.viewer = None
         self.staged = []
         self.frame = None
@@ -550,7 +632,7 @@ class GameScreen(Screen[None]):
             self.hidden = True
             self.set_class(True, "hidden")
             self.viewer = None
-            self.query_one(BriefingPanel).clear()
+            self._clear_briefing()
             self._hot_seat_reports(list(self.session.humans))
             return
         self.refresh_view(full=True)
@@ -746,8 +828,8 @@ class GameScreen(Screen[None]):
         if names is not None:
             self.say(f"Staged: {describe(action, names)} (sent when you press Done).")
 
-    @on(OrdersPanel.Unstage)
-    def _unstage(self, event: OrdersPanel.Unstage) -> None:
+    def on_orders_panel_unstage(self, event: OrdersPanel.Unstage) -> None:
+        """OrdersPanel.Unstage (by its handler name: the orders module loads with its tab)."""
         event.stop()
         if self.staged:
             removed = self.staged.pop(event.index)
@@ -842,10 +924,10 @@ class GameScreen(Screen[None]):
             or not self.is_attached
         ):
             return  # stale: the draft, the game or the player changed since
-        if key.startswith("talks"):
-            self.query_one(TalksPanel).show_preview(key, projection, error)
-        elif key.startswith("orders"):
-            self.query_one(OrdersPanel).show_preview(key, projection, error)
+        if key.startswith(("talks", "orders")):
+            panel = self.panel("talks" if key.startswith("talks") else "orders")
+            if panel is not None:  # it asked for the preview: it is mounted
+                panel.show_preview(key, projection, error)  # type: ignore[attr-defined]
         elif key == "palette" and self._move_dialog is not None:
             text = Text()
             if error is not None:
@@ -922,15 +1004,35 @@ class GameScreen(Screen[None]):
 
     # ------------------------------------------------------------------ key actions
 
-    @guarded
-    def action_tab(self, tab: str) -> None:
-        tabs = self.query_one(TabbedContent)
+    async def action_tab(self, tab: str) -> None:
+        """Show ``tab`` (keys 1-6), mounting its panel the first time: the keys typed next
+        wait for it and reach the new tab."""
         if self.hidden:
+            return
+        await self._mount_panel(tab)
+        self._show_tab(tab)
+
+    def show_tab(self, tab: str) -> None:
+        """Show ``tab`` now if its panel is mounted, else as soon as it is."""
+        if self.panel(tab) is None:
+            self.call_later(self.action_tab, tab)
+        else:
+            self._show_tab(tab)
+
+    def _clear_briefing(self) -> None:
+        briefing = self.panel("briefing")
+        if briefing is not None:
+            briefing.clear()  # type: ignore[attr-defined]
+
+    @guarded
+    def _show_tab(self, tab: str) -> None:
+        tabs = self.query_one(TabbedContent)
+        panel = self.panel(tab)
+        if self.hidden or panel is None:
             return
         tabs.active = tab
         if tab in self._dirty:
             self._update_tab(tab)
-        panel = self.query_one(f"#{tab}-panel")
         target = panel
         if tab == "talks":
             from tradegame.ui.widgets.talks import TermList
@@ -944,7 +1046,7 @@ class GameScreen(Screen[None]):
             target = olist if olist.display else panel
         # Focus at once (Widget.focus() is deferred behind keys already queued, which
         # would then go to the old tab).
-        self.set_focus(target if target.focusable else self.query_one(f"#{tab}-panel"))
+        self.set_focus(target if target.focusable else panel)
 
     def action_show_end(self) -> None:
         """Back to the results after reading the log or the dashboard (game over)."""
