@@ -510,7 +510,9 @@ class _Parser(argparse.ArgumentParser):
         return super().parse_known_args(argv, namespace)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(play_only: bool = False) -> argparse.ArgumentParser:
+    """The command line; with ``play_only``, only the ``play`` command (the game starts sooner:
+    the other commands' parsers import their modules)."""
     parser = _Parser(
         prog="tradegame",
         description="A negotiation game about the 2025 pause of the US reciprocal tariffs.",
@@ -520,6 +522,8 @@ def build_parser() -> argparse.ArgumentParser:
         dest="command", metavar="COMMAND", parser_class=argparse.ArgumentParser
     )
     _add_play(sub)
+    if play_only:
+        return parser
     _add_serve(sub)
     _add_rooms(sub)
     _add_scenario_commands(sub)
@@ -532,10 +536,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv:
         argv = ["play"]
+    parser = build_parser(play_only=True) if argv[0] == "play" else build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["play", *argv])
