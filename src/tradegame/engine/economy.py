@@ -306,37 +306,6 @@ class Snapshot:
     purchases_received: dict[str, float]
     cost_sharing_received: dict[str, float]
     pain_pct: dict[str, float]  # salience-weighted loss, for approval
-    # Per number of days, what a ledger adds over them (see :meth:`times`).
-    _times: dict[int, SnapshotDays] = field(default_factory=dict, compare=False, repr=False)
-
-    def times(self, days: int) -> SnapshotDays:
-        """The snapshot's values × ``days``: each cell's rate and value, and each player's
-        (ledger key, amount) for the economic sums. Made once per number of days: a snapshot
-        holds for round after round while nothing changes (and projections share them)."""
-        known = self._times.get(days)
-        if known is None:
-            known = self._times[days] = (
-                [rate * days for rate in self.rate],
-                [value * days for value in self.value],
-                {
-                    p: tuple((key, getattr(self, key)[p] * days) for key in SNAPSHOT_SUMS)
-                    for p in self.gdp_bn
-                },
-            )
-        return known
-
-
-SNAPSHOT_SUMS = (
-    "gdp_bn",
-    "gdp_pct",
-    "revenue",
-    "consumer_cost",
-    "investment_received",
-    "purchases_received",
-    "cost_sharing_received",
-)
-"""The snapshot's per-player figures that a ledger sums over days (under the same keys)."""
-SnapshotDays = tuple[list[float], list[float], dict[str, tuple[tuple[str, float], ...]]]
 
 
 def layers_in_force(

@@ -16,7 +16,6 @@ import json
 import operator
 import random
 from collections.abc import Callable, Iterable
-from operator import add as _add
 from typing import Any, ClassVar, Self, TypeVar
 
 from tradegame.engine import economy as eco
@@ -471,13 +470,20 @@ class State:
     def _accumulate(self, snap: eco.Snapshot, days: int) -> None:
         led = self.ledger
         led.days += days
-        rate_days, value_days, player_days = snap.times(days)
         for pid, sums in led.player.items():
-            for name, amount in player_days[pid]:
-                sums[name] += amount
-        # (One value per cell: the lists have the cells' length.)
-        led.flow_rate = list(map(_add, led.flow_rate, rate_days))
-        led.flow_value = list(map(_add, led.flow_value, value_days))
+            sums["gdp_bn"] += snap.gdp_bn[pid] * days
+            sums["gdp_pct"] += snap.gdp_pct[pid] * days
+            sums["revenue"] += snap.revenue[pid] * days
+            sums["consumer_cost"] += snap.consumer_cost[pid] * days
+            sums["investment_received"] += snap.investment_received[pid] * days
+            sums["purchases_received"] += snap.purchases_received[pid] * days
+            sums["cost_sharing_received"] += snap.cost_sharing_received[pid] * days
+        led.flow_rate = [
+            total + rate * days for total, rate in zip(led.flow_rate, snap.rate, strict=True)
+        ]
+        led.flow_value = [
+            total + value * days for total, value in zip(led.flow_value, snap.value, strict=True)
+        ]
         # Approval, credibility and relations as they stand for these days: scored over the
         # window like the economy (scoring.metric), not only at their final values.
         for pid, sums in led.player.items():
