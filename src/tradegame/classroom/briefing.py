@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tradegame.classroom.html import Doc, t
+from tradegame.classroom.html import Doc, t, t_from_markdown
 from tradegame.engine import economy as eco
 from tradegame.engine.actions import Term, fmt_number
 from tradegame.engine.game import fmt_pct, term_text
@@ -812,7 +812,7 @@ def _instructor_appendix(
             "These sentences tell how the real negotiation ended; the students' handouts "
             "leave them out unless `--hindsight` is given. Use them in the debrief."
         )
-        doc.bullets(t(x) for x in taken)
+        doc.bullets(t_from_markdown(x) for x in taken)
     else:
         doc.p("Nothing: the scenario's texts do not tell how the real negotiation ended.")
     doc.h(2, "Sources of the figures", "sources")

@@ -86,6 +86,23 @@ def t(value: Any) -> str:
     return _LONE_UNDERSCORE.sub(r"\\_", text)
 
 
+def t_from_markdown(fragment: str) -> str:
+    """Plain text for inline Markdown from a fragment of a scenario's Markdown (a sentence cut
+    out of a briefing): its emphasis, links and code are read as the text they show, and any
+    marker left unpaired by the cut (``**The Diet must ratify.`` ends before its ``**``) is
+    dropped, so the reader never sees ``**`` or ``\\*``."""
+    tokens = _markdown_it().parseInline(" ".join(fragment.split()))
+    words: list[str] = []
+    for tok in tokens:
+        for child in tok.children or ():
+            if child.type in ("text", "code_inline"):
+                words.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                words.append(" ")
+    text = re.sub(r"\*{2,}|_{2,}", "", "".join(words))
+    return t(text)
+
+
 def esc(value: Any) -> str:
     return _html.escape(str(value), quote=True)
 

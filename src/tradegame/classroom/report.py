@@ -27,7 +27,7 @@ from typing import Any
 
 from tradegame.classroom.briefing import metric_value, objective_label
 from tradegame.classroom.charts import BarChart, Chart, Series
-from tradegame.classroom.html import Doc, t
+from tradegame.classroom.html import Doc, t, t_from_markdown
 from tradegame.classroom.pareto import DEFAULT_BUDGET, EPS, PairResult, Script, search
 from tradegame.engine import Game
 from tradegame.engine.actions import Term
@@ -324,7 +324,7 @@ def _history_section(doc: Doc, rules: Rules) -> None:
             "What the scenario says about how the real negotiation went on and ended; the "
             "students' handouts leave it out (unless `briefing --hindsight`):"
         )
-        doc.bullets(t(x) for x in taken)
+        doc.bullets(t_from_markdown(x) for x in taken)
     else:
         doc.p("The scenario does not tell how the real negotiation ended.")
 
