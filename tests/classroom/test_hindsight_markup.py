@@ -5,7 +5,6 @@ Markdown; the debrief report and the instructor's copy show them as text, never 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
