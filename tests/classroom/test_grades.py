@@ -153,7 +153,7 @@ def test_grades_command_exports_good_saves_and_reports_bad_ones(
     table = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
     assert [r["file"] for r in table] == [str(good)] * 3
     assert list(table[0]) == list(COLUMNS)
-    assert "3 rows from 1 games, 1 scored; 3 left out" in stdout
+    assert "3 rows from 1 game, 1 scored; 3 left out" in stdout
     assert main(["grades", str(infinite), str(missing), "--out", str(out)]) == 1  # none read
 
 

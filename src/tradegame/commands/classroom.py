@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Iterable
 
@@ -40,9 +41,32 @@ def _format(out: str | None, given: str | None, default: str = "md") -> str:
     )
 
 
+_SAVE_MARK = re.compile(rb'"format"\s*:\s*"tradegame-save"')
+
+
+def _is_save(path: str) -> bool:
+    """Whether ``path`` is a regular file that starts as a tradegame save (its first 64 KiB
+    name the save format), whatever its name."""
+    try:
+        if not os.path.isfile(path):
+            return False
+        with open(path, "rb") as f:
+            head = f.read(65536)
+    except OSError:
+        return False
+    return head.lstrip().startswith(b"{") and _SAVE_MARK.search(head) is not None
+
+
 def write_text(path: str, text: str) -> None:
+    """Write ``path`` atomically; never over a saved game (``--out class/team-03.json`` is a
+    slip of the keyboard that would lose a team's game)."""
     from tradegame.saves import atomic_write_bytes
 
+    if _is_save(path):
+        raise UserError(
+            f"{path}: is a saved game; writing there would replace it. Choose another --out "
+            f"(for example grades.csv, report.html)"
+        )
     try:
         atomic_write_bytes(path, text.encode("utf-8"))
     except OSError as exc:
@@ -109,6 +133,10 @@ def _load_all(
                 )
             loaded.append((path, game, score))
     return loaded, failed
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _exit_code(scored: int, left_out: int) -> int:
@@ -258,7 +286,7 @@ def report(args: argparse.Namespace) -> int:
         left_out = failed + len(loaded) - n_scored
         if args.out:
             print(
-                f"{args.out}: {n_scored} games compared"
+                f"{args.out}: {_count(n_scored, 'game')} compared"
                 + (f"; {left_out} left out" if left_out else "")
             )
         return _exit_code(n_scored, left_out)
@@ -291,8 +319,8 @@ def grades(args: argparse.Namespace) -> int:
     left_out = failed + len(loaded) - n_scored
     if args.out:
         print(
-            f"{args.out}: {len(rows)} rows from {len(loaded)} games, {n_scored} scored"
-            + (f"; {left_out} left out" if left_out else "")
+            f"{args.out}: {_count(len(rows), 'row')} from {_count(len(loaded), 'game')}, "
+            f"{n_scored} scored" + (f"; {left_out} left out" if left_out else "")
         )
     return _exit_code(n_scored, left_out)
 

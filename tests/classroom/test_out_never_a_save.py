@@ -1,0 +1,49 @@
+"""``--out`` never replaces a saved game: ``grades class/team-*.json --out class/team-03.json``
+(a slip of the keyboard, or of tab completion) used to overwrite team 3's game with the CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tradegame.cli import main
+
+SEATS = ["--seat", "US=passive", "--seat", "JP=passive", "--seat", "EU=passive"]
+
+
+@pytest.fixture(scope="module")
+def teams(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("class")
+    args = ["worlds", "classroom-lesson", "--teams", "2", *SEATS, "--out", str(folder)]
+    assert main(args) == 0
+    return folder
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["grades", "{1}", "{2}", "--out", "{2}"],
+        ["grades", "{1}", "--out", "{2}"],
+        ["report", "{1}", "--search-budget", "0", "--format", "html", "--out", "{2}"],
+        ["report", "--compare", "{1}", "{2}", "--format", "md", "--out", "{1}"],
+        ["briefing", "classroom-lesson", "--role", "JP", "--format", "md", "--out", "{2}"],
+    ],
+)
+def test_out_refuses_to_replace_a_save(
+    teams: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    one, two = teams / "team-01.json", teams / "team-02.json"
+    before = {p: p.read_bytes() for p in (one, two)}
+    argv = [a.replace("{1}", str(one)).replace("{2}", str(two)) for a in command]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "is a saved game" in err and "Traceback" not in err
+    assert {p: p.read_bytes() for p in (one, two)} == before
+
+
+def test_out_still_replaces_an_earlier_export(teams: Path, tmp_path: Path) -> None:
+    out = tmp_path / "grades.csv"
+    out.write_text("an earlier export\n", "utf-8")
+    assert main(["grades", str(teams / "team-01.json"), "--out", str(out)]) == 0
+    assert out.read_text("utf-8").startswith("file,team,")
