@@ -15,7 +15,7 @@ from tradegame.cli import main
 from tradegame.commands.classroom import EXIT_PARTIAL
 from tradegame.commands.play import load_save
 from tradegame.saves import load_game
-from tradegame.ui.app import Options, TradeGameApp
+from tradegame.ui.app import Options, TradeGameApp, game_title
 from tradegame.ui.screens.game import GameScreen
 
 from .support import visible_text
@@ -67,7 +67,7 @@ async def test_the_teacher_path(folder: Path, capsys: pytest.CaptureFixture[str]
     app.animation_level = "none"
     async with app.run_test(size=(110, 34)) as pilot:
         await wait_for_text(pilot, "Your move, Japan")
-        assert "TEAM Blue (Ana Lima JP, Ben Ode) · team-01.json" in screen_text(app)
+        assert "TEAM Blue · team-01.json (Ana Lima JP, Ben Ode)" in screen_text(app)
         await pilot.press("p")
         await wait_until(
             pilot, lambda: game.phase == "orders" and game.to_move() == "JP", what="Japan's orders"
@@ -153,3 +153,25 @@ async def test_the_teacher_path(folder: Path, capsys: pytest.CaptureFixture[str]
     assert "not started" in text and "Not scored (not finished): team-02." in text
     assert "team-02 JP" not in text  # no score row for the untouched game
     assert f"team-01 JP Ana Lima; Ben Ode human {scores['JP']:.1f}" in text
+
+
+def test_the_title_names_the_team_and_its_file_before_the_students(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """At 80 columns the header cuts the title after about 60 characters: with four students
+    the file name used to be cut off."""
+    roster = "team,student,role\n" + "".join(
+        f"Alpha,{name},{role}\n"
+        for name, role in [
+            ("Łukasz Żółć", "US"),
+            ('"O\'Brien, Siobhán"', "JP"),
+            ("Ana Lima", "EU"),
+            ("Mei Chén", "CN"),
+        ]
+    )
+    (folder / "roster.csv").write_text(roster, encoding="utf-8")
+    args = ["worlds", "china-lesson", "--roster", "roster.csv", "--out", "class"]
+    assert main(args) == 0
+    title = game_title(load_save(str(folder / "class" / "team-01.json"), []))
+    assert title.startswith("TEAM Alpha · team-01.json (Łukasz Żółć US, ")
+    assert title.endswith("Mei Chén CN)")

@@ -57,8 +57,10 @@ def game_title(match: Match) -> str:
     from tradegame.classroom.roster import team_label
     from tradegame.untrusted import printable
 
+    # The team's name and its file first: an 80-column header cuts a long list of students.
     where = "" if match.home is None else f" · {match.home.name}"
-    return printable(f"TEAM {team_label(match.team)}{where}")
+    students = team_label({**match.team, "name": ""}).strip()
+    return printable(f"TEAM {match.team['name']}{where}" + (f" {students}" if students else ""))
 
 
 MAX_WAITING_DOWNLOADS = 2
