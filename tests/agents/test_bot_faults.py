@@ -293,3 +293,37 @@ def test_an_agent_calling_sys_exit_loses_its_move_not_the_game(tmp_path, capsys)
     out = capsys.readouterr().out
     assert code == 0
     assert "SystemExit" in out and save.exists()
+
+
+@pytest.mark.parametrize("where", ["act", "init"])
+def test_a_python_agents_exception_text_reaches_the_user_neutralised(
+    where, tmp_path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    """An in-process agent's exception text went into the incident as it was: escape
+    sequences straight to the terminal (and into --json, a tournament's files), a 1 MB
+    message whole. An installed agent's or the LLM agent's text may quote a stranger's."""
+    body = "raise RuntimeError('boom \\x1b[2J\\x1b]0;pwned\\x07 ' + 'z' * 1_000_000)"
+    source = (
+        f"class Bot:\n    def __init__(self, rng):\n        {body}\n"
+        if where == "init"
+        else f"class Bot:\n    def act(self, turn):\n        {body}\n"
+    )
+    (tmp_path / "loud.py").write_text(source)
+    code = main(
+        [
+            "match",
+            "us-japan-primer",
+            "--seat",
+            "US=passive",
+            "--seat",
+            f"JP={tmp_path / 'loud.py'}:Bot",
+            "--seed",
+            "1",
+        ]
+    )
+    captured = capsys.readouterr()
+    text = captured.out + captured.err
+    assert code == (2 if where == "init" else 0), text
+    assert "\x1b" not in text and "\x07" not in text
+    assert "boom \\x1b[2J" in text
+    assert max(len(line) for line in text.splitlines()) < 2_000

@@ -33,7 +33,7 @@ from tradegame.engine.legal import LegalActions
 from tradegame.engine.rules import Limits
 from tradegame.engine.scoring import Projection
 from tradegame.engine.view import View
-from tradegame.untrusted import FileRefused, printable, read_regular_file
+from tradegame.untrusted import FileRefused, one_line, printable, read_regular_file
 
 EXTERNAL_PREFIX = "cmd:"
 LLM_SPEC = "llm"  # ``llm`` or ``llm:OPTION=VALUE,...``: a language model over the network
@@ -406,7 +406,7 @@ def _start_agent(spec: str, cls: Any, rng: random.Random) -> Agent:
         except TypeError:
             agent = cls()
     except Exception as exc:  # the user's class failed to start, or the name is no class
-        raise AgentSpecError(f"cannot start agent {spec!r}: {type(exc).__name__}: {exc}") from None
+        raise AgentSpecError(f"cannot start agent {spec!r}: {failure_reason(exc)}") from None
     if not callable(getattr(agent, "act", None)):
         raise AgentSpecError(f"{spec!r} has no act(turn) method")
     return agent
@@ -468,10 +468,20 @@ def passive_move(game: Game, player: str) -> Action:
     return Pass(player) if session.offer is None else Reject(player)
 
 
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, IllegalActionError):
-        return f"illegal move: {exc}"
-    return f"{type(exc).__name__}: {exc}"
+#: The longest reason an incident quotes from a failing agent's exception.
+REASON_LIMIT = 1000
+
+
+def failure_reason(exc: BaseException) -> str:
+    """Why an agent's move failed, for an incident: one line of at most ``REASON_LIMIT``
+    characters, control characters shown as escapes. The exception's text is the agent's
+    (or, for the LLM agent, may quote a server's), so it never reaches a terminal as it is."""
+    text = (
+        f"illegal move: {exc}"
+        if isinstance(exc, IllegalActionError)
+        else (f"{type(exc).__name__}: {exc}")
+    )
+    return one_line(text, REASON_LIMIT)
 
 
 def record_incident(
@@ -480,7 +490,7 @@ def record_incident(
     """Add one line about a failing agent to ``incidents`` (when the caller keeps them)."""
     if incidents is not None:
         incidents.append(
-            f"round {game.round} {game.phase}: {player}'s agent {what} ({_reason(exc)})"
+            f"round {game.round} {game.phase}: {player}'s agent {what} ({failure_reason(exc)})"
         )
 
 

@@ -192,7 +192,11 @@ class Match(PlaySession):
                 try:
                     hook(player, self.game.view(player))
                 except Exception as exc:  # an agent must not stop the game
-                    self.incidents.append(f"{player}'s agent failed to start ({exc})")
+                    from tradegame.agents.base import failure_reason
+
+                    self.incidents.append(
+                        f"{player}'s agent failed to start ({failure_reason(exc)})"
+                    )
 
     def snapshot(self) -> Game:
         """A copy of the game for a worker thread (cheap: the rules are shared)."""
@@ -204,16 +208,12 @@ class Match(PlaySession):
         An agent that raises or returns an illegal move loses it: the move becomes a pass,
         reject or done, and the reason is kept as an incident.
         """
-        from tradegame.agents.base import safe_move
+        from tradegame.agents.base import failure_reason, safe_move
 
         version = len(snapshot.actions)
         action, error = safe_move(self.agents[player], snapshot, player)
         if error is not None:
-            reason = (
-                str(error)
-                if isinstance(error, IllegalActionError)
-                else f"{type(error).__name__}: {error}"
-            )
+            reason = failure_reason(error)
             return AiMove(
                 player,
                 action,
@@ -277,7 +277,9 @@ class Match(PlaySession):
                 try:
                     hook(player, self.game.view(player))
                 except Exception as exc:  # pragma: no cover - agent code
-                    self.incidents.append(f"{player}'s agent failed to end ({exc})")
+                    from tradegame.agents.base import failure_reason
+
+                    self.incidents.append(f"{player}'s agent failed to end ({failure_reason(exc)})")
 
     def close(self) -> None:
         """Release the agents (out-of-process bots end their process)."""
