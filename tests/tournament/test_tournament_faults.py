@@ -361,6 +361,51 @@ def test_resume_refuses_another_tournaments_results(tmp_path, capsys) -> None:  
     assert out.read_bytes() == before
 
 
+def test_a_refused_resume_names_what_differs_in_plain_words(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The refusal read "not the same the agents (--agents, --agent, in order)"."""
+    out = tmp_path / "r.csv"
+    assert run_main(out, capsys)[0] == 0
+    code = main(
+        ["tournament", SMALL, "--agents", "random,dove", "--games", "4", "--seed", "1"]
+        + ["--out", str(out), "--no-progress", "--resume"]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "not the same agents (--agents, --agent, in order);" in err, err
+    assert "the same the" not in err
+
+
+@pytest.mark.parametrize("edit", ["csv", "jsonl"])
+def test_resume_replays_a_game_whose_figures_were_edited_in_one_file(
+    edit, tmp_path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    """A score changed by hand in the CSV (or the JSON lines) was kept by --resume: the game
+    matched by number, seed, seats and state hash, so the files then disagreed and were not
+    the bytes of a run without a break, silently."""
+    out = tmp_path / "r.csv"
+    jsonl = out.with_suffix(".jsonl")
+    assert run_main(out, capsys)[0] == 0
+    whole = out.read_bytes(), jsonl.read_bytes()
+    if edit == "csv":
+        lines = whole[0].split(b"\n")
+        cells = lines[2].split(b",")
+        cells[6] = b"99.9000"  # game 1's first score (after game, scenario, seed, 3 seats)
+        lines[2] = b",".join(cells)
+        out.write_bytes(b"\n".join(lines))
+    else:
+        lines = whole[1].split(b"\n")
+        record = json.loads(lines[1])
+        role = sorted(record["score"])[0]
+        record["score"][role] = 99.9
+        lines[1] = json.dumps(record, sort_keys=True).encode()
+        jsonl.write_bytes(b"\n".join(lines))
+    code, err = run_main(out, capsys, "--resume")
+    assert code == 0, err
+    assert "1 games in" in err and "(3 already in the results)" in err
+    assert "r.csv line 3: game 1, not the row the program wrote for r.jsonl line 2" in err
+    assert (out.read_bytes(), jsonl.read_bytes()) == whole
+
+
 def test_resume_drops_torn_and_one_sided_lines_and_plays_those_games(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "r.csv"
     jsonl = out.with_suffix(".jsonl")
@@ -374,7 +419,7 @@ def test_resume_drops_torn_and_one_sided_lines_and_plays_those_games(tmp_path, c
     code, err = run_main(out, capsys, "--resume")
     assert code == 0, err
     assert "2 games in" in err and "(2 already in the results)" in err
-    assert "were torn, unreadable or in one file only" in err
+    assert "were torn, unreadable, edited or in one file only" in err
     assert (out.read_bytes(), jsonl.read_bytes()) == whole
 
 

@@ -300,7 +300,7 @@ def _resume(
     if existing.dropped:
         print(
             f"tradegame: {existing.dropped} line(s) of {out_path} and "
-            f"{out_path.with_suffix('.jsonl')} were torn, unreadable or in one file only "
+            f"{out_path.with_suffix('.jsonl')} were torn, unreadable, edited or in one file only "
             f"({existing.located()}); those games are played again",
             file=sys.stderr,
         )
@@ -534,7 +534,7 @@ def merge(args: argparse.Namespace) -> int:
     first_path, plan, _ = plans[0]
     for p, other, _ in plans[1:]:
         if other.hash != plan.hash:
-            differ = ", ".join(plan.differences(other)) or "their plan versions"
+            differ = ", ".join(plan.differences(other)) or "plan version"
             raise UserError(
                 f"cannot merge: {p} is not a shard of the same tournament as {first_path} "
                 f"(plan {other.hash[:12]}, not {plan.hash[:12]}): not the same {differ}"

@@ -154,12 +154,13 @@ class Plan:
         return every if shard is None else [t for t in every if shard.holds(t.index)]
 
     def differences(self, other: Plan) -> list[str]:
-        """What differs from ``other``, as command-line words (for refusals)."""
+        """What differs from ``other``, as command-line words (for refusals, which say
+        "not the same " and these words)."""
         names = {
-            "scenario": "the scenario argument",
-            "scenario_sha256": "the scenario's text",
-            "roles": "the scenario's roles",
-            "agents": "the agents (--agents, --agent, in order)",
+            "scenario": "scenario argument",
+            "scenario_sha256": "scenario text",
+            "roles": "roles",
+            "agents": "agents (--agents, --agent, in order)",
             "games": "--games",
             "seed": "--seed",
             "time_limit": "--time-limit",

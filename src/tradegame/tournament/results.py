@@ -316,6 +316,23 @@ def _lines(path: Path) -> tuple[list[str], int]:
 TORN = "torn (the file ends inside this line)"
 
 
+def _csv_line_of(data: dict[str, Any], roles: Sequence[str]) -> str | None:
+    """The CSV line :class:`ResultsWriter` wrote for the JSON line ``data`` (its figures as
+    rounded there), or None when ``data`` lacks one of them."""
+    try:
+        row = [str(data["game"]), str(data["scenario"]), str(data["seed"])]
+        row += [str(data["seats"][p]) for p in roles]
+        for part in ("score", "batna", "surplus"):
+            row += [_fmt(float(data[part][p])) for p in roles]
+        row += ["1" if data["deal"][p] else "0" for p in roles]
+        row += [_fmt(float(data["joint_surplus"])), str(len(data["deals"]))]
+        row += [str(data[k]) for k in ("rounds", "actions", "passes")]
+        row += [str(len(data["incidents"])), str(data["state_hash"])]
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return None
+    return csv_line(row)
+
+
 def read_results(path: str | Path, roles: Sequence[str]) -> Existing:
     """The games found in ``path`` (CSV) and its ``.jsonl`` sibling, keyed by :data:`Key`.
 
@@ -382,6 +399,18 @@ def read_results(path: str | Path, roles: Sequence[str]) -> Existing:
                     number,
                     f"game {key[0]}, whose state hash is not the one in "
                     f"{path.name} line {csv_number}",
+                )
+            )
+            continue
+        if csv_text != _csv_line_of(data, roles):
+            # a figure edited in one file (the state hash does not cover them): the CSV row is
+            # not the one written for this JSON line, so the game is played again
+            out.problems.append(
+                (
+                    path.name,
+                    csv_number,
+                    f"game {key[0]}, not the row the program wrote for {jsonl.name} line "
+                    f"{number} (edited)",
                 )
             )
             continue
