@@ -138,6 +138,8 @@ def deal_items(turn: Turn, view: dict[str, Any], partner: str) -> list[dict[str,
             "you_give": gives,
             "levels": entry["levels"],
         }
+        if entry.get("red_line"):
+            item["red_line"] = True  # public: its owner's ratifier never passes a deal with it
         if gives:
             item["political_cost"] = entry.get("political_cost")
         else:

@@ -136,6 +136,7 @@ class Item:
     talk_level: str = "ministerial"
     stress_relief_per_100bn: float = 0.0
     sets_precedent: bool = True  # a tariff cap: False for a standstill (issue 19 e)
+    red_line: bool = False  # declared in public: the owner's ratifier never passes it
 
     def level(self, value: float) -> Level | None:
         for lv in self.levels:

@@ -117,6 +117,7 @@ class CatalogueEntry:
     levels: list[float]
     political_cost: list[float] | None  # the owner's (and the instructor's) to see
     political_gain: list[float] | None  # a possible receiver's (and the instructor's)
+    red_line: bool = False  # declared in public: its owner's ratifier never passes it
 
     def to_json(self) -> Json:
         out: Json = {
@@ -129,6 +130,8 @@ class CatalogueEntry:
             "description": self.description,
             "levels": self.levels,
         }
+        if self.red_line:
+            out["red_line"] = True
         if self.political_cost is not None:
             out["political_cost"] = self.political_cost
         if self.political_gain is not None:
@@ -708,6 +711,7 @@ def _catalogue(game: Machine, viewer: Viewer) -> list[CatalogueEntry]:
                 [lv.gain for lv in item.levels]
                 if sees_all or (player is not None and item.can_go_to(player))
                 else None,
+                item.red_line,
             )
         catalogue.append(entry)
     return catalogue

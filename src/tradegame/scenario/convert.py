@@ -83,6 +83,7 @@ def _item(owner: str, it: m.CatalogueItem) -> r.Item:
         levels=levels,
         available=it.available,
         description=it.description,
+        red_line=it.red_line,
         **extra,  # type: ignore[arg-type]  # each key set above for this item's kind only
     )
 

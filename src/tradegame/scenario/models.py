@@ -454,6 +454,14 @@ class ItemBase(Model):
     levels: Annotated[list[Level], *_max_items(MAX_LEVELS, "levels", _MOVES)] = Field(min_length=1)
     available: bool = True
     description: Text = ""
+    red_line: bool = Field(
+        False,
+        description=(
+            "A red line its owner has declared in public: the owner's ratifier never passes a "
+            "deal that gives it (at any level), and every player knows it, so projections "
+            "(what_if) count such a deal as failing too. Only for a player with ratification."
+        ),
+    )
 
 
 class TariffCapItem(ItemBase):
@@ -1226,6 +1234,13 @@ def check_references(s: Scenario) -> list[tuple[Loc, str]]:
                 player((*kloc, "to", k), who)
                 if who == p.id:
                     out.append(((*kloc, "to", k), "a concession cannot be given to its owner"))
+            if item.red_line and p.ratification is None:
+                out.append(
+                    (
+                        (*kloc, "red_line"),
+                        f"a red line needs a ratifier: player {p.id!r} has no ratification",
+                    )
+                )
             values = [lv.value for lv in item.levels]
             if len(set(values)) != len(values):
                 out.append(((*kloc, "levels"), "levels must have distinct values"))

@@ -29,6 +29,21 @@ def ratify(g: State) -> None:
             rat = rules.player(party).ratification
             if rat is None:
                 continue
+            red = red_line_given(g, deal, party)
+            if red is not None:  # declared in public: fails in every projection too
+                failed_by = party
+                g._log(
+                    "ratification",
+                    f"{rat.body} refuses to ratify {deal.id}: it gives "
+                    f"{rules.item(red).name}, a red line {party} declared.",
+                )
+                g._log(
+                    "ratification",
+                    f"{deal.id} between {deal.parties[0]} and "
+                    f"{deal.parties[1]} fails ratification in "
+                    f"{party} and lapses.",
+                )
+                break
             cost = g.political_cost(deal, party)
             limit = rat.win_set(g.approval[party])
             if cost > limit and g.ratification_applies(party):
@@ -74,6 +89,16 @@ def ratify(g: State) -> None:
             f"{deal.id} between {deal.parties[0]} and {deal.parties[1]} "
             f"enters force: {terms_text(rules, deal.terms)}.",
         )
+
+
+def red_line_given(g: State, deal: Deal, party: str) -> str | None:
+    """The first item of ``deal`` that ``party`` gives and has declared a red line (public
+    scenario data, so every projection knows it), or None."""
+    for t in deal.terms:
+        item = g.rules.item(t.item)
+        if item.red_line and item.owner == party:
+            return item.id
+    return None
 
 
 def _deal_politics(g: State, deal: Deal) -> None:
