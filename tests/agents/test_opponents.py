@@ -178,6 +178,38 @@ def test_the_default_us_accepts_late_what_it_refused_early(april) -> None:  # ty
     assert respond(make_agent("bargainer", random.Random(1)), late, "US") == "US accept"
 
 
+def _surplus(rules, seed: int, seats: dict[str, str], role: str) -> float:  # type: ignore[no-untyped-def]
+    game = play_match(rules, seed, seats)
+    return game.scores()[role] - game.batna()[role]
+
+
+@pytest.mark.parametrize("eu", ["bargainer", "greedy", "historical"])
+def test_holding_out_against_the_default_us_is_not_dominant(april, eu) -> None:  # type: ignore[no-untyped-def]
+    # Issue 19: the bargainer concedes toward its floor as the deadline nears, so a Japan that
+    # refuses everything until the last rounds (the hold-out probe) must not beat every way of
+    # bargaining: an engaged Japan (here one that offers the 2025 package on the 2025
+    # calendar, or the one-step greedy) does at least as well on the same seeds.
+    seeds = (1, 2)
+    hold = sum(
+        _surplus(april, s, {"US": "bargainer", "JP": "hold-out", "EU": eu}, "JP") for s in seeds
+    )
+    engaged = max(
+        sum(_surplus(april, s, {"US": "bargainer", "JP": a, "EU": eu}, "JP") for s in seeds)
+        for a in ("historical", "greedy")
+    )
+    assert engaged >= hold
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_two_bargainers_agree(april, seed) -> None:  # type: ignore[no-untyped-def]
+    # The floor must stay low enough that the default agent in both seats still settles.
+    game = play_match(april, seed, {"US": "bargainer", "JP": "bargainer", "EU": "historical"})
+    assert any(
+        set(d.parties) == {"US", "JP"} and d.status == "in_force" and not d.unilateral
+        for d in game.deals
+    )
+
+
 def test_the_deadline_clock_counts_to_the_deadline_as_it_stands(april) -> None:  # type: ignore[no-untyped-def]
     game = Game.new(april, 1)
     seen = {}

@@ -165,6 +165,29 @@ def test_settling_early_or_late_must_each_win_against_some_us_agent() -> None:
     assert _timing_verdict(3.0) == ("not met", ["hold-out", "hold-out"])
 
 
+def _holdout_verdict(engaged_gain: float) -> tuple[str, str | None]:
+    """Japan's surplus against the default US ``d``: hold-out 5, ``x`` 5 + engaged_gain,
+    ``passive`` 9 (not an engaged agent: it never counts)."""
+    plan = Plan(("US", "JP"), (1, 2), ("passive", "x", "d"), ("d",), round_robin=False)
+    plan.timing[("JP", "d")] = [(("d", "settle-early"), ("d", "hold-out"))]
+    rows = []
+    for seed in (1, 2):
+        rows += [
+            Row(("d", "hold-out"), seed, (0.0, 5.0)),
+            Row(("d", "x"), seed, (0.0, 5.0 + engaged_gain)),
+            Row(("d", "passive"), seed, (0.0, 9.0)),
+            Row(("u", "x"), seed, (0.0, 99.0)),  # against another US agent: not counted
+        ]
+    probe = next(p for p in analyse(plan, rows, "d")["probes"] if p["id"] == "holdout:JP")
+    return probe["verdict"], probe["best"]
+
+
+def test_holding_out_must_not_be_strictly_dominant_against_the_default_us() -> None:
+    assert _holdout_verdict(0.0) == ("met", "x")  # as well as hold-out is enough
+    assert _holdout_verdict(1.0) == ("met", "x")
+    assert _holdout_verdict(-1.0) == ("not met", "x")
+
+
 def test_probes_without_games_are_not_available() -> None:
     plan = Plan(("US", "JP"), (1,), ("a",), ("a",), round_robin=False)
     plan.statements["JP"] = [(("a", "passive"), ("a", "statements"))]

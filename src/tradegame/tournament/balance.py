@@ -512,7 +512,57 @@ def analyse(plan: Plan, rows: Sequence[Row], default: str) -> dict[str, Any]:
                 "verdict": _verdict(None if not versus else {"hold-out", "settle-early"} <= bests),
             }
         )
+    probes += holdout_probes(plan, cells, default)
     out["probes"] = probes
+    return out
+
+
+def holdout_probes(
+    plan: Plan, cells: Mapping[tuple[Lineup, int], Sequence[float]], default: str
+) -> list[dict[str, Any]]:
+    """For each role with a timing probe: is holding out (the ``hold-out`` probe) strictly
+    dominant against the default US agent? Met when some engaged agent of the round robin
+    (every agent but ``passive``) does at least as well in that role, the other roles played
+    by the panel, on the same seeds (the line-ups the round robin and the probes play)."""
+    roles = plan.roles
+    n = len(roles)
+    timed = list(dict.fromkeys(role for role, _ in plan.timing))
+    us = next((agent_role for agent_role in roles if agent_role not in timed), None)
+    if us is None:
+        return []
+    u = roles.index(us)
+    out: list[dict[str, Any]] = []
+    for role in timed:
+        i = roles.index(role)
+        rest = [j for j in range(n) if j not in (i, u)]
+
+        def against_default(agent: str, i: int = i, rest: list[int] = rest) -> Stat:
+            values = []
+            for combo in itertools.product(plan.panel, repeat=len(rest)):
+                lineup = _lineup(n, {u: default, i: agent, **dict(zip(rest, combo, strict=True))})
+                values += [cells[(lineup, s)][i] for s in plan.seeds if (lineup, s) in cells]
+            return mean_ci(values)
+
+        hold = against_default("hold-out")
+        engaged = {
+            a: st
+            for a in plan.agents
+            if a not in ("passive", "random") and (st := against_default(a)).n
+        }
+        best = max(engaged, key=lambda a: (engaged[a].mean, a), default=None)
+        ok = None if hold.n == 0 or best is None else engaged[best].mean >= hold.mean
+        out.append(
+            {
+                "id": f"holdout:{role}",
+                "probe": f"hold-out as {role} against the default US ({default}): strictly "
+                "dominant?",
+                "threshold": "no: some engaged agent does at least as well",
+                "value": hold.to_json(),
+                "best": best,
+                "detail": [{"agent": a, "value": st.to_json()} for a, st in engaged.items()],
+                "verdict": _verdict(ok),
+            }
+        )
     return out
 
 
@@ -935,6 +985,9 @@ def _probe_value(p: Mapping[str, Any]) -> str:
         text = _stat_text(v)
         if pid == "wrapped" and p.get("worst"):
             text += f" ({p['worst']})"
+        if pid.startswith("holdout:") and p.get("best"):
+            best = next(d["value"] for d in p["detail"] if d["agent"] == p["best"])
+            text = f"hold-out {text}; best engaged `{p['best']}` {_stat_text(best)}"
         return text
     if pid == "selloff":
         d = p["detail"]
