@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from tradegame.classroom.roster import parse_roster, read_roster, students_of, team_label
+from tradegame.classroom.roster import (
+    duplicate_students,
+    parse_roster,
+    read_roster,
+    students_of,
+    team_label,
+)
 from tradegame.cli import main
 from tradegame.saves import load_game
 
@@ -102,3 +108,34 @@ def test_worlds_without_a_roster_name_each_team_after_its_file(
     assert load_game(tmp_path / "team-02.json").team == {"name": "team-02", "students": []}
     assert main(["worlds", "us-japan-primer", "--out", str(tmp_path / "n")]) == 2
     assert "give --teams N or --roster FILE" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_a_roster_saved_by_a_spreadsheet_with_semicolons_or_tabs(sep: str) -> None:
+    """Spreadsheets in locales whose decimal mark is a comma (German, French...) save CSV
+    with semicolons; Windows line endings and a name holding a comma still read."""
+    text = sep.join(["team", "student", "role"]) + "\r\n"
+    text += sep.join(["Blau", '"Wu, Dan"', "JP"]) + "\r\n\r\n"
+    text += sep.join(["Blau", "Zoë Ñúñez", ""]) + "\r\n"
+    teams = parse_roster(text, "r.csv", PLAYERS)
+    assert [t.name for t in teams] == ["Blau"]
+    assert teams[0].students == [("Wu, Dan", "JP"), ("Zoë Ñúñez", None)]
+
+
+def test_a_name_given_twice_is_a_warning_that_keeps_both(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "team,student,role\nBlue,Ana Lima,JP\nBlue,Ben Ode,EU\nGreen,ana  lima,JP\n"
+    teams = parse_roster(text, "r.csv", PLAYERS)
+    assert [len(t.students) for t in teams] == [2, 1]
+    (warning,) = duplicate_students(teams)
+    assert warning.startswith("Ana Lima is named 2 times (teams Blue, Green)")
+    (tmp_path / "roster.csv").write_text(text, "utf-8")
+    out = str(tmp_path / "class")
+    assert (
+        main(["worlds", "classroom-lesson", "--roster", str(tmp_path / "roster.csv"), "--out", out])
+        == 0
+    )
+    err = capsys.readouterr().err
+    assert "roster.csv: warning: Ana Lima is named 2 times" in err
+    assert (tmp_path / "class" / "team-02.json").exists()

@@ -1,7 +1,8 @@
 """A class roster: which students are in which team, and which role each plays.
 
 A roster is a CSV file with a header row naming the columns ``team``, ``student`` and,
-optionally, ``role`` (any order, any case; other columns are ignored), one row per student::
+optionally, ``role`` (any order, any case; other columns are ignored), one row per student,
+the columns separated by commas (or by semicolons or tabs, as some spreadsheets write CSV)::
 
     team,student,role
     Blue,Ana Lima,JP
@@ -68,8 +69,19 @@ def read_roster(path: str, players: Sequence[str]) -> list[Team]:
     return parse_roster(text, path, players)
 
 
+def _delimiter(text: str) -> str:
+    """``,``, or the ``;`` (or tab) a spreadsheet in a locale whose decimal mark is a comma
+    writes between its CSV columns, when the header row holds no comma but one of those."""
+    first = text.split("\n", 1)[0]
+    if "," not in first:
+        for other in (";", "\t"):
+            if other in first:
+                return other
+    return ","
+
+
 def parse_roster(text: str, shown: str, players: Sequence[str]) -> list[Team]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text), strict=True)
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -159,3 +171,23 @@ __all__ = [
     "students_of",
     "team_label",
 ]
+
+
+def duplicate_students(teams: Sequence[Team]) -> list[str]:
+    """One line for each student name (case and spacing aside) given more than once in the
+    roster: a slip of the keyboard, or two students of one name whom the grades cannot tell
+    apart."""
+    seen: dict[str, list[str]] = {}
+    shown: dict[str, str] = {}
+    for team in teams:
+        for name, _ in team.students:
+            key = " ".join(name.casefold().split())
+            seen.setdefault(key, []).append(team.name)
+            shown.setdefault(key, name)
+    return [
+        f"{shown[key]} is named {len(where)} times (team{'s' if len(set(where)) > 1 else ''} "
+        f"{', '.join(dict.fromkeys(where))}); if they are two students, tell them apart in "
+        f"the roster (an initial), since the grades show names only"
+        for key, where in seen.items()
+        if len(where) > 1
+    ]

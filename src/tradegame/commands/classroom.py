@@ -336,12 +336,14 @@ def worlds(args: argparse.Namespace) -> int:
     rules, text, shown = load_scenario_or_exit(args.scenario)
     roster = []
     if args.roster:
-        from tradegame.classroom.roster import RosterError, read_roster
+        from tradegame.classroom.roster import RosterError, duplicate_students, read_roster
 
         try:
             roster = read_roster(args.roster, rules.player_ids)
         except RosterError as exc:
             raise UserError(str(exc)) from None
+        for line in duplicate_students(roster):
+            print(f"tradegame: {args.roster}: warning: {printable(line)}", file=sys.stderr)
         if args.teams is None:
             args.teams = len(roster)
         elif args.teams != len(roster):
