@@ -139,7 +139,7 @@ async def test_four_player_teams_on_the_teachers_path(
     assert main(["grades", *files, "--out", "grades.csv"]) == EXIT_PARTIAL
     err = capsys.readouterr().err
     assert "class/team-02.json: unfinished" in err and "class/team-03.json: not started" in err
-    rows = list(csv.DictReader(io.StringIO((folder / "grades.csv").read_text("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO((folder / "grades.csv").read_text("utf-8-sig"))))
     assert len(rows) == 3 * len(ROLES)
     by_team = {(r["team"], r["player"]): r for r in rows}
     scores, batna = game.scores(), game.batna()
@@ -154,7 +154,7 @@ async def test_four_player_teams_on_the_teachers_path(
     assert all(by_team[(t, p)]["score"] == "" for t in ("Red", "Green") for p in ROLES)
     # Asked to, the others are scored as they stand: three games in every role's ranking.
     assert main(["grades", *files, "--include-unfinished", "--out", "all.csv"]) == 0
-    rows = list(csv.DictReader(io.StringIO((folder / "all.csv").read_text("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO((folder / "all.csv").read_text("utf-8-sig"))))
     assert {r["role_games"] for r in rows} == {"3"}
     assert sorted(r["role_rank"] for r in rows if r["player"] == "CN") == ["1", "2", "3"]
 
@@ -265,7 +265,7 @@ def test_a_short_tournament_on_the_lesson_has_no_incident(
     out = tmp_path / "t.csv"
     args = ["tournament", SCENARIO, "--agents", "bargainer,historical,passive", "--games", "6"]
     assert main([*args, "--seed", "15", "--workers", "1", "--no-progress", "--out", str(out)]) == 0
-    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig"))))
     assert len(rows) == 6 and all(r["incidents"] == "0" for r in rows)
     assert all(6 <= int(r["rounds"]) <= 8 for r in rows)
     assert {f"seat_{p}" for p in ROLES} <= set(rows[0])

@@ -150,7 +150,7 @@ def test_grades_command_exports_good_saves_and_reports_bad_ones(
         f"too large (beyond any finite number)"
     )
     assert "Traceback" not in err
-    table = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
+    table = list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig"))))
     assert [r["file"] for r in table] == [str(good)] * 3
     assert list(table[0]) == list(COLUMNS)
     assert "3 rows from 1 game, 1 scored; 3 left out" in stdout

@@ -46,4 +46,17 @@ def test_out_still_replaces_an_earlier_export(teams: Path, tmp_path: Path) -> No
     out = tmp_path / "grades.csv"
     out.write_text("an earlier export\n", "utf-8")
     assert main(["grades", str(teams / "team-01.json"), "--out", str(out)]) == 0
-    assert out.read_text("utf-8").startswith("file,team,")
+    assert out.read_text("utf-8-sig").startswith("file,team,")
+
+
+def test_a_grades_file_opens_in_a_spreadsheet_with_its_accents(
+    teams: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Excel reads a CSV file without a byte-order mark in the local code page ("OdÃ©"); the
+    file gets one, stdout (for a pipe) does not."""
+    out = tmp_path / "grades.csv"
+    assert main(["grades", str(teams / "team-01.json"), "--out", str(out)]) == 0
+    assert out.read_bytes().startswith(b"\xef\xbb\xbffile,team,")
+    capsys.readouterr()
+    assert main(["grades", str(teams / "team-01.json")]) == 0
+    assert capsys.readouterr().out.startswith("file,team,")

@@ -129,7 +129,7 @@ async def test_the_teacher_path(folder: Path, capsys: pytest.CaptureFixture[str]
         "tradegame: class/team-02.json: not started (no move played); not scored "
         "(give --include-unfinished to score it as it stands)\n"
     )
-    rows = list(csv.DictReader(io.StringIO((folder / "grades.csv").read_text("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO((folder / "grades.csv").read_text("utf-8-sig"))))
     blue = {r["player"]: r for r in rows if r["team"] == "Blue"}
     red = {r["player"]: r for r in rows if r["team"] == "Red"}
     scores, batna = saved.game.scores(), saved.game.batna()
@@ -142,7 +142,7 @@ async def test_the_teacher_path(folder: Path, capsys: pytest.CaptureFixture[str]
     assert all(r["score"] == r["surplus"] == r["role_rank"] == "" for r in red.values())
     # Asked to, the untouched game is scored as it stands, and nothing is left out.
     assert main(["grades", *files, "--include-unfinished", "--out", "all.csv"]) == 0
-    rows = list(csv.DictReader(io.StringIO((folder / "all.csv").read_text("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO((folder / "all.csv").read_text("utf-8-sig"))))
     assert all(r["score"] for r in rows) and {r["role_games"] for r in rows} == {"2"}
 
     # report --compare: both games listed with their status; only Blue's is scored.

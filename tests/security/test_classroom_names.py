@@ -56,7 +56,7 @@ def test_roster_names_are_text_in_grades_and_compare(
     capsys.readouterr()
     files = [str(tmp_path / "c" / "team-01.json"), str(tmp_path / "c" / "team-02.json")]
     main(["grades", *files, "--include-unfinished", "--out", str(tmp_path / "g.csv")])
-    rows = list(csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "g.csv").read_text("utf-8-sig"))))
     assert {r["team"] for r in rows} == {'\'=HYPERLINK("http://x")', "<b>Red</b>"}
     assert "'@SUM(1)" in {r["students"] for r in rows}
     main(["report", "--compare", *files, "--include-unfinished", "--out", str(tmp_path / "c.html")])

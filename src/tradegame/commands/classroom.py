@@ -314,7 +314,9 @@ def grades(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     rows = [row for path, lg, score in loaded for row in grade_rows(lg, path, score=score)]
     rank_rows(rows)
-    _emit(to_csv(rows), args.out)
+    # A file starts with a byte-order mark: without one, Excel reads UTF-8 CSV as the local
+    # code page and shows "OdÃ©" for "Odé" (LibreOffice, Numbers and Python's utf-8-sig skip it).
+    _emit(to_csv(rows) if args.out is None else "\ufeff" + to_csv(rows), args.out)
     n_scored = sum(1 for _, _, s in loaded if s)
     left_out = failed + len(loaded) - n_scored
     if args.out:
