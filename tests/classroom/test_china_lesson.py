@@ -210,7 +210,7 @@ def test_the_real_outcome_is_in_the_debrief_not_in_the_students_hands(
         "The Geneva deal set the US tariff on China at 30%",
         "The Geneva deal set China's tariff on US goods at 10%",
         "The 22 July deal set 15% on Japanese goods",
-        "The 27 July deal at Turnberry set a 15% ceiling on EU goods",
+        "At Turnberry on 27 July the deal set a 15% all-in ceiling",
     )
     assert (
         main(["briefing", SCENARIO, "--role", "all", "--format", "md", "--out", str(tmp_path)]) == 0
