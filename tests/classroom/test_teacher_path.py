@@ -153,6 +153,8 @@ async def test_the_teacher_path(folder: Path, capsys: pytest.CaptureFixture[str]
     assert "not started" in text and "Not scored (not finished): team-02." in text
     assert "team-02 JP" not in text  # no score row for the untouched game
     assert f"team-01 JP Ana Lima; Ben Ode human {scores['JP']:.1f}" in text
+    assert "The one game scored" in text and "1 games" not in text
+    assert "compare.html: 1 game compared; 1 left out" in capsys.readouterr().out
 
 
 def test_the_title_names_the_team_and_its_file_before_the_students(

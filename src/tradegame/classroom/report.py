@@ -842,7 +842,9 @@ def compare_doc(teams: Sequence[Team]) -> Doc:
         ["Player", "Mean score", "Mean surplus", "Lowest surplus", "Highest surplus"],
         rows,
         [False, True, True, True, True],
-        caption=f"Across the {len(teams)} games scored",
+        caption=(
+            "The one game scored" if len(teams) == 1 else f"Across the {len(teams)} games scored"
+        ),
     )
 
     doc.h(2, COMPARE_SECTIONS[2], "welfare")
