@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,32 @@ def test_a_grades_file_opens_in_a_spreadsheet_with_its_accents(
     capsys.readouterr()
     assert main(["grades", str(teams / "team-01.json")]) == 0
     assert capsys.readouterr().out.startswith("file,team,")
+
+
+def test_a_file_named_twice_counts_once(
+    teams: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Overlapping globs (``class/team-*.json class/team-01.json``) used to grade a game twice:
+    two rows per player, each ranked against itself."""
+    one, two = str(teams / "team-01.json"), str(teams / "team-02.json")
+    out = tmp_path / "grades.csv"
+    assert main(["grades", one, two, one, "--out", str(out)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig"))))
+    assert len(rows) == 6 and {r["role_games"] for r in rows} == {"2"}
+    assert "the same file as" in capsys.readouterr().err
+    assert main(["report", "--compare", one, one, "--out", str(tmp_path / "c.md")]) == 0
+    assert "c.md: 1 game compared" in capsys.readouterr().out
+
+
+def test_roles_are_ranked_within_their_scenario(teams: Path, tmp_path: Path) -> None:
+    """The US of china-lesson has other objectives than the US of classroom-lesson: a gradebook
+    holding both ranks each against its own scenario's games."""
+    china = tmp_path / "china"
+    seats = [f"--seat={p}=passive" for p in ("US", "JP", "EU", "CN")]
+    assert main(["worlds", "china-lesson", "--teams", "1", *seats, "--out", str(china)]) == 0
+    out = tmp_path / "grades.csv"
+    files = [str(teams / "team-01.json"), str(teams / "team-02.json"), str(china / "team-01.json")]
+    assert main(["grades", *files, "--out", str(out)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig"))))
+    games = {(r["scenario"], r["player"], r["role_games"]) for r in rows}
+    assert ("classroom-lesson", "US", "2") in games and ("china-lesson", "US", "1") in games

@@ -132,11 +132,12 @@ def grade_rows(loaded: LoadedGame, file: str, *, score: bool = True) -> list[dic
 
 def rank_rows(rows: Sequence[dict[str, Any]]) -> None:
     """Fill ``surplus_share``, ``role_rank`` and ``role_games`` across every scored row (the
-    role is the scenario's player id)."""
-    by_role: dict[str, list[dict[str, Any]]] = {}
+    role is the scenario's player id: the US of ``classroom-lesson`` and the US of
+    ``china-lesson`` have different objectives, so they are ranked apart)."""
+    by_role: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in rows:
         if row["surplus"] != "":
-            by_role.setdefault(row["_player"], []).append(row)
+            by_role.setdefault((row["scenario"], row["_player"]), []).append(row)
     for group in by_role.values():
         values = [float(r["surplus"]) for r in group]
         best = max(values)

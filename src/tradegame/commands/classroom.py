@@ -105,7 +105,16 @@ def _load_all(
 
     loaded = []
     failed = 0
+    seen: dict[str, str] = {}
     for path in paths:
+        real = os.path.realpath(path)
+        if real in seen:  # overlapping globs: class/team-*.json class/team-01.json
+            print(
+                f"tradegame: {path}: the same file as {seen[real]}; counted once",
+                file=sys.stderr,
+            )
+            continue
+        seen[real] = path
         try:
             game = load_game(path)
             score = scored(game.game, include_unfinished)
