@@ -421,6 +421,23 @@ def _scores_section(doc: Doc, game: Game, seats: dict[str, str]) -> None:
         "agreement at all."
     )
     doc.h(3, "How each score was made", "score-breakdown")
+    # One rule, engine.scoring.over_window: said here so the table and the charts reconcile.
+    days, ahead = game.ledger.days, rules.calendar.projection_days
+    to_play = 0 if game.is_over() else max(0, game.final_day + 1 - game.day)
+    if ahead or to_play:
+        after = f"the {ahead} days after the game" if ahead else "no day after the game"
+        if to_play:
+            after = f"the {to_play} days still to play and {after}"
+        doc.p(
+            f"A result that builds up over time (tariffs faced, trade balances, GDP effect, "
+            f"investment and purchases received, approval, credibility, relations) is its "
+            f"average over the {days} days played and {after}, at the state the game "
+            f"{'ended' if game.is_over() else 'stands'} in (the charts' last point; approval "
+            f"and relations at the level they settle to). So that state weighs "
+            f"{(ahead + to_play) / max(days, 1):.1f} times as much as all the days played "
+            f"before it, a deadline's snap-back included; market stress and the deals counted "
+            f"are taken at the end."
+        )
     for p in rules.player_ids:
         rows = []
         for part, obj in zip(score_breakdown(game, p), rules.player(p).objectives, strict=True):
