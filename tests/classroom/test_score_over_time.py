@@ -33,7 +33,7 @@ def test_the_score_table_and_the_tariff_chart_reconcile(tmp_path: Path) -> None:
     for player in ("JP", "EU"):
         values = [float(r[header.index(player)]) for r in rows]
         # A round's rate is the one recorded at its start, until its resolution.
-        acc = sum(v * (b - a).days for v, a, b in zip(values, dates, dates[1:]))
+        acc = sum(v * (b - a).days for v, a, b in zip(values[:-1], dates, dates[1:], strict=False))
         expected = (acc + values[-1] * ahead) / (days + ahead)
         name = {"JP": "Japan (JP)", "EU": "European Union (EU)"}[player]
         table = md.split(f"**{name}: ", 1)[1]
