@@ -87,6 +87,24 @@ def test_a_failing_opponent_becomes_an_incident_not_a_crash():
     assert any("US's agent failed" in line and "boom" in line for line in info["incidents"])
 
 
+@pytest.mark.parametrize("given", ["object", "spec"])
+def test_an_opponent_that_never_answers_is_cut_off_by_the_time_limit(given, tmp_path):
+    """A hanging Python opponent hung reset() for good: the one-seat environment had no time
+    limit for its opponents (issue 16: "a time limit for in-process agents too")."""
+    source = "import time\nclass Bot:\n    def act(self, turn):\n        time.sleep(3600)\n"
+    (tmp_path / "sleeper.py").write_text(source)
+    namespace: dict = {}
+    exec(source, namespace)
+    opponent = namespace["Bot"]() if given == "object" else f"{tmp_path / 'sleeper.py'}:Bot"
+    env = SeatEnv(seat="JP", opponents={"US": opponent, "EU": "passive"}, time_limit=0.2)
+    _, _, info = play(env, 1, 1)  # before the fix the US's first move never returned
+    assert any("US's agent failed" in line and "AgentOverrun" in line for line in info["incidents"])
+    _, _, info = play(env, 2, 1)  # a fresh game: the opponent is called (and cut off) again
+    assert any("AgentOverrun" in line for line in info["incidents"])
+    with pytest.raises(ValueError, match="time_limit"):
+        SeatEnv(seat="JP", time_limit=float("nan"))
+
+
 def test_bad_arguments_are_refused_with_a_reason():
     with pytest.raises(ValueError, match="unknown seat 'XX'"):
         SeatEnv(seat="XX")

@@ -16,6 +16,7 @@ the environment; a failing agent's move becomes a pass, as in a tournament, and 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -58,10 +59,18 @@ class SeatEnv(gymnasium.Env[Any, np.int64]):
         *,
         rules: Rules | None = None,
         render_mode: str | None = None,
+        time_limit: float | None = None,
+        startup_limit: float | None = None,
     ) -> None:
         """``seat`` is the learner's player id (the scenario's first player if omitted);
         ``opponents`` one agent name for every other seat, or a mapping of seat to agent name or
-        agent object (seats left out play ``greedy``)."""
+        agent object (seats left out play ``greedy``). ``time_limit`` is each opponent's limit
+        per move in seconds, as ``tradegame match --time-limit`` (``startup_limit`` its
+        ``--startup-limit``); without it a ``cmd:`` bot has 5 s and any other agent none."""
+        if time_limit is not None and not (math.isfinite(time_limit) and time_limit > 0):
+            raise ValueError(f"time_limit must be a positive number of seconds, not {time_limit!r}")
+        self.time_limit = time_limit
+        self.startup_limit = startup_limit
         self.rules = rules if rules is not None else load_rules(scenario)
         players = self.rules.player_ids
         self.seat = seat if seat is not None else players[0]
@@ -100,18 +109,27 @@ class SeatEnv(gymnasium.Env[Any, np.int64]):
         super().reset(seed=seed)
         game_seed = int(self.np_random.integers(2**32))
         close_agents(self.agents)
-        self.agents = {
-            p: make_agent(spec, agent_rng(game_seed, p, spec), allow_code=True)
-            if isinstance(spec, str)
-            else spec
-            for p, spec in self.opponents.items()
-        }
+        self.agents = {p: self._opponent(p, spec, game_seed) for p, spec in self.opponents.items()}
         self.game = Game.new(self.rules, game_seed)
         self.draft = ()
         self._legal = None
         self.incidents = []
         self._play_others()
         return self._observation(), self._info()
+
+    def _opponent(self, player: str, spec: str | Agent, game_seed: int) -> Agent:
+        """The agent for one game: built from its name, or the object given, each within the
+        time limit when there is one (a fresh limit every game: an agent that overran in one
+        game plays the next)."""
+        limit, startup = self.time_limit, self.startup_limit
+        if isinstance(spec, str):
+            rng = agent_rng(game_seed, player, spec)
+            return make_agent(spec, rng, allow_code=True, time_limit=limit, startup_limit=startup)
+        if limit is None or getattr(spec, "keeps_time", False):
+            return spec
+        from tradegame.agents.timed import TimedAgent
+
+        return TimedAgent(spec, limit, startup)
 
     def step(self, action: Any) -> tuple[np.ndarray[Any, Any], float, bool, bool, dict[str, Any]]:
         if self.game.is_over():
