@@ -372,6 +372,7 @@ def test_an_llm_seat_is_named_only_at_the_keyboard() -> None:
         ("llm:url=http://h/v1", {}, "no model: give llm:model=NAME or set TRADEGAME_LLM_MODEL"),
         ("llm:url=http://h/v1,model=m,key=sk-1", {}, "'key=sk-1' is not an option"),
         ("llm:url=http://h/v1,model=m,timeout=0", {}, "timeout must be a number from 0.1"),
+        ("llm:url=http://h/v1,model=m,model=n", {}, "the option model is given twice"),
         ("llm:url=http://h/v1,model=m,timeout=nan", {}, "timeout must be a number"),
         ("llm:url=http://h/v1,model=m,key_env=A B", {}, "key_env must name"),
         ("llm:model=m", {ENV_URL: "http://h/v1", "OPENAI_API_KEY": "a\nb"}, "not one line"),

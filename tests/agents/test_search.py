@@ -159,6 +159,7 @@ def test_search_options_from_the_spec():
         ("search:ms=0", "ms must be a number from 1"),
         ("search:depth=3", "'depth=3' is not an option"),
         ("search:budget=2.5", "whole number"),
+        ("search:ms=50,ms=60", "the option ms is given twice"),  # one was silently dropped
     ]:
         with pytest.raises(AgentSpecError, match=says):
             make_agent(bad, random.Random(0))

@@ -218,7 +218,8 @@ class CodeAgentRefused(AgentSpecError):
 
 def parse_options(body: str, allowed: Sequence[str], what: str, hint: str = "") -> dict[str, str]:
     """``OPTION=VALUE,...`` (the part after ``NAME:`` of ``llm:`` or a built-in agent that
-    takes options) as a dict; :class:`AgentSpecError` naming a part that is no option."""
+    takes options) as a dict; :class:`AgentSpecError` naming a part that is no option, or an
+    option given twice."""
     options: dict[str, str] = {}
     for part in filter(None, body.split(",")):
         name, sep, value = part.partition("=")
@@ -228,6 +229,8 @@ def parse_options(body: str, allowed: Sequence[str], what: str, hint: str = "") 
                 f"{what}: {printable(part)!r} is not an option; write {what}:OPTION=VALUE,... "
                 f"with the options {', '.join(allowed)}{hint}"
             )
+        if name in options:  # which one would win is not for the user to guess
+            raise AgentSpecError(f"{what}: the option {name} is given twice")
         options[name] = value.strip()
     return options
 
