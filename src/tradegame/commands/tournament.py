@@ -504,11 +504,11 @@ def merge(args: argparse.Namespace) -> int:
     given = {p.resolve() for i in inputs for p in (i, i.with_suffix(".jsonl"), plan_path(i))}
     if any(t.resolve() in given for t in targets):
         raise UserError(f"--out {out} is one of the shards: merge into another file")
-    seen: dict[Path, Path] = {}
+    named: set[Path] = set()
     for p in inputs:
-        if p.resolve() in seen:
+        if p.resolve() in named:
             raise UserError(f"cannot merge: {p} is named twice (a shard counts once)")
-        seen[p.resolve()] = p
+        named.add(p.resolve())
     existing = [t for t in targets if t.exists() or t.is_symlink()]
     for t in existing:
         if not t.is_file():
