@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import sys
 import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
@@ -166,6 +167,11 @@ class GameScreen(Screen[None]):
         """One-line hints on what to try next (the guided first game; ``h`` toggles)."""
         self._log_seen: dict[str | None, int] = {}
         self._reported: dict[str | None, int] = {}
+        if session.is_over():
+            # A finished game opened again (a team's file after class): its last round was
+            # reported when it was played, so the results come at once, with no curtain and
+            # report per player first. A rollback resets this (see _announce).
+            self._reported = dict.fromkeys(session.humans, sys.maxsize)
         self._watch_reported: int | None = None
         """Watching: how many resolved rounds the watcher's reports have covered."""
         self._watch_marks: dict[int, dict[str, Any]] = {}
