@@ -58,12 +58,13 @@ def breakdown_table(
     for part in parts:
         metric = str(part.get("metric", ""))
         table.add_row(
-            player_text(str(part.get("label", metric)), view),
+            # Scenario text, never markup: a label's "[autos]" is a sector, not a style.
+            Text(player_text(str(part.get("label", metric)), view)),
             _fmt_value(metric, part["value"]),
             _fmt_value(metric, part["best"]),
             _fmt_value(metric, part["worst"]),
             f"{part['weight'] * 100:.0f}%",
-            f"{part['points']:.1f}",
+            f"{part['points'] + 0.0:.1f}".replace("-0.0", "0.0"),
         )
     return table
 
@@ -128,11 +129,11 @@ def deals_table(view: dict[str, Any]) -> Table:
     table.add_column("Terms")
     for d in view.get("deals", []):
         table.add_row(
-            d["id"],
-            "–".join(d["parties"]) + (" (unilateral)" if d.get("unilateral") else ""),
+            Text(str(d["id"])),
+            Text("–".join(d["parties"]) + (" (unilateral)" if d.get("unilateral") else "")),
             str(d["round"]),
-            d["status"].replace("_", " "),
-            "; ".join(t["text"] for t in d["terms"]),
+            Text(str(d["status"]).replace("_", " ")),
+            Text("; ".join(str(t["text"]) for t in d["terms"])),
         )
     if not view.get("deals"):
         table.add_row("—", "", "", "no deal was made", "")
