@@ -39,7 +39,8 @@ def test_an_objective_label_with_a_sector_in_brackets_keeps_it() -> None:
             "points": 11.25,
         },
     ]
-    text = _render(breakdown_table("JP", "Japan", parts, 38.0, view))
+    text = _render(breakdown_table("JP", f"Japan {HOSTILE}", parts, 38.0, view))
+    assert f"Japan {HOSTILE} (JP): 38.0 points" in text
     assert "tariff faced (US) [autos]" in text
     assert "[@click=app.quit]quit[/]" in text and "[bold]x[/bold]" in text
     assert "-0.0" not in text

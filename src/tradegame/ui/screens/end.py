@@ -47,7 +47,11 @@ def breakdown_table(
     values, its weight and the points it earned (``view``: the game's end, for the labels)."""
     caption = f"{name} ({player})" + (f": {score:.1f} points" if score is not None else "")
     table = Table(
-        box=box.SIMPLE_HEAD, title=caption, title_style="bold", title_justify="left", pad_edge=False
+        box=box.SIMPLE_HEAD,
+        title=Text(caption),
+        title_style="bold",
+        title_justify="left",
+        pad_edge=False,
     )
     table.add_column("Objective", overflow="fold")
     table.add_column("Result", justify="right", no_wrap=True)
