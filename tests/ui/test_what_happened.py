@@ -371,3 +371,48 @@ async def test_the_log_tab_writes_only_what_is_new(save_dir: Path, size: tuple[i
         written = " ".join(" ".join(line.text for line in panel.lines).split())
         whole = " ".join(log_text(app.screen.frame).plain.split())
         assert written == whole
+
+
+@sizes
+async def test_a_catalogue_items_description_is_readable_whole(
+    save_dir: Path, size: tuple[int, int]
+) -> None:
+    """At 80×24 a description has one row: when it does not fit, it says so ("… m: read
+    all") and m shows it whole; nothing of it is silently cut."""
+    from tradegame.session.text import player_text
+    from tradegame.ui.screens.dialogs import MessageDialog
+    from tradegame.ui.widgets.talks import TalksPanel
+
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=1)
+    app = make_app(save_dir, match)
+    async with app.run_test(size=size) as pilot:
+        await wait_for_text(pilot, "Your draft")
+        await pilot.pause(0.3)
+        panel = app.screen.query_one(TalksPanel)
+        seen = 0
+        for _ in range(len(panel._item_ids)):
+            entry = panel._about_entry()
+            assert entry is not None
+            whole = " ".join(player_text(entry.get("description") or "", panel.frame.view).split())
+            shown = " ".join(str(panel.query_one("#talks-about").render()).split())
+            if "m: read all" in shown:
+                seen += 1
+                # What shows is the start of the description, and m opens all of it.
+                assert whole.startswith(shown.split(" … m: read all")[0])
+                await pilot.press("m")
+                await wait_until(pilot, lambda: isinstance(app.screen, MessageDialog))
+                await wait_until(
+                    pilot,
+                    lambda whole=whole: (
+                        whole in " ".join(screen_text(app).replace("█", " ").split())
+                    ),
+                    what="the whole description",
+                )
+                await pilot.press("escape")
+                await wait_until(pilot, lambda: not isinstance(app.screen, MessageDialog))
+            else:
+                assert shown == whole
+            await pilot.press("down")
+            await pilot.pause()
+        if size == (80, 24):
+            assert seen > 0  # april-2025's descriptions are longer than one row

@@ -52,7 +52,7 @@ class MessageDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text, classes="title")
+            yield Label(Text(self.title_text), classes="title")
             with VerticalScroll():
                 yield Static(Text(self.message), id="message-text")
             with Horizontal(classes="buttons"):

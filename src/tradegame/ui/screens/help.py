@@ -37,7 +37,8 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Talks tab",
         [
-            ("↑ ↓", "choose a catalogue item"),
+            ("↑ ↓", "choose a catalogue item (what it is shows under the list)"),
+            ("m", "read the highlighted item's whole description"),
             ("← →", "change its level (past either end it leaves the deal)"),
             ("space / enter", "put the item in or out of your draft"),
             ("s", "send the draft (a proposal, or a counter-offer)"),

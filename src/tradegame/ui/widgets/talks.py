@@ -163,6 +163,7 @@ class TalksPanel(Vertical):
         Binding("c", "clear", "Clear", show=False),
         Binding("right_square_bracket", "more(1)", "More terms", key_display="]"),
         Binding("left_square_bracket", "more(-1)", "Terms above", key_display="[", show=False),
+        Binding("m", "about", "About item", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -223,6 +224,7 @@ class TalksPanel(Vertical):
         else:
             preview.styles.height = "1fr"
         self.query_one("#talks-about").styles.max_height = about_rows
+        self.call_after_refresh(self._show_about)
         # session header 2-3, the more line 1, catalogue 3, about, draft 1, the preview
         rest = 8 + (about_rows - 1) + (0 if wide else preview_rows)
         self.query_one(OfferTerms).styles.max_height = max(2, height - rest)
@@ -419,21 +421,49 @@ class TalksPanel(Vertical):
             terms.highlighted = min(highlighted or 0, len(ids) - 1)
         self._show_about()
 
-    def _show_about(self) -> None:
-        """The highlighted item's description, from the scenario."""
-        about = self.query_one("#talks-about", Static)
+    def _about_entry(self) -> dict[str, Any] | None:
         terms = self.query_one(TermList)
-        entry = None
         if (
-            self.frame is not None
-            and terms.highlighted is not None
-            and terms.highlighted < len(self._item_ids)
+            self.frame is None
+            or terms.highlighted is None
+            or terms.highlighted >= len(self._item_ids)
         ):
-            entry = self.frame.names.items.get(self._item_ids[terms.highlighted])
-        about.update(
-            Text(player_text(entry.get("description") or "", self.frame.view), style="italic")
-            if entry and self.frame is not None
-            else ""
+            return None
+        entry: dict[str, Any] | None = self.frame.names.items.get(self._item_ids[terms.highlighted])
+        return entry
+
+    def _show_about(self) -> None:
+        """The highlighted item's description, from the scenario: as much as its rows hold,
+        ending "… m: read all" when that is not all of it."""
+        about = self.query_one("#talks-about", Static)
+        entry = self._about_entry()
+        if entry is None or self.frame is None:
+            about.update("")
+            return
+        text = Text(player_text(entry.get("description") or "", self.frame.view), style="italic")
+        rows = about.styles.max_height
+        limit = max(1, int(rows.value)) if rows is not None else 1
+        width = about.size.width or self.app.size.width - 2
+        lines: list[Text] = list(text.wrap(self.app.console, width)) if width > 0 else []
+        if len(lines) > limit:
+            tail = " … m: read all"
+            shown = [line.plain.rstrip() for line in lines[: limit - 1]]
+            rest = Text(" ".join(line.plain.strip() for line in lines[limit - 1 :]))
+            shown.append(rest.wrap(self.app.console, max(1, width - len(tail)))[0].plain.rstrip())
+            text = Text("\n".join(shown), style="italic")
+            text.append(tail, style="bold")
+        about.update(text)
+
+    def action_about(self) -> None:
+        """The highlighted item's whole description, in a dialog."""
+        from tradegame.ui.screens.dialogs import MessageDialog
+
+        entry = self._about_entry()
+        if entry is None or self.frame is None:
+            return
+        description = player_text(entry.get("description") or "", self.frame.view)
+        self.app.push_screen(
+            MessageDialog(str(entry.get("name", "")), description or "No description.", error=False)
         )
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
