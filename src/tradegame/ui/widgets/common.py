@@ -12,6 +12,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
 from tradegame.engine import Action
@@ -63,6 +64,18 @@ class ActionChosen(Message):
     def __init__(self, action: Action) -> None:
         super().__init__()
         self.action = action
+
+
+def choose(widget: Widget, action: Action) -> None:
+    """Play ``action`` at once on the game screen (a message would reach the screen only after
+    keys typed next had acted on the moves as they were: enter then ctrl+d, typed together,
+    would show the Done summary without the order just staged), or post it as
+    :class:`ActionChosen` where the screen has no ``play``."""
+    play = getattr(widget.screen, "play", None)
+    if callable(play):
+        play(action)
+    else:
+        widget.post_message(ActionChosen(action))
 
 
 class PreviewWanted(Message):
@@ -168,4 +181,12 @@ class KeyFooter(Footer):
         super().bindings_changed(screen)
 
 
-__all__ = ["ActionChosen", "Frame", "KeyFooter", "PreviewBox", "PreviewWanted", "SteadyInput"]
+__all__ = [
+    "ActionChosen",
+    "choose",
+    "Frame",
+    "KeyFooter",
+    "PreviewBox",
+    "PreviewWanted",
+    "SteadyInput",
+]

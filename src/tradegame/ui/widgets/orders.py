@@ -27,11 +27,21 @@ from tradegame.ui.widgets.common import (
     PreviewBox,
     PreviewWanted,
     SteadyInput,
+    choose,
 )
 
 
 class OrderList(OptionList):
     """The legal orders, grouped by kind; enter stages the highlighted one."""
+
+    def action_select(self) -> None:
+        # Staged at once (enter, or a click), so a ctrl+d typed right after sees it.
+        panel = next((a for a in self.ancestors if isinstance(a, OrdersPanel)), None)
+        option = self.highlighted_option
+        if panel is None or option is None or option.disabled:
+            super().action_select()
+            return
+        panel.select(option.id)
 
 
 class FilterInput(SteadyInput):
@@ -322,9 +332,13 @@ class OrdersPanel(Vertical):
     @on(OptionList.OptionSelected, "#orders-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        action = self._by_id.get(event.option.id or "")
+        self.select(event.option.id)
+
+    def select(self, option_id: str | None) -> None:
+        """Stage the order of the list's option ``option_id``."""
+        action = self._by_id.get(option_id or "")
         if action is not None:
-            self.post_message(ActionChosen(action))
+            choose(self, action)
 
     def action_focus_filter(self) -> None:
         # At once, not by Widget.focus() (deferred behind the keys already queued).

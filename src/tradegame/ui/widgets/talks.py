@@ -76,15 +76,24 @@ class TermList(OptionList):
         option = self.highlighted_option
         return option.id if option is not None else None
 
+    def _adjust(self, item: str, step: int) -> None:
+        # At once, not by a message: a message would reach the talks panel after a key typed
+        # next (s sends) had already acted on the draft as it was.
+        panel = next((a for a in self.ancestors if isinstance(a, TalksPanel)), None)
+        if panel is not None:
+            panel.adjust(item, step)
+        else:
+            self.post_message(self.Adjust(item, step))
+
     def action_level(self, step: int) -> None:
         item = self._item()
         if item:
-            self.post_message(self.Adjust(item, step))
+            self._adjust(item, step)
 
     def action_toggle_term(self) -> None:
         item = self._item()
         if item:
-            self.post_message(self.Adjust(item, 0))
+            self._adjust(item, 0)
 
     def action_select(self) -> None:
         self.action_toggle_term()
@@ -548,14 +557,18 @@ class TalksPanel(Vertical):
 
     def on_term_list_adjust(self, event: TermList.Adjust) -> None:
         event.stop()
+        self.adjust(event.item, event.step)
+
+    def adjust(self, item: str, step: int) -> None:
+        """Change the draft: ``step`` ±1 moves ``item``'s level, 0 puts it in or out."""
         frame = self.frame
-        if frame is None or event.item not in frame.names.items:
+        if frame is None or item not in frame.names.items:
             return
-        levels = frame.names.items[event.item]["levels"]
-        if event.step == 0:
-            self.draft.toggle(event.item, levels)
+        levels = frame.names.items[item]["levels"]
+        if step == 0:
+            self.draft.toggle(item, levels)
         else:
-            self.draft.cycle(event.item, levels, event.step)
+            self.draft.cycle(item, levels, step)
         self._refresh_rows()
         self._update_draft_line()
         self._request_previews(accept=True)

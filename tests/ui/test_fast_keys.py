@@ -1,0 +1,62 @@
+"""Keys typed faster than the screen redraws act in the order typed (tmux send-keys, a paste,
+a fast typist): a key is never applied to a draft as it was before the keys typed before it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+
+from tradegame.ui.widgets.talks import TalksPanel, TermList
+
+from .support import make_app, make_match, screen_text, wait_for_text, wait_until
+
+
+async def test_space_then_send_typed_at_once_sends_the_item(save_dir: Path) -> None:
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=1)
+    app = make_app(save_dir, match)
+    notes: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your draft")
+        await pilot.pause(0.3)
+        assert isinstance(app.focused, TermList)
+        panel = app.screen.query_one(TalksPanel)
+        real_notify = panel.notify
+
+        def notify(message: str, **kwargs: object) -> None:
+            notes.append(message)
+            real_notify(message, **kwargs)  # type: ignore[arg-type]
+
+        panel.notify = notify  # type: ignore[method-assign]
+        # Both keys reach the app before either is handled, as from a terminal.
+        for key, char in (("space", " "), ("s", "s")):
+            app.post_message(events.Key(key, char))
+        await wait_until(
+            pilot,
+            lambda: any(
+                "JP proposes" in str(e.get("text")) for e in match.game.view("JP").to_json()["log"]
+            ),
+            what="Japan's offer in the log",
+        )
+        assert not any("draft is empty" in n for n in notes), notes
+
+
+async def test_enter_then_done_typed_at_once_shows_the_order_just_staged(save_dir: Path) -> None:
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=1)
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your draft")
+        await pilot.press("p")
+        await wait_until(
+            pilot,
+            lambda: match.game.phase == "orders" and match.game.to_move() == "JP",
+            what="Japan's orders",
+        )
+        await pilot.press("3", "slash", *"reassure", "down")
+        await wait_for_text(pilot, "Preview — Reassure US")
+        for key, char in (("enter", "\r"), ("ctrl+d", None)):
+            app.post_message(events.Key(key, char))
+        await wait_for_text(pilot, "send these orders?")
+        await pilot.pause(0.3)
+        text = screen_text(app)
+        assert "1. Reassure US" in text, text
