@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 
 import pytest
@@ -153,6 +154,38 @@ def test_merge_refuses_a_shard_of_another_plan(tmp_path, capsys) -> None:  # typ
     assert f"{two} is not a shard of the same tournament as {one}" in err
     assert "not the same --seed" in err
     assert not merged.exists() and not merged.with_suffix(".plan.json").exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_merge_refuses_a_shard_whose_json_lines_are_not_a_regular_file(
+    kind, tmp_path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    """A shard's .jsonl that was a FIFO blocked merge for good (and /dev/zero filled the
+    memory): the results files were read with read_bytes, not as untrusted regular files."""
+    import signal
+
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    assert tournament(capsys, one, "--shard", "1/2")[0] == 0
+    assert tournament(capsys, two, "--shard", "2/2")[0] == 0
+    jsonl = two.with_suffix(".jsonl")
+    jsonl.unlink()
+    os.mkfifo(jsonl)  # (a link to /dev/zero is refused by the same check, not tested: the
+    # code before would fill the memory)
+
+    def stuck(*_: object) -> None:
+        raise TimeoutError("merge blocked on the shard's .jsonl")
+
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(20)
+    try:
+        code = main(["tournament", "merge", str(one), str(two), "--out", str(tmp_path / "m.csv")])
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"cannot merge: {jsonl}: is " in err and "only regular files are read" in err
+    assert not (tmp_path / "m.csv").exists()
 
 
 def test_merge_refuses_missing_repeated_and_incomplete_shards(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]

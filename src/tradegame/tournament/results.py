@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tradegame.untrusted import FileRefused, read_regular_file
+
 DIGITS = 4
 """Decimals of every score in the CSV and JSON lines."""
 
@@ -302,11 +304,12 @@ class Existing:
 def _lines(path: Path) -> tuple[list[str], int]:
     """The whole lines of ``path`` (none if it is missing), and 1 if its last line is torn."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return [], 0
-    except OSError as exc:
-        raise ResultsWriteError(path, exc) from None
+        # never a FIFO (it would block) nor a device (/dev/zero would fill the memory)
+        data = read_regular_file(path, RESULTS_LIMIT, what="results file")
+    except FileRefused as exc:
+        if exc.kind == "missing":
+            return [], 0
+        raise ResultsRefused(f"{path}: {exc}") from None
     text = data.decode("utf-8", errors="replace")
     lines = text.split("\n")
     torn = 1 if lines[-1] else 0
@@ -314,6 +317,9 @@ def _lines(path: Path) -> tuple[list[str], int]:
 
 
 TORN = "torn (the file ends inside this line)"
+
+#: The largest results file read back (a game is about 1 KB in each file).
+RESULTS_LIMIT = 4 * 1024**3
 
 
 def _csv_line_of(data: dict[str, Any], roles: Sequence[str]) -> str | None:
