@@ -206,6 +206,9 @@ def test_send_message_reaches_the_partner_only_and_keeps_the_turn():
     assert env.observe_text(third) == before[third]
     with pytest.raises(Exception, match="one message before each move"):
         env.send_message("again")
+    for wrong in (None, 5, b"bytes"):  # were AttributeErrors from deep inside
+        with pytest.raises(TypeError, match="a message is text"):
+            env.send_message(wrong)  # type: ignore[arg-type]
     # No id of the codec is a message: the action space stays fixed.
     assert not any("message" in env.codec.describe(i) for i in range(env.codec.n))
 

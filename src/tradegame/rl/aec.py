@@ -210,10 +210,13 @@ class TradeGameEnv(AECEnv):
         """Play a free-text message from the acting agent to its talks partner (outside the
         action space; the turn stays with the agent). ``text`` is made one line of at most
         500 characters, control characters shown as escapes. Raises IllegalActionError when
-        no message may be sent now."""
+        no message may be sent now, InvalidActionError when ``text`` holds no word, TypeError
+        when it is not a str."""
         from tradegame.engine.actions import MAX_MESSAGE_CHARS
         from tradegame.untrusted import one_line
 
+        if not isinstance(text, str):  # one_line would fail on it with an AttributeError
+            raise TypeError(f"a message is text (a str), not {type(text).__name__}")
         agent = self.agent_selection
         session = self.game.session
         if session is None or agent not in session.pair:
