@@ -238,6 +238,11 @@ async def test_palette_sends_a_free_text_message_to_the_talks_partner(save_dir: 
         await pilot.press("enter")
         await wait_for_text(pilot, "Play this move?")
         assert "Message to US: Autos first, [bold]then[/bold] LNG" in screen_text(app)
+        # No preview: a message changes nothing (it read "not possible now: message is a
+        # talks move; now is the orders phase", in the talks phase).
+        await wait_for_text(pilot, "changes nothing in the game")
+        await pilot.pause(0.3)
+        assert "not possible" not in screen_text(app)
         await pilot.press("enter")
         await wait_until(pilot, lambda: len(game.actions) == 1, what="the message")
         assert game.actions[0] == Message("JP", "US", "Autos first, [bold]then[/bold] LNG")

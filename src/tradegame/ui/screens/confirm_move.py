@@ -30,11 +30,15 @@ class MoveDialog(ModalScreen[bool]):
         Binding("escape", "answer(False)", "Back"),
     ]
 
-    def __init__(self, title: str, lines: list[str], notation: str) -> None:
+    def __init__(
+        self, title: str, lines: list[str], notation: str, preview: Text | None = None
+    ) -> None:
         super().__init__(id="confirm-move")
         self.title_text = title
         self.lines = lines
         self.notation = notation
+        self.preview = preview
+        """What shows in place of the preview (a move that changes nothing has none)."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -45,7 +49,9 @@ class MoveDialog(ModalScreen[bool]):
                     text.append(line + "\n")
                 text.append(self.notation, style="dim")
                 yield Static(text, id="move-text")
-                yield Static(Text("Preview: computing…", style="italic"), id="move-preview")
+                yield Static(
+                    self.preview or Text("Preview: computing…", style="italic"), id="move-preview"
+                )
             with Horizontal(classes="buttons"):
                 yield Button("Back (esc)", id="no")
                 yield Button("Play it (enter)", id="yes", variant="primary")

@@ -31,6 +31,7 @@ from textual.widgets import Header, Input, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from tradegame.engine import SPECTATOR, Action, Done, IllegalActionError
+from tradegame.engine import Message as EngineMessage
 from tradegame.engine.actions import ORDER_KINDS
 from tradegame.session.match import AiMove, Match
 from tradegame.session.play import Notice, PlaySession, PreviewUnavailable
@@ -993,7 +994,18 @@ class GameScreen(Screen[None]):
             preview_actions = [*self.staged, action]
         else:
             preview_actions = [action]
-        dialog = MoveDialog("Play this move?", lines, str(action))
+        # A message changes nothing in the game: it has no preview (the engine's what-if
+        # plays a talks move in the orders phase and refused it as "not possible now").
+        silent = (
+            Text(
+                f"A message changes nothing in the game: only "
+                f"{names.player(action.partner)} reads it.",
+                style="italic",
+            )
+            if isinstance(action, EngineMessage)
+            else None
+        )
+        dialog = MoveDialog("Play this move?", lines, str(action), preview=silent)
         self._move_dialog = dialog
 
         def answered(yes: bool | None) -> None:
@@ -1002,7 +1014,8 @@ class GameScreen(Screen[None]):
                 self.play(action)
 
         self.app.push_screen(dialog, answered)
-        self._request_preview("palette", preview_actions)
+        if silent is None:
+            self._request_preview("palette", preview_actions)
 
     def palette_describe(self, action: Action) -> str:
         names = self.frame.names if self.frame else Names({})
