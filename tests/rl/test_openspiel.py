@@ -97,3 +97,11 @@ def test_observations_hold_nothing_of_another_players_private_data():
     assert state.observation_string(jp) == str(state.game.view("JP"))
     tensor = np.asarray(state.observation_tensor(jp))
     assert tensor.shape == (spiel.observation_tensor_size(),)
+
+
+@pytest.mark.parametrize("seeds", [0, 2**31 - 1])
+def test_a_number_of_seeds_the_chance_node_cannot_list_is_refused_at_load(seeds):
+    """seeds=2**31-1 was accepted, and the first node's chance_outcomes() listed two billion
+    outcomes (13 GB, over a minute); now load_game refuses it with the bound."""
+    with pytest.raises(Exception, match=r"seeds must be from 1 to 100,000"):
+        pyspiel.load_game("python_tradegame", {"scenario": "us-japan-primer", "seeds": seeds})

@@ -37,6 +37,9 @@ from tradegame.scenario import load_rules
 
 SHORT_NAME = "python_tradegame"
 DEFAULT_PARAMS: dict[str, Any] = {"scenario": "april-2025", "seeds": 1000}
+#: The most seeds the chance node may draw from: OpenSpiel asks for the whole list of chance
+#: outcomes, so seeds=2**31-1 took 13 GB and over a minute at the first node.
+MAX_SEEDS = 100_000
 MAX_SURPLUS = 100.0  # scores are 0-100, so a surplus lies in -100..100
 
 GAME_TYPE = pyspiel.GameType(
@@ -75,8 +78,11 @@ class Setup:
 def setup_of(scenario: str, seeds: int) -> Setup:
     # OpenSpiel rebuilds games from their parameters (unpickling skips __init__), so states
     # find the scenario through its parameters, not through attributes of the game object.
-    if seeds < 1:
-        raise ValueError("seeds must be at least 1")
+    if not 1 <= seeds <= MAX_SEEDS:
+        raise ValueError(
+            f"seeds must be from 1 to {MAX_SEEDS:,}, got {seeds} (the chance node lists every "
+            f"seed as an outcome)"
+        )
     rules = load_rules(scenario)
     codec = ActionCodec(rules)
     return Setup(rules, codec, Observer(codec), seeds)
