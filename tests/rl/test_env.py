@@ -246,3 +246,13 @@ def test_what_the_env_remembers_per_state_is_what_a_fresh_computation_gives(seed
         assert not (again["observation"] == 7.0).all() and 0 in again["action_mask"]
         env.step(int(rng.choice(np.flatnonzero(again["action_mask"]))))
     assert drafts
+
+
+def test_a_seed_that_is_not_a_whole_number_is_refused():
+    """reset(seed="x") or reset(seed=1.5) made that the game's seed as it was."""
+    env = make_env()
+    for wrong in ("x", 1.5, True, None.__class__):
+        with pytest.raises(TypeError, match="seed must be a whole number"):
+            env.reset(seed=wrong)  # type: ignore[arg-type]
+    env.reset(seed=np.int64(7))
+    assert env.game.seed == 7 and type(env.game.seed) is int

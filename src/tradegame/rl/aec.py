@@ -104,6 +104,10 @@ class TradeGameEnv(AECEnv):
     def reset(self, seed: int | None = None, options: dict[str, Any] | None = None) -> None:
         """A new game: of seed ``seed``, or the next of a sequence seeded by the last seed."""
         if seed is not None:
+            if isinstance(seed, bool) or not hasattr(seed, "__index__"):
+                # "x" or 1.5 became the game's seed as it was (the engine takes any hashable)
+                raise TypeError(f"seed must be a whole number, not {type(seed).__name__}")
+            seed = seed.__index__()  # a numpy integer too
             self._seeds = random.Random(seed)
             game_seed = seed
         else:
