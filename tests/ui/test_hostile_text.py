@@ -62,3 +62,19 @@ def test_deal_terms_from_a_save_or_scenario_are_shown_as_written() -> None:
     assert "[@click=app.quit]quit[/]" in text
     assert "[link=file:///etc/passwd]y[/link]" in text
     assert "relief [autos] 15%" in text
+
+
+def test_an_offers_terms_are_counted_even_when_a_name_holds_a_semicolon() -> None:
+    from tradegame.ui.widgets.report import result_lines
+
+    entry = {
+        "kind": "talks",
+        "phase": "talks",
+        "audience": ["JP", "US"],
+        "text": "US counters: Tariff ceiling; all [autos] goods [US] 15%; "
+        "US farm goods [JP] $4bn/yr; "
+        "Investment and financing vehicle for the US [JP] $250bn; Extend the pause [US] 7 days",
+    }
+    assert result_lines([entry], "JP") == [
+        "US made a counter-offer of 4 terms: read it on the Talks tab (2)."
+    ]

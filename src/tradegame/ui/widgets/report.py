@@ -16,6 +16,9 @@ from rich.text import Text
 from tradegame.session.text import pct, signed
 
 _OFFER = re.compile(r"^(\S+) (proposes|counters): (.*)$", re.S)
+_TERM_END = re.compile(r" \[[A-Za-z][A-Za-z0-9_.-]*\] [^;[]+?(?:; |$)")
+"""The end of each term of an offer's text ("NAME [OWNER] AMOUNT", joined by "; "): a
+scenario's item name may hold a "; " itself, so the separators alone miscount."""
 
 DEAL_KINDS = ("deal", "ratification", "renege", "precedent")
 ORDER_KINDS = ("order", "deadline")
@@ -50,7 +53,7 @@ def result_lines(entries: Sequence[Mapping[str, Any]], viewer: str | None) -> li
             who, verb, terms = match.groups()
             if who == viewer:
                 continue
-            n = terms.count(";") + 1
+            n = len(_TERM_END.findall(terms)) or terms.count("; ") + 1
             what = "an offer" if verb == "proposes" else "a counter-offer"
             out.append(
                 f"{who} made {what} of {n} term{'s' if n != 1 else ''}: "
