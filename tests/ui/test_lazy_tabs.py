@@ -5,6 +5,9 @@ reads), and a tab key pressed at once still reaches its tab, filled."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+from textual.widgets import TabbedContent
 
 from tradegame.ui.screens.game import TABS, GameScreen
 from tradegame.ui.widgets.common import KeyFooter
@@ -68,3 +71,62 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(tmp_path: Path) -
         footer.bindings_changed(app.screen)  # nothing changed: the same key widgets
         await pilot.pause(0.1)
         assert list(footer.children) == keys
+
+
+def test_kept_lines_draw_exactly_what_the_renderable_draws() -> None:
+    """RenderedLines is only a cache: the same segments, line for line, at every width (a
+    Markdown briefing with a table and headings, and a Rich table), drawn once per width."""
+    from rich.console import Console
+    from rich.markdown import Markdown
+    from rich.table import Table
+
+    from tradegame.ui.widgets.common import RenderedLines
+
+    table = Table("objective", "weight")
+    table.add_row("Tariff faced on autos, a long label that wraps", "0.4")
+    source = "# Japan — your briefing\n\n| a | b |\n|---|--:|\n| x | 1 |\n\n" + "word " * 80
+    console = Console(width=120, force_terminal=True, color_system="truecolor")
+    for renderable in (Markdown(source, hyperlinks=False), table):
+        kept = RenderedLines(renderable)
+        for width in (20, 57, 80, 118):
+            options = console.options.update_width(width).update(highlight=False)
+            want = console.render_lines(renderable, options, pad=False)
+            assert console.render_lines(kept, options, pad=False) == want
+            assert console.render_lines(kept, options, pad=False) == want  # from the cache
+        assert len(kept._lines) <= RenderedLines.MAX_WIDTHS
+
+
+async def test_the_briefing_is_drawn_before_its_tab_is_shown(tmp_path: Path) -> None:
+    """While the player reads, the hidden briefing is updated and drawn at the width its tab
+    shows it at: pressing 5 then draws no Markdown (its first view was the slowest key)."""
+    from tradegame.ui.widgets.common import RenderedLines
+    from tradegame.ui.widgets.logbook import BriefingPanel
+
+    drawn: list[int | None] = []
+    lines = RenderedLines.lines
+
+    def spy(self: RenderedLines, console: Any, options: Any) -> Any:
+        if self._key(options) not in self._lines:
+            drawn.append(options.max_width)
+        return lines(self, console, options)
+
+    RenderedLines.lines = spy  # type: ignore[method-assign]
+    try:
+        for size in ((100, 30), (80, 24)):
+            match = make_match({"JP": "human", "US": "passive", "EU": "passive"})
+            app = make_app(tmp_path, match)
+            async with app.run_test(size=size) as pilot:
+                await wait_for_text(pilot, "Your move")
+                screen = app.screen
+                assert isinstance(screen, GameScreen)
+                await wait_until(pilot, lambda: bool(drawn), what="the briefing drawn")
+                panel = screen.panel("briefing")
+                assert isinstance(panel, BriefingPanel)
+                assert screen.query_one(TabbedContent).active != "briefing"
+                drawn.clear()
+                await pilot.press("5")
+                await wait_for_text(pilot, "Objectives (private)")
+                await pilot.pause(0.1)
+                assert drawn == [], f"drawn again when shown at {size}"
+    finally:
+        RenderedLines.lines = lines  # type: ignore[method-assign]

@@ -60,6 +60,9 @@ TAB_TITLES = {
 SPEEDS = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0)
 """Seconds between AI moves (spectating: ``+``/``-`` move along this list)."""
 PREVIEW_DEBOUNCE = 0.12
+PREPARE_DELAY = 0.3
+"""Seconds after the view changed before a hidden briefing is drawn (while the player reads:
+showing the tab then only paints kept lines)."""
 NO_PREVIEW = "Previews are not offered for this game."
 PALETTE_SCAN = 600
 """How many legal talks moves the command palette looks through (deals are never all listed:
@@ -152,6 +155,7 @@ class GameScreen(Screen[None]):
         self._ended = False
         self._turn_key: tuple[Any, ...] | None = None
         self._preview_timer: Timer | None = None
+        self._prepare_timer: Timer | None = None
         self._pending_previews: dict[str, list[Action]] = {}
         self._preview_ids: dict[str, int] = {}
         self._preview_counter = 0
@@ -276,6 +280,27 @@ class GameScreen(Screen[None]):
                 await self._mount_panel(tab)
                 self.call_after_refresh(self._warm_up)
                 return
+        self._schedule_prepare()
+
+    def _schedule_prepare(self) -> None:
+        """Draw the hidden briefing a moment after the view changed (see PREPARE_DELAY)."""
+        if self._prepare_timer is not None:
+            self._prepare_timer.stop()
+        self._prepare_timer = self.set_timer(PREPARE_DELAY, self._prepare_briefing)
+
+    @guarded
+    def _prepare_briefing(self) -> None:
+        """Update the briefing's panel while its tab is hidden and draw it at the width it
+        will be shown at (its Markdown took about 30 ms to draw, twice, when the tab was
+        shown: the slowest key of a game). Only the viewer's own frame, never behind a
+        curtain."""
+        self._prepare_timer = None
+        panel = self.panel("briefing")
+        if self.hidden or self.frame is None or panel is None:
+            return
+        if "briefing" in self._dirty:
+            self._update_tab("briefing")
+        panel.prepare()  # type: ignore[attr-defined]
 
     def on_resize(self) -> None:
         from tradegame.ui.screens.too_small import check_size
@@ -302,11 +327,12 @@ class GameScreen(Screen[None]):
         self._stop_timers()
 
     def _stop_timers(self) -> None:
-        for timer in (self._ai_timer, self._preview_timer):
+        for timer in (self._ai_timer, self._preview_timer, self._prepare_timer):
             if timer is not None:
                 timer.stop()
         self._ai_timer = None
         self._preview_timer = None
+        self._prepare_timer = None
 
     # ------------------------------------------------------------------ the view
 
@@ -375,6 +401,8 @@ class GameScreen(Screen[None]):
             for tab in (self.tabs if full else (active,)) if panels else ():
                 self._update_tab(tab)
         self._refresh_bindings_if_changed()
+        if "briefing" in self._dirty and self.panel("briefing") is not None:
+            self._schedule_prepare()
 
     def _announce(self, frame: Frame) -> None:
         """Say what happened since this viewer last looked: a line for each talks result in

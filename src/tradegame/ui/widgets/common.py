@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
 from rich.text import Text
 from textual.message import Message
 from textual.widget import Widget
@@ -139,6 +142,63 @@ class PreviewBox(Static):
         self.update(text)
 
 
+class RenderedLines:
+    """A Rich renderable drawn once per width and kept as lines. Textual draws a Static's
+    content twice for each update (once to measure its height, once to paint it), and the
+    briefing's Markdown took about 30 ms each time: kept, the second costs nothing, and
+    :meth:`prepare` draws it while the player reads, before the tab is shown."""
+
+    MAX_WIDTHS = 4
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+        self._lines: dict[tuple[Any, ...], list[list[Segment]]] = {}
+
+    @staticmethod
+    def _key(options: ConsoleOptions) -> tuple[Any, ...]:
+        # What Rich's drawing depends on besides the renderable (the height only crops:
+        # the caller crops the lines, as it would crop the renderable's).
+        return (
+            options.max_width,
+            options.min_width,
+            options.justify,
+            options.overflow,
+            options.no_wrap,
+            options.highlight,
+            options.markup,
+            options.ascii_only,
+            options.legacy_windows,
+            options.encoding,
+        )
+
+    def lines(self, console: Console, options: ConsoleOptions) -> list[list[Segment]]:
+        key = self._key(options)
+        lines = self._lines.get(key)
+        if lines is None:
+            if len(self._lines) >= self.MAX_WIDTHS:
+                self._lines.clear()  # resized many times: keep the cache small
+            lines = console.render_lines(
+                self.renderable, options.update(height=None), pad=False, new_lines=False
+            )
+            self._lines[key] = lines
+        return lines
+
+    def prepare(self, console: Console, options: ConsoleOptions, widths: set[int]) -> None:
+        """Draw the lines for each of ``widths`` now (as Textual will ask for them)."""
+        for width in widths:
+            if width > 0:
+                self.lines(console, options.update_width(width).update(highlight=False))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        new_line = Segment.line()
+        for line in self.lines(console, options):
+            yield from line
+            yield new_line
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.renderable)
+
+
 class SteadyInput(Input):
     """An Input that keeps every key typed at full speed, in order.
 
@@ -188,5 +248,6 @@ __all__ = [
     "KeyFooter",
     "PreviewBox",
     "PreviewWanted",
+    "RenderedLines",
     "SteadyInput",
 ]

@@ -9,10 +9,11 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 from textual.widgets import RichLog, Static
 
 from tradegame.session.text import pct, player_text
-from tradegame.ui.widgets.common import Frame
+from tradegame.ui.widgets.common import Frame, RenderedLines
 from tradegame.ui.widgets.report import resolved_rounds, round_report
 from tradegame.untrusted import printable
 
@@ -194,6 +195,7 @@ class BriefingPanel(VerticalScroll, can_focus=True):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._source = ""
+        self._rendered: RenderedLines | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="briefing-text")
@@ -204,11 +206,41 @@ class BriefingPanel(VerticalScroll, can_focus=True):
             from rich.markdown import Markdown
 
             self._source = source
-            self.query_one("#briefing-text", Static).update(Markdown(source, hyperlinks=False))
+            self._rendered = RenderedLines(Markdown(source, hyperlinks=False))
+            self.query_one("#briefing-text", Static).update(self._rendered)
+
+    def prepare(self) -> None:
+        """Draw the briefing now, at the widths its tab will show it (with and without a
+        scroll bar), while the tab is hidden: showing it then only paints the kept lines."""
+        if self._rendered is None:
+            return
+        shown = self.size.width
+        if not shown:  # hidden: the width of the nearest shown container, less our gutter
+            shown = next(
+                (
+                    a.content_region.width
+                    for a in self.ancestors
+                    if isinstance(a, Widget) and a.size.width
+                ),
+                0,
+            )
+            shown -= self.styles.gutter.width
+        text = self.query_one("#briefing-text", Static)
+        widths = {shown, shown - self.styles.scrollbar_size_vertical}
+        widths = {w - text.styles.gutter.width for w in widths}
+        self._rendered.prepare(self.app.console, self.app.console_options, widths)
 
     def clear(self) -> None:
         self._source = ""
+        self._rendered = None
         self.query_one("#briefing-text", Static).update("")
 
 
-__all__ = ["BriefingPanel", "LogCursor", "LogPanel", "briefing_markdown", "log_pieces", "log_text"]
+__all__ = [
+    "BriefingPanel",
+    "LogCursor",
+    "LogPanel",
+    "briefing_markdown",
+    "log_pieces",
+    "log_text",
+]
