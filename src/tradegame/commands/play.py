@@ -34,7 +34,6 @@ if TYPE_CHECKING:  # imported where used, so that `tradegame --help` loads no Te
 
 def build_options(args: argparse.Namespace) -> Options:
     """The app's start options from the command line (raises UserError for bad input)."""
-    from tradegame.session.match import HUMAN, Match, random_seed
     from tradegame.ui.app import Options
 
     options = Options(
@@ -52,7 +51,7 @@ def build_options(args: argparse.Namespace) -> Options:
     from tradegame.agents.base import AgentSpecError
     from tradegame.scenario.bundled import DEFAULT_SCENARIO
     from tradegame.scenario.files import ScenarioError
-    from tradegame.session.match import load_scenario
+    from tradegame.session.match import HUMAN, Match, load_scenario, random_seed
 
     try:
         scenario = load_scenario(source or DEFAULT_SCENARIO)

@@ -4,8 +4,10 @@ that builds the engine's rules."""
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-from tradegame.engine.rules import Rules
+if TYPE_CHECKING:  # listing the bundled scenarios (the new-game screen) needs no engine
+    from tradegame.engine.rules import Rules
 
 
 def load_rules(source: str | os.PathLike[str]) -> Rules:

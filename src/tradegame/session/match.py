@@ -12,7 +12,6 @@ ever touched by the UI thread.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +19,9 @@ from typing import Any
 
 from tradegame.engine import SPECTATOR, Action, Done, Game, IllegalActionError, Rules, Term
 from tradegame.engine.scoring import Projection
+from tradegame.session.choices import HUMAN, parse_seed, random_seed
 from tradegame.session.play import PlaySession, TalksNow
 
-HUMAN = "human"
 """The seat value of a person at the keyboard (the same word saves use)."""
 
 DEFAULT_AGENT_PREFERENCE = ("bargainer", "tit-for-tat", "linear", "dove", "random")
@@ -449,19 +448,6 @@ def load_scenario(source: str) -> Scenario:
 
     text, shown = load_scenario_text(source)
     return Scenario(source, rules_from_text(text, shown), text)
-
-
-def parse_seed(text: str) -> int | None:
-    """A seed typed by the player: a whole number 0 ≤ n < 2⁶³; None when it is not one."""
-    text = text.strip().replace("_", "")
-    if not text.isdigit():
-        return None
-    value = int(text)
-    return value if value < 2**63 else None
-
-
-def random_seed() -> int:
-    return random.SystemRandom().randrange(1_000_000)
 
 
 def seats_summary(seats: Mapping[str, str]) -> str:

@@ -11,15 +11,17 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from tradegame.session.match import Match, Scenario
 from tradegame.ui.commands import LegalActionsProvider
+
+if TYPE_CHECKING:  # the engine comes with the first game or scenario, after the first paint
+    from tradegame.session.match import Match, Scenario
 
 
 @dataclass
@@ -134,6 +136,7 @@ class TradeGameApp(App[None]):
     def start_new_match(self, scenario: Scenario, seed: int, seats: dict[str, str]) -> None:
         """Start a game from the new-game screen's choices."""
         from tradegame.agents.base import AgentSpecError
+        from tradegame.session.match import Match
 
         # Seats chosen at this keyboard may run code; chosen in a browser, never.
         code_seats = () if self.options.web else scenario.rules.player_ids

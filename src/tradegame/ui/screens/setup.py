@@ -18,18 +18,20 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from tradegame.session.match import HUMAN, Scenario, parse_seed, random_seed
-from tradegame.session.text import player_text
+from tradegame.session.choices import HUMAN, parse_seed, random_seed
 from tradegame.ui.widgets.common import SteadyInput
 from tradegame.untrusted import printable
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the engine comes with the first scenario, after the first paint
+    from tradegame.session.match import Scenario
     from tradegame.ui.app import TradeGameApp
 
 OPEN_FILE = "<open-file>"
 
 
 def scenario_summary(sc: Scenario) -> Text:
+    from tradegame.session.text import player_text
+
     rules = sc.rules
     cal = rules.calendar
     text = Text()

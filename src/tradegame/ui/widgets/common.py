@@ -8,7 +8,7 @@ preview these actions) and never touch the game.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.measure import Measurement
@@ -18,8 +18,9 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
-from tradegame.engine import Action
-from tradegame.session.text import Names, projection_lines
+if TYPE_CHECKING:  # the new-game screen uses SteadyInput: no engine before its first paint
+    from tradegame.engine import Action
+    from tradegame.session.text import Names
 
 
 @dataclass
@@ -127,6 +128,8 @@ class PreviewBox(Static):
 
     def show_projection(self, projection: Any, subject: str = "", extra: str | None = None) -> None:
         """A projection under the title; ``extra`` is a line put after its score."""
+        from tradegame.session.text import projection_lines
+
         text = Text()
         text.append(self.title, style="bold")
         if subject:
