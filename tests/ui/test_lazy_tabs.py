@@ -99,6 +99,7 @@ def test_kept_lines_draw_exactly_what_the_renderable_draws() -> None:
 async def test_the_briefing_is_drawn_before_its_tab_is_shown(tmp_path: Path) -> None:
     """While the player reads, the hidden briefing is updated and drawn at the width its tab
     shows it at: pressing 5 then draws no Markdown (its first view was the slowest key)."""
+    from rich.markdown import Markdown
     from tradegame.ui.widgets.common import RenderedLines
     from tradegame.ui.widgets.logbook import BriefingPanel
 
@@ -106,7 +107,7 @@ async def test_the_briefing_is_drawn_before_its_tab_is_shown(tmp_path: Path) -> 
     lines = RenderedLines.lines
 
     def spy(self: RenderedLines, console: Any, options: Any) -> Any:
-        if self._key(options) not in self._lines:
+        if isinstance(self.renderable, Markdown) and self._key(options) not in self._lines:
             drawn.append(options.max_width)
         return lines(self, console, options)
 

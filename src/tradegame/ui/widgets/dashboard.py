@@ -17,7 +17,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from tradegame.session.text import money, pct, signed, spark
-from tradegame.ui.widgets.common import Frame
+from tradegame.ui.widgets.common import Frame, RenderedLines
 
 NEWS_KINDS = {
     "news",
@@ -303,6 +303,12 @@ def _chart_line(
     text.append(f"  ({fmt.format(min(shown))} … {fmt.format(max(shown))})", style="dim")
 
 
+def _kept(renderable: RenderableType) -> RenderableType:
+    """A table drawn once per width (Textual measures, then paints: each drew it); a Text is
+    left to Textual's own, cheaper path."""
+    return renderable if isinstance(renderable, Text) else RenderedLines(renderable)
+
+
 class Dashboard(VerticalScroll, can_focus=True):
     """The situation at a glance (scrolls with the arrow keys when focused)."""
 
@@ -335,9 +341,9 @@ class Dashboard(VerticalScroll, can_focus=True):
 
     def update_frame(self, frame: Frame) -> None:
         self.on_resize()
-        self.query_one("#dash-players", Static).update(players_table(frame))
+        self.query_one("#dash-players", Static).update(_kept(players_table(frame)))
         self.query_one("#dash-pressure", Static).update(pressure_text(frame))
-        self.query_one("#dash-tariffs", Static).update(tariff_table(frame))
+        self.query_one("#dash-tariffs", Static).update(_kept(tariff_table(frame)))
         self.query_one("#dash-deals", Static).update(deals_text(frame))
         self.query_one("#dash-news", Static).update(news_text(frame))
         self.query_one("#dash-charts", Static).update(charts_text(frame))
