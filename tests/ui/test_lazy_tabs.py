@@ -100,6 +100,7 @@ async def test_the_briefing_is_drawn_before_its_tab_is_shown(tmp_path: Path) -> 
     """While the player reads, the hidden briefing is updated and drawn at the width its tab
     shows it at: pressing 5 then draws no Markdown (its first view was the slowest key)."""
     from rich.markdown import Markdown
+
     from tradegame.ui.widgets.common import RenderedLines
     from tradegame.ui.widgets.logbook import BriefingPanel
 
