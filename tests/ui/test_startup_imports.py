@@ -35,9 +35,8 @@ async def main():
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(200):
             await pilot.pause(0.02)
-            if "at_load" in seen and "Players:" in str(
-                app.screen.query_one("#scenario-summary").render()
-            ):
+            summary = app.screen.query("#scenario-summary")  # none before the screen mounts
+            if "at_load" in seen and summary and "Players:" in str(summary.first().render()):
                 break
     seen["after"] = sorted(
         m for m in ("pydantic", "yaml", "tradegame.engine") if m in sys.modules
