@@ -20,3 +20,15 @@ def test_no_handout_names_the_real_eu_deal(scenario: str) -> None:
     for role in rules.player_ids:
         text = to_markdown(briefing_doc(rules, role))
         assert "Turnberry" not in text, (scenario, role)
+
+
+@pytest.mark.parametrize("scenario", ["with-china", "china-lesson"])
+def test_no_handout_gives_the_geneva_levels(scenario: str) -> None:
+    """China is a player: the US–China truce is theirs to make. with-china's handouts said
+    "Geneva (12 May) cut the US tariff on China from 145% to 30%" and "A truce (historically:
+    Geneva, 12 May, to 30%)"; those sentences belong to the debrief, as in china-lesson."""
+    rules = load_rules(scenario)
+    for role in rules.player_ids:
+        text = " ".join(to_markdown(briefing_doc(rules, role)).split())
+        assert "Geneva deal" not in text and "historically" not in text, (scenario, role)
+        assert "to 30%" not in text and "145% to 30%" not in text, (scenario, role)
