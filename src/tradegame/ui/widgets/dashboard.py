@@ -208,7 +208,8 @@ def tariff_table(frame: Frame) -> RenderableType:
     )
     table.add_column("imp→exp", no_wrap=True)
     for s in sectors:
-        table.add_column(s[:8], justify="right", no_wrap=True)
+        # the whole name where it fits; Rich shortens it with an ellipsis where it does not
+        table.add_column(s, justify="right", no_wrap=True, overflow="ellipsis")
     paused_names: dict[str, str] = {}
     for (imp, exp), cells in rows.items():
         mine = frame.viewer in (imp, exp)
