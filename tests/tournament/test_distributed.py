@@ -251,6 +251,16 @@ def test_merge_refuses_results_without_or_with_a_damaged_plan_file(tmp_path, cap
     code, err = merge()
     assert code == 2 and '"agents" is not a list of texts without control characters' in err
     assert "\x1b" not in err and "cm0g" not in err
+    # 10**11 games under a hash that matches (anyone can recompute it): merge listed every
+    # game of the plan and filled the memory
+    doc = json.loads(good)
+    doc["games"] = 10**11
+    fields = {k: doc[k] for k in ("scenario", "scenario_sha256", "games", "seed")}
+    huge = Plan(**fields, roles=tuple(doc["roles"]), agents=tuple(doc["agents"]))
+    doc["plan"] = huge.hash
+    plan_file.write_text(json.dumps(doc))
+    code, err = merge()
+    assert code == 2 and '"games" is more than 1,000,000' in err
     plan_file.write_text("[" * 100_000 + "]" * 100_000)
     code, err = merge()
     assert code == 2 and "not a plan file (not JSON)" in err

@@ -530,3 +530,18 @@ def test_a_full_disk_before_the_first_game_is_a_clear_error(tmp_path, capsys, mo
     assert code == 1 and f"cannot write {out}: No space left on device" in err
     assert "nothing was played" in err
     assert not out.exists() and not out.with_suffix(".jsonl").exists()  # no torn header
+
+
+def test_a_tournament_too_large_to_plan_is_refused_before_anything_is_made(
+    tmp_path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    """--games 10**11 (or 100 agents in 3 roles with no --games: 10**6 assignments, listed)
+    built the list of every game first and filled the memory."""
+    out = tmp_path / "r.csv"
+    code, err = run_main(out, capsys, "--games", str(10**11))
+    assert code == 2 and "--games must be at most 1,000,000" in err
+    agents = ",".join(f"search:ms={i}" for i in range(1, 102))  # 101 distinct built-in specs
+    code = main(["tournament", SMALL, "--agents", agents, "--out", str(out), "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 2 and "101 agents to 3 roles is 1,030,301 games" in err, err
+    assert not out.exists()

@@ -92,7 +92,7 @@ def _shard_of(args: argparse.Namespace) -> Shard | None:
 
 def run(args: argparse.Namespace) -> int:
     from tradegame.tournament import ResultsWriteError, ResultsWriter, Unfinished, summarize
-    from tradegame.tournament.plan import Plan, assignments, scenario_digest
+    from tradegame.tournament.plan import MAX_GAMES, Plan, scenario_digest
     from tradegame.tournament.planfile import plan_path, write_plan
     from tradegame.tournament.runner import ScenarioText
 
@@ -120,10 +120,17 @@ def run(args: argparse.Namespace) -> int:
     time_limit, startup_limit = _limits(args)
     check_agents(specs, time_limit, startup_limit)
     roles = list(rules.player_ids)
-    cycle = len(assignments(roles, specs))
+    cycle = len(specs) ** len(roles)  # one game of each assignment of agents to roles
     games = cycle if args.games is None else args.games
     if games < 1:
         raise UserError("--games must be at least 1")
+    if games > MAX_GAMES:
+        raise UserError(
+            f"--games must be at most {MAX_GAMES:,} (the plan lists every game)"
+            if args.games is not None
+            else f"one game of each assignment of {len(specs)} agents to {len(roles)} roles "
+            f"is {cycle:,} games, more than {MAX_GAMES:,}: give --games"
+        )
     if args.workers < 1:
         raise UserError("--workers must be at least 1")
     the_plan = Plan(
@@ -612,9 +619,8 @@ def merge(args: argparse.Namespace) -> int:
 
     ordered = sorted((r.result for r in records), key=lambda r: r.index)
     summary = summarize(ordered, roles, list(plan.agents))
-    from tradegame.tournament.plan import assignments
 
-    cycle = len(assignments(roles, plan.agents))
+    cycle = len(plan.agents) ** len(roles)
     print_summary(
         Console(file=sys.stdout, soft_wrap=True), summary, plan.scenario, plan.games, cycle
     )

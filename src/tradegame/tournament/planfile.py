@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from tradegame.tournament.plan import PLAN_FORMAT, PLAN_VERSION, Plan, Shard
+from tradegame.tournament.plan import MAX_GAMES, PLAN_FORMAT, PLAN_VERSION, Plan, Shard
 from tradegame.tournament.results import ResultsRefused, ResultsWriteError, write_all
 from tradegame.untrusted import FileRefused, printable, read_regular_file
 
@@ -105,7 +105,7 @@ def read_plan(out: str | Path) -> tuple[Plan, Shard | None] | None:
             scenario_sha256=_text(doc, "scenario_sha256"),
             roles=tuple(_texts(doc, "roles")),
             agents=tuple(_texts(doc, "agents")),
-            games=_whole(doc, "games", 1),
+            games=_games(doc),
             seed=_whole(doc, "seed", None),
             time_limit=_seconds(doc, "time_limit"),
             startup_limit=_seconds(doc, "startup_limit"),
@@ -152,6 +152,13 @@ def _whole(doc: dict[str, Any], key: str, least: int | None) -> int:
     if least is not None and value < least:
         raise _Bad(f'"{key}" is less than {least}')
     return value
+
+
+def _games(doc: dict[str, Any]) -> int:
+    games = _whole(doc, "games", 1)
+    if games > MAX_GAMES:  # merge lists every game of the plan
+        raise _Bad(f'"games" is more than {MAX_GAMES:,}')
+    return games
 
 
 def _seconds(doc: dict[str, Any], key: str) -> float | None:
