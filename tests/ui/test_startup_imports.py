@@ -37,7 +37,9 @@ async def main():
             await pilot.pause(0.02)
             summary = app.screen.query("#scenario-summary")  # none before the screen mounts
             if "at_load" in seen and summary and "Players:" in str(summary.first().render()):
-                break
+                if app.screen.query("#seats Select"):  # the seat menus, built after it
+                    break
+        await pilot.pause(0.1)  # let the menus finish mounting before the app closes
     seen["after"] = sorted(
         m for m in ("pydantic", "yaml", "tradegame.engine") if m in sys.modules
     )
