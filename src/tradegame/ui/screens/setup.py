@@ -229,7 +229,9 @@ class SetupScreen(Screen[None]):
         self.query_one("#scenario-summary", Static).update(
             Text("loading " + source + "…", style="italic")
         )
-        self._load(source)
+        # After the next paint: the load imports the engine (and, on a cold cache, PyYAML and
+        # pydantic) in a thread, which would hold the GIL while the first screen is drawn.
+        self.call_after_refresh(self._load, source)
 
     def _offered(self, source: str) -> bool:
         olist = self.query_one("#scenario-list", OptionList)
