@@ -161,6 +161,9 @@ class GameScreen(Screen[None]):
         self._preview_counter = 0
         self._dirty: set[str] = set(self.tabs)
         self._mounting: dict[str, asyncio.Event] = {}
+        self._tab_requests = 0
+        """Counts tab changes asked for: a switch the program deferred until its panel was
+        mounted is dropped when the player chose a tab meanwhile."""
         """Panels mounted after the screen (each tab's when first shown, or while idle)."""
         self._warming = False
         self._bindings_key: tuple[Any, ...] | None = None
@@ -1056,14 +1059,25 @@ class GameScreen(Screen[None]):
         wait for it and reach the new tab."""
         if self.hidden:
             return
+        self._tab_requests += 1
         await self._mount_panel(tab)
         self._show_tab(tab)
 
     def show_tab(self, tab: str) -> None:
-        """Show ``tab`` now if its panel is mounted, else as soon as it is."""
+        """Show ``tab`` now if its panel is mounted, else as soon as it is, unless the player
+        picks a tab before then (on a slow machine the deferred switch used to come after the
+        player's own keys and took the screen away from the tab they chose)."""
+        self._tab_requests += 1
         if self.panel(tab) is None:
-            self.call_later(self.action_tab, tab)
+            self.call_later(self._show_tab_when_mounted, tab, self._tab_requests)
         else:
+            self._show_tab(tab)
+
+    async def _show_tab_when_mounted(self, tab: str, request: int) -> None:
+        if self.hidden:
+            return
+        await self._mount_panel(tab)
+        if request == self._tab_requests:
             self._show_tab(tab)
 
     def _clear_briefing(self) -> None:
