@@ -495,7 +495,10 @@ class TradeGameApp(App[None]):
 
     def autosave(self, match: Match) -> None:
         """Autosave after a round (in a worker thread, on a snapshot of the game)."""
-        if self._autosaver is None or match is not self.match:
+        if match is not self.match:
+            return
+        self._start_autosave(match)  # if the round ended before the first paint's call came
+        if self._autosaver is None:
             return
         self._autosave(self._autosaver, match.snapshot())
 

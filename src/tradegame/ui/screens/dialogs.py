@@ -44,6 +44,9 @@ class MessageDialog(ModalScreen[None]):
     """
     )
     BINDINGS = [Binding("escape", "close", "Close"), Binding("enter", "close", "Close", show=False)]
+    # Focus by Textual when the screen is shown: a query in on_mount raised NoMatches (a
+    # traceback) when the dialog was closed again before its mount was handled.
+    AUTO_FOCUS = "#ok"
 
     def __init__(self, title: str, message: str, *, error: bool = True) -> None:
         super().__init__(classes="error" if error else "")
@@ -57,9 +60,6 @@ class MessageDialog(ModalScreen[None]):
                 yield Static(Text(self.message), id="message-text")
             with Horizontal(classes="buttons"):
                 yield Button("OK", id="ok", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one("#ok", Button).focus()
 
     @on(Button.Pressed, "#ok")
     def action_close(self) -> None:
