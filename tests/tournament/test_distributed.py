@@ -107,7 +107,7 @@ def test_a_truncated_last_line_is_played_again_on_resume(tmp_path, capsys, seria
     code, err = tournament(capsys, out, "--shard", "1/1", "--resume")
     assert code == 0, err
     assert "r.csv line 10: torn" in err and "r.jsonl line 9: torn" in err
-    assert "1 games in" in err
+    assert "1 game in" in err
     assert files(out)[:2] == serial[:2]
 
 
@@ -294,7 +294,7 @@ def test_resume_refuses_another_shard_and_a_corrupt_partial_csv(tmp_path, capsys
     out.write_bytes(b"".join(lines))
     code, err = tournament(capsys, out, "--shard", "1/2", "--resume")
     assert code == 0, err
-    assert "r.csv line 3: not a row of these results" in err and "1 games in" in err
+    assert "r.csv line 3: not a row of these results" in err and "1 game in" in err
     assert files(out) == before
 
 

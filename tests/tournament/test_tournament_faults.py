@@ -130,7 +130,7 @@ def test_a_killed_worker_loses_only_its_own_game_and_resume_finishes(tmp_path, r
     # --resume plays only the missing game; the files end as a run without trouble
     proc = tournament(out, "--workers", "2", "--resume")
     assert proc.returncode == 0, proc.stderr
-    assert "1 games in" in proc.stderr and f"({GAMES - 1} already in the results)" in proc.stderr
+    assert "1 game in" in proc.stderr and f"({GAMES - 1} already in the results)" in proc.stderr
     assert (out.read_bytes(), out.with_suffix(".jsonl").read_bytes()) == reference
     assert f"Tournament on small: {GAMES} games" in proc.stdout
 
@@ -401,7 +401,7 @@ def test_resume_replays_a_game_whose_figures_were_edited_in_one_file(
         jsonl.write_bytes(b"\n".join(lines))
     code, err = run_main(out, capsys, "--resume")
     assert code == 0, err
-    assert "1 games in" in err and "(3 already in the results)" in err
+    assert "1 game in" in err and "(3 already in the results)" in err
     assert "r.csv line 3: game 1, not the row the program wrote for r.jsonl line 2" in err
     assert (out.read_bytes(), jsonl.read_bytes()) == whole
 

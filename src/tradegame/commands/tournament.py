@@ -224,7 +224,7 @@ def run(args: argparse.Namespace) -> int:
     before = f" ({kept} already in the results)" if kept else ""
     where = "on a Dask cluster" if executor == "dask" else f"with {args.workers} worker(s)"
     print(
-        f"{played} games in {elapsed:.1f} s {where} "
+        f"{played} game{'' if played == 1 else 's'} in {elapsed:.1f} s {where} "
         f"({played / max(elapsed, 1e-9):.1f} games/s){before}; results in {out_path} and "
         f"{jsonl_path}",
         file=sys.stderr,
