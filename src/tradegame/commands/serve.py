@@ -257,7 +257,7 @@ def make_server(args: argparse.Namespace, offered: list[str], instructor_token: 
                         continue
                     kind, data = envelope
                     if kind == "stdin":
-                        await app_service.send_bytes(data.encode("utf-8", "replace"))
+                        await app_service.send_bytes(data.encode("utf-8"))
                     elif kind == "resize":
                         await app_service.set_terminal_size(*data)
                     elif kind == "ping":
@@ -323,6 +323,14 @@ def _cells_ok(value: object) -> bool:
     return type(value) is int and 0 < value <= MAX_CELLS
 
 
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def browser_message(text: str) -> tuple[str, Any] | None:
     """``(kind, data)`` of a websocket message as textual-serve's page sends it (``stdin``
     with text, ``resize`` with width and height of 1 to :data:`MAX_CELLS`, ``ping`` with
@@ -335,7 +343,13 @@ def browser_message(text: str) -> tuple[str, Any] | None:
         return None
     kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
     if kind in ("stdin", "ping"):
-        return (kind, data) if isinstance(data, str) else None
+        if not isinstance(data, str):
+            return None
+        if kind == "stdin" and not _utf8(data):
+            # a lone surrogate, typed by no keyboard (encoded with "replace" it reached the
+            # game as '?', the help key)
+            return None
+        return kind, data
     if kind == "resize":
         if (
             isinstance(data, dict)
