@@ -37,12 +37,6 @@ def ratify(g: State) -> None:
                     f"{rat.body} refuses to ratify {deal.id}: it gives "
                     f"{rules.item(red).name}, a red line {party} declared.",
                 )
-                g._log(
-                    "ratification",
-                    f"{deal.id} between {deal.parties[0]} and "
-                    f"{deal.parties[1]} fails ratification in "
-                    f"{party} and lapses.",
-                )
                 break
             cost = g.political_cost(deal, party)
             limit = rat.win_set(g.approval[party])
@@ -54,14 +48,13 @@ def ratify(g: State) -> None:
                     f"({cost:.1f}) exceeds what {party} can pass ({limit:.1f}).",
                     audience=[party],
                 )
-                g._log(
-                    "ratification",
-                    f"{deal.id} between {deal.parties[0]} and "
-                    f"{deal.parties[1]} fails ratification in "
-                    f"{party} and lapses.",
-                )
                 break
         if failed_by is not None:
+            g._log(
+                "ratification",
+                f"{deal.id} between {deal.parties[0]} and {deal.parties[1]} fails "
+                f"ratification in {failed_by} and lapses.",
+            )
             deal.status = DealStatus.FAILED
             deal.ended_by = failed_by
             g.approval[failed_by] = clamp(g.approval[failed_by] - pol.ratification_failure_approval)
