@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tradegame.engine import (
@@ -221,7 +221,9 @@ def test_messages_change_nothing_but_the_talkers_logs(seed: int) -> None:
                 for p in RULES.player_ids:
                     assert plain.what_if(p).to_json() == told.what_if(p).to_json(), p
     assert told.is_over() and told.scores() == plain.scores()
-    assert sent, "the game held no talks"
+    # A random game can end before any talks (seed 12671475 did); hypothesis then draws
+    # another seed, and fails the test if it finds none that holds talks.
+    assume(sent)
     state_plain, state_told = plain.state_json(), told.state_json()
     assert state_told.pop("actions") == state_plain.pop("actions") + len(sent)
     assert state_told == state_plain
