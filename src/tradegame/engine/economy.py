@@ -74,6 +74,8 @@ class Compiled:
     stress_exported: tuple[tuple[int, float, float], ...]
     # stress_pressure's results by the rates (a tuple), filled as games are played.
     stress_memo: dict[tuple[float, ...], tuple[float, float]]
+    # covered_cells' results by (item, exporter), filled as games are played.
+    item_cells: dict[tuple[str, str], tuple[int, ...]]
 
 
 @per_rules
@@ -156,6 +158,7 @@ def compile_rules(rules: Rules) -> Compiled:
             (c.index, c.mfn, c.v0) for c in cells if c.exporter == rules.market_stress_player
         ),
         stress_memo={},
+        item_cells={},
     )
     return compiled
 
@@ -193,6 +196,22 @@ class TermIndex:
 def covered_sectors(rules: Rules, item: Item) -> frozenset[str]:
     """The scenario's sectors ``item`` covers (``item.covers_sector``)."""
     return compile_rules(rules).covered[item.id]
+
+
+def covered_cells(rules: Rules, item: Item, exporter: str) -> tuple[int, ...]:
+    """The indexes of the cells ``item`` of its owner (the importer) covers in its trade
+    with ``exporter``, in cell order: what a tariff cap given to ``exporter`` bounds."""
+    compiled = compile_rules(rules)
+    key = (item.id, exporter)
+    cells = compiled.item_cells.get(key)
+    if cells is None:
+        covered = compiled.covered[item.id]
+        cells = compiled.item_cells[key] = tuple(
+            c.index
+            for c in compiled.cells
+            if c.importer == item.owner and c.exporter == exporter and c.sector in covered
+        )
+    return cells
 
 
 def deal_entries(rules: Rules, deal: Deal) -> tuple[tuple[str, str, str, float, Any], ...]:
@@ -341,12 +360,14 @@ def cell_rates(
     in_force: Sequence[InForce] | Mapping[int, InForce],
     active_packages: set[str],
     terms: TermIndex,
+    layered: list[float] | None = None,
 ) -> list[float]:
     """The all-in tariff on each of ``cells`` (DESIGN §3.9), from the layers in force on its
     plan (``in_force[cell.plan]``, see :func:`layers_in_force`): the MFN rate (or a deal's
     cut below it), plus the added layers, or the all-in layer; plus active countermeasures;
     then deal caps and tariff-rate quotas. (One loop over the cells: this runs at every
-    resolution.)"""
+    resolution.) ``layered``, if given, gets each cell's *layered* rate: the same rate
+    before deal caps and quotas (what breaking a cap is judged by, State.layered_rates)."""
     cuts, caps, quotas = terms.cuts, terms.caps, terms.quotas
     out: list[float] = []
     append = out.append
@@ -366,6 +387,8 @@ def cell_rates(
             for package, rate in cell.packages:
                 if package in active_packages:
                     total += rate
+        if layered is not None:
+            layered.append(total)
         if caps:
             for _, cap, covered in caps.get(cell.pair, ()):
                 if cell.sector in covered and cap < total:
@@ -402,13 +425,15 @@ def all_rates(
     layer_status: Mapping[str, str],
     active_packages: set[str],
     terms: TermIndex,
+    layered: list[float] | None = None,
 ) -> list[float]:
-    """:func:`effective_rate` of every cell, in cell order (each layer plan worked out once)."""
+    """:func:`effective_rate` of every cell, in cell order (each layer plan worked out once);
+    ``layered`` gets the rates before caps and quotas, as in :func:`cell_rates`."""
     in_force = [
         layers_in_force(plan, has_replace, layer_rate, layer_status)
         for plan, has_replace in compiled.plans
     ]
-    return cell_rates(compiled.cells, in_force, active_packages, terms)
+    return cell_rates(compiled.cells, in_force, active_packages, terms, layered)
 
 
 def flow_value(cell: FlowCell, rate: float, fx: float, boost: float) -> float:
@@ -579,6 +604,7 @@ __all__ = [
     "all_rates",
     "changes_rates",
     "compile_rules",
+    "covered_cells",
     "covered_sectors",
     "deal_entries",
     "deal_key",

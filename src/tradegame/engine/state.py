@@ -136,6 +136,8 @@ class State:
         self._terms_key: tuple[float, ...] = ()
         self._snap_terms: eco.TermIndex | None = None
         self._rates: tuple[float, ...] | None = None
+        # The layered rates (before caps and quotas), made with and forgotten with _rates.
+        self._layered: tuple[float, ...] = ()
         self._snap: eco.Snapshot | None = None
         # The keys of the deals in force that bound tariffs (part of the rates cache key).
         self._rate_deals: tuple[Any, ...] | None = None
@@ -282,16 +284,13 @@ class State:
 
     def layered_rate(self, cell: eco.FlowCell) -> float:
         """The cell's rate from layers and countermeasures, before deal caps."""
-        no_caps = eco.TermIndex(cuts=self.terms().cuts)
-        return eco.effective_rate(
-            cell,
-            self.layer_rate,
-            self.layer_status,
-            self.layer_info,
-            self.active_packages,
-            self.tables.compiled,
-            no_caps,
-        )
+        return self.layered_rates()[cell.index]
+
+    def layered_rates(self) -> tuple[float, ...]:
+        """Every cell's rate from layers, cuts and countermeasures, before deal caps and
+        quotas: made in the same pass as the rates (economy.cell_rates), kept with them."""
+        self._current_rates()
+        return self._layered
 
     def is_substantive(self, deal: Deal) -> bool:
         """Whether ``deal`` has economic terms (not only a process agreement)."""
@@ -406,7 +405,7 @@ class State:
             # there, the rates of a state seen before -- by any projection of these rules --
             # are reused. They are a function of the layers, the active packages and the
             # deals in force that bound tariffs only (not of credibility).
-            cache: dict[Any, tuple[float, ...]] | None = None
+            cache: dict[Any, tuple[tuple[float, ...], tuple[float, ...]]] | None = None
             key: tuple[Any, ...] = ()
             if self.SHARES_RATES:
                 deals = self._rate_deals
@@ -424,11 +423,13 @@ class State:
                     deals,
                 )
                 cache = self.tables.caches.rates
-                rates = cache.get(key)
-                if rates is not None:
+                known = cache.get(key)
+                if known is not None:
+                    rates, self._layered = known
                     self._rates = rates
                     return rates
-            # A tuple: shared values nobody can change (and that the collector skips).
+            # Tuples: shared values nobody can change (and that the collector skips).
+            layered: list[float] = []
             rates = tuple(
                 eco.all_rates(
                     self.tables.compiled,
@@ -436,12 +437,14 @@ class State:
                     self.layer_status,
                     self.active_packages,
                     self.terms(),
+                    layered,
                 )
             )
+            self._layered = tuple(layered)
             if cache is not None:
                 if len(cache) >= CACHE_SIZE:
                     cache.clear()  # bounded; a miss only costs the computation
-                cache[key] = rates
+                cache[key] = (rates, self._layered)
             self._rates = rates
         return self._rates
 

@@ -39,9 +39,12 @@ class Caches:
     news_windows: dict[tuple[int, int], NewsWindow] = field(default_factory=dict)
     term_texts: dict[tuple[str, float], str] = field(default_factory=dict)
     dates: dict[int, str] = field(default_factory=dict)
-    # Rates by (layer rates, layer status, active packages, deals that bound rates): reused
-    # by projections, which come back to the same states again and again.
-    rates: dict[tuple[Any, ...], tuple[float, ...]] = field(default_factory=dict)
+    # Rates and layered rates (State.layered_rates) by (layer rates, layer status, active
+    # packages, deals that bound rates): reused by projections, which come back to the same
+    # states again and again.
+    rates: dict[tuple[Any, ...], tuple[tuple[float, ...], tuple[float, ...]]] = field(
+        default_factory=dict
+    )
     batna: dict[int, dict[str, float]] = field(default_factory=dict)  # by seed
     # Term indexes by the deals in force (economy.deal_key of each, in order): the pledgers,
     # and an index by the pledgers' credibility. Reused by projections, like the rates.

@@ -15,7 +15,6 @@ from tradegame.engine.actions import (
     RequestTalks,
     SetTariff,
     Statement,
-    Term,
 )
 from tradegame.engine.errors import NonFiniteError
 from tradegame.engine.kinds import DealStatus, LayerStatus, Phase, TermKind
@@ -33,6 +32,7 @@ from tradegame.engine.text import fmt_pct, term_text
 # Enum members read on hot paths, bound once: on Python 3.11 reading a member from its enum
 # class goes through EnumType.__getattr__ and costs several times a module global.
 _DEAL_IN_FORCE = DealStatus.IN_FORCE
+_DEAL_RENEGED = DealStatus.RENEGED
 _LAYER_IN_FORCE = LayerStatus.IN_FORCE
 _SUSPEND = TermKind.SUSPEND_COUNTERMEASURES
 _CAP = TermKind.TARIFF_CAP
@@ -243,37 +243,36 @@ def _void(g: State, deal: Deal, reneger: str, how: str) -> None:
 
 
 def _breakable(g: State, p: str) -> list[Deal]:
-    """Deals ``p`` can break this round: those in force, and those its partner broke in
-    this same resolution (so who pays does not depend on the order orders are processed:
-    each side that breaks a deal pays, issue 19 c)."""
-    out = list(g.deals_in_force(p))
-    out += [
-        d
-        for d in g.deals
-        if d.status == DealStatus.RENEGED
-        and d.ended_round == g.round
-        and p in d.parties
-        and p not in d.reneged_by
-    ]
+    """Deals ``p`` can break this round (:func:`_can_break`): those in force, then those its
+    partner broke in this same resolution."""
+    out = g.deals_in_force(p)
+    out += [d for d in g.deals if d.status == _DEAL_RENEGED and _can_break(g, d, p)]
     return out
 
 
-def _cap_cells(g: State, deal: Deal, t: Term) -> list[eco.FlowCell]:
-    item = g.rules.item(t.item)
-    importer, exporter = item.owner, deal.other(item.owner)
-    return [c for c in g.tables.pair_cells[(importer, exporter)] if item.covers_sector(c.sector)]
+def _can_break(g: State, deal: Deal, p: str) -> bool:
+    """Whether ``p`` can break ``deal`` this round: it is in force, or its partner broke it
+    in this same resolution (so who pays does not depend on the order orders are processed:
+    each side that breaks a deal pays, issue 19 c)."""
+    if p not in deal.parties:
+        return False
+    if deal.status == _DEAL_IN_FORCE:
+        return True
+    return deal.status == _DEAL_RENEGED and deal.ended_round == g.round and p not in deal.reneged_by
 
 
 def _capped_layered_rates(g: State, movers: set[str]) -> dict[int, float]:
     """The layered rate (before caps) of each cell a mover's deal caps."""
+    rules = g.rules
+    layered = g.layered_rates()
     out: dict[int, float] = {}
     for deal in g.deals_in_force():
         for t in deal.terms:
-            item = g.rules.item(t.item)
+            item = rules.item(t.item)
             if item.kind == _CAP and item.owner in movers:
-                for cell in _cap_cells(g, deal, t):
-                    if cell.index not in out:
-                        out[cell.index] = g.layered_rate(cell)
+                for index in eco.covered_cells(rules, item, deal.other(item.owner)):
+                    if index not in out:
+                        out[index] = layered[index]
     return out
 
 
@@ -282,19 +281,20 @@ def _check_caps_kept(g: State, before: dict[int, float]) -> None:
     layered rate rose this round and ends above the cap. Lowering a rate that is still
     above the cap breaks nothing."""
     rules = g.rules
-    for deal in [d for d in g.deals if d.status in (_DEAL_IN_FORCE, DealStatus.RENEGED)]:
+    for deal in [d for d in g.deals if d.status in (_DEAL_IN_FORCE, _DEAL_RENEGED)]:
         for t in deal.terms:
             item = rules.item(t.item)
             if item.kind != _CAP:
                 continue
             importer = item.owner
-            if not g.orders[importer] or deal not in _breakable(g, importer):
+            if not g.orders[importer] or not _can_break(g, deal, importer):
                 continue  # no order of the importer this round: nothing it raised
-            for cell in _cap_cells(g, deal, t):
-                old = before.get(cell.index)
+            for index in eco.covered_cells(rules, item, deal.other(importer)):
+                old = before.get(index)
                 if old is None:
                     continue
-                new = g.layered_rate(cell)
+                # Read again for each cell: a renege here may move the rates.
+                new = g.layered_rates()[index]
                 if new > old + RATE_EPS and new > t.value + RATE_EPS:
                     _void(g, deal, importer, f"a tariff above the agreed {fmt_pct(t.value)} cap")
                     break

@@ -1,0 +1,134 @@
+"""The end-of-round caches (issue 17) agree with a fresh computation, bit for bit.
+
+Random games are played (copies and ``what_if`` projections among them) while every read of
+a remembered value is checked, at the moment it is read, against the rule computed from
+nothing: resolution reads these values between orders, after reneges and after a snap-back,
+so checking only between moves would miss a stale entry.
+
+- ``State.layered_rates``: the rates before deal caps and quotas, made in the same pass as
+  the rates (``economy.cell_rates``), against ``economy.effective_rate`` of each cell with
+  the cuts alone.
+- ``economy.covered_cells``: the cells a cap item covers towards an exporter, against a scan
+  of the pair's cells with ``Item.covers_sector``.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+
+from tradegame.engine import Game
+from tradegame.engine import economy as eco
+from tradegame.engine.actions import ORDER_KINDS
+from tradegame.engine.projection import Projected
+from tradegame.engine.rules import Item, Rules
+from tradegame.engine.state import State
+from tradegame.scenario import load_rules
+
+from .test_fast_paths import _scenarios
+
+
+def _fresh_layered(game: State) -> list[float]:
+    """Each cell's rate before caps and quotas, from nothing: the one rate formula with a
+    term index of the cuts in force alone."""
+    force = [d for d in game.deals if d.status == "in_force"]
+    cuts = eco.index_terms(game.rules, force, game.credibility).cuts
+    compiled = eco.compile_rules(game.rules)
+    return [
+        eco.effective_rate(
+            cell,
+            game.layer_rate,
+            game.layer_status,
+            game.layer_info,
+            game.active_packages,
+            compiled,
+            eco.TermIndex(cuts=cuts),
+        )
+        for cell in compiled.cells
+    ]
+
+
+def _play(rules: Rules, seeds: range, what_if: float, copies: float) -> Iterator[Game]:
+    """Random games of ``rules``, with projections and copies played on now and then."""
+    for seed in seeds:
+        rng = random.Random(seed)
+        game = Game.new(rules, seed)
+        while not game.is_over():
+            yield game
+            player = game.to_move()
+            assert player is not None
+            action = game.legal_actions(player).sample(rng)
+            if rng.random() < what_if:
+                game.what_if(player, [action] if action.kind in ORDER_KINDS else [])
+            if rng.random() < copies:
+                copy = game.copy()
+                copy_rng = random.Random(rng.random())
+                for _ in range(40):
+                    mover = copy.to_move()
+                    if mover is None:
+                        break
+                    copy.apply(copy.legal_actions(mover).sample(copy_rng))
+                    yield copy
+            game.apply(action)
+        yield game
+
+
+@pytest.mark.parametrize(("name", "rules"), _scenarios())
+def test_layered_rates_agree_with_a_fresh_computation_wherever_read(
+    name: str, rules: Rules, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = State.layered_rates
+    checked = Counter[str]()
+
+    def layered_rates(game: State) -> tuple[float, ...]:
+        layered = real(game)
+        assert list(layered) == _fresh_layered(game)  # the same floats, bit for bit
+        checked["projection" if isinstance(game, Projected) else "play"] += 1
+        if layered != game._current_rates():
+            checked["capped"] += 1  # a cap or a quota holds a rate below its layers
+        return layered
+
+    monkeypatch.setattr(State, "layered_rates", layered_rates)
+    for game in _play(rules, range(10), what_if=0.05, copies=0.02):
+        # Between moves too (the cached rates of a copy, or of a state after news).
+        assert list(game.layered_rates()) == _fresh_layered(game)
+    assert checked["play"] > 100, checked
+    if name == "april-2025":
+        assert checked["projection"] > 100 and checked["capped"] > 10, checked
+
+
+def _scanned_cells(game: State, item: Item, exporter: str) -> tuple[int, ...]:
+    return tuple(
+        c.index
+        for c in game.tables.pair_cells[(item.owner, exporter)]
+        if item.covers_sector(c.sector)
+    )
+
+
+@pytest.mark.parametrize(("name", "rules"), _scenarios())
+def test_covered_cells_are_the_pair_cells_the_item_covers(name: str, rules: Rules) -> None:
+    game = Game.new(rules, 0)
+    for item in rules.items:
+        for exporter in rules.player_ids:
+            if exporter != item.owner:
+                assert eco.covered_cells(rules, item, exporter) == _scanned_cells(
+                    game, item, exporter
+                )
+
+
+def test_caps_are_broken_in_random_games() -> None:
+    # The cap check must be exercised: some random games raise a tariff above a cap.
+    rules = load_rules("april-2025")
+    broken = 0
+    for seed in range(40):
+        rng = random.Random(seed)
+        game = Game.new(rules, seed)
+        while not game.is_over():
+            player = game.to_move()
+            assert player is not None
+            game.apply(game.legal_actions(player).sample(rng))
+        broken += sum("cap)" in e.text and "reneges" in e.text for e in game.log)
+    assert broken > 0
