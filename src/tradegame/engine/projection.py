@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from functools import partial
 from typing import Any, ClassVar
 
 from tradegame.engine.actions import Accept, Action, Counter, Pass, Propose, Reject
@@ -19,7 +20,7 @@ from tradegame.engine.machine import Machine
 from tradegame.engine.phases import orders
 from tradegame.engine.records import ORDERS, Deal
 from tradegame.engine.rules import Rules
-from tradegame.engine.scoring import Projection, metric, play_out_passing, score
+from tradegame.engine.scoring import Metrics, Projection, metric, play_out_passing, score
 from tradegame.engine.tables import CACHE_SIZE, tables_of
 
 
@@ -38,6 +39,7 @@ class Projected(Machine):
         stream that depends on public facts only (not on how long others talked)."""
         sim = game.copy_as(cls, _projection_rng(game))
         sim.viewer = player
+        sim.ledger_only = player  # its score and metrics read no other player's sums
         for other in sim.orders:
             if other != player:
                 sim.orders[other] = []
@@ -175,6 +177,6 @@ def what_if(game: Machine, player: str, actions: Sequence[Action]) -> Projection
         player=player,
         score=score(sim, player),
         baseline=baseline,
-        metrics=_public_metrics(sim, player),
+        metrics=Metrics(partial(_public_metrics, sim, player)),  # computed when read
         notes=tuple(notes),
     )

@@ -11,6 +11,7 @@ wearing off (``State.lasting_approval``, ``lasting_relations``) counts only whil
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,6 +164,37 @@ def play_out_passing(game: Machine) -> None:
         game.push(action)  # a passive move is always legal
 
 
+class Metrics(Mapping[str, float]):
+    """A projection's public metrics, computed from its finished game when first read (bots
+    read only the score): a read-only mapping of metric name to value."""
+
+    __slots__ = ("_make", "_values")
+
+    def __init__(self, make: Callable[[], dict[str, float]]) -> None:
+        self._make: Callable[[], dict[str, float]] | None = make
+        self._values: dict[str, float] | None = None
+
+    def _all(self) -> dict[str, float]:
+        values = self._values
+        if values is None:
+            assert self._make is not None
+            values = self._values = self._make()
+            self._make = None  # the finished game it read can go
+        return values
+
+    def __getitem__(self, name: str) -> float:
+        return self._all()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+
 @dataclass(frozen=True, slots=True)
 class Projection:
     """What ``what_if`` reports: the player's own projected score and public metrics."""
@@ -170,7 +202,7 @@ class Projection:
     player: str
     score: float
     baseline: float  # the projected score if the player does nothing more
-    metrics: dict[str, float]
+    metrics: Mapping[str, float]  # a dict, or Metrics (computed when first read)
     notes: tuple[str, ...]
 
     @property
@@ -183,6 +215,6 @@ class Projection:
             "score": self.score,
             "baseline": self.baseline,
             "change": self.change,
-            "metrics": self.metrics,
+            "metrics": dict(self.metrics),
             "notes": list(self.notes),
         }

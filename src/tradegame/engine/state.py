@@ -471,9 +471,14 @@ class State:
         return snap
 
     def _accumulate(self, snap: eco.Snapshot, days: int) -> None:
+        """Add these ``days`` to the ledger: each sum gets its value now × days. Every
+        player's sums, or only ``ledger_only``'s (its own sums, the flow cells it trades, the
+        relations of its pairs: all that scoring.metric reads for it)."""
         led = self.ledger
         led.days += days
-        for pid, sums in led.player.items():
+        only = self.ledger_only
+        approval, credibility = self.approval, self.credibility
+        for pid, sums in led.player.items() if only is None else ((only, led.player[only]),):
             sums["gdp_bn"] += snap.gdp_bn[pid] * days
             sums["gdp_pct"] += snap.gdp_pct[pid] * days
             sums["revenue"] += snap.revenue[pid] * days
@@ -481,20 +486,30 @@ class State:
             sums["investment_received"] += snap.investment_received[pid] * days
             sums["purchases_received"] += snap.purchases_received[pid] * days
             sums["cost_sharing_received"] += snap.cost_sharing_received[pid] * days
-        led.flow_rate = [
-            total + rate * days for total, rate in zip(led.flow_rate, snap.rate, strict=True)
-        ]
-        led.flow_value = [
-            total + value * days for total, value in zip(led.flow_value, snap.value, strict=True)
-        ]
-        # Approval, credibility and relations as they stand for these days: scored over the
-        # window like the economy (scoring.metric), not only at their final values.
-        for pid, sums in led.player.items():
-            sums["approval"] += self.approval[pid] * days
-            sums["credibility"] += self.credibility[pid] * days
+            # Approval, credibility and relations as they stand for these days: scored over
+            # the window like the economy (scoring.metric), not only at their final values.
+            sums["approval"] += approval[pid] * days
+            sums["credibility"] += credibility[pid] * days
+        if only is None:
+            led.flow_rate = [
+                total + rate * days for total, rate in zip(led.flow_rate, snap.rate, strict=True)
+            ]
+            led.flow_value = [
+                total + value * days
+                for total, value in zip(led.flow_value, snap.value, strict=True)
+            ]
+        else:
+            # New lists all the same (the ledger's flow lists are never changed in place).
+            flow_rate, flow_value = list(led.flow_rate), list(led.flow_value)
+            rates, values = snap.rate, snap.value
+            for index, _ in self.tables.trade_cells[only]:
+                flow_rate[index] += rates[index] * days
+                flow_value[index] += values[index] * days
+            led.flow_rate, led.flow_value = flow_rate, flow_value
         relations = led.relations
         for key, value in self.relations.items():
-            relations[key] += value * days
+            if only is None or only in key:
+                relations[key] += value * days
 
     def lasting_approval(self, player: str) -> float:
         """``player``'s approval without what statements added and is still wearing off:
@@ -654,6 +669,9 @@ class State:
     """Whether each resolved round is kept for :attr:`history` and :attr:`round_hashes`."""
     SHARES_RATES: ClassVar[bool] = False
     """Whether rates are remembered across games of the rules (projections revisit states)."""
+    ledger_only: str | None = None
+    """Whose sums the ledger keeps: everyone's (None), or one player's (a projection keeps
+    its viewer's: the only player whose score and metrics it reports)."""
 
     def witness_news(self, event: Event, talks_round: int) -> None:
         """Called as a scripted event or an inject fires, before its effects; nothing here.

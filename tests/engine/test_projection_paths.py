@@ -1,0 +1,127 @@
+"""A projection's shortcuts must report what the full computation reports, bit for bit.
+
+- A projection keeps only its viewer's sums in the ledger (``State.ledger_only``): at every
+  step of random games, for every player and a random hypothetical, the viewer's sums, score
+  and metrics equal those of the same projection keeping every player's sums.
+- ``what_if``'s metrics are computed when first read (``scoring.Metrics``): read at once or
+  after the game has moved on, they equal metrics computed at once, and the real game and its
+  copies keep every player's sums.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+import pytest
+
+from tradegame.engine import Game
+from tradegame.engine.actions import ORDER_KINDS, Action
+from tradegame.engine.projection import (
+    Projected,
+    _play_hypothetical,
+    _public_metrics,
+)
+from tradegame.engine.rules import Rules
+from tradegame.engine.scoring import Metrics, play_out_passing, score
+from tradegame.scenario import load_rules
+
+
+def _bits(values: dict[str, float]) -> dict[str, str]:
+    return {k: float(v).hex() for k, v in values.items()}
+
+
+def _projected(game: Game, player: str, hypo: Sequence[Action], full: bool) -> Projected:
+    sim = Projected.of(game, player)
+    if full:
+        sim.ledger_only = None  # every player's sums, as a real game keeps them
+    _play_hypothetical(sim, player, hypo)
+    play_out_passing(sim)
+    return sim
+
+
+def _viewer_sums(sim: Projected, player: str) -> dict[str, str]:
+    led = sim.ledger
+    out = {f"player.{k}": v.hex() for k, v in led.player[player].items()}
+    for index, _ in sim.tables.trade_cells[player]:
+        out[f"rate.{index}"] = led.flow_rate[index].hex()
+        out[f"value.{index}"] = led.flow_value[index].hex()
+    for key, v in led.relations.items():
+        if player in key:
+            out[f"relations.{key}"] = v.hex()
+    out["days"] = str(led.days)
+    return out
+
+
+def _random_states(rules: Rules, seeds: range, every: float) -> list[Game]:
+    out = []
+    for seed in seeds:
+        rng = random.Random(seed)
+        game = Game.new(rules, seed)
+        while not game.is_over():
+            if rng.random() < every:
+                out.append(game.copy())
+            player = game.to_move()
+            assert player is not None
+            game.apply(game.legal_actions(player).sample(rng))
+    return out
+
+
+@pytest.mark.parametrize("name", ["april-2025", "with-china"])
+def test_a_projection_keeping_its_viewers_sums_reports_the_full_computation(name: str) -> None:
+    rules = load_rules(name)
+    checked = 0
+    hypothetical = 0
+    for n, game in enumerate(_random_states(rules, range(4), 0.12)):
+        rng = random.Random(n)
+        for player in rules.player_ids:
+            hypo: list[Action] = []
+            if game.to_move() == player:
+                action = game.legal_actions(player).sample(rng)
+                if action.kind in ORDER_KINDS or game.session is not None:
+                    hypo = [action]
+                    hypothetical += 1
+            fast = _projected(game, player, hypo, full=False)
+            full = _projected(game, player, hypo, full=True)
+            assert _viewer_sums(fast, player) == _viewer_sums(full, player)
+            assert score(fast, player).hex() == score(full, player).hex()
+            assert _bits(_public_metrics(fast, player)) == _bits(_public_metrics(full, player))
+            # what_if (the viewer's sums only) reports the full computation
+            projection = game.what_if(player, hypo)
+            assert projection.score.hex() == score(full, player).hex()
+            assert _bits(dict(projection.metrics)) == _bits(_public_metrics(full, player))
+            checked += 1
+    assert checked > 100 and hypothetical > 20, (checked, hypothetical)
+
+
+def test_the_game_and_its_copies_keep_every_players_sums() -> None:
+    rules = load_rules("april-2025")
+    for game in _random_states(rules, range(2), 0.1):
+        for player in rules.player_ids:
+            game.what_if(player)
+        assert game.ledger_only is None and game.copy().ledger_only is None
+        assert "ledger_only" not in vars(game)
+    sim = Projected.of(Game.new(rules, 0), "JP")
+    assert sim.ledger_only == "JP" and sim.viewer == "JP"
+
+
+def test_metrics_read_late_equal_metrics_read_at_once() -> None:
+    rules = load_rules("april-2025")
+    rng = random.Random(5)
+    game = Game.new(rules, 5)
+    pending: list[tuple[Metrics, dict[str, str]]] = []
+    while not game.is_over():
+        player = game.to_move()
+        assert player is not None
+        if rng.random() < 0.2:
+            late = game.what_if(player)
+            now = game.what_if(player)
+            assert isinstance(late.metrics, Metrics)
+            eager = _bits(_public_metrics(_projected(game, player, [], full=True), player))
+            assert _bits(dict(now.metrics)) == eager
+            pending.append((late.metrics, eager))
+        game.apply(game.legal_actions(player).sample(rng))
+    assert len(pending) > 10
+    for metrics, eager in pending:  # read after the game has moved on (and ended)
+        assert _bits(dict(metrics)) == eager
+        assert len(metrics) == len(eager) and list(metrics) == list(eager)
