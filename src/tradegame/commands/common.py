@@ -14,7 +14,7 @@ def load_scenario_or_exit(source: str) -> tuple[Rules, str, str]:
     """(rules, scenario text, name shown to the user); a broken scenario exits with its
     located problems."""
     from tradegame.scenario import rules_from_text
-    from tradegame.scenario.loader import ScenarioError, load_scenario_text
+    from tradegame.scenario.files import ScenarioError, load_scenario_text  # no pydantic
 
     try:
         text, shown = load_scenario_text(source)

@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     from tradegame.tournament import ResultsWriteError, ResultsWriter, Unfinished, summarize
     from tradegame.tournament.plan import MAX_GAMES, Plan, scenario_digest
     from tradegame.tournament.planfile import plan_path, write_plan
-    from tradegame.tournament.runner import ScenarioText
+    from tradegame.tournament.runner import ScenarioText, keep_rules
 
     out_path = Path(args.out)
     if out_path.suffix in (".jsonl", ".json"):
@@ -115,6 +115,10 @@ def run(args: argparse.Namespace) -> int:
         if not available():
             raise UserError(str(DaskMissing()))
     shard = _shard_of(args)
+    if executor == "processes":
+        from tradegame.tournament.runner import start_workers_early
+
+        start_workers_early(args.workers)  # its imports run while the scenario loads
     rules, text, _ = load_scenario_or_exit(args.scenario)
     specs = agent_specs(args)
     time_limit, startup_limit = _limits(args)
@@ -178,6 +182,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     unfinished: list[Unfinished] = []
     source = ScenarioText(args.scenario, text)
+    keep_rules(source, rules)  # the games play the rules loaded above, not a second load
     if executor == "dask":
         from tradegame.tournament.cluster import run_dask
 

@@ -2,9 +2,24 @@
 
 :func:`run` yields results in game order whatever the number of workers. With more than
 one worker the games go, in small chunks, to a :class:`concurrent.futures.ProcessPoolExecutor`
-whose workers are *spawned* (a fresh interpreter each, so nothing leaks between them and
-hash randomisation differs — the results must not, and the tests check that they do not);
-results that finish early wait in a buffer until every earlier game is in.
+whose workers are forked from a *fork server* (``forkserver``; ``spawn`` where the platform
+has no fork server, as on Windows); results that finish early wait in a buffer until every
+earlier game is in.
+
+Why not plain ``fork``, and why not ``spawn`` everywhere. The workers must not inherit the
+parent process: its threads (the progress bar's, the pool's own, any an agent started: a
+fork copies their locks mid-use), its open results files, its signal handlers (SIGTERM
+and SIGHUP raise in the command) or its unflushed output. They should play under another
+hash seed than the parent, so that the byte-identical files of ``--workers 1`` and
+``--workers 2`` also show that no result depends on it. ``spawn`` gives all that at the
+price of a fresh interpreter per worker, each importing the engine and the agents (about
+0.2–0.3 s of CPU, more where bytecode is not cached). The fork server is a fresh
+interpreter too, single-threaded and holding nothing of the parent's: it imports
+:data:`PRELOAD` once, then forks each worker from itself, already warm. A command calls
+:func:`start_workers_early` before its own start-up so that the server's imports run while
+it reads the scenario and checks the agents. Each worker is handed the parent's
+environment and the scenario's rules as the parent built them (a pickle of about 40 kB:
+no scenario to read, check or look up again), and exits without interpreter finalization.
 
 As with any spawned process pool, a script that calls :func:`run` with ``workers > 1`` must
 do so under ``if __name__ == "__main__":`` (the ``tradegame`` command does).
@@ -34,6 +49,15 @@ from tradegame.untrusted import printable
 
 _RULES: dict[str, Rules] = {}
 
+PRELOAD = (
+    "tradegame.tournament.runner",
+    "tradegame.agents.base",
+    "tradegame.agents.builtin",
+    "tradegame.scenario",
+)
+"""Modules the fork server imports once, for every worker it forks: what playing a game of
+the built-in agents needs (an agent named by module or path is imported in the worker)."""
+
 
 class GameFailed(RuntimeError):
     """A game of the tournament raised: a bug, reported with what replays the game."""
@@ -58,10 +82,14 @@ class ScenarioText:
     text: str
 
 
+def _rules_key(scenario: str, text: str | None) -> str:
+    return scenario if text is None else "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
 def rules_for(scenario: str, text: str | None = None) -> Rules:
     """The scenario's rules, loaded once per process: from ``text`` when given (cached by
     its sha256), else from the bundled name or path ``scenario``."""
-    key = scenario if text is None else "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+    key = _rules_key(scenario, text)
     rules = _RULES.get(key)
     if rules is None:
         from tradegame.scenario import load_rules, rules_from_text
@@ -69,6 +97,12 @@ def rules_for(scenario: str, text: str | None = None) -> Rules:
         rules = load_rules(scenario) if text is None else rules_from_text(text, scenario)
         _RULES[key] = rules
     return rules
+
+
+def keep_rules(source: ScenarioText, rules: Rules) -> None:
+    """Remember ``rules``, built by the caller from ``source``'s text, as that text's rules
+    in this process (a command that has loaded the scenario need not load it again)."""
+    _RULES[_rules_key(source.label, source.text)] = rules
 
 
 def result_of(task: GameTask, game: Game, incidents: list[str]) -> GameResult:
@@ -177,33 +211,34 @@ def _end_on_sigterm(signum: int, frame: object) -> None:
     os._exit(128 + signum)
 
 
-PARENT_POLL = 0.5
-"""Seconds between a worker's checks that the process that started it is still there."""
-
-
-def _end_when_orphaned(parent: int) -> None:
+def _end_when_orphaned() -> None:
     # A tournament killed with SIGKILL cannot stop its pool: its workers would wait for work
-    # forever (each with its bots). When the parent is gone, the worker is reparented.
-    while os.getppid() == parent:
-        threading.Event().wait(PARENT_POLL)
+    # forever (each with its bots). The parent holds a pipe open for each worker (the
+    # sentinel of multiprocessing.parent_process()): it closes when the parent ends, however
+    # it ends. (A forked worker's parent *process* is the fork server, which lives on while
+    # its workers do, so its process id tells nothing.)
+    parent = multiprocessing.parent_process()
+    if parent is None:  # pragma: no cover - a pool's worker always has one
+        return
+    parent.join()
     _end_on_sigterm(signal.SIGTERM, None)
 
 
-def _worker_start(barrier: Any, scenarios: Sequence[str], source: ScenarioText | None) -> None:
-    """Load the scenarios, then wait (briefly) until every worker is up, so that the first
-    worker does not play every game of a short tournament while the others start."""
+def _worker_start(barrier: Any, environ: dict[str, str], rules: dict[str, Rules]) -> None:
+    """Take the parent's environment and the scenarios' rules, then wait (briefly) until
+    every worker is up, so that the first worker does not play every game of a short
+    tournament while the others start."""
+    # A fork server's worker has the server's environment, from when the server started:
+    # take the parent's as it is now (a spawned worker has it already).
+    if os.environ != environ:
+        os.environ.clear()
+        os.environ.update(environ)
     # Ctrl-C is the main process's to handle (it stops the workers); the SIGTERM that
     # stops a worker stops its bots too.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _end_on_sigterm)
-    threading.Thread(
-        target=_end_when_orphaned, args=(os.getppid(),), daemon=True, name="tradegame-parent-watch"
-    ).start()
-    if source is not None:
-        rules_for(source.label, source.text)
-    else:
-        for scenario in scenarios:
-            rules_for(scenario)
+    threading.Thread(target=_end_when_orphaned, daemon=True, name="tradegame-parent-watch").start()
+    _RULES.update(rules)
     try:
         barrier.wait(timeout=60)
     except threading.BrokenBarrierError:  # pragma: no cover - a worker died while starting
@@ -212,6 +247,47 @@ def _worker_start(barrier: Any, scenarios: Sequence[str], source: ScenarioText |
 
 def chunk_size(games: int, workers: int) -> int:
     return max(1, min(8, games // (workers * 8)))
+
+
+MAX_CHUNK = 8
+"""The most games sent to a worker at a time (fewer sends and answers for short games)."""
+
+
+def chunks(tasks: Sequence[GameTask], workers: int) -> list[list[GameTask]]:
+    """``tasks`` in game order, cut into chunks that shrink as the end nears (guided
+    self-scheduling): each takes a quarter of an equal share of the games still to send, at
+    most :data:`MAX_CHUNK`, so the last games go one at a time and no worker sits idle
+    while another plays a long chunk at the end."""
+    out: list[list[GameTask]] = []
+    start = 0
+    while start < len(tasks):
+        size = max(1, min(MAX_CHUNK, (len(tasks) - start) // (4 * max(1, workers))))
+        out.append(list(tasks[start : start + size]))
+        start += size
+    return out
+
+
+def _context() -> Any:
+    """The fork server where the platform has one, else spawn (never plain fork: see the
+    module's documentation)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(list(PRELOAD))
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def start_workers_early(workers: int) -> None:
+    """Start, in the background, what ``workers`` worker processes will be forked from (the
+    fork server, importing :data:`PRELOAD`), so that it is ready by the time the games
+    start; a command calls this before its own start-up. Nothing is started for one worker,
+    or where workers are spawned (each then starts with its pool)."""
+    if workers > 1:
+        ctx = _context()
+        if ctx.get_start_method() == "forkserver":
+            from multiprocessing import forkserver
+
+            forkserver.ensure_running()
 
 
 def run(
@@ -242,15 +318,21 @@ def run(
     yield from _run_parallel(tasks, workers, on_result, source)
 
 
-def _pool(
-    ctx: Any, workers: int, scenarios: Sequence[str], source: ScenarioText | None
-) -> ProcessPoolExecutor:
+def _pool(ctx: Any, workers: int, rules: dict[str, Rules]) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=ctx,
         initializer=_worker_start,
-        initargs=(ctx.Barrier(workers), scenarios, source),
+        initargs=(ctx.Barrier(workers), dict(os.environ), rules),
     )
+
+
+def _rules_to_send(tasks: Sequence[GameTask], source: ScenarioText | None) -> dict[str, Rules]:
+    """The rules every game of ``tasks`` plays, by :func:`rules_for`'s key, as this process
+    builds them (once): the workers are handed them rather than load them each."""
+    if source is not None:
+        return {_rules_key(source.label, source.text): rules_for(source.label, source.text)}
+    return {s: rules_for(s) for s in sorted({t.scenario for t in tasks})}
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
@@ -263,7 +345,7 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 
 def _play_alone(
-    ctx: Any, tasks: Sequence[GameTask], scenarios: Sequence[str], source: ScenarioText | None
+    ctx: Any, tasks: Sequence[GameTask], rules: dict[str, Rules], source: ScenarioText | None
 ) -> Iterator[Outcome]:
     """Play ``tasks`` one at a time in a worker of their own, so that if the worker dies,
     the game it was playing is why (a new worker takes the next game)."""
@@ -273,7 +355,7 @@ def _play_alone(
             outcome: Outcome
             try:
                 if pool is None:
-                    pool = _pool(ctx, 1, scenarios, source)
+                    pool = _pool(ctx, 1, rules)
                 outcome = pool.submit(_play_chunk, [task], source).result()[0]
             except BrokenProcessPool:
                 outcome = Unfinished(task, WORKER_DIED + ", also when played again alone")
@@ -303,10 +385,9 @@ def _run_parallel(
     on_result: Callable[[Outcome], None] | None,
     source: ScenarioText | None,
 ) -> Iterator[Outcome]:
-    ctx = multiprocessing.get_context("spawn")
-    scenarios = sorted({t.scenario for t in tasks})
-    size = chunk_size(len(tasks), workers)
-    waiting = deque(list(tasks[i : i + size]) for i in range(0, len(tasks), size))
+    ctx = _context()
+    rules = _rules_to_send(tasks, source)
+    waiting = deque(chunks(tasks, workers))
     done: dict[int, Outcome] = {}
     order = [t.index for t in tasks]
     position = 0
@@ -328,7 +409,7 @@ def _run_parallel(
         size_now = min(workers, len(waiting))  # the pool starts one process per waiting chunk
         suspects: list[GameTask] = []
         broken = False
-        pool = _pool(ctx, size_now, scenarios, source)
+        pool = _pool(ctx, size_now, rules)
         pending: dict[Future[list[Outcome]], list[GameTask]] = {}
         try:
             while (waiting or pending) and not broken:
@@ -367,7 +448,7 @@ def _run_parallel(
         if broken and not suspects and waiting:
             suspects = waiting.popleft()  # the pool broke before it took a game
         alone = sorted(suspects, key=lambda t: t.index)
-        for outcome in _play_alone(ctx, alone, scenarios, source):
+        for outcome in _play_alone(ctx, alone, rules, source):
             finished(outcome)
             yield from in_order()
     yield from in_order()
@@ -379,8 +460,11 @@ __all__ = [
     "ScenarioText",
     "Unfinished",
     "chunk_size",
+    "chunks",
+    "keep_rules",
     "play_game",
     "result_of",
     "rules_for",
     "run",
+    "start_workers_early",
 ]

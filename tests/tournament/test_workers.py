@@ -1,0 +1,81 @@
+"""The worker processes of a tournament: how games are cut into chunks, and what a worker
+starts from (forked from a fork server that imported the game once, yet with the parent's
+environment and rules, another hash seed than the parent's, and no second scenario load)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tradegame.scenario.files import load_scenario_text
+from tradegame.tournament import plan, run
+from tradegame.tournament.runner import (
+    _RULES,
+    MAX_CHUNK,
+    ScenarioText,
+    chunks,
+    start_workers_early,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SMALL = str(ROOT / "tests" / "engine" / "small.yaml")
+ROLES = ["A", "B", "C"]
+RECORDER = f"{Path(__file__).resolve().parent / 'recorder.py'}:Recorder"
+
+
+@given(st.integers(min_value=0, max_value=3000), st.integers(min_value=1, max_value=16))
+def test_chunks_hold_every_game_in_order_and_shrink_to_single_games(
+    games: int, workers: int
+) -> None:
+    tasks = plan(SMALL, ROLES, ["random", "dove"], games, seed=1)
+    cut = chunks(tasks, workers)
+    assert [t for chunk in cut for t in chunk] == tasks
+    sizes = [len(c) for c in cut]
+    assert all(1 <= n <= MAX_CHUNK for n in sizes)
+    assert sizes == sorted(sizes, reverse=True), "chunks never grow"
+    # the games still to send when a chunk goes out are at least 4 chunks a worker, so no
+    # worker is left playing a long chunk at the end while the others wait
+    left = games
+    for n in sizes:
+        assert n == 1 or left >= 4 * workers * n
+        left -= n
+    if games:
+        assert sizes[-1] == 1
+
+
+def records(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_a_worker_has_the_parents_environment_rules_and_not_its_hash_seed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fork server is started once and keeps the environment it started with; its workers
+    must see the parent's as it is when the games start (a spawned worker always did). They
+    are handed the rules the parent built, so with the scenario cache turned off none of them
+    imports the loader (PyYAML, pydantic) to check the scenario again; and they hash strings
+    otherwise than the parent, so the byte-identical files of any --workers also show that no
+    result depends on the hash seed."""
+    start_workers_early(2)  # the fork server (where there is one) starts with the old values
+    record = tmp_path / "record.jsonl"
+    monkeypatch.setenv("TRADEGAME_TEST_RECORD", str(record))
+    monkeypatch.setenv("TRADEGAME_TEST_MARK", "set after the fork server started")
+    monkeypatch.setenv("TRADEGAME_CACHE_DIR", "")  # no checked copy to read
+    text, _ = load_scenario_text(SMALL)
+    source = ScenarioText("small-under-another-name", text)
+    monkeypatch.setattr("tradegame.tournament.runner._RULES", dict(_RULES))  # built afresh
+    tasks = plan(source.label, ROLES, ["dove", RECORDER], 8, seed=5)
+    outcomes = list(run(tasks, workers=2, source=source))
+    assert [o.index for o in outcomes] == list(range(8))
+    assert not any(type(o).__name__ == "Unfinished" for o in outcomes)
+    seen = records(record)
+    assert len({r["pid"] for r in seen}) == 2 and os.getpid() not in {r["pid"] for r in seen}
+    assert {r["mark"] for r in seen} == {"set after the fork server started"}
+    assert not any(r["loader"] for r in seen), "a worker checked the scenario again"
+    if "PYTHONHASHSEED" not in os.environ:
+        assert hash("tradegame") not in {r["hash"] for r in seen}
