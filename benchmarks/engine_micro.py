@@ -10,8 +10,11 @@ It reports:
 - random play: games and decisions per CPU second, timed in turns with OpenSpiel's pure-Python
   ``python_tic_tac_toe`` (uniform random play, when ``open_spiel`` is installed), and the ratio
   of decisions per second (the load of a shared machine falls on both alike);
-- ``what_if``: ms per call warm (the baseline projection remembered: one copy of the game and
-  one play-out of the passive tail) and cold (the baseline played out too), and the copy alone;
+- ``what_if``: ms per call of no moves warm (the baseline projection remembered) and cold
+  (nothing remembered), and the copy alone; and of one random legal move of the player to move,
+  warm (one copy of the game and one play-out of the passive tail: what a bot's call costs).
+  Engines since issue 17's third session answer no moves with the remembered baseline (warm:
+  a copy; cold: one play-out), so compare versions on the move line;
 - greedy in every seat: games per CPU second and ``what_if`` calls per game;
 - the end-of-round pieces: the economy snapshot with nothing remembered and with the cells'
   results remembered, the round's state capture, the state JSON;
@@ -189,11 +192,31 @@ def main() -> None:
     warm_ms = timed(lambda g, p: g.what_if(p))
     cold_ms = timed(cold)
     copy_ms = timed(lambda g, p: g.copy())
-    results["what_if"] = {"warm_ms": warm_ms, "cold_ms": cold_ms, "copy_ms": copy_ms}
+    # One move of the player to move (a random legal one): a copy and a play-out of the
+    # passive tail, the baseline remembered. (No moves at all is the baseline itself: an
+    # engine that remembers it answers "warm" above with a copy, and "cold" with one play-out.)
+    moves = []
+    for n, g in enumerate(games):
+        mover = g.to_move()
+        assert mover is not None
+        moves.append((g, mover, [g.legal_actions(mover).sample(random.Random(n))]))
+        g.what_if(mover, moves[-1][2])
+    t = time.process_time()
+    for _ in range(reps * len(ids)):
+        for g, p, hypo in moves:
+            g.what_if(p, hypo)
+    move_ms = 1000 * (time.process_time() - t) / (reps * len(ids) * len(moves))
+    results["what_if"] = {
+        "warm_ms": warm_ms,
+        "cold_ms": cold_ms,
+        "copy_ms": copy_ms,
+        "one_move_warm_ms": move_ms,
+    }
     print(
         f"what_if         {warm_ms:8.3f} ms warm  {cold_ms:8.3f} ms cold"
         f"  (copy of the game {1000 * copy_ms:.0f} µs)"
     )
+    print(f"what_if of a move {move_ms:6.3f} ms warm (one random legal move of the mover)")
 
     # ------------------------------------------------------------------ greedy
     greedy = dict.fromkeys(ids, "greedy")

@@ -125,3 +125,36 @@ def test_metrics_read_late_equal_metrics_read_at_once() -> None:
     for metrics, eager in pending:  # read after the game has moved on (and ended)
         assert _bits(dict(metrics)) == eager
         assert len(metrics) == len(eager) and list(metrics) == list(eager)
+
+
+def test_what_if_of_no_moves_is_the_baseline_projection_played_once() -> None:
+    # what_if(player, []) is the baseline projection itself: its score, baseline and metrics
+    # equal a fresh projection's, cold (nothing remembered) and warm, read at once or late.
+    rules = load_rules("with-china")
+    late: list[tuple[Metrics, dict[str, str]]] = []
+    for n, game in enumerate(_random_states(rules, range(3), 0.1)):
+        for player in rules.player_ids:
+            fresh = _projected(game, player, [], full=True)
+            want = score(fresh, player).hex()
+            eager = _bits(_public_metrics(fresh, player))
+            game.projection_cache.clear()
+            cold = game.what_if(player, [])
+            warm = game.what_if(player)
+            for p in (cold, warm):
+                assert p.score.hex() == want and p.baseline.hex() == want and p.change == 0.0
+                assert p.notes == ()
+            assert _bits(dict(cold.metrics)) == eager
+            if n % 2:
+                assert _bits(dict(warm.metrics)) == eager
+            else:
+                late.append((warm.metrics, eager))  # read after the game moved on
+            assert game.what_if(player, []).to_json() == cold.to_json()
+        rng = random.Random(n)
+        for _ in range(6):  # the game moves on before the late metrics are read
+            mover = game.to_move()
+            if mover is None:
+                break
+            game.apply(game.legal_actions(mover).sample(rng))
+    assert len(late) > 5
+    for metrics, eager in late:
+        assert _bits(dict(metrics)) == eager

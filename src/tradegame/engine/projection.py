@@ -100,6 +100,11 @@ def _public_metrics(game: Machine, player: str) -> dict[str, float]:
     }
 
 
+def _played_out_metrics(sim: Projected, player: str) -> dict[str, float]:
+    play_out_passing(sim)
+    return _public_metrics(sim, player)
+
+
 def _play_hypothetical(sim: Projected, player: str, actions: Sequence[Action]) -> list[str]:
     """Apply ``actions`` as if the partner agreed to any offer; returns notes."""
     notes: list[str] = []
@@ -166,6 +171,17 @@ def what_if(game: Machine, player: str, actions: Sequence[Action]) -> Projection
         raise IllegalActionError(f"unknown player {player!r}")
     key = (len(game.actions), player)
     baseline = game.projection_cache.get(key)
+    if not actions:
+        # Doing nothing more is the baseline projection itself: played out once. When the
+        # baseline is remembered, this copy is played out only if its metrics are read.
+        sim = Projected.of(game, player)
+        if baseline is None:
+            play_out_passing(sim)
+            baseline = game.projection_cache[key] = score(sim, player)
+            metrics = Metrics(partial(_public_metrics, sim, player))
+        else:
+            metrics = Metrics(partial(_played_out_metrics, sim, player))
+        return Projection(player, baseline, baseline, metrics, ())
     if baseline is None:
         base = Projected.of(game, player)
         play_out_passing(base)

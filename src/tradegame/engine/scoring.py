@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tradegame.engine import economy as eco
 from tradegame.engine.actions import (
     Action,
 )
@@ -75,11 +74,9 @@ def metric(
         attr = ECONOMIC_METRICS[name]
         now: float = getattr(snap, attr)[player]
         return over_window(led.player[player][attr], now, led.days, rest)
-    cells = eco.compile_rules(game.rules).cells
-    if partner is None and sector is None:
-        # The common case: the player's own cells, pre-indexed in cell order (tables), so
-        # the sums below are the same floats as the scans further down.
-        cells = game.tables.player_cells[player]
+    # Only the player's own cells count below (it exports or imports on each): they are
+    # pre-indexed in cell order (tables), so the sums are the floats of a scan of every cell.
+    cells = game.tables.player_cells[player]
     if name == "tariff_faced":
         num = den = 0.0
         for cell in cells:
