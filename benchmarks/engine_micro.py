@@ -21,8 +21,10 @@ It reports:
 - a digest of what was played (every random and greedy game's actions and final state hash,
   every projection's score): two versions of the engine that play the same games print the
   same digest;
-- with ``--tournament``: the wall time of ``tradegame tournament`` with ``--workers 2`` and
-  ``--workers 1`` (meaningful on an idle machine) and whether their CSVs are byte-identical.
+- with ``--tournament``: ``benchmarks/tournament_wall.py``'s figures: the wall time of
+  ``tradegame tournament`` (128 games by default) with ``--workers 2`` and ``--workers 1`` in
+  turns (meaningful on an idle machine), whether every run's files are byte-identical, and
+  where the time of each run goes (start-up, each worker's busy and idle time, the end).
 
 To compare two versions of the engine, run this for each back to back, e.g. with
 ``PYTHONPATH=/path/to/other/src``.
@@ -35,9 +37,7 @@ import hashlib
 import json
 import os
 import random
-import subprocess
 import sys
-import tempfile
 import time
 import timeit
 from collections.abc import Callable
@@ -91,24 +91,13 @@ def tic_tac_toe() -> Slices | None:
 
 
 def tournament(scenario: str, agents: str, games: int) -> dict[str, Any]:
-    """Wall time of the same tournament with 1 and 2 worker processes (in that order)."""
-    out: dict[str, Any] = {}
-    texts = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for workers in (1, 2):
-            csv = os.path.join(tmp, f"w{workers}.csv")
-            cmd = [
-                *(sys.executable, "-m", "tradegame.cli", "tournament", scenario),
-                *("--agents", agents, "--games", str(games), "--seed", "1"),
-                *("--workers", str(workers), "--out", csv, "--no-progress"),
-            ]
-            t = time.perf_counter()
-            subprocess.run(cmd, check=True, capture_output=True)
-            out[f"workers_{workers}_s"] = time.perf_counter() - t
-            with open(csv, "rb") as f:
-                texts[workers] = f.read()
-    out["speed_up"] = out["workers_1_s"] / out["workers_2_s"]
-    out["identical"] = texts[1] == texts[2]
+    """benchmarks/tournament_wall.py: --workers 2 against 1 in turns (wall time, 3 runs
+    each), byte-identical files, and where the time of each goes (printed here)."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from tournament_wall import measure, report
+
+    out = measure(scenario, agents, games)
+    print("\n".join(report(out)))
     return out
 
 
@@ -119,7 +108,7 @@ def main() -> None:
     ap.add_argument("--greedy-games", type=int, default=3)
     ap.add_argument("--tournament", action="store_true", help="also time --workers 2 and 1")
     ap.add_argument("--tournament-agents", default="greedy,hawk,random,dove")
-    ap.add_argument("--tournament-games", type=int, default=12)
+    ap.add_argument("--tournament-games", type=int, default=128)
     ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = ap.parse_args()
 
@@ -289,11 +278,6 @@ def main() -> None:
     if args.tournament:
         tour = tournament(args.scenario, args.tournament_agents, args.tournament_games)
         results["tournament"] = tour
-        print(
-            f"tournament ({args.tournament_agents}, {args.tournament_games} games, wall time): "
-            f"--workers 1 {tour['workers_1_s']:.1f} s, --workers 2 {tour['workers_2_s']:.1f} s,"
-            f" ×{tour['speed_up']:.2f}; CSVs byte-identical: {tour['identical']}"
-        )
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(results, f, indent=2)

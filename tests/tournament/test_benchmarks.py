@@ -42,3 +42,32 @@ def test_the_benchmark_script_runs_with_a_tiny_budget(tmp_path) -> None:  # type
     assert data["memory"]["peak_mib"]["random"] > 0
     for peer in data["peers"]:
         assert peer["note"].startswith("not installed") or peer["games"] >= 1
+
+
+def test_the_tournament_benchmark_traces_every_game_of_both_runs(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """benchmarks/tournament_wall.py: the figures come from the real command (the same bytes
+    for 1 and 2 workers), and its trace finds every game, played by the command itself with
+    one worker and by other processes with two."""
+    out = tmp_path / "wall.json"
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "tournament_wall.py"),
+            *("--scenario", str(ROOT / "tests" / "engine" / "small.yaml")),
+            *("--agents", "random,dove", "--games", "6", "--repeats", "1"),
+            *("--json", str(out)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    data = json.loads(out.read_text())
+    assert data["identical"] is True and data["games"] == 6
+    serial, parallel = data["traced"]["1"], data["traced"]["2"]
+    assert [(p["games"], p["command_process"]) for p in serial["processes"]] == [(6, True)]
+    workers = parallel["processes"]
+    # two workers (or one, when the other was not scheduled before the games ran out)
+    assert sum(p["games"] for p in workers) == 6 and 1 <= len(workers) <= 2
+    assert not any(p["command_process"] for p in workers)
+    assert data["cpu_bound"]["speed_up"] > 0

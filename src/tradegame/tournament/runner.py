@@ -50,6 +50,7 @@ from tradegame.untrusted import printable
 _RULES: dict[str, Rules] = {}
 
 PRELOAD = (
+    "__main__",  # the parent's main script, which each worker imports (``tradegame``'s is tiny)
     "tradegame.tournament.runner",
     "tradegame.agents.base",
     "tradegame.agents.builtin",
