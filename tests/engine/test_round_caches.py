@@ -132,3 +132,45 @@ def test_caps_are_broken_in_random_games() -> None:
             game.apply(game.legal_actions(player).sample(rng))
         broken += sum("cap)" in e.text and "reneges" in e.text for e in game.log)
     assert broken > 0
+
+
+class _Eager(Game):
+    """A game that keeps each round's snapshot itself, made as the round ends (as the
+    records were kept before they kept only what a snapshot is made from)."""
+
+    def _record_history(self) -> None:
+        self._unread_history.append(
+            (
+                self.round,
+                self.day,
+                dict(self.approval),
+                dict(self.credibility),
+                self.stress,
+                self.snapshot(),
+            )
+        )
+
+
+@pytest.mark.parametrize(("name", "rules"), _scenarios())
+def test_history_read_late_is_the_history_of_snapshots_made_as_rounds_end(
+    name: str, rules: Rules
+) -> None:
+    # A round's record keeps what its snapshot is made from, and makes it when history is
+    # first read: read at the end of the game it must be what the snapshots made as each
+    # round ended give (after the snap-back, after politics moved a pledger's credibility).
+    lazy_snapshots = 0
+    for seed in range(8):
+        rng = random.Random(seed)
+        eager = Game.new(rules, seed)
+        eager.__class__ = _Eager
+        late = Game.new(rules, seed)
+        while not eager.is_over():
+            player = eager.to_move()
+            assert player is not None
+            action = eager.legal_actions(player).sample(rng)
+            eager.apply(action)
+            late.apply(action)
+        lazy_snapshots += sum(not isinstance(r[5], eco.Snapshot) for r in late._unread_history)
+        assert late.history == eager.history
+        assert late.state_hash() == eager.state_hash()
+    assert lazy_snapshots > 0

@@ -8,6 +8,7 @@ returns annual rates ($bn/yr, % of GDP) per player; the game accumulates them ov
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -478,7 +479,7 @@ def cell_effects(
 
 
 def snapshot(
-    rules: Rules, rates: Sequence[float], terms: TermIndex, active_packages: set[str]
+    rules: Rules, rates: Sequence[float], terms: TermIndex, active_packages: AbstractSet[str]
 ) -> Snapshot:
     """Evaluate every flow at ``rates`` and derive each player's annual economic effects.
 

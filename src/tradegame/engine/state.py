@@ -47,7 +47,11 @@ _SETTLED_DEALS = frozenset({DealStatus.FAILED, DealStatus.SUPERSEDED})
 _SHARED_PER_KEY = 64
 
 S = TypeVar("S", bound="State")
-_HistoryRecord = tuple[int, int, dict[str, float], dict[str, float], float, eco.Snapshot]
+# What a snapshot is computed from (economy.snapshot's arguments): rates, terms, packages.
+_SnapshotInputs = tuple[tuple[float, ...], eco.TermIndex, frozenset[str]]
+_HistoryRecord = tuple[
+    int, int, dict[str, float], dict[str, float], float, eco.Snapshot | _SnapshotInputs
+]
 
 
 class State:
@@ -520,8 +524,14 @@ class State:
         """The relations of the pair ``key`` without the reassurance still wearing off."""
         return clamp(self.relations[key] - self.talk_relations.get(key, 0.0))
 
-    def _record_history(self, snap: eco.Snapshot) -> None:
-        # The snapshot is never changed once made, so keeping it is keeping the values.
+    def _record_history(self) -> None:
+        """Keep the round's record: the economy as the round ends, and politics. The
+        snapshot is kept if made, else what it is made from (rates, terms and packages are
+        never changed once made), for :attr:`history` to make it if ever read."""
+        terms = self.terms()
+        snap: eco.Snapshot | _SnapshotInputs | None = self._snap
+        if snap is None or self._snap_terms is not terms:
+            snap = (self._current_rates(), terms, frozenset(self.active_packages))
         self._unread_history.append(
             (self.round, self.day, dict(self.approval), dict(self.credibility), self.stress, snap)
         )
@@ -532,7 +542,8 @@ class State:
         records = self._history
         ids = self._ids
         if self._unread_history:
-            for round_, day, approval, credibility, stress, snap in self._unread_history:
+            for round_, day, approval, credibility, stress, kept in self._unread_history:
+                snap = kept if isinstance(kept, eco.Snapshot) else eco.snapshot(self.rules, *kept)
                 records.append(
                     {
                         "round": round_,

@@ -18,12 +18,13 @@ from tradegame.engine.records import (
 from tradegame.engine.state import State
 
 
-def update(g: State, snap: eco.Snapshot, rates_before: Sequence[float]) -> None:
-    """``rates_before``: every cell's rate when this round's resolution began."""
+def update(g: State, rates: Sequence[float], rates_before: Sequence[float]) -> None:
+    """``rates``: every cell's rate as the round ends; ``rates_before``: when this round's
+    resolution began."""
     ms = g.rules.market_stress
     if g.rules.market_stress_player is None:
         return
-    applied, faced = eco.stress_pressure(g.rules, snap)
+    applied, faced = eco.stress_pressure(g.rules, rates)
     target = ms.floor + ms.tariff_weight * applied + ms.retaliation_weight * faced
     for p in g.rules.players:
         for c in p.countermeasures:

@@ -85,7 +85,7 @@ def resolve(g: State) -> None:
         _snap_back(g, raised_against)
     politics.update(g, snap, raised_against, raised_cells)
     # Markets read the tariffs as the round ends, a snap-back at the deadline included.
-    markets.update(g, g.snapshot(), start_rates)
+    markets.update(g, g._current_rates(), start_rates)
     over = g.day > g.final_day or _settled(g)
     if over:
         politics.close(g, raised_cells)  # audience costs still open are charged now
@@ -93,7 +93,7 @@ def resolve(g: State) -> None:
     if g.RECORDS_ROUNDS:
         # The state after the resolution: a snap-back (or a pledger's credibility) moved
         # the economy since the round's days ran at ``snap`` (issue 15).
-        g._record_history(g.snapshot())
+        g._record_history()
         g._unhashed_states.append(g._state_capture())
     if over:
         g.phase = OVER
