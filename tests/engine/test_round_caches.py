@@ -10,6 +10,10 @@ so checking only between moves would miss a stale entry.
   the cuts alone.
 - ``economy.covered_cells``: the cells a cap item covers towards an exporter, against a scan
   of the pair's cells with ``Item.covers_sector``.
+- A round's history record keeps what its snapshot is made from: read late, it is what the
+  snapshot made as the round ended gives.
+- ``State.settled_pairs`` (kept with the deals in force) against a scan of the deals, and
+  ``news.held_talks`` (remembered per scenario) against ``talks.plan``.
 """
 
 from __future__ import annotations
@@ -174,3 +178,49 @@ def test_history_read_late_is_the_history_of_snapshots_made_as_rounds_end(
         assert late.history == eager.history
         assert late.state_hash() == eager.state_hash()
     assert lazy_snapshots > 0
+
+
+def test_settled_pairs_and_held_talks_agree_with_a_fresh_look(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The pairs with a substantive deal in force (kept with the list of deals in force) and
+    # the talks the News phase counts on (remembered per scenario by the event talks and
+    # requests) are checked wherever read, in play, copies and projections.
+    from tradegame.engine.phases import news, talks
+
+    real_settled, real_held = State.settled_pairs, news.held_talks
+    checked = Counter[str]()
+
+    def settled_pairs(game: State) -> frozenset[tuple[str, str]]:
+        pairs = real_settled(game)
+        assert pairs == {
+            tuple(sorted(d.parties))
+            for d in game.deals
+            if d.status == "in_force"
+            and not d.unilateral
+            and any(game.rules.item(t.item).kind != "process" for t in d.terms)
+        }
+        checked["settled" if pairs else "none"] += 1
+        return pairs
+
+    def held_talks(game: State, ev: object, talks_round: int) -> frozenset[tuple[str, str]]:
+        held = real_held(game, ev, talks_round)  # type: ignore[arg-type]
+        event_talks, requests = list(game.event_talks), list(game.requests)
+        for e in getattr(ev, "effects", ()):
+            if e.kind == "schedule_talks":
+                event_talks.append((e.pair, e.level, e.requester))
+            elif e.kind == "cancel_talks":
+                key = tuple(sorted(e.pair))
+                event_talks = [t for t in event_talks if tuple(sorted(t[0])) != key]
+                requests = [r for r in requests if tuple(sorted(r[:2])) != key]
+        fresh = {k for k, _, _, h in talks.plan(game, talks_round, event_talks, requests) if h}
+        assert held == fresh
+        checked["held"] += 1
+        return held
+
+    monkeypatch.setattr(State, "settled_pairs", settled_pairs)
+    monkeypatch.setattr(news, "held_talks", held_talks)
+    for name in ("april-2025", "with-china"):
+        for game in _play(load_rules(name), range(6), what_if=0.05, copies=0.02):
+            game.settled_pairs()
+    assert checked["settled"] > 50 and checked["none"] > 50 and checked["held"] > 20, checked

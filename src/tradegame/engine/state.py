@@ -42,6 +42,7 @@ from tradegame.engine.tables import CACHE_SIZE, tables_of
 # class goes through EnumType.__getattr__ and costs several times a module global.
 _DEAL_IN_FORCE = DealStatus.IN_FORCE
 _DEAL_RENEGED = DealStatus.RENEGED
+_PROCESS = TermKind.PROCESS
 _SETTLED_DEALS = frozenset({DealStatus.FAILED, DealStatus.SUPERSEDED})
 # Term indexes per set of deals, and snapshots per term index, that projections keep.
 _SHARED_PER_KEY = 64
@@ -146,6 +147,8 @@ class State:
         # The keys of the deals in force that bound tariffs (part of the rates cache key).
         self._rate_deals: tuple[Any, ...] | None = None
         self._in_force: list[Deal] | None = None  # see deals_in_force
+        # settled_pairs, and the list of deals in force it was made from.
+        self._settled: tuple[list[Deal] | None, frozenset[tuple[str, str]]] | None = None
         self._deal_index: tuple[list[Deal], int, dict[str, Deal]] | None = None  # see deal
         self._terms: eco.TermIndex | None = None
 
@@ -298,7 +301,25 @@ class State:
 
     def is_substantive(self, deal: Deal) -> bool:
         """Whether ``deal`` has economic terms (not only a process agreement)."""
-        return any(self.rules.item(t.item).kind != TermKind.PROCESS for t in deal.terms)
+        return any(entry[0] != _PROCESS for entry in eco.deal_entries(self.rules, deal))
+
+    def settled_pairs(self) -> frozenset[tuple[str, str]]:
+        """The pairs (keys) with a substantive deal in force made in talks (a unilateral
+        concession settles nothing): what the news's ``no_deal``, a threat's "no deal" and
+        a game ending when settled read. Kept with the list of deals in force."""
+        force = self._in_force
+        if force is None:
+            self.deals_in_force()
+            force = self._in_force
+        known = self._settled
+        if known is None or known[0] is not force:
+            pairs = frozenset(
+                pair_key(*d.parties)
+                for d in force or ()
+                if not d.unilateral and self.is_substantive(d)
+            )
+            known = self._settled = (force, pairs)
+        return known[1]
 
     def replaced_on_entry(self, deal: Deal) -> list[Deal]:
         """The deals in force that ``deal`` replaces when it enters force: a substantive

@@ -51,6 +51,9 @@ class Caches:
     terms: dict[tuple[Any, ...], tuple[tuple[str, ...], dict[tuple[float, ...], TermIndex]]] = (
         field(default_factory=dict)
     )
+    # news.held_talks's pairs by (round, event talks, requests): talks.plan reads those and
+    # the scenario only.
+    held_talks: dict[tuple[Any, ...], frozenset[tuple[str, str]]] = field(default_factory=dict)
     # A projection's chance stream by (seed, round, phase): the generator's state as seeded
     # (seeding from a string hashes it each time; restoring a state is cheaper).
     projection_rng: dict[tuple[int, int, str], tuple[Any, ...]] = field(default_factory=dict)

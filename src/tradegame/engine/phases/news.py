@@ -17,6 +17,7 @@ from tradegame.engine.phases import talks
 from tradegame.engine.records import MAX_STAKES, OVER, RATE_EPS, clamp, pair_key
 from tradegame.engine.rules import Effect, Event, Requirement
 from tradegame.engine.state import State
+from tradegame.engine.tables import CACHE_SIZE
 from tradegame.engine.text import fmt_pct
 
 
@@ -102,11 +103,7 @@ def _holds(g: State, q: Requirement, ev: Event, talks_round: int) -> bool:
         # A deal with economic terms, agreed in talks: a process-only agreement does not
         # settle anything (a partner with only a process agreement may still get a letter).
         assert q.pair is not None
-        key = pair_key(*q.pair)
-        return not any(
-            not d.unilateral and pair_key(*d.parties) == key and g.is_substantive(d)
-            for d in g.deals_in_force()
-        )
+        return pair_key(*q.pair) not in g.settled_pairs()
     if kind == "session":
         assert q.pair is not None
         return pair_key(*q.pair) in held_talks(g, ev, talks_round)
@@ -125,9 +122,10 @@ def _holds(g: State, q: Requirement, ev: Event, talks_round: int) -> bool:
     raise AssertionError(f"unknown requirement {kind!r}")  # pragma: no cover
 
 
-def held_talks(g: State, ev: Event | None, talks_round: int) -> set[tuple[str, str]]:
+def held_talks(g: State, ev: Event | None, talks_round: int) -> frozenset[tuple[str, str]]:
     """The pairs (keys) that hold talks in round ``talks_round`` as things stand, counting the
-    talks ``ev``'s own effects schedule or cancel (:func:`talks.plan` decides)."""
+    talks ``ev``'s own effects schedule or cancel (:func:`talks.plan` decides; remembered
+    per scenario by the event talks and requests it is given)."""
     event_talks = list(g.event_talks)
     requests = list(g.requests)
     for e in ev.effects if ev is not None else ():
@@ -139,7 +137,18 @@ def held_talks(g: State, ev: Event | None, talks_round: int) -> set[tuple[str, s
             key = pair_key(*e.pair)
             event_talks = [t for t in event_talks if pair_key(*t[0]) != key]
             requests = [r for r in requests if pair_key(r[0], r[1]) != key]
-    return {key for key, _, _, held in talks.plan(g, talks_round, event_talks, requests) if held}
+    memo = g.tables.caches.held_talks
+    inputs = (talks_round, tuple(event_talks), tuple(requests))
+    held = memo.get(inputs)
+    if held is None:
+        if len(memo) >= CACHE_SIZE:
+            memo.clear()  # bounded; a miss only costs the computation
+        held = memo[inputs] = frozenset(
+            pair
+            for pair, _, _, is_held in talks.plan(g, talks_round, event_talks, requests)
+            if is_held
+        )
+    return held
 
 
 def fire(g: State, ev: Event, talks_round: int) -> None:

@@ -166,10 +166,7 @@ def close(g: State, raised_cells: set[int]) -> None:
 
 def _deal_with(g: State, pl: Pledge) -> bool:
     """Whether the speaker has a substantive deal in force with the partner."""
-    return any(
-        pl.partner in d.parties and not d.unilateral and g.is_substantive(d)
-        for d in g.deals_in_force(pl.speaker)
-    )
+    return pair_key(pl.speaker, pl.partner) in g.settled_pairs()
 
 
 def _claim_honoured(g: State, pl: Pledge) -> bool:

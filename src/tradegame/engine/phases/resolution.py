@@ -330,9 +330,4 @@ def _settled(g: State) -> bool:
     if not g.rules.calendar.end_when_settled:
         return False
     pairs = g.negotiating_pairs()
-    settled = {
-        pair_key(*d.parties)
-        for d in g.deals_in_force()
-        if not d.unilateral and any(g.rules.item(t.item).kind != TermKind.PROCESS for t in d.terms)
-    }
-    return bool(pairs) and pairs <= settled
+    return bool(pairs) and pairs <= g.settled_pairs()
