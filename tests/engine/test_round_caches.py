@@ -224,3 +224,38 @@ def test_settled_pairs_and_held_talks_agree_with_a_fresh_look(
         for game in _play(load_rules(name), range(6), what_if=0.05, copies=0.02):
             game.settled_pairs()
     assert checked["settled"] > 50 and checked["none"] > 50 and checked["held"] > 20, checked
+
+
+def test_a_round_capture_keeps_each_pledge_as_it_was() -> None:
+    # A round's capture keeps the pledges and only the fields of each that change later
+    # (triggered, settled, trigger: the last fields of a Pledge); settling a pledge after
+    # the round must not change that round's hash.
+    import dataclasses
+
+    from tradegame.engine.records import Pledge
+    from tradegame.engine.state import _PLEDGE_CHANGING
+
+    names = [f.name for f in dataclasses.fields(Pledge)]
+    assert tuple(names[-len(_PLEDGE_CHANGING) :]) == _PLEDGE_CHANGING
+    rules = load_rules("april-2025")
+    for seed in range(20):
+        rng = random.Random(seed)
+        game = Game.new(rules, seed)
+        while not game.is_over() and not any(not p.settled for p in game.pledges):
+            player = game.to_move()
+            assert player is not None
+            game.apply(game.legal_actions(player).sample(rng))
+        if game.is_over() or not game._unhashed_states:
+            continue
+        rounds = game.round
+        while game.round == rounds and not game.is_over():
+            player = game.to_move()
+            assert player is not None
+            game.apply(game.legal_actions(player).sample(rng))
+        copy = game.copy()
+        hashes = copy.round_hashes  # hashed before anything changes
+        for p in game.pledges:
+            p.settled, p.triggered, p.trigger = True, 99, "escalation"
+        assert game.round_hashes == hashes
+        return
+    raise AssertionError("no random game made a pledge")

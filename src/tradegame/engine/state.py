@@ -516,13 +516,10 @@ class State:
             sums["approval"] += approval[pid] * days
             sums["credibility"] += credibility[pid] * days
         if only is None:
-            led.flow_rate = [
-                total + rate * days for total, rate in zip(led.flow_rate, snap.rate, strict=True)
-            ]
-            led.flow_value = [
-                total + value * days
-                for total, value in zip(led.flow_value, snap.value, strict=True)
-            ]
+            # total + rate * days for each cell, the loops in C (map of the same operators).
+            times_days = itertools.repeat(days)
+            led.flow_rate = list(map(_add, led.flow_rate, map(_mul, snap.rate, times_days)))
+            led.flow_value = list(map(_add, led.flow_value, map(_mul, snap.value, times_days)))
         else:
             # New lists all the same (the ledger's flow lists are never changed in place).
             flow_rate, flow_value = list(led.flow_rate), list(led.flow_value)
@@ -673,7 +670,8 @@ class State:
             "orders": tuple(_chain(self.orders.items())),  # the round's lists (new next round)
             "done": tuple(self.done),
             "requests": tuple(self.requests),
-            "pledges": tuple(_chain(map(_PLEDGE_STATE, self.pledges))),
+            # The pledges, and the fields of each that change after it is made.
+            "pledges": (tuple(self.pledges), tuple(_chain(map(_PLEDGE_CHANGES, self.pledges)))),
             "precedent": self.precedent,
             "precedent_by": self.precedent_by,
             "fired": self.fired.copy(),
@@ -743,10 +741,18 @@ def rng_from(state: tuple[Any, ...]) -> random.Random:
 _DEAL_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Deal)))
 _SESSION_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Session)))
 _PLEDGE_STATE = operator.attrgetter(*(f.name for f in dataclasses.fields(Pledge)))
-_PLEDGE_FIELDS = len(dataclasses.fields(Pledge))
+# A pledge's fields set when it is made, and those politics and ratification change later
+# (the last ones, in field order).
+_PLEDGE_CHANGING = ("triggered", "settled", "trigger")
+_PLEDGE_MADE = operator.attrgetter(
+    *(f.name for f in dataclasses.fields(Pledge) if f.name not in _PLEDGE_CHANGING)
+)
+_PLEDGE_CHANGES = operator.attrgetter(*_PLEDGE_CHANGING)
 # What of a deal can change later.
 _DEAL_STATE = operator.attrgetter("status", "ended_by", "ended_round", "reneged_by")
 _chain = itertools.chain.from_iterable
+_add = operator.add
+_mul = operator.mul
 
 
 def _state_dict(c: dict[str, Any]) -> dict[str, Any]:
@@ -754,7 +760,7 @@ def _state_dict(c: dict[str, Any]) -> dict[str, Any]:
     layer_rate = dict(c["layer_rate"])
     layer_status = dict(c["layer_status"])
     deals, states = c["deals"]
-    orders, pledges = c["orders"], c["pledges"]
+    orders, (pledges, changes) = c["orders"], c["pledges"]
     return {
         "scenario": c["scenario"],
         "seed": c["seed"],
@@ -777,7 +783,7 @@ def _state_dict(c: dict[str, Any]) -> dict[str, Any]:
         "done": sorted(c["done"]),
         "requests": [list(r) for r in c["requests"]],
         "pledges": [
-            list(pledges[n : n + _PLEDGE_FIELDS]) for n in range(0, len(pledges), _PLEDGE_FIELDS)
+            [*_PLEDGE_MADE(pledge), *changes[3 * n : 3 * n + 3]] for n, pledge in enumerate(pledges)
         ],
         "precedent": c["precedent"],
         "precedent_by": c["precedent_by"],
