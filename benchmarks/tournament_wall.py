@@ -72,6 +72,20 @@ def _traced_chunk(tasks: Any, source: Any = None) -> Any:
     return out
 
 
+def _traced_chunk_counted(tasks: Any, source: Any = None) -> Any:
+    """The same, for a runner whose workers also report their CPU with each chunk."""
+    from tradegame.tournament import runner
+
+    out, used = [], 0.0
+    for task in tasks:
+        wall, cpu = time.monotonic(), time.process_time()
+        outcomes, reported = runner._play_chunk_counted([task], source)
+        _note(game=task.index, start=wall, cpu_used=time.process_time() - cpu)
+        out += outcomes
+        used += reported
+    return out, used
+
+
 def _fork_server_cpu() -> float | None:
     """CPU seconds of this process's fork server so far (Linux), or None."""
     try:
@@ -92,7 +106,10 @@ def traced_main(argv: list[str]) -> int:
 
     runner._untraced_play_game = runner.play_game  # type: ignore[attr-defined]
     runner.play_game = _traced_play_game  # the games played in this process (--workers 1)
-    runner._play_chunk = _traced_chunk  # the chunks sent to workers
+    if hasattr(runner, "_play_chunk_counted"):  # the chunks sent to workers
+        runner._play_chunk_counted = _traced_chunk_counted
+    else:  # a runner from before the fork server (to compare)
+        runner._play_chunk = _traced_chunk
     pool = runner._pool
 
     def traced_pool(*args: Any) -> Any:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -74,8 +75,27 @@ def test_a_worker_has_the_parents_environment_rules_and_not_its_hash_seed(
     assert [o.index for o in outcomes] == list(range(8))
     assert not any(type(o).__name__ == "Unfinished" for o in outcomes)
     seen = records(record)
-    assert len({r["pid"] for r in seen}) == 2 and os.getpid() not in {r["pid"] for r in seen}
+    assert seen and os.getpid() not in {r["pid"] for r in seen}  # played by workers
     assert {r["mark"] for r in seen} == {"set after the fork server started"}
     assert not any(r["loader"] for r in seen), "a worker checked the scenario again"
     if "PYTHONHASHSEED" not in os.environ:
         assert hash("tradegame") not in {r["hash"] for r in seen}
+
+
+def test_the_workers_cpu_is_counted_though_they_are_not_this_process_children() -> None:
+    """`tradegame balance` reports the processor time of a run. It counted its workers with
+    getrusage(RUSAGE_CHILDREN), which sees only this process's children: the fork server's
+    workers report their own, with their results."""
+    from tradegame.tournament.runner import _context, workers_cpu_seconds
+
+    tasks = plan(SMALL, ROLES, ["random", "hawk", "dove"], 12, seed=3)
+    started = time.process_time()
+    list(run(tasks, workers=1))
+    serial = time.process_time() - started
+    before = workers_cpu_seconds()
+    list(run(tasks, workers=2))
+    reported = workers_cpu_seconds() - before
+    if _context().get_start_method() == "forkserver":
+        assert reported >= 0.5 * serial > 0
+    else:  # spawned workers are this process's children, counted when they end
+        assert reported == 0

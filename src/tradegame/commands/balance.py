@@ -200,14 +200,13 @@ class _Progress:
 
 
 def _cpu_seconds() -> float:
-    """Processor time of this process and its finished workers (user + system)."""
-    try:
-        import resource
-    except ImportError:  # pragma: no cover - not on Windows
-        return 0.0
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+    """Processor time of this process, its finished children and its tournaments' workers
+    (user + system; a worker forked by the fork server is not this process's child and
+    reports its own)."""
+    from tradegame.tournament.runner import workers_cpu_seconds
+
+    own = os.times()
+    return own.user + own.system + own.children_user + own.children_system + workers_cpu_seconds()
 
 
 def default_agent_for(player: str) -> str:

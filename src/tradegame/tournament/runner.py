@@ -203,6 +203,35 @@ def _play_chunk(tasks: Sequence[GameTask], source: ScenarioText | None = None) -
     return out
 
 
+_WORKERS_CPU = [0.0]  # in a tournament's process: the CPU its worker processes reported
+_CPU_REPORTED = [0.0]  # in a worker: the CPU it has reported so far
+
+
+def workers_cpu_seconds() -> float:
+    """CPU seconds (user and system, with the bots they ran) used so far by the worker
+    processes of this process's tournaments that are not its children, as each reported it
+    with its results: a worker forked by the fork server is the server's child, so
+    ``os.times()``'s and ``getrusage(RUSAGE_CHILDREN)``'s children figures never count it (a
+    spawned worker is this process's child, counted there when it ends, and reports 0)."""
+    return _WORKERS_CPU[0]
+
+
+def _play_chunk_counted(
+    tasks: Sequence[GameTask], source: ScenarioText | None = None
+) -> tuple[list[Outcome], float]:
+    """In a worker: the chunk's outcomes, and the CPU this process (and the bots it waited
+    for) used since its last report (the first one includes its start), unless the
+    tournament's process counts it as its child (see :func:`workers_cpu_seconds`)."""
+    out = _play_chunk(tasks, source)
+    parent = multiprocessing.parent_process()
+    if parent is not None and parent.pid == os.getppid():
+        return out, 0.0
+    times = os.times()
+    now = times.user + times.system + times.children_user + times.children_system
+    used, _CPU_REPORTED[0] = now - _CPU_REPORTED[0], now
+    return out, used
+
+
 def _end_on_sigterm(signum: int, frame: object) -> None:
     # Exit at once (the pool waits for its workers; unwinding could leave one waiting for
     # work), but first stop the bots of the game in hand.
@@ -358,7 +387,9 @@ def _play_alone(
             try:
                 if pool is None:
                     pool = _pool(ctx, 1, rules)
-                outcome = pool.submit(_play_chunk, [task], source).result()[0]
+                outcomes, cpu = pool.submit(_play_chunk_counted, [task], source).result()
+                _WORKERS_CPU[0] += cpu
+                outcome = outcomes[0]
             except BrokenProcessPool:
                 outcome = Unfinished(task, WORKER_DIED + ", also when played again alone")
                 if pool is not None:  # None: the new worker itself could not start
@@ -412,13 +443,13 @@ def _run_parallel(
         suspects: list[GameTask] = []
         broken = False
         pool = _pool(ctx, size_now, rules)
-        pending: dict[Future[list[Outcome]], list[GameTask]] = {}
+        pending: dict[Future[tuple[list[Outcome], float]], list[GameTask]] = {}
         try:
             while (waiting or pending) and not broken:
                 while waiting and len(pending) < size_now * 3:
                     chunk = waiting.popleft()
                     try:
-                        pending[pool.submit(_play_chunk, chunk, source)] = chunk
+                        pending[pool.submit(_play_chunk_counted, chunk, source)] = chunk
                     except BrokenProcessPool:
                         waiting.appendleft(chunk)
                         broken = True
@@ -437,7 +468,9 @@ def _run_parallel(
                     if future.exception() is not None:
                         suspects.extend(chunk)
                     else:
-                        for outcome in future.result():
+                        outcomes, cpu = future.result()
+                        _WORKERS_CPU[0] += cpu
+                        for outcome in outcomes:
                             finished(outcome)
                 yield from in_order()
         except BaseException:
@@ -469,4 +502,5 @@ __all__ = [
     "rules_for",
     "run",
     "start_workers_early",
+    "workers_cpu_seconds",
 ]
