@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from tradegame.engine.rules import Rules
+from typing import TYPE_CHECKING
+
 from tradegame.errors import UserError
+
+if TYPE_CHECKING:  # `tradegame play` imports this module: its new-game screen paints before
+    from tradegame.engine.rules import Rules  # the engine is imported
 
 
 def load_rules_or_exit(source: str) -> Rules:
