@@ -121,3 +121,23 @@ def test_a_game_from_the_command_line_starts_without_them_once_cached(tmp_path: 
     assert "Your move" in str(first["status"]) and first["imported"] == ["pydantic", "yaml"]
     second = start()
     assert "Your move" in str(second["status"]) and second["imported"] == []
+
+
+def test_the_play_command_imports_no_engine_before_the_new_game_screen(tmp_path: Path) -> None:
+    """`tradegame` with no arguments runs `commands.play`: its imports used to pull in the
+    whole engine (through `commands.common`) before the new-game screen painted."""
+    script = (
+        "import json, sys\n"
+        "import tradegame.cli, tradegame.commands.play, tradegame.ui.app\n"
+        "print(json.dumps(sorted(m for m in ('pydantic', 'yaml', 'tradegame.engine') "
+        "if m in sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        check=True,
+    )
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []

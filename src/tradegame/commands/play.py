@@ -119,6 +119,9 @@ def load_save(source: str, seat_args: list[str]) -> Match:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tradegame.ui.memory import pause_collector
+
+    pause_collector()  # until the first screen is up (the app restarts it: see ui/memory.py)
     options = build_options(args)
     web = served_to_browser()
     if not web and not (sys.stdin.isatty() and sys.stdout.isatty()):

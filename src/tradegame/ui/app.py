@@ -65,6 +65,9 @@ def game_title(match: Match) -> str:
     return printable(f"TEAM {match.team['name']}{where}" + (f" {students}" if students else ""))
 
 
+SETTLE_DELAY = 1.5
+"""Seconds after the app mounts before the garbage collector is restarted and start-up's
+objects are frozen (see ``ui/memory.py``)."""
 MAX_WAITING_DOWNLOADS = 2
 """Web mode: saves asked for and not yet fetched by the browser, at most."""
 DOWNLOAD_WAIT = 60.0
@@ -105,6 +108,10 @@ class TradeGameApp(App[None]):
     # ------------------------------------------------------------------ screens
 
     def on_mount(self) -> None:
+        from tradegame.ui.memory import settle_collector
+
+        # The first screen is drawn by then (and a game screen's tabs are mounted).
+        self.set_timer(SETTLE_DELAY, settle_collector)
         self._guard_exit()
         o = self.options
         if o.match is not None:
