@@ -132,3 +132,47 @@ async def test_the_briefing_is_drawn_before_its_tab_is_shown(tmp_path: Path) -> 
                 assert drawn == [], f"drawn again when shown at {size}"
     finally:
         RenderedLines.lines = lines  # type: ignore[method-assign]
+
+
+async def test_the_hidden_log_is_brought_up_to_date_before_its_tab_is_shown(
+    tmp_path: Path,
+) -> None:
+    """New log entries are written while the log tab is hidden (a moment after the view
+    changed): pressing 4 then writes nothing. Written when shown, the log was repainted twice
+    (the new lines, then scrolled to them): 70-120 ms, the slowest key of a game."""
+    from tradegame.ui.widgets.logbook import LogPanel
+
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"})
+    app = make_app(tmp_path, match)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_text(pilot, "Your move")
+        screen = app.screen
+        assert isinstance(screen, GameScreen)
+        await pilot.press("4")
+        await wait_for_text(pilot, "Round 1")
+        panel = screen.panel("log")
+        assert isinstance(panel, LogPanel)
+        shown = len(panel.lines)
+        await pilot.press("2", "p")  # pass: the talks' result goes to the log
+        tabs = screen.query_one(TabbedContent)
+        await wait_until(  # the AI seats have moved: the game waits for the player
+            pilot,
+            lambda: screen.is_my_turn() and len(panel.lines) > shown and "log" not in screen._dirty,
+            what="the hidden log written",
+        )
+        assert tabs.active != "log"
+        written: list[int] = []
+        update = LogPanel.update_frame
+
+        def spy(self: LogPanel, frame: Any) -> None:
+            written.append(len(frame.view.get("log", [])))
+            update(self, frame)
+
+        LogPanel.update_frame = spy  # type: ignore[method-assign]
+        try:
+            await pilot.press("4")
+            await pilot.pause(0.1)
+            assert tabs.active == "log"
+            assert written == []
+        finally:
+            LogPanel.update_frame = update  # type: ignore[method-assign]

@@ -61,8 +61,11 @@ SPEEDS = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0)
 """Seconds between AI moves (spectating: ``+``/``-`` move along this list)."""
 PREVIEW_DEBOUNCE = 0.12
 PREPARE_DELAY = 0.3
-"""Seconds after the view changed before a hidden briefing is drawn (while the player reads:
-showing the tab then only paints kept lines)."""
+"""Seconds after the view changed before the hidden log and briefing are brought up to date
+(while the player reads: showing the tab then only paints what it already holds)."""
+PREPARED_TABS = ("log", "briefing")
+"""Tabs updated while hidden (see PREPARE_DELAY). The log updated when shown wrote the new
+entries, then scrolled to them after the first repaint: two repaints, 70-120 ms of CPU."""
 NO_PREVIEW = "Previews are not offered for this game."
 PALETTE_SCAN = 600
 """How many legal talks moves the command palette looks through (deals are never all listed:
@@ -286,24 +289,27 @@ class GameScreen(Screen[None]):
         self._schedule_prepare()
 
     def _schedule_prepare(self) -> None:
-        """Draw the hidden briefing a moment after the view changed (see PREPARE_DELAY)."""
+        """Update the hidden log and briefing a moment after the view changed (see
+        PREPARE_DELAY)."""
         if self._prepare_timer is not None:
             self._prepare_timer.stop()
-        self._prepare_timer = self.set_timer(PREPARE_DELAY, self._prepare_briefing)
+        self._prepare_timer = self.set_timer(PREPARE_DELAY, self._prepare_hidden)
 
     @guarded
-    def _prepare_briefing(self) -> None:
-        """Update the briefing's panel while its tab is hidden and draw it at the width it
-        will be shown at (its Markdown took about 30 ms to draw, twice, when the tab was
-        shown: the slowest key of a game). Only the viewer's own frame, never behind a
+    def _prepare_hidden(self) -> None:
+        """Update the log's and the briefing's panels while their tabs are hidden, and draw
+        the briefing at the width it will be shown at (its Markdown took about 30 ms to draw,
+        twice, when the tab was shown). Only the viewer's own frame, never behind a
         curtain."""
         self._prepare_timer = None
-        panel = self.panel("briefing")
-        if self.hidden or self.frame is None or panel is None:
+        if self.hidden or self.frame is None:
             return
-        if "briefing" in self._dirty:
-            self._update_tab("briefing")
-        panel.prepare()  # type: ignore[attr-defined]
+        for tab in PREPARED_TABS:
+            if tab in self._dirty and self.panel(tab) is not None:
+                self._update_tab(tab)
+        briefing = self.panel("briefing")
+        if briefing is not None:
+            briefing.prepare()  # type: ignore[attr-defined]
 
     def on_resize(self) -> None:
         from tradegame.ui.screens.too_small import check_size
@@ -404,7 +410,7 @@ class GameScreen(Screen[None]):
             for tab in (self.tabs if full else (active,)) if panels else ():
                 self._update_tab(tab)
         self._refresh_bindings_if_changed()
-        if "briefing" in self._dirty and self.panel("briefing") is not None:
+        if any(tab in self._dirty and self.panel(tab) is not None for tab in PREPARED_TABS):
             self._schedule_prepare()
 
     def _announce(self, frame: Frame) -> None:
