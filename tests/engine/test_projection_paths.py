@@ -3,6 +3,7 @@
 - A projection keeps only its viewer's sums in the ledger (``State.ledger_only``): at every
   step of random games, for every player and a random hypothetical, the viewer's sums, score
   and metrics equal those of the same projection keeping every player's sums.
+  A non-finite number that would enter another player's sums is refused all the same.
 - ``what_if``'s metrics are computed when first read (``scoring.Metrics``): read at once or
   after the game has moved on, they equal metrics computed at once, and the real game and its
   copies keep every player's sums.
@@ -10,12 +11,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import random
 from collections.abc import Sequence
 
 import pytest
 
-from tradegame.engine import Game
+from tradegame.engine import Game, NonFiniteError
+from tradegame.engine import economy as eco
 from tradegame.engine.actions import ORDER_KINDS, Action
 from tradegame.engine.projection import (
     Projected,
@@ -24,6 +28,7 @@ from tradegame.engine.projection import (
 )
 from tradegame.engine.rules import Rules
 from tradegame.engine.scoring import Metrics, play_out_passing, score
+from tradegame.engine.state import State
 from tradegame.scenario import load_rules
 
 
@@ -158,3 +163,27 @@ def test_what_if_of_no_moves_is_the_baseline_projection_played_once() -> None:
     assert len(late) > 5
     for metrics, eager in late:
         assert _bits(dict(metrics)) == eager
+
+
+def test_a_non_finite_number_is_refused_as_when_every_sum_is_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A projection keeping only its viewer's sums refuses a non-finite number that would
+    # enter another player's sums just as a projection keeping them all does, naming it.
+    rules = load_rules("april-2025")
+    game = Game.new(rules, 3)
+    real = State.snapshot
+
+    def snapshot(g: State) -> eco.Snapshot:
+        snap = real(g)
+        if isinstance(g, Projected) and g.round >= 3:
+            return dataclasses.replace(snap, gdp_bn={**snap.gdp_bn, "US": math.inf})
+        return snap
+
+    monkeypatch.setattr(State, "snapshot", snapshot)
+    messages = []
+    for full in (False, True):
+        with pytest.raises(NonFiniteError) as err:
+            _projected(game, "JP", [], full)
+        messages.append(str(err.value))
+    assert messages[0] == messages[1] and "gdp_bn of US became inf" in messages[0]

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+import math
 import operator
 import random
 from collections.abc import Callable, Iterable
@@ -151,6 +152,7 @@ class State:
         self._settled: tuple[list[Deal] | None, frozenset[tuple[str, str]]] | None = None
         self._deal_index: tuple[list[Deal], int, dict[str, Deal]] | None = None  # see deal
         self._terms: eco.TermIndex | None = None
+        self._finite_snap: eco.Snapshot | None = None  # the last one _accumulate checked
 
     def copy(self) -> Self:
         """An independent copy; frozen values (rules, actions, log entries) are shared."""
@@ -502,6 +504,13 @@ class State:
         led = self.ledger
         led.days += days
         only = self.ledger_only
+        if only is not None and snap is not self._finite_snap:
+            if self._is_finite(snap):
+                self._finite_snap = snap
+            else:
+                # What every player's sums would get is not all finite: add it to them all,
+                # for resolution's check to refuse it as in a game keeping them all.
+                only = None
         approval, credibility = self.approval, self.credibility
         for pid, sums in led.player.items() if only is None else ((only, led.player[only]),):
             sums["gdp_bn"] += snap.gdp_bn[pid] * days
@@ -532,6 +541,19 @@ class State:
         for key, value in self.relations.items():
             if only is None or only in key:
                 relations[key] += value * days
+
+    def _is_finite(self, snap: eco.Snapshot) -> bool:
+        """:func:`_finite_snapshot`, remembered per scenario for the snapshots projections
+        share (each kept while remembered, so that its id is not another's)."""
+        known = self.tables.caches.finite_snapshots
+        if known.get(id(snap)) is snap:
+            return True
+        if not _finite_snapshot(snap):
+            return False
+        if len(known) >= CACHE_SIZE:
+            known.clear()  # bounded; a miss only costs the check
+        known[id(snap)] = snap
+        return True
 
     def lasting_approval(self, player: str) -> float:
         """``player``'s approval without what statements added and is still wearing off:
@@ -753,6 +775,23 @@ _DEAL_STATE = operator.attrgetter("status", "ended_by", "ended_round", "reneged_
 _chain = itertools.chain.from_iterable
 _add = operator.add
 _mul = operator.mul
+
+
+def _finite_snapshot(snap: eco.Snapshot) -> bool:
+    """Whether every number a ledger adds from ``snap`` is finite (inf and NaN carry through
+    a sum)."""
+    total = sum(snap.rate) + sum(snap.value)
+    for table in (
+        snap.gdp_bn,
+        snap.gdp_pct,
+        snap.revenue,
+        snap.consumer_cost,
+        snap.investment_received,
+        snap.purchases_received,
+        snap.cost_sharing_received,
+    ):
+        total += sum(table.values())
+    return math.isfinite(total)
 
 
 def _state_dict(c: dict[str, Any]) -> dict[str, Any]:

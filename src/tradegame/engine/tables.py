@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tradegame.engine.actions import Done, Pass, Reject
-from tradegame.engine.economy import Compiled, FlowCell, TermIndex, compile_rules
+from tradegame.engine.economy import Compiled, FlowCell, Snapshot, TermIndex, compile_rules
 from tradegame.engine.kinds import LayerStatus
 from tradegame.engine.memo import per_rules
 from tradegame.engine.rules import Event, Item, Layer, Rules, TariffInstrument
@@ -57,6 +57,8 @@ class Caches:
     # A projection's chance stream by (seed, round, phase): the generator's state as seeded
     # (seeding from a string hashes it each time; restoring a state is cheaper).
     projection_rng: dict[tuple[int, int, str], tuple[Any, ...]] = field(default_factory=dict)
+    # Snapshots found finite (State._is_finite), by id, each kept while it is here.
+    finite_snapshots: dict[int, Snapshot] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
