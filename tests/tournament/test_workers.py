@@ -99,3 +99,25 @@ def test_the_workers_cpu_is_counted_though_they_are_not_this_process_children() 
         assert reported >= 0.5 * serial > 0
     else:  # spawned workers are this process's children, counted when they end
         assert reported == 0
+
+
+def test_where_there_is_no_fork_server_workers_are_spawned_and_give_the_same_results(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Windows, and Python 3.11.0 (whose fork server any local user could reach), spawn each
+    worker: the same results, the rules handed over as with the fork server, and no CPU
+    reported (a spawned worker is this process's child, counted when it ends)."""
+    import multiprocessing
+
+    from tradegame.tournament.runner import workers_cpu_seconds
+
+    monkeypatch.setattr(
+        "tradegame.tournament.runner._context", lambda: multiprocessing.get_context("spawn")
+    )
+    tasks = plan(SMALL, ROLES, ["random", "hawk", "dove"], 6, seed=8)
+    before = workers_cpu_seconds()
+    spawned = list(run(tasks, workers=2))
+    assert workers_cpu_seconds() == before
+    serial = list(run(tasks, workers=1))
+    assert [r.state_hash for r in spawned] == [r.state_hash for r in serial]  # type: ignore[union-attr]
+    assert os.getpid() not in {r.pid for r in spawned}  # type: ignore[union-attr]
