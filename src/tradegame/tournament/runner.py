@@ -300,8 +300,14 @@ def chunks(tasks: Sequence[GameTask], workers: int) -> list[list[GameTask]]:
 def _context() -> Any:
     """The fork server where the platform has one, else spawn (never plain fork: see the
     module's documentation). Not before Python 3.11.1: 3.11.0's fork server listened on a
-    Linux abstract socket that any local user could connect to (CVE-2022-42919)."""
-    if sys.version_info >= (3, 11, 1) and "forkserver" in multiprocessing.get_all_start_methods():
+    Linux abstract socket that any local user could connect to (CVE-2022-42919); nor in a
+    frozen program (PyInstaller and the like), whose executable is not a Python to start
+    the server with."""
+    if (
+        sys.version_info >= (3, 11, 1)
+        and not getattr(sys, "frozen", False)
+        and "forkserver" in multiprocessing.get_all_start_methods()
+    ):
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(list(PRELOAD))
         return ctx
