@@ -1,7 +1,8 @@
 """Playing a tournament's games: in this process, or in worker processes.
 
 :func:`run` yields results in game order whatever the number of workers. With more than
-one worker the games go, in small chunks, to a :class:`concurrent.futures.ProcessPoolExecutor`
+one worker the games go, in chunks that shrink to one game near the end (:func:`chunks`), to
+a :class:`concurrent.futures.ProcessPoolExecutor`
 whose workers are forked from a *fork server* (``forkserver``; ``spawn`` where the platform
 has no fork server, as on Windows); results that finish early wait in a buffer until every
 earlier game is in.
@@ -19,7 +20,9 @@ interpreter too, single-threaded and holding nothing of the parent's: it imports
 :func:`start_workers_early` before its own start-up so that the server's imports run while
 it reads the scenario and checks the agents. Each worker is handed the parent's
 environment and the scenario's rules as the parent built them (a pickle of about 40 kB:
-no scenario to read, check or look up again), and exits without interpreter finalization.
+no scenario to read, check or look up again), reports the CPU it used with its results
+(:func:`workers_cpu_seconds`: it is not this process's child), and exits without interpreter
+finalization.
 
 As with any spawned process pool, a script that calls :func:`run` with ``workers > 1`` must
 do so under ``if __name__ == "__main__":`` (the ``tradegame`` command does).
