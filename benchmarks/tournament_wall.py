@@ -207,7 +207,14 @@ def cpu_bound(serial: dict[str, Any], parallel: dict[str, Any]) -> dict[str, flo
     one = own["start_cpu_s"] + games + end
     start = max(parallel["pool_cpu_s"] or 0.0, parallel["fork_server_cpu_s"] or 0.0)
     two = start + max(p["start_cpu_s"] for p in workers) + games / len(workers) + end
-    return {"workers_1_s": one, "workers_2_s": two, "speed_up": one / two, "games_cpu_s": games}
+    return {
+        "workers_1_s": one,
+        "workers_2_s": two,
+        "speed_up": one / two,
+        "games_cpu_s": games,
+        "games_cpu_serial_s": own["busy_cpu_s"],
+        "games_cpu_workers_s": sum(p["busy_cpu_s"] for p in workers),
+    }
 
 
 def games_line(stderr: str) -> float | None:
@@ -280,6 +287,13 @@ def report(r: dict[str, Any]) -> list[str]:
             f"{bound['games_cpu_s']:.2f} s of CPU as the mean of the traced runs): --workers 1 "
             f"{bound['workers_1_s']:.2f} s, --workers 2 {bound['workers_2_s']:.2f} s, "
             f"×{bound['speed_up']:.2f} at most"
+        )
+        lines.append(
+            f"  the games' CPU: {bound['games_cpu_serial_s']:.2f} s played serially, "
+            f"{bound['games_cpu_workers_s']:.2f} s in the workers (×"
+            f"{bound['games_cpu_workers_s'] / bound['games_cpu_serial_s']:.2f}: on an idle "
+            f"machine, more than ×1 is what two games at once cost each other, e.g. cores "
+            f"that share a physical core or its caches)"
         )
     for workers, t in sorted(r.get("traced", {}).items()):
         lines.append(
