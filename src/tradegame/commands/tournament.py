@@ -390,6 +390,9 @@ class _progress:
             TimeRemainingColumn(),
             console=self.console,
             transient=True,
+            # twice a second, not rich's ten: its redrawing took 1.5% of a core, which the
+            # workers of a --workers 2 run on two cores share with it
+            refresh_per_second=2,
         )
         self._progress = progress
         progress.start()
