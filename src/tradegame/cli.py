@@ -351,6 +351,10 @@ def _add_tournament(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _run_tournament(args: argparse.Namespace) -> int:
+    if args.executor == "processes":  # the fork server imports the game while this one does
+        from tradegame.tournament.processes import start_workers_early
+
+        start_workers_early(args.workers)
     from tradegame.commands import tournament
 
     return tournament.run(args)

@@ -115,10 +115,6 @@ def run(args: argparse.Namespace) -> int:
         if not available():
             raise UserError(str(DaskMissing()))
     shard = _shard_of(args)
-    if executor == "processes":
-        from tradegame.tournament.runner import start_workers_early
-
-        start_workers_early(args.workers)  # its imports run while the scenario loads
     rules, text, _ = load_scenario_or_exit(args.scenario)
     specs = agent_specs(args)
     time_limit, startup_limit = _limits(args)

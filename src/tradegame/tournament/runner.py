@@ -47,20 +47,13 @@ from typing import Any
 
 from tradegame.engine import Done, Game, Pass, Reject, Rules
 from tradegame.tournament.plan import GameTask
+from tradegame.tournament.processes import PRELOAD as PRELOAD
+from tradegame.tournament.processes import context as _context
+from tradegame.tournament.processes import start_workers_early as start_workers_early
 from tradegame.tournament.results import GameResult
 from tradegame.untrusted import printable
 
 _RULES: dict[str, Rules] = {}
-
-PRELOAD = (
-    "__main__",  # the parent's main script, which each worker imports (``tradegame``'s is tiny)
-    "tradegame.tournament.runner",
-    "tradegame.agents.base",
-    "tradegame.agents.builtin",
-    "tradegame.scenario",
-)
-"""Modules the fork server imports once, for every worker it forks: what playing a game of
-the built-in agents needs (an agent named by module or path is imported in the worker)."""
 
 
 class GameFailed(RuntimeError):
@@ -298,36 +291,6 @@ def chunks(tasks: Sequence[GameTask], workers: int) -> list[list[GameTask]]:
         out.append(list(tasks[start : start + size]))
         start += size
     return out
-
-
-def _context() -> Any:
-    """The fork server where the platform has one, else spawn (never plain fork: see the
-    module's documentation). Not before Python 3.11.1: 3.11.0's fork server listened on a
-    Linux abstract socket that any local user could connect to (CVE-2022-42919); nor in a
-    frozen program (PyInstaller and the like), whose executable is not a Python to start
-    the server with."""
-    if (
-        sys.version_info >= (3, 11, 1)
-        and not getattr(sys, "frozen", False)
-        and "forkserver" in multiprocessing.get_all_start_methods()
-    ):
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(list(PRELOAD))
-        return ctx
-    return multiprocessing.get_context("spawn")
-
-
-def start_workers_early(workers: int) -> None:
-    """Start, in the background, what ``workers`` worker processes will be forked from (the
-    fork server, importing :data:`PRELOAD`), so that it is ready by the time the games
-    start; a command calls this before its own start-up. Nothing is started for one worker,
-    or where workers are spawned (each then starts with its pool)."""
-    if workers > 1:
-        ctx = _context()
-        if ctx.get_start_method() == "forkserver":
-            from multiprocessing import forkserver
-
-            forkserver.ensure_running()
 
 
 def run(
