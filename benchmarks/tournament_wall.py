@@ -125,6 +125,17 @@ def traced_main(argv: list[str]) -> int:
 # ---------------------------------------------------------------------- the measurement
 
 
+def bytecode_cached() -> bool:
+    """Whether the engine's compiled bytecode is cached (else every process compiles every
+    module it imports: about 0.12 s of CPU each here, e.g. under PYTHONDONTWRITEBYTECODE)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("tradegame.engine.game")
+    if spec is None or spec.origin is None:
+        return False
+    return os.path.exists(importlib.util.cache_from_source(spec.origin))
+
+
 def command(scenario: str, agents: str, games: int, workers: int, out: Path) -> list[str]:
     return [
         *("tournament", scenario, "--agents", agents, "--games", str(games), "--seed", "1"),
@@ -232,7 +243,13 @@ def measure(
 ) -> dict[str, Any]:
     runs: dict[int, list[float]] = {1: [], 2: []}
     contents: set[bytes] = set()
-    result: dict[str, Any] = {"scenario": scenario, "agents": agents, "games": games}
+    result: dict[str, Any] = {
+        "scenario": scenario,
+        "agents": agents,
+        "games": games,
+        "cpus": os.cpu_count(),
+        "bytecode_cached": bytecode_cached(),
+    }
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(repeats):
             for workers in (1, 2):
@@ -273,7 +290,8 @@ def measure(
 def report(r: dict[str, Any]) -> list[str]:
     lines = [
         f"tournament {r['scenario']}, {r['games']} games of {r['agents']} (wall time, "
-        f"{len(r['workers_1_s'])} runs each, in turns):",
+        f"{len(r['workers_1_s'])} runs each, in turns; {r['cpus']} CPUs; bytecode "
+        f"{'cached' if r['bytecode_cached'] else 'not cached: every process compiles'}):",
         "  --workers 1 " + ", ".join(f"{s:.2f}" for s in r["workers_1_s"]) + " s",
         "  --workers 2 " + ", ".join(f"{s:.2f}" for s in r["workers_2_s"]) + " s",
         f"  speed-up ×{r['speed_up']:.2f} (medians {r['workers_1_median_s']:.2f} / "
