@@ -259,3 +259,51 @@ def test_a_round_capture_keeps_each_pledge_as_it_was() -> None:
         assert game.round_hashes == hashes
         return
     raise AssertionError("no random game made a pledge")
+
+
+@pytest.mark.parametrize(("name", "rules"), _scenarios())
+def test_deferred_round_captures_hash_as_the_captures_made_as_rounds_end(
+    name: str, rules: Rules
+) -> None:
+    # A game that defers its round captures (bots' games, agents.base.play_match) replays
+    # its actions when round_hashes is read: the hashes are those of a game that captured
+    # each round as it ended, read now and then during the game (so deferred rounds follow
+    # hashed ones), and in a copy played on.
+    for seed in range(5):
+        rng = random.Random(seed)
+        eager = Game.new(rules, seed)
+        deferred = Game.new(rules, seed)
+        deferred.defer_round_captures()
+        while not eager.is_over():
+            player = eager.to_move()
+            assert player is not None
+            action = eager.legal_actions(player).sample(rng)
+            eager.apply(action)
+            deferred.apply(action)
+            assert not deferred._unhashed_states  # nothing captured while playing
+            if rng.random() < 0.01:
+                assert deferred.round_hashes == eager.round_hashes
+            if rng.random() < 0.005:
+                copy, twin = deferred.copy(), eager.copy()
+                copy_rng = random.Random(seed + 1)
+                while not copy.is_over():
+                    mover = copy.to_move()
+                    assert mover is not None
+                    move = copy.legal_actions(mover).sample(copy_rng)
+                    copy.apply(move)
+                    twin.apply(move)
+                assert copy.round_hashes == twin.round_hashes
+        assert deferred._round_marks
+        assert deferred.round_hashes == eager.round_hashes
+        assert not deferred._round_marks
+        assert deferred.state_hash() == eager.state_hash()
+
+
+def test_play_match_defers_its_round_captures() -> None:
+    from tradegame.agents.base import play_match
+
+    rules = load_rules("april-2025")
+    seats = dict.fromkeys(rules.player_ids, "random")
+    game = play_match(rules, 3, seats)
+    assert game._round_marks and not game._unhashed_states
+    assert game.round_hashes == Game.replay(rules, 3, game.actions).round_hashes

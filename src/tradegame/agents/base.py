@@ -548,6 +548,7 @@ def play_match(
     A failing ``start`` or ``end`` hook is recorded the same way.
     """
     game = Game.new(rules, seed)
+    game.defer_round_captures()  # nothing here reads them: made if a caller reads them
     agents: dict[str, Agent] = {}
 
     def incident(player: str, what: str, exc: BaseException) -> None:

@@ -126,6 +126,10 @@ class State:
         # End-of-round state (a _state_capture), hashed when round_hashes is first asked for.
         self._round_hashes: list[str] = []
         self._unhashed_states: list[dict[str, Any]] = []  # hashed when first asked for
+        # With defer_round_captures(): the number of actions at the end of each round not
+        # captured yet (a replay of the actions captures them when round_hashes is read).
+        self._round_marks: list[int] = []
+        self._defers_captures = False
         self.rng_draws = 0
         self.ledger = Ledger(
             player={p: dict.fromkeys(LEDGER_KEYS, 0.0) for p in ids},
@@ -653,10 +657,44 @@ class State:
     @property
     def round_hashes(self) -> list[str]:
         """The state hash at the end of each resolved round (computed when first asked)."""
+        if self._round_marks:
+            self._capture_deferred_rounds()
         if self._unhashed_states:
             self._round_hashes += [_hash_json(_state_dict(s)) for s in self._unhashed_states]
             self._unhashed_states = []
         return list(self._round_hashes)
+
+    def push(self, action: Action) -> None:
+        """Play ``action`` (the phase machine, :class:`tradegame.engine.machine.Machine`)."""
+        raise NotImplementedError("a state is played by the phase machine")
+
+    def defer_round_captures(self) -> None:
+        """Capture the rounds that end from now on only if :attr:`round_hashes` is read,
+        by replaying this game's actions from its seed (play is deterministic: the replay
+        goes through the same states). For games played by bots, where nothing reads the
+        round hashes while the game is played (a capture costs about 6% of random play)."""
+        self._defers_captures = True
+
+    def _capture_round(self) -> None:
+        """Keep the state as this round ends for :attr:`round_hashes` (or, deferred, the
+        number of actions that led to it)."""
+        if self._defers_captures:
+            self._round_marks.append(len(self.actions))
+        else:
+            self._unhashed_states.append(self._state_capture())
+
+    def _capture_deferred_rounds(self) -> None:
+        """Capture the deferred rounds: replay the actions from the seed in a game of the
+        same kind that captures every round, and keep its captures of those rounds."""
+        marks = self._round_marks
+        replay = type(self)(self.rules, self.seed)
+        captured = len(self._round_hashes) + len(self._unhashed_states)
+        for action in self.actions[: marks[-1]]:
+            replay.push(action)  # (each was checked when this game played it)
+        if len(replay._unhashed_states) != captured + len(marks):
+            raise AssertionError("a replay of the game's actions did not end the same rounds")
+        self._unhashed_states += replay._unhashed_states[captured:]
+        self._round_marks = []
 
     def state_json(self) -> dict[str, Any]:
         """A canonical JSON form of the whole state (the basis of :meth:`state_hash`)."""

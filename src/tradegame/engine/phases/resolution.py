@@ -94,7 +94,7 @@ def resolve(g: State) -> None:
         # The state after the resolution: a snap-back (or a pledger's credibility) moved
         # the economy since the round's days ran at ``snap`` (issue 15).
         g._record_history()
-        g._unhashed_states.append(g._state_capture())
+        g._capture_round()
     if over:
         g.phase = OVER
         g.orders = {p: [] for p in rules.player_ids}
@@ -166,7 +166,7 @@ def _resolve_order(g: State, a: Action, raised_against: set[tuple[str, str]]) ->
     elif isinstance(a, Concede):
         term = a.terms[0]
         item = rules.item(term.item)
-        for old in g.deals:
+        for old in g.deals_in_force(p):
             if (
                 old.unilateral
                 and old.status == _DEAL_IN_FORCE
@@ -280,23 +280,24 @@ def _check_caps_kept(g: State, before: dict[int, float]) -> None:
     """Raising a tariff above an agreed cap is an implicit renege (DESIGN §3.9): the
     layered rate rose this round and ends above the cap. Lowering a rate that is still
     above the cap breaks nothing."""
+    if not before:
+        return  # no cell a mover's deal caps: nothing to break
     rules = g.rules
     for deal in [d for d in g.deals if d.status in (_DEAL_IN_FORCE, _DEAL_RENEGED)]:
-        for t in deal.terms:
-            item = rules.item(t.item)
-            if item.kind != _CAP:
+        # (kind, giver, receiver, level, item) of each term: a cap's giver is the importer.
+        for kind, importer, exporter, cap, item in eco.deal_entries(rules, deal):
+            if kind != _CAP:
                 continue
-            importer = item.owner
             if not g.orders[importer] or not _can_break(g, deal, importer):
                 continue  # no order of the importer this round: nothing it raised
-            for index in eco.covered_cells(rules, item, deal.other(importer)):
+            for index in eco.covered_cells(rules, item, exporter):
                 old = before.get(index)
                 if old is None:
                     continue
                 # Read again for each cell: a renege here may move the rates.
                 new = g.layered_rates()[index]
-                if new > old + RATE_EPS and new > t.value + RATE_EPS:
-                    _void(g, deal, importer, f"a tariff above the agreed {fmt_pct(t.value)} cap")
+                if new > old + RATE_EPS and new > cap + RATE_EPS:
+                    _void(g, deal, importer, f"a tariff above the agreed {fmt_pct(cap)} cap")
                     break
             if importer in deal.reneged_by:
                 break
