@@ -149,8 +149,9 @@ def score_breakdown(game: Machine, player: str) -> list[dict[str, Any]]:
 def play_out_passing(game: Machine) -> None:
     """Everyone passes (or is done) until the game ends."""
     passive = game.tables.passive_moves  # frozen moves: one of each a player, shared
-    while not game.is_over():
-        mover = game.to_move()
+    is_over, to_move, push = game.is_over, game.to_move, game.push
+    while not is_over():
+        mover = to_move()
         assert mover is not None
         pass_, reject, done = passive[mover]
         session = game.session
@@ -158,7 +159,7 @@ def play_out_passing(game: Machine) -> None:
             action: Action = pass_ if session.offer is None else reject
         else:
             action = done
-        game.push(action)  # a passive move is always legal
+        push(action)  # a passive move is always legal
 
 
 class Metrics(Mapping[str, float]):

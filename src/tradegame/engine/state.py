@@ -172,8 +172,13 @@ class State:
         state's."""
         new = cls.__new__(cls)
         attributes = new.__dict__
+        rebuilt = _REBUILT_ON_COPY
         for name, value in self.__dict__.items():
-            attributes[name] = value.copy() if isinstance(value, (dict, set, list)) else value
+            attributes[name] = (
+                value.copy()
+                if isinstance(value, (dict, set, list)) and name not in rebuilt
+                else value
+            )
         # Shallow copies of the mutable records, made by their constructors (every what_if
         # copies the game; copy.copy's generic path is several times slower).
         # A deal that can no longer change (failed, superseded, or reneged in an earlier
@@ -191,8 +196,8 @@ class State:
         new.ledger = Ledger(
             days=self.ledger.days,
             player={p: dict(v) for p, v in self.ledger.player.items()},
-            flow_rate=list(self.ledger.flow_rate),
-            flow_value=list(self.ledger.flow_value),
+            flow_rate=self.ledger.flow_rate,  # replaced each round, never changed in place
+            flow_value=self.ledger.flow_value,
             relations=dict(self.ledger.relations),
         )
         new.rng = rng_from(self.rng.getstate() if rng_state is None else rng_state)
@@ -808,6 +813,8 @@ _PLEDGE_MADE = operator.attrgetter(
     *(f.name for f in dataclasses.fields(Pledge) if f.name not in _PLEDGE_CHANGING)
 )
 _PLEDGE_CHANGES = operator.attrgetter(*_PLEDGE_CHANGING)
+# What copy_as makes anew after its shallow copy of every attribute (not copied first).
+_REBUILT_ON_COPY = frozenset({"deals", "sessions", "pledges", "orders", "_in_force"})
 # What of a deal can change later.
 _DEAL_STATE = operator.attrgetter("status", "ended_by", "ended_round", "reneged_by")
 _chain = itertools.chain.from_iterable
