@@ -307,3 +307,30 @@ def test_play_match_defers_its_round_captures() -> None:
     game = play_match(rules, 3, seats)
     assert game._round_marks and not game._unhashed_states
     assert game.round_hashes == Game.replay(rules, 3, game.actions).round_hashes
+
+
+@pytest.mark.parametrize(("name", "rules"), _scenarios())
+def test_snapshots_agree_with_one_made_from_nothing(name: str, rules: Rules) -> None:
+    # The snapshot of every state (copies and projections played among them) against one
+    # made from a fresh term index (whose received amounts are not yet made) with the cells'
+    # memory emptied: the same floats, bit for bit.
+    memos = eco.compile_rules(rules).cell_memos
+    costly = 0
+    for game in _play(rules, range(6), what_if=0.03, copies=0.02):
+        snap = game.snapshot()
+        force = [d for d in game.deals if d.status == "in_force"]
+        fresh_terms = eco.index_terms(rules, force, game.credibility)
+        assert fresh_terms.received is None
+        kept = [dict(memo) for memo in memos]
+        for memo in memos:
+            memo.clear()
+        assert snap == eco.snapshot(
+            rules, tuple(game.rates()), fresh_terms, set(game.active_packages)
+        )
+        for memo, entries in zip(memos, kept, strict=True):
+            memo.update(entries)
+        costly += any(
+            pkg in game.active_packages for _, pkg, _ in eco.compile_rules(rules).package_costs
+        )
+    if name == "april-2025":
+        assert costly > 0  # a countermeasure that costs GDP was active

@@ -77,6 +77,10 @@ class Compiled:
     stress_memo: dict[tuple[float, ...], tuple[float, float]]
     # covered_cells' results by (item, exporter), filled as games are played.
     item_cells: dict[tuple[str, str], tuple[int, ...]]
+    # (player, its GDP in $bn) in player order, and (player, package, the package's GDP
+    # cost in $bn) of each countermeasure that costs GDP: what snapshot() reads per player.
+    player_gdp: tuple[tuple[str, float], ...]
+    package_costs: tuple[tuple[str, str, float], ...]
 
 
 @per_rules
@@ -160,6 +164,13 @@ def compile_rules(rules: Rules) -> Compiled:
         ),
         stress_memo={},
         item_cells={},
+        player_gdp=tuple((p.id, p.gdp_bn) for p in rules.players),
+        package_costs=tuple(
+            (p.id, c.id, c.gdp_cost_pct / 100.0 * p.gdp_bn)
+            for p in rules.players
+            for c in p.countermeasures
+            if c.gdp_cost_pct
+        ),
     )
     return compiled
 
@@ -191,6 +202,11 @@ class TermIndex:
     # (projections, see State.SHARES_RATES): a snapshot is a function of exactly these.
     snapshots: dict[tuple[Any, ...], Snapshot] = field(
         default_factory=dict, compare=False, repr=False
+    )
+    # Per player, what it receives (investment, purchases, cost sharing): the snapshots at
+    # these terms share these dicts (never changed), made when first needed.
+    received: tuple[dict[str, float], dict[str, float], dict[str, float]] | None = field(
+        default=None, compare=False, repr=False
     )
 
 
@@ -544,24 +560,30 @@ def snapshot(
         gdp_bn[receiver] += per_year
     for giver, per_year in terms.cost_sharing_paid.items():
         gdp_bn[giver] -= per_year
-    for p in rules.players:
-        for c in p.countermeasures:
-            if c.id in active_packages and c.gdp_cost_pct:
-                gdp_bn[p.id] -= c.gdp_cost_pct / 100.0 * p.gdp_bn
-                pain[p.id] += c.gdp_cost_pct / 100.0 * p.gdp_bn
-    gdp_pct = {p.id: 100.0 * gdp_bn[p.id] / p.gdp_bn for p in rules.players}
-    pain_pct = {p.id: 100.0 * pain[p.id] / p.gdp_bn for p in rules.players}
+    if active_packages:
+        for pid, package, cost_bn in compiled.package_costs:
+            if package in active_packages:
+                gdp_bn[pid] -= cost_bn
+                pain[pid] += cost_bn
+    player_gdp = compiled.player_gdp
+    received = terms.received
+    if received is None:
+        received = terms.received = (
+            {p: terms.investment.get(p, 0.0) for p in ids},
+            {p: terms.purchases_received.get(p, 0.0) for p in ids},
+            {p: terms.cost_sharing.get(p, 0.0) for p in ids},
+        )
     return Snapshot(
         rate=tuple(rates),  # (the same tuple when the game's rates are passed)
         value=values,
         gdp_bn=gdp_bn,
-        gdp_pct=gdp_pct,
+        gdp_pct={pid: 100.0 * gdp_bn[pid] / gdp for pid, gdp in player_gdp},
         revenue=dict(zip(ids, revenue, strict=True)),
         consumer_cost=dict(zip(ids, consumer, strict=True)),
-        investment_received={p: terms.investment.get(p, 0.0) for p in ids},
-        purchases_received={p: terms.purchases_received.get(p, 0.0) for p in ids},
-        cost_sharing_received={p: terms.cost_sharing.get(p, 0.0) for p in ids},
-        pain_pct=pain_pct,
+        investment_received=received[0],
+        purchases_received=received[1],
+        cost_sharing_received=received[2],
+        pain_pct={pid: 100.0 * pain[pid] / gdp for pid, gdp in player_gdp},
     )
 
 
