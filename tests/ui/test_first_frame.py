@@ -1,0 +1,51 @@
+"""The game screen's first frame on a real terminal holds the status line ("Your move") and
+the tab titles. Textual draws the first screen inside its start-up batch and drops that frame;
+what did not change afterwards was not drawn until it changed, so the dashboard's tables came
+first and "Your move" two frames (50-80 ms of CPU) later (see TradeGameApp.on_ready)."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import select
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+PLAY = [sys.executable, "-m", "tradegame", "play", "--seat", "JP=human", "--seat"]
+PLAY += ["US=passive", "--seat", "EU=passive", "--seed", "1"]
+
+
+def test_the_status_line_is_drawn_before_the_dashboard(tmp_path: Path) -> None:
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "TEXTUAL_ANIMATIONS": "none",
+        "TRADEGAME_SAVE_DIR": str(tmp_path / "saves"),
+        "TRADEGAME_CACHE_DIR": str(tmp_path / "cache"),
+    }
+    env.pop("TEXTUAL_DRIVER", None)
+    proc = subprocess.Popen(
+        PLAY, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+    )
+    os.close(slave)
+    out = b""
+    try:
+        deadline = time.monotonic() + 60
+        while b"Your move" not in out or b"Players" not in out:
+            assert time.monotonic() < deadline, f"timed out: {out[-2000:]!r}"
+            assert proc.poll() is None, f"the game ended early: {out[-2000:]!r}"
+            ready, _, _ = select.select([master], [], [], 0.1)
+            if ready:
+                out += os.read(master, 65536)
+    finally:
+        proc.kill()
+        proc.wait()
+        os.close(master)
+    assert out.index(b"Your move") < out.index(b"Players")  # the dashboard's first table
+    assert out.index(b"1 Dashboard") < out.index(b"Players")  # the tab titles too
