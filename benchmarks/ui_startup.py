@@ -1,6 +1,7 @@
 """Terminal interface speed: start-up to the first screen, and how long a key press takes.
 
-    .venv/bin/python benchmarks/ui_startup.py [--runs N] [--json]
+    .venv/bin/python benchmarks/ui_startup.py [--runs N] [--key-runs N] [--json]
+        [--baseline OTHER/.venv/bin/tradegame | --baseline-src OTHER/src]
 
 1. **Start-up** (target: at most 1.4× a trivial Textual app; wall time and the CPU time the
    process had used when the words appeared, from /proc). The installed ``tradegame``
@@ -20,7 +21,14 @@
    and confirm Done ...), the time until the app has handled the key and every message it
    caused (for a key that ends the human's move this includes the AI seats' replies that
    follow at once). What-if previews run in worker threads by design and are not part of
-   it; the script reports them separately (key to preview on screen).
+   it; the script reports them separately (key to preview on screen). With ``--key-runs N``
+   the scripted game is played N times, each in a fresh interpreter (alternating with the
+   baseline's when one is given): the median of the runs' medians and the range of their
+   slowest keys.
+
+A baseline (before/after in one run): ``--baseline`` names another checkout's ``tradegame``
+command; ``--baseline-src`` another checkout's ``src`` folder, run by this interpreter with
+``PYTHONPATH`` (no second virtual environment needed).
 
 Measured, not asserted: DESIGN §7 keeps timings out of the tests.
 """
@@ -121,6 +129,14 @@ Trivial().run()
 TRIVIAL = "trivial Textual app (reference)"
 
 
+def compile_tree(src: Path) -> None:
+    """Write the bytecode of a source tree (a ``--baseline-src`` checkout)."""
+    subprocess.run(
+        [sys.executable, "-c", f"import compileall; compileall.compile_dir({str(src)!r}, quiet=1)"],
+        check=True,
+    )
+
+
 def compile_bytecode(command: Path) -> None:
     """Write the bytecode of the ``tradegame`` package that ``command`` runs, as ``pip install``
     does: the libraries the trivial app imports have theirs, and an editable checkout run with
@@ -136,10 +152,14 @@ def compile_bytecode(command: Path) -> None:
     )
 
 
-def startup(runs: int, baseline: Path | None = None) -> dict[str, Any]:
-    for command in (BIN, baseline):
-        if command is not None:
-            compile_bytecode(command)
+def startup(
+    runs: int, baseline: Path | None = None, baseline_src: Path | None = None
+) -> dict[str, Any]:
+    for binary in (BIN, baseline):
+        if binary is not None:
+            compile_bytecode(binary)
+    if baseline_src is not None:
+        compile_tree(baseline_src)
     folder = tempfile.mkdtemp(prefix="tg-bench-")
     env = dict(
         os.environ,
@@ -172,6 +192,13 @@ def startup(runs: int, baseline: Path | None = None) -> dict[str, Any]:
     if baseline is not None:  # another checkout's command, measured in the same run
         for name, (command, marker) in list(cases.items())[1:]:
             cases[f"{name} [baseline]"] = ([str(baseline), *command[1:]], marker)
+    elif baseline_src is not None:  # another checkout's sources, this interpreter
+        for name, (command, marker) in list(cases.items())[1:]:
+            run_it = [sys.executable, "-m", "tradegame", *command[1:]]
+            cases[f"{name} [baseline]"] = (
+                ["env", f"PYTHONPATH={baseline_src}", *run_it],
+                marker,
+            )
     times: dict[str, list[float]] = {name: [] for name in cases}
     cpu: dict[str, list[float]] = {name: [] for name in cases}
     for command, marker in cases.values():  # a warm-up, not counted: the scenario cache
@@ -193,6 +220,7 @@ def startup(runs: int, baseline: Path | None = None) -> dict[str, Any]:
             "runs": runs,
             "vs_trivial": median / reference,
             "cpu_median_s": statistics.median(cpu[name]) if cpu[name] else None,
+            "cpu_range_s": (min(cpu[name]), max(cpu[name])) if cpu[name] else None,
             "cpu_vs_trivial": (
                 statistics.median(cpu[name]) / cpu_reference
                 if cpu[name] and cpu_reference
@@ -334,6 +362,38 @@ async def key_latencies() -> dict[str, Any]:
     }
 
 
+def key_runs(runs: int, baseline: Path | None, baseline_src: Path | None) -> dict[str, Any]:
+    """The scripted game played ``runs`` times, each in a fresh interpreter, alternating with
+    the baseline's: medians of the per-game median CPU and of the per-game slowest key."""
+    cases: dict[str, tuple[list[str], dict[str, str]]] = {
+        "this checkout": ([sys.executable, __file__, "--keys-only"], dict(os.environ))
+    }
+    if baseline is not None:
+        python = str(baseline.with_name("python"))
+        cases["baseline"] = ([python, __file__, "--keys-only"], dict(os.environ))
+    elif baseline_src is not None:
+        env = dict(os.environ, PYTHONPATH=str(baseline_src))
+        cases["baseline"] = ([sys.executable, __file__, "--keys-only"], env)
+    got: dict[str, list[dict[str, Any]]] = {name: [] for name in cases}
+    for _ in range(runs):
+        for name, (command, env) in cases.items():
+            out = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+            got[name].append(json.loads(out.stdout.strip().splitlines()[-1]))
+    summary: dict[str, Any] = {}
+    for name, games in got.items():
+        medians = [g["cpu_median_ms"] for g in games]
+        slowest = [g["cpu_slowest_ms"] for g in games]
+        summary[name] = {
+            "runs": len(games),
+            "cpu_median_ms": statistics.median(medians),
+            "cpu_median_range": (min(medians), max(medians)),
+            "cpu_slowest_ms": statistics.median(slowest),
+            "cpu_slowest_range": (min(slowest), max(slowest)),
+            "worst": [g["cpu_slowest"][0] for g in games],
+        }
+    return summary
+
+
 def _install_fast_press() -> None:
     """Send one key without Pilot's idle waits (they would dominate the measurement)."""
     from textual import events
@@ -359,18 +419,37 @@ def main() -> int:
         type=Path,
         help="another checkout's tradegame command, started in the same run (before/after)",
     )
+    parser.add_argument(
+        "--baseline-src",
+        type=Path,
+        help="another checkout's src folder, run by this interpreter with PYTHONPATH",
+    )
     parser.add_argument("--skip-keys", action="store_true", help="start-up and loading only")
+    parser.add_argument(
+        "--key-runs",
+        type=int,
+        default=1,
+        help="play the scripted game N times, each in a fresh interpreter",
+    )
+    parser.add_argument("--keys-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.keys_only:  # one run of the scripted game, for --key-runs
+        _install_fast_press()
+        print(json.dumps(asyncio.run(key_latencies())))
+        return 0
     results: dict[str, Any] = {}
     if BIN.exists():
-        results["startup"] = startup(args.runs, args.baseline)
+        results["startup"] = startup(args.runs, args.baseline, args.baseline_src)
     else:
         results["startup"] = f"skipped: {BIN} not installed"
     results["compose"] = compose_times(max(args.runs, 5))
     results["load"] = load_times(max(args.runs, 5))
     if not args.skip_keys:
-        _install_fast_press()
-        results["keys"] = asyncio.run(key_latencies())
+        if args.key_runs > 1 or args.baseline or args.baseline_src:
+            results["key_runs"] = key_runs(args.key_runs, args.baseline, args.baseline_src)
+        else:
+            _install_fast_press()
+            results["keys"] = asyncio.run(key_latencies())
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
@@ -378,7 +457,8 @@ def main() -> int:
     if isinstance(results["startup"], dict):
         for name, r in results["startup"].items():
             cpu = (
-                f"; CPU {r['cpu_median_s']:.2f} s, {r['cpu_vs_trivial']:.2f}×"
+                f"; CPU {r['cpu_median_s']:.2f} s [{r['cpu_range_s'][0]:.2f}-"
+                f"{r['cpu_range_s'][1]:.2f}], {r['cpu_vs_trivial']:.2f}×"
                 if r["cpu_vs_trivial"] is not None
                 else ""
             )
@@ -404,6 +484,13 @@ def main() -> int:
         f"{ld['cached_ms']:.1f} ms ({ld['cached_slowest']}), checked without it "
         f"{ld['checked_ms']:.1f} ms ({ld['checked_slowest']}) (target ≤ 50 ms)"
     )
+    for name, r in results.get("key_runs", {}).items():
+        print(
+            f"  keys, {name} ({r['runs']} games): CPU median {r['cpu_median_ms']:.1f} ms "
+            f"[{r['cpu_median_range'][0]:.1f}-{r['cpu_median_range'][1]:.1f}], slowest "
+            f"{r['cpu_slowest_ms']:.1f} ms [{r['cpu_slowest_range'][0]:.1f}-"
+            f"{r['cpu_slowest_range'][1]:.1f}] (target ≤ 50 ms); slowest keys: {r['worst']}"
+        )
     if "keys" not in results:
         return 0
     k = results["keys"]

@@ -114,8 +114,9 @@ def test_play_a_round_as_japan_in_a_real_terminal(
         env,
     )
     started.append(t)
-    screen = t.wait_for("Your move, Japan")
-    assert "Round 1/13" in screen and "Ministerial talks with United States" in screen
+    # The status line is drawn in the first frame; the talks tab comes a moment later.
+    screen = t.wait_for("Ministerial talks with United States")
+    assert "Round 1/13" in screen and "Your move, Japan" in screen
     t.keys("Down", "Space")  # a term into the draft: the preview shows
     t.wait_for("if your draft is agreed")
     t.keys("p")  # but pass instead

@@ -560,8 +560,20 @@ class TradeGameApp(App[None]):
         """Autosave the game as it is now; a line saying where (None: nothing to save)."""
         from tradegame.session.persistence import PersistenceError
 
-        match, saver = self.match, self._autosaver
-        if match is None or saver is None or match.game.is_over():
+        match = self.match
+        if match is None or match.game.is_over():
+            return None
+        if self._autosaver is None and self.options.autosave:
+            # The terminal went right after the first paint, before the autosaver was
+            # started (it starts after that paint: see begin).
+            from tradegame.session.persistence import Autosave
+
+            try:
+                self._autosaver = Autosave(match, self.autosave_dir())
+            except (PersistenceError, ValueError) as exc:
+                return f"the autosave failed: {exc}"
+        saver = self._autosaver
+        if saver is None:
             return None
         try:
             with self._save_lock:  # an autosave under way in a worker finishes first
