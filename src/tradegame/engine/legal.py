@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import abc
 import itertools
+import math
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -60,11 +61,11 @@ class _SamplerMemo:
     """Per scenario: each player's candidate orders by kind, and the Renege actions made."""
 
     candidates: dict[str, list[list[Action]]] = field(default_factory=dict)
-    # The items two players can trade that are on the table, by what is on the table (a
-    # game replaces its frozenset of available items when it changes, never edits it).
-    deal_items: dict[tuple[str, str, frozenset[str]], tuple[Item, ...]] = field(
-        default_factory=dict
-    )
+    # What two players can put in a deal, by the state's values that decide it
+    # (talks.terms_moment: a game replaces its frozenset of available items, never edits it).
+    tables: dict[tuple[str, str, tuple[object, ...]], _Table] = field(default_factory=dict)
+    # Each item's terms, one per level (values: one of each serves every game).
+    terms: dict[str, tuple[Term, ...]] = field(default_factory=dict)
     kinds: dict[str, list[OrderKind]] = field(default_factory=dict)
     reneges: dict[tuple[str, str], Action] = field(default_factory=dict)
 
@@ -123,36 +124,91 @@ class _One(_Group):
         return self.action
 
 
-class _Deals(_Group):
-    """Every deal of one to max_terms of ``items``, one level each, except ``offer``."""
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """What two players can put in a deal now: the items on the table (either may give), in
+    catalogue order, each with its terms at the levels that can be agreed now; and how many
+    deals of one to ``max_terms`` distinct items, one level each, they make."""
 
-    __slots__ = ("cls", "items", "legal", "offer", "partner", "player")
+    items: tuple[Item, ...]
+    terms: tuple[tuple[Term, ...], ...]
+    count: int
+
+
+def _sample_indices(bits: Any, n: int, k: int) -> list[int]:
+    """``random.Random.sample(range(n), k)`` by CPython's own algorithm (3.11 to 3.13), so the
+    draws are the same; each index below ``m`` drawn as :func:`_below`."""
+    if n <= (_SMALL_SET if k <= 5 else _SMALL_SET + 4 ** math.ceil(math.log(k * 3, 4))):
+        pool = list(range(n))
+        result = []
+        for i in range(k):
+            m = n - i
+            b = m.bit_length()
+            j = bits(b)
+            while j >= m:
+                j = bits(b)
+            result.append(pool[j])
+            pool[j] = pool[m - 1]
+        return result
+    b = n.bit_length()
+    selected: set[int] = set()
+    result = []
+    for _ in range(k):
+        j = bits(b)
+        while j >= n or j in selected:
+            j = bits(b)
+        selected.add(j)
+        result.append(j)
+    return result
+
+
+_SMALL_SET = 21  # random.sample's "size of a small set minus size of an empty list"
+
+
+class _Deals(_Group):
+    """Every deal of one to max_terms of ``table``'s items, one level each, except ``offer``."""
+
+    __slots__ = ("cls", "max_terms", "offer", "partner", "player", "table")
 
     def __init__(
         self,
-        legal: LegalActions,
         cls: type[Propose] | type[Counter],
         player: str,
         partner: str,
-        items: list[Item],
+        table: _Table,
         offer: tuple[Term, ...] | None,
+        max_terms: int,
     ) -> None:
-        self.legal, self.cls, self.player, self.partner = legal, cls, player, partner
-        self.items, self.offer = items, offer
+        self.cls, self.player, self.partner = cls, player, partner
+        self.table, self.offer, self.max_terms = table, offer, max_terms
 
     def size(self) -> int:
-        return self.legal._deal_count(self.items) - (1 if self.offer is not None else 0)
+        return self.table.count - (1 if self.offer is not None else 0)
 
     def make(self) -> Iterator[Action]:
-        for terms in self.legal._deals(self.items):
-            if terms != self.offer:
-                yield self.cls(self.player, self.partner, terms)
+        terms = self.table.terms
+        for k in range(1, min(self.max_terms, len(terms)) + 1):
+            for chosen in itertools.combinations(terms, k):
+                for values in itertools.product(*chosen):
+                    deal = deal_terms(values)
+                    if deal != self.offer:
+                        yield self.cls(self.player, self.partner, deal)
 
     def draw(self, rng: random.Random) -> Action:
+        """k uniform in 1..min(max_terms, items), k distinct items uniformly, a level of
+        each uniformly (``rng.randint``, ``rng.sample`` and ``rng.choice``, drawn as they
+        draw); again if that is the offer."""
+        terms = self.table.terms
+        n = len(terms)
+        most = min(self.max_terms, n)
+        bits = rng.getrandbits
+        exact = type(rng) is random.Random  # its sample() draws as _sample_indices does
         while True:
-            terms = self.legal._sample_deal(self.items, rng)
-            if terms != self.offer:
-                return self.cls(self.player, self.partner, terms)
+            k = 1 + _below(bits, most)  # rng.randint(1, most)
+            chosen = _sample_indices(bits, n, k) if exact else rng.sample(range(n), k)
+            deal = deal_terms([terms[i][_below(bits, len(terms[i]))] for i in chosen])
+            if deal != self.offer:
+                return self.cls(self.player, self.partner, deal)
 
 
 def _never(g: State, action: Action) -> str | None:
@@ -177,98 +233,111 @@ def _plain(kind: type[Action], player: str) -> Action:
     return action
 
 
+_ONES: dict[tuple[type, str], _One] = {}
+
+
+def _one(kind: type[Action], player: str) -> _One:
+    """The group of the one move ``kind(player)`` (immutable, so shared like the move)."""
+    group = _ONES.get((kind, player))
+    if group is None:
+        group = _ONES[(kind, player)] = _One(_plain(kind, player))
+    return group
+
+
 class LegalActions:
     """The legal actions of ``player`` in ``game`` right now."""
+
+    __slots__ = ("_active", "_memo", "game", "player")
 
     def __init__(self, game: Machine, player: str | None) -> None:
         self.game = game
         self.player = player
         self._active = player is not None and game.to_move() == player
+        # The groups of moves for one state (len(game.actions)): len() then iteration, as
+        # list() does, make them once.
+        self._memo: tuple[int, list[_Group]] | None = None
 
     # -- deals
 
     def deal_items(self, giver_a: str, giver_b: str) -> list[Item]:
         """Items on the table between two players (either may give)."""
+        return list(self._table(giver_a, giver_b).items)
+
+    def _table(self, giver_a: str, giver_b: str) -> _Table:
+        """What ``giver_a`` and ``giver_b`` can put in a deal now (talks.item_now and
+        talks.level_fits), remembered per scenario by the values of the state they read."""
         g = self.game
+        memo = _sampler_memo(g.rules)
+        key = (giver_a, giver_b, talks.terms_moment(g))
+        table = memo.tables.get(key)
+        if table is None:
+            if len(memo.tables) >= CACHE_SIZE:
+                memo.tables.clear()
+            table = memo.tables[key] = self._make_table(giver_a, giver_b, memo.terms)
+        return table
+
+    def _make_table(self, giver_a: str, giver_b: str, made: dict[str, tuple[Term, ...]]) -> _Table:
+        g = self.game
+        items: list[Item] = []
+        terms: list[tuple[Term, ...]] = []
         # Who may give what to whom is fixed by the scenario (tables.deal_items); an item is
         # on the table now if it and one of its levels can be agreed now (talks).
-        memo = _sampler_memo(g.rules).deal_items
-        key = (giver_a, giver_b, g.available_items)
-        on_table = memo.get(key)
-        if on_table is None:
-            if len(memo) >= CACHE_SIZE:
-                memo.clear()
-            on_table = memo[key] = tuple(
-                item for item in g.tables.deal_items[key[:2]] if talks.item_now(g, item) is None
-            )
-        return [item for item in on_table if item.kind != _EXTENSION or self._levels(item)]
-
-    def _levels(self, item: Item) -> list[float] | tuple[float, ...]:
-        """The levels of ``item`` that can be agreed now (of an item on the table: all, but for
-        a deadline extension, whose levels must fit what is left of the maximum)."""
-        g = self.game
-        values = g.tables.levels[item.id]
-        if item.kind == _EXTENSION:
-            return [v for v in values if talks.level_fits(g, item, v)]
-        return values
-
-    def _deal_count(self, items: list[Item]) -> int:
+        for item in g.tables.deal_items[(giver_a, giver_b)]:
+            if talks.item_now(g, item) is not None:
+                continue
+            every = made.get(item.id)
+            if every is None:
+                every = made[item.id] = tuple(Term(item.id, v) for v in g.tables.levels[item.id])
+            if item.kind == _EXTENSION:  # its levels must fit what is left of the maximum
+                every = tuple(t for t in every if talks.level_fits(g, item, t.value))
+                if not every:
+                    continue
+            items.append(item)
+            terms.append(every)
         # Elementary symmetric sums: choose k items, one level each, 1 <= k <= max_terms.
-        max_terms = self.game.rules.limits.max_terms
+        max_terms = g.rules.limits.max_terms
         e = [1] + [0] * max_terms
-        for item in items:
-            n = len(self._levels(item))
+        for group in terms:
             for k in range(max_terms, 0, -1):
-                e[k] += e[k - 1] * n
-        return sum(e[1:])
-
-    def _deals(self, items: list[Item]) -> Iterator[tuple[Term, ...]]:
-        max_terms = self.game.rules.limits.max_terms
-        for k in range(1, min(max_terms, len(items)) + 1):
-            for chosen in itertools.combinations(items, k):
-                for values in itertools.product(*(self._levels(it) for it in chosen)):
-                    yield deal_terms([Term(it.id, v) for it, v in zip(chosen, values, strict=True)])
-
-    def _sample_deal(self, items: list[Item], rng: random.Random) -> tuple[Term, ...]:
-        max_terms = min(self.game.rules.limits.max_terms, len(items))
-        bits = rng.getrandbits
-        k = 1 + _below(bits, max_terms)  # rng.randint(1, max_terms)
-        chosen = rng.sample(items, k)
-        terms = []
-        for item in chosen:
-            levels = self._levels(item)
-            terms.append(Term(item.id, levels[_below(bits, len(levels))]))  # rng.choice
-        return deal_terms(terms)
+                e[k] += e[k - 1] * len(group)
+        return _Table(tuple(items), tuple(terms), sum(e[1:]))
 
     # -- the groups of moves available now: counted, enumerated and drawn from one list
 
     def _groups(self) -> list[_Group]:
         g = self.game
+        version = len(g.actions)  # every move, the instructor's too, is appended there
+        memo = self._memo
+        if memo is not None and memo[0] == version:
+            return memo[1]
         p = self.player
+        groups: list[_Group]
         if not self._active or p is None:
-            return []
-        session = g.session
-        if session is not None:
-            return self._talk_groups(session, p)
-        return self._order_groups(p)
+            groups = []
+        else:
+            session = g.session
+            groups = self._talk_groups(session, p) if session is not None else self._order_groups(p)
+        self._memo = (version, groups)
+        return groups
 
     def _talk_groups(self, s: Session, p: str) -> list[_Group]:
         partner = s.responder if p == s.requester else s.requester
-        items = self.deal_items(p, partner)
+        table = self._table(p, partner)
         offer = s.offer
         cls: type[Propose] | type[Counter]
         groups: list[_Group]
         if offer is None:
-            groups = [_One(_plain(Pass, p))]
+            groups = [_one(Pass, p)]
             cls = Propose
-            other_deal = bool(items)
+            other_deal = bool(table.items)
         else:
-            groups = [_One(_plain(Accept, p)), _One(_plain(Reject, p))]
+            groups = [_one(Accept, p), _one(Reject, p)]
             cls = Counter
             # Some other deal exists unless the offer is the only possible deal.
-            other_deal = len(items) > 1 or (len(items) == 1 and len(self._levels(items[0])) > 1)
+            n = len(table.terms)
+            other_deal = n > 1 or (n == 1 and len(table.terms[0]) > 1)
         if other_deal:
-            groups.append(_Deals(self, cls, p, partner, items, offer))
+            groups.append(_Deals(cls, p, partner, table, offer, self.game.rules.limits.max_terms))
         return groups
 
     def _order_candidates(self, p: str) -> list[list[Action]]:
@@ -328,7 +397,7 @@ class LegalActions:
 
     def _order_groups(self, p: str) -> list[_Group]:
         g = self.game
-        groups: list[_Group] = [_One(_plain(Done, p))]
+        groups: list[_Group] = [_one(Done, p)]
         if len(g.orders[p]) >= g.rules.limits.max_orders:
             return groups
         # The sampler's kinds: candidates that pass their scenario checks, each with its
@@ -495,7 +564,7 @@ class LegalActions:
         deals = next((grp for grp in groups if isinstance(grp, _Deals)), None)
         if deals is None:
             return []
-        return [Term(item.id, v) for item in deals.items for v in self._levels(item)]
+        return [t for terms in deals.table.terms for t in terms]
 
     # -- the view protocol
 
@@ -528,7 +597,13 @@ class LegalActions:
         groups = self._groups()
         if not groups:
             raise IllegalActionError(f"{self.player} has no move now")
-        return groups[_below(rng.getrandbits, len(groups))].draw(rng)
+        action = groups[_below(rng.getrandbits, len(groups))].draw(rng)
+        # A talks move drawn from the groups is legal by their making (test_fast_paths
+        # checks it against verify() in every state of random games): apply() of this very
+        # action in this very state need not verify it again.
+        g = self.game
+        g._verified = (action, len(g.actions))
+        return action
 
     def __repr__(self) -> str:
         return f"<LegalActions {self.player}: {len(self)}>"

@@ -313,6 +313,12 @@ def level_now(g: State, item: Item, value: float) -> str | None:
     return reason
 
 
+def terms_moment(g: State) -> tuple[object, ...]:
+    """Every value of the state that :func:`item_now` and :func:`level_fits` read: two states
+    of one scenario with equal values agree on every term (the sampler's key, legal.py)."""
+    return (g.available_items, g.extension_days, g.snapped)
+
+
 def term_now(g: State, term: Term) -> str | None:
     """Why a term the scenario allows cannot be agreed at this moment (or None)."""
     return level_now(g, g.rules.item(term.item), term.value)

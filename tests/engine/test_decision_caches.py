@@ -1,0 +1,174 @@
+"""What the decision side remembers must agree with a fresh computation, in every state.
+
+- ``LegalActions`` makes its groups of moves once per state: ``len()`` then iteration (as
+  ``list()`` does) share them, and a view asked again after a move sees the new state.
+- The talks sampler remembers, per scenario, what two players can put in a deal (the items on
+  the table and their terms at the levels that can be agreed now), by the values of the state
+  that ``talks.item_now`` and ``talks.level_fits`` read (``talks.terms_moment``).
+- A talks move the sampler draws is marked verified for ``apply()``: it must pass a fresh
+  ``verify()`` (on a copy, which remembers nothing), in every talks state of random games.
+- The sampler draws a deal's items as ``random.Random.sample`` does.
+
+The games below take copies and refuse illegal actions on the way, and every remembered value
+is compared with one made afresh, bit for bit.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tradegame.engine import Action, Game
+from tradegame.engine.actions import Concede, Term
+from tradegame.engine.errors import IllegalActionError
+from tradegame.engine.legal import LegalActions, _sample_indices, _sampler_memo
+from tradegame.engine.phases import talks
+from tradegame.engine.rules import Rules
+from tradegame.scenario import load_rules
+
+SMALL = Path(__file__).with_name("small.yaml")
+SCENARIOS = ["april-2025", "with-china", "china-lesson", str(SMALL)]
+
+
+def _illegal(game: Game, player: str) -> Action:
+    """An action that is never legal now: a concession of an item nobody has."""
+    return Concede(player, player, (Term("no-such-item", 1.0),))
+
+
+def _states(rules: Rules, seeds: range) -> Iterator[tuple[Game, str, random.Random]]:
+    """Every state of random games (a copy played on now and then, an illegal action refused
+    in every state), with the player to move and the agent's stream."""
+    for seed in seeds:
+        rng = random.Random(seed)
+        game = Game.new(rules, seed)
+        while (player := game.to_move()) is not None:
+            with pytest.raises(IllegalActionError):
+                game.apply(_illegal(game, player))
+            if rng.random() < 0.05:
+                game = game.copy()  # the copy goes on; the original is left behind
+            yield game, player, rng
+            game.apply(game.legal_actions(player).sample(rng))
+
+
+def _fresh_table(game: Game, a: str, b: str) -> tuple[object, ...]:
+    legal = LegalActions(game, game.to_move())
+    table = legal._make_table(a, b, {})  # nothing remembered: every term made anew
+    return table.items, table.terms, table.count
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_remembered_deal_tables_agree_with_fresh_ones(name: str) -> None:
+    rules = load_rules(name)
+    checked = 0
+    for game, player, _ in _states(rules, range(8)):
+        s = game.session
+        if s is None:
+            continue
+        partner = s.responder if player == s.requester else s.requester
+        legal = game.legal_actions(player)
+        table = legal._table(player, partner)
+        assert (table.items, table.terms, table.count) == _fresh_table(game, player, partner)
+        # The public look at the table is the same one.
+        assert legal.deal_items(player, partner) == list(table.items)
+        offered = legal.deal_terms()  # empty when no deal can be proposed or countered
+        assert offered in ([], [t for terms in table.terms for t in terms])
+        checked += 1
+    assert checked > 20
+    assert _sampler_memo(rules).tables  # the memory was used
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_a_drawn_talks_move_passes_a_fresh_verify(name: str) -> None:
+    # sample() marks a talks move verified, so apply() does not check it again: it must be
+    # legal by the rules, checked on a copy (a copy remembers no verified move).
+    rules = load_rules(name)
+    checked = 0
+    for game, player, rng in _states(rules, range(10)):
+        if game.session is None:
+            continue
+        for n in range(3):
+            action = game.legal_actions(player).sample(random.Random(rng.random() + n))
+            fresh = game.copy()
+            assert fresh._verified is None
+            fresh.verify(action)  # raises if the sampler drew an illegal move
+            assert action in game.legal_actions(player)
+            checked += 1
+    assert checked > 50
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_len_and_iteration_share_one_look_at_the_state(name: str) -> None:
+    rules = load_rules(name)
+    for game, player, _ in _states(rules, range(6)):
+        legal = game.legal_actions(player)
+        n = len(legal)
+        assert n == len(LegalActions(game, player))  # a fresh view counts the same
+        if n > 2_000:  # a talks state with many deals: counted, not listed
+            continue
+        listed = list(game.legal_actions(player))
+        assert len(listed) == n
+        assert listed == list(LegalActions(game, player))
+        # Every listed move is legal by a fresh verify, and nothing else is (the count).
+        fresh = game.copy()
+        assert all(fresh.can(a) for a in listed[:50])
+
+
+def test_list_makes_the_groups_once() -> None:
+    rules = load_rules("april-2025")
+    game = Game.new(rules, 3)
+    calls: list[bool] = []
+    original = LegalActions._groups
+
+    def spy(self: LegalActions) -> object:
+        calls.append(self._memo is None)
+        return original(self)
+
+    listed = 0
+    while (player := game.to_move()) is not None and listed < 40:
+        legal = game.legal_actions(player)
+        if len(LegalActions(game, player)) <= 2_000:  # not a talks state of millions of deals
+            LegalActions._groups = spy  # type: ignore[method-assign]
+            try:
+                calls.clear()
+                moves = list(legal)
+            finally:
+                LegalActions._groups = original  # type: ignore[method-assign]
+            # list() asks len() first, then iterates: the groups are made once, on the first.
+            assert calls[0] is True and not any(calls[1:]), calls
+            assert moves == list(LegalActions(game, player))
+            listed += 1
+        game.apply(legal.sample(random.Random(len(game.actions))))
+        if game.to_move() == player:  # the same view after a move counts the new state
+            assert len(legal) == len(LegalActions(game, player))
+    assert listed == 40
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    seed=st.integers(0, 2**32),
+    n=st.integers(1, 120),
+    k=st.integers(1, 12),
+)
+def test_the_deal_sampler_draws_items_as_random_sample_does(seed: int, n: int, k: int) -> None:
+    k = min(k, n)
+    ours, theirs = random.Random(seed), random.Random(seed)
+    assert _sample_indices(ours.getrandbits, n, k) == theirs.sample(range(n), k)
+    assert ours.getstate() == theirs.getstate()  # the same draws, none more
+
+
+def test_the_terms_moment_names_what_the_term_rules_read() -> None:
+    # Two states with the same moment agree on every term (the table's key): a game whose
+    # moment changes (an extension used up, items off the table) gets a new table.
+    rules = load_rules("april-2025")
+    game = Game.new(rules, 0)
+    before = talks.terms_moment(game)
+    game.extension_days = rules.calendar.max_extension_days
+    assert talks.terms_moment(game) != before
+    game.extension_days = 0
+    game.available_items = frozenset()
+    assert talks.terms_moment(game) != before
