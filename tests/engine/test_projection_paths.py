@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import random
 from collections.abc import Sequence
@@ -187,3 +188,25 @@ def test_a_non_finite_number_is_refused_as_when_every_sum_is_kept(
             _projected(game, "JP", [], full)
         messages.append(str(err.value))
     assert messages[0] == messages[1] and "gdp_bn of US became inf" in messages[0]
+
+
+def test_projections_leave_the_game_as_it_was() -> None:
+    # A projection's copy shares the game's ledger flow lists (never changed in place) and
+    # keeps only its viewer's sums: projecting, with or without a move, changes nothing in
+    # the game it was made from.
+    rules = load_rules("april-2025")
+    for seed in range(3):
+        rng = random.Random(seed)
+        game = Game.new(rules, seed)
+        while not game.is_over():
+            player = game.to_move()
+            assert player is not None
+            action = game.legal_actions(player).sample(rng)
+            if rng.random() < 0.25:
+                before = json.dumps(game.state_json(), sort_keys=True)
+                flows = (game.ledger.flow_rate, game.ledger.flow_value)
+                game.what_if(player, [action])
+                game.what_if(player)
+                assert json.dumps(game.state_json(), sort_keys=True) == before
+                assert (game.ledger.flow_rate, game.ledger.flow_value) == flows
+            game.apply(action)
