@@ -27,7 +27,7 @@ from tradegame.engine import Action, Game
 from tradegame.engine.actions import Concede, Term
 from tradegame.engine.errors import IllegalActionError
 from tradegame.engine.legal import LegalActions, _sample_indices, _sampler_memo
-from tradegame.engine.phases import talks
+from tradegame.engine.phases import orders, talks
 from tradegame.engine.rules import Rules
 from tradegame.scenario import load_rules
 
@@ -172,3 +172,30 @@ def test_the_terms_moment_names_what_the_term_rules_read() -> None:
     game.extension_days = 0
     game.available_items = frozenset()
     assert talks.terms_moment(game) != before
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_remembered_moment_verdicts_agree_with_the_rule(name: str) -> None:
+    # For a kind of orders.BY_MOMENT (the deadline holder's extensions), the sampler keeps
+    # which candidates the moment allows, by the values of the state the check reads: in
+    # every orders state they must be the rule's verdicts now, and an order is legal exactly
+    # when the moment allows it and NOW passes it.
+    rules = load_rules(name)
+    checked = 0
+    for game, player, _ in _states(rules, range(10)):
+        if game.phase != "orders" or len(game.orders[player]) >= rules.limits.max_orders:
+            continue
+        kinds, _ = game.legal_actions(player)._order_kinds(player)
+        for group, now, _, _, allowed in kinds[1:]:
+            by_moment = orders.BY_MOMENT.get(type(group[0]))
+            if by_moment is None:
+                assert allowed is None
+                continue
+            _, moment = by_moment
+            assert allowed == [moment(game, a) is None for a in group]
+            fresh = game.copy()
+            for a, ok in zip(group, allowed, strict=True):
+                assert fresh.can(a) == (ok and now(game, a) is None)
+            checked += 1
+    if name in ("april-2025", "with-china"):
+        assert checked > 20  # the deadline holder's extensions

@@ -35,7 +35,7 @@ def test_a_kind_the_sampler_dropped_has_no_legal_order(name: str) -> None:
                 legal = game.legal_actions(player)
                 if len(game.orders[player]) < rules.limits.max_orders:
                     kinds, dead = legal._order_kinds(player)
-                    for group, _, _, _ in kinds:
+                    for group, _, _, _, _ in kinds:
                         if id(group) in dead:  # a kind once without legal orders stays so
                             assert not any(game.can(a) for a in group or ()), group
                             dead_seen += 1

@@ -72,10 +72,10 @@ class Turn:
     # One is made for every move, so slots (and views built only when asked for).
     __slots__ = ("_game", "_talks", "_view", "legal", "player", "what_if_calls")
 
-    def __init__(self, game: Game, player: str) -> None:
+    def __init__(self, game: Game, player: str, *, moving: bool | None = None) -> None:
         self._game = game
         self.player = player
-        self.legal = LegalActions(game, player)
+        self.legal = LegalActions(game, player, moving=moving)
         self.what_if_calls = 0
         self._view: View | None = None
         self._talks: Talks | None | bool = False  # False: not looked at yet
@@ -510,12 +510,16 @@ def start_agents(
                 incident(player, "failed to start", exc)
 
 
-def safe_move(agent: Agent, game: Game, player: str) -> tuple[Action, BaseException | None]:
+def safe_move(
+    agent: Agent, game: Game, player: str, *, moving: bool | None = None
+) -> tuple[Action, BaseException | None]:
     """Ask ``agent`` for ``player``'s move; a failure (an exception, something that is not
     an action, another player's move, an illegal move) becomes the passive move, returned
-    with the error so the caller can record the incident."""
+    with the error so the caller can record the incident. A move returned without an error
+    was verified in the game as it is now. ``moving``: the caller has just seen that
+    ``player`` is to move (``game.to_move()``), so it need not be looked up again."""
     try:
-        action = agent.act(Turn(game, player))
+        action = agent.act(Turn(game, player, moving=moving))
         if not isinstance(action, Action):
             raise TypeError(f"act() returned {type(action).__name__}, not an Action")
         if action.player != player:
@@ -569,11 +573,14 @@ def play_match(
                 else spec
             )
         start_agents(agents, game, incident)
-        while (player := game.to_move()) is not None:  # None: the game is over
-            action, error = safe_move(agents[player], game, player)
-            if error is not None:
+        to_move, push, apply = game.to_move, game.push, game.apply
+        while (player := to_move()) is not None:  # None: the game is over
+            action, error = safe_move(agents[player], game, player, moving=True)
+            if error is None:
+                push(action)  # verified by safe_move in this very state
+            else:
                 incident(player, "failed; its move becomes a pass", error)
-            game.apply(action)
+                apply(action)
             if on_action is not None:
                 on_action(game, action)
         end_agents(agents, game, incident)

@@ -13,7 +13,7 @@ import abc
 import itertools
 import math
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +42,7 @@ from tradegame.engine.memo import per_rules
 from tradegame.engine.phases import orders, talks
 from tradegame.engine.records import ORDERS, Session
 from tradegame.engine.rules import TALK_LEVELS, Item, Rules
-from tradegame.engine.state import OrderKind, SamplerKinds, State
+from tradegame.engine.state import OrderCheck, OrderKind, SamplerKinds, State
 from tradegame.engine.tables import CACHE_SIZE
 
 
@@ -68,6 +68,12 @@ class _SamplerMemo:
     terms: dict[str, tuple[Term, ...]] = field(default_factory=dict)
     kinds: dict[str, list[OrderKind]] = field(default_factory=dict)
     reneges: dict[tuple[str, str], Action] = field(default_factory=dict)
+    # For the kinds of orders.BY_MOMENT: which of a player's candidates the moment allows, by
+    # the values of the state that decide it.
+    allowed: dict[tuple[str, int, tuple[object, ...]], list[bool]] = field(default_factory=dict)
+    by_moment: dict[str, list[tuple[int, Callable[[State], tuple[object, ...]], OrderCheck]]] = (
+        field(default_factory=dict)
+    )
 
 
 @per_rules
@@ -215,7 +221,17 @@ def _never(g: State, action: Action) -> str | None:
     raise AssertionError("done is drawn as done, not checked")
 
 
-_DONE: OrderKind = ([], _never, 0, 0)  # the sampler's first kind: done
+_DONE: OrderKind = ([], _never, 0, 0, None)  # the sampler's first kind: done
+
+
+def _legal_now(
+    g: Machine, group: list[Action], now: OrderCheck, allowed: list[bool] | None
+) -> list[Action]:
+    """The legal orders of one kind now, in candidate order: those that ``now`` passes (of
+    the candidates the moment allows, when the kind has ``allowed``)."""
+    if allowed is None:
+        return [a for a in group if now(g, a) is None]
+    return [a for a, ok in zip(group, allowed, strict=True) if ok and now(g, a) is None]
 
 
 _PLAIN: dict[tuple[type, str], Action] = {}
@@ -249,10 +265,11 @@ class LegalActions:
 
     __slots__ = ("_active", "_memo", "game", "player")
 
-    def __init__(self, game: Machine, player: str | None) -> None:
+    def __init__(self, game: Machine, player: str | None, *, moving: bool | None = None) -> None:
+        """``moving``: whether the caller has just seen that ``player`` is to move (None: look)."""
         self.game = game
         self.player = player
-        self._active = player is not None and game.to_move() == player
+        self._active = player is not None and game.to_move() == player if moving is None else moving
         # The groups of moves for one state (len(game.actions)): len() then iteration, as
         # list() does, make them once.
         self._memo: tuple[int, list[_Group]] | None = None
@@ -404,10 +421,10 @@ class LegalActions:
         # ``orders.NOW`` check (the rest of :func:`orders.verify` holds for every one of them
         # here: the player is to move in the orders phase, below max_orders).
         kinds, dead = self._order_kinds(p)
-        for group, now, _, _ in kinds[1:]:
+        for group, now, _, _, allowed in kinds[1:]:
             if id(group) in dead:
                 continue
-            legal = [a for a in group if now(g, a) is None]
+            legal = _legal_now(g, group, now, allowed)
             if legal:
                 groups.append(_Listed(legal))
             else:
@@ -435,9 +452,26 @@ class LegalActions:
         static = memo.kinds.get(p)
         if static is None:
             static = memo.kinds[p] = [_DONE] + [
-                (group, orders.NOW[type(group[0])], len(group), len(group).bit_length())
+                (group, orders.NOW[type(group[0])], len(group), len(group).bit_length(), None)
                 for group in self._order_candidates(p)
             ]
+            memo.by_moment[p] = [
+                (i, *orders.BY_MOMENT[type(kind[0][0])])
+                for i, kind in enumerate(static)
+                if i and type(kind[0][0]) in orders.BY_MOMENT
+            ]
+        kinds = static
+        for i, values, moment in memo.by_moment[p]:
+            group, now, size, size_bits, _ = static[i]
+            key = (p, i, values(g))
+            allowed = memo.allowed.get(key)
+            if allowed is None:
+                if len(memo.allowed) >= CACHE_SIZE:
+                    memo.allowed.clear()
+                allowed = memo.allowed[key] = [moment(g, a) is None for a in group]
+            if kinds is static:
+                kinds = list(static)
+            kinds[i] = (group, now, size, size_bits, allowed)
         # Actions are values: one Renege per (player, deal id) serves every game.
         made = memo.reneges
         reneges: list[Action] = []
@@ -446,11 +480,9 @@ class LegalActions:
             if action is None:
                 action = made[(p, d.id)] = Renege(p, d.id)
             reneges.append(action)
-        kinds = (
-            static
-            if not reneges
-            else [*static, (reneges, orders.NOW[Renege], len(reneges), len(reneges).bit_length())]
-        )
+        if reneges:
+            size = len(reneges)
+            kinds = [*kinds, (reneges, orders.NOW[Renege], size, size.bit_length(), None)]
         if cached is None or cached[0] != g.round:
             cached = g._sampler_kinds = (g.round, {})
         mine = cached[1][p] = (kinds, set())
@@ -483,7 +515,7 @@ class LegalActions:
             if n == 0:  # done: first, and never dropped
                 action = _plain(Done, p)
                 break
-            group, ok, size, size_bits = kinds[n]
+            group, ok, size, size_bits, allowed = kinds[n]
             found: Action | None = None
             if id(group) in dead:
                 for _ in range(8):  # the draws that found no legal order before
@@ -495,12 +527,14 @@ class LegalActions:
                     r = bits(size_bits)
                     while r >= size:
                         r = bits(size_bits)
+                    if allowed is not None and not allowed[r]:
+                        continue  # refused by the moment, as NOW would
                     action = group[r]
                     if ok(g, action) is None:
                         found = action
                         break
                 else:
-                    legal = [a for a in group if ok(g, a) is None]
+                    legal = _legal_now(g, group, ok, allowed)
                     if legal:
                         found = legal[_below(bits, len(legal))]
                     else:
@@ -592,8 +626,9 @@ class LegalActions:
 
     def sample(self, rng: random.Random) -> Action:
         """A legal action: a kind of move uniformly, then one of that kind uniformly."""
-        if self._active and self.player is not None and self.game.phase == ORDERS:
-            return self._sample_order(self.player, rng)
+        player = self.player
+        if self._active and player is not None and self.game.phase == ORDERS:
+            return self._sample_order(player, rng)
         groups = self._groups()
         if not groups:
             raise IllegalActionError(f"{self.player} has no move now")

@@ -781,8 +781,9 @@ class State:
 
 OrderCheck = Callable[[State, Any], "str | None"]
 """A rule's check of the moment for one kind of order (``phases.orders.NOW``)."""
-OrderKind = tuple[list[Action], OrderCheck, int, int]
-"""A kind of order for the sampler: (candidates, check, count, count's bit length)."""
+OrderKind = tuple[list[Action], OrderCheck, int, int, "list[bool] | None"]
+"""A kind of order for the sampler: (candidates, check, count, count's bit length, and for a
+kind of ``phases.orders.BY_MOMENT`` which candidates the moment allows, else None)."""
 SamplerKinds = tuple[list[OrderKind], set[int]]
 """A player's kinds of order this round (done first), and the ids of the candidate lists
 found without a legal order (see legal.LegalActions._order_kinds)."""

@@ -188,6 +188,12 @@ def _extension_now(g: State, a: ExtendDeadline) -> str | None:
     for o in g.orders[a.player]:
         if isinstance(o, ExtendDeadline):
             return "one extension per round"
+    return _extension_moment(g, a)
+
+
+def _extension_moment(g: State, a: ExtendDeadline) -> str | None:
+    """Why the calendar refuses the extension now (or None): all it reads of the state is
+    :func:`_extension_moment_key`."""
     if not g._extension_fits(a.days):
         if g.snapped:
             return "the deadline has passed: it cannot be extended"
@@ -198,6 +204,12 @@ def _extension_now(g: State, a: ExtendDeadline) -> str | None:
             f"{left} days left of max_extension_days)"
         )
     return None
+
+
+def _extension_moment_key(g: State) -> tuple[object, ...]:
+    """Every value of the state that :func:`_extension_moment` reads (with the scenario's
+    calendar): two states of one scenario with equal keys get the same verdicts."""
+    return (g.extension_days, g.snapped)
 
 
 def _renege_by_scenario(rules: Rules, a: Renege) -> str | None:
@@ -239,6 +251,14 @@ NOW: dict[type[Action], Callable[[State, Any], str | None]] = {
 }
 """Per kind of order: why it is not allowed at this moment (or None); for an order that
 passes its ``BY_SCENARIO`` check and a player below ``max_orders``."""
+
+BY_MOMENT: dict[
+    type[Action], tuple[Callable[[State], tuple[object, ...]], Callable[[State, Any], str | None]]
+] = {ExtendDeadline: (_extension_moment_key, _extension_moment)}
+"""Kinds of order whose ``NOW`` check is, but for the player's own orders this round, a
+check of a few values of the state: (those values, that check). The sampler (legal.py)
+remembers that check's verdicts on its candidates by the values, and asks ``NOW`` only of the
+candidates it allows."""
 
 
 def verify(g: State, a: Action) -> None:
