@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -121,3 +124,64 @@ def test_where_there_is_no_fork_server_workers_are_spawned_and_give_the_same_res
     serial = list(run(tasks, workers=1))
     assert [r.state_hash for r in spawned] == [r.state_hash for r in serial]  # type: ignore[union-attr]
     assert os.getpid() not in {r.pid for r in spawned}  # type: ignore[union-attr]
+
+
+def _python(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``code`` in a fresh interpreter (a fork server is started once per process)."""
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=ROOT,
+    )
+
+
+PLAY_SMALL = f"""
+    from tradegame.tournament import plan, run
+    tasks = plan({SMALL!r}, ["A", "B", "C"], ["random", "hawk"], 4, seed=2)
+    outcomes = list(run(tasks, workers=2))
+    serial = list(run(tasks, workers=1))
+    assert [o.state_hash for o in outcomes] == [o.state_hash for o in serial], outcomes
+    print(len(outcomes))
+"""
+
+
+def test_a_long_temporary_folder_spawns_the_workers_instead_of_failing(tmp_path: Path) -> None:
+    """The fork server listens on a socket in the temporary folder, whose path may be at most
+    108 bytes: under a long TMPDIR it could not start ('AF_UNIX path too long', an internal
+    error of tradegame tournament). The workers are spawned then, with the same results."""
+    long = tmp_path / ("t" * (110 - len(str(tmp_path))))
+    long.mkdir()
+    code = (
+        "from tradegame.tournament.processes import context, start_workers_early\n"
+        "start_workers_early(2)\n"
+        "print(context().get_start_method())\n" + textwrap.dedent(PLAY_SMALL)
+    )
+    done = _python(code, env={**os.environ, "TMPDIR": str(long)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["spawn", "4"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_ctrl_c_while_the_fork_server_starts_prints_no_traceback() -> None:
+    """Ctrl-C in a terminal reaches every process of the command, the fork server too; while
+    it imported the game it printed a KeyboardInterrupt traceback and died. It starts with
+    SIGINT held back (it ignores it once its imports are done), and its workers still play."""
+    code = (
+        "import os, signal\n"
+        "from multiprocessing import forkserver\n"
+        "from tradegame.tournament.processes import start_workers_early\n"
+        "start_workers_early(2)\n"
+        "server = forkserver._forkserver._forkserver_pid\n"
+        "status = open(f'/proc/{server}/status').read()\n"
+        "blocked = int(status.split('SigBlk:')[1].split()[0], 16)\n"
+        "print('blocked' if blocked & (1 << (signal.SIGINT - 1)) else 'open')\n"
+        "os.kill(server, signal.SIGINT)  # at once: it is still importing\n"
+        + textwrap.dedent(PLAY_SMALL)
+    )
+    done = _python(code)
+    assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr, done.stderr
+    assert done.returncode == 0
+    assert done.stdout.split() == ["blocked", "4"]

@@ -49,6 +49,7 @@ from tradegame.engine import Done, Game, Pass, Reject, Rules
 from tradegame.tournament.plan import GameTask
 from tradegame.tournament.processes import PRELOAD as PRELOAD
 from tradegame.tournament.processes import context as _context
+from tradegame.tournament.processes import release_sigint, sigint_held
 from tradegame.tournament.processes import start_workers_early as start_workers_early
 from tradegame.tournament.results import GameResult
 from tradegame.untrusted import printable
@@ -262,6 +263,7 @@ def _worker_start(barrier: Any, environ: dict[str, str], rules: dict[str, Rules]
     # Ctrl-C is the main process's to handle (it stops the workers); the SIGTERM that
     # stops a worker stops its bots too.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    release_sigint()  # held back while the worker started (processes.sigint_held)
     signal.signal(signal.SIGTERM, _end_on_sigterm)
     threading.Thread(target=_end_when_orphaned, daemon=True, name="tradegame-parent-watch").start()
     _RULES.update(rules)
@@ -359,7 +361,9 @@ def _play_alone(
             try:
                 if pool is None:
                     pool = _pool(ctx, 1, rules)
-                outcomes, cpu = pool.submit(_play_chunk_counted, [task], source).result()
+                with sigint_held():  # a submit may start a worker
+                    future = pool.submit(_play_chunk_counted, [task], source)
+                outcomes, cpu = future.result()
                 _WORKERS_CPU[0] += cpu
                 outcome = outcomes[0]
             except BrokenProcessPool:
@@ -421,7 +425,8 @@ def _run_parallel(
                 while waiting and len(pending) < size_now * 3:
                     chunk = waiting.popleft()
                     try:
-                        pending[pool.submit(_play_chunk_counted, chunk, source)] = chunk
+                        with sigint_held():  # a submit may start a worker
+                            pending[pool.submit(_play_chunk_counted, chunk, source)] = chunk
                     except BrokenProcessPool:
                         waiting.appendleft(chunk)
                         broken = True
