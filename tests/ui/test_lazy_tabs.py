@@ -176,3 +176,43 @@ async def test_the_hidden_log_is_brought_up_to_date_before_its_tab_is_shown(
             assert written == []
         finally:
             LogPanel.update_frame = update  # type: ignore[method-assign]
+
+
+async def test_log_lines_fit_their_place_at_80_columns() -> None:
+    """RichLog draws every line at least 78 columns wide by default; at 80 columns the text's
+    place is 76 (the padding and the scroll bar), so the end of each wrapped line was cut:
+    "(all-" for "(all-in", "ceili" for "ceiling" (seen in tmux at 80×24, also before this
+    session's changes). Short and long logs alike."""
+    from textual.app import App, ComposeResult
+
+    from tradegame.session.match import Match, load_scenario
+    from tradegame.session.text import Names
+    from tradegame.ui.widgets.common import Frame
+    from tradegame.ui.widgets.logbook import LogPanel
+
+    sc = load_scenario("april-2025")
+    match = Match(sc.rules, 3, {p: "random" for p in sc.rules.player_ids})
+    frames = []
+    while not match.game.is_over():
+        match.apply_ai(match.think(match.snapshot(), match.game.to_move()))
+        view = match.view_json("JP")
+        frames.append(Frame(view=view, viewer="JP", names=Names(view)))
+
+    class Bench(App[None]):
+        def compose(self) -> ComposeResult:
+            yield LogPanel()
+
+    app = Bench()
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.query_one(LogPanel)
+        short = next(f for f in frames if 3 <= len(f.view["log"]) <= 6)
+        panel.update_frame(short)
+        await pilot.pause()
+        assert (
+            max(line.cell_length for line in panel.lines) <= panel.scrollable_content_region.width
+        )
+        panel.update_frame(frames[-1])  # a whole game
+        await pilot.pause()
+        await pilot.pause()
+        width = panel.scrollable_content_region.width
+        assert max(line.cell_length for line in panel.lines) <= width

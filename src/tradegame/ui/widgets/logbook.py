@@ -99,7 +99,9 @@ class LogPanel(RichLog, can_focus=True):
     DEFAULT_CSS = "LogPanel { padding: 0 1; background: $surface; border: none; }"
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(wrap=True, markup=False, highlight=False, **kwargs)
+        # min_width: RichLog draws every line at least 78 columns wide by default, wider
+        # than the text's place at 80 columns (78 less the scroll bar).
+        super().__init__(wrap=True, markup=False, highlight=False, min_width=1, **kwargs)
         self._cursor = LogCursor()
         self._frame: Frame | None = None
         self._width = 0
