@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import TabbedContent
 
 from tradegame.ui.screens.game import TABS, GameScreen
@@ -134,17 +135,20 @@ async def test_the_briefing_is_drawn_before_its_tab_is_shown(tmp_path: Path) -> 
         RenderedLines.lines = lines  # type: ignore[method-assign]
 
 
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
 async def test_the_hidden_log_is_brought_up_to_date_before_its_tab_is_shown(
-    tmp_path: Path,
+    tmp_path: Path, size: tuple[int, int]
 ) -> None:
     """New log entries are written while the log tab is hidden (a moment after the view
     changed): pressing 4 then writes nothing. Written when shown, the log was repainted twice
-    (the new lines, then scrolled to them): 70-120 ms, the slowest key of a game."""
+    (the new lines, then scrolled to them): 70-120 ms, the slowest key of a game. The lines
+    written while hidden are wrapped at the width the tab shows them at (a hidden panel has
+    no width: RichLog then wrapped at 78 columns, half the width at 160)."""
     from tradegame.ui.widgets.logbook import LogPanel
 
     match = make_match({"JP": "human", "US": "passive", "EU": "passive"})
     app = make_app(tmp_path, match)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await wait_for_text(pilot, "Your move")
         screen = app.screen
         assert isinstance(screen, GameScreen)
@@ -174,6 +178,9 @@ async def test_the_hidden_log_is_brought_up_to_date_before_its_tab_is_shown(
             await pilot.pause(0.1)
             assert tabs.active == "log"
             assert written == []
+            place = panel.scrollable_content_region.width
+            widths = [line.cell_length for line in panel.lines]
+            assert max(widths) <= place and max(widths) > place - 12  # wrapped at the place
         finally:
             LogPanel.update_frame = update  # type: ignore[method-assign]
 

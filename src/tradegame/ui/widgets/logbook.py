@@ -99,9 +99,7 @@ class LogPanel(RichLog, can_focus=True):
     DEFAULT_CSS = "LogPanel { padding: 0 1; background: $surface; border: none; }"
 
     def __init__(self, **kwargs: Any) -> None:
-        # min_width: RichLog draws every line at least 78 columns wide by default, wider
-        # than the text's place at 80 columns (78 less the scroll bar).
-        super().__init__(wrap=True, markup=False, highlight=False, min_width=1, **kwargs)
+        super().__init__(wrap=True, markup=False, highlight=False, **kwargs)
         self._cursor = LogCursor()
         self._frame: Frame | None = None
         self._width = 0
@@ -118,8 +116,26 @@ class LogPanel(RichLog, can_focus=True):
             self.clear()
             cursor = self._cursor = LogCursor(frame.viewer)
         at_end = self.scroll_y >= self.max_scroll_y - 1
+        width = self._text_width()
         for piece in log_pieces(frame, cursor):
-            self.write(piece, scroll_end=at_end)
+            self.write(piece, width=width, scroll_end=at_end)
+
+    def _text_width(self) -> int:
+        """The columns a line takes: the text's place when the tab is shown; while it is
+        hidden (the log is written while the player reads), the place it will be shown at:
+        the nearest shown container's width less this panel's padding and scroll bar."""
+        width = self.scrollable_content_region.width
+        if width > 0:
+            return width
+        shown = next(
+            (
+                a.content_region.width
+                for a in self.ancestors
+                if isinstance(a, Widget) and a.size.width
+            ),
+            0,
+        )
+        return max(1, shown - self.styles.gutter.width - self.styles.scrollbar_size_vertical)
 
     def on_resize(self, event: events.Resize) -> None:
         width = event.size.width
