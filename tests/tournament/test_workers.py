@@ -185,3 +185,24 @@ def test_ctrl_c_while_the_fork_server_starts_prints_no_traceback() -> None:
     assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr, done.stderr
     assert done.returncode == 0
     assert done.stdout.split() == ["blocked", "4"]
+
+
+def test_more_workers_than_windows_allows_play_with_as_many_as_it_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On Windows a process pool takes at most 61 workers and raised ValueError for more
+    (--workers 64: an internal error). There the games play with 61; the same results.
+    Simulated here with a limit of 2."""
+    import concurrent.futures.process
+    import types
+
+    windows = types.SimpleNamespace(**{**vars(sys), "platform": "win32"})
+    monkeypatch.setattr(concurrent.futures.process, "_MAX_WINDOWS_WORKERS", 2)
+    monkeypatch.setattr(concurrent.futures.process, "sys", windows)  # the pool's check
+    monkeypatch.setattr("tradegame.tournament.runner.sys", windows)
+    tasks = plan(SMALL, ROLES, ["random", "hawk"], 6, seed=4)
+    outcomes = list(run(tasks, workers=5))
+    monkeypatch.undo()
+    serial = list(run(tasks, workers=1))
+    assert [o.state_hash for o in outcomes] == [o.state_hash for o in serial]  # type: ignore[union-attr]
+    assert len({o.pid for o in outcomes}) <= 2  # type: ignore[union-attr]

@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     from tradegame.tournament import ResultsWriteError, ResultsWriter, Unfinished, summarize
     from tradegame.tournament.plan import MAX_GAMES, Plan, scenario_digest
     from tradegame.tournament.planfile import plan_path, write_plan
-    from tradegame.tournament.runner import ScenarioText, keep_rules
+    from tradegame.tournament.runner import ScenarioText, keep_rules, max_workers
 
     out_path = Path(args.out)
     if out_path.suffix in (".jsonl", ".json"):
@@ -223,7 +223,8 @@ def run(args: argparse.Namespace) -> int:
     print_summary(out, summary, rules.id, games, cycle, shard)
     played = writer.written
     before = f" ({kept} already in the results)" if kept else ""
-    where = "on a Dask cluster" if executor == "dask" else f"with {args.workers} worker(s)"
+    used = args.workers if executor == "dask" else min(args.workers, max_workers())
+    where = "on a Dask cluster" if executor == "dask" else f"with {used} worker(s)"
     print(
         f"{played} game{'' if played == 1 else 's'} in {elapsed:.1f} s {where} "
         f"({played / max(elapsed, 1e-9):.1f} games/s){before}; results in {out_path} and "

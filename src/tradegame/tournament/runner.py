@@ -332,6 +332,17 @@ def _pool(ctx: Any, workers: int, rules: dict[str, Rules]) -> ProcessPoolExecuto
     )
 
 
+def max_workers() -> int:
+    """The most worker processes a pool may have here: 61 on Windows (a process pool waits
+    on its workers' handles all at once, at most 63 with its own two), where a pool of more
+    raised ValueError; no limit elsewhere. ``--workers`` above it plays with this many."""
+    if sys.platform == "win32":
+        from concurrent.futures import process
+
+        return int(getattr(process, "_MAX_WINDOWS_WORKERS", 61))
+    return sys.maxsize
+
+
 def _rules_to_send(tasks: Sequence[GameTask], source: ScenarioText | None) -> dict[str, Rules]:
     """The rules every game of ``tasks`` plays, by :func:`rules_for`'s key, as this process
     builds them (once): the workers are handed them rather than load them each."""
@@ -394,6 +405,7 @@ def _run_parallel(
     on_result: Callable[[Outcome], None] | None,
     source: ScenarioText | None,
 ) -> Iterator[Outcome]:
+    workers = min(workers, max_workers())
     ctx = _context()
     rules = _rules_to_send(tasks, source)
     waiting = deque(chunks(tasks, workers))
@@ -474,6 +486,7 @@ __all__ = [
     "chunk_size",
     "chunks",
     "keep_rules",
+    "max_workers",
     "play_game",
     "result_of",
     "rules_for",
