@@ -416,3 +416,34 @@ async def test_a_catalogue_items_description_is_readable_whole(
             await pilot.pause()
         if size == (80, 24):
             assert seen > 0  # april-2025's descriptions are longer than one row
+
+
+def test_the_log_has_every_rounds_report_even_a_round_without_entries() -> None:
+    """A round with no log entry the viewer may see (round 2 of this game, for Japan) had no
+    report in the log tab, though its report dialog was shown; written update by update, the
+    log is the whole log."""
+    from rich.text import Text
+
+    from tradegame.session.text import Names
+    from tradegame.ui.widgets.common import Frame
+    from tradegame.ui.widgets.logbook import LogCursor, log_pieces, log_text
+    from tradegame.ui.widgets.report import resolved_rounds
+
+    match = make_match({"JP": "passive", "US": "passive", "EU": "passive"}, seed=1)
+    frames = []
+    while not match.game.is_over():
+        match.apply_ai(match.think(match.snapshot(), match.game.to_move()))
+        view = match.view_json("JP")
+        frames.append(Frame(view=view, viewer="JP", names=Names(view)))
+    last = frames[-1]
+    entry_rounds = {e["round"] for e in last.view["log"]}
+    resolved = resolved_rounds(last.view)
+    assert set(resolved) - entry_rounds  # a quiet round (control)
+    whole = log_text(last).plain
+    reported = [int(n) for n in re.findall(r"^Round (\d+) report", whole, re.M)]
+    assert reported == resolved
+    cursor = LogCursor("JP")
+    pieces: list[Text] = []
+    for frame in frames:
+        pieces += log_pieces(frame, cursor)
+    assert Text("\n").join(pieces).plain == whole

@@ -57,6 +57,15 @@ def log_pieces(frame: Frame, cursor: LogCursor) -> list[Text]:
             text.append("\n")
             out.append(text)
 
+    def report_quiet_rounds(before: Any) -> None:
+        """The reports of resolved rounds after the current one that have no entry of their
+        own for this viewer (up to ``before``; all of them with None): they had none."""
+        for round_no in sorted(resolved):
+            if (cursor.round is None or round_no > cursor.round) and (
+                before is None or round_no < before
+            ):
+                report(round_no)
+
     if not entries and cursor.entries == 0 and not cursor.empty:
         cursor.empty = True
         out.append(Text("Nothing has happened yet.", style="italic"))
@@ -65,6 +74,7 @@ def log_pieces(frame: Frame, cursor: LogCursor) -> list[Text]:
         if e["round"] != cursor.round:
             if cursor.round is not None:
                 report(cursor.round)
+                report_quiet_rounds(e["round"])
                 text.append("\n")
             cursor.round = e["round"]
             text.append(f"Round {cursor.round}", style="bold underline")
@@ -79,6 +89,7 @@ def log_pieces(frame: Frame, cursor: LogCursor) -> list[Text]:
     cursor.entries = len(entries)
     if cursor.round is not None:
         report(cursor.round)
+        report_quiet_rounds(None)
     for line in frame.incidents[cursor.incidents :]:
         out.append(Text(f"Agent incident: {line}", style="yellow"))
     cursor.incidents = len(frame.incidents)
