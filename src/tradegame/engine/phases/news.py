@@ -10,12 +10,16 @@ for while they fail), and the instructor's inject is refused with the reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
 from tradegame.engine.actions import INSTRUCTOR, Inject, News, parse_news_effect
 from tradegame.engine.errors import IllegalActionError
 from tradegame.engine.kinds import LayerStatus
+from tradegame.engine.memo import per_rules
 from tradegame.engine.phases import talks
 from tradegame.engine.records import MAX_STAKES, OVER, RATE_EPS, clamp, pair_key
-from tradegame.engine.rules import Effect, Event, Requirement
+from tradegame.engine.rules import Effect, Event, Layer, Requirement, Rules
 from tradegame.engine.state import State
 from tradegame.engine.tables import CACHE_SIZE
 from tradegame.engine.text import fmt_pct
@@ -23,12 +27,16 @@ from tradegame.engine.text import fmt_pct
 
 def run(g: State) -> None:
     first = g.day
-    window = g.tables.news_window(g.rules, first, g.round_end_day)
+    last = g.round_end_day
+    plan = _plan_of(g.rules)
+    news = plan.rounds.get((first, last))
+    if news is None:
+        news = plan.rounds[(first, last)] = _round_of(g, plan, first, last)
     # News reaches the economy only through the tariff layers (scheduled layers and
     # set_layer effects; a credibility shift is caught by terms()): keep the cached
     # rates and snapshot unless one of those happened.
     layers_changed = False
-    for la in window.layers:
+    for la in news.layers:
         if g.layer_status[la.id] == LayerStatus.INACTIVE:
             assert la.from_day is not None  # a window's layers have one
             g.layer_status[la.id] = LayerStatus.IN_FORCE
@@ -40,48 +48,122 @@ def run(g: State) -> None:
                 phase="news",
             )
     this_round = g.round  # the news of a round comes before its talks
-    for ev in window.scheduled:
+    for ev, requires, sets_layer in news.scheduled:
         assert ev.day is not None  # a window's scheduled events have one
-        if ev.requires and unmet(g, ev.requires, ev, this_round):
+        if requires is not None and not requires(g, ev, this_round):
             continue
         g._log("news", f"{g.date_of(ev.day)}: {ev.news}", phase="news")
         fire(g, ev, this_round)
-        layers_changed = layers_changed or ev.id in window.set_layer
-    for ev in window.conditional:
+        layers_changed = layers_changed or sets_layer
+    fired = g.fired
+    for ev, condition, requires, sets_layer in news.conditional:
         if (
-            (ev.repeat or ev.id not in g.fired)
-            and _condition_holds(g, ev)
-            and not (ev.requires and unmet(g, ev.requires, ev, this_round))
+            (ev.repeat or ev.id not in fired)
+            and condition(g)
+            and (requires is None or requires(g, ev, this_round))
         ):
             g._log("news", ev.news, phase="news")
             fire(g, ev, this_round)
-            layers_changed = layers_changed or ev.id in window.set_layer
-    for ev in window.chance:
-        if g.fired.get(ev.id, 0) >= ev.max_times:
+            layers_changed = layers_changed or sets_layer
+    for ev, requires, sets_layer in news.chance:
+        if fired.get(ev.id, 0) >= ev.max_times:
             continue
-        if ev.requires and unmet(g, ev.requires, ev, this_round):
+        if requires is not None and not requires(g, ev, this_round):
             continue  # not possible this round: no draw
         g.rng_draws += 1
         if g.rng.random() < ev.probability:
             g._log("news", ev.news, phase="news")
             fire(g, ev, this_round)
-            layers_changed = layers_changed or ev.id in window.set_layer
+            layers_changed = layers_changed or sets_layer
     if layers_changed:
         g._invalidate()
 
 
-def _condition_holds(g: State, ev: Event) -> bool:
-    if ev.metric == "market_stress":
-        value = g.stress
-    elif ev.metric == "approval":
-        value = g.approval[ev.player or ""]
-    elif ev.metric == "credibility":
-        value = g.credibility[ev.player or ""]
+Check = Callable[[State, Event, int], bool]
+"""A requirement (or all of an event's), compiled: whether it holds now for the event and
+the round whose talks a ``session`` requirement asks about (see :func:`unmet`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Round:
+    """The news of a round of days first..last (:class:`tables.NewsWindow`), each scripted
+    event with its checks compiled and whether it sets a layer: built once per scenario."""
+
+    layers: tuple[Layer, ...]
+    scheduled: tuple[tuple[Event, Check | None, bool], ...]
+    conditional: tuple[tuple[Event, Callable[[State], bool], Check | None, bool], ...]
+    chance: tuple[tuple[Event, Check | None, bool], ...]
+
+
+@dataclass(slots=True)
+class _Plan:
+    """A scenario's compiled news: each event's requirements (None: it has none) and
+    condition, and the rounds met so far by their days."""
+
+    requires: dict[str, Check | None]
+    conditions: dict[str, Callable[[State], bool]]
+    rounds: dict[tuple[int, int], _Round] = field(default_factory=dict)
+
+
+@per_rules
+def _plan_of(rules: Rules) -> _Plan:
+    """The compiled news of ``rules`` (built once; rounds added as they are first met)."""
+    return _Plan(
+        requires={ev.id: _compile_all(ev.requires) for ev in rules.events},
+        conditions={
+            ev.id: _compile_condition(ev) for ev in rules.events if ev.trigger == "conditional"
+        },
+    )
+
+
+def _round_of(g: State, plan: _Plan, first: int, last: int) -> _Round:
+    window = g.tables.news_window(g.rules, first, last)
+    sets = window.set_layer
+    return _Round(
+        layers=window.layers,
+        scheduled=tuple((ev, plan.requires[ev.id], ev.id in sets) for ev in window.scheduled),
+        conditional=tuple(
+            (ev, plan.conditions[ev.id], plan.requires[ev.id], ev.id in sets)
+            for ev in window.conditional
+        ),
+        chance=tuple((ev, plan.requires[ev.id], ev.id in sets) for ev in window.chance),
+    )
+
+
+def _compile_condition(ev: Event) -> Callable[[State], bool]:
+    """A conditional event's condition: its metric within its bounds now."""
+    metric, player = ev.metric, ev.player or ""
+    if metric == "market_stress":
+        value: Callable[[State], float] = lambda g: g.stress  # noqa: E731
+    elif metric == "approval":
+        value = lambda g: g.approval[player]  # noqa: E731
+    elif metric == "credibility":
+        value = lambda g: g.credibility[player]  # noqa: E731
     else:
-        value = g.relations[pair_key(ev.player or "", ev.partner or "")]
-    if ev.at_least is not None and value < ev.at_least:
-        return False
-    return not (ev.at_most is not None and value > ev.at_most)
+        key = pair_key(player, ev.partner or "")
+        value = lambda g: g.relations[key]  # noqa: E731
+    low, high = ev.at_least, ev.at_most
+
+    def holds(g: State) -> bool:
+        v = value(g)
+        if low is not None and v < low:
+            return False
+        return not (high is not None and v > high)
+
+    return holds
+
+
+def _compile_all(requires: tuple[Requirement, ...]) -> Check | None:
+    """All of ``requires`` hold (None when there are none)."""
+    checks = tuple(_compile(q) for q in requires)
+    if not checks:
+        return None
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        a, b = checks
+        return lambda g, ev, r: a(g, ev, r) and b(g, ev, r)
+    return lambda g, ev, r: all(c(g, ev, r) for c in checks)
 
 
 def unmet(
@@ -98,27 +180,44 @@ def unmet(
 
 
 def _holds(g: State, q: Requirement, ev: Event, talks_round: int) -> bool:
+    return _compile(q)(g, ev, talks_round)
+
+
+def _compile(q: Requirement) -> Check:
+    """Requirement ``q`` as a check reading the state: the one rule of what each kind
+    needs (:func:`unmet` and the News phase's compiled events both use it)."""
     kind = q.kind
     if kind == "no_deal":
         # A deal with economic terms, agreed in talks: a process-only agreement does not
         # settle anything (a partner with only a process agreement may still get a letter).
         assert q.pair is not None
-        return pair_key(*q.pair) not in g.settled_pairs()
+        key = pair_key(*q.pair)
+        return lambda g, ev, r: key not in g.settled_pairs()
     if kind == "session":
         assert q.pair is not None
-        return pair_key(*q.pair) in held_talks(g, ev, talks_round)
+        key = pair_key(*q.pair)
+        return lambda g, ev, r: key in held_talks(g, ev, r)
     if kind == "layer":
         assert q.layer is not None
-        rate = g.layer_rate[q.layer]
-        return (
-            (q.status is None or g.layer_status[q.layer] == q.status)
-            and (q.below is None or rate < q.below - RATE_EPS)
-            and (q.at_least is None or rate > q.at_least - RATE_EPS)
-        )
+        layer, status = q.layer, q.status
+        below = None if q.below is None else q.below - RATE_EPS
+        at_least = None if q.at_least is None else q.at_least - RATE_EPS
+
+        def layer_holds(g: State, ev: Event, r: int) -> bool:
+            rate = g.layer_rate[layer]
+            return (
+                (status is None or g.layer_status[layer] == status)
+                and (below is None or rate < below)
+                and (at_least is None or rate > at_least)
+            )
+
+        return layer_holds
     if kind == "package":
-        return (q.package in g.active_packages) == (q.status == "active")
+        package, active = q.package, q.status == "active"
+        return lambda g, ev, r: (package in g.active_packages) == active
     if kind == "fired":
-        return g.fired.get(q.event or "", 0) > 0
+        event = q.event or ""
+        return lambda g, ev, r: g.fired.get(event, 0) > 0
     raise AssertionError(f"unknown requirement {kind!r}")  # pragma: no cover
 
 
@@ -126,12 +225,13 @@ def held_talks(g: State, ev: Event | None, talks_round: int) -> frozenset[tuple[
     """The pairs (keys) that hold talks in round ``talks_round`` as things stand, counting the
     talks ``ev``'s own effects schedule or cancel (:func:`talks.plan` decides; remembered
     per scenario by the event talks and requests it is given)."""
-    event_talks = list(g.event_talks)
-    requests = list(g.requests)
+    event_talks: list[tuple[tuple[str, str], str, str | None]] = g.event_talks
+    requests = g.requests
     for e in ev.effects if ev is not None else ():
+        # New lists, never changed in place: the state's own lists are read as they are.
         if e.kind == "schedule_talks":
             assert e.pair is not None
-            event_talks.append((e.pair, e.level, e.requester))
+            event_talks = [*event_talks, (e.pair, e.level, e.requester)]
         elif e.kind == "cancel_talks":
             assert e.pair is not None
             key = pair_key(*e.pair)
@@ -145,7 +245,7 @@ def held_talks(g: State, ev: Event | None, talks_round: int) -> frozenset[tuple[
             memo.clear()  # bounded; a miss only costs the computation
         held = memo[inputs] = frozenset(
             pair
-            for pair, _, _, is_held in talks.plan(g, talks_round, event_talks, requests)
+            for pair, _, _, is_held in talks.plan(g, talks_round, list(event_talks), list(requests))
             if is_held
         )
     return held

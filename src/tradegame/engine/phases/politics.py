@@ -19,11 +19,13 @@ from tradegame.engine.actions import (
     Term,
 )
 from tradegame.engine.kinds import StatementKind
+from tradegame.engine.memo import per_rules
 from tradegame.engine.records import (
     Pledge,
     clamp,
     pair_key,
 )
+from tradegame.engine.rules import Rules
 from tradegame.engine.state import State
 from tradegame.engine.text import term_text
 
@@ -95,6 +97,12 @@ def _subject_name(g: State, subject: str) -> str:
         return subject
 
 
+@per_rules
+def _approval_bases(rules: Rules) -> tuple[tuple[str, float], ...]:
+    """Each player and the approval its drift pulls back to, in scenario order."""
+    return tuple((p.id, p.approval) for p in rules.players)
+
+
 def update(
     g: State, snap: eco.Snapshot, raised_against: set[tuple[str, str]], raised_cells: set[int]
 ) -> None:
@@ -102,15 +110,23 @@ def update(
     rules = g.rules
     pol = rules.politics
     holder = rules.market_stress_player
-    for p in rules.players:
-        pid = p.id
-        delta = -pol.pain_weight * snap.pain_pct[pid]
+    approval, talk_approval, pain_pct = g.approval, g.talk_approval, snap.pain_pct
+    neg_pain_weight = -pol.pain_weight
+    drift = pol.approval_drift
+    kept = 1.0 - drift
+    # 0.0 (or -0.0) times a share in [0, 1] is itself: a player to whom statements added
+    # nothing keeps its 0.0 without the product (any other factor takes the product).
+    zero_stays = 0.0 <= kept <= 1.0
+    for pid, base in _approval_bases(rules):
+        delta = neg_pain_weight * pain_pct[pid]
         if pid == holder:
             delta -= rules.market_stress.approval_weight * max(0.0, g.stress - 50.0)
-        delta += pol.approval_drift * (p.approval - g.approval[pid])
-        g.approval[pid] = clamp(g.approval[pid] + delta)
+        delta += drift * (base - approval[pid])
+        approval[pid] = clamp(approval[pid] + delta)
         # The drift pulls what statements added back towards the base with the rest.
-        g.talk_approval[pid] *= 1.0 - pol.approval_drift
+        talk = talk_approval[pid]
+        if talk or not zero_stays:
+            talk_approval[pid] = talk * kept
     fade = pol.statements.reassure_fade
     for key, boost in g.talk_relations.items():
         worn = fade * boost
