@@ -131,14 +131,14 @@ class Ledger:
     """Per-player sums of annual rates × days (and of approval and credibility × days),
     per-pair sums of relations × days, and per-flow sums for tariffs and values.
 
-    The per-flow lists are replaced each round, never changed in place (round states share
-    them).
+    The per-flow sums are tuples, replaced each round: copies of the state and round states
+    share them, and nobody holding a copy can change another's.
     """
 
     days: int = 0
     player: dict[str, dict[str, float]] = field(default_factory=dict)
-    flow_rate: list[float] = field(default_factory=list)
-    flow_value: list[float] = field(default_factory=list)
+    flow_rate: tuple[float, ...] = ()
+    flow_value: tuple[float, ...] = ()
     relations: dict[tuple[str, str], float] = field(default_factory=dict)
 
 

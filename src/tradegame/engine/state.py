@@ -133,8 +133,8 @@ class State:
         self.rng_draws = 0
         self.ledger = Ledger(
             player={p: dict.fromkeys(LEDGER_KEYS, 0.0) for p in ids},
-            flow_rate=[0.0] * len(rules.flows),
-            flow_value=[0.0] * len(rules.flows),
+            flow_rate=(0.0,) * len(rules.flows),
+            flow_value=(0.0,) * len(rules.flows),
             relations=dict.fromkeys(self.relations, 0.0),
         )
         self.final_extra_days = 0
@@ -196,7 +196,7 @@ class State:
         new.ledger = Ledger(
             days=self.ledger.days,
             player={p: dict(v) for p, v in self.ledger.player.items()},
-            flow_rate=self.ledger.flow_rate,  # replaced each round, never changed in place
+            flow_rate=self.ledger.flow_rate,  # tuples: replaced each round, never changed
             flow_value=self.ledger.flow_value,
             relations=dict(self.ledger.relations),
         )
@@ -536,16 +536,16 @@ class State:
         if only is None:
             # total + rate * days for each cell, the loops in C (map of the same operators).
             times_days = itertools.repeat(days)
-            led.flow_rate = list(map(_add, led.flow_rate, map(_mul, snap.rate, times_days)))
-            led.flow_value = list(map(_add, led.flow_value, map(_mul, snap.value, times_days)))
+            led.flow_rate = tuple(map(_add, led.flow_rate, map(_mul, snap.rate, times_days)))
+            led.flow_value = tuple(map(_add, led.flow_value, map(_mul, snap.value, times_days)))
         else:
-            # New lists all the same (the ledger's flow lists are never changed in place).
+            # New tuples all the same (the ledger's flow sums are shared, never changed).
             flow_rate, flow_value = list(led.flow_rate), list(led.flow_value)
             rates, values = snap.rate, snap.value
             for index, _ in self.tables.trade_cells[only]:
                 flow_rate[index] += rates[index] * days
                 flow_value[index] += values[index] * days
-            led.flow_rate, led.flow_value = flow_rate, flow_value
+            led.flow_rate, led.flow_value = tuple(flow_rate), tuple(flow_value)
         relations = led.relations
         for key, value in self.relations.items():
             if only is None or only in key:
@@ -742,7 +742,7 @@ class State:
             "fired": self.fired.copy(),
             "ledger_days": self.ledger.days,
             "ledger_player": {p: v.copy() for p, v in self.ledger.player.items()},
-            "flow_rate": self.ledger.flow_rate,  # replaced each round, never changed
+            "flow_rate": self.ledger.flow_rate,  # a tuple, replaced each round
             "flow_value": self.ledger.flow_value,
             "extension_days": self.extension_days,
             "event_talks": tuple(self.event_talks),

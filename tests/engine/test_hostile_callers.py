@@ -1,0 +1,84 @@
+"""A caller that changes what the engine hands it (a copy of the game, a view, a glance,
+its JSON, the history) must change nothing anyone else sees: not the game it came from, not
+another player's view, not a later view of its own (issue 17's caches share records).
+
+Each test mutates everything mutable it can reach in what it was handed, then compares the
+real game's observables with a game replayed afresh from the same actions.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+from tradegame.engine import Game
+from tradegame.scenario import load_rules
+
+SCENARIOS = ["april-2025", "with-china", "china-lesson", "classroom-lesson", "us-japan-primer"]
+
+
+def _vandalise(value: Any, depth: int = 0) -> None:
+    """Change every list, dict and set reachable from ``value`` (dataclass fields, plain
+    attributes, containers), a few levels deep."""
+    if depth > 6:
+        return
+    if isinstance(value, list):
+        for v in list(value):
+            _vandalise(v, depth + 1)
+        for i in range(len(value)):
+            if isinstance(value[i], (int, float)) and not isinstance(value[i], bool):
+                value[i] = 1e9
+        value.append("vandal")
+    elif isinstance(value, dict):
+        for k, v in list(value.items()):
+            _vandalise(v, depth + 1)
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                value[k] = 1e9
+        value["vandal"] = 1e9
+    elif isinstance(value, set):
+        value.add("vandal")
+    elif isinstance(value, tuple):
+        for v in value:
+            _vandalise(v, depth + 1)
+    elif hasattr(value, "__dataclass_fields__"):
+        for name in value.__dataclass_fields__:
+            _vandalise(getattr(value, name), depth + 1)
+
+
+def _observables(game: Game) -> tuple[Any, ...]:
+    ids = game.rules.player_ids
+    return (
+        game.state_hash(),
+        game.round_hashes,
+        repr(game.history),
+        [repr(game.view(p).to_json()) for p in ids],
+        repr(game.view(None).to_json()),
+        [repr(game.glance(p)) for p in ids],
+    )
+
+
+def _played(name: str, seed: int, moves: int) -> Game:
+    rules = load_rules(name)
+    game = Game.new(rules, seed)
+    rng = random.Random(seed)
+    for _ in range(moves):
+        player = game.to_move()
+        if player is None:
+            break
+        game.apply(game.legal_actions(player).sample(rng))
+    return game
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_a_vandalised_copy_changes_nothing_of_the_original(name: str) -> None:
+    game = _played(name, 7, 60)
+    copy = game.copy()
+    # Every public attribute of the copy (the ledger included; the scenario's rules and
+    # tables are shared by every game of it, like the scenario file).
+    for attribute in list(vars(copy)):
+        if not attribute.startswith("_") and attribute not in ("rules", "tables"):
+            _vandalise(getattr(copy, attribute))
+    fresh = Game.replay(game.rules, game.seed, game.actions)
+    assert _observables(game) == _observables(fresh)
