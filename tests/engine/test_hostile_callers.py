@@ -75,6 +75,8 @@ def _played(name: str, seed: int, moves: int) -> Game:
 def test_a_vandalised_copy_changes_nothing_of_the_original(name: str) -> None:
     game = _played(name, 7, 60)
     copy = game.copy()
+    _vandalise(copy.history)
+    _vandalise(copy.view(None))
     # Every public attribute of the copy (the ledger included; the scenario's rules and
     # tables are shared by every game of it, like the scenario file).
     for attribute in list(vars(copy)):
@@ -82,3 +84,19 @@ def test_a_vandalised_copy_changes_nothing_of_the_original(name: str) -> None:
             _vandalise(getattr(copy, attribute))
     fresh = Game.replay(game.rules, game.seed, game.actions)
     assert _observables(game) == _observables(fresh)
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_what_a_player_is_handed_can_be_vandalised_harmlessly(name: str) -> None:
+    """Views, glances, their JSON and the history share records made once per scenario
+    (view._records, view._catalogue_entries): changing them must not reach anyone."""
+    game = _played(name, 11, 70)
+    other = _played(name, 12, 50)  # another game of the same scenario, same caches
+    before = _observables(game), _observables(other)
+    for player in [*game.rules.player_ids, None]:
+        _vandalise(game.view(player))
+        _vandalise(game.view(player).to_json())
+        if player is not None:
+            _vandalise(game.glance(player))
+    _vandalise(game.history)
+    assert (_observables(game), _observables(other)) == before

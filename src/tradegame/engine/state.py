@@ -587,7 +587,16 @@ class State:
 
     @property
     def history(self) -> list[dict[str, Any]]:
-        """One record per resolved round (approval, GDP, balance, tariffs faced ...)."""
+        """One record per resolved round (approval, GDP, balance, tariffs faced ...): new
+        dicts at each call, so that a caller changing them changes nothing of the game's (a
+        copy of the game shares its records)."""
+        return [
+            {key: dict(value) if type(value) is dict else value for key, value in record.items()}
+            for record in self._history_records()
+        ]
+
+    def _history_records(self) -> list[dict[str, Any]]:
+        """The history's records, made from the rounds not yet read (never handed out)."""
         records = self._history
         ids = self._ids
         if self._unread_history:

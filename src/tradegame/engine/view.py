@@ -83,8 +83,9 @@ class LayerRow:
     name: str
     importer: str
     exporter: str
-    sectors: list[str] | str  # "all"
-    except_sectors: list[str]
+    # Tuples: a row is made once per scenario and shared by every view (see _records).
+    sectors: tuple[str, ...] | str  # "all"
+    except_sectors: tuple[str, ...]
     rate: float
     status: str
     combine: str
@@ -95,8 +96,8 @@ class LayerRow:
             "name": self.name,
             "importer": self.importer,
             "exporter": self.exporter,
-            "sectors": self.sectors,
-            "except_sectors": self.except_sectors,
+            "sectors": self.sectors if isinstance(self.sectors, str) else list(self.sectors),
+            "except_sectors": list(self.except_sectors),
             "rate": self.rate,
             "status": self.status,
             "combine": self.combine,
@@ -111,12 +112,13 @@ class CatalogueEntry:
     owner: str
     kind: str
     name: str
-    to: list[str] | str  # "any"
+    # Tuples: an entry is made once per scenario and kind of viewer, and shared by every view.
+    to: tuple[str, ...] | str  # "any"
     available: bool
     description: str
-    levels: list[float]
-    political_cost: list[float] | None  # the owner's (and the instructor's) to see
-    political_gain: list[float] | None  # a possible receiver's (and the instructor's)
+    levels: tuple[float, ...]
+    political_cost: tuple[float, ...] | None  # the owner's (and the instructor's) to see
+    political_gain: tuple[float, ...] | None  # a possible receiver's (and the instructor's)
     red_line: bool = False  # declared in public: its owner's ratifier never passes it
 
     def to_json(self) -> Json:
@@ -125,17 +127,17 @@ class CatalogueEntry:
             "owner": self.owner,
             "kind": self.kind,
             "name": self.name,
-            "to": self.to,
+            "to": self.to if isinstance(self.to, str) else list(self.to),
             "available": self.available,
             "description": self.description,
-            "levels": self.levels,
+            "levels": list(self.levels),
         }
         if self.red_line:
             out["red_line"] = True
         if self.political_cost is not None:
-            out["political_cost"] = self.political_cost
+            out["political_cost"] = list(self.political_cost)
         if self.political_gain is not None:
-            out["political_gain"] = self.political_gain
+            out["political_gain"] = list(self.political_gain)
         return out
 
 
@@ -207,7 +209,7 @@ class CountermeasureRow:
     target: str
     value_bn: float
     active: bool
-    tariffs: list[tuple[str, float]]  # (sector, rate)
+    tariffs: tuple[tuple[str, float], ...]  # (sector, rate); a row is shared by every view
     market_stress: float
 
     def to_json(self) -> Json:
@@ -236,7 +238,7 @@ class PlayerEntry:
     ratifies: str | None
     briefing: str
     countermeasures: list[CountermeasureRow]
-    tariff_instruments: list[tuple[str, float, float]]  # (layer, min, max)
+    tariff_instruments: tuple[tuple[str, float, float], ...]  # (layer, min, max); shared
 
     def to_json(self) -> Json:
         return {
@@ -554,7 +556,7 @@ def build_view(game: Machine, viewer: Viewer) -> View:
         deals=deals,
         talks=_talks(game, viewer),
         log=[e for e in game.log if (e.audience is None if public else e.visible_to(player))],
-        history=list(game.history),  # the game's list grows (and is filled lazily)
+        history=game.history,  # records of its own (the game's are never handed out)
         scores=scores,
         batna=batnas,
         you=you,
@@ -622,12 +624,14 @@ def _players(game: Machine, snap: Snapshot) -> list[PlayerEntry]:
             row = memo.get(key)
             if row is None:
                 row = memo[key] = CountermeasureRow(
-                    c.id, c.name, c.target, c.value_bn, key[2], list(c.tariffs), c.market_stress
+                    c.id, c.name, c.target, c.value_bn, key[2], tuple(c.tariffs), c.market_stress
                 )
             rows.append(row)
         instruments = memo.get(("instruments", p.id))
         if instruments is None:
-            instruments = memo["instruments", p.id] = [(t.layer, t.min, t.max) for t in p.tariffs]
+            instruments = memo["instruments", p.id] = tuple(
+                (t.layer, t.min, t.max) for t in p.tariffs
+            )
         out.append(
             PlayerEntry(
                 p.id,
@@ -662,8 +666,8 @@ def _layers(game: Machine) -> list[LayerRow]:
                 la.name,
                 la.importer,
                 la.exporter,
-                sorted(la.sectors) if la.sectors is not None else "all",
-                sorted(la.except_sectors),
+                tuple(sorted(la.sectors)) if la.sectors is not None else "all",
+                tuple(sorted(la.except_sectors)),
                 rate,
                 key[3],
                 la.combine,
@@ -703,12 +707,12 @@ def _catalogue(game: Machine, viewer: Viewer) -> list[CatalogueEntry]:
                 item.owner,
                 item.kind,
                 item.name,
-                list(item.to) if item.to is not None else "any",
+                tuple(item.to) if item.to is not None else "any",
                 key[2],
                 item.description,
-                [lv.value for lv in item.levels],
-                [lv.cost for lv in item.levels] if sees_all or item.owner == player else None,
-                [lv.gain for lv in item.levels]
+                tuple(lv.value for lv in item.levels),
+                tuple(lv.cost for lv in item.levels) if sees_all or item.owner == player else None,
+                tuple(lv.gain for lv in item.levels)
                 if sees_all or (player is not None and item.can_go_to(player))
                 else None,
                 item.red_line,

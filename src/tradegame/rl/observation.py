@@ -95,7 +95,7 @@ class Observer:
             slots = self._slots.get(item.id)
             if slots is None:
                 continue
-            values = item.political_cost or item.political_gain or []
+            values = item.political_cost or item.political_gain or ()
             for level, value in zip(item.levels, values, strict=False):
                 k = slots.get(float(level))
                 if k is not None:
