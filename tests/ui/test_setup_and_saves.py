@@ -263,3 +263,38 @@ async def test_s_before_the_seat_menus_mount_starts_with_the_seats_shown(save_di
         await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="the game")
         assert app.match is not None
         assert app.match.seats == {"US": default_agent(), "JP": HUMAN, "EU": default_agent()}
+
+
+async def test_s_while_the_highlighted_scenario_loads_starts_that_scenario(
+    save_dir: Path, monkeypatch
+) -> None:
+    """Moving to another scenario and pressing s before it has loaded started the scenario
+    shown before (april-2025 for the highlighted primer), and s before the first load said
+    "not loaded yet (or has problems)" and did nothing: s now starts the highlighted scenario
+    once it is loaded."""
+    import threading
+
+    import tradegame.session.match as match_module
+
+    app = setup_app(save_dir)
+    gate = threading.Event()
+    real_load = match_module.load_scenario
+
+    def slow_load(source: str):  # type: ignore[no-untyped-def]
+        if source == "us-japan-primer":
+            gate.wait(10)
+        return real_load(source)
+
+    monkeypatch.setattr(match_module, "load_scenario", slow_load)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_until(pilot, lambda: len(app.screen.query(".seat")) == 3, what="the seats")
+        screen = app.screen
+        assert isinstance(screen, SetupScreen)
+        await pilot.press(*TO_PRIMER, "s")
+        said = lambda: [n.message for n in app._notifications]  # noqa: E731
+        await wait_until(pilot, lambda: said(), what="a message")
+        assert said() == ["Loading us-japan-primer: the game starts once it is loaded."]
+        assert isinstance(app.screen, SetupScreen) and app.match is None
+        gate.set()
+        await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="the game")
+        assert app.match is not None and app.match.rules.id == "us-japan-primer"

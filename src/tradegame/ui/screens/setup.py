@@ -134,6 +134,8 @@ class SetupScreen(Screen[None]):
         self.preset_seats = dict(seats or {})
         self.initial_seed = seed
         self.scenario: Scenario | None = None
+        self._loading: str | None = None  # the scenario being loaded (none shown meanwhile)
+        self._start_when_loaded: str | None = None  # s pressed while it loads
         self._seat_players: list[str] = []
         # The seats as chosen, kept here: a seat menu has no value until it has mounted, and
         # s may come before that (right after a scenario loads).
@@ -222,10 +224,15 @@ class SetupScreen(Screen[None]):
     def choose(self, source: str) -> None:
         if source == OPEN_FILE or self.tg_app.options.web and not self._offered(source):
             return  # in a browser only the listed scenarios load
+        if source != self._start_when_loaded:
+            self._start_when_loaded = None  # s was for another scenario
         cached = self.tg_app.scenario_cache.get(source)
         if cached is not None:
             self._loaded(cached)
             return
+        # Until it is loaded no scenario is chosen: s must not start the one shown before.
+        self.scenario = None
+        self._loading = source
         self.query_one("#scenario-summary", Static).update(
             Text("loading " + source + "…", style="italic")
         )
@@ -258,6 +265,7 @@ class SetupScreen(Screen[None]):
         option = olist.highlighted_option
         if option is not None and option.id not in (sc.source, OPEN_FILE):
             return  # the player has moved on to another scenario
+        self._loading = None
         if option is not None and option.id == OPEN_FILE:
             ids = [o.id for o in olist.options]
             if sc.source not in ids:
@@ -266,6 +274,9 @@ class SetupScreen(Screen[None]):
         self.scenario = sc
         self.query_one("#scenario-summary", Static).update(scenario_summary(sc))
         self._build_seats(sc)
+        if self._start_when_loaded == sc.source:
+            self._start_when_loaded = None
+            self.action_start()
 
     def _failed(self, source: str, message: str) -> None:
         from tradegame.ui.screens.dialogs import MessageDialog
@@ -274,6 +285,7 @@ class SetupScreen(Screen[None]):
             Text(f"{source} cannot be used: see the message.", style="bold")
         )
         self.scenario = None
+        self._loading = self._start_when_loaded = None
         self.app.push_screen(MessageDialog("This scenario has problems", message))
 
     def _build_seats(self, sc: Scenario) -> None:
@@ -374,7 +386,16 @@ class SetupScreen(Screen[None]):
 
         sc = self.scenario
         if sc is None:
-            self.notify("The scenario is not loaded yet (or has problems).", severity="warning")
+            if self._loading is not None:
+                self._start_when_loaded = self._loading
+                self.notify(
+                    f"Loading {printable(self._loading)}: the game starts once it is loaded."
+                )
+            else:
+                self.notify(
+                    "No scenario to start: choose one that loads (the one shown has problems).",
+                    severity="warning",
+                )
             return
         seed = parse_seed(self.query_one("#seed", Input).value)
         if seed is None:
