@@ -60,3 +60,31 @@ async def test_enter_then_done_typed_at_once_shows_the_order_just_staged(save_di
         await pilot.pause(0.3)
         text = screen_text(app)
         assert "1. Reassure US" in text, text
+
+
+async def test_tab_keys_typed_at_once_show_the_last_tab_typed(save_dir: Path) -> None:
+    """Each tab key focuses its panel, and Textual's report of that focus (TabPane.Focused)
+    made its tab active again after the keys typed next: "1 3 2 4" typed at once showed the
+    orders tab with the log's panel focused, so the next keys went to a hidden panel."""
+    from textual.widgets import TabbedContent
+
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=1)
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your draft")
+        await pilot.press("p")
+        await wait_until(
+            pilot,
+            lambda: match.game.phase == "orders" and match.game.to_move() == "JP",
+            what="Japan's orders",
+        )
+        await pilot.pause(0.5)  # every panel mounted
+        tabs = app.screen.query_one(TabbedContent)
+        for keys, tab in (("1324", "log"), ("4213", "orders"), ("3141", "dashboard")):
+            for key in keys:
+                app.post_message(events.Key(key, key))
+            await pilot.pause(0.5)
+            assert tabs.active == tab, keys
+            assert app.focused is not None and tabs.get_pane(tab) in app.focused.ancestors
+        await pilot.press("4")
+        await wait_for_text(pilot, "Round 1")  # the log shows

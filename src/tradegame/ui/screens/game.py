@@ -92,6 +92,20 @@ def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+class GameTabs(TabbedContent):
+    """The game's tabs. Textual makes a tab active again when a widget in its pane reports
+    focus (TabPane.Focused), and that report comes after the keys already typed: "1 3 2 4"
+    typed at once showed the orders tab with the log's panel focused (each key's focus report
+    switched the tabs back, in whatever order they came). A report is followed only while the
+    focus is still in that pane (a widget focused by a click or by tab)."""
+
+    def on_tab_pane_focused(self, event: TabPane.Focused) -> None:
+        focused = self.app.focused
+        if focused is None or event.tab_pane not in focused.ancestors_with_self:
+            event.stop()
+            event.prevent_default()  # stale: the focus has moved on to another tab
+
+
 class GameScreen(Screen[None]):
     """One match in progress."""
 
@@ -216,7 +230,7 @@ class GameScreen(Screen[None]):
         yield Static(id="status")
         # Only the first tab's panel now; each other one is mounted when its tab is first
         # shown (start-up: the five panels were about 55 widgets before the first paint).
-        with TabbedContent(id="tabs", initial=FIRST_TAB):
+        with GameTabs(id="tabs", initial=FIRST_TAB):
             for n, tab in enumerate(self.tabs, 1):
                 with TabPane(f"{n} {TAB_TITLES[tab]}", id=tab):
                     if tab == FIRST_TAB:
