@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 
 from tradegame.engine import Game
+from tradegame.engine.projection import RNG_STATES
+from tradegame.engine.tables import tables_of
 from tradegame.scenario import load_rules
 
 SCENARIOS = ["april-2025", "with-china", "china-lesson", "classroom-lesson", "us-japan-primer"]
@@ -100,3 +102,14 @@ def test_what_a_player_is_handed_can_be_vandalised_harmlessly(name: str) -> None
             _vandalise(game.glance(player))
     _vandalise(game.history)
     assert (_observables(game), _observables(other)) == before
+
+
+def test_projection_streams_remembered_stay_few() -> None:
+    """Each remembered chance stream of projections is ~24 kB: a process playing thousands
+    of games keeps a few of them, not thousands (4096 of them held ~100 MB)."""
+    rules = load_rules("us-japan-primer")
+    known = tables_of(rules).caches.projection_rng
+    for seed in range(300):
+        game = Game.new(rules, seed)
+        game.what_if(rules.player_ids[0], [])
+    assert 0 < len(known) <= RNG_STATES

@@ -21,7 +21,11 @@ from tradegame.engine.phases import orders
 from tradegame.engine.records import ORDERS, Deal
 from tradegame.engine.rules import Rules
 from tradegame.engine.scoring import Metrics, Projection, metric, play_out_passing, score
-from tradegame.engine.tables import CACHE_SIZE, tables_of
+from tradegame.engine.tables import tables_of
+
+# Chance streams remembered per scenario: a stream's state is about 24 kB (624 ints), and a
+# game asks for one (seed, round, phase) at a time, so a few suffice (4096 held ~100 MB).
+RNG_STATES = 64
 
 
 class Projected(Machine):
@@ -68,7 +72,7 @@ def _projection_rng(game: Machine) -> tuple[Any, ...]:
     key = (game.seed, game.round, game.phase)
     state = known.get(key)
     if state is None:
-        if len(known) >= CACHE_SIZE:
+        if len(known) >= RNG_STATES:
             known.clear()  # bounded; a miss only costs the seeding
         state = known[key] = random.Random(
             f"what-if:{game.seed}:{game.round}:{game.phase}"
