@@ -632,3 +632,23 @@ def test_statements_and_their_audience_costs_hide_private_data() -> None:
         assert all(pl.settled for pl in ga.pledges), name
         # Negative control: the charges happened (A's threat was tested by the snap-back).
         assert any("did not carry out its threat" in e.text for e in ga.log), name
+
+
+@settings(max_examples=4, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), name=st.sampled_from(sorted(VARIANTS)))
+def test_a_players_own_projections_leave_nothing_for_others_to_read(seed: int, name: str) -> None:
+    """The engine remembers per scenario what projections compute (rates, terms, snapshots,
+    chance streams, talks held, deal tables). B's own what_if, view and glance read B's
+    private data; they run first in one game only, each game with rules (caches) of its own:
+    the outsiders' projections must be the same in both."""
+    ra, rb = fresh(RULES), fresh(VARIANTS[name])
+    for step, (ga, gb) in enumerate(play_both(ra, rb, seed, steps=60, avoid_secret=name in TOUCHY)):
+        if step % 3 or ga.is_over():
+            continue
+        projection(gb, SECRET, random.Random(step))  # B's own, every metric read
+        gb.view(SECRET)
+        gb.glance(SECRET)
+        for other in OTHERS:
+            assert projection(ga, other, random.Random(step)) == projection(
+                gb, other, random.Random(step)
+            ), other
