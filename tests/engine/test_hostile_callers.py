@@ -8,12 +8,15 @@ real game's observables with a game replayed afresh from the same actions.
 
 from __future__ import annotations
 
+import itertools
 import random
 from typing import Any
 
 import pytest
 
 from tradegame.engine import Game
+from tradegame.engine.errors import IllegalActionError
+from tradegame.engine.legal import LegalActions
 from tradegame.engine.projection import RNG_STATES
 from tradegame.engine.tables import tables_of
 from tradegame.scenario import load_rules
@@ -113,3 +116,25 @@ def test_projection_streams_remembered_stay_few() -> None:
         game = Game.new(rules, seed)
         game.what_if(rules.player_ids[0], [])
     assert 0 < len(known) <= RNG_STATES
+
+
+@pytest.mark.parametrize("name", ["april-2025", "with-china", "china-lesson"])
+def test_legal_actions_kept_after_a_move_are_those_of_the_state_now(name: str) -> None:
+    """A LegalActions kept from an earlier state (a bot keeping ``turn.legal``) is asked
+    again after others moved: it must give the moves of the state now. It gave the old
+    mover's moves and marked its draw verified, so apply() played a move out of turn."""
+    rules = load_rules(name)
+    for seed in range(3):
+        game = Game.new(rules, seed)
+        rng = random.Random(seed)
+        kept = {p: game.legal_actions(p) for p in rules.player_ids}
+        while (mover := game.to_move()) is not None:
+            for p, legal in kept.items():
+                fresh = LegalActions(game, p)
+                assert bool(legal) == bool(fresh)
+                assert len(legal) == len(fresh)
+                assert list(itertools.islice(legal, 50)) == list(itertools.islice(fresh, 50))
+                if p != mover:
+                    with pytest.raises(IllegalActionError):
+                        legal.sample(random.Random(p))
+            game.apply(kept[mover].sample(rng))

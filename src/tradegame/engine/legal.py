@@ -263,13 +263,14 @@ def _one(kind: type[Action], player: str) -> _One:
 class LegalActions:
     """The legal actions of ``player`` in ``game`` right now."""
 
-    __slots__ = ("_active", "_memo", "game", "player")
+    __slots__ = ("_active", "_memo", "_seen", "game", "player")
 
     def __init__(self, game: Machine, player: str | None, *, moving: bool | None = None) -> None:
         """``moving``: whether the caller has just seen that ``player`` is to move (None: look)."""
         self.game = game
         self.player = player
         self._active = player is not None and game.to_move() == player if moving is None else moving
+        self._seen = len(game.actions)  # the state _active was found in
         # The groups of moves for one state (len(game.actions)): len() then iteration, as
         # list() does, make them once.
         self._memo: tuple[int, list[_Group]] | None = None
@@ -319,6 +320,16 @@ class LegalActions:
                 e[k] += e[k - 1] * len(group)
         return _Table(tuple(items), tuple(terms), sum(e[1:]))
 
+    def _moving(self) -> bool:
+        """Whether the player is to move now: a view kept after a move looks again (its
+        moves, and the mark that lets apply() skip verify, are of the state now)."""
+        version = len(self.game.actions)
+        if self._seen != version:
+            p = self.player
+            self._active = p is not None and self.game.to_move() == p
+            self._seen = version
+        return self._active
+
     # -- the groups of moves available now: counted, enumerated and drawn from one list
 
     def _groups(self) -> list[_Group]:
@@ -329,7 +340,7 @@ class LegalActions:
             return memo[1]
         p = self.player
         groups: list[_Group]
-        if not self._active or p is None:
+        if not self._moving() or p is None:
             groups = []
         else:
             session = g.session
@@ -613,7 +624,7 @@ class LegalActions:
         return len(self)
 
     def __bool__(self) -> bool:
-        return self._active and not self.game.is_over()
+        return self._moving() and not self.game.is_over()
 
     def __contains__(self, action: object) -> bool:
         if not isinstance(action, Action) or action.player != self.player:
@@ -627,7 +638,7 @@ class LegalActions:
     def sample(self, rng: random.Random) -> Action:
         """A legal action: a kind of move uniformly, then one of that kind uniformly."""
         player = self.player
-        if self._active and player is not None and self.game.phase == ORDERS:
+        if self._moving() and player is not None and self.game.phase == ORDERS:
             return self._sample_order(player, rng)
         groups = self._groups()
         if not groups:
