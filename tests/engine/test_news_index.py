@@ -15,6 +15,7 @@ is the plain loop over the scenario's players.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from pathlib import Path
 
@@ -256,3 +257,30 @@ def test_the_drift_of_talk_approval_keeps_its_zeros() -> None:
     assert g.talk_approval["US"] == 4.0 * (1.0 - rules.politics.approval_drift)
     assert repr(g.talk_approval["EU"]) == "-0.0"
     assert all(repr(g.talk_approval[p]) == "0.0" for p in rules.player_ids if p not in "US EU")
+
+
+@pytest.mark.parametrize("metric", ["market_stress", "approval", "credibility", "relations"])
+def test_a_compiled_condition_reads_its_bounds_as_written(metric: str) -> None:
+    # A missing bound is compiled as an infinite one: it must exclude nothing, not even an
+    # infinity or a NaN (what the condition written out with "is None" tests gives).
+    import dataclasses
+
+    rules = load_rules("april-2025")
+    base = next(ev for ev in rules.events if ev.trigger == "conditional")
+    g = State(rules, 1)
+    values = [-math.inf, -1.0, 0.0, 40.0, 40.5, 70.0, 100.0, math.inf, math.nan]
+    for low, high in [(None, None), (40.0, None), (None, 70.0), (40.0, 70.0), (70.0, 40.0)]:
+        ev = dataclasses.replace(
+            base, metric=metric, player="JP", partner="US", at_least=low, at_most=high
+        )
+        holds = news._compile_condition(ev)
+        for v in values:
+            if metric == "market_stress":
+                g.stress = v
+            elif metric == "approval":
+                g.approval["JP"] = v
+            elif metric == "credibility":
+                g.credibility["JP"] = v
+            else:
+                g.relations[pair_key("JP", "US")] = v
+            assert holds(g) == _reference_condition(g, ev), (low, high, v)

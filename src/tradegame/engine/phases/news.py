@@ -10,6 +10,7 @@ for while they fail), and the instructor's inject is refused with the reason.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -56,22 +57,22 @@ def run(g: State) -> None:
         fire(g, ev, this_round)
         layers_changed = layers_changed or sets_layer
     fired = g.fired
-    for ev, condition, requires, sets_layer in news.conditional:
+    for ev, once, condition, requires, sets_layer in news.conditional:
         if (
-            (ev.repeat or ev.id not in fired)
+            (once is None or once not in fired)
             and condition(g)
             and (requires is None or requires(g, ev, this_round))
         ):
             g._log("news", ev.news, phase="news")
             fire(g, ev, this_round)
             layers_changed = layers_changed or sets_layer
-    for ev, requires, sets_layer in news.chance:
-        if fired.get(ev.id, 0) >= ev.max_times:
+    for ev, ev_id, max_times, requires, probability, sets_layer in news.chance:
+        if fired.get(ev_id, 0) >= max_times:
             continue
         if requires is not None and not requires(g, ev, this_round):
             continue  # not possible this round: no draw
         g.rng_draws += 1
-        if g.rng.random() < ev.probability:
+        if g.rng.random() < probability:
             g._log("news", ev.news, phase="news")
             fire(g, ev, this_round)
             layers_changed = layers_changed or sets_layer
@@ -91,8 +92,10 @@ class _Round:
 
     layers: tuple[Layer, ...]
     scheduled: tuple[tuple[Event, Check | None, bool], ...]
-    conditional: tuple[tuple[Event, Callable[[State], bool], Check | None, bool], ...]
-    chance: tuple[tuple[Event, Check | None, bool], ...]
+    # (event, its id if it fires once at most, condition, requirements, sets a layer?)
+    conditional: tuple[tuple[Event, str | None, Callable[[State], bool], Check | None, bool], ...]
+    # (event, id, max_times, requirements, probability, sets a layer?)
+    chance: tuple[tuple[Event, str, int, Check | None, float, bool], ...]
 
 
 @dataclass(slots=True)
@@ -123,32 +126,53 @@ def _round_of(g: State, plan: _Plan, first: int, last: int) -> _Round:
         layers=window.layers,
         scheduled=tuple((ev, plan.requires[ev.id], ev.id in sets) for ev in window.scheduled),
         conditional=tuple(
-            (ev, plan.conditions[ev.id], plan.requires[ev.id], ev.id in sets)
+            (
+                ev,
+                None if ev.repeat else ev.id,
+                plan.conditions[ev.id],
+                plan.requires[ev.id],
+                ev.id in sets,
+            )
             for ev in window.conditional
         ),
-        chance=tuple((ev, plan.requires[ev.id], ev.id in sets) for ev in window.chance),
+        chance=tuple(
+            (ev, ev.id, ev.max_times, plan.requires[ev.id], ev.probability, ev.id in sets)
+            for ev in window.chance
+        ),
     )
 
 
 def _compile_condition(ev: Event) -> Callable[[State], bool]:
-    """A conditional event's condition: its metric within its bounds now."""
+    """A conditional event's condition: its metric within its bounds now. A missing bound is
+    an infinite one: no float (an infinity or a NaN included) is below -inf or above +inf,
+    so it excludes nothing, as no bound does."""
     metric, player = ev.metric, ev.player or ""
+    low = -math.inf if ev.at_least is None else ev.at_least
+    high = math.inf if ev.at_most is None else ev.at_most
     if metric == "market_stress":
-        value: Callable[[State], float] = lambda g: g.stress  # noqa: E731
+
+        def holds(g: State) -> bool:
+            v = g.stress
+            return not (v < low or v > high)
+
     elif metric == "approval":
-        value = lambda g: g.approval[player]  # noqa: E731
+
+        def holds(g: State) -> bool:
+            v = g.approval[player]
+            return not (v < low or v > high)
+
     elif metric == "credibility":
-        value = lambda g: g.credibility[player]  # noqa: E731
+
+        def holds(g: State) -> bool:
+            v = g.credibility[player]
+            return not (v < low or v > high)
+
     else:
         key = pair_key(player, ev.partner or "")
-        value = lambda g: g.relations[key]  # noqa: E731
-    low, high = ev.at_least, ev.at_most
 
-    def holds(g: State) -> bool:
-        v = value(g)
-        if low is not None and v < low:
-            return False
-        return not (high is not None and v > high)
+        def holds(g: State) -> bool:
+            v = g.relations[key]
+            return not (v < low or v > high)
 
     return holds
 
