@@ -462,15 +462,18 @@ class LegalActions:
         memo = _sampler_memo(g.rules)
         static = memo.kinds.get(p)
         if static is None:
-            static = memo.kinds[p] = [_DONE] + [
+            static = [_DONE] + [
                 (group, orders.NOW[type(group[0])], len(group), len(group).bit_length(), None)
                 for group in self._order_candidates(p)
             ]
+            # by_moment first: a thread (a timed agent's, on a copy) that finds kinds[p]
+            # reads by_moment[p] at once.
             memo.by_moment[p] = [
                 (i, *orders.BY_MOMENT[type(kind[0][0])])
                 for i, kind in enumerate(static)
                 if i and type(kind[0][0]) in orders.BY_MOMENT
             ]
+            memo.kinds[p] = static
         kinds = static
         for i, values, moment in memo.by_moment[p]:
             group, now, size, size_bits, _ = static[i]
