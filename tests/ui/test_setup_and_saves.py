@@ -298,3 +298,21 @@ async def test_s_while_the_highlighted_scenario_loads_starts_that_scenario(
         gate.set()
         await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="the game")
         assert app.match is not None and app.match.rules.id == "us-japan-primer"
+
+
+async def test_s_typed_together_with_the_arrows_starts_the_highlighted_scenario(
+    save_dir: Path,
+) -> None:
+    """Arrows and s typed at once (tmux send-keys, a fast typist) started the scenario shown
+    before: s was handled before the list's messages saying where the highlight had gone."""
+    from textual import events
+
+    app = setup_app(save_dir)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_until(pilot, lambda: len(app.screen.query(".seat")) == 3, what="the seats")
+        assert isinstance(app.screen, SetupScreen)
+        # Every key reaches the app before any is handled, as from a terminal.
+        for key in (*TO_PRIMER, "s"):
+            app.post_message(events.Key(key, key if key == "s" else None))
+        await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="the game")
+        assert app.match is not None and app.match.rules.id == "us-japan-primer"

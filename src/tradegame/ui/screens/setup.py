@@ -350,8 +350,14 @@ class SetupScreen(Screen[None]):
 
     @on(OptionList.OptionHighlighted, "#scenario-list")
     def _scenario_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option.id and event.option.id != OPEN_FILE:
+        if event.option_index != event.option_list.highlighted:
+            return  # keys typed together: the highlight has moved on since
+        if event.option.id and event.option.id not in (OPEN_FILE, self._chosen()):
             self.choose(event.option.id)
+
+    def _chosen(self) -> str | None:
+        """The scenario shown or being loaded."""
+        return self._loading or (self.scenario.source if self.scenario is not None else None)
 
     @on(OptionList.OptionSelected, "#scenario-list")
     def _scenario_selected(self, event: OptionList.OptionSelected) -> None:
@@ -384,6 +390,11 @@ class SetupScreen(Screen[None]):
 
         self.tg_app.guided = False  # hints only when asked
 
+        # Keys typed together: s is handled before the list's messages saying where the
+        # highlight went, so the list itself says which scenario is meant.
+        highlighted = self.query_one("#scenario-list", OptionList).highlighted_option
+        if highlighted is not None and highlighted.id not in (None, OPEN_FILE, self._chosen()):
+            self.choose(highlighted.id)
         sc = self.scenario
         if sc is None:
             if self._loading is not None:
