@@ -90,3 +90,18 @@ def test_output_to_a_full_device_is_a_message_not_a_crash(tmp_path: Path) -> Non
     assert done.returncode == EXIT_FAILED, done.stderr
     assert done.stderr == "tradegame: cannot write: No space left on device\n"
     assert not (tmp_path / "state").exists()  # no crash report
+
+
+@pytest.mark.parametrize("command", [["tournament", "--help"], ["play"], []])
+def test_ctrl_c_while_the_parser_is_built_is_an_interruption(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """Building the parser imports every subcommand (about 0.2 s after the command starts):
+    a Ctrl-C then ends the command like one later on, with no traceback."""
+
+    def interrupted(play_only: bool = False) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "build_parser", interrupted)
+    assert cli.main(command) == 130
+    assert capsys.readouterr().err == "tradegame: interrupted\n"
