@@ -16,7 +16,7 @@ import json
 import math
 import operator
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, ClassVar, Self, TypeVar
 
 from tradegame.engine import economy as eco
@@ -118,7 +118,10 @@ class State:
         self.precedent: float | None = None
         self.precedent_by: str | None = None  # the partner whose deal set the precedent
         self.fired: dict[str, int] = {}
-        self.log: list[LogEntry] = []
+        # The log: lines made, and lines logged whose entries (and text) are not made yet
+        # (see the log property and _log).
+        self._log_lines: list[LogEntry] = []
+        self._log_raw: list[_RawLine] = []
         self.actions: list[Action] = []
         # One record per resolved round: the raw values, turned into dicts when first read.
         self._history: list[dict[str, Any]] = []
@@ -271,23 +274,54 @@ class State:
             index = self._deal_index = (deals, len(deals), ids)
         return index[2].get(deal_id)
 
+    @property
+    def log(self) -> list[LogEntry]:
+        """The event log, oldest first. Its entries are made, text included, when the log
+        is first read after they were logged (nothing reads it while bots play): each line
+        is the same as if it had been made at once, from values taken when it was logged."""
+        raw = self._log_raw
+        if raw:
+            self._log_lines += [
+                _new_tuple(
+                    LogEntry,
+                    (
+                        round_,
+                        day,
+                        phase,
+                        kind,
+                        text if args is None else text(*args),
+                        None if audience is None else frozenset(audience),
+                    ),
+                )
+                for round_, day, phase, kind, text, audience, args in raw
+            ]
+            self._log_raw = []
+        return self._log_lines
+
     def _log(
-        self, kind: str, text: str, audience: Iterable[str] | None = None, phase: str | None = None
+        self,
+        kind: str,
+        text: str,
+        audience: tuple[str, ...] | None = None,
+        phase: str | None = None,
     ) -> None:
-        # tuple.__new__ builds the named tuple without its Python-level __new__ (the log
-        # gets about 200 lines a game).
-        self.log.append(
-            _new_tuple(
-                LogEntry,
-                (
-                    self.round,
-                    self.day,
-                    phase or self.phase,
-                    kind,
-                    text,
-                    frozenset(audience) if audience is not None else None,
-                ),
-            )
+        """Log a line (``audience`` None: public). The entry is made when the log is read."""
+        self._log_raw.append(
+            (self.round, self.day, phase or self.phase, kind, text, audience, None)
+        )
+
+    def _logf(
+        self,
+        kind: str,
+        text: Callable[..., str],
+        args: tuple[Any, ...],
+        audience: tuple[str, ...] | None = None,
+        phase: str | None = None,
+    ) -> None:
+        """:meth:`_log` of the line ``text(*args)``, made only when the log is read: ``text``
+        is a pure function of ``args``, and ``args`` are values no later move changes."""
+        self._log_raw.append(
+            (self.round, self.day, phase or self.phase, kind, text, audience, args)
         )
 
     def _extension_fits(self, days: int) -> bool:
@@ -801,6 +835,10 @@ found without a legal order (see legal.LegalActions._order_kinds)."""
 # ---------------------------------------------------------------------- helpers
 
 _new_tuple = tuple.__new__
+# A line logged, its entry not made yet: (round, day, phase, kind, text, audience, args),
+# where ``text`` is the line's text if ``args`` is None, else the function that makes it
+# from ``args`` (State._logf).
+_RawLine = tuple[int, int, str, str, Any, "tuple[str, ...] | None", "tuple[Any, ...] | None"]
 
 
 def rng_from(state: tuple[Any, ...]) -> random.Random:

@@ -14,7 +14,7 @@ from tradegame.engine.records import (
     clamp,
     pair_key,
 )
-from tradegame.engine.rules import Item
+from tradegame.engine.rules import Item, Rules
 from tradegame.engine.state import State
 from tradegame.engine.text import fmt_pct, terms_text
 
@@ -46,7 +46,7 @@ def ratify(g: State) -> None:
                     "ratification",
                     f"{rat.body} refuses to ratify {deal.id}: its political cost "
                     f"({cost:.1f}) exceeds what {party} can pass ({limit:.1f}).",
-                    audience=[party],
+                    audience=(party,),
                 )
                 break
         if failed_by is not None:
@@ -77,11 +77,16 @@ def ratify(g: State) -> None:
         deal.status = DealStatus.IN_FORCE
         take_effect(g, deal)
         _deal_politics(g, deal)
-        g._log(
-            "deal",
-            f"{deal.id} between {deal.parties[0]} and {deal.parties[1]} "
-            f"enters force: {terms_text(rules, deal.terms)}.",
-        )
+        g._logf("deal", _enters_force_text, (rules, deal.id, deal.parties, deal.terms))
+
+
+def _enters_force_text(
+    rules: Rules, deal_id: str, parties: tuple[str, str], terms: tuple[Term, ...]
+) -> str:
+    """The log line of a deal entering force (State._logf: made when the log is read)."""
+    return (
+        f"{deal_id} between {parties[0]} and {parties[1]} enters force: {terms_text(rules, terms)}."
+    )
 
 
 def red_line_given(g: State, deal: Deal, party: str) -> str | None:

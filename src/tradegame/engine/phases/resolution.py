@@ -4,6 +4,8 @@ economy runs for the round's days, the deadline may snap back, then politics and
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 from tradegame.engine import economy as eco
 from tradegame.engine.actions import (
@@ -15,6 +17,7 @@ from tradegame.engine.actions import (
     RequestTalks,
     SetTariff,
     Statement,
+    Term,
 )
 from tradegame.engine.errors import NonFiniteError
 from tradegame.engine.kinds import DealStatus, LayerStatus, Phase, TermKind
@@ -26,6 +29,7 @@ from tradegame.engine.records import (
     clamp,
     pair_key,
 )
+from tradegame.engine.rules import Rules
 from tradegame.engine.state import State
 from tradegame.engine.text import fmt_pct, term_text
 
@@ -36,6 +40,9 @@ _DEAL_RENEGED = DealStatus.RENEGED
 _LAYER_IN_FORCE = LayerStatus.IN_FORCE
 _SUSPEND = TermKind.SUSPEND_COUNTERMEASURES
 _CAP = TermKind.TARIFF_CAP
+# The orders that can raise a rate (orders are of these exact classes: phases/orders.py).
+_RAISING_CLASSES = (SetTariff, Countermeasure, Renege)
+_RAISING = frozenset(_RAISING_CLASSES)
 
 
 def resolve(g: State) -> None:
@@ -44,20 +51,24 @@ def resolve(g: State) -> None:
     raised_against: set[tuple[str, str]] = set()  # (raiser, victim)
     raised_cells: set[int] = set()  # cells whose rate an order raised this round
     # Only these orders can raise a rate; skip the before/after comparison otherwise.
-    movers = {
-        p
-        for p, orders in g.orders.items()
-        if any(isinstance(o, (SetTariff, Countermeasure, Renege)) for o in orders)
-    }
+    movers = set()
+    raising = _RAISING
+    for p, orders in g.orders.items():
+        for o in orders:
+            if type(o) in raising or isinstance(o, _RAISING_CLASSES):
+                movers.add(p)
+                break
     # The rates as resolution begins: what markets compare this round's escalation with.
     start_rates = g._current_rates()
     before = start_rates if movers else []
     # The layered rates under caps before any order: breaking a cap means raising a rate
     # above it this round, not touching a layer that covers it (issue 19 a).
     capped_before = _capped_layered_rates(g, movers) if movers else {}
+    order_rules = _ORDER_RULES
     for p in g._ids:
         for order in g.orders[p]:
-            _resolve_order(g, order, raised_against)
+            rule = order_rules.get(type(order)) or _rule_of(order)
+            rule(g, order, raised_against)
     if movers:
         # Tariffs and countermeasures change rates, not terms; orders that change deals
         # (concessions, reneges) invalidate everything themselves.
@@ -137,83 +148,147 @@ def _check_finite(g: State) -> None:
     )
 
 
-def _resolve_order(g: State, a: Action, raised_against: set[tuple[str, str]]) -> None:
+def _set_tariff(g: State, a: SetTariff, raised_against: set[tuple[str, str]]) -> None:
+    g.layer_rate[a.layer] = a.rate
+    g.layer_status[a.layer] = _LAYER_IN_FORCE
+    g._logf("order", _sets_text, (a.player, g.rules.layer(a.layer).name, a.rate))
+
+
+def _countermeasure(g: State, a: Countermeasure, raised_against: set[tuple[str, str]]) -> None:
+    rules = g.rules
+    p = a.player
+    pkg = rules.package(a.package)
+    if a.activate:
+        g.active_packages.add(a.package)
+        key = pair_key(p, pkg.target)
+        g.relations[key] = clamp(g.relations[key] - rules.politics.countermeasure_relations)
+        raised_against.add((p, pkg.target))
+        g._logf("order", _activates_text, (p, pkg.name))
+        for deal in _breakable(g, p):
+            for t in deal.terms:
+                item = rules.item(t.item)
+                if item.kind == _SUSPEND and item.package == a.package and item.owner == p:
+                    _void(g, deal, p, "activating suspended countermeasures")
+                    break
+    else:
+        g.active_packages.discard(a.package)
+        g._logf("order", _suspends_text, (p, pkg.name))
+
+
+def _concede(g: State, a: Concede, raised_against: set[tuple[str, str]]) -> None:
     rules = g.rules
     pol = rules.politics
     p = a.player
-    if isinstance(a, SetTariff):
-        layer = rules.layer(a.layer)
-        g.layer_rate[a.layer] = a.rate
-        g.layer_status[a.layer] = _LAYER_IN_FORCE
-        g._log("order", f"{p} sets {layer.name} to {fmt_pct(a.rate)}.")
-    elif isinstance(a, Countermeasure):
-        pkg = rules.package(a.package)
-        if a.activate:
-            g.active_packages.add(a.package)
-            key = pair_key(p, pkg.target)
-            g.relations[key] = clamp(g.relations[key] - pol.countermeasure_relations)
-            raised_against.add((p, pkg.target))
-            g._log("order", f"{p} activates its countermeasures: {pkg.name}.")
-            for deal in _breakable(g, p):
-                for t in deal.terms:
-                    item = rules.item(t.item)
-                    if item.kind == _SUSPEND and item.package == a.package and item.owner == p:
-                        _void(g, deal, p, "activating suspended countermeasures")
-                        break
-        else:
-            g.active_packages.discard(a.package)
-            g._log("order", f"{p} suspends its countermeasures: {pkg.name}.")
-    elif isinstance(a, Concede):
-        term = a.terms[0]
-        item = rules.item(term.item)
-        for old in g.deals_in_force(p):
-            if (
-                old.unilateral
-                and old.status == _DEAL_IN_FORCE
-                and old.parties == (p, a.partner)
-                and old.terms[0].item == term.item
-            ):
-                old.status = DealStatus.SUPERSEDED  # a new level of the same concession replaces it
-        deal = Deal(
-            id=f"d{len(g.deals) + 1}",
-            parties=(p, a.partner),
-            terms=a.terms,
-            round=g.round,
-            level="unilateral",
-            stakes=1.0,
-            status=_DEAL_IN_FORCE,
-            unilateral=True,
-        )
-        g.deals.append(deal)
-        ratification.take_effect(g, deal)
-        key = pair_key(p, a.partner)
-        g.relations[key] = clamp(g.relations[key] + pol.goodwill_relations)
-        g.credibility[p] = clamp(g.credibility[p] + pol.goodwill_credibility)
-        lv = item.level(term.value)
-        assert lv is not None
-        # A projection reads only its viewer's political numbers (issue 19 b).
-        cost = lv.cost if g.knows_politics_of(p) else 0.0
-        gain = lv.gain if g.knows_politics_of(a.partner) else 0.0
-        g.approval[p] = clamp(g.approval[p] - pol.concession_weight * cost)
-        g.approval[a.partner] = clamp(g.approval[a.partner] + pol.concession_weight * gain)
-        g._log("order", f"{p} concedes to {a.partner}: {term_text(rules, term)} ({deal.id}).")
-    elif isinstance(a, Statement):
-        politics.statement(g, a)
-    elif isinstance(a, RequestTalks):
-        g.requests.append((p, a.partner, a.level))
-        g._log("order", f"{p} requests {a.level} talks with {a.partner}.")
-    elif isinstance(a, ExtendDeadline):
-        g.deadline_day += a.days
-        g.extension_days += a.days
-        g.credibility[p] = clamp(g.credibility[p] - pol.extension_credibility)
-        g.stress = clamp(g.stress - rules.market_stress.extension_relief)
-        g._log(
-            "order", f"{p} extends the deadline by {a.days} days to {g.date_of(g.deadline_day)}."
-        )
-    elif isinstance(a, Renege):
-        reneged = g.deal(a.deal)
-        assert reneged is not None
-        _void(g, reneged, p, "an explicit renege")
+    term = a.terms[0]
+    item = rules.item(term.item)
+    for old in g.deals_in_force(p):
+        if (
+            old.unilateral
+            and old.status == _DEAL_IN_FORCE
+            and old.parties == (p, a.partner)
+            and old.terms[0].item == term.item
+        ):
+            old.status = DealStatus.SUPERSEDED  # a new level of the same concession replaces it
+    deal = Deal(
+        id=f"d{len(g.deals) + 1}",
+        parties=(p, a.partner),
+        terms=a.terms,
+        round=g.round,
+        level="unilateral",
+        stakes=1.0,
+        status=_DEAL_IN_FORCE,
+        unilateral=True,
+    )
+    g.deals.append(deal)
+    ratification.take_effect(g, deal)
+    key = pair_key(p, a.partner)
+    g.relations[key] = clamp(g.relations[key] + pol.goodwill_relations)
+    g.credibility[p] = clamp(g.credibility[p] + pol.goodwill_credibility)
+    lv = item.level(term.value)
+    assert lv is not None
+    # A projection reads only its viewer's political numbers (issue 19 b).
+    cost = lv.cost if g.knows_politics_of(p) else 0.0
+    gain = lv.gain if g.knows_politics_of(a.partner) else 0.0
+    g.approval[p] = clamp(g.approval[p] - pol.concession_weight * cost)
+    g.approval[a.partner] = clamp(g.approval[a.partner] + pol.concession_weight * gain)
+    g._logf("order", _concedes_text, (rules, p, a.partner, term, deal.id))
+
+
+def _statement(g: State, a: Statement, raised_against: set[tuple[str, str]]) -> None:
+    politics.statement(g, a)
+
+
+def _request_talks(g: State, a: RequestTalks, raised_against: set[tuple[str, str]]) -> None:
+    g.requests.append((a.player, a.partner, a.level))
+    g._logf("order", _requests_text, (a.player, a.level, a.partner))
+
+
+def _extend_deadline(g: State, a: ExtendDeadline, raised_against: set[tuple[str, str]]) -> None:
+    rules = g.rules
+    p = a.player
+    g.deadline_day += a.days
+    g.extension_days += a.days
+    g.credibility[p] = clamp(g.credibility[p] - rules.politics.extension_credibility)
+    g.stress = clamp(g.stress - rules.market_stress.extension_relief)
+    g._log("order", f"{p} extends the deadline by {a.days} days to {g.date_of(g.deadline_day)}.")
+
+
+def _renege(g: State, a: Renege, raised_against: set[tuple[str, str]]) -> None:
+    reneged = g.deal(a.deal)
+    assert reneged is not None
+    _void(g, reneged, a.player, "an explicit renege")
+
+
+# The rule of each kind of order (phases/orders.py checked it: one of these exact classes).
+_ORDER_RULES: dict[type[Action], Callable[[State, Any, set[tuple[str, str]]], None]] = {
+    SetTariff: _set_tariff,
+    Countermeasure: _countermeasure,
+    Concede: _concede,
+    Statement: _statement,
+    RequestTalks: _request_talks,
+    ExtendDeadline: _extend_deadline,
+    Renege: _renege,
+}
+
+
+def _rule_of(order: Action) -> Callable[[State, Any, set[tuple[str, str]]], None]:
+    """The rule of an order whose class is not one of ``_ORDER_RULES`` (only an unchecked
+    push can bring one): that of the first order class it is an instance of, or none."""
+    for cls, rule in _ORDER_RULES.items():
+        if isinstance(order, cls):
+            return rule
+    return _no_rule
+
+
+def _no_rule(g: State, a: Action, raised_against: set[tuple[str, str]]) -> None:
+    return None
+
+
+# The text of the log lines of orders (State._logf: made when the log is read).
+def _sets_text(p: str, layer: str, rate: float) -> str:
+    return f"{p} sets {layer} to {fmt_pct(rate)}."
+
+
+def _activates_text(p: str, package: str) -> str:
+    return f"{p} activates its countermeasures: {package}."
+
+
+def _suspends_text(p: str, package: str) -> str:
+    return f"{p} suspends its countermeasures: {package}."
+
+
+def _concedes_text(rules: Rules, p: str, partner: str, term: Term, deal_id: str) -> str:
+    return f"{p} concedes to {partner}: {term_text(rules, term)} ({deal_id})."
+
+
+def _requests_text(p: str, level: str, partner: str) -> str:
+    return f"{p} requests {level} talks with {partner}."
+
+
+def _reneges_text(reneger: str, deal_id: str, other: str, how: str) -> str:
+    return (
+        f"{reneger} reneges on {deal_id} with {other} ({how}); its terms are void for both sides."
+    )
 
 
 def _void(g: State, deal: Deal, reneger: str, how: str) -> None:
@@ -235,10 +310,7 @@ def _void(g: State, deal: Deal, reneger: str, how: str) -> None:
     other = deal.other(reneger)
     key = pair_key(reneger, other)
     g.relations[key] = clamp(g.relations[key] - pol.renege_relations)
-    g._log(
-        "renege",
-        f"{reneger} reneges on {deal.id} with {other} ({how}); its terms are void for both sides.",
-    )
+    g._logf("renege", _reneges_text, (reneger, deal.id, other, how))
     g._deal_changed(deal)
 
 
@@ -267,10 +339,10 @@ def _capped_layered_rates(g: State, movers: set[str]) -> dict[int, float]:
     layered = g.layered_rates()
     out: dict[int, float] = {}
     for deal in g.deals_in_force():
-        for t in deal.terms:
-            item = rules.item(t.item)
-            if item.kind == _CAP and item.owner in movers:
-                for index in eco.covered_cells(rules, item, deal.other(item.owner)):
+        # (kind, giver, receiver, level, item) of each term: a cap's giver is the importer.
+        for kind, importer, exporter, _, item in eco.deal_entries(rules, deal):
+            if kind == _CAP and importer in movers:
+                for index in eco.covered_cells(rules, item, exporter):
                     if index not in out:
                         out[index] = layered[index]
     return out

@@ -36,6 +36,7 @@ _LAPSED = SessionStatus.LAPSED
 _AGREED = SessionStatus.AGREED
 _REJECTED = SessionStatus.REJECTED
 _EXTENSION = TermKind.DEADLINE_EXTENSION
+_TALKS_PHASE = "talks"  # the phase named in the log lines of the talks' start
 
 
 Planned = tuple[tuple[str, str], str, str, bool]  # (pair key, level, requester, held?)
@@ -108,13 +109,7 @@ def begin(g: State) -> None:
     sessions: list[Session] = []
     for key, level, requester, held in planned:
         if not held:
-            g._log(
-                "talks",
-                f"No time for {level} talks between {key[0]} and "
-                f"{key[1]} this round: {holder} is at capacity.",
-                audience=key,
-                phase="talks",
-            )
+            g._logf("talks", _no_time_text, (level, key, holder), key, _TALKS_PHASE)
             continue
         responder = key[1] if key[0] == requester else key[0]
         level_rules = rules.talk_level(level)
@@ -130,13 +125,51 @@ def begin(g: State) -> None:
                 turn=requester,
             )
         )
-        g._log("talks", f"{requester} and {responder} hold {level} talks.", phase="talks")
+        g._logf("talks", _holds_text, (requester, responder, level), None, _TALKS_PHASE)
     g.stakes = {}
     g.sessions = sessions
     g.session_index = 0
     g.phase = TALKS if sessions else ORDERS
     g.orders = {p: [] for p in g._ids}
     g.done = set()
+
+
+# The text of the log lines of talks (State._logf: made when the log is read).
+def _no_time_text(level: str, key: tuple[str, str], holder: str | None) -> str:
+    return (
+        f"No time for {level} talks between {key[0]} and "
+        f"{key[1]} this round: {holder} is at capacity."
+    )
+
+
+def _holds_text(requester: str, responder: str, level: str) -> str:
+    return f"{requester} and {responder} hold {level} talks."
+
+
+def _no_proposal_text(player: str, responder: str) -> str:
+    return f"{player} made no proposal to {responder}."
+
+
+def _counters_text(rules: Rules, player: str, terms: tuple[Term, ...]) -> str:
+    return f"{player} counters: {terms_text(rules, terms)}"
+
+
+def _proposes_text(rules: Rules, player: str, terms: tuple[Term, ...]) -> str:
+    return f"{player} proposes: {terms_text(rules, terms)}"
+
+
+def _accepts_text(player: str, offer_by: str | None, deal_id: str) -> str:
+    return (
+        f"{player} accepts {offer_by}'s offer ({deal_id}); it goes to ratification at resolution."
+    )
+
+
+def _agreement_text(a: str, b: str) -> str:
+    return f"{a} and {b} reached an agreement; details follow at resolution."
+
+
+def _rejects_text(player: str, offer_by: str | None) -> str:
+    return f"{player} rejects {offer_by}'s offer."
 
 
 def verify(g: State, a: Action) -> None:
@@ -194,12 +227,12 @@ def apply(g: State, a: Action) -> None:
         return
     if isinstance(a, Pass):
         s.status = _PASSED
-        g._log("talks", f"{a.player} made no proposal to {s.responder}.", audience)
+        g._logf("talks", _no_proposal_text, (a.player, s.responder), audience)
     elif isinstance(a, (Propose, Counter)):
         if isinstance(a, Counter):
-            g._log("talks", f"{a.player} counters: {terms_text(g.rules, a.terms)}", audience)
+            g._logf("talks", _counters_text, (g.rules, a.player, a.terms), audience)
         else:
-            g._log("talks", f"{a.player} proposes: {terms_text(g.rules, a.terms)}", audience)
+            g._logf("talks", _proposes_text, (g.rules, a.player, a.terms), audience)
         s.exchanges += 1
         s.offer, s.offer_by = a.terms, a.player
         if isinstance(a, Counter) and s.exchanges > s.max_exchanges:
@@ -224,19 +257,11 @@ def apply(g: State, a: Action) -> None:
             stakes=s.stakes,
         )
         g.deals.append(deal)
-        g._log(
-            "talks",
-            f"{a.player} accepts {s.offer_by}'s offer ({deal.id}); it goes "
-            f"to ratification at resolution.",
-            audience,
-        )
-        g._log(
-            "talks",
-            f"{s.pair[0]} and {s.pair[1]} reached an agreement; details follow at resolution.",
-        )
+        g._logf("talks", _accepts_text, (a.player, s.offer_by, deal.id), audience)
+        g._logf("talks", _agreement_text, s.pair)
     elif isinstance(a, Reject):
         s.status = _REJECTED
-        g._log("talks", f"{a.player} rejects {s.offer_by}'s offer.", audience)
+        g._logf("talks", _rejects_text, (a.player, s.offer_by), audience)
     if s.status != _OPEN:
         if s.status != _AGREED and s.stakes > 1.0:
             _summit_failed(g, s)
