@@ -11,7 +11,6 @@ import pytest
 from textual.widgets import TabbedContent
 
 from tradegame.ui.screens.game import TABS, GameScreen
-from tradegame.ui.widgets.common import KeyFooter
 
 from .support import make_app, make_match, wait_for_text, wait_until
 
@@ -58,20 +57,6 @@ async def test_a_tab_key_pressed_at_once_shows_its_tab(tmp_path: Path) -> None:
         assert screen.focused is screen.panel("briefing")
         await pilot.press("3", "4", "1")
         await wait_for_text(pilot, "Tariffs in force")
-
-
-async def test_the_footer_is_rebuilt_only_when_its_keys_change(tmp_path: Path) -> None:
-    match = make_match({"JP": "human", "US": "passive", "EU": "passive"})
-    app = make_app(tmp_path, match)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for_text(pilot, "Your move")
-        footer = app.screen.query_one(KeyFooter)
-        await pilot.pause(0.2)
-        keys = list(footer.children)
-        assert keys
-        footer.bindings_changed(app.screen)  # nothing changed: the same key widgets
-        await pilot.pause(0.1)
-        assert list(footer.children) == keys
 
 
 def test_kept_lines_draw_exactly_what_the_renderable_draws() -> None:

@@ -13,7 +13,9 @@ from textual.binding import Binding
 from textual.containers import Center, Middle
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
+
+from tradegame.ui.widgets.keys import KeyFooter
 
 
 class CurtainScreen(Screen[str]):
@@ -50,7 +52,7 @@ class CurtainScreen(Screen[str]):
                     id="ready",  # not markup
                     variant="primary",
                 )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#ready", Button).focus()

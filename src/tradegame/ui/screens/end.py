@@ -12,11 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from tradegame.session.text import player_text, signed
 from tradegame.ui.widgets.common import Frame
 from tradegame.ui.widgets.dashboard import charts_text, players_table
+from tradegame.ui.widgets.keys import KeyFooter
 
 
 def _fmt_value(metric: str, value: float) -> str:
@@ -202,7 +203,7 @@ class EndScreen(Screen[None]):
                     )
             yield Static(players_table(self.frame), id="end-players")
             yield Static(charts_text(self.frame, width=40), id="end-charts")
-        yield Footer()
+        yield KeyFooter()
 
     def on_resize(self) -> None:
         from tradegame.ui.screens.too_small import check_size

@@ -36,8 +36,9 @@ from tradegame.engine.actions import ORDER_KINDS
 from tradegame.session.match import AiMove, Match
 from tradegame.session.play import Notice, PlaySession, PreviewUnavailable
 from tradegame.session.text import Names, describe, projection_lines
-from tradegame.ui.widgets.common import ActionChosen, Frame, KeyFooter, PreviewWanted
+from tradegame.ui.widgets.common import ActionChosen, Frame, PreviewWanted
 from tradegame.ui.widgets.dashboard import Dashboard, status_text
+from tradegame.ui.widgets.keys import KeyFooter
 from tradegame.ui.widgets.report import marks_of, resolved_rounds, result_lines, round_report
 
 if TYPE_CHECKING:

@@ -15,11 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from tradegame.session.choices import HUMAN, parse_seed, random_seed
 from tradegame.ui.widgets.common import SteadyInput
+from tradegame.ui.widgets.keys import KeyFooter
 from tradegame.untrusted import printable
 
 if TYPE_CHECKING:  # the engine comes with the first scenario, after the first paint
@@ -200,7 +201,7 @@ class SetupScreen(Screen[None]):
                 yield Button("Start (s)", id="start", variant="primary")
                 yield Button("Guided first game (g)", id="guided")
                 yield Button("Resume a save (o)", id="resume")
-        yield Footer()
+        yield KeyFooter()
 
     def on_resize(self) -> None:
         from tradegame.ui.screens.too_small import check_size

@@ -16,7 +16,7 @@ from rich.segment import Segment
 from rich.text import Text
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 if TYPE_CHECKING:  # the new-game screen uses SteadyInput: no engine before its first paint
     from tradegame.engine import Action
@@ -224,31 +224,10 @@ class SteadyInput(Input):
         await self.run_action(bindings[0].action)
 
 
-class KeyFooter(Footer):
-    """Textual's footer, rebuilt only when the keys it shows change. Textual's rebuilds its
-    keys (a widget each) whenever the focus or the bindings change: about 20 keys, and a
-    third of the CPU of a tab switch, though the keys shown are mostly the same."""
-
-    _shown: tuple[Any, ...] | None = None
-
-    def bindings_changed(self, screen: Any) -> None:
-        shown = tuple(
-            (binding.key, binding.description, binding.action, enabled, tooltip)
-            for (_, binding, enabled, tooltip) in screen.active_bindings.values()
-            if binding.show or binding.action == "command_palette"
-        )
-        if shown == self._shown and self._bindings_ready:
-            return
-        # Remembered only when Textual's footer does rebuild (not while the app is unfocused).
-        self._shown = shown if screen.app.app_focus else None
-        super().bindings_changed(screen)
-
-
 __all__ = [
     "ActionChosen",
     "choose",
     "Frame",
-    "KeyFooter",
     "PreviewBox",
     "PreviewWanted",
     "RenderedLines",

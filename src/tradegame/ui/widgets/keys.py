@@ -1,0 +1,231 @@
+"""The footer: the keys in force, drawn by one widget.
+
+Textual's ``Footer`` is a container of one widget per key (about 20 with the talks keys, their
+styles and watchers) and recomposes them all whenever the keys change, which they do on most
+tab switches (the focused list's keys come or go): 17-31 ms of CPU on those keys, on top of
+the frame itself. :class:`KeyFooter` shows the same keys in the same order and look, as one
+line of text that is only repainted when the keys change: no widget is mounted or removed.
+
+Like Textual's footer it shows, for each action, the first of its bindings that is shown
+(``Binding.show``) and in force; a binding whose ``check_action`` answers None is shown dimmed
+and only rings the bell when clicked; the command palette's key sits at the right edge. A key
+is clicked to run it (as if typed); where the keys are wider than the terminal the mouse wheel
+scrolls them sideways, as Textual's footer does. Binding groups (``Binding.group``) are drawn
+as separate keys: tradegame defines none.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual import events
+from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+
+class ShownKey(NamedTuple):
+    """One key as the footer shows it."""
+
+    key: str
+    """The key pressed when this one is clicked (Textual's name for it)."""
+    display: str
+    description: str
+    enabled: bool
+    tooltip: str
+
+
+PALETTE_EDGE = "▏"
+"""Drawn left of the command palette's key (Textual's footer draws a ``vkey`` border)."""
+
+
+def shown_keys(screen: Screen[Any]) -> tuple[tuple[ShownKey, ...], ShownKey | None]:
+    """The keys the footer shows on ``screen`` now (the keys in force left to right, and the
+    command palette's key or None), as Textual's footer chooses them."""
+    app = screen.app
+    active = screen.active_bindings
+    first: dict[str, ShownKey] = {}
+    for _, binding, enabled, tooltip in active.values():
+        if binding.show and binding.action not in first:
+            first[binding.action] = ShownKey(
+                binding.key, app.get_key_display(binding), binding.description, enabled, tooltip
+            )
+    palette = None
+    if app.ENABLE_COMMAND_PALETTE:
+        found = active.get(app.COMMAND_PALETTE_BINDING)
+        if found is not None:
+            _, binding, enabled, _ = found
+            palette = ShownKey(
+                binding.key,
+                app.get_key_display(binding),
+                binding.description,
+                enabled,
+                binding.tooltip or binding.description,
+            )
+    return tuple(first.values()), palette
+
+
+class KeyFooter(Widget, can_focus=False):
+    """The keys in force as one line (see the module's docstring)."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {
+        "key-footer--key",
+        "key-footer--description",
+        "key-footer--disabled",
+        "key-footer--hover",
+        "key-footer--edge",
+    }
+    DEFAULT_CSS = """
+    KeyFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        & > .key-footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .key-footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .key-footer--disabled { text-style: dim; }
+        & > .key-footer--hover {
+            color: $footer-key-foreground;
+            background: $block-hover-background;
+        }
+        & > .key-footer--edge { color: $foreground 20%; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.keys: tuple[ShownKey, ...] = ()
+        self.palette: ShownKey | None = None
+        self._spans: list[tuple[int, int, ShownKey]] = []
+        """Where each key was drawn (start and end column), for the mouse."""
+        self._scroll = 0
+        self._hover: ShownKey | None = None
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+        self.bindings_changed(self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        """Repaint (one line, no layout) when the keys shown change."""
+        if not self.is_attached or screen is not self.screen:
+            return
+        keys, palette = shown_keys(screen)
+        if (keys, palette) != (self.keys, self.palette):
+            self.keys, self.palette = keys, palette
+            self.refresh()
+
+    # ------------------------------------------------------------------ drawing
+
+    def _key_text(self, shown: ShownKey, *, edge: bool = False) -> Text:
+        dim = () if shown.enabled else ("key-footer--disabled",)
+        key_style = self.get_component_rich_style("key-footer--key", *dim, partial=True)
+        description_style = self.get_component_rich_style(
+            "key-footer--description", *dim, partial=True
+        )
+        if edge:  # the command palette's key: Textual draws it without the key's left pad
+            text = Text.assemble(
+                (PALETTE_EDGE, self.get_component_rich_style("key-footer--edge", partial=True)),
+                (shown.display, key_style),
+                (f" {shown.description} ", description_style),
+            )
+        elif shown.description:
+            text = Text.assemble(
+                (f" {shown.display} ", key_style), (f"{shown.description} ", description_style)
+            )
+        else:
+            text = Text.assemble((f" {shown.display} ", key_style))
+        if shown == self._hover and shown.enabled:
+            text.stylize(self.get_component_rich_style("key-footer--hover", partial=True))
+        return text
+
+    def render(self) -> Text:
+        width = self.size.width
+        spans: list[tuple[int, int, ShownKey]] = []
+        right = Text()
+        if self.palette is not None:
+            right = self._key_text(self.palette, edge=True)
+        room = max(0, width - right.cell_len)
+        left = Text()
+        for shown in self.keys:
+            piece = self._key_text(shown)
+            start = left.cell_len
+            left.append_text(piece)
+            spans.append((start, left.cell_len, shown))
+        overflow = max(0, left.cell_len - room)
+        self._scroll = min(self._scroll, overflow)
+        if self._scroll and cell_len(left.plain) == len(left.plain):  # no wide characters
+            left = left[self._scroll :]
+        else:
+            self._scroll = 0
+        left.truncate(room, overflow="crop", pad=True)
+        self._spans = [
+            (start - self._scroll, end - self._scroll, shown)
+            for start, end, shown in spans
+            if end - self._scroll > 0 and start - self._scroll < room
+        ]
+        if self.palette is not None and right.cell_len <= width:
+            self._spans.append((room, width, self.palette))
+        line = Text.assemble(left, right, no_wrap=True, overflow="crop", end="")
+        line.truncate(width, overflow="crop")
+        return line
+
+    # ------------------------------------------------------------------ the mouse
+
+    def _key_at(self, x: int) -> ShownKey | None:
+        for start, end, shown in self._spans:
+            if start <= x < end:
+                return shown
+        return None
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        shown = self._key_at(event.x)
+        if shown is None:
+            return
+        event.stop()
+        if shown.enabled:
+            self.app.simulate_key(shown.key)
+        else:
+            self.app.bell()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        shown = self._key_at(event.x)
+        if shown != self._hover:
+            self._hover = shown
+            self.tooltip = shown.tooltip if shown is not None and shown.tooltip else None
+            self.refresh()
+
+    def on_leave(self, event: events.Leave) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.tooltip = None
+            self.refresh()
+
+    def _scroll_by(self, cells: int, event: events.MouseEvent) -> None:
+        before = self._scroll
+        self._scroll = max(0, self._scroll + cells)  # capped at the overflow when drawn
+        self.refresh()
+        if self._scroll != before:
+            event.stop()
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self._scroll_by(4, event)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self._scroll_by(-4, event)
+
+
+__all__ = ["KeyFooter", "ShownKey", "shown_keys"]
