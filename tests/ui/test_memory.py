@@ -51,3 +51,86 @@ def test_the_collector_waits_for_the_first_screen_then_freezes_start_up(tmp_path
     assert seen["enabled"]  # restarted by the app once its first screen is up
     assert seen["frozen"] > 10_000  # Textual's and tradegame's modules and widgets
     assert seen["left_disabled"]
+
+
+NEW_GAMES = """
+import asyncio, gc, json, sys, tempfile, weakref
+from pathlib import Path
+sys.path.insert(0, {support!r})
+from support import make_match, wait_for_words, wait_until
+from tradegame.ui import app as app_module
+from tradegame.ui.screens.game import GameScreen
+from tradegame.ui.widgets.keys import TitleHeader
+
+app_module.SETTLE_DELAY = 0.2
+match = make_match({{"JP": "human", "US": "passive", "EU": "passive"}})
+app = app_module.TradeGameApp(
+    app_module.Options(match=match, save_dir=Path(tempfile.mkdtemp()), ai_delay=0.0)
+)
+app.animation_level = "none"
+out = {{"screens": [], "headers": [], "objects": []}}
+
+async def main():
+    async with app.run_test(size=(100, 30)) as pilot:
+        for game in range(5):
+            await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="a game")
+            await wait_for_words(pilot, "Your move")
+            # start-up's objects frozen while this game is up (the first one: as with
+            # tradegame play --seat ...)
+            await wait_until(pilot, lambda: gc.get_freeze_count() > 0, what="frozen")
+            screen = app.screen
+            out["screens"].append(weakref.ref(screen))
+            out["headers"].append(weakref.ref(screen.query_one(TitleHeader)))
+            del screen
+            await pilot.press("ctrl+n")
+            await wait_until(pilot, lambda: app.screen.id == "confirm" or app.screen.id == "setup"
+                             or type(app.screen).__name__ == "ConfirmDialog", what="asked")
+            if app.screen.id != "setup":
+                await pilot.press("y")
+            await wait_for_words(pilot, "g starts a guided first game")
+            await wait_until(pilot, lambda: len(app.screen.query(".seat")) >= 2, what="seats")
+            await pilot.pause(0.4)  # the old screen is released a moment later
+            gc.collect()
+            out["objects"].append(len(gc.get_objects()) + gc.get_freeze_count())
+            await pilot.press("s")
+
+asyncio.run(main())
+gc.collect()
+seen = {{
+    "screens": [r() is not None for r in out["screens"]],
+    "headers": [r() is not None for r in out["headers"]],
+    "objects": out["objects"],
+}}
+# The last game left may still have been closing when the objects were frozen again: it is
+# released with the next new game (here, by hand).
+gc.unfreeze()
+gc.collect()
+seen["last"] = out["screens"][-1]() is not None
+print(json.dumps(seen))
+"""
+
+
+def test_a_game_left_for_a_new_one_is_freed(tmp_path: Path) -> None:
+    """Each new game started from the new-game screen used to keep the game left behind: the
+    first game screen (up when start-up's objects were frozen) for ever, and of every later
+    one its header (which Textual's title watchers kept) and the lines Textual's drawing
+    cache kept: about 16,000 objects a game. A weak reference to each old screen and its
+    header is dead after a collection (the last one left once it is released, as the next
+    new game does), and the objects alive stay about the same from game to game."""
+    script = NEW_GAMES.format(support=str(Path(__file__).parent))
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        check=True,
+    )
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert seen["screens"][:-1] == [False] * 4
+    assert seen["headers"][:-1] == [False] * 4
+    assert not seen["last"]  # nothing but the freeze holds it
+    objects = seen["objects"]
+    # 16,000 objects a game before; what a game leaves now is noise (caches of the engine and
+    # of Textual that are bounded).
+    assert objects[-1] - objects[1] < 3 * 2_000, objects

@@ -67,7 +67,10 @@ def game_title(match: Match) -> str:
 
 SETTLE_DELAY = 1.5
 """Seconds after the app mounts before the garbage collector is restarted and start-up's
-objects are frozen (see ``ui/memory.py``)."""
+objects are frozen (see ``ui/memory.py``); also how long after a game screen is replaced
+the frozen objects are collected again (the old screen among them)."""
+RELEASE_TRIES = 10
+"""How many times a closed game screen's release waits SETTLE_DELAY for it to stop."""
 MAX_WAITING_DOWNLOADS = 2
 """Web mode: saves asked for and not yet fetched by the browser, at most."""
 DOWNLOAD_WAIT = 60.0
@@ -179,6 +182,7 @@ class TradeGameApp(App[None]):
 
         if self.match is not None and self.match is not match:
             self.match.close()
+            self._recollect_later()
         self.match = match
         self.title = game_title(match)
         self._autosaver = None
@@ -199,6 +203,60 @@ class TradeGameApp(App[None]):
             self.notify(notice, title="Seat not started", severity="warning", timeout=60)
             match.incidents.append(notice)
         match.seat_notices = {}
+
+    def _recollect_later(self) -> None:
+        """The screens up now are being replaced (a new game): once they are gone, let go of
+        what still holds them (see :meth:`_release_closed_screens`)."""
+        import weakref
+
+        leaving = [weakref.ref(screen) for screen in self.screen_stack[1:]]
+        self._release_later(leaving, RELEASE_TRIES)
+
+    def _release_later(self, leaving: list[Any], tries: int) -> None:
+        """On the event loop with an empty context: a Textual timer would run in a copy of the
+        current one, which names the screen handling the key (the old game's) as the active
+        one, so that screen would be alive, and frozen again, when collected."""
+        import asyncio
+        import contextvars
+
+        asyncio.get_running_loop().call_later(
+            SETTLE_DELAY,
+            self._release_closed_screens,
+            leaving,
+            tries,
+            context=contextvars.Context(),
+        )
+
+    def _release_closed_screens(self, leaving: list[Any], tries: int) -> None:
+        """Free the screens closed since :meth:`_recollect_later` was called (``leaving``:
+        weak references), once they have stopped; until then, a moment later.
+
+        Textual remembers the last 1,024 uses of a method of the object that draws each
+        widget's borders and padding (an ``lru_cache`` on ``StylesCache.get_inner_outer``,
+        holding that object and every line it drew): each game left kept about 16,000 objects
+        there, up to the cache's size (memory grew by about 19 MB over 12 games, then
+        stayed). And a screen that was up when start-up's objects were frozen is collected
+        only if they are released (``ui/memory.py``)."""
+        from textual._styles_cache import StylesCache
+
+        from tradegame.ui.memory import recollect
+
+        if self._closing or self._closed:
+            return
+        stack = self.screen_stack
+        gone = [s for s in (ref() for ref in leaving) if s is not None and s not in stack]
+        # A screen's message task ends after its widgets have closed (Textual keeps the task
+        # in a private attribute: without it, the screen is taken as closed).
+        closing = [s for s in gone if s.is_running or getattr(s, "_task", None) is not None]
+        if closing and tries > 1:
+            self._release_later(leaving, tries - 1)  # still closing its widgets
+            return
+        del closing
+        del gone, stack
+        cache_clear = getattr(StylesCache.get_inner_outer, "cache_clear", None)
+        if cache_clear is not None:  # a later Textual may not have it
+            cache_clear()
+        recollect()
 
     def _start_autosave(self, match: Match) -> None:
         if match is not self.match or self._autosaver is not None:
@@ -288,6 +346,7 @@ class TradeGameApp(App[None]):
                 if self.match is not None:
                     self.match.close()
                     self.match = None
+                    self._recollect_later()
                 self._show(SetupScreen(self.options.scenario, {}, None))
 
         if self.match is None or self.match.game.is_over():

@@ -12,12 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from tradegame.session.text import player_text, signed
 from tradegame.ui.widgets.common import Frame
 from tradegame.ui.widgets.dashboard import charts_text, players_table
-from tradegame.ui.widgets.keys import KeyFooter
+from tradegame.ui.widgets.keys import KeyFooter, TitleHeader
 
 
 def _fmt_value(metric: str, value: float) -> str:
@@ -181,7 +181,7 @@ class EndScreen(Screen[None]):
             if viewer is not None and self.frame.seats.get(viewer, "human") == "human"
             else None
         )
-        yield Header()
+        yield TitleHeader()
         with VerticalScroll(id="end-body"):
             yield Static(Text("Game over", style="bold"), id="end-title")
             yield Static(results_table(view, you), id="end-results")

@@ -27,7 +27,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Header, Input, Static, TabbedContent, TabPane
+from textual.widgets import Input, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
 from tradegame.engine import SPECTATOR, Action, Done, IllegalActionError
@@ -38,7 +38,7 @@ from tradegame.session.play import Notice, PlaySession, PreviewUnavailable
 from tradegame.session.text import Names, describe, projection_lines
 from tradegame.ui.widgets.common import ActionChosen, Frame, PreviewWanted
 from tradegame.ui.widgets.dashboard import Dashboard, status_text
-from tradegame.ui.widgets.keys import KeyFooter
+from tradegame.ui.widgets.keys import KeyFooter, TitleHeader
 from tradegame.ui.widgets.report import marks_of, resolved_rounds, result_lines, round_report
 
 if TYPE_CHECKING:
@@ -76,6 +76,10 @@ there are millions; type a move's notation to play any of them)."""
 def _prefetch_modules() -> None:
     """Import what a tab shown later needs (in a worker thread, after the first paint)."""
     import rich.markdown  # noqa: F401  (the briefing)
+
+
+def _ignore_change(notice: Notice | None) -> None:
+    """A session's ``on_change`` once its game screen is gone."""
 
 
 def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -227,7 +231,7 @@ class GameScreen(Screen[None]):
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleHeader()
         yield Static(id="status")
         # Only the first tab's panel now; each other one is mounted when its tab is first
         # shown (start-up: the five panels were about 55 widgets before the first paint).
@@ -349,6 +353,10 @@ class GameScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self._stop_timers()
+        if self.session.on_change == self._changed_elsewhere:
+            # The match may outlive this screen (``Options.match`` keeps the game that
+            # ``tradegame play`` started): it must not keep the screen.
+            self.session.on_change = _ignore_change
 
     def _stop_timers(self) -> None:
         for timer in (self._ai_timer, self._preview_timer, self._prepare_timer):

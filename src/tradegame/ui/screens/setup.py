@@ -15,12 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Header, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from tradegame.session.choices import HUMAN, parse_seed, random_seed
 from tradegame.ui.widgets.common import SteadyInput
-from tradegame.ui.widgets.keys import KeyFooter
+from tradegame.ui.widgets.keys import KeyFooter, TitleHeader
 from tradegame.untrusted import printable
 
 if TYPE_CHECKING:  # the engine comes with the first scenario, after the first paint
@@ -150,7 +150,7 @@ class SetupScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         from tradegame.scenario.bundled import DEFAULT_SCENARIO, bundled_scenarios
 
-        yield Header()
+        yield TitleHeader()
         with VerticalScroll(id="setup"):
             yield Static(
                 Text(

@@ -1,4 +1,6 @@
-"""The footer: the keys in force, drawn by one widget.
+"""The header and the footer every screen of the game has.
+
+The footer: the keys in force, drawn by one widget.
 
 Textual's ``Footer`` is a container of one widget per key (about 20 with the talks keys, their
 styles and watchers) and recomposes them all whenever the keys change, which they do on most
@@ -22,6 +24,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.widget import Widget
+from textual.widgets import Header
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -228,4 +231,22 @@ class KeyFooter(Widget, can_focus=False):
         self._scroll_by(-4, event)
 
 
-__all__ = ["KeyFooter", "ShownKey", "shown_keys"]
+class TitleHeader(Header):
+    """Textual's header, which forgets the app when it is removed. It watches the app's title
+    and sub-title, and Textual drops a watcher of a removed widget only when that value next
+    changes: the title stays "tradegame", so each screen closed since (a game, the new-game
+    screen) kept its header and its drawn lines alive, about 17,000 objects a new game. Its
+    watchers of the app are dropped when it is unmounted (Textual keeps them in a private
+    attribute; without it, as before)."""
+
+    def on_unmount(self) -> None:
+        watchers = getattr(self.app, "__watchers", None)
+        if not isinstance(watchers, dict):
+            return
+        for name in ("title", "sub_title"):
+            kept = watchers.get(name)
+            if isinstance(kept, list):
+                kept[:] = [entry for entry in kept if entry[0] is not self]
+
+
+__all__ = ["KeyFooter", "ShownKey", "TitleHeader", "shown_keys"]
