@@ -4,6 +4,7 @@ Textual's footer showed them, repainted (never rebuilt) when they change; a clic
 from __future__ import annotations
 
 from pathlib import Path
+
 import pytest
 from textual.app import App, ComposeResult
 from textual.binding import Binding
