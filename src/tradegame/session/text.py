@@ -249,8 +249,10 @@ def projection_lines(projection: Any, *, win_set: float | None = None) -> list[s
         f" change {signed(change)})",
         f"GDP {signed(m.get('gdp_effect', 0.0), 2)}% · balance {money(m.get('trade_balance', 0))}"
         f"/yr · tariff you face {pct(m.get('tariff_faced', 0.0))}",
-        f"approval {m.get('approval', 0):.0f} · credibility {m.get('credibility', 0):.0f} · "
-        f"market stress {m.get('market_stress', 0):.0f}",
+        # Approval and credibility as scored (averages over the window); market stress where
+        # the projection ends, not now: the round report's figure is the stress after a round.
+        f"avg approval {m.get('approval', 0):.0f} · avg credibility "
+        f"{m.get('credibility', 0):.0f} · market stress at the end {m.get('market_stress', 0):.0f}",
     ]
     for note in projection.notes:
         lines.append("• " + note)
