@@ -208,3 +208,42 @@ async def test_log_lines_fit_their_place_at_80_columns() -> None:
         await pilot.pause()
         width = panel.scrollable_content_region.width
         assert max(line.cell_length for line in panel.lines) <= width
+
+
+async def test_the_dashboard_is_redrawn_only_when_what_it_shows_changed(tmp_path: Path) -> None:
+    """Staging an order makes a new frame with the same view: showing the dashboard then keeps
+    what it drew; a new view (a move played) redraws it."""
+    from textual.widgets import Static
+
+    from tradegame.ui.widgets.dashboard import Dashboard
+
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"})
+    app = make_app(tmp_path, match)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_text(pilot, "Your move")
+        await pilot.press("1")
+        await wait_for_text(pilot, "Tariffs in force")
+        screen = app.screen
+        assert isinstance(screen, GameScreen)
+        dashboard = screen.query_one(Dashboard)
+        drawn: list[str] = []
+        update = Static.update
+
+        def spy(self: Static, *args: Any, **kwargs: Any) -> None:
+            if self.id and self.id.startswith("dash-"):
+                drawn.append(self.id)
+            update(self, *args, **kwargs)
+
+        Static.update = spy  # type: ignore[method-assign]
+        try:
+            frame = screen.build_frame()
+            dashboard.update_frame(frame)
+            dashboard.update_frame(screen.build_frame())  # a new frame, the same view
+            assert drawn == []
+            assert frame.view is not screen.build_frame().view
+            changed = screen.build_frame()
+            changed.view = {**changed.view, "round": int(changed.view["round"]) + 1}
+            dashboard.update_frame(changed)
+            assert len(drawn) == 6
+        finally:
+            Static.update = update  # type: ignore[method-assign]
