@@ -18,12 +18,24 @@ from tradegame.engine.rules import Item, Rules
 from tradegame.engine.state import State
 from tradegame.engine.text import fmt_pct, terms_text
 
+# Enum members read on hot paths, bound once: on Python 3.11 reading a member from its enum
+# class goes through a descriptor and costs about ten times a module global.
+_AGREED = DealStatus.AGREED
+_IN_FORCE = DealStatus.IN_FORCE
+_PROCESS = TermKind.PROCESS
+_CAP = TermKind.TARIFF_CAP
+_CUT = TermKind.TARIFF_CUT
+_SUSPEND = TermKind.SUSPEND_COUNTERMEASURES
+_EXTENSION = TermKind.DEADLINE_EXTENSION
+_DEBT_SWAP = TermKind.DEBT_SWAP
+_PUBLIC_DEMAND = StatementKind.PUBLIC_DEMAND
+
 
 def ratify(g: State) -> None:
     """Deals agreed this round face ratification, then enter force (DESIGN §3.4)."""
     rules = g.rules
     pol = rules.politics
-    for deal in [d for d in g.deals if d.status == DealStatus.AGREED]:
+    for deal in [d for d in g.deals if d.status == _AGREED]:
         failed_by = None
         for party in deal.parties:
             rat = rules.player(party).ratification
@@ -74,7 +86,7 @@ def ratify(g: State) -> None:
                 f"{deal.parties[1]}: the terms of {old.id} end, its caps included "
                 f"(only the caps of {deal.id} bind).",
             )
-        deal.status = DealStatus.IN_FORCE
+        deal.status = _IN_FORCE
         take_effect(g, deal)
         _deal_politics(g, deal)
         g._logf("deal", _enters_force_text, (rules, deal.id, deal.parties, deal.terms))
@@ -103,7 +115,7 @@ def _deal_politics(g: State, deal: Deal) -> None:
     rules = g.rules
     pol = rules.politics
     a, b = deal.parties
-    substantive = any(rules.item(t.item).kind != TermKind.PROCESS for t in deal.terms)
+    substantive = any(rules.item(t.item).kind != _PROCESS for t in deal.terms)
     for party in deal.parties:
         net = -g.political_cost(deal, party)
         g.approval[party] = clamp(g.approval[party] + pol.concession_weight * deal.stakes * net)
@@ -120,7 +132,7 @@ def _deal_politics(g: State, deal: Deal) -> None:
             t.value
             for t in deal.terms
             if rules.item(t.item).owner == setter
-            and rules.item(t.item).kind == TermKind.TARIFF_CAP
+            and rules.item(t.item).kind == _CAP
             and rules.item(t.item).sectors is None
             and rules.item(t.item).sets_precedent  # a standstill sets no precedent
         ]
@@ -159,7 +171,7 @@ def _deal_politics(g: State, deal: Deal) -> None:
     # not settling for less).
     for pl in g.pledges:
         if (
-            pl.kind == StatementKind.PUBLIC_DEMAND
+            pl.kind == _PUBLIC_DEMAND
             and not pl.settled
             and pl.speaker in deal.parties
             and pl.partner in deal.parties
@@ -180,11 +192,11 @@ def take_effect(g: State, deal: Deal) -> None:
     packages = False  # whether a package was suspended (that moves rates too)
     for t in deal.terms:
         item = rules.item(t.item)
-        if item.kind == TermKind.SUSPEND_COUNTERMEASURES and item.package in g.active_packages:
+        if item.kind == _SUSPEND and item.package in g.active_packages:
             g.active_packages.discard(item.package)
             packages = True
             g._log("deal", f"{item.owner} suspends {rules.package(item.package).name}.")
-        elif item.kind == TermKind.DEADLINE_EXTENSION:
+        elif item.kind == _EXTENSION:
             # The same rule as the extension order (issue 19 e): it costs the holder
             # credibility, and one beyond what is left is dropped out loud.
             if g._extension_fits(int(t.value)):
@@ -201,10 +213,10 @@ def take_effect(g: State, deal: Deal) -> None:
                     f"{deal.id}'s extension of {int(t.value)} days does not apply: "
                     f"the deadline cannot move that far (maximum used, or passed).",
                 )
-        elif item.kind == TermKind.DEBT_SWAP:
+        elif item.kind == _DEBT_SWAP:
             relief = item.stress_relief_per_100bn * t.value / 100.0
             g.stress = clamp(g.stress - relief)
-        elif item.kind == TermKind.PROCESS:
+        elif item.kind == _PROCESS:
             g.event_talks.append((deal.parties, item.talk_level, None))
     if packages:
         g._invalidate()
@@ -214,6 +226,6 @@ def take_effect(g: State, deal: Deal) -> None:
 
 def _at_least_as_good(item: Item, got: float, wanted: float) -> bool:
     # For caps and cuts a lower level is better for the receiver; otherwise higher.
-    if item.kind in (TermKind.TARIFF_CAP, TermKind.TARIFF_CUT):
+    if item.kind in (_CAP, _CUT):
         return got <= wanted + RATE_EPS
     return got >= wanted - RATE_EPS

@@ -4,6 +4,7 @@ economy runs for the round's days, the deadline may snap back, then politics and
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -40,6 +41,13 @@ _DEAL_RENEGED = DealStatus.RENEGED
 _LAYER_IN_FORCE = LayerStatus.IN_FORCE
 _SUSPEND = TermKind.SUSPEND_COUNTERMEASURES
 _CAP = TermKind.TARIFF_CAP
+_DEAL_AGREED = DealStatus.AGREED
+_DEAL_SUPERSEDED = DealStatus.SUPERSEDED
+_PAUSED = LayerStatus.PAUSED
+_RESOLUTION = Phase.RESOLUTION
+_STATUS = operator.attrgetter("status")
+_gt = operator.gt
+_add = operator.add
 # The orders that can raise a rate (orders are of these exact classes: phases/orders.py).
 _RAISING_CLASSES = (SetTariff, Countermeasure, Renege)
 _RAISING = frozenset(_RAISING_CLASSES)
@@ -47,7 +55,7 @@ _RAISING = frozenset(_RAISING_CLASSES)
 
 def resolve(g: State) -> None:
     rules = g.rules
-    g.phase = Phase.RESOLUTION
+    g.phase = _RESOLUTION
     raised_against: set[tuple[str, str]] = set()  # (raiser, victim)
     raised_cells: set[int] = set()  # cells whose rate an order raised this round
     # Only these orders can raise a rate; skip the before/after comparison otherwise.
@@ -76,16 +84,18 @@ def resolve(g: State) -> None:
         after = g._current_rates()
         # A rise counts against the importer only if it moved this round: a cap voided
         # by the partner's renege is not the importer raising its tariff.
-        for mover in movers:
-            for index, pair in g.tables.import_cells[mover]:
-                if after[index] > before[index] + RATE_EPS:
-                    raised_against.add(pair)
-                    raised_cells.add(index)
+        if after != before:  # (no rate moved: none rose)
+            import_cells = g.tables.import_cells
+            for mover in movers:
+                for index, pair in import_cells[mover]:
+                    if after[index] > before[index] + RATE_EPS:
+                        raised_against.add(pair)
+                        raised_cells.add(index)
         _check_caps_kept(g, capped_before)
     for raiser, victim in sorted(raised_against):
         key = pair_key(raiser, victim)
         g.relations[key] = clamp(g.relations[key] - rules.politics.tariff_raise_relations)
-    if any(d.status == DealStatus.AGREED for d in g.deals):
+    if _DEAL_AGREED in map(_STATUS, g.deals):  # a deal agreed in talks this round
         ratification.ratify(g)  # each deal entering or leaving force invalidates what it moves
     # Economy over the round's days.
     snap = g.snapshot()
@@ -188,7 +198,7 @@ def _concede(g: State, a: Concede, raised_against: set[tuple[str, str]]) -> None
             and old.parties == (p, a.partner)
             and old.terms[0].item == term.item
         ):
-            old.status = DealStatus.SUPERSEDED  # a new level of the same concession replaces it
+            old.status = _DEAL_SUPERSEDED  # a new level of the same concession replaces it
     deal = Deal(
         id=f"d{len(g.deals) + 1}",
         parties=(p, a.partner),
@@ -295,14 +305,12 @@ def _void(g: State, deal: Deal, reneger: str, how: str) -> None:
     pol = g.rules.politics
     # Both parties can renege in the same resolution; each pays for its own renege.
     same_time = (
-        deal.status == DealStatus.RENEGED
-        and deal.ended_round == g.round
-        and deal.ended_by != reneger
+        deal.status == _DEAL_RENEGED and deal.ended_round == g.round and deal.ended_by != reneger
     )
     if (deal.status != _DEAL_IN_FORCE and not same_time) or reneger in deal.reneged_by:
         return
     if not same_time:
-        deal.status = DealStatus.RENEGED
+        deal.status = _DEAL_RENEGED
         deal.ended_by = reneger
         deal.ended_round = g.round
     deal.reneged_by = (*deal.reneged_by, reneger)
@@ -354,6 +362,11 @@ def _check_caps_kept(g: State, before: dict[int, float]) -> None:
     above the cap breaks nothing."""
     if not before:
         return  # no cell a mover's deal caps: nothing to break
+    # Only a renege below moves the layered rates: if no capped cell's rate has risen now,
+    # none rises and nothing is broken.
+    layered = g.layered_rates()
+    if not any(layered[index] > old + RATE_EPS for index, old in before.items()):
+        return
     rules = g.rules
     for deal in [d for d in g.deals if d.status in (_DEAL_IN_FORCE, _DEAL_RENEGED)]:
         # (kind, giver, receiver, level, item) of each term: a cap's giver is the importer.
@@ -380,7 +393,7 @@ def _snap_back(g: State, raised_against: set[tuple[str, str]]) -> None:
     before = g._current_rates()
     snapped = []
     for la in g.rules.layers:
-        if g.layer_status[la.id] == LayerStatus.PAUSED:
+        if g.layer_status[la.id] == _PAUSED:
             g.layer_status[la.id] = _LAYER_IN_FORCE
             snapped.append(la)
     g._invalidate()
