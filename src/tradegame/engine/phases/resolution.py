@@ -50,7 +50,6 @@ _gt = operator.gt
 _add = operator.add
 # The orders that can raise a rate (orders are of these exact classes: phases/orders.py).
 _RAISING_CLASSES = (SetTariff, Countermeasure, Renege)
-_RAISING = frozenset(_RAISING_CLASSES)
 
 
 def resolve(g: State) -> None:
@@ -60,10 +59,11 @@ def resolve(g: State) -> None:
     raised_cells: set[int] = set()  # cells whose rate an order raised this round
     # Only these orders can raise a rate; skip the before/after comparison otherwise.
     movers = set()
-    raising = _RAISING
+    raises = _RAISES
     for p, orders in g.orders.items():
         for o in orders:
-            if type(o) in raising or isinstance(o, _RAISING_CLASSES):
+            raising = raises.get(type(o))
+            if raising or (raising is None and isinstance(o, _RAISING_CLASSES)):
                 movers.add(p)
                 break
     # The rates as resolution begins: what markets compare this round's escalation with.
@@ -259,6 +259,10 @@ _ORDER_RULES: dict[type[Action], Callable[[State, Any, set[tuple[str, str]]], No
     ExtendDeadline: _extend_deadline,
     Renege: _renege,
 }
+
+
+# Whether an order of each class can raise a rate.
+_RAISES = {cls: issubclass(cls, _RAISING_CLASSES) for cls in _ORDER_RULES}
 
 
 def _rule_of(order: Action) -> Callable[[State, Any, set[tuple[str, str]]], None]:
