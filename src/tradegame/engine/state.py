@@ -281,6 +281,7 @@ class State:
         is the same as if it had been made at once, from values taken when it was logged."""
         raw = self._log_raw
         if raw:
+            self._log_raw = []  # first: lines are made from ``raw`` once, whoever reads
             self._log_lines += [
                 _new_tuple(
                     LogEntry,
@@ -295,7 +296,6 @@ class State:
                 )
                 for round_, day, phase, kind, text, audience, args in raw
             ]
-            self._log_raw = []
         return self._log_lines
 
     def _log(
