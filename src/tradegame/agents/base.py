@@ -72,10 +72,13 @@ class Turn:
     # One is made for every move, so slots (and views built only when asked for).
     __slots__ = ("_game", "_talks", "_view", "legal", "player", "what_if_calls")
 
-    def __init__(self, game: Game, player: str, *, moving: bool | None = None) -> None:
+    def __init__(self, game: Game, player: str, moving: bool | None = None) -> None:
+        """``moving``: the caller has just seen that ``player`` is to move (None: look)."""
         self._game = game
         self.player = player
-        self.legal = LegalActions(game, player, moving=moving)
+        # Positional: a class called with a keyword builds a dict for its __init__ (this is
+        # made for every move of every match).
+        self.legal = LegalActions(game, player, moving)
         self.what_if_calls = 0
         self._view: View | None = None
         self._talks: Talks | None | bool = False  # False: not looked at yet
@@ -519,7 +522,7 @@ def safe_move(
     was verified in the game as it is now. ``moving``: the caller has just seen that
     ``player`` is to move (``game.to_move()``), so it need not be looked up again."""
     try:
-        action = agent.act(Turn(game, player, moving=moving))
+        action = agent.act(Turn(game, player, moving))
         if not isinstance(action, Action):
             raise TypeError(f"act() returned {type(action).__name__}, not an Action")
         if action.player != player:

@@ -265,7 +265,7 @@ class LegalActions:
 
     __slots__ = ("_active", "_memo", "_seen", "game", "player")
 
-    def __init__(self, game: Machine, player: str | None, *, moving: bool | None = None) -> None:
+    def __init__(self, game: Machine, player: str | None, moving: bool | None = None) -> None:
         """``moving``: whether the caller has just seen that ``player`` is to move (None: look)."""
         self.game = game
         self.player = player
@@ -641,7 +641,10 @@ class LegalActions:
     def sample(self, rng: random.Random) -> Action:
         """A legal action: a kind of move uniformly, then one of that kind uniformly."""
         player = self.player
-        if self._moving() and player is not None and self.game.phase == ORDERS:
+        g = self.game
+        # _moving(), written out for the usual case (a view made for this very state).
+        moving = self._active if self._seen == len(g.actions) else self._moving()
+        if moving and player is not None and g.phase == ORDERS:
             return self._sample_order(player, rng)
         groups = self._groups()
         if not groups:
@@ -650,7 +653,6 @@ class LegalActions:
         # A talks move drawn from the groups is legal by their making (test_fast_paths
         # checks it against verify() in every state of random games): apply() of this very
         # action in this very state need not verify it again.
-        g = self.game
         g._verified = (action, len(g.actions))
         return action
 

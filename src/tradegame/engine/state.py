@@ -211,13 +211,15 @@ class State:
 
     def to_move(self) -> str | None:
         """The player who must act now, or None when the game is over."""
-        if self.phase == TALKS:
-            return self.sessions[self.session_index].turn
-        if self.phase == ORDERS:
+        phase = self.phase
+        if phase == ORDERS:  # most moves are orders
             done = self.done
             for p in self._ids:
                 if p not in done:
                     return p
+            return None
+        if phase == TALKS:
+            return self.sessions[self.session_index].turn
         return None
 
     def is_over(self) -> bool:
