@@ -8,6 +8,8 @@
 - A talks move the sampler draws is marked verified for ``apply()``: it must pass a fresh
   ``verify()`` (on a copy, which remembers nothing), in every talks state of random games.
 - The sampler draws a deal's items as ``random.Random.sample`` does.
+- The order sampler marks the candidates ``orders.NOW`` refused this round: each marked one
+  must be refused by a fresh ``verify()``, and the draws must be those made without marks.
 
 The games below take copies and refuse illegal actions on the way, and every remembered value
 is compared with one made afresh, bit for bit.
@@ -24,7 +26,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tradegame.engine import Action, Game
-from tradegame.engine.actions import Concede, Term
+from tradegame.engine import legal as legal_module
+from tradegame.engine.actions import Concede, Term, parse
 from tradegame.engine.errors import IllegalActionError
 from tradegame.engine.legal import LegalActions, _sample_indices, _sampler_memo
 from tradegame.engine.phases import orders, talks
@@ -199,3 +202,66 @@ def test_remembered_moment_verdicts_agree_with_the_rule(name: str) -> None:
             checked += 1
     if name in ("april-2025", "with-china"):
         assert checked > 20  # the deadline holder's extensions
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_orders_refused_this_round_are_refused_by_the_rules(name: str) -> None:
+    # The order sampler marks, per round and player, each candidate orders.NOW refused (and
+    # a kind with none left as dead), and passes over a marked candidate without asking
+    # again. In every orders state of random games, every marked candidate must be refused
+    # by a fresh verify (on a copy, which remembers nothing), and a sample drawn with the
+    # marks must be the one drawn without them (a copy), with the same draws.
+    rules = load_rules(name)
+    marked = dead = 0
+    for game, player, rng in _states(rules, range(10)):
+        if game.phase != "orders":
+            continue
+        # Draw with the marks (this also makes them) and without (a copy: none).
+        state = rng.getstate()
+        with_marks = random.Random()
+        with_marks.setstate(state)
+        fresh = game.copy()
+        assert fresh._sampler_kinds is None
+        action = game.legal_actions(player).sample(with_marks)
+        without = random.Random()
+        without.setstate(state)
+        assert fresh.legal_actions(player).sample(without) == action
+        assert with_marks.getstate() == without.getstate()
+        cached = game._sampler_kinds
+        if cached is None or len(game.orders[player]) >= rules.limits.max_orders:
+            continue
+        assert cached[0] == game.round
+        kinds, marks = cached[1][player]
+        plain = game.copy()
+        for group, _, _, _, _ in kinds[1:]:
+            mask = marks.get(id(group))
+            if mask is None:
+                continue
+            if mask is legal_module._DEAD:
+                assert not any(plain.can(a) for a in group)
+                dead += 1
+                continue
+            assert len(mask) == len(group)
+            for a, ok in zip(group, mask, strict=True):
+                if not ok:
+                    assert not plain.can(a), a
+                    marked += 1
+        # The listed moves (which read and add marks) are the legal ones, fresh.
+        listed = list(game.legal_actions(player))
+        assert listed == list(plain.legal_actions(player))
+    assert marked > 20 and dead > 0
+
+
+def test_news_forgets_the_marks() -> None:
+    # An instructor's news may make an order legal again: the round's marks go with it.
+    rules = load_rules("april-2025")
+    game = Game.new(rules, 1)
+    rng = random.Random(1)
+    while game.phase != "orders":
+        game.apply(game.legal_actions().sample(rng))
+    player = game.to_move()
+    assert player is not None
+    game.legal_actions(player).sample(rng)
+    assert game._sampler_kinds is not None
+    game.apply(parse("! news -- A statement"))
+    assert game._sampler_kinds is None

@@ -224,14 +224,48 @@ def _never(g: State, action: Action) -> str | None:
 _DONE: OrderKind = ([], _never, 0, 0, None)  # the sampler's first kind: done
 
 
+_DEAD: list[bool] = []
+"""The mark of a kind of order with no legal order left this round (never changed)."""
+
+
+def _refused_mask(
+    marks: dict[int, list[bool]], key: int, size: int, allowed: list[bool] | None
+) -> list[bool]:
+    """The round's mask of the candidate list ``key``, made from ``allowed`` (the moment's
+    verdicts, shared per scenario: copied, never changed) on the first refusal."""
+    mask = marks[key] = [True] * size if allowed is None else list(allowed)
+    return mask
+
+
 def _legal_now(
-    g: Machine, group: list[Action], now: OrderCheck, allowed: list[bool] | None
+    g: Machine,
+    group: list[Action],
+    now: OrderCheck,
+    allowed: list[bool] | None,
+    marks: dict[int, list[bool]],
 ) -> list[Action]:
-    """The legal orders of one kind now, in candidate order: those that ``now`` passes (of
-    the candidates the moment allows, when the kind has ``allowed``)."""
-    if allowed is None:
-        return [a for a in group if now(g, a) is None]
-    return [a for a, ok in zip(group, allowed, strict=True) if ok and now(g, a) is None]
+    """The legal orders of one kind now, in candidate order: those that ``now`` passes, of
+    the candidates not refused this round (``marks``, else ``allowed``: the moment's).
+    Each candidate ``now`` refuses is marked refused for the round; a kind with none left is
+    marked dead."""
+    key = id(group)
+    mask = marks.get(key)
+    legal: list[Action] = []
+    for i, a in enumerate(group):
+        if mask is not None:
+            if not mask[i]:
+                continue
+        elif allowed is not None and not allowed[i]:
+            continue
+        if now(g, a) is None:
+            legal.append(a)
+        else:
+            if mask is None:
+                mask = _refused_mask(marks, key, len(group), allowed)
+            mask[i] = False
+    if not legal:
+        marks[key] = _DEAD
+    return legal
 
 
 _PLAIN: dict[tuple[type, str], Action] = {}
@@ -431,27 +465,30 @@ class LegalActions:
         # The sampler's kinds: candidates that pass their scenario checks, each with its
         # ``orders.NOW`` check (the rest of :func:`orders.verify` holds for every one of them
         # here: the player is to move in the orders phase, below max_orders).
-        kinds, dead = self._order_kinds(p)
+        kinds, marks = self._order_kinds(p)
         for group, now, _, _, allowed in kinds[1:]:
-            if id(group) in dead:
+            if marks.get(id(group)) is _DEAD:
                 continue
-            legal = _legal_now(g, group, now, allowed)
+            # Marks what it finds refused, as the sampler would (its draws do not depend on
+            # them: a refused candidate is drawn and passed over all the same).
+            legal = _legal_now(g, group, now, allowed, marks)
             if legal:
                 groups.append(_Listed(legal))
-            else:
-                dead.add(id(group))  # as the sampler would (its draws do not depend on it)
         return groups
 
     def _order_kinds(self, p: str) -> SamplerKinds:
-        """The sampler's kinds of order, each (candidates, check, count, count's bit length),
-        done first (as an empty kind: it is always legal); and the ids of the candidate lists
-        found to have no legal order this round.
+        """The sampler's kinds of order, each (candidates, check, count, count's bit length,
+        the moment's verdicts or None), done first (as an empty kind: it is always legal);
+        and the round's marks: by id of a candidate list, which of its candidates were found
+        refused this round (False), or ``_DEAD`` when none is left.
 
         Static kinds are cached per scenario and player; reneges (one per deal in force)
         per round, since deals enter and leave force only at resolution. Within a round a
         player's orders only ever make more candidates illegal (duplicates, the one
-        extension), so a kind with no legal order stays so; an instructor's news or inject
-        clears the cache (Game.apply).
+        extension): a candidate ``orders.NOW`` refused stays refused for the round, and a
+        kind with no legal order stays so; an instructor's news or inject clears the cache
+        (Game.apply). The marks only spare asking again: a refused candidate is still drawn
+        and passed over, so the draws are the same.
         """
         g = self.game
         cached = g._sampler_kinds
@@ -499,7 +536,7 @@ class LegalActions:
             kinds = [*kinds, (reneges, orders.NOW[Renege], size, size.bit_length(), None)]
         if cached is None or cached[0] != g.round:
             cached = g._sampler_kinds = (g.round, {})
-        mine = cached[1][p] = (kinds, set())
+        mine = cached[1][p] = (kinds, {})
         return mine
 
     def _sample_order(self, p: str, rng: random.Random) -> Action:
@@ -517,7 +554,7 @@ class LegalActions:
             return action
         cached = g._sampler_kinds  # the cache hit of _order_kinds, inlined
         mine = cached[1].get(p) if cached is not None and cached[0] == g.round else None
-        kinds, dead = mine if mine is not None else self._order_kinds(p)
+        kinds, marks = mine if mine is not None else self._order_kinds(p)
         bits = rng.getrandbits
         shared = True  # kinds is the cached list: copy it before dropping a kind
         while True:
@@ -531,7 +568,9 @@ class LegalActions:
                 break
             group, ok, size, size_bits, allowed = kinds[n]
             found: Action | None = None
-            if id(group) in dead:
+            key = id(group)
+            mask = marks.get(key, allowed)  # the round's refusals, else the moment's
+            if mask is _DEAD:
                 for _ in range(8):  # the draws that found no legal order before
                     r = bits(size_bits)
                     while r >= size:
@@ -541,18 +580,19 @@ class LegalActions:
                     r = bits(size_bits)
                     while r >= size:
                         r = bits(size_bits)
-                    if allowed is not None and not allowed[r]:
-                        continue  # refused by the moment, as NOW would
+                    if mask is not None and not mask[r]:
+                        continue  # refused by the moment or this round, as NOW would
                     action = group[r]
                     if ok(g, action) is None:
                         found = action
                         break
+                    if mask is None or mask is allowed:
+                        mask = _refused_mask(marks, key, size, allowed)
+                    mask[r] = False
                 else:
-                    legal = _legal_now(g, group, ok, allowed)
+                    legal = _legal_now(g, group, ok, allowed, marks)
                     if legal:
                         found = legal[_below(bits, len(legal))]
-                    else:
-                        dead.add(id(group))
             if found is not None:
                 action = found
                 break

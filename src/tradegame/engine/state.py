@@ -829,9 +829,9 @@ OrderCheck = Callable[[State, Any], "str | None"]
 OrderKind = tuple[list[Action], OrderCheck, int, int, "list[bool] | None"]
 """A kind of order for the sampler: (candidates, check, count, count's bit length, and for a
 kind of ``phases.orders.BY_MOMENT`` which candidates the moment allows, else None)."""
-SamplerKinds = tuple[list[OrderKind], set[int]]
-"""A player's kinds of order this round (done first), and the ids of the candidate lists
-found without a legal order (see legal.LegalActions._order_kinds)."""
+SamplerKinds = tuple[list[OrderKind], dict[int, list[bool]]]
+"""A player's kinds of order this round (done first), and by id of a candidate list the
+candidates found refused this round (see legal.LegalActions._order_kinds)."""
 
 
 # ---------------------------------------------------------------------- helpers
