@@ -95,3 +95,62 @@ class _Sampler:
         if not turn.legal:
             return Done(turn.player)
         return turn.legal.sample(random.Random(1))
+
+
+class _KeepsItsTurns:
+    """Keeps every turn it is given and, on each move, checks the turn against a fresh one:
+    the same legal actions, view and talks, and no what_if calls counted yet; then meddles
+    with the turn (replaces its legal actions, reads its view) before answering."""
+
+    name = "keeper"
+    description = "keeps its turns"
+
+    def __init__(self) -> None:
+        self.rng = random.Random(3)
+        self.turns: list[Turn] = []
+
+    def act(self, turn: Turn) -> Action:
+        fresh = Turn(turn._game, turn.player)
+        assert turn.what_if_calls == 0
+        assert turn.talks == fresh.talks
+        assert turn.view.to_json() == fresh.view.to_json()
+        assert len(turn.legal) == len(fresh.legal)
+        if len(fresh.legal) <= 500:
+            assert list(turn.legal) == list(fresh.legal)
+        for old in self.turns:  # a kept turn is this seat's: renewed, never another's
+            assert old.player == turn.player
+        self.turns.append(turn)
+        action = turn.legal.sample(self.rng)
+        turn.what_if_calls += 1
+        turn.legal = fresh.legal  # the agent's to change: the next move's is the game's own
+        return action
+
+
+def test_a_seats_turn_is_renewed_for_each_move() -> None:
+    rules = load_rules("april-2025")
+    keepers = {p: _KeepsItsTurns() for p in rules.player_ids}
+    incidents: list[str] = []
+    game = play_match(rules, 4, dict(keepers), incidents=incidents)
+    assert not incidents  # every check in act() held
+    assert game.is_over()
+    for keeper in keepers.values():
+        assert len(keeper.turns) > 20
+    # The same moves as a match that makes a new turn for every move (safe_move's).
+    again = Game.new(rules, 4)
+    rngs = {p: random.Random(3) for p in rules.player_ids}
+    while (player := again.to_move()) is not None:
+        action, error = safe_move(_SamplerOf(rngs[player]), again, player)
+        assert error is None
+        again.push(action)
+    assert again.actions == game.actions
+
+
+class _SamplerOf:
+    name = "sampler"
+    description = "a random legal move from its own stream"
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def act(self, turn: Turn) -> Action:
+        return turn.legal.sample(self.rng)

@@ -67,21 +67,34 @@ class Talks:
 
 
 class Turn:
-    """What an agent may know and do when it is its move."""
+    """What an agent may know and do when it is its move.
 
-    # One is made for every move, so slots (and views built only when asked for).
-    __slots__ = ("_game", "_talks", "_view", "legal", "player", "what_if_calls")
+    :func:`play_match` keeps one turn per seat and renews it for each of the seat's moves
+    (everything in it is looked at anew: legal actions, view, talks, ``what_if_calls``)."""
+
+    # Asked for on every move, so slots (and views built only when asked for).
+    __slots__ = ("_game", "_legal", "_talks", "_view", "legal", "player", "what_if_calls")
 
     def __init__(self, game: Game, player: str, moving: bool | None = None) -> None:
         """``moving``: the caller has just seen that ``player`` is to move (None: look)."""
         self._game = game
         self.player = player
-        # Positional: a class called with a keyword builds a dict for its __init__ (this is
-        # made for every move of every match).
-        self.legal = LegalActions(game, player, moving)
+        # Positional: a class called with a keyword builds a dict for its __init__.
+        self.legal = self._legal = LegalActions(game, player, moving)
         self.what_if_calls = 0
         self._view: View | None = None
         self._talks: Talks | None | bool = False  # False: not looked at yet
+
+    def _renew(self) -> None:
+        """The turn of the player's next move in the same game: the caller has just seen
+        that the player is to move. (Making a turn and its legal actions for every move
+        cost about as much as the random agent's choice.)"""
+        legal = self._legal
+        legal._renew()
+        self.legal = legal  # whatever the agent did with the attribute
+        self.what_if_calls = 0
+        self._view = None
+        self._talks = False
 
     @property
     def view(self) -> View:
@@ -521,8 +534,13 @@ def safe_move(
     with the error so the caller can record the incident. A move returned without an error
     was verified in the game as it is now. ``moving``: the caller has just seen that
     ``player`` is to move (``game.to_move()``), so it need not be looked up again."""
+    return _ask(agent, Turn(game, player, moving), game, player)
+
+
+def _ask(agent: Agent, turn: Turn, game: Game, player: str) -> tuple[Action, BaseException | None]:
+    """:func:`safe_move` with the turn made (or renewed) by the caller."""
     try:
-        action = agent.act(Turn(game, player, moving))
+        action = agent.act(turn)
         if not isinstance(action, Action):
             raise TypeError(f"act() returned {type(action).__name__}, not an Action")
         if action.player != player:
@@ -577,8 +595,12 @@ def play_match(
             )
         start_agents(agents, game, incident)
         to_move, push, apply = game.to_move, game.push, game.apply
+        # One turn per seat, renewed for each of its moves (safe_move makes one per move).
+        turns = {seat: Turn(game, seat, False) for seat in rules.player_ids}
         while (player := to_move()) is not None:  # None: the game is over
-            action, error = safe_move(agents[player], game, player, moving=True)
+            turn = turns[player]
+            turn._renew()
+            action, error = _ask(agents[player], turn, game, player)
             if error is None:
                 push(action)  # verified by safe_move in this very state
             else:

@@ -309,6 +309,13 @@ class LegalActions:
         # list() does, make them once.
         self._memo: tuple[int, list[_Group]] | None = None
 
+    def _renew(self) -> None:
+        """The view of the state now, of a player the caller has just seen is to move (a
+        match renews one turn per seat rather than making one per move)."""
+        self._active = self.player is not None
+        self._seen = len(self.game.actions)
+        self._memo = None
+
     # -- deals
 
     def deal_items(self, giver_a: str, giver_b: str) -> list[Item]:
