@@ -17,6 +17,7 @@ is compared with one made afresh, bit for bit.
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -265,3 +266,16 @@ def test_news_forgets_the_marks() -> None:
     assert game._sampler_kinds is not None
     game.apply(parse("! news -- A statement"))
     assert game._sampler_kinds is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(sizes=st.lists(st.integers(1, 6), max_size=9), max_terms=st.integers(0, 10))
+def test_the_deal_count_counts_the_deals(sizes: list[int], max_terms: int) -> None:
+    # One to max_terms distinct items, one level each: counted by enumeration.
+    levels = [range(n) for n in sizes]
+    expected = sum(
+        len(list(itertools.product(*chosen)))
+        for k in range(1, min(max_terms, len(sizes)) + 1)
+        for chosen in itertools.combinations(levels, k)
+    )
+    assert legal_module._deal_count(sizes, max_terms) == expected

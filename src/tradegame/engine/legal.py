@@ -141,6 +141,17 @@ class _Table:
     count: int
 
 
+def _deal_count(sizes: list[int], max_terms: int) -> int:
+    """How many deals of one to ``max_terms`` distinct items, one level each, items of
+    ``sizes`` levels make: the elementary symmetric sums e_1 .. e_max_terms of the sizes.
+    (After j items, e_k is 0 for k > j: those are not summed.)"""
+    e = [1] + [0] * max_terms
+    for j, size in enumerate(sizes, 1):
+        for k in range(min(max_terms, j), 0, -1):
+            e[k] += e[k - 1] * size
+    return sum(e[1:])
+
+
 def _sample_indices(bits: Any, n: int, k: int) -> list[int]:
     """``random.Random.sample(range(n), k)`` by CPython's own algorithm (3.11 to 3.13), so the
     draws are the same; each index below ``m`` drawn as :func:`_below`."""
@@ -353,13 +364,8 @@ class LegalActions:
                     continue
             items.append(item)
             terms.append(every)
-        # Elementary symmetric sums: choose k items, one level each, 1 <= k <= max_terms.
-        max_terms = g.rules.limits.max_terms
-        e = [1] + [0] * max_terms
-        for group in terms:
-            for k in range(max_terms, 0, -1):
-                e[k] += e[k - 1] * len(group)
-        return _Table(tuple(items), tuple(terms), sum(e[1:]))
+        count = _deal_count([len(t) for t in terms], g.rules.limits.max_terms)
+        return _Table(tuple(items), tuple(terms), count)
 
     def _moving(self) -> bool:
         """Whether the player is to move now: a view kept after a move looks again (its
@@ -546,70 +552,6 @@ class LegalActions:
         mine = cached[1][p] = (kinds, {})
         return mine
 
-    def _sample_order(self, p: str, rng: random.Random) -> Action:
-        """Kind of order first, then an order of that kind, both uniform over legal ones.
-
-        Rejection sampling within a kind; a kind with no legal order is dropped and the
-        kind is drawn again, so the result is the same distribution as filtering everything.
-        Each uniform draw below n is :func:`_below` written out (this is the random agent's
-        every order): bits(k) for k = n.bit_length() until one is below n.
-        """
-        g = self.game
-        if len(g.orders[p]) >= g.rules.limits.max_orders:
-            action: Action = _plain(Done, p)
-            g._verified = (action, len(g.actions))
-            return action
-        cached = g._sampler_kinds  # the cache hit of _order_kinds, inlined
-        mine = cached[1].get(p) if cached is not None and cached[0] == g.round else None
-        kinds, marks = mine if mine is not None else self._order_kinds(p)
-        bits = rng.getrandbits
-        shared = True  # kinds is the cached list: copy it before dropping a kind
-        while True:
-            count = len(kinds)
-            count_bits = count.bit_length()
-            n = bits(count_bits)
-            while n >= count:
-                n = bits(count_bits)
-            if n == 0:  # done: first, and never dropped
-                action = _plain(Done, p)
-                break
-            group, ok, size, size_bits, allowed = kinds[n]
-            found: Action | None = None
-            key = id(group)
-            mask = marks.get(key, allowed)  # the round's refusals, else the moment's
-            if mask is _DEAD:
-                for _ in range(8):  # the draws that found no legal order before
-                    r = bits(size_bits)
-                    while r >= size:
-                        r = bits(size_bits)
-            else:
-                for _ in range(8):
-                    r = bits(size_bits)
-                    while r >= size:
-                        r = bits(size_bits)
-                    if mask is not None and not mask[r]:
-                        continue  # refused by the moment or this round, as NOW would
-                    action = group[r]
-                    if ok(g, action) is None:
-                        found = action
-                        break
-                    if mask is None or mask is allowed:
-                        mask = _refused_mask(marks, key, size, allowed)
-                    mask[r] = False
-                else:
-                    legal = _legal_now(g, group, ok, allowed, marks)
-                    if legal:
-                        found = legal[_below(bits, len(legal))]
-            if found is not None:
-                action = found
-                break
-            if shared:
-                kinds, shared = list(kinds), False
-            kinds.pop(n)
-        # apply() of this very action in this very state need not verify it again.
-        g._verified = (action, len(g.actions))
-        return action
-
     def _statements(self, p: str) -> list[Action]:
         rules = self.game.rules
         out: list[Action] = []
@@ -686,13 +628,76 @@ class LegalActions:
         return True
 
     def sample(self, rng: random.Random) -> Action:
-        """A legal action: a kind of move uniformly, then one of that kind uniformly."""
-        player = self.player
+        """A legal action: a kind of move uniformly, then one of that kind uniformly.
+
+        An order (the random agent's usual move, so written out here): the kind of order
+        first, then an order of that kind, both uniform over legal ones. Rejection sampling
+        within a kind; a kind with no legal order is dropped and the kind is drawn again, so
+        the result is the same distribution as filtering everything. Each uniform draw below
+        n is :func:`_below` written out: bits(k) for k = n.bit_length() until one is below n.
+        """
+        p = self.player
         g = self.game
         # _moving(), written out for the usual case (a view made for this very state).
         moving = self._active if self._seen == len(g.actions) else self._moving()
-        if moving and player is not None and g.phase == ORDERS:
-            return self._sample_order(player, rng)
+        if not moving or p is None or g.phase != ORDERS:
+            return self._sample_talks(rng)
+        if len(g.orders[p]) >= g.rules.limits.max_orders:
+            action: Action = _plain(Done, p)
+            g._verified = (action, len(g.actions))
+            return action
+        cached = g._sampler_kinds  # the cache hit of _order_kinds, inlined
+        mine = cached[1].get(p) if cached is not None and cached[0] == g.round else None
+        kinds, marks = mine if mine is not None else self._order_kinds(p)
+        bits = rng.getrandbits
+        shared = True  # kinds is the cached list: copy it before dropping a kind
+        while True:
+            count = len(kinds)
+            count_bits = count.bit_length()
+            n = bits(count_bits)
+            while n >= count:
+                n = bits(count_bits)
+            if n == 0:  # done: first, and never dropped
+                action = _plain(Done, p)
+                break
+            group, ok, size, size_bits, allowed = kinds[n]
+            found: Action | None = None
+            key = id(group)
+            mask = marks.get(key, allowed)  # the round's refusals, else the moment's
+            if mask is _DEAD:
+                for _ in range(8):  # the draws that found no legal order before
+                    r = bits(size_bits)
+                    while r >= size:
+                        r = bits(size_bits)
+            else:
+                for _ in range(8):
+                    r = bits(size_bits)
+                    while r >= size:
+                        r = bits(size_bits)
+                    if mask is not None and not mask[r]:
+                        continue  # refused by the moment or this round, as NOW would
+                    action = group[r]
+                    if ok(g, action) is None:
+                        found = action
+                        break
+                    if mask is None or mask is allowed:
+                        mask = _refused_mask(marks, key, size, allowed)
+                    mask[r] = False
+                else:
+                    legal = _legal_now(g, group, ok, allowed, marks)
+                    if legal:
+                        found = legal[_below(bits, len(legal))]
+            if found is not None:
+                action = found
+                break
+            if shared:
+                kinds, shared = list(kinds), False
+            kinds.pop(n)
+        # apply() of this very action in this very state need not verify it again.
+        g._verified = (action, len(g.actions))
+        return action
+
+    def _sample_talks(self, rng: random.Random) -> Action:
         groups = self._groups()
         if not groups:
             raise IllegalActionError(f"{self.player} has no move now")
@@ -700,6 +705,7 @@ class LegalActions:
         # A talks move drawn from the groups is legal by their making (test_fast_paths
         # checks it against verify() in every state of random games): apply() of this very
         # action in this very state need not verify it again.
+        g = self.game
         g._verified = (action, len(g.actions))
         return action
 

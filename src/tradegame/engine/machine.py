@@ -14,6 +14,8 @@ from tradegame.engine.records import OVER, TALKS
 from tradegame.engine.rules import Rules
 from tradegame.engine.state import State
 
+_INSTRUCTOR = (News, Inject)  # the instructor's actions (bound once: push reads it every move)
+
 
 class Machine(State):
     """A state driven by actions: :meth:`verify` checks one, :meth:`apply` plays it."""
@@ -84,7 +86,7 @@ class Machine(State):
         that it is legal now. Automatic phases that follow run at once."""
         self._verified = None
         self.actions.append(action)
-        if isinstance(action, (News, Inject)):
+        if isinstance(action, _INSTRUCTOR):
             news.apply_instructor(self, action)
         elif self.phase == TALKS:
             talks.apply(self, action)  # the last session's end opens the orders phase
