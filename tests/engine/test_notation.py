@@ -11,7 +11,7 @@ import math
 from typing import Any
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tradegame.engine import (
@@ -37,7 +37,13 @@ from tradegame.engine import (
     from_json,
     parse,
 )
-from tradegame.engine.actions import ACTION_TYPES, MAX_MESSAGE_CHARS, deal_terms, fmt_number
+from tradegame.engine.actions import (
+    ACTION_TYPES,
+    MAX_MESSAGE_CHARS,
+    _number,
+    deal_terms,
+    fmt_number,
+)
 
 # -- strategies ---------------------------------------------------------------------------
 
@@ -390,3 +396,42 @@ def test_from_json_gives_a_printable_action_or_refuses(data: dict[str, Any]) -> 
     except InvalidActionError:
         return
     assert parse(str(action)) == action
+
+
+def _number_as_written_before(text: str) -> float | str:
+    """The number parser as it was written before issue 17's session 7 (the reference)."""
+    try:
+        value = float(text.rstrip("%")) / (100.0 if text.endswith("%") else 1.0)
+    except ValueError:
+        return "not a number"
+    if value != value or value in (float("inf"), float("-inf")):
+        return "not finite"
+    return value
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789.-+e%_ inftyna\u0661\u00a0", max_size=12),
+        st.floats(allow_nan=True, allow_infinity=True).map(repr),
+        st.floats().map(lambda x: f"{x!r}%"),
+        st.text(max_size=8),
+    )
+)
+@example("5%%")
+@example("-0%")
+@example("-0")
+@example("nan%")
+@example("1e309")
+@example("1e309%")
+@example(" 7 ")
+def test_numbers_parse_as_before(text: str) -> None:
+    expected = _number_as_written_before(text)
+    try:
+        got: float | str = _number(text, "it")
+    except InvalidActionError as exc:
+        got = "not finite" if "finite" in str(exc) else "not a number"
+    if isinstance(expected, float) and isinstance(got, float):
+        assert got.hex() == expected.hex()  # bit for bit (the sign of zero too)
+    else:
+        assert got == expected

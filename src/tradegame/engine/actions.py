@@ -49,10 +49,11 @@ def fmt_number(value: float) -> str:
 
 def _number(text: str, what: str) -> float:
     try:
-        value = float(text.rstrip("%")) / (100.0 if text.endswith("%") else 1.0)
+        # A percentage (any number of trailing %) is divided by 100; else the number as is.
+        value = float(text.rstrip("%")) / 100.0 if text.endswith("%") else float(text)
     except ValueError:
         raise InvalidActionError(f"{what} must be a number, got {_short(text)}") from None
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):  # nan and infinities
         raise InvalidActionError(f"{what} must be a finite number, got {_short(text)}")
     return value
 
