@@ -88,3 +88,25 @@ async def test_tab_keys_typed_at_once_show_the_last_tab_typed(save_dir: Path) ->
             assert app.focused is not None and tabs.get_pane(tab) in app.focused.ancestors
         await pilot.press("4")
         await wait_for_text(pilot, "Round 1")  # the log shows
+
+
+async def test_a_tab_with_nothing_to_focus_typed_fast_stays_shown(save_dir: Path) -> None:
+    """In the talks phase the orders tab has nothing to focus ("Orders come after the talks"):
+    the focus stayed in the tab left, whose late report of its focus made it active again, so
+    "1 3" typed at once showed the dashboard (in tmux: 5 2 1 3 ended on the dashboard)."""
+    from textual.widgets import TabbedContent
+
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=1)
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your draft")
+        await pilot.pause(0.5)  # every panel mounted
+        tabs = app.screen.query_one(TabbedContent)
+        for keys in ("13", "23", "53", "5213"):
+            await pilot.press("4")
+            await pilot.pause(0.3)
+            for key in keys:
+                app.post_message(events.Key(key, key))
+            await pilot.pause(0.5)
+            assert tabs.active == "orders", keys
+            assert "Orders come after the talks" in screen_text(app), keys

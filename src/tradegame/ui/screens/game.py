@@ -1141,8 +1141,11 @@ class GameScreen(Screen[None]):
             olist = panel.query_one(OrderList)
             target = olist if olist.display else panel
         # Focus at once (Widget.focus() is deferred behind keys already queued, which
-        # would then go to the old tab).
-        self.set_focus(target if target.focusable else panel)
+        # would then go to the old tab). A tab with nothing to focus (the orders tab before
+        # the orders phase) takes the focus away from the old tab: left there, the old tab's
+        # report of its focus (GameTabs) made it active again when "1 3" was typed at once.
+        target = target if target.focusable else panel
+        self.set_focus(target if target.focusable else None)
 
     def action_show_end(self) -> None:
         """Back to the results after reading the log or the dashboard (game over)."""
