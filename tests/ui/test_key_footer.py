@@ -168,3 +168,65 @@ async def test_the_game_footer_follows_the_keys_and_runs_a_clicked_one(tmp_path:
         start, _, _ = next(span for span in footer._spans if span[2].key == "f1")
         await pilot.click(KeyFooter, offset=(start + 1, 0))
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
+
+
+def _cells(app: App[None]) -> list[tuple[object, ...]]:
+    """The bottom line's cells as drawn: character, background, and the colour, bold and
+    dim of a character that is not a space."""
+    import io
+
+    from rich.console import Console
+    from rich.text import Text
+
+    width, height = app.size
+    console = Console(
+        width=width, height=height, file=io.StringIO(), force_terminal=True,
+        color_system="truecolor", record=True, legacy_windows=False, safe_box=False,
+    )  # fmt: skip
+    update = app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens, simplify=True
+    )
+    console.print(update)
+    line = Text.from_ansi(console.export_text(styles=True).splitlines()[-1])
+    cells: list[tuple[object, ...]] = []
+    for offset, char in enumerate(line.plain):
+        style = line.get_style_at_offset(console, offset)
+        ink = char != " "
+        cells.append(
+            (char, ink and style.color, style.bgcolor, ink and style.bold, ink and style.dim)
+        )
+    return cells
+
+
+async def _drawn(footer: Widget, hover: bool, enabled: bool) -> list[tuple[object, ...]]:
+    from textual.widgets._footer import FooterKey
+
+    app = KeysApp(footer)
+    async with app.run_test(size=(80, 6)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, Keys)
+        screen.enabled = enabled
+        screen.set_focus(None)
+        screen.refresh_bindings()
+        for _ in range(5):
+            await pilot.pause(0.05)
+        if hover:  # the mouse over the first key, "a Accept"
+            if isinstance(footer, Footer):
+                await pilot.hover(footer.query(FooterKey).first(), offset=(1, 0))
+            else:
+                await pilot.hover(KeyFooter, offset=(1, 0))
+            for _ in range(5):
+                await pilot.pause(0.05)
+        return list(_cells(app))
+
+
+@pytest.mark.parametrize(("hover", "enabled"), [(False, True), (True, True), (False, False)])
+async def test_the_footer_has_the_colours_of_textuals_footer(hover: bool, enabled: bool) -> None:
+    """The same colours as Textual's footer, cell by cell: a Rich style drops a colour's
+    alpha, so the palette key's edge ($foreground 20%) was drawn full white and a key under
+    the mouse ($block-hover-background, 10% white) on a white ground with orange words; and a
+    dimmed key lost its bold (two text styles merged, the last one kept)."""
+    ours = await _drawn(KeyFooter(), hover, enabled)
+    textuals = await _drawn(Footer(), hover, enabled)
+    assert ours == textuals

@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.widget import Widget
@@ -98,10 +99,7 @@ class KeyFooter(Widget, can_focus=False):
             background: $footer-description-background;
         }
         & > .key-footer--disabled { text-style: dim; }
-        & > .key-footer--hover {
-            color: $footer-key-foreground;
-            background: $block-hover-background;
-        }
+        & > .key-footer--hover { background: $block-hover-background; }
         & > .key-footer--edge { color: $foreground 20%; }
     }
     """
@@ -134,14 +132,14 @@ class KeyFooter(Widget, can_focus=False):
     # ------------------------------------------------------------------ drawing
 
     def _key_text(self, shown: ShownKey, *, edge: bool = False) -> Text:
-        dim = () if shown.enabled else ("key-footer--disabled",)
-        key_style = self.get_component_rich_style("key-footer--key", *dim, partial=True)
-        description_style = self.get_component_rich_style(
-            "key-footer--description", *dim, partial=True
-        )
+        key_style = self.get_component_rich_style("key-footer--key", partial=True)
+        description_style = self.get_component_rich_style("key-footer--description", partial=True)
+        if not shown.enabled:  # added, not merged: a dimmed key stays bold, as in Textual's
+            dim = self.get_component_rich_style("key-footer--disabled", partial=True)
+            key_style, description_style = key_style + dim, description_style + dim
         if edge:  # the command palette's key: Textual draws it without the key's left pad
             text = Text.assemble(
-                (PALETTE_EDGE, self.get_component_rich_style("key-footer--edge", partial=True)),
+                (PALETTE_EDGE, self._blended("key-footer--edge")),
                 (shown.display, key_style),
                 (f" {shown.description} ", description_style),
             )
@@ -151,9 +149,20 @@ class KeyFooter(Widget, can_focus=False):
             )
         else:
             text = Text.assemble((f" {shown.display} ", key_style))
-        if shown == self._hover and shown.enabled:
-            text.stylize(self.get_component_rich_style("key-footer--hover", partial=True))
+        if shown == self._hover and shown.enabled:  # as Textual: only the background changes
+            text.stylize(self._blended("key-footer--hover", background=True))
         return text
+
+    def _blended(self, name: str, *, background: bool = False) -> Style:
+        """The colour (or background) of component ``name`` laid over the footer's own
+        background, as Textual draws a colour with an alpha (``$foreground 20%``, the hover's
+        ``$block-hover-background``): a Rich style takes the colour without its alpha, which
+        drew the palette key's edge in full white and a hovered key on a white ground."""
+        styles = self.get_component_styles(name)
+        _, ground = self.background_colors
+        if background:
+            return Style(bgcolor=(ground + styles.background).rich_color)
+        return Style(color=(ground + styles.color).rich_color)
 
     def render(self) -> Text:
         width = self.size.width
