@@ -6,6 +6,8 @@ with copies and ``what_if`` projections (which resolve rounds of their own) amon
   full scan of every cap, run on a copy of the state, breaks no deal and changes nothing.
 - The rises that count against an importer (``resolve``): those found by scanning every
   mover's import cells, as the rule reads, are the ones resolution found.
+- Orders find their rule by their exact class (``_ORDER_RULES``): an order of a subclass,
+  pushed unchecked, still resolves (and moves) as its class, as an isinstance chain did.
 """
 
 from __future__ import annotations
@@ -138,3 +140,48 @@ def test_the_rises_resolution_counts_are_each_movers_import_cells_that_rose(
     assert not expected
     if scenario == "april-2025":
         assert seen["rose"] > 10, seen
+
+
+def test_an_order_of_a_subclass_pushed_unchecked_resolves_as_its_class() -> None:
+    """Resolution finds an order's rule by its exact class; an instance of a subclass (only
+    an unchecked push can bring one) still gets its class's rule, as an isinstance chain
+    gave it, and counts as a mover."""
+    from tradegame.engine.actions import Countermeasure, Renege, SetTariff
+
+    rules = load_rules("april-2025")
+    subclasses = {
+        cls: type(f"My{cls.__name__}", (cls,), {"__slots__": ()})
+        for cls in (SetTariff, Countermeasure, Renege)
+    }
+    checked = Counter[str]()
+    for seed in range(30):
+        rng = random.Random(seed)
+        game = Game.new(rules, seed)
+        while not game.is_over():
+            player = game.to_move()
+            assert player is not None
+            action = game.legal_actions(player).sample(rng)
+            sub = subclasses.get(type(action))
+            if sub is not None:
+                fields = {name: getattr(action, name) for name in action.__dataclass_fields__}
+                fields.pop("kind", None)
+                twin = game.copy()
+                game.push(action)
+                twin.push(sub(**fields))
+                # Play both to the end of the round with the same moves.
+                while game.round == twin.round and not game.is_over():
+                    mover = game.to_move()
+                    assert mover is not None
+                    move = game.legal_actions(mover).sample(rng)
+                    game.push(move)
+                    twin.push(move)
+                assert twin.layer_rate == game.layer_rate
+                assert twin.active_packages == game.active_packages
+                assert twin.relations == game.relations
+                assert twin.credibility == game.credibility
+                assert [d.to_json() for d in twin.deals] == [d.to_json() for d in game.deals]
+                assert [e.text for e in twin.log] == [e.text for e in game.log]
+                checked[type(action).__name__] += 1
+                continue
+            game.push(action)
+    assert checked["SetTariff"] > 5 and checked["Countermeasure"] > 5, checked
