@@ -74,9 +74,9 @@ def test_cached_rates_agree_with_a_fresh_computation(name: str, rules: Rules) ->
             seen.update(
                 k
                 for k, v in (
-                    ("caps", terms.caps),
-                    ("cuts", terms.cuts),
-                    ("quotas", terms.quotas),
+                    ("caps", terms.cell_caps),
+                    ("cuts", terms.cell_cuts),
+                    ("quotas", terms.cell_quotas),
                     ("packages", game.active_packages),
                 )
                 if v

@@ -14,10 +14,15 @@ so checking only between moves would miss a stale entry.
   snapshot made as the round ended gives.
 - ``State.settled_pairs`` (kept with the deals in force) against a scan of the deals, and
   ``news.held_talks`` (remembered per scenario) against ``talks.plan``.
+- The economy's data layout: the layers' part of the rates a game keeps
+  (``economy.LayerState``, worked out again plan by plan), the term index a game reuses
+  while the deals in force are the same objects, its per-cell cuts, caps and quotas, and a
+  snapshot's per-player sums, against computations from nothing, bit for bit (float.hex).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections import Counter
 from collections.abc import Iterator
@@ -39,7 +44,7 @@ def _fresh_layered(game: State) -> list[float]:
     """Each cell's rate before caps and quotas, from nothing: the one rate formula with a
     term index of the cuts in force alone."""
     force = [d for d in game.deals if d.status == "in_force"]
-    cuts = eco.index_terms(game.rules, force, game.credibility).cuts
+    cuts = eco.index_terms(game.rules, force, game.credibility).cell_cuts
     compiled = eco.compile_rules(game.rules)
     return [
         eco.effective_rate(
@@ -49,7 +54,7 @@ def _fresh_layered(game: State) -> list[float]:
             game.layer_info,
             game.active_packages,
             compiled,
-            eco.TermIndex(cuts=cuts),
+            eco.TermIndex(cell_cuts=cuts),
         )
         for cell in compiled.cells
     ]
@@ -334,3 +339,194 @@ def test_snapshots_agree_with_one_made_from_nothing(name: str, rules: Rules) -> 
         )
     if name == "april-2025":
         assert costly > 0  # a countermeasure that costs GDP was active
+
+
+# ---------------------------------------------------------------- the economy's data layout
+
+
+def _bits(value: object) -> object:
+    """``value`` with every float as its hex form (so == compares bit for bit)."""
+    if isinstance(value, float):
+        return value.hex()
+    if isinstance(value, dict):
+        return {k: _bits(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_bits(v) for v in value]
+    return value
+
+
+def _compared(terms: eco.TermIndex) -> dict[str, object]:
+    """The fields of a term index that its equality compares (not what is kept on it)."""
+    return {f.name: getattr(terms, f.name) for f in dataclasses.fields(terms) if f.compare}
+
+
+def _in_force_deals(game: State) -> list[object]:
+    return [d for d in game.deals if d.status == "in_force"]
+
+
+@pytest.mark.parametrize(("name", "rules"), _scenarios())
+def test_layer_state_and_rates_agree_with_a_fresh_computation_wherever_made(
+    name: str, rules: Rules, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A game keeps the layers' part of its rates (economy.LayerState) and works out again
+    # only the plans of the layers that changed; the rates add the terms and packages to it
+    # for the cells they touch. Wherever the rates are read (between orders, after news,
+    # reneges, a snap-back; in copies and projections), the layer state made from the one
+    # the game holds, and the rates, are those made from nothing, bit for bit.
+    compiled = eco.compile_rules(rules)
+    real = State._current_rates
+    seen = Counter[str]()
+
+    def current_rates(game: State) -> tuple[float, ...]:
+        known = game._layers
+        rates = real(game)
+        fresh_layers = eco.layer_state(compiled, None, game.layer_rate, game.layer_status)
+        kept = eco.layer_state(compiled, game._layers, game.layer_rate, game.layer_status)
+        assert _bits(kept.plain) == _bits(fresh_layers.plain)
+        assert _bits(kept.in_force) == _bits(fresh_layers.in_force)
+        seen["same" if kept is game._layers else "updated"] += known is not None
+        terms = eco.index_terms(rules, _in_force_deals(game), game.credibility)  # type: ignore[arg-type]
+        layered: list[float] = []
+        fresh = eco.all_rates(
+            compiled, game.layer_rate, game.layer_status, game.active_packages, terms, layered
+        )
+        assert _bits(rates) == _bits(fresh)
+        assert _bits(game._layered) == _bits(layered)
+        seen["touched"] += bool(terms.touched)
+        return rates
+
+    monkeypatch.setattr(State, "_current_rates", current_rates)
+    for game in _play(rules, range(8), what_if=0.03, copies=0.02):
+        game._current_rates()
+    assert seen["same"] > 100 and seen["updated"] > 20, seen
+    if name == "april-2025":
+        assert seen["touched"] > 100, seen
+
+
+def _scanned_cell_terms(game: State) -> dict[str, dict[int, list[object]]]:
+    """The cuts, caps and quotas on each cell, from a scan of the deal terms in force: a
+    cut or cap of an importer covers its partner's cells of the sectors the item covers;
+    a quota its one trade."""
+    out: dict[str, dict[int, list[object]]] = {"cut": {}, "cap": {}, "quota": {}}
+    rules = game.rules
+    cells = eco.compile_rules(rules).cells
+    for deal in _in_force_deals(game):
+        for t in deal.terms:  # type: ignore[attr-defined]
+            item = rules.item(t.item)
+            partner = deal.other(item.owner)  # type: ignore[attr-defined]
+            for c in cells:
+                if c.importer != item.owner or c.exporter != partner:
+                    continue
+                if item.kind in ("tariff_cut", "tariff_cap") and item.covers_sector(c.sector):
+                    out[item.kind[7:]].setdefault(c.index, []).append(t.value)
+                elif item.kind == "quota" and item.sector == c.sector:
+                    out["quota"].setdefault(c.index, []).append((t.value, item.in_quota_rate))
+    return out
+
+
+@pytest.mark.parametrize(("name", "rules"), _scenarios())
+def test_term_index_kept_across_invalidations_agrees_with_a_fresh_one(
+    name: str, rules: Rules, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The game reuses the term index it made last while the deals in force are the very
+    # same objects (a layer moved, say); the index's cuts, caps and quotas are kept per
+    # cell. Wherever read, the index is a fresh one's, bit for bit, and its per-cell terms
+    # are those a scan of the deals finds.
+    real = State.terms
+    seen = Counter[str]()
+
+    def terms(game: State) -> eco.TermIndex:
+        reused = game._terms is None and game._terms_made is not None
+        made = game._terms_made
+        got = real(game)
+        fresh = eco.index_terms(rules, _in_force_deals(game), game.credibility)  # type: ignore[arg-type]
+        assert _bits(_compared(got)) == _bits(_compared(fresh))
+        assert got.touched == fresh.touched
+        scanned = _scanned_cell_terms(game)
+        assert _bits(got.cell_cuts) == _bits(scanned["cut"])
+        assert _bits(got.cell_caps) == _bits(scanned["cap"])
+        assert _bits(got.cell_quotas) == _bits(scanned["quota"])
+        assert got.touched == tuple(sorted({k for v in scanned.values() for k in v}))
+        seen["reused" if reused and got is made else "made"] += 1
+        return got
+
+    monkeypatch.setattr(State, "terms", terms)
+    for game in _play(rules, range(8), what_if=0.03, copies=0.02):
+        game.terms()
+    assert seen["reused"] > 10, seen
+    if name == "april-2025":
+        assert sum(1 for _ in seen) == 2, seen
+
+
+def _reference_snapshot(game: State) -> dict[str, object]:
+    """A snapshot's per-player sums made as one loop over the cells in cell order, each cell
+    from nothing (economy.cell_effects at its terms), as the game made them before it kept
+    each player's cells: what the snapshot must give, bit for bit."""
+    rules = game.rules
+    compiled = eco.compile_rules(rules)
+    terms = eco.index_terms(rules, _in_force_deals(game), game.credibility)  # type: ignore[arg-type]
+    ids = list(rules.player_ids)
+    gdp, revenue, consumer, pains = ([0.0] * len(ids) for _ in range(4))
+    values = []
+    rates = game._current_rates()
+    for cell in compiled.cells:
+        fx = 1.0 + terms.currency.get(cell.exporter, 0.0) if terms.currency else 1.0
+        boost = terms.boosts.get(cell.flow_key, 0.0) if terms.boosts else 0.0
+        bought = terms.purchases.get(cell.flow_key) if terms.purchases else None
+        value, rev, cost, export_effect, substituted, net_cost, e_pain, i_pain = eco.cell_effects(
+            cell, rates[cell.index], fx, boost, bought, rules.economy
+        )
+        e, i = ids.index(cell.exporter), ids.index(cell.importer)
+        values.append(value)
+        revenue[i] += rev
+        consumer[i] += cost
+        gdp[e] += export_effect
+        if substituted is not None:
+            gdp[i] += substituted
+        gdp[i] -= net_cost
+        if e_pain is not None:
+            pains[e] -= e_pain
+        if i_pain is not None:
+            pains[i] += i_pain
+    return {"value": values, "revenue": revenue, "consumer": consumer, "gdp": gdp, "pain": pains}
+
+
+@pytest.mark.parametrize(("name", "rules"), _scenarios())
+def test_snapshot_sums_per_player_are_those_of_one_loop_over_the_cells(
+    name: str, rules: Rules, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A snapshot looks each cell up by its inputs (the cells a currency, boost or purchase
+    # term changes are kept on the term index) and makes each player's sums over its own
+    # cells: the same floats as one loop over every cell, bit for bit, wherever read.
+    real = State.snapshot
+    seen = Counter[str]()
+
+    def snapshot(game: State) -> eco.Snapshot:
+        snap = real(game)
+        ref = _reference_snapshot(game)
+        ids = list(game.rules.player_ids)
+        assert _bits(snap.value) == _bits(ref["value"])
+        assert _bits([snap.revenue[p] for p in ids]) == _bits(ref["revenue"])
+        assert _bits([snap.consumer_cost[p] for p in ids]) == _bits(ref["consumer"])
+        if not game.terms().investment and not game.terms().cost_sharing:
+            if not any(p in game.active_packages for _, p, _ in game.tables.compiled.package_costs):
+                assert _bits([snap.gdp_bn[p] for p in ids]) == _bits(ref["gdp"])
+                seen["gdp"] += 1
+        terms = game.terms()
+        scanned = []
+        for cell in game.tables.compiled.cells:
+            fx = 1.0 + terms.currency.get(cell.exporter, 0.0) if terms.currency else 1.0
+            boost = terms.boosts.get(cell.flow_key, 0.0) if terms.boosts else 0.0
+            bought = terms.purchases.get(cell.flow_key) if terms.purchases else None
+            if not (fx == 1.0 and boost == 0.0 and bought is None):
+                scanned.append((cell.index, (fx, boost, bought)))
+        assert _bits(eco._termed_cells(game.tables.compiled, terms)) == _bits(scanned)
+        seen["termed" if scanned else "plain"] += 1
+        return snap
+
+    monkeypatch.setattr(State, "snapshot", snapshot)
+    for game in _play(rules, range(6), what_if=0.03, copies=0.02):
+        game.snapshot()
+    assert seen["plain"] > 50 and seen["gdp"] > 50, seen
+    if name == "april-2025":
+        assert seen["termed"] > 50, seen

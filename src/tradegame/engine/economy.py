@@ -7,15 +7,22 @@ returns annual rates ($bn/yr, % of GDP) per player; the game accumulates them ov
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from tradegame.engine.kinds import LayerStatus, TermKind
 from tradegame.engine.memo import per_rules
 from tradegame.engine.records import Deal
 from tradegame.engine.rules import ALL, Economy, Item, Rules
+
+_is = operator.is_
+_is_not = operator.is_not
+_ne = operator.ne
+_or = operator.or_
 
 # Enum members read on hot paths, bound once: on Python 3.11 reading a member from its enum
 # class goes through EnumType.__getattr__ and costs several times a module global.
@@ -81,6 +88,19 @@ class Compiled:
     # cost in $bn) of each countermeasure that costs GDP: what snapshot() reads per player.
     player_gdp: tuple[tuple[str, float], ...]
     package_costs: tuple[tuple[str, str, float], ...]
+    # The layers in scenario order; per layer, the plans it is in (a plan's layers in force
+    # depend on its own layers only); per plan, its cells in cell order.
+    layer_ids: tuple[str, ...]
+    layer_plans: tuple[tuple[int, ...], ...]
+    plan_rows: tuple[tuple[RateRow, ...], ...]
+    # Per cell, what its rate is made from (besides layers, packages and deal terms).
+    rate_rows: tuple[RateRow, ...]
+    # (index, packages) of each cell countermeasures cover, in cell order.
+    package_cells: tuple[tuple[int, frozenset[str]], ...]
+    # Per player (in player order), (index, exported?) of each cell it exports or imports
+    # on, in cell order; and per exporter, the indexes of its cells.
+    player_roles: tuple[tuple[tuple[int, bool], ...], ...]
+    export_cells: dict[str, tuple[int, ...]]
 
 
 @per_rules
@@ -171,6 +191,31 @@ def compile_rules(rules: Rules) -> Compiled:
             for c in p.countermeasures
             if c.gdp_cost_pct
         ),
+        layer_ids=tuple(la.id for la in rules.layers),
+        layer_plans=tuple(
+            tuple(k for k, plan in enumerate(plans) if any(e[0] == la.id for e in plan))
+            for la in rules.layers
+        ),
+        plan_rows=tuple(
+            tuple((c.index, c.mfn, c.v0, c.plan, c.packages) for c in cells if c.plan == k)
+            for k in range(len(plans))
+        ),
+        rate_rows=tuple((c.index, c.mfn, c.v0, c.plan, c.packages) for c in cells),
+        package_cells=tuple(
+            (c.index, frozenset(package for package, _ in c.packages)) for c in cells if c.packages
+        ),
+        player_roles=tuple(
+            tuple(
+                (c.index, exported)
+                for c in cells
+                for exported in (True, False)
+                if (c.exporter if exported else c.importer) == p
+            )
+            for p in rules.player_ids
+        ),
+        export_cells={
+            p: tuple(c.index for c in cells if c.exporter == p) for p in rules.player_ids
+        },
     )
     return compiled
 
@@ -179,14 +224,13 @@ def compile_rules(rules: Rules) -> Compiled:
 class TermIndex:
     """The economic terms of every deal in force, indexed for the flow computation."""
 
-    # (importer, exporter) -> [(item, level, sectors the item covers)]
-    caps: dict[tuple[str, str], list[tuple[Any, float, frozenset[str]]]] = field(
-        default_factory=dict
-    )
-    cuts: dict[tuple[str, str], list[tuple[Any, float, frozenset[str]]]] = field(
-        default_factory=dict
-    )
-    quotas: dict[tuple[str, str, str], list[tuple[float, float]]] = field(default_factory=dict)
+    # Per flow cell (index): the levels of the deal cuts and caps on it, and the (volume,
+    # in-quota rate) of its quotas, each in the order of the deals and their terms.
+    cell_cuts: dict[int, list[float]] = field(default_factory=dict)
+    cell_caps: dict[int, list[float]] = field(default_factory=dict)
+    cell_quotas: dict[int, list[tuple[float, float]]] = field(default_factory=dict)
+    # The cells with a cut, a cap or a quota, in cell order.
+    touched: tuple[int, ...] = ()
     purchases: dict[tuple[str, str, str], float] = field(default_factory=dict)
     boosts: dict[tuple[str, str, str], float] = field(default_factory=dict)
     investment: dict[str, float] = field(default_factory=dict)  # receiver -> $bn/yr
@@ -206,6 +250,11 @@ class TermIndex:
     # Per player, what it receives (investment, purchases, cost sharing): the snapshots at
     # these terms share these dicts (never changed), made when first needed.
     received: tuple[dict[str, float], dict[str, float], dict[str, float]] | None = field(
+        default=None, compare=False, repr=False
+    )
+    # The cells whose snapshot inputs these terms change (see _termed_cells), made when first
+    # needed.
+    termed: tuple[tuple[int, CellTerms], ...] | None = field(
         default=None, compare=False, repr=False
     )
 
@@ -273,6 +322,7 @@ _PLEDGED = frozenset({_PURCHASE, _INVESTMENT, _COST_SHARING, _REGULATORY})
 def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) -> TermIndex:
     """Index the terms of ``deals`` (all in force); pledges are discounted by credibility."""
     idx = TermIndex()
+    compiled = compile_rules(rules)
     currency_deals = 0
     pledgers: list[str] = []
     realised = rules.economy.purchase_realisation
@@ -283,18 +333,26 @@ def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) 
             if kind in _PLEDGED and giver not in pledgers:
                 pledgers.append(giver)
             if kind == _CAP:
-                idx.caps.setdefault((giver, receiver), []).append(
-                    (item, v, covered_sectors(rules, item))
-                )
+                # A cap or a cut binds the giver's (importer's) tariffs on the receiver's
+                # cells of the sectors the item covers.
+                for index in covered_cells(rules, item, receiver):
+                    caps = idx.cell_caps.get(index)
+                    if caps is None:
+                        idx.cell_caps[index] = [v]
+                    else:
+                        caps.append(v)
             elif kind == _CUT:
-                idx.cuts.setdefault((giver, receiver), []).append(
-                    (item, v, covered_sectors(rules, item))
-                )
+                for index in covered_cells(rules, item, receiver):
+                    cuts = idx.cell_cuts.get(index)
+                    if cuts is None:
+                        idx.cell_cuts[index] = [v]
+                    else:
+                        cuts.append(v)
             elif kind == _QUOTA:
                 assert item.sector is not None
-                idx.quotas.setdefault((giver, receiver, item.sector), []).append(
-                    (v, item.in_quota_rate)
-                )
+                quota_cell = compiled.cell_index.get((receiver, giver, item.sector))
+                if quota_cell is not None:
+                    idx.cell_quotas.setdefault(quota_cell, []).append((v, item.in_quota_rate))
             elif kind == _PURCHASE:
                 assert item.sector is not None
                 key = (receiver, giver, item.sector)  # seller -> buyer flow
@@ -319,6 +377,8 @@ def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) 
                 has_currency = True
         currency_deals += has_currency
     idx.pledgers = tuple(pledgers)
+    if idx.cell_cuts or idx.cell_caps or idx.cell_quotas:
+        idx.touched = tuple(sorted({*idx.cell_cuts, *idx.cell_caps, *idx.cell_quotas}))
     if idx.currency:
         # Plaza-style: each accord is stronger for every other accord in force.
         strength = 1.0 + rules.economy.currency_partner_bonus * max(0, currency_deals - 1)
@@ -347,7 +407,7 @@ class Snapshot:
 def layers_in_force(
     plan: tuple[tuple[str, bool, tuple[str, ...]], ...],
     has_replace: bool,
-    layer_rate: dict[str, float],
+    layer_rate: Mapping[str, float],
     layer_status: Mapping[str, str],
 ) -> tuple[list[float], float | None]:
     """The layers of a layer plan that apply now (DESIGN §3.9 tariff layers): the rates to
@@ -371,76 +431,79 @@ def layers_in_force(
 
 InForce = tuple[list[float], float | None]  # a layer plan's rates to add, and all-in rate
 
+RateRow = tuple[int, float, float, int, tuple[tuple[str, float], ...]]
+"""What the rate of one flow cell is made from besides the layers, the active packages and
+the deal terms: (index, MFN rate, base value V0, layer plan, countermeasure packages on it)."""
+
 
 def cell_rates(
-    cells: Iterable[FlowCell],
+    rows: Iterable[RateRow],
     in_force: Sequence[InForce] | Mapping[int, InForce],
-    active_packages: set[str],
+    active_packages: AbstractSet[str],
     terms: TermIndex,
     layered: list[float] | None = None,
 ) -> list[float]:
-    """The all-in tariff on each of ``cells`` (DESIGN §3.9), from the layers in force on its
-    plan (``in_force[cell.plan]``, see :func:`layers_in_force`): the MFN rate (or a deal's
-    cut below it), plus the added layers, or the all-in layer; plus active countermeasures;
-    then deal caps and tariff-rate quotas. (One loop over the cells: this runs at every
-    resolution.) ``layered``, if given, gets each cell's *layered* rate: the same rate
-    before deal caps and quotas (what breaking a cap is judged by, State.layered_rates)."""
-    cuts, caps, quotas = terms.cuts, terms.caps, terms.quotas
+    """The all-in tariff on the cell of each of ``rows`` (DESIGN §3.9), from the layers in
+    force on its plan (``in_force[plan]``, see :func:`layers_in_force`): the MFN rate (or a
+    deal's cut below it), plus the added layers, or the all-in layer; plus active
+    countermeasures; then deal caps and tariff-rate quotas (the terms on the cell, in the
+    order of the index). ``layered``, if given, gets each cell's *layered* rate: the same
+    rate before deal caps and quotas (what breaking a cap is judged by,
+    State.layered_rates)."""
+    cuts, caps, quotas = terms.cell_cuts, terms.cell_caps, terms.cell_quotas
     out: list[float] = []
     append = out.append
-    for cell in cells:
-        base = cell.mfn
-        if cuts:
-            for _, v, covered in cuts.get(cell.pair, ()):
-                if cell.sector in covered and v < base:
+    for index, mfn, v0, plan, packages in rows:
+        base = mfn
+        if cuts and index in cuts:
+            for v in cuts[index]:
+                if v < base:
                     base = v
         total = base
-        adds, all_in = in_force[cell.plan]
+        adds, all_in = in_force[plan]
         for rate in adds:  # one by one, in plan order
             total += rate
         if all_in is not None:
             total = all_in
-        if active_packages and cell.packages:
-            for package, rate in cell.packages:
+        if packages and active_packages:
+            for package, rate in packages:
                 if package in active_packages:
                     total += rate
         if layered is not None:
             layered.append(total)
-        if caps:
-            for _, cap, covered in caps.get(cell.pair, ()):
-                if cell.sector in covered and cap < total:
+        if caps and index in caps:
+            for cap in caps[index]:
+                if cap < total:
                     total = cap
-        if quotas:
-            quota = quotas.get(cell.trade_key)
-            if quota and cell.v0 > 0:
-                for volume, in_rate in quota:
-                    share = min(1.0, volume / cell.v0)
-                    if in_rate < total:
-                        total = share * in_rate + (1.0 - share) * total
+        if quotas and v0 > 0 and index in quotas:
+            for volume, in_rate in quotas[index]:
+                share = min(1.0, volume / v0)
+                if in_rate < total:
+                    total = share * in_rate + (1.0 - share) * total
         append(total)
     return out
 
 
 def effective_rate(
     cell: FlowCell,
-    layer_rate: dict[str, float],
+    layer_rate: Mapping[str, float],
     layer_status: Mapping[str, str],
     layer_info: dict[str, tuple[str, tuple[str, ...]]],
-    active_packages: set[str],
+    active_packages: AbstractSet[str],
     compiled: Compiled,
     terms: TermIndex,
 ) -> float:
     """The all-in tariff on one flow cell (``layer_info`` is implied by the compiled plan)."""
     plan, has_replace = compiled.plans[cell.plan]
     in_force = {cell.plan: layers_in_force(plan, has_replace, layer_rate, layer_status)}
-    return cell_rates((cell,), in_force, active_packages, terms)[0]
+    return cell_rates((compiled.rate_rows[cell.index],), in_force, active_packages, terms)[0]
 
 
 def all_rates(
     compiled: Compiled,
-    layer_rate: dict[str, float],
+    layer_rate: Mapping[str, float],
     layer_status: Mapping[str, str],
-    active_packages: set[str],
+    active_packages: AbstractSet[str],
     terms: TermIndex,
     layered: list[float] | None = None,
 ) -> list[float]:
@@ -450,7 +513,113 @@ def all_rates(
         layers_in_force(plan, has_replace, layer_rate, layer_status)
         for plan, has_replace in compiled.plans
     ]
-    return cell_rates(compiled.cells, in_force, active_packages, terms, layered)
+    return cell_rates(compiled.rate_rows, in_force, active_packages, terms, layered)
+
+
+@dataclass(frozen=True, slots=True)
+class LayerState:
+    """The layers' part of every cell's rate at one state of the layers (their rates and
+    status): a game keeps one and replaces it, plan by plan, as layers change
+    (:func:`layer_state`); :func:`rates_now` adds the deal terms and countermeasures."""
+
+    rates: tuple[float, ...]  # each layer's rate, in scenario order
+    status: tuple[str, ...]  # each layer's status, in scenario order
+    in_force: tuple[InForce, ...]  # per layer plan: layers_in_force
+    # Per cell: its rate with no deal term and no countermeasure (cell_rates of the cell
+    # alone with an empty term index and no active package).
+    plain: tuple[float, ...]
+
+
+_NO_TERMS = TermIndex()
+_NO_PACKAGES: frozenset[str] = frozenset()
+
+
+def _values(table: Mapping[str, Any], ids: tuple[str, ...]) -> tuple[Any, ...]:
+    """``table``'s values in the order of ``ids`` (its keys, in the same order as a rule's
+    table is made: a table whose keys are not exactly ``ids`` is read key by key)."""
+    if tuple(table) == ids:
+        return tuple(table.values())
+    return tuple(map(table.__getitem__, ids))
+
+
+def layer_state(
+    compiled: Compiled,
+    known: LayerState | None,
+    layer_rate: Mapping[str, float],
+    layer_status: Mapping[str, str],
+) -> LayerState:
+    """The :class:`LayerState` of ``layer_rate`` and ``layer_status``: ``known`` itself if
+    no layer changed since it was made, else ``known`` with the plans of the changed layers
+    worked out again (each plan's layers in force by :func:`layers_in_force`, its cells'
+    rates by :func:`cell_rates` with no term and no package), or every plan if ``known`` is
+    None. A layer whose rate is another object than before counts as changed (equal floats
+    may differ: 0.0 and -0.0)."""
+    ids = compiled.layer_ids
+    rates = _values(layer_rate, ids)
+    status = _values(layer_status, ids)
+    plans: Iterable[int]
+    if known is None:
+        plans = range(len(compiled.plans))
+        in_force: list[InForce] = [([], None)] * len(compiled.plans)
+        plain = [0.0] * len(compiled.cells)
+    else:
+        if status == known.status and all(map(_is, rates, known.rates)):
+            return known
+        changed = itertools.compress(
+            compiled.layer_plans,
+            map(_or, map(_is_not, rates, known.rates), map(_ne, status, known.status)),
+        )
+        plans = sorted(set(itertools.chain.from_iterable(changed)))
+        in_force = list(known.in_force)
+        plain = list(known.plain)
+    all_plans = compiled.plans
+    plan_rows = compiled.plan_rows
+    for k in plans:
+        plan, has_replace = all_plans[k]
+        in_force[k] = layers_in_force(plan, has_replace, layer_rate, layer_status)
+        rows = plan_rows[k]
+        for row, rate in zip(
+            rows, cell_rates(rows, in_force, _NO_PACKAGES, _NO_TERMS), strict=True
+        ):
+            plain[row[0]] = rate
+    return LayerState(rates, status, tuple(in_force), tuple(plain))
+
+
+def rates_now(
+    compiled: Compiled,
+    layers: LayerState,
+    active_packages: AbstractSet[str],
+    terms: TermIndex,
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The rates and the layered rates of every cell (what :func:`all_rates` gives, with
+    ``layered``), from the layers' part ``layers``: a cell that no deal term and no active
+    countermeasure touches has its plain rate; the others are worked out by
+    :func:`cell_rates` with the terms and packages."""
+    touched = terms.touched
+    if active_packages:
+        packaged = [
+            index
+            for index, packages in compiled.package_cells
+            if not active_packages.isdisjoint(packages)
+        ]
+        if packaged:
+            touched = tuple(set(touched).union(packaged)) if touched else tuple(packaged)
+    plain = layers.plain
+    if not touched:
+        return plain, plain
+    layered_part: list[float] = []
+    capped = cell_rates(
+        map(compiled.rate_rows.__getitem__, touched),
+        layers.in_force,
+        active_packages,
+        terms,
+        layered_part,
+    )
+    rates, layered = list(plain), list(plain)
+    for index, rate, layered_rate in zip(touched, capped, layered_part, strict=True):
+        rates[index] = rate
+        layered[index] = layered_rate
+    return tuple(rates), tuple(layered)
 
 
 def flow_value(cell: FlowCell, rate: float, fx: float, boost: float) -> float:
@@ -494,6 +663,46 @@ def cell_effects(
     )
 
 
+def _cell_terms(terms: TermIndex, exporter: str, key: tuple[str, str, str]) -> CellTerms:
+    """The exchange factor, regulatory boost and committed purchases on the flow cell of
+    ``exporter`` keyed ``key`` (its flow key) under ``terms``."""
+    currency, boosts, purchases = terms.currency, terms.boosts, terms.purchases
+    return (
+        1.0 + currency.get(exporter, 0.0) if currency else 1.0,
+        boosts.get(key, 0.0) if boosts else 0.0,
+        purchases.get(key) if purchases else None,
+    )
+
+
+CellTerms = tuple[float, float, float | None]  # (fx, boost, bought): see _cell_terms
+
+
+def _termed_cells(compiled: Compiled, terms: TermIndex) -> tuple[tuple[int, CellTerms], ...]:
+    """(index, its terms) of each cell a currency, boost or purchase term changes (its
+    terms are not fx 1.0, boost 0.0 and no purchase), in cell order; kept on the index."""
+    termed = terms.termed
+    if termed is None:
+        candidates: set[int] = set()
+        if terms.currency:
+            for exporter in terms.currency:
+                candidates.update(compiled.export_cells.get(exporter, ()))
+        cell_index = compiled.cell_index
+        for key in itertools.chain(terms.boosts, terms.purchases):
+            index = cell_index.get(key)
+            if index is not None:
+                candidates.add(index)
+        out = []
+        rows = compiled.rows
+        for index in sorted(candidates):
+            exporter, _, _, key = rows[index]
+            cell_terms = _cell_terms(terms, exporter, key)
+            fx, boost, bought = cell_terms
+            if not (fx == 1.0 and boost == 0.0 and bought is None):
+                out.append((index, cell_terms))
+        termed = terms.termed = tuple(out)
+    return termed
+
+
 def snapshot(
     rules: Rules, rates: Sequence[float], terms: TermIndex, active_packages: AbstractSet[str]
 ) -> Snapshot:
@@ -501,56 +710,65 @@ def snapshot(
 
     Each cell's results are remembered per scenario, by the cell's inputs (its rate, and the
     currency, regulatory and purchase terms on it): a cell seen before with the same inputs
-    is only added in. The sums are made in cell order either way, so they are the same floats.
+    is only added in. Each player's sums are made in cell order either way, so they are the
+    same floats.
     """
     compiled = compile_rules(rules)
     params = rules.economy
     ids = rules.player_ids
-    # Sums per player position (lists index faster than dicts); dicts at the end.
-    gdp = [0.0] * len(ids)
-    revenue = [0.0] * len(ids)
-    consumer = [0.0] * len(ids)
-    pains = [0.0] * len(ids)
-    values: list[float] = []
-    append = values.append
-    currency, boosts, purchases = terms.currency, terms.boosts, terms.purchases
     memos = compiled.cell_memos
-    for memo, rate, cell_rules, (exporter, e, i, key) in zip(
-        memos, rates, compiled.cells, compiled.rows, strict=True
-    ):
-        fx = 1.0 + currency.get(exporter, 0.0) if currency else 1.0
-        boost = boosts.get(key, 0.0) if boosts else 0.0
-        bought = purchases.get(key) if purchases else None
-        # The rate alone is the inputs when no term touches the cell (the common case).
-        inputs = (
-            rate if fx == 1.0 and boost == 0.0 and bought is None else (rate, fx, boost, bought)
-        )
-        cell = memo.get(inputs)
-        if cell is None:
-            if len(memo) >= CELL_MEMO_SIZE:
-                memo.clear()  # bounded; a miss only costs the computation
-            cell = memo[inputs] = cell_effects(cell_rules, rate, fx, boost, bought, params)
-        (
-            value,
-            revenue_add,
-            cost,
-            export_effect,
-            substituted,
-            net_cost,
-            exporter_pain,
-            importer_pain,
-        ) = cell
-        append(value)
-        revenue[i] += revenue_add
-        consumer[i] += cost
-        gdp[e] += export_effect
-        if substituted is not None:
-            gdp[i] += substituted
-        gdp[i] -= net_cost
-        if exporter_pain is not None:
-            pains[e] -= exporter_pain
-        if importer_pain is not None:
-            pains[i] += importer_pain
+    # The memo key of each cell: its rate alone when no term touches it (the common case).
+    termed = terms.termed
+    if termed is None:
+        termed = _termed_cells(compiled, terms)
+    keys: Sequence[Any] = rates
+    if termed:
+        keys = list(rates)
+        for index, (fx, boost, bought) in termed:
+            keys[index] = (rates[index], fx, boost, bought)
+    found: list[CellEffects | None] = list(map(_memo_get, memos, keys))
+    if None in found:
+        cells = compiled.cells
+        rows = compiled.rows
+        for index, effects in enumerate(found):
+            if effects is None:
+                memo = memos[index]
+                if len(memo) >= CELL_MEMO_SIZE:
+                    memo.clear()  # bounded; a miss only costs the computation
+                exporter, _, _, key = rows[index]
+                fx, boost, bought = _cell_terms(terms, exporter, key)
+                found[index] = memo[keys[index]] = cell_effects(
+                    cells[index], rates[index], fx, boost, bought, params
+                )
+    effects_of = cast(list[CellEffects], found)  # (no None left)
+    # Each player's sums over its cells, in cell order: what it exports, what it imports.
+    gdp: list[float] = []
+    revenue: list[float] = []
+    consumer: list[float] = []
+    pains: list[float] = []
+    for cells_of in compiled.player_roles:
+        gdp_sum = revenue_sum = consumer_sum = pain_sum = 0.0
+        for index, exported in cells_of:
+            effects = effects_of[index]
+            if exported:
+                gdp_sum += effects[3]
+                exporter_pain = effects[6]
+                if exporter_pain is not None:
+                    pain_sum -= exporter_pain
+            else:
+                revenue_sum += effects[1]
+                consumer_sum += effects[2]
+                substituted = effects[4]
+                if substituted is not None:
+                    gdp_sum += substituted
+                gdp_sum -= effects[5]
+                importer_pain = effects[7]
+                if importer_pain is not None:
+                    pain_sum += importer_pain
+        gdp.append(gdp_sum)
+        revenue.append(revenue_sum)
+        consumer.append(consumer_sum)
+        pains.append(pain_sum)
     gdp_bn = dict(zip(ids, gdp, strict=True))
     pain = dict(zip(ids, pains, strict=True))
     for receiver, per_year in terms.investment.items():
@@ -575,7 +793,7 @@ def snapshot(
         )
     return Snapshot(
         rate=tuple(rates),  # (the same tuple when the game's rates are passed)
-        value=values,
+        value=list(map(_first, effects_of)),
         gdp_bn=gdp_bn,
         gdp_pct={pid: 100.0 * gdp_bn[pid] / gdp for pid, gdp in player_gdp},
         revenue=dict(zip(ids, revenue, strict=True)),
@@ -585,6 +803,10 @@ def snapshot(
         cost_sharing_received=received[2],
         pain_pct={pid: 100.0 * pain[pid] / gdp for pid, gdp in player_gdp},
     )
+
+
+_memo_get = dict.get
+_first = operator.itemgetter(0)
 
 
 def stress_pressure(rules: Rules, snap: Snapshot | Sequence[float]) -> tuple[float, float]:
@@ -622,6 +844,7 @@ __all__ = [
     "RATE_KINDS",
     "Compiled",
     "FlowCell",
+    "LayerState",
     "Snapshot",
     "TermIndex",
     "all_rates",
@@ -634,6 +857,8 @@ __all__ = [
     "effective_rate",
     "flow_value",
     "index_terms",
+    "layer_state",
+    "rates_now",
     "snapshot",
     "stress_pressure",
 ]

@@ -151,6 +151,8 @@ class State:
         self._rates: tuple[float, ...] | None = None
         # The layered rates (before caps and quotas), made with and forgotten with _rates.
         self._layered: tuple[float, ...] = ()
+        # The layers' part of the rates when they were last made (economy.layer_state).
+        self._layers: eco.LayerState | None = None
         self._snap: eco.Snapshot | None = None
         # The keys of the deals in force that bound tariffs (part of the rates cache key).
         self._rate_deals: tuple[Any, ...] | None = None
@@ -159,6 +161,10 @@ class State:
         self._settled: tuple[list[Deal] | None, frozenset[tuple[str, str]]] | None = None
         self._deal_index: tuple[list[Deal], int, dict[str, Deal]] | None = None  # see deal
         self._terms: eco.TermIndex | None = None
+        # The last term index made, and the deals in force it was made of: kept across
+        # invalidations (terms reuses it while the deals in force are the same objects).
+        self._terms_made: eco.TermIndex | None = None
+        self._terms_force: tuple[Deal, ...] = ()
         self._finite_snap: eco.Snapshot | None = None  # the last one _accumulate checked
 
     def copy(self) -> Self:
@@ -253,12 +259,19 @@ class State:
         rat = self.rules.player(player).ratification
         return rat.win_set(self.approval[player]) if rat else None
 
+    def _force(self) -> list[Deal]:
+        """The list of deals in force, kept (see deals_in_force): never change it."""
+        force = self._in_force
+        if force is None:
+            force = self._in_force = [d for d in self.deals if d.status == _DEAL_IN_FORCE]
+        return force
+
     def deals_in_force(self, player: str | None = None) -> list[Deal]:
         # Deals enter and leave force only where the economy is invalidated (_invalidate),
         # which forgets this list too.
         force = self._in_force
         if force is None:
-            force = self._in_force = [d for d in self.deals if d.status == _DEAL_IN_FORCE]
+            force = self._force()
         if player is None:
             return list(force)
         return [d for d in force if player in d.parties]
@@ -428,13 +441,27 @@ class State:
         # Pledges are discounted by their giver's credibility, so the index also depends on
         # the credibility of its pledgers (and of nobody else).
         terms = self._terms
+        if terms is None:
+            # The index last made, if the deals in force are the very same deal objects
+            # (an invalidation need not have changed them: a layer may have moved).
+            terms = self._terms_made
+            if terms is not None:
+                force = self._in_force
+                if force is None:
+                    force = self._force()
+                made_of = self._terms_force
+                if len(force) != len(made_of) or not all(map(_is, force, made_of)):
+                    terms = None
         if terms is not None:
-            if not terms.pledgers:
-                return terms
             credibility = self.credibility
-            if self._terms_key == tuple(map(credibility.__getitem__, terms.pledgers)):
+            if not terms.pledgers or self._terms_key == tuple(
+                map(credibility.__getitem__, terms.pledgers)
+            ):
+                self._terms = terms
                 return terms
-        terms = self._terms = self._index_terms()
+        terms = self._index_terms()
+        self._terms = self._terms_made = terms
+        self._terms_force = tuple(self._in_force or self._force())
         self._terms_key = tuple(map(self.credibility.__getitem__, terms.pledgers))
         return terms
 
@@ -500,19 +527,16 @@ class State:
                     rates, self._layered = known
                     self._rates = rates
                     return rates
-            # Tuples: shared values nobody can change (and that the collector skips).
-            layered: list[float] = []
-            rates = tuple(
-                eco.all_rates(
-                    self.tables.compiled,
-                    self.layer_rate,
-                    self.layer_status,
-                    self.active_packages,
-                    self.terms(),
-                    layered,
-                )
+            # Tuples: shared values nobody can change (and that the collector skips). The
+            # layers' part is kept from the last rates (of this game, or the game it was
+            # copied from), worked out again for the plans of the layers that changed.
+            compiled = self.tables.compiled
+            layers = self._layers = eco.layer_state(
+                compiled, self._layers, self.layer_rate, self.layer_status
             )
-            self._layered = tuple(layered)
+            rates, self._layered = eco.rates_now(
+                compiled, layers, self.active_packages, self.terms()
+            )
             if cache is not None:
                 if len(cache) >= CACHE_SIZE:
                     cache.clear()  # bounded; a miss only costs the computation
@@ -870,6 +894,7 @@ _DEAL_STATE = operator.attrgetter("status", "ended_by", "ended_round", "reneged_
 _chain = itertools.chain.from_iterable
 _add = operator.add
 _mul = operator.mul
+_is = operator.is_
 
 
 def _finite_snapshot(snap: eco.Snapshot) -> bool:
