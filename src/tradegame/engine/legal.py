@@ -143,13 +143,23 @@ class _Table:
 
 def _deal_count(sizes: list[int], max_terms: int) -> int:
     """How many deals of one to ``max_terms`` distinct items, one level each, items of
-    ``sizes`` levels make: the elementary symmetric sums e_1 .. e_max_terms of the sizes.
-    (After j items, e_k is 0 for k > j: those are not summed.)"""
-    e = [1] + [0] * max_terms
-    for j, size in enumerate(sizes, 1):
-        for k in range(min(max_terms, j), 0, -1):
-            e[k] += e[k - 1] * size
-    return sum(e[1:])
+    ``sizes`` levels make: the elementary symmetric sums e_1 .. e_max_terms of the sizes,
+    the coefficients of prod(1 + size·x)."""
+    total = math.prod(size + 1 for size in sizes)  # e_0 + e_1 + ... : every choice, or none
+    if max_terms >= len(sizes):
+        return total - 1
+    # The polynomial as one integer, a coefficient per ``bits`` bits: each is at most their
+    # sum, ``total``, so none spills into the next, and the products are exact.
+    bits = total.bit_length()
+    poly = 1
+    for size in sizes:
+        poly += (poly * size) << bits  # times (1 + size·x)
+    mask = (1 << bits) - 1
+    count = 0
+    for _ in range(max_terms):
+        poly >>= bits
+        count += poly & mask
+    return count
 
 
 def _sample_indices(bits: Any, n: int, k: int) -> list[int]:
