@@ -447,3 +447,54 @@ def test_the_log_has_every_rounds_report_even_a_round_without_entries() -> None:
     for frame in frames:
         pieces += log_pieces(frame, cursor)
     assert Text("\n").join(pieces).plain == whole
+
+
+async def test_a_new_offer_counts_its_hidden_terms_from_the_top(save_dir: Path) -> None:
+    """A new offer is shown from its first term, and the line under it counted the terms out
+    of view from where the last offer had been scrolled to: in tmux at 80×24, after ``]`` on
+    the US's six terms in round 1, its six terms of round 3 showed from the top under
+    "▲ 3 above ([)" (the scroll back to the top waited for a refresh, the count did not)."""
+    match = make_match({"JP": "human", "US": "bargainer", "EU": "bargainer"}, seed=11)
+    game = match.game
+    app = make_app(save_dir, match)
+    keys = {"=": "equals_sign", ",": "comma", ".": "full_stop", " ": "space", "_": "underscore"}
+
+    def more_line() -> str:
+        return next(line for line in screen_text(app).splitlines() if "a accept · r reject" in line)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your draft")
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        move = "JP propose US jp_investment=550,us_cap_jp=0.15,us_autos_cap_jp=0.15"
+        await pilot.press(*(keys.get(c, c) for c in move))
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for_text(pilot, "Play it")
+        await pilot.press("enter")
+        await wait_for_text(pilot, "US offers 6 terms")
+        await pilot.pause(0.3)
+        assert "▼ 2 more (])" in more_line()
+        await pilot.press("right_square_bracket")
+        await wait_until(pilot, lambda: "▲ 3 above ([)" in more_line(), what="scrolled")
+        await pilot.press("r")
+        for round_no in (1, 2):  # no talks for Japan in round 2: the US is at capacity
+            await wait_until(
+                pilot,
+                lambda: game.phase == "orders" and game.to_move() == "JP",
+                what="Japan's orders",
+            )
+            await pilot.pause(0.3)
+            await pilot.press("ctrl+d")
+            await wait_for_text(pilot, "send these orders?")
+            await pilot.press("enter")
+            await wait_for_text(pilot, f"Round {round_no} report")
+            await pilot.press("enter")
+        await wait_for_text(pilot, "US offers 6 terms")
+        await pilot.press("2")
+        await pilot.pause(0.5)
+        text = screen_text(app)
+        assert "Round 3/13" in text
+        first = match.rules.item(game.session.offer[0].item).name
+        assert " ".join(first.split()[:4]) in " ".join(text.split())  # shown from the top
+        assert "▼ 2 more (])" in more_line() and "above" not in more_line()

@@ -133,7 +133,10 @@ class OfferTerms(VerticalScroll, can_focus=False):
     def show(self, lines: list[Text]) -> None:
         self.remove_children()
         self.mount_all([Static(line, classes="term") for line in lines])
-        self.scroll_home(animate=False)
+        # At once: deferred to the next refresh, the scroll back to the top came after the
+        # count of the terms out of view (the line under the offer), which then still
+        # counted from where the last offer had been scrolled to.
+        self.scroll_home(animate=False, immediate=True)
 
     def hidden_counts(self) -> tuple[int, int]:
         """(terms above the window, terms below it) — wholly or partly out of view."""
