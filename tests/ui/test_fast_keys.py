@@ -110,3 +110,23 @@ async def test_a_tab_with_nothing_to_focus_typed_fast_stays_shown(save_dir: Path
             await pilot.pause(0.5)
             assert tabs.active == "orders", keys
             assert "Orders come after the talks" in screen_text(app), keys
+
+
+async def test_an_item_put_in_and_out_at_once_leaves_no_preview_of_it(save_dir: Path) -> None:
+    """→ then space typed at once: the draft is empty again, and the preview asked for by →
+    (the draft with the item) came after and was shown under the empty draft, as if it were
+    the draft's (in tmux: "Your draft: empty" over "Preview — if your draft is agreed")."""
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=7)
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your draft")
+        await pilot.pause(0.3)
+        assert isinstance(app.focused, TermList)
+        for key in ("right", "space"):
+            app.post_message(events.Key(key, " " if key == "space" else None))
+        await wait_for_text(pilot, "Your draft: empty")
+        await pilot.pause(1.5)  # the preview asked for by → is computed and comes back
+        text = " ".join(screen_text(app).split())
+        assert "Your draft: empty" in text
+        assert "if your draft is agreed" not in text, text
+        assert "put items in your draft" in text

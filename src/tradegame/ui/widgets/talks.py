@@ -555,7 +555,9 @@ class TalksPanel(Vertical):
         if key == "talks-accept":
             if self.draft_action() is None:
                 preview.show_projection(projection, "if you accept the offer", extra)
-        else:
+        elif self.draft_action() is not None:
+            # A draft emptied asks for no preview, so the one asked for before (an item put
+            # in and taken out again at once: → space) was still the latest when it came.
             preview.show_projection(projection, "if your draft is agreed", extra)
 
     def on_term_list_adjust(self, event: TermList.Adjust) -> None:
