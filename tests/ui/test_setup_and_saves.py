@@ -316,3 +316,26 @@ async def test_s_typed_together_with_the_arrows_starts_the_highlighted_scenario(
             app.post_message(events.Key(key, key if key == "s" else None))
         await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="the game")
         assert app.match is not None and app.match.rules.id == "us-japan-primer"
+
+
+async def test_a_game_left_for_a_new_one_leaves_no_talks_note(save_dir: Path) -> None:
+    """The notes a game shows (the US's answer to an offer, 8 s) went on showing on the
+    new-game screen once the game was left (tmux: s, then ctrl+n and enter while the US
+    answered: "US made a counter-offer of 4 terms: read it on the Talks tab (2)" over the
+    scenario list, about a game no longer there)."""
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=3)
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your draft")
+        await pilot.pause(0.3)
+        await pilot.press("space", "s")
+        await wait_until(pilot, lambda: bool(app._notifications), what="the US's answer")
+        note = next(iter(app._notifications)).message
+        assert "US" in note and note.split(":")[0] in " ".join(screen_text(app).split())
+        await pilot.press("ctrl+n")
+        await wait_for_text(pilot, "Leave this game")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, SetupScreen), what="new game")
+        await pilot.pause(0.5)
+        assert not app._notifications
+        assert note.split(":")[0] not in " ".join(screen_text(app).split())

@@ -347,6 +347,8 @@ class TradeGameApp(App[None]):
                     self.match.close()
                     self.match = None
                     self._recollect_later()
+                    # Its notes (a talks answer shows for 8 s) are about a game now gone.
+                    self.clear_notifications()
                 self._show(SetupScreen(self.options.scenario, {}, None))
 
         if self.match is None or self.match.game.is_over():
