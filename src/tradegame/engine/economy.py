@@ -323,26 +323,36 @@ def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) 
     """Index the terms of ``deals`` (all in force); pledges are discounted by credibility."""
     idx = TermIndex()
     compiled = compile_rules(rules)
+    item_cells = compiled.item_cells  # (covered_cells, remembered)
     currency_deals = 0
     pledgers: list[str] = []
     realised = rules.economy.purchase_realisation
     for deal in deals:
         has_currency = False
-        for kind, giver, receiver, v, item in deal_entries(rules, deal):
+        entries = deal.entries
+        if entries is None:
+            entries = deal_entries(rules, deal)
+        for kind, giver, receiver, v, item in entries:
             pledge = credibility[giver] / 100.0
             if kind in _PLEDGED and giver not in pledgers:
                 pledgers.append(giver)
             if kind == _CAP:
                 # A cap or a cut binds the giver's (importer's) tariffs on the receiver's
                 # cells of the sectors the item covers.
-                for index in covered_cells(rules, item, receiver):
+                cells = item_cells.get((item.id, receiver))
+                if cells is None:
+                    cells = covered_cells(rules, item, receiver)
+                for index in cells:
                     caps = idx.cell_caps.get(index)
                     if caps is None:
                         idx.cell_caps[index] = [v]
                     else:
                         caps.append(v)
             elif kind == _CUT:
-                for index in covered_cells(rules, item, receiver):
+                cells = item_cells.get((item.id, receiver))
+                if cells is None:
+                    cells = covered_cells(rules, item, receiver)
+                for index in cells:
                     cuts = idx.cell_cuts.get(index)
                     if cuts is None:
                         idx.cell_cuts[index] = [v]
@@ -681,6 +691,8 @@ def _termed_cells(compiled: Compiled, terms: TermIndex) -> tuple[tuple[int, Cell
     """(index, its terms) of each cell a currency, boost or purchase term changes (its
     terms are not fx 1.0, boost 0.0 and no purchase), in cell order; kept on the index."""
     termed = terms.termed
+    if termed is None and not (terms.currency or terms.boosts or terms.purchases):
+        termed = terms.termed = ()
     if termed is None:
         candidates: set[int] = set()
         if terms.currency:
@@ -783,7 +795,11 @@ def snapshot(
             if package in active_packages:
                 gdp_bn[pid] -= cost_bn
                 pain[pid] += cost_bn
-    player_gdp = compiled.player_gdp
+    gdp_pct: dict[str, float] = {}
+    pain_pct: dict[str, float] = {}
+    for pid, gdp_of in compiled.player_gdp:
+        gdp_pct[pid] = 100.0 * gdp_bn[pid] / gdp_of
+        pain_pct[pid] = 100.0 * pain[pid] / gdp_of
     received = terms.received
     if received is None:
         received = terms.received = (
@@ -795,13 +811,13 @@ def snapshot(
         rate=tuple(rates),  # (the same tuple when the game's rates are passed)
         value=list(map(_first, effects_of)),
         gdp_bn=gdp_bn,
-        gdp_pct={pid: 100.0 * gdp_bn[pid] / gdp for pid, gdp in player_gdp},
+        gdp_pct=gdp_pct,
         revenue=dict(zip(ids, revenue, strict=True)),
         consumer_cost=dict(zip(ids, consumer, strict=True)),
         investment_received=received[0],
         purchases_received=received[1],
         cost_sharing_received=received[2],
-        pain_pct={pid: 100.0 * pain[pid] / gdp for pid, gdp in player_gdp},
+        pain_pct=pain_pct,
     )
 
 
