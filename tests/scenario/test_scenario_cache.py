@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -220,3 +222,23 @@ def test_decoding_any_json_raises_only_a_bad_entry(data: object) -> None:
         cache.decode(data)
     except cache.BadEntry:
         pass
+
+
+@pytest.mark.parametrize(
+    ("damage", "where"),
+    [
+        (lambda d: d["players"][1].__setitem__("name", 7), "rules.players.1.name: not text"),
+        (lambda d: d.__setitem__("talk_capacity", 2.5), "rules.talk_capacity: no type fits"),
+        (lambda d: d["players"].__setitem__(0, []), "rules.players.0: not a mapping"),
+        (lambda d: d.pop("digest"), "rules: fields differ"),
+    ],
+)
+def test_a_bad_value_is_refused_with_its_place(damage: Any, where: str) -> None:
+    """The checks are built once per type and shared by every entry: a value that does not fit
+    is still refused, and named by its place in the rules."""
+    _, rules = _checked(NAMES[0])
+    data = json.loads(json.dumps(cache.encode(rules)))
+    assert _same(cache.decode(json.loads(json.dumps(data))), rules)  # sound: decoded whole
+    damage(data)
+    with pytest.raises(cache.BadEntry, match="^" + re.escape(where)):
+        cache.decode(data)

@@ -103,9 +103,26 @@ def _encode(value: Any) -> Any:
 
 def decode(data: Any) -> Rules:
     """The rules ``data`` holds, checked field by field (raises :class:`BadEntry`)."""
-    result = _decode(data, Rules, "rules")
+    try:
+        result = _decoder(Rules)(data)
+    except _Bad as bad:
+        raise BadEntry(f"rules{''.join(reversed(bad.path))}: {bad.reason}") from None
     assert isinstance(result, Rules)
     return result
+
+
+class _Bad(Exception):
+    """A value that does not fit, on its way up to :func:`decode` (the path is built only then:
+    a sound entry, the usual case, formats no location)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.path: list[str] = []  # innermost first
+
+    def within(self, where: object) -> _Bad:
+        self.path.append(f".{where}")
+        return self
 
 
 @functools.cache
@@ -113,65 +130,139 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls, vars(_rules))
 
 
-def _decode(data: Any, kind: Any, where: str) -> Any:
+Decoder = typing.Callable[[Any], Any]
+
+
+@functools.cache
+def _decoder(kind: Any) -> Decoder:
+    """The checking decoder of values of type ``kind`` (built once per type: the checks are the
+    same for every entry)."""
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
-        options = typing.get_args(kind)
-        if data is None and type(None) in options:
-            return None
-        for option in options:
-            if option is type(None):
-                continue
-            try:
-                return _decode(data, option, where)
-            except BadEntry:
-                continue
-        raise BadEntry(f"{where}: no type fits")
+        optional = type(None) in typing.get_args(kind)
+        options = [_decoder(o) for o in typing.get_args(kind) if o is not type(None)]
+
+        def union(data: Any) -> Any:
+            if data is None and optional:
+                return None
+            for option in options:
+                try:
+                    return option(data)
+                except _Bad:
+                    continue
+            raise _Bad("no type fits")
+
+        return union
     if kind is str:
-        if type(data) is not str or printable(data) != data:
-            raise BadEntry(f"{where}: not text the loader lets through")
-        return data
+        return _text
     if kind is bool:
-        if type(data) is not bool:
-            raise BadEntry(f"{where}: not true or false")
-        return data
+        return _bool
     if kind is int:
-        if type(data) is not int:
-            raise BadEntry(f"{where}: not a whole number")
-        return data
+        return _int
     if kind is float:
-        if type(data) not in (int, float) or not math.isfinite(data):
-            raise BadEntry(f"{where}: not a finite number")
-        return data
+        return _float
     if origin is tuple:
         args = typing.get_args(kind)
-        if type(data) is not list:
-            raise BadEntry(f"{where}: not a list")
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_decode(v, args[0], f"{where}.{n}") for n, v in enumerate(data))
-        if len(data) != len(args):
-            raise BadEntry(f"{where}: {len(args)} values expected")
-        return tuple(
-            _decode(v, a, f"{where}.{n}") for n, (v, a) in enumerate(zip(data, args, strict=True))
-        )
+            item = _decoder(args[0])
+
+            def many(data: Any) -> Any:
+                if type(data) is not list:
+                    raise _Bad("not a list")
+                out = []
+                for n, v in enumerate(data):
+                    try:
+                        out.append(item(v))
+                    except _Bad as bad:
+                        raise bad.within(n) from None
+                return tuple(out)
+
+            return many
+        items = [_decoder(a) for a in args]
+
+        def fixed(data: Any) -> Any:
+            if type(data) is not list:
+                raise _Bad("not a list")
+            if len(data) != len(items):
+                raise _Bad(f"{len(items)} values expected")
+            out = []
+            for n, (v, each) in enumerate(zip(data, items, strict=True)):
+                try:
+                    out.append(each(v))
+                except _Bad as bad:
+                    raise bad.within(n) from None
+            return tuple(out)
+
+        return fixed
     if origin is frozenset:
         (arg,) = typing.get_args(kind)
-        if type(data) is not list:
-            raise BadEntry(f"{where}: not a list")
-        return frozenset(_decode(v, arg, where) for v in data)
+        member = _decoder(arg)
+
+        def members(data: Any) -> Any:
+            if type(data) is not list:
+                raise _Bad("not a list")
+            return frozenset(member(v) for v in data)
+
+        return members
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        return _record_decoder(kind)
+
+    def unexpected(data: Any) -> Any:
+        raise _Bad(f"unexpected type {kind!r}")
+
+    return unexpected
+
+
+def _record_decoder(kind: type) -> Decoder:
+    names = [f.name for f in dataclasses.fields(kind) if f.init]
+    expected = set(names)
+    hints = _hints(kind)
+    fields: tuple[tuple[str, Decoder], ...] | None = None
+
+    def record(data: Any) -> Any:
+        nonlocal fields
         if type(data) is not dict:
-            raise BadEntry(f"{where}: not a mapping")
-        hints = _hints(kind)
-        names = [f.name for f in dataclasses.fields(kind) if f.init]
-        if set(data) != set(names):
-            raise BadEntry(f"{where}: fields differ")
-        values = {n: _decode(data[n], hints[n], f"{where}.{n}") for n in names}
+            raise _Bad("not a mapping")
+        if data.keys() != expected:
+            raise _Bad("fields differ")
+        if fields is None:  # built on first use (a type may hold itself), whole, then shared
+            fields = tuple((n, _decoder(hints[n])) for n in names)
+        values = {}
+        for n, field_decoder in fields:
+            try:
+                values[n] = field_decoder(data[n])
+            except _Bad as bad:
+                raise bad.within(n) from None
         try:
             return kind(**values)
         except (TypeError, ValueError) as exc:
-            raise BadEntry(f"{where}: {type(exc).__name__}") from None
-    raise BadEntry(f"{where}: unexpected type {kind!r}")
+            raise _Bad(type(exc).__name__) from None
+
+    return record
+
+
+def _text(data: Any) -> Any:
+    if type(data) is not str or printable(data) != data:
+        raise _Bad("not text the loader lets through")
+    return data
+
+
+def _bool(data: Any) -> Any:
+    if type(data) is not bool:
+        raise _Bad("not true or false")
+    return data
+
+
+def _int(data: Any) -> Any:
+    if type(data) is not int:
+        raise _Bad("not a whole number")
+    return data
+
+
+def _float(data: Any) -> Any:
+    if type(data) not in (int, float) or not math.isfinite(data):
+        raise _Bad("not a finite number")
+    return data
 
 
 # --------------------------------------------------------------------------- the files
