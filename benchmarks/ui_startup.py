@@ -189,14 +189,17 @@ def startup(
             b"Your move",
         ),
     }
+    # The baseline's own cache folder: an entry names the code that wrote it, and each version
+    # would otherwise replace the other's entry and check the scenario again at every start.
+    own_cache = f"TRADEGAME_CACHE_DIR={Path(folder) / 'baseline'}"
     if baseline is not None:  # another checkout's command, measured in the same run
         for name, (command, marker) in list(cases.items())[1:]:
-            cases[f"{name} [baseline]"] = ([str(baseline), *command[1:]], marker)
+            cases[f"{name} [baseline]"] = (["env", own_cache, str(baseline), *command[1:]], marker)
     elif baseline_src is not None:  # another checkout's sources, this interpreter
         for name, (command, marker) in list(cases.items())[1:]:
             run_it = [sys.executable, "-m", "tradegame", *command[1:]]
             cases[f"{name} [baseline]"] = (
-                ["env", f"PYTHONPATH={baseline_src}", *run_it],
+                ["env", f"PYTHONPATH={baseline_src}", own_cache, *run_it],
                 marker,
             )
     times: dict[str, list[float]] = {name: [] for name in cases}
