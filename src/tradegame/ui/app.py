@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,6 +76,9 @@ MAX_WAITING_DOWNLOADS = 2
 """Web mode: saves asked for and not yet fetched by the browser, at most."""
 DOWNLOAD_WAIT = 60.0
 """Seconds after which a download the browser never fetched stops counting."""
+PAINT_WAIT = 0.25
+"""Seconds :meth:`TradeGameApp.call_after_paint` waits for a frame at most (none may come:
+nothing changed on the screen)."""
 
 
 class TradeGameApp(App[None]):
@@ -107,6 +111,8 @@ class TradeGameApp(App[None]):
         self._exit_guard: Any = None
         # web mode: downloads not yet fetched by the browser, [time asked, key or None]
         self._downloads: list[list[Any]] = []
+        self._after_paint: list[Callable[[], Any]] = []  # see call_after_paint
+        self._paint_wait: Any = None
 
     # ------------------------------------------------------------------ screens
 
@@ -135,6 +141,34 @@ class TradeGameApp(App[None]):
         if compositor is not None and isinstance(dirty, set):
             dirty.add(compositor.size.region)
             self.screen.refresh()
+
+    def call_after_paint(self, callback: Callable[[], Any]) -> None:
+        """Call ``callback`` once the next frame has gone to the terminal (at most PAINT_WAIT
+        seconds from now). Textual's ``call_after_refresh`` runs before the screen's update
+        timer draws the frame: work it starts (mounting a hidden tab, a worker thread that
+        imports the loader) delayed the first screen by 15-40 ms of CPU. Headless (tests),
+        nothing is drawn: as ``call_after_refresh``."""
+        if self.is_headless:
+            self.call_after_refresh(callback)
+            return
+        self._after_paint.append(callback)
+        if self._paint_wait is None:
+            self._paint_wait = self.set_timer(PAINT_WAIT, self._painted)
+
+    def _display(self, screen: Screen[Any], renderable: Any) -> None:
+        """Textual's (private) writing of a frame to the terminal; see :meth:`call_after_paint`.
+        A test checks that Textual still has it."""
+        super()._display(screen, renderable)
+        if self._after_paint and renderable is not None and not self._batch_count:
+            self._painted()
+
+    def _painted(self) -> None:
+        if self._paint_wait is not None:
+            self._paint_wait.stop()
+            self._paint_wait = None
+        waiting, self._after_paint = self._after_paint, []
+        for callback in waiting:
+            self.call_later(callback)
 
     def _show(self, screen: Screen[Any]) -> None:
         """Make ``screen`` the only screen above the default one."""

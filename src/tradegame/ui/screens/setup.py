@@ -6,6 +6,7 @@ The scenario is parsed in a worker thread, so this screen is up at once.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -239,7 +240,7 @@ class SetupScreen(Screen[None]):
         )
         # After the next paint: the load imports the engine (and, on a cold cache, PyYAML and
         # pydantic) in a thread, which would hold the GIL while the first screen is drawn.
-        self.call_after_refresh(self._load, source)
+        self.tg_app.call_after_paint(functools.partial(self._load, source))
 
     def _offered(self, source: str) -> bool:
         olist = self.query_one("#scenario-list", OptionList)
