@@ -4,12 +4,14 @@ the text is checked as if there were no cache."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import random
 import re
 import subprocess
 import sys
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tradegame.engine import Game
+from tradegame.engine import rules as rules_module
 from tradegame.engine.rules import Rules
 from tradegame.scenario import cache, rules_from_text
 from tradegame.scenario.bundled import bundled_scenarios
@@ -242,3 +245,27 @@ def test_a_bad_value_is_refused_with_its_place(damage: Any, where: str) -> None:
     damage(data)
     with pytest.raises(cache.BadEntry, match="^" + re.escape(where)):
         cache.decode(data)
+
+
+def _rules_types() -> list[type]:
+    """Rules and every dataclass its fields hold, however deep."""
+    seen: list[type] = []
+    todo: list[Any] = [Rules]
+    while todo:
+        kind = todo.pop()
+        if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+            if kind in seen:
+                continue
+            seen.append(kind)
+            todo.extend(typing.get_type_hints(kind, vars(rules_module)).values())
+        else:
+            todo.extend(typing.get_args(kind))
+    return seen
+
+
+@pytest.mark.parametrize("kind", _rules_types(), ids=lambda k: k.__name__)
+def test_the_field_types_are_typings_own(kind: type) -> None:
+    """The decoder's field types (each annotation compiled once) are what typing gives."""
+    expected = typing.get_type_hints(kind, vars(rules_module))
+    names = {f.name for f in dataclasses.fields(kind)}
+    assert {n: t for n, t in expected.items() if n in names} == cache._hints(kind)

@@ -127,7 +127,22 @@ class _Bad(Exception):
 
 @functools.cache
 def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls, vars(_rules))
+    """The types of the fields of ``cls`` (a dataclass of the rules), as
+    ``typing.get_type_hints(cls, vars(_rules))`` gives them (a test compares the two), with
+    each annotation's text compiled once: most share a few (``float``, ``str``,
+    ``tuple[str, ...]``), and typing compiled each field's again, about a third of a hit's
+    time."""
+    namespace = vars(_rules)
+    local = dict(vars(cls))
+    return {
+        f.name: eval(_compiled(f.type), namespace, local) if isinstance(f.type, str) else f.type
+        for f in dataclasses.fields(cls)
+    }
+
+
+@functools.cache
+def _compiled(annotation: str) -> types.CodeType:
+    return compile(annotation, "<annotation>", "eval")
 
 
 Decoder = typing.Callable[[Any], Any]
