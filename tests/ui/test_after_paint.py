@@ -1,9 +1,10 @@
 """Work meant for "after the first paint" waits for the frame to reach the terminal
 (TradeGameApp.call_after_paint). Textual's ``call_after_refresh`` runs before the screen's
 update timer draws the frame, so the new-game screen's scenario load (a worker thread importing
-the engine and, on a cold cache, PyYAML and pydantic) started before the first screen was
-written, and delayed it. On a real terminal (a pty), the modules it imports are checked at the
-moment the first screen's words are written."""
+the engine and, on a cold cache, PyYAML and pydantic) and the game screen's thread importing
+the briefing's Markdown parser started before the first screen was written, and delayed it.
+On a real terminal (a pty), the modules they import are checked at the moment the first
+screen's words are written."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def spy(self, data):
     write(self, data)
     seen[0] += data.encode() if isinstance(data, str) else data
     if marker in seen[0]:
-        loaded = [m for m in ("tradegame.engine", "yaml") if m in sys.modules]
+        loaded = [m for m in ("tradegame.engine", "yaml", "rich.markdown") if m in sys.modules]
         with open(out, "w") as f:
             json.dump(loaded, f)
         os._exit(0)
@@ -44,6 +45,9 @@ linux_driver.LinuxDriver.write = spy
 from tradegame.cli import main
 sys.exit(main(sys.argv[3:]))
 """
+
+
+GAME = ["play", "--seat", "JP=human", "--seat", "US=passive", "--seat", "EU=passive"]
 
 
 def _loaded_at_first_screen(tmp_path: Path, marker: str, args: list[str]) -> list[str]:
@@ -86,6 +90,12 @@ def _loaded_at_first_screen(tmp_path: Path, marker: str, args: list[str]) -> lis
 def test_the_new_game_screen_is_written_before_the_scenario_loads(tmp_path: Path) -> None:
     # The engine and the loader come with the scenario, in a worker thread started after it.
     assert _loaded_at_first_screen(tmp_path, "New game", []) == []
+
+
+def test_the_game_screen_is_written_before_the_briefings_parser_loads(tmp_path: Path) -> None:
+    # The engine is needed for the game itself; the briefing's Markdown parser is not.
+    loaded = _loaded_at_first_screen(tmp_path, "Your move", GAME)
+    assert "tradegame.engine" in loaded and "rich.markdown" not in loaded
 
 
 def test_textual_still_writes_frames_through_display() -> None:

@@ -305,7 +305,20 @@ class GameScreen(Screen[None]):
             return
         if not self._warming:
             self._warming = True
-            self.run_worker(_prefetch_modules, thread=True, group="prefetch", exit_on_error=False)
+            # The thread once the first frame is on the terminal (TradeGameApp; a room's
+            # RemoteApp: now): it would hold the GIL while the frame is drawn.
+            prefetch = functools.partial(
+                self.run_worker,
+                _prefetch_modules,
+                thread=True,
+                group="prefetch",
+                exit_on_error=False,
+            )
+            after_paint = getattr(self.app, "call_after_paint", None)
+            if after_paint is not None:
+                after_paint(prefetch)
+            else:
+                prefetch()
         for tab in self.tabs:
             if tab not in self._mounting and not self.query(f"#{tab}-panel"):
                 await self._mount_panel(tab)
