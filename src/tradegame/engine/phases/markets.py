@@ -12,27 +12,41 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tradegame.engine import economy as eco
+from tradegame.engine.memo import per_rules
 from tradegame.engine.records import (
     clamp,
 )
+from tradegame.engine.rules import Rules
 from tradegame.engine.state import State
+
+
+@per_rules
+def _package_stress(rules: Rules) -> tuple[tuple[str, float], ...]:
+    """Each countermeasure package and the stress it adds while active, in scenario order
+    (players, then their packages)."""
+    return tuple((c.id, c.market_stress) for p in rules.players for c in p.countermeasures)
 
 
 def update(g: State, rates: Sequence[float], rates_before: Sequence[float]) -> None:
     """``rates``: every cell's rate as the round ends; ``rates_before``: when this round's
     resolution began."""
-    ms = g.rules.market_stress
-    if g.rules.market_stress_player is None:
+    rules = g.rules
+    ms = rules.market_stress
+    if rules.market_stress_player is None:
         return
-    applied, faced = eco.stress_pressure(g.rules, rates)
+    applied, faced = eco.stress_pressure(rules, rates)
     target = ms.floor + ms.tariff_weight * applied + ms.retaliation_weight * faced
-    for p in g.rules.players:
-        for c in p.countermeasures:
-            if c.id in g.active_packages:
-                target += c.market_stress
+    active = g.active_packages
+    for package, stress in _package_stress(rules):
+        if package in active:
+            target += stress
     shock = 0.0
     if ms.escalation_weight:
-        applied_before, faced_before = eco.stress_pressure(g.rules, rates_before)
+        # The same rates object as the round began (nothing moved them: the usual case)
+        # gives the same pressure: stress_pressure is a function of the rates only.
+        applied_before, faced_before = (
+            (applied, faced) if rates_before is rates else eco.stress_pressure(rules, rates_before)
+        )
         shock = ms.escalation_weight * (
             max(0.0, applied - applied_before) + max(0.0, faced - faced_before)
         )

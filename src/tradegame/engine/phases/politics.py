@@ -57,7 +57,7 @@ def statement(g: State, a: Statement) -> None:
         g.pledges.append(Pledge(kind, p, a.partner, a.subject, g.round))
         g._log(
             "statement",
-            f"{p} publicly demands from {a.partner}: {term_text(rules, Term.parse(a.subject))}.",
+            f"{p} publicly demands from {a.partner}: {demand_text(rules, a.subject)}.",
         )
     elif kind == StatementKind.THREAT:
         _talk_approval(g, p, strength * st.threat_approval)
@@ -215,8 +215,24 @@ def demand_unmet(g: State, pl: Pledge, what: str) -> None:
     pl.settled = True
     penalty = g.rules.politics.statements.public_demand_penalty
     g.approval[pl.speaker] = clamp(g.approval[pl.speaker] - penalty)
-    want = term_text(g.rules, Term.parse(pl.subject))
-    g._log("statement", f"{pl.speaker} {what} ({want}).")
+    g._log("statement", f"{pl.speaker} {what} ({demand_text(g.rules, pl.subject)}).")
+
+
+def demand_text(rules: Rules, subject: str) -> str:
+    """What a public demand asks for, in words (its subject is a term): remembered per
+    scenario and subject, as every projection ending with the demand unmet logs it."""
+    texts = _demand_texts(rules)
+    text = texts.get(subject)
+    if text is None:
+        text = texts[subject] = term_text(rules, Term.parse(subject))
+    return text
+
+
+@per_rules
+def _demand_texts(rules: Rules) -> dict[str, str]:
+    """The texts of :func:`demand_text` met so far (a scenario's demands are its items at
+    their levels: a bounded set)."""
+    return {}
 
 
 def _threat_kept(g: State, pl: Pledge) -> None:

@@ -1,0 +1,78 @@
+"""The shortcuts of a projection's passive tail report what the full computation reports, bit
+for bit (float.hex), on random games of every bundled scenario.
+
+- Markets: when the rates as a round ends are the very tuple they were as it began, the
+  pressure before is the pressure after (``stress_pressure`` is a function of the rates): the
+  stress equals the one computed from an equal but distinct tuple.
+- Politics: the words of a public demand are remembered per scenario and subject; they equal
+  the term's text made afresh.
+"""
+
+from __future__ import annotations
+
+import random
+from functools import cache
+
+import pytest
+
+from tradegame.engine import Game
+from tradegame.engine.actions import Statement, Term
+from tradegame.engine.phases import markets, politics
+from tradegame.engine.rules import Rules
+from tradegame.engine.text import _term_text
+from tradegame.scenario import load_rules
+from tradegame.scenario.loader import bundled_scenarios
+
+SCENARIOS = sorted(bundled_scenarios())
+
+
+@cache
+def _rules(name: str) -> Rules:
+    return load_rules(name)
+
+
+def _random_states(rules: Rules, seeds: range, every: float) -> list[Game]:
+    out = []
+    for seed in seeds:
+        rng = random.Random(seed)
+        game = Game.new(rules, seed)
+        while not game.is_over():
+            if rng.random() < every:
+                out.append(game.copy())
+            player = game.to_move()
+            assert player is not None
+            game.apply(game.legal_actions(player).sample(rng))
+    return out
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_market_stress_from_the_same_rates_equals_the_full_computation(name: str) -> None:
+    rules = _rules(name)
+    checked = 0
+    for game in _random_states(rules, range(3), 0.2):
+        rates = game._current_rates()
+        shortcut, full = game.copy(), game.copy()
+        markets.update(shortcut, rates, rates)  # the same object: the pressure read once
+        markets.update(full, rates, tuple(list(rates)))  # equal, distinct: computed twice
+        assert shortcut.stress.hex() == full.stress.hex()
+        checked += 1
+    assert checked > 5
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_the_words_of_a_public_demand_equal_the_terms_text(name: str) -> None:
+    rules = _rules(name)
+    subjects = set()
+    for game in _random_states(rules, range(4), 0.3):
+        mover = game.to_move()
+        if mover is not None and game.phase == "orders":
+            subjects |= {
+                a.subject
+                for a in game.legal_actions(mover)
+                if isinstance(a, Statement) and a.statement == "public_demand"
+            }
+    assert subjects
+    for subject in sorted(subjects):
+        fresh = _term_text(rules, Term.parse(subject))
+        assert politics.demand_text(rules, subject) == fresh  # made
+        assert politics.demand_text(rules, subject) == fresh  # remembered
