@@ -6,10 +6,14 @@ for bit (float.hex), on random games of every bundled scenario.
   stress equals the one computed from an equal but distinct tuple.
 - Politics: the words of a public demand are remembered per scenario and subject; they equal
   the term's text made afresh.
+- A copy (``State.copy_as``) copies the dicts, sets and lists it finds by the state's attribute
+  names: an attribute holds a container always or never; and it shares settled pledges, which
+  never change again.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from functools import cache
 
@@ -18,7 +22,9 @@ import pytest
 from tradegame.engine import Game
 from tradegame.engine.actions import Statement, Term
 from tradegame.engine.phases import markets, politics
+from tradegame.engine.projection import Projected
 from tradegame.engine.rules import Rules
+from tradegame.engine.state import _REBUILT_ON_COPY, State
 from tradegame.engine.text import _term_text
 from tradegame.scenario import load_rules
 from tradegame.scenario.loader import bundled_scenarios
@@ -76,3 +82,66 @@ def test_the_words_of_a_public_demand_equal_the_terms_text(name: str) -> None:
         fresh = _term_text(rules, Term.parse(subject))
         assert politics.demand_text(rules, subject) == fresh  # made
         assert politics.demand_text(rules, subject) == fresh  # remembered
+
+
+def _walk(rules: Rules, seed: int) -> list[State]:
+    """Every state of a random game, and a projection of each for the player to move."""
+    rng = random.Random(seed)
+    game = Game.new(rules, seed)
+    out: list[State] = []
+    while not game.is_over():
+        player = game.to_move()
+        assert player is not None
+        out.append(game.copy())
+        out.append(Projected.of(game, player))
+        game.apply(game.legal_actions(player).sample(rng))
+    out.append(game)
+    return out
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_an_attribute_holds_a_container_always_or_never(name: str) -> None:
+    """copy_as remembers which attributes to copy by the attribute names alone."""
+    kinds: dict[str, set[bool]] = {}
+    for seed in range(3):
+        for state in _walk(_rules(name), seed):
+            for attr, value in vars(state).items():
+                kinds.setdefault(attr, set()).add(isinstance(value, (dict, set, list)))
+    mixed = {attr for attr, seen in kinds.items() if len(seen) > 1} - _REBUILT_ON_COPY
+    assert not mixed
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_a_copy_copies_every_container_and_shares_only_settled_records(name: str) -> None:
+    for state in _walk(_rules(name), 5)[::5]:
+        copy = state.copy()
+        assert list(vars(copy)) == list(vars(state))
+        for attr, value in vars(state).items():
+            if isinstance(value, (dict, set, list)) and attr not in ("_in_force",):
+                assert vars(copy)[attr] is not value, attr
+                assert vars(copy)[attr] == value, attr
+        for mine, theirs in zip(state.pledges, copy.pledges, strict=True):
+            assert (mine is theirs) == mine.settled
+            assert dataclasses.astuple(mine) == dataclasses.astuple(theirs)
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_a_settled_pledge_never_changes(name: str) -> None:
+    """A copy shares its settled pledges with the game it was copied from."""
+    rules = _rules(name)
+    for seed in range(4):
+        rng = random.Random(seed)
+        game = Game.new(rules, seed)
+        settled: dict[int, tuple[object, ...]] = {}
+        while not game.is_over():
+            for pledge in game.pledges:
+                if id(pledge) in settled:
+                    assert dataclasses.astuple(pledge) == settled[id(pledge)]
+                elif pledge.settled:
+                    settled[id(pledge)] = dataclasses.astuple(pledge)
+            player = game.to_move()
+            assert player is not None
+            game.apply(game.legal_actions(player).sample(rng))
+        assert all(
+            dataclasses.astuple(p) == settled[id(p)] for p in game.pledges if id(p) in settled
+        )

@@ -181,13 +181,21 @@ class State:
         state's."""
         new = cls.__new__(cls)
         attributes = new.__dict__
-        rebuilt = _REBUILT_ON_COPY
-        for name, value in self.__dict__.items():
-            attributes[name] = (
-                value.copy()
-                if isinstance(value, (dict, set, list)) and name not in rebuilt
-                else value
-            )
+        mine = self.__dict__
+        # Every dict, set and list is copied (shallow), but those rebuilt below; the rest is
+        # shared. Which attributes those are is remembered per layout (the attribute names,
+        # in order): an attribute holds a container always or never (test_tail_paths checks
+        # it at every step of random games), so the types met first hold for every state.
+        layout = tuple(mine)
+        copied = _COPIED_BY_LAYOUT.get(layout)
+        if copied is None:
+            copied = _copied_attributes(mine)
+            if len(_COPIED_BY_LAYOUT) >= 64:
+                _COPIED_BY_LAYOUT.clear()  # bounded; a miss only costs the scan
+            _COPIED_BY_LAYOUT[layout] = copied
+        attributes.update(mine)
+        for name in copied:
+            attributes[name] = mine[name].copy()
         # Shallow copies of the mutable records, made by their constructors (every what_if
         # copies the game; copy.copy's generic path is several times slower).
         # A deal that can no longer change (failed, superseded, or reneged in an earlier
@@ -200,7 +208,9 @@ class State:
             for d in self.deals
         ]
         new.sessions = [Session(*_SESSION_FIELDS(s)) for s in self.sessions]
-        new.pledges = [Pledge(*_PLEDGE_STATE(p)) for p in self.pledges]
+        # A settled pledge never changes again (politics and ratification pass settled
+        # pledges by): it is shared, like a settled deal.
+        new.pledges = [p if p.settled else Pledge(*_PLEDGE_STATE(p)) for p in self.pledges]
         new.orders = {p: list(v) for p, v in self.orders.items()}
         new.ledger = Ledger(
             days=self.ledger.days,
@@ -889,6 +899,20 @@ _PLEDGE_MADE = operator.attrgetter(
 _PLEDGE_CHANGES = operator.attrgetter(*_PLEDGE_CHANGING)
 # What copy_as makes anew after its shallow copy of every attribute (not copied first).
 _REBUILT_ON_COPY = frozenset({"deals", "sessions", "pledges", "orders", "_in_force"})
+# The attributes State.copy_as copies (containers not rebuilt), by a state's attribute names.
+_COPIED_BY_LAYOUT: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _copied_attributes(attributes: dict[str, Any]) -> tuple[str, ...]:
+    """The attributes a copy of a state with these ``attributes`` copies: its dicts, sets
+    and lists, but those copy_as rebuilds."""
+    return tuple(
+        name
+        for name, value in attributes.items()
+        if isinstance(value, (dict, set, list)) and name not in _REBUILT_ON_COPY
+    )
+
+
 # What of a deal can change later.
 _DEAL_STATE = operator.attrgetter("status", "ended_by", "ended_round", "reneged_by")
 _chain = itertools.chain.from_iterable

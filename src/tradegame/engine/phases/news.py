@@ -66,13 +66,14 @@ def run(g: State) -> None:
             g._log("news", ev.news, phase="news")
             fire(g, ev, this_round)
             layers_changed = layers_changed or sets_layer
+    draw = g.rng.random  # fire() changes no generator
     for ev, ev_id, max_times, requires, probability, sets_layer in news.chance:
         if fired.get(ev_id, 0) >= max_times:
             continue
         if requires is not None and not requires(g, ev, this_round):
             continue  # not possible this round: no draw
         g.rng_draws += 1
-        if g.rng.random() < probability:
+        if draw() < probability:
             g._log("news", ev.news, phase="news")
             fire(g, ev, this_round)
             layers_changed = layers_changed or sets_layer
