@@ -14,16 +14,20 @@ for bit (float.hex), on random games of every bundled scenario.
 from __future__ import annotations
 
 import dataclasses
+import math
 import random
 from functools import cache
 
 import pytest
 
 from tradegame.engine import Game
-from tradegame.engine.actions import Statement, Term
-from tradegame.engine.phases import markets, politics
+from tradegame.engine import economy as eco
+from tradegame.engine.actions import SetTariff, Statement, Term
+from tradegame.engine.errors import IllegalActionError, InvalidActionError
+from tradegame.engine.phases import markets, orders, politics
 from tradegame.engine.projection import Projected
 from tradegame.engine.rules import Rules
+from tradegame.engine.scoring import play_out_passing, score
 from tradegame.engine.state import _REBUILT_ON_COPY, State
 from tradegame.engine.text import _term_text
 from tradegame.scenario import load_rules
@@ -145,3 +149,61 @@ def test_a_settled_pledge_never_changes(name: str) -> None:
         assert all(
             dataclasses.astuple(p) == settled[id(p)] for p in game.pledges if id(p) in settled
         )
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_market_stress_by_the_rates_id_equals_the_rule(name: str) -> None:
+    """markets remembers stress_pressure by the rates tuple's id, keeping the tuple."""
+    rules = _rules(name)
+    if rules.market_stress_player is None:
+        pytest.skip("no market stress in this scenario")
+    for game in _random_states(rules, range(2), 0.2):
+        rates = game._current_rates()
+        for _ in range(2):  # made, then remembered
+            assert markets._pressure(rules, rates) == eco.stress_pressure(rules, list(rates))
+        twin = tuple(list(rates))  # an equal tuple: its own entry, the same pressure
+        assert markets._pressure(rules, twin) == markets._pressure(rules, rates)
+
+
+class _Text(str):
+    """A str subclass: equal to the id it copies, but not a well-formed field."""
+
+
+def test_an_order_played_in_a_projection_is_checked_as_apply_checks_it() -> None:
+    """what_if plays an order of the player to move with push, after the rule's own check
+    and check_action: a malformed or illegal order is refused as Machine.apply refuses it."""
+    rules = _rules("april-2025")
+    rng = random.Random(1)
+    game = Game.new(rules, 1)
+    while game.phase != "orders":
+        mover = game.to_move()
+        assert mover is not None
+        game.apply(game.legal_actions(mover).sample(rng))
+    mover = game.to_move()
+    assert mover is not None
+    good = next(a for a in game.legal_actions(mover) if isinstance(a, SetTariff))
+    layer = good.layer
+    refused = []
+    for bad in (
+        SetTariff(mover, _Text(layer), good.rate),  # malformed: check_action refuses it
+        SetTariff(mover, layer, math.nan),
+        SetTariff(mover, layer, 7.123456),  # well formed, not a legal rate
+        SetTariff(mover, "no-such-layer", 0.1),
+    ):
+        sim = Projected.of(game, mover)
+        expected: tuple[type[BaseException], str] | None = None
+        try:
+            orders.verify(sim, bad)
+            sim.apply(bad)
+        except (IllegalActionError, InvalidActionError) as err:
+            expected = (type(err), str(err))
+        assert expected is not None
+        with pytest.raises(expected[0]) as got:
+            game.what_if(mover, [bad])
+        assert str(got.value) == expected[1]
+        refused.append(expected[0])
+    assert InvalidActionError in refused and IllegalActionError in refused
+    sim = Projected.of(game, mover)
+    sim.apply(good)
+    play_out_passing(sim)
+    assert game.what_if(mover, [good]).score.hex() == score(sim, mover).hex()

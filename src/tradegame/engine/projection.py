@@ -13,7 +13,15 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any, ClassVar
 
-from tradegame.engine.actions import Accept, Action, Counter, Pass, Propose, Reject
+from tradegame.engine.actions import (
+    Accept,
+    Action,
+    Counter,
+    Pass,
+    Propose,
+    Reject,
+    check_action,
+)
 from tradegame.engine.errors import IllegalActionError
 from tradegame.engine.kinds import DealStatus, SessionStatus
 from tradegame.engine.machine import Machine
@@ -153,7 +161,10 @@ def _play_hypothetical(sim: Projected, player: str, actions: Sequence[Action]) -
             if sim.session is not None or sim.to_move() != player:
                 sim.orders[player].append(action)
             else:
-                sim.apply(action)
+                # Machine.apply, its rules' check just made in this very state (the player
+                # is the one to move in the orders phase): well formed, then played.
+                check_action(action)
+                sim.push(action)
     return notes
 
 

@@ -19,6 +19,29 @@ from tradegame.engine.records import (
 from tradegame.engine.rules import Rules
 from tradegame.engine.state import State
 
+PRESSURES_KEPT = 64  # rates tuples whose pressure is remembered by id, per scenario
+
+
+@per_rules
+def _pressures(rules: Rules) -> dict[int, tuple[Sequence[float], tuple[float, float]]]:
+    """:func:`economy.stress_pressure` of the rates tuples met lately, by the tuple's id
+    (each kept while remembered, so that its id is not another's): the game's rates are
+    one shared tuple round after round, and hashing its floats costs more than the rule."""
+    return {}
+
+
+def _pressure(rules: Rules, rates: Sequence[float]) -> tuple[float, float]:
+    known = _pressures(rules)
+    entry = known.get(id(rates))
+    if entry is not None and entry[0] is rates:
+        return entry[1]
+    pressure = eco.stress_pressure(rules, rates)
+    if isinstance(rates, tuple):  # never changed: its pressure stays its own
+        if len(known) >= PRESSURES_KEPT:
+            known.clear()  # bounded; a miss only costs the rule's own memo
+        known[id(rates)] = (rates, pressure)
+    return pressure
+
 
 @per_rules
 def _package_stress(rules: Rules) -> tuple[tuple[str, float], ...]:
@@ -34,7 +57,7 @@ def update(g: State, rates: Sequence[float], rates_before: Sequence[float]) -> N
     ms = rules.market_stress
     if rules.market_stress_player is None:
         return
-    applied, faced = eco.stress_pressure(rules, rates)
+    applied, faced = _pressure(rules, rates)
     target = ms.floor + ms.tariff_weight * applied + ms.retaliation_weight * faced
     active = g.active_packages
     for package, stress in _package_stress(rules):
@@ -45,7 +68,7 @@ def update(g: State, rates: Sequence[float], rates_before: Sequence[float]) -> N
         # The same rates object as the round began (nothing moved them: the usual case)
         # gives the same pressure: stress_pressure is a function of the rates only.
         applied_before, faced_before = (
-            (applied, faced) if rates_before is rates else eco.stress_pressure(rules, rates_before)
+            (applied, faced) if rates_before is rates else _pressure(rules, rates_before)
         )
         shock = ms.escalation_weight * (
             max(0.0, applied - applied_before) + max(0.0, faced - faced_before)

@@ -134,7 +134,8 @@ def _check_finite(g: State) -> None:
         + g.stress
         + sum(led.flow_rate)
         + sum(led.flow_value)
-        + sum(sum(v.values()) for v in led.player.values())
+        # Each player's sum, added in order (as a generator would give them, without one).
+        + sum(map(sum, map(dict.values, led.player.values())))
     )
     if math.isfinite(total):
         return
