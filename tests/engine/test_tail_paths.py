@@ -6,6 +6,8 @@ for bit (float.hex), on random games of every bundled scenario.
   stress equals the one computed from an equal but distinct tuple.
 - Politics: the words of a public demand are remembered per scenario and subject; they equal
   the term's text made afresh.
+- Scoring: the cells a cell metric (tariff_faced, trade_balance) counts are remembered per
+  player, partner and sector; the metric equals a scan of every cell.
 - A copy (``State.copy_as``) copies the dicts, sets and lists it finds by the state's attribute
   names: an attribute holds a container always or never; and it shares settled pledges, which
   never change again.
@@ -27,7 +29,13 @@ from tradegame.engine.errors import IllegalActionError, InvalidActionError
 from tradegame.engine.phases import markets, orders, politics
 from tradegame.engine.projection import Projected
 from tradegame.engine.rules import Rules
-from tradegame.engine.scoring import play_out_passing, score
+from tradegame.engine.scoring import (
+    _remaining_days,
+    metric,
+    over_window,
+    play_out_passing,
+    score,
+)
 from tradegame.engine.state import _REBUILT_ON_COPY, State
 from tradegame.engine.text import _term_text
 from tradegame.scenario import load_rules
@@ -207,3 +215,47 @@ def test_an_order_played_in_a_projection_is_checked_as_apply_checks_it() -> None
     sim.apply(good)
     play_out_passing(sim)
     assert game.what_if(mover, [good]).score.hex() == score(sim, mover).hex()
+
+
+def _scanned(game: Game, player: str, name: str, partner: str | None, sector: str | None) -> float:
+    """tariff_faced and trade_balance as a scan of every flow cell computes them."""
+    led, snap, rest = game.ledger, game.snapshot(), _remaining_days(game)
+    num = den = so_far = today = 0.0
+    for cell in game.tables.compiled.cells:
+        if name == "tariff_faced":
+            if (
+                cell.exporter == player
+                and partner in (None, cell.importer)
+                and sector in (None, cell.sector)
+            ):
+                avg = over_window(led.flow_rate[cell.index], snap.rate[cell.index], led.days, rest)
+                num += avg * cell.v0
+                den += cell.v0
+            continue
+        sign = 1.0 if cell.exporter == player else -1.0 if cell.importer == player else 0.0
+        other = cell.importer if sign > 0 else cell.exporter
+        if sign and partner in (None, other) and sector in (None, cell.sector):
+            so_far += sign * led.flow_value[cell.index]
+            today += sign * snap.value[cell.index]
+    if name == "tariff_faced":
+        return num / den if den else 0.0
+    return over_window(so_far, today, led.days, rest)
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_cell_metrics_from_the_remembered_cells_equal_a_scan_of_every_cell(name: str) -> None:
+    """scoring remembers which cells a cell metric counts, per player, partner and sector."""
+    rules = _rules(name)
+    sectors = sorted({c.sector for c in rules.flows}) + ["no-such-sector"]
+    checked = 0
+    for game in _random_states(rules, range(1), 0.1):
+        for player in rules.player_ids:
+            for partner in [None, *rules.player_ids]:
+                for sector in [None, *sectors]:
+                    for metric_name in ("tariff_faced", "trade_balance"):
+                        for _ in range(2):  # made, then remembered
+                            got = metric(game, player, metric_name, partner, sector)
+                            want = _scanned(game, player, metric_name, partner, sector)
+                            assert got.hex() == want.hex()
+                        checked += 1
+    assert checked > 100

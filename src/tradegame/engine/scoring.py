@@ -18,9 +18,11 @@ from typing import Any
 from tradegame.engine.actions import (
     Action,
 )
+from tradegame.engine.economy import FlowCell
 from tradegame.engine.machine import Machine
+from tradegame.engine.memo import per_rules
 from tradegame.engine.records import pair_key
-from tradegame.engine.rules import Objective
+from tradegame.engine.rules import Objective, Rules
 
 ECONOMIC_METRICS = {
     "gdp_effect": "gdp_pct",
@@ -74,30 +76,16 @@ def metric(
         attr = ECONOMIC_METRICS[name]
         now: float = getattr(snap, attr)[player]
         return over_window(led.player[player][attr], now, led.days, rest)
-    # Only the player's own cells count below (it exports or imports on each): they are
-    # pre-indexed in cell order (tables), so the sums are the floats of a scan of every cell.
-    cells = game.tables.player_cells[player]
     if name == "tariff_faced":
         num = den = 0.0
-        for cell in cells:
-            if (
-                cell.exporter == player
-                and partner in (None, cell.importer)
-                and sector in (None, cell.sector)
-            ):
-                avg = over_window(led.flow_rate[cell.index], snap.rate[cell.index], led.days, rest)
-                num += avg * cell.v0
-                den += cell.v0
+        for cell, _ in _counted_cells(game, player, name, partner, sector):
+            avg = over_window(led.flow_rate[cell.index], snap.rate[cell.index], led.days, rest)
+            num += avg * cell.v0
+            den += cell.v0
         return num / den if den else 0.0
     if name == "trade_balance":
         so_far = today = 0.0
-        for cell in cells:
-            sign = 1.0 if cell.exporter == player else -1.0 if cell.importer == player else 0.0
-            if not sign:
-                continue
-            other = cell.importer if sign > 0 else cell.exporter
-            if partner not in (None, other) or sector not in (None, cell.sector):
-                continue
+        for cell, sign in _counted_cells(game, player, name, partner, sector):
             so_far += sign * led.flow_value[cell.index]
             today += sign * snap.value[cell.index]
         return over_window(so_far, today, led.days, rest)
@@ -116,6 +104,55 @@ def metric(
             )
         )
     raise ValueError(f"unknown metric {name!r}")  # pragma: no cover - models forbid it
+
+
+def _counted_cells(
+    game: Machine, player: str, name: str, partner: str | None, sector: str | None
+) -> tuple[tuple[FlowCell, float], ...]:
+    """The flow cells a cell metric of ``player`` counts, in cell order, each with its sign:
+    for ``tariff_faced`` the cells it exports on (sign 1), for ``trade_balance`` its exports
+    (1) and imports (-1), with ``partner`` (the other side) and ``sector`` when given.
+    Remembered per scenario and question; the sums over them are the floats of a scan of
+    every cell (a cell left out added nothing)."""
+    known = _counted_known(game.rules)
+    key = (player, name, partner, sector)
+    counted = known.get(key)
+    if counted is not None:
+        return counted
+    out: list[tuple[FlowCell, float]] = []
+    # Only the player's own cells can count (it exports or imports on each): pre-indexed
+    # in cell order (tables).
+    for cell in game.tables.player_cells[player]:
+        if name == "tariff_faced":
+            if (
+                cell.exporter == player
+                and partner in (None, cell.importer)
+                and sector in (None, cell.sector)
+            ):
+                out.append((cell, 1.0))
+            continue
+        sign = 1.0 if cell.exporter == player else -1.0 if cell.importer == player else 0.0
+        if not sign:
+            continue
+        other = cell.importer if sign > 0 else cell.exporter
+        if partner not in (None, other) or sector not in (None, cell.sector):
+            continue
+        out.append((cell, sign))
+    if len(known) >= COUNTED_CELLS_KEPT:
+        known.clear()  # bounded (callers may ask of any partner and sector)
+    counted = known[key] = tuple(out)
+    return counted
+
+
+COUNTED_CELLS_KEPT = 256
+
+
+@per_rules
+def _counted_known(
+    rules: Rules,
+) -> dict[tuple[str, str, str | None, str | None], tuple[tuple[FlowCell, float], ...]]:
+    """The answers of :func:`_counted_cells` so far, by (player, metric, partner, sector)."""
+    return {}
 
 
 def score(game: Machine, player: str) -> float:

@@ -31,9 +31,11 @@ from tradegame.engine.text import term_text
 
 # The kinds a round's pledges are settled by, read once: an enum member read from its class
 # costs ten times a global's read (Python 3.11), and each open pledge is looked at each round.
-_CLAIM_PROGRESS = StatementKind.CLAIM_PROGRESS
-_PUBLIC_DEMAND = StatementKind.PUBLIC_DEMAND
-_THREAT = StatementKind.THREAT
+# As plain strings (a StrEnum member equals its value): a pledge's kind is the statement's
+# text, and two exact strings compare on the interpreter's fast path.
+_CLAIM_PROGRESS = str(StatementKind.CLAIM_PROGRESS.value)
+_PUBLIC_DEMAND = str(StatementKind.PUBLIC_DEMAND.value)
+_THREAT = str(StatementKind.THREAT.value)
 
 
 def statement(g: State, a: Statement) -> None:
@@ -141,12 +143,15 @@ def update(
     for pl in g.pledges:
         if pl.settled:
             continue
-        if pl.kind == _CLAIM_PROGRESS:
+        kind = pl.kind
+        if kind == _PUBLIC_DEMAND:
+            continue  # settled by a deal's ratification or at the end (close)
+        if kind == _CLAIM_PROGRESS:
             if _claim_honoured(g, pl):
                 pl.settled = True
             elif g.round >= pl.due:
                 _claim_broken(g, pl, "but no deal followed")
-        elif pl.kind == _THREAT:
+        elif kind == _THREAT:
             settled_by_deal = _deal_with(g, pl)
             if pl.triggered and pl.trigger == "no_deal" and settled_by_deal:
                 pl.settled = True  # the deal the threat pressed for came in time

@@ -127,6 +127,11 @@ def _check_finite(g: State) -> None:
     ledger, politics, market stress): one sum of everything, searched only if it is not
     finite (inf and NaN carry through a sum)."""
     led = g.ledger
+    # The players' sums added in order from 0, as sum() of a generator of them adds them
+    # (a loop of three sums costs a third less than the generator or a map of maps).
+    players: float = 0
+    for sums in led.player.values():
+        players += sum(sums.values())
     total = (
         sum(g.approval.values())
         + sum(g.credibility.values())
@@ -134,8 +139,7 @@ def _check_finite(g: State) -> None:
         + g.stress
         + sum(led.flow_rate)
         + sum(led.flow_value)
-        # Each player's sum, added in order (as a generator would give them, without one).
-        + sum(map(sum, map(dict.values, led.player.values())))
+        + players
     )
     if math.isfinite(total):
         return
