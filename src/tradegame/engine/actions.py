@@ -55,7 +55,7 @@ def _number(text: str, what: str) -> float:
         raise InvalidActionError(f"{what} must be a number, got {_short(text)}") from None
     if not math.isfinite(value):  # nan and infinities
         raise InvalidActionError(f"{what} must be a finite number, got {_short(text)}")
-    return value
+    return value + 0.0  # -0 is zero (-0.0 would hash, and be written, unlike 0)
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -605,4 +605,5 @@ def _finite(value: Any) -> Any:
         value = float(value)
     except OverflowError:  # a whole number beyond any float
         return _BAD
-    return value if math.isfinite(value) else _BAD
+    # -0.0 is zero: the state's JSON (its hash) and a save's replay tell them apart.
+    return value + 0.0 if math.isfinite(value) else _BAD
