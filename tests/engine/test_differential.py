@@ -18,11 +18,12 @@ import random
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tradegame.engine import Action, Game
-from tradegame.engine.actions import Concede, Term
+from tradegame.engine.actions import INSTRUCTOR, Concede, Done, Inject, News, Renege, Term
 from tradegame.engine.errors import IllegalActionError
 from tradegame.saves.store import load_game, save_game
 from tradegame.scenario import load_rules
@@ -178,3 +179,56 @@ def test_caches_agree_with_the_plain_rules_at_every_step(seed: int, name: str) -
 def test_every_scenario_and_a_save(tmp_path: Path) -> None:
     for n, name in enumerate(SCENARIOS):
         _play(name, 1000 + n, tmp_path)
+
+
+def _plain_orders(game: Game, player: str) -> set[Action]:
+    """The player's legal orders by the plain check alone, on a copy (no sampler marks):
+    every order of the catalogue and every renege of a deal of the player, asked one by one."""
+    fresh = game.copy()
+    candidates = fresh.legal_actions(player).order_catalogue()
+    candidates += [Renege(player, d.id) for d in fresh.deals]
+    return {a for a in candidates if fresh.can(a)} | {Done(player)}
+
+
+def _instructor_moves(game: Game) -> list[Action]:
+    moves: list[Action] = [News(INSTRUCTOR, "Markets wobble", ("stress=7",))]
+    moves += [Inject(INSTRUCTOR, e.id) for e in game.rules.events if e.trigger == "inject"]
+    return moves
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_the_order_sampler_agrees_with_the_plain_check_at_every_step(name: str) -> None:
+    """The sampler marks the candidates orders.NOW refused this round and passes over
+    them (issue 17). At every orders move of random games, with the instructor's news and
+    injects, copies and what_if among the moves: what the legal actions list is exactly
+    what the plain check allows, a drawn order passes a fresh verify on a copy, and the
+    marks never leave a legal order out of the draws (a copy with no marks draws the same)."""
+    rules = load_rules(name)
+    for seed in range(2):
+        game = Game.new(rules, seed)
+        rng = random.Random(seed)
+        instructor = _instructor_moves(game)
+        for step in itertools.count():
+            player = game.to_move()
+            if player is None or step > 400:
+                break
+            if game.phase == "orders":
+                legal = game.legal_actions(player)
+                draws = [legal.sample(random.Random(step * 7 + k)) for k in range(3)]
+                assert set(legal) == _plain_orders(game, player), (name, seed, step)
+                for k, action in enumerate(draws):
+                    fresh = game.copy()
+                    fresh.verify(action)  # raises if the sampler drew an illegal order
+                    unmarked = fresh.legal_actions(player).sample(random.Random(step * 7 + k))
+                    assert unmarked == action
+            roll = rng.random()
+            if roll < 0.08:
+                for move in rng.sample(instructor, len(instructor)):
+                    if game.can(move):
+                        game.apply(move)
+                        break
+            elif roll < 0.12:
+                game = game.copy()
+            elif roll < 0.16:
+                game.what_if(player, [])
+            game.apply(game.legal_actions(player).sample(rng))
