@@ -154,3 +154,29 @@ class _SamplerOf:
 
     def act(self, turn: Turn) -> Action:
         return turn.legal.sample(self.rng)
+
+
+class _ChangesItsTurns(_KeepsItsTurns):
+    """Changes what a turn's public attributes name (its player, its legal actions' game and
+    player) after choosing: the next move's turn must still be its own seat's, in the game."""
+
+    def act(self, turn: Turn) -> Action:
+        action = super().act(turn)
+        legal = turn._legal
+        other = next(p for p in turn._game.rules.player_ids if p != turn.player)
+        turn.player = other
+        legal.player = other
+        legal.game = turn._game.copy()
+        return action
+
+
+def test_a_turn_changed_by_its_agent_is_renewed_as_its_seats() -> None:
+    """A renewed turn is the seat's turn in the game whatever the agent changed in it:
+    otherwise the next move's view would be another seat's (private data), its legal
+    actions another seat's or a stale copy's."""
+    rules = load_rules("april-2025")
+    keepers = {p: _ChangesItsTurns() for p in rules.player_ids}
+    incidents: list[str] = []
+    game = play_match(rules, 4, dict(keepers), incidents=incidents)
+    assert not incidents, incidents[:3]  # every check in act() held
+    assert game.is_over()

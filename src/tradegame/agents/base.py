@@ -85,11 +85,16 @@ class Turn:
         self._view: View | None = None
         self._talks: Talks | None | bool = False  # False: not looked at yet
 
-    def _renew(self) -> None:
-        """The turn of the player's next move in the same game: the caller has just seen
-        that the player is to move. (Making a turn and its legal actions for every move
-        cost about as much as the random agent's choice.)"""
+    def _renew(self, game: Game, player: str) -> None:
+        """The turn of ``player``'s next move in ``game`` (this turn's seat and game): the
+        caller has just seen that the player is to move. (Making a turn and its legal actions
+        for every move cost about as much as the random agent's choice.) Whatever the agent
+        changed in the turn or its legal actions, the seat and game are set again."""
+        self._game = game
+        self.player = player
         legal = self._legal
+        legal.game = game
+        legal.player = player
         legal._renew()
         self.legal = legal  # whatever the agent did with the attribute
         self.what_if_calls = 0
@@ -599,7 +604,7 @@ def play_match(
         turns = {seat: Turn(game, seat, False) for seat in rules.player_ids}
         while (player := to_move()) is not None:  # None: the game is over
             turn = turns[player]
-            turn._renew()
+            turn._renew(game, player)
             action, error = _ask(agents[player], turn, game, player)
             if error is None:
                 push(action)  # verified by safe_move in this very state
