@@ -232,3 +232,59 @@ def test_the_order_sampler_agrees_with_the_plain_check_at_every_step(name: str) 
             elif roll < 0.16:
                 game.what_if(player, [])
             game.apply(game.legal_actions(player).sample(rng))
+
+
+def _vandalise_state(game: Game, rng: random.Random) -> None:
+    """A caller changing a copy's public numbers by hand (what a tool trying things out
+    might do): layers' rates and status, countermeasures, credibility."""
+    rules = game.rules
+    for layer in rng.sample(rules.layers, min(2, len(rules.layers))):
+        game.layer_rate[layer.id] = rng.choice([0.0, 0.1, 0.5, game.layer_rate[layer.id]])
+        game.layer_status[layer.id] = rng.choice(list({*game.layer_status.values()}))
+    for player in rules.players:
+        for c in player.countermeasures[:1]:
+            game.active_packages ^= {c.id}
+    for p in rules.player_ids:
+        game.credibility[p] = rng.uniform(0.0, 100.0)
+    game._invalidate()
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_a_vandalised_copy_leaves_the_game_and_its_neighbours_alone(name: str) -> None:
+    """The economy keeps the layers' part of the rates and the last term index across
+    invalidations, shared with its copies (issue 17): a copy whose numbers a caller changed,
+    played on and projected, changes nothing in the game it came from, nor in another game
+    of the same rules; both stay equal to a game with rules of its own, at every step."""
+    rules = load_rules(name)
+    rng = random.Random(7)
+    game, neighbour = Game.new(rules, 3), Game.new(rules, 4)
+    reference = Game.new(load_rules(name), 3)
+    for step in range(160):
+        player = game.to_move()
+        if player is None:
+            break
+        if step % 4 == 0:
+            for source in (game, neighbour):
+                vandal = source.copy()
+                _vandalise_state(vandal, rng)
+                vandal.rates()
+                vandal.snapshot()
+                mover = vandal.to_move()
+                if mover is not None:
+                    vandal.what_if(mover, [])
+                    vandal.apply(vandal.legal_actions(mover).sample(rng))
+                vandal.copy().rates()
+        assert game.rates() == reference.rates()
+        assert game.layered_rates() == reference.layered_rates()
+        assert game.scores() == reference.scores()
+        assert game.state_hash() == reference.state_hash()
+        action = game.legal_actions(player).sample(rng)
+        game.apply(action)
+        reference.apply(action)
+        mover = neighbour.to_move()
+        if mover is not None:
+            neighbour.apply(neighbour.legal_actions(mover).sample(rng))
+    assert game.round_hashes == reference.round_hashes
+    fresh = Game.replay(load_rules(name), neighbour.seed, neighbour.actions)
+    assert fresh.state_hash() == neighbour.state_hash()
+    assert fresh.round_hashes == neighbour.round_hashes
