@@ -18,7 +18,7 @@ import pytest
 
 from tradegame.agents.protocol import parse_reply
 from tradegame.engine import Game
-from tradegame.engine.actions import Action, Done, from_json, parse
+from tradegame.engine.actions import Action, Concede, Done, SetTariff, Term, from_json, parse
 from tradegame.saves.store import make_document
 from tradegame.scenario import load_rules
 
@@ -71,3 +71,54 @@ def test_a_negative_zero_term_level_is_zero() -> None:
     assert math.copysign(1.0, action.terms[0].value) == 1.0  # type: ignore[attr-defined]
     again = from_json({"kind": "concede", "player": "EU", "partner": "US", "terms": [["x", -0.0]]})
     assert math.copysign(1.0, again.terms[0].value) == 1.0  # type: ignore[attr-defined]
+
+
+# A Python bot builds its actions itself: ``SetTariff("US", layer, 0)`` with a whole number, or
+# -0.0, is natural. Before, it was legal but set the layer to the int 0: the state JSON wrote
+# ``0`` not ``0.0``, the hash differed from the same move read from notation, and the game
+# could not be saved ("cannot save: ... this is a bug in the engine").
+PYTHON_RATES = [SetTariff("US", LAYER, 0), SetTariff("US", LAYER, -0.0)]
+
+
+@pytest.mark.parametrize("action", PYTHON_RATES, ids=["int", "negative-zero"])
+def test_a_python_bots_whole_number_rate_is_the_same_move(action: SetTariff) -> None:
+    assert type(action.rate) is float and math.copysign(1.0, action.rate) == 1.0
+    plain = _played(parse(f"US tariff {LAYER} 0"))
+    game = _played(action)
+    assert game.state_hash() == plain.state_hash()
+    make_document(game, dict.fromkeys(RULES.player_ids, "random"))
+
+
+def test_a_python_bots_whole_number_term_level_is_the_same_move() -> None:
+    game = _orders_game()
+    player = game.to_move()
+    assert player is not None
+    concession = next(
+        a
+        for a in game.legal_actions(player)
+        if isinstance(a, Concede) and a.terms[0].value == int(a.terms[0].value)
+    )
+    whole = Concede(
+        concession.player,
+        concession.partner,
+        tuple(Term(t.item, int(t.value)) for t in concession.terms),
+    )
+    assert all(type(t.value) is float for t in whole.terms)
+    hashes = []
+    for action in (concession, whole):
+        played = _orders_game()
+        played.apply(action)
+        while played.phase == "orders":
+            mover = played.to_move()
+            assert mover is not None
+            played.apply(Done(mover))
+        hashes.append(played.state_hash())
+        make_document(played, dict.fromkeys(RULES.player_ids, "random"))
+    assert hashes[0] == hashes[1]
+
+
+def test_only_whole_numbers_and_negative_zero_are_made_plain() -> None:
+    """A bool, a huge int or another type is left as given, for check_action to refuse."""
+    assert Term("x", True).value is True  # type: ignore[arg-type]
+    assert type(Term("x", 2**60).value) is int
+    assert Term("x", 0.25).value == 0.25

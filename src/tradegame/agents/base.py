@@ -1,8 +1,12 @@
 """The agent protocol and the match loop.
 
 An agent gets a :class:`Turn` — its own player id, its view (built on first use), its legal
-actions, its own talks and a ``what_if`` projection — and returns one legal action. It never
-sees the game itself, so it cannot read another player's private data.
+actions, its own talks and a ``what_if`` projection — and returns one legal action. What
+the turn offers never shows another player's private data. A Python agent runs in the game's
+process, though, and could reach the live game through those objects (``turn.legal.game``):
+it is code the person at the keyboard chose to run, trusted as such. Hidden information is
+enforced for bots out of the process (``cmd:``) and for network and browser clients, which
+only ever get their seat's view.
 
 Agents are named on the command line by a registered name (``random``, ``hawk`` …), a Python
 class (``module:Class`` or ``path.py:Class``) or an out-of-process command (``cmd:python

@@ -58,6 +58,17 @@ def _number(text: str, what: str) -> float:
     return value + 0.0  # -0 is zero (-0.0 would hash, and be written, unlike 0)
 
 
+def _plain_float(action: object, name: str, value: object) -> None:
+    """A level given by a Python caller as a whole number (``SetTariff(p, layer, 0)``) or as
+    -0.0 is kept as the float the notation and JSON read back (0.0), so that the game's state,
+    its hash and its save are the same whichever way the number was written. Anything else is
+    left for :func:`check_action` to judge."""
+    if (type(value) is int and -MAX_WHOLE <= value <= MAX_WHOLE) or (
+        type(value) is float and value == 0.0
+    ):
+        object.__setattr__(action, name, value + 0.0)
+
+
 def _short(value: Any, limit: int = 60) -> str:
     """A bounded description of an outside value for a message (repr can be huge, or fail
     on an int of thousands of digits)."""
@@ -89,6 +100,9 @@ class Term:
 
     item: str
     value: float
+
+    def __post_init__(self) -> None:
+        _plain_float(self, "value", self.value)
 
     def __str__(self) -> str:
         return f"{self.item}={fmt_number(self.value)}"
@@ -197,6 +211,9 @@ class SetTariff(Action):
     layer: str
     rate: float
     kind: ClassVar[str] = "set_tariff"
+
+    def __post_init__(self) -> None:
+        _plain_float(self, "rate", self.rate)
 
     def __str__(self) -> str:
         return f"{self.player} tariff {self.layer} {fmt_number(self.rate)}"
