@@ -336,28 +336,19 @@ def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) 
             pledge = credibility[giver] / 100.0
             if kind in _PLEDGED and giver not in pledgers:
                 pledgers.append(giver)
-            if kind == _CAP:
+            if kind == _CAP or kind == _CUT:
                 # A cap or a cut binds the giver's (importer's) tariffs on the receiver's
                 # cells of the sectors the item covers.
+                by_cell = idx.cell_caps if kind == _CAP else idx.cell_cuts
                 cells = item_cells.get((item.id, receiver))
                 if cells is None:
                     cells = covered_cells(rules, item, receiver)
                 for index in cells:
-                    caps = idx.cell_caps.get(index)
-                    if caps is None:
-                        idx.cell_caps[index] = [v]
+                    bounds = by_cell.get(index)
+                    if bounds is None:
+                        by_cell[index] = [v]
                     else:
-                        caps.append(v)
-            elif kind == _CUT:
-                cells = item_cells.get((item.id, receiver))
-                if cells is None:
-                    cells = covered_cells(rules, item, receiver)
-                for index in cells:
-                    cuts = idx.cell_cuts.get(index)
-                    if cuts is None:
-                        idx.cell_cuts[index] = [v]
-                    else:
-                        cuts.append(v)
+                        bounds.append(v)
             elif kind == _QUOTA:
                 assert item.sector is not None
                 quota_cell = compiled.cell_index.get((receiver, giver, item.sector))
