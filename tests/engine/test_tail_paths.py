@@ -41,26 +41,14 @@ from tradegame.engine.text import _term_text
 from tradegame.scenario import load_rules
 from tradegame.scenario.loader import bundled_scenarios
 
+from .test_projection_paths import _random_states
+
 SCENARIOS = sorted(bundled_scenarios())
 
 
 @cache
 def _rules(name: str) -> Rules:
     return load_rules(name)
-
-
-def _random_states(rules: Rules, seeds: range, every: float) -> list[Game]:
-    out = []
-    for seed in seeds:
-        rng = random.Random(seed)
-        game = Game.new(rules, seed)
-        while not game.is_over():
-            if rng.random() < every:
-                out.append(game.copy())
-            player = game.to_move()
-            assert player is not None
-            game.apply(game.legal_actions(player).sample(rng))
-    return out
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
