@@ -89,7 +89,10 @@ async def main():
                 await pilot.press("y")
             await wait_for_words(pilot, "g starts a guided first game")
             await wait_until(pilot, lambda: len(app.screen.query(".seat")) >= 2, what="seats")
-            await pilot.pause(0.4)  # the old screen is released a moment later
+            # The old screen is released a moment later (retried while it is still closing).
+            # Waiting for it keeps a slow release from landing after the next game's, when it
+            # would freeze a screen that was still closing (CI under load saw one kept).
+            await wait_until(pilot, lambda: app.releases_done == game + 1, what="released")
             gc.collect()
             out["objects"].append(len(gc.get_objects()) + gc.get_freeze_count())
             await pilot.press("s")

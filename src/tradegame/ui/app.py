@@ -113,6 +113,7 @@ class TradeGameApp(App[None]):
         self._downloads: list[list[Any]] = []
         self._after_paint: list[Callable[[], Any]] = []  # see call_after_paint
         self._paint_wait: Any = None
+        self.releases_done = 0  # see _release_closed_screens; tests wait on it
 
     # ------------------------------------------------------------------ screens
 
@@ -291,6 +292,7 @@ class TradeGameApp(App[None]):
         if cache_clear is not None:  # a later Textual may not have it
             cache_clear()
         recollect()
+        self.releases_done += 1
 
     def _start_autosave(self, match: Match) -> None:
         if match is not self.match or self._autosaver is not None:
