@@ -73,8 +73,9 @@ class Compiled:
     # Per cell, what snapshot() reads for every cell, as tuples (unpacking beats
     # attributes): (exporter, exporter's and importer's positions in player_ids, flow_key).
     rows: tuple[tuple[str, int, int, tuple[str, str, str]], ...]
-    # Per cell, its results by inputs (see snapshot); filled as games are played.
-    cell_memos: tuple[dict[Any, CellEffects], ...]
+    # Per cell, its results by inputs (see snapshot), as the operands of the sums
+    # (_cell_operands); filled as games are played.
+    cell_memos: tuple[dict[Any, CellOperands], ...]
     # Per catalogue item, the scenario's sectors it covers (Item.covers_sector).
     covered: dict[str, frozenset[str]]
     # (index, mfn, v0) of the cells the market-stress player imports in, and exports in.
@@ -664,6 +665,29 @@ def cell_effects(
     )
 
 
+CellOperands = tuple[float, float, float, float, float, float, float, float]
+"""What one flow cell adds to each sum of the snapshot, from its :data:`CellEffects`: (value,
+tariff revenue, consumer cost, exporter's GDP effect, importer's substitution gain, minus
+the importer's net cost, minus the exporter's pain, importer's pain), a gain or pain that is
+not there as -0.0. Adding these gives the same floats as the rule's steps (skip what is not
+there, take a cost away): x + -0.0 is x for every float x, and x - y is x + (-y)."""
+
+
+def _cell_operands(effects: CellEffects) -> CellOperands:
+    """The :data:`CellOperands` of a cell of ``effects``."""
+    value, revenue, cost, export_effect, substituted, net_cost, e_pain, i_pain = effects
+    return (
+        value,
+        revenue,
+        cost,
+        export_effect,
+        -0.0 if substituted is None else substituted,
+        -net_cost,
+        -0.0 if e_pain is None else -e_pain,
+        -0.0 if i_pain is None else i_pain,
+    )
+
+
 def _cell_terms(terms: TermIndex, exporter: str, key: tuple[str, str, str]) -> CellTerms:
     """The exchange factor, regulatory boost and committed purchases on the flow cell of
     ``exporter`` keyed ``key`` (its flow key) under ``terms``."""
@@ -713,8 +737,8 @@ def snapshot(
 
     Each cell's results are remembered per scenario, by the cell's inputs (its rate, and the
     currency, regulatory and purchase terms on it): a cell seen before with the same inputs
-    is only added in. Each player's sums are made in cell order either way, so they are the
-    same floats.
+    is only added in. Each player's sums add its cells' operands (:data:`CellOperands`) in
+    cell order either way, so they are the same floats.
     """
     compiled = compile_rules(rules)
     params = rules.economy
@@ -729,21 +753,21 @@ def snapshot(
         keys = list(rates)
         for index, (fx, boost, bought) in termed:
             keys[index] = (rates[index], fx, boost, bought)
-    found: list[CellEffects | None] = list(map(_memo_get, memos, keys))
+    found: list[CellOperands | None] = list(map(_memo_get, memos, keys))
     if None in found:
         cells = compiled.cells
         rows = compiled.rows
-        for index, effects in enumerate(found):
-            if effects is None:
+        for index, operands in enumerate(found):
+            if operands is None:
                 memo = memos[index]
                 if len(memo) >= CELL_MEMO_SIZE:
                     memo.clear()  # bounded; a miss only costs the computation
                 exporter, _, _, key = rows[index]
                 fx, boost, bought = _cell_terms(terms, exporter, key)
-                found[index] = memo[keys[index]] = cell_effects(
-                    cells[index], rates[index], fx, boost, bought, params
+                found[index] = memo[keys[index]] = _cell_operands(
+                    cell_effects(cells[index], rates[index], fx, boost, bought, params)
                 )
-    effects_of = cast(list[CellEffects], found)  # (no None left)
+    operands_of = cast(list[CellOperands], found)  # (no None left)
     # Each player's sums over its cells, in cell order: what it exports, what it imports.
     gdp: list[float] = []
     revenue: list[float] = []
@@ -752,35 +776,36 @@ def snapshot(
     for cells_of in compiled.player_roles:
         gdp_sum = revenue_sum = consumer_sum = pain_sum = 0.0
         for index, exported in cells_of:
-            effects = effects_of[index]
+            operands = operands_of[index]
             if exported:
-                gdp_sum += effects[3]
-                exporter_pain = effects[6]
-                if exporter_pain is not None:
-                    pain_sum -= exporter_pain
+                gdp_sum += operands[3]
+                pain_sum += operands[6]
             else:
-                revenue_sum += effects[1]
-                consumer_sum += effects[2]
-                substituted = effects[4]
-                if substituted is not None:
-                    gdp_sum += substituted
-                gdp_sum -= effects[5]
-                importer_pain = effects[7]
-                if importer_pain is not None:
-                    pain_sum += importer_pain
+                revenue_sum += operands[1]
+                consumer_sum += operands[2]
+                gdp_sum += operands[4]
+                gdp_sum += operands[5]
+                pain_sum += operands[7]
         gdp.append(gdp_sum)
         revenue.append(revenue_sum)
         consumer.append(consumer_sum)
         pains.append(pain_sum)
-    gdp_bn = dict(zip(ids, gdp, strict=True))
-    pain = dict(zip(ids, pains, strict=True))
-    for receiver, per_year in terms.investment.items():
-        # Only the disbursed share adds to GDP (the pledge metric counts the whole pledge).
-        gdp_bn[receiver] += params.investment_multiplier * params.investment_realisation * per_year
-    for receiver, per_year in terms.cost_sharing.items():
-        gdp_bn[receiver] += per_year
-    for giver, per_year in terms.cost_sharing_paid.items():
-        gdp_bn[giver] -= per_year
+    # (zip without strict, whose keyword costs more than the zip: one sum per player by
+    # making)
+    gdp_bn = dict(zip(ids, gdp))  # noqa: B905
+    pain = dict(zip(ids, pains))  # noqa: B905
+    if terms.investment:
+        for receiver, per_year in terms.investment.items():
+            # Only the disbursed share adds to GDP (the pledge metric counts the whole).
+            gdp_bn[receiver] += (
+                params.investment_multiplier * params.investment_realisation * per_year
+            )
+    if terms.cost_sharing:
+        for receiver, per_year in terms.cost_sharing.items():
+            gdp_bn[receiver] += per_year
+    if terms.cost_sharing_paid:
+        for giver, per_year in terms.cost_sharing_paid.items():
+            gdp_bn[giver] -= per_year
     if active_packages:
         for pid, package, cost_bn in compiled.package_costs:
             if package in active_packages:
@@ -788,9 +813,9 @@ def snapshot(
                 pain[pid] += cost_bn
     gdp_pct: dict[str, float] = {}
     pain_pct: dict[str, float] = {}
-    for pid, gdp_of in compiled.player_gdp:
-        gdp_pct[pid] = 100.0 * gdp_bn[pid] / gdp_of
-        pain_pct[pid] = 100.0 * pain[pid] / gdp_of
+    for pid, gdp_of_player in compiled.player_gdp:
+        gdp_pct[pid] = 100.0 * gdp_bn[pid] / gdp_of_player
+        pain_pct[pid] = 100.0 * pain[pid] / gdp_of_player
     received = terms.received
     if received is None:
         received = terms.received = (
@@ -798,17 +823,18 @@ def snapshot(
             {p: terms.purchases_received.get(p, 0.0) for p in ids},
             {p: terms.cost_sharing.get(p, 0.0) for p in ids},
         )
+    # Positional: a dataclass called with keywords costs about three times as much.
     return Snapshot(
-        rate=tuple(rates),  # (the same tuple when the game's rates are passed)
-        value=list(map(_first, effects_of)),
-        gdp_bn=gdp_bn,
-        gdp_pct=gdp_pct,
-        revenue=dict(zip(ids, revenue, strict=True)),
-        consumer_cost=dict(zip(ids, consumer, strict=True)),
-        investment_received=received[0],
-        purchases_received=received[1],
-        cost_sharing_received=received[2],
-        pain_pct=pain_pct,
+        tuple(rates),  # rate (the same tuple when the game's rates are passed)
+        list(map(_first, operands_of)),  # value
+        gdp_bn,
+        gdp_pct,
+        dict(zip(ids, revenue)),  # noqa: B905  (revenue)
+        dict(zip(ids, consumer)),  # noqa: B905  (consumer_cost)
+        received[0],  # investment_received
+        received[1],  # purchases_received
+        received[2],  # cost_sharing_received
+        pain_pct,
     )
 
 

@@ -1,0 +1,169 @@
+"""A snapshot's sums add each cell's operands (economy.CellOperands, issue 17): the same
+floats, bit for bit, as the rule's own steps (skip a gain or pain that is not there, take a
+cost away).
+
+- Any sequence of cells, with any floats (signed zeros, tiny and huge values, cancellations),
+  summed both ways (hypothesis).
+- Every snapshot read in random games of every scenario (copies and projections among them),
+  against one made from nothing by the rule's steps: one loop over the cells in cell order,
+  each from :func:`economy.cell_effects` at its terms, then the terms' and countermeasures'
+  amounts and the shares of GDP. Every field, float.hex for float.hex.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tradegame.engine import economy as eco
+from tradegame.engine.rules import Rules
+from tradegame.engine.state import State
+
+from .test_fast_paths import _scenarios
+from .test_round_caches import _bits, _in_force_deals, _play
+
+_floats = st.one_of(
+    st.sampled_from([0.0, -0.0, 5e-324, -5e-324, 1e308, -1e308, 1.0, -1.0, 1e-300]),
+    st.floats(allow_nan=False, allow_infinity=False),
+)
+_effects = st.tuples(
+    _floats,
+    _floats,
+    _floats,
+    _floats,
+    st.none() | _floats,
+    _floats,
+    st.none() | _floats,
+    st.none() | _floats,
+)
+
+
+@given(st.lists(st.tuples(_effects, st.booleans()), max_size=12))
+def test_adding_operands_gives_the_rule_steps_floats(
+    cells: list[tuple[eco.CellEffects, bool]],
+) -> None:
+    steps = [0.0, 0.0, 0.0, 0.0]  # gdp, revenue, consumer cost, pain: as the rule's steps
+    for effects, exported in cells:
+        if exported:
+            steps[0] += effects[3]
+            if effects[6] is not None:
+                steps[3] -= effects[6]
+        else:
+            steps[1] += effects[1]
+            steps[2] += effects[2]
+            if effects[4] is not None:
+                steps[0] += effects[4]
+            steps[0] -= effects[5]
+            if effects[7] is not None:
+                steps[3] += effects[7]
+    added = [0.0, 0.0, 0.0, 0.0]  # by adding operands, as snapshot() does
+    for effects, exported in cells:
+        operands = eco._cell_operands(effects)
+        assert operands[0] is effects[0] and len(operands) == 8
+        if exported:
+            added[0] += operands[3]
+            added[3] += operands[6]
+        else:
+            added[1] += operands[1]
+            added[2] += operands[2]
+            added[0] += operands[4]
+            added[0] += operands[5]
+            added[3] += operands[7]
+    assert _bits(added) == _bits(steps)
+
+
+def _from_nothing(game: State) -> eco.Snapshot:
+    """The snapshot of ``game`` by the rule's own steps, nothing remembered."""
+    rules = game.rules
+    params = rules.economy
+    compiled = eco.compile_rules(rules)
+    terms = eco.index_terms(rules, _in_force_deals(game), game.credibility)  # type: ignore[arg-type]
+    rates = eco.all_rates(compiled, game.layer_rate, game.layer_status, game.active_packages, terms)
+    ids = rules.player_ids
+    gdp = dict.fromkeys(ids, 0.0)
+    revenue = dict.fromkeys(ids, 0.0)
+    consumer = dict.fromkeys(ids, 0.0)
+    pain = dict.fromkeys(ids, 0.0)
+    values = []
+    for p in ids:  # each player's sums over its cells in cell order
+        for cell in compiled.cells:
+            if p not in (cell.exporter, cell.importer):
+                continue
+            fx = 1.0 + terms.currency.get(cell.exporter, 0.0) if terms.currency else 1.0
+            boost = terms.boosts.get(cell.flow_key, 0.0) if terms.boosts else 0.0
+            bought = terms.purchases.get(cell.flow_key) if terms.purchases else None
+            value, rev, cost, export_effect, substituted, net_cost, e_pain, i_pain = (
+                eco.cell_effects(cell, rates[cell.index], fx, boost, bought, params)
+            )
+            if p == cell.exporter:
+                gdp[p] += export_effect
+                if e_pain is not None:
+                    pain[p] -= e_pain
+            else:
+                revenue[p] += rev
+                consumer[p] += cost
+                if substituted is not None:
+                    gdp[p] += substituted
+                gdp[p] -= net_cost
+                if i_pain is not None:
+                    pain[p] += i_pain
+    for cell in compiled.cells:
+        fx = 1.0 + terms.currency.get(cell.exporter, 0.0) if terms.currency else 1.0
+        boost = terms.boosts.get(cell.flow_key, 0.0) if terms.boosts else 0.0
+        bought = terms.purchases.get(cell.flow_key) if terms.purchases else None
+        values.append(eco.cell_effects(cell, rates[cell.index], fx, boost, bought, params)[0])
+    for receiver, per_year in terms.investment.items():
+        gdp[receiver] += params.investment_multiplier * params.investment_realisation * per_year
+    for receiver, per_year in terms.cost_sharing.items():
+        gdp[receiver] += per_year
+    for giver, per_year in terms.cost_sharing_paid.items():
+        gdp[giver] -= per_year
+    for p in rules.players:
+        for c in p.countermeasures:
+            if c.gdp_cost_pct and c.id in game.active_packages:
+                cost_bn = c.gdp_cost_pct / 100.0 * p.gdp_bn
+                gdp[p.id] -= cost_bn
+                pain[p.id] += cost_bn
+    return eco.Snapshot(
+        rate=tuple(rates),
+        value=values,
+        gdp_bn=gdp,
+        gdp_pct={p.id: 100.0 * gdp[p.id] / p.gdp_bn for p in rules.players},
+        revenue=revenue,
+        consumer_cost=consumer,
+        investment_received={p: terms.investment.get(p, 0.0) for p in ids},
+        purchases_received={p: terms.purchases_received.get(p, 0.0) for p in ids},
+        cost_sharing_received={p: terms.cost_sharing.get(p, 0.0) for p in ids},
+        pain_pct={p.id: 100.0 * pain[p.id] / p.gdp_bn for p in rules.players},
+    )
+
+
+def _fields(snap: eco.Snapshot) -> dict[str, object]:
+    return {name: _bits(getattr(snap, name)) for name in eco.Snapshot.__slots__}
+
+
+@pytest.mark.parametrize(("name", "rules"), _scenarios())
+def test_every_snapshot_read_is_the_rule_steps_from_nothing(
+    name: str, rules: Rules, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = State.snapshot
+    seen = Counter[str]()
+
+    def snapshot(game: State) -> eco.Snapshot:
+        snap = real(game)
+        assert _fields(snap) == _fields(_from_nothing(game))
+        terms = game.terms()
+        seen["pledges" if terms.investment or terms.cost_sharing else "plain"] += 1
+        seen["pain"] += any(v != 0.0 for v in snap.pain_pct.values())
+        seen["packages"] += bool(game.active_packages)
+        return snap
+
+    monkeypatch.setattr(State, "snapshot", snapshot)
+    for game in _play(rules, range(5), what_if=0.03, copies=0.02):
+        game.snapshot()
+    assert seen["plain"] > 50 and seen["pain"] > 50, seen
+    if name == "april-2025":
+        assert seen["pledges"] > 5 and seen["packages"] > 5, seen
