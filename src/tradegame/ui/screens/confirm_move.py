@@ -8,23 +8,18 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from tradegame.ui.screens.dialogs import DIALOG_CSS
+from tradegame.ui.screens.dialogs import DIALOG_CSS, DialogBox, ScrollsBody
 
 
-class MoveDialog(ModalScreen[bool]):
+class MoveDialog(ScrollsBody, ModalScreen[bool]):
     """The move in words (every term), its notation and its preview; enter plays it,
     escape goes back without playing."""
 
-    DEFAULT_CSS = (
-        DIALOG_CSS.format(name="MoveDialog")
-        + """
-    MoveDialog VerticalScroll { max-height: 1fr; }
-    """
-    )
+    DEFAULT_CSS = DIALOG_CSS.format(name="MoveDialog")
     BINDINGS = [
         Binding("enter", "answer(True)", "Play it"),
         Binding("escape", "answer(False)", "Back"),
@@ -41,17 +36,16 @@ class MoveDialog(ModalScreen[bool]):
         """What shows in place of the preview (a move that changes nothing has none)."""
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with DialogBox():
             yield Label(self.title_text, classes="title")
-            with VerticalScroll():
-                text = Text()
-                for line in self.lines:
-                    text.append(line + "\n")
-                text.append(self.notation, style="dim")
-                yield Static(text, id="move-text")
-                yield Static(
-                    self.preview or Text("Preview: computing…", style="italic"), id="move-preview"
-                )
+            text = Text()
+            for line in self.lines:
+                text.append(line + "\n")
+            text.append(self.notation, style="dim")
+            yield Static(text, id="move-text")
+            yield Static(
+                self.preview or Text("Preview: computing…", style="italic"), id="move-preview"
+            )
             with Horizontal(classes="buttons"):
                 yield Button("Back (esc)", id="no")
                 yield Button("Play it (enter)", id="yes", variant="primary")

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
@@ -23,24 +23,56 @@ PASTE_LIMIT = 4 * 2**20
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
-{name} > Vertical {{
+{name} > DialogBox {{
     width: 90%; max-width: 100; height: auto; max-height: 90%;
     border: thick $primary; background: $surface; padding: 0 1;
 }}
-{name} .title {{ text-style: bold; width: 1fr; }}
-{name} .buttons {{ height: auto; align-horizontal: right; }}
+{name} .title {{ dock: top; text-style: bold; width: 1fr; }}
+{name} .buttons {{ dock: bottom; height: auto; align-horizontal: right; }}
 {name} .buttons Button {{ margin-left: 1; min-width: 8; }}
-{name} VerticalScroll {{ height: auto; max-height: 20; }}
+{name} OptionList {{ height: auto; max-height: 12; }}
 """
 
 
-class MessageDialog(ModalScreen[None]):
+class DialogBox(VerticalScroll, can_focus=False):
+    """Every dialog's box: at most 90% of the screen, its title docked at the top and its
+    buttons at the bottom, and what lies between scrolling when it needs more rows than are
+    left. Buttons laid out below a body of automatic height were pushed out of the box at
+    80×24 by a long body (the palette's summary of a four-term counter-offer, a long error),
+    and the player could not see how to answer."""
+
+
+class ScrollsBody:
+    """Mixin for a dialog: ↑ ↓ page-up page-down scroll its box while a button has the focus
+    (a focused list or text field keeps the keys it uses), so a body longer than the screen
+    can be read from the keyboard."""
+
+    def _scroll_body(self, how: str) -> None:
+        screen: Any = self
+        found = screen.query(DialogBox)
+        if found:
+            getattr(found.first(), how)(animate=False)
+
+    def key_down(self) -> None:
+        self._scroll_body("scroll_down")
+
+    def key_up(self) -> None:
+        self._scroll_body("scroll_up")
+
+    def key_pagedown(self) -> None:
+        self._scroll_body("scroll_page_down")
+
+    def key_pageup(self) -> None:
+        self._scroll_body("scroll_page_up")
+
+
+class MessageDialog(ScrollsBody, ModalScreen[None]):
     """A message (an error, or a notice) that stays until dismissed with enter or escape."""
 
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="MessageDialog")
         + """
-    MessageDialog.error > Vertical { border: thick $error; }
+    MessageDialog.error > DialogBox { border: thick $error; }
     """
     )
     BINDINGS = [Binding("escape", "close", "Close"), Binding("enter", "close", "Close", show=False)]
@@ -54,10 +86,9 @@ class MessageDialog(ModalScreen[None]):
         self.message = message
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with DialogBox():
             yield Label(Text(self.title_text), classes="title")
-            with VerticalScroll():
-                yield Static(Text(self.message), id="message-text")
+            yield Static(Text(self.message), id="message-text")
             with Horizontal(classes="buttons"):
                 yield Button("OK", id="ok", variant="primary")
 
@@ -66,7 +97,7 @@ class MessageDialog(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(ScrollsBody, ModalScreen[bool]):
     """A yes/no question: y for yes, n or escape for no, enter for the focused button (yes
     unless ``default_yes`` is False)."""
 
@@ -92,7 +123,7 @@ class ConfirmDialog(ModalScreen[bool]):
         self.default_yes = default_yes  # which button enter presses at first
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with DialogBox():
             yield Static(Text(self.question))
             with Horizontal(classes="buttons"):
                 yield Button(self.no, id="no")
@@ -121,7 +152,7 @@ NO_PATHS = (
 )
 
 
-class PathDialog(ModalScreen[str | None]):
+class PathDialog(ScrollsBody, ModalScreen[str | None]):
     """Ask for a file path (to save to, or a scenario file to open). Served to a browser it
     asks nothing: it says so and closes with None (the browser user is not at this machine)."""
 
@@ -138,7 +169,7 @@ class PathDialog(ModalScreen[str | None]):
         self.button = button
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with DialogBox():
             yield Label(self.title_text, classes="title")
             if served_to_browser(self.app):
                 yield Static(Text(NO_PATHS))
@@ -168,16 +199,38 @@ class PathDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class LoadDialog(ModalScreen[str | None]):
-    """Choose a save file from the save folder, or type a path (in a terminal only: served
-    to a browser the app uses :class:`WebLoadDialog`, and this one closes with None)."""
+class PathInput(SteadyInput):
+    """The load dialog's path field, which has the focus: ↑ ↓ page-up page-down move the
+    highlight in the list of saves (in this field's own queue, in order with the keys typed
+    around them), and enter with the field empty loads the highlighted save."""
 
-    DEFAULT_CSS = (
-        DIALOG_CSS.format(name="LoadDialog")
-        + """
-    LoadDialog OptionList { height: auto; max-height: 12; }
-    """
-    )
+    LIST_KEYS = {
+        "up": "cursor_up",
+        "down": "cursor_down",
+        "pageup": "page_up",
+        "pagedown": "page_down",
+    }
+
+    async def _on_key(self, event: Any) -> None:
+        action = self.LIST_KEYS.get(event.key)
+        found = self.screen.query("#saves") if action else None
+        if action and found:
+            event.stop()
+            event.prevent_default()
+            getattr(found.first(OptionList), f"action_{action}")()
+            return
+        await super()._on_key(event)
+
+
+class LoadDialog(ScrollsBody, ModalScreen[str | None]):
+    """Choose a save file from the save folder, or type a path (in a terminal only: served
+    to a browser the app uses :class:`WebLoadDialog`, and this one closes with None).
+
+    The path field has the focus, so whatever is typed lands there; ↑ ↓ choose in the list
+    and enter loads the path typed, or the highlighted save when none is. (The list used to
+    have the focus: a typed path went nowhere and enter loaded the newest save instead.)"""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="LoadDialog")
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, entries: list[Any], folder: str) -> None:
@@ -186,16 +239,21 @@ class LoadDialog(ModalScreen[str | None]):
         self.folder = folder
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with DialogBox():
             yield Label("Load a saved game", classes="title")
             if served_to_browser(self.app):
                 yield Static(Text(NO_PATHS))
                 with Horizontal(classes="buttons"):
                     yield Button("OK", id="cancel", variant="primary")
                 return
+            yield PathInput(placeholder="type the path of a save file and press enter", id="path")
             if self.entries:
                 yield Static(
-                    Text(f"Saves in {self.folder} (newest first; enter loads):", style="italic")
+                    Text(
+                        f"Or choose one of the saves in {self.folder} (newest first): "
+                        "↑ ↓, then enter.",
+                        style="italic",
+                    )
                 )
                 yield OptionList(
                     *[Option(printable(e.label), id=str(e.path)) for e in self.entries],
@@ -204,17 +262,12 @@ class LoadDialog(ModalScreen[str | None]):
                 )
             else:
                 yield Static(Text(f"No saves in {self.folder} yet.", style="italic"))
-            yield SteadyInput(
-                placeholder="or type the path of a save file and press enter", id="path"
-            )
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
         if served_to_browser(self.app):
             self.query_one(Button).focus()
-        elif self.entries:
-            self.query_one(OptionList).focus()
         else:
             self.query_one(Input).focus()
 
@@ -225,8 +278,16 @@ class LoadDialog(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def _typed(self, event: Input.Submitted) -> None:
-        if not served_to_browser(self.app) and event.value.strip():
+        if served_to_browser(self.app):
+            return
+        if event.value.strip():
             self.dismiss(event.value.strip())
+            return
+        found = self.query("#saves")
+        if found:
+            saves = found.first(OptionList)
+            if saves.highlighted is not None:
+                self.dismiss(saves.get_option_at_index(saves.highlighted).id)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -260,7 +321,7 @@ class PasteArea(TextArea):
         return super()._replace_via_keyboard(insert, start, end)
 
 
-class WebLoadDialog(ModalScreen[tuple[str, str] | None]):
+class WebLoadDialog(ScrollsBody, ModalScreen[tuple[str, str] | None]):
     """Load in a browser (``tradegame serve``): one of this session's autosaves, or a save
     pasted as text. No path is shown or accepted: the browser user is not at the server's
     keyboard. Dismisses with ``("autosave", INDEX)`` or ``("text", TEXT)``."""
@@ -268,8 +329,8 @@ class WebLoadDialog(ModalScreen[tuple[str, str] | None]):
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="WebLoadDialog")
         + """
-    WebLoadDialog OptionList { height: auto; max-height: 8; }
-    WebLoadDialog TextArea { height: 10; }
+    WebLoadDialog OptionList { max-height: 6; }
+    WebLoadDialog TextArea { height: 6; }
     """
     )
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -279,7 +340,7 @@ class WebLoadDialog(ModalScreen[tuple[str, str] | None]):
         self.labels = labels
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with DialogBox():
             yield Label("Load a saved game", classes="title")
             if self.labels:
                 yield Static(
@@ -331,7 +392,7 @@ class WebLoadDialog(ModalScreen[tuple[str, str] | None]):
         self.dismiss(None)
 
 
-class DoneDialog(ModalScreen[bool]):
+class DoneDialog(ScrollsBody, ModalScreen[bool]):
     """The summary before Done: the staged orders and their combined preview."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="DoneDialog")
@@ -346,7 +407,7 @@ class DoneDialog(ModalScreen[bool]):
         self.lines = lines
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with DialogBox():
             yield Label("End your turn: send these orders?", classes="title")
             text = Text()
             if not self.lines:
@@ -375,9 +436,11 @@ class DoneDialog(ModalScreen[bool]):
 
 __all__ = [
     "ConfirmDialog",
+    "DialogBox",
     "DoneDialog",
     "LoadDialog",
     "MessageDialog",
     "PathDialog",
+    "ScrollsBody",
     "WebLoadDialog",
 ]

@@ -9,24 +9,19 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tradegame.ui.screens.dialogs import DIALOG_CSS
+from tradegame.ui.screens.dialogs import DIALOG_CSS, DialogBox, ScrollsBody
 from tradegame.ui.widgets.common import SteadyInput
 
 
-class ChoiceDialog(ModalScreen[str | None]):
+class ChoiceDialog(ScrollsBody, ModalScreen[str | None]):
     """A list to choose from (enter chooses, escape cancels); returns the option's id."""
 
-    DEFAULT_CSS = (
-        DIALOG_CSS.format(name="ChoiceDialog")
-        + """
-    ChoiceDialog OptionList { height: auto; max-height: 16; }
-    """
-    )
+    DEFAULT_CSS = DIALOG_CSS.format(name="ChoiceDialog")
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(
@@ -38,7 +33,7 @@ class ChoiceDialog(ModalScreen[str | None]):
         self.options = options
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with DialogBox():
             yield Label(self.title_text, classes="title")
             yield Static(self.hint)
             yield OptionList(
@@ -66,7 +61,7 @@ NEWS_EFFECTS_HINT = (
 )
 
 
-class NewsDialog(ModalScreen[bool]):
+class NewsDialog(ScrollsBody, ModalScreen[bool]):
     """Write a news item: its text and optional effects in the engine's notation. Enter (in
     either field) publishes it through ``publish(text, effects)``, which returns an error
     message to show here (the dialog stays open) or None (the dialog closes, returning True);
@@ -90,7 +85,7 @@ class NewsDialog(ModalScreen[bool]):
         self.players = players
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with DialogBox():
             yield Label("Write a news item", classes="title")
             yield Static(
                 "It is in everyone's log at once and is a move of the saved game "

@@ -7,22 +7,21 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from tradegame.ui.screens.dialogs import DIALOG_CSS
+from tradegame.ui.screens.dialogs import DIALOG_CSS, DialogBox, ScrollsBody
 
 
-class RoundReportDialog(ModalScreen[None]):
+class RoundReportDialog(ScrollsBody, ModalScreen[None]):
     """What the last resolution changed; enter, space or escape goes back to the game
     (↑/↓ scroll a long report)."""
 
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="RoundReportDialog")
         + """
-    RoundReportDialog > Vertical { max-width: 110; }
-    RoundReportDialog VerticalScroll { max-height: 1fr; }
+    RoundReportDialog > DialogBox { max-width: 110; }
     """
     )
     BINDINGS = [
@@ -35,20 +34,13 @@ class RoundReportDialog(ModalScreen[None]):
         self.report = report
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            with VerticalScroll(id="report-body"):
-                yield Static(self.report, id="report-text")
+        with DialogBox(id="report-body"):
+            yield Static(self.report, id="report-text")
             with Horizontal(classes="buttons"):
                 yield Button("Continue (enter)", id="ok", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#ok", Button).focus()
-
-    def key_down(self) -> None:
-        self.query_one("#report-body", VerticalScroll).scroll_down(animate=False)
-
-    def key_up(self) -> None:
-        self.query_one("#report-body", VerticalScroll).scroll_up(animate=False)
 
     @on(Button.Pressed, "#ok")
     def action_close(self) -> None:
