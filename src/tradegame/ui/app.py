@@ -401,6 +401,13 @@ class TradeGameApp(App[None]):
                 go,
             )
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Save only while there is a game: the new-game screen showed ``^s Save`` (and ctrl+s
+        there said "no game to save yet")."""
+        if action == "save":
+            return self.match is not None
+        return True
+
     def action_save(self) -> None:
         from tradegame.session.persistence import (
             earlier_save_of,

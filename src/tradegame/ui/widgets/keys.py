@@ -114,15 +114,36 @@ class KeyFooter(Widget, can_focus=False):
         self._hover: ShownKey | None = None
 
     def on_mount(self) -> None:
+        self._source: Screen[Any] = self.screen
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
+        self._screen_changed(self.app.screen)
         self.bindings_changed(self.screen)
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
+        self._source.bindings_updated_signal.unsubscribe(self)
+        self.app.screen_change_signal.unsubscribe(self)
+        self._source = self.screen
+
+    def _screen_changed(self, top: Screen[Any]) -> None:
+        """Show the keys of a modal screen open over this one (the command palette, a dialog):
+        those are the keys that apply, not this screen's, which showed under the palette."""
+        if not self.is_attached:
+            return
+        source = top if top is not self.screen and top.is_modal else self.screen
+        if source is self._source:
+            return
+        if self._source is not self.screen:
+            self._source.bindings_updated_signal.unsubscribe(self)
+        self._source = source
+        if source is not self.screen:
+            source.bindings_updated_signal.subscribe(self, self.bindings_changed)
+        self.bindings_changed(source)
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         """Repaint (one line, no layout) when the keys shown change."""
-        if not self.is_attached or screen is not self.screen:
+        if not self.is_attached or screen is not self._source:
             return
         keys, palette = shown_keys(screen)
         if (keys, palette) != (self.keys, self.palette):

@@ -385,6 +385,7 @@ class TalksPanel(Vertical):
         else:
             text.append("↑↓ item · ←→ level · space in/out · s send · p pass")
         more.update(text)
+        self.refresh_bindings()  # ] and [ apply only while terms are out of view
 
     def action_more(self, step: int) -> None:
         self.query_one(OfferTerms).scroll_terms(step)
@@ -650,7 +651,13 @@ class TalksPanel(Vertical):
             if action == "edit_offer":
                 return session.get("offer") is not None
             if action == "more":
-                return session.get("offer") is not None
+                # Only while terms are out of view that way: "] More terms" showed in the
+                # footer under an offer whose every term fitted.
+                if session.get("offer") is None or not self.is_mounted:
+                    return False
+                above, below = self.query_one(OfferTerms).hidden_counts()
+                step = parameters[0] if parameters else 1
+                return bool(below if isinstance(step, int) and step > 0 else above)
             if action == "from_deal":
                 return (
                     self.frame is not None
