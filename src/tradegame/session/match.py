@@ -12,7 +12,7 @@ ever touched by the UI thread.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -389,11 +389,28 @@ class Match(PlaySession):
     def can(self, action: Action) -> bool:
         return self.game.can(action)
 
-    def projected(self, player: str) -> float | None:
+    def projected(self, player: str, game: Game | None = None) -> float | None:
+        """The score ``player`` would end with if nobody did anything more, in this match's
+        game or in ``game`` (one of :meth:`round_starts`)."""
         try:
-            return float(self.game.what_if(player, []).baseline)
+            return float((self.game if game is None else game).what_if(player, []).baseline)
         except Exception:  # noqa: BLE001 - the round report then shows no score move
             return None
+
+    @staticmethod
+    def round_starts(game: Game) -> Iterator[Game]:
+        """``game`` as it stood at the start of each of its rounds, replayed from its seed and
+        actions (a copy each): round 1 before any action, each later round right after the
+        action that resolved the round before. A game loaded from a save shows its players
+        the numbers they saw then (the screen that noted them live is gone); a save keeps
+        only the actions, and replaying them gives the same states (saves are verified so)."""
+        replay = Game.new(game.rules, game.seed)
+        yield replay.copy()
+        for action in game.actions:
+            before = replay.round
+            replay.apply(action)
+            if replay.round != before and not replay.is_over():
+                yield replay.copy()
 
     def score_breakdown(self) -> dict[str, list[dict[str, Any]]]:
         from tradegame.engine.scoring import score_breakdown

@@ -369,6 +369,53 @@ class GameScreen(Screen[None]):
             self.query_one("#status", Static).update("")
         self.call_after_refresh(self.advance)
         self.call_after_refresh(self._warm_up)
+        if isinstance(self.session, Match) and (self.session.round() > 1 or self.session.is_over()):
+            self.call_after_refresh(self._recall_round_starts)
+
+    def _recall_round_starts(self) -> None:
+        """A game this screen did not play from its start (a save loaded): the numbers each
+        round's report compares against were noted live at each round's start and are not
+        saved, so the reports of the rounds before the save lacked the tariffs that moved and
+        the projected score. They are replayed from the game's actions, in a thread."""
+        if not self.is_attached:
+            return
+        match = self.match
+        viewers: tuple[str | None, ...] = match.humans or (None, *match.rules.player_ids)
+        self._replay_round_starts(match, match.snapshot(), viewers)
+
+    @work(thread=True, group="round-starts", exit_on_error=False)
+    def _replay_round_starts(
+        self, match: Match, snapshot: Any, viewers: tuple[str | None, ...]
+    ) -> None:
+        worker = get_current_worker()
+        found: dict[str | None, dict[int, dict[str, Any]]] = {v: {} for v in viewers}
+        for game in Match.round_starts(snapshot):
+            if worker.is_cancelled:
+                return
+            for viewer in viewers:
+                mark = marks_of(game.view(viewer).to_json())
+                if viewer is not None:  # as build_frame notes it live
+                    projected = match.projected(viewer, game)
+                    if projected is not None:
+                        mark["projected"] = projected
+                found[viewer][int(game.round)] = mark
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._round_starts_recalled, found)
+
+    def _round_starts_recalled(self, found: dict[str | None, dict[int, dict[str, Any]]]) -> None:
+        if not self.is_attached:
+            return
+        for viewer, rounds in found.items():
+            self.round_marks.setdefault(viewer, {}).update(rounds)
+        log = self.panel("log")
+        if log is None or self.frame is None:
+            return  # written from the marks when first shown
+        log.rewrite()  # type: ignore[attr-defined]
+        self._dirty.add("log")
+        if not self.hidden and self.query_one(TabbedContent).active == "log":
+            self._update_tab("log")
+        else:
+            self._schedule_prepare()
 
     def on_unmount(self) -> None:
         self._stop_timers()

@@ -131,6 +131,12 @@ class LogPanel(RichLog, can_focus=True):
         for piece in log_pieces(frame, cursor):
             self.write(piece, width=width, scroll_end=at_end)
 
+    def rewrite(self) -> None:
+        """Start over at the next update (the numbers the reports compare against came in:
+        the rounds before a loaded save)."""
+        self.clear()
+        self._cursor = LogCursor(self._cursor.viewer)
+
     def _text_width(self) -> int:
         """The columns a line takes: the text's place when the tab is shown; while it is
         hidden (the log is written while the player reads), the place it will be shown at:
