@@ -24,6 +24,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from tradegame.codecache import compiled_dataclasses
 from tradegame.commands.common import parse_seats
 from tradegame.errors import EXIT_OK, UserError
 
@@ -122,14 +123,18 @@ def run(args: argparse.Namespace) -> int:
     from tradegame.ui.memory import pause_collector
 
     pause_collector()  # until the first screen is up (the app restarts it: see ui/memory.py)
-    options = build_options(args)
+    with compiled_dataclasses():  # Textual's, the engine's and the interface's (start-up)
+        options = build_options(args)
+        from tradegame.ui.app import TradeGameApp
+
+        if options.match is not None:  # the game screen comes first
+            import tradegame.ui.screens.game  # noqa: F401
     web = served_to_browser()
     if not web and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UserError(
             "tradegame play needs a terminal; for a game between agents without "
             "one, use: tradegame match SCENARIO --seat PLAYER=AGENT ..."
         )
-    from tradegame.ui.app import TradeGameApp
 
     app = TradeGameApp(options)
     try:
