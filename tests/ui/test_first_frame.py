@@ -14,6 +14,14 @@ import sys
 import termios
 import time
 from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.screen import Screen
+
+from tradegame.ui.screens.game import GameScreen
+
+from .support import make_app, make_match, screen_text, wait_for_text
 
 PLAY = [sys.executable, "-m", "tradegame", "play", "--seat", "JP=human", "--seat"]
 PLAY += ["US=passive", "--seat", "EU=passive", "--seed", "1"]
@@ -49,3 +57,26 @@ def test_the_status_line_is_drawn_before_the_dashboard(tmp_path: Path) -> None:
         os.close(master)
     assert out.index(b"Your move") < out.index(b"Players")  # the dashboard's first table
     assert out.index(b"1 Dashboard") < out.index(b"Players")  # the tab titles too
+
+
+async def test_no_frame_is_drawn_for_nothing_inside_the_start_up_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual drew the game screen inside its start-up batch and dropped the frame; the game
+    screen now waits for the app to be ready (GameScreen._compositor_refresh), and is drawn
+    whole then."""
+    drawn: list[tuple[int, bool]] = []
+    refresh = Screen._compositor_refresh
+
+    def spy(self: Screen[Any]) -> None:
+        if isinstance(self, GameScreen):
+            drawn.append((self.app._batch_count, bool(getattr(self.app, "ready_seen", True))))
+        refresh(self)
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", spy)
+    app = make_app(tmp_path, make_match({"JP": "human", "US": "passive", "EU": "passive"}))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_text(pilot, "Your move")
+        assert "1 Dashboard" in screen_text(app)
+    assert drawn and all(ready or not batch for batch, ready in drawn)
+    assert app.ready_seen

@@ -114,6 +114,8 @@ class TradeGameApp(App[None]):
         self._after_paint: list[Callable[[], Any]] = []  # see call_after_paint
         self._paint_wait: Any = None
         self.releases_done = 0  # see _release_closed_screens; tests wait on it
+        self.ready_seen = False
+        """Textual's start-up batch is over (see on_ready and GameScreen._compositor_refresh)."""
 
     # ------------------------------------------------------------------ screens
 
@@ -137,6 +139,7 @@ class TradeGameApp(App[None]):
         its tab titles) were then not drawn until they changed: "Your move" came two frames
         (50-80 ms of CPU) late. Ready comes after that batch: the whole screen is marked for
         the next frame (Textual has no public call for it; without the attribute, as before)."""
+        self.ready_seen = True
         compositor = getattr(self.screen, "_compositor", None)
         dirty = getattr(compositor, "_dirty_regions", None)
         if compositor is not None and isinstance(dirty, set):
