@@ -380,8 +380,13 @@ class GameScreen(Screen[None]):
             self.call_after_refresh(self._fill_shown_tab)
         else:
             self.query_one("#status", Static).update("")
-        self.call_after_refresh(self.advance)
-        self.call_after_refresh(self._warm_up)
+        # The turn (which shows the tab the decision is made in: the talks panel, 16 ms of CPU
+        # to mount, hidden in the first frame anyway) and the other panels once the first
+        # frame is on the terminal. Behind a curtain (hot seat) the curtain comes first.
+        after_paint = getattr(self.app, "call_after_paint", None)
+        later = after_paint if after_paint is not None and not self.hidden else None
+        (later or self.call_after_refresh)(self.advance)
+        (later or self.call_after_refresh)(self._warm_up)
         if isinstance(self.session, Match) and (self.session.round() > 1 or self.session.is_over()):
             self.call_after_refresh(self._recall_round_starts)
 
