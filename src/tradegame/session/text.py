@@ -32,7 +32,6 @@ from tradegame.engine import (
 from tradegame.engine.actions import fmt_number
 from tradegame.engine.game import fmt_pct
 from tradegame.engine.rules import Rules
-from tradegame.scenario.hindsight import hindsight_cutoff, hindsight_dates, student_text
 from tradegame.untrusted import printable
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -287,6 +286,8 @@ def player_text(text: str, source: Mapping[str, Any] | Rules) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _player_text(text: str, cutoff: dt.date, deadline: dt.date) -> str:
+    from tradegame.scenario.hindsight import student_text  # its patterns: after the first paint
+
     return student_text(text, cutoff, deadline).strip()
 
 
@@ -295,6 +296,8 @@ def text_dates(source: Mapping[str, Any] | Rules) -> tuple[dt.date, dt.date]:
     deadline less the days it was extended in the game) and the first day of hindsight. A
     view that does not tell (a foreign one) gets the strictest: any dated outcome is
     hindsight."""
+    from tradegame.scenario.hindsight import hindsight_cutoff, hindsight_dates
+
     if isinstance(source, Rules):
         return hindsight_dates(source)
     try:
