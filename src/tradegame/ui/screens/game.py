@@ -382,11 +382,13 @@ class GameScreen(Screen[None]):
             self.query_one("#status", Static).update("")
         # The turn (which shows the tab the decision is made in: the talks panel, 16 ms of CPU
         # to mount, hidden in the first frame anyway) and the other panels once the first
-        # frame is on the terminal. Behind a curtain (hot seat) the curtain comes first.
-        after_paint = getattr(self.app, "call_after_paint", None)
-        later = after_paint if after_paint is not None and not self.hidden else None
-        (later or self.call_after_refresh)(self.advance)
-        (later or self.call_after_refresh)(self._warm_up)
+        # frame is on the terminal. Behind a curtain (hot seat) the curtain comes first;
+        # headless (tests), nothing is drawn: after the refresh, as before.
+        later = getattr(self.app, "call_after_paint", None)
+        if later is None or self.hidden or self.app.is_headless:
+            later = self.call_after_refresh
+        later(self.advance)
+        later(self._warm_up)
         if isinstance(self.session, Match) and (self.session.round() > 1 or self.session.is_over()):
             self.call_after_refresh(self._recall_round_starts)
 
