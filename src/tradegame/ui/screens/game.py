@@ -372,21 +372,20 @@ class GameScreen(Screen[None]):
         self.hints = bool(getattr(self.app, "guided", False)) and bool(self.session.humans)
         self.session.start()
         self.set_class(self.hidden, "hidden")
-        if not self.hidden:
-            # The status line first, the shown tab's panel right after the first paint, the
-            # others when first shown (start-up: the briefing's Markdown alone took about
-            # 30 ms, the dashboard's tables about as much).
-            self.refresh_view(panels=False)
-            self.call_after_refresh(self._fill_shown_tab)
-        else:
-            self.query_one("#status", Static).update("")
-        # The turn (which shows the tab the decision is made in: the talks panel, 16 ms of CPU
-        # to mount, hidden in the first frame anyway) and the other panels once the first
-        # frame is on the terminal. Behind a curtain (hot seat) the curtain comes first;
-        # headless (tests), nothing is drawn: after the refresh, as before.
+        # The status line first; once that frame is on the terminal, the shown tab's panel,
+        # the turn (which shows the tab its decision is made in: mounting the talks panel
+        # took 16 ms of CPU) and the other panels, one at a time (start-up: the briefing's
+        # Markdown alone took about 30 ms, the dashboard's tables about as much). Behind a
+        # curtain (hot seat) the curtain comes first; headless (tests), nothing is drawn:
+        # after the refresh.
         later = getattr(self.app, "call_after_paint", None)
         if later is None or self.hidden or self.app.is_headless:
             later = self.call_after_refresh
+        if not self.hidden:
+            self.refresh_view(panels=False)
+            later(self._fill_shown_tab)
+        else:
+            self.query_one("#status", Static).update("")
         later(self.advance)
         later(self._warm_up)
         if isinstance(self.session, Match) and (self.session.round() > 1 or self.session.is_over()):
