@@ -6,6 +6,8 @@ phase uses (pair keys, clamping, rate steps). No rule lives here.
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -126,22 +128,6 @@ class Pledge:
     trigger: str = ""  # what put a threat to the test: escalation | no_deal
 
 
-@dataclass(slots=True)
-class Ledger:
-    """Per-player sums of annual rates × days (and of approval and credibility × days),
-    per-pair sums of relations × days, and per-flow sums for tariffs and values.
-
-    The per-flow sums are tuples, replaced each round: copies of the state and round states
-    share them, and nobody holding a copy can change another's.
-    """
-
-    days: int = 0
-    player: dict[str, dict[str, float]] = field(default_factory=dict)
-    flow_rate: tuple[float, ...] = ()
-    flow_value: tuple[float, ...] = ()
-    relations: dict[tuple[str, str], float] = field(default_factory=dict)
-
-
 LEDGER_KEYS = (
     "gdp_bn",
     "gdp_pct",
@@ -153,6 +139,108 @@ LEDGER_KEYS = (
     "approval",
     "credibility",
 )
+"""The ledger's per-player sums, in slot order: the economy's (a snapshot's per-player
+values, in this order), then approval and credibility."""
+ECONOMY_KEYS = LEDGER_KEYS[:7]
+LEDGER_INDEX = {key: k for k, key in enumerate(LEDGER_KEYS)}
+APPROVAL_SLOT = LEDGER_INDEX["approval"]
+CREDIBILITY_SLOT = LEDGER_INDEX["credibility"]
+
+
+class LedgerLayout(NamedTuple):
+    """Where a scenario's ledger keeps each sum (one per scenario, see tables).
+
+    Per-player sums are key-major: the sum of ``LEDGER_KEYS[k]`` of the player at position
+    ``p`` (``ids[p]``) is in slot ``k * len(ids) + p``, so that one round adds a snapshot's
+    per-player values key by key, and player ``p``'s sums are the slice ``p::len(ids)``.
+    Relations sums follow ``pairs`` (every pair of players, in the order the state keeps them).
+    """
+
+    ids: tuple[str, ...]
+    pairs: tuple[tuple[str, str], ...]
+    position: dict[str, int]
+    pair_position: dict[tuple[str, str], int]
+    by_player: Callable[[Mapping[str, float]], tuple[float, ...]]  # the values in ids order
+    player_slices: tuple[slice, ...]  # each player's sums, in LEDGER_KEYS order
+    # Per player: the pairs it is in (in pairs order), their values' getter, and the
+    # positions of those pairs in pairs and among the player's own.
+    own_pairs: dict[str, tuple[tuple[str, str], ...]]
+    by_own_pair: dict[str, Callable[[Mapping[tuple[str, str], float]], tuple[float, ...]]]
+    own_pair_index: dict[str, dict[tuple[str, str], int]]
+
+    def slot(self, player: str, key: str) -> int:
+        """The slot of ``player``'s sum of ``key`` (one of ``LEDGER_KEYS``)."""
+        return LEDGER_INDEX[key] * len(self.ids) + self.position[player]
+
+
+def ledger_layout(ids: tuple[str, ...]) -> LedgerLayout:
+    """The layout of a ledger for players ``ids`` (in the rules' order): their pairs are
+    made in the order the state's relations start with."""
+    pairs = tuple(pair_key(a, b) for n, a in enumerate(ids) for b in ids[n + 1 :])
+    own = {p: tuple(pair for pair in pairs if p in pair) for p in ids}
+    return LedgerLayout(
+        ids=ids,
+        pairs=pairs,
+        position={p: n for n, p in enumerate(ids)},
+        pair_position={pair: n for n, pair in enumerate(pairs)},
+        by_player=_values_of(ids),
+        player_slices=tuple(slice(n, None, len(ids)) for n in range(len(ids))),
+        own_pairs=own,
+        by_own_pair={p: _values_of(own[p]) for p in ids},
+        own_pair_index={p: {pair: n for n, pair in enumerate(own[p])} for p in ids},
+    )
+
+
+def _values_of(keys: tuple[Any, ...]) -> Callable[[Mapping[Any, float]], tuple[float, ...]]:
+    """A function giving a mapping's values at ``keys``, as a tuple in their order (one call
+    in C; a KeyError if one is missing)."""
+    if len(keys) == 1:  # itemgetter of one key gives the value itself
+        only = keys[0]
+        return lambda values: (values[only],)
+    return operator.itemgetter(*keys)
+
+
+class Ledger(NamedTuple):
+    """Per-player sums of annual rates × days (and of approval and credibility × days),
+    per-pair sums of relations × days, and per-flow sums for tariffs and values.
+
+    Immutable: each round makes a new one, so copies of the state and its round captures
+    share it and nobody holding one can change another's. Where each sum is: ``layout``.
+    ``player`` and ``relations`` give the sums by name (for views, reports and JSON).
+    """
+
+    days: int
+    sums: tuple[float, ...]  # per player, key-major (LedgerLayout)
+    pair_sums: tuple[float, ...]  # per pair of players, in layout.pairs order
+    flow_rate: tuple[float, ...]  # per flow cell, in cell order
+    flow_value: tuple[float, ...]
+    layout: LedgerLayout
+
+    @property
+    def player(self) -> dict[str, dict[str, float]]:
+        """Each player's sums by name, in ``LEDGER_KEYS`` order (new dicts each call)."""
+        sums = self.sums
+        return {
+            p: dict(zip(LEDGER_KEYS, sums[part], strict=True))
+            for p, part in zip(self.layout.ids, self.layout.player_slices, strict=True)
+        }
+
+    @property
+    def relations(self) -> dict[tuple[str, str], float]:
+        """The relations sums by pair (a new dict each call)."""
+        return dict(zip(self.layout.pairs, self.pair_sums, strict=True))
+
+
+def empty_ledger(layout: LedgerLayout, cells: int) -> Ledger:
+    """A ledger of nothing yet: every sum 0.0, for ``cells`` flow cells."""
+    return Ledger(
+        days=0,
+        sums=(0.0,) * (len(LEDGER_KEYS) * len(layout.ids)),
+        pair_sums=(0.0,) * len(layout.pairs),
+        flow_rate=(0.0,) * cells,
+        flow_value=(0.0,) * cells,
+        layout=layout,
+    )
 
 
 def deal_json(

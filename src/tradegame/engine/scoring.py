@@ -58,37 +58,46 @@ def metric(
     name = obj if isinstance(obj, str) else obj.metric
     if not isinstance(obj, str):
         partner, sector = obj.partner, obj.sector
-    led = game.ledger
     rest = _remaining_days(game)
     if name == "approval":
         return over_window(
-            led.player[player]["approval"], game.lasting_approval(player), led.days, rest
+            game.ledger_sum(player, "approval"),
+            game.lasting_approval(player),
+            game.ledger_days(),
+            rest,
         )
     if name == "credibility":
         return over_window(
-            led.player[player]["credibility"], game.credibility[player], led.days, rest
+            game.ledger_sum(player, "credibility"),
+            game.credibility[player],
+            game.ledger_days(),
+            rest,
         )
     if name == "relations":
         key = pair_key(player, partner or "")
-        return over_window(led.relations[key], game.lasting_relations(key), led.days, rest)
+        return over_window(
+            game.ledger_relations(key), game.lasting_relations(key), game.ledger_days(), rest
+        )
     snap = game.snapshot()
     if name in ECONOMIC_METRICS:
         attr = ECONOMIC_METRICS[name]
         now: float = getattr(snap, attr)[player]
-        return over_window(led.player[player][attr], now, led.days, rest)
+        return over_window(game.ledger_sum(player, attr), now, game.ledger_days(), rest)
     if name == "tariff_faced":
+        days = game.ledger_days()
         num = den = 0.0
         for cell, _ in _counted_cells(game, player, name, partner, sector):
-            avg = over_window(led.flow_rate[cell.index], snap.rate[cell.index], led.days, rest)
+            index = cell.index
+            avg = over_window(game.ledger_flow(index, False), snap.rate[index], days, rest)
             num += avg * cell.v0
             den += cell.v0
         return num / den if den else 0.0
     if name == "trade_balance":
         so_far = today = 0.0
         for cell, sign in _counted_cells(game, player, name, partner, sector):
-            so_far += sign * led.flow_value[cell.index]
+            so_far += sign * game.ledger_flow(cell.index, True)
             today += sign * snap.value[cell.index]
-        return over_window(so_far, today, led.days, rest)
+        return over_window(so_far, today, game.ledger_days(), rest)
     if name == "political_cost":
         return sum(game.political_cost(d, player) for d in game.deals_in_force(player))
     if name == "market_stress":

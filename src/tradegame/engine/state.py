@@ -23,7 +23,7 @@ from tradegame.engine import economy as eco
 from tradegame.engine.actions import Action
 from tradegame.engine.kinds import DealStatus, LayerStatus, TermKind
 from tradegame.engine.records import (
-    LEDGER_KEYS,
+    ECONOMY_KEYS,
     ORDERS,
     OVER,
     TALKS,
@@ -34,6 +34,7 @@ from tradegame.engine.records import (
     Session,
     clamp,
     deal_json,
+    empty_ledger,
     pair_key,
 )
 from tradegame.engine.rules import Event, Rules
@@ -90,12 +91,12 @@ class State:
         self.available_items = frozenset(it.id for it in rules.items if it.available)
         self.approval = {p.id: p.approval for p in rules.players}
         self.credibility = {p.id: p.credibility for p in rules.players}
-        self.relations: dict[tuple[str, str], float] = {}
         # The player ids, read on every move: a plain attribute, not the rules' property.
         self._ids = ids = rules.player_ids
-        for i, a in enumerate(ids):
-            for b in ids[i + 1 :]:
-                self.relations[pair_key(a, b)] = 50.0
+        # Every pair, in the order the ledger keeps their sums (scenarios name pairs of two
+        # players: the keys never change).
+        layout = self.tables.ledger_layout
+        self.relations: dict[tuple[str, str], float] = dict.fromkeys(layout.pairs, 50.0)
         for (a, b), value in rules.relations:
             self.relations[pair_key(a, b)] = value
         self.stress = rules.market_stress.start
@@ -134,12 +135,11 @@ class State:
         self._round_marks: list[int] = []
         self._defers_captures = False
         self.rng_draws = 0
-        self.ledger = Ledger(
-            player={p: dict.fromkeys(LEDGER_KEYS, 0.0) for p in ids},
-            flow_rate=(0.0,) * len(rules.flows),
-            flow_value=(0.0,) * len(rules.flows),
-            relations=dict.fromkeys(self.relations, 0.0),
-        )
+        # The ledger's sums (immutable: each round makes a new one, shared by copies and
+        # round captures), and the rounds a projection has not added to them yet (see
+        # _accumulate and the ledger property).
+        self._ledger = empty_ledger(layout, len(rules.flows))
+        self._ledger_rounds: list[_LedgerRound] = []
         self.final_extra_days = 0
         self.projection_cache: dict[tuple[int, str], float] = {}
         self._verified: tuple[Action, int] | None = None
@@ -165,7 +165,7 @@ class State:
         # invalidations (terms reuses it while the deals in force are the same objects).
         self._terms_made: eco.TermIndex | None = None
         self._terms_force: tuple[Deal, ...] = ()
-        self._finite_snap: eco.Snapshot | None = None  # the last one _accumulate checked
+        self._bounded_snap: eco.Snapshot | None = None  # the last one _is_bounded passed
 
     def copy(self) -> Self:
         """An independent copy; frozen values (rules, actions, log entries) are shared."""
@@ -212,13 +212,7 @@ class State:
         # pledges by): it is shared, like a settled deal.
         new.pledges = [p if p.settled else Pledge(*_PLEDGE_STATE(p)) for p in self.pledges]
         new.orders = {p: list(v) for p, v in self.orders.items()}
-        new.ledger = Ledger(
-            days=self.ledger.days,
-            player={p: dict(v) for p, v in self.ledger.player.items()},
-            flow_rate=self.ledger.flow_rate,  # tuples: replaced each round, never changed
-            flow_value=self.ledger.flow_value,
-            relations=dict(self.ledger.relations),
-        )
+        # (The ledger is immutable: shared. Its rounds not added yet are a list, copied.)
         new.rng = rng_from(self.rng.getstate() if rng_state is None else rng_state)
         new._verified = None  # a copy may be changed before it applies anything: check again
         new._sampler_kinds = None
@@ -576,62 +570,176 @@ class State:
             self._snap_terms = terms
         return snap
 
+    @property
+    def ledger(self) -> Ledger:
+        """The ledger: every sum as it stands (a projection's rounds not added yet are added
+        first, see :meth:`_accumulate`)."""
+        if self._ledger_rounds:
+            self._post_rounds()
+        return self._ledger
+
     def _accumulate(self, snap: eco.Snapshot, days: int) -> None:
         """Add these ``days`` to the ledger: each sum gets its value now × days. Every
         player's sums, or only ``ledger_only``'s (its own sums, the flow cells it trades, the
-        relations of its pairs: all that scoring.metric reads for it)."""
-        led = self.ledger
-        led.days += days
+        relations of its pairs: all that scoring.metric reads for it).
+
+        A projection (``ledger_only``) keeps the round instead (the snapshot, its viewer's
+        approval, credibility and relations), to be added when a sum is read: the same
+        additions in the same order (:meth:`ledger_sum`, :meth:`ledger_flow`, or all of them
+        by :attr:`ledger`), only for the sums that are read. It keeps a round only when the
+        sums cannot overflow from it (every number finite and small, see _is_bounded), so
+        that resolution's finiteness check decides as if they had been added; otherwise the
+        rounds kept are added and this one too."""
         only = self.ledger_only
-        if only is not None and snap is not self._finite_snap:
-            if self._is_finite(snap):
-                self._finite_snap = snap
-            else:
+        if only is not None:
+            layout = self._ledger.layout
+            approval, credibility = self.approval[only], self.credibility[only]
+            own_relations = layout.by_own_pair[only](self.relations)
+            rounds = self._ledger_rounds
+            if (
+                (rounds or _bounded_ledger(self.tables.caches.bounded_ledgers, self._ledger))
+                and (snap is self._bounded_snap or self._is_bounded(snap))
+                and abs(approval) + abs(credibility) + sum(map(abs, own_relations)) <= LEDGER_BOUND
+            ):
+                rounds.append((days, snap, approval, credibility, own_relations))
+                return
+            if rounds:
+                self._post_rounds()
+            if not (snap is self._bounded_snap or _finite_snapshot(snap)):
                 # What every player's sums would get is not all finite: add it to them all,
                 # for resolution's check to refuse it as in a game keeping them all.
                 only = None
-        approval, credibility = self.approval, self.credibility
-        for pid, sums in led.player.items() if only is None else ((only, led.player[only]),):
-            sums["gdp_bn"] += snap.gdp_bn[pid] * days
-            sums["gdp_pct"] += snap.gdp_pct[pid] * days
-            sums["revenue"] += snap.revenue[pid] * days
-            sums["consumer_cost"] += snap.consumer_cost[pid] * days
-            sums["investment_received"] += snap.investment_received[pid] * days
-            sums["purchases_received"] += snap.purchases_received[pid] * days
-            sums["cost_sharing_received"] += snap.cost_sharing_received[pid] * days
+            else:
+                self._ledger = _add_own(
+                    self._ledger,
+                    only,
+                    self.tables.trade_cells[only],
+                    days,
+                    snap,
+                    approval,
+                    credibility,
+                    own_relations,
+                )
+                return
+        led = self._ledger
+        layout = led.layout
+        of = layout.by_player
+        # Each sum + value * days. A float's product with the whole number of days is its
+        # product with that number as a float (exact below 2**53): the float operations
+        # are the interpreter's fastest (list comprehensions beat map of operator
+        # functions). Key-major: the snapshot's per-player values key by key, then
+        # approval and credibility.
+        d = float(days)
+        values = (
+            *of(snap.gdp_bn),
+            *of(snap.gdp_pct),
+            *of(snap.revenue),
+            *of(snap.consumer_cost),
+            *of(snap.investment_received),
+            *of(snap.purchases_received),
+            *of(snap.cost_sharing_received),
             # Approval, credibility and relations as they stand for these days: scored over
             # the window like the economy (scoring.metric), not only at their final values.
-            sums["approval"] += approval[pid] * days
-            sums["credibility"] += credibility[pid] * days
-        if only is None:
-            # total + rate * days for each cell, the loops in C (map of the same operators).
-            times_days = itertools.repeat(days)
-            led.flow_rate = tuple(map(_add, led.flow_rate, map(_mul, snap.rate, times_days)))
-            led.flow_value = tuple(map(_add, led.flow_value, map(_mul, snap.value, times_days)))
-        else:
-            # New tuples all the same (the ledger's flow sums are shared, never changed).
-            flow_rate, flow_value = list(led.flow_rate), list(led.flow_value)
-            rates, values = snap.rate, snap.value
-            for index, _ in self.tables.trade_cells[only]:
-                flow_rate[index] += rates[index] * days
-                flow_value[index] += values[index] * days
-            led.flow_rate, led.flow_value = tuple(flow_rate), tuple(flow_value)
-        relations = led.relations
-        for key, value in self.relations.items():
-            if only is None or only in key:
-                relations[key] += value * days
+            *of(self.approval),
+            *of(self.credibility),
+        )
+        relations = self.relations
+        self._ledger = _new_tuple(
+            Ledger,
+            (
+                led.days + days,
+                tuple([total + value * d for total, value in zip(led.sums, values, strict=True)]),
+                tuple(
+                    [
+                        total + relations[pair] * d
+                        for total, pair in zip(led.pair_sums, layout.pairs, strict=True)
+                    ]
+                ),
+                tuple(
+                    [
+                        total + value * d
+                        for total, value in zip(led.flow_rate, snap.rate, strict=True)
+                    ]
+                ),
+                tuple(
+                    [
+                        total + value * d
+                        for total, value in zip(led.flow_value, snap.value, strict=True)
+                    ]
+                ),
+                layout,
+            ),
+        )
 
-    def _is_finite(self, snap: eco.Snapshot) -> bool:
-        """:func:`_finite_snapshot`, remembered per scenario for the snapshots projections
-        share (each kept while remembered, so that its id is not another's)."""
-        known = self.tables.caches.finite_snapshots
-        if known.get(id(snap)) is snap:
-            return True
-        if not _finite_snapshot(snap):
-            return False
-        if len(known) >= CACHE_SIZE:
-            known.clear()  # bounded; a miss only costs the check
-        known[id(snap)] = snap
+    def _post_rounds(self) -> None:
+        """Add the rounds a projection kept to its viewer's sums, in order."""
+        led, only = self._ledger, self.ledger_only
+        assert only is not None
+        cells = self.tables.trade_cells[only]
+        for days, snap, approval, credibility, relations in self._ledger_rounds:
+            led = _add_own(led, only, cells, days, snap, approval, credibility, relations)
+        self._ledger = led
+        self._ledger_rounds = []
+
+    def ledger_days(self) -> int:
+        """The days the ledger has summed (a projection's rounds not added yet included)."""
+        days = self._ledger.days
+        for kept in self._ledger_rounds:
+            days += kept[0]
+        return days
+
+    def ledger_sum(self, player: str, key: str) -> float:
+        """``player``'s sum of ``key`` (one of ``LEDGER_KEYS``): :attr:`ledger`'s, adding
+        only this sum of the rounds a projection has not added yet."""
+        led = self._ledger
+        total = led.sums[led.layout.slot(player, key)]
+        if self._ledger_rounds and player == self.ledger_only:
+            if key == "approval":
+                for kept in self._ledger_rounds:
+                    total += kept[2] * kept[0]
+            elif key == "credibility":
+                for kept in self._ledger_rounds:
+                    total += kept[3] * kept[0]
+            else:
+                for kept in self._ledger_rounds:
+                    total += getattr(kept[1], key)[player] * kept[0]
+        return total
+
+    def ledger_relations(self, pair: tuple[str, str]) -> float:
+        """The relations sum of ``pair`` (a pair key), as :meth:`ledger_sum`."""
+        led = self._ledger
+        total = led.pair_sums[led.layout.pair_position[pair]]
+        only = self.ledger_only
+        if self._ledger_rounds and only in pair:
+            assert only is not None
+            n = led.layout.own_pair_index[only][pair]
+            for kept in self._ledger_rounds:
+                total += kept[4][n] * kept[0]
+        return total
+
+    def ledger_flow(self, index: int, value: bool) -> float:
+        """The sum of flow cell ``index``'s tariff (or trade ``value``), as
+        :meth:`ledger_sum` (a projection adds the cells its viewer trades)."""
+        led = self._ledger
+        total = (led.flow_value if value else led.flow_rate)[index]
+        only = self.ledger_only
+        if self._ledger_rounds and only is not None and index in self.tables.traded[only]:
+            for kept in self._ledger_rounds:
+                total += (kept[1].value if value else kept[1].rate)[index] * kept[0]
+        return total
+
+    def _is_bounded(self, snap: eco.Snapshot) -> bool:
+        """:func:`_bounded_snapshot`, remembered per scenario for the snapshots projections
+        share (each kept while remembered, so that its id is not another's), and by the
+        state for the last one."""
+        known = self.tables.caches.bounded_snapshots
+        if known.get(id(snap)) is not snap:
+            if not _bounded_snapshot(snap):
+                return False
+            if len(known) >= CACHE_SIZE:
+                known.clear()  # bounded; a miss only costs the check
+            known[id(snap)] = snap
+        self._bounded_snap = snap
         return True
 
     def lasting_approval(self, player: str) -> float:
@@ -819,10 +927,7 @@ class State:
             "precedent": self.precedent,
             "precedent_by": self.precedent_by,
             "fired": self.fired.copy(),
-            "ledger_days": self.ledger.days,
-            "ledger_player": {p: v.copy() for p, v in self.ledger.player.items()},
-            "flow_rate": self.ledger.flow_rate,  # a tuple, replaced each round
-            "flow_value": self.ledger.flow_value,
+            "ledger": self.ledger,  # immutable, replaced each round
             "extension_days": self.extension_days,
             "event_talks": tuple(self.event_talks),
             "stakes": self.stakes.copy(),
@@ -830,7 +935,6 @@ class State:
             "said": self.said.copy(),
             "talk_approval": self.talk_approval.copy(),
             "talk_relations": self.talk_relations.copy(),
-            "ledger_relations": self.ledger.relations.copy(),
             "actions": len(self.actions),
             "rng_draws": self.rng_draws,
         }
@@ -916,9 +1020,82 @@ def _copied_attributes(attributes: dict[str, Any]) -> tuple[str, ...]:
 # What of a deal can change later.
 _DEAL_STATE = operator.attrgetter("status", "ended_by", "ended_round", "reneged_by")
 _chain = itertools.chain.from_iterable
-_add = operator.add
-_mul = operator.mul
 _is = operator.is_
+
+
+LEDGER_BOUND = 1e290
+"""The size a projection's kept round's numbers, and the sums it adds them to, stay within
+(all together): added over at most 10 years of days (a scenario's window), they cannot
+reach the float limit (about 1.8e308), so the sums stay finite whether added or not."""
+# A round a projection has kept (State._accumulate): days, snapshot, and its viewer's
+# approval, credibility and relations (of its own pairs, in the layout's order).
+_LedgerRound = tuple[int, eco.Snapshot, float, float, tuple[float, ...]]
+
+
+def _add_own(
+    led: Ledger,
+    player: str,
+    cells: tuple[tuple[int, bool], ...],
+    days: int,
+    snap: eco.Snapshot,
+    approval: float,
+    credibility: float,
+    relations: tuple[float, ...],
+) -> Ledger:
+    """``led`` with ``player``'s sums, the flow ``cells`` it trades and its relations added
+    these ``days`` at these values (a projection's ledger: what scoring.metric reads for
+    its viewer)."""
+    layout = led.layout
+    n = len(layout.ids)
+    sums = list(led.sums)
+    slot = layout.position[player]
+    for key in ECONOMY_KEYS:
+        sums[slot] += getattr(snap, key)[player] * days
+        slot += n
+    sums[slot] += approval * days
+    sums[slot + n] += credibility * days
+    flow_rate, flow_value = list(led.flow_rate), list(led.flow_value)
+    rates, values = snap.rate, snap.value
+    for index, _ in cells:
+        flow_rate[index] += rates[index] * days
+        flow_value[index] += values[index] * days
+    pair_sums = list(led.pair_sums)
+    for pair, value in zip(layout.own_pairs[player], relations, strict=True):
+        pair_sums[layout.pair_position[pair]] += value * days
+    return Ledger(
+        led.days + days, tuple(sums), tuple(pair_sums), tuple(flow_rate), tuple(flow_value), layout
+    )
+
+
+def _bounded_ledger(known: dict[int, Ledger], led: Ledger) -> bool:
+    """Whether every sum of ``led`` is finite and all their sizes add up to at most
+    LEDGER_BOUND (remembered in ``known`` by id, each kept while there)."""
+    if known.get(id(led)) is led:
+        return True
+    total = sum(map(abs, _chain((led.sums, led.pair_sums, led.flow_rate, led.flow_value))))
+    if not total <= LEDGER_BOUND:  # (NaN is not)
+        return False
+    if len(known) >= CACHE_SIZE:
+        known.clear()  # bounded; a miss only costs the check
+    known[id(led)] = led
+    return True
+
+
+def _bounded_snapshot(snap: eco.Snapshot) -> bool:
+    """Whether every number a ledger adds from ``snap`` is finite and all their sizes add
+    up to at most LEDGER_BOUND."""
+    total = sum(map(abs, snap.rate)) + sum(map(abs, snap.value))
+    for table in (
+        snap.gdp_bn,
+        snap.gdp_pct,
+        snap.revenue,
+        snap.consumer_cost,
+        snap.investment_received,
+        snap.purchases_received,
+        snap.cost_sharing_received,
+    ):
+        total += sum(map(abs, table.values()))
+    return total <= LEDGER_BOUND  # (NaN is not)
 
 
 def _finite_snapshot(snap: eco.Snapshot) -> bool:
@@ -944,6 +1121,7 @@ def _state_dict(c: dict[str, Any]) -> dict[str, Any]:
     layer_status = dict(c["layer_status"])
     deals, states = c["deals"]
     orders, (pledges, changes) = c["orders"], c["pledges"]
+    led: Ledger = c["ledger"]
     return {
         "scenario": c["scenario"],
         "seed": c["seed"],
@@ -972,11 +1150,11 @@ def _state_dict(c: dict[str, Any]) -> dict[str, Any]:
         "precedent_by": c["precedent_by"],
         "fired": dict(sorted(c["fired"].items())),
         "ledger": {
-            "days": c["ledger_days"],
-            "player": {p: dict(v) for p, v in c["ledger_player"].items()},
-            "flow_rate": list(c["flow_rate"]),
-            "flow_value": list(c["flow_value"]),
-            "relations": {f"{a}-{b}": v for (a, b), v in sorted(c["ledger_relations"].items())},
+            "days": led.days,
+            "player": led.player,
+            "flow_rate": list(led.flow_rate),
+            "flow_value": list(led.flow_value),
+            "relations": {f"{a}-{b}": v for (a, b), v in sorted(led.relations.items())},
         },
         "extension_days": c["extension_days"],
         "event_talks": [[list(pair), level, req] for pair, level, req in c["event_talks"]],

@@ -16,6 +16,7 @@ from tradegame.engine.actions import Done, Pass, Reject
 from tradegame.engine.economy import Compiled, FlowCell, Snapshot, TermIndex, compile_rules
 from tradegame.engine.kinds import LayerStatus
 from tradegame.engine.memo import per_rules
+from tradegame.engine.records import Ledger, LedgerLayout, ledger_layout
 from tradegame.engine.rules import Event, Item, Layer, Rules, TariffInstrument
 
 CACHE_SIZE = 4096  # entries of an open-ended memo (rates of projections, term texts)
@@ -57,8 +58,11 @@ class Caches:
     # A projection's chance stream by (seed, round, phase): the generator's state as seeded
     # (seeding from a string hashes it each time; restoring a state is cheaper).
     projection_rng: dict[tuple[int, int, str], tuple[Any, ...]] = field(default_factory=dict)
-    # Snapshots found finite (State._is_finite), by id, each kept while it is here.
-    finite_snapshots: dict[int, Snapshot] = field(default_factory=dict)
+    # Snapshots whose numbers are all finite and small enough for a projection to add them
+    # to its ledger later (State._is_bounded), by id, each kept while it is here.
+    bounded_snapshots: dict[int, Snapshot] = field(default_factory=dict)
+    # Ledgers likewise (State._accumulate, before a projection keeps its first round).
+    bounded_ledgers: dict[int, Ledger] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +71,13 @@ class Tables:
 
     compiled: Compiled
     player_order: dict[str, int]
+    ledger_layout: LedgerLayout  # where the ledger keeps each player's and pair's sums
     tariff_instruments: dict[tuple[str, str], TariffInstrument]  # (player, layer)
     own_packages: dict[str, frozenset[str]]
     pair_cells: dict[tuple[str, str], tuple[FlowCell, ...]]  # (importer, exporter)
     import_cells: dict[str, tuple[tuple[int, tuple[str, str]], ...]]  # (index, pair)
     trade_cells: dict[str, tuple[tuple[int, bool], ...]]  # (index, exported?)
+    traded: dict[str, frozenset[int]]  # the indexes of trade_cells
     export_cells: dict[str, tuple[FlowCell, ...]]
     player_cells: dict[str, tuple[FlowCell, ...]]  # it exports or imports, in cell order
     deal_items: dict[tuple[str, str], tuple[Item, ...]]  # either may give, catalogue order
@@ -130,6 +136,7 @@ def tables_of(rules: Rules) -> Tables:
     return Tables(
         compiled=compile_rules(rules),
         player_order={p: n for n, p in enumerate(ids)},
+        ledger_layout=ledger_layout(ids),
         tariff_instruments=instruments,
         own_packages={p.id: frozenset(c.id for c in p.countermeasures) for p in rules.players},
         pair_cells={
@@ -143,6 +150,9 @@ def tables_of(rules: Rules) -> Tables:
                 (c.index, c.exporter == p) for c in cells if c.exporter == p or c.importer == p
             )
             for p in ids
+        },
+        traded={
+            p: frozenset(c.index for c in cells if c.exporter == p or c.importer == p) for p in ids
         },
         export_cells={p: tuple(c for c in cells if c.exporter == p) for p in ids},
         player_cells={

@@ -1,0 +1,357 @@
+"""The ledger's flat layout (records.Ledger) against a plain recomputation, bit for bit.
+
+The reference is the ledger as it was kept before: dicts by player and name, by pair, and
+per-cell lists, each sum ``+= value * days`` at every resolution, and a projection adding
+only its viewer's sums (``ledger_only``) unless the snapshot is not finite. It is kept beside
+the engine's ledger by subclasses of the game and of a projection, and compared
+- in real games at every step of random games of every bundled scenario, in copies played on
+  differently (and the game they came from, which must not see them);
+- in projections, which keep their rounds and add a sum when it is read: every sum read one
+  by one (``ledger_sum``, ``ledger_relations``, ``ledger_flow``, ``ledger_days``), then the
+  whole ledger, and a projection read in the middle of its play-out;
+- where a number is not finite or too large to keep a round: the same answer, or the same
+  error, as a projection adding every round at once.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import math
+import random
+from typing import Any
+
+import pytest
+
+from tradegame.engine import Game, NonFiniteError
+from tradegame.engine import economy as eco
+from tradegame.engine import state as state_module
+from tradegame.engine.actions import ORDER_KINDS, Action
+from tradegame.engine.projection import Projected, _play_hypothetical
+from tradegame.engine.records import LEDGER_KEYS
+from tradegame.engine.rules import Rules
+from tradegame.engine.scoring import play_out_passing, score
+from tradegame.engine.state import State
+from tradegame.scenario import load_rules
+from tradegame.scenario.loader import bundled_scenarios
+
+SCENARIOS = sorted(bundled_scenarios())
+
+
+def _rules(name: str) -> Rules:
+    return load_rules(name)
+
+
+def _fresh_shadow(g: State) -> dict[str, Any]:
+    return {
+        "days": 0,
+        "player": {p: dict.fromkeys(LEDGER_KEYS, 0.0) for p in g.rules.player_ids},
+        "flow_rate": [0.0] * len(g.rules.flows),
+        "flow_value": [0.0] * len(g.rules.flows),
+        "relations": dict.fromkeys(g.relations, 0.0),
+    }
+
+
+def _shadow_add(g: State, shadow: dict[str, Any], snap: eco.Snapshot, days: int) -> None:
+    """The ledger as it was kept before the flat layout (State._accumulate at 5e62ab8)."""
+    shadow["days"] += days
+    only = g.ledger_only
+    if only is not None:
+        total = sum(snap.rate) + sum(snap.value)
+        for table in (
+            snap.gdp_bn,
+            snap.gdp_pct,
+            snap.revenue,
+            snap.consumer_cost,
+            snap.investment_received,
+            snap.purchases_received,
+            snap.cost_sharing_received,
+        ):
+            total += sum(table.values())
+        if not math.isfinite(total):
+            only = None
+    players = shadow["player"]
+    for pid, sums in players.items() if only is None else ((only, players[only]),):
+        for key in LEDGER_KEYS[:7]:
+            sums[key] += getattr(snap, key)[pid] * days
+        sums["approval"] += g.approval[pid] * days
+        sums["credibility"] += g.credibility[pid] * days
+    for cell in g.tables.compiled.cells:
+        if only is None or only in (cell.exporter, cell.importer):
+            shadow["flow_rate"][cell.index] += snap.rate[cell.index] * days
+            shadow["flow_value"][cell.index] += snap.value[cell.index] * days
+    for key, value in g.relations.items():
+        if only is None or only in key:
+            shadow["relations"][key] += value * days
+
+
+class ShadowGame(Game):
+    """A game keeping the reference ledger beside its own."""
+
+    shadow: dict[str, Any]
+
+    def __init__(self, rules: Rules, seed: int) -> None:
+        super().__init__(rules, seed)
+        self.shadow = _fresh_shadow(self)
+
+    def _accumulate(self, snap: eco.Snapshot, days: int) -> None:
+        _shadow_add(self, self.shadow, snap, days)
+        super()._accumulate(snap, days)
+
+    def copy_as(self, cls: Any, rng_state: Any = None) -> Any:
+        new = super().copy_as(cls, rng_state)
+        new.shadow = copy.deepcopy(self.shadow)
+        return new
+
+
+class ShadowProjected(Projected):
+    """A projection keeping the reference ledger beside its own."""
+
+    shadow: dict[str, Any]
+
+    def _accumulate(self, snap: eco.Snapshot, days: int) -> None:
+        _shadow_add(self, self.shadow, snap, days)
+        super()._accumulate(snap, days)
+
+
+def _bits(shadow: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "days": shadow["days"],
+        "player": {p: {k: v.hex() for k, v in s.items()} for p, s in shadow["player"].items()},
+        "flow_rate": [v.hex() for v in shadow["flow_rate"]],
+        "flow_value": [v.hex() for v in shadow["flow_value"]],
+        "relations": {k: v.hex() for k, v in shadow["relations"].items()},
+    }
+
+
+def _ledger_bits(g: State) -> dict[str, Any]:
+    led = g.ledger
+    return _bits(
+        {
+            "days": led.days,
+            "player": led.player,
+            "flow_rate": list(led.flow_rate),
+            "flow_value": list(led.flow_value),
+            "relations": led.relations,
+        }
+    )
+
+
+def _read_one_by_one(g: State) -> dict[str, Any]:
+    """Every sum through the readers scoring.metric uses (a projection adds its kept
+    rounds to each sum read)."""
+    return _bits(
+        {
+            "days": g.ledger_days(),
+            "player": {p: {k: g.ledger_sum(p, k) for k in LEDGER_KEYS} for p in g.rules.player_ids},
+            "flow_rate": [g.ledger_flow(c.index, False) for c in g.tables.compiled.cells],
+            "flow_value": [g.ledger_flow(c.index, True) for c in g.tables.compiled.cells],
+            "relations": {pair: g.ledger_relations(pair) for pair in g.relations},
+        }
+    )
+
+
+def _step(game: Game, rng: random.Random) -> None:
+    player = game.to_move()
+    assert player is not None
+    game.apply(game.legal_actions(player).sample(rng))
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_the_ledger_equals_a_plain_recomputation_at_every_step(name: str) -> None:
+    rules = _rules(name)
+    rounds = copies = 0
+    for seed in range(4):
+        rng = random.Random(seed)
+        game = ShadowGame(rules, seed)
+        assert _ledger_bits(game) == _bits(game.shadow)
+        while not game.is_over():
+            _step(game, rng)
+            assert _ledger_bits(game) == _bits(game.shadow)
+            if rng.random() < 0.06:
+                # A copy played on differently: its own sums, the original's untouched.
+                before = _ledger_bits(game)
+                other = game.copy()
+                other_rng = random.Random(rng.random())
+                for _ in range(40):
+                    if other.is_over():
+                        break
+                    _step(other, other_rng)
+                    assert _ledger_bits(other) == _bits(other.shadow)
+                assert _ledger_bits(game) == before == _bits(game.shadow)
+                copies += 1
+        rounds += len(game.round_hashes)
+    assert rounds >= 12 and copies >= 3, (rounds, copies)
+
+
+def _projection(game: Game, player: str, hypo: list[Action]) -> ShadowProjected:
+    sim = ShadowProjected.of(game, player)
+    assert isinstance(sim, ShadowProjected)
+    sim.shadow = copy.deepcopy(game.shadow) if isinstance(game, ShadowGame) else {}
+    _play_hypothetical(sim, player, hypo)
+    return sim
+
+
+def _random_states(rules: Rules, seeds: range, every: float) -> list[ShadowGame]:
+    out = []
+    for seed in seeds:
+        rng = random.Random(seed)
+        game = ShadowGame(rules, seed)
+        while not game.is_over():
+            if rng.random() < every:
+                state = game.copy()
+                assert isinstance(state, ShadowGame)
+                out.append(state)
+            _step(game, rng)
+    return out
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_a_projection_adds_its_kept_rounds_as_the_plain_recomputation(name: str) -> None:
+    rules = _rules(name)
+    kept = 0
+    for n, game in enumerate(_random_states(rules, range(2), 0.1)):
+        rng = random.Random(n)
+        for player in rules.player_ids:
+            hypo: list[Action] = []
+            if game.to_move() == player:
+                action = game.legal_actions(player).sample(rng)
+                if action.kind in ORDER_KINDS or game.session is not None:
+                    hypo = [action]
+            sim = _projection(game, player, hypo)
+            play_out_passing(sim)
+            kept += bool(sim._ledger_rounds)
+            # Each sum read alone, then all at once; then the score read from the sums
+            # added (it was read from the kept rounds first).
+            one_by_one = _read_one_by_one(sim)
+            lazy_score = score(sim, player)
+            assert one_by_one == _bits(sim.shadow)
+            assert _ledger_bits(sim) == _bits(sim.shadow)
+            assert not sim._ledger_rounds
+            assert _read_one_by_one(sim) == one_by_one
+            assert score(sim, player).hex() == lazy_score.hex()
+            # Read (and so added) in the middle of the play-out: the same sums at the end.
+            again = _projection(game, player, hypo)
+            while not again.is_over():
+                _step_passing(again)
+                if rng.random() < 0.3:
+                    assert _read_one_by_one(again) == _bits(again.shadow)
+                    if rng.random() < 0.5:
+                        again.ledger  # noqa: B018  (adds the rounds kept)
+            assert _ledger_bits(again) == _bits(sim.shadow)
+            assert score(again, player).hex() == lazy_score.hex()
+    assert kept >= 10, kept
+
+
+def _step_passing(sim: Projected) -> None:
+    """One move of play_out_passing."""
+    mover = sim.to_move()
+    assert mover is not None
+    pass_, reject, done = sim.tables.passive_moves[mover]
+    session = sim.session
+    if session is not None:
+        sim.push(pass_ if session.offer is None else reject)
+    else:
+        sim.push(done)
+
+
+def test_the_game_keeps_no_rounds_and_a_copy_shares_its_ledger() -> None:
+    rules = _rules("april-2025")
+    rng = random.Random(4)
+    game = Game.new(rules, 4)
+    while not game.is_over():
+        _step(game, rng)
+        assert not game._ledger_rounds
+        other = game.copy()
+        assert other.ledger is game.ledger  # immutable: shared, never changed in place
+        # The names and dicts handed out are new ones: changing them changes nothing.
+        before = _ledger_bits(game)
+        game.ledger.player[rules.player_ids[0]]["gdp_bn"] = math.inf
+        game.ledger.relations.clear()
+        assert _ledger_bits(game) == before
+
+
+def _eager(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Projections add every round at once (as before they kept rounds)."""
+    monkeypatch.setattr(state_module, "LEDGER_BOUND", -1.0)
+
+
+def _outcome(game: Game, player: str) -> tuple[str, str]:
+    try:
+        sim = Projected.of(game, player)
+        play_out_passing(sim)
+        return "score", score(sim, player).hex() + repr(_ledger_bits(sim))
+    except NonFiniteError as err:
+        return "error", str(err)
+
+
+@pytest.mark.parametrize(
+    ("what", "value"),
+    [
+        ("own gdp_bn", math.inf),
+        ("own gdp_bn", 1e308),  # finite, but not times a round's days
+        ("own gdp_bn", 1e295),  # finite, but too large for a projection to keep the round
+        ("other gdp_bn", 1e295),
+        ("other gdp_bn", math.nan),
+        ("rate", 1e296),
+        ("own approval", math.nan),
+        ("own approval", 1e300),
+        ("own approval", 1e308),
+        ("other approval", 1e303),
+        ("other approval", 1e308),
+        ("relations", 1e299),
+        ("relations", 1e308),
+    ],
+)
+def test_a_number_too_large_to_keep_a_round_gives_what_adding_it_at_once_gives(
+    monkeypatch: pytest.MonkeyPatch, what: str, value: float
+) -> None:
+    rules = _rules("april-2025")
+    viewer, other = "JP", "US"
+    rng = random.Random(2)
+    game = Game.new(rules, 2)
+    while game.round < 3:
+        _step(game, rng)
+    real_snapshot = State.snapshot
+    real_check = state_module.State._accumulate
+
+    def snapshot(g: State) -> eco.Snapshot:
+        snap = real_snapshot(g)
+        if isinstance(g, Projected) and g.round >= 5:
+            if what == "own gdp_bn":
+                return dataclasses.replace(snap, gdp_bn={**snap.gdp_bn, viewer: value})
+            if what == "other gdp_bn":
+                return dataclasses.replace(snap, gdp_bn={**snap.gdp_bn, other: value})
+            if what == "rate":
+                return dataclasses.replace(snap, rate=(value, *snap.rate[1:]))
+        return snap
+
+    def accumulate(g: State, snap: eco.Snapshot, days: int) -> None:
+        if isinstance(g, Projected) and g.round == 6:
+            if what == "own approval":
+                g.approval[viewer] = value
+            elif what == "other approval":
+                g.approval[other] = value
+            elif what == "relations":
+                g.relations[next(iter(g.relations))] = value
+        real_check(g, snap, days)
+
+    monkeypatch.setattr(State, "snapshot", snapshot)
+    monkeypatch.setattr(State, "_accumulate", accumulate)
+    kept = _outcome(game, viewer)
+    with monkeypatch.context() as eager:
+        _eager(eager)
+        at_once = _outcome(game, viewer)
+    assert kept == at_once
+
+
+def test_a_projection_of_an_ordinary_game_keeps_its_rounds() -> None:
+    # (What the test above compares: in an ordinary game, a projection keeps every round.)
+    rules = _rules("april-2025")
+    game = Game.new(rules, 1)
+    sim = Projected.of(game, "EU")
+    play_out_passing(sim)
+    days = sim.ledger_days()
+    assert days > 0 and sim._ledger.days == 0
+    assert len(sim._ledger_rounds) == days // rules.calendar.round_days
+    assert sim.ledger.days == days and not sim._ledger_rounds
