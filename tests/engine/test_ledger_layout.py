@@ -7,7 +7,7 @@ the engine's ledger by subclasses of the game and of a projection, and compared
 - in real games at every step of random games of every bundled scenario, in copies played on
   differently (and the game they came from, which must not see them);
 - in projections, which keep their rounds and add a sum when it is read: every sum read one
-  by one (``ledger_sum``, ``ledger_relations``, ``ledger_flow``, ``ledger_days``), then the
+  by one (``ledger_sum``, ``ledger_relations``, ``ledger_flows``, ``ledger_days``), then the
   whole ledger, and a projection read in the middle of its play-out;
 - where a number is not finite or too large to keep a round: the same answer, or the same
   error, as a projection adding every round at once.
@@ -144,8 +144,8 @@ def _read_one_by_one(g: State) -> dict[str, Any]:
         {
             "days": g.ledger_days(),
             "player": {p: {k: g.ledger_sum(p, k) for k in LEDGER_KEYS} for p in g.rules.player_ids},
-            "flow_rate": [g.ledger_flow(c.index, False) for c in g.tables.compiled.cells],
-            "flow_value": [g.ledger_flow(c.index, True) for c in g.tables.compiled.cells],
+            "flow_rate": [g.ledger_flows([c.index], False)[0] for c in g.tables.compiled.cells],
+            "flow_value": g.ledger_flows([c.index for c in g.tables.compiled.cells], True),
             "relations": {pair: g.ledger_relations(pair) for pair in g.relations},
         }
     )
@@ -226,6 +226,13 @@ def test_a_projection_adds_its_kept_rounds_as_the_plain_recomputation(name: str)
             one_by_one = _read_one_by_one(sim)
             lazy_score = score(sim, player)
             assert one_by_one == _bits(sim.shadow)
+            # The viewer's cells read together (as scoring.metric reads them), in any order.
+            own = [index for index, _ in sim.tables.trade_cells[player]]
+            rng.shuffle(own)
+            for value in (False, True):
+                together = [v.hex() for v in sim.ledger_flows(own, value)]
+                kind = "flow_value" if value else "flow_rate"
+                assert together == [one_by_one[kind][index] for index in own]
             assert _ledger_bits(sim) == _bits(sim.shadow)
             assert not sim._ledger_rounds
             assert _read_one_by_one(sim) == one_by_one

@@ -85,17 +85,20 @@ def metric(
         return over_window(game.ledger_sum(player, attr), now, game.ledger_days(), rest)
     if name == "tariff_faced":
         days = game.ledger_days()
+        counted = _counted_cells(game, player, name, partner, sector)
+        sums = game.ledger_flows([cell.index for cell, _ in counted], False)
         num = den = 0.0
-        for cell, _ in _counted_cells(game, player, name, partner, sector):
-            index = cell.index
-            avg = over_window(game.ledger_flow(index, False), snap.rate[index], days, rest)
+        for (cell, _), so_far in zip(counted, sums, strict=True):
+            avg = over_window(so_far, snap.rate[cell.index], days, rest)
             num += avg * cell.v0
             den += cell.v0
         return num / den if den else 0.0
     if name == "trade_balance":
+        counted = _counted_cells(game, player, name, partner, sector)
+        sums = game.ledger_flows([cell.index for cell, _ in counted], True)
         so_far = today = 0.0
-        for cell, sign in _counted_cells(game, player, name, partner, sector):
-            so_far += sign * game.ledger_flow(cell.index, True)
+        for (cell, sign), cell_sum in zip(counted, sums, strict=True):
+            so_far += sign * cell_sum
             today += sign * snap.value[cell.index]
         return over_window(so_far, today, game.ledger_days(), rest)
     if name == "political_cost":

@@ -16,7 +16,7 @@ import json
 import math
 import operator
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Self, TypeVar
 
 from tradegame.engine import economy as eco
@@ -140,6 +140,7 @@ class State:
         # _accumulate and the ledger property).
         self._ledger = empty_ledger(layout, len(rules.flows))
         self._ledger_rounds: list[_LedgerRound] = []
+        self._kept_days = 0  # the days of those rounds
         self.final_extra_days = 0
         self.projection_cache: dict[tuple[int, str], float] = {}
         self._verified: tuple[Action, int] | None = None
@@ -585,7 +586,7 @@ class State:
 
         A projection (``ledger_only``) keeps the round instead (the snapshot, its viewer's
         approval, credibility and relations), to be added when a sum is read: the same
-        additions in the same order (:meth:`ledger_sum`, :meth:`ledger_flow`, or all of them
+        additions in the same order (:meth:`ledger_sum`, :meth:`ledger_flows`, or all of them
         by :attr:`ledger`), only for the sums that are read. It keeps a round only when the
         sums cannot overflow from it (every number finite and small, see _is_bounded), so
         that resolution's finiteness check decides as if they had been added; otherwise the
@@ -602,6 +603,7 @@ class State:
                 and abs(approval) + abs(credibility) + sum(map(abs, own_relations)) <= LEDGER_BOUND
             ):
                 rounds.append((days, snap, approval, credibility, own_relations))
+                self._kept_days += days
                 return
             if rounds:
                 self._post_rounds()
@@ -680,29 +682,36 @@ class State:
             led = _add_own(led, only, cells, days, snap, approval, credibility, relations)
         self._ledger = led
         self._ledger_rounds = []
+        self._kept_days = 0
 
     def ledger_days(self) -> int:
         """The days the ledger has summed (a projection's rounds not added yet included)."""
-        days = self._ledger.days
-        for kept in self._ledger_rounds:
-            days += kept[0]
-        return days
+        return self._ledger.days + self._kept_days
 
     def ledger_sum(self, player: str, key: str) -> float:
         """``player``'s sum of ``key`` (one of ``LEDGER_KEYS``): :attr:`ledger`'s, adding
         only this sum of the rounds a projection has not added yet."""
         led = self._ledger
         total = led.sums[led.layout.slot(player, key)]
-        if self._ledger_rounds and player == self.ledger_only:
+        rounds = self._ledger_rounds
+        if rounds and player == self.ledger_only:
             if key == "approval":
-                for kept in self._ledger_rounds:
+                for kept in rounds:
                     total += kept[2] * kept[0]
             elif key == "credibility":
-                for kept in self._ledger_rounds:
+                for kept in rounds:
                     total += kept[3] * kept[0]
             else:
-                for kept in self._ledger_rounds:
-                    total += getattr(kept[1], key)[player] * kept[0]
+                # Rounds in a row often share their snapshot (and days): its value × days
+                # is made once for them.
+                last: eco.Snapshot | None = None
+                days = 0
+                product = 0.0
+                for kept in rounds:
+                    if kept[1] is not last or kept[0] != days:
+                        last, days = kept[1], kept[0]
+                        product = getattr(last, key)[player] * days
+                    total += product
         return total
 
     def ledger_relations(self, pair: tuple[str, str]) -> float:
@@ -717,16 +726,33 @@ class State:
                 total += kept[4][n] * kept[0]
         return total
 
-    def ledger_flow(self, index: int, value: bool) -> float:
-        """The sum of flow cell ``index``'s tariff (or trade ``value``), as
+    def ledger_flows(self, indexes: Sequence[int], value: bool) -> list[float]:
+        """The sums of the tariffs (or trade ``value``) of the flow cells ``indexes``, as
         :meth:`ledger_sum` (a projection adds the cells its viewer trades)."""
         led = self._ledger
-        total = (led.flow_value if value else led.flow_rate)[index]
+        sums = led.flow_value if value else led.flow_rate
+        rounds = self._ledger_rounds
         only = self.ledger_only
-        if self._ledger_rounds and only is not None and index in self.tables.traded[only]:
-            for kept in self._ledger_rounds:
-                total += (kept[1].value if value else kept[1].rate)[index] * kept[0]
-        return total
+        if not rounds or only is None:
+            return [sums[index] for index in indexes]
+        traded = self.tables.traded[only]
+        out = []
+        for index in indexes:
+            total = sums[index]
+            if index in traded:
+                # Rounds in a row often share their snapshot (and days): its value × days
+                # is made once for them. (A loop per cell: a list comprehension per round
+                # costs more than it saves for the few cells a metric reads.)
+                last: eco.Snapshot | None = None
+                days = 0
+                product = 0.0
+                for kept in rounds:
+                    if kept[1] is not last or kept[0] != days:
+                        last, days = kept[1], kept[0]
+                        product = (last.value if value else last.rate)[index] * days
+                    total += product
+            out.append(total)
+        return out
 
     def _is_bounded(self, snap: eco.Snapshot) -> bool:
         """:func:`_bounded_snapshot`, remembered per scenario for the snapshots projections
