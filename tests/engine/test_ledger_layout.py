@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
+import pickle
 import random
 from typing import Any
 
@@ -362,3 +363,24 @@ def test_a_projection_of_an_ordinary_game_keeps_its_rounds() -> None:
     assert days > 0 and sim._ledger.days == 0
     assert len(sim._ledger_rounds) == days // rules.calendar.round_days
     assert sim.ledger.days == days and not sim._ledger_rounds
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_a_game_and_a_projection_keeping_rounds_can_be_pickled(name: str) -> None:
+    # The ledger's layout (getters of a player's pairs: one pair in a game of two) and the
+    # rounds a projection keeps go through pickle like the rest of the state.
+    rules = _rules(name)
+    rng = random.Random(6)
+    game = Game.new(rules, 6)
+    while game.round < 3:
+        _step(game, rng)
+    again = pickle.loads(pickle.dumps(game))
+    assert again.state_hash() == game.state_hash()
+    assert _ledger_bits(again) == _ledger_bits(game)
+    player = rules.player_ids[-1]
+    sim = Projected.of(game, player)
+    play_out_passing(sim)
+    assert sim._ledger_rounds
+    copied = pickle.loads(pickle.dumps(sim))
+    assert score(copied, player).hex() == score(sim, player).hex()
+    assert _ledger_bits(copied) == _ledger_bits(sim)

@@ -195,9 +195,24 @@ def _values_of(keys: tuple[Any, ...]) -> Callable[[Mapping[Any, float]], tuple[f
     """A function giving a mapping's values at ``keys``, as a tuple in their order (one call
     in C; a KeyError if one is missing)."""
     if len(keys) == 1:  # itemgetter of one key gives the value itself
-        only = keys[0]
-        return lambda values: (values[only],)
+        return _ValueAt(keys[0])
     return operator.itemgetter(*keys)
+
+
+class _ValueAt:
+    """A mapping's value at one key, as a tuple of one (a class, not a closure: a game, whose
+    ledger layout holds it, can be pickled)."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: Any) -> None:
+        self.key = key
+
+    def __call__(self, values: Mapping[Any, float]) -> tuple[float, ...]:
+        return (values[self.key],)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_ValueAt, (self.key,))
 
 
 class Ledger(NamedTuple):
