@@ -198,7 +198,7 @@ def tariff_table(frame: Frame) -> RenderableType:
             sectors.append(t["sector"])
     table = Table(
         box=box.SIMPLE_HEAD,
-        padding=(0, 1),
+        padding=0,  # the box draws one blank column between two: eight sectors fit in 80
         pad_edge=False,
         expand=False,
         title="Tariffs in force (importer on exporter; * = a paused rate snaps back "
@@ -206,14 +206,11 @@ def tariff_table(frame: Frame) -> RenderableType:
         title_style="bold",
         title_justify="left",
     )
-    table.add_column("imp→exp", no_wrap=True)
-    for s in sectors:
-        # the whole name where it fits; Rich shortens it with an ellipsis where it does not
-        table.add_column(s, justify="right", no_wrap=True, overflow="ellipsis")
     paused_names: dict[str, str] = {}
+    body: list[list[Text]] = []
     for (imp, exp), cells in rows.items():
         mine = frame.viewer in (imp, exp)
-        row: list[RenderableType] = [Text(f"{imp}→{exp}", style="bold" if mine else "")]
+        row = [Text(f"{imp}→{exp}", style="bold" if mine else "")]
         for s in sectors:
             if s not in cells:
                 row.append(Text("·", style="dim"))
@@ -222,6 +219,15 @@ def tariff_table(frame: Frame) -> RenderableType:
             for la in paused:
                 paused_names[la["id"]] = f"{la['name']} {pct(la['rate'])}"
             row.append(Text(pct(cells[s]) + ("*" if paused else " ")))
+        body.append(row)
+    # A rate is never cut: each column is at least as wide as its widest rate, and only a
+    # sector's name is shortened (with an ellipsis) where the terminal is too narrow for it
+    # (at 80 columns the rates "14.85%" and "148.3%" showed as "14.8…" and "148.…").
+    widths = [max((row[n].cell_len for row in body), default=1) for n in range(len(sectors) + 1)]
+    table.add_column("imp→exp", no_wrap=True, min_width=widths[0])
+    for n, s in enumerate(sectors, 1):
+        table.add_column(s, justify="right", no_wrap=True, overflow="ellipsis", min_width=widths[n])
+    for row in body:
         table.add_row(*row)
     parts: list[RenderableType] = [table]
     if paused_names and not frame.view.get("snapped_back"):

@@ -21,7 +21,11 @@ _TERM_END = re.compile(r" \[[A-Za-z][A-Za-z0-9_.-]*\] [^;[]+?(?:; |$)")
 scenario's item name may hold a "; " itself, so the separators alone miscount."""
 
 DEAL_KINDS = ("deal", "ratification", "renege", "precedent")
-ORDER_KINDS = ("order", "deadline")
+ORDER_KINDS = ("order", "deadline", "statement")
+"""The log's kinds of what the orders did: tariffs and measures, the deadline, and statements
+(a claim, demand, threat, reassurance or fact-check, and what became of one: a claim that
+failed, a threat put to the test). Statements were left out: a player's own fact-check or
+claim, and the credibility it cost, were in the log but not in the round's report."""
 
 
 def marks_of(view: Mapping[str, Any]) -> dict[str, Any]:
