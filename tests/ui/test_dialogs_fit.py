@@ -194,3 +194,37 @@ async def test_the_load_dialog_list_answers_arrows_and_enter(save_dir: Path) -> 
         await wait_until(
             pilot, lambda: app.match is not None and app.match.seed == 21, what="a.json loaded"
         )
+
+
+async def test_a_talks_line_waits_until_the_round_report_is_closed(save_dir: Path) -> None:
+    """The toast of a talks result that came with a resolution (the US's next offer) covered
+    the round report's button at 80×24; it shows once the report is closed."""
+    match = make_match({"JP": "human", "US": "bargainer", "EU": "bargainer"}, seed=1)
+    game = match.game
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your move, Japan")
+        while game.round == 1:
+            await wait_until(
+                pilot, lambda: game.round > 1 or game.to_move() == "JP", what="Japan's move"
+            )
+            if game.round > 1:
+                break
+            if game.phase == "orders":
+                await pilot.press("ctrl+d")
+                await wait_for_text(pilot, "send these orders?")
+                await pilot.press("enter")
+                break
+            await pilot.press("p" if game.session and game.session.offer is None else "r")
+            await pilot.pause()
+        await wait_until(pilot, lambda: app.screen.id == "round-report", what="the report")
+        await pilot.pause(0.3)
+        shown = [n.message for n in app._notifications]
+        assert not any("US made an offer" in m for m in shown), "a toast over the report"
+        assert "Continue (enter)" in screen_text(app) and hidden_buttons(app.screen) == []
+        await pilot.press("enter")
+        await wait_until(
+            pilot,
+            lambda: any("US made an offer" in n.message for n in app._notifications),
+            what="the talks toast",
+        )

@@ -88,3 +88,27 @@ async def test_more_terms_shows_only_while_terms_are_out_of_view(save_dir: Path)
         await wait_for_text(pilot, "above ([)")
         await wait_until(pilot, lambda: "More terms" not in footer_line(app), what="no key")
         assert "more (])" not in screen_text(app)
+
+
+async def test_ctrl_d_is_done_from_the_orders_filter(save_dir: Path) -> None:
+    """The orders tab opens with the filter focused, where ctrl+d deleted a character and
+    Done could not be reached; the footer said "d Done", which typed a "d" there."""
+    from tradegame.ui.screens.dialogs import DoneDialog
+
+    from .support import make_match
+
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=5)
+    game = match.game
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your move, Japan")
+        await pilot.press("p")
+        await wait_until(
+            pilot, lambda: game.phase == "orders" and game.to_move() == "JP", what="orders"
+        )
+        await pilot.press("3", "slash", *"dx")
+        await wait_for_text(pilot, "dx")
+        line = footer_line(app)
+        assert "^d Done" in line and " d Done" not in line and "x Remove" not in line
+        await pilot.press("ctrl+d")
+        await wait_until(pilot, lambda: isinstance(app.screen, DoneDialog), what="the summary")

@@ -214,6 +214,8 @@ class GameScreen(Screen[None]):
         """Watching: the public view's numbers at the start of each round."""
         self._report_open = False
         """A watcher's round report is up (or about to be): AI play waits for it."""
+        self._toast_after_report: str | None = None
+        """The talks line that came with a round report, shown once the report is closed."""
         self.round_marks: dict[str | None, dict[int, dict[str, Any]]] = {}
         """Per viewer, the numbers its view showed at the start of each round (the round
         reports compare against them)."""
@@ -540,22 +542,29 @@ class GameScreen(Screen[None]):
         lines = result_lines(log[seen:], key)
         if lines:
             self.message = " ".join(lines)
-            if not self.spectating:
-                self.app.notify(self.message, title="Talks", timeout=8)
         if self.spectating:
             self._report_to_watcher()
             return
+        toast = self.message if lines else None
         if (
             len(rounds) <= self._reported.get(key, len(rounds))
             or not self.session.is_human(key)
             or (self.session.is_over() and self.session.hot_seat)  # see _hot_seat_reports
+            or (self.session.hot_seat and self.session.to_move() != key)
         ):
+            # (hot seat: the curtain comes next; this player reads it at the next turn)
+            self._talks_toast(toast)
             return
-        if self.session.hot_seat and self.session.to_move() != key:
-            return  # the curtain comes next: this player reads it at the next turn
         self._reported[key] = len(rounds)
         report = round_report(frame.view, rounds[-1], frame.marks)
+        # The talks line waits until the report is closed: at 80×24 the toast covered the
+        # report's button (the status line says it meanwhile).
+        self._toast_after_report = toast
         self.call_after_refresh(self._show_report, report)
+
+    def _talks_toast(self, message: str | None) -> None:
+        if message:
+            self.app.notify(message, title="Talks", timeout=8)
 
     def _public_view(self) -> dict[str, Any]:
         """What any spectator may see: the engine's public view (a room's spectator is sent
@@ -599,8 +608,12 @@ class GameScreen(Screen[None]):
             self.app.push_screen(RoundReportDialog(report), self._report_closed)
         else:
             self._report_open = False
+            self._talks_toast(self._toast_after_report)
+            self._toast_after_report = None
 
     def _report_closed(self, _: None = None) -> None:
+        self._talks_toast(self._toast_after_report)
+        self._toast_after_report = None
         if self._report_open:
             self._report_open = False
             self.advance()

@@ -33,6 +33,12 @@ NEWS_KINDS = {
 }
 
 
+LEAST_RANGE = {"approval": 10.0, "gdp_pct": 0.5, "balance": 10.0, "market_stress": 10.0}
+"""The smallest range a sparkline draws full height, per series: a change smaller than this
+is drawn flatter (the charts and the players' table alike; the table's approval lines, drawn
+without it, stretched a one-point move to full height and read like a steep rise)."""
+
+
 def status_text(frame: Frame, extra: str = "", hint: str = "") -> Text:
     """The two status lines above the tabs: clock and deadline, then whose move it is."""
     v = frame.view
@@ -138,7 +144,7 @@ def players_table(frame: Frame) -> RenderableType:
         name = f"{pid} {p['name']}{you_label(frame, pid)}"
         table.add_row(
             Text(name, style=style),
-            f"{p['approval']:.0f} {spark(approval, 6)}",
+            f"{p['approval']:.0f} {spark(approval, 6, min_range=LEAST_RANGE['approval'])}",
             f"{p['credibility']:.0f}",
             f"{signed(p['gdp_effect_pct'], 2)}%",
             money(p["trade_balance_bn"]),
@@ -159,7 +165,8 @@ def pressure_text(frame: Frame) -> Text:
     text = Text()
     stress = _history(frame, "market_stress") + [v["market_stress"]]
     text.append("Market stress ", style="bold")
-    text.append(f"{v['market_stress']:.0f}/100 {spark(stress, 12)}")
+    least = LEAST_RANGE["market_stress"]
+    text.append(f"{v['market_stress']:.0f}/100 {spark(stress, 12, min_range=least)}")
     if v.get("precedent_cap") is not None:
         text.append("   Precedent cap ", style="bold")
         text.append(pct(v["precedent_cap"]))
@@ -281,20 +288,21 @@ def charts_text(frame: Frame, width: int = 24) -> Text:
         text.append("\n  the charts start after the first round", style="dim")
         return text
     players = [p["id"] for p in frame.view.get("players", [])]
-    # The smallest range drawn full height: a change smaller than this is drawn flatter.
-    series: list[tuple[str, str, str, float]] = [
-        ("approval", "approval", "{:.0f}", 10.0),
-        ("GDP effect, % a year", "gdp_pct", "{:+.2f}", 0.5),
-        ("trade balance, $bn a year", "balance", "{:+.0f}", 10.0),
+    series: list[tuple[str, str, str]] = [
+        ("approval", "approval", "{:.0f}"),
+        ("GDP effect, % a year", "gdp_pct", "{:+.2f}"),
+        ("trade balance, $bn a year", "balance", "{:+.0f}"),
     ]
-    for label, key, fmt, least in series:
+    for label, key, fmt in series:
         text.append(f"\n  {label}")
         for pid in players:
             values = _history(frame, key, pid)
             if values:
-                _chart_line(text, pid, values, width, fmt, least)
+                _chart_line(text, pid, values, width, fmt, LEAST_RANGE[key])
     text.append("\n  market stress")
-    _chart_line(text, "", _history(frame, "market_stress"), width, "{:.0f}", 10.0)
+    _chart_line(
+        text, "", _history(frame, "market_stress"), width, "{:.0f}", LEAST_RANGE["market_stress"]
+    )
     return text
 
 

@@ -45,7 +45,12 @@ class OrderList(OptionList):
 
 
 class FilterInput(SteadyInput):
-    """The orders filter (every key kept in order: see :class:`SteadyInput`)."""
+    """The orders filter (every key kept in order: see :class:`SteadyInput`). ctrl+d is Done,
+    as everywhere in the game: a text field's ctrl+d deletes the character to the right (the
+    delete key still does), and Done could not be reached from the filter, where the orders
+    tab opens."""
+
+    BINDINGS = [Binding("ctrl+d", "screen.done", "Done")]
 
 
 class OrdersPanel(Vertical):
@@ -357,8 +362,8 @@ class OrdersPanel(Vertical):
         in_filter = self.screen.focused is self.query_one(Input)
         if action == "filter_to_list":
             return self.active and in_filter
-        if action == "focus_filter" and in_filter:
-            return False  # "/" typed into the filter is a character
+        if action in ("focus_filter", "unstage", "done") and in_filter:
+            return False  # "/", "x" and "d" typed into the filter are characters
         if action in ("unstage", "done", "focus_filter"):
             if not self.active:
                 return False

@@ -1,0 +1,51 @@
+"""The players' table on the dashboard draws a small approval move flat, as the charts do
+(a one-point move was stretched to full height and read like a steep rise)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tradegame.session.text import SPARKS
+
+from .support import make_app, make_match, screen_text, wait_for_text, wait_until
+
+
+async def test_a_small_approval_move_is_drawn_flat_in_the_players_table(save_dir: Path) -> None:
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=5)
+    game = match.game
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        while game.round < 4:
+            await wait_until(
+                pilot,
+                lambda: app.screen.id == "round-report" or game.to_move() == "JP",
+                what="Japan's move",
+            )
+            if app.screen.id == "round-report":
+                await pilot.press("enter")
+                await pilot.pause()
+            elif game.phase == "orders":
+                await pilot.press("ctrl+d")
+                await wait_for_text(pilot, "send these orders?")
+                await pilot.press("enter")
+                await pilot.pause()
+            else:
+                await pilot.press("p")
+                await pilot.pause()
+        await wait_until(pilot, lambda: app.screen.id == "round-report", what="the report")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen.id == "game", what="the game")
+        await pilot.press("1")
+        await wait_for_text(pilot, "Appr.")
+        view = game.view("JP").to_json()
+        small = []
+        for p in view["players"]:
+            values = [h["approval"][p["id"]] for h in view["history"]] + [p["approval"]]
+            if 0 < max(values) - min(values) < 2:
+                small.append(p["id"])
+        assert small, "no player whose approval moved a little: choose another seed"
+        lines = [line.split() for line in screen_text(app).splitlines()]
+        rows = {words[0]: " ".join(words) for words in lines if words}
+        for pid in small:
+            marks = next(w for w in rows[pid].split() if set(w) <= set(SPARKS))  # the first
+            assert marks and not (SPARKS[0] in marks and SPARKS[-1] in marks), rows[pid]
