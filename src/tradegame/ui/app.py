@@ -71,7 +71,8 @@ SETTLE_DELAY = 1.5
 objects are frozen (see ``ui/memory.py``); also how long after a game screen is replaced
 the frozen objects are collected again (the old screen among them)."""
 RELEASE_TRIES = 10
-"""How many times a closed game screen's release waits SETTLE_DELAY for it to stop."""
+"""How many times a closed game screen's release waits SETTLE_DELAY for it to stop, or to be
+let go of by what held it a moment."""
 MAX_WAITING_DOWNLOADS = 2
 """Web mode: saves asked for and not yet fetched by the browser, at most."""
 DOWNLOAD_WAIT = 60.0
@@ -120,8 +121,14 @@ class TradeGameApp(App[None]):
     # ------------------------------------------------------------------ screens
 
     def on_mount(self) -> None:
-        from tradegame.ui.memory import settle_collector
+        import asyncio
 
+        from tradegame.ui.memory import FreshContextExecutor, settle_collector
+
+        # Thread workers (saves, bots' moves) must not leave their screen in a pool thread.
+        asyncio.get_running_loop().set_default_executor(
+            FreshContextExecutor(thread_name_prefix="asyncio")
+        )
         # The first screen is drawn by then (and a game screen's tabs are mounted).
         self.set_timer(SETTLE_DELAY, settle_collector)
         self._guard_exit()
@@ -267,7 +274,8 @@ class TradeGameApp(App[None]):
 
     def _release_closed_screens(self, leaving: list[Any], tries: int) -> None:
         """Free the screens closed since :meth:`_recollect_later` was called (``leaving``:
-        weak references), once they have stopped; until then, a moment later.
+        weak references), once they have stopped and nothing holds them; until then, a moment
+        later (at most RELEASE_TRIES times).
 
         Textual remembers the last 1,024 uses of a method of the object that draws each
         widget's borders and padding (an ``lru_cache`` on ``StylesCache.get_inner_outer``,
@@ -294,8 +302,16 @@ class TradeGameApp(App[None]):
         cache_clear = getattr(StylesCache.get_inner_outer, "cache_clear", None)
         if cache_clear is not None:  # a later Textual may not have it
             cache_clear()
-        recollect()
+        if recollect() and tries > 1 and self._still_held(leaving):
+            # Held for a moment (a callback of the old screen that Textual runs once the next
+            # screen is idle, on a loaded machine): frozen again, so until the next try.
+            self._release_later(leaving, tries - 1)
+            return
         self.releases_done += 1
+
+    def _still_held(self, leaving: list[Any]) -> bool:
+        stack = self.screen_stack
+        return any(s is not None and s not in stack for s in (ref() for ref in leaving))
 
     def _start_autosave(self, match: Match) -> None:
         if match is not self.match or self._autosaver is not None:

@@ -15,12 +15,24 @@ first moments) stayed in memory with its game for as long as the app ran after t
 left it for a new game (about 11,000 objects: Textual's widgets form reference cycles). So
 when a game screen is replaced, :func:`recollect` is called a moment later: the frozen objects
 are released, collected once (one full collection, 65-75 ms, while the player reads the new
-screen), and what is still alive is frozen again.
+screen), and what is still alive is frozen again; if that is the screen left (Textual runs a
+callback of the old screen once the next one is idle), again a moment later.
+
+Textual runs a thread worker (a save, a bot's move, the import of the briefing's parser) on the
+event loop's pool of threads, and names it the active worker in the context of the pool
+thread itself; that thread kept its last worker, and the worker its screen, until it ran
+another one: each game screen outlived the next release, and under load (a second pool thread
+taking a later game's jobs) for as long as the app ran. :class:`FreshContextExecutor` runs
+each job in a context of its own, dropped when the job ends.
 """
 
 from __future__ import annotations
 
+import contextvars
 import gc
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 _paused = False
 
@@ -34,16 +46,17 @@ def pause_collector() -> None:
         _paused = True
 
 
-def recollect() -> None:
+def recollect() -> bool:
     """Release what :func:`settle_collector` froze, collect it once, and freeze what is left
-    (what start-up froze includes screens closed since: see the module's docstring). Nothing
-    when nothing is frozen (a full collection then runs as usual) or the collector is
-    paused."""
+    (what start-up froze includes screens closed since: see the module's docstring); True
+    then. Nothing (False) when nothing is frozen (a full collection then runs as usual) or
+    the collector is paused."""
     if _paused or not gc.isenabled() or not gc.get_freeze_count():
-        return
+        return False
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+    return True
 
 
 def settle_collector() -> None:
@@ -54,3 +67,13 @@ def settle_collector() -> None:
     if _paused:
         _paused = False
         gc.enable()
+
+
+class FreshContextExecutor(ThreadPoolExecutor):
+    """A pool of threads that runs each job in an empty context of its own, as a new thread
+    would: what the job sets in its context (Textual's active worker, which holds the worker's
+    screen) goes with it instead of staying in the pool thread (see the module's docstring).
+    Work handed over with its own context (``asyncio.to_thread``) still runs in it."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        return super().submit(contextvars.Context().run, fn, *args, **kwargs)
