@@ -146,6 +146,31 @@ def test_a_file_of_another_format_is_ignored_and_written_again(
     assert read_cache(path)  # replaced by a good file
 
 
+def test_a_code_object_marshal_refuses_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file of this format whose code marshal cannot make (SystemError, not ValueError: a
+    byte changed in a code object's header) is ignored, as any other bad file, and written
+    again: no traceback at tradegame play's start."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    text = "def f(self):\n    return 1\n"
+    payload = bytearray(marshal.dumps({text: compile(text, "<string>", "exec")}))
+    payload[33] = 0xFF  # the code's flags
+    with pytest.raises(SystemError):
+        marshal.loads(bytes(payload))
+    path = tmp_path / "cache"
+    path.write_bytes(HEADER + bytes(payload))
+    assert read_cache(path) == {}
+    with compiled_dataclasses(path):
+
+        @dataclasses.dataclass
+        class Item:
+            name: str
+
+    assert repr(Item("a")).endswith("Item(name='a')")
+    assert read_cache(path)  # written again
+
+
 def test_what_is_not_a_regular_file_is_not_read(tmp_path: Path) -> None:
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)

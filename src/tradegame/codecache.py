@@ -77,7 +77,7 @@ def read_cache(path: Path) -> dict[str, CodeType]:
         return {}
     try:
         entries = marshal.loads(data[len(HEADER) :])
-    except (ValueError, EOFError, TypeError):
+    except Exception:  # ValueError, EOFError, TypeError; SystemError for a bad code object
         return {}
     if not isinstance(entries, dict) or not all(
         type(text) is str and type(code) is CodeType for text, code in entries.items()
