@@ -384,3 +384,33 @@ def test_a_game_and_a_projection_keeping_rounds_can_be_pickled(name: str) -> Non
     copied = pickle.loads(pickle.dumps(sim))
     assert score(copied, player).hex() == score(sim, player).hex()
     assert _ledger_bits(copied) == _ledger_bits(sim)
+
+
+def test_rounds_kept_for_one_viewer_are_added_before_another_viewers_or_everyones() -> None:
+    # A projection made of a projection (another viewer), or one that is told to keep every
+    # player's sums after it kept rounds, adds the rounds kept first, to the sums they were
+    # kept for: the same ledger as the reference kept beside it.
+    rules = _rules("april-2025")
+    checked = 0
+    for game in _random_states(rules, range(2), 0.08):
+        first, second = rules.player_ids[0], rules.player_ids[1]
+        sim = _projection(game, first, [])
+        for _ in range(12):
+            if sim.is_over():
+                break
+            _step_passing(sim)
+        if not sim._ledger_rounds:
+            continue
+        other = ShadowProjected.of(sim, second)
+        assert isinstance(other, ShadowProjected)
+        other.shadow = copy.deepcopy(sim.shadow)
+        everyone = ShadowProjected.of(sim, first)
+        assert isinstance(everyone, ShadowProjected)
+        everyone.shadow = copy.deepcopy(sim.shadow)
+        everyone.ledger_only = None
+        for projection in (other, everyone):
+            play_out_passing(projection)
+            assert _read_one_by_one(projection) == _bits(projection.shadow)
+            assert _ledger_bits(projection) == _bits(projection.shadow)
+        checked += 1
+    assert checked > 3, checked

@@ -141,6 +141,7 @@ class State:
         self._ledger = empty_ledger(layout, len(rules.flows))
         self._ledger_rounds: list[_LedgerRound] = []
         self._kept_days = 0  # the days of those rounds
+        self._kept_for = ""  # and whose sums they are kept for (its ledger_only then)
         self.final_extra_days = 0
         self.projection_cache: dict[tuple[int, str], float] = {}
         self._verified: tuple[Action, int] | None = None
@@ -597,6 +598,9 @@ class State:
             approval, credibility = self.approval[only], self.credibility[only]
             own_relations = layout.by_own_pair[only](self.relations)
             rounds = self._ledger_rounds
+            if rounds and self._kept_for != only:  # (a projection of a projection)
+                self._post_rounds()
+                rounds = self._ledger_rounds
             if (
                 (rounds or _bounded_ledger(self.tables.caches.bounded_ledgers, self._ledger))
                 and (snap is self._bounded_snap or self._is_bounded(snap))
@@ -604,8 +608,9 @@ class State:
             ):
                 rounds.append((days, snap, approval, credibility, own_relations))
                 self._kept_days += days
+                self._kept_for = only
                 return
-            if rounds:
+            if self._ledger_rounds:
                 self._post_rounds()
             if not (snap is self._bounded_snap or _finite_snapshot(snap)):
                 # What every player's sums would get is not all finite: add it to them all,
@@ -623,6 +628,8 @@ class State:
                     own_relations,
                 )
                 return
+        if self._ledger_rounds:  # (kept before ledger_only was set to None)
+            self._post_rounds()
         led = self._ledger
         layout = led.layout
         of = layout.by_player
@@ -675,8 +682,7 @@ class State:
 
     def _post_rounds(self) -> None:
         """Add the rounds a projection kept to its viewer's sums, in order."""
-        led, only = self._ledger, self.ledger_only
-        assert only is not None
+        led, only = self._ledger, self._kept_for
         cells = self.tables.trade_cells[only]
         for days, snap, approval, credibility, relations in self._ledger_rounds:
             led = _add_own(led, only, cells, days, snap, approval, credibility, relations)
@@ -694,7 +700,7 @@ class State:
         led = self._ledger
         total = led.sums[led.layout.slot(player, key)]
         rounds = self._ledger_rounds
-        if rounds and player == self.ledger_only:
+        if rounds and player == self._kept_for:
             if key == "approval":
                 for kept in rounds:
                     total += kept[2] * kept[0]
@@ -718,9 +724,8 @@ class State:
         """The relations sum of ``pair`` (a pair key), as :meth:`ledger_sum`."""
         led = self._ledger
         total = led.pair_sums[led.layout.pair_position[pair]]
-        only = self.ledger_only
+        only = self._kept_for
         if self._ledger_rounds and only in pair:
-            assert only is not None
             n = led.layout.own_pair_index[only][pair]
             for kept in self._ledger_rounds:
                 total += kept[4][n] * kept[0]
@@ -732,10 +737,9 @@ class State:
         led = self._ledger
         sums = led.flow_value if value else led.flow_rate
         rounds = self._ledger_rounds
-        only = self.ledger_only
-        if not rounds or only is None:
+        if not rounds:
             return [sums[index] for index in indexes]
-        traded = self.tables.traded[only]
+        traded = self.tables.traded[self._kept_for]
         out = []
         for index in indexes:
             total = sums[index]
