@@ -190,6 +190,19 @@ def test_a_non_finite_number_is_refused_as_when_every_sum_is_kept(
     assert messages[0] == messages[1] and "gdp_bn of US became inf" in messages[0]
 
 
+def test_finite_numbers_whose_sum_overflows_are_named_as_a_sum() -> None:
+    # Every number finite, their sum not (two approvals near the float limit): the error
+    # names the sum, in a sentence ("the a sum of the state became inf" before).
+    from tradegame.engine.phases.resolution import _check_finite
+
+    game = Game.new(load_rules("us-japan-primer"), 0)
+    state = game.copy()
+    state.approval = dict.fromkeys(state.approval, 1.7e308)
+    with pytest.raises(NonFiniteError) as err:
+        _check_finite(state)
+    assert str(err.value).startswith("round 1: the sum of the state's numbers became inf (")
+
+
 def test_projections_leave_the_game_as_it_was() -> None:
     # A projection's copy shares the game's ledger flow lists (never changed in place) and
     # keeps only its viewer's sums: projecting, with or without a move, changes nothing in

@@ -157,7 +157,7 @@ def _check_finite(g: State) -> None:
             (f"{what} of {c.exporter}->{c.importer} {c.sector}", values[c.index]) for c in cells
         ]
     what, value = next(
-        ((w, v) for w, v in named if not math.isfinite(v)), ("a sum of the state", total)
+        ((w, v) for w, v in named if not math.isfinite(v)), ("sum of the state's numbers", total)
     )
     raise NonFiniteError(
         f"round {g.round}: the {what} became {value} (not a finite number); the "
