@@ -10,7 +10,7 @@ from __future__ import annotations
 from tradegame.engine.actions import Action, Inject, News, check_action
 from tradegame.engine.errors import IllegalActionError
 from tradegame.engine.phases import news, orders, resolution, talks
-from tradegame.engine.records import OVER, TALKS
+from tradegame.engine.records import ORDERS, OVER, TALKS
 from tradegame.engine.rules import Rules
 from tradegame.engine.state import State
 
@@ -91,10 +91,44 @@ class Machine(State):
         elif self.phase == TALKS:
             talks.apply(self, action)  # the last session's end opens the orders phase
         elif orders.apply(self, action):  # everyone is done
-            resolution.resolve(self)
-            if self.phase != OVER:
-                self.round += 1
-                self._begin_round()
+            self._end_round()
+
+    def pass_round(self) -> None:
+        """Play every move left in this round as the passive one (scoring.play_out_passing):
+        in talks, pass (no offer on the table) or reject (an offer); in orders, done, the
+        players in turn. The very moves :meth:`push` would be given one at a time, each
+        through its phase's own rule (talks.apply, orders.apply), then the resolution."""
+        self._verified = None
+        passive = self.tables.passive_moves
+        append = self.actions.append
+        if self.phase == TALKS:
+            sessions = self.sessions
+            apply_talk = talks.apply
+            while self.phase == TALKS:  # a session ended moves to the next, or to orders
+                session = sessions[self.session_index]
+                pass_, reject, _ = passive[session.turn]
+                action: Action = pass_ if session.offer is None else reject
+                append(action)
+                apply_talk(self, action)
+        if self.phase != ORDERS:
+            return  # the game is over
+        done = self.done
+        apply_order = orders.apply
+        for player in self._ids:  # to_move's order: the first player not done
+            if player not in done:
+                action = passive[player][2]
+                append(action)
+                if apply_order(self, action):  # everyone is done
+                    self._end_round()
+                    return
+
+    def _end_round(self) -> None:
+        """Every player is done: the resolution, then the next round unless it ended the
+        game."""
+        resolution.resolve(self)
+        if self.phase != OVER:
+            self.round += 1
+            self._begin_round()
 
     def _begin_round(self) -> None:
         """News, then talks (or straight to orders when no session is held)."""

@@ -15,13 +15,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tradegame.engine.actions import (
-    Action,
-)
 from tradegame.engine.economy import FlowCell
 from tradegame.engine.machine import Machine
 from tradegame.engine.memo import per_rules
-from tradegame.engine.records import pair_key
+from tradegame.engine.records import OVER, pair_key
 from tradegame.engine.rules import Objective, Rules
 
 ECONOMIC_METRICS = {
@@ -196,19 +193,11 @@ def score_breakdown(game: Machine, player: str) -> list[dict[str, Any]]:
 
 
 def play_out_passing(game: Machine) -> None:
-    """Everyone passes (or is done) until the game ends."""
-    passive = game.tables.passive_moves  # frozen moves: one of each a player, shared
-    is_over, to_move, push = game.is_over, game.to_move, game.push
-    while not is_over():
-        mover = to_move()
-        assert mover is not None
-        pass_, reject, done = passive[mover]
-        session = game.session
-        if session is not None:
-            action: Action = pass_ if session.offer is None else reject
-        else:
-            action = done
-        push(action)  # a passive move is always legal
+    """Everyone passes (or is done) until the game ends: the rest of each round's moves
+    played as the passive ones (:meth:`Machine.pass_round`)."""
+    pass_round = game.pass_round
+    while game.phase != OVER:
+        pass_round()
 
 
 class Metrics(Mapping[str, float]):

@@ -50,27 +50,49 @@ def _package_stress(rules: Rules) -> tuple[tuple[str, float], ...]:
     return tuple((c.id, c.market_stress) for p in rules.players for c in p.countermeasures)
 
 
+@per_rules
+def _constants(
+    rules: Rules,
+) -> tuple[float, float, float, float, float, tuple[tuple[str, float], ...]] | None:
+    """The scenario's numbers :func:`update` reads each round, read once (None: no player
+    holds market stress): floor, tariff weight, retaliation weight, escalation weight,
+    decay, and each package with the stress it adds (:func:`_package_stress`)."""
+    if rules.market_stress_player is None:
+        return None
+    ms = rules.market_stress
+    return (
+        ms.floor,
+        ms.tariff_weight,
+        ms.retaliation_weight,
+        ms.escalation_weight,
+        ms.decay,
+        _package_stress(rules),
+    )
+
+
 def update(g: State, rates: Sequence[float], rates_before: Sequence[float]) -> None:
     """``rates``: every cell's rate as the round ends; ``rates_before``: when this round's
     resolution began."""
     rules = g.rules
-    ms = rules.market_stress
-    if rules.market_stress_player is None:
+    constants = _constants(rules)
+    if constants is None:
         return
+    floor, tariff_weight, retaliation_weight, escalation_weight, decay, packages = constants
     applied, faced = _pressure(rules, rates)
-    target = ms.floor + ms.tariff_weight * applied + ms.retaliation_weight * faced
+    target = floor + tariff_weight * applied + retaliation_weight * faced
     active = g.active_packages
-    for package, stress in _package_stress(rules):
-        if package in active:
-            target += stress
+    if active:
+        for package, stress in packages:
+            if package in active:
+                target += stress
     shock = 0.0
-    if ms.escalation_weight:
+    if escalation_weight:
         # The same rates object as the round began (nothing moved them: the usual case)
         # gives the same pressure: stress_pressure is a function of the rates only.
         applied_before, faced_before = (
             (applied, faced) if rates_before is rates else _pressure(rules, rates_before)
         )
-        shock = ms.escalation_weight * (
+        shock = escalation_weight * (
             max(0.0, applied - applied_before) + max(0.0, faced - faced_before)
         )
-    g.stress = clamp(g.stress + ms.decay * (target - g.stress) + shock)
+    g.stress = clamp(g.stress + decay * (target - g.stress) + shock)

@@ -28,19 +28,20 @@ from tradegame.engine.text import fmt_pct
 
 def run(g: State) -> None:
     first = g.day
-    last = g.round_end_day
     plan = _plan_of(g.rules)
-    news = plan.rounds.get((first, last))
+    # A round's days are first..round_end_day, and its length is the scenario's: the first
+    # day names the round's news.
+    news = plan.rounds.get(first)
     if news is None:
-        news = plan.rounds[(first, last)] = _round_of(g, plan, first, last)
+        news = plan.rounds[first] = _round_of(g, plan, first, g.round_end_day)
     # News reaches the economy only through the tariff layers (scheduled layers and
     # set_layer effects; a credibility shift is caught by terms()): keep the cached
     # rates and snapshot unless one of those happened.
     layers_changed = False
     for la in news.layers:
-        if g.layer_status[la.id] == LayerStatus.INACTIVE:
+        if g.layer_status[la.id] == _INACTIVE:
             assert la.from_day is not None  # a window's layers have one
-            g.layer_status[la.id] = LayerStatus.IN_FORCE
+            g.layer_status[la.id] = _IN_FORCE
             layers_changed = True
             g._log(
                 "news",
@@ -68,7 +69,9 @@ def run(g: State) -> None:
             layers_changed = layers_changed or sets_layer
     draw = g.rng.random  # fire() changes no generator
     for ev, ev_id, max_times, requires, probability, sets_layer in news.chance:
-        if fired.get(ev_id, 0) >= max_times:
+        # (an event fired is counted from 1, and max_times is at least 1: one never fired
+        # is not in ``fired`` and is below it)
+        if ev_id in fired and fired[ev_id] >= max_times:
             continue
         if requires is not None and not requires(g, ev, this_round):
             continue  # not possible this round: no draw
@@ -106,7 +109,7 @@ class _Plan:
 
     requires: dict[str, Check | None]
     conditions: dict[str, Callable[[State], bool]]
-    rounds: dict[tuple[int, int], _Round] = field(default_factory=dict)
+    rounds: dict[int, _Round] = field(default_factory=dict)  # by the round's first day
 
 
 @per_rules
@@ -118,6 +121,10 @@ def _plan_of(rules: Rules) -> _Plan:
             ev.id: _compile_condition(ev) for ev in rules.events if ev.trigger == "conditional"
         },
     )
+
+
+_INACTIVE = LayerStatus.INACTIVE  # read every round: bound once (an enum's member is slow)
+_IN_FORCE = LayerStatus.IN_FORCE
 
 
 def _round_of(g: State, plan: _Plan, first: int, last: int) -> _Round:
@@ -139,6 +146,7 @@ def _round_of(g: State, plan: _Plan, first: int, last: int) -> _Round:
         chance=tuple(
             (ev, ev.id, ev.max_times, plan.requires[ev.id], ev.probability, ev.id in sets)
             for ev in window.chance
+            if ev.max_times >= 1  # (the scenario's models allow no other: never drawn for)
         ),
     )
 

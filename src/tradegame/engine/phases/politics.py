@@ -106,40 +106,57 @@ def _subject_name(g: State, subject: str) -> str:
 
 
 @per_rules
-def _approval_bases(rules: Rules) -> tuple[tuple[str, float], ...]:
-    """Each player and the approval its drift pulls back to, in scenario order."""
-    return tuple((p.id, p.approval) for p in rules.players)
+def _constants(
+    rules: Rules,
+) -> tuple[tuple[tuple[str, float], ...], str | None, float, float, float, bool, float, float]:
+    """The scenario's numbers :func:`update` reads each round, read once: each player with
+    the approval its drift pulls back to (scenario order), the market-stress holder, minus
+    the pain weight, the drift, the share of talk approval kept (1 - drift), whether 0.0
+    times that share is 0.0 itself, the holder's stress weight and the reassurance fade."""
+    pol = rules.politics
+    drift = pol.approval_drift
+    kept = 1.0 - drift
+    return (
+        tuple((p.id, p.approval) for p in rules.players),
+        rules.market_stress_player,
+        -pol.pain_weight,
+        drift,
+        kept,
+        # 0.0 (or -0.0) times a share in [0, 1] is itself: a player to whom statements
+        # added nothing keeps its 0.0 without the product (any other factor takes it).
+        0.0 <= kept <= 1.0,
+        rules.market_stress.approval_weight,
+        pol.statements.reassure_fade,
+    )
 
 
 def update(
     g: State, snap: eco.Snapshot, raised_against: set[tuple[str, str]], raised_cells: set[int]
 ) -> None:
     """``raised_cells``: the flow cells whose rate an order raised this round."""
-    rules = g.rules
-    pol = rules.politics
-    holder = rules.market_stress_player
+    bases, holder, neg_pain_weight, drift, kept, zero_stays, stress_weight, fade = _constants(
+        g.rules
+    )
     approval, talk_approval, pain_pct = g.approval, g.talk_approval, snap.pain_pct
-    neg_pain_weight = -pol.pain_weight
-    drift = pol.approval_drift
-    kept = 1.0 - drift
-    # 0.0 (or -0.0) times a share in [0, 1] is itself: a player to whom statements added
-    # nothing keeps its 0.0 without the product (any other factor takes the product).
-    zero_stays = 0.0 <= kept <= 1.0
-    for pid, base in _approval_bases(rules):
+    # What market stress takes from its holder's approval (the same for the whole round).
+    stress_cost = stress_weight * max(0.0, g.stress - 50.0) if holder is not None else 0.0
+    for pid, base in bases:
         delta = neg_pain_weight * pain_pct[pid]
         if pid == holder:
-            delta -= rules.market_stress.approval_weight * max(0.0, g.stress - 50.0)
+            delta -= stress_cost
         delta += drift * (base - approval[pid])
         approval[pid] = clamp(approval[pid] + delta)
         # The drift pulls what statements added back towards the base with the rest.
         talk = talk_approval[pid]
         if talk or not zero_stays:
             talk_approval[pid] = talk * kept
-    fade = pol.statements.reassure_fade
-    for key, boost in g.talk_relations.items():
-        worn = fade * boost
-        g.relations[key] = clamp(g.relations[key] - worn)
-        g.talk_relations[key] = boost - worn
+    talk_relations = g.talk_relations
+    if talk_relations:
+        relations = g.relations
+        for key, boost in talk_relations.items():
+            worn = fade * boost
+            relations[key] = clamp(relations[key] - worn)
+            talk_relations[key] = boost - worn
     for pl in g.pledges:
         if pl.settled:
             continue

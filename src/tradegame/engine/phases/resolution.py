@@ -59,24 +59,25 @@ def resolve(g: State) -> None:
     raised_cells: set[int] = set()  # cells whose rate an order raised this round
     # Only these orders can raise a rate; skip the before/after comparison otherwise.
     movers = set()
-    raises = _RAISES
-    for p, orders in g.orders.items():
-        for o in orders:
-            raising = raises.get(type(o))
-            if raising or (raising is None and isinstance(o, _RAISING_CLASSES)):
-                movers.add(p)
-                break
     # The rates as resolution begins: what markets compare this round's escalation with.
     start_rates = g._current_rates()
-    before = start_rates if movers else []
-    # The layered rates under caps before any order: breaking a cap means raising a rate
-    # above it this round, not touching a layer that covers it (issue 19 a).
-    capped_before = _capped_layered_rates(g, movers) if movers else {}
-    order_rules = _ORDER_RULES
-    for p in g._ids:
-        for order in g.orders[p]:
-            rule = order_rules.get(type(order)) or _rule_of(order)
-            rule(g, order, raised_against)
+    if any(g.orders.values()):  # (a round nobody ordered anything in skips the orders)
+        raises = _RAISES
+        for p, orders in g.orders.items():
+            for o in orders:
+                raising = raises.get(type(o))
+                if raising or (raising is None and isinstance(o, _RAISING_CLASSES)):
+                    movers.add(p)
+                    break
+        before = start_rates if movers else []
+        # The layered rates under caps before any order: breaking a cap means raising a
+        # rate above it this round, not touching a layer that covers it (issue 19 a).
+        capped_before = _capped_layered_rates(g, movers) if movers else {}
+        order_rules = _ORDER_RULES
+        for p in g._ids:
+            for order in g.orders[p]:
+                rule = order_rules.get(type(order)) or _rule_of(order)
+                rule(g, order, raised_against)
     if movers:
         # Tariffs and countermeasures change rates, not terms; orders that change deals
         # (concessions, reneges) invalidate everything themselves.
@@ -92,9 +93,10 @@ def resolve(g: State) -> None:
                         raised_against.add(pair)
                         raised_cells.add(index)
         _check_caps_kept(g, capped_before)
-    for raiser, victim in sorted(raised_against):
-        key = pair_key(raiser, victim)
-        g.relations[key] = clamp(g.relations[key] - rules.politics.tariff_raise_relations)
+    if raised_against:
+        for raiser, victim in sorted(raised_against):
+            key = pair_key(raiser, victim)
+            g.relations[key] = clamp(g.relations[key] - rules.politics.tariff_raise_relations)
     if _DEAL_AGREED in map(_STATUS, g.deals):  # a deal agreed in talks this round
         ratification.ratify(g)  # each deal entering or leaving force invalidates what it moves
     # Economy over the round's days.
