@@ -19,19 +19,29 @@ T = TypeVar("T")
 def per_rules(build: Callable[[Rules], T]) -> Callable[[Rules], T]:
     """Call ``build(rules)`` once per rules object; later calls return the same value."""
     built: dict[int, T] = {}
-    last: list[tuple[weakref.ref[Rules], T]] = []  # the rules asked for last (the usual case)
+    # The rules asked for last (the usual case) and their value, as one tuple replaced whole
+    # (a thread reading it sees a pair that belongs together): the weak reference's call
+    # gives None when it is dead, or before any rules were asked for, and None is no rules.
+    last: tuple[Callable[[], Rules | None], T | None] = (_nobody, None)
 
     def get(rules: Rules) -> T:
-        if last and last[0][0]() is rules:
-            return last[0][1]
+        nonlocal last
+        entry = last
+        if entry[0]() is rules:
+            return entry[1]  # type: ignore[return-value]  # (the value of these rules)
         key = id(rules)
         value = built.get(key)
         if value is None:
             value = built[key] = build(rules)
             weakref.finalize(rules, built.pop, key, None)  # the id may be reused later
-        last[:] = [(weakref.ref(rules), value)]
+        last = (weakref.ref(rules), value)
         return value
 
     get.__doc__ = build.__doc__
     get.__name__ = build.__name__
     return get
+
+
+def _nobody() -> None:
+    """The rules asked for last before any was: none."""
+    return None

@@ -116,13 +116,14 @@ class _Plan:
 def _plan_of(rules: Rules) -> _Plan:
     """The compiled news of ``rules`` (built once; rounds added as they are first met)."""
     return _Plan(
-        requires={ev.id: _compile_all(ev.requires) for ev in rules.events},
+        requires={ev.id: _compile_all(ev.requires, ev) for ev in rules.events},
         conditions={
             ev.id: _compile_condition(ev) for ev in rules.events if ev.trigger == "conditional"
         },
     )
 
 
+_TALK_EFFECTS = ("schedule_talks", "cancel_talks")  # the effects held_talks counts
 _INACTIVE = LayerStatus.INACTIVE  # read every round: bound once (an enum's member is slow)
 _IN_FORCE = LayerStatus.IN_FORCE
 
@@ -186,9 +187,9 @@ def _compile_condition(ev: Event) -> Callable[[State], bool]:
     return holds
 
 
-def _compile_all(requires: tuple[Requirement, ...]) -> Check | None:
-    """All of ``requires`` hold (None when there are none)."""
-    checks = tuple(_compile(q) for q in requires)
+def _compile_all(requires: tuple[Requirement, ...], ev: Event) -> Check | None:
+    """All of ``requires`` of ``ev`` hold (None when there are none)."""
+    checks = tuple(_compile(q, ev) for q in requires)
     if not checks:
         return None
     if len(checks) == 1:
@@ -216,9 +217,10 @@ def _holds(g: State, q: Requirement, ev: Event, talks_round: int) -> bool:
     return _compile(q)(g, ev, talks_round)
 
 
-def _compile(q: Requirement) -> Check:
+def _compile(q: Requirement, of: Event | None = None) -> Check:
     """Requirement ``q`` as a check reading the state: the one rule of what each kind
-    needs (:func:`unmet` and the News phase's compiled events both use it)."""
+    needs (:func:`unmet` and the News phase's compiled events both use it). Compiled for
+    event ``of`` (the News phase's), it is checked for that event only."""
     kind = q.kind
     if kind == "no_deal":
         # A deal with economic terms, agreed in talks: a process-only agreement does not
@@ -229,6 +231,10 @@ def _compile(q: Requirement) -> Check:
     if kind == "session":
         assert q.pair is not None
         key = pair_key(*q.pair)
+        if of is not None and not any(e.kind in _TALK_EFFECTS for e in of.effects):
+            # An event whose effects neither schedule nor cancel talks: held_talks counts
+            # none of its effects, as for no event.
+            return lambda g, ev, r: key in held_talks(g, None, r)
         return lambda g, ev, r: key in held_talks(g, ev, r)
     if kind == "layer":
         assert q.layer is not None

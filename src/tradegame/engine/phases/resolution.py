@@ -411,9 +411,10 @@ def _snap_back(g: State, raised_against: set[tuple[str, str]]) -> None:
             snapped.append(la)
     g._invalidate()
     after = g._current_rates()
-    for cell, old, new in zip(eco.compile_rules(g.rules).cells, before, after, strict=True):
-        if new > old + RATE_EPS:
-            raised_against.add(cell.pair)
+    if after != before:  # (no rate moved: none rose)
+        for cell, old, new in zip(eco.compile_rules(g.rules).cells, before, after, strict=True):
+            if new > old + RATE_EPS:
+                raised_against.add(cell.pair)
     if snapped:
         names = "; ".join(f"{la.name} {fmt_pct(g.layer_rate[la.id])}" for la in snapped)
         g._log(
