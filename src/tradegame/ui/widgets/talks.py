@@ -205,6 +205,7 @@ class TalksPanel(Vertical):
         self._session_key: tuple[Any, ...] | None = None
         self._item_ids: list[str] = []
         self._offer_shown: tuple[Any, ...] | None = None
+        self._more_text: Text | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="talks-body"):
@@ -217,6 +218,17 @@ class TalksPanel(Vertical):
                 yield Static(id="talks-draft")
             with Vertical(id="talks-side"):
                 yield PreviewBox("Preview", id="talks-preview")
+
+    def on_mount(self) -> None:
+        # The line under the offer counts terms by where they were laid out: a new offer's
+        # terms may be laid out after the refresh that call_after_refresh waits for (their
+        # layout is asked for from their own message queues: on a loaded machine, later), and
+        # the line then said nothing was out of view until the next move.
+        self.screen.screen_layout_refresh_signal.subscribe(self, self._laid_out)
+
+    def _laid_out(self, _screen: object) -> None:
+        if self.query_one(OfferTerms).display:
+            self._update_more()
 
     def on_resize(self) -> None:
         self._fit()
@@ -384,8 +396,10 @@ class TalksPanel(Vertical):
             text.append("a accept · r reject · e edit it · s counter")
         else:
             text.append("↑↓ item · ←→ level · space in/out · s send · p pass")
-        more.update(text)
-        self.refresh_bindings()  # ] and [ apply only while terms are out of view
+        if text != self._more_text:  # (updating it lays the screen out again)
+            self._more_text = text
+            more.update(text)
+            self.refresh_bindings()  # ] and [ apply only while terms are out of view
 
     def action_more(self, step: int) -> None:
         self.query_one(OfferTerms).scroll_terms(step)
