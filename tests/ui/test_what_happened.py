@@ -29,6 +29,7 @@ from .support import (
 
 SIZES = [(80, 24), (160, 45)]
 sizes = pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+MORE = re.compile(r"▼ \d+ more \(\]\)")
 
 
 @sizes
@@ -77,28 +78,36 @@ async def test_a_long_counter_offer_shows_its_verdict_and_what_is_hidden(
     offer = match.game.session.offer
     assert offer is not None and len(offer) == 6
     names = [match.rules.item(t.item).name for t in offer]
+
+    def shown() -> list[str]:
+        flat = flat_text(app)
+        return [n for n in names if " ".join(n.split()[:3]) in flat]
+
     async with app.run_test(size=size) as pilot:
         await wait_for_text(pilot, "US offers 6 terms")
-        await pilot.pause(0.3)
+        # Until the offer's terms are laid out (later on a loaded machine).
+        if size == (80, 24):
+            await wait_until(pilot, lambda: MORE.search(screen_text(app)), what="terms counted")
+        else:
+            await wait_until(pilot, lambda: len(shown()) == 6, what="the six terms")
         text = screen_text(app)
         assert "your win-set" in text  # the verdict, always
-        flat = " ".join(text.split())
-        shown = [n for n in names if " ".join(n.split()[:3]) in flat]
         if size == (80, 24):
             # Not all six fit: the hidden ones are counted, with the key that shows them.
-            hidden = len(names) - len(shown)
+            hidden = len(names) - len(shown())
             box = app.screen.query_one(OfferTerms)
             _, below = box.hidden_counts()
             assert below >= 1 and f"▼ {below} more (])" in text
             assert hidden <= below
             for _ in range(6):
                 await pilot.press("right_square_bracket")
-            await pilot.pause()
-            text = " ".join(screen_text(app).split())
-            assert " ".join(names[-1].split()[:3]) in text  # the last term, scrolled to
-            assert "▲" in text
+            last = " ".join(names[-1].split()[:3])
+            # The last term, scrolled to; the terms scrolled past, counted.
+            await wait_until(
+                pilot, lambda: last in flat_text(app) and "▲" in flat_text(app), what="scrolled"
+            )
         else:
-            assert len(shown) == 6 and "more (])" not in text
+            assert "more (])" not in text
 
 
 @sizes
@@ -450,9 +459,6 @@ def test_the_log_has_every_rounds_report_even_a_round_without_entries() -> None:
     for frame in frames:
         pieces += log_pieces(frame, cursor)
     assert Text("\n").join(pieces).plain == whole
-
-
-MORE = re.compile(r"▼ \d+ more \(\]\)")
 
 
 def more_line(app: TradeGameApp) -> str:
