@@ -24,6 +24,8 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.css.query import NoMatches
+from textual.dom import NoScreen
 from textual.widget import Widget
 from textual.widgets import Header
 
@@ -267,7 +269,28 @@ class TitleHeader(Header):
     changes: the title stays "tradegame", so each screen closed since (a game, the new-game
     screen) kept its header and its drawn lines alive, about 17,000 objects a new game. Its
     watchers of the app are dropped when it is unmounted (Textual keeps them in a private
-    attribute; without it, as before)."""
+    attribute; without it, as before).
+
+    Its title watcher also tolerates a header whose title widget is already gone: a screen's
+    children are removed before the screen's header is unmounted, and a title set in between
+    (a game begun as the new-game screen closes) made Textual's watcher raise NoMatches,
+    which ended the app with a traceback."""
+
+    def _on_mount(self, event: events.Mount) -> None:
+        # Textual's Header._on_mount, with NoMatches caught as NoScreen is; Header's own
+        # handler is not run (prevent_default), so the watchers are not set twice.
+        event.prevent_default()
+
+        async def set_title() -> None:
+            try:
+                self.query_one("HeaderTitle").update(self.format_title())  # type: ignore[attr-defined]
+            except (NoScreen, NoMatches):
+                pass  # being removed: nothing left to show the title in
+
+        self.watch(self.app, "title", set_title)
+        self.watch(self.app, "sub_title", set_title)
+        self.watch(self.screen, "title", set_title)
+        self.watch(self.screen, "sub_title", set_title)
 
     def on_unmount(self) -> None:
         watchers = getattr(self.app, "__watchers", None)
