@@ -8,6 +8,10 @@ cost away).
   against one made from nothing by the rule's steps: one loop over the cells in cell order,
   each from :func:`economy.cell_effects` at its terms, then the terms' and countermeasures'
   amounts and the shares of GDP. Every field, float.hex for float.hex.
+
+And the layers' part of the rates remembered per scenario, plan by plan (economy.layer_state),
+against the rule from nothing wherever a game's rates are read; a layer at -0.0 is never
+taken for one at 0.0 (equal keys, other rates when the layer is all-in).
 """
 
 from __future__ import annotations
@@ -18,11 +22,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tradegame.engine import Game
 from tradegame.engine import economy as eco
 from tradegame.engine.rules import Rules
 from tradegame.engine.state import State
 
-from .test_fast_paths import _scenarios
+from .test_fast_paths import _all_in_variant, _scenarios
 from .test_round_caches import _bits, _in_force_deals, _play
 
 _floats = st.one_of(
@@ -167,3 +172,68 @@ def test_every_snapshot_read_is_the_rule_steps_from_nothing(
     assert seen["plain"] > 50 and seen["pain"] > 50, seen
     if name == "april-2025":
         assert seen["pledges"] > 5 and seen["packages"] > 5, seen
+
+
+def _fresh_plain(game: State) -> tuple[list[object], list[float]]:
+    """Each layer plan's layers in force and each cell's rate with no deal term and no
+    countermeasure, from nothing (the rules' functions, nothing remembered)."""
+    compiled = eco.compile_rules(game.rules)
+    in_force = [
+        eco.layers_in_force(plan, has_replace, game.layer_rate, game.layer_status)
+        for plan, has_replace in compiled.plans
+    ]
+    plain = eco.all_rates(
+        compiled, game.layer_rate, game.layer_status, frozenset(), eco.TermIndex()
+    )
+    return in_force, plain
+
+
+@pytest.mark.parametrize(("name", "rules"), _scenarios())
+def test_the_layers_part_remembered_per_plan_is_the_rule_from_nothing(
+    name: str, rules: Rules, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # economy.layer_state remembers each plan's layers in force and its cells' plain rates
+    # per scenario, by the rates and status of the plan's layers: wherever a game's rates
+    # are read (copies and projections among them), its layer state is the one made from
+    # nothing, bit for bit.
+    real = State._current_rates
+    compiled = eco.compile_rules(rules)
+    seen = Counter[str]()
+
+    def current_rates(game: State) -> tuple[float, ...]:
+        rates = real(game)
+        in_force, plain = _fresh_plain(game)
+        # The layer state the game would make now from the one it keeps (a projection's
+        # rates may come from the scenario's cache instead), and from none.
+        for known in (game._layers, None):
+            layers = eco.layer_state(compiled, known, game.layer_rate, game.layer_status)
+            assert _bits(layers.plain) == _bits(plain)
+            assert _bits(layers.in_force) == _bits(in_force)
+        seen["read"] += 1
+        return rates
+
+    monkeypatch.setattr(State, "_current_rates", current_rates)
+    compiled.plan_memo.clear()
+    for game in _play(rules, range(4), what_if=0.03, copies=0.02):
+        game.rates()
+    assert seen["read"] > 100, seen
+    assert compiled.plan_memo or not compiled.layer_ids
+
+
+def test_a_layer_at_minus_zero_is_not_taken_for_one_at_zero() -> None:
+    # 0.0 and -0.0 are equal keys; an all-in layer's rate is its cells' rate as it is, so a
+    # plan with a layer at either zero is worked out, never looked up.
+    rules = _all_in_variant()
+    compiled = eco.compile_rules(rules)
+    assert any(is_all_in for plan, _ in compiled.plans for _, is_all_in, _ in plan)
+    game = Game.new(rules, 1)
+    for zero in (0.0, -0.0, 0.0, -0.0):
+        for layer in compiled.layer_ids:
+            game.layer_rate[layer] = zero
+            game.layer_status[layer] = "in_force"
+        game._invalidate()
+        game.rates()
+        in_force, plain = _fresh_plain(game)
+        assert game._layers is not None
+        assert _bits(game._layers.plain) == _bits(plain)
+        assert _bits(game._layers.in_force) == _bits(in_force)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -94,6 +94,12 @@ class Compiled:
     layer_ids: tuple[str, ...]
     layer_plans: tuple[tuple[int, ...], ...]
     plan_rows: tuple[tuple[RateRow, ...], ...]
+    # Per plan, the positions of its layers in layer_ids (what its rates depend on), and
+    # the indexes of its cells; and each plan's layers in force and its cells' plain rates
+    # by the rates and status of its layers (see layer_state), filled as games are played.
+    plan_layers: tuple[Callable[[Sequence[Any]], tuple[Any, ...]], ...]
+    plan_cells: tuple[tuple[int, ...], ...]
+    plan_memo: dict[tuple[Any, ...], tuple[InForce, tuple[float, ...]]]
     # Per cell, what its rate is made from (besides layers, packages and deal terms).
     rate_rows: tuple[RateRow, ...]
     # (index, packages) of each cell countermeasures cover, in cell order.
@@ -201,6 +207,12 @@ def compile_rules(rules: Rules) -> Compiled:
             tuple((c.index, c.mfn, c.v0, c.plan, c.packages) for c in cells if c.plan == k)
             for k in range(len(plans))
         ),
+        plan_layers=tuple(
+            _tuple_getter([[la.id for la in rules.layers].index(e[0]) for e in plan])
+            for plan in plans
+        ),
+        plan_cells=tuple(tuple(c.index for c in cells if c.plan == k) for k in range(len(plans))),
+        plan_memo={},
         rate_rows=tuple((c.index, c.mfn, c.v0, c.plan, c.packages) for c in cells),
         package_cells=tuple(
             (c.index, frozenset(package for package, _ in c.packages)) for c in cells if c.packages
@@ -219,6 +231,17 @@ def compile_rules(rules: Rules) -> Compiled:
         },
     )
     return compiled
+
+
+def _tuple_getter(positions: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """Reads ``positions`` of a sequence as a tuple (``operator.itemgetter`` returns a lone
+    item rather than a tuple of one, and takes no empty list)."""
+    if not positions:
+        return lambda values: ()
+    if len(positions) == 1:
+        only = positions[0]
+        return lambda values: (values[only],)
+    return cast(Callable[[Sequence[Any]], tuple[Any, ...]], operator.itemgetter(*positions))
 
 
 @dataclass(slots=True)
@@ -576,15 +599,38 @@ def layer_state(
         plain = list(known.plain)
     all_plans = compiled.plans
     plan_rows = compiled.plan_rows
+    plan_layers = compiled.plan_layers
+    memo = compiled.plan_memo
     for k in plans:
-        plan, has_replace = all_plans[k]
-        in_force[k] = layers_in_force(plan, has_replace, layer_rate, layer_status)
-        rows = plan_rows[k]
-        for row, rate in zip(
-            rows, cell_rates(rows, in_force, _NO_PACKAGES, _NO_TERMS), strict=True
-        ):
-            plain[row[0]] = rate
+        # A plan's part is a function of its layers' rates and status: remembered per
+        # scenario by them, but for a rate of zero (0.0 and -0.0 are equal keys, and an
+        # all-in layer's rate is the cells' rate as it is).
+        of_plan = plan_layers[k]
+        values = of_plan(rates)
+        key = (k, values, of_plan(status))
+        known_part = None if 0.0 in values else memo.get(key)
+        if known_part is None:
+            plan, has_replace = all_plans[k]
+            plan_in_force = in_force[k] = layers_in_force(
+                plan, has_replace, layer_rate, layer_status
+            )
+            rows = plan_rows[k]
+            known_part = (
+                plan_in_force,
+                tuple(cell_rates(rows, {k: plan_in_force}, _NO_PACKAGES, _NO_TERMS)),
+            )
+            if 0.0 not in values:
+                if len(memo) >= PLAN_MEMO_SIZE:
+                    memo.clear()  # bounded; a miss only costs the computation
+                memo[key] = known_part
+        else:
+            in_force[k] = known_part[0]
+        for index, rate in zip(compiled.plan_cells[k], known_part[1]):  # noqa: B905 (made so)
+            plain[index] = rate
     return LayerState(rates, status, tuple(in_force), tuple(plain))
+
+
+PLAN_MEMO_SIZE = 4096  # remembered layer states of plans, per scenario
 
 
 def rates_now(
