@@ -467,6 +467,7 @@ def cell_rates(
     active_packages: AbstractSet[str],
     terms: TermIndex,
     layered: list[float] | None = None,
+    plain: Sequence[float] | None = None,
 ) -> list[float]:
     """The all-in tariff on the cell of each of ``rows`` (DESIGN §3.9), from the layers in
     force on its plan (``in_force[plan]``, see :func:`layers_in_force`): the MFN rate (or a
@@ -474,22 +475,27 @@ def cell_rates(
     countermeasures; then deal caps and tariff-rate quotas (the terms on the cell, in the
     order of the index). ``layered``, if given, gets each cell's *layered* rate: the same
     rate before deal caps and quotas (what breaking a cap is judged by,
-    State.layered_rates)."""
+    State.layered_rates). ``plain``, if given, is every cell's rate from these layers with no
+    term and no package (:class:`LayerState`): a cell no cut touches starts from it, the
+    layers' part made already."""
     cuts, caps, quotas = terms.cell_cuts, terms.cell_caps, terms.cell_quotas
     out: list[float] = []
     append = out.append
     for index, mfn, v0, plan, packages in rows:
-        base = mfn
-        if cuts and index in cuts:
-            for v in cuts[index]:
-                if v < base:
-                    base = v
-        total = base
-        adds, all_in = in_force[plan]
-        for rate in adds:  # one by one, in plan order
-            total += rate
-        if all_in is not None:
-            total = all_in
+        if plain is not None and not (cuts and index in cuts):
+            total = plain[index]  # the layers' part, made as below with no cut
+        else:
+            base = mfn
+            if cuts and index in cuts:
+                for v in cuts[index]:
+                    if v < base:
+                        base = v
+            total = base
+            adds, all_in = in_force[plan]
+            for rate in adds:  # one by one, in plan order
+                total += rate
+            if all_in is not None:
+                total = all_in
         if packages and active_packages:
             for package, rate in packages:
                 if package in active_packages:
@@ -662,9 +668,11 @@ def rates_now(
         active_packages,
         terms,
         layered_part,
+        plain,
     )
     rates, layered = list(plain), list(plain)
-    for index, rate, layered_rate in zip(touched, capped, layered_part, strict=True):
+    # (zip without strict, whose keyword costs more than the zip: one rate per row)
+    for index, rate, layered_rate in zip(touched, capped, layered_part):  # noqa: B905
         rates[index] = rate
         layered[index] = layered_rate
     return tuple(rates), tuple(layered)
