@@ -94,7 +94,7 @@ class Compiled:
     layer_ids: tuple[str, ...]
     layer_plans: tuple[tuple[int, ...], ...]
     plan_rows: tuple[tuple[RateRow, ...], ...]
-    # Per plan, the positions of its layers in layer_ids (what its rates depend on), and
+    # Per plan, the reader of its layers' entries in tuples in layer_ids order, and
     # the indexes of its cells; and each plan's layers in force and its cells' plain rates
     # by the rates and status of its layers (see layer_state), filled as games are played.
     plan_layers: tuple[Callable[[Sequence[Any]], tuple[Any, ...]], ...]
@@ -234,14 +234,13 @@ def compile_rules(rules: Rules) -> Compiled:
 
 
 def _tuple_getter(positions: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
-    """Reads ``positions`` of a sequence as a tuple (``operator.itemgetter`` returns a lone
-    item rather than a tuple of one, and takes no empty list)."""
-    if not positions:
-        return lambda values: ()
-    if len(positions) == 1:
-        only = positions[0]
-        return lambda values: (values[only],)
-    return cast(Callable[[Sequence[Any]], tuple[Any, ...]], operator.itemgetter(*positions))
+    """Reads ``positions`` of a tuple as a tuple (``operator.itemgetter`` returns a lone item
+    rather than a tuple of one, and takes no empty list: a slice of the tuple instead). A
+    plain function of the standard library, so that the tables pickle."""
+    if len(positions) > 1:
+        return cast(Callable[[Sequence[Any]], tuple[Any, ...]], operator.itemgetter(*positions))
+    part: Any = slice(positions[0], positions[0] + 1) if positions else slice(0, 0)
+    return cast(Callable[[Sequence[Any]], tuple[Any, ...]], operator.itemgetter(part))
 
 
 @dataclass(slots=True)
