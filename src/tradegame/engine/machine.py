@@ -101,26 +101,29 @@ class Machine(State):
         self._verified = None
         passive = self.tables.passive_moves
         append = self.actions.append
+        to_move = self.to_move  # who moves: its one rule, asked before every move
         if self.phase == TALKS:
             sessions = self.sessions
             apply_talk = talks.apply
             while self.phase == TALKS:  # a session ended moves to the next, or to orders
-                session = sessions[self.session_index]
-                pass_, reject, _ = passive[session.turn]
-                action: Action = pass_ if session.offer is None else reject
+                mover = to_move()
+                assert mover is not None
+                pass_, reject, _ = passive[mover]
+                offer = sessions[self.session_index].offer
+                action: Action = pass_ if offer is None else reject
                 append(action)
                 apply_talk(self, action)
         if self.phase != ORDERS:
             return  # the game is over
-        done = self.done
         apply_order = orders.apply
-        for player in self._ids:  # to_move's order: the first player not done
-            if player not in done:
-                action = passive[player][2]
-                append(action)
-                if apply_order(self, action):  # everyone is done
-                    self._end_round()
-                    return
+        while True:
+            mover = to_move()
+            assert mover is not None  # the round ends when the last player is done
+            action = passive[mover][2]
+            append(action)
+            if apply_order(self, action):  # everyone is done
+                self._end_round()
+                return
 
     def _end_round(self) -> None:
         """Every player is done: the resolution, then the next round unless it ended the
