@@ -1111,19 +1111,23 @@ def _bounded_ledger(known: dict[int, Ledger], led: Ledger) -> bool:
     return True
 
 
+# The per-player tables of a snapshot that the ledger adds (State._accumulate).
+_LEDGER_TABLES = operator.attrgetter(
+    "gdp_bn",
+    "gdp_pct",
+    "revenue",
+    "consumer_cost",
+    "investment_received",
+    "purchases_received",
+    "cost_sharing_received",
+)
+
+
 def _bounded_snapshot(snap: eco.Snapshot) -> bool:
     """Whether every number a ledger adds from ``snap`` is finite and all their sizes add
     up to at most LEDGER_BOUND."""
     total = sum(map(abs, snap.rate)) + sum(map(abs, snap.value))
-    for table in (
-        snap.gdp_bn,
-        snap.gdp_pct,
-        snap.revenue,
-        snap.consumer_cost,
-        snap.investment_received,
-        snap.purchases_received,
-        snap.cost_sharing_received,
-    ):
+    for table in _LEDGER_TABLES(snap):
         total += sum(map(abs, table.values()))
     return total <= LEDGER_BOUND  # (NaN is not)
 
@@ -1132,15 +1136,7 @@ def _finite_snapshot(snap: eco.Snapshot) -> bool:
     """Whether every number a ledger adds from ``snap`` is finite (inf and NaN carry through
     a sum)."""
     total = sum(snap.rate) + sum(snap.value)
-    for table in (
-        snap.gdp_bn,
-        snap.gdp_pct,
-        snap.revenue,
-        snap.consumer_cost,
-        snap.investment_received,
-        snap.purchases_received,
-        snap.cost_sharing_received,
-    ):
+    for table in _LEDGER_TABLES(snap):
         total += sum(table.values())
     return math.isfinite(total)
 
