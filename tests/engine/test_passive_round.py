@@ -6,11 +6,11 @@ every bundled scenario (and of a greedy game), for the game and for projections 
 
 from __future__ import annotations
 
-import random
 from functools import cache
 
 import pytest
 
+from tests.engine.test_tail_paths import _walk
 from tradegame.agents.base import play_match
 from tradegame.engine import Game
 from tradegame.engine.actions import Action
@@ -53,23 +53,10 @@ def _same_play_out(game: Machine) -> None:
         assert score(one_step, p).hex() == score(one_by_one, p).hex()
 
 
-def _states(rules: Rules, seed: int) -> list[Machine]:
-    """Every state of a random game, and a projection of each for the player to move."""
-    rng = random.Random(seed)
-    game = Game.new(rules, seed)
-    out: list[Machine] = []
-    while not game.is_over():
-        player = game.to_move()
-        assert player is not None
-        out.append(game.copy())
-        out.append(Projected.of(game, player))
-        game.apply(game.legal_actions(player).sample(rng))
-    return out
-
-
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_a_passive_round_in_one_step_is_the_passive_moves_pushed_one_by_one(name: str) -> None:
-    states = _states(_rules(name), 3)
+    # Every state of a random game, a projection of each, and the finished game.
+    states = _walk(_rules(name), 3)
     assert any(s.phase == "talks" for s in states) and any(s.phase == "orders" for s in states)
     for state in states:
         _same_play_out(state)
