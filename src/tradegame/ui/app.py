@@ -355,6 +355,29 @@ class TradeGameApp(App[None]):
 
         self.push_screen(MessageDialog(title, message))
 
+    def withdraw_notice(self, message: str) -> None:
+        """Take down the toast ``message`` once it is no longer true ("Loading …" after the
+        load ended: left up, it covered the error's dialog and its OK button). Queued after
+        the toast's own message, so a toast not shown yet goes too."""
+        from tradegame.untrusted import printable
+
+        shown = printable(message)
+
+        def withdraw() -> None:
+            for note in list(self._notifications):
+                if note.message == shown:
+                    self._unnotify(note)
+
+        self.call_later(withdraw)
+
+    def _load_ended(self, note: str, match: Match | None, error: str = "") -> None:
+        """A load in a worker has ended: its toast goes; the game begins or the error shows."""
+        self.withdraw_notice(note)
+        if match is not None:
+            self.begin(match)
+        else:
+            self.show_error("This save cannot be loaded", error)
+
     # ------------------------------------------------------------------ app-wide keys
 
     async def action_quit(self) -> None:
@@ -554,17 +577,19 @@ class TradeGameApp(App[None]):
                 return
             kind, value = choice
             if kind == "text":
-                self.notify("Loading the pasted save…")
-                self._load_text(value, None)
+                note = "Loading the pasted save…"
+                self.notify(note)
+                self._load_text(value, None, note)
             elif kind == "autosave" and value.isdigit() and int(value) < len(entries):
                 entry = entries[int(value)]
-                self.notify(f"Loading {entry.path.name}…")
-                self._load_text(None, entry.path)
+                note = f"Loading {entry.path.name}…"
+                self.notify(note)
+                self._load_text(None, entry.path, note)
 
         self.push_screen(WebLoadDialog([e.label for e in entries]), chosen)
 
     @work(thread=True, group="load", exit_on_error=False)
-    def _load_text(self, text: str | None, own: Path | None) -> None:
+    def _load_text(self, text: str | None, own: Path | None, note: str = "") -> None:
         """Load pasted text, or one of this session's autosaves (``own``, named by its file
         name alone in messages)."""
         from tradegame.saves import MAX_SAVE_BYTES
@@ -582,16 +607,14 @@ class TradeGameApp(App[None]):
                 data = text or ""
             match = load_text(data, shown)
         except PersistenceError as exc:
-            self.call_from_thread(self.show_error, "This save cannot be loaded", str(exc))
+            self.call_from_thread(self._load_ended, note, None, str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - shown to the player, never a traceback
             self.call_from_thread(
-                self.show_error,
-                "This save cannot be loaded",
-                f"{shown}: {type(exc).__name__}: {exc}",
+                self._load_ended, note, None, f"{shown}: {type(exc).__name__}: {exc}"
             )
             return
-        self.call_from_thread(self.begin, match)
+        self.call_from_thread(self._load_ended, note, match)
 
     # ------------------------------------------------------------------ loading
 
@@ -614,26 +637,25 @@ class TradeGameApp(App[None]):
         """Load a save in a worker; errors (corrupt, tampered, missing) show in a dialog."""
         if self.options.web:  # a browser never names a path on this machine
             return
-        self.notify(f"Loading {path}…")
-        self._load(path)
+        note = f"Loading {path}…"
+        self.notify(note)
+        self._load(path, note)
 
     @work(thread=True, group="load", exit_on_error=False)
-    def _load(self, path: str) -> None:
+    def _load(self, path: str, note: str = "") -> None:
         from tradegame.session.persistence import PersistenceError, load
 
         try:
             match = load(path)
         except PersistenceError as exc:
-            self.call_from_thread(self.show_error, "This save cannot be loaded", str(exc))
+            self.call_from_thread(self._load_ended, note, None, str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - shown to the player, never a traceback
             self.call_from_thread(
-                self.show_error,
-                "This save cannot be loaded",
-                f"{path}: {type(exc).__name__}: {exc}",
+                self._load_ended, note, None, f"{path}: {type(exc).__name__}: {exc}"
             )
             return
-        self.call_from_thread(self.begin, match)
+        self.call_from_thread(self._load_ended, note, match)
 
     def autosave(self, match: Match) -> None:
         """Autosave after a round (in a worker thread, on a snapshot of the game)."""
