@@ -623,23 +623,37 @@ class GreedyAgent(Negotiator):
         agent's own random stream (so the same seed gives the same game)."""
         pools: dict[str, list[Action]] = {}
         for action in turn.legal:
-            if isinstance(action, Statement) and action.statement in (
-                "claim_progress",
-                "reassure",
-                "fact_check",
-            ):
-                pools.setdefault(f"say-{action.statement}", []).append(action)
-            elif isinstance(action, Concede):
-                pools.setdefault("concede", []).append(action)
-            elif isinstance(action, (Countermeasure, ExtendDeadline)):
-                pools.setdefault(action.kind, []).append(action)
-            elif isinstance(action, SetTariff):
-                pools.setdefault(f"tariff-{action.layer}", []).append(action)
+            kind = _shortlist_kind(action)
+            if kind is not None:
+                pool = pools.get(kind)
+                if pool is None:
+                    pools[kind] = [action]
+                else:
+                    pool.append(action)
         out: list[Action] = []
         for kind in sorted(pools):
             out.append(pools[kind][self.rng.randrange(len(pools[kind]))])
         self.rng.shuffle(out)
         return out[:ORDER_SHORTLIST]
+
+
+_SAID = ("claim_progress", "reassure", "fact_check")
+"""The statements greedy's shortlist draws from (one of each kind)."""
+
+
+def _shortlist_kind(action: Action) -> str | None:
+    """The pool of :meth:`GreedyAgent.order_shortlist` that ``action`` is drawn from: a
+    statement it shortlists by kind, a concession, a countermeasure, an extension, a tariff
+    by layer; None for any other move."""
+    if isinstance(action, Statement):
+        return f"say-{action.statement}" if action.statement in _SAID else None
+    if isinstance(action, SetTariff):
+        return f"tariff-{action.layer}"
+    if isinstance(action, Concede):
+        return "concede"
+    if isinstance(action, (Countermeasure, ExtendDeadline)):
+        return action.kind
+    return None
 
 
 __all__ = [

@@ -105,16 +105,25 @@ def pair_catalogue(
     view: dict[str, Any], me: str, partner: str, kinds_out: Iterable[str] = NOT_TRADED
 ) -> tuple[list[Offerable], list[Offerable]]:
     """(items ``me`` can give ``partner``, items ``partner`` can give ``me``), available now."""
-    skip = set(kinds_out)
-    mine: list[Offerable] = []
-    theirs: list[Offerable] = []
+    mine, theirs = _pair_entries(view, me, partner, kinds_out)
+    return [offerable(e) for e in mine], [offerable(e) for e in theirs]
+
+
+def _pair_entries(
+    view: dict[str, Any], me: str, partner: str, kinds_out: Iterable[str] = NOT_TRADED
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The catalogue entries of :func:`pair_catalogue`, in catalogue order, as they are in
+    the view (which ``me`` can give ``partner``, which ``partner`` can give ``me``)."""
+    skip = kinds_out if isinstance(kinds_out, frozenset) else frozenset(kinds_out)
+    mine: list[dict[str, Any]] = []
+    theirs: list[dict[str, Any]] = []
     for entry in view["catalogue"]:
         if not entry["available"] or entry["kind"] in skip:
             continue
         if entry["owner"] == me and goes_to(entry, partner):
-            mine.append(offerable(entry))
+            mine.append(entry)
         elif entry["owner"] == partner and goes_to(entry, me):
-            theirs.append(offerable(entry))
+            theirs.append(entry)
     return mine, theirs
 
 
@@ -126,10 +135,12 @@ def substantive_deal(
     view: dict[str, Any], a: str, b: str, statuses: Sequence[str] = ("in_force", "agreed")
 ) -> bool:
     """Whether ``a`` and ``b`` have a bilateral deal with economic terms (in force or agreed)."""
-    kinds = item_kinds(view)
+    kinds: dict[str, str] | None = None  # made when a deal of the pair is found
     for d in view["deals"]:
         if d["unilateral"] or d["status"] not in statuses or set(d["parties"]) != {a, b}:
             continue
+        if kinds is None:
+            kinds = item_kinds(view)
         if any(kinds.get(t["item"]) != "process" for t in d["terms"]):
             return True
     return False
@@ -158,7 +169,7 @@ def trading_partners(view: dict[str, Any], me: str) -> list[str]:
         pid = p["id"]
         if pid == me:
             continue
-        mine, theirs = pair_catalogue(view, me, pid)
+        mine, theirs = _pair_entries(view, me, pid)  # pair_catalogue's, not made Offerable
         if mine or theirs:
             out.append(pid)
     return out

@@ -1,0 +1,140 @@
+"""The built-in agents' shortcuts give what the plain computation gives, at every step.
+
+Each shortcut in ``agents/tactics.py`` and ``agents/negotiators.py`` is compared, on every
+state of random and greedy games in every bundled scenario and from every player's view,
+with the code it replaced (written out here as the reference):
+
+* ``trading_partners`` tests each pair's catalogue entries without making them
+  :class:`Offerable` (the reference: ``pair_catalogue`` is not empty);
+* ``substantive_deal`` reads the item kinds only when a deal of the pair is found;
+* ``GreedyAgent.order_shortlist`` sorts the legal orders into pools with one function
+  (the reference: the chain of ``isinstance`` tests), the same draws from the same stream.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import pytest
+
+from tradegame.agents.base import Turn, play_match
+from tradegame.agents.negotiators import ORDER_SHORTLIST, GreedyAgent
+from tradegame.agents.tactics import item_kinds, pair_catalogue, substantive_deal, trading_partners
+from tradegame.engine import (
+    Action,
+    Concede,
+    Countermeasure,
+    ExtendDeadline,
+    Game,
+    SetTariff,
+    Statement,
+)
+from tradegame.scenario import load_rules
+from tradegame.scenario.loader import bundled_scenarios
+
+SCENARIOS = sorted(bundled_scenarios())
+
+
+def _states(name: str) -> Iterator[Game]:
+    """Every state of two random games and of a game of greedy, hawk and random seats."""
+    rules = load_rules(name)
+    ids = rules.player_ids
+    mixes: list[tuple[int, dict[str, str]]] = [
+        (0, dict.fromkeys(ids, "random")),
+        (1, dict.fromkeys(ids, "random")),
+        (2, {p: ("greedy", "hawk", "random")[i % 3] for i, p in enumerate(ids)}),
+    ]
+    for seed, seats in mixes:
+        played = play_match(rules, seed, seats)
+        game = Game.new(rules, seed)
+        for action in played.actions:
+            yield game
+            game = game.copy()
+            game.apply(action)
+        yield game
+
+
+def _reference_trading_partners(view: dict[str, Any], me: str) -> list[str]:
+    out = []
+    for p in view["players"]:
+        pid = p["id"]
+        if pid == me:
+            continue
+        mine, theirs = pair_catalogue(view, me, pid)
+        if mine or theirs:
+            out.append(pid)
+    return out
+
+
+def _reference_substantive_deal(
+    view: dict[str, Any], a: str, b: str, statuses: Sequence[str] = ("in_force", "agreed")
+) -> bool:
+    kinds = item_kinds(view)
+    for d in view["deals"]:
+        if d["unilateral"] or d["status"] not in statuses or set(d["parties"]) != {a, b}:
+            continue
+        if any(kinds.get(t["item"]) != "process" for t in d["terms"]):
+            return True
+    return False
+
+
+def _reference_shortlist(turn: Turn, rng: random.Random) -> list[Action]:
+    pools: dict[str, list[Action]] = {}
+    for action in turn.legal:
+        if isinstance(action, Statement) and action.statement in (
+            "claim_progress",
+            "reassure",
+            "fact_check",
+        ):
+            pools.setdefault(f"say-{action.statement}", []).append(action)
+        elif isinstance(action, Concede):
+            pools.setdefault("concede", []).append(action)
+        elif isinstance(action, (Countermeasure, ExtendDeadline)):
+            pools.setdefault(action.kind, []).append(action)
+        elif isinstance(action, SetTariff):
+            pools.setdefault(f"tariff-{action.layer}", []).append(action)
+    out: list[Action] = []
+    for kind in sorted(pools):
+        out.append(pools[kind][rng.randrange(len(pools[kind]))])
+    rng.shuffle(out)
+    return out[:ORDER_SHORTLIST]
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_the_catalogue_shortcuts_match_the_plain_computation(name: str) -> None:
+    checked = found = 0
+    for step, game in enumerate(_states(name)):
+        if step % 3:
+            continue  # every third state (the views are the slow part)
+        ids = game.rules.player_ids
+        for me in ids:
+            view = game.view(me).to_json()
+            assert trading_partners(view, me) == _reference_trading_partners(view, me)
+            for other in ids:
+                for statuses in (("in_force", "agreed"), ("in_force",), ("reneged",)):
+                    got = substantive_deal(view, me, other, statuses)
+                    assert got == _reference_substantive_deal(view, me, other, statuses)
+                    found += got
+            checked += 1
+    assert checked > 20
+    # The games make deals: the branch that reads the item kinds is taken.
+    assert found or name == "us-japan-primer"
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_greedy_shortlists_the_orders_the_plain_computation_does(name: str) -> None:
+    checked = 0
+    for step, game in enumerate(_states(name)):
+        player = game.to_move()
+        if player is None or game.phase != "orders":
+            continue
+        seed = step * 31 + SCENARIOS.index(name)
+        agent = GreedyAgent(random.Random(seed))
+        reference = random.Random(seed)
+        got = agent.order_shortlist(Turn(game, player))
+        assert got == _reference_shortlist(Turn(game, player), reference)
+        assert agent.rng.getstate() == reference.getstate()  # the same draws
+        checked += 1
+    assert checked > 20
