@@ -138,3 +138,34 @@ def test_greedy_shortlists_the_orders_the_plain_computation_does(name: str) -> N
         assert agent.rng.getstate() == reference.getstate()  # the same draws
         checked += 1
     assert checked > 20
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_a_turns_sections_are_its_views_and_never_stale(name: str) -> None:
+    """``Turn.sections`` gives the sections of the view of the state the turn is for: made
+    alone, asked for again (remembered), after the view was made, and on a turn renewed for
+    the seat's next move (play_match renews one turn per seat: nothing is kept across)."""
+    rules = load_rules(name)
+    kept: dict[str, Turn] = {}
+    checked = 0
+    for step, game in enumerate(_states(name)):
+        player = game.to_move()
+        if player is None:
+            continue
+        turn = kept.get(player)
+        if turn is None:
+            turn = kept[player] = Turn(game, player, True)
+        else:
+            turn._renew(game, player)
+        names = ("players", "catalogue", "deals", "you", "layers", "talks")
+        first = names[: 1 + step % len(names)]
+        made = turn.sections(*first)
+        assert turn.sections(*first) == made  # remembered
+        again = turn.sections(*names)  # the rest made, the first ones kept
+        data = game.view(player).to_json()
+        assert made == {n: data[n] for n in first}
+        assert again == {n: data[n] for n in names}
+        turn.view.to_json()
+        assert turn.sections(*names) == again  # from the view's own JSON now
+        checked += 1
+    assert checked > 30 and len(kept) == len(rules.player_ids)

@@ -19,6 +19,7 @@ from tradegame.engine.errors import IllegalActionError
 from tradegame.engine.legal import LegalActions
 from tradegame.engine.projection import RNG_STATES
 from tradegame.engine.tables import tables_of
+from tradegame.engine.view import SECTIONS, build_sections
 from tradegame.scenario import load_rules
 
 SCENARIOS = ["april-2025", "with-china", "china-lesson", "classroom-lesson", "us-japan-primer"]
@@ -61,6 +62,7 @@ def _observables(game: Game) -> tuple[Any, ...]:
         [repr(game.view(p).to_json()) for p in ids],
         repr(game.view(None).to_json()),
         [repr(game.glance(p)) for p in ids],
+        [repr(build_sections(game, p, sorted(SECTIONS))) for p in ids],
     )
 
 
@@ -103,6 +105,7 @@ def test_what_a_player_is_handed_can_be_vandalised_harmlessly(name: str) -> None
         _vandalise(game.view(player).to_json())
         if player is not None:
             _vandalise(game.glance(player))
+            _vandalise(build_sections(game, player, SECTIONS))  # what built-in agents read
     _vandalise(game.history)
     assert (_observables(game), _observables(other)) == before
 

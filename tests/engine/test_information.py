@@ -47,7 +47,9 @@ from tradegame.engine import (
     parse,
 )
 from tradegame.engine.rules import Effect, Level, Objective, Ratification
+from tradegame.engine.view import SECTIONS, build_sections
 from tradegame.scenario import load_rules
+from tradegame.scenario.loader import bundled_scenarios
 
 RULES = load_rules(Path(__file__).with_name("small.yaml"))
 SECRET = "B"
@@ -218,6 +220,8 @@ def compare_outsiders(ga: Game, gb: Game, rng_seed: int, check_what_if: bool) ->
         else:
             assert str(va) == str(vb), other
             assert ga.glance(other) == gb.glance(other), other  # part of the view (RL vectors)
+            # Sections of the view made alone (what built-in agents read).
+            assert build_sections(ga, other, SECTIONS) == build_sections(gb, other, SECTIONS)
         assert ja == jb, other
         assert json.dumps(ja, sort_keys=True) == json.dumps(jb, sort_keys=True)
         assert [e.to_json() for e in ga.log if e.visible_to(other)] == [
@@ -244,6 +248,26 @@ def test_a_glance_is_part_of_the_players_view() -> None:
                     view, glance = game.view(p), game.glance(p)
                     for name in fields:
                         assert getattr(glance, name) == getattr(view, name), (name, p)
+                if game.is_over():
+                    break
+                game.apply(game.legal_actions().sample(rng))
+
+
+def test_sections_made_alone_are_the_players_view() -> None:
+    """``build_sections(game, p, names)`` is each named section of ``view(p).to_json()``, for
+    every player on every state of random games in every bundled scenario (so the differential
+    tests of views cover them); asked for one at a time or all at once."""
+    for rules in (RULES, *(load_rules(name) for name in sorted(bundled_scenarios()))):
+        for seed in range(2):
+            game = Game.new(rules, seed)
+            rng = random.Random(seed)
+            while True:
+                for p in rules.player_ids:
+                    data = game.view(p).to_json()
+                    together = build_sections(game, p, sorted(SECTIONS))
+                    assert together == {name: data[name] for name in sorted(SECTIONS)}, p
+                    for name in SECTIONS:
+                        assert build_sections(game, p, [name]) == {name: data[name]}, (name, p)
                 if game.is_over():
                     break
                 game.apply(game.legal_actions().sample(rng))

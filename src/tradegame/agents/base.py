@@ -36,7 +36,7 @@ from tradegame.engine.errors import IllegalActionError
 from tradegame.engine.legal import LegalActions
 from tradegame.engine.rules import Limits
 from tradegame.engine.scoring import Projection
-from tradegame.engine.view import View
+from tradegame.engine.view import View, build_sections
 from tradegame.untrusted import FileRefused, one_line, printable, read_regular_file
 
 EXTERNAL_PREFIX = "cmd:"
@@ -77,7 +77,16 @@ class Turn:
     (everything in it is looked at anew: legal actions, view, talks, ``what_if_calls``)."""
 
     # Asked for on every move, so slots (and views built only when asked for).
-    __slots__ = ("_game", "_legal", "_talks", "_view", "legal", "player", "what_if_calls")
+    __slots__ = (
+        "_game",
+        "_legal",
+        "_sections",
+        "_talks",
+        "_view",
+        "legal",
+        "player",
+        "what_if_calls",
+    )
 
     def __init__(self, game: Game, player: str, moving: bool | None = None) -> None:
         """``moving``: the caller has just seen that ``player`` is to move (None: look)."""
@@ -87,6 +96,7 @@ class Turn:
         self.legal = self._legal = LegalActions(game, player, moving)
         self.what_if_calls = 0
         self._view: View | None = None
+        self._sections: dict[str, Any] | None = None  # see sections()
         self._talks: Talks | None | bool = False  # False: not looked at yet
 
     def _renew(self, game: Game, player: str) -> None:
@@ -103,6 +113,7 @@ class Turn:
         self.legal = legal  # whatever the agent did with the attribute
         self.what_if_calls = 0
         self._view = None
+        self._sections = None
         self._talks = False
 
     @property
@@ -111,6 +122,22 @@ class Turn:
         if self._view is None:
             self._view = self._game.view(self.player)
         return self._view
+
+    def sections(self, *names: str) -> dict[str, Any]:
+        """Sections of ``view.to_json()`` (of :data:`~tradegame.engine.view.SECTIONS`:
+        ``players``, ``layers``, ``catalogue``, ``deals``, ``talks``, ``you``), the same
+        data made without the rest of the view (its tariff table, log and history cost most)
+        unless the view was made this turn. Read-only, like the view's JSON."""
+        if self._view is not None:
+            data = self._view.to_json()
+            return {name: data[name] for name in names}
+        made = self._sections
+        if made is None:
+            made = self._sections = {}
+        missing = [name for name in names if name not in made]
+        if missing:
+            made.update(build_sections(self._game, self.player, missing))
+        return {name: made[name] for name in names}
 
     @property
     def round(self) -> int:

@@ -110,7 +110,7 @@ class Negotiator(Strategy):
         key = (talks.partner, turn.round // PACKAGE_ROUNDS)
         cached = self._packages.get(key)
         if cached is None:
-            view = turn.view.to_json()
+            view = turn.sections("catalogue", "you")
             mine, theirs = pair_catalogue(view, turn.player, talks.partner)
             values = self.values.get(turn, talks, [*theirs, *mine])
             cached = []
@@ -282,7 +282,7 @@ def _observe(view: dict[str, Any], me: str, partner: str) -> _Seen:
 def retaliation(turn: Turn, partner: str) -> Action | None:
     """The player's cheapest escalation against ``partner``: a suspended countermeasure
     aimed at it, else one of its tariffs on the partner raised by two steps."""
-    view = turn.view.to_json()
+    view = turn.sections("players", "layers")
     me = next(p for p in view["players"] if p["id"] == turn.player)
     for c in me["countermeasures"]:
         if c["target"] == partner and not c["active"]:
@@ -305,7 +305,7 @@ def retaliation(turn: Turn, partner: str) -> Action | None:
 
 def de_escalation(turn: Turn, partner: str) -> Action | None:
     """Suspend an active countermeasure aimed at ``partner`` (the player's own)."""
-    view = turn.view.to_json()
+    view = turn.sections("players")
     me = next(p for p in view["players"] if p["id"] == turn.player)
     for c in me["countermeasures"]:
         if c["target"] == partner and c["active"]:
@@ -317,7 +317,7 @@ def de_escalation(turn: Turn, partner: str) -> Action | None:
 
 def cheapest_gift(turn: Turn, partner: str) -> Action | None:
     """A unilateral concession of the player's politically cheapest item level to ``partner``."""
-    view = turn.view.to_json()
+    view = turn.sections("catalogue")
     mine, _ = pair_catalogue(view, turn.player, partner)
     options = sorted((it.cost(it.levels[0]), it.id, it.levels[0]) for it in mine)
     for _, item, level in options:
@@ -434,7 +434,7 @@ class DoveAgent(Negotiator):
         return RESERVE
 
     def plan_orders(self, turn: Turn) -> list[Action]:
-        view = turn.view.to_json()
+        view = turn.sections("players", "catalogue", "deals")
         orders = self.talk_requests(turn, limit=1)
         orders += [
             Statement(turn.player, "reassure", p) for p in trading_partners(view, turn.player)

@@ -221,7 +221,7 @@ class TermValues:
         return cached.bonus if cached is not None else 0.0
 
     def _deal_bonus(self, turn: Turn, talks: Talks) -> float:
-        view = turn.view.to_json()
+        view = turn.sections("catalogue")
         me, partner = turn.player, talks.partner
         for e in view["catalogue"]:
             if e["kind"] != "process" or not e["available"]:
@@ -464,7 +464,7 @@ class Strategy:
 
     def talk_requests(self, turn: Turn, level: str = "ministerial", limit: int = 2) -> list[Action]:
         """Ask for talks with trading partners that have no deal yet, least recently met first."""
-        view = turn.view.to_json()
+        view = turn.sections("players", "catalogue", "deals")
         me = turn.player
         partners = [p for p in trading_partners(view, me) if not substantive_deal(view, me, p)]
         partners.sort(key=lambda p: self.last_talked.get(p, 0))

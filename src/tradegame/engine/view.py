@@ -14,6 +14,7 @@ shape bots, saves, the browser page and the TUI read), ``str(view)`` the report.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -484,24 +485,7 @@ def build_view(game: Machine, viewer: Viewer) -> View:
         )
         for c in game.tables.compiled.cells
     ]
-    deals = [
-        DealEntry(
-            d.id,
-            list(d.parties),
-            d.round,
-            d.status,
-            d.unilateral,
-            d.ended_by,
-            [DealTerm(t.item, t.value, term_text(rules, t)) for t in d.terms],
-            _r(game.political_cost(d, player), 3)
-            if player is not None and player in d.parties
-            else None,
-            *_replacing(game, d),
-        )
-        for d in game.deals
-        # An agreed deal is public at resolution (ratification), to its parties at once.
-        if d.status != DealStatus.AGREED or sees_all or player in d.parties
-    ]
+    deals = _deals(game, viewer)
     mover = game.to_move()
     scores = batnas = None
     if game.is_over():
@@ -686,6 +670,31 @@ def _talks(game: Machine, viewer: Viewer) -> list[TalkEntry]:
     ]
 
 
+def _deals(game: Machine, viewer: Viewer) -> list[DealEntry]:
+    """The deals ``viewer`` may see: an agreed deal is public at resolution (ratification),
+    to its parties at once; the political cost only to a party."""
+    rules = game.rules
+    sees_all = viewer is None
+    player = viewer if isinstance(viewer, str) else None
+    return [
+        DealEntry(
+            d.id,
+            list(d.parties),
+            d.round,
+            d.status,
+            d.unilateral,
+            d.ended_by,
+            [DealTerm(t.item, t.value, term_text(rules, t)) for t in d.terms],
+            _r(game.political_cost(d, player), 3)
+            if player is not None and player in d.parties
+            else None,
+            *_replacing(game, d),
+        )
+        for d in game.deals
+        if d.status != DealStatus.AGREED or sees_all or player in d.parties
+    ]
+
+
 def _catalogue(game: Machine, viewer: Viewer) -> list[CatalogueEntry]:
     """The catalogue as ``viewer`` sees it: an item's political costs only for its owner (and
     the instructor), its gains only for a player who may receive it (and the instructor)."""
@@ -758,7 +767,38 @@ def _contents(s: Session) -> Json:
     return s.to_json()
 
 
+_SECTIONS: dict[str, Callable[[Machine, str], list[Any]]] = {
+    "players": lambda game, player: _players(game, game.snapshot()),
+    "layers": lambda game, player: _layers(game),
+    "catalogue": _catalogue,
+    "deals": _deals,
+    "talks": _talks,
+}
+"""The list sections of a player's view that :func:`build_sections` makes, by JSON key."""
+
+SECTIONS = frozenset({*_SECTIONS, "you"})
+"""The sections of a player's view's JSON that :func:`build_sections` can make alone."""
+
+
+def build_sections(game: Machine, player: str, names: Iterable[str]) -> Json:
+    """The sections ``names`` (of :data:`SECTIONS`) of ``build_view(game, player).to_json()``
+    without the rest of the view: each made by the view's own section function, its records'
+    JSON as the view's JSON has it (a test compares them on every state of random games; the
+    hidden-information tests compare outsiders' sections). What an agent reads of its view
+    when it reads only these (the tariff table, the log and the history are the costly rest)."""
+    out: Json = {}
+    for name in names:
+        if name == "you":
+            mover = game.to_move()
+            scores = _scores(game) if game.is_over() else None
+            out[name] = _you(game, player, mover, scores).to_json()
+        else:
+            out[name] = [record.to_json() for record in _SECTIONS[name](game, player)]
+    return out
+
+
 __all__ = [
+    "SECTIONS",
     "SPECTATOR",
     "CatalogueEntry",
     "DealEntry",
@@ -773,6 +813,7 @@ __all__ = [
     "Viewer",
     "You",
     "build_glance",
+    "build_sections",
     "build_view",
     "pair_key",
     "render",
