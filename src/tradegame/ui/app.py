@@ -115,6 +115,7 @@ class TradeGameApp(App[None]):
         self._after_paint: list[Callable[[], Any]] = []  # see call_after_paint
         self._paint_wait: Any = None
         self.releases_done = 0  # see _release_closed_screens; tests wait on it
+        self._held_toasts: list[tuple[int, list[Any]]] = []  # see hold_toasts
         self.ready_seen = False
         """Textual's start-up batch is over (see on_ready and GameScreen._compositor_refresh)."""
 
@@ -355,6 +356,42 @@ class TradeGameApp(App[None]):
 
         self.push_screen(MessageDialog(title, message))
 
+    def hold_toasts(self, dialog: object) -> None:
+        """A dialog opens: the toasts shown now wait until it closes, then show again for
+        their whole time. At 80×24 a toast covered a dialog's buttons ("Saved" over the load
+        dialog's Cancel, a talks line over the round report's Continue). Toasts raised while
+        it is open (its own warnings) show at once."""
+        held = [note for note in self._notifications if not note.has_expired]
+        if not held:
+            return
+        for note in held:
+            self._unnotify(note, refresh=False)
+        self._refresh_notifications()
+        self._held_toasts.append((id(dialog), held))
+
+    def release_toasts(self, dialog: object) -> None:
+        """The dialog has closed: the toasts it held show again (at once, not by a message:
+        a report opened next must find them, to hold them in turn)."""
+        from textual.notifications import Notification
+
+        for entry in [e for e in self._held_toasts if e[0] == id(dialog)]:
+            self._held_toasts.remove(entry)
+            for note in entry[1]:
+                if not any(
+                    n.message == note.message and n.title == note.title for n in self._notifications
+                ):
+                    self._notifications.add(
+                        Notification(
+                            note.message, note.title, note.severity, note.timeout, markup=False
+                        )
+                    )
+            self._refresh_notifications()
+
+    def clear_notifications(self) -> None:
+        """Every toast goes, those a dialog holds too (they are about a game now left)."""
+        self._held_toasts.clear()
+        super().clear_notifications()
+
     def withdraw_notice(self, message: str) -> None:
         """Take down the toast ``message`` once it is no longer true ("Loading …" after the
         load ended: left up, it covered the error's dialog and its OK button). Queued after
@@ -367,6 +404,8 @@ class TradeGameApp(App[None]):
             for note in list(self._notifications):
                 if note.message == shown:
                     self._unnotify(note)
+            for _, held in self._held_toasts:
+                held[:] = [note for note in held if note.message != shown]
 
         self.call_later(withdraw)
 
