@@ -169,3 +169,20 @@ def test_a_turns_sections_are_its_views_and_never_stale(name: str) -> None:
         assert turn.sections(*names) == again  # from the view's own JSON now
         checked += 1
     assert checked > 30 and len(kept) == len(rules.player_ids)
+
+
+def test_a_section_that_is_not_made_alone_is_refused_by_name() -> None:
+    """Asked for a part of the view that is no section (the tariff table, a typo), a turn
+    says which sections there are, whether or not its view was made (the view's JSON has a
+    "tariffs" key: it must not answer one way before the view and another after)."""
+    rules = load_rules("april-2025")
+    game = Game.new(rules, 0)
+    player = game.to_move()
+    assert player is not None
+    turn = Turn(game, player)
+    for made in (False, True):
+        if made:
+            turn.view.to_json()
+        for name in ("tariffs", "log", "catalog"):
+            with pytest.raises(ValueError, match=r"no section '.*'.*catalogue, deals"):
+                turn.sections("catalogue", name)

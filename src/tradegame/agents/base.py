@@ -36,7 +36,7 @@ from tradegame.engine.errors import IllegalActionError
 from tradegame.engine.legal import LegalActions
 from tradegame.engine.rules import Limits
 from tradegame.engine.scoring import Projection
-from tradegame.engine.view import View, build_sections
+from tradegame.engine.view import SECTIONS, View, build_sections
 from tradegame.untrusted import FileRefused, one_line, printable, read_regular_file
 
 EXTERNAL_PREFIX = "cmd:"
@@ -127,7 +127,10 @@ class Turn:
         """Sections of ``view.to_json()`` (of :data:`~tradegame.engine.view.SECTIONS`:
         ``players``, ``layers``, ``catalogue``, ``deals``, ``talks``, ``you``), the same
         data made without the rest of the view (its tariff table, log and history cost most)
-        unless the view was made this turn. Read-only, like the view's JSON."""
+        unless the view was made this turn. Read-only, like the view's JSON. Any other name
+        raises :class:`ValueError` (whether or not the view was made)."""
+        if not SECTIONS.issuperset(names):
+            build_sections(self._game, self.player, names)  # raises, naming the sections
         if self._view is not None:
             data = self._view.to_json()
             return {name: data[name] for name in names}

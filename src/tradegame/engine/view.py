@@ -785,7 +785,15 @@ def build_sections(game: Machine, player: str, names: Iterable[str]) -> Json:
     without the rest of the view: each made by the view's own section function, its records'
     JSON as the view's JSON has it (a test compares them on every state of random games; the
     hidden-information tests compare outsiders' sections). What an agent reads of its view
-    when it reads only these (the tariff table, the log and the history are the costly rest)."""
+    when it reads only these (the tariff table, the log and the history are the costly rest).
+    A name not in :data:`SECTIONS` raises :class:`ValueError`, naming them."""
+    names = list(names)
+    unknown = [name for name in names if name not in SECTIONS]
+    if unknown:
+        raise ValueError(
+            f"no section {unknown[0]!r} of a view is made alone; "
+            f"the sections are {', '.join(sorted(SECTIONS))}"
+        )
     out: Json = {}
     for name in names:
         if name == "you":
