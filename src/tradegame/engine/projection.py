@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from functools import partial
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from tradegame.engine.actions import (
     Accept,
@@ -22,6 +22,7 @@ from tradegame.engine.actions import (
     Reject,
     check_action,
 )
+from tradegame.engine.chance import Replay, stream_of
 from tradegame.engine.errors import IllegalActionError
 from tradegame.engine.kinds import DealStatus, SessionStatus
 from tradegame.engine.machine import Machine
@@ -31,8 +32,9 @@ from tradegame.engine.rules import Rules
 from tradegame.engine.scoring import Metrics, Projection, metric, play_out_passing, score
 from tradegame.engine.tables import tables_of
 
-# Chance streams remembered per scenario: a stream's state is about 24 kB (624 ints), and a
-# game asks for one (seed, round, phase) at a time, so a few suffice (4096 held ~100 MB).
+# Chance streams remembered per scenario: a stream's state is about 24 kB (624 ints) and its
+# shared draws 4 kB, and a game asks for one (seed, round, phase) at a time, so a few
+# suffice (4096 held ~100 MB).
 RNG_STATES = 64
 
 
@@ -73,19 +75,20 @@ class Projected(Machine):
         return self.viewer is None or party == self.viewer
 
 
-def _projection_rng(game: Machine) -> tuple[Any, ...]:
-    """The state of a projection's chance stream: ``random.Random`` seeded with
-    ``what-if:{seed}:{round}:{phase}`` (public facts only), made once per scenario and key."""
+def _projection_rng(game: Machine) -> Replay:
+    """A projection's chance: the draws of ``random.Random`` seeded with
+    ``what-if:{seed}:{round}:{phase}`` (public facts only), its first draws made once per
+    scenario and key and replayed by each projection (chance.Replay)."""
     known = tables_of(game.rules).caches.projection_rng
     key = (game.seed, game.round, game.phase)
-    state = known.get(key)
-    if state is None:
+    stream = known.get(key)
+    if stream is None:
         if len(known) >= RNG_STATES:
             known.clear()  # bounded; a miss only costs the seeding
-        state = known[key] = random.Random(
-            f"what-if:{game.seed}:{game.round}:{game.phase}"
-        ).getstate()
-    return state
+        stream = known[key] = stream_of(
+            random.Random(f"what-if:{game.seed}:{game.round}:{game.phase}")
+        )
+    return Replay(stream)
 
 
 def batna(rules: Rules, seed: int) -> dict[str, float]:

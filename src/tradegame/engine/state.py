@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Self, TypeVar
 
 from tradegame.engine import economy as eco
 from tradegame.engine.actions import Action
+from tradegame.engine.chance import Chance, copy_of
 from tradegame.engine.kinds import DealStatus, LayerStatus, TermKind
 from tradegame.engine.records import (
     ECONOMY_KEYS,
@@ -65,7 +66,7 @@ class State:
         self.tables = tables_of(rules)
         self.seed = seed
         c = rules.calendar
-        self.rng = random.Random(seed)
+        self.rng: Chance = random.Random(seed)
         self.round = 1
         self.day = c.start_day
         self.deadline_day = c.deadline_day
@@ -177,10 +178,9 @@ class State:
         # copy.deepcopy (OpenSpiel's clone() uses it) gets the same independent copy, fast.
         return self.copy()
 
-    def copy_as(self, cls: type[S], rng_state: tuple[Any, ...] | None = None) -> S:
-        """An independent copy as an instance of ``cls`` (a kind of state); its chance
-        continues from ``rng_state`` (a ``Random.getstate()``) if given, else from this
-        state's."""
+    def copy_as(self, cls: type[S], rng: Chance | None = None) -> S:
+        """An independent copy as an instance of ``cls`` (a kind of state); its chance is
+        ``rng`` if given (a generator nobody else draws from), else a copy of this state's."""
         new = cls.__new__(cls)
         attributes = new.__dict__
         mine = self.__dict__
@@ -215,7 +215,7 @@ class State:
         new.pledges = [p if p.settled else Pledge(*_PLEDGE_STATE(p)) for p in self.pledges]
         new.orders = {p: list(v) for p, v in self.orders.items()}
         # (The ledger is immutable: shared. Its rounds not added yet are a list, copied.)
-        new.rng = rng_from(self.rng.getstate() if rng_state is None else rng_state)
+        new.rng = copy_of(self.rng) if rng is None else rng
         new._verified = None  # a copy may be changed before it applies anything: check again
         new._sampler_kinds = None
         new._in_force = new._deal_index = None  # the copy has deal objects of its own
@@ -1009,14 +1009,6 @@ _new_tuple = tuple.__new__
 # where ``text`` is the line's text if ``args`` is None, else the function that makes it
 # from ``args`` (State._logf).
 _RawLine = tuple[int, int, str, str, Any, "tuple[str, ...] | None", "tuple[Any, ...] | None"]
-
-
-def rng_from(state: tuple[Any, ...]) -> random.Random:
-    """A generator in ``state`` (a ``Random.getstate()``). ``random.Random()`` would first
-    seed itself from the system's entropy (about 11 µs), only for ``setstate`` to replace it."""
-    rng = random.Random.__new__(random.Random)
-    rng.setstate(state)
-    return rng
 
 
 # Every field of the mutable records, in constructor order (for State.copy and, for

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tradegame.engine.actions import Done, Pass, Reject
+from tradegame.engine.chance import Stream
 from tradegame.engine.economy import Compiled, FlowCell, Snapshot, TermIndex, compile_rules
 from tradegame.engine.kinds import LayerStatus
 from tradegame.engine.memo import per_rules
@@ -56,8 +57,9 @@ class Caches:
     # the scenario only.
     held_talks: dict[tuple[Any, ...], frozenset[tuple[str, str]]] = field(default_factory=dict)
     # A projection's chance stream by (seed, round, phase): the generator's state as seeded
-    # (seeding from a string hashes it each time; restoring a state is cheaper).
-    projection_rng: dict[tuple[int, int, str], tuple[Any, ...]] = field(default_factory=dict)
+    # and its first draws (seeding from a string hashes it each time; replaying the draws
+    # is cheaper than restoring the state, see chance.py).
+    projection_rng: dict[tuple[int, int, str], Stream] = field(default_factory=dict)
     # Snapshots whose numbers are all finite and small enough for a projection to add them
     # to its ledger later (State._is_bounded), by id, each kept while it is here.
     bounded_snapshots: dict[int, Snapshot] = field(default_factory=dict)
