@@ -63,10 +63,11 @@ async def test_enter_then_done_typed_at_once_shows_the_order_just_staged(save_di
 
 
 async def test_tab_keys_typed_at_once_show_the_last_tab_typed(save_dir: Path) -> None:
-    """Each tab key focuses its panel, and Textual's report of that focus (TabPane.Focused)
-    made its tab active again after the keys typed next: "1 3 2 4" typed at once showed the
-    orders tab with the log's panel focused, so the next keys went to a hidden panel."""
-    from textual.widgets import TabbedContent
+    """Each tab key focuses its panel, and the report of that focus (Textual's TabPane.Focused;
+    now GameTabs's own) made its tab active again after the keys typed next: "1 3 2 4" typed
+    at once showed the orders tab with the log's panel focused, so the next keys went to a
+    hidden panel."""
+    from tradegame.ui.widgets.tabs import GameTabs
 
     match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=1)
     app = make_app(save_dir, match)
@@ -79,13 +80,14 @@ async def test_tab_keys_typed_at_once_show_the_last_tab_typed(save_dir: Path) ->
             what="Japan's orders",
         )
         await pilot.pause(0.5)  # every panel mounted
-        tabs = app.screen.query_one(TabbedContent)
+        tabs = app.screen.query_one(GameTabs)
         for keys, tab in (("1324", "log"), ("4213", "orders"), ("3141", "dashboard")):
             for key in keys:
                 app.post_message(events.Key(key, key))
             await pilot.pause(0.5)
             assert tabs.active == tab, keys
-            assert app.focused is not None and tabs.get_pane(tab) in app.focused.ancestors
+            panel = app.screen.panel(tab)  # type: ignore[attr-defined]
+            assert app.focused is not None and panel in app.focused.ancestors_with_self
         await pilot.press("4")
         await wait_for_text(pilot, "Round 1")  # the log shows
 
@@ -94,14 +96,14 @@ async def test_a_tab_with_nothing_to_focus_typed_fast_stays_shown(save_dir: Path
     """In the talks phase the orders tab has nothing to focus ("Orders come after the talks"):
     the focus stayed in the tab left, whose late report of its focus made it active again, so
     "1 3" typed at once showed the dashboard (in tmux: 5 2 1 3 ended on the dashboard)."""
-    from textual.widgets import TabbedContent
+    from tradegame.ui.widgets.tabs import GameTabs
 
     match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=1)
     app = make_app(save_dir, match)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_text(pilot, "Your draft")
         await pilot.pause(0.5)  # every panel mounted
-        tabs = app.screen.query_one(TabbedContent)
+        tabs = app.screen.query_one(GameTabs)
         for keys in ("13", "23", "53", "5213"):
             await pilot.press("4")
             await pilot.pause(0.3)

@@ -185,6 +185,7 @@ async def test_no_crash_at_any_terminal_size(save_dir: Path) -> None:
 
 
 async def test_the_mouse_works_too(save_dir: Path) -> None:
+    from tradegame.ui.widgets.tabs import TabBar
     from tradegame.ui.widgets.talks import TalksPanel, TermList
 
     match = make_match({"JP": "human", "US": "passive", "EU": "passive"})
@@ -196,7 +197,9 @@ async def test_the_mouse_works_too(save_dir: Path) -> None:
         assert await pilot.click(TermList, offset=(4, 0))  # the first item goes in
         await wait_for_text(pilot, "Your draft: 1 term")
         assert first in app.screen.query_one(TalksPanel).draft.levels
-        assert await pilot.click("#--content-tab-log")  # a tab
+        bar = app.screen.query_one(TabBar)
+        log = next(start for tab, start, _ in bar.spans() if tab == "log")
+        assert await pilot.click(TabBar, offset=(log + 1, 0))  # a tab's title
         await wait_for_text(pilot, "JP and US hold ministerial talks")
 
 

@@ -8,25 +8,25 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import TabbedContent
 
 from tradegame.ui.screens.game import TABS, GameScreen
+from tradegame.ui.widgets.tabs import GameTabs
 
 from .support import make_app, make_match, wait_for_text, wait_until
 
 
 async def test_only_the_first_panel_is_there_at_the_first_paint(tmp_path: Path) -> None:
     panels_at_first_paint: list[list[str]] = []
-    fill = GameScreen._fill_shown_tab
+    advance = GameScreen.advance
 
-    def spy(self: GameScreen) -> None:  # the first callback after the first refresh
+    def spy(self: GameScreen) -> None:  # the turn: the first callback after the first paint
         if not panels_at_first_paint:
             panels_at_first_paint.append(
                 sorted(w.id for w in self.query("*") if w.id and w.id.endswith("-panel"))
             )
-        fill(self)
+        advance(self)
 
-    GameScreen._fill_shown_tab = spy  # type: ignore[method-assign]
+    GameScreen.advance = spy  # type: ignore[method-assign]
     try:
         match = make_match({"JP": "human", "US": "passive", "EU": "passive"})
         app = make_app(tmp_path, match)
@@ -42,7 +42,7 @@ async def test_only_the_first_panel_is_there_at_the_first_paint(tmp_path: Path) 
                 what="every panel mounted",
             )
     finally:
-        GameScreen._fill_shown_tab = fill  # type: ignore[method-assign]
+        GameScreen.advance = advance  # type: ignore[method-assign]
 
 
 async def test_a_tab_key_pressed_at_once_shows_its_tab(tmp_path: Path) -> None:
@@ -110,7 +110,7 @@ async def test_the_briefing_is_drawn_before_its_tab_is_shown(tmp_path: Path) -> 
                 await wait_until(pilot, lambda: bool(drawn), what="the briefing drawn")
                 panel = screen.panel("briefing")
                 assert isinstance(panel, BriefingPanel)
-                assert screen.query_one(TabbedContent).active != "briefing"
+                assert screen.query_one(GameTabs).active != "briefing"
                 drawn.clear()
                 await pilot.press("5")
                 await wait_for_text(pilot, "Objectives (private)")
@@ -143,7 +143,7 @@ async def test_the_hidden_log_is_brought_up_to_date_before_its_tab_is_shown(
         assert isinstance(panel, LogPanel)
         shown = len(panel.lines)
         await pilot.press("2", "p")  # pass: the talks' result goes to the log
-        tabs = screen.query_one(TabbedContent)
+        tabs = screen.query_one(GameTabs)
         await wait_until(  # the AI seats have moved: the game waits for the player
             pilot,
             lambda: screen.is_my_turn() and len(panel.lines) > shown and "log" not in screen._dirty,

@@ -28,7 +28,7 @@ from textual.binding import Binding
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input, Static, TabbedContent, TabPane
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from tradegame.engine import SPECTATOR, Action, Done, IllegalActionError
@@ -41,6 +41,7 @@ from tradegame.ui.widgets.common import ActionChosen, Frame, PreviewWanted
 from tradegame.ui.widgets.dashboard import Dashboard, status_text
 from tradegame.ui.widgets.keys import KeyFooter, TitleHeader
 from tradegame.ui.widgets.report import marks_of, resolved_rounds, result_lines, round_report
+from tradegame.ui.widgets.tabs import GameTabs
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -98,20 +99,6 @@ def guarded(method: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-class GameTabs(TabbedContent):
-    """The game's tabs. Textual makes a tab active again when a widget in its pane reports
-    focus (TabPane.Focused), and that report comes after the keys already typed: "1 3 2 4"
-    typed at once showed the orders tab with the log's panel focused (each key's focus report
-    switched the tabs back, in whatever order they came). A report is followed only while the
-    focus is still in that pane (a widget focused by a click or by tab)."""
-
-    def on_tab_pane_focused(self, event: TabPane.Focused) -> None:
-        focused = self.app.focused
-        if focused is None or event.tab_pane not in focused.ancestors_with_self:
-            event.stop()
-            event.prevent_default()  # stale: the focus has moved on to another tab
-
-
 class GameScreen(Screen[None]):
     """One match in progress."""
 
@@ -148,8 +135,6 @@ class GameScreen(Screen[None]):
     are updated, and each repaints itself."""
     DEFAULT_CSS = """
     GameScreen #status { height: auto; max-height: 3; padding: 0 1; background: $boost; }
-    GameScreen #tabs { height: 1fr; }
-    GameScreen TabPane { padding: 0; height: 1fr; }
     GameScreen.hidden #tabs { display: none; }
     """
 
@@ -243,11 +228,8 @@ class GameScreen(Screen[None]):
         yield Static(id="status")
         # Only the first tab's panel now; each other one is mounted when its tab is first
         # shown (start-up: the five panels were about 55 widgets before the first paint).
-        with GameTabs(id="tabs", initial=FIRST_TAB):
-            for n, tab in enumerate(self.tabs, 1):
-                with TabPane(f"{n} {TAB_TITLES[tab]}", id=tab):
-                    if tab == FIRST_TAB:
-                        yield self._new_panel(tab)
+        titles = [(tab, f"{n} {TAB_TITLES[tab]}") for n, tab in enumerate(self.tabs, 1)]
+        yield GameTabs(titles, FIRST_TAB, self._new_panel(FIRST_TAB), id="tabs")
         yield KeyFooter()
 
     def _new_panel(self, tab: str) -> Widget:
@@ -295,7 +277,7 @@ class GameScreen(Screen[None]):
             return  # composed with the screen
         mounting = self._mounting[tab] = asyncio.Event()
         try:
-            await self.query_one(f"TabPane#{tab}", TabPane).mount(self._new_panel(tab))
+            await self.query_one(GameTabs).add_panel(self._new_panel(tab))
         finally:
             mounting.set()
 
@@ -374,18 +356,16 @@ class GameScreen(Screen[None]):
         self.hints = bool(getattr(self.app, "guided", False)) and bool(self.session.humans)
         self.session.start()
         self.set_class(self.hidden, "hidden")
-        # The status line first; once that frame is on the terminal, the shown tab's panel,
-        # the turn (which shows the tab its decision is made in: mounting the talks panel
-        # took 16 ms of CPU) and the other panels, one at a time (start-up: the briefing's
-        # Markdown alone took about 30 ms, the dashboard's tables about as much). Behind a
-        # curtain (hot seat) the curtain comes first; headless (tests), nothing is drawn:
-        # after the refresh.
+        # The status line and the shown tab's panel (the dashboard) in the first frame; once
+        # that frame is on the terminal, the turn (which shows the tab its decision is made
+        # in: mounting the talks panel took 16 ms of CPU) and the other panels, one at a time
+        # (start-up: the briefing's Markdown alone took about 30 ms). Behind a curtain (hot
+        # seat) the curtain comes first; headless (tests), nothing is drawn: after the refresh.
         later = getattr(self.app, "call_after_paint", None)
         if later is None or self.hidden or self.app.is_headless:
             later = self.call_after_refresh
         if not self.hidden:
-            self.refresh_view(panels=False)
-            later(self._fill_shown_tab)
+            self.refresh_view()
         else:
             self.query_one("#status", Static).update("")
         later(self.advance)
@@ -433,7 +413,7 @@ class GameScreen(Screen[None]):
             return  # written from the marks when first shown
         log.rewrite()  # type: ignore[attr-defined]
         self._dirty.add("log")
-        if not self.hidden and self.query_one(TabbedContent).active == "log":
+        if not self.hidden and self.query_one(GameTabs).active == "log":
             self._update_tab("log")
         else:
             self._schedule_prepare()
@@ -496,11 +476,6 @@ class GameScreen(Screen[None]):
             marks=marks,
         )
 
-    def _fill_shown_tab(self) -> None:
-        active = self.query_one(TabbedContent).active or FIRST_TAB
-        if active in self._dirty and not self.hidden:
-            self._update_tab(active)
-
     @guarded
     def refresh_view(self, full: bool = False, panels: bool = True) -> None:
         """Rebuild the frame and update the status line and the panels (the active tab now,
@@ -516,7 +491,7 @@ class GameScreen(Screen[None]):
                 status_text(frame, self._status_extra(), self._hint(frame))
             )
             self._dirty = set(self.tabs)
-            active = self.query_one(TabbedContent).active or FIRST_TAB
+            active = self.query_one(GameTabs).active or FIRST_TAB
             for tab in (self.tabs if full else (active,)) if panels else ():
                 self._update_tab(tab)
         self._refresh_bindings_if_changed()
@@ -646,9 +621,9 @@ class GameScreen(Screen[None]):
             panel.paused = self.paused  # type: ignore[attr-defined]
         panel.update_frame(self.frame)  # type: ignore[attr-defined]
 
-    @on(TabbedContent.TabActivated)
-    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        tab = event.pane.id or ""
+    @on(GameTabs.TabActivated)
+    async def _tab_activated(self, event: GameTabs.TabActivated) -> None:
+        tab = event.tab
         await self._mount_panel(tab)  # a tab clicked with the mouse
         if tab in self._dirty and not self.hidden:
             self._update_tab(tab)
@@ -1214,7 +1189,7 @@ class GameScreen(Screen[None]):
 
     @guarded
     def _show_tab(self, tab: str) -> None:
-        tabs = self.query_one(TabbedContent)
+        tabs = self.query_one(GameTabs)
         panel = self.panel(tab)
         if self.hidden or panel is None:
             return
@@ -1268,7 +1243,7 @@ class GameScreen(Screen[None]):
 
             note(self.match, "AI play paused" if self.paused else "AI play resumed")
             self._dirty.add(INSTRUCTOR_TAB)
-            if self.query_one(TabbedContent).active == INSTRUCTOR_TAB:
+            if self.query_one(GameTabs).active == INSTRUCTOR_TAB:
                 self._update_tab(INSTRUCTOR_TAB)
         if self.paused and self._ai_timer is not None:
             self._ai_timer.stop()
