@@ -344,25 +344,34 @@ _PLEDGED = frozenset({_PURCHASE, _INVESTMENT, _COST_SHARING, _REGULATORY})
 
 def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) -> TermIndex:
     """Index the terms of ``deals`` (all in force); pledges are discounted by credibility."""
-    idx = TermIndex()
     compiled = compile_rules(rules)
     item_cells = compiled.item_cells  # (covered_cells, remembered)
     currency_deals = 0
     pledgers: list[str] = []
     realised = rules.economy.purchase_realisation
+    cuts: dict[int, list[float]] = {}
+    caps: dict[int, list[float]] = {}
+    quotas: dict[int, list[tuple[float, float]]] = {}
+    purchases: dict[tuple[str, str, str], float] = {}
+    purchases_received: dict[str, float] = {}
+    boosts: dict[tuple[str, str, str], float] = {}
+    investment: dict[str, float] = {}
+    investment_given: dict[str, float] = {}
+    cost_sharing: dict[str, float] = {}
+    cost_sharing_paid: dict[str, float] = {}
+    currency: dict[str, float] = {}
     for deal in deals:
         has_currency = False
         entries = deal.entries
         if entries is None:
             entries = deal_entries(rules, deal)
         for kind, giver, receiver, v, item in entries:
-            pledge = credibility[giver] / 100.0
             if kind in _PLEDGED and giver not in pledgers:
                 pledgers.append(giver)
             if kind == _CAP or kind == _CUT:
                 # A cap or a cut binds the giver's (importer's) tariffs on the receiver's
                 # cells of the sectors the item covers.
-                by_cell = idx.cell_caps if kind == _CAP else idx.cell_cuts
+                by_cell = caps if kind == _CAP else cuts
                 cells = item_cells.get((item.id, receiver))
                 if cells is None:
                     cells = covered_cells(rules, item, receiver)
@@ -372,44 +381,62 @@ def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) 
                         by_cell[index] = [v]
                     else:
                         bounds.append(v)
+            elif kind == _PURCHASE:
+                assert item.sector is not None
+                # A pledge is discounted by its giver's credibility.
+                pledge = credibility[giver] / 100.0
+                key = (receiver, giver, item.sector)  # seller -> buyer flow
+                # Trade gets the realised share; the pledge metric counts the whole pledge.
+                purchases[key] = purchases.get(key, 0.0) + v * pledge * realised
+                purchases_received[receiver] = purchases_received.get(receiver, 0.0) + v * pledge
             elif kind == _QUOTA:
                 assert item.sector is not None
                 quota_cell = compiled.cell_index.get((receiver, giver, item.sector))
                 if quota_cell is not None:
-                    idx.cell_quotas.setdefault(quota_cell, []).append((v, item.in_quota_rate))
-            elif kind == _PURCHASE:
-                assert item.sector is not None
-                key = (receiver, giver, item.sector)  # seller -> buyer flow
-                # Trade gets the realised share; the pledge metric counts the whole pledge.
-                idx.purchases[key] = idx.purchases.get(key, 0.0) + v * pledge * realised
-                idx.purchases_received[receiver] = (
-                    idx.purchases_received.get(receiver, 0.0) + v * pledge
-                )
+                    quotas.setdefault(quota_cell, []).append((v, item.in_quota_rate))
             elif kind == _INVESTMENT:
+                pledge = credibility[giver] / 100.0
                 per_year = v / item.years * pledge
-                idx.investment[receiver] = idx.investment.get(receiver, 0.0) + per_year
-                idx.investment_given[giver] = idx.investment_given.get(giver, 0.0) + per_year
+                investment[receiver] = investment.get(receiver, 0.0) + per_year
+                investment_given[giver] = investment_given.get(giver, 0.0) + per_year
             elif kind == _COST_SHARING:
-                idx.cost_sharing[receiver] = idx.cost_sharing.get(receiver, 0.0) + v * pledge
-                idx.cost_sharing_paid[giver] = idx.cost_sharing_paid.get(giver, 0.0) + v * pledge
+                pledge = credibility[giver] / 100.0
+                cost_sharing[receiver] = cost_sharing.get(receiver, 0.0) + v * pledge
+                cost_sharing_paid[giver] = cost_sharing_paid.get(giver, 0.0) + v * pledge
             elif kind == _REGULATORY:
                 assert item.sector is not None
+                pledge = credibility[giver] / 100.0
                 key = (receiver, giver, item.sector)
-                idx.boosts[key] = idx.boosts.get(key, 0.0) + item.export_boost * v * pledge
+                boosts[key] = boosts.get(key, 0.0) + item.export_boost * v * pledge
             elif kind == _CURRENCY:
-                idx.currency[giver] = max(idx.currency.get(giver, 0.0), v)
+                currency[giver] = max(currency.get(giver, 0.0), v)
                 has_currency = True
         currency_deals += has_currency
-    idx.pledgers = tuple(pledgers)
-    if idx.cell_cuts or idx.cell_caps or idx.cell_quotas:
-        idx.touched = tuple(sorted({*idx.cell_cuts, *idx.cell_caps, *idx.cell_quotas}))
-    if idx.currency:
+    touched: tuple[int, ...] = ()
+    if cuts or caps or quotas:
+        touched = tuple(sorted({*cuts, *caps, *quotas}))
+    if currency:
         # Plaza-style: each accord is stronger for every other accord in force.
         strength = 1.0 + rules.economy.currency_partner_bonus * max(0, currency_deals - 1)
-        idx.currency = {
-            g: a * rules.economy.currency_effect * strength for g, a in idx.currency.items()
-        }
-    return idx
+        currency = {g: a * rules.economy.currency_effect * strength for g, a in currency.items()}
+    # Positional: a dataclass called with keywords (or with its defaults made by factories)
+    # costs several times as much.
+    return TermIndex(
+        cuts,
+        caps,
+        quotas,
+        touched,
+        purchases,
+        boosts,
+        investment,
+        investment_given,
+        cost_sharing,
+        cost_sharing_paid,
+        purchases_received,
+        currency,
+        tuple(pledgers),
+        {},  # snapshots
+    )
 
 
 @dataclass(slots=True)
