@@ -837,23 +837,25 @@ def snapshot(
     if None in found:
         cells = compiled.cells
         rows = compiled.rows
-        for index, operands in enumerate(found):
-            if operands is None:
-                memo = memos[index]
-                if len(memo) >= CELL_MEMO_SIZE:
-                    memo.clear()  # bounded; a miss only costs the computation
-                exporter, _, _, key = rows[index]
-                fx, boost, bought = _cell_terms(terms, exporter, key)
-                found[index] = memo[keys[index]] = _cell_operands(
-                    cell_effects(cells[index], rates[index], fx, boost, bought, params)
-                )
+        # The cells not remembered (found None), in cell order.
+        for index in itertools.compress(range(len(found)), map(_is, found, _NONES)):
+            memo = memos[index]
+            if len(memo) >= CELL_MEMO_SIZE:
+                memo.clear()  # bounded; a miss only costs the computation
+            exporter, _, _, key = rows[index]
+            fx, boost, bought = _cell_terms(terms, exporter, key)
+            found[index] = memo[keys[index]] = _cell_operands(
+                cell_effects(cells[index], rates[index], fx, boost, bought, params)
+            )
     operands_of = cast(list[CellOperands], found)  # (no None left)
     # Each player's sums over its cells, in cell order: what it exports, what it imports.
-    gdp: list[float] = []
-    revenue: list[float] = []
-    consumer: list[float] = []
-    pains: list[float] = []
-    for cells_of in compiled.player_roles:
+    gdp_bn: dict[str, float] = {}
+    revenue: dict[str, float] = {}
+    consumer: dict[str, float] = {}
+    pain: dict[str, float] = {}
+    # (zip without strict, whose keyword costs more than the zip: one row per player by
+    # making)
+    for pid, cells_of in zip(ids, compiled.player_roles):  # noqa: B905
         gdp_sum = revenue_sum = consumer_sum = pain_sum = 0.0
         for index, exported in cells_of:
             operands = operands_of[index]
@@ -866,14 +868,10 @@ def snapshot(
                 gdp_sum += operands[4]
                 gdp_sum += operands[5]
                 pain_sum += operands[7]
-        gdp.append(gdp_sum)
-        revenue.append(revenue_sum)
-        consumer.append(consumer_sum)
-        pains.append(pain_sum)
-    # (zip without strict, whose keyword costs more than the zip: one sum per player by
-    # making)
-    gdp_bn = dict(zip(ids, gdp))  # noqa: B905
-    pain = dict(zip(ids, pains))  # noqa: B905
+        gdp_bn[pid] = gdp_sum
+        revenue[pid] = revenue_sum
+        consumer[pid] = consumer_sum
+        pain[pid] = pain_sum
     if terms.investment:
         for receiver, per_year in terms.investment.items():
             # Only the disbursed share adds to GDP (the pledge metric counts the whole).
@@ -899,9 +897,9 @@ def snapshot(
     received = terms.received
     if received is None:
         received = terms.received = (
-            {p: terms.investment.get(p, 0.0) for p in ids},
-            {p: terms.purchases_received.get(p, 0.0) for p in ids},
-            {p: terms.cost_sharing.get(p, 0.0) for p in ids},
+            dict(zip(ids, map(terms.investment.get, ids, _ZEROS))),  # noqa: B905
+            dict(zip(ids, map(terms.purchases_received.get, ids, _ZEROS))),  # noqa: B905
+            dict(zip(ids, map(terms.cost_sharing.get, ids, _ZEROS))),  # noqa: B905
         )
     # Positional: a dataclass called with keywords costs about three times as much.
     return Snapshot(
@@ -909,8 +907,8 @@ def snapshot(
         list(map(_first, operands_of)),  # value
         gdp_bn,
         gdp_pct,
-        dict(zip(ids, revenue)),  # noqa: B905  (revenue)
-        dict(zip(ids, consumer)),  # noqa: B905  (consumer_cost)
+        revenue,
+        consumer,  # consumer_cost
         received[0],  # investment_received
         received[1],  # purchases_received
         received[2],  # cost_sharing_received
@@ -919,6 +917,8 @@ def snapshot(
 
 
 _memo_get = dict.get
+_NONES = itertools.repeat(None)
+_ZEROS = itertools.repeat(0.0)
 _first = operator.itemgetter(0)
 
 
