@@ -236,6 +236,8 @@ async def test_snapshot_dashboard_with_measures_in_force(
 
     async def steps(pilot: Any) -> None:
         await wait_for_text(pilot, "Your move, China")
+        # Round 1's start, replayed in a thread: the sparklines start there.
+        await wait_until(pilot, lambda: 1 in app.screen.round_marks.get("CN", {}), what="r1")
         await pilot.press("1")
         await wait_for_text(pilot, "Measures in force")
         lines = screen_text(app).splitlines()

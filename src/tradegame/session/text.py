@@ -66,10 +66,10 @@ def signed(value: float, digits: int = 1) -> str:
     return text.replace("-", "−")
 
 
-def money(value: float) -> str:
-    """$bn with a sign: '+$47.1bn'."""
+def money(value: float, decimals: int = 1) -> str:
+    """$bn with a sign: '+$47.1bn' (``decimals=0``: '+$47bn')."""
     sign = "−" if value < 0 else "+"
-    return f"{sign}${abs(value):,.1f}bn"
+    return f"{sign}${abs(value):,.{decimals}f}bn"
 
 
 def spark(

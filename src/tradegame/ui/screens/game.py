@@ -408,13 +408,17 @@ class GameScreen(Screen[None]):
             return
         for viewer, rounds in found.items():
             self.round_marks.setdefault(viewer, {}).update(rounds)
+        if self.frame is None:
+            return
+        # The dashboard's sparklines start at round 1's start (dashboard._since_start).
+        self._dirty.add("dashboard")
         log = self.panel("log")
-        if log is None or self.frame is None:
-            return  # written from the marks when first shown
-        log.rewrite()  # type: ignore[attr-defined]
-        self._dirty.add("log")
-        if not self.hidden and self.query_one(GameTabs).active == "log":
-            self._update_tab("log")
+        if log is not None:
+            log.rewrite()  # type: ignore[attr-defined]
+            self._dirty.add("log")
+        active = self.query_one(GameTabs).active
+        if not self.hidden and active in ("log", "dashboard") and self.panel(active) is not None:
+            self._update_tab(active)
         else:
             self._schedule_prepare()
 

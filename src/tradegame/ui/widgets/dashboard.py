@@ -105,6 +105,19 @@ def _history(frame: Frame, key: str, pid: str | None = None) -> list[float]:
     return out
 
 
+def _since_start(frame: Frame, key: str, now: float, pid: str | None = None) -> list[float]:
+    """``key`` over the game, for a sparkline: at round 1's start (as this screen noted it for
+    the round reports), at each round's end, and now. Without the start, the line began at the
+    end of round 1, so round 1's move was missing, and the second point (now, in round 2: the
+    same number give or take a talk's effect) drew a rounding step: market stress that had
+    fallen from 50 to 42 was drawn rising."""
+    start = frame.marks.get(1, {}).get(key)
+    if isinstance(start, dict):
+        start = start.get(pid)
+    head = [float(start)] if isinstance(start, (int, float)) else []
+    return head + _history(frame, key, pid) + [now]
+
+
 def you_label(frame: Frame, pid: str) -> str:
     """ " (you)" for the human at the keyboard; " (viewing)" for the seat a spectator
     watches from (an AI seat is nobody's "you")."""
@@ -114,7 +127,9 @@ def you_label(frame: Frame, pid: str) -> str:
 
 
 def players_table(frame: Frame) -> RenderableType:
-    """Short headers and wrapping text cells, so no cell is cut at 80 columns. The measures
+    """Short headers and wrapping text cells, so no cell is cut at 80 columns; the balance in
+    whole $bn (as the charts) and four points of approval, so no name wraps either (with six,
+    from round 5 "EU European Union" took two lines). The measures
     (countermeasure packages) in force are counted in the table and named below it: their
     names are long ("Second countermeasure list (€95bn, consultation from 8 May)"), and in a
     narrow column they broke words and made each row many lines tall (four players, several
@@ -138,16 +153,16 @@ def players_table(frame: Frame) -> RenderableType:
     named = Text()
     for p in frame.view.get("players", []):
         pid = p["id"]
-        approval = _history(frame, "approval", pid) + [p["approval"]]
+        approval = _since_start(frame, "approval", p["approval"], pid)
         style = "bold" if pid == frame.viewer else ""
         active = [c["name"] for c in p.get("countermeasures", []) if c.get("active")]
         name = f"{pid} {p['name']}{you_label(frame, pid)}"
         table.add_row(
             Text(name, style=style),
-            f"{p['approval']:.0f} {spark(approval, 6, min_range=LEAST_RANGE['approval'])}",
+            f"{p['approval']:.0f} {spark(approval, 4, min_range=LEAST_RANGE['approval'])}",
             f"{p['credibility']:.0f}",
             f"{signed(p['gdp_effect_pct'], 2)}%",
-            money(p["trade_balance_bn"]),
+            money(p["trade_balance_bn"], 0),
             pct(p["tariff_faced"]),
             Text(f"{len(active)} active" if active else "none", style="" if active else "dim"),
         )
@@ -163,7 +178,7 @@ def players_table(frame: Frame) -> RenderableType:
 def pressure_text(frame: Frame) -> Text:
     v = frame.view
     text = Text()
-    stress = _history(frame, "market_stress") + [v["market_stress"]]
+    stress = _since_start(frame, "market_stress", v["market_stress"])
     text.append("Market stress ", style="bold")
     least = LEAST_RANGE["market_stress"]
     text.append(f"{v['market_stress']:.0f}/100 {spark(stress, 12, min_range=least)}")
@@ -355,12 +370,13 @@ class Dashboard(VerticalScroll, can_focus=True):
         self.set_class(self.app.size.width >= self.WIDE, "-wide")
 
     _shown: tuple[Any, ...] | None = None
-    """What the panel was last drawn from: the viewer, the seats and the view (what the six
-    parts below read; a view is the caller's own, never changed once handed over)."""
+    """What the panel was last drawn from: the viewer, the seats, the view (what the six
+    parts below read; a view is the caller's own, never changed once handed over) and whether
+    round 1's start is known (a loaded game's is replayed in a thread)."""
 
     def update_frame(self, frame: Frame) -> None:
         self.on_resize()
-        shown = (frame.viewer, frame.seats, frame.view)
+        shown = (frame.viewer, frame.seats, frame.view, 1 in frame.marks)
         if shown == self._shown:
             # An order staged, or a look at another tab: the same dashboard (redrawing its
             # six parts cost about 6 ms of CPU, and a new layout of the tab, on the key that
