@@ -555,3 +555,33 @@ async def test_a_new_offer_is_counted_once_its_terms_are_laid_out(
     async with app.run_test(size=(80, 24)) as pilot:
         await us_counters_with_six_terms(pilot)
         await wait_for_count_from_top(pilot, app)
+
+
+async def test_opening_talks_with_nothing_to_offer_says_only_pass(save_dir: Path) -> None:
+    """Japan asks for working talks with the EU, where neither may give the other anything:
+    opening them, the panel said "build an offer below and send it (s)" and "answer the offer
+    on the table", with no offer to build and none on the table."""
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=3)
+    game = match.game
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your move, Japan")
+        await pilot.press("p")
+        await wait_for_text(pilot, "give your orders")
+        await pilot.press("slash", *"working talks with EU", "down", "enter")
+        await wait_for_text(pilot, "Staged (1/3)")
+        await pilot.press("ctrl+d")
+        await wait_for_text(pilot, "send these orders?")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen.id == "round-report", what="the report")
+        await pilot.press("enter")
+        await wait_until(
+            pilot,
+            lambda: game.round == 2 and game.to_move() == "JP" and game.phase == "talks",
+            what="Japan opening in round 2",
+        )
+        await wait_for_text(pilot, "Working talks with European Union")
+        text = flat_text(app)
+        assert "Nothing can be offered in these talks" in text, text
+        assert "build an offer" not in text and "offer on the table" not in text, text
+        assert "open the talks with EU: nothing can be offered, pass (p)." in text

@@ -956,8 +956,14 @@ class GameScreen(Screen[None]):
         names = self.frame.names if self.frame else None
         self.after_move(resolved)
         if names is not None:
-            results = f" {self.message}" if self.message else ""
-            self.say(f"You: {describe(action, names)}.{results}")
+            if self.message.startswith(f"{self.viewer} "):
+                # The result says what you did ("US accepts JP's offer (d1); it goes to
+                # ratification at resolution."): "You: Accept the offer on the table." before
+                # it said it twice, and at 80×24 the status bar cut the result's end.
+                self.say(self.message)
+            else:
+                results = f" {self.message}" if self.message else ""
+                self.say(f"You: {describe(action, names)}.{results}")
 
     @guarded
     def stage(self, action: Action) -> None:

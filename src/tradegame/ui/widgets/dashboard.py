@@ -78,8 +78,12 @@ def status_text(frame: Frame, extra: str = "", hint: str = "") -> Text:
 def turn_hint(frame: Frame) -> str:
     if frame.phase == "talks":
         talks = own_session(frame)
+        if talks and talks.get("offer") is None and not frame.deal_items:
+            return f"open the talks with {frame.partner}: nothing can be offered, pass (p)."
         if talks and talks.get("offer") is None:
             return f"open the talks with {frame.partner}: build an offer (tab 2) or pass (p)."
+        if not frame.deal_items:
+            return f"answer {frame.partner}'s offer: a accepts, r rejects."
         return f"answer {frame.partner}'s offer: a accepts, r rejects, or counter (tab 2)."
     if frame.phase == "orders":
         return "give your orders (tab 3), then Done (ctrl+d)."

@@ -333,7 +333,9 @@ class TalksPanel(Vertical):
         )
         text.append(f" · exchange {s['exchanges']}/{s['max_exchanges']} · ≤{frame.max_terms} terms")
         offer = s.get("offer")
-        if offer is None:
+        if offer is None and not frame.deal_items:
+            text.append("\nYou open.")  # nothing to build an offer from: said below
+        elif offer is None:
             text.append("\nYou open: build an offer below and send it (s), or pass (p).")
         else:
             terms = [Term(i, v) for i, v in offer]
@@ -357,8 +359,8 @@ class TalksPanel(Vertical):
         if not frame.deal_items:
             text.append(
                 "\nNothing can be offered in these talks: the scenario's catalogue "
-                "has no item either of you may give the other now. Pass (p), or "
-                "answer the offer on the table.",
+                "has no item either of you may give the other now. Pass (p)"
+                + (", or answer the offer on the table." if offer is not None else "."),
                 style="italic",
             )
         return text
