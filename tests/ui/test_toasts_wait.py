@@ -65,3 +65,47 @@ async def test_an_earlier_talks_toast_waits_until_the_round_report_closes(save_d
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="the game")
         await wait_until(pilot, lambda: any(m in talks for m in _shown(app)), what="again")
+
+
+async def test_an_offer_made_while_the_report_is_open_waits_for_it(save_dir: Path) -> None:
+    """As the US in the classroom lesson: the EU's offer of round 2, made while the round 1
+    report was open, came as a toast over the report's Continue button."""
+    from tradegame.ui.screens.report import RoundReportDialog
+
+    match = make_match(
+        {"US": "human", "JP": "passive", "EU": "bargainer"}, seed=4, name="classroom-lesson"
+    )
+    game = match.game
+    app = make_app(save_dir, match)
+    app.options.ai_delay = 0.5  # the AI moves after the report is up, as in a real game
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_for_text(pilot, "Your move, United States")
+        while game.round == 1:
+            await wait_until(
+                pilot, lambda: game.round > 1 or game.to_move() == "US", what="the US's move"
+            )
+            if game.round > 1:
+                break
+            if game.phase == "orders":
+                await pilot.press("ctrl+d")
+                await wait_for_text(pilot, "send these orders?")
+                await pilot.press("enter")
+                break
+            await pilot.press("p" if game.session and game.session.offer is None else "r")
+            await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, RoundReportDialog), what="report")
+
+        def offered() -> bool:
+            s = game.session
+            return game.round == 2 and s is not None and s.offer is not None
+
+        await wait_until(pilot, offered, what="the EU's offer")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, RoundReportDialog)
+        assert not any("made an offer" in m for m in _shown(app)), _shown(app)
+        assert "made an offer" not in screen_text(app)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="the game")
+        await wait_until(
+            pilot, lambda: any("made an offer" in m for m in _shown(app)), what="the toast"
+        )

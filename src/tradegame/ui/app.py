@@ -408,6 +408,34 @@ class TradeGameApp(App[None]):
                     )
             self._refresh_notifications()
 
+    def notify_after_dialogs(
+        self, message: str, *, title: str = "", timeout: float | None = None
+    ) -> None:
+        """A toast about the game (a talks line): with a dialog open (a round report, the Done
+        summary), it waits until that dialog closes, as the toasts shown when it opened do (an
+        AI's offer made while the round report was open covered its button at 80×24)."""
+        from textual.notifications import Notification
+
+        from tradegame.ui.screens.dialogs import ScrollsBody
+        from tradegame.untrusted import printable
+
+        top = self.screen
+        if not isinstance(top, ScrollsBody):
+            self.notify(message, title=title, timeout=timeout)
+            return
+        note = Notification(
+            printable(message),
+            printable(title),
+            "information",
+            self.NOTIFICATION_TIMEOUT if timeout is None else timeout,
+            markup=False,
+        )
+        for key, held in self._held_toasts:
+            if key == id(top):
+                held.append(note)
+                return
+        self._held_toasts.append((id(top), [note]))
+
     def clear_notifications(self) -> None:
         """Every toast goes, those a dialog holds too (they are about a game now left)."""
         self._held_toasts.clear()

@@ -543,7 +543,7 @@ class GameScreen(Screen[None]):
 
     def _talks_toast(self, message: str | None) -> None:
         if message:
-            self.app.notify(message, title="Talks", timeout=8)
+            self.tg_app.notify_after_dialogs(message, title="Talks", timeout=8)
 
     def _public_view(self) -> dict[str, Any]:
         """What any spectator may see: the engine's public view (a room's spectator is sent
