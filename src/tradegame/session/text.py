@@ -110,7 +110,7 @@ def level_text(kind: str, value: float) -> str:
         return f"${fmt_number(value)}bn"
     if kind == "deadline_extension":
         return f"{fmt_number(value)} days"
-    if kind == "process":
+    if kind in ("process", "suspend_countermeasures"):  # one level, 1: agreed or not
         return "agreed"
     return f"level {fmt_number(value)}"
 

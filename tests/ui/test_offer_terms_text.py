@@ -1,0 +1,43 @@
+"""An offer's terms read in words at 80×24."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tradegame.ui.screens.report import RoundReportDialog
+
+from .support import flat_text, make_app, make_match, wait_for_text, wait_until
+
+
+async def test_a_suspended_countermeasure_in_an_offer_reads_agreed(save_dir: Path) -> None:
+    """As the US in the classroom lesson, the EU's offer listed "Shelve the second list:
+    level 1" and "Keep the first list suspended: level 1" (the item has one level, 1)."""
+    match = make_match(
+        {"US": "human", "JP": "passive", "EU": "bargainer"}, seed=4, name="classroom-lesson"
+    )
+    game = match.game
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your move, United States")
+        while game.round == 1:
+            await wait_until(
+                pilot, lambda: game.round > 1 or game.to_move() == "US", what="the US's move"
+            )
+            if game.round > 1:
+                break
+            if game.phase == "orders":
+                await pilot.press("ctrl+d")
+                await wait_for_text(pilot, "send these orders?")
+                await pilot.press("enter")
+                break
+            await pilot.press("p" if game.session and game.session.offer is None else "r")
+            await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, RoundReportDialog), what="report")
+        await pilot.press("enter")
+        await wait_for_text(pilot, "answer EU's offer")
+        await pilot.press("2")
+        for _ in range(3):  # every term of the offer, ] shows those below
+            await pilot.press("right_square_bracket")
+        text = flat_text(app)
+        assert "Shelve the second list: agreed" in text, text
+        assert "level 1" not in text, text
