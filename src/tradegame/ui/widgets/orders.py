@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.padding import Padding
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -213,12 +214,15 @@ class OrdersPanel(Vertical):
                 Option(Text(f"{group} ({len(entries)})", style="bold underline"), disabled=True)
             )
             for key, label in entries:
-                options.append(
-                    Option(Text("  " + label, overflow="ellipsis", no_wrap=True), id=key)
-                )
+                # Indented as a whole: a long order wraps under itself, not under the group
+                # headers at the left edge (its second line read like a header).
+                options.append(Option(Padding(Text(label), (0, 0, 0, 2)), id=key))
                 shown.append(key)
         if shown == self._shown:
             return
+        # After an order is staged it leaves the list: the highlight stays where it was (it
+        # went back to the first order, and a second order of the same kind was far away).
+        where = self._shown.index(previous) if previous in self._shown else 0
         self._shown = shown
         olist.clear_options()
         if not options:
@@ -235,7 +239,7 @@ class OrdersPanel(Vertical):
             )
             return
         olist.add_options(options)
-        target = previous if previous in shown else shown[0]
+        target = previous if previous in shown else shown[min(where, len(shown) - 1)]
         olist.highlighted = olist.get_option_index(target)
 
     def _update_staged(self) -> None:

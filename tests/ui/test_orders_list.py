@@ -1,0 +1,55 @@
+"""The orders list by keys at 80×24."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tradegame.ui.widgets.orders import OrderList
+
+from .support import make_app, make_match, screen_text, wait_for_text, wait_until
+
+
+async def _to_orders(pilot: object, app: object) -> None:
+    await wait_for_text(pilot, "Your move, Japan")
+    await pilot.press("p")  # type: ignore[attr-defined]
+    await wait_for_text(pilot, "give your orders")
+
+
+async def test_staging_an_order_keeps_the_highlight_where_it_was(save_dir: Path) -> None:
+    """Staging "Request working talks with EU" (near the end of the list) sent the highlight
+    back to the first order, "Set Japanese retaliatory tariff on US goods to 0%"."""
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=3)
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_orders(pilot, app)
+        olist = app.screen.query_one(OrderList)
+        await pilot.press("down")  # from the filter to the list
+        await wait_until(pilot, lambda: olist.highlighted_option is not None, what="highlight")
+        target = olist.get_option_index("JP request EU working")
+        while olist.highlighted is not None and olist.highlighted < target:
+            await pilot.press("down")
+        before = olist.highlighted
+        assert before == target
+        await pilot.press("enter")
+        await wait_for_text(pilot, "Staged (1/3)")
+        await pilot.pause()
+        assert olist.highlighted is not None
+        assert olist.highlighted >= before - 1, (before, olist.highlighted)
+        assert str(olist.highlighted_option.id).startswith("JP request"), olist.highlighted_option
+
+
+async def test_a_long_order_wraps_under_itself_not_under_the_group_headers(
+    save_dir: Path,
+) -> None:
+    """At 80 columns "Concede to US: US farm and other goods (corn, soy, fertiliser,
+    bioethanol): $4bn/yr" wrapped to the left edge, where the group headers are."""
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=3)
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_orders(pilot, app)
+        await pilot.press("slash", *"farm and other")
+        await wait_for_text(pilot, "Concede to US: US farm")
+        lines = screen_text(app).splitlines()
+        first = next(n for n, ln in enumerate(lines) if "Concede to US: US farm" in ln)
+        wrapped = lines[first + 1]
+        assert wrapped.startswith("  ") and wrapped.strip(), lines[first : first + 2]
