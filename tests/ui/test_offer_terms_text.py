@@ -41,3 +41,36 @@ async def test_a_suspended_countermeasure_in_an_offer_reads_agreed(save_dir: Pat
         text = flat_text(app)
         assert "Shelve the second list: agreed" in text, text
         assert "level 1" not in text, text
+
+
+async def test_a_red_line_is_marked_in_the_catalogue(save_dir: Path) -> None:
+    """As the US opening talks with the EU, the EU's digital rules (a red line declared in
+    public: the Council never ratifies a deal that gives it) looked like any other item;
+    only its description, shown while it is highlighted, said so."""
+    match = make_match({"US": "human", "JP": "passive", "EU": "passive"}, seed=3)
+    game = match.game
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your move, United States")
+        while game.round == 1 and game.phase == "talks":
+            await wait_until(pilot, lambda: game.to_move() == "US", what="the US's move")
+            if game.phase != "talks":
+                break
+            await pilot.press("p" if game.session and game.session.offer is None else "r")
+            await pilot.pause()
+        await wait_for_text(pilot, "give your orders")
+        await pilot.press("slash", *"ministerial talks with EU", "down", "enter")
+        await wait_for_text(pilot, "Staged (1/3)")
+        await pilot.press("ctrl+d")
+        await wait_for_text(pilot, "send these orders?")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, RoundReportDialog), what="report")
+        await pilot.press("enter")
+        await wait_for_text(pilot, "open the talks with EU")
+        await pilot.press("2")
+        for _ in range(30):  # down the catalogue to the digital rules
+            if "Soften the digital" in flat_text(app):
+                break
+            await pilot.press("down")
+        text = flat_text(app)
+        assert "Soften the digital rules (DMA/DSA) for US firms RED LINE" in text, text

@@ -425,6 +425,8 @@ class TalksPanel(Vertical):
                 text.append("·", style="dim")
         text.append("  ")
         text.append(entry["name"], style="bold" if chosen is not None else "")
+        if entry.get("red_line"):  # declared in public: a deal with it is never ratified
+            text.append("  RED LINE", style="bold reverse")
         if chosen is not None:
             index = levels.index(chosen)
             if mine and entry.get("political_cost") is not None:
