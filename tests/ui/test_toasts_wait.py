@@ -109,3 +109,27 @@ async def test_an_offer_made_while_the_report_is_open_waits_for_it(save_dir: Pat
         await wait_until(
             pilot, lambda: any("made an offer" in m for m in _shown(app)), what="the toast"
         )
+
+
+async def test_a_held_toast_is_seen_for_its_time_in_all(save_dir: Path) -> None:
+    """A toast shown again with its whole time after each dialog came back for ever while
+    dialogs came and went: a talks line of round 5 was still up on the end screen."""
+    import time
+
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=2)
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_for_text(pilot, "Your draft")
+        await pilot.press("ctrl+s")
+        await wait_for_text(pilot, "Save the game to")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: any("Saved to" in m for m in _shown(app)), what="Saved")
+        end = time.monotonic() + 7.0  # the toast's own time is 5 s
+        while time.monotonic() < end:
+            await pilot.pause(0.8)  # shown
+            await pilot.press("ctrl+o")  # held
+            await wait_until(pilot, lambda: isinstance(app.screen, LoadDialog), what="load")
+            await pilot.press("escape")  # shown again
+            await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="game")
+        await pilot.pause(0.5)
+        assert not any("Saved to" in m for m in _shown(app)), _shown(app)

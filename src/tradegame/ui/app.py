@@ -79,6 +79,8 @@ project's 2-core machine, and a key pressed meanwhile waited for it (one answer 
 second or more, against 7-35 ms for any other key). A player reading the new screen has
 stopped typing; one who goes on typing defers it, at most KEY_WAITS times."""
 KEY_WAITS = 30
+MIN_TOAST = 0.5
+"""Seconds: a toast a dialog held with less time left than this is not shown again."""
 MAX_WAITING_DOWNLOADS = 2
 """Web mode: saves asked for and not yet fetched by the browser, at most."""
 DOWNLOAD_WAIT = 60.0
@@ -121,7 +123,8 @@ class TradeGameApp(App[None]):
         self._after_paint: list[Callable[[], Any]] = []  # see call_after_paint
         self._paint_wait: Any = None
         self.releases_done = 0  # see _release_closed_screens; tests wait on it
-        self._held_toasts: list[tuple[int, list[Any]]] = []  # see hold_toasts
+        # see hold_toasts: per dialog, its toasts with the seconds each had left to show
+        self._held_toasts: list[tuple[int, list[tuple[Any, float]]]] = []
         self._last_key = 0.0  # time.monotonic() of the last key pressed (see KEY_QUIET)
         self.ready_seen = False
         """Textual's start-up batch is over (see on_ready and GameScreen._compositor_refresh)."""
@@ -378,14 +381,15 @@ class TradeGameApp(App[None]):
         self.push_screen(MessageDialog(title, message))
 
     def hold_toasts(self, dialog: object) -> None:
-        """A dialog opens: the toasts shown now wait until it closes, then show again for
-        their whole time. At 80×24 a toast covered a dialog's buttons ("Saved" over the load
+        """A dialog opens: the toasts shown now wait until it closes, then show again for the
+        time they had left (so a toast is seen for its time in all, however many dialogs
+        come and go). At 80×24 a toast covered a dialog's buttons ("Saved" over the load
         dialog's Cancel, a talks line over the round report's Continue). Toasts raised while
         it is open (its own warnings) show at once."""
-        held = [note for note in self._notifications if not note.has_expired]
+        held = [(note, note.time_left) for note in self._notifications if not note.has_expired]
         if not held:
             return
-        for note in held:
+        for note, _ in held:
             self._unnotify(note, refresh=False)
         self._refresh_notifications()
         self._held_toasts.append((id(dialog), held))
@@ -397,14 +401,12 @@ class TradeGameApp(App[None]):
 
         for entry in [e for e in self._held_toasts if e[0] == id(dialog)]:
             self._held_toasts.remove(entry)
-            for note in entry[1]:
-                if not any(
+            for note, left in entry[1]:
+                if left >= MIN_TOAST and not any(
                     n.message == note.message and n.title == note.title for n in self._notifications
                 ):
                     self._notifications.add(
-                        Notification(
-                            note.message, note.title, note.severity, note.timeout, markup=False
-                        )
+                        Notification(note.message, note.title, note.severity, left, markup=False)
                     )
             self._refresh_notifications()
 
@@ -432,9 +434,9 @@ class TradeGameApp(App[None]):
         )
         for key, held in self._held_toasts:
             if key == id(top):
-                held.append(note)
+                held.append((note, note.timeout))
                 return
-        self._held_toasts.append((id(top), [note]))
+        self._held_toasts.append((id(top), [(note, note.timeout)]))
 
     def clear_notifications(self) -> None:
         """Every toast goes, those a dialog holds too (they are about a game now left)."""
@@ -454,7 +456,7 @@ class TradeGameApp(App[None]):
                 if note.message == shown:
                     self._unnotify(note)
             for _, held in self._held_toasts:
-                held[:] = [note for note in held if note.message != shown]
+                held[:] = [(note, left) for note, left in held if note.message != shown]
 
         self.call_later(withdraw)
 
