@@ -11,7 +11,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tradegame.engine import Accept, Done, Propose, Term
-from tradegame.ui.app import TradeGameApp
+from tradegame.ui.app import Options, TradeGameApp
 from tradegame.ui.widgets.talks import OfferTerms
 
 from .support import (
@@ -585,3 +585,20 @@ async def test_opening_talks_with_nothing_to_offer_says_only_pass(save_dir: Path
         assert "Nothing can be offered in these talks" in text, text
         assert "build an offer" not in text and "offer on the table" not in text, text
         assert "open the talks with EU: nothing can be offered, pass (p)." in text
+
+
+async def test_the_talks_tab_after_the_game_says_it_is_over(save_dir: Path) -> None:
+    """Back in the game from the results (l), the talks tab said to request talks with an
+    order, "and they open next round", in a game that was over."""
+    from .support import close_reports_until_end
+
+    match = make_match({"US": "passive", "JP": "passive"}, seed=1, name="us-japan-primer")
+    app = TradeGameApp(Options(match=match, save_dir=save_dir, spectate_delay=0.0))
+    app.animation_level = "none"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await close_reports_until_end(pilot)
+        await pilot.press("l")
+        await wait_until(pilot, lambda: app.screen.id == "game", what="the game")
+        await pilot.press("2")
+        await wait_for_text(pilot, "no more talks")
+        assert "open next round" not in flat_text(app)

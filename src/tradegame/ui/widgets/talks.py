@@ -300,7 +300,9 @@ class TalksPanel(Vertical):
     def _waiting_text(self, frame: Frame) -> Text:
         text = Text()
         talks = frame.view.get("talks", [])
-        if frame.phase != "talks":
+        if frame.phase == "over":
+            text.append("The game is over: no more talks.", style="bold")
+        elif frame.phase != "talks":
             text.append("No talks are under way.", style="bold")
             text.append(
                 "\nTalks happen at the start of a round: request them with an order "
