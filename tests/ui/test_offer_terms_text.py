@@ -74,3 +74,14 @@ async def test_a_red_line_is_marked_in_the_catalogue(save_dir: Path) -> None:
             await pilot.press("down")
         text = flat_text(app)
         assert "Soften the digital rules (DMA/DSA) for US firms RED LINE" in text, text
+
+
+async def test_an_item_without_a_description_says_so(save_dir: Path) -> None:
+    """In the primer, items have no description: the line under the catalogue was blank."""
+    match = make_match({"JP": "human", "US": "dove"}, seed=1, name="us-japan-primer")
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "You open")
+        await pilot.pause(0.2)
+        text = flat_text(app)
+        assert "The scenario gives no description of this item." in text, text

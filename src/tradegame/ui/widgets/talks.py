@@ -473,7 +473,10 @@ class TalksPanel(Vertical):
         if entry is None or self.frame is None:
             about.update("")
             return
-        text = Text(player_text(entry.get("description") or "", self.frame.view), style="italic")
+        description = player_text(entry.get("description") or "", self.frame.view)
+        if not description.strip():  # a blank line read like a screen not drawn yet
+            description = "The scenario gives no description of this item."
+        text = Text(description, style="italic")
         rows = about.styles.max_height
         limit = max(1, int(rows.value)) if rows is not None else 1
         width = about.size.width or self.app.size.width - 2
