@@ -157,7 +157,18 @@ def test_a_turns_sections_are_its_views_and_never_stale(name: str) -> None:
             turn = kept[player] = Turn(game, player, True)
         else:
             turn._renew(game, player)
-        names = ("players", "catalogue", "deals", "you", "layers", "talks")
+        names = (
+            "players",
+            "catalogue",
+            "snapped_back",
+            "deals",
+            "you",
+            "date",
+            "layers",
+            "days_to_deadline",
+            "talks",
+            "round_end_date",
+        )
         first = names[: 1 + step % len(names)]
         made = turn.sections(*first)
         assert turn.sections(*first) == made  # remembered
@@ -184,5 +195,5 @@ def test_a_section_that_is_not_made_alone_is_refused_by_name() -> None:
         if made:
             turn.view.to_json()
         for name in ("tariffs", "log", "catalog"):
-            with pytest.raises(ValueError, match=r"no section '.*'.*catalogue, deals"):
+            with pytest.raises(ValueError, match=r"no section '.*'.*catalogue, date"):
                 turn.sections("catalogue", name)

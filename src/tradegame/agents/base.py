@@ -125,8 +125,9 @@ class Turn:
 
     def sections(self, *names: str) -> dict[str, Any]:
         """Sections of ``view.to_json()`` (of :data:`~tradegame.engine.view.SECTIONS`:
-        ``players``, ``layers``, ``catalogue``, ``deals``, ``talks``, ``you``), the same
-        data made without the rest of the view (its tariff table, log and history cost most)
+        ``players``, ``layers``, ``catalogue``, ``deals``, ``talks``, ``you`` and the clock's
+        ``date``, ``round_end_date``, ``days_to_deadline``, ``snapped_back``), the same data
+        made without the rest of the view (its tariff table, log and history cost most)
         unless the view was made this turn. Read-only, like the view's JSON. Any other name
         raises :class:`ValueError` (whether or not the view was made)."""
         if not SECTIONS.issuperset(names):

@@ -143,7 +143,7 @@ class HistoricalAgent(Strategy):
 
     def pending(self, turn: Turn) -> list[PairDeal]:
         """This player's historical deals not yet in force (or agreed), in historical order."""
-        view = turn.view.to_json()
+        view = turn.sections("catalogue", "players", "deals")
         me = turn.player
         out = []
         for deal in historical_deals(view, turn.limits.max_terms):
@@ -157,7 +157,7 @@ class HistoricalAgent(Strategy):
     @staticmethod
     def reached(turn: Turn, deal: PairDeal, rounds_ahead: int = 0) -> bool:
         """Whether the round ``rounds_ahead`` from now ends on or after ``deal``'s 2025 date."""
-        view = turn.view.to_json()
+        view = turn.sections("round_end_date", "date")
         end = _date(view["round_end_date"]) + dt.timedelta(days=rounds_ahead * round_days(view))
         return end >= _date(deal.date)
 
@@ -170,7 +170,7 @@ class HistoricalAgent(Strategy):
         )
 
     def talk(self, turn: Turn, talks: Talks) -> Action:
-        view = turn.view.to_json()
+        view = turn.sections("catalogue", "deals", "you")
         me = turn.player
         deal = next((d for d in self.pending(turn) if talks.partner in d.pair), None)
         first_meeting = not any_deal(view, me, talks.partner)

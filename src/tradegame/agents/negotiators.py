@@ -234,7 +234,7 @@ class PartnerWatch:
         if self._round == turn.round:
             return self.last
         self._round = turn.round
-        view = turn.view.to_json()
+        view = turn.sections("snapped_back", "players", "layers", "deals")
         me = turn.player
         snap_round = view["snapped_back"] and not self._snapped
         self._snapped = view["snapped_back"]
@@ -357,7 +357,7 @@ class HawkAgent(Negotiator):
         return packages[0] if packages and packages[0].value >= RESERVE else None
 
     def plan_orders(self, turn: Turn) -> list[Action]:
-        view = turn.view.to_json()
+        view = turn.sections("snapped_back", "players", "catalogue", "deals", "layers")
         me = turn.player
         behaviour = self.watch.look(turn)
         orders: list[Action] = []
@@ -413,7 +413,7 @@ class HawkAgent(Negotiator):
         on = Countermeasure(turn.player, subject, True)
         if on in turn.legal:
             return on
-        view = turn.view.to_json()
+        view = turn.sections("players")
         me = next(p for p in view["players"] if p["id"] == turn.player)
         for ins in me["tariff_instruments"]:
             if ins["layer"] == subject:
@@ -514,7 +514,7 @@ above 1 it holds firm early and concedes most in the second half of the pause.""
 def deadline_clock(turn: Turn) -> float:
     """The share of the time to the deadline (as it stands, extensions included) that has
     passed: 0.0 in the first round, 1.0 in the round that holds the deadline and after it."""
-    view = turn.view.to_json()
+    view = turn.sections("days_to_deadline", "date", "round_end_date")
     left = max(0, view["days_to_deadline"]) // round_days(view)
     elapsed = max(0, turn.round - 1)
     return 1.0 if left == 0 else elapsed / (elapsed + left)

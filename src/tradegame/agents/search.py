@@ -182,7 +182,7 @@ class SearchAgent(GreedyAgent):
         pending = [s for s in self.seen if s.mine and s.outcome == "pending"]
         if not pending:
             return
-        view = turn.view.to_json()
+        view = turn.sections("deals")
         talks = turn.talks
         for s in pending:
             if (
@@ -281,7 +281,7 @@ class SearchAgent(GreedyAgent):
         )
         if self._anchored is not None and self._anchored[0] == key:
             return self._anchored[1]
-        _, theirs = pair_catalogue(turn.view.to_json(), turn.player, talks.partner)
+        _, theirs = pair_catalogue(turn.sections("catalogue"), turn.player, talks.partner)
         items = {it.id: it for it in theirs}
         known = {p.terms for p in ladder}
         out = list(ladder)
@@ -341,7 +341,7 @@ class SearchAgent(GreedyAgent):
             ):
                 self.retaliators.add(partner)
         orders = self._plan_orders(turn)
-        view = turn.view.to_json()
+        view = turn.sections("players", "layers")
         for action in orders:
             for partner in escalation_targets(view, turn.player, action):
                 self.escalated[partner] = turn.round
@@ -386,7 +386,7 @@ class SearchAgent(GreedyAgent):
         """Up to ``size`` orders: greedy's pools by kind, drawn round-robin (one of each kind,
         then a second of each, ...) with the agent's own random stream; no escalation against
         a partner known to retaliate."""
-        view = turn.view.to_json() if self.retaliators else None
+        view = turn.sections("players", "layers") if self.retaliators else None
         pools: dict[str, list[Action]] = {}
         for action in turn.legal:
             kind = self.order_kind(action)

@@ -512,11 +512,11 @@ def build_view(game: Machine, viewer: Viewer) -> View:
         round=game.round,
         rounds_total=game.rounds_total(),
         day=game.day,
-        date=game.date_of(game.day),
-        round_end_date=game.date_of(game.round_end_day),
+        date=_date(game),
+        round_end_date=_round_end_date(game),
         deadline_day=game.deadline_day,
         deadline=game.date_of(game.deadline_day),
-        days_to_deadline=game.deadline_day - game.day,
+        days_to_deadline=_days_to_deadline(game),
         snapped_back=game.snapped,
         extension_days_used=game.extension_days,
         phase=game.phase,
@@ -558,7 +558,7 @@ def build_glance(game: Machine, player: str) -> Glance:
         viewer=player,
         round=game.round,
         rounds_total=game.rounds_total(),
-        days_to_deadline=game.deadline_day - game.day,
+        days_to_deadline=_days_to_deadline(game),
         extension_days_used=game.extension_days,
         phase=game.phase,
         to_move=mover,
@@ -573,6 +573,18 @@ def build_glance(game: Machine, player: str) -> Glance:
 
 
 # -- the sections that a View and a Glance share, each written once
+
+
+def _date(game: Machine) -> str:
+    return game.date_of(game.day)
+
+
+def _round_end_date(game: Machine) -> str:
+    return game.date_of(game.round_end_day)
+
+
+def _days_to_deadline(game: Machine) -> int:
+    return game.deadline_day - game.day
 
 
 def _scores(game: Machine) -> dict[str, float]:
@@ -776,7 +788,15 @@ _SECTIONS: dict[str, Callable[[Machine, str], list[Any]]] = {
 }
 """The list sections of a player's view that :func:`build_sections` makes, by JSON key."""
 
-SECTIONS = frozenset({*_SECTIONS, "you"})
+_CLOCK: dict[str, Callable[[Machine], Any]] = {
+    "date": _date,
+    "round_end_date": _round_end_date,
+    "days_to_deadline": _days_to_deadline,
+    "snapped_back": lambda game: game.snapped,
+}
+"""The clock's values that :func:`build_sections` gives, by JSON key (as the view has them)."""
+
+SECTIONS = frozenset({*_SECTIONS, *_CLOCK, "you"})
 """The sections of a player's view's JSON that :func:`build_sections` can make alone."""
 
 
@@ -800,6 +820,8 @@ def build_sections(game: Machine, player: str, names: Iterable[str]) -> Json:
             mover = game.to_move()
             scores = _scores(game) if game.is_over() else None
             out[name] = _you(game, player, mover, scores).to_json()
+        elif name in _CLOCK:
+            out[name] = _CLOCK[name](game)
         else:
             out[name] = [record.to_json() for record in _SECTIONS[name](game, player)]
     return out
