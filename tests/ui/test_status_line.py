@@ -35,3 +35,19 @@ async def test_accepting_says_the_result_whole_at_80x24(save_dir: Path) -> None:
         top = " ".join(" ".join(screen_text(app).splitlines()[1:4]).split())
         assert " ".join(result.split()) in top, (result, top)
         assert "You: Accept" not in top
+
+
+async def test_with_hints_the_result_of_a_move_is_not_cut(save_dir: Path) -> None:
+    """The guided first game at 80×24: the hint took the status bar's two lines, and the US's
+    answer to Japan's offer was cut after "US accepts JP's"."""
+    match = make_match({"JP": "human", "US": "dove"}, seed=1, name="us-japan-primer")
+    app = make_app(save_dir, match)
+    app.guided = True
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "h hides hints")
+        await pilot.press("space", "down", "down", "down", "down", "space", "s")
+        await wait_until(pilot, lambda: "accepts" in app.screen.message, what="the answer")
+        await pilot.pause(0.2)
+        result = app.screen.message
+        top = " ".join(" ".join(screen_text(app).splitlines()[1:5]).split())
+        assert " ".join(result.split()) in top, (result, top)

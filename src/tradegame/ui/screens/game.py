@@ -135,6 +135,7 @@ class GameScreen(Screen[None]):
     are updated, and each repaints itself."""
     DEFAULT_CSS = """
     GameScreen #status { height: auto; max-height: 3; padding: 0 1; background: $boost; }
+    GameScreen.-hints #status { max-height: 4; }
     GameScreen.hidden #tabs { display: none; }
     """
 
@@ -354,6 +355,9 @@ class GameScreen(Screen[None]):
     def on_mount(self) -> None:
         self.session.on_change = self._changed_elsewhere
         self.hints = bool(getattr(self.app, "guided", False)) and bool(self.session.humans)
+        # A hint fills the status bar's second line and more: one more line for what just
+        # happened (at 80×24 "US accepts JP's offer (d1); it goes to ..." was cut after "JP's").
+        self.set_class(self.hints, "-hints")
         self.session.start()
         self.set_class(self.hidden, "hidden")
         # The status line and the shown tab's panel (the dashboard) in the first frame; once
@@ -639,6 +643,7 @@ class GameScreen(Screen[None]):
 
     def action_toggle_hints(self) -> None:
         self.hints = not self.hints
+        self.set_class(self.hints, "-hints")
         self.say("Hints on (h turns them off)." if self.hints else "Hints off (h turns them on).")
 
     def _status_extra(self) -> str:
