@@ -360,19 +360,22 @@ class GameScreen(Screen[None]):
         self.set_class(self.hints, "-hints")
         self.session.start()
         self.set_class(self.hidden, "hidden")
-        # The status line and the shown tab's panel (the dashboard) in the first frame; once
-        # that frame is on the terminal, the turn (which shows the tab its decision is made
-        # in: mounting the talks panel took 16 ms of CPU) and the other panels, one at a time
-        # (start-up: the briefing's Markdown alone took about 30 ms). Behind a curtain (hot
-        # seat) the curtain comes first; headless (tests), nothing is drawn: after the refresh.
+        # The status line, the tabs and the keys first; once that frame is on the terminal,
+        # the turn (which shows the tab its decision is made in: mounting the talks panel took
+        # 16 ms of CPU), the shown tab's panel if the turn showed no other (the dashboard's
+        # tables, drawn for the first frame, were replaced by the talks tab a moment later)
+        # and the other panels, one at a time (start-up: the briefing's Markdown alone took
+        # about 30 ms). Behind a curtain (hot seat) the curtain comes first; headless (tests),
+        # nothing is drawn: after the refresh.
         later = getattr(self.app, "call_after_paint", None)
         if later is None or self.hidden or self.app.is_headless:
             later = self.call_after_refresh
         if not self.hidden:
-            self.refresh_view()
+            self.refresh_view(panels=False)
         else:
             self.query_one("#status", Static).update("")
         later(self.advance)
+        later(self._fill_shown_tab)
         later(self._warm_up)
         if isinstance(self.session, Match) and (self.session.round() > 1 or self.session.is_over()):
             self.call_after_refresh(self._recall_round_starts)
@@ -483,6 +486,15 @@ class GameScreen(Screen[None]):
             seats=dict(m.seats),
             marks=marks,
         )
+
+    def _fill_shown_tab(self) -> None:
+        """The shown tab's panel, after the first frame and the turn, unless a tab change was
+        asked for by then (the turn's, or the player's key: that tab is filled when shown)."""
+        if self.hidden or self._tab_requests:
+            return
+        active = self.query_one(GameTabs).active
+        if active in self._dirty:
+            self._update_tab(active)
 
     @guarded
     def refresh_view(self, full: bool = False, panels: bool = True) -> None:
