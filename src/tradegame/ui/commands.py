@@ -10,6 +10,7 @@ once the player confirms it. A free-text message to the talks partner is typed t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -58,6 +59,36 @@ def typed_action(screen: GameScreen, query: str) -> Action | None:
     if message is not None and screen.session.can(message):
         return message
     return None
+
+
+MISTYPED_SCORE = 0.2
+"""Below any search match: "tariff JP autos" typed as a search also reads as a mistyped move."""
+
+
+def mistyped(screen: GameScreen, query: str) -> tuple[str, Callable[[], None]] | None:
+    """A query written as a move that cannot be played now: what the palette says about it,
+    and what enter does (shows why: the notation's error, or the engine's reason, which
+    playing it gives). Before, such a query found "No matches" and enter did nothing, so
+    ``propose US jp_lng=abc`` or ``accept`` with no offer on the table went unexplained.
+    None for a legal move or words to search for (an unknown verb)."""
+    from tradegame.engine import InvalidActionError, parse
+
+    viewer = screen.viewer
+    text = query.strip()
+    if viewer is None or not text or typed_action(screen, query) is not None:
+        return None
+    message = typed_message(viewer, text)
+    if message is not None:
+        return "not a move now: enter says why", partial(screen.play, message)
+    candidate = text if text.split()[0] == viewer else f"{viewer} {text}"
+    try:
+        action = parse(candidate)
+    except InvalidActionError as exc:
+        reason = str(exc)
+        if reason.startswith(("unknown verb", "not an action")):
+            return None
+        return f"not a move: {reason}", partial(screen.error, reason, "Not a move")
+    return "not a move now: enter says why", partial(screen.play, action)
 
 
 def typed_message(viewer: str, text: str) -> Action | None:
@@ -130,6 +161,17 @@ class LegalActionsProvider(Provider):
                 text=str(typed),
                 help=literal(screen.palette_describe(typed)),
             )
+        else:
+            refused = mistyped(screen, query)
+            if refused is not None:
+                said, then = refused
+                yield Hit(
+                    MISTYPED_SCORE,
+                    Text(f"{query.strip()} — {said}"),
+                    then,
+                    text=query.strip(),
+                    help=literal(said),
+                )
         for action in screen.palette_actions():
             text = str(action)
             if text in seen:
@@ -158,4 +200,11 @@ class LegalActionsProvider(Provider):
             )
 
 
-__all__ = ["LegalActionsProvider", "highlight", "typed_action", "typed_message", "word_score"]
+__all__ = [
+    "LegalActionsProvider",
+    "highlight",
+    "mistyped",
+    "typed_action",
+    "typed_message",
+    "word_score",
+]
