@@ -221,6 +221,8 @@ def test_settled_pairs_and_held_talks_agree_with_a_fresh_look(
         fresh = {k for k, _, _, h in talks.plan(game, talks_round, event_talks, requests) if h}
         assert held == fresh
         checked["held"] += 1
+        # (remembered by the round alone when nothing is asked for, else with what is)
+        checked["asked" if event_talks or requests else "nothing asked"] += 1
         return held
 
     monkeypatch.setattr(State, "settled_pairs", settled_pairs)
@@ -229,6 +231,7 @@ def test_settled_pairs_and_held_talks_agree_with_a_fresh_look(
         for game in _play(load_rules(name), range(6), what_if=0.05, copies=0.02):
             game.settled_pairs()
     assert checked["settled"] > 50 and checked["none"] > 50 and checked["held"] > 20, checked
+    assert checked["asked"] > 5 and checked["nothing asked"] > 5, checked
 
 
 def test_a_round_capture_keeps_each_pledge_as_it_was() -> None:

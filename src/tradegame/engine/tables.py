@@ -53,9 +53,11 @@ class Caches:
     terms: dict[tuple[Any, ...], tuple[tuple[str, ...], dict[tuple[float, ...], TermIndex]]] = (
         field(default_factory=dict)
     )
-    # news.held_talks's pairs by (round, event talks, requests): talks.plan reads those and
-    # the scenario only.
-    held_talks: dict[tuple[Any, ...], frozenset[tuple[str, str]]] = field(default_factory=dict)
+    # news.held_talks's pairs by (round, event talks, requests), or by the round alone when
+    # there are neither: talks.plan reads those and the scenario only.
+    held_talks: dict[int | tuple[Any, ...], frozenset[tuple[str, str]]] = field(
+        default_factory=dict
+    )
     # A projection's chance stream by (seed, round, phase): the generator's state as seeded
     # and its first draws (seeding from a string hashes it each time; replaying the draws
     # is cheaper than restoring the state, see chance.py).

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from tradegame.engine.actions import INSTRUCTOR, Inject, News, parse_news_effect
 from tradegame.engine.errors import IllegalActionError
@@ -266,18 +267,24 @@ def held_talks(g: State, ev: Event | None, talks_round: int) -> frozenset[tuple[
     per scenario by the event talks and requests it is given)."""
     event_talks: list[tuple[tuple[str, str], str, str | None]] = g.event_talks
     requests = g.requests
-    for e in ev.effects if ev is not None else ():
-        # New lists, never changed in place: the state's own lists are read as they are.
-        if e.kind == "schedule_talks":
-            assert e.pair is not None
-            event_talks = [*event_talks, (e.pair, e.level, e.requester)]
-        elif e.kind == "cancel_talks":
-            assert e.pair is not None
-            key = pair_key(*e.pair)
-            event_talks = [t for t in event_talks if pair_key(*t[0]) != key]
-            requests = [r for r in requests if pair_key(r[0], r[1]) != key]
+    if ev is not None:
+        for e in ev.effects:
+            # New lists, never changed in place: the state's own lists are read as they are.
+            if e.kind == "schedule_talks":
+                assert e.pair is not None
+                event_talks = [*event_talks, (e.pair, e.level, e.requester)]
+            elif e.kind == "cancel_talks":
+                assert e.pair is not None
+                key = pair_key(*e.pair)
+                event_talks = [t for t in event_talks if pair_key(*t[0]) != key]
+                requests = [r for r in requests if pair_key(r[0], r[1]) != key]
     memo = g.tables.caches.held_talks
-    inputs = (talks_round, tuple(event_talks), tuple(requests))
+    # With no event talks and no requests (the usual case) the round alone is the key.
+    inputs: int | tuple[Any, ...] = (
+        (talks_round, tuple(event_talks), tuple(requests))
+        if event_talks or requests
+        else talks_round
+    )
     held = memo.get(inputs)
     if held is None:
         if len(memo) >= CACHE_SIZE:
