@@ -234,6 +234,37 @@ def test_settled_pairs_and_held_talks_agree_with_a_fresh_look(
     assert checked["asked"] > 5 and checked["nothing asked"] > 5, checked
 
 
+@pytest.mark.parametrize(("name", "rules"), _scenarios())
+def test_the_talks_planned_agree_with_a_fresh_plan(
+    name: str, rules: Rules, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # talks.planned (talks.plan remembered per scenario by round, event talks and requests)
+    # gives what a fresh talks.plan gives, wherever the Talks phase begins: in play, copies
+    # and projections (their passive tails), with and without talks asked for.
+    from tradegame.engine.phases import talks
+
+    real = talks.planned
+    checked = Counter[str]()
+
+    def planned(
+        game: State,
+        round_: int,
+        event_talks: list[tuple[tuple[str, str], str, str | None]],
+        requests: list[tuple[str, str, str]],
+    ) -> tuple[talks.Planned, ...]:
+        known = real(game, round_, event_talks, requests)
+        assert known == tuple(talks.plan(game, round_, list(event_talks), list(requests)))
+        checked["asked" if event_talks or requests else "nothing asked"] += 1
+        checked["held" if any(held for *_, held in known) else "none held"] += 1
+        return known
+
+    monkeypatch.setattr(talks, "planned", planned)
+    for _ in _play(rules, range(4), what_if=0.1, copies=0.02):
+        pass  # (each step plays on: the phase begins where it begins)
+    assert checked["asked"] > 5 and checked["nothing asked"] > 20, checked
+    assert checked["held"] > 5 and checked["none held"] > 20, checked
+
+
 def test_a_round_capture_keeps_each_pledge_as_it_was() -> None:
     # A round's capture keeps the pledges and only the fields of each that change later
     # (triggered, settled, trigger: the last fields of a Pledge); settling a pledge after

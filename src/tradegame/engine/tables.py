@@ -58,6 +58,10 @@ class Caches:
     held_talks: dict[int | tuple[Any, ...], frozenset[tuple[str, str]]] = field(
         default_factory=dict
     )
+    # talks.plan's sessions likewise (talks.planned): what the Talks phase holds.
+    talk_plans: dict[int | tuple[Any, ...], tuple[tuple[tuple[str, str], str, str, bool], ...]] = (
+        field(default_factory=dict)
+    )
     # A projection's chance stream by (seed, round, phase): the generator's state as seeded
     # and its first draws (seeding from a string hashes it each time; replaying the draws
     # is cheaper than restoring the state, see chance.py).

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tradegame.engine.actions import (
     Accept,
     Action,
@@ -26,6 +28,7 @@ from tradegame.engine.records import (
 )
 from tradegame.engine.rules import Item, Rules
 from tradegame.engine.state import State
+from tradegame.engine.tables import CACHE_SIZE
 from tradegame.engine.text import terms_text
 
 # Enum members read on hot paths, bound once: on Python 3.11 reading a member from its enum
@@ -99,15 +102,36 @@ def plan(
     return out
 
 
+def planned(
+    g: State,
+    round_: int,
+    event_talks: list[tuple[tuple[str, str], str, str | None]],
+    requests: list[tuple[str, str, str]],
+) -> tuple[Planned, ...]:
+    """:func:`plan`, remembered per scenario by what it reads besides the scenario: the
+    round, the event talks and the requests (the round alone when there are neither, as in
+    every round of a passive tail)."""
+    memo = g.tables.caches.talk_plans
+    key: int | tuple[Any, ...] = (
+        (round_, tuple(event_talks), tuple(requests)) if event_talks or requests else round_
+    )
+    known = memo.get(key)
+    if known is None:
+        if len(memo) >= CACHE_SIZE:
+            memo.clear()  # bounded; a miss only costs the plan
+        known = memo[key] = tuple(plan(g, round_, event_talks, requests))
+    return known
+
+
 def begin(g: State) -> None:
     """Turn requests and scheduled talks into this round's sessions (capacity applies)."""
     rules = g.rules
-    planned = plan(g, g.round, g.event_talks, g.requests)
+    planned_now = planned(g, g.round, g.event_talks, g.requests)
     holder = rules.talk_capacity_holder
     g.requests = []
     g.event_talks = []
     sessions: list[Session] = []
-    for key, level, requester, held in planned:
+    for key, level, requester, held in planned_now:
         if not held:
             g._logf("talks", _no_time_text, (level, key, holder), key, _TALKS_PHASE)
             continue
