@@ -188,13 +188,21 @@ class State:
         # shared. Which attributes those are is remembered per layout (the attribute names,
         # in order): an attribute holds a container always or never (test_tail_paths checks
         # it at every step of random games), so the types met first hold for every state.
+        # The layout last met by a kind of state is looked at first: equal names are the
+        # same strings, so comparing the layouts costs less than hashing one.
         layout = tuple(mine)
-        copied = _COPIED_BY_LAYOUT.get(layout)
-        if copied is None:
-            copied = _copied_attributes(mine)
-            if len(_COPIED_BY_LAYOUT) >= 64:
-                _COPIED_BY_LAYOUT.clear()  # bounded; a miss only costs the scan
-            _COPIED_BY_LAYOUT[layout] = copied
+        last = _LAST_COPIED.get(type(self))
+        if last is not None and last[0] == layout:
+            copied = last[1]
+        else:
+            known = _COPIED_BY_LAYOUT.get(layout)
+            if known is None:
+                known = _copied_attributes(mine)
+                if len(_COPIED_BY_LAYOUT) >= 64:
+                    _COPIED_BY_LAYOUT.clear()  # bounded; a miss only costs the scan
+                _COPIED_BY_LAYOUT[layout] = known
+            copied = known
+            _LAST_COPIED[type(self)] = (layout, copied)
         attributes.update(mine)
         for name in copied:
             attributes[name] = mine[name].copy()
@@ -1025,8 +1033,10 @@ _PLEDGE_MADE = operator.attrgetter(
 _PLEDGE_CHANGES = operator.attrgetter(*_PLEDGE_CHANGING)
 # What copy_as makes anew after its shallow copy of every attribute (not copied first).
 _REBUILT_ON_COPY = frozenset({"deals", "sessions", "pledges", "orders", "_in_force"})
-# The attributes State.copy_as copies (containers not rebuilt), by a state's attribute names.
+# The attributes State.copy_as copies (containers not rebuilt), by a state's attribute names;
+# and by kind of state, the names it last met and what they copy.
 _COPIED_BY_LAYOUT: dict[tuple[str, ...], tuple[str, ...]] = {}
+_LAST_COPIED: dict[type[Any], tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
 
 def _copied_attributes(attributes: dict[str, Any]) -> tuple[str, ...]:
