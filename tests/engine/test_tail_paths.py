@@ -247,3 +247,48 @@ def test_cell_metrics_from_the_remembered_cells_equal_a_scan_of_every_cell(name:
                             assert got.hex() == want.hex()
                         checked += 1
     assert checked > 100
+
+
+def _score_metric_by_metric(game: State, player: str) -> float:
+    """scoring.score as the weighted sum of each objective's metric read on its own."""
+    total = 0.0
+    for obj in game.rules.player(player).objectives:
+        total += obj.weight * obj.normalise(metric(game, player, obj))  # type: ignore[arg-type]
+    return 100.0 * total
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_a_score_equals_its_metrics_read_one_by_one(name: str) -> None:
+    """score reads the days to come and the days summed once for all its metrics: it equals
+    the sum of each metric read on its own, in games, copies and projections (finished or
+    not) of every scenario."""
+    rules = _rules(name)
+    checked = 0
+    for seed in range(2):
+        for state in _walk(rules, seed)[::3]:
+            for player in rules.player_ids:
+                assert isinstance(state, Game | Projected)
+                want = _score_metric_by_metric(state, player)
+                assert score(state, player).hex() == want.hex()
+                checked += 1
+            if isinstance(state, Projected) and state.viewer is not None:
+                play_out_passing(state)
+                want = _score_metric_by_metric(state, state.viewer)
+                assert score(state, state.viewer).hex() == want.hex()
+                checked += 1
+    assert checked > 50
+
+
+def test_a_copy_of_another_layout_copies_its_own_containers() -> None:
+    """copy_as looks at the layout a kind of state last met first: a state of the same
+    kind with other attributes is copied by its own."""
+    rules = _rules("april-2025")
+    game = Game.new(rules, 1)
+    game.copy()  # the layout met last
+    other = Game.new(rules, 2)
+    other.extra = [1]  # type: ignore[attr-defined]  # a container more than the last met
+    copy = other.copy()
+    assert copy.extra == [1] and copy.extra is not other.extra  # type: ignore[attr-defined]
+    again = game.copy()  # and the first layout again
+    assert again.approval == game.approval and again.approval is not game.approval
+    assert copy.approval is not other.approval

@@ -55,33 +55,51 @@ def metric(
     name = obj if isinstance(obj, str) else obj.metric
     if not isinstance(obj, str):
         partner, sector = obj.partner, obj.sector
-    rest = _remaining_days(game)
+    return _metric(game, player, name, partner, sector, _remaining_days(game), game.ledger_days())
+
+
+def _metric(
+    game: Machine,
+    player: str,
+    name: str,
+    partner: str | None,
+    sector: str | None,
+    rest: int,
+    days: int,
+) -> float:
+    """:func:`metric` of ``name``, given the days still to come (:func:`_remaining_days`)
+    and the days summed (``ledger_days``): the same for every metric of a score."""
     if name == "approval":
         return over_window(
-            game.ledger_sum(player, "approval"),
-            game.lasting_approval(player),
-            game.ledger_days(),
-            rest,
+            game.ledger_sum(player, "approval"), game.lasting_approval(player), days, rest
         )
     if name == "credibility":
         return over_window(
-            game.ledger_sum(player, "credibility"),
-            game.credibility[player],
-            game.ledger_days(),
-            rest,
+            game.ledger_sum(player, "credibility"), game.credibility[player], days, rest
         )
     if name == "relations":
         key = pair_key(player, partner or "")
-        return over_window(
-            game.ledger_relations(key), game.lasting_relations(key), game.ledger_days(), rest
+        return over_window(game.ledger_relations(key), game.lasting_relations(key), days, rest)
+    if name == "market_stress":
+        return game.stress
+    if name == "political_cost":
+        return sum(game.political_cost(d, player) for d in game.deals_in_force(player))
+    if name == "deals":  # negotiated deals with economic terms (not process-only ones)
+        return float(
+            sum(
+                1
+                for d in game.deals_in_force(player)
+                if not d.unilateral
+                and game.is_substantive(d)
+                and (partner is None or partner in d.parties)
+            )
         )
     snap = game.snapshot()
     if name in ECONOMIC_METRICS:
         attr = ECONOMIC_METRICS[name]
         now: float = getattr(snap, attr)[player]
-        return over_window(game.ledger_sum(player, attr), now, game.ledger_days(), rest)
+        return over_window(game.ledger_sum(player, attr), now, days, rest)
     if name == "tariff_faced":
-        days = game.ledger_days()
         counted = _counted_cells(game, player, name, partner, sector)
         sums = game.ledger_flows([cell.index for cell, _ in counted], False)
         num = den = 0.0
@@ -97,21 +115,7 @@ def metric(
         for (cell, sign), cell_sum in zip(counted, sums, strict=True):
             so_far += sign * cell_sum
             today += sign * snap.value[cell.index]
-        return over_window(so_far, today, game.ledger_days(), rest)
-    if name == "political_cost":
-        return sum(game.political_cost(d, player) for d in game.deals_in_force(player))
-    if name == "market_stress":
-        return game.stress
-    if name == "deals":  # negotiated deals with economic terms (not process-only ones)
-        return float(
-            sum(
-                1
-                for d in game.deals_in_force(player)
-                if not d.unilateral
-                and game.is_substantive(d)
-                and (partner is None or partner in d.parties)
-            )
-        )
+        return over_window(so_far, today, days, rest)
     raise ValueError(f"unknown metric {name!r}")  # pragma: no cover - models forbid it
 
 
@@ -166,9 +170,11 @@ def _counted_known(
 
 def score(game: Machine, player: str) -> float:
     """``player``'s score, 0–100: the weighted sum of its normalised objectives."""
+    rest, days = _remaining_days(game), game.ledger_days()  # (the same for each metric)
     total = 0.0
     for obj in game.rules.player(player).objectives:
-        total += obj.weight * obj.normalise(metric(game, player, obj))
+        value = _metric(game, player, obj.metric, obj.partner, obj.sector, rest, days)
+        total += obj.weight * obj.normalise(value)
     return 100.0 * total
 
 
