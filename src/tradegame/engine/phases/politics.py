@@ -178,10 +178,7 @@ def update(
                 if (pl.partner, pl.speaker) in raised_against or no_deal:
                     pl.triggered = g.round
                     pl.trigger = "no_deal" if no_deal else "escalation"
-                    g._log(
-                        "statement",
-                        f"{pl.speaker}'s threat against {pl.partner} is put to the test.",
-                    )
+                    g._logf("statement", _tested_text, (pl.speaker, pl.partner))
             elif _threat_carried_out(g, pl, raised_cells):
                 _threat_kept(g, pl)
             elif g.round > pl.triggered:
@@ -226,10 +223,7 @@ def _claim_broken(g: State, pl: Pledge, why: str) -> None:
     pl.settled = True
     st = g.rules.politics.statements
     g.credibility[pl.speaker] = clamp(g.credibility[pl.speaker] - st.claim_progress_credibility)
-    g._log(
-        "statement",
-        f"{pl.speaker} claimed progress with {pl.partner}, {why}: it loses credibility.",
-    )
+    g._logf("statement", _claim_broken_text, (pl.speaker, pl.partner, why))
 
 
 def demand_unmet(g: State, pl: Pledge, what: str) -> None:
@@ -237,7 +231,7 @@ def demand_unmet(g: State, pl: Pledge, what: str) -> None:
     pl.settled = True
     penalty = g.rules.politics.statements.public_demand_penalty
     g.approval[pl.speaker] = clamp(g.approval[pl.speaker] - penalty)
-    g._log("statement", f"{pl.speaker} {what} ({demand_text(g.rules, pl.subject)}).")
+    g._logf("statement", _demand_unmet_text, (pl.speaker, what, g.rules, pl.subject))
 
 
 def demand_text(rules: Rules, subject: str) -> str:
@@ -261,18 +255,36 @@ def _threat_kept(g: State, pl: Pledge) -> None:
     pl.settled = True
     kept = g.rules.politics.statements.threat_kept_credibility
     g.credibility[pl.speaker] = clamp(g.credibility[pl.speaker] + kept)
-    g._log("statement", f"{pl.speaker} carries out its threat.")
+    g._logf("statement", _threat_kept_text, (pl.speaker,))
 
 
 def _threat_broken(g: State, pl: Pledge, when: str) -> None:
     pl.settled = True
     st = g.rules.politics.statements
     g.credibility[pl.speaker] = clamp(g.credibility[pl.speaker] - st.threat_credibility)
-    g._log(
-        "statement",
-        f"{pl.speaker} did not carry out its threat against {pl.partner}{when}: "
-        f"it loses credibility.",
-    )
+    g._logf("statement", _threat_broken_text, (pl.speaker, pl.partner, when))
+
+
+# The text of the log lines of settled pledges (State._logf: made when the log is read, as
+# a projection's game-end settles every open pledge and nothing reads its log).
+def _tested_text(speaker: str, partner: str) -> str:
+    return f"{speaker}'s threat against {partner} is put to the test."
+
+
+def _claim_broken_text(speaker: str, partner: str, why: str) -> str:
+    return f"{speaker} claimed progress with {partner}, {why}: it loses credibility."
+
+
+def _demand_unmet_text(speaker: str, what: str, rules: Rules, subject: str) -> str:
+    return f"{speaker} {what} ({demand_text(rules, subject)})."
+
+
+def _threat_kept_text(speaker: str) -> str:
+    return f"{speaker} carries out its threat."
+
+
+def _threat_broken_text(speaker: str, partner: str, when: str) -> str:
+    return f"{speaker} did not carry out its threat against {partner}{when}: it loses credibility."
 
 
 def _threat_carried_out(g: State, pl: Pledge, raised_cells: set[int]) -> bool:
