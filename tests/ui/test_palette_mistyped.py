@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .support import flat_text, make_app, make_match, wait_for_text, wait_until
+from .support import flat_text, make_app, make_match, screen_text, wait_for_text, wait_until
 
 
 async def _palette(pilot: object, app: object, typed: str) -> None:
@@ -53,3 +53,21 @@ async def test_words_to_search_still_search(save_dir: Path) -> None:
         await wait_for_text(pilot, "Your move, Japan")
         await _palette(pilot, app, "lng")
         assert "not a move" not in flat_text(app)
+
+
+async def test_a_pasted_control_character_is_shown_not_sent(save_dir: Path) -> None:
+    """A paste (the terminal's bracketed paste) holding an escape: the line that says the move
+    is mistyped shows it as \\x1b, never writes it to the terminal."""
+    from textual import events
+    from textual.widgets import Input
+
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=3)
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your move, Japan")
+        await pilot.press("ctrl+p")
+        await wait_for_text(pilot, "🔎")
+        app.screen.query_one(Input).post_message(events.Paste("propose US x=\x1b[31m"))
+        await wait_until(pilot, lambda: "not a move" in flat_text(app), what="the line")
+        line = next(x for x in screen_text(app).splitlines() if "not a move" in x)
+        assert "\x1b" not in line and "\\x1b" in line, repr(line)

@@ -164,13 +164,15 @@ class LegalActionsProvider(Provider):
         else:
             refused = mistyped(screen, query)
             if refused is not None:
+                from tradegame.untrusted import printable
+
                 said, then = refused
                 yield Hit(
                     MISTYPED_SCORE,
-                    Text(f"{query.strip()} — {said}"),
+                    Text(printable(f"{query.strip()} — {said}")),  # a paste's controls shown
                     then,
                     text=query.strip(),
-                    help=literal(said),
+                    help=literal(printable(said)),
                 )
         for action in screen.palette_actions():
             text = str(action)
