@@ -136,3 +136,47 @@ def test_every_index_made_is_the_plain_steps_index(
     if name == "april-2025":
         # Every kind of term the index reads was met.
         assert all(seen[kind] > 5 for kind in seen), seen
+
+
+@pytest.mark.parametrize(("name", "rules"), _scenarios())
+def test_market_stress_pressure_is_the_rule_steps_at_every_round(
+    name: str, rules: Rules, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # stress_pressure reads its trade weights (each side's V0s added in cell order from
+    # 0.0) made once per scenario: at every rates it is asked for in random games, its
+    # answer is the rule's steps from nothing (weights added beside the tariffs), by
+    # float.hex, remembered or not.
+    compiled = eco.compile_rules(rules)
+    holder = rules.market_stress_player
+    if holder is None:
+        pytest.skip("no market stress in this scenario")
+    real = eco.stress_pressure
+    seen = Counter[str]()
+
+    def steps(rate: Any) -> tuple[float, float]:
+        applied = faced = applied_w = faced_w = 0.0
+        for cell in compiled.cells:
+            if cell.importer == holder:
+                applied += (rate[cell.index] - cell.mfn) * cell.v0
+                applied_w += cell.v0
+        for cell in compiled.cells:
+            if cell.exporter == holder:
+                faced += (rate[cell.index] - cell.mfn) * cell.v0
+                faced_w += cell.v0
+        return (
+            applied / applied_w if applied_w else 0.0,
+            faced / faced_w if faced_w else 0.0,
+        )
+
+    def stress_pressure(rules_: Rules, snap: Any) -> tuple[float, float]:
+        answer = real(rules_, snap)
+        rate = snap.rate if isinstance(snap, eco.Snapshot) else snap
+        assert _bits(answer) == _bits(steps(rate))
+        assert _bits(real(rules_, list(rate))) == _bits(answer)  # a list: never remembered
+        seen["asked"] += 1
+        return answer
+
+    monkeypatch.setattr(eco, "stress_pressure", stress_pressure)
+    for game in _play(rules, range(3), what_if=0.03, copies=0.02):
+        game.rates()
+    assert seen["asked"] > 20, seen

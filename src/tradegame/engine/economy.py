@@ -81,6 +81,8 @@ class Compiled:
     # (index, mfn, v0) of the cells the market-stress player imports in, and exports in.
     stress_imported: tuple[tuple[int, float, float], ...]
     stress_exported: tuple[tuple[int, float, float], ...]
+    # Their trade weights: the sums of their V0s, each added in cell order from 0.0.
+    stress_weights: tuple[float, float]
     # stress_pressure's results by the rates (a tuple), filled as games are played.
     stress_memo: dict[tuple[float, ...], tuple[float, float]]
     # covered_cells' results by (item, exporter), filled as games are played.
@@ -189,6 +191,10 @@ def compile_rules(rules: Rules) -> Compiled:
         stress_exported=tuple(
             (c.index, c.mfn, c.v0) for c in cells if c.exporter == rules.market_stress_player
         ),
+        stress_weights=(
+            _weight(c.v0 for c in cells if c.importer == rules.market_stress_player),
+            _weight(c.v0 for c in cells if c.exporter == rules.market_stress_player),
+        ),
         stress_memo={},
         item_cells={},
         player_gdp=tuple((p.id, p.gdp_bn) for p in rules.players),
@@ -231,6 +237,14 @@ def compile_rules(rules: Rules) -> Compiled:
         },
     )
     return compiled
+
+
+def _weight(values: Iterable[float]) -> float:
+    """``values`` added one by one, in order, from 0.0 (the trade weight of cells)."""
+    total = 0.0
+    for value in values:
+        total += value
+    return total
 
 
 def _tuple_getter(positions: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
@@ -933,19 +947,19 @@ def stress_pressure(rules: Rules, snap: Snapshot | Sequence[float]) -> tuple[flo
     # The same rates come back round after round (the tuple of the game's rates is shared
     # with its snapshot and the rates cache): remember the result by them.
     memo = compiled.stress_memo
-    known = memo.get(rate) if isinstance(rate, tuple) else None
+    kept = isinstance(rate, tuple)
+    known = memo.get(rate) if kept else None
     if known is not None:
         return known
-    imported, exported = compiled.stress_imported, compiled.stress_exported
-    applied = faced = applied_w = faced_w = 0.0
-    for index, mfn, v0 in imported:
+    applied = faced = 0.0
+    for index, mfn, v0 in compiled.stress_imported:
         applied += (rate[index] - mfn) * v0
-        applied_w += v0
-    for index, mfn, v0 in exported:
+    for index, mfn, v0 in compiled.stress_exported:
         faced += (rate[index] - mfn) * v0
-        faced_w += v0
+    # The trade weights (the V0s added in the same order) are the scenario's: made once.
+    applied_w, faced_w = compiled.stress_weights
     result = (applied / applied_w if applied_w else 0.0, faced / faced_w if faced_w else 0.0)
-    if isinstance(rate, tuple):
+    if kept:
         if len(memo) >= CELL_MEMO_SIZE:
             memo.clear()  # bounded; a miss only costs the computation
         memo[rate] = result
