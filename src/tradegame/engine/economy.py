@@ -947,8 +947,7 @@ def stress_pressure(rules: Rules, snap: Snapshot | Sequence[float]) -> tuple[flo
     # The same rates come back round after round (the tuple of the game's rates is shared
     # with its snapshot and the rates cache): remember the result by them.
     memo = compiled.stress_memo
-    kept = isinstance(rate, tuple)
-    known = memo.get(rate) if kept else None
+    known = memo.get(rate) if isinstance(rate, tuple) else None
     if known is not None:
         return known
     applied = faced = 0.0
@@ -959,7 +958,7 @@ def stress_pressure(rules: Rules, snap: Snapshot | Sequence[float]) -> tuple[flo
     # The trade weights (the V0s added in the same order) are the scenario's: made once.
     applied_w, faced_w = compiled.stress_weights
     result = (applied / applied_w if applied_w else 0.0, faced / faced_w if faced_w else 0.0)
-    if kept:
+    if isinstance(rate, tuple):
         if len(memo) >= CELL_MEMO_SIZE:
             memo.clear()  # bounded; a miss only costs the computation
         memo[rate] = result
