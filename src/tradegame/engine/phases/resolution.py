@@ -359,11 +359,18 @@ def _capped_layered_rates(g: State, movers: set[str]) -> dict[int, float]:
     rules = g.rules
     layered = g.layered_rates()
     out: dict[int, float] = {}
+    item_cells = g.tables.compiled.item_cells  # covered_cells, remembered
     for deal in g.deals_in_force():
         # (kind, giver, receiver, level, item) of each term: a cap's giver is the importer.
-        for kind, importer, exporter, _, item in eco.deal_entries(rules, deal):
+        entries = deal.entries
+        if entries is None:
+            entries = eco.deal_entries(rules, deal)
+        for kind, importer, exporter, _, item in entries:
             if kind == _CAP and importer in movers:
-                for index in eco.covered_cells(rules, item, exporter):
+                cells = item_cells.get((item.id, exporter))
+                if cells is None:
+                    cells = eco.covered_cells(rules, item, exporter)
+                for index in cells:
                     if index not in out:
                         out[index] = layered[index]
     return out
@@ -381,14 +388,21 @@ def _check_caps_kept(g: State, before: dict[int, float]) -> None:
     if not any(layered[index] > old + RATE_EPS for index, old in before.items()):
         return
     rules = g.rules
+    item_cells = g.tables.compiled.item_cells  # covered_cells, remembered
     for deal in [d for d in g.deals if d.status in (_DEAL_IN_FORCE, _DEAL_RENEGED)]:
         # (kind, giver, receiver, level, item) of each term: a cap's giver is the importer.
-        for kind, importer, exporter, cap, item in eco.deal_entries(rules, deal):
+        entries = deal.entries
+        if entries is None:
+            entries = eco.deal_entries(rules, deal)
+        for kind, importer, exporter, cap, item in entries:
             if kind != _CAP:
                 continue
             if not g.orders[importer] or not _can_break(g, deal, importer):
                 continue  # no order of the importer this round: nothing it raised
-            for index in eco.covered_cells(rules, item, exporter):
+            cells = item_cells.get((item.id, exporter))
+            if cells is None:
+                cells = eco.covered_cells(rules, item, exporter)
+            for index in cells:
                 old = before.get(index)
                 if old is None:
                     continue
