@@ -38,12 +38,11 @@ from tradegame.engine.actions import (
 from tradegame.engine.errors import IllegalActionError
 from tradegame.engine.kinds import StatementKind, TermKind
 from tradegame.engine.machine import Machine
-from tradegame.engine.memo import per_rules
 from tradegame.engine.phases import orders, talks
 from tradegame.engine.records import ORDERS, Session
 from tradegame.engine.rules import TALK_LEVELS, Item, Rules
 from tradegame.engine.state import OrderCheck, OrderKind, SamplerKinds, State
-from tradegame.engine.tables import CACHE_SIZE
+from tradegame.engine.tables import CACHE_SIZE, tables_of
 
 
 def _below(getrandbits: Any, n: int) -> int:
@@ -76,9 +75,14 @@ class _SamplerMemo:
     )
 
 
-@per_rules
 def _sampler_memo(rules: Rules) -> _SamplerMemo:
-    return _SamplerMemo()
+    """The sampler's memory of ``rules``: kept in the scenario's tables (``Caches.sampler``),
+    where a game reads it an attribute away (``g.tables.caches.sampler``)."""
+    caches = tables_of(rules).caches
+    memo: _SamplerMemo | None = caches.sampler
+    if memo is None:
+        memo = caches.sampler = _SamplerMemo()
+    return memo
 
 
 class _Group(abc.ABC):
@@ -347,7 +351,7 @@ class LegalActions:
         """What ``giver_a`` and ``giver_b`` can put in a deal now (talks.item_now and
         talks.level_fits), remembered per scenario by the values of the state they read."""
         g = self.game
-        memo = _sampler_memo(g.rules)
+        memo = g.tables.caches.sampler or _sampler_memo(g.rules)
         key = (giver_a, giver_b, talks.terms_moment(g))
         table = memo.tables.get(key)
         if table is None:
@@ -519,7 +523,7 @@ class LegalActions:
             mine = cached[1].get(p)
             if mine is not None:
                 return mine
-        memo = _sampler_memo(g.rules)
+        memo = g.tables.caches.sampler or _sampler_memo(g.rules)
         static = memo.kinds.get(p)
         if static is None:
             static = [_DONE] + [

@@ -9,6 +9,7 @@ by a small set), so the frozen :class:`~tradegame.engine.rules.Rules` holds no s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,6 +72,12 @@ class Caches:
     bounded_snapshots: dict[int, Snapshot] = field(default_factory=dict)
     # Ledgers likewise (State._accumulate, before a projection keeps its first round).
     bounded_ledgers: dict[int, Ledger] = field(default_factory=dict)
+    # markets.py: the pressures of the rates tuples met lately, by the tuple's id (each kept
+    # while it is here, see markets._pressure).
+    pressures: dict[int, tuple[Sequence[float], tuple[float, float]]] = field(default_factory=dict)
+    # legal.py's memory of the sampler (legal._SamplerMemo), made there on first use: a
+    # game reads it through its tables, an attribute away.
+    sampler: Any = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,16 +22,15 @@ from tradegame.engine.state import State
 PRESSURES_KEPT = 64  # rates tuples whose pressure is remembered by id, per scenario
 
 
-@per_rules
-def _pressures(rules: Rules) -> dict[int, tuple[Sequence[float], tuple[float, float]]]:
-    """:func:`economy.stress_pressure` of the rates tuples met lately, by the tuple's id
-    (each kept while remembered, so that its id is not another's): the game's rates are
-    one shared tuple round after round, and hashing its floats costs more than the rule."""
-    return {}
-
-
-def _pressure(rules: Rules, rates: Sequence[float]) -> tuple[float, float]:
-    known = _pressures(rules)
+def _pressure(
+    rules: Rules,
+    rates: Sequence[float],
+    known: dict[int, tuple[Sequence[float], tuple[float, float]]],
+) -> tuple[float, float]:
+    """:func:`economy.stress_pressure` of ``rates``, remembered in ``known`` (the scenario's
+    ``tables.Caches.pressures``) by the tuple's id, each kept while remembered so that its
+    id is not another's: the game's rates are one shared tuple round after round, and
+    hashing its floats costs more than the rule."""
     entry = known.get(id(rates))
     if entry is not None and entry[0] is rates:
         return entry[1]
@@ -78,7 +77,8 @@ def update(g: State, rates: Sequence[float], rates_before: Sequence[float]) -> N
     if constants is None:
         return
     floor, tariff_weight, retaliation_weight, escalation_weight, decay, packages = constants
-    applied, faced = _pressure(rules, rates)
+    known = g.tables.caches.pressures
+    applied, faced = _pressure(rules, rates, known)
     target = floor + tariff_weight * applied + retaliation_weight * faced
     active = g.active_packages
     if active:
@@ -90,7 +90,7 @@ def update(g: State, rates: Sequence[float], rates_before: Sequence[float]) -> N
         # The same rates object as the round began (nothing moved them: the usual case)
         # gives the same pressure: stress_pressure is a function of the rates only.
         applied_before, faced_before = (
-            (applied, faced) if rates_before is rates else _pressure(rules, rates_before)
+            (applied, faced) if rates_before is rates else _pressure(rules, rates_before, known)
         )
         shock = escalation_weight * (
             max(0.0, applied - applied_before) + max(0.0, faced - faced_before)
