@@ -553,7 +553,9 @@ class LegalActions:
         # Actions are values: one Renege per (player, deal id) serves every game.
         made = memo.reneges
         reneges: list[Action] = []
-        for d in g.deals_in_force(p):
+        for d in g._force():  # the deals in force (kept, never changed), p's among them
+            if p not in d.parties:
+                continue
             action = made.get((p, d.id))
             if action is None:
                 action = made[(p, d.id)] = Renege(p, d.id)

@@ -111,7 +111,7 @@ def _concession_now(g: State, a: Concede) -> str | None:
     for o in g.orders[p]:
         if isinstance(o, Concede) and o.terms[0].item == term.item:
             return f"{p} already concedes {term.item} this round"
-    for d in g.deals_in_force(p):
+    for d in g._force():  # the deals in force (kept, never changed): p's are (p, partner)
         if d.unilateral and d.terms == a.terms and d.parties == (p, a.partner):
             return f"{p} already grants {a.partner} exactly this concession"
     return None

@@ -360,7 +360,7 @@ def _capped_layered_rates(g: State, movers: set[str]) -> dict[int, float]:
     layered = g.layered_rates()
     out: dict[int, float] = {}
     item_cells = g.tables.compiled.item_cells  # covered_cells, remembered
-    for deal in g.deals_in_force():
+    for deal in g._force():  # the deals in force (kept, never changed)
         # (kind, giver, receiver, level, item) of each term: a cap's giver is the importer.
         entries = deal.entries
         if entries is None:
