@@ -321,11 +321,11 @@ def deal_entries(rules: Rules, deal: Deal) -> tuple[tuple[str, str, str, float, 
     """(kind, giver, receiver, level, item) of each term of ``deal``; kept on the deal."""
     entries = deal.entries
     if entries is None:
-        entries = deal.entries = tuple(
-            (item.kind, item.owner, deal.other(item.owner), t.value, item)
-            for t in deal.terms
-            for item in (rules.item(t.item),)
-        )
+        made = []
+        for t in deal.terms:  # (a loop: a generator costs more for a term or two)
+            item = rules.item(t.item)
+            made.append((item.kind, item.owner, deal.other(item.owner), t.value, item))
+        entries = deal.entries = tuple(made)
     return entries
 
 
@@ -346,7 +346,12 @@ def changes_rates(rules: Rules, deal: Deal) -> bool:
     """Whether ``deal`` has terms that bound tariffs (so its coming or going moves rates)."""
     moves = deal.moves_rates
     if moves is None:
-        moves = deal.moves_rates = any(e[0] in RATE_KINDS for e in deal_entries(rules, deal))
+        moves = False
+        for entry in deal_entries(rules, deal):  # (a loop: cheaper than any() of a generator)
+            if entry[0] in RATE_KINDS:
+                moves = True
+                break
+        deal.moves_rates = moves
     return moves
 
 

@@ -674,7 +674,7 @@ class LegalActions:
             while n >= count:
                 n = bits(count_bits)
             if n == 0:  # done: first, and never dropped
-                action = _plain(Done, p)
+                action = _PLAIN.get((Done, p)) or _plain(Done, p)
                 break
             group, ok, size, size_bits, allowed = kinds[n]
             found: Action | None = None
@@ -717,7 +717,14 @@ class LegalActions:
         groups = self._groups()
         if not groups:
             raise IllegalActionError(f"{self.player} has no move now")
-        action = groups[_below(rng.getrandbits, len(groups))].draw(rng)
+        # _below(rng.getrandbits, len(groups)), written out (a draw of every talks move)
+        count = len(groups)
+        count_bits = count.bit_length()
+        bits = rng.getrandbits
+        n = bits(count_bits)
+        while n >= count:
+            n = bits(count_bits)
+        action = groups[n].draw(rng)
         # A talks move drawn from the groups is legal by their making (test_fast_paths
         # checks it against verify() in every state of random games): apply() of this very
         # action in this very state need not verify it again.
