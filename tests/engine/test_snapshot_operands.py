@@ -237,3 +237,16 @@ def test_a_layer_at_minus_zero_is_not_taken_for_one_at_zero() -> None:
         assert game._layers is not None
         assert _bits(game._layers.plain) == _bits(plain)
         assert _bits(game._layers.in_force) == _bits(in_force)
+
+
+@pytest.mark.parametrize(("name", "rules"), _scenarios())
+def test_a_players_runs_of_cells_are_its_roles_in_order(name: str, rules: Rules) -> None:
+    # snapshot() adds each player's operands run by run (Compiled.player_blocks): the runs
+    # laid end to end are the player's roles (cell, exported?) in cell order, each run one
+    # role, so the additions are the same in the same order.
+    compiled = eco.compile_rules(rules)
+    assert len(compiled.player_blocks) == len(rules.player_ids)
+    for roles, blocks in zip(compiled.player_roles, compiled.player_blocks, strict=True):
+        assert [(index, exported) for exported, run in blocks for index in run] == list(roles)
+        assert all(run for _, run in blocks)
+        assert all(a[0] != b[0] for a, b in zip(blocks, blocks[1:], strict=False))

@@ -110,6 +110,9 @@ class Compiled:
     # on, in cell order; and per exporter, the indexes of its cells.
     player_roles: tuple[tuple[tuple[int, bool], ...], ...]
     export_cells: dict[str, tuple[int, ...]]
+    # Per player, its player_roles as runs of cells in one role, in the same order:
+    # (exported?, the indexes of the run's cells).
+    player_blocks: tuple[tuple[tuple[bool, tuple[int, ...]], ...], ...]
 
 
 @per_rules
@@ -166,6 +169,15 @@ def compile_rules(rules: Rules) -> Compiled:
                 plans.setdefault(plan, len(plans)),
             )
         )
+    roles = tuple(
+        tuple(
+            (c.index, exported)
+            for c in cells
+            for exported in (True, False)
+            if (c.exporter if exported else c.importer) == p
+        )
+        for p in rules.player_ids
+    )
     compiled = Compiled(
         cells=tuple(cells),
         cell_index={(c.exporter, c.importer, c.sector): c.index for c in cells},
@@ -223,14 +235,13 @@ def compile_rules(rules: Rules) -> Compiled:
         package_cells=tuple(
             (c.index, frozenset(package for package, _ in c.packages)) for c in cells if c.packages
         ),
-        player_roles=tuple(
+        player_roles=roles,
+        player_blocks=tuple(
             tuple(
-                (c.index, exported)
-                for c in cells
-                for exported in (True, False)
-                if (c.exporter if exported else c.importer) == p
+                (exported, tuple(index for index, _ in run))
+                for exported, run in itertools.groupby(of_player, key=operator.itemgetter(1))
             )
-            for p in rules.player_ids
+            for of_player in roles
         ),
         export_cells={
             p: tuple(c.index for c in cells if c.exporter == p) for p in rules.player_ids
@@ -874,19 +885,23 @@ def snapshot(
     pain: dict[str, float] = {}
     # (zip without strict, whose keyword costs more than the zip: one row per player by
     # making)
-    for pid, cells_of in zip(ids, compiled.player_roles):  # noqa: B905
+    # Run by run of cells in one role (Compiled.player_blocks: player_roles in the same order).
+    for pid, blocks in zip(ids, compiled.player_blocks):  # noqa: B905
         gdp_sum = revenue_sum = consumer_sum = pain_sum = 0.0
-        for index, exported in cells_of:
-            operands = operands_of[index]
+        for exported, indexes in blocks:
             if exported:
-                gdp_sum += operands[3]
-                pain_sum += operands[6]
+                for index in indexes:
+                    operands = operands_of[index]
+                    gdp_sum += operands[3]
+                    pain_sum += operands[6]
             else:
-                revenue_sum += operands[1]
-                consumer_sum += operands[2]
-                gdp_sum += operands[4]
-                gdp_sum += operands[5]
-                pain_sum += operands[7]
+                for index in indexes:
+                    operands = operands_of[index]
+                    revenue_sum += operands[1]
+                    consumer_sum += operands[2]
+                    gdp_sum += operands[4]
+                    gdp_sum += operands[5]
+                    pain_sum += operands[7]
         gdp_bn[pid] = gdp_sum
         revenue[pid] = revenue_sum
         consumer[pid] = consumer_sum
