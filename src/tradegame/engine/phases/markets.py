@@ -18,6 +18,7 @@ from tradegame.engine.records import (
 )
 from tradegame.engine.rules import Rules
 from tradegame.engine.state import State
+from tradegame.engine.tables import tables_of
 
 PRESSURES_KEPT = 64  # rates tuples whose pressure is remembered by id, per scenario
 
@@ -25,12 +26,14 @@ PRESSURES_KEPT = 64  # rates tuples whose pressure is remembered by id, per scen
 def _pressure(
     rules: Rules,
     rates: Sequence[float],
-    known: dict[int, tuple[Sequence[float], tuple[float, float]]],
+    known: dict[int, tuple[Sequence[float], tuple[float, float]]] | None = None,
 ) -> tuple[float, float]:
     """:func:`economy.stress_pressure` of ``rates``, remembered in ``known`` (the scenario's
-    ``tables.Caches.pressures``) by the tuple's id, each kept while remembered so that its
-    id is not another's: the game's rates are one shared tuple round after round, and
-    hashing its floats costs more than the rule."""
+    ``tables.Caches.pressures``, read here if not given) by the tuple's id, each kept while
+    remembered so that its id is not another's: the game's rates are one shared tuple round
+    after round, and hashing its floats costs more than the rule."""
+    if known is None:
+        known = tables_of(rules).caches.pressures
     entry = known.get(id(rates))
     if entry is not None and entry[0] is rates:
         return entry[1]
