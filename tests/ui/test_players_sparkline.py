@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tradegame.session.text import SPARKS
 
 from .support import make_app, make_match, screen_text, wait_for_text, wait_until
@@ -88,14 +90,18 @@ async def test_the_sparklines_start_at_the_games_start(save_dir: Path) -> None:
         assert SPARKS.index(marks[0]) > SPARKS.index(marks[-1]), line
 
 
-async def test_no_players_name_wraps_at_80_columns_later_in_the_game(save_dir: Path) -> None:
+@pytest.mark.parametrize(("name", "rounds"), [("april-2025", 6), ("china-lesson", 5)])
+async def test_no_players_name_wraps_at_80_columns_later_in_the_game(
+    save_dir: Path, name: str, rounds: int
+) -> None:
     """From round 5 the approval sparklines were six points wide and "EU European Union" took
-    two lines at 80×24 ("EU European" / "Union")."""
-    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=3)
+    two lines at 80×24 ("EU European" / "Union"); in the China lesson, with China facing
+    "141.34%", from round 2."""
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=3, name=name)
     game = match.game
     app = make_app(save_dir, match)
     async with app.run_test(size=(80, 24)) as pilot:
-        while game.round < 6:
+        while game.round < rounds:
             await wait_until(
                 pilot,
                 lambda: app.screen.id == "round-report" or game.to_move() == "JP",

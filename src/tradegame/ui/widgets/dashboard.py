@@ -167,7 +167,8 @@ def players_table(frame: Frame) -> RenderableType:
             f"{p['credibility']:.0f}",
             f"{signed(p['gdp_effect_pct'], 2)}%",
             money(p["trade_balance_bn"], 0),
-            pct(p["tariff_faced"]),
+            # 141.3%, not 141.34%: the names keep one line at 80 columns
+            f"{p['tariff_faced'] * 100:.1f}".rstrip("0").rstrip(".") + "%",
             Text(f"{len(active)} active" if active else "none", style="" if active else "dim"),
         )
         for measure in active:
