@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import Reactive
@@ -347,10 +347,22 @@ class GameScreen(Screen[None]):
             return
         super()._compositor_refresh()
 
-    def on_resize(self) -> None:
+    async def _on_resize(self, event: events.Resize) -> None:
+        """The screen's size: too small, a notice (``too_small``); a new size, laid out by
+        Textual's own handler (Screen's private ``_on_resize``, which Textual calls after this
+        one). Textual laid the whole screen out again on every Resize, also one to the size
+        it had just laid it out at: the game screen's first layout sent it such a Resize (the
+        screen is among the widgets a layout shows) and the app another once idle, three
+        layouts before the first frame where one does. A Resize to the size of the last layout
+        changes nothing (a widget that changes asks for a layout itself): Textual's handler is
+        not called for it."""
         from tradegame.ui.screens.too_small import check_size
 
         check_size(self)
+        size = getattr(getattr(self, "_compositor", None), "size", None)
+        if size and event.size == size:
+            event.stop()
+            event.prevent_default()
 
     def on_mount(self) -> None:
         self.session.on_change = self._changed_elsewhere
