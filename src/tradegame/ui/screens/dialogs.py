@@ -410,6 +410,8 @@ class DoneDialog(ScrollsBody, ModalScreen[bool]):
     """The summary before Done: the staged orders and their combined preview."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="DoneDialog")
+    AUTO_FOCUS = "#yes"  # (a query in on_mount raised NoMatches when the dialog was answered
+    # before it was mounted: ctrl+d then enter typed at once)
     BINDINGS = [
         Binding("enter", "answer(True)", "Send orders"),
         Binding("y", "answer(True)", "Send", show=False),
@@ -433,9 +435,6 @@ class DoneDialog(ScrollsBody, ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button("Back (esc)", id="no")
                 yield Button("Send and end turn (enter)", id="yes", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
 
     def show_preview(self, text: Text) -> None:
         self.query_one("#done-preview", Static).update(text)
