@@ -223,3 +223,35 @@ def test_projections_leave_the_game_as_it_was() -> None:
                 assert json.dumps(game.state_json(), sort_keys=True) == before
                 assert (game.ledger.flow_rate, game.ledger.flow_value) == flows
             game.apply(action)
+
+
+@pytest.mark.parametrize("scenario", ["april-2025", "with-china"])
+def test_a_projection_remembers_none_of_the_real_games_baselines(scenario: str) -> None:
+    """``what_if``'s baselines are keyed by the moves played; a projection drops others'
+    orders and unpublished deals without a move, so the real game's remembered baselines are
+    not its own. A baseline asked of a projection equals one computed from nothing (the
+    real game's baselines warm first)."""
+    from tradegame.engine.projection import what_if
+
+    rules = load_rules(scenario)
+    ids = rules.player_ids
+    checked = 0
+    for seed in range(3):
+        game = Game(rules, seed)
+        rng = random.Random(seed)
+        while not game.is_over():
+            mover = game.to_move()
+            assert mover is not None
+            if game.phase == "orders" and any(game.orders.get(p) for p in ids):
+                for p in ids:
+                    game.what_if(p)  # the real game's baselines remembered
+                for viewer in ids:
+                    sim = Projected.of(game, viewer)
+                    fresh = Projected.of(game, viewer)
+                    fresh.projection_cache.clear()
+                    for p in ids:
+                        asked = what_if(sim, p, ()).score
+                        assert asked.hex() == what_if(fresh, p, ()).score.hex(), (seed, viewer)
+                        checked += 1
+            game.apply(game.legal_actions(mover).sample(rng))
+    assert checked > 0

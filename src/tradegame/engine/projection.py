@@ -54,6 +54,9 @@ class Projected(Machine):
         sim = game.copy_as(cls, _projection_rng(game))
         sim.viewer = player
         sim.ledger_only = player  # its score and metrics read no other player's sums
+        # The baselines remembered are the real game's: keyed by the moves played, they
+        # would be wrong here, where orders and deals are dropped without a move.
+        sim.projection_cache = {}
         for other in sim.orders:
             if other != player:
                 sim.orders[other] = []
