@@ -247,3 +247,29 @@ def test_what_a_server_sends_is_checked_and_escaped():
         seat._receive(bad)
         assert heard[-1] is not None and "could not be read" in heard[-1].text
     assert seat.version == 3
+
+
+async def test_the_room_clients_toasts_are_plain_text_and_wait_for_dialogs():
+    """The room client shows the local game's screen, so it has the local app's toast rules
+    (ui/toasts.py): a talks toast raised under a dialog waits for it (the screen called a
+    method only the local app had: a traceback dialog in every room game), and a toast is
+    plain text (a server's words in ``[@click=app.quit]`` are shown, not run)."""
+    from tradegame.ui.screens.dialogs import MessageDialog
+
+    seat = RemoteSeat("http://127.0.0.1:1/ws", {"code": "X"})  # never connects
+    app = RemoteApp(seat)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.notify("[@click=app.quit]US[/] says hello", title="Talks")
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["[@click=app.quit]US[/] says hello"]
+        assert not any(n.markup for n in app._notifications)
+        app.push_screen(MessageDialog("A dialog", "with a button"))
+        await pilot.pause()
+        assert not list(app._notifications)  # held while the dialog is up
+        app.notify_after_dialogs("EU made an offer", title="Talks", timeout=8)
+        await pilot.pause()
+        assert not list(app._notifications)
+        app.pop_screen()
+        await pilot.pause()
+        shown = sorted(n.message for n in app._notifications)
+        assert shown == ["EU made an offer", "[@click=app.quit]US[/] says hello"]

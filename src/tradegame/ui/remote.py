@@ -21,6 +21,7 @@ from textual.widgets import Footer, Header, Static
 
 from tradegame.session.play import RemotePlay
 from tradegame.ui.commands import LegalActionsProvider
+from tradegame.ui.toasts import Toasts
 
 
 class ConnectingScreen(Screen[None]):
@@ -37,7 +38,7 @@ class ConnectingScreen(Screen[None]):
         self.query_one("#connecting", Static).update(Text(text))
 
 
-class RemoteApp(App[None]):
+class RemoteApp(Toasts):
     """The terminal client of one seat of a room server: the local game's screen."""
 
     TITLE = "tradegame"

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from textual.widget import Widget
 
     from tradegame.ui.app import TradeGameApp
+    from tradegame.ui.toasts import Toasts
     from tradegame.ui.widgets.orders import OrdersPanel
 
 TABS = ("dashboard", "talks", "orders", "log", "briefing")
@@ -216,7 +217,9 @@ class GameScreen(Screen[None]):
 
     @property
     def tg_app(self) -> TradeGameApp:
-        return cast("TradeGameApp", self.app)  # this screen runs only in TradeGameApp
+        # The local game's app: only for what a local game alone does (autosaves, new games);
+        # the room client (ui/remote.py) runs this screen too, with the same toast rules.
+        return cast("TradeGameApp", self.app)
 
     @property
     def spectating(self) -> bool:
@@ -571,7 +574,8 @@ class GameScreen(Screen[None]):
 
     def _talks_toast(self, message: str | None) -> None:
         if message:
-            self.tg_app.notify_after_dialogs(message, title="Talks", timeout=8)
+            # (the room client's app shows this screen too: both apps have the toast rules)
+            cast("Toasts", self.app).notify_after_dialogs(message, title="Talks", timeout=8)
 
     def _public_view(self) -> dict[str, Any]:
         """What any spectator may see: the engine's public view (a room's spectator is sent
