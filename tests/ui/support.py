@@ -74,6 +74,25 @@ async def wait_for_text(pilot: Any, text: str, timeout: float = 20.0) -> None:
     await wait_until(pilot, lambda: text in screen_text(pilot.app), timeout, repr(text))
 
 
+async def play_round_one_passively(pilot: Any, game: Any, player: str) -> None:
+    """Play ``player``'s moves of round 1 by keys as the passive ones: pass an empty table
+    (p), reject an offer (r), and send no orders (ctrl+d, enter). The round's report comes
+    next, once every AI seat is done."""
+    while game.round == 1:
+        await wait_until(
+            pilot, lambda: game.round > 1 or game.to_move() == player, what=f"{player}'s move"
+        )
+        if game.round > 1:
+            return
+        if game.phase == "orders":
+            await pilot.press("ctrl+d")
+            await wait_for_text(pilot, "send these orders?")
+            await pilot.press("enter")
+            return
+        await pilot.press("p" if game.session and game.session.offer is None else "r")
+        await pilot.pause()
+
+
 def flat_text(app: TradeGameApp) -> str:
     """The screen's words with every run of spaces and line breaks made one space (a line
     that wraps at 80 columns still reads as one)."""

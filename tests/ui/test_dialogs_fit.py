@@ -32,6 +32,7 @@ from .support import (
     flat_text,
     make_app,
     make_match,
+    play_round_one_passively,
     screen_text,
     wait_for_text,
     wait_until,
@@ -204,19 +205,7 @@ async def test_a_talks_line_waits_until_the_round_report_is_closed(save_dir: Pat
     app = make_app(save_dir, match)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_text(pilot, "Your move, Japan")
-        while game.round == 1:
-            await wait_until(
-                pilot, lambda: game.round > 1 or game.to_move() == "JP", what="Japan's move"
-            )
-            if game.round > 1:
-                break
-            if game.phase == "orders":
-                await pilot.press("ctrl+d")
-                await wait_for_text(pilot, "send these orders?")
-                await pilot.press("enter")
-                break
-            await pilot.press("p" if game.session and game.session.offer is None else "r")
-            await pilot.pause()
+        await play_round_one_passively(pilot, game, "JP")
         await wait_until(pilot, lambda: app.screen.id == "round-report", what="the report")
         await pilot.pause(0.3)
         shown = [n.message for n in app._notifications]

@@ -6,7 +6,14 @@ from pathlib import Path
 
 from tradegame.ui.screens.report import RoundReportDialog
 
-from .support import flat_text, make_app, make_match, wait_for_text, wait_until
+from .support import (
+    flat_text,
+    make_app,
+    make_match,
+    play_round_one_passively,
+    wait_for_text,
+    wait_until,
+)
 
 
 async def test_a_suspended_countermeasure_in_an_offer_reads_agreed(save_dir: Path) -> None:
@@ -19,19 +26,7 @@ async def test_a_suspended_countermeasure_in_an_offer_reads_agreed(save_dir: Pat
     app = make_app(save_dir, match)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_text(pilot, "Your move, United States")
-        while game.round == 1:
-            await wait_until(
-                pilot, lambda: game.round > 1 or game.to_move() == "US", what="the US's move"
-            )
-            if game.round > 1:
-                break
-            if game.phase == "orders":
-                await pilot.press("ctrl+d")
-                await wait_for_text(pilot, "send these orders?")
-                await pilot.press("enter")
-                break
-            await pilot.press("p" if game.session and game.session.offer is None else "r")
-            await pilot.pause()
+        await play_round_one_passively(pilot, game, "US")
         await wait_until(pilot, lambda: isinstance(app.screen, RoundReportDialog), what="report")
         await pilot.press("enter")
         await wait_for_text(pilot, "answer EU's offer")

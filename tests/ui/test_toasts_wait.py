@@ -8,7 +8,14 @@ from pathlib import Path
 from tradegame.ui.screens.dialogs import LoadDialog
 from tradegame.ui.screens.game import GameScreen
 
-from .support import make_app, make_match, screen_text, wait_for_text, wait_until
+from .support import (
+    make_app,
+    make_match,
+    play_round_one_passively,
+    screen_text,
+    wait_for_text,
+    wait_until,
+)
 
 
 def _shown(app: object) -> list[str]:
@@ -80,19 +87,7 @@ async def test_an_offer_made_while_the_report_is_open_waits_for_it(save_dir: Pat
     app.options.ai_delay = 0.5  # the AI moves after the report is up, as in a real game
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await wait_for_text(pilot, "Your move, United States")
-        while game.round == 1:
-            await wait_until(
-                pilot, lambda: game.round > 1 or game.to_move() == "US", what="the US's move"
-            )
-            if game.round > 1:
-                break
-            if game.phase == "orders":
-                await pilot.press("ctrl+d")
-                await wait_for_text(pilot, "send these orders?")
-                await pilot.press("enter")
-                break
-            await pilot.press("p" if game.session and game.session.offer is None else "r")
-            await pilot.pause()
+        await play_round_one_passively(pilot, game, "US")
         await wait_until(pilot, lambda: isinstance(app.screen, RoundReportDialog), what="report")
 
         def offered() -> bool:
