@@ -864,7 +864,9 @@ def snapshot(
         for index, (fx, boost, bought) in termed:
             keys[index] = (rates[index], fx, boost, bought)
     found: list[CellOperands | None] = list(map(_memo_get, memos, keys))
-    if None in found:
+    # (A cell's operands are a tuple of eight, never false: all() finds a None faster than
+    # ``None in found``, which compares each tuple with None.)
+    if not all(found):
         cells = compiled.cells
         rows = compiled.rows
         # The cells not remembered (found None), in cell order.
@@ -877,7 +879,7 @@ def snapshot(
             found[index] = memo[keys[index]] = _cell_operands(
                 cell_effects(cells[index], rates[index], fx, boost, bought, params)
             )
-    operands_of = cast(list[CellOperands], found)  # (no None left)
+    operands_of: list[CellOperands] = found  # type: ignore[assignment]  # (no None left)
     # Each player's sums over its cells, in cell order: what it exports, what it imports.
     gdp_bn: dict[str, float] = {}
     revenue: dict[str, float] = {}
