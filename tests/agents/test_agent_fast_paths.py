@@ -4,8 +4,10 @@ Each shortcut in ``agents/tactics.py`` and ``agents/negotiators.py`` is compared
 state of random and greedy games in every bundled scenario and from every player's view,
 with the code it replaced (written out here as the reference):
 
-* ``trading_partners`` tests each pair's catalogue entries without making them
-  :class:`Offerable` (the reference: ``pair_catalogue`` is not empty);
+* ``trading_partners`` finds the partners in one pass over the catalogue, without making
+  entries :class:`Offerable` (the reference: each pair's ``pair_catalogue`` is not empty);
+* ``Strategy.talk_requests`` reads the players' ids from the scenario (``Turn.player_ids``),
+  not from the view's ``players`` section, which it no longer asks for;
 * ``substantive_deal`` reads the item kinds only when a deal of the pair is found;
 * ``GreedyAgent.order_shortlist`` sorts the legal orders into pools with one function
   (the reference: the chain of ``isinstance`` tests), the same draws from the same stream.
@@ -21,13 +23,20 @@ import pytest
 
 from tradegame.agents.base import Turn, play_match
 from tradegame.agents.negotiators import ORDER_SHORTLIST, GreedyAgent
-from tradegame.agents.tactics import item_kinds, pair_catalogue, substantive_deal, trading_partners
+from tradegame.agents.tactics import (
+    Strategy,
+    item_kinds,
+    pair_catalogue,
+    substantive_deal,
+    trading_partners,
+)
 from tradegame.engine import (
     Action,
     Concede,
     Countermeasure,
     ExtendDeadline,
     Game,
+    RequestTalks,
     SetTariff,
     Statement,
 )
@@ -112,6 +121,21 @@ def test_the_catalogue_shortcuts_match_the_plain_computation(name: str) -> None:
         for me in ids:
             view = game.view(me).to_json()
             assert trading_partners(view, me) == _reference_trading_partners(view, me)
+            # The talks requests, as made from the whole view (partners met before last).
+            turn = Turn(game, me)
+            assert turn.player_ids == tuple(p["id"] for p in view["players"])
+            strategy = Strategy(random.Random(step))
+            strategy.last_talked = {p: (step * 7 + n) % 3 for n, p in enumerate(ids)}
+            partners = [
+                p
+                for p in _reference_trading_partners(view, me)
+                if not _reference_substantive_deal(view, me, p)
+            ]
+            partners.sort(key=lambda p: strategy.last_talked.get(p, 0))
+            for limit in (1, 2):
+                assert strategy.talk_requests(turn, "ministerial", limit) == [
+                    RequestTalks(me, p, "ministerial") for p in partners[:limit]
+                ]
             for other in ids:
                 for statuses in (("in_force", "agreed"), ("in_force",), ("reneged",)):
                     got = substantive_deal(view, me, other, statuses)

@@ -144,6 +144,11 @@ class Turn:
         return {name: made[name] for name in names}
 
     @property
+    def player_ids(self) -> tuple[str, ...]:
+        """The scenario's players, in its order (the ids of the view's ``players``)."""
+        return self._game.rules.player_ids
+
+    @property
     def round(self) -> int:
         return self._game.round
 

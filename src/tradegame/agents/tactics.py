@@ -164,15 +164,25 @@ def round_days(view: dict[str, Any]) -> int:
 
 def trading_partners(view: dict[str, Any], me: str) -> list[str]:
     """Players with something of substance to trade with ``me``, in scenario order."""
-    out = []
-    for p in view["players"]:
-        pid = p["id"]
-        if pid == me:
+    return _partners(view["catalogue"], [p["id"] for p in view["players"]], me)
+
+
+def _partners(catalogue: list[dict[str, Any]], ids: Sequence[str], me: str) -> list[str]:
+    """The players of ``ids`` (scenario order), but ``me``, with something of substance to
+    trade with ``me``: those whose :func:`pair_catalogue` with ``me`` is not empty, found in
+    one pass over the catalogue. An entry counts for the pair if it is available, of a
+    traded kind, and ``me``'s to give to the partner or the partner's to give to ``me``
+    (:func:`goes_to`)."""
+    found: set[str] = set()
+    for entry in catalogue:
+        if not entry["available"] or entry["kind"] in NOT_TRADED:
             continue
-        mine, theirs = _pair_entries(view, me, pid)  # pair_catalogue's, not made Offerable
-        if mine or theirs:
-            out.append(pid)
-    return out
+        owner, to = entry["owner"], entry["to"]
+        if owner == me:  # goes to every player it names (but its owner), or to any
+            found.update(ids if to == "any" else to)
+        elif to == "any" or me in to:
+            found.add(owner)
+    return [pid for pid in ids if pid != me and pid in found]
 
 
 # ---------------------------------------------------------------------- term values
@@ -464,9 +474,14 @@ class Strategy:
 
     def talk_requests(self, turn: Turn, level: str = "ministerial", limit: int = 2) -> list[Action]:
         """Ask for talks with trading partners that have no deal yet, least recently met first."""
-        view = turn.sections("players", "catalogue", "deals")
+        # (The players' ids are all it reads of the view's players: from the scenario.)
+        view = turn.sections("catalogue", "deals")
         me = turn.player
-        partners = [p for p in trading_partners(view, me) if not substantive_deal(view, me, p)]
+        partners = [
+            p
+            for p in _partners(view["catalogue"], turn.player_ids, me)
+            if not substantive_deal(view, me, p)
+        ]
         partners.sort(key=lambda p: self.last_talked.get(p, 0))
         return [RequestTalks(me, p, level) for p in partners[:limit]]
 
