@@ -145,6 +145,7 @@ def _play_hypothetical(sim: Projected, player: str, actions: Sequence[Action]) -
                 round=sim.round,
                 level=session.level,
                 stakes=session.stakes,
+                owner=sim._token,
             )
             sim.deals.append(deal)
             cost = sim.political_cost(deal, player)
@@ -175,8 +176,7 @@ def _play_hypothetical(sim: Projected, player: str, actions: Sequence[Action]) -
 
 
 def _close_session(sim: Projected) -> None:
-    s = sim.sessions[sim.session_index]
-    s.status = SessionStatus.AGREED
+    sim.own_session().status = SessionStatus.AGREED
     sim.session_index += 1
     if sim.session_index >= len(sim.sessions):
         sim.phase = ORDERS

@@ -1,7 +1,14 @@
 """The records a game is made of: deals, talk sessions, log lines, pledges, the ledger.
 
-Small mutable dataclasses (a game copies them for every projection) and the helpers every
-phase uses (pair keys, clamping, rate steps). No rule lives here.
+Small mutable dataclasses and the helpers every phase uses (pair keys, clamping, rate
+steps). No rule lives here.
+
+Deals, sessions and pledges are shared by a game and its copies, copy on write: each holds
+the token of the one game that may change it in place (``owner``: its game's ``_token`` when
+made or last copied for that game), and a phase changes one only through the game's
+``own_deal``, ``own_session`` or ``own_pledge`` (:class:`tradegame.engine.state.State`),
+which copy it into that game first if it is not the game's own. ``tests/engine/
+test_copy_on_write.py`` checks that no copy or ``what_if`` sees another game's change.
 """
 
 from __future__ import annotations
@@ -46,6 +53,8 @@ class Deal:
     # (parties, ((item, level), ...)): what of the deal the economy reads, as a plain value
     # (economy.deal_key), made when first needed.
     key: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
+    # The token of the game that may change this deal in place (see the module's text).
+    owner: object = field(default=None, compare=False, repr=False, kw_only=True)
 
     def other(self, player: str) -> str:
         return self.parties[1] if self.parties[0] == player else self.parties[0]
@@ -69,6 +78,8 @@ class Session:
     offer_by: str | None = None
     turn: str = ""
     status: SessionStatus = SessionStatus.OPEN
+    # The token of the game that may change this session in place (see the module's text).
+    owner: object = field(default=None, compare=False, repr=False, kw_only=True)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -126,6 +137,8 @@ class Pledge:
     triggered: int = 0  # round a threat was triggered, 0 = not yet
     settled: bool = False
     trigger: str = ""  # what put a threat to the test: escalation | no_deal
+    # The token of the game that may change this pledge in place (see the module's text).
+    owner: object = field(default=None, compare=False, repr=False, kw_only=True)
 
 
 LEDGER_KEYS = (

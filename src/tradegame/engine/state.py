@@ -44,9 +44,7 @@ from tradegame.engine.tables import CACHE_SIZE, tables_of
 # Enum members read on hot paths, bound once: on Python 3.11 reading a member from its enum
 # class goes through EnumType.__getattr__ and costs several times a module global.
 _DEAL_IN_FORCE = DealStatus.IN_FORCE
-_DEAL_RENEGED = DealStatus.RENEGED
 _PROCESS = TermKind.PROCESS
-_SETTLED_DEALS = frozenset({DealStatus.FAILED, DealStatus.SUPERSEDED})
 # Term indexes per set of deals, and snapshots per term index, that projections keep.
 _SHARED_PER_KEY = 64
 
@@ -136,6 +134,10 @@ class State:
         self._round_marks: list[int] = []
         self._defers_captures = False
         self.rng_draws = 0
+        # The token of the deals, sessions and pledges this state may change in place (its
+        # own: made by it, or copied for it since its last copy); the others are shared with
+        # copies, and copied before a change (own_deal, own_session, own_pledge).
+        self._token = object()
         # The ledger's sums (immutable: each round makes a new one, shared by copies and
         # round captures), and the rounds a projection has not added to them yet (see
         # _accumulate and the ledger property).
@@ -206,28 +208,57 @@ class State:
         attributes.update(mine)
         for name in copied:
             attributes[name] = mine[name].copy()
-        # Shallow copies of the mutable records, made by their constructors (every what_if
-        # copies the game; copy.copy's generic path is several times slower).
-        # A deal that can no longer change (failed, superseded, or reneged in an earlier
-        # round: resolution.py's _void leaves those alone) is shared, not copied.
-        round_ = self.round
-        new.deals = [
-            d
-            if d.status in _SETTLED_DEALS or (d.status == _DEAL_RENEGED and d.ended_round < round_)
-            else Deal(*_DEAL_FIELDS(d))
-            for d in self.deals
+        # The deals and sessions (their lists copied above) are shared, copy on write:
+        # neither state may change them in place any more, each copies one first (own_deal,
+        # own_session, own_pledge; new tokens for both). The list of deals in force is kept
+        # as it is (never changed in place; forgotten when a deal is copied).
+        self._token = object()
+        token = new._token = object()
+        # Open pledges are copied now, the copy's own: every one is settled by the end of a
+        # game (a projection's), and copied one by one on write they cost more. A settled
+        # pledge never changes again: shared.
+        new.pledges = [
+            p if p.settled else Pledge(*_PLEDGE_FIELDS(p), owner=token) for p in self.pledges
         ]
-        new.sessions = [Session(*_SESSION_FIELDS(s)) for s in self.sessions]
-        # A settled pledge never changes again (politics and ratification pass settled
-        # pledges by): it is shared, like a settled deal.
-        new.pledges = [p if p.settled else Pledge(*_PLEDGE_STATE(p)) for p in self.pledges]
         new.orders = {p: list(v) for p, v in self.orders.items()}
         # (The ledger is immutable: shared. Its rounds not added yet are a list, copied.)
         new.rng = copy_of(self.rng) if rng is None else rng
         new._verified = None  # a copy may be changed before it applies anything: check again
         new._sampler_kinds = None
-        new._in_force = new._deal_index = None  # the copy has deal objects of its own
         return new
+
+    def own_deal(self, deal: Deal) -> Deal:
+        """``deal`` (one of this state's) as this state may change it: itself if it is this
+        state's own, else a copy put in its place (copy on write: see records)."""
+        if deal.owner is self._token:
+            return deal
+        n = _position(self.deals, deal)
+        if n < 0:
+            raise ValueError(f"deal {deal.id} is not one of this game's deals")
+        own = self.deals[n] = Deal(*_DEAL_FIELDS(deal), owner=self._token)
+        # Lists and indexes of deal objects hold the shared one: made again when read.
+        self._in_force = self._deal_index = None
+        return own
+
+    def own_session(self) -> Session:
+        """The session on now, as this state may change it (see :meth:`own_deal`)."""
+        n = self.session_index
+        session = self.sessions[n]
+        if session.owner is self._token:
+            return session
+        own = self.sessions[n] = Session(*_SESSION_FIELDS(session), owner=self._token)
+        return own
+
+    def own_pledge(self, pledge: Pledge) -> Pledge:
+        """``pledge`` (one of this state's) as this state may change it (see
+        :meth:`own_deal`)."""
+        if pledge.owner is self._token:
+            return pledge
+        n = _position(self.pledges, pledge)
+        if n < 0:
+            raise ValueError("the pledge is not one of this game's pledges")
+        own = self.pledges[n] = Pledge(*_PLEDGE_FIELDS(pledge), owner=self._token)
+        return own
 
     def to_move(self) -> str | None:
         """The player who must act now, or None when the game is over."""
@@ -1019,20 +1050,40 @@ _new_tuple = tuple.__new__
 _RawLine = tuple[int, int, str, str, Any, "tuple[str, ...] | None", "tuple[Any, ...] | None"]
 
 
-# Every field of the mutable records, in constructor order (for State.copy and, for
-# pledges, the round captures), read in one call each.
-_DEAL_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Deal)))
-_SESSION_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(Session)))
-_PLEDGE_STATE = operator.attrgetter(*(f.name for f in dataclasses.fields(Pledge)))
+# Every field of the mutable records but their owner (the last), in constructor order (for
+# the copies State.own_deal, own_session and own_pledge make), read in one call each.
+def _position(records: Sequence[Any], record: object) -> int:
+    """The position of ``record`` itself (not an equal one) in ``records``, or -1."""
+    for n, item in enumerate(records):
+        if item is record:
+            return n
+    return -1
+
+
+def _fields_but_owner(cls: type[Any]) -> operator.attrgetter[Any]:
+    names = [f.name for f in dataclasses.fields(cls)]
+    if names[-1] != "owner":  # pragma: no cover - records.py keeps it last
+        raise AssertionError(f"{cls.__name__}.owner is not its last field")
+    return operator.attrgetter(*names[:-1])
+
+
+_DEAL_FIELDS = _fields_but_owner(Deal)
+_SESSION_FIELDS = _fields_but_owner(Session)
+_PLEDGE_FIELDS = _fields_but_owner(Pledge)
 # A pledge's fields set when it is made, and those politics and ratification change later
 # (the last ones, in field order).
 _PLEDGE_CHANGING = ("triggered", "settled", "trigger")
 _PLEDGE_MADE = operator.attrgetter(
-    *(f.name for f in dataclasses.fields(Pledge) if f.name not in _PLEDGE_CHANGING)
+    *(
+        f.name
+        for f in dataclasses.fields(Pledge)
+        if f.name not in _PLEDGE_CHANGING and f.name != "owner"
+    )
 )
 _PLEDGE_CHANGES = operator.attrgetter(*_PLEDGE_CHANGING)
-# What copy_as makes anew after its shallow copy of every attribute (not copied first).
-_REBUILT_ON_COPY = frozenset({"deals", "sessions", "pledges", "orders", "_in_force"})
+# What copy_as does not copy in its shallow copy of every container: what it makes anew
+# (pledges, orders) and the list of deals in force (shared: never changed in place).
+_REBUILT_ON_COPY = frozenset({"pledges", "orders", "_in_force"})
 # The attributes State.copy_as copies (containers not rebuilt), by a state's attribute names;
 # and by kind of state, the names it last met and what they copy.
 _COPIED_BY_LAYOUT: dict[tuple[str, ...], tuple[str, ...]] = {}

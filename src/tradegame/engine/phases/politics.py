@@ -51,19 +51,27 @@ def statement(g: State, a: Statement) -> None:
     if kind == StatementKind.CLAIM_PROGRESS:
         _talk_approval(g, p, strength * st.claim_progress_approval)
         g.pledges.append(
-            Pledge(kind, p, a.partner, "", g.round, due=g.round + st.claim_progress_rounds)
+            Pledge(
+                kind,
+                p,
+                a.partner,
+                "",
+                g.round,
+                due=g.round + st.claim_progress_rounds,
+                owner=g._token,
+            )
         )
         g._log("statement", f"{p} claims progress in its talks with {a.partner}.")
     elif kind == StatementKind.PUBLIC_DEMAND:
         _talk_approval(g, p, strength * st.public_demand_approval)
-        g.pledges.append(Pledge(kind, p, a.partner, a.subject, g.round))
+        g.pledges.append(Pledge(kind, p, a.partner, a.subject, g.round, owner=g._token))
         g._log(
             "statement",
             f"{p} publicly demands from {a.partner}: {demand_text(rules, a.subject)}.",
         )
     elif kind == StatementKind.THREAT:
         _talk_approval(g, p, strength * st.threat_approval)
-        g.pledges.append(Pledge(kind, p, a.partner, a.subject, g.round))
+        g.pledges.append(Pledge(kind, p, a.partner, a.subject, g.round, owner=g._token))
         g._log(
             "statement",
             f"{p} threatens {a.partner}: {_subject_name(g, a.subject)} "
@@ -165,17 +173,18 @@ def update(
             continue  # settled by a deal's ratification or at the end (close)
         if kind == _CLAIM_PROGRESS:
             if _claim_honoured(g, pl):
-                pl.settled = True
+                g.own_pledge(pl).settled = True
             elif g.round >= pl.due:
                 _claim_broken(g, pl, "but no deal followed")
         elif kind == _THREAT:
             settled_by_deal = _deal_with(g, pl)
             if pl.triggered and pl.trigger == "no_deal" and settled_by_deal:
-                pl.settled = True  # the deal the threat pressed for came in time
+                g.own_pledge(pl).settled = True  # the deal the threat pressed for came in time
                 continue
             if not pl.triggered:
                 no_deal = g.snapped and not settled_by_deal
                 if (pl.partner, pl.speaker) in raised_against or no_deal:
+                    pl = g.own_pledge(pl)
                     pl.triggered = g.round
                     pl.trigger = "no_deal" if no_deal else "escalation"
                     g._logf("statement", _tested_text, (pl.speaker, pl.partner))
@@ -220,6 +229,7 @@ def _claim_honoured(g: State, pl: Pledge) -> bool:
 
 
 def _claim_broken(g: State, pl: Pledge, why: str) -> None:
+    pl = g.own_pledge(pl)
     pl.settled = True
     st = g.rules.politics.statements
     g.credibility[pl.speaker] = clamp(g.credibility[pl.speaker] - st.claim_progress_credibility)
@@ -228,6 +238,7 @@ def _claim_broken(g: State, pl: Pledge, why: str) -> None:
 
 def demand_unmet(g: State, pl: Pledge, what: str) -> None:
     """A public demand settled for less (or not met by the end): it costs approval."""
+    pl = g.own_pledge(pl)
     pl.settled = True
     penalty = g.rules.politics.statements.public_demand_penalty
     g.approval[pl.speaker] = clamp(g.approval[pl.speaker] - penalty)
@@ -252,6 +263,7 @@ def _demand_texts(rules: Rules) -> dict[str, str]:
 
 
 def _threat_kept(g: State, pl: Pledge) -> None:
+    pl = g.own_pledge(pl)
     pl.settled = True
     kept = g.rules.politics.statements.threat_kept_credibility
     g.credibility[pl.speaker] = clamp(g.credibility[pl.speaker] + kept)
@@ -259,6 +271,7 @@ def _threat_kept(g: State, pl: Pledge) -> None:
 
 
 def _threat_broken(g: State, pl: Pledge, when: str) -> None:
+    pl = g.own_pledge(pl)
     pl.settled = True
     st = g.rules.politics.statements
     g.credibility[pl.speaker] = clamp(g.credibility[pl.speaker] - st.threat_credibility)

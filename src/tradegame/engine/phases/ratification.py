@@ -35,7 +35,8 @@ def ratify(g: State) -> None:
     """Deals agreed this round face ratification, then enter force (DESIGN §3.4)."""
     rules = g.rules
     pol = rules.politics
-    for deal in [d for d in g.deals if d.status == _AGREED]:
+    for agreed in [d for d in g.deals if d.status == _AGREED]:
+        deal = g.own_deal(agreed)  # it fails or enters force
         failed_by = None
         for party in deal.parties:
             rat = rules.player(party).ratification
@@ -76,7 +77,8 @@ def ratify(g: State) -> None:
             continue
         # A substantive deal replaces the pair's previous one, out loud (issue 19 d): the
         # old deal's terms end, its caps included; only the new deal's caps bind.
-        for old in g.replaced_on_entry(deal):
+        for replaced in g.replaced_on_entry(deal):
+            old = g.own_deal(replaced)
             old.status = DealStatus.SUPERSEDED
             old.ended_by = None
             g._deal_changed(old)
@@ -183,7 +185,7 @@ def _deal_politics(g: State, deal: Deal) -> None:
             if got is None or not _at_least_as_good(rules.item(want.item), got, want.value):
                 politics.demand_unmet(g, pl, "settles for less than its public demand")
             else:
-                pl.settled = True
+                g.own_pledge(pl).settled = True
 
 
 def take_effect(g: State, deal: Deal) -> None:

@@ -207,7 +207,8 @@ def _concede(g: State, a: Concede, raised_against: set[tuple[str, str]]) -> None
             and old.parties == (p, a.partner)
             and old.terms[0].item == term.item
         ):
-            old.status = _DEAL_SUPERSEDED  # a new level of the same concession replaces it
+            # A new level of the same concession replaces it.
+            g.own_deal(old).status = _DEAL_SUPERSEDED
     deal = Deal(
         id=f"d{len(g.deals) + 1}",
         parties=(p, a.partner),
@@ -217,6 +218,7 @@ def _concede(g: State, a: Concede, raised_against: set[tuple[str, str]]) -> None
         stakes=1.0,
         status=_DEAL_IN_FORCE,
         unilateral=True,
+        owner=g._token,
     )
     g.deals.append(deal)
     ratification.take_effect(g, deal)
@@ -314,14 +316,17 @@ def _reneges_text(reneger: str, deal_id: str, other: str, how: str) -> str:
     )
 
 
-def _void(g: State, deal: Deal, reneger: str, how: str) -> None:
+def _void(g: State, deal: Deal, reneger: str, how: str) -> Deal:
+    """``reneger`` breaks ``deal`` (if it can); returns the deal as it is now in the game
+    (the game's own copy if it changed it: State.own_deal)."""
     pol = g.rules.politics
     # Both parties can renege in the same resolution; each pays for its own renege.
     same_time = (
         deal.status == _DEAL_RENEGED and deal.ended_round == g.round and deal.ended_by != reneger
     )
     if (deal.status != _DEAL_IN_FORCE and not same_time) or reneger in deal.reneged_by:
-        return
+        return deal
+    deal = g.own_deal(deal)
     if not same_time:
         deal.status = _DEAL_RENEGED
         deal.ended_by = reneger
@@ -333,6 +338,7 @@ def _void(g: State, deal: Deal, reneger: str, how: str) -> None:
     g.relations[key] = clamp(g.relations[key] - pol.renege_relations)
     g._logf("renege", _reneges_text, (reneger, deal.id, other, how))
     g._deal_changed(deal)
+    return deal
 
 
 def _breakable(g: State, p: str) -> list[Deal]:
@@ -409,7 +415,7 @@ def _check_caps_kept(g: State, before: dict[int, float]) -> None:
                 # Read again for each cell: a renege here may move the rates.
                 new = g.layered_rates()[index]
                 if new > old + RATE_EPS and new > cap + RATE_EPS:
-                    _void(g, deal, importer, f"a tariff above the agreed {fmt_pct(cap)} cap")
+                    deal = _void(g, deal, importer, f"a tariff above the agreed {fmt_pct(cap)} cap")
                     break
             if importer in deal.reneged_by:
                 break

@@ -147,6 +147,7 @@ def begin(g: State) -> None:
                 stakes=stakes,
                 max_exchanges=level_rules.max_exchanges,
                 turn=requester,
+                owner=g._token,
             )
         )
         g._logf("talks", _holds_text, (requester, responder, level), None, _TALKS_PHASE)
@@ -249,6 +250,8 @@ def apply(g: State, a: Action) -> None:
         # Logged for the session's two players only; the turn and the talks are unchanged.
         g._log("message", f"{a.player} to {a.partner}: {a.text}", audience)
         return
+    if s.owner is not g._token:
+        s = g.own_session()  # every other move changes it
     if isinstance(a, Pass):
         s.status = _PASSED
         g._logf("talks", _no_proposal_text, (a.player, s.responder), audience)
@@ -279,6 +282,7 @@ def apply(g: State, a: Action) -> None:
             round=g.round,
             level=s.level,
             stakes=s.stakes,
+            owner=g._token,
         )
         g.deals.append(deal)
         g._logf("talks", _accepts_text, (a.player, s.offer_by, deal.id), audience)
