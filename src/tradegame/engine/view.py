@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tradegame.engine.actions import Term
 from tradegame.engine.economy import Snapshot
 from tradegame.engine.kinds import DealStatus
 from tradegame.engine.machine import Machine
@@ -688,6 +689,7 @@ def _deals(game: Machine, viewer: Viewer) -> list[DealEntry]:
     rules = game.rules
     sees_all = viewer is None
     player = viewer if isinstance(viewer, str) else None
+    made = _deal_terms(rules)
     return [
         DealEntry(
             d.id,
@@ -696,7 +698,10 @@ def _deals(game: Machine, viewer: Viewer) -> list[DealEntry]:
             d.status,
             d.unilateral,
             d.ended_by,
-            [DealTerm(t.item, t.value, term_text(rules, t)) for t in d.terms],
+            [
+                made.get((t.item, t.value, type(t.value))) or _deal_term(made, rules, t)
+                for t in d.terms
+            ],
             _r(game.political_cost(d, player), 3)
             if player is not None and player in d.parties
             else None,
@@ -759,6 +764,21 @@ def _records(
 def _catalogue_entries(rules: Rules) -> dict[tuple[tuple[str, str], str, bool], CatalogueEntry]:
     """The catalogue entries made so far, by (kind of viewer, item id, on the table)."""
     return {}
+
+
+@per_rules
+def _deal_terms(rules: Rules) -> dict[tuple[str, float, type], DealTerm]:
+    """The deals' term records made so far, by item, level and the level's type (records are
+    read-only: shared by every view of every deal with the term)."""
+    return {}
+
+
+def _deal_term(made: dict[tuple[str, float, type], DealTerm], rules: Rules, t: Term) -> DealTerm:
+    """The record of term ``t`` in a deal, made and remembered in ``made``."""
+    if len(made) >= _MAX_RECORDS:
+        made.clear()  # bounded; a miss only costs making the record
+    record = made[(t.item, t.value, type(t.value))] = DealTerm(t.item, t.value, term_text(rules, t))
+    return record
 
 
 def _replacing(game: Machine, deal: Deal) -> tuple[str | None, str | None]:
