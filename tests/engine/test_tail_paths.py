@@ -267,9 +267,10 @@ def _score_metric_by_metric(game: State, player: str) -> float:
 
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_a_score_equals_its_metrics_read_one_by_one(name: str) -> None:
-    """score reads the days to come and the days summed once for all its metrics: it equals
-    the sum of each metric read on its own, in games, copies and projections (finished or
-    not) of every scenario."""
+    """score reads the days to come, the days summed and the snapshot once for all its
+    metrics, and its cell metrics' cells from its plan (made once per scenario and player):
+    it equals the sum of each metric read on its own, in games, copies and projections
+    (finished or not) of every scenario."""
     rules = _rules(name)
     checked = 0
     for seed in range(2):

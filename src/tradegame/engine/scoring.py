@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tradegame.engine.economy import FlowCell
+from tradegame.engine.economy import FlowCell, Snapshot
 from tradegame.engine.machine import Machine
 from tradegame.engine.memo import per_rules
 from tradegame.engine.records import OVER, pair_key
@@ -66,9 +66,13 @@ def _metric(
     sector: str | None,
     rest: int,
     days: int,
+    snap: Snapshot | None = None,
+    cells: _Cells | None = None,
 ) -> float:
     """:func:`metric` of ``name``, given the days still to come (:func:`_remaining_days`)
-    and the days summed (``ledger_days``): the same for every metric of a score."""
+    and the days summed (``ledger_days``): the same for every metric of a score. A score
+    gives the snapshot (``game.snapshot()``, the same for all its metrics) and, for a cell
+    metric, its cells (:func:`_cells`) when it has them."""
     if name == "approval":
         return over_window(
             game.ledger_sum(player, "approval"), game.lasting_approval(player), days, rest
@@ -94,14 +98,15 @@ def _metric(
                 and (partner is None or partner in d.parties)
             )
         )
-    snap = game.snapshot()
+    if snap is None:
+        snap = game.snapshot()
     if name in ECONOMIC_METRICS:
         attr = ECONOMIC_METRICS[name]
         now: float = getattr(snap, attr)[player]
         return over_window(game.ledger_sum(player, attr), now, days, rest)
     if name == "tariff_faced":
-        counted = _counted_cells(game, player, name, partner, sector)
-        sums = game.ledger_flows([cell.index for cell, _ in counted], False)
+        counted, indexes = cells or _cells(game, player, name, partner, sector)
+        sums = game.ledger_flows(indexes, False)
         num = den = 0.0
         for (cell, _), so_far in zip(counted, sums, strict=True):
             avg = over_window(so_far, snap.rate[cell.index], days, rest)
@@ -109,14 +114,26 @@ def _metric(
             den += cell.v0
         return num / den if den else 0.0
     if name == "trade_balance":
-        counted = _counted_cells(game, player, name, partner, sector)
-        sums = game.ledger_flows([cell.index for cell, _ in counted], True)
+        counted, indexes = cells or _cells(game, player, name, partner, sector)
+        sums = game.ledger_flows(indexes, True)
         so_far = today = 0.0
         for (cell, sign), cell_sum in zip(counted, sums, strict=True):
             so_far += sign * cell_sum
             today += sign * snap.value[cell.index]
         return over_window(so_far, today, days, rest)
     raise ValueError(f"unknown metric {name!r}")  # pragma: no cover - models forbid it
+
+
+_Cells = tuple[tuple[tuple[FlowCell, float], ...], list[int]]
+"""A cell metric's cells, each with its sign (:func:`_counted_cells`), and their indexes."""
+
+
+def _cells(
+    game: Machine, player: str, name: str, partner: str | None, sector: str | None
+) -> _Cells:
+    """:func:`_counted_cells` and the cells' indexes, in the same order."""
+    counted = _counted_cells(game, player, name, partner, sector)
+    return counted, [cell.index for cell, _ in counted]
 
 
 def _counted_cells(
@@ -171,11 +188,49 @@ def _counted_known(
 def score(game: Machine, player: str) -> float:
     """``player``'s score, 0–100: the weighted sum of its normalised objectives."""
     rest, days = _remaining_days(game), game.ledger_days()  # (the same for each metric)
+    plan = _score_plans(game.rules).get(player)
+    if plan is None:
+        plan = _score_plan(game, player)
+    objectives, economic = plan
+    snap = game.snapshot() if economic else None  # (the same for each metric)
     total = 0.0
-    for obj in game.rules.player(player).objectives:
-        value = _metric(game, player, obj.metric, obj.partner, obj.sector, rest, days)
+    for obj, cells in objectives:
+        value = _metric(game, player, obj.metric, obj.partner, obj.sector, rest, days, snap, cells)
         total += obj.weight * obj.normalise(value)
     return 100.0 * total
+
+
+_ScorePlan = tuple[tuple[tuple[Objective, _Cells | None], ...], bool]
+
+
+def _score_plan(game: Machine, player: str) -> _ScorePlan:
+    """``player``'s objectives, each with its cells if it is a cell metric, and whether any
+    reads the economy (a snapshot): made once per scenario and player."""
+    objectives = tuple(
+        (
+            obj,
+            _cells(game, player, obj.metric, obj.partner, obj.sector)
+            if obj.metric in _CELL_METRICS
+            else None,
+        )
+        for obj in game.rules.player(player).objectives
+    )
+    economic = any(obj.metric not in _NOT_ECONOMIC for obj, _ in objectives)
+    plan = _score_plans(game.rules)[player] = (objectives, economic)
+    return plan
+
+
+_CELL_METRICS = frozenset({"tariff_faced", "trade_balance"})
+# The metrics _metric answers without the snapshot.
+_NOT_ECONOMIC = frozenset(
+    {"approval", "credibility", "relations", "market_stress", "political_cost", "deals"}
+)
+
+
+@per_rules
+def _score_plans(rules: Rules) -> dict[str, _ScorePlan]:
+    """The plans of :func:`score` made so far, by player."""
+    return {}
 
 
 def score_breakdown(game: Machine, player: str) -> list[dict[str, Any]]:
