@@ -71,3 +71,25 @@ def test_the_tournament_benchmark_traces_every_game_of_both_runs(tmp_path) -> No
     assert sum(p["games"] for p in workers) == 6 and 1 <= len(workers) <= 2
     assert not any(p["command_process"] for p in workers)
     assert data["cpu_bound"]["speed_up"] > 0
+
+
+def test_the_random_play_split_replays_the_same_games_three_ways() -> None:
+    """benchmarks/random_play_split.py: each way ends every recorded game in the state random
+    play ended it in (the script stops otherwise), and the three shares add up to random play."""
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "random_play_split.py"),
+            *("--games", "2", "--turns", "1", "--freeze"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("random play of april-2025: 2 games")
+    ms = {line.split()[0]: float(line.split()[1]) for line in lines[1:4]}
+    assert set(ms) == {"random", "match", "rules"} and all(v > 0 for v in ms.values())
+    shares = [float(line.split()[-3]) for line in lines[4:7]]
+    assert abs(sum(shares) - ms["random"]) < 0.01
