@@ -41,8 +41,7 @@ async def test_with_hints_the_result_of_a_move_is_not_cut(save_dir: Path) -> Non
     """The guided first game at 80×24: the hint took the status bar's two lines, and the US's
     answer to Japan's offer was cut after "US accepts JP's"."""
     match = make_match({"JP": "human", "US": "dove"}, seed=1, name="us-japan-primer")
-    app = make_app(save_dir, match)
-    app.guided = True
+    app = make_app(save_dir, match, guided=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_text(pilot, "h hides hints")
         await pilot.press("space", "down", "down", "down", "down", "space", "s")

@@ -274,6 +274,35 @@ async def test_the_guided_first_game_gives_hints_that_can_be_turned_off(
         assert "hides hints" not in flat_text(app)
 
 
+async def test_a_save_loaded_after_the_guided_game_has_no_hints(save_dir: Path) -> None:
+    """The guided game's hints belong to that game: a save loaded after it (ctrl+o) showed
+    them too, since the app kept a "guided" flag on until the next game started with s."""
+    from tradegame.session.persistence import save
+
+    plain = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=4)
+    target = save_dir / "plain.json"
+    save(target, plain)
+    app = TradeGameApp(Options(save_dir=save_dir, ai_delay=0.0, autosave=False))
+    app.animation_level = "none"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_words(pilot, "g starts a guided first game")
+        await pilot.press("g")
+        await wait_for_words(pilot, "s sends the offer (h hides hints)")
+        guided_screen = app.screen
+        await pilot.press("ctrl+o")
+        await wait_for_text(pilot, "plain.json")
+        await pilot.press("end", "ctrl+u", *str(target), "enter")
+        await wait_until(
+            pilot,
+            lambda: app.screen.id == "game" and app.screen is not guided_screen,
+            what="the loaded game",
+        )
+        await wait_for_text(pilot, "Your move, Japan")
+        assert app.match is not None and app.match.rules.id == "april-2025"
+        assert not app.screen.hints
+        assert "hides hints" not in flat_text(app)
+
+
 def test_an_empty_catalogue_explains_itself() -> None:
     from tradegame.session.text import Names
     from tradegame.ui.widgets.common import Frame

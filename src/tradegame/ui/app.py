@@ -44,6 +44,9 @@ class Options:
     """Seconds between AI moves in a game with human seats (0 in tests)."""
     spectate_delay: float = 0.5
     """Seconds between moves when only AI seats play (``+``/``-`` change it)."""
+    guided: bool = False
+    """The guided first game's hints for ``match`` (the new-game screen's ``g`` passes them to
+    :meth:`TradeGameApp.begin` for the game it starts; a game begun later has none)."""
     instructor: bool = False
     """Instructor mode: every player's private data, pause, inject, roll back, end early."""
     web: bool = False
@@ -110,7 +113,6 @@ class TradeGameApp(Toasts):
         if self.options.preloaded is not None:
             self.scenario_cache[self.options.preloaded.source] = self.options.preloaded
         self.match: Match | None = None
-        self.guided = False  # the guided first game: its game screen shows hints
         self._autosaver: Any = None
         self._save_lock = threading.Lock()
         self.last_autosave: Path | None = None
@@ -142,7 +144,7 @@ class TradeGameApp(Toasts):
         self._guard_exit()
         o = self.options
         if o.match is not None:
-            self.begin(o.match)
+            self.begin(o.match, guided=o.guided)
         else:
             from tradegame.ui.screens.setup import SetupScreen
 
@@ -215,8 +217,11 @@ class TradeGameApp(Toasts):
             await self.pop_screen()
         await self.push_screen(screen)
 
-    def start_new_match(self, scenario: Scenario, seed: int, seats: dict[str, str]) -> None:
-        """Start a game from the new-game screen's choices."""
+    def start_new_match(
+        self, scenario: Scenario, seed: int, seats: dict[str, str], *, guided: bool = False
+    ) -> None:
+        """Start a game from the new-game screen's choices (``guided``: the guided first game,
+        with hints)."""
         from tradegame.agents.base import AgentSpecError
         from tradegame.session.match import Match
 
@@ -234,10 +239,12 @@ class TradeGameApp(Toasts):
         except AgentSpecError as exc:
             self.show_error("An agent cannot be loaded", str(exc))
             return
-        self.begin(match)
+        self.begin(match, guided=guided)
 
-    def begin(self, match: Match, *, paused: bool = False) -> None:
-        """Play ``match`` (a new game or a loaded one) on a fresh game screen."""
+    def begin(self, match: Match, *, paused: bool = False, guided: bool = False) -> None:
+        """Play ``match`` (a new game or a loaded one) on a fresh game screen; ``guided``: with
+        the guided first game's hints (only the game ``g`` starts: a save loaded after it, or
+        any other game, has none)."""
         from tradegame.ui.screens.game import GameScreen
 
         if self.match is not None and self.match is not match:
@@ -257,6 +264,7 @@ class TradeGameApp(Toasts):
                 spectate_delay=self.options.spectate_delay,
                 instructor=self.options.instructor,
                 paused=paused,
+                guided=guided,
             )
         )
         for notice in match.seat_notices.values():  # a loaded save's seats not started

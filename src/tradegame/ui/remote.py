@@ -52,7 +52,6 @@ class RemoteApp(Toasts):
     def __init__(self, seat: RemotePlay) -> None:
         super().__init__()
         self.seat = seat
-        self.guided = False
 
     def on_mount(self) -> None:
         self.push_screen(ConnectingScreen(id="connecting-screen"))

@@ -148,8 +148,11 @@ class GameScreen(Screen[None]):
         spectate_delay: float = 0.5,
         instructor: bool = False,
         paused: bool = False,
+        guided: bool = False,
     ) -> None:
         super().__init__(id="game")
+        self.guided = guided
+        """The guided first game: hints on at the start (``h`` toggles them)."""
         self.session = session
         self.instructor = instructor and session.local
         """Instructor mode: the instructor tab, pause for any game, inject, roll back, end."""
@@ -369,7 +372,7 @@ class GameScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.session.on_change = self._changed_elsewhere
-        self.hints = bool(getattr(self.app, "guided", False)) and bool(self.session.humans)
+        self.hints = self.guided and bool(self.session.humans)
         # A hint fills the status bar's second line and more: one more line for what just
         # happened (at 80×24 "US accepts JP's offer (d1); it goes to ..." was cut after "JP's").
         self.set_class(self.hints, "-hints")
@@ -1455,7 +1458,7 @@ class GameScreen(Screen[None]):
 
         new = rolled_back(self.match, round_no)
         self._stop_timers()
-        self.tg_app.begin(new, paused=True)
+        self.tg_app.begin(new, paused=True, guided=self.guided)
         self.app.notify(
             f"Rolled back to the start of round {round_no}; AI play is paused (space resumes).",
             title="Instructor",

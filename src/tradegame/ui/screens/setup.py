@@ -390,8 +390,6 @@ class SetupScreen(Screen[None]):
     def action_start(self) -> None:
         from tradegame.ui.screens.dialogs import MessageDialog
 
-        self.tg_app.guided = False  # hints only when asked
-
         # Keys typed together: s is handled before the list's messages saying where the
         # highlight went, so the list itself says which scenario is meant.
         highlighted = self.query_one("#scenario-list", OptionList).highlighted_option
@@ -451,8 +449,7 @@ class SetupScreen(Screen[None]):
         self.tg_app.scenario_cache[sc.source] = sc
         seats = {p: GUIDED_OPPONENT for p in sc.rules.player_ids}
         seats[GUIDED_PLAYER] = HUMAN
-        self.tg_app.guided = True  # read by the game screen
-        self.tg_app.start_new_match(sc, random_seed(), seats)
+        self.tg_app.start_new_match(sc, random_seed(), seats, guided=True)
 
     @on(Input.Submitted, "#seed")
     def _seed_submitted(self) -> None:
