@@ -37,6 +37,9 @@ async def test_a_remote_seat_plays_a_whole_game_on_the_local_game_screen(tmp_pat
             assert "Ministerial talks with United States (US)" in screen_text(app)
             # its view is exactly the server's view for JP
             assert seat.view_json("JP") == game().view("JP").to_json()
+            # what a regulatory item's level does, from the welcome, as locally
+            assert seat.export_boosts == room.match.export_boosts
+            assert seat.export_boosts["jp_car_standards"] == ("autos", 0.1)
 
             # an offer built by keys in the talks tab, as locally: More US LNG, second level
             terms = screen.query_one(TermList)
@@ -247,6 +250,23 @@ def test_what_a_server_sends_is_checked_and_escaped():
         seat._receive(bad)
         assert heard[-1] is not None and "could not be read" in heard[-1].text
     assert seat.version == 3
+
+
+def test_a_servers_export_boosts_are_kept_only_when_well_formed():
+    from tradegame.rooms.remote_seat import export_boosts_of
+
+    sent = {
+        "ok": ["autos", 0.1],
+        "whole": ["other", 1],
+        "nan": ["autos", float("nan")],
+        "flag": ["autos", True],
+        "short": ["autos"],
+        "text": ["autos", "0.1"],
+        "sector": [3, 0.1],
+    }
+    assert export_boosts_of(sent) == {"ok": ("autos", 0.1), "whole": ("other", 1.0)}
+    for bad in (None, [], "x", 3):
+        assert export_boosts_of(bad) == {}
 
 
 async def test_the_room_clients_toasts_are_plain_text_and_wait_for_dialogs():

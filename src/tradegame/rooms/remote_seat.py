@@ -32,6 +32,27 @@ PREVIEW_TIMEOUT = 10.0
 """Seconds a what-if preview may take the server before the screen says there is none."""
 
 
+def export_boosts_of(sent: Any) -> dict[str, tuple[str, float]]:
+    """The welcome's regulatory items' effects (item -> [sector, share per level unit]); an
+    entry that is not that shape, or a share that is not a finite number, is left out (its
+    levels then read "level 1")."""
+    if not isinstance(sent, dict):
+        return {}
+    found: dict[str, tuple[str, float]] = {}
+    for item, pair in sent.items():
+        if not (isinstance(item, str) and isinstance(pair, list) and len(pair) == 2):
+            continue
+        sector, share = pair
+        if (
+            isinstance(sector, str)
+            and isinstance(share, int | float)
+            and not isinstance(share, bool)
+            and math.isfinite(share)
+        ):
+            found[item] = (sector, float(share))
+    return found
+
+
 class RemoteSeat(RemotePlay):
     """One seat of a room server, for the game screen (``tradegame join URL --code CODE``).
 
@@ -63,6 +84,7 @@ class RemoteSeat(RemotePlay):
         self._turn: dict[str, Any] | None = None
         self._version = -1
         self._sectors: dict[str, str] = {}
+        self._export_boosts: dict[str, tuple[str, float]] = {}
         self._breakdown: dict[str, list[dict[str, Any]]] = {}
         self._sending: list[Action] = []
         self._ws: aiohttp.ClientWebSocketResponse | None = None
@@ -136,6 +158,7 @@ class RemoteSeat(RemotePlay):
             self.token = need(m, "token", str)
             sectors = m.get("sectors") or {}
             self._sectors = {str(k): str(v) for k, v in sectors.items()}
+            self._export_boosts = export_boosts_of(m.get("export_boosts"))
             self.connection = "connected"
         elif kind == "update":
             view = need(m, "view", dict)
@@ -226,6 +249,10 @@ class RemoteSeat(RemotePlay):
     @property
     def sector_names(self) -> dict[str, str]:
         return dict(self._sectors)
+
+    @property
+    def export_boosts(self) -> dict[str, tuple[str, float]]:
+        return dict(self._export_boosts)
 
     @property
     def limits(self) -> tuple[int, int]:

@@ -605,6 +605,7 @@ class RoomServer:
                 "token": seat.token,
                 "version": room.version,
                 "sectors": {s.id: s.name for s in room.match.rules.sectors},
+                "export_boosts": room.match.export_boosts,
             }
         )
         self._send_seat(client, start=True)

@@ -342,6 +342,12 @@ class Match(PlaySession):
         return {s.id: s.name for s in self.rules.sectors}
 
     @property
+    def export_boosts(self) -> dict[str, tuple[str, float]]:
+        from tradegame.session.text import export_boosts
+
+        return export_boosts(self.rules)
+
+    @property
     def limits(self) -> tuple[int, int]:
         return self.rules.limits.max_terms, self.rules.limits.max_orders
 

@@ -74,6 +74,13 @@ class PlaySession(ABC):
     def sector_names(self) -> dict[str, str]: ...
 
     @property
+    def export_boosts(self) -> dict[str, tuple[str, float]]:
+        """What a level of each regulatory item does, public in the scenario: item id ->
+        (sector id, share by which the receiver's exports of that sector to the giver rise per
+        level unit). Empty when not known (the levels then read "level 1")."""
+        return {}
+
+    @property
     @abstractmethod
     def limits(self) -> tuple[int, int]:
         """``(max_terms, max_orders)``."""

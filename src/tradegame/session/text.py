@@ -100,8 +100,20 @@ def spark(
     return "".join(out)
 
 
-def level_text(kind: str, value: float) -> str:
-    """A catalogue level in its unit (the same words as the engine's log)."""
+def export_boosts(rules: Rules) -> dict[str, tuple[str, float]]:
+    """Each regulatory item's sector and export boost per level unit (public in the scenario;
+    see :attr:`tradegame.session.play.PlaySession.export_boosts`)."""
+    return {
+        it.id: (it.sector or "", it.export_boost)
+        for it in rules.items
+        if it.kind == "regulatory" and it.sector is not None
+    }
+
+
+def level_text(kind: str, value: float, export_boost: float | None = None) -> str:
+    """A catalogue level in its unit (the same words as the engine's log); a regulatory
+    level, by what it does when its ``export_boost`` is known: the receiver's exports of the
+    item's sector to the giver rise by it per level unit ("+10% exports")."""
     if kind in ("tariff_cap", "tariff_cut", "currency"):
         return pct(value)
     if kind in ("purchase", "cost_sharing"):
@@ -112,6 +124,8 @@ def level_text(kind: str, value: float) -> str:
         return f"{fmt_number(value)} days"
     if kind in ("process", "suspend_countermeasures"):  # one level, 1: agreed or not
         return "agreed"
+    if kind == "regulatory" and export_boost is not None:
+        return f"+{pct(export_boost * value)} exports"
     return f"level {fmt_number(value)}"
 
 
@@ -123,6 +137,7 @@ class Names:
         view: Mapping[str, Any],
         sector_names: Mapping[str, str] | None = None,
         level_names: Iterable[str] = (),
+        export_boosts: Mapping[str, tuple[str, float]] | None = None,
     ) -> None:
         self.players = {p["id"]: p["name"] for p in view.get("players", [])}
         self.items = {c["id"]: c for c in view.get("catalogue", [])}
@@ -135,6 +150,7 @@ class Names:
         self.deals = {d["id"]: d for d in view.get("deals", [])}
         self.sectors = dict(sector_names or {})
         self.levels = tuple(level_names)
+        self.export_boosts = dict(export_boosts or {})
 
     def player(self, pid: str | None) -> str:
         if pid is None:
@@ -145,11 +161,32 @@ class Names:
         entry = self.items.get(item)
         return str(entry["name"]) if entry else item
 
+    def level(self, item: str, value: float) -> str:
+        """A level of catalogue item ``item`` in words (its unit; what a regulatory one does)."""
+        entry = self.items.get(item)
+        if entry is None:
+            return fmt_number(value)
+        boost = self.export_boosts.get(item)
+        return level_text(entry["kind"], value, None if boost is None else boost[1])
+
+    def level_meaning(self, item: str) -> str:
+        """What the levels of ``item`` do, in one sentence, when its unit needs saying (a
+        regulatory item: whose exports of which sector rise, and by how much a level)."""
+        entry = self.items.get(item)
+        boost = self.export_boosts.get(item)
+        if entry is None or boost is None:
+            return ""
+        sector, share = boost
+        to = entry.get("to") or []
+        receiver = f"{to[0]} exports" if len(to) == 1 else "the receiver's exports"
+        what = self.sectors.get(sector, sector).lower()
+        return f"Each level: {receiver} of {what} to {entry['owner']} rise by {pct(share)}."
+
     def term(self, term: Term, *, owner: bool = True) -> str:
         entry = self.items.get(term.item)
         if entry is None:
             return str(term)
-        text = f"{entry['name']}: {level_text(entry['kind'], term.value)}"
+        text = f"{entry['name']}: {self.level(term.item, term.value)}"
         return f"{entry['owner']} gives {text}" if owner else text
 
     def terms(self, terms: Iterable[Term]) -> str:
@@ -262,6 +299,7 @@ __all__ = [
     "ORDER_GROUPS",
     "Names",
     "describe",
+    "export_boosts",
     "level_text",
     "money",
     "order_group",

@@ -188,6 +188,7 @@ class GameScreen(Screen[None]):
         self._done_dialog: Any = None
         self._move_dialog: Any = None
         self._sector_names = session.sector_names
+        self._export_boosts = session.export_boosts
         self._round_seen = session.round()
         self.hints = False
         """One-line hints on what to try next (the guided first game; ``h`` toggles)."""
@@ -490,7 +491,7 @@ class GameScreen(Screen[None]):
         return Frame(
             view=view,
             viewer=viewer,
-            names=Names(view, self._sector_names),
+            names=Names(view, self._sector_names, export_boosts=self._export_boosts),
             my_turn=my_turn,
             mover=mover,
             mover_seat=m.seats.get(mover, "") if mover else "",
@@ -846,7 +847,11 @@ class GameScreen(Screen[None]):
         # The public view, never a seat's own with parts removed: a seat's view also holds
         # its private log (its talks, its orders), its costs and its political costs.
         view = self.session.public_view_json()
-        frame = Frame(view=view, viewer=None, names=Names(view, self._sector_names))
+        frame = Frame(
+            view=view,
+            viewer=None,
+            names=Names(view, self._sector_names, export_boosts=self._export_boosts),
+        )
         self.app.push_screen(EndScreen(frame, can_go_back=False, breakdown=self.score_breakdown()))
 
     def score_breakdown(self) -> dict[str, list[dict[str, Any]]]:

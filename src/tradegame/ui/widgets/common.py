@@ -15,10 +15,16 @@ from rich.measure import Measurement
 from rich.segment import Segment
 from rich.text import Text
 from textual.message import Message
+from textual.strip import Strip
+from textual.visual import Visual
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
 if TYPE_CHECKING:  # the new-game screen uses SteadyInput: no engine before its first paint
+    from textual.css.styles import RulesMap
+    from textual.style import Style as TextualStyle
+    from textual.visual import RenderOptions
+
     from tradegame.engine import Action
     from tradegame.session.text import Names
 
@@ -233,3 +239,45 @@ __all__ = [
     "RenderedLines",
     "SteadyInput",
 ]
+
+
+class Hanging(Visual):
+    """An option list's row in two parts: ``head`` (a checkbox, levels: never wrapped) and
+    ``body`` (a name), which wraps under its own first word, not under the head. A row that
+    Textual wraps as one text goes on at column 0, under the head's keys, and a long name
+    reads as two rows. Narrower than ``MIN_BODY`` cells beside the head, it wraps whole."""
+
+    MIN_BODY = 12
+
+    def __init__(self, head: Text, body: Text) -> None:
+        from textual.content import Content
+
+        self.head = Content.from_rich_text(head)
+        self.body = Content.from_rich_text(body)
+        self.whole = Content.from_rich_text(Text.assemble(head, body))
+
+    def _indent(self, width: int) -> int:
+        indent = self.head.cell_length
+        return indent if width - indent >= self.MIN_BODY else 0
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.whole.get_optimal_width(rules, container_width)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        indent = self._indent(width)
+        if not indent:
+            return self.whole.get_height(rules, width)
+        return max(1, self.body.get_height(rules, width - indent))
+
+    def render_strips(
+        self, width: int, height: int | None, style: TextualStyle, options: RenderOptions
+    ) -> list[Strip]:
+        indent = self._indent(width)
+        if not indent:
+            return self.whole.render_strips(width, height, style, options)
+        head = self.head.render_strips(indent, 1, style, options)[:1]
+        lines = self.body.render_strips(width - indent, height, style, options) or [Strip([])]
+        pad = Strip.blank(indent, style.rich_style)
+        return [
+            Strip.join([head[0] if n == 0 and head else pad, line]) for n, line in enumerate(lines)
+        ]

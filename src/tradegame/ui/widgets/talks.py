@@ -25,8 +25,8 @@ from textual.widgets.option_list import Option
 
 from tradegame.engine import Accept, Counter, Propose, Term
 from tradegame.session.match import OfferDraft
-from tradegame.session.text import level_text, player_text, signed
-from tradegame.ui.widgets.common import ActionChosen, Frame, PreviewBox, PreviewWanted
+from tradegame.session.text import player_text, signed
+from tradegame.ui.widgets.common import ActionChosen, Frame, Hanging, PreviewBox, PreviewWanted
 from tradegame.ui.widgets.dashboard import own_session
 
 
@@ -71,6 +71,16 @@ class TermList(OptionList):
             super().__init__()
             self.item = item
             self.step = step
+
+    def on_resize(self) -> None:
+        # The list shrinks when the draft line or the preview under it grows: the highlighted
+        # row (the one the keys change) stays in view.
+        self.call_after_refresh(self.scroll_to_highlight)
+
+    def rows_changed(self) -> None:
+        """Rows were redrawn (a level chosen adds "(cost to you 2)", which may wrap): the
+        highlighted row is shown whole."""
+        self.call_after_refresh(self.scroll_to_highlight)
 
     def _item(self) -> str | None:
         option = self.highlighted_option
@@ -409,7 +419,9 @@ class TalksPanel(Vertical):
         self.query_one(OfferTerms).scroll_terms(step)
         self.call_after_refresh(self._update_more)
 
-    def _row(self, frame: Frame, item_id: str) -> Text:
+    def _row(self, frame: Frame, item_id: str) -> Hanging:
+        """The item's row: what is in the draft and its levels, then its name (which wraps
+        under itself)."""
         entry = frame.names.items[item_id]
         chosen = self.draft.levels.get(item_id)
         mine = entry["owner"] == frame.viewer
@@ -418,7 +430,7 @@ class TalksPanel(Vertical):
         text.append(f"{entry['owner']} gives ", style="dim")
         levels = entry["levels"]
         for n, value in enumerate(levels):
-            label = level_text(entry["kind"], value)
+            label = frame.names.level(item_id, value)
             if chosen is not None and value == chosen:
                 text.append(f"[{label}]", style="bold reverse")
             else:
@@ -426,6 +438,7 @@ class TalksPanel(Vertical):
             if n < len(levels) - 1:
                 text.append("·", style="dim")
         text.append("  ")
+        head, text = text, Text()
         text.append(entry["name"], style="bold" if chosen is not None else "")
         if entry.get("red_line"):  # declared in public: a deal with it is never ratified
             text.append("  RED LINE", style="bold reverse")
@@ -435,7 +448,7 @@ class TalksPanel(Vertical):
                 text.append(f"  (cost to you {entry['political_cost'][index]:g})", style="italic")
             elif not mine and entry.get("political_gain") is not None:
                 text.append(f"  (gain to you {entry['political_gain'][index]:g})", style="italic")
-        return text
+        return Hanging(head, text)
 
     def _rebuild_terms(self, frame: Frame, keep_highlight: bool) -> None:
         terms = self.query_one(TermList)
@@ -452,6 +465,7 @@ class TalksPanel(Vertical):
                 terms.replace_option_prompt_at_index(n, self._row(frame, i))
         if ids:
             terms.highlighted = min(highlighted or 0, len(ids) - 1)
+            terms.rows_changed()
         self._show_about()
 
     def _about_entry(self) -> dict[str, Any] | None:
@@ -473,7 +487,7 @@ class TalksPanel(Vertical):
         if entry is None or self.frame is None:
             about.update("")
             return
-        description = player_text(entry.get("description") or "", self.frame.view)
+        description = self._description(entry, self.frame)
         if not description.strip():  # a blank line read like a screen not drawn yet
             description = "The scenario gives no description of this item."
         text = Text(description, style="italic")
@@ -490,6 +504,13 @@ class TalksPanel(Vertical):
             text.append(tail, style="bold")
         about.update(text)
 
+    @staticmethod
+    def _description(entry: dict[str, Any], frame: Frame) -> str:
+        """The item's description, after what its levels do when its unit needs saying."""
+        text = player_text(entry.get("description") or "", frame.view)
+        meaning = frame.names.level_meaning(str(entry.get("id", "")))
+        return f"{meaning} {text}".strip() if meaning else text
+
     def action_about(self) -> None:
         """The highlighted item's whole description, in a dialog."""
         from tradegame.ui.screens.dialogs import MessageDialog
@@ -497,7 +518,7 @@ class TalksPanel(Vertical):
         entry = self._about_entry()
         if entry is None or self.frame is None:
             return
-        description = player_text(entry.get("description") or "", self.frame.view)
+        description = self._description(entry, self.frame)
         self.app.push_screen(
             MessageDialog(str(entry.get("name", "")), description or "No description.", error=False)
         )
@@ -512,6 +533,7 @@ class TalksPanel(Vertical):
         terms = self.query_one(TermList)
         for n, i in enumerate(self._item_ids):
             terms.replace_option_prompt_at_index(n, self._row(self.frame, i))
+        terms.rows_changed()
 
     def _update_draft_line(self) -> None:
         frame = self.frame
