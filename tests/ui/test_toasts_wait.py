@@ -128,3 +128,32 @@ async def test_a_held_toast_is_seen_for_its_time_in_all(save_dir: Path) -> None:
             await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="game")
         await pilot.pause(0.5)
         assert not any("Saved to" in m for m in _shown(app)), _shown(app)
+
+
+async def test_toasts_wait_until_the_help_screen_closes(save_dir: Path) -> None:
+    """F1 at 80×24: the "Saved to …" toast, and a talks line raised while the help was open,
+    covered the help's keys; now they wait until it closes, as for a dialog."""
+    from tradegame.ui.screens.help import HelpScreen
+
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=2)
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_for_text(pilot, "Your draft")
+        await pilot.press("ctrl+s")
+        await wait_for_text(pilot, "Save the game to")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: any("Saved to" in m for m in _shown(app)), what="Saved")
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="the help")
+        app.notify_after_dialogs("US made an offer", title="Talks")  # as the game screen does
+        await pilot.pause(0.2)
+        assert not _shown(app), _shown(app)
+        assert "Saved to" not in screen_text(app) and "made an offer" not in screen_text(app)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="the game")
+
+        def both() -> bool:
+            shown = _shown(app)
+            return "US made an offer" in shown and any("Saved to" in m for m in shown)
+
+        await wait_until(pilot, both, what="both toasts again")

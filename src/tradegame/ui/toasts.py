@@ -1,8 +1,8 @@
 """Toasts: plain text always, never stacked twice, and out of a dialog's way.
 
 Shared by the local game's app and the room client's (both show the game screen, which raises
-talks toasts with :meth:`Toasts.notify_after_dialogs`; dialogs hold and release the toasts up
-when they open, :mod:`tradegame.ui.screens.dialogs`).
+talks toasts with :meth:`Toasts.notify_after_dialogs`; dialogs and the help screen hold and
+release the toasts up when they open: :class:`HoldsToasts`).
 """
 
 from __future__ import annotations
@@ -13,6 +13,26 @@ from textual.app import App
 
 MIN_TOAST = 0.5
 """Seconds: a toast a dialog held with less time left than this is not shown again."""
+
+
+class HoldsToasts:
+    """Mixin for a screen over the game (a dialog, the help screen): the toasts shown when it
+    opens, and the game's toasts raised while it is open, wait until it closes
+    (:meth:`Toasts.hold_toasts`); at 80×24 a toast covered a dialog's buttons, or the help's
+    keys."""
+
+    # Dispatched along the class's MRO: a screen's own on_mount and on_unmount run too.
+    def on_mount(self) -> None:
+        screen: Any = self
+        hold = getattr(screen.app, "hold_toasts", None)
+        if hold is not None:
+            hold(self)
+
+    def on_unmount(self) -> None:
+        screen: Any = self
+        release = getattr(screen.app, "release_toasts", None)
+        if release is not None:
+            release(self)
 
 
 class Toasts(App[None]):
@@ -81,15 +101,15 @@ class Toasts(App[None]):
         self, message: str, *, title: str = "", timeout: float | None = None
     ) -> None:
         """A toast about the game (a talks line): with a dialog open (a round report, the Done
-        summary), it waits until that dialog closes, as the toasts shown when it opened do (an
-        AI's offer made while the round report was open covered its button at 80×24)."""
+        summary, the help screen), it waits until that dialog closes, as the toasts shown when
+        it opened do (an AI's offer made while the round report was open covered its button at
+        80×24)."""
         from textual.notifications import Notification
 
-        from tradegame.ui.screens.dialogs import ScrollsBody
         from tradegame.untrusted import printable
 
         top = self.screen
-        if not isinstance(top, ScrollsBody):
+        if not isinstance(top, HoldsToasts):
             self.notify(message, title=title, timeout=timeout)
             return
         note = Notification(

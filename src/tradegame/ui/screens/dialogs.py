@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from tradegame.ui.toasts import HoldsToasts
 from tradegame.ui.widgets.common import SteadyInput
 from tradegame.untrusted import printable
 
@@ -42,24 +43,10 @@ class DialogBox(VerticalScroll, can_focus=False):
     and the player could not see how to answer."""
 
 
-class ScrollsBody:
+class ScrollsBody(HoldsToasts):
     """Mixin for a dialog: ↑ ↓ page-up page-down scroll its box while a button has the focus
     (a focused list or text field keeps the keys it uses), so a body longer than the screen
     can be read from the keyboard. Toasts shown when it opens wait until it closes."""
-
-    # Dispatched along the class's MRO: a dialog's own on_mount and on_unmount run too.
-    def on_mount(self) -> None:
-        """The toasts up now wait until the dialog closes (TradeGameApp.hold_toasts)."""
-        screen: Any = self
-        hold = getattr(screen.app, "hold_toasts", None)
-        if hold is not None:
-            hold(self)
-
-    def on_unmount(self) -> None:
-        screen: Any = self
-        release = getattr(screen.app, "release_toasts", None)
-        if release is not None:
-            release(self)
 
     def _scroll_body(self, how: str) -> None:
         screen: Any = self

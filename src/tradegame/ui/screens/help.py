@@ -11,6 +11,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from tradegame.ui.toasts import HoldsToasts
+
 KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Everywhere",
@@ -106,8 +108,8 @@ ABOUT = (
 )
 
 
-class HelpScreen(ModalScreen[None]):
-    """Keys and a short reminder of the rules."""
+class HelpScreen(HoldsToasts, ModalScreen[None]):
+    """Keys and a short reminder of the rules (toasts wait until it closes)."""
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
