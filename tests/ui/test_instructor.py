@@ -279,3 +279,31 @@ async def test_rollback_and_end_early_news_are_in_the_log_and_the_save(save_dir:
         assert [a for a in loaded.game.actions if a.kind == "news"] == [rollback_news(1), END_NEWS]
         assert {text, ended} <= {e.text for e in loaded.game.log}
         assert loaded.game.state_hash() == game.state_hash()
+
+
+async def test_the_teachers_keys_are_all_in_the_footer_at_80x24(save_dir: Path) -> None:
+    """After the player's keys, the instructor's were cut at 80 columns ("n Step  i▏"): inject,
+    write news, roll back and end game were out of sight. They have a line of their own, in
+    full on every tab, and a click on one runs it."""
+    from tradegame.ui.widgets.keys import KeyFooter
+
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=3)
+    app = make_app(save_dir, match, instructor=True)
+    teacher = ["n Step", "i Inject", "w Write news", "b Roll back", "^e End game"]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your move, Japan")
+        for tab in ("2", "3", "1", "4", "5", "6"):
+            await pilot.press(tab)
+            await pilot.pause(0.2)
+            last = screen_text(app).splitlines()[-1]
+            for words in teacher:
+                assert words in last, (tab, last)
+            if tab != "2":  # the talks list takes space (in/out) while it has the focus
+                assert "space Pause/run" in last, (tab, last)
+            above = screen_text(app).splitlines()[-2]
+            assert "f1 Help" in above and "^p palette" in above, (tab, above)
+        footer = app.screen.query_one(KeyFooter)
+        line, start, _, _ = next(s for s in footer._spans if s[3].key == "b")
+        assert line == 1
+        await pilot.click(KeyFooter, offset=(start + 1, line))
+        await wait_for_text(pilot, "Roll back to the start of a round")

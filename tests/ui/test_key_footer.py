@@ -125,11 +125,11 @@ async def test_the_footer_lists_exactly_the_keys_in_force_and_a_click_runs_one()
         await pilot.pause(0.1)
         assert [k.key for k in footer.keys if not k.enabled] == ["ctrl+d"]
         # a click on "r Reject" presses r; a click on the dimmed key does nothing
-        start, _, shown = next(span for span in footer._spans if span[2].key == "r")
+        _, start, _, shown = next(span for span in footer._spans if span[3].key == "r")
         await pilot.click(KeyFooter, offset=(start + 1, 0))
         await pilot.pause(0.1)
         assert app.pressed == ["r"]
-        start, _, shown = next(span for span in footer._spans if span[2].key == "ctrl+d")
+        _, start, _, shown = next(span for span in footer._spans if span[3].key == "ctrl+d")
         assert not shown.enabled
         await pilot.click(KeyFooter, offset=(start + 1, 0))
         await pilot.pause(0.1)
@@ -165,7 +165,7 @@ async def test_the_game_footer_follows_the_keys_and_runs_a_clicked_one(tmp_path:
         assert "Level −" in line()
         await pilot.press("3")
         await wait_until(pilot, lambda: "Level −" not in line(), what="talks keys gone")
-        start, _, _ = next(span for span in footer._spans if span[2].key == "f1")
+        _, start, _, _ = next(span for span in footer._spans if span[3].key == "f1")
         await pilot.click(KeyFooter, offset=(start + 1, 0))
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
 

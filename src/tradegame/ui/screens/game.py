@@ -52,6 +52,8 @@ if TYPE_CHECKING:
 
 TABS = ("dashboard", "talks", "orders", "log", "briefing")
 INSTRUCTOR_TAB = "instructor"
+INSTRUCTOR_ACTIONS = frozenset({"toggle_pause", "step", "inject", "news", "rollback", "end_early"})
+"""The instructor's keys: the footer's second line in instructor mode."""
 FIRST_TAB = "dashboard"
 TAB_TITLES = {
     "dashboard": "Dashboard",
@@ -238,7 +240,9 @@ class GameScreen(Screen[None]):
         # shown (start-up: the five panels were about 55 widgets before the first paint).
         titles = [(tab, f"{n} {TAB_TITLES[tab]}") for n, tab in enumerate(self.tabs, 1)]
         yield GameTabs(titles, FIRST_TAB, self._new_panel(FIRST_TAB), id="tabs")
-        yield KeyFooter()
+        # The teacher's keys on a line of their own: after the player's keys they were cut
+        # at 80 columns (i Inject, w Write news, b Roll back, ^e End game out of sight).
+        yield KeyFooter(second_line=INSTRUCTOR_ACTIONS if self.instructor else frozenset())
 
     def _new_panel(self, tab: str) -> Widget:
         """The panel of ``tab`` (its widgets' modules are imported here, when first needed)."""

@@ -51,6 +51,12 @@ PALETTE_EDGE = "▏"
 def shown_keys(screen: Screen[Any]) -> tuple[tuple[ShownKey, ...], ShownKey | None]:
     """The keys the footer shows on ``screen`` now (the keys in force left to right, and the
     command palette's key or None), as Textual's footer chooses them."""
+    keys, palette = shown_actions(screen)
+    return tuple(keys.values()), palette
+
+
+def shown_actions(screen: Screen[Any]) -> tuple[dict[str, ShownKey], ShownKey | None]:
+    """:func:`shown_keys`, each key under its action's name."""
     app = screen.app
     active = screen.active_bindings
     first: dict[str, ShownKey] = {}
@@ -71,7 +77,7 @@ def shown_keys(screen: Screen[Any]) -> tuple[tuple[ShownKey, ...], ShownKey | No
                 enabled,
                 binding.tooltip or binding.description,
             )
-    return tuple(first.values()), palette
+    return first, palette
 
 
 class KeyFooter(Widget, can_focus=False):
@@ -103,15 +109,28 @@ class KeyFooter(Widget, can_focus=False):
         & > .key-footer--disabled { text-style: dim; }
         & > .key-footer--hover { background: $block-hover-background; }
         & > .key-footer--edge { color: $foreground 20%; }
+        &.-two-lines { height: 2; }
     }
     """
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        second_line: frozenset[str] = frozenset(),
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
+        self.second_line = second_line
+        """Actions whose keys have a line of their own under the others (instructor mode:
+        the teacher's keys, cut at 80 columns when they followed the player's)."""
+        self.set_class(bool(second_line), "-two-lines")
         self.keys: tuple[ShownKey, ...] = ()
+        self.actions: tuple[str, ...] = ()
+        """The action of each of :attr:`keys`."""
         self.palette: ShownKey | None = None
-        self._spans: list[tuple[int, int, ShownKey]] = []
-        """Where each key was drawn (start and end column), for the mouse."""
+        self._spans: list[tuple[int, int, int, ShownKey]] = []
+        """Where each key was drawn (line, start and end column), for the mouse."""
         self._scroll = 0
         self._hover: ShownKey | None = None
 
@@ -147,9 +166,10 @@ class KeyFooter(Widget, can_focus=False):
         """Repaint (one line, no layout) when the keys shown change."""
         if not self.is_attached or screen is not self._source:
             return
-        keys, palette = shown_keys(screen)
-        if (keys, palette) != (self.keys, self.palette):
-            self.keys, self.palette = keys, palette
+        found, palette = shown_actions(screen)
+        keys, actions = tuple(found.values()), tuple(found)
+        if (keys, actions, palette) != (self.keys, self.actions, self.palette):
+            self.keys, self.actions, self.palette = keys, actions, palette
             self.refresh()
 
     # ------------------------------------------------------------------ drawing
@@ -195,7 +215,11 @@ class KeyFooter(Widget, can_focus=False):
             right = self._key_text(self.palette, edge=True)
         room = max(0, width - right.cell_len)
         left = Text()
-        for shown in self.keys:
+        below: list[ShownKey] = []
+        for shown, action in zip(self.keys, self.actions, strict=True):
+            if action in self.second_line:
+                below.append(shown)
+                continue
             piece = self._key_text(shown)
             start = left.cell_len
             left.append_text(piece)
@@ -208,26 +232,35 @@ class KeyFooter(Widget, can_focus=False):
             self._scroll = 0
         left.truncate(room, overflow="crop", pad=True)
         self._spans = [
-            (start - self._scroll, end - self._scroll, shown)
+            (0, start - self._scroll, end - self._scroll, shown)
             for start, end, shown in spans
             if end - self._scroll > 0 and start - self._scroll < room
         ]
         if self.palette is not None and right.cell_len <= width:
-            self._spans.append((room, width, self.palette))
+            self._spans.append((0, room, width, self.palette))
         line = Text.assemble(left, right, no_wrap=True, overflow="crop", end="")
         line.truncate(width, overflow="crop")
-        return line
+        if not self.second_line:
+            return line
+        second = Text(no_wrap=True, overflow="crop", end="")
+        for shown in below:
+            start = second.cell_len
+            second.append_text(self._key_text(shown))
+            if start < width:
+                self._spans.append((1, start, min(second.cell_len, width), shown))
+        second.truncate(width, overflow="crop", pad=True)
+        return Text("\n", no_wrap=True, end="").join([line, second])
 
     # ------------------------------------------------------------------ the mouse
 
-    def _key_at(self, x: int) -> ShownKey | None:
-        for start, end, shown in self._spans:
-            if start <= x < end:
+    def _key_at(self, x: int, y: int = 0) -> ShownKey | None:
+        for line, start, end, shown in self._spans:
+            if line == y and start <= x < end:
                 return shown
         return None
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
-        shown = self._key_at(event.x)
+        shown = self._key_at(event.x, event.y)
         if shown is None:
             return
         event.stop()
@@ -237,7 +270,7 @@ class KeyFooter(Widget, can_focus=False):
             self.app.bell()
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
-        shown = self._key_at(event.x)
+        shown = self._key_at(event.x, event.y)
         if shown != self._hover:
             self._hover = shown
             self.tooltip = shown.tooltip if shown is not None and shown.tooltip else None
@@ -302,4 +335,4 @@ class TitleHeader(Header):
                 kept[:] = [entry for entry in kept if entry[0] is not self]
 
 
-__all__ = ["KeyFooter", "ShownKey", "TitleHeader", "shown_keys"]
+__all__ = ["KeyFooter", "ShownKey", "TitleHeader", "shown_actions", "shown_keys"]
