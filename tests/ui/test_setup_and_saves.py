@@ -3,7 +3,11 @@ error cases: a broken scenario file and a corrupt save show a clear message, not
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+
+import pytest
+from textual.widgets import OptionList
 
 from tradegame.engine import parse
 from tradegame.saves import load_game
@@ -67,10 +71,76 @@ async def test_a_broken_scenario_file_shows_its_located_problems(save_dir: Path)
         assert f"{broken}:46:5: players.1.name: duplicate key 'name'" in dialog.message
         assert "dup_key.yaml:46:5" in screen_text(app)
         await pilot.press("escape")
-        assert isinstance(app.screen, SetupScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, SetupScreen), what="new game")
         await pilot.press("s")  # no scenario loaded: a warning, no game
         await pilot.pause()
         assert isinstance(app.screen, SetupScreen) and app.match is None
+
+
+def hold_default_load(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """The default scenario's load (started when the new-game screen mounts) waits until the
+    event returned is set: what a loaded machine (CI) does by chance."""
+    import tradegame.session.match as session_match
+
+    real = session_match.load_scenario
+    release = threading.Event()
+
+    def slow(source: str, *args: object, **kwargs: object) -> object:
+        if source == "april-2025":
+            release.wait(20)
+        return real(source, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(session_match, "load_scenario", slow)
+    return release
+
+
+async def test_the_default_scenario_loading_late_is_not_taken_for_the_file_opened(
+    save_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default scenario's load ended after a file had been opened: taken for that file's
+    (the list's highlight was on "Open a scenario file…"), it became the scenario shown, and
+    s after the broken file's message started a game of it."""
+    release = hold_default_load(monkeypatch)
+    app = setup_app(save_dir)
+    broken = CORPUS / "dup_key.yaml"
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_text(pilot, "loading april-2025")
+        await pilot.press("end", "enter")
+        await wait_for_text(pilot, "Open a scenario file (YAML)")
+        await pilot.press(*str(broken), "enter")
+        await wait_for_text(pilot, "This scenario has problems")
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, SetupScreen), what="new game")
+        assert app.screen.scenario is None
+        await pilot.press("s")  # no scenario loaded: a warning, no game
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, SetupScreen) and app.match is None
+
+
+async def test_the_default_scenario_loading_late_leaves_the_highlight_on_open_a_file(
+    save_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """end, then the default scenario's load ended: the highlight went back to it from "Open
+    a scenario file…", and enter chose it instead of opening a file (the CI failure of
+    test_a_broken_scenario_file_shows_its_located_problems)."""
+    from tradegame.ui.screens.setup import OPEN_FILE
+
+    release = hold_default_load(monkeypatch)
+    app = setup_app(save_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_text(pilot, "loading april-2025")
+        await pilot.press("end")
+        release.set()
+        await app.workers.wait_for_complete()
+        await wait_for_text(pilot, "Players: United States (US), Japan (JP)")
+        olist = app.screen.query_one("#scenario-list", OptionList)
+        assert olist.highlighted_option is not None
+        assert olist.highlighted_option.id == OPEN_FILE
+        await pilot.press("enter")
+        await wait_for_text(pilot, "Open a scenario file (YAML)")
 
 
 async def test_save_and_resume_a_game(save_dir: Path) -> None:

@@ -137,6 +137,7 @@ class SetupScreen(Screen[None]):
         self.initial_seed = seed
         self.scenario: Scenario | None = None
         self._loading: str | None = None  # the scenario being loaded (none shown meanwhile)
+        self._opened: str | None = None  # the last file named in "Open a scenario file…"
         self._start_when_loaded: str | None = None  # s pressed while it loads
         self._seat_players: list[str] = []
         # The seats as chosen, kept here: a seat menu has no value until it has mounted, and
@@ -230,7 +231,8 @@ class SetupScreen(Screen[None]):
             self._start_when_loaded = None  # s was for another scenario
         cached = self.tg_app.scenario_cache.get(source)
         if cached is not None:
-            self._loaded(cached)
+            self._loading = source  # a load still on its way is for a scenario left behind
+            self._loaded(cached, source)
             return
         # Until it is loaded no scenario is chosen: s must not start the one shown before.
         self.scenario = None
@@ -254,21 +256,32 @@ class SetupScreen(Screen[None]):
         try:
             sc = load_scenario(source)
         except ScenarioError as exc:
-            self.app.call_from_thread(self._failed, source, str(exc))
+            self.app.call_from_thread(self._failed, source, str(exc), source)
             return
         except Exception as exc:  # noqa: BLE001 - shown to the player, never a traceback
-            self.app.call_from_thread(self._failed, source, f"{type(exc).__name__}: {exc}")
+            self.app.call_from_thread(self._failed, source, f"{type(exc).__name__}: {exc}", source)
             return
-        self.app.call_from_thread(self._loaded, sc)
+        self.app.call_from_thread(self._loaded, sc, source)
 
-    def _loaded(self, sc: Scenario) -> None:
+    def _stale(self, asked: str | None) -> bool:
+        """A load that ended after another scenario was chosen (a load is not stopped when
+        the next one starts): the default scenario's, started at mount, ended under load
+        after a file had been opened, and was taken for that file's."""
+        return asked is not None and asked != self._loading
+
+    def _loaded(self, sc: Scenario, asked: str | None = None) -> None:
         self.tg_app.scenario_cache[sc.source] = sc
+        if self._stale(asked):
+            return  # kept in the cache: choosing it again is at once
         olist = self.query_one("#scenario-list", OptionList)
         option = olist.highlighted_option
         if option is not None and option.id not in (sc.source, OPEN_FILE):
             return  # the player has moved on to another scenario
         self._loading = None
-        if option is not None and option.id == OPEN_FILE:
+        if option is not None and option.id == OPEN_FILE and asked == self._opened:
+            # The file just opened: listed and highlighted. (The default scenario's load
+            # ending while the highlight rests on "Open a scenario file…" leaves it there:
+            # it moved back to the default, and enter chose that instead of opening a file.)
             ids = [o.id for o in olist.options]
             if sc.source not in ids:
                 olist.add_option(Option(sc.source, id=sc.source))
@@ -280,9 +293,11 @@ class SetupScreen(Screen[None]):
             self._start_when_loaded = None
             self.action_start()
 
-    def _failed(self, source: str, message: str) -> None:
+    def _failed(self, source: str, message: str, asked: str | None = None) -> None:
         from tradegame.ui.screens.dialogs import MessageDialog
 
+        if self._stale(asked):
+            return  # another scenario has been chosen since
         self.query_one("#scenario-summary", Static).update(
             Text(f"{source} cannot be used: see the message.", style="bold")
         )
@@ -368,6 +383,7 @@ class SetupScreen(Screen[None]):
 
             def opened(path: str | None) -> None:
                 if path:
+                    self._opened = path
                     self.choose(path)
 
             self.app.push_screen(
