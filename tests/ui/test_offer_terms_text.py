@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tradegame.ui.screens.report import RoundReportDialog
+from tradegame.ui.widgets.talks import TermList
 
 from .support import (
     flat_text,
@@ -63,10 +64,12 @@ async def test_a_red_line_is_marked_in_the_catalogue(save_dir: Path) -> None:
         await pilot.press("enter")
         await wait_for_text(pilot, "open the talks with EU")
         await pilot.press("2")
-        for _ in range(30):  # down the catalogue to the digital rules
-            if "Soften the digital" in flat_text(app):
+        terms = app.screen.query_one(TermList)
+        for _ in range(30):  # down the catalogue to the digital rules (shown whole)
+            if terms.highlighted_option is not None and terms.highlighted_option.id == "eu_digital":
                 break
             await pilot.press("down")
+        await pilot.pause(0.2)
         text = flat_text(app)
         assert "Soften the digital rules (DMA/DSA) for US firms RED LINE" in text, text
 

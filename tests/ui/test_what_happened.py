@@ -435,6 +435,9 @@ async def test_a_catalogue_items_description_is_readable_whole(
             entry = panel._about_entry()
             assert entry is not None
             whole = " ".join(player_text(entry.get("description") or "", panel.frame.view).split())
+            # A regulatory item's first says what its levels do (test_catalogue_rows).
+            meaning = panel.frame.names.level_meaning(entry["id"])
+            whole = f"{meaning} {whole}".strip()
             # (an item with none says so: test_offer_terms_text)
             whole = whole or "The scenario gives no description of this item."
             shown = " ".join(str(panel.query_one("#talks-about").render()).split())
