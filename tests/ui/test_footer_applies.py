@@ -1,5 +1,5 @@
 """The footer shows the keys that apply where the player is: the command palette's over the
-game, no save where there is no game, no "] More terms" when every term of the offer shows."""
+game, no save where there is no game, no "] More" when every term of the offer shows."""
 
 from __future__ import annotations
 
@@ -70,23 +70,23 @@ async def test_the_new_game_screen_offers_no_save(save_dir: Path) -> None:
 
 
 async def test_more_terms_shows_only_while_terms_are_out_of_view(save_dir: Path) -> None:
-    # Two terms fit at 80×24: no "] More terms", and ] does nothing.
+    # Two terms fit at 80×24: no "] More", and ] does nothing.
     app = make_app(save_dir, countered_match(2))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_text(pilot, "US offers 2 terms")
         await wait_for_text(pilot, "a accept · r reject")
         await pilot.pause()
-        assert "More terms" not in footer_line(app)
+        assert "] More " not in footer_line(app)
         assert "a Accept" in footer_line(app)  # the keys after it move up into view
     # Six do not: the key shows until the last term is in view.
     app = make_app(save_dir, countered_match(6))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_text(pilot, "US offers 6 terms")
-        await wait_until(pilot, lambda: "] More terms" in footer_line(app), what="the key")
+        await wait_until(pilot, lambda: "] More " in footer_line(app), what="the key")
         for _ in range(6):
             await pilot.press("right_square_bracket")
         await wait_for_text(pilot, "above ([)")
-        await wait_until(pilot, lambda: "More terms" not in footer_line(app), what="no key")
+        await wait_until(pilot, lambda: "] More " not in footer_line(app), what="no key")
         assert "more (])" not in screen_text(app)
 
 

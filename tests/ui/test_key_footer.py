@@ -162,9 +162,9 @@ async def test_the_game_footer_follows_the_keys_and_runs_a_clicked_one(tmp_path:
             assert not footer.children
         await pilot.press("2")
         await wait_until(pilot, lambda: "Send offer" in line(), what="talks keys")
-        assert "Level −" in line()
+        assert "←→ Level" in line()
         await pilot.press("3")
-        await wait_until(pilot, lambda: "Level −" not in line(), what="talks keys gone")
+        await wait_until(pilot, lambda: "←→ Level" not in line(), what="talks keys gone")
         _, start, _, _ = next(span for span in footer._spans if span[3].key == "f1")
         await pilot.click(KeyFooter, offset=(start + 1, 0))
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
@@ -230,3 +230,31 @@ async def test_the_footer_has_the_colours_of_textuals_footer(hover: bool, enable
     ours = await _drawn(KeyFooter(), hover, enabled)
     textuals = await _drawn(Footer(), hover, enabled)
     assert ours == textuals
+
+
+async def test_answering_an_offer_at_80x24_the_footer_has_accept_and_reject_whole(
+    tmp_path: Path,
+) -> None:
+    """Facing a counter-offer in the talks tab, the footer's "← Level −  → Level +" pushed
+    "r Reject" to the edge: it read "r Rejec▏". The arrows are one key now ("←→ Level")."""
+    from .support import countered_match
+
+    app = make_app(tmp_path, countered_match(3))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "a accept · r reject")
+        await pilot.pause(0.2)
+        last = screen_text(app).splitlines()[-1]
+        for words in ("←→ Level ", "s Send offer ", "a Accept ", "r Reject ", "f1 Help "):
+            assert words in last, last
+        await pilot.press("right")  # ←→ still change the highlighted item's level
+        await wait_for_text(pilot, "Your draft: 1 term")
+        await pilot.press("left")
+        await wait_for_text(pilot, "Your draft: empty")
+    # With terms out of view, "] More" too.
+    app = make_app(tmp_path, countered_match(6))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "a accept · r reject")
+        await wait_until(pilot, lambda: "] More " in screen_text(app).splitlines()[-1])
+        last = screen_text(app).splitlines()[-1]
+        for words in ("←→ Level ", "] More ", "a Accept ", "r Reject "):
+            assert words in last, last

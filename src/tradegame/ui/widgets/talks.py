@@ -59,8 +59,10 @@ class TermList(OptionList):
     """The catalogue items of one session, each in or out of the draft at some level."""
 
     BINDINGS = [
-        Binding("right", "level(1)", "Level +", show=True, key_display="→"),
-        Binding("left", "level(-1)", "Level −", show=True, key_display="←"),
+        # One footer key for both arrows: "← Level −  → Level +" took 22 of 80 columns, and
+        # "r Reject" was cut to "r Rejec" while answering an offer (a click presses →).
+        Binding("right", "level(1)", "Level", show=True, key_display="←→"),
+        Binding("left", "level(-1)", "Level −", show=False, key_display="←"),
         Binding("space", "toggle_term", "In/out", show=True),
     ]
 
@@ -183,7 +185,7 @@ class TalksPanel(Vertical):
         Binding("e", "edit_offer", "Edit offer", show=False),
         Binding("d", "from_deal", "Deal in force", show=False),
         Binding("c", "clear", "Clear", show=False),
-        Binding("right_square_bracket", "more(1)", "More terms", key_display="]"),
+        Binding("right_square_bracket", "more(1)", "More", key_display="]"),
         Binding("left_square_bracket", "more(-1)", "Terms above", key_display="[", show=False),
         Binding("m", "about", "About item", show=False),
     ]
@@ -696,7 +698,7 @@ class TalksPanel(Vertical):
             if action == "edit_offer":
                 return session.get("offer") is not None
             if action == "more":
-                # Only while terms are out of view that way: "] More terms" showed in the
+                # Only while terms are out of view that way: "] More" showed in the
                 # footer under an offer whose every term fitted.
                 if session.get("offer") is None or not self.is_mounted:
                     return False
