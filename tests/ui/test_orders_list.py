@@ -53,3 +53,24 @@ async def test_a_long_order_wraps_under_itself_not_under_the_group_headers(
         first = next(n for n, ln in enumerate(lines) if "Concede to US: US farm" in ln)
         wrapped = lines[first + 1]
         assert wrapped.startswith("  ") and wrapped.strip(), lines[first : first + 2]
+
+
+async def test_words_typed_in_the_list_go_to_the_filter(save_dir: Path) -> None:
+    """After the talks the orders tab opens with its list focused, under "filter orders (type
+    here; ↓ to the list)": "reassure" typed there did nothing, and the ↓ and enter that
+    followed staged a tariff (played in tmux as Japan). A character that is no key of the
+    game goes to the filter; the game's keys (x, d) still work from the list."""
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=5)
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your move, Japan")
+        await pilot.press("p")
+        await wait_for_text(pilot, "give your orders")
+        await wait_until(pilot, lambda: isinstance(app.screen.focused, OrderList), what="list")
+        await pilot.press(*"reassure us", "down", "enter")
+        await wait_for_text(pilot, "Staged (1/3)")
+        assert [str(a) for a in app.screen.staged] == ["JP say reassure US"]
+        await pilot.press("x")  # from the list: removes the staged order
+        await wait_for_text(pilot, "Staged (0/3)")
+        await pilot.press("d")  # and d is Done
+        await wait_for_text(pilot, "send these orders?")

@@ -234,6 +234,7 @@ __all__ = [
     "ActionChosen",
     "choose",
     "Frame",
+    "Hanging",
     "PreviewBox",
     "PreviewWanted",
     "RenderedLines",

@@ -12,7 +12,7 @@ from typing import Any
 
 from rich.padding import Padding
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -33,7 +33,26 @@ from tradegame.ui.widgets.common import (
 
 
 class OrderList(OptionList):
-    """The legal orders, grouped by kind; enter stages the highlighted one."""
+    """The legal orders, grouped by kind; enter stages the highlighted one. A character typed
+    here that is no key of the game goes to the filter: the orders tab opens with the list
+    focused, under "filter orders (type here; ↓ to the list)", and "reassure" typed there did
+    nothing, so the ↓ and enter that followed staged the order highlighted by chance."""
+
+    def on_key(self, event: events.Key) -> None:
+        if not event.is_printable or not event.character:
+            return
+        found = self.screen.active_bindings.get(event.key)
+        if found is not None and found.enabled:
+            return  # a key of the game: d Done, x remove, / filter, a tab's digit...
+        panel = next((a for a in self.ancestors if isinstance(a, OrdersPanel)), None)
+        if panel is None:
+            return
+        event.stop()
+        event.prevent_default()
+        field = panel.query_one(FilterInput)
+        self.screen.set_focus(field)  # at once: the keys typed next reach the filter
+        # Behind the filter's Focus (which selects its text: a new word replaces the old).
+        field.post_message(events.Key(event.key, event.character))
 
     def action_select(self) -> None:
         # Staged at once (enter, or a click), so a ctrl+d typed right after sees it.
