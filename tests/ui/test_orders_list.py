@@ -74,3 +74,21 @@ async def test_words_typed_in_the_list_go_to_the_filter(save_dir: Path) -> None:
         await wait_for_text(pilot, "Staged (0/3)")
         await pilot.press("d")  # and d is Done
         await wait_for_text(pilot, "send these orders?")
+
+
+async def test_a_new_filter_highlights_its_first_match(save_dir: Path) -> None:
+    """With the highlight on the second order of the list, "reassure" then ↓ highlighted the
+    second match (Reassure EU), not the first: the highlight kept its place in the list."""
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=5)
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your move, Japan")
+        await pilot.press("p")
+        await wait_for_text(pilot, "give your orders")
+        olist = app.screen.query_one(OrderList)
+        await wait_until(pilot, lambda: app.screen.focused is olist, what="the list")
+        await pilot.press("down")  # its second order (the first row is a group's heading)
+        await wait_until(pilot, lambda: olist.highlighted == 2, what="the second order")
+        await pilot.press("slash", *"reassure", "down", "enter")
+        await wait_for_text(pilot, "Staged (1/3)")
+        assert [str(a) for a in app.screen.staged] == ["JP say reassure US"]

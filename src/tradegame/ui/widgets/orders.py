@@ -117,6 +117,7 @@ class OrdersPanel(Vertical):
         self.frame: Frame | None = None
         self._by_id: dict[str, Action] = {}
         self._shown: list[str] = []
+        self._query = ""  # the filter the list was last filled with
         # The projected score of the staged orders alone, by the staged orders, and the last
         # candidate's projection: together they say what the candidate adds to them.
         self._staged_score: tuple[tuple[Action, ...], float] | None = None
@@ -241,8 +242,12 @@ class OrdersPanel(Vertical):
             return
         # After an order is staged it leaves the list: the highlight stays where it was (it
         # went back to the first order, and a second order of the same kind was far away).
+        # A new filter starts at its first match: "reassure" then ↓ highlighted the second
+        # one, "Reassure EU", where the highlight had been in the whole list.
         where = self._shown.index(previous) if previous in self._shown else 0
-        self._shown = shown
+        if query != self._query:
+            where = 0
+        self._shown, self._query = shown, query
         olist.clear_options()
         if not options:
             olist.add_option(
