@@ -307,3 +307,20 @@ async def test_the_teachers_keys_are_all_in_the_footer_at_80x24(save_dir: Path) 
         assert line == 1
         await pilot.click(KeyFooter, offset=(start + 1, line))
         await wait_for_text(pilot, "Roll back to the start of a round")
+
+
+async def test_each_inject_wraps_under_itself_at_80x24(save_dir: Path) -> None:
+    """The inject list at 80×24: an inject's second line began at the dialog's edge, where
+    the next inject begins, so the list read as one text. Each has a bullet now, and its
+    second line is indented under its text."""
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=3)
+    app = make_app(save_dir, match, instructor=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your move, Japan")
+        await pilot.press("i")
+        await wait_for_text(pilot, "Fire an inject")
+        await pilot.pause(0.2)
+        rows = [line.strip().strip("█").rstrip() for line in screen_text(app).splitlines()]
+        first = next(n for n, row in enumerate(rows) if "Pharma Section 232" in row)
+        assert rows[first].startswith(" • Pharma Section 232"), rows[first]
+        assert rows[first + 1].startswith("   ") and rows[first + 1].strip(), rows[first + 1]

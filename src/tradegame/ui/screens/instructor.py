@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tradegame.ui.screens.dialogs import DIALOG_CSS, DialogBox, ScrollsBody
-from tradegame.ui.widgets.common import SteadyInput
+from tradegame.ui.widgets.common import Hanging, SteadyInput
 
 
 class ChoiceDialog(ScrollsBody, ModalScreen[str | None]):
@@ -36,9 +36,13 @@ class ChoiceDialog(ScrollsBody, ModalScreen[str | None]):
         with DialogBox():
             yield Label(self.title_text, classes="title")
             yield Static(self.hint)
+            # Scenario texts, never markup; a bullet, and each choice wrapping under itself
+            # (at 80×24 an inject's second line began at the edge, like the next inject).
             yield OptionList(
-                *[Option(label, id=key) for key, label in self.options], id="choices", markup=False
-            )  # scenario names, not markup
+                *[Option(Hanging(Text("• "), Text(label)), id=key) for key, label in self.options],
+                id="choices",
+                markup=False,
+            )
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
 
