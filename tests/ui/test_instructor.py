@@ -324,3 +324,17 @@ async def test_each_inject_wraps_under_itself_at_80x24(save_dir: Path) -> None:
         first = next(n for n, row in enumerate(rows) if "Pharma Section 232" in row)
         assert rows[first].startswith(" • Pharma Section 232"), rows[first]
         assert rows[first + 1].startswith("   ") and rows[first + 1].strip(), rows[first + 1]
+
+
+async def test_a_toast_leaves_the_instructors_two_footer_lines_in_sight(save_dir: Path) -> None:
+    """A toast stood on the footer's last line but one: over the instructor's first footer
+    line (the player's keys and the palette's)."""
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=3)
+    app = make_app(save_dir, match, instructor=True)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_for_text(pilot, "Your move, Japan")
+        app.notify("A toast about the game", title="Talks", timeout=30)
+        await wait_for_text(pilot, "A toast about the game")
+        lines = screen_text(app).splitlines()
+        assert "^p palette" in lines[-2] and "f1 Help" in lines[-2], lines[-2]
+        assert "i Inject" in lines[-1], lines[-1]

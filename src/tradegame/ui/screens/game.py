@@ -139,6 +139,8 @@ class GameScreen(Screen[None]):
     DEFAULT_CSS = """
     GameScreen #status { height: auto; max-height: 3; padding: 0 1; background: $boost; }
     GameScreen.-hints #status { max-height: 4; }
+    /* The instructor's footer has two lines: toasts stand above both. */
+    GameScreen.-instructor ToastRack { margin-bottom: 2; }
     GameScreen.hidden #tabs { display: none; }
     """
 
@@ -159,6 +161,7 @@ class GameScreen(Screen[None]):
         self.instructor = instructor and session.local
         """Instructor mode: the instructor tab, pause for any game, inject, roll back, end."""
         self.tabs: tuple[str, ...] = (*TABS, INSTRUCTOR_TAB) if self.instructor else TABS
+        self.set_class(self.instructor, "-instructor")
         humans = session.humans
         self.viewer: str | None = humans[0] if len(humans) == 1 else None
         self.hidden = len(humans) > 1
