@@ -636,3 +636,25 @@ async def test_the_talks_tab_after_the_game_says_it_is_over(save_dir: Path) -> N
         await pilot.press("2")
         await wait_for_text(pilot, "no more talks")
         assert "open next round" not in flat_text(app)
+
+
+async def test_a_long_log_entry_wraps_under_its_words(save_dir: Path) -> None:
+    """The log at 80×24: an entry's second line began at the left edge, under the phase
+    labels ("news", "talks"), and read like the start of another entry."""
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=3)
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your move, Japan")
+        await pilot.press("p")
+        await wait_for_text(pilot, "give your orders")
+        await pilot.press("4")
+        await wait_for_text(pilot, "hold ministerial talks")
+        lines = screen_text(app).splitlines()
+        at = next(n for n, line in enumerate(lines) if "news 2025-04-16:" in line)
+        column = lines[at].index("2025-04-16:")
+        follow = lines[at + 1]
+        assert follow.strip() and len(follow) - len(follow.lstrip()) == column, lines[at : at + 2]
+        # A round's heading and the entries after it are all still there, once.
+        assert sum("Round 1  day 7" in line for line in lines) == 1
+        talks = next(n for n, line in enumerate(lines) if "JP and US hold ministerial" in line)
+        assert lines[talks].lstrip().startswith("talks JP and US")

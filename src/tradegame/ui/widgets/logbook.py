@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.console import Group
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -70,7 +71,7 @@ def log_pieces(frame: Frame, cursor: LogCursor) -> list[Text]:
         cursor.empty = True
         out.append(Text("Nothing has happened yet.", style="italic"))
     for e in entries[cursor.entries :]:
-        text = Text()
+        text = _Entry()
         if e["round"] != cursor.round:
             if cursor.round is not None:
                 report(cursor.round)
@@ -80,7 +81,9 @@ def log_pieces(frame: Frame, cursor: LogCursor) -> list[Text]:
             text.append(f"Round {cursor.round}", style="bold underline")
             text.append(f"  day {e['day']}\n", style="dim")
         private = e.get("audience") is not None
+        text.line_at = len(text)
         text.append(f"  {PHASE_LABEL.get(e['phase'], e['phase']):>8} ", style="dim")
+        text.body_at = len(text)
         # A remote server's view is outside text: its escapes are shown, never obeyed.
         text.append(printable(str(e["text"])), style="italic" if private else "")
         if private:
@@ -94,6 +97,42 @@ def log_pieces(frame: Frame, cursor: LogCursor) -> list[Text]:
         out.append(Text(f"Agent incident: {line}", style="yellow"))
     cursor.incidents = len(frame.incidents)
     return out
+
+
+class _Entry(Text):
+    """A log entry's text: ``line_at`` is where its line starts (after a round's heading),
+    ``body_at`` where its words start (after the phase's label)."""
+
+    line_at = 0
+    body_at = 0
+
+
+class _HangingLine:
+    """A log entry's line, its words wrapping under themselves, not under the phase labels
+    (at 80 columns a long entry's second line began at the left edge and read like a new
+    entry). Narrower than 12 columns beside the label, it wraps whole."""
+
+    def __init__(self, label: Text, body: Text) -> None:
+        self.label, self.body = label, body
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        width = options.max_width
+        indent = self.label.cell_len
+        if width - indent < 12:
+            yield Text.assemble(self.label, self.body)
+            return
+        for n, line in enumerate(self.body.wrap(console, width - indent)):
+            yield Text.assemble(self.label if n == 0 else " " * indent, line)
+
+
+def _shown(piece: Text) -> Any:
+    """What the log panel writes for ``piece``: an entry as its heading and hanging line."""
+    if not isinstance(piece, _Entry):
+        return piece
+    line = _HangingLine(piece[piece.line_at : piece.body_at], piece[piece.body_at :])
+    if not piece.line_at:
+        return line
+    return Group(piece[: piece.line_at - 1], line)  # the heading, without its line break
 
 
 def log_text(frame: Frame) -> Text:
@@ -129,7 +168,7 @@ class LogPanel(RichLog, can_focus=True):
         at_end = self.scroll_y >= self.max_scroll_y - 1
         width = self._text_width()
         for piece in log_pieces(frame, cursor):
-            self.write(piece, width=width, scroll_end=at_end)
+            self.write(_shown(piece), width=width, scroll_end=at_end)
 
     def rewrite(self) -> None:
         """Start over at the next update (the numbers the reports compare against came in:
