@@ -658,3 +658,32 @@ async def test_a_long_log_entry_wraps_under_its_words(save_dir: Path) -> None:
         assert sum("Round 1  day 7" in line for line in lines) == 1
         talks = next(n for n, line in enumerate(lines) if "JP and US hold ministerial" in line)
         assert lines[talks].lstrip().startswith("talks JP and US")
+
+
+async def test_a_round_reports_bullets_wrap_under_their_words() -> None:
+    """The round report at 80×24: a news item's second line began at the dialog's left edge,
+    under the bullets and level with the headings ("News", "Deals")."""
+    from rich.text import Text
+    from textual.app import App
+
+    from tradegame.ui.screens.report import RoundReportDialog
+
+    news = "A 10-year Treasury auction tails badly; foreign demand is in question " * 2
+    report = Text(f"Round 1 report\nNews\n  • {news.strip()}\n  • Rice prices hit a record.\n")
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(RoundReportDialog(report))
+
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, RoundReportDialog))
+        await pilot.pause(0.2)
+        rows = [line.strip().strip("█").rstrip() for line in screen_text(app).splitlines()]
+        first = next(n for n, row in enumerate(rows) if "• A 10-year" in row)
+        column = rows[first].index("A 10-year")
+        rest = rows[first + 1 : next(n for n, row in enumerate(rows) if "• Rice" in row)]
+        assert rest, rows
+        for row in rest:
+            assert len(row) - len(row.lstrip()) == column, rows
+        assert str(app.screen.query_one("#report-text").render()) == report.plain

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tradegame.ui.screens.dialogs import DIALOG_CSS, DialogBox, ScrollsBody
+from tradegame.ui.widgets.common import BulletedText
 
 
 class RoundReportDialog(ScrollsBody, ModalScreen[None]):
@@ -35,7 +36,8 @@ class RoundReportDialog(ScrollsBody, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with DialogBox(id="report-body"):
-            yield Static(self.report, id="report-text")
+            # Each bullet's lines under its words (a news item wrapped to the edge).
+            yield Static(BulletedText(self.report), id="report-text")
             with Horizontal(classes="buttons"):
                 yield Button("Continue (enter)", id="ok", variant="primary")
 

@@ -232,6 +232,7 @@ class SteadyInput(Input):
 
 __all__ = [
     "ActionChosen",
+    "BulletedText",
     "choose",
     "Frame",
     "Hanging",
@@ -282,3 +283,39 @@ class Hanging(Visual):
         return [
             Strip.join([head[0] if n == 0 and head else pad, line]) for n, line in enumerate(lines)
         ]
+
+
+class BulletedText(Visual):
+    """A text whose bulleted lines ("  • ...") wrap under their words, not at the left edge
+    (the round report at 80×24: a news item's second line began under the bullets). Other
+    lines wrap as a plain text does. ``str()`` is the text's words, as a Text's is."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+        self.parts: list[Hanging] = []
+        lines = list(text.split("\n", allow_blank=True))
+        if len(lines) > 1 and not lines[-1].plain:
+            lines.pop()  # a closing line break, which a Text shows as nothing
+        for line in lines:
+            words = line.plain.lstrip(" ")
+            at = len(line.plain) - len(words) + 2 if words.startswith("• ") else 0
+            self.parts.append(Hanging(line[:at], line[at:]))
+
+    def __str__(self) -> str:
+        return self.text.plain
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return max((p.get_optimal_width(rules, container_width) for p in self.parts), default=0)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return sum(p.get_height(rules, width) for p in self.parts)
+
+    def render_strips(
+        self, width: int, height: int | None, style: TextualStyle, options: RenderOptions
+    ) -> list[Strip]:
+        strips: list[Strip] = []
+        for part in self.parts:
+            strips.extend(part.render_strips(width, None, style, options) or [Strip([])])
+            if height is not None and len(strips) >= height:
+                return strips[:height]
+        return strips
