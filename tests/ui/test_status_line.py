@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .support import make_app, make_match, screen_text, wait_for_text, wait_until
+from .support import (
+    make_app,
+    make_match,
+    screen_text,
+    wait_for_text,
+    wait_for_words,
+    wait_until,
+)
 
 
 async def test_accepting_says_the_result_whole_at_80x24(save_dir: Path) -> None:
@@ -50,3 +57,19 @@ async def test_with_hints_the_result_of_a_move_is_not_cut(save_dir: Path) -> Non
         result = app.screen.message
         top = " ".join(" ".join(screen_text(app).splitlines()[1:5]).split())
         assert " ".join(result.split()) in top, (result, top)
+
+
+async def test_a_paused_watch_says_who_moves_next_not_that_they_are_moving(
+    save_dir: Path,
+) -> None:
+    """Watching AI seats, paused: the status line said "Japan (JP, AI: bargainer) is
+    moving…" for as long as the pause lasted, although nothing moved."""
+    match = make_match({"JP": "passive", "US": "passive", "EU": "passive"}, seed=1)
+    app = make_app(save_dir, match)
+    app.options.spectate_delay = 1.0
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Watching AI seats: running")
+        await pilot.press("space")
+        await wait_for_words(pilot, "Watching AI seats: paused")
+        await wait_for_words(pilot, "moves next.")
+        assert "is moving" not in screen_text(app)

@@ -534,7 +534,7 @@ class GameScreen(Screen[None]):
         self._announce(frame)
         with self.app.batch_update():
             self.query_one("#status", Static).update(
-                status_text(frame, self._status_extra(), self._hint(frame))
+                status_text(frame, self._status_extra(), self._hint(frame), paused=self.paused)
             )
             self._dirty = set(self.tabs)
             active = self.query_one(GameTabs).active or FIRST_TAB
@@ -714,7 +714,9 @@ class GameScreen(Screen[None]):
         self.message = message
         if self.frame is not None and not self.hidden:
             self.query_one("#status", Static).update(
-                status_text(self.frame, self._status_extra(), self._hint(self.frame))
+                status_text(
+                    self.frame, self._status_extra(), self._hint(self.frame), paused=self.paused
+                )
             )
 
     def report_bug(self, where: str, exc: BaseException) -> None:

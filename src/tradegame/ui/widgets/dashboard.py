@@ -39,8 +39,9 @@ is drawn flatter (the charts and the players' table alike; the table's approval 
 without it, stretched a one-point move to full height and read like a steep rise)."""
 
 
-def status_text(frame: Frame, extra: str = "", hint: str = "") -> Text:
-    """The two status lines above the tabs: clock and deadline, then whose move it is."""
+def status_text(frame: Frame, extra: str = "", hint: str = "", *, paused: bool = False) -> Text:
+    """The two status lines above the tabs: clock and deadline, then whose move it is
+    (``paused``: AI play is paused, so an AI seat to move is not moving)."""
     v = frame.view
     text = Text(no_wrap=False, overflow="fold")
     text.append(f"Round {v['round']}/{v['rounds_total']}", style="bold")
@@ -67,7 +68,8 @@ def status_text(frame: Frame, extra: str = "", hint: str = "") -> Text:
         if frame.mover_seat == "human":
             text.append(f"{who} ({frame.mover}) to move.")
         else:
-            text.append(f"{who} ({frame.mover}, AI: {frame.mover_seat}) is moving…")
+            doing = "moves next." if paused else "is moving…"
+            text.append(f"{who} ({frame.mover}, AI: {frame.mover_seat}) {doing}")
         if hint:
             text.append(f" Hint: {hint}", style="italic")
     if extra:
