@@ -687,3 +687,30 @@ async def test_a_round_reports_bullets_wrap_under_their_words() -> None:
         for row in rest:
             assert len(row) - len(row.lstrip()) == column, rows
         assert str(app.screen.query_one("#report-text").render()) == report.plain
+
+
+async def test_a_long_deal_on_the_dashboard_wraps_under_its_words(save_dir: Path) -> None:
+    """The dashboard at 80×24: a deal's terms went on at the left edge, under "Deals"."""
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=3)
+    game = match.game
+    while game.to_move() != "JP" or game.session is None:
+        match.apply_ai(match.think(match.snapshot(), game.to_move()))
+    items = match.deal_items("JP", "US")
+    terms = tuple(Term(i, game.rules.item(i).levels[0].value) for i in items[:4])
+    match.apply(Propose("JP", "US", terms))
+    match.apply(Accept("US"))
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")
+        await wait_for_text(pilot, "Deals")
+        for _ in range(40):  # down to the deals, with the line after the first in view
+            lines = screen_text(app).splitlines()
+            found = [n for n, line in enumerate(lines) if "d1 JP–US deal" in line]
+            if found and found[0] < len(lines) - 4:
+                break
+            await pilot.press("down")
+            await pilot.pause()
+        at = next(n for n, line in enumerate(lines) if "d1 JP–US deal" in line)
+        column = lines[at].index("JP–US deal")
+        follow = lines[at + 1]
+        assert follow.strip() and len(follow) - len(follow.lstrip()) == column, lines[at : at + 2]

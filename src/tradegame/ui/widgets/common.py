@@ -236,6 +236,7 @@ __all__ = [
     "choose",
     "Frame",
     "Hanging",
+    "HangingText",
     "PreviewBox",
     "PreviewWanted",
     "RenderedLines",
@@ -319,3 +320,30 @@ class BulletedText(Visual):
             if height is not None and len(strips) >= height:
                 return strips[:height]
         return strips
+
+
+class HangingText:
+    """A Rich text whose indented list lines ("  d1 …", "  r3 …", "  • …") wrap under their
+    words, after the line's first word, not at the left edge (at 80 columns a deal's terms
+    went on under "Deals", level with the headings). Other lines wrap as the text does."""
+
+    MIN_BODY = 12
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        import re
+
+        width = options.max_width
+        for line in self.text.split("\n", allow_blank=True):
+            found = re.match(r" {2,}\S+ ", line.plain)
+            indent = found.end() if found else 0
+            if not indent or width - indent < self.MIN_BODY:
+                yield from line.wrap(console, width)
+                continue
+            for n, piece in enumerate(line[indent:].wrap(console, width - indent)):
+                yield Text.assemble(line[:indent] if n == 0 else " " * indent, piece)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.text)

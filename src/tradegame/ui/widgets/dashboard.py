@@ -17,7 +17,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tradegame.session.text import money, pct, signed, spark
-from tradegame.ui.widgets.common import Frame, RenderedLines
+from tradegame.ui.widgets.common import Frame, HangingText, RenderedLines
 
 NEWS_KINDS = {
     "news",
@@ -390,10 +390,14 @@ class Dashboard(VerticalScroll, can_focus=True):
             return
         self._shown = shown
         left = _column(
-            players_table(frame), pressure_text(frame), deals_text(frame), tariff_table(frame)
+            players_table(frame),
+            pressure_text(frame),
+            HangingText(deals_text(frame)),
+            tariff_table(frame),
         )
         self.query_one("#dash-left", Static).update(left)
-        self.query_one("#dash-right", Static).update(_column(news_text(frame), charts_text(frame)))
+        right = _column(HangingText(news_text(frame)), charts_text(frame))
+        self.query_one("#dash-right", Static).update(right)
 
 
 __all__ = [
