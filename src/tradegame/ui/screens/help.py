@@ -55,7 +55,11 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Orders tab",
         [
-            ("/", "filter the orders (type words: tariff, concede, LNG, threat…)"),
+            (
+                "/",
+                "filter the orders (type words: tariff, concede, LNG, threat…); a word typed "
+                "in the list filters it too",
+            ),
             ("↑ ↓", "choose an order; its preview shows below"),
             ("enter", "stage the order"),
             ("x", "remove the last staged order"),

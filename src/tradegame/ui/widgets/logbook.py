@@ -125,9 +125,11 @@ class _HangingLine:
             yield Text.assemble(self.label if n == 0 else " " * indent, line)
 
 
-def _shown(piece: Text) -> Any:
-    """What the log panel writes for ``piece``: an entry as its heading and hanging line."""
-    if not isinstance(piece, _Entry):
+def _shown(piece: Text, width: int) -> Any:
+    """What the log panel writes for ``piece`` at ``width`` columns: an entry that does not
+    fit on its line as its heading and hanging line (the others as they are: most entries
+    fit, and the hanging line costs twice the drawing of a text)."""
+    if not isinstance(piece, _Entry) or piece.cell_len - piece.line_at <= width:
         return piece
     line = _HangingLine(piece[piece.line_at : piece.body_at], piece[piece.body_at :])
     if not piece.line_at:
@@ -168,7 +170,7 @@ class LogPanel(RichLog, can_focus=True):
         at_end = self.scroll_y >= self.max_scroll_y - 1
         width = self._text_width()
         for piece in log_pieces(frame, cursor):
-            self.write(_shown(piece), width=width, scroll_end=at_end)
+            self.write(_shown(piece, width), width=width, scroll_end=at_end)
 
     def rewrite(self) -> None:
         """Start over at the next update (the numbers the reports compare against came in:
