@@ -478,6 +478,13 @@ class State:
             self._rates = None
             self._rate_deals = None
 
+    def _layers_changed(self) -> None:
+        """A layer's rate or status moved (news, the snap-back): forget the rates and the
+        snapshot. What the deals in force make (their list, the term index, the deals that
+        bound rates, the settled pairs) stays: no layer is part of it."""
+        self._snap = None
+        self._rates = None
+
     def _deal_changed(self, deal: Deal) -> None:
         """``deal`` entered or left force: rates move only if it bounds tariffs."""
         self._invalidate(rates=eco.changes_rates(self.rules, deal))

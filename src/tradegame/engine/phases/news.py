@@ -29,7 +29,10 @@ from tradegame.engine.text import fmt_pct
 
 def run(g: State) -> None:
     first = g.day
-    plan = _plan_of(g.rules)
+    caches = g.tables.caches
+    plan: _Plan | None = caches.news
+    if plan is None:
+        plan = caches.news = _plan_of(g.rules)
     # A round's days are first..round_end_day, and its length is the scenario's: the first
     # day names the round's news.
     news = plan.rounds.get(first)
@@ -51,11 +54,10 @@ def run(g: State) -> None:
                 phase="news",
             )
     this_round = g.round  # the news of a round comes before its talks
-    for ev, requires, sets_layer in news.scheduled:
-        assert ev.day is not None  # a window's scheduled events have one
+    for ev, requires, sets_layer, text in news.scheduled:
         if requires is not None and not requires(g, ev, this_round):
             continue
-        g._log("news", f"{g.date_of(ev.day)}: {ev.news}", phase="news")
+        g._log("news", text, phase="news")
         fire(g, ev, this_round)
         layers_changed = layers_changed or sets_layer
     fired = g.fired
@@ -82,7 +84,7 @@ def run(g: State) -> None:
             fire(g, ev, this_round)
             layers_changed = layers_changed or sets_layer
     if layers_changed:
-        g._invalidate()
+        g._layers_changed()
 
 
 Check = Callable[[State, Event, int], bool]
@@ -96,7 +98,8 @@ class _Round:
     event with its checks compiled and whether it sets a layer: built once per scenario."""
 
     layers: tuple[Layer, ...]
-    scheduled: tuple[tuple[Event, Check | None, bool], ...]
+    # (event, requirements, sets a layer?, the text of its news: its date and news)
+    scheduled: tuple[tuple[Event, Check | None, bool, str], ...]
     # (event, its id if it fires once at most, condition, requirements, sets a layer?)
     conditional: tuple[tuple[Event, str | None, Callable[[State], bool], Check | None, bool], ...]
     # (event, id, max_times, requirements, probability, sets a layer?)
@@ -134,7 +137,9 @@ def _round_of(g: State, plan: _Plan, first: int, last: int) -> _Round:
     sets = window.set_layer
     return _Round(
         layers=window.layers,
-        scheduled=tuple((ev, plan.requires[ev.id], ev.id in sets) for ev in window.scheduled),
+        scheduled=tuple(
+            (ev, plan.requires[ev.id], ev.id in sets, _dated(g, ev)) for ev in window.scheduled
+        ),
         conditional=tuple(
             (
                 ev,
@@ -151,6 +156,12 @@ def _round_of(g: State, plan: _Plan, first: int, last: int) -> _Round:
             if ev.max_times >= 1  # (the scenario's models allow no other: never drawn for)
         ),
     )
+
+
+def _dated(g: State, ev: Event) -> str:
+    """The log text of a scheduled event's news: its date, then the news."""
+    assert ev.day is not None  # a window's scheduled events have one
+    return f"{g.date_of(ev.day)}: {ev.news}"
 
 
 def _compile_condition(ev: Event) -> Callable[[State], bool]:

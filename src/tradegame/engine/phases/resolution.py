@@ -429,7 +429,7 @@ def _snap_back(g: State, raised_against: set[tuple[str, str]]) -> None:
         if g.layer_status[la.id] == _PAUSED:
             g.layer_status[la.id] = _LAYER_IN_FORCE
             snapped.append(la)
-    g._invalidate()
+    g._layers_changed()
     after = g._current_rates()
     if after != before:  # (no rate moved: none rose)
         for cell, old, new in zip(eco.compile_rules(g.rules).cells, before, after, strict=True):
