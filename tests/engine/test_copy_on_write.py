@@ -248,3 +248,32 @@ def test_a_record_is_copied_once_into_the_game_that_changes_it() -> None:
         copy.own_pledge(pledge) if copy.pledges[0] is not pledge else copy.own_pledge(
             Pledge("threat", "x", "y", "z", 1)
         )
+
+
+def test_a_pledges_copy_for_a_game_has_every_field_and_that_games_token() -> None:
+    # Pledge.copy_for sets each field itself (cheaper than the constructor): a field added
+    # to Pledge and not copied would be missing here (an AttributeError) or different.
+    token = object()
+    for n, kind in enumerate(("threat", "claim_progress", "public_demand")):
+        pledge = Pledge(kind, "US", "JP", f"s{n}", n + 1, due=n, triggered=n * 2, owner=object())
+        pledge.settled, pledge.trigger = bool(n % 2), "escalation" * (n % 2)
+        copy = pledge.copy_for(token)
+        assert copy is not pledge and copy.owner is token
+        assert [getattr(copy, f.name) for f in _FIELDS[Pledge]] == [
+            getattr(pledge, f.name) for f in _FIELDS[Pledge]
+        ]
+        assert len(_FIELDS[Pledge]) == len(dataclasses.fields(Pledge)) - 1  # all but owner
+
+
+def test_a_copy_keeps_the_baselines_and_a_projection_starts_without() -> None:
+    from tradegame.engine.projection import Projected
+    from tradegame.scenario import load_rules
+
+    rules = load_rules("april-2025")
+    game = Game.new(rules, 2)
+    game.what_if("US")
+    assert game.projection_cache
+    copy = game.copy()
+    assert copy.projection_cache == game.projection_cache
+    assert copy.projection_cache is not game.projection_cache
+    assert Projected.of(game, "US").projection_cache == {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,30 @@ def test_news_naming_unknown_players_is_refused(text: str, message: str) -> None
     with pytest.raises(IllegalActionError) as info:
         game.apply(parse(text))
     assert str(info.value) == message
+
+
+def test_the_news_phase_calls_witness_news_of_every_kind_of_state_that_overrides_it() -> None:
+    # fire() calls witness_news only for a kind of state that overrides it (WITNESSES_NEWS,
+    # set for every subclass by State.__init_subclass__): the news checker's, and any other.
+    from tradegame.engine.machine import Machine
+    from tradegame.engine.newscheck import _Witnessed
+    from tradegame.engine.projection import Projected
+    from tradegame.engine.rules import Event
+    from tradegame.engine.state import State
+
+    assert _Witnessed.WITNESSES_NEWS
+    assert not any(k.WITNESSES_NEWS for k in (State, Machine, Game, Projected))
+
+    seen: list[str] = []
+
+    class Watching(Game):
+        def witness_news(self, event: Event, talks_round: int) -> None:
+            seen.append(event.id)
+
+    assert Watching.WITNESSES_NEWS
+    rules = load_rules("april-2025")
+    game = Watching(rules, 0)
+    rng = random.Random(0)
+    while (mover := game.to_move()) is not None:
+        game.apply(game.legal_actions(mover).sample(rng))
+    assert seen and Counter(seen) == Counter(game.fired)  # each event, each time it fired

@@ -36,6 +36,7 @@ from tradegame.engine.tables import tables_of
 # shared draws 4 kB, and a game asks for one (seed, round, phase) at a time, so a few
 # suffice (4096 held ~100 MB).
 RNG_STATES = 64
+_AGREED = DealStatus.AGREED  # (an enum's member read from its class is slow: bound once)
 
 
 class Projected(Machine):
@@ -43,6 +44,7 @@ class Projected(Machine):
     rules and seed (BATNA: the game's own chance, every ratification checked)."""
 
     RECORDS_ROUNDS: ClassVar[bool] = False  # no charts, no round hashes
+    KEEPS_BASELINES: ClassVar[bool] = False  # (see of)
     SHARES_RATES: ClassVar[bool] = True  # projections revisit the same tariff states
     viewer: str | None = None  # whose projection: the one ratifier whose win-set is read
 
@@ -54,13 +56,13 @@ class Projected(Machine):
         sim = game.copy_as(cls, _projection_rng(game))
         sim.viewer = player
         sim.ledger_only = player  # its score and metrics read no other player's sums
-        # The baselines remembered are the real game's: keyed by the moves played, they
-        # would be wrong here, where orders and deals are dropped without a move.
-        sim.projection_cache = {}
+        # (It starts with no baselines remembered, KEEPS_BASELINES: the real game's, keyed
+        # by the moves played, would be wrong here, where orders and deals are dropped
+        # without a move.)
         for other in sim.orders:
             if other != player:
                 sim.orders[other] = []
-        deals = [d for d in sim.deals if d.status != DealStatus.AGREED or player in d.parties]
+        deals = [d for d in sim.deals if d.status != _AGREED or player in d.parties]
         if len(deals) != len(sim.deals):
             # Only deals in force reach the economy; an agreed deal left out changes none of
             # it, but forgetting is cheap next to being wrong.

@@ -217,10 +217,9 @@ class State:
         # Open pledges are copied now, the copy's own: every one is settled by the end of a
         # game (a projection's), and copied one by one on write they cost more. A settled
         # pledge never changes again: shared.
-        new.pledges = [
-            p if p.settled else Pledge(*_PLEDGE_FIELDS(p), owner=token) for p in self.pledges
-        ]
+        new.pledges = [p if p.settled else p.copy_for(token) for p in self.pledges]
         new.orders = {p: list(v) for p, v in self.orders.items()}
+        new.projection_cache = self.projection_cache.copy() if cls.KEEPS_BASELINES else {}
         # (The ledger is immutable: shared. Its rounds not added yet are a list, copied.)
         new.rng = copy_of(self.rng) if rng is None else rng
         new._verified = None  # a copy may be changed before it applies anything: check again
@@ -257,7 +256,7 @@ class State:
         n = _position(self.pledges, pledge)
         if n < 0:
             raise ValueError("the pledge is not one of this game's pledges")
-        own = self.pledges[n] = Pledge(*_PLEDGE_FIELDS(pledge), owner=self._token)
+        own = self.pledges[n] = pledge.copy_for(self._token)
         return own
 
     def to_move(self) -> str | None:
@@ -1023,6 +1022,18 @@ class State:
     """Whether each resolved round is kept for :attr:`history` and :attr:`round_hashes`."""
     SHARES_RATES: ClassVar[bool] = False
     """Whether rates are remembered across games of the rules (projections revisit states)."""
+    KEEPS_BASELINES: ClassVar[bool] = True
+    """Whether a copy of this kind keeps the what_if baselines remembered (``projection_cache``,
+    keyed by the moves played; a projection drops moves without playing them, see
+    projection.Projected.of)."""
+    WITNESSES_NEWS: ClassVar[bool] = False
+    """Whether this kind of state overrides :meth:`witness_news` (set for each subclass:
+    the News phase calls it only then)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.WITNESSES_NEWS = cls.witness_news is not State.witness_news
+
     ledger_only: str | None = None
     """Whose sums the ledger keeps: everyone's (None), or one player's (a projection keeps
     its viewer's: the only player whose score and metrics it reports)."""
@@ -1057,8 +1068,6 @@ _new_tuple = tuple.__new__
 _RawLine = tuple[int, int, str, str, Any, "tuple[str, ...] | None", "tuple[Any, ...] | None"]
 
 
-# Every field of the mutable records but their owner (the last), in constructor order (for
-# the copies State.own_deal, own_session and own_pledge make), read in one call each.
 def _position(records: Sequence[Any], record: object) -> int:
     """The position of ``record`` itself (not an equal one) in ``records``, or -1."""
     for n, item in enumerate(records):
@@ -1074,9 +1083,11 @@ def _fields_but_owner(cls: type[Any]) -> operator.attrgetter[Any]:
     return operator.attrgetter(*names[:-1])
 
 
+# Every field of the mutable records but their owner (the last), in constructor order (for
+# the copies State.own_deal and own_session make; a pledge has Pledge.copy_for), read in one
+# call each.
 _DEAL_FIELDS = _fields_but_owner(Deal)
 _SESSION_FIELDS = _fields_but_owner(Session)
-_PLEDGE_FIELDS = _fields_but_owner(Pledge)
 # A pledge's fields set when it is made, and those politics and ratification change later
 # (the last ones, in field order).
 _PLEDGE_CHANGING = ("triggered", "settled", "trigger")
@@ -1089,8 +1100,9 @@ _PLEDGE_MADE = operator.attrgetter(
 )
 _PLEDGE_CHANGES = operator.attrgetter(*_PLEDGE_CHANGING)
 # What copy_as does not copy in its shallow copy of every container: what it makes anew
-# (pledges, orders) and the list of deals in force (shared: never changed in place).
-_REBUILT_ON_COPY = frozenset({"pledges", "orders", "_in_force"})
+# (pledges, orders, the what_if baselines) and the list of deals in force (shared: never
+# changed in place).
+_REBUILT_ON_COPY = frozenset({"pledges", "orders", "projection_cache", "_in_force"})
 # The attributes State.copy_as copies (containers not rebuilt), by a state's attribute names;
 # and by kind of state, the names it last met and what they copy.
 _COPIED_BY_LAYOUT: dict[tuple[str, ...], tuple[str, ...]] = {}

@@ -309,7 +309,8 @@ def held_talks(g: State, ev: Event | None, talks_round: int) -> frozenset[tuple[
 
 
 def fire(g: State, ev: Event, talks_round: int) -> None:
-    g.witness_news(ev, talks_round)
+    if g.WITNESSES_NEWS:
+        g.witness_news(ev, talks_round)
     g.fired[ev.id] = g.fired.get(ev.id, 0) + 1
     for effect in ev.effects:
         apply_effect(g, effect)

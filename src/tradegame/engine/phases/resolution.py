@@ -436,14 +436,21 @@ def _snap_back(g: State, raised_against: set[tuple[str, str]]) -> None:
             if new > old + RATE_EPS:
                 raised_against.add(cell.pair)
     if snapped:
-        names = "; ".join(f"{la.name} {fmt_pct(g.layer_rate[la.id])}" for la in snapped)
-        g._log(
-            "deadline",
-            f"The deadline has passed: paused tariffs snap back ({names}); "
-            f"caps in deals still bound them.",
+        g._logf(
+            "deadline", _snapped_text, (tuple([(la.name, g.layer_rate[la.id]) for la in snapped]),)
         )
     else:
         g._log("deadline", "The deadline has passed.")
+
+
+def _snapped_text(layers: tuple[tuple[str, float], ...]) -> str:
+    """The log line of paused ``layers`` (name, rate) snapping back (State._logf: made when
+    the log is read, as every projection passes the deadline and nothing reads its log)."""
+    names = "; ".join(f"{name} {fmt_pct(rate)}" for name, rate in layers)
+    return (
+        f"The deadline has passed: paused tariffs snap back ({names}); "
+        f"caps in deals still bound them."
+    )
 
 
 def _settled(g: State) -> bool:
