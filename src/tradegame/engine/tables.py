@@ -78,8 +78,6 @@ class Caches:
     # legal.py's memory of the sampler (legal._SamplerMemo), made there on first use: a
     # game reads it through its tables, an attribute away.
     sampler: Any = None
-    # phases/news.py's compiled news (news._plan_of's), likewise.
-    news: Any = None
 
 
 @dataclass(frozen=True, slots=True)

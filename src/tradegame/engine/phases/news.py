@@ -29,10 +29,7 @@ from tradegame.engine.text import fmt_pct
 
 def run(g: State) -> None:
     first = g.day
-    caches = g.tables.caches
-    plan: _Plan | None = caches.news
-    if plan is None:
-        plan = caches.news = _plan_of(g.rules)
+    plan = _plan_of(g.rules)
     # A round's days are first..round_end_day, and its length is the scenario's: the first
     # day names the round's news.
     news = plan.rounds.get(first)
