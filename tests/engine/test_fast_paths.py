@@ -303,7 +303,9 @@ def test_projections_shared_terms_and_snapshots_agree_with_a_fresh_computation(
                 if rng.random() < 0.1:
                     game.what_if(player, [action] if action.kind in ORDER_KINDS else [])
                 game.apply(action)
-    assert checked["projection"] > 500 and checked["rng"] > 50, checked
+    # Enough reads were checked (a floor, not a behaviour: since scoring.score reads the
+    # snapshot once for all its metrics, 4a908a6, these games make 451 such reads, not 500+).
+    assert checked["projection"] > 300 and checked["rng"] > 50, checked
     assert checked["pledged"] > 0, checked  # terms that depend on credibility were shared too
 
 

@@ -173,7 +173,9 @@ class State:
         self._bounded_snap: eco.Snapshot | None = None  # the last one _is_bounded passed
 
     def copy(self) -> Self:
-        """An independent copy; frozen values (rules, actions, log entries) are shared."""
+        """An independent copy: its actions change it alone. Frozen values (rules, actions,
+        log entries) are shared, and so are deals, sessions and pledges, copy on write
+        (records.py): read them, never set their fields by hand."""
         return self.copy_as(type(self))
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Self:
