@@ -2,6 +2,11 @@
 its JSON, the history) must change nothing anyone else sees: not the game it came from, not
 another player's view, not a later view of its own (issue 17's caches share records).
 
+The containers reachable from a copy are vandalised. A copy's deals, sessions and pledges are
+shared with its game copy on write (records.py, tests/engine/test_copy_on_write.py): their
+fields are the engine's to set, through a game's actions, and are read-only to callers
+(docs/bots-and-tournaments.md), so no scalar field is set here.
+
 Each test mutates everything mutable it can reach in what it was handed, then compares the
 real game's observables with a game replayed afresh from the same actions.
 """

@@ -196,7 +196,9 @@ class Turn:
     def detached(self) -> Turn:
         """The same turn on a private copy of the game: for an agent run in a thread that
         may outlive its move (:mod:`tradegame.agents.timed`), which must never touch the
-        live game."""
+        live game. The copy's deals, sessions and pledges are shared with the live game
+        copy on write (:meth:`Game.copy`): the agent changes its copy by actions and
+        ``what_if`` only, never by setting a record's fields."""
         return Turn(self._game.copy(), self.player)
 
     def what_if(self, actions: Sequence[Action] = ()) -> Projection:
