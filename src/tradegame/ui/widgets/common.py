@@ -255,16 +255,26 @@ class Hanging(Visual):
     def __init__(self, head: Text, body: Text) -> None:
         from textual.content import Content
 
-        self.head = Content.from_rich_text(head)
+        self.head = Content.from_rich_text(head) if head else Content("")
         self.body = Content.from_rich_text(body)
-        self.whole = Content.from_rich_text(Text.assemble(head, body))
+        self._parts = (head, body)
+        self._whole: Any = None
+
+    @property
+    def whole(self) -> Any:
+        """Head and body as one text (made when first needed: only a narrow row uses it)."""
+        if self._whole is None:
+            from textual.content import Content
+
+            self._whole = Content.from_rich_text(Text.assemble(*self._parts))
+        return self._whole
 
     def _indent(self, width: int) -> int:
         indent = self.head.cell_length
         return indent if width - indent >= self.MIN_BODY else 0
 
     def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
-        return self.whole.get_optimal_width(rules, container_width)
+        return self.head.cell_length + self.body.get_optimal_width(rules, container_width)
 
     def get_height(self, rules: RulesMap, width: int) -> int:
         indent = self._indent(width)
