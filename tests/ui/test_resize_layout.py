@@ -24,9 +24,19 @@ async def test_a_resize_to_the_same_size_lays_nothing_out_again(
     app = make_app(tmp_path, make_match({"JP": "human", "US": "passive", "EU": "passive"}))
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for_text(pilot, "Your draft")
-        await pilot.pause(0.3)
         screen = app.screen
         assert isinstance(screen, GameScreen)
+        # Every tab's panel is mounted while the player reads (one a refresh), and each mount
+        # lays the screen out: under load they went on past a fixed pause (one failure seen).
+        await wait_until(
+            pilot,
+            lambda: (
+                all(screen.panel(tab) is not None for tab in screen.tabs)
+                and screen._prepare_timer is None
+            ),
+            what="every panel mounted",
+        )
+        await pilot.pause(0.3)
         layouts: list[Any] = []
         refresh_layout = Screen._refresh_layout
 
