@@ -270,6 +270,23 @@ def test_sigterm_stops_the_tournament_like_ctrl_c(tmp_path) -> None:  # type: ig
     assert in_csv == in_json
 
 
+def test_a_stopped_pool_has_closed_its_pipes_before_the_tournament_exits() -> None:
+    """A pool stopped by ctrl+c or a signal left its manager thread closing its wake-up pipe
+    while the interpreter's exit hook wrote to it: "OSError: [Errno 9] Bad file descriptor" and
+    a traceback after "stopped by SIGTERM" (once in CI, at load). ``_stop`` now waits for it."""
+    from tradegame.tournament.runner import _context, _pool, _stop
+
+    pool = _pool(_context(), 2, {})
+    busy = [pool.submit(time.sleep, 30) for _ in range(2)]
+    deadline = time.monotonic() + 60
+    while not any(f.running() for f in busy) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    manager = pool._executor_manager_thread  # type: ignore[attr-defined]
+    assert manager is not None and manager.is_alive()
+    _stop(pool)
+    assert not manager.is_alive(), "the pool's manager thread outlived _stop"
+
+
 # ---------------------------------------------------------------------- --out already there
 
 

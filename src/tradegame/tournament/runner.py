@@ -351,13 +351,23 @@ def _rules_to_send(tasks: Sequence[GameTask], source: ScenarioText | None) -> di
     return {s: rules_for(s) for s in sorted({t.scenario for t in tasks})}
 
 
+_MANAGER_ENDS_WITHIN = 10.0
+"""Seconds a stopped pool's manager thread is given to notice its ended workers and close."""
+
+
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """Stop a pool now: cancel what waits, end the workers (their games are abandoned)."""
+    """Stop a pool now: cancel what waits, end the workers (their games are abandoned), and
+    wait for the pool's manager thread to close its pipes. Left running, it could close its
+    wake-up pipe while the interpreter's exit hook wrote to it: "OSError: [Errno 9] Bad file
+    descriptor" and a traceback on stderr after a tournament stopped by a signal (CI, at load)."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         with contextlib.suppress(Exception):
             process.terminate()
+    if manager is not None:
+        manager.join(_MANAGER_ENDS_WITHIN)
 
 
 def _play_alone(
