@@ -288,10 +288,13 @@ def test_the_time_limit_bounds_a_slow_or_dripping_server(
         game = Game.new(load_rules(SMALL), 1)
         from tradegame.agents.base import Turn
 
+        # Without the limit, "slow" answers (at 1.5 s) and "drip" takes 20 s: the error shows
+        # the limit held for "slow", the bound (a hang guard, loose for a loaded machine) for
+        # "drip".
         began = time.monotonic()
         with pytest.raises(LLMError, match="time limit"):
             agent.act(Turn(game, game.to_move() or ""))
-        assert time.monotonic() - began < 1.2, kind
+        assert time.monotonic() - began < 10, kind
         assert len(stub.requests) == 1  # no retry without time for it
 
 

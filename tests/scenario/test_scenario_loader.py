@@ -6,7 +6,6 @@ import os
 import re
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -356,9 +355,7 @@ def test_alias_bombs_fail_fast_at_the_alias() -> None:
     width, depth = 30, 12  # 30**12 nodes if expanded
     lines = [f"l0: &a0 [{', '.join(['lol'] * width)}]"]
     lines += [f"l{n}: &a{n} [{', '.join([f'*a{n - 1}'] * width)}]" for n in range(1, depth)]
-    started = time.monotonic()
-    (problem,) = _problems("\n".join(lines) + "\n")
-    assert time.monotonic() - started < 10  # a bound of 20000 nodes takes well under a second
+    (problem,) = _problems("\n".join(lines) + "\n")  # line 3 shows it stopped at the bound
     assert problem.path == "<yaml>"
     assert problem.message == "aliases expand to more than 20000 nodes (an alias bomb?)"
     assert problem.line == 3  # the first alias past the bound: 31 + 31*30 + 30*... in l2
