@@ -209,7 +209,7 @@ def test_the_real_outcome_is_in_the_debrief_not_in_the_students_hands(
     outcome = (
         "The Geneva deal set the US tariff on China at 30%",
         "The Geneva deal set China's tariff on US goods at 10%",
-        "The 22 July deal set 15% on Japanese goods",
+        "The 22 July deal set 15%",  # Japan's tariff ceiling (one wording in every scenario)
         "At Turnberry on 27 July the deal set a 15% all-in ceiling",
     )
     assert (
