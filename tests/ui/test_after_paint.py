@@ -21,7 +21,7 @@ from pathlib import Path
 
 from textual.app import App
 
-from tradegame.ui.app import TradeGameApp
+from tradegame.ui.app import PAINT_WAIT_MAX, TradeGameApp
 
 from .support import make_app
 
@@ -44,6 +44,9 @@ def spy(self, data):
         os._exit(0)
 
 linux_driver.LinuxDriver.write = spy
+if os.environ.get("PROBE_PAINT_WAIT"):  # a machine so slow that no frame comes in time
+    import tradegame.ui.app
+    tradegame.ui.app.PAINT_WAIT = float(os.environ["PROBE_PAINT_WAIT"])
 from tradegame.cli import main
 sys.exit(main(sys.argv[3:]))
 """
@@ -52,7 +55,9 @@ sys.exit(main(sys.argv[3:]))
 GAME = ["play", "--seat", "JP=human", "--seat", "US=passive", "--seat", "EU=passive"]
 
 
-def _loaded_at_first_screen(tmp_path: Path, marker: str, args: list[str]) -> list[str]:
+def _loaded_at_first_screen(
+    tmp_path: Path, marker: str, args: list[str], paint_wait: float | None = None
+) -> list[str]:
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
     env = {
@@ -63,6 +68,8 @@ def _loaded_at_first_screen(tmp_path: Path, marker: str, args: list[str]) -> lis
         "TRADEGAME_CACHE_DIR": str(tmp_path / "cache"),
     }
     env.pop("TEXTUAL_DRIVER", None)
+    if paint_wait is not None:
+        env["PROBE_PAINT_WAIT"] = str(paint_wait)
     out = tmp_path / "loaded.json"
     command = [sys.executable, "-c", PROBE, marker, str(out), *args]
     proc = subprocess.Popen(
@@ -103,6 +110,45 @@ def test_the_game_screen_is_written_before_the_briefings_parser_loads(tmp_path: 
     assert "tradegame.engine" in loaded
     later = {"rich.markdown", "tradegame.scenario.hindsight", "tradegame.ui.widgets.talks"}
     assert not later & set(loaded)
+
+
+def test_work_after_the_paint_waits_for_a_frame_that_is_due(tmp_path: Path) -> None:
+    # A loaded machine (or a profiler) draws the first frame later than PAINT_WAIT after the
+    # game screen asked for work after it: while that frame is due, the work waits on (it
+    # ran at the timer, and the talks tab was mounted before "Your move" was written).
+    loaded = _loaded_at_first_screen(tmp_path, "Your move", GAME, paint_wait=0.001)
+    assert "tradegame.engine" in loaded
+    assert "tradegame.ui.widgets.talks" not in loaded
+
+
+async def test_work_after_the_paint_runs_when_no_frame_is_due(tmp_path: Path) -> None:
+    # The timer's side of call_after_paint (headless, no frame is ever written): work waits
+    # on while a frame is due, runs once none is, and runs after PAINT_WAIT_MAX regardless.
+    app = make_app(tmp_path)
+    calls: list[str] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.2)
+        assert not app.frame_due()
+        app._after_paint.append(lambda: calls.append("idle"))
+        app._paint_waited = 0.0
+        app._paint_overdue()
+        await pilot.pause()
+        assert calls == ["idle"]
+        app.screen.refresh(layout=True)  # a frame is due
+        assert app.frame_due()
+        app._after_paint.append(lambda: calls.append("due"))
+        app._paint_overdue()
+        assert app._paint_wait is not None  # waits on for the frame...
+        await pilot.pause()
+        assert calls == ["idle", "due"]  # ...which runs it when written
+        assert app._paint_wait is None
+        app.screen.refresh(layout=True)
+        app._after_paint.append(lambda: calls.append("late"))
+        app._paint_waited = PAINT_WAIT_MAX  # waited long enough: runs without the frame
+        app._paint_overdue()
+        assert app._paint_wait is None
+        await pilot.pause()
+        assert calls == ["idle", "due", "late"]
 
 
 def test_textual_still_writes_frames_through_display() -> None:

@@ -88,8 +88,10 @@ MAX_WAITING_DOWNLOADS = 2
 DOWNLOAD_WAIT = 60.0
 """Seconds after which a download the browser never fetched stops counting."""
 PAINT_WAIT = 0.25
-"""Seconds :meth:`TradeGameApp.call_after_paint` waits for a frame at most (none may come:
-nothing changed on the screen)."""
+"""Seconds :meth:`TradeGameApp.call_after_paint` waits for a frame when none is due (nothing
+changed on the screen); while one is due it waits on, up to PAINT_WAIT_MAX."""
+PAINT_WAIT_MAX = 10.0
+"""Seconds :meth:`TradeGameApp.call_after_paint` waits at most for a frame that is due."""
 
 
 class TradeGameApp(Toasts):
@@ -123,6 +125,7 @@ class TradeGameApp(Toasts):
         self._downloads: list[list[Any]] = []
         self._after_paint: list[Callable[[], Any]] = []  # see call_after_paint
         self._paint_wait: Any = None
+        self._paint_waited = 0.0
         self.releases_done = 0  # see _release_closed_screens; tests wait on it
         self._last_key = 0.0  # time.monotonic() of the last key pressed (see KEY_QUIET)
         self.ready_seen = False
@@ -181,7 +184,32 @@ class TradeGameApp(Toasts):
             return
         self._after_paint.append(callback)
         if self._paint_wait is None:
-            self._paint_wait = self.set_timer(PAINT_WAIT, self._painted)
+            self._paint_waited = 0.0
+            self._paint_wait = self.set_timer(PAINT_WAIT, self._paint_overdue)
+
+    def _paint_overdue(self) -> None:
+        """No frame came within PAINT_WAIT: run the waiting work now, unless a frame is still
+        due (on a loaded machine, or under a profiler, the first frame can take longer than
+        that to draw: the work then came before it, and the talks tab's mount delayed
+        "Your move"). A frame that never comes is waited for PAINT_WAIT_MAX at most."""
+        self._paint_wait = None
+        self._paint_waited += PAINT_WAIT
+        if self._after_paint and self._paint_waited < PAINT_WAIT_MAX and self.frame_due():
+            self._paint_wait = self.set_timer(PAINT_WAIT, self._paint_overdue)
+            return
+        self._painted()
+
+    def frame_due(self) -> bool:
+        """Whether the top screen has a frame to draw that is not yet on the terminal: the
+        app's start-up batch is not over, or Textual (private attributes; without them, no)
+        has a layout, a repaint or changed widgets waiting for the screen's update timer."""
+        if not self.ready_seen:
+            return True
+        screen = self.screen
+        return any(
+            bool(getattr(screen, name, False))
+            for name in ("_layout_required", "_repaint_required", "_dirty_widgets")
+        )
 
     def _display(self, screen: Screen[Any], renderable: Any) -> None:
         """Textual's (private) writing of a frame to the terminal; see :meth:`call_after_paint`.
