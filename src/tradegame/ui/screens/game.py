@@ -189,6 +189,12 @@ class GameScreen(Screen[None]):
         mounted is dropped when the player chose a tab meanwhile."""
         """Panels mounted after the screen (each tab's when first shown, or while idle)."""
         self._warming = False
+        self._first_frame = False
+        """The frame of the first paint is being built: the round's projection waits."""
+        self._resumed = False
+        """Resumed once (see _on_screen_resume)."""
+        self._wanted_tab: str | None = None
+        """The last tab a switch waited to mount (mounted first by the warm-up)."""
         self._bindings_key: tuple[Any, ...] | None = None
         self._done_dialog: Any = None
         self._move_dialog: Any = None
@@ -239,10 +245,12 @@ class GameScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield TitleHeader()
         yield Static(id="status")
-        # Only the first tab's panel now; each other one is mounted when its tab is first
-        # shown (start-up: the five panels were about 55 widgets before the first paint).
+        # No panel yet: the first frame shows none (the shown tab is filled once that frame is
+        # on the terminal, and the turn usually shows another), and each panel is mounted when
+        # its tab is first shown or while the player reads (start-up: the five panels were
+        # about 55 widgets before the first paint; the dashboard's, blank there, 6% of it).
         titles = [(tab, f"{n} {TAB_TITLES[tab]}") for n, tab in enumerate(self.tabs, 1)]
-        yield GameTabs(titles, FIRST_TAB, self._new_panel(FIRST_TAB), id="tabs")
+        yield GameTabs(titles, FIRST_TAB, id="tabs")
         # The teacher's keys on a line of their own: after the player's keys they were cut
         # at 80 columns (i Inject, w Write news, b Roll back, ^e End game out of sight).
         yield KeyFooter(second_line=INSTRUCTOR_ACTIONS if self.instructor else frozenset())
@@ -295,6 +303,8 @@ class GameScreen(Screen[None]):
             await self.query_one(GameTabs).add_panel(self._new_panel(tab))
         finally:
             mounting.set()
+        if tab == self.query_one(GameTabs).active and tab in self._dirty and not self.hidden:
+            self._update_tab(tab)  # mounted where it is shown: filled now
 
     async def _warm_up(self) -> None:
         """After the first paint, while the player reads: mount the next tab's panel, one a
@@ -318,7 +328,9 @@ class GameScreen(Screen[None]):
                 after_paint(prefetch)
             else:
                 prefetch()
-        for tab in self.tabs:
+        # The tab a switch waits for first, then the shown one, then the others in order.
+        active = self.query_one(GameTabs).active
+        for tab in sorted(self.tabs, key=lambda t: (t != self._wanted_tab, t != active)):
             if tab not in self._mounting and not self.query(f"#{tab}-panel"):
                 await self._mount_panel(tab)
                 self.call_after_refresh(self._warm_up)
@@ -378,6 +390,17 @@ class GameScreen(Screen[None]):
             event.stop()
             event.prevent_default()
 
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Textual's handler (Screen's, called after this one) applies the stylesheet again to
+        every widget of a screen shown again. Pushed, the game screen is resumed once its
+        widgets are mounted, each already styled as it was mounted (a class or focus change
+        since restyled its own widgets): that first time, the styles are not applied again
+        (8 M instructions before the first paint). Every later resume (a dialog closed, a
+        theme changed meanwhile) applies them, as before."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
+
     def on_mount(self) -> None:
         self.session.on_change = self._changed_elsewhere
         self.hints = self.guided and bool(self.session.humans)
@@ -397,9 +420,11 @@ class GameScreen(Screen[None]):
         if later is None or self.hidden or self.app.is_headless:
             later = self.call_after_refresh
         if not self.hidden:
+            self._first_frame = True  # see _after_first_frame
             self.refresh_view(panels=False)
         else:
             self.query_one("#status", Static).update("")
+        later(self._after_first_frame)
         later(self.advance)
         later(self._fill_shown_tab)
         later(self._warm_up)
@@ -488,13 +513,8 @@ class GameScreen(Screen[None]):
         round_no = int(view.get("round", 0))
         if round_no not in marks:
             marks[round_no] = marks_of(view)
-        if viewer is not None and not m.is_over() and "projected" not in marks[round_no]:
-            # The score a player would end with if nobody did anything more: what the round
-            # report compares (the view has no score until the end). A remote seat gets it
-            # from the server with the round's first update.
-            projected = m.projected(viewer)
-            if projected is not None:
-                marks[round_no]["projected"] = projected
+        if not self._first_frame:
+            self._note_projection(viewer, marks[round_no])
         return Frame(
             view=view,
             viewer=viewer,
@@ -513,14 +533,34 @@ class GameScreen(Screen[None]):
             marks=marks,
         )
 
-    def _fill_shown_tab(self) -> None:
-        """The shown tab's panel, after the first frame and the turn, unless a tab change was
-        asked for by then (the turn's, or the player's key: that tab is filled when shown)."""
+    def _note_projection(self, viewer: str | None, mark: dict[str, Any]) -> None:
+        """The score ``viewer`` would end with if nobody did anything more, noted in the
+        round's ``mark`` when first seen: what the round report compares (the view has no
+        score until the end). A remote seat gets it from the server with the round's first
+        update."""
+        m = self.session
+        if viewer is not None and not m.is_over() and "projected" not in mark:
+            projected = m.projected(viewer)
+            if projected is not None:
+                mark["projected"] = projected
+
+    def _after_first_frame(self) -> None:
+        """The first frame is on the terminal: note the projection its frame left out (a
+        play-out to the end of the game, not shown in it), before anything moves."""
+        self._first_frame = False
+        frame = self.frame
+        if frame is not None and self.is_attached:
+            mark = self.round_marks.get(frame.viewer, {}).get(int(frame.view.get("round", 0)))
+            if mark is not None:
+                self._note_projection(frame.viewer, mark)
+
+    async def _fill_shown_tab(self) -> None:
+        """The shown tab's panel, mounted and filled after the first frame and the turn,
+        unless a tab change was asked for by then (the turn's, or the player's key: that tab
+        is filled when shown)."""
         if self.hidden or self._tab_requests:
             return
-        active = self.query_one(GameTabs).active
-        if active in self._dirty:
-            self._update_tab(active)
+        await self._mount_panel(self.query_one(GameTabs).active)  # filled as it is mounted
 
     @guarded
     def refresh_view(self, full: bool = False, panels: bool = True) -> None:
@@ -1231,6 +1271,7 @@ class GameScreen(Screen[None]):
         player's own keys and took the screen away from the tab they chose)."""
         self._tab_requests += 1
         if self.panel(tab) is None:
+            self._wanted_tab = tab
             self.call_later(self._show_tab_when_mounted, tab, self._tab_requests)
         else:
             self._show_tab(tab)
