@@ -5,7 +5,9 @@ per-cell lists, each sum ``+= value * days`` at every resolution, and a projecti
 only its viewer's sums (``ledger_only``) unless the snapshot is not finite. It is kept beside
 the engine's ledger by subclasses of the game and of a projection, and compared
 - in real games at every step of random games of every bundled scenario, in copies played on
-  differently (and the game they came from, which must not see them);
+  differently (and the game they came from, which must not see them); a game that defers its
+  round captures (as bots' games do) keeps its rounds and adds them when its ledger is read,
+  read whole or sum by sum, at any step;
 - in projections, which keep their rounds and add a sum when it is read: every sum read one
   by one (``ledger_sum``, ``ledger_relations``, ``ledger_flows``, ``ledger_days``), then the
   whole ledger, and a projection read in the middle of its play-out;
@@ -158,20 +160,25 @@ def _step(game: Game, rng: random.Random) -> None:
     game.apply(game.legal_actions(player).sample(rng))
 
 
+@pytest.mark.parametrize("deferred", [False, True])
 @pytest.mark.parametrize("name", SCENARIOS)
-def test_the_ledger_equals_a_plain_recomputation_at_every_step(name: str) -> None:
+def test_the_ledger_equals_a_plain_recomputation_at_every_step(name: str, deferred: bool) -> None:
     rules = _rules(name)
-    rounds = copies = 0
-    for seed in range(4):
+    rounds = copies = most_kept = 0
+    for seed in range(6):
         rng = random.Random(seed)
         game = ShadowGame(rules, seed)
+        if deferred:  # (as play_match): nothing reads the ledger at each round's end
+            game.defer_round_captures()
         assert _ledger_bits(game) == _bits(game.shadow)
         while not game.is_over():
             _step(game, rng)
-            assert _ledger_bits(game) == _bits(game.shadow)
-            if rng.random() < 0.06:
-                # A copy played on differently: its own sums, the original's untouched.
-                before = _ledger_bits(game)
+            most_kept = max(most_kept, len(game._ledger_rounds))
+            if not deferred:
+                assert not game._ledger_rounds  # each round's capture read the ledger
+            if rng.random() < 0.04:
+                # A copy played on differently: its own sums, the original's untouched (its
+                # rounds kept are added first, by the copy).
                 other = game.copy()
                 other_rng = random.Random(rng.random())
                 for _ in range(40):
@@ -179,10 +186,18 @@ def test_the_ledger_equals_a_plain_recomputation_at_every_step(name: str) -> Non
                         break
                     _step(other, other_rng)
                     assert _ledger_bits(other) == _bits(other.shadow)
-                assert _ledger_bits(game) == before == _bits(game.shadow)
+                assert _ledger_bits(game) == _bits(game.shadow)
                 copies += 1
+            if deferred and rng.random() < 0.95:
+                continue  # the rounds kept so far are read later, with the next ones
+            if rng.random() < 0.5:
+                assert _read_one_by_one(game) == _bits(game.shadow)
+            assert _ledger_bits(game) == _bits(game.shadow)
+        assert _ledger_bits(game) == _bits(game.shadow)
         rounds += len(game.round_hashes)
     assert rounds >= 12 and copies >= 3, (rounds, copies)
+    if deferred:  # rounds were kept, several at a time
+        assert most_kept >= 2, most_kept
 
 
 def _projection(game: Game, player: str, hypo: list[Action]) -> ShadowProjected:
@@ -263,20 +278,27 @@ def _step_passing(sim: Projected) -> None:
         sim.push(done)
 
 
-def test_the_game_keeps_no_rounds_and_a_copy_shares_its_ledger() -> None:
+@pytest.mark.parametrize("deferred", [False, True])
+def test_a_copy_shares_the_games_ledger_with_its_rounds_added(deferred: bool) -> None:
     rules = _rules("april-2025")
     rng = random.Random(4)
     game = Game.new(rules, 4)
+    if deferred:
+        game.defer_round_captures()
+    kept = 0
     while not game.is_over():
         _step(game, rng)
-        assert not game._ledger_rounds
+        kept += bool(game._ledger_rounds)
         other = game.copy()
+        # The game's rounds kept were added once, by the copy: neither keeps any.
+        assert not game._ledger_rounds and not other._ledger_rounds
         assert other.ledger is game.ledger  # immutable: shared, never changed in place
         # The names and dicts handed out are new ones: changing them changes nothing.
         before = _ledger_bits(game)
         game.ledger.player[rules.player_ids[0]]["gdp_bn"] = math.inf
         game.ledger.relations.clear()
         assert _ledger_bits(game) == before
+    assert kept > 10 if deferred else not kept, kept
 
 
 def _eager(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -351,6 +373,75 @@ def test_a_number_too_large_to_keep_a_round_gives_what_adding_it_at_once_gives(
         _eager(eager)
         at_once = _outcome(game, viewer)
     assert kept == at_once
+
+
+@pytest.mark.parametrize(
+    ("what", "value"),
+    [
+        ("gdp_bn", math.inf),
+        ("gdp_bn", 1e308),  # finite, but not times a round's days
+        ("gdp_bn", 1e295),  # finite, but too large to keep the round
+        ("gdp_bn", math.nan),
+        ("value", 1e296),
+        ("rate", 1e296),
+        ("approval", math.nan),
+        ("approval", 1e300),
+        ("approval", 1e308),
+        ("relations", 1e299),
+        ("relations", 1e308),
+    ],
+)
+def test_a_game_keeping_its_rounds_gives_what_adding_each_at_once_gives(
+    monkeypatch: pytest.MonkeyPatch, what: str, value: float
+) -> None:
+    # A game that defers its round captures keeps its rounds (nothing reads its ledger);
+    # a number too large to keep a round with: the same error at the same move, or the same
+    # ledger and state at the end, as a game adding every round at once.
+    rules = _rules("april-2025")
+    real_snapshot = State.snapshot
+    real_accumulate = State._accumulate
+
+    def snapshot(g: State) -> eco.Snapshot:
+        snap = real_snapshot(g)
+        if g.round >= 5:
+            first = rules.player_ids[0]
+            if what == "gdp_bn":
+                return dataclasses.replace(snap, gdp_bn={**snap.gdp_bn, first: value})
+            if what == "value":
+                return dataclasses.replace(snap, value=[value, *snap.value[1:]])
+            if what == "rate":
+                return dataclasses.replace(snap, rate=(value, *snap.rate[1:]))
+        return snap
+
+    def accumulate(g: State, snap: eco.Snapshot, days: int) -> None:
+        if g.round == 6:
+            if what == "approval":
+                g.approval[rules.player_ids[-1]] = value
+            elif what == "relations":
+                g.relations[next(iter(g.relations))] = value
+        real_accumulate(g, snap, days)
+
+    def outcome() -> tuple[str, ...]:
+        rng = random.Random(2)
+        game = Game.new(rules, 2)
+        game.defer_round_captures()
+        kept = 0
+        try:
+            while not game.is_over():
+                _step(game, rng)
+                kept = max(kept, len(game._ledger_rounds))
+        except NonFiniteError as err:
+            return "error", str(err), str(len(game.actions)), str(kept > 0)
+        return "end", repr(_ledger_bits(game)), str(kept > 0)
+
+    monkeypatch.setattr(State, "snapshot", snapshot)
+    monkeypatch.setattr(State, "_accumulate", accumulate)
+    kept = outcome()
+    with monkeypatch.context() as eager:
+        _eager(eager)
+        at_once = outcome()
+    assert at_once[-1] == "False" and kept[-1] == "True"  # (rounds were kept before round 5)
+    assert kept[:-1] == at_once[:-1]
 
 
 def test_a_projection_of_an_ordinary_game_keeps_its_rounds() -> None:

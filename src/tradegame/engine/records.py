@@ -199,6 +199,7 @@ class LedgerLayout(NamedTuple):
     own_pairs: dict[str, tuple[tuple[str, str], ...]]
     by_own_pair: dict[str, Callable[[Mapping[tuple[str, str], float]], tuple[float, ...]]]
     own_pair_index: dict[str, dict[tuple[str, str], int]]
+    by_pair: Callable[[Mapping[tuple[str, str], float]], tuple[float, ...]]  # in pairs order
 
     def slot(self, player: str, key: str) -> int:
         """The slot of ``player``'s sum of ``key`` (one of ``LEDGER_KEYS``)."""
@@ -220,6 +221,7 @@ def ledger_layout(ids: tuple[str, ...]) -> LedgerLayout:
         own_pairs=own,
         by_own_pair={p: _values_of(own[p]) for p in ids},
         own_pair_index={p: {pair: n for n, pair in enumerate(own[p])} for p in ids},
+        by_pair=_values_of(pairs),
     )
 
 
@@ -228,6 +230,8 @@ def _values_of(keys: tuple[Any, ...]) -> Callable[[Mapping[Any, float]], tuple[f
     in C; a KeyError if one is missing)."""
     if len(keys) == 1:  # itemgetter of one key gives the value itself
         return _ValueAt(keys[0])
+    if not keys:  # (itemgetter takes no empty list)
+        return _NoValues()
     return operator.itemgetter(*keys)
 
 
@@ -245,6 +249,18 @@ class _ValueAt:
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_ValueAt, (self.key,))
+
+
+class _NoValues:
+    """No values of a mapping: the empty tuple (a class, so that it pickles)."""
+
+    __slots__ = ()
+
+    def __call__(self, values: Mapping[Any, float]) -> tuple[float, ...]:
+        return ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_NoValues, ())
 
 
 class Ledger(NamedTuple):

@@ -144,7 +144,8 @@ class State:
         self._ledger = empty_ledger(layout, len(rules.flows))
         self._ledger_rounds: list[_LedgerRound] = []
         self._kept_days = 0  # the days of those rounds
-        self._kept_for = ""  # and whose sums they are kept for (its ledger_only then)
+        # And whose sums they are kept for (the ledger_only then: None, everyone's).
+        self._kept_for: str | None = ""
         self.final_extra_days = 0
         self.projection_cache: dict[tuple[int, str], float] = {}
         self._verified: tuple[Action, int] | None = None
@@ -185,6 +186,9 @@ class State:
     def copy_as(self, cls: type[S], rng: Chance | None = None) -> S:
         """An independent copy as an instance of ``cls`` (a kind of state); its chance is
         ``rng`` if given (a generator nobody else draws from), else a copy of this state's."""
+        if self._ledger_rounds and self._kept_for is None:
+            # Everyone's rounds kept are added once here, not by every copy that reads them.
+            self._post_rounds()
         new = cls.__new__(cls)
         attributes = new.__dict__
         mine = self.__dict__
@@ -632,22 +636,23 @@ class State:
         player's sums, or only ``ledger_only``'s (its own sums, the flow cells it trades, the
         relations of its pairs: all that scoring.metric reads for it).
 
-        A projection (``ledger_only``) keeps the round instead (the snapshot, its viewer's
-        approval, credibility and relations), to be added when a sum is read: the same
-        additions in the same order (:meth:`ledger_sum`, :meth:`ledger_flows`, or all of them
-        by :attr:`ledger`), only for the sums that are read. It keeps a round only when the
-        sums cannot overflow from it (every number finite and small, see _is_bounded), so
-        that resolution's finiteness check decides as if they had been added; otherwise the
-        rounds kept are added and this one too."""
+        The round is kept instead (the snapshot, and approval, credibility and relations as
+        they stand: everyone's, or a projection's viewer's), to be added when the ledger is
+        read: the same additions in the same order (by :attr:`ledger`, or for a projection
+        :meth:`ledger_sum`, :meth:`ledger_flows`, only for the sums that are read). Nothing
+        reads a game's ledger while bots play, nor most of a projection's. A round is kept
+        only when the sums cannot overflow from it (every number finite and small, see
+        _is_bounded), so that resolution's finiteness check decides as if it had been added;
+        otherwise the rounds kept are added and this one too."""
         only = self.ledger_only
+        layout = self._ledger.layout
+        rounds = self._ledger_rounds
+        if rounds and self._kept_for != only:  # (a projection of a projection, or of a game)
+            self._post_rounds()
+            rounds = self._ledger_rounds
         if only is not None:
-            layout = self._ledger.layout
             approval, credibility = self.approval[only], self.credibility[only]
             own_relations = layout.by_own_pair[only](self.relations)
-            rounds = self._ledger_rounds
-            if rounds and self._kept_for != only:  # (a projection of a projection)
-                self._post_rounds()
-                rounds = self._ledger_rounds
             if (
                 (rounds or _bounded_ledger(self.tables.caches.bounded_ledgers, self._ledger))
                 and (snap is self._bounded_snap or self._is_bounded(snap))
@@ -657,13 +662,9 @@ class State:
                 self._kept_days += days
                 self._kept_for = only
                 return
-            if self._ledger_rounds:
+            if rounds:
                 self._post_rounds()
-            if not (snap is self._bounded_snap or _finite_snapshot(snap)):
-                # What every player's sums would get is not all finite: add it to them all,
-                # for resolution's check to refuse it as in a game keeping them all.
-                only = None
-            else:
+            if snap is self._bounded_snap or _finite_snapshot(snap):
                 self._ledger = _add_own(
                     self._ledger,
                     only,
@@ -675,67 +676,43 @@ class State:
                     own_relations,
                 )
                 return
-        if self._ledger_rounds:  # (kept before ledger_only was set to None)
-            self._post_rounds()
-        led = self._ledger
-        layout = led.layout
+            # What every player's sums would get is not all finite: add it to them all, for
+            # resolution's check to refuse it as in a game keeping them all.
+        # Approval, credibility and relations as they stand for these days: scored over the
+        # window like the economy (scoring.metric), not only at their final values.
         of = layout.by_player
-        # Each sum + value * days. A float's product with the whole number of days is its
-        # product with that number as a float (exact below 2**53): the float operations
-        # are the interpreter's fastest (list comprehensions beat map of operator
-        # functions). Key-major: the snapshot's per-player values key by key, then
-        # approval and credibility.
-        d = float(days)
-        values = (
-            *of(snap.gdp_bn),
-            *of(snap.gdp_pct),
-            *of(snap.revenue),
-            *of(snap.consumer_cost),
-            *of(snap.investment_received),
-            *of(snap.purchases_received),
-            *of(snap.cost_sharing_received),
-            # Approval, credibility and relations as they stand for these days: scored over
-            # the window like the economy (scoring.metric), not only at their final values.
-            *of(self.approval),
-            *of(self.credibility),
-        )
-        relations = self.relations
-        self._ledger = _new_tuple(
-            Ledger,
-            (
-                led.days + days,
-                tuple([total + value * d for total, value in zip(led.sums, values, strict=True)]),
-                tuple(
-                    [
-                        total + relations[pair] * d
-                        for total, pair in zip(led.pair_sums, layout.pairs, strict=True)
-                    ]
-                ),
-                tuple(
-                    [
-                        total + value * d
-                        for total, value in zip(led.flow_rate, snap.rate, strict=True)
-                    ]
-                ),
-                tuple(
-                    [
-                        total + value * d
-                        for total, value in zip(led.flow_value, snap.value, strict=True)
-                    ]
-                ),
-                layout,
-            ),
-        )
+        approvals, credibilities = of(self.approval), of(self.credibility)
+        relations = layout.by_pair(self.relations)
+        if (
+            only is None
+            and (rounds or _bounded_ledger(self.tables.caches.bounded_ledgers, self._ledger))
+            and _bounded_snapshot(snap)
+            and sum(map(abs, approvals)) + sum(map(abs, credibilities)) + sum(map(abs, relations))
+            <= LEDGER_BOUND
+        ):
+            rounds.append((days, snap, approvals, credibilities, relations))
+            self._kept_days += days
+            self._kept_for = None
+            return
+        if self._ledger_rounds:
+            self._post_rounds()
+        self._ledger = _add_all(self._ledger, days, snap, approvals, credibilities, relations)
 
     def _post_rounds(self) -> None:
-        """Add the rounds a projection kept to its viewer's sums, in order."""
-        led, only = self._ledger, self._kept_for
-        cells = self.tables.trade_cells[only]
-        for days, snap, approval, credibility, relations in self._ledger_rounds:
-            led = _add_own(led, only, cells, days, snap, approval, credibility, relations)
-        self._ledger = led
-        self._ledger_rounds = []
+        """Add the rounds kept to the sums they were kept for (everyone's, or a projection's
+        viewer's), in order."""
+        rounds, only = self._ledger_rounds, self._kept_for
+        self._ledger_rounds = []  # first: the rounds are added once, whoever reads
         self._kept_days = 0
+        led = self._ledger
+        if only is None:
+            for days, snap, approvals, credibilities, relations in rounds:
+                led = _add_all(led, days, snap, approvals, credibilities, relations)
+        else:
+            cells = self.tables.trade_cells[only]
+            for days, snap, approval, credibility, relations in rounds:
+                led = _add_own(led, only, cells, days, snap, approval, credibility, relations)
+        self._ledger = led
 
     def ledger_days(self) -> int:
         """The days the ledger has summed (a projection's rounds not added yet included)."""
@@ -744,9 +721,12 @@ class State:
     def ledger_sum(self, player: str, key: str) -> float:
         """``player``'s sum of ``key`` (one of ``LEDGER_KEYS``): :attr:`ledger`'s, adding
         only this sum of the rounds a projection has not added yet."""
+        rounds = self._ledger_rounds
+        if rounds and self._kept_for is None:  # everyone's rounds: added to every sum
+            self._post_rounds()
+            rounds = self._ledger_rounds
         led = self._ledger
         total = led.sums[led.layout.slot(player, key)]
-        rounds = self._ledger_rounds
         if rounds and player == self._kept_for:
             if key == "approval":
                 for kept in rounds:
@@ -769,10 +749,12 @@ class State:
 
     def ledger_relations(self, pair: tuple[str, str]) -> float:
         """The relations sum of ``pair`` (a pair key), as :meth:`ledger_sum`."""
+        if self._ledger_rounds and self._kept_for is None:  # (everyone's: added to every sum)
+            self._post_rounds()
         led = self._ledger
         total = led.pair_sums[led.layout.pair_position[pair]]
         only = self._kept_for
-        if self._ledger_rounds and only in pair:
+        if self._ledger_rounds and only is not None and only in pair:
             n = led.layout.own_pair_index[only][pair]
             for kept in self._ledger_rounds:
                 total += kept[4][n] * kept[0]
@@ -781,12 +763,16 @@ class State:
     def ledger_flows(self, indexes: Sequence[int], value: bool) -> list[float]:
         """The sums of the tariffs (or trade ``value``) of the flow cells ``indexes``, as
         :meth:`ledger_sum` (a projection adds the cells its viewer trades)."""
+        rounds = self._ledger_rounds
+        if rounds and self._kept_for is None:  # everyone's rounds: added to every sum
+            self._post_rounds()
+            rounds = self._ledger_rounds
         led = self._ledger
         sums = led.flow_value if value else led.flow_rate
-        rounds = self._ledger_rounds
-        if not rounds:
+        only = self._kept_for
+        if not rounds or only is None:  # (None: never with rounds, added above)
             return [sums[index] for index in indexes]
-        traded = self.tables.traded[self._kept_for]
+        traded = self.tables.traded[only]
         out = []
         for index in indexes:
             total = sums[index]
@@ -1131,9 +1117,57 @@ LEDGER_BOUND = 1e290
 """The size a projection's kept round's numbers, and the sums it adds them to, stay within
 (all together): added over at most 10 years of days (a scenario's window), they cannot
 reach the float limit (about 1.8e308), so the sums stay finite whether added or not."""
-# A round a projection has kept (State._accumulate): days, snapshot, and its viewer's
-# approval, credibility and relations (of its own pairs, in the layout's order).
-_LedgerRound = tuple[int, eco.Snapshot, float, float, tuple[float, ...]]
+# A round kept (State._accumulate): days, snapshot, and approval, credibility and relations:
+# a projection's viewer's (two floats, and its own pairs in the layout's order), or, kept
+# for everyone (_kept_for None), everyone's (in player order, and every pair in the layout's).
+_LedgerRound = tuple[int, eco.Snapshot, Any, Any, tuple[float, ...]]
+
+
+def _add_all(
+    led: Ledger,
+    days: int,
+    snap: eco.Snapshot,
+    approvals: tuple[float, ...],
+    credibilities: tuple[float, ...],
+    relations: tuple[float, ...],
+) -> Ledger:
+    """``led`` with every sum added these ``days`` at these values: the snapshot's, and
+    approval, credibility (in player order) and relations (in the layout's pair order)."""
+    layout = led.layout
+    of = layout.by_player
+    # Each sum + value * days. A float's product with the whole number of days is its
+    # product with that number as a float (exact below 2**53): the float operations are the
+    # interpreter's fastest (list comprehensions beat map of operator functions). Key-major:
+    # the snapshot's per-player values key by key, then approval and credibility.
+    d = float(days)
+    values = (
+        *of(snap.gdp_bn),
+        *of(snap.gdp_pct),
+        *of(snap.revenue),
+        *of(snap.consumer_cost),
+        *of(snap.investment_received),
+        *of(snap.purchases_received),
+        *of(snap.cost_sharing_received),
+        *approvals,
+        *credibilities,
+    )
+    return _new_tuple(
+        Ledger,
+        (
+            led.days + days,
+            tuple([total + value * d for total, value in zip(led.sums, values, strict=True)]),
+            tuple(
+                [total + value * d for total, value in zip(led.pair_sums, relations, strict=True)]
+            ),
+            tuple(
+                [total + value * d for total, value in zip(led.flow_rate, snap.rate, strict=True)]
+            ),
+            tuple(
+                [total + value * d for total, value in zip(led.flow_value, snap.value, strict=True)]
+            ),
+            layout,
+        ),
+    )
 
 
 def _add_own(
