@@ -22,6 +22,8 @@ import dataclasses
 import math
 import pickle
 import random
+import sys
+import threading
 from typing import Any
 
 import pytest
@@ -173,9 +175,9 @@ def test_the_ledger_equals_a_plain_recomputation_at_every_step(name: str, deferr
         assert _ledger_bits(game) == _bits(game.shadow)
         while not game.is_over():
             _step(game, rng)
-            most_kept = max(most_kept, len(game._ledger_rounds))
+            most_kept = max(most_kept, len(game._book[1]))
             if not deferred:
-                assert not game._ledger_rounds  # each round's capture read the ledger
+                assert not game._book[1]  # each round's capture read the ledger
             if rng.random() < 0.04:
                 # A copy played on differently: its own sums, the original's untouched (its
                 # rounds kept are added first, by the copy).
@@ -236,7 +238,7 @@ def test_a_projection_adds_its_kept_rounds_as_the_plain_recomputation(name: str)
                     hypo = [action]
             sim = _projection(game, player, hypo)
             play_out_passing(sim)
-            kept += bool(sim._ledger_rounds)
+            kept += bool(sim._book[1])
             # Each sum read alone, then all at once; then the score read from the sums
             # added (it was read from the kept rounds first).
             one_by_one = _read_one_by_one(sim)
@@ -250,7 +252,7 @@ def test_a_projection_adds_its_kept_rounds_as_the_plain_recomputation(name: str)
                 kind = "flow_value" if value else "flow_rate"
                 assert together == [one_by_one[kind][index] for index in own]
             assert _ledger_bits(sim) == _bits(sim.shadow)
-            assert not sim._ledger_rounds
+            assert not sim._book[1]
             assert _read_one_by_one(sim) == one_by_one
             assert score(sim, player).hex() == lazy_score.hex()
             # Read (and so added) in the middle of the play-out: the same sums at the end.
@@ -288,10 +290,10 @@ def test_a_copy_shares_the_games_ledger_with_its_rounds_added(deferred: bool) ->
     kept = 0
     while not game.is_over():
         _step(game, rng)
-        kept += bool(game._ledger_rounds)
+        kept += bool(game._book[1])
         other = game.copy()
         # The game's rounds kept were added once, by the copy: neither keeps any.
-        assert not game._ledger_rounds and not other._ledger_rounds
+        assert not game._book[1] and not other._book[1]
         assert other.ledger is game.ledger  # immutable: shared, never changed in place
         # The names and dicts handed out are new ones: changing them changes nothing.
         before = _ledger_bits(game)
@@ -429,7 +431,7 @@ def test_a_game_keeping_its_rounds_gives_what_adding_each_at_once_gives(
         try:
             while not game.is_over():
                 _step(game, rng)
-                kept = max(kept, len(game._ledger_rounds))
+                kept = max(kept, len(game._book[1]))
         except NonFiniteError as err:
             return "error", str(err), str(len(game.actions)), str(kept > 0)
         return "end", repr(_ledger_bits(game)), str(kept > 0)
@@ -451,9 +453,9 @@ def test_a_projection_of_an_ordinary_game_keeps_its_rounds() -> None:
     sim = Projected.of(game, "EU")
     play_out_passing(sim)
     days = sim.ledger_days()
-    assert days > 0 and sim._ledger.days == 0
-    assert len(sim._ledger_rounds) == days // rules.calendar.round_days
-    assert sim.ledger.days == days and not sim._ledger_rounds
+    assert days > 0 and sim._book[0].days == 0
+    assert len(sim._book[1]) == days // rules.calendar.round_days
+    assert sim.ledger.days == days and not sim._book[1]
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
@@ -471,7 +473,7 @@ def test_a_game_and_a_projection_keeping_rounds_can_be_pickled(name: str) -> Non
     player = rules.player_ids[-1]
     sim = Projected.of(game, player)
     play_out_passing(sim)
-    assert sim._ledger_rounds
+    assert sim._book[1]
     copied = pickle.loads(pickle.dumps(sim))
     assert score(copied, player).hex() == score(sim, player).hex()
     assert _ledger_bits(copied) == _ledger_bits(sim)
@@ -490,7 +492,7 @@ def test_rounds_kept_for_one_viewer_are_added_before_another_viewers_or_everyone
             if sim.is_over():
                 break
             _step_passing(sim)
-        if not sim._ledger_rounds:
+        if not sim._book[1]:
             continue
         other = ShadowProjected.of(sim, second)
         assert isinstance(other, ShadowProjected)
@@ -505,3 +507,61 @@ def test_rounds_kept_for_one_viewer_are_added_before_another_viewers_or_everyone
             assert _ledger_bits(projection) == _bits(projection.shadow)
         checked += 1
     assert checked > 3, checked
+
+
+def _read_from_threads(
+    live: Game, want_scores: dict[str, float], want_ledger: dict[str, Any]
+) -> list[tuple[str, object, object]]:
+    """Two threads per player, started at once: what_if's score, or every sum one by one
+    (with what each should be)."""
+    ids = live.rules.player_ids
+    got: list[tuple[str, object, object]] = []
+    barrier = threading.Barrier(len(ids) * 2)
+
+    def work(player: str, n: int) -> None:
+        barrier.wait()
+        if n % 2:
+            got.append((player, live.what_if(player, []).score, want_scores[player]))
+        else:
+            got.append((player, _read_one_by_one(live), want_ledger))
+
+    threads = [threading.Thread(target=work, args=(p, n)) for n, p in enumerate(ids * 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return got
+
+
+@pytest.mark.parametrize("name", ["april-2025", "with-china"])
+def test_one_game_read_from_several_threads_at_once_gives_its_ledger(name: str) -> None:
+    # A game that kept its rounds (as bots' games do) adds them when its ledger is first
+    # read: several threads reading it at once (what_if, scores, the ledger, sum by sum;
+    # read-only calls, which never wrote a game before rounds were kept) each get the
+    # ledger of a game that added every round (atk21: 15 wrong scores of 840 when the rounds
+    # were taken away before the new ledger was put in their place).
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as the interpreter can
+    try:
+        rules = _rules(name)
+        ids = rules.player_ids
+        for seed in range(2):
+            rng = random.Random(seed)
+            game = Game.new(rules, seed)
+            game.defer_round_captures()
+            while not game.is_over() and game.round < 6:
+                _step(game, rng)
+            assert game._book[1]  # rounds kept, not added yet
+            blob = pickle.dumps(game)
+            reference = Game.replay(rules, seed, list(game.actions))
+            want_scores = {p: reference.what_if(p, []).score for p in ids}
+            want_ledger = _ledger_bits(reference)
+            for trial in range(15):
+                live = pickle.loads(blob)
+                got = _read_from_threads(live, want_scores, want_ledger)
+                assert len(got) == 2 * len(ids)
+                for player, value, want in got:
+                    assert value == want, (name, seed, trial, player)
+                assert _ledger_bits(live) == want_ledger
+    finally:
+        sys.setswitchinterval(old)

@@ -141,9 +141,10 @@ class State:
         # The ledger's sums (immutable: each round makes a new one, shared by copies and
         # round captures), and the rounds a projection has not added to them yet (see
         # _accumulate and the ledger property).
-        self._ledger = empty_ledger(layout, len(rules.flows))
-        self._ledger_rounds: list[_LedgerRound] = []
-        self._kept_days = 0  # the days of those rounds
+        # (One attribute, replaced whole: a reader takes it once, so that reading the ledger
+        # of one game from several threads, each adding the rounds kept, agrees; see
+        # _post_rounds.)
+        self._book: _Book = (empty_ledger(layout, len(rules.flows)), (), 0)
         # And whose sums they are kept for (the ledger_only then: None, everyone's).
         self._kept_for: str | None = ""
         self.final_extra_days = 0
@@ -186,9 +187,9 @@ class State:
     def copy_as(self, cls: type[S], rng: Chance | None = None) -> S:
         """An independent copy as an instance of ``cls`` (a kind of state); its chance is
         ``rng`` if given (a generator nobody else draws from), else a copy of this state's."""
-        if self._ledger_rounds and self._kept_for is None:
+        if self._book[1] and self._kept_for is None:
             # Everyone's rounds kept are added once here, not by every copy that reads them.
-            self._post_rounds()
+            self._post_rounds(self._book)
         new = cls.__new__(cls)
         attributes = new.__dict__
         mine = self.__dict__
@@ -625,11 +626,10 @@ class State:
 
     @property
     def ledger(self) -> Ledger:
-        """The ledger: every sum as it stands (a projection's rounds not added yet are added
-        first, see :meth:`_accumulate`)."""
-        if self._ledger_rounds:
-            self._post_rounds()
-        return self._ledger
+        """The ledger: every sum as it stands (the rounds kept are added first, see
+        :meth:`_accumulate`)."""
+        book = self._book
+        return self._post_rounds(book) if book[1] else book[0]
 
     def _accumulate(self, snap: eco.Snapshot, days: int) -> None:
         """Add these ``days`` to the ledger: each sum gets its value now × days. Every
@@ -645,28 +645,32 @@ class State:
         _is_bounded), so that resolution's finiteness check decides as if it had been added;
         otherwise the rounds kept are added and this one too."""
         only = self.ledger_only
-        layout = self._ledger.layout
-        rounds = self._ledger_rounds
-        if rounds and self._kept_for != only:  # (a projection of a projection, or of a game)
-            self._post_rounds()
-            rounds = self._ledger_rounds
+        book = self._book
+        if book[1] and self._kept_for != only:  # (a projection of a projection, or of a game)
+            self._post_rounds(book)
+            book = self._book
+        led, rounds, kept_days = book
+        layout = led.layout
         if only is not None:
             approval, credibility = self.approval[only], self.credibility[only]
             own_relations = layout.by_own_pair[only](self.relations)
             if (
-                (rounds or _bounded_ledger(self.tables.caches.bounded_ledgers, self._ledger))
+                (rounds or _bounded_ledger(self.tables.caches.bounded_ledgers, led))
                 and (snap is self._bounded_snap or self._is_bounded(snap))
                 and abs(approval) + abs(credibility) + sum(map(abs, own_relations)) <= LEDGER_BOUND
             ):
-                rounds.append((days, snap, approval, credibility, own_relations))
-                self._kept_days += days
                 self._kept_for = only
+                self._book = (
+                    led,
+                    (*rounds, (days, snap, approval, credibility, own_relations)),
+                    kept_days + days,
+                )
                 return
             if rounds:
-                self._post_rounds()
+                led = self._post_rounds(book)
             if snap is self._bounded_snap or _finite_snapshot(snap):
-                self._ledger = _add_own(
-                    self._ledger,
+                led = _add_own(
+                    led,
                     only,
                     self.tables.trade_cells[only],
                     days,
@@ -675,9 +679,11 @@ class State:
                     credibility,
                     own_relations,
                 )
+                self._book = (led, (), 0)
                 return
             # What every player's sums would get is not all finite: add it to them all, for
             # resolution's check to refuse it as in a game keeping them all.
+            rounds = ()
         # Approval, credibility and relations as they stand for these days: scored over the
         # window like the economy (scoring.metric), not only at their final values.
         of = layout.by_player
@@ -685,26 +691,30 @@ class State:
         relations = layout.by_pair(self.relations)
         if (
             only is None
-            and (rounds or _bounded_ledger(self.tables.caches.bounded_ledgers, self._ledger))
+            and (rounds or _bounded_ledger(self.tables.caches.bounded_ledgers, led))
             and _bounded_snapshot(snap)
             and sum(map(abs, approvals)) + sum(map(abs, credibilities)) + sum(map(abs, relations))
             <= LEDGER_BOUND
         ):
-            rounds.append((days, snap, approvals, credibilities, relations))
-            self._kept_days += days
             self._kept_for = None
+            self._book = (
+                led,
+                (*rounds, (days, snap, approvals, credibilities, relations)),
+                kept_days + days,
+            )
             return
-        if self._ledger_rounds:
-            self._post_rounds()
-        self._ledger = _add_all(self._ledger, days, snap, approvals, credibilities, relations)
+        if rounds:
+            led = self._post_rounds(book)
+        self._book = (_add_all(led, days, snap, approvals, credibilities, relations), (), 0)
 
-    def _post_rounds(self) -> None:
-        """Add the rounds kept to the sums they were kept for (everyone's, or a projection's
-        viewer's), in order."""
-        rounds, only = self._ledger_rounds, self._kept_for
-        self._ledger_rounds = []  # first: the rounds are added once, whoever reads
-        self._kept_days = 0
-        led = self._ledger
+    def _post_rounds(self, book: _Book) -> Ledger:
+        """The ledger of ``book`` (this state's, read once by the caller) with its rounds
+        added to the sums they were kept for (everyone's, or a projection's viewer's), in
+        order; kept as the state's. Made from the book read and put back whole: two threads
+        reading the ledger of one game at once add the same rounds to the same sums, and
+        each puts back the same ledger."""
+        led, rounds, _ = book
+        only = self._kept_for
         if only is None:
             for days, snap, approvals, credibilities, relations in rounds:
                 led = _add_all(led, days, snap, approvals, credibilities, relations)
@@ -712,20 +722,21 @@ class State:
             cells = self.tables.trade_cells[only]
             for days, snap, approval, credibility, relations in rounds:
                 led = _add_own(led, only, cells, days, snap, approval, credibility, relations)
-        self._ledger = led
+        self._book = (led, (), 0)
+        return led
 
     def ledger_days(self) -> int:
         """The days the ledger has summed (a projection's rounds not added yet included)."""
-        return self._ledger.days + self._kept_days
+        led, _, kept_days = self._book
+        return led.days + kept_days
 
     def ledger_sum(self, player: str, key: str) -> float:
         """``player``'s sum of ``key`` (one of ``LEDGER_KEYS``): :attr:`ledger`'s, adding
         only this sum of the rounds a projection has not added yet."""
-        rounds = self._ledger_rounds
+        book = self._book
+        led, rounds, _ = book
         if rounds and self._kept_for is None:  # everyone's rounds: added to every sum
-            self._post_rounds()
-            rounds = self._ledger_rounds
-        led = self._ledger
+            led, rounds = self._post_rounds(book), ()
         total = led.sums[led.layout.slot(player, key)]
         if rounds and player == self._kept_for:
             if key == "approval":
@@ -749,28 +760,28 @@ class State:
 
     def ledger_relations(self, pair: tuple[str, str]) -> float:
         """The relations sum of ``pair`` (a pair key), as :meth:`ledger_sum`."""
-        if self._ledger_rounds and self._kept_for is None:  # (everyone's: added to every sum)
-            self._post_rounds()
-        led = self._ledger
-        total = led.pair_sums[led.layout.pair_position[pair]]
+        book = self._book
+        led, rounds, _ = book
         only = self._kept_for
-        if self._ledger_rounds and only is not None and only in pair:
+        if rounds and only is None:  # everyone's rounds: added to every sum
+            led, rounds = self._post_rounds(book), ()
+        total = led.pair_sums[led.layout.pair_position[pair]]
+        if rounds and only is not None and only in pair:
             n = led.layout.own_pair_index[only][pair]
-            for kept in self._ledger_rounds:
+            for kept in rounds:
                 total += kept[4][n] * kept[0]
         return total
 
     def ledger_flows(self, indexes: Sequence[int], value: bool) -> list[float]:
         """The sums of the tariffs (or trade ``value``) of the flow cells ``indexes``, as
         :meth:`ledger_sum` (a projection adds the cells its viewer trades)."""
-        rounds = self._ledger_rounds
-        if rounds and self._kept_for is None:  # everyone's rounds: added to every sum
-            self._post_rounds()
-            rounds = self._ledger_rounds
-        led = self._ledger
-        sums = led.flow_value if value else led.flow_rate
+        book = self._book
+        led, rounds, _ = book
         only = self._kept_for
-        if not rounds or only is None:  # (None: never with rounds, added above)
+        if rounds and only is None:  # everyone's rounds: added to every sum
+            led, rounds = self._post_rounds(book), ()
+        sums = led.flow_value if value else led.flow_rate
+        if not rounds or only is None:
             return [sums[index] for index in indexes]
         traded = self.tables.traded[only]
         out = []
@@ -1121,6 +1132,8 @@ reach the float limit (about 1.8e308), so the sums stay finite whether added or 
 # a projection's viewer's (two floats, and its own pairs in the layout's order), or, kept
 # for everyone (_kept_for None), everyone's (in player order, and every pair in the layout's).
 _LedgerRound = tuple[int, eco.Snapshot, Any, Any, tuple[float, ...]]
+# The ledger, the rounds kept, and their days (State._book).
+_Book = tuple[Ledger, tuple[_LedgerRound, ...], int]
 
 
 def _add_all(

@@ -131,7 +131,7 @@ def _check_finite(g: State) -> None:
     others = (
         sum(g.approval.values()) + sum(g.credibility.values()) + sum(g.relations.values())
     ) + g.stress
-    if g._ledger_rounds:
+    if g._book[1]:
         # A projection's rounds not yet added to its ledger: their numbers, and the sums
         # they are kept for, are finite and all within LEDGER_BOUND, so those sums are
         # finite added or not, and so is the whole sum if the rest is not too large.
