@@ -784,20 +784,28 @@ class State:
         if not rounds or only is None:
             return [sums[index] for index in indexes]
         traded = self.tables.traded[only]
+        # Rounds in a row often share their snapshot (and days): its value × days is made
+        # once for them. Which rounds start a run is found once for all the cells: each
+        # round is (the cells' numbers, days) where a run starts, None where the product
+        # of the round before is added again. (A loop per cell: a list comprehension per
+        # round costs more than it saves for the few cells a metric reads.)
+        steps: list[tuple[Sequence[float], int] | None] = []
+        last: eco.Snapshot | None = None
+        days = 0
+        for kept in rounds:
+            if kept[1] is not last or kept[0] != days:
+                last, days = kept[1], kept[0]
+                steps.append((last.value if value else last.rate, days))
+            else:
+                steps.append(None)
         out = []
         for index in indexes:
             total = sums[index]
             if index in traded:
-                # Rounds in a row often share their snapshot (and days): its value × days
-                # is made once for them. (A loop per cell: a list comprehension per round
-                # costs more than it saves for the few cells a metric reads.)
-                last: eco.Snapshot | None = None
-                days = 0
                 product = 0.0
-                for kept in rounds:
-                    if kept[1] is not last or kept[0] != days:
-                        last, days = kept[1], kept[0]
-                        product = (last.value if value else last.rate)[index] * days
+                for step in steps:
+                    if step is not None:
+                        product = step[0][index] * step[1]
                     total += product
             out.append(total)
         return out

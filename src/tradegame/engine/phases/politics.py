@@ -147,7 +147,9 @@ def update(
     )
     approval, talk_approval, pain_pct = g.approval, g.talk_approval, snap.pain_pct
     # What market stress takes from its holder's approval (the same for the whole round).
-    stress_cost = stress_weight * max(0.0, g.stress - 50.0) if holder is not None else 0.0
+    # (max(0.0, excess) as a comparison, as in markets.update: NaN and -0.0 give 0.0)
+    excess = g.stress - 50.0
+    stress_cost = stress_weight * (excess if excess > 0.0 else 0.0) if holder is not None else 0.0
     for pid, base in bases:
         delta = neg_pain_weight * pain_pct[pid]
         if pid == holder:
