@@ -47,17 +47,21 @@ async def test_the_saved_toast_waits_until_the_load_dialog_closes(save_dir: Path
 async def test_an_earlier_talks_toast_waits_until_the_round_report_closes(save_dir: Path) -> None:
     """The talks line of an exchange earlier in the round (8 s) still covered the round
     report when the orders were given within that time."""
-    match = make_match({"JP": "human", "US": "bargainer", "EU": "bargainer"}, seed=1)
+    from tradegame.ui.widgets.talks import TermList
+
+    # Tit-for-tat accepts Japan's offer: the toast comes on the Orders tab, where the turn
+    # goes (none over the Talks tab: see test_talks_toasts).
+    match = make_match({"JP": "human", "US": "tit-for-tat", "EU": "passive"}, seed=3)
     game = match.game
     app = make_app(save_dir, match)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await wait_for_text(pilot, "Your move, Japan")
-        while game.round == 1 and game.phase == "talks":
-            await wait_until(pilot, lambda: game.to_move() == "JP", what="Japan's move")
-            if game.phase != "talks":
-                break
-            await pilot.press("p" if game.session and game.session.offer is None else "r")
-            await pilot.pause()
+        terms = app.screen.query_one(TermList)
+        steps = [o.id for o in terms.options].index("jp_lng") - (terms.highlighted or 0)
+        await pilot.press(*(["down"] * steps), "right")
+        await wait_for_text(pilot, "if your draft is agreed")
+        await pilot.press("s")
+        await wait_until(pilot, lambda: game.phase == "orders", what="the orders")
         await wait_for_text(pilot, "give your orders")
         await wait_until(pilot, lambda: bool(_shown(app)), what="a talks toast")
         talks = [n.message for n in app._notifications if n.title == "Talks"]
@@ -101,9 +105,11 @@ async def test_an_offer_made_while_the_report_is_open_waits_for_it(save_dir: Pat
         assert "made an offer" not in screen_text(app)
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="the game")
-        await wait_until(
-            pilot, lambda: any("made an offer" in m for m in _shown(app)), what="the toast"
-        )
+        # The turn shows the Talks tab, where the offer is: the toast is not shown over it.
+        await wait_for_text(pilot, "EU offers")
+        await pilot.pause(0.3)
+        assert not any("made an offer" in m for m in _shown(app)), _shown(app)
+        assert not any(n.title == "Talks" for n in app._notifications)
 
 
 async def test_a_held_toast_is_seen_for_its_time_in_all(save_dir: Path) -> None:

@@ -130,6 +130,15 @@ class Toasts(App[None]):
         self._held_toasts.clear()
         super().clear_notifications()
 
+    def withdraw_toasts(self, title: str) -> None:
+        """Take down every toast titled ``title``, shown or held by a dialog (a talks toast
+        once the Talks tab, which shows the offer, is shown)."""
+        for note in list(self._notifications):
+            if note.title == title:
+                self._unnotify(note)
+        for _, held in self._held_toasts:
+            held[:] = [(note, left) for note, left in held if note.title != title]
+
     def withdraw_notice(self, message: str) -> None:
         """Take down the toast ``message`` once it is no longer true ("Loading …" after the
         load ended: left up, it covered the error's dialog and its OK button). Queued after

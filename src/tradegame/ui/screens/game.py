@@ -51,6 +51,8 @@ if TYPE_CHECKING:
     from tradegame.ui.widgets.orders import OrdersPanel
 
 TABS = ("dashboard", "talks", "orders", "log", "briefing")
+TALKS_TOAST = "Talks"
+"""The title of a talks result's toast (see GameScreen._talks_toast)."""
 INSTRUCTOR_TAB = "instructor"
 INSTRUCTOR_ACTIONS = frozenset({"toggle_pause", "step", "inject", "news", "rollback", "end_early"})
 """The instructor's keys: the footer's second line in instructor mode."""
@@ -401,6 +403,11 @@ class GameScreen(Screen[None]):
             self._resumed = True
             event.refresh_styles = False
 
+    def on_screen_resume(self) -> None:
+        # A dialog closed over the Talks tab: the talks toasts it held are not shown again.
+        if self._shows_talks():
+            self._talks_shown()
+
     def on_mount(self) -> None:
         self.session.on_change = self._changed_elsewhere
         self.hints = self.guided and bool(self.session.humans)
@@ -624,9 +631,34 @@ class GameScreen(Screen[None]):
         self.call_after_refresh(self._show_report, report)
 
     def _talks_toast(self, message: str | None) -> None:
+        """A toast of a talks result, for a player looking elsewhere: decided once the turn
+        has shown its tab (queued after it). On the Talks tab, which shows the offer, there
+        is none: it repeated the status line and covered the preview for 8 s."""
         if message:
-            # (the room client's app shows this screen too: both apps have the toast rules)
-            cast("Toasts", self.app).notify_after_dialogs(message, title="Talks", timeout=8)
+            self.call_later(self._raise_talks_toast, message)
+
+    def _raise_talks_toast(self, message: str) -> None:
+        if not self.is_attached or self._shows_talks():
+            return
+        # (the room client's app shows this screen too: both apps have the toast rules)
+        cast("Toasts", self.app).notify_after_dialogs(message, title=TALKS_TOAST, timeout=8)
+
+    def _shows_talks(self) -> bool:
+        """Whether the Talks tab is what the player sees now (no dialog over this screen, no
+        switch to another tab waiting for its panel)."""
+        return (
+            not self.hidden
+            and self.app.screen is self
+            and self.query_one(GameTabs).active == "talks"
+            and self.panel("talks") is not None
+            and self._wanted_tab in (None, "talks")
+        )
+
+    def _talks_shown(self) -> None:
+        """The Talks tab is shown: a talks toast up (or held by a dialog) goes."""
+        withdraw = getattr(self.app, "withdraw_toasts", None)
+        if withdraw is not None:
+            withdraw(TALKS_TOAST)
 
     def _public_view(self) -> dict[str, Any]:
         """What any spectator may see: the engine's public view (a room's spectator is sent
@@ -714,6 +746,8 @@ class GameScreen(Screen[None]):
         await self._mount_panel(tab)  # a tab clicked with the mouse
         if tab in self._dirty and not self.hidden:
             self._update_tab(tab)
+        if tab == "talks" and not self.hidden:
+            self._talks_shown()
 
     def _hint(self, frame: Frame) -> str:
         from tradegame.ui.widgets.hints import next_hint
@@ -741,9 +775,19 @@ class GameScreen(Screen[None]):
             who = self.viewer or "all"
             parts.append(f"Watching AI seats: {state}; view: {who} (v)")
         elif self.instructor and not self.session.is_over():
+            # On the instructor's own talks move the talks list takes space (In/out).
+            where = (
+                " outside the talks list"
+                if self.is_my_turn() and self.session.phase() == "talks"
+                else ""
+            )
             parts.append(
                 "Instructor: AI play "
-                + ("PAUSED (space resumes)" if self.paused else "running (space pauses)")
+                + (
+                    f"PAUSED (space resumes{where})"
+                    if self.paused
+                    else f"running (space pauses{where})"
+                )
             )
         return "  ".join(parts)
 
@@ -1294,6 +1338,7 @@ class GameScreen(Screen[None]):
         panel = self.panel(tab)
         if self.hidden or panel is None:
             return
+        self._wanted_tab = None  # a tab is chosen: no switch waits any more
         tabs.active = tab
         if tab in self._dirty:
             self._update_tab(tab)

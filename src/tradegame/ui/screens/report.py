@@ -42,7 +42,9 @@ class RoundReportDialog(ScrollsBody, ModalScreen[None]):
                 yield Button("Continue (enter)", id="ok", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#ok", Button).focus()
+        # A key that closed it as it opened (a watcher's space) has taken the button away.
+        for button in self.query("#ok").results(Button):
+            button.focus()
 
     @on(Button.Pressed, "#ok")
     def action_close(self) -> None:
