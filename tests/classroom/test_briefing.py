@@ -231,3 +231,17 @@ def test_scenario_markdown_cannot_load_or_run_anything() -> None:
     assert "[image: a map]" in html
     assert resource_problems(html) == []
     assert '<a href="https://example.org/facts">a source</a>' in html  # a link loads nothing
+
+
+def test_a_regulatory_level_is_written_as_what_it_does() -> None:
+    """The handout wrote Japan's car standards' levels as bare numbers ("1 (cost to you 2)"),
+    as the engine's log does ("… [JP] 1"); it now says what a level does, in the game
+    screen's words (+10% US car exports a level)."""
+    from tradegame.session.text import level_text
+
+    rules = april_rules()
+    item = rules.item("jp_car_standards")
+    text = plain(handout(rules, "JP")[0])
+    for lv in item.levels:
+        words = level_text("regulatory", lv.value, item.export_boost)
+        assert f"{words} (cost to you {lv.cost:g})" in text

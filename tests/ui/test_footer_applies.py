@@ -70,24 +70,25 @@ async def test_the_new_game_screen_offers_no_save(save_dir: Path) -> None:
 
 
 async def test_more_terms_shows_only_while_terms_are_out_of_view(save_dir: Path) -> None:
-    # Two terms fit at 80×24: no "] More", and ] does nothing.
+    # Two terms fit at 80×24: no "more (])" under the offer, and ] does nothing.
     app = make_app(save_dir, countered_match(2))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_text(pilot, "US offers 2 terms")
         await wait_for_text(pilot, "a accept · r reject")
         await pilot.pause()
-        assert "] More " not in footer_line(app)
-        assert "a Accept" in footer_line(app)  # the keys after it move up into view
-    # Six do not: the key shows until the last term is in view.
+        assert "more (])" not in screen_text(app)
+        assert "] More " not in footer_line(app)  # the offer says it, not the footer
+        assert "a Accept" in footer_line(app)
+    # Six do not: the offer says so until the last term is in view.
     app = make_app(save_dir, countered_match(6))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_text(pilot, "US offers 6 terms")
-        await wait_until(pilot, lambda: "] More " in footer_line(app), what="the key")
+        await wait_for_text(pilot, "more (])")
+        assert "] More " not in footer_line(app)
         for _ in range(6):
             await pilot.press("right_square_bracket")
         await wait_for_text(pilot, "above ([)")
-        await wait_until(pilot, lambda: "] More " not in footer_line(app), what="no key")
-        assert "more (])" not in screen_text(app)
+        await wait_until(pilot, lambda: "more (])" not in screen_text(app), what="no more")
 
 
 async def test_ctrl_d_is_done_from_the_orders_filter(save_dir: Path) -> None:

@@ -80,6 +80,12 @@ def date_of(rules: Rules, day: int) -> str:
 
 def amount_text(rules: Rules, item: Item, value: float) -> str:
     """A level in words, as the game writes it (``15%``, ``$550bn``, ``$8bn/yr``, ``7 days``)."""
+    if item.kind == "regulatory":
+        # The engine's log writes a regulatory level as a bare number ("… [JP] 2"); the
+        # handout says what it does, in the game screen's words (session.text.level_text).
+        if item.sector is not None:
+            return f"+{fmt_pct(item.export_boost * value)} exports"
+        return f"level {fmt_number(value)}"
     text = term_text(rules, Term(item.id, value))
     prefix = f"{item.name} [{item.owner}] "
     return text[len(prefix) :] if text.startswith(prefix) else fmt_number(value)

@@ -14,8 +14,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tradegame.session.text import player_text, signed
-from tradegame.ui.widgets.common import Frame
+from tradegame.session.text import Names, player_text, signed
+from tradegame.ui.widgets.common import Frame, deal_term_text
 from tradegame.ui.widgets.dashboard import charts_text, players_table
 from tradegame.ui.widgets.keys import KeyFooter, TitleHeader
 
@@ -123,7 +123,8 @@ def summary_text(view: dict[str, Any], viewer: str | None) -> Text:
     return text
 
 
-def deals_table(view: dict[str, Any]) -> Table:
+def deals_table(view: dict[str, Any], names: Names | None = None) -> Table:
+    """The game's deals; their terms in ``names``' words (see ``deal_term_text``)."""
     table = Table(
         box=box.SIMPLE_HEAD, title="Deals", title_style="bold", title_justify="left", pad_edge=False
     )
@@ -138,7 +139,7 @@ def deals_table(view: dict[str, Any]) -> Table:
             Text("–".join(d["parties"]) + (" (unilateral)" if d.get("unilateral") else "")),
             str(d["round"]),
             Text(str(d["status"]).replace("_", " ")),
-            Text("; ".join(str(t["text"]) for t in d["terms"])),
+            Text("; ".join(deal_term_text(t, names) for t in d["terms"])),
         )
     if not view.get("deals"):
         table.add_row("—", "", "", "no deal was made", "")
@@ -186,7 +187,7 @@ class EndScreen(Screen[None]):
             yield Static(Text("Game over", style="bold"), id="end-title")
             yield Static(results_table(view, you), id="end-results")
             yield Static(summary_text(view, you), id="end-summary")
-            yield Static(deals_table(view), id="end-deals")
+            yield Static(deals_table(view, self.frame.names), id="end-deals")
             if self.breakdown:
                 names = {p["id"]: p["name"] for p in view.get("players", [])}
                 scores = view.get("scores", {})

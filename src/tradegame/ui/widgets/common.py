@@ -68,6 +68,19 @@ class Frame:
         return next((p for p in self.view.get("players", []) if p["id"] == pid), {})
 
 
+def deal_term_text(term: dict[str, Any], names: Names | None) -> str:
+    """One term of a deal in the view, in the words the talks tab uses ("JP gives Accept US
+    car safety standards without extra testing: +10% exports"): the view's own text is the
+    engine's log line ("… [JP] 1": a regulatory level as a bare number). An item the names
+    do not know (or no names) keeps the view's text, as written."""
+    from tradegame.engine import Term
+
+    item, level = term.get("item"), term.get("level")
+    if names is None or item not in names.items or not isinstance(level, int | float):
+        return str(term.get("text", ""))
+    return names.term(Term(str(item), level))
+
+
 class ActionChosen(Message):
     """A panel asks the game screen to play (or, for orders, stage) ``action``."""
 
@@ -234,6 +247,7 @@ __all__ = [
     "ActionChosen",
     "BulletedText",
     "choose",
+    "deal_term_text",
     "Frame",
     "Hanging",
     "HangingText",

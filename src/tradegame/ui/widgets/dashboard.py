@@ -17,7 +17,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tradegame.session.text import money, pct, signed, spark
-from tradegame.ui.widgets.common import Frame, HangingText, RenderedLines
+from tradegame.ui.widgets.common import Frame, HangingText, RenderedLines, deal_term_text
 
 NEWS_KINDS = {
     "news",
@@ -281,7 +281,7 @@ def deals_text(frame: Frame) -> Text:
         text.append(
             f"\n  {d['id']} {'–'.join(d['parties'])} {kind}, {status} (round {d['round']}): "
         )
-        text.append("; ".join(t["text"] for t in d["terms"]))
+        text.append("; ".join(deal_term_text(t, frame.names) for t in d["terms"]))
     ended = [d for d in frame.view.get("deals", []) if d["status"] in ("failed", "reneged")]
     for d in ended[-3:]:
         text.append(f"\n  {d['id']} {'–'.join(d['parties'])}: {d['status']}", style="dim")

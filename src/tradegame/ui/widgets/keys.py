@@ -174,7 +174,7 @@ class KeyFooter(Widget, can_focus=False):
 
     # ------------------------------------------------------------------ drawing
 
-    def _key_text(self, shown: ShownKey, *, edge: bool = False) -> Text:
+    def _key_text(self, shown: ShownKey, *, edge: bool = False, short: bool = False) -> Text:
         key_style = self.get_component_rich_style("key-footer--key", partial=True)
         description_style = self.get_component_rich_style("key-footer--description", partial=True)
         if not shown.enabled:  # added, not merged: a dimmed key stays bold, as in Textual's
@@ -184,7 +184,7 @@ class KeyFooter(Widget, can_focus=False):
             text = Text.assemble(
                 (PALETTE_EDGE, self._blended("key-footer--edge")),
                 (shown.display, key_style),
-                (f" {shown.description} ", description_style),
+                (" " if short else f" {shown.description} ", description_style),
             )
         elif shown.description:
             text = Text.assemble(
@@ -210,10 +210,6 @@ class KeyFooter(Widget, can_focus=False):
     def render(self) -> Text:
         width = self.size.width
         spans: list[tuple[int, int, ShownKey]] = []
-        right = Text()
-        if self.palette is not None:
-            right = self._key_text(self.palette, edge=True)
-        room = max(0, width - right.cell_len)
         left = Text()
         below: list[ShownKey] = []
         for shown, action in zip(self.keys, self.actions, strict=True):
@@ -224,6 +220,15 @@ class KeyFooter(Widget, can_focus=False):
             start = left.cell_len
             left.append_text(piece)
             spans.append((start, left.cell_len, shown))
+        right = Text()
+        if self.palette is not None:
+            # Without its word where the keys need the room ("▏^p"): at 80 columns the
+            # watch view's "^s Save" was cut to "^s", and answering an offer hid "f1 Help"
+            # and "^s Save".
+            right = self._key_text(self.palette, edge=True)
+            if left.cell_len > width - right.cell_len:
+                right = self._key_text(self.palette, edge=True, short=True)
+        room = max(0, width - right.cell_len)
         overflow = max(0, left.cell_len - room)
         self._scroll = min(self._scroll, overflow)
         if self._scroll and cell_len(left.plain) == len(left.plain):  # no wide characters

@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import RichLog, Static
 
 from tradegame.session.text import pct, player_text
-from tradegame.ui.widgets.common import Frame, RenderedLines
+from tradegame.ui.widgets.common import Frame, HangingText, RenderedLines
 from tradegame.ui.widgets.report import resolved_rounds, round_report
 from tradegame.untrusted import printable
 
@@ -53,7 +53,7 @@ def log_pieces(frame: Frame, cursor: LogCursor) -> list[Text]:
     def report(round_no: Any) -> None:
         if round_no in resolved and round_no not in cursor.reported:
             cursor.reported.add(round_no)
-            text = Text("\n")
+            text = _Report("\n")
             text.append_text(round_report(frame.view, round_no, frame.marks))
             text.append("\n")
             out.append(text)
@@ -107,6 +107,10 @@ class _Entry(Text):
     body_at = 0
 
 
+class _Report(Text):
+    """A round's report in the log: its bulleted lines wrap under their words."""
+
+
 class _HangingLine:
     """A log entry's line, its words wrapping under themselves, not under the phase labels
     (at 80 columns a long entry's second line began at the left edge and read like a new
@@ -129,6 +133,11 @@ def _shown(piece: Text, width: int) -> Any:
     """What the log panel writes for ``piece`` at ``width`` columns: an entry that does not
     fit on its line as its heading and hanging line (the others as they are: most entries
     fit, and the hanging line costs twice the drawing of a text)."""
+    if isinstance(piece, _Report):
+        # As the report's dialog draws it: a bullet's second line under its words, not
+        # under the bullets (at 80 columns a news item went on at the left edge).
+        fits = all(line.cell_len <= width for line in piece.split("\n"))
+        return piece if fits else HangingText(piece)
     if not isinstance(piece, _Entry) or piece.cell_len - piece.line_at <= width:
         return piece
     line = _HangingLine(piece[piece.line_at : piece.body_at], piece[piece.body_at :])

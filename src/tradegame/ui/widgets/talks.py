@@ -26,7 +26,15 @@ from textual.widgets.option_list import Option
 from tradegame.engine import Accept, Counter, Propose, Term
 from tradegame.session.match import OfferDraft
 from tradegame.session.text import player_text, signed
-from tradegame.ui.widgets.common import ActionChosen, Frame, Hanging, PreviewBox, PreviewWanted
+from tradegame.ui.widgets.common import (
+    ActionChosen,
+    BulletedText,
+    Frame,
+    Hanging,
+    PreviewBox,
+    PreviewWanted,
+    deal_term_text,
+)
 from tradegame.ui.widgets.dashboard import own_session
 
 
@@ -185,7 +193,9 @@ class TalksPanel(Vertical):
         Binding("e", "edit_offer", "Edit offer", show=False),
         Binding("d", "from_deal", "Deal in force", show=False),
         Binding("c", "clear", "Clear", show=False),
-        Binding("right_square_bracket", "more(1)", "More", key_display="]"),
+        # Not in the footer: the offer says it where the terms go on ("▼ 2 more (])"), and at
+        # 80 columns the footer had no room left for "^s Save" while answering an offer.
+        Binding("right_square_bracket", "more(1)", "More", key_display="]", show=False),
         Binding("left_square_bracket", "more(-1)", "Terms above", key_display="[", show=False),
         Binding("m", "about", "About item", show=False),
     ]
@@ -289,7 +299,8 @@ class TalksPanel(Vertical):
         if session is None:
             for part in parts:
                 part.display = False
-            self.query_one("#talks-session", Static).update(self._waiting_text(frame))
+            # (an offer's bullets wrap under their words)
+            self.query_one("#talks-session", Static).update(BulletedText(self._waiting_text(frame)))
             self._session_key = None
             self._offer_shown = None
             return
@@ -325,7 +336,11 @@ class TalksPanel(Vertical):
             for s in talks:
                 text.append(f"\n  {'–'.join(s['pair'])} ({s['level']}): {s['status']}")
                 if s.get("offer") and frame.viewer in s["pair"]:
-                    text.append(f"; offer from {s.get('offer_by')}")
+                    # The terms too: this view holds them (a watcher viewing as a party
+                    # read "offer from US" and nothing of what was offered).
+                    text.append(f"; offer from {s.get('offer_by')}:")
+                    for item, value in s["offer"]:
+                        text.append(f"\n    • {frame.names.term(Term(item, value))}")
             if frame.mover and not frame.my_turn:
                 text.append(f"\n\nWaiting for {frame.names.player(frame.mover)}…", style="italic")
         mine = [s for s in talks if frame.viewer in s["pair"] and s["status"] != "open"]
@@ -642,7 +657,7 @@ class TalksPanel(Vertical):
 
         kept = {t["item"] for t in deal["terms"]}
         dropped = [
-            t["text"]
+            deal_term_text(t, frame.names)
             for t in deal["terms"]
             if t["item"] not in {term.item for term in action.terms}
         ]
