@@ -8,11 +8,12 @@ returns annual rates ($bn/yr, % of GDP) per player; the game accumulates them ov
 from __future__ import annotations
 
 import itertools
+import math
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from tradegame.engine.kinds import LayerStatus, TermKind
 from tradegame.engine.memo import per_rules
@@ -74,8 +75,8 @@ class Compiled:
     # attributes): (exporter, exporter's and importer's positions in player_ids, flow_key).
     rows: tuple[tuple[str, int, int, tuple[str, str, str]], ...]
     # Per cell, its results by inputs (see snapshot), as the operands of the sums
-    # (_cell_operands); filled as games are played.
-    cell_memos: tuple[dict[Any, CellOperands], ...]
+    # (_cell_operands) and their size (_cell_entry); filled as games are played.
+    cell_memos: tuple[dict[Any, CellEntry], ...]
     # Per catalogue item, the scenario's sectors it covers (Item.covers_sector).
     covered: dict[str, frozenset[str]]
     # (index, mfn, v0) of the cells the market-stress player imports in, and exports in.
@@ -113,6 +114,11 @@ class Compiled:
     # Per player, its player_roles as runs of cells in one role, in the same order:
     # (exported?, the indexes of the run's cells).
     player_blocks: tuple[tuple[tuple[bool, tuple[int, ...]], ...], ...]
+    # 1 + 100 / the smallest GDP (inf if one is not positive), and the sizes of every
+    # package's GDP cost added: what Snapshot.bound scales and adds (see _size_of_terms).
+    gdp_factor: float
+    packages_size: float
+    player_ids: tuple[str, ...]
 
 
 @per_rules
@@ -246,8 +252,23 @@ def compile_rules(rules: Rules) -> Compiled:
         export_cells={
             p: tuple(c.index for c in cells if c.exporter == p) for p in rules.player_ids
         },
+        gdp_factor=_gdp_factor([p.gdp_bn for p in rules.players]),
+        player_ids=rules.player_ids,
+        packages_size=_weight(
+            abs(c.gdp_cost_pct / 100.0 * p.gdp_bn)
+            for p in rules.players
+            for c in p.countermeasures
+            if c.gdp_cost_pct
+        ),
     )
     return compiled
+
+
+def _gdp_factor(gdps: Sequence[float]) -> float:
+    """1 + 100 / the smallest of ``gdps``: at most how many times a sum of effects in $bn
+    its share of GDP in % and the sum itself are together (inf if a GDP is not positive)."""
+    smallest = min(gdps, default=0.0)
+    return 1.0 + 100.0 / smallest if smallest > 0.0 else math.inf
 
 
 def _weight(values: Iterable[float]) -> float:
@@ -305,6 +326,9 @@ class TermIndex:
     termed: tuple[tuple[int, CellTerms], ...] | None = field(
         default=None, compare=False, repr=False
     )
+    # What the snapshots at these terms add to their bound (see _size_of_terms), made when
+    # first needed.
+    size: float | None = field(default=None, compare=False, repr=False)
 
 
 def covered_sectors(rules: Rules, item: Item) -> frozenset[str]:
@@ -471,7 +495,13 @@ def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) 
 
 @dataclass(slots=True)
 class Snapshot:
-    """Annual rates at one moment: per flow and per player."""
+    """Annual rates at one moment: per flow and per player.
+
+    A snapshot made by :func:`snapshot` has its rates, its pains (politics reads them each
+    round) and its ``bound``; the rest (trade values, GDP effects, tariff revenue, consumer
+    cost and what each player receives: only the ledger, scores and views read them, never a
+    round's rules) is made when one of them is first read, from the cells' results it keeps:
+    the same floats as if made at once (``tests/engine/test_snapshot_operands.py``)."""
 
     rate: Sequence[float]  # effective tariff per flow cell (shared: never changed)
     value: list[float]  # trade value per flow cell ($bn/yr), purchases included
@@ -483,6 +513,58 @@ class Snapshot:
     purchases_received: dict[str, float]
     cost_sharing_received: dict[str, float]
     pain_pct: dict[str, float]  # salience-weighted loss, for approval
+    # At least the sizes of every number a ledger adds from this snapshot (rates, values and
+    # the seven tables of State._add_all), all added: NaN or inf if one is not finite. A
+    # snapshot made by snapshot() has an upper bound made from its cells' (_cell_entry);
+    # another is added up when first read (_added_size).
+    bound: float = field(init=False, compare=False, repr=False)
+    # What the sums not made yet are made from (see _make_sums): set by snapshot() alone.
+    _parts: _SumParts = field(init=False, compare=False, repr=False)
+
+    if not TYPE_CHECKING:  # (mypy: every other attribute is an error, as without it)
+
+        def __getattr__(self, name: str) -> Any:
+            # Called only for a field not set: a sum not made yet, or the bound of a
+            # snapshot made by hand.
+            if name in _MADE_LATER:
+                _make_sums(self)
+            elif name == "bound":
+                self.bound = _added_size(self)
+            else:
+                raise AttributeError(name)
+            return object.__getattribute__(self, name)
+
+
+_MADE_LATER = frozenset(
+    {
+        "value",
+        "gdp_bn",
+        "gdp_pct",
+        "revenue",
+        "consumer_cost",
+        "investment_received",
+        "purchases_received",
+        "cost_sharing_received",
+    }
+)
+_new_snapshot = Snapshot.__new__
+
+
+def _added_size(snap: Snapshot) -> float:
+    """The sizes of every number a ledger adds from ``snap``, added up (the bound of a
+    snapshot made by hand: reads every one)."""
+    total = sum(map(abs, snap.rate)) + sum(map(abs, snap.value))
+    for table in (
+        snap.gdp_bn,
+        snap.gdp_pct,
+        snap.revenue,
+        snap.consumer_cost,
+        snap.investment_received,
+        snap.purchases_received,
+        snap.cost_sharing_received,
+    ):
+        total += sum(map(abs, table.values()))
+    return total
 
 
 def layers_in_force(
@@ -798,6 +880,27 @@ def _cell_operands(effects: CellEffects) -> CellOperands:
     )
 
 
+CellEntry = tuple[float, float, float, float, float, float, float, float, float]
+"""What a snapshot remembers of one flow cell at given inputs: its :data:`CellOperands`, then
+their size (:func:`_cell_entry`)."""
+
+
+def _cell_entry(rate: float, operands: CellOperands) -> CellEntry:
+    """``operands`` of a cell at ``rate``, then the sizes of the rate and of each operand a
+    ledger's sums add (all but the pains) added up: NaN or inf if one is not finite."""
+    value, revenue, cost, export_effect, substituted, net, e_pain, i_pain = operands
+    size = (
+        abs(rate)
+        + abs(value)
+        + abs(revenue)
+        + abs(cost)
+        + abs(export_effect)
+        + abs(substituted)
+        + abs(net)
+    )
+    return (value, revenue, cost, export_effect, substituted, net, e_pain, i_pain, size)
+
+
 def _cell_terms(terms: TermIndex, exporter: str, key: tuple[str, str, str]) -> CellTerms:
     """The exchange factor, regulatory boost and committed purchases on the flow cell of
     ``exporter`` keyed ``key`` (its flow key) under ``terms``."""
@@ -848,7 +951,8 @@ def snapshot(
     Each cell's results are remembered per scenario, by the cell's inputs (its rate, and the
     currency, regulatory and purchase terms on it): a cell seen before with the same inputs
     is only added in. Each player's sums add its cells' operands (:data:`CellOperands`) in
-    cell order either way, so they are the same floats.
+    cell order either way, so they are the same floats. The pains are added now; the trade
+    values and the other sums when first read (:class:`Snapshot`, :func:`_make_sums`).
     """
     compiled = compile_rules(rules)
     params = rules.economy
@@ -863,8 +967,8 @@ def snapshot(
         keys = list(rates)
         for index, (fx, boost, bought) in termed:
             keys[index] = (rates[index], fx, boost, bought)
-    found: list[CellOperands | None] = list(map(_memo_get, memos, keys))
-    # (A cell's operands are a tuple of eight, never false: all() finds a None faster than
+    found: list[CellEntry | None] = list(map(_memo_get, memos, keys))
+    # (A cell's entry is a tuple of nine, never false: all() finds a None faster than
     # ``None in found``, which compares each tuple with None.)
     if not all(found):
         cells = compiled.cells
@@ -876,38 +980,83 @@ def snapshot(
                 memo.clear()  # bounded; a miss only costs the computation
             exporter, _, _, key = rows[index]
             fx, boost, bought = _cell_terms(terms, exporter, key)
-            found[index] = memo[keys[index]] = _cell_operands(
-                cell_effects(cells[index], rates[index], fx, boost, bought, params)
+            rate = rates[index]
+            found[index] = memo[keys[index]] = _cell_entry(
+                rate, _cell_operands(cell_effects(cells[index], rate, fx, boost, bought, params))
             )
-    operands_of: list[CellOperands] = found  # type: ignore[assignment]  # (no None left)
-    # Each player's sums over its cells, in cell order: what it exports, what it imports.
-    gdp_bn: dict[str, float] = {}
-    revenue: dict[str, float] = {}
-    consumer: dict[str, float] = {}
-    pain: dict[str, float] = {}
+    entries: list[CellEntry] = found  # type: ignore[assignment]  # (no None left)
+    # Each player's pain over its cells, in cell order: what it exports, what it imports.
     # (zip without strict, whose keyword costs more than the zip: one row per player by
-    # making)
-    # Run by run of cells in one role (Compiled.player_blocks: player_roles in the same order).
+    # making.) Run by run of cells in one role (Compiled.player_blocks).
+    pain: dict[str, float] = {}
     for pid, blocks in zip(ids, compiled.player_blocks):  # noqa: B905
-        gdp_sum = revenue_sum = consumer_sum = pain_sum = 0.0
+        pain_sum = 0.0
         for exported, indexes in blocks:
             if exported:
                 for index in indexes:
-                    operands = operands_of[index]
-                    gdp_sum += operands[3]
-                    pain_sum += operands[6]
+                    pain_sum += entries[index][6]
             else:
                 for index in indexes:
-                    operands = operands_of[index]
+                    pain_sum += entries[index][7]
+        pain[pid] = pain_sum
+    # The active countermeasures' GDP costs, in scenario order: pain now, GDP when made.
+    costs: tuple[tuple[str, float], ...] = ()
+    if active_packages:
+        costs = tuple(
+            [
+                (pid, cost_bn)
+                for pid, package, cost_bn in compiled.package_costs
+                if package in active_packages
+            ]
+        )
+        for pid, cost_bn in costs:
+            pain[pid] += cost_bn
+    pain_pct: dict[str, float] = {}
+    for pid, gdp_of_player in compiled.player_gdp:
+        pain_pct[pid] = 100.0 * pain[pid] / gdp_of_player
+    terms_size = terms.size
+    if terms_size is None:
+        terms_size = terms.size = _size_of_terms(compiled, params, terms)
+    snap = _new_snapshot(Snapshot)
+    snap.rate = tuple(rates)  # (the same tuple when the game's rates are passed)
+    snap.pain_pct = pain_pct
+    # (sum(): a bound, not a result; twice its parts, for the roundings of the sums)
+    snap.bound = 2.0 * (compiled.gdp_factor * sum(map(_size, entries)) + terms_size)
+    snap._parts = (compiled, params, entries, terms, costs)
+    return snap
+
+
+_SumParts = tuple[Compiled, Economy, list[CellEntry], TermIndex, tuple[tuple[str, float], ...]]
+"""What :func:`_make_sums` makes a snapshot's other sums from: the scenario's tables and
+economy, the cells' entries, the terms, and the GDP cost of each active countermeasure."""
+
+
+def _make_sums(snap: Snapshot) -> None:
+    """Make the trade values and each player's GDP effect, its share of GDP, tariff revenue
+    and consumer cost of a snapshot made by :func:`snapshot`: each player's sums over its
+    cells in cell order, then the terms' and countermeasures' amounts (the rule's order)."""
+    compiled, params, entries, terms, costs = snap._parts
+    gdp_bn: dict[str, float] = {}
+    revenue: dict[str, float] = {}
+    consumer: dict[str, float] = {}
+    # (zip without strict, whose keyword costs more than the zip: one row per player by
+    # making)
+    for (pid, _), blocks in zip(compiled.player_gdp, compiled.player_blocks):  # noqa: B905
+        gdp_sum = revenue_sum = consumer_sum = 0.0
+        for exported, indexes in blocks:
+            if exported:
+                for index in indexes:
+                    gdp_sum += entries[index][3]
+            else:
+                for index in indexes:
+                    operands = entries[index]
                     revenue_sum += operands[1]
                     consumer_sum += operands[2]
                     gdp_sum += operands[4]
                     gdp_sum += operands[5]
-                    pain_sum += operands[7]
         gdp_bn[pid] = gdp_sum
         revenue[pid] = revenue_sum
         consumer[pid] = consumer_sum
-        pain[pid] = pain_sum
     if terms.investment:
         for receiver, per_year in terms.investment.items():
             # Only the disbursed share adds to GDP (the pledge metric counts the whole).
@@ -920,42 +1069,54 @@ def snapshot(
     if terms.cost_sharing_paid:
         for giver, per_year in terms.cost_sharing_paid.items():
             gdp_bn[giver] -= per_year
-    if active_packages:
-        for pid, package, cost_bn in compiled.package_costs:
-            if package in active_packages:
-                gdp_bn[pid] -= cost_bn
-                pain[pid] += cost_bn
+    for pid, cost_bn in costs:
+        gdp_bn[pid] -= cost_bn
     gdp_pct: dict[str, float] = {}
-    pain_pct: dict[str, float] = {}
     for pid, gdp_of_player in compiled.player_gdp:
         gdp_pct[pid] = 100.0 * gdp_bn[pid] / gdp_of_player
-        pain_pct[pid] = 100.0 * pain[pid] / gdp_of_player
     received = terms.received
     if received is None:
+        ids = compiled.player_ids
         received = terms.received = (
             dict(zip(ids, map(terms.investment.get, ids, _ZEROS))),  # noqa: B905
             dict(zip(ids, map(terms.purchases_received.get, ids, _ZEROS))),  # noqa: B905
             dict(zip(ids, map(terms.cost_sharing.get, ids, _ZEROS))),  # noqa: B905
         )
-    # Positional: a dataclass called with keywords costs about three times as much.
-    return Snapshot(
-        tuple(rates),  # rate (the same tuple when the game's rates are passed)
-        list(map(_first, operands_of)),  # value
-        gdp_bn,
-        gdp_pct,
-        revenue,
-        consumer,  # consumer_cost
-        received[0],  # investment_received
-        received[1],  # purchases_received
-        received[2],  # cost_sharing_received
-        pain_pct,
-    )
+    # (Each field is set whole: a thread that finds one not set yet makes them all again, the
+    # same values.)
+    snap.investment_received = received[0]
+    snap.purchases_received = received[1]
+    snap.cost_sharing_received = received[2]
+    snap.consumer_cost = consumer
+    snap.revenue = revenue
+    snap.gdp_pct = gdp_pct
+    snap.gdp_bn = gdp_bn
+    snap.value = list(map(_first, entries))
+
+
+def _size_of_terms(compiled: Compiled, params: Economy, terms: TermIndex) -> float:
+    """What a snapshot at ``terms`` adds to its bound besides its cells: the sizes of the
+    amounts the terms and countermeasures add to GDP effects (times the scenario's
+    ``gdp_factor``: each is in a GDP effect and its share of GDP) and of what each player
+    receives. (sum(): a bound, not a result.)"""
+    investment = sum(map(abs, terms.investment.values())) if terms.investment else 0.0
+    cost_sharing = sum(map(abs, terms.cost_sharing.values())) if terms.cost_sharing else 0.0
+    to_gdp = compiled.packages_size + cost_sharing
+    received = investment + cost_sharing
+    if investment:
+        to_gdp += abs(params.investment_multiplier * params.investment_realisation) * investment
+    if terms.cost_sharing_paid:
+        to_gdp += sum(map(abs, terms.cost_sharing_paid.values()))
+    if terms.purchases_received:
+        received += sum(map(abs, terms.purchases_received.values()))
+    return compiled.gdp_factor * to_gdp + received
 
 
 _memo_get = dict.get
 _NONES = itertools.repeat(None)
 _ZEROS = itertools.repeat(0.0)
 _first = operator.itemgetter(0)
+_size = operator.itemgetter(8)
 
 
 def stress_pressure(rules: Rules, snap: Snapshot | Sequence[float]) -> tuple[float, float]:

@@ -172,7 +172,6 @@ class State:
         # invalidations (terms reuses it while the deals in force are the same objects).
         self._terms_made: eco.TermIndex | None = None
         self._terms_force: tuple[Deal, ...] = ()
-        self._bounded_snap: eco.Snapshot | None = None  # the last one _is_bounded passed
 
     def copy(self) -> Self:
         """An independent copy: its actions change it alone. Frozen values (rules, actions,
@@ -641,9 +640,9 @@ class State:
         read: the same additions in the same order (by :attr:`ledger`, or for a projection
         :meth:`ledger_sum`, :meth:`ledger_flows`, only for the sums that are read). Nothing
         reads a game's ledger while bots play, nor most of a projection's. A round is kept
-        only when the sums cannot overflow from it (every number finite and small, see
-        _is_bounded), so that resolution's finiteness check decides as if it had been added;
-        otherwise the rounds kept are added and this one too."""
+        only when the sums cannot overflow from it (every number finite and small: the
+        snapshot's bound, and LEDGER_BOUND), so that resolution's finiteness check decides as
+        if it had been added; otherwise the rounds kept are added and this one too."""
         only = self.ledger_only
         book = self._book
         if book[1] and self._kept_for != only:  # (a projection of a projection, or of a game)
@@ -656,7 +655,7 @@ class State:
             own_relations = layout.by_own_pair[only](self.relations)
             if (
                 (rounds or _bounded_ledger(self.tables.caches.bounded_ledgers, led))
-                and (snap is self._bounded_snap or self._is_bounded(snap))
+                and snap.bound <= LEDGER_BOUND
                 and abs(approval) + abs(credibility) + sum(map(abs, own_relations)) <= LEDGER_BOUND
             ):
                 self._kept_for = only
@@ -668,7 +667,7 @@ class State:
                 return
             if rounds:
                 led = self._post_rounds(book)
-            if snap is self._bounded_snap or _finite_snapshot(snap):
+            if _finite_snapshot(snap):
                 led = _add_own(
                     led,
                     only,
@@ -692,7 +691,7 @@ class State:
         if (
             only is None
             and (rounds or _bounded_ledger(self.tables.caches.bounded_ledgers, led))
-            and _bounded_snapshot(snap)
+            and snap.bound <= LEDGER_BOUND
             and sum(map(abs, approvals)) + sum(map(abs, credibilities)) + sum(map(abs, relations))
             <= LEDGER_BOUND
         ):
@@ -809,20 +808,6 @@ class State:
                     total += product
             out.append(total)
         return out
-
-    def _is_bounded(self, snap: eco.Snapshot) -> bool:
-        """:func:`_bounded_snapshot`, remembered per scenario for the snapshots projections
-        share (each kept while remembered, so that its id is not another's), and by the
-        state for the last one."""
-        known = self.tables.caches.bounded_snapshots
-        if known.get(id(snap)) is not snap:
-            if not _bounded_snapshot(snap):
-                return False
-            if len(known) >= CACHE_SIZE:
-                known.clear()  # bounded; a miss only costs the check
-            known[id(snap)] = snap
-        self._bounded_snap = snap
-        return True
 
     def lasting_approval(self, player: str) -> float:
         """``player``'s approval without what statements added and is still wearing off:
@@ -1250,15 +1235,6 @@ _LEDGER_TABLES = operator.attrgetter(
     "purchases_received",
     "cost_sharing_received",
 )
-
-
-def _bounded_snapshot(snap: eco.Snapshot) -> bool:
-    """Whether every number a ledger adds from ``snap`` is finite and all their sizes add
-    up to at most LEDGER_BOUND."""
-    total = sum(map(abs, snap.rate)) + sum(map(abs, snap.value))
-    for table in _LEDGER_TABLES(snap):
-        total += sum(map(abs, table.values()))
-    return total <= LEDGER_BOUND  # (NaN is not)
 
 
 def _finite_snapshot(snap: eco.Snapshot) -> bool:

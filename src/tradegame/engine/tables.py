@@ -15,7 +15,7 @@ from typing import Any
 
 from tradegame.engine.actions import Done, Pass, Reject
 from tradegame.engine.chance import Stream
-from tradegame.engine.economy import Compiled, FlowCell, Snapshot, TermIndex, compile_rules
+from tradegame.engine.economy import Compiled, FlowCell, TermIndex, compile_rules
 from tradegame.engine.kinds import LayerStatus
 from tradegame.engine.memo import per_rules
 from tradegame.engine.records import Ledger, LedgerLayout, ledger_layout
@@ -67,10 +67,8 @@ class Caches:
     # and its first draws (seeding from a string hashes it each time; replaying the draws
     # is cheaper than restoring the state, see chance.py).
     projection_rng: dict[tuple[int, int, str], Stream] = field(default_factory=dict)
-    # Snapshots whose numbers are all finite and small enough for a projection to add them
-    # to its ledger later (State._is_bounded), by id, each kept while it is here.
-    bounded_snapshots: dict[int, Snapshot] = field(default_factory=dict)
-    # Ledgers likewise (State._accumulate, before a projection keeps its first round).
+    # Ledgers whose sums are all finite and small enough for a game to keep its rounds
+    # (State._accumulate, before it keeps its first round), by id, each kept while here.
     bounded_ledgers: dict[int, Ledger] = field(default_factory=dict)
     # markets.py: the pressures of the rates tuples met lately, by the tuple's id (each kept
     # while it is here, see markets._pressure).
