@@ -21,6 +21,7 @@ from tradegame.engine import economy as eco
 from tradegame.engine.actions import Term, fmt_number
 from tradegame.engine.game import fmt_pct, term_text
 from tradegame.engine.rules import Item, Objective, Player, Rules
+from tradegame.engine.text import level_text
 
 KIND_NAMES = {
     "tariff_cap": "tariff ceiling",
@@ -82,10 +83,8 @@ def amount_text(rules: Rules, item: Item, value: float) -> str:
     """A level in words, as the game writes it (``15%``, ``$550bn``, ``$8bn/yr``, ``7 days``)."""
     if item.kind == "regulatory":
         # The engine's log writes a regulatory level as a bare number ("… [JP] 2"); the
-        # handout says what it does, in the game screen's words (session.text.level_text).
-        if item.sector is not None:
-            return f"+{fmt_pct(item.export_boost * value)} exports"
-        return f"level {fmt_number(value)}"
+        # handout says what it does, in the game screen's words.
+        return level_text(item.kind, value, item.export_boost if item.sector else None)
     text = term_text(rules, Term(item.id, value))
     prefix = f"{item.name} [{item.owner}] "
     return text[len(prefix) :] if text.startswith(prefix) else fmt_number(value)

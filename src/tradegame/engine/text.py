@@ -46,3 +46,24 @@ def _term_text(rules: Rules, term: Term) -> str:
 
 def terms_text(rules: Rules, terms: Iterable[Term]) -> str:
     return "; ".join(term_text(rules, t) for t in terms)
+
+
+def level_text(kind: str, value: float, export_boost: float | None = None) -> str:
+    """A catalogue level in its unit (the same words as the engine's log); a regulatory
+    level, by what it does when its ``export_boost`` is known: the receiver's exports of the
+    item's sector to the giver rise by it per level unit ("+10% exports"). The log keeps the
+    bare number (changing it would move the golden playthroughs); screens and handouts use
+    this."""
+    if kind in ("tariff_cap", "tariff_cut", "currency"):
+        return fmt_pct(value)
+    if kind in ("purchase", "cost_sharing"):
+        return f"${fmt_number(value)}bn/yr"
+    if kind in ("quota", "investment", "debt_swap"):
+        return f"${fmt_number(value)}bn"
+    if kind == "deadline_extension":
+        return f"{fmt_number(value)} days"
+    if kind in ("process", "suspend_countermeasures"):  # one level, 1: agreed or not
+        return "agreed"
+    if kind == "regulatory" and export_boost is not None:
+        return f"+{fmt_pct(export_boost * value)} exports"
+    return f"level {fmt_number(value)}"

@@ -32,6 +32,7 @@ from tradegame.engine import (
 from tradegame.engine.actions import fmt_number
 from tradegame.engine.game import fmt_pct
 from tradegame.engine.rules import Rules
+from tradegame.engine.text import level_text
 from tradegame.untrusted import printable
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -108,25 +109,6 @@ def export_boosts(rules: Rules) -> dict[str, tuple[str, float]]:
         for it in rules.items
         if it.kind == "regulatory" and it.sector is not None
     }
-
-
-def level_text(kind: str, value: float, export_boost: float | None = None) -> str:
-    """A catalogue level in its unit (the same words as the engine's log); a regulatory
-    level, by what it does when its ``export_boost`` is known: the receiver's exports of the
-    item's sector to the giver rise by it per level unit ("+10% exports")."""
-    if kind in ("tariff_cap", "tariff_cut", "currency"):
-        return pct(value)
-    if kind in ("purchase", "cost_sharing"):
-        return f"${fmt_number(value)}bn/yr"
-    if kind in ("quota", "investment", "debt_swap"):
-        return f"${fmt_number(value)}bn"
-    if kind == "deadline_extension":
-        return f"{fmt_number(value)} days"
-    if kind in ("process", "suspend_countermeasures"):  # one level, 1: agreed or not
-        return "agreed"
-    if kind == "regulatory" and export_boost is not None:
-        return f"+{pct(export_boost * value)} exports"
-    return f"level {fmt_number(value)}"
 
 
 class Names:
