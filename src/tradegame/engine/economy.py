@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from tradegame.engine.kinds import LayerStatus, TermKind
 from tradegame.engine.memo import per_rules
-from tradegame.engine.records import Deal
+from tradegame.engine.records import ECONOMY_KEYS, Deal
 from tradegame.engine.rules import ALL, Economy, Item, Rules
 
 _is = operator.is_
@@ -535,18 +535,9 @@ class Snapshot:
             return object.__getattribute__(self, name)
 
 
-_MADE_LATER = frozenset(
-    {
-        "value",
-        "gdp_bn",
-        "gdp_pct",
-        "revenue",
-        "consumer_cost",
-        "investment_received",
-        "purchases_received",
-        "cost_sharing_received",
-    }
-)
+# The per-player tables of a snapshot that a ledger adds, in LEDGER_KEYS order.
+LEDGER_TABLES = operator.attrgetter(*ECONOMY_KEYS)
+_MADE_LATER = frozenset({"value", *ECONOMY_KEYS})
 _new_snapshot = Snapshot.__new__
 
 
@@ -554,15 +545,7 @@ def _added_size(snap: Snapshot) -> float:
     """The sizes of every number a ledger adds from ``snap``, added up (the bound of a
     snapshot made by hand: reads every one)."""
     total = sum(map(abs, snap.rate)) + sum(map(abs, snap.value))
-    for table in (
-        snap.gdp_bn,
-        snap.gdp_pct,
-        snap.revenue,
-        snap.consumer_cost,
-        snap.investment_received,
-        snap.purchases_received,
-        snap.cost_sharing_received,
-    ):
+    for table in LEDGER_TABLES(snap):
         total += sum(map(abs, table.values()))
     return total
 

@@ -1225,23 +1225,11 @@ def _bounded_ledger(known: dict[int, Ledger], led: Ledger) -> bool:
     return True
 
 
-# The per-player tables of a snapshot that the ledger adds (State._accumulate).
-_LEDGER_TABLES = operator.attrgetter(
-    "gdp_bn",
-    "gdp_pct",
-    "revenue",
-    "consumer_cost",
-    "investment_received",
-    "purchases_received",
-    "cost_sharing_received",
-)
-
-
 def _finite_snapshot(snap: eco.Snapshot) -> bool:
     """Whether every number a ledger adds from ``snap`` is finite (inf and NaN carry through
     a sum)."""
     total = sum(snap.rate) + sum(snap.value)
-    for table in _LEDGER_TABLES(snap):
+    for table in eco.LEDGER_TABLES(snap):
         total += sum(table.values())
     return math.isfinite(total)
 
