@@ -1,0 +1,168 @@
+"""Instructions the engine executes for random play, a greedy game and a ``what_if`` of one
+move, counted by valgrind (cachegrind): issue 17's engine figures, steady on a shared machine.
+
+    .venv/bin/python benchmarks/instructions.py                      # all three cases, this src
+    .venv/bin/python benchmarks/instructions.py --src OTHER/src      # and another checkout's
+    .venv/bin/python benchmarks/instructions.py --cases random --games 10
+
+Timings on this shared 2-core machine move ±20% from run to run; an instruction count moves
+by a fraction of a percent, whatever else the machine does. Each case runs twice under
+``valgrind --tool=cachegrind --cache-sim=no`` with ``PYTHONHASHSEED=0``: once doing its work
+and once doing everything but (importing, loading the scenario, warming the per-scenario
+caches with a game of its own, ``gc.freeze()``); the difference is the work's count.
+
+- ``random``: ``play_match`` with the random agent in every seat, seeds 0 to ``--games``-1
+  (what ``engine_micro.py`` times), in millions of instructions for all the games;
+- ``greedy``: games with the greedy agent in every seat, seeds 0 to ``--greedy-games``-1, in
+  millions of instructions a game (two checkouts whose greedy agents choose differently play
+  different games: several games even that out);
+- ``what_if``: ``what_if`` of one random legal move of the player to move, its baseline
+  remembered, at 18 points of 6 random games (as ``engine_micro.py``'s "what_if of a move"),
+  each asked ``--reps`` times, in thousands of instructions a call.
+
+Each ``--src`` (this checkout's ``src`` first) runs with this interpreter and ``PYTHONPATH``
+set to it, and the scenarios of the checkout around it; the sources are compiled to bytecode
+before counting. Each case also runs once outside valgrind to print a digest of what it did
+(state hashes, projections' results), so two checkouts that must play the same games can be
+seen to; the counted runs make no digest, which would make what play leaves unmade.
+Measured, not asserted: DESIGN §7 keeps timings out of tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CASES = ("random", "greedy", "what_if")
+UNIT = {"random": (1e6, "M"), "greedy": (1e6, "M a game"), "what_if": (1e3, "K a call")}
+
+
+def work(case: str, part: str, scenario: str, games: int, greedy_games: int, reps: int) -> None:
+    """Run inside valgrind: set up, then (part == "measured") do the case's work."""
+    import gc
+    import random
+
+    from tradegame.agents.base import play_match
+    from tradegame.engine import Game
+    from tradegame.scenario import load_rules
+
+    rules = load_rules(scenario)
+    ids = list(rules.player_ids)
+    random_seats = dict.fromkeys(ids, "random")
+    digest = hashlib.sha256()
+    warm = play_match(rules, 10_000, random_seats)  # the per-scenario caches
+    if case == "random":
+        todo = lambda: [play_match(rules, seed, random_seats) for seed in range(games)]  # noqa: E731
+    elif case == "greedy":
+        greedy = dict.fromkeys(ids, "greedy")
+        for p in ids:
+            warm.what_if(p)
+        todo = lambda: [play_match(rules, seed, greedy) for seed in range(greedy_games)]  # noqa: E731
+    else:
+        points = []
+        for seed in range(6):
+            done = play_match(rules, seed, random_seats)
+            for frac in (0.2, 0.5, 0.8):
+                g = Game.replay(rules, seed, done.actions[: int(len(done.actions) * frac)])
+                mover = g.to_move()
+                assert mover is not None
+                move = [g.legal_actions(mover).sample(random.Random(len(points)))]
+                g.what_if(mover, move)  # the baseline and the caches, warm
+                points.append((g, mover, move))
+
+        def todo() -> list[object]:
+            return [g.what_if(p, m) for _ in range(reps) for g, p, m in points]
+
+    gc.collect()
+    gc.freeze()
+    if part == "measured":
+        todo()
+    elif part == "digest":  # run outside valgrind: a digest reads what play leaves unmade
+        for result in todo():
+            if isinstance(result, Game):
+                digest.update(result.state_hash().encode())
+            else:
+                digest.update(repr(result).encode())
+        print(digest.hexdigest()[:16])
+    os._exit(0)  # no teardown counted
+
+
+def work_command(case: str, part: str, args: argparse.Namespace) -> list[str]:
+    """This script, asked to do one part of one case with the run's settings."""
+    return [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        *("--work", case, part, "--scenario", args.scenario),
+        *("--games", str(args.games), "--greedy-games", str(args.greedy_games)),
+        *("--reps", str(args.reps)),
+    ]
+
+
+def count(src: Path, case: str, part: str, args: argparse.Namespace, out: Path) -> int:
+    # The cache of checked scenarios off: a checkout's own code checks its own scenarios.
+    env = dict(os.environ, PYTHONPATH=str(src), PYTHONHASHSEED="0", TRADEGAME_CACHE_DIR="")
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    command = [
+        "valgrind",
+        "--tool=cachegrind",
+        "--cache-sim=no",
+        f"--cachegrind-out-file={out}",
+        *work_command(case, part, args),
+    ]
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{src} {case} {part} failed:\n{done.stderr[-3000:]}")
+    match = re.search(r"^summary:\s+(\d+)", out.read_text(), re.M)
+    if match is None:
+        sys.exit(f"no summary line in {out}")
+    return int(match.group(1))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--work", nargs=2, metavar=("CASE", "PART"), help=argparse.SUPPRESS)
+    ap.add_argument("--scenario", default="april-2025")
+    ap.add_argument("--cases", default=",".join(CASES), help="comma-separated: " + ",".join(CASES))
+    ap.add_argument("--games", type=int, default=10, help="random games (seeds 0 to N-1)")
+    ap.add_argument("--greedy-games", type=int, default=3, help="greedy games (seeds 0 to N-1)")
+    ap.add_argument("--reps", type=int, default=3, help="times each what_if point is asked")
+    ap.add_argument("--src", action="append", default=[], help="another checkout's src folder")
+    args = ap.parse_args()
+    if args.work:
+        work(*args.work, args.scenario, args.games, args.greedy_games, args.reps)
+        return
+    cases = [c for c in args.cases.split(",") if c]
+    for case in cases:
+        if case not in CASES:
+            sys.exit(f"unknown case {case!r}: choose from {', '.join(CASES)}")
+    sources = [HERE.parent / "src", *(Path(s).resolve() for s in args.src)]
+    for src in sources:
+        compileall.compile_dir(src, quiet=1)  # bytecode written once, not counted
+    with tempfile.TemporaryDirectory() as tmp:
+        for case in cases:
+            scale, unit = UNIT[case]
+            calls = {"random": 1, "greedy": args.greedy_games, "what_if": 18 * args.reps}[case]
+            for n, src in enumerate(sources):
+                digest = subprocess.run(
+                    work_command(case, "digest", args),
+                    env=dict(os.environ, PYTHONPATH=str(src), PYTHONHASHSEED="0"),
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout.strip()
+                measured = count(src, case, "measured", args, Path(tmp, f"{n}.{case}.m"))
+                baseline = count(src, case, "none", args, Path(tmp, f"{n}.{case}.n"))
+                figure = (measured - baseline) / calls / scale
+                print(f"{case:8s} {figure:12.1f} {unit}   digest {digest}  {src}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
