@@ -75,6 +75,6 @@ def test_an_offers_terms_are_counted_even_when_a_name_holds_a_semicolon() -> Non
         "US farm goods [JP] $4bn/yr; "
         "Investment and financing vehicle for the US [JP] $250bn; Extend the pause [US] 7 days",
     }
-    assert result_lines([entry], "JP") == [
+    assert result_lines([entry], "JP", where=True) == [
         "US made a counter-offer of 4 terms: read it on the Talks tab (2)."
     ]

@@ -84,7 +84,7 @@ seen = {}
 start_autosave = TradeGameApp._start_autosave
 
 def spy(self, *args, **kwargs):  # runs after the game screen's first refresh
-    seen.setdefault("status", str(self.screen.query_one("#status").render()))
+    seen.setdefault("status", str(self.screen.query_one("#status").content))
     seen.setdefault("imported", sorted(m for m in ("pydantic", "yaml") if m in sys.modules))
     return start_autosave(self, *args, **kwargs)
 

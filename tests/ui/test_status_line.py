@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+from tradegame.ui.screens.game import GameScreen
+from tradegame.ui.widgets.dashboard import status_text
+from tradegame.ui.widgets.tabs import GameTabs
 
 from .support import (
+    flat_text,
     make_app,
     make_match,
     screen_text,
@@ -73,3 +79,101 @@ async def test_a_paused_watch_says_who_moves_next_not_that_they_are_moving(
         await wait_for_words(pilot, "Watching AI seats: paused")
         await wait_for_words(pilot, "moves next.")
         assert "is moving" not in screen_text(app)
+
+
+def _status_lines(app: Any) -> list[str]:
+    """The status bar's lines as the terminal shows them."""
+    status = app.screen.query_one("#status")
+    lines = screen_text(app).splitlines()
+    return [line.strip() for line in lines[status.region.y : status.region.bottom]]
+
+
+def _whole_or_cut(app: Any) -> list[str]:
+    """The status bar's lines, checked: all it says is there, or its last line ends in "…"."""
+    screen = app.screen
+    assert isinstance(screen, GameScreen) and screen.frame is not None
+    frame = screen.frame
+    said = status_text(frame, screen._status_extra(), screen._hint(frame), paused=screen.paused)
+    lines = _status_lines(app)
+    assert len(lines) <= (4 if screen.hints else 3), lines
+    whole = " ".join(said.plain.split()) in " ".join(" ".join(lines).split())
+    assert whole or lines[-1].endswith("…"), (said.plain, lines)
+    return lines
+
+
+async def _us_counters(pilot: Any, game: Any) -> None:
+    """Japan's first move by keys (the first item in the draft, sent); the bargainer counters."""
+    await wait_for_text(pilot, "Your draft")
+    await pilot.press("space", "s")
+    await wait_until(
+        pilot,
+        lambda: game.to_move() == "JP" and game.session is not None and game.session.offer,
+        what="the US's counter-offer",
+    )
+    await wait_until(pilot, lambda: "counter-offer" in pilot.app.screen.message, what="the line")
+    await pilot.pause(0.2)
+
+
+async def test_on_the_talks_tab_the_status_line_does_not_send_you_there(save_dir: Path) -> None:
+    """Japan on the Talks tab, the US's counter-offer on it: the status line said "US made a
+    counter-offer of 3 terms: read it on the Talks tab (2)."."""
+    match = make_match({"JP": "human", "US": "bargainer", "EU": "passive"}, seed=3)
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _us_counters(pilot, match.game)
+        assert app.screen.query_one(GameTabs).active == "talks"
+        words = " ".join(_whole_or_cut(app))
+        assert "US made a counter-offer of " in words and "terms." in words, words
+        assert "Talks tab" not in flat_text(app)
+
+
+async def test_the_instructors_state_stays_in_sight_and_a_cut_ends_in_an_ellipsis(
+    save_dir: Path,
+) -> None:
+    """The instructor's own talks move at 80×24: the talks result and "Instructor: AI play
+    running (space pauses outside the talks list)" took a third and a fourth line, and the
+    bar showed three: "... (2).  Instructor:" with the rest cut and no "…". With hints on, a
+    fourth line, cut the same way."""
+    match = make_match({"JP": "human", "US": "bargainer", "EU": "passive"}, seed=3)
+    app = make_app(save_dir, match, instructor=True)
+    state = "Instructor: AI running (space pauses outside the talks list)"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _us_counters(pilot, match.game)
+        lines = _whole_or_cut(app)
+        assert len(lines) == 3 and state in lines[2], lines
+        await pilot.press("h")
+        await wait_for_words(pilot, "h hides hints")
+        lines = _whole_or_cut(app)
+        assert len(lines) == 4 and state in " ".join(lines), lines
+        assert lines[-1].endswith("…"), lines
+        await pilot.press("1", "space")  # on the dashboard, space pauses
+        await wait_for_words(pilot, "Instructor: AI PAUSED (space resumes")
+        _whole_or_cut(app)
+
+
+async def test_the_watchers_status_is_whole_at_80x24(save_dir: Path) -> None:
+    """Watching AI seats, paused, from Japan's point of view: the line said the keys the
+    footer shows, and with a talks result "... (n: one move, space: run); view:" was cut."""
+    match = make_match({"JP": "bargainer", "US": "hawk", "EU": "dove"}, seed=1)
+    app = make_app(save_dir, match)
+    app.options.spectate_delay = 60.0
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_words(pilot, "Watching AI seats: running,")
+        await pilot.press("space", "v")
+        await wait_for_words(pilot, "Watching AI seats: paused; view: US")
+        await pilot.press("v")
+        await wait_for_words(pilot, "view: JP")
+        screen = app.screen
+        assert isinstance(screen, GameScreen)
+        seen = set()
+        for _ in range(30):
+            if screen.message:
+                seen.add(screen.message)
+                assert not _whole_or_cut(app)[-1].endswith("…"), _status_lines(app)
+            if len(seen) >= 2:
+                break
+            if app.screen is not screen:  # a round report
+                await pilot.press("enter")
+            await pilot.press("n")
+            await pilot.pause(0.2)
+        assert len(seen) >= 2, seen

@@ -37,7 +37,7 @@ from tradegame.engine.actions import ORDER_KINDS
 from tradegame.session.match import AiMove, Match
 from tradegame.session.play import Notice, PlaySession, PreviewUnavailable
 from tradegame.session.text import Names, describe, projection_lines
-from tradegame.ui.widgets.common import ActionChosen, Frame, PreviewWanted
+from tradegame.ui.widgets.common import ActionChosen, CutText, Frame, PreviewWanted
 from tradegame.ui.widgets.dashboard import Dashboard, status_text
 from tradegame.ui.widgets.keys import KeyFooter, TitleHeader
 from tradegame.ui.widgets.report import marks_of, resolved_rounds, result_lines, round_report
@@ -139,8 +139,7 @@ class GameScreen(Screen[None]):
     changes is drawn by the widgets concerned: their ``:focus`` and ``:focus-within`` styles
     are updated, and each repaints itself."""
     DEFAULT_CSS = """
-    GameScreen #status { height: auto; max-height: 3; padding: 0 1; background: $boost; }
-    GameScreen.-hints #status { max-height: 4; }
+    GameScreen #status { height: auto; padding: 0 1; background: $boost; }
     /* The instructor's footer has two lines: toasts stand above both. */
     GameScreen.-instructor ToastRack { margin-bottom: 2; }
     GameScreen.hidden #tabs { display: none; }
@@ -411,9 +410,6 @@ class GameScreen(Screen[None]):
     def on_mount(self) -> None:
         self.session.on_change = self._changed_elsewhere
         self.hints = self.guided and bool(self.session.humans)
-        # A hint fills the status bar's second line and more: one more line for what just
-        # happened (at 80×24 "US accepts JP's offer (d1); it goes to ..." was cut after "JP's").
-        self.set_class(self.hints, "-hints")
         self.session.start()
         self.set_class(self.hidden, "hidden")
         # The status line, the tabs and the keys first; once that frame is on the terminal,
@@ -580,9 +576,7 @@ class GameScreen(Screen[None]):
         self.frame = frame
         self._announce(frame)
         with self.app.batch_update():
-            self.query_one("#status", Static).update(
-                status_text(frame, self._status_extra(), self._hint(frame), paused=self.paused)
-            )
+            self._show_status(frame)
             self._dirty = set(self.tabs)
             active = self.query_one(GameTabs).active or FIRST_TAB
             for tab in (self.tabs if full else (active,)) if panels else ():
@@ -613,7 +607,7 @@ class GameScreen(Screen[None]):
         if self.spectating:
             self._report_to_watcher()
             return
-        toast = self.message if lines else None
+        toast = " ".join(result_lines(log[seen:], key, where=True)) if lines else None
         if (
             len(rounds) <= self._reported.get(key, len(rounds))
             or not self.session.is_human(key)
@@ -756,39 +750,35 @@ class GameScreen(Screen[None]):
 
     def action_toggle_hints(self) -> None:
         self.hints = not self.hints
-        self.set_class(self.hints, "-hints")
         self.say("Hints on (h turns them off)." if self.hints else "Hints off (h turns them on).")
 
     def _status_extra(self) -> str:
+        """The status bar's last part: the room's note and the watcher's or instructor's
+        state first, always in the same place, then the message, which a cut shortens (at
+        80×24 the instructor's "(space resumes outside ..." was cut after a talks result).
+        The footer shows the keys; the watcher's line said them too, and was cut."""
         parts = []
-        if self.message:
-            parts.append(self.message)
         note = self.session.status_note()
         if note:
             parts.append(note)
         if self.spectating and not self.session.is_over():
-            state = (
-                "paused (n: one move, space: run)"
-                if self.paused
-                else f"running, {SPEEDS[self.speed_index]:g} s a move (space: pause, +/-: speed)"
-            )
-            who = self.viewer or "all"
-            parts.append(f"Watching AI seats: {state}; view: {who} (v)")
+            state = "paused" if self.paused else f"running, {SPEEDS[self.speed_index]:g} s a move"
+            parts.append(f"Watching AI seats: {state}; view: {self.viewer or 'all'}")
         elif self.instructor and not self.session.is_over():
-            # On the instructor's own talks move the talks list takes space (In/out).
+            # On the instructor's own talks move the talks list takes space (In/out), and
+            # the footer shows that, not the pause.
             where = (
                 " outside the talks list"
                 if self.is_my_turn() and self.session.phase() == "talks"
                 else ""
             )
             parts.append(
-                "Instructor: AI play "
-                + (
-                    f"PAUSED (space resumes{where})"
-                    if self.paused
-                    else f"running (space pauses{where})"
-                )
+                f"Instructor: AI PAUSED (space resumes{where})"
+                if self.paused
+                else f"Instructor: AI running (space pauses{where})"
             )
+        if self.message:
+            parts.append(self.message)
         return "  ".join(parts)
 
     def say(self, message: str) -> None:
@@ -797,11 +787,13 @@ class GameScreen(Screen[None]):
             return
         self.message = message
         if self.frame is not None and not self.hidden:
-            self.query_one("#status", Static).update(
-                status_text(
-                    self.frame, self._status_extra(), self._hint(self.frame), paused=self.paused
-                )
-            )
+            self._show_status(self.frame)
+
+    def _show_status(self, frame: Frame) -> None:
+        # Three lines; with hints four, as a hint fills the second and more (at 80×24 "US
+        # accepts JP's offer (d1); it goes to ..." was cut after "JP's"). A cut ends in "…".
+        text = status_text(frame, self._status_extra(), self._hint(frame), paused=self.paused)
+        self.query_one("#status", Static).update(CutText(text, 4 if self.hints else 3))
 
     def report_bug(self, where: str, exc: BaseException) -> None:
         """Show an unexpected error as a message; details go to the Textual log."""

@@ -247,6 +247,7 @@ __all__ = [
     "ActionChosen",
     "BulletedText",
     "choose",
+    "CutText",
     "deal_term_text",
     "Frame",
     "Hanging",
@@ -368,6 +369,44 @@ class HangingText:
                 continue
             for n, piece in enumerate(line[indent:].wrap(console, width - indent)):
                 yield Text.assemble(line[:indent] if n == 0 else " " * indent, piece)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.text)
+
+
+class CutText:
+    """A Rich text in at most ``lines`` lines at its width; a text cut short ends in "…" (the
+    status bar at 80×24 lost the ends of its lines without a sign that more was said)."""
+
+    def __init__(self, text: Text, lines: int) -> None:
+        self.text = text
+        self.lines = lines
+
+    def __str__(self) -> str:
+        return self.text.plain
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        lines: list[Text] = []
+        runs_on: list[bool] = []  # whether a line goes on from the one before (no line break)
+        for part in self.text.split("\n", allow_blank=True):
+            wrapped = part.wrap(console, width)
+            lines.extend(wrapped)
+            runs_on.extend(n > 0 for n in range(len(wrapped)))
+        if len(lines) <= self.lines:
+            yield from lines
+            return
+        yield from lines[: self.lines - 1]
+        # The last line runs on into the next as far as it fits ("US made a…" said nothing).
+        last = lines[self.lines - 1].copy()
+        if runs_on[self.lines]:
+            last.rstrip()
+            last.append(" ")
+            last.append_text(lines[self.lines])
+        last.truncate(width - 1)
+        last.rstrip()
+        last.append("…")
+        yield last
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement.get(console, options, self.text)

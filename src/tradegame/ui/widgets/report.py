@@ -40,10 +40,13 @@ def marks_of(view: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def result_lines(entries: Sequence[Mapping[str, Any]], viewer: str | None) -> list[str]:
+def result_lines(
+    entries: Sequence[Mapping[str, Any]], viewer: str | None, *, where: bool = False
+) -> list[str]:
     """Plain lines for the talks results among new log ``entries`` the viewer was party to
     (an offer made, countered, accepted, rejected, passed or lapsed). The viewer's own offers
-    are left out: the screen already said them."""
+    are left out: the screen already said them. ``where``: an offer's line says where to read
+    it (for a toast, shown off the Talks tab; the status line said it on that tab too)."""
     out = []
     for e in entries:
         if e.get("kind") != "talks" or e.get("phase") != "talks":
@@ -60,8 +63,8 @@ def result_lines(entries: Sequence[Mapping[str, Any]], viewer: str | None) -> li
             n = len(_TERM_END.findall(terms)) or terms.count("; ") + 1
             what = "an offer" if verb == "proposes" else "a counter-offer"
             out.append(
-                f"{who} made {what} of {n} term{'s' if n != 1 else ''}: "
-                f"read it on the Talks tab (2)."
+                f"{who} made {what} of {n} term{'s' if n != 1 else ''}"
+                + (": read it on the Talks tab (2)." if where else ".")
             )
             continue
         out.append(text)
