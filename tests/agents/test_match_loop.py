@@ -13,9 +13,12 @@ import random
 
 import pytest
 
-from tradegame.agents.base import Turn, play_match, safe_move
-from tradegame.engine import Action, Done, Game
+from tradegame.agents.base import Turn, agent_rng, play_match, safe_move
+from tradegame.agents.builtin import RandomAgent
+from tradegame.engine import Action, Done, Game, Pass
+from tradegame.engine.legal import LegalActions
 from tradegame.scenario import load_rules
+from tradegame.scenario.bundled import bundled_scenarios
 
 MIXES = [
     ("random", "random", "random"),
@@ -180,3 +183,64 @@ def test_a_turn_changed_by_its_agent_is_renewed_as_its_seats() -> None:
     game = play_match(rules, 4, dict(keepers), incidents=incidents)
     assert not incidents, incidents[:3]  # every check in act() held
     assert game.is_over()
+
+
+class _RandomThroughTurns(RandomAgent):
+    """The random agent asked as any other agent is, through act(turn) (play_match asks
+    only the random agent itself with its legal actions alone)."""
+
+
+@pytest.mark.parametrize("name", sorted(bundled_scenarios()))
+def test_the_random_agent_asked_without_a_turn_plays_as_through_one(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = load_rules(name)
+    asked: list[str] = []
+    monkeypatch.setattr(RandomAgent, "act", lambda self, turn: asked.append("act") or 1 / 0)
+    for seed in range(3):
+        fast = play_match(rules, seed, dict.fromkeys(rules.player_ids, "random"))
+        assert not asked  # no turn was made for it: act() was never called
+        seats = {p: _RandomThroughTurns(agent_rng(seed, p, "random")) for p in rules.player_ids}
+        monkeypatch.undo()
+        incidents: list[str] = []
+        slow = play_match(rules, seed, dict(seats), incidents=incidents)
+        assert not incidents
+        assert fast.actions == slow.actions
+        assert fast.state_hash() == slow.state_hash()
+        monkeypatch.setattr(RandomAgent, "act", lambda self, turn: asked.append("act") or 1 / 0)
+
+
+@pytest.mark.parametrize("bad", ["raises", "not an action", "another's move", "illegal"])
+def test_a_random_agent_asked_without_a_turn_still_only_loses_a_bad_move(
+    bad: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its move is played unchecked only when the sampler marked it legal in this very
+    state; any other answer is checked as _ask checks it, and a failure loses the move."""
+    rules = load_rules("april-2025")
+    first, second = rules.player_ids[:2]
+    sample = RandomAgent.move
+    spoilt: list[object] = []
+
+    def move(self: RandomAgent, legal: LegalActions) -> object:
+        if legal.player != first or len(spoilt) >= 4:
+            return sample(self, legal)
+        wrong: object
+        if bad == "raises":
+            wrong = RuntimeError("a fault")
+        elif bad == "not an action":
+            wrong = "done"
+        elif bad == "another's move":
+            wrong = Done(second)
+        else:  # the seat's own move of the other phase
+            wrong = Done(first) if legal.game.phase == "talks" else Pass(first)
+        spoilt.append(wrong)
+        if isinstance(wrong, Exception):
+            raise wrong
+        return wrong
+
+    monkeypatch.setattr(RandomAgent, "move", move)
+    incidents: list[str] = []
+    game = play_match(rules, 2, dict.fromkeys(rules.player_ids, "random"), incidents=incidents)
+    assert len(spoilt) == len(incidents) == 4, incidents
+    assert all(f"{first}'s agent failed; its move becomes a pass" in i for i in incidents)
+    assert Game.replay(rules, 2, game.actions).state_hash() == game.state_hash()

@@ -587,15 +587,20 @@ def safe_move(
 def _ask(agent: Agent, turn: Turn, game: Game, player: str) -> tuple[Action, BaseException | None]:
     """:func:`safe_move` with the turn made (or renewed) by the caller."""
     try:
-        action = agent.act(turn)
-        if not isinstance(action, Action):
-            raise TypeError(f"act() returned {type(action).__name__}, not an Action")
-        if action.player != player:
-            raise IllegalActionError(f"it is {player}'s move, not {action.player}'s")
-        game.verify(action)
+        action = _checked(agent.act(turn), game, player)
     except (Exception, SystemExit) as exc:  # a failing agent must not stop the game (nor a
         return passive_move(game, player), exc  # sys.exit() in it end the program unsaved)
     return action, None
+
+
+def _checked(action: object, game: Game, player: str) -> Action:
+    """``action`` if it is an action of ``player``'s, legal now; else raise why not."""
+    if not isinstance(action, Action):
+        raise TypeError(f"act() returned {type(action).__name__}, not an Action")
+    if action.player != player:
+        raise IllegalActionError(f"it is {player}'s move, not {action.player}'s")
+    game.verify(action)
+    return action
 
 
 def play_match(
@@ -641,13 +646,35 @@ def play_match(
                 else spec
             )
         start_agents(agents, game, incident)
-        to_move, push, apply = game.to_move, game.push, game.apply
+        to_move, push, apply, actions = game.to_move, game.push, game.apply, game.actions
         # One turn per seat, renewed for each of its moves (safe_move makes one per move).
         turns = {seat: Turn(game, seat, False) for seat in rules.player_ids}
+        # The random agent reads its legal actions alone: it is asked with them, no turn.
+        from tradegame.agents.builtin import RandomAgent
+
+        by_legal = {
+            seat: (agent.move, turns[seat]._legal)
+            for seat, agent in agents.items()
+            if type(agent) is RandomAgent
+        }
+        error: BaseException | None
         while (player := to_move()) is not None:  # None: the game is over
-            turn = turns[player]
-            turn._renew(game, player)
-            action, error = _ask(agents[player], turn, game, player)
+            asked = by_legal.get(player)
+            if asked is not None:
+                move, legal = asked
+                legal._renew()
+                try:
+                    action = move(legal)
+                    mark = game._verified  # the sampler's: legal here, so the seat's own
+                    if mark is None or mark[0] is not action or mark[1] != len(actions):
+                        action = _checked(action, game, player)
+                    error = None
+                except (Exception, SystemExit) as exc:  # as _ask
+                    action, error = passive_move(game, player), exc
+            else:
+                turn = turns[player]
+                turn._renew(game, player)
+                action, error = _ask(agents[player], turn, game, player)
             if error is None:
                 push(action)  # verified by safe_move in this very state
             else:

@@ -11,6 +11,7 @@ import random
 
 from tradegame.agents.base import Turn, register
 from tradegame.engine import Action, Done, Pass, Reject
+from tradegame.engine.legal import LegalActions
 
 
 @register("random")
@@ -24,7 +25,11 @@ class RandomAgent:
         self.rng = rng
 
     def act(self, turn: Turn) -> Action:
-        return turn.legal.sample(self.rng)
+        return self.move(turn.legal)
+
+    def move(self, legal: LegalActions) -> Action:
+        """The move, from the legal actions alone (play_match asks it so, without a turn)."""
+        return legal.sample(self.rng)
 
 
 @register("passive")
