@@ -573,7 +573,8 @@ class TalksPanel(Vertical):
             deal = deal_in_force(frame, frame.partner)
             if deal is not None:
                 text.append(f" · replaces {deal['id']}", style="bold")
-            text.append(" · s sends it")
+            # (not " · s sends it": the keys above and the footer say it, and at 80×24 with a
+            # talks result in the status bar its second line was cut)
         line.update(text)
 
     # ------------------------------------------------------------------ actions
