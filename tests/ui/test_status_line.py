@@ -13,6 +13,7 @@ from .support import (
     flat_text,
     make_app,
     make_match,
+    play_round_one_passively,
     screen_text,
     wait_for_text,
     wait_for_words,
@@ -177,3 +178,24 @@ async def test_the_watchers_status_is_whole_at_80x24(save_dir: Path) -> None:
             await pilot.press("n")
             await pilot.pause(0.2)
         assert len(seen) >= 2, seen
+
+
+async def test_a_new_round_does_not_show_the_last_rounds_message(save_dir: Path) -> None:
+    """Round 10's orders, in tmux: "Your move, Japan: give your orders (tab 3), then Done
+    (ctrl+d).  You sent 0 orders and ended your turn." (said in round 9, kept through the
+    report and the AI's moves, so it read as if this turn were over)."""
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=3)
+    game = match.game
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your draft")
+        await play_round_one_passively(pilot, game, "JP")
+        await wait_until(pilot, lambda: app.screen.id == "round-report", what="the report")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: game.round == 2 and game.to_move() == "JP", what="JP")
+        await wait_for_words(pilot, "Your move, Japan")
+        await pilot.pause(0.2)
+        assert "ended your turn" not in flat_text(app), _status_lines(app)
+        # A message of this round stays until the next move.
+        await pilot.press("h")
+        await wait_for_words(pilot, "Hints on")

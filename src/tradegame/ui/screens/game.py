@@ -173,6 +173,9 @@ class GameScreen(Screen[None]):
         self.speed_index = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - wanted))
         self.frame: Frame | None = None
         self.message = ""
+        self._message_round = 0
+        """The round the message was said in: a new round drops it (its report says what
+        became of it; "You sent 0 orders and ended your turn." stayed into the next turn)."""
         self._ai_timer: Timer | None = None
         self._ai_busy = False
         self._news_text = ""
@@ -596,6 +599,8 @@ class GameScreen(Screen[None]):
         rounds = resolved_rounds(frame.view)
         if seen is not None and seen > len(log):
             self.message = ""  # a rollback: the last exchange's result no longer holds
+        if self._message_round != self.session.round():
+            self.message = ""
         if seen is None or seen > len(log):
             self._reported[key] = len(rounds)
             if self.spectating:
@@ -604,6 +609,7 @@ class GameScreen(Screen[None]):
         lines = result_lines(log[seen:], key)
         if lines:
             self.message = " ".join(lines)
+            self._message_round = self.session.round()
         if self.spectating:
             self._report_to_watcher()
             return
@@ -786,6 +792,7 @@ class GameScreen(Screen[None]):
         if self.hidden:
             return
         self.message = message
+        self._message_round = self.session.round()
         if self.frame is not None and not self.hidden:
             self._show_status(self.frame)
 
@@ -1139,7 +1146,8 @@ class GameScreen(Screen[None]):
         sent = len(self.staged)
         self.staged = []
         self.after_move(resolved)
-        self.say(f"You sent {sent} order{'s' if sent != 1 else ''} and ended your turn.")
+        if not resolved:  # (else the round's report says them, and this round is over)
+            self.say(f"You sent {sent or 'no'} order{'s' if sent != 1 else ''} and ended your turn.")
 
     # ------------------------------------------------------------------ previews (workers)
 
