@@ -1147,7 +1147,8 @@ class GameScreen(Screen[None]):
         self.staged = []
         self.after_move(resolved)
         if not resolved:  # (else the round's report says them, and this round is over)
-            self.say(f"You sent {sent or 'no'} order{'s' if sent != 1 else ''} and ended your turn.")
+            orders = f"{sent or 'no'} order{'s' if sent != 1 else ''}"
+            self.say(f"You sent {orders} and ended your turn.")
 
     # ------------------------------------------------------------------ previews (workers)
 
