@@ -26,9 +26,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tradegame.agents.base import play_match
 from tradegame.engine import Game
 from tradegame.engine import economy as eco
 from tradegame.engine.projection import Projected
+from tradegame.engine.records import ECONOMY_KEYS
 from tradegame.engine.rules import Rules
 from tradegame.engine.state import State
 from tradegame.scenario import load_rules
@@ -215,6 +217,39 @@ def test_every_snapshot_read_is_the_rule_steps_from_nothing(
         assert snap.bound >= eco._added_size(snap)
 
 
+@pytest.mark.parametrize(("name", "rules"), _scenarios())
+def test_a_players_own_sums_are_the_rule_steps_from_nothing(
+    name: str, rules: Rules, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # economy.player_sums makes one player's values of the tables alone (a projection reads
+    # its viewer's only): they are the tables' values from nothing, read before the tables
+    # are made or after, one player first and then the others; in random games with
+    # projections and copies, and a greedy game.
+    real = State.snapshot
+    seen = Counter[str]()
+
+    def snapshot(game: State) -> eco.Snapshot:
+        snap = real(game)
+        n = seen["read"]
+        seen["read"] += 1
+        if n % 3:
+            return snap  # (a sample: the steps from nothing cost)
+        expected = _fields(_from_nothing(game))
+        ids = list(game.rules.player_ids)
+        first = n // 3 % len(ids)
+        seen["after the tables" if _made(snap) else "before the tables"] += 1
+        for p in ids[first:] + ids[:first]:
+            own = [expected[key][p] for key in ECONOMY_KEYS]  # type: ignore[index]
+            assert _bits(list(eco.player_sums(snap, p))) == own, (p, first)
+        return snap
+
+    monkeypatch.setattr(State, "snapshot", snapshot)
+    for game in _play(rules, range(3), what_if=0.05, copies=0.02):
+        game.snapshot()
+    play_match(rules, 0, dict.fromkeys(rules.player_ids, "greedy"))
+    assert seen["before the tables"] > 100 and seen["after the tables"] > 5, seen
+
+
 def test_a_snapshot_made_by_hand_is_read_as_it_is() -> None:
     # A snapshot made from its fields (a caller's, a test's) reads them back; its bound is
     # its numbers' sizes added; a name it has not is an AttributeError, not a loop.
@@ -224,6 +259,9 @@ def test_a_snapshot_made_by_hand_is_read_as_it_is() -> None:
     by_hand = eco.Snapshot(**fields)
     assert _fields(by_hand) == _fields(made) and by_hand == made
     assert by_hand.bound == eco._added_size(made) <= made.bound
+    for p in rules.player_ids:
+        own = [getattr(made, key)[p] for key in ECONOMY_KEYS]
+        assert _bits(list(eco.player_sums(by_hand, p))) == _bits(own)
     with pytest.raises(AttributeError):
         by_hand._parts  # noqa: B018
     with pytest.raises(AttributeError):

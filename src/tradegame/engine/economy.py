@@ -520,6 +520,9 @@ class Snapshot:
     bound: float = field(init=False, compare=False, repr=False)
     # What the sums not made yet are made from (see _make_sums): set by snapshot() alone.
     _parts: _SumParts = field(init=False, compare=False, repr=False)
+    # Players' values of the ECONOMY_KEYS tables made one player at a time (player_sums), by
+    # player; replaced whole.
+    _own: dict[str, tuple[float, ...]] = field(init=False, compare=False, repr=False)
 
     if not TYPE_CHECKING:  # (mypy: every other attribute is an error, as without it)
 
@@ -528,8 +531,13 @@ class Snapshot:
             # snapshot made by hand.
             if name in _MADE_LATER:
                 _make_sums(self)
+            elif name == "value":
+                self.value = list(map(_first, self._parts[2]))
             elif name == "bound":
                 self.bound = _added_size(self)
+            elif name == "_own":  # a snapshot made by hand: read from its tables
+                tables = LEDGER_TABLES(self)
+                self._own = {p: tuple(t[p] for t in tables) for p in self.gdp_bn}
             else:
                 raise AttributeError(name)
             return object.__getattribute__(self, name)
@@ -537,7 +545,7 @@ class Snapshot:
 
 # The per-player tables of a snapshot that a ledger adds, in LEDGER_KEYS order.
 LEDGER_TABLES = operator.attrgetter(*ECONOMY_KEYS)
-_MADE_LATER = frozenset({"value", *ECONOMY_KEYS})
+_MADE_LATER = frozenset(ECONOMY_KEYS)
 _new_snapshot = Snapshot.__new__
 
 
@@ -1006,6 +1014,7 @@ def snapshot(
     # (sum(): a bound, not a result; twice its parts, for the roundings of the sums)
     snap.bound = 2.0 * (compiled.gdp_factor * sum(map(_size, entries)) + terms_size)
     snap._parts = (compiled, params, entries, terms, costs)
+    snap._own = {}
     return snap
 
 
@@ -1015,56 +1024,17 @@ economy, the cells' entries, the terms, and the GDP cost of each active counterm
 
 
 def _make_sums(snap: Snapshot) -> None:
-    """Make the trade values and each player's GDP effect, its share of GDP, tariff revenue
-    and consumer cost of a snapshot made by :func:`snapshot`: each player's sums over its
-    cells in cell order, then the terms' and countermeasures' amounts (the rule's order)."""
-    compiled, params, entries, terms, costs = snap._parts
+    """Make each player's GDP effect, its share of GDP, tariff revenue and consumer cost
+    (:func:`_own_sums`) and what each player receives of a snapshot made by
+    :func:`snapshot`."""
+    parts = snap._parts
     gdp_bn: dict[str, float] = {}
+    gdp_pct: dict[str, float] = {}
     revenue: dict[str, float] = {}
     consumer: dict[str, float] = {}
-    # (zip without strict, whose keyword costs more than the zip: one row per player by
-    # making)
-    for (pid, _), blocks in zip(compiled.player_gdp, compiled.player_blocks):  # noqa: B905
-        gdp_sum = revenue_sum = consumer_sum = 0.0
-        for exported, indexes in blocks:
-            if exported:
-                for index in indexes:
-                    gdp_sum += entries[index][3]
-            else:
-                for index in indexes:
-                    operands = entries[index]
-                    revenue_sum += operands[1]
-                    consumer_sum += operands[2]
-                    gdp_sum += operands[4]
-                    gdp_sum += operands[5]
-        gdp_bn[pid] = gdp_sum
-        revenue[pid] = revenue_sum
-        consumer[pid] = consumer_sum
-    if terms.investment:
-        for receiver, per_year in terms.investment.items():
-            # Only the disbursed share adds to GDP (the pledge metric counts the whole).
-            gdp_bn[receiver] += (
-                params.investment_multiplier * params.investment_realisation * per_year
-            )
-    if terms.cost_sharing:
-        for receiver, per_year in terms.cost_sharing.items():
-            gdp_bn[receiver] += per_year
-    if terms.cost_sharing_paid:
-        for giver, per_year in terms.cost_sharing_paid.items():
-            gdp_bn[giver] -= per_year
-    for pid, cost_bn in costs:
-        gdp_bn[pid] -= cost_bn
-    gdp_pct: dict[str, float] = {}
-    for pid, gdp_of_player in compiled.player_gdp:
-        gdp_pct[pid] = 100.0 * gdp_bn[pid] / gdp_of_player
-    received = terms.received
-    if received is None:
-        ids = compiled.player_ids
-        received = terms.received = (
-            dict(zip(ids, map(terms.investment.get, ids, _ZEROS))),  # noqa: B905
-            dict(zip(ids, map(terms.purchases_received.get, ids, _ZEROS))),  # noqa: B905
-            dict(zip(ids, map(terms.cost_sharing.get, ids, _ZEROS))),  # noqa: B905
-        )
+    for n, (pid, _) in enumerate(parts[0].player_gdp):
+        gdp_bn[pid], gdp_pct[pid], revenue[pid], consumer[pid] = _own_sums(parts, n)
+    received = _received(parts[3], parts[0].player_ids)
     # (Each field is set whole: a thread that finds one not set yet makes them all again, the
     # same values.)
     snap.investment_received = received[0]
@@ -1074,7 +1044,86 @@ def _make_sums(snap: Snapshot) -> None:
     snap.revenue = revenue
     snap.gdp_pct = gdp_pct
     snap.gdp_bn = gdp_bn
-    snap.value = list(map(_first, entries))
+
+
+def player_sums(snap: Snapshot, player: str) -> tuple[float, ...]:
+    """``player``'s values of the tables of ``ECONOMY_KEYS``, in that order: made for that
+    player alone (a projection reads its viewer's only) by the rules that make the tables,
+    remembered on the snapshot."""
+    own = snap._own
+    sums = own.get(player)
+    if sums is None:
+        parts = snap._parts
+        compiled = parts[0]
+        received = _received(parts[3], compiled.player_ids)
+        n = _position(compiled, player)
+        sums = (
+            *_own_sums(parts, n),
+            received[0][player],
+            received[1][player],
+            received[2][player],
+        )
+        snap._own = {**own, player: sums}
+    return sums
+
+
+def _position(compiled: Compiled, player: str) -> int:
+    for n, (pid, _) in enumerate(compiled.player_gdp):
+        if pid == player:
+            return n
+    raise KeyError(player)
+
+
+def _own_sums(parts: _SumParts, n: int) -> tuple[float, float, float, float]:
+    """The GDP effect, its share of GDP, tariff revenue and consumer cost of the ``n``-th
+    player: its sums over its cells in cell order, then the terms' and countermeasures'
+    amounts (the rule's order)."""
+    compiled, params, entries, terms, costs = parts
+    pid, gdp_of_player = compiled.player_gdp[n]
+    gdp_sum = revenue_sum = consumer_sum = 0.0
+    for exported, indexes in compiled.player_blocks[n]:
+        if exported:
+            for index in indexes:
+                gdp_sum += entries[index][3]
+        else:
+            for index in indexes:
+                operands = entries[index]
+                revenue_sum += operands[1]
+                consumer_sum += operands[2]
+                gdp_sum += operands[4]
+                gdp_sum += operands[5]
+    if terms.investment:
+        per_year = terms.investment.get(pid)
+        if per_year is not None:
+            # Only the disbursed share adds to GDP (the pledge metric counts the whole).
+            gdp_sum += params.investment_multiplier * params.investment_realisation * per_year
+    if terms.cost_sharing:
+        per_year = terms.cost_sharing.get(pid)
+        if per_year is not None:
+            gdp_sum += per_year
+    if terms.cost_sharing_paid:
+        per_year = terms.cost_sharing_paid.get(pid)
+        if per_year is not None:
+            gdp_sum -= per_year
+    for payer, cost_bn in costs:
+        if payer == pid:
+            gdp_sum -= cost_bn
+    return gdp_sum, 100.0 * gdp_sum / gdp_of_player, revenue_sum, consumer_sum
+
+
+def _received(
+    terms: TermIndex, ids: tuple[str, ...]
+) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """What each player receives at ``terms`` (investment, purchases, cost sharing), kept on
+    the index."""
+    received = terms.received
+    if received is None:
+        received = terms.received = (
+            dict(zip(ids, map(terms.investment.get, ids, _ZEROS))),  # noqa: B905
+            dict(zip(ids, map(terms.purchases_received.get, ids, _ZEROS))),  # noqa: B905
+            dict(zip(ids, map(terms.cost_sharing.get, ids, _ZEROS))),  # noqa: B905
+        )
+    return received
 
 
 def _size_of_terms(compiled: Compiled, params: Economy, terms: TermIndex) -> float:

@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tradegame.engine.economy import FlowCell, Snapshot
+from tradegame.engine.economy import FlowCell, Snapshot, player_sums
 from tradegame.engine.machine import Machine
 from tradegame.engine.memo import per_rules
-from tradegame.engine.records import OVER, pair_key
+from tradegame.engine.records import LEDGER_INDEX, OVER, pair_key
 from tradegame.engine.rules import Objective, Rules
 
 ECONOMIC_METRICS = {
@@ -102,7 +102,7 @@ def _metric(
         snap = game.snapshot()
     if name in ECONOMIC_METRICS:
         attr = ECONOMIC_METRICS[name]
-        now: float = getattr(snap, attr)[player]
+        now = player_sums(snap, player)[LEDGER_INDEX[attr]]
         return over_window(game.ledger_sum(player, attr), now, days, rest)
     if name == "tariff_faced":
         counted, indexes = cells or _cells(game, player, name, partner, sector)

@@ -24,7 +24,7 @@ from tradegame.engine.actions import Action
 from tradegame.engine.chance import Chance, copy_of
 from tradegame.engine.kinds import DealStatus, LayerStatus, TermKind
 from tradegame.engine.records import (
-    ECONOMY_KEYS,
+    LEDGER_INDEX,
     ORDERS,
     OVER,
     TALKS,
@@ -753,7 +753,7 @@ class State:
                 for kept in rounds:
                     if kept[1] is not last or kept[0] != days:
                         last, days = kept[1], kept[0]
-                        product = getattr(last, key)[player] * days
+                        product = eco.player_sums(last, player)[LEDGER_INDEX[key]] * days
                     total += product
         return total
 
@@ -1193,8 +1193,8 @@ def _add_own(
     n = len(layout.ids)
     sums = list(led.sums)
     slot = layout.position[player]
-    for key in ECONOMY_KEYS:
-        sums[slot] += getattr(snap, key)[player] * days
+    for value in eco.player_sums(snap, player):  # (in ECONOMY_KEYS order)
+        sums[slot] += value * days
         slot += n
     sums[slot] += approval * days
     sums[slot + n] += credibility * days
