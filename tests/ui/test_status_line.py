@@ -199,3 +199,24 @@ async def test_a_new_round_does_not_show_the_last_rounds_message(save_dir: Path)
         # A message of this round stays until the next move.
         await pilot.press("h")
         await wait_for_words(pilot, "Hints on")
+
+
+async def test_the_clock_line_after_the_deadline_is_one_line_at_80x24(save_dir: Path) -> None:
+    """Round 13, past the deadline: "Round 13/13 · 2025-07-09 (day 91) · deadline passed:
+    paused tariffs snapped back · talks" took two lines, and the US's offer in the status
+    line was cut."""
+    from tradegame.agents.base import passive_move
+
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=3)
+    game = match.game
+    while game.round < 13:
+        mover = game.to_move()
+        assert mover is not None
+        game.apply(passive_move(game, mover))
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_words(pilot, "Your move, Japan")
+        await pilot.pause(0.2)
+        lines = _whole_or_cut(app)
+        assert "snapped back" in lines[0] and lines[0].endswith(game.phase), lines
+        assert not lines[-1].endswith("…"), lines

@@ -47,7 +47,8 @@ def status_text(frame: Frame, extra: str = "", hint: str = "", *, paused: bool =
     text.append(f"Round {v['round']}/{v['rounds_total']}", style="bold")
     text.append(f" · {v['date']} (day {v['day']})")
     if v.get("snapped_back"):
-        text.append(" · deadline passed: paused tariffs snapped back", style="bold")
+        # (not "deadline passed: ...": the date says so, and at 80 columns the line took two)
+        text.append(" · paused tariffs snapped back", style="bold")
     else:
         days = v["days_to_deadline"]
         text.append(" · deadline ")
