@@ -152,7 +152,8 @@ class OfferTerms(VerticalScroll, can_focus=False):
 
     def show(self, lines: list[Text]) -> None:
         self.remove_children()
-        self.mount_all([Static(line, classes="term") for line in lines])
+        # A term that wraps goes on under its words, not under the bullet (read as a term).
+        self.mount_all([Static(BulletedText(line), classes="term") for line in lines])
         # At once: deferred to the next refresh, the scroll back to the top came after the
         # count of the terms out of view (the line under the offer), which then still
         # counted from where the last offer had been scrolled to.
