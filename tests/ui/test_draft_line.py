@@ -24,3 +24,19 @@ async def test_the_draft_line_is_whole_under_a_long_offer_at_80x24(save_dir: Pat
         draft = str(app.screen.query_one("#talks-draft", Static).content)
         assert "win-set" in draft, draft
         assert " ".join(draft.split()) in flat_text(app), (draft, flat_text(app))
+
+
+async def test_the_previews_note_reads_apart_from_its_title(save_dir: Path) -> None:
+    """An empty draft: "Preview put items in your draft to see what the deal would do" read
+    as one sentence; the note now follows " — ", as a projection's subject does."""
+    from .support import make_match
+
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=3)
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your draft: empty")
+        await wait_for_words(pilot, "Preview — put items in your draft to see what the deal")
+        await pilot.press("space")  # an item in the draft: its projection, under the title
+        await wait_for_text(pilot, "Preview — if your draft is agreed")
+        await pilot.press("space")
+        await wait_for_words(pilot, "Preview — put items in your draft")

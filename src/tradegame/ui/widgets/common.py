@@ -123,11 +123,12 @@ class PreviewBox(Static):
         super().__init__("", **kwargs)
         self.title = title
         self._shown: Text | None = None
-        self.show_message("Preview: choose something to see what it would do for you.")
+        self.show_message("choose something to see what it would do for you.")
 
     def show_message(self, message: str) -> None:
         text = Text()
-        text.append(self.title + " ", style="bold")
+        # " — " as over a projection ("Preview put items in your draft ..." read as one)
+        text.append(self.title + " — ", style="bold")
         text.append(message, style="italic")
         self._shown = None
         self.update(text)
