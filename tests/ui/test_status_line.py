@@ -133,11 +133,11 @@ async def test_the_instructors_state_stays_in_sight_and_a_cut_ends_in_an_ellipsi
 ) -> None:
     """The instructor's own talks move at 80×24: the talks result and "Instructor: AI play
     running (space pauses outside the talks list)" took a third and a fourth line, and the
-    bar showed three: "... (2).  Instructor:" with the rest cut and no "…". With hints on, a
-    fourth line, cut the same way."""
+    bar showed three: "... (2).  Instructor:" with the rest cut and no "…". With hints on,
+    four lines."""
     match = make_match({"JP": "human", "US": "bargainer", "EU": "passive"}, seed=3)
     app = make_app(save_dir, match, instructor=True)
-    state = "Instructor: AI running (space pauses outside the talks list)"
+    state = "AI running (space pauses outside the talks list)"
     async with app.run_test(size=(80, 24)) as pilot:
         await _us_counters(pilot, match.game)
         lines = _whole_or_cut(app)
@@ -146,9 +146,8 @@ async def test_the_instructors_state_stays_in_sight_and_a_cut_ends_in_an_ellipsi
         await wait_for_words(pilot, "h hides hints")
         lines = _whole_or_cut(app)
         assert len(lines) == 4 and state in " ".join(lines), lines
-        assert lines[-1].endswith("…"), lines
         await pilot.press("1", "space")  # on the dashboard, space pauses
-        await wait_for_words(pilot, "Instructor: AI PAUSED (space resumes")
+        await wait_for_words(pilot, "AI PAUSED (space resumes")
         _whole_or_cut(app)
 
 
@@ -220,3 +219,19 @@ async def test_the_clock_line_after_the_deadline_is_one_line_at_80x24(save_dir: 
         lines = _whole_or_cut(app)
         assert "snapped back" in lines[0] and lines[0].endswith(game.phase), lines
         assert not lines[-1].endswith("…"), lines
+
+
+async def test_the_instructors_inject_is_said_whole_at_80x24(save_dir: Path) -> None:
+    """i, enter on the instructor's own talks move: "Instructor: AI running (space pauses
+    outside the talks list)  Inject pharma_2…"."""
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=3)
+    app = make_app(save_dir, match, instructor=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your draft")
+        await pilot.press("i")
+        await wait_for_text(pilot, "Fire an inject")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "fired" in app.screen.message, what="the inject")
+        await pilot.pause(0.2)
+        lines = _whole_or_cut(app)
+        assert app.screen.message in lines[-1] and not lines[-1].endswith("…"), lines

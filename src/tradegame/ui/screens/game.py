@@ -778,10 +778,12 @@ class GameScreen(Screen[None]):
                 if self.is_my_turn() and self.session.phase() == "talks"
                 else ""
             )
+            # (not "Instructor: ...": the instructor knows, and at 80×24 "Inject pharma_232
+            # fired." was cut after it)
             parts.append(
-                f"Instructor: AI PAUSED (space resumes{where})"
+                f"AI PAUSED (space resumes{where})"
                 if self.paused
-                else f"Instructor: AI running (space pauses{where})"
+                else f"AI running (space pauses{where})"
             )
         if self.message:
             parts.append(self.message)
