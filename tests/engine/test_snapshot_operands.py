@@ -74,7 +74,7 @@ def test_adding_operands_gives_the_rule_steps_floats(
                 steps[3] += effects[7]
     added = [0.0, 0.0, 0.0, 0.0]  # by adding operands, as snapshot() does
     for effects, exported in cells:
-        operands = eco._cell_operands(effects)
+        operands = eco._cell_entry(0.0, effects)[:8]
         assert operands[0] is effects[0] and len(operands) == 8
         if exported:
             added[0] += operands[3]

@@ -75,7 +75,7 @@ class Compiled:
     # attributes): (exporter, exporter's and importer's positions in player_ids, flow_key).
     rows: tuple[tuple[str, int, int, tuple[str, str, str]], ...]
     # Per cell, its results by inputs (see snapshot), as the operands of the sums
-    # (_cell_operands) and their size (_cell_entry); filled as games are played.
+    # (CellOperands) and their size (_cell_entry); filled as games are played.
     cell_memos: tuple[dict[Any, CellEntry], ...]
     # Per catalogue item, the scenario's sectors it covers (Item.covers_sector).
     covered: dict[str, frozenset[str]]
@@ -856,30 +856,22 @@ not there as -0.0. Adding these gives the same floats as the rule's steps (skip 
 there, take a cost away): x + -0.0 is x for every float x, and x - y is x + (-y)."""
 
 
-def _cell_operands(effects: CellEffects) -> CellOperands:
-    """The :data:`CellOperands` of a cell of ``effects``."""
-    value, revenue, cost, export_effect, substituted, net_cost, e_pain, i_pain = effects
-    return (
-        value,
-        revenue,
-        cost,
-        export_effect,
-        -0.0 if substituted is None else substituted,
-        -net_cost,
-        -0.0 if e_pain is None else -e_pain,
-        -0.0 if i_pain is None else i_pain,
-    )
-
-
 CellEntry = tuple[float, float, float, float, float, float, float, float, float]
 """What a snapshot remembers of one flow cell at given inputs: its :data:`CellOperands`, then
 their size (:func:`_cell_entry`)."""
 
 
-def _cell_entry(rate: float, operands: CellOperands) -> CellEntry:
-    """``operands`` of a cell at ``rate``, then the sizes of the rate and of each operand a
-    ledger's sums add (all but the pains) added up: NaN or inf if one is not finite."""
-    value, revenue, cost, export_effect, substituted, net, e_pain, i_pain = operands
+def _cell_entry(rate: float, effects: CellEffects) -> CellEntry:
+    """The :data:`CellOperands` of a cell of ``effects`` at ``rate``, then the sizes of the
+    rate and of each operand a ledger's sums add (all but the pains) added up: NaN or inf if
+    one is not finite."""
+    value, revenue, cost, export_effect, substituted, net_cost, e_pain, i_pain = effects
+    if substituted is None:
+        substituted = -0.0
+    net = -net_cost
+    e_pain = -0.0 if e_pain is None else -e_pain
+    if i_pain is None:
+        i_pain = -0.0
     size = (
         abs(rate)
         + abs(value)
@@ -904,6 +896,7 @@ def _cell_terms(terms: TermIndex, exporter: str, key: tuple[str, str, str]) -> C
 
 
 CellTerms = tuple[float, float, float | None]  # (fx, boost, bought): see _cell_terms
+_NO_CELL_TERMS: CellTerms = (1.0, 0.0, None)  # the terms of a cell no term touches
 
 
 def _termed_cells(compiled: Compiled, terms: TermIndex) -> tuple[tuple[int, CellTerms], ...]:
@@ -928,7 +921,7 @@ def _termed_cells(compiled: Compiled, terms: TermIndex) -> tuple[tuple[int, Cell
             exporter, _, _, key = rows[index]
             cell_terms = _cell_terms(terms, exporter, key)
             fx, boost, bought = cell_terms
-            if not (fx == 1.0 and boost == 0.0 and bought is None):
+            if not (fx == 1.0 and boost == 0.0 and bought is None):  # (_NO_CELL_TERMS)
                 out.append((index, cell_terms))
         termed = terms.termed = tuple(out)
     return termed
@@ -963,17 +956,18 @@ def snapshot(
     # ``None in found``, which compares each tuple with None.)
     if not all(found):
         cells = compiled.cells
-        rows = compiled.rows
         # The cells not remembered (found None), in cell order.
         for index in itertools.compress(range(len(found)), map(_is, found, _NONES)):
             memo = memos[index]
             if len(memo) >= CELL_MEMO_SIZE:
                 memo.clear()  # bounded; a miss only costs the computation
-            exporter, _, _, key = rows[index]
-            fx, boost, bought = _cell_terms(terms, exporter, key)
+            key = keys[index]
             rate = rates[index]
-            found[index] = memo[keys[index]] = _cell_entry(
-                rate, _cell_operands(cell_effects(cells[index], rate, fx, boost, bought, params))
+            # A termed cell's key holds its terms (_cell_terms, made by _termed_cells); any
+            # other cell's terms give what no term gives.
+            fx, boost, bought = _NO_CELL_TERMS if key is rate else key[1:]
+            found[index] = memo[key] = _cell_entry(
+                rate, cell_effects(cells[index], rate, fx, boost, bought, params)
             )
     entries: list[CellEntry] = found  # type: ignore[assignment]  # (no None left)
     # Each player's pain over its cells, in cell order: what it exports, what it imports.
