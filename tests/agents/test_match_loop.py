@@ -195,19 +195,41 @@ def test_the_random_agent_asked_without_a_turn_plays_as_through_one(
     name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rules = load_rules(name)
-    asked: list[str] = []
-    monkeypatch.setattr(RandomAgent, "act", lambda self, turn: asked.append("act") or 1 / 0)
+    renewed: list[str] = []
+    renew = Turn._renew
+
+    def counted(turn: Turn, game: Game, player: str) -> None:
+        renewed.append(player)
+        renew(turn, game, player)
+
+    monkeypatch.setattr(Turn, "_renew", counted)
     for seed in range(3):
         fast = play_match(rules, seed, dict.fromkeys(rules.player_ids, "random"))
-        assert not asked  # no turn was made for it: act() was never called
+        assert not renewed  # no turn was asked for a move
         seats = {p: _RandomThroughTurns(agent_rng(seed, p, "random")) for p in rules.player_ids}
-        monkeypatch.undo()
         incidents: list[str] = []
         slow = play_match(rules, seed, dict(seats), incidents=incidents)
         assert not incidents
+        assert len(renewed) == len(slow.actions)  # each move asked through a turn
+        renewed.clear()
         assert fast.actions == slow.actions
         assert fast.state_hash() == slow.state_hash()
-        monkeypatch.setattr(RandomAgent, "act", lambda self, turn: asked.append("act") or 1 / 0)
+
+
+def test_a_random_agent_whose_class_act_was_replaced_is_asked_through_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rules = load_rules("us-japan-primer")
+    asked: list[str] = []
+    act = RandomAgent.act
+
+    def replaced(self: RandomAgent, turn: Turn) -> Action:
+        asked.append(turn.player)
+        return act(self, turn)
+
+    monkeypatch.setattr(RandomAgent, "act", replaced)
+    game = play_match(rules, 0, dict.fromkeys(rules.player_ids, "random"))
+    assert len(asked) == len(game.actions)
 
 
 @pytest.mark.parametrize("bad", ["raises", "not an action", "another's move", "illegal"])

@@ -650,12 +650,12 @@ def play_match(
         # One turn per seat, renewed for each of its moves (safe_move makes one per move).
         turns = {seat: Turn(game, seat, False) for seat in rules.player_ids}
         # The random agent reads its legal actions alone: it is asked with them, no turn.
-        from tradegame.agents.builtin import RandomAgent
+        from tradegame.agents.builtin import asks_legal_only
 
         by_legal = {
-            seat: (agent.move, turns[seat]._legal)
+            seat: (agent.move, turns[seat]._legal)  # type: ignore[attr-defined]  # checked
             for seat, agent in agents.items()
-            if type(agent) is RandomAgent
+            if asks_legal_only(agent)
         }
         error: BaseException | None
         while (player := to_move()) is not None:  # None: the game is over

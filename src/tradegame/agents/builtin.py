@@ -32,6 +32,20 @@ class RandomAgent:
         return legal.sample(self.rng)
 
 
+_RANDOM_ACT = RandomAgent.act
+
+
+def asks_legal_only(agent: object) -> bool:
+    """Whether ``agent`` is the random agent whose act() is its own as written here, which
+    reads the turn's legal actions alone: play_match then asks its move() with them and makes
+    no turn. An act() set on the instance or the class, or a subclass, is asked as written."""
+    if type(agent) is not RandomAgent:
+        return False
+    # (Not vars(agent): a look at the instance's dict makes its attributes slower to read.)
+    act = agent.act
+    return getattr(act, "__func__", None) is _RANDOM_ACT and getattr(act, "__self__", None) is agent
+
+
 @register("passive")
 class PassiveAgent:
     """Never proposes, accepts or orders anything: the BATNA reference."""
