@@ -118,10 +118,9 @@ class State:
         self.precedent: float | None = None
         self.precedent_by: str | None = None  # the partner whose deal set the precedent
         self.fired: dict[str, int] = {}
-        # The log: lines made, and lines logged whose entries (and text) are not made yet
-        # (see the log property and _log).
-        self._log_lines: list[LogEntry] = []
-        self._log_raw: list[_RawLine] = []
+        # The log: (lines made, lines logged whose entries and text are not made yet), one
+        # attribute replaced whole by a reader (see the log property and _log).
+        self._logbook: tuple[list[LogEntry], list[_RawLine]] = ([], [])
         self.actions: list[Action] = []
         # One record per resolved round: the raw values, turned into dicts when first read.
         self._history: list[dict[str, Any]] = []
@@ -230,6 +229,8 @@ class State:
         new.rng = copy_of(self.rng) if rng is None else rng
         new._verified = None  # a copy may be changed before it applies anything: check again
         new._sampler_kinds = None
+        lines, raw = self._logbook  # read once: the lines and raw ones of one moment
+        new._logbook = (lines.copy(), raw.copy())
         return new
 
     def own_deal(self, deal: Deal) -> Deal:
@@ -344,10 +345,11 @@ class State:
         """The event log, oldest first. Its entries are made, text included, when the log
         is first read after they were logged (nothing reads it while bots play): each line
         is the same as if it had been made at once, from values taken when it was logged."""
-        raw = self._log_raw
+        lines, raw = self._logbook
         if raw:
-            self._log_raw = []  # first: lines are made from ``raw`` once, whoever reads
-            self._log_lines += [
+            # A new list, put back with the lines made: another thread reading or copying
+            # the game meanwhile finds the lines and raw ones of before, whole.
+            lines = lines + [
                 _new_tuple(
                     LogEntry,
                     (
@@ -361,7 +363,8 @@ class State:
                 )
                 for round_, day, phase, kind, text, audience, args in raw
             ]
-        return self._log_lines
+            self._logbook = (lines, [])
+        return lines
 
     def _log(
         self,
@@ -371,7 +374,7 @@ class State:
         phase: str | None = None,
     ) -> None:
         """Log a line (``audience`` None: public). The entry is made when the log is read."""
-        self._log_raw.append(
+        self._logbook[1].append(
             (self.round, self.day, phase or self.phase, kind, text, audience, None)
         )
 
@@ -385,7 +388,7 @@ class State:
     ) -> None:
         """:meth:`_log` of the line ``text(*args)``, made only when the log is read: ``text``
         is a pure function of ``args``, and ``args`` are values no later move changes."""
-        self._log_raw.append(
+        self._logbook[1].append(
             (self.round, self.day, phase or self.phase, kind, text, audience, args)
         )
 
