@@ -65,16 +65,22 @@ def _fresh_table(game: Game, a: str, b: str) -> tuple[object, ...]:
     return table.items, table.terms, table.count
 
 
+def _talks_states(
+    rules: Rules, seeds: range
+) -> Iterator[tuple[Game, str, str, LegalActions, random.Random]]:
+    """The talks states of :func:`_states`, with the partner and the legal actions."""
+    for game, player, rng in _states(rules, seeds):
+        s = game.session
+        if s is not None:
+            partner = s.responder if player == s.requester else s.requester
+            yield game, player, partner, game.legal_actions(player), rng
+
+
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_remembered_deal_tables_agree_with_fresh_ones(name: str) -> None:
     rules = load_rules(name)
     checked = 0
-    for game, player, _ in _states(rules, range(8)):
-        s = game.session
-        if s is None:
-            continue
-        partner = s.responder if player == s.requester else s.requester
-        legal = game.legal_actions(player)
+    for game, player, partner, legal, _ in _talks_states(rules, range(8)):
         table = legal._table(player, partner)
         assert (table.items, table.terms, table.count) == _fresh_table(game, player, partner)
         # The public look at the table is the same one.
@@ -84,6 +90,38 @@ def test_remembered_deal_tables_agree_with_fresh_ones(name: str) -> None:
         checked += 1
     assert checked > 20
     assert _sampler_memo(rules).tables  # the memory was used
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_a_remembered_table_follows_the_moment(name: str) -> None:
+    # The sampler finds a table first by the ids of the very values of the moment (a game's
+    # frozenset of items, kept from move to move), then by their values: a new set of items,
+    # equal or not, or another extension count, must give the table made from nothing.
+    rules = load_rules(name)
+    checked = 0
+    for game, player, partner, legal, rng in _talks_states(rules, range(6)):
+        table = legal._table(player, partner)
+        items, days = game.available_items, game.extension_days
+        try:
+            for changed in range(4):
+                if changed == 0:  # an equal set of items, another object
+                    game.available_items = frozenset(items)
+                elif changed == 1 and table.items:  # one item on the table withdrawn
+                    game.available_items = items - {rng.choice(table.items).id}
+                elif changed == 2:  # every item of the catalogue available
+                    game.available_items = frozenset(it.id for it in rules.items)
+                else:  # the extension used up
+                    game.available_items = items
+                    game.extension_days = rules.calendar.max_extension_days
+                again = legal._table(player, partner)
+                assert (again.items, again.terms, again.count) == _fresh_table(
+                    game, player, partner
+                ), changed
+        finally:
+            game.available_items, game.extension_days = items, days
+        assert legal._table(player, partner) is table
+        checked += 1
+    assert checked > 20
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
