@@ -615,15 +615,15 @@ class TalksPanel(Vertical):
         if error is not None:
             preview.show_message(error)
             return
-        deal = deal_in_force(self.frame, self.frame.partner) if self.frame else None
-        extra = f"replaces deal {deal['id']} in force" if deal is not None else None
+        # (no "replaces deal d1 in force" line: the talks' header and the draft line say
+        # it, and at 80×24 it pushed the preview's last line out of its box)
         if key == "talks-accept":
             if self.draft_action() is None:
-                preview.show_projection(projection, "if you accept the offer", extra)
+                preview.show_projection(projection, "if you accept the offer")
         elif self.draft_action() is not None:
             # A draft emptied asks for no preview, so the one asked for before (an item put
             # in and taken out again at once: → space) was still the latest when it came.
-            preview.show_projection(projection, "if your draft is agreed", extra)
+            preview.show_projection(projection, "if your draft is agreed")
 
     def on_term_list_adjust(self, event: TermList.Adjust) -> None:
         event.stop()
