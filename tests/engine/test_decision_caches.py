@@ -94,9 +94,10 @@ def test_remembered_deal_tables_agree_with_fresh_ones(name: str) -> None:
 
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_a_remembered_table_follows_the_moment(name: str) -> None:
-    # The sampler finds a table first by the ids of the very values of the moment (a game's
-    # frozenset of items, kept from move to move), then by their values: a new set of items,
-    # equal or not, or another extension count, must give the table made from nothing.
+    # The sampler finds a table first as the last one for the two players, if its moment is
+    # the same (a game's frozenset of items, kept from move to move, compares as the same
+    # object), then by the moment's values: a new set of items, equal or not, or another
+    # extension count, must give the table made from nothing.
     rules = load_rules(name)
     checked = 0
     for game, player, partner, legal, rng in _talks_states(rules, range(6)):

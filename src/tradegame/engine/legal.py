@@ -63,10 +63,10 @@ class _SamplerMemo:
     # What two players can put in a deal, by the state's values that decide it
     # (talks.terms_moment: a game replaces its frozenset of available items, never edits it).
     tables: dict[tuple[str, str, tuple[object, ...]], _Table] = field(default_factory=dict)
-    # The same tables by the ids of the very values of the moment, with those values (held,
-    # so the ids are not reused): a game keeps its frozenset of items from move to move,
-    # where an equal one of another game would be compared item by item.
-    tables_now: dict[tuple[object, ...], tuple[tuple[object, ...], _Table]] = field(
+    # The table last found for two players, with its moment: a game keeps its frozenset of
+    # items from move to move, so its moment compares as the same objects, where the key of
+    # ``tables`` may hold another game's equal frozenset, compared item by item.
+    tables_now: dict[tuple[str, str], tuple[tuple[object, ...], _Table]] = field(
         default_factory=dict
     )
     # Each item's terms, one per level (values: one of each serves every game).
@@ -355,14 +355,14 @@ class LegalActions:
 
     def _table(self, giver_a: str, giver_b: str) -> _Table:
         """What ``giver_a`` and ``giver_b`` can put in a deal now (talks.item_now and
-        talks.level_fits), remembered per scenario by the values of the state they read:
-        first by those very objects (``tables_now``), then by their values."""
+        talks.level_fits), remembered per scenario by the values of the state they read (the
+        last one for the two players first: ``tables_now``)."""
         g = self.game
         memo = g.tables.caches.sampler or _sampler_memo(g.rules)
         moment = talks.terms_moment(g)
-        same = (giver_a, giver_b, *map(id, moment))
-        known = memo.tables_now.get(same)
-        if known is not None:
+        pair = (giver_a, giver_b)
+        known = memo.tables_now.get(pair)
+        if known is not None and known[0] == moment:
             return known[1]
         key = (giver_a, giver_b, moment)
         table = memo.tables.get(key)
@@ -370,9 +370,7 @@ class LegalActions:
             if len(memo.tables) >= CACHE_SIZE:
                 memo.tables.clear()
             table = memo.tables[key] = self._make_table(giver_a, giver_b, memo.terms)
-        if len(memo.tables_now) >= CACHE_SIZE:
-            memo.tables_now.clear()
-        memo.tables_now[same] = (moment, table)
+        memo.tables_now[pair] = (moment, table)
         return table
 
     def _make_table(self, giver_a: str, giver_b: str, made: dict[str, tuple[Term, ...]]) -> _Table:
