@@ -665,12 +665,14 @@ class LegalActions:
         the result is the same distribution as filtering everything. Each uniform draw below
         n is :func:`_below` written out: bits(k) for k = n.bit_length() until one is below n.
         """
-        p = self.player
         g = self.game
         # _moving(), written out for the usual case (a view made for this very state).
-        moving = self._active if self._seen == len(g.actions) else self._moving()
-        if not moving or p is None or g.phase != ORDERS:
+        if g.phase != ORDERS or not (
+            self._active if self._seen == len(g.actions) else self._moving()
+        ):
             return self._sample_talks(rng)
+        p = self.player
+        assert p is not None  # the view of no player is never moving
         if len(g.orders[p]) >= g.rules.limits.max_orders:
             action: Action = _plain(Done, p)
             g._verified = (action, len(g.actions))
@@ -680,9 +682,9 @@ class LegalActions:
         kinds, marks = mine if mine is not None else self._order_kinds(p)
         bits = rng.getrandbits
         shared = True  # kinds is the cached list: copy it before dropping a kind
+        count = len(kinds)
+        count_bits = count.bit_length()
         while True:
-            count = len(kinds)
-            count_bits = count.bit_length()
             n = bits(count_bits)
             while n >= count:
                 n = bits(count_bits)
@@ -690,7 +692,6 @@ class LegalActions:
                 action = _PLAIN.get((Done, p)) or _plain(Done, p)
                 break
             group, ok, size, size_bits, allowed = kinds[n]
-            found: Action | None = None
             key = id(group)
             mask = marks.get(key, allowed)  # the round's refusals, else the moment's
             if mask is _DEAD:
@@ -707,22 +708,21 @@ class LegalActions:
                         continue  # refused by the moment or this round, as NOW would
                     action = group[r]
                     if ok(g, action) is None:
-                        found = action
-                        break
+                        # apply() of this very action in this state need not verify it again.
+                        g._verified = (action, len(g.actions))
+                        return action
                     if mask is None or mask is allowed:
                         mask = _refused_mask(marks, key, size, allowed)
                     mask[r] = False
-                else:
-                    legal = _legal_now(g, group, ok, allowed, marks)
-                    if legal:
-                        found = legal[_below(bits, len(legal))]
-            if found is not None:
-                action = found
-                break
+                legal = _legal_now(g, group, ok, allowed, marks)
+                if legal:
+                    action = legal[_below(bits, len(legal))]
+                    break
             if shared:
                 kinds, shared = list(kinds), False
             kinds.pop(n)
-        # apply() of this very action in this very state need not verify it again.
+            count -= 1
+            count_bits = count.bit_length()
         g._verified = (action, len(g.actions))
         return action
 
