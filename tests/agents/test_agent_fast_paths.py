@@ -168,8 +168,7 @@ def test_greedy_shortlists_the_orders_the_plain_computation_does(name: str) -> N
 def test_a_turns_sections_are_its_views_and_never_stale(name: str) -> None:
     """``Turn.sections`` gives the sections of the view of the state the turn is for: made
     alone, asked for again (remembered), after the view was made, and on a turn renewed for
-    the seat's next move (play_match renews one turn per seat: only the catalogue is kept
-    across, while the items on the table are the same)."""
+    the seat's next move (play_match renews one turn per seat: nothing is kept across)."""
     rules = load_rules(name)
     kept: dict[str, Turn] = {}
     checked = 0
@@ -205,32 +204,6 @@ def test_a_turns_sections_are_its_views_and_never_stale(name: str) -> None:
         assert turn.sections(*names) == again  # from the view's own JSON now
         checked += 1
     assert checked > 30 and len(kept) == len(rules.player_ids)
-
-
-@pytest.mark.parametrize("name", SCENARIOS)
-def test_a_seats_catalogue_is_made_again_when_the_items_on_the_table_change(name: str) -> None:
-    """A seat's turn keeps its catalogue section for its next moves (the catalogue is made
-    from the scenario, the player and the items on the table alone): the same list while
-    those are the same, made again when an item is withdrawn or added (news effects replace
-    ``available_items``), and for another seat's player; always the view's catalogue."""
-    rules = load_rules(name)
-    game = Game.new(rules, 0)
-    player = game.to_move()
-    assert player is not None
-    turn = Turn(game, player, True)
-    first = turn.sections("catalogue")["catalogue"]
-    turn._renew(game, player)
-    assert turn.sections("catalogue")["catalogue"] is first  # kept
-    item = sorted(game.available_items)[0]
-    for change in (game.available_items - {item}, game.available_items | {item}):
-        game.available_items = change
-        turn._renew(game, player)
-        made = turn.sections("catalogue")["catalogue"]
-        assert made == game.view(player).to_json()["catalogue"]
-        assert made != first if item not in change else made == first
-    other = next(p for p in rules.player_ids if p != player)
-    turn._renew(game, other)
-    assert turn.sections("catalogue")["catalogue"] == game.view(other).to_json()["catalogue"]
 
 
 def test_a_section_that_is_not_made_alone_is_refused_by_name() -> None:

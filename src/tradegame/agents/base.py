@@ -78,7 +78,6 @@ class Turn:
 
     # Asked for on every move, so slots (and views built only when asked for).
     __slots__ = (
-        "_catalogue",
         "_game",
         "_legal",
         "_sections",
@@ -99,9 +98,6 @@ class Turn:
         self._view: View | None = None
         self._sections: dict[str, Any] | None = None  # see sections()
         self._talks: Talks | None | bool = False  # False: not looked at yet
-        # The catalogue section with what it was made from (see _catalogue_section): kept
-        # for the seat's later moves.
-        self._catalogue: tuple[Rules, str, frozenset[str], list[Any]] | None = None
 
     def _renew(self, game: Game, player: str) -> None:
         """The turn of ``player``'s next move in ``game`` (this turn's seat and game): the
@@ -132,9 +128,8 @@ class Turn:
         ``players``, ``layers``, ``catalogue``, ``deals``, ``talks``, ``you`` and the clock's
         ``date``, ``round_end_date``, ``days_to_deadline``, ``snapped_back``), the same data
         made without the rest of the view (its tariff table, log and history cost most)
-        unless the view was made this turn. Read-only, like the view's JSON (the catalogue's
-        list may be the one of the seat's earlier move: see :meth:`_catalogue_section`). Any
-        other name raises :class:`ValueError` (whether or not the view was made)."""
+        unless the view was made this turn. Read-only, like the view's JSON. Any other name
+        raises :class:`ValueError` (whether or not the view was made)."""
         if not SECTIONS.issuperset(names):
             build_sections(self._game, self.player, names)  # raises, naming the sections
         if self._view is not None:
@@ -144,30 +139,9 @@ class Turn:
         if made is None:
             made = self._sections = {}
         missing = [name for name in names if name not in made]
-        if "catalogue" in missing:
-            made["catalogue"] = self._catalogue_section()
-            missing.remove("catalogue")
         if missing:
             made.update(build_sections(self._game, self.player, missing))
         return {name: made[name] for name in names}
-
-    def _catalogue_section(self) -> list[Any]:
-        """The catalogue section, as :func:`build_sections` makes it: the catalogue is made
-        from the scenario, the player and the items on the table alone (view._catalogue), so
-        the seat's section is made again only when one of those changed."""
-        game = self._game
-        rules, available = game.rules, game.available_items
-        kept = self._catalogue
-        if (
-            kept is not None
-            and kept[0] is rules
-            and kept[1] == self.player
-            and (kept[2] is available or kept[2] == available)
-        ):
-            return kept[3]
-        section: list[Any] = build_sections(game, self.player, ("catalogue",))["catalogue"]
-        self._catalogue = (rules, self.player, available, section)
-        return section
 
     @property
     def player_ids(self) -> tuple[str, ...]:
