@@ -14,8 +14,11 @@ caches with a game of its own, ``gc.freeze()``); the difference is the work's co
 - ``random``: ``play_match`` with the random agent in every seat, seeds 0 to ``--games``-1
   (what ``engine_micro.py`` times), in millions of instructions for all the games;
 - ``greedy``: games with the greedy agent in every seat, seeds 0 to ``--greedy-games``-1, in
-  millions of instructions a game (two checkouts whose greedy agents choose differently play
-  different games: several games even that out);
+  millions of instructions a game. Two checkouts whose rules differ play different greedy
+  games: bb57d96 (issue 17's reference) had no red lines, and april-2025's ``eu_digital`` red
+  line makes main's greedy games shorter. ``--no-red-lines`` takes the scenario's
+  ``red_line: true`` lines out, so both play the same games (the digests say so): the fair
+  comparison of speed;
 - ``what_if``: ``what_if`` of one random legal move of the player to move, its baseline
   remembered, at 18 points of 6 random games (as ``engine_micro.py``'s "what_if of a move"),
   each asked ``--reps`` times, in thousands of instructions a call.
@@ -42,6 +45,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 CASES = ("random", "greedy", "what_if")
+RED_LINE = re.compile(r"\s*red_line:\s*true\b")
 UNIT = {"random": (1e6, "M"), "greedy": (1e6, "M a game"), "what_if": (1e3, "K a call")}
 
 
@@ -95,6 +99,19 @@ def work(case: str, part: str, scenario: str, games: int, greedy_games: int, rep
     os._exit(0)  # no teardown counted
 
 
+def without_red_lines(name: str) -> Path:
+    """The bundled scenario ``name``'s text with its ``red_line: true`` lines taken out, in a
+    file of its own. Greedy agents play other games since the red line came in (e0499c35,
+    after bb57d96): without it, this checkout's greedy games are bb57d96's, move for move."""
+    text = (HERE.parent / "scenarios" / f"{name}.yaml").read_text(encoding="utf-8")
+    kept = [line for line in text.splitlines(keepends=True) if not RED_LINE.match(line)]
+    if len(kept) == len(text.splitlines()):
+        sys.exit(f"{name} has no 'red_line: true' line")
+    out = Path(tempfile.mkdtemp(prefix="tradegame-bench-")) / f"{name}-no-red-lines.yaml"
+    out.write_text("".join(kept), encoding="utf-8")
+    return out
+
+
 def work_command(case: str, part: str, args: argparse.Namespace) -> list[str]:
     """This script, asked to do one part of one case with the run's settings."""
     return [
@@ -135,10 +152,17 @@ def main() -> None:
     ap.add_argument("--greedy-games", type=int, default=3, help="greedy games (seeds 0 to N-1)")
     ap.add_argument("--reps", type=int, default=3, help="times each what_if point is asked")
     ap.add_argument("--src", action="append", default=[], help="another checkout's src folder")
+    ap.add_argument(
+        "--no-red-lines",
+        action="store_true",
+        help="play the bundled scenario with its 'red_line: true' lines taken out (see below)",
+    )
     args = ap.parse_args()
     if args.work:
         work(*args.work, args.scenario, args.games, args.greedy_games, args.reps)
         return
+    if args.no_red_lines:
+        args.scenario = str(without_red_lines(args.scenario))
     cases = [c for c in args.cases.split(",") if c]
     for case in cases:
         if case not in CASES:
