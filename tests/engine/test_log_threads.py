@@ -63,3 +63,37 @@ def test_a_log_read_while_another_thread_makes_it_is_whole(read_first: bool) -> 
     game._log("news", "the game's own")
     assert [e.text for e in copy.log] == whole
     assert [e.text for e in game.log] == [*whole, "the game's own"]
+
+
+def test_a_history_read_by_two_threads_at_once_has_each_round_once() -> None:
+    # History records are made from the rounds kept unread when it is first read; two
+    # threads reading at once both made them and both appended them to one list (856630c:
+    # every game of /tmp/atk22/thhist.py, 22 records for 15 rounds). A reader held in the
+    # middle of making them (a date's text waits) lets the main thread read and copy.
+    game = _played("with-china", 1, 60)
+    rounds = len(Game.replay(game.rules, game.seed, game.actions).history)
+    assert rounds > 1
+    making, go_on = threading.Event(), threading.Event()
+    date_of = game.date_of
+    calls: list[int] = []
+
+    def held(day: int) -> str:
+        calls.append(1)
+        if len(calls) == 1:
+            making.set()
+            assert go_on.wait(10)
+        return date_of(day)
+
+    game.date_of = held  # type: ignore[method-assign]
+    first: list[int] = []
+    reader = threading.Thread(target=lambda: first.append(len(game.history)))
+    reader.start()
+    assert making.wait(10)
+    meanwhile = len(game.history)
+    copy = game.copy()
+    go_on.set()
+    reader.join(10)
+    assert first == [rounds]
+    assert meanwhile == rounds
+    assert len(game.history) == rounds
+    assert len(copy.history) == rounds

@@ -148,7 +148,7 @@ class _Eager(Game):
     records were kept before they kept only what a snapshot is made from)."""
 
     def _record_history(self) -> None:
-        self._unread_history.append(
+        self._historybook[1].append(
             (
                 self.round,
                 self.day,
@@ -179,7 +179,7 @@ def test_history_read_late_is_the_history_of_snapshots_made_as_rounds_end(
             action = eager.legal_actions(player).sample(rng)
             eager.apply(action)
             late.apply(action)
-        lazy_snapshots += sum(not isinstance(r[5], eco.Snapshot) for r in late._unread_history)
+        lazy_snapshots += sum(not isinstance(r[5], eco.Snapshot) for r in late._historybook[1])
         assert late.history == eager.history
         assert late.state_hash() == eager.state_hash()
     assert lazy_snapshots > 0

@@ -123,8 +123,9 @@ class State:
         self._logbook: tuple[list[LogEntry], list[_RawLine]] = ([], [])
         self.actions: list[Action] = []
         # One record per resolved round: the raw values, turned into dicts when first read.
-        self._history: list[dict[str, Any]] = []
-        self._unread_history: list[_HistoryRecord] = []  # turned into dicts when read
+        # (records made, rounds not read yet: turned into records when read), one attribute
+        # replaced whole by a reader (see _history_records).
+        self._historybook: tuple[list[dict[str, Any]], list[_HistoryRecord]] = ([], [])
         # End-of-round state (a _state_capture), hashed when round_hashes is first asked for.
         self._round_hashes: list[str] = []
         self._unhashed_states: list[dict[str, Any]] = []  # hashed when first asked for
@@ -231,6 +232,8 @@ class State:
         new._sampler_kinds = None
         lines, raw = self._logbook  # read once: the lines and raw ones of one moment
         new._logbook = (lines.copy(), raw.copy())
+        records, unread = self._historybook  # (the records are shared: never changed)
+        new._historybook = (records.copy(), unread.copy())
         return new
 
     def own_deal(self, deal: Deal) -> Deal:
@@ -829,7 +832,7 @@ class State:
         snap: eco.Snapshot | _SnapshotInputs | None = self._snap
         if snap is None or self._snap_terms is not terms:
             snap = (self._current_rates(), terms, frozenset(self.active_packages))
-        self._unread_history.append(
+        self._historybook[1].append(
             (self.round, self.day, dict(self.approval), dict(self.credibility), self.stress, snap)
         )
 
@@ -845,10 +848,13 @@ class State:
 
     def _history_records(self) -> list[dict[str, Any]]:
         """The history's records, made from the rounds not yet read (never handed out)."""
-        records = self._history
-        ids = self._ids
-        if self._unread_history:
-            for round_, day, approval, credibility, stress, kept in self._unread_history:
+        records, unread = self._historybook
+        if unread:
+            # A new list, put back with the records made: two threads reading at once each
+            # make them from the same rounds (appending to one list, both added them).
+            records = list(records)
+            ids = self._ids
+            for round_, day, approval, credibility, stress, kept in unread:
                 snap = kept if isinstance(kept, eco.Snapshot) else eco.snapshot(self.rules, *kept)
                 records.append(
                     {
@@ -863,7 +869,7 @@ class State:
                         "tariff_faced": {p: round(self.tariff_faced_now(p, snap), 6) for p in ids},
                     }
                 )
-            self._unread_history = []
+            self._historybook = (records, [])
         return records
 
     def balance(
