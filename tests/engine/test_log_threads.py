@@ -97,3 +97,47 @@ def test_a_history_read_by_two_threads_at_once_has_each_round_once() -> None:
     assert meanwhile == rounds
     assert len(game.history) == rounds
     assert len(copy.history) == rounds
+
+
+def test_round_hashes_asked_by_two_threads_at_once_are_each_rounds_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A bot-played game captures its rounds when round_hashes is first asked for; two
+    # threads asking at once both added their hashes to one list, and a later ask found a
+    # replay that "did not end the same rounds" (856630c: /tmp/atk22/thrh.py, every game).
+    # A reader held in the middle of hashing lets the main thread ask and copy.
+    from tradegame.engine import state
+
+    game = Game.new(load_rules("april-2025"), 5)
+    game.defer_round_captures()
+    rng = random.Random(5)
+    for _ in range(70):
+        player = game.to_move()
+        assert player is not None
+        game.apply(game.legal_actions(player).sample(rng))
+    alone = Game.replay(game.rules, game.seed, game.actions).round_hashes
+    assert len(alone) > 1
+    making, go_on = threading.Event(), threading.Event()
+    hash_json = state._hash_json
+    calls: list[int] = []
+
+    def held(data: dict[str, object]) -> str:
+        calls.append(1)
+        if len(calls) == 1:
+            making.set()
+            assert go_on.wait(10)
+        return hash_json(data)
+
+    monkeypatch.setattr(state, "_hash_json", held)
+    first: list[list[str]] = []
+    reader = threading.Thread(target=lambda: first.append(game.round_hashes))
+    reader.start()
+    assert making.wait(10)
+    meanwhile = game.round_hashes
+    copy = game.copy()
+    go_on.set()
+    reader.join(10)
+    assert first == [alone]
+    assert meanwhile == alone
+    assert game.round_hashes == alone
+    assert copy.round_hashes == alone

@@ -127,11 +127,11 @@ class State:
         # replaced whole by a reader (see _history_records).
         self._historybook: tuple[list[dict[str, Any]], list[_HistoryRecord]] = ([], [])
         # End-of-round state (a _state_capture), hashed when round_hashes is first asked for.
-        self._round_hashes: list[str] = []
-        self._unhashed_states: list[dict[str, Any]] = []  # hashed when first asked for
-        # With defer_round_captures(): the number of actions at the end of each round not
-        # captured yet (a replay of the actions captures them when round_hashes is read).
-        self._round_marks: list[int] = []
+        # (hashes made, states captured not hashed yet, and with defer_round_captures() the
+        # number of actions at the end of each round not captured yet: a replay of the
+        # actions captures them when round_hashes is read), one attribute replaced whole by
+        # a reader.
+        self._roundbook: tuple[list[str], list[dict[str, Any]], list[int]] = ([], [], [])
         self._defers_captures = False
         self.rng_draws = 0
         # The token of the deals, sessions and pledges this state may change in place (its
@@ -234,6 +234,8 @@ class State:
         new._logbook = (lines.copy(), raw.copy())
         records, unread = self._historybook  # (the records are shared: never changed)
         new._historybook = (records.copy(), unread.copy())
+        hashes, unhashed, marks = self._roundbook
+        new._roundbook = (hashes.copy(), unhashed.copy(), marks.copy())
         return new
 
     def own_deal(self, deal: Deal) -> Deal:
@@ -925,12 +927,23 @@ class State:
     @property
     def round_hashes(self) -> list[str]:
         """The state hash at the end of each resolved round (computed when first asked)."""
-        if self._round_marks:
-            self._capture_deferred_rounds()
-        if self._unhashed_states:
-            self._round_hashes += [_hash_json(_state_dict(s)) for s in self._unhashed_states]
-            self._unhashed_states = []
-        return list(self._round_hashes)
+        hashes, unhashed, marks = self._roundbook
+        if marks or unhashed:
+            # New lists, put back whole: two threads asking at once each make them (adding
+            # to the lists in place, both added theirs, and the next replay did not match).
+            if marks:
+                unhashed = unhashed + self._deferred_captures(len(hashes) + len(unhashed), marks)
+            hashes = hashes + [_hash_json(_state_dict(s)) for s in unhashed]
+            self._roundbook = (hashes, [], [])
+        return list(hashes)
+
+    @property
+    def _round_marks(self) -> list[int]:
+        return self._roundbook[2]
+
+    @property
+    def _unhashed_states(self) -> list[dict[str, Any]]:
+        return self._roundbook[1]
 
     def push(self, action: Action) -> None:
         """Play ``action`` (the phase machine, :class:`tradegame.engine.machine.Machine`)."""
@@ -947,22 +960,21 @@ class State:
         """Keep the state as this round ends for :attr:`round_hashes` (or, deferred, the
         number of actions that led to it)."""
         if self._defers_captures:
-            self._round_marks.append(len(self.actions))
+            self._roundbook[2].append(len(self.actions))
         else:
-            self._unhashed_states.append(self._state_capture())
+            self._roundbook[1].append(self._state_capture())
 
-    def _capture_deferred_rounds(self) -> None:
-        """Capture the deferred rounds: replay the actions from the seed in a game of the
-        same kind that captures every round, and keep its captures of those rounds."""
-        marks = self._round_marks
+    def _deferred_captures(self, captured: int, marks: list[int]) -> list[dict[str, Any]]:
+        """The captures of the deferred rounds (``marks``; ``captured`` rounds captured
+        before them): replay the actions from the seed in a game of the same kind that
+        captures every round, and take its captures of those rounds."""
         replay = type(self)(self.rules, self.seed)
-        captured = len(self._round_hashes) + len(self._unhashed_states)
         for action in self.actions[: marks[-1]]:
             replay.push(action)  # (each was checked when this game played it)
-        if len(replay._unhashed_states) != captured + len(marks):
+        states = replay._roundbook[1]
+        if len(states) != captured + len(marks):
             raise AssertionError("a replay of the game's actions did not end the same rounds")
-        self._unhashed_states += replay._unhashed_states[captured:]
-        self._round_marks = []
+        return states[captured:]
 
     def state_json(self) -> dict[str, Any]:
         """A canonical JSON form of the whole state (the basis of :meth:`state_hash`)."""
