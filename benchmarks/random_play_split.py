@@ -9,9 +9,10 @@ change of load falls on all three), in CPU time:
 
 - ``random``: ``play_match`` with the random agent in every seat (what ``engine_micro.py``
   times: the match loop asks each seat's agent, which samples a legal move);
-- ``match``: ``play_match`` with an agent that gives the recorded move and marks it
-  legal in this very state, as ``LegalActions.sample`` does: the match loop (turns, the
-  agent protocol, the check a move is the seat's own and legal) without the sampler;
+- ``match``: ``play_match`` with a random agent whose ``move()`` gives the recorded move and
+  marks it legal in this very state, as ``LegalActions.sample`` does: the match loop as it
+  asks the random agent (``move()`` with the seat's legal actions, no turn, the sampler's
+  mark taken for the check) without the sampler;
 - ``rules``: ``Game.new`` and ``push`` of the recorded moves: the phases alone (every move
   and every round's resolution), no agent and no check.
 
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import random
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -57,8 +59,10 @@ def main() -> None:
     )
     args = ap.parse_args()
 
-    from tradegame.agents.base import Turn, play_match
+    from tradegame.agents.base import play_match
+    from tradegame.agents.builtin import RandomAgent
     from tradegame.engine import Action, Game
+    from tradegame.engine.legal import LegalActions
     from tradegame.scenario import load_rules
 
     # The games are recorded with rules of their own: the scenario's remembered results
@@ -71,27 +75,27 @@ def main() -> None:
         recorded.append((seed, list(game.actions), game.state_hash()))
     rules = load_rules(args.scenario)
 
-    class Recorded:
-        """Gives the recorded moves in order, each marked legal in the state it is given
-        in, as LegalActions.sample marks the move it draws."""
+    def replaying(moves: Sequence[Action]) -> RandomAgent:
+        """A random agent whose move() gives the recorded moves in order, each marked legal
+        in the state it is given in, as LegalActions.sample marks the move it draws: play_match
+        asks it as it asks the random agent (move() with the legal actions, no turn)."""
+        agent = RandomAgent(random.Random(0))
+        given = iter(moves)
 
-        name = "recorded"
-        description = "gives the moves a random game made, in order"
+        def move(legal: LegalActions) -> Action:
+            action = next(given)
+            game = legal.game
+            game._verified = (action, len(game.actions))
+            return action
 
-        def __init__(self, moves: Sequence[Action]) -> None:
-            self.moves = iter(moves)
-
-        def act(self, turn: Turn) -> Action:
-            move = next(self.moves)
-            game = turn._game
-            game._verified = (move, len(game.actions))
-            return move
+        agent.move = move  # type: ignore[method-assign]
+        return agent
 
     def by_random(seed: int, moves: Sequence[Action]) -> Game:
         return play_match(rules, seed, random_seats)
 
     def by_match_loop(seed: int, moves: Sequence[Action]) -> Game:
-        return play_match(rules, seed, dict.fromkeys(rules.player_ids, Recorded(moves)))
+        return play_match(rules, seed, dict.fromkeys(rules.player_ids, replaying(moves)))
 
     def by_rules(seed: int, moves: Sequence[Action]) -> Game:
         game = Game.new(rules, seed)
