@@ -99,7 +99,7 @@ def work(case: str, part: str, scenario: str, games: int, greedy_games: int, rep
     os._exit(0)  # no teardown counted
 
 
-def without_red_lines(name: str) -> Path:
+def without_red_lines(name: str, folder: Path) -> Path:
     """The bundled scenario ``name``'s text with its ``red_line: true`` lines taken out, in a
     file of its own. Greedy agents play other games since the red line came in (e0499c35,
     after bb57d96): without it, this checkout's greedy games are bb57d96's, move for move."""
@@ -107,7 +107,7 @@ def without_red_lines(name: str) -> Path:
     kept = [line for line in text.splitlines(keepends=True) if not RED_LINE.match(line)]
     if len(kept) == len(text.splitlines()):
         sys.exit(f"{name} has no 'red_line: true' line")
-    out = Path(tempfile.mkdtemp(prefix="tradegame-bench-")) / f"{name}-no-red-lines.yaml"
+    out = folder / f"{name}-no-red-lines.yaml"
     out.write_text("".join(kept), encoding="utf-8")
     return out
 
@@ -123,10 +123,20 @@ def work_command(case: str, part: str, args: argparse.Namespace) -> list[str]:
     ]
 
 
+def run_env(src: Path) -> dict[str, str]:
+    """The environment of a run of ``src``'s code: the cache of checked scenarios off (a
+    checkout's own code checks its own scenarios), the bytecode compiled before read only."""
+    return dict(
+        os.environ,
+        PYTHONPATH=str(src),
+        PYTHONHASHSEED="0",
+        TRADEGAME_CACHE_DIR="",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+
+
 def count(src: Path, case: str, part: str, args: argparse.Namespace, out: Path) -> int:
-    # The cache of checked scenarios off: a checkout's own code checks its own scenarios.
-    env = dict(os.environ, PYTHONPATH=str(src), PYTHONHASHSEED="0", TRADEGAME_CACHE_DIR="")
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env = run_env(src)
     command = [
         "valgrind",
         "--tool=cachegrind",
@@ -161,8 +171,6 @@ def main() -> None:
     if args.work:
         work(*args.work, args.scenario, args.games, args.greedy_games, args.reps)
         return
-    if args.no_red_lines:
-        args.scenario = str(without_red_lines(args.scenario))
     cases = [c for c in args.cases.split(",") if c]
     for case in cases:
         if case not in CASES:
@@ -171,13 +179,15 @@ def main() -> None:
     for src in sources:
         compileall.compile_dir(src, quiet=1)  # bytecode written once, not counted
     with tempfile.TemporaryDirectory() as tmp:
+        if args.no_red_lines:
+            args.scenario = str(without_red_lines(args.scenario, Path(tmp)))
         for case in cases:
             scale, unit = UNIT[case]
             calls = {"random": 1, "greedy": args.greedy_games, "what_if": 18 * args.reps}[case]
             for n, src in enumerate(sources):
                 digest = subprocess.run(
                     work_command(case, "digest", args),
-                    env=dict(os.environ, PYTHONPATH=str(src), PYTHONHASHSEED="0"),
+                    env=run_env(src),
                     capture_output=True,
                     text=True,
                     check=True,
