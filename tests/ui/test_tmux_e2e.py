@@ -213,6 +213,8 @@ def test_a_whole_game_at_80x24_typing_at_full_speed(
         elif "Your move, Japan: give your orders" in screen:
             # The orders filter: a word, three wrong letters deleted, another word.
             t.keys("3", "/", *typed("xyz", "\b", "\b", "\b", "reassure"))
+            # The word in the field first: the unfiltered list shows "Reassure US" already.
+            t.wait_for("reassure")
             screen = t.wait_for("Reassure US")
             field = next(line for line in screen.splitlines() if "reassure" in line)
             assert field.strip() == "reassure", screen
