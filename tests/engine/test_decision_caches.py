@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from tradegame.engine import Action, Game
 from tradegame.engine import legal as legal_module
-from tradegame.engine.actions import Concede, Term, parse
+from tradegame.engine.actions import Concede, Term, deal_terms, parse
 from tradegame.engine.errors import IllegalActionError
 from tradegame.engine.legal import LegalActions, _sample_indices, _sampler_memo
 from tradegame.engine.phases import orders, talks
@@ -202,6 +202,35 @@ def test_the_deal_sampler_draws_items_as_random_sample_does(seed: int, n: int, k
     ours, theirs = random.Random(seed), random.Random(seed)
     assert _sample_indices(ours.getrandbits, n, k) == theirs.sample(range(n), k)
     assert ours.getstate() == theirs.getstate()  # the same draws, none more
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_a_deal_is_drawn_as_randint_sample_and_choice_draw_it(name: str) -> None:
+    """_Deals.draw, its uniform draws written out, draws what rng.randint(1, most),
+    rng.sample(range(n), k) and rng.choice of each chosen item's levels draw, and no more,
+    for every deal group of random games' talks states."""
+    rules = load_rules(name)
+    groups = 0
+    for game, player, rng in _states(rules, range(3)):
+        if game.phase != "talks":
+            continue
+        for group in LegalActions(game, player)._groups():
+            if not isinstance(group, legal_module._Deals):
+                continue
+            groups += 1
+            seed = rng.getrandbits(32)
+            ours, theirs = random.Random(seed), random.Random(seed)
+            terms, cls = group.table.terms, group.cls
+            most = min(group.max_terms, len(terms))
+            while True:
+                k = theirs.randint(1, most)
+                chosen = theirs.sample(range(len(terms)), k)
+                deal = deal_terms([theirs.choice(terms[i]) for i in chosen])
+                if deal != group.offer:
+                    break
+            assert group.draw(ours) == cls(player, group.partner, deal)
+            assert ours.getstate() == theirs.getstate()
+    assert groups > 20
 
 
 def test_the_terms_moment_names_what_the_term_rules_read() -> None:

@@ -650,10 +650,14 @@ def play_match(
         # One turn per seat, renewed for each of its moves (safe_move makes one per move).
         turns = {seat: Turn(game, seat, False) for seat in rules.player_ids}
         # The random agent reads its legal actions alone: it is asked with them, no turn.
-        from tradegame.agents.builtin import asks_legal_only
+        from tradegame.agents.builtin import asks_legal_only, samples_itself
 
         by_legal = {
-            seat: (agent.move, turns[seat]._legal)  # type: ignore[attr-defined]  # checked
+            seat: (
+                agent,
+                None if samples_itself(agent) else agent.move,  # type: ignore[attr-defined]
+                turns[seat]._legal,
+            )
             for seat, agent in agents.items()
             if asks_legal_only(agent)
         }
@@ -661,13 +665,18 @@ def play_match(
         while (player := to_move()) is not None:  # None: the game is over
             asked = by_legal.get(player)
             if asked is not None:
-                move, legal = asked
-                legal._renew()
+                agent, move, legal = asked
                 try:
-                    action = move(legal)
-                    mark = game._verified  # the sampler's: legal here, so the seat's own
-                    if mark is None or mark[0] is not action or mark[1] != len(actions):
-                        action = _checked(action, game, player)
+                    if move is None:  # its move() as written: the seat's view samples
+                        # with the agent's generator, for the player just seen to move,
+                        # and marks what it draws legal (in this very state)
+                        action = legal._sample_moving(agent.rng)  # type: ignore[attr-defined]
+                    else:
+                        legal._renew()
+                        action = move(legal)
+                        mark = game._verified  # the sampler's: legal here, so the seat's own
+                        if mark is None or mark[0] is not action or mark[1] != len(actions):
+                            action = _checked(action, game, player)
                     error = None
                 except (Exception, SystemExit) as exc:  # as _ask
                     action, error = passive_move(game, player), exc

@@ -46,6 +46,19 @@ def asks_legal_only(agent: object) -> bool:
     return getattr(act, "__func__", None) is _RANDOM_ACT and getattr(act, "__self__", None) is agent
 
 
+_RANDOM_MOVE = RandomAgent.move
+
+
+def samples_itself(agent: object) -> bool:
+    """Whether ``agent``'s move() is RandomAgent.move as written here (``legal.sample`` with
+    its ``rng``): play_match then has the seat's legal actions sample with ``agent.rng``
+    (read at every move) without calling it. A move() set on the instance or the class is
+    called as it is."""
+    move = getattr(agent, "move", None)
+    own = getattr(move, "__func__", None) is _RANDOM_MOVE
+    return own and getattr(move, "__self__", None) is agent
+
+
 @register("passive")
 class PassiveAgent:
     """Never proposes, accepts or orders anything: the BATNA reference."""

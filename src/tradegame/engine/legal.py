@@ -240,10 +240,25 @@ class _Deals(_Group):
         most = min(self.max_terms, n)
         bits = rng.getrandbits
         exact = type(rng) is random.Random  # its sample() draws as _sample_indices does
+        most_bits = most.bit_length()
         while True:
-            k = 1 + _below(bits, most)  # rng.randint(1, most)
+            # Each uniform draw below m is _below(bits, m) written out (a call per term
+            # cost about as much as its draw).
+            k = bits(most_bits)
+            while k >= most:
+                k = bits(most_bits)
+            k += 1  # rng.randint(1, most)
             chosen = _sample_indices(bits, n, k) if exact else rng.sample(range(n), k)
-            deal = deal_terms([terms[i][_below(bits, len(terms[i]))] for i in chosen])
+            values = []
+            for i in chosen:
+                levels = terms[i]
+                m = len(levels)
+                b = m.bit_length()
+                r = bits(b)
+                while r >= m:
+                    r = bits(b)
+                values.append(levels[r])
+            deal = deal_terms(values)
             if deal != self.offer:
                 return self.cls(self.player, self.partner, deal)
 
@@ -670,9 +685,18 @@ class LegalActions:
         if g.phase != ORDERS or not (
             self._active if self._seen == len(g.actions) else self._moving()
         ):
-            return self._sample_talks(rng)
+            return self._sample_talks(rng, self._groups())
+        return self._sample_moving(rng)
+
+    def _sample_moving(self, rng: random.Random) -> Action:
+        """:meth:`sample` of a player the caller has just seen is to move (play_match's
+        random seats, whose view is the loop's own: one call a move, no renewal of the view
+        for an order)."""
+        g = self.game
         p = self.player
         assert p is not None  # the view of no player is never moving
+        if g.phase != ORDERS:  # talks: the session's groups (the loop's view keeps none)
+            return self._sample_talks(rng, self._talk_groups(g.sessions[g.session_index], p))
         if len(g.orders[p]) >= g.rules.limits.max_orders:
             action: Action = _plain(Done, p)
             g._verified = (action, len(g.actions))
@@ -726,8 +750,8 @@ class LegalActions:
         g._verified = (action, len(g.actions))
         return action
 
-    def _sample_talks(self, rng: random.Random) -> Action:
-        groups = self._groups()
+    def _sample_talks(self, rng: random.Random, groups: list[_Group]) -> Action:
+        """A talks move drawn from ``groups``, the view's groups now (none: no move)."""
         if not groups:
             raise IllegalActionError(f"{self.player} has no move now")
         # _below(rng.getrandbits, len(groups)), written out (a draw of every talks move)
