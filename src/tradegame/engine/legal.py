@@ -270,6 +270,10 @@ def _never(g: State, action: Action) -> str | None:
 _DONE: OrderKind = ([], _never, 0, 0, None)  # the sampler's first kind: done
 
 
+# The draws of an order before its kind is filtered: iterated, not range(8) (a range made
+# for every move cost more than the loop it drives).
+_TRIES = (None,) * 8
+
 _DEAD: list[bool] = []
 """The mark of a kind of order with no legal order left this round (never changed)."""
 
@@ -719,12 +723,12 @@ class LegalActions:
             key = id(group)
             mask = marks.get(key, allowed)  # the round's refusals, else the moment's
             if mask is _DEAD:
-                for _ in range(8):  # the draws that found no legal order before
+                for _ in _TRIES:  # the draws that found no legal order before
                     r = bits(size_bits)
                     while r >= size:
                         r = bits(size_bits)
             else:
-                for _ in range(8):
+                for _ in _TRIES:
                     r = bits(size_bits)
                     while r >= size:
                         r = bits(size_bits)
