@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .support import flat_text, make_app, make_match, screen_text, wait_for_text, wait_until
+from .support import (
+    flat_text,
+    make_app,
+    make_match,
+    screen_text,
+    wait_for_text,
+    wait_for_words,
+    wait_until,
+)
 
 
 async def _palette(pilot: object, app: object, typed: str) -> None:
@@ -26,7 +34,7 @@ async def test_a_mistyped_move_says_what_is_wrong(save_dir: Path) -> None:
         assert "not a move:" in flat_text(app)
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.screen.id == "game", what="the game")
-        await wait_for_text(pilot, "Not a move")
+        await wait_for_words(pilot, "Not a move")  # (the status line may wrap inside it)
         assert "abc" in app.screen.message, app.screen.message
 
 

@@ -429,7 +429,7 @@ class GameScreen(Screen[None]):
             self._first_frame = True  # see _after_first_frame
             self.refresh_view(panels=False)
         else:
-            self.query_one("#status", Static).update("")
+            self._clear_status()
         later(self._after_first_frame)
         later(self.advance)
         later(self._fill_shown_tab)
@@ -748,6 +748,8 @@ class GameScreen(Screen[None]):
             self._update_tab(tab)
         if tab == "talks" and not self.hidden:
             self._talks_shown()
+        if self.frame is not None and not self.hidden:
+            self._show_status(self.frame)  # the turn hint names the tab unless it is shown
 
     def _hint(self, frame: Frame) -> str:
         from tradegame.ui.widgets.hints import next_hint
@@ -801,8 +803,22 @@ class GameScreen(Screen[None]):
     def _show_status(self, frame: Frame) -> None:
         # Three lines; with hints four, as a hint fills the second and more (at 80×24 "US
         # accepts JP's offer (d1); it goes to ..." was cut after "JP's"). A cut ends in "…".
-        text = status_text(frame, self._status_extra(), self._hint(frame), paused=self.paused)
-        self.query_one("#status", Static).update(CutText(text, 4 if self.hints else 3))
+        text = status_text(
+            frame,
+            self._status_extra(),
+            self._hint(frame),
+            paused=self.paused,
+            here=self.query_one(GameTabs).active,
+        )
+        shown = (text, 4 if self.hints else 3)
+        if shown == self._status_shown:
+            return  # (a tab switch that changes nothing in it does not lay it out again)
+        self._status_shown = shown
+        self.query_one("#status", Static).update(CutText(*shown))
+
+    def _clear_status(self) -> None:
+        self._status_shown = None
+        self.query_one("#status", Static).update("")
 
     def report_bug(self, where: str, exc: BaseException) -> None:
         """Show an unexpected error as a message; details go to the Textual log."""
@@ -874,7 +890,7 @@ class GameScreen(Screen[None]):
         self.set_class(True, "hidden")
         self.message = ""
         self.app.clear_notifications()
-        self.query_one("#status", Static).update("")
+        self._clear_status()
         self._clear_briefing()
         self.viewer = None
         self.staged = []

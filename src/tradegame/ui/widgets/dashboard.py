@@ -39,9 +39,12 @@ is drawn flatter (the charts and the players' table alike; the table's approval 
 without it, stretched a one-point move to full height and read like a steep rise)."""
 
 
-def status_text(frame: Frame, extra: str = "", hint: str = "", *, paused: bool = False) -> Text:
+def status_text(
+    frame: Frame, extra: str = "", hint: str = "", *, paused: bool = False, here: str = ""
+) -> Text:
     """The two status lines above the tabs: clock and deadline, then whose move it is
-    (``paused``: AI play is paused, so an AI seat to move is not moving)."""
+    (``paused``: AI play is paused, so an AI seat to move is not moving; ``here``: the tab
+    shown, which the turn hint does not send the player to)."""
     v = frame.view
     text = Text(no_wrap=False, overflow="fold")
     text.append(f"Round {v['round']}/{v['rounds_total']}", style="bold")
@@ -63,7 +66,7 @@ def status_text(frame: Frame, extra: str = "", hint: str = "", *, paused: bool =
         text.append("The game is over.", style="bold")
     elif frame.my_turn:
         text.append(f"Your move, {frame.names.player(frame.viewer)}: ", style="bold reverse")
-        text.append(hint or turn_hint(frame))
+        text.append(hint or turn_hint(frame, here))
     elif frame.mover is not None:
         who = frame.names.player(frame.mover)
         if frame.mover_seat == "human":
@@ -78,18 +81,26 @@ def status_text(frame: Frame, extra: str = "", hint: str = "", *, paused: bool =
     return text
 
 
-def turn_hint(frame: Frame) -> str:
+def turn_hint(frame: Frame, here: str = "") -> str:
+    """What the player to move does now, and the tab to do it in unless it is ``here`` (on
+    the talks tab "build an offer (tab 2)" sent the player where they were)."""
+
+    def tab(name: str, number: int) -> str:
+        return "" if here == name else f" (tab {number})"
+
     if frame.phase == "talks":
         talks = own_session(frame)
         if talks and talks.get("offer") is None and not frame.deal_items:
             return f"open the talks with {frame.partner}: nothing can be offered, pass (p)."
         if talks and talks.get("offer") is None:
-            return f"open the talks with {frame.partner}: build an offer (tab 2) or pass (p)."
+            return (
+                f"open the talks with {frame.partner}: build an offer{tab('talks', 2)} or pass (p)."
+            )
         if not frame.deal_items:
             return f"answer {frame.partner}'s offer: a accepts, r rejects."
-        return f"answer {frame.partner}'s offer: a accepts, r rejects, or counter (tab 2)."
+        return f"answer {frame.partner}'s offer: a accepts, r rejects, or counter{tab('talks', 2)}."
     if frame.phase == "orders":
-        return "give your orders (tab 3), then Done (ctrl+d)."
+        return f"give your orders{tab('orders', 3)}, then Done (ctrl+d)."
     return ""
 
 

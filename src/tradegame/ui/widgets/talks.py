@@ -25,7 +25,7 @@ from textual.widgets.option_list import Option
 
 from tradegame.engine import Accept, Counter, Propose, Term
 from tradegame.session.match import OfferDraft
-from tradegame.session.text import player_text, signed
+from tradegame.session.text import player_text
 from tradegame.ui.widgets.common import (
     ActionChosen,
     BulletedText,
@@ -61,6 +61,16 @@ def political_cost(frame: Frame, terms: list[Term] | tuple[Term, ...]) -> float 
                 return None
             total -= gains[index]
     return total
+
+
+def cost_words(cost: float) -> str:
+    """A political cost (from :func:`political_cost`) as a player reads it: "cost to you 13.0",
+    or "gain to you 13.0" for a deal whose gains outweigh its costs ("cost to you −13.0" read
+    oddly). Rounded as shown, so a cost of −0.04 is "cost to you 0.0", not "gain to you 0.0"."""
+    shown = round(cost, 1)
+    if shown < 0:
+        return f"gain to you {-shown:.1f}"
+    return f"cost to you {abs(shown):.1f}"  # abs: no "−0.0"
 
 
 class TermList(OptionList):
@@ -374,7 +384,7 @@ class TalksPanel(Vertical):
             cost = political_cost(frame, terms)
             ws = frame.you.get("win_set")
             if cost is not None:
-                text.append(f" · cost to you {signed(cost)}")
+                text.append(f" · {cost_words(cost)}")
                 if ws is not None:
                     fits = "fits" if cost <= ws else "EXCEEDS"
                     text.append(
@@ -568,7 +578,7 @@ class TalksPanel(Vertical):
             cost = political_cost(frame, self.draft.terms())
             ws = frame.you.get("win_set")
             if cost is not None:
-                text.append(f" · cost to you {signed(cost)}")
+                text.append(f" · {cost_words(cost)}")
                 if ws is not None:
                     text.append(f" · {'fits' if cost <= ws else 'EXCEEDS'} your win-set ({ws:.1f})")
             deal = deal_in_force(frame, frame.partner)
@@ -730,4 +740,11 @@ class TalksPanel(Vertical):
         return True
 
 
-__all__ = ["OfferTerms", "TalksPanel", "TermList", "deal_in_force", "political_cost"]
+__all__ = [
+    "OfferTerms",
+    "TalksPanel",
+    "TermList",
+    "cost_words",
+    "deal_in_force",
+    "political_cost",
+]
