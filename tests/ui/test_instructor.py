@@ -124,10 +124,12 @@ async def test_rollback_restores_the_round_state(save_dir: Path) -> None:
     app = make_app(save_dir, match, instructor=True)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="game")
-        # roll back to round 2: the dialog lists the newest round first
+        # roll back to round 2: the dialog lists the newest round first (round 3's start is
+        # listed once a move has been made in it)
         await pilot.press("b")
         await wait_until(pilot, lambda: app.screen.id == "rollback-dialog", what="rounds")
-        await pilot.press("down", "enter")
+        ids = [key for key, _ in app.screen.options]
+        await pilot.press(*["down"] * ids.index("2"), "enter")
         await wait_until(pilot, lambda: app.screen.id == "confirm-rollback", what="confirm")
         await pilot.press("y")
         await wait_until(pilot, lambda: app.match is not match, what="rolled back")
@@ -244,6 +246,58 @@ async def test_news_with_a_bad_effect_shows_an_error_and_changes_nothing(save_di
         assert not any("Instructor news" in e.text for e in game.log)
 
 
+def _kept(label: str) -> tuple[int, int]:
+    """(actions kept, actions in all) in a roll-back choice's words."""
+    kept, _, total = label.partition("(")[2].partition(" actions kept")[0].partition(" of ")
+    return int(kept), int(total)
+
+
+async def test_rollback_offers_only_a_start_that_undoes_something(save_dir: Path) -> None:
+    """In round 1 before any move the dialog offered "Start of round 1 (0 of 0 actions
+    kept)"; the start of a round with no move yet is no choice either."""
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=1)
+    game = match.game
+    app = make_app(save_dir, match, instructor=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your move, Japan")
+        assert game.actions == []  # Japan opens the game
+        await pilot.press("b")
+        await wait_for_text(pilot, "Nothing to roll back yet.")
+        assert isinstance(app.screen, GameScreen)
+        await pilot.press("1", "space")  # AI play paused (from the dashboard: see the footer)
+        await wait_until(pilot, lambda: app.screen.paused, what="paused")
+        await pilot.press("p")  # Japan passes: there is a move to undo
+        await wait_until(pilot, lambda: len(game.actions) > 0, what="a move")
+        await pilot.press("b")
+        await wait_until(pilot, lambda: app.screen.id == "rollback-dialog", what="rounds")
+        options = list(app.screen.options)
+        total = len(game.actions)
+        assert options[-1][1] == f"Start of round 1 (0 of {total} actions kept)"
+        assert all(kept < of == total for kept, of in (_kept(label) for _, label in options))
+        await pilot.press("escape")
+        # Round 2 before its first move (paused, one AI move at a time to get there): its
+        # start undoes nothing.
+        while game.round == 1:
+            await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="game")
+            before = len(game.actions)
+            if game.to_move() != "JP":
+                await pilot.press("n")
+            elif game.phase == "talks":
+                await pilot.press("p")
+            else:
+                await pilot.press("ctrl+d")
+                await wait_for_text(pilot, "send these orders?")
+                await pilot.press("enter")
+            await wait_until(pilot, lambda n=before: len(game.actions) > n, what="a move")
+        await wait_until(pilot, lambda: app.screen.id == "round-report", what="report")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="game")
+        assert round_starts(match)[-1] == len(game.actions)  # nobody moved in round 2
+        await pilot.press("b")
+        await wait_until(pilot, lambda: app.screen.id == "rollback-dialog", what="rounds")
+        assert [key for key, _ in app.screen.options] == ["1"]
+
+
 async def test_rollback_and_end_early_news_are_in_the_log_and_the_save(save_dir: Path) -> None:
     match, _ = played_rounds({"JP": "human", "US": "passive", "EU": "passive"}, 1)
     app = make_app(save_dir, match, instructor=True)
@@ -306,7 +360,7 @@ async def test_the_teachers_keys_are_all_in_the_footer_at_80x24(save_dir: Path) 
         line, start, _, _ = next(s for s in footer._spans if s[3].key == "b")
         assert line == 1
         await pilot.click(KeyFooter, offset=(start + 1, line))
-        await wait_for_text(pilot, "Roll back to the start of a round")
+        await wait_for_text(pilot, "Nothing to roll back yet.")  # no move made yet
 
 
 async def test_each_inject_wraps_under_itself_at_80x24(save_dir: Path) -> None:

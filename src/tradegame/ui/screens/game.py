@@ -176,6 +176,8 @@ class GameScreen(Screen[None]):
         self._message_round = 0
         """The round the message was said in: a new round drops it (its report says what
         became of it; "You sent 0 orders and ended your turn." stayed into the next turn)."""
+        self._status_shown: tuple[Text, int] | None = None
+        """The status lines last drawn (drawn again only when they change)."""
         self._ai_timer: Timer | None = None
         self._ai_busy = False
         self._news_text = ""
@@ -1534,10 +1536,16 @@ class GameScreen(Screen[None]):
             return
         starts = round_starts(self.match)
         total = len(self.match.game.actions)
+        # Only a start that undoes something: in round 1 before any move the one choice read
+        # "Start of round 1 (0 of 0 actions kept)".
         options = [
             (str(n), f"Start of round {n} ({keep} of {total} actions kept)")
             for n, keep in enumerate(starts, start=1)
+            if keep < total
         ]
+        if not options:
+            self.say("Nothing to roll back yet.")  # (at 80×24 a longer line was cut)
+            return
         self.app.push_screen(
             ChoiceDialog(
                 "Roll back to the start of a round",
