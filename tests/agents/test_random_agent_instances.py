@@ -82,3 +82,24 @@ def test_the_random_agents_generator_is_read_at_every_move(name: str) -> None:
     fast, slow = games
     assert fast.actions == slow.actions
     assert fast.state_hash() == slow.state_hash()
+
+
+class _FailingBits(random.Random):
+    def getrandbits(self, k: int) -> int:
+        raise RuntimeError("no bits")
+
+
+def test_a_random_agent_whose_draw_fails_only_loses_its_moves() -> None:
+    """The random agent's move drawn by play_match itself fails as move() would: each of
+    its seat's moves becomes the passive one, with an incident, and the game goes on."""
+    rules = load_rules("us-japan-primer")
+    first = rules.player_ids[0]
+    seats = {p: RandomAgent(agent_rng(1, p, "random")) for p in rules.player_ids}
+    seats[first].rng = _FailingBits(0)
+    incidents: list[str] = []
+    game = play_match(rules, 1, dict(seats), incidents=incidents)
+    theirs = [a for a in game.actions if a.player == first]
+    assert theirs and len(incidents) == len(theirs)
+    assert all("RuntimeError: no bits" in line for line in incidents)
+    assert all(type(a).__name__ in ("Pass", "Reject", "Done") for a in theirs)
+    assert Game.replay(rules, 1, game.actions).state_hash() == game.state_hash()

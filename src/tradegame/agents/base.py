@@ -650,33 +650,43 @@ def play_match(
         # One turn per seat, renewed for each of its moves (safe_move makes one per move).
         turns = {seat: Turn(game, seat, False) for seat in rules.player_ids}
         # The random agent reads its legal actions alone: it is asked with them, no turn.
+        # While its move() is as written, the seat's legal actions draw its move themselves
+        # (LegalActions._sample_moving, with the agent's rng read at every move: what
+        # move() does), and mark what they draw legal in this very state.
         from tradegame.agents.builtin import asks_legal_only, samples_itself
 
-        by_legal = {
-            seat: (
-                agent,
-                None if samples_itself(agent) else agent.move,  # type: ignore[attr-defined]
-                turns[seat]._legal,
-            )
-            for seat, agent in agents.items()
-            if asks_legal_only(agent)
-        }
+        sampled: dict[str, tuple[Callable[[Any], Action], Any]] = {}
+        by_legal: dict[str, tuple[Callable[[Any], Action], Any]] = {}
+        for seat, agent in agents.items():
+            if not asks_legal_only(agent):
+                continue
+            legal = turns[seat]._legal
+            if samples_itself(agent):
+                sampled[seat] = (legal._sample_moving, agent)
+            else:
+                by_legal[seat] = (agent.move, legal)  # type: ignore[attr-defined]  # checked
         error: BaseException | None
         while (player := to_move()) is not None:  # None: the game is over
-            asked = by_legal.get(player)
-            if asked is not None:
-                agent, move, legal = asked
+            drawn = sampled.get(player)
+            if drawn is not None:
+                sample, agent = drawn
                 try:
-                    if move is None:  # its move() as written: the seat's view samples
-                        # with the agent's generator, for the player just seen to move,
-                        # and marks what it draws legal (in this very state)
-                        action = legal._sample_moving(agent.rng)  # type: ignore[attr-defined]
-                    else:
-                        legal._renew()
-                        action = move(legal)
-                        mark = game._verified  # the sampler's: legal here, so the seat's own
-                        if mark is None or mark[0] is not action or mark[1] != len(actions):
-                            action = _checked(action, game, player)
+                    action = sample(agent.rng)
+                except (Exception, SystemExit) as exc:  # as _ask
+                    action, error = passive_move(game, player), exc
+                else:
+                    push(action)  # the sampler's, legal in this very state
+                    if on_action is not None:
+                        on_action(game, action)
+                    continue
+            elif (asked := by_legal.get(player)) is not None:
+                move, legal = asked
+                legal._renew()
+                try:
+                    action = move(legal)
+                    mark = game._verified  # the sampler's: legal here, so the seat's own
+                    if mark is None or mark[0] is not action or mark[1] != len(actions):
+                        action = _checked(action, game, player)
                     error = None
                 except (Exception, SystemExit) as exc:  # as _ask
                     action, error = passive_move(game, player), exc
