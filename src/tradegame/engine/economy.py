@@ -10,10 +10,10 @@ from __future__ import annotations
 import itertools
 import math
 import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableSequence, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from tradegame.engine.kinds import LayerStatus, TermKind
 from tradegame.engine.memo import per_rules
@@ -103,6 +103,9 @@ class Compiled:
     plan_layers: tuple[Callable[[Sequence[Any]], tuple[Any, ...]], ...]
     plan_cells: tuple[tuple[int, ...], ...]
     plan_memo: dict[tuple[Any, ...], tuple[InForce, tuple[float, ...]]]
+    # The cells a set of active countermeasure packages covers, in cell order, by the set
+    # (see rates_now), filled as games are played.
+    packaged_cells: dict[frozenset[str], tuple[int, ...]]
     # Per cell, what its rate is made from (besides layers, packages and deal terms).
     rate_rows: tuple[RateRow, ...]
     # (index, packages) of each cell countermeasures cover, in cell order.
@@ -237,6 +240,7 @@ def compile_rules(rules: Rules) -> Compiled:
         ),
         plan_cells=tuple(tuple(c.index for c in cells if c.plan == k) for k in range(len(plans))),
         plan_memo={},
+        packaged_cells={},
         rate_rows=tuple((c.index, c.mfn, c.v0, c.plan, c.packages) for c in cells),
         package_cells=tuple(
             (c.index, frozenset(package for package, _ in c.packages)) for c in cells if c.packages
@@ -595,21 +599,20 @@ def cell_rates(
     in_force: Sequence[InForce] | Mapping[int, InForce],
     active_packages: AbstractSet[str],
     terms: TermIndex,
-    layered: list[float] | None = None,
+    out: MutableSequence[float] | dict[int, float],
+    layered: MutableSequence[float] | None = None,
     plain: Sequence[float] | None = None,
-) -> list[float]:
-    """The all-in tariff on the cell of each of ``rows`` (DESIGN §3.9), from the layers in
-    force on its plan (``in_force[plan]``, see :func:`layers_in_force`): the MFN rate (or a
-    deal's cut below it), plus the added layers, or the all-in layer; plus active
-    countermeasures; then deal caps and tariff-rate quotas (the terms on the cell, in the
-    order of the index). ``layered``, if given, gets each cell's *layered* rate: the same
-    rate before deal caps and quotas (what breaking a cap is judged by,
-    State.layered_rates). ``plain``, if given, is every cell's rate from these layers with no
-    term and no package (:class:`LayerState`): a cell no cut touches starts from it, the
-    layers' part made already."""
+) -> None:
+    """The all-in tariff on the cell of each of ``rows`` (DESIGN §3.9), written at the
+    cell's index in ``out``, from the layers in force on its plan (``in_force[plan]``, see
+    :func:`layers_in_force`): the MFN rate (or a deal's cut below it), plus the added
+    layers, or the all-in layer; plus active countermeasures; then deal caps and tariff-rate
+    quotas (the terms on the cell, in the order of the index). ``layered``, if given, gets
+    each cell's *layered* rate at its index: the same rate before deal caps and quotas (what
+    breaking a cap is judged by, State.layered_rates). ``plain``, if given, is every cell's
+    rate from these layers with no term and no package (:class:`LayerState`): a cell no cut
+    touches starts from it, the layers' part made already."""
     cuts, caps, quotas = terms.cell_cuts, terms.cell_caps, terms.cell_quotas
-    out: list[float] = []
-    append = out.append
     for index, mfn, v0, plan, packages in rows:
         if plain is not None and not (cuts and index in cuts):
             total = plain[index]  # the layers' part, made as below with no cut
@@ -630,7 +633,7 @@ def cell_rates(
                 if package in active_packages:
                     total += rate
         if layered is not None:
-            layered.append(total)
+            layered[index] = total
         if caps and index in caps:
             for cap in caps[index]:
                 if cap < total:
@@ -640,8 +643,7 @@ def cell_rates(
                 share = min(1.0, volume / v0)
                 if in_rate < total:
                     total = share * in_rate + (1.0 - share) * total
-        append(total)
-    return out
+        out[index] = total
 
 
 def effective_rate(
@@ -656,7 +658,9 @@ def effective_rate(
     """The all-in tariff on one flow cell (``layer_info`` is implied by the compiled plan)."""
     plan, has_replace = compiled.plans[cell.plan]
     in_force = {cell.plan: layers_in_force(plan, has_replace, layer_rate, layer_status)}
-    return cell_rates((compiled.rate_rows[cell.index],), in_force, active_packages, terms)[0]
+    out: dict[int, float] = {}
+    cell_rates((compiled.rate_rows[cell.index],), in_force, active_packages, terms, out)
+    return out[cell.index]
 
 
 def all_rates(
@@ -673,14 +677,19 @@ def all_rates(
         layers_in_force(plan, has_replace, layer_rate, layer_status)
         for plan, has_replace in compiled.plans
     ]
-    return cell_rates(compiled.rate_rows, in_force, active_packages, terms, layered)
+    out = [0.0] * len(compiled.cells)
+    layered_out = None if layered is None else [0.0] * len(compiled.cells)
+    cell_rates(compiled.rate_rows, in_force, active_packages, terms, out, layered_out)
+    if layered is not None and layered_out is not None:
+        layered.extend(layered_out)
+    return out
 
 
-@dataclass(frozen=True, slots=True)
-class LayerState:
+class LayerState(NamedTuple):
     """The layers' part of every cell's rate at one state of the layers (their rates and
     status): a game keeps one and replaces it, plan by plan, as layers change
-    (:func:`layer_state`); :func:`rates_now` adds the deal terms and countermeasures."""
+    (:func:`layer_state`); :func:`rates_now` adds the deal terms and countermeasures.
+    (A named tuple: immutable, and made for a fraction of a frozen dataclass's cost.)"""
 
     rates: tuple[float, ...]  # each layer's rate, in scenario order
     status: tuple[str, ...]  # each layer's status, in scenario order
@@ -692,6 +701,7 @@ class LayerState:
 
 _NO_TERMS = TermIndex()
 _NO_PACKAGES: frozenset[str] = frozenset()
+_new_tuple = tuple.__new__
 
 
 def _values(table: Mapping[str, Any], ids: tuple[str, ...]) -> tuple[Any, ...]:
@@ -723,18 +733,24 @@ def layer_state(
         in_force: list[InForce] = [([], None)] * len(compiled.plans)
         plain = [0.0] * len(compiled.cells)
     else:
-        if status == known.status and all(map(_is, rates, known.rates)):
+        old_rates = known.rates
+        old_status = known.status
+        if status == old_status and all(map(_is, rates, old_rates)):
             return known
-        changed = itertools.compress(
-            compiled.layer_plans,
-            map(_or, map(_is_not, rates, known.rates), map(_ne, status, known.status)),
-        )
-        plans = sorted(set(itertools.chain.from_iterable(changed)))
+        changed: set[int] = set()
+        # (a loop over the layers: cheaper than chains of map and compress)
+        for of_layer, rate, old, now, before in zip(  # noqa: B905 (one of each per layer)
+            compiled.layer_plans, rates, old_rates, status, old_status
+        ):
+            if rate is not old or now != before:
+                changed.update(of_layer)
+        plans = sorted(changed)
         in_force = list(known.in_force)
         plain = list(known.plain)
     all_plans = compiled.plans
     plan_rows = compiled.plan_rows
     plan_layers = compiled.plan_layers
+    plan_cells = compiled.plan_cells
     memo = compiled.plan_memo
     for k in plans:
         # A plan's part is a function of its layers' rates and status: remembered per
@@ -742,27 +758,27 @@ def layer_state(
         # all-in layer's rate is the cells' rate as it is).
         of_plan = plan_layers[k]
         values = of_plan(rates)
-        key = (k, values, of_plan(status))
-        known_part = None if 0.0 in values else memo.get(key)
+        key: tuple[Any, ...] | None = None
+        known_part = None
+        if 0.0 not in values:
+            key = (k, values, of_plan(status))
+            known_part = memo.get(key)
         if known_part is None:
             plan, has_replace = all_plans[k]
-            plan_in_force = in_force[k] = layers_in_force(
-                plan, has_replace, layer_rate, layer_status
-            )
-            rows = plan_rows[k]
-            known_part = (
-                plan_in_force,
-                tuple(cell_rates(rows, {k: plan_in_force}, _NO_PACKAGES, _NO_TERMS)),
-            )
-            if 0.0 not in values:
+            plan_in_force = layers_in_force(plan, has_replace, layer_rate, layer_status)
+            cells = plan_cells[k]
+            cell_rates(plan_rows[k], {k: plan_in_force}, _NO_PACKAGES, _NO_TERMS, plain)
+            known_part = (plan_in_force, tuple(map(plain.__getitem__, cells)))
+            if key is not None:
                 if len(memo) >= PLAN_MEMO_SIZE:
                     memo.clear()  # bounded; a miss only costs the computation
                 memo[key] = known_part
-        else:
-            in_force[k] = known_part[0]
-        for index, rate in zip(compiled.plan_cells[k], known_part[1]):  # noqa: B905 (made so)
+            in_force[k] = plan_in_force
+            continue
+        in_force[k] = known_part[0]
+        for index, rate in zip(plan_cells[k], known_part[1]):  # noqa: B905 (made so)
             plain[index] = rate
-    return LayerState(rates, status, tuple(in_force), tuple(plain))
+    return _new_tuple(LayerState, (rates, status, tuple(in_force), tuple(plain)))
 
 
 PLAN_MEMO_SIZE = 4096  # remembered layer states of plans, per scenario
@@ -780,31 +796,30 @@ def rates_now(
     :func:`cell_rates` with the terms and packages."""
     touched = terms.touched
     if active_packages:
-        packaged = [
-            index
-            for index, packages in compiled.package_cells
-            if not active_packages.isdisjoint(packages)
-        ]
+        # The cells the active packages cover, remembered per scenario by the packages.
+        active = frozenset(active_packages)
+        packaged = compiled.packaged_cells.get(active)
+        if packaged is None:
+            packaged = tuple(
+                index
+                for index, packages in compiled.package_cells
+                if not active.isdisjoint(packages)
+            )
+            if len(compiled.packaged_cells) >= PACKAGED_CELLS_SIZE:
+                compiled.packaged_cells.clear()  # bounded; a miss only costs the computation
+            compiled.packaged_cells[active] = packaged
         if packaged:
-            touched = tuple(set(touched).union(packaged)) if touched else tuple(packaged)
+            touched = tuple(set(touched).union(packaged)) if touched else packaged
     plain = layers.plain
     if not touched:
         return plain, plain
-    layered_part: list[float] = []
-    capped = cell_rates(
-        map(compiled.rate_rows.__getitem__, touched),
-        layers.in_force,
-        active_packages,
-        terms,
-        layered_part,
-        plain,
-    )
     rates, layered = list(plain), list(plain)
-    # (zip without strict, whose keyword costs more than the zip: one rate per row)
-    for index, rate, layered_rate in zip(touched, capped, layered_part):  # noqa: B905
-        rates[index] = rate
-        layered[index] = layered_rate
+    rows = map(compiled.rate_rows.__getitem__, touched)
+    cell_rates(rows, layers.in_force, active_packages, terms, rates, layered, plain)
     return tuple(rates), tuple(layered)
+
+
+PACKAGED_CELLS_SIZE = 256  # remembered sets of active packages, per scenario
 
 
 def flow_value(cell: FlowCell, rate: float, fx: float, boost: float) -> float:
