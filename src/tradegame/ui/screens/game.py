@@ -779,7 +779,10 @@ class GameScreen(Screen[None]):
             # the footer shows that, not the pause.
             where = (
                 " outside the talks list"
-                if self.is_my_turn() and self.session.phase() == "talks"
+                if self.is_my_turn()
+                and self.session.phase() == "talks"
+                and self.frame is not None
+                and self.frame.deal_items  # else no list is shown (talks.TalksPanel)
                 else ""
             )
             # (not "Instructor: ...": the instructor knows, and at 80×24 "Inject pharma_232

@@ -317,6 +317,13 @@ class TalksPanel(Vertical):
             return
         for part in parts:
             part.display = True
+        if not frame.deal_items:
+            # Nothing can be offered (the session's text says so): no empty list, draft or
+            # preview, whose keys did nothing (an instructor's space, taken by the empty list,
+            # neither put anything in nor paused).
+            # (the preview stays for an offer on the table: what accepting it would do)
+            for part in parts[:3] if session.get("offer") is not None else parts[:4]:
+                part.display = False
         key = (frame.view["round"], tuple(session["pair"]))
         fresh = key != self._session_key
         if fresh:
@@ -435,7 +442,11 @@ class TalksPanel(Vertical):
             if above:
                 text.append(f"▲ {above} above ([)", style="bold")
                 text.append(" ")
-            text.append("a accept · r reject · e edit it · s counter")
+            text.append("a accept · r reject")
+            if self.frame is not None and self.frame.deal_items:
+                text.append(" · e edit it · s counter")
+        elif self.frame is not None and not self.frame.deal_items:
+            text.append("p pass")
         else:
             text.append("↑↓ item · ←→ level · space in/out · s send · p pass")
         if text != self._more_text:  # (updating it lays the screen out again)
