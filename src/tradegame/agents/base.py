@@ -255,7 +255,7 @@ def split_modifier(spec: str) -> tuple[str, Callable[[Agent], Agent] | None]:
     """(the wrapped spec, the wrapper) of ``SPEC+MODIFIER``; (spec, None) for any other spec."""
     if spec.startswith(EXTERNAL_PREFIX) or is_llm(spec) or MODIFIER_SEPARATOR not in spec:
         return spec, None
-    registry()  # the built-in modifiers register with the built-in agents
+    _registered()  # the built-in modifiers register with the built-in agents
     base, _, name = spec.rpartition(MODIFIER_SEPARATOR)
     wrap = _MODIFIERS.get(name)
     if wrap is None or not base or spec in _REGISTRY:
@@ -265,9 +265,21 @@ def split_modifier(spec: str) -> tuple[str, Callable[[Agent], Agent] | None]:
 
 def registry() -> dict[str, AgentFactory]:
     """Every registered agent by name (the built-ins are registered on first use)."""
-    from tradegame.agents import builtin  # noqa: F401  (registers the built-ins)
+    return dict(_registered())
 
-    return dict(_REGISTRY)
+
+_BUILTINS: list[object] = []  # the built-in agents' module, once imported
+
+
+def _registered() -> dict[str, AgentFactory]:
+    """The registry itself, for this module's look-ups (never changed by them): every match
+    builds its agents through it, and an import statement and a copy of the registry for
+    every look-up cost more than a built-in agent's making."""
+    if not _BUILTINS:
+        from tradegame.agents import builtin  # (registers the built-ins)
+
+        _BUILTINS.append(builtin)
+    return _REGISTRY
 
 
 class AgentSpecError(ValueError):
@@ -305,7 +317,7 @@ def builtin_with_options(spec: str) -> tuple[str, str] | None:
     name, sep, body = spec.partition(":")
     if not sep or "=" not in body or spec.startswith(EXTERNAL_PREFIX) or is_llm(spec):
         return None
-    factory = registry().get(name)
+    factory = _registered().get(name)
     if factory is None or not hasattr(factory, "from_options"):
         return None
     return name, body
@@ -326,7 +338,7 @@ def runs_code(spec: str) -> bool:
     """
     if spec.startswith(EXTERNAL_PREFIX) or is_llm(spec):
         return True
-    if spec in registry() or builtin_with_options(spec) is not None:
+    if spec in _registered() or builtin_with_options(spec) is not None:
         return False
     base, wrap = split_modifier(spec)
     if wrap is not None:  # AGENT+MODIFIER runs what AGENT runs
@@ -406,7 +418,7 @@ def _build_agent(
             with contextlib.suppress(AttributeError):
                 wrapped.keeps_time = True  # type: ignore[attr-defined]  # any wrapper class
         return wrapped
-    known = registry()
+    known = _registered()
     if spec in known:
         return known[spec](rng)
     with_options = builtin_with_options(spec)
