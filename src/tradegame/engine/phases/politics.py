@@ -36,6 +36,8 @@ from tradegame.engine.text import term_text
 _CLAIM_PROGRESS = str(StatementKind.CLAIM_PROGRESS.value)
 _PUBLIC_DEMAND = str(StatementKind.PUBLIC_DEMAND.value)
 _THREAT = str(StatementKind.THREAT.value)
+_REASSURE = str(StatementKind.REASSURE.value)
+_FACT_CHECK = str(StatementKind.FACT_CHECK.value)
 
 
 def statement(g: State, a: Statement) -> None:
@@ -48,7 +50,7 @@ def statement(g: State, a: Statement) -> None:
     # The n-th statement of a kind by the same player has repeat_decay^(n-1) of the effect.
     strength = st.repeat_decay ** g.said.get(said, 0)
     g.said[said] = g.said.get(said, 0) + 1
-    if kind == StatementKind.CLAIM_PROGRESS:
+    if kind == _CLAIM_PROGRESS:
         _talk_approval(g, p, strength * st.claim_progress_approval)
         g.pledges.append(
             Pledge(
@@ -62,14 +64,14 @@ def statement(g: State, a: Statement) -> None:
             )
         )
         g._log("statement", f"{p} claims progress in its talks with {a.partner}.")
-    elif kind == StatementKind.PUBLIC_DEMAND:
+    elif kind == _PUBLIC_DEMAND:
         _talk_approval(g, p, strength * st.public_demand_approval)
         g.pledges.append(Pledge(kind, p, a.partner, a.subject, g.round, owner=g._token))
         g._log(
             "statement",
             f"{p} publicly demands from {a.partner}: {demand_text(rules, a.subject)}.",
         )
-    elif kind == StatementKind.THREAT:
+    elif kind == _THREAT:
         _talk_approval(g, p, strength * st.threat_approval)
         g.pledges.append(Pledge(kind, p, a.partner, a.subject, g.round, owner=g._token))
         g._log(
@@ -77,13 +79,13 @@ def statement(g: State, a: Statement) -> None:
             f"{p} threatens {a.partner}: {_subject_name(g, a.subject)} "
             f"if {a.partner} escalates or no deal is reached.",
         )
-    elif kind == StatementKind.REASSURE:
+    elif kind == _REASSURE:
         key = pair_key(p, a.partner)
         before = g.relations[key]
         g.relations[key] = clamp(before + strength * st.reassure_relations)
         g.talk_relations[key] = g.talk_relations.get(key, 0.0) + g.relations[key] - before
         g._log("statement", f"{p} reassures {a.partner}.")
-    elif kind == StatementKind.FACT_CHECK:
+    elif kind == _FACT_CHECK:
         claim = rules.claim(a.subject)
         g.fact_checked.add((p, claim.id))
         loser = claim.by if not claim.accurate else p

@@ -210,15 +210,17 @@ def _concede(g: State, a: Concede, raised_against: set[tuple[str, str]]) -> None
         ):
             # A new level of the same concession replaces it.
             g.own_deal(old).status = _DEAL_SUPERSEDED
+    # (id, parties, terms, round, level, stakes, status, unilateral: by position, which
+    # costs less than by keyword)
     deal = Deal(
-        id=f"d{len(g.deals) + 1}",
-        parties=(p, a.partner),
-        terms=a.terms,
-        round=g.round,
-        level="unilateral",
-        stakes=1.0,
-        status=_DEAL_IN_FORCE,
-        unilateral=True,
+        f"d{len(g.deals) + 1}",
+        (p, a.partner),
+        a.terms,
+        g.round,
+        "unilateral",
+        1.0,
+        _DEAL_IN_FORCE,
+        True,
         owner=g._token,
     )
     g.deals.append(deal)

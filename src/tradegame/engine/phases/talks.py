@@ -138,15 +138,20 @@ def begin(g: State) -> None:
         responder = key[1] if key[0] == requester else key[0]
         level_rules = rules.talk_level(level)
         stakes = level_rules.stakes * g.stakes.get(key, 1.0)
+        # (pair, requester, responder, level, stakes, max_exchanges, exchanges, offer,
+        # offer_by, turn: by position, which costs less than by keyword)
         sessions.append(
             Session(
-                pair=(requester, responder),
-                requester=requester,
-                responder=responder,
-                level=level,
-                stakes=stakes,
-                max_exchanges=level_rules.max_exchanges,
-                turn=requester,
+                (requester, responder),
+                requester,
+                responder,
+                level,
+                stakes,
+                level_rules.max_exchanges,
+                0,
+                None,
+                None,
+                requester,
                 owner=g._token,
             )
         )
@@ -275,13 +280,15 @@ def apply(g: State, a: Action) -> None:
     elif isinstance(a, Accept):
         s.status = _AGREED
         assert s.offer is not None and s.offer_by is not None
+        # (id, parties, terms, round, level, stakes: by position, which costs less than by
+        # keyword)
         deal = Deal(
-            id=f"d{len(g.deals) + 1}",
-            parties=(s.offer_by, a.player),
-            terms=s.offer,
-            round=g.round,
-            level=s.level,
-            stakes=s.stakes,
+            f"d{len(g.deals) + 1}",
+            (s.offer_by, a.player),
+            s.offer,
+            g.round,
+            s.level,
+            s.stakes,
             owner=g._token,
         )
         g.deals.append(deal)
