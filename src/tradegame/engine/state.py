@@ -22,7 +22,7 @@ from typing import Any, ClassVar, Self, TypeVar
 from tradegame.engine import economy as eco
 from tradegame.engine.actions import Action
 from tradegame.engine.chance import Chance, copy_of
-from tradegame.engine.kinds import DealStatus, LayerStatus, TermKind
+from tradegame.engine.kinds import DealStatus, TermKind
 from tradegame.engine.records import (
     LEDGER_INDEX,
     ORDERS,
@@ -35,7 +35,6 @@ from tradegame.engine.records import (
     Session,
     clamp,
     deal_json,
-    empty_ledger,
     pair_key,
 )
 from tradegame.engine.rules import Event, Rules
@@ -71,33 +70,22 @@ class State:
         self.extension_days = 0
         self.snapped = False
         self.phase = TALKS
-        self.layer_rate = {la.id: la.rate for la in rules.layers}
-        self.layer_status = {
-            la.id: (
-                LayerStatus.INACTIVE
-                if la.from_day is not None
-                and la.from_day > c.start_day
-                and la.status == LayerStatus.IN_FORCE
-                else LayerStatus(la.status)
-            )
-            for la in rules.layers
-        }
-        self.layer_info = {la.id: (la.combine, la.replaces) for la in rules.layers}
-        self.active_packages = {
-            cm.id for p in rules.players for cm in p.countermeasures if cm.active_at_start
-        }
+        # The scenario's starting values, made once (tables.Start): copies of its dicts and
+        # sets, which a game changes.
+        start = self.tables.start
+        self.layer_rate = start.layer_rate.copy()
+        self.layer_status = start.layer_status.copy()
+        self.layer_info = start.layer_info.copy()
+        self.active_packages = set(start.active_packages)
         # Replaced, never changed in place (so each round's state shares it).
-        self.available_items = frozenset(it.id for it in rules.items if it.available)
-        self.approval = {p.id: p.approval for p in rules.players}
-        self.credibility = {p.id: p.credibility for p in rules.players}
+        self.available_items = start.available_items
+        self.approval = start.approval.copy()
+        self.credibility = start.credibility.copy()
         # The player ids, read on every move: a plain attribute, not the rules' property.
         self._ids = ids = rules.player_ids
         # Every pair, in the order the ledger keeps their sums (scenarios name pairs of two
         # players: the keys never change).
-        layout = self.tables.ledger_layout
-        self.relations: dict[tuple[str, str], float] = dict.fromkeys(layout.pairs, 50.0)
-        for (a, b), value in rules.relations:
-            self.relations[pair_key(a, b)] = value
+        self.relations: dict[tuple[str, str], float] = start.relations.copy()
         self.stress = rules.market_stress.start
         self.deals: list[Deal] = []
         self.sessions: list[Session] = []
@@ -144,7 +132,7 @@ class State:
         # (One attribute, replaced whole: a reader takes it once, so that reading the ledger
         # of one game from several threads, each adding the rounds kept, agrees; see
         # _post_rounds.)
-        self._book: _Book = (empty_ledger(layout, len(rules.flows)), (), 0)
+        self._book: _Book = (start.ledger, (), 0)
         # And whose sums they are kept for (the ledger_only then: None, everyone's).
         self._kept_for: str | None = ""
         self.final_extra_days = 0

@@ -18,7 +18,7 @@ from tradegame.engine.chance import Stream
 from tradegame.engine.economy import Compiled, FlowCell, TermIndex, compile_rules
 from tradegame.engine.kinds import LayerStatus
 from tradegame.engine.memo import per_rules
-from tradegame.engine.records import Ledger, LedgerLayout, ledger_layout
+from tradegame.engine.records import Ledger, LedgerLayout, empty_ledger, ledger_layout, pair_key
 from tradegame.engine.rules import Event, Item, Layer, Rules, TariffInstrument
 
 CACHE_SIZE = 4096  # entries of an open-ended memo (rates of projections, term texts)
@@ -79,6 +79,52 @@ class Caches:
 
 
 @dataclass(frozen=True, slots=True)
+class Start:
+    """What a game of the scenario starts with (State.__init__ copies the dicts and sets):
+    the scenario's alone, so made once."""
+
+    layer_rate: dict[str, float]
+    layer_status: dict[str, LayerStatus]
+    layer_info: dict[str, tuple[str, tuple[str, ...]]]
+    active_packages: tuple[str, ...]  # in scenario order (a set made of them has their order)
+    available_items: frozenset[str]
+    approval: dict[str, float]
+    credibility: dict[str, float]
+    relations: dict[tuple[str, str], float]  # every pair, in the ledger's order of pairs
+    ledger: Ledger  # empty (immutable: shared)
+
+
+def _start(rules: Rules, layout: LedgerLayout) -> Start:
+    start_day = rules.calendar.start_day
+    relations = dict.fromkeys(layout.pairs, 50.0)
+    for (a, b), value in rules.relations:
+        relations[pair_key(a, b)] = value
+    return Start(
+        layer_rate={la.id: la.rate for la in rules.layers},
+        # A layer in force from a later day is inactive until the news of its day.
+        layer_status={
+            la.id: (
+                LayerStatus.INACTIVE
+                if la.from_day is not None
+                and la.from_day > start_day
+                and la.status == LayerStatus.IN_FORCE
+                else LayerStatus(la.status)
+            )
+            for la in rules.layers
+        },
+        layer_info={la.id: (la.combine, la.replaces) for la in rules.layers},
+        active_packages=tuple(
+            cm.id for p in rules.players for cm in p.countermeasures if cm.active_at_start
+        ),
+        available_items=frozenset(it.id for it in rules.items if it.available),
+        approval={p.id: p.approval for p in rules.players},
+        credibility={p.id: p.credibility for p in rules.players},
+        relations=relations,
+        ledger=empty_ledger(layout, len(rules.flows)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Tables:
     """Look-ups of one scenario: built once, never changed (see :func:`tables_of`)."""
 
@@ -97,6 +143,7 @@ class Tables:
     levels: dict[str, tuple[float, ...]]  # by item
     # Each player's passive moves (pass, reject, done): frozen values, made once.
     passive_moves: dict[str, tuple[Pass, Reject, Done]]
+    start: Start
     caches: Caches
 
     def news_window(self, rules: Rules, first: int, last: int) -> NewsWindow:
@@ -146,10 +193,11 @@ def tables_of(rules: Rules) -> Tables:
     for pl in rules.players:
         for t in reversed(pl.tariffs):  # the first instrument on a layer wins
             instruments[(pl.id, t.layer)] = t
+    layout = ledger_layout(ids)
     return Tables(
         compiled=compile_rules(rules),
         player_order={p: n for n, p in enumerate(ids)},
-        ledger_layout=ledger_layout(ids),
+        ledger_layout=layout,
         tariff_instruments=instruments,
         own_packages={p.id: frozenset(c.id for c in p.countermeasures) for p in rules.players},
         pair_cells={
@@ -182,5 +230,6 @@ def tables_of(rules: Rules) -> Tables:
         },
         levels={item.id: tuple(lv.value for lv in item.levels) for item in rules.items},
         passive_moves={p: (Pass(p), Reject(p), Done(p)) for p in ids},
+        start=_start(rules, layout),
         caches=Caches(),
     )
