@@ -922,6 +922,9 @@ class GameScreen(Screen[None]):
             return
         self._ended = True
         self.session.finish()
+        # The last turn's line ("You sent no orders and ended your turn.") stayed under "The
+        # game is over." when the player went back to the game from the results.
+        self.message = ""
         if self.session.hot_seat:
             # Several people share the screen: the results are public, nobody's private view
             # is shown (the game screen stays behind the curtain).
