@@ -69,3 +69,24 @@ async def test_a_talks_toast_on_another_tab_goes_when_the_talks_tab_is_shown(
         await wait_until(pilot, lambda: not _talks_toasts(app), what="the toast taken down")
         await pilot.pause(0.2)
         assert not _talks_toasts(app)
+
+
+async def test_no_toast_of_the_players_own_answer(save_dir: Path) -> None:
+    """As the US, rejecting Japan's offer: "US rejects JP's offer." came back as a toast over
+    the orders tab for 8 s (the US has talks with the EU too, so its screen is brought up to
+    date after the EU's move, off the Talks tab). The status line says it."""
+    match = make_match({"US": "human", "JP": "bargainer", "EU": "bargainer"}, seed=2)
+    game = match.game
+    app = make_app(save_dir, match)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_until(
+            pilot,
+            lambda: game.to_move() == "US" and game.session is not None and game.session.offer,
+            what="Japan's offer",
+        )
+        await wait_for_text(pilot, "a accepts, r rejects")
+        await pilot.press("r")
+        await wait_until(pilot, lambda: game.phase == "orders", what="the orders")
+        await wait_until(pilot, lambda: "US rejects JP's offer." in app.screen.message)
+        await pilot.pause(0.5)
+        assert not any("US rejects" in m for m in _talks_toasts(app)), _talks_toasts(app)

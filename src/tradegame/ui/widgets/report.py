@@ -46,7 +46,9 @@ def result_lines(
     """Plain lines for the talks results among new log ``entries`` the viewer was party to
     (an offer made, countered, accepted, rejected, passed or lapsed). The viewer's own offers
     are left out: the screen already said them. ``where``: an offer's line says where to read
-    it (for a toast, shown off the Talks tab; the status line said it on that tab too)."""
+    it (for a toast, shown off the Talks tab; the status line said it on that tab too), and
+    the viewer's own answers are left out (the US's "US rejects JP's offer." came back to it
+    as a toast over its orders for 8 s; the status line says it)."""
     out = []
     for e in entries:
         if e.get("kind") != "talks" or e.get("phase") != "talks":
@@ -66,6 +68,8 @@ def result_lines(
                 f"{who} made {what} of {n} term{'s' if n != 1 else ''}"
                 + (": read it on the Talks tab (2)." if where else ".")
             )
+            continue
+        if where and viewer is not None and text.startswith(f"{viewer} "):
             continue
         out.append(text)
     return out
