@@ -42,3 +42,28 @@ async def test_the_last_turns_line_goes_with_the_game(save_dir: Path) -> None:
         await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="the game")
         await wait_for_text(pilot, "The game is over.")
         assert "ended your turn" not in screen_text(app)
+
+
+async def test_an_early_end_leaves_no_talks_line(save_dir: Path) -> None:
+    """The instructor ends the game early: back at the game, the status line said "The game
+    is over.  JP made no proposal to US. JP made no proposal to US." (the passes of every
+    seat to the end, Japan's own among them)."""
+    match = make_match({"JP": "human", "US": "passive", "EU": "passive"}, seed=3)
+    app = make_app(save_dir, match, instructor=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Your move, Japan")
+        await pilot.press("ctrl+e")
+        await wait_until(pilot, lambda: app.screen.id == "confirm-end", what="the question")
+        await pilot.press("y")
+        await wait_until(
+            pilot,
+            lambda: app.screen.id == "round-report" or isinstance(app.screen, EndScreen),
+            what="the last report",
+        )
+        if app.screen.id == "round-report":
+            await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, EndScreen), what="the results")
+        await pilot.press("l")
+        await wait_until(pilot, lambda: isinstance(app.screen, GameScreen), what="the game")
+        await wait_for_text(pilot, "The game is over.")
+        assert "made no proposal" not in screen_text(app)

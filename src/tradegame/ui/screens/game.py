@@ -608,7 +608,9 @@ class GameScreen(Screen[None]):
             if self.spectating:
                 self._report_to_watcher()  # notes where the watcher's reports start
             return  # the first look at this game: nothing new to announce
-        lines = result_lines(log[seen:], key)
+        # Over: no talks line (ended early, every seat's passes to the end came back as
+        # "JP made no proposal to US. JP made no proposal to US." under "The game is over.").
+        lines = [] if self.session.is_over() else result_lines(log[seen:], key)
         if lines:
             self.message = " ".join(lines)
             self._message_round = self.session.round()

@@ -83,7 +83,11 @@ KEYS: list[tuple[str, list[tuple[str, str]]]] = [
                 "the instructor tab: every player's objectives, win-set, confidential briefing "
                 "and pending orders; the injects; what the instructor did",
             ),
-            ("space", "pause / resume AI play (n: one AI move while paused)"),
+            (
+                "space",
+                "pause / resume AI play (n: one AI move while paused); on your own talks "
+                "list space puts an item in or out (the footer shows which)",
+            ),
             ("i", "fire a scenario inject (from a list; it is in the log and the save)"),
             (
                 "w",
