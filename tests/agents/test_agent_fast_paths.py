@@ -9,8 +9,9 @@ with the code it replaced (written out here as the reference):
 * ``Strategy.talk_requests`` reads the players' ids from the scenario (``Turn.player_ids``),
   not from the view's ``players`` section, which it no longer asks for;
 * ``substantive_deal`` reads the item kinds only when a deal of the pair is found;
-* ``GreedyAgent.order_shortlist`` sorts the legal orders into pools with one function
-  (the reference: the chain of ``isinstance`` tests), the same draws from the same stream.
+* ``GreedyAgent.order_shortlist`` sorts the legal orders into pools by their class (and a
+  tariff's layer, a statement's kind), the reference a chain of ``isinstance`` tests: the
+  same draws from the same stream.
 """
 
 from __future__ import annotations

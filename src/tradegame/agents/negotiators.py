@@ -623,13 +623,26 @@ class GreedyAgent(Negotiator):
         agent's own random stream (so the same seed gives the same game)."""
         pools: dict[str, list[Action]] = {}
         for action in turn.legal:
-            kind = _shortlist_kind(action)
-            if kind is not None:
-                pool = pools.get(kind)
-                if pool is None:
-                    pools[kind] = [action]
-                else:
-                    pool.append(action)
+            # The pool by the action's class (the engine's legal moves are of these very
+            # classes), and for a tariff and a statement by its layer or kind.
+            cls = type(action)
+            if cls is SetTariff:
+                kind = _TARIFF_POOLS.get(action.layer)  # type: ignore[attr-defined]
+                if kind is None:
+                    kind = _tariff_pool(action.layer)  # type: ignore[attr-defined]
+            elif cls is Statement:
+                kind = _SAID_POOLS.get(action.statement)  # type: ignore[attr-defined]
+                if kind is None:
+                    continue
+            else:
+                kind = _POOL_OF_CLASS.get(cls)
+                if kind is None:
+                    continue
+            pool = pools.get(kind)
+            if pool is None:
+                pools[kind] = [action]
+            else:
+                pool.append(action)
         out: list[Action] = []
         for kind in sorted(pools):
             out.append(pools[kind][self.rng.randrange(len(pools[kind]))])
@@ -637,23 +650,23 @@ class GreedyAgent(Negotiator):
         return out[:ORDER_SHORTLIST]
 
 
+# The pools of GreedyAgent.order_shortlist, one of each drawn: a statement of one of these
+# kinds, a tariff by its layer, a concession, a countermeasure, an extension; no other move.
 _SAID = ("claim_progress", "reassure", "fact_check")
-"""The statements greedy's shortlist draws from (one of each kind)."""
+_SAID_POOLS = {said: f"say-{said}" for said in _SAID}
+_POOL_OF_CLASS: dict[type[Action], str] = {
+    Concede: Concede.kind,
+    Countermeasure: Countermeasure.kind,
+    ExtendDeadline: ExtendDeadline.kind,
+}
+_TARIFF_POOLS: dict[str, str] = {}  # by layer, made when first met
 
 
-def _shortlist_kind(action: Action) -> str | None:
-    """The pool of :meth:`GreedyAgent.order_shortlist` that ``action`` is drawn from: a
-    statement it shortlists by kind, a concession, a countermeasure, an extension, a tariff
-    by layer; None for any other move."""
-    if isinstance(action, Statement):
-        return f"say-{action.statement}" if action.statement in _SAID else None
-    if isinstance(action, SetTariff):
-        return f"tariff-{action.layer}"
-    if isinstance(action, Concede):
-        return "concede"
-    if isinstance(action, (Countermeasure, ExtendDeadline)):
-        return action.kind
-    return None
+def _tariff_pool(layer: str) -> str:
+    if len(_TARIFF_POOLS) >= 1024:
+        _TARIFF_POOLS.clear()  # bounded: layers of every scenario played
+    pool = _TARIFF_POOLS[layer] = f"tariff-{layer}"
+    return pool
 
 
 __all__ = [

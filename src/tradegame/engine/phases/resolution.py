@@ -129,8 +129,12 @@ def _check_finite(g: State) -> None:
     """Refuse a non-finite number where the round's computations enter the state (the
     ledger, politics, market stress): one sum of everything, searched only if it is not
     finite (inf and NaN carry through a sum)."""
+    # (sum() from 0.0: the floats of sum() from 0, which adds its first float to 0.0, with
+    # no look for ints first)
     others = (
-        sum(g.approval.values()) + sum(g.credibility.values()) + sum(g.relations.values())
+        sum(g.approval.values(), 0.0)
+        + sum(g.credibility.values(), 0.0)
+        + sum(g.relations.values(), 0.0)
     ) + g.stress
     if g._book[1]:
         # A projection's rounds not yet added to its ledger: their numbers, and the sums
