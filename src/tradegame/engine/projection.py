@@ -85,7 +85,10 @@ def _projection_rng(game: Machine) -> Replay:
     ``what-if:{seed}:{round}:{phase}`` (public facts only), its first draws made once per
     scenario and key and replayed by each projection (chance.Replay)."""
     known = tables_of(game.rules).caches.projection_rng
-    key = (game.seed, game.round, game.phase)
+    seed = game.seed
+    # Keyed by the seed as the stream's text has it: seeds equal as keys but written
+    # differently (True, 1 and 1.0; 0.0 and -0.0) seed different streams.
+    key = (seed if type(seed) is int else f"{seed}", game.round, game.phase)
     stream = known.get(key)
     if stream is None:
         if len(known) >= RNG_STATES:

@@ -66,7 +66,7 @@ class Caches:
     # A projection's chance stream by (seed, round, phase): the generator's state as seeded
     # and its first draws (seeding from a string hashes it each time; replaying the draws
     # is cheaper than restoring the state, see chance.py).
-    projection_rng: dict[tuple[int, int, str], Stream] = field(default_factory=dict)
+    projection_rng: dict[tuple[int | str, int, str], Stream] = field(default_factory=dict)
     # Ledgers whose sums are all finite and small enough for a game to keep its rounds
     # (State._accumulate, before it keeps its first round), by id, each kept while here.
     bounded_ledgers: dict[int, Ledger] = field(default_factory=dict)
