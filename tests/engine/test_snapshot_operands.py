@@ -336,16 +336,45 @@ def test_a_layer_at_minus_zero_is_not_taken_for_one_at_zero() -> None:
 
 
 @pytest.mark.parametrize(("name", "rules"), _scenarios())
-def test_a_players_runs_of_cells_are_its_roles_in_order(name: str, rules: Rules) -> None:
-    # snapshot() adds each player's operands run by run (Compiled.player_blocks): the runs
-    # laid end to end are the player's roles (cell, exported?) in cell order, each run one
-    # role, so the additions are the same in the same order.
+def test_a_players_sums_are_of_its_roles_in_order(name: str, rules: Rules) -> None:
+    # snapshot() adds each player's pains, and _own_sums its GDP effect, revenue and
+    # consumer cost, as written sums (Compiled.pain_sums, own_sums): their operands are the
+    # player's roles (cell, exported?) in cell order, each read where its entry has it.
     compiled = eco.compile_rules(rules)
-    assert len(compiled.player_blocks) == len(rules.player_ids)
-    for roles, blocks in zip(compiled.player_roles, compiled.player_blocks, strict=True):
-        assert [(index, exported) for exported, run in blocks for index in run] == list(roles)
-        assert all(run for _, run in blocks)
-        assert all(a[0] != b[0] for a, b in zip(blocks, blocks[1:], strict=False))
+    pains = compiled.pain_sums.operands
+    assert len(pains) == len(compiled.own_sums) == len(rules.player_ids)
+    for roles, of_pain, own in zip(compiled.player_roles, pains, compiled.own_sums, strict=True):
+        assert of_pain == tuple((index, 6 if exported else 7) for index, exported in roles)
+        gdp = [(i, 3) if exported else (i, k) for i, exported in roles for k in (4, 5)]
+        gdp = list(dict.fromkeys(gdp))  # (an export's operand once)
+        imported = [i for i, exported in roles if not exported]
+        assert own.operands == (
+            tuple(gdp),
+            tuple((i, 1) for i in imported),
+            tuple((i, 2) for i in imported),
+        )
+
+
+@given(
+    st.lists(st.lists(_floats, min_size=9, max_size=9), max_size=40),
+    st.lists(st.lists(st.tuples(st.integers(0, 39), st.integers(0, 8)), max_size=80), max_size=4),
+)
+def test_written_sums_add_as_a_loop(
+    entries: list[list[float]], sums: list[list[tuple[int, int]]]
+) -> None:
+    # Each sum's operands added one by one from 0.0, in order: the same floats (float.hex),
+    # however long (written in lines of a few dozen) or empty.
+    operands = tuple(tuple((i, k) for i, k in of_sum if i < len(entries)) for of_sum in sums)
+    written = eco.WrittenSums(operands)
+    expected = []
+    for of_sum in operands:
+        total = 0.0
+        for index, position in of_sum:
+            total += entries[index][position]
+        expected.append(total.hex())
+    assert [total.hex() for total in written.add(entries)] == expected
+    loaded = pickle.loads(pickle.dumps(written))
+    assert [total.hex() for total in loaded.add(entries)] == expected
 
 
 def test_a_snapshot_goes_through_pickle_and_copy_made_or_not() -> None:
@@ -365,3 +394,20 @@ def test_a_snapshot_goes_through_pickle_and_copy_made_or_not() -> None:
     copied = copy.deepcopy(snap)
     assert _fields(again) == _fields(copied) == _fields(snap) == expected
     assert again.bound == copied.bound == snap.bound
+
+
+def test_written_sums_of_many_operands_add_them_all() -> None:
+    # Longer than a line of the written function: every operand still added, in order.
+    rng = random.Random(5)
+    entries = [[rng.uniform(-1e6, 1e6) for _ in range(9)] for _ in range(50)]
+    operands = tuple(
+        tuple((rng.randrange(50), rng.randrange(9)) for _ in range(length))
+        for length in (0, 1, 31, 32, 33, 100, 250)
+    )
+    expected = []
+    for of_sum in operands:
+        total = 0.0
+        for index, position in of_sum:
+            total += entries[index][position]
+        expected.append(total.hex())
+    assert [total.hex() for total in eco.WrittenSums(operands).add(entries)] == expected

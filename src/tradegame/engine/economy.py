@@ -114,9 +114,12 @@ class Compiled:
     # on, in cell order; and per exporter, the indexes of its cells.
     player_roles: tuple[tuple[tuple[int, bool], ...], ...]
     export_cells: dict[str, tuple[int, ...]]
-    # Per player, its player_roles as runs of cells in one role, in the same order:
-    # (exported?, the indexes of the run's cells).
-    player_blocks: tuple[tuple[tuple[bool, tuple[int, ...]], ...], ...]
+    # Each player's pain over its roles (player_roles: the exporter's pain of what it
+    # exports, the importer's of what it imports), added in cell order (see snapshot).
+    pain_sums: WrittenSums
+    # Per player, its GDP effect, tariff revenue and consumer cost over its roles, added in
+    # cell order (see _own_sums).
+    own_sums: tuple[WrittenSums, ...]
     # 1 + 100 / the smallest GDP (inf if one is not positive), and the sizes of every
     # package's GDP cost added: what Snapshot.bound scales and adds (see _size_of_terms).
     gdp_factor: float
@@ -246,10 +249,25 @@ def compile_rules(rules: Rules) -> Compiled:
             (c.index, frozenset(package for package, _ in c.packages)) for c in cells if c.packages
         ),
         player_roles=roles,
-        player_blocks=tuple(
+        pain_sums=WrittenSums(
             tuple(
-                (exported, tuple(index for index, _ in run))
-                for exported, run in itertools.groupby(of_player, key=operator.itemgetter(1))
+                tuple((index, _E_PAIN if exported else _I_PAIN) for index, exported in of_player)
+                for of_player in roles
+            )
+        ),
+        own_sums=tuple(
+            WrittenSums(
+                (
+                    # GDP: the exporter's effect of what it exports; the substitution gain,
+                    # then minus the net cost, of what it imports.
+                    tuple(
+                        operand
+                        for index, exported in of_player
+                        for operand in (((index, 3),) if exported else ((index, 4), (index, 5)))
+                    ),
+                    tuple((index, 1) for index, exported in of_player if not exported),
+                    tuple((index, 2) for index, exported in of_player if not exported),
+                )
             )
             for of_player in roles
         ),
@@ -266,6 +284,39 @@ def compile_rules(rules: Rules) -> Compiled:
         ),
     )
     return compiled
+
+
+class WrittenSums:
+    """Sums of the cells' entries (:data:`CellEntry`), each ``operands`` as (cell index,
+    position in its entry), added one by one from 0.0 in order: :attr:`add` of the entries
+    gives them all, the same floats as a loop adding them. Written out as one function per
+    scenario (each operand read and added with a third of a loop's bytecode, which is most of
+    what a snapshot costs); pickled as its operands, and written again when loaded."""
+
+    __slots__ = ("operands", "add")
+
+    def __init__(self, operands: tuple[tuple[tuple[int, int], ...], ...]) -> None:
+        self.operands = operands
+        lines = ["def add(e):"]
+        for n, of_sum in enumerate(operands):
+            terms = [f"e[{index}][{position}]" for index, position in of_sum]
+            lines.append(f"    s{n} = 0.0")
+            # (lines of a few dozen: a chain of + is compiled as deep as it is long)
+            for start in range(0, len(terms), 32):
+                lines.append(f"    s{n} = s{n} + " + " + ".join(terms[start : start + 32]))
+        lines.append("    return (" + "".join(f"s{n}, " for n in range(len(operands))) + ")")
+        namespace: dict[str, Any] = {}
+        exec("\n".join(lines), namespace)
+        self.add: Callable[[Sequence[CellEntry]], tuple[float, ...]] = namespace["add"]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (WrittenSums, (self.operands,))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, WrittenSums) and other.operands == self.operands
+
+    def __hash__(self) -> int:
+        return hash(self.operands)
 
 
 def _gdp_factor(gdps: Sequence[float]) -> float:
@@ -986,19 +1037,9 @@ def snapshot(
             )
     entries: list[CellEntry] = found  # type: ignore[assignment]  # (no None left)
     # Each player's pain over its cells, in cell order: what it exports, what it imports.
-    # (zip without strict, whose keyword costs more than the zip: one row per player by
-    # making.) Run by run of cells in one role (Compiled.player_blocks).
-    pain: dict[str, float] = {}
-    for pid, blocks in zip(ids, compiled.player_blocks):  # noqa: B905
-        pain_sum = 0.0
-        for exported, indexes in blocks:
-            if exported:
-                for index in indexes:
-                    pain_sum += entries[index][6]
-            else:
-                for index in indexes:
-                    pain_sum += entries[index][7]
-        pain[pid] = pain_sum
+    # (zip without strict, whose keyword costs more than the zip: one sum per player by
+    # making.)
+    pain: dict[str, float] = dict(zip(ids, compiled.pain_sums.add(entries)))  # noqa: B905
     # The active countermeasures' GDP costs, in scenario order: pain now, GDP when made.
     costs: tuple[tuple[str, float], ...] = ()
     if active_packages:
@@ -1089,18 +1130,7 @@ def _own_sums(parts: _SumParts, n: int) -> tuple[float, float, float, float]:
     amounts (the rule's order)."""
     compiled, params, entries, terms, costs = parts
     pid, gdp_of_player = compiled.player_gdp[n]
-    gdp_sum = revenue_sum = consumer_sum = 0.0
-    for exported, indexes in compiled.player_blocks[n]:
-        if exported:
-            for index in indexes:
-                gdp_sum += entries[index][3]
-        else:
-            for index in indexes:
-                operands = entries[index]
-                revenue_sum += operands[1]
-                consumer_sum += operands[2]
-                gdp_sum += operands[4]
-                gdp_sum += operands[5]
+    gdp_sum, revenue_sum, consumer_sum = compiled.own_sums[n].add(entries)
     if terms.investment:
         per_year = terms.investment.get(pid)
         if per_year is not None:
@@ -1154,6 +1184,8 @@ def _size_of_terms(compiled: Compiled, params: Economy, terms: TermIndex) -> flo
 
 
 _memo_get = dict.get
+_E_PAIN = 6  # the exporter's pain in a CellEntry
+_I_PAIN = 7  # the importer's pain
 _NONES = itertools.repeat(None)
 _ZEROS = itertools.repeat(0.0)
 _first = operator.itemgetter(0)
