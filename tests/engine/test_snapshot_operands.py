@@ -12,6 +12,10 @@ cost away).
 And the layers' part of the rates remembered per scenario, plan by plan (economy.layer_state),
 against the rule from nothing wherever a game's rates are read; a layer at -0.0 is never
 taken for one at 0.0 (equal keys, other rates when the layer is all-in).
+
+The written sums (economy.WrittenSums: a snapshot's pains and lazy sums) add as a loop does,
+and stress_pressure (economy.WrittenPressures) is the rule from nothing at every step of
+random games of every scenario.
 """
 
 from __future__ import annotations
@@ -411,3 +415,42 @@ def test_written_sums_of_many_operands_add_them_all() -> None:
             total += entries[index][position]
         expected.append(total.hex())
     assert [total.hex() for total in eco.WrittenSums(operands).add(entries)] == expected
+
+
+def _fresh_pressure(rules: Rules, rates: list[float]) -> tuple[str, str]:
+    """stress_pressure from nothing: each cell the holder imports in (applies), or exports
+    in (faces), its extra tariff times its V0 added in cell order, over the V0s added so."""
+    holder = rules.market_stress_player
+    sums = []
+    for side in ("importer", "exporter"):
+        total = weight = 0.0
+        for cell in eco.compile_rules(rules).cells:
+            if getattr(cell, side) == holder:
+                total += (rates[cell.index] - cell.mfn) * cell.v0
+                weight += cell.v0
+        sums.append((total / weight if weight else 0.0).hex())
+    return sums[0], sums[1]
+
+
+@pytest.mark.parametrize(("name", "rules"), _scenarios())
+def test_stress_pressure_is_the_rule_from_nothing(name: str, rules: Rules) -> None:
+    # At every round's rates of random games (as a tuple, remembered, and as a list), and at
+    # random rates: the written sums add what a loop over the cells adds.
+    if rules.market_stress_player is None:
+        pytest.skip("no market-stress player")
+    rng = random.Random(name)
+    checked = 0
+    for seed in range(4):
+        game = Game.new(rules, seed)
+        while not game.is_over():
+            game.push(game.legal_actions().sample(rng))
+            rates = game._current_rates()
+            for asked in (rates, rates, list(rates)):
+                got = eco.stress_pressure(rules, asked)
+                assert (got[0].hex(), got[1].hex()) == _fresh_pressure(rules, list(rates))
+            checked += 1
+    for _ in range(50):
+        rates = [rng.choice([0.0, -0.0, rng.uniform(-1.0, 5.0)]) for _ in range(len(rates))]
+        got = eco.stress_pressure(rules, rates)
+        assert (got[0].hex(), got[1].hex()) == _fresh_pressure(rules, rates)
+    assert checked > 50

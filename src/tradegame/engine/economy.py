@@ -79,9 +79,9 @@ class Compiled:
     cell_memos: tuple[dict[Any, CellEntry], ...]
     # Per catalogue item, the scenario's sectors it covers (Item.covers_sector).
     covered: dict[str, frozenset[str]]
-    # (index, mfn, v0) of the cells the market-stress player imports in, and exports in.
-    stress_imported: tuple[tuple[int, float, float], ...]
-    stress_exported: tuple[tuple[int, float, float], ...]
+    # The extra tariffs of the cells the market-stress player imports in, and exports in,
+    # weighted by their V0s, added in cell order (see stress_pressure).
+    stress_sums: WrittenPressures
     # Their trade weights: the sums of their V0s, each added in cell order from 0.0.
     stress_weights: tuple[float, float]
     # stress_pressure's results by the rates (a tuple), filled as games are played.
@@ -209,11 +209,19 @@ def compile_rules(rules: Rules) -> Compiled:
             item.id: frozenset(s.id for s in rules.sectors if item.covers_sector(s.id))
             for item in rules.items
         },
-        stress_imported=tuple(
-            (c.index, c.mfn, c.v0) for c in cells if c.importer == rules.market_stress_player
-        ),
-        stress_exported=tuple(
-            (c.index, c.mfn, c.v0) for c in cells if c.exporter == rules.market_stress_player
+        stress_sums=WrittenPressures(
+            (
+                tuple(
+                    (c.index, c.mfn, c.v0)
+                    for c in cells
+                    if c.importer == rules.market_stress_player
+                ),
+                tuple(
+                    (c.index, c.mfn, c.v0)
+                    for c in cells
+                    if c.exporter == rules.market_stress_player
+                ),
+            )
         ),
         stress_weights=(
             _weight(c.v0 for c in cells if c.importer == rules.market_stress_player),
@@ -297,17 +305,10 @@ class WrittenSums:
 
     def __init__(self, operands: tuple[tuple[tuple[int, int], ...], ...]) -> None:
         self.operands = operands
-        lines = ["def add(e):"]
-        for n, of_sum in enumerate(operands):
-            terms = [f"e[{index}][{position}]" for index, position in of_sum]
-            lines.append(f"    s{n} = 0.0")
-            # (lines of a few dozen: a chain of + is compiled as deep as it is long)
-            for start in range(0, len(terms), 32):
-                lines.append(f"    s{n} = s{n} + " + " + ".join(terms[start : start + 32]))
-        lines.append("    return (" + "".join(f"s{n}, " for n in range(len(operands))) + ")")
-        namespace: dict[str, Any] = {}
-        exec("\n".join(lines), namespace)
-        self.add: Callable[[Sequence[CellEntry]], tuple[float, ...]] = namespace["add"]
+        lines = _sums_lines(
+            "e", [[f"e[{index}][{position}]" for index, position in of_sum] for of_sum in operands]
+        )
+        self.add: Callable[[Sequence[CellEntry]], tuple[float, ...]] = _written(lines, {})
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (WrittenSums, (self.operands,))
@@ -317,6 +318,58 @@ class WrittenSums:
 
     def __hash__(self) -> int:
         return hash(self.operands)
+
+
+class WrittenPressures:
+    """The trade-weighted extra tariff of two lists of ``cells``, each (index, mfn, v0):
+    ``(rate - mfn) * v0`` of each added one by one from 0.0 in order, as a loop adds them (the
+    same floats). :attr:`of` the rates gives both, written out as one function per scenario
+    (see :class:`WrittenSums`); pickled as its cells."""
+
+    __slots__ = ("cells", "of")
+
+    def __init__(self, cells: tuple[tuple[tuple[int, float, float], ...], ...]) -> None:
+        self.cells = cells
+        # The numbers are the function's globals (a float's text need not read back as it).
+        numbers: dict[str, Any] = {}
+        sums = []
+        for n, of_sum in enumerate(cells):
+            terms = []
+            for k, (index, mfn, v0) in enumerate(of_sum):
+                numbers[f"m{n}_{k}"], numbers[f"w{n}_{k}"] = mfn, v0
+                terms.append(f"(r[{index}] - m{n}_{k}) * w{n}_{k}")
+            sums.append(terms)
+        self.of: Callable[[Sequence[float]], tuple[float, ...]] = _written(
+            _sums_lines("r", sums), numbers
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (WrittenPressures, (self.cells,))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, WrittenPressures) and other.cells == self.cells
+
+    def __hash__(self) -> int:
+        return hash(self.cells)
+
+
+def _sums_lines(argument: str, sums: Sequence[Sequence[str]]) -> list[str]:
+    """The lines of a function of ``argument`` returning each of ``sums`` (its terms, as
+    text): the terms added one by one from 0.0, in order, in lines of a few dozen (a chain
+    of + is compiled as deep as it is long)."""
+    lines = [f"def written({argument}):"]
+    for n, terms in enumerate(sums):
+        lines.append(f"    s{n} = 0.0")
+        for start in range(0, len(terms), 32):
+            lines.append(f"    s{n} = s{n} + " + " + ".join(terms[start : start + 32]))
+    lines.append("    return (" + "".join(f"s{n}, " for n in range(len(sums))) + ")")
+    return lines
+
+
+def _written(lines: list[str], namespace: dict[str, Any]) -> Any:
+    """The function ``written`` of ``lines``, with ``namespace`` as its globals."""
+    exec("\n".join(lines), namespace)
+    return namespace["written"]
 
 
 def _gdp_factor(gdps: Sequence[float]) -> float:
@@ -1206,11 +1259,7 @@ def stress_pressure(rules: Rules, snap: Snapshot | Sequence[float]) -> tuple[flo
     known = memo.get(rate) if isinstance(rate, tuple) else None
     if known is not None:
         return known
-    applied = faced = 0.0
-    for index, mfn, v0 in compiled.stress_imported:
-        applied += (rate[index] - mfn) * v0
-    for index, mfn, v0 in compiled.stress_exported:
-        faced += (rate[index] - mfn) * v0
+    applied, faced = compiled.stress_sums.of(rate)
     # The trade weights (the V0s added in the same order) are the scenario's: made once.
     applied_w, faced_w = compiled.stress_weights
     result = (applied / applied_w if applied_w else 0.0, faced / faced_w if faced_w else 0.0)
