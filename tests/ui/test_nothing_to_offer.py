@@ -48,6 +48,7 @@ async def test_no_key_that_does_nothing_when_nothing_can_be_offered(save_dir: Pa
         await pilot.pause(0.2)
         text = screen_text(app)
         assert "Your draft" not in text and "space or →" not in text, text
+        assert "↑↓ item" not in text and "Preview" not in text, text
         for words in ("←→ Level", "space In/out", "s Send offer"):
             assert words not in _footer(app), _footer(app)
         assert "p Pass" in _footer(app)

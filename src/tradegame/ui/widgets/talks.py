@@ -321,8 +321,13 @@ class TalksPanel(Vertical):
             # Nothing can be offered (the session's text says so): no empty list, draft or
             # preview, whose keys did nothing (an instructor's space, taken by the empty list,
             # neither put anything in nor paused).
-            # (the preview stays for an offer on the table: what accepting it would do)
-            for part in parts[:3] if session.get("offer") is not None else parts[:4]:
+            # (the preview stays for an offer on the table: what accepting it would do; with
+            # none, the keys' line goes too: the session's text says "Pass (p).")
+            catalogue, about, draft, side, _offer, keys = parts
+            gone = [catalogue, about, draft] + (
+                [] if session.get("offer") is not None else [side, keys]
+            )
+            for part in gone:
                 part.display = False
         key = (frame.view["round"], tuple(session["pair"]))
         fresh = key != self._session_key
@@ -445,8 +450,6 @@ class TalksPanel(Vertical):
             text.append("a accept · r reject")
             if self.frame is not None and self.frame.deal_items:
                 text.append(" · e edit it · s counter")
-        elif self.frame is not None and not self.frame.deal_items:
-            text.append("p pass")
         else:
             text.append("↑↓ item · ←→ level · space in/out · s send · p pass")
         if text != self._more_text:  # (updating it lays the screen out again)
