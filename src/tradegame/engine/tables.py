@@ -143,6 +143,8 @@ class Tables:
     levels: dict[str, tuple[float, ...]]  # by item
     # Each player's passive moves (pass, reject, done): frozen values, made once.
     passive_moves: dict[str, tuple[Pass, Reject, Done]]
+    # The rounds the scenario schedules talks in: talks.plan reads the round only for them.
+    talk_rounds: frozenset[int]
     start: Start
     caches: Caches
 
@@ -230,6 +232,7 @@ def tables_of(rules: Rules) -> Tables:
         },
         levels={item.id: tuple(lv.value for lv in item.levels) for item in rules.items},
         passive_moves={p: (Pass(p), Reject(p), Done(p)) for p in ids},
+        talk_rounds=frozenset(st.round for st in rules.scheduled_talks),
         start=_start(rules, layout),
         caches=Caches(),
     )

@@ -286,12 +286,13 @@ def held_talks(g: State, ev: Event | None, talks_round: int) -> frozenset[tuple[
                 key = pair_key(*e.pair)
                 event_talks = [t for t in event_talks if pair_key(*t[0]) != key]
                 requests = [r for r in requests if pair_key(r[0], r[1]) != key]
-    memo = g.tables.caches.held_talks
-    # With no event talks and no requests (the usual case) the round alone is the key.
+    tables = g.tables
+    memo = tables.caches.held_talks
+    # The round counts only if the scenario schedules talks in it (talks.planned); with no
+    # event talks and no requests (the usual case) it is the key alone.
+    scheduled = talks_round if talks_round in tables.talk_rounds else 0
     inputs: int | tuple[Any, ...] = (
-        (talks_round, tuple(event_talks), tuple(requests))
-        if event_talks or requests
-        else talks_round
+        (scheduled, tuple(event_talks), tuple(requests)) if event_talks or requests else scheduled
     )
     held = memo.get(inputs)
     if held is None:

@@ -109,11 +109,14 @@ def planned(
     requests: list[tuple[str, str, str]],
 ) -> tuple[Planned, ...]:
     """:func:`plan`, remembered per scenario by what it reads besides the scenario: the
-    round, the event talks and the requests (the round alone when there are neither, as in
-    every round of a passive tail)."""
-    memo = g.tables.caches.talk_plans
+    round (only if the scenario schedules talks in it; 0 for any other, as rounds count
+    from 1), the event talks and the requests (the round alone when there are neither, as
+    in every round of a passive tail)."""
+    tables = g.tables
+    memo = tables.caches.talk_plans
+    scheduled = round_ if round_ in tables.talk_rounds else 0
     key: int | tuple[Any, ...] = (
-        (round_, tuple(event_talks), tuple(requests)) if event_talks or requests else round_
+        (scheduled, tuple(event_talks), tuple(requests)) if event_talks or requests else scheduled
     )
     known = memo.get(key)
     if known is None:
