@@ -415,8 +415,12 @@ def test_layer_state_and_rates_agree_with_a_fresh_computation_wherever_made(
     def current_rates(game: State) -> tuple[float, ...]:
         known = game._layers
         rates = real(game)
-        fresh_layers = eco.layer_state(compiled, None, game.layer_rate, game.layer_status)
-        kept = eco.layer_state(compiled, game._layers, game.layer_rate, game.layer_status)
+        fresh_layers = eco.layer_state(
+            compiled, None, game.layer_rate, game.layer_status, game.active_packages
+        )
+        kept = eco.layer_state(
+            compiled, game._layers, game.layer_rate, game.layer_status, game.active_packages
+        )
         assert _bits(kept.plain) == _bits(fresh_layers.plain)
         assert _bits(kept.in_force) == _bits(fresh_layers.in_force)
         seen["same" if kept is game._layers else "updated"] += known is not None

@@ -275,15 +275,15 @@ def test_a_snapshot_made_by_hand_is_read_as_it_is() -> None:
 
 
 def _fresh_plain(game: State) -> tuple[list[object], list[float]]:
-    """Each layer plan's layers in force and each cell's rate with no deal term and no
-    countermeasure, from nothing (the rules' functions, nothing remembered)."""
+    """Each layer plan's layers in force and each cell's rate with no deal term (and the
+    active countermeasures), from nothing (the rules' functions, nothing remembered)."""
     compiled = eco.compile_rules(game.rules)
     in_force = [
         eco.layers_in_force(plan, has_replace, game.layer_rate, game.layer_status)
         for plan, has_replace in compiled.plans
     ]
     plain = eco.all_rates(
-        compiled, game.layer_rate, game.layer_status, frozenset(), eco.TermIndex()
+        compiled, game.layer_rate, game.layer_status, game.active_packages, eco.TermIndex()
     )
     return in_force, plain
 
@@ -293,7 +293,8 @@ def test_the_layers_part_remembered_per_plan_is_the_rule_from_nothing(
     name: str, rules: Rules, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # economy.layer_state remembers each plan's layers in force and its cells' plain rates
-    # per scenario, by the rates and status of the plan's layers: wherever a game's rates
+    # per scenario, by the rates and status of the plan's layers (and the active packages,
+    # for a plan with cells packages cover): wherever a game's rates
     # are read (copies and projections among them), its layer state is the one made from
     # nothing, bit for bit.
     real = State._current_rates
@@ -306,7 +307,9 @@ def test_the_layers_part_remembered_per_plan_is_the_rule_from_nothing(
         # The layer state the game would make now from the one it keeps (a projection's
         # rates may come from the scenario's cache instead), and from none.
         for known in (game._layers, None):
-            layers = eco.layer_state(compiled, known, game.layer_rate, game.layer_status)
+            layers = eco.layer_state(
+                compiled, known, game.layer_rate, game.layer_status, game.active_packages
+            )
             assert _bits(layers.plain) == _bits(plain)
             assert _bits(layers.in_force) == _bits(in_force)
         seen["read"] += 1

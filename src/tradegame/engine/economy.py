@@ -103,13 +103,10 @@ class Compiled:
     plan_layers: tuple[Callable[[Sequence[Any]], tuple[Any, ...]], ...]
     plan_cells: tuple[tuple[int, ...], ...]
     plan_memo: dict[tuple[Any, ...], tuple[InForce, tuple[float, ...]]]
-    # The cells a set of active countermeasure packages covers, in cell order, by the set
-    # (see rates_now), filled as games are played.
-    packaged_cells: dict[frozenset[str], tuple[int, ...]]
+    # The plans with a cell countermeasure packages cover (see layer_state).
+    packaged_plans: frozenset[int]
     # Per cell, what its rate is made from (besides layers, packages and deal terms).
     rate_rows: tuple[RateRow, ...]
-    # (index, packages) of each cell countermeasures cover, in cell order.
-    package_cells: tuple[tuple[int, frozenset[str]], ...]
     # Per player (in player order), (index, exported?) of each cell it exports or imports
     # on, in cell order; and per exporter, the indexes of its cells.
     player_roles: tuple[tuple[tuple[int, bool], ...], ...]
@@ -251,11 +248,8 @@ def compile_rules(rules: Rules) -> Compiled:
         ),
         plan_cells=tuple(tuple(c.index for c in cells if c.plan == k) for k in range(len(plans))),
         plan_memo={},
-        packaged_cells={},
+        packaged_plans=frozenset(c.plan for c in cells if c.packages),
         rate_rows=tuple((c.index, c.mfn, c.v0, c.plan, c.packages) for c in cells),
-        package_cells=tuple(
-            (c.index, frozenset(package for package, _ in c.packages)) for c in cells if c.packages
-        ),
         player_roles=roles,
         pain_sums=WrittenSums(
             tuple(
@@ -714,12 +708,12 @@ def cell_rates(
     quotas (the terms on the cell, in the order of the index). ``layered``, if given, gets
     each cell's *layered* rate at its index: the same rate before deal caps and quotas (what
     breaking a cap is judged by, State.layered_rates). ``plain``, if given, is every cell's
-    rate from these layers with no term and no package (:class:`LayerState`): a cell no cut
-    touches starts from it, the layers' part made already."""
+    rate from these layers and ``active_packages`` with no term (:class:`LayerState`): a
+    cell no cut touches starts from it, the layers' and packages' part made already."""
     cuts, caps, quotas = terms.cell_cuts, terms.cell_caps, terms.cell_quotas
     for index, mfn, v0, plan, packages in rows:
         if plain is not None and not (cuts and index in cuts):
-            total = plain[index]  # the layers' part, made as below with no cut
+            total = plain[index]  # the layers' and packages' part, made as below with no cut
         else:
             base = mfn
             if cuts and index in cuts:
@@ -732,10 +726,10 @@ def cell_rates(
                 total += rate
             if all_in is not None:
                 total = all_in
-        if packages and active_packages:
-            for package, rate in packages:
-                if package in active_packages:
-                    total += rate
+            if packages and active_packages:
+                for package, rate in packages:
+                    if package in active_packages:
+                        total += rate
         if layered is not None:
             layered[index] = total
         if caps and index in caps:
@@ -798,9 +792,10 @@ class LayerState(NamedTuple):
     rates: tuple[float, ...]  # each layer's rate, in scenario order
     status: tuple[str, ...]  # each layer's status, in scenario order
     in_force: tuple[InForce, ...]  # per layer plan: layers_in_force
-    # Per cell: its rate with no deal term and no countermeasure (cell_rates of the cell
-    # alone with an empty term index and no active package).
+    # Per cell: its rate with no deal term (cell_rates of the cell alone with an empty term
+    # index and the active packages).
     plain: tuple[float, ...]
+    packages: frozenset[str]  # the active countermeasure packages
 
 
 _NO_TERMS = TermIndex()
@@ -821,16 +816,19 @@ def layer_state(
     known: LayerState | None,
     layer_rate: Mapping[str, float],
     layer_status: Mapping[str, str],
+    active_packages: AbstractSet[str],
 ) -> LayerState:
-    """The :class:`LayerState` of ``layer_rate`` and ``layer_status``: ``known`` itself if
-    no layer changed since it was made, else ``known`` with the plans of the changed layers
-    worked out again (each plan's layers in force by :func:`layers_in_force`, its cells'
-    rates by :func:`cell_rates` with no term and no package), or every plan if ``known`` is
-    None. A layer whose rate is another object than before counts as changed (equal floats
-    may differ: 0.0 and -0.0)."""
+    """The :class:`LayerState` of ``layer_rate``, ``layer_status`` and ``active_packages``:
+    ``known`` itself if nothing changed since it was made, else ``known`` with the plans of
+    the changed layers (and, if the packages changed, of the cells packages cover) worked
+    out again (each plan's layers in force by :func:`layers_in_force`, its cells' rates by
+    :func:`cell_rates` with no term), or every plan if ``known`` is None. A layer whose rate
+    is another object than before counts as changed (equal floats may differ: 0.0 and
+    -0.0)."""
     ids = compiled.layer_ids
     rates = _values(layer_rate, ids)
     status = _values(layer_status, ids)
+    packages = frozenset(active_packages) if active_packages else _NO_PACKAGES
     plans: Iterable[int]
     if known is None:
         plans = range(len(compiled.plans))
@@ -839,9 +837,10 @@ def layer_state(
     else:
         old_rates = known.rates
         old_status = known.status
-        if status == old_status and all(map(_is, rates, old_rates)):
+        same_packages = packages == known.packages
+        if same_packages and status == old_status and all(map(_is, rates, old_rates)):
             return known
-        changed: set[int] = set()
+        changed: set[int] = set() if same_packages else set(compiled.packaged_plans)
         # (a loop over the layers: cheaper than chains of map and compress)
         for of_layer, rate, old, now, before in zip(  # noqa: B905 (one of each per layer)
             compiled.layer_plans, rates, old_rates, status, old_status
@@ -855,23 +854,25 @@ def layer_state(
     plan_rows = compiled.plan_rows
     plan_layers = compiled.plan_layers
     plan_cells = compiled.plan_cells
+    packaged_plans = compiled.packaged_plans
     memo = compiled.plan_memo
     for k in plans:
-        # A plan's part is a function of its layers' rates and status: remembered per
-        # scenario by them, but for a rate of zero (0.0 and -0.0 are equal keys, and an
-        # all-in layer's rate is the cells' rate as it is).
+        # A plan's part is a function of its layers' rates and status (and of the active
+        # packages, if packages cover its cells): remembered per scenario by them, but for
+        # a rate of zero (0.0 and -0.0 are equal keys, and an all-in layer's rate is the
+        # cells' rate as it is).
         of_plan = plan_layers[k]
         values = of_plan(rates)
         key: tuple[Any, ...] | None = None
         known_part = None
         if 0.0 not in values:
-            key = (k, values, of_plan(status))
+            key = (k, values, of_plan(status), packages if k in packaged_plans else None)
             known_part = memo.get(key)
         if known_part is None:
             plan, has_replace = all_plans[k]
             plan_in_force = layers_in_force(plan, has_replace, layer_rate, layer_status)
             cells = plan_cells[k]
-            cell_rates(plan_rows[k], {k: plan_in_force}, _NO_PACKAGES, _NO_TERMS, plain)
+            cell_rates(plan_rows[k], {k: plan_in_force}, packages, _NO_TERMS, plain)
             known_part = (plan_in_force, tuple(map(plain.__getitem__, cells)))
             if key is not None:
                 if len(memo) >= PLAN_MEMO_SIZE:
@@ -882,48 +883,27 @@ def layer_state(
         in_force[k] = known_part[0]
         for index, rate in zip(plan_cells[k], known_part[1]):  # noqa: B905 (made so)
             plain[index] = rate
-    return _new_tuple(LayerState, (rates, status, tuple(in_force), tuple(plain)))
+    return _new_tuple(LayerState, (rates, status, tuple(in_force), tuple(plain), packages))
 
 
 PLAN_MEMO_SIZE = 4096  # remembered layer states of plans, per scenario
 
 
 def rates_now(
-    compiled: Compiled,
-    layers: LayerState,
-    active_packages: AbstractSet[str],
-    terms: TermIndex,
+    compiled: Compiled, layers: LayerState, terms: TermIndex
 ) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """The rates and the layered rates of every cell (what :func:`all_rates` gives, with
-    ``layered``), from the layers' part ``layers``: a cell that no deal term and no active
-    countermeasure touches has its plain rate; the others are worked out by
-    :func:`cell_rates` with the terms and packages."""
+    ``layered``), from the layers' and packages' part ``layers``: a cell that no deal term
+    touches has its plain rate; the others are worked out by :func:`cell_rates` with the
+    terms."""
     touched = terms.touched
-    if active_packages:
-        # The cells the active packages cover, remembered per scenario by the packages.
-        active = frozenset(active_packages)
-        packaged = compiled.packaged_cells.get(active)
-        if packaged is None:
-            packaged = tuple(
-                index
-                for index, packages in compiled.package_cells
-                if not active.isdisjoint(packages)
-            )
-            if len(compiled.packaged_cells) >= PACKAGED_CELLS_SIZE:
-                compiled.packaged_cells.clear()  # bounded; a miss only costs the computation
-            compiled.packaged_cells[active] = packaged
-        if packaged:
-            touched = tuple(set(touched).union(packaged)) if touched else packaged
     plain = layers.plain
     if not touched:
         return plain, plain
     rates, layered = list(plain), list(plain)
     rows = map(compiled.rate_rows.__getitem__, touched)
-    cell_rates(rows, layers.in_force, active_packages, terms, rates, layered, plain)
+    cell_rates(rows, layers.in_force, layers.packages, terms, rates, layered, plain)
     return tuple(rates), tuple(layered)
-
-
-PACKAGED_CELLS_SIZE = 256  # remembered sets of active packages, per scenario
 
 
 def flow_value(cell: FlowCell, rate: float, fx: float, boost: float) -> float:

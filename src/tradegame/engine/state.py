@@ -585,11 +585,9 @@ class State:
             # copied from), worked out again for the plans of the layers that changed.
             compiled = self.tables.compiled
             layers = self._layers = eco.layer_state(
-                compiled, self._layers, self.layer_rate, self.layer_status
+                compiled, self._layers, self.layer_rate, self.layer_status, self.active_packages
             )
-            rates, self._layered = eco.rates_now(
-                compiled, layers, self.active_packages, self.terms()
-            )
+            rates, self._layered = eco.rates_now(compiled, layers, self.terms())
             if cache is not None:
                 if len(cache) >= CACHE_SIZE:
                     cache.clear()  # bounded; a miss only costs the computation
