@@ -983,18 +983,7 @@ def _cell_entry(rate: float, effects: CellEffects) -> CellEntry:
     return (value, revenue, cost, export_effect, substituted, net, e_pain, i_pain, size)
 
 
-def _cell_terms(terms: TermIndex, exporter: str, key: tuple[str, str, str]) -> CellTerms:
-    """The exchange factor, regulatory boost and committed purchases on the flow cell of
-    ``exporter`` keyed ``key`` (its flow key) under ``terms``."""
-    currency, boosts, purchases = terms.currency, terms.boosts, terms.purchases
-    return (
-        1.0 + currency.get(exporter, 0.0) if currency else 1.0,
-        boosts.get(key, 0.0) if boosts else 0.0,
-        purchases.get(key) if purchases else None,
-    )
-
-
-CellTerms = tuple[float, float, float | None]  # (fx, boost, bought): see _cell_terms
+CellTerms = tuple[float, float, float | None]  # (fx, boost, bought): see _termed_cells
 _NO_CELL_TERMS: CellTerms = (1.0, 0.0, None)  # the terms of a cell no term touches
 
 
@@ -1016,12 +1005,16 @@ def _termed_cells(compiled: Compiled, terms: TermIndex) -> tuple[tuple[int, Cell
                 candidates.add(index)
         out = []
         rows = compiled.rows
+        currency, boosts, purchases = terms.currency, terms.boosts, terms.purchases
         for index in sorted(candidates):
             exporter, _, _, key = rows[index]
-            cell_terms = _cell_terms(terms, exporter, key)
-            fx, boost, bought = cell_terms
+            # The cell's exchange factor, regulatory boost and committed purchases (its
+            # exporter's currency term; boosts and purchases by its flow key).
+            fx = 1.0 + currency.get(exporter, 0.0) if currency else 1.0
+            boost = boosts.get(key, 0.0) if boosts else 0.0
+            bought = purchases.get(key) if purchases else None
             if not (fx == 1.0 and boost == 0.0 and bought is None):  # (_NO_CELL_TERMS)
-                out.append((index, cell_terms))
+                out.append((index, (fx, boost, bought)))
         termed = terms.termed = tuple(out)
     return termed
 
@@ -1062,7 +1055,7 @@ def snapshot(
                 memo.clear()  # bounded; a miss only costs the computation
             key = keys[index]
             rate = rates[index]
-            # A termed cell's key holds its terms (_cell_terms, made by _termed_cells); any
+            # A termed cell's key holds its terms (made by _termed_cells); any
             # other cell's terms give what no term gives.
             fx, boost, bought = _NO_CELL_TERMS if key is rate else key[1:]
             found[index] = memo[key] = _cell_entry(
