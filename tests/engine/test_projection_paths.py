@@ -255,3 +255,40 @@ def test_a_projection_remembers_none_of_the_real_games_baselines(scenario: str) 
                         checked += 1
             game.apply(game.legal_actions(mover).sample(rng))
     assert checked > 0
+
+
+class _LoggingProjection(Projected):
+    """A projection that keeps its log, as every state did before projections kept none."""
+
+    KEEPS_LOG = True
+    _log = State._log
+    _logf = State._logf
+
+
+@pytest.mark.parametrize("name", ["april-2025", "with-china", "us-japan-primer"])
+def test_a_projection_keeps_no_log_and_plays_as_one_that_keeps_it(name: str) -> None:
+    # Nothing a projection reports reads its log: played with and without one, the same
+    # state (hash), score and metrics at the end; the one without has no lines at all.
+    rules = load_rules(name)
+    logged = 0
+    for n, game in enumerate(_random_states(rules, range(2), 0.15)):
+        rng = random.Random(n)
+        for player in rules.player_ids:
+            hypo: list[Action] = []
+            if game.to_move() == player:
+                action = game.legal_actions(player).sample(rng)
+                if action.kind in ORDER_KINDS or game.session is not None:
+                    hypo = [action]
+            sims = []
+            for cls in (Projected, _LoggingProjection):
+                sim = cls.of(game, player)
+                _play_hypothetical(sim, player, hypo)
+                play_out_passing(sim)
+                sims.append(sim)
+            quiet, logging = sims
+            assert quiet.log == [] and quiet._logbook == ([], [])
+            logged += len(logging.log) > len(game.log)
+            assert quiet.state_hash() == logging.state_hash()
+            assert score(quiet, player).hex() == score(logging, player).hex()
+            assert _bits(_public_metrics(quiet, player)) == _bits(_public_metrics(logging, player))
+    assert logged > 20, logged

@@ -9,9 +9,9 @@ and which assumes that every ratifier but its viewer ratifies. Everyone passes t
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from tradegame.engine.actions import (
     Accept,
@@ -44,6 +44,7 @@ class Projected(Machine):
     rules and seed (BATNA: the game's own chance, every ratification checked)."""
 
     RECORDS_ROUNDS: ClassVar[bool] = False  # no charts, no round hashes
+    KEEPS_LOG: ClassVar[bool] = False  # nothing reads a projection's log (what_if: its notes)
     KEEPS_BASELINES: ClassVar[bool] = False  # (see of)
     SHARES_RATES: ClassVar[bool] = True  # projections revisit the same tariff states
     viewer: str | None = None  # whose projection: the one ratifier whose win-set is read
@@ -69,6 +70,25 @@ class Projected(Machine):
             sim.deals = deals
             sim._invalidate()
         return sim
+
+    def _log(
+        self,
+        kind: str,
+        text: str,
+        audience: tuple[str, ...] | None = None,
+        phase: str | None = None,
+    ) -> None:
+        """Nothing: a projection keeps no log (KEEPS_LOG). About 15 lines a what_if."""
+
+    def _logf(
+        self,
+        kind: str,
+        text: Callable[..., str],
+        args: tuple[Any, ...],
+        audience: tuple[str, ...] | None = None,
+        phase: str | None = None,
+    ) -> None:
+        """Nothing: a projection keeps no log (KEEPS_LOG)."""
 
     def knows_politics_of(self, party: str) -> bool:
         """The viewer cannot read another player's political costs and gains: in its

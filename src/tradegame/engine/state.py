@@ -218,8 +218,11 @@ class State:
         new.rng = copy_of(self.rng) if rng is None else rng
         new._verified = None  # a copy may be changed before it applies anything: check again
         new._sampler_kinds = None
-        lines, raw = self._logbook  # read once: the lines and raw ones of one moment
-        new._logbook = (lines.copy(), raw.copy())
+        if cls.KEEPS_LOG:
+            lines, raw = self._logbook  # read once: the lines and raw ones of one moment
+            new._logbook = (lines.copy(), raw.copy())
+        else:
+            new._logbook = ([], [])
         records, unread = self._historybook  # (the records are shared: never changed)
         new._historybook = (records.copy(), unread.copy())
         hashes, unhashed, marks = self._roundbook
@@ -1021,6 +1024,9 @@ class State:
     """Whether each resolved round is kept for :attr:`history` and :attr:`round_hashes`."""
     SHARES_RATES: ClassVar[bool] = False
     """Whether rates are remembered across games of the rules (projections revisit states)."""
+    KEEPS_LOG: ClassVar[bool] = True
+    """Whether lines are logged for :attr:`log` (a kind of state that keeps none starts its
+    copies with an empty log, and its :meth:`_log` and :meth:`_logf` keep nothing)."""
     KEEPS_BASELINES: ClassVar[bool] = True
     """Whether a copy of this kind keeps the what_if baselines remembered (``projection_cache``,
     keyed by the moves played; a projection drops moves without playing them, see
