@@ -330,8 +330,15 @@ class State:
         index = self._deal_index
         deals = self.deals
         if index is None or index[0] is not deals or index[1] != len(deals):
-            ids: dict[str, Deal] = {}
-            for d in deals:
+            if index is not None and index[0] is deals and index[1] < len(deals):
+                # Deals appended since: only theirs are added (to a copy: the index is
+                # replaced whole, for another thread reading the game).
+                ids = index[2].copy()
+                added = deals[index[1] :]
+            else:
+                ids = {}
+                added = deals
+            for d in added:
                 ids.setdefault(d.id, d)  # the first deal of an id, as a scan finds it
             index = self._deal_index = (deals, len(deals), ids)
         return index[2].get(deal_id)
