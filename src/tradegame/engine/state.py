@@ -529,13 +529,13 @@ class State:
         return terms
 
     def _index_terms(self) -> eco.TermIndex:
-        force = self.deals_in_force()
+        force = self._force()  # (kept: index_terms and deal_key read it, never change it)
         if not self.SHARES_RATES:
             return eco.index_terms(self.rules, force, self.credibility)
         # Projections: the index of the same deals at the same credibility is shared (and
         # with it the snapshots made at those terms, see snapshot()).
         cache = self.tables.caches.terms
-        key = tuple(eco.deal_key(d) for d in force)
+        key = tuple(map(eco.deal_key, force))
         known = cache.get(key)
         if known is None:
             terms = eco.index_terms(self.rules, force, self.credibility)
