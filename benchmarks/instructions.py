@@ -38,9 +38,11 @@ import compileall
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -54,15 +56,21 @@ def work(case: str, part: str, scenario: str, games: int, greedy_games: int, rep
     import gc
     import random
 
+    import tradegame
     from tradegame.agents.base import play_match
-    from tradegame.engine import Game
+    from tradegame.engine import Action, Game
     from tradegame.scenario import load_rules
 
+    src = os.environ.get("PYTHONPATH", "")
+    if src and not Path(tradegame.__file__).resolve().is_relative_to(Path(src).resolve()):
+        # the venv's own tradegame was found first: the count would be of the wrong code
+        sys.exit(f"tradegame was imported from {tradegame.__file__}, not from {src}")
     rules = load_rules(scenario)
     ids = list(rules.player_ids)
     random_seats = dict.fromkeys(ids, "random")
     digest = hashlib.sha256()
     warm = play_match(rules, 10_000, random_seats)  # the per-scenario caches
+    todo: Callable[[], list[object]]
     if case == "random":
         todo = lambda: [play_match(rules, seed, random_seats) for seed in range(games)]  # noqa: E731
     elif case == "greedy":
@@ -71,7 +79,7 @@ def work(case: str, part: str, scenario: str, games: int, greedy_games: int, rep
             warm.what_if(p)
         todo = lambda: [play_match(rules, seed, greedy) for seed in range(greedy_games)]  # noqa: E731
     else:
-        points = []
+        points: list[tuple[Game, str, list[Action]]] = []
         for seed in range(6):
             done = play_match(rules, seed, random_seats)
             for frac in (0.2, 0.5, 0.8):
@@ -81,9 +89,7 @@ def work(case: str, part: str, scenario: str, games: int, greedy_games: int, rep
                 move = [g.legal_actions(mover).sample(random.Random(len(points)))]
                 g.what_if(mover, move)  # the baseline and the caches, warm
                 points.append((g, mover, move))
-
-        def todo() -> list[object]:
-            return [g.what_if(p, m) for _ in range(reps) for g, p, m in points]
+        todo = lambda: [g.what_if(p, m) for _ in range(reps) for g, p, m in points]  # noqa: E731
 
     gc.collect()
     gc.freeze()
@@ -153,15 +159,48 @@ def count(src: Path, case: str, part: str, args: argparse.Namespace, out: Path) 
     return int(match.group(1))
 
 
+def digest_of(src: Path, case: str, args: argparse.Namespace) -> str:
+    """The case's digest, played outside valgrind; a plain message when ``src`` cannot play it
+    (a scenario it cannot load, or an engine without what this script calls)."""
+    done = subprocess.run(
+        work_command(case, "digest", args), env=run_env(src), capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
+        sys.exit(
+            f"instructions.py: {src} could not play the {case} case: {lines[-1]}\n"
+            "(the scenario must load there, and that engine must have what this script calls:"
+            " play_match, Game.replay, legal_actions().sample, what_if)"
+        )
+    return done.stdout.strip()
+
+
+def positive(text: str) -> int:
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {n}")
+    return n
+
+
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    intro, _, rest = __doc__.partition("\n\n")
+    ap = argparse.ArgumentParser(
+        description=intro, epilog=rest, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--work", nargs=2, metavar=("CASE", "PART"), help=argparse.SUPPRESS)
     ap.add_argument("--scenario", default="april-2025")
     ap.add_argument("--cases", default=",".join(CASES), help="comma-separated: " + ",".join(CASES))
-    ap.add_argument("--games", type=int, default=10, help="random games (seeds 0 to N-1)")
-    ap.add_argument("--greedy-games", type=int, default=3, help="greedy games (seeds 0 to N-1)")
-    ap.add_argument("--reps", type=int, default=3, help="times each what_if point is asked")
-    ap.add_argument("--src", action="append", default=[], help="another checkout's src folder")
+    ap.add_argument("--games", type=positive, default=10, help="random games (seeds 0 to N-1)")
+    ap.add_argument(
+        "--greedy-games", type=positive, default=3, help="greedy games (seeds 0 to N-1)"
+    )
+    ap.add_argument("--reps", type=positive, default=3, help="times each what_if point is asked")
+    ap.add_argument(
+        "--src",
+        action="append",
+        default=[],
+        help="another checkout's src folder (the one holding tradegame/); repeatable",
+    )
     ap.add_argument(
         "--no-red-lines",
         action="store_true",
@@ -169,13 +208,26 @@ def main() -> None:
     )
     args = ap.parse_args()
     if args.work:
-        work(*args.work, args.scenario, args.games, args.greedy_games, args.reps)
+        case, part = args.work
+        work(case, part, args.scenario, args.games, args.greedy_games, args.reps)
         return
     cases = [c for c in args.cases.split(",") if c]
+    if not cases:
+        ap.error("--cases names no case")
     for case in cases:
         if case not in CASES:
-            sys.exit(f"unknown case {case!r}: choose from {', '.join(CASES)}")
+            ap.error(f"unknown case {case!r}: choose from {', '.join(CASES)}")
     sources = [HERE.parent / "src", *(Path(s).resolve() for s in args.src)]
+    for src in sources:
+        if not (src / "tradegame" / "__init__.py").is_file():
+            ap.error(f"--src {src}: no tradegame package there (give a checkout's src folder)")
+    if args.no_red_lines and not (HERE.parent / "scenarios" / f"{args.scenario}.yaml").is_file():
+        ap.error(f"--no-red-lines takes a bundled scenario's name, not {args.scenario!r}")
+    if shutil.which("valgrind") is None:
+        sys.exit(
+            "instructions.py: valgrind is not installed (it counts the instructions:"
+            " apt-get install valgrind)"
+        )
     for src in sources:
         compileall.compile_dir(src, quiet=1)  # bytecode written once, not counted
     with tempfile.TemporaryDirectory() as tmp:
@@ -185,13 +237,7 @@ def main() -> None:
             scale, unit = UNIT[case]
             calls = {"random": 1, "greedy": args.greedy_games, "what_if": 18 * args.reps}[case]
             for n, src in enumerate(sources):
-                digest = subprocess.run(
-                    work_command(case, "digest", args),
-                    env=run_env(src),
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                ).stdout.strip()
+                digest = digest_of(src, case, args)
                 measured = count(src, case, "measured", args, Path(tmp, f"{n}.{case}.m"))
                 baseline = count(src, case, "none", args, Path(tmp, f"{n}.{case}.n"))
                 figure = (measured - baseline) / calls / scale

@@ -1,0 +1,69 @@
+"""benchmarks/instructions.py: its argument errors (no valgrind needed) and a smoke test of the
+smallest count (when valgrind is installed). Counts are measured by the script, never asserted."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "benchmarks" / "instructions.py"
+SMALL = ROOT / "tests" / "engine" / "small.yaml"
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--cases", "random,nope"], "unknown case 'nope'"),
+        (["--cases", ","], "--cases names no case"),
+        (["--games", "0"], "argument --games: must be 1 or more"),
+        (["--reps", "-1"], "argument --reps: must be 1 or more"),
+        (["--src", "/no/such/checkout/src"], "no tradegame package there"),
+        (["--src", str(ROOT)], "no tradegame package there"),  # the checkout, not its src
+        (["--no-red-lines", "--scenario", str(SMALL)], "takes a bundled scenario's name"),
+    ],
+)
+def test_argument_errors_are_plain_messages(args: list[str], message: str) -> None:
+    done = run(*args)
+    assert done.returncode == 2 and message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_without_valgrind_it_says_so(tmp_path: Path) -> None:
+    done = run("--cases", "random", env={"PATH": str(tmp_path)})
+    assert done.returncode == 1 and "valgrind is not installed" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_scenario_that_does_not_load_is_a_plain_message(tmp_path: Path) -> None:
+    # the digest run comes before valgrind: this needs none
+    done = run("--cases", "random", "--scenario", str(tmp_path / "missing.yaml"))
+    assert done.returncode == 1 and "could not play the random case" in done.stderr
+    assert "no such file" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+def test_the_smallest_count_runs_under_valgrind() -> None:
+    """One random game of the small test scenario (about 20 CPU s: two runs under valgrind)."""
+    done = run("--cases", "random", "--games", "1", "--scenario", str(SMALL))
+    assert done.returncode == 0, done.stderr
+    line = re.fullmatch(
+        r"random\s+(\d+\.\d) M\s+digest ([0-9a-f]{16})\s+(\S+)", done.stdout.strip()
+    )
+    assert line is not None, done.stdout
+    assert float(line[1]) > 0 and Path(line[3]) == ROOT / "src"
