@@ -552,6 +552,22 @@ class GameScreen(Screen[None]):
             if projected is not None:
                 mark["projected"] = projected
 
+    def _note_round_start(self) -> None:
+        """A move just resolved a round: note the new round's start for the people at the
+        keyboard now, before more moves are played. Noted when first seen instead, it was
+        noted wherever the next frame found the game (AI seats play on in one batch), and a
+        projection made later in the round answers another question: its chance is drawn
+        for the phase (engine ``projection._projection_rng``), so it moves with no move."""
+        m = self.session
+        if m.is_over():
+            return
+        round_no = m.round()
+        for viewer in {*m.humans, self.viewer}:
+            marks = self.round_marks.setdefault(viewer, {})
+            if round_no not in marks:
+                marks[round_no] = marks_of(m.view_json(viewer))
+                self._note_projection(viewer, marks[round_no])
+
     def _after_first_frame(self) -> None:
         """The first frame is on the terminal: note the projection its frame left out (a
         play-out to the end of the game, not shown in it), before anything moves."""
@@ -1046,6 +1062,7 @@ class GameScreen(Screen[None]):
                 self.tg_app.autosave(self.match)
                 rounds = len(self.match.game.round_hashes)
                 self.staged = []
+                self._note_round_start()
         if applied:
             self.after_move(False, clear=self.spectating)
         else:
@@ -1078,6 +1095,7 @@ class GameScreen(Screen[None]):
             self.staged = []
             if self.session.local:
                 self.tg_app.autosave(self.match)
+                self._note_round_start()
         if clear:
             self.message = ""
         self.refresh_view()

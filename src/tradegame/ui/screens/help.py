@@ -112,7 +112,10 @@ ABOUT = (
     "weighted sum of your objectives (briefing tab); it is shown against your BATNA, the score "
     "if nobody agrees to anything. A deal that costs you more political points than your "
     "win-set fails ratification. Every preview is the engine's what-if: it assumes the other "
-    "side accepts and everyone else does nothing more."
+    "side accepts and everyone else does nothing more. The round report's projected score is "
+    "taken as each round starts; a preview projects from the moment you ask, and a projection "
+    'draws its chance anew for each phase, so "doing nothing more" in the orders can differ '
+    "from the report's figure with no move made."
 )
 
 

@@ -126,7 +126,9 @@ def round_report(
     if projected is not None:
         text.append("\nYour projected score  ", style="bold")
         text.append(_change(projected, projected_before))
-        text.append("  (if nobody does anything more)", style="dim")
+        # As projected when each round started (GameScreen._note_round_start): an orders
+        # preview's "doing nothing more" projects from then, with that phase's chance.
+        text.append("  (at round start, no more moves)", style="dim")
     scores_now = after.get("scores") or {}
     scores_then = start.get("scores") or {}
     if scores_now:
