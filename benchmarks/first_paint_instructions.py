@@ -134,7 +134,7 @@ def main() -> int:
     env = dict(os.environ, TERM="xterm-256color", TEXTUAL_ANIMATIONS="none")
     env.update(TRADEGAME_SAVE_DIR=str(folder), PYTHONHASHSEED="0")
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # the warm-up writes the compiled methods
-    jobs = []
+    jobs: list[tuple[str, str, list[str], dict[str, str]]] = []
     for name in args.cases.split(","):
         argv, marker = CASES[name]
         for tag, src in trees.items():

@@ -156,6 +156,7 @@ def main() -> int:
             stderr=subprocess.PIPE,
             text=True,
         )
+        assert server.stdout is not None  # stdout=PIPE
         try:
             for line in server.stdout:  # wait for the codes
                 if "codes.csv" in line:

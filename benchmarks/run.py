@@ -129,7 +129,7 @@ def interleaved(meters: list[Meter], budget: float, slices: int = 6) -> None:
 def bench_load(scenario: str, budget: float) -> dict[str, float]:
     from tradegame.scenario import load_rules
 
-    times = []
+    times: list[float] = []
     start = time.perf_counter()
     while not times or time.perf_counter() - start < budget:
         t = time.perf_counter()
@@ -161,7 +161,7 @@ class WhatIfMeter:
                 meter.calls += 1
                 meter.seconds += time.perf_counter() - t
 
-        self._game.what_if = what_if  # type: ignore[method-assign]
+        self._game.what_if = what_if  # type: ignore[method-assign, assignment]
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -221,11 +221,12 @@ def max_rss_mib() -> float | None:
 def openspiel_meter(name: str) -> Meter | Figures:
     """A meter for an OpenSpiel game, or Figures saying it is not installed."""
     try:
-        import pyspiel
+        import pyspiel  # type: ignore[import-not-found, unused-ignore]  # no stubs
     except ImportError:
         return Figures(f"OpenSpiel {name}", note="not installed (pip install open_spiel)")
     if name.startswith("python_"):
-        import open_spiel.python.games  # noqa: F401  (registers the pure-Python games)
+        # registers the pure-Python games; no py.typed
+        import open_spiel.python.games  # type: ignore[import-untyped, import-not-found, unused-ignore]  # noqa: F401
     game = pyspiel.load_game(name)
 
     def one(seed: int) -> tuple[int, int, int]:
@@ -252,7 +253,7 @@ def pettingzoo_meter() -> Meter | Figures:
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            from pettingzoo.classic import connect_four_v3
+            from pettingzoo.classic import connect_four_v3  # type: ignore[import-untyped, import-not-found, unused-ignore]  # no py.typed
     except ImportError:
         return Figures(
             "PettingZoo connect_four_v3", note="not installed (pip install 'pettingzoo[classic]')"
@@ -282,7 +283,7 @@ def pettingzoo_meter() -> Meter | Figures:
 
 
 def report(results: dict[str, Any]) -> str:
-    lines = []
+    lines: list[str] = []
     add = lines.append
     env = results["environment"]
     add(

@@ -41,7 +41,9 @@ def frames(scenario: str, seed: int, viewer: str) -> list[Frame]:
     marks: dict[int, dict[str, Any]] = {}
     out = []
     while not game.is_over():
-        match.apply_ai(match.think(match.snapshot(), game.to_move()))
+        mover = game.to_move()
+        assert mover is not None  # a game not over has a player to move
+        match.apply_ai(match.think(match.snapshot(), mover))
         view = match.view_json(viewer)
         marks.setdefault(int(view.get("round", 0)), marks_of(view))
         out.append(Frame(view=view, viewer=viewer, names=Names(view), marks=marks))

@@ -326,7 +326,7 @@ async def key_latencies() -> dict[str, Any]:
 
         async def key(name: str) -> None:
             start, cpu_start = time.perf_counter(), time.thread_time()
-            await app._press_keys_fast(name)  # type: ignore[attr-defined]
+            await app._press_keys_fast(name)
             await pilot._wait_for_screen()
             handled.append((name, time.perf_counter() - start))
             handled_cpu.append((name, time.thread_time() - cpu_start))
