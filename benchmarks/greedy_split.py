@@ -159,4 +159,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import plain_errors  # beside this script
+
+    plain_errors.run(main)

@@ -236,4 +236,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    import plain_errors  # beside this script
+
+    raise SystemExit(plain_errors.run(main))

@@ -404,4 +404,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    import plain_errors  # beside this script
+
+    sys.exit(plain_errors.run(main))

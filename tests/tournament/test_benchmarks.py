@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -93,3 +95,18 @@ def test_the_random_play_split_replays_the_same_games_three_ways() -> None:
     assert set(ms) == {"random", "match", "rules"} and all(v > 0 for v in ms.values())
     shares = [float(line.split()[-3]) for line in lines[4:7]]
     assert abs(sum(shares) - ms["random"]) < 0.01
+
+
+@pytest.mark.parametrize(
+    "script",
+    ["run", "engine_micro", "random_play_split", "greedy_split", "rl_env", "news_check"],
+)
+def test_a_scenario_that_does_not_load_is_a_plain_message(script: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / f"{script}.py"), "--scenario", "no-such"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"{script}.py: ") and "no such file or bundled" in proc.stderr
