@@ -1,5 +1,6 @@
-"""A benchmark's ``main`` run so that a scenario that does not load (a misspelt name, a broken
-file) ends in the loader's message and exit status 1, not a traceback."""
+"""A benchmark's ``main`` run so that a user's error, a scenario that does not load (a misspelt
+name, a broken file) or an unknown agent, ends in its message and exit status 1, not a
+traceback."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ T = TypeVar("T")
 
 
 def run(main: Callable[[], T]) -> T:
-    from tradegame.scenario.loader import ScenarioError  # also where bb57d96 has it
+    from tradegame.agents.base import AgentSpecError
+    from tradegame.scenario.loader import ScenarioError  # both also where bb57d96 has them
 
     try:
         return main()
-    except ScenarioError as exc:
+    except (ScenarioError, AgentSpecError) as exc:
         sys.exit(f"{Path(sys.argv[0]).name}: {exc}")

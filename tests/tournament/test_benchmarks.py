@@ -110,3 +110,22 @@ def test_a_scenario_that_does_not_load_is_a_plain_message(script: str) -> None:
     )
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert proc.stderr.startswith(f"{script}.py: ") and "no such file or bundled" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("script", "args"),
+    [
+        ("run", ["--agents", "no-such", "--budget", "0.01", "--no-peers"]),
+        ("run", ["--agents", "random", "--memory-agents", "no-such", "--budget", "0.01"]),
+        ("news_check", ["--agents", "no-such", "--games", "1"]),
+    ],
+)
+def test_an_unknown_agent_is_a_plain_message(script: str, args: list[str]) -> None:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / f"{script}.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"{script}.py: unknown agent 'no-such'")
