@@ -7,6 +7,7 @@
 
 It reports:
 
+- the ``tradegame`` package measured (this checkout's, or the one ``PYTHONPATH`` names);
 - random play: games and decisions per CPU second, timed in turns with OpenSpiel's pure-Python
   ``python_tic_tac_toe`` (uniform random play, when ``open_spiel`` is installed), and the ratio
   of decisions per second (the load of a shared machine falls on both alike);
@@ -41,6 +42,7 @@ import sys
 import time
 import timeit
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 
@@ -127,7 +129,10 @@ def main() -> None:
         if not str(getattr(sys.modules[f"tradegame.engine.{m}"], "__file__", "")).endswith(".py")
     ]
     results["compiled_modules"] = compiled
+    # which checkout: PYTHONPATH=OTHER/src measures another, and a wrong path measures this one
+    results["code"] = str(Path(sys.modules["tradegame"].__file__ or "").parent)
     print(f"tradegame engine, {args.scenario}, Python {results['python']}, CPU time, one core")
+    print(f"code: {results['code']}")
     print(f"compiled modules: {', '.join(compiled) or 'none (pure Python)'}")
 
     # ------------------------------------------------------------------ random play

@@ -129,3 +129,26 @@ def test_an_unknown_agent_is_a_plain_message(script: str, args: list[str]) -> No
     )
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert proc.stderr.startswith(f"{script}.py: unknown agent 'no-such'")
+
+
+def test_engine_micro_runs_and_says_which_code_it_measured(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """benchmarks/engine_micro.py with the smallest budget: every figure, the digest, and the
+    checkout whose code was measured (a comparison runs it with PYTHONPATH=OTHER/src)."""
+    out = tmp_path / "micro.json"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "engine_micro.py"),
+            *("--scenario", str(ROOT / "tests" / "engine" / "small.yaml")),
+            *("--budget", "0.01", "--greedy-games", "1", "--json", str(out)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    assert f"code: {ROOT / 'src' / 'tradegame'}\n" in proc.stdout
+    assert "digest of the games and projections played: " in proc.stdout
+    data = json.loads(out.read_text())
+    assert data["code"] == str(ROOT / "src" / "tradegame") and len(data["digest"]) == 16
+    assert data["random"]["decisions_per_s"] > 0 and data["greedy"]["what_if_per_game"] > 0
