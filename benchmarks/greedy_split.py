@@ -116,7 +116,7 @@ class Sampler:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--scenario", default="april-2025")
     ap.add_argument("--games", type=int, default=30)
     ap.add_argument("--interval-us", type=int, default=500, help="CPU µs between samples")

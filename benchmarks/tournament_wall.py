@@ -350,7 +350,7 @@ def report(r: dict[str, Any]) -> list[str]:
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--traced":
         sys.exit(traced_main(sys.argv[sys.argv.index("--") + 1 :]))
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--scenario", default="april-2025")
     ap.add_argument("--agents", default="greedy,hawk,random,dove")
     ap.add_argument("--games", type=int, default=128)
