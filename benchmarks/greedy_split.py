@@ -147,6 +147,8 @@ def main() -> None:
     for region, n in sampler.regions.items():
         groups["what_if" if region.startswith("what_if") else region] += n
     print(f"{'what_if (all)':44s} {100 * groups['what_if'] / total:5.1f}%")
+    tail = sum(n for region, n in sampler.regions.items() if region.startswith("what_if: tail"))
+    print(f"{'  of which the tail (all its parts below)':44s} {100 * tail / total:5.1f}%")
     for region, n in sorted(sampler.regions.items(), key=lambda kv: -kv[1]):
         print(f"  {region:42s} {100 * n / total:5.1f}%")
     by_group: dict[str, list[tuple[int, str]]] = collections.defaultdict(list)

@@ -152,3 +152,25 @@ def test_engine_micro_runs_and_says_which_code_it_measured(tmp_path) -> None:  #
     data = json.loads(out.read_text())
     assert data["code"] == str(ROOT / "src" / "tradegame") and len(data["digest"]) == 16
     assert data["random"]["decisions_per_s"] > 0 and data["greedy"]["what_if_per_game"] > 0
+
+
+def test_the_greedy_split_gives_every_sample_a_region() -> None:
+    """benchmarks/greedy_split.py: the regions' shares add up to all samples, and the tail's
+    subtotal to its parts (shares are measured, never asserted)."""
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "greedy_split.py"), "--games", "2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("greedy in every seat, april-2025, 2 games")
+    shares = {}
+    for line in lines[3 : lines.index("", 3)]:
+        name, share = line.rsplit(maxsplit=1)
+        shares[name.strip()] = float(share.rstrip("%"))
+    regions = {k: v for k, v in shares.items() if k.startswith("what_if: ") or k == "outside"}
+    assert abs(sum(regions.values()) - 100) < 0.1 * len(regions)
+    tail = sum(v for k, v in regions.items() if k.startswith("what_if: tail"))
+    assert abs(shares["of which the tail (all its parts below)"] - tail) < 0.1 * len(regions)
