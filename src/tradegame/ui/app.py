@@ -118,6 +118,8 @@ class TradeGameApp(Toasts):
         self._autosaver: Any = None
         self._save_lock = threading.Lock()
         self.last_autosave: Path | None = None
+        # The game and its moves as last saved or loaded (see _note_saved).
+        self._saved: tuple[Match, int, Any] | None = None
         self._private_dir: Path | None = None
         self._remove_private: Any = None
         self._exit_guard: Any = None
@@ -279,6 +281,7 @@ class TradeGameApp(Toasts):
             self.match.close()
             self._recollect_later()
         self.match = match
+        self._note_saved(match, match.game)  # new or loaded: no move of it to lose yet
         self.title = game_title(match)
         self._autosaver = None
         if self.options.autosave:
@@ -420,7 +423,9 @@ class TradeGameApp(Toasts):
             ConfirmDialog(
                 "Quit tradegame? The game autosaves at the end of "
                 "every round; moves since then are lost unless you "
-                "save now (ctrl+s).",
+                "save now (ctrl+s)."
+                if self._moves_unsaved(self.match)
+                else "Quit tradegame? Every move of this game is saved.",
                 yes="Quit",
                 no="Stay",
                 id="confirm-quit",
@@ -538,7 +543,23 @@ class TradeGameApp(Toasts):
         except PersistenceError as exc:
             self.call_from_thread(self.show_error, "The game was not saved", str(exc))
             return
+        self._note_saved(match, snapshot)
         self.call_from_thread(self.notify, f"Saved to {written}", title="Saved")
+
+    def _note_saved(self, match: Match, game: Any) -> None:
+        """``game`` (``match``'s game or a copy of it) was saved or loaded: its moves are
+        not lost at quit. Its last move is kept too, to tell a game rolled back and played
+        again to the same length. (One attribute replaced whole: saves note from threads.)"""
+        actions = game.actions
+        self._saved = (match, len(actions), actions[-1] if actions else None)
+
+    def _moves_unsaved(self, match: Match) -> bool:
+        """Whether ``match`` has moves since it was last saved or loaded."""
+        saved = self._saved
+        actions = match.game.actions
+        if saved is None or saved[0] is not match or saved[1] != len(actions):
+            return True
+        return bool(actions) and actions[-1] is not saved[2]
 
     # ------------------------------------------------------------------ web mode
 
@@ -579,6 +600,7 @@ class TradeGameApp(Toasts):
             open_method="download",
             mime_type="application/json",
         )
+        self._note_saved(match, snapshot)
         self.call_from_thread(
             self.notify,
             f"Your browser downloads {name}; to resume, load (ctrl+o) and paste it.",
@@ -697,6 +719,8 @@ class TradeGameApp(Toasts):
             self.call_from_thread(self.notify, f"Autosave failed{shown}", severity="warning")
             return
         self.last_autosave = path
+        if not self.options.web:  # (web mode's autosaves go with the process)
+            self._note_saved(saver.match, snapshot)
 
     def get_system_commands(self, screen: Screen[Any]) -> Any:
         yield from super().get_system_commands(screen)
