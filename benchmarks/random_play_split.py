@@ -99,7 +99,8 @@ def main() -> None:
 
     def by_rules(seed: int, moves: Sequence[Action]) -> Game:
         game = Game.new(rules, seed)
-        game.defer_round_captures()  # as play_match does
+        if hasattr(game, "defer_round_captures"):  # as play_match does (engines before: no such)
+            game.defer_round_captures()
         push = game.push
         for move in moves:
             push(move)
