@@ -457,3 +457,19 @@ def test_stress_pressure_is_the_rule_from_nothing(name: str, rules: Rules) -> No
         got = eco.stress_pressure(rules, rates)
         assert (got[0].hex(), got[1].hex()) == _fresh_pressure(rules, rates)
     assert checked > 50
+
+
+def test_written_functions_take_nothing_but_ints_into_their_text() -> None:
+    # Their text is executed: an index or position that is not an int (a pickle may hold
+    # anything) raises TypeError before any text is written, whatever it holds.
+    injected = "0]+__import__('os').getpid()#"
+    with pytest.raises(TypeError):
+        eco.WrittenSums((((injected, 0),),))  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        eco.WrittenSums((((0, injected),),))  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        eco.WrittenPressures((((injected, 0.0, 1.0),), ()))  # type: ignore[arg-type]
+    tampered = eco.WrittenSums((((0, 0),),))
+    tampered.operands = ((("1", 0),),)  # type: ignore[assignment]  # (as a pickle may hold)
+    with pytest.raises(TypeError):
+        pickle.loads(pickle.dumps(tampered))

@@ -299,8 +299,17 @@ class WrittenSums:
 
     def __init__(self, operands: tuple[tuple[tuple[int, int], ...], ...]) -> None:
         self.operands = operands
+        # Only ints go into the text (operator.index raises TypeError for anything else,
+        # before any exec): operands from a pickle, or any caller, can inject no code.
         lines = _sums_lines(
-            "e", [[f"e[{index}][{position}]" for index, position in of_sum] for of_sum in operands]
+            "e",
+            [
+                [
+                    f"e[{operator.index(index)}][{operator.index(position)}]"
+                    for index, position in of_sum
+                ]
+                for of_sum in operands
+            ],
         )
         self.add: Callable[[Sequence[CellEntry]], tuple[float, ...]] = _written(lines, {})
 
@@ -331,7 +340,8 @@ class WrittenPressures:
             terms = []
             for k, (index, mfn, v0) in enumerate(of_sum):
                 numbers[f"m{n}_{k}"], numbers[f"w{n}_{k}"] = mfn, v0
-                terms.append(f"(r[{index}] - m{n}_{k}) * w{n}_{k}")
+                # (an int alone goes into the text, as in WrittenSums; the numbers are globals)
+                terms.append(f"(r[{operator.index(index)}] - m{n}_{k}) * w{n}_{k}")
             sums.append(terms)
         self.of: Callable[[Sequence[float]], tuple[float, ...]] = _written(
             _sums_lines("r", sums), numbers
