@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from tradegame.engine.actions import INSTRUCTOR, Inject, News, parse_news_effect
 from tradegame.engine.errors import IllegalActionError
@@ -286,14 +285,8 @@ def held_talks(g: State, ev: Event | None, talks_round: int) -> frozenset[tuple[
                 key = pair_key(*e.pair)
                 event_talks = [t for t in event_talks if pair_key(*t[0]) != key]
                 requests = [r for r in requests if pair_key(r[0], r[1]) != key]
-    tables = g.tables
-    memo = tables.caches.held_talks
-    # The round counts only if the scenario schedules talks in it (talks.planned); with no
-    # event talks and no requests (the usual case) it is the key alone.
-    scheduled = talks_round if talks_round in tables.talk_rounds else 0
-    inputs: int | tuple[Any, ...] = (
-        (scheduled, tuple(event_talks), tuple(requests)) if event_talks or requests else scheduled
-    )
+    memo = g.tables.caches.held_talks
+    inputs = talks.plan_key(g, talks_round, event_talks, requests)
     held = memo.get(inputs)
     if held is None:
         if len(memo) >= CACHE_SIZE:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from tradegame.engine.actions import (
@@ -102,22 +103,31 @@ def plan(
     return out
 
 
+def plan_key(
+    g: State,
+    round_: int,
+    event_talks: Sequence[tuple[tuple[str, str], str, str | None]],
+    requests: Sequence[tuple[str, str, str]],
+) -> int | tuple[Any, ...]:
+    """What :func:`plan` reads besides the scenario, as a memo key: the round only if the
+    scenario schedules talks in it (0 for any other, as rounds count from 1), the event talks
+    and the requests (the round alone when there are neither, as in every round of a passive
+    tail)."""
+    scheduled = round_ if round_ in g.tables.talk_rounds else 0
+    if event_talks or requests:
+        return (scheduled, tuple(event_talks), tuple(requests))
+    return scheduled
+
+
 def planned(
     g: State,
     round_: int,
     event_talks: list[tuple[tuple[str, str], str, str | None]],
     requests: list[tuple[str, str, str]],
 ) -> tuple[Planned, ...]:
-    """:func:`plan`, remembered per scenario by what it reads besides the scenario: the
-    round (only if the scenario schedules talks in it; 0 for any other, as rounds count
-    from 1), the event talks and the requests (the round alone when there are neither, as
-    in every round of a passive tail)."""
-    tables = g.tables
-    memo = tables.caches.talk_plans
-    scheduled = round_ if round_ in tables.talk_rounds else 0
-    key: int | tuple[Any, ...] = (
-        (scheduled, tuple(event_talks), tuple(requests)) if event_talks or requests else scheduled
-    )
+    """:func:`plan`, remembered per scenario by :func:`plan_key`."""
+    memo = g.tables.caches.talk_plans
+    key = plan_key(g, round_, event_talks, requests)
     known = memo.get(key)
     if known is None:
         if len(memo) >= CACHE_SIZE:
