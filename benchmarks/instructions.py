@@ -221,7 +221,10 @@ def main() -> None:
     for src in sources:
         if not (src / "tradegame" / "__init__.py").is_file():
             ap.error(f"--src {src}: no tradegame package there (give a checkout's src folder)")
-    if args.no_red_lines and not (HERE.parent / "scenarios" / f"{args.scenario}.yaml").is_file():
+    if args.no_red_lines and (
+        Path(args.scenario).name != args.scenario  # a name, not a path (../x included)
+        or not (HERE.parent / "scenarios" / f"{args.scenario}.yaml").is_file()
+    ):
         ap.error(f"--no-red-lines takes a bundled scenario's name, not {args.scenario!r}")
     if shutil.which("valgrind") is None:
         sys.exit(

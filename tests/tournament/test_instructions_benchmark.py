@@ -36,6 +36,8 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
         (["--src", "/no/such/checkout/src"], "no tradegame package there"),
         (["--src", str(ROOT)], "no tradegame package there"),  # the checkout, not its src
         (["--no-red-lines", "--scenario", str(SMALL)], "takes a bundled scenario's name"),
+        # a relative path that names a .yaml outside scenarios/ is a path too
+        (["--no-red-lines", "--scenario", "../tests/engine/small"], "takes a bundled scenario's"),
     ],
 )
 def test_argument_errors_are_plain_messages(args: list[str], message: str) -> None:
