@@ -28,16 +28,21 @@ def _needs_tmux() -> None:
 
 
 class Terminal:
-    """A tmux session running one command (100×30 unless told)."""
+    """A tmux session running one command (100×30 unless told), on a tmux server of its own.
+
+    Its own server (``-L``): on the shared default server, a test whose last session closed made
+    the server exit while another xdist worker's ``new-session`` was connecting to it ("server
+    exited unexpectedly", CI of 60b470c)."""
 
     def __init__(
         self, command: list[str], env: dict[str, str], size: tuple[int, int] = (100, 30)
     ) -> None:
         self.name = f"tg-{uuid.uuid4().hex[:8]}"
+        self.tmux = [str(TMUX), "-L", self.name]
         inner = " ".join(["env", *(f"{k}={v}" for k, v in env.items()), *command])
         subprocess.run(
             [
-                TMUX,
+                *self.tmux,
                 "new-session",
                 "-d",
                 "-s",
@@ -53,7 +58,7 @@ class Terminal:
 
     def screen(self) -> str:
         out = subprocess.run(
-            [TMUX, "capture-pane", "-t", self.name, "-p"], capture_output=True, text=True
+            [*self.tmux, "capture-pane", "-t", self.name, "-p"], capture_output=True, text=True
         )
         return out.stdout
 
@@ -68,16 +73,18 @@ class Terminal:
             time.sleep(0.1)
 
     def keys(self, *keys: str) -> None:
-        subprocess.run([TMUX, "send-keys", "-t", self.name, *keys], check=True)
+        subprocess.run([*self.tmux, "send-keys", "-t", self.name, *keys], check=True)
 
     def alive(self) -> bool:
         return (
-            subprocess.run([TMUX, "has-session", "-t", self.name], capture_output=True).returncode
+            subprocess.run(
+                [*self.tmux, "has-session", "-t", self.name], capture_output=True
+            ).returncode
             == 0
         )
 
     def close(self) -> None:
-        subprocess.run([TMUX, "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run([*self.tmux, "kill-server"], capture_output=True)
 
 
 @pytest.fixture
