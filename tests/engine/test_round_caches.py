@@ -23,6 +23,7 @@ so checking only between moves would miss a stale entry.
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import random
 from collections import Counter
 from collections.abc import Iterator
@@ -440,6 +441,19 @@ def test_layer_state_and_rates_agree_with_a_fresh_computation_wherever_made(
     assert seen["same"] > 100 and seen["updated"] > 20, seen
     if name == "april-2025":
         assert seen["touched"] > 100, seen
+
+
+@pytest.mark.parametrize("keys", [(), ("a",), ("a", "b"), ("a", "b", "c")])
+def test_a_layer_table_is_read_in_layer_order_whatever_its_own(keys: tuple[str, ...]) -> None:
+    # economy.layer_state reads the layers' rates and status through Compiled.layer_values:
+    # each table's values in layer order (a table made in another order, a loaded one say,
+    # or with more keys, is read by key), a tuple for any number of layers, and picklable
+    # as the tables are.
+    getter = eco._mapping_getter(keys)
+    table = {"other": -1} | {key: n for n, key in enumerate(reversed(keys))}
+    expected = tuple(table[key] for key in keys)
+    assert getter(table) == expected
+    assert pickle.loads(pickle.dumps(getter))(table) == expected
 
 
 def _scanned_cell_terms(game: State) -> dict[str, dict[int, list[object]]]:

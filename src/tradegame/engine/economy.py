@@ -7,6 +7,7 @@ returns annual rates ($bn/yr, % of GDP) per player; the game accumulates them ov
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import operator
@@ -95,6 +96,8 @@ class Compiled:
     # The layers in scenario order; per layer, the plans it is in (a plan's layers in force
     # depend on its own layers only); per plan, its cells in cell order.
     layer_ids: tuple[str, ...]
+    # Reads a table by layer (rates, status) as a tuple in layer_ids order.
+    layer_values: Callable[[Mapping[str, Any]], tuple[Any, ...]]
     layer_plans: tuple[tuple[int, ...], ...]
     plan_rows: tuple[tuple[RateRow, ...], ...]
     # Per plan, the reader of its layers' entries in tuples in layer_ids order, and
@@ -234,6 +237,7 @@ def compile_rules(rules: Rules) -> Compiled:
             if c.gdp_cost_pct
         ),
         layer_ids=tuple(la.id for la in rules.layers),
+        layer_values=_mapping_getter(tuple(la.id for la in rules.layers)),
         layer_plans=tuple(
             tuple(k for k, plan in enumerate(plans) if any(e[0] == la.id for e in plan))
             for la in rules.layers
@@ -399,6 +403,20 @@ def _tuple_getter(positions: Sequence[int]) -> Callable[[Sequence[Any]], tuple[A
         return cast(Callable[[Sequence[Any]], tuple[Any, ...]], operator.itemgetter(*positions))
     part: Any = slice(positions[0], positions[0] + 1) if positions else slice(0, 0)
     return cast(Callable[[Sequence[Any]], tuple[Any, ...]], operator.itemgetter(part))
+
+
+def _mapping_getter(keys: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """Reads ``keys`` of a mapping as a tuple, in that order (``operator.itemgetter``, which
+    returns a lone item rather than a tuple of one: :func:`_values_of` for fewer than two
+    keys). Picklable, as the tables are."""
+    if len(keys) > 1:
+        return cast(Callable[[Mapping[str, Any]], tuple[Any, ...]], operator.itemgetter(*keys))
+    return functools.partial(_values_of, keys)
+
+
+def _values_of(keys: tuple[str, ...], table: Mapping[str, Any]) -> tuple[Any, ...]:
+    """``table``'s values of ``keys``, in that order."""
+    return tuple(map(table.__getitem__, keys))
 
 
 @dataclass(slots=True)
@@ -813,14 +831,6 @@ _NO_PACKAGES: frozenset[str] = frozenset()
 _new_tuple = tuple.__new__
 
 
-def _values(table: Mapping[str, Any], ids: tuple[str, ...]) -> tuple[Any, ...]:
-    """``table``'s values in the order of ``ids`` (its keys, in the same order as a rule's
-    table is made: a table whose keys are not exactly ``ids`` is read key by key)."""
-    if tuple(table) == ids:
-        return tuple(table.values())
-    return tuple(map(table.__getitem__, ids))
-
-
 def layer_state(
     compiled: Compiled,
     known: LayerState | None,
@@ -835,28 +845,34 @@ def layer_state(
     :func:`cell_rates` with no term), or every plan if ``known`` is None. A layer whose rate
     is another object than before counts as changed (equal floats may differ: 0.0 and
     -0.0)."""
-    ids = compiled.layer_ids
-    rates = _values(layer_rate, ids)
-    status = _values(layer_status, ids)
-    packages = frozenset(active_packages) if active_packages else _NO_PACKAGES
+    by_layer = compiled.layer_values
+    rates = by_layer(layer_rate)
+    status = by_layer(layer_status)
     plans: Iterable[int]
     if known is None:
+        packages = frozenset(active_packages) if active_packages else _NO_PACKAGES
         plans = range(len(compiled.plans))
         in_force: list[InForce] = [([], None)] * len(compiled.plans)
         plain = [0.0] * len(compiled.cells)
     else:
         old_rates = known.rates
         old_status = known.status
-        same_packages = packages == known.packages
-        if same_packages and status == old_status and all(map(_is, rates, old_rates)):
-            return known
-        changed: set[int] = set() if same_packages else set(compiled.packaged_plans)
-        # (a loop over the layers: cheaper than chains of map and compress)
-        for of_layer, rate, old, now, before in zip(  # noqa: B905 (one of each per layer)
-            compiled.layer_plans, rates, old_rates, status, old_status
-        ):
-            if rate is not old or now != before:
-                changed.update(of_layer)
+        packages = known.packages
+        changed: set[int]
+        if active_packages == packages:  # (a set equals a frozenset of the same members)
+            if status == old_status and all(map(_is, rates, old_rates)):
+                return known
+            changed = set()
+        else:
+            packages = frozenset(active_packages) if active_packages else _NO_PACKAGES
+            changed = set(compiled.packaged_plans)
+        # The layers whose rate is another object or whose status moved (compared in C:
+        # a loop over the layers costs more).
+        moved: Iterable[bool] = map(_is_not, rates, old_rates)
+        if status != old_status:
+            moved = map(_or, moved, map(_ne, status, old_status))
+        for of_layer in itertools.compress(compiled.layer_plans, moved):
+            changed.update(of_layer)
         plans = sorted(changed)
         in_force = list(known.in_force)
         plain = list(known.plain)
