@@ -20,6 +20,7 @@ import pytest
 from tradegame.engine import Game
 from tradegame.engine.actions import ORDER_KINDS
 from tradegame.engine.records import LogEntry
+from tradegame.engine.state import _raw_lines
 from tradegame.scenario import load_rules
 from tradegame.scenario.bundled import bundled_scenarios
 
@@ -88,3 +89,23 @@ def test_lines_appended_by_hand_stay_in_order() -> None:
         game.apply(game.legal_actions(player).sample(rng))
     assert game.log[before] is note
     assert len(game.log) > before + 1
+
+
+def test_raw_lines_are_kept_flat_and_read_back_whole() -> None:
+    # A state keeps its raw lines flat, seven values a line (no tuple per line lives as
+    # long as the game): each line comes back as it was logged, in order.
+    game = Game.new(load_rules("april-2025"), 3)
+    text = "{} and {}".format
+    game._log("note", "first", ("US",), "talks")
+    game._logf("note", text, ("a", "b"), None, "orders")
+    raw = game._logbook[1]
+    assert len(raw) % 7 == 0 and not any(type(v) is tuple and len(v) == 7 for v in raw)
+    lines = list(_raw_lines(raw))
+    assert lines[-2][2:] == ("talks", "note", "first", ("US",), None)
+    assert lines[-1][2:] == ("orders", "note", text, None, ("a", "b"))
+    assert [(e.text, e.audience) for e in game.log[-2:]] == [
+        ("first", frozenset({"US"})),
+        ("a and b", None),
+    ]
+    with pytest.raises(ValueError, match="zip"):
+        list(_raw_lines([*raw, "one value too many"]))

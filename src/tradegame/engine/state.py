@@ -16,7 +16,7 @@ import json
 import math
 import operator
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, ClassVar, Self, TypeVar
 
 from tradegame.engine import economy as eco
@@ -108,7 +108,7 @@ class State:
         self.fired: dict[str, int] = {}
         # The log: (lines made, lines logged whose entries and text are not made yet), one
         # attribute replaced whole by a reader (see the log property and _log).
-        self._logbook: tuple[list[LogEntry], list[_RawLine]] = ([], [])
+        self._logbook: tuple[list[LogEntry], list[Any]] = ([], [])
         self.actions: list[Action] = []
         # One record per resolved round: the raw values, turned into dicts when first read.
         # (records made, rounds not read yet: turned into records when read), one attribute
@@ -364,7 +364,7 @@ class State:
                         None if audience is None else frozenset(audience),
                     ),
                 )
-                for round_, day, phase, kind, text, audience, args in raw
+                for round_, day, phase, kind, text, audience, args in _raw_lines(raw)
             ]
             self._logbook = (lines, [])
         return lines
@@ -377,9 +377,8 @@ class State:
         phase: str | None = None,
     ) -> None:
         """Log a line (``audience`` None: public). The entry is made when the log is read."""
-        self._logbook[1].append(
-            (self.round, self.day, phase or self.phase, kind, text, audience, None)
-        )
+        raw = self._logbook[1]
+        raw += (self.round, self.day, phase or self.phase, kind, text, audience, None)
 
     def _logf(
         self,
@@ -391,9 +390,8 @@ class State:
     ) -> None:
         """:meth:`_log` of the line ``text(*args)``, made only when the log is read: ``text``
         is a pure function of ``args``, and ``args`` are values no later move changes."""
-        self._logbook[1].append(
-            (self.round, self.day, phase or self.phase, kind, text, audience, args)
-        )
+        raw = self._logbook[1]
+        raw += (self.round, self.day, phase or self.phase, kind, text, audience, args)
 
     def _extension_fits(self, days: int) -> bool:
         c = self.rules.calendar
@@ -1076,8 +1074,16 @@ candidates found refused this round (see legal.LegalActions._order_kinds)."""
 _new_tuple = tuple.__new__
 # A line logged, its entry not made yet: (round, day, phase, kind, text, audience, args),
 # where ``text`` is the line's text if ``args`` is None, else the function that makes it
-# from ``args`` (State._logf).
+# from ``args`` (State._logf). The raw lines are kept flat, seven values a line, in one list:
+# a tuple per line lived as long as the game, and the collector went over each.
 _RawLine = tuple[int, int, str, str, Any, "tuple[str, ...] | None", "tuple[Any, ...] | None"]
+_LINE_SIZE = 7
+
+
+def _raw_lines(raw: list[Any]) -> Iterator[_RawLine]:
+    """The lines of a flat list of raw ones (see _RawLine)."""
+    values = iter(raw)
+    return zip(*[values] * _LINE_SIZE, strict=True)
 
 
 def _position(records: Sequence[Any], record: object) -> int:
