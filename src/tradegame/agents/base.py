@@ -664,7 +664,7 @@ def play_match(
         # The random agent reads its legal actions alone: it is asked with them, no turn.
         # While its move() is as written, the seat's legal actions draw its move themselves
         # (LegalActions._sample_moving, with the agent's rng read at every move: what
-        # move() does), and mark what they draw legal in this very state.
+        # move() does); what they draw is legal in this very state, pushed at once.
         from tradegame.agents.builtin import asks_legal_only, samples_itself
 
         sampled: dict[str, tuple[Callable[[Any], Action], Any]] = {}

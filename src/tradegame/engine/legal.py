@@ -689,22 +689,26 @@ class LegalActions:
         if g.phase != ORDERS or not (
             self._active if self._seen == len(g.actions) else self._moving()
         ):
-            return self._sample_talks(rng, self._groups())
-        return self._sample_moving(rng)
+            action = self._sample_talks(rng, self._groups())
+        else:
+            action = self._sample_moving(rng)
+        # A move drawn here is legal by its drawing (test_fast_paths checks it against
+        # verify() in every state of random games): apply() of this very action in this very
+        # state need not verify it again.
+        g._verified = (action, len(g.actions))
+        return action
 
     def _sample_moving(self, rng: random.Random) -> Action:
         """:meth:`sample` of a player the caller has just seen is to move (play_match's
         random seats, whose view is the loop's own: one call a move, no renewal of the view
-        for an order)."""
+        for an order), without the mark: play_match pushes what it draws at once."""
         g = self.game
         p = self.player
         assert p is not None  # the view of no player is never moving
         if g.phase != ORDERS:  # talks: the session's groups (the loop's view keeps none)
             return self._sample_talks(rng, self._talk_groups(g.sessions[g.session_index], p))
         if len(g.orders[p]) >= g.rules.limits.max_orders:
-            action: Action = _plain(Done, p)
-            g._verified = (action, len(g.actions))
-            return action
+            return _PLAIN.get((Done, p)) or _plain(Done, p)
         cached = g._sampler_kinds  # the cache hit of _order_kinds, inlined
         mine = cached[1].get(p) if cached is not None and cached[0] == g.round else None
         kinds, marks = mine if mine is not None else self._order_kinds(p)
@@ -736,8 +740,6 @@ class LegalActions:
                         continue  # refused by the moment or this round, as NOW would
                     action = group[r]
                     if ok(g, action) is None:
-                        # apply() of this very action in this state need not verify it again.
-                        g._verified = (action, len(g.actions))
                         return action
                     if mask is None or mask is allowed:
                         mask = _refused_mask(marks, key, size, allowed)
@@ -751,7 +753,6 @@ class LegalActions:
             kinds.pop(n)
             count -= 1
             count_bits = count.bit_length()
-        g._verified = (action, len(g.actions))
         return action
 
     def _sample_talks(self, rng: random.Random, groups: list[_Group]) -> Action:
@@ -765,13 +766,7 @@ class LegalActions:
         n = bits(count_bits)
         while n >= count:
             n = bits(count_bits)
-        action = groups[n].draw(rng)
-        # A talks move drawn from the groups is legal by their making (test_fast_paths
-        # checks it against verify() in every state of random games): apply() of this very
-        # action in this very state need not verify it again.
-        g = self.game
-        g._verified = (action, len(g.actions))
-        return action
+        return groups[n].draw(rng)
 
     def __repr__(self) -> str:
         return f"<LegalActions {self.player}: {len(self)}>"
