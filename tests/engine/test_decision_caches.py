@@ -257,7 +257,7 @@ def test_remembered_moment_verdicts_agree_with_the_rule(name: str) -> None:
     for game, player, _ in _states(rules, range(10)):
         if game.phase != "orders" or len(game.orders[player]) >= rules.limits.max_orders:
             continue
-        kinds, _ = game.legal_actions(player)._order_kinds(player)
+        kinds, *_ = game.legal_actions(player)._order_kinds(player)
         for group, now, _, _, allowed in kinds[1:]:
             by_moment = orders.BY_MOMENT.get(type(group[0]))
             if by_moment is None:
@@ -300,7 +300,13 @@ def test_orders_refused_this_round_are_refused_by_the_rules(name: str) -> None:
         if cached is None or len(game.orders[player]) >= rules.limits.max_orders:
             continue
         assert cached[0] == game.round
-        kinds, marks = cached[1][player]
+        kinds, marks, count, count_bits, most = cached[1][player]
+        # What each draw reads of the round's entry, as the rules say it now.
+        assert (count, count_bits, most) == (
+            len(kinds),
+            len(kinds).bit_length(),
+            rules.limits.max_orders,
+        )
         plain = game.copy()
         for group, _, _, _, _ in kinds[1:]:
             mask = marks.get(id(group))

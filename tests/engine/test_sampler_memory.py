@@ -36,7 +36,7 @@ def test_a_kind_the_sampler_dropped_has_no_legal_order(name: str) -> None:
             if game.phase == "orders":
                 legal = game.legal_actions(player)
                 if len(game.orders[player]) < rules.limits.max_orders:
-                    kinds, marks = legal._order_kinds(player)
+                    kinds, marks, _, _, _ = legal._order_kinds(player)
                     for group, _, _, _, _ in kinds:
                         mark = marks.get(id(group))
                         if mark is _DEAD:  # a kind once without legal orders stays so

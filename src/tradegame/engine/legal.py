@@ -72,7 +72,7 @@ class _SamplerMemo:
     # Each item's terms, one per level (values: one of each serves every game).
     terms: dict[str, tuple[Term, ...]] = field(default_factory=dict)
     kinds: dict[str, list[OrderKind]] = field(default_factory=dict)
-    reneges: dict[tuple[str, str], Action] = field(default_factory=dict)
+    reneges: dict[str, dict[str, Action]] = field(default_factory=dict)  # by player, deal id
     # For the kinds of orders.BY_MOMENT: which of a player's candidates the moment allows, by
     # the values of the state that decide it.
     allowed: dict[tuple[str, int, tuple[object, ...]], list[bool]] = field(default_factory=dict)
@@ -273,6 +273,8 @@ _DONE: OrderKind = ([], _never, 0, 0, None)  # the sampler's first kind: done
 # The draws of an order before its kind is filtered: iterated, not range(8) (a range made
 # for every move cost more than the loop it drives).
 _TRIES = (None,) * 8
+
+_RENEGE_NOW = orders.NOW[Renege]
 
 _DEAD: list[bool] = []
 """The mark of a kind of order with no legal order left this round (never changed)."""
@@ -524,7 +526,7 @@ class LegalActions:
         # The sampler's kinds: candidates that pass their scenario checks, each with its
         # ``orders.NOW`` check (the rest of :func:`orders.verify` holds for every one of them
         # here: the player is to move in the orders phase, below max_orders).
-        kinds, marks = self._order_kinds(p)
+        kinds, marks, _, _, _ = self._order_kinds(p)
         for group, now, _, _, allowed in kinds[1:]:
             if marks.get(id(group)) is _DEAD:
                 continue
@@ -538,8 +540,9 @@ class LegalActions:
     def _order_kinds(self, p: str) -> SamplerKinds:
         """The sampler's kinds of order, each (candidates, check, count, count's bit length,
         the moment's verdicts or None), done first (as an empty kind: it is always legal);
-        and the round's marks: by id of a candidate list, which of its candidates were found
-        refused this round (False), or ``_DEAD`` when none is left.
+        the round's marks: by id of a candidate list, which of its candidates were found
+        refused this round (False), or ``_DEAD`` when none is left; and, read at every draw,
+        how many kinds, that count's bit length and ``max_orders``.
 
         Static kinds are cached per scenario and player; reneges (one per deal in force)
         per round, since deals enter and leave force only at resolution. Within a round a
@@ -583,21 +586,23 @@ class LegalActions:
                 kinds = list(static)
             kinds[i] = (group, now, size, size_bits, allowed)
         # Actions are values: one Renege per (player, deal id) serves every game.
-        made = memo.reneges
+        made = memo.reneges.get(p)
+        if made is None:
+            made = memo.reneges[p] = {}
         reneges: list[Action] = []
         for d in g._force():  # the deals in force (kept, never changed), p's among them
-            if p not in d.parties:
-                continue
-            action = made.get((p, d.id))
-            if action is None:
-                action = made[(p, d.id)] = Renege(p, d.id)
-            reneges.append(action)
+            if p in d.parties:
+                action = made.get(d.id)
+                if action is None:
+                    action = made[d.id] = Renege(p, d.id)
+                reneges.append(action)
         if reneges:
             size = len(reneges)
-            kinds = [*kinds, (reneges, orders.NOW[Renege], size, size.bit_length(), None)]
+            kinds = [*kinds, (reneges, _RENEGE_NOW, size, size.bit_length(), None)]
         if cached is None or cached[0] != g.round:
             cached = g._sampler_kinds = (g.round, {})
-        mine = cached[1][p] = (kinds, {})
+        count = len(kinds)
+        mine = cached[1][p] = (kinds, {}, count, count.bit_length(), g.rules.limits.max_orders)
         return mine
 
     def _statements(self, p: str) -> list[Action]:
@@ -707,15 +712,13 @@ class LegalActions:
         assert p is not None  # the view of no player is never moving
         if g.phase != ORDERS:  # talks: the session's groups (the loop's view keeps none)
             return self._sample_talks(rng, self._talk_groups(g.sessions[g.session_index], p))
-        if len(g.orders[p]) >= g.rules.limits.max_orders:
-            return _PLAIN.get((Done, p)) or _plain(Done, p)
         cached = g._sampler_kinds  # the cache hit of _order_kinds, inlined
         mine = cached[1].get(p) if cached is not None and cached[0] == g.round else None
-        kinds, marks = mine if mine is not None else self._order_kinds(p)
+        kinds, marks, count, count_bits, most = mine if mine is not None else self._order_kinds(p)
+        if len(g.orders[p]) >= most:
+            return _PLAIN.get((Done, p)) or _plain(Done, p)
         bits = rng.getrandbits
         shared = True  # kinds is the cached list: copy it before dropping a kind
-        count = len(kinds)
-        count_bits = count.bit_length()
         while True:
             n = bits(count_bits)
             while n >= count:

@@ -1064,9 +1064,10 @@ OrderCheck = Callable[[State, Any], "str | None"]
 OrderKind = tuple[list[Action], OrderCheck, int, int, "list[bool] | None"]
 """A kind of order for the sampler: (candidates, check, count, count's bit length, and for a
 kind of ``phases.orders.BY_MOMENT`` which candidates the moment allows, else None)."""
-SamplerKinds = tuple[list[OrderKind], dict[int, list[bool]]]
-"""A player's kinds of order this round (done first), and by id of a candidate list the
-candidates found refused this round (see legal.LegalActions._order_kinds)."""
+SamplerKinds = tuple[list[OrderKind], dict[int, list[bool]], int, int, int]
+"""A player's kinds of order this round (done first); by id of a candidate list the
+candidates found refused this round; how many kinds, that count's bit length, and
+``max_orders`` (see legal.LegalActions._order_kinds)."""
 
 
 # ---------------------------------------------------------------------- helpers
