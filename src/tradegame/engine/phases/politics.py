@@ -59,43 +59,31 @@ def statement(g: State, a: Statement) -> None:
                 a.partner,
                 "",
                 g.round,
-                due=g.round + st.claim_progress_rounds,
+                g.round + st.claim_progress_rounds,  # due
                 owner=g._token,
             )
         )
-        g._log("statement", f"{p} claims progress in its talks with {a.partner}.")
+        g._logf("statement", _claims_text, (p, a.partner))
     elif kind == _PUBLIC_DEMAND:
         _talk_approval(g, p, strength * st.public_demand_approval)
         g.pledges.append(Pledge(kind, p, a.partner, a.subject, g.round, owner=g._token))
-        g._log(
-            "statement",
-            f"{p} publicly demands from {a.partner}: {demand_text(rules, a.subject)}.",
-        )
+        g._logf("statement", _demands_text, (p, a.partner, rules, a.subject))
     elif kind == _THREAT:
         _talk_approval(g, p, strength * st.threat_approval)
         g.pledges.append(Pledge(kind, p, a.partner, a.subject, g.round, owner=g._token))
-        g._log(
-            "statement",
-            f"{p} threatens {a.partner}: {_subject_name(g, a.subject)} "
-            f"if {a.partner} escalates or no deal is reached.",
-        )
+        g._logf("statement", _threatens_text, (p, a.partner, rules, a.subject))
     elif kind == _REASSURE:
         key = pair_key(p, a.partner)
         before = g.relations[key]
         g.relations[key] = clamp(before + strength * st.reassure_relations)
         g.talk_relations[key] = g.talk_relations.get(key, 0.0) + g.relations[key] - before
-        g._log("statement", f"{p} reassures {a.partner}.")
+        g._logf("statement", _reassures_text, (p, a.partner))
     elif kind == _FACT_CHECK:
         claim = rules.claim(a.subject)
         g.fact_checked.add((p, claim.id))
         loser = claim.by if not claim.accurate else p
         g.credibility[loser] = clamp(g.credibility[loser] - st.fact_check_credibility)
-        verdict = "false" if not claim.accurate else "accurate after all"
-        g._log(
-            "statement",
-            f'{p} fact-checks {claim.by}\'s claim "{claim.text}": '
-            f"it is {verdict}; {loser} loses credibility.",
-        )
+        g._logf("statement", _fact_checks_text, (p, claim.by, claim.text, claim.accurate, loser))
 
 
 def _talk_approval(g: State, player: str, amount: float) -> None:
@@ -105,8 +93,7 @@ def _talk_approval(g: State, player: str, amount: float) -> None:
     g.talk_approval[player] += g.approval[player] - before
 
 
-def _subject_name(g: State, subject: str) -> str:
-    rules = g.rules
+def _subject_name(rules: Rules, subject: str) -> str:
     if any(la.id == subject for la in rules.layers):
         return rules.layer(subject).name
     try:
@@ -280,6 +267,32 @@ def _threat_broken(g: State, pl: Pledge, when: str) -> None:
     st = g.rules.politics.statements
     g.credibility[pl.speaker] = clamp(g.credibility[pl.speaker] - st.threat_credibility)
     g._logf("statement", _threat_broken_text, (pl.speaker, pl.partner, when))
+
+
+# The text of the log lines of statements (State._logf: made when the log is read, as
+# nothing reads it while bots play).
+def _claims_text(p: str, partner: str) -> str:
+    return f"{p} claims progress in its talks with {partner}."
+
+
+def _demands_text(p: str, partner: str, rules: Rules, subject: str) -> str:
+    return f"{p} publicly demands from {partner}: {demand_text(rules, subject)}."
+
+
+def _threatens_text(p: str, partner: str, rules: Rules, subject: str) -> str:
+    return (
+        f"{p} threatens {partner}: {_subject_name(rules, subject)} "
+        f"if {partner} escalates or no deal is reached."
+    )
+
+
+def _reassures_text(p: str, partner: str) -> str:
+    return f"{p} reassures {partner}."
+
+
+def _fact_checks_text(p: str, by: str, claim: str, accurate: bool, loser: str) -> str:
+    verdict = "false" if not accurate else "accurate after all"
+    return f'{p} fact-checks {by}\'s claim "{claim}": it is {verdict}; {loser} loses credibility.'
 
 
 # The text of the log lines of settled pledges (State._logf: made when the log is read, as
