@@ -185,3 +185,50 @@ def test_an_order_of_a_subclass_pushed_unchecked_resolves_as_its_class() -> None
                 continue
             game.push(action)
     assert checked["SetTariff"] > 5 and checked["Countermeasure"] > 5, checked
+
+
+def _countermeasure_as_written(g: State, a: Any) -> None:
+    """An activation's breaks as the rule reads: every term of every deal the player can
+    break, its item looked up (no table of the items that suspend a package)."""
+    rules = g.rules
+    for deal in resolution._breakable(g, a.player):
+        for t in deal.terms:
+            item = rules.item(t.item)
+            if (
+                item.kind == "suspend_countermeasures"
+                and item.package == a.package
+                and item.owner == a.player
+            ):
+                resolution._void(g, deal, a.player, "activating suspended countermeasures")
+                break
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_an_activation_breaks_the_deals_the_rule_as_written_breaks(
+    scenario: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``_countermeasure`` finds the deals an activation breaks through the items that
+    suspend each package (``_suspending_items``): the same deals, credibility and relations
+    as the scan of every term, run on a copy, in random games of every bundled scenario."""
+    from tradegame.engine.actions import Countermeasure
+
+    real = resolution._ORDER_RULES[Countermeasure]
+    seen = Counter[str]()
+
+    def check(g: State, a: Any, raised_against: set[tuple[str, str]]) -> None:
+        scanned = g.copy()
+        real(g, a, raised_against)
+        if a.activate:
+            _countermeasure_as_written(scanned, a)
+            assert [d.to_json() for d in g.deals] == [d.to_json() for d in scanned.deals]
+            assert g.credibility == scanned.credibility
+            broken = sum(
+                d.status == "reneged" and d.ended_round == g.round and a.player in d.reneged_by
+                for d in g.deals
+            )
+            seen["broke" if broken else "activated"] += 1
+
+    monkeypatch.setitem(resolution._ORDER_RULES, Countermeasure, check)
+    _play(load_rules(scenario), range(12))
+    if scenario == "april-2025":
+        assert seen["broke"] > 0 and seen["activated"] > 5, seen

@@ -23,6 +23,7 @@ from tradegame.engine.actions import (
 )
 from tradegame.engine.errors import NonFiniteError
 from tradegame.engine.kinds import DealStatus, LayerStatus, Phase, TermKind
+from tradegame.engine.memo import per_rules
 from tradegame.engine.phases import markets, politics, ratification
 from tradegame.engine.records import (
     OVER,
@@ -188,15 +189,27 @@ def _countermeasure(g: State, a: Countermeasure, raised_against: set[tuple[str, 
         g.relations[key] = clamp(g.relations[key] - rules.politics.countermeasure_relations)
         raised_against.add((p, pkg.target))
         g._logf("order", _activates_text, (p, pkg.name))
-        for deal in _breakable(g, p):
-            for t in deal.terms:
-                item = rules.item(t.item)
-                if item.kind == _SUSPEND and item.package == a.package and item.owner == p:
-                    _void(g, deal, p, "activating suspended countermeasures")
-                    break
+        suspending = _suspending_items(rules).get((a.package, p))
+        if suspending:  # (no item suspends it: no deal of p's can)
+            for deal in _breakable(g, p):
+                for t in deal.terms:
+                    if t.item in suspending:
+                        _void(g, deal, p, "activating suspended countermeasures")
+                        break
     else:
         g.active_packages.discard(a.package)
         g._logf("order", _suspends_text, (p, pkg.name))
+
+
+@per_rules
+def _suspending_items(rules: Rules) -> dict[tuple[str, str], frozenset[str]]:
+    """The items that suspend each package, by (package, owner): a deal with one of them
+    is broken when its owner activates that package."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for item in rules.items:
+        if item.kind == _SUSPEND and item.package is not None:
+            out.setdefault((item.package, item.owner), set()).add(item.id)
+    return {key: frozenset(ids) for key, ids in out.items()}
 
 
 def _concede(g: State, a: Concede, raised_against: set[tuple[str, str]]) -> None:
@@ -205,7 +218,7 @@ def _concede(g: State, a: Concede, raised_against: set[tuple[str, str]]) -> None
     p = a.player
     term = a.terms[0]
     item = rules.item(term.item)
-    for old in g.deals_in_force(p):
+    for old in g._force():  # the deals in force (kept, never changed): p's are (p, partner)
         if (
             old.unilateral
             and old.status == _DEAL_IN_FORCE
