@@ -67,7 +67,7 @@ def test_market_stress_from_the_same_rates_equals_the_full_computation(name: str
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
-def test_the_words_of_a_public_demand_equal_the_terms_text(name: str) -> None:
+def test_the_words_and_term_of_a_public_demand_are_the_subject_parsed(name: str) -> None:
     rules = _rules(name)
     subjects = set()
     for game in _random_states(rules, range(4), 0.3):
@@ -83,6 +83,10 @@ def test_the_words_of_a_public_demand_equal_the_terms_text(name: str) -> None:
         fresh = _term_text(rules, Term.parse(subject))
         assert politics.demand_text(rules, subject) == fresh  # made
         assert politics.demand_text(rules, subject) == fresh  # remembered
+        term = Term.parse(subject)  # what ratification compares a deal's terms with
+        made = politics.demand_term(rules, subject)
+        assert (made.item, made.value.hex()) == (term.item, term.value.hex())
+        assert politics.demand_term(rules, subject) is made  # remembered
 
 
 def _walk(rules: Rules, seed: int) -> list[State]:

@@ -242,8 +242,24 @@ def demand_text(rules: Rules, subject: str) -> str:
     texts = _demand_texts(rules)
     text = texts.get(subject)
     if text is None:
-        text = texts[subject] = term_text(rules, Term.parse(subject))
+        text = texts[subject] = term_text(rules, demand_term(rules, subject))
     return text
+
+
+def demand_term(rules: Rules, subject: str) -> Term:
+    """The term a public demand asks for (its subject, parsed): remembered per scenario and
+    subject, as every deal ratified between a demand's two players reads it."""
+    terms = _demand_terms(rules)
+    term = terms.get(subject)
+    if term is None:
+        term = terms[subject] = Term.parse(subject)
+    return term
+
+
+@per_rules
+def _demand_terms(rules: Rules) -> dict[str, Term]:
+    """The terms of :func:`demand_term` met so far (a bounded set, as the texts)."""
+    return {}
 
 
 @per_rules

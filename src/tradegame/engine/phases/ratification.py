@@ -178,7 +178,7 @@ def _deal_politics(g: State, deal: Deal) -> None:
             and pl.speaker in deal.parties
             and pl.partner in deal.parties
         ):
-            want = Term.parse(pl.subject)
+            want = politics.demand_term(rules, pl.subject)
             got = next((t.value for t in deal.terms if t.item == want.item), None)
             if not substantive and got is None:
                 continue
