@@ -437,8 +437,9 @@ def _fresh_pressure(rules: Rules, rates: list[float]) -> tuple[str, str]:
 
 @pytest.mark.parametrize(("name", "rules"), _scenarios())
 def test_stress_pressure_is_the_rule_from_nothing(name: str, rules: Rules) -> None:
-    # At every round's rates of random games (as a tuple, remembered, and as a list), and at
-    # random rates: the written sums add what a loop over the cells adds.
+    # At every round's rates of random games (as a tuple, remembered, as a list, and not
+    # remembered by the values, as a game's own markets ask), and at random rates: the
+    # written sums add what a loop over the cells adds.
     if rules.market_stress_player is None:
         pytest.skip("no market-stress player")
     rng = random.Random(name)
@@ -451,6 +452,8 @@ def test_stress_pressure_is_the_rule_from_nothing(name: str, rules: Rules) -> No
             for asked in (rates, rates, list(rates)):
                 got = eco.stress_pressure(rules, asked)
                 assert (got[0].hex(), got[1].hex()) == _fresh_pressure(rules, list(rates))
+            got = eco.stress_pressure(rules, rates, False)  # a game's: not by the values
+            assert (got[0].hex(), got[1].hex()) == _fresh_pressure(rules, list(rates))
             checked += 1
     for _ in range(50):
         rates = [rng.choice([0.0, -0.0, rng.uniform(-1.0, 5.0)]) for _ in range(len(rates))]

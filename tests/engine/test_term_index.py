@@ -167,15 +167,16 @@ def test_market_stress_pressure_is_the_rule_steps_at_every_round(
             faced / faced_w if faced_w else 0.0,
         )
 
-    def stress_pressure(rules_: Rules, snap: Any) -> tuple[float, float]:
-        answer = real(rules_, snap)
+    def stress_pressure(rules_: Rules, snap: Any, remember: bool = True) -> tuple[float, float]:
+        answer = real(rules_, snap, remember)
         rate = snap.rate if isinstance(snap, eco.Snapshot) else snap
         assert _bits(answer) == _bits(steps(rate))
         assert _bits(real(rules_, list(rate))) == _bits(answer)  # a list: never remembered
-        seen["asked"] += 1
+        assert _bits(real(rules_, rate, not remember)) == _bits(answer)
+        seen["asked" if remember else "asked, not remembered"] += 1
         return answer
 
     monkeypatch.setattr(eco, "stress_pressure", stress_pressure)
     for game in _play(rules, range(3), what_if=0.03, copies=0.02):
         game.rates()
-    assert seen["asked"] > 20, seen
+    assert sum(seen.values()) > 20 and seen["asked"] and seen["asked, not remembered"], seen

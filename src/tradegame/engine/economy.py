@@ -1244,9 +1244,13 @@ _first = operator.itemgetter(0)
 _size = operator.itemgetter(8)
 
 
-def stress_pressure(rules: Rules, snap: Snapshot | Sequence[float]) -> tuple[float, float]:
+def stress_pressure(
+    rules: Rules, snap: Snapshot | Sequence[float], remember: bool = True
+) -> tuple[float, float]:
     """Trade-weighted extra tariff the stress player applies, and that it faces (at a
-    snapshot's rates, or at the given rates of every cell)."""
+    snapshot's rates, or at the given rates of every cell). ``remember`` False: not looked
+    up nor kept by the rates (hashing them costs more than the sums, and a game's own rates
+    rarely come back equal in another tuple; projections' do, State.SHARES_RATES)."""
     holder = rules.market_stress_player
     if holder is None:
         return 0.0, 0.0
@@ -1255,17 +1259,18 @@ def stress_pressure(rules: Rules, snap: Snapshot | Sequence[float]) -> tuple[flo
     # The same rates come back round after round (the tuple of the game's rates is shared
     # with its snapshot and the rates cache): remember the result by them.
     memo = compiled.stress_memo
-    known = memo.get(rate) if isinstance(rate, tuple) else None
+    key = rate if remember and isinstance(rate, tuple) else None
+    known = memo.get(key) if key is not None else None
     if known is not None:
         return known
     applied, faced = compiled.stress_sums.of(rate)
     # The trade weights (the V0s added in the same order) are the scenario's: made once.
     applied_w, faced_w = compiled.stress_weights
     result = (applied / applied_w if applied_w else 0.0, faced / faced_w if faced_w else 0.0)
-    if isinstance(rate, tuple):
+    if key is not None:
         if len(memo) >= CELL_MEMO_SIZE:
             memo.clear()  # bounded; a miss only costs the computation
-        memo[rate] = result
+        memo[key] = result
     return result
 
 

@@ -27,17 +27,19 @@ def _pressure(
     rules: Rules,
     rates: Sequence[float],
     known: dict[int, tuple[Sequence[float], tuple[float, float]]] | None = None,
+    by_value: bool = True,
 ) -> tuple[float, float]:
     """:func:`economy.stress_pressure` of ``rates``, remembered in ``known`` (the scenario's
     ``tables.Caches.pressures``, read here if not given) by the tuple's id, each kept while
     remembered so that its id is not another's: the game's rates are one shared tuple round
-    after round, and hashing its floats costs more than the rule."""
+    after round, and hashing its floats costs more than the rule. ``by_value``: whether the
+    rule's own memo by the rates' values is asked (projections' rates come back equal)."""
     if known is None:
         known = tables_of(rules).caches.pressures
     entry = known.get(id(rates))
     if entry is not None and entry[0] is rates:
         return entry[1]
-    pressure = eco.stress_pressure(rules, rates)
+    pressure = eco.stress_pressure(rules, rates, by_value)
     if isinstance(rates, tuple):  # never changed: its pressure stays its own
         if len(known) >= PRESSURES_KEPT:
             known.clear()  # bounded; a miss only costs the rule's own memo
@@ -81,7 +83,8 @@ def update(g: State, rates: Sequence[float], rates_before: Sequence[float]) -> N
         return
     floor, tariff_weight, retaliation_weight, escalation_weight, decay, packages = constants
     known = g.tables.caches.pressures
-    applied, faced = _pressure(rules, rates, known)
+    by_value = g.SHARES_RATES  # (a game's own rates rarely come back equal: not hashed)
+    applied, faced = _pressure(rules, rates, known, by_value)
     target = floor + tariff_weight * applied + retaliation_weight * faced
     active = g.active_packages
     if active:
@@ -93,7 +96,9 @@ def update(g: State, rates: Sequence[float], rates_before: Sequence[float]) -> N
         # The same rates object as the round began (nothing moved them: the usual case)
         # gives the same pressure: stress_pressure is a function of the rates only.
         applied_before, faced_before = (
-            (applied, faced) if rates_before is rates else _pressure(rules, rates_before, known)
+            (applied, faced)
+            if rates_before is rates
+            else _pressure(rules, rates_before, known, by_value)
         )
         # max(0.0, rise) of each, as a comparison (the builtin's call costs more than the
         # rest of the step): a rise that is not above 0.0 (a fall, -0.0 or NaN) adds 0.0.
