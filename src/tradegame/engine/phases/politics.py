@@ -213,10 +213,18 @@ def _deal_with(g: State, pl: Pledge) -> bool:
 def _claim_honoured(g: State, pl: Pledge) -> bool:
     """A claim of progress is honoured by a substantive deal with the partner agreed in the
     claim's round or later: not by a process-only agreement, nor by a deal made before it."""
-    return any(
-        pl.partner in d.parties and not d.unilateral and d.round >= pl.round and g.is_substantive(d)
-        for d in g.deals_in_force(pl.speaker)
-    )
+    speaker, partner, since = pl.speaker, pl.partner, pl.round
+    for d in g._force():  # the deals in force (kept, never changed); a loop, no generator
+        parties = d.parties
+        if (
+            speaker in parties
+            and partner in parties
+            and not d.unilateral
+            and d.round >= since
+            and g.is_substantive(d)
+        ):
+            return True
+    return False
 
 
 def _claim_broken(g: State, pl: Pledge, why: str) -> None:

@@ -173,7 +173,10 @@ def begin(g: State) -> None:
     g.sessions = sessions
     g.session_index = 0
     g.phase = TALKS if sessions else ORDERS
-    g.orders = {p: [] for p in g._ids}
+    orders: dict[str, list[Action]] = {}  # (a loop: a comprehension is a call)
+    for p in g._ids:
+        orders[p] = []
+    g.orders = orders
     g.done = set()
 
 
