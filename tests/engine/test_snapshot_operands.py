@@ -346,9 +346,11 @@ def test_a_layer_at_minus_zero_is_not_taken_for_one_at_zero() -> None:
 def test_a_players_sums_are_of_its_roles_in_order(name: str, rules: Rules) -> None:
     # snapshot() adds each player's pains, and _own_sums its GDP effect, revenue and
     # consumer cost, as written sums (Compiled.pain_sums, own_sums): their operands are the
-    # player's roles (cell, exported?) in cell order, each read where its entry has it.
+    # player's roles (cell, exported?) in cell order, each read where its entry has it. The
+    # pains are followed by every cell's size, in cell order (the snapshot's bound).
     compiled = eco.compile_rules(rules)
-    pains = compiled.pain_sums.operands
+    *pains, sizes = compiled.pain_sums.operands
+    assert sizes == tuple((c.index, 8) for c in compiled.cells)
     assert len(pains) == len(compiled.own_sums) == len(rules.player_ids)
     for roles, of_pain, own in zip(compiled.player_roles, pains, compiled.own_sums, strict=True):
         assert of_pain == tuple((index, 6 if exported else 7) for index, exported in roles)

@@ -115,7 +115,8 @@ class Compiled:
     player_roles: tuple[tuple[tuple[int, bool], ...], ...]
     export_cells: dict[str, tuple[int, ...]]
     # Each player's pain over its roles (player_roles: the exporter's pain of what it
-    # exports, the importer's of what it imports), added in cell order (see snapshot).
+    # exports, the importer's of what it imports), added in cell order, then the sizes of
+    # every cell's entry added in cell order (what a snapshot's bound adds; see snapshot).
     pain_sums: WrittenSums
     # Per player, its GDP effect, tariff revenue and consumer cost over its roles, added in
     # cell order (see _own_sums).
@@ -256,9 +257,12 @@ def compile_rules(rules: Rules) -> Compiled:
         rate_rows=tuple((c.index, c.mfn, c.v0, c.plan, c.packages) for c in cells),
         player_roles=roles,
         pain_sums=WrittenSums(
-            tuple(
-                tuple((index, _E_PAIN if exported else _I_PAIN) for index, exported in of_player)
-                for of_player in roles
+            (
+                *(
+                    tuple((index, _E_PAIN if exported else _I_PAIN) for index, exported in of)
+                    for of in roles
+                ),
+                tuple((c.index, _SIZE) for c in cells),
             )
         ),
         own_sums=tuple(
@@ -305,16 +309,17 @@ class WrittenSums:
         self.operands = operands
         # Only ints go into the text (operator.index raises TypeError for anything else,
         # before any exec): operands from a pickle, or any caller, can inject no code.
-        lines = _sums_lines(
-            "e",
-            [
-                [
-                    f"e[{operator.index(index)}][{operator.index(position)}]"
-                    for index, position in of_sum
-                ]
-                for of_sum in operands
-            ],
-        )
+        sums = [
+            [f"e{operator.index(index)}[{operator.index(position)}]" for index, position in of_sum]
+            for of_sum in operands
+        ]
+        # The entries up to the last one read are unpacked into locals first: an operand is
+        # then one subscript, not two.
+        last = max((index for of_sum in operands for index, _ in of_sum), default=-1)
+        lines = _sums_lines("e", sums)
+        if last >= 0:
+            names = "".join(f"e{n}, " for n in range(last + 1))
+            lines.insert(1, f"    {names}= e[:{last + 1}]")
         self.add: Callable[[Sequence[CellEntry]], tuple[float, ...]] = _written(lines, {})
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -1088,10 +1093,11 @@ def snapshot(
                 rate, cell_effects(cells[index], rate, fx, boost, bought, params)
             )
     entries: list[CellEntry] = found  # type: ignore[assignment]  # (no None left)
-    # Each player's pain over its cells, in cell order: what it exports, what it imports.
-    # (zip without strict, whose keyword costs more than the zip: one sum per player by
-    # making.)
-    pain: dict[str, float] = dict(zip(ids, compiled.pain_sums.add(entries)))  # noqa: B905
+    # Each player's pain over its cells, in cell order: what it exports, what it imports;
+    # then the cells' sizes. (zip without strict, whose keyword costs more than the zip: it
+    # stops at the last player.)
+    sums = compiled.pain_sums.add(entries)
+    pain: dict[str, float] = dict(zip(ids, sums))  # noqa: B905
     # The active countermeasures' GDP costs, in scenario order: pain now, GDP when made.
     costs: tuple[tuple[str, float], ...] = ()
     if active_packages:
@@ -1113,8 +1119,8 @@ def snapshot(
     snap = _new_snapshot(Snapshot)
     snap.rate = tuple(rates)  # (the same tuple when the game's rates are passed)
     snap.pain_pct = pain_pct
-    # (sum(): a bound, not a result; twice its parts, for the roundings of the sums)
-    snap.bound = 2.0 * (compiled.gdp_factor * sum(map(_size, entries)) + terms_size)
+    # (a bound, not a result; twice its parts, for the roundings of the sums)
+    snap.bound = 2.0 * (compiled.gdp_factor * sums[-1] + terms_size)
     snap._parts = (compiled, params, entries, terms, costs)
     snap._own = {}
     return snap
@@ -1238,10 +1244,10 @@ def _size_of_terms(compiled: Compiled, params: Economy, terms: TermIndex) -> flo
 _memo_get = dict.get
 _E_PAIN = 6  # the exporter's pain in a CellEntry
 _I_PAIN = 7  # the importer's pain
+_SIZE = 8  # its size
 _NONES = itertools.repeat(None)
 _ZEROS = itertools.repeat(0.0)
 _first = operator.itemgetter(0)
-_size = operator.itemgetter(8)
 
 
 def stress_pressure(
