@@ -8,6 +8,7 @@ and which assumes that every ratifier but its viewer ratifies. Everyone passes t
 
 from __future__ import annotations
 
+import operator
 import random
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -37,6 +38,7 @@ from tradegame.engine.tables import tables_of
 # suffice (4096 held ~100 MB).
 RNG_STATES = 64
 _AGREED = DealStatus.AGREED  # (an enum's member read from its class is slow: bound once)
+_STATUS = operator.attrgetter("status")
 
 
 class Projected(Machine):
@@ -63,12 +65,13 @@ class Projected(Machine):
         for other in sim.orders:
             if other != player:
                 sim.orders[other] = []
-        deals = [d for d in sim.deals if d.status != _AGREED or player in d.parties]
-        if len(deals) != len(sim.deals):
-            # Only deals in force reach the economy; an agreed deal left out changes none of
-            # it, but forgetting is cheap next to being wrong.
-            sim.deals = deals
-            sim._invalidate()
+        if _AGREED in map(_STATUS, sim.deals):  # (most moments have no deal just agreed)
+            deals = [d for d in sim.deals if d.status != _AGREED or player in d.parties]
+            if len(deals) != len(sim.deals):
+                # Only deals in force reach the economy; an agreed deal left out changes none
+                # of it, but forgetting is cheap next to being wrong.
+                sim.deals = deals
+                sim._invalidate()
         return sim
 
     def _log(
