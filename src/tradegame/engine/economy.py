@@ -926,13 +926,18 @@ def rates_now(
     """The rates and the layered rates of every cell (what :func:`all_rates` gives, with
     ``layered``), from the layers' and packages' part ``layers``: a cell that no deal term
     touches has its plain rate; the others are worked out by :func:`cell_rates` with the
-    terms."""
+    terms. With no cut, every cell's layered rate is its plain rate (cell_rates starts
+    each touched cell from it)."""
     touched = terms.touched
     plain = layers.plain
     if not touched:
         return plain, plain
-    rates, layered = list(plain), list(plain)
+    rates = list(plain)
     rows = map(compiled.rate_rows.__getitem__, touched)
+    if not terms.cell_cuts:
+        cell_rates(rows, layers.in_force, layers.packages, terms, rates, None, plain)
+        return tuple(rates), plain
+    layered = list(plain)
     cell_rates(rows, layers.in_force, layers.packages, terms, rates, layered, plain)
     return tuple(rates), tuple(layered)
 
