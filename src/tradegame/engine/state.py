@@ -141,7 +141,9 @@ class State:
         # The sampler's kinds of order this round: (round, {player: (kinds, dead)}); made
         # and read by LegalActions._order_kinds.
         self._sampler_kinds: tuple[int, dict[str, SamplerKinds]] | None = None
-        self._terms_key: tuple[float, ...] = ()
+        # The credibility of the pledgers of the index last made, and its reader (see terms).
+        self._terms_key: Any = ()
+        self._terms_read: Callable[[dict[str, float]], Any] = _read_nothing
         self._snap_terms: eco.TermIndex | None = None
         self._rates: tuple[float, ...] | None = None
         # The layered rates (before caps and quotas), made with and forgotten with _rates.
@@ -514,16 +516,17 @@ class State:
                 if len(force) != len(made_of) or not all(map(_is, force, made_of)):
                     terms = None
         if terms is not None:
-            credibility = self.credibility
-            if not terms.pledgers or self._terms_key == tuple(
-                map(credibility.__getitem__, terms.pledgers)
-            ):
+            if not terms.pledgers or self._terms_key == self._terms_read(self.credibility):
                 self._terms = terms
                 return terms
         terms = self._index_terms()
         self._terms = self._terms_made = terms
         self._terms_force = tuple(self._in_force or self._force())
-        self._terms_key = tuple(map(self.credibility.__getitem__, terms.pledgers))
+        # The pledgers' credibility, read by one itemgetter (a lone value for one pledger:
+        # it is only compared with what the same reader reads).
+        pledgers = terms.pledgers
+        read = self._terms_read = operator.itemgetter(*pledgers) if pledgers else _read_nothing
+        self._terms_key = read(self.credibility)
         return terms
 
     def _index_terms(self) -> eco.TermIndex:
@@ -1142,6 +1145,11 @@ def _copied_attributes(attributes: dict[str, Any]) -> tuple[str, ...]:
 _DEAL_STATE = operator.attrgetter("status", "ended_by", "ended_round", "reneged_by")
 _chain = itertools.chain.from_iterable
 _is = operator.is_
+
+
+def _read_nothing(credibility: dict[str, float]) -> tuple[()]:
+    """The credibility an index with no pledger depends on: none."""
+    return ()
 
 
 LEDGER_BOUND = 1e290
