@@ -129,7 +129,8 @@ def test_a_copy_copies_every_container_and_shares_only_settled_records(name: str
         copy = state.copy()
         assert list(vars(copy)) == list(vars(state))
         for attr, value in vars(state).items():
-            if isinstance(value, (dict, set, list)) and attr not in ("_in_force",):
+            # (The deals in force are shared; the sampler's kinds, forgotten: None.)
+            if isinstance(value, (dict, set, list)) and attr not in ("_in_force", "_sampler_kinds"):
                 assert vars(copy)[attr] is not value, attr
                 assert vars(copy)[attr] == value, attr
         for mine, theirs in zip(state.pledges, copy.pledges, strict=True):

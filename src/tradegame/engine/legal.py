@@ -545,7 +545,8 @@ class LegalActions:
         how many kinds, that count's bit length and ``max_orders``.
 
         Static kinds are cached per scenario and player; reneges (one per deal in force)
-        per round, since deals enter and leave force only at resolution. Within a round a
+        per round, since deals enter and leave force only at resolution: the round's
+        entries go with the round (Machine._end_round). Within a round a
         player's orders only ever make more candidates illegal (duplicates, the one
         extension): a candidate ``orders.NOW`` refused stays refused for the round, and a
         kind with no legal order stays so; an instructor's news or inject clears the cache
@@ -554,8 +555,8 @@ class LegalActions:
         """
         g = self.game
         cached = g._sampler_kinds
-        if cached is not None and cached[0] == g.round:
-            mine = cached[1].get(p)
+        if cached is not None:
+            mine = cached.get(p)
             if mine is not None:
                 return mine
         memo = g.tables.caches.sampler or _sampler_memo(g.rules)
@@ -599,10 +600,10 @@ class LegalActions:
         if reneges:
             size = len(reneges)
             kinds = [*kinds, (reneges, _RENEGE_NOW, size, size.bit_length(), None)]
-        if cached is None or cached[0] != g.round:
-            cached = g._sampler_kinds = (g.round, {})
+        if cached is None:
+            cached = g._sampler_kinds = {}
         count = len(kinds)
-        mine = cached[1][p] = (kinds, {}, count, count.bit_length(), g.rules.limits.max_orders)
+        mine = cached[p] = (kinds, {}, count, count.bit_length(), g.rules.limits.max_orders)
         return mine
 
     def _statements(self, p: str) -> list[Action]:
@@ -713,7 +714,7 @@ class LegalActions:
         if g.phase != ORDERS:  # talks: the session's groups (the loop's view keeps none)
             return self._sample_talks(rng, self._talk_groups(g.sessions[g.session_index], p))
         cached = g._sampler_kinds  # the cache hit of _order_kinds, inlined
-        mine = cached[1].get(p) if cached is not None and cached[0] == g.round else None
+        mine = cached.get(p) if cached is not None else None
         kinds, marks, count, count_bits, most = mine if mine is not None else self._order_kinds(p)
         if len(g.orders[p]) >= most:
             return _PLAIN.get((Done, p)) or _plain(Done, p)

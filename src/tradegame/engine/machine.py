@@ -131,6 +131,7 @@ class Machine(State):
         resolution.resolve(self)
         if self.phase != OVER:
             self.round += 1
+            self._sampler_kinds = None  # the sampler's kinds are the round's (legal.py)
             self._begin_round()
 
     def _begin_round(self) -> None:

@@ -138,9 +138,9 @@ class State:
         self.final_extra_days = 0
         self.projection_cache: dict[tuple[int, str], float] = {}
         self._verified: tuple[Action, int] | None = None
-        # The sampler's kinds of order this round: (round, {player: (kinds, dead)}); made
-        # and read by LegalActions._order_kinds.
-        self._sampler_kinds: tuple[int, dict[str, SamplerKinds]] | None = None
+        # The sampler's kinds of order this round, by player: made and read by
+        # LegalActions._order_kinds, forgotten when the round ends (Machine._end_round).
+        self._sampler_kinds: dict[str, SamplerKinds] | None = None
         # The credibility of the pledgers of the index last made, and its reader (see terms).
         self._terms_key: Any = ()
         self._terms_read: Callable[[dict[str, float]], Any] = _read_nothing
@@ -1122,9 +1122,11 @@ _PLEDGE_MADE = operator.attrgetter(
 )
 _PLEDGE_CHANGES = operator.attrgetter(*_PLEDGE_CHANGING)
 # What copy_as does not copy in its shallow copy of every container: what it makes anew
-# (pledges, orders, the what_if baselines) and the list of deals in force (shared: never
-# changed in place).
-_REBUILT_ON_COPY = frozenset({"pledges", "orders", "projection_cache", "_in_force"})
+# (pledges, orders, the what_if baselines), the list of deals in force (shared: never
+# changed in place) and the sampler's kinds (forgotten: a dict or None).
+_REBUILT_ON_COPY = frozenset(
+    {"pledges", "orders", "projection_cache", "_in_force", "_sampler_kinds"}
+)
 # The attributes State.copy_as copies (containers not rebuilt), by a state's attribute names;
 # and by kind of state, the names it last met and what they copy.
 _COPIED_BY_LAYOUT: dict[tuple[str, ...], tuple[str, ...]] = {}

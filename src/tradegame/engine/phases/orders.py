@@ -285,7 +285,8 @@ def verify(g: State, a: Action) -> None:
 def apply(g: State, a: Action) -> bool:
     """Record an order (or done); True when every player is done and resolution is due."""
     if isinstance(a, Done):
-        g.done.add(a.player)
-        return len(g.done) == len(g.rules.players)
+        done = g.done
+        done.add(a.player)
+        return len(done) == len(g._ids)  # the players (rules.player_ids), an attribute away
     g.orders[a.player].append(a)
     return False
