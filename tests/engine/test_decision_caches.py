@@ -258,7 +258,7 @@ def test_remembered_moment_verdicts_agree_with_the_rule(name: str) -> None:
         if game.phase != "orders" or len(game.orders[player]) >= rules.limits.max_orders:
             continue
         kinds, *_ = game.legal_actions(player)._order_kinds(player)
-        for group, now, _, _, allowed in kinds[1:]:
+        for group, now, _, _, allowed, _ in kinds[1:]:
             by_moment = orders.BY_MOMENT.get(type(group[0]))
             if by_moment is None:
                 assert allowed is None
@@ -300,15 +300,17 @@ def test_orders_refused_this_round_are_refused_by_the_rules(name: str) -> None:
         if cached is None or len(game.orders[player]) >= rules.limits.max_orders:
             continue
         kinds, marks, count, count_bits, most = cached[player]
-        # What each draw reads of the round's entry, as the rules say it now.
+        # What each draw reads of the round's entry, as the rules say it now: a slot of marks
+        # per kind, each kind's its place in the round's list.
         assert (count, count_bits, most) == (
             len(kinds),
             len(kinds).bit_length(),
             rules.limits.max_orders,
         )
+        assert [kind[5] for kind in kinds] == list(range(len(kinds))) == list(range(len(marks)))
         plain = game.copy()
-        for group, _, _, _, _ in kinds[1:]:
-            mask = marks.get(id(group))
+        for group, _, _, _, _, slot in kinds[1:]:
+            mask = marks[slot]
             if mask is None:
                 continue
             if mask is legal_module._DEAD:

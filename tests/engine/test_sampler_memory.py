@@ -37,8 +37,8 @@ def test_a_kind_the_sampler_dropped_has_no_legal_order(name: str) -> None:
                 legal = game.legal_actions(player)
                 if len(game.orders[player]) < rules.limits.max_orders:
                     kinds, marks, _, _, _ = legal._order_kinds(player)
-                    for group, _, _, _, _ in kinds:
-                        mark = marks.get(id(group))
+                    for group, _, _, _, _, slot in kinds:
+                        mark = marks[slot]
                         if mark is _DEAD:  # a kind once without legal orders stays so
                             assert not any(game.can(a) for a in group or ()), group
                             dead_seen += 1

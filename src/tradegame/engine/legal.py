@@ -267,7 +267,7 @@ def _never(g: State, action: Action) -> str | None:
     raise AssertionError("done is drawn as done, not checked")
 
 
-_DONE: OrderKind = ([], _never, 0, 0, None)  # the sampler's first kind: done
+_DONE: OrderKind = ([], _never, 0, 0, None, 0)  # the sampler's first kind: done
 
 
 # The draws of an order before its kind is filtered: iterated, not range(8) (a range made
@@ -281,11 +281,11 @@ _DEAD: list[bool] = []
 
 
 def _refused_mask(
-    marks: dict[int, list[bool]], key: int, size: int, allowed: list[bool] | None
+    marks: list[list[bool] | None], slot: int, size: int, allowed: list[bool] | None
 ) -> list[bool]:
-    """The round's mask of the candidate list ``key``, made from ``allowed`` (the moment's
+    """The round's mask of the kind in ``slot``, made from ``allowed`` (the moment's
     verdicts, shared per scenario: copied, never changed) on the first refusal."""
-    mask = marks[key] = [True] * size if allowed is None else list(allowed)
+    mask = marks[slot] = [True] * size if allowed is None else list(allowed)
     return mask
 
 
@@ -294,14 +294,14 @@ def _legal_now(
     group: list[Action],
     now: OrderCheck,
     allowed: list[bool] | None,
-    marks: dict[int, list[bool]],
+    marks: list[list[bool] | None],
+    slot: int,
 ) -> list[Action]:
     """The legal orders of one kind now, in candidate order: those that ``now`` passes, of
-    the candidates not refused this round (``marks``, else ``allowed``: the moment's).
+    the candidates not refused this round (``marks[slot]``, else ``allowed``: the moment's).
     Each candidate ``now`` refuses is marked refused for the round; a kind with none left is
     marked dead."""
-    key = id(group)
-    mask = marks.get(key)
+    mask = marks[slot]
     legal: list[Action] = []
     for i, a in enumerate(group):
         if mask is not None:
@@ -313,10 +313,10 @@ def _legal_now(
             legal.append(a)
         else:
             if mask is None:
-                mask = _refused_mask(marks, key, len(group), allowed)
+                mask = _refused_mask(marks, slot, len(group), allowed)
             mask[i] = False
     if not legal:
-        marks[key] = _DEAD
+        marks[slot] = _DEAD
     return legal
 
 
@@ -527,22 +527,24 @@ class LegalActions:
         # ``orders.NOW`` check (the rest of :func:`orders.verify` holds for every one of them
         # here: the player is to move in the orders phase, below max_orders).
         kinds, marks, _, _, _ = self._order_kinds(p)
-        for group, now, _, _, allowed in kinds[1:]:
-            if marks.get(id(group)) is _DEAD:
+        for group, now, _, _, allowed, slot in kinds[1:]:
+            if marks[slot] is _DEAD:
                 continue
             # Marks what it finds refused, as the sampler would (its draws do not depend on
             # them: a refused candidate is drawn and passed over all the same).
-            legal = _legal_now(g, group, now, allowed, marks)
+            legal = _legal_now(g, group, now, allowed, marks, slot)
             if legal:
                 groups.append(_Listed(legal))
         return groups
 
     def _order_kinds(self, p: str) -> SamplerKinds:
         """The sampler's kinds of order, each (candidates, check, count, count's bit length,
-        the moment's verdicts or None), done first (as an empty kind: it is always legal);
-        the round's marks: by id of a candidate list, which of its candidates were found
-        refused this round (False), or ``_DEAD`` when none is left; and, read at every draw,
-        how many kinds, that count's bit length and ``max_orders``.
+        the moment's verdicts or None, its slot: its place in this list), done first (as an
+        empty kind: it is always legal); the round's marks, a slot per kind: which of its
+        candidates were found refused this round (False), ``_DEAD`` when none is left, or
+        None (none refused yet); and, read at every draw, how many kinds, that count's bit
+        length and ``max_orders``. (A slot, not the place, names a kind's marks: the sampler
+        drops a dead kind from its own copy of the list.)
 
         Static kinds are cached per scenario and player; reneges (one per deal in force)
         per round, since deals enter and leave force only at resolution: the round's
@@ -563,8 +565,8 @@ class LegalActions:
         static = memo.kinds.get(p)
         if static is None:
             static = [_DONE] + [
-                (group, orders.NOW[type(group[0])], len(group), len(group).bit_length(), None)
-                for group in self._order_candidates(p)
+                (group, orders.NOW[type(group[0])], len(group), len(group).bit_length(), None, i)
+                for i, group in enumerate(self._order_candidates(p), 1)
             ]
             # by_moment first: a thread (a timed agent's, on a copy) that finds kinds[p]
             # reads by_moment[p] at once.
@@ -576,7 +578,7 @@ class LegalActions:
             memo.kinds[p] = static
         kinds = static
         for i, values, moment in memo.by_moment[p]:
-            group, now, size, size_bits, _ = static[i]
+            group, now, size, size_bits, _, _ = static[i]
             key = (p, i, values(g))
             allowed = memo.allowed.get(key)
             if allowed is None:
@@ -585,7 +587,7 @@ class LegalActions:
                 allowed = memo.allowed[key] = [moment(g, a) is None for a in group]
             if kinds is static:
                 kinds = list(static)
-            kinds[i] = (group, now, size, size_bits, allowed)
+            kinds[i] = (group, now, size, size_bits, allowed, i)
         # Actions are values: one Renege per (player, deal id) serves every game.
         made = memo.reneges.get(p)
         if made is None:
@@ -599,11 +601,13 @@ class LegalActions:
                 reneges.append(action)
         if reneges:
             size = len(reneges)
-            kinds = [*kinds, (reneges, _RENEGE_NOW, size, size.bit_length(), None)]
+            slot = len(kinds)
+            kinds = [*kinds, (reneges, _RENEGE_NOW, size, size.bit_length(), None, slot)]
         if cached is None:
             cached = g._sampler_kinds = {}
         count = len(kinds)
-        mine = cached[p] = (kinds, {}, count, count.bit_length(), g.rules.limits.max_orders)
+        most = g.rules.limits.max_orders
+        mine = cached[p] = (kinds, [None] * count, count, count.bit_length(), most)
         return mine
 
     def _statements(self, p: str) -> list[Action]:
@@ -727,9 +731,10 @@ class LegalActions:
             if n == 0:  # done: first, and never dropped
                 action = _PLAIN.get((Done, p)) or _plain(Done, p)
                 break
-            group, ok, size, size_bits, allowed = kinds[n]
-            key = id(group)
-            mask = marks.get(key, allowed)  # the round's refusals, else the moment's
+            group, ok, size, size_bits, allowed, slot = kinds[n]
+            mask = marks[slot]  # the round's refusals, else the moment's
+            if mask is None:
+                mask = allowed
             if mask is _DEAD:
                 for _ in _TRIES:  # the draws that found no legal order before
                     r = bits(size_bits)
@@ -746,9 +751,9 @@ class LegalActions:
                     if ok(g, action) is None:
                         return action
                     if mask is None or mask is allowed:
-                        mask = _refused_mask(marks, key, size, allowed)
+                        mask = _refused_mask(marks, slot, size, allowed)
                     mask[r] = False
-                legal = _legal_now(g, group, ok, allowed, marks)
+                legal = _legal_now(g, group, ok, allowed, marks, slot)
                 if legal:
                     action = legal[_below(bits, len(legal))]
                     break

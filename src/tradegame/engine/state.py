@@ -1064,13 +1064,14 @@ class State:
 
 OrderCheck = Callable[[State, Any], "str | None"]
 """A rule's check of the moment for one kind of order (``phases.orders.NOW``)."""
-OrderKind = tuple[list[Action], OrderCheck, int, int, "list[bool] | None"]
-"""A kind of order for the sampler: (candidates, check, count, count's bit length, and for a
-kind of ``phases.orders.BY_MOMENT`` which candidates the moment allows, else None)."""
-SamplerKinds = tuple[list[OrderKind], dict[int, list[bool]], int, int, int]
-"""A player's kinds of order this round (done first); by id of a candidate list the
-candidates found refused this round; how many kinds, that count's bit length, and
-``max_orders`` (see legal.LegalActions._order_kinds)."""
+OrderKind = tuple[list[Action], OrderCheck, int, int, "list[bool] | None", int]
+"""A kind of order for the sampler: (candidates, check, count, count's bit length, for a
+kind of ``phases.orders.BY_MOMENT`` which candidates the moment allows, else None, and the
+slot of its marks)."""
+SamplerKinds = tuple[list[OrderKind], "list[list[bool] | None]", int, int, int]
+"""A player's kinds of order this round (done first); by slot, the candidates found refused
+this round; how many kinds, that count's bit length, and ``max_orders`` (see
+legal.LegalActions._order_kinds)."""
 
 
 # ---------------------------------------------------------------------- helpers
