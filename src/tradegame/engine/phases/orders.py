@@ -111,9 +111,10 @@ def _concession_now(g: State, a: Concede) -> str | None:
     for o in g.orders[p]:
         if isinstance(o, Concede) and o.terms[0].item == term.item:
             return f"{p} already concedes {term.item} this round"
+    parties = (p, a.partner)
     for d in g._force():  # the deals in force (kept, never changed): p's are (p, partner)
         # (The parties first: strings compare in C, terms by their dataclass's __eq__.)
-        if d.unilateral and d.parties == (p, a.partner) and d.terms == a.terms:
+        if d.unilateral and d.parties == parties and d.terms == a.terms:
             return f"{p} already grants {a.partner} exactly this concession"
     return None
 
