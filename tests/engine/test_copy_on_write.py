@@ -20,6 +20,7 @@ Checked here, in random, greedy and hawk games of every scenario:
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import random
 from collections.abc import Callable, Iterator, Sequence
@@ -277,3 +278,22 @@ def test_a_copy_keeps_the_baselines_and_a_projection_starts_without() -> None:
     assert copy.projection_cache == game.projection_cache
     assert copy.projection_cache is not game.projection_cache
     assert Projected.of(game, "US").projection_cache == {}
+
+
+@pytest.mark.parametrize(("name", "rules"), _scenarios())
+def test_a_record_a_phase_makes_is_the_games_own_from_the_start(name: str, rules: Rules) -> None:
+    """Each deal, session and pledge a move makes is the game's own as soon as the game holds
+    it (its owner the game's token, set apart from the constructor's call): never copied at
+    its first change as if shared."""
+    made = collections.Counter[str]()
+    for seed in range(4):
+        rng = random.Random(seed)
+        game = Game.new(rules, seed)
+        while not game.is_over():
+            held = {id(r) for r in (*game.deals, *game.sessions, *game.pledges)}
+            game.push(game.legal_actions().sample(rng))
+            for record in (*game.deals, *game.sessions, *game.pledges):
+                if id(record) not in held:
+                    assert record.owner is game._token, record
+                    made[type(record).__name__] += 1
+    assert made["Deal"] and made["Session"], made

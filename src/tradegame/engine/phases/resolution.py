@@ -227,8 +227,8 @@ def _concede(g: State, a: Concede, raised_against: set[tuple[str, str]]) -> None
         ):
             # A new level of the same concession replaces it.
             g.own_deal(old).status = _DEAL_SUPERSEDED
-    # (id, parties, terms, round, level, stakes, status, unilateral: by position, which
-    # costs less than by keyword)
+    # (id, parties, terms, round, level, stakes, status, unilateral: by position, and the
+    # owner set apart, which costs less than by keyword)
     deal = Deal(
         f"d{len(g.deals) + 1}",
         (p, a.partner),
@@ -238,8 +238,8 @@ def _concede(g: State, a: Concede, raised_against: set[tuple[str, str]]) -> None
         1.0,
         _DEAL_IN_FORCE,
         True,
-        owner=g._token,
     )
+    deal.owner = g._token
     g.deals.append(deal)
     ratification.take_effect(g, deal)
     key = pair_key(p, a.partner)

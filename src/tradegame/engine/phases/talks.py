@@ -152,22 +152,22 @@ def begin(g: State) -> None:
         level_rules = rules.talk_level(level)
         stakes = level_rules.stakes * g.stakes.get(key, 1.0)
         # (pair, requester, responder, level, stakes, max_exchanges, exchanges, offer,
-        # offer_by, turn: by position, which costs less than by keyword)
-        sessions.append(
-            Session(
-                (requester, responder),
-                requester,
-                responder,
-                level,
-                stakes,
-                level_rules.max_exchanges,
-                0,
-                None,
-                None,
-                requester,
-                owner=g._token,
-            )
+        # offer_by, turn: by position, and the owner set apart, which costs less than by
+        # keyword)
+        session = Session(
+            (requester, responder),
+            requester,
+            responder,
+            level,
+            stakes,
+            level_rules.max_exchanges,
+            0,
+            None,
+            None,
+            requester,
         )
+        session.owner = g._token
+        sessions.append(session)
         g._logf("talks", _holds_text, (requester, responder, level), None, _TALKS_PHASE)
     g.stakes = {}
     g.sessions = sessions
@@ -296,8 +296,8 @@ def apply(g: State, a: Action) -> None:
     elif isinstance(a, Accept):
         s.status = _AGREED
         assert s.offer is not None and s.offer_by is not None
-        # (id, parties, terms, round, level, stakes: by position, which costs less than by
-        # keyword)
+        # (id, parties, terms, round, level, stakes: by position, and the owner set apart,
+        # which costs less than by keyword)
         deal = Deal(
             f"d{len(g.deals) + 1}",
             (s.offer_by, a.player),
@@ -305,8 +305,8 @@ def apply(g: State, a: Action) -> None:
             g.round,
             s.level,
             s.stakes,
-            owner=g._token,
         )
+        deal.owner = g._token
         g.deals.append(deal)
         g._logf("talks", _accepts_text, (a.player, s.offer_by, deal.id), audience)
         g._logf("talks", _agreement_text, s.pair)
