@@ -271,7 +271,7 @@ def _extend_deadline(g: State, a: ExtendDeadline, raised_against: set[tuple[str,
     g.extension_days += a.days
     g.credibility[p] = clamp(g.credibility[p] - rules.politics.extension_credibility)
     g.stress = clamp(g.stress - rules.market_stress.extension_relief)
-    g._log("order", f"{p} extends the deadline by {a.days} days to {g.date_of(g.deadline_day)}.")
+    g._logf("order", _extends_text, (p, a.days, g.date_of(g.deadline_day)))
 
 
 def _renege(g: State, a: Renege, raised_against: set[tuple[str, str]]) -> None:
@@ -328,6 +328,10 @@ def _concedes_text(rules: Rules, p: str, partner: str, term: Term, deal_id: str)
 
 def _requests_text(p: str, level: str, partner: str) -> str:
     return f"{p} requests {level} talks with {partner}."
+
+
+def _extends_text(p: str, days: int, date: str) -> str:
+    return f"{p} extends the deadline by {days} days to {date}."
 
 
 def _reneges_text(reneger: str, deal_id: str, other: str, how: str) -> str:

@@ -218,6 +218,13 @@ def _rejects_text(player: str, offer_by: str | None) -> str:
     return f"{player} rejects {offer_by}'s offer."
 
 
+def _summit_failed_text(level: str, pair: tuple[str, str], stakes: float) -> str:
+    return (
+        f"The {level} talks between {pair[0]} and {pair[1]}, with the stakes raised "
+        f"(×{stakes:g}), end without an agreement: both sides pay for it."
+    )
+
+
 def verify(g: State, a: Action) -> None:
     s = g.sessions[g.session_index]
     if isinstance(a, Message):
@@ -332,11 +339,7 @@ def _summit_failed(g: State, s: Session) -> None:
     g.relations[key] = clamp(g.relations[key] - pol.failed_summit_relations * extra)
     for party in s.pair:
         g.approval[party] = clamp(g.approval[party] - pol.failed_summit_approval * extra)
-    g._log(
-        "talks",
-        f"The {s.level} talks between {s.pair[0]} and {s.pair[1]}, with the stakes raised "
-        f"(×{s.stakes:g}), end without an agreement: both sides pay for it.",
-    )
+    g._logf("talks", _summit_failed_text, (s.level, s.pair, s.stakes))
 
 
 def terms_by_scenario(
