@@ -106,8 +106,10 @@ class Compiled:
     plan_layers: tuple[Callable[[Sequence[Any]], tuple[Any, ...]], ...]
     plan_cells: tuple[tuple[int, ...], ...]
     plan_memo: dict[tuple[Any, ...], tuple[InForce, tuple[float, ...]]]
-    # The plans with a cell countermeasure packages cover (see layer_state).
+    # The plans with a cell countermeasure packages cover (see layer_state), and per plan
+    # the packages with a tariff on its cells (the only ones its cells' rates depend on).
     packaged_plans: frozenset[int]
+    plan_packages: tuple[frozenset[str], ...]
     # Per cell, what its rate is made from (besides layers, packages and deal terms).
     rate_rows: tuple[RateRow, ...]
     # Per player (in player order), (index, exported?) of each cell it exports or imports
@@ -254,6 +256,10 @@ def compile_rules(rules: Rules) -> Compiled:
         plan_cells=tuple(tuple(c.index for c in cells if c.plan == k) for k in range(len(plans))),
         plan_memo={},
         packaged_plans=frozenset(c.plan for c in cells if c.packages),
+        plan_packages=tuple(
+            frozenset(package for c in cells if c.plan == k for package, _ in c.packages)
+            for k in range(len(plans))
+        ),
         rate_rows=tuple((c.index, c.mfn, c.v0, c.plan, c.packages) for c in cells),
         player_roles=roles,
         pain_sums=WrittenSums(
@@ -845,8 +851,8 @@ def layer_state(
 ) -> LayerState:
     """The :class:`LayerState` of ``layer_rate``, ``layer_status`` and ``active_packages``:
     ``known`` itself if nothing changed since it was made, else ``known`` with the plans of
-    the changed layers (and, if the packages changed, of the cells packages cover) worked
-    out again (each plan's layers in force by :func:`layers_in_force`, its cells' rates by
+    the changed layers (and of the cells of the packages that came or went) worked out
+    again (each plan's layers in force by :func:`layers_in_force`, its cells' rates by
     :func:`cell_rates` with no term), or every plan if ``known`` is None. A layer whose rate
     is another object than before counts as changed (equal floats may differ: 0.0 and
     -0.0)."""
@@ -870,7 +876,13 @@ def layer_state(
             changed = set()
         else:
             packages = frozenset(active_packages) if active_packages else _NO_PACKAGES
-            changed = set(compiled.packaged_plans)
+            # The plans with a package on their cells that came or went (a package with no
+            # tariff on a plan's cells moves none of its rates).
+            moved_packages = packages ^ known.packages
+            changed = set()
+            for k in compiled.packaged_plans:
+                if compiled.plan_packages[k] & moved_packages:
+                    changed.add(k)
         # The layers whose rate is another object or whose status moved (compared in C:
         # a loop over the layers costs more).
         moved: Iterable[bool] = map(_is_not, rates, old_rates)
@@ -885,11 +897,11 @@ def layer_state(
     plan_rows = compiled.plan_rows
     plan_layers = compiled.plan_layers
     plan_cells = compiled.plan_cells
-    packaged_plans = compiled.packaged_plans
+    plan_packages = compiled.plan_packages
     memo = compiled.plan_memo
     for k in plans:
-        # A plan's part is a function of its layers' rates and status (and of the active
-        # packages, if packages cover its cells): remembered per scenario by them, but for
+        # A plan's part is a function of its layers' rates and status (and of which
+        # packages on its cells are active): remembered per scenario by them, but for
         # a rate of zero (0.0 and -0.0 are equal keys, and an all-in layer's rate is the
         # cells' rate as it is).
         of_plan = plan_layers[k]
@@ -897,7 +909,8 @@ def layer_state(
         key: tuple[Any, ...] | None = None
         known_part = None
         if 0.0 not in values:
-            key = (k, values, of_plan(status), packages if k in packaged_plans else None)
+            on_cells = plan_packages[k]
+            key = (k, values, of_plan(status), packages & on_cells if on_cells else None)
             known_part = memo.get(key)
         if known_part is None:
             plan, has_replace = all_plans[k]
