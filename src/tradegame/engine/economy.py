@@ -535,6 +535,7 @@ CELL_MEMO_SIZE = 512  # remembered input combinations per flow cell
 
 
 _PLEDGED = frozenset({_PURCHASE, _INVESTMENT, _COST_SHARING, _REGULATORY})
+_new_index = TermIndex.__new__
 
 
 def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) -> TermIndex:
@@ -614,24 +615,28 @@ def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) 
         # Plaza-style: each accord is stronger for every other accord in force.
         strength = 1.0 + rules.economy.currency_partner_bonus * max(0, currency_deals - 1)
         currency = {g: a * rules.economy.currency_effect * strength for g, a in currency.items()}
-    # Positional: a dataclass called with keywords (or with its defaults made by factories)
-    # costs several times as much.
-    return TermIndex(
-        cuts,
-        caps,
-        quotas,
-        touched,
-        purchases,
-        boosts,
-        investment,
-        investment_given,
-        cost_sharing,
-        cost_sharing_paid,
-        purchases_received,
-        currency,
-        tuple(pledgers),
-        {},  # snapshots
-    )
+    # Made empty and each field set here: calling the dataclass (its __init__ through
+    # type.__call__) costs more, positional or not. Every field is set (an unset slot raises
+    # AttributeError when read: test_term_index reads them all).
+    made = _new_index(TermIndex)
+    made.cell_cuts = cuts
+    made.cell_caps = caps
+    made.cell_quotas = quotas
+    made.touched = touched
+    made.purchases = purchases
+    made.boosts = boosts
+    made.investment = investment
+    made.investment_given = investment_given
+    made.cost_sharing = cost_sharing
+    made.cost_sharing_paid = cost_sharing_paid
+    made.purchases_received = purchases_received
+    made.currency = currency
+    made.pledgers = tuple(pledgers)
+    made.snapshots = {}
+    made.received = None
+    made.termed = None
+    made.size = None
+    return made
 
 
 @dataclass(slots=True)
