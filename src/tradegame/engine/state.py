@@ -141,9 +141,6 @@ class State:
         # The sampler's kinds of order this round, by player: made and read by
         # LegalActions._order_kinds, forgotten when the round ends (Machine._end_round).
         self._sampler_kinds: dict[str, SamplerKinds] | None = None
-        # The credibility of the pledgers of the index last made, and its reader (see terms).
-        self._terms_key: Any = ()
-        self._terms_read: Callable[[dict[str, float]], Any] = _read_nothing
         self._snap_terms: eco.TermIndex | None = None
         self._rates: tuple[float, ...] | None = None
         # The layered rates (before caps and quotas), made with and forgotten with _rates.
@@ -158,10 +155,12 @@ class State:
         self._settled: tuple[list[Deal] | None, frozenset[tuple[str, str]]] | None = None
         self._deal_index: tuple[list[Deal], int, dict[str, Deal]] | None = None  # see deal
         self._terms: eco.TermIndex | None = None
-        # The last term index made, and the deals in force it was made of: kept across
-        # invalidations (terms reuses it while the deals in force are the same objects).
-        self._terms_made: eco.TermIndex | None = None
-        self._terms_force: tuple[Deal, ...] = ()
+        # The last term index made, the deals in force it was made of, the reader of its
+        # pledgers' credibility and what it read: kept across invalidations (terms reuses
+        # the index while the deals in force are the same objects and the credibility read
+        # is the same). One attribute, replaced whole: a reader takes it once, so that another
+        # thread making an index meanwhile cannot pair its reading with an older index.
+        self._termsbook: _TermsBook = (None, (), _read_nothing, ())
 
     def copy(self) -> Self:
         """An independent copy: its actions change it alone. Frozen values (rules, actions,
@@ -504,30 +503,39 @@ class State:
         # Pledges are discounted by their giver's credibility, so the index also depends on
         # the credibility of its pledgers (and of nobody else).
         terms = self._terms
+        made, made_of, read, key = self._termsbook  # (read once: see __init__)
         if terms is None:
             # The index last made, if the deals in force are the very same deal objects
             # (an invalidation need not have changed them: a layer may have moved).
-            terms = self._terms_made
+            terms = made
             if terms is not None:
                 force = self._in_force
                 if force is None:
                     force = self._force()
-                made_of = self._terms_force
                 if len(force) != len(made_of) or not all(map(_is, force, made_of)):
                     terms = None
-        if terms is not None:
-            if not terms.pledgers or self._terms_key == self._terms_read(self.credibility):
+        if terms is not None and terms is made:
+            if not terms.pledgers or key == read(self.credibility):
                 self._terms = terms
                 return terms
         terms = self._index_terms()
-        self._terms = self._terms_made = terms
-        self._terms_force = tuple(self._in_force or self._force())
         # The pledgers' credibility, read by one itemgetter (a lone value for one pledger:
         # it is only compared with what the same reader reads).
         pledgers = terms.pledgers
-        read = self._terms_read = operator.itemgetter(*pledgers) if pledgers else _read_nothing
-        self._terms_key = read(self.credibility)
+        read = operator.itemgetter(*pledgers) if pledgers else _read_nothing
+        self._termsbook = (
+            terms,
+            tuple(self._in_force or self._force()),
+            read,
+            read(self.credibility),
+        )
+        self._terms = terms
         return terms
+
+    @property
+    def _terms_made(self) -> eco.TermIndex | None:
+        """The last term index made (see terms)."""
+        return self._termsbook[0]
 
     def _index_terms(self) -> eco.TermIndex:
         force = self._force()  # (kept: index_terms and deal_key read it, never change it)
@@ -1153,6 +1161,11 @@ _is = operator.is_
 def _read_nothing(credibility: dict[str, float]) -> tuple[()]:
     """The credibility an index with no pledger depends on: none."""
     return ()
+
+
+# (the last term index made, the deals in force it was made of, the reader of its pledgers'
+# credibility, what it read): see State.terms.
+_TermsBook = tuple["eco.TermIndex | None", tuple[Deal, ...], Callable[[dict[str, float]], Any], Any]
 
 
 LEDGER_BOUND = 1e290
