@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from tradegame.engine.actions import Term
@@ -122,25 +123,63 @@ class CatalogueEntry:
     political_cost: tuple[float, ...] | None  # the owner's (and the instructor's) to see
     political_gain: tuple[float, ...] | None  # a possible receiver's (and the instructor's)
     red_line: bool = False  # declared in public: its owner's ratifier never passes it
+    # Its JSON's keys in order, with every value that is not a list (made when first asked
+    # for, set whole: see to_json); read-only, as a record is, to whoever reaches it.
+    _json: MappingProxyType[str, Any] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def to_json(self) -> Json:
-        out: Json = {
-            "id": self.id,
-            "owner": self.owner,
-            "kind": self.kind,
-            "name": self.name,
-            "to": self.to if isinstance(self.to, str) else list(self.to),
-            "available": self.available,
-            "description": self.description,
-            "levels": list(self.levels),
-        }
-        if self.red_line:
-            out["red_line"] = True
+        """A new dict, whose lists are new too: a copy of the entry's JSON of immutable
+        values (strings, numbers, tuples), each tuple replaced by a new list."""
+        made = self._json
+        if made is None:
+            fields: Json = {
+                "id": self.id,
+                "owner": self.owner,
+                "kind": self.kind,
+                "name": self.name,
+                "to": self.to,
+                "available": self.available,
+                "description": self.description,
+                "levels": self.levels,
+            }
+            if self.red_line:
+                fields["red_line"] = True
+            if self.political_cost is not None:
+                fields["political_cost"] = self.political_cost
+            if self.political_gain is not None:
+                fields["political_gain"] = self.political_gain
+            made = MappingProxyType(fields)
+            object.__setattr__(self, "_json", made)
+        out = made.copy()
+        if not isinstance(self.to, str):
+            out["to"] = list(self.to)
+        out["levels"] = list(self.levels)
         if self.political_cost is not None:
             out["political_cost"] = list(self.political_cost)
         if self.political_gain is not None:
             out["political_gain"] = list(self.political_gain)
         return out
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Its fields, not its JSON kept (a read-only mapping neither pickles nor copies).
+        return (
+            CatalogueEntry,
+            (
+                self.id,
+                self.owner,
+                self.kind,
+                self.name,
+                self.to,
+                self.available,
+                self.description,
+                self.levels,
+                self.political_cost,
+                self.political_gain,
+                self.red_line,
+            ),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -723,6 +762,11 @@ def _catalogue(game: Machine, viewer: Viewer) -> list[CatalogueEntry]:
     entries = _catalogue_entries(rules)
     who = ("all", "") if sees_all else ("p", player) if player is not None else ("public", "")
     available = game.available_items
+    # The whole list is a function of who looks and the items on the table: remembered.
+    lists = _catalogue_lists(rules)
+    made = lists.get((who, available))
+    if made is not None:
+        return list(made)
     catalogue = []
     for item in rules.items:
         key = (who, item.id, item.id in available)
@@ -744,6 +788,9 @@ def _catalogue(game: Machine, viewer: Viewer) -> list[CatalogueEntry]:
                 item.red_line,
             )
         catalogue.append(entry)
+    if len(lists) >= _MAX_RECORDS:
+        lists.clear()  # bounded; a miss only costs making the list
+    lists[(who, available)] = tuple(catalogue)
     return catalogue
 
 
@@ -763,6 +810,14 @@ def _records(
 @per_rules
 def _catalogue_entries(rules: Rules) -> dict[tuple[tuple[str, str], str, bool], CatalogueEntry]:
     """The catalogue entries made so far, by (kind of viewer, item id, on the table)."""
+    return {}
+
+
+@per_rules
+def _catalogue_lists(
+    rules: Rules,
+) -> dict[tuple[tuple[str, str], frozenset[str]], tuple[CatalogueEntry, ...]]:
+    """The catalogues made so far, by (kind of viewer, the items on the table)."""
     return {}
 
 
