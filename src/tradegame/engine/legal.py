@@ -302,17 +302,16 @@ def _legal_now(
     Each candidate ``now`` refuses is marked refused for the round; a kind with none left is
     marked dead."""
     mask = marks[slot]
+    if mask is None:
+        mask = allowed
     legal: list[Action] = []
     for i, a in enumerate(group):
-        if mask is not None:
-            if not mask[i]:
-                continue
-        elif allowed is not None and not allowed[i]:
+        if mask is not None and not mask[i]:
             continue
         if now(g, a) is None:
             legal.append(a)
         else:
-            if mask is None:
+            if mask is None or mask is allowed:
                 mask = _refused_mask(marks, slot, len(group), allowed)
             mask[i] = False
     if not legal:
