@@ -276,7 +276,16 @@ _TRIES = (None,) * 8
 
 _RENEGE_NOW = orders.NOW[Renege]
 
-_DEAD: list[bool] = []
+
+class _DeadMark(list[bool]):
+    """The type of :data:`_DEAD`: pickled and copied as the module's one mark, so that a
+    pickled game's marks still say ``is _DEAD`` (an empty list read as a mask raises)."""
+
+    def __reduce__(self) -> str:
+        return "_DEAD"
+
+
+_DEAD: list[bool] = _DeadMark()
 """The mark of a kind of order with no legal order left this round (never changed)."""
 
 
