@@ -747,7 +747,7 @@ def _deals(game: Machine, viewer: Viewer) -> list[DealEntry]:
             *_replacing(game, d),
         )
         for d in game.deals
-        if d.status != DealStatus.AGREED or sees_all or player in d.parties
+        if d.status != _AGREED or sees_all or player in d.parties
     ]
 
 
@@ -795,6 +795,7 @@ def _catalogue(game: Machine, viewer: Viewer) -> list[CatalogueEntry]:
 
 
 _MAX_RECORDS = 4096
+_AGREED = DealStatus.AGREED  # (an enum's member read from its class is slow: bound once)
 
 
 @per_rules
@@ -838,7 +839,7 @@ def _deal_term(made: dict[tuple[str, float, type], DealTerm], rules: Rules, t: T
 
 def _replacing(game: Machine, deal: Deal) -> tuple[str | None, str | None]:
     """The deal in force an agreed deal will replace, and the warning that says so."""
-    if deal.status != DealStatus.AGREED:
+    if deal.status != _AGREED:
         return None, None
     old = game.replaced_on_entry(deal)
     if not old:
