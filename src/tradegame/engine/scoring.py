@@ -73,6 +73,33 @@ def _metric(
     and the days summed (``ledger_days``): the same for every metric of a score. A score
     gives the snapshot (``game.snapshot()``, the same for all its metrics) and, for a cell
     metric, its cells (:func:`_cells`) when it has them."""
+    # The economy's metrics first, then the cell metrics: most of a score's.
+    attr = ECONOMIC_METRICS.get(name)
+    if attr is not None:
+        if snap is None:
+            snap = game.snapshot()
+        now = player_sums(snap, player)[LEDGER_INDEX[attr]]
+        return over_window(game.ledger_sum(player, attr), now, days, rest)
+    if name in _CELL_METRICS:
+        if snap is None:
+            snap = game.snapshot()
+        if name == "tariff_faced":
+            counted, indexes = cells or _cells(game, player, name, partner, sector)
+            sums = game.ledger_flows(indexes, False)
+            num = den = 0.0
+            for (cell, _), so_far in zip(counted, sums, strict=True):
+                avg = over_window(so_far, snap.rate[cell.index], days, rest)
+                num += avg * cell.v0
+                den += cell.v0
+            return num / den if den else 0.0
+        if name == "trade_balance":
+            counted, indexes = cells or _cells(game, player, name, partner, sector)
+            sums = game.ledger_flows(indexes, True)
+            so_far = today = 0.0
+            for (cell, sign), cell_sum in zip(counted, sums, strict=True):
+                so_far += sign * cell_sum
+                today += sign * snap.value[cell.index]
+            return over_window(so_far, today, days, rest)
     if name == "approval":
         return over_window(
             game.ledger_sum(player, "approval"), game.lasting_approval(player), days, rest
@@ -98,29 +125,6 @@ def _metric(
                 and (partner is None or partner in d.parties)
             )
         )
-    if snap is None:
-        snap = game.snapshot()
-    if name in ECONOMIC_METRICS:
-        attr = ECONOMIC_METRICS[name]
-        now = player_sums(snap, player)[LEDGER_INDEX[attr]]
-        return over_window(game.ledger_sum(player, attr), now, days, rest)
-    if name == "tariff_faced":
-        counted, indexes = cells or _cells(game, player, name, partner, sector)
-        sums = game.ledger_flows(indexes, False)
-        num = den = 0.0
-        for (cell, _), so_far in zip(counted, sums, strict=True):
-            avg = over_window(so_far, snap.rate[cell.index], days, rest)
-            num += avg * cell.v0
-            den += cell.v0
-        return num / den if den else 0.0
-    if name == "trade_balance":
-        counted, indexes = cells or _cells(game, player, name, partner, sector)
-        sums = game.ledger_flows(indexes, True)
-        so_far = today = 0.0
-        for (cell, sign), cell_sum in zip(counted, sums, strict=True):
-            so_far += sign * cell_sum
-            today += sign * snap.value[cell.index]
-        return over_window(so_far, today, days, rest)
     raise ValueError(f"unknown metric {name!r}")  # pragma: no cover - models forbid it
 
 
