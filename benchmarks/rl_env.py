@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import time
@@ -216,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
         f"tradegame RL environments — {args.scenario}, Python {sys.version.split()[0]}, "
         f"CPU time, one core, {args.budget:g} s per contender in {slices} slices"
     )
+    # which checkout: PYTHONPATH=OTHER/src measures another, a wrong path this one
+    code = os.path.dirname(sys.modules["tradegame"].__file__ or "")
+    print(f"code: {code}")
     print(f"{'contender':34} {'per CPU s':>12} {'per episode':>12} {'episodes':>9}  ×engine")
     for r in rows:
         ratio = r["per_s"] / engine if engine else 0.0
@@ -231,7 +235,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {name:20} {cells}")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump({"scenario": args.scenario, "rows": rows, "pieces_us": costs}, fh, indent=1)
+            json.dump(
+                {"scenario": args.scenario, "code": code, "rows": rows, "pieces_us": costs},
+                fh,
+                indent=1,
+            )
     return 0
 
 

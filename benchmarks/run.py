@@ -31,6 +31,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 AGENTS = [
@@ -290,6 +291,7 @@ def report(results: dict[str, Any]) -> str:
         f"tradegame benchmarks — Python {env['python']} on {env['platform']}, one core, "
         f"budget {env['budget']} s per row"
     )
+    add(f"code: {env['code']}")
     add("")
     load = results["scenario_load"]
     add(
@@ -362,6 +364,8 @@ def main(argv: list[str] | None = None) -> int:
             "python": platform.python_version(),
             "platform": platform.platform(),
             "budget": args.budget,
+            # which checkout: PYTHONPATH=OTHER/src measures another, a wrong path this one
+            "code": str(Path(sys.modules["tradegame"].__file__ or "").parent),
         },
         "scenario": args.scenario,
         "scenario_load": bench_load(args.scenario, args.budget),

@@ -150,6 +150,18 @@ def tradegame_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "tradegame"]
 
 
+def tradegame_code() -> str:
+    """The folder of the ``tradegame`` package the command runs (PYTHONPATH=OTHER/src runs
+    another checkout's; a wrong path runs this one)."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import os, tradegame; print(os.path.dirname(tradegame.__file__))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
 def timed_run(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """(launch, exit) on the monotonic clock and the command's stderr."""
     launch = time.monotonic()
@@ -249,6 +261,7 @@ def measure(
         "games": games,
         "cpus": os.cpu_count(),
         "bytecode_cached": bytecode_cached(),
+        "code": tradegame_code(),
     }
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(repeats):
@@ -292,6 +305,7 @@ def report(r: dict[str, Any]) -> list[str]:
         f"tournament {r['scenario']}, {r['games']} games of {r['agents']} (wall time, "
         f"{len(r['workers_1_s'])} runs each, in turns; {r['cpus']} CPUs; bytecode "
         f"{'cached' if r['bytecode_cached'] else 'not cached: every process compiles'}):",
+        f"  code: {r['code']}",
         "  --workers 1 " + ", ".join(f"{s:.2f}" for s in r["workers_1_s"]) + " s",
         "  --workers 2 " + ", ".join(f"{s:.2f}" for s in r["workers_2_s"]) + " s",
         f"  speed-up ×{r['speed_up']:.2f} (medians {r['workers_1_median_s']:.2f} / "

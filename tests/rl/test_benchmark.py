@@ -36,7 +36,10 @@ def test_the_rl_benchmark_runs_with_a_tiny_budget(tmp_path) -> None:  # type: ig
         check=True,
     )
     assert "AEC masked random" in proc.stdout and "×engine" in proc.stdout
+    code = ROOT / "src" / "tradegame"  # which checkout it measured
+    assert f"code: {code}\n" in proc.stdout
     data = json.loads(out.read_text())
+    assert data["code"] == str(code)
     rows = {row["name"]: row for row in data["rows"]}
     assert set(rows) == {
         "engine random",

@@ -37,7 +37,9 @@ def test_the_benchmark_script_runs_with_a_tiny_budget(tmp_path) -> None:  # type
     for name in ("random", "passive", "hawk"):
         assert f"\n{name} " in text
     assert "Reference peers" in text and "python_tic_tac_toe" in text
+    assert f"code: {ROOT / 'src' / 'tradegame'}\n" in text  # which checkout it measured
     data = json.loads(out.read_text())
+    assert data["environment"]["code"] == str(ROOT / "src" / "tradegame")
     rows = {row["name"]: row for row in data["agents"]}
     assert rows["passive"]["passes"] == rows["passive"]["actions"] > 0  # BATNA: all passes
     assert rows["hawk"]["what_ifs"] > 0 and rows["random"]["what_ifs"] == 0
@@ -51,7 +53,7 @@ def test_the_tournament_benchmark_traces_every_game_of_both_runs(tmp_path) -> No
     for 1 and 2 workers), and its trace finds every game, played by the command itself with
     one worker and by other processes with two."""
     out = tmp_path / "wall.json"
-    subprocess.run(
+    proc = subprocess.run(
         [
             sys.executable,
             str(ROOT / "benchmarks" / "tournament_wall.py"),
@@ -66,6 +68,9 @@ def test_the_tournament_benchmark_traces_every_game_of_both_runs(tmp_path) -> No
     )
     data = json.loads(out.read_text())
     assert data["identical"] is True and data["games"] == 6
+    # which checkout the command ran
+    assert f"code: {ROOT / 'src' / 'tradegame'}\n" in proc.stdout
+    assert data["code"] == str(ROOT / "src" / "tradegame")
     serial, parallel = data["traced"]["1"], data["traced"]["2"]
     assert [(p["games"], p["command_process"]) for p in serial["processes"]] == [(6, True)]
     workers = parallel["processes"]
