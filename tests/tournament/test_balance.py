@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
 import sys
 import types
 from pathlib import Path
@@ -273,3 +274,36 @@ def test_the_news_probe_runs_the_checker_over_random_games(monkeypatch) -> None:
     assert news_probe(rules, 1, 2)["verdict"] == "met"
     monkeypatch.setitem(sys.modules, NEWS_CHECKER, None)  # no checker: import fails
     assert news_probe(rules, 1, 2)["verdict"] == "not available"
+
+
+@pytest.mark.parametrize("flag", ["--out", "--json=x.json", "--force"])
+def test_the_balance_benchmark_refuses_the_flags_it_sets(flag: str) -> None:
+    """benchmarks/balance.py writes docs/balance.md and docs/balance.json itself: a flag that
+    names another file (or --force) is refused, not silently overridden, and nothing runs."""
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "balance.py"), flag, "/tmp/elsewhere.md"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    name = flag.split("=")[0]
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr == (
+        f"benchmarks/balance.py: {name} is set by this script (it writes docs/balance.md and"
+        " docs/balance.json); to write elsewhere run `tradegame balance --out FILE`\n"
+    )
+
+
+def test_the_balance_benchmarks_help_says_what_it_sets() -> None:
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "balance.py"), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("The balance benchmark of issue 19")
+    assert "The options of `tradegame balance` but --out, --json, --force:" in proc.stdout
+    assert "usage: tradegame balance" in proc.stdout
