@@ -581,12 +581,7 @@ class State:
             if self.SHARES_RATES:
                 deals = self._rate_deals
                 if deals is None:
-                    # Plain tuples (parties, ((item, level), ...)): they hash fast.
-                    deals = self._rate_deals = tuple(
-                        (d.parties, tuple((t.item, t.value) for t in d.terms))
-                        for d in self.deals
-                        if d.status == _DEAL_IN_FORCE and eco.changes_rates(self.rules, d)
-                    )
+                    deals = self._rate_deals = _rate_deal_keys(self.rules, self._force())
                 key = (
                     tuple(self.layer_rate.values()),
                     tuple(self.layer_status.values()),
@@ -1156,6 +1151,19 @@ def _copied_attributes(attributes: dict[str, Any]) -> tuple[str, ...]:
 _DEAL_STATE = operator.attrgetter("status", "ended_by", "ended_round", "reneged_by")
 _chain = itertools.chain.from_iterable
 _is = operator.is_
+
+
+def _rate_deal_keys(rules: Rules, force: list[Deal]) -> tuple[Any, ...]:
+    """The keys (economy.deal_key, kept on each deal: plain tuples that hash fast) of the
+    deals in force ``force`` that bound tariffs (economy.changes_rates, kept too)."""
+    keys = []
+    for d in force:  # (a loop: the two values are read off the deal, made when first needed)
+        moves = d.moves_rates
+        if moves is None:
+            moves = eco.changes_rates(rules, d)
+        if moves:
+            keys.append(d.key or eco.deal_key(d))
+    return tuple(keys)
 
 
 def _read_nothing(credibility: dict[str, float]) -> tuple[()]:
