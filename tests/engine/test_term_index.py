@@ -6,8 +6,9 @@ giver's credibility only for the pledged kinds that use it. The reference below 
 index as it was made before (every table a dataclass default, the credibility discount read
 for every term): at every index made in random games of every scenario, copies and
 projections among them, both give the same tables in the same order, every float the same
-bits (float.hex), and no two indexes share a table (each is its own, so a later index
-never changes one a snapshot or a copy still reads).
+bits (float.hex). An index's tables that credibility moves are its own; those it does not
+move (economy.deal_terms: cuts, caps, quotas, currency) are shared only by the indexes of
+the same deals; no table changes after it is made (a snapshot or a copy still reads it).
 """
 
 from __future__ import annotations
@@ -87,6 +88,11 @@ def _reference_index(
     return idx
 
 
+# The tables of an index that no credibility moves: shared by the indexes of the same deals
+# (economy.deal_terms), never changed.
+SHARED = frozenset({"cell_cuts", "cell_caps", "cell_quotas", "currency"})
+
+
 def _tables(terms: eco.TermIndex) -> dict[str, object]:
     """Every field of ``terms`` but what is kept on it later, in order, floats as hex, with
     each table's keys in their order."""
@@ -105,22 +111,34 @@ def test_every_index_made_is_the_plain_steps_index(
 ) -> None:
     real = eco.index_terms
     seen = Counter[str]()
-    tables_seen: dict[int, tuple[eco.TermIndex, str]] = {}
+    # Each table by id (the indexes kept alive, so ids are not reused): the index and field
+    # it was first met in, the deals' keys of that index, and its contents then (float.hex).
+    tables_seen: dict[int, tuple[eco.TermIndex, str, tuple[object, ...], object]] = {}
 
     def index_terms(
-        rules_: Rules, deals: list[Deal], credibility: dict[str, float]
+        rules_: Rules,
+        deals: list[Deal],
+        credibility: dict[str, float],
+        fixed: eco.DealTerms | None = None,
     ) -> eco.TermIndex:
         before = [(d, d.status) for d in deals], dict(credibility)
-        made = real(rules_, deals, credibility)
+        made = real(rules_, deals, credibility, fixed)
         assert _tables(made) == _tables(_reference_index(rules_, deals, credibility))
         assert ([(d, d.status) for d in deals], dict(credibility)) == before  # only read
         assert made.snapshots == {} and made.received is None and made.termed is None
+        keys = tuple(map(eco.deal_key, deals))
         for name in eco.TermIndex.__slots__:
             table = getattr(made, name)
             if isinstance(table, dict):
-                # No table is another index's (kept alive below, so ids are not reused).
-                assert id(table) not in tables_seen, name
-                tables_seen[id(table)] = (made, name)
+                known = tables_seen.get(id(table))
+                if known is None:
+                    tables_seen[id(table)] = (made, name, keys, _bits(table))
+                    continue
+                # Only the tables no credibility moves are shared (economy.deal_terms), and
+                # only by the indexes of the same deals.
+                assert name in SHARED and known[1] == name, name
+                assert known[2] == keys, name
+                seen["shared"] += 1
         seen["index"] += 1
         for kind in ("cell_caps", "cell_cuts", "cell_quotas", "purchases", "investment"):
             seen[kind] += bool(getattr(made, kind))
@@ -133,6 +151,12 @@ def test_every_index_made_is_the_plain_steps_index(
     for game in _play(rules, range(4), what_if=0.03, copies=0.02):
         game.snapshot()
     assert seen["index"] > 20, seen
+    # A table shared or not, none has changed since it was made (but the snapshots memo).
+    for made, field_name, _, contents in tables_seen.values():
+        if field_name != "snapshots":
+            assert _bits(getattr(made, field_name)) == contents, field_name
+    if name == "april-2025":
+        assert seen["shared"] > 5, seen  # indexes of the same deals at other credibility
     if name == "april-2025":
         # Every kind of term the index reads was met.
         assert all(seen[kind] > 5 for kind in seen), seen

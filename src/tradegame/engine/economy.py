@@ -538,33 +538,45 @@ _PLEDGED = frozenset({_PURCHASE, _INVESTMENT, _COST_SHARING, _REGULATORY})
 _new_index = TermIndex.__new__
 
 
-def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) -> TermIndex:
-    """Index the terms of ``deals`` (all in force); pledges are discounted by credibility."""
+class DealTerms(NamedTuple):
+    """What the index of a list of deals holds that no credibility moves (:func:`deal_terms`):
+    shared, never changed, by every index of those deals (:func:`index_terms`)."""
+
+    cuts: dict[int, list[float]]  # TermIndex.cell_cuts
+    caps: dict[int, list[float]]  # TermIndex.cell_caps
+    quotas: dict[int, list[tuple[float, float]]]  # TermIndex.cell_quotas
+    touched: tuple[int, ...]
+    currency: dict[str, float]
+    pledgers: tuple[str, ...]
+    # The entries (deal_entries) of the pledged kinds, in the order of the deals and their
+    # terms: what the index discounts by its givers' credibility.
+    pledges: tuple[tuple[str, str, str, float, Any], ...]
+
+
+def deal_terms(rules: Rules, deals: list[Deal]) -> DealTerms:
+    """The part of the index of ``deals`` (all in force) that no credibility moves: the
+    cuts, caps and quotas per cell, the currency terms, and the pledges to discount."""
     compiled = compile_rules(rules)
     item_cells = compiled.item_cells  # (covered_cells, remembered)
     currency_deals = 0
     pledgers: list[str] = []
-    realised = rules.economy.purchase_realisation
+    pledges: list[tuple[str, str, str, float, Any]] = []
     cuts: dict[int, list[float]] = {}
     caps: dict[int, list[float]] = {}
     quotas: dict[int, list[tuple[float, float]]] = {}
-    purchases: dict[tuple[str, str, str], float] = {}
-    purchases_received: dict[str, float] = {}
-    boosts: dict[tuple[str, str, str], float] = {}
-    investment: dict[str, float] = {}
-    investment_given: dict[str, float] = {}
-    cost_sharing: dict[str, float] = {}
-    cost_sharing_paid: dict[str, float] = {}
     currency: dict[str, float] = {}
     for deal in deals:
         has_currency = False
         entries = deal.entries
         if entries is None:
             entries = deal_entries(rules, deal)
-        for kind, giver, receiver, v, item in entries:
-            if kind in _PLEDGED and giver not in pledgers:
-                pledgers.append(giver)
-            if kind == _CAP or kind == _CUT:
+        for entry in entries:
+            kind, giver, receiver, v, item = entry
+            if kind in _PLEDGED:
+                if giver not in pledgers:
+                    pledgers.append(giver)
+                pledges.append(entry)
+            elif kind == _CAP or kind == _CUT:
                 # A cap or a cut binds the giver's (importer's) tariffs on the receiver's
                 # cells of the sectors the item covers.
                 by_cell = caps if kind == _CAP else cuts
@@ -577,33 +589,11 @@ def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) 
                         by_cell[index] = [v]
                     else:
                         bounds.append(v)
-            elif kind == _PURCHASE:
-                assert item.sector is not None
-                # A pledge is discounted by its giver's credibility.
-                pledge = credibility[giver] / 100.0
-                key = (receiver, giver, item.sector)  # seller -> buyer flow
-                # Trade gets the realised share; the pledge metric counts the whole pledge.
-                purchases[key] = purchases.get(key, 0.0) + v * pledge * realised
-                purchases_received[receiver] = purchases_received.get(receiver, 0.0) + v * pledge
             elif kind == _QUOTA:
                 assert item.sector is not None
                 quota_cell = compiled.cell_index.get((receiver, giver, item.sector))
                 if quota_cell is not None:
                     quotas.setdefault(quota_cell, []).append((v, item.in_quota_rate))
-            elif kind == _INVESTMENT:
-                pledge = credibility[giver] / 100.0
-                per_year = v / item.years * pledge
-                investment[receiver] = investment.get(receiver, 0.0) + per_year
-                investment_given[giver] = investment_given.get(giver, 0.0) + per_year
-            elif kind == _COST_SHARING:
-                pledge = credibility[giver] / 100.0
-                cost_sharing[receiver] = cost_sharing.get(receiver, 0.0) + v * pledge
-                cost_sharing_paid[giver] = cost_sharing_paid.get(giver, 0.0) + v * pledge
-            elif kind == _REGULATORY:
-                assert item.sector is not None
-                pledge = credibility[giver] / 100.0
-                key = (receiver, giver, item.sector)
-                boosts[key] = boosts.get(key, 0.0) + item.export_boost * v * pledge
             elif kind == _CURRENCY:
                 currency[giver] = max(currency.get(giver, 0.0), v)
                 has_currency = True
@@ -615,14 +605,55 @@ def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) 
         # Plaza-style: each accord is stronger for every other accord in force.
         strength = 1.0 + rules.economy.currency_partner_bonus * max(0, currency_deals - 1)
         currency = {g: a * rules.economy.currency_effect * strength for g, a in currency.items()}
+    return DealTerms(cuts, caps, quotas, touched, currency, tuple(pledgers), tuple(pledges))
+
+
+def index_terms(
+    rules: Rules,
+    deals: list[Deal],
+    credibility: dict[str, float],
+    fixed: DealTerms | None = None,
+) -> TermIndex:
+    """Index the terms of ``deals`` (all in force); pledges are discounted by credibility.
+    ``fixed``, if given, is :func:`deal_terms` of these ``deals`` (made before, shared)."""
+    if fixed is None:
+        fixed = deal_terms(rules, deals)
+    realised = rules.economy.purchase_realisation
+    purchases: dict[tuple[str, str, str], float] = {}
+    purchases_received: dict[str, float] = {}
+    boosts: dict[tuple[str, str, str], float] = {}
+    investment: dict[str, float] = {}
+    investment_given: dict[str, float] = {}
+    cost_sharing: dict[str, float] = {}
+    cost_sharing_paid: dict[str, float] = {}
+    for kind, giver, receiver, v, item in fixed.pledges:
+        # A pledge is discounted by its giver's credibility.
+        pledge = credibility[giver] / 100.0
+        if kind == _PURCHASE:
+            assert item.sector is not None
+            key = (receiver, giver, item.sector)  # seller -> buyer flow
+            # Trade gets the realised share; the pledge metric counts the whole pledge.
+            purchases[key] = purchases.get(key, 0.0) + v * pledge * realised
+            purchases_received[receiver] = purchases_received.get(receiver, 0.0) + v * pledge
+        elif kind == _INVESTMENT:
+            per_year = v / item.years * pledge
+            investment[receiver] = investment.get(receiver, 0.0) + per_year
+            investment_given[giver] = investment_given.get(giver, 0.0) + per_year
+        elif kind == _COST_SHARING:
+            cost_sharing[receiver] = cost_sharing.get(receiver, 0.0) + v * pledge
+            cost_sharing_paid[giver] = cost_sharing_paid.get(giver, 0.0) + v * pledge
+        else:  # _REGULATORY
+            assert item.sector is not None
+            key = (receiver, giver, item.sector)
+            boosts[key] = boosts.get(key, 0.0) + item.export_boost * v * pledge
     # Made empty and each field set here: calling the dataclass (its __init__ through
     # type.__call__) costs more, positional or not. Every field is set (an unset slot raises
     # AttributeError when read: test_term_index reads them all).
     made = _new_index(TermIndex)
-    made.cell_cuts = cuts
-    made.cell_caps = caps
-    made.cell_quotas = quotas
-    made.touched = touched
+    made.cell_cuts = fixed.cuts
+    made.cell_caps = fixed.caps
+    made.cell_quotas = fixed.quotas
+    made.touched = fixed.touched
     made.purchases = purchases
     made.boosts = boosts
     made.investment = investment
@@ -630,8 +661,8 @@ def index_terms(rules: Rules, deals: list[Deal], credibility: dict[str, float]) 
     made.cost_sharing = cost_sharing
     made.cost_sharing_paid = cost_sharing_paid
     made.purchases_received = purchases_received
-    made.currency = currency
-    made.pledgers = tuple(pledgers)
+    made.currency = fixed.currency
+    made.pledgers = fixed.pledgers
     made.snapshots = {}
     made.received = None
     made.termed = None

@@ -542,24 +542,26 @@ class State:
         if not self.SHARES_RATES:
             return eco.index_terms(self.rules, force, self.credibility)
         # Projections: the index of the same deals at the same credibility is shared (and
-        # with it the snapshots made at those terms, see snapshot()).
+        # with it the snapshots made at those terms, see snapshot()); at another credibility
+        # of their pledgers, the part of the index no credibility moves is.
         cache = self.tables.caches.terms
-        key = tuple(map(eco.deal_key, force))
+        key = tuple([d.key or eco.deal_key(d) for d in force])  # (the key kept on each deal)
         known = cache.get(key)
         if known is None:
-            terms = eco.index_terms(self.rules, force, self.credibility)
+            fixed = eco.deal_terms(self.rules, force)
+            terms = eco.index_terms(self.rules, force, self.credibility, fixed)
             if len(cache) >= CACHE_SIZE:
                 cache.clear()  # bounded; a miss only costs the computation
             cache[key] = (
-                terms.pledgers,
-                {tuple(map(self.credibility.__getitem__, terms.pledgers)): terms},
+                fixed,
+                {tuple(map(self.credibility.__getitem__, fixed.pledgers)): terms},
             )
             return terms
-        pledgers, by_credibility = known
-        credibility = tuple(map(self.credibility.__getitem__, pledgers))
+        fixed, by_credibility = known
+        credibility = tuple(map(self.credibility.__getitem__, fixed.pledgers))
         shared = by_credibility.get(credibility)
         if shared is None:
-            shared = eco.index_terms(self.rules, force, self.credibility)
+            shared = eco.index_terms(self.rules, force, self.credibility, fixed)
             if len(by_credibility) >= _SHARED_PER_KEY:
                 by_credibility.clear()
             by_credibility[credibility] = shared

@@ -15,7 +15,7 @@ from typing import Any
 
 from tradegame.engine.actions import Done, Pass, Reject
 from tradegame.engine.chance import Stream
-from tradegame.engine.economy import Compiled, FlowCell, TermIndex, compile_rules
+from tradegame.engine.economy import Compiled, DealTerms, FlowCell, TermIndex, compile_rules
 from tradegame.engine.kinds import LayerStatus
 from tradegame.engine.memo import per_rules
 from tradegame.engine.records import Ledger, LedgerLayout, empty_ledger, ledger_layout, pair_key
@@ -49,10 +49,11 @@ class Caches:
         default_factory=dict
     )
     batna: dict[int, dict[str, float]] = field(default_factory=dict)  # by seed
-    # Term indexes by the deals in force (economy.deal_key of each, in order): the pledgers,
-    # and an index by the pledgers' credibility. Reused by projections, like the rates.
-    terms: dict[tuple[Any, ...], tuple[tuple[str, ...], dict[tuple[float, ...], TermIndex]]] = (
-        field(default_factory=dict)
+    # Term indexes by the deals in force (economy.deal_key of each, in order): the part no
+    # credibility moves (economy.deal_terms, its pledgers among it), and an index by the
+    # pledgers' credibility. Reused by projections, like the rates.
+    terms: dict[tuple[Any, ...], tuple[DealTerms, dict[tuple[float, ...], TermIndex]]] = field(
+        default_factory=dict
     )
     # news.held_talks's pairs by (round, event talks, requests), or by the round alone when
     # there are neither: talks.plan reads those and the scenario only.
