@@ -536,6 +536,7 @@ CELL_MEMO_SIZE = 512  # remembered input combinations per flow cell
 
 _PLEDGED = frozenset({_PURCHASE, _INVESTMENT, _COST_SHARING, _REGULATORY})
 _new_index = TermIndex.__new__
+_new_tuple = tuple.__new__
 
 
 class DealTerms(NamedTuple):
@@ -605,7 +606,10 @@ def deal_terms(rules: Rules, deals: list[Deal]) -> DealTerms:
         # Plaza-style: each accord is stronger for every other accord in force.
         strength = 1.0 + rules.economy.currency_partner_bonus * max(0, currency_deals - 1)
         currency = {g: a * rules.economy.currency_effect * strength for g, a in currency.items()}
-    return DealTerms(cuts, caps, quotas, touched, currency, tuple(pledgers), tuple(pledges))
+    # (tuple.__new__: the named tuple's own __new__ is a Python function)
+    return _new_tuple(
+        DealTerms, (cuts, caps, quotas, touched, currency, tuple(pledgers), tuple(pledges))
+    )
 
 
 def index_terms(
@@ -875,7 +879,6 @@ class LayerState(NamedTuple):
 
 _NO_TERMS = TermIndex()
 _NO_PACKAGES: frozenset[str] = frozenset()
-_new_tuple = tuple.__new__
 
 
 def layer_state(

@@ -156,11 +156,12 @@ class State:
         self._deal_index: tuple[list[Deal], int, dict[str, Deal]] | None = None  # see deal
         self._terms: eco.TermIndex | None = None
         # The last term index made, the deals in force it was made of, the reader of its
-        # pledgers' credibility and what it read: kept across invalidations (terms reuses
+        # pledgers' credibility and what it read, and its part no credibility moves
+        # (economy.deal_terms): kept across invalidations (terms reuses
         # the index while the deals in force are the same objects and the credibility read
         # is the same). One attribute, replaced whole: a reader takes it once, so that another
         # thread making an index meanwhile cannot pair its reading with an older index.
-        self._termsbook: _TermsBook = (None, (), _read_nothing, ())
+        self._termsbook: _TermsBook = (None, (), _read_nothing, (), None)
 
     def copy(self) -> Self:
         """An independent copy: its actions change it alone. Frozen values (rules, actions,
@@ -503,7 +504,7 @@ class State:
         # Pledges are discounted by their giver's credibility, so the index also depends on
         # the credibility of its pledgers (and of nobody else).
         terms = self._terms
-        made, made_of, read, key = self._termsbook  # (read once: see __init__)
+        made, made_of, read, key, fixed = self._termsbook  # (read once: see __init__)
         if terms is None:
             # The index last made, if the deals in force are the very same deal objects
             # (an invalidation need not have changed them: a layer may have moved).
@@ -518,7 +519,10 @@ class State:
             if not terms.pledgers or key == read(self.credibility):
                 self._terms = terms
                 return terms
-        terms = self._index_terms()
+            # The same deals at another credibility: their part no credibility moves stays.
+        else:
+            fixed = None
+        terms, fixed = self._index_terms(fixed)
         # The pledgers' credibility, read by one itemgetter (a lone value for one pledger:
         # it is only compared with what the same reader reads).
         pledgers = terms.pledgers
@@ -528,6 +532,7 @@ class State:
             tuple(self._in_force or self._force()),
             read,
             read(self.credibility),
+            fixed,
         )
         self._terms = terms
         return terms
@@ -537,10 +542,14 @@ class State:
         """The last term index made (see terms)."""
         return self._termsbook[0]
 
-    def _index_terms(self) -> eco.TermIndex:
+    def _index_terms(self, fixed: eco.DealTerms | None) -> tuple[eco.TermIndex, eco.DealTerms]:
+        """The index of the deals in force now, and its part no credibility moves: ``fixed``
+        if given (the deals' own, made before)."""
         force = self._force()  # (kept: index_terms and deal_key read it, never change it)
         if not self.SHARES_RATES:
-            return eco.index_terms(self.rules, force, self.credibility)
+            if fixed is None:
+                fixed = eco.deal_terms(self.rules, force)
+            return eco.index_terms(self.rules, force, self.credibility, fixed), fixed
         # Projections: the index of the same deals at the same credibility is shared (and
         # with it the snapshots made at those terms, see snapshot()); at another credibility
         # of their pledgers, the part of the index no credibility moves is.
@@ -556,7 +565,7 @@ class State:
                 fixed,
                 {tuple(map(self.credibility.__getitem__, fixed.pledgers)): terms},
             )
-            return terms
+            return terms, fixed
         fixed, by_credibility = known
         credibility = tuple(map(self.credibility.__getitem__, fixed.pledgers))
         shared = by_credibility.get(credibility)
@@ -565,7 +574,7 @@ class State:
             if len(by_credibility) >= _SHARED_PER_KEY:
                 by_credibility.clear()
             by_credibility[credibility] = shared
-        return shared
+        return shared, fixed
 
     def rates(self) -> list[float]:
         """The effective (all-in) tariff of every flow cell now (a fresh list)."""
@@ -1175,7 +1184,13 @@ def _read_nothing(credibility: dict[str, float]) -> tuple[()]:
 
 # (the last term index made, the deals in force it was made of, the reader of its pledgers'
 # credibility, what it read): see State.terms.
-_TermsBook = tuple["eco.TermIndex | None", tuple[Deal, ...], Callable[[dict[str, float]], Any], Any]
+_TermsBook = tuple[
+    "eco.TermIndex | None",
+    tuple[Deal, ...],
+    Callable[[dict[str, float]], Any],
+    Any,
+    "eco.DealTerms | None",
+]
 
 
 LEDGER_BOUND = 1e290
