@@ -74,6 +74,12 @@ class Caches:
     # markets.py: the pressures of the rates tuples met lately, by the tuple's id (each kept
     # while it is here, see markets._pressure).
     pressures: dict[int, tuple[Sequence[float], tuple[float, float]]] = field(default_factory=dict)
+    # The scenario's numbers politics and markets read each round (politics._constants,
+    # markets._constants), made once: a game reads them through its tables, an attribute
+    # away, rather than by a call of their per-rules memo. (Plain values: a game pickles
+    # with its tables.)
+    politics: Any = None
+    markets: Any = None  # () when no player holds market stress
     # legal.py's memory of the sampler (legal._SamplerMemo), made there on first use: a
     # game reads it through its tables, an attribute away.
     sampler: Any = None

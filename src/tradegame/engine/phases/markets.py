@@ -78,11 +78,14 @@ def update(g: State, rates: Sequence[float], rates_before: Sequence[float]) -> N
     """``rates``: every cell's rate as the round ends; ``rates_before``: when this round's
     resolution began."""
     rules = g.rules
-    constants = _constants(rules)
+    caches = g.tables.caches
+    constants = caches.markets
     if constants is None:
-        return
+        constants = caches.markets = _constants(rules) or ()
+    if not constants:
+        return  # no player holds market stress
     floor, tariff_weight, retaliation_weight, escalation_weight, decay, packages = constants
-    known = g.tables.caches.pressures
+    known = caches.pressures
     by_value = g.SHARES_RATES  # (a game's own rates rarely come back equal: not hashed)
     applied, faced = _pressure(rules, rates, known, by_value)
     target = floor + tariff_weight * applied + retaliation_weight * faced

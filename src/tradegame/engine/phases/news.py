@@ -34,6 +34,8 @@ def run(g: State) -> None:
     news = plan.rounds.get(first)
     if news is None:
         news = plan.rounds[first] = _round_of(g, plan, first, g.round_end_day)
+    # A projection keeps no log (KEEPS_LOG): its lines are not made, nor _log called.
+    keeps_log = g.KEEPS_LOG
     # News reaches the economy only through the tariff layers (scheduled layers and
     # set_layer effects; a credibility shift is caught by terms()): keep the cached
     # rates and snapshot unless one of those happened.
@@ -43,17 +45,19 @@ def run(g: State) -> None:
             assert la.from_day is not None  # a window's layers have one
             g.layer_status[la.id] = _IN_FORCE
             layers_changed = True
-            g._log(
-                "news",
-                f"{la.name} ({fmt_pct(g.layer_rate[la.id])}) takes "
-                f"effect on {g.date_of(la.from_day)}.",
-                phase="news",
-            )
+            if keeps_log:
+                g._log(
+                    "news",
+                    f"{la.name} ({fmt_pct(g.layer_rate[la.id])}) takes "
+                    f"effect on {g.date_of(la.from_day)}.",
+                    phase="news",
+                )
     this_round = g.round  # the news of a round comes before its talks
     for ev, requires, sets_layer, text in news.scheduled:
         if requires is not None and not requires(g, ev, this_round):
             continue
-        g._log("news", text, phase="news")
+        if keeps_log:
+            g._log("news", text, phase="news")
         fire(g, ev, this_round)
         layers_changed = layers_changed or sets_layer
     fired = g.fired
@@ -63,10 +67,12 @@ def run(g: State) -> None:
             and condition(g)
             and (requires is None or requires(g, ev, this_round))
         ):
-            g._log("news", ev.news, phase="news")
+            if keeps_log:
+                g._log("news", ev.news, phase="news")
             fire(g, ev, this_round)
             layers_changed = layers_changed or sets_layer
     draw = g.rng.random  # fire() changes no generator
+    drawn = 0  # (added to rng_draws once: fire() does not read it)
     for ev, ev_id, max_times, requires, probability, sets_layer in news.chance:
         # (an event fired is counted from 1, and max_times is at least 1: one never fired
         # is not in ``fired`` and is below it)
@@ -74,11 +80,14 @@ def run(g: State) -> None:
             continue
         if requires is not None and not requires(g, ev, this_round):
             continue  # not possible this round: no draw
-        g.rng_draws += 1
+        drawn += 1
         if draw() < probability:
-            g._log("news", ev.news, phase="news")
+            if keeps_log:
+                g._log("news", ev.news, phase="news")
             fire(g, ev, this_round)
             layers_changed = layers_changed or sets_layer
+    if drawn:
+        g.rng_draws += drawn
     if layers_changed:
         g._layers_changed()
 
@@ -286,7 +295,12 @@ def held_talks(g: State, ev: Event | None, talks_round: int) -> frozenset[tuple[
                 event_talks = [t for t in event_talks if pair_key(*t[0]) != key]
                 requests = [r for r in requests if pair_key(r[0], r[1]) != key]
     memo = g.tables.caches.held_talks
-    inputs = talks.plan_key(g, talks_round, event_talks, requests)
+    # (by the round alone when there are neither event talks nor requests: talks.plan_key)
+    inputs = (
+        talks.plan_key(g, talks_round, event_talks, requests)
+        if event_talks or requests
+        else talks_round
+    )
     held = memo.get(inputs)
     if held is None:
         if len(memo) >= CACHE_SIZE:

@@ -127,9 +127,11 @@ def update(
     g: State, snap: eco.Snapshot, raised_against: set[tuple[str, str]], raised_cells: set[int]
 ) -> None:
     """``raised_cells``: the flow cells whose rate an order raised this round."""
-    bases, holder, neg_pain_weight, drift, kept, zero_stays, stress_weight, fade = _constants(
-        g.rules
-    )
+    caches = g.tables.caches
+    constants = caches.politics
+    if constants is None:
+        constants = caches.politics = _constants(g.rules)
+    bases, holder, neg_pain_weight, drift, kept, zero_stays, stress_weight, fade = constants
     approval, talk_approval, pain_pct = g.approval, g.talk_approval, snap.pain_pct
     # What market stress takes from its holder's approval (the same for the whole round).
     # (max(0.0, excess) as a comparison, as in markets.update: NaN and -0.0 give 0.0)
@@ -174,7 +176,8 @@ def update(
                     pl = g.own_pledge(pl)
                     pl.triggered = g.round
                     pl.trigger = "no_deal" if no_deal else "escalation"
-                    g._logf("statement", _tested_text, (pl.speaker, pl.partner))
+                    if g.KEEPS_LOG:
+                        g._logf("statement", _tested_text, (pl.speaker, pl.partner))
             elif _threat_carried_out(g, pl, raised_cells):
                 _threat_kept(g, pl)
             elif g.round > pl.triggered:
@@ -228,7 +231,8 @@ def _claim_broken(g: State, pl: Pledge, why: str) -> None:
     pl.settled = True
     st = g.rules.politics.statements
     g.credibility[pl.speaker] = clamp(g.credibility[pl.speaker] - st.claim_progress_credibility)
-    g._logf("statement", _claim_broken_text, (pl.speaker, pl.partner, why))
+    if g.KEEPS_LOG:
+        g._logf("statement", _claim_broken_text, (pl.speaker, pl.partner, why))
 
 
 def demand_unmet(g: State, pl: Pledge, what: str) -> None:
@@ -237,7 +241,8 @@ def demand_unmet(g: State, pl: Pledge, what: str) -> None:
     pl.settled = True
     penalty = g.rules.politics.statements.public_demand_penalty
     g.approval[pl.speaker] = clamp(g.approval[pl.speaker] - penalty)
-    g._logf("statement", _demand_unmet_text, (pl.speaker, what, g.rules, pl.subject))
+    if g.KEEPS_LOG:
+        g._logf("statement", _demand_unmet_text, (pl.speaker, what, g.rules, pl.subject))
 
 
 def demand_text(rules: Rules, subject: str) -> str:
@@ -278,7 +283,8 @@ def _threat_kept(g: State, pl: Pledge) -> None:
     pl.settled = True
     kept = g.rules.politics.statements.threat_kept_credibility
     g.credibility[pl.speaker] = clamp(g.credibility[pl.speaker] + kept)
-    g._logf("statement", _threat_kept_text, (pl.speaker,))
+    if g.KEEPS_LOG:
+        g._logf("statement", _threat_kept_text, (pl.speaker,))
 
 
 def _threat_broken(g: State, pl: Pledge, when: str) -> None:
@@ -286,7 +292,8 @@ def _threat_broken(g: State, pl: Pledge, when: str) -> None:
     pl.settled = True
     st = g.rules.politics.statements
     g.credibility[pl.speaker] = clamp(g.credibility[pl.speaker] - st.threat_credibility)
-    g._logf("statement", _threat_broken_text, (pl.speaker, pl.partner, when))
+    if g.KEEPS_LOG:
+        g._logf("statement", _threat_broken_text, (pl.speaker, pl.partner, when))
 
 
 # The text of the log lines of statements (State._logf: made when the log is read, as

@@ -45,29 +45,32 @@ def ratify(g: State) -> None:
             red = red_line_given(g, deal, party)
             if red is not None:  # declared in public: fails in every projection too
                 failed_by = party
-                g._log(
-                    "ratification",
-                    f"{rat.body} refuses to ratify {deal.id}: it gives "
-                    f"{rules.item(red).name}, a red line {party} declared.",
-                )
+                if g.KEEPS_LOG:
+                    g._log(
+                        "ratification",
+                        f"{rat.body} refuses to ratify {deal.id}: it gives "
+                        f"{rules.item(red).name}, a red line {party} declared.",
+                    )
                 break
             cost = g.political_cost(deal, party)
             limit = rat.win_set(g.approval[party])
             if cost > limit and g.ratification_applies(party):
                 failed_by = party
-                g._log(
-                    "ratification",
-                    f"{rat.body} refuses to ratify {deal.id}: its political cost "
-                    f"({cost:.1f}) exceeds what {party} can pass ({limit:.1f}).",
-                    audience=(party,),
-                )
+                if g.KEEPS_LOG:
+                    g._log(
+                        "ratification",
+                        f"{rat.body} refuses to ratify {deal.id}: its political cost "
+                        f"({cost:.1f}) exceeds what {party} can pass ({limit:.1f}).",
+                        audience=(party,),
+                    )
                 break
         if failed_by is not None:
-            g._log(
-                "ratification",
-                f"{deal.id} between {deal.parties[0]} and {deal.parties[1]} fails "
-                f"ratification in {failed_by} and lapses.",
-            )
+            if g.KEEPS_LOG:
+                g._log(
+                    "ratification",
+                    f"{deal.id} between {deal.parties[0]} and {deal.parties[1]} fails "
+                    f"ratification in {failed_by} and lapses.",
+                )
             deal.status = DealStatus.FAILED
             deal.ended_by = failed_by
             g.approval[failed_by] = clamp(g.approval[failed_by] - pol.ratification_failure_approval)
@@ -82,16 +85,18 @@ def ratify(g: State) -> None:
             old.status = DealStatus.SUPERSEDED
             old.ended_by = None
             g._deal_changed(old)
-            g._log(
-                "deal",
-                f"{deal.id} replaces {old.id} between {deal.parties[0]} and "
-                f"{deal.parties[1]}: the terms of {old.id} end, its caps included "
-                f"(only the caps of {deal.id} bind).",
-            )
+            if g.KEEPS_LOG:
+                g._log(
+                    "deal",
+                    f"{deal.id} replaces {old.id} between {deal.parties[0]} and "
+                    f"{deal.parties[1]}: the terms of {old.id} end, its caps included "
+                    f"(only the caps of {deal.id} bind).",
+                )
         deal.status = _IN_FORCE
         take_effect(g, deal)
         _deal_politics(g, deal)
-        g._logf("deal", _enters_force_text, (rules, deal.id, deal.parties, deal.terms))
+        if g.KEEPS_LOG:
+            g._logf("deal", _enters_force_text, (rules, deal.id, deal.parties, deal.terms))
 
 
 def _enters_force_text(
@@ -144,7 +149,10 @@ def _deal_politics(g: State, deal: Deal) -> None:
             if g.precedent is None:
                 g.precedent = cap
                 g.precedent_by = partner
-                g._log("precedent", f"{partner}'s deal sets the precedent: a {fmt_pct(cap)} cap.")
+                if g.KEEPS_LOG:
+                    g._log(
+                        "precedent", f"{partner}'s deal sets the precedent: a {fmt_pct(cap)} cap."
+                    )
             else:
                 pol = rules.politics
                 gap = g.precedent - cap  # > 0: the later partner does better than the first
@@ -163,11 +171,12 @@ def _deal_politics(g: State, deal: Deal) -> None:
                     if cap > g.precedent
                     else "level with"
                 )
-                g._log(
-                    "precedent",
-                    f"{partner} settles {word} the precedent "
-                    f"({fmt_pct(cap)} against {fmt_pct(g.precedent)}).",
-                )
+                if g.KEEPS_LOG:
+                    g._log(
+                        "precedent",
+                        f"{partner} settles {word} the precedent "
+                        f"({fmt_pct(cap)} against {fmt_pct(g.precedent)}).",
+                    )
     # Public demands: settling for less than you demanded costs approval. A process-only
     # agreement settles nothing unless it is what was demanded (agreeing to keep talking is
     # not settling for less).

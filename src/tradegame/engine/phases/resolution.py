@@ -123,7 +123,8 @@ def resolve(g: State) -> None:
     if over:
         g.phase = OVER
         g.orders = {p: [] for p in rules.player_ids}
-        g._log("end", "The game is over.", phase="end")
+        if g.KEEPS_LOG:
+            g._log("end", "The game is over.", phase="end")
 
 
 def _check_finite(g: State) -> None:
@@ -465,6 +466,8 @@ def _snap_back(g: State, raised_against: set[tuple[str, str]]) -> None:
         rose = map(_gt, after, map(_add, before, itertools.repeat(RATE_EPS, len(before))))
         for index in itertools.compress(range(len(cells)), rose):
             raised_against.add(cells[index].pair)
+    if not g.KEEPS_LOG:
+        return  # (a projection: its lines are not made)
     if snapped:
         g._logf(
             "deadline", _snapped_text, (tuple([(la.name, g.layer_rate[la.id]) for la in snapped]),)

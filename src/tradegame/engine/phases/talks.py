@@ -108,15 +108,13 @@ def plan_key(
     round_: int,
     event_talks: Sequence[tuple[tuple[str, str], str, str | None]],
     requests: Sequence[tuple[str, str, str]],
-) -> int | tuple[Any, ...]:
+) -> tuple[Any, ...]:
     """What :func:`plan` reads besides the scenario, as a memo key: the round only if the
     scenario schedules talks in it (0 for any other, as rounds count from 1), the event talks
-    and the requests (the round alone when there are neither, as in every round of a passive
-    tail)."""
+    and the requests. (With neither, as in every round of a passive tail, the memos key by
+    the round alone without this call: an int, never one of these tuples.)"""
     scheduled = round_ if round_ in g.tables.talk_rounds else 0
-    if event_talks or requests:
-        return (scheduled, tuple(event_talks), tuple(requests))
-    return scheduled
+    return (scheduled, tuple(event_talks), tuple(requests))
 
 
 def planned(
@@ -125,9 +123,10 @@ def planned(
     event_talks: list[tuple[tuple[str, str], str, str | None]],
     requests: list[tuple[str, str, str]],
 ) -> tuple[Planned, ...]:
-    """:func:`plan`, remembered per scenario by :func:`plan_key`."""
+    """:func:`plan`, remembered per scenario by :func:`plan_key` (by the round alone when
+    there are neither event talks nor requests)."""
     memo = g.tables.caches.talk_plans
-    key = plan_key(g, round_, event_talks, requests)
+    key = plan_key(g, round_, event_talks, requests) if event_talks or requests else round_
     known = memo.get(key)
     if known is None:
         if len(memo) >= CACHE_SIZE:
@@ -141,12 +140,14 @@ def begin(g: State) -> None:
     rules = g.rules
     planned_now = planned(g, g.round, g.event_talks, g.requests)
     holder = rules.talk_capacity_holder
+    keeps_log = g.KEEPS_LOG  # (a projection's lines are not made)
     g.requests = []
     g.event_talks = []
     sessions: list[Session] = []
     for key, level, requester, held in planned_now:
         if not held:
-            g._logf("talks", _no_time_text, (level, key, holder), key, _TALKS_PHASE)
+            if keeps_log:
+                g._logf("talks", _no_time_text, (level, key, holder), key, _TALKS_PHASE)
             continue
         responder = key[1] if key[0] == requester else key[0]
         level_rules = rules.talk_level(level)
@@ -168,7 +169,8 @@ def begin(g: State) -> None:
         )
         session.owner = g._token
         sessions.append(session)
-        g._logf("talks", _holds_text, (requester, responder, level), None, _TALKS_PHASE)
+        if keeps_log:
+            g._logf("talks", _holds_text, (requester, responder, level), None, _TALKS_PHASE)
     g.stakes = {}
     g.sessions = sessions
     g.session_index = 0
@@ -282,7 +284,8 @@ def apply(g: State, a: Action) -> None:
         s = g.own_session()  # every other move changes it
     if isinstance(a, Pass):
         s.status = _PASSED
-        g._logf("talks", _no_proposal_text, (a.player, s.responder), audience)
+        if g.KEEPS_LOG:
+            g._logf("talks", _no_proposal_text, (a.player, s.responder), audience)
     elif isinstance(a, (Propose, Counter)):
         if isinstance(a, Counter):
             g._logf("talks", _counters_text, (g.rules, a.player, a.terms), audience)
@@ -319,7 +322,8 @@ def apply(g: State, a: Action) -> None:
         g._logf("talks", _agreement_text, s.pair)
     elif isinstance(a, Reject):
         s.status = _REJECTED
-        g._logf("talks", _rejects_text, (a.player, s.offer_by), audience)
+        if g.KEEPS_LOG:
+            g._logf("talks", _rejects_text, (a.player, s.offer_by), audience)
     if s.status != _OPEN:
         if s.status != _AGREED and s.stakes > 1.0:
             _summit_failed(g, s)
