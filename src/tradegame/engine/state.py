@@ -150,6 +150,10 @@ class State:
         self._snap: eco.Snapshot | None = None
         # The keys of the deals in force that bound tariffs (part of the rates cache key).
         self._rate_deals: tuple[Any, ...] | None = None
+        # The active packages as a frozenset, the one made last while they are the same (a
+        # memo key's part: compared with the set, not made again, and one object shared by
+        # every key made since rather than a new set kept by each).
+        self._packages_made: frozenset[str] = frozenset(self.active_packages)
         self._in_force: list[Deal] | None = None  # see deals_in_force
         # settled_pairs, and the list of deals in force it was made from.
         self._settled: tuple[list[Deal] | None, frozenset[tuple[str, str]]] | None = None
@@ -593,10 +597,13 @@ class State:
                 deals = self._rate_deals
                 if deals is None:
                     deals = self._rate_deals = _rate_deal_keys(self.rules, self._force())
+                packages = self._packages_made
+                if packages != self.active_packages:
+                    packages = self._packages_made = frozenset(self.active_packages)
                 key = (
                     tuple(self.layer_rate.values()),
                     tuple(self.layer_status.values()),
-                    frozenset(self.active_packages),
+                    packages,
                     deals,
                 )
                 cache = self.tables.caches.rates
@@ -629,7 +636,10 @@ class State:
             if self.SHARES_RATES:
                 # A snapshot is a function of the rates, the terms and the active packages:
                 # projections share those of the same (shared) terms.
-                key = (rates, frozenset(self.active_packages))
+                packages = self._packages_made
+                if packages != self.active_packages:
+                    packages = self._packages_made = frozenset(self.active_packages)
+                key = (rates, packages)
                 snap = terms.snapshots.get(key)
                 if snap is None:
                     snap = eco.snapshot(self.rules, rates, terms, self.active_packages)
