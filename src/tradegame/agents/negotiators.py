@@ -622,27 +622,33 @@ class GreedyAgent(Negotiator):
         """At most ``ORDER_SHORTLIST`` orders: one of each kind that could pay, drawn with the
         agent's own random stream (so the same seed gives the same game)."""
         pools: dict[str, list[Action]] = {}
-        for action in turn.legal:
-            # The pool by the action's class (the engine's legal moves are of these very
-            # classes), and for a tariff and a statement by its layer or kind.
-            cls = type(action)
-            if cls is SetTariff:
-                kind = _TARIFF_POOLS.get(action.layer)  # type: ignore[attr-defined]
-                if kind is None:
-                    kind = _tariff_pool(action.layer)  # type: ignore[attr-defined]
-            elif cls is Statement:
-                kind = _SAID_POOLS.get(action.statement)  # type: ignore[attr-defined]
-                if kind is None:
-                    continue
+        # The legal orders of the pooled classes, a list per kind of order (one class each):
+        # the other kinds are never checked.
+        for orders in turn.legal.orders_of(_POOLED):
+            cls = type(orders[0])
+            if cls is SetTariff or cls is Statement:  # pooled by layer, by kind of statement
+                tariffs = cls is SetTariff
+                for action in orders:
+                    if tariffs:
+                        kind = _TARIFF_POOLS.get(action.layer)  # type: ignore[attr-defined]
+                        if kind is None:
+                            kind = _tariff_pool(action.layer)  # type: ignore[attr-defined]
+                    else:
+                        kind = _SAID_POOLS.get(action.statement)  # type: ignore[attr-defined]
+                        if kind is None:
+                            continue
+                    pool = pools.get(kind)
+                    if pool is None:
+                        pools[kind] = [action]
+                    else:
+                        pool.append(action)
             else:
-                kind = _POOL_OF_CLASS.get(cls)
-                if kind is None:
-                    continue
-            pool = pools.get(kind)
-            if pool is None:
-                pools[kind] = [action]
-            else:
-                pool.append(action)
+                kind = _POOL_OF_CLASS[cls]
+                pool = pools.get(kind)
+                if pool is None:
+                    pools[kind] = orders
+                else:
+                    pool += orders
         out: list[Action] = []
         for kind in sorted(pools):
             out.append(pools[kind][self.rng.randrange(len(pools[kind]))])
@@ -660,6 +666,7 @@ _POOL_OF_CLASS: dict[type[Action], str] = {
     ExtendDeadline: ExtendDeadline.kind,
 }
 _TARIFF_POOLS: dict[str, str] = {}  # by layer, made when first met
+_POOLED = frozenset({SetTariff, Statement, *_POOL_OF_CLASS})
 
 
 def _tariff_pool(layer: str) -> str:

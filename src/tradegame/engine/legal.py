@@ -13,7 +13,7 @@ import abc
 import itertools
 import math
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -527,23 +527,40 @@ class LegalActions:
         return candidates
 
     def _order_groups(self, p: str) -> list[_Group]:
-        g = self.game
         groups: list[_Group] = [_one(Done, p)]
+        groups += [_Listed(legal) for legal in self._order_lists(p, None)]
+        return groups
+
+    def _order_lists(self, p: str, classes: Collection[type[Action]] | None) -> list[list[Action]]:
+        """The legal orders of ``p`` now (of ``classes``, None: all), a new list per kind
+        with any, in the sampler's order of kinds; done left out."""
+        g = self.game
         if len(g.orders[p]) >= g.rules.limits.max_orders:
-            return groups
+            return []
         # The sampler's kinds: candidates that pass their scenario checks, each with its
         # ``orders.NOW`` check (the rest of :func:`orders.verify` holds for every one of them
         # here: the player is to move in the orders phase, below max_orders).
         kinds, marks, _, _, _ = self._order_kinds(p)
+        out = []
         for group, now, _, _, allowed, slot in kinds[1:]:
-            if marks[slot] is _DEAD:
+            if marks[slot] is _DEAD or (classes is not None and type(group[0]) not in classes):
                 continue
             # Marks what it finds refused, as the sampler would (its draws do not depend on
             # them: a refused candidate is drawn and passed over all the same).
             legal = _legal_now(g, group, now, allowed, marks, slot)
             if legal:
-                groups.append(_Listed(legal))
-        return groups
+                out.append(legal)
+        return out
+
+    def orders_of(self, classes: Collection[type[Action]]) -> list[list[Action]]:
+        """The legal orders of these classes now, a new list per kind of order (one class
+        each), in the order iteration gives them: what ``list(self)`` holds of those
+        classes, without checking the orders of other kinds. Empty unless the player is to
+        give orders now."""
+        p = self.player
+        if p is None or not self._moving() or self.game.session is not None:
+            return []  # (as _groups: no orders, or the talks' moves)
+        return self._order_lists(p, classes)
 
     def _order_kinds(self, p: str) -> SamplerKinds:
         """The sampler's kinds of order, each (candidates, check, count, count's bit length,
