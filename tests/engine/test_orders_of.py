@@ -27,6 +27,7 @@ from tradegame.engine import (
     Statement,
 )
 from tradegame.engine.legal import LegalActions
+from tradegame.engine.phases import orders
 from tradegame.scenario import load_rules
 from tradegame.scenario.loader import bundled_scenarios
 
@@ -82,13 +83,34 @@ def test_orders_of_are_the_orders_verify_passes(name: str) -> None:
             legal = LegalActions(game, player)
             got = legal.orders_of(classes)
             assert got == _from_nothing(game, player, classes)
-            for orders in got:
-                orders.clear()  # the caller's own lists: the next answer is whole
+            for handed in got:
+                handed.clear()  # the caller's own lists: the next answer is whole
             assert legal.orders_of(classes) == _from_nothing(game, player, classes)
             # and what iteration gives of those classes, kind by kind
-            assert [a for orders in legal.orders_of(classes) for a in orders] == [
+            assert [a for kind in legal.orders_of(classes) for a in kind] == [
                 a for a in legal if type(a) in classes
             ]
         first += not game.orders[player]
         checked += 1
     assert checked > 20 and first > 5
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_equal_now_keys_give_equal_verdicts(name: str) -> None:
+    """``orders.NOW_KEY``, by which the lists of a player without orders this round are
+    remembered: in any two such states with equal values, ``NOW`` passes the same orders (of
+    every player without orders there, each kind's every candidate asked)."""
+    seen: dict[tuple[str, type[Action], tuple[object, ...]], tuple[bool, ...]] = {}
+    repeats = 0
+    for game in _orders_states(name):
+        for player in game.rules.player_ids:
+            if game.orders[player]:
+                continue
+            for group in LegalActions(game, player)._order_candidates(player):
+                cls = type(group[0])
+                verdicts = tuple(orders.NOW[cls](game, a) is None for a in group)
+                key = (player, cls, orders.NOW_KEY[cls](game))
+                before = seen.setdefault(key, verdicts)
+                assert before == verdicts, (player, cls, key)
+                repeats += before is not verdicts
+    assert repeats > 20

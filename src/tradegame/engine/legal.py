@@ -79,6 +79,11 @@ class _SamplerMemo:
     by_moment: dict[str, list[tuple[int, Callable[[State], tuple[object, ...]], OrderCheck]]] = (
         field(default_factory=dict)
     )
+    # The legal orders of a kind of a player who has given no order this round, by the values
+    # of the state its NOW check reads then (orders.NOW_KEY): (player, slot, values).
+    unordered: dict[tuple[str, int, tuple[object, ...]], tuple[Action, ...]] = field(
+        default_factory=dict
+    )
 
 
 def _sampler_memo(rules: Rules) -> _SamplerMemo:
@@ -275,6 +280,7 @@ _DONE: OrderKind = ([], _never, 0, 0, None, 0)  # the sampler's first kind: done
 _TRIES = (None,) * 8
 
 _RENEGE_NOW = orders.NOW[Renege]
+_NOW_KEY = orders.NOW_KEY
 
 
 class _DeadMark(list[bool]):
@@ -541,9 +547,24 @@ class LegalActions:
         # ``orders.NOW`` check (the rest of :func:`orders.verify` holds for every one of them
         # here: the player is to move in the orders phase, below max_orders).
         kinds, marks, _, _, _ = self._order_kinds(p)
+        # No order given yet this round (a plan's first look): a kind's NOW verdicts are
+        # remembered by what they read then.
+        known = None if g.orders[p] else (g.tables.caches.sampler or _sampler_memo(g.rules))
         out = []
         for group, now, _, _, allowed, slot in kinds[1:]:
-            if marks[slot] is _DEAD or (classes is not None and type(group[0]) not in classes):
+            cls = type(group[0])
+            if marks[slot] is _DEAD or (classes is not None and cls not in classes):
+                continue
+            if known is not None and (key_of := _NOW_KEY.get(cls)) is not None:
+                lists = known.unordered
+                key = (p, slot, key_of(g))
+                found = lists.get(key)
+                if found is None:
+                    if len(lists) >= CACHE_SIZE:
+                        lists.clear()
+                    found = lists[key] = tuple([a for a in group if now(g, a) is None])
+                if found:
+                    out.append(list(found))
                 continue
             # Marks what it finds refused, as the sampler would (its draws do not depend on
             # them: a refused candidate is drawn and passed over all the same).

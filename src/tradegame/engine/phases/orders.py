@@ -263,6 +263,42 @@ remembers that check's verdicts on its candidates by the values, and asks ``NOW`
 candidates it allows."""
 
 
+def _tariff_key(g: State) -> tuple[object, ...]:
+    return (tuple(g.layer_status.values()), tuple(g.layer_rate.values()))
+
+
+def _countermeasure_key(g: State) -> tuple[object, ...]:
+    return (frozenset(g.active_packages),)
+
+
+def _concession_key(g: State) -> tuple[object, ...]:
+    # The concessions in force by their giver and receiver (parties) and terms.
+    force = tuple((d.parties, d.terms) for d in g._force() if d.unilateral)
+    return (*talks.terms_moment(g), force)
+
+
+def _statement_key(g: State) -> tuple[object, ...]:
+    return (frozenset(g.fact_checked),)
+
+
+def _talks_key(g: State) -> tuple[object, ...]:
+    return ()
+
+
+NOW_KEY: dict[type[Action], Callable[[State], tuple[object, ...]]] = {
+    SetTariff: _tariff_key,
+    Countermeasure: _countermeasure_key,
+    Concede: _concession_key,
+    Statement: _statement_key,
+    RequestTalks: _talks_key,
+    ExtendDeadline: _extension_moment_key,
+}
+"""Per kind of order (but reneges, which name a deal): every value of the state its ``NOW``
+check reads of a player who has given no order this round (with the scenario): two such states
+with equal values get the same verdicts on that kind's orders. The legal orders' lists
+(legal.py) are remembered by them."""
+
+
 def verify(g: State, a: Action) -> None:
     """Raise :class:`IllegalActionError` unless ``a`` is a legal order (or done) now."""
     if isinstance(a, Done):
