@@ -27,6 +27,7 @@ import pickle
 import random
 from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -595,3 +596,51 @@ def test_snapshot_sums_per_player_are_those_of_one_loop_over_the_cells(
     assert seen["plain"] > 50 and seen["gdp"] > 50, seen
     if name == "april-2025":
         assert seen["termed"] > 50, seen
+
+
+@pytest.mark.parametrize(("name", "rules"), _scenarios())
+def test_the_entries_remembered_by_rates_are_each_cells_from_nothing(
+    name: str, rules: Rules, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # economy.snapshot remembers, by the rates tuple itself, every cell's entry at its rate
+    # alone (no term) and their pain sums. Wherever a snapshot is made (copies and
+    # projections played among them), what is remembered for its rates is each cell's
+    # entry made from nothing (cell_effects at the rate, no term), and the sums of those,
+    # bit for bit; and the snapshot is the one made with nothing remembered.
+    compiled = eco.compile_rules(rules)
+    params = rules.economy
+    real = eco.snapshot
+    seen = Counter[str]()
+
+    def snapshot(rules_: Rules, rates: Any, terms: eco.TermIndex, active: Any) -> eco.Snapshot:
+        assert type(rates) is tuple  # (a state's rates: remembered by the tuple)
+        known = compiled.rate_entries.get(id(rates))
+        seen["remembered" if known is not None and known[0] is rates else "new"] += 1
+        snap = real(rules_, rates, terms, active)
+        known = compiled.rate_entries[id(rates)]
+        assert known[0] is rates
+        fresh = tuple(
+            eco._cell_entry(rate, eco.cell_effects(cell, rate, 1.0, 0.0, None, params))
+            for cell, rate in zip(compiled.cells, rates, strict=True)
+        )
+        assert _bits(known[1]) == _bits(fresh)
+        if known[2] is not None:
+            assert _bits(known[2]) == _bits(compiled.pain_sums.add(fresh))
+            seen["sums"] += 1
+        seen["termed"] += bool(terms.termed)
+        # The same snapshot from rates seen nowhere (a new tuple) and no cell remembered.
+        memos = [dict(memo) for memo in compiled.cell_memos]
+        for memo in compiled.cell_memos:
+            memo.clear()
+        assert snap == real(rules_, tuple(list(rates)), terms, set(active))
+        for memo, entries in zip(compiled.cell_memos, memos, strict=True):
+            memo.clear()
+            memo.update(entries)
+        return snap
+
+    monkeypatch.setattr(eco, "snapshot", snapshot)
+    for game in _play(rules, range(3), what_if=0.2, copies=0.02):
+        game.snapshot()
+    assert seen["remembered"] > 5 and seen["new"] > 20 and seen["sums"] > 20, seen
+    if name == "april-2025":
+        assert seen["remembered"] > 20 and seen["termed"] > 10, seen

@@ -78,6 +78,9 @@ class Compiled:
     # Per cell, its results by inputs (see snapshot), as the operands of the sums
     # (CellOperands) and their size (_cell_entry); filled as games are played.
     cell_memos: tuple[dict[Any, CellEntry], ...]
+    # Every cell's entry at its rate alone and their pain sums, by the rates tuple (its id,
+    # with the tuple, which the entry holds alive; see snapshot); filled as games are played.
+    rate_entries: dict[int, RateEntries]
     # Per catalogue item, the scenario's sectors it covers (Item.covers_sector).
     covered: dict[str, frozenset[str]]
     # The extra tariffs of the cells the market-stress player imports in, and exports in,
@@ -208,6 +211,7 @@ def compile_rules(rules: Rules) -> Compiled:
             for c in cells
         ),
         cell_memos=tuple({} for _ in cells),
+        rate_entries={},
         covered={
             item.id: frozenset(s.id for s in rules.sectors if item.covers_sector(s.id))
             for item in rules.items
@@ -532,6 +536,7 @@ def changes_rates(rules: Rules, deal: Deal) -> bool:
 
 
 CELL_MEMO_SIZE = 512  # remembered input combinations per flow cell
+RATE_ENTRIES_SIZE = 4096  # remembered rates (each with its cells' entries), per scenario
 
 
 _PLEDGED = frozenset({_PURCHASE, _INVESTMENT, _COST_SHARING, _REGULATORY})
@@ -1071,6 +1076,10 @@ def _cell_entry(rate: float, effects: CellEffects) -> CellEntry:
     return (value, revenue, cost, export_effect, substituted, net, e_pain, i_pain, size)
 
 
+RateEntries = tuple[Sequence[float], tuple[CellEntry, ...], tuple[float, ...] | None]
+"""What snapshot remembers of one rates tuple: the tuple, every cell's entry at its rate alone,
+and their pain sums (Compiled.pain_sums) once made."""
+
 CellTerms = tuple[float, float, float | None]  # (fx, boost, bought): see _termed_cells
 _NO_CELL_TERMS: CellTerms = (1.0, 0.0, None)  # the terms of a cell no term touches
 
@@ -1122,38 +1131,50 @@ def snapshot(
     params = rules.economy
     ids = rules.player_ids
     memos = compiled.cell_memos
-    # The memo key of each cell: its rate alone when no term touches it (the common case).
     termed = terms.termed
     if termed is None:
         termed = _termed_cells(compiled, terms)
-    keys: Sequence[Any] = rates
-    if termed:
-        keys = list(rates)
-        for index, (fx, boost, bought) in termed:
-            keys[index] = (rates[index], fx, boost, bought)
-    found: list[CellEntry | None] = list(map(_memo_get, memos, keys))
-    # (A cell's entry is a tuple of nine, never false: all() finds a None faster than
-    # ``None in found``, which compares each tuple with None.)
-    if not all(found):
-        cells = compiled.cells
-        # The cells not remembered (found None), in cell order.
-        for index in itertools.compress(range(len(found)), map(_is, found, _NONES)):
-            memo = memos[index]
-            if len(memo) >= CELL_MEMO_SIZE:
-                memo.clear()  # bounded; a miss only costs the computation
-            key = keys[index]
-            rate = rates[index]
-            # A termed cell's key holds its terms (made by _termed_cells); any
-            # other cell's terms give what no term gives.
-            fx, boost, bought = _NO_CELL_TERMS if key is rate else key[1:]
-            found[index] = memo[key] = _cell_entry(
-                rate, cell_effects(cells[index], rate, fx, boost, bought, params)
-            )
-    entries: list[CellEntry] = found  # type: ignore[assignment]  # (no None left)
+    # Every cell's entry at its rate alone (no term on it), and their sums (made when a
+    # snapshot with no cell termed first reads them): remembered per scenario by the rates
+    # themselves (the very tuple: projections share the rates they revisit), so that a
+    # snapshot at rates seen before looks up no cell. Replaced whole.
+    known: RateEntries | None = None
+    by_rates = compiled.rate_entries if type(rates) is tuple else None
+    if by_rates is not None:
+        known = by_rates.get(id(rates))
+        if known is not None and known[0] is not rates:
+            known = None
+    if known is None:
+        found: list[CellEntry | None] = list(map(_memo_get, memos, rates))
+        _fill_entries(compiled, params, rates, rates, found)
+        known = (rates, cast("tuple[CellEntry, ...]", tuple(found)), None)  # (no None left)
+        if by_rates is not None:
+            if len(by_rates) >= RATE_ENTRIES_SIZE:
+                by_rates.clear()  # bounded; a miss only costs the look-ups
+            by_rates[id(rates)] = known  # (holds the rates: the id stays theirs)
+    entries: Sequence[CellEntry] = known[1]
     # Each player's pain over its cells, in cell order: what it exports, what it imports;
-    # then the cells' sizes. (zip without strict, whose keyword costs more than the zip: it
-    # stops at the last player.)
-    sums = compiled.pain_sums.add(entries)
+    # then the cells' sizes.
+    if termed:
+        # A cell a term touches is remembered by its rate and its terms.
+        keys: list[Any] = list(rates)
+        found = list(entries)
+        for index, (fx, boost, bought) in termed:
+            key = keys[index] = (rates[index], fx, boost, bought)
+            found[index] = memos[index].get(key)
+        _fill_entries(compiled, params, rates, keys, found)
+        entries = found  # type: ignore[assignment]  # (no None left)
+        sums = compiled.pain_sums.add(entries)
+    else:
+        remembered = known[2]
+        if remembered is not None:
+            sums = remembered
+        else:
+            sums = compiled.pain_sums.add(entries)
+            if by_rates is not None:
+                by_rates[id(rates)] = (rates, known[1], sums)
+    # (zip without strict, whose keyword costs more than the zip: it stops at the last
+    # player.)
     pain: dict[str, float] = dict(zip(ids, sums))  # noqa: B905
     # The active countermeasures' GDP costs, in scenario order: pain now, GDP when made.
     costs: tuple[tuple[str, float], ...] = ()
@@ -1183,7 +1204,36 @@ def snapshot(
     return snap
 
 
-_SumParts = tuple[Compiled, Economy, list[CellEntry], TermIndex, tuple[tuple[str, float], ...]]
+def _fill_entries(
+    compiled: Compiled,
+    params: Economy,
+    rates: Sequence[float],
+    keys: Sequence[Any],
+    found: list[CellEntry | None],
+) -> None:
+    """Make the entry of each cell not remembered (``found`` None) at its memo key in
+    ``keys`` (its rate, or its rate and terms: see snapshot), in cell order, remembered."""
+    # (A cell's entry is a tuple of nine, never false: all() finds a None faster than
+    # ``None in found``, which compares each tuple with None.)
+    if all(found):
+        return
+    memos = compiled.cell_memos
+    cells = compiled.cells
+    for index in itertools.compress(range(len(found)), map(_is, found, _NONES)):
+        memo = memos[index]
+        if len(memo) >= CELL_MEMO_SIZE:
+            memo.clear()  # bounded; a miss only costs the computation
+        key = keys[index]
+        rate = rates[index]
+        # A termed cell's key holds its terms (made by _termed_cells); any other cell's
+        # terms give what no term gives.
+        fx, boost, bought = _NO_CELL_TERMS if key is rate else key[1:]
+        found[index] = memo[key] = _cell_entry(
+            rate, cell_effects(cells[index], rate, fx, boost, bought, params)
+        )
+
+
+_SumParts = tuple[Compiled, Economy, Sequence[CellEntry], TermIndex, tuple[tuple[str, float], ...]]
 """What :func:`_make_sums` makes a snapshot's other sums from: the scenario's tables and
 economy, the cells' entries, the terms, and the GDP cost of each active countermeasure."""
 
