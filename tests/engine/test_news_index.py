@@ -262,19 +262,29 @@ def test_the_drift_of_talk_approval_keeps_its_zeros() -> None:
 @pytest.mark.parametrize("metric", ["market_stress", "approval", "credibility", "relations"])
 def test_a_compiled_condition_reads_its_bounds_as_written(metric: str) -> None:
     # A missing bound is compiled as an infinite one: it must exclude nothing, not even an
-    # infinity or a NaN (what the condition written out with "is None" tests gives).
+    # infinity or a NaN (what the condition written out with "is None" tests gives). The
+    # event, alone in its scenario and with no requirements, fires in the News phase exactly
+    # when the condition written out holds.
     import dataclasses
 
     rules = load_rules("april-2025")
     base = next(ev for ev in rules.events if ev.trigger == "conditional")
-    g = State(rules, 1)
     values = [-math.inf, -1.0, 0.0, 40.0, 40.5, 70.0, 100.0, math.inf, math.nan]
+    checked = Counter[bool]()
     for low, high in [(None, None), (40.0, None), (None, 70.0), (40.0, 70.0), (70.0, 40.0)]:
         ev = dataclasses.replace(
-            base, metric=metric, player="JP", partner="US", at_least=low, at_most=high
+            base,
+            metric=metric,
+            player="JP",
+            partner="US",
+            at_least=low,
+            at_most=high,
+            requires=(),
+            effects=(),
         )
-        holds = news._compile_condition(ev)
+        alone = dataclasses.replace(rules, events=(ev,))
         for v in values:
+            g = State(alone, 1)
             if metric == "market_stress":
                 g.stress = v
             elif metric == "approval":
@@ -283,4 +293,8 @@ def test_a_compiled_condition_reads_its_bounds_as_written(metric: str) -> None:
                 g.credibility["JP"] = v
             else:
                 g.relations[pair_key("JP", "US")] = v
-            assert holds(g) == _reference_condition(g, ev), (low, high, v)
+            expected = _reference_condition(g, ev)
+            news.run(g)
+            assert (ev.id in g.fired) == expected, (low, high, v)
+            checked[expected] += 1
+    assert checked[True] > 5 and checked[False] > 5

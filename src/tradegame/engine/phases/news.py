@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from tradegame.engine.actions import INSTRUCTOR, Inject, News, parse_news_effect
 from tradegame.engine.errors import IllegalActionError
@@ -61,12 +62,15 @@ def run(g: State) -> None:
         fire(g, ev, this_round)
         layers_changed = layers_changed or sets_layer
     fired = g.fired
-    for ev, once, condition, requires, sets_layer in news.conditional:
-        if (
-            (once is None or once not in fired)
-            and condition(g)
-            and (requires is None or requires(g, ev, this_round))
-        ):
+    for ev, once, table, key, low, high, requires, sets_layer in news.conditional:
+        if once is not None and once in fired:
+            continue
+        # Its condition (see _compile_condition): its metric within its bounds now, read
+        # here rather than by a call (five events a round in every projection).
+        v = g.stress if table is None else getattr(g, table)[key]
+        if v < low or v > high:
+            continue
+        if requires is None or requires(g, ev, this_round):
             if keeps_log:
                 g._log("news", ev.news, phase="news")
             fire(g, ev, this_round)
@@ -105,8 +109,11 @@ class _Round:
     layers: tuple[Layer, ...]
     # (event, requirements, sets a layer?, the text of its news: its date and news)
     scheduled: tuple[tuple[Event, Check | None, bool, str], ...]
-    # (event, its id if it fires once at most, condition, requirements, sets a layer?)
-    conditional: tuple[tuple[Event, str | None, Callable[[State], bool], Check | None, bool], ...]
+    # (event, its id if it fires once at most, its condition's table, key, low and high
+    # bounds (_compile_condition), requirements, sets a layer?)
+    conditional: tuple[
+        tuple[Event, str | None, str | None, Any, float, float, Check | None, bool], ...
+    ]
     # (event, id, max_times, requirements, probability, sets a layer?)
     chance: tuple[tuple[Event, str, int, Check | None, float, bool], ...]
 
@@ -117,7 +124,7 @@ class _Plan:
     condition, and the rounds met so far by their days."""
 
     requires: dict[str, Check | None]
-    conditions: dict[str, Callable[[State], bool]]
+    conditions: dict[str, Condition]
     rounds: dict[int, _Round] = field(default_factory=dict)  # by the round's first day
 
 
@@ -149,7 +156,7 @@ def _round_of(g: State, plan: _Plan, first: int, last: int) -> _Round:
             (
                 ev,
                 None if ev.repeat else ev.id,
-                plan.conditions[ev.id],
+                *plan.conditions[ev.id],
                 plan.requires[ev.id],
                 ev.id in sets,
             )
@@ -169,39 +176,25 @@ def _dated(g: State, ev: Event) -> str:
     return f"{g.date_of(ev.day)}: {ev.news}"
 
 
-def _compile_condition(ev: Event) -> Callable[[State], bool]:
-    """A conditional event's condition: its metric within its bounds now. A missing bound is
-    an infinite one: no float (an infinity or a NaN included) is below -inf or above +inf,
-    so it excludes nothing, as no bound does."""
+Condition = tuple[str | None, Any, float, float]
+"""A conditional event's condition, compiled: the state's table its metric is read from
+(None: the market stress, ``State.stress``), the key in it, and the low and high bounds."""
+
+
+def _compile_condition(ev: Event) -> Condition:
+    """A conditional event's condition: its metric within its bounds now (:func:`run` reads
+    the metric and compares). A missing bound is an infinite one: no float (an infinity or a
+    NaN included) is below -inf or above +inf, so it excludes nothing, as no bound does."""
     metric, player = ev.metric, ev.player or ""
     low = -math.inf if ev.at_least is None else ev.at_least
     high = math.inf if ev.at_most is None else ev.at_most
     if metric == "market_stress":
-
-        def holds(g: State) -> bool:
-            v = g.stress
-            return not (v < low or v > high)
-
-    elif metric == "approval":
-
-        def holds(g: State) -> bool:
-            v = g.approval[player]
-            return not (v < low or v > high)
-
-    elif metric == "credibility":
-
-        def holds(g: State) -> bool:
-            v = g.credibility[player]
-            return not (v < low or v > high)
-
-    else:
-        key = pair_key(player, ev.partner or "")
-
-        def holds(g: State) -> bool:
-            v = g.relations[key]
-            return not (v < low or v > high)
-
-    return holds
+        return (None, None, low, high)
+    if metric == "approval":
+        return ("approval", player, low, high)
+    if metric == "credibility":
+        return ("credibility", player, low, high)
+    return ("relations", pair_key(player, ev.partner or ""), low, high)
 
 
 def _compile_all(requires: tuple[Requirement, ...], ev: Event) -> Check | None:

@@ -111,7 +111,8 @@ def resolve(g: State) -> None:
     politics.update(g, snap, raised_against, raised_cells)
     # Markets read the tariffs as the round ends, a snap-back at the deadline included.
     markets.update(g, g._current_rates(), start_rates)
-    over = g.day > g.final_day or _settled(g)
+    # (a game ends when settled only if its calendar says so: most do not, and ask no more)
+    over = g.day > g.final_day or (rules.calendar.end_when_settled and _settled(g))
     if over:
         politics.close(g, raised_cells)  # audience costs still open are charged now
     _check_finite(g)
@@ -487,7 +488,7 @@ def _snapped_text(layers: tuple[tuple[str, float], ...]) -> str:
 
 
 def _settled(g: State) -> bool:
-    if not g.rules.calendar.end_when_settled:
-        return False
+    """Every pair with something to give each other has a substantive deal in force (read
+    when the calendar's end_when_settled is on)."""
     pairs = g.negotiating_pairs()
     return bool(pairs) and pairs <= g.settled_pairs()
