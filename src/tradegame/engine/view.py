@@ -197,12 +197,13 @@ class DealEntry:
     """A deal the viewer may know of (agreed deals only to their parties until resolution)."""
 
     id: str
-    parties: list[str]
+    # Tuples: an entry is remembered per scenario and shared by every view (see _deals).
+    parties: tuple[str, ...]
     round: int
     status: str
     unilateral: bool
     ended_by: str | None
-    terms: list[DealTerm]
+    terms: tuple[DealTerm, ...]
     political_cost_to_you: float | None  # for a party's own view
     # An agreed deal that will replace a deal in force when it enters force, and a warning
     # in words (its caps end with it).
@@ -212,7 +213,7 @@ class DealEntry:
     def to_json(self) -> Json:
         out: Json = {
             "id": self.id,
-            "parties": self.parties,
+            "parties": list(self.parties),
             "round": self.round,
             "status": self.status,
             "unilateral": self.unilateral,
@@ -725,30 +726,78 @@ def _talks(game: Machine, viewer: Viewer) -> list[TalkEntry]:
 def _deals(game: Machine, viewer: Viewer) -> list[DealEntry]:
     """The deals ``viewer`` may see: an agreed deal is public at resolution (ratification),
     to its parties at once; the political cost only to a party."""
-    rules = game.rules
     sees_all = viewer is None
     player = viewer if isinstance(viewer, str) else None
-    made = _deal_terms(rules)
-    return [
-        DealEntry(
-            d.id,
-            list(d.parties),
-            d.round,
-            d.status,
-            d.unilateral,
+    made = _deal_terms(game.rules)
+    kept = _deal_entries(game.rules)
+    knows = player is not None and game.knows_politics_of(player)
+    out = []
+    for d in game.deals:
+        status = d.status
+        if status == _AGREED:  # (what it replaces depends on the deals in force: made anew)
+            if sees_all or player in d.parties:
+                out.append(_deal_entry(game, d, player, made))
+            continue
+        # An entry is remembered with the deal and the fields it was made of; a game may
+        # change its own deals in place, so each is compared (the same objects, not equal
+        # ones: 1 and 1.0 are equal levels, shown differently).
+        key = (id(d), player)
+        known = kept.get(key)
+        if (
+            known is not None
+            and known[0] is d
+            and known[1] is status
+            and known[2] is d.terms
+            and known[3] is d.ended_by
+            and known[4] is d.parties
+            and known[5] is d.id
+            and known[6] == d.round
+            and known[7] is d.unilateral
+            and known[8] is knows
+        ):
+            out.append(known[9])
+            continue
+        entry = _deal_entry(game, d, player, made)
+        if len(kept) >= _MAX_RECORDS:
+            kept.clear()  # bounded; a miss only costs making the entry
+        kept[key] = (
+            d,
+            status,
+            d.terms,
             d.ended_by,
-            [
-                made.get((t.item, t.value, type(t.value))) or _deal_term(made, rules, t)
-                for t in d.terms
-            ],
-            _r(game.political_cost(d, player), 3)
-            if player is not None and player in d.parties
-            else None,
-            *_replacing(game, d),
+            d.parties,
+            d.id,
+            d.round,
+            d.unilateral,
+            knows,
+            entry,
         )
-        for d in game.deals
-        if d.status != _AGREED or sees_all or player in d.parties
-    ]
+        out.append(entry)
+    return out
+
+
+def _deal_entry(
+    game: Machine, d: Deal, player: str | None, made: dict[tuple[str, float, type], DealTerm]
+) -> DealEntry:
+    """The entry of deal ``d`` in ``player``'s view (None: the instructor's or the public)."""
+    return DealEntry(
+        d.id,
+        d.parties,
+        d.round,
+        d.status,
+        d.unilateral,
+        d.ended_by,
+        tuple(
+            [
+                made.get((t.item, t.value, type(t.value))) or _deal_term(made, game.rules, t)
+                for t in d.terms
+            ]
+        ),
+        _r(game.political_cost(d, player), 3)
+        if player is not None and player in d.parties
+        else None,
+        *_replacing(game, d),
+    )
 
 
 def _catalogue(game: Machine, viewer: Viewer) -> list[CatalogueEntry]:
@@ -819,6 +868,15 @@ def _catalogue_lists(
     rules: Rules,
 ) -> dict[tuple[tuple[str, str], frozenset[str]], tuple[CatalogueEntry, ...]]:
     """The catalogues made so far, by (kind of viewer, the items on the table)."""
+    return {}
+
+
+@per_rules
+def _deal_entries(rules: Rules) -> dict[tuple[int, str | None], tuple[Any, ...]]:
+    """The deal entries made so far (but of agreed deals), by the deal's id() and the viewing
+    player (None: the instructor or the public): (the deal, its status, terms, ended_by,
+    parties, id, round and unilateral, whether the game may read the viewer's political
+    costs, the entry). The deal is held, so its id() is not another's while it is here."""
     return {}
 
 
