@@ -4,15 +4,14 @@ handed to, also a state whose layer tables a caller replaced by dicts in another
 The tariffs' key is the layers' statuses and rates as tuples of the dicts' values: two states
 with the layers' values mirrored and the tables in reversed key order make the same key, and the
 second was handed the first one's tariff orders (found by atk25; ac2ba8b lists what verify
-passes). A caller's edit, so contrived; the projection rates cache (State._current_rates) keys
-by the same value tuples and has had the same blind spot since before this session.
+passes); the key is now made of the tables' items. A caller's edit, so contrived; the
+projection rates cache (State._current_rates) keys by the same value tuples and has had the
+same blind spot since before this session.
 """
 
 from __future__ import annotations
 
 import random
-
-import pytest
 
 from tradegame.engine import Game, SetTariff
 from tradegame.engine.kinds import LayerStatus
@@ -28,10 +27,6 @@ def _first_orders_move(game: Game, rng: random.Random) -> str:
         game.apply(game.legal_actions(p).sample(rng))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="06c5fab: NOW_KEY of tariffs is the layer tables' values in dict order (atk25)",
-)
 def test_tariff_orders_of_a_state_with_reordered_layer_tables() -> None:
     game = Game.new(load_rules("april-2025"), 0)
     p = _first_orders_move(game, random.Random(0))

@@ -264,7 +264,8 @@ candidates it allows."""
 
 
 def _tariff_key(g: State) -> tuple[object, ...]:
-    return (tuple(g.layer_status.values()), tuple(g.layer_rate.values()))
+    # Items, not values: a table's key order is not the scenario's if a caller replaced it.
+    return (tuple(g.layer_status.items()), tuple(g.layer_rate.items()))
 
 
 def _countermeasure_key(g: State) -> tuple[object, ...]:
