@@ -24,10 +24,12 @@ caches with a game of its own, ``gc.freeze()``); the difference is the work's co
   each asked ``--reps`` times, in thousands of instructions a call.
 
 Each ``--src`` (this checkout's ``src`` first) runs with this interpreter and ``PYTHONPATH``
-set to it, and the scenarios of the checkout around it; the sources are compiled to bytecode
-before counting. Each case also runs once outside valgrind to print a digest of what it did
-(state hashes, projections' results), so two checkouts that must play the same games can be
-seen to; the counted runs make no digest, which would make what play leaves unmade.
+set to a copy of it made at the start, with the scenarios of the checkout around it: editing or
+rebasing a checkout while the script runs changes nothing, and every copy's paths are as long.
+The copies are compiled to bytecode before counting. Each case also runs once outside valgrind
+to print a digest of what it did (state hashes, projections' results), so two checkouts that
+must play the same games can be seen to; the counted runs make no digest, which would make
+what play leaves unmade.
 Measured, not asserted: DESIGN §7 keeps timings out of tests.
 """
 
@@ -231,20 +233,35 @@ def main() -> None:
             "instructions.py: valgrind is not installed (it counts the instructions:"
             " apt-get install valgrind)"
         )
-    for src in sources:
-        compileall.compile_dir(src, quiet=1)  # bytecode written once, not counted
     with tempfile.TemporaryDirectory() as tmp:
         if args.no_red_lines:
             args.scenario = str(without_red_lines(args.scenario, Path(tmp)))
+        copies = [copy_checkout(src, Path(tmp, f"c{n}")) for n, src in enumerate(sources)]
         for case in cases:
             scale, unit = UNIT[case]
             calls = {"random": 1, "greedy": args.greedy_games, "what_if": 18 * args.reps}[case]
-            for n, src in enumerate(sources):
-                digest = digest_of(src, case, args)
-                measured = count(src, case, "measured", args, Path(tmp, f"{n}.{case}.m"))
-                baseline = count(src, case, "none", args, Path(tmp, f"{n}.{case}.n"))
+            for n, (src, copy) in enumerate(zip(sources, copies, strict=True)):
+                digest = digest_of(copy, case, args)
+                measured = count(copy, case, "measured", args, Path(tmp, f"{n}.{case}.m"))
+                baseline = count(copy, case, "none", args, Path(tmp, f"{n}.{case}.n"))
                 figure = (measured - baseline) / calls / scale
                 print(f"{case:8s} {figure:12.1f} {unit}   digest {digest}  {src}", flush=True)
+
+
+def copy_checkout(src: Path, to: Path) -> Path:
+    """A copy of ``src``'s tradegame package, and of the scenarios beside it, at ``to``, compiled
+    to bytecode (written once, not counted); its src folder. Every run of a case reads the same
+    code even if the checkout is edited or rebased meanwhile (the measured and empty runs once
+    imported different code and the counts went wrong with the digests equal), and every copy's
+    paths have the same length (a longer path alone moved a count by about 0.2%)."""
+    code = to / "src"
+    shutil.copytree(
+        src / "tradegame", code / "tradegame", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    if (src.parent / "scenarios").is_dir():  # found beside src/ as in a checkout
+        shutil.copytree(src.parent / "scenarios", to / "scenarios")
+    compileall.compile_dir(code, quiet=1)
+    return code
 
 
 if __name__ == "__main__":

@@ -72,3 +72,32 @@ def test_the_smallest_count_runs_under_valgrind() -> None:
     )
     assert line is not None, done.stdout
     assert float(line[1]) > 0 and Path(line[3]) == ROOT / "src"
+
+
+def test_each_checkout_is_measured_from_a_copy(tmp_path: Path) -> None:
+    """The counts read a copy of each checkout made at the start (package and scenarios): a
+    checkout edited while the script runs must not change what its runs import."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("instructions", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    copy = module.copy_checkout(ROOT / "src", tmp_path / "c0")
+    assert copy == tmp_path / "c0" / "src"
+    listed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import tradegame; from tradegame.scenario.bundled import bundled_scenarios;"
+            " print(tradegame.__file__); print(sorted(bundled_scenarios()))",
+        ],
+        env={"PYTHONPATH": str(copy), "PATH": ""},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.splitlines()
+    assert listed[0] == str(copy / "tradegame" / "__init__.py")
+    assert "april-2025" in listed[1]  # the scenarios beside the copy's src/
+    assert list(copy.rglob("__pycache__"))  # compiled before counting
