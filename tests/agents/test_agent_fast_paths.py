@@ -222,3 +222,39 @@ def test_a_section_that_is_not_made_alone_is_refused_by_name() -> None:
         for name in ("tariffs", "log", "catalog"):
             with pytest.raises(ValueError, match=r"no section '.*'.*catalogue, date"):
                 turn.sections("catalogue", name)
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_talk_requests_read_the_catalogue_records_as_its_json(name: str) -> None:
+    """``Strategy.talk_requests`` reads the catalogue's records (``Turn.catalogue``), not its
+    JSON: the records say what the JSON says (id, availability, kind, owner, receivers), and
+    the requests are the reference's also with items taken off the table."""
+    rng = random.Random(name)
+    checked = 0
+    for step, game in enumerate(_states(name)):
+        if step % 3:
+            continue
+        for me in game.rules.player_ids:
+            turn = Turn(game, me)
+            records = [(e.id, e.available, e.kind, e.owner, e.to) for e in turn.catalogue()]
+            json_ = [
+                (e["id"], e["available"], e["kind"], e["owner"], e["to"])
+                for e in turn.sections("catalogue")["catalogue"]
+            ]
+            assert [(*r[:4], r[4] if r[4] == "any" else list(r[4])) for r in records] == json_
+        # Items taken off the table (on a copy): fewer partners, the same as the reference.
+        off = game.copy()
+        kept = sorted(off.available_items)
+        off.available_items = frozenset(i for i in kept if rng.random() < 0.3)
+        for me in off.rules.player_ids:
+            view = off.view(me).to_json()
+            partners = [
+                p
+                for p in _reference_trading_partners(view, me)
+                if not _reference_substantive_deal(view, me, p)
+            ]
+            assert Strategy(random.Random(step)).talk_requests(Turn(off, me), limit=9) == [
+                RequestTalks(me, p, "ministerial") for p in partners
+            ]
+            checked += 1
+    assert checked > 20

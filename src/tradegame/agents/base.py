@@ -36,7 +36,13 @@ from tradegame.engine.errors import IllegalActionError
 from tradegame.engine.legal import LegalActions
 from tradegame.engine.rules import Limits
 from tradegame.engine.scoring import Projection
-from tradegame.engine.view import SECTIONS, View, build_sections
+from tradegame.engine.view import (
+    SECTIONS,
+    CatalogueEntry,
+    View,
+    build_sections,
+    catalogue_records,
+)
 from tradegame.untrusted import FileRefused, one_line, printable, read_regular_file
 
 EXTERNAL_PREFIX = "cmd:"
@@ -142,6 +148,11 @@ class Turn:
         if missing:
             made.update(build_sections(self._game, self.player, missing))
         return {name: made[name] for name in names}
+
+    def catalogue(self) -> list[CatalogueEntry]:
+        """The catalogue as the player sees it, as the view's records (read-only, shared by
+        every view): what ``sections("catalogue")`` gives as JSON, without making it."""
+        return catalogue_records(self._game, self.player)
 
     @property
     def player_ids(self) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,12 +135,24 @@ def substantive_deal(
     view: dict[str, Any], a: str, b: str, statuses: Sequence[str] = ("in_force", "agreed")
 ) -> bool:
     """Whether ``a`` and ``b`` have a bilateral deal with economic terms (in force or agreed)."""
-    kinds: dict[str, str] | None = None  # made when a deal of the pair is found
-    for d in view["deals"]:
+    return _substantive(view["deals"], lambda: item_kinds(view), a, b, statuses)
+
+
+def _substantive(
+    deals: list[dict[str, Any]],
+    kinds_of: Callable[[], dict[str, str]],
+    a: str,
+    b: str,
+    statuses: Sequence[str] = ("in_force", "agreed"),
+) -> bool:
+    """:func:`substantive_deal` of the deals section ``deals``, the catalogue's item kinds
+    from ``kinds_of`` (called when a deal of the pair is found)."""
+    kinds: dict[str, str] | None = None
+    for d in deals:
         if d["unilateral"] or d["status"] not in statuses or set(d["parties"]) != {a, b}:
             continue
         if kinds is None:
-            kinds = item_kinds(view)
+            kinds = kinds_of()
         if any(kinds.get(t["item"]) != "process" for t in d["terms"]):
             return True
     return False
@@ -164,20 +176,22 @@ def round_days(view: dict[str, Any]) -> int:
 
 def trading_partners(view: dict[str, Any], me: str) -> list[str]:
     """Players with something of substance to trade with ``me``, in scenario order."""
-    return _partners(view["catalogue"], [p["id"] for p in view["players"]], me)
+    entries = [(e["available"], e["kind"], e["owner"], e["to"]) for e in view["catalogue"]]
+    return _partners(entries, [p["id"] for p in view["players"]], me)
 
 
-def _partners(catalogue: list[dict[str, Any]], ids: Sequence[str], me: str) -> list[str]:
+def _partners(
+    catalogue: Iterable[tuple[bool, str, str, Any]], ids: Sequence[str], me: str
+) -> list[str]:
     """The players of ``ids`` (scenario order), but ``me``, with something of substance to
     trade with ``me``: those whose :func:`pair_catalogue` with ``me`` is not empty, found in
-    one pass over the catalogue. An entry counts for the pair if it is available, of a
-    traded kind, and ``me``'s to give to the partner or the partner's to give to ``me``
-    (:func:`goes_to`)."""
+    one pass over the catalogue's entries, each (available, kind, owner, to) as in its JSON
+    or record. An entry counts for the pair if it is available, of a traded kind, and
+    ``me``'s to give to the partner or the partner's to give to ``me`` (:func:`goes_to`)."""
     found: set[str] = set()
-    for entry in catalogue:
-        if not entry["available"] or entry["kind"] in NOT_TRADED:
+    for available, kind, owner, to in catalogue:
+        if not available or kind in NOT_TRADED:
             continue
-        owner, to = entry["owner"], entry["to"]
         if owner == me:  # goes to every player it names (but its owner), or to any
             found.update(ids if to == "any" else to)
         elif to == "any" or me in to:
@@ -474,13 +488,17 @@ class Strategy:
 
     def talk_requests(self, turn: Turn, level: str = "ministerial", limit: int = 2) -> list[Action]:
         """Ask for talks with trading partners that have no deal yet, least recently met first."""
-        # (The players' ids are all it reads of the view's players: from the scenario.)
-        view = turn.sections("catalogue", "deals")
+        # (The players' ids are all it reads of the view's players: from the scenario. The
+        # catalogue is read from its records, shared and read-only: no JSON made for it.)
+        deals = turn.sections("deals")["deals"]
+        catalogue = turn.catalogue()
         me = turn.player
         partners = [
             p
-            for p in _partners(view["catalogue"], turn.player_ids, me)
-            if not substantive_deal(view, me, p)
+            for p in _partners(
+                [(e.available, e.kind, e.owner, e.to) for e in catalogue], turn.player_ids, me
+            )
+            if not _substantive(deals, lambda: {e.id: e.kind for e in catalogue}, me, p)
         ]
         partners.sort(key=lambda p: self.last_talked.get(p, 0))
         return [RequestTalks(me, p, level) for p in partners[:limit]]

@@ -800,6 +800,11 @@ def _deal_entry(
     )
 
 
+def catalogue_records(game: Machine, player: str) -> list[CatalogueEntry]:
+    """The records of ``player``'s view's catalogue now (a new list of shared records)."""
+    return _catalogue(game, player)
+
+
 def _catalogue(game: Machine, viewer: Viewer) -> list[CatalogueEntry]:
     """The catalogue as ``viewer`` sees it: an item's political costs only for its owner (and
     the instructor), its gains only for a player who may receive it (and the instructor)."""
@@ -979,6 +984,7 @@ __all__ = [
     "build_glance",
     "build_sections",
     "build_view",
+    "catalogue_records",
     "pair_key",
     "render",
 ]
