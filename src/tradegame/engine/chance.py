@@ -12,6 +12,7 @@ in the same order, and reports the generator's state after them (:meth:`Replay.g
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 from itertools import chain, islice
 from operator import length_hint
 from random import Random
@@ -60,9 +61,11 @@ class Replay:
 
     ``random`` is a C-level callable (about 3 draws a round, in every projection's news): the
     next of the shared draws (a tuple's iterator, whose length hint tells how many are
-    made), then the generator's own, made when first needed."""
+    made), then the generator's own, made when first needed. All of it is made in C but
+    this constructor (a projection makes one per copy): the generator past the shared draws
+    is held in a list of one, drawn from by a partial of :func:`_beyond`."""
 
-    __slots__ = ("random", "_stream", "_shared", "_beyond")
+    __slots__ = ("random", "_stream", "_shared", "_rest")
     _shared: Iterator[float]
 
     def __init__(self, stream: Stream, made: int = 0, rest: Random | None = None) -> None:
@@ -70,9 +73,11 @@ class Replay:
         shared = self._shared = iter(stream.draws)
         if made:
             next(islice(shared, made, made), None)  # (the draws made skipped, in C)
-        beyond = self._beyond = _Beyond(stream, rest)
+        held = self._rest = [rest]
         # (iter(callable, None): endless, a draw is never None)
-        self.random: Callable[[], float] = chain(shared, iter(beyond, None)).__next__
+        self.random: Callable[[], float] = chain(
+            shared, iter(partial(_beyond, stream, held), None)
+        ).__next__
 
     def _made(self) -> int:
         """The shared draws made so far."""
@@ -80,38 +85,30 @@ class Replay:
 
     def getstate(self) -> tuple[Any, ...]:
         """The generator's state after the draws made (``Random.getstate()``)."""
-        rest = self._beyond.rng
+        rest = self._rest[0]
         if rest is not None:
             return rest.getstate()
         return _advanced(self._stream, self._made()).getstate()
 
     def copy(self) -> Replay:
         """A replay that goes on from here independently."""
-        rest = self._beyond.rng
+        rest = self._rest[0]
         return Replay(
             self._stream, self._made(), None if rest is None else generator_in(rest.getstate())
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
-        rest = self._beyond.rng
-        return (Replay, (self._stream, self._made(), rest))
+        return (Replay, (self._stream, self._made(), self._rest[0]))
 
 
-class _Beyond:
-    """The draws past a stream's shared ones: a generator in the state they lead to, made
-    when first drawn from (it holds the stream, not the replay: no reference cycle)."""
-
-    __slots__ = ("_stream", "rng")
-
-    def __init__(self, stream: Stream, rng: Random | None) -> None:
-        self._stream = stream
-        self.rng = rng
-
-    def __call__(self) -> float:
-        rng = self.rng
-        if rng is None:
-            rng = self.rng = _advanced(self._stream, len(self._stream.draws))
-        return rng.random()
+def _beyond(stream: Stream, held: list[Random | None]) -> float:
+    """A draw past ``stream``'s shared ones: from the generator ``held`` (one replay's own),
+    made in the state the shared draws lead to when first drawn from. (It holds the stream,
+    not the replay: no reference cycle.)"""
+    rng = held[0]
+    if rng is None:
+        rng = held[0] = _advanced(stream, len(stream.draws))
+    return rng.random()
 
 
 def _advanced(stream: Stream, n: int) -> Random:

@@ -107,7 +107,7 @@ def _projection_rng(game: Machine) -> Replay:
     """A projection's chance: the draws of ``random.Random`` seeded with
     ``what-if:{seed}:{round}:{phase}`` (public facts only), its first draws made once per
     scenario and key and replayed by each projection (chance.Replay)."""
-    known = tables_of(game.rules).caches.projection_rng
+    known = game.tables.caches.projection_rng  # (the tables of its rules, made with it)
     seed = game.seed
     # Keyed by the seed as the stream's text has it: seeds equal as keys but written
     # differently (True, 1 and 1.0; 0.0 and -0.0) seed different streams.
