@@ -225,9 +225,10 @@ def test_a_section_that_is_not_made_alone_is_refused_by_name() -> None:
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
-def test_talk_requests_read_the_catalogue_records_as_its_json(name: str) -> None:
-    """``Strategy.talk_requests`` reads the catalogue's records (``Turn.catalogue``), not its
-    JSON: the records say what the JSON says (id, availability, kind, owner, receivers), and
+def test_talk_requests_read_the_records_as_their_json(name: str) -> None:
+    """``Strategy.talk_requests`` reads the catalogue's and deals' records (``Turn.catalogue``,
+    ``Turn.deals``), not their JSON: the records say what the JSON says (an item's id,
+    availability, kind, owner, receivers; a deal's unilateral, status, parties, items), and
     the requests are the reference's also with items taken off the table."""
     rng = random.Random(name)
     checked = 0
@@ -242,6 +243,14 @@ def test_talk_requests_read_the_catalogue_records_as_its_json(name: str) -> None
                 for e in turn.sections("catalogue")["catalogue"]
             ]
             assert [(*r[:4], r[4] if r[4] == "any" else list(r[4])) for r in records] == json_
+            deals = [
+                (d.unilateral, d.status, list(d.parties), [t.item for t in d.terms])
+                for d in turn.deals()
+            ]
+            assert deals == [
+                (d["unilateral"], d["status"], d["parties"], [t["item"] for t in d["terms"]])
+                for d in turn.sections("deals")["deals"]
+            ]
         # Items taken off the table (on a copy): fewer partners, the same as the reference.
         off = game.copy()
         kept = sorted(off.available_items)

@@ -39,9 +39,11 @@ from tradegame.engine.scoring import Projection
 from tradegame.engine.view import (
     SECTIONS,
     CatalogueEntry,
+    DealEntry,
     View,
     build_sections,
     catalogue_records,
+    deal_records,
 )
 from tradegame.untrusted import FileRefused, one_line, printable, read_regular_file
 
@@ -153,6 +155,11 @@ class Turn:
         """The catalogue as the player sees it, as the view's records (read-only, shared by
         every view): what ``sections("catalogue")`` gives as JSON, without making it."""
         return catalogue_records(self._game, self.player)
+
+    def deals(self) -> list[DealEntry]:
+        """The deals the player may see, as the view's records (read-only, shared by every
+        view): what ``sections("deals")`` gives as JSON, without making it."""
+        return deal_records(self._game, self.player)
 
     @property
     def player_ids(self) -> tuple[str, ...]:

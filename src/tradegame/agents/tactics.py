@@ -18,6 +18,7 @@ Everything here reads only the player's own view and its ``what_if`` projections
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -135,25 +136,32 @@ def substantive_deal(
     view: dict[str, Any], a: str, b: str, statuses: Sequence[str] = ("in_force", "agreed")
 ) -> bool:
     """Whether ``a`` and ``b`` have a bilateral deal with economic terms (in force or agreed)."""
-    return _substantive(view["deals"], lambda: item_kinds(view), a, b, statuses)
+    deals = ((d["unilateral"], d["status"], d["parties"], d["terms"]) for d in view["deals"])
+    return _substantive(deals, _ITEM, lambda: item_kinds(view), a, b, statuses)
+
+
+_ITEM = operator.itemgetter("item")  # a term's item in the JSON
+_TERM_ITEM = operator.attrgetter("item")  # and in the record
 
 
 def _substantive(
-    deals: list[dict[str, Any]],
+    deals: Iterable[tuple[bool, str, Sequence[str], Sequence[Any]]],
+    item: Callable[[Any], str],
     kinds_of: Callable[[], dict[str, str]],
     a: str,
     b: str,
     statuses: Sequence[str] = ("in_force", "agreed"),
 ) -> bool:
-    """:func:`substantive_deal` of the deals section ``deals``, the catalogue's item kinds
-    from ``kinds_of`` (called when a deal of the pair is found)."""
+    """:func:`substantive_deal` of the deals section's entries, each (unilateral, status,
+    parties, terms) as in its JSON or record, a term's item read by ``item``, the catalogue's
+    item kinds from ``kinds_of`` (called when a deal of the pair is found)."""
     kinds: dict[str, str] | None = None
-    for d in deals:
-        if d["unilateral"] or d["status"] not in statuses or set(d["parties"]) != {a, b}:
+    for unilateral, status, parties, terms in deals:
+        if unilateral or status not in statuses or set(parties) != {a, b}:
             continue
         if kinds is None:
             kinds = kinds_of()
-        if any(kinds.get(t["item"]) != "process" for t in d["terms"]):
+        if any(kinds.get(item(t)) != "process" for t in terms):
             return True
     return False
 
@@ -489,8 +497,8 @@ class Strategy:
     def talk_requests(self, turn: Turn, level: str = "ministerial", limit: int = 2) -> list[Action]:
         """Ask for talks with trading partners that have no deal yet, least recently met first."""
         # (The players' ids are all it reads of the view's players: from the scenario. The
-        # catalogue is read from its records, shared and read-only: no JSON made for it.)
-        deals = turn.sections("deals")["deals"]
+        # catalogue and deals are read from their records, shared and read-only: no JSON.)
+        deals = [(d.unilateral, d.status, d.parties, d.terms) for d in turn.deals()]
         catalogue = turn.catalogue()
         me = turn.player
         partners = [
@@ -498,7 +506,7 @@ class Strategy:
             for p in _partners(
                 [(e.available, e.kind, e.owner, e.to) for e in catalogue], turn.player_ids, me
             )
-            if not _substantive(deals, lambda: {e.id: e.kind for e in catalogue}, me, p)
+            if not _substantive(deals, _TERM_ITEM, lambda: {e.id: e.kind for e in catalogue}, me, p)
         ]
         partners.sort(key=lambda p: self.last_talked.get(p, 0))
         return [RequestTalks(me, p, level) for p in partners[:limit]]

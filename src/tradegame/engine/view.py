@@ -723,6 +723,11 @@ def _talks(game: Machine, viewer: Viewer) -> list[TalkEntry]:
     ]
 
 
+def deal_records(game: Machine, player: str) -> list[DealEntry]:
+    """The records of ``player``'s view's deals now (a new list of shared records)."""
+    return _deals(game, player)
+
+
 def _deals(game: Machine, viewer: Viewer) -> list[DealEntry]:
     """The deals ``viewer`` may see: an agreed deal is public at resolution (ratification),
     to its parties at once; the political cost only to a party."""
@@ -985,6 +990,7 @@ __all__ = [
     "build_sections",
     "build_view",
     "catalogue_records",
+    "deal_records",
     "pair_key",
     "render",
 ]
