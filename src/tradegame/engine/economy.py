@@ -1117,7 +1117,11 @@ def _termed_cells(compiled: Compiled, terms: TermIndex) -> tuple[tuple[int, Cell
 
 
 def snapshot(
-    rules: Rules, rates: Sequence[float], terms: TermIndex, active_packages: AbstractSet[str]
+    rules: Rules,
+    rates: Sequence[float],
+    terms: TermIndex,
+    active_packages: AbstractSet[str],
+    remember: bool = False,
 ) -> Snapshot:
     """Evaluate every flow at ``rates`` and derive each player's annual economic effects.
 
@@ -1126,6 +1130,8 @@ def snapshot(
     is only added in. Each player's sums add its cells' operands (:data:`CellOperands`) in
     cell order either way, so they are the same floats. The pains are added now; the trade
     values and the other sums when first read (:class:`Snapshot`, :func:`_make_sums`).
+    With ``remember`` (rates shared, which come back: projections'), every cell's entry at
+    these rates alone is also remembered by the rates tuple itself.
     """
     compiled = compile_rules(rules)
     params = rules.economy
@@ -1138,41 +1144,20 @@ def snapshot(
     # snapshot with no cell termed first reads them): remembered per scenario by the rates
     # themselves (the very tuple: projections share the rates they revisit), so that a
     # snapshot at rates seen before looks up no cell. Replaced whole.
-    known: RateEntries | None = None
-    by_rates = compiled.rate_entries if type(rates) is tuple else None
-    if by_rates is not None:
-        known = by_rates.get(id(rates))
-        if known is not None and known[0] is not rates:
-            known = None
-    if known is None:
-        found: list[CellEntry | None] = list(map(_memo_get, memos, rates))
-        _fill_entries(compiled, params, rates, rates, found)
-        known = (rates, cast("tuple[CellEntry, ...]", tuple(found)), None)  # (no None left)
-        if by_rates is not None:
-            if len(by_rates) >= RATE_ENTRIES_SIZE:
-                by_rates.clear()  # bounded; a miss only costs the look-ups
-            by_rates[id(rates)] = known  # (holds the rates: the id stays theirs)
-    entries: Sequence[CellEntry] = known[1]
-    # Each player's pain over its cells, in cell order: what it exports, what it imports;
-    # then the cells' sizes.
-    if termed:
-        # A cell a term touches is remembered by its rate and its terms.
-        keys: list[Any] = list(rates)
-        found = list(entries)
-        for index, (fx, boost, bought) in termed:
-            key = keys[index] = (rates[index], fx, boost, bought)
-            found[index] = memos[index].get(key)
+    entries: Sequence[CellEntry]
+    if not remember or type(rates) is not tuple:
+        # Each cell looked up once, by its rate or (a cell a term touches) its rate and terms.
+        keys: list[Any] | Sequence[float] = rates
+        if termed:
+            keys = list(rates)
+            for index, (fx, boost, bought) in termed:
+                keys[index] = (rates[index], fx, boost, bought)
+        found: list[CellEntry | None] = list(map(_memo_get, memos, keys))
         _fill_entries(compiled, params, rates, keys, found)
         entries = found  # type: ignore[assignment]  # (no None left)
         sums = compiled.pain_sums.add(entries)
     else:
-        remembered = known[2]
-        if remembered is not None:
-            sums = remembered
-        else:
-            sums = compiled.pain_sums.add(entries)
-            if by_rates is not None:
-                by_rates[id(rates)] = (rates, known[1], sums)
+        entries, sums = _remembered_entries(compiled, params, rates, termed)
     # (zip without strict, whose keyword costs more than the zip: it stops at the last
     # player.)
     pain: dict[str, float] = dict(zip(ids, sums))  # noqa: B905
@@ -1202,6 +1187,49 @@ def snapshot(
     snap._parts = (compiled, params, entries, terms, costs)
     snap._own = {}
     return snap
+
+
+def _remembered_entries(
+    compiled: Compiled,
+    params: Economy,
+    rates: tuple[float, ...],
+    termed: tuple[tuple[int, CellTerms], ...],
+) -> tuple[Sequence[CellEntry], tuple[float, ...]]:
+    """The cells' entries at ``rates`` and ``termed`` and their pain sums (see snapshot),
+    from what is remembered by the rates tuple itself."""
+    memos = compiled.cell_memos
+    by_rates = compiled.rate_entries
+    known = by_rates.get(id(rates))
+    if known is not None and known[0] is not rates:
+        known = None
+    if known is None:
+        found: list[CellEntry | None] = list(map(_memo_get, memos, rates))
+        _fill_entries(compiled, params, rates, rates, found)
+        known = (rates, cast("tuple[CellEntry, ...]", tuple(found)), None)  # (no None left)
+        if len(by_rates) >= RATE_ENTRIES_SIZE:
+            by_rates.clear()  # bounded; a miss only costs the look-ups
+        by_rates[id(rates)] = known  # (holds the rates: the id stays theirs)
+    entries: Sequence[CellEntry] = known[1]
+    # Each player's pain over its cells, in cell order: what it exports, what it imports;
+    # then the cells' sizes.
+    if termed:
+        # A cell a term touches is remembered by its rate and its terms.
+        keys: list[Any] = list(rates)
+        found = list(entries)
+        for index, (fx, boost, bought) in termed:
+            key = keys[index] = (rates[index], fx, boost, bought)
+            found[index] = memos[index].get(key)
+        _fill_entries(compiled, params, rates, keys, found)
+        entries = found  # type: ignore[assignment]  # (no None left)
+        sums = compiled.pain_sums.add(entries)
+    else:
+        remembered = known[2]
+        if remembered is not None:
+            sums = remembered
+        else:
+            sums = compiled.pain_sums.add(entries)
+            by_rates[id(rates)] = (rates, known[1], sums)
+    return entries, sums
 
 
 def _fill_entries(

@@ -642,7 +642,8 @@ class State:
                 key = (rates, packages)
                 snap = terms.snapshots.get(key)
                 if snap is None:
-                    snap = eco.snapshot(self.rules, rates, terms, self.active_packages)
+                    # (remembered by the rates too: shared rates come back)
+                    snap = eco.snapshot(self.rules, rates, terms, self.active_packages, True)
                     if len(terms.snapshots) >= _SHARED_PER_KEY:
                         terms.snapshots.clear()
                     terms.snapshots[key] = snap
