@@ -16,7 +16,10 @@ It reports:
   warm (one copy of the game and one play-out of the passive tail: what a bot's call costs).
   Engines since issue 17's third session answer no moves with the remembered baseline (warm:
   a copy; cold: one play-out), so compare versions on the move line;
-- greedy in every seat: games per CPU second and ``what_if`` calls per game;
+- greedy in every seat: games per CPU second and ``what_if`` calls per game; and games per CPU
+  second in the scenario with its red lines taken out (``instructions.py --no-red-lines``):
+  the games issue 17's reference bb57d96 plays too (main's greedy games with red lines are
+  shorter), with their own digest;
 - the end-of-round pieces: the economy snapshot with nothing remembered and with the cells'
   results remembered, the round's state capture, the state JSON;
 - a digest of what was played (every random and greedy game's actions and final state hash,
@@ -102,6 +105,36 @@ def tournament(scenario: str, agents: str, games: int) -> dict[str, Any]:
     out = measure(scenario, agents, games)
     print("\n".join(report(out)))
     return out
+
+
+def greedy_without_red_lines(scenario: str, games: int) -> dict[str, Any] | None:
+    """Greedy in every seat in the bundled ``scenario`` with its red lines taken out
+    (instructions.py's ``--no-red-lines``): the games issue 17's reference bb57d96 plays too,
+    so their games per CPU second compare (with red lines, main's greedy games are shorter).
+    None when ``scenario`` is not a bundled scenario with a red line."""
+    import tempfile
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from instructions import RED_LINE, without_red_lines
+
+    from tradegame.agents.base import play_match
+    from tradegame.scenario import load_rules
+
+    bundled = Path(__file__).resolve().parent.parent / "scenarios" / f"{scenario}.yaml"
+    if Path(scenario).name != scenario or not bundled.is_file():
+        return None
+    if not any(RED_LINE.match(line) for line in bundled.read_text(encoding="utf-8").splitlines()):
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        rules = load_rules(str(without_red_lines(scenario, Path(tmp))))
+    seats = dict.fromkeys(rules.player_ids, "greedy")
+    play_match(rules, 10_000, dict.fromkeys(rules.player_ids, "random"))  # per-scenario caches
+    digest = hashlib.sha256()
+    t = time.process_time()
+    for seed in range(games):
+        digest.update(play_match(rules, seed, seats).state_hash().encode())
+    cpu = time.process_time() - t
+    return {"games_per_s": games / cpu, "digest": digest.hexdigest()[:16]}
 
 
 def main() -> None:
@@ -241,6 +274,13 @@ def main() -> None:
         f"greedy (every seat) {args.greedy_games / cpu:6.2f} games/s"
         f"  {calls / args.greedy_games:.0f} what_if/game"
     )
+    same = greedy_without_red_lines(args.scenario, args.greedy_games)
+    if same is not None:
+        results["greedy_no_red_lines"] = same
+        print(
+            f"greedy, no red lines {same['games_per_s']:6.2f} games/s"
+            f"  (the games bb57d96 plays too; digest {same['digest']})"
+        )
 
     # ------------------------------------------------------------------ pieces
     g = play_match(rules, 3, seats)

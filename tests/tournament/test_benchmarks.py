@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -157,6 +158,29 @@ def test_engine_micro_runs_and_says_which_code_it_measured(tmp_path) -> None:  #
     data = json.loads(out.read_text())
     assert data["code"] == str(ROOT / "src" / "tradegame") and len(data["digest"]) == 16
     assert data["random"]["decisions_per_s"] > 0 and data["greedy"]["what_if_per_game"] > 0
+    assert "greedy_no_red_lines" not in data  # small.yaml is a path, with no red line
+
+
+def test_engine_micro_times_greedy_in_the_games_bb57d96_plays_too(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """With a bundled scenario that has red lines, engine_micro also times greedy with them
+    taken out (the fair comparison with issue 17's reference); a path to a scenario without
+    red lines gives no such line (test above)."""
+    out = tmp_path / "micro.json"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "engine_micro.py"),
+            *("--scenario", "april-2025", "--budget", "0.01", "--greedy-games", "1"),
+            *("--json", str(out)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    same = json.loads(out.read_text())["greedy_no_red_lines"]
+    assert same["games_per_s"] > 0 and re.fullmatch(r"[0-9a-f]{16}", same["digest"])
+    assert f"(the games bb57d96 plays too; digest {same['digest']})\n" in proc.stdout
 
 
 def test_the_greedy_split_gives_every_sample_a_region() -> None:
