@@ -115,13 +115,13 @@ def greedy_without_red_lines(scenario: str, games: int) -> dict[str, Any] | None
     import tempfile
 
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from instructions import RED_LINE, without_red_lines
+    from instructions import RED_LINE, bundled_file, without_red_lines
 
     from tradegame.agents.base import play_match
     from tradegame.scenario import load_rules
 
-    bundled = Path(__file__).resolve().parent.parent / "scenarios" / f"{scenario}.yaml"
-    if Path(scenario).name != scenario or not bundled.is_file():
+    bundled = bundled_file(scenario)
+    if bundled is None:
         return None
     if not any(RED_LINE.match(line) for line in bundled.read_text(encoding="utf-8").splitlines()):
         return None

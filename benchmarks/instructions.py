@@ -107,6 +107,12 @@ def work(case: str, part: str, scenario: str, games: int, greedy_games: int, rep
     os._exit(0)  # no teardown counted
 
 
+def bundled_file(name: str) -> Path | None:
+    """The bundled scenario file named ``name`` (a name, not a path: ../x included), or None."""
+    path = HERE.parent / "scenarios" / f"{name}.yaml"
+    return path if Path(name).name == name and path.is_file() else None
+
+
 def without_red_lines(name: str, folder: Path) -> Path:
     """The bundled scenario ``name``'s text with its ``red_line: true`` lines taken out, in a
     file of its own. Greedy agents play other games since the red line came in (e0499c35,
@@ -223,10 +229,7 @@ def main() -> None:
     for src in sources:
         if not (src / "tradegame" / "__init__.py").is_file():
             ap.error(f"--src {src}: no tradegame package there (give a checkout's src folder)")
-    if args.no_red_lines and (
-        Path(args.scenario).name != args.scenario  # a name, not a path (../x included)
-        or not (HERE.parent / "scenarios" / f"{args.scenario}.yaml").is_file()
-    ):
+    if args.no_red_lines and bundled_file(args.scenario) is None:
         ap.error(f"--no-red-lines takes a bundled scenario's name, not {args.scenario!r}")
     if shutil.which("valgrind") is None:
         sys.exit(

@@ -27,6 +27,7 @@ loaded one (other work only stretches the wall times).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import re
@@ -151,15 +152,10 @@ def tradegame_command() -> list[str]:
 
 
 def tradegame_code() -> str:
-    """The folder of the ``tradegame`` package the command runs (PYTHONPATH=OTHER/src runs
-    another checkout's; a wrong path runs this one)."""
-    done = subprocess.run(
-        [sys.executable, "-c", "import os, tradegame; print(os.path.dirname(tradegame.__file__))"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip()
+    """The folder of the ``tradegame`` package the command runs (the one this interpreter finds:
+    PYTHONPATH=OTHER/src runs another checkout's, a wrong path this one)."""
+    spec = importlib.util.find_spec("tradegame")
+    return os.path.dirname(spec.origin or "") if spec is not None else "(not found)"
 
 
 def timed_run(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
