@@ -23,6 +23,12 @@ caches with a game of its own, ``gc.freeze()``); the difference is the work's co
   remembered, at 18 points of 6 random games (as ``engine_micro.py``'s "what_if of a move"),
   each asked ``--reps`` times, in thousands of instructions a call.
 
+``--branches`` also counts the branches the simulated CPU mispredicts (cachegrind's
+``--branch-sim=yes``), per the same unit. In this interpreter a mispredict comes about once per
+bytecode dispatched, and CPU time follows them where it does not follow instructions: a change
+that removes machine work (hashing, C loops) but no bytecodes moves instructions more than
+time. Judge such a change by both.
+
 Each ``--src`` (this checkout's ``src`` first) runs with this interpreter and ``PYTHONPATH``
 set to a copy of it made at the start, with the scenarios of the checkout around it: editing or
 rebasing a checkout while the script runs changes nothing, and every copy's paths are as long.
@@ -149,22 +155,31 @@ def run_env(src: Path) -> dict[str, str]:
     )
 
 
-def count(src: Path, case: str, part: str, args: argparse.Namespace, out: Path) -> int:
+def count(
+    src: Path, case: str, part: str, args: argparse.Namespace, out: Path
+) -> tuple[int, int]:
+    """Instructions, and branch mispredictions (0 without ``--branches``), of one run."""
     env = run_env(src)
     command = [
         "valgrind",
         "--tool=cachegrind",
         "--cache-sim=no",
+        f"--branch-sim={'yes' if args.branches else 'no'}",
         f"--cachegrind-out-file={out}",
         *work_command(case, part, args),
     ]
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"{src} {case} {part} failed:\n{done.stderr[-3000:]}")
-    match = re.search(r"^summary:\s+(\d+)", out.read_text(), re.M)
-    if match is None:
-        sys.exit(f"no summary line in {out}")
-    return int(match.group(1))
+    text = out.read_text()
+    events = re.search(r"^events:\s+(.+)$", text, re.M)
+    summary = re.search(r"^summary:\s+(.+)$", text, re.M)
+    if events is None or summary is None:
+        sys.exit(f"no events or summary line in {out}")
+    counts = dict(zip(events.group(1).split(), map(int, summary.group(1).split()), strict=True))
+    # Conditional and indirect branches mispredicted: in this interpreter about one per
+    # bytecode dispatched, and what CPU time follows when instructions alone do not.
+    return counts["Ir"], counts.get("Bcm", 0) + counts.get("Bim", 0)
 
 
 def digest_of(src: Path, case: str, args: argparse.Namespace) -> str:
@@ -214,6 +229,11 @@ def main() -> None:
         action="store_true",
         help="play the bundled scenario with its 'red_line: true' lines taken out (see below)",
     )
+    ap.add_argument(
+        "--branches",
+        action="store_true",
+        help="also count branch mispredictions (valgrind --branch-sim=yes; runs slower)",
+    )
     args = ap.parse_args()
     if args.work:
         case, part = args.work
@@ -247,8 +267,15 @@ def main() -> None:
                 digest = digest_of(copy, case, args)
                 measured = count(copy, case, "measured", args, Path(tmp, f"{n}.{case}.m"))
                 baseline = count(copy, case, "none", args, Path(tmp, f"{n}.{case}.n"))
-                figure = (measured - baseline) / calls / scale
-                print(f"{case:8s} {figure:12.1f} {unit}   digest {digest}  {src}", flush=True)
+                figure = (measured[0] - baseline[0]) / calls / scale
+                missed = ""
+                if args.branches:
+                    wrong = (measured[1] - baseline[1]) / calls / scale
+                    missed = f"  mispredicted {wrong:9.2f} {unit.split()[0]}"
+                print(
+                    f"{case:8s} {figure:12.1f} {unit}{missed}   digest {digest}  {src}",
+                    flush=True,
+                )
 
 
 def copy_checkout(src: Path, to: Path) -> Path:

@@ -60,18 +60,21 @@ def test_a_scenario_that_does_not_load_is_a_plain_message(tmp_path: Path) -> Non
 
 
 def test_the_smallest_count_runs_under_valgrind() -> None:
-    """One random game of the small test scenario (about 20 CPU s: two runs under valgrind)."""
+    """One random game of the small test scenario (about 20 CPU s: two runs under valgrind),
+    mispredicted branches counted too."""
     # A missing system program fails, not skips: the README lists valgrind, .ci/run installs it.
     assert shutil.which("valgrind") is not None, (
         "valgrind is not installed (Debian package valgrind; .ci/run installs it)"
     )
-    done = run("--cases", "random", "--games", "1", "--scenario", str(SMALL))
+    done = run("--cases", "random", "--games", "1", "--scenario", str(SMALL), "--branches")
     assert done.returncode == 0, done.stderr
     line = re.fullmatch(
-        r"random\s+(\d+\.\d) M\s+digest ([0-9a-f]{16})\s+(\S+)", done.stdout.strip()
+        r"random\s+(\d+\.\d) M\s+mispredicted\s+(\d+\.\d\d) M\s+digest ([0-9a-f]{16})\s+(\S+)",
+        done.stdout.strip(),
     )
     assert line is not None, done.stdout
-    assert float(line[1]) > 0 and Path(line[3]) == ROOT / "src"
+    # (fewer mispredicted branches than instructions, and some)
+    assert 0 < float(line[2]) < float(line[1]) and Path(line[4]) == ROOT / "src"
 
 
 def test_each_checkout_is_measured_from_a_copy(tmp_path: Path) -> None:
