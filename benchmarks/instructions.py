@@ -155,9 +155,7 @@ def run_env(src: Path) -> dict[str, str]:
     )
 
 
-def count(
-    src: Path, case: str, part: str, args: argparse.Namespace, out: Path
-) -> tuple[int, int]:
+def count(src: Path, case: str, part: str, args: argparse.Namespace, out: Path) -> tuple[int, int]:
     """Instructions, and branch mispredictions (0 without ``--branches``), of one run."""
     env = run_env(src)
     command = [
