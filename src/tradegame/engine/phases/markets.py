@@ -57,19 +57,24 @@ def _package_stress(rules: Rules) -> tuple[tuple[str, float], ...]:
 @per_rules
 def _constants(
     rules: Rules,
-) -> tuple[float, float, float, float, float, tuple[tuple[str, float], ...]] | None:
+) -> tuple[float, float, float, float, float, float, tuple[tuple[str, float], ...]] | None:
     """The scenario's numbers :func:`update` reads each round, read once (None: no player
     holds market stress): floor, tariff weight, retaliation weight, escalation weight,
-    decay, and each package with the stress it adds (:func:`_package_stress`)."""
+    decay, the shock of a round whose rates did not move, and each package with the stress
+    it adds (:func:`_package_stress`)."""
     if rules.market_stress_player is None:
         return None
     ms = rules.market_stress
+    weight = ms.escalation_weight
     return (
         ms.floor,
         ms.tariff_weight,
         ms.retaliation_weight,
-        ms.escalation_weight,
+        weight,
         ms.decay,
+        # Rates that did not move rise by max(0.0, x - x) = 0.0 each (NaN - NaN too): the
+        # shock :func:`update` computes from them, made once.
+        weight * (0.0 + 0.0) if weight else 0.0,
         _package_stress(rules),
     )
 
@@ -77,32 +82,34 @@ def _constants(
 def update(g: State, rates: Sequence[float], rates_before: Sequence[float]) -> None:
     """``rates``: every cell's rate as the round ends; ``rates_before``: when this round's
     resolution began."""
-    rules = g.rules
     caches = g.tables.caches
     constants = caches.markets
     if constants is None:
-        constants = caches.markets = _constants(rules) or ()
+        constants = caches.markets = _constants(g.rules) or ()
     if not constants:
         return  # no player holds market stress
-    floor, tariff_weight, retaliation_weight, escalation_weight, decay, packages = constants
+    floor, tariff_weight, retaliation_weight, escalation_weight, decay, still, packages = constants
     known = caches.pressures
-    by_value = g.SHARES_RATES  # (a game's own rates rarely come back equal: not hashed)
-    applied, faced = _pressure(rules, rates, known, by_value)
+    # _pressure's look-up by the tuple's id, made here (a call costs a tail round more than
+    # the look-up): the game's rates are the same tuple round after round.
+    entry = known.get(id(rates))
+    if entry is not None and entry[0] is rates:
+        applied, faced = entry[1]
+    else:
+        # (a game's own rates rarely come back equal: not hashed)
+        applied, faced = _pressure(g.rules, rates, known, g.SHARES_RATES)
     target = floor + tariff_weight * applied + retaliation_weight * faced
     active = g.active_packages
     if active:
         for package, stress in packages:
             if package in active:
                 target += stress
-    shock = 0.0
-    if escalation_weight:
+    if rates_before is rates or not escalation_weight:
         # The same rates object as the round began (nothing moved them: the usual case)
-        # gives the same pressure: stress_pressure is a function of the rates only.
-        applied_before, faced_before = (
-            (applied, faced)
-            if rates_before is rates
-            else _pressure(rules, rates_before, known, by_value)
-        )
+        # gives the same pressure, as stress_pressure is a function of the rates only.
+        shock = still
+    else:
+        applied_before, faced_before = _pressure(g.rules, rates_before, known, g.SHARES_RATES)
         # max(0.0, rise) of each, as a comparison (the builtin's call costs more than the
         # rest of the step): a rise that is not above 0.0 (a fall, -0.0 or NaN) adds 0.0.
         rise_applied = applied - applied_before

@@ -101,17 +101,21 @@ def _subject_name(rules: Rules, subject: str) -> str:
 @per_rules
 def _constants(
     rules: Rules,
-) -> tuple[tuple[tuple[str, float], ...], str | None, float, float, float, bool, float, float]:
+) -> tuple[
+    tuple[tuple[str, float, bool], ...], str | None, float, float, float, bool, float, float
+]:
     """The scenario's numbers :func:`update` reads each round, read once: each player with
-    the approval its drift pulls back to (scenario order), the market-stress holder, minus
-    the pain weight, the drift, the share of talk approval kept (1 - drift), whether 0.0
-    times that share is 0.0 itself, the holder's stress weight and the reassurance fade."""
+    the approval its drift pulls back to and whether it holds market stress (scenario
+    order), the market-stress holder, minus the pain weight, the drift, the share of talk
+    approval kept (1 - drift), whether 0.0 times that share is 0.0 itself, the holder's
+    stress weight and the reassurance fade."""
     pol = rules.politics
     drift = pol.approval_drift
     kept = 1.0 - drift
+    holder = rules.market_stress_player
     return (
-        tuple((p.id, p.approval) for p in rules.players),
-        rules.market_stress_player,
+        tuple((p.id, p.approval, p.id == holder) for p in rules.players),
+        holder,
         -pol.pain_weight,
         drift,
         kept,
@@ -137,12 +141,13 @@ def update(
     # (max(0.0, excess) as a comparison, as in markets.update: NaN and -0.0 give 0.0)
     excess = g.stress - 50.0
     stress_cost = stress_weight * (excess if excess > 0.0 else 0.0) if holder is not None else 0.0
-    for pid, base in bases:
+    for pid, base, holds in bases:
+        now = approval[pid]
         delta = neg_pain_weight * pain_pct[pid]
-        if pid == holder:
+        if holds:
             delta -= stress_cost
-        delta += drift * (base - approval[pid])
-        approval[pid] = clamp(approval[pid] + delta)
+        delta += drift * (base - now)
+        approval[pid] = clamp(now + delta)
         # The drift pulls what statements added back towards the base with the rest.
         talk = talk_approval[pid]
         if talk or not zero_stays:
