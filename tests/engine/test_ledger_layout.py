@@ -626,3 +626,86 @@ def test_one_game_read_from_several_threads_at_once_gives_its_ledger(name: str) 
                 assert _ledger_bits(live) == want_ledger
     finally:
         sys.setswitchinterval(old)
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_cells_read_together_in_any_order_are_the_plain_recomputation(name: str) -> None:
+    """ledger_flows of any cells together (the viewer's and others', repeated, in any
+    order), at any point of a projection's play-out: each the reference sum, bit for bit."""
+    rules = _rules(name)
+    reads = 0
+    for n, game in enumerate(_random_states(rules, range(2), 0.1)):
+        rng = random.Random(n)
+        cells = range(len(rules.flows))
+        for player in rules.player_ids:
+            sim = _projection(game, player, [])
+            while True:
+                if sim._book[1] or rng.random() < 0.2:
+                    own = [index for index, _ in sim.tables.trade_cells[player]]
+                    indexes = rng.sample(own, rng.randint(1, len(own)))
+                    indexes += rng.sample(cells, rng.randint(0, 3)) + indexes[:2]
+                    rng.shuffle(indexes)
+                    bits = _bits(sim.shadow)
+                    for value in (False, True):
+                        kind = "flow_value" if value else "flow_rate"
+                        got = [v.hex() for v in sim.ledger_flows(indexes, value)]
+                        assert got == [bits[kind][index] for index in indexes]
+                    reads += len(sim._book[1]) >= 2
+                if sim.is_over():
+                    break
+                _step_passing(sim)
+    assert reads >= 10, reads
+
+
+def test_kept_rounds_are_added_for_any_runs_of_snapshots_and_days() -> None:
+    """Rounds kept by hand, sharing a snapshot or not, their days equal or not (runs of any
+    length): each sum read is the sum's + value × days of each round in order, as a loop
+    adds them."""
+    rules = _rules("april-2025")
+    game = Game(rules, 0)
+    snaps = [game.snapshot()]
+    moves = random.Random(4)
+    while len(snaps) < 4 and not game.is_over():
+        _step(game, moves)
+        if game.snapshot() is not snaps[-1]:
+            snaps.append(game.snapshot())
+    assert len(snaps) == 4
+    rng = random.Random(5)
+    base = Projected.of(Game(rules, 0), "US")
+    led = base.ledger
+    pairs = led.layout.own_pairs["US"]
+    cells = range(len(rules.flows))
+    for _ in range(40):
+        kept = []
+        snap = rng.choice(snaps)
+        days = 14
+        for _ in range(rng.randint(1, 12)):
+            if rng.random() < 0.3:
+                snap = rng.choice(snaps)
+            if rng.random() < 0.3:
+                days = rng.choice((1, 7, 14))
+            relations = tuple(rng.uniform(-100, 100) for _ in pairs)
+            kept.append((days, snap, rng.uniform(0, 100), rng.uniform(0, 100), relations))
+        sim = copy.copy(base)
+        sim._kept_for = "US"
+        sim._book = (led, tuple(kept), sum(k[0] for k in kept))
+        indexes = rng.sample(cells, 12)
+        for value in (False, True):
+            got = sim.ledger_flows(indexes, value)
+            for index, total in zip(indexes, got, strict=True):
+                expected = (led.flow_value if value else led.flow_rate)[index]
+                if index in sim.tables.traded["US"]:
+                    for days, snap, *_ in kept:
+                        expected += (snap.value if value else snap.rate)[index] * days
+                assert total.hex() == expected.hex()
+        for key in LEDGER_KEYS:
+            expected = led.sums[led.layout.slot("US", key)]
+            for days, snap, approval, credibility, _ in kept:
+                own = {"approval": approval, "credibility": credibility}
+                expected += (own[key] if key in own else getattr(snap, key)["US"]) * days
+            assert sim.ledger_sum("US", key).hex() == expected.hex()
+        for n, pair in enumerate(pairs):
+            expected = led.pair_sums[led.layout.pair_position[pair]]
+            for days, _, _, _, relations in kept:
+                expected += relations[n] * days
+            assert sim.ledger_relations(pair).hex() == expected.hex()
