@@ -109,6 +109,9 @@ class Compiled:
     plan_layers: tuple[Callable[[Sequence[Any]], tuple[Any, ...]], ...]
     plan_cells: tuple[tuple[int, ...], ...]
     plan_memo: dict[tuple[Any, ...], tuple[InForce, tuple[float, ...]]]
+    # Every layer state made (see layer_state), by its layers' rates and status and the
+    # active packages, filled as games are played.
+    layer_memo: dict[tuple[Any, ...], LayerState]
     # The plans with a cell countermeasure packages cover (see layer_state), and per plan
     # the packages with a tariff on its cells (the only ones its cells' rates depend on).
     packaged_plans: frozenset[int]
@@ -259,6 +262,7 @@ def compile_rules(rules: Rules) -> Compiled:
         ),
         plan_cells=tuple(tuple(c.index for c in cells if c.plan == k) for k in range(len(plans))),
         plan_memo={},
+        layer_memo={},
         packaged_plans=frozenset(c.plan for c in cells if c.packages),
         plan_packages=tuple(
             frozenset(package for c in cells if c.plan == k for package, _ in c.packages)
@@ -899,31 +903,36 @@ def layer_state(
     again (each plan's layers in force by :func:`layers_in_force`, its cells' rates by
     :func:`cell_rates` with no term), or every plan if ``known`` is None. A layer whose rate
     is another object than before counts as changed (equal floats may differ: 0.0 and
-    -0.0)."""
+    -0.0). Every layer state made is remembered per scenario by the layers' rates and status
+    and the packages: one made by another state (a projection's, with other deals) is given
+    back whole, but where a rate is zero and another object (0.0 and -0.0 are equal keys)."""
     by_layer = compiled.layer_values
     rates = by_layer(layer_rate)
     status = by_layer(layer_status)
-    plans: Iterable[int]
     if known is None:
         packages = frozenset(active_packages) if active_packages else _NO_PACKAGES
+    else:
+        packages = known.packages
+        if active_packages != packages:  # (a set equals a frozenset of the same members)
+            packages = frozenset(active_packages) if active_packages else _NO_PACKAGES
+        elif status == known.status and all(map(_is, rates, known.rates)):
+            return known
+    made = compiled.layer_memo.get((rates, status, packages))
+    if made is not None and (0.0 not in rates or all(map(_is, rates, made.rates))):
+        return made
+    plans: Iterable[int]
+    if known is None:
         plans = range(len(compiled.plans))
         in_force: list[InForce] = [([], None)] * len(compiled.plans)
         plain = [0.0] * len(compiled.cells)
     else:
         old_rates = known.rates
         old_status = known.status
-        packages = known.packages
-        changed: set[int]
-        if active_packages == packages:  # (a set equals a frozenset of the same members)
-            if status == old_status and all(map(_is, rates, old_rates)):
-                return known
-            changed = set()
-        else:
-            packages = frozenset(active_packages) if active_packages else _NO_PACKAGES
+        changed: set[int] = set()
+        if packages is not known.packages:
             # The plans with a package on their cells that came or went (a package with no
             # tariff on a plan's cells moves none of its rates).
             moved_packages = packages ^ known.packages
-            changed = set()
             for k in compiled.packaged_plans:
                 if compiled.plan_packages[k] & moved_packages:
                     changed.add(k)
@@ -971,7 +980,12 @@ def layer_state(
         in_force[k] = known_part[0]
         for index, rate in zip(plan_cells[k], known_part[1]):  # noqa: B905 (made so)
             plain[index] = rate
-    return _new_tuple(LayerState, (rates, status, tuple(in_force), tuple(plain), packages))
+    made = _new_tuple(LayerState, (rates, status, tuple(in_force), tuple(plain), packages))
+    layer_memo = compiled.layer_memo
+    if len(layer_memo) >= PLAN_MEMO_SIZE:
+        layer_memo.clear()  # bounded; a miss only costs the computation
+    layer_memo[rates, status, packages] = made
+    return made
 
 
 PLAN_MEMO_SIZE = 4096  # remembered layer states of plans, per scenario

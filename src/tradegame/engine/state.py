@@ -141,13 +141,16 @@ class State:
         # The sampler's kinds of order this round, by player: made and read by
         # LegalActions._order_kinds, forgotten when the round ends (Machine._end_round).
         self._sampler_kinds: dict[str, SamplerKinds] | None = None
-        self._snap_terms: eco.TermIndex | None = None
         self._rates: tuple[float, ...] | None = None
         # The layered rates (before caps and quotas), made with and forgotten with _rates.
         self._layered: tuple[float, ...] = ()
         # The layers' part of the rates when they were last made (economy.layer_state).
         self._layers: eco.LayerState | None = None
-        self._snap: eco.Snapshot | None = None
+        # The snapshot made since the rates and the deals in force last moved (either forgets
+        # it), with the reader of its terms' pledgers' credibility (None: no pledger) and what
+        # it read: the snapshot of now while the same reader reads the same. One attribute,
+        # replaced whole (see snapshot).
+        self._snap: _SnapBook | None = None
         # The keys of the deals in force that bound tariffs (part of the rates cache key).
         self._rate_deals: tuple[Any, ...] | None = None
         # The active packages as a frozenset, the one made last while they are the same (a
@@ -505,10 +508,20 @@ class State:
         self._invalidate(rates=eco.changes_rates(self.rules, deal))
 
     def terms(self) -> eco.TermIndex:
+        """The index of the economic terms of the deals in force now (economy.index_terms)."""
+        terms = self._terms_book()[0]
+        assert terms is not None  # (made)
+        return terms
+
+    def _terms_book(self) -> _TermsBook:
+        """The term index of now and what it was made of and read (see __init__): the last
+        one made while the deals in force are the same objects and its pledgers'
+        credibility reads the same, else a new one."""
         # Pledges are discounted by their giver's credibility, so the index also depends on
         # the credibility of its pledgers (and of nobody else).
         terms = self._terms
-        made, made_of, read, key, fixed = self._termsbook  # (read once: see __init__)
+        book = self._termsbook  # (read once: see __init__)
+        made, made_of, read, key, fixed = book
         if terms is None:
             # The index last made, if the deals in force are the very same deal objects
             # (an invalidation need not have changed them: a layer may have moved).
@@ -522,7 +535,7 @@ class State:
         if terms is not None and terms is made:
             if not terms.pledgers or key == read(self.credibility):
                 self._terms = terms
-                return terms
+                return book
             # The same deals at another credibility: their part no credibility moves stays.
         else:
             fixed = None
@@ -531,15 +544,16 @@ class State:
         # it is only compared with what the same reader reads).
         pledgers = terms.pledgers
         read = operator.itemgetter(*pledgers) if pledgers else _read_nothing
-        self._termsbook = (
+        made_book: _TermsBook = (
             terms,
             tuple(self._in_force or self._force()),
             read,
             read(self.credibility),
             fixed,
         )
+        self._termsbook = made_book
         self._terms = terms
-        return terms
+        return made_book
 
     @property
     def _terms_made(self) -> eco.TermIndex | None:
@@ -629,28 +643,37 @@ class State:
 
     def snapshot(self) -> eco.Snapshot:
         """The economy at the current tariffs and terms (annual rates)."""
-        terms = self.terms()
-        snap = self._snap
-        if snap is None or self._snap_terms is not terms:
-            rates = self._current_rates()
-            if self.SHARES_RATES:
-                # A snapshot is a function of the rates, the terms and the active packages:
-                # projections share those of the same (shared) terms.
-                packages = self._packages_made
-                if packages != self.active_packages:
-                    packages = self._packages_made = frozenset(self.active_packages)
-                key = (rates, packages)
-                snap = terms.snapshots.get(key)
-                if snap is None:
-                    # (remembered by the rates too: shared rates come back)
-                    snap = eco.snapshot(self.rules, rates, terms, self.active_packages, True)
-                    if len(terms.snapshots) >= _SHARED_PER_KEY:
-                        terms.snapshots.clear()
-                    terms.snapshots[key] = snap
-            else:
-                snap = eco.snapshot(self.rules, rates, terms, self.active_packages)
-            self._snap = snap
-            self._snap_terms = terms
+        known = self._snap  # (read once: replaced whole)
+        if known is not None:
+            # Made since the rates and the deals in force last moved: its terms are those of
+            # now while their pledgers' credibility reads as it did (most rounds move none).
+            snap, read, key = known
+            if read is None or read(self.credibility) == key:
+                return snap
+        return self._snapshot_made()
+
+    def _snapshot_made(self) -> eco.Snapshot:
+        """The snapshot of now, made (or a projection's shared one) and kept."""
+        terms, _, read, key, _ = self._terms_book()
+        assert terms is not None  # (made)
+        rates = self._current_rates()
+        if self.SHARES_RATES:
+            # A snapshot is a function of the rates, the terms and the active packages:
+            # projections share those of the same (shared) terms.
+            packages = self._packages_made
+            if packages != self.active_packages:
+                packages = self._packages_made = frozenset(self.active_packages)
+            snap_key = (rates, packages)
+            snap = terms.snapshots.get(snap_key)
+            if snap is None:
+                # (remembered by the rates too: shared rates come back)
+                snap = eco.snapshot(self.rules, rates, terms, self.active_packages, True)
+                if len(terms.snapshots) >= _SHARED_PER_KEY:
+                    terms.snapshots.clear()
+                terms.snapshots[snap_key] = snap
+        else:
+            snap = eco.snapshot(self.rules, rates, terms, self.active_packages)
+        self._snap = (snap, read if terms.pledgers else None, key)
         return snap
 
     @property
@@ -852,10 +875,13 @@ class State:
         """Keep the round's record: the economy as the round ends, and politics. The
         snapshot is kept if made, else what it is made from (rates, terms and packages are
         never changed once made), for :attr:`history` to make it if ever read."""
-        terms = self.terms()
-        snap: eco.Snapshot | _SnapshotInputs | None = self._snap
-        if snap is None or self._snap_terms is not terms:
-            snap = (self._current_rates(), terms, frozenset(self.active_packages))
+        # (the snapshot if one was made since the economy last moved; read again if a
+        # pledger's credibility moved since)
+        snap: eco.Snapshot | _SnapshotInputs = (
+            self.snapshot()
+            if self._snap is not None
+            else (self._current_rates(), self.terms(), frozenset(self.active_packages))
+        )
         self._historybook[1].append(
             (self.round, self.day, dict(self.approval), dict(self.credibility), self.stress, snap)
         )
@@ -1202,6 +1228,9 @@ _TermsBook = tuple[
     Any,
     "eco.DealTerms | None",
 ]
+# A snapshot, the reader of its terms' pledgers' credibility (None: no pledger) and what it
+# read (see State.snapshot).
+_SnapBook = tuple["eco.Snapshot", Callable[[dict[str, float]], Any] | None, Any]
 
 
 LEDGER_BOUND = 1e290
