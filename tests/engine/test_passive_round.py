@@ -82,3 +82,27 @@ def test_a_passive_round_leaves_a_game_over_as_it_is() -> None:
     moves = len(game.actions)
     game.pass_round()
     assert len(game.actions) == moves and game.is_over()
+
+
+def _turns_one_by_one(game: Machine) -> list[str]:
+    """Who to_move names, each player said done in turn: the turns from the rule alone."""
+    turns = []
+    while (mover := game.to_move()) is not None:
+        turns.append(mover)
+        game.done.add(mover)
+    return turns
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_the_turns_left_are_to_moves_players_in_turn(name: str) -> None:
+    # Every orders state of a random game, with the done it has and with every other set of
+    # players done (a caller may push a done out of turn): pass_round plays these turns.
+    ids = _rules(name).player_ids
+    subsets = [{p for n, p in enumerate(ids) if bits >> n & 1} for bits in range(2 ** len(ids) - 1)]
+    states = [s for s in _walk(_rules(name), 5) if s.phase == "orders"]
+    assert states
+    for state in states:
+        for done in [state.done, *subsets]:
+            game = state.copy()
+            game.done = set(done)
+            assert game._turns_left() == _turns_one_by_one(game.copy())

@@ -97,12 +97,13 @@ class Machine(State):
         """Play every move left in this round as the passive one (scoring.play_out_passing):
         in talks, pass (no offer on the table) or reject (an offer); in orders, done, the
         players in turn. The very moves :meth:`push` would be given one at a time, each
-        through its phase's own rule (talks.apply, orders.apply), then the resolution."""
+        through its phase's own rule (talks.apply; orders.say_done, what orders.apply does
+        with a done), then the resolution."""
         self._verified = None
-        passive = self.tables.passive_moves
-        append = self.actions.append
-        to_move = self.to_move  # who moves: its one rule, asked before every move
         if self.phase == TALKS:
+            passive = self.tables.passive_moves
+            append = self.actions.append
+            to_move = self.to_move  # who moves: its one rule, asked before every move
             sessions = self.sessions
             apply_talk = talks.apply
             while self.phase == TALKS:  # a session ended moves to the next, or to orders
@@ -115,15 +116,15 @@ class Machine(State):
                 apply_talk(self, action)
         if self.phase != ORDERS:
             return  # the game is over
-        apply_order = orders.apply
-        while True:
-            mover = to_move()
-            assert mover is not None  # the round ends when the last player is done
-            action = passive[mover][2]
-            append(action)
-            if apply_order(self, action):  # everyone is done
-                self._end_round()
-                return
+        # Every player to move says done, in turn (each done leaves the next one to move).
+        movers = self._turns_left()
+        append = self.actions.append
+        done_moves = self.tables.done_moves
+        for mover in movers:
+            append(done_moves[mover])
+        done = orders.say_done(self, movers)
+        assert done  # (the round ends when the last player is done)
+        self._end_round()
 
     def _end_round(self) -> None:
         """Every player is done: the resolution, then the next round unless it ended the

@@ -284,6 +284,13 @@ class State:
             return self.sessions[self.session_index].turn
         return None
 
+    def _turns_left(self) -> list[str]:
+        """The players yet to say done this orders phase, in the order they move: to_move's
+        (the players in turn, but those done), so the first is to_move's player and each done
+        leaves the next one to move. Machine.pass_round plays them at once."""
+        done = self.done
+        return [p for p in self._ids if p not in done]
+
     def is_over(self) -> bool:
         return self.phase == OVER
 

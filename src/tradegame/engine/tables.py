@@ -150,6 +150,7 @@ class Tables:
     levels: dict[str, tuple[float, ...]]  # by item
     # Each player's passive moves (pass, reject, done): frozen values, made once.
     passive_moves: dict[str, tuple[Pass, Reject, Done]]
+    done_moves: dict[str, Done]  # each player's done of passive_moves, the same value
     # The rounds the scenario schedules talks in: talks.plan reads the round only for them.
     talk_rounds: frozenset[int]
     start: Start
@@ -198,6 +199,7 @@ def tables_of(rules: Rules) -> Tables:
     """The look-up tables of ``rules`` (built on first use, then shared by every game)."""
     ids = rules.player_ids
     cells = compile_rules(rules).cells
+    passive = {p: (Pass(p), Reject(p), Done(p)) for p in ids}
     instruments: dict[tuple[str, str], TariffInstrument] = {}
     for pl in rules.players:
         for t in reversed(pl.tariffs):  # the first instrument on a layer wins
@@ -238,7 +240,8 @@ def tables_of(rules: Rules) -> Tables:
             for b in ids
         },
         levels={item.id: tuple(lv.value for lv in item.levels) for item in rules.items},
-        passive_moves={p: (Pass(p), Reject(p), Done(p)) for p in ids},
+        passive_moves=passive,
+        done_moves={p: moves[2] for p, moves in passive.items()},
         talk_rounds=frozenset(st.round for st in rules.scheduled_talks),
         start=_start(rules, layout),
         caches=Caches(),

@@ -3,7 +3,7 @@ Each order's legality is written here once."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from tradegame.engine.actions import (
@@ -323,8 +323,14 @@ def verify(g: State, a: Action) -> None:
 def apply(g: State, a: Action) -> bool:
     """Record an order (or done); True when every player is done and resolution is due."""
     if isinstance(a, Done):
-        done = g.done
-        done.add(a.player)
-        return len(done) == len(g._ids)  # the players (rules.player_ids), an attribute away
+        return say_done(g, (a.player,))
     g.orders[a.player].append(a)
     return False
+
+
+def say_done(g: State, players: Iterable[str]) -> bool:
+    """``players`` say done, one after the other (as their Done moves applied in turn); True
+    when every player is done and resolution is due."""
+    done = g.done
+    done.update(players)
+    return len(done) == len(g._ids)  # the players (rules.player_ids), an attribute away
