@@ -59,27 +59,66 @@ def resolve(g: State) -> None:
     g.phase = _RESOLUTION
     raised_against: set[tuple[str, str]] = set()  # (raiser, victim)
     raised_cells: set[int] = set()  # cells whose rate an order raised this round
-    # Only these orders can raise a rate; skip the before/after comparison otherwise.
-    movers = set()
     # The rates as resolution begins: what markets compare this round's escalation with.
     start_rates = g._current_rates()
     if any(g.orders.values()):  # (a round nobody ordered anything in skips the orders)
-        raises = _RAISES
-        for p, orders in g.orders.items():
-            for o in orders:
-                raising = raises.get(type(o))
-                if raising or (raising is None and isinstance(o, _RAISING_CLASSES)):
-                    movers.add(p)
-                    break
-        before = start_rates if movers else []
-        # The layered rates under caps before any order: breaking a cap means raising a
-        # rate above it this round, not touching a layer that covers it (issue 19 a).
-        capped_before = _capped_layered_rates(g, movers) if movers else {}
-        order_rules = _ORDER_RULES
-        for p in g._ids:
-            for order in g.orders[p]:
-                rule = order_rules.get(type(order)) or _rule_of(order)
-                rule(g, order, raised_against)
+        _resolve_orders(g, start_rates, raised_against, raised_cells)
+    if _DEAL_AGREED in map(_STATUS, g.deals):  # a deal agreed in talks this round
+        ratification.ratify(g)  # each deal entering or leaving force invalidates what it moves
+    # Economy over the round's days.
+    snap = g.snapshot()
+    calendar = rules.calendar
+    days = calendar.round_days
+    g._accumulate(snap, days)
+    day = g.day = g.day + days
+    if not g.snapped and day > g.deadline_day:
+        _snap_back(g, raised_against)
+    politics.update(g, snap, raised_against, raised_cells)
+    # Markets read the tariffs as the round ends, a snap-back at the deadline included.
+    markets.update(g, g._current_rates(), start_rates)
+    # (a game ends when settled only if its calendar says so: most do not, and ask no more)
+    over = day > g.final_day or (calendar.end_when_settled and _settled(g))
+    if over:
+        politics.close(g, raised_cells)  # audience costs still open are charged now
+    _check_finite(g)
+    if g.RECORDS_ROUNDS:
+        # The state after the resolution: a snap-back (or a pledger's credibility) moved
+        # the economy since the round's days ran at ``snap`` (issue 15).
+        g._record_history()
+        g._capture_round()
+    if over:
+        g.phase = OVER
+        g.orders = {p: [] for p in rules.player_ids}
+        if g.KEEPS_LOG:
+            g._log("end", "The game is over.", phase="end")
+
+
+def _resolve_orders(
+    g: State,
+    start_rates: tuple[float, ...],
+    raised_against: set[tuple[str, str]],
+    raised_cells: set[int],
+) -> None:
+    """The round's orders apply at once (in player order); who raised a rate against whom
+    and which cells' rates orders raised go to ``raised_against`` and ``raised_cells``."""
+    # Only these orders can raise a rate; skip the before/after comparison otherwise.
+    movers = set()
+    raises = _RAISES
+    for p, orders in g.orders.items():
+        for o in orders:
+            raising = raises.get(type(o))
+            if raising or (raising is None and isinstance(o, _RAISING_CLASSES)):
+                movers.add(p)
+                break
+    before = start_rates if movers else []
+    # The layered rates under caps before any order: breaking a cap means raising a
+    # rate above it this round, not touching a layer that covers it (issue 19 a).
+    capped_before = _capped_layered_rates(g, movers) if movers else {}
+    order_rules = _ORDER_RULES
+    for p in g._ids:
+        for order in g.orders[p]:
+            rule = order_rules.get(type(order)) or _rule_of(order)
+            rule(g, order, raised_against)
     if movers:
         # Tariffs and countermeasures change rates, not terms; orders that change deals
         # (concessions, reneges) invalidate everything themselves.
@@ -98,34 +137,7 @@ def resolve(g: State) -> None:
     if raised_against:
         for raiser, victim in sorted(raised_against):
             key = pair_key(raiser, victim)
-            g.relations[key] = clamp(g.relations[key] - rules.politics.tariff_raise_relations)
-    if _DEAL_AGREED in map(_STATUS, g.deals):  # a deal agreed in talks this round
-        ratification.ratify(g)  # each deal entering or leaving force invalidates what it moves
-    # Economy over the round's days.
-    snap = g.snapshot()
-    days = rules.calendar.round_days
-    g._accumulate(snap, days)
-    g.day += days
-    if not g.snapped and g.day > g.deadline_day:
-        _snap_back(g, raised_against)
-    politics.update(g, snap, raised_against, raised_cells)
-    # Markets read the tariffs as the round ends, a snap-back at the deadline included.
-    markets.update(g, g._current_rates(), start_rates)
-    # (a game ends when settled only if its calendar says so: most do not, and ask no more)
-    over = g.day > g.final_day or (rules.calendar.end_when_settled and _settled(g))
-    if over:
-        politics.close(g, raised_cells)  # audience costs still open are charged now
-    _check_finite(g)
-    if g.RECORDS_ROUNDS:
-        # The state after the resolution: a snap-back (or a pledger's credibility) moved
-        # the economy since the round's days ran at ``snap`` (issue 15).
-        g._record_history()
-        g._capture_round()
-    if over:
-        g.phase = OVER
-        g.orders = {p: [] for p in rules.player_ids}
-        if g.KEEPS_LOG:
-            g._log("end", "The game is over.", phase="end")
+            g.relations[key] = clamp(g.relations[key] - g.rules.politics.tariff_raise_relations)
 
 
 def _check_finite(g: State) -> None:
@@ -143,7 +155,7 @@ def _check_finite(g: State) -> None:
         # A projection's rounds not yet added to its ledger: their numbers, and the sums
         # they are kept for, are finite and all within LEDGER_BOUND, so those sums are
         # finite added or not, and so is the whole sum if the rest is not too large.
-        if -LEDGER_BOUND <= others <= LEDGER_BOUND:
+        if abs(others) <= LEDGER_BOUND:  # (NaN is not)
             return
     led = g.ledger
     # Each player's sums added in LEDGER_KEYS order (its slice of the key-major sums), as
