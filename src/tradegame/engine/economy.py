@@ -14,10 +14,11 @@ import operator
 from collections.abc import Callable, Iterable, Mapping, MutableSequence, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 from tradegame.engine.kinds import LayerStatus, TermKind
 from tradegame.engine.memo import per_rules
+from tradegame.engine.plain import python_class
 from tradegame.engine.records import ECONOMY_KEYS, Deal
 from tradegame.engine.rules import ALL, Economy, Item, Rules
 
@@ -683,6 +684,7 @@ def index_terms(
     return made
 
 
+@python_class
 @dataclass(slots=True)
 class Snapshot:
     """Annual rates at one moment: per flow and per player.
@@ -714,23 +716,26 @@ class Snapshot:
     # player; replaced whole.
     _own: dict[str, tuple[float, ...]] = field(init=False, compare=False, repr=False)
 
-    if not TYPE_CHECKING:  # (mypy: every other attribute is an error, as without it)
+    def _made_later(self, name: str) -> Any:
+        # Snapshot.__getattr__ (set below): called only for a field not set: a sum not made
+        # yet, or the bound of a snapshot made by hand.
+        if name in _MADE_LATER:
+            _make_sums(self)
+        elif name == "value":
+            self.value = list(map(_first, self._parts[2]))
+        elif name == "bound":
+            self.bound = _added_size(self)
+        elif name == "_own":  # a snapshot made by hand: read from its tables
+            tables = LEDGER_TABLES(self)
+            self._own = {p: tuple(t[p] for t in tables) for p in self.gdp_bn}
+        else:
+            raise AttributeError(name)
+        return object.__getattribute__(self, name)
 
-        def __getattr__(self, name: str) -> Any:
-            # Called only for a field not set: a sum not made yet, or the bound of a
-            # snapshot made by hand.
-            if name in _MADE_LATER:
-                _make_sums(self)
-            elif name == "value":
-                self.value = list(map(_first, self._parts[2]))
-            elif name == "bound":
-                self.bound = _added_size(self)
-            elif name == "_own":  # a snapshot made by hand: read from its tables
-                tables = LEDGER_TABLES(self)
-                self._own = {p: tuple(t[p] for t in tables) for p in self.gdp_bn}
-            else:
-                raise AttributeError(name)
-            return object.__getattribute__(self, name)
+
+# Snapshot's __getattr__, set outside its body: mypy still calls every other attribute of a
+# snapshot an error, and mypyc (tools/build_compiled.py) compiles no `if` in a class body.
+setattr(Snapshot, "__getattr__", Snapshot._made_later)  # noqa: B010
 
 
 # The per-player tables of a snapshot that a ledger adds, in LEDGER_KEYS order.
@@ -742,9 +747,9 @@ _new_snapshot = Snapshot.__new__
 def _added_size(snap: Snapshot) -> float:
     """The sizes of every number a ledger adds from ``snap``, added up (the bound of a
     snapshot made by hand: reads every one)."""
-    total = sum(map(abs, snap.rate)) + sum(map(abs, snap.value))
+    total = sum(map(abs, snap.rate), 0.0) + sum(map(abs, snap.value), 0.0)
     for table in LEDGER_TABLES(snap):
-        total += sum(map(abs, table.values()))
+        total += sum(map(abs, table.values()), 0.0)
     return total
 
 
@@ -1268,8 +1273,9 @@ def _fill_entries(
         key = keys[index]
         rate = rates[index]
         # A termed cell's key holds its terms (made by _termed_cells); any other cell's
-        # terms give what no term gives.
-        fx, boost, bought = _NO_CELL_TERMS if key is rate else key[1:]
+        # terms give what no term gives. (Its key is its rate, a float: not told by `key is
+        # rate`, which compiled code, holding the rate unboxed, never finds true.)
+        fx, boost, bought = key[1:] if isinstance(key, tuple) else _NO_CELL_TERMS
         found[index] = memo[key] = _cell_entry(
             rate, cell_effects(cells[index], rate, fx, boost, bought, params)
         )
@@ -1377,16 +1383,16 @@ def _size_of_terms(compiled: Compiled, params: Economy, terms: TermIndex) -> flo
     amounts the terms and countermeasures add to GDP effects (times the scenario's
     ``gdp_factor``: each is in a GDP effect and its share of GDP) and of what each player
     receives. (sum(): a bound, not a result.)"""
-    investment = sum(map(abs, terms.investment.values())) if terms.investment else 0.0
-    cost_sharing = sum(map(abs, terms.cost_sharing.values())) if terms.cost_sharing else 0.0
+    investment = sum(map(abs, terms.investment.values()), 0.0) if terms.investment else 0.0
+    cost_sharing = sum(map(abs, terms.cost_sharing.values()), 0.0) if terms.cost_sharing else 0.0
     to_gdp = compiled.packages_size + cost_sharing
     received = investment + cost_sharing
     if investment:
         to_gdp += abs(params.investment_multiplier * params.investment_realisation) * investment
     if terms.cost_sharing_paid:
-        to_gdp += sum(map(abs, terms.cost_sharing_paid.values()))
+        to_gdp += sum(map(abs, terms.cost_sharing_paid.values()), 0.0)
     if terms.purchases_received:
-        received += sum(map(abs, terms.purchases_received.values()))
+        received += sum(map(abs, terms.purchases_received.values()), 0.0)
     return compiled.gdp_factor * to_gdp + received
 
 

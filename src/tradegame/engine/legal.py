@@ -39,6 +39,7 @@ from tradegame.engine.errors import IllegalActionError
 from tradegame.engine.kinds import StatementKind, TermKind
 from tradegame.engine.machine import Machine
 from tradegame.engine.phases import orders, talks
+from tradegame.engine.plain import python_class
 from tradegame.engine.records import ORDERS, Session
 from tradegame.engine.rules import TALK_LEVELS, Item, Rules
 from tradegame.engine.state import OrderCheck, OrderKind, SamplerKinds, State
@@ -283,6 +284,7 @@ _RENEGE_NOW = orders.NOW[Renege]
 _NOW_KEY = orders.NOW_KEY
 
 
+@python_class
 class _DeadMark(list[bool]):
     """The type of :data:`_DEAD`: pickled and copied as the module's one mark, so that a
     pickled game's marks still say ``is _DEAD`` (an empty list read as a mask raises)."""

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from tradegame.engine.actions import Term
 from tradegame.engine.kinds import DealStatus, Phase, SessionStatus
+from tradegame.engine.plain import python_class
 
 TALKS = Phase.TALKS
 ORDERS = Phase.ORDERS
@@ -29,12 +30,17 @@ MAX_STAKES = 1e6  # talk stakes multiply with every raise_stakes (an instructor 
 
 
 _new = object.__new__
+# What a game's token is (any object, compared by identity). A name rather than `object` in the
+# fields below: mypyc (tools/build_compiled.py) looks a field's `object` up among the module's
+# globals, where it is not.
+Token = object
 
 
 def pair_key(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a < b else (b, a)
 
 
+@python_class
 @dataclass(slots=True)
 class Deal:
     """A deal between two players (or a unilateral concession when ``unilateral``)."""
@@ -57,7 +63,7 @@ class Deal:
     # (economy.deal_key), made when first needed.
     key: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
     # The token of the game that may change this deal in place (see the module's text).
-    owner: object = field(default=None, compare=False, repr=False, kw_only=True)
+    owner: Token = field(default=None, compare=False, repr=False, kw_only=True)
 
     def other(self, player: str) -> str:
         return self.parties[1] if self.parties[0] == player else self.parties[0]
@@ -66,6 +72,7 @@ class Deal:
         return deal_json(self, self.status, self.ended_by, self.ended_round, self.reneged_by)
 
 
+@python_class
 @dataclass(slots=True)
 class Session:
     """A bilateral talks session in the current round."""
@@ -82,7 +89,7 @@ class Session:
     turn: str = ""
     status: SessionStatus = SessionStatus.OPEN
     # The token of the game that may change this session in place (see the module's text).
-    owner: object = field(default=None, compare=False, repr=False, kw_only=True)
+    owner: Token = field(default=None, compare=False, repr=False, kw_only=True)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -127,6 +134,7 @@ class LogEntry(NamedTuple):
         }
 
 
+@python_class
 @dataclass(slots=True)
 class Pledge:
     """A statement whose audience cost is still open (claim, demand or threat)."""
@@ -141,7 +149,7 @@ class Pledge:
     settled: bool = False
     trigger: str = ""  # what put a threat to the test: escalation | no_deal
     # The token of the game that may change this pledge in place (see the module's text).
-    owner: object = field(default=None, compare=False, repr=False, kw_only=True)
+    owner: Token = field(default=None, compare=False, repr=False, kw_only=True)
 
     def copy_for(self, owner: object) -> Pledge:
         """This pledge for the game whose token is ``owner``: every field as it is (made

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tradegame.engine.kinds import StatementKind, TalkLevel, TermKind
+from tradegame.engine.plain import python_class
 
 ALL = "all"
 # The vocabularies as plain text, in order (values of scenario data and of actions).
@@ -343,6 +344,7 @@ class Event:
     requires: tuple[Requirement, ...] = ()  # all must hold for the event to fire
 
 
+@python_class
 @dataclass(frozen=True, slots=True, weakref_slot=True)
 class Rules:
     """A whole scenario, compiled for the engine."""

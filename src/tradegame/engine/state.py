@@ -23,6 +23,7 @@ from tradegame.engine import economy as eco
 from tradegame.engine.actions import Action
 from tradegame.engine.chance import Chance, copy_of
 from tradegame.engine.kinds import DealStatus, TermKind
+from tradegame.engine.plain import python_class
 from tradegame.engine.records import (
     LEDGER_INDEX,
     ORDERS,
@@ -55,6 +56,7 @@ _HistoryRecord = tuple[
 ]
 
 
+@python_class
 class State:
     """A game's state; phases change it, :class:`~tradegame.engine.game.Game` drives it."""
 
@@ -716,7 +718,8 @@ class State:
             if (
                 (rounds or _bounded_ledger(self.tables.caches.bounded_ledgers, led))
                 and snap.bound <= LEDGER_BOUND
-                and abs(approval) + abs(credibility) + sum(map(abs, own_relations)) <= LEDGER_BOUND
+                and abs(approval) + abs(credibility) + sum(map(abs, own_relations), 0.0)
+                <= LEDGER_BOUND
             ):
                 self._kept_for = only
                 self._book = (
@@ -752,7 +755,9 @@ class State:
             only is None
             and (rounds or _bounded_ledger(self.tables.caches.bounded_ledgers, led))
             and snap.bound <= LEDGER_BOUND
-            and sum(map(abs, approvals)) + sum(map(abs, credibilities)) + sum(map(abs, relations))
+            and sum(map(abs, approvals), 0.0)
+            + sum(map(abs, credibilities), 0.0)
+            + sum(map(abs, relations), 0.0)
             <= LEDGER_BOUND
         ):
             self._kept_for = None
@@ -1339,7 +1344,7 @@ def _bounded_ledger(known: dict[int, Ledger], led: Ledger) -> bool:
     LEDGER_BOUND (remembered in ``known`` by id, each kept while there)."""
     if known.get(id(led)) is led:
         return True
-    total = sum(map(abs, _chain((led.sums, led.pair_sums, led.flow_rate, led.flow_value))))
+    total = sum(map(abs, _chain((led.sums, led.pair_sums, led.flow_rate, led.flow_value))), 0.0)
     if not total <= LEDGER_BOUND:  # (NaN is not)
         return False
     if len(known) >= CACHE_SIZE:
@@ -1351,9 +1356,9 @@ def _bounded_ledger(known: dict[int, Ledger], led: Ledger) -> bool:
 def _finite_snapshot(snap: eco.Snapshot) -> bool:
     """Whether every number a ledger adds from ``snap`` is finite (inf and NaN carry through
     a sum)."""
-    total = sum(snap.rate) + sum(snap.value)
+    total = sum(snap.rate, 0.0) + sum(snap.value, 0.0)
     for table in eco.LEDGER_TABLES(snap):
-        total += sum(table.values())
+        total += sum(table.values(), 0.0)
     return math.isfinite(total)
 
 
