@@ -10,6 +10,8 @@ rules, whose per-scenario tables and memories no game touches:
   ``economy.all_rates``, ``economy.index_terms`` and ``economy.snapshot`` of the state now;
 - ``State._current_rates``: the layers' part of the rates (``economy.LayerState``) made from
   the one the state holds, against one made with none (``economy.layer_state``).
+
+And a layer state projections remember is not given back for layers at another zero.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from tradegame.engine.state import State
 from tradegame.scenario import load_rules
 from tradegame.scenario.bundled import bundled_scenarios
 
+from .test_fast_paths import _all_in_variant
 from .test_round_caches import _bits, _in_force_deals
 
 NAMES = sorted(bundled_scenarios())
@@ -73,3 +76,19 @@ def test_a_greedy_games_economy_is_the_rule_from_nothing(
     monkeypatch.setattr(State, "_current_rates", current_rates)
     play_match(rules, 0, dict.fromkeys(rules.player_ids, "greedy"))
     assert seen["snapshot"] + seen["pledged"] > 50 and seen["layers"] > 50, seen
+
+
+def test_a_remembered_layer_state_is_not_given_back_for_layers_at_the_other_zero() -> None:
+    # Projections' layer states are remembered by the layers' rates, where 0.0 and -0.0 are
+    # equal keys; an all-in layer's rate is its cells' rate as it is, so a zero must be the
+    # very object the remembered state was made with.
+    compiled = eco.compile_rules(_all_in_variant())
+    assert any(is_all_in for plan, _ in compiled.plans for _, is_all_in, _ in plan)
+    status = dict.fromkeys(compiled.layer_ids, "in_force")
+    for zero in (0.0, -0.0, 0.0, -0.0):
+        rates = dict.fromkeys(compiled.layer_ids, zero)
+        kept = eco.layer_state(compiled, None, rates, status, set(), True)
+        fresh = eco.layer_state(compiled, None, rates, status, set())
+        assert _bits(kept.plain) == _bits(fresh.plain)
+        assert _bits(kept.in_force) == _bits(fresh.in_force)
+    assert compiled.layer_memo

@@ -110,8 +110,8 @@ class Compiled:
     plan_layers: tuple[Callable[[Sequence[Any]], tuple[Any, ...]], ...]
     plan_cells: tuple[tuple[int, ...], ...]
     plan_memo: dict[tuple[Any, ...], tuple[InForce, tuple[float, ...]]]
-    # Every layer state made (see layer_state), by its layers' rates and status and the
-    # active packages, filled as games are played.
+    # The layer states projections made (see layer_state), by the layers' rates and status
+    # and the active packages, filled as games are played.
     layer_memo: dict[tuple[Any, ...], LayerState]
     # The plans with a cell countermeasure packages cover (see layer_state), and per plan
     # the packages with a tariff on its cells (the only ones its cells' rates depend on).
@@ -901,6 +901,7 @@ def layer_state(
     layer_rate: Mapping[str, float],
     layer_status: Mapping[str, str],
     active_packages: AbstractSet[str],
+    remember: bool = False,
 ) -> LayerState:
     """The :class:`LayerState` of ``layer_rate``, ``layer_status`` and ``active_packages``:
     ``known`` itself if nothing changed since it was made, else ``known`` with the plans of
@@ -908,9 +909,10 @@ def layer_state(
     again (each plan's layers in force by :func:`layers_in_force`, its cells' rates by
     :func:`cell_rates` with no term), or every plan if ``known`` is None. A layer whose rate
     is another object than before counts as changed (equal floats may differ: 0.0 and
-    -0.0). Every layer state made is remembered per scenario by the layers' rates and status
-    and the packages: one made by another state (a projection's, with other deals) is given
-    back whole, but where a rate is zero and another object (0.0 and -0.0 are equal keys)."""
+    -0.0). With ``remember`` (projections', which come back to the layers of states seen
+    before, with other deals), every layer state made is remembered per scenario by the
+    layers' rates and status and the packages, and one made before is given back whole, but
+    where a rate is zero and another object (0.0 and -0.0 are equal keys)."""
     by_layer = compiled.layer_values
     rates = by_layer(layer_rate)
     status = by_layer(layer_status)
@@ -922,9 +924,10 @@ def layer_state(
             packages = frozenset(active_packages) if active_packages else _NO_PACKAGES
         elif status == known.status and all(map(_is, rates, known.rates)):
             return known
-    made = compiled.layer_memo.get((rates, status, packages))
-    if made is not None and (0.0 not in rates or all(map(_is, rates, made.rates))):
-        return made
+    if remember:
+        made = compiled.layer_memo.get((rates, status, packages))
+        if made is not None and (0.0 not in rates or all(map(_is, rates, made.rates))):
+            return made
     plans: Iterable[int]
     if known is None:
         plans = range(len(compiled.plans))
@@ -986,10 +989,11 @@ def layer_state(
         for index, rate in zip(plan_cells[k], known_part[1]):  # noqa: B905 (made so)
             plain[index] = rate
     made = _new_tuple(LayerState, (rates, status, tuple(in_force), tuple(plain), packages))
-    layer_memo = compiled.layer_memo
-    if len(layer_memo) >= PLAN_MEMO_SIZE:
-        layer_memo.clear()  # bounded; a miss only costs the computation
-    layer_memo[rates, status, packages] = made
+    if remember:
+        layer_memo = compiled.layer_memo
+        if len(layer_memo) >= PLAN_MEMO_SIZE:
+            layer_memo.clear()  # bounded; a miss only costs the computation
+        layer_memo[rates, status, packages] = made
     return made
 
 

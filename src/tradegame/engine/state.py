@@ -150,8 +150,8 @@ class State:
         self._layers: eco.LayerState | None = None
         # The snapshot made since the rates and the deals in force last moved (either forgets
         # it), with the reader of its terms' pledgers' credibility (None: no pledger) and what
-        # it read: the snapshot of now while the same reader reads the same. One attribute,
-        # replaced whole (see snapshot).
+        # it read: the snapshot of now while the same reader reads the same; and its terms.
+        # One attribute, replaced whole (see snapshot).
         self._snap: _SnapBook | None = None
         # The keys of the deals in force that bound tariffs (part of the rates cache key).
         self._rate_deals: tuple[Any, ...] | None = None
@@ -165,8 +165,9 @@ class State:
         self._deal_index: tuple[list[Deal], int, dict[str, Deal]] | None = None  # see deal
         self._terms: eco.TermIndex | None = None
         # The last term index made, the deals in force it was made of, the reader of its
-        # pledgers' credibility and what it read, and its part no credibility moves
-        # (economy.deal_terms): kept across invalidations (terms reuses
+        # pledgers' credibility and what it read, and the deals' entry (see _index_terms:
+        # their part no credibility moves, economy.deal_terms, and for projections their
+        # shared indexes by credibility): kept across invalidations (terms reuses
         # the index while the deals in force are the same objects and the credibility read
         # is the same). One attribute, replaced whole: a reader takes it once, so that another
         # thread making an index meanwhile cannot pair its reading with an older index.
@@ -517,20 +518,13 @@ class State:
         self._invalidate(rates=eco.changes_rates(self.rules, deal))
 
     def terms(self) -> eco.TermIndex:
-        """The index of the economic terms of the deals in force now (economy.index_terms)."""
-        terms = self._terms_book()[0]
-        assert terms is not None  # (made)
-        return terms
-
-    def _terms_book(self) -> _TermsBook:
-        """The term index of now and what it was made of and read (see __init__): the last
-        one made while the deals in force are the same objects and its pledgers'
-        credibility reads the same, else a new one."""
+        """The index of the economic terms of the deals in force now (economy.index_terms):
+        the last one made while the deals in force are the same objects and its pledgers'
+        credibility reads the same (see __init__), else a new one."""
         # Pledges are discounted by their giver's credibility, so the index also depends on
         # the credibility of its pledgers (and of nobody else).
         terms = self._terms
-        book = self._termsbook  # (read once: see __init__)
-        made, made_of, read, key, fixed = book
+        made, made_of, read, key, entry = self._termsbook  # (read once: see __init__)
         if terms is None:
             # The index last made, if the deals in force are the very same deal objects
             # (an invalidation need not have changed them: a layer may have moved).
@@ -544,56 +538,63 @@ class State:
         if terms is not None and terms is made:
             if not terms.pledgers or key == read(self.credibility):
                 self._terms = terms
-                return book
-            # The same deals at another credibility: their part no credibility moves stays.
+                return terms
+            # The same deals at another credibility: their entry stays (the part no
+            # credibility moves, and a projection's indexes of them by credibility).
         else:
-            fixed = None
-        terms, fixed = self._index_terms(fixed)
+            entry = None
+        terms, entry = self._index_terms(entry)
         # The pledgers' credibility, read by one itemgetter (a lone value for one pledger:
         # it is only compared with what the same reader reads).
         pledgers = terms.pledgers
         read = operator.itemgetter(*pledgers) if pledgers else _read_nothing
-        made_book: _TermsBook = (
+        self._termsbook = (
             terms,
             tuple(self._in_force or self._force()),
             read,
             read(self.credibility),
-            fixed,
+            entry,
         )
-        self._termsbook = made_book
         self._terms = terms
-        return made_book
+        return terms
 
     @property
     def _terms_made(self) -> eco.TermIndex | None:
         """The last term index made (see terms)."""
         return self._termsbook[0]
 
-    def _index_terms(self, fixed: eco.DealTerms | None) -> tuple[eco.TermIndex, eco.DealTerms]:
-        """The index of the deals in force now, and its part no credibility moves: ``fixed``
-        if given (the deals' own, made before)."""
+    def _index_terms(self, known: _TermsEntry | None) -> tuple[eco.TermIndex, _TermsEntry]:
+        """The index of the deals in force now, and their entry: ``known`` if given (theirs,
+        found before): the part of their index no credibility moves, and for projections
+        their indexes by their pledgers' credibility (shared, as the cache holds them)."""
         force = self._force()  # (kept: index_terms and deal_key read it, never change it)
         if not self.SHARES_RATES:
-            if fixed is None:
-                fixed = eco.deal_terms(self.rules, force)
-            return eco.index_terms(self.rules, force, self.credibility, fixed), fixed
+            if known is None:
+                known = (eco.deal_terms(self.rules, force), None)
+            return eco.index_terms(self.rules, force, self.credibility, known[0]), known
         # Projections: the index of the same deals at the same credibility is shared (and
         # with it the snapshots made at those terms, see snapshot()); at another credibility
-        # of their pledgers, the part of the index no credibility moves is.
-        cache = self.tables.caches.terms
-        key = tuple([d.key or eco.deal_key(d) for d in force])  # (the key kept on each deal)
-        known = cache.get(key)
-        if known is None:
-            fixed = eco.deal_terms(self.rules, force)
-            terms = eco.index_terms(self.rules, force, self.credibility, fixed)
-            if len(cache) >= CACHE_SIZE:
-                cache.clear()  # bounded; a miss only costs the computation
-            cache[key] = (
-                fixed,
-                {tuple(map(self.credibility.__getitem__, fixed.pledgers)): terms},
-            )
-            return terms, fixed
-        fixed, by_credibility = known
+        # of their pledgers, the part of the index no credibility moves is. The entry of
+        # the deals, once found, is kept by the state (see terms): not looked up again.
+        by_credibility = known[1] if known is not None else None
+        if known is None or by_credibility is None:  # (None: a game's entry, in its projection)
+            cache = self.tables.caches.terms
+            key = tuple([d.key or eco.deal_key(d) for d in force])  # (kept on each deal)
+            found = cache.get(key)
+            if found is None:
+                fixed = eco.deal_terms(self.rules, force)
+                terms = eco.index_terms(self.rules, force, self.credibility, fixed)
+                if len(cache) >= CACHE_SIZE:
+                    cache.clear()  # bounded; a miss only costs the computation
+                found = cache[key] = (
+                    fixed,
+                    {tuple(map(self.credibility.__getitem__, fixed.pledgers)): terms},
+                )
+                return terms, found
+            known = found
+            fixed, by_credibility = found
+        else:
+            fixed = known[0]
         credibility = tuple(map(self.credibility.__getitem__, fixed.pledgers))
         shared = by_credibility.get(credibility)
         if shared is None:
@@ -601,7 +602,7 @@ class State:
             if len(by_credibility) >= _SHARED_PER_KEY:
                 by_credibility.clear()
             by_credibility[credibility] = shared
-        return shared, fixed
+        return shared, known
 
     def rates(self) -> list[float]:
         """The effective (all-in) tariff of every flow cell now (a fresh list)."""
@@ -640,7 +641,12 @@ class State:
             # copied from), worked out again for the plans of the layers that changed.
             compiled = self.tables.compiled
             layers = self._layers = eco.layer_state(
-                compiled, self._layers, self.layer_rate, self.layer_status, self.active_packages
+                compiled,
+                self._layers,
+                self.layer_rate,
+                self.layer_status,
+                self.active_packages,
+                cache is not None,  # (projections': they come back to layers seen before)
             )
             rates, self._layered = eco.rates_now(compiled, layers, self.terms())
             if cache is not None:
@@ -656,15 +662,10 @@ class State:
         if known is not None:
             # Made since the rates and the deals in force last moved: its terms are those of
             # now while their pledgers' credibility reads as it did (most rounds move none).
-            snap, read, key = known
+            kept, read, key, _ = known
             if read is None or read(self.credibility) == key:
-                return snap
-        return self._snapshot_made()
-
-    def _snapshot_made(self) -> eco.Snapshot:
-        """The snapshot of now, made (or a projection's shared one) and kept."""
-        terms, _, read, key, _ = self._terms_book()
-        assert terms is not None  # (made)
+                return kept
+        terms = self.terms()
         rates = self._current_rates()
         if self.SHARES_RATES:
             # A snapshot is a function of the rates, the terms and the active packages:
@@ -682,7 +683,9 @@ class State:
                 terms.snapshots[snap_key] = snap
         else:
             snap = eco.snapshot(self.rules, rates, terms, self.active_packages)
-        self._snap = (snap, read if terms.pledgers else None, key)
+        made, _, read, key, _ = self._termsbook  # (the index's: see terms)
+        if made is terms:  # (else another thread made an index meanwhile: not kept)
+            self._snap = (snap, read if terms.pledgers else None, key, terms)
         return snap
 
     @property
@@ -887,13 +890,13 @@ class State:
         """Keep the round's record: the economy as the round ends, and politics. The
         snapshot is kept if made, else what it is made from (rates, terms and packages are
         never changed once made), for :attr:`history` to make it if ever read."""
-        # (the snapshot if one was made since the economy last moved; read again if a
-        # pledger's credibility moved since)
-        snap: eco.Snapshot | _SnapshotInputs = (
-            self.snapshot()
-            if self._snap is not None
-            else (self._current_rates(), self.terms(), frozenset(self.active_packages))
-        )
+        terms = self.terms()
+        known = self._snap
+        snap: eco.Snapshot | _SnapshotInputs
+        if known is not None and known[3] is terms:  # (made at the terms of now)
+            snap = known[0]
+        else:
+            snap = (self._current_rates(), terms, frozenset(self.active_packages))
         self._historybook[1].append(
             (self.round, self.day, dict(self.approval), dict(self.credibility), self.stress, snap)
         )
@@ -1238,11 +1241,15 @@ _TermsBook = tuple[
     tuple[Deal, ...],
     Callable[[dict[str, float]], Any],
     Any,
-    "eco.DealTerms | None",
+    "_TermsEntry | None",
 ]
-# A snapshot, the reader of its terms' pledgers' credibility (None: no pledger) and what it
-# read (see State.snapshot).
-_SnapBook = tuple["eco.Snapshot", Callable[[dict[str, float]], Any] | None, Any]
+# The deals' part of their index no credibility moves (economy.deal_terms) and, for
+# projections, their indexes by their pledgers' credibility (Caches.terms' entry; None for a
+# game's own): see State._index_terms.
+_TermsEntry = tuple["eco.DealTerms", "dict[tuple[float, ...], eco.TermIndex] | None"]
+# A snapshot, the reader of its terms' pledgers' credibility (None: no pledger), what it read,
+# and its terms (see State.snapshot).
+_SnapBook = tuple["eco.Snapshot", Callable[[dict[str, float]], Any] | None, Any, "eco.TermIndex"]
 
 
 LEDGER_BOUND = 1e290
