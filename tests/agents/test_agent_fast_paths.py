@@ -28,6 +28,7 @@ from tradegame.agents.tactics import (
     Strategy,
     item_kinds,
     pair_catalogue,
+    pair_records,
     substantive_deal,
     trading_partners,
 )
@@ -266,4 +267,31 @@ def test_talk_requests_read_the_records_as_their_json(name: str) -> None:
                 RequestTalks(me, p, "ministerial") for p in partners
             ]
             checked += 1
+    assert checked > 20
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_a_negotiators_ladder_reads_the_records_as_their_json(name: str) -> None:
+    """``Negotiator.packages`` and ``TermValues._deal_bonus`` read the catalogue's records
+    (``pair_records``) and the win-set (``Turn.win_set``), not the view's JSON: every pair's
+    items are :func:`pair_catalogue`'s of the view's JSON, in order, also with items taken
+    off the table, and the win-set is the one the view's ``you`` shows."""
+    rng = random.Random(name)
+    checked = 0
+    for step, game in enumerate(_states(name)):
+        if step % 3:
+            continue
+        off = game.copy()
+        off.available_items = frozenset(
+            i for i in sorted(off.available_items) if rng.random() < 0.5
+        )
+        for g in (game, off):
+            for me in g.rules.player_ids:
+                turn = Turn(g, me)
+                view = g.view(me).to_json()
+                assert turn.win_set == view["you"]["win_set"]
+                for other in g.rules.player_ids:
+                    got = pair_records(turn.catalogue(), me, other)
+                    assert got == pair_catalogue(view, me, other)
+                    checked += bool(got[0] or got[1])
     assert checked > 20

@@ -44,6 +44,7 @@ from tradegame.engine.view import (
     build_sections,
     catalogue_records,
     deal_records,
+    win_set_shown,
 )
 from tradegame.untrusted import FileRefused, one_line, printable, read_regular_file
 
@@ -160,6 +161,11 @@ class Turn:
         """The deals the player may see, as the view's records (read-only, shared by every
         view): what ``sections("deals")`` gives as JSON, without making it."""
         return deal_records(self._game, self.player)
+
+    @property
+    def win_set(self) -> float | None:
+        """The player's win-set as its view shows it (``sections("you")["you"]["win_set"]``)."""
+        return win_set_shown(self._game, self.player)
 
     @property
     def player_ids(self) -> tuple[str, ...]:

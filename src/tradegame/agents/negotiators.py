@@ -47,6 +47,7 @@ from tradegame.agents.tactics import (
     no_move,
     offer_action,
     pair_catalogue,
+    pair_records,
     round_days,
     substantive_deal,
     trading_partners,
@@ -110,8 +111,8 @@ class Negotiator(Strategy):
         key = (talks.partner, turn.round // PACKAGE_ROUNDS)
         cached = self._packages.get(key)
         if cached is None:
-            view = turn.sections("catalogue", "you")
-            mine, theirs = pair_catalogue(view, turn.player, talks.partner)
+            # The catalogue's records and the win-set alone, not the view's JSON.
+            mine, theirs = pair_records(turn.catalogue(), turn.player, talks.partner)
             values = self.values.get(turn, talks, [*theirs, *mine])
             cached = []
             for p in ladder(
@@ -119,7 +120,7 @@ class Negotiator(Strategy):
                 theirs,
                 values,
                 turn.limits.max_terms,
-                view["you"]["win_set"],
+                turn.win_set,
                 steps=self.ladder_steps,
                 bonus=self.values.bonus(talks.partner),
             ):

@@ -22,7 +22,7 @@ import operator
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from tradegame.agents.base import Talks, Turn
 from tradegame.engine import (
@@ -37,6 +37,7 @@ from tradegame.engine import (
     Term,
 )
 from tradegame.engine.actions import deal_terms
+from tradegame.engine.view import CatalogueEntry
 
 LOWER_IS_BETTER = frozenset({"tariff_cap", "tariff_cut"})
 """Item kinds whose lower level is better for the receiver (a lower cap, a deeper cut)."""
@@ -80,17 +81,34 @@ class Offerable:
 
 
 def offerable(entry: dict[str, Any]) -> Offerable:
-    values = list(entry["levels"])
-    order = sorted(
-        range(len(values)), key=lambda i: values[i], reverse=entry["kind"] in LOWER_IS_BETTER
+    return _offerable(
+        entry["id"],
+        entry["owner"],
+        entry["kind"],
+        entry["name"],
+        entry["levels"],
+        entry.get("political_cost"),
+        entry.get("political_gain"),
     )
-    costs = entry.get("political_cost")
-    gains = entry.get("political_gain")
+
+
+def _offerable(
+    id: str,
+    owner: str,
+    kind: str,
+    name: str,
+    levels: Sequence[float],
+    costs: Sequence[float] | None,
+    gains: Sequence[float] | None,
+) -> Offerable:
+    """:func:`offerable` of a catalogue entry's fields, as in its JSON or record."""
+    values = list(levels)
+    order = sorted(range(len(values)), key=lambda i: values[i], reverse=kind in LOWER_IS_BETTER)
     return Offerable(
-        id=entry["id"],
-        owner=entry["owner"],
-        kind=entry["kind"],
-        name=entry["name"],
+        id=id,
+        owner=owner,
+        kind=kind,
+        name=name,
         levels=tuple(values[i] for i in order),
         costs=tuple(costs[i] for i in order) if costs is not None else None,
         gains=tuple(gains[i] for i in order) if gains is not None else None,
@@ -98,8 +116,12 @@ def offerable(entry: dict[str, Any]) -> Offerable:
 
 
 def goes_to(entry: dict[str, Any], player: str) -> bool:
-    to = entry["to"]
-    return entry["owner"] != player and (to == "any" or player in to)
+    return _goes_to(entry["owner"], entry["to"], player)
+
+
+def _goes_to(owner: str, to: Sequence[str] | str, player: str) -> bool:
+    """:func:`goes_to` of an entry's owner and receivers (``"any"`` or their ids)."""
+    return owner != player and (to == "any" or player in to)
 
 
 def pair_catalogue(
@@ -110,20 +132,48 @@ def pair_catalogue(
     return [offerable(e) for e in mine], [offerable(e) for e in theirs]
 
 
+def pair_records(
+    catalogue: Sequence[CatalogueEntry], me: str, partner: str
+) -> tuple[list[Offerable], list[Offerable]]:
+    """:func:`pair_catalogue` of the catalogue's records (``Turn.catalogue()``), not its JSON."""
+    mine, theirs = _pair(catalogue, _RECORD_FIELDS, me, partner, NOT_TRADED)
+    return [_record_offerable(e) for e in mine], [_record_offerable(e) for e in theirs]
+
+
+def _record_offerable(e: CatalogueEntry) -> Offerable:
+    return _offerable(e.id, e.owner, e.kind, e.name, e.levels, e.political_cost, e.political_gain)
+
+
 def _pair_entries(
     view: dict[str, Any], me: str, partner: str, kinds_out: Iterable[str] = NOT_TRADED
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The catalogue entries of :func:`pair_catalogue`, in catalogue order, as they are in
     the view (which ``me`` can give ``partner``, which ``partner`` can give ``me``)."""
     skip = kinds_out if isinstance(kinds_out, frozenset) else frozenset(kinds_out)
-    mine: list[dict[str, Any]] = []
-    theirs: list[dict[str, Any]] = []
-    for entry in view["catalogue"]:
-        if not entry["available"] or entry["kind"] in skip:
+    return _pair(view["catalogue"], _JSON_FIELDS, me, partner, skip)
+
+
+_E = TypeVar("_E")
+_Fields = Callable[[Any], tuple[bool, str, str, Any]]
+_JSON_FIELDS: _Fields = operator.itemgetter("available", "kind", "owner", "to")
+_RECORD_FIELDS: _Fields = operator.attrgetter("available", "kind", "owner", "to")
+
+
+def _pair(
+    catalogue: Iterable[_E], fields: _Fields, me: str, partner: str, skip: frozenset[str]
+) -> tuple[list[_E], list[_E]]:
+    """(entries ``me`` can give ``partner``, entries ``partner`` can give ``me``) of the
+    catalogue's entries, available now and of a kind not in ``skip``, in catalogue order;
+    ``fields`` reads an entry's (available, kind, owner, to), as in its JSON or record."""
+    mine: list[_E] = []
+    theirs: list[_E] = []
+    for entry in catalogue:
+        available, kind, owner, to = fields(entry)
+        if not available or kind in skip:
             continue
-        if entry["owner"] == me and goes_to(entry, partner):
+        if owner == me and _goes_to(owner, to, partner):
             mine.append(entry)
-        elif entry["owner"] == partner and goes_to(entry, me):
+        elif owner == partner and _goes_to(owner, to, me):
             theirs.append(entry)
     return mine, theirs
 
@@ -253,15 +303,14 @@ class TermValues:
         return cached.bonus if cached is not None else 0.0
 
     def _deal_bonus(self, turn: Turn, talks: Talks) -> float:
-        view = turn.sections("catalogue")
         me, partner = turn.player, talks.partner
-        for e in view["catalogue"]:
-            if e["kind"] != "process" or not e["available"]:
+        for e in turn.catalogue():  # the records, not their JSON
+            if e.kind != "process" or not e.available:
                 continue
-            if (e["owner"] == me and goes_to(e, partner)) or (
-                e["owner"] == partner and goes_to(e, me)
+            if (e.owner == me and _goes_to(e.owner, e.to, partner)) or (
+                e.owner == partner and _goes_to(e.owner, e.to, me)
             ):
-                action = deal_move(turn, talks, (Term(e["id"], e["levels"][0]),))
+                action = deal_move(turn, talks, (Term(e.id, e.levels[0]),))
                 try:
                     self.calls += 1
                     return turn.what_if([action]).change
@@ -535,6 +584,7 @@ __all__ = [
     "offer_action",
     "offerable",
     "pair_catalogue",
+    "pair_records",
     "round_days",
     "substantive_deal",
     "trading_partners",

@@ -633,17 +633,22 @@ def _scores(game: Machine) -> dict[str, float]:
 
 
 def _you(game: Machine, player: str, mover: str | None, scores: dict[str, float] | None) -> You:
-    ws = game.win_set(player)
     me = game.rules.player(player)
     return You(
         player,
         me.objectives,
-        _r(ws, 3) if ws is not None else None,
+        win_set_shown(game, player),
         me.briefing_confidential,
         [str(o) for o in game.orders.get(player, [])],
         mover == player,
         scores[player] if scores is not None else None,
     )
+
+
+def win_set_shown(game: Machine, player: str) -> float | None:
+    """``player``'s win-set as its view's ``you`` shows it (rounded)."""
+    ws = game.win_set(player)
+    return _r(ws, 3) if ws is not None else None
 
 
 def _relations(game: Machine) -> dict[str, float]:
@@ -993,4 +998,5 @@ __all__ = [
     "deal_records",
     "pair_key",
     "render",
+    "win_set_shown",
 ]
