@@ -295,3 +295,46 @@ def test_a_negotiators_ladder_reads_the_records_as_their_json(name: str) -> None
                     assert got == pair_catalogue(view, me, other)
                     checked += bool(got[0] or got[1])
     assert checked > 20
+
+
+class _Listed:
+    """Legal moves given as lists (a kind's orders in any order), for order_shortlist."""
+
+    def __init__(self, kinds: list[list[Action]]) -> None:
+        self.kinds = kinds
+
+    def orders_of(self, classes: object) -> list[list[Action]]:
+        return [list(k) for k in self.kinds]
+
+    def __iter__(self) -> Iterator[Action]:
+        return (a for k in self.kinds for a in k)
+
+
+class _ListedTurn:
+    def __init__(self, kinds: list[list[Action]]) -> None:
+        self.legal = _Listed(kinds)
+
+
+def test_greedy_pools_a_layers_orders_wherever_they_come() -> None:
+    """A layer's tariff orders in several runs (the legal list keeps them in one run in every
+    bundled scenario) are one pool all the same, as the plain computation pools them."""
+    t = [
+        SetTariff("US", layer, rate)
+        for layer, rate in [
+            ("a", 0.1),
+            ("a", 0.2),
+            ("b", 0.1),
+            ("a", 0.3),
+            ("c", 0.0),
+            ("b", 0.4),
+            ("a", 0.5),
+        ]
+    ]
+    said = [Statement("US", s, "EU") for s in ("reassure", "threat", "claim_progress", "reassure")]
+    for seed in range(40):
+        kinds: list[list[Action]] = [t, said]
+        agent = GreedyAgent(random.Random(seed))
+        reference = random.Random(seed)
+        turn: Any = _ListedTurn(kinds)
+        assert agent.order_shortlist(turn) == _reference_shortlist(turn, reference)
+        assert agent.rng.getstate() == reference.getstate()

@@ -31,8 +31,10 @@ bargainer      its reservation value: what it expects   its toughest package fir
 
 from __future__ import annotations
 
+import operator
 import random
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import Any
 
 from tradegame.agents.base import Talks, Turn, register
@@ -627,17 +629,21 @@ class GreedyAgent(Negotiator):
         # the other kinds are never checked.
         for orders in turn.legal.orders_of(_POOLED):
             cls = type(orders[0])
-            if cls is SetTariff or cls is Statement:  # pooled by layer, by kind of statement
-                tariffs = cls is SetTariff
-                for action in orders:
-                    if tariffs:
-                        kind = _TARIFF_POOLS.get(action.layer)  # type: ignore[attr-defined]
-                        if kind is None:
-                            kind = _tariff_pool(action.layer)  # type: ignore[attr-defined]
+            if cls is SetTariff:  # pooled by layer: a layer's orders come in a run (or more)
+                for layer, run in groupby(orders, _LAYER):
+                    kind = _TARIFF_POOLS.get(layer)
+                    if kind is None:
+                        kind = _tariff_pool(layer)
+                    pool = pools.get(kind)
+                    if pool is None:
+                        pools[kind] = list(run)
                     else:
-                        kind = _SAID_POOLS.get(action.statement)  # type: ignore[attr-defined]
-                        if kind is None:
-                            continue
+                        pool += run
+            elif cls is Statement:  # pooled by kind of statement (kinds interleave: one by one)
+                for action in orders:
+                    kind = _SAID_POOLS.get(action.statement)  # type: ignore[attr-defined]
+                    if kind is None:
+                        continue
                     pool = pools.get(kind)
                     if pool is None:
                         pools[kind] = [action]
@@ -667,6 +673,7 @@ _POOL_OF_CLASS: dict[type[Action], str] = {
     ExtendDeadline: ExtendDeadline.kind,
 }
 _TARIFF_POOLS: dict[str, str] = {}  # by layer, made when first met
+_LAYER = operator.attrgetter("layer")
 _POOLED = frozenset({SetTariff, Statement, *_POOL_OF_CLASS})
 
 
