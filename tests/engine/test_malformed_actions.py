@@ -292,3 +292,21 @@ def test_news_with_control_characters_is_not_an_action(text: str) -> None:
     news = {"kind": "news", "player": "!", "text": "a\x1bb", "effects": []}
     with pytest.raises(InvalidActionError, match="without control characters"):
         from_json(news)
+
+
+_SOME_TEXTS = st.text(alphabet=st.sampled_from(["a", "U", " ", "\x1b", "\u202e", "é", "\x7f"]))
+
+
+@given(st.lists(st.one_of(_SOME_TEXTS, st.text(max_size=6)), max_size=30))
+def test_a_text_is_clean_as_the_search_says_asked_once_or_again(texts: list[str]) -> None:
+    """``_text_ok`` remembers the texts it found clean: asked again (from the memory), or
+    after the memory was emptied, its answer is the control-character search's, from nothing."""
+    from tradegame.engine import actions
+
+    for text in texts + texts[::-1]:
+        expected = actions._CONTROL.search(text) is None
+        assert actions._text_ok(text) is expected
+        assert actions._text_ok(text) is expected  # again: remembered if clean
+        assert actions._text_ok(type("S", (str,), {})(text)) is False  # a str subclass never
+    actions._CLEAN.clear()
+    assert all(actions._text_ok(t) is (actions._CONTROL.search(t) is None) for t in texts)

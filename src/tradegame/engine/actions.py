@@ -612,7 +612,22 @@ def _field_value(typ: str, value: Any) -> Any:
 
 def _text_ok(value: object) -> bool:
     """Exactly a str (a subclass could compare or hash its own way) with no control character."""
-    return type(value) is str and _CONTROL.search(value) is None
+    if type(value) is not str:
+        return False
+    # The same ids come in every move: a text found clean is remembered (a set look-up
+    # costs less than the search), bounded.
+    if value in _CLEAN:
+        return True
+    if _CONTROL.search(value) is not None:
+        return False
+    if len(_CLEAN) >= _CLEAN_KEPT:
+        _CLEAN.clear()
+    _CLEAN.add(value)
+    return True
+
+
+_CLEAN: set[str] = set()  # texts _text_ok found clean
+_CLEAN_KEPT = 4096
 
 
 def _finite(value: Any) -> Any:
