@@ -117,7 +117,9 @@ def build(into: Path | None, opt: str, jobs: int) -> Path:
             f"built {len(sources)} modules at -O{opt}:"
             f" {time.monotonic() - started[0]:.0f} s, {cpu:.0f} CPU s"
         )
-        built = sorted(p.relative_to(stage) for p in stage.rglob(f"*{SUFFIX}"))
+        # (the package's only: setuptools leaves copies in a build folder beside it too)
+        package = stage / "tradegame"
+        built = sorted(p.relative_to(stage) for p in package.rglob(f"*{SUFFIX}"))
         if into is not None:
             if (target / "tradegame").exists():
                 shutil.rmtree(target / "tradegame")
