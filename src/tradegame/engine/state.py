@@ -709,15 +709,12 @@ class State:
         snapshot's bound, and LEDGER_BOUND), so that resolution's finiteness check decides as
         if it had been added; otherwise the rounds kept are added and this one too."""
         only = self.ledger_only
-        book = self._book
-        if book[1] and self._kept_for != only:  # (a projection of a projection, or of a game)
-            self._post_rounds(book)
-            book = self._book
-        led, rounds, kept_days = book
-        layout = led.layout
+        led, rounds, kept_days = book = self._book
+        if rounds and self._kept_for != only:  # (a projection of a projection, or of a game)
+            led, rounds, kept_days = book = (self._post_rounds(book), (), 0)
         if only is not None:
             approval, credibility = self.approval[only], self.credibility[only]
-            own_relations = layout.by_own_pair[only](self.relations)
+            own_relations = led.layout.by_own_pair[only](self.relations)
             if (
                 (rounds or _bounded_ledger(self.tables.caches.bounded_ledgers, led))
                 and snap.bound <= LEDGER_BOUND
@@ -727,7 +724,7 @@ class State:
                 self._kept_for = only
                 self._book = (
                     led,
-                    (*rounds, (days, snap, approval, credibility, own_relations)),
+                    rounds + ((days, snap, approval, credibility, own_relations),),
                     kept_days + days,
                 )
                 return
@@ -751,6 +748,7 @@ class State:
             rounds = ()
         # Approval, credibility and relations as they stand for these days: scored over the
         # window like the economy (scoring.metric), not only at their final values.
+        layout = led.layout
         of = layout.by_player
         approvals, credibilities = of(self.approval), of(self.credibility)
         relations = layout.by_pair(self.relations)
@@ -766,7 +764,7 @@ class State:
             self._kept_for = None
             self._book = (
                 led,
-                (*rounds, (days, snap, approvals, credibilities, relations)),
+                rounds + ((days, snap, approvals, credibilities, relations),),
                 kept_days + days,
             )
             return
