@@ -16,14 +16,19 @@ is the plain loop over the scenario's players.
 from __future__ import annotations
 
 import math
+import pickle
+import random
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from tradegame.agents.base import play_match
+from tradegame.engine import Game
 from tradegame.engine import economy as eco
 from tradegame.engine.kinds import LayerStatus, StatementKind
 from tradegame.engine.phases import news, politics, talks
+from tradegame.engine.projection import Projected
 from tradegame.engine.records import RATE_EPS, clamp, pair_key
 from tradegame.engine.rules import Event, Requirement, Rules
 from tradegame.engine.state import State
@@ -244,6 +249,75 @@ def test_news_and_politics_agree_with_the_plain_computation(
     assert seen["news"] > 100 and seen["politics"] > 100, seen
     if rules.events:
         assert seen["scheduled"] + seen["conditional"] + seen["chance"] > 10, seen
+
+
+@pytest.mark.parametrize("rules", _rules())
+def test_the_news_of_quiet_rounds_agrees_with_the_plain_computation(
+    rules: Rules, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A projection's round met with neither event talks nor requests (every round of a
+    # passive tail) has its session requirements answered once, when the round is first met
+    # so (news._Plan.quiet), unless one of its events makes or cancels talks. Greedy games
+    # play such tails by the thousand in their what_ifs, and random games meet requests and
+    # event talks: at each News phase, the state itself and a projection of it (which may
+    # take the quiet rounds) run against the reference.
+    real_run = news.run
+    seen = Counter[str]()
+    sessions = [ev for ev in rules.events if any(q.kind == "session" for q in ev.requires)]
+
+    def run(g: State) -> None:
+        twin, reference = g.copy_as(Projected), g.copy_as(Projected)
+        quiet = not (g.event_talks or g.requests)
+        if quiet:
+            # The session requirements the round asks about, and their answers now.
+            window = g.tables.news_window(g.rules, g.day, g.round_end_day)
+            met = {*window.scheduled, *window.conditional, *window.chance}
+            for ev in sessions:
+                if ev in met:
+                    for q in ev.requires:
+                        if q.kind == "session":
+                            held = _reference_holds(g, q, ev, g.round)
+                            seen["quiet session held" if held else "quiet session not held"] += 1
+        _reference_run(reference, seen)
+        real_run(twin)
+        _same(twin, reference, 0)
+        seen["quiet" if quiet else "not quiet"] += 1
+        reference = g.copy()
+        logged = len(g.log)
+        _reference_run(reference, seen)
+        real_run(g)
+        _same(g, reference, logged)
+
+    monkeypatch.setattr(news, "run", run)
+    greedy = dict.fromkeys(rules.player_ids, "greedy")
+    for seed in range(2):
+        play_match(rules, seed, greedy)
+    for _game in _play(rules, range(4), what_if=0.1, copies=0.02):
+        pass
+    assert seen["quiet"] > 40 and seen["not quiet"] > 20, seen
+    if sessions:
+        assert seen["quiet session held"] and seen["quiet session not held"] > 40, seen
+
+
+def test_a_pickled_game_compiles_its_news_again_and_plays_on_alike() -> None:
+    # The compiled news is kept in the scenario's tables, which a game pickles with it: as
+    # its rules (closures do not pickle), compiled again for the rules read back.
+    rules = load_rules("april-2025")
+    game = Game.new(rules, 4)
+    rng = random.Random(4)
+    for _ in range(60):
+        player = game.to_move()
+        assert player is not None
+        game.apply(game.legal_actions(player).sample(rng))
+    assert game.tables.caches.news is not None
+    twin = pickle.loads(pickle.dumps(game))
+    plan = twin.tables.caches.news
+    assert plan is not None and plan.rules is twin.rules and plan is not game.tables.caches.news
+    while (player := game.to_move()) is not None:
+        action = game.legal_actions(player).sample(rng)
+        game.apply(action)
+        twin.apply(action)
+        assert twin.state_hash() == game.state_hash()
 
 
 def test_the_drift_of_talk_approval_keeps_its_zeros() -> None:

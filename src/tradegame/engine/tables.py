@@ -83,6 +83,8 @@ class Caches:
     # legal.py's memory of the sampler (legal._SamplerMemo), made there on first use: a
     # game reads it through its tables, an attribute away.
     sampler: Any = None
+    # news.py's compiled news (news._Plan), likewise; pickled as the rules to compile again.
+    news: Any = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,14 +29,22 @@ from tradegame.engine.text import fmt_pct
 
 def run(g: State) -> None:
     first = g.day
-    plan = _plan_of(g.rules)
-    # A round's days are first..round_end_day, and its length is the scenario's: the first
-    # day names the round's news.
-    news = plan.rounds.get(first)
-    if news is None:
-        news = plan.rounds[first] = _round_of(g, plan, first, g.round_end_day)
+    caches = g.tables.caches
+    plan = caches.news  # (an attribute away, rather than by a call of its per-rules memo)
+    if plan is None:
+        plan = caches.news = _plan_of(g.rules)
     # A projection keeps no log (KEEPS_LOG): its lines are not made, nor _log called.
     keeps_log = g.KEEPS_LOG
+    # A round's days are first..round_end_day, and its length is the scenario's: the first
+    # day names the round's news. With neither event talks nor requests (every round of a
+    # passive tail), the talks a round holds are the round's alone: its news has its
+    # sessions answered (_round_of). Projections play such rounds by the thousand; a game
+    # plays each once, and does not make them.
+    quiet = not (keeps_log or g.event_talks or g.requests)
+    rounds = plan.quiet if quiet else plan.rounds
+    news = rounds.get(first)
+    if news is None:
+        news = rounds[first] = _round_of(g, plan, first, g.round_end_day, quiet)
     # News reaches the economy only through the tariff layers (scheduled layers and
     # set_layer effects; a credibility shift is caught by terms()): keep the cached
     # rates and snapshot unless one of those happened.
@@ -62,13 +70,15 @@ def run(g: State) -> None:
         fire(g, ev, this_round)
         layers_changed = layers_changed or sets_layer
     fired = g.fired
-    for ev, once, table, key, low, high, requires, sets_layer in news.conditional:
-        if once is not None and once in fired:
-            continue
+    for table, key, low, high, rest in news.conditional:
         # Its condition (see _compile_condition): its metric within its bounds now, read
-        # here rather than by a call (five events a round in every projection).
+        # here rather than by a call (five events a round in every projection). Asked
+        # first: it seldom holds (whether the event already fired is asked only then).
         v = g.stress if table is None else getattr(g, table)[key]
         if v < low or v > high:
+            continue
+        ev, once, requires, sets_layer = rest
+        if once is not None and once in fired:
             continue
         if requires is None or requires(g, ev, this_round):
             if keeps_log:
@@ -109,10 +119,10 @@ class _Round:
     layers: tuple[Layer, ...]
     # (event, requirements, sets a layer?, the text of its news: its date and news)
     scheduled: tuple[tuple[Event, Check | None, bool, str], ...]
-    # (event, its id if it fires once at most, its condition's table, key, low and high
-    # bounds (_compile_condition), requirements, sets a layer?)
+    # (its condition's table, key, low and high bounds (_compile_condition), and (event, its
+    # id if it fires once at most, requirements, sets a layer?))
     conditional: tuple[
-        tuple[Event, str | None, str | None, Any, float, float, Check | None, bool], ...
+        tuple[str | None, Any, float, float, tuple[Event, str | None, Check | None, bool]], ...
     ]
     # (event, id, max_times, requirements, probability, sets a layer?)
     chance: tuple[tuple[Event, str, int, Check | None, float, bool], ...]
@@ -121,22 +131,52 @@ class _Round:
 @dataclass(slots=True)
 class _Plan:
     """A scenario's compiled news: each event's requirements (None: it has none) and
-    condition, and the rounds met so far by their days."""
+    condition, and the rounds met so far by their days. Kept in the scenario's tables
+    (``Caches.news``), which a game pickles with it: pickled as its rules (its checks are
+    closures), it is compiled again when first read after."""
 
+    rules: Rules
     requires: dict[str, Check | None]
+    # The events with session requirements: those, and their other requirements (None:
+    # none); and the events whose effects make or cancel talks.
+    sessions: dict[str, tuple[tuple[Check, ...], Check | None]]
+    makes_talks: frozenset[str]
     conditions: dict[str, Condition]
-    rounds: dict[int, _Round] = field(default_factory=dict)  # by the round's first day
+    # The rounds met so far by their first day, and as met with neither event talks nor
+    # requests (their sessions answered).
+    rounds: dict[int, _Round] = field(default_factory=dict)
+    quiet: dict[int, _Round] = field(default_factory=dict)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_plan_again, (self.rules,))
 
 
 @per_rules
 def _plan_of(rules: Rules) -> _Plan:
     """The compiled news of ``rules`` (built once; rounds added as they are first met)."""
+    sessions = [ev for ev in rules.events if any(q.kind == "session" for q in ev.requires)]
     return _Plan(
+        rules,
         requires={ev.id: _compile_all(ev.requires, ev) for ev in rules.events},
+        sessions={
+            ev.id: (
+                tuple(_compile(q, ev) for q in ev.requires if q.kind == "session"),
+                _compile_all(tuple(q for q in ev.requires if q.kind != "session"), ev),
+            )
+            for ev in sessions
+        },
+        makes_talks=frozenset(
+            ev.id for ev in rules.events if any(e.kind in _TALK_EFFECTS for e in ev.effects)
+        ),
         conditions={
             ev.id: _compile_condition(ev) for ev in rules.events if ev.trigger == "conditional"
         },
     )
+
+
+def _plan_again(rules: Rules) -> _Plan:
+    """A pickled plan, read back: its rules' (a module function: the memo's is not one)."""
+    return _plan_of(rules)
 
 
 _TALK_EFFECTS = ("schedule_talks", "cancel_talks")  # the effects held_talks counts
@@ -144,28 +184,47 @@ _INACTIVE = LayerStatus.INACTIVE  # read every round: bound once (an enum's memb
 _IN_FORCE = LayerStatus.IN_FORCE
 
 
-def _round_of(g: State, plan: _Plan, first: int, last: int) -> _Round:
+def _round_of(g: State, plan: _Plan, first: int, last: int, quiet: bool) -> _Round:
     window = g.tables.news_window(g.rules, first, last)
     sets = window.set_layer
+    events = (*window.scheduled, *window.conditional, *window.chance)
+    requires = plan.requires
+    if quiet and plan.makes_talks.isdisjoint(ev.id for ev in events):
+        # ``g`` has neither event talks nor requests, and none of the round's events makes
+        # any: the talks it holds are talks.plan's for the round alone, wherever the News
+        # phase reads them. An event's session requirements are answered now, each by its
+        # own check: if one fails the event is left out (it cannot fire this round), else
+        # only its other requirements are asked.
+        requires = dict(requires)
+        this_round = g.round
+        for ev in events:
+            answered = plan.sessions.get(ev.id)
+            if answered is not None:
+                sessions, others = answered
+                if all(held(g, ev, this_round) for held in sessions):
+                    requires[ev.id] = others
+                else:
+                    del requires[ev.id]
     return _Round(
         layers=window.layers,
         scheduled=tuple(
-            (ev, plan.requires[ev.id], ev.id in sets, _dated(g, ev)) for ev in window.scheduled
+            (ev, requires[ev.id], ev.id in sets, _dated(g, ev))
+            for ev in window.scheduled
+            if ev.id in requires
         ),
         conditional=tuple(
             (
-                ev,
-                None if ev.repeat else ev.id,
                 *plan.conditions[ev.id],
-                plan.requires[ev.id],
-                ev.id in sets,
+                (ev, None if ev.repeat else ev.id, requires[ev.id], ev.id in sets),
             )
             for ev in window.conditional
+            if ev.id in requires
         ),
         chance=tuple(
-            (ev, ev.id, ev.max_times, plan.requires[ev.id], ev.probability, ev.id in sets)
+            (ev, ev.id, ev.max_times, requires[ev.id], ev.probability, ev.id in sets)
             for ev in window.chance
             if ev.max_times >= 1  # (the scenario's models allow no other: never drawn for)
+            and ev.id in requires
         ),
     )
 

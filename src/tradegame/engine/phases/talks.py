@@ -137,40 +137,41 @@ def planned(
 
 def begin(g: State) -> None:
     """Turn requests and scheduled talks into this round's sessions (capacity applies)."""
-    rules = g.rules
     planned_now = planned(g, g.round, g.event_talks, g.requests)
-    holder = rules.talk_capacity_holder
-    keeps_log = g.KEEPS_LOG  # (a projection's lines are not made)
     g.requests = []
     g.event_talks = []
     sessions: list[Session] = []
-    for key, level, requester, held in planned_now:
-        if not held:
+    if planned_now:  # (most rounds of a passive tail plan none)
+        rules = g.rules
+        holder = rules.talk_capacity_holder
+        keeps_log = g.KEEPS_LOG  # (a projection's lines are not made)
+        for key, level, requester, held in planned_now:
+            if not held:
+                if keeps_log:
+                    g._logf("talks", _no_time_text, (level, key, holder), key, _TALKS_PHASE)
+                continue
+            responder = key[1] if key[0] == requester else key[0]
+            level_rules = rules.talk_level(level)
+            stakes = level_rules.stakes * g.stakes.get(key, 1.0)
+            # (pair, requester, responder, level, stakes, max_exchanges, exchanges, offer,
+            # offer_by, turn: by position, and the owner set apart, which costs less than by
+            # keyword)
+            session = Session(
+                (requester, responder),
+                requester,
+                responder,
+                level,
+                stakes,
+                level_rules.max_exchanges,
+                0,
+                None,
+                None,
+                requester,
+            )
+            session.owner = g._token
+            sessions.append(session)
             if keeps_log:
-                g._logf("talks", _no_time_text, (level, key, holder), key, _TALKS_PHASE)
-            continue
-        responder = key[1] if key[0] == requester else key[0]
-        level_rules = rules.talk_level(level)
-        stakes = level_rules.stakes * g.stakes.get(key, 1.0)
-        # (pair, requester, responder, level, stakes, max_exchanges, exchanges, offer,
-        # offer_by, turn: by position, and the owner set apart, which costs less than by
-        # keyword)
-        session = Session(
-            (requester, responder),
-            requester,
-            responder,
-            level,
-            stakes,
-            level_rules.max_exchanges,
-            0,
-            None,
-            None,
-            requester,
-        )
-        session.owner = g._token
-        sessions.append(session)
-        if keeps_log:
-            g._logf("talks", _holds_text, (requester, responder, level), None, _TALKS_PHASE)
+                g._logf("talks", _holds_text, (requester, responder, level), None, _TALKS_PHASE)
     g.stakes = {}
     g.sessions = sessions
     g.session_index = 0
