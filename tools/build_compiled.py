@@ -152,15 +152,22 @@ def status(target: Path) -> int:
             return 1
         print(f"{target}: pure Python (nothing compiled)")
         return 0
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        sources, opt_level = manifest["sources"], manifest["opt_level"]
+        if not isinstance(sources, dict):
+            raise TypeError
+    except (ValueError, TypeError, KeyError):
+        print(f"{manifest_path}: not a manifest this tool wrote: clean, then build again")
+        return 1
     changed = [
         name
-        for name, digest in manifest["sources"].items()
+        for name, digest in sources.items()
         if not (target / name).is_file() or _digest(target / name) != digest
     ]
     print(
-        f"{target}: {len(manifest['sources'])} engine modules compiled at"
-        f" -O{manifest['opt_level']}; left as Python: {', '.join(LEFT_AS_PYTHON)}"
+        f"{target}: {len(sources)} engine modules compiled at"
+        f" -O{opt_level}; left as Python: {', '.join(LEFT_AS_PYTHON)}"
     )
     for name in changed:
         print(f"  changed since the build (the compiled one runs): {name}")
@@ -241,7 +248,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--opt", default="3", choices=("0", "1", "2", "3"), help="C optimisation")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="compilers at once")
     args = ap.parse_args(argv)
+    if args.jobs < 1:
+        ap.error(f"--jobs must be 1 or more, not {args.jobs}")
     target = SRC if args.into is None else args.into.resolve()
+    if args.into is not None:
+        # A compiled copy replaces the tradegame package under DIR: never the sources' own.
+        if target == SRC.resolve():
+            ap.error(f"--into {args.into} is the sources' own folder: build without --into")
+        if target.exists() and not target.is_dir():
+            ap.error(f"--into {args.into} is not a folder")
+        if args.command in ("status", "clean") and not (target / "tradegame").is_dir():
+            ap.error(f"--into {args.into}: no compiled copy there (no tradegame package)")
     if args.command == "build":
         build(args.into, args.opt, args.jobs)
         return status(target)

@@ -51,3 +51,50 @@ def test_the_compiled_engine_plays_as_the_sources() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr[-4000:]
     assert "fingerprint games: identical" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["build", "--into", str(ROOT / "src")], "is the sources' own folder"),
+        (["build", "--jobs", "0"], "--jobs must be 1 or more, not 0"),
+        (["status", "--into", "{missing}"], "no compiled copy there (no tradegame package)"),
+        (["clean", "--into", "{missing}"], "no compiled copy there (no tradegame package)"),
+        (["status", "--into", "{file}"], "is not a folder"),
+    ],
+)
+def test_arguments_it_cannot_use_are_plain_messages(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    # Refused before anything is compiled, copied or taken out (a build --into the sources'
+    # folder would replace the package it copies from).
+    (tmp_path / "file").write_text("")
+    args = [a.format(missing=tmp_path / "missing", file=tmp_path / "file") for a in args]
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "build_compiled.py"), *args],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and message in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_manifest_it_did_not_write_is_a_plain_message(tmp_path: Path) -> None:
+    engine = tmp_path / "tradegame" / "engine"
+    engine.mkdir(parents=True)
+    for text in ("{not json", "[1]", '{"sources": [], "opt_level": "3"}', "{}"):
+        (engine / "_compiled.json").write_text(text)
+        done = subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "tools" / "build_compiled.py"),
+                "status",
+                "--into",
+                str(tmp_path),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 1, (text, done.stderr)
+        assert "not a manifest this tool wrote: clean, then build again" in done.stdout, text
+        assert "Traceback" not in done.stderr
