@@ -27,9 +27,13 @@ Left as Python (each says why): the packages' ``__init__`` (a compiled ``tradega
 imports its shared library, which lives inside it: an import without end), ``actions.py``
 (mypyc hands ``dataclass`` a ``ClassVar[str]`` as a plain ``str``, so ``Action.kind`` becomes a
 field with a default and every subclass's fields fail) and ``errors.py`` (exceptions subclass
-built-in ones). Classes that must stay Python classes in compiled modules carry
+built-in ones). Every other class is a native class (attributes in slots, read by compiled
+code directly), the state's classes included (``State``, ``Machine``, ``Game``, ``Projected``,
+the news checker's): ``State.__new__`` lets ``copy_as`` and pickle make one without
+``__init__``, and ``copy_as`` copies its attributes through ``__getstate__``/``__setstate__``
+(it has no ``__dict__``). Classes that must stay Python classes carry
 ``tradegame.engine.plain.python_class`` (see it); docs/bots-and-tournaments.md ("The compiled
-engine") has what else the sources needed and what the build gives.
+engine") has which and why, what else the sources needed and what the build gives.
 """
 
 from __future__ import annotations

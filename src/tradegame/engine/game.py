@@ -17,7 +17,6 @@ from collections.abc import Iterable, Sequence
 from tradegame.engine.actions import Action
 from tradegame.engine.legal import LegalActions
 from tradegame.engine.machine import Machine
-from tradegame.engine.plain import python_class
 from tradegame.engine.projection import batna, what_if
 from tradegame.engine.records import (
     ORDERS,
@@ -36,7 +35,6 @@ from tradegame.engine.text import fmt_pct, term_text, terms_text
 from tradegame.engine.view import SPECTATOR, Glance, View, Viewer, build_glance, build_view
 
 
-@python_class
 class Game(Machine):
     """A game in progress. Build one with :meth:`new`; act with :meth:`apply`."""
 

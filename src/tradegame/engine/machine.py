@@ -10,7 +10,6 @@ from __future__ import annotations
 from tradegame.engine.actions import Action, Inject, News, check_action
 from tradegame.engine.errors import IllegalActionError
 from tradegame.engine.phases import news, orders, resolution, talks
-from tradegame.engine.plain import python_class
 from tradegame.engine.records import ORDERS, OVER, TALKS
 from tradegame.engine.rules import Rules
 from tradegame.engine.state import State
@@ -18,7 +17,6 @@ from tradegame.engine.state import State
 _INSTRUCTOR = (News, Inject)  # the instructor's actions (bound once: push reads it every move)
 
 
-@python_class
 class Machine(State):
     """A state driven by actions: :meth:`verify` checks one, :meth:`apply` plays it."""
 

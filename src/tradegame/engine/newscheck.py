@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from tradegame.engine.actions import Action
 from tradegame.engine.machine import Machine
 from tradegame.engine.phases import news
-from tradegame.engine.plain import python_class
 from tradegame.engine.records import pair_key
 from tradegame.engine.rules import Event, Requirement, Rules
 from tradegame.engine.state import State
@@ -51,7 +50,6 @@ class Contradiction:
         return f"round {self.round}: {self.event} needs {self.needs}: {self.news}"
 
 
-@python_class
 class _Witnessed(Machine):
     """A replay that checks each news item as it fires."""
 

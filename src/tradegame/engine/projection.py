@@ -28,7 +28,6 @@ from tradegame.engine.errors import IllegalActionError
 from tradegame.engine.kinds import DealStatus, SessionStatus
 from tradegame.engine.machine import Machine
 from tradegame.engine.phases import orders
-from tradegame.engine.plain import python_class
 from tradegame.engine.records import ORDERS, Deal
 from tradegame.engine.rules import Rules
 from tradegame.engine.scoring import Metrics, Projection, metric, play_out_passing, score
@@ -42,7 +41,6 @@ _AGREED = DealStatus.AGREED  # (an enum's member read from its class is slow: bo
 _STATUS = operator.attrgetter("status")
 
 
-@python_class
 class Projected(Machine):
     """A game played forward for a projection; build one with :meth:`of` (what_if) or from
     rules and seed (BATNA: the game's own chance, every ratification checked)."""

@@ -17,13 +17,12 @@ import math
 import operator
 import random
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, ClassVar, Self, TypeVar
+from typing import Any, ClassVar, Self, TypeVar, cast
 
 from tradegame.engine import economy as eco
 from tradegame.engine.actions import Action
 from tradegame.engine.chance import Chance, copy_of
 from tradegame.engine.kinds import DealStatus, TermKind
-from tradegame.engine.plain import python_class
 from tradegame.engine.records import (
     LEDGER_INDEX,
     ORDERS,
@@ -56,9 +55,13 @@ _HistoryRecord = tuple[
 ]
 
 
-@python_class
 class State:
     """A game's state; phases change it, :class:`~tradegame.engine.game.Game` drives it."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
+        # A state made without its __init__ (copy_as, pickle): the compiled build's native
+        # class runs __init__ from its own __new__ unless the class defines one.
+        return object.__new__(cls)
 
     def __init__(self, rules: Rules, seed: int) -> None:
         self.rules = rules
@@ -189,9 +192,14 @@ class State:
         if self._book[1] and self._kept_for is None:
             # Everyone's rounds kept are added once here, not by every copy that reads them.
             self._post_rounds(self._book)
-        new = cls.__new__(cls)
-        attributes = new.__dict__
-        mine = self.__dict__
+        if _NATIVE:
+            # The compiled build's native class: made by its __new__, its attributes read
+            # into a new dict (it has no __dict__) and set from it below.
+            new = cls.__new__(cls)
+            mine = cast(_Attributes, self.__getstate__())
+        else:
+            new = _make(cls)  # (object's __new__, not State's: the same, one call less)
+            mine = self.__dict__
         # Every dict, set and list is copied (shallow), but those rebuilt below; the rest is
         # shared. Which attributes those are is remembered per layout (the attribute names,
         # in order): an attribute holds a container always or never (test_tail_paths checks
@@ -211,9 +219,15 @@ class State:
                 _COPIED_BY_LAYOUT[layout] = known
             copied = known
             _LAST_COPIED[type(self)] = (layout, copied)
-        attributes.update(mine)
-        for name in copied:
-            attributes[name] = mine[name].copy()
+        if _NATIVE:
+            for name in copied:
+                mine[name] = mine[name].copy()
+            cast(Any, new).__setstate__(mine)
+        else:
+            attributes = new.__dict__
+            attributes.update(mine)
+            for name in copied:
+                attributes[name] = mine[name].copy()
         # The deals and sessions (their lists copied above) are shared, copy on write:
         # neither state may change them in place any more, each copies one first (own_deal,
         # own_session, own_pledge; new tokens for both). The list of deals in force is kept
@@ -1125,6 +1139,12 @@ class State:
         the partners of its viewer ratify)."""
         return True
 
+
+# Whether State is a native class of the compiled build (mypyc: attributes in slots, no
+# __dict__; copy_as copies them through __getstate__ and __setstate__).
+_NATIVE = hasattr(State, "__mypyc_attrs__")
+_Attributes = dict[str, Any]
+_make = object.__new__
 
 OrderCheck = Callable[[State, Any], "str | None"]
 """A rule's check of the moment for one kind of order (``phases.orders.NOW``)."""
