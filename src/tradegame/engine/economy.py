@@ -14,7 +14,7 @@ import operator
 from collections.abc import Callable, Iterable, Mapping, MutableSequence, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, cast
+from typing import Any, Final, NamedTuple, cast
 
 from tradegame.engine.kinds import LayerStatus, TermKind
 from tradegame.engine.memo import per_rules
@@ -22,22 +22,22 @@ from tradegame.engine.plain import python_class
 from tradegame.engine.records import ECONOMY_KEYS, Deal
 from tradegame.engine.rules import ALL, Economy, Item, Rules
 
-_is = operator.is_
+_is: Final = operator.is_
 _is_not = operator.is_not
 _ne = operator.ne
 _or = operator.or_
 
 # Enum members read on hot paths, bound once: on Python 3.11 reading a member from its enum
 # class goes through EnumType.__getattr__ and costs several times a module global.
-_CAP = TermKind.TARIFF_CAP
+_CAP: Final = TermKind.TARIFF_CAP
 _CUT = TermKind.TARIFF_CUT
 _QUOTA = TermKind.QUOTA
-_PURCHASE = TermKind.PURCHASE
-_INVESTMENT = TermKind.INVESTMENT
-_COST_SHARING = TermKind.COST_SHARING
+_PURCHASE: Final = TermKind.PURCHASE
+_INVESTMENT: Final = TermKind.INVESTMENT
+_COST_SHARING: Final = TermKind.COST_SHARING
 _REGULATORY = TermKind.REGULATORY
 _CURRENCY = TermKind.CURRENCY
-_IN_FORCE = LayerStatus.IN_FORCE
+_IN_FORCE: Final = LayerStatus.IN_FORCE
 
 
 @dataclass(frozen=True, slots=True)
@@ -524,7 +524,7 @@ def deal_key(deal: Deal) -> tuple[Any, ...]:
 
 
 # The terms that change tariffs.
-RATE_KINDS = frozenset({_CAP, _CUT, _QUOTA})
+RATE_KINDS: Final = frozenset({_CAP, _CUT, _QUOTA})
 
 
 def changes_rates(rules: Rules, deal: Deal) -> bool:
@@ -540,13 +540,13 @@ def changes_rates(rules: Rules, deal: Deal) -> bool:
     return moves
 
 
-CELL_MEMO_SIZE = 512  # remembered input combinations per flow cell
+CELL_MEMO_SIZE: Final = 512  # remembered input combinations per flow cell
 RATE_ENTRIES_SIZE = 4096  # remembered rates (each with its cells' entries), per scenario
 
 
-_PLEDGED = frozenset({_PURCHASE, _INVESTMENT, _COST_SHARING, _REGULATORY})
-_new_index = TermIndex.__new__
-_new_tuple = tuple.__new__
+_PLEDGED: Final = frozenset({_PURCHASE, _INVESTMENT, _COST_SHARING, _REGULATORY})
+_new_index: Final = TermIndex.__new__
+_new_tuple: Final = tuple.__new__
 
 
 class DealTerms(NamedTuple):
@@ -741,7 +741,7 @@ setattr(Snapshot, "__getattr__", Snapshot._made_later)  # noqa: B010
 # The per-player tables of a snapshot that a ledger adds, in LEDGER_KEYS order.
 LEDGER_TABLES = operator.attrgetter(*ECONOMY_KEYS)
 _MADE_LATER = frozenset(ECONOMY_KEYS)
-_new_snapshot = Snapshot.__new__
+_new_snapshot: Final = Snapshot.__new__
 
 
 def _added_size(snap: Snapshot) -> float:

@@ -15,7 +15,7 @@ import math
 import random
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from tradegame.engine.actions import (
     Accept,
@@ -339,7 +339,7 @@ def _legal_now(
 _PLAIN: dict[tuple[type, str], Action] = {}
 # Read for every item of every deal considered: bound once (on Python 3.11 an enum member
 # read from its class costs several times a module global).
-_EXTENSION = TermKind.DEADLINE_EXTENSION
+_EXTENSION: Final = TermKind.DEADLINE_EXTENSION
 
 
 def _plain(kind: type[Action], player: str) -> Action:

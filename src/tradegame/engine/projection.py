@@ -12,7 +12,7 @@ import operator
 import random
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 from tradegame.engine.actions import (
     Accept,
@@ -37,8 +37,8 @@ from tradegame.engine.tables import tables_of
 # shared draws 4 kB, and a game asks for one (seed, round, phase) at a time, so a few
 # suffice (4096 held ~100 MB).
 RNG_STATES = 64
-_AGREED = DealStatus.AGREED  # (an enum's member read from its class is slow: bound once)
-_STATUS = operator.attrgetter("status")
+_AGREED: Final = DealStatus.AGREED  # (an enum's member read from its class is slow: bound once)
+_STATUS: Final = operator.attrgetter("status")
 
 
 class Projected(Machine):

@@ -16,16 +16,16 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from tradegame.engine.actions import Term
 from tradegame.engine.kinds import DealStatus, Phase, SessionStatus
 from tradegame.engine.plain import python_class
 
-TALKS = Phase.TALKS
-ORDERS = Phase.ORDERS
-OVER = Phase.OVER
-RATE_EPS = 1e-9
+TALKS: Final = Phase.TALKS
+ORDERS: Final = Phase.ORDERS
+OVER: Final = Phase.OVER
+RATE_EPS: Final = 1e-9
 MAX_STAKES = 1e6  # talk stakes multiply with every raise_stakes (an instructor may inject many)
 
 

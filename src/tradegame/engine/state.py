@@ -17,7 +17,7 @@ import math
 import operator
 import random
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, ClassVar, Self, TypeVar, cast
+from typing import Any, ClassVar, Final, Self, TypeVar, cast
 
 from tradegame.engine import economy as eco
 from tradegame.engine.actions import Action
@@ -42,10 +42,10 @@ from tradegame.engine.tables import CACHE_SIZE, tables_of
 
 # Enum members read on hot paths, bound once: on Python 3.11 reading a member from its enum
 # class goes through EnumType.__getattr__ and costs several times a module global.
-_DEAL_IN_FORCE = DealStatus.IN_FORCE
-_PROCESS = TermKind.PROCESS
+_DEAL_IN_FORCE: Final = DealStatus.IN_FORCE
+_PROCESS: Final = TermKind.PROCESS
 # Term indexes per set of deals, and snapshots per term index, that projections keep.
-_SHARED_PER_KEY = 64
+_SHARED_PER_KEY: Final = 64
 
 S = TypeVar("S", bound="State")
 # What a snapshot is computed from (economy.snapshot's arguments): rates, terms, packages.
@@ -1160,7 +1160,7 @@ legal.LegalActions._order_kinds)."""
 
 # ---------------------------------------------------------------------- helpers
 
-_new_tuple = tuple.__new__
+_new_tuple: Final = tuple.__new__
 # A line logged, its entry not made yet: (round, day, phase, kind, text, audience, args),
 # where ``text`` is the line's text if ``args`` is None, else the function that makes it
 # from ``args`` (State._logf). The raw lines are kept flat, seven values a line, in one list:
@@ -1231,7 +1231,7 @@ def _copied_attributes(attributes: dict[str, Any]) -> tuple[str, ...]:
 # What of a deal can change later.
 _DEAL_STATE = operator.attrgetter("status", "ended_by", "ended_round", "reneged_by")
 _chain = itertools.chain.from_iterable
-_is = operator.is_
+_is: Final = operator.is_
 
 
 def _rate_deal_keys(rules: Rules, force: list[Deal]) -> tuple[Any, ...]:
@@ -1270,7 +1270,7 @@ _TermsEntry = tuple["eco.DealTerms", "dict[tuple[float, ...], eco.TermIndex] | N
 _SnapBook = tuple["eco.Snapshot", Callable[[dict[str, float]], Any] | None, Any, "eco.TermIndex"]
 
 
-LEDGER_BOUND = 1e290
+LEDGER_BOUND: Final = 1e290
 """The size a projection's kept round's numbers, and the sums it adds them to, stay within
 (all together): added over at most 10 years of days (a scenario's window), they cannot
 reach the float limit (about 1.8e308), so the sums stay finite whether added or not."""

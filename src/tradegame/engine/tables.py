@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from tradegame.engine.actions import Done, Pass, Reject
 from tradegame.engine.chance import Stream
@@ -21,7 +21,7 @@ from tradegame.engine.memo import per_rules
 from tradegame.engine.records import Ledger, LedgerLayout, empty_ledger, ledger_layout, pair_key
 from tradegame.engine.rules import Event, Item, Layer, Rules, TariffInstrument
 
-CACHE_SIZE = 4096  # entries of an open-ended memo (rates of projections, term texts)
+CACHE_SIZE: Final = 4096  # entries of an open-ended memo (rates of projections, term texts)
 
 
 @dataclass(frozen=True, slots=True)

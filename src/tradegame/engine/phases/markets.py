@@ -10,6 +10,7 @@ or faces (its own orders, a snap-back at the deadline, a partner's retaliation) 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 from tradegame.engine import economy as eco
 from tradegame.engine.memo import per_rules
@@ -20,7 +21,7 @@ from tradegame.engine.rules import Rules
 from tradegame.engine.state import State
 from tradegame.engine.tables import tables_of
 
-PRESSURES_KEPT = 64  # rates tuples whose pressure is remembered by id, per scenario
+PRESSURES_KEPT: Final = 64  # rates tuples whose pressure is remembered by id, per scenario
 
 
 def _pressure(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from tradegame.engine.actions import INSTRUCTOR, Inject, News, parse_news_effect
 from tradegame.engine.errors import IllegalActionError
@@ -181,7 +181,7 @@ def _plan_again(rules: Rules) -> _Plan:
 
 _TALK_EFFECTS = ("schedule_talks", "cancel_talks")  # the effects held_talks counts
 _INACTIVE = LayerStatus.INACTIVE  # read every round: bound once (an enum's member is slow)
-_IN_FORCE = LayerStatus.IN_FORCE
+_IN_FORCE: Final = LayerStatus.IN_FORCE
 
 
 def _round_of(g: State, plan: _Plan, first: int, last: int, quiet: bool) -> _Round:

@@ -4,7 +4,7 @@ Each order's legality is written here once."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Final
 
 from tradegame.engine.actions import (
     Action,
@@ -33,7 +33,7 @@ from tradegame.engine.text import fmt_pct
 # Enum members read on hot paths, bound once: on Python 3.11 reading a member from its enum
 # class goes through EnumType.__getattr__ and costs several times a module global.
 _LAYER_IN_FORCE = LayerStatus.IN_FORCE
-_DEAL_IN_FORCE = DealStatus.IN_FORCE
+_DEAL_IN_FORCE: Final = DealStatus.IN_FORCE
 _FACT_CHECK = StatementKind.FACT_CHECK
 
 # Each kind of order has its rules in two parts, each written once: what the scenario alone

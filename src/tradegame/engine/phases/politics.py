@@ -12,6 +12,8 @@ ends is charged then.
 
 from __future__ import annotations
 
+from typing import Final
+
 from tradegame.engine import economy as eco
 from tradegame.engine.actions import (
     SetTariff,
@@ -33,8 +35,8 @@ from tradegame.engine.text import term_text
 # costs ten times a global's read (Python 3.11), and each open pledge is looked at each round.
 # As plain strings (a StrEnum member equals its value): a pledge's kind is the statement's
 # text, and two exact strings compare on the interpreter's fast path.
-_CLAIM_PROGRESS = str(StatementKind.CLAIM_PROGRESS.value)
-_PUBLIC_DEMAND = str(StatementKind.PUBLIC_DEMAND.value)
+_CLAIM_PROGRESS: Final = str(StatementKind.CLAIM_PROGRESS.value)
+_PUBLIC_DEMAND: Final = str(StatementKind.PUBLIC_DEMAND.value)
 _THREAT = str(StatementKind.THREAT.value)
 _REASSURE = str(StatementKind.REASSURE.value)
 _FACT_CHECK = str(StatementKind.FACT_CHECK.value)

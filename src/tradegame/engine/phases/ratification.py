@@ -3,6 +3,8 @@ ratifiers' win-sets enter force; their one-off effects and politics (precedent, 
 
 from __future__ import annotations
 
+from typing import Final
+
 from tradegame.engine.actions import (
     Term,
 )
@@ -20,15 +22,15 @@ from tradegame.engine.text import fmt_pct, terms_text
 
 # Enum members read on hot paths, bound once: on Python 3.11 reading a member from its enum
 # class goes through a descriptor and costs about ten times a module global.
-_AGREED = DealStatus.AGREED
-_IN_FORCE = DealStatus.IN_FORCE
-_PROCESS = TermKind.PROCESS
-_CAP = TermKind.TARIFF_CAP
+_AGREED: Final = DealStatus.AGREED
+_IN_FORCE: Final = DealStatus.IN_FORCE
+_PROCESS: Final = TermKind.PROCESS
+_CAP: Final = TermKind.TARIFF_CAP
 _CUT = TermKind.TARIFF_CUT
-_SUSPEND = TermKind.SUSPEND_COUNTERMEASURES
-_EXTENSION = TermKind.DEADLINE_EXTENSION
-_DEBT_SWAP = TermKind.DEBT_SWAP
-_PUBLIC_DEMAND = StatementKind.PUBLIC_DEMAND
+_SUSPEND: Final = TermKind.SUSPEND_COUNTERMEASURES
+_EXTENSION: Final = TermKind.DEADLINE_EXTENSION
+_DEBT_SWAP: Final = TermKind.DEBT_SWAP
+_PUBLIC_DEMAND: Final = StatementKind.PUBLIC_DEMAND
 
 
 def ratify(g: State) -> None:

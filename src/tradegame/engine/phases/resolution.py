@@ -7,7 +7,7 @@ import itertools
 import math
 import operator
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from tradegame.engine import economy as eco
 from tradegame.engine.actions import (
@@ -38,16 +38,16 @@ from tradegame.engine.text import fmt_pct, term_text
 
 # Enum members read on hot paths, bound once: on Python 3.11 reading a member from its enum
 # class goes through EnumType.__getattr__ and costs several times a module global.
-_DEAL_IN_FORCE = DealStatus.IN_FORCE
+_DEAL_IN_FORCE: Final = DealStatus.IN_FORCE
 _DEAL_RENEGED = DealStatus.RENEGED
 _LAYER_IN_FORCE = LayerStatus.IN_FORCE
-_SUSPEND = TermKind.SUSPEND_COUNTERMEASURES
-_CAP = TermKind.TARIFF_CAP
-_DEAL_AGREED = DealStatus.AGREED
+_SUSPEND: Final = TermKind.SUSPEND_COUNTERMEASURES
+_CAP: Final = TermKind.TARIFF_CAP
+_DEAL_AGREED: Final = DealStatus.AGREED
 _DEAL_SUPERSEDED = DealStatus.SUPERSEDED
-_PAUSED = LayerStatus.PAUSED
-_RESOLUTION = Phase.RESOLUTION
-_STATUS = operator.attrgetter("status")
+_PAUSED: Final = LayerStatus.PAUSED
+_RESOLUTION: Final = Phase.RESOLUTION
+_STATUS: Final = operator.attrgetter("status")
 _gt = operator.gt
 _add = operator.add
 # The orders that can raise a rate (orders are of these exact classes: phases/orders.py).

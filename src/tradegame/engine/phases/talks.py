@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 from tradegame.engine.actions import (
     Accept,
@@ -34,12 +34,12 @@ from tradegame.engine.text import terms_text
 
 # Enum members read on hot paths, bound once: on Python 3.11 reading a member from its enum
 # class goes through EnumType.__getattr__ and costs several times a module global.
-_OPEN = SessionStatus.OPEN
+_OPEN: Final = SessionStatus.OPEN
 _PASSED = SessionStatus.PASSED
 _LAPSED = SessionStatus.LAPSED
-_AGREED = SessionStatus.AGREED
+_AGREED: Final = SessionStatus.AGREED
 _REJECTED = SessionStatus.REJECTED
-_EXTENSION = TermKind.DEADLINE_EXTENSION
+_EXTENSION: Final = TermKind.DEADLINE_EXTENSION
 _TALKS_PHASE = "talks"  # the phase named in the log lines of the talks' start
 
 
