@@ -30,8 +30,8 @@ field with a default and every subclass's fields fail) and ``errors.py`` (except
 built-in ones). Every other class is a native class (attributes in slots, read by compiled
 code directly), the state's classes included (``State``, ``Machine``, ``Game``, ``Projected``,
 the news checker's): ``State.__new__`` lets ``copy_as`` and pickle make one without
-``__init__``, and ``copy_as`` copies its attributes through ``__getstate__``/``__setstate__``
-(it has no ``__dict__``). Classes that must stay Python classes carry
+``__init__``, and ``copy_as`` copies its attributes slot to slot (``State._share_all``: it
+has no ``__dict__``). Classes that must stay Python classes carry
 ``tradegame.engine.plain.python_class`` (see it); docs/bots-and-tournaments.md ("The compiled
 engine") has which and why, what else the sources needed and what the build gives.
 """

@@ -10,7 +10,8 @@ for bit (float.hex), on random games of every bundled scenario.
   player, partner and sector; the metric equals a scan of every cell.
 - A copy (``State.copy_as``) copies the dicts, sets and lists it finds by the state's attribute
   names: an attribute holds a container always or never; and it shares settled pledges, which
-  never change again.
+  never change again. The compiled build's copy shares every attribute slot to slot first
+  (``State._share_all``): it names every attribute a state has.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from functools import cache
 
 import pytest
 
-from tradegame.engine import Game
+from tradegame.engine import Game, newscheck
 from tradegame.engine import economy as eco
 from tradegame.engine.actions import SetTariff, Statement, Term
 from tradegame.engine.errors import IllegalActionError, InvalidActionError
@@ -138,6 +139,38 @@ def test_a_copy_copies_every_container_and_shares_only_settled_records(name: str
             assert _fields(mine) == _fields(theirs)
         assert all(map(operator.is_, state.deals, copy.deals))
         assert all(map(operator.is_, state.sessions, copy.sessions))
+
+
+def _shares_every_attribute(state: State) -> None:
+    """The compiled build's copy_as shares every attribute slot to slot (State._share_all
+    and a kind of state's own): each attribute of ``state``, the very object, and nothing
+    more but a class default."""
+    new = object.__new__(type(state))
+    state._share_all(new)
+    mine, theirs = vars(state), vars(new)
+    for attr, value in mine.items():
+        assert attr in theirs and theirs[attr] is value, attr
+    for attr in theirs.keys() - mine.keys():
+        assert theirs[attr] == getattr(type(state), attr), attr
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_share_all_sets_every_attribute_of_a_state(name: str) -> None:
+    for state in _walk(_rules(name), 4)[::3]:
+        _shares_every_attribute(state)
+
+
+def test_share_all_sets_every_attribute_of_the_news_checkers_state() -> None:
+    rules = _rules("april-2025")
+    game = Game.new(rules, 3)
+    for _ in range(40):
+        if game.is_over():
+            break
+        game.apply(game.legal_actions().sample(random.Random(len(game.actions))))
+    witnessed = newscheck._Witnessed(rules, 3, newscheck.requirements(rules))
+    for action in game.actions:
+        witnessed.apply(action)
+    _shares_every_attribute(witnessed)
 
 
 @pytest.mark.parametrize("name", SCENARIOS)

@@ -63,6 +63,14 @@ class _Witnessed(Machine):
         self._held: dict[int, set[tuple[str, str]]] = {}
         super().__init__(rules, seed)
 
+    def _share_all(self, new: State) -> None:
+        super()._share_all(new)
+        if isinstance(new, _Witnessed):
+            new._expected = self._expected
+            new.found = self.found
+            new._claims = self._claims
+            new._held = self._held
+
     def witness_news(self, event: Event, talks_round: int) -> None:
         requires = self._expected.get(event.id, ())
         for q in news.unmet(self, requires, event, talks_round):

@@ -31,6 +31,7 @@ from tradegame.engine.phases import orders
 from tradegame.engine.records import ORDERS, Deal
 from tradegame.engine.rules import Rules
 from tradegame.engine.scoring import Metrics, Projection, metric, play_out_passing, score
+from tradegame.engine.state import State
 from tradegame.engine.tables import tables_of
 
 # Chance streams remembered per scenario: a stream's state is about 24 kB (624 ints) and its
@@ -73,6 +74,11 @@ class Projected(Machine):
                 sim.deals = deals
                 sim._invalidate()
         return sim
+
+    def _share_all(self, new: State) -> None:
+        super()._share_all(new)
+        if isinstance(new, Projected):
+            new.viewer = self.viewer
 
     def _log(
         self,

@@ -192,38 +192,40 @@ class State:
         if self._book[1] and self._kept_for is None:
             # Everyone's rounds kept are added once here, not by every copy that reads them.
             self._post_rounds(self._book)
+        # Every dict, set and list is copied (shallow), but those rebuilt below; the rest is
+        # shared. An attribute holds a container always or never (test_tail_paths checks it
+        # at every step of random games), so the types met first hold for every state.
         if _NATIVE:
-            # The compiled build's native class: made by its __new__, its attributes read
-            # into a new dict (it has no __dict__) and set from it below.
+            # The compiled build's native class (no __dict__): made by its own __new__,
+            # every attribute shared slot to slot, then the containers copied. Its layout
+            # is its class's: which attributes those are is remembered per kind of state.
             new = cls.__new__(cls)
-            mine = cast(_Attributes, self.__getstate__())
+            self._share_all(new)
+            copied = _NATIVE_COPIED.get(type(self))
+            if copied is None:
+                mine = cast(_Attributes, self.__getstate__())
+                copied = _NATIVE_COPIED[type(self)] = _copied_attributes(mine)
+            for name in copied:
+                setattr(new, name, getattr(self, name).copy())
         else:
             new = _make(cls)  # (object's __new__, not State's: the same, one call less)
             mine = self.__dict__
-        # Every dict, set and list is copied (shallow), but those rebuilt below; the rest is
-        # shared. Which attributes those are is remembered per layout (the attribute names,
-        # in order): an attribute holds a container always or never (test_tail_paths checks
-        # it at every step of random games), so the types met first hold for every state.
-        # The layout last met by a kind of state is looked at first: equal names are the
-        # same strings, so comparing the layouts costs less than hashing one.
-        layout = tuple(mine)
-        last = _LAST_COPIED.get(type(self))
-        if last is not None and last[0] == layout:
-            copied = last[1]
-        else:
-            known = _COPIED_BY_LAYOUT.get(layout)
-            if known is None:
-                known = _copied_attributes(mine)
-                if len(_COPIED_BY_LAYOUT) >= 64:
-                    _COPIED_BY_LAYOUT.clear()  # bounded; a miss only costs the scan
-                _COPIED_BY_LAYOUT[layout] = known
-            copied = known
-            _LAST_COPIED[type(self)] = (layout, copied)
-        if _NATIVE:
-            for name in copied:
-                mine[name] = mine[name].copy()
-            cast(Any, new).__setstate__(mine)
-        else:
+            # Which attributes are copied is remembered per layout (the attribute names, in
+            # order). The layout last met by a kind of state is looked at first: equal
+            # names are the same strings, so comparing the layouts costs less than hashing.
+            layout = tuple(mine)
+            last = _LAST_COPIED.get(type(self))
+            if last is not None and last[0] == layout:
+                copied = last[1]
+            else:
+                known = _COPIED_BY_LAYOUT.get(layout)
+                if known is None:
+                    known = _copied_attributes(mine)
+                    if len(_COPIED_BY_LAYOUT) >= 64:
+                        _COPIED_BY_LAYOUT.clear()  # bounded; a miss only costs the scan
+                    _COPIED_BY_LAYOUT[layout] = known
+                copied = known
+                _LAST_COPIED[type(self)] = (layout, copied)
             attributes = new.__dict__
             attributes.update(mine)
             for name in copied:
@@ -254,6 +256,73 @@ class State:
         hashes, unhashed, marks = self._roundbook
         new._roundbook = (hashes.copy(), unhashed.copy(), marks.copy())
         return new
+
+    def _share_all(self, new: State) -> None:
+        """Every attribute of this state set on ``new``, shared: the compiled build's
+        copy_as (a native class has no ``__dict__``; slot to slot costs a fraction of
+        ``__getstate__``/``__setstate__``). A kind of state with attributes of its own adds
+        them; test_copy_slots checks that every attribute of a state is here."""
+        new.rules = self.rules
+        new.tables = self.tables
+        new.seed = self.seed
+        new.rng = self.rng
+        new.round = self.round
+        new.day = self.day
+        new.deadline_day = self.deadline_day
+        new.extension_days = self.extension_days
+        new.snapped = self.snapped
+        new.phase = self.phase
+        new.layer_rate = self.layer_rate
+        new.layer_status = self.layer_status
+        new.layer_info = self.layer_info
+        new.active_packages = self.active_packages
+        new.available_items = self.available_items
+        new.approval = self.approval
+        new.credibility = self.credibility
+        new._ids = self._ids
+        new.relations = self.relations
+        new.stress = self.stress
+        new.deals = self.deals
+        new.sessions = self.sessions
+        new.session_index = self.session_index
+        new.requests = self.requests
+        new.event_talks = self.event_talks
+        new.stakes = self.stakes
+        new.orders = self.orders
+        new.done = self.done
+        new.pledges = self.pledges
+        new.fact_checked = self.fact_checked
+        new.said = self.said
+        new.talk_approval = self.talk_approval
+        new.talk_relations = self.talk_relations
+        new.precedent = self.precedent
+        new.precedent_by = self.precedent_by
+        new.fired = self.fired
+        new._logbook = self._logbook
+        new.actions = self.actions
+        new._historybook = self._historybook
+        new._roundbook = self._roundbook
+        new._defers_captures = self._defers_captures
+        new.rng_draws = self.rng_draws
+        new._token = self._token
+        new._book = self._book
+        new._kept_for = self._kept_for
+        new.final_extra_days = self.final_extra_days
+        new.projection_cache = self.projection_cache
+        new._verified = self._verified
+        new._sampler_kinds = self._sampler_kinds
+        new._rates = self._rates
+        new._layered = self._layered
+        new._layers = self._layers
+        new._snap = self._snap
+        new._rate_deals = self._rate_deals
+        new._packages_made = self._packages_made
+        new._in_force = self._in_force
+        new._settled = self._settled
+        new._deal_index = self._deal_index
+        new._terms = self._terms
+        new._termsbook = self._termsbook
+        new.ledger_only = self.ledger_only
 
     def own_deal(self, deal: Deal) -> Deal:
         """``deal`` (one of this state's) as this state may change it: itself if it is this
@@ -1141,7 +1210,7 @@ class State:
 
 
 # Whether State is a native class of the compiled build (mypyc: attributes in slots, no
-# __dict__; copy_as copies them through __getstate__ and __setstate__).
+# __dict__; copy_as copies them slot to slot, _share_all).
 _NATIVE = hasattr(State, "__mypyc_attrs__")
 _Attributes = dict[str, Any]
 _make = object.__new__
@@ -1216,6 +1285,8 @@ _REBUILT_ON_COPY = frozenset(
 # and by kind of state, the names it last met and what they copy.
 _COPIED_BY_LAYOUT: dict[tuple[str, ...], tuple[str, ...]] = {}
 _LAST_COPIED: dict[type[Any], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+# The compiled build's: what copy_as copies, by kind of state (a native class's layout is fixed).
+_NATIVE_COPIED: dict[type[Any], tuple[str, ...]] = {}
 
 
 def _copied_attributes(attributes: dict[str, Any]) -> tuple[str, ...]:
