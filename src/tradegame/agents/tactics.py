@@ -141,7 +141,20 @@ def pair_records(
 
 
 def _record_offerable(e: CatalogueEntry) -> Offerable:
-    return _offerable(e.id, e.owner, e.kind, e.name, e.levels, e.political_cost, e.political_gain)
+    """The :class:`Offerable` of a catalogue record, made once per record: records are
+    made once per scenario and viewer and never change (a ladder rebuilt reads the same)."""
+    known = _OFFERABLES.get(id(e))
+    if known is not None and known[0] is e:
+        return known[1]
+    made = _offerable(e.id, e.owner, e.kind, e.name, e.levels, e.political_cost, e.political_gain)
+    if len(_OFFERABLES) >= _OFFERABLES_KEPT:
+        _OFFERABLES.clear()  # bounded; a miss only costs making it
+    _OFFERABLES[id(e)] = (e, made)  # (the record held: its id names no other while here)
+    return made
+
+
+_OFFERABLES: dict[int, tuple[CatalogueEntry, Offerable]] = {}
+_OFFERABLES_KEPT = 4096
 
 
 def _pair_entries(
@@ -234,20 +247,19 @@ def round_days(view: dict[str, Any]) -> int:
 
 def trading_partners(view: dict[str, Any], me: str) -> list[str]:
     """Players with something of substance to trade with ``me``, in scenario order."""
-    entries = [(e["available"], e["kind"], e["owner"], e["to"]) for e in view["catalogue"]]
-    return _partners(entries, [p["id"] for p in view["players"]], me)
+    return _partners(view["catalogue"], _JSON_FIELDS, [p["id"] for p in view["players"]], me)
 
 
-def _partners(
-    catalogue: Iterable[tuple[bool, str, str, Any]], ids: Sequence[str], me: str
-) -> list[str]:
+def _partners(catalogue: Iterable[_E], fields: _Fields, ids: Sequence[str], me: str) -> list[str]:
     """The players of ``ids`` (scenario order), but ``me``, with something of substance to
     trade with ``me``: those whose :func:`pair_catalogue` with ``me`` is not empty, found in
-    one pass over the catalogue's entries, each (available, kind, owner, to) as in its JSON
-    or record. An entry counts for the pair if it is available, of a traded kind, and
-    ``me``'s to give to the partner or the partner's to give to ``me`` (:func:`goes_to`)."""
+    one pass over the catalogue's entries, whose (available, kind, owner, to) ``fields``
+    reads, as in its JSON or record. An entry counts for the pair if it is available, of a
+    traded kind, and ``me``'s to give to the partner or the partner's to give to ``me``
+    (:func:`goes_to`)."""
     found: set[str] = set()
-    for available, kind, owner, to in catalogue:
+    for entry in catalogue:
+        available, kind, owner, to = fields(entry)
         if not available or kind in NOT_TRADED:
             continue
         if owner == me:  # goes to every player it names (but its owner), or to any
@@ -552,9 +564,7 @@ class Strategy:
         me = turn.player
         partners = [
             p
-            for p in _partners(
-                [(e.available, e.kind, e.owner, e.to) for e in catalogue], turn.player_ids, me
-            )
+            for p in _partners(catalogue, _RECORD_FIELDS, turn.player_ids, me)
             if not _substantive(deals, _TERM_ITEM, lambda: {e.id: e.kind for e in catalogue}, me, p)
         ]
         partners.sort(key=lambda p: self.last_talked.get(p, 0))

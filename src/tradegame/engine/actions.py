@@ -527,21 +527,12 @@ def check_action(action: object) -> None:
     for name, typ in expected:
         value = getattr(action, name)
         if typ == "str":
-            ok = _text_ok(value)
+            # (_text_ok's memory read first: most texts are ids met before)
+            ok = type(value) is str and value in _CLEAN or _text_ok(value)
         elif typ == "float":
-            ok = type(value) in _NUMBERS and _finite(value) is not _BAD
+            ok = _number_ok(value)
         elif typ == "terms":
-            ok = (
-                type(value) is tuple
-                and bool(value)
-                and all(
-                    type(t) is Term
-                    and type(t.item) is str
-                    and type(t.value) in _NUMBERS
-                    and _finite(t.value) is not _BAD
-                    for t in value
-                )
-            )
+            ok = _terms_ok(value)
         elif typ == "tuple[str, ...]":
             ok = type(value) is tuple and all(_text_ok(t) for t in value)
         elif typ == "bool":
@@ -559,8 +550,31 @@ def check_action(action: object) -> None:
             )
 
 
+def _terms_ok(value: object) -> bool:
+    """Whether ``value`` is a deal's terms as an action holds them: a non-empty tuple of
+    :class:`Term`, each of a text item and a finite number (a loop: a generator costs more
+    than the few terms of a deal)."""
+    if type(value) is not tuple or not value:
+        return False
+    for t in value:
+        if type(t) is not Term or type(t.item) is not str:
+            return False
+        if not _number_ok(t.value):
+            return False
+    return True
+
+
+def _number_ok(value: object) -> bool:
+    """Exactly a float or an int (not a bool), and finite (:func:`_finite`)."""
+    if type(value) is float:  # the usual number: _finite's check of it, without the call
+        return _isfinite(value)
+    return type(value) is int and _finite(value) is not _BAD
+
+
+_isfinite = math.isfinite
+
+
 _BAD = object()
-_NUMBERS = (float, int)
 _TYPE_WORDS = {
     "str": "text without control characters",
     "bool": "true or false",

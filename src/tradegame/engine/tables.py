@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from tradegame.engine.actions import Done, Pass, Reject
+from tradegame.engine.actions import Done, Pass, Reject, Term
 from tradegame.engine.chance import Stream
 from tradegame.engine.economy import Compiled, DealTerms, FlowCell, TermIndex, compile_rules
 from tradegame.engine.kinds import LayerStatus
@@ -80,6 +80,9 @@ class Caches:
     # with its tables.)
     politics: Any = None
     markets: Any = None  # () when no player holds market stress
+    # talks.terms_by_scenario's verdicts by (player, partner, terms) of well-formed terms
+    # (talks.check_terms): every what_if of a proposal checks its deal's terms again.
+    term_verdicts: dict[tuple[str, str, tuple[Term, ...]], str | None] = field(default_factory=dict)
     # legal.py's memory of the sampler (legal._SamplerMemo), made there on first use: a
     # game reads it through its tables, an attribute away.
     sampler: Any = None

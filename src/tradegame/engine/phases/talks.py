@@ -397,6 +397,9 @@ def level_now(g: State, item: Item, value: float) -> str | None:
     return reason
 
 
+_UNKNOWN: Any = object()  # (no verdict remembered: None is one)
+
+
 def terms_moment(g: State) -> tuple[object, ...]:
     """Every value of the state that :func:`item_now` and :func:`level_fits` read: two states
     of one scenario with equal values agree on every term (the sampler's key, legal.py)."""
@@ -409,8 +412,16 @@ def term_now(g: State, term: Term) -> str | None:
 
 
 def check_terms(g: State, player: str, partner: str, terms: tuple[Term, ...]) -> None:
-    """Raise unless ``terms`` form a valid deal between ``player`` and ``partner`` now."""
-    reason = terms_by_scenario(g.rules, player, partner, terms)
+    """Raise unless ``terms`` form a valid deal between ``player`` and ``partner`` now
+    (``terms`` well formed: :func:`~tradegame.engine.actions.check_action` passed them)."""
+    # The scenario's verdict, remembered by the terms (equal terms, equal verdicts).
+    verdicts = g.tables.caches.term_verdicts
+    key = (player, partner, terms)
+    reason = verdicts.get(key, _UNKNOWN)
+    if reason is _UNKNOWN:
+        if len(verdicts) >= CACHE_SIZE:
+            verdicts.clear()  # bounded; a miss only costs the check
+        reason = verdicts[key] = terms_by_scenario(g.rules, player, partner, terms)
     for t in terms:
         if reason is not None:
             break
