@@ -516,7 +516,26 @@ def _unwritable(name: str) -> bool:
 def check_action(action: object) -> None:
     """Raise :class:`InvalidActionError` unless ``action`` is a well-formed action: one of the
     action classes, each field of its type (text, a finite number, a whole number, a tuple of
-    :class:`Term`). ``Game.verify`` runs this on actions that come from outside."""
+    :class:`Term`). ``Game.verify`` runs this on actions that come from outside.
+
+    An action found well formed is remembered (the object itself, held while remembered, so
+    that its id names no other): an action is frozen, its fields never set again, and the
+    same objects come back (the legal orders are made once per scenario; every what_if of
+    one checks it again)."""
+    if _WELL_FORMED.get(id(action), _BAD) is action:  # (_BAD: no default None is)
+        return
+    _check_fields(action)
+    if len(_WELL_FORMED) >= _WELL_FORMED_KEPT:
+        _WELL_FORMED.clear()  # bounded; a miss only costs the check
+    _WELL_FORMED[id(action)] = action
+
+
+_WELL_FORMED: dict[int, object] = {}  # actions check_action found well formed, by id
+_WELL_FORMED_KEPT = 4096
+
+
+def _check_fields(action: object) -> None:
+    """:func:`check_action`'s rule, asked afresh."""
     if not isinstance(action, Action):
         raise InvalidActionError(f"not an action: {_short(action)}")
     cls = type(action)
