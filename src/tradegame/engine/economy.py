@@ -23,6 +23,12 @@ from tradegame.engine.records import ECONOMY_KEYS, Deal
 from tradegame.engine.rules import ALL, Economy, Item, Rules
 
 _is: Final = operator.is_
+# Builtins called on hot paths, bound as constants: compiled code (mypyc) looks up by name
+# at every call a builtin it does not compile inline, and reads a Final from a C static.
+_sum: Final = sum
+_map: Final = map
+_abs: Final = abs
+_all: Final = all
 _is_not = operator.is_not
 _ne = operator.ne
 _or = operator.or_
@@ -922,11 +928,11 @@ def layer_state(
         packages = known.packages
         if active_packages != packages:  # (a set equals a frozenset of the same members)
             packages = frozenset(active_packages) if active_packages else _NO_PACKAGES
-        elif status == known.status and all(map(_is, rates, known.rates)):
+        elif status == known.status and _all(_map(_is, rates, known.rates)):
             return known
     if remember:
         made = compiled.layer_memo.get((rates, status, packages))
-        if made is not None and (0.0 not in rates or all(map(_is, rates, made.rates))):
+        if made is not None and (0.0 not in rates or _all(_map(_is, rates, made.rates))):
             return made
     plans: Iterable[int]
     if known is None:
@@ -946,9 +952,9 @@ def layer_state(
                     changed.add(k)
         # The layers whose rate is another object or whose status moved (compared in C:
         # a loop over the layers costs more).
-        moved: Iterable[bool] = map(_is_not, rates, old_rates)
+        moved: Iterable[bool] = _map(_is_not, rates, old_rates)
         if status != old_status:
-            moved = map(_or, moved, map(_ne, status, old_status))
+            moved = _map(_or, moved, _map(_ne, status, old_status))
         for of_layer in itertools.compress(compiled.layer_plans, moved):
             changed.update(of_layer)
         plans = sorted(changed)
@@ -978,7 +984,7 @@ def layer_state(
             plan_in_force = layers_in_force(plan, has_replace, layer_rate, layer_status)
             cells = plan_cells[k]
             cell_rates(plan_rows[k], {k: plan_in_force}, packages, _NO_TERMS, plain)
-            known_part = (plan_in_force, tuple(map(plain.__getitem__, cells)))
+            known_part = (plan_in_force, tuple(_map(plain.__getitem__, cells)))
             if key is not None:
                 if len(memo) >= PLAN_MEMO_SIZE:
                     memo.clear()  # bounded; a miss only costs the computation
@@ -1013,7 +1019,7 @@ def rates_now(
     if not touched:
         return plain, plain
     rates = list(plain)
-    rows = map(compiled.rate_rows.__getitem__, touched)
+    rows = _map(compiled.rate_rows.__getitem__, touched)
     if not terms.cell_cuts:
         cell_rates(rows, layers.in_force, layers.packages, terms, rates, None, plain)
         return tuple(rates), plain
@@ -1175,7 +1181,7 @@ def snapshot(
             keys = list(rates)
             for index, (fx, boost, bought) in termed:
                 keys[index] = (rates[index], fx, boost, bought)
-        found: list[CellEntry | None] = list(map(_memo_get, memos, keys))
+        found: list[CellEntry | None] = list(_map(_memo_get, memos, keys))
         _fill_entries(compiled, params, rates, keys, found)
         entries = found  # type: ignore[assignment]  # (no None left)
         sums = compiled.pain_sums.add(entries)
@@ -1266,11 +1272,11 @@ def _fill_entries(
     ``keys`` (its rate, or its rate and terms: see snapshot), in cell order, remembered."""
     # (A cell's entry is a tuple of nine, never false: all() finds a None faster than
     # ``None in found``, which compares each tuple with None.)
-    if all(found):
+    if _all(found):
         return
     memos = compiled.cell_memos
     cells = compiled.cells
-    for index in itertools.compress(range(len(found)), map(_is, found, _NONES)):
+    for index in itertools.compress(range(len(found)), _map(_is, found, _NONES)):
         memo = memos[index]
         if len(memo) >= CELL_MEMO_SIZE:
             memo.clear()  # bounded; a miss only costs the computation
@@ -1387,16 +1393,16 @@ def _size_of_terms(compiled: Compiled, params: Economy, terms: TermIndex) -> flo
     amounts the terms and countermeasures add to GDP effects (times the scenario's
     ``gdp_factor``: each is in a GDP effect and its share of GDP) and of what each player
     receives. (sum(): a bound, not a result.)"""
-    investment = sum(map(abs, terms.investment.values()), 0.0) if terms.investment else 0.0
-    cost_sharing = sum(map(abs, terms.cost_sharing.values()), 0.0) if terms.cost_sharing else 0.0
+    investment = _sum(_map(_abs, terms.investment.values()), 0.0) if terms.investment else 0.0
+    cost_sharing = _sum(_map(_abs, terms.cost_sharing.values()), 0.0) if terms.cost_sharing else 0.0
     to_gdp = compiled.packages_size + cost_sharing
     received = investment + cost_sharing
     if investment:
         to_gdp += abs(params.investment_multiplier * params.investment_realisation) * investment
     if terms.cost_sharing_paid:
-        to_gdp += sum(map(abs, terms.cost_sharing_paid.values()), 0.0)
+        to_gdp += _sum(_map(_abs, terms.cost_sharing_paid.values()), 0.0)
     if terms.purchases_received:
-        received += sum(map(abs, terms.purchases_received.values()), 0.0)
+        received += _sum(_map(_abs, terms.purchases_received.values()), 0.0)
     return compiled.gdp_factor * to_gdp + received
 
 

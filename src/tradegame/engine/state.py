@@ -616,7 +616,7 @@ class State:
                 force = self._in_force
                 if force is None:
                     force = self._force()
-                if len(force) != len(made_of) or not all(map(_is, force, made_of)):
+                if len(force) != len(made_of) or not _all(_map(_is, force, made_of)):
                     terms = None
         if terms is not None and terms is made:
             if not terms.pledgers or key == read(self.credibility):
@@ -630,7 +630,7 @@ class State:
         # The pledgers' credibility, read by one itemgetter (a lone value for one pledger:
         # it is only compared with what the same reader reads).
         pledgers = terms.pledgers
-        read = operator.itemgetter(*pledgers) if pledgers else _read_nothing
+        read = _itemgetter(*pledgers) if pledgers else _read_nothing
         self._termsbook = (
             terms,
             tuple(self._in_force or self._force()),
@@ -671,14 +671,14 @@ class State:
                     cache.clear()  # bounded; a miss only costs the computation
                 found = cache[key] = (
                     fixed,
-                    {tuple(map(self.credibility.__getitem__, fixed.pledgers)): terms},
+                    {tuple(_map(self.credibility.__getitem__, fixed.pledgers)): terms},
                 )
                 return terms, found
             known = found
             fixed, by_credibility = found
         else:
             fixed = known[0]
-        credibility = tuple(map(self.credibility.__getitem__, fixed.pledgers))
+        credibility = tuple(_map(self.credibility.__getitem__, fixed.pledgers))
         shared = by_credibility.get(credibility)
         if shared is None:
             shared = eco.index_terms(self.rules, force, self.credibility, fixed)
@@ -801,7 +801,7 @@ class State:
             if (
                 (rounds or _bounded_ledger(self.tables.caches.bounded_ledgers, led))
                 and snap.bound <= LEDGER_BOUND
-                and abs(approval) + abs(credibility) + sum(map(abs, own_relations), 0.0)
+                and abs(approval) + abs(credibility) + _sum(_map(_abs, own_relations), 0.0)
                 <= LEDGER_BOUND
             ):
                 self._kept_for = only
@@ -839,9 +839,9 @@ class State:
             only is None
             and (rounds or _bounded_ledger(self.tables.caches.bounded_ledgers, led))
             and snap.bound <= LEDGER_BOUND
-            and sum(map(abs, approvals), 0.0)
-            + sum(map(abs, credibilities), 0.0)
-            + sum(map(abs, relations), 0.0)
+            and _sum(_map(_abs, approvals), 0.0)
+            + _sum(_map(_abs, credibilities), 0.0)
+            + _sum(_map(_abs, relations), 0.0)
             <= LEDGER_BOUND
         ):
             self._kept_for = None
@@ -1303,6 +1303,13 @@ def _copied_attributes(attributes: dict[str, Any]) -> tuple[str, ...]:
 _DEAL_STATE = operator.attrgetter("status", "ended_by", "ended_round", "reneged_by")
 _chain = itertools.chain.from_iterable
 _is: Final = operator.is_
+# Builtins called on hot paths, bound as constants: compiled code (mypyc) looks up by name
+# at every call a builtin it does not compile inline, and reads a Final from a C static.
+_sum: Final = sum
+_map: Final = map
+_abs: Final = abs
+_all: Final = all
+_itemgetter: Final = operator.itemgetter
 
 
 def _rate_deal_keys(rules: Rules, force: list[Deal]) -> tuple[Any, ...]:

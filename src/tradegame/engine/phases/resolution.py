@@ -48,6 +48,11 @@ _DEAL_SUPERSEDED = DealStatus.SUPERSEDED
 _PAUSED: Final = LayerStatus.PAUSED
 _RESOLUTION: Final = Phase.RESOLUTION
 _STATUS: Final = operator.attrgetter("status")
+# Builtins called on hot paths, bound as constants: compiled code (mypyc) looks up by name
+# at every call a builtin it does not compile inline, and reads a Final from a C static.
+_sum: Final = sum
+_map: Final = map
+_any: Final = any
 _gt = operator.gt
 _add = operator.add
 # The orders that can raise a rate (orders are of these exact classes: phases/orders.py).
@@ -61,9 +66,9 @@ def resolve(g: State) -> None:
     raised_cells: set[int] = set()  # cells whose rate an order raised this round
     # The rates as resolution begins: what markets compare this round's escalation with.
     start_rates = g._current_rates()
-    if any(g.orders.values()):  # (a round nobody ordered anything in skips the orders)
+    if _any(g.orders.values()):  # (a round nobody ordered anything in skips the orders)
         _resolve_orders(g, start_rates, raised_against, raised_cells)
-    if _DEAL_AGREED in map(_STATUS, g.deals):  # a deal agreed in talks this round
+    if _DEAL_AGREED in _map(_STATUS, g.deals):  # a deal agreed in talks this round
         ratification.ratify(g)  # each deal entering or leaving force invalidates what it moves
     # Economy over the round's days.
     snap = g.snapshot()
@@ -147,9 +152,9 @@ def _check_finite(g: State) -> None:
     # (sum() from 0.0: the floats of sum() from 0, which adds its first float to 0.0, with
     # no look for ints first)
     others = (
-        sum(g.approval.values(), 0.0)
-        + sum(g.credibility.values(), 0.0)
-        + sum(g.relations.values(), 0.0)
+        _sum(g.approval.values(), 0.0)
+        + _sum(g.credibility.values(), 0.0)
+        + _sum(g.relations.values(), 0.0)
     ) + g.stress
     if g._book[1]:
         # A projection's rounds not yet added to its ledger: their numbers, and the sums
@@ -163,8 +168,8 @@ def _check_finite(g: State) -> None:
     players = 0.0
     sums = led.sums
     for part in led.layout.player_slices:
-        players += sum(sums[part])
-    total = others + sum(led.flow_rate) + sum(led.flow_value) + players
+        players += _sum(sums[part])
+    total = others + _sum(led.flow_rate) + _sum(led.flow_value) + players
     if math.isfinite(total):
         return
     named: list[tuple[str, float]] = [("market stress", g.stress)]
