@@ -109,7 +109,7 @@ def test_equal_now_keys_give_equal_verdicts(name: str) -> None:
             for group in LegalActions(game, player)._order_candidates(player):
                 cls = type(group[0])
                 verdicts = tuple(orders.NOW[cls](game, a) is None for a in group)
-                key = (player, cls, orders.NOW_KEY[cls](game))
+                key = (player, cls, orders.NOW_KEY[cls](game, player))
                 before = seen.setdefault(key, verdicts)
                 assert before == verdicts, (player, cls, key)
                 repeats += before is not verdicts

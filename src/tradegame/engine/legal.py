@@ -559,7 +559,7 @@ class LegalActions:
                 continue
             if known is not None and (key_of := _NOW_KEY.get(cls)) is not None:
                 lists = known.unordered
-                key = (p, slot, key_of(g))
+                key = (p, slot, key_of(g, p))
                 found = lists.get(key)
                 if found is None:
                     if len(lists) >= CACHE_SIZE:

@@ -263,41 +263,46 @@ remembers that check's verdicts on its candidates by the values, and asks ``NOW`
 candidates it allows."""
 
 
-def _tariff_key(g: State) -> tuple[object, ...]:
+def _tariff_key(g: State, p: str) -> tuple[object, ...]:
     # Items, not values: a table's key order is not the scenario's if a caller replaced it.
     return (tuple(g.layer_status.items()), tuple(g.layer_rate.items()))
 
 
-def _countermeasure_key(g: State) -> tuple[object, ...]:
+def _countermeasure_key(g: State, p: str) -> tuple[object, ...]:
     return (frozenset(g.active_packages),)
 
 
-def _concession_key(g: State) -> tuple[object, ...]:
-    # The concessions in force by their giver and receiver (parties) and terms.
-    force = tuple((d.parties, d.terms) for d in g._force() if d.unilateral)
+def _concession_key(g: State, p: str) -> tuple[object, ...]:
+    # The concessions ``p`` grants in force (parties: ``p`` and its receiver), with terms:
+    # another player's concession does not change p's verdicts.
+    force = tuple((d.parties, d.terms) for d in g._force() if d.unilateral and d.parties[0] == p)
     return (*talks.terms_moment(g), force)
 
 
-def _statement_key(g: State) -> tuple[object, ...]:
+def _statement_key(g: State, p: str) -> tuple[object, ...]:
     return (frozenset(g.fact_checked),)
 
 
-def _talks_key(g: State) -> tuple[object, ...]:
+def _talks_key(g: State, p: str) -> tuple[object, ...]:
     return ()
 
 
-NOW_KEY: dict[type[Action], Callable[[State], tuple[object, ...]]] = {
+def _extension_key(g: State, p: str) -> tuple[object, ...]:
+    return _extension_moment_key(g)
+
+
+NOW_KEY: dict[type[Action], Callable[[State, str], tuple[object, ...]]] = {
     SetTariff: _tariff_key,
     Countermeasure: _countermeasure_key,
     Concede: _concession_key,
     Statement: _statement_key,
     RequestTalks: _talks_key,
-    ExtendDeadline: _extension_moment_key,
+    ExtendDeadline: _extension_key,
 }
 """Per kind of order (but reneges, which name a deal): every value of the state its ``NOW``
-check reads of a player who has given no order this round (with the scenario): two such states
-with equal values get the same verdicts on that kind's orders. The legal orders' lists
-(legal.py) are remembered by them."""
+check reads of player ``p`` when it has given no order this round (with the scenario): two such
+states with equal values get the same verdicts on p's orders of that kind. The legal orders'
+lists (legal.py) are remembered by them."""
 
 
 def verify(g: State, a: Action) -> None:
