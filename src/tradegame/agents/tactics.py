@@ -250,6 +250,27 @@ def trading_partners(view: dict[str, Any], me: str) -> list[str]:
     return _partners(view["catalogue"], _JSON_FIELDS, [p["id"] for p in view["players"]], me)
 
 
+def _record_partners(
+    catalogue: list[CatalogueEntry], ids: tuple[str, ...], me: str
+) -> tuple[str, ...]:
+    """:func:`_partners` of the catalogue's records (``Turn.catalogue()``), remembered by the
+    records themselves (held while remembered, so that their ids name no others): a
+    catalogue is the same records while the items on the table are the same (most rounds)."""
+    key = (me, ids, tuple(map(id, catalogue)))
+    known = _PARTNERS.get(key)
+    if known is not None:
+        return known[1]
+    partners = tuple(_partners(catalogue, _RECORD_FIELDS, ids, me))
+    if len(_PARTNERS) >= _PARTNERS_KEPT:
+        _PARTNERS.clear()  # bounded; a miss only costs the scan
+    _PARTNERS[key] = (catalogue, partners)
+    return partners
+
+
+_PARTNERS: dict[tuple[str, tuple[str, ...], tuple[int, ...]], tuple[Any, tuple[str, ...]]] = {}
+_PARTNERS_KEPT = 1024
+
+
 def _partners(catalogue: Iterable[_E], fields: _Fields, ids: Sequence[str], me: str) -> list[str]:
     """The players of ``ids`` (scenario order), but ``me``, with something of substance to
     trade with ``me``: those whose :func:`pair_catalogue` with ``me`` is not empty, found in
@@ -564,7 +585,7 @@ class Strategy:
         me = turn.player
         partners = [
             p
-            for p in _partners(catalogue, _RECORD_FIELDS, turn.player_ids, me)
+            for p in _record_partners(catalogue, turn.player_ids, me)
             if not _substantive(deals, _TERM_ITEM, lambda: {e.id: e.kind for e in catalogue}, me, p)
         ]
         partners.sort(key=lambda p: self.last_talked.get(p, 0))
