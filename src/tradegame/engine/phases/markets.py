@@ -55,10 +55,11 @@ def _package_stress(rules: Rules) -> tuple[tuple[str, float], ...]:
     return tuple((c.id, c.market_stress) for p in rules.players for c in p.countermeasures)
 
 
+_Constants = tuple[float, float, float, float, float, float, tuple[tuple[str, float], ...]]
+
+
 @per_rules
-def _constants(
-    rules: Rules,
-) -> tuple[float, float, float, float, float, float, tuple[tuple[str, float], ...]] | None:
+def _constants(rules: Rules) -> _Constants | None:
     """The scenario's numbers :func:`update` reads each round, read once (None: no player
     holds market stress): floor, tariff weight, retaliation weight, escalation weight,
     decay, the shock of a round whose rates did not move, and each package with the stress
@@ -84,7 +85,8 @@ def update(g: State, rates: Sequence[float], rates_before: Sequence[float]) -> N
     """``rates``: every cell's rate as the round ends; ``rates_before``: when this round's
     resolution began."""
     caches = g.tables.caches
-    constants = caches.markets
+    # (Typed: compiled code then reads its numbers as floats, not as objects.)
+    constants: _Constants | tuple[()] | None = caches.markets
     if constants is None:
         constants = caches.markets = _constants(g.rules) or ()
     if not constants:

@@ -30,7 +30,9 @@ from tradegame.engine.text import fmt_pct
 def run(g: State) -> None:
     first = g.day
     caches = g.tables.caches
-    plan = caches.news  # (an attribute away, rather than by a call of its per-rules memo)
+    # (An attribute away, rather than by a call of its per-rules memo. Typed here: the
+    # compiled build reads a _Plan's and a _Round's fields from their slots, not by name.)
+    plan: _Plan | None = caches.news
     if plan is None:
         plan = caches.news = _plan_of(g.rules)
     # A projection keeps no log (KEEPS_LOG): its lines are not made, nor _log called.
@@ -42,7 +44,7 @@ def run(g: State) -> None:
     # plays each once, and does not make them.
     quiet = not (keeps_log or g.event_talks or g.requests)
     rounds = plan.quiet if quiet else plan.rounds
-    news = rounds.get(first)
+    news: _Round | None = rounds.get(first)
     if news is None:
         news = rounds[first] = _round_of(g, plan, first, g.round_end_day, quiet)
     # News reaches the economy only through the tariff layers (scheduled layers and

@@ -100,12 +100,13 @@ def _subject_name(rules: Rules, subject: str) -> str:
         return subject
 
 
-@per_rules
-def _constants(
-    rules: Rules,
-) -> tuple[
+_Constants = tuple[
     tuple[tuple[str, float, bool], ...], str | None, float, float, float, bool, float, float
-]:
+]
+
+
+@per_rules
+def _constants(rules: Rules) -> _Constants:
     """The scenario's numbers :func:`update` reads each round, read once: each player with
     the approval its drift pulls back to and whether it holds market stress (scenario
     order), the market-stress holder, minus the pain weight, the drift, the share of talk
@@ -134,7 +135,8 @@ def update(
 ) -> None:
     """``raised_cells``: the flow cells whose rate an order raised this round."""
     caches = g.tables.caches
-    constants = caches.politics
+    # (Typed: compiled code then reads its numbers as floats, not as objects.)
+    constants: _Constants | None = caches.politics
     if constants is None:
         constants = caches.politics = _constants(g.rules)
     bases, holder, neg_pain_weight, drift, kept, zero_stays, stress_weight, fade = constants
