@@ -207,6 +207,29 @@ from tests.engine import fingerprint
 sys.exit(fingerprint.main([]))
 """
 
+# A tournament's workers get games and rules as pickles: a game pickled and copied halfway
+# must play on to the very state the game reached, and the rules come back equal.
+PICKLED = """
+import copy, pickle, sys
+from tradegame.agents.base import play_match
+from tradegame.engine.game import Game
+from tradegame.scenario import load_rules
+for name in ("april-2025", "china-lesson"):
+    rules = load_rules(name)
+    whole = play_match(rules, 7, dict.fromkeys(rules.player_ids, "greedy"))
+    half = Game(rules, 7)
+    moves = list(whole.actions)
+    for action in moves[: len(moves) // 2]:
+        half.apply(action)
+    for again in (pickle.loads(pickle.dumps(half)), copy.deepcopy(half)):
+        for action in moves[len(moves) // 2 :]:
+            again.apply(action)
+        if again.state_hash() != whole.state_hash():
+            sys.exit(f"{name}: a game pickled or copied halfway played on to another state")
+    if pickle.loads(pickle.dumps(rules)) != rules or copy.deepcopy(rules) != rules:
+        sys.exit(f"{name}: the rules pickled or copied are not the same")
+"""
+
 
 def verify(opt: str, jobs: int) -> int:
     """Build a temporary compiled copy and compare its play with the sources'; 0 if the same."""
@@ -223,6 +246,11 @@ def verify(opt: str, jobs: int) -> int:
         print(f"fingerprint games: {done.stdout.strip() or done.stderr.strip()[-2000:]}")
         if done.returncode != 0:
             failures.append("the fingerprint games differ")
+        done = _run(PICKLED, compiled)
+        said = "the same" if done.returncode == 0 else done.stderr.strip()[-2000:]
+        print(f"games pickled and copied halfway: {said}")
+        if done.returncode != 0:
+            failures.append("games pickled or copied play on differently")
         args = argparse.Namespace(scenario="april-2025", games=10, greedy_games=3, reps=3)
         plain = instructions.without_red_lines("april-2025", Path(tmp))
         for case, scenario in [
@@ -259,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
         # A compiled copy replaces the tradegame package under DIR: never the sources' own.
         if target == SRC.resolve():
             ap.error(f"--into {args.into} is the sources' own folder: build without --into")
+        if SRC.resolve() in target.parents:  # (a copy of the package inside the package)
+            ap.error(f"--into {args.into} is inside the sources' folder: name one outside it")
         if target.exists() and not target.is_dir():
             ap.error(f"--into {args.into} is not a folder")
         if args.command in ("status", "clean") and not (target / "tradegame").is_dir():

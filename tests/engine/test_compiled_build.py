@@ -57,6 +57,8 @@ def test_the_compiled_engine_plays_as_the_sources() -> None:
     ("args", "message"),
     [
         (["build", "--into", str(ROOT / "src")], "is the sources' own folder"),
+        (["build", "--into", str(ROOT / "src" / "tradegame")], "is inside the sources' folder"),
+        (["status", "--into", str(ROOT / "src" / "x" / "y")], "is inside the sources' folder"),
         (["build", "--jobs", "0"], "--jobs must be 1 or more, not 0"),
         (["status", "--into", "{missing}"], "no compiled copy there (no tradegame package)"),
         (["clean", "--into", "{missing}"], "no compiled copy there (no tradegame package)"),

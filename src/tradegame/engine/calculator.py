@@ -12,6 +12,7 @@ from typing import Any
 
 from tradegame.engine import economy as eco
 from tradegame.engine.machine import Machine
+from tradegame.engine.plain import picklable_when_compiled
 from tradegame.engine.rules import ALL, Rules
 
 
@@ -86,3 +87,6 @@ def tariff_effects(rules: Rules, overrides: list[Override]) -> dict[str, Any]:
             }
         )
     return out
+
+
+picklable_when_compiled(globals())  # (pickle and copy in the compiled build: see plain.py)

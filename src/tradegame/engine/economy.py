@@ -18,7 +18,7 @@ from typing import Any, Final, NamedTuple, cast
 
 from tradegame.engine.kinds import LayerStatus, TermKind
 from tradegame.engine.memo import per_rules
-from tradegame.engine.plain import python_class
+from tradegame.engine.plain import picklable_when_compiled, python_class
 from tradegame.engine.records import ECONOMY_KEYS, Deal
 from tradegame.engine.rules import ALL, Economy, Item, Rules
 
@@ -1468,3 +1468,6 @@ __all__ = [
     "snapshot",
     "stress_pressure",
 ]
+
+
+picklable_when_compiled(globals())  # (pickle and copy in the compiled build: see plain.py)

@@ -39,7 +39,7 @@ from tradegame.engine.errors import IllegalActionError
 from tradegame.engine.kinds import StatementKind, TermKind
 from tradegame.engine.machine import Machine
 from tradegame.engine.phases import orders, talks
-from tradegame.engine.plain import python_class
+from tradegame.engine.plain import picklable_when_compiled, python_class
 from tradegame.engine.records import ORDERS, Session
 from tradegame.engine.rules import TALK_LEVELS, Item, Rules
 from tradegame.engine.state import OrderCheck, OrderKind, SamplerKinds, State
@@ -827,3 +827,6 @@ class LegalActions:
 
     def __repr__(self) -> str:
         return f"<LegalActions {self.player}: {len(self)}>"
+
+
+picklable_when_compiled(globals())  # (pickle and copy in the compiled build: see plain.py)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from tradegame.engine.actions import Action
 from tradegame.engine.machine import Machine
 from tradegame.engine.phases import news
+from tradegame.engine.plain import picklable_when_compiled
 from tradegame.engine.records import pair_key
 from tradegame.engine.rules import Event, Requirement, Rules
 from tradegame.engine.state import State
@@ -133,3 +134,6 @@ def requirements(rules: Rules) -> dict[str, tuple[Requirement, ...]]:
 
 
 __all__ = ["Contradiction", "check_actions", "check_game", "requirements"]
+
+
+picklable_when_compiled(globals())  # (pickle and copy in the compiled build: see plain.py)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tradegame.engine.kinds import StatementKind, TalkLevel, TermKind
-from tradegame.engine.plain import python_class
+from tradegame.engine.plain import picklable_when_compiled, python_class
 
 ALL = "all"
 # The vocabularies as plain text, in order (values of scenario data and of actions).
@@ -434,3 +434,6 @@ class Rules:
         c = self.calendar
         end = c.deadline_day + c.after_deadline_days
         return max(1, -(-(end - c.start_day + 1) // c.round_days))
+
+
+picklable_when_compiled(globals())  # (pickle and copy in the compiled build: see plain.py)

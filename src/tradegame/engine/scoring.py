@@ -18,6 +18,7 @@ from typing import Any
 from tradegame.engine.economy import FlowCell, Snapshot, player_sums
 from tradegame.engine.machine import Machine
 from tradegame.engine.memo import per_rules
+from tradegame.engine.plain import picklable_when_compiled
 from tradegame.engine.records import LEDGER_INDEX, OVER, pair_key
 from tradegame.engine.rules import Objective, Rules
 
@@ -319,3 +320,6 @@ class Projection:
             "metrics": dict(self.metrics),
             "notes": list(self.notes),
         }
+
+
+picklable_when_compiled(globals())  # (pickle and copy in the compiled build: see plain.py)

@@ -18,6 +18,7 @@ from tradegame.engine.chance import Stream
 from tradegame.engine.economy import Compiled, DealTerms, FlowCell, TermIndex, compile_rules
 from tradegame.engine.kinds import LayerStatus
 from tradegame.engine.memo import per_rules
+from tradegame.engine.plain import picklable_when_compiled
 from tradegame.engine.records import Ledger, LedgerLayout, empty_ledger, ledger_layout, pair_key
 from tradegame.engine.rules import Event, Item, Layer, Rules, TariffInstrument
 
@@ -251,3 +252,6 @@ def tables_of(rules: Rules) -> Tables:
         start=_start(rules, layout),
         caches=Caches(),
     )
+
+
+picklable_when_compiled(globals())  # (pickle and copy in the compiled build: see plain.py)

@@ -24,6 +24,7 @@ from tradegame.engine.economy import Snapshot
 from tradegame.engine.kinds import DealStatus
 from tradegame.engine.machine import Machine
 from tradegame.engine.memo import per_rules
+from tradegame.engine.plain import picklable_when_compiled
 from tradegame.engine.projection import batna
 from tradegame.engine.records import Deal, LogEntry, Session, pair_key
 from tradegame.engine.report import render
@@ -1000,3 +1001,6 @@ __all__ = [
     "render",
     "win_set_shown",
 ]
+
+
+picklable_when_compiled(globals())  # (pickle and copy in the compiled build: see plain.py)

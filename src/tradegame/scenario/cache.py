@@ -33,7 +33,6 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from tradegame.engine import kinds as _kinds
 from tradegame.engine import rules as _rules
 from tradegame.engine.rules import Rules
 from tradegame.untrusted import FileRefused, printable, read_regular_file
@@ -69,7 +68,10 @@ def stamp() -> str:
     code (another version, a local change) is never read."""
     here = Path(__file__).resolve().parent
     files = sorted(here.glob("*.py"))
-    files += [Path(_rules.__file__), Path(_kinds.__file__)]
+    # The engine's rules code by its sources (a compiled module's __file__ names no file),
+    # and in the compiled build the manifest of what was compiled from which sources.
+    engine = here.parent / "engine"
+    files += [engine / "rules.py", engine / "kinds.py", engine / "_compiled.json"]
     files.append(here.parent / "untrusted.py")
     digest = hashlib.sha256(FORMAT.encode())
     for path in files:

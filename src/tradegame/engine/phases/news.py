@@ -20,6 +20,7 @@ from tradegame.engine.errors import IllegalActionError
 from tradegame.engine.kinds import LayerStatus
 from tradegame.engine.memo import per_rules
 from tradegame.engine.phases import talks
+from tradegame.engine.plain import picklable_when_compiled
 from tradegame.engine.records import MAX_STAKES, OVER, RATE_EPS, clamp, pair_key
 from tradegame.engine.rules import Effect, Event, Layer, Requirement, Rules
 from tradegame.engine.state import State
@@ -486,3 +487,6 @@ def apply_instructor(g: State, action: News | Inject) -> None:
         g._log("inject", f"Instructor inject: {event.news}")
         fire(g, event, g.round + 1)
     g._invalidate()
+
+
+picklable_when_compiled(globals())  # (pickle and copy in the compiled build: see plain.py)
