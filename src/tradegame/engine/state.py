@@ -186,6 +186,11 @@ class State:
         # copy.deepcopy (OpenSpiel's clone() uses it) gets the same independent copy, fast.
         return self.copy()
 
+    def __copy__(self) -> Self:
+        # copy.copy too: a shallow copy would share the lists and dicts a move changes, so
+        # playing it would change this game (and leave it in no phase's state).
+        return self.copy()
+
     def copy_as(self, cls: type[S], rng: Chance | None = None) -> S:
         """An independent copy as an instance of ``cls`` (a kind of state); its chance is
         ``rng`` if given (a generator nobody else draws from), else a copy of this state's."""
